@@ -1,0 +1,274 @@
+# libcouncil - see README.md. GNU make.
+#
+#   make check   install dependencies (apt), build everything, run every test
+#   make demo    install dependencies, build, run the council scenario
+#   make asan    the tests again under AddressSanitizer + UBSan (gcc)
+
+PREFIX       ?= /usr/local
+BINDIR       ?= $(PREFIX)/bin
+LIBDIR       ?= $(PREFIX)/lib
+INCLUDEDIR   ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR       ?= $(PREFIX)/share/man
+DATADIR      ?= $(PREFIX)/share
+DESTDIR      ?=
+
+MAJOR   := $(shell sed -n 's/^\#define COUNCIL_VERSION_MAJOR \([0-9]*\)$$/\1/p' include/council.h)
+MINOR   := $(shell sed -n 's/^\#define COUNCIL_VERSION_MINOR \([0-9]*\)$$/\1/p' include/council.h)
+PATCH   := $(shell sed -n 's/^\#define COUNCIL_VERSION_PATCH \([0-9]*\)$$/\1/p' include/council.h)
+VERSION := $(MAJOR).$(MINOR).$(PATCH)
+
+# Build directory; sanitizer builds use their own.
+B   ?= build
+GEN  = $(B)/gen
+
+PKGS = libsodium sqlcipher libprotobuf-c uuid
+# Recursive (=): pkg-config runs when a recipe needs it, after `deps`.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+
+WERROR ?= -Werror
+WARN    = -Wall -Wextra $(WERROR) -Wpedantic -Wshadow -Wstrict-prototypes \
+          -Wmissing-prototypes -Wcast-qual -Wformat=2 -Wvla -Wundef -Wconversion
+CFLAGS ?= -O2 -g
+override CFLAGS  += -std=c11 $(SAN) -fPIC -fvisibility=hidden -fstack-protector-strong
+override LDFLAGS += $(SAN)
+override CPPFLAGS += -Iinclude -I$(GEN) -Ilibcouncil -D_POSIX_C_SOURCE=200809L \
+                     -D_FORTIFY_SOURCE=2 -DSQLITE_HAS_CODEC $(PKG_CFLAGS)
+
+PROTOS   = $(wildcard proto/council/v1/*.proto)
+GEN_SRC  = $(PROTOS:proto/%.proto=$(GEN)/%.pb-c.c)
+GEN_HDR  = $(GEN_SRC:.c=.h)
+GEN_OBJ  = $(GEN_SRC:.c=.o)
+LIB_SRC  = $(wildcard libcouncil/*.c)
+LIB_OBJ  = $(LIB_SRC:%.c=$(B)/%.o) $(GEN_OBJ)
+
+SO       = $(B)/libcouncil.so
+SONAME   = libcouncil.so.$(MAJOR)
+SOFULL   = libcouncil.so.$(VERSION)
+SOFLAGS  = -shared -Wl,-soname,$(SONAME) -Wl,--version-script=libcouncil/council.map \
+           -Wl,-z,defs,-z,relro,-z,now
+STATIC   = $(B)/libcouncil.a
+CLI      = $(B)/council-cli
+PC       = $(B)/libcouncil.pc
+
+TEST_SRC  = $(wildcard tests/test_*.c)
+TESTS     = $(TEST_SRC:tests/%.c=$(B)/tests/%)
+TEST_LIBS = $(shell pkg-config --libs cmocka) $(PKG_LIBS)
+FUZZ_SRC  = $(wildcard fuzz/fuzz_*.c)
+REPLAYERS = $(FUZZ_SRC:fuzz/fuzz_%.c=$(B)/fuzz/replay_%)
+
+.PHONY: all check test demo deps lib cli tests run-tests headertest abi-check doc-check \
+        fuzz-replay cli-test install-check install install-lib install-pc install-doc \
+        install-bin install-headers uninstall asan ubsan tsan valgrind fuzz bench clean
+
+all: lib cli $(PC)
+
+# Keep objects between runs (they are not throwaway intermediates).
+.SECONDARY:
+
+lib: $(B)/$(SOFULL) $(STATIC)
+cli: $(CLI)
+
+# ---------------------------------------------------------------- the two commands
+
+deps:
+	@sh scripts/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory test
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh scripts/demo.sh $(CLI)
+
+# Everything `check` runs, without the dependency step.
+test: all tests $(REPLAYERS)
+	@$(MAKE) --no-print-directory run-tests headertest abi-check doc-check fuzz-replay \
+	    cli-test install-check
+
+# ---------------------------------------------------------------- generated code
+
+$(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: proto/%.proto
+	@mkdir -p $(GEN)
+	protoc-c -Iproto --c_out=$(GEN) $<
+
+# protoc-c output is not ours to warn about; it gets no -W flags.
+$(GEN)/%.pb-c.o: $(GEN)/%.pb-c.c $(GEN_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -w -c -o $@ $<
+
+# ---------------------------------------------------------------- the library
+
+$(B)/libcouncil/%.o: libcouncil/%.c $(GEN_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+
+$(B)/$(SOFULL): $(LIB_OBJ) libcouncil/council.map
+	$(CC) $(LDFLAGS) $(SOFLAGS) -o $@ $(LIB_OBJ) $(PKG_LIBS) -lpthread
+	ln -sf $(SOFULL) $(B)/$(SONAME)
+	ln -sf $(SONAME) $(SO)
+
+$(STATIC): $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(PC): libcouncil/libcouncil.pc.in include/council.h
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+# ---------------------------------------------------------------- the CLI
+# Only council.h, the shared library and the public message formats.
+
+$(B)/cli/%.o: cli/%.c $(GEN_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+
+$(CLI): $(B)/cli/council-cli.o $(GEN_OBJ) $(B)/$(SOFULL)
+	$(CC) $(LDFLAGS) -o $@ $(B)/cli/council-cli.o $(GEN_OBJ) -L$(B) -lcouncil \
+	    -Wl,-rpath,'$$ORIGIN' $(shell pkg-config --libs libprotobuf-c jansson)
+
+# ---------------------------------------------------------------- tests
+# Test binaries link the static library so they can reach council__ internals
+# (fault hooks, the keyring parser); the public ABI is checked separately.
+
+$(B)/tests/%.o: tests/%.c $(GEN_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -MMD -MP -c -o $@ $<
+
+tests: $(TESTS)
+
+$(B)/tests/test_%: $(B)/tests/test_%.o $(B)/tests/helpers.o $(STATIC)
+	$(CC) $(LDFLAGS) -o $@ $< $(B)/tests/helpers.o $(STATIC) $(TEST_LIBS) -lpthread
+
+# The same library objects linked against plain SQLite instead of SQLCipher,
+# to prove that the library refuses it.
+$(B)/tests/test_store_plain: $(B)/tests/test_store_plain.o $(B)/tests/helpers.o $(STATIC)
+	$(CC) $(LDFLAGS) -o $@ $< $(B)/tests/helpers.o $(STATIC) \
+	    $(shell pkg-config --libs cmocka sqlite3 libsodium libprotobuf-c uuid) -lpthread
+
+run-tests: $(TESTS)
+	@sh tests/run.sh $(TESTS)
+
+headertest: $(B)/$(SOFULL)
+	@mkdir -p $(B)/tests
+	@! grep -n '^#include' include/council.h | grep -v -e '<stddef.h>' -e '<stdint.h>' \
+	    || { echo "headertest: council.h includes more than <stddef.h> and <stdint.h>"; exit 1; }
+	$(CC) -std=c11 -pedantic -Wall -Wextra -Werror -Iinclude -o $(B)/tests/headertest-c \
+	    tests/headertest.c -L$(B) -lcouncil -Wl,-rpath,'$$ORIGIN/..'
+	$(CXX) -std=c++11 -pedantic -Wall -Wextra -Werror -Iinclude -x c++ \
+	    -o $(B)/tests/headertest-cxx tests/headertest.c -L$(B) -lcouncil -Wl,-rpath,'$$ORIGIN/..'
+	$(B)/tests/headertest-c && $(B)/tests/headertest-cxx
+
+# Header declarations = council.map = what the shared library exports.
+abi-check: $(B)/$(SOFULL)
+	@sh tests/abi-check.sh include/council.h libcouncil/council.map $(B)/$(SOFULL)
+
+# The man pages' EXAMPLES compile and link.
+doc-check: $(B)/$(SOFULL)
+	@sh tests/doc-check.sh $(B) doc/man3/*.3
+
+fuzz-replay: $(REPLAYERS)
+	@for r in $(REPLAYERS); do t=$${r##*/replay_}; \
+	    $$r fuzz/corpus/$$t || exit 1; done
+
+cli-test: $(CLI)
+	@sh tests/cli-test.sh $(CLI)
+
+# Install into a staging DESTDIR and build a consumer from pkg-config alone.
+install-check: all
+	@rm -rf $(B)/stage
+	@$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(B)/stage PREFIX=/usr >/dev/null
+	@sh tests/install-check.sh $(CURDIR)/$(B)/stage
+
+# ---------------------------------------------------------------- fuzzing
+
+$(B)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/standalone.c $(STATIC)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< fuzz/standalone.c \
+	    $(STATIC) $(PKG_LIBS) -lpthread
+
+# libFuzzer needs clang (apt-get install clang); runs each target for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@command -v clang >/dev/null || { echo "fuzz: needs clang (apt-get install clang)"; exit 1; }
+	$(MAKE) B=build/fuzz CC=clang WERROR= \
+	    SAN="-fsanitize=fuzzer-no-link,address,undefined" build/fuzz/libcouncil.a
+	@for f in $(FUZZ_SRC); do t=$$(basename $$f .c | sed 's/^fuzz_//'); \
+	    clang $(CPPFLAGS) -Ibuild/fuzz/gen -g -O1 -fsanitize=fuzzer,address,undefined \
+	        -o build/fuzz/fuzz_$$t $$f build/fuzz/libcouncil.a $(PKG_LIBS) -lpthread || exit 1; \
+	    mkdir -p build/fuzz/corpus-$$t; \
+	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus-$$t \
+	        fuzz/corpus/$$t || exit 1; done
+
+# ---------------------------------------------------------------- sanitizers
+# gcc: clang's static ASan runtime breaks -z defs.
+
+asan:
+	$(MAKE) B=build/asan CC=gcc CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+	    tests $(REPLAYERS:$(B)/%=build/asan/%) run-tests fuzz-replay
+ubsan:
+	$(MAKE) B=build/ubsan CC=gcc CFLAGS="-O1 -g" \
+	    SAN="-fsanitize=undefined -fno-sanitize-recover=all" tests run-tests
+tsan:
+	$(MAKE) B=build/tsan CC=gcc CFLAGS="-O1 -g" SAN="-fsanitize=thread" tests run-tests
+valgrind: tests
+	@for t in $(TESTS); do echo "valgrind $$t"; \
+	    valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+	        $$t >/dev/null || exit 1; done
+
+# ---------------------------------------------------------------- benchmark
+
+$(B)/bench/bench: bench/bench.c $(STATIC)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< $(STATIC) \
+	    $(PKG_LIBS) -lpthread
+
+bench: $(B)/bench/bench
+	$(B)/bench/bench
+
+# ---------------------------------------------------------------- install
+
+install: install-lib install-headers install-pc install-bin install-doc
+
+install-lib: lib
+	install -d $(DESTDIR)$(LIBDIR)
+	install -m 0644 $(B)/$(SOFULL) $(DESTDIR)$(LIBDIR)/$(SOFULL)
+	ln -sf $(SOFULL) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libcouncil.so
+	install -m 0644 $(STATIC) $(DESTDIR)$(LIBDIR)/libcouncil.a
+
+install-headers:
+	install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(DATADIR)/libcouncil/proto/council/v1
+	install -m 0644 include/council.h $(DESTDIR)$(INCLUDEDIR)/council.h
+	install -m 0644 $(PROTOS) $(DESTDIR)$(DATADIR)/libcouncil/proto/council/v1/
+
+install-pc: $(PC)
+	install -d $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 0644 $(PC) $(DESTDIR)$(PKGCONFIGDIR)/libcouncil.pc
+
+install-bin: cli
+	install -d $(DESTDIR)$(BINDIR)
+	$(CC) $(LDFLAGS) -o $(B)/council-cli.install $(B)/cli/council-cli.o $(GEN_OBJ) \
+	    -L$(B) -lcouncil $(shell pkg-config --libs libprotobuf-c jansson)
+	install -m 0755 $(B)/council-cli.install $(DESTDIR)$(BINDIR)/council-cli
+
+install-doc:
+	install -d $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 doc/man3/*.3 $(DESTDIR)$(MANDIR)/man3/
+	install -m 0644 doc/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/$(SOFULL) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	      $(DESTDIR)$(LIBDIR)/libcouncil.so $(DESTDIR)$(LIBDIR)/libcouncil.a \
+	      $(DESTDIR)$(INCLUDEDIR)/council.h $(DESTDIR)$(PKGCONFIGDIR)/libcouncil.pc \
+	      $(DESTDIR)$(BINDIR)/council-cli
+	rm -rf $(DESTDIR)$(DATADIR)/libcouncil
+	cd doc/man3 && for f in *.3; do rm -f $(DESTDIR)$(MANDIR)/man3/$$f; done
+	cd doc/man1 && for f in *.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$$f; done
+
+clean:
+	rm -rf build
+
+-include $(wildcard $(B)/libcouncil/*.d $(B)/cli/*.d $(B)/tests/*.d)

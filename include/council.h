@@ -1,0 +1,385 @@
+/*
+ * council.h - the public interface of libcouncil.
+ *
+ * libcouncil lets the members of a regional loneliness and isolation council
+ * (孤独・孤立対策地域協議会) share individual case information under the secrecy
+ * duty of the Act (Article 18): case records are encrypted, every disclosure
+ * names its consent or legal basis, confidentiality scopes are enforced by
+ * keys, and an append-only audit log can be verified with a public key alone.
+ *
+ * This is the only public header. It includes nothing but <stddef.h> and
+ * <stdint.h>, and mentions no libsodium, SQLCipher or protobuf-c type, so
+ * upgrades of those libraries cannot move this ABI.
+ *
+ * Conventions
+ *  - Fallible calls return int: COUNCIL_OK (0) or a negative COUNCIL_E* code.
+ *  - A handle comes first, then out-parameters, then inputs. Every byte
+ *    pointer is followed by its size_t length.
+ *  - Bytes the library returns arrive in a council_buf that the caller
+ *    releases with council_buf_free(), which wipes before freeing.
+ *  - Structured results are serialised protobuf messages defined in
+ *    proto/council/v1/ (installed with the headers), so each language uses
+ *    its own protobuf runtime and this ABI stays small.
+ *  - Words MUST and MAY are used in the sense of RFC 2119.
+ *
+ * Threads
+ *  council_global_init(), council_version_number(),
+ *  council_version_string() and council_errstr() are safe from any thread.
+ *  A council handle may be used by one thread at a time. Separate handles
+ *  share no mutable state, and error text lives in the handle.
+ *
+ * Stability
+ *  While the major version is 0, any minor release may break the ABI.
+ *  Error code values are permanent; new ones are only appended.
+ */
+#ifndef COUNCIL_H
+#define COUNCIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef COUNCIL_API
+#  if defined(__GNUC__) && __GNUC__ >= 4
+#    define COUNCIL_API __attribute__((visibility("default")))
+#  else
+#    define COUNCIL_API
+#  endif
+#endif
+
+#ifndef COUNCIL_NODISCARD
+#  if defined(__GNUC__) && __GNUC__ >= 4
+#    define COUNCIL_NODISCARD __attribute__((warn_unused_result))
+#  else
+#    define COUNCIL_NODISCARD
+#  endif
+#endif
+
+/* ---------------------------------------------------------------- version */
+
+#define COUNCIL_VERSION_MAJOR 0
+#define COUNCIL_VERSION_MINOR 1
+#define COUNCIL_VERSION_PATCH 0
+/** MAJOR * 10000 + MINOR * 100 + PATCH. @since 0.1.0 */
+#define COUNCIL_VERSION_NUMBER \
+    (COUNCIL_VERSION_MAJOR * 10000 + COUNCIL_VERSION_MINOR * 100 + COUNCIL_VERSION_PATCH)
+#define COUNCIL_VERSION_STRING "0.1.0"
+
+/**
+ * The version of the library actually loaded, as COUNCIL_VERSION_NUMBER.
+ *
+ * Compare with the COUNCIL_VERSION_NUMBER your code was built against to
+ * detect a mismatched shared library.
+ *
+ * @return the runtime version number; never fails.
+ * Ownership: none. Thread-safe.
+ * @since 0.1.0
+ */
+COUNCIL_API unsigned council_version_number(void);
+
+/**
+ * The version of the library actually loaded, as "MAJOR.MINOR.PATCH".
+ *
+ * @return a static string; never NULL.
+ * Ownership: static storage; do not free. Thread-safe.
+ * @since 0.1.0
+ */
+COUNCIL_API const char *council_version_string(void);
+
+/* ----------------------------------------------------------------- errors */
+
+/**
+ * Return codes. 0 is success; every failure is negative. The values are
+ * permanent: codes may be appended, never renumbered or reused.
+ * Callers normally need to branch only on COUNCIL_EAUTH, COUNCIL_EDENIED,
+ * COUNCIL_ENOCONSENT, COUNCIL_ETAMPER and COUNCIL_EBUFS.
+ * @since 0.1.0
+ */
+typedef enum council_error {
+    COUNCIL_OK          = 0,   /**< success */
+    COUNCIL_ERROR       = -1,  /**< unexpected internal failure */
+    COUNCIL_EINVAL      = -2,  /**< an argument is out of range or malformed */
+    COUNCIL_ENOMEM      = -3,  /**< out of memory */
+    COUNCIL_EIO         = -4,  /**< a file or database operation failed */
+    COUNCIL_EAUTH       = -5,  /**< wrong passphrase or key, or data failed authentication */
+    COUNCIL_EDENIED     = -6,  /**< the actor is not entitled to this */
+    COUNCIL_ENOCONSENT  = -7,  /**< no consent or legal basis covers this disclosure */
+    COUNCIL_ETAMPER     = -8,  /**< the audit log or a proof does not verify */
+    COUNCIL_EFORMAT     = -9,  /**< a file or message is truncated, corrupted or not ours */
+    COUNCIL_EEXIST      = -10, /**< the thing to be created exists already */
+    COUNCIL_ENOTFOUND   = -11, /**< the thing named does not exist */
+    COUNCIL_EMISUSE     = -12, /**< NULL, closed or foreign handle; call out of order */
+    COUNCIL_ELIMIT      = -13, /**< a size or count limit was exceeded */
+    COUNCIL_EBUFS       = -14, /**< the caller's output buffer is too small */
+    COUNCIL_EUNSUPPORTED = -15 /**< format or store version newer than this library,
+                                    or the SQLite linked is not SQLCipher 4 */
+} council_error;
+
+/**
+ * A static English description of a return code.
+ *
+ * @param rc a return code; unknown values are described as such.
+ * @return static text; never NULL, never allocates.
+ * Ownership: static storage; do not free. Thread-safe.
+ * @since 0.1.0
+ */
+COUNCIL_API const char *council_errstr(int rc);
+
+/* ---------------------------------------------------------------- buffers */
+
+/** Bytes returned by the library. @since 0.1.0 */
+typedef struct council_buf {
+    uint8_t *ptr; /**< the bytes, or NULL when empty */
+    size_t len;   /**< their number */
+} council_buf;
+
+/**
+ * Wipe and free the bytes of a council_buf, and reset it to empty.
+ *
+ * @param buf the buffer; NULL and an empty buffer are accepted.
+ * Ownership: releases what the library allocated into *buf.
+ * @since 0.1.0
+ */
+COUNCIL_API void council_buf_free(council_buf *buf);
+
+/* ------------------------------------------------------------------- init */
+
+/**
+ * Initialise the library (and libsodium). Idempotent and thread-safe;
+ * council_create() and council_open() call it themselves.
+ *
+ * @return COUNCIL_OK, or COUNCIL_ERROR if the cryptographic library could
+ *         not be initialised (no usable random source).
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_global_init(void);
+
+/* ---------------------------------------------------------------- handles */
+
+/** An open council store. Opaque. @since 0.1.0 */
+typedef struct council council;
+
+/** Size of the council root key an integrator may supply. @since 0.1.0 */
+#define COUNCIL_ROOT_KEY_BYTES 32
+/** Function twin of COUNCIL_ROOT_KEY_BYTES. @since 0.1.0 */
+COUNCIL_API size_t council_root_key_bytes(void);
+
+/** Size of the council id (a random UUID). @since 0.1.0 */
+#define COUNCIL_ID_BYTES 16
+/** Function twin of COUNCIL_ID_BYTES. @since 0.1.0 */
+COUNCIL_API size_t council_id_bytes(void);
+
+/** Longest council name accepted, in bytes of UTF-8. @since 0.1.0 */
+#define COUNCIL_NAME_MAX 256
+/** Function twin of COUNCIL_NAME_MAX. @since 0.1.0 */
+COUNCIL_API size_t council_name_max(void);
+
+/** Longest passphrase accepted, in bytes. @since 0.1.0 */
+#define COUNCIL_PASSPHRASE_MAX 1024
+/** Function twin of COUNCIL_PASSPHRASE_MAX. @since 0.1.0 */
+COUNCIL_API size_t council_passphrase_max(void);
+
+/**
+ * Argon2id cost limits accepted for a passphrase-protected keyring.
+ * A keyring whose stored parameters lie outside them is refused with
+ * COUNCIL_EFORMAT before any key derivation runs.
+ * @since 0.1.0
+ */
+#define COUNCIL_KDF_OPSLIMIT_MIN 1u
+#define COUNCIL_KDF_OPSLIMIT_MAX 16u
+#define COUNCIL_KDF_MEMLIMIT_MIN 8192u
+#define COUNCIL_KDF_MEMLIMIT_MAX 2147483648u
+/** Function twins of the COUNCIL_KDF_* limits. @since 0.1.0 */
+COUNCIL_API uint64_t council_kdf_opslimit_min(void);
+COUNCIL_API uint64_t council_kdf_opslimit_max(void);
+COUNCIL_API uint64_t council_kdf_memlimit_min(void);
+COUNCIL_API uint64_t council_kdf_memlimit_max(void);
+
+#define COUNCIL_CREATE_OPTIONS_VERSION 1
+
+/**
+ * How to create a council. Initialise with COUNCIL_CREATE_OPTIONS_INIT.
+ *
+ * Exactly one of passphrase and root_key MUST be given:
+ *  - passphrase: a random root key is generated and kept in the keyring,
+ *    wrapped under a key derived from the passphrase with Argon2id;
+ *  - root_key: the integrator supplies the 32-byte root key (from a key
+ *    management service, say); it is never written to disk, and the same
+ *    key MUST be supplied to every council_open().
+ * kdf_opslimit and kdf_memlimit choose the Argon2id cost; 0 means the
+ * default, libsodium's MODERATE level. Tests MAY pass cheap values, within
+ * the COUNCIL_KDF_* limits.
+ * @since 0.1.0
+ */
+typedef struct council_create_options {
+    unsigned version;           /**< COUNCIL_CREATE_OPTIONS_VERSION */
+    const char *name;           /**< council name, UTF-8, 1..COUNCIL_NAME_MAX bytes */
+    const uint8_t *passphrase;  /**< or NULL */
+    size_t passphrase_len;      /**< 1..COUNCIL_PASSPHRASE_MAX */
+    const uint8_t *root_key;    /**< or NULL */
+    size_t root_key_len;        /**< COUNCIL_ROOT_KEY_BYTES */
+    uint64_t kdf_opslimit;      /**< 0 for the default */
+    uint64_t kdf_memlimit;      /**< bytes; 0 for the default */
+} council_create_options;
+
+#define COUNCIL_CREATE_OPTIONS_INIT \
+    { COUNCIL_CREATE_OPTIONS_VERSION, NULL, NULL, 0, NULL, 0, 0, 0 }
+
+#define COUNCIL_OPEN_OPTIONS_VERSION 1
+
+/**
+ * How to open a council. Initialise with COUNCIL_OPEN_OPTIONS_INIT.
+ * Exactly one of passphrase and root_key MUST be given, matching how the
+ * council was created.
+ * @since 0.1.0
+ */
+typedef struct council_open_options {
+    unsigned version;           /**< COUNCIL_OPEN_OPTIONS_VERSION */
+    const uint8_t *passphrase;  /**< or NULL */
+    size_t passphrase_len;
+    const uint8_t *root_key;    /**< or NULL */
+    size_t root_key_len;
+} council_open_options;
+
+#define COUNCIL_OPEN_OPTIONS_INIT \
+    { COUNCIL_OPEN_OPTIONS_VERSION, NULL, 0, NULL, 0 }
+
+/**
+ * Create a new council store in the directory `path`.
+ *
+ * The directory MUST NOT exist, or MUST be empty; it is created with mode
+ * 0700. It receives `council.db` (SQLCipher 4, keyed with a subkey of the
+ * root key) and `council.keyring` (the wrapped root key and log key). The
+ * council gets a random id, the given name, a random root key (unless one
+ * is supplied) and an Ed25519 log key pair. Nothing is left behind on
+ * failure.
+ *
+ * Like sqlite3_open(), a handle is returned in *out even on most failures so
+ * that council_errmsg() can explain them; the caller MUST council_close() it.
+ * *out is NULL only on COUNCIL_ENOMEM, COUNCIL_EMISUSE (out is NULL) or when
+ * council_global_init() fails.
+ *
+ * @param[out] out   receives the open handle.
+ * @param path       the store directory, UTF-8.
+ * @param opts       the options; see council_create_options.
+ * @return COUNCIL_OK;
+ *         COUNCIL_EINVAL for a bad name, path, passphrase, key or KDF cost,
+ *           or when neither or both of passphrase and root_key are given;
+ *         COUNCIL_EMISUSE if out or opts is NULL or opts->version is unknown;
+ *         COUNCIL_EEXIST if path exists and is not an empty directory;
+ *         COUNCIL_EIO if the directory or files cannot be written;
+ *         COUNCIL_EUNSUPPORTED if the linked SQLite is not SQLCipher 4;
+ *         COUNCIL_ENOMEM; COUNCIL_ERROR.
+ * Ownership: the caller owns *out and releases it with council_close().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_create(council **out, const char *path,
+                                                 const council_create_options *opts);
+
+/**
+ * Open an existing council store.
+ *
+ * Reads and checks the keyring, derives the keys, checks that the linked
+ * SQLite is SQLCipher 4, probes the database key and applies any pending
+ * schema migrations inside one transaction.
+ *
+ * Like council_create(), a handle is returned in *out even on most
+ * failures; the caller MUST council_close() it.
+ *
+ * @param[out] out   receives the open handle.
+ * @param path       the store directory.
+ * @param opts       the credentials; see council_open_options.
+ * @return COUNCIL_OK;
+ *         COUNCIL_EAUTH for a wrong passphrase or root key, or a keyring
+ *           that belongs to another store;
+ *         COUNCIL_EFORMAT for a truncated, corrupted or foreign keyring, or
+ *           a database that is not a libcouncil store;
+ *         COUNCIL_ENOTFOUND if the store or one of its files is missing;
+ *         COUNCIL_EUNSUPPORTED for a keyring format or schema version newer
+ *           than this library, or a SQLite that is not SQLCipher 4;
+ *         COUNCIL_EINVAL for malformed credentials (wrong key length,
+ *           passphrase too long, both or neither given, or the kind the
+ *           store was not created with);
+ *         COUNCIL_EMISUSE if out or opts is NULL or opts->version is unknown;
+ *         COUNCIL_EIO; COUNCIL_ENOMEM; COUNCIL_ERROR.
+ * Ownership: the caller owns *out and releases it with council_close().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_open(council **out, const char *path,
+                                               const council_open_options *opts);
+
+/**
+ * Close a handle: close the database, wipe and free every key.
+ *
+ * @param c the handle; NULL is accepted and does nothing. A handle MUST NOT
+ *          be used after it is closed.
+ * Ownership: releases c.
+ * @since 0.1.0
+ */
+COUNCIL_API void council_close(council *c);
+
+/**
+ * The message describing the last failure on this handle.
+ *
+ * Messages name the operation and record ids, never passphrases, keys or
+ * case content.
+ *
+ * @param c the handle, or NULL.
+ * @return the message, "not an error" after a success, or a fixed text for
+ *         a NULL, closed or foreign handle; never NULL.
+ * Ownership: belongs to the handle; valid until the next call on it.
+ * @since 0.1.0
+ */
+COUNCIL_API const char *council_errmsg(const council *c);
+
+/**
+ * Describe the open council as a serialised council.v1.CouncilInfo message:
+ * council id, name, creation time, schema version, library and SQLCipher
+ * versions, keyring format, root key source, and the log public key (raw and
+ * in the C2SP verifier-key form).
+ *
+ * @param c        an open handle.
+ * @param[out] out receives the serialised message.
+ * @return COUNCIL_OK; COUNCIL_EMISUSE for a bad handle or NULL out;
+ *         COUNCIL_EIO if the database cannot be read; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_info(council *c, council_buf *out);
+
+/**
+ * Change the passphrase that protects the root key.
+ *
+ * Only the wrapped root key in the keyring is rewritten (atomically: a new
+ * file is written, synced and renamed over the old one); no data is
+ * re-encrypted. The current passphrase MUST be given again, so an
+ * unattended open handle cannot be used to take over the council.
+ *
+ * @param c            an open handle of a passphrase-protected council.
+ * @param old_pass     the current passphrase.
+ * @param old_len      its length.
+ * @param new_pass     the new passphrase, 1..COUNCIL_PASSPHRASE_MAX bytes.
+ * @param new_len      its length.
+ * @param kdf_opslimit Argon2id cost for the new wrap; 0 for the default.
+ * @param kdf_memlimit Argon2id memory for the new wrap; 0 for the default.
+ * @return COUNCIL_OK; COUNCIL_EAUTH if old_pass is wrong;
+ *         COUNCIL_EINVAL for a bad passphrase or cost, or a council whose
+ *           root key is supplied by the integrator;
+ *         COUNCIL_EFORMAT if the keyring on disk was damaged meanwhile;
+ *         COUNCIL_EMISUSE for a bad handle; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: none.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_passphrase_change(council *c,
+        const uint8_t *old_pass, size_t old_len,
+        const uint8_t *new_pass, size_t new_len,
+        uint64_t kdf_opslimit, uint64_t kdf_memlimit);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* COUNCIL_H */

@@ -1,0 +1,540 @@
+/*
+ * council.c - the council handle: create, open, close, info, passphrase.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "council/v1/info.pb-c.h"
+#include "council/v1/keyring.pb-c.h"
+#include "council_int.h"
+
+/* ------------------------------------------------------------- validation */
+
+/* Well-formed UTF-8 without control characters. */
+static bool text_ok(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+
+    while (p < end) {
+        unsigned char b = *p;
+        size_t n;
+        uint32_t cp;
+
+        if (b < 0x80) {
+            if (b < 0x20 || b == 0x7f)
+                return false;
+            p++;
+            continue;
+        }
+        if (b >= 0xc2 && b <= 0xdf) { n = 1; cp = b & 0x1fu; }
+        else if (b >= 0xe0 && b <= 0xef) { n = 2; cp = b & 0x0fu; }
+        else if (b >= 0xf0 && b <= 0xf4) { n = 3; cp = b & 0x07u; }
+        else return false;
+        if ((size_t)(end - p) <= n)
+            return false;
+        for (size_t i = 1; i <= n; i++) {
+            if ((p[i] & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (p[i] & 0x3fu);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        p += n + 1;
+    }
+    return true;
+}
+
+static int check_kdf_cost(council *c, const char *op, uint64_t *ops, uint64_t *mem)
+{
+    if (*ops == 0)
+        *ops = COUNCIL__KDF_OPSLIMIT_DEFAULT;
+    if (*mem == 0)
+        *mem = COUNCIL__KDF_MEMLIMIT_DEFAULT;
+    if (*ops < COUNCIL_KDF_OPSLIMIT_MIN || *ops > COUNCIL_KDF_OPSLIMIT_MAX)
+        return council__fail(c, COUNCIL_EINVAL, "%s: kdf_opslimit %llu out of range",
+                             op, (unsigned long long)*ops);
+    if (*mem < COUNCIL_KDF_MEMLIMIT_MIN || *mem > COUNCIL_KDF_MEMLIMIT_MAX)
+        return council__fail(c, COUNCIL_EINVAL, "%s: kdf_memlimit %llu out of range",
+                             op, (unsigned long long)*mem);
+    return COUNCIL_OK;
+}
+
+/* Exactly one credential, each of an acceptable length. */
+static int check_credentials(council *c, const char *op, const uint8_t *pass, size_t pass_len,
+                             const uint8_t *key, size_t key_len)
+{
+    if ((pass == NULL) == (key == NULL))
+        return council__fail(c, COUNCIL_EINVAL, "%s: give exactly one of passphrase and root_key", op);
+    if (pass != NULL && (pass_len == 0 || pass_len > COUNCIL_PASSPHRASE_MAX))
+        return council__fail(c, COUNCIL_EINVAL, "%s: passphrase length %zu not in 1..%d",
+                             op, pass_len, COUNCIL_PASSPHRASE_MAX);
+    if (key != NULL && key_len != COUNCIL_ROOT_KEY_BYTES)
+        return council__fail(c, COUNCIL_EINVAL, "%s: root key length %zu, want %d",
+                             op, key_len, COUNCIL_ROOT_KEY_BYTES);
+    return COUNCIL_OK;
+}
+
+static int check_path(council *c, const char *op, const char *path)
+{
+    size_t n;
+
+    if (path == NULL)
+        return council__fail(c, COUNCIL_EINVAL, "%s: no store path", op);
+    n = strlen(path);
+    if (n == 0 || n > PATH_MAX - 32)
+        return council__fail(c, COUNCIL_EINVAL, "%s: store path length %zu out of range", op, n);
+    return COUNCIL_OK;
+}
+
+/* --------------------------------------------------------------- handles */
+
+static council *handle_new(void)
+{
+    council *c = council__calloc(1, sizeof *c);
+
+    if (c != NULL)
+        c->magic = COUNCIL__MAGIC_FAILED;
+    return c;
+}
+
+void council__shutdown(council *c)
+{
+    council__store_close(c);
+    council__secret_free(&c->root);
+    council__secret_free(&c->log_sk);
+    sodium_memzero(c->log_pk, sizeof c->log_pk);
+    c->magic = COUNCIL__MAGIC_CLOSED;
+}
+
+void council_close(council *c)
+{
+    if (c == NULL)
+        return;
+    if (c->magic != COUNCIL__MAGIC_OPEN && c->magic != COUNCIL__MAGIC_FAILED &&
+        c->magic != COUNCIL__MAGIC_CLOSED)
+        return; /* not ours: touching it could do harm */
+    council__shutdown(c);
+    council__free(c->dir);
+    sodium_memzero(c, sizeof *c);
+    council__free(c);
+}
+
+/* ----------------------------------------------------------------- create */
+
+static int dir_prepare(council *c, const char *path, bool *made)
+{
+    struct stat sb;
+    DIR *d;
+    struct dirent *e;
+    bool empty = true;
+
+    *made = false;
+    if (mkdir(path, 0700) == 0) {
+        *made = true;
+        return COUNCIL_OK;
+    }
+    if (errno != EEXIST)
+        return council__fail(c, COUNCIL_EIO, "create: cannot make the store directory (%s)",
+                             strerror(errno));
+    if (lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return council__fail(c, COUNCIL_EEXIST, "create: path exists and is not a directory");
+    d = opendir(path);
+    if (d == NULL)
+        return council__fail(c, COUNCIL_EIO, "create: cannot read the store directory (%s)",
+                             strerror(errno));
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            empty = false;
+    closedir(d);
+    if (!empty)
+        return council__fail(c, COUNCIL_EEXIST, "create: the store directory is not empty");
+    return COUNCIL_OK;
+}
+
+static void remove_store_files(const char *dir, bool made)
+{
+    static const char *const names[] = {
+        COUNCIL__DB_FILE, COUNCIL__DB_FILE "-wal", COUNCIL__DB_FILE "-shm",
+        COUNCIL__DB_FILE "-journal", COUNCIL__KEYRING_FILE, COUNCIL__KEYRING_FILE ".tmp",
+    };
+
+    /* No allocation here: this runs after out-of-memory failures too. */
+    char p[PATH_MAX];
+
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        int n = snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        if (n > 0 && (size_t)n < sizeof p)
+            (void)unlink(p);
+    }
+    if (made)
+        (void)rmdir(dir);
+}
+
+static int insert_council_row(council *c, const char *name, int64_t created)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK;
+
+    if (sqlite3_prepare_v2(c->db, "INSERT INTO council (singleton, id, name, created) "
+                                  "VALUES (1, ?, ?, ?);", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, c->council_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, created) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "create: cannot record the council");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int create_in(council *c, const char *path, const council_create_options *o,
+                     uint64_t ops, uint64_t mem)
+{
+    council__keyring kr;
+    int rc;
+
+    memset(&kr, 0, sizeof kr);
+    council__uuid_random(c->council_id);
+    rc = council__secret_alloc(&c->root, COUNCIL__KEY_BYTES);
+    if (rc == COUNCIL_OK)
+        rc = council__secret_alloc(&c->log_sk, COUNCIL__SIGN_SK_BYTES);
+    if (rc != COUNCIL_OK)
+        return council__fail(c, rc, "create: out of secure memory");
+    if (o->root_key != NULL)
+        memcpy(c->root.p, o->root_key, COUNCIL__KEY_BYTES);
+    else
+        randombytes_buf(c->root.p, c->root.len);
+    council__secret_lock(&c->root);
+    if (crypto_sign_ed25519_keypair(c->log_pk, c->log_sk.p) != 0)
+        return council__fail(c, COUNCIL_ERROR, "create: cannot make the log key");
+    council__secret_lock(&c->log_sk);
+
+    kr.format_version = COUNCIL__KEYRING_FORMAT;
+    memcpy(kr.council_id, c->council_id, COUNCIL_ID_BYTES);
+    kr.created = (int64_t)time(NULL);
+    kr.db_key_version = 1;
+    memcpy(kr.log_pk, c->log_pk, sizeof kr.log_pk);
+    kr.root_source = COUNCIL__V1__ROOT_KEY_SOURCE__ROOT_KEY_SOURCE_EXTERNAL;
+
+    rc = council__store_open(c, path, &c->root, kr.db_key_version, true);
+    if (rc == COUNCIL_OK)
+        rc = council__store_migrate_all(c);
+    if (rc == COUNCIL_OK)
+        rc = insert_council_row(c, o->name, kr.created);
+    /* Move the first page, and with it the salt, into council.db. */
+    if (rc == COUNCIL_OK &&
+        sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK)
+        rc = council__fail(c, COUNCIL_EIO, "create: cannot checkpoint council.db");
+    if (rc == COUNCIL_OK)
+        rc = council__store_read_salt(c, path, kr.store_salt);
+    if (rc == COUNCIL_OK && o->passphrase != NULL)
+        rc = council__keyring_wrap_root(c, &kr, &c->root, o->passphrase, o->passphrase_len,
+                                        ops, mem);
+    if (rc == COUNCIL_OK)
+        rc = council__keyring_wrap_log(c, &kr, &c->root, &c->log_sk);
+    if (rc == COUNCIL_OK)
+        rc = council__keyring_store(c, &kr, path);
+    c->root_source = kr.root_source;
+    return rc;
+}
+
+int council_create(council **out, const char *path, const council_create_options *o)
+{
+    council *c;
+    uint64_t ops, mem;
+    bool made = false;
+    size_t name_len;
+    int rc;
+
+    if (out == NULL)
+        return COUNCIL_EMISUSE;
+    *out = NULL;
+    if (council_global_init() != COUNCIL_OK)
+        return COUNCIL_ERROR;
+    c = handle_new();
+    if (c == NULL)
+        return COUNCIL_ENOMEM;
+    *out = c;
+    if (o == NULL || o->version != COUNCIL_CREATE_OPTIONS_VERSION)
+        return council__fail(c, COUNCIL_EMISUSE, "create: options missing or of unknown version");
+    if (o->name == NULL || (name_len = strlen(o->name)) == 0 || name_len > COUNCIL_NAME_MAX ||
+        !text_ok(o->name, name_len))
+        return council__fail(c, COUNCIL_EINVAL,
+                             "create: name must be 1..%d bytes of UTF-8 text", COUNCIL_NAME_MAX);
+    ops = o->kdf_opslimit;
+    mem = o->kdf_memlimit;
+    if ((rc = check_credentials(c, "create", o->passphrase, o->passphrase_len,
+                                o->root_key, o->root_key_len)) != COUNCIL_OK ||
+        (rc = check_kdf_cost(c, "create", &ops, &mem)) != COUNCIL_OK ||
+        (rc = check_path(c, "create", path)) != COUNCIL_OK)
+        return rc;
+    if ((rc = dir_prepare(c, path, &made)) != COUNCIL_OK)
+        return rc;
+    c->dir = council__strdup(path);
+    if (c->dir == NULL)
+        rc = council__fail(c, COUNCIL_ENOMEM, "create: out of memory");
+    else
+        rc = create_in(c, path, o, ops, mem);
+    if (rc != COUNCIL_OK) {
+        council__store_close(c);
+        council__secret_free(&c->root);
+        council__secret_free(&c->log_sk);
+        remove_store_files(path, made);
+        return rc;
+    }
+    c->magic = COUNCIL__MAGIC_OPEN;
+    council__clear(c);
+    return COUNCIL_OK;
+}
+
+/* ------------------------------------------------------------------- open */
+
+static int check_council_row(council *c)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT id FROM council WHERE singleton = 1;",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW)
+        rc = council__fail(c, COUNCIL_EFORMAT, "open: council.db holds no council record");
+    else if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES ||
+             sodium_memcmp(sqlite3_column_blob(st, 0), c->council_id, COUNCIL_ID_BYTES) != 0)
+        rc = council__fail(c, COUNCIL_EFORMAT, "open: council.db belongs to another council");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int open_in(council *c, const char *path, const council_open_options *o)
+{
+    council__keyring kr;
+    uint8_t salt[COUNCIL__SALT_BYTES];
+    char id[37];
+    int rc;
+
+    rc = council__keyring_load(c, &kr, path);
+    if (rc != COUNCIL_OK)
+        return rc;
+    memcpy(c->council_id, kr.council_id, COUNCIL_ID_BYTES);
+    memcpy(c->log_pk, kr.log_pk, sizeof c->log_pk);
+    c->root_source = kr.root_source;
+    council__uuid_text(id, kr.council_id);
+    if (o->passphrase != NULL &&
+        kr.root_source != COUNCIL__V1__ROOT_KEY_SOURCE__ROOT_KEY_SOURCE_PASSPHRASE)
+        return council__fail(c, COUNCIL_EINVAL,
+                             "open: council %s takes the integrator's root key, not a passphrase", id);
+    if (o->root_key != NULL &&
+        kr.root_source != COUNCIL__V1__ROOT_KEY_SOURCE__ROOT_KEY_SOURCE_EXTERNAL)
+        return council__fail(c, COUNCIL_EINVAL,
+                             "open: council %s is passphrase-protected; give the passphrase", id);
+    /* Bound to one database file: a keyring copied from another council is
+     * refused before any key derivation runs. */
+    rc = council__store_read_salt(c, path, salt);
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (sodium_memcmp(salt, kr.store_salt, sizeof salt) != 0)
+        return council__fail(c, COUNCIL_EAUTH,
+                             "open: keyring of council %s does not belong to this council.db", id);
+
+    rc = council__secret_alloc(&c->root, COUNCIL__KEY_BYTES);
+    if (rc == COUNCIL_OK)
+        rc = council__secret_alloc(&c->log_sk, COUNCIL__SIGN_SK_BYTES);
+    if (rc != COUNCIL_OK)
+        return council__fail(c, rc, "open: out of secure memory");
+    if (o->passphrase != NULL) {
+        rc = council__keyring_unwrap_root(c, &kr, &c->root, o->passphrase, o->passphrase_len);
+    } else {
+        memcpy(c->root.p, o->root_key, COUNCIL__KEY_BYTES);
+        council__secret_lock(&c->root);
+    }
+    if (rc == COUNCIL_OK)
+        rc = council__keyring_unwrap_log(c, &kr, &c->root, &c->log_sk);
+    if (rc == COUNCIL_OK)
+        rc = council__store_open(c, path, &c->root, kr.db_key_version, false);
+    if (rc == COUNCIL_OK)
+        rc = council__store_migrate_all(c);
+    if (rc == COUNCIL_OK)
+        rc = check_council_row(c);
+    sodium_memzero(&kr, sizeof kr);
+    return rc;
+}
+
+int council_open(council **out, const char *path, const council_open_options *o)
+{
+    struct stat sb;
+    council *c;
+    int rc;
+
+    if (out == NULL)
+        return COUNCIL_EMISUSE;
+    *out = NULL;
+    if (council_global_init() != COUNCIL_OK)
+        return COUNCIL_ERROR;
+    c = handle_new();
+    if (c == NULL)
+        return COUNCIL_ENOMEM;
+    *out = c;
+    if (o == NULL || o->version != COUNCIL_OPEN_OPTIONS_VERSION)
+        return council__fail(c, COUNCIL_EMISUSE, "open: options missing or of unknown version");
+    if ((rc = check_credentials(c, "open", o->passphrase, o->passphrase_len,
+                                o->root_key, o->root_key_len)) != COUNCIL_OK ||
+        (rc = check_path(c, "open", path)) != COUNCIL_OK)
+        return rc;
+    if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return council__fail(c, COUNCIL_ENOTFOUND, "open: no store directory at this path");
+    c->dir = council__strdup(path);
+    if (c->dir == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "open: out of memory");
+    rc = open_in(c, path, o);
+    if (rc != COUNCIL_OK) {
+        council__store_close(c);
+        council__secret_free(&c->root);
+        council__secret_free(&c->log_sk);
+        return rc;
+    }
+    c->magic = COUNCIL__MAGIC_OPEN;
+    council__clear(c);
+    return COUNCIL_OK;
+}
+
+/* ------------------------------------------------------------------- info */
+
+#define LOG_ORIGIN_PREFIX "libcouncil/"
+
+/* C2SP signed-note verifier key: name "+" hex(keyhash) "+" base64(0x01 || pk),
+ * keyhash = SHA-256(name || "\n" || 0x01 || pk)[0:4]. */
+static int verifier_key(char *out, size_t out_len, const char *name, const uint8_t pk[32])
+{
+    crypto_hash_sha256_state h;
+    uint8_t key[33], hash[32];
+    char b64[64];
+    int n;
+
+    key[0] = 0x01; /* Ed25519 */
+    memcpy(key + 1, pk, 32);
+    crypto_hash_sha256_init(&h);
+    crypto_hash_sha256_update(&h, (const uint8_t *)name, strlen(name));
+    crypto_hash_sha256_update(&h, (const uint8_t *)"\n", 1);
+    crypto_hash_sha256_update(&h, key, sizeof key);
+    crypto_hash_sha256_final(&h, hash);
+    sodium_bin2base64(b64, sizeof b64, key, sizeof key, sodium_base64_VARIANT_ORIGINAL);
+    n = snprintf(out, out_len, "%s+%02x%02x%02x%02x+%s", name, hash[0], hash[1], hash[2],
+                 hash[3], b64);
+    return n > 0 && (size_t)n < out_len ? 0 : -1;
+}
+
+int council_info(council *c, council_buf *out)
+{
+    Council__V1__CouncilInfo m = COUNCIL__V1__COUNCIL_INFO__INIT;
+    sqlite3_stmt *st = NULL;
+    char id[37], origin[sizeof LOG_ORIGIN_PREFIX + 37], vkey[256], cipher[64];
+    uint32_t schema = 0;
+    size_t len;
+    int rc;
+
+    if (!council__ok(c) || out == NULL)
+        return council__fail(c, COUNCIL_EMISUSE, "info: bad handle or NULL out");
+    out->ptr = NULL;
+    out->len = 0;
+    if ((rc = council__store_version(c, &schema)) != COUNCIL_OK ||
+        (rc = council__store_cipher_version(c, cipher, sizeof cipher)) != COUNCIL_OK)
+        return rc;
+    council__uuid_text(id, c->council_id);
+    (void)snprintf(origin, sizeof origin, LOG_ORIGIN_PREFIX "%s", id);
+    if (verifier_key(vkey, sizeof vkey, origin, c->log_pk) != 0)
+        return council__fail(c, COUNCIL_ERROR, "info: verifier key too long");
+    if (sqlite3_prepare_v2(c->db, "SELECT name, created FROM council WHERE singleton = 1;",
+                           -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "info: cannot read the council record");
+    }
+    m.council_id.data = c->council_id;
+    m.council_id.len = COUNCIL_ID_BYTES;
+    m.council_id_text = id;
+    m.name = (char *)(uintptr_t)sqlite3_column_text(st, 0);
+    m.created = sqlite3_column_int64(st, 1);
+    m.schema_version = schema;
+    m.library_version = (char *)(uintptr_t)council_version_string();
+    m.cipher_version = cipher;
+    m.keyring_format = COUNCIL__KEYRING_FORMAT;
+    m.root_source = (Council__V1__RootKeySource)c->root_source;
+    m.log_public_key.data = c->log_pk;
+    m.log_public_key.len = sizeof c->log_pk;
+    m.log_verifier_key = vkey;
+    m.log_origin = origin;
+    if (m.name == NULL) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_ENOMEM, "info: out of memory");
+    }
+    len = council__v1__council_info__get_packed_size(&m);
+    out->ptr = council__malloc(len);
+    if (out->ptr == NULL) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_ENOMEM, "info: out of memory");
+    }
+    out->len = council__v1__council_info__pack(&m, out->ptr);
+    sqlite3_finalize(st);
+    council__clear(c);
+    return COUNCIL_OK;
+}
+
+/* ------------------------------------------------------------- passphrase */
+
+int council_passphrase_change(council *c, const uint8_t *old_pass, size_t old_len,
+                              const uint8_t *new_pass, size_t new_len,
+                              uint64_t ops, uint64_t mem)
+{
+    council__keyring kr;
+    council__secret check = { NULL, 0 };
+    int rc;
+
+    if (!council__ok(c))
+        return council__fail(c, COUNCIL_EMISUSE, "passphrase_change: bad handle");
+    if (c->root_source != COUNCIL__V1__ROOT_KEY_SOURCE__ROOT_KEY_SOURCE_PASSPHRASE)
+        return council__fail(c, COUNCIL_EINVAL,
+                             "passphrase_change: the root key of this council is supplied "
+                             "by the integrator");
+    if ((rc = check_credentials(c, "passphrase_change", old_pass, old_len, NULL, 0)) != COUNCIL_OK ||
+        (rc = check_credentials(c, "passphrase_change", new_pass, new_len, NULL, 0)) != COUNCIL_OK ||
+        (rc = check_kdf_cost(c, "passphrase_change", &ops, &mem)) != COUNCIL_OK)
+        return rc;
+    rc = council__keyring_load(c, &kr, c->dir);
+    if (rc != COUNCIL_OK)
+        return rc;
+    rc = council__secret_alloc(&check, COUNCIL__KEY_BYTES);
+    if (rc != COUNCIL_OK) {
+        rc = council__fail(c, rc, "passphrase_change: out of secure memory");
+        goto out;
+    }
+    rc = council__keyring_unwrap_root(c, &kr, &check, old_pass, old_len);
+    if (rc == COUNCIL_EAUTH)
+        rc = council__fail(c, COUNCIL_EAUTH, "passphrase_change: wrong current passphrase");
+    if (rc != COUNCIL_OK)
+        goto out;
+    council__secret_read(&check);
+    council__secret_read(&c->root);
+    if (sodium_memcmp(check.p, c->root.p, COUNCIL__KEY_BYTES) != 0)
+        rc = council__fail(c, COUNCIL_EAUTH,
+                           "passphrase_change: the keyring on disk is not this council's");
+    council__secret_lock(&c->root);
+    if (rc != COUNCIL_OK)
+        goto out;
+    rc = council__keyring_wrap_root(c, &kr, &c->root, new_pass, new_len, ops, mem);
+    if (rc == COUNCIL_OK)
+        rc = council__keyring_store(c, &kr, c->dir);
+    if (rc == COUNCIL_OK)
+        council__clear(c);
+out:
+    council__secret_free(&check);
+    sodium_memzero(&kr, sizeof kr);
+    return rc;
+}

@@ -1,0 +1,212 @@
+/*
+ * council_int.h - internals shared between libcouncil's own files.
+ * Nothing here is exported: every symbol is hidden by -fvisibility=hidden
+ * and by council.map. Cross-file internals are named council__*.
+ */
+#ifndef COUNCIL_INT_H
+#define COUNCIL_INT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "council.h"
+
+struct sqlite3;
+
+/* --------------------------------------------------------------- handles */
+
+#define COUNCIL__MAGIC_OPEN   0x434e434cu /* "CNCL": usable */
+#define COUNCIL__MAGIC_FAILED 0x4641494cu /* returned by a failed create/open */
+#define COUNCIL__MAGIC_CLOSED 0x434c5344u /* shut down; only errmsg and close */
+
+#define COUNCIL__ERRMSG_MAX 256
+
+/* A secret held in sodium_malloc memory, no-access between uses. */
+typedef struct council__secret {
+    uint8_t *p;
+    size_t len;
+} council__secret;
+
+struct council {
+    uint32_t magic;
+    int errcode;
+    char errmsg[COUNCIL__ERRMSG_MAX];
+    char *dir;                  /* store directory */
+    struct sqlite3 *db;
+    uint8_t council_id[COUNCIL_ID_BYTES];
+    int root_source;            /* COUNCIL__V1__ROOT_KEY_SOURCE__* */
+    council__secret root;       /* 32 bytes */
+    council__secret log_sk;     /* Ed25519 secret key, 64 bytes */
+    uint8_t log_pk[32];
+};
+
+/* True for a handle that may be used for operations. */
+bool council__ok(const council *c);
+
+/* Record rc and a printf-style message on c (c may be NULL); return rc. The
+ * message names the operation and ids, never secrets or case content. */
+int council__fail(council *c, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Reset the handle's error to "not an error". */
+void council__clear(council *c);
+
+/* Close the database and wipe the keys, leaving the handle allocated and
+ * marked closed (council_close() is this plus free). */
+void council__shutdown(council *c);
+
+/* ------------------------------------------------------------- allocation */
+
+void *council__malloc(size_t n);
+void *council__calloc(size_t n, size_t size);
+void council__free(void *p);
+char *council__strdup(const char *s);
+/* Fail the allocation after `n` more succeed (n < 0: never). Per thread;
+ * for tests of the out-of-memory paths. */
+void council__fault_alloc_after(long n);
+/* A protobuf-c allocator routed through council__malloc. */
+struct ProtobufCAllocator *council__pb_allocator(void);
+/* Did an allocation through it fail since the last reset? protobuf-c's
+ * unpack returns NULL both for bad input and for out of memory. */
+bool council__pb_alloc_failed(bool reset);
+
+/* --------------------------------------------------------------- secrets */
+
+int council__secret_alloc(council__secret *s, size_t len); /* writable after */
+void council__secret_lock(const council__secret *s);  /* no access */
+void council__secret_read(const council__secret *s);  /* read only */
+void council__secret_write(const council__secret *s); /* read and write */
+void council__secret_free(council__secret *s);     /* wipe and free */
+
+/* ----------------------------------------------------------------- crypto */
+
+#define COUNCIL__KEY_BYTES 32
+#define COUNCIL__NONCE_BYTES 24
+#define COUNCIL__TAG_BYTES 16
+#define COUNCIL__SALT_BYTES 16
+#define COUNCIL__SIGN_PK_BYTES 32
+#define COUNCIL__SIGN_SK_BYTES 64
+
+/* crypto_kdf contexts (8 bytes) of the subkeys of the root key. */
+#define COUNCIL__CTX_DATABASE "cncl-db_"
+#define COUNCIL__CTX_LOGWRAP  "cncl-lgw"
+
+int council__kdf(council *c, uint8_t *out, size_t out_len,
+                 const council__secret *root, uint64_t id, const char ctx[8]);
+
+/* XChaCha20-Poly1305-IETF with range checks before libsodium. */
+int council__aead_seal(council *c, uint8_t *ct, size_t ct_len,
+                       const uint8_t *pt, size_t pt_len,
+                       const uint8_t *ad, size_t ad_len,
+                       const uint8_t nonce[COUNCIL__NONCE_BYTES],
+                       const uint8_t *key);
+/* Returns COUNCIL_EAUTH (and wipes pt) when the tag does not verify. */
+int council__aead_open(council *c, uint8_t *pt, size_t pt_len,
+                       const uint8_t *ct, size_t ct_len,
+                       const uint8_t *ad, size_t ad_len,
+                       const uint8_t nonce[COUNCIL__NONCE_BYTES],
+                       const uint8_t *key);
+
+int council__argon2id(council *c, uint8_t *out, size_t out_len,
+                      const uint8_t *pass, size_t pass_len,
+                      const uint8_t salt[COUNCIL__SALT_BYTES],
+                      uint64_t opslimit, uint64_t memlimit);
+
+/* Random v4 UUID and its lower-case text form (37 bytes with NUL). */
+void council__uuid_random(uint8_t out[COUNCIL_ID_BYTES]);
+void council__uuid_text(char out[37], const uint8_t id[COUNCIL_ID_BYTES]);
+
+/* ---------------------------------------------------------------- keyring */
+
+#define COUNCIL__KEYRING_FORMAT 1
+#define COUNCIL__KEYRING_FILE "council.keyring"
+#define COUNCIL__KEYRING_BODY_MAX 4096
+#define COUNCIL__KEYRING_MAGIC_BYTES 8
+#define COUNCIL__KEYRING_SUM_BYTES 32
+#define COUNCIL__KEYRING_FILE_MAX \
+    (COUNCIL__KEYRING_MAGIC_BYTES + COUNCIL__KEYRING_BODY_MAX + COUNCIL__KEYRING_SUM_BYTES)
+#define COUNCIL__KDF_OPSLIMIT_DEFAULT 3u         /* crypto_pwhash MODERATE */
+#define COUNCIL__KDF_MEMLIMIT_DEFAULT 268435456u /* crypto_pwhash MODERATE */
+
+/* The keyring as plain C: what the file holds, checked. */
+typedef struct council__keyring {
+    uint32_t format_version;
+    uint8_t council_id[COUNCIL_ID_BYTES];
+    int64_t created;
+    uint8_t store_salt[COUNCIL__SALT_BYTES];
+    uint32_t db_key_version;
+    uint8_t log_pk[COUNCIL__SIGN_PK_BYTES];
+    int root_source;
+    uint64_t opslimit;
+    uint64_t memlimit;
+    uint8_t kdf_salt[COUNCIL__SALT_BYTES];
+    uint8_t root_nonce[COUNCIL__NONCE_BYTES];
+    uint8_t root_ct[COUNCIL__KEY_BYTES + COUNCIL__TAG_BYTES];
+    uint8_t log_nonce[COUNCIL__NONCE_BYTES];
+    uint8_t log_ct[COUNCIL__SIGN_SK_BYTES + COUNCIL__TAG_BYTES];
+} council__keyring;
+
+/* Parse and check file bytes: EFORMAT for anything damaged or foreign,
+ * EUNSUPPORTED for a newer format version. Touches no key. */
+int council__keyring_parse(council *c, council__keyring *kr,
+                           const uint8_t *buf, size_t len);
+/* The file bytes of kr (magic, message, checksum). */
+int council__keyring_serialize(council *c, council_buf *out,
+                               const council__keyring *kr);
+int council__keyring_load(council *c, council__keyring *kr, const char *dir);
+/* Write atomically: temporary file, fsync, rename, fsync of the directory. */
+int council__keyring_store(council *c, const council__keyring *kr, const char *dir);
+
+/* Fill kr's KDF parameters and root wrap for `root` under `pass`. */
+int council__keyring_wrap_root(council *c, council__keyring *kr,
+                               const council__secret *root,
+                               const uint8_t *pass, size_t pass_len,
+                               uint64_t opslimit, uint64_t memlimit);
+/* EAUTH for a wrong passphrase. root must be allocated, 32 bytes. */
+int council__keyring_unwrap_root(council *c, const council__keyring *kr,
+                                 council__secret *root,
+                                 const uint8_t *pass, size_t pass_len);
+int council__keyring_wrap_log(council *c, council__keyring *kr,
+                              const council__secret *root,
+                              const council__secret *log_sk);
+/* EAUTH for a wrong root key. log_sk must be allocated, 64 bytes. */
+int council__keyring_unwrap_log(council *c, const council__keyring *kr,
+                                const council__secret *root,
+                                council__secret *log_sk);
+
+/* ------------------------------------------------------------------ store */
+
+#define COUNCIL__DB_FILE "council.db"
+
+typedef struct council__migration {
+    uint32_t version;
+    const char *sql;
+} council__migration;
+
+/* The schema this library writes. */
+uint32_t council__schema_version(void);
+/* For tests: stop migrations at `version` (0: apply all). Per thread. */
+void council__test_schema_target(uint32_t version);
+
+/* Open (create=true: create) the SQLCipher database of the store at dir,
+ * refuse a SQLite that is not SQLCipher 4, key it with the database subkey
+ * and probe the key (EAUTH on a wrong one). */
+int council__store_open(council *c, const char *dir, const council__secret *root,
+                        uint32_t db_key_version, bool create);
+/* Apply migrations in one transaction. */
+int council__store_migrate(council *c, const council__migration *list, size_t n,
+                           uint32_t target);
+int council__store_migrate_all(council *c);
+int council__store_version(council *c, uint32_t *out);
+void council__store_close(council *c);
+/* The first 16 bytes of council.db, the SQLCipher salt. */
+int council__store_read_salt(council *c, const char *dir,
+                             uint8_t salt[COUNCIL__SALT_BYTES]);
+/* PRAGMA cipher_version into out. */
+int council__store_cipher_version(council *c, char *out, size_t out_len);
+
+/* Join dir and name into a new heap string. */
+char *council__path_join(const char *dir, const char *name);
+
+#endif /* COUNCIL_INT_H */

@@ -1,0 +1,259 @@
+/*
+ * crypto.c - libsodium behind range checks, secret memory, allocation.
+ *
+ * libsodium's misuse handler aborts on out-of-range arguments, so every
+ * call here is preceded by the check that makes the abort unreachable.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <protobuf-c/protobuf-c.h>
+#include <sodium.h>
+#include <uuid/uuid.h>
+
+#include "council_int.h"
+
+/* ------------------------------------------------------------------ init */
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static int init_rc = COUNCIL_ERROR;
+
+static void init_once_fn(void)
+{
+    init_rc = sodium_init() < 0 ? COUNCIL_ERROR : COUNCIL_OK;
+}
+
+int council_global_init(void)
+{
+    if (pthread_once(&init_once, init_once_fn) != 0)
+        return COUNCIL_ERROR;
+    return init_rc;
+}
+
+/* ------------------------------------------------------------- allocation */
+
+static _Thread_local long fault_countdown = -1;
+
+void council__fault_alloc_after(long n)
+{
+    fault_countdown = n;
+}
+
+static bool fault_now(void)
+{
+    if (fault_countdown < 0)
+        return false;
+    if (fault_countdown == 0)
+        return true;
+    fault_countdown--;
+    return false;
+}
+
+void *council__malloc(size_t n)
+{
+    if (fault_now())
+        return NULL;
+    return malloc(n == 0 ? 1 : n);
+}
+
+void *council__calloc(size_t n, size_t size)
+{
+    if (fault_now())
+        return NULL;
+    return calloc(n == 0 ? 1 : n, size == 0 ? 1 : size);
+}
+
+void council__free(void *p)
+{
+    free(p);
+}
+
+char *council__strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = council__malloc(n);
+
+    if (p != NULL)
+        memcpy(p, s, n);
+    return p;
+}
+
+static _Thread_local bool pb_failed = false;
+
+static void *pb_alloc(void *data, size_t n)
+{
+    void *p = council__malloc(n);
+
+    (void)data;
+    if (p == NULL)
+        pb_failed = true;
+    return p;
+}
+
+bool council__pb_alloc_failed(bool reset)
+{
+    bool was = pb_failed;
+
+    if (reset)
+        pb_failed = false;
+    return was;
+}
+
+static void pb_free(void *data, void *p)
+{
+    (void)data;
+    council__free(p);
+}
+
+static ProtobufCAllocator pb_allocator = { pb_alloc, pb_free, NULL };
+
+ProtobufCAllocator *council__pb_allocator(void)
+{
+    return &pb_allocator;
+}
+
+void council_buf_free(council_buf *buf)
+{
+    if (buf == NULL)
+        return;
+    if (buf->ptr != NULL) {
+        sodium_memzero(buf->ptr, buf->len);
+        council__free(buf->ptr);
+    }
+    buf->ptr = NULL;
+    buf->len = 0;
+}
+
+/* --------------------------------------------------------------- secrets */
+
+int council__secret_alloc(council__secret *s, size_t len)
+{
+    s->p = NULL;
+    s->len = 0;
+    if (len == 0 || fault_now())
+        return COUNCIL_ENOMEM;
+    s->p = sodium_malloc(len);
+    if (s->p == NULL)
+        return COUNCIL_ENOMEM;
+    s->len = len;
+    return COUNCIL_OK;
+}
+
+void council__secret_lock(const council__secret *s)
+{
+    if (s->p != NULL)
+        (void)sodium_mprotect_noaccess(s->p);
+}
+
+void council__secret_read(const council__secret *s)
+{
+    if (s->p != NULL)
+        (void)sodium_mprotect_readonly(s->p);
+}
+
+void council__secret_write(const council__secret *s)
+{
+    if (s->p != NULL)
+        (void)sodium_mprotect_readwrite(s->p);
+}
+
+void council__secret_free(council__secret *s)
+{
+    if (s->p != NULL)
+        sodium_free(s->p); /* wipes; works whatever the protection */
+    s->p = NULL;
+    s->len = 0;
+}
+
+/* ----------------------------------------------------------------- crypto */
+
+int council__kdf(council *c, uint8_t *out, size_t out_len,
+                 const council__secret *root, uint64_t id, const char ctx[8])
+{
+    int rc;
+
+    if (root->p == NULL || root->len != crypto_kdf_KEYBYTES ||
+        out_len < crypto_kdf_BYTES_MIN || out_len > crypto_kdf_BYTES_MAX)
+        return council__fail(c, COUNCIL_ERROR, "kdf: bad key or length %zu", out_len);
+    council__secret_read(root);
+    rc = crypto_kdf_derive_from_key(out, out_len, id, ctx, root->p);
+    council__secret_lock(root);
+    if (rc != 0)
+        return council__fail(c, COUNCIL_ERROR, "kdf: derivation failed");
+    return COUNCIL_OK;
+}
+
+int council__aead_seal(council *c, uint8_t *ct, size_t ct_len,
+                       const uint8_t *pt, size_t pt_len,
+                       const uint8_t *ad, size_t ad_len,
+                       const uint8_t nonce[COUNCIL__NONCE_BYTES],
+                       const uint8_t *key)
+{
+    unsigned long long out_len = 0;
+
+    if (pt_len > crypto_aead_xchacha20poly1305_ietf_MESSAGEBYTES_MAX ||
+        ct_len != pt_len + crypto_aead_xchacha20poly1305_ietf_ABYTES)
+        return council__fail(c, COUNCIL_ELIMIT, "seal: length %zu out of range", pt_len);
+    if (crypto_aead_xchacha20poly1305_ietf_encrypt(ct, &out_len, pt, pt_len, ad, ad_len,
+                                                   NULL, nonce, key) != 0 ||
+        out_len != ct_len)
+        return council__fail(c, COUNCIL_ERROR, "seal: encryption failed");
+    return COUNCIL_OK;
+}
+
+int council__aead_open(council *c, uint8_t *pt, size_t pt_len,
+                       const uint8_t *ct, size_t ct_len,
+                       const uint8_t *ad, size_t ad_len,
+                       const uint8_t nonce[COUNCIL__NONCE_BYTES],
+                       const uint8_t *key)
+{
+    unsigned long long out_len = 0;
+
+    if (ct_len < crypto_aead_xchacha20poly1305_ietf_ABYTES ||
+        pt_len != ct_len - crypto_aead_xchacha20poly1305_ietf_ABYTES)
+        return council__fail(c, COUNCIL_EFORMAT, "open: length %zu out of range", ct_len);
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(pt, &out_len, NULL, ct, ct_len, ad, ad_len,
+                                                   nonce, key) != 0) {
+        sodium_memzero(pt, pt_len);
+        return COUNCIL_EAUTH; /* the caller names the operation */
+    }
+    return COUNCIL_OK;
+}
+
+int council__argon2id(council *c, uint8_t *out, size_t out_len,
+                      const uint8_t *pass, size_t pass_len,
+                      const uint8_t salt[COUNCIL__SALT_BYTES],
+                      uint64_t opslimit, uint64_t memlimit)
+{
+    if (opslimit < COUNCIL_KDF_OPSLIMIT_MIN || opslimit > COUNCIL_KDF_OPSLIMIT_MAX ||
+        memlimit < COUNCIL_KDF_MEMLIMIT_MIN || memlimit > COUNCIL_KDF_MEMLIMIT_MAX ||
+        opslimit < crypto_pwhash_argon2id_OPSLIMIT_MIN ||
+        memlimit < crypto_pwhash_argon2id_MEMLIMIT_MIN ||
+        memlimit > crypto_pwhash_argon2id_MEMLIMIT_MAX)
+        return council__fail(c, COUNCIL_EINVAL, "argon2id: cost out of range");
+    /* PASSWD_MIN is 0, PASSWD_MAX far above our cap. */
+    if (pass_len > COUNCIL_PASSPHRASE_MAX ||
+        out_len < crypto_pwhash_argon2id_BYTES_MIN || out_len > 64)
+        return council__fail(c, COUNCIL_EINVAL, "argon2id: length out of range");
+    if (crypto_pwhash_argon2id(out, out_len, (const char *)pass, pass_len, salt,
+                               opslimit, (size_t)memlimit,
+                               crypto_pwhash_argon2id_ALG_ARGON2ID13) != 0)
+        return council__fail(c, COUNCIL_ENOMEM, "argon2id: derivation failed (memory)");
+    return COUNCIL_OK;
+}
+
+void council__uuid_random(uint8_t out[COUNCIL_ID_BYTES])
+{
+    randombytes_buf(out, COUNCIL_ID_BYTES);
+    out[6] = (uint8_t)((out[6] & 0x0f) | 0x40); /* version 4 */
+    out[8] = (uint8_t)((out[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+}
+
+void council__uuid_text(char out[37], const uint8_t id[COUNCIL_ID_BYTES])
+{
+    uuid_t u;
+
+    memcpy(u, id, sizeof u);
+    uuid_unparse_lower(u, out);
+}

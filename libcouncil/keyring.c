@@ -1,0 +1,460 @@
+/*
+ * keyring.c - the council keyring file (format: proto/council/v1/keyring.proto).
+ *
+ * Parsing never trusts the file: its size is capped before anything is
+ * read, the checksum is checked before protobuf sees a byte, and every field
+ * is range-checked before it reaches libsodium. Damage gives EFORMAT; only
+ * the authenticated unwraps can give EAUTH.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "council/v1/keyring.pb-c.h"
+#include "council_int.h"
+
+static const uint8_t keyring_magic[COUNCIL__KEYRING_MAGIC_BYTES] =
+    { 0x89, 'C', 'K', 'R', '\r', '\n', 0x1a, '\n' };
+
+static const char ad_root_label[] = "council/keyring/root"; /* NUL included */
+static const char ad_log_label[] = "council/keyring/log";
+
+/* ----------------------------------------------------------- byte helpers */
+
+static uint8_t *put_u32(uint8_t *p, uint32_t v)
+{
+    for (int i = 3; i >= 0; i--)
+        *p++ = (uint8_t)(v >> (8 * i));
+    return p;
+}
+
+static uint8_t *put_u64(uint8_t *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--)
+        *p++ = (uint8_t)(v >> (8 * i));
+    return p;
+}
+
+static uint8_t *put_bytes(uint8_t *p, const void *src, size_t n)
+{
+    memcpy(p, src, n);
+    return p + n;
+}
+
+#define AD_ROOT_BYTES (sizeof ad_root_label + 4 + COUNCIL_ID_BYTES + 4 + 8 + 8 + COUNCIL__SALT_BYTES)
+#define AD_LOG_BYTES (sizeof ad_log_label + 4 + COUNCIL_ID_BYTES + COUNCIL__SIGN_PK_BYTES)
+
+static size_t ad_root(uint8_t ad[AD_ROOT_BYTES], const council__keyring *kr)
+{
+    uint8_t *p = ad;
+
+    p = put_bytes(p, ad_root_label, sizeof ad_root_label);
+    p = put_u32(p, kr->format_version);
+    p = put_bytes(p, kr->council_id, COUNCIL_ID_BYTES);
+    p = put_u32(p, (uint32_t)COUNCIL__V1__KDF_PARAMS__ALGORITHM__ALGORITHM_ARGON2ID13);
+    p = put_u64(p, kr->opslimit);
+    p = put_u64(p, kr->memlimit);
+    p = put_bytes(p, kr->kdf_salt, COUNCIL__SALT_BYTES);
+    return (size_t)(p - ad);
+}
+
+static size_t ad_log(uint8_t ad[AD_LOG_BYTES], const council__keyring *kr)
+{
+    uint8_t *p = ad;
+
+    p = put_bytes(p, ad_log_label, sizeof ad_log_label);
+    p = put_u32(p, kr->format_version);
+    p = put_bytes(p, kr->council_id, COUNCIL_ID_BYTES);
+    p = put_bytes(p, kr->log_pk, COUNCIL__SIGN_PK_BYTES);
+    return (size_t)(p - ad);
+}
+
+/* ---------------------------------------------------------------- parsing */
+
+static bool bytes_ok(const ProtobufCBinaryData *b, size_t want)
+{
+    return b->len == want && b->data != NULL;
+}
+
+static bool wrapped_ok(const Council__V1__WrappedKey *w, size_t ct_len)
+{
+    return w != NULL && bytes_ok(&w->nonce, COUNCIL__NONCE_BYTES) &&
+           bytes_ok(&w->ciphertext, ct_len);
+}
+
+/* Check the message and copy it into kr. */
+static int keyring_from_msg(council *c, council__keyring *kr, const Council__V1__Keyring *m)
+{
+    if (m->format_version == 0)
+        return council__fail(c, COUNCIL_EFORMAT, "keyring: format version 0");
+    if (m->format_version > COUNCIL__KEYRING_FORMAT)
+        return council__fail(c, COUNCIL_EUNSUPPORTED,
+                             "keyring: format version %u is newer than this library (%u)",
+                             m->format_version, COUNCIL__KEYRING_FORMAT);
+    if (!bytes_ok(&m->council_id, COUNCIL_ID_BYTES) ||
+        !bytes_ok(&m->store_salt, COUNCIL__SALT_BYTES) ||
+        !bytes_ok(&m->log_public_key, COUNCIL__SIGN_PK_BYTES))
+        return council__fail(c, COUNCIL_EFORMAT, "keyring: field of wrong length");
+    if (m->db_key_version == 0)
+        return council__fail(c, COUNCIL_EFORMAT, "keyring: database key version 0");
+    if (!wrapped_ok(m->log_secret_key, COUNCIL__SIGN_SK_BYTES + COUNCIL__TAG_BYTES))
+        return council__fail(c, COUNCIL_EFORMAT, "keyring: malformed log key wrap");
+
+    memset(kr, 0, sizeof *kr);
+    kr->format_version = m->format_version;
+    memcpy(kr->council_id, m->council_id.data, COUNCIL_ID_BYTES);
+    kr->created = m->created;
+    memcpy(kr->store_salt, m->store_salt.data, COUNCIL__SALT_BYTES);
+    kr->db_key_version = m->db_key_version;
+    memcpy(kr->log_pk, m->log_public_key.data, COUNCIL__SIGN_PK_BYTES);
+    memcpy(kr->log_nonce, m->log_secret_key->nonce.data, COUNCIL__NONCE_BYTES);
+    memcpy(kr->log_ct, m->log_secret_key->ciphertext.data, sizeof kr->log_ct);
+
+    switch (m->root_source) {
+    case COUNCIL__V1__ROOT_KEY_SOURCE__ROOT_KEY_SOURCE_PASSPHRASE:
+        if (m->kdf == NULL || !wrapped_ok(m->root_key, COUNCIL__KEY_BYTES + COUNCIL__TAG_BYTES))
+            return council__fail(c, COUNCIL_EFORMAT, "keyring: passphrase wrap missing");
+        if (m->kdf->algorithm != COUNCIL__V1__KDF_PARAMS__ALGORITHM__ALGORITHM_ARGON2ID13)
+            return council__fail(c, COUNCIL_EFORMAT, "keyring: unknown KDF algorithm %d",
+                                 (int)m->kdf->algorithm);
+        if (m->kdf->opslimit < COUNCIL_KDF_OPSLIMIT_MIN ||
+            m->kdf->opslimit > COUNCIL_KDF_OPSLIMIT_MAX ||
+            m->kdf->memlimit < COUNCIL_KDF_MEMLIMIT_MIN ||
+            m->kdf->memlimit > COUNCIL_KDF_MEMLIMIT_MAX)
+            return council__fail(c, COUNCIL_EFORMAT, "keyring: KDF cost out of range");
+        if (!bytes_ok(&m->kdf->salt, COUNCIL__SALT_BYTES))
+            return council__fail(c, COUNCIL_EFORMAT, "keyring: KDF salt of wrong length");
+        kr->opslimit = m->kdf->opslimit;
+        kr->memlimit = m->kdf->memlimit;
+        memcpy(kr->kdf_salt, m->kdf->salt.data, COUNCIL__SALT_BYTES);
+        memcpy(kr->root_nonce, m->root_key->nonce.data, COUNCIL__NONCE_BYTES);
+        memcpy(kr->root_ct, m->root_key->ciphertext.data, sizeof kr->root_ct);
+        break;
+    case COUNCIL__V1__ROOT_KEY_SOURCE__ROOT_KEY_SOURCE_EXTERNAL:
+        if (m->kdf != NULL || m->root_key != NULL)
+            return council__fail(c, COUNCIL_EFORMAT, "keyring: external root key with a wrap");
+        break;
+    default:
+        return council__fail(c, COUNCIL_EFORMAT, "keyring: unknown root key source %d",
+                             (int)m->root_source);
+    }
+    kr->root_source = (int)m->root_source;
+    return COUNCIL_OK;
+}
+
+int council__keyring_parse(council *c, council__keyring *kr, const uint8_t *buf, size_t len)
+{
+    uint8_t sum[COUNCIL__KEYRING_SUM_BYTES];
+    Council__V1__Keyring *m;
+    size_t body_len;
+    int rc;
+
+    if (buf == NULL || len < COUNCIL__KEYRING_MAGIC_BYTES + COUNCIL__KEYRING_SUM_BYTES + 1)
+        return council__fail(c, COUNCIL_EFORMAT, "keyring: truncated (%zu bytes)", len);
+    if (len > COUNCIL__KEYRING_FILE_MAX)
+        return council__fail(c, COUNCIL_EFORMAT, "keyring: too large (%zu bytes)", len);
+    if (memcmp(buf, keyring_magic, sizeof keyring_magic) != 0)
+        return council__fail(c, COUNCIL_EFORMAT, "keyring: not a libcouncil keyring");
+    body_len = len - COUNCIL__KEYRING_SUM_BYTES;
+    crypto_generichash(sum, sizeof sum, buf, body_len, NULL, 0);
+    if (sodium_memcmp(sum, buf + body_len, sizeof sum) != 0)
+        return council__fail(c, COUNCIL_EFORMAT, "keyring: checksum mismatch (damaged or truncated)");
+
+    (void)council__pb_alloc_failed(true);
+    m = council__v1__keyring__unpack(council__pb_allocator(),
+                                     body_len - COUNCIL__KEYRING_MAGIC_BYTES,
+                                     buf + COUNCIL__KEYRING_MAGIC_BYTES);
+    if (m == NULL && council__pb_alloc_failed(true))
+        return council__fail(c, COUNCIL_ENOMEM, "keyring: out of memory");
+    if (m == NULL)
+        return council__fail(c, COUNCIL_EFORMAT, "keyring: cannot decode");
+    rc = keyring_from_msg(c, kr, m);
+    council__v1__keyring__free_unpacked(m, council__pb_allocator());
+    return rc;
+}
+
+int council__keyring_serialize(council *c, council_buf *out, const council__keyring *kr)
+{
+    Council__V1__Keyring m = COUNCIL__V1__KEYRING__INIT;
+    Council__V1__KdfParams kdf = COUNCIL__V1__KDF_PARAMS__INIT;
+    Council__V1__WrappedKey root = COUNCIL__V1__WRAPPED_KEY__INIT;
+    Council__V1__WrappedKey logk = COUNCIL__V1__WRAPPED_KEY__INIT;
+    size_t body, total;
+    uint8_t *p;
+
+    out->ptr = NULL;
+    out->len = 0;
+    m.format_version = kr->format_version;
+    m.council_id.data = (uint8_t *)(uintptr_t)kr->council_id;
+    m.council_id.len = COUNCIL_ID_BYTES;
+    m.created = kr->created;
+    m.store_salt.data = (uint8_t *)(uintptr_t)kr->store_salt;
+    m.store_salt.len = COUNCIL__SALT_BYTES;
+    m.db_key_version = kr->db_key_version;
+    m.log_public_key.data = (uint8_t *)(uintptr_t)kr->log_pk;
+    m.log_public_key.len = COUNCIL__SIGN_PK_BYTES;
+    m.root_source = (Council__V1__RootKeySource)kr->root_source;
+    logk.nonce.data = (uint8_t *)(uintptr_t)kr->log_nonce;
+    logk.nonce.len = COUNCIL__NONCE_BYTES;
+    logk.ciphertext.data = (uint8_t *)(uintptr_t)kr->log_ct;
+    logk.ciphertext.len = sizeof kr->log_ct;
+    m.log_secret_key = &logk;
+    if (kr->root_source == COUNCIL__V1__ROOT_KEY_SOURCE__ROOT_KEY_SOURCE_PASSPHRASE) {
+        kdf.algorithm = COUNCIL__V1__KDF_PARAMS__ALGORITHM__ALGORITHM_ARGON2ID13;
+        kdf.opslimit = kr->opslimit;
+        kdf.memlimit = kr->memlimit;
+        kdf.salt.data = (uint8_t *)(uintptr_t)kr->kdf_salt;
+        kdf.salt.len = COUNCIL__SALT_BYTES;
+        root.nonce.data = (uint8_t *)(uintptr_t)kr->root_nonce;
+        root.nonce.len = COUNCIL__NONCE_BYTES;
+        root.ciphertext.data = (uint8_t *)(uintptr_t)kr->root_ct;
+        root.ciphertext.len = sizeof kr->root_ct;
+        m.kdf = &kdf;
+        m.root_key = &root;
+    }
+
+    body = council__v1__keyring__get_packed_size(&m);
+    if (body > COUNCIL__KEYRING_BODY_MAX)
+        return council__fail(c, COUNCIL_ELIMIT, "keyring: encoded size %zu too large", body);
+    total = COUNCIL__KEYRING_MAGIC_BYTES + body + COUNCIL__KEYRING_SUM_BYTES;
+    p = council__malloc(total);
+    if (p == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "keyring: out of memory");
+    memcpy(p, keyring_magic, COUNCIL__KEYRING_MAGIC_BYTES);
+    (void)council__v1__keyring__pack(&m, p + COUNCIL__KEYRING_MAGIC_BYTES);
+    crypto_generichash(p + total - COUNCIL__KEYRING_SUM_BYTES, COUNCIL__KEYRING_SUM_BYTES,
+                       p, total - COUNCIL__KEYRING_SUM_BYTES, NULL, 0);
+    out->ptr = p;
+    out->len = total;
+    return COUNCIL_OK;
+}
+
+/* ------------------------------------------------------------------ files */
+
+int council__keyring_load(council *c, council__keyring *kr, const char *dir)
+{
+    uint8_t buf[COUNCIL__KEYRING_FILE_MAX + 1];
+    char *path;
+    size_t len = 0;
+    int fd, rc;
+
+    path = council__path_join(dir, COUNCIL__KEYRING_FILE);
+    if (path == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "keyring: out of memory");
+    fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    council__free(path);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return council__fail(c, COUNCIL_ENOTFOUND, "open: no keyring in the store directory");
+        return council__fail(c, COUNCIL_EIO, "open: cannot read keyring (%s)", strerror(errno));
+    }
+    /* Read at most one byte past the cap, so an oversized file is seen. */
+    while (len < sizeof buf) {
+        ssize_t n = read(fd, buf + len, sizeof buf - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            rc = council__fail(c, COUNCIL_EIO, "open: cannot read keyring (%s)", strerror(errno));
+            (void)close(fd);
+            return rc;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    (void)close(fd);
+    return council__keyring_parse(c, kr, buf, len);
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc;
+
+    if (fd < 0)
+        return -1;
+    rc = fsync(fd);
+    (void)close(fd);
+    return rc;
+}
+
+int council__keyring_store(council *c, const council__keyring *kr, const char *dir)
+{
+    council_buf bytes = { NULL, 0 };
+    char *path = NULL, *tmp = NULL;
+    int fd = -1, rc;
+
+    rc = council__keyring_serialize(c, &bytes, kr);
+    if (rc != COUNCIL_OK)
+        return rc;
+    path = council__path_join(dir, COUNCIL__KEYRING_FILE);
+    tmp = council__path_join(dir, COUNCIL__KEYRING_FILE ".tmp");
+    if (path == NULL || tmp == NULL) {
+        rc = council__fail(c, COUNCIL_ENOMEM, "keyring: out of memory");
+        goto out;
+    }
+    (void)unlink(tmp); /* a leftover from a crash */
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        rc = council__fail(c, COUNCIL_EIO, "keyring: cannot create (%s)", strerror(errno));
+        goto out;
+    }
+    if (write_all(fd, bytes.ptr, bytes.len) != 0 || fsync(fd) != 0) {
+        rc = council__fail(c, COUNCIL_EIO, "keyring: cannot write (%s)", strerror(errno));
+        goto out;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        rc = council__fail(c, COUNCIL_EIO, "keyring: cannot write (%s)", strerror(errno));
+        goto out;
+    }
+    fd = -1;
+    if (rename(tmp, path) != 0) {
+        rc = council__fail(c, COUNCIL_EIO, "keyring: cannot replace (%s)", strerror(errno));
+        goto out;
+    }
+    if (fsync_dir(dir) != 0) {
+        rc = council__fail(c, COUNCIL_EIO, "keyring: cannot sync directory (%s)", strerror(errno));
+        goto out;
+    }
+    rc = COUNCIL_OK;
+out:
+    if (fd >= 0)
+        (void)close(fd);
+    if (rc != COUNCIL_OK && tmp != NULL)
+        (void)unlink(tmp);
+    council__free(path);
+    council__free(tmp);
+    council_buf_free(&bytes);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ wraps */
+
+int council__keyring_wrap_root(council *c, council__keyring *kr, const council__secret *root,
+                               const uint8_t *pass, size_t pass_len,
+                               uint64_t opslimit, uint64_t memlimit)
+{
+    uint8_t ad[AD_ROOT_BYTES];
+    council__secret wk;
+    int rc;
+
+    rc = council__secret_alloc(&wk, COUNCIL__KEY_BYTES);
+    if (rc != COUNCIL_OK)
+        return council__fail(c, rc, "keyring: out of secure memory");
+    kr->root_source = COUNCIL__V1__ROOT_KEY_SOURCE__ROOT_KEY_SOURCE_PASSPHRASE;
+    kr->opslimit = opslimit;
+    kr->memlimit = memlimit;
+    randombytes_buf(kr->kdf_salt, sizeof kr->kdf_salt);
+    randombytes_buf(kr->root_nonce, sizeof kr->root_nonce);
+    rc = council__argon2id(c, wk.p, wk.len, pass, pass_len, kr->kdf_salt, opslimit, memlimit);
+    if (rc != COUNCIL_OK)
+        goto out;
+    council__secret_read(root);
+    rc = council__aead_seal(c, kr->root_ct, sizeof kr->root_ct, root->p, root->len,
+                            ad, ad_root(ad, kr), kr->root_nonce, wk.p);
+    council__secret_lock(root);
+out:
+    council__secret_free(&wk);
+    return rc;
+}
+
+int council__keyring_unwrap_root(council *c, const council__keyring *kr, council__secret *root,
+                                 const uint8_t *pass, size_t pass_len)
+{
+    uint8_t ad[AD_ROOT_BYTES];
+    council__secret wk;
+    int rc;
+
+    if (kr->root_source != COUNCIL__V1__ROOT_KEY_SOURCE__ROOT_KEY_SOURCE_PASSPHRASE)
+        return council__fail(c, COUNCIL_EINVAL, "open: this council's root key is not "
+                                                "passphrase-protected; supply the root key");
+    rc = council__secret_alloc(&wk, COUNCIL__KEY_BYTES);
+    if (rc != COUNCIL_OK)
+        return council__fail(c, rc, "keyring: out of secure memory");
+    rc = council__argon2id(c, wk.p, wk.len, pass, pass_len, kr->kdf_salt,
+                           kr->opslimit, kr->memlimit);
+    if (rc != COUNCIL_OK)
+        goto out;
+    council__secret_write(root);
+    rc = council__aead_open(c, root->p, root->len, kr->root_ct, sizeof kr->root_ct,
+                            ad, ad_root(ad, kr), kr->root_nonce, wk.p);
+    council__secret_lock(root);
+    if (rc == COUNCIL_EAUTH)
+        rc = council__fail(c, COUNCIL_EAUTH, "open: wrong passphrase");
+out:
+    council__secret_free(&wk);
+    return rc;
+}
+
+int council__keyring_wrap_log(council *c, council__keyring *kr, const council__secret *root,
+                              const council__secret *log_sk)
+{
+    uint8_t ad[AD_LOG_BYTES];
+    council__secret wk;
+    int rc;
+
+    rc = council__secret_alloc(&wk, COUNCIL__KEY_BYTES);
+    if (rc != COUNCIL_OK)
+        return council__fail(c, rc, "keyring: out of secure memory");
+    randombytes_buf(kr->log_nonce, sizeof kr->log_nonce);
+    rc = council__kdf(c, wk.p, wk.len, root, 1, COUNCIL__CTX_LOGWRAP);
+    if (rc == COUNCIL_OK) {
+        council__secret_read(log_sk);
+        rc = council__aead_seal(c, kr->log_ct, sizeof kr->log_ct, log_sk->p, log_sk->len,
+                                ad, ad_log(ad, kr), kr->log_nonce, wk.p);
+        council__secret_lock(log_sk);
+    }
+    council__secret_free(&wk);
+    return rc;
+}
+
+int council__keyring_unwrap_log(council *c, const council__keyring *kr,
+                                const council__secret *root, council__secret *log_sk)
+{
+    uint8_t ad[AD_LOG_BYTES];
+    uint8_t pk[COUNCIL__SIGN_PK_BYTES];
+    council__secret wk;
+    int rc;
+
+    rc = council__secret_alloc(&wk, COUNCIL__KEY_BYTES);
+    if (rc != COUNCIL_OK)
+        return council__fail(c, rc, "keyring: out of secure memory");
+    rc = council__kdf(c, wk.p, wk.len, root, 1, COUNCIL__CTX_LOGWRAP);
+    if (rc != COUNCIL_OK)
+        goto out;
+    council__secret_write(log_sk);
+    rc = council__aead_open(c, log_sk->p, log_sk->len, kr->log_ct, sizeof kr->log_ct,
+                            ad, ad_log(ad, kr), kr->log_nonce, wk.p);
+    if (rc == COUNCIL_EAUTH) {
+        rc = council__fail(c, COUNCIL_EAUTH, "open: wrong root key");
+    } else if (rc == COUNCIL_OK) {
+        /* The secret key must belong to the public key on record. */
+        crypto_sign_ed25519_sk_to_pk(pk, log_sk->p);
+        if (sodium_memcmp(pk, kr->log_pk, sizeof pk) != 0)
+            rc = council__fail(c, COUNCIL_EFORMAT, "keyring: log key pair mismatch");
+    }
+    council__secret_lock(log_sk);
+out:
+    council__secret_free(&wk);
+    return rc;
+}

@@ -1,0 +1,338 @@
+/*
+ * store.c - the SQLCipher 4 database of a council store.
+ *
+ * The database is keyed with a raw 32-byte subkey of the root key, uses
+ * 4096-byte pages and WAL, and refuses to run on a SQLite that is not
+ * SQLCipher 4. A wrong key shows only as SQLITE_NOTADB on the first read,
+ * so open probes with one and turns that into COUNCIL_EAUTH.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "council_int.h"
+
+/* The ordered schema migrations. Append only: a released entry never
+ * changes, so every store reaches the same schema by the same steps. */
+static const council__migration migrations[] = {
+    { 1,
+      "CREATE TABLE council ("
+      "  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),"
+      "  id BLOB NOT NULL CHECK (length(id) = 16),"
+      "  name TEXT NOT NULL CHECK (length(CAST(name AS BLOB)) BETWEEN 1 AND 256),"
+      "  created INTEGER NOT NULL"
+      ");" },
+    { 2,
+      /* Council configuration (later: accepted legal bases, report k). */
+      "CREATE TABLE setting ("
+      "  key TEXT PRIMARY KEY,"
+      "  value BLOB NOT NULL"
+      ") WITHOUT ROWID;" },
+};
+
+static _Thread_local uint32_t test_target = 0;
+
+uint32_t council__schema_version(void)
+{
+    return migrations[sizeof migrations / sizeof migrations[0] - 1].version;
+}
+
+void council__test_schema_target(uint32_t version)
+{
+    test_target = version;
+}
+
+char *council__path_join(const char *dir, const char *name)
+{
+    size_t a = strlen(dir), b = strlen(name);
+    char *p = council__malloc(a + 1 + b + 1);
+
+    if (p == NULL)
+        return NULL;
+    memcpy(p, dir, a);
+    p[a] = '/';
+    memcpy(p + a + 1, name, b + 1);
+    return p;
+}
+
+static int exec(council *c, const char *what, const char *sql)
+{
+    int src = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+
+    if (src == SQLITE_OK)
+        return COUNCIL_OK;
+    if (src == SQLITE_NOMEM)
+        return council__fail(c, COUNCIL_ENOMEM, "store: %s: out of memory", what);
+    return council__fail(c, COUNCIL_EIO, "store: %s failed (%s)", what, sqlite3_errstr(src));
+}
+
+int council__store_cipher_version(council *c, char *out, size_t out_len)
+{
+    sqlite3_stmt *st = NULL;
+    const unsigned char *v;
+    int rc;
+
+    if (sqlite3_prepare_v2(c->db, "PRAGMA cipher_version;", -1, &st, NULL) != SQLITE_OK)
+        return council__fail(c, COUNCIL_EIO, "store: cannot query cipher_version");
+    rc = sqlite3_step(st);
+    v = rc == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+    if (v == NULL) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EUNSUPPORTED,
+                             "store: the linked SQLite (%s) is not SQLCipher; refusing to store "
+                             "case data unencrypted", sqlite3_libversion());
+    }
+    if (strncmp((const char *)v, "4.", 2) != 0) {
+        rc = council__fail(c, COUNCIL_EUNSUPPORTED,
+                           "store: SQLCipher %.32s found, version 4 required", (const char *)v);
+        sqlite3_finalize(st);
+        return rc;
+    }
+    if (strlen((const char *)v) >= out_len) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_ERROR, "store: cipher_version too long");
+    }
+    memcpy(out, v, strlen((const char *)v) + 1);
+    sqlite3_finalize(st);
+    return COUNCIL_OK;
+}
+
+/* Key the database with the raw subkey, in SQLCipher's x'hex' form. */
+static int apply_key(council *c, const council__secret *root, uint32_t version)
+{
+    uint8_t key[COUNCIL__KEY_BYTES];
+    council__secret hex;
+    int rc, src;
+
+    rc = council__secret_alloc(&hex, 3 + 2 * COUNCIL__KEY_BYTES + 1);
+    if (rc != COUNCIL_OK)
+        return council__fail(c, rc, "store: out of secure memory");
+    rc = council__kdf(c, key, sizeof key, root, version, COUNCIL__CTX_DATABASE);
+    if (rc != COUNCIL_OK)
+        goto out;
+    hex.p[0] = 'x';
+    hex.p[1] = '\'';
+    sodium_bin2hex((char *)hex.p + 2, 2 * COUNCIL__KEY_BYTES + 1, key, sizeof key);
+    hex.p[2 + 2 * COUNCIL__KEY_BYTES] = '\'';
+    src = sqlite3_key(c->db, hex.p, (int)(3 + 2 * COUNCIL__KEY_BYTES));
+    if (src != SQLITE_OK)
+        rc = council__fail(c, COUNCIL_ERROR, "store: cannot set the database key (%s)",
+                           sqlite3_errstr(src));
+out:
+    sodium_memzero(key, sizeof key);
+    council__secret_free(&hex);
+    return rc;
+}
+
+int council__store_open(council *c, const char *dir, const council__secret *root,
+                        uint32_t db_key_version, bool create)
+{
+    char cipher[64];
+    sqlite3_stmt *st = NULL;
+    const unsigned char *mode;
+    char *path;
+    int flags, src, rc;
+
+    path = council__path_join(dir, COUNCIL__DB_FILE);
+    if (path == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "store: out of memory");
+    if (!create && access(path, F_OK) != 0) {
+        council__free(path);
+        return council__fail(c, COUNCIL_ENOTFOUND, "open: no council.db in the store directory");
+    }
+    if (create) {
+        /* Made here, empty and private: SQLite gives its -wal and -shm
+         * files the mode of the database file. */
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0) {
+            rc = council__fail(c, errno == EEXIST ? COUNCIL_EEXIST : COUNCIL_EIO,
+                               "create: cannot make council.db (%s)", strerror(errno));
+            council__free(path);
+            return rc;
+        }
+        (void)close(fd);
+    }
+    flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW |
+            (create ? SQLITE_OPEN_CREATE : 0);
+    src = sqlite3_open_v2(path, &c->db, flags, NULL);
+    council__free(path);
+    if (src != SQLITE_OK) {
+        rc = council__fail(c, src == SQLITE_NOMEM ? COUNCIL_ENOMEM : COUNCIL_EIO,
+                           "store: cannot open council.db (%s)", sqlite3_errstr(src));
+        goto fail;
+    }
+    /* Before any key: a plain SQLite would silently write clear text. */
+    rc = council__store_cipher_version(c, cipher, sizeof cipher);
+    if (rc != COUNCIL_OK)
+        goto fail;
+    rc = apply_key(c, root, db_key_version);
+    if (rc != COUNCIL_OK)
+        goto fail;
+    /* A library must not write to its host's standard error: SQLCipher 4.6
+     * logs wrong keys there at WARN. Keying resets the level, so this comes
+     * after the key. The setting is process-wide. */
+    (void)sqlite3_exec(c->db, "PRAGMA cipher_log_level = NONE;", NULL, NULL, NULL);
+    rc = exec(c, "set cipher parameters",
+              "PRAGMA cipher_compatibility = 4; PRAGMA cipher_page_size = 4096;");
+    if (rc != COUNCIL_OK)
+        goto fail;
+    /* The probe: a wrong key fails here, on the first read. */
+    src = sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_schema;", NULL, NULL, NULL);
+    if (src == SQLITE_NOTADB) {
+        rc = council__fail(c, COUNCIL_EAUTH,
+                           "open: the database key does not open council.db "
+                           "(wrong key, or a damaged or replaced database)");
+        goto fail;
+    }
+    if (src != SQLITE_OK) {
+        rc = council__fail(c, COUNCIL_EIO, "store: first read failed (%s)", sqlite3_errstr(src));
+        goto fail;
+    }
+    rc = exec(c, "set pragmas",
+              "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+              "PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY;");
+    if (rc != COUNCIL_OK)
+        goto fail;
+    (void)sqlite3_busy_timeout(c->db, 5000);
+    if (sqlite3_prepare_v2(c->db, "PRAGMA journal_mode = WAL;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW ||
+        (mode = sqlite3_column_text(st, 0)) == NULL ||
+        strcmp((const char *)mode, "wal") != 0) {
+        rc = council__fail(c, COUNCIL_EIO, "store: cannot switch to WAL");
+        goto fail;
+    }
+    sqlite3_finalize(st);
+    return COUNCIL_OK;
+fail:
+    sqlite3_finalize(st);
+    council__store_close(c);
+    return rc;
+}
+
+void council__store_close(council *c)
+{
+    if (c->db != NULL)
+        (void)sqlite3_close_v2(c->db);
+    c->db = NULL;
+}
+
+int council__store_version(council *c, uint32_t *out)
+{
+    sqlite3_stmt *st = NULL;
+    int src;
+
+    *out = 0;
+    src = sqlite3_prepare_v2(c->db,
+                             "SELECT coalesce(max(version), 0) FROM schema_version;",
+                             -1, &st, NULL);
+    if (src != SQLITE_OK)
+        return council__fail(c, COUNCIL_EFORMAT, "store: no schema version table");
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "store: cannot read the schema version");
+    }
+    *out = (uint32_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return COUNCIL_OK;
+}
+
+int council__store_migrate(council *c, const council__migration *list, size_t n,
+                           uint32_t target)
+{
+    sqlite3_stmt *st = NULL;
+    uint32_t current = 0, latest = n > 0 ? list[n - 1].version : 0;
+    int rc;
+
+    for (size_t i = 0; i < n; i++)
+        if (list[i].version != i + 1)
+            return council__fail(c, COUNCIL_ERROR, "store: migration list out of order at %zu", i);
+    if (target == 0 || target > latest)
+        target = latest;
+    rc = exec(c, "begin migration", "BEGIN IMMEDIATE;");
+    if (rc != COUNCIL_OK)
+        return rc;
+    rc = exec(c, "create schema_version",
+              "CREATE TABLE IF NOT EXISTS schema_version ("
+              "  version INTEGER PRIMARY KEY, applied INTEGER NOT NULL);");
+    if (rc == COUNCIL_OK)
+        rc = council__store_version(c, &current);
+    if (rc != COUNCIL_OK)
+        goto fail;
+    if (current > latest) {
+        rc = council__fail(c, COUNCIL_EUNSUPPORTED,
+                           "open: store schema version %u is newer than this library (%u)",
+                           current, latest);
+        goto fail;
+    }
+    if (sqlite3_prepare_v2(c->db, "INSERT INTO schema_version (version, applied) VALUES (?, ?);",
+                           -1, &st, NULL) != SQLITE_OK) {
+        rc = council__fail(c, COUNCIL_EIO, "store: cannot prepare migration");
+        goto fail;
+    }
+    for (size_t i = current; i < target; i++) {
+        int src = sqlite3_exec(c->db, list[i].sql, NULL, NULL, NULL);
+        if (src != SQLITE_OK) {
+            rc = council__fail(c, COUNCIL_EIO, "store: migration %u failed (%s)",
+                               list[i].version, sqlite3_errstr(src));
+            goto fail;
+        }
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, list[i].version);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            rc = council__fail(c, COUNCIL_EIO, "store: cannot record migration %u",
+                               list[i].version);
+            goto fail;
+        }
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    rc = exec(c, "commit migration", "COMMIT;");
+    if (rc == COUNCIL_OK)
+        return COUNCIL_OK;
+fail:
+    sqlite3_finalize(st);
+    (void)sqlite3_exec(c->db, "ROLLBACK;", NULL, NULL, NULL);
+    return rc;
+}
+
+int council__store_migrate_all(council *c)
+{
+    return council__store_migrate(c, migrations, sizeof migrations / sizeof migrations[0],
+                                  test_target);
+}
+
+int council__store_read_salt(council *c, const char *dir, uint8_t salt[COUNCIL__SALT_BYTES])
+{
+    char *path = council__path_join(dir, COUNCIL__DB_FILE);
+    size_t got = 0;
+    int fd;
+
+    if (path == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "store: out of memory");
+    fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    council__free(path);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return council__fail(c, COUNCIL_ENOTFOUND, "open: no council.db in the store directory");
+        return council__fail(c, COUNCIL_EIO, "open: cannot read council.db (%s)", strerror(errno));
+    }
+    while (got < COUNCIL__SALT_BYTES) {
+        ssize_t n = read(fd, salt + got, COUNCIL__SALT_BYTES - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    (void)close(fd);
+    if (got != COUNCIL__SALT_BYTES)
+        return council__fail(c, COUNCIL_EFORMAT, "open: council.db is truncated (%zu bytes)", got);
+    return COUNCIL_OK;
+}
