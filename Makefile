@@ -54,7 +54,7 @@ PC       = $(B)/libcouncil.pc
 
 TEST_SRC  = $(wildcard tests/test_*.c)
 TESTS     = $(TEST_SRC:tests/%.c=$(B)/tests/%)
-TEST_LIBS = $(shell pkg-config --libs cmocka) $(PKG_LIBS)
+TEST_LIBS = $(shell pkg-config --libs cmocka jansson) $(PKG_LIBS)
 FUZZ_SRC  = $(wildcard fuzz/fuzz_*.c)
 REPLAYERS = $(FUZZ_SRC:fuzz/fuzz_%.c=$(B)/fuzz/replay_%)
 

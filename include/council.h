@@ -24,9 +24,11 @@
  *
  * Threads
  *  council_global_init(), council_version_number(),
- *  council_version_string() and council_errstr() are safe from any thread.
- *  A council handle may be used by one thread at a time. Separate handles
- *  share no mutable state, and error text lives in the handle.
+ *  council_version_string(), council_errstr() and the council_merkle_*
+ *  functions are safe from any thread. A council handle may be used by one
+ *  thread at a time. Separate handles share no mutable state, and error
+ *  text lives in the handle. (One process-wide setting is written by every
+ *  open: SQLCipher's log level, always to the same value, NONE.)
  *
  * Stability
  *  While the major version is 0, any minor release may break the ABI.
@@ -209,9 +211,9 @@ COUNCIL_API uint64_t council_kdf_memlimit_max(void);
  *  - root_key: the integrator supplies the 32-byte root key (from a key
  *    management service, say); it is never written to disk, and the same
  *    key MUST be supplied to every council_open().
- * kdf_opslimit and kdf_memlimit choose the Argon2id cost; 0 means the
- * default, libsodium's MODERATE level. Tests MAY pass cheap values, within
- * the COUNCIL_KDF_* limits.
+ * kdf_opslimit and kdf_memlimit choose the Argon2id cost of a passphrase
+ * (ignored with a root_key); 0 means the default, libsodium's MODERATE
+ * level. Tests MAY pass cheap values, within the COUNCIL_KDF_* limits.
  * @since 0.1.0
  */
 typedef struct council_create_options {
@@ -250,8 +252,8 @@ typedef struct council_open_options {
 /**
  * Create a new council store in the directory `path`.
  *
- * The directory MUST NOT exist, or MUST be empty; it is created with mode
- * 0700. It receives `council.db` (SQLCipher 4, keyed with a subkey of the
+ * The directory MUST NOT exist, or MUST be empty; it is created (or set)
+ * with mode 0700. It receives `council.db` (SQLCipher 4, keyed with a subkey of the
  * root key) and `council.keyring` (the wrapped root key and log key). The
  * council gets a random id, the given name, a random root key (unless one
  * is supplied) and an Ed25519 log key pair. Nothing is left behind on
@@ -293,10 +295,12 @@ COUNCIL_API COUNCIL_NODISCARD int council_create(council **out, const char *path
  * @param path       the store directory.
  * @param opts       the credentials; see council_open_options.
  * @return COUNCIL_OK;
- *         COUNCIL_EAUTH for a wrong passphrase or root key, or a keyring
- *           that belongs to another store;
- *         COUNCIL_EFORMAT for a truncated, corrupted or foreign keyring, or
- *           a database that is not a libcouncil store;
+ *         COUNCIL_EAUTH for a wrong passphrase or root key, a keyring that
+ *           belongs to another store, or a council.db that was damaged or
+ *           replaced (SQLCipher cannot tell these from a wrong key);
+ *         COUNCIL_EFORMAT for a truncated, corrupted or foreign keyring, a
+ *           council.db shorter than its 16-byte header, or a database that
+ *           holds no record of this council;
  *         COUNCIL_ENOTFOUND if the store or one of its files is missing;
  *         COUNCIL_EUNSUPPORTED for a keyring format or schema version newer
  *           than this library, or a SQLite that is not SQLCipher 4;
@@ -315,7 +319,9 @@ COUNCIL_API COUNCIL_NODISCARD int council_open(council **out, const char *path,
  * Close a handle: close the database, wipe and free every key.
  *
  * @param c the handle; NULL is accepted and does nothing. A handle MUST NOT
- *          be used after it is closed.
+ *          be used after it is closed (its memory is freed). A handle whose
+ *          create or open failed gives COUNCIL_EMISUSE from every call but
+ *          council_errmsg() and council_close().
  * Ownership: releases c.
  * @since 0.1.0
  */
@@ -329,7 +335,7 @@ COUNCIL_API void council_close(council *c);
  *
  * @param c the handle, or NULL.
  * @return the message, "not an error" after a success, or a fixed text for
- *         a NULL, closed or foreign handle; never NULL.
+ *         a NULL or foreign handle; never NULL.
  * Ownership: belongs to the handle; valid until the next call on it.
  * @since 0.1.0
  */
@@ -344,7 +350,8 @@ COUNCIL_API const char *council_errmsg(const council *c);
  * @param c        an open handle.
  * @param[out] out receives the serialised message.
  * @return COUNCIL_OK; COUNCIL_EMISUSE for a bad handle or NULL out;
- *         COUNCIL_EIO if the database cannot be read; COUNCIL_ENOMEM.
+ *         COUNCIL_EIO if the database cannot be read; COUNCIL_EFORMAT if
+ *         its schema table is missing; COUNCIL_ENOMEM; COUNCIL_ERROR.
  * Ownership: the caller releases out with council_buf_free().
  * @since 0.1.0
  */
@@ -365,10 +372,14 @@ COUNCIL_API COUNCIL_NODISCARD int council_info(council *c, council_buf *out);
  * @param new_len      its length.
  * @param kdf_opslimit Argon2id cost for the new wrap; 0 for the default.
  * @param kdf_memlimit Argon2id memory for the new wrap; 0 for the default.
- * @return COUNCIL_OK; COUNCIL_EAUTH if old_pass is wrong;
+ * @return COUNCIL_OK; COUNCIL_EAUTH if old_pass is wrong, or the keyring
+ *           on disk was replaced by one holding another root key;
  *         COUNCIL_EINVAL for a bad passphrase or cost, or a council whose
- *           root key is supplied by the integrator;
+ *           root key is supplied by the integrator (also when the keyring
+ *           on disk was replaced by such a one);
  *         COUNCIL_EFORMAT if the keyring on disk was damaged meanwhile;
+ *         COUNCIL_ENOTFOUND if it was removed; COUNCIL_EUNSUPPORTED if it
+ *           was replaced by a newer format;
  *         COUNCIL_EMISUSE for a bad handle; COUNCIL_EIO; COUNCIL_ENOMEM.
  * Ownership: none.
  * @since 0.1.0
@@ -377,6 +388,291 @@ COUNCIL_API COUNCIL_NODISCARD int council_passphrase_change(council *c,
         const uint8_t *old_pass, size_t old_len,
         const uint8_t *new_pass, size_t new_len,
         uint64_t kdf_opslimit, uint64_t kdf_memlimit);
+
+/* ----------------------------------------------------------------- merkle */
+
+/** Size of a Merkle tree hash (SHA-256). @since 0.1.0 */
+#define COUNCIL_HASH_BYTES 32
+/** Function twin of COUNCIL_HASH_BYTES. @since 0.1.0 */
+COUNCIL_API size_t council_hash_bytes(void);
+
+/** Longest proof accepted, in hashes (a tree of 2^64 leaves needs 64;
+ *  a consistency proof at most twice that). @since 0.1.0 */
+#define COUNCIL_PROOF_HASHES_MAX 128
+/** Function twin of COUNCIL_PROOF_HASHES_MAX. @since 0.1.0 */
+COUNCIL_API size_t council_proof_hashes_max(void);
+
+/**
+ * The RFC 9162 leaf hash of `data`: SHA-256(0x00 || data).
+ *
+ * @param[out] out  receives the hash.
+ * @param out_len   MUST be COUNCIL_HASH_BYTES.
+ * @param data      the leaf bytes (an audit event's canonical serialisation);
+ *                  MAY be NULL when len is 0.
+ * @param len       their length.
+ * @return COUNCIL_OK; COUNCIL_EINVAL for a NULL out, a wrong out_len, or
+ *         NULL data with a nonzero len.
+ * Ownership: none. Thread-safe.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_merkle_leaf_hash(uint8_t *out, size_t out_len,
+                                                           const uint8_t *data, size_t len);
+
+/**
+ * Verify an RFC 9162 inclusion proof (section 2.1.3.2) in constant memory.
+ *
+ * Hashes MUST be COUNCIL_HASH_BYTES long; a hash of any other length is
+ * refused as malformed (this is the library's documented rule for the
+ * published probes that use shorter "hashes"). The proof MUST hold exactly
+ * the number of hashes the algorithm consumes: extra leading or trailing
+ * hashes fail.
+ *
+ * @param index          0-based index of the leaf.
+ * @param size           the tree size the root belongs to.
+ * @param leaf_hash      the leaf's hash, and its length.
+ * @param proof          concatenated hashes, and their total length.
+ * @param root           the expected root, and its length.
+ * @return COUNCIL_OK when the proof verifies;
+ *         COUNCIL_ETAMPER when it does not (wrong hash, too many or too few
+ *           hashes, wrong root);
+ *         COUNCIL_EINVAL for malformed input: index >= size, a hash length
+ *           other than COUNCIL_HASH_BYTES, a proof length that is not a
+ *           multiple of it or longer than COUNCIL_PROOF_HASHES_MAX hashes,
+ *           or a NULL pointer with a nonzero length.
+ * Ownership: none. Thread-safe.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_merkle_verify_inclusion(
+        uint64_t index, uint64_t size,
+        const uint8_t *leaf_hash, size_t leaf_hash_len,
+        const uint8_t *proof, size_t proof_len,
+        const uint8_t *root, size_t root_len);
+
+/**
+ * Verify an RFC 9162 consistency proof (section 2.1.4.2) in constant memory.
+ *
+ * size1 = 0 is an error; size1 = size2 verifies only with an empty proof
+ * and equal roots; the proof MUST hold exactly the hashes the algorithm
+ * consumes. Hash lengths as for council_merkle_verify_inclusion().
+ *
+ * @param size1  the older tree size; root1 its root (and length).
+ * @param size2  the newer tree size; root2 its root (and length).
+ * @param proof  concatenated hashes, and their total length.
+ * @return COUNCIL_OK when the proof verifies;
+ *         COUNCIL_ETAMPER when it does not (including equal sizes with a
+ *           non-empty proof or different roots);
+ *         COUNCIL_EINVAL for malformed input: size1 = 0, size1 > size2,
+ *           a hash length other than COUNCIL_HASH_BYTES, a proof length that
+ *           is not a multiple of it or too long, or a NULL pointer with a
+ *           nonzero length.
+ * Ownership: none. Thread-safe.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_merkle_verify_consistency(
+        uint64_t size1, uint64_t size2,
+        const uint8_t *root1, size_t root1_len,
+        const uint8_t *root2, size_t root2_len,
+        const uint8_t *proof, size_t proof_len);
+
+/* ------------------------------------------------------------------ audit */
+
+/*
+ * The audit log is an RFC 9162 Merkle tree over audit events
+ * (council.v1.AuditEvent, canonical protobuf bytes; see
+ * proto/council/v1/audit.proto). Events carry pseudonymous case references
+ * and codes, never case content, names or contact details. Checkpoints are
+ * C2SP tlog-checkpoint notes signed with the council's Ed25519 log key;
+ * the public key is given in the C2SP verifier-key form (council_info()).
+ * An auditor verifies an export, a checkpoint or a proof with that public
+ * key alone: those functions take no handle.
+ */
+
+/** Most events council_audit_list() returns at once. @since 0.1.0 */
+#define COUNCIL_AUDIT_LIST_MAX 10000
+/** Function twin of COUNCIL_AUDIT_LIST_MAX. @since 0.1.0 */
+COUNCIL_API size_t council_audit_list_max(void);
+
+#define COUNCIL_AUDIT_FILTER_VERSION 1
+
+/**
+ * Which events council_audit_list() returns. Initialise with
+ * COUNCIL_AUDIT_FILTER_INIT; every criterion left at its initial value
+ * matches everything.
+ * @since 0.1.0
+ */
+typedef struct council_audit_filter {
+    unsigned version;             /**< COUNCIL_AUDIT_FILTER_VERSION */
+    uint64_t from_seq;            /**< first sequence number to consider */
+    uint32_t limit;               /**< at most this many; 0 for 1000 */
+    int64_t since;                /**< time >= since (Unix seconds); 0: no bound */
+    int64_t until;                /**< time <= until; 0: no bound */
+    int32_t action;               /**< a council.v1.AuditAction; 0: any */
+    const uint8_t *actor_member;  /**< 16-byte member id, or NULL */
+    size_t actor_member_len;
+    const uint8_t *case_ref;      /**< 32-byte case pseudonym, or NULL */
+    size_t case_ref_len;
+} council_audit_filter;
+
+#define COUNCIL_AUDIT_FILTER_INIT \
+    { COUNCIL_AUDIT_FILTER_VERSION, 0, 0, 0, 0, 0, NULL, 0, NULL, 0 }
+
+/**
+ * List audit events, oldest first, as a serialised council.v1.AuditEventList.
+ *
+ * @param c        an open handle.
+ * @param[out] out receives the list; next_seq says where to continue.
+ * @param filter   the criteria; NULL for COUNCIL_AUDIT_FILTER_INIT.
+ * @return COUNCIL_OK; COUNCIL_EMISUSE for a bad handle, NULL out or an
+ *         unknown filter version; COUNCIL_EINVAL for a bad id length;
+ *         COUNCIL_ELIMIT if limit exceeds COUNCIL_AUDIT_LIST_MAX;
+ *         COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_audit_list(council *c, council_buf *out,
+                                                     const council_audit_filter *filter);
+
+/**
+ * Sign a checkpoint of the log now. A "checkpoint signed" event is appended
+ * first, so the checkpoint covers it; the note is stored and returned.
+ *
+ * @param c        an open handle.
+ * @param[out] out receives the signed note (UTF-8 text, not NUL-terminated).
+ * @return COUNCIL_OK; COUNCIL_EMISUSE; COUNCIL_EIO (nothing is signed when
+ *         the event cannot be appended); COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_audit_checkpoint(council *c, council_buf *out);
+
+/**
+ * An inclusion proof for event `index` in the tree of `size` events, as
+ * text: "inclusion-proof/v1", "index I", "size N", "leaf <base64>", then
+ * one base64 hash per line. O(log n) stored nodes are read.
+ *
+ * @param size  the tree size; 0 for the current size.
+ * @return COUNCIL_OK; COUNCIL_EINVAL if index >= size or size is larger
+ *         than the log; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_audit_prove_inclusion(council *c, council_buf *out,
+                                                                uint64_t index, uint64_t size);
+
+/**
+ * A consistency proof between tree sizes, as text: "consistency-proof/v1",
+ * "old M", "new N", then one base64 hash per line.
+ *
+ * @param size2  the newer size; 0 for the current size.
+ * @return COUNCIL_OK; COUNCIL_EINVAL if size1 = 0, size1 > size2 or size2
+ *         is larger than the log; COUNCIL_EMISUSE; COUNCIL_EIO;
+ *         COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_audit_prove_consistency(council *c, council_buf *out,
+                                                                  uint64_t size1, uint64_t size2);
+
+/**
+ * Write an audit export to `path`: every event, every stored checkpoint, and
+ * a new checkpoint covering all of them (format in audit.proto). An "audit
+ * exported" event is appended first. The file is written to a temporary
+ * name, synced and renamed, with mode 0600; an existing file is refused.
+ *
+ * @return COUNCIL_OK; COUNCIL_EEXIST if path exists; COUNCIL_EINVAL for a
+ *         NULL path; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_audit_export(council *c, const char *path);
+
+/**
+ * Verify an audit export from scratch with the log's verifier key alone:
+ * every frame is size-capped and decoded one at a time (constant memory),
+ * every event is checked for canonical form, sequence and its link to the
+ * previous event, the tree is recomputed, and every checkpoint's signature
+ * and root are checked where it stands. The last checkpoint must cover
+ * every event and carry at least `required` valid cosignatures from the
+ * given witness keys.
+ *
+ * @param[out] report    receives a serialised council.v1.AuditVerifyReport
+ *                       (also on failure: it names the first bad event);
+ *                       MAY be NULL.
+ * @param path           the export file.
+ * @param log_vkey       the log's verifier key text (C2SP vkey, type 0x01).
+ * @param witness_vkeys  cosigner verifier keys (type 0x04), or NULL.
+ * @param n_witnesses    their number (at most 64).
+ * @param required       cosignatures required on the last checkpoint.
+ * @return COUNCIL_OK;
+ *         COUNCIL_ETAMPER for an altered, removed, reordered or appended
+ *           event, a checkpoint that does not match the events, a bad or
+ *           missing signature, an old checkpoint in place of the latest, or
+ *           too few cosignatures;
+ *         COUNCIL_EFORMAT for a file that is truncated or not an export;
+ *         COUNCIL_EINVAL for a malformed key or required > n_witnesses;
+ *         COUNCIL_ENOTFOUND; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases report with council_buf_free().
+ * Thread-safe (no handle).
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_audit_verify_export(
+        council_buf *report, const char *path, const char *log_vkey,
+        const char *const *witness_vkeys, size_t n_witnesses, size_t required);
+
+/**
+ * Verify a signed checkpoint with the log's verifier key, and count valid
+ * cosignatures from the given witnesses.
+ *
+ * @param[out] report  receives a council.v1.AuditVerifyReport (tree_size,
+ *                     root_hash, cosignatures); MAY be NULL.
+ * @return COUNCIL_OK; COUNCIL_ETAMPER for a missing or bad log signature or
+ *         fewer than `required` cosignatures; COUNCIL_EFORMAT for a
+ *         malformed note; COUNCIL_EINVAL for a malformed key or required >
+ *         n_witnesses; COUNCIL_ENOMEM.
+ * Ownership: the caller releases report with council_buf_free().
+ * Thread-safe (no handle).
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_audit_verify_checkpoint(
+        council_buf *report, const char *note, size_t note_len, const char *log_vkey,
+        const char *const *witness_vkeys, size_t n_witnesses, size_t required);
+
+/**
+ * The witness step: check that `new_note` is signed by the log, has the
+ * same origin as `old_note` (also signed by the log), and is consistent with
+ * it by `proof` (the text of council_audit_prove_consistency(); empty when
+ * the sizes are equal), then append a C2SP cosignature/v1 line made with
+ * the witness's Ed25519 key.
+ *
+ * @param[out] out        receives new_note with the cosignature appended.
+ * @param witness_name    the cosigner's key name (no spaces or '+').
+ * @param witness_sk      the cosigner's 64-byte Ed25519 secret key.
+ * @param timestamp       the cosignature time (Unix seconds).
+ * @return COUNCIL_OK; COUNCIL_ETAMPER if a signature or the consistency
+ *         proof does not verify, the origins differ or the new tree is
+ *         smaller; COUNCIL_EFORMAT for a malformed note or proof;
+ *         COUNCIL_EINVAL for a malformed key, name or length; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * Thread-safe (no handle).
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_audit_witness(
+        council_buf *out, const char *old_note, size_t old_len,
+        const char *new_note, size_t new_len, const char *proof, size_t proof_len,
+        const char *log_vkey, const char *witness_name,
+        const uint8_t *witness_sk, size_t witness_sk_len, uint64_t timestamp);
+
+/**
+ * Make a witness (cosigner) key pair: a 64-byte Ed25519 secret key and the
+ * verifier key text (type 0x04) that auditors pass to the verify functions.
+ * (Member keyfiles, protected by a passphrase, come with member keys.)
+ *
+ * @return COUNCIL_OK; COUNCIL_EINVAL for a bad name; COUNCIL_ENOMEM.
+ * Ownership: the caller releases both buffers with council_buf_free(),
+ * which wipes the secret key.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_witness_keygen(council_buf *secret_key,
+                                                         council_buf *vkey, const char *name);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "council/v1/audit.pb-c.h"
 #include "council/v1/info.pb-c.h"
 #include "council/v1/keyring.pb-c.h"
 #include "council_int.h"
@@ -158,6 +159,9 @@ static int dir_prepare(council *c, const char *path, bool *made)
     closedir(d);
     if (!empty)
         return council__fail(c, COUNCIL_EEXIST, "create: the store directory is not empty");
+    if (chmod(path, 0700) != 0)
+        return council__fail(c, COUNCIL_EIO, "create: cannot restrict the store directory (%s)",
+                             strerror(errno));
     return COUNCIL_OK;
 }
 
@@ -230,6 +234,14 @@ static int create_in(council *c, const char *path, const council_create_options 
         rc = council__store_migrate_all(c);
     if (rc == COUNCIL_OK)
         rc = insert_council_row(c, o->name, kr.created);
+    if (rc == COUNCIL_OK) {
+        const council__event ev = {
+            .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_COUNCIL_CREATED,
+            .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
+            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+        };
+        rc = council__audit_append(c, &ev);
+    }
     /* Move the first page, and with it the salt, into council.db. */
     if (rc == COUNCIL_OK &&
         sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK)
@@ -274,7 +286,8 @@ int council_create(council **out, const char *path, const council_create_options
     mem = o->kdf_memlimit;
     if ((rc = check_credentials(c, "create", o->passphrase, o->passphrase_len,
                                 o->root_key, o->root_key_len)) != COUNCIL_OK ||
-        (rc = check_kdf_cost(c, "create", &ops, &mem)) != COUNCIL_OK ||
+        (o->passphrase != NULL &&
+         (rc = check_kdf_cost(c, "create", &ops, &mem)) != COUNCIL_OK) ||
         (rc = check_path(c, "create", path)) != COUNCIL_OK)
         return rc;
     if ((rc = dir_prepare(c, path, &made)) != COUNCIL_OK)
@@ -364,6 +377,15 @@ static int open_in(council *c, const char *path, const council_open_options *o)
         rc = council__store_migrate_all(c);
     if (rc == COUNCIL_OK)
         rc = check_council_row(c);
+    if (rc == COUNCIL_OK) {
+        /* Every session is on the record before it can do anything. */
+        const council__event ev = {
+            .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SESSION_OPENED,
+            .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
+            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+        };
+        rc = council__audit_append(c, &ev);
+    }
     sodium_memzero(&kr, sizeof kr);
     return rc;
 }
@@ -389,6 +411,9 @@ int council_open(council **out, const char *path, const council_open_options *o)
                                 o->root_key, o->root_key_len)) != COUNCIL_OK ||
         (rc = check_path(c, "open", path)) != COUNCIL_OK)
         return rc;
+    if (stat(path, &sb) != 0 && errno != ENOENT && errno != ENOTDIR)
+        return council__fail(c, COUNCIL_EIO, "open: cannot reach the store directory (%s)",
+                             strerror(errno));
     if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
         return council__fail(c, COUNCIL_ENOTFOUND, "open: no store directory at this path");
     c->dir = council__strdup(path);
@@ -408,35 +433,11 @@ int council_open(council **out, const char *path, const council_open_options *o)
 
 /* ------------------------------------------------------------------- info */
 
-#define LOG_ORIGIN_PREFIX "libcouncil/"
-
-/* C2SP signed-note verifier key: name "+" hex(keyhash) "+" base64(0x01 || pk),
- * keyhash = SHA-256(name || "\n" || 0x01 || pk)[0:4]. */
-static int verifier_key(char *out, size_t out_len, const char *name, const uint8_t pk[32])
-{
-    crypto_hash_sha256_state h;
-    uint8_t key[33], hash[32];
-    char b64[64];
-    int n;
-
-    key[0] = 0x01; /* Ed25519 */
-    memcpy(key + 1, pk, 32);
-    crypto_hash_sha256_init(&h);
-    crypto_hash_sha256_update(&h, (const uint8_t *)name, strlen(name));
-    crypto_hash_sha256_update(&h, (const uint8_t *)"\n", 1);
-    crypto_hash_sha256_update(&h, key, sizeof key);
-    crypto_hash_sha256_final(&h, hash);
-    sodium_bin2base64(b64, sizeof b64, key, sizeof key, sodium_base64_VARIANT_ORIGINAL);
-    n = snprintf(out, out_len, "%s+%02x%02x%02x%02x+%s", name, hash[0], hash[1], hash[2],
-                 hash[3], b64);
-    return n > 0 && (size_t)n < out_len ? 0 : -1;
-}
-
 int council_info(council *c, council_buf *out)
 {
     Council__V1__CouncilInfo m = COUNCIL__V1__COUNCIL_INFO__INIT;
     sqlite3_stmt *st = NULL;
-    char id[37], origin[sizeof LOG_ORIGIN_PREFIX + 37], vkey[256], cipher[64];
+    char id[37], origin[COUNCIL__ORIGIN_MAX], vkey[512], cipher[64];
     uint32_t schema = 0;
     size_t len;
     int rc;
@@ -449,8 +450,8 @@ int council_info(council *c, council_buf *out)
         (rc = council__store_cipher_version(c, cipher, sizeof cipher)) != COUNCIL_OK)
         return rc;
     council__uuid_text(id, c->council_id);
-    (void)snprintf(origin, sizeof origin, LOG_ORIGIN_PREFIX "%s", id);
-    if (verifier_key(vkey, sizeof vkey, origin, c->log_pk) != 0)
+    council__log_origin(origin, c->council_id);
+    if (council__vkey_format(vkey, sizeof vkey, origin, COUNCIL__SIG_ED25519, c->log_pk) != 0)
         return council__fail(c, COUNCIL_ERROR, "info: verifier key too long");
     if (sqlite3_prepare_v2(c->db, "SELECT name, created FROM council WHERE singleton = 1;",
                            -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
@@ -528,9 +529,27 @@ int council_passphrase_change(council *c, const uint8_t *old_pass, size_t old_le
     council__secret_lock(&c->root);
     if (rc != COUNCIL_OK)
         goto out;
-    rc = council__keyring_wrap_root(c, &kr, &c->root, new_pass, new_len, ops, mem);
-    if (rc == COUNCIL_OK)
-        rc = council__keyring_store(c, &kr, c->dir);
+    {
+        council__event ev = {
+            .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_KEY_ROTATED,
+            .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
+            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+            .reason = "passphrase_changed",
+        };
+        /* Log first; a failure after it is logged too. */
+        rc = council__audit_append(c, &ev);
+        if (rc == COUNCIL_OK) {
+            rc = council__keyring_wrap_root(c, &kr, &c->root, new_pass, new_len, ops, mem);
+            if (rc == COUNCIL_OK)
+                rc = council__keyring_store(c, &kr, c->dir);
+            if (rc != COUNCIL_OK) {
+                ev.outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED;
+                ev.error = rc;
+                ev.reason = "keyring_write_failed";
+                (void)council__audit_append(c, &ev);
+            }
+        }
+    }
     if (rc == COUNCIL_OK)
         council__clear(c);
 out:

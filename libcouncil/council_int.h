@@ -14,6 +14,7 @@
 #include "council.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 /* --------------------------------------------------------------- handles */
 
@@ -40,6 +41,8 @@ struct council {
     council__secret root;       /* 32 bytes */
     council__secret log_sk;     /* Ed25519 secret key, 64 bytes */
     uint8_t log_pk[32];
+    struct sqlite3_stmt *st_node_get; /* audit node store, prepared once */
+    struct sqlite3_stmt *st_node_put;
 };
 
 /* True for a handle that may be used for operations. */
@@ -91,6 +94,7 @@ void council__secret_free(council__secret *s);     /* wipe and free */
 /* crypto_kdf contexts (8 bytes) of the subkeys of the root key. */
 #define COUNCIL__CTX_DATABASE "cncl-db_"
 #define COUNCIL__CTX_LOGWRAP  "cncl-lgw"
+#define COUNCIL__CTX_PSEUDONYM "cncl-psn"
 
 int council__kdf(council *c, uint8_t *out, size_t out_len,
                  const council__secret *root, uint64_t id, const char ctx[8]);
@@ -175,6 +179,146 @@ int council__keyring_unwrap_log(council *c, const council__keyring *kr,
                                 const council__secret *root,
                                 council__secret *log_sk);
 
+/* ----------------------------------------------------------------- merkle */
+
+/* A store of perfect subtree hashes: (level, index) is the hash of leaves
+ * [index << level, (index + 1) << level). get and put return COUNCIL_OK or
+ * a negative code (ENOTFOUND for a missing node). */
+typedef struct council__nodes {
+    void *ctx;
+    int (*get)(void *ctx, uint32_t level, uint64_t index, uint8_t out[COUNCIL_HASH_BYTES]);
+    int (*put)(void *ctx, uint32_t level, uint64_t index, const uint8_t hash[COUNCIL_HASH_BYTES]);
+    uint64_t reads; /* get calls made through merkle.c, for tests and the bench */
+} council__nodes;
+
+void council__merkle_leaf(uint8_t out[COUNCIL_HASH_BYTES], const uint8_t *data, size_t len);
+void council__merkle_node(uint8_t out[COUNCIL_HASH_BYTES], const uint8_t left[COUNCIL_HASH_BYTES],
+                          const uint8_t right[COUNCIL_HASH_BYTES]);
+/* Add the leaf at index `size` (the tree has `size` leaves before) and the
+ * perfect subtree hashes it completes: O(log n) hashing. */
+int council__merkle_append(council__nodes *ns, uint64_t size, const uint8_t leaf[COUNCIL_HASH_BYTES]);
+/* MTH of the first `size` leaves (size 0: SHA-256 of nothing). */
+int council__merkle_root(council__nodes *ns, uint64_t size, uint8_t out[COUNCIL_HASH_BYTES]);
+/* MTH(D[lo:hi]) for lo < hi. */
+int council__merkle_range(council__nodes *ns, uint64_t lo, uint64_t hi, uint8_t out[COUNCIL_HASH_BYTES]);
+/* RFC 9162 PATH(index, D[0:size]) and PROOF(size1, D[0:size2]) into out
+ * (cap hashes); *count receives the number written. O(log n) node reads.
+ * EINVAL for index >= size, size1 = 0 or size1 > size2 (or size1 = size2:
+ * the empty proof, count 0, COUNCIL_OK). */
+int council__merkle_prove_inclusion(council__nodes *ns, uint64_t index, uint64_t size,
+                                    uint8_t *out, size_t cap, size_t *count);
+int council__merkle_prove_consistency(council__nodes *ns, uint64_t size1, uint64_t size2,
+                                      uint8_t *out, size_t cap, size_t *count);
+
+/* A streaming root: push leaves one by one, O(log n) memory (64 hashes). */
+typedef struct council__frontier {
+    uint8_t peak[64][COUNCIL_HASH_BYTES];
+    uint64_t size;
+} council__frontier;
+void council__frontier_init(council__frontier *f);
+void council__frontier_push(council__frontier *f, const uint8_t leaf[COUNCIL_HASH_BYTES]);
+void council__frontier_root(const council__frontier *f, uint8_t out[COUNCIL_HASH_BYTES]);
+
+/* ---------------------------------------------------------- signed notes */
+
+/* C2SP signed notes (c2sp.org/signed-note), checkpoints
+ * (c2sp.org/tlog-checkpoint) and cosignatures (c2sp.org/tlog-cosignature). */
+#define COUNCIL__NOTE_MAX 16384       /* bytes of a note we accept */
+#define COUNCIL__NOTE_SIGS_MAX 64     /* signature lines */
+#define COUNCIL__KEYNAME_MAX 255
+#define COUNCIL__SIG_ED25519 0x01     /* note signature type */
+#define COUNCIL__SIG_COSIGN 0x04      /* cosignature/v1 type */
+
+typedef struct council__vkey {
+    char name[COUNCIL__KEYNAME_MAX + 1];
+    uint8_t type;
+    uint8_t keyid[4];
+    uint8_t pk[COUNCIL__SIGN_PK_BYTES];
+} council__vkey;
+
+typedef struct council__checkpoint {
+    char origin[COUNCIL__KEYNAME_MAX + 1];
+    uint64_t size;
+    uint8_t root[COUNCIL_HASH_BYTES];
+    size_t body_len; /* bytes of the note body, final newline included */
+} council__checkpoint;
+
+/* The log's origin line and key name: "libcouncil/<council uuid>". */
+#define COUNCIL__ORIGIN_MAX 64
+void council__log_origin(char out[COUNCIL__ORIGIN_MAX], const uint8_t id[COUNCIL_ID_BYTES]);
+
+/* SHA-256(name || "\n" || type || pk)[0:4] */
+void council__keyid(uint8_t out[4], const char *name, uint8_t type,
+                    const uint8_t pk[COUNCIL__SIGN_PK_BYTES]);
+/* "name+keyid-hex+base64(type || pk)" */
+int council__vkey_format(char *out, size_t out_len, const char *name, uint8_t type,
+                         const uint8_t pk[COUNCIL__SIGN_PK_BYTES]);
+/* EFORMAT for anything malformed, including a key id that does not match. */
+int council__vkey_parse(council__vkey *out, const char *text, size_t len);
+
+/* The checkpoint body: origin, size and base64 root, one per line. */
+int council__checkpoint_body(char *out, size_t cap, size_t *len, const char *origin,
+                             uint64_t size, const uint8_t root[COUNCIL_HASH_BYTES]);
+/* Parse the body of a note as a checkpoint (signatures are not checked). */
+int council__checkpoint_parse(council__checkpoint *cp, const char *note, size_t len);
+/* body || "\n" || "— name base64(keyid || sig)\n" signed by an Ed25519 key. */
+int council__note_sign(council_buf *out, const char *body, size_t body_len, const char *name,
+                       const council__secret *sk, const uint8_t pk[COUNCIL__SIGN_PK_BYTES]);
+/* COUNCIL_OK when the note carries a valid signature by `log` (type 0x01);
+ * *cosigs receives the number of distinct `witnesses` (type 0x04) with a
+ * valid cosignature. ETAMPER when the log signature is missing or bad,
+ * EFORMAT when the note is malformed. */
+int council__note_verify(const char *note, size_t len, const council__vkey *log,
+                         const council__vkey *witnesses, size_t n_witnesses, size_t *cosigs);
+/* Append a cosignature/v1 line by the witness key to a signed note. */
+int council__note_cosign(council_buf *out, const char *note, size_t len, const char *name,
+                         const uint8_t sk[COUNCIL__SIGN_SK_BYTES], uint64_t timestamp);
+
+/* ------------------------------------------------------------------ audit */
+
+/* One event to append; seq, time and prev_hash are filled in by the log.
+ * Codes are identifiers [a-z0-9_]{1,64}; ids are 16 bytes, case_ref 32. */
+typedef struct council__event {
+    int action;                 /* COUNCIL__V1__AUDIT_ACTION__* */
+    int actor_kind;             /* COUNCIL__V1__AUDIT_ACTOR_KIND__* */
+    const uint8_t *actor_member;
+    const uint8_t *actor_staff;
+    const uint8_t *case_ref;
+    const char *const *scopes;
+    size_t n_scopes;
+    const char *purpose;
+    const char *basis;
+    const uint8_t *consent_id;
+    int outcome;                /* COUNCIL__V1__AUDIT_OUTCOME__* */
+    int error;                  /* refused: the COUNCIL_E* code */
+    const char *reason;
+} council__event;
+
+#define COUNCIL__AUDIT_CODE_MAX 64
+#define COUNCIL__AUDIT_SCOPES_MAX 32
+#define COUNCIL__AUDIT_FRAME_MAX 65536
+
+/* Append durably: one transaction, committed (synchronous=FULL) before
+ * return, unless a batch is open, in which case the batch's commit makes
+ * it durable. On failure nothing is appended and the caller MUST fail. */
+int council__audit_append(council *c, const council__event *ev);
+/* Log first, then act: act() runs only once the event is durable. */
+int council__audit_then(council *c, const council__event *ev,
+                        int (*act)(council *c, void *ctx), void *ctx);
+/* Batched mode: many appends, one durable commit. */
+int council__audit_batch_begin(council *c);
+int council__audit_batch_commit(council *c);
+void council__audit_batch_rollback(council *c);
+int council__audit_size(council *c, uint64_t *out);
+/* For tests: fail appends after `n` more succeed (n < 0: never). Per thread. */
+void council__audit_fault_after(long n);
+/* Keyed pseudonym of a case id (subkey "cncl-psn" of the root key). */
+int council__case_ref(council *c, uint8_t out[32], const uint8_t case_id[COUNCIL_ID_BYTES]);
+/* The node store of c's audit tree. */
+void council__audit_nodes(council *c, council__nodes *ns);
+/* Is `s` an audit code: [a-z0-9_]{1,64}? */
+bool council__audit_code_ok(const char *s);
+
 /* ------------------------------------------------------------------ store */
 
 #define COUNCIL__DB_FILE "council.db"
@@ -186,8 +330,6 @@ typedef struct council__migration {
 
 /* The schema this library writes. */
 uint32_t council__schema_version(void);
-/* For tests: stop migrations at `version` (0: apply all). Per thread. */
-void council__test_schema_target(uint32_t version);
 
 /* Open (create=true: create) the SQLCipher database of the store at dir,
  * refuse a SQLite that is not SQLCipher 4, key it with the database subkey

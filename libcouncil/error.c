@@ -66,6 +66,8 @@ const char *council_errmsg(const council *c)
         return "no handle (NULL)";
     if (!handle_known(c))
         return "not a council handle";
+    if (c->magic == COUNCIL__MAGIC_CLOSED)
+        return "the handle is closed";
     if (c->errcode == COUNCIL_OK)
         return "not an error";
     if (c->errmsg[0] == '\0')

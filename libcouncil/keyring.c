@@ -87,9 +87,11 @@ static bool wrapped_ok(const Council__V1__WrappedKey *w, size_t ct_len)
            bytes_ok(&w->ciphertext, ct_len);
 }
 
-/* Check the message and copy it into kr. */
-static int keyring_from_msg(council *c, council__keyring *kr, const Council__V1__Keyring *m)
+/* Check the message and copy it into *out (untouched on failure). */
+static int keyring_from_msg(council *c, council__keyring *out, const Council__V1__Keyring *m)
 {
+    council__keyring tmp, *kr = &tmp;
+
     if (m->format_version == 0)
         return council__fail(c, COUNCIL_EFORMAT, "keyring: format version 0");
     if (m->format_version > COUNCIL__KEYRING_FORMAT)
@@ -144,6 +146,7 @@ static int keyring_from_msg(council *c, council__keyring *kr, const Council__V1_
                              (int)m->root_source);
     }
     kr->root_source = (int)m->root_source;
+    *out = tmp;
     return COUNCIL_OK;
 }
 
@@ -450,8 +453,10 @@ int council__keyring_unwrap_log(council *c, const council__keyring *kr,
     } else if (rc == COUNCIL_OK) {
         /* The secret key must belong to the public key on record. */
         crypto_sign_ed25519_sk_to_pk(pk, log_sk->p);
-        if (sodium_memcmp(pk, kr->log_pk, sizeof pk) != 0)
+        if (sodium_memcmp(pk, kr->log_pk, sizeof pk) != 0) {
+            sodium_memzero(log_sk->p, log_sk->len); /* no output on failure */
             rc = council__fail(c, COUNCIL_EFORMAT, "keyring: log key pair mismatch");
+        }
     }
     council__secret_lock(log_sk);
 out:

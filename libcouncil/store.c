@@ -34,18 +34,36 @@ static const council__migration migrations[] = {
       "  key TEXT PRIMARY KEY,"
       "  value BLOB NOT NULL"
       ") WITHOUT ROWID;" },
+    { 3,
+      /* The audit log: canonical event bytes, with the columns audit_list
+       * filters on; perfect subtree hashes of the Merkle tree (level 0:
+       * leaf hashes); signed checkpoints. */
+      "CREATE TABLE audit_event ("
+      "  seq INTEGER PRIMARY KEY CHECK (seq >= 0),"
+      "  time INTEGER NOT NULL,"
+      "  action INTEGER NOT NULL,"
+      "  actor_member BLOB,"
+      "  case_ref BLOB,"
+      "  body BLOB NOT NULL"
+      ");"
+      "CREATE INDEX audit_event_time ON audit_event (time);"
+      "CREATE INDEX audit_event_case ON audit_event (case_ref) WHERE case_ref IS NOT NULL;"
+      "CREATE TABLE audit_node ("
+      "  level INTEGER NOT NULL,"
+      "  idx INTEGER NOT NULL,"
+      "  hash BLOB NOT NULL CHECK (length(hash) = 32),"
+      "  PRIMARY KEY (level, idx)"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE audit_checkpoint ("
+      "  size INTEGER PRIMARY KEY,"
+      "  time INTEGER NOT NULL,"
+      "  note TEXT NOT NULL"
+      ");" },
 };
-
-static _Thread_local uint32_t test_target = 0;
 
 uint32_t council__schema_version(void)
 {
     return migrations[sizeof migrations / sizeof migrations[0] - 1].version;
-}
-
-void council__test_schema_target(uint32_t version)
-{
-    test_target = version;
 }
 
 char *council__path_join(const char *dir, const char *name)
@@ -217,6 +235,10 @@ fail:
 
 void council__store_close(council *c)
 {
+    sqlite3_finalize(c->st_node_get);
+    sqlite3_finalize(c->st_node_put);
+    c->st_node_get = NULL;
+    c->st_node_put = NULL;
     if (c->db != NULL)
         (void)sqlite3_close_v2(c->db);
     c->db = NULL;
@@ -304,8 +326,7 @@ fail:
 
 int council__store_migrate_all(council *c)
 {
-    return council__store_migrate(c, migrations, sizeof migrations / sizeof migrations[0],
-                                  test_target);
+    return council__store_migrate(c, migrations, sizeof migrations / sizeof migrations[0], 0);
 }
 
 int council__store_read_salt(council *c, const char *dir, uint8_t salt[COUNCIL__SALT_BYTES])

@@ -126,6 +126,7 @@ static void test_council__external_root_key(void **state)
     co.name = "KMS council";
     co.root_key = key;
     co.root_key_len = sizeof key;
+    co.kdf_opslimit = 999; /* no passphrase: the cost is not used or checked */
     assert_int_equal(council_create(&c, store, &co), COUNCIL_OK);
     council_close(c);
 
@@ -258,10 +259,16 @@ static void test_council__create_refuses_existing(void **state)
     assert_memory_equal(got, "keep", 4);
     free(got);
 
-    /* An empty directory is used; a second create on it is refused. */
+    /* An empty directory is used, made private; a second create is refused. */
     assert_int_equal(remove(inside), 0);
+    assert_int_equal(chmod(store, 0755), 0);
     assert_int_equal(council_create(&c, store, &o), COUNCIL_OK);
     council_close(c);
+    {
+        struct stat sb;
+        assert_int_equal(stat(store, &sb), 0);
+        assert_int_equal(sb.st_mode & 0777, 0700);
+    }
     assert_int_equal(council_create(&c, store, &o), COUNCIL_EEXIST);
     council_close(c);
     assert_int_equal(th_open(&c, store, TH_PASS), COUNCIL_OK);
@@ -446,6 +453,7 @@ static void test_council__misuse(void **state)
 
     /* Closed: shut down (what council_close does before freeing). */
     council__shutdown(c);
+    assert_string_equal(council_errmsg(c), "the handle is closed");
     assert_int_equal(council_info(c, &buf), COUNCIL_EMISUSE);
     assert_null(buf.ptr);
     assert_int_equal(council_passphrase_change(c, (const uint8_t *)TH_PASS, strlen(TH_PASS),

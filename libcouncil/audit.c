@@ -1,0 +1,1293 @@
+/*
+ * audit.c - the audit log: append (log first, then act), checkpoints,
+ * proofs, listing, export, and offline verification of an export.
+ *
+ * Events are stored as their canonical bytes (proto/council/v1/audit.proto)
+ * beside the perfect subtree hashes of the RFC 9162 tree (merkle.c), so an
+ * append costs O(log n) hashing and a proof O(log n) node reads.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "council/v1/audit.pb-c.h"
+#include "council_int.h"
+
+static const uint8_t export_magic[8] = { 0x89, 'C', 'A', 'X', '\r', '\n', 0x1a, '\n' };
+
+/* ------------------------------------------------------------ node store */
+
+static int node_get(void *ctx, uint32_t level, uint64_t index, uint8_t out[COUNCIL_HASH_BYTES])
+{
+    council *c = ctx;
+    sqlite3_stmt *st;
+    int src;
+
+    if (c->st_node_get == NULL &&
+        sqlite3_prepare_v3(c->db, "SELECT hash FROM audit_node WHERE level = ? AND idx = ?;",
+                           -1, SQLITE_PREPARE_PERSISTENT, &c->st_node_get, NULL) != SQLITE_OK)
+        return COUNCIL_EIO;
+    st = c->st_node_get;
+    sqlite3_bind_int64(st, 1, level);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW && sqlite3_column_bytes(st, 0) == COUNCIL_HASH_BYTES) {
+        memcpy(out, sqlite3_column_blob(st, 0), COUNCIL_HASH_BYTES);
+        sqlite3_reset(st);
+        return COUNCIL_OK;
+    }
+    sqlite3_reset(st);
+    return src == SQLITE_DONE ? COUNCIL_ENOTFOUND : COUNCIL_EIO;
+}
+
+static int node_put(void *ctx, uint32_t level, uint64_t index, const uint8_t hash[COUNCIL_HASH_BYTES])
+{
+    council *c = ctx;
+    sqlite3_stmt *st;
+    int src;
+
+    if (c->st_node_put == NULL &&
+        sqlite3_prepare_v3(c->db, "INSERT INTO audit_node (level, idx, hash) VALUES (?, ?, ?);",
+                           -1, SQLITE_PREPARE_PERSISTENT, &c->st_node_put, NULL) != SQLITE_OK)
+        return COUNCIL_EIO;
+    st = c->st_node_put;
+    sqlite3_bind_int64(st, 1, level);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
+    sqlite3_bind_blob(st, 3, hash, COUNCIL_HASH_BYTES, SQLITE_STATIC);
+    src = sqlite3_step(st);
+    sqlite3_reset(st);
+    return src == SQLITE_DONE ? COUNCIL_OK : COUNCIL_EIO;
+}
+
+void council__audit_nodes(council *c, council__nodes *ns)
+{
+    ns->ctx = c;
+    ns->get = node_get;
+    ns->put = node_put;
+    ns->reads = 0;
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+bool council__audit_code_ok(const char *s)
+{
+    size_t n = 0;
+
+    if (s == NULL)
+        return false;
+    for (; s[n] != '\0'; n++) {
+        char ch = s[n];
+        if (n >= COUNCIL__AUDIT_CODE_MAX ||
+            !((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_'))
+            return false;
+    }
+    return n > 0;
+}
+
+static int sql_int(council *c, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_EIO;
+
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        *out = sqlite3_column_int64(st, 0);
+        rc = COUNCIL_OK;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__audit_size(council *c, uint64_t *out)
+{
+    int64_t n = 0;
+
+    if (sql_int(c, "SELECT coalesce(max(seq) + 1, 0) FROM audit_event;", &n) != COUNCIL_OK)
+        return council__fail(c, COUNCIL_EIO, "audit: cannot read the log size");
+    *out = (uint64_t)n;
+    return COUNCIL_OK;
+}
+
+static _Thread_local long audit_fault = -1;
+
+void council__audit_fault_after(long n)
+{
+    audit_fault = n;
+}
+
+int council__case_ref(council *c, uint8_t out[32], const uint8_t case_id[COUNCIL_ID_BYTES])
+{
+    static const char label[] = "council/case-ref/v1";
+    uint8_t key[COUNCIL__KEY_BYTES];
+    crypto_generichash_state h;
+    int rc;
+
+    rc = council__kdf(c, key, sizeof key, &c->root, 1, COUNCIL__CTX_PSEUDONYM);
+    if (rc != COUNCIL_OK)
+        return rc;
+    crypto_generichash_init(&h, key, sizeof key, 32);
+    crypto_generichash_update(&h, (const uint8_t *)label, sizeof label);
+    crypto_generichash_update(&h, case_id, COUNCIL_ID_BYTES);
+    crypto_generichash_final(&h, out, 32);
+    sodium_memzero(key, sizeof key);
+    sodium_memzero(&h, sizeof h);
+    return COUNCIL_OK;
+}
+
+static int scope_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* ----------------------------------------------------------------- append */
+
+int council__audit_batch_begin(council *c)
+{
+    if (sqlite3_exec(c->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL) != SQLITE_OK)
+        return council__fail(c, COUNCIL_EIO, "audit: cannot begin a batch (%s)",
+                             sqlite3_errmsg(c->db));
+    return COUNCIL_OK;
+}
+
+int council__audit_batch_commit(council *c)
+{
+    if (sqlite3_exec(c->db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK) {
+        council__audit_batch_rollback(c);
+        return council__fail(c, COUNCIL_EIO, "audit: cannot commit (%s)", sqlite3_errmsg(c->db));
+    }
+    return COUNCIL_OK;
+}
+
+void council__audit_batch_rollback(council *c)
+{
+    if (!sqlite3_get_autocommit(c->db))
+        (void)sqlite3_exec(c->db, "ROLLBACK;", NULL, NULL, NULL);
+}
+
+/* The previous event's time and leaf hash (n > 0). */
+static int last_event(council *c, uint64_t n, int64_t *time_out, uint8_t leaf[COUNCIL_HASH_BYTES])
+{
+    sqlite3_stmt *st = NULL;
+    council__nodes ns;
+    int rc = COUNCIL_EIO;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT time FROM audit_event WHERE seq = ?;", -1, &st,
+                           NULL) == SQLITE_OK &&
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)(n - 1)) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        *time_out = sqlite3_column_int64(st, 0);
+        rc = COUNCIL_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc != COUNCIL_OK)
+        return rc;
+    council__audit_nodes(c, &ns);
+    return ns.get(ns.ctx, 0, n - 1, leaf);
+}
+
+static int append_in_txn(council *c, const council__event *ev)
+{
+    Council__V1__AuditEvent m = COUNCIL__V1__AUDIT_EVENT__INIT;
+    const char *scopes[COUNCIL__AUDIT_SCOPES_MAX];
+    uint8_t prev[COUNCIL_HASH_BYTES], leaf[COUNCIL_HASH_BYTES];
+    uint8_t body[4096];
+    sqlite3_stmt *st = NULL;
+    council__nodes ns;
+    uint64_t n;
+    int64_t now = (int64_t)time(NULL), last_time = 0;
+    size_t len;
+    int rc;
+
+    if ((rc = council__audit_size(c, &n)) != COUNCIL_OK)
+        return rc;
+    if (n > 0 && (rc = last_event(c, n, &last_time, prev)) != COUNCIL_OK)
+        return council__fail(c, rc, "audit: cannot read event %llu", (unsigned long long)(n - 1));
+    for (size_t i = 0; i < ev->n_scopes; i++)
+        scopes[i] = ev->scopes[i];
+    qsort(scopes, ev->n_scopes, sizeof scopes[0], scope_cmp);
+    for (size_t i = 1; i < ev->n_scopes; i++)
+        if (strcmp(scopes[i - 1], scopes[i]) == 0)
+            return council__fail(c, COUNCIL_EINVAL, "audit: scope listed twice");
+
+    m.seq = n;
+    m.time = now > last_time ? now : last_time; /* never backwards */
+    m.action = (Council__V1__AuditAction)ev->action;
+    m.actor_kind = (Council__V1__AuditActorKind)ev->actor_kind;
+    m.has_actor_member = ev->actor_member != NULL;
+    m.actor_member.data = (uint8_t *)(uintptr_t)ev->actor_member;
+    m.actor_member.len = ev->actor_member != NULL ? COUNCIL_ID_BYTES : 0;
+    m.has_actor_staff = ev->actor_staff != NULL;
+    m.actor_staff.data = (uint8_t *)(uintptr_t)ev->actor_staff;
+    m.actor_staff.len = ev->actor_staff != NULL ? COUNCIL_ID_BYTES : 0;
+    m.has_case_ref = ev->case_ref != NULL;
+    m.case_ref.data = (uint8_t *)(uintptr_t)ev->case_ref;
+    m.case_ref.len = ev->case_ref != NULL ? 32 : 0;
+    m.n_scopes = ev->n_scopes;
+    m.scopes = (char **)(uintptr_t)scopes;
+    m.purpose = (char *)(uintptr_t)ev->purpose;
+    m.basis = (char *)(uintptr_t)ev->basis;
+    m.has_consent_id = ev->consent_id != NULL;
+    m.consent_id.data = (uint8_t *)(uintptr_t)ev->consent_id;
+    m.consent_id.len = ev->consent_id != NULL ? COUNCIL_ID_BYTES : 0;
+    m.outcome = (Council__V1__AuditOutcome)ev->outcome;
+    m.has_error = ev->outcome == COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED;
+    m.error = ev->error;
+    m.reason = (char *)(uintptr_t)ev->reason;
+    m.has_prev_hash = n > 0;
+    m.prev_hash.data = prev;
+    m.prev_hash.len = n > 0 ? COUNCIL_HASH_BYTES : 0;
+
+    len = council__v1__audit_event__get_packed_size(&m);
+    if (len > sizeof body)
+        return council__fail(c, COUNCIL_ELIMIT, "audit: event of %zu bytes", len);
+    (void)council__v1__audit_event__pack(&m, body);
+    council__merkle_leaf(leaf, body, len);
+
+    if (sqlite3_prepare_v2(c->db, "INSERT INTO audit_event (seq, time, action, actor_member, "
+                                  "case_ref, body) VALUES (?, ?, ?, ?, ?, ?);",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)n) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, m.time) != SQLITE_OK ||
+        sqlite3_bind_int(st, 3, ev->action) != SQLITE_OK ||
+        (ev->actor_member != NULL
+             ? sqlite3_bind_blob(st, 4, ev->actor_member, COUNCIL_ID_BYTES, SQLITE_STATIC)
+             : sqlite3_bind_null(st, 4)) != SQLITE_OK ||
+        (ev->case_ref != NULL ? sqlite3_bind_blob(st, 5, ev->case_ref, 32, SQLITE_STATIC)
+                              : sqlite3_bind_null(st, 5)) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 6, body, (int)len, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "audit: cannot store event %llu",
+                             (unsigned long long)n);
+    }
+    sqlite3_finalize(st);
+    council__audit_nodes(c, &ns);
+    rc = council__merkle_append(&ns, n, leaf);
+    if (rc != COUNCIL_OK)
+        return council__fail(c, COUNCIL_EIO, "audit: cannot store the tree at event %llu",
+                             (unsigned long long)n);
+    return COUNCIL_OK;
+}
+
+static bool event_ok(const council__event *ev)
+{
+    if (ev->action <= 0 || ev->action > COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_AUDIT_EXPORTED ||
+        ev->actor_kind <= 0 || ev->actor_kind > COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF ||
+        ev->outcome <= 0 || ev->outcome > COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED ||
+        ev->n_scopes > COUNCIL__AUDIT_SCOPES_MAX || (ev->n_scopes > 0 && ev->scopes == NULL))
+        return false;
+    for (size_t i = 0; i < ev->n_scopes; i++)
+        if (!council__audit_code_ok(ev->scopes[i]))
+            return false;
+    return (ev->purpose == NULL || council__audit_code_ok(ev->purpose)) &&
+           (ev->basis == NULL || council__audit_code_ok(ev->basis)) &&
+           (ev->reason == NULL || council__audit_code_ok(ev->reason));
+}
+
+int council__audit_append(council *c, const council__event *ev)
+{
+    bool own = sqlite3_get_autocommit(c->db) != 0;
+    int rc;
+
+    if (!event_ok(ev))
+        return council__fail(c, COUNCIL_EINVAL, "audit: malformed event (action %d)", ev->action);
+    if (audit_fault == 0)
+        return council__fail(c, COUNCIL_EIO, "audit: append failed (injected)");
+    if (audit_fault > 0)
+        audit_fault--;
+    if (own && (rc = council__audit_batch_begin(c)) != COUNCIL_OK)
+        return rc;
+    rc = append_in_txn(c, ev);
+    if (!own)
+        return rc; /* the batch's owner commits or rolls back */
+    if (rc != COUNCIL_OK) {
+        council__audit_batch_rollback(c);
+        return rc;
+    }
+    return council__audit_batch_commit(c);
+}
+
+int council__audit_then(council *c, const council__event *ev,
+                        int (*act)(council *c, void *ctx), void *ctx)
+{
+    int rc = council__audit_append(c, ev);
+
+    if (rc != COUNCIL_OK)
+        return rc; /* fail closed: act never runs */
+    return act(c, ctx);
+}
+
+/* -------------------------------------------------------------- checkpoint */
+
+static int sign_checkpoint(council *c, council_buf *out, uint64_t *size_out)
+{
+    char origin[COUNCIL__ORIGIN_MAX], body[256];
+    uint8_t root[COUNCIL_HASH_BYTES];
+    sqlite3_stmt *st = NULL;
+    council__nodes ns;
+    uint64_t n;
+    size_t body_len;
+    int rc;
+
+    if ((rc = council__audit_size(c, &n)) != COUNCIL_OK)
+        return rc;
+    council__audit_nodes(c, &ns);
+    if ((rc = council__merkle_root(&ns, n, root)) != COUNCIL_OK)
+        return council__fail(c, COUNCIL_EIO, "audit: cannot compute the root at %llu",
+                             (unsigned long long)n);
+    council__log_origin(origin, c->council_id);
+    if ((rc = council__checkpoint_body(body, sizeof body, &body_len, origin, n, root)) != COUNCIL_OK ||
+        (rc = council__note_sign(out, body, body_len, origin, &c->log_sk, c->log_pk)) != COUNCIL_OK)
+        return council__fail(c, rc, "audit: cannot sign the checkpoint");
+    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO audit_checkpoint (size, time, note) "
+                                  "VALUES (?, ?, ?);", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)n) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
+        sqlite3_bind_text(st, 3, (const char *)out->ptr, (int)out->len, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE) {
+        sqlite3_finalize(st);
+        council_buf_free(out);
+        return council__fail(c, COUNCIL_EIO, "audit: cannot store the checkpoint");
+    }
+    sqlite3_finalize(st);
+    if (size_out != NULL)
+        *size_out = n;
+    return COUNCIL_OK;
+}
+
+static int checkpoint_in_batch(council *c, council_buf *out, uint64_t *size_out)
+{
+    const council__event ev = {
+        .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_CHECKPOINT_SIGNED,
+        .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
+        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+    };
+    int rc;
+
+    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
+        return rc;
+    if ((rc = council__audit_append(c, &ev)) != COUNCIL_OK ||
+        (rc = sign_checkpoint(c, out, size_out)) != COUNCIL_OK) {
+        council__audit_batch_rollback(c);
+        return rc;
+    }
+    if ((rc = council__audit_batch_commit(c)) != COUNCIL_OK)
+        council_buf_free(out);
+    return rc;
+}
+
+int council_audit_checkpoint(council *c, council_buf *out)
+{
+    if (!council__ok(c) || out == NULL)
+        return council__fail(c, COUNCIL_EMISUSE, "audit_checkpoint: bad handle or NULL out");
+    out->ptr = NULL;
+    out->len = 0;
+    return checkpoint_in_batch(c, out, NULL);
+}
+
+/* ------------------------------------------------------------------ proofs */
+
+/* Append "text" to a growing buffer. */
+typedef struct sbuf {
+    char *p;
+    size_t len, cap;
+    bool failed;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = (b->cap == 0 ? 512 : b->cap * 2) + n;
+        char *p = council__malloc(cap);
+        if (p == NULL) {
+            b->failed = true;
+            return;
+        }
+        if (b->p != NULL)
+            memcpy(p, b->p, b->len);
+        council__free(b->p);
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void sb_line(sbuf *b, const char *key, uint64_t v)
+{
+    char line[64];
+    int n = snprintf(line, sizeof line, "%s %llu\n", key, (unsigned long long)v);
+
+    sb_add(b, line, (size_t)n);
+}
+
+static void sb_hash(sbuf *b, const char *prefix, const uint8_t h[COUNCIL_HASH_BYTES])
+{
+    char b64[64];
+
+    sodium_bin2base64(b64, sizeof b64, h, COUNCIL_HASH_BYTES, sodium_base64_VARIANT_ORIGINAL);
+    if (prefix != NULL)
+        sb_add(b, prefix, strlen(prefix));
+    sb_add(b, b64, strlen(b64));
+    sb_add(b, "\n", 1);
+}
+
+static int sb_finish(council *c, sbuf *b, council_buf *out)
+{
+    if (b->failed) {
+        council__free(b->p);
+        return council__fail(c, COUNCIL_ENOMEM, "audit: out of memory");
+    }
+    out->ptr = (uint8_t *)b->p;
+    out->len = b->len;
+    return COUNCIL_OK;
+}
+
+static int size_arg(council *c, const char *op, uint64_t *size)
+{
+    uint64_t n;
+    int rc = council__audit_size(c, &n);
+
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (*size == 0)
+        *size = n;
+    if (*size > n)
+        return council__fail(c, COUNCIL_EINVAL, "%s: size %llu is larger than the log (%llu)",
+                             op, (unsigned long long)*size, (unsigned long long)n);
+    return COUNCIL_OK;
+}
+
+int council_audit_prove_inclusion(council *c, council_buf *out, uint64_t index, uint64_t size)
+{
+    uint8_t proof[COUNCIL_PROOF_HASHES_MAX][COUNCIL_HASH_BYTES], leaf[COUNCIL_HASH_BYTES];
+    sbuf b = { NULL, 0, 0, false };
+    council__nodes ns;
+    size_t count = 0;
+    int rc;
+
+    if (!council__ok(c) || out == NULL)
+        return council__fail(c, COUNCIL_EMISUSE, "audit_prove: bad handle or NULL out");
+    out->ptr = NULL;
+    out->len = 0;
+    if ((rc = size_arg(c, "audit_prove", &size)) != COUNCIL_OK)
+        return rc;
+    if (index >= size)
+        return council__fail(c, COUNCIL_EINVAL, "audit_prove: index %llu not below size %llu",
+                             (unsigned long long)index, (unsigned long long)size);
+    council__audit_nodes(c, &ns);
+    if (ns.get(ns.ctx, 0, index, leaf) != COUNCIL_OK ||
+        council__merkle_prove_inclusion(&ns, index, size, &proof[0][0],
+                                        COUNCIL_PROOF_HASHES_MAX, &count) != COUNCIL_OK)
+        return council__fail(c, COUNCIL_EIO, "audit_prove: cannot read the tree");
+    sb_add(&b, "inclusion-proof/v1\n", 19);
+    sb_line(&b, "index", index);
+    sb_line(&b, "size", size);
+    sb_hash(&b, "leaf ", leaf);
+    for (size_t i = 0; i < count; i++)
+        sb_hash(&b, NULL, proof[i]);
+    return sb_finish(c, &b, out);
+}
+
+int council_audit_prove_consistency(council *c, council_buf *out, uint64_t size1, uint64_t size2)
+{
+    uint8_t proof[COUNCIL_PROOF_HASHES_MAX][COUNCIL_HASH_BYTES];
+    sbuf b = { NULL, 0, 0, false };
+    council__nodes ns;
+    size_t count = 0;
+    int rc;
+
+    if (!council__ok(c) || out == NULL)
+        return council__fail(c, COUNCIL_EMISUSE, "audit_prove: bad handle or NULL out");
+    out->ptr = NULL;
+    out->len = 0;
+    if ((rc = size_arg(c, "audit_prove", &size2)) != COUNCIL_OK)
+        return rc;
+    if (size1 == 0 || size1 > size2)
+        return council__fail(c, COUNCIL_EINVAL, "audit_prove: sizes %llu..%llu out of order",
+                             (unsigned long long)size1, (unsigned long long)size2);
+    council__audit_nodes(c, &ns);
+    if (council__merkle_prove_consistency(&ns, size1, size2, &proof[0][0],
+                                          COUNCIL_PROOF_HASHES_MAX, &count) != COUNCIL_OK)
+        return council__fail(c, COUNCIL_EIO, "audit_prove: cannot read the tree");
+    sb_add(&b, "consistency-proof/v1\n", 21);
+    sb_line(&b, "old", size1);
+    sb_line(&b, "new", size2);
+    for (size_t i = 0; i < count; i++)
+        sb_hash(&b, NULL, proof[i]);
+    return sb_finish(c, &b, out);
+}
+
+/* Parse "consistency-proof/v1\nold M\nnew N\n<base64>\n..." (capped). */
+static int parse_consistency(const char *text, size_t len, uint64_t *m, uint64_t *n,
+                             uint8_t *hashes, size_t *count)
+{
+    const char *p = text, *end = text + len;
+    int line = 0;
+
+    *count = 0;
+    if (text == NULL || len > 64 + COUNCIL_PROOF_HASHES_MAX * 48)
+        return COUNCIL_EFORMAT;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t l;
+
+        if (nl == NULL)
+            return COUNCIL_EFORMAT; /* every line ends with a newline */
+        l = (size_t)(nl - p);
+        if (line == 0) {
+            if (l != 20 || memcmp(p, "consistency-proof/v1", 20) != 0)
+                return COUNCIL_EFORMAT;
+        } else if (line == 1 || line == 2) {
+            const char *key = line == 1 ? "old " : "new ";
+            uint64_t v = 0;
+            if (l < 5 || l > 24 || memcmp(p, key, 4) != 0 || (p[4] == '0' && l > 5))
+                return COUNCIL_EFORMAT;
+            for (size_t i = 4; i < l; i++) {
+                unsigned d = (unsigned)(p[i] - '0');
+                if (d > 9 || v > (UINT64_MAX - d) / 10)
+                    return COUNCIL_EFORMAT;
+                v = v * 10 + d;
+            }
+            *(line == 1 ? m : n) = v;
+        } else {
+            size_t got = 0;
+            const char *e = NULL;
+            if (*count >= COUNCIL_PROOF_HASHES_MAX || l == 0 || l > 48 ||
+                sodium_base642bin(hashes + *count * COUNCIL_HASH_BYTES, COUNCIL_HASH_BYTES, p, l,
+                                  NULL, &got, &e, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+                e != nl || got != COUNCIL_HASH_BYTES)
+                return COUNCIL_EFORMAT;
+            (*count)++;
+        }
+        line++;
+        p = nl + 1;
+    }
+    return line >= 3 ? COUNCIL_OK : COUNCIL_EFORMAT;
+}
+
+/* ------------------------------------------------------------------ listing */
+
+size_t council_audit_list_max(void)
+{
+    return COUNCIL_AUDIT_LIST_MAX;
+}
+
+int council_audit_list(council *c, council_buf *out, const council_audit_filter *f)
+{
+    static const council_audit_filter all = COUNCIL_AUDIT_FILTER_INIT;
+    Council__V1__AuditEventList list = COUNCIL__V1__AUDIT_EVENT_LIST__INIT;
+    Council__V1__AuditEvent **events = NULL;
+    sqlite3_stmt *st = NULL;
+    uint32_t limit;
+    uint64_t size = 0, next;
+    size_t n = 0, len;
+    int rc = COUNCIL_OK;
+
+    if (!council__ok(c) || out == NULL)
+        return council__fail(c, COUNCIL_EMISUSE, "audit_list: bad handle or NULL out");
+    out->ptr = NULL;
+    out->len = 0;
+    if (f == NULL)
+        f = &all;
+    if (f->version != COUNCIL_AUDIT_FILTER_VERSION)
+        return council__fail(c, COUNCIL_EMISUSE, "audit_list: unknown filter version");
+    if ((f->actor_member != NULL && f->actor_member_len != COUNCIL_ID_BYTES) ||
+        (f->case_ref != NULL && f->case_ref_len != 32))
+        return council__fail(c, COUNCIL_EINVAL, "audit_list: id of wrong length");
+    if (f->limit > COUNCIL_AUDIT_LIST_MAX)
+        return council__fail(c, COUNCIL_ELIMIT, "audit_list: limit %u above %d", f->limit,
+                             COUNCIL_AUDIT_LIST_MAX);
+    limit = f->limit == 0 ? 1000 : f->limit;
+    if ((rc = council__audit_size(c, &size)) != COUNCIL_OK)
+        return rc;
+    next = f->from_seq;
+    events = council__calloc(limit, sizeof *events);
+    if (events == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "audit_list: out of memory");
+    if (sqlite3_prepare_v2(c->db,
+            "SELECT seq, body FROM audit_event WHERE seq >= ?1"
+            " AND (?2 = 0 OR time >= ?2) AND (?3 = 0 OR time <= ?3) AND (?4 = 0 OR action = ?4)"
+            " AND (?5 IS NULL OR actor_member = ?5) AND (?6 IS NULL OR case_ref = ?6)"
+            " ORDER BY seq LIMIT ?7;", -1, &st, NULL) != SQLITE_OK) {
+        rc = council__fail(c, COUNCIL_EIO, "audit_list: cannot query");
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)(f->from_seq > INT64_MAX ? INT64_MAX : f->from_seq));
+    sqlite3_bind_int64(st, 2, f->since);
+    sqlite3_bind_int64(st, 3, f->until);
+    sqlite3_bind_int(st, 4, f->action);
+    if (f->actor_member != NULL)
+        sqlite3_bind_blob(st, 5, f->actor_member, COUNCIL_ID_BYTES, SQLITE_STATIC);
+    if (f->case_ref != NULL)
+        sqlite3_bind_blob(st, 6, f->case_ref, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, limit);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const uint8_t *body = sqlite3_column_blob(st, 1);
+        int blen = sqlite3_column_bytes(st, 1);
+        events[n] = council__v1__audit_event__unpack(council__pb_allocator(), (size_t)blen, body);
+        if (events[n] == NULL) {
+            rc = council__fail(c, COUNCIL_EFORMAT, "audit_list: event %lld is damaged",
+                               sqlite3_column_int64(st, 0));
+            goto out;
+        }
+        next = (uint64_t)sqlite3_column_int64(st, 0) + 1;
+        n++;
+    }
+    if (rc != SQLITE_DONE) {
+        rc = council__fail(c, COUNCIL_EIO, "audit_list: query failed");
+        goto out;
+    }
+    if (n < limit)
+        next = size > next ? size : next; /* nothing further matches */
+    list.n_events = n;
+    list.events = events;
+    list.next_seq = next;
+    list.tree_size = size;
+    len = council__v1__audit_event_list__get_packed_size(&list);
+    out->ptr = council__malloc(len);
+    if (out->ptr == NULL) {
+        rc = council__fail(c, COUNCIL_ENOMEM, "audit_list: out of memory");
+        goto out;
+    }
+    out->len = council__v1__audit_event_list__pack(&list, out->ptr);
+    rc = COUNCIL_OK;
+    council__clear(c);
+out:
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < n; i++)
+        council__v1__audit_event__free_unpacked(events[i], council__pb_allocator());
+    council__free(events);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ export */
+
+static int write_frame(FILE *f, const Council__V1__AuditFrame *fr, uint8_t *buf)
+{
+    size_t len = council__v1__audit_frame__get_packed_size(fr);
+    uint8_t hdr[4];
+
+    if (len == 0 || len > COUNCIL__AUDIT_FRAME_MAX)
+        return COUNCIL_ELIMIT;
+    (void)council__v1__audit_frame__pack(fr, buf);
+    hdr[0] = (uint8_t)(len >> 24);
+    hdr[1] = (uint8_t)(len >> 16);
+    hdr[2] = (uint8_t)(len >> 8);
+    hdr[3] = (uint8_t)len;
+    if (fwrite(hdr, 1, 4, f) != 4 || fwrite(buf, 1, len, f) != len)
+        return COUNCIL_EIO;
+    return COUNCIL_OK;
+}
+
+static int write_checkpoint_frame(FILE *f, const char *note, uint8_t *buf)
+{
+    Council__V1__AuditFrame fr = COUNCIL__V1__AUDIT_FRAME__INIT;
+
+    fr.frame_case = COUNCIL__V1__AUDIT_FRAME__FRAME_CHECKPOINT;
+    fr.checkpoint = (char *)(uintptr_t)note;
+    return write_frame(f, &fr, buf);
+}
+
+static int export_events(council *c, FILE *f, uint64_t n, uint8_t *buf)
+{
+    Council__V1__AuditFrame fr = COUNCIL__V1__AUDIT_FRAME__INIT;
+    Council__V1__AuditExportHeader h = COUNCIL__V1__AUDIT_EXPORT_HEADER__INIT;
+    char origin[COUNCIL__ORIGIN_MAX];
+    sqlite3_stmt *ev = NULL, *cp = NULL;
+    int cp_rc, rc;
+    int64_t cp_size = -1;
+
+    council__log_origin(origin, c->council_id);
+    h.format_version = 1;
+    h.origin = origin;
+    h.council_id.data = c->council_id;
+    h.council_id.len = COUNCIL_ID_BYTES;
+    h.event_count = n;
+    h.created = (int64_t)time(NULL);
+    fr.frame_case = COUNCIL__V1__AUDIT_FRAME__FRAME_HEADER;
+    fr.header = &h;
+    if ((rc = write_frame(f, &fr, buf)) != COUNCIL_OK)
+        return rc;
+    if (sqlite3_prepare_v2(c->db, "SELECT seq, body FROM audit_event WHERE seq < ? ORDER BY seq;",
+                           -1, &ev, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(c->db, "SELECT size, note FROM audit_checkpoint WHERE size <= ? "
+                                  "ORDER BY size;", -1, &cp, NULL) != SQLITE_OK) {
+        rc = COUNCIL_EIO;
+        goto out;
+    }
+    sqlite3_bind_int64(ev, 1, (sqlite3_int64)n);
+    sqlite3_bind_int64(cp, 1, (sqlite3_int64)n);
+    cp_rc = sqlite3_step(cp);
+    if (cp_rc == SQLITE_ROW)
+        cp_size = sqlite3_column_int64(cp, 0);
+    /* What is stored, as it is stored: a gap or a swap is for the
+     * verifier to find and name, not for the exporter to hide. */
+    while ((rc = sqlite3_step(ev)) == SQLITE_ROW) {
+        int64_t seq = sqlite3_column_int64(ev, 0);
+        fr.frame_case = COUNCIL__V1__AUDIT_FRAME__FRAME_EVENT;
+        fr.event.data = (uint8_t *)(uintptr_t)sqlite3_column_blob(ev, 1);
+        fr.event.len = (size_t)sqlite3_column_bytes(ev, 1);
+        if ((rc = write_frame(f, &fr, buf)) != COUNCIL_OK)
+            goto out;
+        /* Each stored checkpoint right after the event completing its size. */
+        while (cp_rc == SQLITE_ROW && cp_size <= seq + 1) {
+            if (cp_size == seq + 1 &&
+                (rc = write_checkpoint_frame(f, (const char *)sqlite3_column_text(cp, 1), buf)) != COUNCIL_OK)
+                goto out;
+            cp_rc = sqlite3_step(cp);
+            cp_size = cp_rc == SQLITE_ROW ? sqlite3_column_int64(cp, 0) : -1;
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        rc = COUNCIL_EIO;
+        goto out;
+    }
+    rc = COUNCIL_OK;
+out:
+    sqlite3_finalize(ev);
+    sqlite3_finalize(cp);
+    return rc;
+}
+
+int council_audit_export(council *c, const char *path)
+{
+    const council__event ev = {
+        .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_AUDIT_EXPORTED,
+        .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
+        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+    };
+    council_buf note = { NULL, 0 };
+    char tmp[PATH_MAX] = "";
+    uint8_t *buf = NULL;
+    uint64_t n = 0;
+    FILE *f = NULL;
+    int fd = -1, rc;
+
+    if (!council__ok(c))
+        return council__fail(c, COUNCIL_EMISUSE, "audit_export: bad handle");
+    if (path == NULL || path[0] == '\0' || strlen(path) > PATH_MAX - 16)
+        return council__fail(c, COUNCIL_EINVAL, "audit_export: bad path");
+    if (access(path, F_OK) == 0)
+        return council__fail(c, COUNCIL_EEXIST, "audit_export: the file exists already");
+    /* Log first: the export is itself an audited act. */
+    if ((rc = council__audit_append(c, &ev)) != COUNCIL_OK)
+        return rc;
+    if ((rc = checkpoint_in_batch(c, &note, &n)) != COUNCIL_OK)
+        return rc;
+    council_buf_free(&note);
+    buf = council__malloc(COUNCIL__AUDIT_FRAME_MAX);
+    if (buf == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "audit_export: out of memory");
+    (void)snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
+    fd = mkstemp(tmp);
+    if (fd < 0)
+        tmp[0] = '\0'; /* nothing was created */
+    if (fd < 0 || (f = fdopen(fd, "wb")) == NULL) {
+        rc = council__fail(c, COUNCIL_EIO, "audit_export: cannot create (%s)", strerror(errno));
+        goto out;
+    }
+    fd = -1;
+    /* A read transaction: the events and checkpoints are one snapshot. */
+    if (sqlite3_exec(c->db, "BEGIN;", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = council__fail(c, COUNCIL_EIO, "audit_export: cannot read the log");
+        goto out;
+    }
+    rc = fwrite(export_magic, 1, sizeof export_magic, f) == sizeof export_magic
+             ? export_events(c, f, n, buf) : COUNCIL_EIO;
+    (void)sqlite3_exec(c->db, "COMMIT;", NULL, NULL, NULL);
+    if (rc != COUNCIL_OK) {
+        rc = council__fail(c, rc, "audit_export: cannot write the export");
+        goto out;
+    }
+    if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0) {
+        f = NULL;
+        rc = council__fail(c, COUNCIL_EIO, "audit_export: cannot write (%s)", strerror(errno));
+        goto out;
+    }
+    f = NULL;
+    /* link() refuses to replace an existing file. */
+    if (link(tmp, path) != 0) {
+        rc = council__fail(c, errno == EEXIST ? COUNCIL_EEXIST : COUNCIL_EIO,
+                           "audit_export: cannot place the export (%s)", strerror(errno));
+        goto out;
+    }
+    rc = COUNCIL_OK;
+    council__clear(c);
+out:
+    if (f != NULL)
+        fclose(f);
+    if (fd >= 0)
+        close(fd);
+    if (tmp[0] != '\0')
+        (void)unlink(tmp);
+    council__free(buf);
+    return rc;
+}
+
+/* ------------------------------------------------------------ verification */
+
+typedef struct verifier {
+    council__vkey log;
+    council__vkey witnesses[COUNCIL__NOTE_SIGS_MAX];
+    size_t n_witnesses;
+    size_t required;
+    /* report */
+    uint64_t events;
+    uint32_t checkpoints;
+    uint64_t tree_size;
+    uint8_t root[COUNCIL_HASH_BYTES];
+    bool have_root;
+    int64_t first_bad;
+    size_t cosigs;
+    char message[256];
+} verifier;
+
+__attribute__((format(printf, 4, 5)))
+static int vfail(verifier *v, int rc, int64_t bad, const char *fmt, ...)
+{
+    va_list ap;
+
+    v->first_bad = bad;
+    va_start(ap, fmt);
+    (void)vsnprintf(v->message, sizeof v->message, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static int verifier_init(verifier *v, const char *log_vkey, const char *const *wk, size_t n,
+                         size_t required)
+{
+    memset(v, 0, sizeof *v);
+    v->first_bad = -1;
+    if (log_vkey == NULL ||
+        council__vkey_parse(&v->log, log_vkey, strlen(log_vkey)) != COUNCIL_OK ||
+        v->log.type != COUNCIL__SIG_ED25519)
+        return vfail(v, COUNCIL_EINVAL, -1, "the log key is not a C2SP Ed25519 verifier key");
+    if (n > COUNCIL__NOTE_SIGS_MAX || required > n || (n > 0 && wk == NULL))
+        return vfail(v, COUNCIL_EINVAL, -1, "%zu cosignatures required of %zu witnesses",
+                     required, n);
+    for (size_t i = 0; i < n; i++)
+        if (wk[i] == NULL ||
+            council__vkey_parse(&v->witnesses[i], wk[i], strlen(wk[i])) != COUNCIL_OK ||
+            v->witnesses[i].type != COUNCIL__SIG_COSIGN)
+            return vfail(v, COUNCIL_EINVAL, -1, "witness key %zu is not a cosignature verifier key", i);
+    v->n_witnesses = n;
+    v->required = required;
+    return COUNCIL_OK;
+}
+
+static int report_out(const verifier *v, council_buf *report, int rc)
+{
+    Council__V1__AuditVerifyReport r = COUNCIL__V1__AUDIT_VERIFY_REPORT__INIT;
+    size_t len;
+
+    if (report == NULL)
+        return rc;
+    report->ptr = NULL;
+    report->len = 0;
+    r.ok = rc == COUNCIL_OK;
+    r.events = v->events;
+    r.checkpoints = v->checkpoints;
+    r.tree_size = v->tree_size;
+    r.has_root_hash = v->have_root;
+    r.root_hash.data = (uint8_t *)(uintptr_t)v->root;
+    r.root_hash.len = v->have_root ? COUNCIL_HASH_BYTES : 0;
+    r.first_bad_event = v->first_bad;
+    r.message = (char *)(uintptr_t)(rc == COUNCIL_OK ? "verified" : v->message);
+    r.cosignatures = (uint32_t)v->cosigs;
+    len = council__v1__audit_verify_report__get_packed_size(&r);
+    report->ptr = council__malloc(len);
+    if (report->ptr == NULL)
+        return COUNCIL_ENOMEM;
+    report->len = council__v1__audit_verify_report__pack(&r, report->ptr);
+    return rc;
+}
+
+/* Check a signed checkpoint note against the log key and witnesses. */
+static int check_note(verifier *v, const char *note, size_t len, council__checkpoint *cp)
+{
+    int rc;
+
+    if (council__checkpoint_parse(cp, note, len) != COUNCIL_OK)
+        return vfail(v, COUNCIL_EFORMAT, -1, "malformed checkpoint");
+    rc = council__note_verify(note, len, &v->log, v->witnesses, v->n_witnesses, &v->cosigs);
+    if (rc == COUNCIL_EFORMAT)
+        return vfail(v, COUNCIL_EFORMAT, -1, "malformed signature lines on the checkpoint at size %llu",
+                     (unsigned long long)cp->size);
+    if (rc != COUNCIL_OK)
+        return vfail(v, COUNCIL_ETAMPER, -1, "checkpoint at size %llu: no valid signature by the "
+                     "log key", (unsigned long long)cp->size);
+    if (strcmp(cp->origin, v->log.name) != 0)
+        return vfail(v, COUNCIL_ETAMPER, -1, "checkpoint origin is not the log key's name");
+    return COUNCIL_OK;
+}
+
+int council_audit_verify_checkpoint(council_buf *report, const char *note, size_t note_len,
+                                    const char *log_vkey, const char *const *witness_vkeys,
+                                    size_t n_witnesses, size_t required)
+{
+    council__checkpoint cp;
+    verifier *v;
+    int rc;
+
+    if (council_global_init() != COUNCIL_OK)
+        return COUNCIL_ERROR;
+    v = council__malloc(sizeof *v);
+    if (v == NULL)
+        return COUNCIL_ENOMEM;
+    rc = verifier_init(v, log_vkey, witness_vkeys, n_witnesses, required);
+    if (rc == COUNCIL_OK && (note == NULL || note_len > COUNCIL__NOTE_MAX))
+        rc = vfail(v, COUNCIL_EFORMAT, -1, "checkpoint missing or too large");
+    if (rc == COUNCIL_OK)
+        rc = check_note(v, note, note_len, &cp);
+    if (rc == COUNCIL_OK) {
+        v->checkpoints = 1;
+        v->tree_size = cp.size;
+        memcpy(v->root, cp.root, sizeof v->root);
+        v->have_root = true;
+        if (v->cosigs < v->required)
+            rc = vfail(v, COUNCIL_ETAMPER, -1, "%zu valid cosignatures, %zu required", v->cosigs,
+                       v->required);
+    }
+    rc = report_out(v, report, rc);
+    council__free(v);
+    return rc;
+}
+
+static int read_exact(FILE *f, uint8_t *p, size_t n)
+{
+    return fread(p, 1, n, f) == n ? 0 : -1;
+}
+
+/* One event frame: decoded, canonical, in sequence, linked to the last. */
+static int check_event(verifier *v, const uint8_t *bytes, size_t len, uint8_t prev[COUNCIL_HASH_BYTES],
+                       int64_t *last_time, uint8_t *scratch)
+{
+    Council__V1__AuditEvent *e;
+    uint64_t i = v->events;
+    int rc = COUNCIL_OK;
+
+    e = council__v1__audit_event__unpack(council__pb_allocator(), len, bytes);
+    if (e == NULL)
+        return vfail(v, COUNCIL_ETAMPER, (int64_t)i, "event %llu: cannot be decoded",
+                     (unsigned long long)i);
+    if (council__v1__audit_event__get_packed_size(e) != len ||
+        council__v1__audit_event__pack(e, scratch) != len || memcmp(scratch, bytes, len) != 0)
+        rc = vfail(v, COUNCIL_ETAMPER, (int64_t)i, "event %llu: not in canonical form",
+                   (unsigned long long)i);
+    else if (e->seq != i)
+        rc = vfail(v, COUNCIL_ETAMPER, (int64_t)i, "event at position %llu has sequence number "
+                   "%llu: events removed, inserted or reordered", (unsigned long long)i,
+                   (unsigned long long)e->seq);
+    else if (i == 0 ? e->has_prev_hash
+                    : (!e->has_prev_hash || e->prev_hash.len != COUNCIL_HASH_BYTES ||
+                       sodium_memcmp(e->prev_hash.data, prev, COUNCIL_HASH_BYTES) != 0))
+        rc = vfail(v, COUNCIL_ETAMPER, (int64_t)(i - 1), "event %llu does not link to event "
+                   "%llu: event %llu was altered", (unsigned long long)i,
+                   (unsigned long long)(i - 1), (unsigned long long)(i - 1));
+    else if (e->time < *last_time)
+        rc = vfail(v, COUNCIL_ETAMPER, (int64_t)i, "event %llu: time goes backwards",
+                   (unsigned long long)i);
+    else {
+        bool codes = (e->purpose == NULL || council__audit_code_ok(e->purpose)) &&
+                     (e->basis == NULL || council__audit_code_ok(e->basis)) &&
+                     (e->reason == NULL || council__audit_code_ok(e->reason)) &&
+                     e->n_scopes <= COUNCIL__AUDIT_SCOPES_MAX;
+        for (size_t k = 0; codes && k < e->n_scopes; k++)
+            codes = council__audit_code_ok(e->scopes[k]) &&
+                    (k == 0 || strcmp(e->scopes[k - 1], e->scopes[k]) < 0);
+        if (!codes || e->action == 0 || e->actor_kind == 0 || e->outcome == 0 ||
+            (e->has_actor_member && e->actor_member.len != COUNCIL_ID_BYTES) ||
+            (e->has_actor_staff && e->actor_staff.len != COUNCIL_ID_BYTES) ||
+            (e->has_case_ref && e->case_ref.len != 32) ||
+            (e->has_consent_id && e->consent_id.len != COUNCIL_ID_BYTES))
+            rc = vfail(v, COUNCIL_ETAMPER, (int64_t)i, "event %llu: malformed fields",
+                       (unsigned long long)i);
+    }
+    if (rc == COUNCIL_OK)
+        *last_time = e->time;
+    council__v1__audit_event__free_unpacked(e, council__pb_allocator());
+    return rc;
+}
+
+static int verify_stream(verifier *v, FILE *f)
+{
+    council__frontier *fr = NULL;
+    uint8_t *buf = NULL, *scratch = NULL, hdr[8], prev[COUNCIL_HASH_BYTES], leaf[COUNCIL_HASH_BYTES];
+    uint8_t root[COUNCIL_HASH_BYTES];
+    char origin[COUNCIL__KEYNAME_MAX + 1] = "";
+    uint64_t declared = 0, frame_no = 0;
+    int64_t last_time = INT64_MIN;
+    bool have_header = false, last_is_checkpoint = false;
+    int rc = COUNCIL_OK;
+
+    fr = council__malloc(sizeof *fr);
+    buf = council__malloc(COUNCIL__AUDIT_FRAME_MAX);
+    scratch = council__malloc(COUNCIL__AUDIT_FRAME_MAX);
+    if (fr == NULL || buf == NULL || scratch == NULL) {
+        rc = vfail(v, COUNCIL_ENOMEM, -1, "out of memory");
+        goto out;
+    }
+    council__frontier_init(fr);
+    if (read_exact(f, hdr, 8) != 0 || memcmp(hdr, export_magic, 8) != 0) {
+        rc = vfail(v, COUNCIL_EFORMAT, -1, "not a libcouncil audit export");
+        goto out;
+    }
+    for (;; frame_no++) {
+        Council__V1__AuditFrame *frm;
+        size_t len;
+        size_t got = fread(hdr, 1, 4, f);
+
+        if (got == 0 && feof(f))
+            break;
+        if (got != 4) {
+            rc = vfail(v, COUNCIL_EFORMAT, (int64_t)v->events, "export truncated after event %lld",
+                       (long long)v->events - 1);
+            goto out;
+        }
+        len = (size_t)hdr[0] << 24 | (size_t)hdr[1] << 16 | (size_t)hdr[2] << 8 | hdr[3];
+        if (len == 0 || len > COUNCIL__AUDIT_FRAME_MAX) {
+            rc = vfail(v, COUNCIL_EFORMAT, (int64_t)v->events, "frame %llu: length %zu out of range",
+                       (unsigned long long)frame_no, len);
+            goto out;
+        }
+        if (read_exact(f, buf, len) != 0) {
+            rc = vfail(v, COUNCIL_EFORMAT, (int64_t)v->events, "export truncated inside frame %llu",
+                       (unsigned long long)frame_no);
+            goto out;
+        }
+        (void)council__pb_alloc_failed(true);
+        frm = council__v1__audit_frame__unpack(council__pb_allocator(), len, buf);
+        if (frm == NULL) {
+            rc = council__pb_alloc_failed(true)
+                     ? vfail(v, COUNCIL_ENOMEM, -1, "out of memory")
+                     : vfail(v, COUNCIL_EFORMAT, (int64_t)v->events, "frame %llu cannot be decoded",
+                             (unsigned long long)frame_no);
+            goto out;
+        }
+        if (!have_header) {
+            if (frm->frame_case != COUNCIL__V1__AUDIT_FRAME__FRAME_HEADER ||
+                frm->header->format_version != 1 || strlen(frm->header->origin) > COUNCIL__KEYNAME_MAX) {
+                rc = frm->frame_case == COUNCIL__V1__AUDIT_FRAME__FRAME_HEADER &&
+                             frm->header->format_version > 1
+                         ? vfail(v, COUNCIL_EUNSUPPORTED, -1, "export format %u is newer than this library",
+                                 frm->header->format_version)
+                         : vfail(v, COUNCIL_EFORMAT, -1, "the export does not start with its header");
+            } else if (strcmp(frm->header->origin, v->log.name) != 0) {
+                rc = vfail(v, COUNCIL_ETAMPER, -1, "the export is of another log than the key's");
+            } else {
+                have_header = true;
+                declared = frm->header->event_count;
+                memcpy(origin, frm->header->origin, strlen(frm->header->origin) + 1);
+            }
+        } else if (frm->frame_case == COUNCIL__V1__AUDIT_FRAME__FRAME_EVENT) {
+            rc = check_event(v, frm->event.data, frm->event.len, prev, &last_time, scratch);
+            if (rc == COUNCIL_OK) {
+                council__merkle_leaf(leaf, frm->event.data, frm->event.len);
+                council__frontier_push(fr, leaf);
+                memcpy(prev, leaf, sizeof prev);
+                v->events++;
+                last_is_checkpoint = false;
+            }
+        } else if (frm->frame_case == COUNCIL__V1__AUDIT_FRAME__FRAME_CHECKPOINT) {
+            council__checkpoint cp;
+            rc = check_note(v, frm->checkpoint, strlen(frm->checkpoint), &cp);
+            if (rc == COUNCIL_OK && cp.size != v->events)
+                rc = cp.size < v->events
+                         ? vfail(v, COUNCIL_ETAMPER, (int64_t)cp.size, "a checkpoint of size %llu "
+                                 "stands after event %llu: events %llu..%llu are not covered by it "
+                                 "(an older checkpoint, or events added)", (unsigned long long)cp.size,
+                                 (unsigned long long)(v->events - 1), (unsigned long long)cp.size,
+                                 (unsigned long long)(v->events - 1))
+                         : vfail(v, COUNCIL_ETAMPER, (int64_t)v->events, "checkpoint of size %llu "
+                                 "stands after only %llu events: events %llu..%llu were removed",
+                                 (unsigned long long)cp.size, (unsigned long long)v->events,
+                                 (unsigned long long)v->events, (unsigned long long)(cp.size - 1));
+            if (rc == COUNCIL_OK) {
+                council__frontier_root(fr, root);
+                if (sodium_memcmp(root, cp.root, sizeof root) != 0)
+                    rc = vfail(v, COUNCIL_ETAMPER, (int64_t)cp.size - 1, "the events do not match "
+                               "the checkpoint at size %llu: event %llu was altered (the last one "
+                               "before it; earlier events are held by their links)",
+                               (unsigned long long)cp.size, (unsigned long long)(cp.size - 1));
+            }
+            if (rc == COUNCIL_OK) {
+                v->checkpoints++;
+                v->tree_size = cp.size;
+                memcpy(v->root, root, sizeof root);
+                v->have_root = true;
+                last_is_checkpoint = true;
+            }
+        } else {
+            rc = vfail(v, COUNCIL_EFORMAT, (int64_t)v->events, "frame %llu is of an unknown kind",
+                       (unsigned long long)frame_no);
+        }
+        council__v1__audit_frame__free_unpacked(frm, council__pb_allocator());
+        if (rc != COUNCIL_OK)
+            goto out;
+    }
+    if (ferror(f))
+        rc = vfail(v, COUNCIL_EIO, -1, "cannot read the export");
+    else if (!have_header)
+        rc = vfail(v, COUNCIL_EFORMAT, -1, "the export has no header");
+    else if (!last_is_checkpoint || v->tree_size != v->events)
+        rc = vfail(v, COUNCIL_ETAMPER, (int64_t)v->tree_size, "events %llu..%lld after the last "
+                   "checkpoint are not covered by a signature (the export was cut or added to)",
+                   (unsigned long long)v->tree_size, (long long)v->events - 1);
+    else if (declared != v->events)
+        rc = vfail(v, COUNCIL_ETAMPER, (int64_t)(declared < v->events ? declared : v->events),
+                   "the header declares %llu events but %llu are present",
+                   (unsigned long long)declared, (unsigned long long)v->events);
+    else if (v->cosigs < v->required)
+        rc = vfail(v, COUNCIL_ETAMPER, -1, "%zu valid cosignatures on the last checkpoint, %zu "
+                   "required", v->cosigs, v->required);
+out:
+    (void)origin;
+    council__free(fr);
+    council__free(buf);
+    council__free(scratch);
+    return rc;
+}
+
+int council_audit_verify_export(council_buf *report, const char *path, const char *log_vkey,
+                                const char *const *witness_vkeys, size_t n_witnesses,
+                                size_t required)
+{
+    verifier *v;
+    FILE *f;
+    int rc;
+
+    if (report != NULL) {
+        report->ptr = NULL;
+        report->len = 0;
+    }
+    if (council_global_init() != COUNCIL_OK)
+        return COUNCIL_ERROR;
+    v = council__malloc(sizeof *v);
+    if (v == NULL)
+        return COUNCIL_ENOMEM;
+    rc = verifier_init(v, log_vkey, witness_vkeys, n_witnesses, required);
+    if (rc == COUNCIL_OK && path == NULL)
+        rc = vfail(v, COUNCIL_EINVAL, -1, "no export path");
+    if (rc == COUNCIL_OK) {
+        f = fopen(path, "rb");
+        if (f == NULL) {
+            rc = errno == ENOENT ? vfail(v, COUNCIL_ENOTFOUND, -1, "no export at this path")
+                                 : vfail(v, COUNCIL_EIO, -1, "cannot open the export (%s)",
+                                         strerror(errno));
+        } else {
+            rc = verify_stream(v, f);
+            fclose(f);
+        }
+    }
+    rc = report_out(v, report, rc);
+    council__free(v);
+    return rc;
+}
+
+/* ----------------------------------------------------------------- witness */
+
+int council_audit_witness(council_buf *out, const char *old_note, size_t old_len,
+                          const char *new_note, size_t new_len, const char *proof,
+                          size_t proof_len, const char *log_vkey, const char *witness_name,
+                          const uint8_t *witness_sk, size_t witness_sk_len, uint64_t timestamp)
+{
+    uint8_t hashes[COUNCIL_PROOF_HASHES_MAX * COUNCIL_HASH_BYTES];
+    council__checkpoint a, b;
+    verifier *v;
+    uint64_t m = 0, n = 0;
+    size_t count = 0;
+    int rc;
+
+    if (out == NULL)
+        return COUNCIL_EINVAL;
+    out->ptr = NULL;
+    out->len = 0;
+    if (council_global_init() != COUNCIL_OK)
+        return COUNCIL_ERROR;
+    if (witness_sk == NULL || witness_sk_len != COUNCIL__SIGN_SK_BYTES || witness_name == NULL ||
+        old_note == NULL || new_note == NULL || old_len > COUNCIL__NOTE_MAX ||
+        new_len > COUNCIL__NOTE_MAX || (proof == NULL && proof_len != 0))
+        return COUNCIL_EINVAL;
+    v = council__malloc(sizeof *v);
+    if (v == NULL)
+        return COUNCIL_ENOMEM;
+    if ((rc = verifier_init(v, log_vkey, NULL, 0, 0)) != COUNCIL_OK ||
+        (rc = check_note(v, old_note, old_len, &a)) != COUNCIL_OK ||
+        (rc = check_note(v, new_note, new_len, &b)) != COUNCIL_OK)
+        goto out;
+    if (b.size < a.size) {
+        rc = COUNCIL_ETAMPER; /* a rollback */
+        goto out;
+    }
+    if (a.size == b.size) {
+        rc = proof_len == 0 && sodium_memcmp(a.root, b.root, COUNCIL_HASH_BYTES) == 0
+                 ? COUNCIL_OK : COUNCIL_ETAMPER;
+    } else if (a.size == 0) {
+        rc = COUNCIL_OK; /* the empty tree is consistent with every tree */
+    } else {
+        rc = parse_consistency(proof, proof_len, &m, &n, hashes, &count);
+        if (rc == COUNCIL_OK && (m != a.size || n != b.size))
+            rc = COUNCIL_ETAMPER; /* a proof for other sizes */
+        if (rc == COUNCIL_OK) {
+            rc = council_merkle_verify_consistency(a.size, b.size, a.root, COUNCIL_HASH_BYTES,
+                                                   b.root, COUNCIL_HASH_BYTES, hashes,
+                                                   count * COUNCIL_HASH_BYTES);
+            if (rc == COUNCIL_EINVAL)
+                rc = COUNCIL_EFORMAT;
+        }
+    }
+    if (rc == COUNCIL_OK)
+        rc = council__note_cosign(out, new_note, new_len, witness_name, witness_sk, timestamp);
+out:
+    council__free(v);
+    return rc;
+}
+
+int council_witness_keygen(council_buf *secret_key, council_buf *vkey, const char *name)
+{
+    uint8_t pk[COUNCIL__SIGN_PK_BYTES] = { 0 };
+    char text[COUNCIL__KEYNAME_MAX + 96];
+    size_t len;
+
+    if (secret_key == NULL || vkey == NULL)
+        return COUNCIL_EINVAL;
+    secret_key->ptr = vkey->ptr = NULL;
+    secret_key->len = vkey->len = 0;
+    if (council_global_init() != COUNCIL_OK)
+        return COUNCIL_ERROR;
+    if (name == NULL || council__vkey_format(text, sizeof text, name, COUNCIL__SIG_COSIGN, pk) ==
+                            COUNCIL_EINVAL)
+        return COUNCIL_EINVAL;
+    secret_key->ptr = council__malloc(COUNCIL__SIGN_SK_BYTES);
+    if (secret_key->ptr == NULL)
+        return COUNCIL_ENOMEM;
+    secret_key->len = COUNCIL__SIGN_SK_BYTES;
+    crypto_sign_ed25519_keypair(pk, secret_key->ptr);
+    if (council__vkey_format(text, sizeof text, name, COUNCIL__SIG_COSIGN, pk) != COUNCIL_OK) {
+        council_buf_free(secret_key);
+        return COUNCIL_EINVAL;
+    }
+    len = strlen(text);
+    vkey->ptr = council__malloc(len);
+    if (vkey->ptr == NULL) {
+        council_buf_free(secret_key);
+        return COUNCIL_ENOMEM;
+    }
+    memcpy(vkey->ptr, text, len);
+    vkey->len = len;
+    return COUNCIL_OK;
+}
