@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "council.h"
+#include "council/v1/audit.pb-c.h"
 #include "council/v1/info.pb-c.h"
 
 #define EXIT_USAGE 2
@@ -27,12 +28,29 @@ static const char *prog = "council-cli";
 static const char usage_text[] =
     "usage: council-cli [--store PATH] COMMAND [OPTIONS]\n"
     "\n"
-    "Commands:\n"
+    "Council:\n"
     "  init --name NAME        create a council store at PATH\n"
     "       [--root-key-file FILE] [--kdf-ops N] [--kdf-mem BYTES]\n"
     "  info [--json]           show the council id, name, versions and log key\n"
     "  passphrase              change the passphrase that protects the root key\n"
     "       [--new-passphrase-file FILE] [--kdf-ops N] [--kdf-mem BYTES]\n"
+    "\n"
+    "Audit log (with the store):\n"
+    "  audit show [--since T] [--until T] [--action NAME] [--actor UUID]\n"
+    "             [--case HEX] [--from SEQ] [--limit N] [--json]\n"
+    "  audit checkpoint        sign and print a checkpoint of the log\n"
+    "  audit export --out FILE write every event and checkpoint to FILE\n"
+    "  audit prove --index I [--size N]     an inclusion proof\n"
+    "  audit prove --from M [--to N]        a consistency proof\n"
+    "\n"
+    "Audit log (no store: the public key alone):\n"
+    "  audit verify FILE --key VKEY [--witness VKEY]... [--require K]\n"
+    "                          verify an export or a checkpoint\n"
+    "  audit witness --old FILE --new FILE [--proof FILE] --key VKEY\n"
+    "                --witness-key FILE --name NAME\n"
+    "                          check consistency and print the cosigned checkpoint\n"
+    "  audit witness-keygen --name NAME --out FILE\n"
+    "                          make a witness key (secret to FILE, verifier key printed)\n"
     "\n"
     "Options for every command:\n"
     "  --store PATH            the store directory (default: $COUNCIL_STORE)\n"
@@ -40,10 +58,13 @@ static const char usage_text[] =
     "  --root-key-file FILE    the integrator's root key: 64 hex digits\n"
     "  -h, --help              show this help;  --version  show the version\n"
     "\n"
+    "A VKEY is a C2SP verifier key (as `info` prints it), or @FILE to read one.\n"
+    "Times T are Unix seconds, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC).\n"
     "The passphrase comes from --passphrase-file, else $COUNCIL_PASSPHRASE, else\n"
     "the terminal (not echoed). The new passphrase comes from\n"
     "--new-passphrase-file, else $COUNCIL_NEW_PASSPHRASE, else the terminal.\n"
-    "Exit status: 0 success, 1 refused or failed, 2 usage error.\n";
+    "Exit status: 0 success, 1 refused or failed (including a log that does not\n"
+    "verify), 2 usage error.\n";
 
 /* ------------------------------------------------------------- messages */
 
@@ -80,22 +101,39 @@ static void wipe(void *p, size_t n)
 
 /* ------------------------------------------------------------ arguments */
 
+#define MAX_WITNESSES 16
+
+/* Which commands take an option. */
+enum {
+    C_INIT = 1 << 0, C_INFO = 1 << 1, C_PASS = 1 << 2, C_SHOW = 1 << 3, C_CHECKPOINT = 1 << 4,
+    C_EXPORT = 1 << 5, C_PROVE = 1 << 6, C_VERIFY = 1 << 7, C_WITNESS = 1 << 8, C_KEYGEN = 1 << 9,
+};
+#define C_STORE (C_INIT | C_INFO | C_PASS | C_SHOW | C_CHECKPOINT | C_EXPORT | C_PROVE)
+
 typedef struct opts {
     const char *store;
     const char *name;
     const char *pass_file;
     const char *new_pass_file;
     const char *key_file;
+    const char *out;
+    const char *key;
+    const char *witness[MAX_WITNESSES];
+    size_t n_witness;
+    const char *old_file, *new_file, *proof_file, *witness_key;
+    const char *since, *until, *action, *actor, *case_ref;
+    const char *index, *size, *from, *to, *limit, *require;
     unsigned long long kdf_ops;
     unsigned long long kdf_mem;
     int json;
+    const char *first_opt[32];
 } opts;
 
 static int parse_u64(const char *s, unsigned long long *out)
 {
     char *end;
 
-    if (s[0] < '0' || s[0] > '9')
+    if (s == NULL || s[0] < '0' || s[0] > '9')
         return -1;
     errno = 0;
     *out = strtoull(s, &end, 10);
@@ -121,46 +159,105 @@ static int take(int argc, char **argv, int *i, const char *opt, const char **val
     return 1;
 }
 
-/* Parse options (anywhere on the line) and the command word. */
-static int parse_args(int argc, char **argv, opts *o, const char **cmd)
+typedef struct optdef {
+    const char *name;
+    size_t off;      /* where the value goes (const char *), or SIZE_MAX */
+    unsigned cmds;   /* commands that take it; 0: every command */
+} optdef;
+
+#define O(field) offsetof(opts, field)
+static const optdef optdefs[] = {
+    { "--store", O(store), 0 },
+    { "--passphrase-file", O(pass_file), C_STORE },
+    { "--root-key-file", O(key_file), C_STORE },
+    { "--name", O(name), C_INIT | C_WITNESS | C_KEYGEN },
+    { "--new-passphrase-file", O(new_pass_file), C_PASS },
+    { "--kdf-ops", SIZE_MAX, C_INIT | C_PASS },
+    { "--kdf-mem", SIZE_MAX, C_INIT | C_PASS },
+    { "--out", O(out), C_EXPORT | C_KEYGEN },
+    { "--key", O(key), C_VERIFY | C_WITNESS },
+    { "--witness", SIZE_MAX, C_VERIFY },
+    { "--require", O(require), C_VERIFY },
+    { "--old", O(old_file), C_WITNESS },
+    { "--new", O(new_file), C_WITNESS },
+    { "--proof", O(proof_file), C_WITNESS },
+    { "--witness-key", O(witness_key), C_WITNESS },
+    { "--since", O(since), C_SHOW },
+    { "--until", O(until), C_SHOW },
+    { "--action", O(action), C_SHOW },
+    { "--actor", O(actor), C_SHOW },
+    { "--case", O(case_ref), C_SHOW },
+    { "--limit", O(limit), C_SHOW },
+    { "--from", O(from), C_SHOW | C_PROVE },
+    { "--index", O(index), C_PROVE },
+    { "--size", O(size), C_PROVE },
+    { "--to", O(to), C_PROVE },
+};
+#undef O
+
+/* Parse options (anywhere on the line) and up to three words. */
+static int parse_args(int argc, char **argv, opts *o, const char *words[3], size_t *n_words,
+                      unsigned *opt_cmds)
 {
-    static const struct { const char *name; size_t off; } valued[] = {
-        { "--store", offsetof(opts, store) },
-        { "--name", offsetof(opts, name) },
-        { "--passphrase-file", offsetof(opts, pass_file) },
-        { "--new-passphrase-file", offsetof(opts, new_pass_file) },
-        { "--root-key-file", offsetof(opts, key_file) },
-    };
-    *cmd = NULL;
+    *n_words = 0;
+    *opt_cmds = 0;
     for (int i = 1; i < argc; i++) {
         const char *val = NULL;
         int hit = 0;
 
-        for (size_t k = 0; k < sizeof valued / sizeof valued[0] && hit == 0; k++) {
-            hit = take(argc, argv, &i, valued[k].name, &val);
+        for (size_t k = 0; k < sizeof optdefs / sizeof optdefs[0]; k++) {
+            const optdef *d = &optdefs[k];
+            hit = take(argc, argv, &i, d->name, &val);
             if (hit < 0)
-                return usage("option '%s' needs a value", valued[k].name);
-            if (hit > 0)
-                *(const char **)(void *)((char *)o + valued[k].off) = val;
+                return usage("option '%s' needs a value", d->name);
+            if (hit == 0)
+                continue;
+            if (d->cmds != 0) {
+                /* Remember the most restrictive set, to check later. */
+                size_t j = 0;
+                while (j < 32 && o->first_opt[j] != NULL)
+                    j++;
+                if (j == 32)
+                    return usage("%s", "too many options");
+                o->first_opt[j] = d->name;
+            }
+            if (d->off != SIZE_MAX) {
+                *(const char **)(void *)((char *)o + d->off) = val;
+            } else if (strcmp(d->name, "--witness") == 0) {
+                if (o->n_witness >= MAX_WITNESSES)
+                    return usage("at most %d --witness keys", MAX_WITNESSES);
+                o->witness[o->n_witness++] = val;
+            } else if (parse_u64(val, strcmp(d->name, "--kdf-ops") == 0 ? &o->kdf_ops
+                                                                         : &o->kdf_mem) != 0) {
+                return usage("%s needs a whole number, not '%s'", d->name, val);
+            }
+            break;
         }
         if (hit > 0)
             continue;
-        if ((hit = take(argc, argv, &i, "--kdf-ops", &val)) != 0) {
-            if (hit < 0 || parse_u64(val, &o->kdf_ops) != 0)
-                return usage("--kdf-ops needs a whole number, not '%s'", val ? val : "");
-        } else if ((hit = take(argc, argv, &i, "--kdf-mem", &val)) != 0) {
-            if (hit < 0 || parse_u64(val, &o->kdf_mem) != 0)
-                return usage("--kdf-mem needs a whole number of bytes, not '%s'", val ? val : "");
-        } else if (strcmp(argv[i], "--json") == 0) {
+        if (strcmp(argv[i], "--json") == 0) {
             o->json = 1;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             return usage("unknown option '%s'", argv[i]);
-        } else if (*cmd == NULL) {
-            *cmd = argv[i];
+        } else if (*n_words < 3) {
+            words[(*n_words)++] = argv[i];
         } else {
             return usage("unexpected argument '%s'", argv[i]);
         }
     }
+    return 0;
+}
+
+/* Refuse options the command does not take. */
+static int check_options(const opts *o, unsigned cmd)
+{
+    for (size_t j = 0; j < 32 && o->first_opt[j] != NULL; j++)
+        for (size_t k = 0; k < sizeof optdefs / sizeof optdefs[0]; k++)
+            if (strcmp(optdefs[k].name, o->first_opt[j]) == 0 && optdefs[k].cmds != 0 &&
+                (optdefs[k].cmds & cmd) == 0)
+                return usage("option '%s' does not apply to this command", o->first_opt[j]);
+    if (o->json && (cmd & (C_INFO | C_SHOW)) == 0)
+        return usage("%s", "option '--json' does not apply to this command");
     return 0;
 }
 
@@ -554,10 +651,534 @@ static int cmd_passphrase(const opts *o)
     return rc;
 }
 
+/* ------------------------------------------------------------ audit log */
+
+/* Read a whole (small) file into a new NUL-terminated buffer. */
+static char *slurp(const char *path, size_t cap, size_t *len, const char *what)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    char *buf;
+    size_t n;
+
+    if (f == NULL) {
+        fprintf(stderr, "%s: cannot open %s %s: %s\n", prog, what, path, strerror(errno));
+        return NULL;
+    }
+    buf = malloc(cap + 1);
+    if (buf == NULL) {
+        if (f != stdin)
+            fclose(f);
+        return NULL;
+    }
+    n = fread(buf, 1, cap + 1, f);
+    if (f != stdin)
+        fclose(f);
+    if (n > cap) {
+        fprintf(stderr, "%s: %s %s is too large\n", prog, what, path);
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* A verifier key given as text, or as @FILE. Returns a new string. */
+static char *vkey_arg(const char *arg)
+{
+    size_t len;
+    char *k;
+
+    if (arg[0] != '@')
+        return strdup(arg);
+    k = slurp(arg + 1, 1024, &len, "key file");
+    if (k != NULL)
+        k[strcspn(k, "\r\n")] = '\0';
+    return k;
+}
+
+/* Unix seconds, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC). */
+static int parse_time(const char *s, int64_t *out)
+{
+    unsigned long long u;
+    int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
+    int64_t days;
+
+    if (parse_u64(s, &u) == 0 && strchr(s, '-') == NULL) {
+        if (u > INT64_MAX)
+            return -1;
+        *out = (int64_t)u;
+        return 0;
+    }
+    if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
+        return -1;
+    if (s[n] == 'T' && sscanf(s + n, "T%2d:%2d:%2dZ", &h, &mi, &se) == 3 && strlen(s + n) == 10)
+        n += 10;
+    if (s[n] != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+        return -1;
+    /* days from 1970-01-01 (proleptic Gregorian) */
+    y -= mo <= 2;
+    {
+        int era = (y >= 0 ? y : y - 399) / 400;
+        int yoe = y - era * 400;
+        int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+        int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        days = (int64_t)era * 146097 + doe - 719468;
+    }
+    *out = days * 86400 + h * 3600 + mi * 60 + se;
+    return 0;
+}
+
+/* "session_opened" for AUDIT_ACTION_SESSION_OPENED (static per value). */
+static const char *action_name(int v)
+{
+    static char names[64][40];
+    const ProtobufCEnumValue *ev =
+        protobuf_c_enum_descriptor_get_value(&council__v1__audit_action__descriptor, v);
+    const char *up;
+    size_t i;
+
+    if (ev == NULL || v < 0 || v >= 64)
+        return "unknown";
+    up = ev->name + strlen("AUDIT_ACTION_");
+    for (i = 0; up[i] != '\0' && i + 1 < sizeof names[v]; i++)
+        names[v][i] = (char)(up[i] >= 'A' && up[i] <= 'Z' ? up[i] - 'A' + 'a' : up[i]);
+    names[v][i] = '\0';
+    return names[v];
+}
+
+static int action_value(const char *name, int32_t *out)
+{
+    const ProtobufCEnumDescriptor *d = &council__v1__audit_action__descriptor;
+
+    for (unsigned i = 0; i < d->n_values; i++) {
+        const char *full = d->values[i].name + strlen("AUDIT_ACTION_");
+        size_t k = 0;
+        while (full[k] != '\0' && name[k] != '\0' &&
+               (full[k] == name[k] || full[k] == name[k] - 'a' + 'A'))
+            k++;
+        if (full[k] == '\0' && name[k] == '\0' && d->values[i].value != 0) {
+            *out = d->values[i].value;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int hex_bytes(const char *s, uint8_t *out, size_t n)
+{
+    if (strlen(s) != 2 * n)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return 0;
+}
+
+/* A UUID (with or without dashes) into 16 bytes. */
+static int uuid_bytes(const char *s, uint8_t out[16])
+{
+    char hex[33];
+    size_t k = 0;
+
+    for (; *s != '\0' && k < 32; s++)
+        if (*s != '-')
+            hex[k++] = *s;
+    hex[k] = '\0';
+    return *s == '\0' ? hex_bytes(hex, out, 16) : -1;
+}
+
+static void hex_text(char *out, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        sprintf(out + 2 * i, "%02x", p[i]);
+}
+
+static const char *actor_text(const Council__V1__AuditEvent *e, char *buf, size_t n)
+{
+    char m[33], st[33];
+
+    switch (e->actor_kind) {
+    case COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_SYSTEM: return "system";
+    case COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT: return "root";
+    default:
+        break;
+    }
+    m[0] = st[0] = '\0';
+    if (e->has_actor_member && e->actor_member.len == 16)
+        hex_text(m, e->actor_member.data, 16);
+    if (e->has_actor_staff && e->actor_staff.len == 16)
+        hex_text(st, e->actor_staff.data, 16);
+    snprintf(buf, n, "%s%s%s", m, st[0] ? "/" : "", st);
+    return buf;
+}
+
+static json_t *event_json(const Council__V1__AuditEvent *e)
+{
+    json_t *j = json_object(), *sc = json_array();
+    char t[32], hex[65], actor[80];
+
+    utc_text(t, sizeof t, e->time);
+    json_object_set_new(j, "seq", json_integer((json_int_t)e->seq));
+    json_object_set_new(j, "time", json_string(t));
+    json_object_set_new(j, "action", json_string(action_name(e->action)));
+    json_object_set_new(j, "actor", json_string(actor_text(e, actor, sizeof actor)));
+    json_object_set_new(j, "outcome", json_string(
+        e->outcome == COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED ? "refused" : "allowed"));
+    if (e->has_case_ref && e->case_ref.len == 32) {
+        hex_text(hex, e->case_ref.data, 32);
+        json_object_set_new(j, "case", json_string(hex));
+    }
+    for (size_t i = 0; i < e->n_scopes; i++)
+        json_array_append_new(sc, json_string(e->scopes[i]));
+    json_object_set_new(j, "scopes", sc);
+    if (e->purpose != NULL)
+        json_object_set_new(j, "purpose", json_string(e->purpose));
+    if (e->basis != NULL)
+        json_object_set_new(j, "basis", json_string(e->basis));
+    if (e->has_error)
+        json_object_set_new(j, "error", json_integer(e->error));
+    if (e->reason != NULL)
+        json_object_set_new(j, "reason", json_string(e->reason));
+    return j;
+}
+
+static void event_line(const Council__V1__AuditEvent *e)
+{
+    char t[32], hex[65], actor[80];
+
+    utc_text(t, sizeof t, e->time);
+    printf("%-6llu %s  %-20s %-10s %s", (unsigned long long)e->seq, t, action_name(e->action),
+           actor_text(e, actor, sizeof actor),
+           e->outcome == COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED ? "refused" : "allowed");
+    if (e->has_case_ref && e->case_ref.len == 32) {
+        hex_text(hex, e->case_ref.data, 32);
+        printf(" case=%.16s", hex);
+    }
+    for (size_t i = 0; i < e->n_scopes; i++)
+        printf("%s%s", i == 0 ? " scopes=" : ",", e->scopes[i]);
+    if (e->purpose != NULL)
+        printf(" purpose=%s", e->purpose);
+    if (e->basis != NULL)
+        printf(" basis=%s", e->basis);
+    if (e->has_error)
+        printf(" error=%d", e->error);
+    if (e->reason != NULL)
+        printf(" reason=%s", e->reason);
+    putchar('\n');
+}
+
+static int cmd_audit_show(const opts *o)
+{
+    council_audit_filter f = COUNCIL_AUDIT_FILTER_INIT;
+    uint8_t member[16], ref[32];
+    unsigned long long u;
+    json_t *arr = NULL;
+    council *c;
+    int rc;
+
+    if (o->since != NULL && parse_time(o->since, &f.since) != 0)
+        return usage("--since: not a time: '%s'", o->since);
+    if (o->until != NULL && parse_time(o->until, &f.until) != 0)
+        return usage("--until: not a time: '%s'", o->until);
+    if (o->action != NULL && action_value(o->action, &f.action) != 0)
+        return usage("--action: unknown action '%s'", o->action);
+    if (o->actor != NULL) {
+        if (uuid_bytes(o->actor, member) != 0)
+            return usage("--actor: not a member id: '%s'", o->actor);
+        f.actor_member = member;
+        f.actor_member_len = 16;
+    }
+    if (o->case_ref != NULL) {
+        if (hex_bytes(o->case_ref, ref, 32) != 0)
+            return usage("--case: not a 64-digit case pseudonym: '%s'", o->case_ref);
+        f.case_ref = ref;
+        f.case_ref_len = 32;
+    }
+    if (o->from != NULL) {
+        if (parse_u64(o->from, &u) != 0)
+            return usage("--from: not a number: '%s'", o->from);
+        f.from_seq = u;
+    }
+    if (o->limit != NULL) {
+        if (parse_u64(o->limit, &u) != 0 || u == 0 || u > COUNCIL_AUDIT_LIST_MAX)
+            return usage("--limit: a number from 1 to %d", COUNCIL_AUDIT_LIST_MAX);
+        f.limit = (uint32_t)u;
+    }
+    if ((rc = open_council(o, &c)) != 0)
+        return rc;
+    if (o->json)
+        arr = json_array();
+    for (;;) {
+        Council__V1__AuditEventList *l;
+        council_buf buf = { NULL, 0 };
+        size_t got;
+
+        rc = council_audit_list(c, &buf, &f);
+        if (rc != COUNCIL_OK) {
+            rc = failed("audit show", c, rc);
+            break;
+        }
+        l = council__v1__audit_event_list__unpack(NULL, buf.len, buf.ptr);
+        council_buf_free(&buf);
+        if (l == NULL) {
+            rc = failed("audit show", NULL, COUNCIL_EFORMAT);
+            break;
+        }
+        for (size_t i = 0; i < l->n_events; i++) {
+            if (arr != NULL)
+                json_array_append_new(arr, event_json(l->events[i]));
+            else
+                event_line(l->events[i]);
+        }
+        got = l->n_events;
+        f.from_seq = l->next_seq;
+        council__v1__audit_event_list__free_unpacked(l, NULL);
+        rc = 0;
+        if (o->limit != NULL || got == 0 || got < (f.limit == 0 ? 1000 : f.limit))
+            break;
+    }
+    if (arr != NULL) {
+        if (rc == 0) {
+            char *text = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+            if (text != NULL) {
+                printf("%s\n", text);
+                free(text);
+            } else {
+                rc = EXIT_FAILURE;
+            }
+        }
+        json_decref(arr);
+    }
+    council_close(c);
+    return rc;
+}
+
+static int print_buf_and_close(council *c, council_buf *buf, int rc, const char *op)
+{
+    if (rc != COUNCIL_OK) {
+        rc = failed(op, c, rc);
+    } else {
+        rc = fwrite(buf->ptr, 1, buf->len, stdout) == buf->len ? 0 : EXIT_FAILURE;
+    }
+    council_buf_free(buf);
+    council_close(c);
+    return rc;
+}
+
+static int cmd_audit_checkpoint(const opts *o)
+{
+    council_buf buf = { NULL, 0 };
+    council *c;
+    int rc;
+
+    if ((rc = open_council(o, &c)) != 0)
+        return rc;
+    return print_buf_and_close(c, &buf, council_audit_checkpoint(c, &buf), "audit checkpoint");
+}
+
+static int cmd_audit_export(const opts *o)
+{
+    council *c;
+    int rc;
+
+    if (o->out == NULL)
+        return usage("%s", "audit export needs --out FILE");
+    if ((rc = open_council(o, &c)) != 0)
+        return rc;
+    rc = council_audit_export(c, o->out);
+    rc = rc == COUNCIL_OK ? 0 : failed("audit export", c, rc);
+    if (rc == 0)
+        fprintf(stderr, "%s: audit export written to %s\n", prog, o->out);
+    council_close(c);
+    return rc;
+}
+
+static int cmd_audit_prove(const opts *o)
+{
+    unsigned long long a = 0, b = 0;
+    council_buf buf = { NULL, 0 };
+    council *c;
+    int rc;
+
+    if ((o->index != NULL) == (o->from != NULL))
+        return usage("%s", "audit prove needs --index I or --from M");
+    if (o->index != NULL && (parse_u64(o->index, &a) != 0 ||
+                             (o->size != NULL && parse_u64(o->size, &b) != 0) || o->to != NULL))
+        return usage("%s", "audit prove --index I [--size N]: whole numbers");
+    if (o->from != NULL && (parse_u64(o->from, &a) != 0 ||
+                            (o->to != NULL && parse_u64(o->to, &b) != 0) || o->size != NULL))
+        return usage("%s", "audit prove --from M [--to N]: whole numbers");
+    if ((rc = open_council(o, &c)) != 0)
+        return rc;
+    rc = o->index != NULL ? council_audit_prove_inclusion(c, &buf, a, b)
+                          : council_audit_prove_consistency(c, &buf, a, b);
+    return print_buf_and_close(c, &buf, rc, "audit prove");
+}
+
+static int cmd_audit_verify(const opts *o, const char *file)
+{
+    Council__V1__AuditVerifyReport *r = NULL;
+    council_buf rep = { NULL, 0 };
+    char *key = NULL, *wk[MAX_WITNESSES] = { NULL };
+    unsigned long long req = 0;
+    char head[8] = { 0 };
+    FILE *f;
+    int rc = EXIT_FAILURE;
+
+    if (file == NULL || o->key == NULL)
+        return usage("%s", "audit verify FILE --key VKEY");
+    if (o->require != NULL && (parse_u64(o->require, &req) != 0 || req > o->n_witness))
+        return usage("%s", "--require K: at most the number of --witness keys");
+    key = vkey_arg(o->key);
+    for (size_t i = 0; i < o->n_witness; i++)
+        wk[i] = vkey_arg(o->witness[i]);
+    if (key == NULL)
+        goto out;
+    for (size_t i = 0; i < o->n_witness; i++)
+        if (wk[i] == NULL)
+            goto out;
+    f = fopen(file, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "%s: cannot open %s: %s\n", prog, file, strerror(errno));
+        goto out;
+    }
+    if (fread(head, 1, sizeof head, f) != sizeof head)
+        head[0] = 0;
+    fclose(f);
+    if ((unsigned char)head[0] == 0x89 && memcmp(head + 1, "CAX", 3) == 0) {
+        rc = council_audit_verify_export(&rep, file, key, (const char *const *)wk, o->n_witness,
+                                         (size_t)req);
+    } else {
+        size_t len;
+        char *note = slurp(file, 16384, &len, "checkpoint");
+        if (note == NULL)
+            goto out;
+        rc = council_audit_verify_checkpoint(&rep, note, len, key, (const char *const *)wk,
+                                             o->n_witness, (size_t)req);
+        free(note);
+    }
+    if (rep.ptr != NULL)
+        r = council__v1__audit_verify_report__unpack(NULL, rep.len, rep.ptr);
+    if (rc == COUNCIL_OK && r != NULL) {
+        char root[65] = "-";
+        if (r->has_root_hash && r->root_hash.len == 32)
+            hex_text(root, r->root_hash.data, 32);
+        printf("verified: %llu events, %u checkpoints, tree size %llu, root (hex) %s, %u cosignatures\n",
+               (unsigned long long)r->events, r->checkpoints, (unsigned long long)r->tree_size,
+               root, r->cosignatures);
+        rc = 0;
+    } else {
+        fprintf(stderr, "%s: audit verify: %s (%s)\n", prog,
+                r != NULL ? r->message : "no report", council_errstr(rc));
+        if (r != NULL && r->first_bad_event >= 0)
+            fprintf(stderr, "%s: first bad event: %lld\n", prog, (long long)r->first_bad_event);
+        rc = EXIT_FAILURE;
+    }
+out:
+    council__v1__audit_verify_report__free_unpacked(r, NULL);
+    council_buf_free(&rep);
+    free(key);
+    for (size_t i = 0; i < o->n_witness; i++)
+        free(wk[i]);
+    return rc;
+}
+
+static int cmd_audit_witness(const opts *o)
+{
+    char *old_note = NULL, *new_note = NULL, *proof = NULL, *key = NULL, *sk_hex = NULL;
+    size_t old_len = 0, new_len = 0, proof_len = 0, sk_len = 0;
+    council_buf out = { NULL, 0 };
+    uint8_t sk[64];
+    int rc = EXIT_FAILURE;
+
+    if (o->old_file == NULL || o->new_file == NULL || o->key == NULL ||
+        o->witness_key == NULL || o->name == NULL)
+        return usage("%s", "audit witness --old FILE --new FILE [--proof FILE] --key VKEY "
+                           "--witness-key FILE --name NAME");
+    if ((old_note = slurp(o->old_file, 16384, &old_len, "checkpoint")) == NULL ||
+        (new_note = slurp(o->new_file, 16384, &new_len, "checkpoint")) == NULL ||
+        (o->proof_file != NULL &&
+         (proof = slurp(o->proof_file, 16384, &proof_len, "proof")) == NULL) ||
+        (key = vkey_arg(o->key)) == NULL ||
+        (sk_hex = slurp(o->witness_key, 256, &sk_len, "witness key")) == NULL)
+        goto out;
+    sk_hex[strcspn(sk_hex, "\r\n")] = '\0';
+    if (hex_bytes(sk_hex, sk, sizeof sk) != 0) {
+        fprintf(stderr, "%s: the witness key file must hold 128 hex digits\n", prog);
+        goto out;
+    }
+    rc = council_audit_witness(&out, old_note, old_len, new_note, new_len, proof, proof_len, key,
+                               o->name, sk, sizeof sk, (uint64_t)time(NULL));
+    if (rc == COUNCIL_OK) {
+        rc = fwrite(out.ptr, 1, out.len, stdout) == out.len ? 0 : EXIT_FAILURE;
+    } else {
+        fprintf(stderr, "%s: audit witness: %s\n", prog,
+                rc == COUNCIL_ETAMPER ? "the new checkpoint is not consistent with the old one "
+                                        "(or a signature does not verify)"
+                                      : council_errstr(rc));
+        rc = EXIT_FAILURE;
+    }
+out:
+    wipe(sk, sizeof sk);
+    if (sk_hex != NULL)
+        wipe(sk_hex, sk_len);
+    free(sk_hex);
+    free(old_note);
+    free(new_note);
+    free(proof);
+    free(key);
+    council_buf_free(&out);
+    return rc;
+}
+
+static int cmd_audit_keygen(const opts *o)
+{
+    council_buf sk = { NULL, 0 }, vk = { NULL, 0 };
+    char hex[129];
+    FILE *f;
+    int fd, rc;
+
+    if (o->name == NULL || o->out == NULL)
+        return usage("%s", "audit witness-keygen --name NAME --out FILE");
+    rc = council_witness_keygen(&sk, &vk, o->name);
+    if (rc != COUNCIL_OK)
+        return rc == COUNCIL_EINVAL ? usage("--name: not a key name: '%s'", o->name)
+                                    : failed("audit witness-keygen", NULL, rc);
+    fd = open(o->out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+        fprintf(stderr, "%s: cannot create %s: %s\n", prog, o->out, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        rc = EXIT_FAILURE;
+    } else {
+        hex_text(hex, sk.ptr, 64);
+        rc = fprintf(f, "%s\n", hex) > 0 && fclose(f) == 0 ? 0 : EXIT_FAILURE;
+        wipe(hex, sizeof hex);
+        if (rc == 0)
+            printf("%.*s\n", (int)vk.len, (const char *)vk.ptr);
+    }
+    council_buf_free(&sk);
+    council_buf_free(&vk);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
+    static const struct { const char *w1, *w2; unsigned cmd; } cmds[] = {
+        { "init", NULL, C_INIT }, { "info", NULL, C_INFO }, { "passphrase", NULL, C_PASS },
+        { "audit", "show", C_SHOW }, { "audit", "checkpoint", C_CHECKPOINT },
+        { "audit", "export", C_EXPORT }, { "audit", "prove", C_PROVE },
+        { "audit", "verify", C_VERIFY }, { "audit", "witness", C_WITNESS },
+        { "audit", "witness-keygen", C_KEYGEN },
+    };
+    const char *words[3] = { NULL, NULL, NULL };
+    size_t n_words, want;
+    unsigned cmd = 0, opt_cmds;
     opts o;
-    const char *cmd;
     int rc;
 
     memset(&o, 0, sizeof o);
@@ -578,26 +1199,50 @@ int main(int argc, char **argv)
                 COUNCIL_VERSION_STRING, council_version_string());
         return EXIT_FAILURE;
     }
-    if ((rc = parse_args(argc, argv, &o, &cmd)) != 0)
+    if ((rc = parse_args(argc, argv, &o, words, &n_words, &opt_cmds)) != 0)
         return rc;
-    if (cmd == NULL)
+    if (n_words == 0)
         return usage("%s", "no command given");
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (strcmp(words[0], cmds[i].w1) == 0 &&
+            (cmds[i].w2 == NULL || (n_words > 1 && strcmp(words[1], cmds[i].w2) == 0)))
+            cmd = cmds[i].cmd;
+    if (cmd == 0)
+        return n_words > 1 && strcmp(words[0], "audit") == 0
+                   ? usage("unknown audit command '%s'", words[1])
+                   : usage("unknown command '%s'", words[0]);
+    want = (cmd & (C_INIT | C_INFO | C_PASS)) ? 1 : cmd == C_VERIFY ? 3 : 2;
+    if (n_words > want)
+        return usage("unexpected argument '%s'", words[want]);
+    if ((rc = check_options(&o, cmd)) != 0)
+        return rc;
+    if (council_global_init() != COUNCIL_OK)
+        return failed("init", NULL, COUNCIL_ERROR);
+
+    switch (cmd) {
+    case C_VERIFY:
+        return cmd_audit_verify(&o, n_words > 2 ? words[2] : NULL);
+    case C_WITNESS:
+        return cmd_audit_witness(&o);
+    case C_KEYGEN:
+        return cmd_audit_keygen(&o);
+    default:
+        break;
+    }
+    /* Everything else works on a store. */
     if (o.store == NULL)
         o.store = getenv("COUNCIL_STORE");
     if (o.store == NULL || o.store[0] == '\0')
         return usage("%s", "no store: give --store PATH or set COUNCIL_STORE");
     if (o.pass_file != NULL && o.key_file != NULL)
         return usage("%s", "give --passphrase-file or --root-key-file, not both");
-    if (council_global_init() != COUNCIL_OK)
-        return failed("init", NULL, COUNCIL_ERROR);
-
-    if (strcmp(cmd, "init") == 0)
-        return cmd_init(&o);
-    if (o.name != NULL)
-        return usage("%s", "--name belongs to init");
-    if (strcmp(cmd, "info") == 0)
-        return cmd_info(&o);
-    if (strcmp(cmd, "passphrase") == 0)
-        return cmd_passphrase(&o);
-    return usage("unknown command '%s'", cmd);
+    switch (cmd) {
+    case C_INIT: return cmd_init(&o);
+    case C_INFO: return cmd_info(&o);
+    case C_PASS: return cmd_passphrase(&o);
+    case C_SHOW: return cmd_audit_show(&o);
+    case C_CHECKPOINT: return cmd_audit_checkpoint(&o);
+    case C_EXPORT: return cmd_audit_export(&o);
+    default: return cmd_audit_prove(&o);
+    }
 }

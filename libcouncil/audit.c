@@ -1162,12 +1162,11 @@ out:
     return rc;
 }
 
-int council_audit_verify_export(council_buf *report, const char *path, const char *log_vkey,
-                                const char *const *witness_vkeys, size_t n_witnesses,
-                                size_t required)
+int council__audit_verify_fp(council_buf *report, FILE *f, const char *log_vkey,
+                             const char *const *witness_vkeys, size_t n_witnesses,
+                             size_t required)
 {
     verifier *v;
-    FILE *f;
     int rc;
 
     if (report != NULL) {
@@ -1180,21 +1179,37 @@ int council_audit_verify_export(council_buf *report, const char *path, const cha
     if (v == NULL)
         return COUNCIL_ENOMEM;
     rc = verifier_init(v, log_vkey, witness_vkeys, n_witnesses, required);
-    if (rc == COUNCIL_OK && path == NULL)
-        rc = vfail(v, COUNCIL_EINVAL, -1, "no export path");
-    if (rc == COUNCIL_OK) {
-        f = fopen(path, "rb");
-        if (f == NULL) {
-            rc = errno == ENOENT ? vfail(v, COUNCIL_ENOTFOUND, -1, "no export at this path")
-                                 : vfail(v, COUNCIL_EIO, -1, "cannot open the export (%s)",
-                                         strerror(errno));
-        } else {
-            rc = verify_stream(v, f);
-            fclose(f);
-        }
-    }
+    if (rc == COUNCIL_OK)
+        rc = verify_stream(v, f);
     rc = report_out(v, report, rc);
     council__free(v);
+    return rc;
+}
+
+int council_audit_verify_export(council_buf *report, const char *path, const char *log_vkey,
+                                const char *const *witness_vkeys, size_t n_witnesses,
+                                size_t required)
+{
+    FILE *f;
+    int rc;
+
+    if (path == NULL || (f = fopen(path, "rb")) == NULL) {
+        int err = path == NULL ? EINVAL : errno;
+        verifier *v = council__malloc(sizeof *v);
+        if (v == NULL)
+            return COUNCIL_ENOMEM;
+        rc = verifier_init(v, log_vkey, witness_vkeys, n_witnesses, required);
+        if (rc == COUNCIL_OK)
+            rc = err == ENOENT ? vfail(v, COUNCIL_ENOTFOUND, -1, "no export at this path")
+                 : err == EINVAL ? vfail(v, COUNCIL_EINVAL, -1, "no export path")
+                                 : vfail(v, COUNCIL_EIO, -1, "cannot open the export (%s)",
+                                         strerror(err));
+        rc = report_out(v, report, rc);
+        council__free(v);
+        return rc;
+    }
+    rc = council__audit_verify_fp(report, f, log_vkey, witness_vkeys, n_witnesses, required);
+    fclose(f);
     return rc;
 }
 

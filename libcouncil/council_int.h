@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "council.h"
 
@@ -316,6 +317,10 @@ void council__audit_fault_after(long n);
 int council__case_ref(council *c, uint8_t out[32], const uint8_t case_id[COUNCIL_ID_BYTES]);
 /* The node store of c's audit tree. */
 void council__audit_nodes(council *c, council__nodes *ns);
+/* council_audit_verify_export() on an open stream (for the fuzzer). */
+int council__audit_verify_fp(council_buf *report, FILE *f, const char *log_vkey,
+                             const char *const *witness_vkeys, size_t n_witnesses,
+                             size_t required);
 /* Is `s` an audit code: [a-z0-9_]{1,64}? */
 bool council__audit_code_ok(const char *s);
 

@@ -64,7 +64,7 @@ has "$T/out" "sqlcipher version:  4\." "info cipher version"
 has "$T/out" "log public key:     libcouncil/$ID+[0-9a-f]\{8\}+" "info verifier key"
 expect 0 "info (env store, env pass)" -- env COUNCIL_STORE="$S" COUNCIL_PASSPHRASE="first passphrase" "$CLI" info --json
 has "$T/out" "\"council_id\": \"$ID\"" "json id"
-has "$T/out" "\"schema_version\": 2" "json schema"
+has "$T/out" "\"schema_version\": 3" "json schema"
 "$CLI" --store "$S" info --passphrase-file - <"$T/pass1" >"$T/out" 2>"$T/err"
 if [ $? -eq 0 ]; then ok; else bad "info (stdin)"; fi
 
@@ -126,6 +126,70 @@ expect 1 "foreign pages" -- "$CLI" --store "$S" info --passphrase-file "$T/pass2
 has "$T/err" "database key does not open" "foreign pages message"
 lines=$(wc -l <"$T/err")
 [ "$lines" -eq 1 ] && ok || { bad "foreign pages: $lines lines on stderr, want 1"; cat "$T/err"; }
+
+# -- the audit log, as a secretariat and an auditor use it
+A=$T/audit
+expect 0 "audit store" -- "$CLI" --store "$A" init --name Audit --passphrase-file "$T/pass1" $CHEAP
+"$CLI" --store "$A" info --passphrase-file "$T/pass1" | sed -n 's/^log public key: *//p' >"$T/vkey"
+expect 0 "audit show" -- "$CLI" --store "$A" audit show --passphrase-file "$T/pass1"
+has "$T/out" "council_created" "show lists the creation"
+has "$T/out" "session_opened" "show lists sessions"
+expect 0 "audit show --json" -- "$CLI" --store "$A" audit show --json --action council_created --passphrase-file "$T/pass1"
+has "$T/out" '"action": "council_created"' "show json"
+hasnot "$T/out" "session_opened" "show filters by action"
+expect 2 "audit show bad action" -- "$CLI" --store "$A" audit show --action nonsense --passphrase-file "$T/pass1"
+expect 2 "audit show bad time" -- "$CLI" --store "$A" audit show --since yesterday --passphrase-file "$T/pass1"
+expect 0 "audit show by date" -- "$CLI" --store "$A" audit show --until 2000-01-01 --passphrase-file "$T/pass1"
+[ ! -s "$T/out" ] && ok || bad "no events before 2000"
+expect 0 "audit checkpoint" -- "$CLI" --store "$A" audit checkpoint --passphrase-file "$T/pass1"
+cp "$T/out" "$T/cp1"
+has "$T/cp1" "^libcouncil/" "checkpoint origin line"
+expect 0 "verify checkpoint" -- "$CLI" audit verify "$T/cp1" --key @"$T/vkey"
+has "$T/out" "^verified:" "verify checkpoint output"
+"$CLI" --store "$T/s2" info --passphrase-file "$T/pass2" | sed -n 's/^log public key: *//p' >"$T/vkey2"
+expect 1 "verify checkpoint, other key" -- "$CLI" audit verify "$T/cp1" --key @"$T/vkey2"
+expect 2 "verify without key" -- "$CLI" audit verify "$T/cp1"
+expect 2 "unknown audit command" -- "$CLI" --store "$A" audit frobnicate
+expect 2 "json where it does not apply" -- "$CLI" --store "$A" audit checkpoint --json --passphrase-file "$T/pass1"
+expect 2 "index on info" -- "$CLI" --store "$A" info --index 3 --passphrase-file "$T/pass1"
+
+expect 0 "prove inclusion" -- "$CLI" --store "$A" audit prove --index 0 --passphrase-file "$T/pass1"
+has "$T/out" "^inclusion-proof/v1" "inclusion proof header"
+expect 2 "prove needs one form" -- "$CLI" --store "$A" audit prove --passphrase-file "$T/pass1"
+expect 1 "prove beyond the log" -- "$CLI" --store "$A" audit prove --index 99999 --passphrase-file "$T/pass1"
+
+expect 0 "audit export" -- "$CLI" --store "$A" audit export --out "$T/export" --passphrase-file "$T/pass1"
+expect 1 "audit export over a file" -- "$CLI" --store "$A" audit export --out "$T/export" --passphrase-file "$T/pass1"
+expect 0 "verify export" -- "$CLI" audit verify "$T/export" --key @"$T/vkey"
+has "$T/out" "^verified: [0-9]* events" "verify export output"
+# A flipped byte in the middle of the export is caught and reported.
+size=$(stat -c %s "$T/export")
+cp "$T/export" "$T/export.bad"
+printf '\377' | dd of="$T/export.bad" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+expect 1 "verify tampered export" -- "$CLI" audit verify "$T/export.bad" --key @"$T/vkey"
+has "$T/err" "audit verify:" "tamper message"
+head -c $((size - 7)) "$T/export" >"$T/export.cut"
+expect 1 "verify truncated export" -- "$CLI" audit verify "$T/export.cut" --key @"$T/vkey"
+
+# A witness: keeps the old checkpoint, checks consistency, cosigns.
+expect 0 "witness keygen" -- "$CLI" audit witness-keygen --name witness.example/w1 --out "$T/wkey"
+cp "$T/out" "$T/wvkey"
+perm=$(stat -c %a "$T/wkey"); [ "$perm" = 600 ] && ok || bad "witness key mode $perm"
+expect 1 "witness keygen over a file" -- "$CLI" audit witness-keygen --name w --out "$T/wkey"
+expect 0 "second checkpoint" -- "$CLI" --store "$A" audit checkpoint --passphrase-file "$T/pass1"
+cp "$T/out" "$T/cp2"
+old=$(sed -n 2p "$T/cp1"); new=$(sed -n 2p "$T/cp2")
+expect 0 "consistency proof" -- "$CLI" --store "$A" audit prove --from "$old" --to "$new" --passphrase-file "$T/pass1"
+cp "$T/out" "$T/proof"
+expect 0 "witness cosigns" -- "$CLI" audit witness --old "$T/cp1" --new "$T/cp2" --proof "$T/proof" \
+    --key @"$T/vkey" --witness-key "$T/wkey" --name witness.example/w1
+cp "$T/out" "$T/cp2.cosigned"
+expect 0 "verify with one cosignature required" -- "$CLI" audit verify "$T/cp2.cosigned" --key @"$T/vkey" --witness @"$T/wvkey" --require 1
+has "$T/out" "1 cosignatures" "cosignature counted"
+expect 1 "cosignature missing" -- "$CLI" audit verify "$T/cp2" --key @"$T/vkey" --witness @"$T/wvkey" --require 1
+expect 1 "witness refuses a rollback" -- "$CLI" audit witness --old "$T/cp2" --new "$T/cp1" \
+    --key @"$T/vkey" --witness-key "$T/wkey" --name witness.example/w1
+expect 2 "require more than witnesses" -- "$CLI" audit verify "$T/cp2" --key @"$T/vkey" --require 1
 
 echo "cli-test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
