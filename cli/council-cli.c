@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1026,6 +1027,7 @@ static int cmd_audit_verify(const opts *o, const char *file)
     char *key = NULL, *wk[MAX_WITNESSES] = { NULL };
     unsigned long long req = 0;
     char head[8] = { 0 };
+    bool is_export;
     FILE *f;
     int rc = EXIT_FAILURE;
 
@@ -1049,7 +1051,8 @@ static int cmd_audit_verify(const opts *o, const char *file)
     if (fread(head, 1, sizeof head, f) != sizeof head)
         head[0] = 0;
     fclose(f);
-    if ((unsigned char)head[0] == 0x89 && memcmp(head + 1, "CAX", 3) == 0) {
+    is_export = (unsigned char)head[0] == 0x89 && memcmp(head + 1, "CAX", 3) == 0;
+    if (is_export) {
         rc = council_audit_verify_export(&rep, file, key, (const char *const *)wk, o->n_witness,
                                          (size_t)req);
     } else {
@@ -1067,9 +1070,13 @@ static int cmd_audit_verify(const opts *o, const char *file)
         char root[65] = "-";
         if (r->has_root_hash && r->root_hash.len == 32)
             hex_text(root, r->root_hash.data, 32);
-        printf("verified: %llu events, %u checkpoints, tree size %llu, root (hex) %s, %u cosignatures\n",
-               (unsigned long long)r->events, r->checkpoints, (unsigned long long)r->tree_size,
-               root, r->cosignatures);
+        if (is_export)
+            printf("verified: %llu events, %u checkpoints, tree size %llu, root (hex) %s, "
+                   "%u cosignatures\n", (unsigned long long)r->events, r->checkpoints,
+                   (unsigned long long)r->tree_size, root, r->cosignatures);
+        else
+            printf("verified checkpoint: tree size %llu, root (hex) %s, %u cosignatures\n",
+                   (unsigned long long)r->tree_size, root, r->cosignatures);
         rc = 0;
     } else {
         fprintf(stderr, "%s: audit verify: %s (%s)\n", prog,

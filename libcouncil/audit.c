@@ -152,6 +152,7 @@ static int scope_cmp(const void *a, const void *b)
 
 int council__audit_batch_begin(council *c)
 {
+    c->tip_valid = false;
     if (sqlite3_exec(c->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL) != SQLITE_OK)
         return council__fail(c, COUNCIL_EIO, "audit: cannot begin a batch (%s)",
                              sqlite3_errmsg(c->db));
@@ -160,6 +161,7 @@ int council__audit_batch_begin(council *c)
 
 int council__audit_batch_commit(council *c)
 {
+    c->tip_valid = false;
     if (sqlite3_exec(c->db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK) {
         council__audit_batch_rollback(c);
         return council__fail(c, COUNCIL_EIO, "audit: cannot commit (%s)", sqlite3_errmsg(c->db));
@@ -169,6 +171,7 @@ int council__audit_batch_commit(council *c)
 
 void council__audit_batch_rollback(council *c)
 {
+    c->tip_valid = false;
     if (!sqlite3_get_autocommit(c->db))
         (void)sqlite3_exec(c->db, "ROLLBACK;", NULL, NULL, NULL);
 }
@@ -207,10 +210,17 @@ static int append_in_txn(council *c, const council__event *ev)
     size_t len;
     int rc;
 
-    if ((rc = council__audit_size(c, &n)) != COUNCIL_OK)
-        return rc;
-    if (n > 0 && (rc = last_event(c, n, &last_time, prev)) != COUNCIL_OK)
-        return council__fail(c, rc, "audit: cannot read event %llu", (unsigned long long)(n - 1));
+    if (c->tip_valid) {
+        n = c->tip_size;
+        last_time = c->tip_time;
+        memcpy(prev, c->tip_leaf, sizeof prev);
+    } else {
+        if ((rc = council__audit_size(c, &n)) != COUNCIL_OK)
+            return rc;
+        if (n > 0 && (rc = last_event(c, n, &last_time, prev)) != COUNCIL_OK)
+            return council__fail(c, rc, "audit: cannot read event %llu",
+                                 (unsigned long long)(n - 1));
+    }
     for (size_t i = 0; i < ev->n_scopes; i++)
         scopes[i] = ev->scopes[i];
     qsort(scopes, ev->n_scopes, sizeof scopes[0], scope_cmp);
@@ -252,10 +262,13 @@ static int append_in_txn(council *c, const council__event *ev)
     (void)council__v1__audit_event__pack(&m, body);
     council__merkle_leaf(leaf, body, len);
 
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO audit_event (seq, time, action, actor_member, "
+    if (c->st_event_put == NULL &&
+        sqlite3_prepare_v3(c->db, "INSERT INTO audit_event (seq, time, action, actor_member, "
                                   "case_ref, body) VALUES (?, ?, ?, ?, ?, ?);",
-                           -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)n) != SQLITE_OK ||
+                           -1, SQLITE_PREPARE_PERSISTENT, &c->st_event_put, NULL) != SQLITE_OK)
+        return council__fail(c, COUNCIL_EIO, "audit: cannot prepare the event insert");
+    st = c->st_event_put;
+    if (sqlite3_bind_int64(st, 1, (sqlite3_int64)n) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, m.time) != SQLITE_OK ||
         sqlite3_bind_int(st, 3, ev->action) != SQLITE_OK ||
         (ev->actor_member != NULL
@@ -265,16 +278,23 @@ static int append_in_txn(council *c, const council__event *ev)
                               : sqlite3_bind_null(st, 5)) != SQLITE_OK ||
         sqlite3_bind_blob(st, 6, body, (int)len, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE) {
-        sqlite3_finalize(st);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
         return council__fail(c, COUNCIL_EIO, "audit: cannot store event %llu",
                              (unsigned long long)n);
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st); /* the bound blobs were on this stack */
     council__audit_nodes(c, &ns);
     rc = council__merkle_append(&ns, n, leaf);
     if (rc != COUNCIL_OK)
         return council__fail(c, COUNCIL_EIO, "audit: cannot store the tree at event %llu",
                              (unsigned long long)n);
+    /* Inside the caller's transaction, the next append starts here. */
+    c->tip_valid = true;
+    c->tip_size = n + 1;
+    c->tip_time = m.time;
+    memcpy(c->tip_leaf, leaf, sizeof leaf);
     return COUNCIL_OK;
 }
 
@@ -307,6 +327,8 @@ int council__audit_append(council *c, const council__event *ev)
     if (own && (rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
     rc = append_in_txn(c, ev);
+    if (rc != COUNCIL_OK)
+        c->tip_valid = false;
     if (!own)
         return rc; /* the batch's owner commits or rolls back */
     if (rc != COUNCIL_OK) {
@@ -1105,6 +1127,12 @@ static int verify_stream(verifier *v, FILE *f)
         } else if (frm->frame_case == COUNCIL__V1__AUDIT_FRAME__FRAME_CHECKPOINT) {
             council__checkpoint cp;
             rc = check_note(v, frm->checkpoint, strlen(frm->checkpoint), &cp);
+            if (rc != COUNCIL_OK) {
+                char why[sizeof v->message];
+                memcpy(why, v->message, sizeof why);
+                (void)vfail(v, rc, -1, "the checkpoint after event %lld: %s",
+                            (long long)v->events - 1, why);
+            }
             if (rc == COUNCIL_OK && cp.size != v->events)
                 rc = cp.size < v->events
                          ? vfail(v, COUNCIL_ETAMPER, (int64_t)cp.size, "a checkpoint of size %llu "

@@ -44,6 +44,13 @@ struct council {
     uint8_t log_pk[32];
     struct sqlite3_stmt *st_node_get; /* audit node store, prepared once */
     struct sqlite3_stmt *st_node_put;
+    struct sqlite3_stmt *st_event_put;
+    /* The log's tip, read once per write transaction (no other writer can
+     * move it while we hold it) and carried forward by each append. */
+    bool tip_valid;
+    uint64_t tip_size;
+    int64_t tip_time;
+    uint8_t tip_leaf[COUNCIL_HASH_BYTES];
 };
 
 /* True for a handle that may be used for operations. */

@@ -237,8 +237,11 @@ void council__store_close(council *c)
 {
     sqlite3_finalize(c->st_node_get);
     sqlite3_finalize(c->st_node_put);
+    sqlite3_finalize(c->st_event_put);
     c->st_node_get = NULL;
     c->st_node_put = NULL;
+    c->st_event_put = NULL;
+    c->tip_valid = false;
     if (c->db != NULL)
         (void)sqlite3_close_v2(c->db);
     c->db = NULL;

@@ -2,9 +2,10 @@
 # make demo: a council scenario on the embedded store, in a temporary
 # directory that is removed afterwards. Usage: demo.sh path/to/council-cli
 #
-# For now (issue 2) the scenario is: the secretariat creates the council and
-# shows what it is. Later issues extend it with members, staff, cases,
-# consent, meetings, the audit log and the platform report.
+# So far: the secretariat creates the council; every session lands in the
+# audit log; an auditor verifies the log with the public key alone and
+# catches a tampered copy; a member organisation acts as a witness. Later
+# issues add members, staff, cases, consent, meetings and the report.
 set -eu
 CLI=$1
 T=$(mktemp -d)
@@ -13,14 +14,16 @@ export COUNCIL_STORE="$T/kita-city-council"
 # A script's passphrase: from a file readable only by this user.
 umask 077
 printf 'demo passphrase: never use this one\n' >"$T/passphrase"
+P="--passphrase-file $T/passphrase"
 
 step() { printf '\n== %s\n' "$*"; }
 
 step "The secretariat creates the council (Argon2id at the default MODERATE cost)"
-"$CLI" init --name "北市 孤独・孤立対策地域協議会" --passphrase-file "$T/passphrase"
+"$CLI" init --name "北市 孤独・孤立対策地域協議会" $P
 
 step "council-cli info"
-"$CLI" info --passphrase-file "$T/passphrase"
+"$CLI" info $P
+"$CLI" info $P | sed -n 's/^log public key: *//p' >"$T/log.vkey"
 
 step "What is on disk: an encrypted database and a wrapped keyring"
 ls -l "$COUNCIL_STORE"
@@ -33,6 +36,48 @@ step "A wrong passphrase is refused (exit status 1)"
 printf 'not the passphrase\n' >"$T/wrong"
 if "$CLI" info --passphrase-file "$T/wrong"; then
     echo "demo: a wrong passphrase was accepted" >&2
+    exit 1
+fi
+
+step "Every session is in the audit log: council-cli audit show"
+"$CLI" audit show $P
+
+step "A member organisation keeps a signed checkpoint (it will act as witness)"
+"$CLI" audit checkpoint $P >"$T/checkpoint.old"
+cat "$T/checkpoint.old"
+"$CLI" audit witness-keygen --name shakyo.example/witness --out "$T/witness.key" >"$T/witness.vkey"
+
+step "Work goes on; the secretariat writes an audit export"
+"$CLI" info $P >/dev/null
+"$CLI" audit export --out "$T/audit.cax" $P
+
+step "The auditor verifies the export with the public log key alone (no store, no passphrase)"
+"$CLI" audit verify "$T/audit.cax" --key @"$T/log.vkey"
+
+step "One byte changed in a copy of the export: the auditor's check fails"
+cp "$T/audit.cax" "$T/audit-tampered.cax"
+size=$(wc -c <"$T/audit.cax")
+printf '\001' | dd of="$T/audit-tampered.cax" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+if "$CLI" audit verify "$T/audit-tampered.cax" --key @"$T/log.vkey"; then
+    echo "demo: a tampered export verified" >&2
+    exit 1
+fi
+
+step "The witness checks the new checkpoint against the one it kept, and cosigns"
+"$CLI" audit checkpoint $P >"$T/checkpoint.new"
+old=$(sed -n 2p "$T/checkpoint.old"); new=$(sed -n 2p "$T/checkpoint.new")
+"$CLI" audit prove --from "$old" --to "$new" $P >"$T/consistency.proof"
+"$CLI" audit witness --old "$T/checkpoint.old" --new "$T/checkpoint.new" \
+    --proof "$T/consistency.proof" --key @"$T/log.vkey" \
+    --witness-key "$T/witness.key" --name shakyo.example/witness >"$T/checkpoint.cosigned"
+cat "$T/checkpoint.cosigned"
+"$CLI" audit verify "$T/checkpoint.cosigned" --key @"$T/log.vkey" \
+    --witness @"$T/witness.vkey" --require 1
+
+step "An old checkpoint passed off as new is refused by the witness"
+if "$CLI" audit witness --old "$T/checkpoint.new" --new "$T/checkpoint.old" \
+    --key @"$T/log.vkey" --witness-key "$T/witness.key" --name shakyo.example/witness; then
+    echo "demo: a rollback was cosigned" >&2
     exit 1
 fi
 echo

@@ -9,7 +9,7 @@ trap 'rm -rf "$t"' EXIT
 
 # Declarations: COUNCIL_API ... council_name( possibly across lines.
 tr '\n' ' ' <"$hdr" | grep -o 'COUNCIL_API[^;(]*(' |
-    sed 's/.*[^a-z0-9_]\(council_[a-z0-9_]*\) *(/\1/' | sort -u >"$t/header"
+    sed -n 's/.*[^a-z0-9_]\(council_[a-z0-9_]*\) *($/\1/p' | sort -u >"$t/header"
 sed -n 's/^ *\(council_[a-z0-9_]*\);.*/\1/p' "$map" | sort -u >"$t/map"
 nm -D --defined-only "$so" | awk '$2 == "T" || $2 == "D" || $2 == "B" || $2 == "R" { print $3 }' |
     sed 's/@.*//' | sort -u >"$t/lib"

@@ -145,7 +145,7 @@ expect 0 "audit checkpoint" -- "$CLI" --store "$A" audit checkpoint --passphrase
 cp "$T/out" "$T/cp1"
 has "$T/cp1" "^libcouncil/" "checkpoint origin line"
 expect 0 "verify checkpoint" -- "$CLI" audit verify "$T/cp1" --key @"$T/vkey"
-has "$T/out" "^verified:" "verify checkpoint output"
+has "$T/out" "^verified checkpoint:" "verify checkpoint output"
 "$CLI" --store "$T/s2" info --passphrase-file "$T/pass2" | sed -n 's/^log public key: *//p' >"$T/vkey2"
 expect 1 "verify checkpoint, other key" -- "$CLI" audit verify "$T/cp1" --key @"$T/vkey2"
 expect 2 "verify without key" -- "$CLI" audit verify "$T/cp1"
