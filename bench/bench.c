@@ -20,23 +20,9 @@
 #include <sqlite3.h>
 
 #include "council.h"
+#include "util.h"
 #include "council_int.h"
 
-static double now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void must(int ok, const char *what)
-{
-    if (!ok) {
-        fprintf(stderr, "bench: %s failed\n", what);
-        exit(1);
-    }
-}
 
 static void open_raw(const char *path, const char *key)
 {

@@ -25,25 +25,11 @@
 #include <sqlite3.h>
 
 #include "council.h"
+#include "util.h"
 #include "council_int.h"
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/info.pb-c.h"
 
-static double now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void must(int ok, const char *what)
-{
-    if (!ok) {
-        fprintf(stderr, "bench_audit: %s failed\n", what);
-        exit(1);
-    }
-}
 
 static council__event sample(void)
 {

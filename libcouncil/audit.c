@@ -26,17 +26,24 @@ static const uint8_t export_magic[8] = { 0x89, 'C', 'A', 'X', '\r', '\n', 0x1a, 
 
 /* ------------------------------------------------------------ node store */
 
+/* A statement prepared once per handle (finalized by council__store_close). */
+static sqlite3_stmt *prepared(council *c, sqlite3_stmt **slot, const char *sql)
+{
+    if (*slot == NULL &&
+        sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK)
+        *slot = NULL;
+    return *slot;
+}
+
 static int node_get(void *ctx, uint32_t level, uint64_t index, uint8_t out[COUNCIL_HASH_BYTES])
 {
     council *c = ctx;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = prepared(c, &c->st_node_get,
+                                "SELECT hash FROM audit_node WHERE level = ? AND idx = ?;");
     int src;
 
-    if (c->st_node_get == NULL &&
-        sqlite3_prepare_v3(c->db, "SELECT hash FROM audit_node WHERE level = ? AND idx = ?;",
-                           -1, SQLITE_PREPARE_PERSISTENT, &c->st_node_get, NULL) != SQLITE_OK)
+    if (st == NULL)
         return COUNCIL_EIO;
-    st = c->st_node_get;
     sqlite3_bind_int64(st, 1, level);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
     src = sqlite3_step(st);
@@ -52,14 +59,12 @@ static int node_get(void *ctx, uint32_t level, uint64_t index, uint8_t out[COUNC
 static int node_put(void *ctx, uint32_t level, uint64_t index, const uint8_t hash[COUNCIL_HASH_BYTES])
 {
     council *c = ctx;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = prepared(c, &c->st_node_put,
+                                "INSERT INTO audit_node (level, idx, hash) VALUES (?, ?, ?);");
     int src;
 
-    if (c->st_node_put == NULL &&
-        sqlite3_prepare_v3(c->db, "INSERT INTO audit_node (level, idx, hash) VALUES (?, ?, ?);",
-                           -1, SQLITE_PREPARE_PERSISTENT, &c->st_node_put, NULL) != SQLITE_OK)
+    if (st == NULL)
         return COUNCIL_EIO;
-    st = c->st_node_put;
     sqlite3_bind_int64(st, 1, level);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
     sqlite3_bind_blob(st, 3, hash, COUNCIL_HASH_BYTES, SQLITE_STATIC);
@@ -203,7 +208,7 @@ static int append_in_txn(council *c, const council__event *ev)
     const char *scopes[COUNCIL__AUDIT_SCOPES_MAX];
     uint8_t prev[COUNCIL_HASH_BYTES], leaf[COUNCIL_HASH_BYTES];
     uint8_t body[4096];
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st;
     council__nodes ns;
     uint64_t n;
     int64_t now = (int64_t)time(NULL), last_time = 0;
@@ -262,12 +267,10 @@ static int append_in_txn(council *c, const council__event *ev)
     (void)council__v1__audit_event__pack(&m, body);
     council__merkle_leaf(leaf, body, len);
 
-    if (c->st_event_put == NULL &&
-        sqlite3_prepare_v3(c->db, "INSERT INTO audit_event (seq, time, action, actor_member, "
-                                  "case_ref, body) VALUES (?, ?, ?, ?, ?, ?);",
-                           -1, SQLITE_PREPARE_PERSISTENT, &c->st_event_put, NULL) != SQLITE_OK)
+    st = prepared(c, &c->st_event_put, "INSERT INTO audit_event (seq, time, action, "
+                                       "actor_member, case_ref, body) VALUES (?, ?, ?, ?, ?, ?);");
+    if (st == NULL)
         return council__fail(c, COUNCIL_EIO, "audit: cannot prepare the event insert");
-    st = c->st_event_put;
     if (sqlite3_bind_int64(st, 1, (sqlite3_int64)n) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, m.time) != SQLITE_OK ||
         sqlite3_bind_int(st, 3, ev->action) != SQLITE_OK ||

@@ -108,11 +108,17 @@ static council *handle_new(void)
     return c;
 }
 
-void council__shutdown(council *c)
+/* Close the database and wipe the keys (a failed create or open). */
+static void release(council *c)
 {
     council__store_close(c);
     council__secret_free(&c->root);
     council__secret_free(&c->log_sk);
+}
+
+void council__shutdown(council *c)
+{
+    release(c);
     sodium_memzero(c->log_pk, sizeof c->log_pk);
     c->magic = COUNCIL__MAGIC_CLOSED;
 }
@@ -298,9 +304,7 @@ int council_create(council **out, const char *path, const council_create_options
     else
         rc = create_in(c, path, o, ops, mem);
     if (rc != COUNCIL_OK) {
-        council__store_close(c);
-        council__secret_free(&c->root);
-        council__secret_free(&c->log_sk);
+        release(c);
         remove_store_files(path, made);
         return rc;
     }
@@ -421,9 +425,7 @@ int council_open(council **out, const char *path, const council_open_options *o)
         return council__fail(c, COUNCIL_ENOMEM, "open: out of memory");
     rc = open_in(c, path, o);
     if (rc != COUNCIL_OK) {
-        council__store_close(c);
-        council__secret_free(&c->root);
-        council__secret_free(&c->log_sk);
+        release(c);
         return rc;
     }
     c->magic = COUNCIL__MAGIC_OPEN;
