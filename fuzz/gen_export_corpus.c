@@ -186,7 +186,8 @@ static int verify(const uint8_t *p, size_t n, int with_witness, char *msg, size_
     return rc;
 }
 
-/* Verify both ways, print expected against got, stop on a mismatch, write. */
+/* Verify both ways (no witness / the witness required), print expected
+ * against got, stop on a mismatch, write. */
 static void emit(const char *name, const uint8_t *p, size_t n, int expect, int expect_w)
 {
     char path[4096], msg[256], msg_w[256];
@@ -194,7 +195,7 @@ static void emit(const char *name, const uint8_t *p, size_t n, int expect, int e
     int got_w = verify(p, n, 1, msg_w, sizeof msg_w);
     FILE *f;
 
-    printf("%-36s %5zu bytes  expect %s/%s  got %s/%s  (%s)\n", name, n, rc_name(expect),
+    printf("%-40s %5zu bytes  expect %s/%s  got %s/%s  (%s)\n", name, n, rc_name(expect),
            rc_name(expect_w), rc_name(got), rc_name(got_w), got == COUNCIL_OK ? msg_w : msg);
     if (got != expect || got_w != expect_w) {
         fprintf(stderr, "gen_export_corpus: %s: unexpected return code\n", name);
@@ -805,6 +806,38 @@ int main(int argc, char **argv)
         xb_frame(&x, &frame);
         emit_x("tamper-undecodable-event.export", &x, COUNCIL_ETAMPER, COUNCIL_ETAMPER);
         blob_free(&frame);
+    }
+
+    /* The last checkpoint's string carries bytes after a NUL. A note may
+     * hold no NUL (note.c, note_text_ok), so this is not a signed note. */
+    {
+        static const char tail[] = "\0unsigned bytes after the note\n";
+        size_t nl = lf.note_final.len;
+        blob note, frame;
+
+        blob_set(&note, lf.note_final.p, nl + sizeof tail);
+        memcpy(note.p + nl, tail, sizeof tail);
+        note.len = nl + sizeof tail - 1;
+        /* pack_frame packs strlen() of a string: frame the bytes by hand. */
+        frame.len = 1 + 2 + note.len;
+        frame.p = malloc(frame.len);
+        if (frame.p == NULL || note.len >= 0x4000)
+            die("nul frame", 0);
+        frame.p[0] = 0x1a; /* field 3, length-delimited */
+        frame.p[1] = (uint8_t)(0x80 | (note.len & 0x7f));
+        frame.p[2] = (uint8_t)(note.len >> 7);
+        memcpy(frame.p + 3, note.p, note.len);
+        xb_start(&x);
+        xb_frame(&x, &lf.hdr);
+        for (size_t i = 0; i < N_EVENTS; i++) {
+            xb_frame(&x, &lf.event[i]);
+            if (i + 1 == MID_SIZE)
+                xb_frame(&x, &lf.cp_mid);
+        }
+        xb_frame(&x, &frame);
+        emit_x("bad-nul-in-checkpoint.export", &x, COUNCIL_EFORMAT, COUNCIL_EFORMAT);
+        blob_free(&frame);
+        blob_free(&note);
     }
 
     /* ---- variants re-signed throughout: each reaches one check alone */

@@ -1009,7 +1009,8 @@ static int check_event(verifier *v, const uint8_t *bytes, size_t len, uint8_t pr
     if (e == NULL)
         return vfail(v, COUNCIL_ETAMPER, (int64_t)i, "event %llu: cannot be decoded",
                      (unsigned long long)i);
-    if (council__v1__audit_event__get_packed_size(e) != len ||
+    /* protobuf-c re-emits unknown fields, so they are refused by name. */
+    if (e->base.n_unknown_fields != 0 || council__v1__audit_event__get_packed_size(e) != len ||
         council__v1__audit_event__pack(e, scratch) != len || memcmp(scratch, bytes, len) != 0)
         rc = vfail(v, COUNCIL_ETAMPER, (int64_t)i, "event %llu: not in canonical form",
                    (unsigned long long)i);
@@ -1017,8 +1018,10 @@ static int check_event(verifier *v, const uint8_t *bytes, size_t len, uint8_t pr
         rc = vfail(v, COUNCIL_ETAMPER, (int64_t)i, "event at position %llu has sequence number "
                    "%llu: events removed, inserted or reordered", (unsigned long long)i,
                    (unsigned long long)e->seq);
-    else if (i == 0 ? e->has_prev_hash
-                    : (!e->has_prev_hash || e->prev_hash.len != COUNCIL_HASH_BYTES ||
+    else if (i == 0 && e->has_prev_hash)
+        rc = vfail(v, COUNCIL_ETAMPER, 0, "event 0 links to a predecessor: events before it "
+                   "were removed");
+    else if (i > 0 && (!e->has_prev_hash || e->prev_hash.len != COUNCIL_HASH_BYTES ||
                        sodium_memcmp(e->prev_hash.data, prev, COUNCIL_HASH_BYTES) != 0))
         rc = vfail(v, COUNCIL_ETAMPER, (int64_t)(i - 1), "event %llu does not link to event "
                    "%llu: event %llu was altered", (unsigned long long)i,
@@ -1079,8 +1082,8 @@ static int verify_stream(verifier *v, FILE *f)
         if (got == 0 && feof(f))
             break;
         if (got != 4) {
-            rc = vfail(v, COUNCIL_EFORMAT, (int64_t)v->events, "export truncated after event %lld",
-                       (long long)v->events - 1);
+            rc = vfail(v, COUNCIL_EFORMAT, (int64_t)v->events, "export truncated after %llu events",
+                       (unsigned long long)v->events);
             goto out;
         }
         len = (size_t)hdr[0] << 24 | (size_t)hdr[1] << 16 | (size_t)hdr[2] << 8 | hdr[3];
@@ -1101,6 +1104,17 @@ static int verify_stream(verifier *v, FILE *f)
                      ? vfail(v, COUNCIL_ENOMEM, -1, "out of memory")
                      : vfail(v, COUNCIL_EFORMAT, (int64_t)v->events, "frame %llu cannot be decoded",
                              (unsigned long long)frame_no);
+            goto out;
+        }
+        /* Every byte of a frame is accounted for: no unknown fields, and no
+         * string that ends early at a NUL (strings are used as C strings). */
+        if (frm->base.n_unknown_fields != 0 ||
+            (frm->frame_case == COUNCIL__V1__AUDIT_FRAME__FRAME_HEADER &&
+             frm->header->base.n_unknown_fields != 0) ||
+            council__v1__audit_frame__get_packed_size(frm) != len) {
+            rc = vfail(v, COUNCIL_EFORMAT, (int64_t)v->events, "frame %llu is not in canonical form",
+                       (unsigned long long)frame_no);
+            council__v1__audit_frame__free_unpacked(frm, council__pb_allocator());
             goto out;
         }
         if (!have_header) {
@@ -1133,8 +1147,8 @@ static int verify_stream(verifier *v, FILE *f)
             if (rc != COUNCIL_OK) {
                 char why[sizeof v->message];
                 memcpy(why, v->message, sizeof why);
-                (void)vfail(v, rc, -1, "the checkpoint after event %lld: %s",
-                            (long long)v->events - 1, why);
+                (void)vfail(v, rc, -1, "the checkpoint after %llu events: %s",
+                            (unsigned long long)v->events, why);
             }
             if (rc == COUNCIL_OK && cp.size != v->events)
                 rc = cp.size < v->events
@@ -1175,9 +1189,12 @@ static int verify_stream(verifier *v, FILE *f)
     else if (!have_header)
         rc = vfail(v, COUNCIL_EFORMAT, -1, "the export has no header");
     else if (!last_is_checkpoint || v->tree_size != v->events)
-        rc = vfail(v, COUNCIL_ETAMPER, (int64_t)v->tree_size, "events %llu..%lld after the last "
-                   "checkpoint are not covered by a signature (the export was cut or added to)",
-                   (unsigned long long)v->tree_size, (long long)v->events - 1);
+        rc = v->events == 0
+                 ? vfail(v, COUNCIL_ETAMPER, -1, "the export holds no events and no checkpoint")
+                 : vfail(v, COUNCIL_ETAMPER, (int64_t)v->tree_size, "events %llu..%llu after the "
+                         "last checkpoint are not covered by a signature (the export was cut or "
+                         "added to)", (unsigned long long)v->tree_size,
+                         (unsigned long long)(v->events - 1));
     else if (declared != v->events)
         rc = vfail(v, COUNCIL_ETAMPER, (int64_t)(declared < v->events ? declared : v->events),
                    "the header declares %llu events but %llu are present",

@@ -1276,6 +1276,17 @@ static void test_merkle__prove_args(void **state)
     assert_int_equal(council__merkle_root(&t.ns, 22, leaf), COUNCIL_ENOTFOUND);
     /* ... and a store that refuses a write. */
     assert_int_equal(council__merkle_append(&t.ns, 30, leaf), COUNCIL_EINVAL);
+    /* A 2^64th leaf cannot be counted: refused, nothing written. */
+    assert_int_equal(council__merkle_append(&t.ns, UINT64_MAX, leaf), COUNCIL_ELIMIT);
+    assert_int_equal(t.ms.len[0], 21);
+    {
+        council__frontier f;
+
+        council__frontier_init(&f);
+        f.size = UINT64_MAX;
+        council__frontier_push(&f, leaf);
+        assert_true(f.size == UINT64_MAX);
+    }
     tree_free(&t);
 }
 
