@@ -110,7 +110,11 @@ static const char *self;
 static int verify_mode(const char *path, const char *vkey)
 {
     struct rusage ru;
-    int rc = council_audit_verify_export(NULL, path, vkey, NULL, 0, 0);
+    council_audit_verify_options o = COUNCIL_AUDIT_VERIFY_OPTIONS_INIT;
+    int rc;
+
+    o.log_vkey = vkey;
+    rc = council_audit_verify_export(NULL, path, &o);
 
     getrusage(RUSAGE_SELF, &ru);
     printf("%d %ld\n", rc, ru.ru_maxrss);

@@ -44,16 +44,21 @@ static const char usage_text[] =
     "  audit prove --index I [--size N]     an inclusion proof\n"
     "  audit prove --from M [--to N]        a consistency proof\n"
     "\n"
+    "  audit add-cosignatures FILE  store a witness's cosigned checkpoint\n"
+    "\n"
     "Audit log (no store: the public key alone):\n"
-    "  audit verify FILE --key VKEY [--witness VKEY]... [--require K]\n"
-    "                          verify an export or a checkpoint\n"
+    "  audit verify FILE --key VKEY [--old CHECKPOINT] [--checkpoint FILE]\n"
+    "               [--witness VKEY]... [--require K]\n"
+    "                          verify an export, a checkpoint, or a proof\n"
+    "                          (a proof against --checkpoint; a consistency\n"
+    "                          proof also needs --old, the checkpoint you kept)\n"
     "  audit witness --old FILE --new FILE [--proof FILE] --key VKEY\n"
     "                --witness-key FILE --name NAME\n"
     "                          check consistency and print the cosigned checkpoint\n"
     "  audit witness-keygen --name NAME --out FILE\n"
     "                          make a witness key (secret to FILE, verifier key printed)\n"
     "\n"
-    "Options for every command:\n"
+    "Options for the commands that open a store:\n"
     "  --store PATH            the store directory (default: $COUNCIL_STORE)\n"
     "  --passphrase-file FILE  read the passphrase from FILE ('-': standard input)\n"
     "  --root-key-file FILE    the integrator's root key: 64 hex digits\n"
@@ -108,8 +113,9 @@ static void wipe(void *p, size_t n)
 enum {
     C_INIT = 1 << 0, C_INFO = 1 << 1, C_PASS = 1 << 2, C_SHOW = 1 << 3, C_CHECKPOINT = 1 << 4,
     C_EXPORT = 1 << 5, C_PROVE = 1 << 6, C_VERIFY = 1 << 7, C_WITNESS = 1 << 8, C_KEYGEN = 1 << 9,
+    C_COSIGNED = 1 << 10,
 };
-#define C_STORE (C_INIT | C_INFO | C_PASS | C_SHOW | C_CHECKPOINT | C_EXPORT | C_PROVE)
+#define C_STORE (C_INIT | C_INFO | C_PASS | C_SHOW | C_CHECKPOINT | C_EXPORT | C_PROVE | C_COSIGNED)
 
 typedef struct opts {
     const char *store;
@@ -121,7 +127,7 @@ typedef struct opts {
     const char *key;
     const char *witness[MAX_WITNESSES];
     size_t n_witness;
-    const char *old_file, *new_file, *proof_file, *witness_key;
+    const char *old_file, *new_file, *proof_file, *witness_key, *checkpoint_file;
     const char *since, *until, *action, *actor, *case_ref;
     const char *index, *size, *from, *to, *limit, *require;
     unsigned long long kdf_ops;
@@ -179,7 +185,8 @@ static const optdef optdefs[] = {
     { "--key", O(key), C_VERIFY | C_WITNESS },
     { "--witness", SIZE_MAX, C_VERIFY },
     { "--require", O(require), C_VERIFY },
-    { "--old", O(old_file), C_WITNESS },
+    { "--old", O(old_file), C_WITNESS | C_VERIFY },
+    { "--checkpoint", O(checkpoint_file), C_VERIFY },
     { "--new", O(new_file), C_WITNESS },
     { "--proof", O(proof_file), C_WITNESS },
     { "--witness-key", O(witness_key), C_WITNESS },
@@ -1022,12 +1029,13 @@ static int cmd_audit_prove(const opts *o)
 
 static int cmd_audit_verify(const opts *o, const char *file)
 {
+    council_audit_verify_options vo = COUNCIL_AUDIT_VERIFY_OPTIONS_INIT;
     Council__V1__AuditVerifyReport *r = NULL;
     council_buf rep = { NULL, 0 };
-    char *key = NULL, *wk[MAX_WITNESSES] = { NULL };
+    char *key = NULL, *wk[MAX_WITNESSES] = { NULL }, *old = NULL, *text = NULL, *cp = NULL;
+    size_t old_len = 0, text_len = 0, cp_len = 0;
     unsigned long long req = 0;
-    char head[8] = { 0 };
-    bool is_export;
+    char head[8] = { 0 }, kind;
     FILE *f;
     int rc = EXIT_FAILURE;
 
@@ -1043,6 +1051,15 @@ static int cmd_audit_verify(const opts *o, const char *file)
     for (size_t i = 0; i < o->n_witness; i++)
         if (wk[i] == NULL)
             goto out;
+    if (o->old_file != NULL && (old = slurp(o->old_file, 16384, &old_len, "checkpoint")) == NULL)
+        goto out;
+    vo.log_vkey = key;
+    vo.witness_vkeys = (const char *const *)wk;
+    vo.n_witnesses = o->n_witness;
+    vo.required = (size_t)req;
+    vo.known_checkpoint = old;
+    vo.known_checkpoint_len = old_len;
+
     f = fopen(file, "rb");
     if (f == NULL) {
         fprintf(stderr, "%s: cannot open %s: %s\n", prog, file, strerror(errno));
@@ -1051,18 +1068,25 @@ static int cmd_audit_verify(const opts *o, const char *file)
     if (fread(head, 1, sizeof head, f) != sizeof head)
         head[0] = 0;
     fclose(f);
-    is_export = (unsigned char)head[0] == 0x89 && memcmp(head + 1, "CAX", 3) == 0;
-    if (is_export) {
-        rc = council_audit_verify_export(&rep, file, key, (const char *const *)wk, o->n_witness,
-                                         (size_t)req);
+    if ((unsigned char)head[0] == 0x89 && memcmp(head + 1, "CAX", 3) == 0) {
+        kind = 'e';
+        rc = council_audit_verify_export(&rep, file, &vo);
     } else {
-        size_t len;
-        char *note = slurp(file, 16384, &len, "checkpoint");
-        if (note == NULL)
+        if ((text = slurp(file, 16384, &text_len, "file")) == NULL)
             goto out;
-        rc = council_audit_verify_checkpoint(&rep, note, len, key, (const char *const *)wk,
-                                             o->n_witness, (size_t)req);
-        free(note);
+        kind = strncmp(text, "inclusion-proof/v1\n", 19) == 0 ||
+               strncmp(text, "consistency-proof/v1\n", 21) == 0 ? 'p' : 'c';
+        if (kind == 'p') {
+            if (o->checkpoint_file == NULL) {
+                rc = usage("%s", "verifying a proof needs --checkpoint FILE");
+                goto out;
+            }
+            if ((cp = slurp(o->checkpoint_file, 16384, &cp_len, "checkpoint")) == NULL)
+                goto out;
+            rc = council_audit_verify_proof(&rep, text, text_len, cp, cp_len, &vo);
+        } else {
+            rc = council_audit_verify_checkpoint(&rep, text, text_len, &vo);
+        }
     }
     if (rep.ptr != NULL)
         r = council__v1__audit_verify_report__unpack(NULL, rep.len, rep.ptr);
@@ -1070,15 +1094,18 @@ static int cmd_audit_verify(const opts *o, const char *file)
         char root[65] = "-";
         if (r->has_root_hash && r->root_hash.len == 32)
             hex_text(root, r->root_hash.data, 32);
-        if (is_export)
+        if (kind == 'e')
             printf("verified: %llu events, %u checkpoints, tree size %llu, root (hex) %s, "
-                   "%u cosignatures\n", (unsigned long long)r->events, r->checkpoints,
-                   (unsigned long long)r->tree_size, root, r->cosignatures);
+                   "at most %u cosignatures on a checkpoint\n", (unsigned long long)r->events,
+                   r->checkpoints, (unsigned long long)r->tree_size, root, r->cosignatures);
+        else if (kind == 'p')
+            printf("verified proof: against the checkpoint of tree size %llu, root (hex) %s\n",
+                   (unsigned long long)r->tree_size, root);
         else
             printf("verified checkpoint: tree size %llu, root (hex) %s, %u cosignatures\n",
                    (unsigned long long)r->tree_size, root, r->cosignatures);
         rc = 0;
-    } else {
+    } else if (rc != EXIT_USAGE) {
         fprintf(stderr, "%s: audit verify: %s (%s)\n", prog,
                 r != NULL ? r->message : "no report", council_errstr(rc));
         if (r != NULL && r->first_bad_event >= 0)
@@ -1089,8 +1116,35 @@ out:
     council__v1__audit_verify_report__free_unpacked(r, NULL);
     council_buf_free(&rep);
     free(key);
+    free(old);
+    free(text);
+    free(cp);
     for (size_t i = 0; i < o->n_witness; i++)
         free(wk[i]);
+    return rc;
+}
+
+static int cmd_audit_cosigned(const opts *o, const char *file)
+{
+    size_t len;
+    council *c;
+    char *note;
+    int rc;
+
+    if (file == NULL)
+        return usage("%s", "audit add-cosignatures FILE");
+    if ((note = slurp(file, 16384, &len, "checkpoint")) == NULL)
+        return EXIT_FAILURE;
+    if ((rc = open_council(o, &c)) != 0) {
+        free(note);
+        return rc;
+    }
+    rc = council_audit_add_cosignatures(c, note, len);
+    rc = rc == COUNCIL_OK ? 0 : failed("audit add-cosignatures", c, rc);
+    if (rc == 0)
+        fprintf(stderr, "%s: cosignatures stored; later exports carry them\n", prog);
+    free(note);
+    council_close(c);
     return rc;
 }
 
@@ -1126,7 +1180,9 @@ static int cmd_audit_witness(const opts *o)
         fprintf(stderr, "%s: audit witness: %s\n", prog,
                 rc == COUNCIL_ETAMPER ? "the new checkpoint is not consistent with the old one "
                                         "(or a signature does not verify)"
-                                      : council_errstr(rc));
+                : rc == COUNCIL_EINVAL && o->proof_file == NULL
+                    ? "the sizes differ: a consistency proof is needed (--proof FILE)"
+                    : council_errstr(rc));
         rc = EXIT_FAILURE;
     }
 out:
@@ -1180,7 +1236,7 @@ int main(int argc, char **argv)
         { "audit", "show", C_SHOW }, { "audit", "checkpoint", C_CHECKPOINT },
         { "audit", "export", C_EXPORT }, { "audit", "prove", C_PROVE },
         { "audit", "verify", C_VERIFY }, { "audit", "witness", C_WITNESS },
-        { "audit", "witness-keygen", C_KEYGEN },
+        { "audit", "witness-keygen", C_KEYGEN }, { "audit", "add-cosignatures", C_COSIGNED },
     };
     const char *words[3] = { NULL, NULL, NULL };
     size_t n_words, want;
@@ -1218,7 +1274,7 @@ int main(int argc, char **argv)
         return n_words > 1 && strcmp(words[0], "audit") == 0
                    ? usage("unknown audit command '%s'", words[1])
                    : usage("unknown command '%s'", words[0]);
-    want = (cmd & (C_INIT | C_INFO | C_PASS)) ? 1 : cmd == C_VERIFY ? 3 : 2;
+    want = (cmd & (C_INIT | C_INFO | C_PASS)) ? 1 : (cmd & (C_VERIFY | C_COSIGNED)) ? 3 : 2;
     if (n_words > want)
         return usage("unexpected argument '%s'", words[want]);
     if ((rc = check_options(&o, cmd)) != 0)
@@ -1249,6 +1305,7 @@ int main(int argc, char **argv)
     case C_PASS: return cmd_passphrase(&o);
     case C_SHOW: return cmd_audit_show(&o);
     case C_CHECKPOINT: return cmd_audit_checkpoint(&o);
+    case C_COSIGNED: return cmd_audit_cosigned(&o, n_words > 2 ? words[2] : NULL);
     case C_EXPORT: return cmd_audit_export(&o);
     default: return cmd_audit_prove(&o);
     }

@@ -113,8 +113,8 @@ static void verify_once(const uint8_t *data, size_t size, size_t n_witnesses, ou
     f = fmemopen(size == 0 ? empty : (void *)(uintptr_t)data, size, "rb");
     if (f == NULL)
         return; /* fmemopen may refuse size 0 */
-    rc = council__audit_verify_fp(&report, f, LOG_VKEY, n_witnesses > 0 ? witnesses : NULL,
-                                  n_witnesses, n_witnesses);
+    rc = council__audit_verify_fp(&report, f, &(council_audit_verify_options){
+        COUNCIL_AUDIT_VERIFY_OPTIONS_VERSION, LOG_VKEY, n_witnesses > 0 ? witnesses : NULL, n_witnesses, n_witnesses, NULL, 0 });
     (void)fclose(f);
     fuzz_check(rc == COUNCIL_OK || rc == COUNCIL_ETAMPER || rc == COUNCIL_EFORMAT ||
                rc == COUNCIL_EUNSUPPORTED || rc == COUNCIL_EINVAL || rc == COUNCIL_EIO ||

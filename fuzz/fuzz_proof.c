@@ -27,6 +27,13 @@
  * OK, ETAMPER or EINVAL, on an OK for arguments the header calls malformed,
  * on an OK that survives a flipped root bit, and on a generated proof that
  * does not verify. It returns 0 and allocates nothing.
+ *
+ * Seeds in fuzz/corpus/proof/ (built from the RFC 6962 vectors'
+ * happy paths): ok-* reach COUNCIL_OK (inclusion of leaf 5 of 8,
+ * consistency 6->8 and 2->5, equal sizes, the 1-leaf tree); tamper-* a
+ * flipped bit, a wrong size, a trailing hash, 128 zero hashes (ETAMPER);
+ * einval-* 12-byte roots, a ragged proof, a NULL proof, 129 hashes;
+ * huge-sizes uses 2^64 - 1; roundtrip-* set S & 0x80.
  */
 #include <stdint.h>
 #include <stdio.h>

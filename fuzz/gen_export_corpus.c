@@ -172,12 +172,13 @@ static int verify(const uint8_t *p, size_t n, int with_witness, char *msg, size_
     f = fmemopen(n == 0 ? empty : (void *)(uintptr_t)p, n, "rb");
     if (f == NULL)
         die("fmemopen", 0);
-    rc = council__audit_verify_fp(&report, f, LOG_VKEY, with_witness ? witnesses : NULL,
+    rc = council__audit_verify_fp(&report, f, &(council_audit_verify_options){
+        COUNCIL_AUDIT_VERIFY_OPTIONS_VERSION, LOG_VKEY, with_witness ? witnesses : NULL,
                                   with_witness ? 1 : 0, with_witness ? 1 : 0);
     (void)fclose(f);
     msg[0] = '\0';
     r = report.ptr == NULL ? NULL
-                           : council__v1__audit_verify_report__unpack(NULL, report.len, report.ptr);
+                           : council__v1__audit_verify_report__unpack(NULL, report.len, report.ptr, NULL, 0 });
     if (r != NULL) {
         (void)snprintf(msg, msg_cap, "%s", r->message);
         council__v1__audit_verify_report__free_unpacked(r, NULL);

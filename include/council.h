@@ -286,7 +286,9 @@ COUNCIL_API COUNCIL_NODISCARD int council_create(council **out, const char *path
  *
  * Reads and checks the keyring, derives the keys, checks that the linked
  * SQLite is SQLCipher 4, probes the database key and applies any pending
- * schema migrations inside one transaction.
+ * schema migrations inside one transaction. A "session opened" event is
+ * then appended to the audit log; if it cannot be made durable, the open
+ * fails with COUNCIL_EIO (the log comes first).
  *
  * Like council_create(), a handle is returned in *out even on most
  * failures; the caller MUST council_close() it.
@@ -362,7 +364,8 @@ COUNCIL_API COUNCIL_NODISCARD int council_info(council *c, council_buf *out);
  *
  * Only the wrapped root key in the keyring is rewritten (atomically: a new
  * file is written, synced and renamed over the old one); no data is
- * re-encrypted. The current passphrase MUST be given again, so an
+ * re-encrypted. The change is logged ("key rotated"), and so is a refusal
+ * for a wrong current passphrase. The current passphrase MUST be given again, so an
  * unattended open handle cannot be used to take over the council.
  *
  * @param c            an open handle of a passphrase-protected council.
@@ -425,7 +428,11 @@ COUNCIL_API COUNCIL_NODISCARD int council_merkle_leaf_hash(uint8_t *out, size_t 
  * refused as malformed (this is the library's documented rule for the
  * published probes that use shorter "hashes"). The proof MUST hold exactly
  * the number of hashes the algorithm consumes: extra leading or trailing
- * hashes fail.
+ * hashes fail. The proof arrives concatenated, so a caller that decodes a
+ * list of hashes MUST check that every element is COUNCIL_HASH_BYTES long
+ * before concatenating (an empty element would vanish). As in RFC 9162, a
+ * proof can also verify for another size with the same shape: take `size`
+ * (and the root) from a signed checkpoint, never from the proof.
  *
  * @param index          0-based index of the leaf.
  * @param size           the tree size the root belongs to.
@@ -525,6 +532,7 @@ typedef struct council_audit_filter {
  * @return COUNCIL_OK; COUNCIL_EMISUSE for a bad handle, NULL out or an
  *         unknown filter version; COUNCIL_EINVAL for a bad id length;
  *         COUNCIL_ELIMIT if limit exceeds COUNCIL_AUDIT_LIST_MAX;
+ *         COUNCIL_EFORMAT if a stored event is damaged;
  *         COUNCIL_EIO; COUNCIL_ENOMEM.
  * Ownership: the caller releases out with council_buf_free().
  * @since 0.1.0
@@ -576,8 +584,9 @@ COUNCIL_API COUNCIL_NODISCARD int council_audit_prove_consistency(council *c, co
 /**
  * Write an audit export to `path`: every event, every stored checkpoint, and
  * a new checkpoint covering all of them (format in audit.proto). An "audit
- * exported" event is appended first. The file is written to a temporary
- * name, synced and renamed, with mode 0600; an existing file is refused.
+ * exported" event is appended first. The file is written under a temporary
+ * name (mode 0600), synced, linked into place (an existing file is never
+ * replaced) and the directory synced.
  *
  * @return COUNCIL_OK; COUNCIL_EEXIST if path exists; COUNCIL_EINVAL for a
  *         NULL path; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
@@ -585,56 +594,121 @@ COUNCIL_API COUNCIL_NODISCARD int council_audit_prove_consistency(council *c, co
  */
 COUNCIL_API COUNCIL_NODISCARD int council_audit_export(council *c, const char *path);
 
+#define COUNCIL_AUDIT_VERIFY_OPTIONS_VERSION 1
+
+/**
+ * What an auditor verifies against. Initialise with
+ * COUNCIL_AUDIT_VERIFY_OPTIONS_INIT.
+ * @since 0.1.0
+ */
+typedef struct council_audit_verify_options {
+    unsigned version;                   /**< COUNCIL_AUDIT_VERIFY_OPTIONS_VERSION */
+    const char *log_vkey;               /**< the log's C2SP verifier key (type 0x01); required */
+    const char *const *witness_vkeys;   /**< cosigner verifier keys (type 0x04), or NULL */
+    size_t n_witnesses;                 /**< their number, at most 64 */
+    size_t required;                    /**< cosignatures required (see each function) */
+    const char *known_checkpoint;       /**< a signed checkpoint the auditor kept, or NULL */
+    size_t known_checkpoint_len;
+} council_audit_verify_options;
+
+#define COUNCIL_AUDIT_VERIFY_OPTIONS_INIT \
+    { COUNCIL_AUDIT_VERIFY_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, 0 }
+
 /**
  * Verify an audit export from scratch with the log's verifier key alone:
  * every frame is size-capped and decoded one at a time (constant memory),
  * every event is checked for canonical form, sequence and its link to the
  * previous event, the tree is recomputed, and every checkpoint's signature
- * and root are checked where it stands. The last checkpoint must cover
- * every event and carry at least `required` valid cosignatures from the
- * given witness keys.
+ * and root are checked where it stands. The last checkpoint must cover every
+ * event. With `required` > 0, at least one checkpoint in the export must
+ * carry that many valid cosignatures from the given witnesses (stored with
+ * council_audit_add_cosignatures()). With a known checkpoint, the export
+ * must contain it: same root at its size (an export cut back to an earlier
+ * point, or a rewritten history, is refused).
  *
- * @param[out] report    receives a serialised council.v1.AuditVerifyReport
- *                       (also on failure: it names the first bad event);
- *                       MAY be NULL.
- * @param path           the export file.
- * @param log_vkey       the log's verifier key text (C2SP vkey, type 0x01).
- * @param witness_vkeys  cosigner verifier keys (type 0x04), or NULL.
- * @param n_witnesses    their number (at most 64).
- * @param required       cosignatures required on the last checkpoint.
+ * @param[out] report  receives a serialised council.v1.AuditVerifyReport
+ *                     (also on failure: it names the first bad event); MAY
+ *                     be NULL.
+ * @param path         the export file.
+ * @param opts         keys and requirements.
  * @return COUNCIL_OK;
  *         COUNCIL_ETAMPER for an altered, removed, reordered or appended
  *           event, a checkpoint that does not match the events, a bad or
- *           missing signature, an old checkpoint in place of the latest, or
- *           too few cosignatures;
- *         COUNCIL_EFORMAT for a file that is truncated or not an export;
- *         COUNCIL_EINVAL for a malformed key or required > n_witnesses;
- *         COUNCIL_ENOTFOUND; COUNCIL_EIO; COUNCIL_ENOMEM.
+ *           missing signature, an old checkpoint in place of the latest, too
+ *           few cosignatures, or an export that does not contain the known
+ *           checkpoint;
+ *         COUNCIL_EFORMAT for a file that is truncated or not an export, or
+ *           a malformed known checkpoint;
+ *         COUNCIL_EUNSUPPORTED for an export format newer than this library;
+ *         COUNCIL_EINVAL for a NULL path, a malformed key, or required >
+ *           n_witnesses;
+ *         COUNCIL_EMISUSE for NULL or unknown-version options;
+ *         COUNCIL_ENOTFOUND; COUNCIL_EIO; COUNCIL_ENOMEM; COUNCIL_ERROR.
  * Ownership: the caller releases report with council_buf_free().
  * Thread-safe (no handle).
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_audit_verify_export(
-        council_buf *report, const char *path, const char *log_vkey,
-        const char *const *witness_vkeys, size_t n_witnesses, size_t required);
+        council_buf *report, const char *path, const council_audit_verify_options *opts);
 
 /**
  * Verify a signed checkpoint with the log's verifier key, and count valid
- * cosignatures from the given witnesses.
+ * cosignatures from the given witnesses (at least `required`). With a known
+ * checkpoint, a smaller tree than it is refused (a rollback), and an equal
+ * size must have the same root.
  *
  * @param[out] report  receives a council.v1.AuditVerifyReport (tree_size,
  *                     root_hash, cosignatures); MAY be NULL.
- * @return COUNCIL_OK; COUNCIL_ETAMPER for a missing or bad log signature or
- *         fewer than `required` cosignatures; COUNCIL_EFORMAT for a
- *         malformed note; COUNCIL_EINVAL for a malformed key or required >
- *         n_witnesses; COUNCIL_ENOMEM.
+ * @return COUNCIL_OK; COUNCIL_ETAMPER for a missing or bad log signature,
+ *         fewer than `required` cosignatures, or a rollback;
+ *         COUNCIL_EFORMAT for a malformed note; COUNCIL_EINVAL for a
+ *         malformed key or required > n_witnesses; COUNCIL_EMISUSE for NULL
+ *         or unknown-version options; COUNCIL_ENOMEM; COUNCIL_ERROR.
  * Ownership: the caller releases report with council_buf_free().
  * Thread-safe (no handle).
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_audit_verify_checkpoint(
-        council_buf *report, const char *note, size_t note_len, const char *log_vkey,
-        const char *const *witness_vkeys, size_t n_witnesses, size_t required);
+        council_buf *report, const char *note, size_t note_len,
+        const council_audit_verify_options *opts);
+
+/**
+ * Verify a proof text against a signed checkpoint, with the public key
+ * alone. An "inclusion-proof/v1" text must be for the checkpoint's tree size
+ * and verify against its root (the report's root_hash is the checkpoint's;
+ * the leaf hash proved is in the text). A "consistency-proof/v1" text needs
+ * the older checkpoint as the known checkpoint in `opts`, and must run from
+ * its size to this checkpoint's.
+ *
+ * @return COUNCIL_OK; COUNCIL_ETAMPER when a signature or the proof does not
+ *         verify, or the sizes do not match the checkpoints; COUNCIL_EFORMAT
+ *         for a malformed proof or note; COUNCIL_EINVAL for a malformed key,
+ *         or a consistency proof without a known checkpoint; COUNCIL_EMISUSE;
+ *         COUNCIL_ENOMEM; COUNCIL_ERROR.
+ * Ownership: the caller releases report with council_buf_free().
+ * Thread-safe (no handle).
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_audit_verify_proof(
+        council_buf *report, const char *proof, size_t proof_len,
+        const char *note, size_t note_len, const council_audit_verify_options *opts);
+
+/**
+ * Store a witness's cosigned copy of one of this council's checkpoints, so
+ * that later exports carry the cosignatures. The note must be signed by
+ * this council's log key and have the same body (size and root) as a
+ * stored checkpoint; its extra signature lines replace the stored note.
+ * Witness signatures are not checked here (the council does not know the
+ * auditor's witness keys); verifiers count only those they trust.
+ *
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND if no checkpoint of that size is
+ *         stored; COUNCIL_ETAMPER if the log signature is bad or the body
+ *         differs from the stored one; COUNCIL_EFORMAT for a malformed note;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_audit_add_cosignatures(council *c, const char *note,
+                                                                 size_t note_len);
 
 /**
  * The witness step: check that `new_note` is signed by the log, has the
@@ -650,7 +724,10 @@ COUNCIL_API COUNCIL_NODISCARD int council_audit_verify_checkpoint(
  * @return COUNCIL_OK; COUNCIL_ETAMPER if a signature or the consistency
  *         proof does not verify, the origins differ or the new tree is
  *         smaller; COUNCIL_EFORMAT for a malformed note or proof;
- *         COUNCIL_EINVAL for a malformed key, name or length; COUNCIL_ENOMEM.
+ *         COUNCIL_EINVAL for a NULL out, a malformed key, name or length, or
+ *           a missing proof when the sizes differ;
+ *         COUNCIL_ELIMIT if the cosigned note would exceed 16384 bytes;
+ *         COUNCIL_ENOMEM; COUNCIL_ERROR.
  * Ownership: the caller releases out with council_buf_free().
  * Thread-safe (no handle).
  * @since 0.1.0

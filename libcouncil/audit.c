@@ -555,15 +555,45 @@ int council_audit_prove_consistency(council *c, council_buf *out, uint64_t size1
     return sb_finish(c, &b, out);
 }
 
-/* Parse "consistency-proof/v1\nold M\nnew N\n<base64>\n..." (capped). */
-static int parse_consistency(const char *text, size_t len, uint64_t *m, uint64_t *n,
-                             uint8_t *hashes, size_t *count)
+/* Parse a proof text (capped): "consistency-proof/v1\nold M\nnew N\n" or
+ * "inclusion-proof/v1\nindex I\nsize N\nleaf <base64>\n", then one base64
+ * hash per line. *kind receives 'c' or 'i'. */
+static int b64_hash(uint8_t out[COUNCIL_HASH_BYTES], const char *p, size_t l)
+{
+    size_t got = 0;
+    const char *e = NULL;
+
+    return l > 0 && l <= 48 &&
+                   sodium_base642bin(out, COUNCIL_HASH_BYTES, p, l, NULL, &got, &e,
+                                     sodium_base64_VARIANT_ORIGINAL) == 0 &&
+                   e == p + l && got == COUNCIL_HASH_BYTES ? 0 : -1;
+}
+
+static int keyed_number(const char *p, size_t l, const char *key, uint64_t *out)
+{
+    size_t k = strlen(key);
+    uint64_t v = 0;
+
+    if (l <= k || l > k + 20 || memcmp(p, key, k) != 0 || (p[k] == '0' && l > k + 1))
+        return -1;
+    for (size_t i = k; i < l; i++) {
+        unsigned d = (unsigned)(p[i] - '0');
+        if (d > 9 || v > (UINT64_MAX - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_proof(const char *text, size_t len, char *kind, uint64_t *a, uint64_t *b,
+                       uint8_t leaf[COUNCIL_HASH_BYTES], uint8_t *hashes, size_t *count)
 {
     const char *p = text, *end = text + len;
-    int line = 0;
+    int line = 0, head = 3;
 
     *count = 0;
-    if (text == NULL || len > 64 + COUNCIL_PROOF_HASHES_MAX * 48)
+    if (text == NULL || len > 128 + COUNCIL_PROOF_HASHES_MAX * 48)
         return COUNCIL_EFORMAT;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -573,34 +603,100 @@ static int parse_consistency(const char *text, size_t len, uint64_t *m, uint64_t
             return COUNCIL_EFORMAT; /* every line ends with a newline */
         l = (size_t)(nl - p);
         if (line == 0) {
-            if (l != 20 || memcmp(p, "consistency-proof/v1", 20) != 0)
+            if (l == 20 && memcmp(p, "consistency-proof/v1", 20) == 0)
+                *kind = 'c';
+            else if (l == 18 && memcmp(p, "inclusion-proof/v1", 18) == 0)
+                *kind = 'i', head = 4;
+            else
                 return COUNCIL_EFORMAT;
         } else if (line == 1 || line == 2) {
-            const char *key = line == 1 ? "old " : "new ";
-            uint64_t v = 0;
-            if (l < 5 || l > 24 || memcmp(p, key, 4) != 0 || (p[4] == '0' && l > 5))
+            const char *key = *kind == 'c' ? (line == 1 ? "old " : "new ")
+                                           : (line == 1 ? "index " : "size ");
+            if (keyed_number(p, l, key, line == 1 ? a : b) != 0)
                 return COUNCIL_EFORMAT;
-            for (size_t i = 4; i < l; i++) {
-                unsigned d = (unsigned)(p[i] - '0');
-                if (d > 9 || v > (UINT64_MAX - d) / 10)
-                    return COUNCIL_EFORMAT;
-                v = v * 10 + d;
-            }
-            *(line == 1 ? m : n) = v;
+        } else if (line == 3 && *kind == 'i') {
+            if (l < 5 || memcmp(p, "leaf ", 5) != 0 || b64_hash(leaf, p + 5, l - 5) != 0)
+                return COUNCIL_EFORMAT;
         } else {
-            size_t got = 0;
-            const char *e = NULL;
-            if (*count >= COUNCIL_PROOF_HASHES_MAX || l == 0 || l > 48 ||
-                sodium_base642bin(hashes + *count * COUNCIL_HASH_BYTES, COUNCIL_HASH_BYTES, p, l,
-                                  NULL, &got, &e, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-                e != nl || got != COUNCIL_HASH_BYTES)
+            if (*count >= COUNCIL_PROOF_HASHES_MAX ||
+                b64_hash(hashes + *count * COUNCIL_HASH_BYTES, p, l) != 0)
                 return COUNCIL_EFORMAT;
             (*count)++;
         }
         line++;
         p = nl + 1;
     }
-    return line >= 3 ? COUNCIL_OK : COUNCIL_EFORMAT;
+    return line >= head ? COUNCIL_OK : COUNCIL_EFORMAT;
+}
+
+int council_audit_add_cosignatures(council *c, const char *note, size_t note_len)
+{
+    const council__event ev = {
+        .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_CHECKPOINT_SIGNED,
+        .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
+        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+        .reason = "cosignatures_added",
+    };
+    char origin[COUNCIL__ORIGIN_MAX];
+    council__checkpoint cp, stored;
+    council__vkey log;
+    sqlite3_stmt *st = NULL;
+    const char *old;
+    int rc;
+
+    if (!council__ok(c) || note == NULL)
+        return council__fail(c, COUNCIL_EMISUSE, "audit_add_cosignatures: bad handle or NULL note");
+    if (note_len > COUNCIL__NOTE_MAX || council__checkpoint_parse(&cp, note, note_len) != COUNCIL_OK)
+        return council__fail(c, COUNCIL_EFORMAT, "audit_add_cosignatures: malformed checkpoint");
+    memset(&log, 0, sizeof log);
+    council__log_origin(origin, c->council_id);
+    memcpy(log.name, origin, strlen(origin) + 1);
+    log.type = COUNCIL__SIG_ED25519;
+    memcpy(log.pk, c->log_pk, sizeof log.pk);
+    council__keyid(log.keyid, log.name, log.type, log.pk);
+    rc = council__note_verify(note, note_len, &log, NULL, 0, NULL);
+    if (rc != COUNCIL_OK)
+        return council__fail(c, rc == COUNCIL_EFORMAT ? rc : COUNCIL_ETAMPER,
+                             "audit_add_cosignatures: not signed by this council's log key");
+    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
+        return rc;
+    if (sqlite3_prepare_v2(c->db, "SELECT note FROM audit_checkpoint WHERE size = ?;", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)cp.size) != SQLITE_OK) {
+        rc = council__fail(c, COUNCIL_EIO, "audit_add_cosignatures: cannot read checkpoints");
+        goto out;
+    }
+    if (sqlite3_step(st) != SQLITE_ROW || (old = (const char *)sqlite3_column_text(st, 0)) == NULL) {
+        rc = council__fail(c, COUNCIL_ENOTFOUND, "audit_add_cosignatures: no checkpoint of size "
+                           "%llu is stored", (unsigned long long)cp.size);
+        goto out;
+    }
+    if (council__checkpoint_parse(&stored, old, strlen(old)) != COUNCIL_OK ||
+        stored.body_len != cp.body_len || memcmp(old, note, cp.body_len) != 0) {
+        rc = council__fail(c, COUNCIL_ETAMPER, "audit_add_cosignatures: the checkpoint of size "
+                           "%llu differs from the stored one", (unsigned long long)cp.size);
+        goto out;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (sqlite3_prepare_v2(c->db, "UPDATE audit_checkpoint SET note = ? WHERE size = ?;", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_text(st, 1, note, (int)note_len, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)cp.size) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE) {
+        rc = council__fail(c, COUNCIL_EIO, "audit_add_cosignatures: cannot store");
+        goto out;
+    }
+    rc = council__audit_append(c, &ev);
+out:
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_OK)
+        rc = council__audit_batch_commit(c);
+    else
+        council__audit_batch_rollback(c);
+    if (rc == COUNCIL_OK)
+        council__clear(c);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ listing */
@@ -849,6 +945,13 @@ int council_audit_export(council *c, const char *path)
                            "audit_export: cannot place the export (%s)", strerror(errno));
         goto out;
     }
+    (void)unlink(tmp);
+    tmp[0] = '\0';
+    if (council__fsync_parent(path) != 0) {
+        rc = council__fail(c, COUNCIL_EIO, "audit_export: cannot sync the directory (%s)",
+                           strerror(errno));
+        goto out;
+    }
     rc = COUNCIL_OK;
     council__clear(c);
 out:
@@ -869,6 +972,10 @@ typedef struct verifier {
     council__vkey witnesses[COUNCIL__NOTE_SIGS_MAX];
     size_t n_witnesses;
     size_t required;
+    council__checkpoint known;      /* a checkpoint the auditor kept */
+    bool have_known;
+    bool known_seen;
+    size_t best_cosigs;             /* most cosignatures on one checkpoint */
     /* report */
     uint64_t events;
     uint32_t checkpoints;
@@ -892,25 +999,43 @@ static int vfail(verifier *v, int rc, int64_t bad, const char *fmt, ...)
     return rc;
 }
 
-static int verifier_init(verifier *v, const char *log_vkey, const char *const *wk, size_t n,
-                         size_t required)
+static int check_note(verifier *v, const char *note, size_t len, council__checkpoint *cp);
+
+static int verifier_init(verifier *v, const council_audit_verify_options *o)
 {
     memset(v, 0, sizeof *v);
     v->first_bad = -1;
-    if (log_vkey == NULL ||
-        council__vkey_parse(&v->log, log_vkey, strlen(log_vkey)) != COUNCIL_OK ||
+    if (o == NULL || o->version != COUNCIL_AUDIT_VERIFY_OPTIONS_VERSION)
+        return vfail(v, COUNCIL_EMISUSE, -1, "verify options missing or of unknown version");
+    if (o->log_vkey == NULL ||
+        council__vkey_parse(&v->log, o->log_vkey, strlen(o->log_vkey)) != COUNCIL_OK ||
         v->log.type != COUNCIL__SIG_ED25519)
         return vfail(v, COUNCIL_EINVAL, -1, "the log key is not a C2SP Ed25519 verifier key");
-    if (n > COUNCIL__NOTE_SIGS_MAX || required > n || (n > 0 && wk == NULL))
+    if (o->n_witnesses > COUNCIL__NOTE_SIGS_MAX || o->required > o->n_witnesses ||
+        (o->n_witnesses > 0 && o->witness_vkeys == NULL))
         return vfail(v, COUNCIL_EINVAL, -1, "%zu cosignatures required of %zu witnesses",
-                     required, n);
-    for (size_t i = 0; i < n; i++)
-        if (wk[i] == NULL ||
-            council__vkey_parse(&v->witnesses[i], wk[i], strlen(wk[i])) != COUNCIL_OK ||
+                     o->required, o->n_witnesses);
+    for (size_t i = 0; i < o->n_witnesses; i++)
+        if (o->witness_vkeys[i] == NULL ||
+            council__vkey_parse(&v->witnesses[i], o->witness_vkeys[i],
+                                strlen(o->witness_vkeys[i])) != COUNCIL_OK ||
             v->witnesses[i].type != COUNCIL__SIG_COSIGN)
             return vfail(v, COUNCIL_EINVAL, -1, "witness key %zu is not a cosignature verifier key", i);
-    v->n_witnesses = n;
-    v->required = required;
+    v->n_witnesses = o->n_witnesses;
+    v->required = o->required;
+    if (o->known_checkpoint != NULL) {
+        int rc;
+        if (o->known_checkpoint_len > COUNCIL__NOTE_MAX)
+            return vfail(v, COUNCIL_EFORMAT, -1, "the kept checkpoint is too large");
+        rc = check_note(v, o->known_checkpoint, o->known_checkpoint_len, &v->known);
+        if (rc != COUNCIL_OK) {
+            char why[sizeof v->message];
+            memcpy(why, v->message, sizeof why);
+            return vfail(v, rc, -1, "the kept checkpoint: %s", why);
+        }
+        v->have_known = true;
+        v->cosigs = 0;
+    }
     return COUNCIL_OK;
 }
 
@@ -932,7 +1057,7 @@ static int report_out(const verifier *v, council_buf *report, int rc)
     r.root_hash.len = v->have_root ? COUNCIL_HASH_BYTES : 0;
     r.first_bad_event = v->first_bad;
     r.message = (char *)(uintptr_t)(rc == COUNCIL_OK ? "verified" : v->message);
-    r.cosignatures = (uint32_t)v->cosigs;
+    r.cosignatures = (uint32_t)v->best_cosigs;
     len = council__v1__audit_verify_report__get_packed_size(&r);
     report->ptr = council__malloc(len);
     if (report->ptr == NULL)
@@ -960,20 +1085,42 @@ static int check_note(verifier *v, const char *note, size_t len, council__checkp
     return COUNCIL_OK;
 }
 
+/* A checkpoint against the one the auditor kept: no smaller tree, and the
+ * same root at the same size. */
+static int check_known(verifier *v, const council__checkpoint *cp)
+{
+    if (!v->have_known)
+        return COUNCIL_OK;
+    if (cp->size < v->known.size)
+        return vfail(v, COUNCIL_ETAMPER, -1, "the tree (size %llu) is smaller than the checkpoint "
+                     "you kept (size %llu): the log was rolled back",
+                     (unsigned long long)cp->size, (unsigned long long)v->known.size);
+    if (cp->size == v->known.size &&
+        sodium_memcmp(cp->root, v->known.root, COUNCIL_HASH_BYTES) != 0)
+        return vfail(v, COUNCIL_ETAMPER, -1, "the tree at size %llu differs from the checkpoint "
+                     "you kept: the history was rewritten", (unsigned long long)cp->size);
+    return COUNCIL_OK;
+}
+
+static verifier *verifier_new(void)
+{
+    return council_global_init() == COUNCIL_OK ? council__malloc(sizeof(verifier)) : NULL;
+}
+
 int council_audit_verify_checkpoint(council_buf *report, const char *note, size_t note_len,
-                                    const char *log_vkey, const char *const *witness_vkeys,
-                                    size_t n_witnesses, size_t required)
+                                    const council_audit_verify_options *opts)
 {
     council__checkpoint cp;
-    verifier *v;
+    verifier *v = verifier_new();
     int rc;
 
-    if (council_global_init() != COUNCIL_OK)
-        return COUNCIL_ERROR;
-    v = council__malloc(sizeof *v);
+    if (report != NULL) {
+        report->ptr = NULL;
+        report->len = 0;
+    }
     if (v == NULL)
         return COUNCIL_ENOMEM;
-    rc = verifier_init(v, log_vkey, witness_vkeys, n_witnesses, required);
+    rc = verifier_init(v, opts);
     if (rc == COUNCIL_OK && (note == NULL || note_len > COUNCIL__NOTE_MAX))
         rc = vfail(v, COUNCIL_EFORMAT, -1, "checkpoint missing or too large");
     if (rc == COUNCIL_OK)
@@ -983,9 +1130,71 @@ int council_audit_verify_checkpoint(council_buf *report, const char *note, size_
         v->tree_size = cp.size;
         memcpy(v->root, cp.root, sizeof v->root);
         v->have_root = true;
-        if (v->cosigs < v->required)
+        v->best_cosigs = v->cosigs;
+        rc = check_known(v, &cp);
+        if (rc == COUNCIL_OK && v->cosigs < v->required)
             rc = vfail(v, COUNCIL_ETAMPER, -1, "%zu valid cosignatures, %zu required", v->cosigs,
                        v->required);
+    }
+    rc = report_out(v, report, rc);
+    council__free(v);
+    return rc;
+}
+
+int council_audit_verify_proof(council_buf *report, const char *proof, size_t proof_len,
+                               const char *note, size_t note_len,
+                               const council_audit_verify_options *opts)
+{
+    uint8_t hashes[COUNCIL_PROOF_HASHES_MAX * COUNCIL_HASH_BYTES], leaf[COUNCIL_HASH_BYTES];
+    council__checkpoint cp;
+    verifier *v = verifier_new();
+    uint64_t a = 0, b = 0;
+    size_t count = 0;
+    char kind = 0;
+    int rc;
+
+    if (report != NULL) {
+        report->ptr = NULL;
+        report->len = 0;
+    }
+    if (v == NULL)
+        return COUNCIL_ENOMEM;
+    rc = verifier_init(v, opts);
+    if (rc == COUNCIL_OK && (note == NULL || note_len > COUNCIL__NOTE_MAX))
+        rc = vfail(v, COUNCIL_EFORMAT, -1, "checkpoint missing or too large");
+    if (rc == COUNCIL_OK)
+        rc = check_note(v, note, note_len, &cp);
+    if (rc == COUNCIL_OK && parse_proof(proof, proof_len, &kind, &a, &b, leaf, hashes, &count) != COUNCIL_OK)
+        rc = vfail(v, COUNCIL_EFORMAT, -1, "malformed proof text");
+    if (rc == COUNCIL_OK && kind == 'i') {
+        if (b != cp.size)
+            rc = vfail(v, COUNCIL_ETAMPER, (int64_t)a, "the proof is for tree size %llu, the "
+                       "checkpoint for %llu", (unsigned long long)b, (unsigned long long)cp.size);
+        else if (council_merkle_verify_inclusion(a, b, leaf, sizeof leaf, hashes,
+                                                 count * COUNCIL_HASH_BYTES, cp.root,
+                                                 COUNCIL_HASH_BYTES) != COUNCIL_OK)
+            rc = vfail(v, COUNCIL_ETAMPER, (int64_t)a, "event %llu is not in the tree of the "
+                       "checkpoint (size %llu)", (unsigned long long)a, (unsigned long long)b);
+    } else if (rc == COUNCIL_OK) {
+        if (!v->have_known)
+            rc = vfail(v, COUNCIL_EINVAL, -1, "a consistency proof needs the older checkpoint");
+        else if (a != v->known.size || b != cp.size)
+            rc = vfail(v, COUNCIL_ETAMPER, -1, "the proof runs from %llu to %llu, the checkpoints "
+                       "are of %llu and %llu", (unsigned long long)a, (unsigned long long)b,
+                       (unsigned long long)v->known.size, (unsigned long long)cp.size);
+        else if (a == b ? count != 0 || sodium_memcmp(v->known.root, cp.root, COUNCIL_HASH_BYTES) != 0
+                        : council_merkle_verify_consistency(a, b, v->known.root, COUNCIL_HASH_BYTES,
+                                                            cp.root, COUNCIL_HASH_BYTES, hashes,
+                                                            count * COUNCIL_HASH_BYTES) != COUNCIL_OK)
+            rc = vfail(v, COUNCIL_ETAMPER, -1, "the tree of size %llu is not an extension of the "
+                       "one of size %llu", (unsigned long long)b, (unsigned long long)a);
+    }
+    if (rc == COUNCIL_OK) {
+        v->checkpoints = 1;
+        v->tree_size = cp.size;
+        memcpy(v->root, cp.root, sizeof v->root);
+        v->have_root = true;
+        v->best_cosigs = v->cosigs;
     }
     rc = report_out(v, report, rc);
     council__free(v);
@@ -1038,6 +1247,12 @@ static int check_event(verifier *v, const uint8_t *bytes, size_t len, uint8_t pr
             codes = council__audit_code_ok(e->scopes[k]) &&
                     (k == 0 || strcmp(e->scopes[k - 1], e->scopes[k]) < 0);
         if (!codes || e->action == 0 || e->actor_kind == 0 || e->outcome == 0 ||
+            protobuf_c_enum_descriptor_get_value(&council__v1__audit_action__descriptor,
+                                                 (int)e->action) == NULL ||
+            protobuf_c_enum_descriptor_get_value(&council__v1__audit_actor_kind__descriptor,
+                                                 (int)e->actor_kind) == NULL ||
+            protobuf_c_enum_descriptor_get_value(&council__v1__audit_outcome__descriptor,
+                                                 (int)e->outcome) == NULL ||
             (e->has_actor_member && e->actor_member.len != COUNCIL_ID_BYTES) ||
             (e->has_actor_staff && e->actor_staff.len != COUNCIL_ID_BYTES) ||
             (e->has_case_ref && e->case_ref.len != 32) ||
@@ -1140,6 +1355,15 @@ static int verify_stream(verifier *v, FILE *f)
                 memcpy(prev, leaf, sizeof prev);
                 v->events++;
                 last_is_checkpoint = false;
+                /* The kept checkpoint must be a prefix of this history. */
+                if (v->have_known && v->events == v->known.size) {
+                    council__frontier_root(fr, root);
+                    v->known_seen = true;
+                    if (sodium_memcmp(root, v->known.root, sizeof root) != 0)
+                        rc = vfail(v, COUNCIL_ETAMPER, -1, "events 0..%llu differ from the "
+                                   "checkpoint you kept: the history was rewritten",
+                                   (unsigned long long)(v->events - 1));
+                }
             }
         } else if (frm->frame_case == COUNCIL__V1__AUDIT_FRAME__FRAME_CHECKPOINT) {
             council__checkpoint cp;
@@ -1175,6 +1399,8 @@ static int verify_stream(verifier *v, FILE *f)
                 memcpy(v->root, root, sizeof root);
                 v->have_root = true;
                 last_is_checkpoint = true;
+                if (v->cosigs > v->best_cosigs)
+                    v->best_cosigs = v->cosigs;
             }
         } else {
             rc = vfail(v, COUNCIL_EFORMAT, (int64_t)v->events, "frame %llu is of an unknown kind",
@@ -1199,9 +1425,13 @@ static int verify_stream(verifier *v, FILE *f)
         rc = vfail(v, COUNCIL_ETAMPER, (int64_t)(declared < v->events ? declared : v->events),
                    "the header declares %llu events but %llu are present",
                    (unsigned long long)declared, (unsigned long long)v->events);
-    else if (v->cosigs < v->required)
-        rc = vfail(v, COUNCIL_ETAMPER, -1, "%zu valid cosignatures on the last checkpoint, %zu "
-                   "required", v->cosigs, v->required);
+    else if (v->have_known && !v->known_seen && v->known.size > 0)
+        rc = vfail(v, COUNCIL_ETAMPER, -1, "the export ends at %llu events, before the checkpoint "
+                   "you kept (size %llu): it was cut back or the log rolled back",
+                   (unsigned long long)v->events, (unsigned long long)v->known.size);
+    else if (v->best_cosigs < v->required)
+        rc = vfail(v, COUNCIL_ETAMPER, -1, "at most %zu valid cosignatures on a checkpoint, %zu "
+                   "required", v->best_cosigs, v->required);
 out:
     (void)origin;
     council__free(fr);
@@ -1210,23 +1440,18 @@ out:
     return rc;
 }
 
-int council__audit_verify_fp(council_buf *report, FILE *f, const char *log_vkey,
-                             const char *const *witness_vkeys, size_t n_witnesses,
-                             size_t required)
+int council__audit_verify_fp(council_buf *report, FILE *f, const council_audit_verify_options *o)
 {
-    verifier *v;
+    verifier *v = verifier_new();
     int rc;
 
     if (report != NULL) {
         report->ptr = NULL;
         report->len = 0;
     }
-    if (council_global_init() != COUNCIL_OK)
-        return COUNCIL_ERROR;
-    v = council__malloc(sizeof *v);
     if (v == NULL)
         return COUNCIL_ENOMEM;
-    rc = verifier_init(v, log_vkey, witness_vkeys, n_witnesses, required);
+    rc = verifier_init(v, o);
     if (rc == COUNCIL_OK)
         rc = verify_stream(v, f);
     rc = report_out(v, report, rc);
@@ -1234,19 +1459,22 @@ int council__audit_verify_fp(council_buf *report, FILE *f, const char *log_vkey,
     return rc;
 }
 
-int council_audit_verify_export(council_buf *report, const char *path, const char *log_vkey,
-                                const char *const *witness_vkeys, size_t n_witnesses,
-                                size_t required)
+int council_audit_verify_export(council_buf *report, const char *path,
+                                const council_audit_verify_options *o)
 {
     FILE *f;
     int rc;
 
     if (path == NULL || (f = fopen(path, "rb")) == NULL) {
         int err = path == NULL ? EINVAL : errno;
-        verifier *v = council__malloc(sizeof *v);
+        verifier *v = verifier_new();
+        if (report != NULL) {
+            report->ptr = NULL;
+            report->len = 0;
+        }
         if (v == NULL)
             return COUNCIL_ENOMEM;
-        rc = verifier_init(v, log_vkey, witness_vkeys, n_witnesses, required);
+        rc = verifier_init(v, o);
         if (rc == COUNCIL_OK)
             rc = err == ENOENT ? vfail(v, COUNCIL_ENOTFOUND, -1, "no export at this path")
                  : err == EINVAL ? vfail(v, COUNCIL_EINVAL, -1, "no export path")
@@ -1256,7 +1484,7 @@ int council_audit_verify_export(council_buf *report, const char *path, const cha
         council__free(v);
         return rc;
     }
-    rc = council__audit_verify_fp(report, f, log_vkey, witness_vkeys, n_witnesses, required);
+    rc = council__audit_verify_fp(report, f, o);
     fclose(f);
     return rc;
 }
@@ -1288,7 +1516,12 @@ int council_audit_witness(council_buf *out, const char *old_note, size_t old_len
     v = council__malloc(sizeof *v);
     if (v == NULL)
         return COUNCIL_ENOMEM;
-    if ((rc = verifier_init(v, log_vkey, NULL, 0, 0)) != COUNCIL_OK ||
+    {
+        council_audit_verify_options o = COUNCIL_AUDIT_VERIFY_OPTIONS_INIT;
+        o.log_vkey = log_vkey;
+        rc = verifier_init(v, &o);
+    }
+    if (rc != COUNCIL_OK ||
         (rc = check_note(v, old_note, old_len, &a)) != COUNCIL_OK ||
         (rc = check_note(v, new_note, new_len, &b)) != COUNCIL_OK)
         goto out;
@@ -1296,22 +1529,31 @@ int council_audit_witness(council_buf *out, const char *old_note, size_t old_len
         rc = COUNCIL_ETAMPER; /* a rollback */
         goto out;
     }
+    if (proof_len > 0) {
+        char kind = 0;
+        if (parse_proof(proof, proof_len, &kind, &m, &n, hashes, hashes, &count) != COUNCIL_OK ||
+            kind != 'c') {
+            rc = COUNCIL_EFORMAT;
+            goto out;
+        }
+        if (m != a.size || n != b.size) {
+            rc = COUNCIL_ETAMPER; /* a proof for other sizes */
+            goto out;
+        }
+    }
     if (a.size == b.size) {
-        rc = proof_len == 0 && sodium_memcmp(a.root, b.root, COUNCIL_HASH_BYTES) == 0
+        rc = count == 0 && sodium_memcmp(a.root, b.root, COUNCIL_HASH_BYTES) == 0
                  ? COUNCIL_OK : COUNCIL_ETAMPER;
     } else if (a.size == 0) {
         rc = COUNCIL_OK; /* the empty tree is consistent with every tree */
+    } else if (proof_len == 0) {
+        rc = COUNCIL_EINVAL; /* sizes differ: a proof is needed */
     } else {
-        rc = parse_consistency(proof, proof_len, &m, &n, hashes, &count);
-        if (rc == COUNCIL_OK && (m != a.size || n != b.size))
-            rc = COUNCIL_ETAMPER; /* a proof for other sizes */
-        if (rc == COUNCIL_OK) {
-            rc = council_merkle_verify_consistency(a.size, b.size, a.root, COUNCIL_HASH_BYTES,
-                                                   b.root, COUNCIL_HASH_BYTES, hashes,
-                                                   count * COUNCIL_HASH_BYTES);
-            if (rc == COUNCIL_EINVAL)
-                rc = COUNCIL_EFORMAT;
-        }
+        rc = council_merkle_verify_consistency(a.size, b.size, a.root, COUNCIL_HASH_BYTES,
+                                               b.root, COUNCIL_HASH_BYTES, hashes,
+                                               count * COUNCIL_HASH_BYTES);
+        if (rc == COUNCIL_EINVAL)
+            rc = COUNCIL_EFORMAT;
     }
     if (rc == COUNCIL_OK)
         rc = council__note_cosign(out, new_note, new_len, witness_name, witness_sk, timestamp);

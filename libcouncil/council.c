@@ -519,8 +519,18 @@ int council_passphrase_change(council *c, const uint8_t *old_pass, size_t old_le
         goto out;
     }
     rc = council__keyring_unwrap_root(c, &kr, &check, old_pass, old_len);
-    if (rc == COUNCIL_EAUTH)
+    if (rc == COUNCIL_EAUTH) {
+        /* A refused attempt is on the record too. */
+        const council__event ev = {
+            .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_KEY_ROTATED,
+            .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
+            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED,
+            .error = COUNCIL_EAUTH,
+            .reason = "wrong_passphrase",
+        };
+        (void)council__audit_append(c, &ev);
         rc = council__fail(c, COUNCIL_EAUTH, "passphrase_change: wrong current passphrase");
+    }
     if (rc != COUNCIL_OK)
         goto out;
     council__secret_read(&check);

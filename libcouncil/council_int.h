@@ -325,9 +325,7 @@ int council__case_ref(council *c, uint8_t out[32], const uint8_t case_id[COUNCIL
 /* The node store of c's audit tree. */
 void council__audit_nodes(council *c, council__nodes *ns);
 /* council_audit_verify_export() on an open stream (for the fuzzer). */
-int council__audit_verify_fp(council_buf *report, FILE *f, const char *log_vkey,
-                             const char *const *witness_vkeys, size_t n_witnesses,
-                             size_t required);
+int council__audit_verify_fp(council_buf *report, FILE *f, const council_audit_verify_options *o);
 /* Is `s` an audit code: [a-z0-9_]{1,64}? */
 bool council__audit_code_ok(const char *s);
 
@@ -359,6 +357,10 @@ int council__store_read_salt(council *c, const char *dir,
                              uint8_t salt[COUNCIL__SALT_BYTES]);
 /* PRAGMA cipher_version into out. */
 int council__store_cipher_version(council *c, char *out, size_t out_len);
+
+/* fsync a directory / the directory holding `path`: 0 or -1 (errno). */
+int council__fsync_dir(const char *dir);
+int council__fsync_parent(const char *path);
 
 /* Join dir and name into a new heap string. */
 char *council__path_join(const char *dir, const char *name);

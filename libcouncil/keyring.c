@@ -288,18 +288,6 @@ static int write_all(int fd, const uint8_t *p, size_t n)
     return 0;
 }
 
-static int fsync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int rc;
-
-    if (fd < 0)
-        return -1;
-    rc = fsync(fd);
-    (void)close(fd);
-    return rc;
-}
-
 int council__keyring_store(council *c, const council__keyring *kr, const char *dir)
 {
     council_buf bytes = { NULL, 0 };
@@ -335,7 +323,7 @@ int council__keyring_store(council *c, const council__keyring *kr, const char *d
         rc = council__fail(c, COUNCIL_EIO, "keyring: cannot replace (%s)", strerror(errno));
         goto out;
     }
-    if (fsync_dir(dir) != 0) {
+    if (council__fsync_dir(dir) != 0) {
         rc = council__fail(c, COUNCIL_EIO, "keyring: cannot sync directory (%s)", strerror(errno));
         goto out;
     }

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -77,6 +78,34 @@ char *council__path_join(const char *dir, const char *name)
     p[a] = '/';
     memcpy(p + a + 1, name, b + 1);
     return p;
+}
+
+int council__fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc;
+
+    if (fd < 0)
+        return -1;
+    rc = fsync(fd);
+    (void)close(fd);
+    return rc;
+}
+
+int council__fsync_parent(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[PATH_MAX];
+    size_t n;
+
+    if (slash == NULL)
+        return council__fsync_dir(".");
+    n = slash == path ? 1 : (size_t)(slash - path);
+    if (n >= sizeof dir)
+        return -1;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    return council__fsync_dir(dir);
 }
 
 static int exec(council *c, const char *what, const char *sql)

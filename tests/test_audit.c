@@ -87,6 +87,20 @@ static void add_events(council *c, int n)
     }
 }
 
+/* Verify options for a log key, witnesses and a requirement. */
+static const council_audit_verify_options *vo(const char *vkey, const char *const *w, size_t n,
+                                              size_t required)
+{
+    static council_audit_verify_options o;
+
+    o = (council_audit_verify_options)COUNCIL_AUDIT_VERIFY_OPTIONS_INIT;
+    o.log_vkey = vkey;
+    o.witness_vkeys = w;
+    o.n_witnesses = n;
+    o.required = required;
+    return &o;
+}
+
 static uint64_t size_of(council *c)
 {
     uint64_t n;
@@ -377,8 +391,7 @@ static void test_audit__checkpoint_is_a_c2sp_signed_note(void **state)
     assert_int_equal(council_audit_checkpoint(f->c, &note), COUNCIL_OK);
     assert_int_equal(size_of(f->c), before + 1); /* "checkpoint signed" */
     check_c2sp_note(note.ptr, note.len, f->vkey);
-    assert_int_equal(council_audit_verify_checkpoint(&rep, (const char *)note.ptr, note.len,
-                                                     f->vkey, NULL, 0, 0), COUNCIL_OK);
+    assert_int_equal(council_audit_verify_checkpoint(&rep, (const char *)note.ptr, note.len, vo(f->vkey, NULL, 0, 0)), COUNCIL_OK);
     r = council__v1__audit_verify_report__unpack(NULL, rep.len, rep.ptr);
     assert_non_null(r);
     assert_true(r->ok);
@@ -401,8 +414,7 @@ static void test_audit__checkpoint_refusals(void **state)
     council_close(o);
     assert_int_equal(council_audit_checkpoint(f->c, &note), COUNCIL_OK);
     /* Another council's key: no valid signature. */
-    assert_int_equal(council_audit_verify_checkpoint(NULL, (const char *)note.ptr, note.len,
-                                                     other_vkey, NULL, 0, 0), COUNCIL_ETAMPER);
+    assert_int_equal(council_audit_verify_checkpoint(NULL, (const char *)note.ptr, note.len, vo(other_vkey, NULL, 0, 0)), COUNCIL_ETAMPER);
     /* Every single byte flipped fails (ETAMPER or EFORMAT), never OK. */
     copy = malloc(note.len);
     assert_non_null(copy);
@@ -410,18 +422,15 @@ static void test_audit__checkpoint_refusals(void **state)
         int rc;
         memcpy(copy, note.ptr, note.len);
         copy[i] ^= 0x01;
-        rc = council_audit_verify_checkpoint(NULL, (const char *)copy, note.len, f->vkey, NULL, 0, 0);
+        rc = council_audit_verify_checkpoint(NULL, (const char *)copy, note.len, vo(f->vkey, NULL, 0, 0));
         assert_true(rc == COUNCIL_ETAMPER || rc == COUNCIL_EFORMAT);
     }
     /* Truncations. */
     for (size_t n = 0; n < note.len; n++)
-        assert_int_not_equal(council_audit_verify_checkpoint(NULL, (const char *)note.ptr, n,
-                                                             f->vkey, NULL, 0, 0), COUNCIL_OK);
+        assert_int_not_equal(council_audit_verify_checkpoint(NULL, (const char *)note.ptr, n, vo(f->vkey, NULL, 0, 0)), COUNCIL_OK);
     free(copy);
-    assert_int_equal(council_audit_verify_checkpoint(NULL, (const char *)note.ptr, note.len,
-                                                     "not a key", NULL, 0, 0), COUNCIL_EINVAL);
-    assert_int_equal(council_audit_verify_checkpoint(NULL, (const char *)note.ptr, note.len,
-                                                     f->vkey, NULL, 0, 1), COUNCIL_EINVAL);
+    assert_int_equal(council_audit_verify_checkpoint(NULL, (const char *)note.ptr, note.len, vo("not a key", NULL, 0, 0)), COUNCIL_EINVAL);
+    assert_int_equal(council_audit_verify_checkpoint(NULL, (const char *)note.ptr, note.len, vo(f->vkey, NULL, 0, 1)), COUNCIL_EINVAL);
     council_buf_free(&note);
     th_rmrf(r2);
     free(s2); free(r2);
@@ -605,7 +614,7 @@ static int verify(fx *f, const char *path, int64_t *first_bad, char *msg, size_t
 {
     council_buf rep = { NULL, 0 };
     Council__V1__AuditVerifyReport *r;
-    int rc = council_audit_verify_export(&rep, path, f->vkey, NULL, 0, 0);
+    int rc = council_audit_verify_export(&rep, path, vo(f->vkey, NULL, 0, 0));
 
     r = council__v1__audit_verify_report__unpack(NULL, rep.len, rep.ptr);
     assert_non_null(r);
@@ -638,7 +647,7 @@ static void test_audit__export_verifies(void **state)
     Council__V1__AuditVerifyReport *r;
 
     export_fresh(f, 20);
-    assert_int_equal(council_audit_verify_export(&rep, f->export_path, f->vkey, NULL, 0, 0), COUNCIL_OK);
+    assert_int_equal(council_audit_verify_export(&rep, f->export_path, vo(f->vkey, NULL, 0, 0)), COUNCIL_OK);
     r = council__v1__audit_verify_report__unpack(NULL, rep.len, rep.ptr);
     assert_true(r->ok);
     assert_int_equal(r->events, size_of(f->c));
@@ -912,26 +921,21 @@ static void test_audit__witness_detects_rollback_and_cosigns(void **state)
                                            "witness.example/w1", sk.ptr, sk.len, 1767225600),
                      COUNCIL_OK);
     /* k of n cosignatures */
-    assert_int_equal(council_audit_verify_checkpoint(NULL, (const char *)cos.ptr, cos.len, f->vkey,
-                                                     both, 1, 1), COUNCIL_OK);
-    assert_int_equal(council_audit_verify_checkpoint(NULL, (const char *)cos.ptr, cos.len, f->vkey,
-                                                     both, 2, 2), COUNCIL_ETAMPER);
-    assert_int_equal(council_audit_verify_checkpoint(NULL, (const char *)cos.ptr, cos.len, f->vkey,
-                                                     both + 1, 1, 1), COUNCIL_ETAMPER);
+    assert_int_equal(council_audit_verify_checkpoint(NULL, (const char *)cos.ptr, cos.len, vo(f->vkey, both, 1, 1)), COUNCIL_OK);
+    assert_int_equal(council_audit_verify_checkpoint(NULL, (const char *)cos.ptr, cos.len, vo(f->vkey, both, 2, 2)), COUNCIL_ETAMPER);
+    assert_int_equal(council_audit_verify_checkpoint(NULL, (const char *)cos.ptr, cos.len, vo(f->vkey, both + 1, 1, 1)), COUNCIL_ETAMPER);
     assert_int_equal(council_audit_witness(&cos2, (const char *)old.ptr, old.len,
                                            (const char *)cos.ptr, cos.len,
                                            (const char *)proof.ptr, proof.len, f->vkey,
                                            "witness.example/w2", sk2.ptr, sk2.len, 1767225601),
                      COUNCIL_OK);
-    assert_int_equal(council_audit_verify_checkpoint(NULL, (const char *)cos2.ptr, cos2.len,
-                                                     f->vkey, both, 2, 2), COUNCIL_OK);
+    assert_int_equal(council_audit_verify_checkpoint(NULL, (const char *)cos2.ptr, cos2.len, vo(f->vkey, both, 2, 2)), COUNCIL_OK);
     /* A cosignature does not survive an edit of the checkpoint body. */
     {
         uint8_t *copy = malloc(cos2.len);
         memcpy(copy, cos2.ptr, cos2.len);
         copy[cos2.len - 10] ^= 1; /* inside w2's cosignature */
-        assert_int_not_equal(council_audit_verify_checkpoint(NULL, (const char *)copy, cos2.len,
-                                                             f->vkey, both, 2, 2), COUNCIL_OK);
+        assert_int_not_equal(council_audit_verify_checkpoint(NULL, (const char *)copy, cos2.len, vo(f->vkey, both, 2, 2)), COUNCIL_OK);
         free(copy);
     }
 
@@ -975,6 +979,227 @@ static void test_audit__witness_detects_rollback_and_cosigns(void **state)
     council_buf_free(&cos); council_buf_free(&cos2);
 }
 
+/* Stored cosignatures travel in exports; `required` counts them. */
+static void test_audit__cosignatures_stored_and_exported(void **state)
+{
+    fx *f = *state;
+    council_buf sk = { NULL, 0 }, vk = { NULL, 0 }, cp = { NULL, 0 }, cos = { NULL, 0 };
+    council_buf same = { NULL, 0 };
+    council_audit_verify_options o = COUNCIL_AUDIT_VERIFY_OPTIONS_INIT;
+    char w[512];
+    const char *ws[1] = { w };
+    char *r2, *s2 = th_make_store(&r2, "other");
+    council *other;
+
+    assert_int_equal(council_witness_keygen(&sk, &vk, "witness.example/w1"), COUNCIL_OK);
+    snprintf(w, sizeof w, "%.*s", (int)vk.len, (const char *)vk.ptr);
+    add_events(f->c, 5);
+    assert_int_equal(council_audit_checkpoint(f->c, &cp), COUNCIL_OK);
+    /* equal sizes: the proof text of prove_consistency (no hashes) is fine */
+    {
+        uint64_t size;
+        uint8_t root[32];
+        root_of(&cp, &size, root);
+        assert_int_equal(council_audit_prove_consistency(f->c, &same, size, size), COUNCIL_OK);
+    }
+    assert_int_equal(council_audit_witness(&cos, (const char *)cp.ptr, cp.len, (const char *)cp.ptr,
+                                           cp.len, (const char *)same.ptr, same.len, f->vkey,
+                                           "witness.example/w1", sk.ptr, sk.len, 1767225600),
+                     COUNCIL_OK);
+    o.log_vkey = f->vkey;
+    o.witness_vkeys = ws;
+    o.n_witnesses = 1;
+    o.required = 1;
+    /* Not stored yet: no checkpoint in the export is cosigned. */
+    assert_int_equal(council_audit_export(f->c, f->export_path), COUNCIL_OK);
+    assert_int_equal(council_audit_verify_export(NULL, f->export_path, &o), COUNCIL_ETAMPER);
+    remove(f->export_path);
+    assert_int_equal(council_audit_add_cosignatures(f->c, (const char *)cos.ptr, cos.len), COUNCIL_OK);
+    assert_int_equal(council_audit_export(f->c, f->export_path), COUNCIL_OK);
+    assert_int_equal(council_audit_verify_export(NULL, f->export_path, &o), COUNCIL_OK);
+
+    /* Refusals: another council's checkpoint, an edited body, an unknown size. */
+    assert_int_equal(th_open(&other, s2, TH_PASS), COUNCIL_OK);
+    assert_int_equal(council_audit_add_cosignatures(other, (const char *)cos.ptr, cos.len),
+                     COUNCIL_ETAMPER);
+    council_close(other);
+    {
+        char *copy = malloc(cos.len);
+        memcpy(copy, cos.ptr, cos.len);
+        copy[strchr(copy, '\n') - copy + 1] ^= 1; /* the size line */
+        assert_int_not_equal(council_audit_add_cosignatures(f->c, copy, cos.len), COUNCIL_OK);
+        free(copy);
+    }
+    assert_int_equal(council_audit_add_cosignatures(f->c, "x\n", 2), COUNCIL_EFORMAT);
+    council_buf_free(&sk); council_buf_free(&vk); council_buf_free(&cp);
+    council_buf_free(&cos); council_buf_free(&same);
+    th_rmrf(r2);
+    free(s2); free(r2);
+}
+
+/* An auditor who kept a checkpoint catches an export cut back before it,
+ * and a checkpoint older than it. */
+static void test_audit__kept_checkpoint_catches_rollback(void **state)
+{
+    fx *f = *state;
+    council_audit_verify_options o = COUNCIL_AUDIT_VERIFY_OPTIONS_INIT;
+    council_buf early = { NULL, 0 }, kept = { NULL, 0 };
+    char *cut = th_path(f->root, "cut.cax"), msg[256];
+    frames *fs;
+    uint64_t early_size, kept_size;
+    uint8_t r[32];
+    int64_t bad;
+
+    add_events(f->c, 6);
+    assert_int_equal(council_audit_checkpoint(f->c, &early), COUNCIL_OK);
+    root_of(&early, &early_size, r);
+    add_events(f->c, 6);
+    assert_int_equal(council_audit_checkpoint(f->c, &kept), COUNCIL_OK);
+    root_of(&kept, &kept_size, r);
+    add_events(f->c, 3);
+    assert_int_equal(council_audit_export(f->c, f->export_path), COUNCIL_OK);
+    o.log_vkey = f->vkey;
+    o.known_checkpoint = (const char *)kept.ptr;
+    o.known_checkpoint_len = kept.len;
+    assert_int_equal(council_audit_verify_export(NULL, f->export_path, &o), COUNCIL_OK);
+
+    /* The export cut back to the early checkpoint, its header count fixed:
+     * on its own it verifies (a shorter history is a valid history) ... */
+    fs = read_export(f->export_path);
+    {
+        size_t i, keep = 0;
+        uint64_t events = 0;
+        for (i = 1; i < fs->n; i++) {
+            Council__V1__AuditFrame *fr = council__v1__audit_frame__unpack(NULL, fs->len[i], fs->f[i]);
+            if (fr->frame_case == COUNCIL__V1__AUDIT_FRAME__FRAME_EVENT)
+                events++;
+            if (fr->frame_case == COUNCIL__V1__AUDIT_FRAME__FRAME_CHECKPOINT && events == early_size)
+                keep = i + 1;
+            council__v1__audit_frame__free_unpacked(fr, NULL);
+        }
+        assert_true(keep > 0);
+        for (i = keep; i < fs->n; i++)
+            free(fs->f[i]);
+        fs->n = keep;
+        /* fix the header's count */
+        {
+            Council__V1__AuditFrame *fr = council__v1__audit_frame__unpack(NULL, fs->len[0], fs->f[0]);
+            fr->header->event_count = early_size;
+            free(fs->f[0]);
+            fs->len[0] = council__v1__audit_frame__get_packed_size(fr);
+            fs->f[0] = malloc(fs->len[0]);
+            council__v1__audit_frame__pack(fr, fs->f[0]);
+            council__v1__audit_frame__free_unpacked(fr, NULL);
+        }
+    }
+    write_export(cut, fs);
+    free_frames(fs);
+    assert_int_equal(verify(f, cut, NULL, NULL, 0), COUNCIL_OK);
+    /* ... but not against the checkpoint the auditor kept. */
+    {
+        council_buf rep = { NULL, 0 };
+        Council__V1__AuditVerifyReport *rr;
+        assert_int_equal(council_audit_verify_export(&rep, cut, &o), COUNCIL_ETAMPER);
+        rr = council__v1__audit_verify_report__unpack(NULL, rep.len, rep.ptr);
+        snprintf(msg, sizeof msg, "%s", rr->message);
+        bad = rr->first_bad_event;
+        council__v1__audit_verify_report__free_unpacked(rr, NULL);
+        council_buf_free(&rep);
+    }
+    assert_non_null(strstr(msg, "before the checkpoint you kept"));
+    assert_int_equal(bad, -1);
+    /* Checkpoints: the older one is a rollback against the kept one. */
+    assert_int_equal(council_audit_verify_checkpoint(NULL, (const char *)early.ptr, early.len, &o),
+                     COUNCIL_ETAMPER);
+    assert_int_equal(council_audit_verify_checkpoint(NULL, (const char *)kept.ptr, kept.len, &o),
+                     COUNCIL_OK);
+    /* A kept checkpoint signed by someone else is refused up front. */
+    {
+        char *bad_cp = malloc(kept.len);
+        memcpy(bad_cp, kept.ptr, kept.len);
+        bad_cp[kept.len - 5] ^= 1;
+        o.known_checkpoint = bad_cp;
+        assert_int_not_equal(council_audit_verify_export(NULL, f->export_path, &o), COUNCIL_OK);
+        free(bad_cp);
+    }
+    /* Options misuse. */
+    assert_int_equal(council_audit_verify_export(NULL, f->export_path, NULL), COUNCIL_EMISUSE);
+    o.version = 99;
+    assert_int_equal(council_audit_verify_checkpoint(NULL, (const char *)kept.ptr, kept.len, &o),
+                     COUNCIL_EMISUSE);
+    council_buf_free(&early);
+    council_buf_free(&kept);
+    free(cut);
+}
+
+/* Proof texts verified against checkpoints, with the public key alone. */
+static void test_audit__proof_texts_verify(void **state)
+{
+    fx *f = *state;
+    council_audit_verify_options o = COUNCIL_AUDIT_VERIFY_OPTIONS_INIT;
+    council_buf a = { NULL, 0 }, b = { NULL, 0 }, inc = { NULL, 0 }, con = { NULL, 0 };
+    uint64_t sa, sb;
+    uint8_t r[32];
+
+    add_events(f->c, 9);
+    assert_int_equal(council_audit_checkpoint(f->c, &a), COUNCIL_OK);
+    root_of(&a, &sa, r);
+    add_events(f->c, 17);
+    assert_int_equal(council_audit_checkpoint(f->c, &b), COUNCIL_OK);
+    root_of(&b, &sb, r);
+    o.log_vkey = f->vkey;
+
+    assert_int_equal(council_audit_prove_inclusion(f->c, &inc, 4, sb), COUNCIL_OK);
+    assert_int_equal(council_audit_verify_proof(NULL, (const char *)inc.ptr, inc.len,
+                                                (const char *)b.ptr, b.len, &o), COUNCIL_OK);
+    /* the proof is for size sb: not for the older checkpoint */
+    assert_int_equal(council_audit_verify_proof(NULL, (const char *)inc.ptr, inc.len,
+                                                (const char *)a.ptr, a.len, &o), COUNCIL_ETAMPER);
+    /* a hash changed in the text (still well-formed base64) */
+    {
+        char *t = malloc(inc.len);
+        memcpy(t, inc.ptr, inc.len);
+        t[inc.len - 3] = t[inc.len - 3] == 'A' ? 'B' : 'A';
+        assert_int_equal(council_audit_verify_proof(NULL, t, inc.len, (const char *)b.ptr, b.len, &o),
+                         COUNCIL_ETAMPER);
+        free(t);
+    }
+    assert_int_equal(council_audit_prove_consistency(f->c, &con, sa, sb), COUNCIL_OK);
+    assert_int_equal(council_audit_verify_proof(NULL, (const char *)con.ptr, con.len,
+                                                (const char *)b.ptr, b.len, &o), COUNCIL_EINVAL);
+    o.known_checkpoint = (const char *)a.ptr;
+    o.known_checkpoint_len = a.len;
+    assert_int_equal(council_audit_verify_proof(NULL, (const char *)con.ptr, con.len,
+                                                (const char *)b.ptr, b.len, &o), COUNCIL_OK);
+    /* old and new swapped: sizes do not match the proof */
+    o.known_checkpoint = (const char *)b.ptr;
+    o.known_checkpoint_len = b.len;
+    assert_int_equal(council_audit_verify_proof(NULL, (const char *)con.ptr, con.len,
+                                                (const char *)a.ptr, a.len, &o), COUNCIL_ETAMPER);
+    assert_int_equal(council_audit_verify_proof(NULL, "nonsense\n", 9, (const char *)b.ptr, b.len,
+                                                &o), COUNCIL_EFORMAT);
+    council_buf_free(&a); council_buf_free(&b); council_buf_free(&inc); council_buf_free(&con);
+}
+
+/* A refused passphrase change is on the record too. */
+static void test_audit__refusal_is_logged(void **state)
+{
+    fx *f = *state;
+    council_audit_filter flt = COUNCIL_AUDIT_FILTER_INIT;
+    Council__V1__AuditEventList *l;
+
+    assert_int_equal(council_passphrase_change(f->c, (const uint8_t *)"wrong", 5,
+                                               (const uint8_t *)"new", 3, TH_OPS, TH_MEM),
+                     COUNCIL_EAUTH);
+    flt.action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_KEY_ROTATED;
+    l = list(f->c, &flt);
+    assert_int_equal(l->n_events, 1);
+    assert_int_equal(l->events[0]->outcome, COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED);
+    assert_int_equal(l->events[0]->error, COUNCIL_EAUTH);
+    assert_string_equal(l->events[0]->reason, "wrong_passphrase");
+    council__v1__audit_event_list__free_unpacked(l, NULL);
+}
+
 /* The export seeds in fuzz/corpus/export are signed with a fixed key (see
  * fuzz/gen_export_corpus.c), so each is also a known-answer vector here:
  * the exact code and, where it matters, the event named. Three of them
@@ -1008,7 +1233,7 @@ static void test_audit__export_vectors(void **state)
         council_buf rep = { NULL, 0 };
         Council__V1__AuditVerifyReport *r;
         char *path = th_path(dir, v[i].file);
-        int rc = council_audit_verify_export(&rep, path, vkey, NULL, 0, 0);
+        int rc = council_audit_verify_export(&rep, path, vo(vkey, NULL, 0, 0));
 
         if (rc != v[i].rc)
             fail_msg("%s: got %d, want %d", v[i].file, rc, v[i].rc);
@@ -1043,6 +1268,10 @@ int main(void)
         T(test_audit__swapped_stored_events_detected),
         T(test_audit__tampered_export_detected),
         T(test_audit__witness_detects_rollback_and_cosigns),
+        T(test_audit__cosignatures_stored_and_exported),
+        T(test_audit__kept_checkpoint_catches_rollback),
+        T(test_audit__proof_texts_verify),
+        T(test_audit__refusal_is_logged),
         cmocka_unit_test(test_audit__export_vectors),
     };
 #undef T
