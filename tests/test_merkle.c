@@ -172,7 +172,7 @@ static const char *vectors_dir(void)
 {
     const char *d = getenv("COUNCIL_VECTORS");
 
-    return d != NULL && *d != '\0' ? d : "../shared/vectors/rfc6962";
+    return d != NULL && *d != '\0' ? d : "tests/vectors/rfc6962";
 }
 
 static char *vec_path(const char *rel)
