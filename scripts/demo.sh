@@ -74,6 +74,12 @@ cat "$T/checkpoint.cosigned"
 "$CLI" audit verify "$T/checkpoint.cosigned" --key @"$T/log.vkey" \
     --witness @"$T/witness.vkey" --require 1
 
+step "The secretariat stores the cosignatures; the auditor requires one and checks the export contains the checkpoint they kept"
+"$CLI" audit add-cosignatures "$T/checkpoint.cosigned" $P
+"$CLI" audit export --out "$T/audit2.cax" $P
+"$CLI" audit verify "$T/audit2.cax" --key @"$T/log.vkey" \
+    --witness @"$T/witness.vkey" --require 1 --old "$T/checkpoint.new"
+
 step "An old checkpoint passed off as new is refused by the witness"
 if "$CLI" audit witness --old "$T/checkpoint.new" --new "$T/checkpoint.old" \
     --key @"$T/log.vkey" --witness-key "$T/witness.key" --name shakyo.example/witness; then
