@@ -20,6 +20,7 @@
 #include "council.h"
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/info.pb-c.h"
+#include "council/v1/member.pb-c.h"
 
 #define EXIT_USAGE 2
 #define PASS_BUF (COUNCIL_PASSPHRASE_MAX + 3)
@@ -35,6 +36,21 @@ static const char usage_text[] =
     "  info [--json]           show the council id, name, versions and log key\n"
     "  passphrase              change the passphrase that protects the root key\n"
     "       [--new-passphrase-file FILE] [--kdf-ops N] [--kdf-mem BYTES]\n"
+    "\n"
+    "Members (構成機関等):\n"
+    "  member add --name NAME --kind KIND [--roles R,...] [--scopes S,...]\n"
+    "             [--contact TEXT] [--joined T]\n"
+    "  member list [--json]    member show ID [--json]\n"
+    "  member update ID [--name ..] [--kind ..] [--roles ..] [--scopes ..] [--contact ..]\n"
+    "  member withdraw ID --reason TEXT [--date T]\n"
+    "  member keygen ID --out FILE [--member-passphrase-file FILE] [--kdf-ops N] [--kdf-mem B]\n"
+    "  member register-key ID --box-key HEX --sign-key HEX\n"
+    "  members announce [--json]   the public announcement: council, coordinating\n"
+    "                              body and member names\n"
+    "  KIND: municipal_department, prefectural_department, social_welfare_council,\n"
+    "  social_welfare_corporation, npo, medical, school, police,\n"
+    "  child_guidance_centre, probation, welfare_commissioner, utility, financial,\n"
+    "  company, other.  ROLES: secretariat, coordinating_body.\n"
     "\n"
     "Audit log (with the store):\n"
     "  audit show [--since T] [--until T] [--action NAME] [--actor UUID]\n"
@@ -113,9 +129,14 @@ static void wipe(void *p, size_t n)
 enum {
     C_INIT = 1 << 0, C_INFO = 1 << 1, C_PASS = 1 << 2, C_SHOW = 1 << 3, C_CHECKPOINT = 1 << 4,
     C_EXPORT = 1 << 5, C_PROVE = 1 << 6, C_VERIFY = 1 << 7, C_WITNESS = 1 << 8, C_KEYGEN = 1 << 9,
-    C_COSIGNED = 1 << 10,
+    C_COSIGNED = 1 << 10, C_MADD = 1 << 11, C_MLIST = 1 << 12, C_MSHOW = 1 << 13,
+    C_MUPDATE = 1 << 14, C_MWITHDRAW = 1 << 15, C_MKEYGEN = 1 << 16, C_MREGISTER = 1 << 17,
+    C_ANNOUNCE = 1 << 18,
 };
-#define C_STORE (C_INIT | C_INFO | C_PASS | C_SHOW | C_CHECKPOINT | C_EXPORT | C_PROVE | C_COSIGNED)
+#define C_MEMBER (C_MADD | C_MLIST | C_MSHOW | C_MUPDATE | C_MWITHDRAW | C_MKEYGEN | C_MREGISTER | \
+                  C_ANNOUNCE)
+#define C_STORE (C_INIT | C_INFO | C_PASS | C_SHOW | C_CHECKPOINT | C_EXPORT | C_PROVE | C_COSIGNED | \
+                 C_MEMBER)
 
 typedef struct opts {
     const char *store;
@@ -130,6 +151,8 @@ typedef struct opts {
     const char *old_file, *new_file, *proof_file, *witness_key, *checkpoint_file;
     const char *since, *until, *action, *actor, *case_ref;
     const char *index, *size, *from, *to, *limit, *require;
+    const char *kind, *roles, *scopes, *contact, *joined, *reason, *date, *member_pass_file;
+    const char *box_key, *sign_key;
     unsigned long long kdf_ops;
     unsigned long long kdf_mem;
     int json;
@@ -177,11 +200,21 @@ static const optdef optdefs[] = {
     { "--store", O(store), 0 },
     { "--passphrase-file", O(pass_file), C_STORE },
     { "--root-key-file", O(key_file), C_STORE },
-    { "--name", O(name), C_INIT | C_WITNESS | C_KEYGEN },
+    { "--name", O(name), C_INIT | C_WITNESS | C_KEYGEN | C_MADD | C_MUPDATE },
+    { "--kind", O(kind), C_MADD | C_MUPDATE },
+    { "--roles", O(roles), C_MADD | C_MUPDATE },
+    { "--scopes", O(scopes), C_MADD | C_MUPDATE },
+    { "--contact", O(contact), C_MADD | C_MUPDATE },
+    { "--joined", O(joined), C_MADD | C_MUPDATE },
+    { "--reason", O(reason), C_MWITHDRAW },
+    { "--date", O(date), C_MWITHDRAW },
+    { "--member-passphrase-file", O(member_pass_file), C_MKEYGEN },
+    { "--box-key", O(box_key), C_MREGISTER },
+    { "--sign-key", O(sign_key), C_MREGISTER },
     { "--new-passphrase-file", O(new_pass_file), C_PASS },
-    { "--kdf-ops", SIZE_MAX, C_INIT | C_PASS },
-    { "--kdf-mem", SIZE_MAX, C_INIT | C_PASS },
-    { "--out", O(out), C_EXPORT | C_KEYGEN },
+    { "--kdf-ops", SIZE_MAX, C_INIT | C_PASS | C_MKEYGEN },
+    { "--kdf-mem", SIZE_MAX, C_INIT | C_PASS | C_MKEYGEN },
+    { "--out", O(out), C_EXPORT | C_KEYGEN | C_MKEYGEN },
     { "--key", O(key), C_VERIFY | C_WITNESS },
     { "--witness", SIZE_MAX, C_VERIFY },
     { "--require", O(require), C_VERIFY },
@@ -264,7 +297,7 @@ static int check_options(const opts *o, unsigned cmd)
             if (strcmp(optdefs[k].name, o->first_opt[j]) == 0 && optdefs[k].cmds != 0 &&
                 (optdefs[k].cmds & cmd) == 0)
                 return usage("option '%s' does not apply to this command", o->first_opt[j]);
-    if (o->json && (cmd & (C_INFO | C_SHOW)) == 0)
+    if (o->json && (cmd & (C_INFO | C_SHOW | C_MLIST | C_MSHOW | C_ANNOUNCE)) == 0)
         return usage("%s", "option '--json' does not apply to this command");
     return 0;
 }
@@ -282,6 +315,9 @@ static long read_secret_file(const char *path, char *buf, size_t cap, const char
         fprintf(stderr, "%s: cannot open %s file: %s\n", prog, what, strerror(errno));
         return -1;
     }
+    /* Unbuffered: no copy of the secret is left in a stdio buffer. */
+    if (f != stdin)
+        (void)setvbuf(f, NULL, _IONBF, 0);
     n = fread(buf, 1, cap, f);
     if (f != stdin)
         fclose(f);
@@ -672,6 +708,8 @@ static char *slurp(const char *path, size_t cap, size_t *len, const char *what)
         fprintf(stderr, "%s: cannot open %s %s: %s\n", prog, what, path, strerror(errno));
         return NULL;
     }
+    if (f != stdin)
+        (void)setvbuf(f, NULL, _IONBF, 0); /* it may hold a secret key */
     buf = malloc(cap + 1);
     if (buf == NULL) {
         if (f != stdin)
@@ -737,40 +775,49 @@ static int parse_time(const char *s, int64_t *out)
     return 0;
 }
 
-/* "session_opened" for AUDIT_ACTION_SESSION_OPENED (static per value). */
-static const char *action_name(int v)
+/* An enum value's name without its prefix, lower-cased: "session_opened"
+ * for AUDIT_ACTION_SESSION_OPENED. Written into `buf`. */
+static const char *enum_name(const ProtobufCEnumDescriptor *d, const char *prefix, int v,
+                             char *buf, size_t n)
 {
-    static char names[64][40];
-    const ProtobufCEnumValue *ev =
-        protobuf_c_enum_descriptor_get_value(&council__v1__audit_action__descriptor, v);
+    const ProtobufCEnumValue *ev = protobuf_c_enum_descriptor_get_value(d, v);
     const char *up;
     size_t i;
 
-    if (ev == NULL || v < 0 || v >= 64)
+    if (ev == NULL || n == 0)
         return "unknown";
-    up = ev->name + strlen("AUDIT_ACTION_");
-    for (i = 0; up[i] != '\0' && i + 1 < sizeof names[v]; i++)
-        names[v][i] = (char)(up[i] >= 'A' && up[i] <= 'Z' ? up[i] - 'A' + 'a' : up[i]);
-    names[v][i] = '\0';
-    return names[v];
+    up = ev->name + strlen(prefix);
+    for (i = 0; up[i] != '\0' && i + 1 < n; i++)
+        buf[i] = (char)(up[i] >= 'A' && up[i] <= 'Z' ? up[i] - 'A' + 'a' : up[i]);
+    buf[i] = '\0';
+    return buf;
+}
+
+/* The value of a lower-case name (the inverse of enum_name); 0 if none. */
+static int enum_value(const ProtobufCEnumDescriptor *d, const char *prefix, const char *name)
+{
+    char buf[64];
+
+    for (unsigned i = 0; i < d->n_values; i++)
+        if (d->values[i].value != 0 &&
+            strcmp(enum_name(d, prefix, d->values[i].value, buf, sizeof buf), name) == 0)
+            return d->values[i].value;
+    return 0;
+}
+
+static const char *action_name(int v)
+{
+    static char names[64][40];
+
+    return v >= 0 && v < 64 ? enum_name(&council__v1__audit_action__descriptor, "AUDIT_ACTION_",
+                                        v, names[v], sizeof names[v])
+                            : "unknown";
 }
 
 static int action_value(const char *name, int32_t *out)
 {
-    const ProtobufCEnumDescriptor *d = &council__v1__audit_action__descriptor;
-
-    for (unsigned i = 0; i < d->n_values; i++) {
-        const char *full = d->values[i].name + strlen("AUDIT_ACTION_");
-        size_t k = 0;
-        while (full[k] != '\0' && name[k] != '\0' &&
-               (full[k] == name[k] || full[k] == name[k] - 'a' + 'A'))
-            k++;
-        if (full[k] == '\0' && name[k] == '\0' && d->values[i].value != 0) {
-            *out = d->values[i].value;
-            return 0;
-        }
-    }
-    return -1;
+    *out = enum_value(&council__v1__audit_action__descriptor, "AUDIT_ACTION_", name);
+    return *out != 0 ? 0 : -1;
 }
 
 static int hex_bytes(const char *s, uint8_t *out, size_t n)
@@ -1201,8 +1248,7 @@ out:
 static int cmd_audit_keygen(const opts *o)
 {
     council_buf sk = { NULL, 0 }, vk = { NULL, 0 };
-    char hex[129];
-    FILE *f;
+    char hex[130];
     int fd, rc;
 
     if (o->name == NULL || o->out == NULL)
@@ -1212,20 +1258,359 @@ static int cmd_audit_keygen(const opts *o)
         return rc == COUNCIL_EINVAL ? usage("--name: not a key name: '%s'", o->name)
                                     : failed("audit witness-keygen", NULL, rc);
     fd = open(o->out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+    if (fd < 0) {
         fprintf(stderr, "%s: cannot create %s: %s\n", prog, o->out, strerror(errno));
-        if (fd >= 0)
-            close(fd);
         rc = EXIT_FAILURE;
     } else {
+        /* write(2), not stdio: no buffered copy of the secret. */
         hex_text(hex, sk.ptr, 64);
-        rc = fprintf(f, "%s\n", hex) > 0 && fclose(f) == 0 ? 0 : EXIT_FAILURE;
+        hex[128] = '\n';
+        rc = write(fd, hex, 129) == 129 && close(fd) == 0 ? 0 : EXIT_FAILURE;
         wipe(hex, sizeof hex);
         if (rc == 0)
             printf("%.*s\n", (int)vk.len, (const char *)vk.ptr);
     }
     council_buf_free(&sk);
     council_buf_free(&vk);
+    return rc;
+}
+
+/* --------------------------------------------------------------- members */
+
+#define MAX_SCOPES 32
+
+static int member_id_arg(const char *text, uint8_t id[COUNCIL_ID_BYTES])
+{
+    return text != NULL && uuid_bytes(text, id) == 0 ? 0 : -1;
+}
+
+/* Split "a,b,c" into up to `cap` pointers into `buf` (a copy). */
+static int split_list(const char *text, char *buf, size_t buf_len, const char **out, size_t cap,
+                      size_t *n)
+{
+    char *save = NULL, *tok;
+
+    *n = 0;
+    if (strlen(text) >= buf_len)
+        return -1;
+    strcpy(buf, text);
+    for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+        if (*n >= cap)
+            return -1;
+        out[(*n)++] = tok;
+    }
+    return 0;
+}
+
+static int parse_roles(const char *text, uint32_t *roles)
+{
+    const char *v[4];
+    char buf[128];
+    size_t n;
+
+    *roles = 0;
+    if (split_list(text, buf, sizeof buf, v, 4, &n) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(v[i], "secretariat") == 0)
+            *roles |= COUNCIL_ROLE_SECRETARIAT;
+        else if (strcmp(v[i], "coordinating_body") == 0)
+            *roles |= COUNCIL_ROLE_COORDINATING_BODY;
+        else if (strcmp(v[i], "none") != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static const char *kind_name(int v, char *buf, size_t n)
+{
+    return enum_name(&council__v1__member_kind__descriptor, "MEMBER_KIND_", v, buf, n);
+}
+
+static Council__V1__Member *fetch_member(council *c, const uint8_t id[COUNCIL_ID_BYTES], int *rc)
+{
+    council_buf buf = { NULL, 0 };
+    Council__V1__Member *m = NULL;
+
+    *rc = council_member_get(c, &buf, id, COUNCIL_ID_BYTES);
+    if (*rc == COUNCIL_OK && (m = council__v1__member__unpack(NULL, buf.len, buf.ptr)) == NULL)
+        *rc = COUNCIL_EFORMAT;
+    council_buf_free(&buf);
+    return m;
+}
+
+/* Fill options from the command line over `base` (NULL: a new member). */
+static int member_options(const opts *o, const Council__V1__Member *base,
+                          council_member_options *mo, const char **scopes, char *scope_buf,
+                          size_t scope_buf_len)
+{
+    if (base != NULL) {
+        mo->name = base->name;
+        mo->kind = base->kind;
+        mo->roles = (base->secretariat ? COUNCIL_ROLE_SECRETARIAT : 0) |
+                    (base->coordinating_body ? COUNCIL_ROLE_COORDINATING_BODY : 0);
+        mo->scopes = (const char *const *)base->scope_ceiling;
+        mo->n_scopes = base->n_scope_ceiling;
+        mo->contact = base->contact;
+    }
+    if (o->name != NULL)
+        mo->name = o->name;
+    if (o->kind != NULL &&
+        (mo->kind = enum_value(&council__v1__member_kind__descriptor, "MEMBER_KIND_", o->kind)) == 0)
+        return usage("--kind: unknown kind '%s'", o->kind);
+    if (o->roles != NULL && parse_roles(o->roles, &mo->roles) != 0)
+        return usage("--roles: secretariat, coordinating_body or none, not '%s'", o->roles);
+    if (o->scopes != NULL) {
+        if (split_list(o->scopes, scope_buf, scope_buf_len, scopes, MAX_SCOPES, &mo->n_scopes) != 0)
+            return usage("--scopes: at most %d, comma-separated", MAX_SCOPES);
+        mo->scopes = scopes;
+    }
+    if (o->contact != NULL)
+        mo->contact = o->contact[0] != '\0' ? o->contact : NULL;
+    if (o->joined != NULL && parse_time(o->joined, &mo->joined) != 0)
+        return usage("--joined: not a time: '%s'", o->joined);
+    return 0;
+}
+
+static json_t *member_json(const Council__V1__Member *m)
+{
+    json_t *j = json_object(), *sc = json_array();
+    char kind[48], t[32], hex[65];
+
+    json_object_set_new(j, "id", json_string(m->id_text));
+    json_object_set_new(j, "name", json_string(m->name));
+    json_object_set_new(j, "kind", json_string(kind_name(m->kind, kind, sizeof kind)));
+    json_object_set_new(j, "secretariat", json_boolean(m->secretariat));
+    json_object_set_new(j, "coordinating_body", json_boolean(m->coordinating_body));
+    for (size_t i = 0; i < m->n_scope_ceiling; i++)
+        json_array_append_new(sc, json_string(m->scope_ceiling[i]));
+    json_object_set_new(j, "scope_ceiling", sc);
+    if (m->contact != NULL)
+        json_object_set_new(j, "contact", json_string(m->contact));
+    utc_text(t, sizeof t, m->joined);
+    json_object_set_new(j, "joined", json_string(t));
+    json_object_set_new(j, "status", json_string(
+        m->status == COUNCIL__V1__MEMBER_STATUS__MEMBER_STATUS_WITHDRAWN ? "withdrawn" : "active"));
+    if (m->has_withdrawn) {
+        utc_text(t, sizeof t, m->withdrawn);
+        json_object_set_new(j, "withdrawn", json_string(t));
+        json_object_set_new(j, "withdrawal_reason", json_string(m->withdrawal_reason));
+    }
+    if (m->has_box_public_key && m->box_public_key.len == 32) {
+        hex_text(hex, m->box_public_key.data, 32);
+        json_object_set_new(j, "box_public_key", json_string(hex));
+        hex_text(hex, m->sign_public_key.data, 32);
+        json_object_set_new(j, "sign_public_key", json_string(hex));
+    }
+    if (m->cosigner_key != NULL)
+        json_object_set_new(j, "cosigner_key", json_string(m->cosigner_key));
+    return j;
+}
+
+static int print_json(json_t *j)
+{
+    char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    int rc = text != NULL && printf("%s\n", text) > 0 ? 0 : EXIT_FAILURE;
+
+    free(text);
+    json_decref(j);
+    return rc;
+}
+
+static void member_lines(const Council__V1__Member *m)
+{
+    char kind[48], t[32], hex[65];
+
+    printf("id:                 %s\n", m->id_text);
+    printf("name:               %s\n", m->name);
+    printf("kind:               %s\n", kind_name(m->kind, kind, sizeof kind));
+    printf("roles:              %s%s%s\n", m->secretariat ? "secretariat" : "",
+           m->secretariat && m->coordinating_body ? "," : "",
+           m->coordinating_body ? "coordinating_body" : (m->secretariat ? "" : "-"));
+    printf("scope ceiling:      ");
+    for (size_t i = 0; i < m->n_scope_ceiling; i++)
+        printf("%s%s", i ? "," : "", m->scope_ceiling[i]);
+    printf("%s\n", m->n_scope_ceiling == 0 ? "-" : "");
+    printf("contact:            %s\n", m->contact != NULL ? m->contact : "-");
+    utc_text(t, sizeof t, m->joined);
+    printf("joined:             %s\n", t);
+    printf("status:             %s\n",
+           m->status == COUNCIL__V1__MEMBER_STATUS__MEMBER_STATUS_WITHDRAWN ? "withdrawn" : "active");
+    if (m->has_withdrawn) {
+        utc_text(t, sizeof t, m->withdrawn);
+        printf("withdrawn:          %s (%s)\n", t, m->withdrawal_reason);
+    }
+    if (m->has_box_public_key && m->box_public_key.len == 32) {
+        hex_text(hex, m->box_public_key.data, 32);
+        printf("box public key:     %s\n", hex);
+        hex_text(hex, m->sign_public_key.data, 32);
+        printf("sign public key:    %s\n", hex);
+    } else {
+        printf("keys:               none registered\n");
+    }
+    if (m->cosigner_key != NULL)
+        printf("cosigner key:       %s\n", m->cosigner_key);
+}
+
+static int cmd_member(const opts *o, unsigned cmd, const char *id_text)
+{
+    const char *scopes[MAX_SCOPES];
+    char scope_buf[MAX_SCOPES * 65 + 1];
+    council_member_options mo = COUNCIL_MEMBER_OPTIONS_INIT;
+    Council__V1__Member *m = NULL;
+    council_buf buf = { NULL, 0 };
+    uint8_t id[COUNCIL_ID_BYTES];
+    council *c = NULL;
+    int rc;
+
+    if ((cmd & (C_MSHOW | C_MUPDATE | C_MWITHDRAW | C_MKEYGEN | C_MREGISTER)) != 0 &&
+        member_id_arg(id_text, id) != 0)
+        return usage("%s", "a member id (UUID) is needed");
+    if (cmd == C_MADD) {
+        if (o->name == NULL || o->kind == NULL)
+            return usage("%s", "member add needs --name NAME and --kind KIND");
+        if ((rc = member_options(o, NULL, &mo, scopes, scope_buf, sizeof scope_buf)) != 0)
+            return rc;
+    }
+    if (cmd == C_MWITHDRAW && o->reason == NULL)
+        return usage("%s", "member withdraw needs --reason TEXT");
+    if (cmd == C_MKEYGEN && o->out == NULL)
+        return usage("%s", "member keygen needs --out FILE");
+    if (cmd == C_MREGISTER && (o->box_key == NULL || o->sign_key == NULL))
+        return usage("%s", "member register-key needs --box-key HEX and --sign-key HEX");
+    if ((rc = open_council(o, &c)) != 0)
+        return rc;
+
+    switch (cmd) {
+    case C_MADD:
+        rc = council_member_add(c, id, sizeof id, &mo);
+        if (rc == COUNCIL_OK) {
+            char text[37];
+            snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+                     "%02x%02x%02x%02x%02x%02x", id[0], id[1], id[2], id[3], id[4], id[5], id[6],
+                     id[7], id[8], id[9], id[10], id[11], id[12], id[13], id[14], id[15]);
+            printf("%s\n", text);
+        }
+        break;
+    case C_MUPDATE:
+        if ((m = fetch_member(c, id, &rc)) == NULL)
+            break;
+        if ((rc = member_options(o, m, &mo, scopes, scope_buf, sizeof scope_buf)) != 0) {
+            council__v1__member__free_unpacked(m, NULL);
+            council_close(c);
+            return rc;
+        }
+        rc = council_member_update(c, id, sizeof id, &mo);
+        break;
+    case C_MWITHDRAW: {
+        int64_t when = 0;
+        if (o->date != NULL && parse_time(o->date, &when) != 0) {
+            council_close(c);
+            return usage("--date: not a time: '%s'", o->date);
+        }
+        rc = council_member_withdraw(c, id, sizeof id, when, o->reason);
+        break;
+    }
+    case C_MREGISTER: {
+        uint8_t box[32], sign[32];
+        if (hex_bytes(o->box_key, box, 32) != 0 || hex_bytes(o->sign_key, sign, 32) != 0) {
+            council_close(c);
+            return usage("%s", "--box-key and --sign-key take 64 hex digits each");
+        }
+        rc = council_member_register_key(c, id, sizeof id, box, 32, sign, 32);
+        break;
+    }
+    case C_MKEYGEN: {
+        char pass[PASS_BUF];
+        long n = get_passphrase(o->member_pass_file, "COUNCIL_MEMBER_PASSPHRASE", 1,
+                                "Member passphrase: ", pass, sizeof pass);
+        int fd;
+        if (n < 0) {
+            council_close(c);
+            return n == -2 ? usage("%s", "no member passphrase: use --member-passphrase-file, "
+                                         "$COUNCIL_MEMBER_PASSPHRASE or a terminal")
+                           : EXIT_FAILURE;
+        }
+        rc = council_member_keygen(c, &buf, id, sizeof id, (const uint8_t *)pass, (size_t)n,
+                                   o->kdf_ops, o->kdf_mem);
+        wipe(pass, sizeof pass);
+        if (rc != COUNCIL_OK)
+            break;
+        fd = open(o->out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 || write(fd, buf.ptr, buf.len) != (ssize_t)buf.len || close(fd) != 0) {
+            fprintf(stderr, "%s: cannot write %s: %s (the keys were registered; run keygen "
+                    "again to replace them)\n", prog, o->out, strerror(errno));
+            council_buf_free(&buf);
+            council_close(c);
+            return EXIT_FAILURE;
+        }
+        fprintf(stderr, "%s: member keyfile written to %s\n", prog, o->out);
+        break;
+    }
+    case C_MSHOW:
+        if ((m = fetch_member(c, id, &rc)) != NULL) {
+            if (o->json)
+                rc = print_json(member_json(m)) == 0 ? COUNCIL_OK : COUNCIL_ERROR;
+            else
+                member_lines(m);
+        }
+        break;
+    case C_MLIST: {
+        Council__V1__MemberList *l = NULL;
+        rc = council_member_list(c, &buf);
+        if (rc == COUNCIL_OK && (l = council__v1__member_list__unpack(NULL, buf.len, buf.ptr)) == NULL)
+            rc = COUNCIL_EFORMAT;
+        if (rc == COUNCIL_OK && o->json) {
+            json_t *arr = json_array();
+            for (size_t i = 0; i < l->n_members; i++)
+                json_array_append_new(arr, member_json(l->members[i]));
+            rc = print_json(arr) == 0 ? COUNCIL_OK : COUNCIL_ERROR;
+        } else if (rc == COUNCIL_OK) {
+            printf("%-36s  %-9s  %-26s  %-4s  %s\n", "ID", "STATUS", "KIND", "ROLE", "NAME");
+            for (size_t i = 0; i < l->n_members; i++) {
+                const Council__V1__Member *e = l->members[i];
+                char kind[48];
+                printf("%-36s  %-9s  %-26s  %-4s  %s\n", e->id_text,
+                       e->status == COUNCIL__V1__MEMBER_STATUS__MEMBER_STATUS_WITHDRAWN ? "withdrawn"
+                                                                                        : "active",
+                       kind_name(e->kind, kind, sizeof kind),
+                       e->coordinating_body ? "CB" : e->secretariat ? "S" : "-", e->name);
+            }
+        }
+        council__v1__member_list__free_unpacked(l, NULL);
+        break;
+    }
+    default: { /* C_ANNOUNCE */
+        Council__V1__Announcement *a = NULL;
+        rc = council_members_announce(c, &buf);
+        if (rc == COUNCIL_OK && (a = council__v1__announcement__unpack(NULL, buf.len, buf.ptr)) == NULL)
+            rc = COUNCIL_EFORMAT;
+        if (rc == COUNCIL_OK && o->json) {
+            json_t *j = json_object(), *arr = json_array();
+            json_object_set_new(j, "council", json_string(a->council_name));
+            json_object_set_new(j, "coordinating_body",
+                                a->coordinating_body ? json_string(a->coordinating_body) : json_null());
+            for (size_t i = 0; i < a->n_members; i++)
+                json_array_append_new(arr, json_string(a->members[i]));
+            json_object_set_new(j, "members", arr);
+            rc = print_json(j) == 0 ? COUNCIL_OK : COUNCIL_ERROR;
+        } else if (rc == COUNCIL_OK) {
+            printf("%s\n", a->council_name);
+            printf("調整機関 (coordinating body): %s\n",
+                   a->coordinating_body ? a->coordinating_body : "-");
+            printf("構成機関等 (members):\n");
+            for (size_t i = 0; i < a->n_members; i++)
+                printf("  %s\n", a->members[i]);
+        }
+        council__v1__announcement__free_unpacked(a, NULL);
+        break;
+    }
+    }
+    if (m != NULL)
+        council__v1__member__free_unpacked(m, NULL);
+    council_buf_free(&buf);
+    rc = rc == COUNCIL_OK ? 0 : rc > 0 ? rc : failed("member", c, rc);
+    council_close(c);
     return rc;
 }
 
@@ -1237,6 +1622,10 @@ int main(int argc, char **argv)
         { "audit", "export", C_EXPORT }, { "audit", "prove", C_PROVE },
         { "audit", "verify", C_VERIFY }, { "audit", "witness", C_WITNESS },
         { "audit", "witness-keygen", C_KEYGEN }, { "audit", "add-cosignatures", C_COSIGNED },
+        { "member", "add", C_MADD }, { "member", "list", C_MLIST }, { "member", "show", C_MSHOW },
+        { "member", "update", C_MUPDATE }, { "member", "withdraw", C_MWITHDRAW },
+        { "member", "keygen", C_MKEYGEN }, { "member", "register-key", C_MREGISTER },
+        { "members", "announce", C_ANNOUNCE },
     };
     const char *words[3] = { NULL, NULL, NULL };
     size_t n_words, want;
@@ -1271,10 +1660,13 @@ int main(int argc, char **argv)
             (cmds[i].w2 == NULL || (n_words > 1 && strcmp(words[1], cmds[i].w2) == 0)))
             cmd = cmds[i].cmd;
     if (cmd == 0)
-        return n_words > 1 && strcmp(words[0], "audit") == 0
-                   ? usage("unknown audit command '%s'", words[1])
+        return n_words > 1 && (strcmp(words[0], "audit") == 0 || strcmp(words[0], "member") == 0 ||
+                               strcmp(words[0], "members") == 0)
+                   ? usage("unknown %s command '%s'", words[0], words[1])
                    : usage("unknown command '%s'", words[0]);
-    want = (cmd & (C_INIT | C_INFO | C_PASS)) ? 1 : (cmd & (C_VERIFY | C_COSIGNED)) ? 3 : 2;
+    want = (cmd & (C_INIT | C_INFO | C_PASS)) ? 1
+           : (cmd & (C_VERIFY | C_COSIGNED | C_MSHOW | C_MUPDATE | C_MWITHDRAW | C_MKEYGEN |
+                     C_MREGISTER)) ? 3 : 2;
     if (n_words > want)
         return usage("unexpected argument '%s'", words[want]);
     if ((rc = check_options(&o, cmd)) != 0)
@@ -1306,6 +1698,9 @@ int main(int argc, char **argv)
     case C_SHOW: return cmd_audit_show(&o);
     case C_CHECKPOINT: return cmd_audit_checkpoint(&o);
     case C_COSIGNED: return cmd_audit_cosigned(&o, n_words > 2 ? words[2] : NULL);
+    case C_MADD: case C_MLIST: case C_MSHOW: case C_MUPDATE: case C_MWITHDRAW: case C_MKEYGEN:
+    case C_MREGISTER: case C_ANNOUNCE:
+        return cmd_member(&o, cmd, n_words > 2 ? words[2] : NULL);
     case C_EXPORT: return cmd_audit_export(&o);
     default: return cmd_audit_prove(&o);
     }

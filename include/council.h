@@ -640,8 +640,8 @@ typedef struct council_audit_verify_options {
  *         COUNCIL_EFORMAT for a file that is truncated or not an export, or
  *           a malformed known checkpoint;
  *         COUNCIL_EUNSUPPORTED for an export format newer than this library;
- *         COUNCIL_EINVAL for a NULL path, a malformed key, or required >
- *           n_witnesses;
+ *         COUNCIL_EINVAL for a NULL path, a malformed or repeated key, or
+ *           required > n_witnesses;
  *         COUNCIL_EMISUSE for NULL or unknown-version options;
  *         COUNCIL_ENOTFOUND; COUNCIL_EIO; COUNCIL_ENOMEM; COUNCIL_ERROR.
  * Ownership: the caller releases report with council_buf_free().
@@ -680,10 +680,15 @@ COUNCIL_API COUNCIL_NODISCARD int council_audit_verify_checkpoint(
  * the older checkpoint as the known checkpoint in `opts`, and must run from
  * its size to this checkpoint's.
  *
+ * The checkpoint must also carry `required` cosignatures, and not be older
+ * than a known checkpoint.
+ *
  * @return COUNCIL_OK; COUNCIL_ETAMPER when a signature or the proof does not
- *         verify, or the sizes do not match the checkpoints; COUNCIL_EFORMAT
- *         for a malformed proof or note; COUNCIL_EINVAL for a malformed key,
- *         or a consistency proof without a known checkpoint; COUNCIL_EMISUSE;
+ *         verify, the sizes do not match the checkpoints, the checkpoint is
+ *         older than the known one, or cosignatures are missing;
+ *         COUNCIL_EFORMAT for a malformed proof or note; COUNCIL_EINVAL for a
+ *         malformed or repeated key, required > n_witnesses, or a
+ *         consistency proof without a known checkpoint; COUNCIL_EMISUSE;
  *         COUNCIL_ENOMEM; COUNCIL_ERROR.
  * Ownership: the caller releases report with council_buf_free().
  * Thread-safe (no handle).
@@ -701,10 +706,13 @@ COUNCIL_API COUNCIL_NODISCARD int council_audit_verify_proof(
  * Witness signatures are not checked here (the council does not know the
  * auditor's witness keys); verifiers count only those they trust.
  *
+ * Signatures are only added: the stored note must begin the new one.
+ *
  * @return COUNCIL_OK; COUNCIL_ENOTFOUND if no checkpoint of that size is
  *         stored; COUNCIL_ETAMPER if the log signature is bad or the body
- *         differs from the stored one; COUNCIL_EFORMAT for a malformed note;
- *         COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ *         differs from the stored one; COUNCIL_EINVAL if the note would drop
+ *         stored signatures or adds none; COUNCIL_EFORMAT for a malformed
+ *         note; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_audit_add_cosignatures(council *c, const char *note,
@@ -743,13 +751,171 @@ COUNCIL_API COUNCIL_NODISCARD int council_audit_witness(
  * verifier key text (type 0x04) that auditors pass to the verify functions.
  * (Member keyfiles, protected by a passphrase, come with member keys.)
  *
- * @return COUNCIL_OK; COUNCIL_EINVAL for a bad name; COUNCIL_ENOMEM.
+ * @return COUNCIL_OK; COUNCIL_EINVAL for a bad name or a NULL buffer;
+ *         COUNCIL_ENOMEM; COUNCIL_ERROR if the crypto library cannot start.
  * Ownership: the caller releases both buffers with council_buf_free(),
  * which wipes the secret key.
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_witness_keygen(council_buf *secret_key,
                                                          council_buf *vkey, const char *name);
+
+/* ---------------------------------------------------------------- members */
+
+/*
+ * Members (構成機関等): the bodies and individuals of the council. A member
+ * is added, updated and withdrawn by the secretariat; a withdrawn member is
+ * kept, marked, and can never act again. Each member has an X25519 key
+ * (sealed boxes) and an Ed25519 key (signatures and cosignatures), either
+ * generated here into a passphrase-protected keyfile, or generated on the
+ * member's own system with only the public keys registered. Every change is
+ * an audit event naming the member. Results are serialised messages from
+ * proto/council/v1/member.proto.
+ */
+
+/** Member roles, for council_member_options.roles. @since 0.1.0 */
+#define COUNCIL_ROLE_SECRETARIAT 1u
+#define COUNCIL_ROLE_COORDINATING_BODY 2u
+
+/** Longest member contact text, in bytes of UTF-8. @since 0.1.0 */
+#define COUNCIL_CONTACT_MAX 512
+/** Function twin of COUNCIL_CONTACT_MAX. @since 0.1.0 */
+COUNCIL_API size_t council_contact_max(void);
+
+/** Size of a member's public keys (X25519 and Ed25519). @since 0.1.0 */
+#define COUNCIL_PUBLIC_KEY_BYTES 32
+/** Function twin of COUNCIL_PUBLIC_KEY_BYTES. @since 0.1.0 */
+COUNCIL_API size_t council_public_key_bytes(void);
+
+#define COUNCIL_MEMBER_OPTIONS_VERSION 1
+
+/**
+ * A member's registry entry. Initialise with COUNCIL_MEMBER_OPTIONS_INIT.
+ * @since 0.1.0
+ */
+typedef struct council_member_options {
+    unsigned version;            /**< COUNCIL_MEMBER_OPTIONS_VERSION */
+    const char *name;            /**< UTF-8, 1..COUNCIL_NAME_MAX bytes */
+    int32_t kind;                /**< a council.v1.MemberKind, not 0 */
+    uint32_t roles;              /**< COUNCIL_ROLE_* flags */
+    const char *const *scopes;   /**< scope ceiling: codes [a-z0-9_]{1,64} */
+    size_t n_scopes;             /**< at most 32 */
+    const char *contact;         /**< NULL, or UTF-8 1..COUNCIL_CONTACT_MAX bytes */
+    int64_t joined;              /**< Unix seconds; 0 for now */
+} council_member_options;
+
+#define COUNCIL_MEMBER_OPTIONS_INIT \
+    { COUNCIL_MEMBER_OPTIONS_VERSION, NULL, 0, 0, NULL, 0, NULL, 0 }
+
+/**
+ * Add a member ("member added" is logged).
+ *
+ * @param c        an open handle.
+ * @param[out] id  receives the new member's 16-byte id.
+ * @param id_len   MUST be COUNCIL_ID_BYTES.
+ * @param opts     the entry.
+ * @return COUNCIL_OK; COUNCIL_EINVAL for a bad name, kind, role, scope,
+ *         contact or id length; COUNCIL_EEXIST for a second active
+ *         coordinating body; COUNCIL_EMISUSE for a bad handle or options;
+ *         COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_member_add(council *c, uint8_t *id, size_t id_len,
+                                                     const council_member_options *opts);
+
+/**
+ * Replace a member's entry (every field of opts; "joined" 0 keeps the
+ * date). "member updated" is logged.
+ *
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND for an unknown id; COUNCIL_EDENIED
+ *         for a withdrawn member; COUNCIL_EEXIST for a second active
+ *         coordinating body; COUNCIL_EINVAL; COUNCIL_EMISUSE; COUNCIL_EIO;
+ *         COUNCIL_ENOMEM.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_member_update(council *c, const uint8_t *id,
+                                                        size_t id_len,
+                                                        const council_member_options *opts);
+
+/**
+ * Withdraw a member: kept in the registry, marked with the date and reason,
+ * and refused every later change, key and (with sessions) every action.
+ * "member withdrawn" is logged.
+ *
+ * @param when    Unix seconds; 0 for now.
+ * @param reason  UTF-8 text, 1..COUNCIL_CONTACT_MAX bytes (kept in the
+ *                encrypted store, never in the audit log).
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED if already
+ *         withdrawn; COUNCIL_EINVAL; COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_member_withdraw(council *c, const uint8_t *id,
+                                                          size_t id_len, int64_t when,
+                                                          const char *reason);
+
+/**
+ * One member as a serialised council.v1.Member.
+ *
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EINVAL for a bad id
+ *         length; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_member_get(council *c, council_buf *out,
+                                                     const uint8_t *id, size_t id_len);
+
+/**
+ * Every member, withdrawn ones included, as a serialised
+ * council.v1.MemberList in joining order.
+ *
+ * @return COUNCIL_OK; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_member_list(council *c, council_buf *out);
+
+/**
+ * Generate a member's key pairs, register the public keys, and return a
+ * member keyfile holding the secret keys wrapped under Argon2id(pass)
+ * (kdf_opslimit, kdf_memlimit as for council_create(); 0 for MODERATE).
+ * Replaces keys registered before ("member key registered" is logged).
+ *
+ * @param[out] keyfile  receives the keyfile bytes, for the member to keep.
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED for a withdrawn
+ *         member; COUNCIL_EINVAL for a bad passphrase, cost or id length;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases keyfile with council_buf_free().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_member_keygen(council *c, council_buf *keyfile,
+        const uint8_t *id, size_t id_len, const uint8_t *pass, size_t pass_len,
+        uint64_t kdf_opslimit, uint64_t kdf_memlimit);
+
+/**
+ * Register public keys a member generated on its own system.
+ *
+ * @param box_pk   X25519 public key, COUNCIL_PUBLIC_KEY_BYTES.
+ * @param sign_pk  Ed25519 public key, COUNCIL_PUBLIC_KEY_BYTES (a valid
+ *                 curve point).
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED for a withdrawn
+ *         member; COUNCIL_EINVAL for a wrong length or an invalid key;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_member_register_key(council *c, const uint8_t *id,
+        size_t id_len, const uint8_t *box_pk, size_t box_pk_len,
+        const uint8_t *sign_pk, size_t sign_pk_len);
+
+/**
+ * The public announcement data (serialised council.v1.Announcement): the
+ * council's name, its coordinating body, and its active members' names.
+ * No staff, keys or contacts.
+ *
+ * @return COUNCIL_OK; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_members_announce(council *c, council_buf *out);
 
 #ifdef __cplusplus
 }

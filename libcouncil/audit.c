@@ -243,6 +243,12 @@ static int append_in_txn(council *c, const council__event *ev)
     m.has_actor_staff = ev->actor_staff != NULL;
     m.actor_staff.data = (uint8_t *)(uintptr_t)ev->actor_staff;
     m.actor_staff.len = ev->actor_staff != NULL ? COUNCIL_ID_BYTES : 0;
+    m.has_subject_member = ev->subject_member != NULL;
+    m.subject_member.data = (uint8_t *)(uintptr_t)ev->subject_member;
+    m.subject_member.len = ev->subject_member != NULL ? COUNCIL_ID_BYTES : 0;
+    m.has_subject_staff = ev->subject_staff != NULL;
+    m.subject_staff.data = (uint8_t *)(uintptr_t)ev->subject_staff;
+    m.subject_staff.len = ev->subject_staff != NULL ? COUNCIL_ID_BYTES : 0;
     m.has_case_ref = ev->case_ref != NULL;
     m.case_ref.data = (uint8_t *)(uintptr_t)ev->case_ref;
     m.case_ref.len = ev->case_ref != NULL ? 32 : 0;
@@ -303,7 +309,9 @@ static int append_in_txn(council *c, const council__event *ev)
 
 static bool event_ok(const council__event *ev)
 {
-    if (ev->action <= 0 || ev->action > COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_AUDIT_EXPORTED ||
+    if (ev->action <= 0 ||
+        protobuf_c_enum_descriptor_get_value(&council__v1__audit_action__descriptor,
+                                             ev->action) == NULL ||
         ev->actor_kind <= 0 || ev->actor_kind > COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF ||
         ev->outcome <= 0 || ev->outcome > COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED ||
         ev->n_scopes > COUNCIL__AUDIT_SCOPES_MAX || (ev->n_scopes > 0 && ev->scopes == NULL))
@@ -677,6 +685,13 @@ int council_audit_add_cosignatures(council *c, const char *note, size_t note_len
                            "%llu differs from the stored one", (unsigned long long)cp.size);
         goto out;
     }
+    /* Signatures are only ever added: the stored note, every line of it,
+     * must begin the new one. */
+    if (strlen(old) >= note_len || memcmp(old, note, strlen(old)) != 0) {
+        rc = council__fail(c, COUNCIL_EINVAL, "audit_add_cosignatures: the note does not extend "
+                           "the stored one (signatures would be lost, or none are new)");
+        goto out;
+    }
     sqlite3_finalize(st);
     st = NULL;
     if (sqlite3_prepare_v2(c->db, "UPDATE audit_checkpoint SET note = ? WHERE size = ?;", -1, &st,
@@ -1015,12 +1030,18 @@ static int verifier_init(verifier *v, const council_audit_verify_options *o)
         (o->n_witnesses > 0 && o->witness_vkeys == NULL))
         return vfail(v, COUNCIL_EINVAL, -1, "%zu cosignatures required of %zu witnesses",
                      o->required, o->n_witnesses);
-    for (size_t i = 0; i < o->n_witnesses; i++)
+    for (size_t i = 0; i < o->n_witnesses; i++) {
         if (o->witness_vkeys[i] == NULL ||
             council__vkey_parse(&v->witnesses[i], o->witness_vkeys[i],
                                 strlen(o->witness_vkeys[i])) != COUNCIL_OK ||
             v->witnesses[i].type != COUNCIL__SIG_COSIGN)
             return vfail(v, COUNCIL_EINVAL, -1, "witness key %zu is not a cosignature verifier key", i);
+        /* One witness, one vote: the same public key twice (under any
+         * name) would let one cosignature count twice. */
+        for (size_t j = 0; j < i; j++)
+            if (sodium_memcmp(v->witnesses[i].pk, v->witnesses[j].pk, 32) == 0)
+                return vfail(v, COUNCIL_EINVAL, -1, "witness keys %zu and %zu are the same key", j, i);
+    }
     v->n_witnesses = o->n_witnesses;
     v->required = o->required;
     if (o->known_checkpoint != NULL) {
@@ -1102,24 +1123,33 @@ static int check_known(verifier *v, const council__checkpoint *cp)
     return COUNCIL_OK;
 }
 
-static verifier *verifier_new(void)
+/* A verifier, or NULL with *rc set (ERROR: no crypto library; ENOMEM). */
+static verifier *verifier_new(int *rc)
 {
-    return council_global_init() == COUNCIL_OK ? council__malloc(sizeof(verifier)) : NULL;
+    verifier *v;
+
+    if (council_global_init() != COUNCIL_OK) {
+        *rc = COUNCIL_ERROR;
+        return NULL;
+    }
+    v = council__malloc(sizeof *v);
+    *rc = v != NULL ? COUNCIL_OK : COUNCIL_ENOMEM;
+    return v;
 }
 
 int council_audit_verify_checkpoint(council_buf *report, const char *note, size_t note_len,
                                     const council_audit_verify_options *opts)
 {
     council__checkpoint cp;
-    verifier *v = verifier_new();
+    verifier *v;
     int rc;
 
     if (report != NULL) {
         report->ptr = NULL;
         report->len = 0;
     }
-    if (v == NULL)
-        return COUNCIL_ENOMEM;
+    if ((v = verifier_new(&rc)) == NULL)
+        return rc;
     rc = verifier_init(v, opts);
     if (rc == COUNCIL_OK && (note == NULL || note_len > COUNCIL__NOTE_MAX))
         rc = vfail(v, COUNCIL_EFORMAT, -1, "checkpoint missing or too large");
@@ -1147,7 +1177,7 @@ int council_audit_verify_proof(council_buf *report, const char *proof, size_t pr
 {
     uint8_t hashes[COUNCIL_PROOF_HASHES_MAX * COUNCIL_HASH_BYTES], leaf[COUNCIL_HASH_BYTES];
     council__checkpoint cp;
-    verifier *v = verifier_new();
+    verifier *v;
     uint64_t a = 0, b = 0;
     size_t count = 0;
     char kind = 0;
@@ -1157,8 +1187,8 @@ int council_audit_verify_proof(council_buf *report, const char *proof, size_t pr
         report->ptr = NULL;
         report->len = 0;
     }
-    if (v == NULL)
-        return COUNCIL_ENOMEM;
+    if ((v = verifier_new(&rc)) == NULL)
+        return rc;
     rc = verifier_init(v, opts);
     if (rc == COUNCIL_OK && (note == NULL || note_len > COUNCIL__NOTE_MAX))
         rc = vfail(v, COUNCIL_EFORMAT, -1, "checkpoint missing or too large");
@@ -1168,13 +1198,16 @@ int council_audit_verify_proof(council_buf *report, const char *proof, size_t pr
         rc = vfail(v, COUNCIL_EFORMAT, -1, "malformed proof text");
     if (rc == COUNCIL_OK && kind == 'i') {
         if (b != cp.size)
-            rc = vfail(v, COUNCIL_ETAMPER, (int64_t)a, "the proof is for tree size %llu, the "
+            rc = vfail(v, COUNCIL_ETAMPER, -1, "the proof is for tree size %llu, the "
                        "checkpoint for %llu", (unsigned long long)b, (unsigned long long)cp.size);
         else if (council_merkle_verify_inclusion(a, b, leaf, sizeof leaf, hashes,
                                                  count * COUNCIL_HASH_BYTES, cp.root,
                                                  COUNCIL_HASH_BYTES) != COUNCIL_OK)
-            rc = vfail(v, COUNCIL_ETAMPER, (int64_t)a, "event %llu is not in the tree of the "
-                       "checkpoint (size %llu)", (unsigned long long)a, (unsigned long long)b);
+            rc = vfail(v, COUNCIL_ETAMPER, a <= (uint64_t)INT64_MAX ? (int64_t)a : -1,
+                       "event %llu is not in the tree of the checkpoint (size %llu)",
+                       (unsigned long long)a, (unsigned long long)b);
+        else
+            rc = check_known(v, &cp); /* not older than the one kept */
     } else if (rc == COUNCIL_OK) {
         if (!v->have_known)
             rc = vfail(v, COUNCIL_EINVAL, -1, "a consistency proof needs the older checkpoint");
@@ -1189,6 +1222,9 @@ int council_audit_verify_proof(council_buf *report, const char *proof, size_t pr
             rc = vfail(v, COUNCIL_ETAMPER, -1, "the tree of size %llu is not an extension of the "
                        "one of size %llu", (unsigned long long)b, (unsigned long long)a);
     }
+    if (rc == COUNCIL_OK && v->cosigs < v->required)
+        rc = vfail(v, COUNCIL_ETAMPER, -1, "%zu valid cosignatures on the checkpoint, %zu required",
+                   v->cosigs, v->required);
     if (rc == COUNCIL_OK) {
         v->checkpoints = 1;
         v->tree_size = cp.size;
@@ -1255,6 +1291,8 @@ static int check_event(verifier *v, const uint8_t *bytes, size_t len, uint8_t pr
                                                  (int)e->outcome) == NULL ||
             (e->has_actor_member && e->actor_member.len != COUNCIL_ID_BYTES) ||
             (e->has_actor_staff && e->actor_staff.len != COUNCIL_ID_BYTES) ||
+            (e->has_subject_member && e->subject_member.len != COUNCIL_ID_BYTES) ||
+            (e->has_subject_staff && e->subject_staff.len != COUNCIL_ID_BYTES) ||
             (e->has_case_ref && e->case_ref.len != 32) ||
             (e->has_consent_id && e->consent_id.len != COUNCIL_ID_BYTES))
             rc = vfail(v, COUNCIL_ETAMPER, (int64_t)i, "event %llu: malformed fields",
@@ -1442,15 +1480,15 @@ out:
 
 int council__audit_verify_fp(council_buf *report, FILE *f, const council_audit_verify_options *o)
 {
-    verifier *v = verifier_new();
+    verifier *v;
     int rc;
 
     if (report != NULL) {
         report->ptr = NULL;
         report->len = 0;
     }
-    if (v == NULL)
-        return COUNCIL_ENOMEM;
+    if ((v = verifier_new(&rc)) == NULL)
+        return rc;
     rc = verifier_init(v, o);
     if (rc == COUNCIL_OK)
         rc = verify_stream(v, f);
@@ -1467,13 +1505,13 @@ int council_audit_verify_export(council_buf *report, const char *path,
 
     if (path == NULL || (f = fopen(path, "rb")) == NULL) {
         int err = path == NULL ? EINVAL : errno;
-        verifier *v = verifier_new();
+        verifier *v;
         if (report != NULL) {
             report->ptr = NULL;
             report->len = 0;
         }
-        if (v == NULL)
-            return COUNCIL_ENOMEM;
+        if ((v = verifier_new(&rc)) == NULL)
+            return rc;
         rc = verifier_init(v, o);
         if (rc == COUNCIL_OK)
             rc = err == ENOENT ? vfail(v, COUNCIL_ENOTFOUND, -1, "no export at this path")

@@ -21,7 +21,7 @@
 /* ------------------------------------------------------------- validation */
 
 /* Well-formed UTF-8 without control characters. */
-static bool text_ok(const char *s, size_t len)
+bool council__text_ok(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
 
@@ -55,7 +55,7 @@ static bool text_ok(const char *s, size_t len)
     return true;
 }
 
-static int check_kdf_cost(council *c, const char *op, uint64_t *ops, uint64_t *mem)
+int council__kdf_cost(council *c, const char *op, uint64_t *ops, uint64_t *mem)
 {
     if (*ops == 0)
         *ops = COUNCIL__KDF_OPSLIMIT_DEFAULT;
@@ -285,7 +285,7 @@ int council_create(council **out, const char *path, const council_create_options
     if (o == NULL || o->version != COUNCIL_CREATE_OPTIONS_VERSION)
         return council__fail(c, COUNCIL_EMISUSE, "create: options missing or of unknown version");
     if (o->name == NULL || (name_len = strlen(o->name)) == 0 || name_len > COUNCIL_NAME_MAX ||
-        !text_ok(o->name, name_len))
+        !council__text_ok(o->name, name_len))
         return council__fail(c, COUNCIL_EINVAL,
                              "create: name must be 1..%d bytes of UTF-8 text", COUNCIL_NAME_MAX);
     ops = o->kdf_opslimit;
@@ -293,7 +293,7 @@ int council_create(council **out, const char *path, const council_create_options
     if ((rc = check_credentials(c, "create", o->passphrase, o->passphrase_len,
                                 o->root_key, o->root_key_len)) != COUNCIL_OK ||
         (o->passphrase != NULL &&
-         (rc = check_kdf_cost(c, "create", &ops, &mem)) != COUNCIL_OK) ||
+         (rc = council__kdf_cost(c, "create", &ops, &mem)) != COUNCIL_OK) ||
         (rc = check_path(c, "create", path)) != COUNCIL_OK)
         return rc;
     if ((rc = dir_prepare(c, path, &made)) != COUNCIL_OK)
@@ -508,7 +508,7 @@ int council_passphrase_change(council *c, const uint8_t *old_pass, size_t old_le
                              "by the integrator");
     if ((rc = check_credentials(c, "passphrase_change", old_pass, old_len, NULL, 0)) != COUNCIL_OK ||
         (rc = check_credentials(c, "passphrase_change", new_pass, new_len, NULL, 0)) != COUNCIL_OK ||
-        (rc = check_kdf_cost(c, "passphrase_change", &ops, &mem)) != COUNCIL_OK)
+        (rc = council__kdf_cost(c, "passphrase_change", &ops, &mem)) != COUNCIL_OK)
         return rc;
     rc = council__keyring_load(c, &kr, c->dir);
     if (rc != COUNCIL_OK)

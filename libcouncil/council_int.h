@@ -63,6 +63,11 @@ int council__fail(council *c, int rc, const char *fmt, ...)
 /* Reset the handle's error to "not an error". */
 void council__clear(council *c);
 
+/* Well-formed UTF-8 of len bytes without control characters. */
+bool council__text_ok(const char *s, size_t len);
+/* Argon2id cost: 0 means the default; EINVAL (named for op) out of range. */
+int council__kdf_cost(council *c, const char *op, uint64_t *ops, uint64_t *mem);
+
 /* Close the database and wipe the keys, leaving the handle allocated and
  * marked closed (council_close() is this plus free). */
 void council__shutdown(council *c);
@@ -159,6 +164,23 @@ typedef struct council__keyring {
     uint8_t log_ct[COUNCIL__SIGN_SK_BYTES + COUNCIL__TAG_BYTES];
 } council__keyring;
 
+/* The framing the keyring shares with the member keyfile: magic (8 bytes)
+ * || protobuf message || BLAKE2b-256 of everything before (unkeyed: it
+ * catches damage, not forgery). Parse checks the size (at most file_max
+ * bytes), the magic and the checksum before protobuf-c sees a byte, then
+ * unpacks with council__pb_allocator() (free *out with it): EFORMAT for
+ * damaged or foreign bytes, ENOMEM. Build: ELIMIT over file_max, ENOMEM.
+ * Messages begin with `what` ("keyring", "keyfile"). */
+struct ProtobufCMessage;
+struct ProtobufCMessageDescriptor;
+int council__framed_parse(council *c, struct ProtobufCMessage **out, const char *what,
+                          const struct ProtobufCMessageDescriptor *desc,
+                          const uint8_t magic[COUNCIL__KEYRING_MAGIC_BYTES], size_t file_max,
+                          const uint8_t *buf, size_t len);
+int council__framed_build(council *c, council_buf *out, const char *what,
+                          const uint8_t magic[COUNCIL__KEYRING_MAGIC_BYTES], size_t file_max,
+                          const struct ProtobufCMessage *m);
+
 /* Parse and check file bytes: EFORMAT for anything damaged or foreign,
  * EUNSUPPORTED for a newer format version. Touches no key. */
 int council__keyring_parse(council *c, council__keyring *kr,
@@ -227,6 +249,50 @@ void council__frontier_init(council__frontier *f);
 void council__frontier_push(council__frontier *f, const uint8_t leaf[COUNCIL_HASH_BYTES]);
 void council__frontier_root(const council__frontier *f, uint8_t out[COUNCIL_HASH_BYTES]);
 
+/* ------------------------------------------------------------ member keys */
+
+/* A member's key pairs: X25519 (sealed boxes: wrapped data keys, bundles)
+ * and Ed25519 (signatures, cosignatures). Secret halves in secure memory. */
+typedef struct council__member_keys {
+    uint8_t member_id[COUNCIL_ID_BYTES];
+    uint8_t box_pk[32];
+    uint8_t sign_pk[32];
+    council__secret box_sk;   /* 32 bytes */
+    council__secret sign_sk;  /* 64 bytes */
+} council__member_keys;
+
+/* What a keyfile says in clear (no secret): for listings and the fuzzer. */
+typedef struct council__keyfile_info {
+    uint32_t format_version;
+    uint8_t council_id[COUNCIL_ID_BYTES];
+    uint8_t member_id[COUNCIL_ID_BYTES];
+    uint8_t box_pk[32];
+    uint8_t sign_pk[32];
+    uint64_t opslimit;
+    uint64_t memlimit;
+} council__keyfile_info;
+
+#define COUNCIL__KEYFILE_MAX 4096 /* bytes of a member keyfile we accept */
+
+/* Fresh key pairs for member_id (keys allocated; free with _free). */
+int council__member_keys_generate(council *c, council__member_keys *k,
+                                  const uint8_t member_id[COUNCIL_ID_BYTES]);
+void council__member_keys_free(council__member_keys *k);
+/* The keyfile bytes: k's secret keys wrapped (XChaCha20-Poly1305) under
+ * Argon2id(pass) (ops/mem 0: MODERATE), bound to council_id, member_id and
+ * both public keys. */
+int council__keyfile_write(council *c, council_buf *out, const council__member_keys *k,
+                           const uint8_t council_id[COUNCIL_ID_BYTES],
+                           const uint8_t *pass, size_t pass_len, uint64_t ops, uint64_t mem);
+/* Parse and check without a passphrase: EFORMAT for damaged or foreign
+ * bytes, EUNSUPPORTED for a newer format. Touches no secret. */
+int council__keyfile_parse(council *c, council__keyfile_info *info, const uint8_t *buf, size_t len);
+/* Parse and unwrap: EAUTH for a wrong passphrase; EFORMAT if the secret
+ * keys do not belong to the public keys in the file. k is allocated here;
+ * free with council__member_keys_free (also on failure). */
+int council__keyfile_open(council *c, council__member_keys *k, council__keyfile_info *info,
+                          const uint8_t *buf, size_t len, const uint8_t *pass, size_t pass_len);
+
 /* ---------------------------------------------------------- signed notes */
 
 /* C2SP signed notes (c2sp.org/signed-note), checkpoints
@@ -291,6 +357,8 @@ typedef struct council__event {
     int actor_kind;             /* COUNCIL__V1__AUDIT_ACTOR_KIND__* */
     const uint8_t *actor_member;
     const uint8_t *actor_staff;
+    const uint8_t *subject_member; /* the member acted on */
+    const uint8_t *subject_staff;  /* the staff acted on */
     const uint8_t *case_ref;
     const char *const *scopes;
     size_t n_scopes;

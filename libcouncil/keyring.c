@@ -74,6 +74,71 @@ static size_t ad_log(uint8_t ad[AD_LOG_BYTES], const council__keyring *kr)
     return (size_t)(p - ad);
 }
 
+/* ---------------------------------------------------------------- framing */
+
+/* magic || protobuf message || BLAKE2b-256 of everything before it. The
+ * member keyfile (keyfile.c) is framed the same way under its own magic. */
+
+int council__framed_parse(council *c, ProtobufCMessage **out, const char *what,
+                          const ProtobufCMessageDescriptor *desc,
+                          const uint8_t magic[COUNCIL__KEYRING_MAGIC_BYTES], size_t file_max,
+                          const uint8_t *buf, size_t len)
+{
+    uint8_t sum[COUNCIL__KEYRING_SUM_BYTES];
+    ProtobufCMessage *m;
+    size_t body_len;
+
+    *out = NULL;
+    if (buf == NULL || len < COUNCIL__KEYRING_MAGIC_BYTES + COUNCIL__KEYRING_SUM_BYTES + 1)
+        return council__fail(c, COUNCIL_EFORMAT, "%s: truncated (%zu bytes)", what, len);
+    if (len > file_max)
+        return council__fail(c, COUNCIL_EFORMAT, "%s: too large (%zu bytes)", what, len);
+    if (memcmp(buf, magic, COUNCIL__KEYRING_MAGIC_BYTES) != 0)
+        return council__fail(c, COUNCIL_EFORMAT, "%s: not a libcouncil %s", what, what);
+    body_len = len - COUNCIL__KEYRING_SUM_BYTES;
+    crypto_generichash(sum, sizeof sum, buf, body_len, NULL, 0);
+    if (sodium_memcmp(sum, buf + body_len, sizeof sum) != 0)
+        return council__fail(c, COUNCIL_EFORMAT, "%s: checksum mismatch (damaged or truncated)",
+                             what);
+
+    (void)council__pb_alloc_failed(true);
+    m = protobuf_c_message_unpack(desc, council__pb_allocator(),
+                                  body_len - COUNCIL__KEYRING_MAGIC_BYTES,
+                                  buf + COUNCIL__KEYRING_MAGIC_BYTES);
+    if (m == NULL && council__pb_alloc_failed(true))
+        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", what);
+    if (m == NULL)
+        return council__fail(c, COUNCIL_EFORMAT, "%s: cannot decode", what);
+    *out = m;
+    return COUNCIL_OK;
+}
+
+int council__framed_build(council *c, council_buf *out, const char *what,
+                          const uint8_t magic[COUNCIL__KEYRING_MAGIC_BYTES], size_t file_max,
+                          const ProtobufCMessage *m)
+{
+    size_t body, total;
+    uint8_t *p;
+
+    out->ptr = NULL;
+    out->len = 0;
+    body = protobuf_c_message_get_packed_size(m);
+    if (file_max < COUNCIL__KEYRING_MAGIC_BYTES + COUNCIL__KEYRING_SUM_BYTES ||
+        body > file_max - COUNCIL__KEYRING_MAGIC_BYTES - COUNCIL__KEYRING_SUM_BYTES)
+        return council__fail(c, COUNCIL_ELIMIT, "%s: encoded size %zu too large", what, body);
+    total = COUNCIL__KEYRING_MAGIC_BYTES + body + COUNCIL__KEYRING_SUM_BYTES;
+    p = council__malloc(total);
+    if (p == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", what);
+    memcpy(p, magic, COUNCIL__KEYRING_MAGIC_BYTES);
+    (void)protobuf_c_message_pack(m, p + COUNCIL__KEYRING_MAGIC_BYTES);
+    crypto_generichash(p + total - COUNCIL__KEYRING_SUM_BYTES, COUNCIL__KEYRING_SUM_BYTES,
+                       p, total - COUNCIL__KEYRING_SUM_BYTES, NULL, 0);
+    out->ptr = p;
+    out->len = total;
+    return COUNCIL_OK;
+}
+
 /* ---------------------------------------------------------------- parsing */
 
 static bool bytes_ok(const ProtobufCBinaryData *b, size_t want)
@@ -152,30 +217,15 @@ static int keyring_from_msg(council *c, council__keyring *out, const Council__V1
 
 int council__keyring_parse(council *c, council__keyring *kr, const uint8_t *buf, size_t len)
 {
-    uint8_t sum[COUNCIL__KEYRING_SUM_BYTES];
+    ProtobufCMessage *msg;
     Council__V1__Keyring *m;
-    size_t body_len;
     int rc;
 
-    if (buf == NULL || len < COUNCIL__KEYRING_MAGIC_BYTES + COUNCIL__KEYRING_SUM_BYTES + 1)
-        return council__fail(c, COUNCIL_EFORMAT, "keyring: truncated (%zu bytes)", len);
-    if (len > COUNCIL__KEYRING_FILE_MAX)
-        return council__fail(c, COUNCIL_EFORMAT, "keyring: too large (%zu bytes)", len);
-    if (memcmp(buf, keyring_magic, sizeof keyring_magic) != 0)
-        return council__fail(c, COUNCIL_EFORMAT, "keyring: not a libcouncil keyring");
-    body_len = len - COUNCIL__KEYRING_SUM_BYTES;
-    crypto_generichash(sum, sizeof sum, buf, body_len, NULL, 0);
-    if (sodium_memcmp(sum, buf + body_len, sizeof sum) != 0)
-        return council__fail(c, COUNCIL_EFORMAT, "keyring: checksum mismatch (damaged or truncated)");
-
-    (void)council__pb_alloc_failed(true);
-    m = council__v1__keyring__unpack(council__pb_allocator(),
-                                     body_len - COUNCIL__KEYRING_MAGIC_BYTES,
-                                     buf + COUNCIL__KEYRING_MAGIC_BYTES);
-    if (m == NULL && council__pb_alloc_failed(true))
-        return council__fail(c, COUNCIL_ENOMEM, "keyring: out of memory");
-    if (m == NULL)
-        return council__fail(c, COUNCIL_EFORMAT, "keyring: cannot decode");
+    rc = council__framed_parse(c, &msg, "keyring", &council__v1__keyring__descriptor,
+                               keyring_magic, COUNCIL__KEYRING_FILE_MAX, buf, len);
+    if (rc != COUNCIL_OK)
+        return rc;
+    m = (Council__V1__Keyring *)msg;
     rc = keyring_from_msg(c, kr, m);
     council__v1__keyring__free_unpacked(m, council__pb_allocator());
     return rc;
@@ -187,11 +237,7 @@ int council__keyring_serialize(council *c, council_buf *out, const council__keyr
     Council__V1__KdfParams kdf = COUNCIL__V1__KDF_PARAMS__INIT;
     Council__V1__WrappedKey root = COUNCIL__V1__WRAPPED_KEY__INIT;
     Council__V1__WrappedKey logk = COUNCIL__V1__WRAPPED_KEY__INIT;
-    size_t body, total;
-    uint8_t *p;
 
-    out->ptr = NULL;
-    out->len = 0;
     m.format_version = kr->format_version;
     m.council_id.data = (uint8_t *)(uintptr_t)kr->council_id;
     m.council_id.len = COUNCIL_ID_BYTES;
@@ -221,20 +267,8 @@ int council__keyring_serialize(council *c, council_buf *out, const council__keyr
         m.root_key = &root;
     }
 
-    body = council__v1__keyring__get_packed_size(&m);
-    if (body > COUNCIL__KEYRING_BODY_MAX)
-        return council__fail(c, COUNCIL_ELIMIT, "keyring: encoded size %zu too large", body);
-    total = COUNCIL__KEYRING_MAGIC_BYTES + body + COUNCIL__KEYRING_SUM_BYTES;
-    p = council__malloc(total);
-    if (p == NULL)
-        return council__fail(c, COUNCIL_ENOMEM, "keyring: out of memory");
-    memcpy(p, keyring_magic, COUNCIL__KEYRING_MAGIC_BYTES);
-    (void)council__v1__keyring__pack(&m, p + COUNCIL__KEYRING_MAGIC_BYTES);
-    crypto_generichash(p + total - COUNCIL__KEYRING_SUM_BYTES, COUNCIL__KEYRING_SUM_BYTES,
-                       p, total - COUNCIL__KEYRING_SUM_BYTES, NULL, 0);
-    out->ptr = p;
-    out->len = total;
-    return COUNCIL_OK;
+    return council__framed_build(c, out, "keyring", keyring_magic, COUNCIL__KEYRING_FILE_MAX,
+                                 &m.base);
 }
 
 /* ------------------------------------------------------------------ files */

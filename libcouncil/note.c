@@ -157,15 +157,19 @@ static size_t note_body_len(const char *note, size_t len)
     return 0;
 }
 
-/* Text rules for a note: no NUL, no CR, no other control bytes. */
+/* Text rules for a note: lines of well-formed UTF-8 without control
+ * characters (so no NUL or CR), each ended by a newline. */
 static bool note_text_ok(const char *note, size_t len)
 {
+    const char *p = note, *end = note + len;
+
     if (len == 0 || len > COUNCIL__NOTE_MAX || note[len - 1] != '\n')
         return false;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)note[i];
-        if ((ch < 0x20 && ch != '\n') || ch == 0x7f)
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl == NULL || !council__text_ok(p, (size_t)(nl - p)))
             return false;
+        p = nl + 1;
     }
     return true;
 }

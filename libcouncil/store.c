@@ -60,6 +60,26 @@ static const council__migration migrations[] = {
       "  time INTEGER NOT NULL,"
       "  note TEXT NOT NULL"
       ");" },
+    { 4,
+      /* Members. roles: 1 secretariat, 2 coordinating body (at most one
+       * active). scopes: the ceiling, sorted codes joined by ','. */
+      "CREATE TABLE member ("
+      "  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+      "  name TEXT NOT NULL,"
+      "  kind INTEGER NOT NULL,"
+      "  roles INTEGER NOT NULL,"
+      "  scopes TEXT NOT NULL,"
+      "  contact TEXT,"
+      "  joined INTEGER NOT NULL,"
+      "  withdrawn INTEGER,"
+      "  withdrawal_reason TEXT,"
+      "  box_pk BLOB CHECK (box_pk IS NULL OR length(box_pk) = 32),"
+      "  sign_pk BLOB CHECK (sign_pk IS NULL OR length(sign_pk) = 32),"
+      "  seq INTEGER NOT NULL UNIQUE,"
+      "  updated INTEGER NOT NULL"
+      ") WITHOUT ROWID;"
+      "CREATE UNIQUE INDEX member_one_coordinator ON member ((roles & 2))"
+      "  WHERE (roles & 2) != 0 AND withdrawn IS NULL;" },
 };
 
 uint32_t council__schema_version(void)

@@ -12,3 +12,5 @@ uint64_t council_kdf_opslimit_min(void) { return COUNCIL_KDF_OPSLIMIT_MIN; }
 uint64_t council_kdf_opslimit_max(void) { return COUNCIL_KDF_OPSLIMIT_MAX; }
 uint64_t council_kdf_memlimit_min(void) { return COUNCIL_KDF_MEMLIMIT_MIN; }
 uint64_t council_kdf_memlimit_max(void) { return COUNCIL_KDF_MEMLIMIT_MAX; }
+size_t council_contact_max(void) { return COUNCIL_CONTACT_MAX; }
+size_t council_public_key_bytes(void) { return COUNCIL_PUBLIC_KEY_BYTES; }

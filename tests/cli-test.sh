@@ -64,7 +64,7 @@ has "$T/out" "sqlcipher version:  4\." "info cipher version"
 has "$T/out" "log public key:     libcouncil/$ID+[0-9a-f]\{8\}+" "info verifier key"
 expect 0 "info (env store, env pass)" -- env COUNCIL_STORE="$S" COUNCIL_PASSPHRASE="first passphrase" "$CLI" info --json
 has "$T/out" "\"council_id\": \"$ID\"" "json id"
-has "$T/out" "\"schema_version\": 3" "json schema"
+has "$T/out" "\"schema_version\": 4" "json schema"
 "$CLI" --store "$S" info --passphrase-file - <"$T/pass1" >"$T/out" 2>"$T/err"
 if [ $? -eq 0 ]; then ok; else bad "info (stdin)"; fi
 
@@ -212,6 +212,59 @@ expect 0 "export with cosignatures" -- "$CLI" --store "$A" audit export --out "$
 expect 0 "verify export requiring a cosignature" -- "$CLI" audit verify "$T/export2" --key @"$T/vkey" --witness @"$T/wvkey" --require 1 --old "$T/cp2"
 has "$T/out" "1 cosignatures on a checkpoint" "cosignature counted in export"
 expect 1 "first export lacks the cosignature" -- "$CLI" audit verify "$T/export" --key @"$T/vkey" --witness @"$T/wvkey" --require 1
+
+# -- members (構成機関等)
+M=$T/members
+expect 0 "member store" -- "$CLI" --store "$M" init --name "北市 協議会" --passphrase-file "$T/pass1" $CHEAP
+MP="--passphrase-file $T/pass1"
+expect 0 "member add" -- "$CLI" --store "$M" member add --name "北市 福祉課" --kind municipal_department \
+    --roles secretariat,coordinating_body --scopes identity,wishes --contact "内線 123" $MP
+CB=$(cat "$T/out")
+if grep -Eq '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-' "$T/out"; then ok; else bad "member add prints an id"; fi
+expect 0 "member add npo" -- "$CLI" --store "$M" member add --name "NPO つながり" --kind npo $MP
+NPO=$(cat "$T/out")
+expect 1 "second coordinating body" -- "$CLI" --store "$M" member add --name X --kind police --roles coordinating_body $MP
+has "$T/err" "coordinating body" "coordinating body message"
+expect 2 "member add without kind" -- "$CLI" --store "$M" member add --name X $MP
+expect 2 "member add unknown kind" -- "$CLI" --store "$M" member add --name X --kind bakery $MP
+expect 2 "member add unknown role" -- "$CLI" --store "$M" member add --name X --kind npo --roles king $MP
+expect 1 "member add bad scope" -- "$CLI" --store "$M" member add --name X --kind npo --scopes Health $MP
+expect 0 "member list" -- "$CLI" --store "$M" member list $MP
+has "$T/out" "北市 福祉課" "list names"
+has "$T/out" "CB" "list marks the coordinating body"
+expect 0 "member show" -- "$CLI" --store "$M" member show "$CB" $MP
+has "$T/out" "scope ceiling:      identity,wishes" "show scopes"
+expect 0 "member update" -- "$CLI" --store "$M" member update "$NPO" --contact "代表 000" $MP
+expect 0 "member show json" -- "$CLI" --store "$M" member show "$NPO" --json $MP
+has "$T/out" '"contact": "代表 000"' "update kept and changed"
+has "$T/out" '"name": "NPO つながり"' "update kept the name"
+expect 2 "member show bad id" -- "$CLI" --store "$M" member show not-a-uuid $MP
+expect 1 "member show unknown id" -- "$CLI" --store "$M" member show 00000000-0000-4000-8000-000000000000 $MP
+printf 'member secret\n' >"$T/mpass"
+expect 0 "member keygen" -- "$CLI" --store "$M" member keygen "$NPO" --out "$T/npo.key" \
+    --member-passphrase-file "$T/mpass" $CHEAP $MP
+perm=$(stat -c %a "$T/npo.key"); [ "$perm" = 600 ] && ok || bad "keyfile mode $perm"
+expect 1 "member keygen over a file" -- "$CLI" --store "$M" member keygen "$NPO" --out "$T/npo.key" \
+    --member-passphrase-file "$T/mpass" $CHEAP $MP
+expect 0 "member show keys" -- "$CLI" --store "$M" member show "$NPO" $MP
+has "$T/out" "cosigner key:       libcouncil/member/" "cosigner key shown"
+expect 2 "register-key bad hex" -- "$CLI" --store "$M" member register-key "$NPO" --box-key zz --sign-key zz $MP
+expect 0 "members announce" -- "$CLI" --store "$M" members announce $MP
+has "$T/out" "北市 協議会" "announce council"
+has "$T/out" "coordinating body): 北市 福祉課" "announce coordinating body"
+hasnot "$T/out" "内線" "announce has no contacts"
+expect 0 "member withdraw" -- "$CLI" --store "$M" member withdraw "$NPO" --reason "解散" --date 2026-12-01 $MP
+expect 1 "member withdraw twice" -- "$CLI" --store "$M" member withdraw "$NPO" --reason again $MP
+expect 1 "update a withdrawn member" -- "$CLI" --store "$M" member update "$NPO" --name Y $MP
+expect 0 "withdrawn member still listed" -- "$CLI" --store "$M" member list $MP
+has "$T/out" "withdrawn" "listed as withdrawn"
+expect 0 "announce without the withdrawn" -- "$CLI" --store "$M" members announce --json $MP
+hasnot "$T/out" "つながり" "withdrawn member not announced"
+expect 0 "registry changes are audited" -- "$CLI" --store "$M" audit show $MP
+has "$T/out" "member_withdrawn" "withdrawal audited"
+has "$T/out" "member_key_registered" "key audited"
+expect 2 "json on member add" -- "$CLI" --store "$M" member add --name X --kind npo --json $MP
+expect 2 "unknown member command" -- "$CLI" --store "$M" member frob $MP
 
 echo "cli-test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

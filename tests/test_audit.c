@@ -1200,6 +1200,73 @@ static void test_audit__refusal_is_logged(void **state)
     council__v1__audit_event_list__free_unpacked(l, NULL);
 }
 
+/* One witness, one vote; proofs honour `required` and the kept checkpoint;
+ * stored cosignatures are only ever added to. */
+static void test_audit__review_fixes(void **state)
+{
+    fx *f = *state;
+    council_audit_verify_options o = COUNCIL_AUDIT_VERIFY_OPTIONS_INIT;
+    council_buf sk = { NULL, 0 }, vk = { NULL, 0 }, a = { NULL, 0 }, b = { NULL, 0 };
+    council_buf cos = { NULL, 0 }, inc = { NULL, 0 }, same = { NULL, 0 };
+    char w[512];
+    const char *twice[2] = { w, w };
+    uint64_t sa, sb;
+    uint8_t r[32];
+
+    assert_int_equal(council_witness_keygen(&sk, &vk, "witness.example/w1"), COUNCIL_OK);
+    snprintf(w, sizeof w, "%.*s", (int)vk.len, (const char *)vk.ptr);
+    add_events(f->c, 4);
+    assert_int_equal(council_audit_checkpoint(f->c, &a), COUNCIL_OK);
+    root_of(&a, &sa, r);
+    add_events(f->c, 4);
+    assert_int_equal(council_audit_checkpoint(f->c, &b), COUNCIL_OK);
+    root_of(&b, &sb, r);
+    assert_int_equal(council_audit_prove_consistency(f->c, &same, sb, sb), COUNCIL_OK);
+    assert_int_equal(council_audit_witness(&cos, (const char *)b.ptr, b.len, (const char *)b.ptr,
+                                           b.len, (const char *)same.ptr, same.len, f->vkey,
+                                           "witness.example/w1", sk.ptr, sk.len, 1767225600),
+                     COUNCIL_OK);
+    o.log_vkey = f->vkey;
+    /* the same witness twice cannot make two cosignatures */
+    o.witness_vkeys = twice;
+    o.n_witnesses = 2;
+    o.required = 2;
+    assert_int_equal(council_audit_verify_checkpoint(NULL, (const char *)cos.ptr, cos.len, &o),
+                     COUNCIL_EINVAL);
+    /* a proof against an uncosigned checkpoint fails `required` */
+    o.n_witnesses = 1;
+    o.required = 1;
+    assert_int_equal(council_audit_prove_inclusion(f->c, &inc, 2, sb), COUNCIL_OK);
+    assert_int_equal(council_audit_verify_proof(NULL, (const char *)inc.ptr, inc.len,
+                                                (const char *)b.ptr, b.len, &o), COUNCIL_ETAMPER);
+    assert_int_equal(council_audit_verify_proof(NULL, (const char *)inc.ptr, inc.len,
+                                                (const char *)cos.ptr, cos.len, &o), COUNCIL_OK);
+    /* an inclusion proof against a checkpoint older than the kept one */
+    o.required = 0;
+    o.n_witnesses = 0;
+    o.known_checkpoint = (const char *)b.ptr;
+    o.known_checkpoint_len = b.len;
+    council_buf_free(&inc);
+    assert_int_equal(council_audit_prove_inclusion(f->c, &inc, 1, sa), COUNCIL_OK);
+    assert_int_equal(council_audit_verify_proof(NULL, (const char *)inc.ptr, inc.len,
+                                                (const char *)a.ptr, a.len, &o), COUNCIL_ETAMPER);
+    /* stored cosignatures cannot be dropped by storing a shorter note */
+    assert_int_equal(council_audit_add_cosignatures(f->c, (const char *)cos.ptr, cos.len), COUNCIL_OK);
+    assert_int_equal(council_audit_add_cosignatures(f->c, (const char *)b.ptr, b.len), COUNCIL_EINVAL);
+    assert_int_equal(council_audit_add_cosignatures(f->c, (const char *)cos.ptr, cos.len), COUNCIL_EINVAL);
+    /* a signature line whose name is not UTF-8 makes a malformed note */
+    {
+        char *bad = malloc(cos.len + 128);
+        int n;
+        memcpy(bad, cos.ptr, cos.len);
+        n = snprintf(bad + cos.len, 128, "\xe2\x80\x94 bad\xff\xfename AAAA\n");
+        assert_int_equal(council_audit_add_cosignatures(f->c, bad, cos.len + (size_t)n), COUNCIL_EFORMAT);
+        free(bad);
+    }
+    council_buf_free(&sk); council_buf_free(&vk); council_buf_free(&a); council_buf_free(&b);
+    council_buf_free(&cos); council_buf_free(&inc); council_buf_free(&same);
+}
+
 /* The export seeds in fuzz/corpus/export are signed with a fixed key (see
  * fuzz/gen_export_corpus.c), so each is also a known-answer vector here:
  * the exact code and, where it matters, the event named. Three of them
@@ -1272,6 +1339,7 @@ int main(void)
         T(test_audit__kept_checkpoint_catches_rollback),
         T(test_audit__proof_texts_verify),
         T(test_audit__refusal_is_logged),
+        T(test_audit__review_fixes),
         cmocka_unit_test(test_audit__export_vectors),
     };
 #undef T

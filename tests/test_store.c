@@ -187,13 +187,14 @@ static void test_store__migrates_older_schema(void **state)
     assert_int_equal(th_open(&c, store, TH_PASS), COUNCIL_OK);
     assert_int_equal(sqlite3_exec(c->db,
         "DROP TABLE setting; DROP TABLE audit_event; DROP TABLE audit_node;"
-        "DROP TABLE audit_checkpoint; DELETE FROM schema_version WHERE version > 1;",
+        "DROP TABLE audit_checkpoint; DROP TABLE member;"
+        "DELETE FROM schema_version WHERE version > 1;",
         NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(council__store_version(c, &v), COUNCIL_OK);
     assert_int_equal(v, 1);
     council_close(c);
 
-    assert_true(council__schema_version() >= 3);
+    assert_true(council__schema_version() >= 4);
     assert_int_equal(th_open(&c, store, TH_PASS), COUNCIL_OK);
     assert_int_equal(council__store_version(c, &v), COUNCIL_OK);
     assert_int_equal(v, council__schema_version());

@@ -1,0 +1,351 @@
+/* test_member.c - the member registry: add, update, withdraw, keys,
+ * listing, announcement, and the audit events they leave. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "helpers.h"
+#include "council_int.h"
+#include "council/v1/audit.pb-c.h"
+#include "council/v1/member.pb-c.h"
+
+typedef struct fx {
+    char *root, *store;
+    council *c;
+} fx;
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+
+    assert_non_null(f);
+    f->store = th_make_store(&f->root, "北市 孤独・孤立対策地域協議会");
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+
+    council_close(f->c);
+    th_rmrf(f->root);
+    free(f->root); free(f->store);
+    free(f);
+    return 0;
+}
+
+static council_member_options entry(const char *name, int kind, uint32_t roles)
+{
+    static const char *const scopes[] = { "wishes", "identity", "support_plan" };
+    council_member_options o = COUNCIL_MEMBER_OPTIONS_INIT;
+
+    o.name = name;
+    o.kind = kind;
+    o.roles = roles;
+    o.scopes = scopes;
+    o.n_scopes = 3;
+    o.contact = "福祉課 03-0000-0000";
+    return o;
+}
+
+static void add(council *c, uint8_t id[16], const char *name, int kind, uint32_t roles)
+{
+    council_member_options o = entry(name, kind, roles);
+
+    if (council_member_add(c, id, 16, &o) != COUNCIL_OK)
+        fail_msg("member_add %s: %s", name, council_errmsg(c));
+}
+
+static Council__V1__Member *get(council *c, const uint8_t id[16])
+{
+    council_buf buf = { NULL, 0 };
+    Council__V1__Member *m;
+
+    assert_int_equal(council_member_get(c, &buf, id, 16), COUNCIL_OK);
+    m = council__v1__member__unpack(NULL, buf.len, buf.ptr);
+    assert_non_null(m);
+    council_buf_free(&buf);
+    return m;
+}
+
+/* How many events of `action` name `id` as their subject. */
+static size_t events_about(council *c, int action, const uint8_t id[16])
+{
+    council_audit_filter flt = COUNCIL_AUDIT_FILTER_INIT;
+    council_buf buf = { NULL, 0 };
+    Council__V1__AuditEventList *l;
+    size_t n = 0;
+
+    flt.action = action;
+    assert_int_equal(council_audit_list(c, &buf, &flt), COUNCIL_OK);
+    l = council__v1__audit_event_list__unpack(NULL, buf.len, buf.ptr);
+    assert_non_null(l);
+    for (size_t i = 0; i < l->n_events; i++)
+        if (l->events[i]->has_subject_member && memcmp(l->events[i]->subject_member.data, id, 16) == 0)
+            n++;
+    council__v1__audit_event_list__free_unpacked(l, NULL);
+    council_buf_free(&buf);
+    return n;
+}
+
+static void test_member__add_get_list(void **state)
+{
+    fx *f = *state;
+    uint8_t a[16], b[16];
+    Council__V1__Member *m;
+    Council__V1__MemberList *l;
+    council_buf buf = { NULL, 0 };
+
+    add(f->c, a, "北市 福祉課", COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_MUNICIPAL_DEPARTMENT,
+        COUNCIL_ROLE_SECRETARIAT | COUNCIL_ROLE_COORDINATING_BODY);
+    add(f->c, b, "NPO法人 つながり", COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_NPO, 0);
+    assert_memory_not_equal(a, b, 16);
+    m = get(f->c, a);
+    assert_string_equal(m->name, "北市 福祉課");
+    assert_true(m->secretariat && m->coordinating_body);
+    assert_int_equal(m->status, COUNCIL__V1__MEMBER_STATUS__MEMBER_STATUS_ACTIVE);
+    assert_int_equal(m->n_scope_ceiling, 3);
+    assert_string_equal(m->scope_ceiling[0], "identity"); /* sorted */
+    assert_string_equal(m->contact, "福祉課 03-0000-0000");
+    assert_true(m->joined > 0);
+    assert_false(m->has_box_public_key);
+    council__v1__member__free_unpacked(m, NULL);
+
+    assert_int_equal(council_member_list(f->c, &buf), COUNCIL_OK);
+    l = council__v1__member_list__unpack(NULL, buf.len, buf.ptr);
+    assert_int_equal(l->n_members, 2);
+    assert_memory_equal(l->members[0]->id.data, a, 16); /* joining order */
+    assert_memory_equal(l->members[1]->id.data, b, 16);
+    council__v1__member_list__free_unpacked(l, NULL);
+    council_buf_free(&buf);
+    assert_int_equal(events_about(f->c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_ADDED, a), 1);
+    assert_int_equal(events_about(f->c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_ADDED, b), 1);
+}
+
+static void test_member__one_coordinating_body(void **state)
+{
+    fx *f = *state;
+    council_member_options o = entry("県 福祉部", COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_PREFECTURAL_DEPARTMENT,
+                                     COUNCIL_ROLE_COORDINATING_BODY);
+    uint8_t a[16], b[16], c2[16];
+
+    add(f->c, a, "北市 福祉課", COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_MUNICIPAL_DEPARTMENT,
+        COUNCIL_ROLE_COORDINATING_BODY);
+    assert_int_equal(council_member_add(f->c, b, 16, &o), COUNCIL_EEXIST);
+    assert_non_null(strstr(council_errmsg(f->c), "coordinating body"));
+    /* Not as an update either. */
+    add(f->c, b, "社会福祉協議会", COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_SOCIAL_WELFARE_COUNCIL, 0);
+    o = entry("社会福祉協議会", COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_SOCIAL_WELFARE_COUNCIL,
+              COUNCIL_ROLE_COORDINATING_BODY);
+    assert_int_equal(council_member_update(f->c, b, 16, &o), COUNCIL_EEXIST);
+    /* The coordinating body may update itself; after it withdraws, another may take the role. */
+    o = entry("北市 福祉課 (新)", COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_MUNICIPAL_DEPARTMENT,
+              COUNCIL_ROLE_COORDINATING_BODY);
+    assert_int_equal(council_member_update(f->c, a, 16, &o), COUNCIL_OK);
+    assert_int_equal(council_member_withdraw(f->c, a, 16, 0, "合併による"), COUNCIL_OK);
+    o = entry("県 福祉部", COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_PREFECTURAL_DEPARTMENT,
+              COUNCIL_ROLE_COORDINATING_BODY);
+    assert_int_equal(council_member_add(f->c, c2, 16, &o), COUNCIL_OK);
+}
+
+static void test_member__withdrawn_member_is_kept_and_refused(void **state)
+{
+    fx *f = *state;
+    council_member_options o = entry("保護司 山川", COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_PROBATION, 0);
+    uint8_t a[16], pk[32], sk[64];
+    council_buf kf = { NULL, 0 };
+    Council__V1__Member *m;
+
+    add(f->c, a, "保護司 山川", COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_PROBATION, 0);
+    assert_int_equal(council_member_withdraw(f->c, a, 16, 1767225600, "任期満了"), COUNCIL_OK);
+    m = get(f->c, a);
+    assert_int_equal(m->status, COUNCIL__V1__MEMBER_STATUS__MEMBER_STATUS_WITHDRAWN);
+    assert_true(m->has_withdrawn);
+    assert_int_equal(m->withdrawn, 1767225600);
+    assert_string_equal(m->withdrawal_reason, "任期満了");
+    assert_string_equal(m->name, "保護司 山川"); /* the history stays */
+    council__v1__member__free_unpacked(m, NULL);
+
+    assert_int_equal(council_member_withdraw(f->c, a, 16, 0, "again"), COUNCIL_EDENIED);
+    assert_int_equal(council_member_update(f->c, a, 16, &o), COUNCIL_EDENIED);
+    assert_int_equal(council_member_keygen(f->c, &kf, a, 16, (const uint8_t *)"p", 1, TH_OPS, TH_MEM),
+                     COUNCIL_EDENIED);
+    assert_null(kf.ptr);
+    crypto_sign_ed25519_keypair(pk, sk);
+    assert_int_equal(council_member_register_key(f->c, a, 16, pk, 32, pk, 32), COUNCIL_EDENIED);
+    assert_int_equal(events_about(f->c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_WITHDRAWN, a), 1);
+}
+
+static void test_member__keygen_and_register(void **state)
+{
+    fx *f = *state;
+    uint8_t a[16], b[16], box_pk[32], box_sk[32], sign_pk[32], sign_sk[64];
+    council_buf kf = { NULL, 0 };
+    council__member_keys k;
+    council__keyfile_info info;
+    Council__V1__Member *m;
+
+    add(f->c, a, "小学校", COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_SCHOOL, 0);
+    assert_int_equal(council_member_keygen(f->c, &kf, a, 16, (const uint8_t *)"member pass", 11,
+                                           TH_OPS, TH_MEM), COUNCIL_OK);
+    assert_true(kf.len > 0);
+    /* The keyfile opens with the member's passphrase and holds the keys registered. */
+    assert_int_equal(council__keyfile_open(NULL, &k, &info, kf.ptr, kf.len,
+                                           (const uint8_t *)"member pass", 11), COUNCIL_OK);
+    m = get(f->c, a);
+    assert_true(m->has_box_public_key && m->has_sign_public_key);
+    assert_memory_equal(m->box_public_key.data, k.box_pk, 32);
+    assert_memory_equal(m->sign_public_key.data, k.sign_pk, 32);
+    assert_memory_equal(info.member_id, a, 16);
+    assert_non_null(m->cosigner_key);
+    council__v1__member__free_unpacked(m, NULL);
+    council__member_keys_free(&k);
+    assert_int_equal(council__keyfile_open(NULL, &k, &info, kf.ptr, kf.len,
+                                           (const uint8_t *)"wrong", 5), COUNCIL_EAUTH);
+    council__member_keys_free(&k);
+    council_buf_free(&kf);
+
+    /* Keys made on the member's own system. */
+    add(f->c, b, "郵便局", COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_COMPANY, 0);
+    crypto_box_keypair(box_pk, box_sk);
+    crypto_sign_ed25519_keypair(sign_pk, sign_sk);
+    assert_int_equal(council_member_register_key(f->c, b, 16, box_pk, 32, sign_pk, 32), COUNCIL_OK);
+    m = get(f->c, b);
+    assert_memory_equal(m->box_public_key.data, box_pk, 32);
+    assert_memory_equal(m->sign_public_key.data, sign_pk, 32);
+    council__v1__member__free_unpacked(m, NULL);
+    assert_int_equal(events_about(f->c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_KEY_REGISTERED, b), 1);
+    /* Refusals: wrong lengths, an invalid Ed25519 point, an all-zero box key. */
+    assert_int_equal(council_member_register_key(f->c, b, 16, box_pk, 31, sign_pk, 32), COUNCIL_EINVAL);
+    {
+        uint8_t bad[32], zero[32] = { 0 };
+        memset(bad, 0xff, sizeof bad);
+        assert_int_equal(council_member_register_key(f->c, b, 16, box_pk, 32, bad, 32), COUNCIL_EINVAL);
+        assert_int_equal(council_member_register_key(f->c, b, 16, zero, 32, sign_pk, 32), COUNCIL_EINVAL);
+    }
+    assert_int_equal(council_member_keygen(f->c, &kf, b, 16, (const uint8_t *)"", 0, TH_OPS, TH_MEM),
+                     COUNCIL_EINVAL);
+    assert_int_equal(council_member_keygen(f->c, &kf, b, 16, (const uint8_t *)"p", 1, 99, TH_MEM),
+                     COUNCIL_EINVAL);
+    sodium_memzero(box_sk, sizeof box_sk);
+    sodium_memzero(sign_sk, sizeof sign_sk);
+}
+
+static void test_member__announce_names_only(void **state)
+{
+    fx *f = *state;
+    uint8_t a[16], b[16], c2[16];
+    council_buf buf = { NULL, 0 };
+    Council__V1__Announcement *an;
+
+    add(f->c, a, "北市 福祉課", COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_MUNICIPAL_DEPARTMENT,
+        COUNCIL_ROLE_COORDINATING_BODY | COUNCIL_ROLE_SECRETARIAT);
+    add(f->c, b, "民生委員 田中", COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_WELFARE_COMMISSIONER, 0);
+    add(f->c, c2, "電力会社", COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_UTILITY, 0);
+    assert_int_equal(council_member_withdraw(f->c, c2, 16, 0, "退会"), COUNCIL_OK);
+    assert_int_equal(council_members_announce(f->c, &buf), COUNCIL_OK);
+    an = council__v1__announcement__unpack(NULL, buf.len, buf.ptr);
+    assert_non_null(an);
+    assert_string_equal(an->council_name, "北市 孤独・孤立対策地域協議会");
+    assert_string_equal(an->coordinating_body, "北市 福祉課");
+    assert_int_equal(an->n_members, 2); /* the withdrawn member is not announced */
+    assert_string_equal(an->members[0], "北市 福祉課");
+    assert_string_equal(an->members[1], "民生委員 田中");
+    assert_false(th_contains(buf.ptr, buf.len, "03-0000-0000")); /* no contacts */
+    council__v1__announcement__free_unpacked(an, NULL);
+    council_buf_free(&buf);
+}
+
+static void test_member__refuses_bad_input(void **state)
+{
+    fx *f = *state;
+    static const char *const bad_scope[] = { "Health" };
+    static const char *const dup[] = { "health", "health" };
+    council_member_options o;
+    council_buf buf = { NULL, 0 };
+    uint8_t id[16], unknown[16];
+    char long_text[COUNCIL_CONTACT_MAX + 2];
+
+    memset(long_text, 'x', sizeof long_text - 1);
+    long_text[sizeof long_text - 1] = '\0';
+    memset(unknown, 0x42, sizeof unknown);
+#define REFUSE(edit, want)                                              \
+    do {                                                                \
+        o = entry("ok", COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_NPO, 0);  \
+        edit;                                                           \
+        assert_int_equal(council_member_add(f->c, id, 16, &o), (want)); \
+    } while (0)
+    REFUSE(o.version = 9, COUNCIL_EMISUSE);
+    REFUSE(o.name = NULL, COUNCIL_EINVAL);
+    REFUSE(o.name = "", COUNCIL_EINVAL);
+    REFUSE(o.name = "tab\there", COUNCIL_EINVAL);
+    REFUSE(o.kind = 0, COUNCIL_EINVAL);
+    REFUSE(o.kind = 99, COUNCIL_EINVAL);
+    REFUSE(o.roles = 4, COUNCIL_EINVAL);
+    REFUSE((o.scopes = bad_scope, o.n_scopes = 1), COUNCIL_EINVAL);
+    REFUSE((o.scopes = dup, o.n_scopes = 2), COUNCIL_EINVAL);
+    REFUSE(o.n_scopes = 33, COUNCIL_EINVAL);
+    REFUSE(o.contact = long_text, COUNCIL_EINVAL);
+    REFUSE(o.contact = "", COUNCIL_EINVAL);
+    REFUSE(o.joined = -5, COUNCIL_EINVAL);
+#undef REFUSE
+    o = entry("ok", COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_NPO, 0);
+    assert_int_equal(council_member_add(f->c, id, 15, &o), COUNCIL_EINVAL);
+    assert_int_equal(council_member_add(f->c, id, 16, NULL), COUNCIL_EMISUSE);
+    assert_int_equal(council_member_add(NULL, id, 16, &o), COUNCIL_EMISUSE);
+    assert_int_equal(council_member_get(f->c, &buf, unknown, 16), COUNCIL_ENOTFOUND);
+    assert_int_equal(council_member_update(f->c, unknown, 16, &o), COUNCIL_ENOTFOUND);
+    assert_int_equal(council_member_withdraw(f->c, unknown, 16, 0, "x"), COUNCIL_ENOTFOUND);
+    assert_int_equal(council_member_withdraw(f->c, unknown, 16, 0, ""), COUNCIL_EINVAL);
+    assert_int_equal(council_member_list(NULL, &buf), COUNCIL_EMISUSE);
+    assert_null(buf.ptr);
+    /* Nothing was added by any refusal. */
+    assert_int_equal(council_member_list(f->c, &buf), COUNCIL_OK);
+    {
+        Council__V1__MemberList *l = council__v1__member_list__unpack(NULL, buf.len, buf.ptr);
+        assert_int_equal(l->n_members, 0);
+        council__v1__member_list__free_unpacked(l, NULL);
+    }
+    council_buf_free(&buf);
+}
+
+/* The registry is in the encrypted store: names and contacts never in clear. */
+static void test_member__no_plaintext_on_disk(void **state)
+{
+    fx *f = *state;
+    uint8_t a[16];
+    const char *files[] = { "council.db", "council.db-wal" };
+
+    add(f->c, a, "Secret Member Org", COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_MEDICAL, 0);
+    for (size_t i = 0; i < 2; i++) {
+        char *p = th_path(f->store, files[i]);
+        uint8_t *b;
+        size_t n;
+        if (th_read_file(p, &b, &n) == 0) {
+            assert_false(th_contains(b, n, "Secret Member Org"));
+            assert_false(th_contains(b, n, "03-0000-0000"));
+            free(b);
+        }
+        free(p);
+    }
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_member__add_get_list),
+        T(test_member__one_coordinating_body),
+        T(test_member__withdrawn_member_is_kept_and_refused),
+        T(test_member__keygen_and_register),
+        T(test_member__announce_names_only),
+        T(test_member__refuses_bad_input),
+        T(test_member__no_plaintext_on_disk),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
