@@ -185,8 +185,8 @@ COUNCIL_API size_t council_name_max(void);
 COUNCIL_API size_t council_passphrase_max(void);
 
 /**
- * Argon2id cost limits accepted for a passphrase-protected keyring.
- * A keyring whose stored parameters lie outside them is refused with
+ * Argon2id cost limits accepted for a passphrase-protected keyring or member
+ * keyfile. A file whose stored parameters lie outside them is refused with
  * COUNCIL_EFORMAT before any key derivation runs.
  * @since 0.1.0
  */

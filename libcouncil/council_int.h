@@ -280,7 +280,8 @@ int council__member_keys_generate(council *c, council__member_keys *k,
 void council__member_keys_free(council__member_keys *k);
 /* The keyfile bytes: k's secret keys wrapped (XChaCha20-Poly1305) under
  * Argon2id(pass) (ops/mem 0: MODERATE), bound to council_id, member_id and
- * both public keys. */
+ * both public keys. EINVAL for keys that do not match their public keys, a
+ * bad passphrase length or cost; ENOMEM. */
 int council__keyfile_write(council *c, council_buf *out, const council__member_keys *k,
                            const uint8_t council_id[COUNCIL_ID_BYTES],
                            const uint8_t *pass, size_t pass_len, uint64_t ops, uint64_t mem);
@@ -288,8 +289,10 @@ int council__keyfile_write(council *c, council_buf *out, const council__member_k
  * bytes, EUNSUPPORTED for a newer format. Touches no secret. */
 int council__keyfile_parse(council *c, council__keyfile_info *info, const uint8_t *buf, size_t len);
 /* Parse and unwrap: EAUTH for a wrong passphrase; EFORMAT if the secret
- * keys do not belong to the public keys in the file. k is allocated here;
- * free with council__member_keys_free (also on failure). */
+ * keys do not belong to the public keys in the file (or the file is
+ * damaged); EUNSUPPORTED for a newer format; EINVAL for a bad passphrase
+ * length or NULL k; ENOMEM. k is allocated here and wiped and freed on
+ * failure; council__member_keys_free is safe either way. */
 int council__keyfile_open(council *c, council__member_keys *k, council__keyfile_info *info,
                           const uint8_t *buf, size_t len, const uint8_t *pass, size_t pass_len);
 

@@ -163,6 +163,12 @@ static int keyring_from_msg(council *c, council__keyring *out, const Council__V1
         return council__fail(c, COUNCIL_EUNSUPPORTED,
                              "keyring: format version %u is newer than this library (%u)",
                              m->format_version, COUNCIL__KEYRING_FORMAT);
+    /* Every byte accounted for: no fields this version does not know. */
+    if (m->base.n_unknown_fields != 0 ||
+        (m->kdf != NULL && m->kdf->base.n_unknown_fields != 0) ||
+        (m->root_key != NULL && m->root_key->base.n_unknown_fields != 0) ||
+        (m->log_secret_key != NULL && m->log_secret_key->base.n_unknown_fields != 0))
+        return council__fail(c, COUNCIL_EFORMAT, "keyring: unknown fields");
     if (!bytes_ok(&m->council_id, COUNCIL_ID_BYTES) ||
         !bytes_ok(&m->store_salt, COUNCIL__SALT_BYTES) ||
         !bytes_ok(&m->log_public_key, COUNCIL__SIGN_PK_BYTES))
@@ -473,9 +479,19 @@ int council__keyring_unwrap_log(council *c, const council__keyring *kr,
     if (rc == COUNCIL_EAUTH) {
         rc = council__fail(c, COUNCIL_EAUTH, "open: wrong root key");
     } else if (rc == COUNCIL_OK) {
-        /* The secret key must belong to the public key on record. */
-        crypto_sign_ed25519_sk_to_pk(pk, log_sk->p);
-        if (sodium_memcmp(pk, kr->log_pk, sizeof pk) != 0) {
+        /* The secret key must be the key pair on record: rebuilt from its
+         * seed, all 64 bytes and the public key must match (sk_to_pk alone
+         * only copies the second half). */
+        uint8_t seed[32], rebuilt[COUNCIL__SIGN_SK_BYTES];
+        int bad;
+
+        crypto_sign_ed25519_sk_to_seed(seed, log_sk->p);
+        crypto_sign_ed25519_seed_keypair(pk, rebuilt, seed);
+        bad = sodium_memcmp(rebuilt, log_sk->p, sizeof rebuilt) |
+              sodium_memcmp(pk, kr->log_pk, sizeof pk);
+        sodium_memzero(seed, sizeof seed);
+        sodium_memzero(rebuilt, sizeof rebuilt);
+        if (bad != 0) {
             sodium_memzero(log_sk->p, log_sk->len); /* no output on failure */
             rc = council__fail(c, COUNCIL_EFORMAT, "keyring: log key pair mismatch");
         }

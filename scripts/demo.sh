@@ -2,10 +2,11 @@
 # make demo: a council scenario on the embedded store, in a temporary
 # directory that is removed afterwards. Usage: demo.sh path/to/council-cli
 #
-# So far: the secretariat creates the council; every session lands in the
-# audit log; an auditor verifies the log with the public key alone and
-# catches a tampered copy; a member organisation acts as a witness. Later
-# issues add members, staff, cases, consent, meetings and the report.
+# So far: the secretariat creates the council and registers its members;
+# every session and change lands in the audit log; an auditor verifies the
+# log with the public key alone and catches a tampered copy; a member
+# organisation acts as a witness. Later issues add staff and their sessions,
+# cases, consent, meetings and the platform report.
 set -eu
 CLI=$1
 T=$(mktemp -d)
@@ -39,7 +40,20 @@ if "$CLI" info --passphrase-file "$T/wrong"; then
     exit 1
 fi
 
-step "Every session is in the audit log: council-cli audit show"
+step "The secretariat registers the members (構成機関等)"
+"$CLI" member add --name "北市 福祉課" --kind municipal_department \
+    --roles secretariat,coordinating_body --scopes identity,situation,wishes,support_plan $P >/dev/null
+NPO=$("$CLI" member add --name "NPO法人 つながりの家" --kind npo --scopes wishes,support_plan $P)
+COMMISSIONER=$("$CLI" member add --name "民生委員 北地区" --kind welfare_commissioner $P)
+printf 'the NPO keeps this passphrase\n' >"$T/npo.pass"
+"$CLI" member keygen "$NPO" --out "$T/npo.keyfile" --member-passphrase-file "$T/npo.pass" $P
+"$CLI" member withdraw "$COMMISSIONER" --reason "任期満了" $P
+"$CLI" member list $P
+
+step "What the council publishes (no staff, no keys, no contacts)"
+"$CLI" members announce $P
+
+step "Every session and registry change is in the audit log: council-cli audit show"
 "$CLI" audit show $P
 
 step "A member organisation keeps a signed checkpoint (it will act as witness)"

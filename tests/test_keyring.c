@@ -332,6 +332,25 @@ static void test_keyring__malformed_fields(void **state)
     restore(f);
 }
 
+/* A field this version does not know, in a checksummed file: refused. */
+static void test_keyring__unknown_field_is_eformat(void **state)
+{
+    fx *f = *state;
+    static const uint8_t unknown[] = { 0xa0, 0x01, 0x07 }; /* field 20, varint 7 */
+    size_t body = f->orig_len - 32, len = f->orig_len + sizeof unknown;
+    uint8_t *p = malloc(len);
+    char msg[COUNCIL__ERRMSG_MAX];
+
+    assert_non_null(p);
+    memcpy(p, f->orig, body);
+    memcpy(p + body, unknown, sizeof unknown);
+    fix_sum(p, len);
+    assert_int_equal(open_with(f, p, len, msg, sizeof msg), COUNCIL_EFORMAT);
+    assert_non_null(strstr(msg, "unknown fields"));
+    free(p);
+    restore(f);
+}
+
 /* A wrong database key version in the keyring: the key probe catches it. */
 static void test_keyring__wrong_db_key_version_is_eauth(void **state)
 {
@@ -382,6 +401,21 @@ static void test_keyring__unwrap(void **state)
     }
     assert_int_equal(council__keyring_unwrap_log(NULL, &kr, &root, &log_sk), COUNCIL_EFORMAT);
 
+    /* A secret key with another seed but our public key in its second
+     * half: sk_to_pk alone would accept it; the rebuilt pair does not. */
+    {
+        council__secret half;
+        uint8_t opk[32], osk[64];
+        crypto_sign_ed25519_keypair(opk, osk);
+        assert_int_equal(council__secret_alloc(&half, 64), COUNCIL_OK);
+        memcpy(half.p, osk, 32);
+        memcpy(half.p + 32, kr.log_pk, 32);
+        assert_int_equal(council__keyring_wrap_log(NULL, &kr, &root, &half), COUNCIL_OK);
+        council__secret_free(&half);
+        sodium_memzero(osk, sizeof osk);
+    }
+    assert_int_equal(council__keyring_unwrap_log(NULL, &kr, &root, &log_sk), COUNCIL_EFORMAT);
+
     /* A root key wrap of a keyring that is external. */
     kr.root_source = COUNCIL__V1__ROOT_KEY_SOURCE__ROOT_KEY_SOURCE_EXTERNAL;
     assert_int_equal(council__keyring_unwrap_root(NULL, &kr, &root, (const uint8_t *)TH_PASS,
@@ -424,6 +458,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_keyring__format_versions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keyring__kdf_cost_capped_before_derivation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keyring__malformed_fields, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keyring__unknown_field_is_eformat, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keyring__wrong_db_key_version_is_eauth, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keyring__unwrap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keyring__leftover_tmp_is_harmless, setup, teardown),
