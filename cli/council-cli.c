@@ -45,6 +45,10 @@ static const char usage_text[] =
     "  member withdraw ID --reason TEXT [--date T]\n"
     "  member keygen ID --out FILE [--member-passphrase-file FILE] [--kdf-ops N] [--kdf-mem B]\n"
     "  member register-key ID --box-key HEX --sign-key HEX\n"
+    "  staff add --member ID --name NAME [--role TEXT]   prints the staff id\n"
+    "  staff list [--member ID] [--json]\n"
+    "  staff pledge ID --text-version V --text-file FILE [--witness NAME] [--date T]\n"
+    "  staff retire ID --reason TEXT [--date T]\n"
     "  members announce [--json]   the public announcement: council, coordinating\n"
     "                              body and member names\n"
     "  KIND: municipal_department, prefectural_department, social_welfare_council,\n"
@@ -131,12 +135,14 @@ enum {
     C_EXPORT = 1 << 5, C_PROVE = 1 << 6, C_VERIFY = 1 << 7, C_WITNESS = 1 << 8, C_KEYGEN = 1 << 9,
     C_COSIGNED = 1 << 10, C_MADD = 1 << 11, C_MLIST = 1 << 12, C_MSHOW = 1 << 13,
     C_MUPDATE = 1 << 14, C_MWITHDRAW = 1 << 15, C_MKEYGEN = 1 << 16, C_MREGISTER = 1 << 17,
-    C_ANNOUNCE = 1 << 18,
+    C_ANNOUNCE = 1 << 18, C_SADD = 1 << 19, C_SLIST = 1 << 20, C_SPLEDGE = 1 << 21,
+    C_SRETIRE = 1 << 22,
 };
+#define C_STAFF (C_SADD | C_SLIST | C_SPLEDGE | C_SRETIRE)
 #define C_MEMBER (C_MADD | C_MLIST | C_MSHOW | C_MUPDATE | C_MWITHDRAW | C_MKEYGEN | C_MREGISTER | \
                   C_ANNOUNCE)
 #define C_STORE (C_INIT | C_INFO | C_PASS | C_SHOW | C_CHECKPOINT | C_EXPORT | C_PROVE | C_COSIGNED | \
-                 C_MEMBER)
+                 C_MEMBER | C_STAFF)
 
 typedef struct opts {
     const char *store;
@@ -152,7 +158,7 @@ typedef struct opts {
     const char *since, *until, *action, *actor, *case_ref;
     const char *index, *size, *from, *to, *limit, *require;
     const char *kind, *roles, *scopes, *contact, *joined, *reason, *date, *member_pass_file;
-    const char *box_key, *sign_key;
+    const char *box_key, *sign_key, *member, *role, *text_version, *text_file, *witness_name;
     unsigned long long kdf_ops;
     unsigned long long kdf_mem;
     int json;
@@ -200,14 +206,19 @@ static const optdef optdefs[] = {
     { "--store", O(store), 0 },
     { "--passphrase-file", O(pass_file), C_STORE },
     { "--root-key-file", O(key_file), C_STORE },
-    { "--name", O(name), C_INIT | C_WITNESS | C_KEYGEN | C_MADD | C_MUPDATE },
+    { "--name", O(name), C_INIT | C_WITNESS | C_KEYGEN | C_MADD | C_MUPDATE | C_SADD },
+    { "--member", O(member), C_SADD | C_SLIST },
+    { "--role", O(role), C_SADD },
+    { "--text-version", O(text_version), C_SPLEDGE },
+    { "--text-file", O(text_file), C_SPLEDGE },
+    { "--witness-name", O(witness_name), C_SPLEDGE },
     { "--kind", O(kind), C_MADD | C_MUPDATE },
     { "--roles", O(roles), C_MADD | C_MUPDATE },
     { "--scopes", O(scopes), C_MADD | C_MUPDATE },
     { "--contact", O(contact), C_MADD | C_MUPDATE },
     { "--joined", O(joined), C_MADD | C_MUPDATE },
-    { "--reason", O(reason), C_MWITHDRAW },
-    { "--date", O(date), C_MWITHDRAW },
+    { "--reason", O(reason), C_MWITHDRAW | C_SRETIRE },
+    { "--date", O(date), C_MWITHDRAW | C_SPLEDGE | C_SRETIRE },
     { "--member-passphrase-file", O(member_pass_file), C_MKEYGEN },
     { "--box-key", O(box_key), C_MREGISTER },
     { "--sign-key", O(sign_key), C_MREGISTER },
@@ -297,7 +308,7 @@ static int check_options(const opts *o, unsigned cmd)
             if (strcmp(optdefs[k].name, o->first_opt[j]) == 0 && optdefs[k].cmds != 0 &&
                 (optdefs[k].cmds & cmd) == 0)
                 return usage("option '%s' does not apply to this command", o->first_opt[j]);
-    if (o->json && (cmd & (C_INFO | C_SHOW | C_MLIST | C_MSHOW | C_ANNOUNCE)) == 0)
+    if (o->json && (cmd & (C_INFO | C_SHOW | C_MLIST | C_MSHOW | C_ANNOUNCE | C_SLIST)) == 0)
         return usage("%s", "option '--json' does not apply to this command");
     return 0;
 }
@@ -1614,6 +1625,122 @@ static int cmd_member(const opts *o, unsigned cmd, const char *id_text)
     return rc;
 }
 
+/* ----------------------------------------------------------------- staff */
+
+static void uuid_text_of(char out[37], const uint8_t id[16])
+{
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             id[0], id[1], id[2], id[3], id[4], id[5], id[6], id[7], id[8], id[9], id[10], id[11],
+             id[12], id[13], id[14], id[15]);
+}
+
+static int cmd_staff(const opts *o, unsigned cmd, const char *id_text)
+{
+    uint8_t id[COUNCIL_ID_BYTES], member[COUNCIL_ID_BYTES];
+    council_buf buf = { NULL, 0 };
+    council *c = NULL;
+    char *text = NULL;
+    size_t text_len = 0;
+    int64_t when = 0;
+    int rc;
+
+    if ((cmd & (C_SPLEDGE | C_SRETIRE)) != 0 && member_id_arg(id_text, id) != 0)
+        return usage("%s", "a staff id (UUID) is needed");
+    if (cmd == C_SADD && (o->member == NULL || o->name == NULL))
+        return usage("%s", "staff add needs --member ID and --name NAME");
+    if (o->member != NULL && member_id_arg(o->member, member) != 0)
+        return usage("%s", "--member needs a member id (UUID)");
+    if (cmd == C_SPLEDGE && (o->text_version == NULL || o->text_file == NULL))
+        return usage("%s", "staff pledge needs --text-version V and --text-file FILE");
+    if (cmd == C_SRETIRE && o->reason == NULL)
+        return usage("%s", "staff retire needs --reason TEXT");
+    if (o->date != NULL && parse_time(o->date, &when) != 0)
+        return usage("--date: not a time: '%s'", o->date);
+    if (cmd == C_SPLEDGE &&
+        (text = slurp(o->text_file, COUNCIL_PLEDGE_TEXT_MAX, &text_len, "pledge text")) == NULL)
+        return EXIT_FAILURE;
+    if ((rc = open_council(o, &c)) != 0) {
+        free(text);
+        return rc;
+    }
+    switch (cmd) {
+    case C_SADD:
+        rc = council_staff_add(c, id, sizeof id, member, sizeof member, o->name, o->role);
+        if (rc == COUNCIL_OK) {
+            char t[37];
+            uuid_text_of(t, id);
+            printf("%s\n", t);
+        }
+        break;
+    case C_SPLEDGE:
+        rc = council_staff_pledge(c, id, sizeof id, when, o->text_version, (const uint8_t *)text,
+                                  text_len, o->witness_name);
+        break;
+    case C_SRETIRE:
+        rc = council_staff_retire(c, id, sizeof id, when, o->reason);
+        break;
+    default: { /* C_SLIST */
+        Council__V1__StaffList *l = NULL;
+        rc = council_staff_list(c, &buf, o->member != NULL ? member : NULL,
+                                o->member != NULL ? sizeof member : 0);
+        if (rc == COUNCIL_OK && (l = council__v1__staff_list__unpack(NULL, buf.len, buf.ptr)) == NULL)
+            rc = COUNCIL_EFORMAT;
+        if (rc == COUNCIL_OK && o->json) {
+            json_t *arr = json_array();
+            for (size_t i = 0; i < l->n_staff; i++) {
+                const Council__V1__Staff *s = l->staff[i];
+                json_t *j = json_object(), *pl = json_array();
+                char m[37], t[32], hex[65];
+                uuid_text_of(m, s->member_id.data);
+                json_object_set_new(j, "id", json_string(s->id_text));
+                json_object_set_new(j, "member", json_string(m));
+                json_object_set_new(j, "name", json_string(s->display_name));
+                if (s->role != NULL)
+                    json_object_set_new(j, "role", json_string(s->role));
+                json_object_set_new(j, "status", json_string(
+                    s->status == COUNCIL__V1__STAFF_STATUS__STAFF_STATUS_RETIRED ? "retired" : "active"));
+                if (s->has_retired) {
+                    utc_text(t, sizeof t, s->retired);
+                    json_object_set_new(j, "retired", json_string(t));
+                    json_object_set_new(j, "retirement_reason", json_string(s->retirement_reason));
+                }
+                for (size_t k = 0; k < s->n_pledges; k++) {
+                    json_t *p = json_object();
+                    utc_text(t, sizeof t, s->pledges[k]->pledged);
+                    hex_text(hex, s->pledges[k]->text_sha256.data, 32);
+                    json_object_set_new(p, "pledged", json_string(t));
+                    json_object_set_new(p, "text_version", json_string(s->pledges[k]->text_version));
+                    json_object_set_new(p, "text_sha256", json_string(hex));
+                    if (s->pledges[k]->witness != NULL)
+                        json_object_set_new(p, "witness", json_string(s->pledges[k]->witness));
+                    json_array_append_new(pl, p);
+                }
+                json_object_set_new(j, "pledges", pl);
+                json_array_append_new(arr, j);
+            }
+            rc = print_json(arr) == 0 ? COUNCIL_OK : COUNCIL_ERROR;
+        } else if (rc == COUNCIL_OK) {
+            printf("%-36s  %-7s  %-7s  %-36s  %s\n", "ID", "STATUS", "PLEDGED", "MEMBER", "NAME");
+            for (size_t i = 0; i < l->n_staff; i++) {
+                const Council__V1__Staff *s = l->staff[i];
+                char m[37];
+                uuid_text_of(m, s->member_id.data);
+                printf("%-36s  %-7s  %-7s  %-36s  %s\n", s->id_text,
+                       s->status == COUNCIL__V1__STAFF_STATUS__STAFF_STATUS_RETIRED ? "retired" : "active",
+                       s->n_pledges > 0 ? "yes" : "no", m, s->display_name);
+            }
+        }
+        council__v1__staff_list__free_unpacked(l, NULL);
+        break;
+    }
+    }
+    free(text);
+    council_buf_free(&buf);
+    rc = rc == COUNCIL_OK ? 0 : rc > 0 ? rc : failed("staff", c, rc);
+    council_close(c);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     static const struct { const char *w1, *w2; unsigned cmd; } cmds[] = {
@@ -1625,7 +1752,8 @@ int main(int argc, char **argv)
         { "member", "add", C_MADD }, { "member", "list", C_MLIST }, { "member", "show", C_MSHOW },
         { "member", "update", C_MUPDATE }, { "member", "withdraw", C_MWITHDRAW },
         { "member", "keygen", C_MKEYGEN }, { "member", "register-key", C_MREGISTER },
-        { "members", "announce", C_ANNOUNCE },
+        { "members", "announce", C_ANNOUNCE }, { "staff", "add", C_SADD },
+        { "staff", "list", C_SLIST }, { "staff", "pledge", C_SPLEDGE }, { "staff", "retire", C_SRETIRE },
     };
     const char *words[3] = { NULL, NULL, NULL };
     size_t n_words, want;
@@ -1661,12 +1789,12 @@ int main(int argc, char **argv)
             cmd = cmds[i].cmd;
     if (cmd == 0)
         return n_words > 1 && (strcmp(words[0], "audit") == 0 || strcmp(words[0], "member") == 0 ||
-                               strcmp(words[0], "members") == 0)
+                               strcmp(words[0], "members") == 0 || strcmp(words[0], "staff") == 0)
                    ? usage("unknown %s command '%s'", words[0], words[1])
                    : usage("unknown command '%s'", words[0]);
     want = (cmd & (C_INIT | C_INFO | C_PASS)) ? 1
            : (cmd & (C_VERIFY | C_COSIGNED | C_MSHOW | C_MUPDATE | C_MWITHDRAW | C_MKEYGEN |
-                     C_MREGISTER)) ? 3 : 2;
+                     C_MREGISTER | C_SPLEDGE | C_SRETIRE)) ? 3 : 2;
     if (n_words > want)
         return usage("unexpected argument '%s'", words[want]);
     if ((rc = check_options(&o, cmd)) != 0)
@@ -1701,6 +1829,8 @@ int main(int argc, char **argv)
     case C_MADD: case C_MLIST: case C_MSHOW: case C_MUPDATE: case C_MWITHDRAW: case C_MKEYGEN:
     case C_MREGISTER: case C_ANNOUNCE:
         return cmd_member(&o, cmd, n_words > 2 ? words[2] : NULL);
+    case C_SADD: case C_SLIST: case C_SPLEDGE: case C_SRETIRE:
+        return cmd_staff(&o, cmd, n_words > 2 ? words[2] : NULL);
     case C_EXPORT: return cmd_audit_export(&o);
     default: return cmd_audit_prove(&o);
     }

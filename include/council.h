@@ -917,6 +917,83 @@ COUNCIL_API COUNCIL_NODISCARD int council_member_register_key(council *c, const 
  */
 COUNCIL_API COUNCIL_NODISCARD int council_members_announce(council *c, council_buf *out);
 
+/* ------------------------------------------------------------------ staff */
+
+/*
+ * Staff: the people who act for a member. Each is bound by the secrecy duty
+ * of the Act (Article 18) from their recorded pledge on, and for ever after
+ * they leave: staff records and pledges are never deleted. (Sessions opened
+ * by staff, which need a pledge, come with the next part of this work.)
+ */
+
+/** Longest pledge text hashed by council_staff_pledge(). @since 0.1.0 */
+#define COUNCIL_PLEDGE_TEXT_MAX 1048576
+/** Function twin of COUNCIL_PLEDGE_TEXT_MAX. @since 0.1.0 */
+COUNCIL_API size_t council_pledge_text_max(void);
+
+/**
+ * Add a staff member to an active member ("staff added" is logged).
+ *
+ * @param[out] id       receives the new staff id (16 bytes).
+ * @param id_len        MUST be COUNCIL_ID_BYTES.
+ * @param member_id     the member, 16 bytes.
+ * @param display_name  UTF-8, 1..COUNCIL_NAME_MAX bytes (in the encrypted
+ *                      store only, never in the audit log).
+ * @param role          role within the member, NULL or 1..COUNCIL_NAME_MAX
+ *                      bytes of UTF-8.
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND for an unknown member;
+ *         COUNCIL_EDENIED for a withdrawn member; COUNCIL_EINVAL;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_staff_add(council *c, uint8_t *id, size_t id_len,
+        const uint8_t *member_id, size_t member_id_len, const char *display_name,
+        const char *role);
+
+/**
+ * Record a secrecy pledge: the date, the version of the pledge text, the
+ * SHA-256 of the text (computed here; the text itself is not kept), and
+ * who witnessed it ("pledge recorded" is logged).
+ *
+ * @param when          Unix seconds; 0 for now.
+ * @param text_version  a code [a-z0-9_]{1,64}, e.g. "v2024_04".
+ * @param text          the pledge text as signed, 1..COUNCIL_PLEDGE_TEXT_MAX bytes.
+ * @param witness       NULL, or UTF-8 1..COUNCIL_NAME_MAX bytes.
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND for unknown staff; COUNCIL_EDENIED
+ *         for retired staff or staff of a withdrawn member; COUNCIL_EINVAL;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_staff_pledge(council *c, const uint8_t *staff_id,
+        size_t staff_id_len, int64_t when, const char *text_version,
+        const uint8_t *text, size_t text_len, const char *witness);
+
+/**
+ * Retire a staff member: kept, marked former staff, still bound by the
+ * pledges recorded ("staff retired" is logged).
+ *
+ * @param when    Unix seconds; 0 for now.
+ * @param reason  UTF-8, 1..COUNCIL_CONTACT_MAX bytes.
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED if retired
+ *         already; COUNCIL_EINVAL; COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_staff_retire(council *c, const uint8_t *staff_id,
+        size_t staff_id_len, int64_t when, const char *reason);
+
+/**
+ * Staff, with their pledges, as a serialised council.v1.StaffList.
+ *
+ * @param member_id  only this member's staff, or NULL for everyone.
+ * @return COUNCIL_OK; COUNCIL_EINVAL for a bad id length; COUNCIL_EMISUSE;
+ *         COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_staff_list(council *c, council_buf *out,
+                                                     const uint8_t *member_id,
+                                                     size_t member_id_len);
+
 #ifdef __cplusplus
 }
 #endif

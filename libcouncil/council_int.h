@@ -296,6 +296,16 @@ int council__keyfile_parse(council *c, council__keyfile_info *info, const uint8_
 int council__keyfile_open(council *c, council__member_keys *k, council__keyfile_info *info,
                           const uint8_t *buf, size_t len, const uint8_t *pass, size_t pass_len);
 
+/* ---------------------------------------------------------------- members */
+
+/* 1: the member is active, 0: withdrawn, or a negative code (ENOTFOUND,
+ * EIO) recorded on c for op. */
+int council__member_active(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES]);
+/* End a registry change begun with council__audit_batch_begin: commit if
+ * rc is COUNCIL_OK (and clear the message), else roll back; returns rc or
+ * the commit's failure. */
+int council__finish(council *c, int rc);
+
 /* ---------------------------------------------------------- signed notes */
 
 /* C2SP signed notes (c2sp.org/signed-note), checkpoints

@@ -80,8 +80,7 @@ static int check_options(council *c, const char *op, const council_member_option
     return COUNCIL_OK;
 }
 
-/* 1: active, 0: withdrawn, or a negative code (ENOTFOUND). */
-static int member_active(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES])
+int council__member_active(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES])
 {
     sqlite3_stmt *st = NULL;
     int rc;
@@ -138,8 +137,7 @@ static int log_member(council *c, int action, const uint8_t id[COUNCIL_ID_BYTES]
     return council__audit_append(c, &ev);
 }
 
-/* Run one registry change and its event in one transaction. */
-static int finish(council *c, int rc)
+int council__finish(council *c, int rc)
 {
     if (rc != COUNCIL_OK) {
         council__audit_batch_rollback(c);
@@ -195,7 +193,7 @@ int council_member_add(council *c, uint8_t *id, size_t id_len, const council_mem
         return rc;
     if ((e.roles & COUNCIL_ROLE_COORDINATING_BODY) != 0 &&
         (rc = coordinator_taken(c, "member_add", NULL)) != COUNCIL_OK)
-        return finish(c, rc);
+        return council__finish(c, rc);
     if (sqlite3_prepare_v2(c->db, "INSERT INTO member (id, name, kind, roles, scopes, contact, "
                                   "joined, updated, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
                                   "(SELECT coalesce(max(seq), 0) + 1 FROM member));",
@@ -203,11 +201,11 @@ int council_member_add(council *c, uint8_t *id, size_t id_len, const council_mem
         sqlite3_bind_blob(st, 1, fresh, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         bind_entry(st, &e, scopes)) {
         sqlite3_finalize(st);
-        return finish(c, council__fail(c, COUNCIL_EIO, "member_add: cannot write the registry"));
+        return council__finish(c, council__fail(c, COUNCIL_EIO, "member_add: cannot write the registry"));
     }
     if ((rc = step_done(c, "member_add", st)) == COUNCIL_OK)
         rc = log_member(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_ADDED, fresh, NULL);
-    rc = finish(c, rc);
+    rc = council__finish(c, rc);
     if (rc == COUNCIL_OK)
         memcpy(id, fresh, COUNCIL_ID_BYTES);
     return rc;
@@ -225,25 +223,25 @@ int council_member_update(council *c, const uint8_t *id, size_t id_len,
         return rc;
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
-    rc = member_active(c, "member_update", id);
+    rc = council__member_active(c, "member_update", id);
     if (rc == 0)
         rc = council__fail(c, COUNCIL_EDENIED, "member_update: the member has withdrawn");
     if (rc < 0)
-        return finish(c, rc);
+        return council__finish(c, rc);
     if ((o->roles & COUNCIL_ROLE_COORDINATING_BODY) != 0 &&
         (rc = coordinator_taken(c, "member_update", id)) != COUNCIL_OK)
-        return finish(c, rc);
+        return council__finish(c, rc);
     if (sqlite3_prepare_v2(c->db, "UPDATE member SET name = ?2, kind = ?3, roles = ?4, scopes = ?5, "
                                   "contact = ?6, joined = CASE WHEN ?7 = 0 THEN joined ELSE ?7 END, "
                                   "updated = ?8 WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         bind_entry(st, o, scopes)) {
         sqlite3_finalize(st);
-        return finish(c, council__fail(c, COUNCIL_EIO, "member_update: cannot write the registry"));
+        return council__finish(c, council__fail(c, COUNCIL_EIO, "member_update: cannot write the registry"));
     }
     if ((rc = step_done(c, "member_update", st)) == COUNCIL_OK)
         rc = log_member(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_UPDATED, id, NULL);
-    return finish(c, rc);
+    return council__finish(c, rc);
 }
 
 int council_member_withdraw(council *c, const uint8_t *id, size_t id_len, int64_t when,
@@ -263,11 +261,11 @@ int council_member_withdraw(council *c, const uint8_t *id, size_t id_len, int64_
         when = (int64_t)time(NULL);
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
-    rc = member_active(c, "member_withdraw", id);
+    rc = council__member_active(c, "member_withdraw", id);
     if (rc == 0)
         rc = council__fail(c, COUNCIL_EDENIED, "member_withdraw: the member has withdrawn already");
     if (rc < 0)
-        return finish(c, rc);
+        return council__finish(c, rc);
     if (sqlite3_prepare_v2(c->db, "UPDATE member SET withdrawn = ?2, withdrawal_reason = ?3, "
                                   "updated = ?4 WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
@@ -275,11 +273,11 @@ int council_member_withdraw(council *c, const uint8_t *id, size_t id_len, int64_
         sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL)) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return finish(c, council__fail(c, COUNCIL_EIO, "member_withdraw: cannot write the registry"));
+        return council__finish(c, council__fail(c, COUNCIL_EIO, "member_withdraw: cannot write the registry"));
     }
     if ((rc = step_done(c, "member_withdraw", st)) == COUNCIL_OK)
         rc = log_member(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_WITHDRAWN, id, NULL);
-    return finish(c, rc);
+    return council__finish(c, rc);
 }
 
 /* ---------------------------------------------------------------- keys */
@@ -288,7 +286,7 @@ static int store_keys(council *c, const char *op, const uint8_t id[COUNCIL_ID_BY
                       const uint8_t box_pk[32], const uint8_t sign_pk[32], const char *how)
 {
     sqlite3_stmt *st = NULL;
-    int rc = member_active(c, op, id);
+    int rc = council__member_active(c, op, id);
 
     if (rc == 0)
         rc = council__fail(c, COUNCIL_EDENIED, "%s: the member has withdrawn", op);
@@ -332,7 +330,7 @@ int council_member_keygen(council *c, council_buf *keyfile, const uint8_t *id, s
         return rc;
     }
     if ((rc = council__audit_batch_begin(c)) == COUNCIL_OK)
-        rc = finish(c, store_keys(c, "member_keygen", id, k.box_pk, k.sign_pk, "generated"));
+        rc = council__finish(c, store_keys(c, "member_keygen", id, k.box_pk, k.sign_pk, "generated"));
     council__member_keys_free(&k);
     if (rc != COUNCIL_OK)
         council_buf_free(keyfile);
@@ -355,7 +353,7 @@ int council_member_register_key(council *c, const uint8_t *id, size_t id_len,
         return council__fail(c, COUNCIL_EINVAL, "member_register_key: not a valid public key");
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
-    return finish(c, store_keys(c, "member_register_key", id, box_pk, sign_pk, "registered"));
+    return council__finish(c, store_keys(c, "member_register_key", id, box_pk, sign_pk, "registered"));
 }
 
 /* --------------------------------------------------------------- listing */

@@ -80,6 +80,35 @@ static const council__migration migrations[] = {
       ") WITHOUT ROWID;"
       "CREATE UNIQUE INDEX member_one_coordinator ON member ((roles & 2))"
       "  WHERE (roles & 2) != 0 AND withdrawn IS NULL;" },
+    { 5,
+      /* Staff and their secrecy pledges: never deleted (Article 18 binds
+       * former staff too). */
+      "CREATE TABLE staff ("
+      "  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+      "  member_id BLOB NOT NULL REFERENCES member (id),"
+      "  display_name TEXT NOT NULL,"
+      "  role TEXT,"
+      "  added INTEGER NOT NULL,"
+      "  retired INTEGER,"
+      "  retirement_reason TEXT,"
+      "  seq INTEGER NOT NULL UNIQUE"
+      ") WITHOUT ROWID;"
+      "CREATE INDEX staff_member ON staff (member_id);"
+      "CREATE TABLE pledge ("
+      "  staff_id BLOB NOT NULL REFERENCES staff (id),"
+      "  pledged INTEGER NOT NULL,"
+      "  text_version TEXT NOT NULL,"
+      "  text_sha256 BLOB NOT NULL CHECK (length(text_sha256) = 32),"
+      "  witness TEXT,"
+      "  seq INTEGER PRIMARY KEY"
+      ");"
+      "CREATE INDEX pledge_staff ON pledge (staff_id);"
+      "CREATE TRIGGER staff_kept BEFORE DELETE ON staff"
+      "  BEGIN SELECT RAISE(ABORT, 'staff records are kept'); END;"
+      "CREATE TRIGGER pledge_kept BEFORE DELETE ON pledge"
+      "  BEGIN SELECT RAISE(ABORT, 'pledges are kept'); END;"
+      "CREATE TRIGGER pledge_unchanged BEFORE UPDATE ON pledge"
+      "  BEGIN SELECT RAISE(ABORT, 'pledges are kept'); END;" },
 };
 
 uint32_t council__schema_version(void)

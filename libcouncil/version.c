@@ -14,3 +14,4 @@ uint64_t council_kdf_memlimit_min(void) { return COUNCIL_KDF_MEMLIMIT_MIN; }
 uint64_t council_kdf_memlimit_max(void) { return COUNCIL_KDF_MEMLIMIT_MAX; }
 size_t council_contact_max(void) { return COUNCIL_CONTACT_MAX; }
 size_t council_public_key_bytes(void) { return COUNCIL_PUBLIC_KEY_BYTES; }
+size_t council_pledge_text_max(void) { return COUNCIL_PLEDGE_TEXT_MAX; }

@@ -64,7 +64,7 @@ has "$T/out" "sqlcipher version:  4\." "info cipher version"
 has "$T/out" "log public key:     libcouncil/$ID+[0-9a-f]\{8\}+" "info verifier key"
 expect 0 "info (env store, env pass)" -- env COUNCIL_STORE="$S" COUNCIL_PASSPHRASE="first passphrase" "$CLI" info --json
 has "$T/out" "\"council_id\": \"$ID\"" "json id"
-has "$T/out" "\"schema_version\": 4" "json schema"
+has "$T/out" "\"schema_version\": 5" "json schema"
 "$CLI" --store "$S" info --passphrase-file - <"$T/pass1" >"$T/out" 2>"$T/err"
 if [ $? -eq 0 ]; then ok; else bad "info (stdin)"; fi
 
@@ -265,6 +265,23 @@ has "$T/out" "member_withdrawn" "withdrawal audited"
 has "$T/out" "member_key_registered" "key audited"
 expect 2 "json on member add" -- "$CLI" --store "$M" member add --name X --kind npo --json $MP
 expect 2 "unknown member command" -- "$CLI" --store "$M" member frob $MP
+
+# -- staff and secrecy pledges
+expect 0 "staff add" -- "$CLI" --store "$M" staff add --member "$CB" --name "相談員 佐藤" --role 相談支援 $MP
+ST=$(cat "$T/out")
+printf '私は秘密を漏らしません。\n' >"$T/pledge.txt"
+expect 0 "staff pledge" -- "$CLI" --store "$M" staff pledge "$ST" --text-version v2024_04 --text-file "$T/pledge.txt" --witness-name 事務局長 $MP
+expect 0 "staff list" -- "$CLI" --store "$M" staff list --member "$CB" $MP
+has "$T/out" "active   yes" "pledged staff listed"
+expect 0 "staff list json" -- "$CLI" --store "$M" staff list --json $MP
+has "$T/out" '"text_version": "v2024_04"' "pledge in json"
+expect 1 "staff add to withdrawn member" -- "$CLI" --store "$M" staff add --member "$NPO" --name X $MP
+expect 2 "staff add without member" -- "$CLI" --store "$M" staff add --name X $MP
+expect 1 "staff pledge bad version" -- "$CLI" --store "$M" staff pledge "$ST" --text-version "V 1" --text-file "$T/pledge.txt" $MP
+expect 0 "staff retire" -- "$CLI" --store "$M" staff retire "$ST" --reason 人事異動 $MP
+expect 1 "pledge after retirement" -- "$CLI" --store "$M" staff pledge "$ST" --text-version v2024_04 --text-file "$T/pledge.txt" $MP
+expect 0 "retired staff still listed" -- "$CLI" --store "$M" staff list $MP
+has "$T/out" "retired  yes" "former staff kept with pledge"
 
 echo "cli-test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

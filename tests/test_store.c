@@ -187,7 +187,7 @@ static void test_store__migrates_older_schema(void **state)
     assert_int_equal(th_open(&c, store, TH_PASS), COUNCIL_OK);
     assert_int_equal(sqlite3_exec(c->db,
         "DROP TABLE setting; DROP TABLE audit_event; DROP TABLE audit_node;"
-        "DROP TABLE audit_checkpoint; DROP TABLE member;"
+        "DROP TABLE audit_checkpoint; DROP TABLE pledge; DROP TABLE staff; DROP TABLE member;"
         "DELETE FROM schema_version WHERE version > 1;",
         NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(council__store_version(c, &v), COUNCIL_OK);

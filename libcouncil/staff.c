@@ -1,0 +1,355 @@
+/*
+ * staff.c - staff of the members and their secrecy pledges (Article 18).
+ * Staff records and pledges are never deleted: the store's triggers refuse
+ * it, and retirement only marks former staff, who stay bound.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "council/v1/audit.pb-c.h"
+#include "council/v1/member.pb-c.h"
+#include "council_int.h"
+
+static int text_arg(const char *s, size_t max)
+{
+    size_t n;
+
+    return s != NULL && (n = strlen(s)) > 0 && n <= max && council__text_ok(s, n);
+}
+
+static int log_staff(council *c, int action, const uint8_t member[COUNCIL_ID_BYTES],
+                     const uint8_t staff[COUNCIL_ID_BYTES], const char *reason)
+{
+    const council__event ev = {
+        .action = action,
+        .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
+        .subject_member = member,
+        .subject_staff = staff,
+        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+        .reason = reason,
+    };
+
+    return council__audit_append(c, &ev);
+}
+
+/* The staff member's member, and whether the staff member is active:
+ * 1 active, 0 retired, negative: ENOTFOUND or EIO. */
+static int staff_state(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                       uint8_t member[COUNCIL_ID_BYTES])
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT member_id, retired IS NULL FROM staff WHERE id = ?;",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "%s: cannot read the staff records", op);
+    }
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES) {
+        memcpy(member, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+        rc = sqlite3_column_int(st, 1);
+    } else if (rc == SQLITE_DONE) {
+        rc = council__fail(c, COUNCIL_ENOTFOUND, "%s: no such staff member", op);
+    } else {
+        rc = council__fail(c, COUNCIL_EIO, "%s: cannot read the staff records", op);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int ids_ok(council *c, const char *op, const uint8_t *id, size_t len)
+{
+    if (!council__ok(c))
+        return council__fail(c, COUNCIL_EMISUSE, "%s: bad handle", op);
+    if (id == NULL || len != COUNCIL_ID_BYTES)
+        return council__fail(c, COUNCIL_EINVAL, "%s: ids are %d bytes", op, COUNCIL_ID_BYTES);
+    return COUNCIL_OK;
+}
+
+static int step(council *c, const char *op, sqlite3_stmt *st, int bind_failed)
+{
+    int src = bind_failed ? SQLITE_ERROR : sqlite3_step(st);
+
+    sqlite3_finalize(st);
+    return src == SQLITE_DONE ? COUNCIL_OK
+                              : council__fail(c, COUNCIL_EIO, "%s: cannot write the staff records", op);
+}
+
+int council_staff_add(council *c, uint8_t *id, size_t id_len, const uint8_t *member_id,
+                      size_t member_id_len, const char *display_name, const char *role)
+{
+    uint8_t fresh[COUNCIL_ID_BYTES];
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if ((rc = ids_ok(c, "staff_add", id, id_len)) != COUNCIL_OK ||
+        (rc = ids_ok(c, "staff_add", member_id, member_id_len)) != COUNCIL_OK)
+        return rc;
+    if (!text_arg(display_name, COUNCIL_NAME_MAX) || (role != NULL && !text_arg(role, COUNCIL_NAME_MAX)))
+        return council__fail(c, COUNCIL_EINVAL, "staff_add: name and role must be 1..%d bytes of "
+                             "UTF-8 text", COUNCIL_NAME_MAX);
+    council__uuid_random(fresh);
+    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
+        return rc;
+    rc = council__member_active(c, "staff_add", member_id);
+    if (rc == 0)
+        rc = council__fail(c, COUNCIL_EDENIED, "staff_add: the member has withdrawn");
+    if (rc < 0)
+        return council__finish(c, rc);
+    if (sqlite3_prepare_v2(c->db, "INSERT INTO staff (id, member_id, display_name, role, added, seq) "
+                                  "VALUES (?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM staff));",
+                           -1, &st, NULL) != SQLITE_OK)
+        return council__finish(c, council__fail(c, COUNCIL_EIO, "staff_add: cannot write the staff records"));
+    rc = step(c, "staff_add", st,
+              sqlite3_bind_blob(st, 1, fresh, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+              sqlite3_bind_blob(st, 2, member_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+              sqlite3_bind_text(st, 3, display_name, -1, SQLITE_STATIC) != SQLITE_OK ||
+              (role != NULL ? sqlite3_bind_text(st, 4, role, -1, SQLITE_STATIC)
+                            : sqlite3_bind_null(st, 4)) != SQLITE_OK ||
+              sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL)) != SQLITE_OK);
+    if (rc == COUNCIL_OK)
+        rc = log_staff(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_STAFF_ADDED, member_id, fresh, NULL);
+    rc = council__finish(c, rc);
+    if (rc == COUNCIL_OK)
+        memcpy(id, fresh, COUNCIL_ID_BYTES);
+    return rc;
+}
+
+int council_staff_pledge(council *c, const uint8_t *staff_id, size_t staff_id_len, int64_t when,
+                         const char *text_version, const uint8_t *text, size_t text_len,
+                         const char *witness)
+{
+    uint8_t member[COUNCIL_ID_BYTES], hash[crypto_hash_sha256_BYTES];
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if ((rc = ids_ok(c, "staff_pledge", staff_id, staff_id_len)) != COUNCIL_OK)
+        return rc;
+    if (!council__audit_code_ok(text_version) || text == NULL || text_len == 0 ||
+        text_len > COUNCIL_PLEDGE_TEXT_MAX || when < 0 ||
+        (witness != NULL && !text_arg(witness, COUNCIL_NAME_MAX)))
+        return council__fail(c, COUNCIL_EINVAL, "staff_pledge: a version code, the pledge text "
+                             "(1..%d bytes) and a date are needed", COUNCIL_PLEDGE_TEXT_MAX);
+    crypto_hash_sha256(hash, text, text_len);
+    if (when == 0)
+        when = (int64_t)time(NULL);
+    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
+        return rc;
+    rc = staff_state(c, "staff_pledge", staff_id, member);
+    if (rc == 0)
+        rc = council__fail(c, COUNCIL_EDENIED, "staff_pledge: the staff member has retired");
+    if (rc == 1) {
+        rc = council__member_active(c, "staff_pledge", member);
+        if (rc == 0)
+            rc = council__fail(c, COUNCIL_EDENIED, "staff_pledge: the member has withdrawn");
+    }
+    if (rc < 0)
+        return council__finish(c, rc);
+    if (sqlite3_prepare_v2(c->db, "INSERT INTO pledge (staff_id, pledged, text_version, text_sha256, "
+                                  "witness) VALUES (?, ?, ?, ?, ?);", -1, &st, NULL) != SQLITE_OK)
+        return council__finish(c, council__fail(c, COUNCIL_EIO, "staff_pledge: cannot write the pledge"));
+    rc = step(c, "staff_pledge", st,
+              sqlite3_bind_blob(st, 1, staff_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+              sqlite3_bind_int64(st, 2, when) != SQLITE_OK ||
+              sqlite3_bind_text(st, 3, text_version, -1, SQLITE_STATIC) != SQLITE_OK ||
+              sqlite3_bind_blob(st, 4, hash, sizeof hash, SQLITE_STATIC) != SQLITE_OK ||
+              (witness != NULL ? sqlite3_bind_text(st, 5, witness, -1, SQLITE_STATIC)
+                               : sqlite3_bind_null(st, 5)) != SQLITE_OK);
+    if (rc == COUNCIL_OK)
+        rc = log_staff(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_PLEDGE_RECORDED, member, staff_id,
+                       text_version);
+    return council__finish(c, rc);
+}
+
+int council_staff_retire(council *c, const uint8_t *staff_id, size_t staff_id_len, int64_t when,
+                         const char *reason)
+{
+    uint8_t member[COUNCIL_ID_BYTES];
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if ((rc = ids_ok(c, "staff_retire", staff_id, staff_id_len)) != COUNCIL_OK)
+        return rc;
+    if (!text_arg(reason, COUNCIL_CONTACT_MAX) || when < 0)
+        return council__fail(c, COUNCIL_EINVAL, "staff_retire: a reason of 1..%d bytes of UTF-8 "
+                             "text and a date are needed", COUNCIL_CONTACT_MAX);
+    if (when == 0)
+        when = (int64_t)time(NULL);
+    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
+        return rc;
+    rc = staff_state(c, "staff_retire", staff_id, member);
+    if (rc == 0)
+        rc = council__fail(c, COUNCIL_EDENIED, "staff_retire: retired already");
+    if (rc < 0)
+        return council__finish(c, rc);
+    if (sqlite3_prepare_v2(c->db, "UPDATE staff SET retired = ?2, retirement_reason = ?3 WHERE id = ?1;",
+                           -1, &st, NULL) != SQLITE_OK)
+        return council__finish(c, council__fail(c, COUNCIL_EIO, "staff_retire: cannot write"));
+    rc = step(c, "staff_retire", st,
+              sqlite3_bind_blob(st, 1, staff_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+              sqlite3_bind_int64(st, 2, when) != SQLITE_OK ||
+              sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC) != SQLITE_OK);
+    if (rc == COUNCIL_OK)
+        rc = log_staff(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_STAFF_RETIRED, member, staff_id, NULL);
+    return council__finish(c, rc);
+}
+
+/* ---------------------------------------------------------------- listing */
+
+static char *dup_text(sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+
+    return t != NULL ? council__strdup((const char *)t) : NULL;
+}
+
+static int add_pledges(council *c, Council__V1__Staff *s)
+{
+    sqlite3_stmt *st = NULL;
+    int src;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT pledged, text_version, text_sha256, witness FROM pledge "
+                                  "WHERE staff_id = ? ORDER BY seq;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, s->id.data, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return COUNCIL_EIO;
+    }
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        Council__V1__Pledge **grown, *p;
+        grown = council__calloc(s->n_pledges + 1, sizeof *grown);
+        p = council__calloc(1, sizeof *p);
+        if (grown == NULL || p == NULL) {
+            council__free(grown);
+            council__free(p);
+            sqlite3_finalize(st);
+            return COUNCIL_ENOMEM;
+        }
+        if (s->pledges != NULL)
+            memcpy(grown, s->pledges, s->n_pledges * sizeof *grown);
+        council__free(s->pledges);
+        s->pledges = grown;
+        council__v1__pledge__init(p);
+        s->pledges[s->n_pledges++] = p;
+        p->pledged = sqlite3_column_int64(st, 0);
+        p->text_version = dup_text(st, 1);
+        p->text_sha256.len = 32;
+        p->text_sha256.data = council__malloc(32);
+        if (p->text_version == NULL || p->text_sha256.data == NULL ||
+            sqlite3_column_bytes(st, 2) != 32) {
+            sqlite3_finalize(st);
+            return COUNCIL_ENOMEM;
+        }
+        memcpy(p->text_sha256.data, sqlite3_column_blob(st, 2), 32);
+        if (sqlite3_column_type(st, 3) != SQLITE_NULL && (p->witness = dup_text(st, 3)) == NULL) {
+            sqlite3_finalize(st);
+            return COUNCIL_ENOMEM;
+        }
+    }
+    sqlite3_finalize(st);
+    return src == SQLITE_DONE ? COUNCIL_OK : COUNCIL_EIO;
+}
+
+int council_staff_list(council *c, council_buf *out, const uint8_t *member_id, size_t member_id_len)
+{
+    Council__V1__StaffList list = COUNCIL__V1__STAFF_LIST__INIT;
+    Council__V1__Staff **v = NULL;
+    sqlite3_stmt *st = NULL;
+    size_t n = 0, cap = 0, len;
+    int rc = COUNCIL_OK, src;
+
+    if (!council__ok(c) || out == NULL)
+        return council__fail(c, COUNCIL_EMISUSE, "staff_list: bad handle or NULL out");
+    out->ptr = NULL;
+    out->len = 0;
+    if (member_id != NULL && member_id_len != COUNCIL_ID_BYTES)
+        return council__fail(c, COUNCIL_EINVAL, "staff_list: member id must be %d bytes", COUNCIL_ID_BYTES);
+    if (sqlite3_prepare_v2(c->db, "SELECT id, member_id, display_name, role, added, retired, "
+                                  "retirement_reason FROM staff WHERE (?1 IS NULL OR member_id = ?1) "
+                                  "ORDER BY seq;", -1, &st, NULL) != SQLITE_OK ||
+        (member_id != NULL ? sqlite3_bind_blob(st, 1, member_id, COUNCIL_ID_BYTES, SQLITE_STATIC)
+                           : sqlite3_bind_null(st, 1)) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "staff_list: cannot read the staff records");
+    }
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        Council__V1__Staff *s;
+        char text[37];
+        if (n == cap) {
+            size_t ncap = cap == 0 ? 16 : cap * 2;
+            Council__V1__Staff **nv = council__calloc(ncap, sizeof *nv);
+            if (nv == NULL) {
+                rc = COUNCIL_ENOMEM;
+                break;
+            }
+            if (v != NULL)
+                memcpy(nv, v, n * sizeof *v);
+            council__free(v);
+            v = nv;
+            cap = ncap;
+        }
+        if ((s = council__calloc(1, sizeof *s)) == NULL) {
+            rc = COUNCIL_ENOMEM;
+            break;
+        }
+        council__v1__staff__init(s);
+        v[n++] = s;
+        s->id.len = s->member_id.len = COUNCIL_ID_BYTES;
+        s->id.data = council__malloc(COUNCIL_ID_BYTES);
+        s->member_id.data = council__malloc(COUNCIL_ID_BYTES);
+        s->display_name = dup_text(st, 2);
+        if (s->id.data == NULL || s->member_id.data == NULL || s->display_name == NULL ||
+            sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sqlite3_column_bytes(st, 1) != COUNCIL_ID_BYTES) {
+            rc = COUNCIL_ENOMEM;
+            break;
+        }
+        memcpy(s->id.data, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+        memcpy(s->member_id.data, sqlite3_column_blob(st, 1), COUNCIL_ID_BYTES);
+        council__uuid_text(text, s->id.data);
+        if ((s->id_text = council__strdup(text)) == NULL ||
+            (sqlite3_column_type(st, 3) != SQLITE_NULL && (s->role = dup_text(st, 3)) == NULL)) {
+            rc = COUNCIL_ENOMEM;
+            break;
+        }
+        s->added = sqlite3_column_int64(st, 4);
+        s->status = sqlite3_column_type(st, 5) == SQLITE_NULL
+                        ? COUNCIL__V1__STAFF_STATUS__STAFF_STATUS_ACTIVE
+                        : COUNCIL__V1__STAFF_STATUS__STAFF_STATUS_RETIRED;
+        if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
+            s->has_retired = true;
+            s->retired = sqlite3_column_int64(st, 5);
+            if ((s->retirement_reason = dup_text(st, 6)) == NULL) {
+                rc = COUNCIL_ENOMEM;
+                break;
+            }
+        }
+        if ((rc = add_pledges(c, s)) != COUNCIL_OK)
+            break;
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = COUNCIL_EIO;
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_OK) {
+        list.n_staff = n;
+        list.staff = v;
+        len = council__v1__staff_list__get_packed_size(&list);
+        out->ptr = council__malloc(len);
+        if (out->ptr == NULL)
+            rc = COUNCIL_ENOMEM;
+        else
+            out->len = council__v1__staff_list__pack(&list, out->ptr);
+    }
+    for (size_t i = 0; i < n; i++)
+        council__v1__staff__free_unpacked(v[i], council__pb_allocator());
+    council__free(v);
+    if (rc != COUNCIL_OK)
+        return council__fail(c, rc, "staff_list: %s", rc == COUNCIL_ENOMEM ? "out of memory"
+                                                                          : "cannot read the staff records");
+    council__clear(c);
+    return COUNCIL_OK;
+}
