@@ -349,6 +349,21 @@ int council__audit_append(council *c, const council__event *ev)
     return council__audit_batch_commit(c);
 }
 
+int council__audit_subject(council *c, int action, const uint8_t *member, const uint8_t *staff,
+                           const char *reason)
+{
+    const council__event ev = {
+        .action = action,
+        .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
+        .subject_member = member,
+        .subject_staff = staff,
+        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+        .reason = reason,
+    };
+
+    return council__audit_append(c, &ev);
+}
+
 int council__audit_then(council *c, const council__event *ev,
                         int (*act)(council *c, void *ctx), void *ctx)
 {
@@ -1137,10 +1152,11 @@ static verifier *verifier_new(int *rc)
     return v;
 }
 
-int council_audit_verify_checkpoint(council_buf *report, const char *note, size_t note_len,
-                                    const council_audit_verify_options *opts)
+/* The start of every checkpoint-based verification: a verifier (NULL with
+ * the code when none could be made), its options, and the signed note. */
+static int start_note(council_buf *report, const council_audit_verify_options *opts,
+                      const char *note, size_t note_len, verifier **vout, council__checkpoint *cp)
 {
-    council__checkpoint cp;
     verifier *v;
     int rc;
 
@@ -1148,13 +1164,25 @@ int council_audit_verify_checkpoint(council_buf *report, const char *note, size_
         report->ptr = NULL;
         report->len = 0;
     }
-    if ((v = verifier_new(&rc)) == NULL)
+    if ((*vout = v = verifier_new(&rc)) == NULL)
         return rc;
     rc = verifier_init(v, opts);
     if (rc == COUNCIL_OK && (note == NULL || note_len > COUNCIL__NOTE_MAX))
         rc = vfail(v, COUNCIL_EFORMAT, -1, "checkpoint missing or too large");
     if (rc == COUNCIL_OK)
-        rc = check_note(v, note, note_len, &cp);
+        rc = check_note(v, note, note_len, cp);
+    return rc;
+}
+
+int council_audit_verify_checkpoint(council_buf *report, const char *note, size_t note_len,
+                                    const council_audit_verify_options *opts)
+{
+    council__checkpoint cp;
+    verifier *v;
+    int rc = start_note(report, opts, note, note_len, &v, &cp);
+
+    if (v == NULL)
+        return rc;
     if (rc == COUNCIL_OK) {
         v->checkpoints = 1;
         v->tree_size = cp.size;
@@ -1181,19 +1209,10 @@ int council_audit_verify_proof(council_buf *report, const char *proof, size_t pr
     uint64_t a = 0, b = 0;
     size_t count = 0;
     char kind = 0;
-    int rc;
+    int rc = start_note(report, opts, note, note_len, &v, &cp);
 
-    if (report != NULL) {
-        report->ptr = NULL;
-        report->len = 0;
-    }
-    if ((v = verifier_new(&rc)) == NULL)
+    if (v == NULL)
         return rc;
-    rc = verifier_init(v, opts);
-    if (rc == COUNCIL_OK && (note == NULL || note_len > COUNCIL__NOTE_MAX))
-        rc = vfail(v, COUNCIL_EFORMAT, -1, "checkpoint missing or too large");
-    if (rc == COUNCIL_OK)
-        rc = check_note(v, note, note_len, &cp);
     if (rc == COUNCIL_OK && parse_proof(proof, proof_len, &kind, &a, &b, leaf, hashes, &count) != COUNCIL_OK)
         rc = vfail(v, COUNCIL_EFORMAT, -1, "malformed proof text");
     if (rc == COUNCIL_OK && kind == 'i') {

@@ -130,6 +130,11 @@ int council__argon2id(council *c, uint8_t *out, size_t out_len,
                       const uint8_t salt[COUNCIL__SALT_BYTES],
                       uint64_t opslimit, uint64_t memlimit);
 
+/* Big-endian writers for associated data; each returns the end written. */
+uint8_t *council__put_u32(uint8_t *p, uint32_t v);
+uint8_t *council__put_u64(uint8_t *p, uint64_t v);
+uint8_t *council__put_bytes(uint8_t *p, const void *src, size_t n);
+
 /* Random v4 UUID and its lower-case text form (37 bytes with NUL). */
 void council__uuid_random(uint8_t out[COUNCIL_ID_BYTES]);
 void council__uuid_text(char out[37], const uint8_t id[COUNCIL_ID_BYTES]);
@@ -407,6 +412,10 @@ int council__case_ref(council *c, uint8_t out[32], const uint8_t case_id[COUNCIL
 void council__audit_nodes(council *c, council__nodes *ns);
 /* council_audit_verify_export() on an open stream (for the fuzzer). */
 int council__audit_verify_fp(council_buf *report, FILE *f, const council_audit_verify_options *o);
+/* Append an allowed registry event by the root session about a member
+ * and/or staff member (either may be NULL). */
+int council__audit_subject(council *c, int action, const uint8_t *member, const uint8_t *staff,
+                           const char *reason);
 /* Is `s` an audit code: [a-z0-9_]{1,64}? */
 bool council__audit_code_ok(const char *s);
 

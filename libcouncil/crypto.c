@@ -243,6 +243,26 @@ int council__argon2id(council *c, uint8_t *out, size_t out_len,
     return COUNCIL_OK;
 }
 
+uint8_t *council__put_u32(uint8_t *p, uint32_t v)
+{
+    for (int i = 3; i >= 0; i--)
+        *p++ = (uint8_t)(v >> (8 * i));
+    return p;
+}
+
+uint8_t *council__put_u64(uint8_t *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--)
+        *p++ = (uint8_t)(v >> (8 * i));
+    return p;
+}
+
+uint8_t *council__put_bytes(uint8_t *p, const void *src, size_t n)
+{
+    memcpy(p, src, n);
+    return p + n;
+}
+
 void council__uuid_random(uint8_t out[COUNCIL_ID_BYTES])
 {
     randombytes_buf(out, COUNCIL_ID_BYTES);

@@ -47,27 +47,6 @@ typedef struct keyfile {
     uint8_t ct[WRAP_BYTES];
 } keyfile;
 
-/* ----------------------------------------------------------- byte helpers */
-
-static uint8_t *put_u32(uint8_t *p, uint32_t v)
-{
-    for (int i = 3; i >= 0; i--)
-        *p++ = (uint8_t)(v >> (8 * i));
-    return p;
-}
-
-static uint8_t *put_u64(uint8_t *p, uint64_t v)
-{
-    for (int i = 7; i >= 0; i--)
-        *p++ = (uint8_t)(v >> (8 * i));
-    return p;
-}
-
-static uint8_t *put_bytes(uint8_t *p, const void *src, size_t n)
-{
-    memcpy(p, src, n);
-    return p + n;
-}
 
 #define AD_BYTES (sizeof ad_label + 4 + 2 * COUNCIL_ID_BYTES + 4 + 8 + 8 + \
                   COUNCIL__SALT_BYTES + BOX_KEY_BYTES + COUNCIL__SIGN_PK_BYTES)
@@ -77,16 +56,16 @@ static size_t ad_make(uint8_t ad[AD_BYTES], const keyfile *kf)
 {
     uint8_t *p = ad;
 
-    p = put_bytes(p, ad_label, sizeof ad_label);
-    p = put_u32(p, kf->info.format_version);
-    p = put_bytes(p, kf->info.council_id, COUNCIL_ID_BYTES);
-    p = put_bytes(p, kf->info.member_id, COUNCIL_ID_BYTES);
-    p = put_u32(p, (uint32_t)COUNCIL__V1__KDF_PARAMS__ALGORITHM__ALGORITHM_ARGON2ID13);
-    p = put_u64(p, kf->info.opslimit);
-    p = put_u64(p, kf->info.memlimit);
-    p = put_bytes(p, kf->kdf_salt, COUNCIL__SALT_BYTES);
-    p = put_bytes(p, kf->info.box_pk, BOX_KEY_BYTES);
-    p = put_bytes(p, kf->info.sign_pk, COUNCIL__SIGN_PK_BYTES);
+    p = council__put_bytes(p, ad_label, sizeof ad_label);
+    p = council__put_u32(p, kf->info.format_version);
+    p = council__put_bytes(p, kf->info.council_id, COUNCIL_ID_BYTES);
+    p = council__put_bytes(p, kf->info.member_id, COUNCIL_ID_BYTES);
+    p = council__put_u32(p, (uint32_t)COUNCIL__V1__KDF_PARAMS__ALGORITHM__ALGORITHM_ARGON2ID13);
+    p = council__put_u64(p, kf->info.opslimit);
+    p = council__put_u64(p, kf->info.memlimit);
+    p = council__put_bytes(p, kf->kdf_salt, COUNCIL__SALT_BYTES);
+    p = council__put_bytes(p, kf->info.box_pk, BOX_KEY_BYTES);
+    p = council__put_bytes(p, kf->info.sign_pk, COUNCIL__SIGN_PK_BYTES);
     return (size_t)(p - ad);
 }
 

@@ -24,27 +24,6 @@ static const uint8_t keyring_magic[COUNCIL__KEYRING_MAGIC_BYTES] =
 static const char ad_root_label[] = "council/keyring/root"; /* NUL included */
 static const char ad_log_label[] = "council/keyring/log";
 
-/* ----------------------------------------------------------- byte helpers */
-
-static uint8_t *put_u32(uint8_t *p, uint32_t v)
-{
-    for (int i = 3; i >= 0; i--)
-        *p++ = (uint8_t)(v >> (8 * i));
-    return p;
-}
-
-static uint8_t *put_u64(uint8_t *p, uint64_t v)
-{
-    for (int i = 7; i >= 0; i--)
-        *p++ = (uint8_t)(v >> (8 * i));
-    return p;
-}
-
-static uint8_t *put_bytes(uint8_t *p, const void *src, size_t n)
-{
-    memcpy(p, src, n);
-    return p + n;
-}
 
 #define AD_ROOT_BYTES (sizeof ad_root_label + 4 + COUNCIL_ID_BYTES + 4 + 8 + 8 + COUNCIL__SALT_BYTES)
 #define AD_LOG_BYTES (sizeof ad_log_label + 4 + COUNCIL_ID_BYTES + COUNCIL__SIGN_PK_BYTES)
@@ -53,13 +32,13 @@ static size_t ad_root(uint8_t ad[AD_ROOT_BYTES], const council__keyring *kr)
 {
     uint8_t *p = ad;
 
-    p = put_bytes(p, ad_root_label, sizeof ad_root_label);
-    p = put_u32(p, kr->format_version);
-    p = put_bytes(p, kr->council_id, COUNCIL_ID_BYTES);
-    p = put_u32(p, (uint32_t)COUNCIL__V1__KDF_PARAMS__ALGORITHM__ALGORITHM_ARGON2ID13);
-    p = put_u64(p, kr->opslimit);
-    p = put_u64(p, kr->memlimit);
-    p = put_bytes(p, kr->kdf_salt, COUNCIL__SALT_BYTES);
+    p = council__put_bytes(p, ad_root_label, sizeof ad_root_label);
+    p = council__put_u32(p, kr->format_version);
+    p = council__put_bytes(p, kr->council_id, COUNCIL_ID_BYTES);
+    p = council__put_u32(p, (uint32_t)COUNCIL__V1__KDF_PARAMS__ALGORITHM__ALGORITHM_ARGON2ID13);
+    p = council__put_u64(p, kr->opslimit);
+    p = council__put_u64(p, kr->memlimit);
+    p = council__put_bytes(p, kr->kdf_salt, COUNCIL__SALT_BYTES);
     return (size_t)(p - ad);
 }
 
@@ -67,10 +46,10 @@ static size_t ad_log(uint8_t ad[AD_LOG_BYTES], const council__keyring *kr)
 {
     uint8_t *p = ad;
 
-    p = put_bytes(p, ad_log_label, sizeof ad_log_label);
-    p = put_u32(p, kr->format_version);
-    p = put_bytes(p, kr->council_id, COUNCIL_ID_BYTES);
-    p = put_bytes(p, kr->log_pk, COUNCIL__SIGN_PK_BYTES);
+    p = council__put_bytes(p, ad_log_label, sizeof ad_log_label);
+    p = council__put_u32(p, kr->format_version);
+    p = council__put_bytes(p, kr->council_id, COUNCIL_ID_BYTES);
+    p = council__put_bytes(p, kr->log_pk, COUNCIL__SIGN_PK_BYTES);
     return (size_t)(p - ad);
 }
 

@@ -124,19 +124,6 @@ static int coordinator_taken(council *c, const char *op, const uint8_t *self)
     return rc;
 }
 
-static int log_member(council *c, int action, const uint8_t id[COUNCIL_ID_BYTES], const char *reason)
-{
-    const council__event ev = {
-        .action = action,
-        .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
-        .subject_member = id,
-        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
-        .reason = reason,
-    };
-
-    return council__audit_append(c, &ev);
-}
-
 int council__finish(council *c, int rc)
 {
     if (rc != COUNCIL_OK) {
@@ -204,7 +191,7 @@ int council_member_add(council *c, uint8_t *id, size_t id_len, const council_mem
         return council__finish(c, council__fail(c, COUNCIL_EIO, "member_add: cannot write the registry"));
     }
     if ((rc = step_done(c, "member_add", st)) == COUNCIL_OK)
-        rc = log_member(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_ADDED, fresh, NULL);
+        rc = council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_ADDED, fresh, NULL, NULL);
     rc = council__finish(c, rc);
     if (rc == COUNCIL_OK)
         memcpy(id, fresh, COUNCIL_ID_BYTES);
@@ -240,7 +227,7 @@ int council_member_update(council *c, const uint8_t *id, size_t id_len,
         return council__finish(c, council__fail(c, COUNCIL_EIO, "member_update: cannot write the registry"));
     }
     if ((rc = step_done(c, "member_update", st)) == COUNCIL_OK)
-        rc = log_member(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_UPDATED, id, NULL);
+        rc = council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_UPDATED, id, NULL, NULL);
     return council__finish(c, rc);
 }
 
@@ -276,7 +263,7 @@ int council_member_withdraw(council *c, const uint8_t *id, size_t id_len, int64_
         return council__finish(c, council__fail(c, COUNCIL_EIO, "member_withdraw: cannot write the registry"));
     }
     if ((rc = step_done(c, "member_withdraw", st)) == COUNCIL_OK)
-        rc = log_member(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_WITHDRAWN, id, NULL);
+        rc = council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_WITHDRAWN, id, NULL, NULL);
     return council__finish(c, rc);
 }
 
@@ -303,7 +290,7 @@ static int store_keys(council *c, const char *op, const uint8_t id[COUNCIL_ID_BY
     }
     if ((rc = step_done(c, op, st)) != COUNCIL_OK)
         return rc;
-    return log_member(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_KEY_REGISTERED, id, how);
+    return council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_KEY_REGISTERED, id, NULL, how);
 }
 
 int council_member_keygen(council *c, council_buf *keyfile, const uint8_t *id, size_t id_len,

@@ -21,21 +21,6 @@ static int text_arg(const char *s, size_t max)
     return s != NULL && (n = strlen(s)) > 0 && n <= max && council__text_ok(s, n);
 }
 
-static int log_staff(council *c, int action, const uint8_t member[COUNCIL_ID_BYTES],
-                     const uint8_t staff[COUNCIL_ID_BYTES], const char *reason)
-{
-    const council__event ev = {
-        .action = action,
-        .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
-        .subject_member = member,
-        .subject_staff = staff,
-        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
-        .reason = reason,
-    };
-
-    return council__audit_append(c, &ev);
-}
-
 /* The staff member's member, and whether the staff member is active:
  * 1 active, 0 retired, negative: ENOTFOUND or EIO. */
 static int staff_state(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
@@ -114,7 +99,7 @@ int council_staff_add(council *c, uint8_t *id, size_t id_len, const uint8_t *mem
                             : sqlite3_bind_null(st, 4)) != SQLITE_OK ||
               sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL)) != SQLITE_OK);
     if (rc == COUNCIL_OK)
-        rc = log_staff(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_STAFF_ADDED, member_id, fresh, NULL);
+        rc = council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_STAFF_ADDED, member_id, fresh, NULL);
     rc = council__finish(c, rc);
     if (rc == COUNCIL_OK)
         memcpy(id, fresh, COUNCIL_ID_BYTES);
@@ -162,7 +147,7 @@ int council_staff_pledge(council *c, const uint8_t *staff_id, size_t staff_id_le
               (witness != NULL ? sqlite3_bind_text(st, 5, witness, -1, SQLITE_STATIC)
                                : sqlite3_bind_null(st, 5)) != SQLITE_OK);
     if (rc == COUNCIL_OK)
-        rc = log_staff(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_PLEDGE_RECORDED, member, staff_id,
+        rc = council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_PLEDGE_RECORDED, member, staff_id,
                        text_version);
     return council__finish(c, rc);
 }
@@ -196,7 +181,7 @@ int council_staff_retire(council *c, const uint8_t *staff_id, size_t staff_id_le
               sqlite3_bind_int64(st, 2, when) != SQLITE_OK ||
               sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC) != SQLITE_OK);
     if (rc == COUNCIL_OK)
-        rc = log_staff(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_STAFF_RETIRED, member, staff_id, NULL);
+        rc = council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_STAFF_RETIRED, member, staff_id, NULL);
     return council__finish(c, rc);
 }
 
