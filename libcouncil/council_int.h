@@ -143,7 +143,8 @@ void council__uuid_text(char out[37], const uint8_t id[COUNCIL_ID_BYTES]);
 
 #define COUNCIL__KEYRING_FORMAT 1
 #define COUNCIL__KEYRING_FILE "council.keyring"
-#define COUNCIL__KEYRING_BODY_MAX 4096
+#define COUNCIL__KEYRING_BODY_MAX 65536
+#define COUNCIL__KEYRING_MEMBERS_MAX 256
 #define COUNCIL__KEYRING_MAGIC_BYTES 8
 #define COUNCIL__KEYRING_SUM_BYTES 32
 #define COUNCIL__KEYRING_FILE_MAX \
@@ -167,7 +168,23 @@ typedef struct council__keyring {
     uint8_t root_ct[COUNCIL__KEY_BYTES + COUNCIL__TAG_BYTES];
     uint8_t log_nonce[COUNCIL__NONCE_BYTES];
     uint8_t log_ct[COUNCIL__SIGN_SK_BYTES + COUNCIL__TAG_BYTES];
+    size_t n_members;           /* the database key sealed to members */
+    struct council__member_db_key {
+        uint8_t member_id[COUNCIL_ID_BYTES];
+        uint32_t db_key_version;
+        uint8_t sealed[COUNCIL__KEY_BYTES + 48]; /* + crypto_box_SEALBYTES */
+    } members[COUNCIL__KEYRING_MEMBERS_MAX];
 } council__keyring;
+
+/* Seal this council's database key to a member's box key in kr (replacing
+ * an older entry), or remove the member's entry. */
+int council__keyring_seal_member(council *c, council__keyring *kr,
+                                 const uint8_t member_id[COUNCIL_ID_BYTES],
+                                 const uint8_t box_pk[32]);
+void council__keyring_drop_member(council__keyring *kr, const uint8_t member_id[COUNCIL_ID_BYTES]);
+/* Load, change with fn, store atomically: a root session's keyring edit. */
+int council__keyring_update(council *c, int (*fn)(council *c, council__keyring *kr, void *ctx),
+                            void *ctx);
 
 /* The framing the keyring shares with the member keyfile: magic (8 bytes)
  * || protobuf message || BLAKE2b-256 of everything before (unkeyed: it

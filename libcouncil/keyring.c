@@ -131,11 +131,10 @@ static bool wrapped_ok(const Council__V1__WrappedKey *w, size_t ct_len)
            bytes_ok(&w->ciphertext, ct_len);
 }
 
-/* Check the message and copy it into *out (untouched on failure). */
-static int keyring_from_msg(council *c, council__keyring *out, const Council__V1__Keyring *m)
+/* Check the message and copy it into *kr (possibly partly filled on
+ * failure: council__keyring_parse copies only a checked result out). */
+static int keyring_from_msg(council *c, council__keyring *kr, const Council__V1__Keyring *m)
 {
-    council__keyring tmp, *kr = &tmp;
-
     if (m->format_version == 0)
         return council__fail(c, COUNCIL_EFORMAT, "keyring: format version 0");
     if (m->format_version > COUNCIL__KEYRING_FORMAT)
@@ -143,7 +142,7 @@ static int keyring_from_msg(council *c, council__keyring *out, const Council__V1
                              "keyring: format version %u is newer than this library (%u)",
                              m->format_version, COUNCIL__KEYRING_FORMAT);
     /* Every byte accounted for: no fields this version does not know. */
-    if (m->base.n_unknown_fields != 0 ||
+    if (m->base.n_unknown_fields != 0 || m->n_member_db_keys > COUNCIL__KEYRING_MEMBERS_MAX ||
         (m->kdf != NULL && m->kdf->base.n_unknown_fields != 0) ||
         (m->root_key != NULL && m->root_key->base.n_unknown_fields != 0) ||
         (m->log_secret_key != NULL && m->log_secret_key->base.n_unknown_fields != 0))
@@ -166,6 +165,19 @@ static int keyring_from_msg(council *c, council__keyring *out, const Council__V1
     memcpy(kr->log_pk, m->log_public_key.data, COUNCIL__SIGN_PK_BYTES);
     memcpy(kr->log_nonce, m->log_secret_key->nonce.data, COUNCIL__NONCE_BYTES);
     memcpy(kr->log_ct, m->log_secret_key->ciphertext.data, sizeof kr->log_ct);
+    for (size_t i = 0; i < m->n_member_db_keys; i++) {
+        const Council__V1__MemberDbKey *e = m->member_db_keys[i];
+        if (e->base.n_unknown_fields != 0 || !bytes_ok(&e->member_id, COUNCIL_ID_BYTES) ||
+            !bytes_ok(&e->sealed_db_key, sizeof kr->members[0].sealed) || e->db_key_version == 0)
+            return council__fail(c, COUNCIL_EFORMAT, "keyring: malformed member key %zu", i);
+        for (size_t j = 0; j < i; j++)
+            if (memcmp(kr->members[j].member_id, e->member_id.data, COUNCIL_ID_BYTES) == 0)
+                return council__fail(c, COUNCIL_EFORMAT, "keyring: member key %zu repeated", i);
+        memcpy(kr->members[i].member_id, e->member_id.data, COUNCIL_ID_BYTES);
+        kr->members[i].db_key_version = e->db_key_version;
+        memcpy(kr->members[i].sealed, e->sealed_db_key.data, sizeof kr->members[i].sealed);
+    }
+    kr->n_members = m->n_member_db_keys;
 
     switch (m->root_source) {
     case COUNCIL__V1__ROOT_KEY_SOURCE__ROOT_KEY_SOURCE_PASSPHRASE:
@@ -196,7 +208,6 @@ static int keyring_from_msg(council *c, council__keyring *out, const Council__V1
                              (int)m->root_source);
     }
     kr->root_source = (int)m->root_source;
-    *out = tmp;
     return COUNCIL_OK;
 }
 
@@ -211,7 +222,15 @@ int council__keyring_parse(council *c, council__keyring *kr, const uint8_t *buf,
     if (rc != COUNCIL_OK)
         return rc;
     m = (Council__V1__Keyring *)msg;
-    rc = keyring_from_msg(c, kr, m);
+    {
+        /* On the heap (about 25 KiB), and copied out only when whole. */
+        council__keyring *tmp = council__malloc(sizeof *tmp);
+        rc = tmp == NULL ? council__fail(c, COUNCIL_ENOMEM, "keyring: out of memory")
+                         : keyring_from_msg(c, tmp, m);
+        if (rc == COUNCIL_OK)
+            memcpy(kr, tmp, sizeof *kr);
+        council__free(tmp);
+    }
     council__v1__keyring__free_unpacked(m, council__pb_allocator());
     return rc;
 }
@@ -222,7 +241,30 @@ int council__keyring_serialize(council *c, council_buf *out, const council__keyr
     Council__V1__KdfParams kdf = COUNCIL__V1__KDF_PARAMS__INIT;
     Council__V1__WrappedKey root = COUNCIL__V1__WRAPPED_KEY__INIT;
     Council__V1__WrappedKey logk = COUNCIL__V1__WRAPPED_KEY__INIT;
+    Council__V1__MemberDbKey *entries;
+    Council__V1__MemberDbKey **ptrs;
+    int rc;
 
+    if (kr->n_members > COUNCIL__KEYRING_MEMBERS_MAX)
+        return council__fail(c, COUNCIL_ELIMIT, "keyring: too many member keys");
+    entries = council__calloc(kr->n_members + 1, sizeof *entries);
+    ptrs = council__calloc(kr->n_members + 1, sizeof *ptrs);
+    if (entries == NULL || ptrs == NULL) {
+        council__free(entries);
+        council__free(ptrs);
+        return council__fail(c, COUNCIL_ENOMEM, "keyring: out of memory");
+    }
+    for (size_t i = 0; i < kr->n_members; i++) {
+        council__v1__member_db_key__init(&entries[i]);
+        entries[i].member_id.data = (uint8_t *)(uintptr_t)kr->members[i].member_id;
+        entries[i].member_id.len = COUNCIL_ID_BYTES;
+        entries[i].db_key_version = kr->members[i].db_key_version;
+        entries[i].sealed_db_key.data = (uint8_t *)(uintptr_t)kr->members[i].sealed;
+        entries[i].sealed_db_key.len = sizeof kr->members[i].sealed;
+        ptrs[i] = &entries[i];
+    }
+    m.n_member_db_keys = kr->n_members;
+    m.member_db_keys = ptrs;
     m.format_version = kr->format_version;
     m.council_id.data = (uint8_t *)(uintptr_t)kr->council_id;
     m.council_id.len = COUNCIL_ID_BYTES;
@@ -252,15 +294,18 @@ int council__keyring_serialize(council *c, council_buf *out, const council__keyr
         m.root_key = &root;
     }
 
-    return council__framed_build(c, out, "keyring", keyring_magic, COUNCIL__KEYRING_FILE_MAX,
-                                 &m.base);
+    rc = council__framed_build(c, out, "keyring", keyring_magic, COUNCIL__KEYRING_FILE_MAX, &m.base);
+    council__free(entries);
+    council__free(ptrs);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ files */
 
 int council__keyring_load(council *c, council__keyring *kr, const char *dir)
 {
-    uint8_t buf[COUNCIL__KEYRING_FILE_MAX + 1];
+    enum { CAP = COUNCIL__KEYRING_FILE_MAX + 1 };
+    uint8_t *buf;
     char *path;
     size_t len = 0;
     int fd, rc;
@@ -275,14 +320,20 @@ int council__keyring_load(council *c, council__keyring *kr, const char *dir)
             return council__fail(c, COUNCIL_ENOTFOUND, "open: no keyring in the store directory");
         return council__fail(c, COUNCIL_EIO, "open: cannot read keyring (%s)", strerror(errno));
     }
+    buf = council__malloc(CAP);
+    if (buf == NULL) {
+        (void)close(fd);
+        return council__fail(c, COUNCIL_ENOMEM, "keyring: out of memory");
+    }
     /* Read at most one byte past the cap, so an oversized file is seen. */
-    while (len < sizeof buf) {
-        ssize_t n = read(fd, buf + len, sizeof buf - len);
+    while (len < CAP) {
+        ssize_t n = read(fd, buf + len, CAP - len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
             rc = council__fail(c, COUNCIL_EIO, "open: cannot read keyring (%s)", strerror(errno));
             (void)close(fd);
+            council__free(buf);
             return rc;
         }
         if (n == 0)
@@ -290,7 +341,9 @@ int council__keyring_load(council *c, council__keyring *kr, const char *dir)
         len += (size_t)n;
     }
     (void)close(fd);
-    return council__keyring_parse(c, kr, buf, len);
+    rc = council__keyring_parse(c, kr, buf, len);
+    council__free(buf);
+    return rc;
 }
 
 static int write_all(int fd, const uint8_t *p, size_t n)
@@ -478,5 +531,63 @@ int council__keyring_unwrap_log(council *c, const council__keyring *kr,
     council__secret_lock(log_sk);
 out:
     council__secret_free(&wk);
+    return rc;
+}
+
+/* ------------------------------------------------------------ member keys */
+
+int council__keyring_seal_member(council *c, council__keyring *kr,
+                                 const uint8_t member_id[COUNCIL_ID_BYTES], const uint8_t box_pk[32])
+{
+    struct council__member_db_key *e = NULL;
+    uint8_t key[COUNCIL__KEY_BYTES];
+    int rc;
+
+    for (size_t i = 0; i < kr->n_members && e == NULL; i++)
+        if (memcmp(kr->members[i].member_id, member_id, COUNCIL_ID_BYTES) == 0)
+            e = &kr->members[i];
+    if (e == NULL) {
+        if (kr->n_members >= COUNCIL__KEYRING_MEMBERS_MAX)
+            return council__fail(c, COUNCIL_ELIMIT, "keyring: more than %d members with keys",
+                                 COUNCIL__KEYRING_MEMBERS_MAX);
+        e = &kr->members[kr->n_members++];
+        memcpy(e->member_id, member_id, COUNCIL_ID_BYTES);
+    }
+    rc = council__kdf(c, key, sizeof key, &c->root, kr->db_key_version, COUNCIL__CTX_DATABASE);
+    if (rc == COUNCIL_OK && crypto_box_seal(e->sealed, key, sizeof key, box_pk) != 0)
+        rc = council__fail(c, COUNCIL_EINVAL, "keyring: cannot seal to the member's key");
+    e->db_key_version = kr->db_key_version;
+    sodium_memzero(key, sizeof key);
+    return rc;
+}
+
+void council__keyring_drop_member(council__keyring *kr, const uint8_t member_id[COUNCIL_ID_BYTES])
+{
+    for (size_t i = 0; i < kr->n_members; i++)
+        if (memcmp(kr->members[i].member_id, member_id, COUNCIL_ID_BYTES) == 0) {
+            memmove(&kr->members[i], &kr->members[i + 1],
+                    (kr->n_members - i - 1) * sizeof kr->members[0]);
+            kr->n_members--;
+            return;
+        }
+}
+
+int council__keyring_update(council *c, int (*fn)(council *c, council__keyring *kr, void *ctx),
+                            void *ctx)
+{
+    council__keyring *kr = council__malloc(sizeof *kr);
+    int rc;
+
+    if (kr == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "keyring: out of memory");
+    rc = council__keyring_load(c, kr, c->dir);
+    if (rc == COUNCIL_OK && memcmp(kr->council_id, c->council_id, COUNCIL_ID_BYTES) != 0)
+        rc = council__fail(c, COUNCIL_EAUTH, "keyring: the keyring on disk is another council's");
+    if (rc == COUNCIL_OK)
+        rc = fn(c, kr, ctx);
+    if (rc == COUNCIL_OK)
+        rc = council__keyring_store(c, kr, c->dir);
+    sodium_memzero(kr, sizeof *kr);
+    council__free(kr);
     return rc;
 }

@@ -136,6 +136,25 @@ int council__finish(council *c, int rc)
     return rc;
 }
 
+struct seal_ctx {
+    const uint8_t *id;
+    const uint8_t *box_pk;
+};
+
+static int seal_member(council *c, council__keyring *kr, void *ctx)
+{
+    const struct seal_ctx *sc = ctx;
+
+    return council__keyring_seal_member(c, kr, sc->id, sc->box_pk);
+}
+
+static int drop_member(council *c, council__keyring *kr, void *ctx)
+{
+    (void)c;
+    council__keyring_drop_member(kr, ctx);
+    return COUNCIL_OK;
+}
+
 static int step_done(council *c, const char *op, sqlite3_stmt *st)
 {
     int src = sqlite3_step(st);
@@ -263,7 +282,11 @@ int council_member_withdraw(council *c, const uint8_t *id, size_t id_len, int64_
         return council__finish(c, council__fail(c, COUNCIL_EIO, "member_withdraw: cannot write the registry"));
     }
     if ((rc = step_done(c, "member_withdraw", st)) == COUNCIL_OK)
-        rc = council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_WITHDRAWN, id, NULL, NULL);
+        rc = council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_WITHDRAWN, id,
+                                    NULL, NULL);
+    /* Its sealed database key goes: its staff cannot open the store again. */
+    if (rc == COUNCIL_OK)
+        rc = council__keyring_update(c, drop_member, (void *)(uintptr_t)id);
     return council__finish(c, rc);
 }
 
@@ -290,7 +313,15 @@ static int store_keys(council *c, const char *op, const uint8_t id[COUNCIL_ID_BY
     }
     if ((rc = step_done(c, op, st)) != COUNCIL_OK)
         return rc;
-    return council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_KEY_REGISTERED, id, NULL, how);
+    rc = council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_KEY_REGISTERED,
+                                id, NULL, how);
+    if (rc == COUNCIL_OK) {
+        /* The database key sealed to the member, for its staff's sessions.
+         * Written last: if it fails, the transaction is rolled back. */
+        struct seal_ctx sc = { id, box_pk };
+        rc = council__keyring_update(c, seal_member, &sc);
+    }
+    return rc;
 }
 
 int council_member_keygen(council *c, council_buf *keyfile, const uint8_t *id, size_t id_len,

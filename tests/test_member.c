@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include "helpers.h"
 #include "council_int.h"
@@ -334,6 +335,66 @@ static void test_member__no_plaintext_on_disk(void **state)
     }
 }
 
+/* A member with keys gets the database key sealed to it in the keyring:
+ * its keyfile's box key opens it, and that key opens the store. When the
+ * member withdraws, the entry goes. */
+static void test_member__database_key_sealed_to_member(void **state)
+{
+    fx *f = *state;
+    council__keyring *kr = malloc(sizeof *kr);
+    council_buf kf = { NULL, 0 };
+    council__member_keys k;
+    council__keyfile_info info;
+    uint8_t a[16], b[16], key[32], box_pk[32], box_sk[32], sign_pk[32], sign_sk[64];
+    char hex[3 + 64 + 1];
+    char *db = th_path(f->store, "council.db");
+    sqlite3 *h;
+
+    assert_non_null(kr);
+    add(f->c, a, "学校", COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_SCHOOL, 0);
+    add(f->c, b, "病院", COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_MEDICAL, 0);
+    assert_int_equal(council_member_keygen(f->c, &kf, a, 16, (const uint8_t *)"pw", 2, TH_OPS, TH_MEM),
+                     COUNCIL_OK);
+    crypto_box_keypair(box_pk, box_sk);
+    crypto_sign_ed25519_keypair(sign_pk, sign_sk);
+    assert_int_equal(council_member_register_key(f->c, b, 16, box_pk, 32, sign_pk, 32), COUNCIL_OK);
+    assert_int_equal(council__keyring_load(NULL, kr, f->store), COUNCIL_OK);
+    assert_int_equal(kr->n_members, 2);
+    assert_memory_equal(kr->members[0].member_id, a, 16);
+    assert_int_equal(council__keyfile_open(NULL, &k, &info, kf.ptr, kf.len, (const uint8_t *)"pw", 2),
+                     COUNCIL_OK);
+    council__secret_read(&k.box_sk);
+    assert_int_equal(crypto_box_seal_open(key, kr->members[0].sealed, sizeof kr->members[0].sealed,
+                                          k.box_pk, k.box_sk.p), 0);
+    council__member_keys_free(&k);
+    /* That key, and nothing else, opens the database. */
+    hex[0] = 'x';
+    hex[1] = '\'';
+    sodium_bin2hex(hex + 2, 65, key, 32);
+    hex[66] = '\'';
+    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_key(h, hex, 67), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "SELECT count(*) FROM member;", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    sodium_memzero(key, sizeof key);
+    /* The other member's entry is sealed to its own key, not to this one. */
+    assert_int_equal(crypto_box_seal_open(key, kr->members[1].sealed, sizeof kr->members[1].sealed,
+                                          box_pk, box_sk), 0);
+    /* Withdrawal removes the member's entry. */
+    assert_int_equal(council_member_withdraw(f->c, a, 16, 0, "退会"), COUNCIL_OK);
+    assert_int_equal(council__keyring_load(NULL, kr, f->store), COUNCIL_OK);
+    assert_int_equal(kr->n_members, 1);
+    assert_memory_equal(kr->members[0].member_id, b, 16);
+    /* And the store still opens with the root key. */
+    council_close(f->c);
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+    sodium_memzero(box_sk, sizeof box_sk);
+    sodium_memzero(sign_sk, sizeof sign_sk);
+    council_buf_free(&kf);
+    free(db);
+    free(kr);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -345,6 +406,7 @@ int main(void)
         T(test_member__announce_names_only),
         T(test_member__refuses_bad_input),
         T(test_member__no_plaintext_on_disk),
+        T(test_member__database_key_sealed_to_member),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
