@@ -78,6 +78,10 @@ static const char usage_text[] =
     "  audit witness-keygen --name NAME --out FILE\n"
     "                          make a witness key (secret to FILE, verifier key printed)\n"
     "\n"
+    "Staff sessions (info, members announce): --staff ID --keyfile FILE, with the\n"
+    "member's passphrase from --passphrase-file, $COUNCIL_MEMBER_PASSPHRASE or the\n"
+    "terminal. Other commands are the secretariat's (the council passphrase).\n"
+    "\n"
     "Options for the commands that open a store:\n"
     "  --store PATH            the store directory (default: $COUNCIL_STORE)\n"
     "  --passphrase-file FILE  read the passphrase from FILE ('-': standard input)\n"
@@ -159,6 +163,7 @@ typedef struct opts {
     const char *index, *size, *from, *to, *limit, *require;
     const char *kind, *roles, *scopes, *contact, *joined, *reason, *date, *member_pass_file;
     const char *box_key, *sign_key, *member, *role, *text_version, *text_file, *witness_name;
+    const char *staff, *keyfile;
     unsigned long long kdf_ops;
     unsigned long long kdf_mem;
     int json;
@@ -208,6 +213,8 @@ static const optdef optdefs[] = {
     { "--root-key-file", O(key_file), C_STORE },
     { "--name", O(name), C_INIT | C_WITNESS | C_KEYGEN | C_MADD | C_MUPDATE | C_SADD },
     { "--member", O(member), C_SADD | C_SLIST },
+    { "--staff", O(staff), C_INFO | C_ANNOUNCE },
+    { "--keyfile", O(keyfile), C_INFO | C_ANNOUNCE },
     { "--role", O(role), C_SADD },
     { "--text-version", O(text_version), C_SPLEDGE },
     { "--text-file", O(text_file), C_SPLEDGE },
@@ -492,6 +499,51 @@ static int get_creds(const opts *o, creds *cr, int confirm)
     return 0;
 }
 
+static int member_id_arg(const char *text, uint8_t id[COUNCIL_ID_BYTES]);
+static char *slurp(const char *path, size_t cap, size_t *len, const char *what);
+
+/* A staff session: --staff ID --keyfile FILE, the member's passphrase. */
+static int open_staff_session(const opts *o, council **c)
+{
+    council_open_options oo = COUNCIL_OPEN_OPTIONS_INIT;
+    uint8_t staff[COUNCIL_ID_BYTES];
+    char pass[PASS_BUF], *kf;
+    size_t kf_len;
+    long n;
+    int rc;
+
+    if (o->staff == NULL || o->keyfile == NULL || member_id_arg(o->staff, staff) != 0)
+        return usage("%s", "a staff session needs --staff ID and --keyfile FILE");
+    if ((kf = slurp(o->keyfile, 8192, &kf_len, "keyfile")) == NULL)
+        return EXIT_FAILURE;
+    n = get_passphrase(o->pass_file, "COUNCIL_MEMBER_PASSPHRASE", 0, "Member passphrase: ",
+                       pass, sizeof pass);
+    if (n < 0) {
+        wipe(kf, kf_len);
+        free(kf);
+        return n == -2 ? usage("%s", "no member passphrase: use --passphrase-file, "
+                                     "$COUNCIL_MEMBER_PASSPHRASE or a terminal")
+                       : EXIT_FAILURE;
+    }
+    oo.staff_id = staff;
+    oo.staff_id_len = sizeof staff;
+    oo.keyfile = (const uint8_t *)kf;
+    oo.keyfile_len = kf_len;
+    oo.passphrase = (const uint8_t *)pass;
+    oo.passphrase_len = (size_t)n;
+    rc = council_open(c, o->store, &oo);
+    wipe(pass, sizeof pass);
+    wipe(kf, kf_len);
+    free(kf);
+    if (rc != COUNCIL_OK) {
+        failed("open", *c, rc);
+        council_close(*c);
+        *c = NULL;
+        return EXIT_FAILURE;
+    }
+    return 0;
+}
+
 static int open_council(const opts *o, council **c)
 {
     council_open_options oo = COUNCIL_OPEN_OPTIONS_INIT;
@@ -500,6 +552,8 @@ static int open_council(const opts *o, council **c)
 
     memset(&cr, 0, sizeof cr);
     *c = NULL;
+    if (o->staff != NULL || o->keyfile != NULL)
+        return open_staff_session(o, c);
     rc = get_creds(o, &cr, 0);
     if (rc != 0)
         return rc;
@@ -1819,6 +1873,8 @@ int main(int argc, char **argv)
         return usage("%s", "no store: give --store PATH or set COUNCIL_STORE");
     if (o.pass_file != NULL && o.key_file != NULL)
         return usage("%s", "give --passphrase-file or --root-key-file, not both");
+    if ((o.staff != NULL || o.keyfile != NULL) && o.key_file != NULL)
+        return usage("%s", "a staff session takes --keyfile, not --root-key-file");
     switch (cmd) {
     case C_INIT: return cmd_init(&o);
     case C_INFO: return cmd_info(&o);

@@ -230,24 +230,36 @@ typedef struct council_create_options {
 #define COUNCIL_CREATE_OPTIONS_INIT \
     { COUNCIL_CREATE_OPTIONS_VERSION, NULL, NULL, 0, NULL, 0, 0, 0 }
 
-#define COUNCIL_OPEN_OPTIONS_VERSION 1
+#define COUNCIL_OPEN_OPTIONS_VERSION 2
 
 /**
  * How to open a council. Initialise with COUNCIL_OPEN_OPTIONS_INIT.
- * Exactly one of passphrase and root_key MUST be given, matching how the
- * council was created.
+ *
+ * The secretariat's session (the root-key holder): exactly one of
+ * passphrase and root_key, matching how the council was created.
+ *
+ * A staff session (version 2): staff_id, the member's keyfile (from
+ * council_member_keygen()) and the member's passphrase in `passphrase`;
+ * root_key MUST be NULL. The session acts as that staff member: it opens
+ * only for pledged, active staff of an active member with keys, and can
+ * call council_info() (cases and disclosures come later); root-only calls
+ * give COUNCIL_EDENIED. Version 1 structs are still accepted.
  * @since 0.1.0
  */
 typedef struct council_open_options {
-    unsigned version;           /**< COUNCIL_OPEN_OPTIONS_VERSION */
-    const uint8_t *passphrase;  /**< or NULL */
+    unsigned version;           /**< COUNCIL_OPEN_OPTIONS_VERSION (or 1) */
+    const uint8_t *passphrase;  /**< council passphrase, or member passphrase, or NULL */
     size_t passphrase_len;
     const uint8_t *root_key;    /**< or NULL */
     size_t root_key_len;
+    const uint8_t *staff_id;    /**< version 2: staff id (16 bytes), or NULL */
+    size_t staff_id_len;
+    const uint8_t *keyfile;     /**< version 2: the member keyfile's bytes */
+    size_t keyfile_len;
 } council_open_options;
 
 #define COUNCIL_OPEN_OPTIONS_INIT \
-    { COUNCIL_OPEN_OPTIONS_VERSION, NULL, 0, NULL, 0 }
+    { COUNCIL_OPEN_OPTIONS_VERSION, NULL, 0, NULL, 0, NULL, 0, NULL, 0 }
 
 /**
  * Create a new council store in the directory `path`.
@@ -296,10 +308,20 @@ COUNCIL_API COUNCIL_NODISCARD int council_create(council **out, const char *path
  * @param[out] out   receives the open handle.
  * @param path       the store directory.
  * @param opts       the credentials; see council_open_options.
+ * A staff session refused inside the store (unknown staff, staff of
+ * another member, no pledge, retired staff) is logged as "session refused"
+ * with the reason. Refusals before the store can be opened (a wrong member
+ * passphrase, a damaged keyfile, a member without access) cannot be logged
+ * in it yet.
+ *
  * @return COUNCIL_OK;
- *         COUNCIL_EAUTH for a wrong passphrase or root key, a keyring that
- *           belongs to another store, or a council.db that was damaged or
- *           replaced (SQLCipher cannot tell these from a wrong key);
+ *         COUNCIL_EAUTH for a wrong passphrase or root key, a keyring or
+ *           keyfile that belongs to another store or council, or a
+ *           council.db that was damaged or replaced (SQLCipher cannot tell
+ *           these from a wrong key);
+ *         COUNCIL_EDENIED for a staff session refused: unknown staff, staff
+ *           of another member, no pledge, retired staff, or a member that
+ *           withdrew or has no keys;
  *         COUNCIL_EFORMAT for a truncated, corrupted or foreign keyring, a
  *           council.db shorter than its 16-byte header, or a database that
  *           holds no record of this council;
@@ -307,8 +329,9 @@ COUNCIL_API COUNCIL_NODISCARD int council_create(council **out, const char *path
  *         COUNCIL_EUNSUPPORTED for a keyring format or schema version newer
  *           than this library, or a SQLite that is not SQLCipher 4;
  *         COUNCIL_EINVAL for malformed credentials (wrong key length,
- *           passphrase too long, both or neither given, or the kind the
- *           store was not created with);
+ *           passphrase too long, both or neither given, a staff id without
+ *           a keyfile, or the kind the store was not created with);
+ *         COUNCIL_EFORMAT also for a damaged member keyfile;
  *         COUNCIL_EMISUSE if out or opts is NULL or opts->version is unknown;
  *         COUNCIL_EIO; COUNCIL_ENOMEM; COUNCIL_ERROR.
  * Ownership: the caller owns *out and releases it with council_close().

@@ -435,8 +435,12 @@ static int checkpoint_in_batch(council *c, council_buf *out, uint64_t *size_out)
 
 int council_audit_checkpoint(council *c, council_buf *out)
 {
+    int rc;
+
     if (!council__ok(c) || out == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "audit_checkpoint: bad handle or NULL out");
+    if ((rc = council__root_only(c, "audit_checkpoint")) != COUNCIL_OK)
+        return rc;
     out->ptr = NULL;
     out->len = 0;
     return checkpoint_in_batch(c, out, NULL);
@@ -528,6 +532,8 @@ int council_audit_prove_inclusion(council *c, council_buf *out, uint64_t index, 
 
     if (!council__ok(c) || out == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "audit_prove: bad handle or NULL out");
+    if ((rc = council__root_only(c, "audit_prove")) != COUNCIL_OK)
+        return rc;
     out->ptr = NULL;
     out->len = 0;
     if ((rc = size_arg(c, "audit_prove", &size)) != COUNCIL_OK)
@@ -559,6 +565,8 @@ int council_audit_prove_consistency(council *c, council_buf *out, uint64_t size1
 
     if (!council__ok(c) || out == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "audit_prove: bad handle or NULL out");
+    if ((rc = council__root_only(c, "audit_prove")) != COUNCIL_OK)
+        return rc;
     out->ptr = NULL;
     out->len = 0;
     if ((rc = size_arg(c, "audit_prove", &size2)) != COUNCIL_OK)
@@ -669,6 +677,8 @@ int council_audit_add_cosignatures(council *c, const char *note, size_t note_len
 
     if (!council__ok(c) || note == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "audit_add_cosignatures: bad handle or NULL note");
+    if ((rc = council__root_only(c, "audit_add_cosignatures")) != COUNCIL_OK)
+        return rc;
     if (note_len > COUNCIL__NOTE_MAX || council__checkpoint_parse(&cp, note, note_len) != COUNCIL_OK)
         return council__fail(c, COUNCIL_EFORMAT, "audit_add_cosignatures: malformed checkpoint");
     memset(&log, 0, sizeof log);
@@ -749,6 +759,8 @@ int council_audit_list(council *c, council_buf *out, const council_audit_filter 
 
     if (!council__ok(c) || out == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "audit_list: bad handle or NULL out");
+    if ((rc = council__root_only(c, "audit_list")) != COUNCIL_OK)
+        return rc;
     out->ptr = NULL;
     out->len = 0;
     if (f == NULL)
@@ -929,6 +941,8 @@ int council_audit_export(council *c, const char *path)
 
     if (!council__ok(c))
         return council__fail(c, COUNCIL_EMISUSE, "audit_export: bad handle");
+    if ((rc = council__root_only(c, "audit_export")) != COUNCIL_OK)
+        return rc;
     if (path == NULL || path[0] == '\0' || strlen(path) > PATH_MAX - 16)
         return council__fail(c, COUNCIL_EINVAL, "audit_export: bad path");
     if (access(path, F_OK) == 0)

@@ -298,6 +298,7 @@ int council_create(council **out, const char *path, const council_create_options
         return rc;
     if ((rc = dir_prepare(c, path, &made)) != COUNCIL_OK)
         return rc;
+    c->actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT;
     c->dir = council__strdup(path);
     if (c->dir == NULL)
         rc = council__fail(c, COUNCIL_ENOMEM, "create: out of memory");
@@ -394,10 +395,192 @@ static int open_in(council *c, const char *path, const council_open_options *o)
     return rc;
 }
 
+/* ---------------------------------------------------------- staff sessions */
+
+/* Refuse a staff session inside the store: logged, then EDENIED. */
+static int refuse_staff(council *c, const uint8_t member[COUNCIL_ID_BYTES],
+                        const uint8_t staff[COUNCIL_ID_BYTES], const char *reason, const char *why)
+{
+    const council__event ev = {
+        .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SESSION_REFUSED,
+        .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF,
+        .actor_member = member,
+        .actor_staff = staff,
+        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED,
+        .error = COUNCIL_EDENIED,
+        .reason = reason,
+    };
+    int rc = council__audit_append(c, &ev);
+
+    if (rc != COUNCIL_OK)
+        return rc; /* not even the refusal could be logged */
+    return council__fail(c, COUNCIL_EDENIED, "open: session refused: %s", why);
+}
+
+/* May this staff member act for this member now? COUNCIL_OK, or a refusal
+ * reason code and text. */
+static int staff_standing(council *c, const uint8_t member[COUNCIL_ID_BYTES],
+                          const uint8_t staff[COUNCIL_ID_BYTES], const char **reason,
+                          const char **why)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src;
+
+    if (sqlite3_prepare_v2(c->db,
+            "SELECT s.member_id, s.retired IS NULL, m.withdrawn IS NULL, "
+            "  EXISTS (SELECT 1 FROM pledge p WHERE p.staff_id = s.id) "
+            "FROM staff s JOIN member m ON m.id = s.member_id WHERE s.id = ?;",
+            -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, staff, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "open: cannot read the staff records");
+    }
+    src = sqlite3_step(st);
+    *reason = NULL;
+    if (src == SQLITE_DONE) {
+        *reason = "unknown_staff";
+        *why = "unknown staff";
+    } else if (src != SQLITE_ROW || sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES) {
+        rc = council__fail(c, COUNCIL_EIO, "open: cannot read the staff records");
+    } else if (sodium_memcmp(sqlite3_column_blob(st, 0), member, COUNCIL_ID_BYTES) != 0) {
+        *reason = "other_members_staff";
+        *why = "the keyfile is another member's";
+    } else if (sqlite3_column_int(st, 2) == 0) {
+        *reason = "withdrawn_member";
+        *why = "the member has withdrawn";
+    } else if (sqlite3_column_int(st, 1) == 0) {
+        *reason = "retired_staff";
+        *why = "former staff";
+    } else if (sqlite3_column_int(st, 3) == 0) {
+        *reason = "no_pledge";
+        *why = "no secrecy pledge is recorded";
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__actor_ok(council *c, const char *op)
+{
+    const char *reason = NULL, *why = NULL;
+    int rc;
+
+    if (!council__ok(c))
+        return council__fail(c, COUNCIL_EMISUSE, "%s: bad handle", op);
+    if (c->actor_kind != COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF)
+        return COUNCIL_OK;
+    rc = staff_standing(c, c->actor_member, c->actor_staff, &reason, &why);
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (reason != NULL) {
+        /* From now on this handle refuses everything (EMISUSE), keeping
+         * the reason as its message. */
+        (void)refuse_staff(c, c->actor_member, c->actor_staff, reason, why);
+        release(c);
+        c->magic = COUNCIL__MAGIC_FAILED;
+        return council__fail(c, COUNCIL_EDENIED, "%s: refused: %s", op, why);
+    }
+    return COUNCIL_OK;
+}
+
+int council__root_only(council *c, const char *op)
+{
+    int rc = council__actor_ok(c, op);
+
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (c->actor_kind != COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT)
+        return council__fail(c, COUNCIL_EDENIED, "%s: only the secretariat's session may do this",
+                             op);
+    return COUNCIL_OK;
+}
+
+static int open_staff(council *c, const char *path, const council_open_options *o)
+{
+    council__keyring *kr = council__malloc(sizeof *kr);
+    council__member_keys k;
+    council__keyfile_info info;
+    const struct council__member_db_key *e = NULL;
+    uint8_t salt[COUNCIL__SALT_BYTES], key[COUNCIL__KEY_BYTES];
+    const char *reason = NULL, *why = NULL;
+    int rc;
+
+    memset(&k, 0, sizeof k);
+    if (kr == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "open: out of memory");
+    rc = council__keyring_load(c, kr, path);
+    if (rc == COUNCIL_OK)
+        rc = council__keyfile_open(c, &k, &info, o->keyfile, o->keyfile_len, o->passphrase,
+                                   o->passphrase_len);
+    if (rc == COUNCIL_EAUTH)
+        rc = council__fail(c, COUNCIL_EAUTH, "open: wrong member passphrase");
+    if (rc != COUNCIL_OK)
+        goto out;
+    memcpy(c->council_id, kr->council_id, COUNCIL_ID_BYTES);
+    memcpy(c->log_pk, kr->log_pk, sizeof c->log_pk);
+    c->root_source = kr->root_source;
+    if (sodium_memcmp(info.council_id, kr->council_id, COUNCIL_ID_BYTES) != 0) {
+        rc = council__fail(c, COUNCIL_EAUTH, "open: the keyfile belongs to another council");
+        goto out;
+    }
+    if ((rc = council__store_read_salt(c, path, salt)) != COUNCIL_OK)
+        goto out;
+    if (sodium_memcmp(salt, kr->store_salt, sizeof salt) != 0) {
+        rc = council__fail(c, COUNCIL_EAUTH, "open: the keyring does not belong to this council.db");
+        goto out;
+    }
+    for (size_t i = 0; i < kr->n_members && e == NULL; i++)
+        if (memcmp(kr->members[i].member_id, info.member_id, COUNCIL_ID_BYTES) == 0)
+            e = &kr->members[i];
+    if (e == NULL) {
+        rc = council__fail(c, COUNCIL_EDENIED, "open: the member has no access to the store "
+                                                "(withdrawn, or no keys registered)");
+        goto out;
+    }
+    council__secret_read(&k.box_sk);
+    if (crypto_box_seal_open(key, e->sealed, sizeof e->sealed, k.box_pk, k.box_sk.p) != 0) {
+        council__secret_lock(&k.box_sk);
+        rc = council__fail(c, COUNCIL_EAUTH, "open: the member's database key does not open "
+                                              "with this keyfile");
+        goto out;
+    }
+    council__secret_lock(&k.box_sk);
+    rc = council__store_open_key(c, path, NULL, e->db_key_version, key, false);
+    if (rc == COUNCIL_OK)
+        rc = council__store_migrate_all(c);
+    if (rc == COUNCIL_OK)
+        rc = check_council_row(c);
+    if (rc == COUNCIL_OK)
+        rc = staff_standing(c, info.member_id, o->staff_id, &reason, &why);
+    if (rc == COUNCIL_OK && reason != NULL)
+        rc = refuse_staff(c, info.member_id, o->staff_id, reason, why);
+    if (rc == COUNCIL_OK) {
+        const council__event ev = {
+            .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SESSION_OPENED,
+            .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF,
+            .actor_member = info.member_id,
+            .actor_staff = o->staff_id,
+            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+        };
+        rc = council__audit_append(c, &ev);
+    }
+    if (rc == COUNCIL_OK) {
+        c->actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF;
+        memcpy(c->actor_member, info.member_id, COUNCIL_ID_BYTES);
+        memcpy(c->actor_staff, o->staff_id, COUNCIL_ID_BYTES);
+    }
+out:
+    sodium_memzero(key, sizeof key);
+    council__member_keys_free(&k);
+    sodium_memzero(kr, sizeof *kr);
+    council__free(kr);
+    return rc;
+}
+
 int council_open(council **out, const char *path, const council_open_options *o)
 {
     struct stat sb;
     council *c;
+    bool staff;
     int rc;
 
     if (out == NULL)
@@ -409,11 +592,21 @@ int council_open(council **out, const char *path, const council_open_options *o)
     if (c == NULL)
         return COUNCIL_ENOMEM;
     *out = c;
-    if (o == NULL || o->version != COUNCIL_OPEN_OPTIONS_VERSION)
+    if (o == NULL || (o->version != 1 && o->version != COUNCIL_OPEN_OPTIONS_VERSION))
         return council__fail(c, COUNCIL_EMISUSE, "open: options missing or of unknown version");
-    if ((rc = check_credentials(c, "open", o->passphrase, o->passphrase_len,
-                                o->root_key, o->root_key_len)) != COUNCIL_OK ||
-        (rc = check_path(c, "open", path)) != COUNCIL_OK)
+    staff = o->version >= 2 && (o->staff_id != NULL || o->keyfile != NULL);
+    if (staff) {
+        if (o->staff_id == NULL || o->staff_id_len != COUNCIL_ID_BYTES || o->keyfile == NULL ||
+            o->keyfile_len == 0 || o->keyfile_len > COUNCIL__KEYFILE_MAX || o->root_key != NULL ||
+            o->passphrase == NULL || o->passphrase_len == 0 ||
+            o->passphrase_len > COUNCIL_PASSPHRASE_MAX)
+            return council__fail(c, COUNCIL_EINVAL, "open: a staff session needs a 16-byte staff "
+                                 "id, the member keyfile and the member passphrase");
+    } else if ((rc = check_credentials(c, "open", o->passphrase, o->passphrase_len,
+                                       o->root_key, o->root_key_len)) != COUNCIL_OK) {
+        return rc;
+    }
+    if ((rc = check_path(c, "open", path)) != COUNCIL_OK)
         return rc;
     if (stat(path, &sb) != 0 && errno != ENOENT && errno != ENOTDIR)
         return council__fail(c, COUNCIL_EIO, "open: cannot reach the store directory (%s)",
@@ -423,7 +616,8 @@ int council_open(council **out, const char *path, const council_open_options *o)
     c->dir = council__strdup(path);
     if (c->dir == NULL)
         return council__fail(c, COUNCIL_ENOMEM, "open: out of memory");
-    rc = open_in(c, path, o);
+    c->actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT;
+    rc = staff ? open_staff(c, path, o) : open_in(c, path, o);
     if (rc != COUNCIL_OK) {
         release(c);
         return rc;
@@ -446,6 +640,8 @@ int council_info(council *c, council_buf *out)
 
     if (!council__ok(c) || out == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "info: bad handle or NULL out");
+    if ((rc = council__actor_ok(c, "info")) != COUNCIL_OK)
+        return rc;
     out->ptr = NULL;
     out->len = 0;
     if ((rc = council__store_version(c, &schema)) != COUNCIL_OK ||
@@ -502,6 +698,8 @@ int council_passphrase_change(council *c, const uint8_t *old_pass, size_t old_le
 
     if (!council__ok(c))
         return council__fail(c, COUNCIL_EMISUSE, "passphrase_change: bad handle");
+    if ((rc = council__root_only(c, "passphrase_change")) != COUNCIL_OK)
+        return rc;
     if (c->root_source != COUNCIL__V1__ROOT_KEY_SOURCE__ROOT_KEY_SOURCE_PASSPHRASE)
         return council__fail(c, COUNCIL_EINVAL,
                              "passphrase_change: the root key of this council is supplied "

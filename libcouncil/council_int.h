@@ -42,6 +42,9 @@ struct council {
     council__secret root;       /* 32 bytes */
     council__secret log_sk;     /* Ed25519 secret key, 64 bytes */
     uint8_t log_pk[32];
+    int actor_kind;             /* COUNCIL__V1__AUDIT_ACTOR_KIND__*: ROOT or STAFF */
+    uint8_t actor_member[COUNCIL_ID_BYTES]; /* staff sessions */
+    uint8_t actor_staff[COUNCIL_ID_BYTES];
     struct sqlite3_stmt *st_node_get; /* audit node store, prepared once */
     struct sqlite3_stmt *st_node_put;
     struct sqlite3_stmt *st_event_put;
@@ -62,6 +65,14 @@ int council__fail(council *c, int rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Reset the handle's error to "not an error". */
 void council__clear(council *c);
+
+/* Only the secretariat's (root-key) session may do `op`: EDENIED for a
+ * staff session. Staff sessions are re-checked (still active) here too. */
+int council__root_only(council *c, const char *op);
+/* A staff session's standing, re-read on each call: EDENIED (and the
+ * handle closed for further use) once the staff retired or the member
+ * withdrew. COUNCIL_OK for root sessions. */
+int council__actor_ok(council *c, const char *op);
 
 /* Well-formed UTF-8 of len bytes without control characters. */
 bool council__text_ok(const char *s, size_t len);
@@ -453,6 +464,10 @@ uint32_t council__schema_version(void);
  * and probe the key (EAUTH on a wrong one). */
 int council__store_open(council *c, const char *dir, const council__secret *root,
                         uint32_t db_key_version, bool create);
+/* The same with the raw database key (a member's session), when raw_key
+ * is not NULL (root is then unused). */
+int council__store_open_key(council *c, const char *dir, const council__secret *root,
+                            uint32_t db_key_version, const uint8_t *raw_key, bool create);
 /* Apply migrations in one transaction. */
 int council__store_migrate(council *c, const council__migration *list, size_t n,
                            uint32_t target);

@@ -20,8 +20,12 @@
 
 static int id_arg(council *c, const char *op, const uint8_t *id, size_t len)
 {
+    int rc;
+
     if (!council__ok(c))
         return council__fail(c, COUNCIL_EMISUSE, "%s: bad handle", op);
+    if ((rc = council__root_only(c, op)) != COUNCIL_OK)
+        return rc;
     if (id == NULL || len != COUNCIL_ID_BYTES)
         return council__fail(c, COUNCIL_EINVAL, "%s: member id must be %d bytes", op,
                              COUNCIL_ID_BYTES);
@@ -508,6 +512,8 @@ int council_member_list(council *c, council_buf *out)
 
     if (!council__ok(c) || out == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "member_list: bad handle or NULL out");
+    if ((rc = council__root_only(c, "member_list")) != COUNCIL_OK)
+        return rc;
     out->ptr = NULL;
     out->len = 0;
     if (sqlite3_prepare_v2(c->db, "SELECT " MEMBER_COLUMNS " FROM member ORDER BY seq;", -1, &st,
@@ -558,6 +564,8 @@ int council_members_announce(council *c, council_buf *out)
 
     if (!council__ok(c) || out == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "members_announce: bad handle or NULL out");
+    if ((rc = council__actor_ok(c, "members_announce")) != COUNCIL_OK)
+        return rc;
     out->ptr = NULL;
     out->len = 0;
     if (sqlite3_prepare_v2(c->db, "SELECT name FROM council WHERE singleton = 1;", -1, &st,

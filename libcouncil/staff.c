@@ -50,8 +50,12 @@ static int staff_state(council *c, const char *op, const uint8_t id[COUNCIL_ID_B
 
 static int ids_ok(council *c, const char *op, const uint8_t *id, size_t len)
 {
+    int rc;
+
     if (!council__ok(c))
         return council__fail(c, COUNCIL_EMISUSE, "%s: bad handle", op);
+    if ((rc = council__root_only(c, op)) != COUNCIL_OK)
+        return rc;
     if (id == NULL || len != COUNCIL_ID_BYTES)
         return council__fail(c, COUNCIL_EINVAL, "%s: ids are %d bytes", op, COUNCIL_ID_BYTES);
     return COUNCIL_OK;
@@ -250,6 +254,8 @@ int council_staff_list(council *c, council_buf *out, const uint8_t *member_id, s
 
     if (!council__ok(c) || out == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "staff_list: bad handle or NULL out");
+    if ((rc = council__root_only(c, "staff_list")) != COUNCIL_OK)
+        return rc;
     out->ptr = NULL;
     out->len = 0;
     if (member_id != NULL && member_id_len != COUNCIL_ID_BYTES)

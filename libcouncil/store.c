@@ -199,35 +199,51 @@ int council__store_cipher_version(council *c, char *out, size_t out_len)
     return COUNCIL_OK;
 }
 
-/* Key the database with the raw subkey, in SQLCipher's x'hex' form. */
-static int apply_key(council *c, const council__secret *root, uint32_t version)
+/* Key the database with a raw key, in SQLCipher's x'hex' form. */
+static int apply_raw_key(council *c, const uint8_t key[COUNCIL__KEY_BYTES])
 {
-    uint8_t key[COUNCIL__KEY_BYTES];
     council__secret hex;
     int rc, src;
 
     rc = council__secret_alloc(&hex, 3 + 2 * COUNCIL__KEY_BYTES + 1);
     if (rc != COUNCIL_OK)
         return council__fail(c, rc, "store: out of secure memory");
-    rc = council__kdf(c, key, sizeof key, root, version, COUNCIL__CTX_DATABASE);
-    if (rc != COUNCIL_OK)
-        goto out;
     hex.p[0] = 'x';
     hex.p[1] = '\'';
-    sodium_bin2hex((char *)hex.p + 2, 2 * COUNCIL__KEY_BYTES + 1, key, sizeof key);
+    sodium_bin2hex((char *)hex.p + 2, 2 * COUNCIL__KEY_BYTES + 1, key, COUNCIL__KEY_BYTES);
     hex.p[2 + 2 * COUNCIL__KEY_BYTES] = '\'';
     src = sqlite3_key(c->db, hex.p, (int)(3 + 2 * COUNCIL__KEY_BYTES));
     if (src != SQLITE_OK)
         rc = council__fail(c, COUNCIL_ERROR, "store: cannot set the database key (%s)",
                            sqlite3_errstr(src));
-out:
-    sodium_memzero(key, sizeof key);
     council__secret_free(&hex);
+    return rc;
+}
+
+/* The database key: subkey `version` of the root key, or given raw. */
+static int apply_key(council *c, const council__secret *root, uint32_t version,
+                     const uint8_t *raw)
+{
+    uint8_t key[COUNCIL__KEY_BYTES];
+    int rc;
+
+    if (raw != NULL)
+        return apply_raw_key(c, raw);
+    rc = council__kdf(c, key, sizeof key, root, version, COUNCIL__CTX_DATABASE);
+    if (rc == COUNCIL_OK)
+        rc = apply_raw_key(c, key);
+    sodium_memzero(key, sizeof key);
     return rc;
 }
 
 int council__store_open(council *c, const char *dir, const council__secret *root,
                         uint32_t db_key_version, bool create)
+{
+    return council__store_open_key(c, dir, root, db_key_version, NULL, create);
+}
+
+int council__store_open_key(council *c, const char *dir, const council__secret *root,
+                            uint32_t db_key_version, const uint8_t *raw_key, bool create)
 {
     char cipher[64];
     sqlite3_stmt *st = NULL;
@@ -267,7 +283,7 @@ int council__store_open(council *c, const char *dir, const council__secret *root
     rc = council__store_cipher_version(c, cipher, sizeof cipher);
     if (rc != COUNCIL_OK)
         goto fail;
-    rc = apply_key(c, root, db_key_version);
+    rc = apply_key(c, root, db_key_version, raw_key);
     if (rc != COUNCIL_OK)
         goto fail;
     /* A library must not write to its host's standard error: SQLCipher 4.6

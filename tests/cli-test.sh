@@ -283,5 +283,21 @@ expect 1 "pledge after retirement" -- "$CLI" --store "$M" staff pledge "$ST" --t
 expect 0 "retired staff still listed" -- "$CLI" --store "$M" staff list $MP
 has "$T/out" "retired  yes" "former staff kept with pledge"
 
+# -- staff sessions
+expect 0 "staff for a session" -- "$CLI" --store "$M" staff add --member "$CB" --name "相談員 高橋" $MP
+ST2=$(cat "$T/out")
+expect 0 "its pledge" -- "$CLI" --store "$M" staff pledge "$ST2" --text-version v2024_04 --text-file "$T/pledge.txt" $MP
+expect 0 "coordinating body keys" -- "$CLI" --store "$M" member keygen "$CB" --out "$T/cb.key" \
+    --member-passphrase-file "$T/mpass" $CHEAP $MP
+expect 0 "staff session info" -- env COUNCIL_MEMBER_PASSPHRASE="member secret" "$CLI" --store "$M" info --staff "$ST2" --keyfile "$T/cb.key"
+has "$T/out" "北市 協議会" "staff session sees the council"
+expect 1 "staff session, wrong member passphrase" -- env COUNCIL_MEMBER_PASSPHRASE=nope "$CLI" --store "$M" info --staff "$ST2" --keyfile "$T/cb.key"
+has "$T/err" "wrong member passphrase" "member passphrase message"
+expect 1 "former staff refused" -- env COUNCIL_MEMBER_PASSPHRASE="member secret" "$CLI" --store "$M" info --staff "$ST" --keyfile "$T/cb.key"
+has "$T/err" "former staff" "former staff message"
+expect 2 "staff session without keyfile" -- "$CLI" --store "$M" info --staff "$ST2"
+expect 0 "refusal is audited" -- "$CLI" --store "$M" audit show --action session_refused $MP
+has "$T/out" "reason=retired_staff" "session refusal audited"
+
 echo "cli-test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

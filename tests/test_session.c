@@ -1,0 +1,275 @@
+/* test_session.c - staff sessions: who may act, and as whom. A session
+ * opens only for a pledged, active staff member of an active member with
+ * keys; refusals inside the store are audit events with their reason;
+ * withdrawal and retirement take effect on the very next call. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "helpers.h"
+#include "council_int.h"
+#include "council/v1/audit.pb-c.h"
+#include "council/v1/member.pb-c.h"
+
+#define MPASS "member passphrase"
+static const char pledge[] = "秘密を漏らしません。";
+
+typedef struct fx {
+    char *root, *store;
+    council *c;                      /* the secretariat */
+    uint8_t m1[16], m2[16];          /* members with keyfiles */
+    council_buf k1, k2;              /* their keyfiles */
+    uint8_t pledged[16], unpledged[16], retired[16], other[16];
+} fx;
+
+static void member(council *c, uint8_t id[16], const char *name, council_buf *kf)
+{
+    council_member_options o = COUNCIL_MEMBER_OPTIONS_INIT;
+
+    o.name = name;
+    o.kind = COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_NPO;
+    assert_int_equal(council_member_add(c, id, 16, &o), COUNCIL_OK);
+    assert_int_equal(council_member_keygen(c, kf, id, 16, (const uint8_t *)MPASS, strlen(MPASS),
+                                           TH_OPS, TH_MEM), COUNCIL_OK);
+}
+
+static void staff(council *c, uint8_t id[16], const uint8_t m[16], const char *name, bool pledged)
+{
+    assert_int_equal(council_staff_add(c, id, 16, m, 16, name, NULL), COUNCIL_OK);
+    if (pledged)
+        assert_int_equal(council_staff_pledge(c, id, 16, 0, "v1", (const uint8_t *)pledge,
+                                              strlen(pledge), NULL), COUNCIL_OK);
+}
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+
+    assert_non_null(f);
+    f->store = th_make_store(&f->root, "session test");
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+    member(f->c, f->m1, "NPO 一", &f->k1);
+    member(f->c, f->m2, "NPO 二", &f->k2);
+    staff(f->c, f->pledged, f->m1, "相談員 A", true);
+    staff(f->c, f->unpledged, f->m1, "相談員 B", false);
+    staff(f->c, f->retired, f->m1, "相談員 C", true);
+    assert_int_equal(council_staff_retire(f->c, f->retired, 16, 0, "退職"), COUNCIL_OK);
+    staff(f->c, f->other, f->m2, "相談員 D", true);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+
+    council_close(f->c);
+    council_buf_free(&f->k1);
+    council_buf_free(&f->k2);
+    th_rmrf(f->root);
+    free(f->root); free(f->store);
+    free(f);
+    return 0;
+}
+
+static int open_staff(council **out, fx *f, const uint8_t staff_id[16], const council_buf *kf,
+                      const char *pass)
+{
+    council_open_options o = COUNCIL_OPEN_OPTIONS_INIT;
+
+    o.staff_id = staff_id;
+    o.staff_id_len = 16;
+    o.keyfile = kf->ptr;
+    o.keyfile_len = kf->len;
+    o.passphrase = (const uint8_t *)pass;
+    o.passphrase_len = strlen(pass);
+    return council_open(out, f->store, &o);
+}
+
+/* The last event of `action` in the log (via the secretariat). */
+static Council__V1__AuditEvent *last_event(fx *f, int action)
+{
+    council_audit_filter flt = COUNCIL_AUDIT_FILTER_INIT;
+    council_buf buf = { NULL, 0 };
+    Council__V1__AuditEventList *l;
+    Council__V1__AuditEvent *e = NULL;
+
+    flt.action = action;
+    assert_int_equal(council_audit_list(f->c, &buf, &flt), COUNCIL_OK);
+    l = council__v1__audit_event_list__unpack(NULL, buf.len, buf.ptr);
+    assert_non_null(l);
+    if (l->n_events > 0) {
+        uint8_t tmp[4096];
+        size_t n = council__v1__audit_event__pack(l->events[l->n_events - 1], tmp);
+        e = council__v1__audit_event__unpack(NULL, n, tmp);
+    }
+    council__v1__audit_event_list__free_unpacked(l, NULL);
+    council_buf_free(&buf);
+    return e;
+}
+
+static void expect_refusal(fx *f, const uint8_t staff_id[16], const char *reason)
+{
+    Council__V1__AuditEvent *e = last_event(f, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SESSION_REFUSED);
+
+    assert_non_null(e);
+    assert_int_equal(e->actor_kind, COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF);
+    assert_memory_equal(e->actor_staff.data, staff_id, 16);
+    assert_int_equal(e->outcome, COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED);
+    assert_int_equal(e->error, COUNCIL_EDENIED);
+    assert_string_equal(e->reason, reason);
+    council__v1__audit_event__free_unpacked(e, NULL);
+}
+
+static void test_session__pledged_staff_opens(void **state)
+{
+    fx *f = *state;
+    council_buf buf = { NULL, 0 };
+    Council__V1__AuditEvent *e;
+    council *s;
+
+    assert_int_equal(open_staff(&s, f, f->pledged, &f->k1, MPASS), COUNCIL_OK);
+    assert_int_equal(council_info(s, &buf), COUNCIL_OK);
+    assert_true(th_contains(buf.ptr, buf.len, "session test"));
+    council_buf_free(&buf);
+    /* Root-only calls are not a staff session's. */
+    {
+        council_member_options o = COUNCIL_MEMBER_OPTIONS_INIT;
+        uint8_t id[16];
+        o.name = "x";
+        o.kind = COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_NPO;
+        assert_int_equal(council_member_add(s, id, 16, &o), COUNCIL_EDENIED);
+        assert_int_equal(council_audit_checkpoint(s, &buf), COUNCIL_EDENIED);
+        assert_int_equal(council_audit_list(s, &buf, NULL), COUNCIL_EDENIED);
+        assert_int_equal(council_staff_list(s, &buf, NULL, 0), COUNCIL_EDENIED);
+        assert_int_equal(council_audit_export(s, "/nonexistent/x"), COUNCIL_EDENIED);
+        assert_null(buf.ptr);
+    }
+    council_close(s);
+    e = last_event(f, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SESSION_OPENED);
+    assert_int_equal(e->actor_kind, COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF);
+    assert_memory_equal(e->actor_member.data, f->m1, 16);
+    assert_memory_equal(e->actor_staff.data, f->pledged, 16);
+    council__v1__audit_event__free_unpacked(e, NULL);
+}
+
+static void test_session__refusals_are_logged(void **state)
+{
+    fx *f = *state;
+    uint8_t unknown[16];
+    council *s;
+
+    memset(unknown, 0x77, sizeof unknown);
+    assert_int_equal(open_staff(&s, f, unknown, &f->k1, MPASS), COUNCIL_EDENIED);
+    assert_non_null(strstr(council_errmsg(s), "unknown staff"));
+    council_close(s);
+    expect_refusal(f, unknown, "unknown_staff");
+    assert_int_equal(open_staff(&s, f, f->unpledged, &f->k1, MPASS), COUNCIL_EDENIED);
+    council_close(s);
+    expect_refusal(f, f->unpledged, "no_pledge");
+    assert_int_equal(open_staff(&s, f, f->retired, &f->k1, MPASS), COUNCIL_EDENIED);
+    council_close(s);
+    expect_refusal(f, f->retired, "retired_staff");
+    /* A keyfile of another member: its key opens the store, but the staff
+     * member is not that member's. */
+    assert_int_equal(open_staff(&s, f, f->pledged, &f->k2, MPASS), COUNCIL_EDENIED);
+    council_close(s);
+    expect_refusal(f, f->pledged, "other_members_staff");
+}
+
+/* Refusals before the store opens: returned, not (yet) logged in it. */
+static void test_session__credentials_refused(void **state)
+{
+    fx *f = *state;
+    council_buf bad = { NULL, 0 };
+    council *s;
+
+    assert_int_equal(open_staff(&s, f, f->pledged, &f->k1, "wrong passphrase"), COUNCIL_EAUTH);
+    assert_non_null(strstr(council_errmsg(s), "wrong member passphrase"));
+    assert_null(strstr(council_errmsg(s), "wrong passphrase\""));
+    council_close(s);
+    bad.ptr = malloc(f->k1.len);
+    bad.len = f->k1.len;
+    memcpy(bad.ptr, f->k1.ptr, bad.len);
+    bad.ptr[bad.len / 2] ^= 1;
+    assert_int_equal(open_staff(&s, f, f->pledged, &bad, MPASS), COUNCIL_EFORMAT);
+    council_close(s);
+    council_buf_free(&bad);
+    /* Malformed credentials. */
+    {
+        council_open_options o = COUNCIL_OPEN_OPTIONS_INIT;
+        o.staff_id = f->pledged;
+        o.staff_id_len = 15;
+        o.keyfile = f->k1.ptr;
+        o.keyfile_len = f->k1.len;
+        o.passphrase = (const uint8_t *)MPASS;
+        o.passphrase_len = strlen(MPASS);
+        assert_int_equal(council_open(&s, f->store, &o), COUNCIL_EINVAL);
+        council_close(s);
+        o.staff_id_len = 16;
+        o.keyfile = NULL;
+        assert_int_equal(council_open(&s, f->store, &o), COUNCIL_EINVAL);
+        council_close(s);
+    }
+    /* A version 1 struct still opens the secretariat's session. */
+    {
+        council_open_options o = th_open_opts(TH_PASS);
+        o.version = 1;
+        assert_int_equal(council_open(&s, f->store, &o), COUNCIL_OK);
+        council_close(s);
+    }
+}
+
+/* Withdrawing the member, or retiring the staff member, ends an open
+ * session on its very next call, and the next attempt is refused. */
+static void test_session__withdrawal_takes_effect_at_once(void **state)
+{
+    fx *f = *state;
+    council_buf buf = { NULL, 0 };
+    council *s;
+
+    assert_int_equal(open_staff(&s, f, f->pledged, &f->k1, MPASS), COUNCIL_OK);
+    assert_int_equal(council_member_withdraw(f->c, f->m1, 16, 0, "解散"), COUNCIL_OK);
+    assert_int_equal(council_info(s, &buf), COUNCIL_EDENIED);
+    assert_non_null(strstr(council_errmsg(s), "withdrawn"));
+    assert_int_equal(council_info(s, &buf), COUNCIL_EMISUSE); /* the handle stays closed */
+    council_close(s);
+    expect_refusal(f, f->pledged, "withdrawn_member");
+    /* The member's database key is gone from the keyring. */
+    assert_int_equal(open_staff(&s, f, f->pledged, &f->k1, MPASS), COUNCIL_EDENIED);
+    assert_non_null(strstr(council_errmsg(s), "no access"));
+    council_close(s);
+}
+
+static void test_session__retirement_takes_effect_at_once(void **state)
+{
+    fx *f = *state;
+    council_buf buf = { NULL, 0 };
+    council *s;
+
+    assert_int_equal(open_staff(&s, f, f->other, &f->k2, MPASS), COUNCIL_OK);
+    assert_int_equal(council_info(s, &buf), COUNCIL_OK);
+    council_buf_free(&buf);
+    assert_int_equal(council_staff_retire(f->c, f->other, 16, 0, "異動"), COUNCIL_OK);
+    assert_int_equal(council_info(s, &buf), COUNCIL_EDENIED);
+    council_close(s);
+    expect_refusal(f, f->other, "retired_staff");
+    assert_int_equal(open_staff(&s, f, f->other, &f->k2, MPASS), COUNCIL_EDENIED);
+    council_close(s);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_session__pledged_staff_opens),
+        T(test_session__refusals_are_logged),
+        T(test_session__credentials_refused),
+        T(test_session__withdrawal_takes_effect_at_once),
+        T(test_session__retirement_takes_effect_at_once),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
