@@ -309,10 +309,13 @@ COUNCIL_API COUNCIL_NODISCARD int council_create(council **out, const char *path
  * @param path       the store directory.
  * @param opts       the credentials; see council_open_options.
  * A staff session refused inside the store (unknown staff, staff of
- * another member, no pledge, retired staff) is logged as "session refused"
- * with the reason. Refusals before the store can be opened (a wrong member
- * passphrase, a damaged keyfile, a member without access) cannot be logged
- * in it yet.
+ * another member, no pledge, retired staff, withdrawn member) is logged as
+ * "session refused" with the reason. Refusals before the store can be
+ * opened (a wrong member passphrase, a damaged keyfile, another council's
+ * keyfile, a member without access) are sealed to the council's journal
+ * key in council.refusals, and the secretariat's next council_open() puts
+ * them in the audit log (records removed from the journal before that are
+ * not detectable; unreadable ones are logged as damaged).
  *
  * @return COUNCIL_OK;
  *         COUNCIL_EAUTH for a wrong passphrase or root key, a keyring or

@@ -254,6 +254,12 @@ static int create_in(council *c, const char *path, const council_create_options 
         rc = council__fail(c, COUNCIL_EIO, "create: cannot checkpoint council.db");
     if (rc == COUNCIL_OK)
         rc = council__store_read_salt(c, path, kr.store_salt);
+    if (rc == COUNCIL_OK) {
+        council__secret jsk;
+        rc = council__journal_keypair(c, kr.journal_pk, &jsk);
+        kr.has_journal_pk = rc == COUNCIL_OK;
+        council__secret_free(&jsk);
+    }
     if (rc == COUNCIL_OK && o->passphrase != NULL)
         rc = council__keyring_wrap_root(c, &kr, &c->root, o->passphrase, o->passphrase_len,
                                         ops, mem);
@@ -332,6 +338,17 @@ static int check_council_row(council *c)
     return rc;
 }
 
+static int add_journal_key(council *c, council__keyring *kr, void *ctx)
+{
+    council__secret jsk;
+    int rc = council__journal_keypair(c, kr->journal_pk, &jsk);
+
+    (void)ctx;
+    kr->has_journal_pk = rc == COUNCIL_OK;
+    council__secret_free(&jsk);
+    return rc;
+}
+
 static int open_in(council *c, const char *path, const council_open_options *o)
 {
     council__keyring kr;
@@ -391,6 +408,30 @@ static int open_in(council *c, const char *path, const council_open_options *o)
         };
         rc = council__audit_append(c, &ev);
     }
+    /* The journal key is derived from the root key: a keyring without it,
+     * or with another (edited: no wrap authenticates it), is repaired, and
+     * an edit is put on the record. Then the journaled staff refusals
+     * (those before the store could be opened) are imported. */
+    if (rc == COUNCIL_OK) {
+        uint8_t pk[32];
+        council__secret jsk;
+        rc = council__journal_keypair(c, pk, &jsk);
+        council__secret_free(&jsk);
+        if (rc == COUNCIL_OK && (!kr.has_journal_pk || sodium_memcmp(pk, kr.journal_pk, 32) != 0)) {
+            rc = council__keyring_update(c, add_journal_key, NULL);
+            if (rc == COUNCIL_OK && kr.has_journal_pk) {
+                const council__event ev = {
+                    .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_KEY_ROTATED,
+                    .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_SYSTEM,
+                    .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+                    .reason = "journal_key_restored",
+                };
+                rc = council__audit_append(c, &ev);
+            }
+        }
+    }
+    if (rc == COUNCIL_OK)
+        rc = council__journal_import(c);
     sodium_memzero(&kr, sizeof kr);
     return rc;
 }
@@ -494,6 +535,13 @@ int council__root_only(council *c, const char *op)
     return COUNCIL_OK;
 }
 
+static void journal(const char *path, const council__keyring *kr, const char *reason,
+                    const uint8_t *member, const uint8_t *staff, int error)
+{
+    if (kr->has_journal_pk)
+        council__journal_refusal(path, kr->journal_pk, reason, member, staff, error);
+}
+
 static int open_staff(council *c, const char *path, const council_open_options *o)
 {
     council__keyring *kr = council__malloc(sizeof *kr);
@@ -508,9 +556,17 @@ static int open_staff(council *c, const char *path, const council_open_options *
     if (kr == NULL)
         return council__fail(c, COUNCIL_ENOMEM, "open: out of memory");
     rc = council__keyring_load(c, kr, path);
-    if (rc == COUNCIL_OK)
-        rc = council__keyfile_open(c, &k, &info, o->keyfile, o->keyfile_len, o->passphrase,
-                                   o->passphrase_len);
+    if (rc != COUNCIL_OK)
+        goto out;
+    rc = council__keyfile_open(c, &k, &info, o->keyfile, o->keyfile_len, o->passphrase,
+                               o->passphrase_len);
+    if (rc == COUNCIL_EAUTH || rc == COUNCIL_EFORMAT || rc == COUNCIL_EUNSUPPORTED) {
+        /* Before the store: journaled for the secretariat's next session. */
+        council__keyfile_info pi;
+        bool known = council__keyfile_parse(NULL, &pi, o->keyfile, o->keyfile_len) == COUNCIL_OK;
+        journal(path, kr, rc == COUNCIL_EAUTH ? "wrong_member_passphrase" : "damaged_keyfile",
+                known ? pi.member_id : NULL, o->staff_id, rc);
+    }
     if (rc == COUNCIL_EAUTH)
         rc = council__fail(c, COUNCIL_EAUTH, "open: wrong member passphrase");
     if (rc != COUNCIL_OK)
@@ -519,6 +575,7 @@ static int open_staff(council *c, const char *path, const council_open_options *
     memcpy(c->log_pk, kr->log_pk, sizeof c->log_pk);
     c->root_source = kr->root_source;
     if (sodium_memcmp(info.council_id, kr->council_id, COUNCIL_ID_BYTES) != 0) {
+        journal(path, kr, "other_councils_keyfile", info.member_id, o->staff_id, COUNCIL_EAUTH);
         rc = council__fail(c, COUNCIL_EAUTH, "open: the keyfile belongs to another council");
         goto out;
     }
@@ -532,6 +589,7 @@ static int open_staff(council *c, const char *path, const council_open_options *
         if (memcmp(kr->members[i].member_id, info.member_id, COUNCIL_ID_BYTES) == 0)
             e = &kr->members[i];
     if (e == NULL) {
+        journal(path, kr, "member_without_access", info.member_id, o->staff_id, COUNCIL_EDENIED);
         rc = council__fail(c, COUNCIL_EDENIED, "open: the member has no access to the store "
                                                 "(withdrawn, or no keys registered)");
         goto out;
@@ -539,6 +597,7 @@ static int open_staff(council *c, const char *path, const council_open_options *
     council__secret_read(&k.box_sk);
     if (crypto_box_seal_open(key, e->sealed, sizeof e->sealed, k.box_pk, k.box_sk.p) != 0) {
         council__secret_lock(&k.box_sk);
+        journal(path, kr, "keyfile_key_mismatch", info.member_id, o->staff_id, COUNCIL_EAUTH);
         rc = council__fail(c, COUNCIL_EAUTH, "open: the member's database key does not open "
                                               "with this keyfile");
         goto out;

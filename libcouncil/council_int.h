@@ -119,6 +119,7 @@ void council__secret_free(council__secret *s);     /* wipe and free */
 #define COUNCIL__CTX_DATABASE "cncl-db_"
 #define COUNCIL__CTX_LOGWRAP  "cncl-lgw"
 #define COUNCIL__CTX_PSEUDONYM "cncl-psn"
+#define COUNCIL__CTX_JOURNAL   "cncl-jnl"
 
 int council__kdf(council *c, uint8_t *out, size_t out_len,
                  const council__secret *root, uint64_t id, const char ctx[8]);
@@ -179,6 +180,8 @@ typedef struct council__keyring {
     uint8_t root_ct[COUNCIL__KEY_BYTES + COUNCIL__TAG_BYTES];
     uint8_t log_nonce[COUNCIL__NONCE_BYTES];
     uint8_t log_ct[COUNCIL__SIGN_SK_BYTES + COUNCIL__TAG_BYTES];
+    bool has_journal_pk;
+    uint8_t journal_pk[32];     /* X25519: pre-store refusals sealed to it */
     size_t n_members;           /* the database key sealed to members */
     struct council__member_db_key {
         uint8_t member_id[COUNCIL_ID_BYTES];
@@ -446,6 +449,20 @@ int council__audit_subject(council *c, int action, const uint8_t *member, const 
                            const char *reason);
 /* Is `s` an audit code: [a-z0-9_]{1,64}? */
 bool council__audit_code_ok(const char *s);
+
+/* ---------------------------------------------------------------- journal */
+
+#define COUNCIL__JOURNAL_FILE "council.refusals"
+#define COUNCIL__JOURNAL_MAX (1u << 20) /* bytes; past it, refusals are not journaled */
+
+/* The council's journal key pair (from the root key). */
+int council__journal_keypair(council *c, uint8_t pk[32], council__secret *sk);
+/* Append a sealed refusal record (best effort: errors are ignored, as the
+ * refusal itself is what the caller returns). */
+void council__journal_refusal(const char *dir, const uint8_t journal_pk[32], const char *reason,
+                              const uint8_t *member_id, const uint8_t *staff_id, int error);
+/* Import journaled refusals as session_refused events (root sessions). */
+int council__journal_import(council *c);
 
 /* ------------------------------------------------------------------ store */
 

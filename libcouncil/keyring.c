@@ -178,6 +178,12 @@ static int keyring_from_msg(council *c, council__keyring *kr, const Council__V1_
         memcpy(kr->members[i].sealed, e->sealed_db_key.data, sizeof kr->members[i].sealed);
     }
     kr->n_members = m->n_member_db_keys;
+    if (m->has_journal_public_key) {
+        if (!bytes_ok(&m->journal_public_key, 32))
+            return council__fail(c, COUNCIL_EFORMAT, "keyring: journal key of wrong length");
+        kr->has_journal_pk = true;
+        memcpy(kr->journal_pk, m->journal_public_key.data, 32);
+    }
 
     switch (m->root_source) {
     case COUNCIL__V1__ROOT_KEY_SOURCE__ROOT_KEY_SOURCE_PASSPHRASE:
@@ -263,6 +269,9 @@ int council__keyring_serialize(council *c, council_buf *out, const council__keyr
         entries[i].sealed_db_key.len = sizeof kr->members[i].sealed;
         ptrs[i] = &entries[i];
     }
+    m.has_journal_public_key = kr->has_journal_pk;
+    m.journal_public_key.data = (uint8_t *)(uintptr_t)kr->journal_pk;
+    m.journal_public_key.len = kr->has_journal_pk ? 32 : 0;
     m.n_member_db_keys = kr->n_members;
     m.member_db_keys = ptrs;
     m.format_version = kr->format_version;

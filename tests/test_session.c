@@ -260,6 +260,80 @@ static void test_session__retirement_takes_effect_at_once(void **state)
     council_close(s);
 }
 
+/* Refusals before the store can be opened are journaled, and the next
+ * secretariat session puts them in the audit log. */
+static void test_session__refusals_before_the_store_are_journaled(void **state)
+{
+    fx *f = *state;
+    council_buf bad = { NULL, 0 };
+    char *journal = th_path(f->store, "council.refusals");
+    Council__V1__AuditEvent *e;
+    council *s;
+
+    assert_int_equal(open_staff(&s, f, f->pledged, &f->k1, "wrong passphrase"), COUNCIL_EAUTH);
+    council_close(s);
+    assert_true(th_exists(journal));
+    /* The journal holds no readable ids or reasons. */
+    {
+        uint8_t *b;
+        size_t n;
+        assert_int_equal(th_read_file(journal, &b, &n), 0);
+        assert_false(th_contains(b, n, "wrong_member_passphrase"));
+        free(b);
+    }
+    /* The secretariat's next session imports it. */
+    council_close(f->c);
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+    assert_false(th_exists(journal));
+    e = last_event(f, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SESSION_REFUSED);
+    assert_non_null(e);
+    assert_string_equal(e->reason, "wrong_member_passphrase");
+    assert_int_equal(e->error, COUNCIL_EAUTH);
+    assert_memory_equal(e->actor_member.data, f->m1, 16);
+    assert_memory_equal(e->actor_staff.data, f->pledged, 16);
+    council__v1__audit_event__free_unpacked(e, NULL);
+
+    /* A damaged keyfile, and a member without access. */
+    bad.ptr = malloc(f->k1.len);
+    bad.len = f->k1.len;
+    memcpy(bad.ptr, f->k1.ptr, bad.len);
+    bad.ptr[bad.len - 40] ^= 1;
+    assert_int_equal(open_staff(&s, f, f->pledged, &bad, MPASS), COUNCIL_EFORMAT);
+    council_close(s);
+    council_buf_free(&bad);
+    assert_int_equal(council_member_withdraw(f->c, f->m2, 16, 0, "退会"), COUNCIL_OK);
+    assert_int_equal(open_staff(&s, f, f->other, &f->k2, MPASS), COUNCIL_EDENIED);
+    council_close(s);
+    /* And garbage appended by someone with write access to the directory. */
+    {
+        FILE *j = fopen(journal, "ab");
+        assert_non_null(j);
+        static const char garbage[] = "\x00\x10garbage-garbage!";
+        assert_int_equal(fwrite(garbage, 1, sizeof garbage - 1, j), sizeof garbage - 1);
+        fclose(j);
+    }
+    council_close(f->c);
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+    {
+        council_audit_filter flt = COUNCIL_AUDIT_FILTER_INIT;
+        council_buf buf = { NULL, 0 };
+        Council__V1__AuditEventList *l;
+        size_t n;
+        flt.action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SESSION_REFUSED;
+        assert_int_equal(council_audit_list(f->c, &buf, &flt), COUNCIL_OK);
+        l = council__v1__audit_event_list__unpack(NULL, buf.len, buf.ptr);
+        n = l->n_events;
+        assert_true(n >= 4);
+        assert_string_equal(l->events[n - 3]->reason, "damaged_keyfile");
+        assert_string_equal(l->events[n - 2]->reason, "member_without_access");
+        assert_memory_equal(l->events[n - 2]->actor_member.data, f->m2, 16);
+        assert_string_equal(l->events[n - 1]->reason, "journal_record_damaged");
+        council__v1__audit_event_list__free_unpacked(l, NULL);
+        council_buf_free(&buf);
+    }
+    free(journal);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -269,6 +343,7 @@ int main(void)
         T(test_session__credentials_refused),
         T(test_session__withdrawal_takes_effect_at_once),
         T(test_session__retirement_takes_effect_at_once),
+        T(test_session__refusals_before_the_store_are_journaled),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

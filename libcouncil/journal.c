@@ -1,0 +1,180 @@
+/*
+ * journal.c - staff sessions refused before the store can be opened (a
+ * wrong member passphrase, a damaged keyfile, another council's keyfile, a
+ * member without access) cannot be logged in the store at that moment.
+ * Each such refusal is sealed (crypto_box_seal) to the council's journal
+ * key and appended to council.refusals beside the store; the next
+ * secretariat session imports the records as session_refused events.
+ *
+ * Anyone who can write the store directory can append (the public key is
+ * in the keyring) but only the root-key holder can read. Records deleted
+ * before their import are not detectable; unreadable ones are logged as
+ * damaged. Record: u16 big-endian length || sealed SessionRefusal.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "council/v1/audit.pb-c.h"
+#include "council/v1/member.pb-c.h"
+#include "council_int.h"
+
+#define RECORD_MAX 512 /* sealed bytes of one record */
+
+int council__journal_keypair(council *c, uint8_t pk[32], council__secret *sk)
+{
+    uint8_t seed[crypto_box_SEEDBYTES];
+    int rc;
+
+    rc = council__secret_alloc(sk, crypto_box_SECRETKEYBYTES);
+    if (rc != COUNCIL_OK)
+        return council__fail(c, rc, "journal: out of secure memory");
+    rc = council__kdf(c, seed, sizeof seed, &c->root, 1, COUNCIL__CTX_JOURNAL);
+    if (rc == COUNCIL_OK && crypto_box_seed_keypair(pk, sk->p, seed) != 0)
+        rc = council__fail(c, COUNCIL_ERROR, "journal: cannot derive the key pair");
+    sodium_memzero(seed, sizeof seed);
+    council__secret_lock(sk);
+    if (rc != COUNCIL_OK)
+        council__secret_free(sk);
+    return rc;
+}
+
+void council__journal_refusal(const char *dir, const uint8_t journal_pk[32], const char *reason,
+                              const uint8_t *member_id, const uint8_t *staff_id, int error)
+{
+    Council__V1__SessionRefusal r = COUNCIL__V1__SESSION_REFUSAL__INIT;
+    uint8_t plain[128], rec[2 + 128 + crypto_box_SEALBYTES];
+    char path[4096];
+    struct stat sb;
+    size_t len;
+    int fd, n;
+
+    r.time = (int64_t)time(NULL);
+    r.reason = (char *)(uintptr_t)reason;
+    r.error = error;
+    r.has_member_id = member_id != NULL;
+    r.member_id.data = (uint8_t *)(uintptr_t)member_id;
+    r.member_id.len = member_id != NULL ? COUNCIL_ID_BYTES : 0;
+    r.has_staff_id = staff_id != NULL;
+    r.staff_id.data = (uint8_t *)(uintptr_t)staff_id;
+    r.staff_id.len = staff_id != NULL ? COUNCIL_ID_BYTES : 0;
+    len = council__v1__session_refusal__get_packed_size(&r);
+    n = snprintf(path, sizeof path, "%s/" COUNCIL__JOURNAL_FILE, dir);
+    if (len > sizeof plain || n <= 0 || (size_t)n >= sizeof path)
+        return;
+    (void)council__v1__session_refusal__pack(&r, plain);
+    if (crypto_box_seal(rec + 2, plain, len, journal_pk) != 0)
+        return;
+    len += crypto_box_SEALBYTES;
+    rec[0] = (uint8_t)(len >> 8);
+    rec[1] = (uint8_t)len;
+    fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return;
+    /* One write: appends of whole records do not interleave. */
+    if (fstat(fd, &sb) == 0 && (uint64_t)sb.st_size + 2 + len <= COUNCIL__JOURNAL_MAX &&
+        write(fd, rec, 2 + len) == (ssize_t)(2 + len))
+        (void)fsync(fd);
+    (void)close(fd);
+}
+
+static int import_record(council *c, const uint8_t *sealed, size_t len, const council__secret *sk,
+                         const uint8_t pk[32])
+{
+    council__event ev = {
+        .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SESSION_REFUSED,
+        .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF,
+        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED,
+        .error = COUNCIL_ETAMPER,
+        .reason = "journal_record_damaged",
+    };
+    Council__V1__SessionRefusal *r = NULL;
+    uint8_t plain[RECORD_MAX];
+    int rc, opened;
+
+    council__secret_read(sk);
+    opened = len > crypto_box_SEALBYTES && len <= RECORD_MAX &&
+             crypto_box_seal_open(plain, sealed, len, pk, sk->p) == 0;
+    council__secret_lock(sk);
+    if (opened)
+        r = council__v1__session_refusal__unpack(council__pb_allocator(),
+                                                 len - crypto_box_SEALBYTES, plain);
+    if (r != NULL && r->base.n_unknown_fields == 0 && council__audit_code_ok(r->reason) &&
+        (!r->has_member_id || r->member_id.len == COUNCIL_ID_BYTES) &&
+        (!r->has_staff_id || r->staff_id.len == COUNCIL_ID_BYTES)) {
+        ev.reason = r->reason;
+        ev.error = r->error;
+        ev.actor_member = r->has_member_id ? r->member_id.data : NULL;
+        ev.actor_staff = r->has_staff_id ? r->staff_id.data : NULL;
+    }
+    rc = council__audit_append(c, &ev);
+    if (r != NULL)
+        council__v1__session_refusal__free_unpacked(r, council__pb_allocator());
+    sodium_memzero(plain, sizeof plain);
+    return rc;
+}
+
+int council__journal_import(council *c)
+{
+    char path[4096], importing[4096];
+    uint8_t pk[32], *buf = NULL;
+    council__secret sk = { NULL, 0 };
+    size_t len = 0, off = 0;
+    int fd, rc;
+
+    if (snprintf(path, sizeof path, "%s/" COUNCIL__JOURNAL_FILE, c->dir) >= (int)sizeof path ||
+        snprintf(importing, sizeof importing, "%s/" COUNCIL__JOURNAL_FILE ".importing", c->dir) >=
+            (int)sizeof importing)
+        return council__fail(c, COUNCIL_EINVAL, "journal: store path too long");
+    /* Take the journal aside first: refusals arriving meanwhile start a new
+     * one; a crash mid-import leaves the .importing file for next time. */
+    if (access(importing, F_OK) != 0 && rename(path, importing) != 0)
+        return errno == ENOENT ? COUNCIL_OK
+                               : council__fail(c, COUNCIL_EIO, "journal: cannot take the journal "
+                                                               "(%s)", strerror(errno));
+    fd = open(importing, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return council__fail(c, COUNCIL_EIO, "journal: cannot read (%s)", strerror(errno));
+    buf = council__malloc(COUNCIL__JOURNAL_MAX + 1);
+    if (buf == NULL) {
+        (void)close(fd);
+        return council__fail(c, COUNCIL_ENOMEM, "journal: out of memory");
+    }
+    while (len <= COUNCIL__JOURNAL_MAX) {
+        ssize_t n = read(fd, buf + len, COUNCIL__JOURNAL_MAX + 1 - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    (void)close(fd);
+    if ((rc = council__journal_keypair(c, pk, &sk)) != COUNCIL_OK)
+        goto out;
+    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
+        goto out;
+    while (rc == COUNCIL_OK && off < len) {
+        size_t rl = len - off >= 2 ? (size_t)buf[off] << 8 | buf[off + 1] : 0;
+        if (rl == 0 || rl > RECORD_MAX || off + 2 + rl > len) {
+            /* A damaged tail: one event for the rest, then stop. */
+            rc = import_record(c, NULL, 0, &sk, pk);
+            break;
+        }
+        rc = import_record(c, buf + off + 2, rl, &sk, pk);
+        off += 2 + rl;
+    }
+    rc = council__finish(c, rc);
+    if (rc == COUNCIL_OK && unlink(importing) != 0)
+        rc = council__fail(c, COUNCIL_EIO, "journal: cannot remove the imported journal (%s)",
+                           strerror(errno));
+out:
+    council__secret_free(&sk);
+    council__free(buf);
+    return rc;
+}
