@@ -238,9 +238,11 @@ typedef struct council_create_options {
  * The secretariat's session (the root-key holder): exactly one of
  * passphrase and root_key, matching how the council was created.
  *
- * A staff session (version 2): staff_id, the member's keyfile (from
- * council_member_keygen()) and the member's passphrase in `passphrase`;
- * root_key MUST be NULL. The session acts as that staff member: it opens
+ * A staff session (version 2): staff_id, and either the member's keyfile
+ * (from council_member_keygen()) with the member's passphrase in
+ * `passphrase`, or (an integrator holding keys elsewhere) member_id with
+ * the member's raw 32-byte X25519 secret key in member_box_key; root_key
+ * MUST be NULL. The session acts as that staff member: it opens
  * only for pledged, active staff of an active member with keys, and can
  * call council_info() (cases and disclosures come later); root-only calls
  * give COUNCIL_EDENIED. Version 1 structs are still accepted.
@@ -256,10 +258,14 @@ typedef struct council_open_options {
     size_t staff_id_len;
     const uint8_t *keyfile;     /**< version 2: the member keyfile's bytes */
     size_t keyfile_len;
+    const uint8_t *member_id;   /**< version 2: with member_box_key (16 bytes) */
+    size_t member_id_len;
+    const uint8_t *member_box_key; /**< version 2: raw X25519 secret key, 32 bytes */
+    size_t member_box_key_len;
 } council_open_options;
 
 #define COUNCIL_OPEN_OPTIONS_INIT \
-    { COUNCIL_OPEN_OPTIONS_VERSION, NULL, 0, NULL, 0, NULL, 0, NULL, 0 }
+    { COUNCIL_OPEN_OPTIONS_VERSION, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0 }
 
 /**
  * Create a new council store in the directory `path`.

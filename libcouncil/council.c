@@ -558,8 +558,23 @@ static int open_staff(council *c, const char *path, const council_open_options *
     rc = council__keyring_load(c, kr, path);
     if (rc != COUNCIL_OK)
         goto out;
-    rc = council__keyfile_open(c, &k, &info, o->keyfile, o->keyfile_len, o->passphrase,
-                               o->passphrase_len);
+    if (o->keyfile == NULL) {
+        /* The integrator's raw key: the member's box key pair from it. */
+        memset(&info, 0, sizeof info);
+        memcpy(info.council_id, kr->council_id, COUNCIL_ID_BYTES);
+        memcpy(info.member_id, o->member_id, COUNCIL_ID_BYTES);
+        rc = council__secret_alloc(&k.box_sk, 32);
+        if (rc != COUNCIL_OK) {
+            rc = council__fail(c, rc, "open: out of secure memory");
+            goto out;
+        }
+        memcpy(k.box_sk.p, o->member_box_key, 32);
+        crypto_scalarmult_base(k.box_pk, k.box_sk.p);
+        council__secret_lock(&k.box_sk);
+    } else {
+        rc = council__keyfile_open(c, &k, &info, o->keyfile, o->keyfile_len, o->passphrase,
+                                   o->passphrase_len);
+    }
     if (rc == COUNCIL_EAUTH || rc == COUNCIL_EFORMAT || rc == COUNCIL_EUNSUPPORTED) {
         /* Before the store: journaled for the secretariat's next session. */
         council__keyfile_info pi;
@@ -653,14 +668,21 @@ int council_open(council **out, const char *path, const council_open_options *o)
     *out = c;
     if (o == NULL || (o->version != 1 && o->version != COUNCIL_OPEN_OPTIONS_VERSION))
         return council__fail(c, COUNCIL_EMISUSE, "open: options missing or of unknown version");
-    staff = o->version >= 2 && (o->staff_id != NULL || o->keyfile != NULL);
+    staff = o->version >= 2 && (o->staff_id != NULL || o->keyfile != NULL ||
+                                o->member_box_key != NULL);
     if (staff) {
-        if (o->staff_id == NULL || o->staff_id_len != COUNCIL_ID_BYTES || o->keyfile == NULL ||
-            o->keyfile_len == 0 || o->keyfile_len > COUNCIL__KEYFILE_MAX || o->root_key != NULL ||
-            o->passphrase == NULL || o->passphrase_len == 0 ||
-            o->passphrase_len > COUNCIL_PASSPHRASE_MAX)
+        bool with_keyfile = o->keyfile != NULL && o->keyfile_len > 0 &&
+                            o->keyfile_len <= COUNCIL__KEYFILE_MAX && o->passphrase != NULL &&
+                            o->passphrase_len > 0 && o->passphrase_len <= COUNCIL_PASSPHRASE_MAX &&
+                            o->member_box_key == NULL;
+        bool with_raw = o->keyfile == NULL && o->passphrase == NULL && o->member_id != NULL &&
+                        o->member_id_len == COUNCIL_ID_BYTES && o->member_box_key != NULL &&
+                        o->member_box_key_len == 32;
+        if (o->staff_id == NULL || o->staff_id_len != COUNCIL_ID_BYTES || o->root_key != NULL ||
+            with_keyfile == with_raw)
             return council__fail(c, COUNCIL_EINVAL, "open: a staff session needs a 16-byte staff "
-                                 "id, the member keyfile and the member passphrase");
+                                 "id and either the member keyfile with its passphrase, or the "
+                                 "member id with its raw 32-byte box key");
     } else if ((rc = check_credentials(c, "open", o->passphrase, o->passphrase_len,
                                        o->root_key, o->root_key_len)) != COUNCIL_OK) {
         return rc;

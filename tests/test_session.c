@@ -334,6 +334,48 @@ static void test_session__refusals_before_the_store_are_journaled(void **state)
     free(journal);
 }
 
+/* An integrator holding the member's keys elsewhere passes the raw box key. */
+static void test_session__raw_member_key(void **state)
+{
+    fx *f = *state;
+    council_open_options o = COUNCIL_OPEN_OPTIONS_INIT;
+    council__member_keys k;
+    council__keyfile_info info;
+    uint8_t raw[32], wrong[32];
+    council *s;
+
+    assert_int_equal(council__keyfile_open(NULL, &k, &info, f->k1.ptr, f->k1.len,
+                                           (const uint8_t *)MPASS, strlen(MPASS)), COUNCIL_OK);
+    council__secret_read(&k.box_sk);
+    memcpy(raw, k.box_sk.p, 32);
+    council__member_keys_free(&k);
+    o.staff_id = f->pledged;
+    o.staff_id_len = 16;
+    o.member_id = f->m1;
+    o.member_id_len = 16;
+    o.member_box_key = raw;
+    o.member_box_key_len = 32;
+    assert_int_equal(council_open(&s, f->store, &o), COUNCIL_OK);
+    council_close(s);
+    memcpy(wrong, raw, 32);
+    wrong[5] ^= 1; /* not bits 0-2 of byte 0: X25519 clamps those away */
+    o.member_box_key = wrong;
+    assert_int_equal(council_open(&s, f->store, &o), COUNCIL_EAUTH);
+    council_close(s);
+    /* Both kinds at once, or a short key, are malformed. */
+    o.member_box_key = raw;
+    o.keyfile = f->k1.ptr;
+    o.keyfile_len = f->k1.len;
+    assert_int_equal(council_open(&s, f->store, &o), COUNCIL_EINVAL);
+    council_close(s);
+    o.keyfile = NULL;
+    o.member_box_key_len = 31;
+    assert_int_equal(council_open(&s, f->store, &o), COUNCIL_EINVAL);
+    council_close(s);
+    sodium_memzero(raw, sizeof raw);
+    sodium_memzero(wrong, sizeof wrong);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -344,6 +386,7 @@ int main(void)
         T(test_session__withdrawal_takes_effect_at_once),
         T(test_session__retirement_takes_effect_at_once),
         T(test_session__refusals_before_the_store_are_journaled),
+        T(test_session__raw_member_key),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
