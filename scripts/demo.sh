@@ -2,11 +2,12 @@
 # make demo: a council scenario on the embedded store, in a temporary
 # directory that is removed afterwards. Usage: demo.sh path/to/council-cli
 #
-# So far: the secretariat creates the council and registers its members;
+# So far: the secretariat creates the council, registers its members and
+# their staff (with secrecy pledges); staff work in their own sessions;
 # every session and change lands in the audit log; an auditor verifies the
 # log with the public key alone and catches a tampered copy; a member
-# organisation acts as a witness. Later issues add staff and their sessions,
-# cases, consent, meetings and the platform report.
+# organisation acts as a witness. Later issues add cases, consent, meetings
+# and the platform report.
 set -eu
 CLI=$1
 T=$(mktemp -d)
@@ -49,6 +50,22 @@ printf 'the NPO keeps this passphrase\n' >"$T/npo.pass"
 "$CLI" member keygen "$NPO" --out "$T/npo.keyfile" --member-passphrase-file "$T/npo.pass" $P
 "$CLI" member withdraw "$COMMISSIONER" --reason "任期満了" $P
 "$CLI" member list $P
+
+step "The NPO's staff pledge secrecy (Article 18) and work in their own sessions"
+printf '私は、協議会の事務に関して知り得た秘密を漏らしません。\n' >"$T/pledge.txt"
+SATO=$("$CLI" staff add --member "$NPO" --name "相談員 佐藤" --role 相談支援 $P)
+"$CLI" staff pledge "$SATO" --text-version v2024_04 --text-file "$T/pledge.txt" --witness-name 事務局長 $P
+SUZUKI=$("$CLI" staff add --member "$NPO" --name "相談員 鈴木" $P)
+"$CLI" staff pledge "$SUZUKI" --text-version v2024_04 --text-file "$T/pledge.txt" $P
+"$CLI" staff retire "$SUZUKI" --reason "人事異動" $P
+"$CLI" staff list $P
+echo "-- 佐藤 opens a session with the NPO's keyfile and passphrase:"
+"$CLI" info --staff "$SATO" --keyfile "$T/npo.keyfile" --passphrase-file "$T/npo.pass" | head -2
+echo "-- 鈴木 (former staff, still bound by the pledge) is refused, and it is logged:"
+if "$CLI" info --staff "$SUZUKI" --keyfile "$T/npo.keyfile" --passphrase-file "$T/npo.pass"; then
+    echo "demo: former staff opened a session" >&2
+    exit 1
+fi
 
 step "What the council publishes (no staff, no keys, no contacts)"
 "$CLI" members announce $P
