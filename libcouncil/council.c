@@ -542,6 +542,19 @@ static void journal(const char *path, const council__keyring *kr, const char *re
         council__journal_refusal(path, kr->journal_pk, reason, member, staff, error);
 }
 
+int council__root_id(council *c, const char *op, const uint8_t *id, size_t len)
+{
+    int rc;
+
+    if (!council__ok(c))
+        return council__fail(c, COUNCIL_EMISUSE, "%s: bad handle", op);
+    if ((rc = council__root_only(c, op)) != COUNCIL_OK)
+        return rc;
+    if (id == NULL || len != COUNCIL_ID_BYTES)
+        return council__fail(c, COUNCIL_EINVAL, "%s: ids are %d bytes", op, COUNCIL_ID_BYTES);
+    return COUNCIL_OK;
+}
+
 static int open_staff(council *c, const char *path, const council_open_options *o)
 {
     council__keyring *kr = council__malloc(sizeof *kr);

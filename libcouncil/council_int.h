@@ -69,6 +69,9 @@ void council__clear(council *c);
 /* Only the secretariat's (root-key) session may do `op`: EDENIED for a
  * staff session. Staff sessions are re-checked (still active) here too. */
 int council__root_only(council *c, const char *op);
+/* A root-only operation on one record: the handle, the session and a
+ * 16-byte id checked (EMISUSE, EDENIED, EINVAL). */
+int council__root_id(council *c, const char *op, const uint8_t *id, size_t len);
 /* A staff session's standing, re-read on each call: EDENIED (and the
  * handle closed for further use) once the staff retired or the member
  * withdrew. COUNCIL_OK for root sessions. */

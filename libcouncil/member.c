@@ -18,20 +18,6 @@
 
 /* ---------------------------------------------------------------- checks */
 
-static int id_arg(council *c, const char *op, const uint8_t *id, size_t len)
-{
-    int rc;
-
-    if (!council__ok(c))
-        return council__fail(c, COUNCIL_EMISUSE, "%s: bad handle", op);
-    if ((rc = council__root_only(c, op)) != COUNCIL_OK)
-        return rc;
-    if (id == NULL || len != COUNCIL_ID_BYTES)
-        return council__fail(c, COUNCIL_EINVAL, "%s: member id must be %d bytes", op,
-                             COUNCIL_ID_BYTES);
-    return COUNCIL_OK;
-}
-
 static int scope_cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -192,7 +178,7 @@ int council_member_add(council *c, uint8_t *id, size_t id_len, const council_mem
     uint8_t fresh[COUNCIL_ID_BYTES];
     int rc;
 
-    if ((rc = id_arg(c, "member_add", id, id_len)) != COUNCIL_OK ||
+    if ((rc = council__root_id(c, "member_add", id, id_len)) != COUNCIL_OK ||
         (rc = check_options(c, "member_add", o, scopes, sizeof scopes)) != COUNCIL_OK)
         return rc;
     e = *o;
@@ -228,7 +214,7 @@ int council_member_update(council *c, const uint8_t *id, size_t id_len,
     sqlite3_stmt *st = NULL;
     int rc;
 
-    if ((rc = id_arg(c, "member_update", id, id_len)) != COUNCIL_OK ||
+    if ((rc = council__root_id(c, "member_update", id, id_len)) != COUNCIL_OK ||
         (rc = check_options(c, "member_update", o, scopes, sizeof scopes)) != COUNCIL_OK)
         return rc;
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
@@ -261,7 +247,7 @@ int council_member_withdraw(council *c, const uint8_t *id, size_t id_len, int64_
     size_t n;
     int rc;
 
-    if ((rc = id_arg(c, "member_withdraw", id, id_len)) != COUNCIL_OK)
+    if ((rc = council__root_id(c, "member_withdraw", id, id_len)) != COUNCIL_OK)
         return rc;
     if (reason == NULL || (n = strlen(reason)) == 0 || n > COUNCIL_CONTACT_MAX ||
         !council__text_ok(reason, n) || when < 0)
@@ -335,7 +321,7 @@ int council_member_keygen(council *c, council_buf *keyfile, const uint8_t *id, s
     int rc;
 
     memset(&k, 0, sizeof k);
-    if ((rc = id_arg(c, "member_keygen", id, id_len)) != COUNCIL_OK)
+    if ((rc = council__root_id(c, "member_keygen", id, id_len)) != COUNCIL_OK)
         return rc;
     if (keyfile == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "member_keygen: NULL keyfile");
@@ -366,7 +352,7 @@ int council_member_register_key(council *c, const uint8_t *id, size_t id_len,
     static const uint8_t zero[32];
     int rc;
 
-    if ((rc = id_arg(c, "member_register_key", id, id_len)) != COUNCIL_OK)
+    if ((rc = council__root_id(c, "member_register_key", id, id_len)) != COUNCIL_OK)
         return rc;
     if (box_pk == NULL || sign_pk == NULL || box_pk_len != 32 || sign_pk_len != 32)
         return council__fail(c, COUNCIL_EINVAL, "member_register_key: keys must be %d bytes",
@@ -475,7 +461,7 @@ int council_member_get(council *c, council_buf *out, const uint8_t *id, size_t i
     sqlite3_stmt *st = NULL;
     int rc;
 
-    if ((rc = id_arg(c, "member_get", id, id_len)) != COUNCIL_OK)
+    if ((rc = council__root_id(c, "member_get", id, id_len)) != COUNCIL_OK)
         return rc;
     if (out == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "member_get: NULL out");

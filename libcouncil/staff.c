@@ -48,19 +48,6 @@ static int staff_state(council *c, const char *op, const uint8_t id[COUNCIL_ID_B
     return rc;
 }
 
-static int ids_ok(council *c, const char *op, const uint8_t *id, size_t len)
-{
-    int rc;
-
-    if (!council__ok(c))
-        return council__fail(c, COUNCIL_EMISUSE, "%s: bad handle", op);
-    if ((rc = council__root_only(c, op)) != COUNCIL_OK)
-        return rc;
-    if (id == NULL || len != COUNCIL_ID_BYTES)
-        return council__fail(c, COUNCIL_EINVAL, "%s: ids are %d bytes", op, COUNCIL_ID_BYTES);
-    return COUNCIL_OK;
-}
-
 static int step(council *c, const char *op, sqlite3_stmt *st, int bind_failed)
 {
     int src = bind_failed ? SQLITE_ERROR : sqlite3_step(st);
@@ -77,8 +64,8 @@ int council_staff_add(council *c, uint8_t *id, size_t id_len, const uint8_t *mem
     sqlite3_stmt *st = NULL;
     int rc;
 
-    if ((rc = ids_ok(c, "staff_add", id, id_len)) != COUNCIL_OK ||
-        (rc = ids_ok(c, "staff_add", member_id, member_id_len)) != COUNCIL_OK)
+    if ((rc = council__root_id(c, "staff_add", id, id_len)) != COUNCIL_OK ||
+        (rc = council__root_id(c, "staff_add", member_id, member_id_len)) != COUNCIL_OK)
         return rc;
     if (!text_arg(display_name, COUNCIL_NAME_MAX) || (role != NULL && !text_arg(role, COUNCIL_NAME_MAX)))
         return council__fail(c, COUNCIL_EINVAL, "staff_add: name and role must be 1..%d bytes of "
@@ -118,7 +105,7 @@ int council_staff_pledge(council *c, const uint8_t *staff_id, size_t staff_id_le
     sqlite3_stmt *st = NULL;
     int rc;
 
-    if ((rc = ids_ok(c, "staff_pledge", staff_id, staff_id_len)) != COUNCIL_OK)
+    if ((rc = council__root_id(c, "staff_pledge", staff_id, staff_id_len)) != COUNCIL_OK)
         return rc;
     if (!council__audit_code_ok(text_version) || text == NULL || text_len == 0 ||
         text_len > COUNCIL_PLEDGE_TEXT_MAX || when < 0 ||
@@ -163,7 +150,7 @@ int council_staff_retire(council *c, const uint8_t *staff_id, size_t staff_id_le
     sqlite3_stmt *st = NULL;
     int rc;
 
-    if ((rc = ids_ok(c, "staff_retire", staff_id, staff_id_len)) != COUNCIL_OK)
+    if ((rc = council__root_id(c, "staff_retire", staff_id, staff_id_len)) != COUNCIL_OK)
         return rc;
     if (!text_arg(reason, COUNCIL_CONTACT_MAX) || when < 0)
         return council__fail(c, COUNCIL_EINVAL, "staff_retire: a reason of 1..%d bytes of UTF-8 "
