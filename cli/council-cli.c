@@ -948,6 +948,14 @@ static json_t *event_json(const Council__V1__AuditEvent *e)
     json_object_set_new(j, "actor", json_string(actor_text(e, actor, sizeof actor)));
     json_object_set_new(j, "outcome", json_string(
         e->outcome == COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED ? "refused" : "allowed"));
+    if (e->has_subject_member && e->subject_member.len == 16) {
+        hex_text(hex, e->subject_member.data, 16);
+        json_object_set_new(j, "subject_member", json_string(hex));
+    }
+    if (e->has_subject_staff && e->subject_staff.len == 16) {
+        hex_text(hex, e->subject_staff.data, 16);
+        json_object_set_new(j, "subject_staff", json_string(hex));
+    }
     if (e->has_case_ref && e->case_ref.len == 32) {
         hex_text(hex, e->case_ref.data, 32);
         json_object_set_new(j, "case", json_string(hex));
@@ -974,6 +982,14 @@ static void event_line(const Council__V1__AuditEvent *e)
     printf("%-6llu %s  %-20s %-10s %s", (unsigned long long)e->seq, t, action_name(e->action),
            actor_text(e, actor, sizeof actor),
            e->outcome == COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED ? "refused" : "allowed");
+    if (e->has_subject_member && e->subject_member.len == 16) {
+        hex_text(hex, e->subject_member.data, 16);
+        printf(" member=%s", hex);
+    }
+    if (e->has_subject_staff && e->subject_staff.len == 16) {
+        hex_text(hex, e->subject_staff.data, 16);
+        printf(" staff=%s", hex);
+    }
     if (e->has_case_ref && e->case_ref.len == 32) {
         hex_text(hex, e->case_ref.data, 32);
         printf(" case=%.16s", hex);
@@ -1587,10 +1603,20 @@ static int cmd_member(const opts *o, unsigned cmd, const char *id_text)
     }
     case C_MKEYGEN: {
         char pass[PASS_BUF];
-        long n = get_passphrase(o->member_pass_file, "COUNCIL_MEMBER_PASSPHRASE", 1,
-                                "Member passphrase: ", pass, sizeof pass);
-        int fd;
+        long n;
+        /* Claim the file first: new keys that cannot be written must not
+         * replace the registered ones. */
+        int fd = open(o->out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0) {
+            fprintf(stderr, "%s: cannot create %s: %s\n", prog, o->out, strerror(errno));
+            council_close(c);
+            return EXIT_FAILURE;
+        }
+        n = get_passphrase(o->member_pass_file, "COUNCIL_MEMBER_PASSPHRASE", 1,
+                           "Member passphrase: ", pass, sizeof pass);
         if (n < 0) {
+            (void)close(fd);
+            (void)unlink(o->out);
             council_close(c);
             return n == -2 ? usage("%s", "no member passphrase: use --member-passphrase-file, "
                                          "$COUNCIL_MEMBER_PASSPHRASE or a terminal")
@@ -1599,10 +1625,12 @@ static int cmd_member(const opts *o, unsigned cmd, const char *id_text)
         rc = council_member_keygen(c, &buf, id, sizeof id, (const uint8_t *)pass, (size_t)n,
                                    o->kdf_ops, o->kdf_mem);
         wipe(pass, sizeof pass);
-        if (rc != COUNCIL_OK)
+        if (rc != COUNCIL_OK) {
+            (void)close(fd);
+            (void)unlink(o->out);
             break;
-        fd = open(o->out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0 || write(fd, buf.ptr, buf.len) != (ssize_t)buf.len || close(fd) != 0) {
+        }
+        if (write(fd, buf.ptr, buf.len) != (ssize_t)buf.len || fsync(fd) != 0 || close(fd) != 0) {
             fprintf(stderr, "%s: cannot write %s: %s (the keys were registered; run keygen "
                     "again to replace them)\n", prog, o->out, strerror(errno));
             council_buf_free(&buf);

@@ -803,6 +803,14 @@ COUNCIL_API COUNCIL_NODISCARD int council_witness_keygen(council_buf *secret_key
  * member's own system with only the public keys registered. Every change is
  * an audit event naming the member. Results are serialised messages from
  * proto/council/v1/member.proto.
+ *
+ * All member and staff functions are the secretariat's: in a staff session
+ * they return COUNCIL_EDENIED (council_members_announce() excepted). Key
+ * registration and withdrawal also rewrite the keyring (the database key
+ * sealed to each member with keys, at most 256), so they can return
+ * COUNCIL_ELIMIT for the 257th member with keys, and the keyring's own codes
+ * (COUNCIL_EFORMAT, COUNCIL_EAUTH, COUNCIL_ENOTFOUND, COUNCIL_EUNSUPPORTED)
+ * if it was damaged or replaced meanwhile.
  */
 
 /** Member roles, for council_member_options.roles. @since 0.1.0 */

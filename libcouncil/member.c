@@ -332,6 +332,13 @@ int council_member_keygen(council *c, council_buf *keyfile, const uint8_t *id, s
                              pass_len, COUNCIL_PASSPHRASE_MAX);
     if ((rc = council__kdf_cost(c, "member_keygen", &ops, &mem)) != COUNCIL_OK)
         return rc;
+    /* Before the costly key derivation: the member must exist and be active
+     * (checked again in the transaction that registers the keys). */
+    rc = council__member_active(c, "member_keygen", id);
+    if (rc == 0)
+        rc = council__fail(c, COUNCIL_EDENIED, "member_keygen: the member has withdrawn");
+    if (rc < 0)
+        return rc;
     if ((rc = council__member_keys_generate(c, &k, id)) != COUNCIL_OK ||
         (rc = council__keyfile_write(c, keyfile, &k, c->council_id, pass, pass_len, ops, mem)) != COUNCIL_OK) {
         council__member_keys_free(&k);

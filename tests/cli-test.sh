@@ -244,8 +244,13 @@ printf 'member secret\n' >"$T/mpass"
 expect 0 "member keygen" -- "$CLI" --store "$M" member keygen "$NPO" --out "$T/npo.key" \
     --member-passphrase-file "$T/mpass" $CHEAP $MP
 perm=$(stat -c %a "$T/npo.key"); [ "$perm" = 600 ] && ok || bad "keyfile mode $perm"
+cp "$T/npo.key" "$T/npo.key.before"
 expect 1 "member keygen over a file" -- "$CLI" --store "$M" member keygen "$NPO" --out "$T/npo.key" \
     --member-passphrase-file "$T/mpass" $CHEAP $MP
+cmp -s "$T/npo.key" "$T/npo.key.before" && ok || bad "keygen over a file changed it"
+expect 0 "keys unchanged by the refused keygen" -- "$CLI" --store "$M" audit show --action member_key_registered $MP
+[ "$(wc -l <"$T/out")" -eq 1 ] && ok || bad "a refused keygen registered keys"
+has "$T/out" "member=" "register events name their member"
 expect 0 "member show keys" -- "$CLI" --store "$M" member show "$NPO" $MP
 has "$T/out" "cosigner key:       libcouncil/member/" "cosigner key shown"
 expect 2 "register-key bad hex" -- "$CLI" --store "$M" member register-key "$NPO" --box-key zz --sign-key zz $MP
