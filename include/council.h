@@ -315,19 +315,22 @@ COUNCIL_API COUNCIL_NODISCARD int council_create(council **out, const char *path
  * @param path       the store directory.
  * @param opts       the credentials; see council_open_options.
  * A staff session refused inside the store (unknown staff, staff of
- * another member, no pledge, retired staff, withdrawn member) is logged as
- * "session refused" with the reason. Refusals before the store can be
- * opened (a wrong member passphrase, a damaged keyfile, another council's
- * keyfile, a member without access) are sealed to the council's journal
- * key in council.refusals, and the secretariat's next council_open() puts
- * them in the audit log (records removed from the journal before that are
- * not detectable; unreadable ones are logged as damaged).
+ * another member, no pledge, retired staff, or a member that withdrew while
+ * its key was still sealed) is logged as "session refused" with the
+ * reason. Refusals before the store can be opened (a wrong member
+ * passphrase, a damaged or newer-format keyfile, another council's
+ * keyfile, a keyfile whose key does not open the member's sealed database
+ * key, or a member without access: one that withdrew, whose sealed key is
+ * removed, or has no keys) are sealed to the council's journal key in
+ * council.refusals, and the secretariat's next council_open() puts them in
+ * the audit log (records removed from the journal before that are not
+ * detectable; unreadable ones are logged as damaged).
  *
  * @return COUNCIL_OK;
- *         COUNCIL_EAUTH for a wrong passphrase or root key, a keyring or
- *           keyfile that belongs to another store or council, or a
- *           council.db that was damaged or replaced (SQLCipher cannot tell
- *           these from a wrong key);
+ *         COUNCIL_EAUTH for a wrong passphrase or root key (or member
+ *           passphrase or key), a keyring or keyfile that belongs to
+ *           another store or council, or a council.db that was damaged or
+ *           replaced (SQLCipher cannot tell these from a wrong key);
  *         COUNCIL_EDENIED for a staff session refused: unknown staff, staff
  *           of another member, no pledge, retired staff, or a member that
  *           withdrew or has no keys;
@@ -335,8 +338,8 @@ COUNCIL_API COUNCIL_NODISCARD int council_create(council **out, const char *path
  *           council.db shorter than its 16-byte header, or a database that
  *           holds no record of this council;
  *         COUNCIL_ENOTFOUND if the store or one of its files is missing;
- *         COUNCIL_EUNSUPPORTED for a keyring format or schema version newer
- *           than this library, or a SQLite that is not SQLCipher 4;
+ *         COUNCIL_EUNSUPPORTED for a keyring, keyfile or schema version
+ *           newer than this library, or a SQLite that is not SQLCipher 4;
  *         COUNCIL_EINVAL for malformed credentials (wrong key length,
  *           passphrase too long, both or neither given, a staff id without
  *           a keyfile, or the kind the store was not created with);
@@ -384,6 +387,9 @@ COUNCIL_API const char *council_errmsg(const council *c);
  * @param c        an open handle.
  * @param[out] out receives the serialised message.
  * @return COUNCIL_OK; COUNCIL_EMISUSE for a bad handle or NULL out;
+ *         COUNCIL_EDENIED in a staff session whose staff member has retired
+ *           or whose member has withdrawn since it opened (logged; every
+ *           later call on the handle gives COUNCIL_EMISUSE);
  *         COUNCIL_EIO if the database cannot be read; COUNCIL_EFORMAT if
  *         its schema table is missing; COUNCIL_ENOMEM; COUNCIL_ERROR.
  * Ownership: the caller releases out with council_buf_free().
@@ -951,7 +957,9 @@ COUNCIL_API COUNCIL_NODISCARD int council_member_register_key(council *c, const 
  * council's name, its coordinating body, and its active members' names.
  * No staff, keys or contacts.
  *
- * @return COUNCIL_OK; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @return COUNCIL_OK; COUNCIL_EMISUSE; COUNCIL_EDENIED in a staff session
+ *         whose staff member retired or whose member withdrew since it
+ *         opened; COUNCIL_EIO; COUNCIL_ENOMEM.
  * Ownership: the caller releases out with council_buf_free().
  * @since 0.1.0
  */
@@ -962,8 +970,8 @@ COUNCIL_API COUNCIL_NODISCARD int council_members_announce(council *c, council_b
 /*
  * Staff: the people who act for a member. Each is bound by the secrecy duty
  * of the Act (Article 18) from their recorded pledge on, and for ever after
- * they leave: staff records and pledges are never deleted. (Sessions opened
- * by staff, which need a pledge, come with the next part of this work.)
+ * they leave: staff records and pledges are never deleted. A staff session
+ * (council_open() with options version 2) needs a recorded pledge.
  */
 
 /** Longest pledge text hashed by council_staff_pledge(). @since 0.1.0 */
