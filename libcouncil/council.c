@@ -461,15 +461,15 @@ static int refuse_staff(council *c, const uint8_t member[COUNCIL_ID_BYTES],
 /* May this staff member act for this member now? COUNCIL_OK, or a refusal
  * reason code and text. */
 static int staff_standing(council *c, const uint8_t member[COUNCIL_ID_BYTES],
-                          const uint8_t staff[COUNCIL_ID_BYTES], const char **reason,
-                          const char **why)
+                          const uint8_t staff[COUNCIL_ID_BYTES], const uint8_t box_pk[32],
+                          const char **reason, const char **why)
 {
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK, src;
 
     if (sqlite3_prepare_v2(c->db,
             "SELECT s.member_id, s.retired IS NULL, m.withdrawn IS NULL, "
-            "  EXISTS (SELECT 1 FROM pledge p WHERE p.staff_id = s.id) "
+            "  EXISTS (SELECT 1 FROM pledge p WHERE p.staff_id = s.id), m.box_pk "
             "FROM staff s JOIN member m ON m.id = s.member_id WHERE s.id = ?;",
             -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, staff, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
@@ -489,6 +489,11 @@ static int staff_standing(council *c, const uint8_t member[COUNCIL_ID_BYTES],
     } else if (sqlite3_column_int(st, 2) == 0) {
         *reason = "withdrawn_member";
         *why = "the member has withdrawn";
+    } else if (sqlite3_column_bytes(st, 4) != 32 ||
+               sodium_memcmp(sqlite3_column_blob(st, 4), box_pk, 32) != 0) {
+        /* Keys replaced (a lost or stolen keyfile): the old key is out. */
+        *reason = "member_key_replaced";
+        *why = "the member's keys were replaced";
     } else if (sqlite3_column_int(st, 1) == 0) {
         *reason = "retired_staff";
         *why = "former staff";
@@ -509,7 +514,7 @@ int council__actor_ok(council *c, const char *op)
         return council__fail(c, COUNCIL_EMISUSE, "%s: bad handle", op);
     if (c->actor_kind != COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF)
         return COUNCIL_OK;
-    rc = staff_standing(c, c->actor_member, c->actor_staff, &reason, &why);
+    rc = staff_standing(c, c->actor_member, c->actor_staff, c->actor_box_pk, &reason, &why);
     if (rc != COUNCIL_OK)
         return rc;
     if (reason != NULL) {
@@ -529,9 +534,21 @@ int council__root_only(council *c, const char *op)
 
     if (rc != COUNCIL_OK)
         return rc;
-    if (c->actor_kind != COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT)
+    if (c->actor_kind != COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT) {
+        /* A refused attempt is on the record (best effort: refused either way). */
+        const council__event ev = {
+            .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_OPERATION_REFUSED,
+            .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF,
+            .actor_member = c->actor_member,
+            .actor_staff = c->actor_staff,
+            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED,
+            .error = COUNCIL_EDENIED,
+            .reason = "root_only",
+        };
+        (void)council__audit_append(c, &ev);
         return council__fail(c, COUNCIL_EDENIED, "%s: only the secretariat's session may do this",
                              op);
+    }
     return COUNCIL_OK;
 }
 
@@ -632,12 +649,19 @@ static int open_staff(council *c, const char *path, const council_open_options *
     }
     council__secret_lock(&k.box_sk);
     rc = council__store_open_key(c, path, NULL, e->db_key_version, key, false);
-    if (rc == COUNCIL_OK)
-        rc = council__store_migrate_all(c);
+    if (rc == COUNCIL_OK) {
+        /* Staff sessions never change the schema: the secretariat migrates. */
+        uint32_t v = 0;
+        rc = council__store_version(c, &v);
+        if (rc == COUNCIL_OK && v != council__schema_version())
+            rc = council__fail(c, COUNCIL_EUNSUPPORTED, "open: the store (schema %u) must first be "
+                               "opened by the secretariat to bring it to schema %u", v,
+                               council__schema_version());
+    }
     if (rc == COUNCIL_OK)
         rc = check_council_row(c);
     if (rc == COUNCIL_OK)
-        rc = staff_standing(c, info.member_id, o->staff_id, &reason, &why);
+        rc = staff_standing(c, info.member_id, o->staff_id, k.box_pk, &reason, &why);
     if (rc == COUNCIL_OK && reason != NULL)
         rc = refuse_staff(c, info.member_id, o->staff_id, reason, why);
     if (rc == COUNCIL_OK) {
@@ -654,6 +678,7 @@ static int open_staff(council *c, const char *path, const council_open_options *
         c->actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF;
         memcpy(c->actor_member, info.member_id, COUNCIL_ID_BYTES);
         memcpy(c->actor_staff, o->staff_id, COUNCIL_ID_BYTES);
+        memcpy(c->actor_box_pk, k.box_pk, 32);
     }
 out:
     sodium_memzero(key, sizeof key);
@@ -687,7 +712,7 @@ int council_open(council **out, const char *path, const council_open_options *o)
         bool with_keyfile = o->keyfile != NULL && o->keyfile_len > 0 &&
                             o->keyfile_len <= COUNCIL__KEYFILE_MAX && o->passphrase != NULL &&
                             o->passphrase_len > 0 && o->passphrase_len <= COUNCIL_PASSPHRASE_MAX &&
-                            o->member_box_key == NULL;
+                            o->member_box_key == NULL && o->member_id == NULL;
         bool with_raw = o->keyfile == NULL && o->passphrase == NULL && o->member_id != NULL &&
                         o->member_id_len == COUNCIL_ID_BYTES && o->member_box_key != NULL &&
                         o->member_box_key_len == 32;
@@ -782,12 +807,38 @@ int council_info(council *c, council_buf *out)
 
 /* ------------------------------------------------------------- passphrase */
 
+struct rewrap_ctx {
+    const council__keyring *seen; /* the keyring the old passphrase opened */
+    const uint8_t *pass;
+    size_t pass_len;
+    uint64_t ops, mem;
+};
+
+/* Under the keyring lock: the root wrap must be the one the old passphrase
+ * was checked against (no change meanwhile), then it is rewrapped. */
+static int rewrap_root(council *c, council__keyring *kr, void *ctx)
+{
+    const struct rewrap_ctx *r = ctx;
+
+    if (sodium_memcmp(kr->kdf_salt, r->seen->kdf_salt, sizeof kr->kdf_salt) != 0 ||
+        sodium_memcmp(kr->root_ct, r->seen->root_ct, sizeof kr->root_ct) != 0)
+        return council__fail(c, COUNCIL_EAUTH, "passphrase_change: the passphrase was changed "
+                                               "meanwhile; try again");
+    return council__keyring_wrap_root(c, kr, &c->root, r->pass, r->pass_len, r->ops, r->mem);
+}
+
 int council_passphrase_change(council *c, const uint8_t *old_pass, size_t old_len,
                               const uint8_t *new_pass, size_t new_len,
                               uint64_t ops, uint64_t mem)
 {
-    council__keyring kr;
+    council__keyring *kr = NULL;
     council__secret check = { NULL, 0 };
+    council__event ev = {
+        .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_KEY_ROTATED,
+        .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
+        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+        .reason = "passphrase_changed",
+    };
     int rc;
 
     if (!council__ok(c))
@@ -802,24 +853,19 @@ int council_passphrase_change(council *c, const uint8_t *old_pass, size_t old_le
         (rc = check_credentials(c, "passphrase_change", new_pass, new_len, NULL, 0)) != COUNCIL_OK ||
         (rc = council__kdf_cost(c, "passphrase_change", &ops, &mem)) != COUNCIL_OK)
         return rc;
-    rc = council__keyring_load(c, &kr, c->dir);
-    if (rc != COUNCIL_OK)
-        return rc;
-    rc = council__secret_alloc(&check, COUNCIL__KEY_BYTES);
-    if (rc != COUNCIL_OK) {
+    if ((kr = council__malloc(sizeof *kr)) == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "passphrase_change: out of memory");
+    rc = council__keyring_load(c, kr, c->dir);
+    if (rc == COUNCIL_OK && (rc = council__secret_alloc(&check, COUNCIL__KEY_BYTES)) != COUNCIL_OK)
         rc = council__fail(c, rc, "passphrase_change: out of secure memory");
+    if (rc != COUNCIL_OK)
         goto out;
-    }
-    rc = council__keyring_unwrap_root(c, &kr, &check, old_pass, old_len);
+    rc = council__keyring_unwrap_root(c, kr, &check, old_pass, old_len);
     if (rc == COUNCIL_EAUTH) {
         /* A refused attempt is on the record too. */
-        const council__event ev = {
-            .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_KEY_ROTATED,
-            .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
-            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED,
-            .error = COUNCIL_EAUTH,
-            .reason = "wrong_passphrase",
-        };
+        ev.outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED;
+        ev.error = COUNCIL_EAUTH;
+        ev.reason = "wrong_passphrase";
         (void)council__audit_append(c, &ev);
         rc = council__fail(c, COUNCIL_EAUTH, "passphrase_change: wrong current passphrase");
     }
@@ -833,31 +879,25 @@ int council_passphrase_change(council *c, const uint8_t *old_pass, size_t old_le
     council__secret_lock(&c->root);
     if (rc != COUNCIL_OK)
         goto out;
-    {
-        council__event ev = {
-            .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_KEY_ROTATED,
-            .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
-            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
-            .reason = "passphrase_changed",
-        };
-        /* Log first; a failure after it is logged too. */
-        rc = council__audit_append(c, &ev);
-        if (rc == COUNCIL_OK) {
-            rc = council__keyring_wrap_root(c, &kr, &c->root, new_pass, new_len, ops, mem);
-            if (rc == COUNCIL_OK)
-                rc = council__keyring_store(c, &kr, c->dir);
-            if (rc != COUNCIL_OK) {
-                ev.outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED;
-                ev.error = rc;
-                ev.reason = "keyring_write_failed";
-                (void)council__audit_append(c, &ev);
-            }
+    /* Log first; a failure after it is logged too. */
+    rc = council__audit_append(c, &ev);
+    if (rc == COUNCIL_OK) {
+        struct rewrap_ctx r = { kr, new_pass, new_len, ops, mem };
+        rc = council__keyring_update(c, rewrap_root, &r);
+        if (rc != COUNCIL_OK) {
+            ev.outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED;
+            ev.error = rc;
+            ev.reason = "keyring_write_failed";
+            (void)council__audit_append(c, &ev);
         }
     }
     if (rc == COUNCIL_OK)
         council__clear(c);
 out:
     council__secret_free(&check);
-    sodium_memzero(&kr, sizeof kr);
+    if (kr != NULL) {
+        sodium_memzero(kr, sizeof *kr);
+        council__free(kr);
+    }
     return rc;
 }

@@ -45,6 +45,7 @@ struct council {
     int actor_kind;             /* COUNCIL__V1__AUDIT_ACTOR_KIND__*: ROOT or STAFF */
     uint8_t actor_member[COUNCIL_ID_BYTES]; /* staff sessions */
     uint8_t actor_staff[COUNCIL_ID_BYTES];
+    uint8_t actor_box_pk[32];   /* the member key the session opened with */
     struct sqlite3_stmt *st_node_get; /* audit node store, prepared once */
     struct sqlite3_stmt *st_node_put;
     struct sqlite3_stmt *st_event_put;

@@ -120,8 +120,24 @@ static int import_record(council *c, const uint8_t *sealed, size_t len, const co
     return rc;
 }
 
+/* A journal that cannot be read or removed: on the record, and never a
+ * reason to keep the secretariat out. */
+static int journal_problem(council *c, const char *reason)
+{
+    const council__event ev = {
+        .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SESSION_REFUSED,
+        .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_SYSTEM,
+        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED,
+        .error = COUNCIL_EIO,
+        .reason = reason,
+    };
+
+    return council__audit_append(c, &ev);
+}
+
 int council__journal_import(council *c)
 {
+    struct stat sb;
     char path[4096], importing[4096];
     uint8_t pk[32], *buf = NULL;
     council__secret sk = { NULL, 0 };
@@ -134,13 +150,19 @@ int council__journal_import(council *c)
         return council__fail(c, COUNCIL_EINVAL, "journal: store path too long");
     /* Take the journal aside first: refusals arriving meanwhile start a new
      * one; a crash mid-import leaves the .importing file for next time. */
-    if (access(importing, F_OK) != 0 && rename(path, importing) != 0)
-        return errno == ENOENT ? COUNCIL_OK
-                               : council__fail(c, COUNCIL_EIO, "journal: cannot take the journal "
-                                                               "(%s)", strerror(errno));
+    if (lstat(importing, &sb) != 0) {
+        if (lstat(path, &sb) != 0)
+            return COUNCIL_OK; /* no journal */
+        if (!S_ISREG(sb.st_mode) || rename(path, importing) != 0)
+            return journal_problem(c, "journal_unreadable");
+        if (lstat(importing, &sb) != 0)
+            return journal_problem(c, "journal_unreadable");
+    }
+    if (!S_ISREG(sb.st_mode))
+        return journal_problem(c, "journal_unreadable"); /* left for a person to look at */
     fd = open(importing, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
-        return council__fail(c, COUNCIL_EIO, "journal: cannot read (%s)", strerror(errno));
+        return journal_problem(c, "journal_unreadable");
     buf = council__malloc(COUNCIL__JOURNAL_MAX + 1);
     if (buf == NULL) {
         (void)close(fd);
@@ -171,8 +193,7 @@ int council__journal_import(council *c)
     }
     rc = council__finish(c, rc);
     if (rc == COUNCIL_OK && unlink(importing) != 0)
-        rc = council__fail(c, COUNCIL_EIO, "journal: cannot remove the imported journal (%s)",
-                           strerror(errno));
+        rc = journal_problem(c, "journal_not_removed"); /* imported again next time */
 out:
     council__secret_free(&sk);
     council__free(buf);

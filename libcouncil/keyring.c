@@ -587,8 +587,30 @@ int council__keyring_update(council *c, int (*fn)(council *c, council__keyring *
     council__keyring *kr = council__malloc(sizeof *kr);
     int rc;
 
+    char lock_path[4096];
+    struct flock fl;
+    int lock = -1;
+
     if (kr == NULL)
         return council__fail(c, COUNCIL_ENOMEM, "keyring: out of memory");
+    /* One writer at a time, across handles and processes: read, change and
+     * write under an exclusive lock, so no rewrite loses another's change
+     * (a withdrawn member's key coming back, a new member's going). */
+    if (snprintf(lock_path, sizeof lock_path, "%s/" COUNCIL__KEYRING_FILE ".lock", c->dir) >=
+            (int)sizeof lock_path ||
+        (lock = open(lock_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
+        council__free(kr);
+        return council__fail(c, COUNCIL_EIO, "keyring: cannot open the lock (%s)", strerror(errno));
+    }
+    memset(&fl, 0, sizeof fl);
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    while ((rc = fcntl(lock, F_SETLKW, &fl)) != 0 && errno == EINTR)
+        ;
+    if (rc != 0) {
+        rc = council__fail(c, COUNCIL_EIO, "keyring: cannot lock (%s)", strerror(errno));
+        goto out;
+    }
     rc = council__keyring_load(c, kr, c->dir);
     if (rc == COUNCIL_OK && memcmp(kr->council_id, c->council_id, COUNCIL_ID_BYTES) != 0)
         rc = council__fail(c, COUNCIL_EAUTH, "keyring: the keyring on disk is another council's");
@@ -596,6 +618,8 @@ int council__keyring_update(council *c, int (*fn)(council *c, council__keyring *
         rc = fn(c, kr, ctx);
     if (rc == COUNCIL_OK)
         rc = council__keyring_store(c, kr, c->dir);
+out:
+    (void)close(lock); /* releases the lock */
     sodium_memzero(kr, sizeof *kr);
     council__free(kr);
     return rc;

@@ -303,13 +303,29 @@ static int store_keys(council *c, const char *op, const uint8_t id[COUNCIL_ID_BY
     }
     if ((rc = step_done(c, op, st)) != COUNCIL_OK)
         return rc;
-    rc = council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_KEY_REGISTERED,
-                                id, NULL, how);
-    if (rc == COUNCIL_OK) {
-        /* The database key sealed to the member, for its staff's sessions.
-         * Written last: if it fails, the transaction is rolled back. */
-        struct seal_ctx sc = { id, box_pk };
-        rc = council__keyring_update(c, seal_member, &sc);
+    return council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_KEY_REGISTERED,
+                                  id, NULL, how);
+}
+
+/* After the registration is committed: the database key sealed to the
+ * member's box key, for its staff's sessions. If that fails, the member has
+ * no access (fails closed) and the failure is on the record. */
+static int seal_after_commit(council *c, const uint8_t id[COUNCIL_ID_BYTES],
+                             const uint8_t box_pk[32])
+{
+    struct seal_ctx sc = { id, box_pk };
+    int rc = council__keyring_update(c, seal_member, &sc);
+
+    if (rc != COUNCIL_OK) {
+        const council__event ev = {
+            .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_KEY_REGISTERED,
+            .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
+            .subject_member = id,
+            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED,
+            .error = rc,
+            .reason = "keyring_write_failed",
+        };
+        (void)council__audit_append(c, &ev);
     }
     return rc;
 }
@@ -346,6 +362,8 @@ int council_member_keygen(council *c, council_buf *keyfile, const uint8_t *id, s
     }
     if ((rc = council__audit_batch_begin(c)) == COUNCIL_OK)
         rc = council__finish(c, store_keys(c, "member_keygen", id, k.box_pk, k.sign_pk, "generated"));
+    if (rc == COUNCIL_OK)
+        rc = seal_after_commit(c, id, k.box_pk);
     council__member_keys_free(&k);
     if (rc != COUNCIL_OK)
         council_buf_free(keyfile);
@@ -368,7 +386,8 @@ int council_member_register_key(council *c, const uint8_t *id, size_t id_len,
         return council__fail(c, COUNCIL_EINVAL, "member_register_key: not a valid public key");
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
-    return council__finish(c, store_keys(c, "member_register_key", id, box_pk, sign_pk, "registered"));
+    rc = council__finish(c, store_keys(c, "member_register_key", id, box_pk, sign_pk, "registered"));
+    return rc == COUNCIL_OK ? seal_after_commit(c, id, box_pk) : rc;
 }
 
 /* --------------------------------------------------------------- listing */

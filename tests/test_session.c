@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -148,6 +150,12 @@ static void test_session__pledged_staff_opens(void **state)
         assert_null(buf.ptr);
     }
     council_close(s);
+    /* The refused calls are on the record. */
+    e = last_event(f, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_OPERATION_REFUSED);
+    assert_non_null(e);
+    assert_string_equal(e->reason, "root_only");
+    assert_memory_equal(e->actor_staff.data, f->pledged, 16);
+    council__v1__audit_event__free_unpacked(e, NULL);
     e = last_event(f, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SESSION_OPENED);
     assert_int_equal(e->actor_kind, COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF);
     assert_memory_equal(e->actor_member.data, f->m1, 16);
@@ -376,6 +384,59 @@ static void test_session__raw_member_key(void **state)
     sodium_memzero(wrong, sizeof wrong);
 }
 
+/* Replacing a member's keys (a lost keyfile) ends sessions opened with the
+ * old ones, and the old keyfile no longer opens a session. */
+static void test_session__rekey_ends_old_sessions(void **state)
+{
+    fx *f = *state;
+    council_buf fresh = { NULL, 0 }, buf = { NULL, 0 };
+    council *s;
+
+    assert_int_equal(open_staff(&s, f, f->pledged, &f->k1, MPASS), COUNCIL_OK);
+    assert_int_equal(council_member_keygen(f->c, &fresh, f->m1, 16, (const uint8_t *)MPASS,
+                                           strlen(MPASS), TH_OPS, TH_MEM), COUNCIL_OK);
+    assert_int_equal(council_info(s, &buf), COUNCIL_EDENIED);
+    assert_non_null(strstr(council_errmsg(s), "keys were replaced"));
+    council_close(s);
+    expect_refusal(f, f->pledged, "member_key_replaced");
+    assert_int_equal(open_staff(&s, f, f->pledged, &f->k1, MPASS), COUNCIL_EAUTH);
+    council_close(s);
+    assert_int_equal(open_staff(&s, f, f->pledged, &fresh, MPASS), COUNCIL_OK);
+    council_close(s);
+    council_buf_free(&fresh);
+}
+
+/* A journal that cannot be read never keeps the secretariat out. */
+static void test_session__bad_journal_does_not_lock_out(void **state)
+{
+    fx *f = *state;
+    char *importing = th_path(f->store, "council.refusals.importing");
+    council_open_options o = COUNCIL_OPEN_OPTIONS_INIT;
+    Council__V1__AuditEvent *e;
+    council *s;
+
+    assert_int_equal(mkdir(importing, 0700), 0);
+    council_close(f->c);
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+    e = last_event(f, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SESSION_REFUSED);
+    assert_non_null(e);
+    assert_string_equal(e->reason, "journal_unreadable");
+    council__v1__audit_event__free_unpacked(e, NULL);
+    assert_int_equal(rmdir(importing), 0);
+    free(importing);
+    /* A keyfile and a member id together are malformed credentials. */
+    o.staff_id = f->pledged;
+    o.staff_id_len = 16;
+    o.keyfile = f->k1.ptr;
+    o.keyfile_len = f->k1.len;
+    o.passphrase = (const uint8_t *)MPASS;
+    o.passphrase_len = strlen(MPASS);
+    o.member_id = f->m2;
+    o.member_id_len = 16;
+    assert_int_equal(council_open(&s, f->store, &o), COUNCIL_EINVAL);
+    council_close(s);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -387,6 +448,8 @@ int main(void)
         T(test_session__retirement_takes_effect_at_once),
         T(test_session__refusals_before_the_store_are_journaled),
         T(test_session__raw_member_key),
+        T(test_session__rekey_ends_old_sessions),
+        T(test_session__bad_journal_does_not_lock_out),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
