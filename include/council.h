@@ -238,6 +238,14 @@ typedef struct council_create_options {
  * The secretariat's session (the root-key holder): exactly one of
  * passphrase and root_key, matching how the council was created.
  *
+ * What a staff session proves: that the caller holds the member's key (its
+ * keyfile and passphrase, or its raw key). The staff id is attribution
+ * within that member, not authenticated by a key of its own: anyone with
+ * the member's key can act under the id of any of its active, pledged
+ * staff. So when someone who knew the member's passphrase leaves, retire
+ * them AND replace the member's keys (council_member_keygen()), which ends
+ * every session opened with the old ones. Per-staff keys are planned.
+ *
  * A staff session (version 2): staff_id, and either the member's keyfile
  * (from council_member_keygen()) with the member's passphrase in
  * `passphrase`, or (an integrator holding keys elsewhere) member_id with
