@@ -522,12 +522,10 @@ static int size_arg(council *c, const char *op, uint64_t *size)
     return COUNCIL_OK;
 }
 
-int council_audit_prove_inclusion(council *c, council_buf *out, uint64_t index, uint64_t size)
+/* The start of both proofs: the handle, the secretariat's session, an
+ * empty out, and the tree size (0: the current one). */
+static int prove_start(council *c, council_buf *out, uint64_t *size)
 {
-    uint8_t proof[COUNCIL_PROOF_HASHES_MAX][COUNCIL_HASH_BYTES], leaf[COUNCIL_HASH_BYTES];
-    sbuf b = { NULL, 0, 0, false };
-    council__nodes ns;
-    size_t count = 0;
     int rc;
 
     if (!council__ok(c) || out == NULL)
@@ -536,7 +534,18 @@ int council_audit_prove_inclusion(council *c, council_buf *out, uint64_t index, 
         return rc;
     out->ptr = NULL;
     out->len = 0;
-    if ((rc = size_arg(c, "audit_prove", &size)) != COUNCIL_OK)
+    return size_arg(c, "audit_prove", size);
+}
+
+int council_audit_prove_inclusion(council *c, council_buf *out, uint64_t index, uint64_t size)
+{
+    uint8_t proof[COUNCIL_PROOF_HASHES_MAX][COUNCIL_HASH_BYTES], leaf[COUNCIL_HASH_BYTES];
+    sbuf b = { NULL, 0, 0, false };
+    council__nodes ns;
+    size_t count = 0;
+    int rc;
+
+    if ((rc = prove_start(c, out, &size)) != COUNCIL_OK)
         return rc;
     if (index >= size)
         return council__fail(c, COUNCIL_EINVAL, "audit_prove: index %llu not below size %llu",
@@ -563,13 +572,7 @@ int council_audit_prove_consistency(council *c, council_buf *out, uint64_t size1
     size_t count = 0;
     int rc;
 
-    if (!council__ok(c) || out == NULL)
-        return council__fail(c, COUNCIL_EMISUSE, "audit_prove: bad handle or NULL out");
-    if ((rc = council__root_only(c, "audit_prove")) != COUNCIL_OK)
-        return rc;
-    out->ptr = NULL;
-    out->len = 0;
-    if ((rc = size_arg(c, "audit_prove", &size2)) != COUNCIL_OK)
+    if ((rc = prove_start(c, out, &size2)) != COUNCIL_OK)
         return rc;
     if (size1 == 0 || size1 > size2)
         return council__fail(c, COUNCIL_EINVAL, "audit_prove: sizes %llu..%llu out of order",

@@ -55,6 +55,13 @@ bool council__text_ok(const char *s, size_t len)
     return true;
 }
 
+bool council__text_arg(const char *s, size_t max)
+{
+    size_t n;
+
+    return s != NULL && (n = strlen(s)) > 0 && n <= max && council__text_ok(s, n);
+}
+
 int council__kdf_cost(council *c, const char *op, uint64_t *ops, uint64_t *mem)
 {
     if (*ops == 0)

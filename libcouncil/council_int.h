@@ -80,6 +80,8 @@ int council__actor_ok(council *c, const char *op);
 
 /* Well-formed UTF-8 of len bytes without control characters. */
 bool council__text_ok(const char *s, size_t len);
+/* A NUL-terminated text argument: 1..max bytes of council__text_ok text. */
+bool council__text_arg(const char *s, size_t max);
 /* Argon2id cost: 0 means the default; EINVAL (named for op) out of range. */
 int council__kdf_cost(council *c, const char *op, uint64_t *ops, uint64_t *mem);
 
@@ -341,6 +343,9 @@ int council__keyfile_open(council *c, council__member_keys *k, council__keyfile_
 /* 1: the member is active, 0: withdrawn, or a negative code (ENOTFOUND,
  * EIO) recorded on c for op. */
 int council__member_active(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES]);
+/* COUNCIL_OK for an active member; EDENIED (named for op) for a withdrawn
+ * one; ENOTFOUND or EIO otherwise. */
+int council__member_usable(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES]);
 /* End a registry change begun with council__audit_batch_begin: commit if
  * rc is COUNCIL_OK (and clear the message), else roll back; returns rc or
  * the commit's failure. */

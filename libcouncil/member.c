@@ -28,12 +28,11 @@ static int check_options(council *c, const char *op, const council_member_option
                          char *scopes, size_t scopes_cap)
 {
     const char *sorted[SCOPES_MAX];
-    size_t n, used = 0;
+    size_t used = 0;
 
     if (o == NULL || o->version != COUNCIL_MEMBER_OPTIONS_VERSION)
         return council__fail(c, COUNCIL_EMISUSE, "%s: options missing or of unknown version", op);
-    if (o->name == NULL || (n = strlen(o->name)) == 0 || n > COUNCIL_NAME_MAX ||
-        !council__text_ok(o->name, n))
+    if (!council__text_arg(o->name, COUNCIL_NAME_MAX))
         return council__fail(c, COUNCIL_EINVAL, "%s: name must be 1..%d bytes of UTF-8 text", op,
                              COUNCIL_NAME_MAX);
     if (o->kind <= 0 ||
@@ -41,8 +40,7 @@ static int check_options(council *c, const char *op, const council_member_option
         return council__fail(c, COUNCIL_EINVAL, "%s: unknown member kind %d", op, (int)o->kind);
     if ((o->roles & ~(COUNCIL_ROLE_SECRETARIAT | COUNCIL_ROLE_COORDINATING_BODY)) != 0)
         return council__fail(c, COUNCIL_EINVAL, "%s: unknown role bits 0x%x", op, o->roles);
-    if (o->contact != NULL && ((n = strlen(o->contact)) == 0 || n > COUNCIL_CONTACT_MAX ||
-                               !council__text_ok(o->contact, n)))
+    if (o->contact != NULL && !council__text_arg(o->contact, COUNCIL_CONTACT_MAX))
         return council__fail(c, COUNCIL_EINVAL, "%s: contact must be 1..%d bytes of UTF-8 text",
                              op, COUNCIL_CONTACT_MAX);
     if (o->joined < 0)
@@ -90,6 +88,15 @@ int council__member_active(council *c, const char *op, const uint8_t id[COUNCIL_
         rc = council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
     sqlite3_finalize(st);
     return rc;
+}
+
+int council__member_usable(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES])
+{
+    int rc = council__member_active(c, op, id);
+
+    if (rc == 0)
+        return council__fail(c, COUNCIL_EDENIED, "%s: the member has withdrawn", op);
+    return rc < 0 ? rc : COUNCIL_OK;
 }
 
 /* Another active coordinating body than `self` (NULL: any)? */
@@ -219,10 +226,7 @@ int council_member_update(council *c, const uint8_t *id, size_t id_len,
         return rc;
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
-    rc = council__member_active(c, "member_update", id);
-    if (rc == 0)
-        rc = council__fail(c, COUNCIL_EDENIED, "member_update: the member has withdrawn");
-    if (rc < 0)
+    if ((rc = council__member_usable(c, "member_update", id)) != COUNCIL_OK)
         return council__finish(c, rc);
     if ((o->roles & COUNCIL_ROLE_COORDINATING_BODY) != 0 &&
         (rc = coordinator_taken(c, "member_update", id)) != COUNCIL_OK)
@@ -244,23 +248,18 @@ int council_member_withdraw(council *c, const uint8_t *id, size_t id_len, int64_
                             const char *reason)
 {
     sqlite3_stmt *st = NULL;
-    size_t n;
     int rc;
 
     if ((rc = council__root_id(c, "member_withdraw", id, id_len)) != COUNCIL_OK)
         return rc;
-    if (reason == NULL || (n = strlen(reason)) == 0 || n > COUNCIL_CONTACT_MAX ||
-        !council__text_ok(reason, n) || when < 0)
+    if (!council__text_arg(reason, COUNCIL_CONTACT_MAX) || when < 0)
         return council__fail(c, COUNCIL_EINVAL, "member_withdraw: a reason of 1..%d bytes of "
                              "UTF-8 text and a date are needed", COUNCIL_CONTACT_MAX);
     if (when == 0)
         when = (int64_t)time(NULL);
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
-    rc = council__member_active(c, "member_withdraw", id);
-    if (rc == 0)
-        rc = council__fail(c, COUNCIL_EDENIED, "member_withdraw: the member has withdrawn already");
-    if (rc < 0)
+    if ((rc = council__member_usable(c, "member_withdraw", id)) != COUNCIL_OK)
         return council__finish(c, rc);
     if (sqlite3_prepare_v2(c->db, "UPDATE member SET withdrawn = ?2, withdrawal_reason = ?3, "
                                   "updated = ?4 WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
@@ -286,11 +285,9 @@ static int store_keys(council *c, const char *op, const uint8_t id[COUNCIL_ID_BY
                       const uint8_t box_pk[32], const uint8_t sign_pk[32], const char *how)
 {
     sqlite3_stmt *st = NULL;
-    int rc = council__member_active(c, op, id);
+    int rc = council__member_usable(c, op, id);
 
-    if (rc == 0)
-        rc = council__fail(c, COUNCIL_EDENIED, "%s: the member has withdrawn", op);
-    if (rc < 0)
+    if (rc != COUNCIL_OK)
         return rc;
     if (sqlite3_prepare_v2(c->db, "UPDATE member SET box_pk = ?2, sign_pk = ?3, updated = ?4 "
                                   "WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
@@ -350,10 +347,7 @@ int council_member_keygen(council *c, council_buf *keyfile, const uint8_t *id, s
         return rc;
     /* Before the costly key derivation: the member must exist and be active
      * (checked again in the transaction that registers the keys). */
-    rc = council__member_active(c, "member_keygen", id);
-    if (rc == 0)
-        rc = council__fail(c, COUNCIL_EDENIED, "member_keygen: the member has withdrawn");
-    if (rc < 0)
+    if ((rc = council__member_usable(c, "member_keygen", id)) != COUNCIL_OK)
         return rc;
     if ((rc = council__member_keys_generate(c, &k, id)) != COUNCIL_OK ||
         (rc = council__keyfile_write(c, keyfile, &k, c->council_id, pass, pass_len, ops, mem)) != COUNCIL_OK) {

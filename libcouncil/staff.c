@@ -14,13 +14,6 @@
 #include "council/v1/member.pb-c.h"
 #include "council_int.h"
 
-static int text_arg(const char *s, size_t max)
-{
-    size_t n;
-
-    return s != NULL && (n = strlen(s)) > 0 && n <= max && council__text_ok(s, n);
-}
-
 /* The staff member's member, and whether the staff member is active:
  * 1 active, 0 retired, negative: ENOTFOUND or EIO. */
 static int staff_state(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
@@ -67,16 +60,13 @@ int council_staff_add(council *c, uint8_t *id, size_t id_len, const uint8_t *mem
     if ((rc = council__root_id(c, "staff_add", id, id_len)) != COUNCIL_OK ||
         (rc = council__root_id(c, "staff_add", member_id, member_id_len)) != COUNCIL_OK)
         return rc;
-    if (!text_arg(display_name, COUNCIL_NAME_MAX) || (role != NULL && !text_arg(role, COUNCIL_NAME_MAX)))
+    if (!council__text_arg(display_name, COUNCIL_NAME_MAX) || (role != NULL && !council__text_arg(role, COUNCIL_NAME_MAX)))
         return council__fail(c, COUNCIL_EINVAL, "staff_add: name and role must be 1..%d bytes of "
                              "UTF-8 text", COUNCIL_NAME_MAX);
     council__uuid_random(fresh);
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
-    rc = council__member_active(c, "staff_add", member_id);
-    if (rc == 0)
-        rc = council__fail(c, COUNCIL_EDENIED, "staff_add: the member has withdrawn");
-    if (rc < 0)
+    if ((rc = council__member_usable(c, "staff_add", member_id)) != COUNCIL_OK)
         return council__finish(c, rc);
     if (sqlite3_prepare_v2(c->db, "INSERT INTO staff (id, member_id, display_name, role, added, seq) "
                                   "VALUES (?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM staff));",
@@ -109,7 +99,7 @@ int council_staff_pledge(council *c, const uint8_t *staff_id, size_t staff_id_le
         return rc;
     if (!council__audit_code_ok(text_version) || text == NULL || text_len == 0 ||
         text_len > COUNCIL_PLEDGE_TEXT_MAX || when < 0 ||
-        (witness != NULL && !text_arg(witness, COUNCIL_NAME_MAX)))
+        (witness != NULL && !council__text_arg(witness, COUNCIL_NAME_MAX)))
         return council__fail(c, COUNCIL_EINVAL, "staff_pledge: a version code, the pledge text "
                              "(1..%d bytes) and a date are needed", COUNCIL_PLEDGE_TEXT_MAX);
     crypto_hash_sha256(hash, text, text_len);
@@ -120,11 +110,8 @@ int council_staff_pledge(council *c, const uint8_t *staff_id, size_t staff_id_le
     rc = staff_state(c, "staff_pledge", staff_id, member);
     if (rc == 0)
         rc = council__fail(c, COUNCIL_EDENIED, "staff_pledge: the staff member has retired");
-    if (rc == 1) {
-        rc = council__member_active(c, "staff_pledge", member);
-        if (rc == 0)
-            rc = council__fail(c, COUNCIL_EDENIED, "staff_pledge: the member has withdrawn");
-    }
+    if (rc == 1)
+        rc = council__member_usable(c, "staff_pledge", member);
     if (rc < 0)
         return council__finish(c, rc);
     if (sqlite3_prepare_v2(c->db, "INSERT INTO pledge (staff_id, pledged, text_version, text_sha256, "
@@ -152,7 +139,7 @@ int council_staff_retire(council *c, const uint8_t *staff_id, size_t staff_id_le
 
     if ((rc = council__root_id(c, "staff_retire", staff_id, staff_id_len)) != COUNCIL_OK)
         return rc;
-    if (!text_arg(reason, COUNCIL_CONTACT_MAX) || when < 0)
+    if (!council__text_arg(reason, COUNCIL_CONTACT_MAX) || when < 0)
         return council__fail(c, COUNCIL_EINVAL, "staff_retire: a reason of 1..%d bytes of UTF-8 "
                              "text and a date are needed", COUNCIL_CONTACT_MAX);
     if (when == 0)
