@@ -1050,6 +1050,364 @@ COUNCIL_API COUNCIL_NODISCARD int council_staff_list(council *c, council_buf *ou
                                                      const uint8_t *member_id,
                                                      size_t member_id_len);
 
+/* ------------------------------------------------------------------ scopes */
+
+/*
+ * Scopes: the named categories of case information. A council starts with
+ * identity, situation, wishes, support_plan, support_record, health,
+ * finances, family, child and justice (health, family... see
+ * council_scope_list() for which are sensitive) and may add its own.
+ */
+
+/** Scope flag: APPI special-care personal information (要配慮個人情報). @since 0.1.0 */
+#define COUNCIL_SCOPE_SENSITIVE 1u
+
+/**
+ * Add a scope to the council's catalogue ("scope added" is logged).
+ * Root session only.
+ *
+ * @param code   [a-z0-9_]{1,64}.
+ * @param flags  0 or COUNCIL_SCOPE_SENSITIVE.
+ * @return COUNCIL_OK; COUNCIL_EEXIST for a scope already there;
+ *         COUNCIL_EINVAL for a bad code or flag; COUNCIL_EDENIED in a
+ *         staff session; COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_scope_add(council *c, const char *code, uint32_t flags);
+
+/**
+ * Remove a scope that holds no data: no section, share, key or member
+ * ceiling names it. Root session only.
+ *
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED if data, a share
+ *         or a member's ceiling uses it (or in a staff session);
+ *         COUNCIL_EINVAL; COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_scope_remove(council *c, const char *code);
+
+/**
+ * The catalogue as a serialised council.v1.ScopeList, sorted by code.
+ * @return COUNCIL_OK; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_scope_list(council *c, council_buf *out);
+
+/* ------------------------------------------------------------------- cases */
+
+/*
+ * Cases (個別ケース). A case has persons (the person supported, family,
+ * close third parties) and sections: one per (person, scope), each a
+ * serialised council.v1.Section encrypted under the data key of its case
+ * and scope. A session reads a section only if it is the secretariat
+ * (which holds the coordinating body's wrap key), belongs to the member
+ * owning the case, or belongs to a member the scope was shared with; the
+ * data key is wrapped for exactly those, so the rule holds against anyone
+ * who copies the database and knows its key.
+ *
+ * Every read is logged durably before content is returned; a refused read
+ * is logged too. Reads are refused (COUNCIL_EMISUSE) inside a batch
+ * (council_batch_begin()), whose events are durable only at its commit.
+ */
+
+/** Largest serialised council.v1.Section accepted. @since 0.1.0 */
+#define COUNCIL_SECTION_MAX 262144
+/** Function twin of COUNCIL_SECTION_MAX. @since 0.1.0 */
+COUNCIL_API size_t council_section_max(void);
+
+/** Most persons in one case. @since 0.1.0 */
+#define COUNCIL_CASE_PERSONS_MAX 32
+
+#define COUNCIL_CASE_OPTIONS_VERSION 1
+
+/**
+ * A new case. Initialise with COUNCIL_CASE_OPTIONS_INIT.
+ * @since 0.1.0
+ */
+typedef struct council_case_options {
+    unsigned version;        /**< COUNCIL_CASE_OPTIONS_VERSION */
+    int32_t body;            /**< a council.v1.CaseBody; 0 for the council */
+    const uint8_t *owner;    /**< root session: the owning member (16 bytes);
+                                  staff session: NULL (its own member) */
+    size_t owner_len;
+} council_case_options;
+
+#define COUNCIL_CASE_OPTIONS_INIT { COUNCIL_CASE_OPTIONS_VERSION, 0, NULL, 0 }
+
+/**
+ * Create a case, open, with its person supported ("case created" is
+ * logged with the case's pseudonym).
+ *
+ * @param[out] case_id    receives the random 16-byte case id.
+ * @param[out] person_id  receives the person supported's 16-byte id.
+ * @return COUNCIL_OK; COUNCIL_EINVAL for a bad body, owner or id length;
+ *         COUNCIL_ENOTFOUND for an unknown owner; COUNCIL_EDENIED for a
+ *         withdrawn owner, an owner without keys, or a staff session naming
+ *         another member; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_create(council *c, uint8_t *case_id,
+        size_t case_id_len, uint8_t *person_id, size_t person_id_len,
+        const council_case_options *opts);
+
+/**
+ * Add a related person (family or close third party) to a case. The
+ * secretariat or the owning member's staff.
+ *
+ * @param role  council.v1.PersonRole FAMILY or CLOSE_THIRD_PARTY.
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED (not entitled,
+ *         or an erased case); COUNCIL_ELIMIT past COUNCIL_CASE_PERSONS_MAX;
+ *         COUNCIL_EINVAL; COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_add_person(council *c, uint8_t *person_id,
+        size_t person_id_len, const uint8_t *case_id, size_t case_id_len, int32_t role);
+
+/**
+ * Set a case's status: council.v1.CaseStatus OPEN, MONITORING or CLOSED
+ * (erasure is council_case_erase()). The secretariat or the owner.
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED; COUNCIL_EINVAL;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_set_status(council *c, const uint8_t *case_id,
+        size_t case_id_len, int32_t status);
+
+/**
+ * Write a new version of one person's section in one scope. Earlier
+ * versions are kept (council_section_history()). The first write of a
+ * scope creates its data key. The secretariat, the owner's staff, or staff
+ * of a member the scope is shared with.
+ *
+ * The section is checked before it is encrypted: typed content must match
+ * the scope, text must be UTF-8 without control characters (newlines and
+ * tabs allowed), dates "YYYY-MM-DD", member ids 16 bytes. An identity
+ * section's name and birth date update the case's blind index.
+ *
+ * @param[out] version  receives the new record version (or NULL).
+ * @param section       a serialised council.v1.Section, 1..COUNCIL_SECTION_MAX bytes.
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND for an unknown case, person or
+ *         scope; COUNCIL_EDENIED when not entitled (logged) or for an
+ *         erased case; COUNCIL_EFORMAT for a section that does not parse
+ *         or fails the checks; COUNCIL_ELIMIT for one too large;
+ *         COUNCIL_EAUTH if the stored key does not open; COUNCIL_EINVAL;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_section_write(council *c, uint32_t *version,
+        const uint8_t *case_id, size_t case_id_len, const uint8_t *person_id,
+        size_t person_id_len, const char *scope, const uint8_t *section, size_t section_len);
+
+/**
+ * Read the latest version of one section, as a serialised
+ * council.v1.SectionRecord. "section decrypted" is logged durably (with
+ * the purpose) before anything is returned; if it cannot be, nothing is.
+ *
+ * @param purpose  why: a code [a-z0-9_]{1,64}, e.g. "support_coordination".
+ * @return COUNCIL_OK; COUNCIL_EDENIED if the scope was not shared with the
+ *         session's member (logged as refused); COUNCIL_ENOTFOUND for no
+ *         such case, person or section; COUNCIL_EAUTH for a ciphertext or
+ *         wrapped key that fails authentication (logged); COUNCIL_EINVAL;
+ *         COUNCIL_EMISUSE (also inside a batch); COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free() (which wipes it).
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_section_read(council *c, council_buf *out,
+        const uint8_t *case_id, size_t case_id_len, const uint8_t *person_id,
+        size_t person_id_len, const char *scope, const char *purpose);
+
+/**
+ * Every version of one section, oldest first, as a serialised
+ * council.v1.SectionHistory; logged like council_section_read(), with the
+ * same entitlement and return codes.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_section_history(council *c, council_buf *out,
+        const uint8_t *case_id, size_t case_id_len, const uint8_t *person_id,
+        size_t person_id_len, const char *scope, const char *purpose);
+
+/**
+ * Read every section of a case the session is entitled to (latest
+ * versions) as a serialised council.v1.CaseContent: one durable commit for
+ * all the events, then the content. Sections it may not read are left
+ * out; if it may read none, COUNCIL_EDENIED (logged).
+ * @return as council_section_read().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_read(council *c, council_buf *out,
+        const uint8_t *case_id, size_t case_id_len, const char *purpose);
+
+/**
+ * A case's metadata (no content) as a serialised council.v1.CaseInfo: for
+ * the secretariat, the owner, and members it is shared with.
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED; COUNCIL_EINVAL;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_get(council *c, council_buf *out,
+        const uint8_t *case_id, size_t case_id_len);
+
+/**
+ * The cases this session may see (all for the secretariat; owned or shared
+ * for staff), as a serialised council.v1.CaseList in creation order.
+ * @return COUNCIL_OK; COUNCIL_EMISUSE; COUNCIL_EDENIED; COUNCIL_EIO;
+ *         COUNCIL_ENOMEM.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_list(council *c, council_buf *out);
+
+#define COUNCIL_SHARE_OPTIONS_VERSION 1
+
+/**
+ * A share. Initialise with COUNCIL_SHARE_OPTIONS_INIT.
+ *
+ * basis is one of "consent" (consent_id, 16 bytes, required),
+ * "appi_27_1_1_law", "appi_27_1_2_vital", "appi_27_1_3_public_health_child",
+ * "appi_27_1_4_public_duty" or "council_art16_exchange"; the exceptions
+ * need a written reason (kept in the encrypted store, not the log).
+ * @since 0.1.0
+ */
+typedef struct council_share_options {
+    unsigned version;            /**< COUNCIL_SHARE_OPTIONS_VERSION */
+    const char *const *scopes;   /**< scope codes, 1..32 */
+    size_t n_scopes;
+    const char *purpose;         /**< a code [a-z0-9_]{1,64} */
+    const char *basis;           /**< a basis code (above) */
+    const char *reason;          /**< written reason, UTF-8 1..COUNCIL_CONTACT_MAX bytes, or NULL */
+    const uint8_t *consent_id;   /**< 16 bytes, or NULL */
+    size_t consent_id_len;
+    int64_t expires;             /**< Unix seconds; 0: until revoked */
+} council_share_options;
+
+#define COUNCIL_SHARE_OPTIONS_INIT \
+    { COUNCIL_SHARE_OPTIONS_VERSION, NULL, 0, NULL, NULL, NULL, NULL, 0, 0 }
+
+/**
+ * Share scopes of a case with a member: its data keys (every key version)
+ * are wrapped to the member's X25519 key, and "share granted" is logged.
+ * The secretariat or the owner's staff may share; each scope must be within
+ * the member's scope ceiling.
+ *
+ * @return COUNCIL_OK; COUNCIL_EDENIED for a scope outside the ceiling, a
+ *         withdrawn recipient or one without keys, an erased case, or a
+ *         session not entitled (each logged as refused); COUNCIL_ENOTFOUND
+ *         for an unknown case, member or scope; COUNCIL_EEXIST when an active
+ *         share covers a scope already; COUNCIL_EINVAL for a bad basis,
+ *         purpose, reason or expiry; COUNCIL_EMISUSE; COUNCIL_EIO;
+ *         COUNCIL_ENOMEM.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_share(council *c, const uint8_t *case_id,
+        size_t case_id_len, const uint8_t *member_id, size_t member_id_len,
+        const council_share_options *opts);
+
+/**
+ * Revoke a member's shares of a case: its wrapped keys are destroyed and
+ * each scope's data key is rotated, so later writes are unreadable with
+ * anything it kept. "share revoked" and "key rotated" are logged.
+ * The secretariat or the owner's staff.
+ *
+ * @param scopes    the scopes to revoke, or NULL (n_scopes 0) for all.
+ * @param reason    a code [a-z0-9_]{1,64}.
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND when no active share matches;
+ *         COUNCIL_EDENIED; COUNCIL_EINVAL; COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_revoke(council *c, const uint8_t *case_id,
+        size_t case_id_len, const uint8_t *member_id, size_t member_id_len,
+        const char *const *scopes, size_t n_scopes, const char *reason);
+
+/**
+ * Erase a case (crypto-shredding): every data key, wrapped copy, section
+ * ciphertext, share and blind-index token of the case is destroyed, the
+ * write-ahead log is checkpointed and truncated, and "case erased" is
+ * logged as a tombstone. The log still verifies. Root session only.
+ *
+ * @param reason  a code [a-z0-9_]{1,64}.
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED (erased already,
+ *         or a staff session); COUNCIL_EINVAL; COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_erase(council *c, const uint8_t *case_id,
+        size_t case_id_len, const char *reason);
+
+/**
+ * Is this person known to the council? Looks up the blind index: keyed,
+ * truncated hashes of the normalised name (NFKC, case, width and kana
+ * folded, spaces removed) and of the birth date. Tokens are short on
+ * purpose, so unrelated persons match too: confirm by reading the
+ * identity section. "case searched" is logged (no name in the log).
+ *
+ * @param name        UTF-8 name, or NULL.
+ * @param birth_date  "YYYY-MM-DD", or NULL (not both NULL).
+ * @param[out] out    a serialised council.v1.CaseMatches.
+ * @return COUNCIL_OK (possibly no matches); COUNCIL_EINVAL; COUNCIL_EMISUSE;
+ *         COUNCIL_EDENIED; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_find(council *c, council_buf *out,
+        const char *name, const char *birth_date);
+
+/**
+ * Re-encrypt a case under new data keys: every scope gets a new key
+ * version, every record (history included) is re-encrypted under it, and
+ * the older keys and their wrapped copies are destroyed. Root session only.
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED; COUNCIL_EAUTH for
+ *         a record that fails authentication; COUNCIL_EINVAL;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_rekey(council *c, const uint8_t *case_id,
+        size_t case_id_len);
+
+/* ------------------------------------------------------------ batches, keys */
+
+/**
+ * Group writes (case creation, sections, shares) into one durable commit.
+ * Every event of the batch becomes durable at council_batch_commit(); a
+ * rollback forgets both the changes and their events. Reads are refused
+ * inside a batch. Not nestable.
+ * @return COUNCIL_OK; COUNCIL_EMISUSE (a batch is open already, or a bad
+ *         handle); COUNCIL_EIO.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_batch_begin(council *c);
+/** @return COUNCIL_OK; COUNCIL_EMISUSE without a batch; COUNCIL_EIO. @since 0.1.0 */
+COUNCIL_API COUNCIL_NODISCARD int council_batch_commit(council *c);
+/** Forget the batch. @return COUNCIL_OK; COUNCIL_EMISUSE without a batch. @since 0.1.0 */
+COUNCIL_API int council_batch_rollback(council *c);
+
+/**
+ * Rotate the database key: SQLCipher re-encrypts council.db under a new
+ * key (the next key version), and the keyring and every member's sealed
+ * copy are updated. Crash-safe: the keyring keeps the previous key until
+ * the database is re-keyed, and the next open finishes the job.
+ * Root session only; "key rotated" is logged.
+ * @return COUNCIL_OK; COUNCIL_EDENIED; COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_rekey_database(council *c);
+
+/**
+ * Replace the root key: a new random key wrapped under new_pass (or the
+ * integrator's new_root_key), and everything under the old one wrapped
+ * again: the log key, the coordinating body's wrap of every data key, the
+ * council's stored secrets, and the database key (re-keyed as by
+ * council_rekey_database()). The log key pair, case pseudonyms and blind
+ * index tokens stay the same. Root session only; "key rotated" is logged.
+ *
+ * @param new_pass      new passphrase (a passphrase council), or NULL.
+ * @param new_root_key  new 32-byte root key (an external-key council), or NULL.
+ * @return COUNCIL_OK; COUNCIL_EINVAL for the wrong kind of credential, a
+ *         bad length or cost; COUNCIL_EDENIED; COUNCIL_EMISUSE;
+ *         COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_rekey_root(council *c, const uint8_t *new_pass,
+        size_t new_pass_len, const uint8_t *new_root_key, size_t new_root_key_len,
+        uint64_t kdf_opslimit, uint64_t kdf_memlimit);
+
 #ifdef __cplusplus
 }
 #endif

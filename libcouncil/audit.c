@@ -132,18 +132,20 @@ void council__audit_fault_after(long n)
 int council__case_ref(council *c, uint8_t out[32], const uint8_t case_id[COUNCIL_ID_BYTES])
 {
     static const char label[] = "council/case-ref/v1";
-    uint8_t key[COUNCIL__KEY_BYTES];
     crypto_generichash_state h;
-    int rc;
 
-    rc = council__kdf(c, key, sizeof key, &c->root, 1, COUNCIL__CTX_PSEUDONYM);
-    if (rc != COUNCIL_OK)
-        return rc;
-    crypto_generichash_init(&h, key, sizeof key, 32);
+    /* The pseudonym key is one of the council's stored secrets (its first
+     * value was subkey "cncl-psn" of the first root key), so pseudonyms stay
+     * the same when the root key is replaced. */
+    if (c->psn.p == NULL || c->psn.len != COUNCIL__KEY_BYTES)
+        return council__fail(c, COUNCIL_EUNSUPPORTED, "case: the secretariat has not yet "
+                             "provided this session's keys (open the store as the secretariat)");
+    council__secret_read(&c->psn);
+    crypto_generichash_init(&h, c->psn.p, c->psn.len, 32);
+    council__secret_lock(&c->psn);
     crypto_generichash_update(&h, (const uint8_t *)label, sizeof label);
     crypto_generichash_update(&h, case_id, COUNCIL_ID_BYTES);
     crypto_generichash_final(&h, out, 32);
-    sodium_memzero(key, sizeof key);
     sodium_memzero(&h, sizeof h);
     return COUNCIL_OK;
 }
@@ -155,10 +157,14 @@ static int scope_cmp(const void *a, const void *b)
 
 /* ----------------------------------------------------------------- append */
 
+/* Inside the caller's batch (council_batch_begin()), an operation's own
+ * transaction is a savepoint: it commits into the batch or rolls back
+ * alone. */
 int council__audit_batch_begin(council *c)
 {
     c->tip_valid = false;
-    if (sqlite3_exec(c->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL) != SQLITE_OK)
+    if (sqlite3_exec(c->db, c->user_batch ? "SAVEPOINT council_op;" : "BEGIN IMMEDIATE;",
+                     NULL, NULL, NULL) != SQLITE_OK)
         return council__fail(c, COUNCIL_EIO, "audit: cannot begin a batch (%s)",
                              sqlite3_errmsg(c->db));
     return COUNCIL_OK;
@@ -167,7 +173,8 @@ int council__audit_batch_begin(council *c)
 int council__audit_batch_commit(council *c)
 {
     c->tip_valid = false;
-    if (sqlite3_exec(c->db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK) {
+    if (sqlite3_exec(c->db, c->user_batch ? "RELEASE council_op;" : "COMMIT;", NULL, NULL,
+                     NULL) != SQLITE_OK) {
         council__audit_batch_rollback(c);
         return council__fail(c, COUNCIL_EIO, "audit: cannot commit (%s)", sqlite3_errmsg(c->db));
     }
@@ -177,7 +184,9 @@ int council__audit_batch_commit(council *c)
 void council__audit_batch_rollback(council *c)
 {
     c->tip_valid = false;
-    if (!sqlite3_get_autocommit(c->db))
+    if (c->user_batch)
+        (void)sqlite3_exec(c->db, "ROLLBACK TO council_op; RELEASE council_op;", NULL, NULL, NULL);
+    else if (!sqlite3_get_autocommit(c->db))
         (void)sqlite3_exec(c->db, "ROLLBACK;", NULL, NULL, NULL);
 }
 

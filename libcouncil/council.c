@@ -121,6 +121,11 @@ static void release(council *c)
     council__store_close(c);
     council__secret_free(&c->root);
     council__secret_free(&c->log_sk);
+    council__secret_free(&c->actor_box_sk);
+    council__secret_free(&c->coord_sk);
+    council__secret_free(&c->psn);
+    council__secret_free(&c->bix);
+    c->coord_valid = false;
 }
 
 void council__shutdown(council *c)
@@ -255,6 +260,8 @@ static int create_in(council *c, const char *path, const council_create_options 
         };
         rc = council__audit_append(c, &ev);
     }
+    if (rc == COUNCIL_OK)
+        rc = council__case_session_init(c);
     /* Move the first page, and with it the salt, into council.db. */
     if (rc == COUNCIL_OK &&
         sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK)
@@ -402,6 +409,11 @@ static int open_in(council *c, const char *path, const council_open_options *o)
         rc = council__keyring_unwrap_log(c, &kr, &c->root, &c->log_sk);
     if (rc == COUNCIL_OK)
         rc = council__store_open(c, path, &c->root, kr.db_key_version, false);
+    /* A database re-key that did not finish: the old key still opens it. */
+    if (rc == COUNCIL_EAUTH && kr.has_pending) {
+        council__store_close(c);
+        rc = council__rekey_resume(c, &kr);
+    }
     if (rc == COUNCIL_OK)
         rc = council__store_migrate_all(c);
     if (rc == COUNCIL_OK)
@@ -439,6 +451,8 @@ static int open_in(council *c, const char *path, const council_open_options *o)
     }
     if (rc == COUNCIL_OK)
         rc = council__journal_import(c);
+    if (rc == COUNCIL_OK)
+        rc = council__case_session_init(c);
     sodium_memzero(&kr, sizeof kr);
     return rc;
 }
@@ -686,6 +700,11 @@ static int open_staff(council *c, const char *path, const council_open_options *
         memcpy(c->actor_member, info.member_id, COUNCIL_ID_BYTES);
         memcpy(c->actor_staff, o->staff_id, COUNCIL_ID_BYTES);
         memcpy(c->actor_box_pk, k.box_pk, 32);
+        /* The session keeps the member's box key: it unwraps data keys. */
+        c->actor_box_sk = k.box_sk;
+        k.box_sk.p = NULL;
+        k.box_sk.len = 0;
+        rc = council__case_session_init(c);
     }
 out:
     sodium_memzero(key, sizeof key);

@@ -46,6 +46,15 @@ struct council {
     uint8_t actor_member[COUNCIL_ID_BYTES]; /* staff sessions */
     uint8_t actor_staff[COUNCIL_ID_BYTES];
     uint8_t actor_box_pk[32];   /* the member key the session opened with */
+    council__secret actor_box_sk; /* staff sessions: that key's secret half */
+    /* Case keys: the coordinating body's wrap key pair (root sessions derive
+     * the secret half), and the council's stored secrets, loaded at open. */
+    bool coord_valid;
+    uint8_t coord_pk[32];
+    council__secret coord_sk;   /* root sessions, loaded on first use */
+    council__secret psn;        /* pseudonym key (case references) */
+    council__secret bix;        /* blind-index key */
+    bool user_batch;            /* council_batch_begin() is open */
     struct sqlite3_stmt *st_node_get; /* audit node store, prepared once */
     struct sqlite3_stmt *st_node_put;
     struct sqlite3_stmt *st_event_put;
@@ -126,6 +135,9 @@ void council__secret_free(council__secret *s);     /* wipe and free */
 #define COUNCIL__CTX_LOGWRAP  "cncl-lgw"
 #define COUNCIL__CTX_PSEUDONYM "cncl-psn"
 #define COUNCIL__CTX_JOURNAL   "cncl-jnl"
+#define COUNCIL__CTX_COORD     "cncl-cwk"  /* coordinating body's wrap key pair */
+#define COUNCIL__CTX_SECRETS   "cncl-sec"  /* wraps the council's stored secrets */
+#define COUNCIL__CTX_PENDING   "cncl-pdb"  /* wraps the old database key during a re-key */
 
 int council__kdf(council *c, uint8_t *out, size_t out_len,
                  const council__secret *root, uint64_t id, const char ctx[8]);
@@ -188,6 +200,9 @@ typedef struct council__keyring {
     uint8_t log_ct[COUNCIL__SIGN_SK_BYTES + COUNCIL__TAG_BYTES];
     bool has_journal_pk;
     uint8_t journal_pk[32];     /* X25519: pre-store refusals sealed to it */
+    bool has_pending;           /* a database re-key is under way */
+    uint8_t pending_nonce[COUNCIL__NONCE_BYTES];
+    uint8_t pending_ct[COUNCIL__KEY_BYTES + COUNCIL__TAG_BYTES];
     size_t n_members;           /* the database key sealed to members */
     struct council__member_db_key {
         uint8_t member_id[COUNCIL_ID_BYTES];
@@ -458,6 +473,81 @@ int council__audit_subject(council *c, int action, const uint8_t *member, const 
                            const char *reason);
 /* Is `s` an audit code: [a-z0-9_]{1,64}? */
 bool council__audit_code_ok(const char *s);
+
+/* ------------------------------------------------------------------ cases */
+
+/* At the end of every open and create: a root session makes sure the
+ * coordinating body's public key, the council's stored secrets (pseudonym
+ * and blind-index keys) and their copies sealed to each member's box key
+ * are in the store, then loads them; a staff session loads its member's
+ * sealed copies (if the secretariat has not provided them yet, case calls
+ * fail with COUNCIL_EUNSUPPORTED). */
+int council__case_session_init(council *c);
+/* A member withdrew (in the withdrawal's transaction): its shares are
+ * revoked, its wrapped keys and sealed secrets destroyed, and every data
+ * key it held rotated. */
+int council__case_member_left(council *c, const uint8_t member[COUNCIL_ID_BYTES]);
+/* A member's box key changed (root session, in the registration's
+ * transaction): its wrapped keys and sealed secrets are sealed again to
+ * the new key. */
+int council__case_member_rekeyed(council *c, const uint8_t member[COUNCIL_ID_BYTES],
+                                 const uint8_t box_pk[32]);
+/* Data keys (casekey.c). A wrapped key is crypto_box_seal of the binding
+ * (council, case, version, scope) and the key. */
+#define COUNCIL__WRAP_BYTES (16 * 2 + 4 + 1 + 64 + 32 + 48)
+const uint8_t *council__coord_holder(void);
+int council__wrap(council *c, uint8_t out[COUNCIL__WRAP_BYTES], const uint8_t case_id[COUNCIL_ID_BYTES],
+                  const char *scope, uint32_t version, const council__secret *key,
+                  const uint8_t pk[32]);
+/* key is allocated here; EAUTH if the wrap does not open or names another place. */
+int council__unwrap(council *c, council__secret *key, const uint8_t *sealed, size_t len,
+                    const uint8_t case_id[COUNCIL_ID_BYTES], const char *scope, uint32_t version,
+                    const uint8_t pk[32], const council__secret *sk);
+/* The session's holder id and key pair: the coordinating body's (root) or
+ * its member's (staff). */
+int council__actor_key(council *c, const uint8_t **holder, const uint8_t **pk,
+                       const council__secret **sk);
+/* Run one statement binding blobs a (?1) and b (?2) when not NULL. */
+int council__sql_exec1(council *c, const char *op, const char *sql, const uint8_t *a,
+                       size_t alen, const uint8_t *b, size_t blen);
+int council__wrap_for(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                      const char *scope, uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
+                      const uint8_t pk[32], const council__secret *key);
+/* The session's data key of (case, scope, version): EDENIED without a
+ * wrap for it, EAUTH if it does not open. */
+int council__key_open(council *c, const char *op, council__secret *key,
+                      const uint8_t case_id[COUNCIL_ID_BYTES], const char *scope, uint32_t version);
+/* The newest key version of (case, scope), 0 for none. */
+int council__key_latest(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                        const char *scope, uint32_t *version);
+/* A new key version wrapped for the coordinating body, the owner and the
+ * active share holders; key_out (if not NULL) receives the key. */
+int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                     const char *scope, uint32_t *version_out, council__secret *key_out);
+/* Root-key rotation: the stored secrets and the coordinating body's wraps
+ * again under new_root (added beside the old ones; the next open under
+ * new_root removes the old). */
+int council__secrets_rewrap(council *c, const council__secret *new_root);
+int council__coord_rewrap(council *c, const council__secret *new_root, uint8_t new_pk[32]);
+/* A calendar date "YYYY-MM-DD" (1850 on). */
+bool council__date_ok(const char *s);
+/* A root session's open found a re-key under way (kr->has_pending): open
+ * council.db with the old key, re-key it, clear the mark. */
+int council__rekey_resume(council *c, council__keyring *kr);
+/* EMISUSE (named for op) while council_batch_begin() is open. */
+int council__no_batch(council *c, const char *op);
+/* Check a serialised council.v1.Section for `scope` (EFORMAT, ELIMIT);
+ * for the fuzzer and the write path. */
+int council__section_check(council *c, const char *scope, const uint8_t *buf, size_t len);
+/* The blind index: a name folded for comparison (NFKC, case folded,
+ * hiragana as katakana, white space and middle dots removed) into a new
+ * NUL-terminated string; EINVAL for invalid UTF-8 or nothing left. */
+int council__name_fold(council *c, char **out, const char *name, size_t len);
+#define COUNCIL__BLIND_NAME 1
+#define COUNCIL__BLIND_BIRTH 2
+#define COUNCIL__BLIND_TOKEN_BITS 16
+/* Truncated keyed hash (c->bix) of already normalised bytes. */
+int council__blind_token(council *c, uint32_t *token, int kind, const uint8_t *data, size_t len);
 
 /* ---------------------------------------------------------------- journal */
 

@@ -184,6 +184,14 @@ static int keyring_from_msg(council *c, council__keyring *kr, const Council__V1_
         kr->has_journal_pk = true;
         memcpy(kr->journal_pk, m->journal_public_key.data, 32);
     }
+    if (m->pending_db_key != NULL) {
+        if (m->pending_db_key->base.n_unknown_fields != 0 ||
+            !wrapped_ok(m->pending_db_key, COUNCIL__KEY_BYTES + COUNCIL__TAG_BYTES))
+            return council__fail(c, COUNCIL_EFORMAT, "keyring: malformed pending database key");
+        kr->has_pending = true;
+        memcpy(kr->pending_nonce, m->pending_db_key->nonce.data, COUNCIL__NONCE_BYTES);
+        memcpy(kr->pending_ct, m->pending_db_key->ciphertext.data, sizeof kr->pending_ct);
+    }
 
     switch (m->root_source) {
     case COUNCIL__V1__ROOT_KEY_SOURCE__ROOT_KEY_SOURCE_PASSPHRASE:
@@ -268,6 +276,14 @@ int council__keyring_serialize(council *c, council_buf *out, const council__keyr
         entries[i].sealed_db_key.data = (uint8_t *)(uintptr_t)kr->members[i].sealed;
         entries[i].sealed_db_key.len = sizeof kr->members[i].sealed;
         ptrs[i] = &entries[i];
+    }
+    Council__V1__WrappedKey pend = COUNCIL__V1__WRAPPED_KEY__INIT;
+    if (kr->has_pending) {
+        pend.nonce.data = (uint8_t *)(uintptr_t)kr->pending_nonce;
+        pend.nonce.len = COUNCIL__NONCE_BYTES;
+        pend.ciphertext.data = (uint8_t *)(uintptr_t)kr->pending_ct;
+        pend.ciphertext.len = sizeof kr->pending_ct;
+        m.pending_db_key = &pend;
     }
     m.has_journal_public_key = kr->has_journal_pk;
     m.journal_public_key.data = (uint8_t *)(uintptr_t)kr->journal_pk;

@@ -250,7 +250,8 @@ int council_member_withdraw(council *c, const uint8_t *id, size_t id_len, int64_
     sqlite3_stmt *st = NULL;
     int rc;
 
-    if ((rc = council__root_id(c, "member_withdraw", id, id_len)) != COUNCIL_OK)
+    if ((rc = council__root_id(c, "member_withdraw", id, id_len)) != COUNCIL_OK ||
+        (rc = council__no_batch(c, "member_withdraw")) != COUNCIL_OK)
         return rc;
     if (!council__text_arg(reason, COUNCIL_CONTACT_MAX) || when < 0)
         return council__fail(c, COUNCIL_EINVAL, "member_withdraw: a reason of 1..%d bytes of "
@@ -273,6 +274,10 @@ int council_member_withdraw(council *c, const uint8_t *id, size_t id_len, int64_
     if ((rc = step_done(c, "member_withdraw", st)) == COUNCIL_OK)
         rc = council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_WITHDRAWN, id,
                                     NULL, NULL);
+    /* Leaving ends access: shares revoked, wrapped keys destroyed, every
+     * data key it held rotated (DESIGN.md promise 6). */
+    if (rc == COUNCIL_OK)
+        rc = council__case_member_left(c, id);
     /* Its sealed database key goes: its staff cannot open the store again. */
     if (rc == COUNCIL_OK)
         rc = council__keyring_update(c, drop_member, (void *)(uintptr_t)id);
@@ -299,6 +304,9 @@ static int store_keys(council *c, const char *op, const uint8_t id[COUNCIL_ID_BY
         return council__fail(c, COUNCIL_EIO, "%s: cannot write the registry", op);
     }
     if ((rc = step_done(c, op, st)) != COUNCIL_OK)
+        return rc;
+    /* Its wrapped data keys and sealed secrets follow it to the new key. */
+    if ((rc = council__case_member_rekeyed(c, id, box_pk)) != COUNCIL_OK)
         return rc;
     return council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_KEY_REGISTERED,
                                   id, NULL, how);
@@ -334,7 +342,8 @@ int council_member_keygen(council *c, council_buf *keyfile, const uint8_t *id, s
     int rc;
 
     memset(&k, 0, sizeof k);
-    if ((rc = council__root_id(c, "member_keygen", id, id_len)) != COUNCIL_OK)
+    if ((rc = council__root_id(c, "member_keygen", id, id_len)) != COUNCIL_OK ||
+        (rc = council__no_batch(c, "member_keygen")) != COUNCIL_OK)
         return rc;
     if (keyfile == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "member_keygen: NULL keyfile");
@@ -371,7 +380,8 @@ int council_member_register_key(council *c, const uint8_t *id, size_t id_len,
     static const uint8_t zero[32];
     int rc;
 
-    if ((rc = council__root_id(c, "member_register_key", id, id_len)) != COUNCIL_OK)
+    if ((rc = council__root_id(c, "member_register_key", id, id_len)) != COUNCIL_OK ||
+        (rc = council__no_batch(c, "member_register_key")) != COUNCIL_OK)
         return rc;
     if (box_pk == NULL || sign_pk == NULL || box_pk_len != 32 || sign_pk_len != 32)
         return council__fail(c, COUNCIL_EINVAL, "member_register_key: keys must be %d bytes",

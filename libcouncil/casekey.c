@@ -1,0 +1,836 @@
+/*
+ * casekey.c - the keys of cases: data keys and their wrapped copies, the
+ * coordinating body's wrap key, the council's stored secrets, rotation.
+ *
+ * Data keys: random, one per (case, scope, version). Stored only wrapped,
+ * one crypto_box_seal per holder: the coordinating body (holder id all
+ * zeros, its X25519 key pair derived from the root key in context
+ * "cncl-cwk") and each member entitled to the scope (its X25519 key). The
+ * sealed plaintext binds the key to its place:
+ *     council_id || case_id || u32be(version) || u8(len(scope))
+ *     || scope padded with zeros to 64 bytes || key
+ * so a wrap moved to another case, scope or version is refused (EAUTH).
+ *
+ * Stored secrets (the pseudonym key and the blind-index key) are wrapped
+ * with XChaCha20-Poly1305 under subkey "cncl-sec" of the root key, and
+ * sealed to each active member's box key so its staff sessions have them.
+ */
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "council/v1/audit.pb-c.h"
+#include "council_int.h"
+
+static const uint8_t coord_holder[COUNCIL_ID_BYTES]; /* all zeros */
+
+const uint8_t *council__coord_holder(void)
+{
+    return coord_holder;
+}
+
+/* ------------------------------------------------------------ wrapping */
+
+#define BIND_BYTES (COUNCIL_ID_BYTES * 2 + 4 + 1 + COUNCIL__AUDIT_CODE_MAX)
+
+static void bind(uint8_t out[BIND_BYTES], const uint8_t council_id[COUNCIL_ID_BYTES],
+                 const uint8_t case_id[COUNCIL_ID_BYTES], const char *scope, uint32_t version)
+{
+    size_t n = strlen(scope);
+    uint8_t *p = out;
+
+    memset(out, 0, BIND_BYTES);
+    p = council__put_bytes(p, council_id, COUNCIL_ID_BYTES);
+    p = council__put_bytes(p, case_id, COUNCIL_ID_BYTES);
+    p = council__put_u32(p, version);
+    *p++ = (uint8_t)n;
+    memcpy(p, scope, n); /* n <= 64: scope codes are checked */
+}
+
+int council__wrap(council *c, uint8_t out[COUNCIL__WRAP_BYTES], const uint8_t case_id[COUNCIL_ID_BYTES],
+                  const char *scope, uint32_t version, const council__secret *key,
+                  const uint8_t pk[32])
+{
+    uint8_t pt[BIND_BYTES + COUNCIL__KEY_BYTES];
+    int rc = COUNCIL_OK;
+
+    if (strlen(scope) > COUNCIL__AUDIT_CODE_MAX || key->len != COUNCIL__KEY_BYTES)
+        return council__fail(c, COUNCIL_ERROR, "wrap: bad scope or key");
+    bind(pt, c->council_id, case_id, scope, version);
+    council__secret_read(key);
+    memcpy(pt + BIND_BYTES, key->p, COUNCIL__KEY_BYTES);
+    council__secret_lock(key);
+    if (crypto_box_seal(out, pt, sizeof pt, pk) != 0)
+        rc = council__fail(c, COUNCIL_EINVAL, "wrap: not a valid public key");
+    sodium_memzero(pt, sizeof pt);
+    return rc;
+}
+
+int council__unwrap(council *c, council__secret *key, const uint8_t *sealed, size_t len,
+                    const uint8_t case_id[COUNCIL_ID_BYTES], const char *scope, uint32_t version,
+                    const uint8_t pk[32], const council__secret *sk)
+{
+    uint8_t pt[BIND_BYTES + COUNCIL__KEY_BYTES], want[BIND_BYTES];
+    int rc, ok;
+
+    if (len != COUNCIL__WRAP_BYTES || sk->p == NULL || sk->len != crypto_box_SECRETKEYBYTES)
+        return council__fail(c, COUNCIL_EAUTH, "unwrap: a wrapped key of the wrong size");
+    council__secret_read(sk);
+    ok = crypto_box_seal_open(pt, sealed, len, pk, sk->p);
+    council__secret_lock(sk);
+    if (ok != 0)
+        return council__fail(c, COUNCIL_EAUTH, "unwrap: the wrapped key does not open");
+    bind(want, c->council_id, case_id, scope, version);
+    if (sodium_memcmp(pt, want, BIND_BYTES) != 0) {
+        sodium_memzero(pt, sizeof pt);
+        return council__fail(c, COUNCIL_EAUTH, "unwrap: the wrapped key belongs elsewhere");
+    }
+    if ((rc = council__secret_alloc(key, COUNCIL__KEY_BYTES)) != COUNCIL_OK) {
+        sodium_memzero(pt, sizeof pt);
+        return council__fail(c, rc, "unwrap: out of secure memory");
+    }
+    memcpy(key->p, pt + BIND_BYTES, COUNCIL__KEY_BYTES);
+    council__secret_lock(key);
+    sodium_memzero(pt, sizeof pt);
+    return COUNCIL_OK;
+}
+
+/* ------------------------------------------------------ coordinating body */
+
+static int coord_derive(council *c, uint8_t pk[32], council__secret *sk)
+{
+    uint8_t seed[crypto_box_SEEDBYTES];
+    int rc = council__secret_alloc(sk, crypto_box_SECRETKEYBYTES);
+
+    if (rc != COUNCIL_OK)
+        return council__fail(c, rc, "keys: out of secure memory");
+    rc = council__kdf(c, seed, sizeof seed, &c->root, 1, COUNCIL__CTX_COORD);
+    if (rc == COUNCIL_OK && crypto_box_seed_keypair(pk, sk->p, seed) != 0)
+        rc = council__fail(c, COUNCIL_ERROR, "keys: cannot derive the coordinating body's key");
+    sodium_memzero(seed, sizeof seed);
+    council__secret_lock(sk);
+    if (rc != COUNCIL_OK)
+        council__secret_free(sk);
+    return rc;
+}
+
+int council__actor_key(council *c, const uint8_t **holder, const uint8_t **pk,
+                       const council__secret **sk)
+{
+    if (c->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT) {
+        if (c->coord_sk.p == NULL) {
+            uint8_t p[32];
+            int rc = coord_derive(c, p, &c->coord_sk);
+            if (rc != COUNCIL_OK)
+                return rc;
+        }
+        *holder = coord_holder;
+        *pk = c->coord_pk;
+        *sk = &c->coord_sk;
+        return COUNCIL_OK;
+    }
+    if (c->actor_box_sk.p == NULL)
+        return council__fail(c, COUNCIL_EDENIED, "keys: this session holds no member key");
+    *holder = c->actor_member;
+    *pk = c->actor_box_pk;
+    *sk = &c->actor_box_sk;
+    return COUNCIL_OK;
+}
+
+/* ------------------------------------------------------------- sql helpers */
+
+int council__sql_exec1(council *c, const char *op, const char *sql, const uint8_t *a,
+                       size_t alen, const uint8_t *b, size_t blen)
+{
+    sqlite3_stmt *st = NULL;
+    int src;
+
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
+        (a != NULL && sqlite3_bind_blob(st, 1, a, (int)alen, SQLITE_STATIC) != SQLITE_OK) ||
+        (b != NULL && sqlite3_bind_blob(st, 2, b, (int)blen, SQLITE_STATIC) != SQLITE_OK)) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    }
+    src = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return src == SQLITE_DONE || src == SQLITE_ROW
+               ? COUNCIL_OK
+               : council__fail(c, COUNCIL_EIO, "%s: database error", op);
+}
+
+static int put_wrap(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                    const char *scope, uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
+                    const uint8_t pk[32], const council__secret *key)
+{
+    uint8_t sealed[COUNCIL__WRAP_BYTES];
+    sqlite3_stmt *st = NULL;
+    int rc = council__wrap(c, sealed, case_id, scope, version, key, pk);
+
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO key_wrap (case_id, scope, version, "
+                                  "holder, box_pk, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6);",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, version) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 4, holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 5, pk, 32, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 6, sealed, sizeof sealed, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "%s: cannot store a wrapped key", op);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__wrap_for(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                      const char *scope, uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
+                      const uint8_t pk[32], const council__secret *key)
+{
+    return put_wrap(c, op, case_id, scope, version, holder, pk, key);
+}
+
+int council__key_open(council *c, const char *op, council__secret *key,
+                      const uint8_t case_id[COUNCIL_ID_BYTES], const char *scope, uint32_t version)
+{
+    const uint8_t *holder, *pk;
+    const council__secret *sk;
+    sqlite3_stmt *st = NULL;
+    int rc = council__actor_key(c, &holder, &pk, &sk);
+
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (sqlite3_prepare_v2(c->db, "SELECT sealed FROM key_wrap WHERE case_id = ?1 AND scope = ?2 "
+                                  "AND version = ?3 AND holder = ?4 AND box_pk = ?5;",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, version) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 4, holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 5, pk, 32, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    }
+    switch (sqlite3_step(st)) {
+    case SQLITE_ROW:
+        rc = council__unwrap(c, key, sqlite3_column_blob(st, 0),
+                             (size_t)sqlite3_column_bytes(st, 0), case_id, scope, version, pk, sk);
+        break;
+    case SQLITE_DONE:
+        rc = council__fail(c, COUNCIL_EDENIED, "%s: this session holds no key for scope %s "
+                           "(version %u)", op, scope, version);
+        break;
+    default:
+        rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__key_latest(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                        const char *scope, uint32_t *version)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK;
+
+    *version = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT coalesce(max(version), 0) FROM case_key WHERE "
+                                  "case_id = ?1 AND scope = ?2;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW)
+        rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    else
+        *version = (uint32_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* A new key version for (case, scope), wrapped for the coordinating body,
+ * the owner and every member with an active share of the scope (active
+ * members with keys only). *key receives it if key is not NULL. */
+int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                     const char *scope, uint32_t *version_out, council__secret *key_out)
+{
+    council__secret key = { NULL, 0 };
+    sqlite3_stmt *st = NULL;
+    uint32_t v;
+    int rc, src;
+
+    if (!c->coord_valid)
+        return council__fail(c, COUNCIL_EUNSUPPORTED, "%s: the secretariat has not yet provided "
+                             "this session's keys (open the store as the secretariat)", op);
+    if ((rc = council__key_latest(c, op, case_id, scope, &v)) != COUNCIL_OK)
+        return rc;
+    v++;
+    if ((rc = council__secret_alloc(&key, COUNCIL__KEY_BYTES)) != COUNCIL_OK)
+        return council__fail(c, rc, "%s: out of secure memory", op);
+    randombytes_buf(key.p, key.len);
+    council__secret_lock(&key);
+    if (sqlite3_prepare_v2(c->db, "INSERT INTO case_key (case_id, scope, version, created) "
+                                  "VALUES (?1, ?2, ?3, ?4);", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, v) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "%s: cannot store a key", op);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == COUNCIL_OK)
+        rc = put_wrap(c, op, case_id, scope, v, coord_holder, c->coord_pk, &key);
+    if (rc == COUNCIL_OK &&
+        (sqlite3_prepare_v2(c->db,
+                            "SELECT id, box_pk FROM member WHERE withdrawn IS NULL AND box_pk IS "
+                            "NOT NULL AND (id = (SELECT owner FROM case_record WHERE id = ?1) OR "
+                            "id IN (SELECT member_id FROM case_share WHERE case_id = ?1 AND "
+                            "scope = ?2 AND revoked IS NULL AND (expires IS NULL OR expires > ?3)));",
+                            -1, &st, NULL) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL)) != SQLITE_OK))
+        rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sqlite3_column_bytes(st, 1) != 32)
+            continue;
+        uint8_t holder[COUNCIL_ID_BYTES], pk[32];
+        memcpy(holder, sqlite3_column_blob(st, 0), sizeof holder);
+        memcpy(pk, sqlite3_column_blob(st, 1), sizeof pk);
+        rc = put_wrap(c, op, case_id, scope, v, holder, pk, &key);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_OK && version_out != NULL)
+        *version_out = v;
+    if (rc == COUNCIL_OK && key_out != NULL) {
+        *key_out = key;
+        return rc;
+    }
+    council__secret_free(&key);
+    return rc;
+}
+
+/* ---------------------------------------------------------- stored secrets */
+
+static const char *const secret_names[] = { "psn", "bix" };
+#define N_SECRETS (sizeof secret_names / sizeof secret_names[0])
+
+static council__secret *secret_slot(council *c, size_t i)
+{
+    return i == 0 ? &c->psn : &c->bix;
+}
+
+/* The wrap key of stored secrets and its id (which root key made it). */
+static int secrets_key(council *c, uint8_t key[32], uint8_t id[COUNCIL_ID_BYTES])
+{
+    static const char label[] = "council/secret-wrap-id";
+    int rc = council__kdf(c, key, 32, &c->root, 1, COUNCIL__CTX_SECRETS);
+
+    if (rc == COUNCIL_OK)
+        crypto_generichash(id, COUNCIL_ID_BYTES, (const uint8_t *)label, sizeof label, key, 32);
+    return rc;
+}
+
+static size_t secret_ad(uint8_t *ad, const council *c, const char *name)
+{
+    static const char label[] = "council/secret";
+    uint8_t *p = ad;
+
+    p = council__put_bytes(p, label, sizeof label);
+    p = council__put_bytes(p, c->council_id, COUNCIL_ID_BYTES);
+    p = council__put_bytes(p, name, strlen(name) + 1);
+    return (size_t)(p - ad);
+}
+
+/* Member-sealed copies: council_id || member_id || name (8 bytes) || secret. */
+#define MSEAL_PT (COUNCIL_ID_BYTES * 2 + 8 + COUNCIL__KEY_BYTES)
+#define MSEAL_CT (MSEAL_PT + crypto_box_SEALBYTES)
+
+static void mseal_bind(uint8_t *p, const council *c, const uint8_t member[COUNCIL_ID_BYTES],
+                       const char *name)
+{
+    memset(p, 0, COUNCIL_ID_BYTES * 2 + 8);
+    memcpy(p, c->council_id, COUNCIL_ID_BYTES);
+    memcpy(p + COUNCIL_ID_BYTES, member, COUNCIL_ID_BYTES);
+    memcpy(p + 2 * COUNCIL_ID_BYTES, name, strlen(name));
+}
+
+static int seal_secrets_to(council *c, const uint8_t member[COUNCIL_ID_BYTES], const uint8_t pk[32])
+{
+    int rc = council__sql_exec1(c, "keys", "DELETE FROM member_secret WHERE member_id = ?1;",
+                                member, COUNCIL_ID_BYTES, NULL, 0);
+
+    for (size_t i = 0; rc == COUNCIL_OK && i < N_SECRETS; i++) {
+        council__secret *s = secret_slot(c, i);
+        uint8_t pt[MSEAL_PT], ct[MSEAL_CT];
+        sqlite3_stmt *st = NULL;
+
+        mseal_bind(pt, c, member, secret_names[i]);
+        council__secret_read(s);
+        memcpy(pt + MSEAL_PT - COUNCIL__KEY_BYTES, s->p, COUNCIL__KEY_BYTES);
+        council__secret_lock(s);
+        if (crypto_box_seal(ct, pt, sizeof pt, pk) != 0)
+            rc = council__fail(c, COUNCIL_EINVAL, "keys: a member's box key is not valid");
+        sodium_memzero(pt, sizeof pt);
+        if (rc == COUNCIL_OK &&
+            (sqlite3_prepare_v2(c->db, "INSERT INTO member_secret (member_id, name, box_pk, "
+                                       "sealed) VALUES (?1, ?2, ?3, ?4);", -1, &st, NULL) != SQLITE_OK ||
+             sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_text(st, 2, secret_names[i], -1, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_blob(st, 3, pk, 32, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_blob(st, 4, ct, sizeof ct, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_step(st) != SQLITE_DONE))
+            rc = council__fail(c, COUNCIL_EIO, "keys: cannot store a sealed secret");
+        sqlite3_finalize(st);
+    }
+    return rc;
+}
+
+/* Root: load (or make) the stored secrets wrapped under this root key. */
+static int root_secrets(council *c)
+{
+    uint8_t wkey[32], wid[COUNCIL_ID_BYTES], ad[128];
+    int rc = secrets_key(c, wkey, wid);
+
+    for (size_t i = 0; rc == COUNCIL_OK && i < N_SECRETS; i++) {
+        council__secret *s = secret_slot(c, i);
+        sqlite3_stmt *st = NULL;
+        size_t adl = secret_ad(ad, c, secret_names[i]);
+        int src;
+
+        council__secret_free(s);
+        if ((rc = council__secret_alloc(s, COUNCIL__KEY_BYTES)) != COUNCIL_OK) {
+            rc = council__fail(c, rc, "keys: out of secure memory");
+            break;
+        }
+        if (sqlite3_prepare_v2(c->db, "SELECT nonce, ct FROM secret WHERE name = ?1 AND "
+                                      "wrap_id = ?2;", -1, &st, NULL) != SQLITE_OK ||
+            sqlite3_bind_text(st, 1, secret_names[i], -1, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_blob(st, 2, wid, sizeof wid, SQLITE_STATIC) != SQLITE_OK) {
+            sqlite3_finalize(st);
+            rc = council__fail(c, COUNCIL_EIO, "keys: database error");
+            break;
+        }
+        src = sqlite3_step(st);
+        if (src == SQLITE_ROW) {
+            if (sqlite3_column_bytes(st, 0) != COUNCIL__NONCE_BYTES ||
+                sqlite3_column_bytes(st, 1) != COUNCIL__KEY_BYTES + COUNCIL__TAG_BYTES)
+                rc = council__fail(c, COUNCIL_EAUTH, "keys: a stored secret is damaged");
+            else
+                rc = council__aead_open(c, s->p, s->len, sqlite3_column_blob(st, 1),
+                                        COUNCIL__KEY_BYTES + COUNCIL__TAG_BYTES, ad, adl,
+                                        sqlite3_column_blob(st, 0), wkey);
+            sqlite3_finalize(st);
+            council__secret_lock(s);
+            continue;
+        }
+        sqlite3_finalize(st);
+        if (src != SQLITE_DONE) {
+            rc = council__fail(c, COUNCIL_EIO, "keys: database error");
+            break;
+        }
+        /* First use: the pseudonym key keeps its first value (subkey of
+         * the root key, as before stored secrets); the blind-index key is
+         * random. */
+        if (i == 0)
+            rc = council__kdf(c, s->p, s->len, &c->root, 1, COUNCIL__CTX_PSEUDONYM);
+        else
+            randombytes_buf(s->p, s->len);
+        uint8_t nonce[COUNCIL__NONCE_BYTES], ct[COUNCIL__KEY_BYTES + COUNCIL__TAG_BYTES];
+        randombytes_buf(nonce, sizeof nonce);
+        if (rc == COUNCIL_OK)
+            rc = council__aead_seal(c, ct, sizeof ct, s->p, s->len, ad, adl, nonce, wkey);
+        council__secret_lock(s);
+        if (rc == COUNCIL_OK &&
+            (sqlite3_prepare_v2(c->db, "INSERT INTO secret (name, wrap_id, nonce, ct) VALUES "
+                                       "(?1, ?2, ?3, ?4);", -1, &st, NULL) != SQLITE_OK ||
+             sqlite3_bind_text(st, 1, secret_names[i], -1, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_blob(st, 2, wid, sizeof wid, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_blob(st, 3, nonce, sizeof nonce, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_blob(st, 4, ct, sizeof ct, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_step(st) != SQLITE_DONE))
+            rc = council__fail(c, COUNCIL_EIO, "keys: cannot store a secret");
+        sqlite3_finalize(st);
+    }
+    /* Rows wrapped under an earlier root key are left from a rotation. */
+    if (rc == COUNCIL_OK)
+        rc = council__sql_exec1(c, "keys", "DELETE FROM secret WHERE wrap_id != ?1;", wid,
+                                sizeof wid, NULL, 0);
+    sodium_memzero(wkey, sizeof wkey);
+    return rc;
+}
+
+int council__secrets_rewrap(council *c, const council__secret *new_root)
+{
+    council__secret saved = c->root;
+    uint8_t wkey[32], wid[COUNCIL_ID_BYTES], ad[128];
+    int rc;
+
+    c->root = *new_root;
+    rc = secrets_key(c, wkey, wid);
+    c->root = saved;
+    for (size_t i = 0; rc == COUNCIL_OK && i < N_SECRETS; i++) {
+        council__secret *s = secret_slot(c, i);
+        uint8_t nonce[COUNCIL__NONCE_BYTES], ct[COUNCIL__KEY_BYTES + COUNCIL__TAG_BYTES];
+        size_t adl = secret_ad(ad, c, secret_names[i]);
+        sqlite3_stmt *st = NULL;
+
+        randombytes_buf(nonce, sizeof nonce);
+        council__secret_read(s);
+        rc = council__aead_seal(c, ct, sizeof ct, s->p, s->len, ad, adl, nonce, wkey);
+        council__secret_lock(s);
+        if (rc == COUNCIL_OK &&
+            (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO secret (name, wrap_id, nonce, ct) "
+                                       "VALUES (?1, ?2, ?3, ?4);", -1, &st, NULL) != SQLITE_OK ||
+             sqlite3_bind_text(st, 1, secret_names[i], -1, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_blob(st, 2, wid, sizeof wid, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_blob(st, 3, nonce, sizeof nonce, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_blob(st, 4, ct, sizeof ct, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_step(st) != SQLITE_DONE))
+            rc = council__fail(c, COUNCIL_EIO, "keys: cannot store a secret");
+        sqlite3_finalize(st);
+    }
+    sodium_memzero(wkey, sizeof wkey);
+    return rc;
+}
+
+int council__coord_rewrap(council *c, const council__secret *new_root, uint8_t new_pk[32])
+{
+    council__secret saved = c->root, nsk = { NULL, 0 };
+    const uint8_t *holder, *pk;
+    const council__secret *sk;
+    sqlite3_stmt *st = NULL;
+    int rc, src;
+
+    if ((rc = council__actor_key(c, &holder, &pk, &sk)) != COUNCIL_OK)
+        return rc;
+    c->root = *new_root;
+    rc = coord_derive(c, new_pk, &nsk);
+    c->root = saved;
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (sqlite3_prepare_v2(c->db, "SELECT case_id, scope, version, sealed FROM key_wrap WHERE "
+                                  "holder = ?1 AND box_pk = ?2;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, coord_holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, c->coord_pk, 32, SQLITE_STATIC) != SQLITE_OK)
+        rc = council__fail(c, COUNCIL_EIO, "rekey_root: database error");
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        council__secret key = { NULL, 0 };
+        uint8_t case_id[COUNCIL_ID_BYTES];
+        char scope[COUNCIL__AUDIT_CODE_MAX + 1];
+        const unsigned char *sc = sqlite3_column_text(st, 1);
+        uint32_t v = (uint32_t)sqlite3_column_int64(st, 2);
+
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sc == NULL ||
+            strlen((const char *)sc) > COUNCIL__AUDIT_CODE_MAX)
+            continue;
+        memcpy(case_id, sqlite3_column_blob(st, 0), sizeof case_id);
+        strcpy(scope, (const char *)sc);
+        rc = council__unwrap(c, &key, sqlite3_column_blob(st, 3),
+                             (size_t)sqlite3_column_bytes(st, 3), case_id, scope, v, pk, sk);
+        if (rc == COUNCIL_OK)
+            rc = put_wrap(c, "rekey_root", case_id, scope, v, coord_holder, new_pk, &key);
+        council__secret_free(&key);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "rekey_root: database error");
+    sqlite3_finalize(st);
+    council__secret_free(&nsk);
+    return rc;
+}
+
+static int set_coord_pk(council *c)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK;
+
+    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO setting (key, value) VALUES "
+                                  "('coordinator_pk', ?1);", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, c->coord_pk, 32, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "keys: cannot store the coordinating body's key");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Root: every active member with keys has the secrets sealed to its
+ * current key; nobody else has any. */
+static int member_secrets(council *c)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = council__sql_exec1(c, "keys", "DELETE FROM member_secret WHERE member_id NOT IN "
+                                "(SELECT id FROM member WHERE withdrawn IS NULL AND box_pk IS NOT "
+                                "NULL) OR box_pk != (SELECT box_pk FROM member WHERE id = "
+                                "member_id);", NULL, 0, NULL, 0);
+    int src = SQLITE_DONE;
+
+    if (rc == COUNCIL_OK &&
+        sqlite3_prepare_v2(c->db, "SELECT id, box_pk FROM member WHERE withdrawn IS NULL AND "
+                                  "box_pk IS NOT NULL AND (SELECT count(*) FROM member_secret "
+                                  "WHERE member_id = id) != 2;", -1, &st, NULL) != SQLITE_OK)
+        rc = council__fail(c, COUNCIL_EIO, "keys: database error");
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        uint8_t id[COUNCIL_ID_BYTES], pk[32];
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sqlite3_column_bytes(st, 1) != 32)
+            continue;
+        memcpy(id, sqlite3_column_blob(st, 0), sizeof id);
+        memcpy(pk, sqlite3_column_blob(st, 1), sizeof pk);
+        rc = seal_secrets_to(c, id, pk);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "keys: database error");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int staff_init(council *c)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src, found = 0;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT value FROM setting WHERE key = 'coordinator_pk';", -1,
+                           &st, NULL) != SQLITE_OK)
+        return council__fail(c, COUNCIL_EIO, "open: database error");
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+        memcpy(c->coord_pk, sqlite3_column_blob(st, 0), 32);
+        c->coord_valid = true;
+    }
+    sqlite3_finalize(st);
+    if (sqlite3_prepare_v2(c->db, "SELECT name, sealed FROM member_secret WHERE member_id = ?1 "
+                                  "AND box_pk = ?2;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, c->actor_member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, c->actor_box_pk, 32, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "open: database error");
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        uint8_t pt[MSEAL_PT], want[COUNCIL_ID_BYTES * 2 + 8];
+        size_t i;
+        int ok;
+
+        for (i = 0; i < N_SECRETS; i++)
+            if (name != NULL && strcmp(name, secret_names[i]) == 0)
+                break;
+        if (i == N_SECRETS || sqlite3_column_bytes(st, 1) != MSEAL_CT)
+            continue;
+        council__secret_read(&c->actor_box_sk);
+        ok = crypto_box_seal_open(pt, sqlite3_column_blob(st, 1), MSEAL_CT, c->actor_box_pk,
+                                  c->actor_box_sk.p);
+        council__secret_lock(&c->actor_box_sk);
+        mseal_bind(want, c, c->actor_member, secret_names[i]);
+        if (ok != 0 || sodium_memcmp(pt, want, sizeof want) != 0) {
+            sodium_memzero(pt, sizeof pt);
+            continue; /* not ours: left unloaded, case calls will say so */
+        }
+        council__secret *s = secret_slot(c, i);
+        council__secret_free(s);
+        if ((rc = council__secret_alloc(s, COUNCIL__KEY_BYTES)) != COUNCIL_OK)
+            rc = council__fail(c, rc, "open: out of secure memory");
+        else {
+            memcpy(s->p, pt + sizeof want, COUNCIL__KEY_BYTES);
+            council__secret_lock(s);
+            found++;
+        }
+        sodium_memzero(pt, sizeof pt);
+    }
+    sqlite3_finalize(st);
+    (void)found;
+    return rc;
+}
+
+int council__case_session_init(council *c)
+{
+    uint8_t pk[32];
+    council__secret sk = { NULL, 0 };
+    int rc;
+
+    if (c->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF)
+        return staff_init(c);
+    if ((rc = coord_derive(c, pk, &sk)) != COUNCIL_OK)
+        return rc;
+    council__secret_free(&c->coord_sk);
+    c->coord_sk = sk;
+    memcpy(c->coord_pk, pk, 32);
+    c->coord_valid = true;
+    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
+        return rc;
+    rc = set_coord_pk(c);
+    if (rc == COUNCIL_OK)
+        rc = root_secrets(c);
+    if (rc == COUNCIL_OK)
+        rc = member_secrets(c);
+    /* Wraps for an earlier coordinating key are left from a rotation. */
+    if (rc == COUNCIL_OK)
+        rc = council__sql_exec1(c, "keys", "DELETE FROM key_wrap WHERE holder = ?1 AND "
+                                "box_pk != ?2;", coord_holder, COUNCIL_ID_BYTES, c->coord_pk, 32);
+    if (rc != COUNCIL_OK) {
+        council__audit_batch_rollback(c);
+        return rc;
+    }
+    return council__audit_batch_commit(c);
+}
+
+/* ------------------------------------------------------------ members */
+
+/* The distinct (case, scope) pairs a member holds keys or shares for. */
+typedef struct pair {
+    uint8_t case_id[COUNCIL_ID_BYTES];
+    char scope[COUNCIL__AUDIT_CODE_MAX + 1];
+} pair;
+
+static int member_pairs(council *c, const uint8_t member[COUNCIL_ID_BYTES], pair **out, size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0;
+    int rc = COUNCIL_OK, src;
+
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT case_id, scope FROM key_wrap WHERE holder = ?1 UNION "
+                                  "SELECT case_id, scope FROM case_share WHERE member_id = ?1 AND "
+                                  "revoked IS NULL UNION SELECT k.case_id, k.scope FROM case_key k "
+                                  "JOIN case_record r ON r.id = k.case_id WHERE r.owner = ?1 "
+                                  "ORDER BY 1, 2;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "withdraw: database error");
+    }
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *sc = sqlite3_column_text(st, 1);
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sc == NULL ||
+            strlen((const char *)sc) > COUNCIL__AUDIT_CODE_MAX)
+            continue;
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            pair *np = council__calloc(ncap, sizeof *np);
+            if (np == NULL) {
+                rc = council__fail(c, COUNCIL_ENOMEM, "withdraw: out of memory");
+                break;
+            }
+            if (*n > 0)
+                memcpy(np, *out, *n * sizeof *np);
+            council__free(*out);
+            *out = np;
+            cap = ncap;
+        }
+        memcpy((*out)[*n].case_id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+        strcpy((*out)[*n].scope, (const char *)sc);
+        (*n)++;
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "withdraw: database error");
+    sqlite3_finalize(st);
+    if (rc != COUNCIL_OK) {
+        council__free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+int council__case_member_left(council *c, const uint8_t member[COUNCIL_ID_BYTES])
+{
+    pair *ps = NULL;
+    size_t n = 0;
+    int rc = member_pairs(c, member, &ps, &n);
+    sqlite3_stmt *st = NULL;
+
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (sqlite3_prepare_v2(c->db, "UPDATE case_share SET revoked = ?2, revoke_reason = "
+                                  "'member_withdrawn' WHERE member_id = ?1 AND revoked IS NULL;",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "withdraw: cannot revoke shares");
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_OK)
+        rc = council__sql_exec1(c, "withdraw", "DELETE FROM key_wrap WHERE holder = ?1;", member,
+                                COUNCIL_ID_BYTES, NULL, 0);
+    if (rc == COUNCIL_OK)
+        rc = council__sql_exec1(c, "withdraw", "DELETE FROM member_secret WHERE member_id = ?1;",
+                                member, COUNCIL_ID_BYTES, NULL, 0);
+    for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
+        uint32_t v;
+        uint8_t ref[32];
+        const char *scopes[1] = { ps[i].scope };
+
+        if ((rc = council__key_latest(c, "withdraw", ps[i].case_id, ps[i].scope, &v)) != COUNCIL_OK ||
+            v == 0)
+            continue;
+        if ((rc = council__key_new(c, "withdraw", ps[i].case_id, ps[i].scope, NULL, NULL)) != COUNCIL_OK ||
+            (rc = council__case_ref(c, ref, ps[i].case_id)) != COUNCIL_OK)
+            break;
+        const council__event ev = {
+            .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_KEY_ROTATED,
+            .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
+            .subject_member = member,
+            .case_ref = ref,
+            .scopes = scopes,
+            .n_scopes = 1,
+            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+            .reason = "member_withdrawn",
+        };
+        rc = council__audit_append(c, &ev);
+    }
+    council__free(ps);
+    return rc;
+}
+
+int council__case_member_rekeyed(council *c, const uint8_t member[COUNCIL_ID_BYTES],
+                                 const uint8_t box_pk[32])
+{
+    const uint8_t *holder, *pk;
+    const council__secret *sk;
+    sqlite3_stmt *st = NULL;
+    int rc, src = SQLITE_DONE;
+
+    if (c->actor_kind != COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT)
+        return council__fail(c, COUNCIL_EDENIED, "keys: only the secretariat re-wraps keys");
+    if ((rc = council__actor_key(c, &holder, &pk, &sk)) != COUNCIL_OK)
+        return rc;
+    /* Each of the member's wraps again, from the coordinating body's copy. */
+    if (sqlite3_prepare_v2(c->db, "SELECT w.case_id, w.scope, w.version, k.sealed FROM key_wrap w "
+                                  "JOIN key_wrap k ON k.case_id = w.case_id AND k.scope = w.scope "
+                                  "AND k.version = w.version AND k.holder = ?2 AND k.box_pk = ?3 "
+                                  "WHERE w.holder = ?1 AND w.box_pk != ?4;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 3, pk, 32, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 4, box_pk, 32, SQLITE_STATIC) != SQLITE_OK)
+        rc = council__fail(c, COUNCIL_EIO, "keys: database error");
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        council__secret key = { NULL, 0 };
+        uint8_t case_id[COUNCIL_ID_BYTES];
+        char scope[COUNCIL__AUDIT_CODE_MAX + 1];
+        const unsigned char *sc = sqlite3_column_text(st, 1);
+        uint32_t v = (uint32_t)sqlite3_column_int64(st, 2);
+
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sc == NULL ||
+            strlen((const char *)sc) > COUNCIL__AUDIT_CODE_MAX)
+            continue;
+        memcpy(case_id, sqlite3_column_blob(st, 0), sizeof case_id);
+        strcpy(scope, (const char *)sc);
+        rc = council__unwrap(c, &key, sqlite3_column_blob(st, 3),
+                             (size_t)sqlite3_column_bytes(st, 3), case_id, scope, v, pk, sk);
+        if (rc == COUNCIL_OK)
+            rc = put_wrap(c, "keys", case_id, scope, v, member, box_pk, &key);
+        council__secret_free(&key);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "keys: database error");
+    sqlite3_finalize(st);
+    /* Whatever was sealed to the old key goes (and anything without a
+     * coordinating copy with it: access is lost, never gained). */
+    if (rc == COUNCIL_OK)
+        rc = council__sql_exec1(c, "keys", "DELETE FROM key_wrap WHERE holder = ?1 AND box_pk != ?2;",
+                                member, COUNCIL_ID_BYTES, box_pk, 32);
+    if (rc == COUNCIL_OK)
+        rc = seal_secrets_to(c, member, box_pk);
+    return rc;
+}
