@@ -723,6 +723,65 @@ static int index_person(council *c, const char *op, const uint8_t case_id[COUNCI
     return rc;
 }
 
+/* Shares of (case, scope) past their expiry: revoked, their wrapped keys
+ * destroyed and the scope's key rotated, so that what is written next is
+ * not readable with the expired holder's copy. Inside the caller's
+ * transaction. */
+static int expire_shares(council *c, const char *op, const kase *k, const char *scope)
+{
+    uint8_t members[SHARE_SCOPES_MAX][COUNCIL_ID_BYTES];
+    const char *scopes[1] = { scope };
+    sqlite3_stmt *st = NULL;
+    int64_t now = (int64_t)time(NULL);
+    size_t n = 0;
+    uint32_t latest = 0;
+    int rc = COUNCIL_OK, src;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT DISTINCT member_id FROM case_share WHERE case_id = ?1 AND "
+                                  "scope = ?2 AND revoked IS NULL AND expires IS NOT NULL AND "
+                                  "expires <= ?3 LIMIT 32;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, now) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return db_err(c, op);
+    }
+    while ((src = sqlite3_step(st)) == SQLITE_ROW && n < SHARE_SCOPES_MAX)
+        if (sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES)
+            memcpy(members[n++], sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+    sqlite3_finalize(st);
+    if (src != SQLITE_DONE && src != SQLITE_ROW)
+        return db_err(c, op);
+    for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
+        st = NULL;
+        if (sqlite3_prepare_v2(c->db, "UPDATE case_share SET revoked = ?4, revoke_reason = "
+                                      "'share_expired' WHERE case_id = ?1 AND member_id = ?2 AND "
+                                      "scope = ?3 AND revoked IS NULL;", -1, &st, NULL) != SQLITE_OK ||
+            sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_blob(st, 2, members[i], COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_int64(st, 4, now) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
+            rc = db_err(c, op);
+        sqlite3_finalize(st);
+        st = NULL;
+        if (rc == COUNCIL_OK && sodium_memcmp(members[i], k->owner, COUNCIL_ID_BYTES) != 0 &&
+            (sqlite3_prepare_v2(c->db, "DELETE FROM key_wrap WHERE case_id = ?1 AND holder = ?2 AND "
+                                       "scope = ?3;", -1, &st, NULL) != SQLITE_OK ||
+             sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_blob(st, 2, members[i], COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_step(st) != SQLITE_DONE))
+            rc = db_err(c, op);
+        sqlite3_finalize(st);
+        if (rc == COUNCIL_OK)
+            rc = log_ok(c, ACT(SHARE_REVOKED), k, scopes, 1, NULL, members[i], "share_expired");
+    }
+    if (rc == COUNCIL_OK && n > 0 && (rc = council__key_latest(c, op, k->id, scope, &latest)) == COUNCIL_OK &&
+        latest > 0 && (rc = council__key_new(c, op, k->id, scope, NULL, NULL)) == COUNCIL_OK)
+        rc = log_ok(c, ACT(KEY_ROTATED), k, scopes, 1, NULL, NULL, "share_expired");
+    return rc;
+}
+
 int council_section_write(council *c, uint32_t *version, const uint8_t *case_id,
                           size_t case_id_len, const uint8_t *person_id, size_t person_id_len,
                           const char *scope, const uint8_t *section, size_t section_len)
@@ -758,7 +817,8 @@ int council_section_write(council *c, uint32_t *version, const uint8_t *case_id,
         return refuse(c, true, ACT(CASE_UPDATED), &k, scope, NULL, NULL, COUNCIL_EDENIED,
                       "scope_not_shared", op, "this scope of the case was not shared with the "
                       "session's member");
-    if ((rc = council__key_latest(c, op, case_id, scope, &kv)) != COUNCIL_OK)
+    if ((rc = expire_shares(c, op, &k, scope)) != COUNCIL_OK ||
+        (rc = council__key_latest(c, op, case_id, scope, &kv)) != COUNCIL_OK)
         return council__finish(c, rc);
     if (kv == 0)
         rc = council__key_new(c, op, case_id, scope, &kv, &key);

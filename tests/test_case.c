@@ -1276,10 +1276,24 @@ static void test_expired_share(void **state)
     t = get_text(sb, cid, pid, "situation", &rc);
     assert_int_equal(rc, COUNCIL_OK);
     free(t);
-    assert_int_equal(sqlite3_exec(f->c->db, "UPDATE case_share SET expires = 1;", NULL, NULL, NULL), SQLITE_OK);
-    t = get_text(sb, cid, pid, "situation", &rc);
-    assert_int_equal(rc, COUNCIL_EDENIED);
-    assert_null(t);
+    {
+        council__member_keys kb;
+        council__secret kept = { NULL, 0 };
+        member_keys(&f->kb, &kb);
+        assert_int_equal(steal_key(f->c, cid, "situation", 0, f->mb, &kb, &kept), COUNCIL_OK);
+        assert_int_equal(sqlite3_exec(f->c->db, "UPDATE case_share SET expires = 1;", NULL, NULL, NULL),
+                         SQLITE_OK);
+        t = get_text(sb, cid, pid, "situation", &rc);
+        assert_int_equal(rc, COUNCIL_EDENIED);
+        assert_null(t);
+        /* The next write rotates the key: the expired holder's copy does
+         * not open it, and its wrapped keys are gone. */
+        put(sa, cid, pid, "situation", sec_text("期限後の記録"), COUNCIL_OK);
+        assert_false(key_opens_latest(f->c, cid, pid, "situation", &kept));
+        assert_int_equal(count(f->c, "SELECT count(*) FROM key_wrap WHERE holder = ?1", f->mb), 0);
+        council__secret_free(&kept);
+        council__member_keys_free(&kb);
+    }
     council_close(sb);
     council_close(sa);
 }
