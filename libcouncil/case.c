@@ -723,6 +723,39 @@ static int index_person(council *c, const char *op, const uint8_t case_id[COUNCI
     return rc;
 }
 
+/* End a member's active share of (case, scope): marked revoked with the
+ * reason, and its wrapped keys of the scope destroyed (unless it owns the
+ * case). The caller rotates the scope's key. */
+static int end_share(council *c, const char *op, const kase *k, const uint8_t member[COUNCIL_ID_BYTES],
+                     const char *scope, const char *reason)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK;
+
+    if (sqlite3_prepare_v2(c->db, "UPDATE case_share SET revoked = ?4, revoke_reason = ?5 WHERE "
+                                  "case_id = ?1 AND member_id = ?2 AND scope = ?3 AND revoked IS "
+                                  "NULL;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
+        sqlite3_bind_text(st, 5, reason, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = db_err(c, op);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == COUNCIL_OK && sodium_memcmp(member, k->owner, COUNCIL_ID_BYTES) != 0 &&
+        (sqlite3_prepare_v2(c->db, "DELETE FROM key_wrap WHERE case_id = ?1 AND holder = ?2 AND "
+                                   "scope = ?3;", -1, &st, NULL) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 2, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_step(st) != SQLITE_DONE))
+        rc = db_err(c, op);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* Shares of (case, scope) past their expiry: revoked, their wrapped keys
  * destroyed and the scope's key rotated, so that what is written next is
  * not readable with the expired holder's copy. Inside the caller's
@@ -753,26 +786,7 @@ static int expire_shares(council *c, const char *op, const kase *k, const char *
     if (src != SQLITE_DONE && src != SQLITE_ROW)
         return db_err(c, op);
     for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
-        st = NULL;
-        if (sqlite3_prepare_v2(c->db, "UPDATE case_share SET revoked = ?4, revoke_reason = "
-                                      "'share_expired' WHERE case_id = ?1 AND member_id = ?2 AND "
-                                      "scope = ?3 AND revoked IS NULL;", -1, &st, NULL) != SQLITE_OK ||
-            sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_blob(st, 2, members[i], COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_int64(st, 4, now) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
-            rc = db_err(c, op);
-        sqlite3_finalize(st);
-        st = NULL;
-        if (rc == COUNCIL_OK && sodium_memcmp(members[i], k->owner, COUNCIL_ID_BYTES) != 0 &&
-            (sqlite3_prepare_v2(c->db, "DELETE FROM key_wrap WHERE case_id = ?1 AND holder = ?2 AND "
-                                       "scope = ?3;", -1, &st, NULL) != SQLITE_OK ||
-             sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_bind_blob(st, 2, members[i], COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_step(st) != SQLITE_DONE))
-            rc = db_err(c, op);
-        sqlite3_finalize(st);
+        rc = end_share(c, op, k, members[i], scope, "share_expired");
         if (rc == COUNCIL_OK)
             rc = log_ok(c, ACT(SHARE_REVOKED), k, scopes, 1, NULL, members[i], "share_expired");
     }
@@ -1133,13 +1147,85 @@ static bool push(void ***arr, size_t *n, void *item)
     return true;
 }
 
+/* Fillers of one metadata row each (false: out of memory or a bad row). */
+static bool fill_person(sqlite3_stmt *st, void *item)
+{
+    Council__V1__Person *p = item;
+
+    council__v1__person__init(p);
+    p->role = (Council__V1__PersonRole)sqlite3_column_int(st, 1);
+    p->added = sqlite3_column_int64(st, 2);
+    return sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES &&
+           dup_blob(&p->id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+}
+
+static bool fill_section(sqlite3_stmt *st, void *item)
+{
+    Council__V1__SectionInfo *s = item;
+
+    council__v1__section_info__init(s);
+    s->version = (uint32_t)sqlite3_column_int64(st, 2);
+    s->key_version = (uint32_t)sqlite3_column_int64(st, 3);
+    s->written = sqlite3_column_int64(st, 4);
+    return sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES &&
+           dup_blob(&s->person_id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES) &&
+           (s->scope = dup_col(st, 1)) != NULL;
+}
+
+static bool fill_share(sqlite3_stmt *st, void *item)
+{
+    Council__V1__Share *s = item;
+    bool ok;
+
+    council__v1__share__init(s);
+    s->granted = sqlite3_column_int64(st, 5);
+    s->has_expires = sqlite3_column_type(st, 6) != SQLITE_NULL;
+    s->expires = sqlite3_column_int64(st, 6);
+    s->has_revoked = sqlite3_column_type(st, 7) != SQLITE_NULL;
+    s->revoked = sqlite3_column_int64(st, 7);
+    ok = sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES &&
+         dup_blob(&s->member_id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES) &&
+         (s->scope = dup_col(st, 1)) != NULL && (s->purpose = dup_col(st, 2)) != NULL &&
+         (s->basis = dup_col(st, 3)) != NULL;
+    if (ok && sqlite3_column_bytes(st, 4) == COUNCIL_ID_BYTES) {
+        s->has_consent_id = 1;
+        ok = dup_blob(&s->consent_id, sqlite3_column_blob(st, 4), COUNCIL_ID_BYTES);
+    }
+    if (ok && sqlite3_column_type(st, 8) != SQLITE_NULL)
+        ok = (s->revoke_reason = dup_col(st, 8)) != NULL;
+    if (ok && sqlite3_column_type(st, 9) != SQLITE_NULL)
+        ok = (s->basis_reason = dup_col(st, 9)) != NULL;
+    return ok;
+}
+
+/* Each row of sql (bound to the case id) as a new item of `size` bytes
+ * pushed onto a repeated field; freed with the message. */
+static bool rows_into(council *c, const char *sql, const uint8_t id[COUNCIL_ID_BYTES], size_t size,
+                      bool (*fill)(sqlite3_stmt *, void *), void ***arr, size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    bool ok = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK &&
+              sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK;
+    int src = SQLITE_DONE;
+
+    while (ok && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        void *item = council__calloc(1, size);
+        if (item == NULL || !push(arr, n, item)) {
+            council__free(item);
+            ok = false;
+            break;
+        }
+        ok = fill(st, item);
+    }
+    sqlite3_finalize(st);
+    return ok && src == SQLITE_DONE;
+}
+
 static int build_info(council *c, const char *op, const kase *k, Council__V1__CaseInfo **out)
 {
     Council__V1__CaseInfo *m = council__calloc(1, sizeof *m);
-    sqlite3_stmt *st = NULL;
     char idt[37];
-    bool ok = m != NULL;
-    int src;
+    bool ok;
 
     *out = NULL;
     if (m == NULL)
@@ -1152,94 +1238,19 @@ static int build_info(council *c, const char *op, const kase *k, Council__V1__Ca
     m->body = (Council__V1__CaseBody)k->body;
     m->created = k->created;
     m->updated = k->updated;
-    if (k->erased != 0) {
-        m->has_erased = 1;
-        m->erased = k->erased;
-    }
-    if (ok && sqlite3_prepare_v2(c->db, "SELECT id, role, added FROM person WHERE case_id = ?1 "
-                                        "ORDER BY seq;", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK) {
-        while (ok && (src = sqlite3_step(st)) == SQLITE_ROW) {
-            Council__V1__Person *p = council__calloc(1, sizeof *p);
-            if (p == NULL || !push((void ***)&m->persons, &m->n_persons, p)) {
-                council__free(p);
-                ok = false;
-                break;
-            }
-            council__v1__person__init(p);
-            ok = dup_blob(&p->id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
-            p->role = (Council__V1__PersonRole)sqlite3_column_int(st, 1);
-            p->added = sqlite3_column_int64(st, 2);
-        }
-    } else {
-        ok = false;
-    }
-    sqlite3_finalize(st);
-    st = NULL;
-    if (ok && sqlite3_prepare_v2(c->db, "SELECT person_id, scope, max(version), key_version, "
-                                        "written FROM section WHERE case_id = ?1 GROUP BY "
-                                        "person_id, scope ORDER BY scope, person_id;", -1, &st,
-                                 NULL) == SQLITE_OK &&
-        sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK) {
-        while (ok && (src = sqlite3_step(st)) == SQLITE_ROW) {
-            Council__V1__SectionInfo *s = council__calloc(1, sizeof *s);
-            if (s == NULL || !push((void ***)&m->sections, &m->n_sections, s)) {
-                council__free(s);
-                ok = false;
-                break;
-            }
-            council__v1__section_info__init(s);
-            ok = sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES &&
-                 dup_blob(&s->person_id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES) &&
-                 (s->scope = dup_col(st, 1)) != NULL;
-            s->version = (uint32_t)sqlite3_column_int64(st, 2);
-            s->key_version = (uint32_t)sqlite3_column_int64(st, 3);
-            s->written = sqlite3_column_int64(st, 4);
-        }
-    } else {
-        ok = false;
-    }
-    sqlite3_finalize(st);
-    st = NULL;
-    if (ok && sqlite3_prepare_v2(c->db, "SELECT member_id, scope, purpose, basis, consent_id, "
-                                        "granted, expires, revoked, revoke_reason, basis_reason "
-                                        "FROM case_share WHERE case_id = ?1 ORDER BY seq;", -1,
-                                 &st, NULL) == SQLITE_OK &&
-        sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK) {
-        while (ok && (src = sqlite3_step(st)) == SQLITE_ROW) {
-            Council__V1__Share *s = council__calloc(1, sizeof *s);
-            if (s == NULL || !push((void ***)&m->shares, &m->n_shares, s)) {
-                council__free(s);
-                ok = false;
-                break;
-            }
-            council__v1__share__init(s);
-            ok = sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES &&
-                 dup_blob(&s->member_id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES) &&
-                 (s->scope = dup_col(st, 1)) != NULL && (s->purpose = dup_col(st, 2)) != NULL &&
-                 (s->basis = dup_col(st, 3)) != NULL;
-            if (ok && sqlite3_column_bytes(st, 4) == COUNCIL_ID_BYTES) {
-                s->has_consent_id = 1;
-                ok = dup_blob(&s->consent_id, sqlite3_column_blob(st, 4), COUNCIL_ID_BYTES);
-            }
-            s->granted = sqlite3_column_int64(st, 5);
-            if (sqlite3_column_type(st, 6) != SQLITE_NULL) {
-                s->has_expires = 1;
-                s->expires = sqlite3_column_int64(st, 6);
-            }
-            if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
-                s->has_revoked = 1;
-                s->revoked = sqlite3_column_int64(st, 7);
-            }
-            if (ok && sqlite3_column_type(st, 8) != SQLITE_NULL)
-                ok = (s->revoke_reason = dup_col(st, 8)) != NULL;
-            if (ok && sqlite3_column_type(st, 9) != SQLITE_NULL)
-                ok = (s->basis_reason = dup_col(st, 9)) != NULL;
-        }
-    } else {
-        ok = false;
-    }
-    sqlite3_finalize(st);
+    m->has_erased = k->erased != 0;
+    m->erased = k->erased;
+    ok = ok &&
+         rows_into(c, "SELECT id, role, added FROM person WHERE case_id = ?1 ORDER BY seq;", k->id,
+                   sizeof(Council__V1__Person), fill_person, (void ***)&m->persons, &m->n_persons) &&
+         rows_into(c, "SELECT person_id, scope, max(version), key_version, written FROM section "
+                      "WHERE case_id = ?1 GROUP BY person_id, scope ORDER BY scope, person_id;",
+                   k->id, sizeof(Council__V1__SectionInfo), fill_section, (void ***)&m->sections,
+                   &m->n_sections) &&
+         rows_into(c, "SELECT member_id, scope, purpose, basis, consent_id, granted, expires, "
+                      "revoked, revoke_reason, basis_reason FROM case_share WHERE case_id = ?1 "
+                      "ORDER BY seq;", k->id, sizeof(Council__V1__Share), fill_share,
+                   (void ***)&m->shares, &m->n_shares);
     if (!ok) {
         free_info(m);
         return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory or database error", op);
@@ -1664,29 +1675,8 @@ int council_case_revoke(council *c, const uint8_t *case_id, size_t case_id_len,
                                                 "matches", op));
     for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
         uint32_t latest = 0;
-        st = NULL;
-        if (sqlite3_prepare_v2(c->db, "UPDATE case_share SET revoked = ?4, revoke_reason = ?5 WHERE "
-                                      "case_id = ?1 AND member_id = ?2 AND scope = ?3 AND revoked "
-                                      "IS NULL;", -1, &st, NULL) != SQLITE_OK ||
-            sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_blob(st, 2, member_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_text(st, 3, revoked[i], -1, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
-            sqlite3_bind_text(st, 5, reason, -1, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_step(st) != SQLITE_DONE)
-            rc = db_err(c, op);
-        sqlite3_finalize(st);
-        st = NULL;
         /* The recipient's wrapped keys go, and the scope's key rotates. */
-        if (rc == COUNCIL_OK &&
-            (sqlite3_prepare_v2(c->db, "DELETE FROM key_wrap WHERE case_id = ?1 AND holder = ?2 AND "
-                                       "scope = ?3;", -1, &st, NULL) != SQLITE_OK ||
-             sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_bind_blob(st, 2, member_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_bind_text(st, 3, revoked[i], -1, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_step(st) != SQLITE_DONE))
-            rc = db_err(c, op);
-        sqlite3_finalize(st);
+        rc = end_share(c, op, &k, member_id, revoked[i], reason);
         if (rc == COUNCIL_OK)
             rc = council__key_latest(c, op, case_id, revoked[i], &latest);
         if (rc == COUNCIL_OK && latest > 0)

@@ -389,6 +389,33 @@ static int seal_secrets_to(council *c, const uint8_t member[COUNCIL_ID_BYTES], c
     return rc;
 }
 
+/* Secret i wrapped under wkey (id wid) into the secret table. */
+static int store_secret(council *c, size_t i, const uint8_t wkey[32],
+                        const uint8_t wid[COUNCIL_ID_BYTES])
+{
+    council__secret *s = secret_slot(c, i);
+    uint8_t nonce[COUNCIL__NONCE_BYTES], ct[COUNCIL__KEY_BYTES + COUNCIL__TAG_BYTES], ad[128];
+    size_t adl = secret_ad(ad, c, secret_names[i]);
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    randombytes_buf(nonce, sizeof nonce);
+    council__secret_read(s);
+    rc = council__aead_seal(c, ct, sizeof ct, s->p, s->len, ad, adl, nonce, wkey);
+    council__secret_lock(s);
+    if (rc == COUNCIL_OK &&
+        (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO secret (name, wrap_id, nonce, ct) "
+                                   "VALUES (?1, ?2, ?3, ?4);", -1, &st, NULL) != SQLITE_OK ||
+         sqlite3_bind_text(st, 1, secret_names[i], -1, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 2, wid, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 3, nonce, sizeof nonce, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 4, ct, sizeof ct, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_step(st) != SQLITE_DONE))
+        rc = council__fail(c, COUNCIL_EIO, "keys: cannot store a secret");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* Root: load (or make) the stored secrets wrapped under this root key. */
 static int root_secrets(council *c)
 {
@@ -439,21 +466,9 @@ static int root_secrets(council *c)
             rc = council__kdf(c, s->p, s->len, &c->root, 1, COUNCIL__CTX_PSEUDONYM);
         else
             randombytes_buf(s->p, s->len);
-        uint8_t nonce[COUNCIL__NONCE_BYTES], ct[COUNCIL__KEY_BYTES + COUNCIL__TAG_BYTES];
-        randombytes_buf(nonce, sizeof nonce);
-        if (rc == COUNCIL_OK)
-            rc = council__aead_seal(c, ct, sizeof ct, s->p, s->len, ad, adl, nonce, wkey);
         council__secret_lock(s);
-        if (rc == COUNCIL_OK &&
-            (sqlite3_prepare_v2(c->db, "INSERT INTO secret (name, wrap_id, nonce, ct) VALUES "
-                                       "(?1, ?2, ?3, ?4);", -1, &st, NULL) != SQLITE_OK ||
-             sqlite3_bind_text(st, 1, secret_names[i], -1, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_bind_blob(st, 2, wid, sizeof wid, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_bind_blob(st, 3, nonce, sizeof nonce, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_bind_blob(st, 4, ct, sizeof ct, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_step(st) != SQLITE_DONE))
-            rc = council__fail(c, COUNCIL_EIO, "keys: cannot store a secret");
-        sqlite3_finalize(st);
+        if (rc == COUNCIL_OK)
+            rc = store_secret(c, i, wkey, wid);
     }
     /* Rows wrapped under an earlier root key are left from a rotation. */
     if (rc == COUNCIL_OK)
@@ -466,57 +481,26 @@ static int root_secrets(council *c)
 int council__secrets_rewrap(council *c, const council__secret *new_root)
 {
     council__secret saved = c->root;
-    uint8_t wkey[32], wid[COUNCIL_ID_BYTES], ad[128];
+    uint8_t wkey[32], wid[COUNCIL_ID_BYTES];
     int rc;
 
     c->root = *new_root;
     rc = secrets_key(c, wkey, wid);
     c->root = saved;
-    for (size_t i = 0; rc == COUNCIL_OK && i < N_SECRETS; i++) {
-        council__secret *s = secret_slot(c, i);
-        uint8_t nonce[COUNCIL__NONCE_BYTES], ct[COUNCIL__KEY_BYTES + COUNCIL__TAG_BYTES];
-        size_t adl = secret_ad(ad, c, secret_names[i]);
-        sqlite3_stmt *st = NULL;
-
-        randombytes_buf(nonce, sizeof nonce);
-        council__secret_read(s);
-        rc = council__aead_seal(c, ct, sizeof ct, s->p, s->len, ad, adl, nonce, wkey);
-        council__secret_lock(s);
-        if (rc == COUNCIL_OK &&
-            (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO secret (name, wrap_id, nonce, ct) "
-                                       "VALUES (?1, ?2, ?3, ?4);", -1, &st, NULL) != SQLITE_OK ||
-             sqlite3_bind_text(st, 1, secret_names[i], -1, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_bind_blob(st, 2, wid, sizeof wid, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_bind_blob(st, 3, nonce, sizeof nonce, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_bind_blob(st, 4, ct, sizeof ct, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_step(st) != SQLITE_DONE))
-            rc = council__fail(c, COUNCIL_EIO, "keys: cannot store a secret");
-        sqlite3_finalize(st);
-    }
+    for (size_t i = 0; rc == COUNCIL_OK && i < N_SECRETS; i++)
+        rc = store_secret(c, i, wkey, wid);
     sodium_memzero(wkey, sizeof wkey);
     return rc;
 }
 
-int council__coord_rewrap(council *c, const council__secret *new_root, uint8_t new_pk[32])
+/* Step st (rows: case_id, scope, version, sealed), unwrap each with
+ * (pk, sk) and wrap it again for (holder, to_pk); finalizes st. */
+static int rewrap_rows(council *c, const char *op, sqlite3_stmt *st, const uint8_t pk[32],
+                       const council__secret *sk, const uint8_t holder[COUNCIL_ID_BYTES],
+                       const uint8_t to_pk[32])
 {
-    council__secret saved = c->root, nsk = { NULL, 0 };
-    const uint8_t *holder, *pk;
-    const council__secret *sk;
-    sqlite3_stmt *st = NULL;
-    int rc, src;
+    int rc = COUNCIL_OK, src;
 
-    if ((rc = council__actor_key(c, &holder, &pk, &sk)) != COUNCIL_OK)
-        return rc;
-    c->root = *new_root;
-    rc = coord_derive(c, new_pk, &nsk);
-    c->root = saved;
-    if (rc != COUNCIL_OK)
-        return rc;
-    if (sqlite3_prepare_v2(c->db, "SELECT case_id, scope, version, sealed FROM key_wrap WHERE "
-                                  "holder = ?1 AND box_pk = ?2;", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 1, coord_holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 2, c->coord_pk, 32, SQLITE_STATIC) != SQLITE_OK)
-        rc = council__fail(c, COUNCIL_EIO, "rekey_root: database error");
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         council__secret key = { NULL, 0 };
         uint8_t case_id[COUNCIL_ID_BYTES];
@@ -532,12 +516,39 @@ int council__coord_rewrap(council *c, const council__secret *new_root, uint8_t n
         rc = council__unwrap(c, &key, sqlite3_column_blob(st, 3),
                              (size_t)sqlite3_column_bytes(st, 3), case_id, scope, v, pk, sk);
         if (rc == COUNCIL_OK)
-            rc = put_wrap(c, "rekey_root", case_id, scope, v, coord_holder, new_pk, &key);
+            rc = put_wrap(c, op, case_id, scope, v, holder, to_pk, &key);
         council__secret_free(&key);
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = council__fail(c, COUNCIL_EIO, "rekey_root: database error");
+        rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
     sqlite3_finalize(st);
+    return rc;
+}
+
+int council__coord_rewrap(council *c, const council__secret *new_root, uint8_t new_pk[32])
+{
+    council__secret saved = c->root, nsk = { NULL, 0 };
+    const uint8_t *holder = NULL, *pk = NULL;
+    const council__secret *sk = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if ((rc = council__actor_key(c, &holder, &pk, &sk)) != COUNCIL_OK)
+        return rc;
+    c->root = *new_root;
+    rc = coord_derive(c, new_pk, &nsk);
+    c->root = saved;
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (sqlite3_prepare_v2(c->db, "SELECT case_id, scope, version, sealed FROM key_wrap WHERE "
+                                  "holder = ?1 AND box_pk = ?2;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, coord_holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, c->coord_pk, 32, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        rc = council__fail(c, COUNCIL_EIO, "rekey_root: database error");
+    } else {
+        rc = rewrap_rows(c, "rekey_root", st, pk, sk, coord_holder, new_pk);
+    }
     council__secret_free(&nsk);
     return rc;
 }
@@ -785,10 +796,10 @@ int council__case_member_left(council *c, const uint8_t member[COUNCIL_ID_BYTES]
 int council__case_member_rekeyed(council *c, const uint8_t member[COUNCIL_ID_BYTES],
                                  const uint8_t box_pk[32])
 {
-    const uint8_t *holder, *pk;
-    const council__secret *sk;
+    const uint8_t *holder = NULL, *pk = NULL;
+    const council__secret *sk = NULL;
     sqlite3_stmt *st = NULL;
-    int rc, src = SQLITE_DONE;
+    int rc;
 
     if (c->actor_kind != COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT)
         return council__fail(c, COUNCIL_EDENIED, "keys: only the secretariat re-wraps keys");
@@ -802,29 +813,12 @@ int council__case_member_rekeyed(council *c, const uint8_t member[COUNCIL_ID_BYT
         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 3, pk, 32, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 4, box_pk, 32, SQLITE_STATIC) != SQLITE_OK)
+        sqlite3_bind_blob(st, 4, box_pk, 32, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
         rc = council__fail(c, COUNCIL_EIO, "keys: database error");
-    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        council__secret key = { NULL, 0 };
-        uint8_t case_id[COUNCIL_ID_BYTES];
-        char scope[COUNCIL__AUDIT_CODE_MAX + 1];
-        const unsigned char *sc = sqlite3_column_text(st, 1);
-        uint32_t v = (uint32_t)sqlite3_column_int64(st, 2);
-
-        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sc == NULL ||
-            strlen((const char *)sc) > COUNCIL__AUDIT_CODE_MAX)
-            continue;
-        memcpy(case_id, sqlite3_column_blob(st, 0), sizeof case_id);
-        strcpy(scope, (const char *)sc);
-        rc = council__unwrap(c, &key, sqlite3_column_blob(st, 3),
-                             (size_t)sqlite3_column_bytes(st, 3), case_id, scope, v, pk, sk);
-        if (rc == COUNCIL_OK)
-            rc = put_wrap(c, "keys", case_id, scope, v, member, box_pk, &key);
-        council__secret_free(&key);
+    } else {
+        rc = rewrap_rows(c, "keys", st, pk, sk, member, box_pk);
     }
-    if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = council__fail(c, COUNCIL_EIO, "keys: database error");
-    sqlite3_finalize(st);
     /* Whatever was sealed to the old key goes (and anything without a
      * coordinating copy with it: access is lost, never gained). */
     if (rc == COUNCIL_OK)
