@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 
 #include "council.h"
 #include "council/v1/audit.pb-c.h"
+#include "council/v1/case.pb-c.h"
 #include "council/v1/info.pb-c.h"
 #include "council/v1/member.pb-c.h"
 
@@ -56,7 +58,37 @@ static const char usage_text[] =
     "  social_welfare_corporation, npo, medical, school, police,\n"
     "  child_guidance_centre, probation, welfare_commissioner, utility, financial,\n"
     "  company, other.  ROLES: secretariat, coordinating_body, none.\n"
+    "\n";
+
+/* In parts: a C11 compiler need accept only 4095 bytes in one string literal. */
+static const char usage_cases[] =
+    "Scopes and cases (個別ケース):\n"
+    "  scope list [--json]     scope add CODE [--sensitive]     scope remove CODE\n"
+    "  case create [--owner ID] [--body BODY] [--json]   prints the case and person ids\n"
+    "  case add-person CASE --role family|close_third_party   prints the person id\n"
+    "  case update CASE --scope S [--person P] [--file FILE]  section JSON from FILE\n"
+    "                          (default '-': standard input)\n"
+    "  case show CASE [--scope S [--person P]] --purpose CODE [--json]\n"
+    "  case history CASE --scope S [--person P] --purpose CODE [--json]\n"
+    "  case list [--json]      case info CASE [--json]\n"
+    "  case share CASE --member ID --scope S [--scope S]... --purpose CODE --basis CODE\n"
+    "             [--reason TEXT] [--consent UUID] [--expires T]\n"
+    "  case revoke CASE --member ID [--scope S]... --reason CODE\n"
+    "  case erase CASE --reason CODE --yes   destroys the case's keys: irreversible\n"
+    "  case find [--name NAME] [--birth-date YYYY-MM-DD] [--json]\n"
+    "  case status CASE open|monitoring|closed\n"
+    "  case rekey CASE         re-encrypt a case under new data keys\n"
+    "  BODY: council, support_meeting, needs_of_poor_meeting.  BASIS: consent (with\n"
+    "  --consent), appi_27_1_1_law, appi_27_1_2_vital, appi_27_1_3_public_health_child,\n"
+    "  appi_27_1_4_public_duty, council_art16_exchange (these need --reason TEXT).\n"
     "\n"
+    "Keys:\n"
+    "  rekey database          re-encrypt council.db under a new database key\n"
+    "  rekey root [--new-passphrase-file FILE | --new-root-key-file FILE]\n"
+    "             [--kdf-ops N] [--kdf-mem BYTES]   replace the root key\n"
+    "\n";
+
+static const char usage_tail[] =
     "Audit log (with the store):\n"
     "  audit show [--since T] [--until T] [--action NAME] [--actor UUID]\n"
     "             [--case HEX] [--from SEQ] [--limit N] [--json]\n"
@@ -79,9 +111,10 @@ static const char usage_text[] =
     "  audit witness-keygen --name NAME --out FILE\n"
     "                          make a witness key (secret to FILE, verifier key printed)\n"
     "\n"
-    "Staff sessions (info, members announce): --staff ID --keyfile FILE, with the\n"
-    "member's passphrase from --passphrase-file, $COUNCIL_MEMBER_PASSPHRASE or the\n"
-    "terminal. Other commands are the secretariat's (the council passphrase).\n"
+    "Staff sessions (info, members announce, scope list, and the case commands but\n"
+    "case erase and case rekey): --staff ID --keyfile FILE, with the member's\n"
+    "passphrase from --passphrase-file, $COUNCIL_MEMBER_PASSPHRASE or the terminal.\n"
+    "Other commands are the secretariat's (the council passphrase).\n"
     "\n"
     "Options for the commands that open a store:\n"
     "  --store PATH            the store directory (default: $COUNCIL_STORE)\n"
@@ -133,21 +166,62 @@ static void wipe(void *p, size_t n)
 /* ------------------------------------------------------------ arguments */
 
 #define MAX_WITNESSES 16
+#define MAX_SCOPES 32
 
-/* Which commands take an option. */
-enum {
-    C_INIT = 1 << 0, C_INFO = 1 << 1, C_PASS = 1 << 2, C_SHOW = 1 << 3, C_CHECKPOINT = 1 << 4,
-    C_EXPORT = 1 << 5, C_PROVE = 1 << 6, C_VERIFY = 1 << 7, C_WITNESS = 1 << 8, C_KEYGEN = 1 << 9,
-    C_COSIGNED = 1 << 10, C_MADD = 1 << 11, C_MLIST = 1 << 12, C_MSHOW = 1 << 13,
-    C_MUPDATE = 1 << 14, C_MWITHDRAW = 1 << 15, C_MKEYGEN = 1 << 16, C_MREGISTER = 1 << 17,
-    C_ANNOUNCE = 1 << 18, C_SADD = 1 << 19, C_SLIST = 1 << 20, C_SPLEDGE = 1 << 21,
-    C_SRETIRE = 1 << 22,
-};
+/* Which commands take an option: one bit per command. */
+typedef unsigned long long cmdmask;
+#define C_INIT       (1ULL << 0)
+#define C_INFO       (1ULL << 1)
+#define C_PASS       (1ULL << 2)
+#define C_SHOW       (1ULL << 3)
+#define C_CHECKPOINT (1ULL << 4)
+#define C_EXPORT     (1ULL << 5)
+#define C_PROVE      (1ULL << 6)
+#define C_VERIFY     (1ULL << 7)
+#define C_WITNESS    (1ULL << 8)
+#define C_KEYGEN     (1ULL << 9)
+#define C_COSIGNED   (1ULL << 10)
+#define C_MADD       (1ULL << 11)
+#define C_MLIST      (1ULL << 12)
+#define C_MSHOW      (1ULL << 13)
+#define C_MUPDATE    (1ULL << 14)
+#define C_MWITHDRAW  (1ULL << 15)
+#define C_MKEYGEN    (1ULL << 16)
+#define C_MREGISTER  (1ULL << 17)
+#define C_ANNOUNCE   (1ULL << 18)
+#define C_SADD       (1ULL << 19)
+#define C_SLIST      (1ULL << 20)
+#define C_SPLEDGE    (1ULL << 21)
+#define C_SRETIRE    (1ULL << 22)
+#define C_SCLIST     (1ULL << 23) /* scope list */
+#define C_SCADD      (1ULL << 24)
+#define C_SCREMOVE   (1ULL << 25)
+#define C_CCREATE    (1ULL << 26) /* case ... */
+#define C_CADDP      (1ULL << 27)
+#define C_CUPDATE    (1ULL << 28)
+#define C_CSHOW      (1ULL << 29)
+#define C_CHISTORY   (1ULL << 30)
+#define C_CLIST      (1ULL << 31)
+#define C_CINFO      (1ULL << 32)
+#define C_CSHARE     (1ULL << 33)
+#define C_CREVOKE    (1ULL << 34)
+#define C_CERASE     (1ULL << 35)
+#define C_CFIND      (1ULL << 36)
+#define C_CSTATUS    (1ULL << 37)
+#define C_CREKEY     (1ULL << 38)
+#define C_RKDB       (1ULL << 39) /* rekey database */
+#define C_RKROOT     (1ULL << 40) /* rekey root */
 #define C_STAFF (C_SADD | C_SLIST | C_SPLEDGE | C_SRETIRE)
 #define C_MEMBER (C_MADD | C_MLIST | C_MSHOW | C_MUPDATE | C_MWITHDRAW | C_MKEYGEN | C_MREGISTER | \
                   C_ANNOUNCE)
+#define C_SCOPE (C_SCLIST | C_SCADD | C_SCREMOVE)
+#define C_CASE (C_CCREATE | C_CADDP | C_CUPDATE | C_CSHOW | C_CHISTORY | C_CLIST | C_CINFO | \
+                C_CSHARE | C_CREVOKE | C_CERASE | C_CFIND | C_CSTATUS | C_CREKEY)
+/* What a staff session may try (the library decides what it may do). */
+#define C_SESSION (C_INFO | C_ANNOUNCE | C_SCLIST | C_CCREATE | C_CADDP | C_CUPDATE | C_CSHOW | \
+                   C_CHISTORY | C_CLIST | C_CINFO | C_CSHARE | C_CREVOKE | C_CFIND | C_CSTATUS)
 #define C_STORE (C_INIT | C_INFO | C_PASS | C_SHOW | C_CHECKPOINT | C_EXPORT | C_PROVE | C_COSIGNED | \
-                 C_MEMBER | C_STAFF)
+                 C_MEMBER | C_STAFF | C_SCOPE | C_CASE | C_RKDB | C_RKROOT)
 
 typedef struct opts {
     const char *store;
@@ -165,9 +239,13 @@ typedef struct opts {
     const char *kind, *roles, *scopes, *contact, *joined, *reason, *date, *member_pass_file;
     const char *box_key, *sign_key, *member, *role, *text_version, *text_file, *witness_name;
     const char *staff, *keyfile;
+    const char *scope[MAX_SCOPES];
+    size_t n_scope;
+    const char *owner, *body, *person, *file, *purpose, *basis, *consent, *expires, *birth_date;
+    const char *new_key_file;
     unsigned long long kdf_ops;
     unsigned long long kdf_mem;
-    int json;
+    int json, sensitive, yes;
     const char *first_opt[32];
 } opts;
 
@@ -204,7 +282,7 @@ static int take(int argc, char **argv, int *i, const char *opt, const char **val
 typedef struct optdef {
     const char *name;
     size_t off;      /* where the value goes (const char *), or SIZE_MAX */
-    unsigned cmds;   /* commands that take it; 0: every command */
+    cmdmask cmds;    /* commands that take it; 0: every command */
 } optdef;
 
 #define O(field) offsetof(opts, field)
@@ -212,11 +290,11 @@ static const optdef optdefs[] = {
     { "--store", O(store), 0 },
     { "--passphrase-file", O(pass_file), C_STORE },
     { "--root-key-file", O(key_file), C_STORE },
-    { "--name", O(name), C_INIT | C_WITNESS | C_KEYGEN | C_MADD | C_MUPDATE | C_SADD },
-    { "--member", O(member), C_SADD | C_SLIST },
-    { "--staff", O(staff), C_INFO | C_ANNOUNCE },
-    { "--keyfile", O(keyfile), C_INFO | C_ANNOUNCE },
-    { "--role", O(role), C_SADD },
+    { "--name", O(name), C_INIT | C_WITNESS | C_KEYGEN | C_MADD | C_MUPDATE | C_SADD | C_CFIND },
+    { "--member", O(member), C_SADD | C_SLIST | C_CSHARE | C_CREVOKE },
+    { "--staff", O(staff), C_SESSION },
+    { "--keyfile", O(keyfile), C_SESSION },
+    { "--role", O(role), C_SADD | C_CADDP },
     { "--text-version", O(text_version), C_SPLEDGE },
     { "--text-file", O(text_file), C_SPLEDGE },
     { "--witness-name", O(witness_name), C_SPLEDGE },
@@ -225,14 +303,15 @@ static const optdef optdefs[] = {
     { "--scopes", O(scopes), C_MADD | C_MUPDATE },
     { "--contact", O(contact), C_MADD | C_MUPDATE },
     { "--joined", O(joined), C_MADD | C_MUPDATE },
-    { "--reason", O(reason), C_MWITHDRAW | C_SRETIRE },
+    { "--reason", O(reason), C_MWITHDRAW | C_SRETIRE | C_CSHARE | C_CREVOKE | C_CERASE },
     { "--date", O(date), C_MWITHDRAW | C_SPLEDGE | C_SRETIRE },
     { "--member-passphrase-file", O(member_pass_file), C_MKEYGEN },
     { "--box-key", O(box_key), C_MREGISTER },
     { "--sign-key", O(sign_key), C_MREGISTER },
-    { "--new-passphrase-file", O(new_pass_file), C_PASS },
-    { "--kdf-ops", SIZE_MAX, C_INIT | C_PASS | C_MKEYGEN },
-    { "--kdf-mem", SIZE_MAX, C_INIT | C_PASS | C_MKEYGEN },
+    { "--new-passphrase-file", O(new_pass_file), C_PASS | C_RKROOT },
+    { "--new-root-key-file", O(new_key_file), C_RKROOT },
+    { "--kdf-ops", SIZE_MAX, C_INIT | C_PASS | C_MKEYGEN | C_RKROOT },
+    { "--kdf-mem", SIZE_MAX, C_INIT | C_PASS | C_MKEYGEN | C_RKROOT },
     { "--out", O(out), C_EXPORT | C_KEYGEN | C_MKEYGEN },
     { "--key", O(key), C_VERIFY | C_WITNESS },
     { "--witness", SIZE_MAX, C_VERIFY },
@@ -252,15 +331,23 @@ static const optdef optdefs[] = {
     { "--index", O(index), C_PROVE },
     { "--size", O(size), C_PROVE },
     { "--to", O(to), C_PROVE },
+    { "--scope", SIZE_MAX, C_CUPDATE | C_CSHOW | C_CHISTORY | C_CSHARE | C_CREVOKE },
+    { "--owner", O(owner), C_CCREATE },
+    { "--body", O(body), C_CCREATE },
+    { "--person", O(person), C_CUPDATE | C_CSHOW | C_CHISTORY },
+    { "--file", O(file), C_CUPDATE },
+    { "--purpose", O(purpose), C_CSHOW | C_CHISTORY | C_CSHARE },
+    { "--basis", O(basis), C_CSHARE },
+    { "--consent", O(consent), C_CSHARE },
+    { "--expires", O(expires), C_CSHARE },
+    { "--birth-date", O(birth_date), C_CFIND },
 };
 #undef O
 
-/* Parse options (anywhere on the line) and up to three words. */
-static int parse_args(int argc, char **argv, opts *o, const char *words[3], size_t *n_words,
-                      unsigned *opt_cmds)
+/* Parse options (anywhere on the line) and up to four words. */
+static int parse_args(int argc, char **argv, opts *o, const char *words[4], size_t *n_words)
 {
     *n_words = 0;
-    *opt_cmds = 0;
     for (int i = 1; i < argc; i++) {
         const char *val = NULL;
         int hit = 0;
@@ -273,9 +360,9 @@ static int parse_args(int argc, char **argv, opts *o, const char *words[3], size
             if (hit == 0)
                 continue;
             if (d->cmds != 0) {
-                /* Remember the most restrictive set, to check later. */
+                /* Remember each option given once, to check later. */
                 size_t j = 0;
-                while (j < 32 && o->first_opt[j] != NULL)
+                while (j < 32 && o->first_opt[j] != NULL && o->first_opt[j] != d->name)
                     j++;
                 if (j == 32)
                     return usage("%s", "too many options");
@@ -287,6 +374,10 @@ static int parse_args(int argc, char **argv, opts *o, const char *words[3], size
                 if (o->n_witness >= MAX_WITNESSES)
                     return usage("at most %d --witness keys", MAX_WITNESSES);
                 o->witness[o->n_witness++] = val;
+            } else if (strcmp(d->name, "--scope") == 0) {
+                if (o->n_scope >= MAX_SCOPES)
+                    return usage("at most %d --scope options", MAX_SCOPES);
+                o->scope[o->n_scope++] = val;
             } else if (parse_u64(val, strcmp(d->name, "--kdf-ops") == 0 ? &o->kdf_ops
                                                                          : &o->kdf_mem) != 0) {
                 return usage("%s needs a whole number, not '%s'", d->name, val);
@@ -297,9 +388,13 @@ static int parse_args(int argc, char **argv, opts *o, const char *words[3], size
             continue;
         if (strcmp(argv[i], "--json") == 0) {
             o->json = 1;
+        } else if (strcmp(argv[i], "--sensitive") == 0) {
+            o->sensitive = 1;
+        } else if (strcmp(argv[i], "--yes") == 0) {
+            o->yes = 1;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             return usage("unknown option '%s'", argv[i]);
-        } else if (*n_words < 3) {
+        } else if (*n_words < 4) {
             words[(*n_words)++] = argv[i];
         } else {
             return usage("unexpected argument '%s'", argv[i]);
@@ -309,15 +404,20 @@ static int parse_args(int argc, char **argv, opts *o, const char *words[3], size
 }
 
 /* Refuse options the command does not take. */
-static int check_options(const opts *o, unsigned cmd)
+static int check_options(const opts *o, cmdmask cmd)
 {
     for (size_t j = 0; j < 32 && o->first_opt[j] != NULL; j++)
         for (size_t k = 0; k < sizeof optdefs / sizeof optdefs[0]; k++)
             if (strcmp(optdefs[k].name, o->first_opt[j]) == 0 && optdefs[k].cmds != 0 &&
                 (optdefs[k].cmds & cmd) == 0)
                 return usage("option '%s' does not apply to this command", o->first_opt[j]);
-    if (o->json && (cmd & (C_INFO | C_SHOW | C_MLIST | C_MSHOW | C_ANNOUNCE | C_SLIST)) == 0)
+    if (o->json && (cmd & (C_INFO | C_SHOW | C_MLIST | C_MSHOW | C_ANNOUNCE | C_SLIST | C_SCLIST |
+                           C_CCREATE | C_CSHOW | C_CHISTORY | C_CLIST | C_CINFO | C_CFIND)) == 0)
         return usage("%s", "option '--json' does not apply to this command");
+    if (o->sensitive && cmd != C_SCADD)
+        return usage("%s", "option '--sensitive' does not apply to this command");
+    if (o->yes && cmd != C_CERASE)
+        return usage("%s", "option '--yes' does not apply to this command");
     return 0;
 }
 
@@ -1359,8 +1459,6 @@ static int cmd_audit_keygen(const opts *o)
 
 /* --------------------------------------------------------------- members */
 
-#define MAX_SCOPES 32
-
 static int member_id_arg(const char *text, uint8_t id[COUNCIL_ID_BYTES])
 {
     return text != NULL && uuid_bytes(text, id) == 0 ? 0 : -1;
@@ -1534,7 +1632,7 @@ static void member_lines(const Council__V1__Member *m)
         printf("cosigner key:       %s\n", m->cosigner_key);
 }
 
-static int cmd_member(const opts *o, unsigned cmd, const char *id_text)
+static int cmd_member(const opts *o, cmdmask cmd, const char *id_text)
 {
     const char *scopes[MAX_SCOPES];
     char scope_buf[MAX_SCOPES * 65 + 1];
@@ -1717,7 +1815,7 @@ static void uuid_text_of(char out[37], const uint8_t id[16])
              id[12], id[13], id[14], id[15]);
 }
 
-static int cmd_staff(const opts *o, unsigned cmd, const char *id_text)
+static int cmd_staff(const opts *o, cmdmask cmd, const char *id_text)
 {
     uint8_t id[COUNCIL_ID_BYTES], member[COUNCIL_ID_BYTES];
     council_buf buf = { NULL, 0 };
@@ -1824,9 +1922,1292 @@ static int cmd_staff(const opts *o, unsigned cmd, const char *id_text)
     return rc;
 }
 
+/* ----------------------------------------------------------------- cases */
+
+/* Memory that held case content is wiped before it is freed. glibc knows
+ * the size of each block, so jansson (section JSON in and out) and
+ * protobuf-c (unpacked sections) free through these. */
+static void wiping_free(void *p)
+{
+    if (p != NULL) {
+        wipe(p, malloc_usable_size(p));
+        free(p);
+    }
+}
+
+static void *pb_alloc(void *data, size_t n)
+{
+    (void)data;
+    return malloc(n == 0 ? 1 : n);
+}
+
+static void pb_free(void *data, void *p)
+{
+    (void)data;
+    wiping_free(p);
+}
+
+static ProtobufCAllocator wiping_allocator = { pb_alloc, pb_free, NULL };
+
+/* Print JSON that may hold case content; the text is wiped after. */
+static int print_json_wiped(json_t *j)
+{
+    char *text = j != NULL ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    int rc = text != NULL && printf("%s\n", text) > 0 ? 0 : EXIT_FAILURE;
+
+    wiping_free(text);
+    json_decref(j);
+    return rc;
+}
+
+/* A 16-byte id from a message as UUID text, or "-". */
+static const char *id_of(char out[37], ProtobufCBinaryData b)
+{
+    if (b.len != COUNCIL_ID_BYTES || b.data == NULL)
+        snprintf(out, 37, "-");
+    else
+        uuid_text_of(out, b.data);
+    return out;
+}
+
+static json_t *id_json(ProtobufCBinaryData b)
+{
+    char t[37];
+
+    return b.len == COUNCIL_ID_BYTES ? json_string(id_of(t, b)) : json_null();
+}
+
+static json_t *time_json(int64_t when)
+{
+    char t[32];
+
+    utc_text(t, sizeof t, when);
+    return json_string(t);
+}
+
+static const char *status_name(int v, char *buf, size_t n)
+{
+    return enum_name(&council__v1__case_status__descriptor, "CASE_STATUS_", v, buf, n);
+}
+
+static const char *body_name(int v, char *buf, size_t n)
+{
+    return enum_name(&council__v1__case_body__descriptor, "CASE_BODY_", v, buf, n);
+}
+
+static const char *person_role_name(int v, char *buf, size_t n)
+{
+    return enum_name(&council__v1__person_role__descriptor, "PERSON_ROLE_", v, buf, n);
+}
+
+static const char *task_state_name(int v, char *buf, size_t n)
+{
+    return enum_name(&council__v1__task_state__descriptor, "TASK_STATE_", v, buf, n);
+}
+
+/* protobuf-c fields are not const; the strings stay owned by jansson. */
+static char *unconst(const char *s)
+{
+    union { const char *c; char *m; } u;
+
+    u.c = s;
+    return u.m;
+}
+
+/* ---------------------------------------------- section JSON -> Section */
+
+/* Errors name the place and the rule, never the content. */
+__attribute__((format(printf, 2, 3)))
+static int json_bad(const char *where, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "%s: section JSON: %s: ", prog, where);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return -1;
+}
+
+/* Only the keys in `allowed`. An unknown key is not echoed: it may be
+ * content put in the wrong place. */
+static int keys_ok(json_t *obj, const char *where, const char *const *allowed)
+{
+    char list[128] = "";
+
+    if (!json_is_object(obj))
+        return json_bad(where, "%s", "must be an object");
+    for (void *it = json_object_iter(obj); it != NULL; it = json_object_iter_next(obj, it)) {
+        const char *key = json_object_iter_key(it);
+        size_t i = 0;
+
+        while (allowed[i] != NULL && strcmp(allowed[i], key) != 0)
+            i++;
+        if (allowed[i] != NULL)
+            continue;
+        for (i = 0; allowed[i] != NULL; i++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
+                     allowed[i]);
+        return json_bad(where, "an unknown key (allowed: %s)", list);
+    }
+    return 0;
+}
+
+/* obj[key] as a string; *out is NULL when it is absent and optional. */
+static int str_field(json_t *obj, const char *key, const char *where, int required, char **out)
+{
+    json_t *v = json_object_get(obj, key);
+
+    *out = NULL;
+    if (v == NULL)
+        return required ? json_bad(where, "'%s' is missing", key) : 0;
+    if (!json_is_string(v))
+        return json_bad(where, "'%s' must be a string", key);
+    *out = unconst(json_string_value(v));
+    return 0;
+}
+
+/* obj[key] as an array of strings (absent: none). *out is allocated. */
+static int str_array(json_t *obj, const char *key, const char *where, char ***out, size_t *n)
+{
+    json_t *a = json_object_get(obj, key);
+
+    *n = 0;
+    if (a == NULL)
+        return 0;
+    if (!json_is_array(a))
+        return json_bad(where, "'%s' must be an array of strings", key);
+    if (json_array_size(a) == 0)
+        return 0;
+    if ((*out = calloc(json_array_size(a), sizeof **out)) == NULL)
+        return json_bad(where, "%s", "out of memory");
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        json_t *v = json_array_get(a, i);
+        if (!json_is_string(v))
+            return json_bad(where, "'%s'[%zu] must be a string", key, i);
+        (*out)[i] = unconst(json_string_value(v));
+    }
+    *n = json_array_size(a);
+    return 0;
+}
+
+/* obj[key], if present, as a member id (UUID text) into id. */
+static int id_field(json_t *obj, const char *key, const char *where, uint8_t id[COUNCIL_ID_BYTES],
+                    protobuf_c_boolean *has, ProtobufCBinaryData *b)
+{
+    char *text;
+
+    if (str_field(obj, key, where, 0, &text) != 0)
+        return -1;
+    if (text == NULL)
+        return 0;
+    if (uuid_bytes(text, id) != 0)
+        return json_bad(where, "'%s' must be a member id (UUID)", key);
+    *has = 1;
+    b->data = id;
+    b->len = COUNCIL_ID_BYTES;
+    return 0;
+}
+
+/* obj[key] as an array of objects; its size in *n. */
+static int obj_array(json_t *obj, const char *key, const char *where, json_t **a, size_t *n)
+{
+    *a = json_object_get(obj, key);
+    *n = 0;
+    if (*a == NULL)
+        return 0;
+    if (!json_is_array(*a))
+        return json_bad(where, "'%s' must be an array of objects", key);
+    *n = json_array_size(*a);
+    return 0;
+}
+
+/* A Section built over the strings of a parsed JSON document. */
+typedef struct section_build {
+    Council__V1__Section s;
+    Council__V1__Identity identity;
+    Council__V1__Wishes wishes;
+    Council__V1__SupportPlan plan;
+    Council__V1__SupportRecord record;
+    Council__V1__Task *tasks;
+    Council__V1__Task **task_ptrs;
+    Council__V1__RecordEntry *entries;
+    Council__V1__RecordEntry **entry_ptrs;
+    uint8_t (*task_ids)[COUNCIL_ID_BYTES];
+    uint8_t (*entry_ids)[COUNCIL_ID_BYTES];
+} section_build;
+
+static void section_build_init(section_build *b)
+{
+    static const Council__V1__Section s = COUNCIL__V1__SECTION__INIT;
+    static const Council__V1__Identity i = COUNCIL__V1__IDENTITY__INIT;
+    static const Council__V1__Wishes w = COUNCIL__V1__WISHES__INIT;
+    static const Council__V1__SupportPlan p = COUNCIL__V1__SUPPORT_PLAN__INIT;
+    static const Council__V1__SupportRecord r = COUNCIL__V1__SUPPORT_RECORD__INIT;
+
+    memset(b, 0, sizeof *b);
+    b->s = s;
+    b->identity = i;
+    b->wishes = w;
+    b->plan = p;
+    b->record = r;
+}
+
+static void section_build_free(section_build *b)
+{
+    wiping_free(b->wishes.wants);
+    wiping_free(b->wishes.does_not_want);
+    wiping_free(b->tasks);
+    wiping_free(b->task_ptrs);
+    wiping_free(b->entries);
+    wiping_free(b->entry_ptrs);
+    wiping_free(b->task_ids);
+    wiping_free(b->entry_ids);
+    memset(b, 0, sizeof *b);
+}
+
+static int tasks_from_json(json_t *plan, section_build *b)
+{
+    static const char *const keys[] = { "title", "responsible_member", "due", "state", NULL };
+    static const Council__V1__Task init = COUNCIL__V1__TASK__INIT;
+    json_t *a;
+    size_t n;
+
+    if (obj_array(plan, "tasks", "support_plan", &a, &n) != 0)
+        return -1;
+    if (n == 0)
+        return 0;
+    b->tasks = calloc(n, sizeof *b->tasks);
+    b->task_ptrs = calloc(n, sizeof *b->task_ptrs);
+    b->task_ids = calloc(n, sizeof *b->task_ids);
+    if (b->tasks == NULL || b->task_ptrs == NULL || b->task_ids == NULL)
+        return json_bad("support_plan", "%s", "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        Council__V1__Task *t = &b->tasks[i];
+        json_t *v = json_array_get(a, i);
+        char where[64], *state;
+
+        snprintf(where, sizeof where, "support_plan.tasks[%zu]", i);
+        *t = init;
+        if (keys_ok(v, where, keys) != 0 || str_field(v, "title", where, 1, &t->title) != 0 ||
+            id_field(v, "responsible_member", where, b->task_ids[i], &t->has_responsible_member,
+                     &t->responsible_member) != 0 ||
+            str_field(v, "due", where, 0, &t->due) != 0 ||
+            str_field(v, "state", where, 0, &state) != 0)
+            return -1;
+        if (state == NULL) {
+            t->state = COUNCIL__V1__TASK_STATE__TASK_STATE_OPEN;
+        } else {
+            int sv = enum_value(&council__v1__task_state__descriptor, "TASK_STATE_", state);
+            if (sv == 0)
+                return json_bad(where, "%s", "'state' must be open, done or cancelled");
+            t->state = (Council__V1__TaskState)sv;
+        }
+        b->task_ptrs[i] = t;
+    }
+    b->plan.tasks = b->task_ptrs;
+    b->plan.n_tasks = n;
+    return 0;
+}
+
+static int entries_from_json(json_t *record, section_build *b)
+{
+    static const char *const keys[] = { "date", "member", "text", NULL };
+    static const Council__V1__RecordEntry init = COUNCIL__V1__RECORD_ENTRY__INIT;
+    json_t *a;
+    size_t n;
+
+    if (obj_array(record, "entries", "support_record", &a, &n) != 0)
+        return -1;
+    if (n == 0)
+        return 0;
+    b->entries = calloc(n, sizeof *b->entries);
+    b->entry_ptrs = calloc(n, sizeof *b->entry_ptrs);
+    b->entry_ids = calloc(n, sizeof *b->entry_ids);
+    if (b->entries == NULL || b->entry_ptrs == NULL || b->entry_ids == NULL)
+        return json_bad("support_record", "%s", "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        Council__V1__RecordEntry *e = &b->entries[i];
+        json_t *v = json_array_get(a, i);
+        char where[64];
+
+        snprintf(where, sizeof where, "support_record.entries[%zu]", i);
+        *e = init;
+        if (keys_ok(v, where, keys) != 0 || str_field(v, "date", where, 1, &e->date) != 0 ||
+            id_field(v, "member", where, b->entry_ids[i], &e->has_member, &e->member) != 0 ||
+            str_field(v, "text", where, 1, &e->text) != 0)
+            return -1;
+        b->entry_ptrs[i] = e;
+    }
+    b->record.entries = b->entry_ptrs;
+    b->record.n_entries = n;
+    return 0;
+}
+
+/* The JSON shape mirrors council.v1.Section (proto/council/v1/case.proto). */
+static int section_from_json(json_t *root, section_build *b)
+{
+    static const char *const top[] = { "text", "identity", "wishes", "support_plan",
+                                       "support_record", NULL };
+    static const char *const ident[] = { "name", "name_kana", "birth_date", "address", "phone",
+                                         "contact_note", NULL };
+    static const char *const wishes[] = { "wants", "does_not_want", NULL };
+    static const char *const plan[] = { "tasks", NULL };
+    static const char *const record[] = { "entries", NULL };
+    json_t *v;
+
+    if (keys_ok(root, "the top level", top) != 0 ||
+        str_field(root, "text", "the top level", 0, &b->s.text) != 0)
+        return -1;
+    if ((v = json_object_get(root, "identity")) != NULL) {
+        Council__V1__Identity *i = &b->identity;
+        if (keys_ok(v, "identity", ident) != 0 || str_field(v, "name", "identity", 1, &i->name) != 0 ||
+            str_field(v, "name_kana", "identity", 0, &i->name_kana) != 0 ||
+            str_field(v, "birth_date", "identity", 0, &i->birth_date) != 0 ||
+            str_field(v, "address", "identity", 0, &i->address) != 0 ||
+            str_field(v, "phone", "identity", 0, &i->phone) != 0 ||
+            str_field(v, "contact_note", "identity", 0, &i->contact_note) != 0)
+            return -1;
+        b->s.identity = i;
+    }
+    if ((v = json_object_get(root, "wishes")) != NULL) {
+        Council__V1__Wishes *w = &b->wishes;
+        if (keys_ok(v, "wishes", wishes) != 0 ||
+            str_array(v, "wants", "wishes", &w->wants, &w->n_wants) != 0 ||
+            str_array(v, "does_not_want", "wishes", &w->does_not_want, &w->n_does_not_want) != 0)
+            return -1;
+        b->s.wishes = w;
+    }
+    if ((v = json_object_get(root, "support_plan")) != NULL) {
+        if (keys_ok(v, "support_plan", plan) != 0 || tasks_from_json(v, b) != 0)
+            return -1;
+        b->s.support_plan = &b->plan;
+    }
+    if ((v = json_object_get(root, "support_record")) != NULL) {
+        if (keys_ok(v, "support_record", record) != 0 || entries_from_json(v, b) != 0)
+            return -1;
+        b->s.support_record = &b->record;
+    }
+    return 0;
+}
+
+/* What went wrong in a document that does not parse, without jansson's
+ * text (which quotes the input). */
+static const char *json_error_what(const json_error_t *e)
+{
+    switch (json_error_code(e)) {
+    case json_error_invalid_utf8: return "invalid UTF-8";
+    case json_error_duplicate_key: return "a key given twice";
+    case json_error_premature_end_of_input: return "unexpected end of input";
+    case json_error_end_of_input_expected: return "more than one JSON value";
+    case json_error_null_character:
+    case json_error_null_byte_in_key: return "a NUL character";
+    case json_error_numeric_overflow: return "a number out of range";
+    default: return "invalid JSON";
+    }
+}
+
+/* Read section content from FILE, or "-" for standard input, with read(2):
+ * no stdio buffer keeps a copy. At most `cap` bytes. */
+static char *read_content(const char *path, size_t cap, size_t *len)
+{
+    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    size_t n = 0;
+    char *buf;
+
+    if (fd < 0) {
+        fprintf(stderr, "%s: cannot open %s: %s\n", prog, path, strerror(errno));
+        return NULL;
+    }
+    if ((buf = malloc(cap + 1)) == NULL) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        goto fail;
+    }
+    for (;;) {
+        ssize_t r = read(fd, buf + n, cap + 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            fprintf(stderr, "%s: cannot read %s: %s\n", prog, path, strerror(errno));
+            goto fail;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+        if (n > cap) {
+            fprintf(stderr, "%s: the section JSON is larger than %zu bytes\n", prog, cap);
+            goto fail;
+        }
+    }
+    if (fd != STDIN_FILENO)
+        (void)close(fd);
+    *len = n;
+    return buf;
+fail:
+    if (buf != NULL) {
+        wipe(buf, n);
+        free(buf);
+    }
+    if (fd != STDIN_FILENO)
+        (void)close(fd);
+    return NULL;
+}
+
+/* Section JSON from a file into a serialised council.v1.Section. */
+static int section_bytes(const char *path, uint8_t **out, size_t *out_len)
+{
+    size_t cap = council_section_max() * 4, len = 0;
+    section_build b;
+    json_error_t err;
+    json_t *root;
+    char *text;
+    int rc = EXIT_FAILURE;
+
+    if ((text = read_content(path, cap, &len)) == NULL)
+        return EXIT_FAILURE;
+    root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+    wipe(text, len);
+    free(text);
+    if (root == NULL) {
+        fprintf(stderr, "%s: section JSON: %s at line %d, column %d\n", prog,
+                json_error_what(&err), err.line, err.column);
+        wipe(&err, sizeof err); /* its text quotes the input */
+        return EXIT_FAILURE;
+    }
+    section_build_init(&b);
+    if (section_from_json(root, &b) == 0) {
+        size_t n = council__v1__section__get_packed_size(&b.s);
+        uint8_t *p = malloc(n == 0 ? 1 : n);
+        if (p == NULL) {
+            fprintf(stderr, "%s: out of memory\n", prog);
+        } else {
+            *out_len = council__v1__section__pack(&b.s, p);
+            *out = p;
+            rc = 0;
+        }
+    }
+    section_build_free(&b);
+    json_decref(root);
+    return rc;
+}
+
+/* ---------------------------------------------- Section -> JSON and text */
+
+static json_t *str_array_json(char **v, size_t n)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(v[i]));
+    return a;
+}
+
+/* The section's keys, in the input shape, added to j. */
+static void section_json(json_t *j, const Council__V1__Section *s)
+{
+    char st[32];
+
+    if (s == NULL)
+        return;
+    if (s->text != NULL)
+        json_object_set_new(j, "text", json_string(s->text));
+    if (s->identity != NULL) {
+        const Council__V1__Identity *i = s->identity;
+        json_t *o = json_object();
+        json_object_set_new(o, "name", json_string(i->name));
+        if (i->name_kana != NULL)
+            json_object_set_new(o, "name_kana", json_string(i->name_kana));
+        if (i->birth_date != NULL)
+            json_object_set_new(o, "birth_date", json_string(i->birth_date));
+        if (i->address != NULL)
+            json_object_set_new(o, "address", json_string(i->address));
+        if (i->phone != NULL)
+            json_object_set_new(o, "phone", json_string(i->phone));
+        if (i->contact_note != NULL)
+            json_object_set_new(o, "contact_note", json_string(i->contact_note));
+        json_object_set_new(j, "identity", o);
+    }
+    if (s->wishes != NULL) {
+        json_t *o = json_object();
+        json_object_set_new(o, "wants", str_array_json(s->wishes->wants, s->wishes->n_wants));
+        json_object_set_new(o, "does_not_want", str_array_json(s->wishes->does_not_want,
+                                                               s->wishes->n_does_not_want));
+        json_object_set_new(j, "wishes", o);
+    }
+    if (s->support_plan != NULL) {
+        json_t *o = json_object(), *a = json_array();
+        for (size_t i = 0; i < s->support_plan->n_tasks; i++) {
+            const Council__V1__Task *t = s->support_plan->tasks[i];
+            json_t *tj = json_object();
+            json_object_set_new(tj, "title", json_string(t->title));
+            if (t->has_responsible_member)
+                json_object_set_new(tj, "responsible_member", id_json(t->responsible_member));
+            if (t->due != NULL)
+                json_object_set_new(tj, "due", json_string(t->due));
+            json_object_set_new(tj, "state", json_string(task_state_name((int)t->state, st, sizeof st)));
+            json_array_append_new(a, tj);
+        }
+        json_object_set_new(o, "tasks", a);
+        json_object_set_new(j, "support_plan", o);
+    }
+    if (s->support_record != NULL) {
+        json_t *o = json_object(), *a = json_array();
+        for (size_t i = 0; i < s->support_record->n_entries; i++) {
+            const Council__V1__RecordEntry *e = s->support_record->entries[i];
+            json_t *ej = json_object();
+            json_object_set_new(ej, "date", json_string(e->date));
+            if (e->has_member)
+                json_object_set_new(ej, "member", id_json(e->member));
+            json_object_set_new(ej, "text", json_string(e->text));
+            json_array_append_new(a, ej);
+        }
+        json_object_set_new(o, "entries", a);
+        json_object_set_new(j, "support_record", o);
+    }
+}
+
+/* A section as read: metadata, then the section's keys. */
+static json_t *record_json(const Council__V1__SectionRecord *r)
+{
+    json_t *j = json_object();
+
+    json_object_set_new(j, "scope", json_string(r->scope));
+    json_object_set_new(j, "person_id", id_json(r->person_id));
+    json_object_set_new(j, "version", json_integer(r->version));
+    json_object_set_new(j, "key_version", json_integer(r->key_version));
+    json_object_set_new(j, "written", time_json(r->written));
+    json_object_set_new(j, "writer_member", r->has_writer_member ? id_json(r->writer_member)
+                                                                 : json_null());
+    if (r->has_writer_staff)
+        json_object_set_new(j, "writer_staff", id_json(r->writer_staff));
+    section_json(j, r->section);
+    return j;
+}
+
+/* "  label:        value", later lines of the value indented to match;
+ * `mark` (or "") before the value. */
+static void field_line(const char *label, const char *mark, const char *value)
+{
+    printf("  %-16s%s", label, mark);
+    for (const char *p = value; *p != '\0'; p++) {
+        putchar(*p);
+        if (*p == '\n' && p[1] != '\0')
+            printf("%18s%s", "", *mark != '\0' ? "  " : "");
+    }
+    putchar('\n');
+}
+
+static void section_lines(const Council__V1__Section *s)
+{
+    char id[37], st[32];
+
+    if (s == NULL)
+        return;
+    if (s->identity != NULL) {
+        const Council__V1__Identity *i = s->identity;
+        field_line("name:", "", i->name);
+        if (i->name_kana != NULL)
+            field_line("name (kana):", "", i->name_kana);
+        if (i->birth_date != NULL)
+            field_line("birth date:", "", i->birth_date);
+        if (i->address != NULL)
+            field_line("address:", "", i->address);
+        if (i->phone != NULL)
+            field_line("phone:", "", i->phone);
+        if (i->contact_note != NULL)
+            field_line("contact note:", "", i->contact_note);
+    }
+    if (s->wishes != NULL) {
+        for (size_t i = 0; i < s->wishes->n_wants; i++)
+            field_line(i == 0 ? "wants:" : "", "- ", s->wishes->wants[i]);
+        for (size_t i = 0; i < s->wishes->n_does_not_want; i++)
+            field_line(i == 0 ? "does not want:" : "", "- ", s->wishes->does_not_want[i]);
+    }
+    if (s->support_plan != NULL) {
+        for (size_t i = 0; i < s->support_plan->n_tasks; i++) {
+            const Council__V1__Task *t = s->support_plan->tasks[i];
+            field_line(i == 0 ? "tasks:" : "", "- ", t->title);
+            printf("%18s  state %s", "", task_state_name((int)t->state, st, sizeof st));
+            if (t->due != NULL)
+                printf(", due %s", t->due);
+            if (t->has_responsible_member)
+                printf(", responsible %s", id_of(id, t->responsible_member));
+            putchar('\n');
+        }
+    }
+    if (s->support_record != NULL) {
+        for (size_t i = 0; i < s->support_record->n_entries; i++) {
+            const Council__V1__RecordEntry *e = s->support_record->entries[i];
+            char label[32];
+            snprintf(label, sizeof label, "%s:", e->date);
+            if (e->has_member)
+                printf("  %-16sby member %s\n", label, id_of(id, e->member));
+            field_line(e->has_member ? "" : label, "", e->text);
+        }
+    }
+    if (s->text != NULL)
+        field_line("text:", "", s->text);
+}
+
+static void record_lines(const Council__V1__SectionRecord *r)
+{
+    char person[37], who[37], t[32];
+
+    utc_text(t, sizeof t, r->written);
+    printf("section %s, person %s: version %u (key %u), written %s by %s\n", r->scope,
+           id_of(person, r->person_id), r->version, r->key_version, t,
+           r->has_writer_member ? id_of(who, r->writer_member) : "the secretariat");
+    section_lines(r->section);
+}
+
+/* ------------------------------------------------------- case metadata */
+
+static int share_active(const Council__V1__Share *s, int64_t now)
+{
+    return !s->has_revoked && (!s->has_expires || s->expires > now);
+}
+
+static size_t active_shares(const Council__V1__CaseInfo *ci)
+{
+    int64_t now = (int64_t)time(NULL);
+    size_t n = 0;
+
+    for (size_t i = 0; i < ci->n_shares; i++)
+        n += share_active(ci->shares[i], now) ? 1 : 0;
+    return n;
+}
+
+/* `full`: persons, sections and shares listed; else counted. */
+static json_t *case_info_json(const Council__V1__CaseInfo *ci, int full)
+{
+    json_t *j = json_object(), *a;
+    int64_t now = (int64_t)time(NULL);
+    char name[48];
+
+    json_object_set_new(j, "id", json_string(ci->id_text));
+    json_object_set_new(j, "status", json_string(status_name((int)ci->status, name, sizeof name)));
+    json_object_set_new(j, "body", json_string(body_name((int)ci->body, name, sizeof name)));
+    json_object_set_new(j, "owner", id_json(ci->owner_member));
+    json_object_set_new(j, "created", time_json(ci->created));
+    json_object_set_new(j, "updated", time_json(ci->updated));
+    if (ci->has_erased)
+        json_object_set_new(j, "erased", time_json(ci->erased));
+    if (!full) {
+        json_object_set_new(j, "persons", json_integer((json_int_t)ci->n_persons));
+        json_object_set_new(j, "sections", json_integer((json_int_t)ci->n_sections));
+        json_object_set_new(j, "active_shares", json_integer((json_int_t)active_shares(ci)));
+        return j;
+    }
+    a = json_array();
+    for (size_t i = 0; i < ci->n_persons; i++) {
+        const Council__V1__Person *p = ci->persons[i];
+        json_t *pj = json_object();
+        json_object_set_new(pj, "id", id_json(p->id));
+        json_object_set_new(pj, "role", json_string(person_role_name((int)p->role, name, sizeof name)));
+        json_object_set_new(pj, "added", time_json(p->added));
+        json_array_append_new(a, pj);
+    }
+    json_object_set_new(j, "persons", a);
+    a = json_array();
+    for (size_t i = 0; i < ci->n_sections; i++) {
+        const Council__V1__SectionInfo *s = ci->sections[i];
+        json_t *sj = json_object();
+        json_object_set_new(sj, "scope", json_string(s->scope));
+        json_object_set_new(sj, "person_id", id_json(s->person_id));
+        json_object_set_new(sj, "version", json_integer(s->version));
+        json_object_set_new(sj, "key_version", json_integer(s->key_version));
+        json_object_set_new(sj, "written", time_json(s->written));
+        json_array_append_new(a, sj);
+    }
+    json_object_set_new(j, "sections", a);
+    a = json_array();
+    for (size_t i = 0; i < ci->n_shares; i++) {
+        const Council__V1__Share *s = ci->shares[i];
+        json_t *sj = json_object();
+        json_object_set_new(sj, "member", id_json(s->member_id));
+        json_object_set_new(sj, "scope", json_string(s->scope));
+        json_object_set_new(sj, "purpose", json_string(s->purpose));
+        json_object_set_new(sj, "basis", json_string(s->basis));
+        if (s->has_consent_id)
+            json_object_set_new(sj, "consent", id_json(s->consent_id));
+        if (s->basis_reason != NULL)
+            json_object_set_new(sj, "basis_reason", json_string(s->basis_reason));
+        json_object_set_new(sj, "granted", time_json(s->granted));
+        if (s->has_expires)
+            json_object_set_new(sj, "expires", time_json(s->expires));
+        if (s->has_revoked)
+            json_object_set_new(sj, "revoked", time_json(s->revoked));
+        if (s->revoke_reason != NULL)
+            json_object_set_new(sj, "revoke_reason", json_string(s->revoke_reason));
+        json_object_set_new(sj, "active", json_boolean(share_active(s, now)));
+        json_array_append_new(a, sj);
+    }
+    json_object_set_new(j, "shares", a);
+    return j;
+}
+
+static void case_info_lines(const Council__V1__CaseInfo *ci)
+{
+    int64_t now = (int64_t)time(NULL);
+    char name[48], id[37], t[32];
+
+    printf("id:                 %s\n", ci->id_text);
+    printf("status:             %s\n", status_name((int)ci->status, name, sizeof name));
+    printf("body:               %s\n", body_name((int)ci->body, name, sizeof name));
+    printf("owner:              %s\n", id_of(id, ci->owner_member));
+    utc_text(t, sizeof t, ci->created);
+    printf("created:            %s\n", t);
+    utc_text(t, sizeof t, ci->updated);
+    printf("updated:            %s\n", t);
+    if (ci->has_erased) {
+        utc_text(t, sizeof t, ci->erased);
+        printf("erased:             %s\n", t);
+    }
+    printf("persons:%s\n", ci->n_persons == 0 ? "            -" : "");
+    for (size_t i = 0; i < ci->n_persons; i++) {
+        const Council__V1__Person *p = ci->persons[i];
+        utc_text(t, sizeof t, p->added);
+        printf("  %s  %-17s  added %s\n", id_of(id, p->id),
+               person_role_name((int)p->role, name, sizeof name), t);
+    }
+    printf("sections:%s\n", ci->n_sections == 0 ? "           -" : "");
+    for (size_t i = 0; i < ci->n_sections; i++) {
+        const Council__V1__SectionInfo *s = ci->sections[i];
+        utc_text(t, sizeof t, s->written);
+        printf("  %-16s  person %s  version %u  key %u  written %s\n", s->scope,
+               id_of(id, s->person_id), s->version, s->key_version, t);
+    }
+    printf("shares:%s\n", ci->n_shares == 0 ? "             -" : "");
+    for (size_t i = 0; i < ci->n_shares; i++) {
+        const Council__V1__Share *s = ci->shares[i];
+        utc_text(t, sizeof t, s->granted);
+        printf("  %s  %-16s  %-6s  purpose=%s basis=%s granted=%s", id_of(id, s->member_id),
+               s->scope, share_active(s, now) ? "active" : "ended", s->purpose, s->basis, t);
+        if (s->has_consent_id)
+            printf(" consent=%s", id_of(id, s->consent_id));
+        if (s->has_expires) {
+            utc_text(t, sizeof t, s->expires);
+            printf(" expires=%s", t);
+        }
+        if (s->has_revoked) {
+            utc_text(t, sizeof t, s->revoked);
+            printf(" revoked=%s", t);
+        }
+        if (s->revoke_reason != NULL)
+            printf(" revoke_reason=%s", s->revoke_reason);
+        putchar('\n');
+        if (s->basis_reason != NULL)
+            field_line("", "reason: ", s->basis_reason);
+    }
+}
+
+static Council__V1__CaseInfo *fetch_case(council *c, const uint8_t id[COUNCIL_ID_BYTES], int *rc)
+{
+    council_buf buf = { NULL, 0 };
+    Council__V1__CaseInfo *ci = NULL;
+
+    *rc = council_case_get(c, &buf, id, COUNCIL_ID_BYTES);
+    if (*rc == COUNCIL_OK && (ci = council__v1__case_info__unpack(NULL, buf.len, buf.ptr)) == NULL)
+        *rc = COUNCIL_EFORMAT;
+    council_buf_free(&buf);
+    return ci;
+}
+
+/* The case's person supported (本人): the default --person. */
+static int supported_person(council *c, const uint8_t id[COUNCIL_ID_BYTES],
+                            uint8_t person[COUNCIL_ID_BYTES])
+{
+    Council__V1__CaseInfo *ci;
+    int rc;
+
+    if ((ci = fetch_case(c, id, &rc)) == NULL)
+        return rc;
+    rc = EXIT_FAILURE;
+    for (size_t i = 0; i < ci->n_persons; i++)
+        if (ci->persons[i]->role == COUNCIL__V1__PERSON_ROLE__PERSON_ROLE_SUPPORTED &&
+            ci->persons[i]->id.len == COUNCIL_ID_BYTES) {
+            memcpy(person, ci->persons[i]->id.data, COUNCIL_ID_BYTES);
+            rc = COUNCIL_OK;
+            break;
+        }
+    council__v1__case_info__free_unpacked(ci, NULL);
+    if (rc != COUNCIL_OK)
+        fprintf(stderr, "%s: the case has no person supported: give --person\n", prog);
+    return rc;
+}
+
+/* ---------------------------------------------------------- scope commands */
+
+static int cmd_scope(const opts *o, cmdmask cmd, const char *code)
+{
+    council_buf buf = { NULL, 0 };
+    council *c;
+    int rc;
+
+    if (cmd != C_SCLIST && code == NULL)
+        return usage("scope %s needs a scope CODE", cmd == C_SCADD ? "add" : "remove");
+    if ((rc = open_council(o, &c)) != 0)
+        return rc;
+    if (cmd == C_SCADD) {
+        rc = council_scope_add(c, code, o->sensitive ? COUNCIL_SCOPE_SENSITIVE : 0);
+    } else if (cmd == C_SCREMOVE) {
+        rc = council_scope_remove(c, code);
+    } else {
+        Council__V1__ScopeList *l = NULL;
+        rc = council_scope_list(c, &buf);
+        if (rc == COUNCIL_OK && (l = council__v1__scope_list__unpack(NULL, buf.len, buf.ptr)) == NULL)
+            rc = COUNCIL_EFORMAT;
+        if (rc == COUNCIL_OK && o->json) {
+            json_t *arr = json_array();
+            for (size_t i = 0; i < l->n_scopes; i++) {
+                json_t *j = json_object();
+                json_object_set_new(j, "code", json_string(l->scopes[i]->code));
+                json_object_set_new(j, "sensitive", json_boolean(l->scopes[i]->sensitive));
+                json_object_set_new(j, "builtin", json_boolean(l->scopes[i]->builtin));
+                json_object_set_new(j, "added", l->scopes[i]->added != 0
+                                                    ? time_json(l->scopes[i]->added) : json_null());
+                json_array_append_new(arr, j);
+            }
+            rc = print_json(arr) == 0 ? COUNCIL_OK : COUNCIL_ERROR;
+        } else if (rc == COUNCIL_OK) {
+            printf("%-24s  %-9s  %-7s  %s\n", "CODE", "SENSITIVE", "BUILTIN", "ADDED");
+            for (size_t i = 0; i < l->n_scopes; i++) {
+                char t[32] = "-"; /* built-in scopes have no time added */
+                if (l->scopes[i]->added != 0)
+                    utc_text(t, sizeof t, l->scopes[i]->added);
+                printf("%-24s  %-9s  %-7s  %s\n", l->scopes[i]->code,
+                       l->scopes[i]->sensitive ? "yes" : "no", l->scopes[i]->builtin ? "yes" : "no", t);
+            }
+        }
+        council__v1__scope_list__free_unpacked(l, NULL);
+    }
+    council_buf_free(&buf);
+    rc = rc == COUNCIL_OK ? 0 : rc > 0 ? rc : failed("scope", c, rc);
+    council_close(c);
+    return rc;
+}
+
+/* ----------------------------------------------------------- case commands */
+
+/* What the command line gave a case command, checked before the store opens. */
+typedef struct case_args {
+    uint8_t id[COUNCIL_ID_BYTES], person[COUNCIL_ID_BYTES], member[COUNCIL_ID_BYTES];
+    uint8_t owner[COUNCIL_ID_BYTES], consent[COUNCIL_ID_BYTES];
+    int32_t body, role, status;
+    int64_t expires;
+    uint8_t *section;   /* case update: the serialised Section */
+    size_t section_len;
+} case_args;
+
+static int case_check_args(const opts *o, cmdmask cmd, const char *id_text, const char *arg,
+                           case_args *a)
+{
+    if ((cmd & (C_CCREATE | C_CLIST | C_CFIND)) == 0 && member_id_arg(id_text, a->id) != 0)
+        return usage("%s", "a case id (UUID) is needed");
+    if (o->person != NULL && member_id_arg(o->person, a->person) != 0)
+        return usage("%s", "--person needs a person id (UUID)");
+    if (o->member != NULL && member_id_arg(o->member, a->member) != 0)
+        return usage("%s", "--member needs a member id (UUID)");
+    if ((cmd & (C_CUPDATE | C_CSHOW | C_CHISTORY)) != 0 && o->n_scope > 1)
+        return usage("%s", "give one --scope");
+    if ((cmd & (C_CUPDATE | C_CHISTORY)) != 0 && o->n_scope == 0)
+        return usage("case %s needs --scope SCOPE", cmd == C_CUPDATE ? "update" : "history");
+    if (cmd == C_CSHOW && o->person != NULL && o->n_scope == 0)
+        return usage("%s", "case show --person needs --scope SCOPE");
+    if ((cmd & (C_CSHOW | C_CHISTORY | C_CSHARE)) != 0 && o->purpose == NULL)
+        return usage("%s", "--purpose CODE is needed: why the case is read or shared");
+    switch (cmd) {
+    case C_CCREATE:
+        if (o->owner != NULL && member_id_arg(o->owner, a->owner) != 0)
+            return usage("%s", "--owner needs a member id (UUID)");
+        if (o->body != NULL &&
+            (a->body = enum_value(&council__v1__case_body__descriptor, "CASE_BODY_", o->body)) == 0)
+            return usage("%s", "--body: council, support_meeting or needs_of_poor_meeting");
+        break;
+    case C_CADDP:
+        if (o->role == NULL || ((a->role = enum_value(&council__v1__person_role__descriptor,
+                                                      "PERSON_ROLE_", o->role)) !=
+                                    COUNCIL__V1__PERSON_ROLE__PERSON_ROLE_FAMILY &&
+                                a->role != COUNCIL__V1__PERSON_ROLE__PERSON_ROLE_CLOSE_THIRD_PARTY))
+            return usage("%s", "case add-person needs --role family or --role close_third_party");
+        break;
+    case C_CSTATUS:
+        if (arg == NULL ||
+            ((a->status = enum_value(&council__v1__case_status__descriptor, "CASE_STATUS_", arg)) !=
+                 COUNCIL__V1__CASE_STATUS__CASE_STATUS_OPEN &&
+             a->status != COUNCIL__V1__CASE_STATUS__CASE_STATUS_MONITORING &&
+             a->status != COUNCIL__V1__CASE_STATUS__CASE_STATUS_CLOSED))
+            return usage("%s", "case status CASE open|monitoring|closed (erasure is case erase)");
+        break;
+    case C_CSHARE:
+        if (o->member == NULL || o->n_scope == 0 || o->basis == NULL)
+            return usage("%s", "case share needs --member ID, --scope SCOPE (one or more), "
+                               "--purpose CODE and --basis CODE");
+        if (o->consent != NULL && member_id_arg(o->consent, a->consent) != 0)
+            return usage("%s", "--consent needs a consent id (UUID)");
+        if (o->expires != NULL && parse_time(o->expires, &a->expires) != 0)
+            return usage("--expires: not a time: '%s'", o->expires);
+        break;
+    case C_CREVOKE:
+        if (o->member == NULL || o->reason == NULL)
+            return usage("%s", "case revoke needs --member ID and --reason CODE");
+        break;
+    case C_CERASE:
+        if (o->reason == NULL)
+            return usage("%s", "case erase needs --reason CODE");
+        if (!o->yes)
+            return usage("%s", "case erase destroys the case's keys and content for good and "
+                               "cannot be undone: give --yes to confirm");
+        break;
+    case C_CFIND:
+        if (o->name == NULL && o->birth_date == NULL)
+            return usage("%s", "case find needs --name NAME or --birth-date YYYY-MM-DD (or both)");
+        break;
+    case C_CUPDATE: {
+        const char *file = o->file != NULL ? o->file : "-";
+        if (strcmp(file, "-") == 0 && o->pass_file != NULL && strcmp(o->pass_file, "-") == 0)
+            return usage("%s", "the section and the passphrase cannot both come from standard "
+                               "input");
+        return section_bytes(file, &a->section, &a->section_len);
+    }
+    default:
+        break;
+    }
+    return 0;
+}
+
+static int case_create(council *c, const opts *o, case_args *a)
+{
+    council_case_options co = COUNCIL_CASE_OPTIONS_INIT;
+    uint8_t id[COUNCIL_ID_BYTES], person[COUNCIL_ID_BYTES];
+    char t1[37], t2[37];
+    int rc;
+
+    co.body = a->body;
+    if (o->owner != NULL) {
+        co.owner = a->owner;
+        co.owner_len = sizeof a->owner;
+    }
+    rc = council_case_create(c, id, sizeof id, person, sizeof person, &co);
+    if (rc != COUNCIL_OK)
+        return rc;
+    uuid_text_of(t1, id);
+    uuid_text_of(t2, person);
+    if (o->json) {
+        json_t *j = json_object();
+        json_object_set_new(j, "case_id", json_string(t1));
+        json_object_set_new(j, "person_id", json_string(t2));
+        return print_json(j) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+    }
+    printf("case %s\nperson %s\n", t1, t2);
+    return COUNCIL_OK;
+}
+
+static int case_update(council *c, const opts *o, case_args *a)
+{
+    uint32_t version = 0;
+    int rc;
+
+    if (o->person == NULL && (rc = supported_person(c, a->id, a->person)) != COUNCIL_OK)
+        return rc;
+    rc = council_section_write(c, &version, a->id, sizeof a->id, a->person, sizeof a->person,
+                               o->scope[0], a->section, a->section_len);
+    if (rc == COUNCIL_OK)
+        fprintf(stderr, "%s: section %s: version %u written\n", prog, o->scope[0], version);
+    return rc;
+}
+
+static int case_show(council *c, const opts *o, case_args *a, cmdmask cmd)
+{
+    council_buf buf = { NULL, 0 };
+    int rc;
+
+    if (o->n_scope > 0 && o->person == NULL && (rc = supported_person(c, a->id, a->person)) != 0)
+        return rc;
+    if (cmd == C_CHISTORY)
+        rc = council_section_history(c, &buf, a->id, sizeof a->id, a->person, sizeof a->person,
+                                     o->scope[0], o->purpose);
+    else if (o->n_scope > 0)
+        rc = council_section_read(c, &buf, a->id, sizeof a->id, a->person, sizeof a->person,
+                                  o->scope[0], o->purpose);
+    else
+        rc = council_case_read(c, &buf, a->id, sizeof a->id, o->purpose);
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (cmd == C_CHISTORY) {
+        Council__V1__SectionHistory *h =
+            council__v1__section_history__unpack(&wiping_allocator, buf.len, buf.ptr);
+        if (h == NULL) {
+            rc = COUNCIL_EFORMAT;
+        } else if (o->json) {
+            json_t *arr = json_array();
+            for (size_t i = 0; i < h->n_records; i++)
+                json_array_append_new(arr, record_json(h->records[i]));
+            rc = print_json_wiped(arr) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+        } else {
+            for (size_t i = 0; i < h->n_records; i++) {
+                if (i > 0)
+                    putchar('\n');
+                record_lines(h->records[i]);
+            }
+        }
+        council__v1__section_history__free_unpacked(h, &wiping_allocator);
+    } else if (o->n_scope > 0) {
+        Council__V1__SectionRecord *r =
+            council__v1__section_record__unpack(&wiping_allocator, buf.len, buf.ptr);
+        if (r == NULL)
+            rc = COUNCIL_EFORMAT;
+        else if (o->json)
+            rc = print_json_wiped(record_json(r)) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+        else
+            record_lines(r);
+        council__v1__section_record__free_unpacked(r, &wiping_allocator);
+    } else {
+        Council__V1__CaseContent *cc =
+            council__v1__case_content__unpack(&wiping_allocator, buf.len, buf.ptr);
+        if (cc == NULL) {
+            rc = COUNCIL_EFORMAT;
+        } else if (o->json) {
+            json_t *j = json_object(), *arr = json_array();
+            json_object_set_new(j, "case", case_info_json(cc->info, 0));
+            for (size_t i = 0; i < cc->n_sections; i++)
+                json_array_append_new(arr, record_json(cc->sections[i]));
+            json_object_set_new(j, "sections", arr);
+            rc = print_json_wiped(j) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+        } else {
+            char st[32], body[48];
+            printf("case %s (%s, %s)\n", cc->info->id_text,
+                   status_name((int)cc->info->status, st, sizeof st),
+                   body_name((int)cc->info->body, body, sizeof body));
+            for (size_t i = 0; i < cc->n_sections; i++) {
+                putchar('\n');
+                record_lines(cc->sections[i]);
+            }
+        }
+        council__v1__case_content__free_unpacked(cc, &wiping_allocator);
+    }
+    council_buf_free(&buf);
+    return rc;
+}
+
+static int case_list(council *c, const opts *o)
+{
+    council_buf buf = { NULL, 0 };
+    Council__V1__CaseList *l = NULL;
+    int rc = council_case_list(c, &buf);
+
+    if (rc == COUNCIL_OK && (l = council__v1__case_list__unpack(NULL, buf.len, buf.ptr)) == NULL)
+        rc = COUNCIL_EFORMAT;
+    if (rc == COUNCIL_OK && o->json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < l->n_cases; i++)
+            json_array_append_new(arr, case_info_json(l->cases[i], 0));
+        rc = print_json(arr) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+    } else if (rc == COUNCIL_OK) {
+        printf("%-36s  %-10s  %-21s  %-36s  %-20s  %7s  %8s  %6s\n", "ID", "STATUS", "BODY",
+               "OWNER", "CREATED", "PERSONS", "SECTIONS", "SHARES");
+        for (size_t i = 0; i < l->n_cases; i++) {
+            const Council__V1__CaseInfo *ci = l->cases[i];
+            char st[32], body[48], owner[37], t[32];
+            utc_text(t, sizeof t, ci->created);
+            printf("%-36s  %-10s  %-21s  %-36s  %-20s  %7zu  %8zu  %6zu\n", ci->id_text,
+                   status_name((int)ci->status, st, sizeof st), body_name((int)ci->body, body, sizeof body),
+                   id_of(owner, ci->owner_member), t, ci->n_persons, ci->n_sections,
+                   active_shares(ci));
+        }
+    }
+    council__v1__case_list__free_unpacked(l, NULL);
+    council_buf_free(&buf);
+    return rc;
+}
+
+static int case_find(council *c, const opts *o)
+{
+    council_buf buf = { NULL, 0 };
+    Council__V1__CaseMatches *m = NULL;
+    int rc = council_case_find(c, &buf, o->name, o->birth_date);
+
+    if (rc == COUNCIL_OK && (m = council__v1__case_matches__unpack(NULL, buf.len, buf.ptr)) == NULL)
+        rc = COUNCIL_EFORMAT;
+    if (rc == COUNCIL_OK && o->json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < m->n_matches; i++) {
+            json_t *j = json_object();
+            json_object_set_new(j, "case_id", id_json(m->matches[i]->case_id));
+            json_object_set_new(j, "person_id", id_json(m->matches[i]->person_id));
+            json_object_set_new(j, "owner", id_json(m->matches[i]->owner_member));
+            json_object_set_new(j, "name_matches", json_boolean(m->matches[i]->name_matches));
+            json_object_set_new(j, "birth_date_matches",
+                                json_boolean(m->matches[i]->birth_date_matches));
+            json_array_append_new(arr, j);
+        }
+        rc = print_json(arr) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+    } else if (rc == COUNCIL_OK && m->n_matches == 0) {
+        fprintf(stderr, "%s: no matches\n", prog);
+    } else if (rc == COUNCIL_OK) {
+        printf("%-36s  %-36s  %-36s  %-4s  %s\n", "CASE", "PERSON", "OWNER", "NAME", "BIRTH DATE");
+        for (size_t i = 0; i < m->n_matches; i++) {
+            char t1[37], t2[37], t3[37];
+            printf("%-36s  %-36s  %-36s  %-4s  %s\n", id_of(t1, m->matches[i]->case_id),
+                   id_of(t2, m->matches[i]->person_id), id_of(t3, m->matches[i]->owner_member),
+                   m->matches[i]->name_matches ? "yes" : "no",
+                   m->matches[i]->birth_date_matches ? "yes" : "no");
+        }
+    }
+    council__v1__case_matches__free_unpacked(m, NULL);
+    council_buf_free(&buf);
+    return rc;
+}
+
+static int cmd_case(const opts *o, cmdmask cmd, const char *id_text, const char *arg)
+{
+    council *c = NULL;
+    case_args a;
+    int rc;
+
+    memset(&a, 0, sizeof a);
+    if ((rc = case_check_args(o, cmd, id_text, arg, &a)) != 0)
+        return rc;
+    if ((rc = open_council(o, &c)) != 0)
+        goto out;
+    switch (cmd) {
+    case C_CCREATE:
+        rc = case_create(c, o, &a);
+        break;
+    case C_CADDP: {
+        uint8_t person[COUNCIL_ID_BYTES];
+        rc = council_case_add_person(c, person, sizeof person, a.id, sizeof a.id, a.role);
+        if (rc == COUNCIL_OK) {
+            char t[37];
+            uuid_text_of(t, person);
+            printf("%s\n", t);
+        }
+        break;
+    }
+    case C_CUPDATE:
+        rc = case_update(c, o, &a);
+        break;
+    case C_CSHOW: case C_CHISTORY:
+        rc = case_show(c, o, &a, cmd);
+        break;
+    case C_CLIST:
+        rc = case_list(c, o);
+        break;
+    case C_CINFO: {
+        Council__V1__CaseInfo *ci = fetch_case(c, a.id, &rc);
+        if (ci != NULL && o->json)
+            rc = print_json_wiped(case_info_json(ci, 1)) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+        else if (ci != NULL)
+            case_info_lines(ci);
+        council__v1__case_info__free_unpacked(ci, NULL);
+        break;
+    }
+    case C_CSHARE: {
+        council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+        so.scopes = o->scope;
+        so.n_scopes = o->n_scope;
+        so.purpose = o->purpose;
+        so.basis = o->basis;
+        so.reason = o->reason;
+        if (o->consent != NULL) {
+            so.consent_id = a.consent;
+            so.consent_id_len = sizeof a.consent;
+        }
+        so.expires = a.expires;
+        rc = council_case_share(c, a.id, sizeof a.id, a.member, sizeof a.member, &so);
+        if (rc == COUNCIL_OK)
+            fprintf(stderr, "%s: shared %zu scope%s with member %s\n", prog, o->n_scope,
+                    o->n_scope == 1 ? "" : "s", o->member);
+        break;
+    }
+    case C_CREVOKE:
+        rc = council_case_revoke(c, a.id, sizeof a.id, a.member, sizeof a.member,
+                                 o->n_scope > 0 ? o->scope : NULL, o->n_scope, o->reason);
+        if (rc == COUNCIL_OK)
+            fprintf(stderr, "%s: share revoked; the data keys were rotated\n", prog);
+        break;
+    case C_CERASE:
+        rc = council_case_erase(c, a.id, sizeof a.id, o->reason);
+        if (rc == COUNCIL_OK)
+            fprintf(stderr, "%s: case %s erased\n", prog, id_text);
+        break;
+    case C_CFIND:
+        rc = case_find(c, o);
+        break;
+    case C_CSTATUS:
+        rc = council_case_set_status(c, a.id, sizeof a.id, a.status);
+        break;
+    default: /* C_CREKEY */
+        rc = council_case_rekey(c, a.id, sizeof a.id);
+        if (rc == COUNCIL_OK)
+            fprintf(stderr, "%s: case %s re-encrypted under new keys\n", prog, id_text);
+        break;
+    }
+    rc = rc == COUNCIL_OK ? 0 : rc > 0 ? rc : failed("case", c, rc);
+    council_close(c);
+out:
+    if (a.section != NULL) {
+        wipe(a.section, a.section_len);
+        free(a.section);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------ rekey */
+
+static int cmd_rekey(const opts *o, cmdmask cmd)
+{
+    uint8_t key[COUNCIL_ROOT_KEY_BYTES];
+    char fresh[PASS_BUF];
+    council *c;
+    long m = 0;
+    int rc;
+
+    if (cmd == C_RKROOT && o->key_file != NULL && o->new_key_file == NULL)
+        return usage("%s", "rekey root of a council opened with --root-key-file needs "
+                           "--new-root-key-file FILE");
+    if (cmd == C_RKROOT && o->key_file == NULL && o->new_key_file != NULL)
+        return usage("%s", "--new-root-key-file is for a council opened with --root-key-file");
+    if (cmd == C_RKROOT && o->key_file != NULL && o->new_pass_file != NULL)
+        return usage("%s", "a council opened with --root-key-file has no passphrase");
+    if ((rc = open_council(o, &c)) != 0)
+        return rc;
+    if (cmd == C_RKDB) {
+        rc = council_rekey_database(c);
+        if (rc == COUNCIL_OK)
+            fprintf(stderr, "%s: the database was re-encrypted under a new key\n", prog);
+    } else if (o->new_key_file != NULL) {
+        if (read_root_key(o->new_key_file, key) != 0) {
+            council_close(c);
+            return EXIT_FAILURE;
+        }
+        rc = council_rekey_root(c, NULL, 0, key, sizeof key, o->kdf_ops, o->kdf_mem);
+        wipe(key, sizeof key);
+    } else {
+        m = get_passphrase(o->new_pass_file, "COUNCIL_NEW_PASSPHRASE", 1, "New passphrase: ",
+                           fresh, sizeof fresh);
+        if (m < 0) {
+            wipe(fresh, sizeof fresh);
+            council_close(c);
+            return m == -2 ? usage("%s", "no new passphrase: use --new-passphrase-file, "
+                                         "$COUNCIL_NEW_PASSPHRASE or a terminal")
+                           : EXIT_FAILURE;
+        }
+        rc = council_rekey_root(c, (const uint8_t *)fresh, (size_t)m, NULL, 0, o->kdf_ops,
+                                o->kdf_mem);
+        wipe(fresh, sizeof fresh);
+    }
+    if (rc == COUNCIL_OK && cmd == C_RKROOT)
+        fprintf(stderr, "%s: the root key was replaced\n", prog);
+    rc = rc == COUNCIL_OK ? 0 : failed("rekey", c, rc);
+    council_close(c);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
-    static const struct { const char *w1, *w2; unsigned cmd; } cmds[] = {
+    static const struct { const char *w1, *w2; cmdmask cmd; } cmds[] = {
         { "init", NULL, C_INIT }, { "info", NULL, C_INFO }, { "passphrase", NULL, C_PASS },
         { "audit", "show", C_SHOW }, { "audit", "checkpoint", C_CHECKPOINT },
         { "audit", "export", C_EXPORT }, { "audit", "prove", C_PROVE },
@@ -1837,10 +3218,19 @@ int main(int argc, char **argv)
         { "member", "keygen", C_MKEYGEN }, { "member", "register-key", C_MREGISTER },
         { "members", "announce", C_ANNOUNCE }, { "staff", "add", C_SADD },
         { "staff", "list", C_SLIST }, { "staff", "pledge", C_SPLEDGE }, { "staff", "retire", C_SRETIRE },
+        { "scope", "list", C_SCLIST }, { "scope", "add", C_SCADD }, { "scope", "remove", C_SCREMOVE },
+        { "case", "create", C_CCREATE }, { "case", "add-person", C_CADDP },
+        { "case", "update", C_CUPDATE }, { "case", "show", C_CSHOW }, { "case", "history", C_CHISTORY },
+        { "case", "list", C_CLIST }, { "case", "info", C_CINFO }, { "case", "share", C_CSHARE },
+        { "case", "revoke", C_CREVOKE }, { "case", "erase", C_CERASE }, { "case", "find", C_CFIND },
+        { "case", "status", C_CSTATUS }, { "case", "rekey", C_CREKEY },
+        { "rekey", "database", C_RKDB }, { "rekey", "root", C_RKROOT },
     };
-    const char *words[3] = { NULL, NULL, NULL };
+    static const char *const groups[] = { "audit", "member", "members", "staff", "scope", "case",
+                                           "rekey" };
+    const char *words[4] = { NULL, NULL, NULL, NULL };
     size_t n_words, want;
-    unsigned cmd = 0, opt_cmds;
+    cmdmask cmd = 0;
     opts o;
     int rc;
 
@@ -1848,6 +3238,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             fputs(usage_text, stdout);
+            fputs(usage_cases, stdout);
+            fputs(usage_tail, stdout);
             return 0;
         }
         if (strcmp(argv[i], "--version") == 0) {
@@ -1862,7 +3254,9 @@ int main(int argc, char **argv)
                 COUNCIL_VERSION_STRING, council_version_string());
         return EXIT_FAILURE;
     }
-    if ((rc = parse_args(argc, argv, &o, words, &n_words, &opt_cmds)) != 0)
+    /* Whatever jansson frees may have held case content. */
+    json_set_alloc_funcs(malloc, wiping_free);
+    if ((rc = parse_args(argc, argv, &o, words, &n_words)) != 0)
         return rc;
     if (n_words == 0)
         return usage("%s", "no command given");
@@ -1870,14 +3264,19 @@ int main(int argc, char **argv)
         if (strcmp(words[0], cmds[i].w1) == 0 &&
             (cmds[i].w2 == NULL || (n_words > 1 && strcmp(words[1], cmds[i].w2) == 0)))
             cmd = cmds[i].cmd;
-    if (cmd == 0)
-        return n_words > 1 && (strcmp(words[0], "audit") == 0 || strcmp(words[0], "member") == 0 ||
-                               strcmp(words[0], "members") == 0 || strcmp(words[0], "staff") == 0)
-                   ? usage("unknown %s command '%s'", words[0], words[1])
-                   : usage("unknown command '%s'", words[0]);
+    if (cmd == 0) {
+        for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
+            if (strcmp(words[0], groups[i]) == 0)
+                return n_words > 1 ? usage("unknown %s command '%s'", words[0], words[1])
+                                   : usage("'%s' needs a command word", words[0]);
+        return usage("unknown command '%s'", words[0]);
+    }
     want = (cmd & (C_INIT | C_INFO | C_PASS)) ? 1
+           : cmd == C_CSTATUS ? 4
            : (cmd & (C_VERIFY | C_COSIGNED | C_MSHOW | C_MUPDATE | C_MWITHDRAW | C_MKEYGEN |
-                     C_MREGISTER | C_SPLEDGE | C_SRETIRE)) ? 3 : 2;
+                     C_MREGISTER | C_SPLEDGE | C_SRETIRE | C_SCADD | C_SCREMOVE | C_CADDP |
+                     C_CUPDATE | C_CSHOW | C_CHISTORY | C_CINFO | C_CSHARE | C_CREVOKE |
+                     C_CERASE | C_CREKEY)) ? 3 : 2;
     if (n_words > want)
         return usage("unexpected argument '%s'", words[want]);
     if ((rc = check_options(&o, cmd)) != 0)
@@ -1916,6 +3315,14 @@ int main(int argc, char **argv)
         return cmd_member(&o, cmd, n_words > 2 ? words[2] : NULL);
     case C_SADD: case C_SLIST: case C_SPLEDGE: case C_SRETIRE:
         return cmd_staff(&o, cmd, n_words > 2 ? words[2] : NULL);
+    case C_SCLIST: case C_SCADD: case C_SCREMOVE:
+        return cmd_scope(&o, cmd, words[2]);
+    case C_CCREATE: case C_CADDP: case C_CUPDATE: case C_CSHOW: case C_CHISTORY: case C_CLIST:
+    case C_CINFO: case C_CSHARE: case C_CREVOKE: case C_CERASE: case C_CFIND: case C_CSTATUS:
+    case C_CREKEY:
+        return cmd_case(&o, cmd, words[2], words[3]);
+    case C_RKDB: case C_RKROOT:
+        return cmd_rekey(&o, cmd);
     case C_EXPORT: return cmd_audit_export(&o);
     default: return cmd_audit_prove(&o);
     }

@@ -1278,8 +1278,8 @@ int council_case_get(council *c, council_buf *out, const uint8_t *case_id, size_
     if ((rc = may_use(c, op, &k, NULL, &ok)) != COUNCIL_OK)
         return rc;
     if (!ok)
-        return council__fail(c, COUNCIL_EDENIED, "%s: the case is not shared with the session's "
-                             "member", op);
+        return refuse(c, false, ACT(CASE_READ), &k, NULL, NULL, NULL, COUNCIL_EDENIED,
+                      "case_not_shared", op, "the case is not shared with the session's member");
     if ((rc = build_info(c, op, &k, &m)) != COUNCIL_OK)
         return rc;
     ob_message(&b, &m->base);
