@@ -669,13 +669,36 @@ static int open_section(council *c, const char *op, const uint8_t case_id[COUNCI
     return COUNCIL_OK;
 }
 
-/* Blind-index tokens of a person from an identity section. */
+/* A folded name's token into t (skipped, not an error, when nothing is
+ * left of the name after folding). */
+static int name_token(council *c, const char *name, uint32_t *t, bool *set)
+{
+    char *folded = NULL;
+    int rc = council__name_fold(c, &folded, name, strlen(name));
+
+    *set = false;
+    if (rc == COUNCIL_EINVAL) {
+        council__clear(c);
+        return COUNCIL_OK;
+    }
+    if (rc != COUNCIL_OK)
+        return rc;
+    rc = council__blind_token(c, t, COUNCIL__BLIND_NAME, (const uint8_t *)folded, strlen(folded));
+    *set = rc == COUNCIL_OK;
+    sodium_memzero(folded, strlen(folded));
+    council__free(folded);
+    return rc;
+}
+
+/* Blind-index tokens of a person from an identity section: the name, its
+ * reading (kana), and the birth date. */
 static int index_person(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                         const uint8_t person[COUNCIL_ID_BYTES], const uint8_t *sec, size_t len)
 {
     Council__V1__Section *s = council__v1__section__unpack(&wiping, len, sec);
     int rc = COUNCIL_OK;
-    struct { int kind; uint32_t token; bool set; } t[2] = { { COUNCIL__BLIND_NAME, 0, false },
+    struct { int kind; uint32_t token; bool set; } t[3] = { { COUNCIL__BLIND_NAME, 0, false },
+                                                            { COUNCIL__BLIND_NAME, 0, false },
                                                             { COUNCIL__BLIND_BIRTH, 0, false } };
 
     if (s == NULL || s->identity == NULL) {
@@ -683,30 +706,19 @@ static int index_person(council *c, const char *op, const uint8_t case_id[COUNCI
             council__v1__section__free_unpacked(s, &wiping);
         return council__fail(c, COUNCIL_EFORMAT, "%s: identity section does not parse", op);
     }
-    {
-        char *folded = NULL;
-        rc = council__name_fold(c, &folded, s->identity->name, strlen(s->identity->name));
-        if (rc == COUNCIL_OK) {
-            rc = council__blind_token(c, &t[0].token, COUNCIL__BLIND_NAME, (const uint8_t *)folded,
-                                      strlen(folded));
-            t[0].set = rc == COUNCIL_OK;
-            sodium_memzero(folded, strlen(folded));
-            council__free(folded);
-        } else if (rc == COUNCIL_EINVAL) {
-            rc = COUNCIL_OK; /* nothing to index (a name of only spaces) */
-            council__clear(c);
-        }
-    }
+    rc = name_token(c, s->identity->name, &t[0].token, &t[0].set);
+    if (rc == COUNCIL_OK && s->identity->name_kana != NULL)
+        rc = name_token(c, s->identity->name_kana, &t[1].token, &t[1].set);
     if (rc == COUNCIL_OK && s->identity->birth_date != NULL) {
-        rc = council__blind_token(c, &t[1].token, COUNCIL__BLIND_BIRTH,
+        rc = council__blind_token(c, &t[2].token, COUNCIL__BLIND_BIRTH,
                                   (const uint8_t *)s->identity->birth_date, 10);
-        t[1].set = rc == COUNCIL_OK;
+        t[2].set = rc == COUNCIL_OK;
     }
     council__v1__section__free_unpacked(s, &wiping);
     if (rc == COUNCIL_OK)
         rc = council__sql_exec1(c, op, "DELETE FROM blind_index WHERE person_id = ?1;", person,
                                 COUNCIL_ID_BYTES, NULL, 0);
-    for (int i = 0; rc == COUNCIL_OK && i < 2; i++) {
+    for (int i = 0; rc == COUNCIL_OK && i < 3; i++) {
         sqlite3_stmt *st = NULL;
         if (!t[i].set)
             continue;
@@ -1772,14 +1784,12 @@ int council_case_find(council *c, council_buf *out, const char *name, const char
     if (birth_date != NULL && !council__date_ok(birth_date))
         return council__fail(c, COUNCIL_EINVAL, "%s: a birth date is YYYY-MM-DD", op);
     if (name != NULL) {
-        char *folded = NULL;
-        if ((rc = council__name_fold(c, &folded, name, strnlen(name, 1025))) != COUNCIL_OK)
+        bool set = false;
+        if ((rc = name_token(c, name, &nt, &set)) != COUNCIL_OK)
             return rc;
-        rc = council__blind_token(c, &nt, COUNCIL__BLIND_NAME, (const uint8_t *)folded, strlen(folded));
-        sodium_memzero(folded, strlen(folded));
-        council__free(folded);
-        if (rc != COUNCIL_OK)
-            return rc;
+        if (!set)
+            return council__fail(c, COUNCIL_EINVAL, "%s: the name is empty, too long or not "
+                                 "UTF-8", op);
     }
     if (birth_date != NULL &&
         (rc = council__blind_token(c, &bt, COUNCIL__BLIND_BIRTH, (const uint8_t *)birth_date, 10)) != COUNCIL_OK)

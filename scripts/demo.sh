@@ -6,8 +6,11 @@
 # their staff (with secrecy pledges); staff work in their own sessions;
 # every session and change lands in the audit log; an auditor verifies the
 # log with the public key alone and catches a tampered copy; a member
-# organisation acts as a witness. Later issues add cases, consent, meetings
-# and the platform report.
+# organisation acts as a witness. Cases: the NPO opens a case (個別ケース)
+# with encrypted sections, shares one scope with the social welfare council
+# (which can read that scope and nothing else), revokes it, and the
+# secretariat finds a person by a folded name, erases a case and rotates the
+# database key. Later issues add consent, meetings and the platform report.
 set -eu
 CLI=$1
 T=$(mktemp -d)
@@ -77,6 +80,75 @@ step "A member organisation keeps a signed checkpoint (it will act as witness)"
 "$CLI" audit checkpoint $P >"$T/checkpoint.old"
 cat "$T/checkpoint.old"
 "$CLI" audit witness-keygen --name shakyo.example/witness --out "$T/witness.key" >"$T/witness.vkey"
+
+step "The social welfare council joins; its staff pledge too"
+SHAKYO=$("$CLI" member add --name "北市社会福祉協議会" --kind social_welfare_council \
+    --scopes situation,wishes,support_plan $P)
+printf 'the shakyo keeps this passphrase\n' >"$T/shakyo.pass"
+"$CLI" member keygen "$SHAKYO" --out "$T/shakyo.keyfile" --member-passphrase-file "$T/shakyo.pass" $P
+TANAKA=$("$CLI" staff add --member "$SHAKYO" --name "生活支援員 田中" $P)
+"$CLI" staff pledge "$TANAKA" --text-version v2024_04 --text-file "$T/pledge.txt" $P
+NPO_S="--staff $SATO --keyfile $T/npo.keyfile --passphrase-file $T/npo.pass"
+SHAKYO_S="--staff $TANAKA --keyfile $T/shakyo.keyfile --passphrase-file $T/shakyo.pass"
+
+step "佐藤 (NPO) opens a case: each section is encrypted under its own data key"
+"$CLI" case create $NPO_S >"$T/case.ids"
+CASE=$(sed -n 's/^case //p' "$T/case.ids")
+cat "$T/case.ids"
+cat >"$T/identity.json" <<'JSON'
+{"identity": {"name": "北野 はるこ", "name_kana": "キタノ ハルコ", "birth_date": "1948-06-01",
+              "address": "北市中央1-2-3"}}
+JSON
+printf '{"text": "夫と死別後、一人暮らし。外出が減り、近所との交流もない。"}\n' >"$T/situation.json"
+printf '{"wishes": {"wants": ["自宅で暮らし続けたい", "週に一度は誰かと話したい"], "does_not_want": ["施設への入所"]}}\n' >"$T/wishes.json"
+"$CLI" case update "$CASE" --scope identity --file "$T/identity.json" $NPO_S
+"$CLI" case update "$CASE" --scope situation --file "$T/situation.json" $NPO_S
+"$CLI" case update "$CASE" --scope wishes --file "$T/wishes.json" $NPO_S
+"$CLI" case show "$CASE" --purpose support_coordination $NPO_S
+
+step "The NPO shares the person's wishes with the social welfare council (basis and reason recorded)"
+"$CLI" case share "$CASE" --member "$SHAKYO" --scope wishes --purpose support_coordination \
+    --basis appi_27_1_4_public_duty --reason "見守り体制の検討のため" $NPO_S
+echo "-- 田中 (社協) reads the wishes:"
+"$CLI" case show "$CASE" --scope wishes --purpose support_coordination $SHAKYO_S
+echo "-- ... but not the situation, which was not shared (refused, and logged):"
+if "$CLI" case show "$CASE" --scope situation --purpose support_coordination $SHAKYO_S; then
+    echo "demo: an unshared scope was read" >&2
+    exit 1
+fi
+echo "-- A health scope is outside the social welfare council's ceiling: refused"
+if "$CLI" case share "$CASE" --member "$SHAKYO" --scope health --purpose support_coordination \
+    --basis appi_27_1_4_public_duty --reason "test" $NPO_S; then
+    echo "demo: a share outside the ceiling was granted" >&2
+    exit 1
+fi
+
+step "Is this person already known? The blind index finds her by a folded name (no name stored in clear)"
+"$CLI" case find --name "ｷﾀﾉ ﾊﾙｺ" --birth-date 1948-06-01 $SHAKYO_S || true
+"$CLI" case find --name "きたの　はるこ" $P
+
+step "The share is revoked: the data key rotates, and 田中's next read fails"
+"$CLI" case revoke "$CASE" --member "$SHAKYO" --reason support_ended $NPO_S
+if "$CLI" case show "$CASE" --scope wishes --purpose support_coordination $SHAKYO_S; then
+    echo "demo: a revoked share was read" >&2
+    exit 1
+fi
+"$CLI" case history "$CASE" --scope wishes --purpose review $NPO_S
+
+step "A second case is erased at the person's request: keys destroyed, a tombstone in the log"
+"$CLI" case create $NPO_S >"$T/case2.ids"
+CASE2=$(sed -n 's/^case //p' "$T/case2.ids")
+printf '{"text": "消去される記録"}\n' | "$CLI" case update "$CASE2" --scope situation $NPO_S
+"$CLI" case erase "$CASE2" --reason person_request --yes $P
+"$CLI" case info "$CASE2" $P
+if "$CLI" case show "$CASE2" --purpose review $P; then
+    echo "demo: an erased case was read" >&2
+    exit 1
+fi
+
+step "The secretariat rotates the database key (SQLCipher re-key); staff sessions go on"
+"$CLI" rekey database $P
+"$CLI" case list $NPO_S
 
 step "Work goes on; the secretariat writes an audit export"
 "$CLI" info $P >/dev/null

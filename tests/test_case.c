@@ -862,6 +862,27 @@ static void test_find(void **state)
         council_buf_free(&out);
     }
     {
+        /* A name in kanji is found by its reading (name_kana), in any kana. */
+        Council__V1__Section sec = COUNCIL__V1__SECTION__INIT;
+        Council__V1__Identity i = COUNCIL__V1__IDENTITY__INIT;
+        uint8_t buf[256], c2[16], p2[16];
+        council_buf out = { NULL, 0 };
+        bool hit = false;
+        i.name = (char *)"北野 春子";
+        i.name_kana = (char *)"キタノ ハルコ";
+        sec.identity = &i;
+        size_t n = council__v1__section__pack(&sec, buf);
+        new_case(sa, c2, p2);
+        assert_int_equal(council_section_write(sa, NULL, c2, 16, p2, 16, "identity", buf, n), COUNCIL_OK);
+        assert_int_equal(council_case_find(sb, &out, "きたの　はるこ", NULL), COUNCIL_OK);
+        Council__V1__CaseMatches *m = council__v1__case_matches__unpack(NULL, out.len, out.ptr);
+        for (size_t j = 0; j < m->n_matches; j++)
+            hit = hit || memcmp(m->matches[j]->case_id.data, c2, 16) == 0;
+        assert_true(hit);
+        council__v1__case_matches__free_unpacked(m, NULL);
+        council_buf_free(&out);
+    }
+    {
         council_buf out = { NULL, 0 };
         /* Another birth date: not this person. */
         assert_int_equal(council_case_find(sa, &out, "やまだ たろう", "1961-03-16"), COUNCIL_OK);
