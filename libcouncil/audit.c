@@ -448,7 +448,8 @@ int council_audit_checkpoint(council *c, council_buf *out)
 
     if (!council__ok(c) || out == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "audit_checkpoint: bad handle or NULL out");
-    if ((rc = council__root_only(c, "audit_checkpoint")) != COUNCIL_OK)
+    if ((rc = council__root_only(c, "audit_checkpoint")) != COUNCIL_OK ||
+        (rc = council__no_batch(c, "audit_checkpoint")) != COUNCIL_OK)
         return rc;
     out->ptr = NULL;
     out->len = 0;
@@ -539,7 +540,8 @@ static int prove_start(council *c, council_buf *out, uint64_t *size)
 
     if (!council__ok(c) || out == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "audit_prove: bad handle or NULL out");
-    if ((rc = council__root_only(c, "audit_prove")) != COUNCIL_OK)
+    if ((rc = council__root_only(c, "audit_prove")) != COUNCIL_OK ||
+        (rc = council__no_batch(c, "audit_prove")) != COUNCIL_OK)
         return rc;
     out->ptr = NULL;
     out->len = 0;
@@ -689,7 +691,8 @@ int council_audit_add_cosignatures(council *c, const char *note, size_t note_len
 
     if (!council__ok(c) || note == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "audit_add_cosignatures: bad handle or NULL note");
-    if ((rc = council__root_only(c, "audit_add_cosignatures")) != COUNCIL_OK)
+    if ((rc = council__root_only(c, "audit_add_cosignatures")) != COUNCIL_OK ||
+        (rc = council__no_batch(c, "audit_add_cosignatures")) != COUNCIL_OK)
         return rc;
     if (note_len > COUNCIL__NOTE_MAX || council__checkpoint_parse(&cp, note, note_len) != COUNCIL_OK)
         return council__fail(c, COUNCIL_EFORMAT, "audit_add_cosignatures: malformed checkpoint");
@@ -953,7 +956,8 @@ int council_audit_export(council *c, const char *path)
 
     if (!council__ok(c))
         return council__fail(c, COUNCIL_EMISUSE, "audit_export: bad handle");
-    if ((rc = council__root_only(c, "audit_export")) != COUNCIL_OK)
+    if ((rc = council__root_only(c, "audit_export")) != COUNCIL_OK ||
+        (rc = council__no_batch(c, "audit_export")) != COUNCIL_OK)
         return rc;
     if (path == NULL || path[0] == '\0' || strlen(path) > PATH_MAX - 16)
         return council__fail(c, COUNCIL_EINVAL, "audit_export: bad path");

@@ -25,6 +25,7 @@ static bool dropped(utf8proc_int32_t cp)
     if (cp == 0x30FB || cp == 0x00B7 || cp == 0xFF65) /* ・ · ･ */
         return true;
     return p->category == UTF8PROC_CATEGORY_ZS || p->category == UTF8PROC_CATEGORY_ZL ||
+           p->category == UTF8PROC_CATEGORY_PD || /* hyphens and dashes */
            p->category == UTF8PROC_CATEGORY_ZP || p->category == UTF8PROC_CATEGORY_CC ||
            p->category == UTF8PROC_CATEGORY_CF;
 }
@@ -78,6 +79,24 @@ int council__name_fold(council *c, char **out, const char *name, size_t len)
         council__free(res);
         return council__fail(c, COUNCIL_EINVAL, "name: nothing left after folding");
     }
+    /* A spacing sound mark (か゛) became a combining one next to its
+     * kana once the space went: compose again (か + ゙ = が). */
+    n = utf8proc_map((const utf8proc_uint8_t *)res, (utf8proc_ssize_t)used, &nfkc,
+                     UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    sodium_memzero(res, used);
+    council__free(res);
+    if (n <= 0)
+        return council__fail(c, n == UTF8PROC_ERROR_NOMEM ? COUNCIL_ENOMEM : COUNCIL_EINVAL,
+                             "name: cannot compose");
+    res = council__malloc((size_t)n + 1);
+    if (res != NULL) {
+        memcpy(res, nfkc, (size_t)n);
+        res[n] = '\0';
+    }
+    sodium_memzero(nfkc, (size_t)n);
+    free(nfkc);
+    if (res == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "name: out of memory");
     *out = res;
     return COUNCIL_OK;
 }

@@ -77,29 +77,6 @@ static int db_err(council *c, const char *op)
     return council__fail(c, COUNCIL_EIO, "%s: database error", op);
 }
 
-/* A protobuf-c allocator that wipes what it frees: for parsing plaintext. */
-static void *wipe_alloc(void *ud, size_t n)
-{
-    size_t *p;
-
-    (void)ud;
-    if (n > SIZE_MAX - 16 || (p = council__malloc(n + 16)) == NULL)
-        return NULL;
-    p[0] = n;
-    return (uint8_t *)p + 16;
-}
-
-static void wipe_free(void *ud, void *q)
-{
-    (void)ud;
-    if (q == NULL)
-        return;
-    size_t *p = (size_t *)(void *)((uint8_t *)q - 16);
-    sodium_memzero(q, p[0]);
-    council__free(p);
-}
-
-static ProtobufCAllocator wiping = { wipe_alloc, wipe_free, NULL };
 
 /* A growable output buffer, wiped when dropped. */
 typedef struct obuf {
@@ -420,14 +397,18 @@ int council_case_create(council *c, uint8_t *case_id, size_t case_id_len, uint8_
     } else {
         if (o->owner != NULL && (o->owner_len != COUNCIL_ID_BYTES ||
                                  memcmp(o->owner, c->actor_member, COUNCIL_ID_BYTES) != 0))
-            return council__fail(c, COUNCIL_EDENIED, "%s: staff create cases of their own member", op);
+            return refuse(c, false, ACT(CASE_CREATED), NULL, NULL, NULL, NULL, COUNCIL_EDENIED,
+                          "owner_other_member", op, "staff create cases of their own member");
         memcpy(owner, c->actor_member, COUNCIL_ID_BYTES);
     }
     council__uuid_random(id);
     council__uuid_random(pid);
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
-    if ((rc = council__member_usable(c, op, owner)) != COUNCIL_OK)
+    if ((rc = council__member_usable(c, op, owner)) == COUNCIL_EDENIED)
+        return refuse(c, true, ACT(CASE_CREATED), NULL, NULL, NULL, owner, rc, "owner_withdrawn",
+                      op, "the owning member has withdrawn");
+    if (rc != COUNCIL_OK)
         return council__finish(c, rc);
     {
         bool keyed = false;
@@ -439,8 +420,8 @@ int council_case_create(council *c, uint8_t *case_id, size_t case_id_len, uint8_
         sqlite3_finalize(st);
         st = NULL;
         if (!keyed)
-            return council__finish(c, council__fail(c, COUNCIL_EDENIED, "%s: the owning member "
-                                                    "has no keys registered", op));
+            return refuse(c, true, ACT(CASE_CREATED), NULL, NULL, NULL, owner, COUNCIL_EDENIED,
+                          "owner_without_keys", op, "the owning member has no keys registered");
     }
     if (sqlite3_prepare_v2(c->db, "INSERT INTO case_record (id, status, body, owner, created, "
                                   "updated, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?5, (SELECT "
@@ -499,10 +480,12 @@ int council_case_add_person(council *c, uint8_t *person_id, size_t person_id_len
     if ((rc = load_case(c, op, case_id, &k)) != COUNCIL_OK)
         return council__finish(c, rc);
     if (k.erased != 0)
-        return council__finish(c, council__fail(c, COUNCIL_EDENIED, "%s: the case was erased", op));
+        return refuse(c, true, ACT(PERSON_ADDED), &k, NULL, NULL, NULL, COUNCIL_EDENIED,
+                      "case_erased", op, "the case was erased");
     if (!is_root(c) && !is_owner(c, &k))
         return refuse(c, true, ACT(PERSON_ADDED), &k, NULL, NULL, NULL, COUNCIL_EDENIED,
                       "not_owner", op, "only the secretariat or the owning member adds persons");
+    n = -1;
     if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM person WHERE case_id = ?1;", -1, &st,
                            NULL) == SQLITE_OK &&
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK &&
@@ -510,6 +493,8 @@ int council_case_add_person(council *c, uint8_t *person_id, size_t person_id_len
         n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     st = NULL;
+    if (n < 0)
+        return council__finish(c, db_err(c, op));
     if (n >= COUNCIL_CASE_PERSONS_MAX)
         return council__finish(c, council__fail(c, COUNCIL_ELIMIT, "%s: at most %d persons", op,
                                                 COUNCIL_CASE_PERSONS_MAX));
@@ -551,7 +536,8 @@ int council_case_set_status(council *c, const uint8_t *case_id, size_t case_id_l
     if ((rc = load_case(c, op, case_id, &k)) != COUNCIL_OK)
         return council__finish(c, rc);
     if (k.erased != 0)
-        return council__finish(c, council__fail(c, COUNCIL_EDENIED, "%s: the case was erased", op));
+        return refuse(c, true, ACT(CASE_UPDATED), &k, NULL, NULL, NULL, COUNCIL_EDENIED,
+                      "case_erased", op, "the case was erased");
     if (!is_root(c) && !is_owner(c, &k))
         return refuse(c, true, ACT(CASE_UPDATED), &k, NULL, NULL, NULL, COUNCIL_EDENIED,
                       "not_owner", op, "only the secretariat or the owning member sets the status");
@@ -695,7 +681,7 @@ static int name_token(council *c, const char *name, uint32_t *t, bool *set)
 static int index_person(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                         const uint8_t person[COUNCIL_ID_BYTES], const uint8_t *sec, size_t len)
 {
-    Council__V1__Section *s = council__v1__section__unpack(&wiping, len, sec);
+    Council__V1__Section *s = council__v1__section__unpack(council__pb_wiping_allocator(), len, sec);
     int rc = COUNCIL_OK;
     struct { int kind; uint32_t token; bool set; } t[3] = { { COUNCIL__BLIND_NAME, 0, false },
                                                             { COUNCIL__BLIND_NAME, 0, false },
@@ -703,7 +689,7 @@ static int index_person(council *c, const char *op, const uint8_t case_id[COUNCI
 
     if (s == NULL || s->identity == NULL) {
         if (s != NULL)
-            council__v1__section__free_unpacked(s, &wiping);
+            council__v1__section__free_unpacked(s, council__pb_wiping_allocator());
         return council__fail(c, COUNCIL_EFORMAT, "%s: identity section does not parse", op);
     }
     rc = name_token(c, s->identity->name, &t[0].token, &t[0].set);
@@ -714,7 +700,7 @@ static int index_person(council *c, const char *op, const uint8_t case_id[COUNCI
                                   (const uint8_t *)s->identity->birth_date, 10);
         t[2].set = rc == COUNCIL_OK;
     }
-    council__v1__section__free_unpacked(s, &wiping);
+    council__v1__section__free_unpacked(s, council__pb_wiping_allocator());
     if (rc == COUNCIL_OK)
         rc = council__sql_exec1(c, op, "DELETE FROM blind_index WHERE person_id = ?1;", person,
                                 COUNCIL_ID_BYTES, NULL, 0);
@@ -831,12 +817,14 @@ int council_section_write(council *c, uint32_t *version, const uint8_t *case_id,
         return rc;
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
-    if ((rc = load_case(c, op, case_id, &k)) != COUNCIL_OK ||
-        (rc = scope_known(c, op, scope)) != COUNCIL_OK ||
-        (rc = person_of(c, op, case_id, person_id)) != COUNCIL_OK)
+    if ((rc = load_case(c, op, case_id, &k)) != COUNCIL_OK)
         return council__finish(c, rc);
     if (k.erased != 0)
-        return council__finish(c, council__fail(c, COUNCIL_EDENIED, "%s: the case was erased", op));
+        return refuse(c, true, ACT(CASE_UPDATED), &k, NULL, NULL, NULL, COUNCIL_EDENIED,
+                      "case_erased", op, "the case was erased");
+    if ((rc = scope_known(c, op, scope)) != COUNCIL_OK ||
+        (rc = person_of(c, op, case_id, person_id)) != COUNCIL_OK)
+        return council__finish(c, rc);
     if ((rc = may_use(c, op, &k, scope, &ok)) != COUNCIL_OK)
         return council__finish(c, rc);
     if (!ok)
@@ -1560,7 +1548,9 @@ int council_case_share(council *c, const uint8_t *case_id, size_t case_id_len,
             return refuse(c, true, ACT(SHARE_GRANTED), &k, o->scopes[i], o->purpose, member_id,
                           COUNCIL_EDENIED, "outside_scope_ceiling", op,
                           "a scope is outside the member's scope ceiling");
-        if ((rc = share_active(c, op, case_id, member_id, o->scopes[i], &dup)) != COUNCIL_OK)
+        /* A share that expired is ended first (with its keys). */
+        if ((rc = expire_shares(c, op, &k, o->scopes[i])) != COUNCIL_OK ||
+            (rc = share_active(c, op, case_id, member_id, o->scopes[i], &dup)) != COUNCIL_OK)
             return council__finish(c, rc);
         if (dup)
             return council__finish(c, council__fail(c, COUNCIL_EEXIST, "%s: scope %s is shared "
@@ -1598,17 +1588,21 @@ int council_case_share(council *c, const uint8_t *case_id, size_t case_id_len,
             rc = council__key_latest(c, op, case_id, o->scopes[i], &latest);
         for (uint32_t v = 1; rc == COUNCIL_OK && v <= latest; v++) {
             council__secret key = { NULL, 0 };
-            bool exists = false;
             sqlite3_stmt *q = NULL;
+            int qs = SQLITE_ERROR;
             if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM case_key WHERE case_id = ?1 AND scope = ?2 "
                                           "AND version = ?3;", -1, &q, NULL) == SQLITE_OK &&
                 sqlite3_bind_blob(q, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK &&
                 sqlite3_bind_text(q, 2, o->scopes[i], -1, SQLITE_STATIC) == SQLITE_OK &&
                 sqlite3_bind_int64(q, 3, v) == SQLITE_OK)
-                exists = sqlite3_step(q) == SQLITE_ROW;
+                qs = sqlite3_step(q);
             sqlite3_finalize(q);
-            if (!exists)
+            if (qs == SQLITE_DONE)
                 continue; /* destroyed by a rekey */
+            if (qs != SQLITE_ROW) {
+                rc = db_err(c, op);
+                break;
+            }
             rc = council__key_open(c, op, &key, case_id, o->scopes[i], v);
             if (rc == COUNCIL_OK)
                 rc = council__wrap_for(c, op, case_id, o->scopes[i], v, member_id, pk, &key);
@@ -1671,6 +1665,8 @@ int council_case_revoke(council *c, const uint8_t *case_id, size_t case_id_len,
     while ((src = sqlite3_step(st)) == SQLITE_ROW && n < SHARE_SCOPES_MAX) {
         const char *s = (const char *)sqlite3_column_text(st, 0);
         bool want = n_scopes == 0;
+        if (s != NULL && strlen(s) > COUNCIL__AUDIT_CODE_MAX)
+            continue;
         if (s == NULL || !council__audit_code_ok(s))
             continue;
         for (size_t i = 0; i < n_scopes && !want; i++)
@@ -1682,6 +1678,8 @@ int council_case_revoke(council *c, const uint8_t *case_id, size_t case_id_len,
         }
     }
     sqlite3_finalize(st);
+    if (src != SQLITE_DONE && src != SQLITE_ROW)
+        return council__finish(c, db_err(c, op));
     if (n == 0)
         return council__finish(c, council__fail(c, COUNCIL_ENOTFOUND, "%s: no active share "
                                                 "matches", op));
@@ -1711,6 +1709,8 @@ int council_case_erase(council *c, const uint8_t *case_id, size_t case_id_len, c
         "DELETE FROM key_wrap WHERE case_id = ?1;",
         "DELETE FROM case_key WHERE case_id = ?1;",
         "DELETE FROM blind_index WHERE case_id = ?1;",
+        "DELETE FROM person WHERE case_id = ?1;",
+        "UPDATE case_share SET basis_reason = NULL WHERE case_id = ?1;",
     };
     sqlite3_stmt *st = NULL;
     kase k;
@@ -1922,6 +1922,8 @@ int council_case_rekey(council *c, const uint8_t *case_id, size_t case_id_len)
         }
     }
     sqlite3_finalize(st);
+    if (src != SQLITE_DONE) /* the catalogue holds at most 32 scopes */
+        return council__finish(c, db_err(c, op));
     for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
         council__secret nkey = { NULL, 0 };
         keycache kc = { "", 0, { NULL, 0 } };
@@ -2014,6 +2016,19 @@ int council_scope_add(council *c, const char *code, uint32_t flags)
                              "flags 0 or COUNCIL_SCOPE_SENSITIVE", op);
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
+    {
+        int64_t n = -1;
+        if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM scope;", -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        st = NULL;
+        if (n < 0)
+            return council__finish(c, db_err(c, op));
+        if (n >= COUNCIL__AUDIT_SCOPES_MAX)
+            return council__finish(c, council__fail(c, COUNCIL_ELIMIT, "%s: at most %d scopes",
+                                                    op, COUNCIL__AUDIT_SCOPES_MAX));
+    }
     if (sqlite3_prepare_v2(c->db, "INSERT INTO scope (code, sensitive, builtin, added) VALUES "
                                   "(?1, ?2, 0, ?3);", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC) != SQLITE_OK ||

@@ -413,6 +413,9 @@ static int open_in(council *c, const char *path, const council_open_options *o)
     if (rc == COUNCIL_EAUTH && kr.has_pending) {
         council__store_close(c);
         rc = council__rekey_resume(c, &kr);
+    } else if (rc == COUNCIL_OK && kr.has_pending) {
+        /* The database was re-keyed but the mark not cleared: clear it. */
+        rc = council__rekey_resume(c, &kr);
     }
     if (rc == COUNCIL_OK)
         rc = council__store_migrate_all(c);

@@ -109,6 +109,8 @@ char *council__strdup(const char *s);
 void council__fault_alloc_after(long n);
 /* A protobuf-c allocator routed through council__malloc. */
 struct ProtobufCAllocator *council__pb_allocator(void);
+/* The same, wiping every block it frees (messages holding case content). */
+struct ProtobufCAllocator *council__pb_wiping_allocator(void);
 /* Did an allocation through it fail since the last reset? protobuf-c's
  * unpack returns NULL both for bad input and for out of memory. */
 bool council__pb_alloc_failed(bool reset);

@@ -113,6 +113,40 @@ ProtobufCAllocator *council__pb_allocator(void)
     return &pb_allocator;
 }
 
+/* The same, wiping what it frees: for messages that hold case content.
+ * Each block carries its size in a 16-byte header. */
+static void *pb_wipe_alloc(void *data, size_t n)
+{
+    size_t *p;
+
+    (void)data;
+    if (n > SIZE_MAX - 16 || (p = council__malloc(n + 16)) == NULL) {
+        pb_failed = true;
+        return NULL;
+    }
+    p[0] = n;
+    return (uint8_t *)p + 16;
+}
+
+static void pb_wipe_free(void *data, void *q)
+{
+    size_t *p;
+
+    (void)data;
+    if (q == NULL)
+        return;
+    p = (size_t *)(void *)((uint8_t *)q - 16);
+    sodium_memzero(q, p[0]);
+    council__free(p);
+}
+
+static ProtobufCAllocator pb_wiping = { pb_wipe_alloc, pb_wipe_free, NULL };
+
+ProtobufCAllocator *council__pb_wiping_allocator(void)
+{
+    return &pb_wiping;
+}
+
 void council_buf_free(council_buf *buf)
 {
     if (buf == NULL)

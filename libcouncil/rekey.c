@@ -64,14 +64,17 @@ static int pending_unwrap(council *c, const council__keyring *kr, const council_
 
 static int db_rekey(council *c, const char *op, const uint8_t key[COUNCIL__KEY_BYTES])
 {
-    char sql[96], hex[2 * COUNCIL__KEY_BYTES + 1];
+    char raw[2 * COUNCIL__KEY_BYTES + 4]; /* x'<hex>': SQLCipher's raw-key form */
     int src;
 
-    sodium_bin2hex(hex, sizeof hex, key, COUNCIL__KEY_BYTES);
-    snprintf(sql, sizeof sql, "PRAGMA rekey = \"x'%s'\";", hex);
-    src = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
-    sodium_memzero(sql, sizeof sql);
-    sodium_memzero(hex, sizeof hex);
+    raw[0] = 'x';
+    raw[1] = '\'';
+    sodium_bin2hex(raw + 2, 2 * COUNCIL__KEY_BYTES + 1, key, COUNCIL__KEY_BYTES);
+    raw[2 + 2 * COUNCIL__KEY_BYTES] = '\'';
+    raw[3 + 2 * COUNCIL__KEY_BYTES] = '\0';
+    /* sqlite3_rekey, not PRAGMA rekey: the key never becomes SQL text. */
+    src = sqlite3_rekey(c->db, raw, (int)(sizeof raw - 1));
+    sodium_memzero(raw, sizeof raw);
     if (src != SQLITE_OK)
         return council__fail(c, COUNCIL_EIO, "%s: SQLCipher could not re-key council.db", op);
     /* The re-keyed pages leave the write-ahead log. */
@@ -120,17 +123,20 @@ static int clear_pending(council *c, council__keyring *kr, void *ctx)
 int council__rekey_resume(council *c, council__keyring *kr)
 {
     uint8_t old[COUNCIL__KEY_BYTES], key[COUNCIL__KEY_BYTES];
-    int rc = pending_unwrap(c, kr, &c->root, old);
+    int rc = COUNCIL_OK;
 
-    if (rc != COUNCIL_OK)
-        return council__fail(c, COUNCIL_EAUTH, "open: the database key does not open council.db");
-    rc = council__store_open_key(c, c->dir, NULL, 0, old, false);
-    sodium_memzero(old, sizeof old);
-    if (rc == COUNCIL_OK)
-        rc = council__kdf(c, key, sizeof key, &c->root, kr->db_key_version, COUNCIL__CTX_DATABASE);
-    if (rc == COUNCIL_OK)
-        rc = db_rekey(c, "open", key);
-    sodium_memzero(key, sizeof key);
+    if (c->db == NULL) {
+        /* council.db still has the old key: open with it and re-key. */
+        if (pending_unwrap(c, kr, &c->root, old) != COUNCIL_OK)
+            return council__fail(c, COUNCIL_EAUTH, "open: the database key does not open council.db");
+        rc = council__store_open_key(c, c->dir, NULL, 0, old, false);
+        sodium_memzero(old, sizeof old);
+        if (rc == COUNCIL_OK)
+            rc = council__kdf(c, key, sizeof key, &c->root, kr->db_key_version, COUNCIL__CTX_DATABASE);
+        if (rc == COUNCIL_OK)
+            rc = db_rekey(c, "open", key);
+        sodium_memzero(key, sizeof key);
+    }
     if (rc == COUNCIL_OK)
         rc = council__keyring_update(c, clear_pending, NULL);
     if (rc == COUNCIL_OK) {

@@ -165,7 +165,7 @@ int council__section_check(council *c, const char *scope, const uint8_t *buf, si
         return council__fail(c, COUNCIL_ELIMIT, "section: %zu bytes, at most %d", len,
                              COUNCIL_SECTION_MAX);
     council__pb_alloc_failed(true);
-    s = council__v1__section__unpack(council__pb_allocator(), len, buf);
+    s = council__v1__section__unpack(council__pb_wiping_allocator(), len, buf);
     if (s == NULL)
         return council__pb_alloc_failed(true)
                    ? council__fail(c, COUNCIL_ENOMEM, "section: out of memory")
@@ -186,6 +186,6 @@ int council__section_check(council *c, const char *scope, const uint8_t *buf, si
             council__free(again);
         }
     }
-    council__v1__section__free_unpacked(s, council__pb_allocator());
+    council__v1__section__free_unpacked(s, council__pb_wiping_allocator());
     return rc;
 }
