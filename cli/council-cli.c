@@ -75,7 +75,7 @@ static const char usage_cases[] =
     "             [--reason TEXT] [--consent UUID] [--expires T]\n"
     "  case revoke CASE --member ID [--scope S]... --reason CODE\n"
     "  case erase CASE --reason CODE --yes   destroys the case's keys: irreversible\n"
-    "  case find [--name NAME] [--birth-date YYYY-MM-DD] [--json]\n"
+    "  case find --name NAME [--birth-date YYYY-MM-DD] [--json]\n"
     "  case status CASE open|monitoring|closed\n"
     "  case rekey CASE         re-encrypt a case under new data keys\n"
     "  BODY: council, support_meeting, needs_of_poor_meeting.  BASIS: consent (with\n"
@@ -2861,8 +2861,9 @@ static int case_check_args(const opts *o, cmdmask cmd, const char *id_text, cons
                                "cannot be undone: give --yes to confirm");
         break;
     case C_CFIND:
-        if (o->name == NULL && o->birth_date == NULL)
-            return usage("%s", "case find needs --name NAME or --birth-date YYYY-MM-DD (or both)");
+        if (o->name == NULL)
+            return usage("%s", "case find needs --name NAME (a --birth-date YYYY-MM-DD only "
+                               "narrows the search)");
         break;
     case C_CUPDATE: {
         const char *file = o->file != NULL ? o->file : "-";

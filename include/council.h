@@ -1335,14 +1335,19 @@ COUNCIL_API COUNCIL_NODISCARD int council_case_erase(council *c, const uint8_t *
 /**
  * Is this person known to the council? Looks up the blind index: keyed,
  * truncated hashes of the normalised name (NFKC, case, width and kana
- * folded, spaces removed) and of the birth date. Tokens are short on
- * purpose, so unrelated persons match too: confirm by reading the
- * identity section. "case searched" is logged (no name in the log).
+ * folded, white space, dashes and middle dots removed), alone and with the
+ * birth date. Both the name and its reading (name_kana) of every identity
+ * section are indexed. Tokens are short on purpose (16 bits), so unrelated
+ * persons match too: confirm by reading the identity section. There is no
+ * token of a birth date alone (it would all but reveal the date). "case
+ * searched" is logged (no name or date in the log). Any session may ask;
+ * it learns the case, person and owning member of each match.
  *
- * @param name        UTF-8 name, or NULL.
- * @param birth_date  "YYYY-MM-DD", or NULL (not both NULL).
+ * @param name        UTF-8 name, 1..1024 bytes (required).
+ * @param birth_date  "YYYY-MM-DD" to narrow the search, or NULL.
  * @param[out] out    a serialised council.v1.CaseMatches.
- * @return COUNCIL_OK (possibly no matches); COUNCIL_EINVAL; COUNCIL_EMISUSE;
+ * @return COUNCIL_OK (possibly no matches); COUNCIL_EINVAL for a missing,
+ *         empty or invalid name or a bad date; COUNCIL_EMISUSE;
  *         COUNCIL_EDENIED; COUNCIL_EIO; COUNCIL_ENOMEM.
  * @since 0.1.0
  */

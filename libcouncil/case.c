@@ -655,12 +655,15 @@ static int open_section(council *c, const char *op, const uint8_t case_id[COUNCI
     return COUNCIL_OK;
 }
 
-/* A folded name's token into t (skipped, not an error, when nothing is
- * left of the name after folding). */
-static int name_token(council *c, const char *name, uint32_t *t, bool *set)
+/* The token of a folded name (kind NAME), or of the folded name with a
+ * birth date (kind NAME_BIRTH) when date is not NULL. *set is false, not
+ * an error, when nothing is left of the name after folding. There is no
+ * token of a birth date alone: with some 40,000 plausible dates it would
+ * all but name the date to anyone holding the blind-index key. */
+static int name_token(council *c, const char *name, const char *date, uint32_t *t, bool *set)
 {
     char *folded = NULL;
-    int rc = council__name_fold(c, &folded, name, strlen(name));
+    int rc = council__name_fold(c, &folded, name, strnlen(name, 1025));
 
     *set = false;
     if (rc == COUNCIL_EINVAL) {
@@ -669,42 +672,56 @@ static int name_token(council *c, const char *name, uint32_t *t, bool *set)
     }
     if (rc != COUNCIL_OK)
         return rc;
-    rc = council__blind_token(c, t, COUNCIL__BLIND_NAME, (const uint8_t *)folded, strlen(folded));
+    if (date == NULL) {
+        rc = council__blind_token(c, t, COUNCIL__BLIND_NAME, (const uint8_t *)folded, strlen(folded));
+    } else {
+        size_t n = strlen(folded);
+        char *both = council__malloc(n + 12);
+        if (both == NULL) {
+            rc = council__fail(c, COUNCIL_ENOMEM, "find: out of memory");
+        } else {
+            memcpy(both, folded, n);
+            both[n] = '\n';
+            memcpy(both + n + 1, date, 10);
+            rc = council__blind_token(c, t, COUNCIL__BLIND_NAME_BIRTH, (const uint8_t *)both, n + 11);
+            sodium_memzero(both, n + 11);
+            council__free(both);
+        }
+    }
     *set = rc == COUNCIL_OK;
     sodium_memzero(folded, strlen(folded));
     council__free(folded);
     return rc;
 }
 
-/* Blind-index tokens of a person from an identity section: the name, its
- * reading (kana), and the birth date. */
+/* Blind-index tokens of a person from an identity section: the name and
+ * its reading (kana), each alone and with the birth date. */
 static int index_person(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                         const uint8_t person[COUNCIL_ID_BYTES], const uint8_t *sec, size_t len)
 {
     Council__V1__Section *s = council__v1__section__unpack(council__pb_wiping_allocator(), len, sec);
     int rc = COUNCIL_OK;
-    struct { int kind; uint32_t token; bool set; } t[3] = { { COUNCIL__BLIND_NAME, 0, false },
-                                                            { COUNCIL__BLIND_NAME, 0, false },
-                                                            { COUNCIL__BLIND_BIRTH, 0, false } };
+    struct { int kind; uint32_t token; bool set; } t[4] = {
+        { COUNCIL__BLIND_NAME, 0, false }, { COUNCIL__BLIND_NAME_BIRTH, 0, false },
+        { COUNCIL__BLIND_NAME, 0, false }, { COUNCIL__BLIND_NAME_BIRTH, 0, false } };
 
     if (s == NULL || s->identity == NULL) {
         if (s != NULL)
             council__v1__section__free_unpacked(s, council__pb_wiping_allocator());
         return council__fail(c, COUNCIL_EFORMAT, "%s: identity section does not parse", op);
     }
-    rc = name_token(c, s->identity->name, &t[0].token, &t[0].set);
-    if (rc == COUNCIL_OK && s->identity->name_kana != NULL)
-        rc = name_token(c, s->identity->name_kana, &t[1].token, &t[1].set);
-    if (rc == COUNCIL_OK && s->identity->birth_date != NULL) {
-        rc = council__blind_token(c, &t[2].token, COUNCIL__BLIND_BIRTH,
-                                  (const uint8_t *)s->identity->birth_date, 10);
-        t[2].set = rc == COUNCIL_OK;
+    for (int i = 0; rc == COUNCIL_OK && i < 4; i++) {
+        const char *nm = i < 2 ? s->identity->name : s->identity->name_kana;
+        const char *date = (i & 1) ? s->identity->birth_date : NULL;
+        if (nm == NULL || ((i & 1) && date == NULL))
+            continue;
+        rc = name_token(c, nm, date, &t[i].token, &t[i].set);
     }
     council__v1__section__free_unpacked(s, council__pb_wiping_allocator());
     if (rc == COUNCIL_OK)
         rc = council__sql_exec1(c, op, "DELETE FROM blind_index WHERE person_id = ?1;", person,
                                 COUNCIL_ID_BYTES, NULL, 0);
-    for (int i = 0; rc == COUNCIL_OK && i < 3; i++) {
+    for (int i = 0; rc == COUNCIL_OK && i < 4; i++) {
         sqlite3_stmt *st = NULL;
         if (!t[i].set)
             continue;
@@ -1779,29 +1796,26 @@ int council_case_find(council *c, council_buf *out, const char *name, const char
     out->len = 0;
     if ((rc = start(c, op)) != COUNCIL_OK)
         return rc;
-    if (name == NULL && birth_date == NULL)
-        return council__fail(c, COUNCIL_EINVAL, "%s: a name or a birth date is needed", op);
+    if (name == NULL)
+        return council__fail(c, COUNCIL_EINVAL, "%s: a name is needed (a birth date only narrows "
+                             "the search)", op);
     if (birth_date != NULL && !council__date_ok(birth_date))
         return council__fail(c, COUNCIL_EINVAL, "%s: a birth date is YYYY-MM-DD", op);
-    if (name != NULL) {
-        bool set = false;
-        if ((rc = name_token(c, name, &nt, &set)) != COUNCIL_OK)
+    {
+        bool set = false, bset = true;
+        if ((rc = name_token(c, name, NULL, &nt, &set)) != COUNCIL_OK ||
+            (birth_date != NULL && (rc = name_token(c, name, birth_date, &bt, &bset)) != COUNCIL_OK))
             return rc;
-        if (!set)
+        if (!set || !bset)
             return council__fail(c, COUNCIL_EINVAL, "%s: the name is empty, too long or not "
                                  "UTF-8", op);
     }
-    if (birth_date != NULL &&
-        (rc = council__blind_token(c, &bt, COUNCIL__BLIND_BIRTH, (const uint8_t *)birth_date, 10)) != COUNCIL_OK)
-        return rc;
     /* Log first: the lookup itself is an access. No name or date is logged. */
     {
         council__event ev = {
             .action = ACT(CASE_SEARCHED),
             .outcome = ALLOWED,
-            .reason = name != NULL && birth_date != NULL ? "name_and_birth_date"
-                      : name != NULL                     ? "name"
-                                                         : "birth_date",
+            .reason = birth_date != NULL ? "name_and_birth_date" : "name",
         };
         actor(c, &ev);
         if ((rc = council__audit_append(c, &ev)) != COUNCIL_OK)
@@ -1810,10 +1824,10 @@ int council_case_find(council *c, council_buf *out, const char *name, const char
     if (sqlite3_prepare_v2(c->db,
                            "SELECT p.id, p.case_id, r.owner, "
                            " EXISTS (SELECT 1 FROM blind_index WHERE kind = 1 AND token = ?1 AND person_id = p.id), "
-                           " EXISTS (SELECT 1 FROM blind_index WHERE kind = 2 AND token = ?2 AND person_id = p.id) "
+                           " EXISTS (SELECT 1 FROM blind_index WHERE kind = 3 AND token = ?2 AND person_id = p.id) "
                            "FROM person p JOIN case_record r ON r.id = p.case_id WHERE p.id IN "
                            "(SELECT person_id FROM blind_index WHERE (?3 AND kind = 1 AND token = ?1) "
-                           " OR (?4 AND kind = 2 AND token = ?2)) ORDER BY r.seq, p.seq;",
+                           " OR (?4 AND kind = 3 AND token = ?2)) ORDER BY r.seq, p.seq;",
                            -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, nt) != SQLITE_OK || sqlite3_bind_int64(st, 2, bt) != SQLITE_OK ||
         sqlite3_bind_int(st, 3, name != NULL) != SQLITE_OK ||
@@ -1823,7 +1837,7 @@ int council_case_find(council *c, council_buf *out, const char *name, const char
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         bool nm = sqlite3_column_int(st, 3) != 0, bm = sqlite3_column_int(st, 4) != 0;
-        if ((name != NULL && !nm) || (birth_date != NULL && !bm))
+        if (!nm || (birth_date != NULL && !bm))
             continue; /* both given: both must match */
         if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES ||
             sqlite3_column_bytes(st, 1) != COUNCIL_ID_BYTES ||

@@ -546,7 +546,7 @@ int council__section_check(council *c, const char *scope, const uint8_t *buf, si
  * NUL-terminated string; EINVAL for invalid UTF-8 or nothing left. */
 int council__name_fold(council *c, char **out, const char *name, size_t len);
 #define COUNCIL__BLIND_NAME 1
-#define COUNCIL__BLIND_BIRTH 2
+#define COUNCIL__BLIND_NAME_BIRTH 3 /* the folded name, "\n", the birth date */
 #define COUNCIL__BLIND_TOKEN_BITS 16
 /* Truncated keyed hash (c->bix) of already normalised bytes. */
 int council__blind_token(council *c, uint32_t *token, int kind, const uint8_t *data, size_t len);

@@ -484,11 +484,12 @@ for n in "すずき はなこ" "ｽｽﾞｷﾊﾅｺ" "スズキハナコ"; do
     expect 0 "case find $n" -- "$CLI" --store "$C" case find --name "$n" $CP
     has "$T/out" "^$CASE  $PERSON  $CCB  yes" "find $n"
 done
-expect 0 "case find by birth date --json" -- "$CLI" --store "$C" case find --birth-date 1948-02-29 --json $CP
+expect 0 "case find by name and birth date --json" -- "$CLI" --store "$C" case find --name "すずき はなこ" --birth-date 1948-02-29 --json $CP
 isjson "$T/out" "case find --json"
-has "$T/out" "\"case_id\": \"$CASE\"" "find by birth date"
+has "$T/out" "\"case_id\": \"$CASE\"" "find by name and birth date"
+expect 2 "case find by birth date alone (no such token)" -- "$CLI" --store "$C" case find --birth-date 1948-02-29 $CP
 expect 2 "case find without a key" -- "$CLI" --store "$C" case find $CP
-expect 1 "case find bad date" -- "$CLI" --store "$C" case find --birth-date 1948-13-45 $CP
+expect 1 "case find bad date" -- "$CLI" --store "$C" case find --name "すずき" --birth-date 1948-13-45 $CP
 expect 0 "searches are audited without the name" -- "$CLI" --store "$C" audit show --action case_searched $CP
 has "$T/out" "case_searched" "search audited"
 hasnot "$T/out" "すずき" "no name in the log"

@@ -889,6 +889,9 @@ static void test_find(void **state)
         council__v1__case_matches__free_unpacked(m, NULL);
         council_buf_free(&out);
         assert_int_equal(council_case_find(sa, &out, NULL, NULL), COUNCIL_EINVAL);
+        /* No birth date alone: neither a query nor a token of it. */
+        assert_int_equal(council_case_find(sa, &out, NULL, "1961-03-15"), COUNCIL_EINVAL);
+        assert_int_equal(count(f->c, "SELECT count(*) FROM blind_index WHERE kind NOT IN (1, 3)", NULL), 0);
         assert_int_equal(council_case_find(sa, &out, "   ", NULL), COUNCIL_EINVAL);
         assert_int_equal(council_case_find(sa, &out, "\xff", NULL), COUNCIL_EINVAL);
         assert_int_equal(council_case_find(sa, &out, NULL, "1961-13-01"), COUNCIL_EINVAL);
