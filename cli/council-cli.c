@@ -1689,6 +1689,11 @@ static int cmd_member(const opts *o, cmdmask cmd, const char *id_text)
             return usage("--date: not a time: '%s'", o->date);
         }
         rc = council_member_withdraw(c, id, sizeof id, when, o->reason);
+        /* Then the database key the member knew is replaced (this ends
+         * other open sessions, which a one-shot command does not have). */
+        if (rc == COUNCIL_OK && (rc = council_rekey_database(c)) == COUNCIL_OK)
+            fprintf(stderr, "council-cli: member withdrawn; its data keys were rotated and "
+                            "council.db re-keyed\n");
         break;
     }
     case C_MREGISTER: {

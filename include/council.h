@@ -894,7 +894,13 @@ COUNCIL_API COUNCIL_NODISCARD int council_member_update(council *c, const uint8_
 /**
  * Withdraw a member: kept in the registry, marked with the date and reason,
  * and refused every later change, key and (with sessions) every action.
- * "member withdrawn" is logged.
+ * "member withdrawn" is logged. Leaving ends access: its shares are
+ * revoked, its wrapped data keys destroyed and every data key it held
+ * rotated ("key rotated" logged per case and scope), and its sealed copy
+ * of the database key removed from the keyring. The database key itself
+ * is not replaced here, because re-keying council.db ends every other open
+ * session: call council_rekey_database() afterwards, when no other session
+ * is open (council-cli member withdraw does).
  *
  * @param when    Unix seconds; 0 for now.
  * @param reason  UTF-8 text, 1..COUNCIL_CONTACT_MAX bytes (kept in the
@@ -932,7 +938,10 @@ COUNCIL_API COUNCIL_NODISCARD int council_member_list(council *c, council_buf *o
  * Generate a member's key pairs, register the public keys, and return a
  * member keyfile holding the secret keys wrapped under Argon2id(pass)
  * (kdf_opslimit, kdf_memlimit as for council_create(); 0 for MODERATE).
- * Replaces keys registered before ("member key registered" is logged).
+ * Replaces keys registered before ("member key registered" is logged):
+ * the member's wrapped data keys are sealed again to the new key (it keeps
+ * exactly what it had), and each of those data keys is rotated, so the
+ * replaced key opens nothing written from now on.
  *
  * @param[out] keyfile  receives the keyfile bytes, for the member to keep.
  * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED for a withdrawn

@@ -743,6 +743,38 @@ static int member_pairs(council *c, const uint8_t member[COUNCIL_ID_BYTES], pair
     return rc;
 }
 
+/* A new key version for every (case, scope) in ps that has keys, each
+ * logged as "key rotated" with the reason and the member. */
+static int rotate_pairs(council *c, const char *op, const uint8_t member[COUNCIL_ID_BYTES],
+                        const pair *ps, size_t n, const char *reason)
+{
+    int rc = COUNCIL_OK;
+
+    for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
+        uint32_t v;
+        uint8_t ref[32];
+        const char *scopes[1] = { ps[i].scope };
+
+        if ((rc = council__key_latest(c, op, ps[i].case_id, ps[i].scope, &v)) != COUNCIL_OK || v == 0)
+            continue;
+        if ((rc = council__key_new(c, op, ps[i].case_id, ps[i].scope, NULL, NULL)) != COUNCIL_OK ||
+            (rc = council__case_ref(c, ref, ps[i].case_id)) != COUNCIL_OK)
+            break;
+        const council__event ev = {
+            .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_KEY_ROTATED,
+            .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
+            .subject_member = member,
+            .case_ref = ref,
+            .scopes = scopes,
+            .n_scopes = 1,
+            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+            .reason = reason,
+        };
+        rc = council__audit_append(c, &ev);
+    }
+    return rc;
+}
+
 int council__case_member_left(council *c, const uint8_t member[COUNCIL_ID_BYTES])
 {
     pair *ps = NULL;
@@ -766,29 +798,8 @@ int council__case_member_left(council *c, const uint8_t member[COUNCIL_ID_BYTES]
     if (rc == COUNCIL_OK)
         rc = council__sql_exec1(c, "withdraw", "DELETE FROM member_secret WHERE member_id = ?1;",
                                 member, COUNCIL_ID_BYTES, NULL, 0);
-    for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
-        uint32_t v;
-        uint8_t ref[32];
-        const char *scopes[1] = { ps[i].scope };
-
-        if ((rc = council__key_latest(c, "withdraw", ps[i].case_id, ps[i].scope, &v)) != COUNCIL_OK ||
-            v == 0)
-            continue;
-        if ((rc = council__key_new(c, "withdraw", ps[i].case_id, ps[i].scope, NULL, NULL)) != COUNCIL_OK ||
-            (rc = council__case_ref(c, ref, ps[i].case_id)) != COUNCIL_OK)
-            break;
-        const council__event ev = {
-            .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_KEY_ROTATED,
-            .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
-            .subject_member = member,
-            .case_ref = ref,
-            .scopes = scopes,
-            .n_scopes = 1,
-            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
-            .reason = "member_withdrawn",
-        };
-        rc = council__audit_append(c, &ev);
-    }
+    if (rc == COUNCIL_OK)
+        rc = rotate_pairs(c, "withdraw", member, ps, n, "member_withdrawn");
     council__free(ps);
     return rc;
 }
@@ -826,5 +837,14 @@ int council__case_member_rekeyed(council *c, const uint8_t member[COUNCIL_ID_BYT
                                 member, COUNCIL_ID_BYTES, box_pk, 32);
     if (rc == COUNCIL_OK)
         rc = seal_secrets_to(c, member, box_pk);
+    /* The replaced key may be lost: what is written from now on is under
+     * new data keys, which it never saw. */
+    if (rc == COUNCIL_OK) {
+        pair *ps = NULL;
+        size_t n = 0;
+        if ((rc = member_pairs(c, member, &ps, &n)) == COUNCIL_OK)
+            rc = rotate_pairs(c, "keys", member, ps, n, "member_key_replaced");
+        council__free(ps);
+    }
     return rc;
 }

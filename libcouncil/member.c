@@ -281,6 +281,10 @@ int council_member_withdraw(council *c, const uint8_t *id, size_t id_len, int64_
     /* Its sealed database key goes: its staff cannot open the store again. */
     if (rc == COUNCIL_OK)
         rc = council__keyring_update(c, drop_member, (void *)(uintptr_t)id);
+    /* The database key it knew is not replaced here: re-keying council.db
+     * ends every other open session (SQLCipher 4 cannot re-key under
+     * other connections). The secretariat runs council_rekey_database()
+     * when it can (council-cli member withdraw does it at once). */
     return council__finish(c, rc);
 }
 

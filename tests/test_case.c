@@ -634,7 +634,21 @@ static void test_withdrawal_rotates(void **state)
     assert_int_equal(count(f->c, "SELECT count(*) FROM member_secret WHERE member_id = ?1", f->mc), 0);
     put(sa, cid, pid, "health", sec_text("退会後の記録"), COUNCIL_OK);
     assert_false(key_opens_latest(f->c, cid, pid, "health", &kept));
+    /* The database key it knew is replaced by the secretariat next. */
+    {
+        uint8_t oldkey[32];
+        council *raw = calloc(1, sizeof *raw);
+        assert_int_equal(council__kdf(NULL, oldkey, 32, &f->c->root, 1, COUNCIL__CTX_DATABASE), COUNCIL_OK);
+        council_close(sa);
+        sa = NULL;
+        assert_int_equal(council_rekey_database(f->c), COUNCIL_OK);
+        raw->magic = COUNCIL__MAGIC_OPEN;
+        assert_int_equal(council__store_open_key(raw, f->store, NULL, 1, oldkey, false), COUNCIL_EAUTH);
+        council__store_close(raw);
+        free(raw);
+    }
     /* Sharing with a withdrawn member is refused. */
+    sa = staff_open(f, f->sa, &f->ka);
     share(sa, cid, f->mc, "situation", COUNCIL_EDENIED);
     council__secret_free(&kept);
     council__member_keys_free(&kc);
@@ -997,9 +1011,15 @@ static void test_member_rekeyed(void **state)
     char *t;
     int rc;
 
+    council__member_keys kb;
+    council__secret kept = { NULL, 0 };
+
     new_case(sa, cid, pid);
     put(sa, cid, pid, "wishes", sec_text("家にいたい"), COUNCIL_OK);
     share(sa, cid, f->mb, "wishes", COUNCIL_OK);
+    member_keys(&f->kb, &kb);
+    assert_int_equal(steal_key(f->c, cid, "wishes", 0, f->mb, &kb, &kept), COUNCIL_OK);
+    council__member_keys_free(&kb);
     /* B's keys are replaced: its wrapped keys follow to the new key. */
     f->kb.ptr = NULL;
     f->kb.len = 0;
@@ -1019,6 +1039,14 @@ static void test_member_rekeyed(void **state)
         council__member_keys_free(&k);
     }
     council_buf_free(&old);
+    /* A key lost with the old keyfile opens nothing written after. */
+    put(sa, cid, pid, "wishes", sec_text("鍵の交換後"), COUNCIL_OK);
+    assert_false(key_opens_latest(f->c, cid, pid, "wishes", &kept));
+    t = get_text(sb, cid, pid, "wishes", &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    assert_string_equal(t, "鍵の交換後");
+    free(t);
+    council__secret_free(&kept);
     council_close(sb);
     council_close(sa);
 }

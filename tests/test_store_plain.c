@@ -23,6 +23,16 @@ int sqlite3_key(sqlite3 *db, const void *key, int n)
     return SQLITE_ERROR;
 }
 
+int sqlite3_rekey(sqlite3 *db, const void *key, int n);
+int sqlite3_rekey(sqlite3 *db, const void *key, int n)
+{
+    (void)db;
+    (void)key;
+    (void)n;
+    fail_msg("the library re-keyed a plain SQLite database");
+    return 1;
+}
+
 static void test_store_plain__refused(void **state)
 {
     char *root = th_tmpdir(), *store = th_path(root, "store");
