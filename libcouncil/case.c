@@ -1552,6 +1552,13 @@ int council_case_share(council *c, const uint8_t *case_id, size_t case_id_len,
         return council__finish(c, council__fail(c, COUNCIL_EINVAL, "%s: the owner holds every "
                                                 "scope already", op));
     rc = recipient(c, op, member_id, pk, ceiling, sizeof ceiling, &why);
+    if (rc == COUNCIL_OK && council__member_key_check(c, op, member_id, pk) != COUNCIL_OK) {
+        rc = COUNCIL_EAUTH;
+        why = "recipient_key_unsigned";
+    }
+    if (rc == COUNCIL_EAUTH)
+        return refuse(c, true, ACT(SHARE_GRANTED), &k, NULL, o->purpose, member_id, rc, why, op,
+                      "the recipient's key is not signed by the council");
     if (rc == COUNCIL_EDENIED)
         return refuse(c, true, ACT(SHARE_GRANTED), &k, NULL, o->purpose, member_id, rc, why, op,
                       "the recipient is withdrawn or has no keys");

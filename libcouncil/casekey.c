@@ -139,6 +139,92 @@ int council__actor_key(council *c, const uint8_t **holder, const uint8_t **pk,
     return COUNCIL_OK;
 }
 
+/* ------------------------------------------------------- key directory */
+
+static size_t coord_msg(uint8_t *m, const council *c, const uint8_t pk[32])
+{
+    static const char label[] = "council/coordinator-key/v1";
+    uint8_t *p = council__put_bytes(m, label, sizeof label);
+
+    p = council__put_bytes(p, c->council_id, COUNCIL_ID_BYTES);
+    p = council__put_bytes(p, pk, 32);
+    return (size_t)(p - m);
+}
+
+static size_t member_msg(uint8_t *m, const council *c, const uint8_t member[COUNCIL_ID_BYTES],
+                         const uint8_t pk[32])
+{
+    static const char label[] = "council/member-key/v1";
+    uint8_t *p = council__put_bytes(m, label, sizeof label);
+
+    p = council__put_bytes(p, c->council_id, COUNCIL_ID_BYTES);
+    p = council__put_bytes(p, member, COUNCIL_ID_BYTES);
+    p = council__put_bytes(p, pk, 32);
+    return (size_t)(p - m);
+}
+
+static int log_sign(council *c, uint8_t sig[64], const uint8_t *m, size_t n)
+{
+    int rc;
+
+    if (c->log_sk.p == NULL || c->log_sk.len != crypto_sign_SECRETKEYBYTES)
+        return council__fail(c, COUNCIL_EDENIED, "keys: only the secretariat signs keys");
+    council__secret_read(&c->log_sk);
+    rc = crypto_sign_detached(sig, NULL, m, n, c->log_sk.p);
+    council__secret_lock(&c->log_sk);
+    return rc == 0 ? COUNCIL_OK : council__fail(c, COUNCIL_ERROR, "keys: signing failed");
+}
+
+int council__member_key_sign(council *c, const uint8_t member[COUNCIL_ID_BYTES],
+                             const uint8_t box_pk[32])
+{
+    uint8_t m[96], sig[64];
+    sqlite3_stmt *st = NULL;
+    int rc = log_sign(c, sig, m, member_msg(m, c, member, box_pk));
+
+    if (rc == COUNCIL_OK &&
+        (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO member_key_sig (member_id, box_pk, sig) "
+                                   "VALUES (?1, ?2, ?3);", -1, &st, NULL) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 2, box_pk, 32, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 3, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_step(st) != SQLITE_DONE))
+        rc = council__fail(c, COUNCIL_EIO, "keys: cannot store a key signature");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__member_key_check(council *c, const char *op, const uint8_t member[COUNCIL_ID_BYTES],
+                              const uint8_t box_pk[32])
+{
+    uint8_t m[96];
+    sqlite3_stmt *st = NULL;
+    bool ok = false;
+    int src;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT box_pk, sig FROM member_key_sig WHERE member_id = ?1;",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    }
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32 && sqlite3_column_bytes(st, 1) == 64)
+        ok = sodium_memcmp(sqlite3_column_blob(st, 0), box_pk, 32) == 0 &&
+             crypto_sign_verify_detached(sqlite3_column_blob(st, 1), m,
+                                         member_msg(m, c, member, box_pk), c->log_pk) == 0;
+    sqlite3_finalize(st);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    if (!ok) {
+        char idt[37];
+        council__uuid_text(idt, member);
+        return council__fail(c, COUNCIL_EAUTH, "%s: the key of member %s is not signed by the "
+                             "council (the registry was altered outside the library?)", op, idt);
+    }
+    return COUNCIL_OK;
+}
+
 /* ------------------------------------------------------------- sql helpers */
 
 int council__sql_exec1(council *c, const char *op, const char *sql, const uint8_t *a,
@@ -260,8 +346,8 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
     int rc, src;
 
     if (!c->coord_valid)
-        return council__fail(c, COUNCIL_EUNSUPPORTED, "%s: the secretariat has not yet provided "
-                             "this session's keys (open the store as the secretariat)", op);
+        return council__fail(c, COUNCIL_EUNSUPPORTED, "%s: the coordinating body's key is missing "
+                             "or not signed by the council (open the store as the secretariat)", op);
     if ((rc = council__key_latest(c, op, case_id, scope, &v)) != COUNCIL_OK)
         return rc;
     v++;
@@ -298,7 +384,8 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
         uint8_t holder[COUNCIL_ID_BYTES], pk[32];
         memcpy(holder, sqlite3_column_blob(st, 0), sizeof holder);
         memcpy(pk, sqlite3_column_blob(st, 1), sizeof pk);
-        rc = put_wrap(c, op, case_id, scope, v, holder, pk, &key);
+        if ((rc = council__member_key_check(c, op, holder, pk)) == COUNCIL_OK)
+            rc = put_wrap(c, op, case_id, scope, v, holder, pk, &key);
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
@@ -553,17 +640,66 @@ int council__coord_rewrap(council *c, const council__secret *new_root, uint8_t n
     return rc;
 }
 
-static int set_coord_pk(council *c)
+static int set_setting(council *c, const char *key, const uint8_t *v, size_t n)
 {
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO setting (key, value) VALUES "
-                                  "('coordinator_pk', ?1);", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 1, c->coord_pk, 32, SQLITE_STATIC) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO setting (key, value) VALUES (?1, ?2);",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, v, (int)n, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
-        rc = council__fail(c, COUNCIL_EIO, "keys: cannot store the coordinating body's key");
+        rc = council__fail(c, COUNCIL_EIO, "keys: cannot store %s", key);
     sqlite3_finalize(st);
+    return rc;
+}
+
+/* The coordinating body's key and its signature by the log key. */
+static int set_coord_pk(council *c)
+{
+    uint8_t m[96], sig[64];
+    int rc = log_sign(c, sig, m, coord_msg(m, c, c->coord_pk));
+
+    if (rc == COUNCIL_OK)
+        rc = set_setting(c, "coordinator_pk", c->coord_pk, 32);
+    if (rc == COUNCIL_OK)
+        rc = set_setting(c, "coordinator_sig", sig, sizeof sig);
+    return rc;
+}
+
+/* Stores from before the signed key directory: the members' registered
+ * keys are signed once, as the registry holds them at the first open by
+ * the secretariat with this library. */
+static int sign_existing_members(council *c)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src, done = 0;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM setting WHERE key = 'member_key_sigs';",
+                           -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        done = sqlite3_column_int(st, 0);
+    else
+        rc = council__fail(c, COUNCIL_EIO, "keys: database error");
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc != COUNCIL_OK || done)
+        return rc;
+    if (sqlite3_prepare_v2(c->db, "SELECT id, box_pk FROM member WHERE withdrawn IS NULL AND box_pk "
+                                  "IS NOT NULL;", -1, &st, NULL) != SQLITE_OK)
+        return council__fail(c, COUNCIL_EIO, "keys: database error");
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW)
+        if (sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES && sqlite3_column_bytes(st, 1) == 32) {
+            uint8_t id[COUNCIL_ID_BYTES], pk[32];
+            memcpy(id, sqlite3_column_blob(st, 0), sizeof id);
+            memcpy(pk, sqlite3_column_blob(st, 1), sizeof pk);
+            rc = council__member_key_sign(c, id, pk);
+        }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "keys: database error");
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_OK)
+        rc = set_setting(c, "member_key_sigs", (const uint8_t *)"1", 1);
     return rc;
 }
 
@@ -589,6 +725,11 @@ static int member_secrets(council *c)
             continue;
         memcpy(id, sqlite3_column_blob(st, 0), sizeof id);
         memcpy(pk, sqlite3_column_blob(st, 1), sizeof pk);
+        /* Only to a key the council signed (fails closed for that member). */
+        if (council__member_key_check(c, "keys", id, pk) != COUNCIL_OK) {
+            council__clear(c);
+            continue;
+        }
         rc = seal_secrets_to(c, id, pk);
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
@@ -602,12 +743,19 @@ static int staff_init(council *c)
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK, src, found = 0;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT value FROM setting WHERE key = 'coordinator_pk';", -1,
+    if (sqlite3_prepare_v2(c->db, "SELECT (SELECT value FROM setting WHERE key = 'coordinator_pk'), "
+                                  "(SELECT value FROM setting WHERE key = 'coordinator_sig');", -1,
                            &st, NULL) != SQLITE_OK)
         return council__fail(c, COUNCIL_EIO, "open: database error");
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+    /* Only a key the council signed: a member holding the database key
+     * could otherwise put its own key in place of the coordinating body's
+     * and receive every new data key. */
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32 &&
+        sqlite3_column_bytes(st, 1) == 64) {
+        uint8_t m[96];
         memcpy(c->coord_pk, sqlite3_column_blob(st, 0), 32);
-        c->coord_valid = true;
+        c->coord_valid = crypto_sign_verify_detached(sqlite3_column_blob(st, 1), m,
+                                                     coord_msg(m, c, c->coord_pk), c->log_pk) == 0;
     }
     sqlite3_finalize(st);
     if (sqlite3_prepare_v2(c->db, "SELECT name, sealed FROM member_secret WHERE member_id = ?1 "
@@ -670,6 +818,8 @@ int council__case_session_init(council *c)
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
     rc = set_coord_pk(c);
+    if (rc == COUNCIL_OK)
+        rc = sign_existing_members(c);
     if (rc == COUNCIL_OK)
         rc = root_secrets(c);
     if (rc == COUNCIL_OK)
@@ -797,6 +947,9 @@ int council__case_member_left(council *c, const uint8_t member[COUNCIL_ID_BYTES]
                                 COUNCIL_ID_BYTES, NULL, 0);
     if (rc == COUNCIL_OK)
         rc = council__sql_exec1(c, "withdraw", "DELETE FROM member_secret WHERE member_id = ?1;",
+                                member, COUNCIL_ID_BYTES, NULL, 0);
+    if (rc == COUNCIL_OK)
+        rc = council__sql_exec1(c, "withdraw", "DELETE FROM member_key_sig WHERE member_id = ?1;",
                                 member, COUNCIL_ID_BYTES, NULL, 0);
     if (rc == COUNCIL_OK)
         rc = rotate_pairs(c, "withdraw", member, ps, n, "member_withdrawn");

@@ -643,6 +643,14 @@ static int open_staff(council *c, const char *path, const council_open_options *
     memcpy(c->council_id, kr->council_id, COUNCIL_ID_BYTES);
     memcpy(c->log_pk, kr->log_pk, sizeof c->log_pk);
     c->root_source = kr->root_source;
+    /* A keyfile issued with the council's log key pinned: the keyring
+     * must name the same key (it anchors the signed key directory). */
+    if (info.has_log_pk && sodium_memcmp(info.log_pk, kr->log_pk, 32) != 0) {
+        journal(path, kr, "keyring_log_key_mismatch", info.member_id, o->staff_id, COUNCIL_EAUTH);
+        rc = council__fail(c, COUNCIL_EAUTH, "open: the keyring's log key is not the one this "
+                                              "keyfile was issued under");
+        goto out;
+    }
     if (sodium_memcmp(info.council_id, kr->council_id, COUNCIL_ID_BYTES) != 0) {
         journal(path, kr, "other_councils_keyfile", info.member_id, o->staff_id, COUNCIL_EAUTH);
         rc = council__fail(c, COUNCIL_EAUTH, "open: the keyfile belongs to another council");

@@ -329,6 +329,8 @@ typedef struct council__keyfile_info {
     uint8_t sign_pk[32];
     uint64_t opslimit;
     uint64_t memlimit;
+    bool has_log_pk;            /* the council's log key pinned at issue */
+    uint8_t log_pk[32];
 } council__keyfile_info;
 
 #define COUNCIL__KEYFILE_MAX 4096 /* bytes of a member keyfile we accept */
@@ -344,6 +346,11 @@ void council__member_keys_free(council__member_keys *k);
 int council__keyfile_write(council *c, council_buf *out, const council__member_keys *k,
                            const uint8_t council_id[COUNCIL_ID_BYTES],
                            const uint8_t *pass, size_t pass_len, uint64_t ops, uint64_t mem);
+/* The same, pinning the council's log public key (log_pk, 32 bytes) in
+ * the file, authenticated with the wrap. */
+int council__keyfile_write_pinned(council *c, council_buf *out, const council__member_keys *k,
+                                  const uint8_t council_id[COUNCIL_ID_BYTES], const uint8_t *log_pk,
+                                  const uint8_t *pass, size_t pass_len, uint64_t ops, uint64_t mem);
 /* Parse and check without a passphrase: EFORMAT for damaged or foreign
  * bytes, EUNSUPPORTED for a newer format. Touches no secret. */
 int council__keyfile_parse(council *c, council__keyfile_info *info, const uint8_t *buf, size_t len);
@@ -536,6 +543,15 @@ bool council__date_ok(const char *s);
 /* A root session's open found a re-key under way (kr->has_pending): open
  * council.db with the old key, re-key it, clear the mark. */
 int council__rekey_resume(council *c, council__keyring *kr);
+/* The signed key directory: the secretariat signs, with the log key, the
+ * coordinating body's wrap key and each member's box key; every session
+ * checks a key's signature (against its log key, pinned in the member's
+ * keyfile) before wrapping a data key or sealing a secret to it. EAUTH
+ * for a key without a valid signature. */
+int council__member_key_sign(council *c, const uint8_t member[COUNCIL_ID_BYTES],
+                             const uint8_t box_pk[32]);
+int council__member_key_check(council *c, const char *op, const uint8_t member[COUNCIL_ID_BYTES],
+                              const uint8_t box_pk[32]);
 /* EMISUSE (named for op) while council_batch_begin() is open. */
 int council__no_batch(council *c, const char *op);
 /* Check a serialised council.v1.Section for `scope` (EFORMAT, ELIMIT);

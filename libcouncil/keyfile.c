@@ -49,7 +49,7 @@ typedef struct keyfile {
 
 
 #define AD_BYTES (sizeof ad_label + 4 + 2 * COUNCIL_ID_BYTES + 4 + 8 + 8 + \
-                  COUNCIL__SALT_BYTES + BOX_KEY_BYTES + COUNCIL__SIGN_PK_BYTES)
+                  COUNCIL__SALT_BYTES + BOX_KEY_BYTES + COUNCIL__SIGN_PK_BYTES + 32)
 
 /* The associated data of the wrap, as keyfile.proto lays it out. */
 static size_t ad_make(uint8_t ad[AD_BYTES], const keyfile *kf)
@@ -66,6 +66,8 @@ static size_t ad_make(uint8_t ad[AD_BYTES], const keyfile *kf)
     p = council__put_bytes(p, kf->kdf_salt, COUNCIL__SALT_BYTES);
     p = council__put_bytes(p, kf->info.box_pk, BOX_KEY_BYTES);
     p = council__put_bytes(p, kf->info.sign_pk, COUNCIL__SIGN_PK_BYTES);
+    if (kf->info.has_log_pk)
+        p = council__put_bytes(p, kf->info.log_pk, 32);
     return (size_t)(p - ad);
 }
 
@@ -176,6 +178,8 @@ static int keyfile_from_msg(council *c, keyfile *out, const Council__V1__MemberK
         return council__fail(c, COUNCIL_EFORMAT, "keyfile: KDF salt of wrong length");
     if (!bytes_ok(&w->nonce, COUNCIL__NONCE_BYTES) || !bytes_ok(&w->ciphertext, WRAP_BYTES))
         return council__fail(c, COUNCIL_EFORMAT, "keyfile: malformed key wrap");
+    if (m->has_council_log_public_key && !bytes_ok(&m->council_log_public_key, 32))
+        return council__fail(c, COUNCIL_EFORMAT, "keyfile: log key of wrong length");
 
     memset(&tmp, 0, sizeof tmp);
     tmp.info.format_version = m->format_version;
@@ -183,6 +187,10 @@ static int keyfile_from_msg(council *c, keyfile *out, const Council__V1__MemberK
     memcpy(tmp.info.member_id, m->member_id.data, COUNCIL_ID_BYTES);
     memcpy(tmp.info.box_pk, m->box_public_key.data, BOX_KEY_BYTES);
     memcpy(tmp.info.sign_pk, m->sign_public_key.data, COUNCIL__SIGN_PK_BYTES);
+    if (m->has_council_log_public_key) {
+        tmp.info.has_log_pk = true;
+        memcpy(tmp.info.log_pk, m->council_log_public_key.data, 32);
+    }
     tmp.info.opslimit = kdf->opslimit;
     tmp.info.memlimit = kdf->memlimit;
     memcpy(tmp.kdf_salt, kdf->salt.data, COUNCIL__SALT_BYTES);
@@ -256,12 +264,22 @@ static int keyfile_serialize(council *c, council_buf *out, const keyfile *kf)
     wrap.ciphertext.len = WRAP_BYTES;
     m.kdf = &kdf;
     m.secret_keys = &wrap;
+    m.has_council_log_public_key = kf->info.has_log_pk;
+    m.council_log_public_key.data = (uint8_t *)(uintptr_t)kf->info.log_pk;
+    m.council_log_public_key.len = kf->info.has_log_pk ? 32 : 0;
     return council__framed_build(c, out, "keyfile", keyfile_magic, COUNCIL__KEYFILE_MAX, &m.base);
 }
 
 int council__keyfile_write(council *c, council_buf *out, const council__member_keys *k,
                            const uint8_t council_id[COUNCIL_ID_BYTES],
                            const uint8_t *pass, size_t pass_len, uint64_t ops, uint64_t mem)
+{
+    return council__keyfile_write_pinned(c, out, k, council_id, NULL, pass, pass_len, ops, mem);
+}
+
+int council__keyfile_write_pinned(council *c, council_buf *out, const council__member_keys *k,
+                                  const uint8_t council_id[COUNCIL_ID_BYTES], const uint8_t *log_pk,
+                                  const uint8_t *pass, size_t pass_len, uint64_t ops, uint64_t mem)
 {
     uint8_t ad[AD_BYTES];
     council__secret wk = { NULL, 0 }, pt = { NULL, 0 };
@@ -287,6 +305,10 @@ int council__keyfile_write(council *c, council_buf *out, const council__member_k
     memcpy(kf.info.sign_pk, k->sign_pk, COUNCIL__SIGN_PK_BYTES);
     kf.info.opslimit = ops;
     kf.info.memlimit = mem;
+    if (log_pk != NULL) {
+        kf.info.has_log_pk = true;
+        memcpy(kf.info.log_pk, log_pk, 32);
+    }
     randombytes_buf(kf.kdf_salt, sizeof kf.kdf_salt);
     randombytes_buf(kf.nonce, sizeof kf.nonce);
 

@@ -309,8 +309,10 @@ static int store_keys(council *c, const char *op, const uint8_t id[COUNCIL_ID_BY
     }
     if ((rc = step_done(c, op, st)) != COUNCIL_OK)
         return rc;
-    /* Its wrapped data keys and sealed secrets follow it to the new key. */
-    if ((rc = council__case_member_rekeyed(c, id, box_pk)) != COUNCIL_OK)
+    /* The key directory vouches for the new key; its wrapped data keys and
+     * sealed secrets follow it there. */
+    if ((rc = council__member_key_sign(c, id, box_pk)) != COUNCIL_OK ||
+        (rc = council__case_member_rekeyed(c, id, box_pk)) != COUNCIL_OK)
         return rc;
     return council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_KEY_REGISTERED,
                                   id, NULL, how);
@@ -363,7 +365,8 @@ int council_member_keygen(council *c, council_buf *keyfile, const uint8_t *id, s
     if ((rc = council__member_usable(c, "member_keygen", id)) != COUNCIL_OK)
         return rc;
     if ((rc = council__member_keys_generate(c, &k, id)) != COUNCIL_OK ||
-        (rc = council__keyfile_write(c, keyfile, &k, c->council_id, pass, pass_len, ops, mem)) != COUNCIL_OK) {
+        (rc = council__keyfile_write_pinned(c, keyfile, &k, c->council_id, c->log_pk, pass,
+                                            pass_len, ops, mem)) != COUNCIL_OK) {
         council__member_keys_free(&k);
         return rc;
     }

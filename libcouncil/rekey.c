@@ -100,6 +100,12 @@ static int reseal_members(council *c, council__keyring *kr)
             have = true;
         }
         sqlite3_finalize(st);
+        /* Only to a key the council signed; otherwise the member loses its
+         * copy (fails closed). */
+        if (have && council__member_key_check(c, "rekey", kr->members[i].member_id, pk) != COUNCIL_OK) {
+            council__clear(c);
+            have = false;
+        }
         if (!have) {
             council__keyring_drop_member(kr, kr->members[i].member_id);
             i--;

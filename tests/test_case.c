@@ -1417,6 +1417,81 @@ static void test_review_fixes(void **state)
     council_close(sa);
 }
 
+/* The key directory: a member holding the database key cannot slip its
+ * own key in as the coordinating body's or another member's. */
+static void test_key_directory(void **state)
+{
+    fx *f = *state;
+    uint8_t cid[16], pid[16];
+    council *sa, *sb = staff_open(f, f->sb, &f->kb);
+    sqlite3_stmt *st;
+
+    /* B writes its own box key as the coordinating body's key ... */
+    assert_int_equal(sqlite3_prepare_v2(sb->db, "UPDATE setting SET value = ?1 WHERE key = "
+                                        "'coordinator_pk';", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_blob(st, 1, sb->actor_box_pk, 32, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    /* ... and as member C's key. */
+    assert_int_equal(sqlite3_prepare_v2(sb->db, "UPDATE member SET box_pk = ?1 WHERE id = ?2;", -1,
+                                        &st, NULL), SQLITE_OK);
+    sqlite3_bind_blob(st, 1, sb->actor_box_pk, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, f->mc, 16, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    /* A's next session makes no key for the forged coordinating key. */
+    sa = staff_open(f, f->sa, &f->ka);
+    new_case(sa, cid, pid);
+    put(sa, cid, pid, "health", sec_text("秘密"), COUNCIL_EUNSUPPORTED);
+    council_close(sa);
+    assert_int_equal(count(f->c, "SELECT count(*) FROM key_wrap WHERE box_pk = (SELECT box_pk FROM "
+                                 "member WHERE id = ?1)", f->mb), 0);
+    /* The secretariat's next open restores the signed key; sharing with C
+     * (whose registry key B replaced) is refused: not signed. */
+    council_close(f->c);
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+    sa = staff_open(f, f->sa, &f->ka);
+    put(sa, cid, pid, "health", sec_text("秘密"), COUNCIL_OK);
+    share(sa, cid, f->mc, "health", COUNCIL_EAUTH);
+    {
+        Council__V1__AuditEvent *e = last_event(f->c);
+        assert_string_equal(e->reason, "recipient_key_unsigned");
+        council__v1__audit_event__free_unpacked(e, NULL);
+    }
+    assert_int_equal(count(f->c, "SELECT count(*) FROM key_wrap WHERE holder = ?1", f->mc), 0);
+    council_close(sa);
+    council_close(sb);
+}
+
+/* A keyfile pins the council's log key: a keyring naming another one is
+ * refused before anything is trusted. */
+static void test_keyfile_pins_log_key(void **state)
+{
+    fx *f = *state;
+    council__keyfile_info info;
+    council_open_options o = COUNCIL_OPEN_OPTIONS_INIT;
+    council *s = NULL;
+    council__keyring kr;
+
+    assert_int_equal(council__keyfile_parse(NULL, &info, f->ka.ptr, f->ka.len), COUNCIL_OK);
+    assert_true(info.has_log_pk);
+    assert_memory_equal(info.log_pk, f->c->log_pk, 32);
+    assert_int_equal(council__keyring_load(NULL, &kr, f->store), COUNCIL_OK);
+    kr.log_pk[0] ^= 1;
+    assert_int_equal(council__keyring_store(NULL, &kr, f->store), COUNCIL_OK);
+    o.passphrase = (const uint8_t *)MPASS;
+    o.passphrase_len = strlen(MPASS);
+    o.staff_id = f->sa;
+    o.staff_id_len = 16;
+    o.keyfile = f->ka.ptr;
+    o.keyfile_len = f->ka.len;
+    assert_int_equal(council_open(&s, f->store, &o), COUNCIL_EAUTH);
+    assert_non_null(strstr(council_errmsg(s), "log key"));
+    council_close(s);
+    kr.log_pk[0] ^= 1;
+    assert_int_equal(council__keyring_store(NULL, &kr, f->store), COUNCIL_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1440,6 +1515,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rekey_resume, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expired_share, setup, teardown),
         cmocka_unit_test_setup_teardown(test_review_fixes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_key_directory, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keyfile_pins_log_key, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
