@@ -124,8 +124,8 @@ static void build_content(void)
     identity.name = "山田 花子";
     identity.name_kana = "ヤマダ ハナコ";
     identity.birth_date = "1948-02-29"; /* a leap year */
-    identity.address = "東京都千代田区千代田1-1 ひまわり荘 203";
-    identity.phone = "03-1234-5678";
+    identity.address = "北市中央1-2-3 ひまわり荘 203";
+    identity.phone = "000-0000-0000";
     identity.contact_note = "午前中は通院が多い。\n電話は夕方17時以降に。\t留守電可";
 
     wishes = (Council__V1__Wishes)COUNCIL__V1__WISHES__INIT;
@@ -314,7 +314,7 @@ int main(int argc, char **argv)
     id2.name = "山田\a花子"; /* BEL */
     emit("bad-control-char-in-name", S_IDENTITY, &s, COUNCIL_EFORMAT);
     id2.name = "Jane Doe";
-    id2.phone = "03-1234-5678\n"; /* a line, not free text */
+    id2.phone = "000-0000-0000\n"; /* a line, not free text */
     emit("bad-newline-in-phone", S_IDENTITY, &s, COUNCIL_EFORMAT);
     id2.phone = NULL;
 

@@ -1064,8 +1064,8 @@ COUNCIL_API COUNCIL_NODISCARD int council_staff_list(council *c, council_buf *ou
 /*
  * Scopes: the named categories of case information. A council starts with
  * identity, situation, wishes, support_plan, support_record, health,
- * finances, family, child and justice (health, family... see
- * council_scope_list() for which are sensitive) and may add its own.
+ * finances, family, child and justice (health, child and justice are
+ * marked sensitive) and may add its own, up to 32 scopes in all.
  */
 
 /** Scope flag: APPI special-care personal information (要配慮個人情報). @since 0.1.0 */
@@ -1078,8 +1078,9 @@ COUNCIL_API COUNCIL_NODISCARD int council_staff_list(council *c, council_buf *ou
  * @param code   [a-z0-9_]{1,64}.
  * @param flags  0 or COUNCIL_SCOPE_SENSITIVE.
  * @return COUNCIL_OK; COUNCIL_EEXIST for a scope already there;
- *         COUNCIL_EINVAL for a bad code or flag; COUNCIL_EDENIED in a
- *         staff session; COUNCIL_EMISUSE; COUNCIL_EIO.
+ *         COUNCIL_EINVAL for a bad code or flag; COUNCIL_ELIMIT past 32
+ *         scopes; COUNCIL_EDENIED in a staff session; COUNCIL_EMISUSE;
+ *         COUNCIL_EIO.
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_scope_add(council *c, const char *code, uint32_t flags);
@@ -1127,6 +1128,8 @@ COUNCIL_API size_t council_section_max(void);
 
 /** Most persons in one case. @since 0.1.0 */
 #define COUNCIL_CASE_PERSONS_MAX 32
+/** Function twin of COUNCIL_CASE_PERSONS_MAX. @since 0.1.0 */
+COUNCIL_API size_t council_case_persons_max(void);
 
 #define COUNCIL_CASE_OPTIONS_VERSION 1
 

@@ -36,6 +36,11 @@ size_t council_section_max(void)
     return COUNCIL_SECTION_MAX;
 }
 
+size_t council_case_persons_max(void)
+{
+    return COUNCIL_CASE_PERSONS_MAX;
+}
+
 /* ------------------------------------------------------------- plumbing */
 
 static bool is_root(const council *c)
@@ -261,6 +266,62 @@ static int may_use(council *c, const char *op, const kase *k, const char *scope,
     return share_active(c, op, k->id, c->actor_member, scope, yes);
 }
 
+#define HELD_MAX 64
+
+struct council__held_refusal {
+    int action, error;
+    bool has_ref, has_subject, has_scope, has_purpose;
+    uint8_t ref[32], subject[COUNCIL_ID_BYTES];
+    char scope[COUNCIL__AUDIT_CODE_MAX + 1], purpose[COUNCIL__AUDIT_CODE_MAX + 1];
+    char reason[COUNCIL__AUDIT_CODE_MAX + 1];
+};
+
+static void hold(council *c, const council__event *ev)
+{
+    struct council__held_refusal *h;
+
+    if (c->held == NULL && (c->held = council__calloc(HELD_MAX, sizeof *c->held)) == NULL)
+        return;
+    if (c->n_held == HELD_MAX)
+        return; /* the last slot is replayed as "refusals_lost" */
+    h = &c->held[c->n_held++];
+    memset(h, 0, sizeof *h);
+    h->action = ev->action;
+    h->error = ev->error;
+    if ((h->has_ref = ev->case_ref != NULL))
+        memcpy(h->ref, ev->case_ref, 32);
+    if ((h->has_subject = ev->subject_member != NULL))
+        memcpy(h->subject, ev->subject_member, COUNCIL_ID_BYTES);
+    if ((h->has_scope = ev->n_scopes == 1))
+        snprintf(h->scope, sizeof h->scope, "%s", ev->scopes[0]);
+    if ((h->has_purpose = ev->purpose != NULL))
+        snprintf(h->purpose, sizeof h->purpose, "%s", ev->purpose);
+    snprintf(h->reason, sizeof h->reason, "%s", ev->reason != NULL ? ev->reason : "refused");
+}
+
+/* After the caller's batch was rolled back: its refusals, on their own. */
+static void replay_held(council *c)
+{
+    for (size_t i = 0; i < c->n_held; i++) {
+        const struct council__held_refusal *h = &c->held[i];
+        const char *scopes[1] = { h->scope };
+        council__event ev = {
+            .action = h->action,
+            .case_ref = h->has_ref ? h->ref : NULL,
+            .subject_member = h->has_subject ? h->subject : NULL,
+            .scopes = scopes,
+            .n_scopes = h->has_scope ? 1 : 0,
+            .purpose = h->has_purpose ? h->purpose : NULL,
+            .outcome = REFUSED,
+            .error = h->error,
+            .reason = i == HELD_MAX - 1 ? "refusals_lost" : h->reason,
+        };
+        actor(c, &ev);
+        (void)council__audit_append(c, &ev);
+    }
+    c->n_held = 0;
+}
+
 /* Log a refusal (outside the operation's rolled-back transaction), then
  * return rc with msg. */
 static int refuse(council *c, bool in_txn, int action, const kase *k, const char *scope,
@@ -285,6 +346,8 @@ static int refuse(council *c, bool in_txn, int action, const kase *k, const char
         council__audit_batch_rollback(c);
     actor(c, &ev);
     arc = council__audit_append(c, &ev);
+    if (arc == COUNCIL_OK && c->user_batch)
+        hold(c, &ev);
     if (arc != COUNCIL_OK)
         return arc; /* not even the refusal could be logged */
     return council__fail(c, rc, "%s: %s", op, msg);
@@ -1801,7 +1864,7 @@ int council_case_find(council *c, council_buf *out, const char *name, const char
         return council__fail(c, COUNCIL_EMISUSE, "%s: NULL output", op);
     out->ptr = NULL;
     out->len = 0;
-    if ((rc = start(c, op)) != COUNCIL_OK)
+    if ((rc = start(c, op)) != COUNCIL_OK || (rc = council__no_batch(c, op)) != COUNCIL_OK)
         return rc;
     if (name == NULL)
         return council__fail(c, COUNCIL_EINVAL, "%s: a name is needed (a birth date only narrows "
@@ -2187,9 +2250,11 @@ int council_batch_commit(council *c)
     c->tip_valid = false;
     if (sqlite3_exec(c->db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK) {
         (void)sqlite3_exec(c->db, "ROLLBACK;", NULL, NULL, NULL);
+        replay_held(c);
         return council__fail(c, COUNCIL_EIO, "batch_commit: cannot commit (%s); the batch is "
                              "rolled back", sqlite3_errmsg(c->db));
     }
+    c->n_held = 0;
     council__clear(c);
     return COUNCIL_OK;
 }
@@ -2202,6 +2267,7 @@ int council_batch_rollback(council *c)
     c->tip_valid = false;
     if (!sqlite3_get_autocommit(c->db))
         (void)sqlite3_exec(c->db, "ROLLBACK;", NULL, NULL, NULL);
+    replay_held(c);
     council__clear(c);
     return COUNCIL_OK;
 }

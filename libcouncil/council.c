@@ -126,6 +126,9 @@ static void release(council *c)
     council__secret_free(&c->psn);
     council__secret_free(&c->bix);
     c->coord_valid = false;
+    council__free(c->held);
+    c->held = NULL;
+    c->n_held = 0;
 }
 
 void council__shutdown(council *c)

@@ -55,6 +55,10 @@ struct council {
     council__secret psn;        /* pseudonym key (case references) */
     council__secret bix;        /* blind-index key */
     bool user_batch;            /* council_batch_begin() is open */
+    /* Refusals logged inside the caller's batch: appended again on their
+     * own if the batch is rolled back (a refusal is never forgotten). */
+    struct council__held_refusal *held;
+    size_t n_held;
     struct sqlite3_stmt *st_node_get; /* audit node store, prepared once */
     struct sqlite3_stmt *st_node_put;
     struct sqlite3_stmt *st_event_put;

@@ -139,7 +139,7 @@ static council_buf sec_identity(const char *name, const char *birth)
 
     i.name = (char *)(uintptr_t)name;
     i.birth_date = (char *)(uintptr_t)birth;
-    i.address = (char *)(uintptr_t)"東京都千代田区1-1";
+    i.address = (char *)(uintptr_t)"北市中央1-2-3";
     s.identity = &i;
     b.len = council__v1__section__get_packed_size(&s);
     b.ptr = malloc(b.len);
@@ -1101,6 +1101,25 @@ static void test_batch(void **state)
     new_case(sa, cid[0], pid[0]);
     assert_int_equal(council_batch_rollback(sa), COUNCIL_OK);
     assert_int_equal(count(f->c, "SELECT count(*) FROM case_record", NULL), before + 3);
+    /* A refusal inside a batch that is rolled back stays on the record;
+     * a search inside a batch is refused. */
+    {
+        council *sb = staff_open(f, f->sb, &f->kb);
+        uint64_t n0 = 0, n1 = 0;
+        assert_int_equal(council_batch_begin(sb), COUNCIL_OK);
+        assert_int_equal(council_section_write(sb, NULL, cid[1], 16, pid[1], 16, "situation",
+                                               (const uint8_t *)"\x0a\x01x", 3), COUNCIL_EDENIED);
+        assert_int_equal(council_case_find(sb, &out, "x", NULL), COUNCIL_EMISUSE);
+        assert_int_equal(council__audit_size(f->c, &n0), COUNCIL_OK);
+        assert_int_equal(council_batch_rollback(sb), COUNCIL_OK);
+        assert_int_equal(council__audit_size(f->c, &n1), COUNCIL_OK);
+        assert_int_equal(n1, n0 + 1);
+        Council__V1__AuditEvent *e = last_event(f->c);
+        assert_int_equal(e->outcome, COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED);
+        assert_string_equal(e->reason, "scope_not_shared");
+        council__v1__audit_event__free_unpacked(e, NULL);
+        council_close(sb);
+    }
     council_close(sa);
 }
 
