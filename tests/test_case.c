@@ -1422,7 +1422,7 @@ static void test_review_fixes(void **state)
     free(t);
 
     for (int i = 0; i < 22; i++) {
-        char code[16];
+        char code[32];
         snprintf(code, sizeof code, "extra_%d", i);
         assert_int_equal(council_scope_add(f->c, code, 0), COUNCIL_OK);
     }
