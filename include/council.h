@@ -252,8 +252,15 @@ typedef struct council_create_options {
  * the member's raw 32-byte X25519 secret key in member_box_key; root_key
  * MUST be NULL. The session acts as that staff member: it opens
  * only for pledged, active staff of an active member with keys, and can
- * call council_info() (cases and disclosures come later); root-only calls
- * give COUNCIL_EDENIED. Version 1 structs are still accepted.
+ * call council_info(), council_members_announce() and the case functions
+ * below (within its member's entitlements); root-only calls give
+ * COUNCIL_EDENIED. Version 1 structs are still accepted.
+ *
+ * A keyfile made by council_member_keygen() pins the council's log public
+ * key, which anchors the signed key directory (see the cases section): a
+ * keyring that names another log key is refused (COUNCIL_EAUTH). A session
+ * opened with a raw member key, or with a keyfile from before the pin,
+ * trusts the log key the keyring names.
  * @since 0.1.0
  */
 typedef struct council_open_options {
@@ -316,6 +323,13 @@ COUNCIL_API COUNCIL_NODISCARD int council_create(council **out, const char *path
  * then appended to the audit log; if it cannot be made durable, the open
  * fails with COUNCIL_EIO (the log comes first).
  *
+ * The secretariat's open also finishes a database re-key that was
+ * interrupted (or clears the keyring's mark when council.db was re-keyed
+ * but the mark was left), and signs the coordinating body's wrap key with
+ * the log key again. The first secretariat open of a store made before the
+ * signed key directory signs the members' box keys registered at that
+ * moment (trust on first use, once).
+ *
  * Like council_create(), a handle is returned in *out even on most
  * failures; the caller MUST council_close() it.
  *
@@ -327,9 +341,10 @@ COUNCIL_API COUNCIL_NODISCARD int council_create(council **out, const char *path
  * its key was still sealed) is logged as "session refused" with the
  * reason. Refusals before the store can be opened (a wrong member
  * passphrase, a damaged or newer-format keyfile, another council's
- * keyfile, a keyfile whose key does not open the member's sealed database
- * key, or a member without access: one that withdrew, whose sealed key is
- * removed, or has no keys) are sealed to the council's journal key in
+ * keyfile, a keyfile pinning another log key than the keyring's, a
+ * keyfile whose key does not open the member's sealed database key, or a
+ * member without access: one that withdrew, whose sealed key is removed,
+ * or has no keys) are sealed to the council's journal key in
  * council.refusals, and the secretariat's next council_open() puts them in
  * the audit log (records removed from the journal before that are not
  * detectable; unreadable ones are logged as damaged).
@@ -337,7 +352,8 @@ COUNCIL_API COUNCIL_NODISCARD int council_create(council **out, const char *path
  * @return COUNCIL_OK;
  *         COUNCIL_EAUTH for a wrong passphrase or root key (or member
  *           passphrase or key), a keyring or keyfile that belongs to
- *           another store or council, or a council.db that was damaged or
+ *           another store or council, a keyring whose log key is not the
+ *           one the keyfile pins, or a council.db that was damaged or
  *           replaced (SQLCipher cannot tell these from a wrong key);
  *         COUNCIL_EDENIED for a staff session refused: unknown staff, staff
  *           of another member, no pledge, retired staff, or a member that
@@ -429,7 +445,8 @@ COUNCIL_API COUNCIL_NODISCARD int council_info(council *c, council_buf *out);
  *         COUNCIL_EFORMAT if the keyring on disk was damaged meanwhile;
  *         COUNCIL_ENOTFOUND if it was removed; COUNCIL_EUNSUPPORTED if it
  *           was replaced by a newer format;
- *         COUNCIL_EMISUSE for a bad handle; COUNCIL_EIO; COUNCIL_ENOMEM.
+ *         COUNCIL_EMISUSE for a bad handle; COUNCIL_EDENIED in a staff
+ *         session (logged); COUNCIL_EIO; COUNCIL_ENOMEM.
  * Ownership: none.
  * @since 0.1.0
  */
@@ -592,8 +609,9 @@ COUNCIL_API COUNCIL_NODISCARD int council_audit_list(council *c, council_buf *ou
  *
  * @param c        an open handle.
  * @param[out] out receives the signed note (UTF-8 text, not NUL-terminated).
- * @return COUNCIL_OK; COUNCIL_EMISUSE; COUNCIL_EIO (nothing is signed when
- *         the event cannot be appended); COUNCIL_ENOMEM.
+ * @return COUNCIL_OK; COUNCIL_EMISUSE (also inside a batch); COUNCIL_EIO
+ *         (nothing is signed when the event cannot be appended);
+ *         COUNCIL_ENOMEM.
  * Ownership: the caller releases out with council_buf_free().
  * @since 0.1.0
  */
@@ -606,7 +624,8 @@ COUNCIL_API COUNCIL_NODISCARD int council_audit_checkpoint(council *c, council_b
  *
  * @param size  the tree size; 0 for the current size.
  * @return COUNCIL_OK; COUNCIL_EINVAL if index >= size or size is larger
- *         than the log; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ *         than the log; COUNCIL_EMISUSE (also inside a batch); COUNCIL_EIO;
+ *         COUNCIL_ENOMEM.
  * Ownership: the caller releases out with council_buf_free().
  * @since 0.1.0
  */
@@ -619,8 +638,8 @@ COUNCIL_API COUNCIL_NODISCARD int council_audit_prove_inclusion(council *c, coun
  *
  * @param size2  the newer size; 0 for the current size.
  * @return COUNCIL_OK; COUNCIL_EINVAL if size1 = 0, size1 > size2 or size2
- *         is larger than the log; COUNCIL_EMISUSE; COUNCIL_EIO;
- *         COUNCIL_ENOMEM.
+ *         is larger than the log; COUNCIL_EMISUSE (also inside a batch);
+ *         COUNCIL_EIO; COUNCIL_ENOMEM.
  * Ownership: the caller releases out with council_buf_free().
  * @since 0.1.0
  */
@@ -635,7 +654,8 @@ COUNCIL_API COUNCIL_NODISCARD int council_audit_prove_consistency(council *c, co
  * replaced) and the directory synced.
  *
  * @return COUNCIL_OK; COUNCIL_EEXIST if path exists; COUNCIL_EINVAL for a
- *         NULL path; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ *         NULL path; COUNCIL_EMISUSE (also inside a batch); COUNCIL_EIO;
+ *         COUNCIL_ENOMEM.
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_audit_export(council *c, const char *path);
@@ -758,7 +778,8 @@ COUNCIL_API COUNCIL_NODISCARD int council_audit_verify_proof(
  *         stored; COUNCIL_ETAMPER if the log signature is bad or the body
  *         differs from the stored one; COUNCIL_EINVAL if the note would drop
  *         stored signatures or adds none; COUNCIL_EFORMAT for a malformed
- *         note; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ *         note; COUNCIL_EMISUSE (also inside a batch); COUNCIL_EIO;
+ *         COUNCIL_ENOMEM.
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_audit_add_cosignatures(council *c, const char *note,
@@ -814,9 +835,12 @@ COUNCIL_API COUNCIL_NODISCARD int council_witness_keygen(council_buf *secret_key
  * kept, marked, and can never act again. Each member has an X25519 key
  * (sealed boxes) and an Ed25519 key (signatures and cosignatures), either
  * generated here into a passphrase-protected keyfile, or generated on the
- * member's own system with only the public keys registered. Every change is
- * an audit event naming the member. Results are serialised messages from
- * proto/council/v1/member.proto.
+ * member's own system with only the public keys registered. When keys are
+ * registered (or generated) the secretariat signs the member's X25519 key
+ * with the council's log key (the signed key directory): sessions wrap
+ * data keys and seal the council's secrets only to a key so signed. Every
+ * change is an audit event naming the member. Results are serialised
+ * messages from proto/council/v1/member.proto.
  *
  * All member and staff functions are the secretariat's: in a staff session
  * they return COUNCIL_EDENIED (council_members_announce() excepted). Key
@@ -824,7 +848,9 @@ COUNCIL_API COUNCIL_NODISCARD int council_witness_keygen(council_buf *secret_key
  * sealed to each member with keys, at most 256), so they can return
  * COUNCIL_ELIMIT for the 257th member with keys, and the keyring's own codes
  * (COUNCIL_EFORMAT, COUNCIL_EAUTH, COUNCIL_ENOTFOUND, COUNCIL_EUNSUPPORTED)
- * if it was damaged or replaced meanwhile.
+ * if it was damaged or replaced meanwhile. Withdrawal and key replacement
+ * rotate data keys, so they can also return COUNCIL_EAUTH when a key a new
+ * data key would be wrapped to is not signed by the council.
  */
 
 /** Member roles, for council_member_options.roles. @since 0.1.0 */
@@ -896,11 +922,13 @@ COUNCIL_API COUNCIL_NODISCARD int council_member_update(council *c, const uint8_
  * and refused every later change, key and (with sessions) every action.
  * "member withdrawn" is logged. Leaving ends access: its shares are
  * revoked, its wrapped data keys destroyed and every data key it held
- * rotated ("key rotated" logged per case and scope), and its sealed copy
- * of the database key removed from the keyring. The database key itself
- * is not replaced here, because re-keying council.db ends every other open
- * session: call council_rekey_database() afterwards, when no other session
- * is open (council-cli member withdraw does).
+ * rotated ("key rotated" logged per case and scope), its key-directory
+ * signature and its sealed copies of the council's secrets removed, and
+ * its sealed copy of the database key removed from the keyring. The
+ * database key itself is not replaced here, because re-keying council.db
+ * ends every other open session (they get COUNCIL_EIO and must reopen):
+ * call council_rekey_database() afterwards (council-cli member withdraw
+ * does, at once). Refused inside a batch (COUNCIL_EMISUSE).
  *
  * @param when    Unix seconds; 0 for now.
  * @param reason  UTF-8 text, 1..COUNCIL_CONTACT_MAX bytes (kept in the
@@ -938,10 +966,14 @@ COUNCIL_API COUNCIL_NODISCARD int council_member_list(council *c, council_buf *o
  * Generate a member's key pairs, register the public keys, and return a
  * member keyfile holding the secret keys wrapped under Argon2id(pass)
  * (kdf_opslimit, kdf_memlimit as for council_create(); 0 for MODERATE).
- * Replaces keys registered before ("member key registered" is logged):
- * the member's wrapped data keys are sealed again to the new key (it keeps
- * exactly what it had), and each of those data keys is rotated, so the
- * replaced key opens nothing written from now on.
+ * The new X25519 key is signed with the council's log key, and the
+ * keyfile pins the council's log public key (a staff session refuses a
+ * keyring naming another). Replaces keys registered before ("member key
+ * registered" is logged): the member's wrapped data keys are sealed again
+ * to the new key (it keeps exactly what it had), and each of those data
+ * keys is rotated ("key rotated", reason member_key_replaced), so the
+ * replaced key opens nothing written from now on. Refused inside a batch
+ * (COUNCIL_EMISUSE).
  *
  * @param[out] keyfile  receives the keyfile bytes, for the member to keep.
  * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED for a withdrawn
@@ -955,7 +987,10 @@ COUNCIL_API COUNCIL_NODISCARD int council_member_keygen(council *c, council_buf 
         uint64_t kdf_opslimit, uint64_t kdf_memlimit);
 
 /**
- * Register public keys a member generated on its own system.
+ * Register public keys a member generated on its own system. The X25519
+ * key is signed with the council's log key, and keys registered before are
+ * replaced as by council_member_keygen() (wraps sealed again, data keys
+ * rotated). Refused inside a batch (COUNCIL_EMISUSE).
  *
  * @param box_pk   X25519 public key, COUNCIL_PUBLIC_KEY_BYTES.
  * @param sign_pk  Ed25519 public key, COUNCIL_PUBLIC_KEY_BYTES (a valid
@@ -1098,7 +1133,8 @@ COUNCIL_API COUNCIL_NODISCARD int council_scope_remove(council *c, const char *c
 
 /**
  * The catalogue as a serialised council.v1.ScopeList, sorted by code.
- * @return COUNCIL_OK; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @return COUNCIL_OK; COUNCIL_EMISUSE; COUNCIL_EDENIED (a staff session
+ *         that has ended); COUNCIL_EIO; COUNCIL_ENOMEM.
  * Ownership: the caller releases out with council_buf_free().
  * @since 0.1.0
  */
@@ -1116,9 +1152,27 @@ COUNCIL_API COUNCIL_NODISCARD int council_scope_list(council *c, council_buf *ou
  * data key is wrapped for exactly those, so the rule holds against anyone
  * who copies the database and knows its key.
  *
+ * Signed key directory: the secretariat signs, with the council's log key
+ * (Ed25519), the coordinating body's wrap key and each member's X25519 key.
+ * Every session checks the signature before it wraps a data key to a key
+ * or seals the council's secrets to it, so someone who edits the store
+ * cannot slip their own key in place of the coordinating body's or another
+ * member's (such a key gives COUNCIL_EAUTH).
+ *
  * Every read is logged durably before content is returned; a refused read
- * is logged too. Reads are refused (COUNCIL_EMISUSE) inside a batch
- * (council_batch_begin()), whose events are durable only at its commit.
+ * is logged too. Reads and searches are refused (COUNCIL_EMISUSE) inside a
+ * batch (council_batch_begin()), whose events are durable only at its
+ * commit.
+ *
+ * In a staff session the functions below that take a handle also return
+ * COUNCIL_EDENIED once the staff member retired, the member withdrew or
+ * its keys were replaced (then COUNCIL_EMISUSE on every later call); those
+ * that work on cases or search also return COUNCIL_EUNSUPPORTED while the
+ * secretariat has not yet provided the session's keys: the council's
+ * secrets sealed to the member's signed key, and a signed coordinating
+ * body's key (a staff session whose stored coordinating key is unsigned
+ * cannot create data keys). The secretariat's next council_open()
+ * provides both, to a member whose registered key the council signed.
  */
 
 /** Largest serialised council.v1.Section accepted. @since 0.1.0 */
@@ -1156,7 +1210,9 @@ typedef struct council_case_options {
  * @return COUNCIL_OK; COUNCIL_EINVAL for a bad body, owner or id length;
  *         COUNCIL_ENOTFOUND for an unknown owner; COUNCIL_EDENIED for a
  *         withdrawn owner, an owner without keys, or a staff session naming
- *         another member; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ *         another member (each logged); COUNCIL_EUNSUPPORTED (a staff
+ *         session without its keys); COUNCIL_EMISUSE for a bad handle or
+ *         options; COUNCIL_EIO; COUNCIL_ENOMEM.
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_case_create(council *c, uint8_t *case_id,
@@ -1169,8 +1225,9 @@ COUNCIL_API COUNCIL_NODISCARD int council_case_create(council *c, uint8_t *case_
  *
  * @param role  council.v1.PersonRole FAMILY or CLOSE_THIRD_PARTY.
  * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED (not entitled,
- *         or an erased case); COUNCIL_ELIMIT past COUNCIL_CASE_PERSONS_MAX;
- *         COUNCIL_EINVAL; COUNCIL_EMISUSE; COUNCIL_EIO.
+ *         or an erased case; logged); COUNCIL_ELIMIT past
+ *         COUNCIL_CASE_PERSONS_MAX; COUNCIL_EINVAL; COUNCIL_EUNSUPPORTED (a
+ *         staff session without its keys); COUNCIL_EMISUSE; COUNCIL_EIO.
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_case_add_person(council *c, uint8_t *person_id,
@@ -1179,8 +1236,9 @@ COUNCIL_API COUNCIL_NODISCARD int council_case_add_person(council *c, uint8_t *p
 /**
  * Set a case's status: council.v1.CaseStatus OPEN, MONITORING or CLOSED
  * (erasure is council_case_erase()). The secretariat or the owner.
- * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED; COUNCIL_EINVAL;
- *         COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED (not entitled,
+ *         or an erased case; logged); COUNCIL_EINVAL; COUNCIL_EUNSUPPORTED
+ *         (a staff session without its keys); COUNCIL_EMISUSE; COUNCIL_EIO.
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_case_set_status(council *c, const uint8_t *case_id,
@@ -1190,21 +1248,29 @@ COUNCIL_API COUNCIL_NODISCARD int council_case_set_status(council *c, const uint
  * Write a new version of one person's section in one scope. Earlier
  * versions are kept (council_section_history()). The first write of a
  * scope creates its data key. The secretariat, the owner's staff, or staff
- * of a member the scope is shared with.
+ * of a member the scope is shared with. Shares of the scope that expired
+ * are ended first ("share revoked", reason share_expired): their holders'
+ * wrapped keys are destroyed and the scope's key rotated.
  *
- * The section is checked before it is encrypted: typed content must match
- * the scope, text must be UTF-8 without control characters (newlines and
- * tabs allowed), dates "YYYY-MM-DD", member ids 16 bytes. An identity
- * section's name and birth date update the case's blind index.
+ * The section is checked before it is encrypted: it must be canonical
+ * protobuf (packed again, the same bytes: no field out of order or
+ * repeated, no NUL inside a string), typed content must match the scope,
+ * text must be UTF-8 without control characters (newlines and tabs
+ * allowed), dates "YYYY-MM-DD", member ids 16 bytes. An identity section's
+ * name, reading and birth date update the case's blind index.
  *
  * @param[out] version  receives the new record version (or NULL).
  * @param section       a serialised council.v1.Section, 1..COUNCIL_SECTION_MAX bytes.
  * @return COUNCIL_OK; COUNCIL_ENOTFOUND for an unknown case, person or
- *         scope; COUNCIL_EDENIED when not entitled (logged) or for an
- *         erased case; COUNCIL_EFORMAT for a section that does not parse
- *         or fails the checks; COUNCIL_ELIMIT for one too large;
- *         COUNCIL_EAUTH if the stored key does not open; COUNCIL_EINVAL;
- *         COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ *         scope; COUNCIL_EDENIED when not entitled, for an erased case, or
+ *         when the session holds no wrap of the scope's key (each logged);
+ *         COUNCIL_EFORMAT for a section that does not parse, is not
+ *         canonical or fails the checks; COUNCIL_ELIMIT for one too large;
+ *         COUNCIL_EAUTH if the stored key does not open, or a key a new
+ *         data key would be wrapped to is not signed by the council;
+ *         COUNCIL_EUNSUPPORTED in a staff session without its keys (or
+ *         whose stored coordinating key is unsigned, for a new data key);
+ *         COUNCIL_EINVAL; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_section_write(council *c, uint32_t *version,
@@ -1218,10 +1284,13 @@ COUNCIL_API COUNCIL_NODISCARD int council_section_write(council *c, uint32_t *ve
  *
  * @param purpose  why: a code [a-z0-9_]{1,64}, e.g. "support_coordination".
  * @return COUNCIL_OK; COUNCIL_EDENIED if the scope was not shared with the
- *         session's member (logged as refused); COUNCIL_ENOTFOUND for no
- *         such case, person or section; COUNCIL_EAUTH for a ciphertext or
- *         wrapped key that fails authentication (logged); COUNCIL_EINVAL;
- *         COUNCIL_EMISUSE (also inside a batch); COUNCIL_EIO; COUNCIL_ENOMEM.
+ *         session's member, the case was erased, or the session holds no
+ *         wrap of a key a record needs (each logged as refused);
+ *         COUNCIL_ENOTFOUND for no such case, person, scope or section;
+ *         COUNCIL_EAUTH for a ciphertext or wrapped key that fails
+ *         authentication (logged); COUNCIL_EINVAL; COUNCIL_EUNSUPPORTED (a
+ *         staff session without its keys); COUNCIL_EMISUSE (also inside a
+ *         batch); COUNCIL_EIO; COUNCIL_ENOMEM.
  * Ownership: the caller releases out with council_buf_free() (which wipes it).
  * @since 0.1.0
  */
@@ -1253,7 +1322,9 @@ COUNCIL_API COUNCIL_NODISCARD int council_case_read(council *c, council_buf *out
 /**
  * A case's metadata (no content) as a serialised council.v1.CaseInfo: for
  * the secretariat, the owner, and members it is shared with.
- * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED; COUNCIL_EINVAL;
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED (not shared with
+ *         the session's member; logged); COUNCIL_EINVAL;
+ *         COUNCIL_EUNSUPPORTED (a staff session without its keys);
  *         COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
  * @since 0.1.0
  */
@@ -1263,8 +1334,9 @@ COUNCIL_API COUNCIL_NODISCARD int council_case_get(council *c, council_buf *out,
 /**
  * The cases this session may see (all for the secretariat; owned or shared
  * for staff), as a serialised council.v1.CaseList in creation order.
- * @return COUNCIL_OK; COUNCIL_EMISUSE; COUNCIL_EDENIED; COUNCIL_EIO;
- *         COUNCIL_ENOMEM.
+ * @return COUNCIL_OK; COUNCIL_EMISUSE; COUNCIL_EDENIED;
+ *         COUNCIL_EUNSUPPORTED (a staff session without its keys);
+ *         COUNCIL_EIO; COUNCIL_ENOMEM.
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_case_list(council *c, council_buf *out);
@@ -1299,15 +1371,25 @@ typedef struct council_share_options {
  * Share scopes of a case with a member: its data keys (every key version)
  * are wrapped to the member's X25519 key, and "share granted" is logged.
  * The secretariat or the owner's staff may share; each scope must be within
- * the member's scope ceiling.
+ * the member's scope ceiling, and the member's key must be signed by the
+ * council (the key directory). Shares of the scopes that expired (any
+ * member's) are ended first ("share revoked", reason share_expired, with
+ * their wraps destroyed and the key rotated), so sharing a scope again
+ * with a member whose share expired makes a new share.
  *
  * @return COUNCIL_OK; COUNCIL_EDENIED for a scope outside the ceiling, a
  *         withdrawn recipient or one without keys, an erased case, or a
- *         session not entitled (each logged as refused); COUNCIL_ENOTFOUND
- *         for an unknown case, member or scope; COUNCIL_EEXIST when an active
- *         share covers a scope already; COUNCIL_EINVAL for a bad basis,
- *         purpose, reason or expiry; COUNCIL_EMISUSE; COUNCIL_EIO;
- *         COUNCIL_ENOMEM.
+ *         session not entitled (each logged as refused), or a sharer that
+ *         holds no wrap of a key version; COUNCIL_EAUTH for a recipient
+ *         whose key is not signed by the council (logged, reason
+ *         recipient_key_unsigned), a wrapped key that does not open, or an
+ *         unsigned key met while rotating an expired share's scope;
+ *         COUNCIL_ENOTFOUND for an unknown case, member or scope;
+ *         COUNCIL_EEXIST when an active share covers a scope already;
+ *         COUNCIL_EINVAL for a bad basis, purpose, reason, expiry or scope
+ *         list, or the owner as recipient; COUNCIL_EUNSUPPORTED (a staff
+ *         session without its keys); COUNCIL_EMISUSE for a bad handle or
+ *         options; COUNCIL_EIO; COUNCIL_ENOMEM.
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_case_share(council *c, const uint8_t *case_id,
@@ -1322,8 +1404,13 @@ COUNCIL_API COUNCIL_NODISCARD int council_case_share(council *c, const uint8_t *
  *
  * @param scopes    the scopes to revoke, or NULL (n_scopes 0) for all.
  * @param reason    a code [a-z0-9_]{1,64}.
- * @return COUNCIL_OK; COUNCIL_ENOTFOUND when no active share matches;
- *         COUNCIL_EDENIED; COUNCIL_EINVAL; COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND for an unknown case, or when no
+ *         active share matches; COUNCIL_EDENIED (not entitled; logged);
+ *         COUNCIL_EAUTH if a key the new data key would be wrapped to is
+ *         not signed by the council; COUNCIL_EUNSUPPORTED in a staff
+ *         session without its keys (or whose stored coordinating key is
+ *         unsigned); COUNCIL_EINVAL; COUNCIL_EMISUSE; COUNCIL_EIO;
+ *         COUNCIL_ENOMEM.
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_case_revoke(council *c, const uint8_t *case_id,
@@ -1332,13 +1419,19 @@ COUNCIL_API COUNCIL_NODISCARD int council_case_revoke(council *c, const uint8_t 
 
 /**
  * Erase a case (crypto-shredding): every data key, wrapped copy, section
- * ciphertext, share and blind-index token of the case is destroyed, the
+ * ciphertext, person and blind-index token of the case is destroyed, its
+ * active shares are revoked and the shares' written reasons cleared, the
  * write-ahead log is checkpointed and truncated, and "case erased" is
- * logged as a tombstone. The log still verifies. Root session only.
+ * logged. The case record (id, owner, status erased, dates), the shares'
+ * metadata (member, scope, purpose, basis, consent id, dates) and the
+ * audit log remain as the tombstone; the log still verifies. Root session
+ * only; refused inside a batch.
  *
  * @param reason  a code [a-z0-9_]{1,64}.
  * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED (erased already,
- *         or a staff session); COUNCIL_EINVAL; COUNCIL_EMISUSE; COUNCIL_EIO.
+ *         or a staff session); COUNCIL_EINVAL; COUNCIL_EMISUSE (also inside
+ *         a batch); COUNCIL_EIO (also when erased but the write-ahead log
+ *         could not be truncated yet).
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_case_erase(council *c, const uint8_t *case_id,
@@ -1347,20 +1440,23 @@ COUNCIL_API COUNCIL_NODISCARD int council_case_erase(council *c, const uint8_t *
 /**
  * Is this person known to the council? Looks up the blind index: keyed,
  * truncated hashes of the normalised name (NFKC, case, width and kana
- * folded, white space, dashes and middle dots removed), alone and with the
- * birth date. Both the name and its reading (name_kana) of every identity
- * section are indexed. Tokens are short on purpose (16 bits), so unrelated
- * persons match too: confirm by reading the identity section. There is no
- * token of a birth date alone (it would all but reveal the date). "case
- * searched" is logged (no name or date in the log). Any session may ask;
- * it learns the case, person and owning member of each match.
+ * folded, a spacing sound mark composed, white space, dashes and middle
+ * dots removed), alone and with the birth date. Both the name and its
+ * reading (name_kana) of every identity section are indexed. Tokens are
+ * short on purpose (16 bits), so unrelated persons match too: confirm by
+ * reading the identity section. A name is required; a birth date only
+ * narrows (there is no token of a birth date alone: it would all but
+ * reveal the date). "case searched" is logged before the matches are
+ * returned (no name or date in the log). Any session may ask; it learns
+ * the case, person and owning member of each match.
  *
  * @param name        UTF-8 name, 1..1024 bytes (required).
  * @param birth_date  "YYYY-MM-DD" to narrow the search, or NULL.
  * @param[out] out    a serialised council.v1.CaseMatches.
  * @return COUNCIL_OK (possibly no matches); COUNCIL_EINVAL for a missing,
- *         empty or invalid name or a bad date; COUNCIL_EMISUSE;
- *         COUNCIL_EDENIED; COUNCIL_EIO; COUNCIL_ENOMEM.
+ *         empty or invalid name or a bad date; COUNCIL_EUNSUPPORTED (a
+ *         staff session without its keys); COUNCIL_EMISUSE (also inside a
+ *         batch); COUNCIL_EDENIED; COUNCIL_EIO; COUNCIL_ENOMEM.
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_case_find(council *c, council_buf *out,
@@ -1370,9 +1466,11 @@ COUNCIL_API COUNCIL_NODISCARD int council_case_find(council *c, council_buf *out
  * Re-encrypt a case under new data keys: every scope gets a new key
  * version, every record (history included) is re-encrypted under it, and
  * the older keys and their wrapped copies are destroyed. Root session only.
- * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED; COUNCIL_EAUTH for
- *         a record that fails authentication; COUNCIL_EINVAL;
- *         COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED (an erased case,
+ *         or a staff session); COUNCIL_EAUTH for a record or wrapped key
+ *         that fails authentication, or a holder's key not signed by the
+ *         council; COUNCIL_EINVAL; COUNCIL_EMISUSE; COUNCIL_EIO;
+ *         COUNCIL_ENOMEM.
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_case_rekey(council *c, const uint8_t *case_id,
@@ -1381,27 +1479,45 @@ COUNCIL_API COUNCIL_NODISCARD int council_case_rekey(council *c, const uint8_t *
 /* ------------------------------------------------------------ batches, keys */
 
 /**
- * Group writes (case creation, sections, shares) into one durable commit.
- * Every event of the batch becomes durable at council_batch_commit(); a
- * rollback forgets both the changes and their events. Reads are refused
- * inside a batch. Not nestable.
+ * Group writes (case creation, persons, statuses, sections, shares,
+ * revocations) into one durable commit. Every event of the batch becomes
+ * durable at council_batch_commit(); a rollback forgets both the changes
+ * and their events, except refusals: those logged inside a batch that is
+ * rolled back (or whose commit fails) are appended again on their own
+ * after the rollback (up to 63; beyond that, one event with reason
+ * refusals_lost stands for the rest). Refused inside a batch
+ * (COUNCIL_EMISUSE): reads, council_case_find(), council_case_erase(),
+ * checkpoints, proofs, exports and stored cosignatures, member withdrawal
+ * and key registration, and the database and root re-keys. Not nestable.
  * @return COUNCIL_OK; COUNCIL_EMISUSE (a batch is open already, or a bad
- *         handle); COUNCIL_EIO.
+ *         handle); COUNCIL_EDENIED (a staff session that has ended);
+ *         COUNCIL_EIO.
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_batch_begin(council *c);
-/** @return COUNCIL_OK; COUNCIL_EMISUSE without a batch; COUNCIL_EIO. @since 0.1.0 */
+/** @return COUNCIL_OK; COUNCIL_EMISUSE without a batch; COUNCIL_EIO if the
+ *  commit fails (the batch is then rolled back). @since 0.1.0 */
 COUNCIL_API COUNCIL_NODISCARD int council_batch_commit(council *c);
 /** Forget the batch. @return COUNCIL_OK; COUNCIL_EMISUSE without a batch. @since 0.1.0 */
 COUNCIL_API int council_batch_rollback(council *c);
 
 /**
  * Rotate the database key: SQLCipher re-encrypts council.db under a new
- * key (the next key version), and the keyring and every member's sealed
- * copy are updated. Crash-safe: the keyring keeps the previous key until
- * the database is re-keyed, and the next open finishes the job.
- * Root session only; "key rotated" is logged.
- * @return COUNCIL_OK; COUNCIL_EDENIED; COUNCIL_EMISUSE; COUNCIL_EIO.
+ * key (the next key version; sqlite3_rekey, so the key never becomes SQL
+ * text), and the keyring and every member's sealed copy are updated (only
+ * to keys the council signed; a member whose key is not loses its copy).
+ * Crash-safe: the keyring keeps the previous key until the database is
+ * re-keyed, and the secretariat's next open finishes the job (or clears a
+ * mark left after the database was re-keyed). Every other handle open on
+ * the store ends: its next call fails (COUNCIL_EIO) and it must be opened
+ * again. Root session only; refused inside a batch; "key rotated" is
+ * logged.
+ * @return COUNCIL_OK; COUNCIL_EDENIED in a staff session;
+ *         COUNCIL_EMISUSE (also inside a batch); COUNCIL_EFORMAT,
+ *         COUNCIL_EAUTH, COUNCIL_ENOTFOUND or COUNCIL_EUNSUPPORTED if the
+ *         keyring on disk was damaged, replaced or removed meanwhile;
+ *         COUNCIL_ELIMIT when no key version is left; COUNCIL_EIO (also
+ *         while another re-key is under way); COUNCIL_ENOMEM.
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_rekey_database(council *c);
@@ -1412,13 +1528,21 @@ COUNCIL_API COUNCIL_NODISCARD int council_rekey_database(council *c);
  * again: the log key, the coordinating body's wrap of every data key, the
  * council's stored secrets, and the database key (re-keyed as by
  * council_rekey_database()). The log key pair, case pseudonyms and blind
- * index tokens stay the same. Root session only; "key rotated" is logged.
+ * index tokens stay the same. As with council_rekey_database(), every
+ * other open handle ends and must be opened again. Root session only;
+ * refused inside a batch; "key rotated" is logged.
  *
  * @param new_pass      new passphrase (a passphrase council), or NULL.
  * @param new_root_key  new 32-byte root key (an external-key council), or NULL.
  * @return COUNCIL_OK; COUNCIL_EINVAL for the wrong kind of credential, a
- *         bad length or cost; COUNCIL_EDENIED; COUNCIL_EMISUSE;
- *         COUNCIL_EIO; COUNCIL_ENOMEM.
+ *         bad length or cost, or the current root key; COUNCIL_EDENIED in
+ *         a staff session; COUNCIL_EMISUSE (also inside a batch);
+ *         COUNCIL_EFORMAT, COUNCIL_EAUTH, COUNCIL_ENOTFOUND or
+ *         COUNCIL_EUNSUPPORTED if the keyring on disk was damaged, replaced
+ *         or removed meanwhile (COUNCIL_EAUTH also for a wrapped key that
+ *         does not open); COUNCIL_ELIMIT when no database key version is
+ *         left; COUNCIL_EIO (also while a database re-key is under way);
+ *         COUNCIL_ENOMEM.
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_rekey_root(council *c, const uint8_t *new_pass,

@@ -2,11 +2,13 @@
  * blind.c - the blind index: finding a person without a plaintext index.
  *
  * A name is folded (Unicode NFKC by utf8proc, case folded, hiragana as
- * katakana, white space and middle dots removed) and hashed with the
- * council's blind-index key; only the first COUNCIL__BLIND_TOKEN_BITS bits
- * are kept, so at a few tens of thousands of persons unrelated names share
- * tokens and a token alone never names anyone. What the tokens leak:
- * whether two persons' folded names (or birth dates) are probably equal.
+ * katakana, white space, dashes and middle dots removed, sound marks
+ * composed) and hashed with the council's blind-index key, alone and with
+ * the birth date (never the date alone); only the first
+ * COUNCIL__BLIND_TOKEN_BITS bits are kept, so at a few tens of thousands
+ * of persons unrelated names share tokens and a token alone never names
+ * anyone. What the tokens leak: whether two persons' folded names (and
+ * birth dates) are probably equal.
  */
 #include <stdlib.h>
 #include <string.h>

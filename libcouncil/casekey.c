@@ -367,16 +367,26 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
     st = NULL;
     if (rc == COUNCIL_OK)
         rc = put_wrap(c, op, case_id, scope, v, coord_holder, c->coord_pk, &key);
+    /* Who gets the new key. A rotation follows the wrapped keys, not the
+     * share rows: the holders of the previous version (revocation, expiry
+     * and withdrawal destroyed theirs first), so a share row written into
+     * the database by someone holding its key brings them nothing. The
+     * first version of a scope goes to the owner and the active shares. */
     if (rc == COUNCIL_OK &&
         (sqlite3_prepare_v2(c->db,
-                            "SELECT id, box_pk FROM member WHERE withdrawn IS NULL AND box_pk IS "
-                            "NOT NULL AND (id = (SELECT owner FROM case_record WHERE id = ?1) OR "
-                            "id IN (SELECT member_id FROM case_share WHERE case_id = ?1 AND "
-                            "scope = ?2 AND revoked IS NULL AND (expires IS NULL OR expires > ?3)));",
+                            v > 1 ? "SELECT id, box_pk FROM member WHERE withdrawn IS NULL AND "
+                                    "box_pk IS NOT NULL AND id IN (SELECT holder FROM key_wrap "
+                                    "WHERE case_id = ?1 AND scope = ?2 AND version = ?4);"
+                                  : "SELECT id, box_pk FROM member WHERE withdrawn IS NULL AND "
+                                    "box_pk IS NOT NULL AND (id = (SELECT owner FROM case_record "
+                                    "WHERE id = ?1) OR id IN (SELECT member_id FROM case_share "
+                                    "WHERE case_id = ?1 AND scope = ?2 AND revoked IS NULL AND "
+                                    "(expires IS NULL OR expires > ?3))) AND ?4 = 0;",
                             -1, &st, NULL) != SQLITE_OK ||
          sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
-         sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL)) != SQLITE_OK))
+         sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
+         sqlite3_bind_int64(st, 4, v - 1) != SQLITE_OK))
         rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sqlite3_column_bytes(st, 1) != 32)

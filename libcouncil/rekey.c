@@ -1,7 +1,7 @@
 /*
  * rekey.c - replacing the database key and the root key.
  *
- * Database key: council.db is re-keyed by SQLCipher (PRAGMA rekey) to the
+ * Database key: council.db is re-keyed by SQLCipher (sqlite3_rekey) to the
  * next key version. Crash safety comes from the keyring: before the
  * database changes, the keyring names the new version and keeps the old
  * key (pending_db_key, wrapped under its root key); after, the mark is

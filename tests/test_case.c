@@ -1478,6 +1478,41 @@ static void test_key_directory(void **state)
         council__v1__audit_event__free_unpacked(e, NULL);
     }
     assert_int_equal(count(f->c, "SELECT count(*) FROM key_wrap WHERE holder = ?1", f->mc), 0);
+    /* B writes itself a share row of A's scope: a rotation follows the
+     * wrapped keys, not the rows, so B receives no key. */
+    {
+        char *t;
+        int rc;
+        assert_int_equal(sqlite3_prepare_v2(sb->db, "INSERT INTO case_share (case_id, member_id, scope, "
+                                            "purpose, basis, granted) VALUES (?1, ?2, 'situation', "
+                                            "'x', 'consent', 1);", -1, &st, NULL), SQLITE_OK);
+        sqlite3_bind_blob(st, 1, cid, 16, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, f->mb, 16, SQLITE_STATIC);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_finalize(st);
+        /* The first key of a scope follows the rows (the documented limit:
+         * B gets it); the owner sees the share and revokes it. */
+        put(sa, cid, pid, "situation", sec_text("一版"), COUNCIL_OK);
+        assert_int_equal(council_case_revoke(sa, cid, 16, f->mb, 16, NULL, 0, "forged"), COUNCIL_OK);
+        put(sa, cid, pid, "situation", sec_text("二版"), COUNCIL_OK);
+        t = get_text(sb, cid, pid, "situation", &rc);
+        assert_int_equal(rc, COUNCIL_EDENIED);
+        assert_null(t);
+        /* A forged row again, now that the scope has keys: nothing follows. */
+        assert_int_equal(sqlite3_prepare_v2(sb->db, "INSERT INTO case_share (case_id, member_id, scope, "
+                                            "purpose, basis, granted) VALUES (?1, ?2, 'situation', "
+                                            "'x', 'consent', 1);", -1, &st, NULL), SQLITE_OK);
+        sqlite3_bind_blob(st, 1, cid, 16, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, f->mb, 16, SQLITE_STATIC);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_finalize(st);
+        assert_int_equal(council_case_rekey(f->c, cid, 16), COUNCIL_OK);
+        put(sa, cid, pid, "situation", sec_text("三版"), COUNCIL_OK);
+        assert_int_equal(count(f->c, "SELECT count(*) FROM key_wrap WHERE holder = ?1", f->mb), 0);
+        t = get_text(sb, cid, pid, "situation", &rc);
+        assert_int_equal(rc, COUNCIL_EDENIED);
+        assert_null(t);
+    }
     council_close(sa);
     council_close(sb);
 }
