@@ -227,11 +227,14 @@ $(B)/bench/%: bench/%.c $(STATIC)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< $(STATIC) \
 	    $(PKG_LIBS) -lpthread -lm
 
-# Not part of check: figures, not pass/fail. BENCH_EVENTS sets the log size.
+# Not part of check: figures, not pass/fail. BENCH_EVENTS sets the log size,
+# BENCH_CASES the number of cases in the blind-index run.
 BENCH_EVENTS ?= 1000000
-bench: $(B)/bench/bench $(B)/bench/bench_audit
+BENCH_CASES ?= 100000
+bench: $(B)/bench/bench $(B)/bench/bench_audit $(B)/bench/bench_case
 	$(B)/bench/bench
 	$(B)/bench/bench_audit $(BENCH_EVENTS)
+	$(B)/bench/bench_case $(BENCH_CASES)
 
 # ---------------------------------------------------------------- install
 

@@ -782,8 +782,9 @@ static int index_person(council *c, const char *op, const uint8_t case_id[COUNCI
     }
     council__v1__section__free_unpacked(s, council__pb_wiping_allocator());
     if (rc == COUNCIL_OK)
-        rc = council__sql_exec1(c, op, "DELETE FROM blind_index WHERE person_id = ?1;", person,
-                                COUNCIL_ID_BYTES, NULL, 0);
+        rc = council__sql_exec1(c, op, "DELETE FROM blind_index WHERE case_id = ?1 AND "
+                                "person_id = ?2;", case_id, COUNCIL_ID_BYTES, person,
+                                COUNCIL_ID_BYTES);
     for (int i = 0; rc == COUNCIL_OK && i < 4; i++) {
         sqlite3_stmt *st = NULL;
         if (!t[i].set)
