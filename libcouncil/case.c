@@ -429,6 +429,27 @@ static int log_ok(council *c, int action, const kase *k, const char *const *scop
     return council__audit_append(c, &ev);
 }
 
+/* Begin a change only the secretariat or the owner's staff may make: the
+ * transaction, then the case (not erased) and the session, each refusal
+ * logged. On COUNCIL_OK the transaction is open. */
+static int begin_owner_change(council *c, const char *op, int action,
+                              const uint8_t case_id[COUNCIL_ID_BYTES], kase *k)
+{
+    int rc = council__audit_batch_begin(c);
+
+    if (rc != COUNCIL_OK)
+        return rc;
+    if ((rc = load_case(c, op, case_id, k)) != COUNCIL_OK)
+        return council__finish(c, rc);
+    if (k->erased != 0)
+        return refuse(c, true, action, k, NULL, NULL, NULL, COUNCIL_EDENIED, "case_erased", op,
+                      "the case was erased");
+    if (!is_root(c) && !is_owner(c, k))
+        return refuse(c, true, action, k, NULL, NULL, NULL, COUNCIL_EDENIED, "not_owner", op,
+                      "only the secretariat or the owning member may do this");
+    return COUNCIL_OK;
+}
+
 /* ------------------------------------------------------------------ create */
 
 int council_case_create(council *c, uint8_t *case_id, size_t case_id_len, uint8_t *person_id,
@@ -538,16 +559,8 @@ int council_case_add_person(council *c, uint8_t *person_id, size_t person_id_len
         return council__fail(c, COUNCIL_EINVAL, "%s: a related person is family or a close "
                              "third party", op);
     council__uuid_random(pid);
-    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
+    if ((rc = begin_owner_change(c, op, ACT(PERSON_ADDED), case_id, &k)) != COUNCIL_OK)
         return rc;
-    if ((rc = load_case(c, op, case_id, &k)) != COUNCIL_OK)
-        return council__finish(c, rc);
-    if (k.erased != 0)
-        return refuse(c, true, ACT(PERSON_ADDED), &k, NULL, NULL, NULL, COUNCIL_EDENIED,
-                      "case_erased", op, "the case was erased");
-    if (!is_root(c) && !is_owner(c, &k))
-        return refuse(c, true, ACT(PERSON_ADDED), &k, NULL, NULL, NULL, COUNCIL_EDENIED,
-                      "not_owner", op, "only the secretariat or the owning member adds persons");
     n = -1;
     if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM person WHERE case_id = ?1;", -1, &st,
                            NULL) == SQLITE_OK &&
@@ -594,16 +607,8 @@ int council_case_set_status(council *c, const uint8_t *case_id, size_t case_id_l
         status > COUNCIL__V1__CASE_STATUS__CASE_STATUS_CLOSED)
         return council__fail(c, COUNCIL_EINVAL, "%s: status is open, monitoring or closed "
                              "(erasure is council_case_erase)", op);
-    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
+    if ((rc = begin_owner_change(c, op, ACT(CASE_UPDATED), case_id, &k)) != COUNCIL_OK)
         return rc;
-    if ((rc = load_case(c, op, case_id, &k)) != COUNCIL_OK)
-        return council__finish(c, rc);
-    if (k.erased != 0)
-        return refuse(c, true, ACT(CASE_UPDATED), &k, NULL, NULL, NULL, COUNCIL_EDENIED,
-                      "case_erased", op, "the case was erased");
-    if (!is_root(c) && !is_owner(c, &k))
-        return refuse(c, true, ACT(CASE_UPDATED), &k, NULL, NULL, NULL, COUNCIL_EDENIED,
-                      "not_owner", op, "only the secretariat or the owning member sets the status");
     if (sqlite3_prepare_v2(c->db, "UPDATE case_record SET status = ?2, updated = ?3 WHERE id = ?1;",
                            -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
