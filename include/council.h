@@ -1362,10 +1362,13 @@ typedef struct council_share_options {
     const uint8_t *consent_id;   /**< 16 bytes, or NULL */
     size_t consent_id_len;
     int64_t expires;             /**< Unix seconds; 0: until revoked */
+    const char *purpose_text;    /**< what purpose "other" means, or NULL */
+    const uint8_t *second_approver; /**< staff id (16 bytes) of a second approver, or NULL */
+    size_t second_approver_len;
 } council_share_options;
 
 #define COUNCIL_SHARE_OPTIONS_INIT \
-    { COUNCIL_SHARE_OPTIONS_VERSION, NULL, 0, NULL, NULL, NULL, NULL, 0, 0 }
+    { COUNCIL_SHARE_OPTIONS_VERSION, NULL, 0, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, 0 }
 
 /**
  * Share scopes of a case with a member: its data keys (every key version)
@@ -1548,6 +1551,128 @@ COUNCIL_API COUNCIL_NODISCARD int council_rekey_database(council *c);
 COUNCIL_API COUNCIL_NODISCARD int council_rekey_root(council *c, const uint8_t *new_pass,
         size_t new_pass_len, const uint8_t *new_root_key, size_t new_root_key_len,
         uint64_t kdf_opslimit, uint64_t kdf_memlimit);
+
+/* ---------------------------------------------------------------- consent */
+
+/*
+ * The consent ledger (同意). Each of 当事者等 consents (or refuses)
+ * separately; a record names the grantor (the person, or a named legal
+ * representative or guardian), the recipients (members, or a named third
+ * party outside the council), scopes, purposes, a validity period, how it
+ * was given, who obtained it and the SHA-256 of the evidence (never the
+ * form or recording itself). Records are never changed: a withdrawal is
+ * added beside its record, and a refusal ("does not consent to ...") is a
+ * record too, overriding older consent for what it covers. The secretariat
+ * or the owning member's staff record them.
+ */
+
+/** Most recipients, scopes or purposes in one consent record. @since 0.1.0 */
+#define COUNCIL_CONSENT_LIST_MAX 32
+/** Function twin of COUNCIL_CONSENT_LIST_MAX. @since 0.1.0 */
+COUNCIL_API size_t council_consent_list_max(void);
+
+#define COUNCIL_CONSENT_OPTIONS_VERSION 1
+
+/**
+ * A consent or refusal record. Initialise with COUNCIL_CONSENT_OPTIONS_INIT.
+ *
+ * A consent needs at least one recipient, scope and purpose; a refusal
+ * with an empty list refuses for every recipient, scope or purpose.
+ * Purposes are codes: support_coordination, referral, joint_support,
+ * meeting_discussion, statistics, other (with purpose_other).
+ * @since 0.1.0
+ */
+typedef struct council_consent_options {
+    unsigned version;                 /**< COUNCIL_CONSENT_OPTIONS_VERSION */
+    const uint8_t *case_id;           /**< 16 bytes */
+    size_t case_id_len;
+    const uint8_t *subject_person;    /**< 16 bytes: a person of the case */
+    size_t subject_person_len;
+    int32_t grantor;                  /**< council.v1.GrantorKind; 0 for SELF */
+    const char *grantor_name;         /**< a representative's or guardian's name (else NULL) */
+    const uint8_t *recipient_members; /**< n_recipient_members ids of 16 bytes, back to back */
+    size_t n_recipient_members;
+    const char *external_party;       /**< a named third party outside the council, or NULL */
+    const char *const *scopes;
+    size_t n_scopes;
+    const char *const *purposes;
+    size_t n_purposes;
+    const char *purpose_other;        /**< what "other" means, or NULL */
+    int64_t valid_from;               /**< Unix seconds; 0 for now */
+    int64_t valid_until;              /**< 0 for until withdrawn */
+    int32_t method;                   /**< council.v1.ConsentMethod, not 0 */
+    const uint8_t *obtained_by;       /**< staff id (16 bytes), or NULL (a staff session: itself) */
+    size_t obtained_by_len;
+    const uint8_t *evidence_sha256;   /**< 32 bytes, or NULL */
+    size_t evidence_len;
+} council_consent_options;
+
+#define COUNCIL_CONSENT_OPTIONS_INIT \
+    { COUNCIL_CONSENT_OPTIONS_VERSION, NULL, 0, NULL, 0, 0, NULL, NULL, 0, NULL, NULL, 0, NULL, 0, \
+      NULL, 0, 0, 0, NULL, 0, NULL, 0 }
+
+/**
+ * Record a consent ("consent recorded" is logged with the case's pseudonym,
+ * the scopes and the record's id; no name is logged).
+ *
+ * @param[out] id  receives the record's 16-byte id.
+ * @return COUNCIL_OK; COUNCIL_EINVAL for a bad field (unknown scope or
+ *         purpose, empty lists, a grantor name missing, bad dates, method,
+ *         evidence or id lengths); COUNCIL_ENOTFOUND for an unknown case,
+ *         person, member or staff; COUNCIL_EDENIED when the session is not
+ *         the secretariat or the owner's staff, or the case was erased
+ *         (logged); COUNCIL_ELIMIT past COUNCIL_CONSENT_LIST_MAX;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_consent_record(council *c, uint8_t *id, size_t id_len,
+                                                         const council_consent_options *opts);
+
+/**
+ * Record a refusal ("does not consent to ..."): as council_consent_record(),
+ * but lists may be empty (meaning every recipient, scope or purpose).
+ * @return as council_consent_record().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_consent_refuse(council *c, uint8_t *id, size_t id_len,
+                                                         const council_consent_options *opts);
+
+/**
+ * Withdraw a consent: the time, the reason and who recorded it are added to
+ * the record (never overwriting it), "consent withdrawn" is logged, and
+ * every share that rested on the record is revoked at once, its data keys
+ * rotated, so the recipient's next read fails.
+ *
+ * @param when    Unix seconds; 0 for now.
+ * @param reason  UTF-8, 1..COUNCIL_CONTACT_MAX bytes (kept in the store only).
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED for a refusal
+ *         record, one withdrawn already, or a session not entitled;
+ *         COUNCIL_EINVAL; COUNCIL_EMISUSE (also inside a batch);
+ *         COUNCIL_EIO.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_consent_withdraw(council *c, const uint8_t *id,
+        size_t id_len, int64_t when, const char *reason);
+
+/**
+ * One record as a serialised council.v1.ConsentRecord, its status as of
+ * now (active, withdrawn, expired or refused).
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED; COUNCIL_EINVAL;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_consent_get(council *c, council_buf *out,
+                                                      const uint8_t *id, size_t id_len);
+
+/**
+ * A case's records in the order recorded, as a serialised
+ * council.v1.ConsentList. The secretariat or the owner's staff.
+ * @return as council_consent_get().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_consent_list(council *c, council_buf *out,
+                                                       const uint8_t *case_id, size_t case_id_len);
 
 #ifdef __cplusplus
 }

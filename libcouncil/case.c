@@ -22,7 +22,9 @@
 
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/case.pb-c.h"
+#include "council/v1/consent.pb-c.h"
 #include "council_int.h"
+#include "policy.h"
 
 #define SHARE_SCOPES_MAX 32
 #define PAD_BLOCK 256  /* section plaintext is padded: sizes leak in steps of this */
@@ -448,6 +450,20 @@ static int begin_owner_change(council *c, const char *op, int action,
         return refuse(c, true, action, k, NULL, NULL, NULL, COUNCIL_EDENIED, "not_owner", op,
                       "only the secretariat or the owning member may do this");
     return COUNCIL_OK;
+}
+
+int council__case_lookup(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                         uint8_t owner[COUNCIL_ID_BYTES], uint8_t ref[32], bool *erased)
+{
+    kase k;
+    int rc = load_case(c, op, id, &k);
+
+    if (rc == COUNCIL_OK) {
+        memcpy(owner, k.owner, COUNCIL_ID_BYTES);
+        memcpy(ref, k.ref, 32);
+        *erased = k.erased != 0;
+    }
+    return rc;
 }
 
 /* ------------------------------------------------------------------ create */
@@ -1528,6 +1544,16 @@ static int basis_ok(council *c, const char *op, const council_share_options *o)
                              "1..%d bytes", op, COUNCIL_CONTACT_MAX);
     if (o->reason != NULL && !council__text_arg(o->reason, COUNCIL_CONTACT_MAX))
         return council__fail(c, COUNCIL_EINVAL, "%s: bad reason text", op);
+    if (council__purpose_parse(o->purpose) == 0)
+        return council__fail(c, COUNCIL_EINVAL, "%s: the purpose is support_coordination, referral, "
+                             "joint_support, meeting_discussion, statistics or other", op);
+    if (o->purpose_text != NULL && !council__text_arg(o->purpose_text, COUNCIL_CONTACT_MAX))
+        return council__fail(c, COUNCIL_EINVAL, "%s: bad purpose text", op);
+    if (o->second_approver != NULL &&
+        (o->second_approver_len != COUNCIL_ID_BYTES ||
+         (!is_root(c) && memcmp(o->second_approver, c->actor_staff, COUNCIL_ID_BYTES) == 0)))
+        return council__fail(c, COUNCIL_EINVAL, "%s: a second approver is another staff member "
+                             "(16-byte id)", op);
     return COUNCIL_OK;
 }
 
@@ -1577,6 +1603,207 @@ static int scope_list_ok(council *c, const char *op, const char *const *scopes, 
                 return council__fail(c, COUNCIL_EINVAL, "%s: scope %s named twice", op, scopes[i]);
     }
     return COUNCIL_OK;
+}
+
+/* The decision (policy.c) for a share: the persons whose data is in the
+ * scopes (those with a section in one of them, and always the person
+ * supported), the case's consent records, the council's configuration. */
+static int decide_share(council *c, const char *op, const kase *k, const uint8_t member[16],
+                        const council_share_options *o, council__decision *d)
+{
+    Council__V1__ConsentList *l = NULL;
+    council__consent_view *views = NULL;
+    council__decision_request req;
+    council__policy_config cfg;
+    uint8_t (*persons)[16] = NULL;
+    int *purposes = NULL;
+    uint8_t (*members)[16] = NULL;
+    size_t n_persons = 0, n_members = 0, n_purposes = 0;
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src;
+
+    memset(&req, 0, sizeof req);
+    /* Persons: with a section in the scopes, plus the person supported. */
+    persons = council__calloc(COUNCIL_CASE_PERSONS_MAX, sizeof *persons);
+    if (persons == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    if (sqlite3_prepare_v2(c->db, "SELECT id FROM person WHERE case_id = ?1 AND (role = ?2 OR id IN "
+                                  "(SELECT person_id FROM section WHERE case_id = ?1 AND "
+                                  "instr(?3, ',' || scope || ',') > 0)) ORDER BY seq;", -1, &st,
+                           NULL) != SQLITE_OK)
+        rc = db_err(c, op);
+    if (rc == COUNCIL_OK) {
+        char list[SHARE_SCOPES_MAX * (COUNCIL__AUDIT_CODE_MAX + 1) + 2] = ",";
+        for (size_t i = 0; i < o->n_scopes; i++) {
+            strcat(list, o->scopes[i]);
+            strcat(list, ",");
+        }
+        if (sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_int(st, 2, COUNCIL__V1__PERSON_ROLE__PERSON_ROLE_SUPPORTED) != SQLITE_OK ||
+            sqlite3_bind_text(st, 3, list, -1, SQLITE_TRANSIENT) != SQLITE_OK)
+            rc = db_err(c, op);
+        while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW &&
+               n_persons < COUNCIL_CASE_PERSONS_MAX)
+            if (sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES)
+                memcpy(persons[n_persons++], sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+    }
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_OK)
+        rc = council__consent_records(c, op, k->id, &l);
+    /* The records as the decision sees them. */
+    if (rc == COUNCIL_OK && l->n_records > 0) {
+        size_t nm = 0, np = 0;
+        for (size_t i = 0; i < l->n_records; i++) {
+            nm += l->records[i]->n_recipient_members;
+            np += l->records[i]->n_purposes;
+        }
+        views = council__calloc(l->n_records, sizeof *views);
+        members = council__calloc(nm ? nm : 1, sizeof *members);
+        purposes = council__calloc(np ? np : 1, sizeof *purposes);
+        if (views == NULL || members == NULL || purposes == NULL)
+            rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+        for (size_t i = 0; rc == COUNCIL_OK && i < l->n_records; i++) {
+            const Council__V1__ConsentRecord *r = l->records[i];
+            council__consent_view *v = &views[i];
+            if (r->id.len != 16 || r->subject_person.len != 16)
+                continue;
+            memcpy(v->id, r->id.data, 16);
+            memcpy(v->subject_person, r->subject_person.data, 16);
+            v->status = r->status == COUNCIL__V1__CONSENT_STATUS__CONSENT_STATUS_ACTIVE
+                            ? COUNCIL__CONSENT_ACTIVE
+                        : r->status == COUNCIL__V1__CONSENT_STATUS__CONSENT_STATUS_WITHDRAWN
+                            ? COUNCIL__CONSENT_WITHDRAWN
+                        : r->status == COUNCIL__V1__CONSENT_STATUS__CONSENT_STATUS_EXPIRED
+                            ? COUNCIL__CONSENT_EXPIRED
+                            : COUNCIL__CONSENT_REFUSED;
+            v->recorded = r->recorded;
+            v->valid_from = r->valid_from;
+            v->valid_until = r->has_valid_until ? r->valid_until : 0;
+            v->recipient_members = (const uint8_t (*)[16])members[n_members];
+            for (size_t j = 0; j < r->n_recipient_members; j++)
+                if (r->recipient_members[j].len == 16)
+                    memcpy(members[n_members + v->n_recipient_members++],
+                           r->recipient_members[j].data, 16);
+            n_members += v->n_recipient_members;
+            if (r->has_external_party_id && r->external_party_id.len == 16) {
+                v->external_party = true;
+                memcpy(v->external_id, r->external_party_id.data, 16);
+            }
+            v->scopes = (const char *const *)r->scopes;
+            v->n_scopes = r->n_scopes;
+            v->purposes = &purposes[n_purposes];
+            for (size_t j = 0; j < r->n_purposes; j++) {
+                int p = council__purpose_parse(r->purposes[j]);
+                if (p != 0)
+                    purposes[n_purposes + v->n_purposes++] = p;
+            }
+            n_purposes += v->n_purposes;
+            v->purpose_text = r->purpose_other;
+        }
+    }
+    if (rc == COUNCIL_OK) {
+        council__policy_defaults(&cfg);
+        req.recipient_kind = COUNCIL__RECIPIENT_MEMBER;
+        memcpy(req.recipient, member, 16);
+        req.scopes = o->scopes;
+        req.n_scopes = o->n_scopes;
+        req.persons = (const uint8_t (*)[16])persons;
+        req.n_persons = n_persons;
+        req.purpose = council__purpose_parse(o->purpose);
+        req.purpose_text = o->purpose_text;
+        req.now = (int64_t)time(NULL);
+        req.basis = council__basis_parse(o->basis);
+        req.has_reason = o->reason != NULL;
+        req.has_second_approver = o->second_approver != NULL;
+        req.consent_id = o->consent_id;
+        req.consents = views;
+        req.n_consents = l != NULL ? l->n_records : 0;
+        council__policy_decide(d, &cfg, &req);
+    }
+    council__free(views);
+    council__free(members);
+    council__free(purposes);
+    council__free(persons);
+    if (l != NULL)
+        council__v1__consent_list__free_unpacked(l, council__pb_allocator());
+    return rc;
+}
+
+int council__case_recheck_consent_shares(council *c, const char *op,
+                                         const uint8_t case_id[COUNCIL_ID_BYTES])
+{
+    struct row { uint8_t member[COUNCIL_ID_BYTES], consent[COUNCIL_ID_BYTES];
+                 bool has_consent; char scope[COUNCIL__AUDIT_CODE_MAX + 1];
+                 char purpose[COUNCIL__AUDIT_CODE_MAX + 1]; } *rows = NULL;
+    sqlite3_stmt *st = NULL;
+    size_t n = 0, cap = 0;
+    kase k;
+    int rc = load_case(c, op, case_id, &k), src;
+
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (sqlite3_prepare_v2(c->db, "SELECT member_id, consent_id, scope, purpose FROM case_share "
+                                  "WHERE case_id = ?1 AND basis = 'consent' AND revoked IS NULL "
+                                  "ORDER BY seq;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return db_err(c, op);
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *sc = (const char *)sqlite3_column_text(st, 2);
+        const char *pu = (const char *)sqlite3_column_text(st, 3);
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sc == NULL || pu == NULL ||
+            !council__audit_code_ok(sc) || !council__audit_code_ok(pu))
+            continue;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            struct row *nr = council__calloc(ncap, sizeof *nr);
+            if (nr == NULL) {
+                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+                break;
+            }
+            if (n > 0)
+                memcpy(nr, rows, n * sizeof *nr);
+            council__free(rows);
+            rows = nr;
+            cap = ncap;
+        }
+        memcpy(rows[n].member, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+        rows[n].has_consent = sqlite3_column_bytes(st, 1) == COUNCIL_ID_BYTES;
+        if (rows[n].has_consent)
+            memcpy(rows[n].consent, sqlite3_column_blob(st, 1), COUNCIL_ID_BYTES);
+        strcpy(rows[n].scope, sc);
+        strcpy(rows[n].purpose, pu);
+        n++;
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = db_err(c, op);
+    sqlite3_finalize(st);
+    /* Each share again through the decision; those it now refuses end. */
+    for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
+        const char *scopes[1] = { rows[i].scope };
+        council_share_options o = COUNCIL_SHARE_OPTIONS_INIT;
+        council__decision d = { false, NULL };
+        uint32_t latest = 0;
+
+        o.scopes = scopes;
+        o.n_scopes = 1;
+        o.purpose = rows[i].purpose;
+        o.basis = "consent";
+        o.consent_id = rows[i].has_consent ? rows[i].consent : NULL;
+        o.consent_id_len = rows[i].has_consent ? COUNCIL_ID_BYTES : 0;
+        if ((rc = decide_share(c, op, &k, rows[i].member, &o, &d)) != COUNCIL_OK || d.allow)
+            continue;
+        rc = end_share(c, op, &k, rows[i].member, rows[i].scope, "consent_withdrawn");
+        if (rc == COUNCIL_OK)
+            rc = council__key_latest(c, op, k.id, rows[i].scope, &latest);
+        if (rc == COUNCIL_OK && latest > 0)
+            rc = council__key_new(c, op, k.id, rows[i].scope, NULL, NULL);
+        if (rc == COUNCIL_OK)
+            rc = log_ok(c, ACT(SHARE_REVOKED), &k, scopes, 1, NULL, rows[i].member, d.reason);
+    }
+    council__free(rows);
+    return rc;
 }
 
 int council_case_share(council *c, const uint8_t *case_id, size_t case_id_len,
@@ -1648,6 +1875,35 @@ int council_case_share(council *c, const uint8_t *case_id, size_t case_id_len,
         if (dup)
             return council__finish(c, council__fail(c, COUNCIL_EEXIST, "%s: scope %s is shared "
                                                     "with the member already", op, o->scopes[i]));
+    }
+    /* No disclosure without a basis (DESIGN.md promise 2). */
+    {
+        council__decision d = { false, NULL };
+        if ((rc = decide_share(c, op, &k, member_id, o, &d)) != COUNCIL_OK)
+            return council__finish(c, rc);
+        if (!d.allow) {
+            council__event ev = {
+                .action = ACT(DISCLOSURE_REFUSED),
+                .case_ref = k.ref,
+                .scopes = o->scopes,
+                .n_scopes = o->n_scopes,
+                .purpose = o->purpose,
+                .basis = o->basis,
+                .consent_id = o->consent_id,
+                .subject_member = member_id,
+                .outcome = REFUSED,
+                .error = COUNCIL_ENOCONSENT,
+                .reason = d.reason,
+            };
+            council__audit_batch_rollback(c);
+            actor(c, &ev);
+            if ((rc = council__audit_append(c, &ev)) != COUNCIL_OK)
+                return rc;
+            if (c->user_batch)
+                hold(c, &ev);
+            return council__fail(c, COUNCIL_ENOCONSENT, "%s: refused by the disclosure policy (%s)",
+                                 op, d.reason);
+        }
     }
     for (size_t i = 0; rc == COUNCIL_OK && i < o->n_scopes; i++) {
         sqlite3_stmt *st = NULL;
@@ -1802,6 +2058,9 @@ int council_case_erase(council *c, const uint8_t *case_id, size_t case_id_len, c
         "DELETE FROM key_wrap WHERE case_id = ?1;",
         "DELETE FROM case_key WHERE case_id = ?1;",
         "DELETE FROM blind_index WHERE case_id = ?1;",
+        "DELETE FROM consent_withdrawal WHERE consent_id IN (SELECT id FROM consent WHERE "
+        "case_id = ?1);",
+        "DELETE FROM consent WHERE case_id = ?1;",
         "DELETE FROM person WHERE case_id = ?1;",
         "UPDATE case_share SET basis_reason = NULL WHERE case_id = ?1;",
     };

@@ -542,6 +542,20 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
  * new_root removes the old). */
 int council__secrets_rewrap(council *c, const council__secret *new_root);
 int council__coord_rewrap(council *c, const council__secret *new_root, uint8_t new_pk[32]);
+/* A case's owner and pseudonym, and whether it was erased (ENOTFOUND). */
+int council__case_lookup(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                         uint8_t owner[COUNCIL_ID_BYTES], uint8_t ref[32], bool *erased);
+/* Every active share of the case with basis consent, through the
+ * decision again (after a withdrawal or a refusal): those it now refuses
+ * end (revoked with the decision's reason, wrapped keys destroyed, keys
+ * rotated, logged). In the caller's transaction. */
+int council__case_recheck_consent_shares(council *c, const char *op,
+                                         const uint8_t case_id[COUNCIL_ID_BYTES]);
+/* A case's consent records with their status as of now (consent.c); free
+ * with council__v1__consent_list__free_unpacked(l, council__pb_allocator()). */
+struct Council__V1__ConsentList;
+int council__consent_records(council *c, const char *op, const uint8_t case_id[16],
+                             struct Council__V1__ConsentList **out);
 /* A calendar date "YYYY-MM-DD" (1850 on). */
 bool council__date_ok(const char *s);
 /* A root session's open found a re-key under way (kr->has_pending): open

@@ -218,6 +218,32 @@ static const council__migration migrations[] = {
       "  sealed BLOB NOT NULL,"
       "  PRIMARY KEY (member_id, name)"
       ") WITHOUT ROWID;" },
+    { 7,
+      /* The consent ledger: one row per record of consent or refusal (the
+       * record itself a council.v1.ConsentRecord without its status), never
+       * changed; withdrawals are added beside. Erasing a case removes its
+       * records with it. */
+      "CREATE TABLE consent ("
+      "  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+      "  case_id BLOB NOT NULL REFERENCES case_record (id),"
+      "  subject_person BLOB NOT NULL,"
+      "  refusal INTEGER NOT NULL CHECK (refusal IN (0, 1)),"
+      "  recorded INTEGER NOT NULL,"
+      "  body BLOB NOT NULL,"
+      "  seq INTEGER NOT NULL UNIQUE"
+      ") WITHOUT ROWID;"
+      "CREATE INDEX consent_case ON consent (case_id);"
+      "CREATE TABLE consent_withdrawal ("
+      "  consent_id BLOB PRIMARY KEY REFERENCES consent (id),"
+      "  time INTEGER NOT NULL,"
+      "  reason TEXT NOT NULL,"
+      "  by_member BLOB,"
+      "  by_staff BLOB"
+      ") WITHOUT ROWID;"
+      "CREATE TRIGGER consent_kept BEFORE UPDATE ON consent"
+      "  BEGIN SELECT RAISE(ABORT, 'consent records are never changed'); END;"
+      "CREATE TRIGGER consent_withdrawal_kept BEFORE UPDATE ON consent_withdrawal"
+      "  BEGIN SELECT RAISE(ABORT, 'withdrawals are never changed'); END;" },
 };
 
 uint32_t council__schema_version(void)

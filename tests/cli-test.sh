@@ -64,7 +64,7 @@ has "$T/out" "sqlcipher version:  4\." "info cipher version"
 has "$T/out" "log public key:     libcouncil/$ID+[0-9a-f]\{8\}+" "info verifier key"
 expect 0 "info (env store, env pass)" -- env COUNCIL_STORE="$S" COUNCIL_PASSPHRASE="first passphrase" "$CLI" info --json
 has "$T/out" "\"council_id\": \"$ID\"" "json id"
-has "$T/out" "\"schema_version\": 6" "json schema"
+has "$T/out" "\"schema_version\": 7" "json schema"
 "$CLI" --store "$S" info --passphrase-file - <"$T/pass1" >"$T/out" 2>"$T/err"
 if [ $? -eq 0 ]; then ok; else bad "info (stdin)"; fi
 
@@ -503,8 +503,12 @@ expect 1 "share on consent without consent id" -- "$CLI" --store "$C" case share
 expect 2 "share without basis" -- "$CLI" --store "$C" case share "$CASE" --member "$CNPO" --scope identity --purpose x $CP
 expect 2 "share bad consent id" -- "$CLI" --store "$C" case share "$CASE" --member "$CNPO" --scope identity --purpose x --basis consent --consent 12 $CP
 expect 2 "share bad expiry" -- "$CLI" --store "$C" case share "$CASE" --member "$CNPO" --scope identity --purpose x --basis consent --expires soon $CP
-expect 0 "case share" -- "$CLI" --store "$C" case share "$CASE" --member "$CNPO" --scope identity --scope wishes \
+expect 1 "share on an unknown consent record (no disclosure without a basis)" -- "$CLI" --store "$C" case share "$CASE" \
+    --member "$CNPO" --scope identity --scope wishes \
     --purpose support_coordination --basis consent --consent 11111111-2222-4333-8444-555555555555 --expires 2099-01-01 $CP
+has "$T/err" "disclosure policy" "policy refusal message"
+expect 0 "case share" -- "$CLI" --store "$C" case share "$CASE" --member "$CNPO" --scope identity --scope wishes \
+    --purpose support_coordination --basis appi_27_1_4_public_duty --reason "見守りのため" --expires 2099-01-01 $CP
 expect 1 "case share twice" -- "$CLI" --store "$C" case share "$CASE" --member "$CNPO" --scope identity \
     --purpose support_coordination --basis council_art16_exchange --reason "協議会の合意" $CP
 expect 0 "case info shows shares" -- "$CLI" --store "$C" case info "$CASE" --json $CP

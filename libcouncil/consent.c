@@ -1,0 +1,613 @@
+/*
+ * consent.c - the consent ledger: records of consent and of refusal,
+ * withdrawals added beside them (never written over), and the effect of a
+ * withdrawal: every share that rested on the record ends at once.
+ */
+#include <string.h>
+#include <time.h>
+
+#include <protobuf-c/protobuf-c.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "council/v1/audit.pb-c.h"
+#include "council/v1/consent.pb-c.h"
+#include "council_int.h"
+
+#define CONSENT_BODY_MAX 65536
+
+static const char *const purposes[] = { "support_coordination", "referral", "joint_support",
+                                        "meeting_discussion", "statistics", "other" };
+
+size_t council_consent_list_max(void)
+{
+    return COUNCIL_CONSENT_LIST_MAX;
+}
+
+static bool is_root(const council *c)
+{
+    return c->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT;
+}
+
+static int db_err(council *c, const char *op)
+{
+    return council__fail(c, COUNCIL_EIO, "%s: database error", op);
+}
+
+static bool purpose_ok(const char *p)
+{
+    for (size_t i = 0; p != NULL && i < sizeof purposes / sizeof purposes[0]; i++)
+        if (strcmp(p, purposes[i]) == 0)
+            return true;
+    return false;
+}
+
+static int exists(council *c, const char *op, const char *sql, const void *v, size_t n,
+                  bool text, bool *yes)
+{
+    sqlite3_stmt *st = NULL;
+    int src;
+
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
+        (text ? sqlite3_bind_text(st, 1, v, (int)n, SQLITE_STATIC)
+              : sqlite3_bind_blob(st, 1, v, (int)n, SQLITE_STATIC)) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return db_err(c, op);
+    }
+    src = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return db_err(c, op);
+    *yes = src == SQLITE_ROW;
+    return COUNCIL_OK;
+}
+
+/* The options, checked against each other and the store (in a transaction). */
+static int check(council *c, const char *op, const council_consent_options *o, bool refusal)
+{
+    bool yes;
+    int rc;
+
+    if (o->case_id == NULL || o->case_id_len != COUNCIL_ID_BYTES || o->subject_person == NULL ||
+        o->subject_person_len != COUNCIL_ID_BYTES)
+        return council__fail(c, COUNCIL_EINVAL, "%s: a case and a person (16-byte ids) are needed", op);
+    if (o->grantor < 0 || o->grantor > COUNCIL__V1__GRANTOR_KIND__GRANTOR_KIND_GUARDIAN)
+        return council__fail(c, COUNCIL_EINVAL, "%s: unknown grantor kind", op);
+    if (o->grantor > COUNCIL__V1__GRANTOR_KIND__GRANTOR_KIND_SELF
+            ? !council__text_arg(o->grantor_name, COUNCIL_NAME_MAX)
+            : o->grantor_name != NULL)
+        return council__fail(c, COUNCIL_EINVAL, "%s: a representative or guardian is named "
+                             "(1..%d bytes); the person is not", op, COUNCIL_NAME_MAX);
+    if (o->method < COUNCIL__V1__CONSENT_METHOD__CONSENT_METHOD_WRITTEN ||
+        o->method > COUNCIL__V1__CONSENT_METHOD__CONSENT_METHOD_ELECTRONIC)
+        return council__fail(c, COUNCIL_EINVAL, "%s: the method is written, oral or electronic", op);
+    if (o->n_recipient_members > COUNCIL_CONSENT_LIST_MAX || o->n_scopes > COUNCIL_CONSENT_LIST_MAX ||
+        o->n_purposes > COUNCIL_CONSENT_LIST_MAX)
+        return council__fail(c, COUNCIL_ELIMIT, "%s: at most %d recipients, scopes and purposes",
+                             op, COUNCIL_CONSENT_LIST_MAX);
+    if ((o->n_recipient_members > 0 && o->recipient_members == NULL) ||
+        (o->n_scopes > 0 && o->scopes == NULL) || (o->n_purposes > 0 && o->purposes == NULL))
+        return council__fail(c, COUNCIL_EINVAL, "%s: a list is NULL", op);
+    if (o->external_party != NULL && !council__text_arg(o->external_party, COUNCIL_NAME_MAX))
+        return council__fail(c, COUNCIL_EINVAL, "%s: bad external party name", op);
+    if (!refusal && ((o->n_recipient_members == 0 && o->external_party == NULL) ||
+                     o->n_scopes == 0 || o->n_purposes == 0))
+        return council__fail(c, COUNCIL_EINVAL, "%s: a consent names its recipients, scopes and "
+                             "purposes", op);
+    for (size_t i = 0; i < o->n_purposes; i++)
+        if (!purpose_ok(o->purposes[i]))
+            return council__fail(c, COUNCIL_EINVAL, "%s: unknown purpose", op);
+    {
+        bool other = false;
+        for (size_t i = 0; i < o->n_purposes; i++)
+            other = other || strcmp(o->purposes[i], "other") == 0;
+        if (other ? !council__text_arg(o->purpose_other, COUNCIL_CONTACT_MAX) : o->purpose_other != NULL)
+            return council__fail(c, COUNCIL_EINVAL, "%s: purpose \"other\" goes with its text", op);
+    }
+    if (o->valid_from < 0 || o->valid_until < 0 ||
+        (o->valid_until != 0 && o->valid_until <= (o->valid_from ? o->valid_from : (int64_t)time(NULL))))
+        return council__fail(c, COUNCIL_EINVAL, "%s: the validity period is empty", op);
+    if ((o->obtained_by != NULL && o->obtained_by_len != COUNCIL_ID_BYTES) ||
+        (o->evidence_sha256 != NULL && o->evidence_len != 32))
+        return council__fail(c, COUNCIL_EINVAL, "%s: ids are 16 bytes, the evidence hash 32", op);
+    for (size_t i = 0; i < o->n_scopes; i++) {
+        if (o->scopes[i] == NULL || !council__audit_code_ok(o->scopes[i]))
+            return council__fail(c, COUNCIL_EINVAL, "%s: a scope is a code [a-z0-9_]{1,64}", op);
+        if ((rc = exists(c, op, "SELECT 1 FROM scope WHERE code = ?1;", o->scopes[i],
+                         strlen(o->scopes[i]), true, &yes)) != COUNCIL_OK)
+            return rc;
+        if (!yes)
+            return council__fail(c, COUNCIL_ENOTFOUND, "%s: no scope %s", op, o->scopes[i]);
+    }
+    for (size_t i = 0; i < o->n_recipient_members; i++) {
+        if ((rc = exists(c, op, "SELECT 1 FROM member WHERE id = ?1;",
+                         o->recipient_members + 16 * i, 16, false, &yes)) != COUNCIL_OK)
+            return rc;
+        if (!yes)
+            return council__fail(c, COUNCIL_ENOTFOUND, "%s: no such member", op);
+    }
+    if (o->obtained_by != NULL) {
+        if ((rc = exists(c, op, "SELECT 1 FROM staff WHERE id = ?1;", o->obtained_by, 16, false,
+                         &yes)) != COUNCIL_OK)
+            return rc;
+        if (!yes)
+            return council__fail(c, COUNCIL_ENOTFOUND, "%s: no such staff", op);
+    }
+    {
+        sqlite3_stmt *st = NULL;
+        int src;
+        if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM person WHERE id = ?1 AND case_id = ?2;", -1,
+                               &st, NULL) != SQLITE_OK ||
+            sqlite3_bind_blob(st, 1, o->subject_person, 16, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_blob(st, 2, o->case_id, 16, SQLITE_STATIC) != SQLITE_OK) {
+            sqlite3_finalize(st);
+            return db_err(c, op);
+        }
+        src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (src == SQLITE_DONE)
+            return council__fail(c, COUNCIL_ENOTFOUND, "%s: no such person in the case", op);
+        if (src != SQLITE_ROW)
+            return db_err(c, op);
+    }
+    return COUNCIL_OK;
+}
+
+static void event_actor(const council *c, council__event *ev)
+{
+    ev->actor_kind = c->actor_kind;
+    if (!is_root(c)) {
+        ev->actor_member = c->actor_member;
+        ev->actor_staff = c->actor_staff;
+    }
+}
+
+/* The session may manage the case's consent: the secretariat or the
+ * owner's staff, on a case not erased. A refusal is logged (after the
+ * transaction is rolled back). */
+static int entitled(council *c, const char *op, int action, const uint8_t case_id[16],
+                    uint8_t ref[32], bool in_txn)
+{
+    uint8_t owner[COUNCIL_ID_BYTES];
+    bool erased = false;
+    int rc = council__case_lookup(c, op, case_id, owner, ref, &erased);
+    const char *why = NULL;
+
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (erased)
+        why = "case_erased";
+    else if (!is_root(c) && sodium_memcmp(owner, c->actor_member, COUNCIL_ID_BYTES) != 0)
+        why = "not_owner";
+    if (why == NULL)
+        return COUNCIL_OK;
+    if (in_txn)
+        council__audit_batch_rollback(c);
+    {
+        council__event ev = {
+            .action = action,
+            .case_ref = ref,
+            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED,
+            .error = COUNCIL_EDENIED,
+            .reason = why,
+        };
+        event_actor(c, &ev);
+        if ((rc = council__audit_append(c, &ev)) != COUNCIL_OK)
+            return rc;
+    }
+    return council__fail(c, COUNCIL_EDENIED, "%s: only the secretariat or the owning member's "
+                         "staff manage a case's consent (and not on an erased case)", op);
+}
+
+static int record(council *c, uint8_t *id, size_t id_len, const council_consent_options *o,
+                  bool refusal)
+{
+    const char *op = refusal ? "consent_refuse" : "consent_record";
+    Council__V1__ConsentRecord m = COUNCIL__V1__CONSENT_RECORD__INIT;
+    ProtobufCBinaryData *members = NULL;
+    uint8_t cid[COUNCIL_ID_BYTES], ext[COUNCIL_ID_BYTES], ref[32], *body = NULL;
+    char idt[37];
+    size_t len;
+    sqlite3_stmt *st = NULL;
+    int64_t now = (int64_t)time(NULL);
+    int rc;
+
+    if ((rc = council__actor_ok(c, op)) != COUNCIL_OK)
+        return rc;
+    if (id == NULL || id_len != COUNCIL_ID_BYTES)
+        return council__fail(c, COUNCIL_EINVAL, "%s: ids are %d bytes", op, COUNCIL_ID_BYTES);
+    if (o == NULL || o->version != COUNCIL_CONSENT_OPTIONS_VERSION)
+        return council__fail(c, COUNCIL_EMISUSE, "%s: options missing or of unknown version", op);
+    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
+        return rc;
+    if ((rc = check(c, op, o, refusal)) != COUNCIL_OK)
+        return council__finish(c, rc);
+    if ((rc = entitled(c, op, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_CONSENT_RECORDED, o->case_id,
+                       ref, true)) != COUNCIL_OK)
+        return rc == COUNCIL_EDENIED ? rc : council__finish(c, rc);
+    council__uuid_random(cid);
+    council__uuid_random(ext);
+    council__uuid_text(idt, cid);
+    m.id.data = cid;
+    m.id.len = sizeof cid;
+    m.id_text = idt;
+    m.case_id.data = (uint8_t *)(uintptr_t)o->case_id;
+    m.case_id.len = COUNCIL_ID_BYTES;
+    m.subject_person.data = (uint8_t *)(uintptr_t)o->subject_person;
+    m.subject_person.len = COUNCIL_ID_BYTES;
+    m.grantor = o->grantor == 0 ? COUNCIL__V1__GRANTOR_KIND__GRANTOR_KIND_SELF
+                                : (Council__V1__GrantorKind)o->grantor;
+    m.grantor_name = (char *)(uintptr_t)o->grantor_name;
+    if (o->n_recipient_members > 0) {
+        members = council__calloc(o->n_recipient_members, sizeof *members);
+        if (members == NULL)
+            return council__finish(c, council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op));
+        for (size_t i = 0; i < o->n_recipient_members; i++) {
+            members[i].data = (uint8_t *)(uintptr_t)(o->recipient_members + 16 * i);
+            members[i].len = COUNCIL_ID_BYTES;
+        }
+    }
+    m.recipient_members = members;
+    m.n_recipient_members = o->n_recipient_members;
+    m.external_party = (char *)(uintptr_t)o->external_party;
+    if (o->external_party != NULL) {
+        m.has_external_party_id = 1;
+        m.external_party_id.data = ext;
+        m.external_party_id.len = sizeof ext;
+    }
+    m.scopes = (char **)(uintptr_t)o->scopes;
+    m.n_scopes = o->n_scopes;
+    m.purposes = (char **)(uintptr_t)o->purposes;
+    m.n_purposes = o->n_purposes;
+    m.purpose_other = (char *)(uintptr_t)o->purpose_other;
+    m.valid_from = o->valid_from != 0 ? o->valid_from : now;
+    m.has_valid_until = o->valid_until != 0;
+    m.valid_until = o->valid_until;
+    m.method = (Council__V1__ConsentMethod)o->method;
+    if (o->obtained_by != NULL || !is_root(c)) {
+        m.has_obtained_by = 1;
+        m.obtained_by.data = (uint8_t *)(uintptr_t)(o->obtained_by != NULL ? o->obtained_by
+                                                                           : c->actor_staff);
+        m.obtained_by.len = COUNCIL_ID_BYTES;
+    }
+    if (o->evidence_sha256 != NULL) {
+        m.has_evidence_sha256 = 1;
+        m.evidence_sha256.data = (uint8_t *)(uintptr_t)o->evidence_sha256;
+        m.evidence_sha256.len = 32;
+    }
+    m.refusal = refusal;
+    m.recorded = now;
+    if (!is_root(c)) {
+        m.has_recorded_by_member = m.has_recorded_by_staff = 1;
+        m.recorded_by_member.data = c->actor_member;
+        m.recorded_by_member.len = COUNCIL_ID_BYTES;
+        m.recorded_by_staff.data = c->actor_staff;
+        m.recorded_by_staff.len = COUNCIL_ID_BYTES;
+    }
+    m.status = refusal ? COUNCIL__V1__CONSENT_STATUS__CONSENT_STATUS_REFUSED
+                       : COUNCIL__V1__CONSENT_STATUS__CONSENT_STATUS_ACTIVE;
+    len = council__v1__consent_record__get_packed_size(&m);
+    if (len > CONSENT_BODY_MAX || (body = council__malloc(len)) == NULL) {
+        council__free(members);
+        return council__finish(c, council__fail(c, len > CONSENT_BODY_MAX ? COUNCIL_ELIMIT
+                                                                          : COUNCIL_ENOMEM,
+                                                "%s: record too large or out of memory", op));
+    }
+    council__v1__consent_record__pack(&m, body);
+    council__free(members);
+    if (sqlite3_prepare_v2(c->db, "INSERT INTO consent (id, case_id, subject_person, refusal, "
+                                  "recorded, body, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT "
+                                  "coalesce(max(seq), 0) + 1 FROM consent));", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, cid, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, o->case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 3, o->subject_person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(st, 4, refusal) != SQLITE_OK || sqlite3_bind_int64(st, 5, now) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 6, body, (int)len, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = db_err(c, op);
+    sqlite3_finalize(st);
+    sodium_memzero(body, len);
+    council__free(body);
+    if (rc == COUNCIL_OK) {
+        council__event ev = {
+            .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_CONSENT_RECORDED,
+            .case_ref = ref,
+            .scopes = o->scopes,
+            .n_scopes = o->n_scopes,
+            .consent_id = cid,
+            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+            .reason = refusal ? "refusal" : NULL,
+        };
+        event_actor(c, &ev);
+        rc = council__audit_append(c, &ev);
+    }
+    /* A refusal overrides older consent: shares resting on it end now. */
+    if (rc == COUNCIL_OK && refusal)
+        rc = council__case_recheck_consent_shares(c, op, o->case_id);
+    rc = council__finish(c, rc);
+    if (rc == COUNCIL_OK)
+        memcpy(id, cid, COUNCIL_ID_BYTES);
+    return rc;
+}
+
+int council_consent_record(council *c, uint8_t *id, size_t id_len, const council_consent_options *o)
+{
+    return record(c, id, id_len, o, false);
+}
+
+int council_consent_refuse(council *c, uint8_t *id, size_t id_len, const council_consent_options *o)
+{
+    return record(c, id, id_len, o, true);
+}
+
+/* ------------------------------------------------------------- reading */
+
+/* A stored record with its withdrawal and its status as of now; free with
+ * council__v1__consent_record__free_unpacked(m, council__pb_allocator()). */
+static int load(council *c, const char *op, sqlite3_stmt *st, Council__V1__ConsentRecord **out)
+{
+    Council__V1__ConsentRecord *m;
+    int64_t now = (int64_t)time(NULL);
+    int n = sqlite3_column_bytes(st, 0);
+
+    *out = NULL;
+    if (n <= 0 || n > CONSENT_BODY_MAX)
+        return council__fail(c, COUNCIL_EFORMAT, "%s: a stored record is damaged", op);
+    council__pb_alloc_failed(true);
+    m = council__v1__consent_record__unpack(council__pb_allocator(), (size_t)n,
+                                            sqlite3_column_blob(st, 0));
+    if (m == NULL)
+        return council__pb_alloc_failed(true) ? council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op)
+                                              : council__fail(c, COUNCIL_EFORMAT, "%s: a stored "
+                                                              "record is damaged", op);
+    if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+        Council__V1__ConsentWithdrawal *w = council__calloc(1, sizeof *w);
+        const unsigned char *reason = sqlite3_column_text(st, 2);
+        if (w == NULL || reason == NULL) {
+            council__free(w);
+            council__v1__consent_record__free_unpacked(m, council__pb_allocator());
+            return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+        }
+        council__v1__consent_withdrawal__init(w);
+        w->time = sqlite3_column_int64(st, 1);
+        w->reason = council__strdup((const char *)reason);
+        if (sqlite3_column_bytes(st, 3) == COUNCIL_ID_BYTES &&
+            (w->by_member.data = council__malloc(16)) != NULL) {
+            w->has_by_member = 1;
+            w->by_member.len = 16;
+            memcpy(w->by_member.data, sqlite3_column_blob(st, 3), 16);
+        }
+        if (sqlite3_column_bytes(st, 4) == COUNCIL_ID_BYTES &&
+            (w->by_staff.data = council__malloc(16)) != NULL) {
+            w->has_by_staff = 1;
+            w->by_staff.len = 16;
+            memcpy(w->by_staff.data, sqlite3_column_blob(st, 4), 16);
+        }
+        m->withdrawal = w;
+        if (w->reason == NULL) {
+            council__v1__consent_record__free_unpacked(m, council__pb_allocator());
+            return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+        }
+    }
+    if (m->refusal)
+        m->status = COUNCIL__V1__CONSENT_STATUS__CONSENT_STATUS_REFUSED;
+    else if (m->withdrawal != NULL)
+        m->status = COUNCIL__V1__CONSENT_STATUS__CONSENT_STATUS_WITHDRAWN;
+    else if (m->has_valid_until && m->valid_until <= now)
+        m->status = COUNCIL__V1__CONSENT_STATUS__CONSENT_STATUS_EXPIRED;
+    else
+        m->status = COUNCIL__V1__CONSENT_STATUS__CONSENT_STATUS_ACTIVE;
+    *out = m;
+    return COUNCIL_OK;
+}
+
+#define RECORD_SQL "SELECT c.body, w.time, w.reason, w.by_member, w.by_staff, c.case_id " \
+                   "FROM consent c LEFT JOIN consent_withdrawal w ON w.consent_id = c.id "
+
+int council__consent_records(council *c, const char *op, const uint8_t case_id[16],
+                             Council__V1__ConsentList **out)
+{
+    Council__V1__ConsentList *l = council__calloc(1, sizeof *l);
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src;
+
+    *out = NULL;
+    if (l == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    council__v1__consent_list__init(l);
+    if (sqlite3_prepare_v2(c->db, RECORD_SQL "WHERE c.case_id = ?1 ORDER BY c.seq;", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK)
+        rc = db_err(c, op);
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        Council__V1__ConsentRecord *m = NULL, **na;
+        if ((rc = load(c, op, st, &m)) != COUNCIL_OK)
+            break;
+        na = council__malloc((l->n_records + 1) * sizeof *na);
+        if (na == NULL) {
+            council__v1__consent_record__free_unpacked(m, council__pb_allocator());
+            rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+            break;
+        }
+        if (l->n_records > 0)
+            memcpy(na, l->records, l->n_records * sizeof *na);
+        council__free(l->records);
+        na[l->n_records++] = m;
+        l->records = na;
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = db_err(c, op);
+    sqlite3_finalize(st);
+    if (rc != COUNCIL_OK) {
+        council__v1__consent_list__free_unpacked(l, council__pb_allocator());
+        return rc;
+    }
+    *out = l;
+    return COUNCIL_OK;
+}
+
+static int pack_out(council *c, const char *op, council_buf *out, const ProtobufCMessage *m)
+{
+    size_t len = protobuf_c_message_get_packed_size(m);
+
+    out->ptr = council__malloc(len ? len : 1);
+    if (out->ptr == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    out->len = protobuf_c_message_pack(m, out->ptr);
+    council__clear(c);
+    return COUNCIL_OK;
+}
+
+int council_consent_list(council *c, council_buf *out, const uint8_t *case_id, size_t case_id_len)
+{
+    static const char op[] = "consent_list";
+    Council__V1__ConsentList *l = NULL;
+    uint8_t ref[32];
+    int rc;
+
+    if (out == NULL)
+        return council__fail(c, COUNCIL_EMISUSE, "%s: NULL output", op);
+    out->ptr = NULL;
+    out->len = 0;
+    if ((rc = council__actor_ok(c, op)) != COUNCIL_OK)
+        return rc;
+    if (case_id == NULL || case_id_len != COUNCIL_ID_BYTES)
+        return council__fail(c, COUNCIL_EINVAL, "%s: ids are %d bytes", op, COUNCIL_ID_BYTES);
+    if ((rc = entitled(c, op, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_OPERATION_REFUSED, case_id,
+                       ref, false)) != COUNCIL_OK)
+        return rc;
+    if ((rc = council__consent_records(c, op, case_id, &l)) != COUNCIL_OK)
+        return rc;
+    rc = pack_out(c, op, out, &l->base);
+    council__v1__consent_list__free_unpacked(l, council__pb_allocator());
+    return rc;
+}
+
+int council_consent_get(council *c, council_buf *out, const uint8_t *id, size_t id_len)
+{
+    static const char op[] = "consent_get";
+    Council__V1__ConsentRecord *m = NULL;
+    sqlite3_stmt *st = NULL;
+    uint8_t ref[32];
+    int rc, src;
+
+    if (out == NULL)
+        return council__fail(c, COUNCIL_EMISUSE, "%s: NULL output", op);
+    out->ptr = NULL;
+    out->len = 0;
+    if ((rc = council__actor_ok(c, op)) != COUNCIL_OK)
+        return rc;
+    if (id == NULL || id_len != COUNCIL_ID_BYTES)
+        return council__fail(c, COUNCIL_EINVAL, "%s: ids are %d bytes", op, COUNCIL_ID_BYTES);
+    if (sqlite3_prepare_v2(c->db, RECORD_SQL "WHERE c.id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return db_err(c, op);
+    }
+    src = sqlite3_step(st);
+    if (src == SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_ENOTFOUND, "%s: no such consent record", op);
+    else if (src != SQLITE_ROW || sqlite3_column_bytes(st, 5) != COUNCIL_ID_BYTES)
+        rc = db_err(c, op);
+    else {
+        uint8_t case_id[COUNCIL_ID_BYTES];
+        memcpy(case_id, sqlite3_column_blob(st, 5), sizeof case_id);
+        rc = load(c, op, st, &m);
+        if (rc == COUNCIL_OK &&
+            (rc = entitled(c, op, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_OPERATION_REFUSED,
+                           case_id, ref, false)) != COUNCIL_OK) {
+            council__v1__consent_record__free_unpacked(m, council__pb_allocator());
+            m = NULL;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != COUNCIL_OK)
+        return rc;
+    rc = pack_out(c, op, out, &m->base);
+    council__v1__consent_record__free_unpacked(m, council__pb_allocator());
+    return rc;
+}
+
+/* ---------------------------------------------------------- withdrawal */
+
+int council_consent_withdraw(council *c, const uint8_t *id, size_t id_len, int64_t when,
+                             const char *reason)
+{
+    static const char op[] = "consent_withdraw";
+    Council__V1__ConsentRecord *m = NULL;
+    sqlite3_stmt *st = NULL;
+    uint8_t case_id[COUNCIL_ID_BYTES], ref[32];
+    int rc, src;
+
+    if ((rc = council__actor_ok(c, op)) != COUNCIL_OK || (rc = council__no_batch(c, op)) != COUNCIL_OK)
+        return rc;
+    if (id == NULL || id_len != COUNCIL_ID_BYTES)
+        return council__fail(c, COUNCIL_EINVAL, "%s: ids are %d bytes", op, COUNCIL_ID_BYTES);
+    if (!council__text_arg(reason, COUNCIL_CONTACT_MAX) || when < 0)
+        return council__fail(c, COUNCIL_EINVAL, "%s: a reason of 1..%d bytes of UTF-8 text and a "
+                             "time are needed", op, COUNCIL_CONTACT_MAX);
+    if (when == 0)
+        when = (int64_t)time(NULL);
+    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
+        return rc;
+    if (sqlite3_prepare_v2(c->db, RECORD_SQL "WHERE c.id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__finish(c, db_err(c, op));
+    }
+    src = sqlite3_step(st);
+    if (src == SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_ENOTFOUND, "%s: no such consent record", op);
+    else if (src != SQLITE_ROW || sqlite3_column_bytes(st, 5) != COUNCIL_ID_BYTES)
+        rc = db_err(c, op);
+    else {
+        memcpy(case_id, sqlite3_column_blob(st, 5), sizeof case_id);
+        rc = load(c, op, st, &m);
+    }
+    sqlite3_finalize(st);
+    if (rc != COUNCIL_OK)
+        return council__finish(c, rc);
+    if ((rc = entitled(c, op, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_CONSENT_WITHDRAWN, case_id,
+                       ref, true)) != COUNCIL_OK) {
+        council__v1__consent_record__free_unpacked(m, council__pb_allocator());
+        return rc == COUNCIL_EDENIED ? rc : council__finish(c, rc);
+    }
+    if (m->refusal || m->withdrawal != NULL) {
+        bool refusal = m->refusal;
+        council__v1__consent_record__free_unpacked(m, council__pb_allocator());
+        return council__finish(c, council__fail(c, COUNCIL_EDENIED, "%s: %s", op,
+                                                refusal ? "a refusal is not withdrawn (record a "
+                                                          "consent instead)"
+                                                        : "withdrawn already"));
+    }
+    council__v1__consent_record__free_unpacked(m, council__pb_allocator());
+    st = NULL;
+    if (sqlite3_prepare_v2(c->db, "INSERT INTO consent_withdrawal (consent_id, time, reason, "
+                                  "by_member, by_staff) VALUES (?1, ?2, ?3, ?4, ?5);", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, when) != SQLITE_OK ||
+        sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC) != SQLITE_OK ||
+        (is_root(c) ? sqlite3_bind_null(st, 4)
+                    : sqlite3_bind_blob(st, 4, c->actor_member, 16, SQLITE_STATIC)) != SQLITE_OK ||
+        (is_root(c) ? sqlite3_bind_null(st, 5)
+                    : sqlite3_bind_blob(st, 5, c->actor_staff, 16, SQLITE_STATIC)) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = db_err(c, op);
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_OK) {
+        council__event ev = {
+            .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_CONSENT_WITHDRAWN,
+            .case_ref = ref,
+            .consent_id = id,
+            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+        };
+        event_actor(c, &ev);
+        rc = council__audit_append(c, &ev);
+    }
+    /* Withdrawal takes effect: every share that no longer has a covering
+     * consent ends now. */
+    if (rc == COUNCIL_OK)
+        rc = council__case_recheck_consent_shares(c, op, case_id);
+    return council__finish(c, rc);
+}
