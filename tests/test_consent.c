@@ -1,0 +1,243 @@
+/* test_consent.c - the consent ledger, and the disclosure decision on
+ * every share: records never overwritten, refusals overriding, partial and
+ * family coverage, and a withdrawal that stops the recipient's next read. */
+#include "case_fixture.h"
+
+static void consent_opts(council_consent_options *o, const uint8_t cid[16], const uint8_t person[16],
+                         const uint8_t *members, size_t n_members, const char *const *scopes,
+                         size_t n_scopes, const char *const *purposes, size_t n_purposes)
+{
+    council_consent_options d = COUNCIL_CONSENT_OPTIONS_INIT;
+    *o = d;
+    o->case_id = cid;
+    o->case_id_len = 16;
+    o->subject_person = person;
+    o->subject_person_len = 16;
+    o->recipient_members = members;
+    o->n_recipient_members = n_members;
+    o->scopes = scopes;
+    o->n_scopes = n_scopes;
+    o->purposes = purposes;
+    o->n_purposes = n_purposes;
+    o->method = COUNCIL__V1__CONSENT_METHOD__CONSENT_METHOD_WRITTEN;
+}
+
+static int share_consent(council *s, const uint8_t cid[16], const uint8_t m[16], const char *scope,
+                         const uint8_t *consent_id)
+{
+    council_share_options o = COUNCIL_SHARE_OPTIONS_INIT;
+    const char *sc[1] = { scope };
+
+    o.scopes = sc;
+    o.n_scopes = 1;
+    o.purpose = "support_coordination";
+    o.basis = "consent";
+    o.consent_id = consent_id;
+    o.consent_id_len = consent_id != NULL ? 16 : 0;
+    return council_case_share(s, cid, 16, m, 16, &o);
+}
+
+static const char *const p_support[] = { "support_coordination" };
+
+/* Record, list, get; refusals in the options; staff of another member may
+ * not record. */
+static void test_consent_ledger(void **state)
+{
+    fx *f = *state;
+    uint8_t cid[16], pid[16], id[16], rid[16];
+    static const char *const sc[] = { "situation", "wishes" };
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    council_consent_options o;
+    council_buf out = { NULL, 0 };
+    uint8_t evidence[32];
+
+    new_case(sa, cid, pid);
+    crypto_hash_sha256(evidence, (const uint8_t *)"signed form", 11);
+    consent_opts(&o, cid, pid, f->mb, 1, sc, 2, p_support, 1);
+    o.evidence_sha256 = evidence;
+    o.evidence_len = 32;
+    assert_int_equal(council_consent_record(sa, id, 16, &o), COUNCIL_OK);
+    assert_int_equal(council_consent_record(sb, rid, 16, &o), COUNCIL_EDENIED); /* not the owner */
+    /* Refusals of bad records. */
+    {
+        council_consent_options b = o;
+        static const char *const bad_p[] = { "marketing" };
+        static const char *const other[] = { "other" };
+        static const char *const bad_s[] = { "nonexistent" };
+        b.n_scopes = 0;
+        assert_int_equal(council_consent_record(sa, rid, 16, &b), COUNCIL_EINVAL);
+        b = o; b.purposes = bad_p;
+        assert_int_equal(council_consent_record(sa, rid, 16, &b), COUNCIL_EINVAL);
+        b = o; b.purposes = other;
+        assert_int_equal(council_consent_record(sa, rid, 16, &b), COUNCIL_EINVAL); /* text needed */
+        b = o; b.scopes = bad_s; b.n_scopes = 1;
+        assert_int_equal(council_consent_record(sa, rid, 16, &b), COUNCIL_ENOTFOUND);
+        b = o; b.grantor = COUNCIL__V1__GRANTOR_KIND__GRANTOR_KIND_GUARDIAN;
+        assert_int_equal(council_consent_record(sa, rid, 16, &b), COUNCIL_EINVAL); /* unnamed */
+        b.grantor_name = "後見人 山田";
+        assert_int_equal(council_consent_record(sa, rid, 16, &b), COUNCIL_OK);
+        b = o; b.method = 0;
+        assert_int_equal(council_consent_record(sa, rid, 16, &b), COUNCIL_EINVAL);
+        b = o; b.evidence_len = 31;
+        assert_int_equal(council_consent_record(sa, rid, 16, &b), COUNCIL_EINVAL);
+        b = o; b.subject_person = f->ma;
+        assert_int_equal(council_consent_record(sa, rid, 16, &b), COUNCIL_ENOTFOUND);
+        b = o; b.valid_from = 2000000000; b.valid_until = 1999999999;
+        assert_int_equal(council_consent_record(sa, rid, 16, &b), COUNCIL_EINVAL);
+    }
+    assert_int_equal(council_consent_get(sa, &out, id, 16), COUNCIL_OK);
+    {
+        Council__V1__ConsentRecord *r = council__v1__consent_record__unpack(NULL, out.len, out.ptr);
+        assert_non_null(r);
+        assert_int_equal(r->status, COUNCIL__V1__CONSENT_STATUS__CONSENT_STATUS_ACTIVE);
+        assert_int_equal(r->n_scopes, 2);
+        assert_true(r->has_evidence_sha256);
+        assert_memory_equal(r->evidence_sha256.data, evidence, 32);
+        assert_true(r->has_obtained_by);
+        assert_memory_equal(r->obtained_by.data, f->sa, 16);
+        council__v1__consent_record__free_unpacked(r, NULL);
+    }
+    council_buf_free(&out);
+    assert_int_equal(council_consent_get(sb, &out, id, 16), COUNCIL_EDENIED);
+    assert_int_equal(council_consent_withdraw(sa, id, 16, 0, "本人の申し出"), COUNCIL_OK);
+    assert_int_equal(council_consent_withdraw(sa, id, 16, 0, "again"), COUNCIL_EDENIED);
+    assert_int_equal(council_consent_list(sa, &out, cid, 16), COUNCIL_OK);
+    {
+        Council__V1__ConsentList *l = council__v1__consent_list__unpack(NULL, out.len, out.ptr);
+        assert_non_null(l);
+        assert_int_equal(l->n_records, 2);
+        /* History kept: the withdrawn record is there, with its withdrawal. */
+        assert_int_equal(l->records[0]->status, COUNCIL__V1__CONSENT_STATUS__CONSENT_STATUS_WITHDRAWN);
+        assert_non_null(l->records[0]->withdrawal);
+        assert_string_equal(l->records[0]->withdrawal->reason, "本人の申し出");
+        council__v1__consent_list__free_unpacked(l, NULL);
+    }
+    council_buf_free(&out);
+    /* The ledger row itself is never changed. */
+    assert_int_not_equal(sqlite3_exec(f->c->db, "UPDATE consent SET refusal = 1;", NULL, NULL, NULL),
+                         SQLITE_OK);
+    council_close(sb);
+    council_close(sa);
+}
+
+/* Shares on basis consent pass the decision: covered, partial, family,
+ * refused, withdrawn; and a withdrawal stops the recipient's next read. */
+static void test_consent_decides_shares(void **state)
+{
+    fx *f = *state;
+    uint8_t cid[16], pid[16], fam[16], id[16], rid[16], fid[16];
+    static const char *const sit[] = { "situation" };
+    static const char *const fam_scope[] = { "family" };
+    council *sa = staff_open(f, f->sa, &f->ka), *sc = staff_open(f, f->sc, &f->kc);
+    council_consent_options o;
+    char *t;
+    int rc;
+
+    new_case(sa, cid, pid);
+    put(sa, cid, pid, "situation", sec_text("状況"), COUNCIL_OK);
+    put(sa, cid, pid, "health", sec_text("健康"), COUNCIL_OK);
+    /* No consent at all: refused, and the refusal is an audit event. */
+    assert_int_equal(share_consent(sa, cid, f->mc, "situation", (const uint8_t *)"0123456789abcdef"),
+                     COUNCIL_ENOCONSENT);
+    {
+        Council__V1__AuditEvent *e = last_event(f->c);
+        assert_int_equal(e->action, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_DISCLOSURE_REFUSED);
+        assert_int_equal(e->error, COUNCIL_ENOCONSENT);
+        council__v1__audit_event__free_unpacked(e, NULL);
+    }
+    consent_opts(&o, cid, pid, f->mc, 1, sit, 1, p_support, 1);
+    assert_int_equal(council_consent_record(sa, id, 16, &o), COUNCIL_OK);
+    /* Partial coverage: situation yes, health no. */
+    assert_int_equal(share_consent(sa, cid, f->mc, "health", id), COUNCIL_ENOCONSENT);
+    assert_int_equal(share_consent(sa, cid, f->mc, "situation", id), COUNCIL_OK);
+    t = get_text(sc, cid, pid, "situation", &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    free(t);
+    /* A family member's data in a scope only the main person consented to. */
+    assert_int_equal(council_case_add_person(sa, fam, 16, cid, 16,
+                                             COUNCIL__V1__PERSON_ROLE__PERSON_ROLE_FAMILY), COUNCIL_OK);
+    put(sa, cid, fam, "family", sec_text("長男は県外"), COUNCIL_OK);
+    consent_opts(&o, cid, pid, f->mc, 1, fam_scope, 1, p_support, 1);
+    assert_int_equal(council_consent_record(sa, fid, 16, &o), COUNCIL_OK);
+    assert_int_equal(share_consent(sa, cid, f->mc, "family", fid), COUNCIL_ENOCONSENT);
+    {
+        Council__V1__AuditEvent *e = last_event(f->c);
+        assert_string_equal(e->reason, "no_consent_for_person");
+        council__v1__audit_event__free_unpacked(e, NULL);
+    }
+    /* Withdrawal takes effect: the share ends, its key rotates, the next
+     * read fails. */
+    assert_int_equal(council_consent_withdraw(sa, id, 16, 0, "撤回"), COUNCIL_OK);
+    t = get_text(sc, cid, pid, "situation", &rc);
+    assert_int_equal(rc, COUNCIL_EDENIED);
+    assert_null(t);
+    assert_int_equal(count(f->c, "SELECT count(*) FROM key_wrap WHERE holder = ?1", f->mc), 0);
+    /* A fresh consent, then a refusal recorded after it: the refusal wins
+     * and ends the share at once. */
+    consent_opts(&o, cid, pid, f->mc, 1, sit, 1, p_support, 1);
+    assert_int_equal(council_consent_record(sa, id, 16, &o), COUNCIL_OK);
+    assert_int_equal(share_consent(sa, cid, f->mc, "situation", id), COUNCIL_OK);
+    consent_opts(&o, cid, pid, NULL, 0, sit, 1, NULL, 0);
+    assert_int_equal(council_consent_refuse(sa, rid, 16, &o), COUNCIL_OK);
+    t = get_text(sc, cid, pid, "situation", &rc);
+    assert_int_equal(rc, COUNCIL_EDENIED);
+    assert_int_equal(share_consent(sa, cid, f->mc, "situation", id), COUNCIL_ENOCONSENT);
+    /* Exceptions need a reason, art16 is off by default, vital needs a
+     * second approver. */
+    {
+        council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+        so.scopes = sit;
+        so.n_scopes = 1;
+        so.purpose = "support_coordination";
+        so.basis = "council_art16_exchange";
+        so.reason = "協議会の合意";
+        assert_int_equal(council_case_share(sa, cid, 16, f->mc, 16, &so), COUNCIL_ENOCONSENT);
+        so.basis = "appi_27_1_2_vital";
+        so.reason = "生命の危険";
+        assert_int_equal(council_case_share(sa, cid, 16, f->mc, 16, &so), COUNCIL_ENOCONSENT);
+        so.second_approver = f->sc;
+        so.second_approver_len = 16;
+        assert_int_equal(council_case_share(sa, cid, 16, f->mc, 16, &so), COUNCIL_OK);
+    }
+    council_close(sc);
+    council_close(sa);
+}
+
+/* Every public call that moves personal data to another member refuses
+ * without a basis: today that is council_case_share (meetings and bundles
+ * come with later work). */
+static void test_no_disclosure_without_basis(void **state)
+{
+    fx *f = *state;
+    uint8_t cid[16], pid[16];
+    static const char *const sit[] = { "situation" };
+    council *sa = staff_open(f, f->sa, &f->ka);
+    council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+
+    new_case(sa, cid, pid);
+    put(sa, cid, pid, "situation", sec_text("状況"), COUNCIL_OK);
+    so.scopes = sit;
+    so.n_scopes = 1;
+    so.purpose = "support_coordination";
+    assert_int_equal(council_case_share(sa, cid, 16, f->mc, 16, &so), COUNCIL_EINVAL); /* no basis */
+    so.basis = "appi_27_1_1_law";
+    assert_int_equal(council_case_share(sa, cid, 16, f->mc, 16, &so), COUNCIL_EINVAL); /* no reason */
+    so.basis = "consent";
+    so.consent_id = (const uint8_t *)"0123456789abcdef";
+    so.consent_id_len = 16;
+    assert_int_equal(council_case_share(sa, cid, 16, f->mc, 16, &so), COUNCIL_ENOCONSENT);
+    so.purpose = "marketing";
+    assert_int_equal(council_case_share(sa, cid, 16, f->mc, 16, &so), COUNCIL_EINVAL);
+    assert_int_equal(count(f->c, "SELECT count(*) FROM key_wrap WHERE holder = ?1", f->mc), 0);
+    council_close(sa);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_consent_ledger, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_consent_decides_shares, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_disclosure_without_basis, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
