@@ -1400,6 +1400,21 @@ COUNCIL_API COUNCIL_NODISCARD int council_case_share(council *c, const uint8_t *
         const council_share_options *opts);
 
 /**
+ * The decision alone (a dry run of council_case_share()): would the
+ * disclosure policy allow this share now? Nothing is shared or logged.
+ *
+ * @param[out] reason  receives the decision's reason code, NUL-terminated
+ *                     (e.g. "consent_covers", "scope_not_covered").
+ * @return COUNCIL_OK if allowed; COUNCIL_ENOCONSENT if refused; and the
+ *         argument and lookup codes of council_case_share().
+ * Ownership: the caller releases reason with council_buf_free().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_share_check(council *c, council_buf *reason,
+        const uint8_t *case_id, size_t case_id_len, const uint8_t *member_id,
+        size_t member_id_len, const council_share_options *opts);
+
+/**
  * Revoke a member's shares of a case: its wrapped keys are destroyed and
  * each scope's data key is rotated, so later writes are unreadable with
  * anything it kept. "share revoked" and "key rotated" are logged.

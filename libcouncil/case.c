@@ -1976,6 +1976,41 @@ int council_case_share(council *c, const uint8_t *case_id, size_t case_id_len,
     return council__finish(c, rc);
 }
 
+int council_case_share_check(council *c, council_buf *reason, const uint8_t *case_id,
+                             size_t case_id_len, const uint8_t *member_id, size_t member_id_len,
+                             const council_share_options *o)
+{
+    static const char op[] = "case_share_check";
+    council__decision d = { false, NULL };
+    size_t n;
+    kase k;
+    int rc;
+
+    if (reason == NULL)
+        return council__fail(c, COUNCIL_EMISUSE, "%s: NULL output", op);
+    reason->ptr = NULL;
+    reason->len = 0;
+    if ((rc = start(c, op)) != COUNCIL_OK || (rc = id_arg(c, op, case_id, case_id_len)) != COUNCIL_OK ||
+        (rc = id_arg(c, op, member_id, member_id_len)) != COUNCIL_OK)
+        return rc;
+    if (o == NULL || o->version != COUNCIL_SHARE_OPTIONS_VERSION)
+        return council__fail(c, COUNCIL_EMISUSE, "%s: options missing or of unknown version", op);
+    if ((rc = scope_list_ok(c, op, o->scopes, o->n_scopes)) != COUNCIL_OK ||
+        (rc = basis_ok(c, op, o)) != COUNCIL_OK || (rc = load_case(c, op, case_id, &k)) != COUNCIL_OK ||
+        (rc = decide_share(c, op, &k, member_id, o, &d)) != COUNCIL_OK)
+        return rc;
+    n = strlen(d.reason);
+    if ((reason->ptr = council__malloc(n + 1)) == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    memcpy(reason->ptr, d.reason, n + 1);
+    reason->len = n;
+    if (!d.allow)
+        return council__fail(c, COUNCIL_ENOCONSENT, "%s: the disclosure policy refuses (%s)", op,
+                             d.reason);
+    council__clear(c);
+    return COUNCIL_OK;
+}
+
 int council_case_revoke(council *c, const uint8_t *case_id, size_t case_id_len,
                         const uint8_t *member_id, size_t member_id_len, const char *const *scopes,
                         size_t n_scopes, const char *reason)

@@ -149,6 +149,30 @@ static void test_consent_decides_shares(void **state)
     assert_int_equal(council_consent_record(sa, id, 16, &o), COUNCIL_OK);
     /* Partial coverage: situation yes, health no. */
     assert_int_equal(share_consent(sa, cid, f->mc, "health", id), COUNCIL_ENOCONSENT);
+    {
+        /* The dry run gives the same decision and its reason. */
+        council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+        council_buf why = { NULL, 0 };
+        const char *h[1] = { "health" };
+        uint64_t n0 = 0, n1 = 0;
+        so.scopes = h;
+        so.n_scopes = 1;
+        so.purpose = "support_coordination";
+        so.basis = "consent";
+        so.consent_id = id;
+        so.consent_id_len = 16;
+        assert_int_equal(council__audit_size(f->c, &n0), COUNCIL_OK);
+        assert_int_equal(council_case_share_check(sa, &why, cid, 16, f->mc, 16, &so), COUNCIL_ENOCONSENT);
+        assert_string_equal((const char *)why.ptr, "scope_not_covered");
+        council_buf_free(&why);
+        so.scopes = sit;
+        assert_int_equal(council_case_share_check(sa, &why, cid, 16, f->mc, 16, &so), COUNCIL_OK);
+        assert_string_equal((const char *)why.ptr, "consent_covers");
+        council_buf_free(&why);
+        assert_int_equal(council__audit_size(f->c, &n1), COUNCIL_OK);
+        assert_int_equal(n1, n0); /* nothing shared, nothing logged */
+        assert_int_equal(count(f->c, "SELECT count(*) FROM key_wrap WHERE holder = ?1", f->mc), 0);
+    }
     assert_int_equal(share_consent(sa, cid, f->mc, "situation", id), COUNCIL_OK);
     t = get_text(sc, cid, pid, "situation", &rc);
     assert_int_equal(rc, COUNCIL_OK);
