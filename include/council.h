@@ -1689,6 +1689,93 @@ COUNCIL_API COUNCIL_NODISCARD int council_consent_get(council *c, council_buf *o
 COUNCIL_API COUNCIL_NODISCARD int council_consent_list(council *c, council_buf *out,
                                                        const uint8_t *case_id, size_t case_id_len);
 
+/* --------------------------------------------------------------- meetings */
+
+/*
+ * Meetings (会議): the secretariat convenes a body (the council, a support
+ * meeting, or a joint meeting with the regional platform) for a time
+ * window with member attendees. Agenda items disclose scopes of a case to
+ * an attendee, each through the disclosure decision (council_case_share()
+ * with the window's end as expiry); they end when the window closes or the
+ * meeting is closed. A joint meeting with the platform takes no case.
+ */
+
+#define COUNCIL_MEETING_OPTIONS_VERSION 1
+
+/** A meeting. Initialise with COUNCIL_MEETING_OPTIONS_INIT. @since 0.1.0 */
+typedef struct council_meeting_options {
+    unsigned version;            /**< COUNCIL_MEETING_OPTIONS_VERSION */
+    int32_t body;                /**< council.v1.MeetingBody, not 0 */
+    int64_t starts;              /**< Unix seconds */
+    int64_t ends;                /**< after starts and after now */
+    const uint8_t *attendees;    /**< n_attendees member ids of 16 bytes, back to back */
+    size_t n_attendees;          /**< 1..COUNCIL_CONSENT_LIST_MAX */
+} council_meeting_options;
+
+#define COUNCIL_MEETING_OPTIONS_INIT { COUNCIL_MEETING_OPTIONS_VERSION, 0, 0, 0, NULL, 0 }
+
+/**
+ * Convene a meeting ("meeting opened" is logged). Root session only.
+ * @return COUNCIL_OK; COUNCIL_EINVAL (body, window, attendees);
+ *         COUNCIL_ENOTFOUND for an unknown member; COUNCIL_EDENIED for a
+ *         withdrawn one (or a staff session); COUNCIL_ELIMIT;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_meeting_create(council *c, uint8_t *id, size_t id_len,
+                                                         const council_meeting_options *opts);
+
+/**
+ * Put a case on the agenda for one attendee: the scopes in opts are shared
+ * with it for the meeting (purpose, basis, reason, consent as for
+ * council_case_share(); the expiry is the window's end). Scopes it holds
+ * already through another share are recorded without a new share. Root
+ * session only.
+ * @return COUNCIL_OK; COUNCIL_EDENIED for a joint meeting with the platform
+ *         (no personal data), an attendee not invited, or a closed or past
+ *         meeting (logged); COUNCIL_ENOCONSENT when the decision refuses;
+ *         the codes of council_case_share().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_meeting_add_case(council *c, const uint8_t *meeting,
+        size_t meeting_len, const uint8_t *case_id, size_t case_id_len, const uint8_t *attendee,
+        size_t attendee_len, const council_share_options *opts);
+
+/**
+ * A meeting as a serialised council.v1.Meeting. Root session only.
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED; COUNCIL_EINVAL;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_meeting_get(council *c, council_buf *out,
+                                                      const uint8_t *meeting, size_t meeting_len);
+
+/**
+ * One attendee's meeting packet: a serialised council.v1.MeetingPacket
+ * (the meeting, and each agenda case's sections disclosed to that
+ * attendee), sealed with crypto_box_seal to the attendee's signed box key,
+ * so only it can open the bytes. Every section read is logged (purpose
+ * meeting_discussion) before the packet is returned. Root session only.
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED (not an attendee,
+ *         closed meeting); COUNCIL_EAUTH (the attendee's key is not signed);
+ *         COUNCIL_EINVAL; COUNCIL_EMISUSE (also inside a batch); COUNCIL_EIO;
+ *         COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_meeting_packet(council *c, council_buf *out,
+        const uint8_t *meeting, size_t meeting_len, const uint8_t *attendee, size_t attendee_len);
+
+/**
+ * Close a meeting: its disclosures end now (shares revoked, keys rotated),
+ * "meeting closed" is logged. Root session only.
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED if closed already;
+ *         COUNCIL_EINVAL; COUNCIL_EMISUSE (also inside a batch); COUNCIL_EIO.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_meeting_close(council *c, const uint8_t *meeting,
+                                                        size_t meeting_len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1447,7 +1447,18 @@ int council_case_list(council *c, council_buf *out)
 int council_case_read(council *c, council_buf *out, const uint8_t *case_id, size_t case_id_len,
                       const char *purpose)
 {
-    static const char op[] = "case_read";
+    if (out != NULL && (case_id == NULL || case_id_len != COUNCIL_ID_BYTES)) {
+        out->ptr = NULL;
+        out->len = 0;
+        return council__fail(c, COUNCIL_EINVAL, "case_read: ids are %d bytes", COUNCIL_ID_BYTES);
+    }
+    return council__case_content(c, "case_read", out, case_id, NULL, 0, purpose);
+}
+
+int council__case_content(council *c, const char *op, council_buf *out,
+                          const uint8_t case_id[COUNCIL_ID_BYTES], const char *const *filter,
+                          size_t n_filter, const char *purpose)
+{
     Council__V1__CaseInfo *m = NULL;
     keycache kc = { "", 0, { NULL, 0 } };
     sqlite3_stmt *st = NULL;
@@ -1458,7 +1469,7 @@ int council_case_read(council *c, council_buf *out, const uint8_t *case_id, size
     int rc, src;
     kase k;
 
-    if ((rc = read_common(c, op, case_id, case_id_len, NULL, 0, NULL, purpose, out, &k)) != COUNCIL_OK)
+    if ((rc = read_common(c, op, case_id, COUNCIL_ID_BYTES, NULL, 0, NULL, purpose, out, &k)) != COUNCIL_OK)
         return rc;
     if ((rc = build_info(c, op, &k, &m)) != COUNCIL_OK)
         return rc;
@@ -1484,6 +1495,13 @@ int council_case_read(council *c, council_buf *out, const uint8_t *case_id, size
 
         if (scope == NULL || !council__audit_code_ok(scope))
             continue;
+        if (filter != NULL) {
+            bool wanted = false;
+            for (size_t i = 0; i < n_filter && !wanted; i++)
+                wanted = strcmp(filter[i], scope) == 0;
+            if (!wanted)
+                continue;
+        }
         if ((rc = may_use(c, op, &k, scope, &ok)) != COUNCIL_OK)
             break;
         if (!ok) {
@@ -1729,6 +1747,66 @@ static int decide_share(council *c, const char *op, const kase *k, const uint8_t
     return rc;
 }
 
+int council__case_end_meeting_shares(council *c, const char *op,
+                                     const uint8_t meeting_id[COUNCIL_ID_BYTES])
+{
+    struct row { uint8_t case_id[COUNCIL_ID_BYTES], member[COUNCIL_ID_BYTES];
+                 char scope[COUNCIL__AUDIT_CODE_MAX + 1]; } *rows = NULL;
+    sqlite3_stmt *st = NULL;
+    size_t n = 0, cap = 0;
+    int rc = COUNCIL_OK, src;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT case_id, member_id, scope FROM case_share WHERE "
+                                  "meeting_id = ?1 AND revoked IS NULL ORDER BY seq;", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, meeting_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return db_err(c, op);
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *sc = (const char *)sqlite3_column_text(st, 2);
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES ||
+            sqlite3_column_bytes(st, 1) != COUNCIL_ID_BYTES || sc == NULL || !council__audit_code_ok(sc))
+            continue;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            struct row *nr = council__calloc(ncap, sizeof *nr);
+            if (nr == NULL) {
+                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+                break;
+            }
+            if (n > 0)
+                memcpy(nr, rows, n * sizeof *nr);
+            council__free(rows);
+            rows = nr;
+            cap = ncap;
+        }
+        memcpy(rows[n].case_id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+        memcpy(rows[n].member, sqlite3_column_blob(st, 1), COUNCIL_ID_BYTES);
+        strcpy(rows[n].scope, sc);
+        n++;
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = db_err(c, op);
+    sqlite3_finalize(st);
+    for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
+        const char *scopes[1] = { rows[i].scope };
+        uint32_t latest = 0;
+        kase k;
+        if ((rc = load_case(c, op, rows[i].case_id, &k)) != COUNCIL_OK)
+            break;
+        rc = end_share(c, op, &k, rows[i].member, rows[i].scope, "meeting_closed");
+        if (rc == COUNCIL_OK)
+            rc = council__key_latest(c, op, k.id, rows[i].scope, &latest);
+        if (rc == COUNCIL_OK && latest > 0)
+            rc = council__key_new(c, op, k.id, rows[i].scope, NULL, NULL);
+        if (rc == COUNCIL_OK)
+            rc = log_ok(c, ACT(SHARE_REVOKED), &k, scopes, 1, NULL, rows[i].member, "meeting_closed");
+    }
+    council__free(rows);
+    return rc;
+}
+
 int council__case_recheck_consent_shares(council *c, const char *op,
                                          const uint8_t case_id[COUNCIL_ID_BYTES])
 {
@@ -1810,7 +1888,14 @@ int council_case_share(council *c, const uint8_t *case_id, size_t case_id_len,
                        const uint8_t *member_id, size_t member_id_len,
                        const council_share_options *o)
 {
-    static const char op[] = "case_share";
+    return council__case_share_in(c, "case_share", case_id, case_id_len, member_id, member_id_len,
+                                  o, NULL);
+}
+
+int council__case_share_in(council *c, const char *op, const uint8_t *case_id, size_t case_id_len,
+                           const uint8_t *member_id, size_t member_id_len,
+                           const council_share_options *o, const uint8_t *meeting_id)
+{
     char ceiling[SHARE_SCOPES_MAX * (COUNCIL__AUDIT_CODE_MAX + 1) + 4];
     uint8_t pk[32];
     const char *why;
@@ -1910,8 +1995,11 @@ int council_case_share(council *c, const uint8_t *case_id, size_t case_id_len,
         uint32_t latest = 0;
         if (sqlite3_prepare_v2(c->db, "INSERT INTO case_share (case_id, member_id, scope, purpose, "
                                       "basis, basis_reason, consent_id, granted, expires, "
-                                      "granted_by_member, granted_by_staff) VALUES (?1, ?2, ?3, "
-                                      "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);", -1, &st, NULL) != SQLITE_OK ||
+                                      "granted_by_member, granted_by_staff, meeting_id) VALUES (?1, "
+                                      "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12);", -1, &st,
+                               NULL) != SQLITE_OK ||
+            (meeting_id != NULL ? sqlite3_bind_blob(st, 12, meeting_id, COUNCIL_ID_BYTES, SQLITE_STATIC)
+                                : sqlite3_bind_null(st, 12)) != SQLITE_OK ||
             sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_blob(st, 2, member_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_text(st, 3, o->scopes[i], -1, SQLITE_STATIC) != SQLITE_OK ||

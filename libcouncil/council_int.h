@@ -551,6 +551,21 @@ int council__case_lookup(council *c, const char *op, const uint8_t id[COUNCIL_ID
  * rotated, logged). In the caller's transaction. */
 int council__case_recheck_consent_shares(council *c, const char *op,
                                          const uint8_t case_id[COUNCIL_ID_BYTES]);
+/* council_case_share(), naming the meeting the share belongs to (NULL for
+ * none); op names the caller in messages. */
+int council__case_share_in(council *c, const char *op, const uint8_t *case_id, size_t case_id_len,
+                           const uint8_t *member_id, size_t member_id_len,
+                           const council_share_options *o, const uint8_t *meeting_id);
+/* The meeting's active shares end (revoked "meeting_closed", wraps
+ * destroyed, keys rotated, logged). In the caller's transaction. */
+int council__case_end_meeting_shares(council *c, const char *op,
+                                     const uint8_t meeting_id[COUNCIL_ID_BYTES]);
+/* The latest sections of the given scopes of a case (all the session may
+ * read, scopes NULL: every scope) as CaseContent bytes; logged durably like
+ * council_case_read() with the purpose, before anything is returned. */
+int council__case_content(council *c, const char *op, council_buf *out,
+                          const uint8_t case_id[COUNCIL_ID_BYTES], const char *const *scopes,
+                          size_t n_scopes, const char *purpose);
 /* A case's consent records with their status as of now (consent.c); free
  * with council__v1__consent_list__free_unpacked(l, council__pb_allocator()). */
 struct Council__V1__ConsentList;

@@ -187,7 +187,8 @@ static const council__migration migrations[] = {
       "  granted_by_member BLOB,"
       "  granted_by_staff BLOB,"
       "  revoked INTEGER,"
-      "  revoke_reason TEXT"
+      "  revoke_reason TEXT,"
+      "  meeting_id BLOB"
       ");"
       "CREATE INDEX case_share_case ON case_share (case_id, member_id);"
       "CREATE INDEX case_share_member ON case_share (member_id) WHERE revoked IS NULL;"
@@ -244,6 +245,32 @@ static const council__migration migrations[] = {
       "  BEGIN SELECT RAISE(ABORT, 'consent records are never changed'); END;"
       "CREATE TRIGGER consent_withdrawal_kept BEFORE UPDATE ON consent_withdrawal"
       "  BEGIN SELECT RAISE(ABORT, 'withdrawals are never changed'); END;" },
+    { 8,
+      /* Meetings: a body, a window, attendees, agenda items (a case's
+       * scopes disclosed to an attendee, as shares tagged with the
+       * meeting). */
+      "CREATE TABLE meeting ("
+      "  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+      "  body INTEGER NOT NULL,"
+      "  starts INTEGER NOT NULL,"
+      "  ends INTEGER NOT NULL,"
+      "  created INTEGER NOT NULL,"
+      "  closed INTEGER,"
+      "  seq INTEGER NOT NULL UNIQUE"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE meeting_attendee ("
+      "  meeting_id BLOB NOT NULL REFERENCES meeting (id),"
+      "  member_id BLOB NOT NULL REFERENCES member (id),"
+      "  PRIMARY KEY (meeting_id, member_id)"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE meeting_item ("
+      "  meeting_id BLOB NOT NULL REFERENCES meeting (id),"
+      "  case_id BLOB NOT NULL,"
+      "  attendee BLOB NOT NULL,"
+      "  scope TEXT NOT NULL,"
+      "  basis TEXT NOT NULL,"
+      "  PRIMARY KEY (meeting_id, case_id, attendee, scope)"
+      ") WITHOUT ROWID;" },
 };
 
 uint32_t council__schema_version(void)

@@ -1,0 +1,556 @@
+/*
+ * meeting.c - meetings: a body, a window, attendees, and agenda items
+ * that disclose scopes of a case to an attendee through the disclosure
+ * decision, ending with the window. The packet builder (what an attendee
+ * receives, sealed to its key) is kept apart from any wire format.
+ */
+#include <string.h>
+#include <time.h>
+
+#include <protobuf-c/protobuf-c.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "council/v1/audit.pb-c.h"
+#include "council/v1/case.pb-c.h"
+#include "council/v1/meeting.pb-c.h"
+#include "council_int.h"
+
+#define PACKET_MAX (64u << 20) /* bytes of one packet before sealing */
+#define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x
+
+typedef struct mtg {
+    uint8_t id[COUNCIL_ID_BYTES];
+    int body;
+    int64_t starts, ends, closed;
+} mtg;
+
+static int db_err(council *c, const char *op)
+{
+    return council__fail(c, COUNCIL_EIO, "%s: database error", op);
+}
+
+static int load(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES], mtg *m)
+{
+    sqlite3_stmt *st = NULL;
+    int src, rc = COUNCIL_OK;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT body, starts, ends, closed FROM meeting WHERE id = ?1;",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return db_err(c, op);
+    }
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        memcpy(m->id, id, COUNCIL_ID_BYTES);
+        m->body = sqlite3_column_int(st, 0);
+        m->starts = sqlite3_column_int64(st, 1);
+        m->ends = sqlite3_column_int64(st, 2);
+        m->closed = sqlite3_column_int64(st, 3);
+    } else {
+        rc = src == SQLITE_DONE ? council__fail(c, COUNCIL_ENOTFOUND, "%s: no such meeting", op)
+                                : db_err(c, op);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int attends(council *c, const char *op, const uint8_t meeting[16], const uint8_t member[16],
+                   bool *yes)
+{
+    sqlite3_stmt *st = NULL;
+    int src;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM meeting_attendee WHERE meeting_id = ?1 AND "
+                                  "member_id = ?2;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, meeting, 16, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, member, 16, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return db_err(c, op);
+    }
+    src = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return db_err(c, op);
+    *yes = src == SQLITE_ROW;
+    return COUNCIL_OK;
+}
+
+/* A refusal on the record (its own transaction), then rc. */
+static int refuse(council *c, int action, const uint8_t *case_ref, const uint8_t *subject, int rc,
+                  const char *reason, const char *op, const char *msg)
+{
+    const council__event ev = {
+        .action = action,
+        .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
+        .case_ref = case_ref,
+        .subject_member = subject,
+        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED,
+        .error = rc,
+        .reason = reason,
+    };
+    int arc = council__audit_append(c, &ev);
+
+    return arc != COUNCIL_OK ? arc : council__fail(c, rc, "%s: %s", op, msg);
+}
+
+/* ------------------------------------------------------------------ create */
+
+int council_meeting_create(council *c, uint8_t *id, size_t id_len, const council_meeting_options *o)
+{
+    static const char op[] = "meeting_create";
+    uint8_t mid[COUNCIL_ID_BYTES];
+    sqlite3_stmt *st = NULL;
+    int64_t now = (int64_t)time(NULL);
+    int rc;
+
+    if ((rc = council__root_id(c, op, id, id_len)) != COUNCIL_OK)
+        return rc;
+    if (o == NULL || o->version != COUNCIL_MEETING_OPTIONS_VERSION)
+        return council__fail(c, COUNCIL_EMISUSE, "%s: options missing or of unknown version", op);
+    if (o->body < COUNCIL__V1__MEETING_BODY__MEETING_BODY_COUNCIL ||
+        o->body > COUNCIL__V1__MEETING_BODY__MEETING_BODY_JOINT_PLATFORM)
+        return council__fail(c, COUNCIL_EINVAL, "%s: unknown body", op);
+    if (o->starts <= 0 || o->ends <= o->starts || o->ends <= now)
+        return council__fail(c, COUNCIL_EINVAL, "%s: the window must end after it starts, and "
+                             "after now", op);
+    if (o->n_attendees == 0 || o->attendees == NULL)
+        return council__fail(c, COUNCIL_EINVAL, "%s: a meeting has attendees", op);
+    if (o->n_attendees > COUNCIL_CONSENT_LIST_MAX)
+        return council__fail(c, COUNCIL_ELIMIT, "%s: at most %d attendees", op,
+                             COUNCIL_CONSENT_LIST_MAX);
+    council__uuid_random(mid);
+    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
+        return rc;
+    for (size_t i = 0; i < o->n_attendees; i++)
+        if ((rc = council__member_usable(c, op, o->attendees + 16 * i)) != COUNCIL_OK)
+            return council__finish(c, rc);
+    if (sqlite3_prepare_v2(c->db, "INSERT INTO meeting (id, body, starts, ends, created, seq) VALUES "
+                                  "(?1, ?2, ?3, ?4, ?5, (SELECT coalesce(max(seq), 0) + 1 FROM "
+                                  "meeting));", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, mid, 16, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(st, 2, o->body) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, o->starts) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 4, o->ends) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 5, now) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
+        rc = db_err(c, op);
+    sqlite3_finalize(st);
+    for (size_t i = 0; rc == COUNCIL_OK && i < o->n_attendees; i++)
+        rc = council__sql_exec1(c, op, "INSERT OR IGNORE INTO meeting_attendee (meeting_id, "
+                                "member_id) VALUES (?1, ?2);", mid, 16, o->attendees + 16 * i, 16);
+    if (rc == COUNCIL_OK) {
+        const council__event ev = {
+            .action = ACT(MEETING_OPENED),
+            .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
+            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+            .reason = o->body == COUNCIL__V1__MEETING_BODY__MEETING_BODY_JOINT_PLATFORM
+                          ? "joint_platform"
+                      : o->body == COUNCIL__V1__MEETING_BODY__MEETING_BODY_SUPPORT_MEETING
+                          ? "support_meeting"
+                          : "council",
+        };
+        rc = council__audit_append(c, &ev);
+    }
+    rc = council__finish(c, rc);
+    if (rc == COUNCIL_OK)
+        memcpy(id, mid, COUNCIL_ID_BYTES);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- agenda */
+
+int council_meeting_add_case(council *c, const uint8_t *meeting, size_t meeting_len,
+                             const uint8_t *case_id, size_t case_id_len, const uint8_t *attendee,
+                             size_t attendee_len, const council_share_options *o)
+{
+    static const char op[] = "meeting_add_case";
+    const char *fresh[COUNCIL__AUDIT_SCOPES_MAX];
+    council_share_options so;
+    uint8_t owner[16], ref[32];
+    size_t n_fresh = 0;
+    bool erased = false, yes = false;
+    mtg m;
+    int rc;
+
+    if ((rc = council__root_id(c, op, meeting, meeting_len)) != COUNCIL_OK ||
+        (rc = council__no_batch(c, op)) != COUNCIL_OK)
+        return rc;
+    if (case_id == NULL || case_id_len != 16 || attendee == NULL || attendee_len != 16)
+        return council__fail(c, COUNCIL_EINVAL, "%s: ids are %d bytes", op, COUNCIL_ID_BYTES);
+    if (o == NULL || o->version != COUNCIL_SHARE_OPTIONS_VERSION || o->scopes == NULL ||
+        o->n_scopes == 0 || o->n_scopes > COUNCIL__AUDIT_SCOPES_MAX)
+        return council__fail(c, COUNCIL_EMISUSE, "%s: share options missing, of unknown version, "
+                             "or without scopes", op);
+    if ((rc = load(c, op, meeting, &m)) != COUNCIL_OK ||
+        (rc = council__case_lookup(c, op, case_id, owner, ref, &erased)) != COUNCIL_OK)
+        return rc;
+    /* Nothing identifying reaches the platform: not even a case id. */
+    if (m.body == COUNCIL__V1__MEETING_BODY__MEETING_BODY_JOINT_PLATFORM)
+        return refuse(c, ACT(DISCLOSURE_REFUSED), ref, attendee, COUNCIL_EDENIED,
+                      "platform_meeting_no_cases", op, "a joint meeting with the platform takes "
+                      "no case (no personal data)");
+    if (m.closed != 0 || m.ends <= (int64_t)time(NULL))
+        return refuse(c, ACT(DISCLOSURE_REFUSED), ref, attendee, COUNCIL_EDENIED, "meeting_closed",
+                      op, "the meeting is closed or its window has passed");
+    if ((rc = attends(c, op, meeting, attendee, &yes)) != COUNCIL_OK)
+        return rc;
+    if (!yes)
+        return refuse(c, ACT(DISCLOSURE_REFUSED), ref, attendee, COUNCIL_EDENIED, "not_an_attendee",
+                      op, "the member does not attend this meeting");
+    /* Scopes the attendee holds already need no share of the meeting's. */
+    for (size_t i = 0; i < o->n_scopes; i++) {
+        sqlite3_stmt *st = NULL;
+        int src;
+        if (o->scopes[i] == NULL || !council__audit_code_ok(o->scopes[i]))
+            return council__fail(c, COUNCIL_EINVAL, "%s: a scope is a code [a-z0-9_]{1,64}", op);
+        if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM case_share WHERE case_id = ?1 AND member_id = ?2 "
+                                      "AND scope = ?3 AND revoked IS NULL AND (expires IS NULL OR "
+                                      "expires > ?4);", -1, &st, NULL) != SQLITE_OK ||
+            sqlite3_bind_blob(st, 1, case_id, 16, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_blob(st, 2, attendee, 16, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_text(st, 3, o->scopes[i], -1, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL)) != SQLITE_OK) {
+            sqlite3_finalize(st);
+            return db_err(c, op);
+        }
+        src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (src == SQLITE_DONE)
+            fresh[n_fresh++] = o->scopes[i];
+        else if (src != SQLITE_ROW)
+            return db_err(c, op);
+    }
+    if (n_fresh > 0) {
+        so = *o;
+        so.scopes = fresh;
+        so.n_scopes = n_fresh;
+        so.expires = m.ends;
+        if ((rc = council__case_share_in(c, op, case_id, 16, attendee, 16, &so, meeting)) != COUNCIL_OK)
+            return rc;
+    }
+    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
+        return rc;
+    for (size_t i = 0; rc == COUNCIL_OK && i < o->n_scopes; i++) {
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(c->db, "INSERT OR IGNORE INTO meeting_item (meeting_id, case_id, "
+                                      "attendee, scope, basis) VALUES (?1, ?2, ?3, ?4, ?5);", -1,
+                               &st, NULL) != SQLITE_OK ||
+            sqlite3_bind_blob(st, 1, meeting, 16, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_blob(st, 2, case_id, 16, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_blob(st, 3, attendee, 16, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_text(st, 4, o->scopes[i], -1, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_text(st, 5, o->basis != NULL ? o->basis : "", -1, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_step(st) != SQLITE_DONE)
+            rc = db_err(c, op);
+        sqlite3_finalize(st);
+    }
+    return council__finish(c, rc);
+}
+
+/* ---------------------------------------------------------------- reading */
+
+static bool dup_id(ProtobufCBinaryData *d, const void *p)
+{
+    d->data = council__malloc(16);
+    if (d->data == NULL)
+        return false;
+    memcpy(d->data, p, 16);
+    d->len = 16;
+    return true;
+}
+
+/* The meeting as a message (items of one attendee only, when not NULL). */
+static int build(council *c, const char *op, const mtg *m, const uint8_t *only,
+                 Council__V1__Meeting **out)
+{
+    Council__V1__Meeting *msg = council__calloc(1, sizeof *msg);
+    sqlite3_stmt *st = NULL;
+    char idt[37];
+    bool ok;
+    int src = SQLITE_DONE;
+
+    *out = NULL;
+    if (msg == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    council__v1__meeting__init(msg);
+    council__uuid_text(idt, m->id);
+    ok = dup_id(&msg->id, m->id) && (msg->id_text = council__strdup(idt)) != NULL;
+    msg->body = (Council__V1__MeetingBody)m->body;
+    msg->starts = m->starts;
+    msg->ends = m->ends;
+    msg->has_closed = m->closed != 0;
+    msg->closed = m->closed;
+    if (ok && sqlite3_prepare_v2(c->db, "SELECT member_id FROM meeting_attendee WHERE meeting_id = "
+                                        "?1 ORDER BY member_id;", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_bind_blob(st, 1, m->id, 16, SQLITE_STATIC) == SQLITE_OK) {
+        while (ok && (src = sqlite3_step(st)) == SQLITE_ROW) {
+            ProtobufCBinaryData *na = council__calloc(msg->n_attendees + 1, sizeof *na);
+            ok = na != NULL && sqlite3_column_bytes(st, 0) == 16;
+            if (na != NULL && msg->n_attendees > 0)
+                memcpy(na, msg->attendees, msg->n_attendees * sizeof *na);
+            if (ok) {
+                council__free(msg->attendees);
+                msg->attendees = na;
+                ok = dup_id(&msg->attendees[msg->n_attendees], sqlite3_column_blob(st, 0));
+                if (ok)
+                    msg->n_attendees++;
+            } else {
+                council__free(na);
+            }
+        }
+        ok = ok && src == SQLITE_DONE;
+    } else {
+        ok = false;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (ok && sqlite3_prepare_v2(c->db, "SELECT case_id, attendee, group_concat(scope), basis FROM "
+                                        "(SELECT * FROM meeting_item WHERE meeting_id = ?1 AND (?2 "
+                                        "IS NULL OR attendee = ?2) ORDER BY case_id, attendee, scope) "
+                                        "GROUP BY case_id, attendee;", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_bind_blob(st, 1, m->id, 16, SQLITE_STATIC) == SQLITE_OK &&
+        (only != NULL ? sqlite3_bind_blob(st, 2, only, 16, SQLITE_STATIC)
+                      : sqlite3_bind_null(st, 2)) == SQLITE_OK) {
+        while (ok && (src = sqlite3_step(st)) == SQLITE_ROW) {
+            Council__V1__AgendaItem *it = council__calloc(1, sizeof *it), **na;
+            const char *scopes = (const char *)sqlite3_column_text(st, 2);
+            const char *basis = (const char *)sqlite3_column_text(st, 3);
+            na = council__calloc(msg->n_items + 1, sizeof *na);
+            if (it == NULL || na == NULL || scopes == NULL || basis == NULL ||
+                sqlite3_column_bytes(st, 0) != 16 || sqlite3_column_bytes(st, 1) != 16) {
+                council__free(it);
+                council__free(na);
+                ok = false;
+                break;
+            }
+            council__v1__agenda_item__init(it);
+            if (msg->n_items > 0)
+                memcpy(na, msg->items, msg->n_items * sizeof *na);
+            council__free(msg->items);
+            msg->items = na;
+            msg->items[msg->n_items++] = it;
+            ok = dup_id(&it->case_id, sqlite3_column_blob(st, 0)) &&
+                 dup_id(&it->attendee, sqlite3_column_blob(st, 1)) &&
+                 (it->basis = council__strdup(basis)) != NULL;
+            /* the scopes, split on ',' */
+            for (const char *p = scopes; ok && *p != '\0';) {
+                const char *e = strchr(p, ',');
+                size_t n = e != NULL ? (size_t)(e - p) : strlen(p);
+                char **ns = council__calloc(it->n_scopes + 1, sizeof *ns);
+                char *one = council__malloc(n + 1);
+                if (ns == NULL || one == NULL) {
+                    council__free(ns);
+                    council__free(one);
+                    ok = false;
+                    break;
+                }
+                memcpy(one, p, n);
+                one[n] = '\0';
+                if (it->n_scopes > 0)
+                    memcpy(ns, it->scopes, it->n_scopes * sizeof *ns);
+                council__free(it->scopes);
+                it->scopes = ns;
+                it->scopes[it->n_scopes++] = one;
+                p += n + (e != NULL ? 1 : 0);
+            }
+        }
+        ok = ok && src == SQLITE_DONE;
+    } else {
+        ok = false;
+    }
+    sqlite3_finalize(st);
+    if (!ok) {
+        council__v1__meeting__free_unpacked(msg, council__pb_allocator());
+        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory or database error", op);
+    }
+    *out = msg;
+    return COUNCIL_OK;
+}
+
+int council_meeting_get(council *c, council_buf *out, const uint8_t *meeting, size_t meeting_len)
+{
+    static const char op[] = "meeting_get";
+    Council__V1__Meeting *msg = NULL;
+    size_t len;
+    mtg m;
+    int rc;
+
+    if (out == NULL)
+        return council__fail(c, COUNCIL_EMISUSE, "%s: NULL output", op);
+    out->ptr = NULL;
+    out->len = 0;
+    if ((rc = council__root_id(c, op, meeting, meeting_len)) != COUNCIL_OK ||
+        (rc = load(c, op, meeting, &m)) != COUNCIL_OK || (rc = build(c, op, &m, NULL, &msg)) != COUNCIL_OK)
+        return rc;
+    len = council__v1__meeting__get_packed_size(msg);
+    if ((out->ptr = council__malloc(len ? len : 1)) == NULL)
+        rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    else {
+        out->len = council__v1__meeting__pack(msg, out->ptr);
+        council__clear(c);
+    }
+    council__v1__meeting__free_unpacked(msg, council__pb_allocator());
+    return rc;
+}
+
+/* ---------------------------------------------------------------- packets */
+
+int council_meeting_packet(council *c, council_buf *out, const uint8_t *meeting, size_t meeting_len,
+                           const uint8_t *attendee, size_t attendee_len)
+{
+    static const char op[] = "meeting_packet";
+    Council__V1__MeetingPacket p = COUNCIL__V1__MEETING_PACKET__INIT;
+    Council__V1__Meeting *msg = NULL;
+    Council__V1__CaseContent **cases = NULL;
+    uint8_t pk[32], *plain = NULL;
+    size_t len = 0, n_cases = 0;
+    sqlite3_stmt *st = NULL;
+    bool yes = false, have = false;
+    mtg m;
+    int rc;
+
+    if (out == NULL)
+        return council__fail(c, COUNCIL_EMISUSE, "%s: NULL output", op);
+    out->ptr = NULL;
+    out->len = 0;
+    if ((rc = council__root_id(c, op, meeting, meeting_len)) != COUNCIL_OK ||
+        (rc = council__no_batch(c, op)) != COUNCIL_OK)
+        return rc;
+    if (attendee == NULL || attendee_len != 16)
+        return council__fail(c, COUNCIL_EINVAL, "%s: ids are %d bytes", op, COUNCIL_ID_BYTES);
+    if ((rc = load(c, op, meeting, &m)) != COUNCIL_OK || (rc = attends(c, op, meeting, attendee, &yes)) != COUNCIL_OK)
+        return rc;
+    if (!yes || m.closed != 0)
+        return refuse(c, ACT(DISCLOSURE_REFUSED), NULL, attendee, COUNCIL_EDENIED,
+                      !yes ? "not_an_attendee" : "meeting_closed", op,
+                      "not an attendee, or the meeting is closed");
+    /* Sealed only to a key the council signed. */
+    if (sqlite3_prepare_v2(c->db, "SELECT box_pk FROM member WHERE id = ?1 AND withdrawn IS NULL;",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_bind_blob(st, 1, attendee, 16, SQLITE_STATIC) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+        memcpy(pk, sqlite3_column_blob(st, 0), 32);
+        have = true;
+    }
+    sqlite3_finalize(st);
+    if (!have)
+        return council__fail(c, COUNCIL_EDENIED, "%s: the attendee has withdrawn or has no keys", op);
+    if ((rc = council__member_key_check(c, op, attendee, pk)) != COUNCIL_OK)
+        return rc;
+    if ((rc = build(c, op, &m, attendee, &msg)) != COUNCIL_OK)
+        return rc;
+    /* Each agenda case: the sections disclosed to this attendee, read (and
+     * logged) by the secretariat for the meeting. */
+    if (msg->n_items > 0 && (cases = council__calloc(msg->n_items, sizeof *cases)) == NULL)
+        rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    for (size_t i = 0; rc == COUNCIL_OK && i < msg->n_items; i++) {
+        council_buf cb = { NULL, 0 };
+        rc = council__case_content(c, op, &cb, msg->items[i]->case_id.data,
+                                   (const char *const *)msg->items[i]->scopes,
+                                   msg->items[i]->n_scopes, "meeting_discussion");
+        if (rc == COUNCIL_EDENIED && cb.ptr == NULL) {
+            council__clear(c); /* an erased case: nothing of it goes out */
+            rc = COUNCIL_OK;
+            continue;
+        }
+        if (rc == COUNCIL_OK) {
+            cases[n_cases] = council__v1__case_content__unpack(council__pb_wiping_allocator(), cb.len,
+                                                               cb.ptr);
+            if (cases[n_cases] == NULL)
+                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+            else
+                n_cases++;
+        }
+        council_buf_free(&cb);
+    }
+    if (rc == COUNCIL_OK) {
+        p.meeting = msg;
+        p.attendee.data = (uint8_t *)(uintptr_t)attendee;
+        p.attendee.len = 16;
+        p.cases = cases;
+        p.n_cases = n_cases;
+        p.built = (int64_t)time(NULL);
+        len = council__v1__meeting_packet__get_packed_size(&p);
+        if (len > PACKET_MAX)
+            rc = council__fail(c, COUNCIL_ELIMIT, "%s: the packet is over %u bytes", op, PACKET_MAX);
+        else if ((plain = council__malloc(len)) == NULL ||
+                 (out->ptr = council__malloc(len + crypto_box_SEALBYTES)) == NULL)
+            rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    }
+    if (rc == COUNCIL_OK) {
+        council__v1__meeting_packet__pack(&p, plain);
+        if (crypto_box_seal(out->ptr, plain, len, pk) != 0)
+            rc = council__fail(c, COUNCIL_EINVAL, "%s: cannot seal to the attendee's key", op);
+        else
+            out->len = len + crypto_box_SEALBYTES;
+    }
+    if (plain != NULL) {
+        sodium_memzero(plain, len);
+        council__free(plain);
+    }
+    for (size_t i = 0; i < n_cases; i++)
+        council__v1__case_content__free_unpacked(cases[i], council__pb_wiping_allocator());
+    council__free(cases);
+    council__v1__meeting__free_unpacked(msg, council__pb_allocator());
+    if (rc != COUNCIL_OK) {
+        council__free(out->ptr);
+        out->ptr = NULL;
+        out->len = 0;
+        return rc;
+    }
+    {
+        const council__event ev = {
+            .action = ACT(BUNDLE_EXPORTED),
+            .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
+            .subject_member = attendee,
+            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+            .reason = "meeting_packet",
+        };
+        if ((rc = council__audit_append(c, &ev)) != COUNCIL_OK) {
+            council_buf_free(out);
+            return rc;
+        }
+    }
+    council__clear(c);
+    return COUNCIL_OK;
+}
+
+/* ----------------------------------------------------------------- close */
+
+int council_meeting_close(council *c, const uint8_t *meeting, size_t meeting_len)
+{
+    static const char op[] = "meeting_close";
+    sqlite3_stmt *st = NULL;
+    mtg m;
+    int rc;
+
+    if ((rc = council__root_id(c, op, meeting, meeting_len)) != COUNCIL_OK ||
+        (rc = council__no_batch(c, op)) != COUNCIL_OK)
+        return rc;
+    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
+        return rc;
+    if ((rc = load(c, op, meeting, &m)) != COUNCIL_OK)
+        return council__finish(c, rc);
+    if (m.closed != 0)
+        return council__finish(c, council__fail(c, COUNCIL_EDENIED, "%s: closed already", op));
+    if (sqlite3_prepare_v2(c->db, "UPDATE meeting SET closed = ?2 WHERE id = ?1;", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, meeting, 16, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = db_err(c, op);
+    sqlite3_finalize(st);
+    /* Its disclosures end now. */
+    if (rc == COUNCIL_OK)
+        rc = council__case_end_meeting_shares(c, op, meeting);
+    if (rc == COUNCIL_OK) {
+        const council__event ev = {
+            .action = ACT(MEETING_CLOSED),
+            .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
+            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+        };
+        rc = council__audit_append(c, &ev);
+    }
+    return council__finish(c, rc);
+}
