@@ -1776,6 +1776,36 @@ COUNCIL_API COUNCIL_NODISCARD int council_meeting_packet(council *c, council_buf
 COUNCIL_API COUNCIL_NODISCARD int council_meeting_close(council *c, const uint8_t *meeting,
                                                         size_t meeting_len);
 
+/* ----------------------------------------------------------------- report */
+
+/** Formats of council_report_platform(). @since 0.1.0 */
+#define COUNCIL_REPORT_CSV 1
+#define COUNCIL_REPORT_JSON 2
+/** The default small-cell threshold k. @since 0.1.0 */
+#define COUNCIL_REPORT_K_DEFAULT 5
+
+/**
+ * The report for the regional platform: aggregate counts only (cases by
+ * age band and status, by body and owning member kind, by month opened;
+ * support tasks by state and body; referrals by month and recipient kind),
+ * with small-cell suppression: every count (cell or total) below k is
+ * hidden, and further cells are hidden until no hidden count can be worked
+ * out from the published counts and totals. No ids, pseudonyms, names or
+ * dates finer than a month. Reading the identity and support plan sections
+ * for it is logged per case (purpose statistics); "report produced" is
+ * logged. Root session only.
+ *
+ * @param k       the threshold, 3..1000; 0 for COUNCIL_REPORT_K_DEFAULT.
+ * @param format  COUNCIL_REPORT_CSV or COUNCIL_REPORT_JSON.
+ * @return COUNCIL_OK; COUNCIL_EINVAL (k below 3, format); COUNCIL_EDENIED
+ *         in a staff session; COUNCIL_ELIMIT (more than 64 months);
+ *         COUNCIL_EMISUSE (also inside a batch); COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_report_platform(council *c, council_buf *out,
+                                                          unsigned k, int format);
+
 #ifdef __cplusplus
 }
 #endif

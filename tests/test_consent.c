@@ -3,6 +3,7 @@
  * family coverage, and a withdrawal that stops the recipient's next read. */
 #include "case_fixture.h"
 #include "council/v1/meeting.pb-c.h"
+#include <jansson.h>
 
 static void consent_opts(council_consent_options *o, const uint8_t cid[16], const uint8_t person[16],
                          const uint8_t *members, size_t n_members, const char *const *scopes,
@@ -370,6 +371,101 @@ static void test_meetings(void **state)
     council_close(sc);
 }
 
+static bool has_hex_run(const char *s, size_t n)
+{
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        bool hex = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+        run = hex ? run + 1 : 0;
+        if (run >= 8)
+            return true;
+    }
+    return false;
+}
+
+static void check_counts(json_t *arr, unsigned k)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        if (json_is_array(v)) {
+            check_counts(v, k);
+        } else if (!json_is_null(v)) {
+            json_int_t n = json_integer_value(v);
+            assert_true(json_is_integer(v));
+            assert_true(n == 0 || n >= (json_int_t)k);
+        }
+    }
+}
+
+/* The platform report: counts only, nothing below k, nothing identifying. */
+static void test_platform_report(void **state)
+{
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka);
+    static const char *const births[] = { "1940-01-01", "1945-05-05", "1950-03-03", "1975-07-07",
+                                          "2001-02-03" };
+    council_buf out = { NULL, 0 };
+    json_error_t err;
+    json_t *j, *tables, *tab;
+    size_t i;
+
+    for (int n = 0; n < 14; n++) {
+        uint8_t cid[16], pid[16];
+        new_case(sa, cid, pid);
+        put(sa, cid, pid, "identity", sec_identity(CANARY_NAME, births[n % 5]), COUNCIL_OK);
+        if (n % 3 == 0)
+            assert_int_equal(council_case_set_status(sa, cid, 16,
+                                                     COUNCIL__V1__CASE_STATUS__CASE_STATUS_CLOSED),
+                             COUNCIL_OK);
+        if (n % 4 == 0) {
+            council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+            const char *sc[1] = { "situation" };
+            so.scopes = sc;
+            so.n_scopes = 1;
+            so.purpose = "referral";
+            so.basis = "appi_27_1_4_public_duty";
+            so.reason = "つなぎ先の検討";
+            assert_int_equal(council_case_share(sa, cid, 16, f->mc, 16, &so), COUNCIL_OK);
+        }
+    }
+    assert_int_equal(council_report_platform(sa, &out, 5, COUNCIL_REPORT_JSON), COUNCIL_EDENIED);
+    assert_int_equal(council_report_platform(f->c, &out, 2, COUNCIL_REPORT_JSON), COUNCIL_EINVAL);
+    assert_int_equal(council_report_platform(f->c, &out, 5, 9), COUNCIL_EINVAL);
+    assert_int_equal(council_report_platform(f->c, &out, 0, COUNCIL_REPORT_JSON), COUNCIL_OK);
+    assert_false(has_hex_run((const char *)out.ptr, out.len));
+    assert_null(memfind(out.ptr, out.len, CANARY_NAME, strlen(CANARY_NAME)));
+    j = json_loadb((const char *)out.ptr, out.len, 0, &err);
+    assert_non_null(j);
+    assert_int_equal(json_integer_value(json_object_get(j, "k")), 5);
+    tables = json_object_get(j, "tables");
+    assert_int_equal(json_array_size(tables), 5);
+    json_array_foreach(tables, i, tab) {
+        json_t *v;
+        check_counts(json_object_get(tab, "cells"), 5);
+        check_counts(json_object_get(tab, "row_totals"), 5);
+        check_counts(json_object_get(tab, "col_totals"), 5);
+        v = json_object_get(tab, "total");
+        assert_true(json_is_null(v) || json_integer_value(v) == 0 || json_integer_value(v) >= 5);
+    }
+    /* 14 cases: the case tables publish the grand total (or all hide it). */
+    {
+        json_t *t0 = json_object_get(json_array_get(tables, 0), "total");
+        json_t *t2 = json_object_get(json_array_get(tables, 2), "total");
+        assert_int_equal(json_is_null(t0), json_is_null(t2));
+        if (!json_is_null(t0))
+            assert_int_equal(json_integer_value(t0), 14);
+    }
+    json_decref(j);
+    council_buf_free(&out);
+    assert_int_equal(council_report_platform(f->c, &out, 0, COUNCIL_REPORT_CSV), COUNCIL_OK);
+    assert_false(has_hex_run((const char *)out.ptr, out.len));
+    assert_non_null(memfind(out.ptr, out.len, "cases_by_age_band_and_status", 28));
+    council_buf_free(&out);
+    council_close(sa);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -377,6 +473,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_consent_decides_shares, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_disclosure_without_basis, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meetings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_platform_report, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
