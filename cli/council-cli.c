@@ -21,6 +21,7 @@
 #include "council.h"
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/case.pb-c.h"
+#include "council/v1/consent.pb-c.h"
 #include "council/v1/info.pb-c.h"
 #include "council/v1/member.pb-c.h"
 
@@ -72,7 +73,8 @@ static const char usage_cases[] =
     "  case history CASE --scope S [--person P] --purpose CODE [--json]\n"
     "  case list [--json]      case info CASE [--json]\n"
     "  case share CASE --member ID --scope S [--scope S]... --purpose CODE --basis CODE\n"
-    "             [--reason TEXT] [--consent UUID] [--expires T]\n"
+    "             [--purpose-text TEXT] [--reason TEXT] [--consent UUID]\n"
+    "             [--second-approver STAFF] [--expires T]\n"
     "  case revoke CASE --member ID [--scope S]... --reason CODE\n"
     "  case erase CASE --reason CODE --yes   destroys the case's keys: irreversible\n"
     "  case find --name NAME [--birth-date YYYY-MM-DD] [--json]\n"
@@ -86,6 +88,33 @@ static const char usage_cases[] =
     "  rekey database          re-encrypt council.db under a new database key\n"
     "  rekey root [--new-passphrase-file FILE | --new-root-key-file FILE]\n"
     "             [--kdf-ops N] [--kdf-mem BYTES]   replace the root key\n"
+    "\n";
+
+static const char usage_consent[] =
+    "Consent (同意) and disclosure:\n"
+    "  consent record CASE [--person P] --member ID [--member ID]...\n"
+    "             [--external-party NAME] --scope S [--scope S]... --purpose CODE\n"
+    "             [--purpose CODE]... [--purpose-text TEXT] [--grantor G]\n"
+    "             [--grantor-name NAME] --method M [--valid-from T] [--valid-until T]\n"
+    "             [--obtained-by STAFF] [--evidence-sha256 HEX]\n"
+    "                          prints the record's id\n"
+    "  consent refuse CASE [--person P] [--member ID]... [--scope S]...\n"
+    "             [--purpose CODE]... --method M [and the other options of record]\n"
+    "                          an empty list refuses for every recipient, scope or\n"
+    "                          purpose; prints the record's id\n"
+    "  consent withdraw ID --reason TEXT [--date T]\n"
+    "  consent list CASE [--json]    consent show ID [--json]\n"
+    "  disclose CASE --member ID --scope S [--scope S]... --purpose CODE --basis CODE\n"
+    "           [--purpose-text TEXT] [--reason TEXT] [--consent UUID]\n"
+    "           [--second-approver STAFF] [--expires T] [--dry-run [--json]]\n"
+    "                          case share; with --dry-run, only the decision:\n"
+    "                          'allowed: REASON' (exit 0), 'refused: REASON' (1)\n"
+    "  PURPOSES: support_coordination, referral, joint_support, meeting_discussion,\n"
+    "  statistics, other (with --purpose-text).  G: self (the default),\n"
+    "  legal_representative, guardian (these with --grantor-name).\n"
+    "  M: written, oral, electronic.  --person: default the person supported.\n"
+    "  HEX: the SHA-256 of the evidence (the signed form, the recording), 64 hex\n"
+    "  digits, as sha256sum prints it; the evidence itself is never stored.\n"
     "\n";
 
 static const char usage_tail[] =
@@ -111,9 +140,10 @@ static const char usage_tail[] =
     "  audit witness-keygen --name NAME --out FILE\n"
     "                          make a witness key (secret to FILE, verifier key printed)\n"
     "\n"
-    "Staff sessions (info, members announce, scope list, and the case commands but\n"
-    "case erase and case rekey): --staff ID --keyfile FILE, with the member's\n"
-    "passphrase from --passphrase-file, $COUNCIL_MEMBER_PASSPHRASE or the terminal.\n"
+    "Staff sessions (info, members announce, scope list, the case commands but\n"
+    "case erase and case rekey, the consent commands and disclose): --staff ID\n"
+    "--keyfile FILE, with the member's passphrase from --passphrase-file,\n"
+    "$COUNCIL_MEMBER_PASSPHRASE or the terminal.\n"
     "Other commands are the secretariat's (the council passphrase).\n"
     "\n"
     "Options for the commands that open a store:\n"
@@ -167,6 +197,7 @@ static void wipe(void *p, size_t n)
 
 #define MAX_WITNESSES 16
 #define MAX_SCOPES 32
+#define MAX_LIST 32 /* --member and --purpose: COUNCIL_CONSENT_LIST_MAX */
 
 /* Which commands take an option: one bit per command. */
 typedef unsigned long long cmdmask;
@@ -211,17 +242,26 @@ typedef unsigned long long cmdmask;
 #define C_CREKEY     (1ULL << 38)
 #define C_RKDB       (1ULL << 39) /* rekey database */
 #define C_RKROOT     (1ULL << 40) /* rekey root */
+#define C_KRECORD    (1ULL << 41) /* consent ... */
+#define C_KREFUSE    (1ULL << 42)
+#define C_KWITHDRAW  (1ULL << 43)
+#define C_KLIST      (1ULL << 44)
+#define C_KSHOW      (1ULL << 45)
+#define C_DISCLOSE   (1ULL << 46)
 #define C_STAFF (C_SADD | C_SLIST | C_SPLEDGE | C_SRETIRE)
 #define C_MEMBER (C_MADD | C_MLIST | C_MSHOW | C_MUPDATE | C_MWITHDRAW | C_MKEYGEN | C_MREGISTER | \
                   C_ANNOUNCE)
 #define C_SCOPE (C_SCLIST | C_SCADD | C_SCREMOVE)
 #define C_CASE (C_CCREATE | C_CADDP | C_CUPDATE | C_CSHOW | C_CHISTORY | C_CLIST | C_CINFO | \
                 C_CSHARE | C_CREVOKE | C_CERASE | C_CFIND | C_CSTATUS | C_CREKEY)
+#define C_KMAKE (C_KRECORD | C_KREFUSE) /* the commands that write a record */
+#define C_CONSENT (C_KMAKE | C_KWITHDRAW | C_KLIST | C_KSHOW)
 /* What a staff session may try (the library decides what it may do). */
 #define C_SESSION (C_INFO | C_ANNOUNCE | C_SCLIST | C_CCREATE | C_CADDP | C_CUPDATE | C_CSHOW | \
-                   C_CHISTORY | C_CLIST | C_CINFO | C_CSHARE | C_CREVOKE | C_CFIND | C_CSTATUS)
+                   C_CHISTORY | C_CLIST | C_CINFO | C_CSHARE | C_CREVOKE | C_CFIND | C_CSTATUS | \
+                   C_CONSENT | C_DISCLOSE)
 #define C_STORE (C_INIT | C_INFO | C_PASS | C_SHOW | C_CHECKPOINT | C_EXPORT | C_PROVE | C_COSIGNED | \
-                 C_MEMBER | C_STAFF | C_SCOPE | C_CASE | C_RKDB | C_RKROOT)
+                 C_MEMBER | C_STAFF | C_SCOPE | C_CASE | C_RKDB | C_RKROOT | C_CONSENT | C_DISCLOSE)
 
 typedef struct opts {
     const char *store;
@@ -243,9 +283,15 @@ typedef struct opts {
     size_t n_scope;
     const char *owner, *body, *person, *file, *purpose, *basis, *consent, *expires, *birth_date;
     const char *new_key_file;
+    const char *members[MAX_LIST];   /* every --member; `member` is the first */
+    size_t n_member;
+    const char *purposes[MAX_LIST];  /* every --purpose; `purpose` is the first */
+    size_t n_purpose;
+    const char *purpose_text, *second_approver, *external_party, *grantor, *grantor_name;
+    const char *method, *valid_from, *valid_until, *obtained_by, *evidence;
     unsigned long long kdf_ops;
     unsigned long long kdf_mem;
-    int json, sensitive, yes;
+    int json, sensitive, yes, dry_run;
     const char *first_opt[32];
 } opts;
 
@@ -291,7 +337,7 @@ static const optdef optdefs[] = {
     { "--passphrase-file", O(pass_file), C_STORE },
     { "--root-key-file", O(key_file), C_STORE },
     { "--name", O(name), C_INIT | C_WITNESS | C_KEYGEN | C_MADD | C_MUPDATE | C_SADD | C_CFIND },
-    { "--member", O(member), C_SADD | C_SLIST | C_CSHARE | C_CREVOKE },
+    { "--member", SIZE_MAX, C_SADD | C_SLIST | C_CSHARE | C_CREVOKE | C_KMAKE | C_DISCLOSE },
     { "--staff", O(staff), C_SESSION },
     { "--keyfile", O(keyfile), C_SESSION },
     { "--role", O(role), C_SADD | C_CADDP },
@@ -303,8 +349,9 @@ static const optdef optdefs[] = {
     { "--scopes", O(scopes), C_MADD | C_MUPDATE },
     { "--contact", O(contact), C_MADD | C_MUPDATE },
     { "--joined", O(joined), C_MADD | C_MUPDATE },
-    { "--reason", O(reason), C_MWITHDRAW | C_SRETIRE | C_CSHARE | C_CREVOKE | C_CERASE },
-    { "--date", O(date), C_MWITHDRAW | C_SPLEDGE | C_SRETIRE },
+    { "--reason", O(reason), C_MWITHDRAW | C_SRETIRE | C_CSHARE | C_CREVOKE | C_CERASE |
+                             C_KWITHDRAW | C_DISCLOSE },
+    { "--date", O(date), C_MWITHDRAW | C_SPLEDGE | C_SRETIRE | C_KWITHDRAW },
     { "--member-passphrase-file", O(member_pass_file), C_MKEYGEN },
     { "--box-key", O(box_key), C_MREGISTER },
     { "--sign-key", O(sign_key), C_MREGISTER },
@@ -331,15 +378,26 @@ static const optdef optdefs[] = {
     { "--index", O(index), C_PROVE },
     { "--size", O(size), C_PROVE },
     { "--to", O(to), C_PROVE },
-    { "--scope", SIZE_MAX, C_CUPDATE | C_CSHOW | C_CHISTORY | C_CSHARE | C_CREVOKE },
+    { "--scope", SIZE_MAX, C_CUPDATE | C_CSHOW | C_CHISTORY | C_CSHARE | C_CREVOKE | C_KMAKE |
+                           C_DISCLOSE },
     { "--owner", O(owner), C_CCREATE },
     { "--body", O(body), C_CCREATE },
-    { "--person", O(person), C_CUPDATE | C_CSHOW | C_CHISTORY },
+    { "--person", O(person), C_CUPDATE | C_CSHOW | C_CHISTORY | C_KMAKE },
     { "--file", O(file), C_CUPDATE },
-    { "--purpose", O(purpose), C_CSHOW | C_CHISTORY | C_CSHARE },
-    { "--basis", O(basis), C_CSHARE },
-    { "--consent", O(consent), C_CSHARE },
-    { "--expires", O(expires), C_CSHARE },
+    { "--purpose-text", O(purpose_text), C_CSHARE | C_DISCLOSE | C_KMAKE },
+    { "--purpose", SIZE_MAX, C_CSHOW | C_CHISTORY | C_CSHARE | C_KMAKE | C_DISCLOSE },
+    { "--basis", O(basis), C_CSHARE | C_DISCLOSE },
+    { "--consent", O(consent), C_CSHARE | C_DISCLOSE },
+    { "--expires", O(expires), C_CSHARE | C_DISCLOSE },
+    { "--second-approver", O(second_approver), C_CSHARE | C_DISCLOSE },
+    { "--external-party", O(external_party), C_KMAKE },
+    { "--grantor", O(grantor), C_KMAKE },
+    { "--grantor-name", O(grantor_name), C_KMAKE },
+    { "--method", O(method), C_KMAKE },
+    { "--valid-from", O(valid_from), C_KMAKE },
+    { "--valid-until", O(valid_until), C_KMAKE },
+    { "--obtained-by", O(obtained_by), C_KMAKE },
+    { "--evidence-sha256", O(evidence), C_KMAKE },
     { "--birth-date", O(birth_date), C_CFIND },
 };
 #undef O
@@ -378,6 +436,16 @@ static int parse_args(int argc, char **argv, opts *o, const char *words[4], size
                 if (o->n_scope >= MAX_SCOPES)
                     return usage("at most %d --scope options", MAX_SCOPES);
                 o->scope[o->n_scope++] = val;
+            } else if (strcmp(d->name, "--member") == 0) {
+                if (o->n_member >= MAX_LIST)
+                    return usage("at most %d --member options", MAX_LIST);
+                o->members[o->n_member++] = val;
+                o->member = o->members[0];
+            } else if (strcmp(d->name, "--purpose") == 0) {
+                if (o->n_purpose >= MAX_LIST)
+                    return usage("at most %d --purpose options", MAX_LIST);
+                o->purposes[o->n_purpose++] = val;
+                o->purpose = o->purposes[0];
             } else if (parse_u64(val, strcmp(d->name, "--kdf-ops") == 0 ? &o->kdf_ops
                                                                          : &o->kdf_mem) != 0) {
                 return usage("%s needs a whole number, not '%s'", d->name, val);
@@ -392,6 +460,8 @@ static int parse_args(int argc, char **argv, opts *o, const char *words[4], size
             o->sensitive = 1;
         } else if (strcmp(argv[i], "--yes") == 0) {
             o->yes = 1;
+        } else if (strcmp(argv[i], "--dry-run") == 0) {
+            o->dry_run = 1;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             return usage("unknown option '%s'", argv[i]);
         } else if (*n_words < 4) {
@@ -412,12 +482,20 @@ static int check_options(const opts *o, cmdmask cmd)
                 (optdefs[k].cmds & cmd) == 0)
                 return usage("option '%s' does not apply to this command", o->first_opt[j]);
     if (o->json && (cmd & (C_INFO | C_SHOW | C_MLIST | C_MSHOW | C_ANNOUNCE | C_SLIST | C_SCLIST |
-                           C_CCREATE | C_CSHOW | C_CHISTORY | C_CLIST | C_CINFO | C_CFIND)) == 0)
+                           C_CCREATE | C_CSHOW | C_CHISTORY | C_CLIST | C_CINFO | C_CFIND |
+                           C_KLIST | C_KSHOW | C_DISCLOSE)) == 0)
         return usage("%s", "option '--json' does not apply to this command");
     if (o->sensitive && cmd != C_SCADD)
         return usage("%s", "option '--sensitive' does not apply to this command");
     if (o->yes && cmd != C_CERASE)
         return usage("%s", "option '--yes' does not apply to this command");
+    if (o->dry_run && cmd != C_DISCLOSE)
+        return usage("%s", "option '--dry-run' does not apply to this command");
+    /* Only a consent record names several recipients or purposes. */
+    if (o->n_member > 1 && (cmd & C_KMAKE) == 0)
+        return usage("%s", "give one --member");
+    if (o->n_purpose > 1 && (cmd & C_KMAKE) == 0)
+        return usage("%s", "give one --purpose");
     return 0;
 }
 
@@ -2798,7 +2876,7 @@ static int cmd_scope(const opts *o, cmdmask cmd, const char *code)
 /* What the command line gave a case command, checked before the store opens. */
 typedef struct case_args {
     uint8_t id[COUNCIL_ID_BYTES], person[COUNCIL_ID_BYTES], member[COUNCIL_ID_BYTES];
-    uint8_t owner[COUNCIL_ID_BYTES], consent[COUNCIL_ID_BYTES];
+    uint8_t owner[COUNCIL_ID_BYTES], consent[COUNCIL_ID_BYTES], approver[COUNCIL_ID_BYTES];
     int32_t body, role, status;
     int64_t expires;
     uint8_t *section;   /* case update: the serialised Section */
@@ -2820,7 +2898,7 @@ static int case_check_args(const opts *o, cmdmask cmd, const char *id_text, cons
         return usage("case %s needs --scope SCOPE", cmd == C_CUPDATE ? "update" : "history");
     if (cmd == C_CSHOW && o->person != NULL && o->n_scope == 0)
         return usage("%s", "case show --person needs --scope SCOPE");
-    if ((cmd & (C_CSHOW | C_CHISTORY | C_CSHARE)) != 0 && o->purpose == NULL)
+    if ((cmd & (C_CSHOW | C_CHISTORY | C_CSHARE | C_DISCLOSE)) != 0 && o->purpose == NULL)
         return usage("%s", "--purpose CODE is needed: why the case is read or shared");
     switch (cmd) {
     case C_CCREATE:
@@ -2845,14 +2923,18 @@ static int case_check_args(const opts *o, cmdmask cmd, const char *id_text, cons
              a->status != COUNCIL__V1__CASE_STATUS__CASE_STATUS_CLOSED))
             return usage("%s", "case status CASE open|monitoring|closed (erasure is case erase)");
         break;
-    case C_CSHARE:
+    case C_CSHARE: case C_DISCLOSE:
         if (o->member == NULL || o->n_scope == 0 || o->basis == NULL)
-            return usage("%s", "case share needs --member ID, --scope SCOPE (one or more), "
-                               "--purpose CODE and --basis CODE");
+            return usage("%s needs --member ID, --scope SCOPE (one or more), --purpose CODE "
+                         "and --basis CODE", cmd == C_CSHARE ? "case share" : "disclose");
         if (o->consent != NULL && member_id_arg(o->consent, a->consent) != 0)
             return usage("%s", "--consent needs a consent id (UUID)");
         if (o->expires != NULL && parse_time(o->expires, &a->expires) != 0)
             return usage("--expires: not a time: '%s'", o->expires);
+        if (o->second_approver != NULL && member_id_arg(o->second_approver, a->approver) != 0)
+            return usage("%s", "--second-approver needs a staff id (UUID)");
+        if (o->json && !o->dry_run)
+            return usage("%s", "disclose takes --json with --dry-run");
         break;
     case C_CREVOKE:
         if (o->member == NULL || o->reason == NULL)
@@ -2997,6 +3079,54 @@ static int case_show(council *c, const opts *o, case_args *a, cmdmask cmd)
     return rc;
 }
 
+/* case share and disclose; with --dry-run, the decision alone. */
+static int case_share(council *c, const opts *o, case_args *a)
+{
+    council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+    council_buf why = { NULL, 0 };
+    int rc;
+
+    so.scopes = o->scope;
+    so.n_scopes = o->n_scope;
+    so.purpose = o->purpose;
+    so.purpose_text = o->purpose_text;
+    so.basis = o->basis;
+    so.reason = o->reason;
+    if (o->consent != NULL) {
+        so.consent_id = a->consent;
+        so.consent_id_len = sizeof a->consent;
+    }
+    if (o->second_approver != NULL) {
+        so.second_approver = a->approver;
+        so.second_approver_len = sizeof a->approver;
+    }
+    so.expires = a->expires;
+    if (!o->dry_run) {
+        rc = council_case_share(c, a->id, sizeof a->id, a->member, sizeof a->member, &so);
+        if (rc == COUNCIL_OK)
+            fprintf(stderr, "%s: shared %zu scope%s with member %s\n", prog, o->n_scope,
+                    o->n_scope == 1 ? "" : "s", o->member);
+        return rc;
+    }
+    rc = council_case_share_check(c, &why, a->id, sizeof a->id, a->member, sizeof a->member, &so);
+    /* A refusal is an answer, not a failure: it goes to standard output. */
+    if ((rc == COUNCIL_OK || rc == COUNCIL_ENOCONSENT) && why.ptr != NULL) {
+        const char *reason = (const char *)why.ptr;
+        int allowed = rc == COUNCIL_OK;
+        if (o->json) {
+            json_t *j = json_object();
+            json_object_set_new(j, "allowed", json_boolean(allowed));
+            json_object_set_new(j, "reason", json_string(reason));
+            rc = print_json(j) == 0 && allowed ? COUNCIL_OK : EXIT_FAILURE;
+        } else {
+            printf("%s: %s\n", allowed ? "allowed" : "refused", reason);
+            rc = allowed ? COUNCIL_OK : EXIT_FAILURE;
+        }
+    }
+    council_buf_free(&why);
+    return rc;
+}
+
 static int case_list(council *c, const opts *o)
 {
     council_buf buf = { NULL, 0 };
@@ -3109,24 +3239,9 @@ static int cmd_case(const opts *o, cmdmask cmd, const char *id_text, const char 
         council__v1__case_info__free_unpacked(ci, NULL);
         break;
     }
-    case C_CSHARE: {
-        council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
-        so.scopes = o->scope;
-        so.n_scopes = o->n_scope;
-        so.purpose = o->purpose;
-        so.basis = o->basis;
-        so.reason = o->reason;
-        if (o->consent != NULL) {
-            so.consent_id = a.consent;
-            so.consent_id_len = sizeof a.consent;
-        }
-        so.expires = a.expires;
-        rc = council_case_share(c, a.id, sizeof a.id, a.member, sizeof a.member, &so);
-        if (rc == COUNCIL_OK)
-            fprintf(stderr, "%s: shared %zu scope%s with member %s\n", prog, o->n_scope,
-                    o->n_scope == 1 ? "" : "s", o->member);
+    case C_CSHARE: case C_DISCLOSE:
+        rc = case_share(c, o, &a);
         break;
-    }
     case C_CREVOKE:
         rc = council_case_revoke(c, a.id, sizeof a.id, a.member, sizeof a.member,
                                  o->n_scope > 0 ? o->scope : NULL, o->n_scope, o->reason);
@@ -3157,6 +3272,332 @@ out:
         wipe(a.section, a.section_len);
         free(a.section);
     }
+    return rc;
+}
+
+/* ---------------------------------------------------------------- consent */
+
+static const char *consent_status_text(int v, char *buf, size_t n)
+{
+    return enum_name(&council__v1__consent_status__descriptor, "CONSENT_STATUS_", v, buf, n);
+}
+
+static const char *method_text(int v, char *buf, size_t n)
+{
+    return enum_name(&council__v1__consent_method__descriptor, "CONSENT_METHOD_", v, buf, n);
+}
+
+static const char *grantor_text(int v, char *buf, size_t n)
+{
+    return enum_name(&council__v1__grantor_kind__descriptor, "GRANTOR_KIND_", v, buf, n);
+}
+
+/* Records hold names and reasons: they are unpacked with the wiping
+ * allocator and printed with print_json_wiped. */
+static json_t *consent_json(const Council__V1__ConsentRecord *r)
+{
+    json_t *j = json_object(), *a = json_array();
+    char name[48], hex[65];
+
+    json_object_set_new(j, "id", json_string(r->id_text));
+    json_object_set_new(j, "case_id", id_json(r->case_id));
+    json_object_set_new(j, "person_id", id_json(r->subject_person));
+    json_object_set_new(j, "refusal", json_boolean(r->refusal));
+    json_object_set_new(j, "status", json_string(consent_status_text((int)r->status, name,
+                                                                     sizeof name)));
+    json_object_set_new(j, "grantor", json_string(grantor_text((int)r->grantor, name, sizeof name)));
+    if (r->grantor_name != NULL)
+        json_object_set_new(j, "grantor_name", json_string(r->grantor_name));
+    for (size_t i = 0; i < r->n_recipient_members; i++)
+        json_array_append_new(a, id_json(r->recipient_members[i]));
+    json_object_set_new(j, "recipient_members", a);
+    if (r->external_party != NULL)
+        json_object_set_new(j, "external_party", json_string(r->external_party));
+    if (r->has_external_party_id)
+        json_object_set_new(j, "external_party_id", id_json(r->external_party_id));
+    json_object_set_new(j, "scopes", str_array_json(r->scopes, r->n_scopes));
+    json_object_set_new(j, "purposes", str_array_json(r->purposes, r->n_purposes));
+    if (r->purpose_other != NULL)
+        json_object_set_new(j, "purpose_other", json_string(r->purpose_other));
+    json_object_set_new(j, "valid_from", time_json(r->valid_from));
+    json_object_set_new(j, "valid_until", r->has_valid_until ? time_json(r->valid_until)
+                                                             : json_null());
+    json_object_set_new(j, "method", json_string(method_text((int)r->method, name, sizeof name)));
+    json_object_set_new(j, "obtained_by", r->has_obtained_by ? id_json(r->obtained_by)
+                                                             : json_null());
+    if (r->has_evidence_sha256 && r->evidence_sha256.len == 32) {
+        hex_text(hex, r->evidence_sha256.data, 32);
+        json_object_set_new(j, "evidence_sha256", json_string(hex));
+    } else {
+        json_object_set_new(j, "evidence_sha256", json_null());
+    }
+    json_object_set_new(j, "recorded", time_json(r->recorded));
+    json_object_set_new(j, "recorded_by_member", r->has_recorded_by_member
+                                                     ? id_json(r->recorded_by_member) : json_null());
+    if (r->has_recorded_by_staff)
+        json_object_set_new(j, "recorded_by_staff", id_json(r->recorded_by_staff));
+    if (r->withdrawal != NULL) {
+        const Council__V1__ConsentWithdrawal *w = r->withdrawal;
+        json_t *wj = json_object();
+        json_object_set_new(wj, "time", time_json(w->time));
+        json_object_set_new(wj, "reason", json_string(w->reason));
+        json_object_set_new(wj, "by_member", w->has_by_member ? id_json(w->by_member) : json_null());
+        if (w->has_by_staff)
+            json_object_set_new(wj, "by_staff", id_json(w->by_staff));
+        json_object_set_new(j, "withdrawal", wj);
+    }
+    return j;
+}
+
+/* "a,b,c"; for a refusal, an empty list is "all". */
+static void list_line(const char *label, char **v, size_t n, int refusal)
+{
+    printf("%-20s", label);
+    for (size_t i = 0; i < n; i++)
+        printf("%s%s", i ? "," : "", v[i]);
+    printf("%s\n", n > 0 ? "" : refusal ? "all" : "-");
+}
+
+/* "by member M (staff S)", or "by the secretariat". */
+static void by_text(char *out, size_t n, int has_member, ProtobufCBinaryData member, int has_staff,
+                    ProtobufCBinaryData staff)
+{
+    char m[37], st[37];
+
+    if (!has_member)
+        snprintf(out, n, "by the secretariat");
+    else if (has_staff)
+        snprintf(out, n, "by member %s (staff %s)", id_of(m, member), id_of(st, staff));
+    else
+        snprintf(out, n, "by member %s", id_of(m, member));
+}
+
+static void consent_lines(const Council__V1__ConsentRecord *r)
+{
+    char name[48], id[37], t[32], t2[32], hex[65], by[128];
+
+    printf("id:                 %s\n", r->id_text);
+    printf("record:             %s\n", r->refusal ? "refusal (does not consent)" : "consent");
+    printf("status:             %s\n", consent_status_text((int)r->status, name, sizeof name));
+    printf("case:               %s\n", id_of(id, r->case_id));
+    printf("subject person:     %s\n", id_of(id, r->subject_person));
+    printf("grantor:            %s", grantor_text((int)r->grantor, name, sizeof name));
+    if (r->grantor_name != NULL)
+        printf(" (%s)", r->grantor_name);
+    putchar('\n');
+    for (size_t i = 0; i < r->n_recipient_members; i++)
+        printf("%-20s%s\n", i == 0 ? "recipients:" : "", id_of(id, r->recipient_members[i]));
+    if (r->external_party != NULL)
+        printf("%-20s%s (outside the council)\n", r->n_recipient_members == 0 ? "recipients:" : "",
+               r->external_party);
+    if (r->n_recipient_members == 0 && r->external_party == NULL)
+        printf("recipients:         %s\n", r->refusal ? "all" : "-");
+    list_line("scopes:", r->scopes, r->n_scopes, r->refusal);
+    list_line("purposes:", r->purposes, r->n_purposes, r->refusal);
+    if (r->purpose_other != NULL)
+        printf("purpose (other):    %s\n", r->purpose_other);
+    utc_text(t, sizeof t, r->valid_from);
+    if (r->has_valid_until)
+        utc_text(t2, sizeof t2, r->valid_until);
+    if (r->has_valid_until)
+        printf("valid:              from %s until %s\n", t, t2);
+    else /* a refusal is not withdrawn: a later consent overrides it */
+        printf("valid:              from %s %s\n", t, r->refusal ? "on" : "until withdrawn");
+    printf("method:             %s\n", method_text((int)r->method, name, sizeof name));
+    printf("obtained by:        %s\n", r->has_obtained_by ? id_of(id, r->obtained_by) : "-");
+    if (r->has_evidence_sha256 && r->evidence_sha256.len == 32)
+        hex_text(hex, r->evidence_sha256.data, 32);
+    printf("evidence sha256:    %s\n",
+           r->has_evidence_sha256 && r->evidence_sha256.len == 32 ? hex : "-");
+    utc_text(t, sizeof t, r->recorded);
+    by_text(by, sizeof by, r->has_recorded_by_member, r->recorded_by_member,
+            r->has_recorded_by_staff, r->recorded_by_staff);
+    printf("recorded:           %s %s\n", t, by);
+    if (r->withdrawal != NULL) {
+        const Council__V1__ConsentWithdrawal *w = r->withdrawal;
+        utc_text(t, sizeof t, w->time);
+        by_text(by, sizeof by, w->has_by_member, w->by_member, w->has_by_staff, w->by_staff);
+        printf("withdrawn:          %s %s\n", t, by);
+        printf("withdrawal reason:  %s\n", w->reason);
+    }
+}
+
+/* What the command line gave a consent command, checked before the store opens. */
+typedef struct consent_args {
+    uint8_t id[COUNCIL_ID_BYTES];     /* the case (record, refuse, list) or the record */
+    uint8_t person[COUNCIL_ID_BYTES], obtained_by[COUNCIL_ID_BYTES];
+    uint8_t members[MAX_LIST * COUNCIL_ID_BYTES];
+    uint8_t evidence[32];
+    int32_t grantor, method;
+    int64_t valid_from, valid_until, when;
+} consent_args;
+
+static int consent_check_args(const opts *o, cmdmask cmd, const char *id_text, consent_args *a)
+{
+    const char *what = cmd == C_KRECORD ? "consent record" : "consent refuse";
+
+    if (member_id_arg(id_text, a->id) != 0)
+        return usage("%s", (cmd & (C_KWITHDRAW | C_KSHOW)) != 0 ? "a consent id (UUID) is needed"
+                                                                : "a case id (UUID) is needed");
+    if (cmd == C_KWITHDRAW) {
+        if (o->reason == NULL)
+            return usage("%s", "consent withdraw needs --reason TEXT");
+        if (o->date != NULL && parse_time(o->date, &a->when) != 0)
+            return usage("--date: not a time: '%s'", o->date);
+    }
+    if ((cmd & C_KMAKE) == 0)
+        return 0;
+    if (cmd == C_KRECORD &&
+        ((o->n_member == 0 && o->external_party == NULL) || o->n_scope == 0 || o->n_purpose == 0))
+        return usage("%s", "consent record needs --member ID (or --external-party NAME), "
+                           "--scope SCOPE, --purpose CODE and --method METHOD");
+    if (o->method == NULL ||
+        (a->method = enum_value(&council__v1__consent_method__descriptor, "CONSENT_METHOD_",
+                                o->method)) == 0)
+        return usage("%s needs --method written, oral or electronic", what);
+    if (o->grantor != NULL &&
+        (a->grantor = enum_value(&council__v1__grantor_kind__descriptor, "GRANTOR_KIND_",
+                                 o->grantor)) == 0)
+        return usage("%s", "--grantor: self, legal_representative or guardian");
+    if (o->person != NULL && member_id_arg(o->person, a->person) != 0)
+        return usage("%s", "--person needs a person id (UUID)");
+    for (size_t i = 0; i < o->n_member; i++)
+        if (member_id_arg(o->members[i], a->members + i * COUNCIL_ID_BYTES) != 0)
+            return usage("%s", "--member needs a member id (UUID)");
+    if (o->obtained_by != NULL && member_id_arg(o->obtained_by, a->obtained_by) != 0)
+        return usage("%s", "--obtained-by needs a staff id (UUID)");
+    if (o->valid_from != NULL && parse_time(o->valid_from, &a->valid_from) != 0)
+        return usage("--valid-from: not a time: '%s'", o->valid_from);
+    if (o->valid_until != NULL && parse_time(o->valid_until, &a->valid_until) != 0)
+        return usage("--valid-until: not a time: '%s'", o->valid_until);
+    if (o->evidence != NULL && hex_bytes(o->evidence, a->evidence, sizeof a->evidence) != 0)
+        return usage("%s", "--evidence-sha256 needs a SHA-256 hash: 64 hex digits");
+    return 0;
+}
+
+static int consent_make(council *c, const opts *o, consent_args *a, cmdmask cmd)
+{
+    council_consent_options co = COUNCIL_CONSENT_OPTIONS_INIT;
+    uint8_t id[COUNCIL_ID_BYTES];
+    char t[37];
+    int rc;
+
+    if (o->person == NULL && (rc = supported_person(c, a->id, a->person)) != COUNCIL_OK)
+        return rc;
+    co.case_id = a->id;
+    co.case_id_len = sizeof a->id;
+    co.subject_person = a->person;
+    co.subject_person_len = sizeof a->person;
+    co.grantor = a->grantor;
+    co.grantor_name = o->grantor_name;
+    co.recipient_members = o->n_member > 0 ? a->members : NULL;
+    co.n_recipient_members = o->n_member;
+    co.external_party = o->external_party;
+    co.scopes = o->n_scope > 0 ? o->scope : NULL;
+    co.n_scopes = o->n_scope;
+    co.purposes = o->n_purpose > 0 ? o->purposes : NULL;
+    co.n_purposes = o->n_purpose;
+    co.purpose_other = o->purpose_text;
+    co.valid_from = a->valid_from;
+    co.valid_until = a->valid_until;
+    co.method = a->method;
+    if (o->obtained_by != NULL) {
+        co.obtained_by = a->obtained_by;
+        co.obtained_by_len = sizeof a->obtained_by;
+    }
+    if (o->evidence != NULL) {
+        co.evidence_sha256 = a->evidence;
+        co.evidence_len = sizeof a->evidence;
+    }
+    rc = cmd == C_KRECORD ? council_consent_record(c, id, sizeof id, &co)
+                          : council_consent_refuse(c, id, sizeof id, &co);
+    if (rc == COUNCIL_OK) {
+        uuid_text_of(t, id);
+        printf("%s\n", t);
+    }
+    return rc;
+}
+
+static int cmd_consent(const opts *o, cmdmask cmd, const char *id_text)
+{
+    council_buf buf = { NULL, 0 };
+    council *c = NULL;
+    consent_args a;
+    int rc;
+
+    memset(&a, 0, sizeof a);
+    if ((rc = consent_check_args(o, cmd, id_text, &a)) != 0)
+        return rc;
+    if ((rc = open_council(o, &c)) != 0)
+        return rc;
+    switch (cmd) {
+    case C_KRECORD: case C_KREFUSE:
+        rc = consent_make(c, o, &a, cmd);
+        break;
+    case C_KWITHDRAW:
+        rc = council_consent_withdraw(c, a.id, sizeof a.id, a.when, o->reason);
+        if (rc == COUNCIL_OK)
+            fprintf(stderr, "%s: consent withdrawn; the shares that rested on it were revoked\n",
+                    prog);
+        break;
+    case C_KSHOW: {
+        Council__V1__ConsentRecord *r = NULL;
+        rc = council_consent_get(c, &buf, a.id, sizeof a.id);
+        if (rc == COUNCIL_OK &&
+            (r = council__v1__consent_record__unpack(&wiping_allocator, buf.len, buf.ptr)) == NULL)
+            rc = COUNCIL_EFORMAT;
+        if (rc == COUNCIL_OK && o->json)
+            rc = print_json_wiped(consent_json(r)) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+        else if (rc == COUNCIL_OK)
+            consent_lines(r);
+        council__v1__consent_record__free_unpacked(r, &wiping_allocator);
+        break;
+    }
+    default: { /* C_KLIST */
+        Council__V1__ConsentList *l = NULL;
+        rc = council_consent_list(c, &buf, a.id, sizeof a.id);
+        if (rc == COUNCIL_OK &&
+            (l = council__v1__consent_list__unpack(&wiping_allocator, buf.len, buf.ptr)) == NULL)
+            rc = COUNCIL_EFORMAT;
+        if (rc == COUNCIL_OK && o->json) {
+            json_t *arr = json_array();
+            for (size_t i = 0; i < l->n_records; i++)
+                json_array_append_new(arr, consent_json(l->records[i]));
+            rc = print_json_wiped(arr) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+        } else if (rc == COUNCIL_OK) {
+            printf("%-36s  %-9s  %-36s  %-20s  %s\n", "ID", "STATUS", "PERSON", "RECORDED",
+                   "COVERS");
+            for (size_t i = 0; i < l->n_records; i++) {
+                const Council__V1__ConsentRecord *r = l->records[i];
+                char st[32], person[37], t[32];
+                size_t n_to = r->n_recipient_members + (r->external_party != NULL ? 1 : 0);
+                utc_text(t, sizeof t, r->recorded);
+                printf("%-36s  %-9s  %-36s  %-20s  scopes=", r->id_text,
+                       consent_status_text((int)r->status, st, sizeof st),
+                       id_of(person, r->subject_person), t);
+                for (size_t k = 0; k < r->n_scopes; k++)
+                    printf("%s%s", k ? "," : "", r->scopes[k]);
+                printf("%s purposes=", r->n_scopes == 0 ? "all" : "");
+                for (size_t k = 0; k < r->n_purposes; k++)
+                    printf("%s%s", k ? "," : "", r->purposes[k]);
+                if (n_to == 0)
+                    printf("%s recipients=all\n", r->n_purposes == 0 ? "all" : "");
+                else
+                    printf("%s recipients=%zu\n", r->n_purposes == 0 ? "all" : "", n_to);
+                if (r->withdrawal != NULL) {
+                    utc_text(t, sizeof t, r->withdrawal->time);
+                    field_line("withdrawn:", "", t);
+                    field_line("reason:", "", r->withdrawal->reason);
+                }
+            }
+        }
+        council__v1__consent_list__free_unpacked(l, &wiping_allocator);
+        break;
+    }
+    }
+    council_buf_free(&buf);
+    rc = rc == COUNCIL_OK ? 0 : rc > 0 ? rc : failed("consent", c, rc);
+    council_close(c);
     return rc;
 }
 
@@ -3231,9 +3672,12 @@ int main(int argc, char **argv)
         { "case", "revoke", C_CREVOKE }, { "case", "erase", C_CERASE }, { "case", "find", C_CFIND },
         { "case", "status", C_CSTATUS }, { "case", "rekey", C_CREKEY },
         { "rekey", "database", C_RKDB }, { "rekey", "root", C_RKROOT },
+        { "consent", "record", C_KRECORD }, { "consent", "refuse", C_KREFUSE },
+        { "consent", "withdraw", C_KWITHDRAW }, { "consent", "list", C_KLIST },
+        { "consent", "show", C_KSHOW }, { "disclose", NULL, C_DISCLOSE },
     };
     static const char *const groups[] = { "audit", "member", "members", "staff", "scope", "case",
-                                           "rekey" };
+                                           "rekey", "consent" };
     const char *words[4] = { NULL, NULL, NULL, NULL };
     size_t n_words, want;
     cmdmask cmd = 0;
@@ -3245,6 +3689,7 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             fputs(usage_text, stdout);
             fputs(usage_cases, stdout);
+            fputs(usage_consent, stdout);
             fputs(usage_tail, stdout);
             return 0;
         }
@@ -3282,7 +3727,7 @@ int main(int argc, char **argv)
            : (cmd & (C_VERIFY | C_COSIGNED | C_MSHOW | C_MUPDATE | C_MWITHDRAW | C_MKEYGEN |
                      C_MREGISTER | C_SPLEDGE | C_SRETIRE | C_SCADD | C_SCREMOVE | C_CADDP |
                      C_CUPDATE | C_CSHOW | C_CHISTORY | C_CINFO | C_CSHARE | C_CREVOKE |
-                     C_CERASE | C_CREKEY)) ? 3 : 2;
+                     C_CERASE | C_CREKEY | C_CONSENT)) ? 3 : 2;
     if (n_words > want)
         return usage("unexpected argument '%s'", words[want]);
     if ((rc = check_options(&o, cmd)) != 0)
@@ -3327,6 +3772,10 @@ int main(int argc, char **argv)
     case C_CINFO: case C_CSHARE: case C_CREVOKE: case C_CERASE: case C_CFIND: case C_CSTATUS:
     case C_CREKEY:
         return cmd_case(&o, cmd, words[2], words[3]);
+    case C_KRECORD: case C_KREFUSE: case C_KWITHDRAW: case C_KLIST: case C_KSHOW:
+        return cmd_consent(&o, cmd, words[2]);
+    case C_DISCLOSE:
+        return cmd_case(&o, cmd, words[1], NULL);
     case C_RKDB: case C_RKROOT:
         return cmd_rekey(&o, cmd);
     case C_EXPORT: return cmd_audit_export(&o);

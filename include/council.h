@@ -1401,12 +1401,16 @@ COUNCIL_API COUNCIL_NODISCARD int council_case_share(council *c, const uint8_t *
 
 /**
  * The decision alone (a dry run of council_case_share()): would the
- * disclosure policy allow this share now? Nothing is shared or logged.
+ * disclosure policy allow this share now, to this recipient (active, with
+ * signed keys) within its scope ceiling? Nothing is shared or logged.
  *
  * @param[out] reason  receives the decision's reason code, NUL-terminated
  *                     (e.g. "consent_covers", "scope_not_covered").
- * @return COUNCIL_OK if allowed; COUNCIL_ENOCONSENT if refused; and the
- *         argument and lookup codes of council_case_share().
+ * @return COUNCIL_OK if allowed; COUNCIL_ENOCONSENT if the policy refuses;
+ *         COUNCIL_EDENIED (outside_scope_ceiling, recipient withdrawn or
+ *         without keys) or COUNCIL_EAUTH (recipient_key_unsigned), with the
+ *         reason in *reason; and the argument and lookup codes of
+ *         council_case_share().
  * Ownership: the caller releases reason with council_buf_free().
  * @since 0.1.0
  */
@@ -1658,7 +1662,7 @@ COUNCIL_API COUNCIL_NODISCARD int council_consent_refuse(council *c, uint8_t *id
  * every share that rested on the record is revoked at once, its data keys
  * rotated, so the recipient's next read fails.
  *
- * @param when    Unix seconds; 0 for now.
+ * @param when    Unix seconds, between the record's time and now; 0 for now.
  * @param reason  UTF-8, 1..COUNCIL_CONTACT_MAX bytes (kept in the store only).
  * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED for a refusal
  *         record, one withdrawn already, or a session not entitled;

@@ -2084,8 +2084,39 @@ int council_case_share_check(council *c, council_buf *reason, const uint8_t *cas
     if (o == NULL || o->version != COUNCIL_SHARE_OPTIONS_VERSION)
         return council__fail(c, COUNCIL_EMISUSE, "%s: options missing or of unknown version", op);
     if ((rc = scope_list_ok(c, op, o->scopes, o->n_scopes)) != COUNCIL_OK ||
-        (rc = basis_ok(c, op, o)) != COUNCIL_OK || (rc = load_case(c, op, case_id, &k)) != COUNCIL_OK ||
-        (rc = decide_share(c, op, &k, member_id, o, &d)) != COUNCIL_OK)
+        (rc = basis_ok(c, op, o)) != COUNCIL_OK || (rc = load_case(c, op, case_id, &k)) != COUNCIL_OK)
+        return rc;
+    /* What the real share checks besides the policy: the recipient (active,
+     * keys, signed) and its scope ceiling. */
+    {
+        char ceiling[SHARE_SCOPES_MAX * (COUNCIL__AUDIT_CODE_MAX + 1) + 4];
+        uint8_t pk[32];
+        const char *why = NULL;
+        rc = recipient(c, op, member_id, pk, ceiling, sizeof ceiling, &why);
+        if (rc == COUNCIL_OK && council__member_key_check(c, op, member_id, pk) != COUNCIL_OK) {
+            rc = COUNCIL_EAUTH;
+            why = "recipient_key_unsigned";
+        }
+        for (size_t i = 0; rc == COUNCIL_OK && i < o->n_scopes; i++) {
+            char needle[COUNCIL__AUDIT_CODE_MAX + 3];
+            snprintf(needle, sizeof needle, ",%s,", o->scopes[i]);
+            if (strstr(ceiling, needle) == NULL) {
+                rc = COUNCIL_EDENIED;
+                why = "outside_scope_ceiling";
+            }
+        }
+        if (rc != COUNCIL_OK && why != NULL) {
+            size_t wl = strlen(why);
+            if ((reason->ptr = council__malloc(wl + 1)) != NULL) {
+                memcpy(reason->ptr, why, wl + 1);
+                reason->len = wl;
+            }
+            return council__fail(c, rc, "%s: the share would be refused (%s)", op, why);
+        }
+        if (rc != COUNCIL_OK)
+            return rc;
+    }
+    if ((rc = decide_share(c, op, &k, member_id, o, &d)) != COUNCIL_OK)
         return rc;
     n = strlen(d.reason);
     if ((reason->ptr = council__malloc(n + 1)) == NULL)

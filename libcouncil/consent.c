@@ -580,6 +580,11 @@ int council_consent_withdraw(council *c, const uint8_t *id, size_t id_len, int64
                                                           "consent instead)"
                                                         : "withdrawn already"));
     }
+    if (when < m->recorded || when > (int64_t)time(NULL) + 300) {
+        council__v1__consent_record__free_unpacked(m, council__pb_allocator());
+        return council__finish(c, council__fail(c, COUNCIL_EINVAL, "%s: a withdrawal is dated "
+                                                "between the record and now", op));
+    }
     council__v1__consent_record__free_unpacked(m, council__pb_allocator());
     st = NULL;
     if (sqlite3_prepare_v2(c->db, "INSERT INTO consent_withdrawal (consent_id, time, reason, "

@@ -101,6 +101,8 @@ static void test_consent_ledger(void **state)
     }
     council_buf_free(&out);
     assert_int_equal(council_consent_get(sb, &out, id, 16), COUNCIL_EDENIED);
+    assert_int_equal(council_consent_withdraw(sa, id, 16, 946684800, "before it was given"),
+                     COUNCIL_EINVAL);
     assert_int_equal(council_consent_withdraw(sa, id, 16, 0, "本人の申し出"), COUNCIL_OK);
     assert_int_equal(council_consent_withdraw(sa, id, 16, 0, "again"), COUNCIL_EDENIED);
     assert_int_equal(council_consent_list(sa, &out, cid, 16), COUNCIL_OK);
