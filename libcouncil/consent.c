@@ -342,6 +342,58 @@ int council_consent_refuse(council *c, uint8_t *id, size_t id_len, const council
 
 /* ------------------------------------------------------------- reading */
 
+int council__consent_record_check(council *c, const uint8_t *buf, size_t len,
+                                  Council__V1__ConsentRecord **out)
+{
+    Council__V1__ConsentRecord *m;
+    const char *what = NULL;
+
+    if (out != NULL)
+        *out = NULL;
+    if (buf == NULL || len == 0 || len > CONSENT_BODY_MAX)
+        return council__fail(c, COUNCIL_EFORMAT, "consent: record of %zu bytes", len);
+    council__pb_alloc_failed(true);
+    m = council__v1__consent_record__unpack(council__pb_allocator(), len, buf);
+    if (m == NULL)
+        return council__pb_alloc_failed(true) ? council__fail(c, COUNCIL_ENOMEM, "consent: out of memory")
+                                              : council__fail(c, COUNCIL_EFORMAT, "consent: does not parse");
+    if (m->base.n_unknown_fields != 0 || m->id.len != 16 || m->case_id.len != 16 ||
+        m->subject_person.len != 16 || m->n_recipient_members > COUNCIL_CONSENT_LIST_MAX ||
+        m->n_scopes > COUNCIL_CONSENT_LIST_MAX || m->n_purposes > COUNCIL_CONSENT_LIST_MAX)
+        what = "fields";
+    for (size_t i = 0; what == NULL && i < m->n_recipient_members; i++)
+        if (m->recipient_members[i].len != 16)
+            what = "recipient";
+    for (size_t i = 0; what == NULL && i < m->n_scopes; i++)
+        if (!council__audit_code_ok(m->scopes[i]))
+            what = "scope";
+    for (size_t i = 0; what == NULL && i < m->n_purposes; i++)
+        if (!purpose_ok(m->purposes[i]))
+            what = "purpose";
+    if (what == NULL && ((m->has_external_party_id && m->external_party_id.len != 16) ||
+                         (m->has_evidence_sha256 && m->evidence_sha256.len != 32) ||
+                         (m->has_obtained_by && m->obtained_by.len != 16) ||
+                         m->grantor < COUNCIL__V1__GRANTOR_KIND__GRANTOR_KIND_SELF ||
+                         m->grantor > COUNCIL__V1__GRANTOR_KIND__GRANTOR_KIND_GUARDIAN ||
+                         m->method < COUNCIL__V1__CONSENT_METHOD__CONSENT_METHOD_WRITTEN ||
+                         m->method > COUNCIL__V1__CONSENT_METHOD__CONSENT_METHOD_ELECTRONIC ||
+                         (m->grantor_name != NULL &&
+                          !council__text_arg(m->grantor_name, COUNCIL_NAME_MAX)) ||
+                         (m->external_party != NULL &&
+                          !council__text_arg(m->external_party, COUNCIL_NAME_MAX)) ||
+                         (m->withdrawal != NULL && m->withdrawal->base.n_unknown_fields != 0)))
+        what = "fields";
+    if (what != NULL) {
+        council__v1__consent_record__free_unpacked(m, council__pb_allocator());
+        return council__fail(c, COUNCIL_EFORMAT, "consent: malformed record (%s)", what);
+    }
+    if (out != NULL)
+        *out = m;
+    else
+        council__v1__consent_record__free_unpacked(m, council__pb_allocator());
+    return COUNCIL_OK;
+}
+
 /* A stored record with its withdrawal and its status as of now; free with
  * council__v1__consent_record__free_unpacked(m, council__pb_allocator()). */
 static int load(council *c, const char *op, sqlite3_stmt *st, Council__V1__ConsentRecord **out)
@@ -351,15 +403,13 @@ static int load(council *c, const char *op, sqlite3_stmt *st, Council__V1__Conse
     int n = sqlite3_column_bytes(st, 0);
 
     *out = NULL;
-    if (n <= 0 || n > CONSENT_BODY_MAX)
+    if (n <= 0)
         return council__fail(c, COUNCIL_EFORMAT, "%s: a stored record is damaged", op);
-    council__pb_alloc_failed(true);
-    m = council__v1__consent_record__unpack(council__pb_allocator(), (size_t)n,
-                                            sqlite3_column_blob(st, 0));
-    if (m == NULL)
-        return council__pb_alloc_failed(true) ? council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op)
-                                              : council__fail(c, COUNCIL_EFORMAT, "%s: a stored "
-                                                              "record is damaged", op);
+    {
+        int crc = council__consent_record_check(c, sqlite3_column_blob(st, 0), (size_t)n, &m);
+        if (crc != COUNCIL_OK)
+            return council__fail(c, crc, "%s: a stored record is damaged or memory ran out", op);
+    }
     if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
         Council__V1__ConsentWithdrawal *w = council__calloc(1, sizeof *w);
         const unsigned char *reason = sqlite3_column_text(st, 2);

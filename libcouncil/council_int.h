@@ -571,6 +571,13 @@ int council__case_content(council *c, const char *op, council_buf *out,
 struct Council__V1__ConsentList;
 int council__consent_records(council *c, const char *op, const uint8_t case_id[16],
                              struct Council__V1__ConsentList **out);
+/* Parse and check a stored consent record (size cap, unknown fields,
+ * lengths, codes): EFORMAT, ENOMEM. *out (if not NULL) receives it, freed
+ * with council__v1__consent_record__free_unpacked(m, council__pb_allocator()).
+ * For the fuzzer and the ledger. */
+struct Council__V1__ConsentRecord;
+int council__consent_record_check(council *c, const uint8_t *buf, size_t len,
+                                  struct Council__V1__ConsentRecord **out);
 /* A calendar date "YYYY-MM-DD" (1850 on). */
 bool council__date_ok(const char *s);
 /* A root session's open found a re-key under way (kr->has_pending): open
