@@ -1693,6 +1693,42 @@ COUNCIL_API COUNCIL_NODISCARD int council_consent_get(council *c, council_buf *o
 COUNCIL_API COUNCIL_NODISCARD int council_consent_list(council *c, council_buf *out,
                                                        const uint8_t *case_id, size_t case_id_len);
 
+/**
+ * The council's disclosure policy configuration. Initialise with
+ * COUNCIL_POLICY_OPTIONS_INIT. Safe defaults (before any call): consent and
+ * the four APPI 27(1) exceptions accepted (each with a written reason),
+ * council_art16_exchange off, appi_27_1_2_vital with a second approver.
+ * @since 0.1.0
+ */
+typedef struct council_policy_options {
+    unsigned version;                    /**< COUNCIL_POLICY_OPTIONS_VERSION */
+    const char *const *accepted_bases;   /**< basis codes; "consent" must be among them */
+    size_t n_accepted_bases;
+    int vital_second_approver;           /**< 1: vital needs a second approver; 0: not */
+} council_policy_options;
+
+#define COUNCIL_POLICY_OPTIONS_VERSION 1
+#define COUNCIL_POLICY_OPTIONS_INIT { COUNCIL_POLICY_OPTIONS_VERSION, NULL, 0, 1 }
+
+/**
+ * Set the policy ("policy changed" is logged). Root session only. The
+ * configuration is kept in the encrypted store; every share, meeting
+ * disclosure and dry run reads it.
+ * @return COUNCIL_OK; COUNCIL_EINVAL (unknown basis, consent missing, a
+ *         flag not 0 or 1); COUNCIL_EDENIED in a staff session;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_policy_set(council *c, const council_policy_options *opts);
+
+/**
+ * The policy in force, as a serialised council.v1.Policy.
+ * @return COUNCIL_OK; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_policy_get(council *c, council_buf *out);
+
 /* --------------------------------------------------------------- meetings */
 
 /*

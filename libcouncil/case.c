@@ -1719,8 +1719,9 @@ static int decide_share(council *c, const char *op, const kase *k, const uint8_t
             v->purpose_text = r->purpose_other;
         }
     }
+    if (rc == COUNCIL_OK)
+        rc = council__policy_load(c, op, &cfg);
     if (rc == COUNCIL_OK) {
-        council__policy_defaults(&cfg);
         req.recipient_kind = COUNCIL__RECIPIENT_MEMBER;
         memcpy(req.recipient, member, 16);
         req.scopes = o->scopes;

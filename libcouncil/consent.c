@@ -13,6 +13,7 @@
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/consent.pb-c.h"
 #include "council_int.h"
+#include "policy.h"
 
 #define CONSENT_BODY_MAX 65536
 
@@ -665,4 +666,122 @@ int council_consent_withdraw(council *c, const uint8_t *id, size_t id_len, int64
     if (rc == COUNCIL_OK)
         rc = council__case_recheck_consent_shares(c, op, case_id);
     return council__finish(c, rc);
+}
+
+/* ---------------------------------------------------------- configuration */
+
+int council__policy_load(council *c, const char *op, council__policy_config *cfg)
+{
+    Council__V1__Policy *m;
+    sqlite3_stmt *st = NULL;
+    int src, rc = COUNCIL_OK;
+
+    council__policy_defaults(cfg);
+    if (sqlite3_prepare_v2(c->db, "SELECT value FROM setting WHERE key = 'policy';", -1, &st,
+                           NULL) != SQLITE_OK)
+        return db_err(c, op);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        int n = sqlite3_column_bytes(st, 0);
+        m = n > 0 && n <= 4096 ? council__v1__policy__unpack(council__pb_allocator(), (size_t)n,
+                                                            sqlite3_column_blob(st, 0))
+                               : NULL;
+        if (m == NULL || m->base.n_unknown_fields != 0) {
+            rc = council__fail(c, COUNCIL_EFORMAT, "%s: the stored policy is damaged", op);
+        } else {
+            for (int b = 1; b < COUNCIL__BASIS_LIMIT; b++)
+                cfg->accept[b] = false;
+            for (size_t i = 0; i < m->n_accepted_bases; i++) {
+                int b = council__basis_parse(m->accepted_bases[i]);
+                if (b > 0 && b < COUNCIL__BASIS_LIMIT)
+                    cfg->accept[b] = true;
+            }
+            cfg->accept[COUNCIL__BASIS_CONSENT] = true;
+            cfg->vital_second_approver = m->vital_second_approver;
+        }
+        if (m != NULL)
+            council__v1__policy__free_unpacked(m, council__pb_allocator());
+    } else if (src != SQLITE_DONE) {
+        rc = db_err(c, op);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council_policy_set(council *c, const council_policy_options *o)
+{
+    static const char op[] = "policy_set";
+    Council__V1__Policy m = COUNCIL__V1__POLICY__INIT;
+    char *bases[COUNCIL__BASIS_LIMIT];
+    bool seen[COUNCIL__BASIS_LIMIT] = { false };
+    uint8_t buf[1024];
+    size_t n = 0, len;
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if ((rc = council__root_only(c, op)) != COUNCIL_OK)
+        return rc;
+    if (o == NULL || o->version != COUNCIL_POLICY_OPTIONS_VERSION)
+        return council__fail(c, COUNCIL_EMISUSE, "%s: options missing or of unknown version", op);
+    if ((o->n_accepted_bases > 0 && o->accepted_bases == NULL) ||
+        o->n_accepted_bases >= COUNCIL__BASIS_LIMIT * 2 ||
+        (o->vital_second_approver != 0 && o->vital_second_approver != 1))
+        return council__fail(c, COUNCIL_EINVAL, "%s: bad options", op);
+    for (size_t i = 0; i < o->n_accepted_bases; i++) {
+        int b = council__basis_parse(o->accepted_bases[i]);
+        if (b <= 0 || b >= COUNCIL__BASIS_LIMIT)
+            return council__fail(c, COUNCIL_EINVAL, "%s: unknown basis", op);
+        if (!seen[b]) {
+            seen[b] = true;
+            bases[n++] = (char *)(uintptr_t)council__basis_code(b);
+        }
+    }
+    if (!seen[COUNCIL__BASIS_CONSENT])
+        return council__fail(c, COUNCIL_EINVAL, "%s: consent is always accepted", op);
+    m.accepted_bases = bases;
+    m.n_accepted_bases = n;
+    m.vital_second_approver = o->vital_second_approver == 1;
+    len = council__v1__policy__pack(&m, buf);
+    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
+        return rc;
+    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO setting (key, value) VALUES ('policy', ?1);",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, buf, (int)len, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = db_err(c, op);
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_OK) {
+        const council__event ev = {
+            .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_POLICY_CHANGED,
+            .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
+            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+            .reason = "policy_changed",
+        };
+        rc = council__audit_append(c, &ev);
+    }
+    return council__finish(c, rc);
+}
+
+int council_policy_get(council *c, council_buf *out)
+{
+    static const char op[] = "policy_get";
+    Council__V1__Policy m = COUNCIL__V1__POLICY__INIT;
+    council__policy_config cfg;
+    char *bases[COUNCIL__BASIS_LIMIT];
+    size_t n = 0;
+    int rc;
+
+    if (out == NULL)
+        return council__fail(c, COUNCIL_EMISUSE, "%s: NULL output", op);
+    out->ptr = NULL;
+    out->len = 0;
+    if ((rc = council__actor_ok(c, op)) != COUNCIL_OK || (rc = council__policy_load(c, op, &cfg)) != COUNCIL_OK)
+        return rc;
+    for (int b = 1; b < COUNCIL__BASIS_LIMIT; b++)
+        if (cfg.accept[b])
+            bases[n++] = (char *)(uintptr_t)council__basis_code(b);
+    m.accepted_bases = bases;
+    m.n_accepted_bases = n;
+    m.vital_second_approver = cfg.vital_second_approver;
+    return pack_out(c, op, out, &m.base);
 }

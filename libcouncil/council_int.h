@@ -578,6 +578,10 @@ int council__consent_records(council *c, const char *op, const uint8_t case_id[1
 struct Council__V1__ConsentRecord;
 int council__consent_record_check(council *c, const uint8_t *buf, size_t len,
                                   struct Council__V1__ConsentRecord **out);
+/* The council's policy configuration: the defaults, overridden by what
+ * council_policy_set() stored (EFORMAT for a damaged one). */
+struct council__policy_config;
+int council__policy_load(council *c, const char *op, struct council__policy_config *cfg);
 /* A calendar date "YYYY-MM-DD" (1850 on). */
 bool council__date_ok(const char *s);
 /* A root session's open found a re-key under way (kr->has_pending): open

@@ -468,6 +468,52 @@ static void test_platform_report(void **state)
     council_close(sa);
 }
 
+/* The council's configuration: art16 can be turned on, vital's second
+ * approver off; consent can never be turned off. */
+static void test_policy_configuration(void **state)
+{
+    fx *f = *state;
+    uint8_t cid[16], pid[16];
+    static const char *const sit[] = { "situation" };
+    static const char *const with_art16[] = { "consent", "appi_27_1_2_vital", "council_art16_exchange" };
+    static const char *const no_consent[] = { "appi_27_1_1_law" };
+    council *sa = staff_open(f, f->sa, &f->ka);
+    council_policy_options po = COUNCIL_POLICY_OPTIONS_INIT;
+    council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+    council_buf out = { NULL, 0 };
+
+    new_case(sa, cid, pid);
+    put(sa, cid, pid, "situation", sec_text("状況"), COUNCIL_OK);
+    so.scopes = sit;
+    so.n_scopes = 1;
+    so.purpose = "support_coordination";
+    so.basis = "council_art16_exchange";
+    so.reason = "協議会の申し合わせ";
+    assert_int_equal(council_case_share(sa, cid, 16, f->mc, 16, &so), COUNCIL_ENOCONSENT);
+    po.accepted_bases = no_consent;
+    po.n_accepted_bases = 1;
+    assert_int_equal(council_policy_set(f->c, &po), COUNCIL_EINVAL);
+    po.accepted_bases = with_art16;
+    po.n_accepted_bases = 3;
+    po.vital_second_approver = 0;
+    assert_int_equal(council_policy_set(sa, &po), COUNCIL_EDENIED);
+    assert_int_equal(council_policy_set(f->c, &po), COUNCIL_OK);
+    assert_int_equal(council_policy_get(sa, &out), COUNCIL_OK);
+    {
+        Council__V1__Policy *p = council__v1__policy__unpack(NULL, out.len, out.ptr);
+        assert_non_null(p);
+        assert_int_equal(p->n_accepted_bases, 3);
+        assert_false(p->vital_second_approver);
+        council__v1__policy__free_unpacked(p, NULL);
+    }
+    council_buf_free(&out);
+    assert_int_equal(council_case_share(sa, cid, 16, f->mc, 16, &so), COUNCIL_OK);
+    /* Now appi_27_1_4_public_duty is not accepted. */
+    so.basis = "appi_27_1_4_public_duty";
+    assert_int_equal(council_case_share(sa, cid, 16, f->mb, 16, &so), COUNCIL_ENOCONSENT);
+    council_close(sa);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -476,6 +522,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_disclosure_without_basis, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meetings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_platform_report, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_policy_configuration, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
