@@ -355,6 +355,17 @@ static void test_meetings(void **state)
     t = get_text(sc, cid, pid, "situation", &rc);
     assert_int_equal(rc, COUNCIL_OK);
     free(t);
+    /* The disclosure carries the window's end as its expiry. */
+    {
+        sqlite3_stmt *st;
+        assert_int_equal(sqlite3_prepare_v2(f->c->db, "SELECT count(*) FROM case_share WHERE meeting_id = ?1 "
+                                            "AND expires = (SELECT ends FROM meeting WHERE id = ?1);",
+                                            -1, &st, NULL), SQLITE_OK);
+        sqlite3_bind_blob(st, 1, mid, 16, SQLITE_STATIC);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int(st, 0), 1);
+        sqlite3_finalize(st);
+    }
     /* C's packet: sealed to C, the situation and nothing else. */
     assert_int_equal(council_meeting_packet(f->c, &pkt, mid, 16, f->mb, 16), COUNCIL_EDENIED);
     assert_int_equal(council_meeting_packet(f->c, &pkt, mid, 16, f->mc, 16), COUNCIL_OK);
@@ -625,6 +636,46 @@ static void test_every_export_classified(void **state)
     free(map);
 }
 
+/* A meeting's disclosures end when its window passes, closed or not. */
+static void test_meeting_window_expires(void **state)
+{
+    fx *f = *state;
+    uint8_t cid[16], pid[16], mid[16];
+    static const char *const sit[] = { "situation" };
+    council *sa = staff_open(f, f->sa, &f->ka), *sc = staff_open(f, f->sc, &f->kc);
+    council_meeting_options mo = COUNCIL_MEETING_OPTIONS_INIT;
+    council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+    char *t;
+    int rc;
+
+    new_case(sa, cid, pid);
+    put(sa, cid, pid, "situation", sec_text("短い会議"), COUNCIL_OK);
+    mo.body = COUNCIL__V1__MEETING_BODY__MEETING_BODY_COUNCIL;
+    mo.starts = (int64_t)time(NULL) - 60;
+    mo.ends = (int64_t)time(NULL) + 2;
+    mo.attendees = f->mc;
+    mo.n_attendees = 1;
+    assert_int_equal(council_meeting_create(f->c, mid, 16, &mo), COUNCIL_OK);
+    so.scopes = sit;
+    so.n_scopes = 1;
+    so.purpose = "meeting_discussion";
+    so.basis = "appi_27_1_4_public_duty";
+    so.reason = "検討";
+    assert_int_equal(council_meeting_add_case(f->c, mid, 16, cid, 16, f->mc, 16, &so), COUNCIL_OK);
+    t = get_text(sc, cid, pid, "situation", &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    free(t);
+    sleep(3);
+    t = get_text(sc, cid, pid, "situation", &rc);
+    assert_int_equal(rc, COUNCIL_EDENIED);
+    assert_null(t);
+    /* And the next write rotates the key away from C. */
+    put(sa, cid, pid, "situation", sec_text("会議の後の記録"), COUNCIL_OK);
+    assert_int_equal(count(f->c, "SELECT count(*) FROM key_wrap WHERE holder = ?1", f->mc), 0);
+    council_close(sc);
+    council_close(sa);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -632,6 +683,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_consent_decides_shares, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_disclosure_without_basis, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meetings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_meeting_window_expires, setup, teardown),
         cmocka_unit_test_setup_teardown(test_platform_report, setup, teardown),
         cmocka_unit_test_setup_teardown(test_policy_configuration, setup, teardown),
         cmocka_unit_test(test_every_export_classified),
