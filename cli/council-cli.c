@@ -23,6 +23,7 @@
 #include "council/v1/case.pb-c.h"
 #include "council/v1/consent.pb-c.h"
 #include "council/v1/info.pb-c.h"
+#include "council/v1/meeting.pb-c.h"
 #include "council/v1/member.pb-c.h"
 
 #define EXIT_USAGE 2
@@ -117,6 +118,25 @@ static const char usage_consent[] =
     "  digits, as sha256sum prints it; the evidence itself is never stored.\n"
     "\n";
 
+static const char usage_meeting[] =
+    "Meetings (会議) and the platform report:\n"
+    "  meeting create --body MBODY --starts T --ends T --member ID [--member ID]...\n"
+    "             [--json]     prints the meeting id; the members attend\n"
+    "  meeting add-case MEETING CASE --member ID --scope S [--scope S]... --purpose CODE\n"
+    "             --basis CODE [--purpose-text TEXT] [--reason TEXT] [--consent UUID]\n"
+    "             [--second-approver STAFF]\n"
+    "                          share scopes with an attendee until the meeting ends\n"
+    "  meeting show MEETING [--json]\n"
+    "  meeting packet MEETING --member ID --out FILE\n"
+    "                          the attendee's packet, sealed to its key, in a new\n"
+    "                          FILE of mode 0600\n"
+    "  meeting close MEETING   end the meeting's disclosures now\n"
+    "  report platform [--k K] [--format csv|json]\n"
+    "                          counts for the regional platform, each below K\n"
+    "                          (3 to 1000, default 5) suppressed; csv by default\n"
+    "  MBODY: council, support_meeting, joint_platform (this one takes no case).\n"
+    "\n";
+
 static const char usage_tail[] =
     "Audit log (with the store):\n"
     "  audit show [--since T] [--until T] [--action NAME] [--actor UUID]\n"
@@ -141,9 +161,9 @@ static const char usage_tail[] =
     "                          make a witness key (secret to FILE, verifier key printed)\n"
     "\n"
     "Staff sessions (info, members announce, scope list, the case commands but\n"
-    "case erase and case rekey, the consent commands and disclose): --staff ID\n"
-    "--keyfile FILE, with the member's passphrase from --passphrase-file,\n"
-    "$COUNCIL_MEMBER_PASSPHRASE or the terminal.\n"
+    "case erase and case rekey, the consent commands, disclose, and report\n"
+    "platform, which is refused): --staff ID --keyfile FILE, with the member's\n"
+    "passphrase from --passphrase-file, $COUNCIL_MEMBER_PASSPHRASE or the terminal.\n"
     "Other commands are the secretariat's (the council passphrase).\n"
     "\n"
     "Options for the commands that open a store:\n"
@@ -191,6 +211,49 @@ static void wipe(void *p, size_t n)
 
     while (n-- > 0)
         *v++ = 0;
+}
+
+/* ---------------------------------------------------------- output files */
+
+/* Create FILE for what only its reader may see (a secret key, a sealed
+ * meeting packet): exclusively, so an existing file or a symbolic link is
+ * refused, with mode 0600. Returns the descriptor, or -1 with a message. */
+static int create_private(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+    if (fd < 0)
+        fprintf(stderr, "%s: cannot create %s: %s\n", prog, path, strerror(errno));
+    return fd;
+}
+
+/* Write all of p with write(2) (no stdio buffer keeps a copy), sync and
+ * close fd. Returns 0, or -1 with errno set; fd is closed either way. */
+static int finish_private(int fd, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    int saved;
+
+    while (n > 0) {
+        ssize_t w = write(fd, b, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            goto fail;
+        }
+        b += w;
+        n -= (size_t)w;
+    }
+    if (fsync(fd) != 0)
+        goto fail;
+    return close(fd);
+fail:
+    saved = errno;
+    (void)close(fd);
+    errno = saved;
+    return -1;
 }
 
 /* ------------------------------------------------------------ arguments */
@@ -248,6 +311,12 @@ typedef unsigned long long cmdmask;
 #define C_KLIST      (1ULL << 44)
 #define C_KSHOW      (1ULL << 45)
 #define C_DISCLOSE   (1ULL << 46)
+#define C_MTCREATE   (1ULL << 47) /* meeting ... */
+#define C_MTADD      (1ULL << 48)
+#define C_MTSHOW     (1ULL << 49)
+#define C_MTPACKET   (1ULL << 50)
+#define C_MTCLOSE    (1ULL << 51)
+#define C_REPORT     (1ULL << 52) /* report platform */
 #define C_STAFF (C_SADD | C_SLIST | C_SPLEDGE | C_SRETIRE)
 #define C_MEMBER (C_MADD | C_MLIST | C_MSHOW | C_MUPDATE | C_MWITHDRAW | C_MKEYGEN | C_MREGISTER | \
                   C_ANNOUNCE)
@@ -256,12 +325,14 @@ typedef unsigned long long cmdmask;
                 C_CSHARE | C_CREVOKE | C_CERASE | C_CFIND | C_CSTATUS | C_CREKEY)
 #define C_KMAKE (C_KRECORD | C_KREFUSE) /* the commands that write a record */
 #define C_CONSENT (C_KMAKE | C_KWITHDRAW | C_KLIST | C_KSHOW)
+#define C_MEETING (C_MTCREATE | C_MTADD | C_MTSHOW | C_MTPACKET | C_MTCLOSE)
 /* What a staff session may try (the library decides what it may do). */
 #define C_SESSION (C_INFO | C_ANNOUNCE | C_SCLIST | C_CCREATE | C_CADDP | C_CUPDATE | C_CSHOW | \
                    C_CHISTORY | C_CLIST | C_CINFO | C_CSHARE | C_CREVOKE | C_CFIND | C_CSTATUS | \
-                   C_CONSENT | C_DISCLOSE)
+                   C_CONSENT | C_DISCLOSE | C_REPORT)
 #define C_STORE (C_INIT | C_INFO | C_PASS | C_SHOW | C_CHECKPOINT | C_EXPORT | C_PROVE | C_COSIGNED | \
-                 C_MEMBER | C_STAFF | C_SCOPE | C_CASE | C_RKDB | C_RKROOT | C_CONSENT | C_DISCLOSE)
+                 C_MEMBER | C_STAFF | C_SCOPE | C_CASE | C_RKDB | C_RKROOT | C_CONSENT | C_DISCLOSE | \
+                 C_MEETING | C_REPORT)
 
 typedef struct opts {
     const char *store;
@@ -289,6 +360,7 @@ typedef struct opts {
     size_t n_purpose;
     const char *purpose_text, *second_approver, *external_party, *grantor, *grantor_name;
     const char *method, *valid_from, *valid_until, *obtained_by, *evidence;
+    const char *starts, *ends, *k, *format;
     unsigned long long kdf_ops;
     unsigned long long kdf_mem;
     int json, sensitive, yes, dry_run;
@@ -337,7 +409,8 @@ static const optdef optdefs[] = {
     { "--passphrase-file", O(pass_file), C_STORE },
     { "--root-key-file", O(key_file), C_STORE },
     { "--name", O(name), C_INIT | C_WITNESS | C_KEYGEN | C_MADD | C_MUPDATE | C_SADD | C_CFIND },
-    { "--member", SIZE_MAX, C_SADD | C_SLIST | C_CSHARE | C_CREVOKE | C_KMAKE | C_DISCLOSE },
+    { "--member", SIZE_MAX, C_SADD | C_SLIST | C_CSHARE | C_CREVOKE | C_KMAKE | C_DISCLOSE |
+                            C_MTCREATE | C_MTADD | C_MTPACKET },
     { "--staff", O(staff), C_SESSION },
     { "--keyfile", O(keyfile), C_SESSION },
     { "--role", O(role), C_SADD | C_CADDP },
@@ -350,7 +423,7 @@ static const optdef optdefs[] = {
     { "--contact", O(contact), C_MADD | C_MUPDATE },
     { "--joined", O(joined), C_MADD | C_MUPDATE },
     { "--reason", O(reason), C_MWITHDRAW | C_SRETIRE | C_CSHARE | C_CREVOKE | C_CERASE |
-                             C_KWITHDRAW | C_DISCLOSE },
+                             C_KWITHDRAW | C_DISCLOSE | C_MTADD },
     { "--date", O(date), C_MWITHDRAW | C_SPLEDGE | C_SRETIRE | C_KWITHDRAW },
     { "--member-passphrase-file", O(member_pass_file), C_MKEYGEN },
     { "--box-key", O(box_key), C_MREGISTER },
@@ -359,7 +432,7 @@ static const optdef optdefs[] = {
     { "--new-root-key-file", O(new_key_file), C_RKROOT },
     { "--kdf-ops", SIZE_MAX, C_INIT | C_PASS | C_MKEYGEN | C_RKROOT },
     { "--kdf-mem", SIZE_MAX, C_INIT | C_PASS | C_MKEYGEN | C_RKROOT },
-    { "--out", O(out), C_EXPORT | C_KEYGEN | C_MKEYGEN },
+    { "--out", O(out), C_EXPORT | C_KEYGEN | C_MKEYGEN | C_MTPACKET },
     { "--key", O(key), C_VERIFY | C_WITNESS },
     { "--witness", SIZE_MAX, C_VERIFY },
     { "--require", O(require), C_VERIFY },
@@ -379,17 +452,17 @@ static const optdef optdefs[] = {
     { "--size", O(size), C_PROVE },
     { "--to", O(to), C_PROVE },
     { "--scope", SIZE_MAX, C_CUPDATE | C_CSHOW | C_CHISTORY | C_CSHARE | C_CREVOKE | C_KMAKE |
-                           C_DISCLOSE },
+                           C_DISCLOSE | C_MTADD },
     { "--owner", O(owner), C_CCREATE },
-    { "--body", O(body), C_CCREATE },
+    { "--body", O(body), C_CCREATE | C_MTCREATE },
     { "--person", O(person), C_CUPDATE | C_CSHOW | C_CHISTORY | C_KMAKE },
     { "--file", O(file), C_CUPDATE },
-    { "--purpose-text", O(purpose_text), C_CSHARE | C_DISCLOSE | C_KMAKE },
-    { "--purpose", SIZE_MAX, C_CSHOW | C_CHISTORY | C_CSHARE | C_KMAKE | C_DISCLOSE },
-    { "--basis", O(basis), C_CSHARE | C_DISCLOSE },
-    { "--consent", O(consent), C_CSHARE | C_DISCLOSE },
+    { "--purpose-text", O(purpose_text), C_CSHARE | C_DISCLOSE | C_KMAKE | C_MTADD },
+    { "--purpose", SIZE_MAX, C_CSHOW | C_CHISTORY | C_CSHARE | C_KMAKE | C_DISCLOSE | C_MTADD },
+    { "--basis", O(basis), C_CSHARE | C_DISCLOSE | C_MTADD },
+    { "--consent", O(consent), C_CSHARE | C_DISCLOSE | C_MTADD },
     { "--expires", O(expires), C_CSHARE | C_DISCLOSE },
-    { "--second-approver", O(second_approver), C_CSHARE | C_DISCLOSE },
+    { "--second-approver", O(second_approver), C_CSHARE | C_DISCLOSE | C_MTADD },
     { "--external-party", O(external_party), C_KMAKE },
     { "--grantor", O(grantor), C_KMAKE },
     { "--grantor-name", O(grantor_name), C_KMAKE },
@@ -399,6 +472,10 @@ static const optdef optdefs[] = {
     { "--obtained-by", O(obtained_by), C_KMAKE },
     { "--evidence-sha256", O(evidence), C_KMAKE },
     { "--birth-date", O(birth_date), C_CFIND },
+    { "--starts", O(starts), C_MTCREATE },
+    { "--ends", O(ends), C_MTCREATE },
+    { "--k", O(k), C_REPORT },
+    { "--format", O(format), C_REPORT },
 };
 #undef O
 
@@ -483,7 +560,7 @@ static int check_options(const opts *o, cmdmask cmd)
                 return usage("option '%s' does not apply to this command", o->first_opt[j]);
     if (o->json && (cmd & (C_INFO | C_SHOW | C_MLIST | C_MSHOW | C_ANNOUNCE | C_SLIST | C_SCLIST |
                            C_CCREATE | C_CSHOW | C_CHISTORY | C_CLIST | C_CINFO | C_CFIND |
-                           C_KLIST | C_KSHOW | C_DISCLOSE)) == 0)
+                           C_KLIST | C_KSHOW | C_DISCLOSE | C_MTCREATE | C_MTSHOW)) == 0)
         return usage("%s", "option '--json' does not apply to this command");
     if (o->sensitive && cmd != C_SCADD)
         return usage("%s", "option '--sensitive' does not apply to this command");
@@ -491,8 +568,9 @@ static int check_options(const opts *o, cmdmask cmd)
         return usage("%s", "option '--yes' does not apply to this command");
     if (o->dry_run && cmd != C_DISCLOSE)
         return usage("%s", "option '--dry-run' does not apply to this command");
-    /* Only a consent record names several recipients or purposes. */
-    if (o->n_member > 1 && (cmd & C_KMAKE) == 0)
+    /* Only a consent record names several recipients or purposes, and
+     * only a meeting several attendees. */
+    if (o->n_member > 1 && (cmd & (C_KMAKE | C_MTCREATE)) == 0)
         return usage("%s", "give one --member");
     if (o->n_purpose > 1 && (cmd & C_KMAKE) == 0)
         return usage("%s", "give one --purpose");
@@ -1517,18 +1595,17 @@ static int cmd_audit_keygen(const opts *o)
     if (rc != COUNCIL_OK)
         return rc == COUNCIL_EINVAL ? usage("--name: not a key name: '%s'", o->name)
                                     : failed("audit witness-keygen", NULL, rc);
-    fd = open(o->out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        fprintf(stderr, "%s: cannot create %s: %s\n", prog, o->out, strerror(errno));
+    if ((fd = create_private(o->out)) < 0) {
         rc = EXIT_FAILURE;
     } else {
-        /* write(2), not stdio: no buffered copy of the secret. */
         hex_text(hex, sk.ptr, 64);
         hex[128] = '\n';
-        rc = write(fd, hex, 129) == 129 && close(fd) == 0 ? 0 : EXIT_FAILURE;
+        rc = finish_private(fd, hex, 129) == 0 ? 0 : EXIT_FAILURE;
         wipe(hex, sizeof hex);
         if (rc == 0)
             printf("%.*s\n", (int)vk.len, (const char *)vk.ptr);
+        else
+            fprintf(stderr, "%s: cannot write %s: %s\n", prog, o->out, strerror(errno));
     }
     council_buf_free(&sk);
     council_buf_free(&vk);
@@ -1788,9 +1865,8 @@ static int cmd_member(const opts *o, cmdmask cmd, const char *id_text)
         long n;
         /* Claim the file first: new keys that cannot be written must not
          * replace the registered ones. */
-        int fd = open(o->out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        int fd = create_private(o->out);
         if (fd < 0) {
-            fprintf(stderr, "%s: cannot create %s: %s\n", prog, o->out, strerror(errno));
             council_close(c);
             return EXIT_FAILURE;
         }
@@ -1812,7 +1888,7 @@ static int cmd_member(const opts *o, cmdmask cmd, const char *id_text)
             (void)unlink(o->out);
             break;
         }
-        if (write(fd, buf.ptr, buf.len) != (ssize_t)buf.len || fsync(fd) != 0 || close(fd) != 0) {
+        if (finish_private(fd, buf.ptr, buf.len) != 0) {
             fprintf(stderr, "%s: cannot write %s: %s (the keys were registered; run keygen "
                     "again to replace them)\n", prog, o->out, strerror(errno));
             council_buf_free(&buf);
@@ -3601,6 +3677,282 @@ static int cmd_consent(const opts *o, cmdmask cmd, const char *id_text)
     return rc;
 }
 
+/* --------------------------------------------------------------- meetings */
+
+static const char *meeting_body_name(int v, char *buf, size_t n)
+{
+    return enum_name(&council__v1__meeting_body__descriptor, "MEETING_BODY_", v, buf, n);
+}
+
+/* What the command line gave a meeting command, checked before the store opens. */
+typedef struct meeting_args {
+    uint8_t id[COUNCIL_ID_BYTES], case_id[COUNCIL_ID_BYTES];
+    uint8_t consent[COUNCIL_ID_BYTES], approver[COUNCIL_ID_BYTES];
+    uint8_t members[MAX_LIST * COUNCIL_ID_BYTES]; /* attendees; else the one --member */
+    int32_t body;
+    int64_t starts, ends;
+} meeting_args;
+
+static int meeting_check_args(const opts *o, cmdmask cmd, const char *id_text,
+                              const char *case_text, meeting_args *a)
+{
+    if (cmd != C_MTCREATE && member_id_arg(id_text, a->id) != 0)
+        return usage("%s", "a meeting id (UUID) is needed");
+    for (size_t i = 0; i < o->n_member; i++)
+        if (member_id_arg(o->members[i], a->members + i * COUNCIL_ID_BYTES) != 0)
+            return usage("%s", "--member needs a member id (UUID)");
+    switch (cmd) {
+    case C_MTCREATE:
+        if (o->body == NULL || o->starts == NULL || o->ends == NULL || o->n_member == 0)
+            return usage("%s", "meeting create needs --body BODY, --starts T, --ends T and "
+                               "--member ID (one or more)");
+        if ((a->body = enum_value(&council__v1__meeting_body__descriptor, "MEETING_BODY_",
+                                  o->body)) == 0)
+            return usage("%s", "--body: council, support_meeting or joint_platform");
+        if (parse_time(o->starts, &a->starts) != 0)
+            return usage("--starts: not a time: '%s'", o->starts);
+        if (parse_time(o->ends, &a->ends) != 0)
+            return usage("--ends: not a time: '%s'", o->ends);
+        break;
+    case C_MTADD:
+        if (member_id_arg(case_text, a->case_id) != 0)
+            return usage("%s", "meeting add-case MEETING CASE: a case id (UUID) is needed");
+        if (o->member == NULL || o->n_scope == 0 || o->purpose == NULL || o->basis == NULL)
+            return usage("%s", "meeting add-case needs --member ID, --scope SCOPE (one or more), "
+                               "--purpose CODE and --basis CODE");
+        if (o->consent != NULL && member_id_arg(o->consent, a->consent) != 0)
+            return usage("%s", "--consent needs a consent id (UUID)");
+        if (o->second_approver != NULL && member_id_arg(o->second_approver, a->approver) != 0)
+            return usage("%s", "--second-approver needs a staff id (UUID)");
+        break;
+    case C_MTPACKET:
+        if (o->member == NULL || o->out == NULL)
+            return usage("%s", "meeting packet needs --member ID and --out FILE");
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* "open", "closed", or "ended" (the window passed without a close). */
+static const char *meeting_status(const Council__V1__Meeting *m)
+{
+    return m->has_closed ? "closed" : m->ends <= (int64_t)time(NULL) ? "ended" : "open";
+}
+
+static json_t *meeting_json(const Council__V1__Meeting *m)
+{
+    json_t *j = json_object(), *a = json_array(), *items = json_array();
+    char name[48];
+
+    json_object_set_new(j, "id", json_string(m->id_text));
+    json_object_set_new(j, "body", json_string(meeting_body_name((int)m->body, name, sizeof name)));
+    json_object_set_new(j, "starts", time_json(m->starts));
+    json_object_set_new(j, "ends", time_json(m->ends));
+    json_object_set_new(j, "status", json_string(meeting_status(m)));
+    json_object_set_new(j, "closed", m->has_closed ? time_json(m->closed) : json_null());
+    for (size_t i = 0; i < m->n_attendees; i++)
+        json_array_append_new(a, id_json(m->attendees[i]));
+    json_object_set_new(j, "attendees", a);
+    for (size_t i = 0; i < m->n_items; i++) {
+        const Council__V1__AgendaItem *it = m->items[i];
+        json_t *ij = json_object();
+        json_object_set_new(ij, "case_id", id_json(it->case_id));
+        json_object_set_new(ij, "attendee", id_json(it->attendee));
+        json_object_set_new(ij, "scopes", str_array_json(it->scopes, it->n_scopes));
+        json_object_set_new(ij, "basis", json_string(it->basis));
+        json_array_append_new(items, ij);
+    }
+    json_object_set_new(j, "items", items);
+    return j;
+}
+
+static void meeting_lines(const Council__V1__Meeting *m)
+{
+    char name[48], id[37], id2[37], t[32];
+
+    printf("id:                 %s\n", m->id_text);
+    printf("body:               %s\n", meeting_body_name((int)m->body, name, sizeof name));
+    utc_text(t, sizeof t, m->starts);
+    printf("starts:             %s\n", t);
+    utc_text(t, sizeof t, m->ends);
+    printf("ends:               %s\n", t);
+    printf("status:             %s\n", meeting_status(m));
+    if (m->has_closed) {
+        utc_text(t, sizeof t, m->closed);
+        printf("closed:             %s\n", t);
+    }
+    for (size_t i = 0; i < m->n_attendees; i++)
+        printf("%-20s%s\n", i == 0 ? "attendees:" : "", id_of(id, m->attendees[i]));
+    printf("agenda:%s\n", m->n_items == 0 ? "             -" : "");
+    for (size_t i = 0; i < m->n_items; i++) {
+        const Council__V1__AgendaItem *it = m->items[i];
+        printf("  case %s  member %s  basis=%s scopes=", id_of(id, it->case_id),
+               id_of(id2, it->attendee), it->basis);
+        for (size_t k = 0; k < it->n_scopes; k++)
+            printf("%s%s", k ? "," : "", it->scopes[k]);
+        putchar('\n');
+    }
+}
+
+static int meeting_create(council *c, const opts *o, const meeting_args *a)
+{
+    council_meeting_options mo = COUNCIL_MEETING_OPTIONS_INIT;
+    uint8_t id[COUNCIL_ID_BYTES];
+    char t[37];
+    int rc;
+
+    mo.body = a->body;
+    mo.starts = a->starts;
+    mo.ends = a->ends;
+    mo.attendees = a->members;
+    mo.n_attendees = o->n_member;
+    if ((rc = council_meeting_create(c, id, sizeof id, &mo)) != COUNCIL_OK)
+        return rc;
+    uuid_text_of(t, id);
+    if (o->json) {
+        json_t *j = json_object();
+        json_object_set_new(j, "meeting_id", json_string(t));
+        return print_json(j) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+    }
+    printf("meeting %s\n", t);
+    return COUNCIL_OK;
+}
+
+static int meeting_add_case(council *c, const opts *o, const meeting_args *a)
+{
+    council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+    int rc;
+
+    so.scopes = o->scope;
+    so.n_scopes = o->n_scope;
+    so.purpose = o->purpose;
+    so.purpose_text = o->purpose_text;
+    so.basis = o->basis;
+    so.reason = o->reason;
+    if (o->consent != NULL) {
+        so.consent_id = a->consent;
+        so.consent_id_len = sizeof a->consent;
+    }
+    if (o->second_approver != NULL) {
+        so.second_approver = a->approver;
+        so.second_approver_len = sizeof a->approver;
+    }
+    /* The library sets the expiry: the meeting's end. */
+    rc = council_meeting_add_case(c, a->id, sizeof a->id, a->case_id, sizeof a->case_id,
+                                  a->members, COUNCIL_ID_BYTES, &so);
+    if (rc == COUNCIL_OK)
+        fprintf(stderr, "%s: on the agenda for member %s: %zu scope%s, until the meeting "
+                "ends\n", prog, o->member, o->n_scope, o->n_scope == 1 ? "" : "s");
+    return rc;
+}
+
+static int meeting_packet(council *c, const opts *o, const meeting_args *a)
+{
+    council_buf buf = { NULL, 0 };
+    int fd, rc;
+
+    /* Claim the file first: building the packet reads (and logs) every
+     * section in it, which must not happen for a file never written. */
+    if ((fd = create_private(o->out)) < 0)
+        return EXIT_FAILURE;
+    rc = council_meeting_packet(c, &buf, a->id, sizeof a->id, a->members, COUNCIL_ID_BYTES);
+    if (rc != COUNCIL_OK) {
+        (void)close(fd);
+        (void)unlink(o->out);
+        return rc;
+    }
+    if (finish_private(fd, buf.ptr, buf.len) != 0) {
+        fprintf(stderr, "%s: cannot write %s: %s\n", prog, o->out, strerror(errno));
+        (void)unlink(o->out);
+        council_buf_free(&buf);
+        return EXIT_FAILURE;
+    }
+    fprintf(stderr, "%s: meeting packet for member %s written to %s (%zu bytes, sealed to the "
+            "member's key)\n", prog, o->member, o->out, buf.len);
+    council_buf_free(&buf);
+    return COUNCIL_OK;
+}
+
+static int cmd_meeting(const opts *o, cmdmask cmd, const char *id_text, const char *case_text)
+{
+    council_buf buf = { NULL, 0 };
+    council *c = NULL;
+    meeting_args a;
+    int rc;
+
+    memset(&a, 0, sizeof a);
+    if ((rc = meeting_check_args(o, cmd, id_text, case_text, &a)) != 0)
+        return rc;
+    if ((rc = open_council(o, &c)) != 0)
+        return rc;
+    switch (cmd) {
+    case C_MTCREATE:
+        rc = meeting_create(c, o, &a);
+        break;
+    case C_MTADD:
+        rc = meeting_add_case(c, o, &a);
+        break;
+    case C_MTSHOW: {
+        Council__V1__Meeting *m = NULL;
+        rc = council_meeting_get(c, &buf, a.id, sizeof a.id);
+        if (rc == COUNCIL_OK && (m = council__v1__meeting__unpack(NULL, buf.len, buf.ptr)) == NULL)
+            rc = COUNCIL_EFORMAT;
+        if (rc == COUNCIL_OK && o->json)
+            rc = print_json(meeting_json(m)) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+        else if (rc == COUNCIL_OK)
+            meeting_lines(m);
+        council__v1__meeting__free_unpacked(m, NULL);
+        break;
+    }
+    case C_MTPACKET:
+        rc = meeting_packet(c, o, &a);
+        break;
+    default: /* C_MTCLOSE */
+        rc = council_meeting_close(c, a.id, sizeof a.id);
+        if (rc == COUNCIL_OK)
+            fprintf(stderr, "%s: meeting closed; its disclosures were revoked and their data keys "
+                    "rotated\n", prog);
+        break;
+    }
+    council_buf_free(&buf);
+    rc = rc == COUNCIL_OK ? 0 : rc > 0 ? rc : failed("meeting", c, rc);
+    council_close(c);
+    return rc;
+}
+
+/* ----------------------------------------------------------------- report */
+
+/* The threshold k of council_report_platform(): 0 (the library's default,
+ * COUNCIL_REPORT_K_DEFAULT) or 3..1000. */
+#define REPORT_K_MIN 3
+#define REPORT_K_MAX 1000
+
+static int cmd_report(const opts *o)
+{
+    council_buf buf = { NULL, 0 };
+    unsigned long long k = 0;
+    int format = COUNCIL_REPORT_CSV;
+    council *c;
+    int rc;
+
+    if (o->k != NULL &&
+        (parse_u64(o->k, &k) != 0 || (k != 0 && (k < REPORT_K_MIN || k > REPORT_K_MAX))))
+        return usage("--k: %d to %d (0: the default, %d), not '%s'", REPORT_K_MIN, REPORT_K_MAX,
+                     COUNCIL_REPORT_K_DEFAULT, o->k);
+    if (o->format != NULL) {
+        if (strcmp(o->format, "json") == 0)
+            format = COUNCIL_REPORT_JSON;
+        else if (strcmp(o->format, "csv") != 0)
+            return usage("--format: csv or json, not '%s'", o->format);
+    }
+    if ((rc = open_council(o, &c)) != 0)
+        return rc;
+    rc = council_report_platform(c, &buf, (unsigned)k, format);
+    return print_buf_and_close(c, &buf, rc, "report platform");
+}
+
 /* ------------------------------------------------------------------ rekey */
 
 static int cmd_rekey(const opts *o, cmdmask cmd)
@@ -3675,9 +4027,12 @@ int main(int argc, char **argv)
         { "consent", "record", C_KRECORD }, { "consent", "refuse", C_KREFUSE },
         { "consent", "withdraw", C_KWITHDRAW }, { "consent", "list", C_KLIST },
         { "consent", "show", C_KSHOW }, { "disclose", NULL, C_DISCLOSE },
+        { "meeting", "create", C_MTCREATE }, { "meeting", "add-case", C_MTADD },
+        { "meeting", "show", C_MTSHOW }, { "meeting", "packet", C_MTPACKET },
+        { "meeting", "close", C_MTCLOSE }, { "report", "platform", C_REPORT },
     };
     static const char *const groups[] = { "audit", "member", "members", "staff", "scope", "case",
-                                           "rekey", "consent" };
+                                           "rekey", "consent", "meeting", "report" };
     const char *words[4] = { NULL, NULL, NULL, NULL };
     size_t n_words, want;
     cmdmask cmd = 0;
@@ -3690,6 +4045,7 @@ int main(int argc, char **argv)
             fputs(usage_text, stdout);
             fputs(usage_cases, stdout);
             fputs(usage_consent, stdout);
+            fputs(usage_meeting, stdout);
             fputs(usage_tail, stdout);
             return 0;
         }
@@ -3723,11 +4079,11 @@ int main(int argc, char **argv)
         return usage("unknown command '%s'", words[0]);
     }
     want = (cmd & (C_INIT | C_INFO | C_PASS)) ? 1
-           : cmd == C_CSTATUS ? 4
+           : (cmd & (C_CSTATUS | C_MTADD)) ? 4
            : (cmd & (C_VERIFY | C_COSIGNED | C_MSHOW | C_MUPDATE | C_MWITHDRAW | C_MKEYGEN |
                      C_MREGISTER | C_SPLEDGE | C_SRETIRE | C_SCADD | C_SCREMOVE | C_CADDP |
                      C_CUPDATE | C_CSHOW | C_CHISTORY | C_CINFO | C_CSHARE | C_CREVOKE |
-                     C_CERASE | C_CREKEY | C_CONSENT)) ? 3 : 2;
+                     C_CERASE | C_CREKEY | C_CONSENT | C_MTSHOW | C_MTPACKET | C_MTCLOSE)) ? 3 : 2;
     if (n_words > want)
         return usage("unexpected argument '%s'", words[want]);
     if ((rc = check_options(&o, cmd)) != 0)
@@ -3776,6 +4132,10 @@ int main(int argc, char **argv)
         return cmd_consent(&o, cmd, words[2]);
     case C_DISCLOSE:
         return cmd_case(&o, cmd, words[1], NULL);
+    case C_MTCREATE: case C_MTADD: case C_MTSHOW: case C_MTPACKET: case C_MTCLOSE:
+        return cmd_meeting(&o, cmd, words[2], words[3]);
+    case C_REPORT:
+        return cmd_report(&o);
     case C_RKDB: case C_RKROOT:
         return cmd_rekey(&o, cmd);
     case C_EXPORT: return cmd_audit_export(&o);

@@ -382,8 +382,36 @@ int council__consent_record_check(council *c, const uint8_t *buf, size_t len,
                           !council__text_arg(m->grantor_name, COUNCIL_NAME_MAX)) ||
                          (m->external_party != NULL &&
                           !council__text_arg(m->external_party, COUNCIL_NAME_MAX)) ||
-                         (m->withdrawal != NULL && m->withdrawal->base.n_unknown_fields != 0)))
+                         (m->grantor == COUNCIL__V1__GRANTOR_KIND__GRANTOR_KIND_SELF) !=
+                             (m->grantor_name == NULL) ||
+                         !council__text_arg(m->id_text, 36) ||
+                         (m->purpose_other != NULL &&
+                          !council__text_arg(m->purpose_other, COUNCIL_CONTACT_MAX)) ||
+                         (m->has_recorded_by_member && m->recorded_by_member.len != 16) ||
+                         (m->has_recorded_by_staff && m->recorded_by_staff.len != 16) ||
+                         /* the stored body never holds a withdrawal: that row is apart */
+                         m->withdrawal != NULL))
         what = "fields";
+    if (what == NULL) {
+        bool other = false;
+        for (size_t i = 0; i < m->n_purposes; i++)
+            other = other || strcmp(m->purposes[i], "other") == 0;
+        if (other != (m->purpose_other != NULL))
+            what = "purpose other";
+    }
+    /* Canonical bytes only (a NUL inside a string would hide its tail). */
+    if (what == NULL && council__v1__consent_record__get_packed_size(m) != len)
+        what = "not canonical";
+    if (what == NULL) {
+        uint8_t *again = council__malloc(len);
+        if (again == NULL) {
+            council__v1__consent_record__free_unpacked(m, council__pb_allocator());
+            return council__fail(c, COUNCIL_ENOMEM, "consent: out of memory");
+        }
+        if (council__v1__consent_record__pack(m, again) != len || memcmp(again, buf, len) != 0)
+            what = "not canonical";
+        council__free(again);
+    }
     if (what != NULL) {
         council__v1__consent_record__free_unpacked(m, council__pb_allocator());
         return council__fail(c, COUNCIL_EFORMAT, "consent: malformed record (%s)", what);

@@ -252,15 +252,19 @@ int council_report_platform(council *c, council_buf *out, unsigned k, int format
         rc = council__suppress(&s[i], &t[i], k);
     }
     /* The three case tables share their grand total: hidden in one, hidden
-     * in all (hiding more never makes a cell recoverable). */
+     * in all, and each suppressed again so that its own published counts
+     * do not give the total away. */
     if (rc == COUNCIL_OK && (s[0].total_hidden || s[1].total_hidden || s[2].total_hidden))
-        for (size_t i = 0; i < 3; i++) {
-            s[i].total_hidden = true;
-            s[i].total = 0;
+        for (size_t i = 0; i < 3 && rc == COUNCIL_OK; i++) {
+            council__suppressed_free(&s[i]);
+            rc = council__suppress_total(&s[i], &t[i], k, true);
         }
     for (size_t i = 0; i < 5 && rc == COUNCIL_OK; i++) {
         rc = format == COUNCIL_REPORT_CSV ? council__report_csv(&parts[i], &t[i], &s[i])
                                           : council__report_json(&parts[i], &t[i], &s[i]);
+        if (rc != COUNCIL_OK)
+            rc = council__fail(c, rc, "%s: table %s could not be rendered safely (%s)", op,
+                               t[i].title, council_errstr(rc));
         total += parts[i].len + 4;
     }
     if (rc == COUNCIL_OK) {

@@ -132,6 +132,12 @@ typedef struct council__suppressed {
 int council__suppress(council__suppressed *out, const council__table *t, unsigned k);
 
 /** Free what council__suppress() allocated and zero *s (NULL accepted). */
+/* The same, with the grand total hidden as a small entry would be (when
+ * another table sharing that total hides it): the table is then suppressed
+ * so that the total cannot be worked out from its published entries. */
+int council__suppress_total(council__suppressed *out, const council__table *t, unsigned k,
+                            bool hide_total);
+
 void council__suppressed_free(council__suppressed *s);
 
 /**

@@ -676,6 +676,41 @@ static void test_meeting_window_expires(void **state)
     council_close(sa);
 }
 
+/* Found by the CLI tests: three cases in three cells of one table, k = 3.
+ * The grand total the case tables share must be hidden in all of them,
+ * and each suppressed so that its own counts do not give it away. */
+static void test_platform_report_shared_total(void **state)
+{
+    fx *f = *state;
+    council_case_options co = COUNCIL_CASE_OPTIONS_INIT;
+    council_buf out = { NULL, 0 };
+    json_error_t err;
+    json_t *j, *tables, *tab;
+    size_t i;
+
+    for (int b = 1; b <= 3; b++) {
+        uint8_t cid[16], pid[16];
+        co.body = b;
+        co.owner = f->ma;
+        co.owner_len = 16;
+        assert_int_equal(council_case_create(f->c, cid, 16, pid, 16, &co), COUNCIL_OK);
+    }
+    assert_int_equal(council_report_platform(f->c, &out, 3, COUNCIL_REPORT_JSON), COUNCIL_OK);
+    j = json_loadb((const char *)out.ptr, out.len, 0, &err);
+    assert_non_null(j);
+    tables = json_object_get(j, "tables");
+    json_array_foreach(tables, i, tab) {
+        check_counts(json_object_get(tab, "cells"), 3);
+        check_counts(json_object_get(tab, "row_totals"), 3);
+        check_counts(json_object_get(tab, "col_totals"), 3);
+        if (i < 3) /* the case tables: the shared total hidden in all or none */
+            assert_int_equal(json_is_null(json_object_get(tab, "total")),
+                             json_is_null(json_object_get(json_array_get(tables, 0), "total")));
+    }
+    json_decref(j);
+    council_buf_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -685,6 +720,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_meetings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meeting_window_expires, setup, teardown),
         cmocka_unit_test_setup_teardown(test_platform_report, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_platform_report_shared_total, setup, teardown),
         cmocka_unit_test_setup_teardown(test_policy_configuration, setup, teardown),
         cmocka_unit_test(test_every_export_classified),
     };

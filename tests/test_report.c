@@ -1107,12 +1107,36 @@ static void test_report__out_of_memory(void **state)
     council__suppressed_free(&s);
 }
 
+/* Found by the CLI tests: three cells of 1 (rows 2 and 1, columns 2 and
+ * 1) with k = 3. Every count but the grand total (3) is small, and with the
+ * grand total published each hidden cell would have to be 1. */
+static void test_report__ones_with_published_total(void **state)
+{
+    /* bodies x member kinds, as the platform report lays them out */
+    uint64_t cells[3 * 15] = { 0 };
+    council__table t;
+
+    cells[0 * 15 + 0] = 1;  /* council, municipal department */
+    cells[0 * 15 + 4] = 1;  /* council, NPO */
+    cells[1 * 15 + 0] = 1;  /* support meeting, municipal department */
+    t = table(3, 15, cells);
+    council__suppressed s;
+
+    (void)state;
+    assert_int_equal(council__suppress(&s, &t, 3), COUNCIL_OK);
+    check_suppressed(&t, &s, 3);
+    assert_true(council__suppression_safe(&t, &s, 3));
+    assert_true(s.total_hidden);
+    council__suppressed_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report__one_hidden_in_row_forces_second),
         cmocka_unit_test(test_report__verifier_rejects_single_hidden),
         cmocka_unit_test(test_report__two_ones_need_a_third),
+        cmocka_unit_test(test_report__ones_with_published_total),
         cmocka_unit_test(test_report__all_cells_small),
         cmocka_unit_test(test_report__single_nonzero_cell),
         cmocka_unit_test(test_report__small_cell_among_zeros),
