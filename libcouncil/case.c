@@ -933,6 +933,26 @@ int council_section_write(council *c, uint32_t *version, const uint8_t *case_id,
         return refuse(c, true, ACT(CASE_UPDATED), &k, scope, NULL, NULL, COUNCIL_EDENIED,
                       "scope_not_shared", op, "this scope of the case was not shared with the "
                       "session's member");
+    /* A person's first data in a scope: the consent-based shares of the
+     * case go through the decision again (that person may not have
+     * consented), and those it now refuses end, their keys rotated, before
+     * this write picks its key. */
+    {
+        sqlite3_stmt *q = NULL;
+        int qs = SQLITE_ERROR;
+        if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM section WHERE case_id = ?1 AND person_id = ?2 "
+                                      "AND scope = ?3 LIMIT 1;", -1, &q, NULL) == SQLITE_OK &&
+            sqlite3_bind_blob(q, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK &&
+            sqlite3_bind_blob(q, 2, person_id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK &&
+            sqlite3_bind_text(q, 3, scope, -1, SQLITE_STATIC) == SQLITE_OK)
+            qs = sqlite3_step(q);
+        sqlite3_finalize(q);
+        if (qs != SQLITE_ROW && qs != SQLITE_DONE)
+            return council__finish(c, db_err(c, op));
+        if (qs == SQLITE_DONE &&
+            (rc = council__case_recheck_consent_shares(c, op, case_id, person_id, scope)) != COUNCIL_OK)
+            return council__finish(c, rc);
+    }
     if ((rc = expire_shares(c, op, &k, scope)) != COUNCIL_OK ||
         (rc = council__key_latest(c, op, case_id, scope, &kv)) != COUNCIL_OK)
         return council__finish(c, rc);
@@ -984,6 +1004,7 @@ int council_section_write(council *c, uint32_t *version, const uint8_t *case_id,
     council__free(ct);
     if (rc == COUNCIL_OK && strcmp(scope, "identity") == 0)
         rc = index_person(c, op, case_id, person_id, section, section_len);
+
     if (rc == COUNCIL_OK)
         rc = touch_case(c, op, case_id);
     if (rc == COUNCIL_OK) {
@@ -1627,7 +1648,8 @@ static int scope_list_ok(council *c, const char *op, const char *const *scopes, 
  * scopes (those with a section in one of them, and always the person
  * supported), the case's consent records, the council's configuration. */
 static int decide_share(council *c, const char *op, const kase *k, const uint8_t member[16],
-                        const council_share_options *o, council__decision *d)
+                        const council_share_options *o, const uint8_t *extra_person,
+                        council__decision *d)
 {
     Council__V1__ConsentList *l = NULL;
     council__consent_view *views = NULL;
@@ -1645,8 +1667,8 @@ static int decide_share(council *c, const char *op, const kase *k, const uint8_t
     persons = council__calloc(COUNCIL_CASE_PERSONS_MAX, sizeof *persons);
     if (persons == NULL)
         return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-    if (sqlite3_prepare_v2(c->db, "SELECT id FROM person WHERE case_id = ?1 AND (role = ?2 OR id IN "
-                                  "(SELECT person_id FROM section WHERE case_id = ?1 AND "
+    if (sqlite3_prepare_v2(c->db, "SELECT id FROM person WHERE case_id = ?1 AND (role = ?2 OR id = ?4 "
+                                  "OR id IN (SELECT person_id FROM section WHERE case_id = ?1 AND "
                                   "instr(?3, ',' || scope || ',') > 0)) ORDER BY seq;", -1, &st,
                            NULL) != SQLITE_OK)
         rc = db_err(c, op);
@@ -1658,7 +1680,9 @@ static int decide_share(council *c, const char *op, const kase *k, const uint8_t
         }
         if (sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_int(st, 2, COUNCIL__V1__PERSON_ROLE__PERSON_ROLE_SUPPORTED) != SQLITE_OK ||
-            sqlite3_bind_text(st, 3, list, -1, SQLITE_TRANSIENT) != SQLITE_OK)
+            sqlite3_bind_text(st, 3, list, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+            (extra_person != NULL ? sqlite3_bind_blob(st, 4, extra_person, 16, SQLITE_STATIC)
+                                  : sqlite3_bind_null(st, 4)) != SQLITE_OK)
             rc = db_err(c, op);
         while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW &&
                n_persons < COUNCIL_CASE_PERSONS_MAX)
@@ -1809,11 +1833,13 @@ int council__case_end_meeting_shares(council *c, const char *op,
 }
 
 int council__case_recheck_consent_shares(council *c, const char *op,
-                                         const uint8_t case_id[COUNCIL_ID_BYTES])
+                                         const uint8_t case_id[COUNCIL_ID_BYTES],
+                                         const uint8_t *extra_person, const char *extra_scope)
 {
     struct row { uint8_t member[COUNCIL_ID_BYTES], consent[COUNCIL_ID_BYTES];
-                 bool has_consent; char scope[COUNCIL__AUDIT_CODE_MAX + 1];
-                 char purpose[COUNCIL__AUDIT_CODE_MAX + 1]; } *rows = NULL;
+                 bool has_consent, has_text; char scope[COUNCIL__AUDIT_CODE_MAX + 1];
+                 char purpose[COUNCIL__AUDIT_CODE_MAX + 1];
+                 char text[COUNCIL_CONTACT_MAX + 1]; } *rows = NULL;
     sqlite3_stmt *st = NULL;
     size_t n = 0, cap = 0;
     kase k;
@@ -1821,9 +1847,9 @@ int council__case_recheck_consent_shares(council *c, const char *op,
 
     if (rc != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "SELECT member_id, consent_id, scope, purpose FROM case_share "
-                                  "WHERE case_id = ?1 AND basis = 'consent' AND revoked IS NULL "
-                                  "ORDER BY seq;", -1, &st, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(c->db, "SELECT member_id, consent_id, scope, purpose, purpose_text FROM "
+                                  "case_share WHERE case_id = ?1 AND basis = 'consent' AND revoked "
+                                  "IS NULL ORDER BY seq;", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
         return db_err(c, op);
@@ -1853,6 +1879,12 @@ int council__case_recheck_consent_shares(council *c, const char *op,
             memcpy(rows[n].consent, sqlite3_column_blob(st, 1), COUNCIL_ID_BYTES);
         strcpy(rows[n].scope, sc);
         strcpy(rows[n].purpose, pu);
+        {
+            const char *tx = (const char *)sqlite3_column_text(st, 4);
+            rows[n].has_text = tx != NULL && strlen(tx) <= COUNCIL_CONTACT_MAX;
+            if (rows[n].has_text)
+                strcpy(rows[n].text, tx);
+        }
         n++;
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
@@ -1868,10 +1900,13 @@ int council__case_recheck_consent_shares(council *c, const char *op,
         o.scopes = scopes;
         o.n_scopes = 1;
         o.purpose = rows[i].purpose;
+        o.purpose_text = rows[i].has_text ? rows[i].text : NULL;
         o.basis = "consent";
         o.consent_id = rows[i].has_consent ? rows[i].consent : NULL;
         o.consent_id_len = rows[i].has_consent ? COUNCIL_ID_BYTES : 0;
-        if ((rc = decide_share(c, op, &k, rows[i].member, &o, &d)) != COUNCIL_OK || d.allow)
+        if ((rc = decide_share(c, op, &k, rows[i].member, &o,
+                               extra_scope != NULL && strcmp(extra_scope, rows[i].scope) == 0
+                                   ? extra_person : NULL, &d)) != COUNCIL_OK || d.allow)
             continue;
         rc = end_share(c, op, &k, rows[i].member, rows[i].scope, "consent_withdrawn");
         if (rc == COUNCIL_OK)
@@ -1897,6 +1932,7 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
                            const uint8_t *member_id, size_t member_id_len,
                            const council_share_options *o, const uint8_t *meeting_id)
 {
+    int64_t expires = 0;
     char ceiling[SHARE_SCOPES_MAX * (COUNCIL__AUDIT_CODE_MAX + 1) + 4];
     uint8_t pk[32];
     const char *why;
@@ -1965,7 +2001,7 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
     /* No disclosure without a basis (DESIGN.md promise 2). */
     {
         council__decision d = { false, NULL };
-        if ((rc = decide_share(c, op, &k, member_id, o, &d)) != COUNCIL_OK)
+        if ((rc = decide_share(c, op, &k, member_id, o, NULL, &d)) != COUNCIL_OK)
             return council__finish(c, rc);
         if (!d.allow) {
             council__event ev = {
@@ -1991,14 +2027,52 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
                                  op, d.reason);
         }
     }
+    /* A share on consent ends when the consent does. */
+    expires = o->expires;
+    if (o->consent_id != NULL) {
+        sqlite3_stmt *q = NULL;
+        if (sqlite3_prepare_v2(c->db, "SELECT body FROM consent WHERE id = ?1;", -1, &q, NULL) == SQLITE_OK &&
+            sqlite3_bind_blob(q, 1, o->consent_id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK &&
+            sqlite3_step(q) == SQLITE_ROW) {
+            Council__V1__ConsentRecord *r = NULL;
+            if (council__consent_record_check(c, sqlite3_column_blob(q, 0),
+                                              (size_t)sqlite3_column_bytes(q, 0), &r) == COUNCIL_OK) {
+                if (r->has_valid_until && (expires == 0 || r->valid_until < expires))
+                    expires = r->valid_until;
+                council__v1__consent_record__free_unpacked(r, council__pb_allocator());
+            } else {
+                council__clear(c);
+            }
+        }
+        sqlite3_finalize(q);
+    }
+    /* A second approver is a staff member on the register, in service. */
+    if (o->second_approver != NULL) {
+        sqlite3_stmt *q = NULL;
+        bool ok = false;
+        if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM staff WHERE id = ?1 AND retired IS NULL;", -1,
+                               &q, NULL) == SQLITE_OK &&
+            sqlite3_bind_blob(q, 1, o->second_approver, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK)
+            ok = sqlite3_step(q) == SQLITE_ROW;
+        sqlite3_finalize(q);
+        if (!ok)
+            return council__finish(c, council__fail(c, COUNCIL_EINVAL, "%s: the second approver "
+                                                    "is not staff in service", op));
+    }
     for (size_t i = 0; rc == COUNCIL_OK && i < o->n_scopes; i++) {
         sqlite3_stmt *st = NULL;
         uint32_t latest = 0;
         if (sqlite3_prepare_v2(c->db, "INSERT INTO case_share (case_id, member_id, scope, purpose, "
                                       "basis, basis_reason, consent_id, granted, expires, "
-                                      "granted_by_member, granted_by_staff, meeting_id) VALUES (?1, "
-                                      "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12);", -1, &st,
+                                      "granted_by_member, granted_by_staff, meeting_id, "
+                                      "purpose_text, second_approver) VALUES (?1, ?2, ?3, ?4, ?5, "
+                                      "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14);", -1, &st,
                                NULL) != SQLITE_OK ||
+            (o->purpose_text != NULL ? sqlite3_bind_text(st, 13, o->purpose_text, -1, SQLITE_STATIC)
+                                     : sqlite3_bind_null(st, 13)) != SQLITE_OK ||
+            (o->second_approver != NULL
+                 ? sqlite3_bind_blob(st, 14, o->second_approver, COUNCIL_ID_BYTES, SQLITE_STATIC)
+                 : sqlite3_bind_null(st, 14)) != SQLITE_OK ||
             (meeting_id != NULL ? sqlite3_bind_blob(st, 12, meeting_id, COUNCIL_ID_BYTES, SQLITE_STATIC)
                                 : sqlite3_bind_null(st, 12)) != SQLITE_OK ||
             sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
@@ -2012,8 +2086,8 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
                  ? sqlite3_bind_blob(st, 7, o->consent_id, COUNCIL_ID_BYTES, SQLITE_STATIC)
                  : sqlite3_bind_null(st, 7)) != SQLITE_OK ||
             sqlite3_bind_int64(st, 8, now) != SQLITE_OK ||
-            (o->expires != 0 ? sqlite3_bind_int64(st, 9, o->expires)
-                             : sqlite3_bind_null(st, 9)) != SQLITE_OK ||
+            (expires != 0 ? sqlite3_bind_int64(st, 9, expires)
+                          : sqlite3_bind_null(st, 9)) != SQLITE_OK ||
             (is_root(c) ? sqlite3_bind_null(st, 10)
                         : sqlite3_bind_blob(st, 10, c->actor_member, COUNCIL_ID_BYTES, SQLITE_STATIC)) != SQLITE_OK ||
             (is_root(c) ? sqlite3_bind_null(st, 11)
@@ -2057,6 +2131,7 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
             .basis = o->basis,
             .consent_id = o->consent_id,
             .subject_member = member_id,
+            .subject_staff = o->second_approver, /* who approved as well */
             .outcome = ALLOWED,
         };
         actor(c, &ev);
@@ -2087,6 +2162,9 @@ int council_case_share_check(council *c, council_buf *reason, const uint8_t *cas
     if ((rc = scope_list_ok(c, op, o->scopes, o->n_scopes)) != COUNCIL_OK ||
         (rc = basis_ok(c, op, o)) != COUNCIL_OK || (rc = load_case(c, op, case_id, &k)) != COUNCIL_OK)
         return rc;
+    if (!is_root(c) && !is_owner(c, &k))
+        return council__fail(c, COUNCIL_EDENIED, "%s: only the secretariat or the owning member "
+                             "may ask", op);
     /* What the real share checks besides the policy: the recipient (active,
      * keys, signed) and its scope ceiling. */
     {
@@ -2117,7 +2195,7 @@ int council_case_share_check(council *c, council_buf *reason, const uint8_t *cas
         if (rc != COUNCIL_OK)
             return rc;
     }
-    if ((rc = decide_share(c, op, &k, member_id, o, &d)) != COUNCIL_OK)
+    if ((rc = decide_share(c, op, &k, member_id, o, NULL, &d)) != COUNCIL_OK)
         return rc;
     n = strlen(d.reason);
     if ((reason->ptr = council__malloc(n + 1)) == NULL)

@@ -324,7 +324,7 @@ static int record(council *c, uint8_t *id, size_t id_len, const council_consent_
     }
     /* A refusal overrides older consent: shares resting on it end now. */
     if (rc == COUNCIL_OK && refusal)
-        rc = council__case_recheck_consent_shares(c, op, o->case_id);
+        rc = council__case_recheck_consent_shares(c, op, o->case_id, NULL, NULL);
     rc = council__finish(c, rc);
     if (rc == COUNCIL_OK)
         memcpy(id, cid, COUNCIL_ID_BYTES);
@@ -692,7 +692,7 @@ int council_consent_withdraw(council *c, const uint8_t *id, size_t id_len, int64
     /* Withdrawal takes effect: every share that no longer has a covering
      * consent ends now. */
     if (rc == COUNCIL_OK)
-        rc = council__case_recheck_consent_shares(c, op, case_id);
+        rc = council__case_recheck_consent_shares(c, op, case_id, NULL, NULL);
     return council__finish(c, rc);
 }
 

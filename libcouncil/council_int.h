@@ -546,11 +546,14 @@ int council__coord_rewrap(council *c, const council__secret *new_root, uint8_t n
 int council__case_lookup(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
                          uint8_t owner[COUNCIL_ID_BYTES], uint8_t ref[32], bool *erased);
 /* Every active share of the case with basis consent, through the
- * decision again (after a withdrawal or a refusal): those it now refuses
+ * decision again (after a withdrawal or a refusal, or before a person's
+ * first data in extra_scope: extra_person counts as having data there, and
+ * may be NULL): those it now refuses
  * end (revoked with the decision's reason, wrapped keys destroyed, keys
  * rotated, logged). In the caller's transaction. */
 int council__case_recheck_consent_shares(council *c, const char *op,
-                                         const uint8_t case_id[COUNCIL_ID_BYTES]);
+                                         const uint8_t case_id[COUNCIL_ID_BYTES],
+                                         const uint8_t *extra_person, const char *extra_scope);
 /* council_case_share(), naming the meeting the share belongs to (NULL for
  * none); op names the caller in messages. */
 int council__case_share_in(council *c, const char *op, const uint8_t *case_id, size_t case_id_len,

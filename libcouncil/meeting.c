@@ -421,10 +421,10 @@ int council_meeting_packet(council *c, council_buf *out, const uint8_t *meeting,
         return council__fail(c, COUNCIL_EINVAL, "%s: ids are %d bytes", op, COUNCIL_ID_BYTES);
     if ((rc = load(c, op, meeting, &m)) != COUNCIL_OK || (rc = attends(c, op, meeting, attendee, &yes)) != COUNCIL_OK)
         return rc;
-    if (!yes || m.closed != 0)
+    if (!yes || m.closed != 0 || m.ends <= (int64_t)time(NULL))
         return refuse(c, ACT(DISCLOSURE_REFUSED), NULL, attendee, COUNCIL_EDENIED,
                       !yes ? "not_an_attendee" : "meeting_closed", op,
-                      "not an attendee, or the meeting is closed");
+                      "not an attendee, or the meeting is closed or over");
     /* Sealed only to a key the council signed. */
     if (sqlite3_prepare_v2(c->db, "SELECT box_pk FROM member WHERE id = ?1 AND withdrawn IS NULL;",
                            -1, &st, NULL) == SQLITE_OK &&
@@ -446,9 +446,27 @@ int council_meeting_packet(council *c, council_buf *out, const uint8_t *meeting,
         rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
     for (size_t i = 0; rc == COUNCIL_OK && i < msg->n_items; i++) {
         council_buf cb = { NULL, 0 };
-        rc = council__case_content(c, op, &cb, msg->items[i]->case_id.data,
-                                   (const char *const *)msg->items[i]->scopes,
-                                   msg->items[i]->n_scopes, "meeting_discussion");
+        const char *held[COUNCIL__AUDIT_SCOPES_MAX];
+        size_t n_held = 0;
+        /* Only what the attendee still holds now: a consent withdrawn or a
+         * share revoked since the agenda was set takes the scope out. */
+        for (size_t j = 0; j < msg->items[i]->n_scopes && j < COUNCIL__AUDIT_SCOPES_MAX; j++) {
+            sqlite3_stmt *q = NULL;
+            if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM case_share WHERE case_id = ?1 AND member_id = "
+                                          "?2 AND scope = ?3 AND revoked IS NULL AND (expires IS NULL "
+                                          "OR expires > ?4);", -1, &q, NULL) == SQLITE_OK &&
+                sqlite3_bind_blob(q, 1, msg->items[i]->case_id.data, 16, SQLITE_STATIC) == SQLITE_OK &&
+                sqlite3_bind_blob(q, 2, attendee, 16, SQLITE_STATIC) == SQLITE_OK &&
+                sqlite3_bind_text(q, 3, msg->items[i]->scopes[j], -1, SQLITE_STATIC) == SQLITE_OK &&
+                sqlite3_bind_int64(q, 4, (sqlite3_int64)time(NULL)) == SQLITE_OK &&
+                sqlite3_step(q) == SQLITE_ROW)
+                held[n_held++] = msg->items[i]->scopes[j];
+            sqlite3_finalize(q);
+        }
+        if (n_held == 0)
+            continue;
+        rc = council__case_content(c, op, &cb, msg->items[i]->case_id.data, held, n_held,
+                                   "meeting_discussion");
         if (rc == COUNCIL_EDENIED && cb.ptr == NULL) {
             council__clear(c); /* an erased case: nothing of it goes out */
             rc = COUNCIL_OK;
@@ -457,10 +475,23 @@ int council_meeting_packet(council *c, council_buf *out, const uint8_t *meeting,
         if (rc == COUNCIL_OK) {
             cases[n_cases] = council__v1__case_content__unpack(council__pb_wiping_allocator(), cb.len,
                                                                cb.ptr);
-            if (cases[n_cases] == NULL)
+            if (cases[n_cases] == NULL) {
                 rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-            else
+            } else {
+                /* Other members' shares (and their written reasons) are not
+                 * the attendee's business. */
+                Council__V1__CaseInfo *info = cases[n_cases]->info;
+                ProtobufCAllocator *a = council__pb_wiping_allocator();
+                for (size_t j = 0; info != NULL && j < info->n_shares; j++)
+                    council__v1__share__free_unpacked(info->shares[j], a);
+                if (info != NULL && info->shares != NULL)
+                    a->free(a->allocator_data, info->shares);
+                if (info != NULL) {
+                    info->shares = NULL;
+                    info->n_shares = 0;
+                }
                 n_cases++;
+            }
         }
         council_buf_free(&cb);
     }

@@ -180,8 +180,9 @@ static int gather(council *c, const char *op, grid *age, grid *body, grid *month
     sqlite3_finalize(st);
     st = NULL;
     if (rc == COUNCIL_OK &&
-        sqlite3_prepare_v2(c->db, "SELECT s.granted, m.kind FROM case_share s JOIN member m ON m.id = "
-                                  "s.member_id WHERE s.purpose = 'referral' ORDER BY s.seq;", -1, &st,
+        sqlite3_prepare_v2(c->db, "SELECT min(s.granted), m.kind FROM case_share s JOIN member m ON "
+                                  "m.id = s.member_id WHERE s.purpose = 'referral' GROUP BY "
+                                  "s.case_id, s.member_id, s.granted ORDER BY min(s.seq);", -1, &st,
                            NULL) != SQLITE_OK)
         rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {

@@ -711,12 +711,94 @@ static void test_platform_report_shared_total(void **state)
     council_buf_free(&out);
 }
 
+/* Review fixes: a consent's end ends the shares made on it; a family
+ * member's first data in a shared scope ends a share their consent does
+ * not cover; a second approver must be staff in service; only the
+ * secretariat or the owner may ask for a dry run. */
+static void test_consent_review_fixes(void **state)
+{
+    fx *f = *state;
+    uint8_t cid[16], pid[16], fam[16], id[16], fid[16];
+    static const char *const fam_scope[] = { "family" };
+    static const char *const sit[] = { "situation" };
+    council *sa = staff_open(f, f->sa, &f->ka), *sc = staff_open(f, f->sc, &f->kc);
+    council_consent_options o;
+    char *t;
+    int rc;
+
+    new_case(sa, cid, pid);
+    put(sa, cid, pid, "situation", sec_text("期限つき同意"), COUNCIL_OK);
+    consent_opts(&o, cid, pid, f->mc, 1, sit, 1, p_support, 1);
+    o.valid_until = (int64_t)time(NULL) + 2;
+    assert_int_equal(council_consent_record(sa, id, 16, &o), COUNCIL_OK);
+    assert_int_equal(share_consent(sa, cid, f->mc, "situation", id), COUNCIL_OK);
+    assert_int_equal(count(f->c, "SELECT count(*) FROM case_share WHERE expires IS NOT NULL AND "
+                                 "member_id = ?1", f->mc), 1);
+    /* The family scope: the main person's data only, consented. */
+    put(sa, cid, pid, "family", sec_text("本人から見た家族"), COUNCIL_OK);
+    consent_opts(&o, cid, pid, f->mc, 1, fam_scope, 1, p_support, 1);
+    assert_int_equal(council_consent_record(sa, fid, 16, &o), COUNCIL_OK);
+    assert_int_equal(share_consent(sa, cid, f->mc, "family", fid), COUNCIL_OK);
+    t = get_text(sc, cid, pid, "family", &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    free(t);
+    /* A family member's first data there: the share ends before the write
+     * picks its key. */
+    assert_int_equal(council_case_add_person(sa, fam, 16, cid, 16,
+                                             COUNCIL__V1__PERSON_ROLE__PERSON_ROLE_FAMILY), COUNCIL_OK);
+    put(sa, cid, fam, "family", sec_text("長女の事情"), COUNCIL_OK);
+    t = get_text(sc, cid, fam, "family", &rc);
+    assert_int_equal(rc, COUNCIL_EDENIED);
+    assert_null(t);
+    {
+        Council__V1__AuditEvent *e = NULL;
+        council_buf out = { NULL, 0 };
+        council_audit_filter flt = COUNCIL_AUDIT_FILTER_INIT;
+        Council__V1__AuditEventList *l;
+        bool ended = false;
+        flt.action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SHARE_REVOKED;
+        assert_int_equal(council_audit_list(f->c, &out, &flt), COUNCIL_OK);
+        l = council__v1__audit_event_list__unpack(NULL, out.len, out.ptr);
+        for (size_t i = 0; i < l->n_events; i++)
+            if ((e = l->events[i])->reason != NULL && strcmp(e->reason, "no_consent_for_person") == 0)
+                ended = true;
+        assert_true(ended);
+        council__v1__audit_event_list__free_unpacked(l, NULL);
+        council_buf_free(&out);
+    }
+    /* The consent's end ends the situation share. */
+    sleep(3);
+    t = get_text(sc, cid, pid, "situation", &rc);
+    assert_int_equal(rc, COUNCIL_EDENIED);
+    assert_null(t);
+    /* A second approver who is not staff; a dry run by another member. */
+    {
+        council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+        council_buf why = { NULL, 0 };
+        so.scopes = sit;
+        so.n_scopes = 1;
+        so.purpose = "support_coordination";
+        so.basis = "appi_27_1_2_vital";
+        so.reason = "生命の危険";
+        so.second_approver = (const uint8_t *)"0123456789abcdef";
+        so.second_approver_len = 16;
+        assert_int_equal(council_case_share(sa, cid, 16, f->mc, 16, &so), COUNCIL_EINVAL);
+        so.second_approver = f->sb;
+        assert_int_equal(council_case_share_check(sc, &why, cid, 16, f->mc, 16, &so), COUNCIL_EDENIED);
+        council_buf_free(&why);
+        assert_int_equal(council_case_share(sa, cid, 16, f->mc, 16, &so), COUNCIL_OK);
+    }
+    council_close(sc);
+    council_close(sa);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_consent_ledger, setup, teardown),
         cmocka_unit_test_setup_teardown(test_consent_decides_shares, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_disclosure_without_basis, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_consent_review_fixes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meetings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meeting_window_expires, setup, teardown),
         cmocka_unit_test_setup_teardown(test_platform_report, setup, teardown),
