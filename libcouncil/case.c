@@ -182,6 +182,25 @@ static int ob_out(council *c, const char *op, obuf *b, council_buf *out)
     return COUNCIL_OK;
 }
 
+/* Room for element n of an array of `size`-byte elements (doubling). */
+static bool grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+    size_t ncap;
+    void *na;
+
+    if (n < *cap)
+        return true;
+    ncap = *cap ? *cap * 2 : 8;
+    if (ncap > SIZE_MAX / size || (na = council__calloc(ncap, size)) == NULL)
+        return false;
+    if (n > 0)
+        memcpy(na, *arr, n * size);
+    council__free(*arr);
+    *arr = na;
+    *cap = ncap;
+    return true;
+}
+
 /* ------------------------------------------------------------------ cases */
 
 typedef struct kase {
@@ -1793,18 +1812,9 @@ int council__case_end_meeting_shares(council *c, const char *op,
         if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES ||
             sqlite3_column_bytes(st, 1) != COUNCIL_ID_BYTES || sc == NULL || !council__audit_code_ok(sc))
             continue;
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 8;
-            struct row *nr = council__calloc(ncap, sizeof *nr);
-            if (nr == NULL) {
-                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-                break;
-            }
-            if (n > 0)
-                memcpy(nr, rows, n * sizeof *nr);
-            council__free(rows);
-            rows = nr;
-            cap = ncap;
+        if (!grow((void **)&rows, &cap, n, sizeof *rows)) {
+            rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+            break;
         }
         memcpy(rows[n].case_id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
         memcpy(rows[n].member, sqlite3_column_blob(st, 1), COUNCIL_ID_BYTES);
@@ -1860,18 +1870,9 @@ int council__case_recheck_consent_shares(council *c, const char *op,
         if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sc == NULL || pu == NULL ||
             !council__audit_code_ok(sc) || !council__audit_code_ok(pu))
             continue;
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 8;
-            struct row *nr = council__calloc(ncap, sizeof *nr);
-            if (nr == NULL) {
-                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-                break;
-            }
-            if (n > 0)
-                memcpy(nr, rows, n * sizeof *nr);
-            council__free(rows);
-            rows = nr;
-            cap = ncap;
+        if (!grow((void **)&rows, &cap, n, sizeof *rows)) {
+            rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+            break;
         }
         memcpy(rows[n].member, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
         rows[n].has_consent = sqlite3_column_bytes(st, 1) == COUNCIL_ID_BYTES;
