@@ -10,7 +10,9 @@
 # with encrypted sections, shares one scope with the social welfare council
 # (which can read that scope and nothing else), revokes it, and the
 # secretariat finds a person by a folded name, erases a case and rotates the
-# database key. Later issues add consent, meetings and the platform report.
+# database key; consent is recorded, decides a disclosure and is withdrawn;
+# a support meeting discloses one scope for its window; the platform gets
+# suppressed counts only.
 set -eu
 CLI=$1
 T=$(mktemp -d)
@@ -145,6 +147,51 @@ if "$CLI" case show "$CASE2" --purpose review $P; then
     echo "demo: an erased case was read" >&2
     exit 1
 fi
+
+step "Consent (同意): the person agrees to the NPO telling the social welfare council about her situation"
+sha256sum "$T/situation.json" | cut -d' ' -f1 >"$T/evidence.sha256"
+CONSENT=$("$CLI" consent record "$CASE" --member "$SHAKYO" --scope situation \
+    --purpose support_coordination --method written --obtained-by "$SATO" \
+    --evidence-sha256 "$(cat "$T/evidence.sha256")" $NPO_S)
+echo "consent $CONSENT"
+echo "-- the decision, without sharing (a dry run):"
+"$CLI" disclose "$CASE" --member "$SHAKYO" --scope situation --purpose support_coordination \
+    --basis consent --consent "$CONSENT" --dry-run $NPO_S
+echo "-- her wishes are not covered by this consent: refused, with the reason"
+"$CLI" disclose "$CASE" --member "$SHAKYO" --scope wishes --purpose support_coordination \
+    --basis consent --consent "$CONSENT" --dry-run $NPO_S || true
+"$CLI" disclose "$CASE" --member "$SHAKYO" --scope situation --purpose support_coordination \
+    --basis consent --consent "$CONSENT" $NPO_S
+"$CLI" case show "$CASE" --scope situation --purpose support_coordination $SHAKYO_S
+
+step "She withdraws her consent: the share ends at once, and 田中's next read fails"
+"$CLI" consent withdraw "$CONSENT" --reason "本人から撤回の申し出" $NPO_S
+if "$CLI" case show "$CASE" --scope situation --purpose support_coordination $SHAKYO_S; then
+    echo "demo: a read after the consent was withdrawn succeeded" >&2
+    exit 1
+fi
+"$CLI" consent list "$CASE" $NPO_S
+
+step "A support meeting (支援会議): the case goes on the agenda for the social welfare council"
+NOW=$(date +%s)
+MEETING=$("$CLI" meeting create --body support_meeting --starts "$NOW" --ends $((NOW + 3600)) \
+    --member "$SHAKYO" $P | sed -n 's/^meeting //p')
+"$CLI" meeting add-case "$MEETING" "$CASE" --member "$SHAKYO" --scope wishes \
+    --purpose meeting_discussion --basis appi_27_1_4_public_duty --reason "支援方針の検討" $P
+"$CLI" meeting packet "$MEETING" --member "$SHAKYO" --out "$T/packet.bin" $P
+echo "-- the packet is sealed to the social welfare council's key: $(wc -c <"$T/packet.bin") bytes"
+"$CLI" meeting close "$MEETING" $P
+echo "-- a joint meeting with the platform takes no case at all:"
+PMEETING=$("$CLI" meeting create --body joint_platform --starts "$NOW" --ends $((NOW + 3600)) \
+    --member "$SHAKYO" $P | sed -n 's/^meeting //p')
+if "$CLI" meeting add-case "$PMEETING" "$CASE" --member "$SHAKYO" --scope wishes \
+    --purpose meeting_discussion --basis appi_27_1_4_public_duty --reason x $P; then
+    echo "demo: a case went on a platform meeting" >&2
+    exit 1
+fi
+
+step "The report for the regional platform: counts only, small cells hidden (x)"
+"$CLI" report platform --format csv $P
 
 step "The secretariat rotates the database key (SQLCipher re-key); staff sessions go on"
 "$CLI" rekey database $P
