@@ -972,7 +972,12 @@ int council_audit_export(council *c, const char *path)
     buf = council__malloc(COUNCIL__AUDIT_FRAME_MAX);
     if (buf == NULL)
         return council__fail(c, COUNCIL_ENOMEM, "audit_export: out of memory");
-    (void)snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
+    /* The path was capped above, so the name fits; checked all the same. */
+    if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp) {
+        tmp[0] = '\0';
+        rc = council__fail(c, COUNCIL_EINVAL, "audit_export: path too long");
+        goto out;
+    }
     fd = mkstemp(tmp);
     if (fd < 0)
         tmp[0] = '\0'; /* nothing was created */
