@@ -45,19 +45,20 @@ size_t council_case_persons_max(void)
 
 /* ------------------------------------------------------------- plumbing */
 
-static bool is_root(const council *c)
+bool council__is_root(const council *c)
 {
     return c->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT;
 }
 
-static void actor(const council *c, council__event *ev)
+void council__event_actor(const council *c, council__event *ev)
 {
     ev->actor_kind = c->actor_kind;
-    if (!is_root(c)) {
+    if (!council__is_root(c)) {
         ev->actor_member = c->actor_member;
         ev->actor_staff = c->actor_staff;
     }
 }
+
 
 int council__no_batch(council *c, const char *op)
 {
@@ -79,9 +80,21 @@ static int id_arg(council *c, const char *op, const uint8_t *id, size_t len)
     return COUNCIL_OK;
 }
 
-static int db_err(council *c, const char *op)
+int council__db_err(council *c, const char *op)
 {
     return council__fail(c, COUNCIL_EIO, "%s: database error", op);
+}
+
+
+int council__row_exists(council *c, const char *op, sqlite3_stmt *st, bool *yes)
+{
+    int src = sqlite3_step(st);
+
+    sqlite3_finalize(st);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return council__db_err(c, op);
+    *yes = src == SQLITE_ROW;
+    return COUNCIL_OK;
 }
 
 
@@ -222,7 +235,7 @@ static int load_case(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYT
                                   "case_record WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return db_err(c, op);
+        return council__db_err(c, op);
     }
     src = sqlite3_step(st);
     if (src == SQLITE_ROW && sqlite3_column_bytes(st, 2) == COUNCIL_ID_BYTES) {
@@ -237,7 +250,7 @@ static int load_case(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYT
     } else if (src == SQLITE_DONE) {
         rc = council__fail(c, COUNCIL_ENOTFOUND, "%s: no such case", op);
     } else {
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     }
     sqlite3_finalize(st);
     if (rc == COUNCIL_OK)
@@ -247,15 +260,13 @@ static int load_case(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYT
 
 static bool is_owner(const council *c, const kase *k)
 {
-    return !is_root(c) && sodium_memcmp(c->actor_member, k->owner, COUNCIL_ID_BYTES) == 0;
+    return !council__is_root(c) && sodium_memcmp(c->actor_member, k->owner, COUNCIL_ID_BYTES) == 0;
 }
 
-/* Does member hold an active share of (case, scope)? scope NULL: of any. */
-static int share_active(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
-                        const uint8_t member[COUNCIL_ID_BYTES], const char *scope, bool *yes)
+int council__share_active(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                          const uint8_t member[COUNCIL_ID_BYTES], const char *scope, bool *yes)
 {
     sqlite3_stmt *st = NULL;
-    int src;
 
     *yes = false;
     if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM case_share WHERE case_id = ?1 AND member_id = ?2 "
@@ -268,23 +279,19 @@ static int share_active(council *c, const char *op, const uint8_t case_id[COUNCI
                        : sqlite3_bind_null(st, 3)) != SQLITE_OK ||
         sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL)) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return db_err(c, op);
+        return council__db_err(c, op);
     }
-    src = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (src != SQLITE_ROW && src != SQLITE_DONE)
-        return db_err(c, op);
-    *yes = src == SQLITE_ROW;
-    return COUNCIL_OK;
+    return council__row_exists(c, op, st, yes);
 }
+
 
 /* May this session read or write `scope` (NULL: anything) of case k? */
 static int may_use(council *c, const char *op, const kase *k, const char *scope, bool *yes)
 {
     *yes = true;
-    if (is_root(c) || is_owner(c, k))
+    if (council__is_root(c) || is_owner(c, k))
         return COUNCIL_OK;
-    return share_active(c, op, k->id, c->actor_member, scope, yes);
+    return council__share_active(c, op, k->id, c->actor_member, scope, yes);
 }
 
 #define HELD_MAX 64
@@ -337,7 +344,7 @@ static void replay_held(council *c)
             .error = h->error,
             .reason = i == HELD_MAX - 1 ? "refusals_lost" : h->reason,
         };
-        actor(c, &ev);
+        council__event_actor(c, &ev);
         (void)council__audit_append(c, &ev);
     }
     c->n_held = 0;
@@ -365,7 +372,7 @@ static int refuse(council *c, bool in_txn, int action, const kase *k, const char
 
     if (in_txn)
         council__audit_batch_rollback(c);
-    actor(c, &ev);
+    council__event_actor(c, &ev);
     arc = council__audit_append(c, &ev);
     if (arc == COUNCIL_OK && c->user_batch)
         hold(c, &ev);
@@ -384,14 +391,14 @@ static int scope_known(council *c, const char *op, const char *scope)
     if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM scope WHERE code = ?1;", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return db_err(c, op);
+        return council__db_err(c, op);
     }
     src = sqlite3_step(st);
     sqlite3_finalize(st);
     if (src == SQLITE_ROW)
         return COUNCIL_OK;
     return src == SQLITE_DONE ? council__fail(c, COUNCIL_ENOTFOUND, "%s: no scope %s", op, scope)
-                              : db_err(c, op);
+                              : council__db_err(c, op);
 }
 
 /* The person's role in the case (ENOTFOUND if not of this case). */
@@ -406,7 +413,7 @@ static int person_of(council *c, const char *op, const uint8_t case_id[COUNCIL_I
         sqlite3_bind_blob(st, 1, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return db_err(c, op);
+        return council__db_err(c, op);
     }
     src = sqlite3_step(st);
     sqlite3_finalize(st);
@@ -414,7 +421,7 @@ static int person_of(council *c, const char *op, const uint8_t case_id[COUNCIL_I
         return COUNCIL_OK;
     return src == SQLITE_DONE ? council__fail(c, COUNCIL_ENOTFOUND, "%s: no such person in "
                                               "this case", op)
-                              : db_err(c, op);
+                              : council__db_err(c, op);
 }
 
 static int touch_case(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES])
@@ -427,7 +434,7 @@ static int touch_case(council *c, const char *op, const uint8_t case_id[COUNCIL_
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     return rc;
 }
@@ -446,7 +453,7 @@ static int log_ok(council *c, int action, const kase *k, const char *const *scop
         .reason = reason,
     };
 
-    actor(c, &ev);
+    council__event_actor(c, &ev);
     return council__audit_append(c, &ev);
 }
 
@@ -465,7 +472,7 @@ static int begin_owner_change(council *c, const char *op, int action,
     if (k->erased != 0)
         return refuse(c, true, action, k, NULL, NULL, NULL, COUNCIL_EDENIED, "case_erased", op,
                       "the case was erased");
-    if (!is_root(c) && !is_owner(c, k))
+    if (!council__is_root(c) && !is_owner(c, k))
         return refuse(c, true, action, k, NULL, NULL, NULL, COUNCIL_EDENIED, "not_owner", op,
                       "only the secretariat or the owning member may do this");
     return COUNCIL_OK;
@@ -509,7 +516,7 @@ int council_case_create(council *c, uint8_t *case_id, size_t case_id_len, uint8_
     if (body < COUNCIL__V1__CASE_BODY__CASE_BODY_COUNCIL ||
         body > COUNCIL__V1__CASE_BODY__CASE_BODY_NEEDS_OF_POOR_MEETING)
         return council__fail(c, COUNCIL_EINVAL, "%s: unknown body %d", op, (int)body);
-    if (is_root(c)) {
+    if (council__is_root(c)) {
         if ((rc = id_arg(c, op, o->owner, o->owner_len)) != COUNCIL_OK)
             return council__fail(c, rc, "%s: the secretariat names the owning member", op);
         memcpy(owner, o->owner, COUNCIL_ID_BYTES);
@@ -551,7 +558,7 @@ int council_case_create(council *c, uint8_t *case_id, size_t case_id_len, uint8_
         sqlite3_bind_int(st, 3, body) != SQLITE_OK ||
         sqlite3_bind_blob(st, 4, owner, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 5, now) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     st = NULL;
     if (rc == COUNCIL_OK &&
@@ -562,7 +569,7 @@ int council_case_create(council *c, uint8_t *case_id, size_t case_id_len, uint8_
          sqlite3_bind_blob(st, 2, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_int(st, 3, COUNCIL__V1__PERSON_ROLE__PERSON_ROLE_SUPPORTED) != SQLITE_OK ||
          sqlite3_bind_int64(st, 4, now) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE))
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     if (rc == COUNCIL_OK && (rc = council__case_ref(c, k.ref, id)) == COUNCIL_OK)
         rc = log_ok(c, ACT(CASE_CREATED), &k, NULL, 0, NULL, owner, NULL);
@@ -605,7 +612,7 @@ int council_case_add_person(council *c, uint8_t *person_id, size_t person_id_len
     sqlite3_finalize(st);
     st = NULL;
     if (n < 0)
-        return council__finish(c, db_err(c, op));
+        return council__finish(c, council__db_err(c, op));
     if (n >= COUNCIL_CASE_PERSONS_MAX)
         return council__finish(c, council__fail(c, COUNCIL_ELIMIT, "%s: at most %d persons", op,
                                                 COUNCIL_CASE_PERSONS_MAX));
@@ -617,7 +624,7 @@ int council_case_add_person(council *c, uint8_t *person_id, size_t person_id_len
         sqlite3_bind_int(st, 3, role) != SQLITE_OK ||
         sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     if (rc == COUNCIL_OK)
         rc = touch_case(c, op, case_id);
@@ -650,7 +657,7 @@ int council_case_set_status(council *c, const uint8_t *case_id, size_t case_id_l
         sqlite3_bind_int(st, 2, status) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     if (rc == COUNCIL_OK)
         rc = log_ok(c, ACT(CASE_UPDATED), &k, NULL, 0, NULL, NULL, "status_changed");
@@ -836,7 +843,7 @@ static int index_person(council *c, const char *op, const uint8_t case_id[COUNCI
             sqlite3_bind_blob(st, 3, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_blob(st, 4, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_step(st) != SQLITE_DONE)
-            rc = db_err(c, op);
+            rc = council__db_err(c, op);
         sqlite3_finalize(st);
     }
     return rc;
@@ -860,7 +867,7 @@ static int end_share(council *c, const char *op, const kase *k, const uint8_t me
         sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
         sqlite3_bind_text(st, 5, reason, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     st = NULL;
     if (rc == COUNCIL_OK && sodium_memcmp(member, k->owner, COUNCIL_ID_BYTES) != 0 &&
@@ -870,7 +877,7 @@ static int end_share(council *c, const char *op, const kase *k, const uint8_t me
          sqlite3_bind_blob(st, 2, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_step(st) != SQLITE_DONE))
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     return rc;
 }
@@ -896,14 +903,14 @@ static int expire_shares(council *c, const char *op, const kase *k, const char *
         sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, now) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return db_err(c, op);
+        return council__db_err(c, op);
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW && n < SHARE_SCOPES_MAX)
         if (sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES)
             memcpy(members[n++], sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
     sqlite3_finalize(st);
     if (src != SQLITE_DONE && src != SQLITE_ROW)
-        return db_err(c, op);
+        return council__db_err(c, op);
     for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
         rc = end_share(c, op, k, members[i], scope, "share_expired");
         if (rc == COUNCIL_OK)
@@ -967,7 +974,7 @@ int council_section_write(council *c, uint32_t *version, const uint8_t *case_id,
             qs = sqlite3_step(q);
         sqlite3_finalize(q);
         if (qs != SQLITE_ROW && qs != SQLITE_DONE)
-            return council__finish(c, db_err(c, op));
+            return council__finish(c, council__db_err(c, op));
         if (qs == SQLITE_DONE &&
             (rc = council__case_recheck_consent_shares(c, op, case_id, person_id, scope)) != COUNCIL_OK)
             return council__finish(c, rc);
@@ -992,7 +999,7 @@ int council_section_write(council *c, uint32_t *version, const uint8_t *case_id,
         sqlite3_bind_blob(st, 2, person_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     else
         rv = (uint32_t)sqlite3_column_int64(st, 0) + 1;
     sqlite3_finalize(st);
@@ -1011,14 +1018,14 @@ int council_section_write(council *c, uint32_t *version, const uint8_t *case_id,
          sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_int64(st, 4, rv) != SQLITE_OK || sqlite3_bind_int64(st, 5, kv) != SQLITE_OK ||
          sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
-         (is_root(c) ? sqlite3_bind_null(st, 7)
+         (council__is_root(c) ? sqlite3_bind_null(st, 7)
                      : sqlite3_bind_blob(st, 7, c->actor_member, COUNCIL_ID_BYTES, SQLITE_STATIC)) != SQLITE_OK ||
-         (is_root(c) ? sqlite3_bind_null(st, 8)
+         (council__is_root(c) ? sqlite3_bind_null(st, 8)
                      : sqlite3_bind_blob(st, 8, c->actor_staff, COUNCIL_ID_BYTES, SQLITE_STATIC)) != SQLITE_OK ||
          sqlite3_bind_blob(st, 9, nonce, sizeof nonce, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_blob(st, 10, ct, (int)ct_len, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_step(st) != SQLITE_DONE))
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     council__free(ct);
     if (rc == COUNCIL_OK && strcmp(scope, "identity") == 0)
@@ -1213,7 +1220,7 @@ static int read_records(council *c, const char *op, council_buf *out, const uint
         sqlite3_bind_blob(st, 2, person_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return db_err(c, op);
+        return council__db_err(c, op);
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         rec.len = 0;
@@ -1223,7 +1230,7 @@ static int read_records(council *c, const char *op, council_buf *out, const uint
         n++;
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     kc_free(&kc);
     ob_free(&rec);
@@ -1449,11 +1456,11 @@ int council_case_list(council *c, council_buf *out)
                                   "id IN (SELECT case_id FROM case_share WHERE member_id = ?1 AND "
                                   "revoked IS NULL AND (expires IS NULL OR expires > ?2)) ORDER BY "
                                   "seq;", -1, &st, NULL) != SQLITE_OK ||
-        (is_root(c) ? sqlite3_bind_null(st, 1)
+        (council__is_root(c) ? sqlite3_bind_null(st, 1)
                     : sqlite3_bind_blob(st, 1, c->actor_member, COUNCIL_ID_BYTES, SQLITE_STATIC)) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL)) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return db_err(c, op);
+        return council__db_err(c, op);
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         uint8_t id[COUNCIL_ID_BYTES];
@@ -1472,7 +1479,7 @@ int council_case_list(council *c, council_buf *out)
         ob_free(&one);
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     if (rc != COUNCIL_OK) {
         ob_free(&b);
@@ -1527,7 +1534,7 @@ int council__case_content(council *c, const char *op, council_buf *out,
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
         ob_free(&b);
-        return db_err(c, op);
+        return council__db_err(c, op);
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         const char *scope = (const char *)sqlite3_column_text(st, 1);
@@ -1564,7 +1571,7 @@ int council__case_content(council *c, const char *op, council_buf *out,
         }
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     kc_free(&kc);
     ob_free(&rec);
@@ -1609,7 +1616,7 @@ static int basis_ok(council *c, const char *op, const council_share_options *o)
         return council__fail(c, COUNCIL_EINVAL, "%s: bad purpose text", op);
     if (o->second_approver != NULL &&
         (o->second_approver_len != COUNCIL_ID_BYTES ||
-         (!is_root(c) && memcmp(o->second_approver, c->actor_staff, COUNCIL_ID_BYTES) == 0)))
+         (!council__is_root(c) && memcmp(o->second_approver, c->actor_staff, COUNCIL_ID_BYTES) == 0)))
         return council__fail(c, COUNCIL_EINVAL, "%s: a second approver is another staff member "
                              "(16-byte id)", op);
     return COUNCIL_OK;
@@ -1627,13 +1634,13 @@ static int recipient(council *c, const char *op, const uint8_t member[COUNCIL_ID
                                   "WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return db_err(c, op);
+        return council__db_err(c, op);
     }
     src = sqlite3_step(st);
     if (src == SQLITE_DONE) {
         rc = council__fail(c, COUNCIL_ENOTFOUND, "%s: no such member", op);
     } else if (src != SQLITE_ROW) {
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     } else if (sqlite3_column_int(st, 0) != 0) {
         rc = COUNCIL_EDENIED;
         *why = "recipient_withdrawn";
@@ -1690,7 +1697,7 @@ static int decide_share(council *c, const char *op, const kase *k, const uint8_t
                                   "OR id IN (SELECT person_id FROM section WHERE case_id = ?1 AND "
                                   "instr(?3, ',' || scope || ',') > 0)) ORDER BY seq;", -1, &st,
                            NULL) != SQLITE_OK)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     if (rc == COUNCIL_OK) {
         char list[SHARE_SCOPES_MAX * (COUNCIL__AUDIT_CODE_MAX + 1) + 2] = ",";
         for (size_t i = 0; i < o->n_scopes; i++) {
@@ -1702,7 +1709,7 @@ static int decide_share(council *c, const char *op, const kase *k, const uint8_t
             sqlite3_bind_text(st, 3, list, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
             (extra_person != NULL ? sqlite3_bind_blob(st, 4, extra_person, 16, SQLITE_STATIC)
                                   : sqlite3_bind_null(st, 4)) != SQLITE_OK)
-            rc = db_err(c, op);
+            rc = council__db_err(c, op);
         while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW &&
                n_persons < COUNCIL_CASE_PERSONS_MAX)
             if (sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES)
@@ -1805,7 +1812,7 @@ int council__case_end_meeting_shares(council *c, const char *op,
                            NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, meeting_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return db_err(c, op);
+        return council__db_err(c, op);
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         const char *sc = (const char *)sqlite3_column_text(st, 2);
@@ -1822,7 +1829,7 @@ int council__case_end_meeting_shares(council *c, const char *op,
         n++;
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
         const char *scopes[1] = { rows[i].scope };
@@ -1862,7 +1869,7 @@ int council__case_recheck_consent_shares(council *c, const char *op,
                                   "IS NULL ORDER BY seq;", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return db_err(c, op);
+        return council__db_err(c, op);
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         const char *sc = (const char *)sqlite3_column_text(st, 2);
@@ -1889,7 +1896,7 @@ int council__case_recheck_consent_shares(council *c, const char *op,
         n++;
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     /* Each share again through the decision; those it now refuses end. */
     for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
@@ -1963,7 +1970,7 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
     if (k.erased != 0)
         return refuse(c, true, ACT(SHARE_GRANTED), &k, NULL, o->purpose, member_id,
                       COUNCIL_EDENIED, "case_erased", op, "the case was erased");
-    if (!is_root(c) && !is_owner(c, &k))
+    if (!council__is_root(c) && !is_owner(c, &k))
         return refuse(c, true, ACT(SHARE_GRANTED), &k, NULL, o->purpose, member_id,
                       COUNCIL_EDENIED, "not_owner", op, "only the secretariat or the owning "
                       "member shares a case");
@@ -1993,7 +2000,7 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
                           "a scope is outside the member's scope ceiling");
         /* A share that expired is ended first (with its keys). */
         if ((rc = expire_shares(c, op, &k, o->scopes[i])) != COUNCIL_OK ||
-            (rc = share_active(c, op, case_id, member_id, o->scopes[i], &dup)) != COUNCIL_OK)
+            (rc = council__share_active(c, op, case_id, member_id, o->scopes[i], &dup)) != COUNCIL_OK)
             return council__finish(c, rc);
         if (dup)
             return council__finish(c, council__fail(c, COUNCIL_EEXIST, "%s: scope %s is shared "
@@ -2019,7 +2026,7 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
                 .reason = d.reason,
             };
             council__audit_batch_rollback(c);
-            actor(c, &ev);
+            council__event_actor(c, &ev);
             if ((rc = council__audit_append(c, &ev)) != COUNCIL_OK)
                 return rc;
             if (c->user_batch)
@@ -2089,12 +2096,12 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
             sqlite3_bind_int64(st, 8, now) != SQLITE_OK ||
             (expires != 0 ? sqlite3_bind_int64(st, 9, expires)
                           : sqlite3_bind_null(st, 9)) != SQLITE_OK ||
-            (is_root(c) ? sqlite3_bind_null(st, 10)
+            (council__is_root(c) ? sqlite3_bind_null(st, 10)
                         : sqlite3_bind_blob(st, 10, c->actor_member, COUNCIL_ID_BYTES, SQLITE_STATIC)) != SQLITE_OK ||
-            (is_root(c) ? sqlite3_bind_null(st, 11)
+            (council__is_root(c) ? sqlite3_bind_null(st, 11)
                         : sqlite3_bind_blob(st, 11, c->actor_staff, COUNCIL_ID_BYTES, SQLITE_STATIC)) != SQLITE_OK ||
             sqlite3_step(st) != SQLITE_DONE)
-            rc = db_err(c, op);
+            rc = council__db_err(c, op);
         sqlite3_finalize(st);
         /* Every key version the sharer holds, wrapped for the recipient. */
         if (rc == COUNCIL_OK)
@@ -2113,7 +2120,7 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
             if (qs == SQLITE_DONE)
                 continue; /* destroyed by a rekey */
             if (qs != SQLITE_ROW) {
-                rc = db_err(c, op);
+                rc = council__db_err(c, op);
                 break;
             }
             rc = council__key_open(c, op, &key, case_id, o->scopes[i], v);
@@ -2135,7 +2142,7 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
             .subject_staff = o->second_approver, /* who approved as well */
             .outcome = ALLOWED,
         };
-        actor(c, &ev);
+        council__event_actor(c, &ev);
         rc = council__audit_append(c, &ev);
     }
     return council__finish(c, rc);
@@ -2163,7 +2170,7 @@ int council_case_share_check(council *c, council_buf *reason, const uint8_t *cas
     if ((rc = scope_list_ok(c, op, o->scopes, o->n_scopes)) != COUNCIL_OK ||
         (rc = basis_ok(c, op, o)) != COUNCIL_OK || (rc = load_case(c, op, case_id, &k)) != COUNCIL_OK)
         return rc;
-    if (!is_root(c) && !is_owner(c, &k))
+    if (!council__is_root(c) && !is_owner(c, &k))
         return council__fail(c, COUNCIL_EDENIED, "%s: only the secretariat or the owning member "
                              "may ask", op);
     /* What the real share checks besides the policy: the recipient (active,
@@ -2233,7 +2240,7 @@ int council_case_revoke(council *c, const uint8_t *case_id, size_t case_id_len,
         return rc;
     if ((rc = load_case(c, op, case_id, &k)) != COUNCIL_OK)
         return council__finish(c, rc);
-    if (!is_root(c) && !is_owner(c, &k))
+    if (!council__is_root(c) && !is_owner(c, &k))
         return refuse(c, true, ACT(SHARE_REVOKED), &k, NULL, NULL, member_id, COUNCIL_EDENIED,
                       "not_owner", op, "only the secretariat or the owning member revokes a share");
     /* The active shares that match, by scope. */
@@ -2243,7 +2250,7 @@ int council_case_revoke(council *c, const uint8_t *case_id, size_t case_id_len,
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, member_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return council__finish(c, db_err(c, op));
+        return council__finish(c, council__db_err(c, op));
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW && n < SHARE_SCOPES_MAX) {
         const char *s = (const char *)sqlite3_column_text(st, 0);
@@ -2262,7 +2269,7 @@ int council_case_revoke(council *c, const uint8_t *case_id, size_t case_id_len,
     }
     sqlite3_finalize(st);
     if (src != SQLITE_DONE && src != SQLITE_ROW)
-        return council__finish(c, db_err(c, op));
+        return council__finish(c, council__db_err(c, op));
     if (n == 0)
         return council__finish(c, council__fail(c, COUNCIL_ENOTFOUND, "%s: no active share "
                                                 "matches", op));
@@ -2322,7 +2329,7 @@ int council_case_erase(council *c, const uint8_t *case_id, size_t case_id_len, c
          sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
          sqlite3_step(st) != SQLITE_DONE))
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     st = NULL;
     if (rc == COUNCIL_OK &&
@@ -2332,7 +2339,7 @@ int council_case_erase(council *c, const uint8_t *case_id, size_t case_id_len, c
          sqlite3_bind_int(st, 2, COUNCIL__V1__CASE_STATUS__CASE_STATUS_ERASED) != SQLITE_OK ||
          sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
          sqlite3_step(st) != SQLITE_DONE))
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     if (rc == COUNCIL_OK)
         rc = log_ok(c, ACT(CASE_ERASED), &k, NULL, 0, NULL, NULL, reason);
@@ -2386,7 +2393,7 @@ int council_case_find(council *c, council_buf *out, const char *name, const char
             .outcome = ALLOWED,
             .reason = birth_date != NULL ? "name_and_birth_date" : "name",
         };
-        actor(c, &ev);
+        council__event_actor(c, &ev);
         if ((rc = council__audit_append(c, &ev)) != COUNCIL_OK)
             return rc;
     }
@@ -2402,7 +2409,7 @@ int council_case_find(council *c, council_buf *out, const char *name, const char
         sqlite3_bind_int(st, 3, name != NULL) != SQLITE_OK ||
         sqlite3_bind_int(st, 4, birth_date != NULL) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return db_err(c, op);
+        return council__db_err(c, op);
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         bool nm = sqlite3_column_int(st, 3) != 0, bm = sqlite3_column_int(st, 4) != 0;
@@ -2448,7 +2455,7 @@ int council_case_find(council *c, council_buf *out, const char *name, const char
         m->birth_date_matches = bm;
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     if (rc == COUNCIL_OK && n > 0 && (ptrs = council__calloc(n, sizeof *ptrs)) == NULL)
         rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
@@ -2494,7 +2501,7 @@ int council_case_rekey(council *c, const uint8_t *case_id, size_t case_id_len)
                                   "BY scope;", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return council__finish(c, db_err(c, op));
+        return council__finish(c, council__db_err(c, op));
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW && n < COUNCIL__AUDIT_SCOPES_MAX) {
         const char *s = (const char *)sqlite3_column_text(st, 0);
@@ -2506,7 +2513,7 @@ int council_case_rekey(council *c, const uint8_t *case_id, size_t case_id_len)
     }
     sqlite3_finalize(st);
     if (src != SQLITE_DONE) /* the catalogue holds at most 32 scopes */
-        return council__finish(c, db_err(c, op));
+        return council__finish(c, council__db_err(c, op));
     for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
         council__secret nkey = { NULL, 0 };
         keycache kc = { "", 0, { NULL, 0 } };
@@ -2521,7 +2528,7 @@ int council_case_rekey(council *c, const uint8_t *case_id, size_t case_id_len)
             sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_text(st, 2, scopes[i], -1, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_int64(st, 3, nv) != SQLITE_OK)
-            rc = db_err(c, op);
+            rc = council__db_err(c, op);
         while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
             uint8_t person[COUNCIL_ID_BYTES], nonce[COUNCIL__NONCE_BYTES], *pt = NULL, *ct = NULL;
             uint32_t rv = (uint32_t)sqlite3_column_int64(st, 1);
@@ -2555,12 +2562,12 @@ int council_case_rekey(council *c, const uint8_t *case_id, size_t case_id_len)
                  sqlite3_bind_blob(up, 6, nonce, sizeof nonce, SQLITE_STATIC) != SQLITE_OK ||
                  sqlite3_bind_blob(up, 7, ct, (int)ct_len, SQLITE_STATIC) != SQLITE_OK ||
                  sqlite3_step(up) != SQLITE_DONE))
-                rc = db_err(c, op);
+                rc = council__db_err(c, op);
             sqlite3_finalize(up);
             council__free(ct);
         }
         if (rc == COUNCIL_OK && src != SQLITE_DONE)
-            rc = db_err(c, op);
+            rc = council__db_err(c, op);
         sqlite3_finalize(st);
         kc_free(&kc);
         council__secret_free(&nkey);
@@ -2575,7 +2582,7 @@ int council_case_rekey(council *c, const uint8_t *case_id, size_t case_id_len)
                 sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
                 sqlite3_bind_text(st, 2, scopes[i], -1, SQLITE_STATIC) != SQLITE_OK ||
                 sqlite3_bind_int64(st, 3, nv) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
-                rc = db_err(c, op);
+                rc = council__db_err(c, op);
             sqlite3_finalize(st);
         }
     }
@@ -2607,7 +2614,7 @@ int council_scope_add(council *c, const char *code, uint32_t flags)
         sqlite3_finalize(st);
         st = NULL;
         if (n < 0)
-            return council__finish(c, db_err(c, op));
+            return council__finish(c, council__db_err(c, op));
         if (n >= COUNCIL__AUDIT_SCOPES_MAX)
             return council__finish(c, council__fail(c, COUNCIL_ELIMIT, "%s: at most %d scopes",
                                                     op, COUNCIL__AUDIT_SCOPES_MAX));
@@ -2618,14 +2625,14 @@ int council_scope_add(council *c, const char *code, uint32_t flags)
         sqlite3_bind_int(st, 2, (flags & COUNCIL_SCOPE_SENSITIVE) != 0) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL)) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return council__finish(c, db_err(c, op));
+        return council__finish(c, council__db_err(c, op));
     }
     src = sqlite3_step(st);
     sqlite3_finalize(st);
     if (src == SQLITE_CONSTRAINT)
         return council__finish(c, council__fail(c, COUNCIL_EEXIST, "%s: scope %s exists", op, code));
     if (src != SQLITE_DONE)
-        return council__finish(c, db_err(c, op));
+        return council__finish(c, council__db_err(c, op));
     {
         const char *scopes[1] = { code };
         rc = log_ok(c, ACT(SCOPE_ADDED), NULL, scopes, 1, NULL, NULL,
@@ -2657,7 +2664,7 @@ int council_scope_remove(council *c, const char *code)
         sqlite3_step(st) == SQLITE_ROW)
         used = sqlite3_column_int(st, 0);
     else
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     if (rc == COUNCIL_OK && used)
         rc = council__fail(c, COUNCIL_EDENIED, "%s: scope %s holds data, shares or a member's "
@@ -2666,7 +2673,7 @@ int council_scope_remove(council *c, const char *code)
         if (sqlite3_prepare_v2(c->db, "DELETE FROM scope WHERE code = ?1;", -1, &st, NULL) != SQLITE_OK ||
             sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_step(st) != SQLITE_DONE)
-            rc = db_err(c, op);
+            rc = council__db_err(c, op);
         sqlite3_finalize(st);
     }
     if (rc == COUNCIL_OK) {
@@ -2695,7 +2702,7 @@ int council_scope_list(council *c, council_buf *out)
         return rc;
     if (sqlite3_prepare_v2(c->db, "SELECT code, sensitive, builtin, added FROM scope ORDER BY code;",
                            -1, &st, NULL) != SQLITE_OK)
-        return db_err(c, op);
+        return council__db_err(c, op);
     while ((src = sqlite3_step(st)) == SQLITE_ROW && n < 256) {
         const char *code = (const char *)sqlite3_column_text(st, 0);
         if (code == NULL || !council__audit_code_ok(code))
@@ -2711,7 +2718,7 @@ int council_scope_list(council *c, council_buf *out)
     }
     sqlite3_finalize(st);
     if (src != SQLITE_DONE && src != SQLITE_ROW)
-        return db_err(c, op);
+        return council__db_err(c, op);
     l.scopes = ptrs;
     l.n_scopes = n;
     ob_message(&b, &l.base);

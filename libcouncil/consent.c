@@ -25,16 +25,6 @@ size_t council_consent_list_max(void)
     return COUNCIL_CONSENT_LIST_MAX;
 }
 
-static bool is_root(const council *c)
-{
-    return c->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT;
-}
-
-static int db_err(council *c, const char *op)
-{
-    return council__fail(c, COUNCIL_EIO, "%s: database error", op);
-}
-
 static bool purpose_ok(const char *p)
 {
     for (size_t i = 0; p != NULL && i < sizeof purposes / sizeof purposes[0]; i++)
@@ -47,20 +37,14 @@ static int exists(council *c, const char *op, const char *sql, const void *v, si
                   bool text, bool *yes)
 {
     sqlite3_stmt *st = NULL;
-    int src;
 
     if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
         (text ? sqlite3_bind_text(st, 1, v, (int)n, SQLITE_STATIC)
               : sqlite3_bind_blob(st, 1, v, (int)n, SQLITE_STATIC)) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return db_err(c, op);
+        return council__db_err(c, op);
     }
-    src = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (src != SQLITE_ROW && src != SQLITE_DONE)
-        return db_err(c, op);
-    *yes = src == SQLITE_ROW;
-    return COUNCIL_OK;
+    return council__row_exists(c, op, st, yes);
 }
 
 /* The options, checked against each other and the store (in a transaction). */
@@ -142,25 +126,16 @@ static int check(council *c, const char *op, const council_consent_options *o, b
             sqlite3_bind_blob(st, 1, o->subject_person, 16, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_blob(st, 2, o->case_id, 16, SQLITE_STATIC) != SQLITE_OK) {
             sqlite3_finalize(st);
-            return db_err(c, op);
+            return council__db_err(c, op);
         }
         src = sqlite3_step(st);
         sqlite3_finalize(st);
         if (src == SQLITE_DONE)
             return council__fail(c, COUNCIL_ENOTFOUND, "%s: no such person in the case", op);
         if (src != SQLITE_ROW)
-            return db_err(c, op);
+            return council__db_err(c, op);
     }
     return COUNCIL_OK;
-}
-
-static void event_actor(const council *c, council__event *ev)
-{
-    ev->actor_kind = c->actor_kind;
-    if (!is_root(c)) {
-        ev->actor_member = c->actor_member;
-        ev->actor_staff = c->actor_staff;
-    }
 }
 
 /* The session may manage the case's consent: the secretariat or the
@@ -178,7 +153,7 @@ static int entitled(council *c, const char *op, int action, const uint8_t case_i
         return rc;
     if (erased)
         why = "case_erased";
-    else if (!is_root(c) && sodium_memcmp(owner, c->actor_member, COUNCIL_ID_BYTES) != 0)
+    else if (!council__is_root(c) && sodium_memcmp(owner, c->actor_member, COUNCIL_ID_BYTES) != 0)
         why = "not_owner";
     if (why == NULL)
         return COUNCIL_OK;
@@ -192,7 +167,7 @@ static int entitled(council *c, const char *op, int action, const uint8_t case_i
             .error = COUNCIL_EDENIED,
             .reason = why,
         };
-        event_actor(c, &ev);
+        council__event_actor(c, &ev);
         if ((rc = council__audit_append(c, &ev)) != COUNCIL_OK)
             return rc;
     }
@@ -265,7 +240,7 @@ static int record(council *c, uint8_t *id, size_t id_len, const council_consent_
     m.has_valid_until = o->valid_until != 0;
     m.valid_until = o->valid_until;
     m.method = (Council__V1__ConsentMethod)o->method;
-    if (o->obtained_by != NULL || !is_root(c)) {
+    if (o->obtained_by != NULL || !council__is_root(c)) {
         m.has_obtained_by = 1;
         m.obtained_by.data = (uint8_t *)(uintptr_t)(o->obtained_by != NULL ? o->obtained_by
                                                                            : c->actor_staff);
@@ -278,7 +253,7 @@ static int record(council *c, uint8_t *id, size_t id_len, const council_consent_
     }
     m.refusal = refusal;
     m.recorded = now;
-    if (!is_root(c)) {
+    if (!council__is_root(c)) {
         m.has_recorded_by_member = m.has_recorded_by_staff = 1;
         m.recorded_by_member.data = c->actor_member;
         m.recorded_by_member.len = COUNCIL_ID_BYTES;
@@ -305,7 +280,7 @@ static int record(council *c, uint8_t *id, size_t id_len, const council_consent_
         sqlite3_bind_int(st, 4, refusal) != SQLITE_OK || sqlite3_bind_int64(st, 5, now) != SQLITE_OK ||
         sqlite3_bind_blob(st, 6, body, (int)len, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     sodium_memzero(body, len);
     council__free(body);
@@ -319,7 +294,7 @@ static int record(council *c, uint8_t *id, size_t id_len, const council_consent_
             .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
             .reason = refusal ? "refusal" : NULL,
         };
-        event_actor(c, &ev);
+        council__event_actor(c, &ev);
         rc = council__audit_append(c, &ev);
     }
     /* A refusal overrides older consent: shares resting on it end now. */
@@ -497,7 +472,7 @@ int council__consent_records(council *c, const char *op, const uint8_t case_id[1
     if (sqlite3_prepare_v2(c->db, RECORD_SQL "WHERE c.case_id = ?1 ORDER BY c.seq;", -1, &st,
                            NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         Council__V1__ConsentRecord *m = NULL, **na;
         if ((rc = load(c, op, st, &m)) != COUNCIL_OK)
@@ -515,7 +490,7 @@ int council__consent_records(council *c, const char *op, const uint8_t case_id[1
         l->records = na;
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     if (rc != COUNCIL_OK) {
         council__v1__consent_list__free_unpacked(l, council__pb_allocator());
@@ -581,13 +556,13 @@ int council_consent_get(council *c, council_buf *out, const uint8_t *id, size_t 
     if (sqlite3_prepare_v2(c->db, RECORD_SQL "WHERE c.id = ?1;", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return db_err(c, op);
+        return council__db_err(c, op);
     }
     src = sqlite3_step(st);
     if (src == SQLITE_DONE)
         rc = council__fail(c, COUNCIL_ENOTFOUND, "%s: no such consent record", op);
     else if (src != SQLITE_ROW || sqlite3_column_bytes(st, 5) != COUNCIL_ID_BYTES)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     else {
         uint8_t case_id[COUNCIL_ID_BYTES];
         memcpy(case_id, sqlite3_column_blob(st, 5), sizeof case_id);
@@ -632,13 +607,13 @@ int council_consent_withdraw(council *c, const uint8_t *id, size_t id_len, int64
     if (sqlite3_prepare_v2(c->db, RECORD_SQL "WHERE c.id = ?1;", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return council__finish(c, db_err(c, op));
+        return council__finish(c, council__db_err(c, op));
     }
     src = sqlite3_step(st);
     if (src == SQLITE_DONE)
         rc = council__fail(c, COUNCIL_ENOTFOUND, "%s: no such consent record", op);
     else if (src != SQLITE_ROW || sqlite3_column_bytes(st, 5) != COUNCIL_ID_BYTES)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     else {
         memcpy(case_id, sqlite3_column_blob(st, 5), sizeof case_id);
         rc = load(c, op, st, &m);
@@ -672,12 +647,12 @@ int council_consent_withdraw(council *c, const uint8_t *id, size_t id_len, int64
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, when) != SQLITE_OK ||
         sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC) != SQLITE_OK ||
-        (is_root(c) ? sqlite3_bind_null(st, 4)
+        (council__is_root(c) ? sqlite3_bind_null(st, 4)
                     : sqlite3_bind_blob(st, 4, c->actor_member, 16, SQLITE_STATIC)) != SQLITE_OK ||
-        (is_root(c) ? sqlite3_bind_null(st, 5)
+        (council__is_root(c) ? sqlite3_bind_null(st, 5)
                     : sqlite3_bind_blob(st, 5, c->actor_staff, 16, SQLITE_STATIC)) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     if (rc == COUNCIL_OK) {
         council__event ev = {
@@ -686,7 +661,7 @@ int council_consent_withdraw(council *c, const uint8_t *id, size_t id_len, int64
             .consent_id = id,
             .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
         };
-        event_actor(c, &ev);
+        council__event_actor(c, &ev);
         rc = council__audit_append(c, &ev);
     }
     /* Withdrawal takes effect: every share that no longer has a covering
@@ -707,7 +682,7 @@ int council__policy_load(council *c, const char *op, council__policy_config *cfg
     council__policy_defaults(cfg);
     if (sqlite3_prepare_v2(c->db, "SELECT value FROM setting WHERE key = 'policy';", -1, &st,
                            NULL) != SQLITE_OK)
-        return db_err(c, op);
+        return council__db_err(c, op);
     src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
         int n = sqlite3_column_bytes(st, 0);
@@ -730,7 +705,7 @@ int council__policy_load(council *c, const char *op, council__policy_config *cfg
         if (m != NULL)
             council__v1__policy__free_unpacked(m, council__pb_allocator());
     } else if (src != SQLITE_DONE) {
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     }
     sqlite3_finalize(st);
     return rc;
@@ -776,7 +751,7 @@ int council_policy_set(council *c, const council_policy_options *o)
                            -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, buf, (int)len, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     if (rc == COUNCIL_OK) {
         const council__event ev = {

@@ -542,6 +542,19 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
  * new_root removes the old). */
 int council__secrets_rewrap(council *c, const council__secret *new_root);
 int council__coord_rewrap(council *c, const council__secret *new_root, uint8_t new_pk[32]);
+/* Is this the secretariat's (root) session? */
+bool council__is_root(const council *c);
+/* Fill an event's actor from the session (the secretariat, or its staff). */
+void council__event_actor(const council *c, council__event *ev);
+/* EIO "op: database error". */
+int council__db_err(council *c, const char *op);
+/* Step a prepared, bound statement that selects at most a row, finalize it,
+ * and say whether a row came back (EIO, named for op, on error). */
+int council__row_exists(council *c, const char *op, struct sqlite3_stmt *st, bool *yes);
+/* Does the member hold an active share (not revoked, not expired) of the
+ * case's scope (scope NULL: of any scope)? */
+int council__share_active(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                          const uint8_t member[COUNCIL_ID_BYTES], const char *scope, bool *yes);
 /* A case's owner and pseudonym, and whether it was erased (ENOTFOUND). */
 int council__case_lookup(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
                          uint8_t owner[COUNCIL_ID_BYTES], uint8_t ref[32], bool *erased);

@@ -25,11 +25,6 @@ typedef struct mtg {
     int64_t starts, ends, closed;
 } mtg;
 
-static int db_err(council *c, const char *op)
-{
-    return council__fail(c, COUNCIL_EIO, "%s: database error", op);
-}
-
 static int load(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES], mtg *m)
 {
     sqlite3_stmt *st = NULL;
@@ -39,7 +34,7 @@ static int load(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES], 
                            -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return db_err(c, op);
+        return council__db_err(c, op);
     }
     src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
@@ -50,7 +45,7 @@ static int load(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES], 
         m->closed = sqlite3_column_int64(st, 3);
     } else {
         rc = src == SQLITE_DONE ? council__fail(c, COUNCIL_ENOTFOUND, "%s: no such meeting", op)
-                                : db_err(c, op);
+                                : council__db_err(c, op);
     }
     sqlite3_finalize(st);
     return rc;
@@ -60,21 +55,15 @@ static int attends(council *c, const char *op, const uint8_t meeting[16], const 
                    bool *yes)
 {
     sqlite3_stmt *st = NULL;
-    int src;
 
     if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM meeting_attendee WHERE meeting_id = ?1 AND "
                                   "member_id = ?2;", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, meeting, 16, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, member, 16, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
-        return db_err(c, op);
+        return council__db_err(c, op);
     }
-    src = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (src != SQLITE_ROW && src != SQLITE_DONE)
-        return db_err(c, op);
-    *yes = src == SQLITE_ROW;
-    return COUNCIL_OK;
+    return council__row_exists(c, op, st, yes);
 }
 
 /* A refusal on the record (its own transaction), then rc. */
@@ -134,7 +123,7 @@ int council_meeting_create(council *c, uint8_t *id, size_t id_len, const council
         sqlite3_bind_int64(st, 3, o->starts) != SQLITE_OK ||
         sqlite3_bind_int64(st, 4, o->ends) != SQLITE_OK ||
         sqlite3_bind_int64(st, 5, now) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     for (size_t i = 0; rc == COUNCIL_OK && i < o->n_attendees; i++)
         rc = council__sql_exec1(c, op, "INSERT OR IGNORE INTO meeting_attendee (meeting_id, "
@@ -200,26 +189,13 @@ int council_meeting_add_case(council *c, const uint8_t *meeting, size_t meeting_
                       op, "the member does not attend this meeting");
     /* Scopes the attendee holds already need no share of the meeting's. */
     for (size_t i = 0; i < o->n_scopes; i++) {
-        sqlite3_stmt *st = NULL;
-        int src;
+        bool held = false;
         if (o->scopes[i] == NULL || !council__audit_code_ok(o->scopes[i]))
             return council__fail(c, COUNCIL_EINVAL, "%s: a scope is a code [a-z0-9_]{1,64}", op);
-        if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM case_share WHERE case_id = ?1 AND member_id = ?2 "
-                                      "AND scope = ?3 AND revoked IS NULL AND (expires IS NULL OR "
-                                      "expires > ?4);", -1, &st, NULL) != SQLITE_OK ||
-            sqlite3_bind_blob(st, 1, case_id, 16, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_blob(st, 2, attendee, 16, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_text(st, 3, o->scopes[i], -1, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL)) != SQLITE_OK) {
-            sqlite3_finalize(st);
-            return db_err(c, op);
-        }
-        src = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (src == SQLITE_DONE)
+        if ((rc = council__share_active(c, op, case_id, attendee, o->scopes[i], &held)) != COUNCIL_OK)
+            return rc;
+        if (!held)
             fresh[n_fresh++] = o->scopes[i];
-        else if (src != SQLITE_ROW)
-            return db_err(c, op);
     }
     if (n_fresh > 0) {
         so = *o;
@@ -242,7 +218,7 @@ int council_meeting_add_case(council *c, const uint8_t *meeting, size_t meeting_
             sqlite3_bind_text(st, 4, o->scopes[i], -1, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_text(st, 5, o->basis != NULL ? o->basis : "", -1, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_step(st) != SQLITE_DONE)
-            rc = db_err(c, op);
+            rc = council__db_err(c, op);
         sqlite3_finalize(st);
     }
     return council__finish(c, rc);
@@ -450,19 +426,16 @@ int council_meeting_packet(council *c, council_buf *out, const uint8_t *meeting,
         size_t n_held = 0;
         /* Only what the attendee still holds now: a consent withdrawn or a
          * share revoked since the agenda was set takes the scope out. */
-        for (size_t j = 0; j < msg->items[i]->n_scopes && j < COUNCIL__AUDIT_SCOPES_MAX; j++) {
-            sqlite3_stmt *q = NULL;
-            if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM case_share WHERE case_id = ?1 AND member_id = "
-                                          "?2 AND scope = ?3 AND revoked IS NULL AND (expires IS NULL "
-                                          "OR expires > ?4);", -1, &q, NULL) == SQLITE_OK &&
-                sqlite3_bind_blob(q, 1, msg->items[i]->case_id.data, 16, SQLITE_STATIC) == SQLITE_OK &&
-                sqlite3_bind_blob(q, 2, attendee, 16, SQLITE_STATIC) == SQLITE_OK &&
-                sqlite3_bind_text(q, 3, msg->items[i]->scopes[j], -1, SQLITE_STATIC) == SQLITE_OK &&
-                sqlite3_bind_int64(q, 4, (sqlite3_int64)time(NULL)) == SQLITE_OK &&
-                sqlite3_step(q) == SQLITE_ROW)
+        for (size_t j = 0; rc == COUNCIL_OK && j < msg->items[i]->n_scopes &&
+                           j < COUNCIL__AUDIT_SCOPES_MAX; j++) {
+            bool active = false;
+            rc = council__share_active(c, op, msg->items[i]->case_id.data, attendee,
+                                       msg->items[i]->scopes[j], &active);
+            if (rc == COUNCIL_OK && active)
                 held[n_held++] = msg->items[i]->scopes[j];
-            sqlite3_finalize(q);
         }
+        if (rc != COUNCIL_OK)
+            break;
         if (n_held == 0)
             continue;
         rc = council__case_content(c, op, &cb, msg->items[i]->case_id.data, held, n_held,
@@ -570,7 +543,7 @@ int council_meeting_close(council *c, const uint8_t *meeting, size_t meeting_len
         sqlite3_bind_blob(st, 1, meeting, 16, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
-        rc = db_err(c, op);
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     /* Its disclosures end now. */
     if (rc == COUNCIL_OK)
