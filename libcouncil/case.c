@@ -1675,7 +1675,7 @@ static int scope_list_ok(council *c, const char *op, const char *const *scopes, 
  * supported), the case's consent records, the council's configuration. */
 static int decide_share(council *c, const char *op, const kase *k, const uint8_t member[16],
                         const council_share_options *o, const uint8_t *extra_person,
-                        council__decision *d)
+                        council__decision *d, int64_t *consent_until)
 {
     Council__V1__ConsentList *l = NULL;
     council__consent_view *views = NULL;
@@ -1747,6 +1747,9 @@ static int decide_share(council *c, const char *op, const kase *k, const uint8_t
             v->recorded = r->recorded;
             v->valid_from = r->valid_from;
             v->valid_until = r->has_valid_until ? r->valid_until : 0;
+            if (consent_until != NULL && o->consent_id != NULL &&
+                memcmp(v->id, o->consent_id, COUNCIL_ID_BYTES) == 0)
+                *consent_until = v->valid_until;
             v->recipient_members = (const uint8_t (*)[16])members[n_members];
             for (size_t j = 0; j < r->n_recipient_members; j++)
                 if (r->recipient_members[j].len == 16)
@@ -1914,7 +1917,7 @@ int council__case_recheck_consent_shares(council *c, const char *op,
         o.consent_id_len = rows[i].has_consent ? COUNCIL_ID_BYTES : 0;
         if ((rc = decide_share(c, op, &k, rows[i].member, &o,
                                extra_scope != NULL && strcmp(extra_scope, rows[i].scope) == 0
-                                   ? extra_person : NULL, &d)) != COUNCIL_OK || d.allow)
+                                   ? extra_person : NULL, &d, NULL)) != COUNCIL_OK || d.allow)
             continue;
         rc = end_share(c, op, &k, rows[i].member, rows[i].scope, "consent_withdrawn");
         if (rc == COUNCIL_OK)
@@ -1940,7 +1943,7 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
                            const uint8_t *member_id, size_t member_id_len,
                            const council_share_options *o, const uint8_t *meeting_id)
 {
-    int64_t expires = 0;
+    int64_t expires = 0, consent_until = 0;
     char ceiling[SHARE_SCOPES_MAX * (COUNCIL__AUDIT_CODE_MAX + 1) + 4];
     uint8_t pk[32];
     const char *why;
@@ -2009,7 +2012,7 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
     /* No disclosure without a basis (DESIGN.md promise 2). */
     {
         council__decision d = { false, NULL };
-        if ((rc = decide_share(c, op, &k, member_id, o, NULL, &d)) != COUNCIL_OK)
+        if ((rc = decide_share(c, op, &k, member_id, o, NULL, &d, &consent_until)) != COUNCIL_OK)
             return council__finish(c, rc);
         if (!d.allow) {
             council__event ev = {
@@ -2037,23 +2040,8 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
     }
     /* A share on consent ends when the consent does. */
     expires = o->expires;
-    if (o->consent_id != NULL) {
-        sqlite3_stmt *q = NULL;
-        if (sqlite3_prepare_v2(c->db, "SELECT body FROM consent WHERE id = ?1;", -1, &q, NULL) == SQLITE_OK &&
-            sqlite3_bind_blob(q, 1, o->consent_id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK &&
-            sqlite3_step(q) == SQLITE_ROW) {
-            Council__V1__ConsentRecord *r = NULL;
-            if (council__consent_record_check(c, sqlite3_column_blob(q, 0),
-                                              (size_t)sqlite3_column_bytes(q, 0), &r) == COUNCIL_OK) {
-                if (r->has_valid_until && (expires == 0 || r->valid_until < expires))
-                    expires = r->valid_until;
-                council__v1__consent_record__free_unpacked(r, council__pb_allocator());
-            } else {
-                council__clear(c);
-            }
-        }
-        sqlite3_finalize(q);
-    }
+    if (consent_until != 0 && (expires == 0 || consent_until < expires))
+        expires = consent_until;
     /* A second approver is a staff member on the register, in service. */
     if (o->second_approver != NULL) {
         sqlite3_stmt *q = NULL;
@@ -2203,7 +2191,7 @@ int council_case_share_check(council *c, council_buf *reason, const uint8_t *cas
         if (rc != COUNCIL_OK)
             return rc;
     }
-    if ((rc = decide_share(c, op, &k, member_id, o, NULL, &d)) != COUNCIL_OK)
+    if ((rc = decide_share(c, op, &k, member_id, o, NULL, &d, NULL)) != COUNCIL_OK)
         return rc;
     n = strlen(d.reason);
     if ((reason->ptr = council__malloc(n + 1)) == NULL)
