@@ -878,6 +878,12 @@ static void test_canary(void **state)
     int rc;
 
     new_case(sa, cid, pid);
+    /* Refusals name the operation, never the content (promise 5). */
+    put(sa, cid, pid, "situation", sec_identity(CANARY_NAME, "1980-08-08"), COUNCIL_EFORMAT);
+    assert_null(strstr(council_errmsg(sa), CANARY_NAME));
+    assert_int_equal(council_case_find(sa, &out, CANARY_NAME, "1980-13-08"), COUNCIL_EINVAL);
+    assert_null(strstr(council_errmsg(sa), CANARY_NAME));
+    assert_null(strstr(council_errmsg(sa), "1980-13-08"));
     put(sa, cid, pid, "identity", sec_identity(CANARY_NAME, "1980-08-08"), COUNCIL_OK);
     put(sa, cid, pid, "situation", sec_text(CANARY_TEXT " " CANARY_NAME), COUNCIL_OK);
     put(sa, cid, pid, "situation", sec_text(CANARY_TEXT " 第二版"), COUNCIL_OK);
