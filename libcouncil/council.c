@@ -459,6 +459,12 @@ static int open_in(council *c, const char *path, const council_open_options *o)
         rc = council__journal_import(c);
     if (rc == COUNCIL_OK)
         rc = council__case_session_init(c);
+    /* The signer's head follows the log this session found: whatever is
+     * dropped from here on is caught at the next checkpoint. A log that no
+     * longer extends it is put on the record and refused at the next
+     * checkpoint; the session itself goes on, so the secretariat can act. */
+    if (rc == COUNCIL_OK && council__audit_head_advance(c) != COUNCIL_OK)
+        council__clear(c);
     sodium_memzero(&kr, sizeof kr);
     return rc;
 }

@@ -180,6 +180,8 @@ void council__uuid_text(char out[37], const uint8_t id[COUNCIL_ID_BYTES]);
 #define COUNCIL__KEYRING_FORMAT 1
 #define COUNCIL__KEYRING_FILE "council.keyring"
 #define COUNCIL__KEYRING_BODY_MAX 65536
+/* The signer's head in the keyring: size, up to 64 subtree hashes, signature. */
+#define COUNCIL__LOG_HEAD_MAX (8 + 64 * 32 + 64)
 #define COUNCIL__KEYRING_MEMBERS_MAX 256
 #define COUNCIL__KEYRING_MAGIC_BYTES 8
 #define COUNCIL__KEYRING_SUM_BYTES 32
@@ -209,6 +211,8 @@ typedef struct council__keyring {
     bool has_pending;           /* a database re-key is under way */
     uint8_t pending_nonce[COUNCIL__NONCE_BYTES];
     uint8_t pending_ct[COUNCIL__KEY_BYTES + COUNCIL__TAG_BYTES];
+    size_t log_head_len;        /* 0: none kept yet (see audit.c) */
+    uint8_t log_head[COUNCIL__LOG_HEAD_MAX];
     size_t n_members;           /* the database key sealed to members */
     struct council__member_db_key {
         uint8_t member_id[COUNCIL_ID_BYTES];
@@ -471,6 +475,10 @@ int council__audit_then(council *c, const council__event *ev,
 int council__audit_batch_begin(council *c);
 int council__audit_batch_commit(council *c);
 void council__audit_batch_rollback(council *c);
+/* The secretariat's session keeps the log signer's head (audit.c): extend
+ * it over the events since, if the log still extends it (else ETAMPER, the
+ * finding logged as tamper_detected). No-op for staff sessions. */
+int council__audit_head_advance(council *c);
 int council__audit_size(council *c, uint64_t *out);
 /* For tests: fail appends after `n` more succeed (n < 0: never). Per thread. */
 void council__audit_fault_after(long n);

@@ -193,6 +193,22 @@ static int keyring_from_msg(council *c, council__keyring *kr, const Council__V1_
         memcpy(kr->pending_ct, m->pending_db_key->ciphertext.data, sizeof kr->pending_ct);
     }
 
+    if (m->has_log_head) {
+        /* Shape only here; audit.c checks the signature before use. */
+        uint64_t size = 0;
+        size_t peaks = 0;
+        if (m->log_head.len < 8 + 64 || m->log_head.len > COUNCIL__LOG_HEAD_MAX)
+            return council__fail(c, COUNCIL_EFORMAT, "keyring: malformed log head");
+        for (size_t i = 0; i < 8; i++)
+            size = (size << 8) | m->log_head.data[i];
+        for (uint64_t x = size; x != 0; x &= x - 1)
+            peaks++;
+        if (m->log_head.len != 8 + peaks * 32 + 64)
+            return council__fail(c, COUNCIL_EFORMAT, "keyring: malformed log head");
+        kr->log_head_len = m->log_head.len;
+        memcpy(kr->log_head, m->log_head.data, m->log_head.len);
+    }
+
     switch (m->root_source) {
     case COUNCIL__V1__ROOT_KEY_SOURCE__ROOT_KEY_SOURCE_PASSPHRASE:
         if (m->kdf == NULL || !wrapped_ok(m->root_key, COUNCIL__KEY_BYTES + COUNCIL__TAG_BYTES))
@@ -285,6 +301,9 @@ int council__keyring_serialize(council *c, council_buf *out, const council__keyr
         pend.ciphertext.len = sizeof kr->pending_ct;
         m.pending_db_key = &pend;
     }
+    m.has_log_head = kr->log_head_len > 0;
+    m.log_head.data = (uint8_t *)(uintptr_t)kr->log_head;
+    m.log_head.len = kr->log_head_len;
     m.has_journal_public_key = kr->has_journal_pk;
     m.journal_public_key.data = (uint8_t *)(uintptr_t)kr->journal_pk;
     m.journal_public_key.len = kr->has_journal_pk ? 32 : 0;

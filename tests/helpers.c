@@ -139,3 +139,37 @@ bool th_contains(const uint8_t *hay, size_t n, const char *needle)
             return true;
     return false;
 }
+
+/* ------------------------------------------------------ insider's tools */
+
+#include <sqlite3.h>
+
+#include "council_int.h"
+
+int th_last_action(council *c)
+{
+    sqlite3_stmt *st = NULL;
+    int action = -1;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT action FROM audit_event ORDER BY seq DESC LIMIT 1;", -1,
+                           &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        action = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return action;
+}
+
+int th_keyring_drop_head(council *c)
+{
+    council__keyring *kr = malloc(sizeof *kr);
+    int rc;
+
+    if (kr == NULL)
+        return COUNCIL_ENOMEM;
+    rc = council__keyring_load(c, kr, c->dir);
+    if (rc == COUNCIL_OK) {
+        kr->log_head_len = 0;
+        rc = council__keyring_store(c, kr, c->dir);
+    }
+    free(kr);
+    return rc;
+}

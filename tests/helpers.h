@@ -41,4 +41,10 @@ int th_open(council **out, const char *store, const char *pass);
 /* Does the [hay, hay+n) contain the NUL-terminated needle? */
 bool th_contains(const uint8_t *hay, size_t n, const char *needle);
 
+/* The action of the newest audit event (-1 when none). */
+int th_last_action(council *c);
+/* What an insider (or an older copy of council.keyring) does: the signer's
+ * kept log head removed from the keyring. */
+int th_keyring_drop_head(council *c);
+
 #endif
