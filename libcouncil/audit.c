@@ -656,18 +656,26 @@ static int sign_checkpoint(council *c, council_buf *out, uint64_t *size_out,
                            council__frontier *f, const char **why)
 {
     char origin[COUNCIL__ORIGIN_MAX], body[256];
-    uint8_t root[COUNCIL_HASH_BYTES];
+    uint8_t root[COUNCIL_HASH_BYTES], have[COUNCIL_HASH_BYTES];
     sqlite3_stmt *st = NULL;
+    council__nodes ns;
     uint64_t n;
     size_t body_len;
     int rc;
 
-    /* Only a tree that extends the kept head, with its root computed from
-     * the head and the events' own bytes. */
-    if ((rc = head_extend(c, f, true, why)) != COUNCIL_OK)
-        return rc;
+    /* Only a tree that extends the kept head (checked before the event of
+     * this checkpoint was appended), with its root computed from the head,
+     * the events' own bytes and that event's leaf. */
+    if (!c->tip_valid || c->tip_size != f->size + 1)
+        return council__fail(c, COUNCIL_ERROR, "audit: the checkpoint's event is not the last");
+    council__frontier_push(f, c->tip_leaf);
     n = f->size;
     council__frontier_root(f, root);
+    council__audit_nodes(c, &ns);
+    if (council__merkle_root(&ns, n, have) != COUNCIL_OK || sodium_memcmp(have, root, 32) != 0) {
+        *why = "log_tree_mismatch";
+        return council__fail(c, COUNCIL_ETAMPER, "audit: the stored tree does not match the events");
+    }
     council__log_origin(origin, c->council_id);
     if ((rc = council__checkpoint_body(body, sizeof body, &body_len, origin, n, root)) != COUNCIL_OK ||
         (rc = council__note_sign(out, body, body_len, origin, &c->log_sk, c->log_pk)) != COUNCIL_OK)
@@ -705,7 +713,8 @@ static int checkpoint_in_batch(council *c, council_buf *out, uint64_t *size_out)
         council__free(f);
         return rc;
     }
-    if ((rc = council__audit_append(c, &ev)) != COUNCIL_OK ||
+    if ((rc = head_extend(c, f, true, &why)) != COUNCIL_OK ||
+        (rc = council__audit_append(c, &ev)) != COUNCIL_OK ||
         (rc = sign_checkpoint(c, out, size_out, f, &why)) != COUNCIL_OK) {
         council__audit_batch_rollback(c);
         council__free(f);

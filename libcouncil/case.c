@@ -2091,9 +2091,13 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
             sqlite3_step(st) != SQLITE_DONE)
             rc = council__db_err(c, op);
         sqlite3_finalize(st);
-        /* Every key version the sharer holds, wrapped for the recipient. */
+        /* Every key version the sharer holds, wrapped for the recipient. A
+         * scope with no key yet gets its first here (for the coordinating
+         * body and the owner), so that no key ever follows a share row. */
         if (rc == COUNCIL_OK)
             rc = council__key_latest(c, op, case_id, o->scopes[i], &latest);
+        if (rc == COUNCIL_OK && latest == 0)
+            rc = council__key_new(c, op, case_id, o->scopes[i], &latest, NULL);
         for (uint32_t v = 1; rc == COUNCIL_OK && v <= latest; v++) {
             council__secret key = { NULL, 0 };
             sqlite3_stmt *q = NULL;

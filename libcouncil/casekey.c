@@ -246,19 +246,91 @@ int council__sql_exec1(council *c, const char *op, const char *sql, const uint8_
                : council__fail(c, COUNCIL_EIO, "%s: database error", op);
 }
 
+/* The holder tag: BLAKE2b-256 keyed with the data key itself over
+ *     "council/key-holder/v1\0" || council_id || case_id || u32be(version)
+ *     || u8(len(scope)) || scope || holder || holder's box key
+ * Only a session holding the key can make one, so a wrap row written into
+ * the database by anyone else (random bytes, or a real seal to a key it
+ * chose) names no holder a rotation, a re-wrap or a packet will follow. */
+static void holder_tag(const council *c, uint8_t out[32], const uint8_t case_id[COUNCIL_ID_BYTES],
+                       const char *scope, uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
+                       const uint8_t pk[32], const council__secret *key)
+{
+    static const char label[] = "council/key-holder/v1";
+    crypto_generichash_state h;
+    uint8_t v[4], n = (uint8_t)strlen(scope);
+
+    council__put_u32(v, version);
+    council__secret_read(key);
+    crypto_generichash_init(&h, key->p, COUNCIL__KEY_BYTES, 32);
+    council__secret_lock(key);
+    crypto_generichash_update(&h, (const uint8_t *)label, sizeof label);
+    crypto_generichash_update(&h, c->council_id, COUNCIL_ID_BYTES);
+    crypto_generichash_update(&h, case_id, COUNCIL_ID_BYTES);
+    crypto_generichash_update(&h, v, sizeof v);
+    crypto_generichash_update(&h, &n, 1);
+    crypto_generichash_update(&h, (const uint8_t *)scope, n);
+    crypto_generichash_update(&h, holder, COUNCIL_ID_BYTES);
+    crypto_generichash_update(&h, pk, 32);
+    crypto_generichash_final(&h, out, 32);
+    sodium_memzero(&h, sizeof h);
+}
+
+bool council__holder_tag_ok(const council *c, const uint8_t *tag, size_t tag_len,
+                            const uint8_t case_id[COUNCIL_ID_BYTES], const char *scope,
+                            uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
+                            const uint8_t pk[32], const council__secret *key)
+{
+    uint8_t want[32];
+    bool ok;
+
+    if (tag == NULL || tag_len != sizeof want || key->len != COUNCIL__KEY_BYTES ||
+        strlen(scope) > COUNCIL__AUDIT_CODE_MAX)
+        return false;
+    holder_tag(c, want, case_id, scope, version, holder, pk, key);
+    ok = sodium_memcmp(want, tag, sizeof want) == 0;
+    sodium_memzero(want, sizeof want);
+    return ok;
+}
+
+/* A forged holder found and passed over: on the record, in the caller's
+ * transaction, naming the member the row claims. */
+static int forged_holder(council *c, const uint8_t case_id[COUNCIL_ID_BYTES], const char *scope,
+                         const uint8_t holder[COUNCIL_ID_BYTES], const char *reason)
+{
+    uint8_t ref[32];
+    const char *scopes[1] = { scope };
+    council__event ev = {
+        .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_TAMPER_DETECTED,
+        .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_SYSTEM,
+        .subject_member = memcmp(holder, coord_holder, COUNCIL_ID_BYTES) != 0 ? holder : NULL,
+        .case_ref = ref,
+        .scopes = scopes,
+        .n_scopes = 1,
+        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED,
+        .error = COUNCIL_ETAMPER,
+        .reason = reason,
+    };
+    int rc = council__case_ref(c, ref, case_id);
+
+    return rc == COUNCIL_OK ? council__audit_append(c, &ev) : rc;
+}
+
 static int put_wrap(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                     const char *scope, uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
                     const uint8_t pk[32], const council__secret *key)
 {
-    uint8_t sealed[COUNCIL__WRAP_BYTES];
+    uint8_t sealed[COUNCIL__WRAP_BYTES], tag[32];
     sqlite3_stmt *st = NULL;
     int rc = council__wrap(c, sealed, case_id, scope, version, key, pk);
 
     if (rc != COUNCIL_OK)
         return rc;
+    holder_tag(c, tag, case_id, scope, version, holder, pk, key);
     if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO key_wrap (case_id, scope, version, "
-                                  "holder, box_pk, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6);",
+                                  "holder, box_pk, sealed, tag) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);",
                            -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 7, tag, sizeof tag, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, version) != SQLITE_OK ||
@@ -334,16 +406,17 @@ int council__key_latest(council *c, const char *op, const uint8_t case_id[COUNCI
     return rc;
 }
 
-/* A new key version for (case, scope), wrapped for the coordinating body,
- * the owner and every member with an active share of the scope (active
- * members with keys only). *key receives it if key is not NULL. */
+/* A new key version for (case, scope), wrapped for the coordinating body
+ * and, for the first version, the owner; for a later one, every active
+ * member the previous version's key vouches for as a holder (members with
+ * keys the council signed only). *key receives it if key is not NULL. */
 int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                      const char *scope, uint32_t *version_out, council__secret *key_out)
 {
     council__secret key = { NULL, 0 };
     sqlite3_stmt *st = NULL;
     uint32_t v;
-    int rc, src;
+    int rc, src = SQLITE_DONE;
 
     if (!c->coord_valid)
         return council__fail(c, COUNCIL_EUNSUPPORTED, "%s: the coordinating body's key is missing "
@@ -367,38 +440,62 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
     st = NULL;
     if (rc == COUNCIL_OK)
         rc = put_wrap(c, op, case_id, scope, v, coord_holder, c->coord_pk, &key);
-    /* Who gets the new key. A rotation follows the wrapped keys, not the
-     * share rows: the holders of the previous version (revocation, expiry
-     * and withdrawal destroyed theirs first), so a share row written into
-     * the database by someone holding its key brings them nothing. The
-     * first version of a scope goes to the owner and the active shares. */
-    if (rc == COUNCIL_OK &&
-        (sqlite3_prepare_v2(c->db,
-                            v > 1 ? "SELECT id, box_pk FROM member WHERE withdrawn IS NULL AND "
-                                    "box_pk IS NOT NULL AND id IN (SELECT holder FROM key_wrap "
-                                    "WHERE case_id = ?1 AND scope = ?2 AND version = ?4);"
-                                  : "SELECT id, box_pk FROM member WHERE withdrawn IS NULL AND "
-                                    "box_pk IS NOT NULL AND (id = (SELECT owner FROM case_record "
-                                    "WHERE id = ?1) OR id IN (SELECT member_id FROM case_share "
-                                    "WHERE case_id = ?1 AND scope = ?2 AND revoked IS NULL AND "
-                                    "(expires IS NULL OR expires > ?3))) AND ?4 = 0;",
-                            -1, &st, NULL) != SQLITE_OK ||
-         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-         sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
-         sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
-         sqlite3_bind_int64(st, 4, v - 1) != SQLITE_OK))
-        rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
-    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sqlite3_column_bytes(st, 1) != 32)
-            continue;
-        uint8_t holder[COUNCIL_ID_BYTES], pk[32];
-        memcpy(holder, sqlite3_column_blob(st, 0), sizeof holder);
-        memcpy(pk, sqlite3_column_blob(st, 1), sizeof pk);
-        if ((rc = council__member_key_check(c, op, holder, pk)) == COUNCIL_OK)
-            rc = put_wrap(c, op, case_id, scope, v, holder, pk, &key);
+    /* Who gets the new key. A rotation follows the previous version's
+     * holders whose tags that version's key proves (revocation, expiry and
+     * withdrawal destroyed the ended holders' wraps first), so a wrap or
+     * share row written into the database by anyone who does not hold the
+     * key brings them nothing. The first version of a scope goes to the
+     * coordinating body and the owner only; a share wraps the key for its
+     * recipient itself (council_case_share). */
+    if (rc == COUNCIL_OK && v > 1) {
+        council__secret prev = { NULL, 0 };
+        rc = council__key_open(c, op, &prev, case_id, scope, v - 1);
+        if (rc == COUNCIL_OK &&
+            (sqlite3_prepare_v2(c->db, "SELECT w.holder, w.box_pk, w.tag, m.box_pk FROM key_wrap w "
+                                       "JOIN member m ON m.id = w.holder WHERE w.case_id = ?1 AND "
+                                       "w.scope = ?2 AND w.version = ?3 AND m.withdrawn IS NULL AND "
+                                       "m.box_pk IS NOT NULL;", -1, &st, NULL) != SQLITE_OK ||
+             sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_int64(st, 3, v - 1) != SQLITE_OK))
+            rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
+        while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+            uint8_t holder[COUNCIL_ID_BYTES], pk[32];
+            if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES ||
+                sqlite3_column_bytes(st, 1) != 32 || sqlite3_column_bytes(st, 3) != 32)
+                continue;
+            memcpy(holder, sqlite3_column_blob(st, 0), sizeof holder);
+            if (!council__holder_tag_ok(c, sqlite3_column_blob(st, 2),
+                                        (size_t)sqlite3_column_bytes(st, 2), case_id, scope, v - 1,
+                                        holder, sqlite3_column_blob(st, 1), &prev)) {
+                rc = forged_holder(c, case_id, scope, holder, "forged_key_holder");
+                continue;
+            }
+            memcpy(pk, sqlite3_column_blob(st, 3), sizeof pk);
+            if ((rc = council__member_key_check(c, op, holder, pk)) == COUNCIL_OK)
+                rc = put_wrap(c, op, case_id, scope, v, holder, pk, &key);
+        }
+        if (rc == COUNCIL_OK && src != SQLITE_DONE)
+            rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
+        council__secret_free(&prev);
+    } else if (rc == COUNCIL_OK) {
+        if (sqlite3_prepare_v2(c->db, "SELECT id, box_pk FROM member WHERE withdrawn IS NULL AND "
+                                      "box_pk IS NOT NULL AND id = (SELECT owner FROM case_record "
+                                      "WHERE id = ?1);", -1, &st, NULL) != SQLITE_OK ||
+            sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK)
+            rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
+        while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+            uint8_t holder[COUNCIL_ID_BYTES], pk[32];
+            if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sqlite3_column_bytes(st, 1) != 32)
+                continue;
+            memcpy(holder, sqlite3_column_blob(st, 0), sizeof holder);
+            memcpy(pk, sqlite3_column_blob(st, 1), sizeof pk);
+            if ((rc = council__member_key_check(c, op, holder, pk)) == COUNCIL_OK)
+                rc = put_wrap(c, op, case_id, scope, v, holder, pk, &key);
+        }
+        if (rc == COUNCIL_OK && src != SQLITE_DONE)
+            rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
     }
-    if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
     sqlite3_finalize(st);
     if (rc == COUNCIL_OK && version_out != NULL)
         *version_out = v;
@@ -407,6 +504,44 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
         return rc;
     }
     council__secret_free(&key);
+    return rc;
+}
+
+int council__key_holds(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                       const char *scope, const uint8_t member[COUNCIL_ID_BYTES], bool *holds)
+{
+    council__secret key = { NULL, 0 };
+    sqlite3_stmt *st = NULL;
+    uint32_t v = 0;
+    bool forged = false;
+    int rc, src = SQLITE_DONE;
+
+    *holds = false;
+    if ((rc = council__key_latest(c, op, case_id, scope, &v)) != COUNCIL_OK || v == 0)
+        return rc;
+    if ((rc = council__key_open(c, op, &key, case_id, scope, v)) != COUNCIL_OK)
+        return rc;
+    if (sqlite3_prepare_v2(c->db, "SELECT box_pk, tag FROM key_wrap WHERE case_id = ?1 AND scope = "
+                                  "?2 AND version = ?3 AND holder = ?4;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, v) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 4, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK)
+        rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    while (rc == COUNCIL_OK && !*holds && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) == 32 &&
+            council__holder_tag_ok(c, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
+                                   case_id, scope, v, member, sqlite3_column_blob(st, 0), &key))
+            *holds = true;
+        else
+            forged = true;
+    }
+    if (rc == COUNCIL_OK && !*holds && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    sqlite3_finalize(st);
+    council__secret_free(&key);
+    if (rc == COUNCIL_OK && forged && !*holds)
+        rc = forged_holder(c, case_id, scope, member, "forged_key_holder");
     return rc;
 }
 
@@ -612,7 +747,13 @@ static int rewrap_rows(council *c, const char *op, sqlite3_stmt *st, const uint8
         strcpy(scope, (const char *)sc);
         rc = council__unwrap(c, &key, sqlite3_column_blob(st, 3),
                              (size_t)sqlite3_column_bytes(st, 3), case_id, scope, v, pk, sk);
-        if (rc == COUNCIL_OK)
+        /* Only a wrap the key's own tag vouches for is carried over. */
+        if (rc == COUNCIL_OK && (sqlite3_column_bytes(st, 4) != 32 ||
+            !council__holder_tag_ok(c, sqlite3_column_blob(st, 4 + 1),
+                                    (size_t)sqlite3_column_bytes(st, 4 + 1), case_id, scope, v,
+                                    holder, sqlite3_column_blob(st, 4), &key)))
+            rc = forged_holder(c, case_id, scope, holder, "forged_key_holder");
+        else if (rc == COUNCIL_OK)
             rc = put_wrap(c, op, case_id, scope, v, holder, to_pk, &key);
         council__secret_free(&key);
     }
@@ -637,8 +778,9 @@ int council__coord_rewrap(council *c, const council__secret *new_root, uint8_t n
     c->root = saved;
     if (rc != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "SELECT case_id, scope, version, sealed FROM key_wrap WHERE "
-                                  "holder = ?1 AND box_pk = ?2;", -1, &st, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(c->db, "SELECT case_id, scope, version, sealed, box_pk, tag FROM "
+                                  "key_wrap WHERE holder = ?1 AND box_pk = ?2;", -1, &st,
+                           NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, coord_holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, c->coord_pk, 32, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
@@ -811,6 +953,92 @@ static int staff_init(council *c)
     return rc;
 }
 
+/* Wraps from before holder tags (schema 9) are tagged once, at the
+ * secretariat's first session with a library that keeps the log head: the
+ * coordinating body's copy opens each key. Never again after that (the
+ * keyring then holds a head, and the store the mark): a row without a tag
+ * is from then on a forgery, and no rotation follows it. */
+static int tag_legacy_wraps(council *c)
+{
+    council__keyring *kr;
+    sqlite3_stmt *st = NULL;
+    int64_t kept = 0;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+    bool fresh;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT (SELECT count(*) FROM setting WHERE key = "
+                                  "'log_head_kept'), EXISTS (SELECT 1 FROM key_wrap WHERE tag IS "
+                                  "NULL);",
+                           -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "keys: database error");
+    }
+    kept = sqlite3_column_int64(st, 0);
+    fresh = sqlite3_column_int(st, 1) != 0;
+    sqlite3_finalize(st);
+    st = NULL;
+    if (kept != 0 || !fresh)
+        return COUNCIL_OK;
+    if ((kr = council__malloc(sizeof *kr)) == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "keys: out of memory");
+    rc = council__keyring_load(c, kr, c->dir);
+    fresh = rc == COUNCIL_OK && kr->log_head_len == 0;
+    sodium_memzero(kr, sizeof *kr);
+    council__free(kr);
+    if (rc != COUNCIL_OK || !fresh)
+        return rc;
+    if (sqlite3_prepare_v2(c->db, "SELECT w.case_id, w.scope, w.version, k.sealed, w.holder, "
+                                  "w.box_pk FROM key_wrap w JOIN key_wrap k ON k.case_id = "
+                                  "w.case_id AND k.scope = w.scope AND k.version = w.version AND "
+                                  "k.holder = ?1 AND k.box_pk = ?2 WHERE w.tag IS NULL;", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, coord_holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, c->coord_pk, 32, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "keys: database error");
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        council__secret key = { NULL, 0 };
+        uint8_t case_id[COUNCIL_ID_BYTES], holder[COUNCIL_ID_BYTES], pk[32], tag[32];
+        char scope[COUNCIL__AUDIT_CODE_MAX + 1];
+        const unsigned char *sc = sqlite3_column_text(st, 1);
+        uint32_t v = (uint32_t)sqlite3_column_int64(st, 2);
+        sqlite3_stmt *up = NULL;
+
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sc == NULL ||
+            strlen((const char *)sc) > COUNCIL__AUDIT_CODE_MAX ||
+            sqlite3_column_bytes(st, 4) != COUNCIL_ID_BYTES || sqlite3_column_bytes(st, 5) != 32)
+            continue;
+        memcpy(case_id, sqlite3_column_blob(st, 0), sizeof case_id);
+        strcpy(scope, (const char *)sc);
+        memcpy(holder, sqlite3_column_blob(st, 4), sizeof holder);
+        memcpy(pk, sqlite3_column_blob(st, 5), sizeof pk);
+        if (council__unwrap(c, &key, sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3),
+                            case_id, scope, v, c->coord_pk, &c->coord_sk) != COUNCIL_OK) {
+            council__clear(c);
+            continue;
+        }
+        holder_tag(c, tag, case_id, scope, v, holder, pk, &key);
+        council__secret_free(&key);
+        if (sqlite3_prepare_v2(c->db, "UPDATE key_wrap SET tag = ?6 WHERE case_id = ?1 AND scope = "
+                                      "?2 AND version = ?3 AND holder = ?4 AND box_pk = ?5;", -1,
+                               &up, NULL) != SQLITE_OK ||
+            sqlite3_bind_blob(up, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_text(up, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_int64(up, 3, v) != SQLITE_OK ||
+            sqlite3_bind_blob(up, 4, holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_blob(up, 5, pk, 32, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_blob(up, 6, tag, 32, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_step(up) != SQLITE_DONE)
+            rc = council__fail(c, COUNCIL_EIO, "keys: cannot tag a wrapped key");
+        sqlite3_finalize(up);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "keys: database error");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int council__case_session_init(council *c)
 {
     uint8_t pk[32];
@@ -834,6 +1062,8 @@ int council__case_session_init(council *c)
         rc = root_secrets(c);
     if (rc == COUNCIL_OK)
         rc = member_secrets(c);
+    if (rc == COUNCIL_OK)
+        rc = tag_legacy_wraps(c);
     /* Wraps for an earlier coordinating key are left from a rotation. */
     if (rc == COUNCIL_OK)
         rc = council__sql_exec1(c, "keys", "DELETE FROM key_wrap WHERE holder = ?1 AND "
@@ -980,7 +1210,8 @@ int council__case_member_rekeyed(council *c, const uint8_t member[COUNCIL_ID_BYT
     if ((rc = council__actor_key(c, &holder, &pk, &sk)) != COUNCIL_OK)
         return rc;
     /* Each of the member's wraps again, from the coordinating body's copy. */
-    if (sqlite3_prepare_v2(c->db, "SELECT w.case_id, w.scope, w.version, k.sealed FROM key_wrap w "
+    if (sqlite3_prepare_v2(c->db, "SELECT w.case_id, w.scope, w.version, k.sealed, w.box_pk, "
+                                  "w.tag FROM key_wrap w "
                                   "JOIN key_wrap k ON k.case_id = w.case_id AND k.scope = w.scope "
                                   "AND k.version = w.version AND k.holder = ?2 AND k.box_pk = ?3 "
                                   "WHERE w.holder = ?1 AND w.box_pk != ?4;", -1, &st, NULL) != SQLITE_OK ||

@@ -531,6 +531,17 @@ int council__actor_key(council *c, const uint8_t **holder, const uint8_t **pk,
 /* Run one statement binding blobs a (?1) and b (?2) when not NULL. */
 int council__sql_exec1(council *c, const char *op, const char *sql, const uint8_t *a,
                        size_t alen, const uint8_t *b, size_t blen);
+/* Does `member` hold the newest key of (case, scope), by a wrap its tag
+ * vouches for? A wrap row without a valid tag is logged as forged. The
+ * session must hold the key itself. */
+int council__key_holds(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                       const char *scope, const uint8_t member[COUNCIL_ID_BYTES], bool *holds);
+/* Does tag vouch that `holder` (box key pk) was given the data key `key`
+ * of (case, scope, version) by a session that held it? (casekey.c) */
+bool council__holder_tag_ok(const council *c, const uint8_t *tag, size_t tag_len,
+                            const uint8_t case_id[COUNCIL_ID_BYTES], const char *scope,
+                            uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
+                            const uint8_t pk[32], const council__secret *key);
 int council__wrap_for(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                       const char *scope, uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
                       const uint8_t pk[32], const council__secret *key);

@@ -431,6 +431,12 @@ int council_meeting_packet(council *c, council_buf *out, const uint8_t *meeting,
             bool active = false;
             rc = council__share_active(c, op, msg->items[i]->case_id.data, attendee,
                                        msg->items[i]->scopes[j], &active);
+            /* And by key, not by row: agenda items and shares are rows
+             * anyone with the database key can write, a key the attendee
+             * was really given is not (a forged one is logged). */
+            if (rc == COUNCIL_OK && active)
+                rc = council__key_holds(c, op, msg->items[i]->case_id.data,
+                                        msg->items[i]->scopes[j], attendee, &active);
             if (rc == COUNCIL_OK && active)
                 held[n_held++] = msg->items[i]->scopes[j];
         }

@@ -273,6 +273,13 @@ static const council__migration migrations[] = {
       "  basis TEXT NOT NULL,"
       "  PRIMARY KEY (meeting_id, case_id, attendee, scope)"
       ") WITHOUT ROWID;" },
+    { 9,
+      /* Holder tags: each wrapped data key carries a MAC under the data key
+       * itself over its place and holder (casekey.c), so only a session
+       * that holds the key can add a holder, and rotations follow only
+       * tagged holders. Rows from before have none until the secretariat's
+       * first session tags them. */
+      "ALTER TABLE key_wrap ADD COLUMN tag BLOB CHECK (tag IS NULL OR length(tag) = 32);" },
 };
 
 uint32_t council__schema_version(void)

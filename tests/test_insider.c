@@ -1,0 +1,435 @@
+/* test_insider.c - the insider: a member that holds its keyfile and, with
+ * it, the database key, and writes the store's rows with the SQLCipher API
+ * (here: through its own staff session's database handle). Each test
+ * forges, replays or deletes rows before an operation that uses them, and
+ * checks that nothing was granted, that the finding was put on the record
+ * where the library can see it, and what the log then does.
+ *
+ * The fixture (case_fixture.h): A owns the cases; B is the insider (scope
+ * ceiling situation, wishes, support_plan); C is an honest third member. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "case_fixture.h"
+#include "council/v1/meeting.pb-c.h"
+
+/* The insider writes a row: sql with ?1..?4 bound to 16-byte ids (NULL:
+ * fewer parameters) and ?5 to a blob of n bytes. */
+static void insider_row(council *insider, const char *sql, const uint8_t *a, const uint8_t *b,
+                        const uint8_t *blob, size_t n)
+{
+    sqlite3_stmt *st;
+
+    assert_int_equal(sqlite3_prepare_v2(insider->db, sql, -1, &st, NULL), SQLITE_OK);
+    if (a != NULL)
+        sqlite3_bind_blob(st, 1, a, 16, SQLITE_STATIC);
+    if (b != NULL)
+        sqlite3_bind_blob(st, 2, b, 16, SQLITE_STATIC);
+    if (blob != NULL)
+        sqlite3_bind_blob(st, 5, blob, (int)n, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+}
+
+/* A wrap row for the insider of (case, scope, version): random bytes in
+ * place of the seal, and a random tag. */
+static void forge_wrap(council *insider, const uint8_t cid[16], const char *scope, uint32_t v,
+                       const uint8_t holder[16], const uint8_t pk[32])
+{
+    uint8_t sealed[COUNCIL__WRAP_BYTES], tag[32];
+    sqlite3_stmt *st;
+
+    randombytes_buf(sealed, sizeof sealed);
+    randombytes_buf(tag, sizeof tag);
+    assert_int_equal(sqlite3_prepare_v2(insider->db, "INSERT OR REPLACE INTO key_wrap (case_id, "
+                                        "scope, version, holder, box_pk, sealed, tag) VALUES "
+                                        "(?1, ?2, ?3, ?4, ?5, ?6, ?7);", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_blob(st, 1, cid, 16, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, v);
+    sqlite3_bind_blob(st, 4, holder, 16, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 5, pk, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 6, sealed, sizeof sealed, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 7, tag, sizeof tag, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+}
+
+/* The insider's share row of a scope (active, an exception basis, so that
+ * no consent re-check ends it). */
+static void forge_share(council *insider, const uint8_t cid[16], const uint8_t member_id[16],
+                        const char *scope)
+{
+    sqlite3_stmt *st;
+
+    assert_int_equal(sqlite3_prepare_v2(insider->db, "INSERT INTO case_share (case_id, member_id, "
+                                        "scope, purpose, basis, basis_reason, granted) VALUES (?1, "
+                                        "?2, ?3, 'support_coordination', 'appi_27_1_4_public_duty', "
+                                        "'forged', 1);", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_blob(st, 1, cid, 16, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, member_id, 16, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+}
+
+static uint32_t latest_version(council *c, const uint8_t cid[16], const char *scope)
+{
+    uint32_t v = 0;
+
+    assert_int_equal(council__key_latest(c, "test", cid, scope, &v), COUNCIL_OK);
+    return v;
+}
+
+/* Nothing granted: the insider's own secret key opens no stored wrap of the
+ * scope, of any version, and its staff's read is refused. */
+static void insider_holds_nothing(fx *f, council *sb, const uint8_t cid[16], const uint8_t pid[16],
+                                  const char *scope)
+{
+    council__member_keys kb;
+    council__secret key = { NULL, 0 };
+    char *t;
+    int rc;
+
+    member_keys(&f->kb, &kb);
+    assert_int_equal(steal_key(f->c, cid, scope, 0, f->mb, &kb, &key), COUNCIL_ENOTFOUND);
+    council__member_keys_free(&kb);
+    t = get_text(sb, cid, pid, scope, &rc);
+    assert_int_not_equal(rc, COUNCIL_OK);
+    assert_null(t);
+}
+
+static int64_t tamper_events(council *c, const char *reason)
+{
+    council_buf out = { NULL, 0 };
+    council_audit_filter flt = COUNCIL_AUDIT_FILTER_INIT;
+    Council__V1__AuditEventList *l;
+    int64_t n = 0;
+
+    flt.action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_TAMPER_DETECTED;
+    assert_int_equal(council_audit_list(c, &out, &flt), COUNCIL_OK);
+    l = council__v1__audit_event_list__unpack(NULL, out.len, out.ptr);
+    assert_non_null(l);
+    for (size_t i = 0; i < l->n_events; i++)
+        if (reason == NULL || (l->events[i]->reason != NULL && strcmp(l->events[i]->reason, reason) == 0))
+            n++;
+    council__v1__audit_event_list__free_unpacked(l, NULL);
+    council_buf_free(&out);
+    return n;
+}
+
+/* A's case with a health section the insider was never given. */
+static void health_case(fx *f, council *sa, uint8_t cid[16], uint8_t pid[16])
+{
+    new_case(sa, cid, pid);
+    put(sa, cid, pid, "health", sec_text("通院の記録"), COUNCIL_OK);
+    put(sa, cid, pid, "situation", sec_text("状況"), COUNCIL_OK);
+    share(sa, cid, f->mb, "situation", COUNCIL_OK);
+}
+
+/* Attack 1: a forged wrap row (and share row) for a scope never shared,
+ * then each kind of rotation. */
+static void test_insider__forged_wrap_then_rotations(void **state)
+{
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    council__member_keys kb;
+    uint8_t cid[16], pid[16];
+    council_buf kf = { NULL, 0 };
+
+    health_case(f, sa, cid, pid);
+    member_keys(&f->kb, &kb);
+    forge_share(sb, cid, f->mb, "health");
+    forge_wrap(sb, cid, "health", latest_version(f->c, cid, "health"), f->mb, kb.box_pk);
+    council__member_keys_free(&kb);
+
+    /* The secretariat's case rekey. */
+    assert_int_equal(council_case_rekey(f->c, cid, 16), COUNCIL_OK);
+    insider_holds_nothing(f, sb, cid, pid, "health");
+    assert_true(tamper_events(f->c, "forged_key_holder") >= 1);
+
+    /* An unrelated revocation by the owner: C gets health, then loses it. */
+    member_keys(&f->kb, &kb);
+    forge_wrap(sb, cid, "health", latest_version(f->c, cid, "health"), f->mb, kb.box_pk);
+    council__member_keys_free(&kb);
+    share(sa, cid, f->mc, "health", COUNCIL_OK);
+    assert_int_equal(council_case_revoke(sa, cid, 16, f->mc, 16, NULL, 0, "support_ended"), COUNCIL_OK);
+    put(sa, cid, pid, "health", sec_text("新しい記録"), COUNCIL_OK);
+    insider_holds_nothing(f, sb, cid, pid, "health");
+    /* The forged row in the version before is what the rotation passed over. */
+    assert_true(tamper_events(f->c, "forged_key_holder") >= 2);
+
+    /* The secretariat replaces the insider's own keys: only the wraps it
+     * really held are carried to the new key. */
+    member_keys(&f->kb, &kb);
+    forge_wrap(sb, cid, "health", latest_version(f->c, cid, "health"), f->mb, kb.box_pk);
+    council__member_keys_free(&kb);
+    council_close(sb);
+    assert_int_equal(council_member_keygen(f->c, &kf, f->mb, 16, (const uint8_t *)MPASS,
+                                           strlen(MPASS), TH_OPS, TH_MEM), COUNCIL_OK);
+    council_buf_free(&f->kb);
+    f->kb = kf;
+    sb = staff_open(f, f->sb, &f->kb);
+    insider_holds_nothing(f, sb, cid, pid, "health");
+    /* What it was given it keeps. */
+    {
+        int rc;
+        char *t = get_text(sb, cid, pid, "situation", &rc);
+        assert_int_equal(rc, COUNCIL_OK);
+        assert_string_equal(t, "状況");
+        free(t);
+    }
+    council_close(sa);
+    council_close(sb);
+}
+
+/* A wrap row replayed from another case, or another holder's tag. */
+static void test_insider__replayed_wrap(void **state)
+{
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    uint8_t c1[16], p1[16], c2[16], p2[16];
+
+    health_case(f, sa, c1, p1);
+    new_case(sa, c2, p2);
+    put(sa, c2, p2, "situation", sec_text("別の状況"), COUNCIL_OK);
+    /* B really holds c1's situation; it copies that row, tag and all, to
+     * c2's situation and to c1's health. */
+    insider_row(sb, "INSERT INTO key_wrap (case_id, scope, version, holder, box_pk, sealed, tag) "
+                    "SELECT ?2, scope, 1, holder, box_pk, sealed, tag FROM key_wrap WHERE case_id = "
+                    "?1 AND scope = 'situation' AND holder = (SELECT id FROM member WHERE name = "
+                    "'NPO B') LIMIT 1;", c1, c2, NULL, 0);
+    insider_row(sb, "INSERT INTO key_wrap (case_id, scope, version, holder, box_pk, sealed, tag) "
+                    "SELECT case_id, 'health', 1, holder, box_pk, sealed, tag FROM key_wrap WHERE "
+                    "case_id = ?1 AND scope = 'situation' AND holder = (SELECT id FROM member WHERE "
+                    "name = 'NPO B') LIMIT 1;", c1, NULL, NULL, 0);
+    forge_share(sb, c2, f->mb, "situation");
+    forge_share(sb, c1, f->mb, "health");
+    assert_int_equal(council_case_rekey(f->c, c1, 16), COUNCIL_OK);
+    assert_int_equal(council_case_rekey(f->c, c2, 16), COUNCIL_OK);
+    insider_holds_nothing(f, sb, c1, p1, "health");
+    insider_holds_nothing(f, sb, c2, p2, "situation");
+    council_close(sa);
+    council_close(sb);
+}
+
+/* A share row before a scope's first key: the first key goes to the
+ * coordinating body and the owner only. */
+static void test_insider__forged_share_before_first_key(void **state)
+{
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    uint8_t cid[16], pid[16];
+
+    new_case(sa, cid, pid);
+    forge_share(sb, cid, f->mb, "finances");
+    forge_share(sb, cid, f->mb, "wishes");
+    assert_int_equal(latest_version(f->c, cid, "finances"), 0);
+    put(sa, cid, pid, "finances", sec_text("家計の記録"), COUNCIL_OK);
+    put(f->c, cid, pid, "wishes", sec_text("本人の意向"), COUNCIL_OK);
+    insider_holds_nothing(f, sb, cid, pid, "finances");
+    insider_holds_nothing(f, sb, cid, pid, "wishes");
+    assert_int_equal(count(f->c, "SELECT count(*) FROM key_wrap WHERE holder = ?1", f->mb), 0);
+    /* A real share still works, before or after the first key. */
+    share(sa, cid, f->mb, "support_plan", COUNCIL_OK);
+    put(sa, cid, pid, "support_plan", sec_text("支援計画"), COUNCIL_OK);
+    {
+        int rc;
+        char *t = get_text(sb, cid, pid, "support_plan", &rc);
+        assert_int_equal(rc, COUNCIL_OK);
+        assert_string_equal(t, "支援計画");
+        free(t);
+    }
+    council_close(sa);
+    council_close(sb);
+}
+
+/* Attack 2: agenda items, share rows and a wrap row for a scope never on
+ * the agenda, outside the insider's ceiling: the secretariat's packet for
+ * the insider carries only what the insider really holds. */
+static void test_insider__packet_follows_keys(void **state)
+{
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    council_meeting_options mo = COUNCIL_MEETING_OPTIONS_INIT;
+    council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+    const char *sc[1] = { "situation" };
+    council__member_keys kb;
+    uint8_t cid[16], pid[16], mid[16];
+    council_buf pkt = { NULL, 0 };
+
+    health_case(f, sa, cid, pid);
+    put(sa, cid, pid, "identity", sec_identity(CANARY_NAME, "1950-01-02"), COUNCIL_OK);
+    mo.body = COUNCIL__V1__MEETING_BODY__MEETING_BODY_COUNCIL;
+    mo.starts = (int64_t)time(NULL) - 60;
+    mo.ends = (int64_t)time(NULL) + 600;
+    mo.attendees = f->mb;
+    mo.n_attendees = 1;
+    assert_int_equal(council_meeting_create(f->c, mid, 16, &mo), COUNCIL_OK);
+    so.scopes = sc;
+    so.n_scopes = 1;
+    so.purpose = "meeting_discussion";
+    so.basis = "appi_27_1_4_public_duty";
+    so.reason = "支援会議での検討";
+    assert_int_equal(council_meeting_add_case(f->c, mid, 16, cid, 16, f->mb, 16, &so), COUNCIL_OK);
+    /* The insider puts health and identity on its agenda, with share rows
+     * and wrap rows, and widens its own ceiling. */
+    member_keys(&f->kb, &kb);
+    for (int i = 0; i < 2; i++) {
+        const char *scope = i == 0 ? "health" : "identity";
+        sqlite3_stmt *st;
+        assert_int_equal(sqlite3_prepare_v2(sb->db, "INSERT INTO meeting_item (meeting_id, case_id, "
+                                            "attendee, scope, basis) VALUES (?1, ?2, ?3, ?4, "
+                                            "'appi_27_1_4_public_duty');", -1, &st, NULL), SQLITE_OK);
+        sqlite3_bind_blob(st, 1, mid, 16, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, cid, 16, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 3, f->mb, 16, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, scope, -1, SQLITE_STATIC);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_finalize(st);
+        forge_share(sb, cid, f->mb, scope);
+        forge_wrap(sb, cid, scope, latest_version(f->c, cid, scope), f->mb, kb.box_pk);
+    }
+    insider_row(sb, "UPDATE member SET scopes = 'health,identity,situation,support_plan,wishes' "
+                    "WHERE id = ?1;", f->mb, NULL, NULL, 0);
+    assert_int_equal(council_meeting_packet(f->c, &pkt, mid, 16, f->mb, 16), COUNCIL_OK);
+    {
+        size_t n = pkt.len - crypto_box_SEALBYTES;
+        uint8_t *plain = malloc(n);
+        Council__V1__MeetingPacket *p;
+        council__secret_read(&kb.box_sk);
+        assert_int_equal(crypto_box_seal_open(plain, pkt.ptr, pkt.len, kb.box_pk, kb.box_sk.p), 0);
+        council__secret_lock(&kb.box_sk);
+        p = council__v1__meeting_packet__unpack(NULL, n, plain);
+        assert_non_null(p);
+        assert_int_equal(p->n_cases, 1);
+        assert_int_equal(p->cases[0]->n_sections, 1);
+        assert_string_equal(p->cases[0]->sections[0]->scope, "situation");
+        assert_false(th_contains(plain, n, CANARY_NAME));
+        assert_false(th_contains(plain, n, "通院の記録"));
+        council__v1__meeting_packet__free_unpacked(p, NULL);
+        sodium_memzero(plain, n);
+        free(plain);
+    }
+    council_buf_free(&pkt);
+    council__member_keys_free(&kb);
+    assert_true(tamper_events(f->c, "forged_key_holder") >= 2);
+    council_close(sa);
+    council_close(sb);
+}
+
+/* Attack 3: the insider deletes its own reads and refusals (and the later
+ * checkpoints and tree nodes) below a head the secretariat has seen. */
+static void test_insider__dropped_events_refused(void **state)
+{
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    uint8_t cid[16], pid[16];
+    council_buf note = { NULL, 0 };
+    uint64_t before = 0;
+    char *t;
+    int rc;
+
+    health_case(f, sa, cid, pid);
+    t = get_text(sb, cid, pid, "situation", &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    free(t);
+    t = get_text(sb, cid, pid, "health", &rc); /* refused, and logged */
+    assert_int_not_equal(rc, COUNCIL_OK);
+    assert_int_equal(council_audit_checkpoint(f->c, &note), COUNCIL_OK);
+    council_buf_free(&note);
+    assert_int_equal(council__audit_size(f->c, &before), COUNCIL_OK);
+    /* Everything B did goes, with the tree and the checkpoints above it. */
+    insider_row(sb, "DELETE FROM audit_event WHERE actor_member = ?1;", f->mb, NULL, NULL, 0);
+    insider_row(sb, "DELETE FROM audit_checkpoint;", NULL, NULL, NULL, 0);
+    assert_int_equal(council_audit_checkpoint(f->c, &note), COUNCIL_ETAMPER);
+    assert_null(note.ptr);
+    assert_non_null(strstr(council_errmsg(f->c), "deleted"));
+    {
+        char *path = th_path(f->root, "after.cax");
+        assert_int_equal(council_audit_export(f->c, path), COUNCIL_ETAMPER);
+        assert_false(th_exists(path));
+        free(path);
+    }
+    assert_true(tamper_events(f->c, NULL) >= 1);
+    /* Renumbering the rest into a shorter log (and its tree) is caught too. */
+    insider_row(sb, "DELETE FROM audit_event WHERE seq >= 3;", NULL, NULL, NULL, 0);
+    insider_row(sb, "DELETE FROM audit_node WHERE (idx + 1) << level > 3;", NULL, NULL, NULL, 0);
+    assert_int_equal(council_audit_checkpoint(f->c, &note), COUNCIL_ETAMPER);
+    assert_non_null(strstr(council_errmsg(f->c), "fewer than"));
+    /* The secretariat's next session says so on the record. */
+    council_close(f->c);
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+    assert_int_equal(th_last_action(f->c), COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_TAMPER_DETECTED);
+    council_close(sa);
+    council_close(sb);
+}
+
+/* The head itself: edited, or removed from the keyring while the store
+ * says one was kept. */
+static void test_insider__log_head_forged_or_dropped(void **state)
+{
+    fx *f = *state;
+    council_buf note = { NULL, 0 };
+    council__keyring *kr = malloc(sizeof *kr);
+
+    assert_non_null(kr);
+    assert_int_equal(council_audit_checkpoint(f->c, &note), COUNCIL_OK);
+    council_buf_free(&note);
+    assert_int_equal(council__keyring_load(NULL, kr, f->store), COUNCIL_OK);
+    assert_true(kr->log_head_len > 64);
+    kr->log_head[8] ^= 1; /* another tree under the same size */
+    assert_int_equal(council__keyring_store(NULL, kr, f->store), COUNCIL_OK);
+    assert_int_equal(council_audit_checkpoint(f->c, &note), COUNCIL_ETAMPER);
+    assert_non_null(strstr(council_errmsg(f->c), "not signed"));
+    assert_int_equal(th_keyring_drop_head(f->c), COUNCIL_OK);
+    assert_int_equal(council_audit_checkpoint(f->c, &note), COUNCIL_ETAMPER);
+    assert_non_null(strstr(council_errmsg(f->c), "lost the log head"));
+    assert_true(tamper_events(f->c, "log_head_missing") >= 1);
+    free(kr);
+}
+
+/* Honest work is not disturbed: checkpoints go on extending the head
+ * across sessions, and an export verifies. */
+static void test_insider__honest_log_extends(void **state)
+{
+    fx *f = *state;
+    council_buf n1 = { NULL, 0 }, n2 = { NULL, 0 }, proof = { NULL, 0 }, rep = { NULL, 0 };
+    council *sa = staff_open(f, f->sa, &f->ka);
+    uint8_t cid[16], pid[16];
+    char *path = th_path(f->root, "log.cax");
+
+    assert_int_equal(council_audit_checkpoint(f->c, &n1), COUNCIL_OK);
+    health_case(f, sa, cid, pid);
+    council_close(sa);
+    council_close(f->c);
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+    assert_int_equal(council_audit_checkpoint(f->c, &n2), COUNCIL_OK);
+    assert_int_equal(council_audit_export(f->c, path), COUNCIL_OK);
+    assert_int_equal(tamper_events(f->c, NULL), 0);
+    council_buf_free(&n1);
+    council_buf_free(&n2);
+    council_buf_free(&proof);
+    council_buf_free(&rep);
+    free(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_insider__forged_wrap_then_rotations, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__replayed_wrap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__forged_share_before_first_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__packet_follows_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__dropped_events_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__log_head_forged_or_dropped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__honest_log_extends, setup, teardown),
+    };
+
+    if (council_global_init() != COUNCIL_OK)
+        return 1;
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
