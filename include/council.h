@@ -230,7 +230,7 @@ typedef struct council_create_options {
 #define COUNCIL_CREATE_OPTIONS_INIT \
     { COUNCIL_CREATE_OPTIONS_VERSION, NULL, NULL, 0, NULL, 0, 0, 0 }
 
-#define COUNCIL_OPEN_OPTIONS_VERSION 2
+#define COUNCIL_OPEN_OPTIONS_VERSION 3
 
 /**
  * How to open a council. Initialise with COUNCIL_OPEN_OPTIONS_INIT.
@@ -254,7 +254,14 @@ typedef struct council_create_options {
  * only for pledged, active staff of an active member with keys, and can
  * call council_info(), council_members_announce() and the case functions
  * below (within its member's entitlements); root-only calls give
- * COUNCIL_EDENIED. Version 1 structs are still accepted.
+ * COUNCIL_EDENIED. Version 1 and 2 structs are still accepted.
+ *
+ * Version 3: with a raw key, member_sign_key may give the member's Ed25519
+ * seed (32 bytes). A session signs with it what its member decides and
+ * others must be able to check against the insider (see SECURITY.md): the
+ * first key of a scope of a case it owns, consent records, shares. A
+ * session opened with a keyfile has it from the keyfile; one opened with a
+ * raw box key alone gets COUNCIL_EDENIED for those acts.
  *
  * A keyfile made by council_member_keygen() pins the council's log public
  * key, which anchors the signed key directory (see the cases section): a
@@ -277,10 +284,13 @@ typedef struct council_open_options {
     size_t member_id_len;
     const uint8_t *member_box_key; /**< version 2: raw X25519 secret key, 32 bytes */
     size_t member_box_key_len;
+    const uint8_t *member_sign_key; /**< version 3: with member_box_key, the member's
+                                         Ed25519 seed (32 bytes), or NULL */
+    size_t member_sign_key_len;
 } council_open_options;
 
 #define COUNCIL_OPEN_OPTIONS_INIT \
-    { COUNCIL_OPEN_OPTIONS_VERSION, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0 }
+    { COUNCIL_OPEN_OPTIONS_VERSION, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0 }
 
 /**
  * Create a new council store in the directory `path`.

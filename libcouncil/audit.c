@@ -178,16 +178,39 @@ int council__audit_batch_commit(council *c)
         council__audit_batch_rollback(c);
         return council__fail(c, COUNCIL_EIO, "audit: cannot commit (%s)", sqlite3_errmsg(c->db));
     }
+    c->n_tamper = 0;
     return COUNCIL_OK;
 }
 
 void council__audit_batch_rollback(council *c)
 {
+    struct council__tamper_note notes[8];
+    size_t n = c->n_tamper;
+
     c->tip_valid = false;
     if (c->user_batch)
         (void)sqlite3_exec(c->db, "ROLLBACK TO council_op; RELEASE council_op;", NULL, NULL, NULL);
     else if (!sqlite3_get_autocommit(c->db))
         (void)sqlite3_exec(c->db, "ROLLBACK;", NULL, NULL, NULL);
+    /* Tamper findings of the rolled-back work go on the record by
+     * themselves: the operation failed because of them. */
+    memcpy(notes, c->tamper, n * sizeof notes[0]);
+    c->n_tamper = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *scopes[1] = { notes[i].scope };
+        const council__event ev = {
+            .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_TAMPER_DETECTED,
+            .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_SYSTEM,
+            .subject_member = notes[i].has_member ? notes[i].member : NULL,
+            .case_ref = notes[i].has_ref ? notes[i].ref : NULL,
+            .scopes = scopes,
+            .n_scopes = notes[i].scope[0] != '\0' ? 1 : 0,
+            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED,
+            .error = COUNCIL_ETAMPER,
+            .reason = notes[i].reason,
+        };
+        (void)council__audit_append(c, &ev);
+    }
 }
 
 /* The previous event's time and leaf hash (n > 0). */

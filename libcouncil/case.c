@@ -231,8 +231,9 @@ static int load_case(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYT
     int rc, src;
 
     memset(k, 0, sizeof *k);
-    if (sqlite3_prepare_v2(c->db, "SELECT status, body, owner, created, updated, erased FROM "
-                                  "case_record WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(c->db, "SELECT status, body, owner, created, updated, erased, "
+                                  "owner_proof FROM case_record WHERE id = ?1;", -1, &st,
+                           NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
         return council__db_err(c, op);
@@ -246,13 +247,23 @@ static int load_case(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYT
         k->created = sqlite3_column_int64(st, 3);
         k->updated = sqlite3_column_int64(st, 4);
         k->erased = sqlite3_column_int64(st, 5);
-        rc = COUNCIL_OK;
+        /* The owner decides who may act on the case and who gets its first
+         * keys: only the one its id (or the council) vouches for. */
+        rc = council__case_owner_ok(c, id, k->owner, sqlite3_column_blob(st, 6),
+                                    (size_t)sqlite3_column_bytes(st, 6))
+                 ? COUNCIL_OK
+                 : COUNCIL_ETAMPER;
     } else if (src == SQLITE_DONE) {
         rc = council__fail(c, COUNCIL_ENOTFOUND, "%s: no such case", op);
     } else {
         rc = council__db_err(c, op);
     }
     sqlite3_finalize(st);
+    if (rc == COUNCIL_ETAMPER) {
+        (void)council__tamper(c, id, NULL, NULL, "forged_case_owner");
+        return council__fail(c, rc, "%s: the case's owner is not the one it was created for (the "
+                             "case row was changed outside the library)", op);
+    }
     if (rc == COUNCIL_OK)
         rc = council__case_ref(c, k->ref, id);
     return rc;
@@ -499,6 +510,7 @@ int council_case_create(council *c, uint8_t *case_id, size_t case_id_len, uint8_
 {
     static const char op[] = "case_create";
     uint8_t id[COUNCIL_ID_BYTES], pid[COUNCIL_ID_BYTES], owner[COUNCIL_ID_BYTES];
+    uint8_t nonce[COUNCIL_ID_BYTES];
     sqlite3_stmt *st = NULL;
     int32_t body;
     int64_t now = (int64_t)time(NULL);
@@ -527,7 +539,9 @@ int council_case_create(council *c, uint8_t *case_id, size_t case_id_len, uint8_
                           "owner_other_member", op, "staff create cases of their own member");
         memcpy(owner, c->actor_member, COUNCIL_ID_BYTES);
     }
-    council__uuid_random(id);
+    /* The id commits to the owner (casekey.c): no row edit moves the case. */
+    randombytes_buf(nonce, sizeof nonce);
+    council__case_id_derive(c, id, owner, nonce);
     council__uuid_random(pid);
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
@@ -550,9 +564,10 @@ int council_case_create(council *c, uint8_t *case_id, size_t case_id_len, uint8_
                           "owner_without_keys", op, "the owning member has no keys registered");
     }
     if (sqlite3_prepare_v2(c->db, "INSERT INTO case_record (id, status, body, owner, created, "
-                                  "updated, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?5, (SELECT "
-                                  "coalesce(max(seq), 0) + 1 FROM case_record));", -1, &st,
-                           NULL) != SQLITE_OK ||
+                                  "updated, seq, owner_proof) VALUES (?1, ?2, ?3, ?4, ?5, ?5, "
+                                  "(SELECT coalesce(max(seq), 0) + 1 FROM case_record), ?6);", -1,
+                           &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 6, nonce, sizeof nonce, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, COUNCIL__V1__CASE_STATUS__CASE_STATUS_OPEN) != SQLITE_OK ||
         sqlite3_bind_int(st, 3, body) != SQLITE_OK ||
@@ -984,8 +999,8 @@ int council_section_write(council *c, uint32_t *version, const uint8_t *case_id,
         return council__finish(c, rc);
     if (kv == 0)
         rc = council__key_new(c, op, case_id, scope, &kv, &key);
-    else
-        rc = council__key_open(c, op, &key, case_id, scope, kv);
+    else if ((rc = council__key_open(c, op, &key, case_id, scope, kv)) == COUNCIL_OK)
+        rc = council__key_verify(c, op, case_id, scope, kv, &key); /* not a key someone chose */
     if (rc == COUNCIL_EDENIED || rc == COUNCIL_EAUTH)
         return refuse(c, true, ACT(CASE_UPDATED), &k, scope, NULL, NULL, rc,
                       rc == COUNCIL_EAUTH ? "wrapped_key_failed" : "no_key_for_version", op,

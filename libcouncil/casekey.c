@@ -175,23 +175,219 @@ static int log_sign(council *c, uint8_t sig[64], const uint8_t *m, size_t n)
     return rc == 0 ? COUNCIL_OK : council__fail(c, COUNCIL_ERROR, "keys: signing failed");
 }
 
-int council__member_key_sign(council *c, const uint8_t member[COUNCIL_ID_BYTES],
-                             const uint8_t box_pk[32])
+static size_t sign_key_msg(uint8_t *m, const council *c, const uint8_t member[COUNCIL_ID_BYTES],
+                           const uint8_t pk[32])
 {
-    uint8_t m[96], sig[64];
+    static const char label[] = "council/member-sign-key/v1";
+    uint8_t *p = council__put_bytes(m, label, sizeof label);
+
+    p = council__put_bytes(p, c->council_id, COUNCIL_ID_BYTES);
+    p = council__put_bytes(p, member, COUNCIL_ID_BYTES);
+    p = council__put_bytes(p, pk, 32);
+    return (size_t)(p - m);
+}
+
+int council__member_key_sign(council *c, const uint8_t member[COUNCIL_ID_BYTES],
+                             const uint8_t box_pk[32], const uint8_t *sign_pk)
+{
+    uint8_t m[112], sig[64], ssig[64];
     sqlite3_stmt *st = NULL;
     int rc = log_sign(c, sig, m, member_msg(m, c, member, box_pk));
 
+    if (rc == COUNCIL_OK && sign_pk != NULL)
+        rc = log_sign(c, ssig, m, sign_key_msg(m, c, member, sign_pk));
     if (rc == COUNCIL_OK &&
-        (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO member_key_sig (member_id, box_pk, sig) "
-                                   "VALUES (?1, ?2, ?3);", -1, &st, NULL) != SQLITE_OK ||
+        (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO member_key_sig (member_id, box_pk, sig, "
+                                   "sign_pk, sign_sig) VALUES (?1, ?2, ?3, ?4, ?5);", -1, &st,
+                            NULL) != SQLITE_OK ||
          sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_blob(st, 2, box_pk, 32, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_blob(st, 3, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
+         (sign_pk != NULL ? sqlite3_bind_blob(st, 4, sign_pk, 32, SQLITE_STATIC)
+                          : sqlite3_bind_null(st, 4)) != SQLITE_OK ||
+         (sign_pk != NULL ? sqlite3_bind_blob(st, 5, ssig, sizeof ssig, SQLITE_STATIC)
+                          : sqlite3_bind_null(st, 5)) != SQLITE_OK ||
          sqlite3_step(st) != SQLITE_DONE))
         rc = council__fail(c, COUNCIL_EIO, "keys: cannot store a key signature");
     sqlite3_finalize(st);
     return rc;
+}
+
+/* The member's signing key as the key directory vouches for it. */
+static int member_sign_pk(council *c, const uint8_t member[COUNCIL_ID_BYTES], uint8_t pk[32])
+{
+    uint8_t m[112];
+    sqlite3_stmt *st = NULL;
+    bool ok = false;
+    int src;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT sign_pk, sign_sig FROM member_key_sig WHERE member_id = "
+                                  "?1;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "keys: database error");
+    }
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32 && sqlite3_column_bytes(st, 1) == 64) {
+        memcpy(pk, sqlite3_column_blob(st, 0), 32);
+        ok = crypto_sign_verify_detached(sqlite3_column_blob(st, 1), m,
+                                         sign_key_msg(m, c, member, pk), c->log_pk) == 0;
+    }
+    sqlite3_finalize(st);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return council__fail(c, COUNCIL_EIO, "keys: database error");
+    return ok ? COUNCIL_OK : COUNCIL_ETAMPER;
+}
+
+/* ------------------------------------------------------ signed rows */
+
+/* What a session signs about a row that decides access: Ed25519 over
+ *     "council/row/v1\0" || council_id || kind || "\0" || BLAKE2b-256(msg)
+ * with the log key (the secretariat: signer all zeros) or the member's
+ * signing key (a staff session: signer = its member). */
+static size_t row_msg(uint8_t *m, const council *c, const char *kind, const uint8_t *msg,
+                      size_t len)
+{
+    static const char label[] = "council/row/v1";
+    uint8_t *p = council__put_bytes(m, label, sizeof label);
+
+    p = council__put_bytes(p, c->council_id, COUNCIL_ID_BYTES);
+    p = council__put_bytes(p, kind, strlen(kind) + 1);
+    crypto_generichash(p, 32, msg, len, NULL, 0);
+    return (size_t)(p + 32 - m);
+}
+
+#define ROW_MSG_MAX (sizeof "council/row/v1" + COUNCIL_ID_BYTES + COUNCIL__AUDIT_CODE_MAX + 1 + 32)
+
+int council__attest_sign(council *c, const char *kind, const uint8_t *msg, size_t len,
+                         uint8_t signer[COUNCIL_ID_BYTES], uint8_t sig[64])
+{
+    uint8_t m[ROW_MSG_MAX];
+    size_t n;
+    int rc;
+
+    if (strlen(kind) > COUNCIL__AUDIT_CODE_MAX)
+        return council__fail(c, COUNCIL_ERROR, "keys: bad row kind");
+    n = row_msg(m, c, kind, msg, len);
+    if (c->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT) {
+        memset(signer, 0, COUNCIL_ID_BYTES);
+        return log_sign(c, sig, m, n);
+    }
+    if (c->actor_sign_sk.p == NULL || c->actor_sign_sk.len != crypto_sign_SECRETKEYBYTES)
+        return council__fail(c, COUNCIL_EDENIED, "keys: this session holds no signing key (open it "
+                             "with the member's keyfile, or give the member's signing seed)");
+    memcpy(signer, c->actor_member, COUNCIL_ID_BYTES);
+    council__secret_read(&c->actor_sign_sk);
+    rc = crypto_sign_detached(sig, NULL, m, n, c->actor_sign_sk.p);
+    council__secret_lock(&c->actor_sign_sk);
+    return rc == 0 ? COUNCIL_OK : council__fail(c, COUNCIL_ERROR, "keys: signing failed");
+}
+
+int council__attest_check(council *c, const char *kind, const uint8_t *msg, size_t len,
+                          const uint8_t *signer, size_t signer_len, const uint8_t *sig,
+                          size_t sig_len)
+{
+    uint8_t m[ROW_MSG_MAX], pk[32];
+    size_t n;
+    int rc;
+
+    if (signer == NULL || signer_len != COUNCIL_ID_BYTES || sig == NULL || sig_len != 64 ||
+        strlen(kind) > COUNCIL__AUDIT_CODE_MAX)
+        return COUNCIL_ETAMPER;
+    n = row_msg(m, c, kind, msg, len);
+    if (sodium_is_zero(signer, COUNCIL_ID_BYTES))
+        return crypto_sign_verify_detached(sig, m, n, c->log_pk) == 0 ? COUNCIL_OK : COUNCIL_ETAMPER;
+    if ((rc = member_sign_pk(c, signer, pk)) != COUNCIL_OK)
+        return rc;
+    return crypto_sign_verify_detached(sig, m, n, pk) == 0 ? COUNCIL_OK : COUNCIL_ETAMPER;
+}
+
+int council__tamper(council *c, const uint8_t *case_id, const char *scope,
+                    const uint8_t *member, const char *reason)
+{
+    uint8_t ref[32];
+    const char *scopes[1] = { scope };
+    council__event ev = {
+        .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_TAMPER_DETECTED,
+        .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_SYSTEM,
+        .subject_member = member,
+        .case_ref = case_id != NULL ? ref : NULL,
+        .scopes = scopes,
+        .n_scopes = scope != NULL ? 1 : 0,
+        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED,
+        .error = COUNCIL_ETAMPER,
+        .reason = reason,
+    };
+    int rc = case_id != NULL ? council__case_ref(c, ref, case_id) : COUNCIL_OK;
+
+    if (rc == COUNCIL_OK)
+        rc = council__audit_append(c, &ev);
+    if (rc == COUNCIL_OK && !sqlite3_get_autocommit(c->db) && c->n_tamper < 8) {
+        struct council__tamper_note *t = &c->tamper[c->n_tamper++];
+        memset(t, 0, sizeof *t);
+        if ((t->has_ref = case_id != NULL))
+            memcpy(t->ref, ref, 32);
+        if ((t->has_member = member != NULL))
+            memcpy(t->member, member, COUNCIL_ID_BYTES);
+        if (scope != NULL && strlen(scope) < sizeof t->scope)
+            strcpy(t->scope, scope);
+        t->reason = reason;
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------ case owners */
+
+/* A case id commits to its owner: the first 16 bytes of
+ *     BLAKE2b-256("council/case-id/v1\0" || council_id || owner || nonce)
+ * with the UUID version 8 and variant bits set, so whoever holds the
+ * database key cannot give an existing case another owner (a second
+ * preimage of 122 bits). Cases from before carry, instead of the nonce, the
+ * council's signature over "council/case-owner/v1\0" || council_id ||
+ * case_id || owner, made once by the secretariat. */
+void council__case_id_derive(const council *c, uint8_t id[COUNCIL_ID_BYTES],
+                             const uint8_t owner[COUNCIL_ID_BYTES],
+                             const uint8_t nonce[COUNCIL_ID_BYTES])
+{
+    static const char label[] = "council/case-id/v1";
+    crypto_generichash_state h;
+    uint8_t out[32];
+
+    crypto_generichash_init(&h, NULL, 0, sizeof out);
+    crypto_generichash_update(&h, (const uint8_t *)label, sizeof label);
+    crypto_generichash_update(&h, c->council_id, COUNCIL_ID_BYTES);
+    crypto_generichash_update(&h, owner, COUNCIL_ID_BYTES);
+    crypto_generichash_update(&h, nonce, COUNCIL_ID_BYTES);
+    crypto_generichash_final(&h, out, sizeof out);
+    memcpy(id, out, COUNCIL_ID_BYTES);
+    id[6] = (uint8_t)((id[6] & 0x0f) | 0x80);
+    id[8] = (uint8_t)((id[8] & 0x3f) | 0x80);
+}
+
+static size_t owner_msg(uint8_t *m, const council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
+                        const uint8_t owner[COUNCIL_ID_BYTES])
+{
+    static const char label[] = "council/case-owner/v1";
+    uint8_t *p = council__put_bytes(m, label, sizeof label);
+
+    p = council__put_bytes(p, c->council_id, COUNCIL_ID_BYTES);
+    p = council__put_bytes(p, case_id, COUNCIL_ID_BYTES);
+    p = council__put_bytes(p, owner, COUNCIL_ID_BYTES);
+    return (size_t)(p - m);
+}
+
+bool council__case_owner_ok(const council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
+                            const uint8_t owner[COUNCIL_ID_BYTES], const uint8_t *proof,
+                            size_t len)
+{
+    uint8_t want[COUNCIL_ID_BYTES], m[96];
+
+    if (proof != NULL && len == COUNCIL_ID_BYTES) {
+        council__case_id_derive(c, want, owner, proof);
+        return sodium_memcmp(want, case_id, COUNCIL_ID_BYTES) == 0;
+    }
+    return proof != NULL && len == 64 &&
+           crypto_sign_verify_detached(proof, m, owner_msg(m, c, case_id, owner), c->log_pk) == 0;
 }
 
 int council__member_key_check(council *c, const char *op, const uint8_t member[COUNCIL_ID_BYTES],
@@ -298,22 +494,180 @@ bool council__holder_tag_ok(const council *c, const uint8_t *tag, size_t tag_len
 static int forged_holder(council *c, const uint8_t case_id[COUNCIL_ID_BYTES], const char *scope,
                          const uint8_t holder[COUNCIL_ID_BYTES], const char *reason)
 {
-    uint8_t ref[32];
-    const char *scopes[1] = { scope };
-    council__event ev = {
-        .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_TAMPER_DETECTED,
-        .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_SYSTEM,
-        .subject_member = memcmp(holder, coord_holder, COUNCIL_ID_BYTES) != 0 ? holder : NULL,
-        .case_ref = ref,
-        .scopes = scopes,
-        .n_scopes = 1,
-        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED,
-        .error = COUNCIL_ETAMPER,
-        .reason = reason,
-    };
-    int rc = council__case_ref(c, ref, case_id);
+    return council__tamper(c, case_id, scope,
+                           memcmp(holder, coord_holder, COUNCIL_ID_BYTES) != 0 ? holder : NULL,
+                           reason);
+}
 
-    return rc == COUNCIL_OK ? council__audit_append(c, &ev) : rc;
+/* ------------------------------------------------------ key versions */
+
+/* A key version is vouched for by its creator's signature (the council's
+ * log key, or the owner's signing key) over, or by a link, a MAC under the
+ * version before, of
+ *     case_id || u8(len(scope)) || scope || u32be(version) || commit
+ * where commit = BLAKE2b-256 keyed with the new key of "council/key-commit/v1".
+ * A version that someone holding the database key wrote itself (a key it
+ * chose, sealed to the owner and the coordinating body) has neither, so no
+ * session encrypts under it or follows its holders. */
+#define VMSG_MAX (COUNCIL_ID_BYTES + 1 + COUNCIL__AUDIT_CODE_MAX + 4 + 32)
+
+static size_t version_msg(uint8_t *m, const uint8_t case_id[COUNCIL_ID_BYTES], const char *scope,
+                          uint32_t version, const council__secret *key)
+{
+    static const char label[] = "council/key-commit/v1";
+    size_t n = strlen(scope);
+    uint8_t *p = council__put_bytes(m, case_id, COUNCIL_ID_BYTES);
+
+    *p++ = (uint8_t)n;
+    p = council__put_bytes(p, scope, n);
+    p = council__put_u32(p, version);
+    council__secret_read(key);
+    crypto_generichash(p, 32, (const uint8_t *)label, sizeof label, key->p, key->len);
+    council__secret_lock(key);
+    return (size_t)(p + 32 - m);
+}
+
+static void version_link(uint8_t out[32], const uint8_t *m, size_t n, const council__secret *prev)
+{
+    static const char label[] = "council/key-link/v1";
+    crypto_generichash_state h;
+
+    council__secret_read(prev);
+    crypto_generichash_init(&h, prev->p, prev->len, 32);
+    council__secret_lock(prev);
+    crypto_generichash_update(&h, (const uint8_t *)label, sizeof label);
+    crypto_generichash_update(&h, m, n);
+    crypto_generichash_final(&h, out, 32);
+    sodium_memzero(&h, sizeof h);
+}
+
+/* The owner of a case, as its id (or the council's signature) proves it. */
+int council__case_owner(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                        uint8_t owner[COUNCIL_ID_BYTES])
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT owner, owner_proof FROM case_record WHERE id = ?1;", -1,
+                           &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    }
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW && sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES) {
+        memcpy(owner, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+        if (!council__case_owner_ok(c, case_id, owner, sqlite3_column_blob(st, 1),
+                                    (size_t)sqlite3_column_bytes(st, 1)))
+            rc = COUNCIL_ETAMPER;
+    } else {
+        rc = src == SQLITE_DONE ? COUNCIL_ENOTFOUND : COUNCIL_EIO;
+    }
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_ETAMPER) {
+        (void)council__tamper(c, case_id, NULL, NULL, "forged_case_owner");
+        return council__fail(c, rc, "%s: the case's owner is not the one it was created for (the "
+                             "case row was changed outside the library)", op);
+    }
+    if (rc != COUNCIL_OK)
+        return council__fail(c, rc, "%s: %s", op, rc == COUNCIL_ENOTFOUND ? "no such case"
+                                                                        : "database error");
+    return COUNCIL_OK;
+}
+
+static bool vcache_has(const council *c, const uint8_t h[32])
+{
+    for (size_t i = 0; i < COUNCIL__VCACHE; i++)
+        if (sodium_memcmp(c->vcache[i], h, 32) == 0)
+            return true;
+    return false;
+}
+
+static void vcache_put(council *c, const uint8_t h[32])
+{
+    memcpy(c->vcache[c->vcache_next % COUNCIL__VCACHE], h, 32);
+    c->vcache_next++;
+}
+
+static int verify_version(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                          const char *scope, uint32_t v, const council__secret *key, int depth)
+{
+    uint8_t m[VMSG_MAX], h[32], link[32], signer[COUNCIL_ID_BYTES], sig[64], owner[COUNCIL_ID_BYTES];
+    bool has_link = false, has_sig = false;
+    sqlite3_stmt *st = NULL;
+    size_t n = version_msg(m, case_id, scope, v, key);
+    int rc = COUNCIL_ETAMPER, src;
+
+    crypto_generichash(h, sizeof h, m, n, c->council_id, COUNCIL_ID_BYTES);
+    if (vcache_has(c, h))
+        return COUNCIL_OK;
+    if (sqlite3_prepare_v2(c->db, "SELECT link, signer, sig FROM case_key WHERE case_id = ?1 AND "
+                                  "scope = ?2 AND version = ?3;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, v) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    }
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        if ((has_link = sqlite3_column_bytes(st, 0) == 32))
+            memcpy(link, sqlite3_column_blob(st, 0), 32);
+        if ((has_sig = sqlite3_column_bytes(st, 1) == COUNCIL_ID_BYTES &&
+                       sqlite3_column_bytes(st, 2) == 64)) {
+            memcpy(signer, sqlite3_column_blob(st, 1), sizeof signer);
+            memcpy(sig, sqlite3_column_blob(st, 2), sizeof sig);
+        }
+    }
+    sqlite3_finalize(st);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    /* Signed by the council, or by the case's proven owner. */
+    if (has_sig && council__attest_check(c, "key_version", m, n, signer, sizeof signer, sig,
+                                         sizeof sig) == COUNCIL_OK) {
+        if (sodium_is_zero(signer, sizeof signer))
+            rc = COUNCIL_OK;
+        else if ((rc = council__case_owner(c, op, case_id, owner)) == COUNCIL_OK)
+            rc = sodium_memcmp(owner, signer, sizeof owner) == 0 ? COUNCIL_OK : COUNCIL_ETAMPER;
+        else if (rc != COUNCIL_ETAMPER)
+            return rc;
+    }
+    council__clear(c);
+    /* Or linked to the version before, itself vouched for. */
+    if (rc != COUNCIL_OK && has_link && v > 1 && depth < 64) {
+        council__secret prev = { NULL, 0 };
+        uint8_t want[32];
+        int prc = council__key_open(c, op, &prev, case_id, scope, v - 1);
+        if (prc == COUNCIL_OK) {
+            version_link(want, m, n, &prev);
+            if (sodium_memcmp(want, link, 32) == 0)
+                rc = verify_version(c, op, case_id, scope, v - 1, &prev, depth + 1);
+        } else if (prc != COUNCIL_EDENIED && prc != COUNCIL_EAUTH) {
+            council__secret_free(&prev);
+            return prc;
+        }
+        council__secret_free(&prev);
+    }
+    if (rc == COUNCIL_OK) {
+        vcache_put(c, h);
+        council__clear(c);
+        return COUNCIL_OK;
+    }
+    if (depth == 0) {
+        (void)council__tamper(c, case_id, scope, NULL, "forged_key_version");
+        return council__fail(c, COUNCIL_ETAMPER, "%s: version %u of scope %s's key is vouched for "
+                             "by no signature or link this session can check (it was written "
+                             "outside the library)", op, v, scope);
+    }
+    return COUNCIL_ETAMPER;
+}
+
+int council__key_verify(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                        const char *scope, uint32_t v, const council__secret *key)
+{
+    if (strlen(scope) > COUNCIL__AUDIT_CODE_MAX || key->len != COUNCIL__KEY_BYTES)
+        return council__fail(c, COUNCIL_ERROR, "%s: bad scope or key", op);
+    return verify_version(c, op, case_id, scope, v, key, 0);
 }
 
 static int put_wrap(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
@@ -413,7 +767,7 @@ int council__key_latest(council *c, const char *op, const uint8_t case_id[COUNCI
 int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                      const char *scope, uint32_t *version_out, council__secret *key_out)
 {
-    council__secret key = { NULL, 0 };
+    council__secret key = { NULL, 0 }, prev = { NULL, 0 };
     sqlite3_stmt *st = NULL;
     uint32_t v;
     int rc, src = SQLITE_DONE;
@@ -428,16 +782,56 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
         return council__fail(c, rc, "%s: out of secure memory", op);
     randombytes_buf(key.p, key.len);
     council__secret_lock(&key);
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO case_key (case_id, scope, version, created) "
-                                  "VALUES (?1, ?2, ?3, ?4);", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 3, v) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_DONE)
-        rc = council__fail(c, COUNCIL_EIO, "%s: cannot store a key", op);
-    sqlite3_finalize(st);
-    st = NULL;
+    /* Vouched for: linked to the version before (which must itself be
+     * genuine: its holders are followed below), and signed by the session
+     * where it can sign. A first version needs the council's or the
+     * owner's signature. */
+    {
+        uint8_t m[VMSG_MAX], link[32], signer[COUNCIL_ID_BYTES], sig[64], owner[COUNCIL_ID_BYTES];
+        size_t n = version_msg(m, case_id, scope, v, &key);
+        bool has_link = false, has_sig = false;
+        if (v > 1) {
+            rc = council__key_open(c, op, &prev, case_id, scope, v - 1);
+            if (rc == COUNCIL_OK)
+                rc = council__key_verify(c, op, case_id, scope, v - 1, &prev);
+            if (rc == COUNCIL_OK) {
+                version_link(link, m, n, &prev);
+                has_link = true;
+            }
+        }
+        if (rc == COUNCIL_OK) {
+            bool may_sign = council__is_root(c) ||
+                            (c->actor_sign_sk.p != NULL &&
+                             council__case_owner(c, op, case_id, owner) == COUNCIL_OK &&
+                             sodium_memcmp(owner, c->actor_member, sizeof owner) == 0);
+            council__clear(c);
+            if (may_sign)
+                rc = council__attest_sign(c, "key_version", m, n, signer, sig);
+            has_sig = may_sign && rc == COUNCIL_OK;
+            if (rc == COUNCIL_OK && !has_link && !has_sig)
+                rc = council__fail(c, COUNCIL_EDENIED, "%s: the first key of scope %s needs the "
+                                   "signature of the secretariat or of the owner (open the "
+                                   "owner's session with its keyfile or signing seed)", op, scope);
+        }
+        if (rc == COUNCIL_OK &&
+            (sqlite3_prepare_v2(c->db, "INSERT INTO case_key (case_id, scope, version, created, "
+                                       "link, signer, sig) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);",
+                                -1, &st, NULL) != SQLITE_OK ||
+             sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_int64(st, 3, v) != SQLITE_OK ||
+             sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
+             (has_link ? sqlite3_bind_blob(st, 5, link, 32, SQLITE_TRANSIENT)
+                       : sqlite3_bind_null(st, 5)) != SQLITE_OK ||
+             (has_sig ? sqlite3_bind_blob(st, 6, signer, sizeof signer, SQLITE_TRANSIENT)
+                      : sqlite3_bind_null(st, 6)) != SQLITE_OK ||
+             (has_sig ? sqlite3_bind_blob(st, 7, sig, sizeof sig, SQLITE_TRANSIENT)
+                      : sqlite3_bind_null(st, 7)) != SQLITE_OK ||
+             sqlite3_step(st) != SQLITE_DONE))
+            rc = council__fail(c, COUNCIL_EIO, "%s: cannot store a key", op);
+        sqlite3_finalize(st);
+        st = NULL;
+    }
     if (rc == COUNCIL_OK)
         rc = put_wrap(c, op, case_id, scope, v, coord_holder, c->coord_pk, &key);
     /* Who gets the new key. A rotation follows the previous version's
@@ -448,9 +842,7 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
      * coordinating body and the owner only; a share wraps the key for its
      * recipient itself (council_case_share). */
     if (rc == COUNCIL_OK && v > 1) {
-        council__secret prev = { NULL, 0 };
-        rc = council__key_open(c, op, &prev, case_id, scope, v - 1);
-        if (rc == COUNCIL_OK &&
+        if (
             (sqlite3_prepare_v2(c->db, "SELECT w.holder, w.box_pk, w.tag, m.box_pk FROM key_wrap w "
                                        "JOIN member m ON m.id = w.holder WHERE w.case_id = ?1 AND "
                                        "w.scope = ?2 AND w.version = ?3 AND m.withdrawn IS NULL AND "
@@ -477,12 +869,14 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
         }
         if (rc == COUNCIL_OK && src != SQLITE_DONE)
             rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
-        council__secret_free(&prev);
     } else if (rc == COUNCIL_OK) {
-        if (sqlite3_prepare_v2(c->db, "SELECT id, box_pk FROM member WHERE withdrawn IS NULL AND "
-                                      "box_pk IS NOT NULL AND id = (SELECT owner FROM case_record "
-                                      "WHERE id = ?1);", -1, &st, NULL) != SQLITE_OK ||
-            sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK)
+        uint8_t owner[COUNCIL_ID_BYTES];
+        if ((rc = council__case_owner(c, op, case_id, owner)) != COUNCIL_OK)
+            ;
+        else if (sqlite3_prepare_v2(c->db, "SELECT id, box_pk FROM member WHERE withdrawn IS NULL "
+                                           "AND box_pk IS NOT NULL AND id = ?1;", -1, &st,
+                                    NULL) != SQLITE_OK ||
+                 sqlite3_bind_blob(st, 1, owner, COUNCIL_ID_BYTES, SQLITE_TRANSIENT) != SQLITE_OK)
             rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
         while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
             uint8_t holder[COUNCIL_ID_BYTES], pk[32];
@@ -497,6 +891,7 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
             rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
     }
     sqlite3_finalize(st);
+    council__secret_free(&prev);
     if (rc == COUNCIL_OK && version_out != NULL)
         *version_out = v;
     if (rc == COUNCIL_OK && key_out != NULL) {
@@ -837,15 +1232,18 @@ static int sign_existing_members(council *c)
     st = NULL;
     if (rc != COUNCIL_OK || done)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "SELECT id, box_pk FROM member WHERE withdrawn IS NULL AND box_pk "
-                                  "IS NOT NULL;", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(c->db, "SELECT id, box_pk, sign_pk FROM member WHERE withdrawn IS NULL "
+                                  "AND box_pk IS NOT NULL;", -1, &st, NULL) != SQLITE_OK)
         return council__fail(c, COUNCIL_EIO, "keys: database error");
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW)
         if (sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES && sqlite3_column_bytes(st, 1) == 32) {
-            uint8_t id[COUNCIL_ID_BYTES], pk[32];
+            uint8_t id[COUNCIL_ID_BYTES], pk[32], spk[32];
+            bool has_spk = sqlite3_column_bytes(st, 2) == 32;
             memcpy(id, sqlite3_column_blob(st, 0), sizeof id);
             memcpy(pk, sqlite3_column_blob(st, 1), sizeof pk);
-            rc = council__member_key_sign(c, id, pk);
+            if (has_spk)
+                memcpy(spk, sqlite3_column_blob(st, 2), sizeof spk);
+            rc = council__member_key_sign(c, id, pk, has_spk ? spk : NULL);
         }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "keys: database error");

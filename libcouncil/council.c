@@ -122,6 +122,7 @@ static void release(council *c)
     council__secret_free(&c->root);
     council__secret_free(&c->log_sk);
     council__secret_free(&c->actor_box_sk);
+    council__secret_free(&c->actor_sign_sk);
     council__secret_free(&c->coord_sk);
     council__secret_free(&c->psn);
     council__secret_free(&c->bix);
@@ -634,6 +635,16 @@ static int open_staff(council *c, const char *path, const council_open_options *
         memcpy(k.box_sk.p, o->member_box_key, 32);
         crypto_scalarmult_base(k.box_pk, k.box_sk.p);
         council__secret_lock(&k.box_sk);
+        /* Version 3: the member's Ed25519 seed too, for what it signs. */
+        if (o->version >= 3 && o->member_sign_key != NULL) {
+            rc = council__secret_alloc(&k.sign_sk, crypto_sign_SECRETKEYBYTES);
+            if (rc != COUNCIL_OK) {
+                rc = council__fail(c, rc, "open: out of secure memory");
+                goto out;
+            }
+            crypto_sign_seed_keypair(k.sign_pk, k.sign_sk.p, o->member_sign_key);
+            council__secret_lock(&k.sign_sk);
+        }
     } else {
         rc = council__keyfile_open(c, &k, &info, o->keyfile, o->keyfile_len, o->passphrase,
                                    o->passphrase_len);
@@ -720,10 +731,18 @@ static int open_staff(council *c, const char *path, const council_open_options *
         memcpy(c->actor_member, info.member_id, COUNCIL_ID_BYTES);
         memcpy(c->actor_staff, o->staff_id, COUNCIL_ID_BYTES);
         memcpy(c->actor_box_pk, k.box_pk, 32);
-        /* The session keeps the member's box key: it unwraps data keys. */
+        /* The session keeps the member's box key: it unwraps data keys;
+         * and its signing key, if it has it: it signs what the member
+         * decides (a scope's first key, consent records, shares). */
         c->actor_box_sk = k.box_sk;
         k.box_sk.p = NULL;
         k.box_sk.len = 0;
+        if (k.sign_sk.p != NULL) {
+            memcpy(c->actor_sign_pk, k.sign_pk, 32);
+            c->actor_sign_sk = k.sign_sk;
+            k.sign_sk.p = NULL;
+            k.sign_sk.len = 0;
+        }
         rc = council__case_session_init(c);
     }
 out:
@@ -750,7 +769,7 @@ int council_open(council **out, const char *path, const council_open_options *o)
     if (c == NULL)
         return COUNCIL_ENOMEM;
     *out = c;
-    if (o == NULL || (o->version != 1 && o->version != COUNCIL_OPEN_OPTIONS_VERSION))
+    if (o == NULL || o->version < 1 || o->version > COUNCIL_OPEN_OPTIONS_VERSION)
         return council__fail(c, COUNCIL_EMISUSE, "open: options missing or of unknown version");
     staff = o->version >= 2 && (o->staff_id != NULL || o->keyfile != NULL ||
                                 o->member_box_key != NULL);
@@ -762,11 +781,15 @@ int council_open(council **out, const char *path, const council_open_options *o)
         bool with_raw = o->keyfile == NULL && o->passphrase == NULL && o->member_id != NULL &&
                         o->member_id_len == COUNCIL_ID_BYTES && o->member_box_key != NULL &&
                         o->member_box_key_len == 32;
+        bool sign_ok = o->version < 3 ||
+                       (o->member_sign_key == NULL ? o->member_sign_key_len == 0
+                                                   : with_raw && o->member_sign_key_len == 32);
         if (o->staff_id == NULL || o->staff_id_len != COUNCIL_ID_BYTES || o->root_key != NULL ||
-            with_keyfile == with_raw)
+            with_keyfile == with_raw || !sign_ok)
             return council__fail(c, COUNCIL_EINVAL, "open: a staff session needs a 16-byte staff "
                                  "id and either the member keyfile with its passphrase, or the "
-                                 "member id with its raw 32-byte box key");
+                                 "member id with its raw 32-byte box key (and, optionally, its "
+                                 "32-byte signing seed)");
     } else if ((rc = check_credentials(c, "open", o->passphrase, o->passphrase_len,
                                        o->root_key, o->root_key_len)) != COUNCIL_OK) {
         return rc;

@@ -31,6 +31,8 @@ typedef struct council__secret {
     size_t len;
 } council__secret;
 
+#define COUNCIL__VCACHE 32
+
 struct council {
     uint32_t magic;
     int errcode;
@@ -47,6 +49,20 @@ struct council {
     uint8_t actor_staff[COUNCIL_ID_BYTES];
     uint8_t actor_box_pk[32];   /* the member key the session opened with */
     council__secret actor_box_sk; /* staff sessions: that key's secret half */
+    uint8_t actor_sign_pk[32];  /* staff sessions: the member's Ed25519 key, */
+    council__secret actor_sign_sk; /* when the session has it (64 bytes) */
+    bool upgrading;             /* root: first session since the log head (casekey.c) */
+    uint8_t vcache[COUNCIL__VCACHE][32]; /* key versions this session verified */
+    size_t vcache_next;
+    /* Tamper findings appended in the current transaction: appended again
+     * on their own if it rolls back (a finding is never forgotten). */
+    struct council__tamper_note {
+        uint8_t ref[32], member[COUNCIL_ID_BYTES];
+        bool has_ref, has_member;
+        char scope[64 + 1];     /* COUNCIL__AUDIT_CODE_MAX + 1 */
+        const char *reason;     /* a static reason code */
+    } tamper[8];
+    size_t n_tamper;
     /* Case keys: the coordinating body's wrap key pair (root sessions derive
      * the secret half), and the council's stored secrets, loaded at open. */
     bool coord_valid;
@@ -531,6 +547,34 @@ int council__actor_key(council *c, const uint8_t **holder, const uint8_t **pk,
 /* Run one statement binding blobs a (?1) and b (?2) when not NULL. */
 int council__sql_exec1(council *c, const char *op, const char *sql, const uint8_t *a,
                        size_t alen, const uint8_t *b, size_t blen);
+/* Rows that decide access, signed (casekey.c): by the log key in the
+ * secretariat's sessions (signer all zeros), by the member's signing key in
+ * a staff session (signer = its member; EDENIED when it has none). Check:
+ * COUNCIL_OK, or COUNCIL_ETAMPER for a missing, damaged or foreign
+ * signature or a signer the key directory does not vouch for. */
+int council__attest_sign(council *c, const char *kind, const uint8_t *msg, size_t len,
+                         uint8_t signer[COUNCIL_ID_BYTES], uint8_t sig[64]);
+int council__attest_check(council *c, const char *kind, const uint8_t *msg, size_t len,
+                          const uint8_t *signer, size_t signer_len, const uint8_t *sig,
+                          size_t sig_len);
+/* A tamper finding on the record (reason code; case, scope, member may be
+ * NULL), in the caller's transaction. */
+int council__tamper(council *c, const uint8_t *case_id, const char *scope,
+                    const uint8_t *member, const char *reason);
+/* Case ids commit to the owner (casekey.c). */
+void council__case_id_derive(const council *c, uint8_t id[COUNCIL_ID_BYTES],
+                             const uint8_t owner[COUNCIL_ID_BYTES],
+                             const uint8_t nonce[COUNCIL_ID_BYTES]);
+bool council__case_owner_ok(const council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
+                            const uint8_t owner[COUNCIL_ID_BYTES], const uint8_t *proof,
+                            size_t len);
+/* The case's owner as its proof shows it: ETAMPER (logged) when the row
+ * names another, ENOTFOUND. */
+int council__case_owner(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                        uint8_t owner[COUNCIL_ID_BYTES]);
+/* Is key version v of (case, scope) vouched for (ETAMPER, logged, if not)? */
+int council__key_verify(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                        const char *scope, uint32_t v, const council__secret *key);
 /* Does `member` hold the newest key of (case, scope), by a wrap its tag
  * vouches for? A wrap row without a valid tag is logged as forged. The
  * session must hold the key itself. */
@@ -628,7 +672,7 @@ int council__rekey_resume(council *c, council__keyring *kr);
  * keyfile) before wrapping a data key or sealing a secret to it. EAUTH
  * for a key without a valid signature. */
 int council__member_key_sign(council *c, const uint8_t member[COUNCIL_ID_BYTES],
-                             const uint8_t box_pk[32]);
+                             const uint8_t box_pk[32], const uint8_t *sign_pk);
 int council__member_key_check(council *c, const char *op, const uint8_t member[COUNCIL_ID_BYTES],
                               const uint8_t box_pk[32]);
 /* EMISUSE (named for op) while council_batch_begin() is open. */

@@ -311,7 +311,7 @@ static int store_keys(council *c, const char *op, const uint8_t id[COUNCIL_ID_BY
         return rc;
     /* The key directory vouches for the new key; its wrapped data keys and
      * sealed secrets follow it there. */
-    if ((rc = council__member_key_sign(c, id, box_pk)) != COUNCIL_OK ||
+    if ((rc = council__member_key_sign(c, id, box_pk, sign_pk)) != COUNCIL_OK ||
         (rc = council__case_member_rekeyed(c, id, box_pk)) != COUNCIL_OK)
         return rc;
     return council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_KEY_REGISTERED,
