@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -1862,40 +1863,29 @@ static int cmd_member(const opts *o, cmdmask cmd, const char *id_text)
     }
     case C_MKEYGEN: {
         char pass[PASS_BUF];
+        struct stat sb;
         long n;
-        /* Claim the file first: new keys that cannot be written must not
-         * replace the registered ones. */
-        int fd = create_private(o->out);
-        if (fd < 0) {
+        /* The library writes the keyfile durably before the new keys
+         * replace the registered ones (a crash keeps the old ones valid);
+         * an existing FILE is refused before the passphrase is asked. */
+        if (lstat(o->out, &sb) == 0) {
+            fprintf(stderr, "%s: cannot create %s: %s\n", prog, o->out, strerror(EEXIST));
             council_close(c);
             return EXIT_FAILURE;
         }
         n = get_passphrase(o->member_pass_file, "COUNCIL_MEMBER_PASSPHRASE", 1,
                            "Member passphrase: ", pass, sizeof pass);
         if (n < 0) {
-            (void)close(fd);
-            (void)unlink(o->out);
             council_close(c);
             return n == -2 ? usage("%s", "no member passphrase: use --member-passphrase-file, "
                                          "$COUNCIL_MEMBER_PASSPHRASE or a terminal")
                            : EXIT_FAILURE;
         }
-        rc = council_member_keygen(c, &buf, id, sizeof id, (const uint8_t *)pass, (size_t)n,
-                                   o->kdf_ops, o->kdf_mem);
+        rc = council_member_keygen_file(c, o->out, id, sizeof id, (const uint8_t *)pass,
+                                        (size_t)n, o->kdf_ops, o->kdf_mem);
         wipe(pass, sizeof pass);
-        if (rc != COUNCIL_OK) {
-            (void)close(fd);
-            (void)unlink(o->out);
-            break;
-        }
-        if (finish_private(fd, buf.ptr, buf.len) != 0) {
-            fprintf(stderr, "%s: cannot write %s: %s (the keys were registered; run keygen "
-                    "again to replace them)\n", prog, o->out, strerror(errno));
-            council_buf_free(&buf);
-            council_close(c);
-            return EXIT_FAILURE;
-        }
-        fprintf(stderr, "%s: member keyfile written to %s\n", prog, o->out);
+        if (rc == COUNCIL_OK)
+            fprintf(stderr, "%s: member keyfile written to %s\n", prog, o->out);
         break;
     }
     case C_MSHOW:

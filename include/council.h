@@ -379,7 +379,11 @@ COUNCIL_API COUNCIL_NODISCARD int council_create(council **out, const char *path
  *           a keyfile, or the kind the store was not created with);
  *         COUNCIL_EFORMAT also for a damaged member keyfile;
  *         COUNCIL_EMISUSE if out or opts is NULL or opts->version is unknown;
- *         COUNCIL_EIO; COUNCIL_ENOMEM; COUNCIL_ERROR.
+ *         COUNCIL_EIO, also when another session holds council.db or the
+ *           keyring locked for more than 10 seconds (every wait is bounded
+ *           so), when the disk is full, or when another session re-keyed
+ *           council.db meanwhile (the message says which: open again);
+ *         COUNCIL_ENOMEM; COUNCIL_ERROR.
  * Ownership: the caller owns *out and releases it with council_close().
  * @since 0.1.0
  */
@@ -983,7 +987,10 @@ COUNCIL_API COUNCIL_NODISCARD int council_member_list(council *c, council_buf *o
  * to the new key (it keeps exactly what it had), and each of those data
  * keys is rotated ("key rotated", reason member_key_replaced), so the
  * replaced key opens nothing written from now on. Refused inside a batch
- * (COUNCIL_EMISUSE).
+ * (COUNCIL_EMISUSE). The new keys are on record before the bytes are
+ * returned: a caller that dies before it stores them leaves the member
+ * locked out. To write the keyfile to a file, use
+ * council_member_keygen_file(), which makes the file durable first.
  *
  * @param[out] keyfile  receives the keyfile bytes, for the member to keep.
  * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED for a withdrawn
@@ -993,6 +1000,33 @@ COUNCIL_API COUNCIL_NODISCARD int council_member_list(council *c, council_buf *o
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_member_keygen(council *c, council_buf *keyfile,
+        const uint8_t *id, size_t id_len, const uint8_t *pass, size_t pass_len,
+        uint64_t kdf_opslimit, uint64_t kdf_memlimit);
+
+/**
+ * council_member_keygen(), crash-safe: the keyfile is written to a new
+ * file at `path` and made durable BEFORE the new keys replace the member's
+ * keys on record. It is written under a temporary name beside `path`
+ * (created exclusively, mode 0600), synced, linked to `path` (never
+ * replacing an existing file or symbolic link) and its directory synced;
+ * only then are the public keys registered, as by council_member_keygen()
+ * ("member key registered", reason generated). A process killed at any
+ * point leaves either the old keys valid (and `path` absent or holding a
+ * complete keyfile whose keys were never registered; a temporary
+ * "<path>.<random>.tmp" may remain), or the new keys registered and their
+ * keyfile complete at `path`. If the registration fails, `path` is
+ * removed again. Refused inside a batch (COUNCIL_EMISUSE).
+ *
+ * @param path  the keyfile to create; MUST NOT exist. Not in any message.
+ * @return COUNCIL_OK; COUNCIL_EEXIST if path exists; COUNCIL_ENOTFOUND;
+ *         COUNCIL_EDENIED for a withdrawn member; COUNCIL_EINVAL for an
+ *         empty path, a bad passphrase, cost or id length;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO (also a full disk, said so in the
+ *         message); COUNCIL_ENOMEM.
+ * Ownership: the file is the caller's; nothing is returned in memory.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_member_keygen_file(council *c, const char *path,
         const uint8_t *id, size_t id_len, const uint8_t *pass, size_t pass_len,
         uint64_t kdf_opslimit, uint64_t kdf_memlimit);
 

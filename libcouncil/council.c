@@ -411,6 +411,7 @@ static int open_in(council *c, const char *path, const council_open_options *o)
     }
     if (rc == COUNCIL_OK)
         rc = council__keyring_unwrap_log(c, &kr, &c->root, &c->log_sk);
+    c->db_saw_rekey = kr.has_pending;
     if (rc == COUNCIL_OK)
         rc = council__store_open(c, path, &c->root, kr.db_key_version, false);
     /* A database re-key that did not finish: the old key still opens it. */

@@ -39,6 +39,9 @@ struct council {
     char errmsg[COUNCIL__ERRMSG_MAX];
     char *dir;                  /* store directory */
     struct sqlite3 *db;
+    uint32_t db_key_version;    /* the database key version council.db was keyed with */
+    bool db_probed;             /* that key has read council.db on this handle */
+    bool db_saw_rekey;          /* the keyring showed a re-key under way at open */
     uint8_t council_id[COUNCIL_ID_BYTES];
     int root_source;            /* COUNCIL__V1__ROOT_KEY_SOURCE__* */
     council__secret root;       /* 32 bytes */
@@ -731,6 +734,19 @@ int council__store_migrate(council *c, const council__migration *list, size_t n,
 int council__store_migrate_all(council *c);
 int council__store_version(council *c, uint32_t *out);
 void council__store_close(council *c);
+/* How long a session waits for a lock another session holds on council.db
+ * (SQLite's busy timeout) or on the keyring (council.keyring.lock) before
+ * it gives up with COUNCIL_EIO. Documented in council(3). */
+#define COUNCIL__BUSY_TIMEOUT_MS 10000
+/* Called by council__fail on a handle with an open database: when the last
+ * SQLite failure was a full disk (SQLITE_FULL, or an I/O error with ENOSPC)
+ * or SQLITE_NOTADB while the keyring names another database key version
+ * than the handle keyed council.db with, or (once the key has read
+ * council.db) shows or showed at open a re-key under way (another session
+ * re-keyed it), the
+ * message says so, keeping its operation prefix, and the code becomes
+ * COUNCIL_EIO. Otherwise rc, message unchanged. */
+int council__store_explain(council *c, int rc);
 /* The first 16 bytes of council.db, the SQLCipher salt. */
 int council__store_read_salt(council *c, const char *dir,
                              uint8_t salt[COUNCIL__SALT_BYTES]);
@@ -740,6 +756,17 @@ int council__store_cipher_version(council *c, char *out, size_t out_len);
 /* fsync a directory / the directory holding `path`: 0 or -1 (errno). */
 int council__fsync_dir(const char *dir);
 int council__fsync_parent(const char *path);
+
+/* Write p (n bytes) to a new file at path, durably and never half: a
+ * temporary name beside it (O_EXCL, O_NOFOLLOW, mode 0600), fsync, link to
+ * path (EEXIST if path exists, a symbolic link included; it is never
+ * replaced), fsync of the directory. Messages are named for op and never
+ * carry the path. The disk full (ENOSPC) is said so, as COUNCIL_EIO. */
+int council__file_publish(council *c, const char *op, const char *path, const uint8_t *p,
+                          size_t n);
+/* Tests: call fn("written") after the temporary file is synced and
+ * fn("durable") once path is in place and synced. Per thread; NULL: none. */
+void council__publish_hook(void (*fn)(const char *step));
 
 /* Join dir and name into a new heap string. */
 char *council__path_join(const char *dir, const char *name);

@@ -49,6 +49,10 @@ int council__fail(council *c, int rc, const char *fmt, ...)
     va_start(ap, fmt);
     (void)vsnprintf(c->errmsg, sizeof c->errmsg, fmt, ap);
     va_end(ap);
+    /* A database failure whose SQLite text would mislead (a full disk, a
+     * re-key by another session) is said plainly. */
+    if (c->db != NULL)
+        rc = council__store_explain(c, rc);
     return rc;
 }
 

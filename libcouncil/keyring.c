@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -616,6 +617,41 @@ void council__keyring_drop_member(council__keyring *kr, const uint8_t member_id[
         }
 }
 
+/* An exclusive lock on fd, waiting at most COUNCIL__BUSY_TIMEOUT_MS for
+ * the session that holds it (polling, since F_SETLKW cannot time out):
+ * 0, or -1 with errno (EAGAIN: still held by another at the deadline). */
+static int lock_bounded(int fd)
+{
+    const struct timespec pause = { 0, 20 * 1000 * 1000 }; /* 20 ms */
+    struct timespec start, now;
+    struct flock fl;
+
+    memset(&fl, 0, sizeof fl);
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    if (clock_gettime(CLOCK_MONOTONIC, &start) != 0)
+        return -1;
+    for (;;) {
+        long long waited;
+
+        if (fcntl(fd, F_SETLK, &fl) == 0)
+            return 0;
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN && errno != EACCES)
+            return -1;
+        if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+            return -1;
+        waited = (long long)(now.tv_sec - start.tv_sec) * 1000 +
+                 (now.tv_nsec - start.tv_nsec) / 1000000;
+        if (waited >= COUNCIL__BUSY_TIMEOUT_MS) {
+            errno = EAGAIN;
+            return -1;
+        }
+        (void)nanosleep(&pause, NULL);
+    }
+}
+
 int council__keyring_update(council *c, int (*fn)(council *c, council__keyring *kr, void *ctx),
                             void *ctx)
 {
@@ -623,7 +659,6 @@ int council__keyring_update(council *c, int (*fn)(council *c, council__keyring *
     int rc;
 
     char lock_path[4096];
-    struct flock fl;
     int lock = -1;
 
     if (kr == NULL)
@@ -637,13 +672,11 @@ int council__keyring_update(council *c, int (*fn)(council *c, council__keyring *
         council__free(kr);
         return council__fail(c, COUNCIL_EIO, "keyring: cannot open the lock (%s)", strerror(errno));
     }
-    memset(&fl, 0, sizeof fl);
-    fl.l_type = F_WRLCK;
-    fl.l_whence = SEEK_SET;
-    while ((rc = fcntl(lock, F_SETLKW, &fl)) != 0 && errno == EINTR)
-        ;
-    if (rc != 0) {
-        rc = council__fail(c, COUNCIL_EIO, "keyring: cannot lock (%s)", strerror(errno));
+    if (lock_bounded(lock) != 0) {
+        rc = errno == EAGAIN || errno == EACCES
+                 ? council__fail(c, COUNCIL_EIO, "keyring: locked by another session for more "
+                                 "than %d seconds; try again", COUNCIL__BUSY_TIMEOUT_MS / 1000)
+                 : council__fail(c, COUNCIL_EIO, "keyring: cannot lock (%s)", strerror(errno));
         goto out;
     }
     rc = council__keyring_load(c, kr, c->dir);

@@ -5,6 +5,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <sodium.h>
@@ -377,6 +379,57 @@ int council_member_keygen(council *c, council_buf *keyfile, const uint8_t *id, s
     council__member_keys_free(&k);
     if (rc != COUNCIL_OK)
         council_buf_free(keyfile);
+    return rc;
+}
+
+int council_member_keygen_file(council *c, const char *path, const uint8_t *id, size_t id_len,
+                               const uint8_t *pass, size_t pass_len, uint64_t ops, uint64_t mem)
+{
+    static const char op[] = "member_keygen";
+    council_buf keyfile = { NULL, 0 };
+    council__member_keys k;
+    struct stat sb;
+    int rc;
+
+    memset(&k, 0, sizeof k);
+    if ((rc = council__root_id(c, op, id, id_len)) != COUNCIL_OK ||
+        (rc = council__no_batch(c, op)) != COUNCIL_OK)
+        return rc;
+    if (path == NULL || path[0] == '\0')
+        return council__fail(c, COUNCIL_EINVAL, "%s: no output file named", op);
+    if (pass == NULL || pass_len == 0 || pass_len > COUNCIL_PASSPHRASE_MAX)
+        return council__fail(c, COUNCIL_EINVAL, "%s: passphrase length %zu not in 1..%d", op,
+                             pass_len, COUNCIL_PASSPHRASE_MAX);
+    if ((rc = council__kdf_cost(c, op, &ops, &mem)) != COUNCIL_OK)
+        return rc;
+    if ((rc = council__member_usable(c, op, id)) != COUNCIL_OK)
+        return rc;
+    /* Before the costly key derivation (and checked again by link(2)). */
+    if (lstat(path, &sb) == 0)
+        return council__fail(c, COUNCIL_EEXIST, "%s: the output file exists already", op);
+    if ((rc = council__member_keys_generate(c, &k, id)) == COUNCIL_OK)
+        rc = council__keyfile_write_pinned(c, &keyfile, &k, c->council_id, c->log_pk, pass,
+                                           pass_len, ops, mem);
+    /* The keys on record change only once the new keyfile is durably in
+     * place: a crash before leaves the old keys valid. */
+    if (rc == COUNCIL_OK)
+        rc = council__file_publish(c, op, path, keyfile.ptr, keyfile.len);
+    council_buf_free(&keyfile);
+    if (rc != COUNCIL_OK) {
+        council__member_keys_free(&k);
+        return rc;
+    }
+    if ((rc = council__audit_batch_begin(c)) == COUNCIL_OK)
+        rc = council__finish(c, store_keys(c, op, id, k.box_pk, k.sign_pk, "generated"));
+    if (rc != COUNCIL_OK) {
+        /* Not registered: the file's keys open nothing; it goes. */
+        (void)unlink(path);
+        (void)council__fsync_parent(path);
+    } else {
+        /* Registered: the file stays even if sealing fails (on the record). */
+        rc = seal_after_commit(c, id, k.box_pk);
+    }
+    council__member_keys_free(&k);
     return rc;
 }
 

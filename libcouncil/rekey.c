@@ -142,6 +142,8 @@ int council__rekey_resume(council *c, council__keyring *kr)
         if (rc == COUNCIL_OK)
             rc = db_rekey(c, "open", key);
         sodium_memzero(key, sizeof key);
+        if (rc == COUNCIL_OK)
+            c->db_key_version = kr->db_key_version;
     }
     if (rc == COUNCIL_OK)
         rc = council__keyring_update(c, clear_pending, NULL);
@@ -224,8 +226,8 @@ int council_rekey_database(council *c)
     rc = council__keyring_update(c, start_db_rekey, &d);
     if (rc == COUNCIL_OK)
         rc = council__kdf(c, key, sizeof key, &c->root, d.version + 1, COUNCIL__CTX_DATABASE);
-    if (rc == COUNCIL_OK)
-        rc = db_rekey(c, op, key);
+    if (rc == COUNCIL_OK && (rc = db_rekey(c, op, key)) == COUNCIL_OK)
+        c->db_key_version = d.version + 1;
     sodium_memzero(key, sizeof key);
     if (rc == COUNCIL_OK)
         rc = council__keyring_update(c, clear_pending, NULL);
@@ -369,8 +371,8 @@ int council_rekey_root(council *c, const uint8_t *new_pass, size_t new_pass_len,
     /* 4. council.db under the new root's database key. */
     if (rc == COUNCIL_OK)
         rc = council__kdf(c, key, sizeof key, &c->root, r.new_version, COUNCIL__CTX_DATABASE);
-    if (rc == COUNCIL_OK)
-        rc = db_rekey(c, op, key);
+    if (rc == COUNCIL_OK && (rc = db_rekey(c, op, key)) == COUNCIL_OK)
+        c->db_key_version = r.new_version;
     sodium_memzero(key, sizeof key);
     if (rc == COUNCIL_OK)
         rc = council__keyring_update(c, clear_pending, NULL);

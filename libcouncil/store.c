@@ -337,6 +337,99 @@ int council__fsync_parent(const char *path)
     return council__fsync_dir(dir);
 }
 
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static _Thread_local void (*publish_hook)(const char *step);
+
+void council__publish_hook(void (*fn)(const char *step))
+{
+    publish_hook = fn;
+}
+
+static int publish_fail(council *c, const char *op, int err, const char *what)
+{
+    if (err == ENOSPC
+#ifdef EDQUOT
+        || err == EDQUOT
+#endif
+    )
+        return council__fail(c, COUNCIL_EIO, "%s: the disk is full: cannot %s the output file",
+                             op, what);
+    return council__fail(c, err == EEXIST ? COUNCIL_EEXIST : COUNCIL_EIO,
+                         "%s: cannot %s the output file (%s)", op, what, strerror(err));
+}
+
+int council__file_publish(council *c, const char *op, const char *path, const uint8_t *p,
+                          size_t n)
+{
+    uint8_t rnd[8];
+    char hex[2 * sizeof rnd + 1], *tmp;
+    size_t plen = strlen(path);
+    int fd, rc = COUNCIL_OK, err;
+
+    randombytes_buf(rnd, sizeof rnd);
+    sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+    /* "<path>.<random>.tmp", beside the final name (same file system). */
+    if ((tmp = council__malloc(plen + 1 + sizeof hex - 1 + sizeof ".tmp")) == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    memcpy(tmp, path, plen);
+    tmp[plen] = '.';
+    memcpy(tmp + plen + 1, hex, sizeof hex - 1);
+    memcpy(tmp + plen + sizeof hex, ".tmp", sizeof ".tmp");
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        rc = publish_fail(c, op, errno, "create");
+        council__free(tmp);
+        return rc;
+    }
+    if (write_all(fd, p, n) != 0 || fsync(fd) != 0) {
+        err = errno;
+        (void)close(fd);
+        rc = publish_fail(c, op, err, "write");
+        goto out;
+    }
+    if (close(fd) != 0) {
+        rc = publish_fail(c, op, errno, "write");
+        goto out;
+    }
+    if (publish_hook != NULL)
+        publish_hook("written");
+    /* link(2), not rename(2): an existing name (file or symbolic link) is
+     * refused, never replaced. */
+    if (link(tmp, path) != 0) {
+        rc = publish_fail(c, op, errno, "create");
+        goto out;
+    }
+    (void)unlink(tmp);
+    /* The new name (and the temporary one's removal) made durable. */
+    if (council__fsync_parent(path) != 0) {
+        err = errno;
+        (void)unlink(path);
+        rc = publish_fail(c, op, err, "sync");
+    }
+out:
+    (void)unlink(tmp);
+    council__free(tmp);
+    if (rc == COUNCIL_OK && publish_hook != NULL)
+        publish_hook("durable");
+    return rc;
+}
+
 static int exec(council *c, const char *what, const char *sql)
 {
     int src = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
@@ -459,6 +552,12 @@ int council__store_open_key(council *c, const char *dir, const council__secret *
                            "store: cannot open council.db (%s)", sqlite3_errstr(src));
         goto fail;
     }
+    /* First, before any read: another session's checkpoint, write or
+     * re-key holds a lock for a moment, and the probe below must wait for
+     * it (boundedly) instead of failing with "database is locked". */
+    (void)sqlite3_busy_timeout(c->db, COUNCIL__BUSY_TIMEOUT_MS);
+    c->db_key_version = db_key_version;
+    c->db_probed = false;
     /* Before any key: a plain SQLite would silently write clear text. */
     rc = council__store_cipher_version(c, cipher, sizeof cipher);
     if (rc != COUNCIL_OK)
@@ -483,15 +582,16 @@ int council__store_open_key(council *c, const char *dir, const council__secret *
         goto fail;
     }
     if (src != SQLITE_OK) {
-        rc = council__fail(c, COUNCIL_EIO, "store: first read failed (%s)", sqlite3_errstr(src));
+        rc = council__fail(c, COUNCIL_EIO, "store: first read failed (%s)",
+                           sqlite3_errstr(sqlite3_extended_errcode(c->db)));
         goto fail;
     }
+    c->db_probed = true;
     rc = exec(c, "set pragmas",
               "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
               "PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY;");
     if (rc != COUNCIL_OK)
         goto fail;
-    (void)sqlite3_busy_timeout(c->db, 5000);
     if (sqlite3_prepare_v2(c->db, "PRAGMA journal_mode = WAL;", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW ||
         (mode = sqlite3_column_text(st, 0)) == NULL ||
@@ -507,6 +607,65 @@ fail:
     return rc;
 }
 
+/* Has the keyring moved to another database key version than the one this
+ * handle keyed council.db with? Read without the handle, so its message
+ * stays; an unreadable keyring says no. */
+static bool rekeyed_elsewhere(const council *c)
+{
+    council__keyring *kr;
+    bool moved = false;
+
+    if (c->dir == NULL || (kr = council__malloc(sizeof *kr)) == NULL)
+        return false;
+    /* A key that has read council.db and no longer does, while a re-key
+     * is (or was at open) under way: re-keyed meanwhile too. */
+    if (council__keyring_load(NULL, kr, c->dir) == COUNCIL_OK)
+        moved = kr->db_key_version != c->db_key_version ||
+                (c->db_probed && (kr->has_pending || c->db_saw_rekey));
+    sodium_memzero(kr, sizeof *kr);
+    council__free(kr);
+    return moved;
+}
+
+int council__store_explain(council *c, int rc)
+{
+    char op[64];
+    size_t n;
+    int ext, primary, sys;
+    bool full;
+
+    if (c->db == NULL || (rc != COUNCIL_EIO && rc != COUNCIL_EAUTH && rc != COUNCIL_EFORMAT))
+        return rc;
+    ext = sqlite3_extended_errcode(c->db);
+    primary = ext & 0xff;
+    sys = sqlite3_system_errno(c->db);
+    full = primary == SQLITE_FULL;
+    if (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN) {
+        full = sys == ENOSPC;
+#ifdef EDQUOT
+        full = full || sys == EDQUOT;
+#endif
+    }
+    if (!full && !(primary == SQLITE_NOTADB && rekeyed_elsewhere(c)))
+        return rc;
+    /* The operation's name is the message's first word(s), up to ':'. */
+    n = strcspn(c->errmsg, ":");
+    if (n >= sizeof op || c->errmsg[n] != ':')
+        n = 0;
+    memcpy(op, c->errmsg, n);
+    op[n] = '\0';
+    c->errcode = COUNCIL_EIO;
+    if (full)
+        (void)snprintf(c->errmsg, sizeof c->errmsg,
+                       "%s: the disk is full (no space left for council.db or its write-ahead "
+                       "log): free some space and try again", n > 0 ? op : "store");
+    else
+        (void)snprintf(c->errmsg, sizeof c->errmsg,
+                       "%s: the database was re-keyed by another session: open it again",
+                       n > 0 ? op : "store");
+    return COUNCIL_EIO;
+}
+
 void council__store_close(council *c)
 {
     sqlite3_finalize(c->st_node_get);
@@ -516,6 +675,7 @@ void council__store_close(council *c)
     c->st_node_put = NULL;
     c->st_event_put = NULL;
     c->tip_valid = false;
+    c->db_probed = false;
     if (c->db != NULL)
         (void)sqlite3_close_v2(c->db);
     c->db = NULL;

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -395,6 +397,129 @@ static void test_member__database_key_sealed_to_member(void **state)
     free(kr);
 }
 
+/* ------------------------------------------------------ crash-safe keygen */
+
+static const char kg_pledge[] = "秘密を漏らしません。";
+static const char *kg_crash_at;
+
+static void kg_crash(const char *step)
+{
+    if (strcmp(step, kg_crash_at) == 0)
+        _exit(7); /* killed: no cleanup runs */
+}
+
+static int kg_staff_open(const char *store, const uint8_t staff_id[16], const char *keyfile,
+                         const char *pass)
+{
+    council_open_options o = COUNCIL_OPEN_OPTIONS_INIT;
+    uint8_t *kf = NULL;
+    size_t kf_len = 0;
+    council *s = NULL;
+    int rc;
+
+    if (th_read_file(keyfile, &kf, &kf_len) != 0)
+        return -1000;
+    o.staff_id = staff_id;
+    o.staff_id_len = 16;
+    o.keyfile = kf;
+    o.keyfile_len = kf_len;
+    o.passphrase = (const uint8_t *)pass;
+    o.passphrase_len = strlen(pass);
+    rc = council_open(&s, store, &o);
+    council_close(s);
+    free(kf);
+    return rc;
+}
+
+/* A keygen killed before its new keyfile is durable, or after but before
+ * the keys are registered, leaves the old keys valid and no empty or
+ * partial file at the keyfile's name. */
+static void test_member__keygen_file_crash_keeps_old_keys(void **state)
+{
+    static const char *const steps[] = { "written", "durable" };
+    fx *f = *state;
+    uint8_t a[16], st[16];
+    char *old_kf = th_path(f->root, "old.key");
+    int rc;
+
+    add(f->c, a, "NPO 鍵", 5, 0);
+    assert_int_equal(council_member_keygen_file(f->c, old_kf, a, 16, (const uint8_t *)"old pass",
+                                                8, TH_OPS, TH_MEM), COUNCIL_OK);
+    assert_int_equal(council_staff_add(f->c, st, 16, a, 16, "相談員", NULL), COUNCIL_OK);
+    assert_int_equal(council_staff_pledge(f->c, st, 16, 0, "v1", (const uint8_t *)kg_pledge,
+                                          strlen(kg_pledge), NULL), COUNCIL_OK);
+    assert_int_equal(kg_staff_open(f->store, st, old_kf, "old pass"), COUNCIL_OK);
+    /* The handle's connection must not cross fork. */
+    council_close(f->c);
+    f->c = NULL;
+
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        char name[32];
+        char *new_kf;
+        int status = 0;
+        pid_t pid;
+
+        snprintf(name, sizeof name, "new-%zu.key", i);
+        new_kf = th_path(f->root, name);
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            council *c = NULL;
+            if (th_open(&c, f->store, TH_PASS) != COUNCIL_OK)
+                _exit(1);
+            kg_crash_at = steps[i];
+            council__publish_hook(kg_crash);
+            if (council_member_keygen_file(c, new_kf, a, 16, (const uint8_t *)"new pass", 8,
+                                           TH_OPS, TH_MEM) != COUNCIL_OK)
+                _exit(3);
+            _exit(2); /* not reached */
+        }
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 7);
+        /* The old keyfile still opens a staff session. */
+        rc = kg_staff_open(f->store, st, old_kf, "old pass");
+        if (rc != COUNCIL_OK)
+            fail_msg("after a crash at '%s' the old keyfile fails: %d", steps[i], rc);
+        if (i == 0) {
+            /* Killed before the link: nothing at the name. */
+            assert_false(th_exists(new_kf));
+        } else {
+            /* Killed after: a complete keyfile whose keys are not on record. */
+            uint8_t *kf = NULL;
+            size_t kf_len = 0;
+            council__keyfile_info info;
+            assert_int_equal(th_read_file(new_kf, &kf, &kf_len), 0);
+            assert_true(kf_len > 0);
+            assert_int_equal(council__keyfile_parse(NULL, &info, kf, kf_len), COUNCIL_OK);
+            free(kf);
+            assert_true(kg_staff_open(f->store, st, new_kf, "new pass") != COUNCIL_OK);
+        }
+        free(new_kf);
+    }
+
+    /* Run to the end: the new keyfile opens, the old one no longer does. */
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+    {
+        char *new_kf = th_path(f->root, "new.key");
+        assert_int_equal(council_member_keygen_file(f->c, new_kf, a, 16,
+                                                    (const uint8_t *)"new pass", 8, TH_OPS,
+                                                    TH_MEM), COUNCIL_OK);
+        assert_int_equal(kg_staff_open(f->store, st, new_kf, "new pass"), COUNCIL_OK);
+        assert_true(kg_staff_open(f->store, st, old_kf, "old pass") != COUNCIL_OK);
+        /* An existing file is refused and left alone; the keys stay. */
+        assert_int_equal(council_member_keygen_file(f->c, old_kf, a, 16,
+                                                    (const uint8_t *)"x", 1, TH_OPS, TH_MEM),
+                         COUNCIL_EEXIST);
+        assert_null(strstr(council_errmsg(f->c), f->root));
+        assert_int_equal(kg_staff_open(f->store, st, new_kf, "new pass"), COUNCIL_OK);
+        assert_int_equal(council_member_keygen_file(f->c, NULL, a, 16, (const uint8_t *)"x", 1,
+                                                    TH_OPS, TH_MEM), COUNCIL_EINVAL);
+        free(new_kf);
+    }
+    free(old_kf);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -403,6 +528,7 @@ int main(void)
         T(test_member__one_coordinating_body),
         T(test_member__withdrawn_member_is_kept_and_refused),
         T(test_member__keygen_and_register),
+        T(test_member__keygen_file_crash_keeps_old_keys),
         T(test_member__announce_names_only),
         T(test_member__refuses_bad_input),
         T(test_member__no_plaintext_on_disk),

@@ -1,7 +1,11 @@
 /* test_store.c - the SQLCipher database: cipher, key probe, migrations. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -297,10 +301,299 @@ static void test_store__missing_council_record(void **state)
     council_close(c);
 }
 
+/* ------------------------------------------------------------ concurrency */
+
+#define PROCS 4
+#define CALLS 10
+
+/* One process's share: CALLS times open, one write, close. Returns how
+ * many calls failed (printing why). */
+static int open_write_close(const char *store, int who)
+{
+    int failed = 0;
+
+    for (int i = 0; i < CALLS; i++) {
+        council_member_options mo = COUNCIL_MEMBER_OPTIONS_INIT;
+        uint8_t id[16];
+        council *c = NULL;
+        int rc = th_open(&c, store, TH_PASS);
+
+        mo.name = "concurrent";
+        mo.kind = 5;
+        if (rc == COUNCIL_OK)
+            rc = council_member_add(c, id, sizeof id, &mo);
+        if (rc != COUNCIL_OK) {
+            fprintf(stderr, "process %d call %d: %s (%d)\n", who, i, council_errmsg(c), rc);
+            failed++;
+        }
+        council_close(c);
+    }
+    return failed;
+}
+
+/* Several processes open the same store and write at once, while another
+ * session holds council.db exclusively for a moment: every call waits for
+ * the lock (bounded by the busy timeout) instead of failing with "database
+ * is locked". */
+static void test_store__concurrent_opens_wait_for_locks(void **state)
+{
+    fx *f = *state;
+    pid_t pids[PROCS];
+    council *holder;
+    int go[2], failed = 0;
+
+    /* The processes start before this one opens anything (an SQLite
+     * connection must not cross fork), and wait for the word. */
+    assert_int_equal(pipe(go), 0);
+    for (int p = 0; p < PROCS; p++) {
+        pids[p] = fork();
+        assert_true(pids[p] >= 0);
+        if (pids[p] == 0) {
+            char ch;
+            (void)close(go[1]);
+            if (read(go[0], &ch, 1) != 1)
+                _exit(2);
+            _exit(open_write_close(f->store, p) == 0 ? 0 : 1);
+        }
+    }
+    (void)close(go[0]);
+    assert_int_equal(th_open(&holder, f->store, TH_PASS), COUNCIL_OK);
+    /* Exclusive locking mode keeps the file lock after this write, which
+     * blocks every other connection's first read until the handle closes. */
+    assert_int_equal(sqlite3_exec(holder->db, "PRAGMA locking_mode = EXCLUSIVE;"
+                                  "BEGIN IMMEDIATE; INSERT OR REPLACE INTO setting VALUES "
+                                  "('test.lock', x'01'); COMMIT;", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(write(go[1], "gogo", PROCS), PROCS);
+    (void)close(go[1]);
+    {
+        const struct timespec hold = { 1, 0 };
+        (void)nanosleep(&hold, NULL);
+    }
+    council_close(holder);
+    for (int p = 0; p < PROCS; p++) {
+        int status = 0;
+        assert_int_equal(waitpid(pids[p], &status, 0), pids[p]);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            failed++;
+    }
+    assert_int_equal(failed, 0);
+    /* Every write is there. */
+    {
+        council *c;
+        council_buf buf = { NULL, 0 };
+        size_t n = 0;
+        assert_int_equal(th_open(&c, f->store, TH_PASS), COUNCIL_OK);
+        assert_int_equal(council_member_list(c, &buf), COUNCIL_OK);
+        for (size_t i = 0; i + 10 <= buf.len; i++)
+            if (memcmp(buf.ptr + i, "concurrent", 10) == 0)
+                n++;
+        assert_int_equal(n, PROCS * CALLS);
+        council_buf_free(&buf);
+        council_close(c);
+    }
+}
+
+/* The busy timeout is in force from the first read on. */
+static void test_store__busy_timeout_set_before_probe(void **state)
+{
+    fx *f = *state;
+    council *c;
+
+    assert_int_equal(th_open(&c, f->store, TH_PASS), COUNCIL_OK);
+    assert_int_equal(query_int(c->db, "PRAGMA busy_timeout;"), COUNCIL__BUSY_TIMEOUT_MS);
+    council_close(c);
+}
+
+/* ------------------------------------------------------------ re-key race */
+
+/* Another session re-keys council.db: a handle that opened before gets
+ * told so (COUNCIL_EIO), not "file is not a database"; and an open that
+ * read the keyring before the re-key and probes after it is told so too,
+ * not "wrong key". */
+static void test_store__rekeyed_by_another_session(void **state)
+{
+    fx *f = *state;
+    council_member_options mo = COUNCIL_MEMBER_OPTIONS_INIT;
+    council *a, *b;
+    uint8_t id[16];
+    uint32_t old;
+    int rc;
+
+    mo.name = "after the re-key";
+    mo.kind = 5;
+    assert_int_equal(th_open(&a, f->store, TH_PASS), COUNCIL_OK);
+    assert_int_equal(th_open(&b, f->store, TH_PASS), COUNCIL_OK);
+    old = a->db_key_version;
+    assert_int_equal(council_rekey_database(b), COUNCIL_OK);
+    assert_int_equal(b->db_key_version, old + 1);
+
+    rc = council_member_add(a, id, sizeof id, &mo);
+    assert_int_equal(rc, COUNCIL_EIO);
+    assert_non_null(strstr(council_errmsg(a), "re-keyed by another session: open it again"));
+    assert_null(strstr(council_errmsg(a), "not a database"));
+
+    /* An open that read the keyring before the re-key: it keys council.db
+     * with the old version, and the probe fails. */
+    council__store_close(a);
+    rc = council__store_open(a, f->store, &a->root, old, false);
+    assert_int_equal(rc, COUNCIL_EIO);
+    assert_string_equal(council_errmsg(a),
+                        "open: the database was re-keyed by another session: open it again");
+    council_close(a);
+
+    council_close(b);
+
+    /* A fresh open is fine. */
+    assert_int_equal(th_open(&a, f->store, TH_PASS), COUNCIL_OK);
+    assert_int_equal(council_member_add(a, id, sizeof id, &mo), COUNCIL_OK);
+    council_close(a);
+}
+
+/* -------------------------------------------------------------- full disk */
+
+/* A VFS over the default one that behaves as a full disk on demand: writes
+ * fail with SQLITE_FULL, and the shared-memory index cannot be mapped
+ * (SQLITE_IOERR_SHMSIZE, errno ENOSPC), as SQLite's unix VFS reports them. */
+typedef struct full_file {
+    sqlite3_file base;
+    sqlite3_file *real;
+} full_file;
+
+static sqlite3_vfs *real_vfs;
+static sqlite3_vfs full_vfs;
+static int disk_full; /* 1: writes fail; 2: the shm index cannot be mapped, too */
+
+#define REAL(f) (((full_file *)(f))->real)
+
+static int ff_close(sqlite3_file *f) { return REAL(f)->pMethods->xClose(REAL(f)); }
+static int ff_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o)
+{ return REAL(f)->pMethods->xRead(REAL(f), b, n, o); }
+static int ff_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
+{ return disk_full ? SQLITE_FULL : REAL(f)->pMethods->xWrite(REAL(f), b, n, o); }
+static int ff_truncate(sqlite3_file *f, sqlite3_int64 n)
+{ return REAL(f)->pMethods->xTruncate(REAL(f), n); }
+static int ff_sync(sqlite3_file *f, int fl) { return REAL(f)->pMethods->xSync(REAL(f), fl); }
+static int ff_size(sqlite3_file *f, sqlite3_int64 *n)
+{ return REAL(f)->pMethods->xFileSize(REAL(f), n); }
+static int ff_lock(sqlite3_file *f, int l) { return REAL(f)->pMethods->xLock(REAL(f), l); }
+static int ff_unlock(sqlite3_file *f, int l) { return REAL(f)->pMethods->xUnlock(REAL(f), l); }
+static int ff_reserved(sqlite3_file *f, int *r)
+{ return REAL(f)->pMethods->xCheckReservedLock(REAL(f), r); }
+static int ff_control(sqlite3_file *f, int op, void *a)
+{ return REAL(f)->pMethods->xFileControl(REAL(f), op, a); }
+static int ff_sector(sqlite3_file *f) { return REAL(f)->pMethods->xSectorSize(REAL(f)); }
+static int ff_device(sqlite3_file *f)
+{ return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f)); }
+static int ff_shm_map(sqlite3_file *f, int pg, int sz, int extend, void volatile **p)
+{
+    if (disk_full == 2) {
+        *p = NULL;
+        return SQLITE_IOERR_SHMSIZE;
+    }
+    return REAL(f)->pMethods->xShmMap(REAL(f), pg, sz, extend, p);
+}
+static int ff_shm_lock(sqlite3_file *f, int o, int n, int fl)
+{ return REAL(f)->pMethods->xShmLock(REAL(f), o, n, fl); }
+static void ff_shm_barrier(sqlite3_file *f) { REAL(f)->pMethods->xShmBarrier(REAL(f)); }
+static int ff_shm_unmap(sqlite3_file *f, int del)
+{ return REAL(f)->pMethods->xShmUnmap(REAL(f), del); }
+static int ff_fetch(sqlite3_file *f, sqlite3_int64 o, int n, void **p)
+{ *p = NULL; (void)f; (void)o; (void)n; return SQLITE_OK; }
+static int ff_unfetch(sqlite3_file *f, sqlite3_int64 o, void *p)
+{ (void)f; (void)o; (void)p; return SQLITE_OK; }
+
+static const sqlite3_io_methods full_io = {
+    3, ff_close, ff_read, ff_write, ff_truncate, ff_sync, ff_size, ff_lock, ff_unlock,
+    ff_reserved, ff_control, ff_sector, ff_device, ff_shm_map, ff_shm_lock, ff_shm_barrier,
+    ff_shm_unmap, ff_fetch, ff_unfetch
+};
+
+static int ff_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags, int *out)
+{
+    full_file *ff = (full_file *)f;
+    int rc;
+
+    (void)v;
+    ff->real = (sqlite3_file *)(ff + 1);
+    ff->real->pMethods = NULL;
+    rc = real_vfs->xOpen(real_vfs, name, ff->real, flags, out);
+    ff->base.pMethods = ff->real->pMethods != NULL ? &full_io : NULL;
+    return rc;
+}
+
+static int ff_last_error(sqlite3_vfs *v, int n, char *buf)
+{
+    (void)v;
+    return disk_full ? ENOSPC : real_vfs->xGetLastError(real_vfs, n, buf);
+}
+
+static void full_vfs_install(void)
+{
+    real_vfs = sqlite3_vfs_find(NULL);
+    assert_non_null(real_vfs);
+    full_vfs = *real_vfs;
+    full_vfs.zName = "council-test-full";
+    full_vfs.szOsFile = (int)sizeof(full_file) + real_vfs->szOsFile;
+    full_vfs.xOpen = ff_open;
+    full_vfs.xGetLastError = ff_last_error;
+    assert_int_equal(sqlite3_vfs_register(&full_vfs, 1), SQLITE_OK);
+}
+
+static void full_vfs_remove(void)
+{
+    disk_full = 0;
+    assert_int_equal(sqlite3_vfs_unregister(&full_vfs), SQLITE_OK);
+    assert_int_equal(sqlite3_vfs_register(real_vfs, 1), SQLITE_OK);
+}
+
+/* A full disk is said plainly, as COUNCIL_EIO: on a write in a session,
+ * on the open's first write, and on the open's first read. */
+static void test_store__disk_full_is_said(void **state)
+{
+    fx *f = *state;
+    council_member_options mo = COUNCIL_MEMBER_OPTIONS_INIT;
+    council *c;
+    uint8_t id[16];
+
+    mo.name = "no room";
+    mo.kind = 5;
+    full_vfs_install();
+    assert_int_equal(th_open(&c, f->store, TH_PASS), COUNCIL_OK);
+    disk_full = 1;
+    assert_int_equal(council_member_add(c, id, sizeof id, &mo), COUNCIL_EIO);
+    assert_non_null(strstr(council_errmsg(c), "the disk is full"));
+    disk_full = 0;
+    council_close(c);
+
+    /* Writes fail: the open's "session opened" event cannot be made. */
+    disk_full = 1;
+    assert_int_equal(th_open(&c, f->store, TH_PASS), COUNCIL_EIO);
+    assert_non_null(strstr(council_errmsg(c), "the disk is full"));
+    council_close(c);
+
+    /* Not even the write-ahead log's index can grow: the first read. */
+    disk_full = 2;
+    assert_int_equal(th_open(&c, f->store, TH_PASS), COUNCIL_EIO);
+    assert_string_equal(council_errmsg(c), "store: the disk is full (no space left for "
+                        "council.db or its write-ahead log): free some space and try again");
+    council_close(c);
+
+    /* Space again: all is well. */
+    disk_full = 0;
+    assert_int_equal(th_open(&c, f->store, TH_PASS), COUNCIL_OK);
+    assert_int_equal(council_member_add(c, id, sizeof id, &mo), COUNCIL_OK);
+    council_close(c);
+    full_vfs_remove();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_store__sqlcipher4_wal_4096, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__busy_timeout_set_before_probe, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__concurrent_opens_wait_for_locks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__rekeyed_by_another_session, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__disk_full_is_said, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__unreadable_without_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__no_plaintext_on_disk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store__replaced_database_is_eauth, setup, teardown),
