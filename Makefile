@@ -126,8 +126,12 @@ $(B)/cli/%.o: cli/%.c $(GEN_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 
-$(CLI): $(B)/cli/council-cli.o $(GEN_OBJ) $(B)/$(SOFULL)
-	$(CC) $(LDFLAGS) -o $@ $(B)/cli/council-cli.o $(GEN_OBJ) -L$(B) -lcouncil \
+# section_json.c and text.c hold the CLI's parsers of outside input (the
+# fuzzers build them too).
+CLI_OBJ = $(B)/cli/council-cli.o $(B)/cli/section_json.o $(B)/cli/text.o
+
+$(CLI): $(CLI_OBJ) $(GEN_OBJ) $(B)/$(SOFULL)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(GEN_OBJ) -L$(B) -lcouncil \
 	    -Wl,-rpath,'$$ORIGIN' $(shell pkg-config --libs libprotobuf-c jansson)
 
 # ---------------------------------------------------------------- tests
@@ -185,10 +189,16 @@ install-check: all
 
 # ---------------------------------------------------------------- fuzzing
 
-$(B)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/standalone.c $(STATIC)
+# Targets of CLI code link its files (and jansson) as well.
+FUZZ_CLI_keytext      = cli/text.c
+FUZZ_CLI_section_json = cli/section_json.c cli/text.c $(shell pkg-config --libs jansson)
+FUZZ_HDR = $(wildcard fuzz/*.h) cli/text.h cli/section_json.h
+
+$(B)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/standalone.c $(FUZZ_HDR) $(STATIC) \
+                    cli/text.c cli/section_json.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< fuzz/standalone.c \
-	    $(STATIC) $(PKG_LIBS) -lpthread
+	    $(FUZZ_CLI_$*) $(STATIC) $(PKG_LIBS) -lpthread
 
 # libFuzzer needs clang (apt-get install clang); runs each target for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60
@@ -196,12 +206,13 @@ fuzz:
 	@command -v clang >/dev/null || { echo "fuzz: needs clang (apt-get install clang)"; exit 1; }
 	$(MAKE) B=build/fuzz CC=clang WERROR= \
 	    SAN="-fsanitize=fuzzer-no-link,address,undefined" build/fuzz/libcouncil.a
-	@for f in $(FUZZ_SRC); do t=$$(basename $$f .c | sed 's/^fuzz_//'); \
+	@set -e; $(foreach t,$(FUZZ_SRC:fuzz/fuzz_%.c=%), \
 	    clang $(CPPFLAGS) -Ibuild/fuzz/gen -g -O1 -fsanitize=fuzzer,address,undefined \
-	        -o build/fuzz/fuzz_$$t $$f build/fuzz/libcouncil.a $(PKG_LIBS) -lpthread || exit 1; \
-	    mkdir -p build/fuzz/corpus-$$t; \
-	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus-$$t \
-	        fuzz/corpus/$$t || exit 1; done
+	        -o build/fuzz/fuzz_$(t) fuzz/fuzz_$(t).c $(FUZZ_CLI_$(t)) build/fuzz/libcouncil.a \
+	        $(PKG_LIBS) -lpthread; \
+	    mkdir -p build/fuzz/corpus-$(t); \
+	    build/fuzz/fuzz_$(t) -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus-$(t) \
+	        fuzz/corpus/$(t);)
 
 # ---------------------------------------------------------------- sanitizers
 # gcc: clang's static ASan runtime breaks -z defs.
@@ -260,7 +271,7 @@ install-pc:
 
 install-bin: cli
 	install -d $(DESTDIR)$(BINDIR)
-	$(CC) $(LDFLAGS) -o $(B)/council-cli.install $(B)/cli/council-cli.o $(GEN_OBJ) \
+	$(CC) $(LDFLAGS) -o $(B)/council-cli.install $(CLI_OBJ) $(GEN_OBJ) \
 	    -L$(B) -lcouncil $(shell pkg-config --libs libprotobuf-c jansson)
 	install -m 0755 $(B)/council-cli.install $(DESTDIR)$(BINDIR)/council-cli
 

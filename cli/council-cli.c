@@ -26,6 +26,8 @@
 #include "council/v1/info.pb-c.h"
 #include "council/v1/meeting.pb-c.h"
 #include "council/v1/member.pb-c.h"
+#include "section_json.h"
+#include "text.h"
 
 #define EXIT_USAGE 2
 #define PASS_BUF (COUNCIL_PASSPHRASE_MAX + 3)
@@ -203,15 +205,6 @@ static int failed(const char *op, council *c, int rc)
     else
         fprintf(stderr, "%s: %s: %s\n", prog, op, council_errstr(rc));
     return EXIT_FAILURE;
-}
-
-/* Overwrite secrets the optimiser may not elide. */
-static void wipe(void *p, size_t n)
-{
-    volatile unsigned char *v = p;
-
-    while (n-- > 0)
-        *v++ = 0;
 }
 
 /* ---------------------------------------------------------- output files */
@@ -601,11 +594,7 @@ static long read_secret_file(const char *path, char *buf, size_t cap, const char
         fprintf(stderr, "%s: %s file is too long\n", prog, what);
         return -1;
     }
-    if (n > 0 && buf[n - 1] == '\n')
-        n--;
-    if (n > 0 && buf[n - 1] == '\r')
-        n--;
-    return (long)n;
+    return (long)secret_text_trim(buf, n);
 }
 
 /* Read one line from the terminal without echo. */
@@ -692,40 +681,23 @@ static long get_passphrase(const char *file, const char *env, int confirm,
     return n;
 }
 
-static int hexval(char ch)
-{
-    if (ch >= '0' && ch <= '9') return ch - '0';
-    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-    return -1;
-}
-
 /* A root key file holds 64 hex digits (one trailing newline allowed). */
 static int read_root_key(const char *path, uint8_t key[COUNCIL_ROOT_KEY_BYTES])
 {
     char hex[2 * COUNCIL_ROOT_KEY_BYTES + 4];
     long n = read_secret_file(path, hex, sizeof hex, "root key");
-    int rc = -1;
+    int rc;
 
     if (n < 0)
         return -1;
-    if (n != 2 * COUNCIL_ROOT_KEY_BYTES) {
+    rc = root_key_text(key, hex, (size_t)n);
+    if (rc == -1)
         fprintf(stderr, "%s: root key file must hold %d hex digits\n", prog,
                 2 * COUNCIL_ROOT_KEY_BYTES);
-        goto out;
-    }
-    for (size_t i = 0; i < COUNCIL_ROOT_KEY_BYTES; i++) {
-        int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            fprintf(stderr, "%s: root key file must hold only hex digits\n", prog);
-            goto out;
-        }
-        key[i] = (uint8_t)(hi << 4 | lo);
-    }
-    rc = 0;
-out:
+    else if (rc != 0)
+        fprintf(stderr, "%s: root key file must hold only hex digits\n", prog);
     wipe(hex, sizeof hex);
-    return rc;
+    return rc == 0 ? 0 : -1;
 }
 
 /* Credentials for open: root key file if given, else passphrase. */
@@ -1098,36 +1070,6 @@ static int parse_time(const char *s, int64_t *out)
     return 0;
 }
 
-/* An enum value's name without its prefix, lower-cased: "session_opened"
- * for AUDIT_ACTION_SESSION_OPENED. Written into `buf`. */
-static const char *enum_name(const ProtobufCEnumDescriptor *d, const char *prefix, int v,
-                             char *buf, size_t n)
-{
-    const ProtobufCEnumValue *ev = protobuf_c_enum_descriptor_get_value(d, v);
-    const char *up;
-    size_t i;
-
-    if (ev == NULL || n == 0)
-        return "unknown";
-    up = ev->name + strlen(prefix);
-    for (i = 0; up[i] != '\0' && i + 1 < n; i++)
-        buf[i] = (char)(up[i] >= 'A' && up[i] <= 'Z' ? up[i] - 'A' + 'a' : up[i]);
-    buf[i] = '\0';
-    return buf;
-}
-
-/* The value of a lower-case name (the inverse of enum_name); 0 if none. */
-static int enum_value(const ProtobufCEnumDescriptor *d, const char *prefix, const char *name)
-{
-    char buf[64];
-
-    for (unsigned i = 0; i < d->n_values; i++)
-        if (d->values[i].value != 0 &&
-            strcmp(enum_name(d, prefix, d->values[i].value, buf, sizeof buf), name) == 0)
-            return d->values[i].value;
-    return 0;
-}
-
 static const char *action_name(int v)
 {
     static char names[64][40];
@@ -1141,32 +1083,6 @@ static int action_value(const char *name, int32_t *out)
 {
     *out = enum_value(&council__v1__audit_action__descriptor, "AUDIT_ACTION_", name);
     return *out != 0 ? 0 : -1;
-}
-
-static int hex_bytes(const char *s, uint8_t *out, size_t n)
-{
-    if (strlen(s) != 2 * n)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return 0;
-}
-
-/* A UUID (with or without dashes) into 16 bytes. */
-static int uuid_bytes(const char *s, uint8_t out[16])
-{
-    char hex[33];
-    size_t k = 0;
-
-    for (; *s != '\0' && k < 32; s++)
-        if (*s != '-')
-            hex[k++] = *s;
-    hex[k] = '\0';
-    return *s == '\0' ? hex_bytes(hex, out, 16) : -1;
 }
 
 static void hex_text(char *out, const uint8_t *p, size_t n)
@@ -1553,8 +1469,7 @@ static int cmd_audit_witness(const opts *o)
         (key = vkey_arg(o->key)) == NULL ||
         (sk_hex = slurp(o->witness_key, 256, &sk_len, "witness key")) == NULL)
         goto out;
-    sk_hex[strcspn(sk_hex, "\r\n")] = '\0';
-    if (hex_bytes(sk_hex, sk, sizeof sk) != 0) {
+    if (witness_key_text(sk, sk_hex, sk_len) != 0) {
         fprintf(stderr, "%s: the witness key file must hold 128 hex digits\n", prog);
         goto out;
     }
@@ -2073,17 +1988,6 @@ static int cmd_staff(const opts *o, cmdmask cmd, const char *id_text)
 
 /* ----------------------------------------------------------------- cases */
 
-/* Memory that held case content is wiped before it is freed. glibc knows
- * the size of each block, so jansson (section JSON in and out) and
- * protobuf-c (unpacked sections) free through these. */
-static void wiping_free(void *p)
-{
-    if (p != NULL) {
-        wipe(p, malloc_usable_size(p));
-        free(p);
-    }
-}
-
 static void *pb_alloc(void *data, size_t n)
 {
     (void)data;
@@ -2154,309 +2058,6 @@ static const char *task_state_name(int v, char *buf, size_t n)
     return enum_name(&council__v1__task_state__descriptor, "TASK_STATE_", v, buf, n);
 }
 
-/* protobuf-c fields are not const; the strings stay owned by jansson. */
-static char *unconst(const char *s)
-{
-    union { const char *c; char *m; } u;
-
-    u.c = s;
-    return u.m;
-}
-
-/* ---------------------------------------------- section JSON -> Section */
-
-/* Errors name the place and the rule, never the content. */
-__attribute__((format(printf, 2, 3)))
-static int json_bad(const char *where, const char *fmt, ...)
-{
-    va_list ap;
-
-    fprintf(stderr, "%s: section JSON: %s: ", prog, where);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    return -1;
-}
-
-/* Only the keys in `allowed`. An unknown key is not echoed: it may be
- * content put in the wrong place. */
-static int keys_ok(json_t *obj, const char *where, const char *const *allowed)
-{
-    char list[128] = "";
-
-    if (!json_is_object(obj))
-        return json_bad(where, "%s", "must be an object");
-    for (void *it = json_object_iter(obj); it != NULL; it = json_object_iter_next(obj, it)) {
-        const char *key = json_object_iter_key(it);
-        size_t i = 0;
-
-        while (allowed[i] != NULL && strcmp(allowed[i], key) != 0)
-            i++;
-        if (allowed[i] != NULL)
-            continue;
-        for (i = 0; allowed[i] != NULL; i++)
-            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
-                     allowed[i]);
-        return json_bad(where, "an unknown key (allowed: %s)", list);
-    }
-    return 0;
-}
-
-/* obj[key] as a string; *out is NULL when it is absent and optional. */
-static int str_field(json_t *obj, const char *key, const char *where, int required, char **out)
-{
-    json_t *v = json_object_get(obj, key);
-
-    *out = NULL;
-    if (v == NULL)
-        return required ? json_bad(where, "'%s' is missing", key) : 0;
-    if (!json_is_string(v))
-        return json_bad(where, "'%s' must be a string", key);
-    *out = unconst(json_string_value(v));
-    return 0;
-}
-
-/* obj[key] as an array of strings (absent: none). *out is allocated. */
-static int str_array(json_t *obj, const char *key, const char *where, char ***out, size_t *n)
-{
-    json_t *a = json_object_get(obj, key);
-
-    *n = 0;
-    if (a == NULL)
-        return 0;
-    if (!json_is_array(a))
-        return json_bad(where, "'%s' must be an array of strings", key);
-    if (json_array_size(a) == 0)
-        return 0;
-    if ((*out = calloc(json_array_size(a), sizeof **out)) == NULL)
-        return json_bad(where, "%s", "out of memory");
-    for (size_t i = 0; i < json_array_size(a); i++) {
-        json_t *v = json_array_get(a, i);
-        if (!json_is_string(v))
-            return json_bad(where, "'%s'[%zu] must be a string", key, i);
-        (*out)[i] = unconst(json_string_value(v));
-    }
-    *n = json_array_size(a);
-    return 0;
-}
-
-/* obj[key], if present, as a member id (UUID text) into id. */
-static int id_field(json_t *obj, const char *key, const char *where, uint8_t id[COUNCIL_ID_BYTES],
-                    protobuf_c_boolean *has, ProtobufCBinaryData *b)
-{
-    char *text;
-
-    if (str_field(obj, key, where, 0, &text) != 0)
-        return -1;
-    if (text == NULL)
-        return 0;
-    if (uuid_bytes(text, id) != 0)
-        return json_bad(where, "'%s' must be a member id (UUID)", key);
-    *has = 1;
-    b->data = id;
-    b->len = COUNCIL_ID_BYTES;
-    return 0;
-}
-
-/* obj[key] as an array of objects; its size in *n. */
-static int obj_array(json_t *obj, const char *key, const char *where, json_t **a, size_t *n)
-{
-    *a = json_object_get(obj, key);
-    *n = 0;
-    if (*a == NULL)
-        return 0;
-    if (!json_is_array(*a))
-        return json_bad(where, "'%s' must be an array of objects", key);
-    *n = json_array_size(*a);
-    return 0;
-}
-
-/* A Section built over the strings of a parsed JSON document. */
-typedef struct section_build {
-    Council__V1__Section s;
-    Council__V1__Identity identity;
-    Council__V1__Wishes wishes;
-    Council__V1__SupportPlan plan;
-    Council__V1__SupportRecord record;
-    Council__V1__Task *tasks;
-    Council__V1__Task **task_ptrs;
-    Council__V1__RecordEntry *entries;
-    Council__V1__RecordEntry **entry_ptrs;
-    uint8_t (*task_ids)[COUNCIL_ID_BYTES];
-    uint8_t (*entry_ids)[COUNCIL_ID_BYTES];
-} section_build;
-
-static void section_build_init(section_build *b)
-{
-    static const Council__V1__Section s = COUNCIL__V1__SECTION__INIT;
-    static const Council__V1__Identity i = COUNCIL__V1__IDENTITY__INIT;
-    static const Council__V1__Wishes w = COUNCIL__V1__WISHES__INIT;
-    static const Council__V1__SupportPlan p = COUNCIL__V1__SUPPORT_PLAN__INIT;
-    static const Council__V1__SupportRecord r = COUNCIL__V1__SUPPORT_RECORD__INIT;
-
-    memset(b, 0, sizeof *b);
-    b->s = s;
-    b->identity = i;
-    b->wishes = w;
-    b->plan = p;
-    b->record = r;
-}
-
-static void section_build_free(section_build *b)
-{
-    wiping_free(b->wishes.wants);
-    wiping_free(b->wishes.does_not_want);
-    wiping_free(b->tasks);
-    wiping_free(b->task_ptrs);
-    wiping_free(b->entries);
-    wiping_free(b->entry_ptrs);
-    wiping_free(b->task_ids);
-    wiping_free(b->entry_ids);
-    memset(b, 0, sizeof *b);
-}
-
-static int tasks_from_json(json_t *plan, section_build *b)
-{
-    static const char *const keys[] = { "title", "responsible_member", "due", "state", NULL };
-    static const Council__V1__Task init = COUNCIL__V1__TASK__INIT;
-    json_t *a;
-    size_t n;
-
-    if (obj_array(plan, "tasks", "support_plan", &a, &n) != 0)
-        return -1;
-    if (n == 0)
-        return 0;
-    b->tasks = calloc(n, sizeof *b->tasks);
-    b->task_ptrs = calloc(n, sizeof *b->task_ptrs);
-    b->task_ids = calloc(n, sizeof *b->task_ids);
-    if (b->tasks == NULL || b->task_ptrs == NULL || b->task_ids == NULL)
-        return json_bad("support_plan", "%s", "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        Council__V1__Task *t = &b->tasks[i];
-        json_t *v = json_array_get(a, i);
-        char where[64], *state;
-
-        snprintf(where, sizeof where, "support_plan.tasks[%zu]", i);
-        *t = init;
-        if (keys_ok(v, where, keys) != 0 || str_field(v, "title", where, 1, &t->title) != 0 ||
-            id_field(v, "responsible_member", where, b->task_ids[i], &t->has_responsible_member,
-                     &t->responsible_member) != 0 ||
-            str_field(v, "due", where, 0, &t->due) != 0 ||
-            str_field(v, "state", where, 0, &state) != 0)
-            return -1;
-        if (state == NULL) {
-            t->state = COUNCIL__V1__TASK_STATE__TASK_STATE_OPEN;
-        } else {
-            int sv = enum_value(&council__v1__task_state__descriptor, "TASK_STATE_", state);
-            if (sv == 0)
-                return json_bad(where, "%s", "'state' must be open, done or cancelled");
-            t->state = (Council__V1__TaskState)sv;
-        }
-        b->task_ptrs[i] = t;
-    }
-    b->plan.tasks = b->task_ptrs;
-    b->plan.n_tasks = n;
-    return 0;
-}
-
-static int entries_from_json(json_t *record, section_build *b)
-{
-    static const char *const keys[] = { "date", "member", "text", NULL };
-    static const Council__V1__RecordEntry init = COUNCIL__V1__RECORD_ENTRY__INIT;
-    json_t *a;
-    size_t n;
-
-    if (obj_array(record, "entries", "support_record", &a, &n) != 0)
-        return -1;
-    if (n == 0)
-        return 0;
-    b->entries = calloc(n, sizeof *b->entries);
-    b->entry_ptrs = calloc(n, sizeof *b->entry_ptrs);
-    b->entry_ids = calloc(n, sizeof *b->entry_ids);
-    if (b->entries == NULL || b->entry_ptrs == NULL || b->entry_ids == NULL)
-        return json_bad("support_record", "%s", "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        Council__V1__RecordEntry *e = &b->entries[i];
-        json_t *v = json_array_get(a, i);
-        char where[64];
-
-        snprintf(where, sizeof where, "support_record.entries[%zu]", i);
-        *e = init;
-        if (keys_ok(v, where, keys) != 0 || str_field(v, "date", where, 1, &e->date) != 0 ||
-            id_field(v, "member", where, b->entry_ids[i], &e->has_member, &e->member) != 0 ||
-            str_field(v, "text", where, 1, &e->text) != 0)
-            return -1;
-        b->entry_ptrs[i] = e;
-    }
-    b->record.entries = b->entry_ptrs;
-    b->record.n_entries = n;
-    return 0;
-}
-
-/* The JSON shape mirrors council.v1.Section (proto/council/v1/case.proto). */
-static int section_from_json(json_t *root, section_build *b)
-{
-    static const char *const top[] = { "text", "identity", "wishes", "support_plan",
-                                       "support_record", NULL };
-    static const char *const ident[] = { "name", "name_kana", "birth_date", "address", "phone",
-                                         "contact_note", NULL };
-    static const char *const wishes[] = { "wants", "does_not_want", NULL };
-    static const char *const plan[] = { "tasks", NULL };
-    static const char *const record[] = { "entries", NULL };
-    json_t *v;
-
-    if (keys_ok(root, "the top level", top) != 0 ||
-        str_field(root, "text", "the top level", 0, &b->s.text) != 0)
-        return -1;
-    if ((v = json_object_get(root, "identity")) != NULL) {
-        Council__V1__Identity *i = &b->identity;
-        if (keys_ok(v, "identity", ident) != 0 || str_field(v, "name", "identity", 1, &i->name) != 0 ||
-            str_field(v, "name_kana", "identity", 0, &i->name_kana) != 0 ||
-            str_field(v, "birth_date", "identity", 0, &i->birth_date) != 0 ||
-            str_field(v, "address", "identity", 0, &i->address) != 0 ||
-            str_field(v, "phone", "identity", 0, &i->phone) != 0 ||
-            str_field(v, "contact_note", "identity", 0, &i->contact_note) != 0)
-            return -1;
-        b->s.identity = i;
-    }
-    if ((v = json_object_get(root, "wishes")) != NULL) {
-        Council__V1__Wishes *w = &b->wishes;
-        if (keys_ok(v, "wishes", wishes) != 0 ||
-            str_array(v, "wants", "wishes", &w->wants, &w->n_wants) != 0 ||
-            str_array(v, "does_not_want", "wishes", &w->does_not_want, &w->n_does_not_want) != 0)
-            return -1;
-        b->s.wishes = w;
-    }
-    if ((v = json_object_get(root, "support_plan")) != NULL) {
-        if (keys_ok(v, "support_plan", plan) != 0 || tasks_from_json(v, b) != 0)
-            return -1;
-        b->s.support_plan = &b->plan;
-    }
-    if ((v = json_object_get(root, "support_record")) != NULL) {
-        if (keys_ok(v, "support_record", record) != 0 || entries_from_json(v, b) != 0)
-            return -1;
-        b->s.support_record = &b->record;
-    }
-    return 0;
-}
-
-/* What went wrong in a document that does not parse, without jansson's
- * text (which quotes the input). */
-static const char *json_error_what(const json_error_t *e)
-{
-    switch (json_error_code(e)) {
-    case json_error_invalid_utf8: return "invalid UTF-8";
-    case json_error_duplicate_key: return "a key given twice";
-    case json_error_premature_end_of_input: return "unexpected end of input";
-    case json_error_end_of_input_expected: return "more than one JSON value";
-    case json_error_null_character:
-    case json_error_null_byte_in_key: return "a NUL character";
-    case json_error_numeric_overflow: return "a number out of range";
-    default: return "invalid JSON";
-    }
-}
-
 /* Read section content from FILE, or "-" for standard input, with read(2):
  * no stdio buffer keeps a copy. At most `cap` bytes. */
 static char *read_content(const char *path, size_t cap, size_t *len)
@@ -2507,38 +2108,19 @@ fail:
 static int section_bytes(const char *path, uint8_t **out, size_t *out_len)
 {
     size_t cap = council_section_max() * 4, len = 0;
-    section_build b;
-    json_error_t err;
-    json_t *root;
-    char *text;
-    int rc = EXIT_FAILURE;
+    char *text, why[SECTION_JSON_WHY_MAX];
+    int rc;
 
     if ((text = read_content(path, cap, &len)) == NULL)
         return EXIT_FAILURE;
-    root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+    rc = section_json_parse(out, out_len, text, len, why, sizeof why);
     wipe(text, len);
     free(text);
-    if (root == NULL) {
-        fprintf(stderr, "%s: section JSON: %s at line %d, column %d\n", prog,
-                json_error_what(&err), err.line, err.column);
-        wipe(&err, sizeof err); /* its text quotes the input */
-        return EXIT_FAILURE;
-    }
-    section_build_init(&b);
-    if (section_from_json(root, &b) == 0) {
-        size_t n = council__v1__section__get_packed_size(&b.s);
-        uint8_t *p = malloc(n == 0 ? 1 : n);
-        if (p == NULL) {
-            fprintf(stderr, "%s: out of memory\n", prog);
-        } else {
-            *out_len = council__v1__section__pack(&b.s, p);
-            *out = p;
-            rc = 0;
-        }
-    }
-    section_build_free(&b);
-    json_decref(root);
-    return rc;
+    if (rc == -2)
+        fprintf(stderr, "%s: out of memory\n", prog);
+    else if (rc != 0)
+        fprintf(stderr, "%s: section JSON: %s\n", prog, why);
+    return rc == 0 ? 0 : EXIT_FAILURE;
 }
 
 /* ---------------------------------------------- Section -> JSON and text */

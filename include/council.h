@@ -813,8 +813,9 @@ COUNCIL_API COUNCIL_NODISCARD int council_audit_add_cosignatures(council *c, con
  * @return COUNCIL_OK; COUNCIL_ETAMPER if a signature or the consistency
  *         proof does not verify, the origins differ or the new tree is
  *         smaller; COUNCIL_EFORMAT for a malformed note or proof;
- *         COUNCIL_EINVAL for a NULL out, a malformed key, name or length, or
- *           a missing proof when the sizes differ;
+ *         COUNCIL_EINVAL for a NULL out, a malformed key, name or length, a
+ *           secret key whose second half is not the public key of its
+ *           seed, or a missing proof when the sizes differ;
  *         COUNCIL_ELIMIT if the cosigned note would exceed 16384 bytes;
  *         COUNCIL_ENOMEM; COUNCIL_ERROR.
  * Ownership: the caller releases out with council_buf_free().

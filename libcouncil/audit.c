@@ -920,7 +920,7 @@ static int b64_hash(uint8_t out[COUNCIL_HASH_BYTES], const char *p, size_t l)
     size_t got = 0;
     const char *e = NULL;
 
-    return l > 0 && l <= 48 &&
+    return l > 0 && l <= 48 && council__b64_text_ok(p, l) &&
                    sodium_base642bin(out, COUNCIL_HASH_BYTES, p, l, NULL, &got, &e,
                                      sodium_base64_VARIANT_ORIGINAL) == 0 &&
                    e == p + l && got == COUNCIL_HASH_BYTES ? 0 : -1;
@@ -1917,6 +1917,20 @@ int council_audit_witness(council_buf *out, const char *old_note, size_t old_len
         old_note == NULL || new_note == NULL || old_len > COUNCIL__NOTE_MAX ||
         new_len > COUNCIL__NOTE_MAX || (proof == NULL && proof_len != 0))
         return COUNCIL_EINVAL;
+    {
+        /* The key's second half must be the public key of its first (its
+         * seed): libsodium signs with the half given, so a damaged half
+         * gives cosignatures no one can verify, and two halves signing the
+         * same message reveal the secret scalar. */
+        uint8_t pk[COUNCIL__SIGN_PK_BYTES], sk[COUNCIL__SIGN_SK_BYTES];
+        int same;
+
+        crypto_sign_ed25519_seed_keypair(pk, sk, witness_sk);
+        same = sodium_memcmp(pk, witness_sk + COUNCIL__SIGN_PK_BYTES, sizeof pk) == 0;
+        sodium_memzero(sk, sizeof sk);
+        if (!same)
+            return COUNCIL_EINVAL;
+    }
     v = council__malloc(sizeof *v);
     if (v == NULL)
         return COUNCIL_ENOMEM;

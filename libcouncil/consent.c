@@ -673,9 +673,35 @@ int council_consent_withdraw(council *c, const uint8_t *id, size_t id_len, int64
 
 /* ---------------------------------------------------------- configuration */
 
-int council__policy_load(council *c, const char *op, council__policy_config *cfg)
+int council__policy_parse(council *c, const char *op, council__policy_config *cfg,
+                          const uint8_t *buf, size_t len)
 {
     Council__V1__Policy *m;
+    int rc = COUNCIL_OK;
+
+    m = buf != NULL && len > 0 && len <= 4096
+            ? council__v1__policy__unpack(council__pb_allocator(), len, buf)
+            : NULL;
+    if (m == NULL || m->base.n_unknown_fields != 0) {
+        rc = council__fail(c, COUNCIL_EFORMAT, "%s: the stored policy is damaged", op);
+    } else {
+        for (int b = 1; b < COUNCIL__BASIS_LIMIT; b++)
+            cfg->accept[b] = false;
+        for (size_t i = 0; i < m->n_accepted_bases; i++) {
+            int b = council__basis_parse(m->accepted_bases[i]);
+            if (b > 0 && b < COUNCIL__BASIS_LIMIT)
+                cfg->accept[b] = true;
+        }
+        cfg->accept[COUNCIL__BASIS_CONSENT] = true;
+        cfg->vital_second_approver = m->vital_second_approver;
+    }
+    if (m != NULL)
+        council__v1__policy__free_unpacked(m, council__pb_allocator());
+    return rc;
+}
+
+int council__policy_load(council *c, const char *op, council__policy_config *cfg)
+{
     sqlite3_stmt *st = NULL;
     int src, rc = COUNCIL_OK;
 
@@ -686,24 +712,7 @@ int council__policy_load(council *c, const char *op, council__policy_config *cfg
     src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
         int n = sqlite3_column_bytes(st, 0);
-        m = n > 0 && n <= 4096 ? council__v1__policy__unpack(council__pb_allocator(), (size_t)n,
-                                                            sqlite3_column_blob(st, 0))
-                               : NULL;
-        if (m == NULL || m->base.n_unknown_fields != 0) {
-            rc = council__fail(c, COUNCIL_EFORMAT, "%s: the stored policy is damaged", op);
-        } else {
-            for (int b = 1; b < COUNCIL__BASIS_LIMIT; b++)
-                cfg->accept[b] = false;
-            for (size_t i = 0; i < m->n_accepted_bases; i++) {
-                int b = council__basis_parse(m->accepted_bases[i]);
-                if (b > 0 && b < COUNCIL__BASIS_LIMIT)
-                    cfg->accept[b] = true;
-            }
-            cfg->accept[COUNCIL__BASIS_CONSENT] = true;
-            cfg->vital_second_approver = m->vital_second_approver;
-        }
-        if (m != NULL)
-            council__v1__policy__free_unpacked(m, council__pb_allocator());
+        rc = council__policy_parse(c, op, cfg, sqlite3_column_blob(st, 0), (size_t)(n > 0 ? n : 0));
     } else if (src != SQLITE_DONE) {
         rc = council__db_err(c, op);
     }

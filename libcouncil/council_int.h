@@ -430,6 +430,9 @@ typedef struct council__checkpoint {
 #define COUNCIL__ORIGIN_MAX 64
 void council__log_origin(char out[COUNCIL__ORIGIN_MAX], const uint8_t id[COUNCIL_ID_BYTES]);
 
+/* Only base64 digits and '=' (checked before libsodium's decoder, which in
+ * 1.0.18 takes every byte from 0x80 up for a digit). */
+bool council__b64_text_ok(const char *s, size_t n);
 /* SHA-256(name || "\n" || type || pk)[0:4] */
 void council__keyid(uint8_t out[4], const char *name, uint8_t type,
                     const uint8_t pk[COUNCIL__SIGN_PK_BYTES]);
@@ -664,6 +667,11 @@ int council__consent_record_check(council *c, const uint8_t *buf, size_t len,
  * council_policy_set() stored (EFORMAT for a damaged one). */
 struct council__policy_config;
 int council__policy_load(council *c, const char *op, struct council__policy_config *cfg);
+/* Parse a stored policy (the setting 'policy', a council.v1.Policy of 1 to
+ * 4096 bytes) into cfg, over the defaults it already holds: EFORMAT (named
+ * for op, cfg unchanged) for a damaged one. For the fuzzer and the loader. */
+int council__policy_parse(council *c, const char *op, struct council__policy_config *cfg,
+                          const uint8_t *buf, size_t len);
 /* A calendar date "YYYY-MM-DD" (1850 on). */
 bool council__date_ok(const char *s);
 /* A root session's open found a re-key under way (kr->has_pending): open
@@ -704,6 +712,15 @@ int council__journal_keypair(council *c, uint8_t pk[32], council__secret *sk);
  * refusal itself is what the caller returns). */
 void council__journal_refusal(const char *dir, const uint8_t journal_pk[32], const char *reason,
                               const uint8_t *member_id, const uint8_t *staff_id, int error);
+/* Walk a journal's bytes (u16 big-endian length || sealed record, ...):
+ * each record opened with the journal key pair (sk, pk) and decoded into a
+ * session_refused event for emit(); a record that does not open or decode
+ * gives a journal_record_damaged event, and a damaged tail gives one and
+ * ends the walk. Returns COUNCIL_OK or the first failure of emit. Touches
+ * no store; for the fuzzer and council__journal_import. */
+int council__journal_parse(const uint8_t *buf, size_t len, const council__secret *sk,
+                           const uint8_t pk[32], int (*emit)(void *ctx, const council__event *ev),
+                           void *ctx);
 /* Import journaled refusals as session_refused events (root sessions). */
 int council__journal_import(council *c);
 

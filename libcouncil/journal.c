@@ -84,8 +84,12 @@ void council__journal_refusal(const char *dir, const uint8_t journal_pk[32], con
     (void)close(fd);
 }
 
-static int import_record(council *c, const uint8_t *sealed, size_t len, const council__secret *sk,
-                         const uint8_t pk[32])
+/* One record: opened and decoded into a session_refused event for emit(),
+ * or the journal_record_damaged event when it cannot be (sealed NULL: a
+ * damaged tail). */
+static int parse_record(const uint8_t *sealed, size_t len, const council__secret *sk,
+                        const uint8_t pk[32], int (*emit)(void *ctx, const council__event *ev),
+                        void *ctx)
 {
     council__event ev = {
         .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SESSION_REFUSED,
@@ -99,7 +103,7 @@ static int import_record(council *c, const uint8_t *sealed, size_t len, const co
     int rc, opened;
 
     council__secret_read(sk);
-    opened = len > crypto_box_SEALBYTES && len <= RECORD_MAX &&
+    opened = sealed != NULL && len > crypto_box_SEALBYTES && len <= RECORD_MAX &&
              crypto_box_seal_open(plain, sealed, len, pk, sk->p) == 0;
     council__secret_lock(sk);
     if (opened)
@@ -113,11 +117,36 @@ static int import_record(council *c, const uint8_t *sealed, size_t len, const co
         ev.actor_member = r->has_member_id ? r->member_id.data : NULL;
         ev.actor_staff = r->has_staff_id ? r->staff_id.data : NULL;
     }
-    rc = council__audit_append(c, &ev);
+    rc = emit(ctx, &ev);
     if (r != NULL)
         council__v1__session_refusal__free_unpacked(r, council__pb_allocator());
     sodium_memzero(plain, sizeof plain);
     return rc;
+}
+
+int council__journal_parse(const uint8_t *buf, size_t len, const council__secret *sk,
+                           const uint8_t pk[32], int (*emit)(void *ctx, const council__event *ev),
+                           void *ctx)
+{
+    size_t off = 0;
+    int rc = COUNCIL_OK;
+
+    while (rc == COUNCIL_OK && off < len) {
+        size_t rl = len - off >= 2 ? (size_t)buf[off] << 8 | buf[off + 1] : 0;
+        if (rl == 0 || rl > RECORD_MAX || off + 2 + rl > len) {
+            /* A damaged tail: one event for the rest, then stop. */
+            rc = parse_record(NULL, 0, sk, pk, emit, ctx);
+            break;
+        }
+        rc = parse_record(buf + off + 2, rl, sk, pk, emit, ctx);
+        off += 2 + rl;
+    }
+    return rc;
+}
+
+static int append_event(void *ctx, const council__event *ev)
+{
+    return council__audit_append(ctx, ev);
 }
 
 /* A journal that cannot be read or removed: on the record, and never a
@@ -141,7 +170,7 @@ int council__journal_import(council *c)
     char path[4096], importing[4096];
     uint8_t pk[32], *buf = NULL;
     council__secret sk = { NULL, 0 };
-    size_t len = 0, off = 0;
+    size_t len = 0;
     int fd, rc;
 
     if (snprintf(path, sizeof path, "%s/" COUNCIL__JOURNAL_FILE, c->dir) >= (int)sizeof path ||
@@ -181,16 +210,7 @@ int council__journal_import(council *c)
         goto out;
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         goto out;
-    while (rc == COUNCIL_OK && off < len) {
-        size_t rl = len - off >= 2 ? (size_t)buf[off] << 8 | buf[off + 1] : 0;
-        if (rl == 0 || rl > RECORD_MAX || off + 2 + rl > len) {
-            /* A damaged tail: one event for the rest, then stop. */
-            rc = import_record(c, NULL, 0, &sk, pk);
-            break;
-        }
-        rc = import_record(c, buf + off + 2, rl, &sk, pk);
-        off += 2 + rl;
-    }
+    rc = council__journal_parse(buf, len, &sk, pk, append_event, c);
     rc = council__finish(c, rc);
     if (rc == COUNCIL_OK && unlink(importing) != 0)
         rc = journal_problem(c, "journal_not_removed"); /* imported again next time */

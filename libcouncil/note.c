@@ -60,11 +60,22 @@ static bool name_ok(const char *s, size_t n)
     return true;
 }
 
+bool council__b64_text_ok(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+              ch == '+' || ch == '/' || ch == '='))
+            return false;
+    }
+    return true;
+}
+
 static int b64_decode(uint8_t *out, size_t cap, size_t *out_len, const char *s, size_t n)
 {
     const char *end = NULL;
 
-    if (n == 0 || n > B64_MAX)
+    if (n == 0 || n > B64_MAX || !council__b64_text_ok(s, n))
         return -1;
     if (sodium_base642bin(out, cap, s, n, NULL, out_len, &end,
                           sodium_base64_VARIANT_ORIGINAL) != 0 || end != s + n)
@@ -122,8 +133,10 @@ int council__vkey_parse(council__vkey *out, const char *text, size_t len)
     council__keyid(out->keyid, out->name, out->type, out->pk);
     snprintf(hex, sizeof hex, "%02x%02x%02x%02x", out->keyid[0], out->keyid[1],
              out->keyid[2], out->keyid[3]);
-    if (memcmp(hex, p1 + 1, 8) != 0)
+    if (memcmp(hex, p1 + 1, 8) != 0) {
+        memset(out, 0, sizeof *out); /* a refused key leaves nothing behind */
         return COUNCIL_EFORMAT;
+    }
     return COUNCIL_OK;
 }
 
