@@ -1645,6 +1645,10 @@ static int recipient(council *c, const char *op, const uint8_t member[COUNCIL_ID
     int rc = COUNCIL_OK, src;
 
     *why = NULL;
+    /* The register row the ceiling comes from is the one the secretariat
+     * signed (a member widening its own ceiling gains nothing). */
+    if ((rc = council__member_check(c, op, member)) != COUNCIL_OK)
+        return rc == COUNCIL_ENOTFOUND ? council__fail(c, rc, "%s: no such member", op) : rc;
     if (sqlite3_prepare_v2(c->db, "SELECT withdrawn IS NOT NULL, box_pk, scopes FROM member "
                                   "WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {

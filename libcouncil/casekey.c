@@ -864,7 +864,8 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
                 continue;
             }
             memcpy(pk, sqlite3_column_blob(st, 3), sizeof pk);
-            if ((rc = council__member_key_check(c, op, holder, pk)) == COUNCIL_OK)
+            if ((rc = council__member_check(c, op, holder)) == COUNCIL_OK &&
+                (rc = council__member_key_check(c, op, holder, pk)) == COUNCIL_OK)
                 rc = put_wrap(c, op, case_id, scope, v, holder, pk, &key);
         }
         if (rc == COUNCIL_OK && src != SQLITE_DONE)
@@ -1351,40 +1352,18 @@ static int staff_init(council *c)
     return rc;
 }
 
-/* Wraps from before holder tags (schema 9) are tagged once, at the
- * secretariat's first session with a library that keeps the log head: the
- * coordinating body's copy opens each key. Never again after that (the
- * keyring then holds a head, and the store the mark): a row without a tag
- * is from then on a forgery, and no rotation follows it. */
-static int tag_legacy_wraps(council *c)
+/* Stores from before signed rows (schema 9) are brought up once, at the
+ * secretariat's first session with a library that keeps the log head
+ * (c->upgrading, council.c): wraps get their holder tags (the coordinating
+ * body's copy opens each key), key versions the council's signature, cases
+ * the council's signature on their owner, members' signing keys the key
+ * directory's. Never again after that (the keyring then holds a head, and
+ * the store the mark): from then on a row without them is a forgery. */
+static int upgrade_wraps(council *c)
 {
-    council__keyring *kr;
     sqlite3_stmt *st = NULL;
-    int64_t kept = 0;
     int rc = COUNCIL_OK, src = SQLITE_DONE;
-    bool fresh;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT (SELECT count(*) FROM setting WHERE key = "
-                                  "'log_head_kept'), EXISTS (SELECT 1 FROM key_wrap WHERE tag IS "
-                                  "NULL);",
-                           -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        return council__fail(c, COUNCIL_EIO, "keys: database error");
-    }
-    kept = sqlite3_column_int64(st, 0);
-    fresh = sqlite3_column_int(st, 1) != 0;
-    sqlite3_finalize(st);
-    st = NULL;
-    if (kept != 0 || !fresh)
-        return COUNCIL_OK;
-    if ((kr = council__malloc(sizeof *kr)) == NULL)
-        return council__fail(c, COUNCIL_ENOMEM, "keys: out of memory");
-    rc = council__keyring_load(c, kr, c->dir);
-    fresh = rc == COUNCIL_OK && kr->log_head_len == 0;
-    sodium_memzero(kr, sizeof *kr);
-    council__free(kr);
-    if (rc != COUNCIL_OK || !fresh)
-        return rc;
     if (sqlite3_prepare_v2(c->db, "SELECT w.case_id, w.scope, w.version, k.sealed, w.holder, "
                                   "w.box_pk FROM key_wrap w JOIN key_wrap k ON k.case_id = "
                                   "w.case_id AND k.scope = w.scope AND k.version = w.version AND "
@@ -1437,6 +1416,117 @@ static int tag_legacy_wraps(council *c)
     return rc;
 }
 
+static int upgrade_versions(council *c)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT k.case_id, k.scope, k.version, w.sealed FROM case_key k "
+                                  "JOIN key_wrap w ON w.case_id = k.case_id AND w.scope = k.scope "
+                                  "AND w.version = k.version AND w.holder = ?1 AND w.box_pk = ?2 "
+                                  "WHERE k.sig IS NULL;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, coord_holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, c->coord_pk, 32, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "keys: database error");
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        council__secret key = { NULL, 0 };
+        uint8_t case_id[COUNCIL_ID_BYTES], m[VMSG_MAX], signer[COUNCIL_ID_BYTES], sig[64];
+        char scope[COUNCIL__AUDIT_CODE_MAX + 1];
+        const unsigned char *sc = sqlite3_column_text(st, 1);
+        uint32_t v = (uint32_t)sqlite3_column_int64(st, 2);
+        sqlite3_stmt *up = NULL;
+        size_t n;
+
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sc == NULL ||
+            strlen((const char *)sc) > COUNCIL__AUDIT_CODE_MAX)
+            continue;
+        memcpy(case_id, sqlite3_column_blob(st, 0), sizeof case_id);
+        strcpy(scope, (const char *)sc);
+        if (council__unwrap(c, &key, sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3),
+                            case_id, scope, v, c->coord_pk, &c->coord_sk) != COUNCIL_OK) {
+            council__clear(c);
+            continue;
+        }
+        n = version_msg(m, case_id, scope, v, &key);
+        council__secret_free(&key);
+        rc = council__attest_sign(c, "key_version", m, n, signer, sig);
+        if (rc == COUNCIL_OK &&
+            (sqlite3_prepare_v2(c->db, "UPDATE case_key SET signer = ?4, sig = ?5 WHERE case_id = ?1 "
+                                       "AND scope = ?2 AND version = ?3;", -1, &up, NULL) != SQLITE_OK ||
+             sqlite3_bind_blob(up, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_text(up, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_int64(up, 3, v) != SQLITE_OK ||
+             sqlite3_bind_blob(up, 4, signer, sizeof signer, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_blob(up, 5, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_step(up) != SQLITE_DONE))
+            rc = council__fail(c, COUNCIL_EIO, "keys: cannot sign a key version");
+        sqlite3_finalize(up);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "keys: database error");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int upgrade_owners_and_directory(council *c)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT id, owner FROM case_record WHERE owner_proof IS NULL;",
+                           -1, &st, NULL) != SQLITE_OK)
+        return council__fail(c, COUNCIL_EIO, "keys: database error");
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        uint8_t m[96], sig[64];
+        sqlite3_stmt *up = NULL;
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES ||
+            sqlite3_column_bytes(st, 1) != COUNCIL_ID_BYTES)
+            continue;
+        rc = log_sign(c, sig, m, owner_msg(m, c, sqlite3_column_blob(st, 0),
+                                           sqlite3_column_blob(st, 1)));
+        if (rc == COUNCIL_OK &&
+            (sqlite3_prepare_v2(c->db, "UPDATE case_record SET owner_proof = ?2 WHERE id = ?1;", -1,
+                                &up, NULL) != SQLITE_OK ||
+             sqlite3_bind_blob(up, 1, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES,
+                               SQLITE_TRANSIENT) != SQLITE_OK ||
+             sqlite3_bind_blob(up, 2, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_step(up) != SQLITE_DONE))
+            rc = council__fail(c, COUNCIL_EIO, "keys: cannot sign a case's owner");
+        sqlite3_finalize(up);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "keys: database error");
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc != COUNCIL_OK)
+        return rc;
+    /* Members' signing keys, for key directories signed before. */
+    if (sqlite3_prepare_v2(c->db, "SELECT s.member_id, s.box_pk, m.sign_pk FROM member_key_sig s "
+                                  "JOIN member m ON m.id = s.member_id WHERE s.sign_sig IS NULL AND "
+                                  "m.box_pk = s.box_pk;", -1, &st, NULL) != SQLITE_OK)
+        return council__fail(c, COUNCIL_EIO, "keys: database error");
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        uint8_t id[COUNCIL_ID_BYTES], pk[32], spk[32];
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sqlite3_column_bytes(st, 1) != 32 ||
+            sqlite3_column_bytes(st, 2) != 32)
+            continue;
+        memcpy(id, sqlite3_column_blob(st, 0), sizeof id);
+        memcpy(pk, sqlite3_column_blob(st, 1), sizeof pk);
+        memcpy(spk, sqlite3_column_blob(st, 2), sizeof spk);
+        if (council__member_key_check(c, "keys", id, pk) != COUNCIL_OK) {
+            council__clear(c);
+            continue;
+        }
+        rc = council__member_key_sign(c, id, pk, spk);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "keys: database error");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int council__case_session_init(council *c)
 {
     uint8_t pk[32];
@@ -1460,8 +1550,12 @@ int council__case_session_init(council *c)
         rc = root_secrets(c);
     if (rc == COUNCIL_OK)
         rc = member_secrets(c);
-    if (rc == COUNCIL_OK)
-        rc = tag_legacy_wraps(c);
+    if (rc == COUNCIL_OK && c->upgrading)
+        rc = upgrade_wraps(c);
+    if (rc == COUNCIL_OK && c->upgrading)
+        rc = upgrade_versions(c);
+    if (rc == COUNCIL_OK && c->upgrading)
+        rc = upgrade_owners_and_directory(c);
     /* Wraps for an earlier coordinating key are left from a rotation. */
     if (rc == COUNCIL_OK)
         rc = council__sql_exec1(c, "keys", "DELETE FROM key_wrap WHERE holder = ?1 AND "

@@ -192,6 +192,7 @@ static void remove_store_files(const char *dir, bool made)
     static const char *const names[] = {
         COUNCIL__DB_FILE, COUNCIL__DB_FILE "-wal", COUNCIL__DB_FILE "-shm",
         COUNCIL__DB_FILE "-journal", COUNCIL__KEYRING_FILE, COUNCIL__KEYRING_FILE ".tmp",
+        COUNCIL__KEYRING_FILE ".lock",
     };
 
     /* No allocation here: this runs after out-of-memory failures too. */
@@ -286,6 +287,10 @@ static int create_in(council *c, const char *path, const council_create_options 
     if (rc == COUNCIL_OK)
         rc = council__keyring_store(c, &kr, path);
     c->root_source = kr.root_source;
+    /* The signer keeps its first head now: every row of a new store is
+     * signed as it is written, and none is ever signed as found. */
+    if (rc == COUNCIL_OK)
+        rc = council__audit_head_advance(c);
     return rc;
 }
 
@@ -459,8 +464,27 @@ static int open_in(council *c, const char *path, const council_open_options *o)
     }
     if (rc == COUNCIL_OK)
         rc = council__journal_import(c);
+    /* The first session since the log head was kept (a store from before
+     * signed rows): its rows are signed once, as they are (casekey.c). */
+    if (rc == COUNCIL_OK) {
+        sqlite3_stmt *st = NULL;
+        c->upgrading = kr.log_head_len == 0;
+        if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM setting WHERE key = 'log_head_kept';", -1, &st,
+                               NULL) != SQLITE_OK)
+            rc = council__fail(c, COUNCIL_EIO, "open: database error");
+        else if (sqlite3_step(st) == SQLITE_ROW)
+            c->upgrading = false;
+        sqlite3_finalize(st);
+    }
     if (rc == COUNCIL_OK)
         rc = council__case_session_init(c);
+    if (rc == COUNCIL_OK && c->upgrading) {
+        if ((rc = council__audit_batch_begin(c)) == COUNCIL_OK) {
+            if ((rc = council__member_upgrade(c)) == COUNCIL_OK)
+                rc = council__staff_upgrade(c);
+            rc = council__finish(c, rc);
+        }
+    }
     /* The signer's head follows the log this session found: whatever is
      * dropped from here on is caught at the next checkpoint. A log that no
      * longer extends it is put on the record and refused at the next
@@ -537,6 +561,16 @@ static int staff_standing(council *c, const uint8_t member[COUNCIL_ID_BYTES],
         *why = "no secrecy pledge is recorded";
     }
     sqlite3_finalize(st);
+    /* The rows it stood on are the ones the secretariat signed: a member
+     * writing its own staff, pledge or register rows gains no standing. */
+    if (rc == COUNCIL_OK && *reason == NULL) {
+        bool pledged = false;
+        if ((rc = council__member_check(c, "open", member)) == COUNCIL_OK &&
+            (rc = council__staff_check(c, "open", staff, &pledged)) == COUNCIL_OK && !pledged) {
+            *reason = "no_pledge";
+            *why = "no secrecy pledge signed by the secretariat is recorded";
+        }
+    }
     return rc;
 }
 

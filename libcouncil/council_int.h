@@ -393,6 +393,17 @@ int council__keyfile_open(council *c, council__member_keys *k, council__keyfile_
 
 /* 1: the member is active, 0: withdrawn, or a negative code (ENOTFOUND,
  * EIO) recorded on c for op. */
+/* The register's rows are signed by the secretariat (member.c): sign after
+ * a change; check (ETAMPER, logged) before a row decides anything; sign the
+ * rows of a store from before (the secretariat's first session). */
+int council__member_sign(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES]);
+int council__member_check(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES]);
+int council__member_upgrade(council *c);
+/* Staff and pledges, signed by the secretariat (staff.c): ETAMPER (logged)
+ * for a staff row it did not sign; *pledged: a pledge it signed exists. */
+int council__staff_check(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                         bool *pledged);
+int council__staff_upgrade(council *c);
 int council__member_active(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES]);
 /* COUNCIL_OK for an active member; EDENIED (named for op) for a withdrawn
  * one; ENOTFOUND or EIO otherwise. */

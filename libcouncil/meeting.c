@@ -412,7 +412,8 @@ int council_meeting_packet(council *c, council_buf *out, const uint8_t *meeting,
     sqlite3_finalize(st);
     if (!have)
         return council__fail(c, COUNCIL_EDENIED, "%s: the attendee has withdrawn or has no keys", op);
-    if ((rc = council__member_key_check(c, op, attendee, pk)) != COUNCIL_OK)
+    if ((rc = council__member_check(c, op, attendee)) != COUNCIL_OK ||
+        (rc = council__member_key_check(c, op, attendee, pk)) != COUNCIL_OK)
         return rc;
     if ((rc = build(c, op, &m, attendee, &msg)) != COUNCIL_OK)
         return rc;

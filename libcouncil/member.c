@@ -70,6 +70,120 @@ static int check_options(council *c, const char *op, const council_member_option
     return COUNCIL_OK;
 }
 
+/* ------------------------------------------------------- signed rows */
+
+/* A member row as the council signs it (the fields that decide access):
+ *     id || u32be(kind) || u32be(roles) || u32be(len) || scopes
+ *     || u64be(withdrawn, 0 if not) || box_pk (zeros if none) || sign_pk
+ * signed with the log key (council__attest_sign, kind "member") at every
+ * change the secretariat makes, and checked wherever a row decides: a
+ * session's standing, a recipient's ceiling and keys, a key's holders. */
+#define MROW_MAX (COUNCIL_ID_BYTES + 12 + 2048 + 8 + 64)
+
+static int member_row(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES], uint8_t *m,
+                      size_t *len, uint8_t sig[64], bool *has_sig)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src;
+
+    *has_sig = false;
+    if (sqlite3_prepare_v2(c->db, "SELECT kind, roles, scopes, withdrawn, box_pk, sign_pk, sig FROM "
+                                  "member WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
+    }
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        static const uint8_t zero[32];
+        const unsigned char *sc = sqlite3_column_text(st, 2);
+        size_t sl = sc != NULL ? strlen((const char *)sc) : 0;
+        uint8_t *p = m;
+        if (sl > 2048) {
+            sqlite3_finalize(st);
+            return council__fail(c, COUNCIL_ETAMPER, "%s: a member's scopes are too long", op);
+        }
+        p = council__put_bytes(p, id, COUNCIL_ID_BYTES);
+        p = council__put_u32(p, (uint32_t)sqlite3_column_int64(st, 0));
+        p = council__put_u32(p, (uint32_t)sqlite3_column_int64(st, 1));
+        p = council__put_u32(p, (uint32_t)sl);
+        p = council__put_bytes(p, sc != NULL ? (const void *)sc : (const void *)zero, sl);
+        p = council__put_u64(p, (uint64_t)sqlite3_column_int64(st, 3));
+        p = council__put_bytes(p, sqlite3_column_bytes(st, 4) == 32 ? sqlite3_column_blob(st, 4)
+                                                                     : (const void *)zero, 32);
+        p = council__put_bytes(p, sqlite3_column_bytes(st, 5) == 32 ? sqlite3_column_blob(st, 5)
+                                                                     : (const void *)zero, 32);
+        *len = (size_t)(p - m);
+        if ((*has_sig = sqlite3_column_bytes(st, 6) == 64))
+            memcpy(sig, sqlite3_column_blob(st, 6), 64);
+    } else {
+        rc = src == SQLITE_DONE ? council__fail(c, COUNCIL_ENOTFOUND, "%s: no such member", op)
+                                : council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__member_sign(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES])
+{
+    uint8_t m[MROW_MAX], sig[64], signer[COUNCIL_ID_BYTES];
+    sqlite3_stmt *st = NULL;
+    size_t len = 0;
+    bool had;
+    int rc = member_row(c, op, id, m, &len, sig, &had);
+
+    if (rc == COUNCIL_OK)
+        rc = council__attest_sign(c, "member", m, len, signer, sig);
+    if (rc == COUNCIL_OK &&
+        (sqlite3_prepare_v2(c->db, "UPDATE member SET sig = ?2 WHERE id = ?1;", -1, &st,
+                            NULL) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 2, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_step(st) != SQLITE_DONE))
+        rc = council__fail(c, COUNCIL_EIO, "%s: cannot write the registry", op);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__member_check(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES])
+{
+    static const uint8_t council_signer[COUNCIL_ID_BYTES];
+    uint8_t m[MROW_MAX], sig[64];
+    size_t len = 0;
+    bool has;
+    int rc = member_row(c, op, id, m, &len, sig, &has);
+
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (has && council__attest_check(c, "member", m, len, council_signer, sizeof council_signer,
+                                     sig, sizeof sig) == COUNCIL_OK)
+        return COUNCIL_OK;
+    (void)council__tamper(c, NULL, NULL, id, "forged_member_row");
+    return council__fail(c, COUNCIL_ETAMPER, "%s: a member's entry in the registry is not the one "
+                         "the secretariat signed (it was changed outside the library)", op);
+}
+
+int council__member_upgrade(council *c)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT id FROM member WHERE sig IS NULL;", -1, &st,
+                           NULL) != SQLITE_OK)
+        return council__fail(c, COUNCIL_EIO, "open: cannot read the registry");
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        uint8_t id[COUNCIL_ID_BYTES];
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
+            continue;
+        memcpy(id, sqlite3_column_blob(st, 0), sizeof id);
+        rc = council__member_sign(c, "open", id);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "open: cannot read the registry");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int council__member_active(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES])
 {
     sqlite3_stmt *st = NULL;
@@ -89,6 +203,11 @@ int council__member_active(council *c, const char *op, const uint8_t id[COUNCIL_
     else
         rc = council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
     sqlite3_finalize(st);
+    if (rc >= 0) {
+        int crc = council__member_check(c, op, id);
+        if (crc != COUNCIL_OK)
+            return crc;
+    }
     return rc;
 }
 
@@ -208,7 +327,8 @@ int council_member_add(council *c, uint8_t *id, size_t id_len, const council_mem
         sqlite3_finalize(st);
         return council__finish(c, council__fail(c, COUNCIL_EIO, "member_add: cannot write the registry"));
     }
-    if ((rc = step_done(c, "member_add", st)) == COUNCIL_OK)
+    if ((rc = step_done(c, "member_add", st)) == COUNCIL_OK &&
+        (rc = council__member_sign(c, "member_add", fresh)) == COUNCIL_OK)
         rc = council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_ADDED, fresh, NULL, NULL);
     rc = council__finish(c, rc);
     if (rc == COUNCIL_OK)
@@ -241,7 +361,8 @@ int council_member_update(council *c, const uint8_t *id, size_t id_len,
         sqlite3_finalize(st);
         return council__finish(c, council__fail(c, COUNCIL_EIO, "member_update: cannot write the registry"));
     }
-    if ((rc = step_done(c, "member_update", st)) == COUNCIL_OK)
+    if ((rc = step_done(c, "member_update", st)) == COUNCIL_OK &&
+        (rc = council__member_sign(c, "member_update", id)) == COUNCIL_OK)
         rc = council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_UPDATED, id, NULL, NULL);
     return council__finish(c, rc);
 }
@@ -273,7 +394,8 @@ int council_member_withdraw(council *c, const uint8_t *id, size_t id_len, int64_
         sqlite3_finalize(st);
         return council__finish(c, council__fail(c, COUNCIL_EIO, "member_withdraw: cannot write the registry"));
     }
-    if ((rc = step_done(c, "member_withdraw", st)) == COUNCIL_OK)
+    if ((rc = step_done(c, "member_withdraw", st)) == COUNCIL_OK &&
+        (rc = council__member_sign(c, "member_withdraw", id)) == COUNCIL_OK)
         rc = council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_WITHDRAWN, id,
                                     NULL, NULL);
     /* Leaving ends access: shares revoked, wrapped keys destroyed, every
@@ -309,7 +431,8 @@ static int store_keys(council *c, const char *op, const uint8_t id[COUNCIL_ID_BY
         sqlite3_finalize(st);
         return council__fail(c, COUNCIL_EIO, "%s: cannot write the registry", op);
     }
-    if ((rc = step_done(c, op, st)) != COUNCIL_OK)
+    if ((rc = step_done(c, op, st)) != COUNCIL_OK ||
+        (rc = council__member_sign(c, op, id)) != COUNCIL_OK)
         return rc;
     /* The key directory vouches for the new key; its wrapped data keys and
      * sealed secrets follow it there. */

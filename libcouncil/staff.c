@@ -41,6 +41,177 @@ static int staff_state(council *c, const char *op, const uint8_t id[COUNCIL_ID_B
     return rc;
 }
 
+/* ------------------------------------------------------- signed rows */
+
+/* Staff rows and pledges as the council signs them (council__attest_sign,
+ * kinds "staff" and "pledge"):
+ *     staff:  id || member_id || u64be(retired, 0 if not)
+ *     pledge: staff_id || u64be(pledged) || u32be(len) || text_version || text_sha256
+ * A session opens, and goes on, only for staff whose row and at least one
+ * pledge the council signed. */
+#define PMSG_MAX (COUNCIL_ID_BYTES + 8 + 4 + COUNCIL__AUDIT_CODE_MAX + 32)
+
+static size_t staff_msg(uint8_t *m, const uint8_t id[COUNCIL_ID_BYTES],
+                        const uint8_t member[COUNCIL_ID_BYTES], int64_t retired)
+{
+    uint8_t *p = council__put_bytes(m, id, COUNCIL_ID_BYTES);
+
+    p = council__put_bytes(p, member, COUNCIL_ID_BYTES);
+    p = council__put_u64(p, (uint64_t)retired);
+    return (size_t)(p - m);
+}
+
+static size_t pledge_msg(uint8_t *m, const uint8_t staff[COUNCIL_ID_BYTES], int64_t pledged,
+                         const char *version, const uint8_t hash[32])
+{
+    size_t n = strlen(version);
+    uint8_t *p = council__put_bytes(m, staff, COUNCIL_ID_BYTES);
+
+    p = council__put_u64(p, (uint64_t)pledged);
+    p = council__put_u32(p, (uint32_t)n);
+    p = council__put_bytes(p, version, n);
+    p = council__put_bytes(p, hash, 32);
+    return (size_t)(p - m);
+}
+
+static int staff_sign(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES])
+{
+    uint8_t m[COUNCIL_ID_BYTES * 2 + 8], member[COUNCIL_ID_BYTES], sig[64], signer[COUNCIL_ID_BYTES];
+    sqlite3_stmt *st = NULL;
+    int64_t retired = 0;
+    int rc = COUNCIL_OK;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT member_id, coalesce(retired, 0) FROM staff WHERE id = ?1;",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW || sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
+        rc = council__fail(c, COUNCIL_EIO, "%s: cannot read the staff records", op);
+    else {
+        memcpy(member, sqlite3_column_blob(st, 0), sizeof member);
+        retired = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == COUNCIL_OK)
+        rc = council__attest_sign(c, "staff", m, staff_msg(m, id, member, retired), signer, sig);
+    if (rc == COUNCIL_OK &&
+        (sqlite3_prepare_v2(c->db, "UPDATE staff SET sig = ?2 WHERE id = ?1;", -1, &st,
+                            NULL) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 2, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_step(st) != SQLITE_DONE))
+        rc = council__fail(c, COUNCIL_EIO, "%s: cannot write the staff records", op);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__staff_check(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                         bool *pledged)
+{
+    static const uint8_t council_signer[COUNCIL_ID_BYTES];
+    uint8_t m[PMSG_MAX];
+    sqlite3_stmt *st = NULL;
+    bool ok = false;
+    int src;
+
+    *pledged = false;
+    if (sqlite3_prepare_v2(c->db, "SELECT member_id, coalesce(retired, 0), sig FROM staff WHERE "
+                                  "id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "%s: cannot read the staff records", op);
+    }
+    if ((src = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES)
+        ok = council__attest_check(c, "staff", m,
+                                   staff_msg(m, id, sqlite3_column_blob(st, 0),
+                                             sqlite3_column_int64(st, 1)),
+                                   council_signer, sizeof council_signer,
+                                   sqlite3_column_blob(st, 2),
+                                   (size_t)sqlite3_column_bytes(st, 2)) == COUNCIL_OK;
+    sqlite3_finalize(st);
+    st = NULL;
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return council__fail(c, COUNCIL_EIO, "%s: cannot read the staff records", op);
+    if (!ok) {
+        (void)council__tamper(c, NULL, NULL, NULL, "forged_staff_row");
+        return council__fail(c, COUNCIL_ETAMPER, "%s: a staff record is not the one the "
+                             "secretariat signed (it was changed outside the library)", op);
+    }
+    if (sqlite3_prepare_v2(c->db, "SELECT pledged, text_version, text_sha256, sig FROM pledge "
+                                  "WHERE staff_id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "%s: cannot read the pledges", op);
+    }
+    while (!*pledged && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(st, 1);
+        if (v == NULL || !council__audit_code_ok(v) || sqlite3_column_bytes(st, 2) != 32)
+            continue;
+        *pledged = council__attest_check(c, "pledge", m,
+                                         pledge_msg(m, id, sqlite3_column_int64(st, 0), v,
+                                                    sqlite3_column_blob(st, 2)),
+                                         council_signer, sizeof council_signer,
+                                         sqlite3_column_blob(st, 3),
+                                         (size_t)sqlite3_column_bytes(st, 3)) == COUNCIL_OK;
+    }
+    sqlite3_finalize(st);
+    return COUNCIL_OK;
+}
+
+int council__staff_upgrade(council *c)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT id FROM staff WHERE sig IS NULL;", -1, &st,
+                           NULL) != SQLITE_OK)
+        return council__fail(c, COUNCIL_EIO, "open: cannot read the staff records");
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        uint8_t id[COUNCIL_ID_BYTES];
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
+            continue;
+        memcpy(id, sqlite3_column_blob(st, 0), sizeof id);
+        rc = staff_sign(c, "open", id);
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc != COUNCIL_OK)
+        return rc;
+    /* Pledges are never changed (a trigger): lifted for this one pass. */
+    if (sqlite3_exec(c->db, "DROP TRIGGER IF EXISTS pledge_unchanged;", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(c->db, "SELECT seq, staff_id, pledged, text_version, text_sha256 FROM "
+                                  "pledge WHERE sig IS NULL;", -1, &st, NULL) != SQLITE_OK)
+        rc = council__fail(c, COUNCIL_EIO, "open: cannot read the pledges");
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        uint8_t m[PMSG_MAX], sig[64], signer[COUNCIL_ID_BYTES];
+        const char *v = (const char *)sqlite3_column_text(st, 3);
+        sqlite3_stmt *up = NULL;
+        if (sqlite3_column_bytes(st, 1) != COUNCIL_ID_BYTES || v == NULL ||
+            !council__audit_code_ok(v) || sqlite3_column_bytes(st, 4) != 32)
+            continue;
+        rc = council__attest_sign(c, "pledge", m,
+                                  pledge_msg(m, sqlite3_column_blob(st, 1),
+                                             sqlite3_column_int64(st, 2), v,
+                                             sqlite3_column_blob(st, 4)), signer, sig);
+        if (rc == COUNCIL_OK &&
+            (sqlite3_prepare_v2(c->db, "UPDATE pledge SET sig = ?2 WHERE seq = ?1;", -1, &up,
+                                NULL) != SQLITE_OK ||
+             sqlite3_bind_int64(up, 1, sqlite3_column_int64(st, 0)) != SQLITE_OK ||
+             sqlite3_bind_blob(up, 2, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_step(up) != SQLITE_DONE))
+            rc = council__fail(c, COUNCIL_EIO, "open: cannot sign a pledge");
+        sqlite3_finalize(up);
+    }
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "open: cannot read the pledges");
+    if (sqlite3_exec(c->db, "CREATE TRIGGER IF NOT EXISTS pledge_unchanged BEFORE UPDATE ON pledge"
+                            "  BEGIN SELECT RAISE(ABORT, 'pledges are never changed'); END;",
+                     NULL, NULL, NULL) != SQLITE_OK && rc == COUNCIL_OK)
+        rc = council__fail(c, COUNCIL_EIO, "open: cannot restore the pledge trigger");
+    return rc;
+}
+
 static int step(council *c, const char *op, sqlite3_stmt *st, int bind_failed)
 {
     int src = bind_failed ? SQLITE_ERROR : sqlite3_step(st);
@@ -80,6 +251,8 @@ int council_staff_add(council *c, uint8_t *id, size_t id_len, const uint8_t *mem
                             : sqlite3_bind_null(st, 4)) != SQLITE_OK ||
               sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL)) != SQLITE_OK);
     if (rc == COUNCIL_OK)
+        rc = staff_sign(c, "staff_add", fresh);
+    if (rc == COUNCIL_OK)
         rc = council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_STAFF_ADDED, member_id, fresh, NULL);
     rc = council__finish(c, rc);
     if (rc == COUNCIL_OK)
@@ -91,7 +264,7 @@ int council_staff_pledge(council *c, const uint8_t *staff_id, size_t staff_id_le
                          const char *text_version, const uint8_t *text, size_t text_len,
                          const char *witness)
 {
-    uint8_t member[COUNCIL_ID_BYTES], hash[crypto_hash_sha256_BYTES];
+    uint8_t member[COUNCIL_ID_BYTES], hash[crypto_hash_sha256_BYTES], psig[64];
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -114,10 +287,17 @@ int council_staff_pledge(council *c, const uint8_t *staff_id, size_t staff_id_le
         rc = council__member_usable(c, "staff_pledge", member);
     if (rc < 0)
         return council__finish(c, rc);
+    {
+        uint8_t m[PMSG_MAX], signer[COUNCIL_ID_BYTES];
+        if ((rc = council__attest_sign(c, "pledge", m, pledge_msg(m, staff_id, when, text_version, hash),
+                                       signer, psig)) != COUNCIL_OK)
+            return council__finish(c, rc);
+    }
     if (sqlite3_prepare_v2(c->db, "INSERT INTO pledge (staff_id, pledged, text_version, text_sha256, "
-                                  "witness) VALUES (?, ?, ?, ?, ?);", -1, &st, NULL) != SQLITE_OK)
+                                  "witness, sig) VALUES (?, ?, ?, ?, ?, ?);", -1, &st, NULL) != SQLITE_OK)
         return council__finish(c, council__fail(c, COUNCIL_EIO, "staff_pledge: cannot write the pledge"));
     rc = step(c, "staff_pledge", st,
+              sqlite3_bind_blob(st, 6, psig, sizeof psig, SQLITE_STATIC) != SQLITE_OK ||
               sqlite3_bind_blob(st, 1, staff_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
               sqlite3_bind_int64(st, 2, when) != SQLITE_OK ||
               sqlite3_bind_text(st, 3, text_version, -1, SQLITE_STATIC) != SQLITE_OK ||
@@ -158,6 +338,8 @@ int council_staff_retire(council *c, const uint8_t *staff_id, size_t staff_id_le
               sqlite3_bind_blob(st, 1, staff_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
               sqlite3_bind_int64(st, 2, when) != SQLITE_OK ||
               sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC) != SQLITE_OK);
+    if (rc == COUNCIL_OK)
+        rc = staff_sign(c, "staff_retire", staff_id);
     if (rc == COUNCIL_OK)
         rc = council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_STAFF_RETIRED, member, staff_id, NULL);
     return council__finish(c, rc);

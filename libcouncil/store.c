@@ -288,7 +288,22 @@ static const council__migration migrations[] = {
       "ALTER TABLE case_key ADD COLUMN sig BLOB;"
       "ALTER TABLE case_record ADD COLUMN owner_proof BLOB;"
       "ALTER TABLE member_key_sig ADD COLUMN sign_pk BLOB;"
-      "ALTER TABLE member_key_sig ADD COLUMN sign_sig BLOB;" },
+      "ALTER TABLE member_key_sig ADD COLUMN sign_sig BLOB;"
+      /* The secretariat's signature over each register, staff and pledge
+       * row, meeting and agenda item, and the policy (signer: the council);
+       * the recording session's over consent records, withdrawals and
+       * shares (signer: the council or a member). */
+      "ALTER TABLE member ADD COLUMN sig BLOB;"
+      "ALTER TABLE staff ADD COLUMN sig BLOB;"
+      "ALTER TABLE pledge ADD COLUMN sig BLOB;"
+      "ALTER TABLE meeting ADD COLUMN sig BLOB;"
+      "ALTER TABLE meeting_item ADD COLUMN sig BLOB;"
+      "ALTER TABLE consent ADD COLUMN signer BLOB;"
+      "ALTER TABLE consent ADD COLUMN sig BLOB;"
+      "ALTER TABLE consent_withdrawal ADD COLUMN signer BLOB;"
+      "ALTER TABLE consent_withdrawal ADD COLUMN sig BLOB;"
+      "ALTER TABLE case_share ADD COLUMN signer BLOB;"
+      "ALTER TABLE case_share ADD COLUMN sig BLOB;" },
 };
 
 uint32_t council__schema_version(void)

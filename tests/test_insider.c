@@ -293,8 +293,6 @@ static void test_insider__packet_follows_keys(void **state)
         forge_share(sb, cid, f->mb, scope);
         forge_wrap(sb, cid, scope, latest_version(f->c, cid, scope), f->mb, kb.box_pk);
     }
-    insider_row(sb, "UPDATE member SET scopes = 'health,identity,situation,support_plan,wishes' "
-                    "WHERE id = ?1;", f->mb, NULL, NULL, 0);
     assert_int_equal(council_meeting_packet(f->c, &pkt, mid, 16, f->mb, 16), COUNCIL_OK);
     {
         size_t n = pkt.len - crypto_box_SEALBYTES;
@@ -317,6 +315,222 @@ static void test_insider__packet_follows_keys(void **state)
     council_buf_free(&pkt);
     council__member_keys_free(&kb);
     assert_true(tamper_events(f->c, "forged_key_holder") >= 2);
+    /* With its ceiling widened in the register too, no packet at all. */
+    insider_row(sb, "UPDATE member SET scopes = 'health,identity,situation,support_plan,wishes' "
+                    "WHERE id = ?1;", f->mb, NULL, NULL, 0);
+    assert_int_equal(council_meeting_packet(f->c, &pkt, mid, 16, f->mb, 16), COUNCIL_ETAMPER);
+    assert_null(pkt.ptr);
+    council_close(sa);
+    council_close(sb);
+}
+
+
+/* The holder tag a session holding `key` would write (casekey.c's formula). */
+static void make_tag(const council *c, uint8_t out[32], const uint8_t cid[16], const char *scope,
+                     uint32_t v, const uint8_t holder[16], const uint8_t pk[32], const uint8_t key[32])
+{
+    static const char label[] = "council/key-holder/v1";
+    crypto_generichash_state h;
+    uint8_t vb[4], n = (uint8_t)strlen(scope);
+
+    council__put_u32(vb, v);
+    crypto_generichash_init(&h, key, 32, 32);
+    crypto_generichash_update(&h, (const uint8_t *)label, sizeof label);
+    crypto_generichash_update(&h, c->council_id, 16);
+    crypto_generichash_update(&h, cid, 16);
+    crypto_generichash_update(&h, vb, 4);
+    crypto_generichash_update(&h, &n, 1);
+    crypto_generichash_update(&h, (const uint8_t *)scope, n);
+    crypto_generichash_update(&h, holder, 16);
+    crypto_generichash_update(&h, pk, 32);
+    crypto_generichash_final(&h, out, 32);
+}
+
+/* The insider writes a whole key version of its own: a key it chose,
+ * sealed the library's way (right binding, right tags) to the coordinating
+ * body, the owner and itself, signed with its own member key. */
+static void inject_version(fx *f, council *sb, const uint8_t cid[16], const char *scope, uint32_t v,
+                           const uint8_t key_bytes[32])
+{
+    council__member_keys ka, kb;
+    council__secret key = { NULL, 0 };
+    const uint8_t *holders[3];
+    const uint8_t *pks[3];
+    uint8_t zero[16] = { 0 }, sig[64], signer[16];
+    sqlite3_stmt *st;
+
+    member_keys(&f->ka, &ka);
+    member_keys(&f->kb, &kb);
+    assert_int_equal(council__secret_alloc(&key, 32), COUNCIL_OK);
+    memcpy(key.p, key_bytes, 32);
+    holders[0] = zero; pks[0] = sb->coord_pk;
+    holders[1] = f->ma; pks[1] = ka.box_pk;
+    holders[2] = f->mb; pks[2] = kb.box_pk;
+    randombytes_buf(sig, sizeof sig);
+    memcpy(signer, f->mb, 16);
+    assert_int_equal(sqlite3_prepare_v2(sb->db, "INSERT INTO case_key (case_id, scope, version, created, "
+                                        "signer, sig) VALUES (?1, ?2, ?3, 1, ?4, ?5);", -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_blob(st, 1, cid, 16, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, v);
+    sqlite3_bind_blob(st, 4, signer, 16, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 5, sig, 64, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    for (int i = 0; i < 3; i++) {
+        uint8_t sealed[COUNCIL__WRAP_BYTES], tag[32];
+        assert_int_equal(council__wrap(sb, sealed, cid, scope, v, &key, pks[i]), COUNCIL_OK);
+        make_tag(sb, tag, cid, scope, v, holders[i], pks[i], key_bytes);
+        assert_int_equal(sqlite3_prepare_v2(sb->db, "INSERT OR REPLACE INTO key_wrap (case_id, scope, "
+                                            "version, holder, box_pk, sealed, tag) VALUES (?1, ?2, ?3, "
+                                            "?4, ?5, ?6, ?7);", -1, &st, NULL), SQLITE_OK);
+        sqlite3_bind_blob(st, 1, cid, 16, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, v);
+        sqlite3_bind_blob(st, 4, holders[i], 16, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 5, pks[i], 32, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 6, sealed, sizeof sealed, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 7, tag, 32, SQLITE_STATIC);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_finalize(st);
+    }
+    council__secret_free(&key);
+    council__member_keys_free(&ka);
+    council__member_keys_free(&kb);
+}
+
+/* Does any stored section of the scope open under the insider's key? */
+static bool readable_with(council *c, const uint8_t cid[16], const uint8_t pid[16], const char *scope,
+                          const uint8_t key_bytes[32])
+{
+    council__secret key = { NULL, 0 };
+    bool r;
+
+    assert_int_equal(council__secret_alloc(&key, 32), COUNCIL_OK);
+    memcpy(key.p, key_bytes, 32);
+    r = key_opens_latest(c, cid, pid, scope, &key);
+    council__secret_free(&key);
+    return r;
+}
+
+/* A key version of the insider's choosing, on top of a scope it never had
+ * and as the first key of a scope with none: nobody encrypts under it. */
+static void test_insider__injected_key_version(void **state)
+{
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    uint8_t cid[16], pid[16], chosen[32];
+    council_buf note = { NULL, 0 };
+
+    randombytes_buf(chosen, sizeof chosen);
+    health_case(f, sa, cid, pid);
+    inject_version(f, sb, cid, "health", latest_version(f->c, cid, "health") + 1, chosen);
+    /* The owner's write and the secretariat's are refused, and say why. */
+    put(sa, cid, pid, "health", sec_text("新しい記録"), COUNCIL_ETAMPER);
+    assert_non_null(strstr(council_errmsg(sa), "vouched for"));
+    put(f->c, cid, pid, "health", sec_text("事務局の記録"), COUNCIL_ETAMPER);
+    assert_false(readable_with(f->c, cid, pid, "health", chosen));
+    /* A rotation does not follow its holders either. */
+    assert_int_equal(council_case_rekey(f->c, cid, 16), COUNCIL_ETAMPER);
+    assert_true(tamper_events(f->c, "forged_key_version") >= 2);
+    /* A first key of its own, for a scope with none. */
+    inject_version(f, sb, cid, "finances", 1, chosen);
+    put(sa, cid, pid, "finances", sec_text("家計"), COUNCIL_ETAMPER);
+    put(f->c, cid, pid, "finances", sec_text("家計"), COUNCIL_ETAMPER);
+    /* Nothing went out: the log still verifies up to here. */
+    assert_int_equal(council_audit_checkpoint(f->c, &note), COUNCIL_OK);
+    council_buf_free(&note);
+    council_close(sa);
+    council_close(sb);
+}
+
+/* The insider makes itself the owner of A's case. */
+static void test_insider__forged_owner(void **state)
+{
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    uint8_t cid[16], pid[16], nonce[16];
+    int rc;
+    char *t;
+
+    health_case(f, sa, cid, pid);
+    insider_row(sb, "UPDATE case_record SET owner = ?2 WHERE id = ?1;", cid, f->mb, NULL, 0);
+    /* Its own nonce cannot make the id commit to it. */
+    randombytes_buf(nonce, sizeof nonce);
+    insider_row(sb, "UPDATE case_record SET owner_proof = ?5 WHERE id = ?1;", cid, NULL, nonce, 16);
+    put(sb, cid, pid, "finances", sec_text("家計"), COUNCIL_ETAMPER);
+    put(f->c, cid, pid, "family", sec_text("家族"), COUNCIL_ETAMPER);
+    t = get_text(sb, cid, pid, "health", &rc);
+    assert_int_equal(rc, COUNCIL_ETAMPER);
+    assert_null(t);
+    insider_holds_nothing(f, sb, cid, pid, "finances");
+    insider_holds_nothing(f, sb, cid, pid, "family");
+    assert_true(tamper_events(f->c, "forged_case_owner") >= 1);
+    /* With no proof at all, the same. */
+    insider_row(sb, "UPDATE case_record SET owner_proof = NULL WHERE id = ?1;", cid, NULL, NULL, 0);
+    put(f->c, cid, pid, "family", sec_text("家族"), COUNCIL_ETAMPER);
+    council_close(sa);
+    council_close(sb);
+}
+
+/* The register, staff and pledges: the insider widens its ceiling, makes
+ * itself the coordinating body, comes back from withdrawal, adds staff of
+ * its own with a pledge. */
+static void test_insider__forged_register_and_staff(void **state)
+{
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    council_open_options o = COUNCIL_OPEN_OPTIONS_INIT;
+    council *s2 = NULL;
+    uint8_t cid[16], pid[16], fake[16];
+
+    health_case(f, sa, cid, pid);
+    insider_row(sb, "UPDATE member SET scopes = 'health,situation,support_plan,wishes', roles = 2 "
+                    "WHERE id = ?1;", f->mb, NULL, NULL, 0);
+    /* A's share within what the register really says is refused as
+     * tampered, not granted on the widened ceiling. */
+    share(sa, cid, f->mb, "health", COUNCIL_ETAMPER);
+    insider_holds_nothing(f, sb, cid, pid, "health");
+    assert_true(tamper_events(f->c, "forged_member_row") >= 1);
+    /* Its own sessions stand on the register too: refused. */
+    o.passphrase = (const uint8_t *)MPASS;
+    o.passphrase_len = strlen(MPASS);
+    o.staff_id = f->sb;
+    o.staff_id_len = 16;
+    o.keyfile = f->kb.ptr;
+    o.keyfile_len = f->kb.len;
+    assert_int_not_equal(council_open(&s2, f->store, &o), COUNCIL_OK);
+    council_close(s2);
+    s2 = NULL;
+    /* A staff member of its own, pledged by its own hand, for member C. */
+    randombytes_buf(fake, sizeof fake);
+    {
+        sqlite3_stmt *st;
+        assert_int_equal(sqlite3_prepare_v2(sb->db, "INSERT INTO staff (id, member_id, display_name, "
+                                            "added, seq, sig) SELECT ?1, ?2, 'x', 1, max(seq) + 1, "
+                                            "(SELECT sig FROM staff WHERE id = ?3) FROM staff;", -1,
+                                            &st, NULL), SQLITE_OK);
+        sqlite3_bind_blob(st, 1, fake, 16, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, f->mc, 16, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 3, f->sc, 16, SQLITE_STATIC);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_finalize(st);
+        assert_int_equal(sqlite3_prepare_v2(sb->db, "INSERT INTO pledge (staff_id, pledged, "
+                                            "text_version, text_sha256, sig) SELECT ?1, pledged, "
+                                            "text_version, text_sha256, sig FROM pledge WHERE "
+                                            "staff_id = ?2;", -1, &st, NULL), SQLITE_OK);
+        sqlite3_bind_blob(st, 1, fake, 16, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, f->sc, 16, SQLITE_STATIC);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_finalize(st);
+    }
+    o.staff_id = fake;
+    o.keyfile = f->kc.ptr;
+    o.keyfile_len = f->kc.len;
+    assert_int_equal(council_open(&s2, f->store, &o), COUNCIL_ETAMPER);
+    council_close(s2);
+    assert_true(tamper_events(f->c, "forged_staff_row") >= 1);
     council_close(sa);
     council_close(sb);
 }
@@ -424,6 +638,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_insider__replayed_wrap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__forged_share_before_first_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__packet_follows_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__injected_key_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__forged_owner, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__forged_register_and_staff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__dropped_events_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__log_head_forged_or_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__honest_log_extends, setup, teardown),

@@ -218,6 +218,18 @@ static void test_keyring__forged_edits_never_open(void **state)
             assert_int_equal(council__keyring_parse(NULL, &orig, f->orig, f->orig_len), COUNCIL_OK);
             /* Or the journal key, which no wrap covers: the root session
              * derives it, restores it and logs the edit. */
+            /* Or the log head, which only the log key signs: the open
+             * logs the finding, and the signer refuses from then on. */
+            if (kr.log_head_len != orig.log_head_len ||
+                memcmp(kr.log_head, orig.log_head, kr.log_head_len) != 0) {
+                council *c = NULL;
+                council_buf note = { NULL, 0 };
+                assert_int_equal(th_open(&c, f->store, TH_PASS), COUNCIL_OK);
+                assert_int_equal(council_audit_checkpoint(c, &note), COUNCIL_ETAMPER);
+                assert_null(note.ptr);
+                council_close(c);
+                continue;
+            }
             if (kr.created == orig.created) {
                 council__keyring now;
                 assert_int_not_equal(memcmp(kr.journal_pk, orig.journal_pk, 32), 0);
