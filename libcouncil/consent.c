@@ -700,18 +700,68 @@ int council__policy_parse(council *c, const char *op, council__policy_config *cf
     return rc;
 }
 
+/* The stored policy is signed by the secretariat (kind "policy", over the
+ * stored bytes; setting 'policy_sig'): a policy someone holding the
+ * database key wrote into the store is refused (ETAMPER, logged), and every
+ * decision with it, until the secretariat sets the policy again. */
+static int policy_sign(council *c, const char *op, const uint8_t *buf, size_t len)
+{
+    uint8_t sig[64], signer[COUNCIL_ID_BYTES];
+    sqlite3_stmt *st = NULL;
+    int rc = council__attest_sign(c, "policy", buf, len, signer, sig);
+
+    if (rc == COUNCIL_OK &&
+        (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO setting (key, value) VALUES "
+                                   "('policy_sig', ?1);", -1, &st, NULL) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 1, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_step(st) != SQLITE_DONE))
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__policy_upgrade(council *c)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT value FROM setting WHERE key = 'policy' AND NOT EXISTS "
+                                  "(SELECT 1 FROM setting WHERE key = 'policy_sig');", -1, &st,
+                           NULL) != SQLITE_OK)
+        return council__db_err(c, "open");
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        int n = sqlite3_column_bytes(st, 0);
+        rc = policy_sign(c, "open", sqlite3_column_blob(st, 0), (size_t)(n > 0 ? n : 0));
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int council__policy_load(council *c, const char *op, council__policy_config *cfg)
 {
+    static const uint8_t council_signer[COUNCIL_ID_BYTES];
     sqlite3_stmt *st = NULL;
     int src, rc = COUNCIL_OK;
 
     council__policy_defaults(cfg);
-    if (sqlite3_prepare_v2(c->db, "SELECT value FROM setting WHERE key = 'policy';", -1, &st,
+    if (sqlite3_prepare_v2(c->db, "SELECT value, (SELECT value FROM setting WHERE key = "
+                                  "'policy_sig') FROM setting WHERE key = 'policy';", -1, &st,
                            NULL) != SQLITE_OK)
         return council__db_err(c, op);
     src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
         int n = sqlite3_column_bytes(st, 0);
+        if (council__attest_check(c, "policy", sqlite3_column_blob(st, 0), (size_t)(n > 0 ? n : 0),
+                                  council_signer, sizeof council_signer,
+                                  sqlite3_column_blob(st, 1),
+                                  (size_t)sqlite3_column_bytes(st, 1)) != COUNCIL_OK) {
+            sqlite3_finalize(st);
+            council__policy_defaults(cfg);
+            (void)council__tamper(c, NULL, NULL, NULL, "forged_policy");
+            return council__fail(c, COUNCIL_ETAMPER, "%s: the stored disclosure policy is not the "
+                                 "one the secretariat set (it was changed outside the library): "
+                                 "set it again", op);
+        }
         rc = council__policy_parse(c, op, cfg, sqlite3_column_blob(st, 0), (size_t)(n > 0 ? n : 0));
     } else if (src != SQLITE_DONE) {
         rc = council__db_err(c, op);
@@ -762,6 +812,8 @@ int council_policy_set(council *c, const council_policy_options *o)
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
     sqlite3_finalize(st);
+    if (rc == COUNCIL_OK)
+        rc = policy_sign(c, op, buf, len);
     if (rc == COUNCIL_OK) {
         const council__event ev = {
             .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_POLICY_CHANGED,

@@ -480,8 +480,10 @@ static int open_in(council *c, const char *path, const council_open_options *o)
         rc = council__case_session_init(c);
     if (rc == COUNCIL_OK && c->upgrading) {
         if ((rc = council__audit_batch_begin(c)) == COUNCIL_OK) {
-            if ((rc = council__member_upgrade(c)) == COUNCIL_OK)
-                rc = council__staff_upgrade(c);
+            if ((rc = council__member_upgrade(c)) == COUNCIL_OK &&
+                (rc = council__staff_upgrade(c)) == COUNCIL_OK &&
+                (rc = council__meeting_upgrade(c)) == COUNCIL_OK)
+                rc = council__policy_upgrade(c);
             rc = council__finish(c, rc);
         }
     }

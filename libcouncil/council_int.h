@@ -404,6 +404,8 @@ int council__member_upgrade(council *c);
 int council__staff_check(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
                          bool *pledged);
 int council__staff_upgrade(council *c);
+/* Meetings and agenda items from before, signed at the secretariat's first session. */
+int council__meeting_upgrade(council *c);
 int council__member_active(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES]);
 /* COUNCIL_OK for an active member; EDENIED (named for op) for a withdrawn
  * one; ENOTFOUND or EIO otherwise. */
@@ -677,6 +679,8 @@ int council__consent_record_check(council *c, const uint8_t *buf, size_t len,
 /* The council's policy configuration: the defaults, overridden by what
  * council_policy_set() stored (EFORMAT for a damaged one). */
 struct council__policy_config;
+/* The stored policy, signed by the secretariat at its first session (consent.c). */
+int council__policy_upgrade(council *c);
 int council__policy_load(council *c, const char *op, struct council__policy_config *cfg);
 /* Parse a stored policy (the setting 'policy', a council.v1.Policy of 1 to
  * 4096 bytes) into cfg, over the defaults it already holds: EFORMAT (named

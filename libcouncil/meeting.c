@@ -25,6 +25,209 @@ typedef struct mtg {
     int64_t starts, ends, closed;
 } mtg;
 
+/* ------------------------------------------------------- signed rows */
+
+/* A meeting and its agenda items as the secretariat signs them (kinds
+ * "meeting" and "meeting_item"):
+ *     meeting: id || u32be(body) || u64be(starts) || u64be(ends)
+ *              || u64be(closed, 0 if open) || the attendees' ids, sorted
+ *     item:    meeting || case || attendee || u8(len) || scope || u8(len) || basis
+ * A meeting, attendee or item someone holding the database key wrote into
+ * the store is refused (ETAMPER, logged) before it is used. */
+#define MMSG_MAX (16 + 4 + 24 + 16 * COUNCIL_CONSENT_LIST_MAX)
+#define IMSG_MAX (48 + 2 + 2 * COUNCIL__AUDIT_CODE_MAX)
+
+static const uint8_t council_signer[COUNCIL_ID_BYTES];
+
+static int meeting_msg(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES], uint8_t *m,
+                       size_t *len, uint8_t sig[64], bool *has_sig)
+{
+    sqlite3_stmt *st = NULL;
+    uint8_t *p = m;
+    size_t n = 0;
+    int src;
+
+    *has_sig = false;
+    if (sqlite3_prepare_v2(c->db, "SELECT body, starts, ends, coalesce(closed, 0), sig FROM meeting "
+                                  "WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    if ((src = sqlite3_step(st)) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return src == SQLITE_DONE ? council__fail(c, COUNCIL_ENOTFOUND, "%s: no such meeting", op)
+                                  : council__db_err(c, op);
+    }
+    p = council__put_bytes(p, id, COUNCIL_ID_BYTES);
+    p = council__put_u32(p, (uint32_t)sqlite3_column_int64(st, 0));
+    p = council__put_u64(p, (uint64_t)sqlite3_column_int64(st, 1));
+    p = council__put_u64(p, (uint64_t)sqlite3_column_int64(st, 2));
+    p = council__put_u64(p, (uint64_t)sqlite3_column_int64(st, 3));
+    if ((*has_sig = sqlite3_column_bytes(st, 4) == 64))
+        memcpy(sig, sqlite3_column_blob(st, 4), 64);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (sqlite3_prepare_v2(c->db, "SELECT member_id FROM meeting_attendee WHERE meeting_id = ?1 "
+                                  "ORDER BY member_id;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == COUNCIL_CONSENT_LIST_MAX || sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES) {
+            *has_sig = false; /* more attendees than a meeting can have, or a damaged one */
+            break;
+        }
+        p = council__put_bytes(p, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+        n++;
+    }
+    sqlite3_finalize(st);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return council__db_err(c, op);
+    *len = (size_t)(p - m);
+    return COUNCIL_OK;
+}
+
+static int meeting_sign(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES])
+{
+    uint8_t m[MMSG_MAX], sig[64], signer[COUNCIL_ID_BYTES];
+    sqlite3_stmt *st = NULL;
+    size_t len = 0;
+    bool had;
+    int rc = meeting_msg(c, op, id, m, &len, sig, &had);
+
+    if (rc == COUNCIL_OK)
+        rc = council__attest_sign(c, "meeting", m, len, signer, sig);
+    if (rc == COUNCIL_OK &&
+        (sqlite3_prepare_v2(c->db, "UPDATE meeting SET sig = ?2 WHERE id = ?1;", -1, &st,
+                            NULL) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 2, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_step(st) != SQLITE_DONE))
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static size_t item_msg(uint8_t *m, const uint8_t meeting[16], const uint8_t *case_id,
+                       const uint8_t *attendee, const char *scope, const char *basis)
+{
+    size_t sn = strlen(scope), bn = strlen(basis);
+    uint8_t *p = council__put_bytes(m, meeting, 16);
+
+    p = council__put_bytes(p, case_id, 16);
+    p = council__put_bytes(p, attendee, 16);
+    *p++ = (uint8_t)sn;
+    p = council__put_bytes(p, scope, sn);
+    *p++ = (uint8_t)bn;
+    p = council__put_bytes(p, basis, bn);
+    return (size_t)(p - m);
+}
+
+/* The meeting's row, attendees and every agenda item (of one attendee, or
+ * all) are the ones the secretariat signed; else ETAMPER, logged. */
+static int meeting_check(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                         const uint8_t *only)
+{
+    uint8_t m[MMSG_MAX], sig[64];
+    sqlite3_stmt *st = NULL;
+    size_t len = 0;
+    bool has, ok;
+    int rc = meeting_msg(c, op, id, m, &len, sig, &has), src;
+
+    if (rc != COUNCIL_OK)
+        return rc;
+    ok = has && council__attest_check(c, "meeting", m, len, council_signer, sizeof council_signer,
+                                      sig, sizeof sig) == COUNCIL_OK;
+    if (ok && sqlite3_prepare_v2(c->db, "SELECT case_id, attendee, scope, basis, sig FROM "
+                                        "meeting_item WHERE meeting_id = ?1 AND (?2 IS NULL OR "
+                                        "attendee = ?2);", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC) == SQLITE_OK &&
+        (only != NULL ? sqlite3_bind_blob(st, 2, only, 16, SQLITE_STATIC)
+                      : sqlite3_bind_null(st, 2)) == SQLITE_OK) {
+        while (ok && (src = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *scope = (const char *)sqlite3_column_text(st, 2);
+            const char *basis = (const char *)sqlite3_column_text(st, 3);
+            ok = sqlite3_column_bytes(st, 0) == 16 && sqlite3_column_bytes(st, 1) == 16 &&
+                 scope != NULL && basis != NULL && strlen(scope) <= COUNCIL__AUDIT_CODE_MAX &&
+                 strlen(basis) <= COUNCIL__AUDIT_CODE_MAX &&
+                 council__attest_check(c, "meeting_item", m,
+                                       item_msg(m, id, sqlite3_column_blob(st, 0),
+                                                sqlite3_column_blob(st, 1), scope, basis),
+                                       council_signer, sizeof council_signer,
+                                       sqlite3_column_blob(st, 4),
+                                       (size_t)sqlite3_column_bytes(st, 4)) == COUNCIL_OK;
+        }
+        if (ok && src != SQLITE_DONE)
+            rc = council__db_err(c, op);
+    } else if (ok) {
+        rc = council__db_err(c, op);
+    }
+    sqlite3_finalize(st);
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (!ok) {
+        (void)council__tamper(c, NULL, NULL, only, "forged_meeting_row");
+        return council__fail(c, COUNCIL_ETAMPER, "%s: the meeting, its attendees or its agenda are "
+                             "not the ones the secretariat signed (changed outside the library)",
+                             op);
+    }
+    return COUNCIL_OK;
+}
+
+int council__meeting_upgrade(council *c)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT id FROM meeting WHERE sig IS NULL;", -1, &st,
+                           NULL) != SQLITE_OK)
+        return council__db_err(c, "open");
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW)
+        if (sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES) {
+            uint8_t id[COUNCIL_ID_BYTES];
+            memcpy(id, sqlite3_column_blob(st, 0), sizeof id);
+            rc = meeting_sign(c, "open", id);
+        }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == COUNCIL_OK &&
+        sqlite3_prepare_v2(c->db, "SELECT meeting_id, case_id, attendee, scope, basis FROM "
+                                  "meeting_item WHERE sig IS NULL;", -1, &st, NULL) != SQLITE_OK)
+        rc = council__db_err(c, "open");
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        uint8_t m[IMSG_MAX], sig[64], signer[COUNCIL_ID_BYTES];
+        const char *scope = (const char *)sqlite3_column_text(st, 3);
+        const char *basis = (const char *)sqlite3_column_text(st, 4);
+        sqlite3_stmt *up = NULL;
+        if (sqlite3_column_bytes(st, 0) != 16 || sqlite3_column_bytes(st, 1) != 16 ||
+            sqlite3_column_bytes(st, 2) != 16 || scope == NULL || basis == NULL ||
+            strlen(scope) > COUNCIL__AUDIT_CODE_MAX || strlen(basis) > COUNCIL__AUDIT_CODE_MAX)
+            continue;
+        rc = council__attest_sign(c, "meeting_item", m,
+                                  item_msg(m, sqlite3_column_blob(st, 0), sqlite3_column_blob(st, 1),
+                                           sqlite3_column_blob(st, 2), scope, basis),
+                                  signer, sig);
+        if (rc == COUNCIL_OK &&
+            (sqlite3_prepare_v2(c->db, "UPDATE meeting_item SET sig = ?5 WHERE meeting_id = ?1 AND "
+                                       "case_id = ?2 AND attendee = ?3 AND scope = ?4;", -1, &up,
+                                NULL) != SQLITE_OK ||
+             sqlite3_bind_blob(up, 1, sqlite3_column_blob(st, 0), 16, SQLITE_TRANSIENT) != SQLITE_OK ||
+             sqlite3_bind_blob(up, 2, sqlite3_column_blob(st, 1), 16, SQLITE_TRANSIENT) != SQLITE_OK ||
+             sqlite3_bind_blob(up, 3, sqlite3_column_blob(st, 2), 16, SQLITE_TRANSIENT) != SQLITE_OK ||
+             sqlite3_bind_text(up, 4, scope, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+             sqlite3_bind_blob(up, 5, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_step(up) != SQLITE_DONE))
+            rc = council__db_err(c, "open");
+        sqlite3_finalize(up);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, "open");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int load(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES], mtg *m)
 {
     sqlite3_stmt *st = NULL;
@@ -128,6 +331,8 @@ int council_meeting_create(council *c, uint8_t *id, size_t id_len, const council
     for (size_t i = 0; rc == COUNCIL_OK && i < o->n_attendees; i++)
         rc = council__sql_exec1(c, op, "INSERT OR IGNORE INTO meeting_attendee (meeting_id, "
                                 "member_id) VALUES (?1, ?2);", mid, 16, o->attendees + 16 * i, 16);
+    if (rc == COUNCIL_OK)
+        rc = meeting_sign(c, op, mid);
     if (rc == COUNCIL_OK) {
         const council__event ev = {
             .action = ACT(MEETING_OPENED),
@@ -172,6 +377,7 @@ int council_meeting_add_case(council *c, const uint8_t *meeting, size_t meeting_
         return council__fail(c, COUNCIL_EMISUSE, "%s: share options missing, of unknown version, "
                              "or without scopes", op);
     if ((rc = load(c, op, meeting, &m)) != COUNCIL_OK ||
+        (rc = meeting_check(c, op, meeting, attendee)) != COUNCIL_OK ||
         (rc = council__case_lookup(c, op, case_id, owner, ref, &erased)) != COUNCIL_OK)
         return rc;
     /* Nothing identifying reaches the platform: not even a case id. */
@@ -208,15 +414,26 @@ int council_meeting_add_case(council *c, const uint8_t *meeting, size_t meeting_
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
     for (size_t i = 0; rc == COUNCIL_OK && i < o->n_scopes; i++) {
+        const char *basis = o->basis != NULL ? o->basis : "";
+        uint8_t im[IMSG_MAX], sig[64], signer[COUNCIL_ID_BYTES];
         sqlite3_stmt *st = NULL;
-        if (sqlite3_prepare_v2(c->db, "INSERT OR IGNORE INTO meeting_item (meeting_id, case_id, "
-                                      "attendee, scope, basis) VALUES (?1, ?2, ?3, ?4, ?5);", -1,
-                               &st, NULL) != SQLITE_OK ||
+        if (strlen(basis) > COUNCIL__AUDIT_CODE_MAX) {
+            rc = council__fail(c, COUNCIL_EINVAL, "%s: bad basis", op);
+            break;
+        }
+        if ((rc = council__attest_sign(c, "meeting_item", im,
+                                       item_msg(im, meeting, case_id, attendee, o->scopes[i], basis),
+                                       signer, sig)) != COUNCIL_OK)
+            break;
+        if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO meeting_item (meeting_id, case_id, "
+                                      "attendee, scope, basis, sig) VALUES (?1, ?2, ?3, ?4, ?5, ?6);",
+                               -1, &st, NULL) != SQLITE_OK ||
+            sqlite3_bind_blob(st, 6, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_blob(st, 1, meeting, 16, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_blob(st, 2, case_id, 16, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_blob(st, 3, attendee, 16, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_text(st, 4, o->scopes[i], -1, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_text(st, 5, o->basis != NULL ? o->basis : "", -1, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_text(st, 5, basis, -1, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_step(st) != SQLITE_DONE)
             rc = council__db_err(c, op);
         sqlite3_finalize(st);
@@ -395,7 +612,9 @@ int council_meeting_packet(council *c, council_buf *out, const uint8_t *meeting,
         return rc;
     if (attendee == NULL || attendee_len != 16)
         return council__fail(c, COUNCIL_EINVAL, "%s: ids are %d bytes", op, COUNCIL_ID_BYTES);
-    if ((rc = load(c, op, meeting, &m)) != COUNCIL_OK || (rc = attends(c, op, meeting, attendee, &yes)) != COUNCIL_OK)
+    if ((rc = load(c, op, meeting, &m)) != COUNCIL_OK ||
+        (rc = meeting_check(c, op, meeting, attendee)) != COUNCIL_OK ||
+        (rc = attends(c, op, meeting, attendee, &yes)) != COUNCIL_OK)
         return rc;
     if (!yes || m.closed != 0 || m.ends <= (int64_t)time(NULL))
         return refuse(c, ACT(DISCLOSURE_REFUSED), NULL, attendee, COUNCIL_EDENIED,
@@ -552,6 +771,8 @@ int council_meeting_close(council *c, const uint8_t *meeting, size_t meeting_len
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
     sqlite3_finalize(st);
+    if (rc == COUNCIL_OK)
+        rc = meeting_sign(c, op, meeting);
     /* Its disclosures end now. */
     if (rc == COUNCIL_OK)
         rc = council__case_end_meeting_shares(c, op, meeting);

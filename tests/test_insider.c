@@ -293,6 +293,19 @@ static void test_insider__packet_follows_keys(void **state)
         forge_share(sb, cid, f->mb, scope);
         forge_wrap(sb, cid, scope, latest_version(f->c, cid, scope), f->mb, kb.box_pk);
     }
+    /* Agenda items it wrote itself: refused before anything is read. */
+    assert_int_equal(council_meeting_packet(f->c, &pkt, mid, 16, f->mb, 16), COUNCIL_ETAMPER);
+    assert_null(pkt.ptr);
+    assert_true(tamper_events(f->c, "forged_meeting_row") >= 1);
+    insider_row(sb, "DELETE FROM meeting_item WHERE attendee = ?1 AND scope != 'situation';", f->mb,
+                NULL, NULL, 0);
+    /* The owner ends B's share of the situation; B deletes the revocation
+     * (and puts its old wrap back): the packet follows the key, which the
+     * rotation at the revocation did not give B. */
+    assert_int_equal(council_case_revoke(sa, cid, 16, f->mb, 16, NULL, 0, "support_ended"), COUNCIL_OK);
+    insider_row(sb, "UPDATE case_share SET revoked = NULL, revoke_reason = NULL WHERE case_id = ?1 "
+                    "AND member_id = ?2;", cid, f->mb, NULL, 0);
+    forge_wrap(sb, cid, "situation", latest_version(f->c, cid, "situation"), f->mb, kb.box_pk);
     assert_int_equal(council_meeting_packet(f->c, &pkt, mid, 16, f->mb, 16), COUNCIL_OK);
     {
         size_t n = pkt.len - crypto_box_SEALBYTES;
@@ -303,19 +316,18 @@ static void test_insider__packet_follows_keys(void **state)
         council__secret_lock(&kb.box_sk);
         p = council__v1__meeting_packet__unpack(NULL, n, plain);
         assert_non_null(p);
-        assert_int_equal(p->n_cases, 1);
-        assert_int_equal(p->cases[0]->n_sections, 1);
-        assert_string_equal(p->cases[0]->sections[0]->scope, "situation");
+        assert_int_equal(p->n_cases, 0);
         assert_false(th_contains(plain, n, CANARY_NAME));
         assert_false(th_contains(plain, n, "通院の記録"));
+        assert_false(th_contains(plain, n, "状況"));
         council__v1__meeting_packet__free_unpacked(p, NULL);
         sodium_memzero(plain, n);
         free(plain);
     }
     council_buf_free(&pkt);
     council__member_keys_free(&kb);
-    assert_true(tamper_events(f->c, "forged_key_holder") >= 2);
-    /* With its ceiling widened in the register too, no packet at all. */
+    assert_true(tamper_events(f->c, "forged_key_holder") >= 1);
+    /* With its ceiling widened in the register, no packet at all. */
     insider_row(sb, "UPDATE member SET scopes = 'health,identity,situation,support_plan,wishes' "
                     "WHERE id = ?1;", f->mb, NULL, NULL, 0);
     assert_int_equal(council_meeting_packet(f->c, &pkt, mid, 16, f->mb, 16), COUNCIL_ETAMPER);
