@@ -274,16 +274,136 @@ static bool is_owner(const council *c, const kase *k)
     return !council__is_root(c) && sodium_memcmp(c->actor_member, k->owner, COUNCIL_ID_BYTES) == 0;
 }
 
+/* ------------------------------------------------------ signed shares */
+
+/* A share as its grantor signs it (kind "share"; the secretariat's log key
+ * or the owning member's signing key):
+ *     case || member || u8(len) || scope || u8(len) || purpose || u8(len) || basis
+ *     || consent id (zeros if none) || u64be(granted) || u64be(expires, 0 if none)
+ *     || meeting id (zeros if none)
+ * An end needs no signature (it only takes access away): ending a share
+ * removes the grant's signature, so taking the end off again leaves a row
+ * that grants nothing. Columns as selected in council__share_active. */
+#define SMSG_MAX (16 * 4 + 3 + 3 * COUNCIL__AUDIT_CODE_MAX + 16)
+
+static bool share_msg(sqlite3_stmt *st, uint8_t *m, size_t *len)
+{
+    static const uint8_t zero[16];
+    const char *t[3];
+    uint8_t *p = m;
+
+    if (sqlite3_column_bytes(st, 0) != 16 || sqlite3_column_bytes(st, 1) != 16)
+        return false;
+    for (int i = 0; i < 3; i++) {
+        t[i] = (const char *)sqlite3_column_text(st, 2 + i);
+        if (t[i] == NULL || strlen(t[i]) > COUNCIL__AUDIT_CODE_MAX)
+            return false;
+    }
+    p = council__put_bytes(p, sqlite3_column_blob(st, 0), 16);
+    p = council__put_bytes(p, sqlite3_column_blob(st, 1), 16);
+    for (int i = 0; i < 3; i++) {
+        size_t n = strlen(t[i]);
+        *p++ = (uint8_t)n;
+        p = council__put_bytes(p, t[i], n);
+    }
+    p = council__put_bytes(p, sqlite3_column_bytes(st, 5) == 16 ? sqlite3_column_blob(st, 5)
+                                                                : (const void *)zero, 16);
+    p = council__put_u64(p, (uint64_t)sqlite3_column_int64(st, 6));
+    p = council__put_u64(p, (uint64_t)sqlite3_column_int64(st, 7));
+    p = council__put_bytes(p, sqlite3_column_bytes(st, 8) == 16 ? sqlite3_column_blob(st, 8)
+                                                                : (const void *)zero, 16);
+    *len = (size_t)(p - m);
+    return true;
+}
+
+static int share_row_ok(council *c, const char *op, sqlite3_stmt *st, bool *ok)
+{
+    uint8_t m[SMSG_MAX], owner[COUNCIL_ID_BYTES];
+    const uint8_t *signer = sqlite3_column_blob(st, 9);
+    size_t len = 0;
+    int rc;
+
+    *ok = false;
+    if (!share_msg(st, m, &len) || sqlite3_column_bytes(st, 9) != 16 ||
+        council__attest_check(c, "share", m, len, signer, 16, sqlite3_column_blob(st, 10),
+                              (size_t)sqlite3_column_bytes(st, 10)) != COUNCIL_OK) {
+        council__clear(c);
+        return COUNCIL_OK;
+    }
+    if (sodium_is_zero(signer, 16)) {
+        *ok = true;
+        return COUNCIL_OK;
+    }
+    rc = council__case_owner(c, op, sqlite3_column_blob(st, 0), owner);
+    if (rc == COUNCIL_OK)
+        *ok = sodium_memcmp(owner, signer, 16) == 0;
+    return rc;
+}
+
+/* Sign the share row `seq` just written, as this session. */
+static int share_sign(council *c, const char *op, sqlite3_int64 seq)
+{
+    uint8_t m[SMSG_MAX], signer[COUNCIL_ID_BYTES], sig[64];
+    sqlite3_stmt *st = NULL;
+    size_t len = 0;
+    bool have = false;
+    int rc = COUNCIL_OK;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT case_id, member_id, scope, purpose, basis, consent_id, "
+                                  "granted, expires, meeting_id FROM case_share WHERE seq = ?1;",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, seq) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    if (sqlite3_step(st) == SQLITE_ROW)
+        have = share_msg(st, m, &len);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (!have)
+        return council__db_err(c, op);
+    if ((rc = council__attest_sign(c, "share", m, len, signer, sig)) != COUNCIL_OK)
+        return rc;
+    if (sqlite3_prepare_v2(c->db, "UPDATE case_share SET signer = ?2, sig = ?3 WHERE seq = ?1;", -1,
+                           &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, seq) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, signer, sizeof signer, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 3, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__share_upgrade(council *c)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT seq FROM case_share WHERE revoked IS NULL AND sig IS NULL;",
+                           -1, &st, NULL) != SQLITE_OK)
+        return council__db_err(c, "open");
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW)
+        rc = share_sign(c, "open", sqlite3_column_int64(st, 0));
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, "open");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int council__share_active(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                           const uint8_t member[COUNCIL_ID_BYTES], const char *scope, bool *yes)
 {
+    static const char sql[] = "SELECT case_id, member_id, scope, purpose, basis, consent_id, granted, "
+                              "expires, meeting_id, signer, sig FROM case_share WHERE case_id = ?1 "
+                              "AND member_id = ?2 AND (?3 IS NULL OR scope = ?3) AND revoked IS NULL "
+                              "AND (expires IS NULL OR expires > ?4);";
     sqlite3_stmt *st = NULL;
+    bool forged = false;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
 
     *yes = false;
-    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM case_share WHERE case_id = ?1 AND member_id = ?2 "
-                                  "AND (?3 IS NULL OR scope = ?3) AND revoked IS NULL AND "
-                                  "(expires IS NULL OR expires > ?4) LIMIT 1;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         (scope != NULL ? sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC)
@@ -292,9 +412,24 @@ int council__share_active(council *c, const char *op, const uint8_t case_id[COUN
         sqlite3_finalize(st);
         return council__db_err(c, op);
     }
-    return council__row_exists(c, op, st, yes);
+    /* Active only as the owner or the secretariat granted it: a share row
+     * someone holding the database key wrote (or took the end off) counts
+     * for nothing, and is logged. */
+    while (rc == COUNCIL_OK && !*yes && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        bool ok = false;
+        rc = share_row_ok(c, op, st, &ok);
+        if (ok)
+            *yes = true;
+        else
+            forged = true;
+    }
+    if (rc == COUNCIL_OK && !*yes && src != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_OK && forged && !*yes)
+        rc = council__tamper(c, case_id, scope, member, "forged_share");
+    return rc;
 }
-
 
 /* May this session read or write `scope` (NULL: anything) of case k? */
 static int may_use(council *c, const char *op, const kase *k, const char *scope, bool *yes)
@@ -873,7 +1008,7 @@ static int end_share(council *c, const char *op, const kase *k, const uint8_t me
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "UPDATE case_share SET revoked = ?4, revoke_reason = ?5 WHERE "
+    if (sqlite3_prepare_v2(c->db, "UPDATE case_share SET revoked = ?4, revoke_reason = ?5, sig = NULL WHERE "
                                   "case_id = ?1 AND member_id = ?2 AND scope = ?3 AND revoked IS "
                                   "NULL;", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
@@ -2110,6 +2245,8 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
             sqlite3_step(st) != SQLITE_DONE)
             rc = council__db_err(c, op);
         sqlite3_finalize(st);
+        if (rc == COUNCIL_OK)
+            rc = share_sign(c, op, sqlite3_last_insert_rowid(c->db));
         /* Every key version the sharer holds, wrapped for the recipient. A
          * scope with no key yet gets its first here (for the coordinating
          * body and the owner), so that no key ever follows a share row. */
@@ -2312,6 +2449,8 @@ int council_case_erase(council *c, const uint8_t *case_id, size_t case_id_len, c
         "DELETE FROM blind_index WHERE case_id = ?1;",
         "DELETE FROM consent_withdrawal WHERE consent_id IN (SELECT id FROM consent WHERE "
         "case_id = ?1);",
+        "DELETE FROM consent_grant WHERE consent_id IN (SELECT id FROM consent WHERE "
+        "case_id = ?1);",
         "DELETE FROM consent WHERE case_id = ?1;",
         "DELETE FROM person WHERE case_id = ?1;",
         "UPDATE case_share SET basis_reason = NULL WHERE case_id = ?1;",
@@ -2334,7 +2473,7 @@ int council_case_erase(council *c, const uint8_t *case_id, size_t case_id_len, c
     for (size_t i = 0; rc == COUNCIL_OK && i < sizeof wipe / sizeof wipe[0]; i++)
         rc = council__sql_exec1(c, op, wipe[i], case_id, COUNCIL_ID_BYTES, NULL, 0);
     if (rc == COUNCIL_OK &&
-        (sqlite3_prepare_v2(c->db, "UPDATE case_share SET revoked = ?2, revoke_reason = "
+        (sqlite3_prepare_v2(c->db, "UPDATE case_share SET revoked = ?2, sig = NULL, revoke_reason = "
                                    "'case_erased' WHERE case_id = ?1 AND revoked IS NULL;", -1,
                             &st, NULL) != SQLITE_OK ||
          sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||

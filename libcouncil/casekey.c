@@ -1666,7 +1666,7 @@ int council__case_member_left(council *c, const uint8_t member[COUNCIL_ID_BYTES]
 
     if (rc != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "UPDATE case_share SET revoked = ?2, revoke_reason = "
+    if (sqlite3_prepare_v2(c->db, "UPDATE case_share SET revoked = ?2, sig = NULL, revoke_reason = "
                                   "'member_withdrawn' WHERE member_id = ?1 AND revoked IS NULL;",
                            -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||

@@ -175,6 +175,76 @@ static int entitled(council *c, const char *op, int action, const uint8_t case_i
                          "staff manage a case's consent (and not on an erased case)", op);
 }
 
+/* ------------------------------------------------------- the grant */
+
+/* What a consent record grants is signed apart from the record, by the
+ * session that recorded it (the council's log key, or the owning member's
+ * signing key), over
+ *     id || case_id || subject_person || u64be(recorded) || BLAKE2b-256(body)
+ * A record without a valid grant by the council or the case's owner counts
+ * for nothing in a decision (a record someone holding the database key
+ * wrote); a withdrawal deletes the grant. Refusals and withdrawals need no
+ * signature: they only ever take access away. */
+#define GMSG_BYTES (COUNCIL_ID_BYTES * 3 + 8 + 32)
+
+static void grant_msg(uint8_t m[GMSG_BYTES], const uint8_t id[16], const uint8_t case_id[16],
+                      const uint8_t subject[16], int64_t recorded, const uint8_t *body, size_t len)
+{
+    uint8_t *p = council__put_bytes(m, id, COUNCIL_ID_BYTES);
+
+    p = council__put_bytes(p, case_id, COUNCIL_ID_BYTES);
+    p = council__put_bytes(p, subject, COUNCIL_ID_BYTES);
+    p = council__put_u64(p, (uint64_t)recorded);
+    crypto_generichash(p, 32, body, len, NULL, 0);
+}
+
+static int grant_sign(council *c, const char *op, const uint8_t id[16], const uint8_t case_id[16],
+                      const uint8_t subject[16], int64_t recorded, const uint8_t *body, size_t len)
+{
+    uint8_t m[GMSG_BYTES], signer[COUNCIL_ID_BYTES], sig[64];
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    grant_msg(m, id, case_id, subject, recorded, body, len);
+    if ((rc = council__attest_sign(c, "consent_grant", m, sizeof m, signer, sig)) != COUNCIL_OK)
+        return rc;
+    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO consent_grant (consent_id, signer, sig) "
+                                  "VALUES (?1, ?2, ?3);", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, signer, sizeof signer, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 3, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__consent_upgrade(council *c)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT c.id, c.case_id, c.subject_person, c.recorded, c.body "
+                                  "FROM consent c WHERE c.refusal = 0 AND NOT EXISTS (SELECT 1 FROM "
+                                  "consent_withdrawal w WHERE w.consent_id = c.id) AND NOT EXISTS "
+                                  "(SELECT 1 FROM consent_grant g WHERE g.consent_id = c.id);", -1,
+                           &st, NULL) != SQLITE_OK)
+        return council__db_err(c, "open");
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        int n = sqlite3_column_bytes(st, 4);
+        if (sqlite3_column_bytes(st, 0) != 16 || sqlite3_column_bytes(st, 1) != 16 ||
+            sqlite3_column_bytes(st, 2) != 16 || n <= 0)
+            continue;
+        rc = grant_sign(c, "open", sqlite3_column_blob(st, 0), sqlite3_column_blob(st, 1),
+                        sqlite3_column_blob(st, 2), sqlite3_column_int64(st, 3),
+                        sqlite3_column_blob(st, 4), (size_t)n);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, "open");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int record(council *c, uint8_t *id, size_t id_len, const council_consent_options *o,
                   bool refusal)
 {
@@ -282,6 +352,8 @@ static int record(council *c, uint8_t *id, size_t id_len, const council_consent_
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
     sqlite3_finalize(st);
+    if (rc == COUNCIL_OK && !refusal)
+        rc = grant_sign(c, op, cid, o->case_id, o->subject_person, now, body, len);
     sodium_memzero(body, len);
     council__free(body);
     if (rc == COUNCIL_OK) {
@@ -455,8 +527,46 @@ static int load(council *c, const char *op, sqlite3_stmt *st, Council__V1__Conse
     return COUNCIL_OK;
 }
 
-#define RECORD_SQL "SELECT c.body, w.time, w.reason, w.by_member, w.by_staff, c.case_id " \
-                   "FROM consent c LEFT JOIN consent_withdrawal w ON w.consent_id = c.id "
+static int grant_ok(council *c, const char *op, sqlite3_stmt *st, bool *ok);
+
+#define RECORD_SQL "SELECT c.body, w.time, w.reason, w.by_member, w.by_staff, c.case_id, " \
+                   "c.id, c.subject_person, c.recorded, g.signer, g.sig " \
+                   "FROM consent c LEFT JOIN consent_withdrawal w ON w.consent_id = c.id " \
+                   "LEFT JOIN consent_grant g ON g.consent_id = c.id "
+
+/* The row at st (RECORD_SQL) carries a grant signed by the council or by
+ * the case's proven owner. */
+static int grant_ok(council *c, const char *op, sqlite3_stmt *st, bool *ok)
+{
+    uint8_t m[GMSG_BYTES], owner[COUNCIL_ID_BYTES];
+    const uint8_t *signer = sqlite3_column_blob(st, 9);
+    int n = sqlite3_column_bytes(st, 0), rc;
+
+    *ok = false;
+    if (sqlite3_column_bytes(st, 5) != 16 || sqlite3_column_bytes(st, 6) != 16 ||
+        sqlite3_column_bytes(st, 7) != 16 || sqlite3_column_bytes(st, 9) != 16 || n <= 0)
+        return COUNCIL_OK;
+    grant_msg(m, sqlite3_column_blob(st, 6), sqlite3_column_blob(st, 5), sqlite3_column_blob(st, 7),
+              sqlite3_column_int64(st, 8), sqlite3_column_blob(st, 0), (size_t)n);
+    if (council__attest_check(c, "consent_grant", m, sizeof m, signer, 16,
+                              sqlite3_column_blob(st, 10),
+                              (size_t)sqlite3_column_bytes(st, 10)) != COUNCIL_OK) {
+        council__clear(c);
+        return COUNCIL_OK;
+    }
+    if (sodium_is_zero(signer, 16)) {
+        *ok = true;
+        return COUNCIL_OK;
+    }
+    rc = council__case_owner(c, op, sqlite3_column_blob(st, 5), owner);
+    if (rc == COUNCIL_ETAMPER) {
+        council__clear(c);
+        return COUNCIL_OK;
+    }
+    if (rc == COUNCIL_OK)
+        *ok = sodium_memcmp(owner, signer, 16) == 0;
+    return rc;
+}
 
 int council__consent_records(council *c, const char *op, const uint8_t case_id[16],
                              Council__V1__ConsentList **out)
@@ -477,6 +587,21 @@ int council__consent_records(council *c, const char *op, const uint8_t case_id[1
         Council__V1__ConsentRecord *m = NULL, **na;
         if ((rc = load(c, op, st, &m)) != COUNCIL_OK)
             break;
+        /* A grant nobody entitled signed counts for nothing (logged). */
+        if (m->status == COUNCIL__V1__CONSENT_STATUS__CONSENT_STATUS_ACTIVE ||
+            m->status == COUNCIL__V1__CONSENT_STATUS__CONSENT_STATUS_EXPIRED) {
+            bool ok = false;
+            if ((rc = grant_ok(c, op, st, &ok)) != COUNCIL_OK) {
+                council__v1__consent_record__free_unpacked(m, council__pb_allocator());
+                break;
+            }
+            if (!ok) {
+                council__v1__consent_record__free_unpacked(m, council__pb_allocator());
+                if ((rc = council__tamper(c, case_id, NULL, NULL, "forged_consent")) != COUNCIL_OK)
+                    break;
+                continue;
+            }
+        }
         na = council__malloc((l->n_records + 1) * sizeof *na);
         if (na == NULL) {
             council__v1__consent_record__free_unpacked(m, council__pb_allocator());
@@ -664,6 +789,11 @@ int council_consent_withdraw(council *c, const uint8_t *id, size_t id_len, int64
         council__event_actor(c, &ev);
         rc = council__audit_append(c, &ev);
     }
+    /* The grant goes with it: a withdrawal row deleted later brings back
+     * a record that grants nothing. */
+    if (rc == COUNCIL_OK)
+        rc = council__sql_exec1(c, op, "DELETE FROM consent_grant WHERE consent_id = ?1;", id,
+                                COUNCIL_ID_BYTES, NULL, 0);
     /* Withdrawal takes effect: every share that no longer has a covering
      * consent ends now. */
     if (rc == COUNCIL_OK)

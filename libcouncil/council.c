@@ -482,7 +482,9 @@ static int open_in(council *c, const char *path, const council_open_options *o)
         if ((rc = council__audit_batch_begin(c)) == COUNCIL_OK) {
             if ((rc = council__member_upgrade(c)) == COUNCIL_OK &&
                 (rc = council__staff_upgrade(c)) == COUNCIL_OK &&
-                (rc = council__meeting_upgrade(c)) == COUNCIL_OK)
+                (rc = council__meeting_upgrade(c)) == COUNCIL_OK &&
+                (rc = council__consent_upgrade(c)) == COUNCIL_OK &&
+                (rc = council__share_upgrade(c)) == COUNCIL_OK)
                 rc = council__policy_upgrade(c);
             rc = council__finish(c, rc);
         }

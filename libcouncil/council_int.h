@@ -681,6 +681,10 @@ int council__consent_record_check(council *c, const uint8_t *buf, size_t len,
 struct council__policy_config;
 /* The stored policy, signed by the secretariat at its first session (consent.c). */
 int council__policy_upgrade(council *c);
+/* Consent grants from before, signed at the secretariat's first session (consent.c). */
+int council__consent_upgrade(council *c);
+/* Active shares from before, signed at the secretariat's first session (case.c). */
+int council__share_upgrade(council *c);
 int council__policy_load(council *c, const char *op, struct council__policy_config *cfg);
 /* Parse a stored policy (the setting 'policy', a council.v1.Policy of 1 to
  * 4096 bytes) into cfg, over the defaults it already holds: EFORMAT (named

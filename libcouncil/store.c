@@ -298,10 +298,14 @@ static const council__migration migrations[] = {
       "ALTER TABLE pledge ADD COLUMN sig BLOB;"
       "ALTER TABLE meeting ADD COLUMN sig BLOB;"
       "ALTER TABLE meeting_item ADD COLUMN sig BLOB;"
-      "ALTER TABLE consent ADD COLUMN signer BLOB;"
-      "ALTER TABLE consent ADD COLUMN sig BLOB;"
-      "ALTER TABLE consent_withdrawal ADD COLUMN signer BLOB;"
-      "ALTER TABLE consent_withdrawal ADD COLUMN sig BLOB;"
+      /* A consent grants only while its grant, signed by whoever recorded
+       * it (the secretariat or the owner), is there: a withdrawal removes
+       * the grant, so deleting the withdrawal brings nothing back. */
+      "CREATE TABLE consent_grant ("
+      "  consent_id BLOB PRIMARY KEY REFERENCES consent (id),"
+      "  signer BLOB NOT NULL CHECK (length(signer) = 16),"
+      "  sig BLOB NOT NULL CHECK (length(sig) = 64)"
+      ") WITHOUT ROWID;"
       "ALTER TABLE case_share ADD COLUMN signer BLOB;"
       "ALTER TABLE case_share ADD COLUMN sig BLOB;" },
 };
