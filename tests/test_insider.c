@@ -555,6 +555,146 @@ static void test_insider__forged_register_and_staff(void **state)
     council_close(sb);
 }
 
+
+static void consent_for(council_consent_options *o, const uint8_t cid[16], const uint8_t pid[16],
+                        const uint8_t *member, const char *const *scopes)
+{
+    static const char *const purposes[] = { "support_coordination" };
+    council_consent_options d = COUNCIL_CONSENT_OPTIONS_INIT;
+
+    *o = d;
+    o->case_id = cid;
+    o->case_id_len = 16;
+    o->subject_person = pid;
+    o->subject_person_len = 16;
+    o->recipient_members = member;
+    o->n_recipient_members = 1;
+    o->scopes = scopes;
+    o->n_scopes = 1;
+    o->purposes = purposes;
+    o->n_purposes = 1;
+    o->method = COUNCIL__V1__CONSENT_METHOD__CONSENT_METHOD_WRITTEN;
+}
+
+static int share_on(council *s, const uint8_t cid[16], const uint8_t m[16], const char *scope,
+                    const uint8_t id[16])
+{
+    council_share_options o = COUNCIL_SHARE_OPTIONS_INIT;
+    const char *sc[1] = { scope };
+
+    o.scopes = sc;
+    o.n_scopes = 1;
+    o.purpose = "support_coordination";
+    o.basis = "consent";
+    o.consent_id = id;
+    o.consent_id_len = 16;
+    return council_case_share(s, cid, 16, m, 16, &o);
+}
+
+/* The consent ledger and the policy: a consent the insider wrote, one it
+ * took the withdrawal off, a policy it loosened. */
+static void test_insider__forged_consent_and_policy(void **state)
+{
+    fx *f = *state;
+    static const char *const wishes[] = { "wishes" };
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    council_consent_options o;
+    council_policy_options po = COUNCIL_POLICY_OPTIONS_INIT;
+    static const char *const bases[] = { "consent", "appi_27_1_1_law" };
+    uint8_t cid[16], pid[16], id[16], fake[16];
+
+    new_case(sa, cid, pid);
+    put(sa, cid, pid, "wishes", sec_text("本人の意向"), COUNCIL_OK);
+    /* A consent the owner recorded for B, then withdrew. */
+    consent_for(&o, cid, pid, f->mb, wishes);
+    assert_int_equal(council_consent_record(sa, id, 16, &o), COUNCIL_OK);
+    assert_int_equal(council_consent_withdraw(sa, id, 16, 0, "本人の申し出"), COUNCIL_OK);
+    assert_int_equal(share_on(sa, cid, f->mb, "wishes", id), COUNCIL_ENOCONSENT);
+    /* B deletes the withdrawal: the record grants nothing. */
+    insider_row(sb, "DELETE FROM consent_withdrawal WHERE consent_id = ?1;", id, NULL, NULL, 0);
+    assert_int_equal(share_on(sa, cid, f->mb, "wishes", id), COUNCIL_ENOCONSENT);
+    assert_true(tamper_events(f->c, "forged_consent") >= 1);
+    /* B writes a record of its own (a copy under a new id, with a grant
+     * copied from another record): it counts for nothing. */
+    randombytes_buf(fake, sizeof fake);
+    consent_for(&o, cid, pid, f->mb, wishes);
+    {
+        uint8_t other[16];
+        assert_int_equal(council_consent_record(sa, other, 16, &o), COUNCIL_OK);
+        assert_int_equal(council_consent_withdraw(sa, other, 16, 0, "撤回"), COUNCIL_OK);
+        insider_row(sb, "INSERT INTO consent (id, case_id, subject_person, refusal, recorded, body, "
+                        "seq) SELECT ?2, case_id, subject_person, 0, recorded, body, (SELECT "
+                        "max(seq) + 1 FROM consent) FROM consent WHERE id = ?1;", other, fake, NULL, 0);
+        insider_row(sb, "INSERT INTO consent_grant (consent_id, signer, sig) SELECT ?2, signer, sig "
+                        "FROM consent_grant LIMIT 1;", NULL, fake, NULL, 0);
+    }
+    assert_int_equal(share_on(sa, cid, f->mb, "wishes", fake), COUNCIL_ENOCONSENT);
+    insider_holds_nothing(f, sb, cid, pid, "wishes");
+    /* The policy: B turns on an exception the council had turned off. */
+    po.accepted_bases = bases;
+    po.n_accepted_bases = 2;
+    assert_int_equal(council_policy_set(f->c, &po), COUNCIL_OK);
+    {
+        council_policy_options loose = COUNCIL_POLICY_OPTIONS_INIT;
+        static const char *const all[] = { "consent", "appi_27_1_1_law", "appi_27_1_4_public_duty" };
+        council_buf saved = { NULL, 0 };
+        sqlite3_stmt *st;
+        loose.accepted_bases = all;
+        loose.n_accepted_bases = 3;
+        /* The bytes of a looser policy, as B would write them. */
+        assert_int_equal(council_policy_set(f->c, &loose), COUNCIL_OK);
+        assert_int_equal(sqlite3_prepare_v2(sb->db, "SELECT value FROM setting WHERE key = 'policy';",
+                                            -1, &st, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        saved.len = (size_t)sqlite3_column_bytes(st, 0);
+        saved.ptr = malloc(saved.len);
+        memcpy(saved.ptr, sqlite3_column_blob(st, 0), saved.len);
+        sqlite3_finalize(st);
+        assert_int_equal(council_policy_set(f->c, &po), COUNCIL_OK);
+        insider_row(sb, "UPDATE setting SET value = ?5 WHERE key = 'policy';", NULL, NULL, saved.ptr,
+                    saved.len);
+        free(saved.ptr);
+    }
+    share(sa, cid, f->mb, "wishes", COUNCIL_ETAMPER);
+    assert_true(tamper_events(f->c, "forged_policy") >= 1);
+    insider_holds_nothing(f, sb, cid, pid, "wishes");
+    /* Set again by the secretariat, the policy decides again. */
+    assert_int_equal(council_policy_set(f->c, &po), COUNCIL_OK);
+    share(sa, cid, f->mb, "wishes", COUNCIL_ENOCONSENT);
+    council_close(sa);
+    council_close(sb);
+}
+
+/* A share row the insider wrote, or took the end off: no read. */
+static void test_insider__forged_share_read(void **state)
+{
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    uint8_t cid[16], pid[16];
+    char *t;
+    int rc;
+
+    health_case(f, sa, cid, pid);
+    put(sa, cid, pid, "wishes", sec_text("意向"), COUNCIL_OK);
+    forge_share(sb, cid, f->mb, "wishes");
+    t = get_text(sb, cid, pid, "wishes", &rc);
+    assert_int_equal(rc, COUNCIL_EDENIED);
+    assert_null(t);
+    assert_true(tamper_events(f->c, "forged_share") >= 1);
+    /* A's real share of the situation works; ended, and un-ended by B: no. */
+    t = get_text(sb, cid, pid, "situation", &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    free(t);
+    assert_int_equal(council_case_revoke(sa, cid, 16, f->mb, 16, NULL, 0, "support_ended"), COUNCIL_OK);
+    insider_row(sb, "UPDATE case_share SET revoked = NULL WHERE case_id = ?1 AND member_id = ?2;",
+                cid, f->mb, NULL, 0);
+    t = get_text(sb, cid, pid, "situation", &rc);
+    assert_int_equal(rc, COUNCIL_EDENIED);
+    assert_null(t);
+    council_close(sa);
+    council_close(sb);
+}
+
 /* Attack 3: the insider deletes its own reads and refusals (and the later
  * checkpoints and tree nodes) below a head the secretariat has seen. */
 static void test_insider__dropped_events_refused(void **state)
@@ -661,6 +801,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_insider__injected_key_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__forged_owner, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__forged_register_and_staff, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__forged_consent_and_policy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__forged_share_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__dropped_events_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__log_head_forged_or_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__honest_log_extends, setup, teardown),
