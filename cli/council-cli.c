@@ -144,7 +144,12 @@ static const char usage_tail[] =
     "Audit log (with the store):\n"
     "  audit show [--since T] [--until T] [--action NAME] [--actor UUID]\n"
     "             [--case HEX] [--from SEQ] [--limit N] [--json]\n"
-    "  audit checkpoint        sign and print a checkpoint of the log\n"
+    "  audit checkpoint        sign and print a checkpoint of the log (keep it:\n"
+    "                          pass it to audit verify --old later)\n"
+    "  audit reset-head --reason CODE\n"
+    "                          after a refused checkpoint (the log does not\n"
+    "                          extend what the signer last saw) was dealt with:\n"
+    "                          take the log as it is as the signer's head\n"
     "  audit export --out FILE write every event and checkpoint to FILE\n"
     "  audit prove --index I [--size N]     an inclusion proof\n"
     "  audit prove --from M [--to N]        a consistency proof\n"
@@ -311,6 +316,7 @@ typedef unsigned long long cmdmask;
 #define C_MTPACKET   (1ULL << 50)
 #define C_MTCLOSE    (1ULL << 51)
 #define C_REPORT     (1ULL << 52) /* report platform */
+#define C_HEADRESET  (1ULL << 53) /* audit reset-head */
 #define C_STAFF (C_SADD | C_SLIST | C_SPLEDGE | C_SRETIRE)
 #define C_MEMBER (C_MADD | C_MLIST | C_MSHOW | C_MUPDATE | C_MWITHDRAW | C_MKEYGEN | C_MREGISTER | \
                   C_ANNOUNCE)
@@ -324,7 +330,7 @@ typedef unsigned long long cmdmask;
 #define C_SESSION (C_INFO | C_ANNOUNCE | C_SCLIST | C_CCREATE | C_CADDP | C_CUPDATE | C_CSHOW | \
                    C_CHISTORY | C_CLIST | C_CINFO | C_CSHARE | C_CREVOKE | C_CFIND | C_CSTATUS | \
                    C_CONSENT | C_DISCLOSE | C_REPORT)
-#define C_STORE (C_INIT | C_INFO | C_PASS | C_SHOW | C_CHECKPOINT | C_EXPORT | C_PROVE | C_COSIGNED | \
+#define C_STORE (C_INIT | C_INFO | C_PASS | C_SHOW | C_CHECKPOINT | C_HEADRESET | C_EXPORT | C_PROVE | C_COSIGNED | \
                  C_MEMBER | C_STAFF | C_SCOPE | C_CASE | C_RKDB | C_RKROOT | C_CONSENT | C_DISCLOSE | \
                  C_MEETING | C_REPORT)
 
@@ -416,7 +422,7 @@ static const optdef optdefs[] = {
     { "--scopes", O(scopes), C_MADD | C_MUPDATE },
     { "--contact", O(contact), C_MADD | C_MUPDATE },
     { "--joined", O(joined), C_MADD | C_MUPDATE },
-    { "--reason", O(reason), C_MWITHDRAW | C_SRETIRE | C_CSHARE | C_CREVOKE | C_CERASE |
+    { "--reason", O(reason), C_HEADRESET | C_MWITHDRAW | C_SRETIRE | C_CSHARE | C_CREVOKE | C_CERASE |
                              C_KWITHDRAW | C_DISCLOSE | C_MTADD },
     { "--date", O(date), C_MWITHDRAW | C_SPLEDGE | C_SRETIRE | C_KWITHDRAW },
     { "--member-passphrase-file", O(member_pass_file), C_MKEYGEN },
@@ -1290,6 +1296,24 @@ static int cmd_audit_checkpoint(const opts *o)
     return print_buf_and_close(c, &buf, council_audit_checkpoint(c, &buf), "audit checkpoint");
 }
 
+static int cmd_audit_head_reset(const opts *o)
+{
+    council *c;
+    int rc;
+
+    if (o->reason == NULL)
+        return usage("%s", "audit reset-head --reason CODE (for example restored_from_backup)");
+    if ((rc = open_council(o, &c)) != 0)
+        return rc;
+    rc = council_audit_head_reset(c, o->reason);
+    rc = rc == COUNCIL_OK ? 0 : failed("audit reset-head", c, rc);
+    if (rc == 0)
+        fprintf(stderr, "%s: the log as it is now is the signer's head; checkpoints signed before "
+                "may not be consistent with the next one (witnesses will see it)\n", prog);
+    council_close(c);
+    return rc;
+}
+
 static int cmd_audit_export(const opts *o)
 {
     council *c;
@@ -1406,6 +1430,16 @@ static int cmd_audit_verify(const opts *o, const char *file)
         else
             printf("verified checkpoint: tree size %llu, root (hex) %s, %u cosignatures\n",
                    (unsigned long long)r->tree_size, root, r->cosignatures);
+        /* An export proves itself whole and signed, not that nothing was
+         * rolled back: only a checkpoint kept from before, or witnesses,
+         * can say that. */
+        if (kind == 'e' && old == NULL)
+            fprintf(stderr, "%s: note: without --old, this does not show that the log was not "
+                    "rolled back; keep a checkpoint (audit checkpoint) and verify the next export "
+                    "against it with --old FILE\n", prog);
+        if (kind != 'p' && req == 0)
+            fprintf(stderr, "%s: note: no witness was required; with --witness VKEY --require K "
+                    "a rollback of the whole store is caught too\n", prog);
         rc = 0;
     } else if (rc != EXIT_USAGE) {
         fprintf(stderr, "%s: audit verify: %s (%s)\n", prog,
@@ -3581,6 +3615,7 @@ int main(int argc, char **argv)
     static const struct { const char *w1, *w2; cmdmask cmd; } cmds[] = {
         { "init", NULL, C_INIT }, { "info", NULL, C_INFO }, { "passphrase", NULL, C_PASS },
         { "audit", "show", C_SHOW }, { "audit", "checkpoint", C_CHECKPOINT },
+        { "audit", "reset-head", C_HEADRESET },
         { "audit", "export", C_EXPORT }, { "audit", "prove", C_PROVE },
         { "audit", "verify", C_VERIFY }, { "audit", "witness", C_WITNESS },
         { "audit", "witness-keygen", C_KEYGEN }, { "audit", "add-cosignatures", C_COSIGNED },
@@ -3688,6 +3723,7 @@ int main(int argc, char **argv)
     case C_PASS: return cmd_passphrase(&o);
     case C_SHOW: return cmd_audit_show(&o);
     case C_CHECKPOINT: return cmd_audit_checkpoint(&o);
+    case C_HEADRESET: return cmd_audit_head_reset(&o);
     case C_COSIGNED: return cmd_audit_cosigned(&o, n_words > 2 ? words[2] : NULL);
     case C_MADD: case C_MLIST: case C_MSHOW: case C_MUPDATE: case C_MWITHDRAW: case C_MKEYGEN:
     case C_MREGISTER: case C_ANNOUNCE:

@@ -621,15 +621,46 @@ COUNCIL_API COUNCIL_NODISCARD int council_audit_list(council *c, council_buf *ou
  * Sign a checkpoint of the log now. A "checkpoint signed" event is appended
  * first, so the checkpoint covers it; the note is stored and returned.
  *
+ * The signer keeps its last head (size and subtree hashes, signed with the
+ * log key) in council.keyring, and every secretariat session moves it to
+ * the log it finds. A checkpoint is signed only for a log that extends that
+ * head: its root is computed from the head and the events' own bytes, and
+ * must equal the stored tree's. Events deleted, edited or reordered below
+ * the head, a rewritten tree, or a head edited or lost from the keyring
+ * give COUNCIL_ETAMPER with a message saying which, and the finding is
+ * logged (tamper_detected). See council_audit_head_reset().
+ *
  * @param c        an open handle.
  * @param[out] out receives the signed note (UTF-8 text, not NUL-terminated).
- * @return COUNCIL_OK; COUNCIL_EMISUSE (also inside a batch); COUNCIL_EIO
+ * @return COUNCIL_OK; COUNCIL_EMISUSE (also inside a batch); COUNCIL_EDENIED
+ *         for a staff session; COUNCIL_ETAMPER (above); COUNCIL_EIO
  *         (nothing is signed when the event cannot be appended);
  *         COUNCIL_ENOMEM.
  * Ownership: the caller releases out with council_buf_free().
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_audit_checkpoint(council *c, council_buf *out);
+
+/**
+ * Take the store's log as it is now as the signer's head, after
+ * council_audit_checkpoint() refused with COUNCIL_ETAMPER and the
+ * secretariat has dealt with the cause (restored council.db and
+ * council.keyring from a backup, or compared the log with a checkpoint an
+ * auditor or a witness kept). Events the store has lost stay lost: the
+ * next checkpoint will not be consistent with checkpoints signed before,
+ * and every witness and auditor holding one will see it. The log must
+ * still be a well-formed tree of its events (else COUNCIL_ETAMPER).
+ * "log head reset" is logged first, with the reason.
+ *
+ * @param c      the secretariat's open handle.
+ * @param reason a reason code, [a-z0-9_]{1,64} (for example
+ *               "restored_from_backup"); no free text goes into the log.
+ * @return COUNCIL_OK; COUNCIL_EDENIED for a staff session; COUNCIL_EINVAL;
+ *         COUNCIL_ETAMPER; COUNCIL_EMISUSE (also inside a batch);
+ *         COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_audit_head_reset(council *c, const char *reason);
 
 /**
  * An inclusion proof for event `index` in the tree of `size` events, as

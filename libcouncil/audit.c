@@ -503,6 +503,11 @@ static int head_store_fn(council *c, council__keyring *kr, void *ctx)
     return head_encode(c, kr, f);
 }
 
+static int head_replace_fn(council *c, council__keyring *kr, void *ctx)
+{
+    return head_encode(c, kr, ctx);
+}
+
 /* The log as the signer last kept it, extended to the store's current
  * size from the event bytes: *f receives the new frontier. ETAMPER when
  * the store's log does not extend the kept head (events dropped, the tree
@@ -652,6 +657,75 @@ static int tamper_logged(council *c, int rc, const char *why)
     if (why != NULL && !c->user_batch && sqlite3_get_autocommit(c->db))
         (void)council__audit_append(c, &ev);
     return council__fail(c, rc, "%s", msg);
+}
+
+int council_audit_head_reset(council *c, const char *reason)
+{
+    static const char op[] = "audit_head_reset";
+    const council__event ev = {
+        .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_LOG_HEAD_RESET,
+        .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
+        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+        .reason = reason,
+    };
+    council__frontier *f;
+    sqlite3_stmt *st = NULL;
+    council__nodes ns;
+    uint8_t have[COUNCIL_HASH_BYTES], want[COUNCIL_HASH_BYTES];
+    uint64_t n = 0;
+    int rc, src;
+
+    if (!council__ok(c))
+        return council__fail(c, COUNCIL_EMISUSE, "%s: bad handle", op);
+    if ((rc = council__root_only(c, op)) != COUNCIL_OK || (rc = council__no_batch(c, op)) != COUNCIL_OK)
+        return rc;
+    if (!council__audit_code_ok(reason))
+        return council__fail(c, COUNCIL_EINVAL, "%s: the reason is a code [a-z0-9_]{1,64}", op);
+    if ((rc = council__audit_append(c, &ev)) != COUNCIL_OK)
+        return rc;
+    if ((f = council__malloc(sizeof *f)) == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    council__frontier_init(f);
+    /* The whole log again from its bytes: it must be a tree of its events. */
+    if ((rc = council__audit_size(c, &n)) == COUNCIL_OK &&
+        sqlite3_prepare_v2(c->db, "SELECT seq, body FROM audit_event ORDER BY seq;", -1, &st,
+                           NULL) != SQLITE_OK)
+        rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    council__audit_nodes(c, &ns);
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        int len = sqlite3_column_bytes(st, 1);
+        if ((uint64_t)sqlite3_column_int64(st, 0) != f->size || len <= 0) {
+            rc = council__fail(c, COUNCIL_ETAMPER, "%s: event %llu is missing from the log", op,
+                               (unsigned long long)f->size);
+            break;
+        }
+        council__merkle_leaf(want, sqlite3_column_blob(st, 1), (size_t)len);
+        if (ns.get(ns.ctx, 0, f->size, have) != COUNCIL_OK || sodium_memcmp(have, want, 32) != 0) {
+            rc = council__fail(c, COUNCIL_ETAMPER, "%s: event %llu does not match the stored tree",
+                               op, (unsigned long long)f->size);
+            break;
+        }
+        council__frontier_push(f, want);
+    }
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_OK && f->size != n)
+        rc = council__fail(c, COUNCIL_ETAMPER, "%s: the log has gaps", op);
+    if (rc == COUNCIL_OK) {
+        council__frontier_root(f, want);
+        if (council__merkle_root(&ns, n, have) != COUNCIL_OK || sodium_memcmp(have, want, 32) != 0)
+            rc = council__fail(c, COUNCIL_ETAMPER, "%s: the stored tree does not match the events",
+                               op);
+    }
+    if (rc == COUNCIL_OK)
+        rc = council__keyring_update(c, head_replace_fn, f);
+    if (rc == COUNCIL_OK) {
+        static const char sql[] = "INSERT OR IGNORE INTO setting (key, value) VALUES "
+                                  "('log_head_kept', x'31');";
+        if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+            rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    }
+    council__free(f);
+    return rc;
 }
 
 int council__audit_head_advance(council *c)

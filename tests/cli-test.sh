@@ -162,6 +162,14 @@ expect 0 "audit export" -- "$CLI" --store "$A" audit export --out "$T/export" --
 expect 1 "audit export over a file" -- "$CLI" --store "$A" audit export --out "$T/export" --passphrase-file "$T/pass1"
 expect 0 "verify export" -- "$CLI" audit verify "$T/export" --key @"$T/vkey"
 has "$T/out" "^verified: [0-9]* events" "verify export output"
+has "$T/err" "keep a checkpoint" "verify without --old says what it cannot show"
+has "$T/err" "no witness was required" "verify without witnesses says so"
+expect 0 "verify export against a kept checkpoint" -- "$CLI" audit verify "$T/export" --key @"$T/vkey" --old "$T/cp1"
+hasnot "$T/err" "keep a checkpoint" "no note with --old"
+expect 2 "reset-head needs a reason" -- "$CLI" --store "$A" audit reset-head --passphrase-file "$T/pass1"
+expect 1 "reset-head takes a code, not text" -- "$CLI" --store "$A" audit reset-head --reason "from backup" --passphrase-file "$T/pass1"
+expect 0 "reset-head" -- "$CLI" --store "$A" audit reset-head --reason restored_from_backup --passphrase-file "$T/pass1"
+has "$T/err" "signer's head" "reset-head says what it did"
 # A flipped byte in the middle of the export is caught and reported.
 size=$(stat -c %s "$T/export")
 cp "$T/export" "$T/export.bad"

@@ -578,7 +578,8 @@ static const char *const moves_data[] = {
     "council_report_platform",  /* counts only, suppressed: test_platform_report */
 };
 static const char *const moves_none[] = {
-    "council_audit_add_cosignatures", "council_audit_checkpoint", "council_audit_export",
+    "council_audit_add_cosignatures", "council_audit_checkpoint", "council_audit_head_reset",
+    "council_audit_export",
     "council_audit_list", "council_audit_list_max", "council_audit_prove_consistency",
     "council_audit_prove_inclusion", "council_audit_verify_checkpoint",
     "council_audit_verify_export", "council_audit_verify_proof", "council_audit_witness",

@@ -738,6 +738,31 @@ static void test_insider__dropped_events_refused(void **state)
     council_close(f->c);
     assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
     assert_int_equal(th_last_action(f->c), COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_TAMPER_DETECTED);
+    assert_int_equal(council_audit_checkpoint(f->c, &note), COUNCIL_ETAMPER);
+    /* Only the secretariat, with a reason code, takes the log as it is;
+     * the events before stay gone, and checkpoints go on from there. */
+    assert_int_equal(council_audit_head_reset(sb, "restored_from_backup"), COUNCIL_EDENIED);
+    assert_int_equal(council_audit_head_reset(f->c, "restored from backup"), COUNCIL_EINVAL);
+    assert_int_equal(council_audit_head_reset(f->c, "restored_from_backup"), COUNCIL_OK);
+    assert_int_equal(council_audit_checkpoint(f->c, &note), COUNCIL_OK);
+    council_buf_free(&note);
+    {
+        council_audit_filter flt = COUNCIL_AUDIT_FILTER_INIT;
+        council_buf out = { NULL, 0 };
+        Council__V1__AuditEventList *l;
+        flt.action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_LOG_HEAD_RESET;
+        assert_int_equal(council_audit_list(f->c, &out, &flt), COUNCIL_OK);
+        l = council__v1__audit_event_list__unpack(NULL, out.len, out.ptr);
+        assert_non_null(l);
+        assert_int_equal(l->n_events, 1);
+        assert_string_equal(l->events[0]->reason, "restored_from_backup");
+        council__v1__audit_event_list__free_unpacked(l, NULL);
+        council_buf_free(&out);
+    }
+    /* A tree that is not the tree of its events is not taken. */
+    insider_row(sb, "UPDATE audit_node SET hash = zeroblob(32) WHERE level = 0 AND idx = 1;", NULL,
+                NULL, NULL, 0);
+    assert_int_equal(council_audit_head_reset(f->c, "restored_from_backup"), COUNCIL_ETAMPER);
     council_close(sa);
     council_close(sb);
 }
