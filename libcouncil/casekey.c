@@ -1359,16 +1359,19 @@ static int staff_init(council *c)
  * the council's signature on their owner, members' signing keys the key
  * directory's. Never again after that (the keyring then holds a head, and
  * the store the mark): from then on a row without them is a forgery. */
-static int upgrade_wraps(council *c)
+/* For each row of `sql` (columns: case_id, scope, version, the coordinating
+ * body's wrap of that key, then the caller's), with ?1 and ?2 bound to the
+ * coordinating body's holder id and key: fn with the key unwrapped. Rows
+ * whose key does not open are passed over. */
+typedef int (*coord_fn)(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_ID_BYTES],
+                        const char *scope, uint32_t v, const council__secret *key);
+
+static int each_coord_key(council *c, const char *sql, coord_fn fn)
 {
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK, src = SQLITE_DONE;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT w.case_id, w.scope, w.version, k.sealed, w.holder, "
-                                  "w.box_pk FROM key_wrap w JOIN key_wrap k ON k.case_id = "
-                                  "w.case_id AND k.scope = w.scope AND k.version = w.version AND "
-                                  "k.holder = ?1 AND k.box_pk = ?2 WHERE w.tag IS NULL;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, coord_holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, c->coord_pk, 32, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
@@ -1376,68 +1379,10 @@ static int upgrade_wraps(council *c)
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         council__secret key = { NULL, 0 };
-        uint8_t case_id[COUNCIL_ID_BYTES], holder[COUNCIL_ID_BYTES], pk[32], tag[32];
+        uint8_t case_id[COUNCIL_ID_BYTES];
         char scope[COUNCIL__AUDIT_CODE_MAX + 1];
         const unsigned char *sc = sqlite3_column_text(st, 1);
         uint32_t v = (uint32_t)sqlite3_column_int64(st, 2);
-        sqlite3_stmt *up = NULL;
-
-        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sc == NULL ||
-            strlen((const char *)sc) > COUNCIL__AUDIT_CODE_MAX ||
-            sqlite3_column_bytes(st, 4) != COUNCIL_ID_BYTES || sqlite3_column_bytes(st, 5) != 32)
-            continue;
-        memcpy(case_id, sqlite3_column_blob(st, 0), sizeof case_id);
-        strcpy(scope, (const char *)sc);
-        memcpy(holder, sqlite3_column_blob(st, 4), sizeof holder);
-        memcpy(pk, sqlite3_column_blob(st, 5), sizeof pk);
-        if (council__unwrap(c, &key, sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3),
-                            case_id, scope, v, c->coord_pk, &c->coord_sk) != COUNCIL_OK) {
-            council__clear(c);
-            continue;
-        }
-        holder_tag(c, tag, case_id, scope, v, holder, pk, &key);
-        council__secret_free(&key);
-        if (sqlite3_prepare_v2(c->db, "UPDATE key_wrap SET tag = ?6 WHERE case_id = ?1 AND scope = "
-                                      "?2 AND version = ?3 AND holder = ?4 AND box_pk = ?5;", -1,
-                               &up, NULL) != SQLITE_OK ||
-            sqlite3_bind_blob(up, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_text(up, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_int64(up, 3, v) != SQLITE_OK ||
-            sqlite3_bind_blob(up, 4, holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_blob(up, 5, pk, 32, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_blob(up, 6, tag, 32, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_step(up) != SQLITE_DONE)
-            rc = council__fail(c, COUNCIL_EIO, "keys: cannot tag a wrapped key");
-        sqlite3_finalize(up);
-    }
-    if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = council__fail(c, COUNCIL_EIO, "keys: database error");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static int upgrade_versions(council *c)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = COUNCIL_OK, src = SQLITE_DONE;
-
-    if (sqlite3_prepare_v2(c->db, "SELECT k.case_id, k.scope, k.version, w.sealed FROM case_key k "
-                                  "JOIN key_wrap w ON w.case_id = k.case_id AND w.scope = k.scope "
-                                  "AND w.version = k.version AND w.holder = ?1 AND w.box_pk = ?2 "
-                                  "WHERE k.sig IS NULL;", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 1, coord_holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 2, c->coord_pk, 32, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return council__fail(c, COUNCIL_EIO, "keys: database error");
-    }
-    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        council__secret key = { NULL, 0 };
-        uint8_t case_id[COUNCIL_ID_BYTES], m[VMSG_MAX], signer[COUNCIL_ID_BYTES], sig[64];
-        char scope[COUNCIL__AUDIT_CODE_MAX + 1];
-        const unsigned char *sc = sqlite3_column_text(st, 1);
-        uint32_t v = (uint32_t)sqlite3_column_int64(st, 2);
-        sqlite3_stmt *up = NULL;
-        size_t n;
 
         if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sc == NULL ||
             strlen((const char *)sc) > COUNCIL__AUDIT_CODE_MAX)
@@ -1449,25 +1394,80 @@ static int upgrade_versions(council *c)
             council__clear(c);
             continue;
         }
-        n = version_msg(m, case_id, scope, v, &key);
+        rc = fn(c, st, case_id, scope, v, &key);
         council__secret_free(&key);
-        rc = council__attest_sign(c, "key_version", m, n, signer, sig);
-        if (rc == COUNCIL_OK &&
-            (sqlite3_prepare_v2(c->db, "UPDATE case_key SET signer = ?4, sig = ?5 WHERE case_id = ?1 "
-                                       "AND scope = ?2 AND version = ?3;", -1, &up, NULL) != SQLITE_OK ||
-             sqlite3_bind_blob(up, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_bind_text(up, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_bind_int64(up, 3, v) != SQLITE_OK ||
-             sqlite3_bind_blob(up, 4, signer, sizeof signer, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_bind_blob(up, 5, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_step(up) != SQLITE_DONE))
-            rc = council__fail(c, COUNCIL_EIO, "keys: cannot sign a key version");
-        sqlite3_finalize(up);
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "keys: database error");
     sqlite3_finalize(st);
     return rc;
+}
+
+/* Columns 4, 5: the wrap's holder and box key. */
+static int tag_one(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_ID_BYTES],
+                   const char *scope, uint32_t v, const council__secret *key)
+{
+    uint8_t tag[32];
+    sqlite3_stmt *up = NULL;
+    int rc = COUNCIL_OK;
+
+    if (sqlite3_column_bytes(st, 4) != COUNCIL_ID_BYTES || sqlite3_column_bytes(st, 5) != 32)
+        return COUNCIL_OK;
+    holder_tag(c, tag, case_id, scope, v, sqlite3_column_blob(st, 4), sqlite3_column_blob(st, 5),
+               key);
+    if (sqlite3_prepare_v2(c->db, "UPDATE key_wrap SET tag = ?6 WHERE case_id = ?1 AND scope = ?2 "
+                                  "AND version = ?3 AND holder = ?4 AND box_pk = ?5;", -1, &up,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(up, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(up, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(up, 3, v) != SQLITE_OK ||
+        sqlite3_bind_blob(up, 4, sqlite3_column_blob(st, 4), COUNCIL_ID_BYTES,
+                          SQLITE_TRANSIENT) != SQLITE_OK ||
+        sqlite3_bind_blob(up, 5, sqlite3_column_blob(st, 5), 32, SQLITE_TRANSIENT) != SQLITE_OK ||
+        sqlite3_bind_blob(up, 6, tag, 32, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(up) != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "keys: cannot tag a wrapped key");
+    sqlite3_finalize(up);
+    return rc;
+}
+
+static int sign_version_one(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_ID_BYTES],
+                            const char *scope, uint32_t v, const council__secret *key)
+{
+    uint8_t m[VMSG_MAX], signer[COUNCIL_ID_BYTES], sig[64];
+    sqlite3_stmt *up = NULL;
+    int rc = council__attest_sign(c, "key_version", m, version_msg(m, case_id, scope, v, key),
+                                  signer, sig);
+
+    (void)st;
+    if (rc == COUNCIL_OK &&
+        (sqlite3_prepare_v2(c->db, "UPDATE case_key SET signer = ?4, sig = ?5 WHERE case_id = ?1 "
+                                   "AND scope = ?2 AND version = ?3;", -1, &up, NULL) != SQLITE_OK ||
+         sqlite3_bind_blob(up, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_text(up, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_int64(up, 3, v) != SQLITE_OK ||
+         sqlite3_bind_blob(up, 4, signer, sizeof signer, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_blob(up, 5, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_step(up) != SQLITE_DONE))
+        rc = council__fail(c, COUNCIL_EIO, "keys: cannot sign a key version");
+    sqlite3_finalize(up);
+    return rc;
+}
+
+static int upgrade_wraps(council *c)
+{
+    return each_coord_key(c, "SELECT w.case_id, w.scope, w.version, k.sealed, w.holder, w.box_pk "
+                             "FROM key_wrap w JOIN key_wrap k ON k.case_id = w.case_id AND k.scope "
+                             "= w.scope AND k.version = w.version AND k.holder = ?1 AND k.box_pk = "
+                             "?2 WHERE w.tag IS NULL;", tag_one);
+}
+
+static int upgrade_versions(council *c)
+{
+    return each_coord_key(c, "SELECT k.case_id, k.scope, k.version, w.sealed FROM case_key k JOIN "
+                             "key_wrap w ON w.case_id = k.case_id AND w.scope = k.scope AND "
+                             "w.version = k.version AND w.holder = ?1 AND w.box_pk = ?2 WHERE k.sig "
+                             "IS NULL;", sign_version_one);
 }
 
 static int upgrade_owners_and_directory(council *c)

@@ -695,6 +695,74 @@ static void test_insider__forged_share_read(void **state)
     council_close(sb);
 }
 
+
+/* A store from before signed rows: the secretariat's first session signs
+ * what it finds, once; staff work again; a row forged afterwards is not
+ * signed by a later session. */
+static void test_insider__upgrade_from_before(void **state)
+{
+    fx *f = *state;
+    static const char *const sit[] = { "situation" };
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = NULL;
+    council_consent_options o;
+    council_buf note = { NULL, 0 };
+    uint8_t cid[16], pid[16], id[16], c2[16], p2[16];
+    char *t;
+    int rc;
+
+    health_case(f, sa, cid, pid);
+    consent_for(&o, cid, pid, f->mc, sit);
+    assert_int_equal(council_consent_record(sa, id, 16, &o), COUNCIL_OK);
+    council_close(sa);
+    /* Back to how a store of 0.1.0 looked: no tags, links, signatures,
+     * grants or owner proofs, and no log head. */
+    assert_int_equal(sqlite3_exec(f->c->db,
+        "UPDATE key_wrap SET tag = NULL; UPDATE case_key SET link = NULL, signer = NULL, sig = NULL;"
+        "UPDATE case_record SET owner_proof = NULL; UPDATE member SET sig = NULL;"
+        "UPDATE staff SET sig = NULL; DROP TRIGGER pledge_unchanged; UPDATE pledge SET sig = NULL;"
+        "CREATE TRIGGER pledge_unchanged BEFORE UPDATE ON pledge"
+        "  BEGIN SELECT RAISE(ABORT, 'pledges are never changed'); END;"
+        "DELETE FROM consent_grant; UPDATE case_share SET signer = NULL, sig = NULL;"
+        "UPDATE member_key_sig SET sign_pk = NULL, sign_sig = NULL;"
+        "DELETE FROM setting WHERE key IN ('log_head_kept', 'policy_sig');", NULL, NULL, NULL),
+        SQLITE_OK);
+    assert_int_equal(th_keyring_drop_head(f->c), COUNCIL_OK);
+    council_close(f->c);
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+    assert_int_equal(tamper_events(f->c, NULL), 0);
+    sa = staff_open(f, f->sa, &f->ka);
+    sb = staff_open(f, f->sb, &f->kb);
+    t = get_text(sb, cid, pid, "situation", &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    assert_string_equal(t, "状況");
+    free(t);
+    put(sa, cid, pid, "health", sec_text("追記"), COUNCIL_OK);
+    assert_int_equal(share_on(sa, cid, f->mc, "situation", id), COUNCIL_OK);
+    assert_int_equal(council_case_rekey(f->c, cid, 16), COUNCIL_OK);
+    new_case(sa, c2, p2);
+    put(sa, c2, p2, "wishes", sec_text("意向"), COUNCIL_OK);
+    assert_int_equal(council_audit_checkpoint(f->c, &note), COUNCIL_OK);
+    council_buf_free(&note);
+    /* Never again: a wrap row without a tag written now stays a forgery
+     * after the secretariat's next session. */
+    {
+        council__member_keys kb;
+        member_keys(&f->kb, &kb);
+        forge_wrap(sb, c2, "wishes", latest_version(f->c, c2, "wishes"), f->mb, kb.box_pk);
+        council__member_keys_free(&kb);
+    }
+    insider_row(sb, "UPDATE key_wrap SET tag = NULL WHERE holder = ?1 AND case_id = ?2;", f->mb, c2,
+                NULL, 0);
+    council_close(f->c);
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+    assert_int_equal(count(f->c, "SELECT count(*) FROM key_wrap WHERE case_id = ?1 AND tag IS NULL",
+                           c2), 1);
+    assert_int_equal(council_case_rekey(f->c, c2, 16), COUNCIL_OK);
+    insider_holds_nothing(f, sb, c2, p2, "wishes");
+    council_close(sa);
+    council_close(sb);
+}
+
 /* Attack 3: the insider deletes its own reads and refusals (and the later
  * checkpoints and tree nodes) below a head the secretariat has seen. */
 static void test_insider__dropped_events_refused(void **state)
@@ -828,6 +896,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_insider__forged_register_and_staff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__forged_consent_and_policy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__forged_share_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__upgrade_from_before, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__dropped_events_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__log_head_forged_or_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__honest_log_extends, setup, teardown),
