@@ -698,6 +698,22 @@ int council_consent_get(council *c, council_buf *out, const uint8_t *id, size_t 
             council__v1__consent_record__free_unpacked(m, council__pb_allocator());
             m = NULL;
         }
+        /* Shown as granting only with its grant: else it is not the record
+         * the owner or the secretariat made (logged). */
+        if (rc == COUNCIL_OK && (m->status == COUNCIL__V1__CONSENT_STATUS__CONSENT_STATUS_ACTIVE ||
+                                 m->status == COUNCIL__V1__CONSENT_STATUS__CONSENT_STATUS_EXPIRED)) {
+            bool ok = false;
+            if ((rc = grant_ok(c, op, st, &ok)) == COUNCIL_OK && !ok) {
+                (void)council__tamper(c, case_id, NULL, NULL, "forged_consent");
+                rc = council__fail(c, COUNCIL_ETAMPER, "%s: the record has no grant by the owner "
+                                   "or the secretariat (written, or its withdrawal deleted, "
+                                   "outside the library)", op);
+            }
+            if (rc != COUNCIL_OK) {
+                council__v1__consent_record__free_unpacked(m, council__pb_allocator());
+                m = NULL;
+            }
+        }
     }
     sqlite3_finalize(st);
     if (rc != COUNCIL_OK)

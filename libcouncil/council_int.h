@@ -32,6 +32,7 @@ typedef struct council__secret {
 } council__secret;
 
 #define COUNCIL__VCACHE 32
+#define COUNCIL__SCACHE 64
 
 struct council {
     uint32_t magic;
@@ -57,6 +58,8 @@ struct council {
     bool upgrading;             /* root: first session since the log head (casekey.c) */
     uint8_t vcache[COUNCIL__VCACHE][32]; /* key versions this session verified */
     size_t vcache_next;
+    uint8_t scache[COUNCIL__SCACHE][32]; /* signatures this session verified */
+    size_t scache_next;
     /* Tamper findings appended in the current transaction: appended again
      * on their own if it rolls back (a finding is never forgotten). */
     struct council__tamper_note {

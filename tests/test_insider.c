@@ -613,6 +613,11 @@ static void test_insider__forged_consent_and_policy(void **state)
     /* B deletes the withdrawal: the record grants nothing. */
     insider_row(sb, "DELETE FROM consent_withdrawal WHERE consent_id = ?1;", id, NULL, NULL, 0);
     assert_int_equal(share_on(sa, cid, f->mb, "wishes", id), COUNCIL_ENOCONSENT);
+    {
+        council_buf out = { NULL, 0 };
+        assert_int_equal(council_consent_get(sa, &out, id, 16), COUNCIL_ETAMPER);
+        assert_null(out.ptr);
+    }
     assert_true(tamper_events(f->c, "forged_consent") >= 1);
     /* B writes a record of its own (a copy under a new id, with a grant
      * copied from another record): it counts for nothing. */
