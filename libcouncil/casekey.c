@@ -1147,11 +1147,17 @@ int council__secrets_rewrap(council *c, const council__secret *new_root)
 
 /* Step st (rows: case_id, scope, version, sealed), unwrap each with
  * (pk, sk) and wrap it again for (holder, to_pk); finalizes st. */
-static int rewrap_rows(council *c, const char *op, sqlite3_stmt *st, const uint8_t pk[32],
-                       const council__secret *sk, const uint8_t holder[COUNCIL_ID_BYTES],
-                       const uint8_t to_pk[32])
+/* For each row of the prepared st (columns: case_id, scope, version, a wrap
+ * of that key for (pk, sk), then the caller's): fn with the key unwrapped.
+ * A wrap that does not open ends the walk with its error, or (skip) is
+ * passed over. st is finalized. */
+typedef int (*wrapped_fn)(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_ID_BYTES],
+                          const char *scope, uint32_t v, const council__secret *key, void *ctx);
+
+static int each_wrapped_key(council *c, const char *op, sqlite3_stmt *st, const uint8_t pk[32],
+                            const council__secret *sk, bool skip, wrapped_fn fn, void *ctx)
 {
-    int rc = COUNCIL_OK, src;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
 
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         council__secret key = { NULL, 0 };
@@ -1165,22 +1171,49 @@ static int rewrap_rows(council *c, const char *op, sqlite3_stmt *st, const uint8
             continue;
         memcpy(case_id, sqlite3_column_blob(st, 0), sizeof case_id);
         strcpy(scope, (const char *)sc);
-        rc = council__unwrap(c, &key, sqlite3_column_blob(st, 3),
-                             (size_t)sqlite3_column_bytes(st, 3), case_id, scope, v, pk, sk);
-        /* Only a wrap the key's own tag vouches for is carried over. */
-        if (rc == COUNCIL_OK && (sqlite3_column_bytes(st, 4) != 32 ||
-            !council__holder_tag_ok(c, sqlite3_column_blob(st, 4 + 1),
-                                    (size_t)sqlite3_column_bytes(st, 4 + 1), case_id, scope, v,
-                                    holder, sqlite3_column_blob(st, 4), &key)))
-            rc = forged_holder(c, case_id, scope, holder, "forged_key_holder");
-        else if (rc == COUNCIL_OK)
-            rc = put_wrap(c, op, case_id, scope, v, holder, to_pk, &key);
+        rc = council__unwrap(c, &key, sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3),
+                             case_id, scope, v, pk, sk);
+        if (rc != COUNCIL_OK && skip) {
+            council__clear(c);
+            rc = COUNCIL_OK;
+            continue;
+        }
+        if (rc == COUNCIL_OK)
+            rc = fn(c, st, case_id, scope, v, &key, ctx);
         council__secret_free(&key);
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
     sqlite3_finalize(st);
     return rc;
+}
+
+struct rewrap_ctx {
+    const char *op;
+    const uint8_t *holder, *to_pk;
+};
+
+/* Columns 4, 5: the old wrap's box key and tag. Only a wrap the key's own
+ * tag vouches for is carried over to the new key. */
+static int rewrap_one(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_ID_BYTES],
+                      const char *scope, uint32_t v, const council__secret *key, void *ctx)
+{
+    const struct rewrap_ctx *r = ctx;
+
+    if (sqlite3_column_bytes(st, 4) != 32 ||
+        !council__holder_tag_ok(c, sqlite3_column_blob(st, 5), (size_t)sqlite3_column_bytes(st, 5),
+                                case_id, scope, v, r->holder, sqlite3_column_blob(st, 4), key))
+        return forged_holder(c, case_id, scope, r->holder, "forged_key_holder");
+    return put_wrap(c, r->op, case_id, scope, v, r->holder, r->to_pk, key);
+}
+
+static int rewrap_rows(council *c, const char *op, sqlite3_stmt *st, const uint8_t pk[32],
+                       const council__secret *sk, const uint8_t holder[COUNCIL_ID_BYTES],
+                       const uint8_t to_pk[32])
+{
+    struct rewrap_ctx r = { op, holder, to_pk };
+
+    return each_wrapped_key(c, op, st, pk, sk, false, rewrap_one, &r);
 }
 
 int council__coord_rewrap(council *c, const council__secret *new_root, uint8_t new_pk[32])
@@ -1387,13 +1420,9 @@ static int staff_init(council *c)
  * body's wrap of that key, then the caller's), with ?1 and ?2 bound to the
  * coordinating body's holder id and key: fn with the key unwrapped. Rows
  * whose key does not open are passed over. */
-typedef int (*coord_fn)(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_ID_BYTES],
-                        const char *scope, uint32_t v, const council__secret *key);
-
-static int each_coord_key(council *c, const char *sql, coord_fn fn)
+static int each_coord_key(council *c, const char *sql, wrapped_fn fn)
 {
     sqlite3_stmt *st = NULL;
-    int rc = COUNCIL_OK, src = SQLITE_DONE;
 
     if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, coord_holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
@@ -1401,40 +1430,18 @@ static int each_coord_key(council *c, const char *sql, coord_fn fn)
         sqlite3_finalize(st);
         return council__fail(c, COUNCIL_EIO, "keys: database error");
     }
-    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        council__secret key = { NULL, 0 };
-        uint8_t case_id[COUNCIL_ID_BYTES];
-        char scope[COUNCIL__AUDIT_CODE_MAX + 1];
-        const unsigned char *sc = sqlite3_column_text(st, 1);
-        uint32_t v = (uint32_t)sqlite3_column_int64(st, 2);
-
-        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sc == NULL ||
-            strlen((const char *)sc) > COUNCIL__AUDIT_CODE_MAX)
-            continue;
-        memcpy(case_id, sqlite3_column_blob(st, 0), sizeof case_id);
-        strcpy(scope, (const char *)sc);
-        if (council__unwrap(c, &key, sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3),
-                            case_id, scope, v, c->coord_pk, &c->coord_sk) != COUNCIL_OK) {
-            council__clear(c);
-            continue;
-        }
-        rc = fn(c, st, case_id, scope, v, &key);
-        council__secret_free(&key);
-    }
-    if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = council__fail(c, COUNCIL_EIO, "keys: database error");
-    sqlite3_finalize(st);
-    return rc;
+    return each_wrapped_key(c, "keys", st, c->coord_pk, &c->coord_sk, true, fn, NULL);
 }
 
 /* Columns 4, 5: the wrap's holder and box key. */
 static int tag_one(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_ID_BYTES],
-                   const char *scope, uint32_t v, const council__secret *key)
+                   const char *scope, uint32_t v, const council__secret *key, void *ctx)
 {
     uint8_t tag[32];
     sqlite3_stmt *up = NULL;
     int rc = COUNCIL_OK;
 
+    (void)ctx;
     if (sqlite3_column_bytes(st, 4) != COUNCIL_ID_BYTES || sqlite3_column_bytes(st, 5) != 32)
         return COUNCIL_OK;
     holder_tag(c, tag, case_id, scope, v, sqlite3_column_blob(st, 4), sqlite3_column_blob(st, 5),
@@ -1456,7 +1463,7 @@ static int tag_one(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_I
 }
 
 static int sign_version_one(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_ID_BYTES],
-                            const char *scope, uint32_t v, const council__secret *key)
+                            const char *scope, uint32_t v, const council__secret *key, void *ctx)
 {
     uint8_t m[VMSG_MAX], signer[COUNCIL_ID_BYTES], sig[64];
     sqlite3_stmt *up = NULL;
@@ -1464,6 +1471,7 @@ static int sign_version_one(council *c, sqlite3_stmt *st, const uint8_t case_id[
                                   signer, sig);
 
     (void)st;
+    (void)ctx;
     if (rc == COUNCIL_OK &&
         (sqlite3_prepare_v2(c->db, "UPDATE case_key SET signer = ?4, sig = ?5 WHERE case_id = ?1 "
                                    "AND scope = ?2 AND version = ?3;", -1, &up, NULL) != SQLITE_OK ||

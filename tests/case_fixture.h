@@ -23,6 +23,7 @@
 #include "council/v1/case.pb-c.h"
 #include "council/v1/consent.pb-c.h"
 #include "council/v1/info.pb-c.h"
+#include "council/v1/meeting.pb-c.h"
 #include "council/v1/member.pb-c.h"
 
 #define MPASS "member passphrase"
@@ -200,6 +201,30 @@ static inline void share(council *s, const uint8_t cid[16], const uint8_t m[16],
     o.basis = "appi_27_1_4_public_duty";
     o.reason = "要保護の判断のため";
     assert_int_equal(council_case_share(s, cid, 16, m, 16, &o), want);
+}
+
+/* A council meeting with one attendee, open from a minute ago for `secs`
+ * seconds, with the situation of case cid on its agenda for the attendee
+ * (basis public duty). */
+static inline void meeting_on_situation(fx *f, uint8_t mid[16], const uint8_t attendee[16],
+                                        int64_t secs, const uint8_t cid[16], const char *reason)
+{
+    static const char *const sit[] = { "situation" };
+    council_meeting_options mo = COUNCIL_MEETING_OPTIONS_INIT;
+    council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+
+    mo.body = COUNCIL__V1__MEETING_BODY__MEETING_BODY_COUNCIL;
+    mo.starts = (int64_t)time(NULL) - 60;
+    mo.ends = (int64_t)time(NULL) + secs;
+    mo.attendees = attendee;
+    mo.n_attendees = 1;
+    assert_int_equal(council_meeting_create(f->c, mid, 16, &mo), COUNCIL_OK);
+    so.scopes = sit;
+    so.n_scopes = 1;
+    so.purpose = "meeting_discussion";
+    so.basis = "appi_27_1_4_public_duty";
+    so.reason = reason;
+    assert_int_equal(council_meeting_add_case(f->c, mid, 16, cid, 16, attendee, 16, &so), COUNCIL_OK);
 }
 
 /* The last audit event (of the root handle's view). */

@@ -643,27 +643,13 @@ static void test_meeting_window_expires(void **state)
 {
     fx *f = *state;
     uint8_t cid[16], pid[16], mid[16];
-    static const char *const sit[] = { "situation" };
     council *sa = staff_open(f, f->sa, &f->ka), *sc = staff_open(f, f->sc, &f->kc);
-    council_meeting_options mo = COUNCIL_MEETING_OPTIONS_INIT;
-    council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
     char *t;
     int rc;
 
     new_case(sa, cid, pid);
     put(sa, cid, pid, "situation", sec_text("短い会議"), COUNCIL_OK);
-    mo.body = COUNCIL__V1__MEETING_BODY__MEETING_BODY_COUNCIL;
-    mo.starts = (int64_t)time(NULL) - 60;
-    mo.ends = (int64_t)time(NULL) + 2;
-    mo.attendees = f->mc;
-    mo.n_attendees = 1;
-    assert_int_equal(council_meeting_create(f->c, mid, 16, &mo), COUNCIL_OK);
-    so.scopes = sit;
-    so.n_scopes = 1;
-    so.purpose = "meeting_discussion";
-    so.basis = "appi_27_1_4_public_duty";
-    so.reason = "検討";
-    assert_int_equal(council_meeting_add_case(f->c, mid, 16, cid, 16, f->mc, 16, &so), COUNCIL_OK);
+    meeting_on_situation(f, mid, f->mc, 2, cid, "検討");
     t = get_text(sc, cid, pid, "situation", &rc);
     assert_int_equal(rc, COUNCIL_OK);
     free(t);

@@ -254,27 +254,13 @@ static void test_insider__packet_follows_keys(void **state)
 {
     fx *f = *state;
     council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
-    council_meeting_options mo = COUNCIL_MEETING_OPTIONS_INIT;
-    council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
-    const char *sc[1] = { "situation" };
     council__member_keys kb;
     uint8_t cid[16], pid[16], mid[16];
     council_buf pkt = { NULL, 0 };
 
     health_case(f, sa, cid, pid);
     put(sa, cid, pid, "identity", sec_identity(CANARY_NAME, "1950-01-02"), COUNCIL_OK);
-    mo.body = COUNCIL__V1__MEETING_BODY__MEETING_BODY_COUNCIL;
-    mo.starts = (int64_t)time(NULL) - 60;
-    mo.ends = (int64_t)time(NULL) + 600;
-    mo.attendees = f->mb;
-    mo.n_attendees = 1;
-    assert_int_equal(council_meeting_create(f->c, mid, 16, &mo), COUNCIL_OK);
-    so.scopes = sc;
-    so.n_scopes = 1;
-    so.purpose = "meeting_discussion";
-    so.basis = "appi_27_1_4_public_duty";
-    so.reason = "支援会議での検討";
-    assert_int_equal(council_meeting_add_case(f->c, mid, 16, cid, 16, f->mb, 16, &so), COUNCIL_OK);
+    meeting_on_situation(f, mid, f->mb, 600, cid, "支援会議での検討");
     /* The insider puts health and identity on its agenda, with share rows
      * and wrap rows, and widens its own ceiling. */
     member_keys(&f->kb, &kb);
