@@ -1215,6 +1215,11 @@ static int kc_get(council *c, const char *op, keycache *kc, const uint8_t case_i
         return COUNCIL_OK;
     kc_free(kc);
     int rc = council__key_open(c, op, &kc->key, case_id, scope, kv);
+    /* Content under a key version nobody entitled made (a key someone
+     * holding the database key chose, with sections of its own under it) is
+     * not returned as the case's. */
+    if (rc == COUNCIL_OK && (rc = council__key_verify(c, op, case_id, scope, kv, &kc->key)) != COUNCIL_OK)
+        kc_free(kc);
     if (rc == COUNCIL_OK) {
         strcpy(kc->scope, scope); /* checked: at most 64 bytes */
         kc->kv = kv;

@@ -420,6 +420,57 @@ static bool readable_with(council *c, const uint8_t cid[16], const uint8_t pid[1
     return r;
 }
 
+
+/* The insider's own section under the key it chose, sealed the library's
+ * way (padding, associated data): what a reader would take as the case's. */
+static void forge_section(council *sb, const uint8_t cid[16], const uint8_t pid[16], const char *scope,
+                          uint32_t kv, const uint8_t key_bytes[32], const char *text)
+{
+    council_buf sec = sec_text(text);
+    uint8_t ad[256], *p = ad, pt[1024], ct[1024 + 16], nonce[24];
+    size_t n = strlen(scope), padded = 0;
+    unsigned long long ctl = 0;
+    sqlite3_stmt *st;
+    int64_t rv = 0;
+
+    assert_int_equal(sqlite3_prepare_v2(sb->db, "SELECT coalesce(max(version), 0) + 1 FROM section "
+                                        "WHERE case_id = ?1 AND person_id = ?2 AND scope = ?3;", -1,
+                                        &st, NULL), SQLITE_OK);
+    sqlite3_bind_blob(st, 1, cid, 16, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, pid, 16, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    rv = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    assert_true(sec.len < 512);
+    memcpy(pt, sec.ptr, sec.len);
+    free(sec.ptr);
+    assert_int_equal(sodium_pad(&padded, pt, sec.len, 256, sizeof pt), 0);
+    p = council__put_bytes(p, "council/section", sizeof "council/section");
+    p = council__put_bytes(p, sb->council_id, 16);
+    p = council__put_bytes(p, cid, 16);
+    p = council__put_bytes(p, pid, 16);
+    p = council__put_u32(p, (uint32_t)n);
+    p = council__put_bytes(p, scope, n);
+    p = council__put_u32(p, kv);
+    p = council__put_u32(p, (uint32_t)rv);
+    randombytes_buf(nonce, sizeof nonce);
+    crypto_aead_xchacha20poly1305_ietf_encrypt(ct, &ctl, pt, padded, ad, (size_t)(p - ad), NULL,
+                                               nonce, key_bytes);
+    assert_int_equal(sqlite3_prepare_v2(sb->db, "INSERT INTO section (case_id, person_id, scope, "
+                                        "version, key_version, written, nonce, ct) VALUES (?1, ?2, "
+                                        "?3, ?4, ?5, 1, ?6, ?7);", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_blob(st, 1, cid, 16, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, pid, 16, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, rv);
+    sqlite3_bind_int64(st, 5, kv);
+    sqlite3_bind_blob(st, 6, nonce, 24, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 7, ct, (int)ctl, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+}
+
 /* A key version of the insider's choosing, on top of a scope it never had
  * and as the first key of a scope with none: nobody encrypts under it. */
 static void test_insider__injected_key_version(void **state)
@@ -437,6 +488,23 @@ static void test_insider__injected_key_version(void **state)
     assert_non_null(strstr(council_errmsg(sa), "vouched for"));
     put(f->c, cid, pid, "health", sec_text("事務局の記録"), COUNCIL_ETAMPER);
     assert_false(readable_with(f->c, cid, pid, "health", chosen));
+    /* Its own text under that key is not read as the case's. */
+    {
+        int rc;
+        char *t;
+        uint32_t v = latest_version(f->c, cid, "health");
+        forge_section(sb, cid, pid, "health", v, chosen, "偽の記録");
+        assert_true(readable_with(f->c, cid, pid, "health", chosen));
+        t = get_text(sa, cid, pid, "health", &rc);
+        assert_int_equal(rc, COUNCIL_ETAMPER);
+        assert_null(t);
+        t = get_text(f->c, cid, pid, "health", &rc);
+        assert_int_equal(rc, COUNCIL_ETAMPER);
+        assert_null(t);
+        insider_row(sb, "DELETE FROM section WHERE case_id = ?1 AND key_version = (SELECT "
+                        "max(version) FROM case_key WHERE case_id = ?1 AND scope = 'health');",
+                    cid, NULL, NULL, 0);
+    }
     /* A rotation does not follow its holders either. */
     assert_int_equal(council_case_rekey(f->c, cid, 16), COUNCIL_ETAMPER);
     assert_true(tamper_events(f->c, "forged_key_version") >= 2);
