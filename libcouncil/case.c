@@ -375,6 +375,32 @@ static int share_sign(council *c, const char *op, sqlite3_int64 seq)
     return rc;
 }
 
+int council__shares_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT case_id, member_id, scope, purpose, basis, consent_id, "
+                                  "granted, expires, meeting_id, signer, sig, seq FROM case_share "
+                                  "WHERE revoked IS NULL AND signer = ?1;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, "keys");
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        bool ok = false;
+        if ((rc = share_row_ok(c, "keys", st, &ok)) == COUNCIL_OK && ok)
+            rc = share_sign(c, "keys", sqlite3_column_int64(st, 11));
+        else if (rc == COUNCIL_ETAMPER)
+            rc = COUNCIL_OK; /* not the member's: stays what it is */
+        council__clear(c);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, "keys");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int council__share_upgrade(council *c)
 {
     sqlite3_stmt *st = NULL;

@@ -1486,6 +1486,41 @@ static int sign_version_one(council *c, sqlite3_stmt *st, const uint8_t case_id[
     return rc;
 }
 
+/* Column 4, 5: the version's signer and signature. A version the member
+ * really signed is signed again by the council. */
+static int resign_version_one(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_ID_BYTES],
+                              const char *scope, uint32_t v, const council__secret *key, void *ctx)
+{
+    uint8_t m[VMSG_MAX];
+    size_t n = version_msg(m, case_id, scope, v, key);
+
+    (void)ctx;
+    if (council__attest_check(c, "key_version", m, n, sqlite3_column_blob(st, 4),
+                              (size_t)sqlite3_column_bytes(st, 4), sqlite3_column_blob(st, 5),
+                              (size_t)sqlite3_column_bytes(st, 5)) != COUNCIL_OK) {
+        council__clear(c);
+        return COUNCIL_OK; /* not the member's: stays what it is */
+    }
+    return sign_version_one(c, st, case_id, scope, v, key, NULL);
+}
+
+int council__key_versions_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
+{
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT k.case_id, k.scope, k.version, w.sealed, k.signer, k.sig "
+                                  "FROM case_key k JOIN key_wrap w ON w.case_id = k.case_id AND "
+                                  "w.scope = k.scope AND w.version = k.version AND w.holder = ?1 AND "
+                                  "w.box_pk = ?2 WHERE k.signer = ?3;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, coord_holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, c->coord_pk, 32, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 3, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "keys: database error");
+    }
+    return each_wrapped_key(c, "keys", st, c->coord_pk, &c->coord_sk, true, resign_version_one, NULL);
+}
+
 static int upgrade_wraps(council *c)
 {
     return each_coord_key(c, "SELECT w.case_id, w.scope, w.version, k.sealed, w.holder, w.box_pk "

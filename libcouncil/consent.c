@@ -219,6 +219,40 @@ static int grant_sign(council *c, const char *op, const uint8_t id[16], const ui
     return rc;
 }
 
+static int grant_ok(council *c, const char *op, sqlite3_stmt *st, bool *ok);
+
+#define RECORD_SQL "SELECT c.body, w.time, w.reason, w.by_member, w.by_staff, c.case_id, " \
+                   "c.id, c.subject_person, c.recorded, g.signer, g.sig " \
+                   "FROM consent c LEFT JOIN consent_withdrawal w ON w.consent_id = c.id " \
+                   "LEFT JOIN consent_grant g ON g.consent_id = c.id "
+
+int council__grants_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(c->db, RECORD_SQL "WHERE g.signer = ?1;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, "keys");
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        bool ok = false;
+        int n = sqlite3_column_bytes(st, 0);
+        if ((rc = grant_ok(c, "keys", st, &ok)) == COUNCIL_OK && ok && n > 0)
+            rc = grant_sign(c, "keys", sqlite3_column_blob(st, 6), sqlite3_column_blob(st, 5),
+                            sqlite3_column_blob(st, 7), sqlite3_column_int64(st, 8),
+                            sqlite3_column_blob(st, 0), (size_t)n);
+        else if (rc == COUNCIL_ETAMPER)
+            rc = COUNCIL_OK;
+        council__clear(c);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, "keys");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int council__consent_upgrade(council *c)
 {
     sqlite3_stmt *st = NULL;
@@ -527,12 +561,7 @@ static int load(council *c, const char *op, sqlite3_stmt *st, Council__V1__Conse
     return COUNCIL_OK;
 }
 
-static int grant_ok(council *c, const char *op, sqlite3_stmt *st, bool *ok);
 
-#define RECORD_SQL "SELECT c.body, w.time, w.reason, w.by_member, w.by_staff, c.case_id, " \
-                   "c.id, c.subject_person, c.recorded, g.signer, g.sig " \
-                   "FROM consent c LEFT JOIN consent_withdrawal w ON w.consent_id = c.id " \
-                   "LEFT JOIN consent_grant g ON g.consent_id = c.id "
 
 /* The row at st (RECORD_SQL) carries a grant signed by the council or by
  * the case's proven owner. */

@@ -409,6 +409,12 @@ int council__staff_check(council *c, const char *op, const uint8_t id[COUNCIL_ID
 int council__staff_upgrade(council *c);
 /* Meetings and agenda items from before, signed at the secretariat's first session. */
 int council__meeting_upgrade(council *c);
+/* Before a member's signing key is replaced or removed (key replacement,
+ * withdrawal): the rows it really signed are signed again by the council,
+ * so they stay valid; rows it did not sign stay as they are. Root only. */
+int council__key_versions_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES]);
+int council__shares_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES]);
+int council__grants_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES]);
 int council__member_active(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES]);
 /* COUNCIL_OK for an active member; EDENIED (named for op) for a withdrawn
  * one; ENOTFOUND or EIO otherwise. */

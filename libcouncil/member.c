@@ -72,6 +72,19 @@ static int check_options(council *c, const char *op, const council_member_option
 
 /* ------------------------------------------------------- signed rows */
 
+/* What the member signed with the key about to go is signed again by the
+ * council (key replacement, withdrawal). */
+static int resign_members_rows(council *c, const uint8_t id[COUNCIL_ID_BYTES])
+{
+    int rc = council__key_versions_resign(c, id);
+
+    if (rc == COUNCIL_OK)
+        rc = council__shares_resign(c, id);
+    if (rc == COUNCIL_OK)
+        rc = council__grants_resign(c, id);
+    return rc;
+}
+
 /* A member row as the council signs it (the fields that decide access):
  *     id || u32be(kind) || u32be(roles) || u32be(len) || scopes
  *     || u64be(withdrawn, 0 if not) || box_pk (zeros if none) || sign_pk
@@ -398,8 +411,11 @@ int council_member_withdraw(council *c, const uint8_t *id, size_t id_len, int64_
         (rc = council__member_sign(c, "member_withdraw", id)) == COUNCIL_OK)
         rc = council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_WITHDRAWN, id,
                                     NULL, NULL);
-    /* Leaving ends access: shares revoked, wrapped keys destroyed, every
-     * data key it held rotated (DESIGN.md promise 6). */
+    /* What it signed stays valid without its key; leaving ends access:
+     * shares revoked, wrapped keys destroyed, every data key it held
+     * rotated (DESIGN.md promise 6). */
+    if (rc == COUNCIL_OK)
+        rc = resign_members_rows(c, id);
     if (rc == COUNCIL_OK)
         rc = council__case_member_left(c, id);
     /* Its sealed database key goes: its staff cannot open the store again. */
@@ -436,7 +452,8 @@ static int store_keys(council *c, const char *op, const uint8_t id[COUNCIL_ID_BY
         return rc;
     /* The key directory vouches for the new key; its wrapped data keys and
      * sealed secrets follow it there. */
-    if ((rc = council__member_key_sign(c, id, box_pk, sign_pk)) != COUNCIL_OK ||
+    if ((rc = resign_members_rows(c, id)) != COUNCIL_OK ||
+        (rc = council__member_key_sign(c, id, box_pk, sign_pk)) != COUNCIL_OK ||
         (rc = council__case_member_rekeyed(c, id, box_pk)) != COUNCIL_OK)
         return rc;
     return council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_KEY_REGISTERED,

@@ -822,6 +822,119 @@ static void test_insider__upgrade_from_before(void **state)
     council_close(sb);
 }
 
+
+static void forge_latest(fx *f, council *sb, const uint8_t cid[16], const char *scope)
+{
+    council__member_keys kb;
+
+    member_keys(&f->kb, &kb);
+    forge_wrap(sb, cid, scope, latest_version(f->c, cid, scope), f->mb, kb.box_pk);
+    council__member_keys_free(&kb);
+}
+
+/* The other rotations: an expiry, a member's withdrawal, a consent
+ * withdrawn, a meeting closed. A forged wrap before each brings nothing. */
+static void test_insider__forged_wrap_other_rotations(void **state)
+{
+    fx *f = *state;
+    static const char *const health[] = { "health" };
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+    council_meeting_options mo = COUNCIL_MEETING_OPTIONS_INIT;
+    council_consent_options o;
+    uint8_t cid[16], pid[16], id[16], mid[16], m2[16];
+    council_buf kf = { NULL, 0 };
+    uint32_t v0;
+
+    health_case(f, sa, cid, pid);
+    /* Expiry: C's share ends at the next write. */
+    so.scopes = health;
+    so.n_scopes = 1;
+    so.purpose = "support_coordination";
+    so.basis = "appi_27_1_4_public_duty";
+    so.reason = "短期の共有";
+    so.expires = (int64_t)time(NULL) + 1;
+    assert_int_equal(council_case_share(sa, cid, 16, f->mc, 16, &so), COUNCIL_OK);
+    forge_latest(f, sb, cid, "health");
+    v0 = latest_version(f->c, cid, "health");
+    sleep(2);
+    put(sa, cid, pid, "health", sec_text("期限後の記録"), COUNCIL_OK);
+    assert_true(latest_version(f->c, cid, "health") > v0);
+    insider_holds_nothing(f, sb, cid, pid, "health");
+    /* A consent withdrawn: C's share on it ends. */
+    consent_for(&o, cid, pid, f->mc, health);
+    assert_int_equal(council_consent_record(sa, id, 16, &o), COUNCIL_OK);
+    assert_int_equal(share_on(sa, cid, f->mc, "health", id), COUNCIL_OK);
+    forge_latest(f, sb, cid, "health");
+    v0 = latest_version(f->c, cid, "health");
+    assert_int_equal(council_consent_withdraw(sa, id, 16, 0, "本人の申し出"), COUNCIL_OK);
+    assert_true(latest_version(f->c, cid, "health") > v0);
+    put(sa, cid, pid, "health", sec_text("撤回後の記録"), COUNCIL_OK);
+    insider_holds_nothing(f, sb, cid, pid, "health");
+    /* A meeting closed: C's agenda share ends. */
+    mo.body = COUNCIL__V1__MEETING_BODY__MEETING_BODY_COUNCIL;
+    mo.starts = (int64_t)time(NULL) - 60;
+    mo.ends = (int64_t)time(NULL) + 600;
+    mo.attendees = f->mc;
+    mo.n_attendees = 1;
+    assert_int_equal(council_meeting_create(f->c, mid, 16, &mo), COUNCIL_OK);
+    so.purpose = "meeting_discussion";
+    so.expires = 0;
+    assert_int_equal(council_meeting_add_case(f->c, mid, 16, cid, 16, f->mc, 16, &so), COUNCIL_OK);
+    forge_latest(f, sb, cid, "health");
+    v0 = latest_version(f->c, cid, "health");
+    assert_int_equal(council_meeting_close(f->c, mid, 16), COUNCIL_OK);
+    assert_true(latest_version(f->c, cid, "health") > v0);
+    put(sa, cid, pid, "health", sec_text("閉会後の記録"), COUNCIL_OK);
+    insider_holds_nothing(f, sb, cid, pid, "health");
+    /* A member's withdrawal: C gets health again, then withdraws. */
+    share(sa, cid, f->mc, "health", COUNCIL_OK);
+    forge_latest(f, sb, cid, "health");
+    v0 = latest_version(f->c, cid, "health");
+    assert_int_equal(council_member_withdraw(f->c, f->mc, 16, 0, "協議会から脱退"), COUNCIL_OK);
+    assert_true(latest_version(f->c, cid, "health") > v0);
+    put(sa, cid, pid, "health", sec_text("脱退後の記録"), COUNCIL_OK);
+    insider_holds_nothing(f, sb, cid, pid, "health");
+    /* And a key replacement of another member, A (the owner): its wraps are
+     * re-wrapped from the coordinating body's copies; B's forged one is not. */
+    forge_latest(f, sb, cid, "health");
+    if (council_member_keygen(f->c, &kf, f->ma, 16, (const uint8_t *)MPASS, strlen(MPASS), TH_OPS,
+                              TH_MEM) != COUNCIL_OK)
+        fail_msg("member_keygen: %s", council_errmsg(f->c));
+    council_buf_free(&f->ka);
+    f->ka = kf;
+    insider_holds_nothing(f, sb, cid, pid, "health");
+    /* What A signed with its old key (the first versions of its scopes)
+     * was signed again by the council: its case reads as before. */
+    council_close(sa);
+    sa = staff_open(f, f->sa, &f->ka);
+    {
+        int rc;
+        char *t = get_text(sa, cid, pid, "situation", &rc);
+        assert_int_equal(rc, COUNCIL_OK);
+        assert_string_equal(t, "状況");
+        free(t);
+        t = get_text(f->c, cid, pid, "situation", &rc);
+        assert_int_equal(rc, COUNCIL_OK);
+        free(t);
+    }
+    assert_int_equal(tamper_events(f->c, "forged_key_version"), 0);
+    /* And after the owner leaves the council altogether. */
+    council_close(sa);
+    sa = NULL;
+    assert_int_equal(council_member_withdraw(f->c, f->ma, 16, 0, "協議会から脱退"), COUNCIL_OK);
+    {
+        int rc;
+        char *t = get_text(f->c, cid, pid, "situation", &rc);
+        assert_int_equal(rc, COUNCIL_OK);
+        assert_string_equal(t, "状況");
+        free(t);
+    }
+    (void)m2;
+    council_close(sa);
+    council_close(sb);
+}
+
 /* Attack 3: the insider deletes its own reads and refusals (and the later
  * checkpoints and tree nodes) below a head the secretariat has seen. */
 static void test_insider__dropped_events_refused(void **state)
@@ -948,6 +1061,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_insider__forged_wrap_then_rotations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__replayed_wrap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__forged_wrap_other_rotations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__forged_share_before_first_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__packet_follows_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__injected_key_version, setup, teardown),
