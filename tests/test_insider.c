@@ -465,6 +465,52 @@ static void test_insider__injected_key_version(void **state)
     council_close(sb);
 }
 
+/* Finding: the insider makes the secretariat's next session run the
+ * upgrade of a store from before signed rows again, without rolling
+ * anything back: it drops the head from council.keyring (the checksum is
+ * unkeyed) and the mark 'log_head_kept' from council.db. The upgrade would
+ * then sign, as found, a key version of the insider's choosing (and tag its
+ * wraps, sign owners, shares...). The log key's wrap in the keyring now
+ * says that a head is kept (its associated data), which the insider cannot
+ * take off: the head's loss is caught, and nothing is signed as found. */
+static void test_insider__upgrade_replayed(void **state)
+{
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    uint8_t cid[16], pid[16], c2[16], p2[16], chosen[32], owner[16];
+    council__keyring *kr = malloc(sizeof *kr);
+
+    assert_non_null(kr);
+    randombytes_buf(chosen, sizeof chosen);
+    health_case(f, sa, cid, pid);
+    new_case(sa, c2, p2);
+    /* A version of its own, unsigned as a store from before would have it. */
+    inject_version(f, sb, cid, "health", latest_version(f->c, cid, "health") + 1, chosen);
+    insider_row(sb, "UPDATE case_key SET signer = NULL, sig = NULL WHERE case_id = ?1 AND "
+                    "scope = 'health' AND version = (SELECT max(version) FROM case_key WHERE "
+                    "case_id = ?1 AND scope = 'health');", cid, NULL, NULL, 0);
+    /* Another of A's cases made its own. */
+    insider_row(sb, "UPDATE case_record SET owner = ?2, owner_proof = NULL WHERE id = ?1;", c2,
+                f->mb, NULL, 0);
+    insider_row(sb, "DELETE FROM setting WHERE key = 'log_head_kept';", NULL, NULL, NULL, 0);
+    /* The keyring as it is, less its head (what the insider can write). */
+    assert_int_equal(council__keyring_load(NULL, kr, f->store), COUNCIL_OK);
+    assert_true(kr->log_head_len > 0);
+    kr->log_head_len = 0;
+    assert_int_equal(council__keyring_store(NULL, kr, f->store), COUNCIL_OK);
+    free(kr);
+    council_close(f->c);
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+    /* Caught, and nothing was signed as found. */
+    assert_true(tamper_events(f->c, "log_head_missing") >= 1);
+    assert_int_equal(council__case_owner(f->c, "test", c2, owner), COUNCIL_ETAMPER);
+    put(sa, cid, pid, "health", sec_text("新しい記録"), COUNCIL_ETAMPER);
+    put(f->c, cid, pid, "health", sec_text("事務局の記録"), COUNCIL_ETAMPER);
+    assert_false(readable_with(f->c, cid, pid, "health", chosen));
+    council_close(sa);
+    council_close(sb);
+}
+
 /* The insider makes itself the owner of A's case. */
 static void test_insider__forged_owner(void **state)
 {
@@ -897,6 +943,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_insider__forged_share_before_first_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__packet_follows_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__injected_key_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__upgrade_replayed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__forged_owner, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__forged_register_and_staff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__forged_consent_and_policy, setup, teardown),
