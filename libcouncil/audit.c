@@ -490,6 +490,39 @@ static int head_encode(council *c, council__keyring *kr, const council__frontier
     return COUNCIL_OK;
 }
 
+/* A keyring from before the head: the log key is wrapped again, now with
+ * the mark that a head is kept (keyring.c), so that dropping the head from
+ * the file is not taken for a store from before (which the secretariat's
+ * session would sign as found). */
+static int head_mark(council *c, council__keyring *kr)
+{
+    council__secret sk = { NULL, 0 };
+    int rc;
+
+    if (c->log_headed)
+        return COUNCIL_OK;
+    if (c->root.p == NULL || c->log_sk.p == NULL)
+        return council__fail(c, COUNCIL_EDENIED, "audit: only the secretariat keeps the log head");
+    /* Only over a wrap this session's root key opens (another session may
+     * have replaced the root key since): it also says whether the mark is
+     * there already. */
+    if ((rc = council__secret_alloc(&sk, COUNCIL__SIGN_SK_BYTES)) != COUNCIL_OK)
+        return council__fail(c, rc, "audit: out of secure memory");
+    rc = council__keyring_unwrap_log(c, kr, &c->root, &sk);
+    council__secret_free(&sk);
+    if (rc == COUNCIL_ENOMEM)
+        return rc;
+    if (rc != COUNCIL_OK) {
+        council__clear(c);
+        return COUNCIL_OK;
+    }
+    if (c->log_headed)
+        return COUNCIL_OK;
+    if ((rc = council__keyring_wrap_log(c, kr, &c->root, &c->log_sk)) == COUNCIL_OK)
+        c->log_headed = true;
+    return rc;
+}
+
 static int head_store_fn(council *c, council__keyring *kr, void *ctx)
 {
     const council__frontier *f = ctx;
@@ -498,14 +531,17 @@ static int head_store_fn(council *c, council__keyring *kr, void *ctx)
 
     /* Never backwards: a concurrent session may have kept a later head. */
     if (rc == COUNCIL_OK && old.size >= f->size)
-        return COUNCIL_OK;
+        return head_mark(c, kr);
     council__clear(c);
-    return head_encode(c, kr, f);
+    rc = head_encode(c, kr, f);
+    return rc == COUNCIL_OK ? head_mark(c, kr) : rc;
 }
 
 static int head_replace_fn(council *c, council__keyring *kr, void *ctx)
 {
-    return head_encode(c, kr, ctx);
+    int rc = head_encode(c, kr, ctx);
+
+    return rc == COUNCIL_OK ? head_mark(c, kr) : rc;
 }
 
 /* The log as the signer last kept it, extended to the store's current
@@ -536,7 +572,7 @@ static int head_extend(council *c, council__frontier *f, bool full, const char *
             rc = sql_int(c, "SELECT count(*) FROM setting WHERE key = 'log_head_kept';", &kept_flag);
             if (rc != COUNCIL_OK)
                 rc = council__fail(c, COUNCIL_EIO, "audit: database error");
-            else if (kept_flag != 0) {
+            else if (kept_flag != 0 || c->log_headed) {
                 *why = "log_head_missing";
                 rc = council__fail(c, COUNCIL_ETAMPER, "audit: the keyring has lost the log head "
                                    "the signer kept (council.keyring was replaced by an older "

@@ -866,6 +866,8 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
      * coordinating body and the owner only; a share wraps the key for its
      * recipient itself (council_case_share). */
     if (rc == COUNCIL_OK && v > 1) {
+        uint8_t owner[COUNCIL_ID_BYTES];
+        bool have_owner = false;
         if (
             (sqlite3_prepare_v2(c->db, "SELECT w.holder, w.box_pk, w.tag, m.box_pk FROM key_wrap w "
                                        "JOIN member m ON m.id = w.holder WHERE w.case_id = ?1 AND "
@@ -886,6 +888,21 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
                                         holder, sqlite3_column_blob(st, 1), &prev)) {
                 rc = forged_holder(c, case_id, scope, holder, "forged_key_holder");
                 continue;
+            }
+            /* A tag proves only that its writer held the key, and every
+             * member the scope is shared with does: the new key goes only
+             * to the owner and to members whose share is still active. */
+            if (!have_owner) {
+                if ((rc = council__case_owner(c, op, case_id, owner)) != COUNCIL_OK)
+                    break;
+                have_owner = true;
+            }
+            if (sodium_memcmp(holder, owner, sizeof owner) != 0) {
+                bool active = false;
+                if ((rc = council__share_active(c, op, case_id, holder, scope, &active)) != COUNCIL_OK)
+                    break;
+                if (!active)
+                    continue;
             }
             memcpy(pk, sqlite3_column_blob(st, 3), sizeof pk);
             if ((rc = council__member_check(c, op, holder)) == COUNCIL_OK &&

@@ -56,6 +56,7 @@ struct council {
     uint8_t actor_sign_pk[32];  /* staff sessions: the member's Ed25519 key, */
     council__secret actor_sign_sk; /* when the session has it (64 bytes) */
     bool upgrading;             /* root: first session since the log head (casekey.c) */
+    bool log_headed;            /* root: the log key's wrap says a head is kept (keyring.c) */
     uint8_t vcache[COUNCIL__VCACHE][32]; /* key versions this session verified */
     size_t vcache_next;
     uint8_t scache[COUNCIL__SCACHE][32]; /* signatures this session verified */
@@ -290,10 +291,18 @@ int council__keyring_wrap_root(council *c, council__keyring *kr,
 int council__keyring_unwrap_root(council *c, const council__keyring *kr,
                                  council__secret *root,
                                  const uint8_t *pass, size_t pass_len);
+/* The log key's wrap binds (associated data) that the signer keeps its head
+ * in this keyring, so the head cannot be dropped unseen: every wrap made now
+ * says so (council__keyring_wrap_log_as with headed false only writes a
+ * keyring as stores from before kept it, for tests). */
 int council__keyring_wrap_log(council *c, council__keyring *kr,
                               const council__secret *root,
                               const council__secret *log_sk);
-/* EAUTH for a wrong root key. log_sk must be allocated, 64 bytes. */
+int council__keyring_wrap_log_as(council *c, council__keyring *kr,
+                                 const council__secret *root,
+                                 const council__secret *log_sk, bool headed);
+/* EAUTH for a wrong root key. log_sk must be allocated, 64 bytes. Sets
+ * c->log_headed (c not NULL) to what the wrap says. */
 int council__keyring_unwrap_log(council *c, const council__keyring *kr,
                                 const council__secret *root,
                                 council__secret *log_sk);

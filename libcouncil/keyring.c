@@ -27,7 +27,7 @@ static const char ad_log_label[] = "council/keyring/log";
 
 
 #define AD_ROOT_BYTES (sizeof ad_root_label + 4 + COUNCIL_ID_BYTES + 4 + 8 + 8 + COUNCIL__SALT_BYTES)
-#define AD_LOG_BYTES (sizeof ad_log_label + 4 + COUNCIL_ID_BYTES + COUNCIL__SIGN_PK_BYTES)
+#define AD_LOG_BYTES (sizeof ad_log_label + 4 + COUNCIL_ID_BYTES + COUNCIL__SIGN_PK_BYTES + 1)
 
 static size_t ad_root(uint8_t ad[AD_ROOT_BYTES], const council__keyring *kr)
 {
@@ -43,7 +43,12 @@ static size_t ad_root(uint8_t ad[AD_ROOT_BYTES], const council__keyring *kr)
     return (size_t)(p - ad);
 }
 
-static size_t ad_log(uint8_t ad[AD_LOG_BYTES], const council__keyring *kr)
+/* headed: the signer keeps its log head in this keyring (a byte 0x01 at
+ * the end). A store's keyring from before the head has no such byte; once
+ * the log key is wrapped with it, whoever edits the file cannot take it off
+ * (the wrap key is the root key's), so a head dropped from the file is
+ * seen as dropped, and never taken for a store from before (audit.c). */
+static size_t ad_log(uint8_t ad[AD_LOG_BYTES], const council__keyring *kr, bool headed)
 {
     uint8_t *p = ad;
 
@@ -51,6 +56,8 @@ static size_t ad_log(uint8_t ad[AD_LOG_BYTES], const council__keyring *kr)
     p = council__put_u32(p, kr->format_version);
     p = council__put_bytes(p, kr->council_id, COUNCIL_ID_BYTES);
     p = council__put_bytes(p, kr->log_pk, COUNCIL__SIGN_PK_BYTES);
+    if (headed)
+        *p++ = 1;
     return (size_t)(p - ad);
 }
 
@@ -517,6 +524,12 @@ out:
 int council__keyring_wrap_log(council *c, council__keyring *kr, const council__secret *root,
                               const council__secret *log_sk)
 {
+    return council__keyring_wrap_log_as(c, kr, root, log_sk, true);
+}
+
+int council__keyring_wrap_log_as(council *c, council__keyring *kr, const council__secret *root,
+                                 const council__secret *log_sk, bool headed)
+{
     uint8_t ad[AD_LOG_BYTES];
     council__secret wk;
     int rc;
@@ -529,7 +542,7 @@ int council__keyring_wrap_log(council *c, council__keyring *kr, const council__s
     if (rc == COUNCIL_OK) {
         council__secret_read(log_sk);
         rc = council__aead_seal(c, kr->log_ct, sizeof kr->log_ct, log_sk->p, log_sk->len,
-                                ad, ad_log(ad, kr), kr->log_nonce, wk.p);
+                                ad, ad_log(ad, kr, headed), kr->log_nonce, wk.p);
         council__secret_lock(log_sk);
     }
     council__secret_free(&wk);
@@ -542,6 +555,7 @@ int council__keyring_unwrap_log(council *c, const council__keyring *kr,
     uint8_t ad[AD_LOG_BYTES];
     uint8_t pk[COUNCIL__SIGN_PK_BYTES];
     council__secret wk;
+    bool headed;
     int rc;
 
     rc = council__secret_alloc(&wk, COUNCIL__KEY_BYTES);
@@ -552,7 +566,14 @@ int council__keyring_unwrap_log(council *c, const council__keyring *kr,
         goto out;
     council__secret_write(log_sk);
     rc = council__aead_open(c, log_sk->p, log_sk->len, kr->log_ct, sizeof kr->log_ct,
-                            ad, ad_log(ad, kr), kr->log_nonce, wk.p);
+                            ad, ad_log(ad, kr, true), kr->log_nonce, wk.p);
+    headed = rc == COUNCIL_OK;
+    if (rc == COUNCIL_EAUTH) {
+        rc = council__aead_open(c, log_sk->p, log_sk->len, kr->log_ct, sizeof kr->log_ct,
+                                ad, ad_log(ad, kr, false), kr->log_nonce, wk.p);
+    }
+    if (c != NULL)
+        c->log_headed = headed;
     if (rc == COUNCIL_EAUTH) {
         rc = council__fail(c, COUNCIL_EAUTH, "open: wrong root key");
     } else if (rc == COUNCIL_OK) {

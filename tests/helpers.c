@@ -168,7 +168,13 @@ int th_keyring_drop_head(council *c)
     rc = council__keyring_load(c, kr, c->dir);
     if (rc == COUNCIL_OK) {
         kr->log_head_len = 0;
-        rc = council__keyring_store(c, kr, c->dir);
+        /* As a keyring from before the head: the log key's wrap without
+         * the mark that a head is kept (which needs the root key). */
+        rc = council__keyring_wrap_log_as(c, kr, &c->root, &c->log_sk, false);
+        if (rc == COUNCIL_OK)
+            rc = council__keyring_store(c, kr, c->dir);
+        if (rc == COUNCIL_OK)
+            c->log_headed = false; /* as a session opened on that copy */
     }
     free(kr);
     return rc;

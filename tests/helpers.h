@@ -43,8 +43,9 @@ bool th_contains(const uint8_t *hay, size_t n, const char *needle);
 
 /* The action of the newest audit event (-1 when none). */
 int th_last_action(council *c);
-/* What an insider (or an older copy of council.keyring) does: the signer's
- * kept log head removed from the keyring. */
+/* An older copy of council.keyring, from before the log head: the head
+ * removed, and the log key wrapped without the mark that a head is kept
+ * (which needs c's root key: an insider cannot take the mark off). */
 int th_keyring_drop_head(council *c);
 
 #endif

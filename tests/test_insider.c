@@ -519,6 +519,102 @@ static void test_insider__injected_key_version(void **state)
     council_close(sb);
 }
 
+/* Finding: the insider makes the secretariat's next session run the
+ * upgrade of a store from before signed rows again, without rolling
+ * anything back: it drops the head from council.keyring (the checksum is
+ * unkeyed) and the mark 'log_head_kept' from council.db. The upgrade would
+ * then sign, as found, a key version of the insider's choosing (and tag its
+ * wraps, sign owners, shares...). The log key's wrap in the keyring now
+ * says that a head is kept (its associated data), which the insider cannot
+ * take off: the head's loss is caught, and nothing is signed as found. */
+static void test_insider__upgrade_replayed(void **state)
+{
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    uint8_t cid[16], pid[16], c2[16], p2[16], chosen[32], owner[16];
+    council__keyring *kr = malloc(sizeof *kr);
+
+    assert_non_null(kr);
+    randombytes_buf(chosen, sizeof chosen);
+    health_case(f, sa, cid, pid);
+    new_case(sa, c2, p2);
+    /* A version of its own, unsigned as a store from before would have it. */
+    inject_version(f, sb, cid, "health", latest_version(f->c, cid, "health") + 1, chosen);
+    insider_row(sb, "UPDATE case_key SET signer = NULL, sig = NULL WHERE case_id = ?1 AND "
+                    "scope = 'health' AND version = (SELECT max(version) FROM case_key WHERE "
+                    "case_id = ?1 AND scope = 'health');", cid, NULL, NULL, 0);
+    /* Another of A's cases made its own. */
+    insider_row(sb, "UPDATE case_record SET owner = ?2, owner_proof = NULL WHERE id = ?1;", c2,
+                f->mb, NULL, 0);
+    insider_row(sb, "DELETE FROM setting WHERE key = 'log_head_kept';", NULL, NULL, NULL, 0);
+    /* The keyring as it is, less its head (what the insider can write). */
+    assert_int_equal(council__keyring_load(NULL, kr, f->store), COUNCIL_OK);
+    assert_true(kr->log_head_len > 0);
+    kr->log_head_len = 0;
+    assert_int_equal(council__keyring_store(NULL, kr, f->store), COUNCIL_OK);
+    free(kr);
+    council_close(f->c);
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+    /* Caught, and nothing was signed as found. */
+    assert_true(tamper_events(f->c, "log_head_missing") >= 1);
+    assert_int_equal(council__case_owner(f->c, "test", c2, owner), COUNCIL_ETAMPER);
+    put(sa, cid, pid, "health", sec_text("新しい記録"), COUNCIL_ETAMPER);
+    put(f->c, cid, pid, "health", sec_text("事務局の記録"), COUNCIL_ETAMPER);
+    assert_false(readable_with(f->c, cid, pid, "health", chosen));
+    council_close(sa);
+    council_close(sb);
+}
+
+/* Finding: a holder tag proves only that its writer held the key, and
+ * every member a scope is shared with holds it. While B holds the
+ * situation key, it tags a wrap of that key for C (who has no share):
+ * after A ends B's share, the rotation followed C, and every later key
+ * went to C (for B, through C). A rotation now follows only the owner and
+ * members with an active share. */
+static void test_insider__cotagged_holder_after_revocation(void **state)
+{
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    council__member_keys kb, kc;
+    council__secret key = { NULL, 0 };
+    uint8_t cid[16], pid[16], sealed[COUNCIL__WRAP_BYTES], tag[32];
+    uint32_t v;
+    sqlite3_stmt *st;
+
+    health_case(f, sa, cid, pid);
+    member_keys(&f->kb, &kb);
+    member_keys(&f->kc, &kc);
+    v = latest_version(f->c, cid, "situation");
+    assert_int_equal(steal_key(f->c, cid, "situation", v, f->mb, &kb, &key), COUNCIL_OK);
+    assert_int_equal(council__wrap(sb, sealed, cid, "situation", v, &key, kc.box_pk), COUNCIL_OK);
+    council__secret_read(&key);
+    make_tag(sb, tag, cid, "situation", v, f->mc, kc.box_pk, key.p);
+    council__secret_lock(&key);
+    council__secret_free(&key);
+    assert_int_equal(sqlite3_prepare_v2(sb->db, "INSERT INTO key_wrap (case_id, scope, version, "
+                                        "holder, box_pk, sealed, tag) VALUES (?1, 'situation', ?2, "
+                                        "?3, ?4, ?5, ?6);", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_blob(st, 1, cid, 16, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, v);
+    sqlite3_bind_blob(st, 3, f->mc, 16, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, kc.box_pk, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 5, sealed, sizeof sealed, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 6, tag, sizeof tag, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    /* A ends B's share, and writes again. */
+    assert_int_equal(council_case_revoke(sa, cid, 16, f->mb, 16, NULL, 0, "support_ended"), COUNCIL_OK);
+    put(sa, cid, pid, "situation", sec_text("取消後の記録"), COUNCIL_OK);
+    assert_true(latest_version(f->c, cid, "situation") > v);
+    /* Neither B nor C holds the new key. */
+    assert_int_equal(steal_key(f->c, cid, "situation", v + 1, f->mc, &kc, &key), COUNCIL_ENOTFOUND);
+    assert_int_equal(steal_key(f->c, cid, "situation", v + 1, f->mb, &kb, &key), COUNCIL_ENOTFOUND);
+    council__member_keys_free(&kb);
+    council__member_keys_free(&kc);
+    council_close(sa);
+    council_close(sb);
+}
+
 /* The insider makes itself the owner of A's case. */
 static void test_insider__forged_owner(void **state)
 {
@@ -1065,6 +1161,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_insider__forged_share_before_first_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__packet_follows_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__injected_key_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__upgrade_replayed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__cotagged_holder_after_revocation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__forged_owner, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__forged_register_and_staff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__forged_consent_and_policy, setup, teardown),
