@@ -1158,6 +1158,30 @@ int council_section_write(council *c, uint32_t *version, const uint8_t *case_id,
     if ((rc = expire_shares(c, op, &k, scope)) != COUNCIL_OK ||
         (rc = council__key_latest(c, op, case_id, scope, &kv)) != COUNCIL_OK)
         return council__finish(c, rc);
+    /* Never under a key version older than one the scope's sections already
+     * use: the newest versions (and with them a revocation's effect) were
+     * deleted. */
+    {
+        sqlite3_stmt *q = NULL;
+        int64_t used = 0;
+        if (sqlite3_prepare_v2(c->db, "SELECT coalesce(max(key_version), 0) FROM section WHERE "
+                                      "case_id = ?1 AND scope = ?2;", -1, &q, NULL) != SQLITE_OK ||
+            sqlite3_bind_blob(q, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_text(q, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_step(q) != SQLITE_ROW) {
+            sqlite3_finalize(q);
+            return council__finish(c, council__db_err(c, op));
+        }
+        used = sqlite3_column_int64(q, 0);
+        sqlite3_finalize(q);
+        if (used > (int64_t)kv) {
+            (void)council__tamper(c, case_id, scope, NULL, "key_version_rolled_back");
+            return council__finish(c, council__fail(c, COUNCIL_ETAMPER, "%s: the scope's sections "
+                                                    "use key version %lld, newer than its newest key "
+                                                    "(%u): key versions were deleted", op,
+                                                    (long long)used, kv));
+        }
+    }
     if (kv == 0)
         rc = council__key_new(c, op, case_id, scope, &kv, &key);
     else if ((rc = council__key_open(c, op, &key, case_id, scope, kv)) == COUNCIL_OK)

@@ -525,14 +525,15 @@ static int forged_holder(council *c, const uint8_t case_id[COUNCIL_ID_BYTES], co
 
 /* ------------------------------------------------------ key versions */
 
-/* A key version is vouched for by its creator's signature (the council's
- * log key, or the owner's signing key) over, or by a link, a MAC under the
- * version before, of
+/* A key version is vouched for by its creator's signature, the council's
+ * log key or the case owner's signing key, over
  *     case_id || u8(len(scope)) || scope || u32be(version) || commit
  * where commit = BLAKE2b-256 keyed with the new key of "council/key-commit/v1".
- * A version that someone holding the database key wrote itself (a key it
- * chose, sealed to the owner and the coordinating body) has neither, so no
- * session encrypts under it or follows its holders. */
+ * Only the secretariat and the owner make key versions: anything a member
+ * with a share could make, it could make again after its share ended (a
+ * key of its choosing in place of the version that shut it out). A version
+ * that someone holding the database key wrote itself has no such signature,
+ * so no session encrypts under it, reads under it or follows its holders. */
 #define VMSG_MAX (COUNCIL_ID_BYTES + 1 + COUNCIL__AUDIT_CODE_MAX + 4 + 32)
 
 static size_t version_msg(uint8_t *m, const uint8_t case_id[COUNCIL_ID_BYTES], const char *scope,
@@ -549,20 +550,6 @@ static size_t version_msg(uint8_t *m, const uint8_t case_id[COUNCIL_ID_BYTES], c
     crypto_generichash(p, 32, (const uint8_t *)label, sizeof label, key->p, key->len);
     council__secret_lock(key);
     return (size_t)(p + 32 - m);
-}
-
-static void version_link(uint8_t out[32], const uint8_t *m, size_t n, const council__secret *prev)
-{
-    static const char label[] = "council/key-link/v1";
-    crypto_generichash_state h;
-
-    council__secret_read(prev);
-    crypto_generichash_init(&h, prev->p, prev->len, 32);
-    council__secret_lock(prev);
-    crypto_generichash_update(&h, (const uint8_t *)label, sizeof label);
-    crypto_generichash_update(&h, m, n);
-    crypto_generichash_final(&h, out, 32);
-    sodium_memzero(&h, sizeof h);
 }
 
 /* The owner of a case, as its id (or the council's signature) proves it. */
@@ -614,10 +601,10 @@ static void vcache_put(council *c, const uint8_t h[32])
 }
 
 static int verify_version(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
-                          const char *scope, uint32_t v, const council__secret *key, int depth)
+                          const char *scope, uint32_t v, const council__secret *key)
 {
-    uint8_t m[VMSG_MAX], h[32], link[32], signer[COUNCIL_ID_BYTES], sig[64], owner[COUNCIL_ID_BYTES];
-    bool has_link = false, has_sig = false;
+    uint8_t m[VMSG_MAX], h[32], signer[COUNCIL_ID_BYTES], sig[64], owner[COUNCIL_ID_BYTES];
+    bool has_sig = false;
     sqlite3_stmt *st = NULL;
     size_t n = version_msg(m, case_id, scope, v, key);
     int rc = COUNCIL_ETAMPER, src;
@@ -625,7 +612,7 @@ static int verify_version(council *c, const char *op, const uint8_t case_id[COUN
     crypto_generichash(h, sizeof h, m, n, c->council_id, COUNCIL_ID_BYTES);
     if (vcache_has(c, h))
         return COUNCIL_OK;
-    if (sqlite3_prepare_v2(c->db, "SELECT link, signer, sig FROM case_key WHERE case_id = ?1 AND "
+    if (sqlite3_prepare_v2(c->db, "SELECT signer, sig FROM case_key WHERE case_id = ?1 AND "
                                   "scope = ?2 AND version = ?3;", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
@@ -634,14 +621,10 @@ static int verify_version(council *c, const char *op, const uint8_t case_id[COUN
         return council__fail(c, COUNCIL_EIO, "%s: database error", op);
     }
     src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        if ((has_link = sqlite3_column_bytes(st, 0) == 32))
-            memcpy(link, sqlite3_column_blob(st, 0), 32);
-        if ((has_sig = sqlite3_column_bytes(st, 1) == COUNCIL_ID_BYTES &&
-                       sqlite3_column_bytes(st, 2) == 64)) {
-            memcpy(signer, sqlite3_column_blob(st, 1), sizeof signer);
-            memcpy(sig, sqlite3_column_blob(st, 2), sizeof sig);
-        }
+    if (src == SQLITE_ROW && (has_sig = sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES &&
+                                        sqlite3_column_bytes(st, 1) == 64)) {
+        memcpy(signer, sqlite3_column_blob(st, 0), sizeof signer);
+        memcpy(sig, sqlite3_column_blob(st, 1), sizeof sig);
     }
     sqlite3_finalize(st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)
@@ -657,33 +640,14 @@ static int verify_version(council *c, const char *op, const uint8_t case_id[COUN
             return rc;
     }
     council__clear(c);
-    /* Or linked to the version before, itself vouched for. */
-    if (rc != COUNCIL_OK && has_link && v > 1 && depth < 64) {
-        council__secret prev = { NULL, 0 };
-        uint8_t want[32];
-        int prc = council__key_open(c, op, &prev, case_id, scope, v - 1);
-        if (prc == COUNCIL_OK) {
-            version_link(want, m, n, &prev);
-            if (sodium_memcmp(want, link, 32) == 0)
-                rc = verify_version(c, op, case_id, scope, v - 1, &prev, depth + 1);
-        } else if (prc != COUNCIL_EDENIED && prc != COUNCIL_EAUTH) {
-            council__secret_free(&prev);
-            return prc;
-        }
-        council__secret_free(&prev);
-    }
     if (rc == COUNCIL_OK) {
         vcache_put(c, h);
-        council__clear(c);
         return COUNCIL_OK;
     }
-    if (depth == 0) {
-        (void)council__tamper(c, case_id, scope, NULL, "forged_key_version");
-        return council__fail(c, COUNCIL_ETAMPER, "%s: version %u of scope %s's key is vouched for "
-                             "by no signature or link this session can check (it was written "
-                             "outside the library)", op, v, scope);
-    }
-    return COUNCIL_ETAMPER;
+    (void)council__tamper(c, case_id, scope, NULL, "forged_key_version");
+    return council__fail(c, COUNCIL_ETAMPER, "%s: version %u of scope %s's key is signed neither "
+                         "by the secretariat nor by the case's owner (it was written outside the "
+                         "library)", op, v, scope);
 }
 
 int council__key_verify(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
@@ -691,7 +655,7 @@ int council__key_verify(council *c, const char *op, const uint8_t case_id[COUNCI
 {
     if (strlen(scope) > COUNCIL__AUDIT_CODE_MAX || key->len != COUNCIL__KEY_BYTES)
         return council__fail(c, COUNCIL_ERROR, "%s: bad scope or key", op);
-    return verify_version(c, op, case_id, scope, v, key, 0);
+    return verify_version(c, op, case_id, scope, v, key);
 }
 
 static int put_wrap(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
@@ -806,51 +770,42 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
         return council__fail(c, rc, "%s: out of secure memory", op);
     randombytes_buf(key.p, key.len);
     council__secret_lock(&key);
-    /* Vouched for: linked to the version before (which must itself be
-     * genuine: its holders are followed below), and signed by the session
-     * where it can sign. A first version needs the council's or the
-     * owner's signature. */
+    /* Signed by the secretariat or the owner: nobody else makes a key
+     * version (a recipient's write that finds an expired share, say, is
+     * refused until the owner or the secretariat rotates). The version
+     * before must itself be genuine: its holders are followed below. */
     {
-        uint8_t m[VMSG_MAX], link[32], signer[COUNCIL_ID_BYTES], sig[64], owner[COUNCIL_ID_BYTES];
+        uint8_t m[VMSG_MAX], signer[COUNCIL_ID_BYTES], sig[64], owner[COUNCIL_ID_BYTES];
         size_t n = version_msg(m, case_id, scope, v, &key);
-        bool has_link = false, has_sig = false;
-        if (v > 1) {
-            rc = council__key_open(c, op, &prev, case_id, scope, v - 1);
-            if (rc == COUNCIL_OK)
-                rc = council__key_verify(c, op, case_id, scope, v - 1, &prev);
-            if (rc == COUNCIL_OK) {
-                version_link(link, m, n, &prev);
-                has_link = true;
-            }
+        bool may_sign = council__is_root(c);
+        if (!may_sign) {
+            rc = council__case_owner(c, op, case_id, owner);
+            if (rc == COUNCIL_OK && sodium_memcmp(owner, c->actor_member, sizeof owner) != 0)
+                rc = council__fail(c, COUNCIL_EDENIED, "%s: a new key of scope %s is needed (a "
+                                   "share of it ended), and only the owner or the secretariat "
+                                   "makes one: ask them to write to the case or to re-key it",
+                                   op, scope);
+            else if (rc == COUNCIL_OK && c->actor_sign_sk.p == NULL)
+                rc = council__fail(c, COUNCIL_EDENIED, "%s: a new key of scope %s needs the "
+                                   "owner's signature (open the session with the member's "
+                                   "keyfile or signing seed)", op, scope);
+            may_sign = rc == COUNCIL_OK;
         }
-        if (rc == COUNCIL_OK) {
-            bool may_sign = council__is_root(c) ||
-                            (c->actor_sign_sk.p != NULL &&
-                             council__case_owner(c, op, case_id, owner) == COUNCIL_OK &&
-                             sodium_memcmp(owner, c->actor_member, sizeof owner) == 0);
-            council__clear(c);
-            if (may_sign)
-                rc = council__attest_sign(c, "key_version", m, n, signer, sig);
-            has_sig = may_sign && rc == COUNCIL_OK;
-            if (rc == COUNCIL_OK && !has_link && !has_sig)
-                rc = council__fail(c, COUNCIL_EDENIED, "%s: the first key of scope %s needs the "
-                                   "signature of the secretariat or of the owner (open the "
-                                   "owner's session with its keyfile or signing seed)", op, scope);
-        }
+        if (rc == COUNCIL_OK && v > 1 &&
+            (rc = council__key_open(c, op, &prev, case_id, scope, v - 1)) == COUNCIL_OK)
+            rc = council__key_verify(c, op, case_id, scope, v - 1, &prev);
+        if (rc == COUNCIL_OK && may_sign)
+            rc = council__attest_sign(c, "key_version", m, n, signer, sig);
         if (rc == COUNCIL_OK &&
             (sqlite3_prepare_v2(c->db, "INSERT INTO case_key (case_id, scope, version, created, "
-                                       "link, signer, sig) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);",
+                                       "signer, sig) VALUES (?1, ?2, ?3, ?4, ?5, ?6);",
                                 -1, &st, NULL) != SQLITE_OK ||
              sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
              sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
              sqlite3_bind_int64(st, 3, v) != SQLITE_OK ||
              sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
-             (has_link ? sqlite3_bind_blob(st, 5, link, 32, SQLITE_TRANSIENT)
-                       : sqlite3_bind_null(st, 5)) != SQLITE_OK ||
-             (has_sig ? sqlite3_bind_blob(st, 6, signer, sizeof signer, SQLITE_TRANSIENT)
-                      : sqlite3_bind_null(st, 6)) != SQLITE_OK ||
-             (has_sig ? sqlite3_bind_blob(st, 7, sig, sizeof sig, SQLITE_TRANSIENT)
-                      : sqlite3_bind_null(st, 7)) != SQLITE_OK ||
+             sqlite3_bind_blob(st, 5, signer, sizeof signer, SQLITE_TRANSIENT) != SQLITE_OK ||
+             sqlite3_bind_blob(st, 6, sig, sizeof sig, SQLITE_TRANSIENT) != SQLITE_OK ||
              sqlite3_step(st) != SQLITE_DONE))
             rc = council__fail(c, COUNCIL_EIO, "%s: cannot store a key", op);
         sqlite3_finalize(st);

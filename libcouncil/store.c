@@ -280,10 +280,9 @@ static const council__migration migrations[] = {
        * tagged holders. Rows from before have none until the secretariat's
        * first session tags them. */
       "ALTER TABLE key_wrap ADD COLUMN tag BLOB CHECK (tag IS NULL OR length(tag) = 32);"
-      /* Key versions: a link (MAC under the version before) and the
-       * creator's signature; a case's owner proof (the id commits to it);
+      /* Key versions: the creator's signature (the council or the
+       * owner); a case's owner proof (the id commits to it);
        * the member's signing key in the key directory. */
-      "ALTER TABLE case_key ADD COLUMN link BLOB;"
       "ALTER TABLE case_key ADD COLUMN signer BLOB;"
       "ALTER TABLE case_key ADD COLUMN sig BLOB;"
       "ALTER TABLE case_record ADD COLUMN owner_proof BLOB;"

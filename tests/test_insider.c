@@ -485,7 +485,7 @@ static void test_insider__injected_key_version(void **state)
     inject_version(f, sb, cid, "health", latest_version(f->c, cid, "health") + 1, chosen);
     /* The owner's write and the secretariat's are refused, and say why. */
     put(sa, cid, pid, "health", sec_text("新しい記録"), COUNCIL_ETAMPER);
-    assert_non_null(strstr(council_errmsg(sa), "vouched for"));
+    assert_non_null(strstr(council_errmsg(sa), "signed neither"));
     put(f->c, cid, pid, "health", sec_text("事務局の記録"), COUNCIL_ETAMPER);
     assert_false(readable_with(f->c, cid, pid, "health", chosen));
     /* Its own text under that key is not read as the case's. */
@@ -872,7 +872,7 @@ static void test_insider__upgrade_from_before(void **state)
     /* Back to how a store of 0.1.0 looked: no tags, links, signatures,
      * grants or owner proofs, and no log head. */
     assert_int_equal(sqlite3_exec(f->c->db,
-        "UPDATE key_wrap SET tag = NULL; UPDATE case_key SET link = NULL, signer = NULL, sig = NULL;"
+        "UPDATE key_wrap SET tag = NULL; UPDATE case_key SET signer = NULL, sig = NULL;"
         "UPDATE case_record SET owner_proof = NULL; UPDATE member SET sig = NULL;"
         "UPDATE staff SET sig = NULL; DROP TRIGGER pledge_unchanged; UPDATE pledge SET sig = NULL;"
         "CREATE TRIGGER pledge_unchanged BEFORE UPDATE ON pledge"
@@ -1031,6 +1031,107 @@ static void test_insider__forged_wrap_other_rotations(void **state)
     council_close(sb);
 }
 
+
+/* A member that held a scope's key and was revoked puts a key of its own in
+ * place of the version that shut it out, or deletes that version. */
+static void test_insider__version_replaced_after_revocation(void **state)
+{
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    uint8_t cid[16], pid[16], chosen[32];
+    uint32_t after;
+
+    randombytes_buf(chosen, sizeof chosen);
+    health_case(f, sa, cid, pid); /* B holds the situation */
+    assert_int_equal(council_case_revoke(sa, cid, 16, f->mb, 16, NULL, 0, "support_ended"), COUNCIL_OK);
+    after = latest_version(f->c, cid, "situation");
+    /* Replaced: its own key, signed with its own member key (a valid
+     * signature, by someone who is not the owner). */
+    insider_row(sb, "DELETE FROM key_wrap WHERE case_id = ?1 AND scope = 'situation' AND version = "
+                    "(SELECT max(version) FROM case_key WHERE case_id = ?1 AND scope = 'situation');",
+                cid, NULL, NULL, 0);
+    insider_row(sb, "DELETE FROM case_key WHERE case_id = ?1 AND scope = 'situation' AND version = "
+                    "(SELECT max(version) FROM case_key WHERE case_id = ?1 AND scope = 'situation');",
+                cid, NULL, NULL, 0);
+    inject_version(f, sb, cid, "situation", after, chosen);
+    {
+        uint8_t m[256], signer[16], sig[64], *p = m, commit[32];
+        static const char label[] = "council/key-commit/v1";
+        crypto_generichash(commit, 32, (const uint8_t *)label, sizeof label, chosen, 32);
+        p = council__put_bytes(p, cid, 16);
+        *p++ = (uint8_t)strlen("situation");
+        p = council__put_bytes(p, "situation", strlen("situation"));
+        p = council__put_u32(p, after);
+        p = council__put_bytes(p, commit, 32);
+        assert_int_equal(council__attest_sign(sb, "key_version", m, (size_t)(p - m), signer, sig),
+                         COUNCIL_OK);
+        insider_row(sb, "UPDATE case_key SET signer = ?2, sig = ?5 WHERE case_id = ?1 AND scope = "
+                        "'situation' AND version = (SELECT max(version) FROM case_key WHERE "
+                        "case_id = ?1 AND scope = 'situation');", cid, f->mb, sig, sizeof sig);
+    }
+    put(sa, cid, pid, "situation", sec_text("取消後の記録"), COUNCIL_ETAMPER);
+    put(f->c, cid, pid, "situation", sec_text("取消後の記録"), COUNCIL_ETAMPER);
+    assert_false(readable_with(f->c, cid, pid, "situation", chosen));
+    council_close(sa);
+    council_close(sb);
+}
+
+/* Deleted: once something was written under the version that shut it out. */
+static void test_insider__version_deleted_after_revocation(void **state)
+{
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    uint8_t cid[16], pid[16];
+
+    health_case(f, sa, cid, pid);
+    assert_int_equal(council_case_revoke(sa, cid, 16, f->mb, 16, NULL, 0, "support_ended"), COUNCIL_OK);
+    put(sa, cid, pid, "situation", sec_text("取消後の記録"), COUNCIL_OK);
+    insider_row(sb, "DELETE FROM key_wrap WHERE case_id = ?1 AND scope = 'situation' AND version = "
+                    "(SELECT max(version) FROM case_key WHERE case_id = ?1 AND scope = 'situation');",
+                cid, NULL, NULL, 0);
+    insider_row(sb, "DELETE FROM case_key WHERE case_id = ?1 AND scope = 'situation' AND version = "
+                    "(SELECT max(version) FROM case_key WHERE case_id = ?1 AND scope = 'situation');",
+                cid, NULL, NULL, 0);
+    put(sa, cid, pid, "situation", sec_text("さらに後の記録"), COUNCIL_ETAMPER);
+    assert_non_null(strstr(council_errmsg(sa), "were deleted"));
+    assert_true(tamper_events(f->c, "key_version_rolled_back") >= 1);
+    insider_holds_nothing(f, sb, cid, pid, "situation");
+    council_close(sa);
+    council_close(sb);
+}
+
+
+/* Nobody but the owner and the secretariat makes a key version: a
+ * recipient's write that finds an expired share waits for them. */
+static void test_insider__recipient_makes_no_version(void **state)
+{
+    fx *f = *state;
+    static const char *const sit[] = { "situation" };
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+    uint8_t cid[16], pid[16];
+    uint32_t v0;
+
+    health_case(f, sa, cid, pid);
+    so.scopes = sit;
+    so.n_scopes = 1;
+    so.purpose = "support_coordination";
+    so.basis = "appi_27_1_4_public_duty";
+    so.reason = "短期の共有";
+    so.expires = (int64_t)time(NULL) + 1;
+    assert_int_equal(council_case_share(sa, cid, 16, f->mc, 16, &so), COUNCIL_OK);
+    v0 = latest_version(f->c, cid, "situation");
+    sleep(2);
+    put(sb, cid, pid, "situation", sec_text("Bの記録"), COUNCIL_EDENIED);
+    assert_non_null(strstr(council_errmsg(sb), "only the owner or the secretariat"));
+    assert_int_equal(latest_version(f->c, cid, "situation"), v0);
+    put(sa, cid, pid, "situation", sec_text("Aの記録"), COUNCIL_OK);
+    assert_true(latest_version(f->c, cid, "situation") > v0);
+    put(sb, cid, pid, "situation", sec_text("Bの記録"), COUNCIL_OK);
+    council_close(sa);
+    council_close(sb);
+}
+
 /* Attack 3: the insider deletes its own reads and refusals (and the later
  * checkpoints and tree nodes) below a head the secretariat has seen. */
 static void test_insider__dropped_events_refused(void **state)
@@ -1164,6 +1265,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_insider__upgrade_replayed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__cotagged_holder_after_revocation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__forged_owner, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__version_replaced_after_revocation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__version_deleted_after_revocation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__recipient_makes_no_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__forged_register_and_staff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__forged_consent_and_policy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__forged_share_read, setup, teardown),
