@@ -181,21 +181,44 @@ static int entitled(council *c, const char *op, int action, const uint8_t case_i
  * session that recorded it (the council's log key, or the owning member's
  * signing key), over
  *     id || case_id || subject_person || u64be(recorded) || BLAKE2b-256(body)
+ *     || BLAKE2b-256(the ids, sorted, of the person's refusals in the case)
  * A record without a valid grant by the council or the case's owner counts
  * for nothing in a decision (a record someone holding the database key
- * wrote); a withdrawal deletes the grant. Refusals and withdrawals need no
- * signature: they only ever take access away. */
-#define GMSG_BYTES (COUNCIL_ID_BYTES * 3 + 8 + 32)
+ * wrote); a withdrawal deletes the grant, and a refusal signs the person's
+ * other grants again over the new set of refusals, so that deleting a
+ * withdrawal or a refusal brings back nothing. Refusals and withdrawals need
+ * no signature of their own: they only ever take access away (one written
+ * by someone else only makes the person's grants count for nothing). */
+#define GMSG_BYTES (COUNCIL_ID_BYTES * 3 + 8 + 32 + 32)
 
-static void grant_msg(uint8_t m[GMSG_BYTES], const uint8_t id[16], const uint8_t case_id[16],
-                      const uint8_t subject[16], int64_t recorded, const uint8_t *body, size_t len)
+static int grant_msg(council *c, const char *op, uint8_t m[GMSG_BYTES], const uint8_t id[16],
+                     const uint8_t case_id[16], const uint8_t subject[16], int64_t recorded,
+                     const uint8_t *body, size_t len)
 {
+    crypto_generichash_state h;
+    sqlite3_stmt *st = NULL;
     uint8_t *p = council__put_bytes(m, id, COUNCIL_ID_BYTES);
+    int src;
 
     p = council__put_bytes(p, case_id, COUNCIL_ID_BYTES);
     p = council__put_bytes(p, subject, COUNCIL_ID_BYTES);
     p = council__put_u64(p, (uint64_t)recorded);
     crypto_generichash(p, 32, body, len, NULL, 0);
+    p += 32;
+    crypto_generichash_init(&h, NULL, 0, 32);
+    if (sqlite3_prepare_v2(c->db, "SELECT id FROM consent WHERE case_id = ?1 AND subject_person = ?2 "
+                                  "AND refusal = 1 ORDER BY id;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, subject, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    while ((src = sqlite3_step(st)) == SQLITE_ROW)
+        if (sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES)
+            crypto_generichash_update(&h, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+    sqlite3_finalize(st);
+    crypto_generichash_final(&h, p, 32);
+    return src == SQLITE_DONE ? COUNCIL_OK : council__db_err(c, op);
 }
 
 static int grant_sign(council *c, const char *op, const uint8_t id[16], const uint8_t case_id[16],
@@ -205,8 +228,8 @@ static int grant_sign(council *c, const char *op, const uint8_t id[16], const ui
     sqlite3_stmt *st = NULL;
     int rc;
 
-    grant_msg(m, id, case_id, subject, recorded, body, len);
-    if ((rc = council__attest_sign(c, "consent_grant", m, sizeof m, signer, sig)) != COUNCIL_OK)
+    if ((rc = grant_msg(c, op, m, id, case_id, subject, recorded, body, len)) != COUNCIL_OK ||
+        (rc = council__attest_sign(c, "consent_grant", m, sizeof m, signer, sig)) != COUNCIL_OK)
         return rc;
     if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO consent_grant (consent_id, signer, sig) "
                                   "VALUES (?1, ?2, ?3);", -1, &st, NULL) != SQLITE_OK ||
@@ -279,11 +302,93 @@ int council__consent_upgrade(council *c)
     return rc;
 }
 
+static int grant_ok(council *c, const char *op, sqlite3_stmt *st, bool *ok);
+
+/* The person's grants that stand now (checked before a refusal is added),
+ * to be signed again once it is (regrant_sign). */
+typedef struct regrant {
+    struct g { uint8_t id[16]; int64_t recorded; uint8_t *body; size_t len; } *gs;
+    size_t n, cap;
+} regrant;
+
+static void regrant_free(regrant *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        sodium_memzero(r->gs[i].body, r->gs[i].len);
+        council__free(r->gs[i].body);
+    }
+    council__free(r->gs);
+    memset(r, 0, sizeof *r);
+}
+
+static int regrant_collect(council *c, const char *op, const uint8_t case_id[16],
+                           const uint8_t subject[16], regrant *r)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    memset(r, 0, sizeof *r);
+    if (sqlite3_prepare_v2(c->db, RECORD_SQL "WHERE c.case_id = ?1 AND c.subject_person = ?2 AND "
+                                             "c.refusal = 0 AND w.time IS NULL AND g.consent_id IS "
+                                             "NOT NULL;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, 16, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, subject, 16, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        int len = sqlite3_column_bytes(st, 0);
+        bool ok = false;
+        if ((rc = grant_ok(c, op, st, &ok)) != COUNCIL_OK || !ok || len <= 0)
+            continue; /* a grant that does not verify stays as it is */
+        if (r->n == r->cap) {
+            size_t ncap = r->cap ? r->cap * 2 : 8;
+            struct g *ng = council__calloc(ncap, sizeof *ng);
+            if (ng == NULL) {
+                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+                break;
+            }
+            if (r->n > 0)
+                memcpy(ng, r->gs, r->n * sizeof *ng);
+            council__free(r->gs);
+            r->gs = ng;
+            r->cap = ncap;
+        }
+        memcpy(r->gs[r->n].id, sqlite3_column_blob(st, 6), 16);
+        r->gs[r->n].recorded = sqlite3_column_int64(st, 8);
+        if ((r->gs[r->n].body = council__malloc((size_t)len)) == NULL) {
+            rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+            break;
+        }
+        r->gs[r->n].len = (size_t)len;
+        memcpy(r->gs[r->n].body, sqlite3_column_blob(st, 0), (size_t)len);
+        r->n++;
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    if (rc != COUNCIL_OK)
+        regrant_free(r);
+    return rc;
+}
+
+static int regrant_sign(council *c, const char *op, const uint8_t case_id[16],
+                        const uint8_t subject[16], const regrant *r)
+{
+    int rc = COUNCIL_OK;
+
+    for (size_t i = 0; rc == COUNCIL_OK && i < r->n; i++)
+        rc = grant_sign(c, op, r->gs[i].id, case_id, subject, r->gs[i].recorded, r->gs[i].body,
+                        r->gs[i].len);
+    return rc;
+}
+
 static int record(council *c, uint8_t *id, size_t id_len, const council_consent_options *o,
                   bool refusal)
 {
     const char *op = refusal ? "consent_refuse" : "consent_record";
     Council__V1__ConsentRecord m = COUNCIL__V1__CONSENT_RECORD__INIT;
+    regrant rg = { NULL, 0, 0 };
     ProtobufCBinaryData *members = NULL;
     uint8_t cid[COUNCIL_ID_BYTES], ext[COUNCIL_ID_BYTES], ref[32], *body = NULL;
     char idt[37];
@@ -375,6 +480,11 @@ static int record(council *c, uint8_t *id, size_t id_len, const council_consent_
     }
     council__v1__consent_record__pack(&m, body);
     council__free(members);
+    if (refusal && (rc = regrant_collect(c, op, o->case_id, o->subject_person, &rg)) != COUNCIL_OK) {
+        sodium_memzero(body, len);
+        council__free(body);
+        return council__finish(c, rc);
+    }
     if (sqlite3_prepare_v2(c->db, "INSERT INTO consent (id, case_id, subject_person, refusal, "
                                   "recorded, body, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT "
                                   "coalesce(max(seq), 0) + 1 FROM consent));", -1, &st, NULL) != SQLITE_OK ||
@@ -403,7 +513,12 @@ static int record(council *c, uint8_t *id, size_t id_len, const council_consent_
         council__event_actor(c, &ev);
         rc = council__audit_append(c, &ev);
     }
-    /* A refusal overrides older consent: shares resting on it end now. */
+    /* A refusal overrides older consent: the person's grants are signed
+     * again over the new set of refusals (so deleting the refusal leaves
+     * them counting for nothing), and shares resting on them end now. */
+    if (rc == COUNCIL_OK && refusal)
+        rc = regrant_sign(c, op, o->case_id, o->subject_person, &rg);
+    regrant_free(&rg);
     if (rc == COUNCIL_OK && refusal)
         rc = council__case_recheck_consent_shares(c, op, o->case_id, NULL, NULL);
     rc = council__finish(c, rc);
@@ -575,8 +690,10 @@ static int grant_ok(council *c, const char *op, sqlite3_stmt *st, bool *ok)
     if (sqlite3_column_bytes(st, 5) != 16 || sqlite3_column_bytes(st, 6) != 16 ||
         sqlite3_column_bytes(st, 7) != 16 || sqlite3_column_bytes(st, 9) != 16 || n <= 0)
         return COUNCIL_OK;
-    grant_msg(m, sqlite3_column_blob(st, 6), sqlite3_column_blob(st, 5), sqlite3_column_blob(st, 7),
-              sqlite3_column_int64(st, 8), sqlite3_column_blob(st, 0), (size_t)n);
+    if ((rc = grant_msg(c, op, m, sqlite3_column_blob(st, 6), sqlite3_column_blob(st, 5),
+                        sqlite3_column_blob(st, 7), sqlite3_column_int64(st, 8),
+                        sqlite3_column_blob(st, 0), (size_t)n)) != COUNCIL_OK)
+        return rc;
     if (council__attest_check(c, "consent_grant", m, sizeof m, signer, 16,
                               sqlite3_column_blob(st, 10),
                               (size_t)sqlite3_column_bytes(st, 10)) != COUNCIL_OK) {

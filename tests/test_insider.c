@@ -769,6 +769,20 @@ static void test_insider__forged_consent_and_policy(void **state)
         assert_null(out.ptr);
     }
     assert_true(tamper_events(f->c, "forged_consent") >= 1);
+    /* A refusal after consent; B deletes the refusal: the older consent
+     * was signed again over the refusal, so it grants nothing now. */
+    {
+        static const char *const fam[] = { "family" };
+        uint8_t cons[16], ref[16];
+        put(sa, cid, pid, "family", sec_text("家族の状況"), COUNCIL_OK);
+        consent_for(&o, cid, pid, f->mc, fam);
+        assert_int_equal(council_consent_record(sa, cons, 16, &o), COUNCIL_OK);
+        assert_int_equal(council_consent_refuse(sa, ref, 16, &o), COUNCIL_OK);
+        assert_int_equal(share_on(sa, cid, f->mc, "family", cons), COUNCIL_ENOCONSENT);
+        insider_row(sb, "DELETE FROM consent WHERE id = ?1;", ref, NULL, NULL, 0);
+        assert_int_equal(share_on(sa, cid, f->mc, "family", cons), COUNCIL_ENOCONSENT);
+        assert_true(tamper_events(f->c, "forged_consent") >= 2);
+    }
     /* B writes a record of its own (a copy under a new id, with a grant
      * copied from another record): it counts for nothing. */
     randombytes_buf(fake, sizeof fake);
