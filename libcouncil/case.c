@@ -294,6 +294,12 @@ static bool share_msg(sqlite3_stmt *st, uint8_t *m, size_t *len)
 
     if (sqlite3_column_bytes(st, 0) != 16 || sqlite3_column_bytes(st, 1) != 16)
         return false;
+    /* The dates as integers only: SQL orders a BLOB or TEXT of the same
+     * digits above every integer ("expires > now" would hold for ever),
+     * while the message below reads the digits back (review 2). */
+    if (sqlite3_column_type(st, 6) != SQLITE_INTEGER ||
+        (sqlite3_column_type(st, 7) != SQLITE_INTEGER && sqlite3_column_type(st, 7) != SQLITE_NULL))
+        return false;
     for (int i = 0; i < 3; i++) {
         t[i] = (const char *)sqlite3_column_text(st, 2 + i);
         if (t[i] == NULL || strlen(t[i]) > COUNCIL__AUDIT_CODE_MAX)
@@ -1074,7 +1080,7 @@ static int expire_shares(council *c, const char *op, const kase *k, const char *
 
     if (sqlite3_prepare_v2(c->db, "SELECT DISTINCT member_id FROM case_share WHERE case_id = ?1 AND "
                                   "scope = ?2 AND revoked IS NULL AND expires IS NOT NULL AND "
-                                  "expires <= ?3 LIMIT 32;", -1, &st, NULL) != SQLITE_OK ||
+                                  "(typeof(expires) != 'integer' OR expires <= ?3) LIMIT 32;", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, now) != SQLITE_OK) {

@@ -752,6 +752,7 @@ int council_meeting_close(council *c, const uint8_t *meeting, size_t meeting_len
 {
     static const char op[] = "meeting_close";
     sqlite3_stmt *st = NULL;
+    bool forged = false;
     mtg m;
     int rc;
 
@@ -764,6 +765,15 @@ int council_meeting_close(council *c, const uint8_t *meeting, size_t meeting_len
         return council__finish(c, rc);
     if (m.closed != 0)
         return council__finish(c, council__fail(c, COUNCIL_EDENIED, "%s: closed already", op));
+    /* Only rows the secretariat signed are signed again: a forged
+     * attendee, window or agenda item is logged (and stays unverifiable),
+     * and the meeting is closed and its shares ended all the same. */
+    if ((rc = meeting_check(c, op, meeting, NULL)) == COUNCIL_ETAMPER) {
+        forged = true;
+        rc = COUNCIL_OK;
+    } else if (rc != COUNCIL_OK) {
+        return council__finish(c, rc);
+    }
     if (sqlite3_prepare_v2(c->db, "UPDATE meeting SET closed = ?2 WHERE id = ?1;", -1, &st,
                            NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, meeting, 16, SQLITE_STATIC) != SQLITE_OK ||
@@ -771,8 +781,11 @@ int council_meeting_close(council *c, const uint8_t *meeting, size_t meeting_len
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
     sqlite3_finalize(st);
-    if (rc == COUNCIL_OK)
+    if (rc == COUNCIL_OK && !forged)
         rc = meeting_sign(c, op, meeting);
+    else if (rc == COUNCIL_OK)
+        rc = council__sql_exec1(c, op, "UPDATE meeting SET sig = NULL WHERE id = ?1;",
+                                meeting, 16, NULL, 0);
     /* Its disclosures end now. */
     if (rc == COUNCIL_OK)
         rc = council__case_end_meeting_shares(c, op, meeting);
@@ -784,5 +797,10 @@ int council_meeting_close(council *c, const uint8_t *meeting, size_t meeting_len
         };
         rc = council__audit_append(c, &ev);
     }
-    return council__finish(c, rc);
+    rc = council__finish(c, rc);
+    if (rc == COUNCIL_OK && forged)
+        rc = council__fail(c, COUNCIL_ETAMPER, "%s: closed, but the meeting, its attendees or its "
+                           "agenda are not the ones the secretariat signed (logged; not signed "
+                           "again)", op);
+    return rc;
 }

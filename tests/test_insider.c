@@ -1267,6 +1267,95 @@ static void test_insider__honest_log_extends(void **state)
     free(path);
 }
 
+/* Review 2, finding 1: a share past its expiry, its expiry rewritten as a
+ * BLOB of the same digits. The signed message reads the column as an
+ * integer (the digits: the signature holds), while SQL orders every BLOB
+ * above every integer: "expires > now" holds and "expires <= now" does
+ * not, so the owner's next write neither ends the share nor rotates the
+ * key, and the insider reads what was written after its share expired. */
+static void test_insider__expiry_retyped(void **state)
+{
+    fx *f = *state;
+    static const char *const sit[] = { "situation" };
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+    uint8_t cid[16], pid[16];
+    uint32_t v0;
+    char *t;
+    int rc;
+
+    new_case(sa, cid, pid);
+    put(sa, cid, pid, "situation", sec_text("状況"), COUNCIL_OK);
+    so.scopes = sit;
+    so.n_scopes = 1;
+    so.purpose = "support_coordination";
+    so.basis = "appi_27_1_4_public_duty";
+    so.reason = "短期の共有";
+    so.expires = (int64_t)time(NULL) + 1;
+    assert_int_equal(council_case_share(sa, cid, 16, f->mb, 16, &so), COUNCIL_OK);
+    t = get_text(sb, cid, pid, "situation", &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    free(t);
+    v0 = latest_version(f->c, cid, "situation");
+    sleep(2);
+    insider_row(sb, "UPDATE case_share SET expires = CAST(CAST(expires AS TEXT) AS BLOB) WHERE "
+                    "case_id = ?1 AND member_id = ?2;", cid, f->mb, NULL, 0);
+    put(sa, cid, pid, "situation", sec_text("期限後の秘密"), COUNCIL_OK);
+    assert_true(latest_version(f->c, cid, "situation") > v0);
+    t = get_text(sb, cid, pid, "situation", &rc);
+    assert_int_not_equal(rc, COUNCIL_OK);
+    assert_null(t);
+    {
+        council__member_keys kb;
+        council__secret key = { NULL, 0 };
+        member_keys(&f->kb, &kb);
+        assert_int_equal(steal_key(f->c, cid, "situation", latest_version(f->c, cid, "situation"),
+                                   f->mb, &kb, &key), COUNCIL_ENOTFOUND);
+        council__member_keys_free(&kb);
+    }
+    council_close(sa);
+    council_close(sb);
+}
+
+/* Review 2, finding 2: the insider adds itself to a meeting's attendees;
+ * closing the meeting signed the meeting again as it found it, forged
+ * attendee and all (the secretariat's signature laundered the row, and the
+ * finding was never logged). Closing still ends the meeting's shares, but
+ * signs nothing it did not check. */
+static void test_insider__close_signs_forged_attendee(void **state)
+{
+    fx *f = *state;
+    static const char *const sit[] = { "situation" };
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+    uint8_t cid[16], pid[16], mid[16];
+
+    new_case(sa, cid, pid);
+    put(sa, cid, pid, "situation", sec_text("状況"), COUNCIL_OK);
+    meeting_on_situation(f, mid, f->mc, 600, cid, "支援会議での検討");
+    insider_row(sb, "INSERT INTO meeting_attendee (meeting_id, member_id) VALUES (?1, ?2);", mid,
+                f->mb, NULL, 0);
+    assert_int_equal(council_meeting_close(f->c, mid, 16), COUNCIL_ETAMPER);
+    assert_true(tamper_events(f->c, "forged_meeting_row") >= 1);
+    /* Closed all the same: C's agenda share is over. */
+    {
+        bool active = true;
+        assert_int_equal(council__share_active(f->c, "test", cid, f->mc, "situation", &active),
+                         COUNCIL_OK);
+        assert_false(active);
+    }
+    /* And the forged attendee is still caught, not signed. */
+    so.scopes = sit;
+    so.n_scopes = 1;
+    so.purpose = "meeting_discussion";
+    so.basis = "appi_27_1_4_public_duty";
+    so.reason = "検討";
+    assert_int_equal(council_meeting_add_case(f->c, mid, 16, cid, 16, f->mb, 16, &so),
+                     COUNCIL_ETAMPER);
+    council_close(sa);
+    council_close(sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1289,6 +1378,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_insider__dropped_events_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__log_head_forged_or_dropped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__honest_log_extends, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__expiry_retyped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__close_signs_forged_attendee, setup, teardown),
     };
 
     if (council_global_init() != COUNCIL_OK)
