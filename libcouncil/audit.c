@@ -184,7 +184,7 @@ int council__audit_batch_commit(council *c)
 
 void council__audit_batch_rollback(council *c)
 {
-    struct council__tamper_note notes[8];
+    struct council__tamper_note notes[COUNCIL__TAMPER_MAX];
     size_t n = c->n_tamper;
 
     c->tip_valid = false;

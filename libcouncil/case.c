@@ -476,6 +476,7 @@ static int may_use(council *c, const char *op, const kase *k, const char *scope,
 
 struct council__held_refusal {
     int action, error;
+    bool system;                /* a finding of the library's, not the session's act */
     bool has_ref, has_subject, has_scope, has_purpose;
     uint8_t ref[32], subject[COUNCIL_ID_BYTES];
     char scope[COUNCIL__AUDIT_CODE_MAX + 1], purpose[COUNCIL__AUDIT_CODE_MAX + 1];
@@ -492,6 +493,7 @@ static void hold(council *c, const council__event *ev)
         return; /* the last slot is replayed as "refusals_lost" */
     h = &c->held[c->n_held++];
     memset(h, 0, sizeof *h);
+    h->system = ev->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_SYSTEM;
     h->action = ev->action;
     h->error = ev->error;
     if ((h->has_ref = ev->case_ref != NULL))
@@ -503,6 +505,12 @@ static void hold(council *c, const council__event *ev)
     if ((h->has_purpose = ev->purpose != NULL))
         snprintf(h->purpose, sizeof h->purpose, "%s", ev->purpose);
     snprintf(h->reason, sizeof h->reason, "%s", ev->reason != NULL ? ev->reason : "refused");
+}
+
+void council__hold_event(council *c, const council__event *ev)
+{
+    if (c->user_batch)
+        hold(c, ev);
 }
 
 /* After the caller's batch was rolled back: its refusals, on their own. */
@@ -522,7 +530,10 @@ static void replay_held(council *c)
             .error = h->error,
             .reason = i == HELD_MAX - 1 ? "refusals_lost" : h->reason,
         };
-        council__event_actor(c, &ev);
+        if (h->system)
+            ev.actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_SYSTEM;
+        else
+            council__event_actor(c, &ev);
         (void)council__audit_append(c, &ev);
     }
     c->n_held = 0;

@@ -346,7 +346,11 @@ int council__tamper(council *c, const uint8_t *case_id, const char *scope,
 
     if (rc == COUNCIL_OK)
         rc = council__audit_append(c, &ev);
-    if (rc == COUNCIL_OK && !sqlite3_get_autocommit(c->db) && c->n_tamper < 8) {
+    /* Inside the caller's batch: kept aside like a refusal, and appended on
+     * its own if the caller rolls the batch back. */
+    if (rc == COUNCIL_OK)
+        council__hold_event(c, &ev);
+    if (rc == COUNCIL_OK && !sqlite3_get_autocommit(c->db) && c->n_tamper < COUNCIL__TAMPER_MAX) {
         struct council__tamper_note *t = &c->tamper[c->n_tamper++];
         memset(t, 0, sizeof *t);
         if ((t->has_ref = case_id != NULL))

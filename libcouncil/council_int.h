@@ -33,6 +33,7 @@ typedef struct council__secret {
 
 #define COUNCIL__VCACHE 32
 #define COUNCIL__SCACHE 64
+#define COUNCIL__TAMPER_MAX 32 /* findings kept per operation (then: the first ones) */
 
 struct council {
     uint32_t magic;
@@ -68,7 +69,7 @@ struct council {
         bool has_ref, has_member;
         char scope[64 + 1];     /* COUNCIL__AUDIT_CODE_MAX + 1 */
         const char *reason;     /* a static reason code */
-    } tamper[8];
+    } tamper[COUNCIL__TAMPER_MAX];
     size_t n_tamper;
     /* Case keys: the coordinating body's wrap key pair (root sessions derive
      * the secret half), and the council's stored secrets, loaded at open. */
@@ -512,6 +513,9 @@ typedef struct council__event {
     int error;                  /* refused: the COUNCIL_E* code */
     const char *reason;
 } council__event;
+/* Inside the caller's batch, an event (a refusal, a tamper finding) kept
+ * to be appended again on its own if the batch is rolled back (case.c). */
+void council__hold_event(council *c, const council__event *ev);
 
 #define COUNCIL__AUDIT_CODE_MAX 64
 #define COUNCIL__AUDIT_SCOPES_MAX 32

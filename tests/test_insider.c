@@ -640,6 +640,14 @@ static void test_insider__forged_owner(void **state)
     /* With no proof at all, the same. */
     insider_row(sb, "UPDATE case_record SET owner_proof = NULL WHERE id = ?1;", cid, NULL, NULL, 0);
     put(f->c, cid, pid, "family", sec_text("家族"), COUNCIL_ETAMPER);
+    /* Inside a batch the caller then rolls back, the finding stays. */
+    {
+        int64_t before = tamper_events(f->c, "forged_case_owner");
+        assert_int_equal(council_batch_begin(f->c), COUNCIL_OK);
+        put(f->c, cid, pid, "family", sec_text("家族"), COUNCIL_ETAMPER);
+        assert_int_equal(council_batch_rollback(f->c), COUNCIL_OK);
+        assert_int_equal(tamper_events(f->c, "forged_case_owner"), before + 1);
+    }
     council_close(sa);
     council_close(sb);
 }
