@@ -60,14 +60,6 @@ void council__event_actor(const council *c, council__event *ev)
 }
 
 
-int council__no_batch(council *c, const char *op)
-{
-    if (c->user_batch)
-        return council__fail(c, COUNCIL_EMISUSE, "%s: not allowed inside a batch "
-                             "(council_batch_begin)", op);
-    return COUNCIL_OK;
-}
-
 static int start(council *c, const char *op)
 {
     return council__actor_ok(c, op);
@@ -79,24 +71,6 @@ static int id_arg(council *c, const char *op, const uint8_t *id, size_t len)
         return council__fail(c, COUNCIL_EINVAL, "%s: ids are %d bytes", op, COUNCIL_ID_BYTES);
     return COUNCIL_OK;
 }
-
-int council__db_err(council *c, const char *op)
-{
-    return council__fail(c, COUNCIL_EIO, "%s: database error", op);
-}
-
-
-int council__row_exists(council *c, const char *op, sqlite3_stmt *st, bool *yes)
-{
-    int src = sqlite3_step(st);
-
-    sqlite3_finalize(st);
-    if (src != SQLITE_ROW && src != SQLITE_DONE)
-        return council__db_err(c, op);
-    *yes = src == SQLITE_ROW;
-    return COUNCIL_OK;
-}
-
 
 /* A growable output buffer, wiped when dropped. */
 typedef struct obuf {
@@ -472,73 +446,6 @@ static int may_use(council *c, const char *op, const kase *k, const char *scope,
     return council__share_active(c, op, k->id, c->actor_member, scope, yes);
 }
 
-#define HELD_MAX 64
-
-struct council__held_refusal {
-    int action, error;
-    bool system;                /* a finding of the library's, not the session's act */
-    bool has_ref, has_subject, has_scope, has_purpose;
-    uint8_t ref[32], subject[COUNCIL_ID_BYTES];
-    char scope[COUNCIL__AUDIT_CODE_MAX + 1], purpose[COUNCIL__AUDIT_CODE_MAX + 1];
-    char reason[COUNCIL__AUDIT_CODE_MAX + 1];
-};
-
-static void hold(council *c, const council__event *ev)
-{
-    struct council__held_refusal *h;
-
-    if (c->held == NULL && (c->held = council__calloc(HELD_MAX, sizeof *c->held)) == NULL)
-        return;
-    if (c->n_held == HELD_MAX)
-        return; /* the last slot is replayed as "refusals_lost" */
-    h = &c->held[c->n_held++];
-    memset(h, 0, sizeof *h);
-    h->system = ev->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_SYSTEM;
-    h->action = ev->action;
-    h->error = ev->error;
-    if ((h->has_ref = ev->case_ref != NULL))
-        memcpy(h->ref, ev->case_ref, 32);
-    if ((h->has_subject = ev->subject_member != NULL))
-        memcpy(h->subject, ev->subject_member, COUNCIL_ID_BYTES);
-    if ((h->has_scope = ev->n_scopes == 1))
-        snprintf(h->scope, sizeof h->scope, "%s", ev->scopes[0]);
-    if ((h->has_purpose = ev->purpose != NULL))
-        snprintf(h->purpose, sizeof h->purpose, "%s", ev->purpose);
-    snprintf(h->reason, sizeof h->reason, "%s", ev->reason != NULL ? ev->reason : "refused");
-}
-
-void council__hold_event(council *c, const council__event *ev)
-{
-    if (c->user_batch)
-        hold(c, ev);
-}
-
-/* After the caller's batch was rolled back: its refusals, on their own. */
-static void replay_held(council *c)
-{
-    for (size_t i = 0; i < c->n_held; i++) {
-        const struct council__held_refusal *h = &c->held[i];
-        const char *scopes[1] = { h->scope };
-        council__event ev = {
-            .action = h->action,
-            .case_ref = h->has_ref ? h->ref : NULL,
-            .subject_member = h->has_subject ? h->subject : NULL,
-            .scopes = scopes,
-            .n_scopes = h->has_scope ? 1 : 0,
-            .purpose = h->has_purpose ? h->purpose : NULL,
-            .outcome = REFUSED,
-            .error = h->error,
-            .reason = i == HELD_MAX - 1 ? "refusals_lost" : h->reason,
-        };
-        if (h->system)
-            ev.actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_SYSTEM;
-        else
-            council__event_actor(c, &ev);
-        (void)council__audit_append(c, &ev);
-    }
-    c->n_held = 0;
-}
-
 /* Log a refusal (outside the operation's rolled-back transaction), then
  * return rc with msg. */
 static int refuse(council *c, bool in_txn, int action, const kase *k, const char *scope,
@@ -564,7 +471,7 @@ static int refuse(council *c, bool in_txn, int action, const kase *k, const char
     council__event_actor(c, &ev);
     arc = council__audit_append(c, &ev);
     if (arc == COUNCIL_OK && c->user_batch)
-        hold(c, &ev);
+        council__hold_event(c, &ev);
     if (arc != COUNCIL_OK)
         return arc; /* not even the refusal could be logged */
     return council__fail(c, rc, "%s: %s", op, msg);
@@ -2259,7 +2166,7 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
             if ((rc = council__audit_append(c, &ev)) != COUNCIL_OK)
                 return rc;
             if (c->user_batch)
-                hold(c, &ev);
+                council__hold_event(c, &ev);
             return council__fail(c, COUNCIL_ENOCONSENT, "%s: refused by the disclosure policy (%s)",
                                  op, d.reason);
         }
@@ -2948,54 +2855,4 @@ int council_scope_list(council *c, council_buf *out)
     if (rc == COUNCIL_OK)
         council__clear(c);
     return rc;
-}
-
-/* ----------------------------------------------------------------- batches */
-
-int council_batch_begin(council *c)
-{
-    int rc;
-
-    if (!council__ok(c))
-        return council__fail(c, COUNCIL_EMISUSE, "batch_begin: bad handle");
-    if (c->user_batch || !sqlite3_get_autocommit(c->db))
-        return council__fail(c, COUNCIL_EMISUSE, "batch_begin: a batch is open already");
-    if ((rc = council__actor_ok(c, "batch_begin")) != COUNCIL_OK)
-        return rc;
-    c->tip_valid = false;
-    if (sqlite3_exec(c->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL) != SQLITE_OK)
-        return council__fail(c, COUNCIL_EIO, "batch_begin: cannot begin (%s)", sqlite3_errmsg(c->db));
-    c->user_batch = true;
-    council__clear(c);
-    return COUNCIL_OK;
-}
-
-int council_batch_commit(council *c)
-{
-    if (!council__ok(c) || !c->user_batch)
-        return council__fail(c, COUNCIL_EMISUSE, "batch_commit: no batch is open");
-    c->user_batch = false;
-    c->tip_valid = false;
-    if (sqlite3_exec(c->db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK) {
-        (void)sqlite3_exec(c->db, "ROLLBACK;", NULL, NULL, NULL);
-        replay_held(c);
-        return council__fail(c, COUNCIL_EIO, "batch_commit: cannot commit (%s); the batch is "
-                             "rolled back", sqlite3_errmsg(c->db));
-    }
-    c->n_held = 0;
-    council__clear(c);
-    return COUNCIL_OK;
-}
-
-int council_batch_rollback(council *c)
-{
-    if (!council__ok(c) || !c->user_batch)
-        return council__fail(c, COUNCIL_EMISUSE, "batch_rollback: no batch is open");
-    c->user_batch = false;
-    c->tip_valid = false;
-    if (!sqlite3_get_autocommit(c->db))
-        (void)sqlite3_exec(c->db, "ROLLBACK;", NULL, NULL, NULL);
-    replay_held(c);
-    council__clear(c);
-    return COUNCIL_OK;
 }

@@ -449,27 +449,6 @@ int council__member_key_check(council *c, const char *op, const uint8_t member[C
     return COUNCIL_OK;
 }
 
-/* ------------------------------------------------------------- sql helpers */
-
-int council__sql_exec1(council *c, const char *op, const char *sql, const uint8_t *a,
-                       size_t alen, const uint8_t *b, size_t blen)
-{
-    sqlite3_stmt *st = NULL;
-    int src;
-
-    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
-        (a != NULL && sqlite3_bind_blob(st, 1, a, (int)alen, SQLITE_STATIC) != SQLITE_OK) ||
-        (b != NULL && sqlite3_bind_blob(st, 2, b, (int)blen, SQLITE_STATIC) != SQLITE_OK)) {
-        sqlite3_finalize(st);
-        return council__fail(c, COUNCIL_EIO, "%s: database error", op);
-    }
-    src = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return src == SQLITE_DONE || src == SQLITE_ROW
-               ? COUNCIL_OK
-               : council__fail(c, COUNCIL_EIO, "%s: database error", op);
-}
-
 /* The holder tag: BLAKE2b-256 keyed with the data key itself over
  *     "council/key-holder/v1\0" || council_id || case_id || u32be(version)
  *     || u8(len(scope)) || scope || holder || holder's box key

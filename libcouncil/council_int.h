@@ -536,6 +536,8 @@ void council__audit_batch_rollback(council *c);
  * it over the events since, if the log still extends it (else ETAMPER, the
  * finding logged as tamper_detected). No-op for staff sessions. */
 int council__audit_head_advance(council *c);
+/* The first 8 bytes of an audit export (audit.c writes, verify.c reads). */
+extern const uint8_t council__export_magic[8];
 int council__audit_size(council *c, uint64_t *out);
 /* For tests: fail appends after `n` more succeed (n < 0: never). Per thread. */
 void council__audit_fault_after(long n);

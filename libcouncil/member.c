@@ -255,18 +255,6 @@ static int coordinator_taken(council *c, const char *op, const uint8_t *self)
     return rc;
 }
 
-int council__finish(council *c, int rc)
-{
-    if (rc != COUNCIL_OK) {
-        council__audit_batch_rollback(c);
-        return rc;
-    }
-    rc = council__audit_batch_commit(c);
-    if (rc == COUNCIL_OK)
-        council__clear(c);
-    return rc;
-}
-
 struct seal_ctx {
     const uint8_t *id;
     const uint8_t *box_pk;
