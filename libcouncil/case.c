@@ -477,26 +477,6 @@ static int refuse(council *c, bool in_txn, int action, const kase *k, const char
     return council__fail(c, rc, "%s: %s", op, msg);
 }
 
-static int scope_known(council *c, const char *op, const char *scope)
-{
-    sqlite3_stmt *st = NULL;
-    int src;
-
-    if (scope == NULL || !council__audit_code_ok(scope))
-        return council__fail(c, COUNCIL_EINVAL, "%s: a scope is a code [a-z0-9_]{1,64}", op);
-    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM scope WHERE code = ?1;", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return council__db_err(c, op);
-    }
-    src = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (src == SQLITE_ROW)
-        return COUNCIL_OK;
-    return src == SQLITE_DONE ? council__fail(c, COUNCIL_ENOTFOUND, "%s: no scope %s", op, scope)
-                              : council__db_err(c, op);
-}
-
 /* The person's role in the case (ENOTFOUND if not of this case). */
 static int person_of(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                      const uint8_t person[COUNCIL_ID_BYTES])
@@ -1050,7 +1030,7 @@ int council_section_write(council *c, uint32_t *version, const uint8_t *case_id,
     if (k.erased != 0)
         return refuse(c, true, ACT(CASE_UPDATED), &k, NULL, NULL, NULL, COUNCIL_EDENIED,
                       "case_erased", op, "the case was erased");
-    if ((rc = scope_known(c, op, scope)) != COUNCIL_OK ||
+    if ((rc = council__scope_known(c, op, scope)) != COUNCIL_OK ||
         (rc = person_of(c, op, case_id, person_id)) != COUNCIL_OK)
         return council__finish(c, rc);
     if ((rc = may_use(c, op, &k, scope, &ok)) != COUNCIL_OK)
@@ -1277,7 +1257,7 @@ static int read_common(council *c, const char *op, const uint8_t *case_id, size_
     if (person_id != NULL || scope != NULL) {
         if ((rc = id_arg(c, op, person_id, person_id_len)) != COUNCIL_OK)
             return rc;
-        if ((rc = scope_known(c, op, scope)) != COUNCIL_OK)
+        if ((rc = council__scope_known(c, op, scope)) != COUNCIL_OK)
             return rc;
     }
     if (purpose == NULL || !council__audit_code_ok(purpose))
@@ -2101,7 +2081,7 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
     if ((rc = load_case(c, op, case_id, &k)) != COUNCIL_OK)
         return council__finish(c, rc);
     for (size_t i = 0; i < o->n_scopes; i++)
-        if ((rc = scope_known(c, op, o->scopes[i])) != COUNCIL_OK)
+        if ((rc = council__scope_known(c, op, o->scopes[i])) != COUNCIL_OK)
             return council__finish(c, rc);
     if (k.erased != 0)
         return refuse(c, true, ACT(SHARE_GRANTED), &k, NULL, o->purpose, member_id,
@@ -2718,141 +2698,4 @@ int council_case_rekey(council *c, const uint8_t *case_id, size_t case_id_len)
     if (rc == COUNCIL_OK)
         rc = log_ok(c, ACT(KEY_ROTATED), &k, scopes, n, NULL, NULL, "case_rekeyed");
     return council__finish(c, rc);
-}
-
-/* ------------------------------------------------------------------ scopes */
-
-int council_scope_add(council *c, const char *code, uint32_t flags)
-{
-    static const char op[] = "scope_add";
-    sqlite3_stmt *st = NULL;
-    int rc, src;
-
-    if ((rc = council__root_only(c, op)) != COUNCIL_OK)
-        return rc;
-    if (code == NULL || !council__audit_code_ok(code) || (flags & ~COUNCIL_SCOPE_SENSITIVE) != 0)
-        return council__fail(c, COUNCIL_EINVAL, "%s: a scope is a code [a-z0-9_]{1,64} with "
-                             "flags 0 or COUNCIL_SCOPE_SENSITIVE", op);
-    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
-        return rc;
-    {
-        int64_t n = -1;
-        if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM scope;", -1, &st, NULL) == SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-        st = NULL;
-        if (n < 0)
-            return council__finish(c, council__db_err(c, op));
-        if (n >= COUNCIL__AUDIT_SCOPES_MAX)
-            return council__finish(c, council__fail(c, COUNCIL_ELIMIT, "%s: at most %d scopes",
-                                                    op, COUNCIL__AUDIT_SCOPES_MAX));
-    }
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO scope (code, sensitive, builtin, added) VALUES "
-                                  "(?1, ?2, 0, ?3);", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_int(st, 2, (flags & COUNCIL_SCOPE_SENSITIVE) != 0) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL)) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return council__finish(c, council__db_err(c, op));
-    }
-    src = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (src == SQLITE_CONSTRAINT)
-        return council__finish(c, council__fail(c, COUNCIL_EEXIST, "%s: scope %s exists", op, code));
-    if (src != SQLITE_DONE)
-        return council__finish(c, council__db_err(c, op));
-    {
-        const char *scopes[1] = { code };
-        rc = log_ok(c, ACT(SCOPE_ADDED), NULL, scopes, 1, NULL, NULL,
-                    (flags & COUNCIL_SCOPE_SENSITIVE) ? "sensitive" : NULL);
-    }
-    return council__finish(c, rc);
-}
-
-int council_scope_remove(council *c, const char *code)
-{
-    static const char op[] = "scope_remove";
-    sqlite3_stmt *st = NULL;
-    int rc, used = 1;
-
-    if ((rc = council__root_only(c, op)) != COUNCIL_OK)
-        return rc;
-    if (code == NULL || !council__audit_code_ok(code))
-        return council__fail(c, COUNCIL_EINVAL, "%s: a scope is a code [a-z0-9_]{1,64}", op);
-    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
-        return rc;
-    if ((rc = scope_known(c, op, code)) != COUNCIL_OK)
-        return council__finish(c, rc);
-    if (sqlite3_prepare_v2(c->db, "SELECT EXISTS (SELECT 1 FROM section WHERE scope = ?1) OR "
-                                  "EXISTS (SELECT 1 FROM case_key WHERE scope = ?1) OR EXISTS "
-                                  "(SELECT 1 FROM case_share WHERE scope = ?1) OR EXISTS (SELECT 1 "
-                                  "FROM member WHERE instr(',' || scopes || ',', ',' || ?1 || ',') "
-                                  "> 0);", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        used = sqlite3_column_int(st, 0);
-    else
-        rc = council__db_err(c, op);
-    sqlite3_finalize(st);
-    if (rc == COUNCIL_OK && used)
-        rc = council__fail(c, COUNCIL_EDENIED, "%s: scope %s holds data, shares or a member's "
-                           "ceiling", op, code);
-    if (rc == COUNCIL_OK) {
-        if (sqlite3_prepare_v2(c->db, "DELETE FROM scope WHERE code = ?1;", -1, &st, NULL) != SQLITE_OK ||
-            sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_step(st) != SQLITE_DONE)
-            rc = council__db_err(c, op);
-        sqlite3_finalize(st);
-    }
-    if (rc == COUNCIL_OK) {
-        const char *scopes[1] = { code };
-        rc = log_ok(c, ACT(SCOPE_REMOVED), NULL, scopes, 1, NULL, NULL, NULL);
-    }
-    return council__finish(c, rc);
-}
-
-int council_scope_list(council *c, council_buf *out)
-{
-    static const char op[] = "scope_list";
-    Council__V1__ScopeList l = COUNCIL__V1__SCOPE_LIST__INIT;
-    Council__V1__Scope items[256], *ptrs[256];
-    char codes[256][COUNCIL__AUDIT_CODE_MAX + 1];
-    sqlite3_stmt *st = NULL;
-    obuf b = { NULL, 0, 0, false };
-    size_t n = 0;
-    int rc, src;
-
-    if (out == NULL)
-        return council__fail(c, COUNCIL_EMISUSE, "%s: NULL output", op);
-    out->ptr = NULL;
-    out->len = 0;
-    if ((rc = start(c, op)) != COUNCIL_OK)
-        return rc;
-    if (sqlite3_prepare_v2(c->db, "SELECT code, sensitive, builtin, added FROM scope ORDER BY code;",
-                           -1, &st, NULL) != SQLITE_OK)
-        return council__db_err(c, op);
-    while ((src = sqlite3_step(st)) == SQLITE_ROW && n < 256) {
-        const char *code = (const char *)sqlite3_column_text(st, 0);
-        if (code == NULL || !council__audit_code_ok(code))
-            continue;
-        council__v1__scope__init(&items[n]);
-        strcpy(codes[n], code);
-        items[n].code = codes[n];
-        items[n].sensitive = sqlite3_column_int(st, 1) != 0;
-        items[n].builtin = sqlite3_column_int(st, 2) != 0;
-        items[n].added = sqlite3_column_int64(st, 3);
-        ptrs[n] = &items[n];
-        n++;
-    }
-    sqlite3_finalize(st);
-    if (src != SQLITE_DONE && src != SQLITE_ROW)
-        return council__db_err(c, op);
-    l.scopes = ptrs;
-    l.n_scopes = n;
-    ob_message(&b, &l.base);
-    rc = ob_out(c, op, &b, out);
-    if (rc == COUNCIL_OK)
-        council__clear(c);
-    return rc;
 }

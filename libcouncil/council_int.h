@@ -425,6 +425,8 @@ int council__meeting_upgrade(council *c);
 int council__key_versions_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES]);
 int council__shares_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES]);
 int council__grants_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES]);
+/* Is `scope` a code in the catalogue (scope.c)? EINVAL, ENOTFOUND, EIO. */
+int council__scope_known(council *c, const char *op, const char *scope);
 int council__member_active(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES]);
 /* COUNCIL_OK for an active member; EDENIED (named for op) for a withdrawn
  * one; ENOTFOUND or EIO otherwise. */
