@@ -313,8 +313,8 @@ expect 0 "refusal is audited" -- "$CLI" --store "$M" audit show --action session
 has "$T/out" "reason=retired_staff" "session refusal audited"
 
 # -- scopes and cases (個別ケース)
-isjson() { if python3 -m json.tool "$1" >/dev/null 2>&1; then ok; else bad "$2: not JSON"; sed 's/^/  | /' "$1"; fi; }
-jcount() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null; }
+isjson() { if /usr/bin/python3 -m json.tool "$1" >/dev/null 2>&1; then ok; else bad "$2: not JSON"; sed 's/^/  | /' "$1"; fi; }
+jcount() { /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null; }
 UUID='[0-9a-f]\{8\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{12\}'
 NOCASE=00000000-0000-4000-8000-000000000000
 C=$T/cases
@@ -421,7 +421,7 @@ expect 1 "section JSON, not an object" -- "$CLI" --store "$C" case update "$CASE
 printf '{"wishes": {"wants": ["秘密の願い"]}}' >"$T/bad7.json"
 expect 1 "section content outside its scope" -- "$CLI" --store "$C" case update "$CASE" --scope identity --file "$T/bad7.json" $CP
 hasnot "$T/err" "秘密" "library refusal not echoed"
-python3 -c 'import sys; sys.stdout.write("{\"text\": \"" + "a" * 1048577 + "\"}")' >"$T/big.json"
+/usr/bin/python3 -c 'import sys; sys.stdout.write("{\"text\": \"" + "a" * 1048577 + "\"}")' >"$T/big.json"
 expect 1 "section JSON too large" -- "$CLI" --store "$C" case update "$CASE" --scope situation --file "$T/big.json" $CP
 has "$T/err" "larger than" "too large message"
 expect 1 "case update unknown case" -- "$CLI" --store "$C" case update $NOCASE --scope identity --file "$T/identity.json" $CP
