@@ -85,21 +85,6 @@ void council__audit_nodes(council *c, council__nodes *ns)
 
 /* ---------------------------------------------------------------- helpers */
 
-bool council__audit_code_ok(const char *s)
-{
-    size_t n = 0;
-
-    if (s == NULL)
-        return false;
-    for (; s[n] != '\0'; n++) {
-        char ch = s[n];
-        if (n >= COUNCIL__AUDIT_CODE_MAX ||
-            !((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_'))
-            return false;
-    }
-    return n > 0;
-}
-
 static int sql_int(council *c, const char *sql, int64_t *out)
 {
     sqlite3_stmt *st = NULL;
@@ -490,6 +475,63 @@ static int head_replace_fn(council *c, council__keyring *kr, void *ctx)
     return rc == COUNCIL_OK ? head_mark(c, kr) : rc;
 }
 
+/* Fold the events from f->size on into f, each leaf computed from the
+ * event's own bytes and matched against the stored tree, up to n events;
+ * the stored tree's root at n must then be the frontier's. ETAMPER with the
+ * reason in *why: an event missing, edited or moved, or the tree rewritten. */
+static int fold_events(council *c, council__frontier *f, uint64_t n, const char **why)
+{
+    uint8_t have[COUNCIL_HASH_BYTES], want[COUNCIL_HASH_BYTES];
+    uint64_t from = f->size;
+    sqlite3_stmt *st = NULL;
+    council__nodes ns;
+    int src;
+
+    council__audit_nodes(c, &ns);
+    if (sqlite3_prepare_v2(c->db, "SELECT seq, body FROM audit_event WHERE seq >= ?1 ORDER BY seq;",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)from) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "audit: database error");
+    }
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        uint8_t leaf[COUNCIL_HASH_BYTES];
+        const void *body = sqlite3_column_blob(st, 1);
+        int len = sqlite3_column_bytes(st, 1);
+        if ((uint64_t)sqlite3_column_int64(st, 0) != f->size || len <= 0 || body == NULL) {
+            src = SQLITE_CONSTRAINT;
+            break;
+        }
+        council__merkle_leaf(leaf, body, (size_t)len);
+        if (ns.get(ns.ctx, 0, f->size, have) != COUNCIL_OK || sodium_memcmp(have, leaf, 32) != 0) {
+            src = SQLITE_MISMATCH;
+            break;
+        }
+        council__frontier_push(f, leaf);
+    }
+    sqlite3_finalize(st);
+    if (src == SQLITE_MISMATCH) {
+        *why = "log_event_edited";
+        return council__fail(c, COUNCIL_ETAMPER, "audit: event %llu does not match the stored "
+                             "tree (it was edited, moved or replaced)", (unsigned long long)f->size);
+    }
+    if (src == SQLITE_CONSTRAINT || f->size != n) {
+        *why = "log_events_deleted";
+        return council__fail(c, COUNCIL_ETAMPER, "audit: event %llu is missing from the log",
+                             (unsigned long long)f->size);
+    }
+    if (src != SQLITE_DONE)
+        return council__fail(c, COUNCIL_EIO, "audit: database error");
+    council__frontier_root(f, want);
+    if (council__merkle_root(&ns, n, have) != COUNCIL_OK || sodium_memcmp(have, want, 32) != 0) {
+        *why = "log_tree_mismatch";
+        return council__fail(c, COUNCIL_ETAMPER, "audit: the stored tree does not match the "
+                             "events after event %llu (the tree was rewritten)",
+                             (unsigned long long)from);
+    }
+    return COUNCIL_OK;
+}
+
 /* The log as the signer last kept it, extended to the store's current
  * size from the event bytes: *f receives the new frontier. ETAMPER when
  * the store's log does not extend the kept head (events dropped, the tree
@@ -500,11 +542,10 @@ static int head_extend(council *c, council__frontier *f, bool full, const char *
 {
     council__keyring *kr = council__malloc(sizeof *kr);
     uint8_t have[COUNCIL_HASH_BYTES], want[COUNCIL_HASH_BYTES];
-    sqlite3_stmt *st = NULL;
     council__nodes ns;
     uint64_t n = 0, kept;
     int64_t count = 0;
-    int rc, src;
+    int rc;
 
     *why = NULL;
     if (kr == NULL)
@@ -513,12 +554,10 @@ static int head_extend(council *c, council__frontier *f, bool full, const char *
     if (rc == COUNCIL_OK) {
         rc = head_decode(c, kr, f);
         if (rc == COUNCIL_ENOTFOUND) {
-            int64_t kept_flag = 0;
+            bool kept_flag = false;
             council__clear(c);
-            rc = sql_int(c, "SELECT count(*) FROM setting WHERE key = 'log_head_kept';", &kept_flag);
-            if (rc != COUNCIL_OK)
-                rc = council__fail(c, COUNCIL_EIO, "audit: database error");
-            else if (kept_flag != 0 || c->log_headed) {
+            rc = council__audit_head_kept(c, &kept_flag);
+            if (rc == COUNCIL_OK && (kept_flag || c->log_headed)) {
                 *why = "log_head_missing";
                 rc = council__fail(c, COUNCIL_ETAMPER, "audit: the keyring has lost the log head "
                                    "the signer kept (council.keyring was replaced by an older "
@@ -565,62 +604,37 @@ static int head_extend(council *c, council__frontier *f, bool full, const char *
                                  (unsigned long long)kept);
         }
     }
-    if (sqlite3_prepare_v2(c->db, "SELECT seq, body FROM audit_event WHERE seq >= ?1 ORDER BY seq;",
-                           -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)kept) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return council__fail(c, COUNCIL_EIO, "audit: database error");
-    }
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        uint8_t leaf[COUNCIL_HASH_BYTES];
-        const void *body = sqlite3_column_blob(st, 1);
-        int len = sqlite3_column_bytes(st, 1);
-        if ((uint64_t)sqlite3_column_int64(st, 0) != f->size || len <= 0 || body == NULL) {
-            src = SQLITE_CONSTRAINT;
-            break;
-        }
-        council__merkle_leaf(leaf, body, (size_t)len);
-        if (ns.get(ns.ctx, 0, f->size, have) != COUNCIL_OK || sodium_memcmp(have, leaf, 32) != 0) {
-            src = SQLITE_MISMATCH;
-            break;
-        }
-        council__frontier_push(f, leaf);
-    }
-    sqlite3_finalize(st);
-    if (src == SQLITE_MISMATCH) {
-        *why = "log_event_edited";
-        return council__fail(c, COUNCIL_ETAMPER, "audit: event %llu does not match the stored "
-                             "tree (it was edited, moved or replaced)", (unsigned long long)f->size);
-    }
-    if (src == SQLITE_CONSTRAINT || f->size != n) {
-        *why = "log_events_deleted";
-        return council__fail(c, COUNCIL_ETAMPER, "audit: event %llu is missing from the log",
-                             (unsigned long long)f->size);
-    }
-    if (src != SQLITE_DONE)
-        return council__fail(c, COUNCIL_EIO, "audit: database error");
-    council__frontier_root(f, want);
-    if (council__merkle_root(&ns, n, have) != COUNCIL_OK || sodium_memcmp(have, want, 32) != 0) {
-        *why = "log_tree_mismatch";
-        return council__fail(c, COUNCIL_ETAMPER, "audit: the stored tree does not match the "
-                             "events after event %llu (the tree was rewritten)",
-                             (unsigned long long)kept);
-    }
-    return COUNCIL_OK;
+    return fold_events(c, f, n, why);
 }
 
 /* Keep f as the signer's head (after the transaction that logged it). */
+/* The store's mark that the signer keeps a head (a head missing from the
+ * keyring is then a finding, not a store from before). */
+static int mark_head_kept(council *c)
+{
+    static const char sql[] = "INSERT OR IGNORE INTO setting (key, value) VALUES "
+                              "('log_head_kept', x'31');";
+
+    return sqlite3_exec(c->db, sql, NULL, NULL, NULL) == SQLITE_OK
+               ? COUNCIL_OK
+               : council__fail(c, COUNCIL_EIO, "audit: database error");
+}
+
+int council__audit_head_kept(council *c, bool *kept)
+{
+    int64_t n = 0;
+
+    if (sql_int(c, "SELECT count(*) FROM setting WHERE key = 'log_head_kept';", &n) != COUNCIL_OK)
+        return council__fail(c, COUNCIL_EIO, "audit: database error");
+    *kept = n != 0;
+    return COUNCIL_OK;
+}
+
 static int head_keep(council *c, const council__frontier *f)
 {
     int rc = council__keyring_update(c, head_store_fn, (void *)(uintptr_t)f);
 
-    if (rc == COUNCIL_OK) {
-        static const char sql[] = "INSERT OR IGNORE INTO setting (key, value) VALUES "
-                                  "('log_head_kept', x'31');";
-        if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-            rc = council__fail(c, COUNCIL_EIO, "audit: database error");
-    }
-    return rc;
+    return rc == COUNCIL_OK ? mark_head_kept(c) : rc;
 }
 
 /* A tamper finding on the record (its own transaction), then rc again. */
@@ -651,11 +665,9 @@ int council_audit_head_reset(council *c, const char *reason)
         .reason = reason,
     };
     council__frontier *f;
-    sqlite3_stmt *st = NULL;
-    council__nodes ns;
-    uint8_t have[COUNCIL_HASH_BYTES], want[COUNCIL_HASH_BYTES];
+    const char *why = NULL;
     uint64_t n = 0;
-    int rc, src;
+    int rc;
 
     if (!council__ok(c))
         return council__fail(c, COUNCIL_EMISUSE, "%s: bad handle", op);
@@ -669,43 +681,12 @@ int council_audit_head_reset(council *c, const char *reason)
         return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
     council__frontier_init(f);
     /* The whole log again from its bytes: it must be a tree of its events. */
-    if ((rc = council__audit_size(c, &n)) == COUNCIL_OK &&
-        sqlite3_prepare_v2(c->db, "SELECT seq, body FROM audit_event ORDER BY seq;", -1, &st,
-                           NULL) != SQLITE_OK)
-        rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
-    council__audit_nodes(c, &ns);
-    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        int len = sqlite3_column_bytes(st, 1);
-        if ((uint64_t)sqlite3_column_int64(st, 0) != f->size || len <= 0) {
-            rc = council__fail(c, COUNCIL_ETAMPER, "%s: event %llu is missing from the log", op,
-                               (unsigned long long)f->size);
-            break;
-        }
-        council__merkle_leaf(want, sqlite3_column_blob(st, 1), (size_t)len);
-        if (ns.get(ns.ctx, 0, f->size, have) != COUNCIL_OK || sodium_memcmp(have, want, 32) != 0) {
-            rc = council__fail(c, COUNCIL_ETAMPER, "%s: event %llu does not match the stored tree",
-                               op, (unsigned long long)f->size);
-            break;
-        }
-        council__frontier_push(f, want);
-    }
-    sqlite3_finalize(st);
-    if (rc == COUNCIL_OK && f->size != n)
-        rc = council__fail(c, COUNCIL_ETAMPER, "%s: the log has gaps", op);
-    if (rc == COUNCIL_OK) {
-        council__frontier_root(f, want);
-        if (council__merkle_root(&ns, n, have) != COUNCIL_OK || sodium_memcmp(have, want, 32) != 0)
-            rc = council__fail(c, COUNCIL_ETAMPER, "%s: the stored tree does not match the events",
-                               op);
-    }
+    if ((rc = council__audit_size(c, &n)) == COUNCIL_OK)
+        rc = fold_events(c, f, n, &why);
     if (rc == COUNCIL_OK)
         rc = council__keyring_update(c, head_replace_fn, f);
-    if (rc == COUNCIL_OK) {
-        static const char sql[] = "INSERT OR IGNORE INTO setting (key, value) VALUES "
-                                  "('log_head_kept', x'31');";
-        if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-            rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
-    }
+    if (rc == COUNCIL_OK)
+        rc = mark_head_kept(c);
     council__free(f);
     return rc;
 }

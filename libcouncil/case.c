@@ -45,21 +45,6 @@ size_t council_case_persons_max(void)
 
 /* ------------------------------------------------------------- plumbing */
 
-bool council__is_root(const council *c)
-{
-    return c->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT;
-}
-
-void council__event_actor(const council *c, council__event *ev)
-{
-    ev->actor_kind = c->actor_kind;
-    if (!council__is_root(c)) {
-        ev->actor_member = c->actor_member;
-        ev->actor_staff = c->actor_staff;
-    }
-}
-
-
 static int start(council *c, const char *op)
 {
     return council__actor_ok(c, op);
@@ -246,6 +231,73 @@ static int load_case(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYT
 static bool is_owner(const council *c, const kase *k)
 {
     return !council__is_root(c) && sodium_memcmp(c->actor_member, k->owner, COUNCIL_ID_BYTES) == 0;
+}
+
+/* The owner of a case, as its id (or the council's signature) proves it. */
+int council__case_owner(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                        uint8_t owner[COUNCIL_ID_BYTES])
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT owner, owner_proof FROM case_record WHERE id = ?1;", -1,
+                           &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    }
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW && sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES) {
+        memcpy(owner, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+        if (!council__case_owner_ok(c, case_id, owner, sqlite3_column_blob(st, 1),
+                                    (size_t)sqlite3_column_bytes(st, 1)))
+            rc = COUNCIL_ETAMPER;
+    } else {
+        rc = src == SQLITE_DONE ? COUNCIL_ENOTFOUND : COUNCIL_EIO;
+    }
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_ETAMPER) {
+        (void)council__tamper(c, case_id, NULL, NULL, "forged_case_owner");
+        return council__fail(c, rc, "%s: the case's owner is not the one it was created for (the "
+                             "case row was changed outside the library)", op);
+    }
+    if (rc != COUNCIL_OK)
+        return council__fail(c, rc, "%s: %s", op, rc == COUNCIL_ENOTFOUND ? "no such case"
+                                                                        : "database error");
+    return COUNCIL_OK;
+}
+
+/* Cases from before owner proofs: the council signs each owner as found,
+ * once (the secretariat's first session, c->upgrading). */
+int council__case_owners_upgrade(council *c)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT id, owner FROM case_record WHERE owner_proof IS NULL;",
+                           -1, &st, NULL) != SQLITE_OK)
+        return council__db_err(c, "open");
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        uint8_t sig[64];
+        sqlite3_stmt *up = NULL;
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES ||
+            sqlite3_column_bytes(st, 1) != COUNCIL_ID_BYTES)
+            continue;
+        rc = council__case_owner_sign(c, sig, sqlite3_column_blob(st, 0), sqlite3_column_blob(st, 1));
+        if (rc == COUNCIL_OK &&
+            (sqlite3_prepare_v2(c->db, "UPDATE case_record SET owner_proof = ?2 WHERE id = ?1;", -1,
+                                &up, NULL) != SQLITE_OK ||
+             sqlite3_bind_blob(up, 1, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES,
+                               SQLITE_TRANSIENT) != SQLITE_OK ||
+             sqlite3_bind_blob(up, 2, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_step(up) != SQLITE_DONE))
+            rc = council__fail(c, COUNCIL_EIO, "open: cannot sign a case's owner");
+        sqlite3_finalize(up);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, "open");
+    sqlite3_finalize(st);
+    return rc;
 }
 
 /* ------------------------------------------------------ signed shares */

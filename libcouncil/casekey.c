@@ -151,16 +151,25 @@ static size_t coord_msg(uint8_t *m, const council *c, const uint8_t pk[32])
     return (size_t)(p - m);
 }
 
-static size_t member_msg(uint8_t *m, const council *c, const uint8_t member[COUNCIL_ID_BYTES],
-                         const uint8_t pk[32])
+/* What the key directory signs: label (NUL included) || council_id
+ * || member id || key. */
+static size_t dir_msg(uint8_t *m, const council *c, const char *label, size_t label_len,
+                      const uint8_t member[COUNCIL_ID_BYTES], const uint8_t pk[32])
 {
-    static const char label[] = "council/member-key/v1";
-    uint8_t *p = council__put_bytes(m, label, sizeof label);
+    uint8_t *p = council__put_bytes(m, label, label_len);
 
     p = council__put_bytes(p, c->council_id, COUNCIL_ID_BYTES);
     p = council__put_bytes(p, member, COUNCIL_ID_BYTES);
     p = council__put_bytes(p, pk, 32);
     return (size_t)(p - m);
+}
+
+static size_t member_msg(uint8_t *m, const council *c, const uint8_t member[COUNCIL_ID_BYTES],
+                         const uint8_t pk[32])
+{
+    static const char label[] = "council/member-key/v1";
+
+    return dir_msg(m, c, label, sizeof label, member, pk);
 }
 
 static int log_sign(council *c, uint8_t sig[64], const uint8_t *m, size_t n)
@@ -179,12 +188,8 @@ static size_t sign_key_msg(uint8_t *m, const council *c, const uint8_t member[CO
                            const uint8_t pk[32])
 {
     static const char label[] = "council/member-sign-key/v1";
-    uint8_t *p = council__put_bytes(m, label, sizeof label);
 
-    p = council__put_bytes(p, c->council_id, COUNCIL_ID_BYTES);
-    p = council__put_bytes(p, member, COUNCIL_ID_BYTES);
-    p = council__put_bytes(p, pk, 32);
-    return (size_t)(p - m);
+    return dir_msg(m, c, label, sizeof label, member, pk);
 }
 
 int council__member_key_sign(council *c, const uint8_t member[COUNCIL_ID_BYTES],
@@ -418,6 +423,14 @@ bool council__case_owner_ok(const council *c, const uint8_t case_id[COUNCIL_ID_B
            crypto_sign_verify_detached(proof, m, owner_msg(m, c, case_id, owner), c->log_pk) == 0;
 }
 
+int council__case_owner_sign(council *c, uint8_t sig[64], const uint8_t case_id[COUNCIL_ID_BYTES],
+                             const uint8_t owner[COUNCIL_ID_BYTES])
+{
+    uint8_t m[96];
+
+    return log_sign(c, sig, m, owner_msg(m, c, case_id, owner));
+}
+
 int council__member_key_check(council *c, const char *op, const uint8_t member[COUNCIL_ID_BYTES],
                               const uint8_t box_pk[32])
 {
@@ -533,40 +546,6 @@ static size_t version_msg(uint8_t *m, const uint8_t case_id[COUNCIL_ID_BYTES], c
     crypto_generichash(p, 32, (const uint8_t *)label, sizeof label, key->p, key->len);
     council__secret_lock(key);
     return (size_t)(p + 32 - m);
-}
-
-/* The owner of a case, as its id (or the council's signature) proves it. */
-int council__case_owner(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
-                        uint8_t owner[COUNCIL_ID_BYTES])
-{
-    sqlite3_stmt *st = NULL;
-    int rc = COUNCIL_OK, src;
-
-    if (sqlite3_prepare_v2(c->db, "SELECT owner, owner_proof FROM case_record WHERE id = ?1;", -1,
-                           &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return council__fail(c, COUNCIL_EIO, "%s: database error", op);
-    }
-    src = sqlite3_step(st);
-    if (src == SQLITE_ROW && sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES) {
-        memcpy(owner, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
-        if (!council__case_owner_ok(c, case_id, owner, sqlite3_column_blob(st, 1),
-                                    (size_t)sqlite3_column_bytes(st, 1)))
-            rc = COUNCIL_ETAMPER;
-    } else {
-        rc = src == SQLITE_DONE ? COUNCIL_ENOTFOUND : COUNCIL_EIO;
-    }
-    sqlite3_finalize(st);
-    if (rc == COUNCIL_ETAMPER) {
-        (void)council__tamper(c, case_id, NULL, NULL, "forged_case_owner");
-        return council__fail(c, rc, "%s: the case's owner is not the one it was created for (the "
-                             "case row was changed outside the library)", op);
-    }
-    if (rc != COUNCIL_OK)
-        return council__fail(c, rc, "%s: %s", op, rc == COUNCIL_ENOTFOUND ? "no such case"
-                                                                        : "database error");
-    return COUNCIL_OK;
 }
 
 static bool vcache_has(const council *c, const uint8_t h[32])
@@ -1492,38 +1471,11 @@ static int upgrade_versions(council *c)
                              "IS NULL;", sign_version_one);
 }
 
-static int upgrade_owners_and_directory(council *c)
+static int upgrade_directory(council *c)
 {
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK, src = SQLITE_DONE;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT id, owner FROM case_record WHERE owner_proof IS NULL;",
-                           -1, &st, NULL) != SQLITE_OK)
-        return council__fail(c, COUNCIL_EIO, "keys: database error");
-    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        uint8_t m[96], sig[64];
-        sqlite3_stmt *up = NULL;
-        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES ||
-            sqlite3_column_bytes(st, 1) != COUNCIL_ID_BYTES)
-            continue;
-        rc = log_sign(c, sig, m, owner_msg(m, c, sqlite3_column_blob(st, 0),
-                                           sqlite3_column_blob(st, 1)));
-        if (rc == COUNCIL_OK &&
-            (sqlite3_prepare_v2(c->db, "UPDATE case_record SET owner_proof = ?2 WHERE id = ?1;", -1,
-                                &up, NULL) != SQLITE_OK ||
-             sqlite3_bind_blob(up, 1, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES,
-                               SQLITE_TRANSIENT) != SQLITE_OK ||
-             sqlite3_bind_blob(up, 2, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_step(up) != SQLITE_DONE))
-            rc = council__fail(c, COUNCIL_EIO, "keys: cannot sign a case's owner");
-        sqlite3_finalize(up);
-    }
-    if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = council__fail(c, COUNCIL_EIO, "keys: database error");
-    sqlite3_finalize(st);
-    st = NULL;
-    if (rc != COUNCIL_OK)
-        return rc;
     /* Members' signing keys, for key directories signed before. */
     if (sqlite3_prepare_v2(c->db, "SELECT s.member_id, s.box_pk, m.sign_pk FROM member_key_sig s "
                                   "JOIN member m ON m.id = s.member_id WHERE s.sign_sig IS NULL AND "
@@ -1577,7 +1529,9 @@ int council__case_session_init(council *c)
     if (rc == COUNCIL_OK && c->upgrading)
         rc = upgrade_versions(c);
     if (rc == COUNCIL_OK && c->upgrading)
-        rc = upgrade_owners_and_directory(c);
+        rc = council__case_owners_upgrade(c);
+    if (rc == COUNCIL_OK && c->upgrading)
+        rc = upgrade_directory(c);
     /* Wraps for an earlier coordinating key are left from a rotation. */
     if (rc == COUNCIL_OK)
         rc = council__sql_exec1(c, "keys", "DELETE FROM key_wrap WHERE holder = ?1 AND "

@@ -771,18 +771,6 @@ int council__consent_records(council *c, const char *op, const uint8_t case_id[1
     return COUNCIL_OK;
 }
 
-static int pack_out(council *c, const char *op, council_buf *out, const ProtobufCMessage *m)
-{
-    size_t len = protobuf_c_message_get_packed_size(m);
-
-    out->ptr = council__malloc(len ? len : 1);
-    if (out->ptr == NULL)
-        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-    out->len = protobuf_c_message_pack(m, out->ptr);
-    council__clear(c);
-    return COUNCIL_OK;
-}
-
 int council_consent_list(council *c, council_buf *out, const uint8_t *case_id, size_t case_id_len)
 {
     static const char op[] = "consent_list";
@@ -803,7 +791,7 @@ int council_consent_list(council *c, council_buf *out, const uint8_t *case_id, s
         return rc;
     if ((rc = council__consent_records(c, op, case_id, &l)) != COUNCIL_OK)
         return rc;
-    rc = pack_out(c, op, out, &l->base);
+    rc = council__pack_out(c, op, out, &l->base);
     council__v1__consent_list__free_unpacked(l, council__pb_allocator());
     return rc;
 }
@@ -864,7 +852,7 @@ int council_consent_get(council *c, council_buf *out, const uint8_t *id, size_t 
     sqlite3_finalize(st);
     if (rc != COUNCIL_OK)
         return rc;
-    rc = pack_out(c, op, out, &m->base);
+    rc = council__pack_out(c, op, out, &m->base);
     council__v1__consent_record__free_unpacked(m, council__pb_allocator());
     return rc;
 }
@@ -1139,5 +1127,5 @@ int council_policy_get(council *c, council_buf *out)
     m.accepted_bases = bases;
     m.n_accepted_bases = n;
     m.vital_second_approver = cfg.vital_second_approver;
-    return pack_out(c, op, out, &m.base);
+    return council__pack_out(c, op, out, &m.base);
 }

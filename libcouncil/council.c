@@ -467,16 +467,11 @@ static int open_in(council *c, const char *path, const council_open_options *o)
     /* The first session since the log head was kept (a store from before
      * signed rows): its rows are signed once, as they are (casekey.c). */
     if (rc == COUNCIL_OK) {
-        sqlite3_stmt *st = NULL;
+        bool kept = false;
         /* Not when the log key's wrap says a head is kept: the head was
          * dropped from the file, which head_advance puts on the record. */
-        c->upgrading = kr.log_head_len == 0 && !c->log_headed;
-        if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM setting WHERE key = 'log_head_kept';", -1, &st,
-                               NULL) != SQLITE_OK)
-            rc = council__fail(c, COUNCIL_EIO, "open: database error");
-        else if (sqlite3_step(st) == SQLITE_ROW)
-            c->upgrading = false;
-        sqlite3_finalize(st);
+        if ((rc = council__audit_head_kept(c, &kept)) == COUNCIL_OK)
+            c->upgrading = kr.log_head_len == 0 && !c->log_headed && !kept;
     }
     if (rc == COUNCIL_OK)
         rc = council__case_session_init(c);

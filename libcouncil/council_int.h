@@ -427,6 +427,10 @@ int council__shares_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES]);
 int council__grants_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES]);
 /* Is `scope` a code in the catalogue (scope.c)? EINVAL, ENOTFOUND, EIO. */
 int council__scope_known(council *c, const char *op, const char *scope);
+/* A message serialised into out (crypto.c), for the listing calls. */
+struct ProtobufCMessage;
+int council__pack_out(council *c, const char *op, council_buf *out,
+                      const struct ProtobufCMessage *m);
 int council__member_active(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES]);
 /* COUNCIL_OK for an active member; EDENIED (named for op) for a withdrawn
  * one; ENOTFOUND or EIO otherwise. */
@@ -538,6 +542,8 @@ void council__audit_batch_rollback(council *c);
  * it over the events since, if the log still extends it (else ETAMPER, the
  * finding logged as tamper_detected). No-op for staff sessions. */
 int council__audit_head_advance(council *c);
+/* Does the store say the signer keeps a head (audit.c)? */
+int council__audit_head_kept(council *c, bool *kept);
 /* The first 8 bytes of an audit export (audit.c writes, verify.c reads). */
 extern const uint8_t council__export_magic[8];
 int council__audit_size(council *c, uint64_t *out);
@@ -613,8 +619,13 @@ void council__case_id_derive(const council *c, uint8_t id[COUNCIL_ID_BYTES],
 bool council__case_owner_ok(const council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
                             const uint8_t owner[COUNCIL_ID_BYTES], const uint8_t *proof,
                             size_t len);
-/* The case's owner as its proof shows it: ETAMPER (logged) when the row
- * names another, ENOTFOUND. */
+/* The council's signature on a case's owner, for cases from before owner
+ * proofs (casekey.c). */
+int council__case_owner_sign(council *c, uint8_t sig[64], const uint8_t case_id[COUNCIL_ID_BYTES],
+                             const uint8_t owner[COUNCIL_ID_BYTES]);
+int council__case_owners_upgrade(council *c);
+/* The case's owner as its proof shows it (case.c): ETAMPER (logged) when
+ * the row names another, ENOTFOUND. */
 int council__case_owner(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                         uint8_t owner[COUNCIL_ID_BYTES]);
 /* Is key version v of (case, scope) vouched for (ETAMPER, logged, if not)? */

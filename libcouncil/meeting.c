@@ -565,7 +565,6 @@ int council_meeting_get(council *c, council_buf *out, const uint8_t *meeting, si
 {
     static const char op[] = "meeting_get";
     Council__V1__Meeting *msg = NULL;
-    size_t len;
     mtg m;
     int rc;
 
@@ -576,13 +575,7 @@ int council_meeting_get(council *c, council_buf *out, const uint8_t *meeting, si
     if ((rc = council__root_id(c, op, meeting, meeting_len)) != COUNCIL_OK ||
         (rc = load(c, op, meeting, &m)) != COUNCIL_OK || (rc = build(c, op, &m, NULL, &msg)) != COUNCIL_OK)
         return rc;
-    len = council__v1__meeting__get_packed_size(msg);
-    if ((out->ptr = council__malloc(len ? len : 1)) == NULL)
-        rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-    else {
-        out->len = council__v1__meeting__pack(msg, out->ptr);
-        council__clear(c);
-    }
+    rc = council__pack_out(c, op, out, &msg->base);
     council__v1__meeting__free_unpacked(msg, council__pb_allocator());
     return rc;
 }

@@ -661,18 +661,6 @@ fail:
     return NULL;
 }
 
-static int pack_out(council *c, const char *op, council_buf *out, const ProtobufCMessage *m)
-{
-    size_t len = protobuf_c_message_get_packed_size(m);
-
-    out->ptr = council__malloc(len);
-    if (out->ptr == NULL)
-        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-    out->len = protobuf_c_message_pack(m, out->ptr);
-    council__clear(c);
-    return COUNCIL_OK;
-}
-
 int council_member_get(council *c, council_buf *out, const uint8_t *id, size_t id_len)
 {
     Council__V1__Member *m = NULL;
@@ -699,7 +687,7 @@ int council_member_get(council *c, council_buf *out, const uint8_t *id, size_t i
     else if ((m = row_member(st)) == NULL)
         rc = council__fail(c, COUNCIL_ENOMEM, "member_get: out of memory");
     else
-        rc = pack_out(c, "member_get", out, &m->base);
+        rc = council__pack_out(c, "member_get", out, &m->base);
     sqlite3_finalize(st);
     if (m != NULL)
         council__v1__member__free_unpacked(m, council__pb_allocator());
@@ -749,7 +737,7 @@ int council_member_list(council *c, council_buf *out)
     if (rc == COUNCIL_OK) {
         list.n_members = n;
         list.members = v;
-        rc = pack_out(c, "member_list", out, &list.base);
+        rc = council__pack_out(c, "member_list", out, &list.base);
     }
     for (size_t i = 0; i < n; i++)
         council__v1__member__free_unpacked(v[i], council__pb_allocator());
@@ -819,7 +807,7 @@ int council_members_announce(council *c, council_buf *out)
     a.coordinating_body = coordinator;
     a.n_members = n;
     a.members = names;
-    rc = pack_out(c, "members_announce", out, &a.base);
+    rc = council__pack_out(c, "members_announce", out, &a.base);
 out:
     sqlite3_finalize(st);
     for (size_t i = 0; i < n; i++)

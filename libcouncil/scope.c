@@ -144,7 +144,7 @@ int council_scope_list(council *c, council_buf *out)
     Council__V1__Scope items[256], *ptrs[256];
     char codes[256][COUNCIL__AUDIT_CODE_MAX + 1];
     sqlite3_stmt *st = NULL;
-    size_t n = 0, len;
+    size_t n = 0;
     int rc, src;
 
     if (out == NULL)
@@ -174,10 +174,5 @@ int council_scope_list(council *c, council_buf *out)
         return council__db_err(c, op);
     l.scopes = ptrs;
     l.n_scopes = n;
-    len = council__v1__scope_list__get_packed_size(&l);
-    if ((out->ptr = council__malloc(len ? len : 1)) == NULL)
-        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-    out->len = council__v1__scope_list__pack(&l, out->ptr);
-    council__clear(c);
-    return COUNCIL_OK;
+    return council__pack_out(c, op, out, &l.base);
 }
