@@ -1154,6 +1154,59 @@ static void test_insider__recipient_makes_no_version(void **state)
     council_close(sb);
 }
 
+
+/* The register after a withdrawal, and the key directory's signing keys. */
+static void test_insider__unwithdrawn_and_sign_key_swapped(void **state)
+{
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    council_open_options o = COUNCIL_OPEN_OPTIONS_INIT;
+    council *s2 = NULL;
+    uint8_t cid[16], pid[16], chosen[32];
+
+    health_case(f, sa, cid, pid);
+    /* C withdraws; B takes the withdrawal off C's register row. */
+    assert_int_equal(council_member_withdraw(f->c, f->mc, 16, 0, "協議会から脱退"), COUNCIL_OK);
+    insider_row(sb, "UPDATE member SET withdrawn = NULL WHERE id = ?1;", f->mc, NULL, NULL, 0);
+    share(sa, cid, f->mc, "situation", COUNCIL_ETAMPER);
+    o.passphrase = (const uint8_t *)MPASS;
+    o.passphrase_len = strlen(MPASS);
+    o.staff_id = f->sc;
+    o.staff_id_len = 16;
+    o.keyfile = f->kc.ptr;
+    o.keyfile_len = f->kc.len;
+    assert_int_not_equal(council_open(&s2, f->store, &o), COUNCIL_OK);
+    council_close(s2);
+    assert_int_equal(count(f->c, "SELECT count(*) FROM key_wrap WHERE holder = ?1", f->mc), 0);
+    /* B puts its own signing key (and its directory signature) in A's entry
+     * of the key directory, then signs a key version of its own as "A". */
+    insider_row(sb, "UPDATE member_key_sig SET sign_pk = (SELECT sign_pk FROM member_key_sig WHERE "
+                    "member_id = ?2), sign_sig = (SELECT sign_sig FROM member_key_sig WHERE "
+                    "member_id = ?2) WHERE member_id = ?1;", f->ma, f->mb, NULL, 0);
+    randombytes_buf(chosen, sizeof chosen);
+    inject_version(f, sb, cid, "health", latest_version(f->c, cid, "health") + 1, chosen);
+    {
+        uint8_t m[256], signer[16], sig[64], *p = m, commit[32];
+        static const char label[] = "council/key-commit/v1";
+        uint32_t v = latest_version(f->c, cid, "health");
+        crypto_generichash(commit, 32, (const uint8_t *)label, sizeof label, chosen, 32);
+        p = council__put_bytes(p, cid, 16);
+        *p++ = (uint8_t)strlen("health");
+        p = council__put_bytes(p, "health", strlen("health"));
+        p = council__put_u32(p, v);
+        p = council__put_bytes(p, commit, 32);
+        assert_int_equal(council__attest_sign(sb, "key_version", m, (size_t)(p - m), signer, sig),
+                         COUNCIL_OK);
+        insider_row(sb, "UPDATE case_key SET signer = ?2, sig = ?5 WHERE case_id = ?1 AND scope = "
+                        "'health' AND version = (SELECT max(version) FROM case_key WHERE case_id = "
+                        "?1 AND scope = 'health');", cid, f->ma, sig, sizeof sig);
+    }
+    put(f->c, cid, pid, "health", sec_text("事務局の記録"), COUNCIL_ETAMPER);
+    assert_false(readable_with(f->c, cid, pid, "health", chosen));
+    council_close(sa);
+    council_close(sb);
+}
+
 /* Attack 3: the insider deletes its own reads and refusals (and the later
  * checkpoints and tree nodes) below a head the secretariat has seen. */
 static void test_insider__dropped_events_refused(void **state)
@@ -1380,6 +1433,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_insider__version_deleted_after_revocation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__recipient_makes_no_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__forged_register_and_staff, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__unwithdrawn_and_sign_key_swapped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__forged_consent_and_policy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__forged_share_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__upgrade_from_before, setup, teardown),
