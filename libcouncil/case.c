@@ -2458,11 +2458,6 @@ int council_case_erase(council *c, const uint8_t *case_id, size_t case_id_len, c
         "DELETE FROM key_wrap WHERE case_id = ?1;",
         "DELETE FROM case_key WHERE case_id = ?1;",
         "DELETE FROM blind_index WHERE case_id = ?1;",
-        "DELETE FROM consent_withdrawal WHERE consent_id IN (SELECT id FROM consent WHERE "
-        "case_id = ?1);",
-        "DELETE FROM consent_grant WHERE consent_id IN (SELECT id FROM consent WHERE "
-        "case_id = ?1);",
-        "DELETE FROM consent WHERE case_id = ?1;",
         "DELETE FROM person WHERE case_id = ?1;",
         "UPDATE case_share SET basis_reason = NULL WHERE case_id = ?1;",
     };
@@ -2483,6 +2478,8 @@ int council_case_erase(council *c, const uint8_t *case_id, size_t case_id_len, c
         return council__finish(c, council__fail(c, COUNCIL_EDENIED, "%s: erased already", op));
     for (size_t i = 0; rc == COUNCIL_OK && i < sizeof wipe / sizeof wipe[0]; i++)
         rc = council__sql_exec1(c, op, wipe[i], case_id, COUNCIL_ID_BYTES, NULL, 0);
+    if (rc == COUNCIL_OK)
+        rc = council__consent_erase(c, op, case_id);
     if (rc == COUNCIL_OK &&
         (sqlite3_prepare_v2(c->db, "UPDATE case_share SET revoked = ?2, sig = NULL, revoke_reason = "
                                    "'case_erased' WHERE case_id = ?1 AND revoked IS NULL;", -1,

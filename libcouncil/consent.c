@@ -276,6 +276,22 @@ int council__grants_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
     return rc;
 }
 
+int council__consent_erase(council *c, const char *op, const uint8_t case_id[16])
+{
+    static const char *const wipe[] = {
+        "DELETE FROM consent_withdrawal WHERE consent_id IN (SELECT id FROM consent WHERE "
+        "case_id = ?1);",
+        "DELETE FROM consent_grant WHERE consent_id IN (SELECT id FROM consent WHERE "
+        "case_id = ?1);",
+        "DELETE FROM consent WHERE case_id = ?1;",
+    };
+    int rc = COUNCIL_OK;
+
+    for (size_t i = 0; rc == COUNCIL_OK && i < sizeof wipe / sizeof wipe[0]; i++)
+        rc = council__sql_exec1(c, op, wipe[i], case_id, COUNCIL_ID_BYTES, NULL, 0);
+    return rc;
+}
+
 int council__consent_upgrade(council *c)
 {
     sqlite3_stmt *st = NULL;

@@ -720,6 +720,8 @@ struct council__policy_config;
 int council__policy_upgrade(council *c);
 /* Consent grants from before, signed at the secretariat's first session (consent.c). */
 int council__consent_upgrade(council *c);
+/* A case's consent records, withdrawals and grants, gone with its erasure. */
+int council__consent_erase(council *c, const char *op, const uint8_t case_id[16]);
 /* Active shares from before, signed at the secretariat's first session (case.c). */
 int council__share_upgrade(council *c);
 int council__policy_load(council *c, const char *op, struct council__policy_config *cfg);
