@@ -22,6 +22,8 @@
 #include "council.h"
 #include "util.h"
 #include "council_int.h"
+#include "crypto.h"
+#include "keyring.h"
 
 
 static void open_raw(const char *path, const char *key)

@@ -27,6 +27,9 @@
 #include "council.h"
 #include "util.h"
 #include "council_int.h"
+#include "audit.h"
+#include "batch.h"
+#include "merkle.h"
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/info.pb-c.h"
 

@@ -25,6 +25,8 @@
 
 #include "council.h"
 #include "council_int.h"
+#include "merkle.h"
+#include "note.h"
 
 /* The fuzzer's assertion; the library itself never aborts. */
 #define fuzz_check(cond) fuzz_check_at((cond), #cond, __FILE__, __LINE__)

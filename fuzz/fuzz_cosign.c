@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "note.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

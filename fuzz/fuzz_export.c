@@ -25,6 +25,7 @@
 #include "council.h"
 #include "council/v1/audit.pb-c.h"
 #include "council_int.h"
+#include "verify.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -27,6 +27,7 @@
 
 #include "council.h"
 #include "council_int.h"
+#include "keyfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -25,6 +25,8 @@
 #include "council.h"
 #include "council/v1/keyring.pb-c.h"
 #include "council_int.h"
+#include "crypto.h"
+#include "keyring.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -18,6 +18,7 @@
  */
 #include "../cli/text.h"
 #include "fixture.h"
+#include "note.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

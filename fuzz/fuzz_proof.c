@@ -42,6 +42,7 @@
 
 #include "council.h"
 #include "council_int.h"
+#include "merkle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -22,6 +22,7 @@
  *     the cosigned one), and ETAMPER for any other.
  */
 #include "fixture.h"
+#include "note.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

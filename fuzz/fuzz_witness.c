@@ -20,6 +20,7 @@
  * or an empty old tree.
  */
 #include "fixture.h"
+#include "note.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

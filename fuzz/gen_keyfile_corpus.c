@@ -19,6 +19,9 @@
 #include "council.h"
 #include "council/v1/keyfile.pb-c.h"
 #include "council_int.h"
+#include "crypto.h"
+#include "keyfile.h"
+#include "keyring.h"
 
 /* --------------------------------------------------- deterministic random */
 

@@ -19,6 +19,8 @@
 #include "council.h"
 #include "council/v1/keyring.pb-c.h"
 #include "council_int.h"
+#include "crypto.h"
+#include "keyring.h"
 
 /* --------------------------------------------------- deterministic random */
 

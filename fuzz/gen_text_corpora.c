@@ -13,6 +13,7 @@
 #include "council/v1/consent.pb-c.h"
 #include "council/v1/member.pb-c.h"
 #include "fixture.h"
+#include "merkle.h"
 
 static const char *root_dir;
 

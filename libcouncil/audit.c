@@ -23,6 +23,14 @@
 
 #include "council/v1/audit.pb-c.h"
 #include "council_int.h"
+#include "audit.h"
+#include "batch.h"
+#include "crypto.h"
+#include "keyring.h"
+#include "merkle.h"
+#include "note.h"
+#include "session.h"
+#include "store.h"
 
 const uint8_t council__export_magic[8] = { 0x89, 'C', 'A', 'X', '\r', '\n', 0x1a, '\n' };
 

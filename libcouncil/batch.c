@@ -12,23 +12,12 @@
 
 #include "council/v1/audit.pb-c.h"
 #include "council_int.h"
+#include "audit.h"
+#include "batch.h"
+#include "session.h"
+#include "crypto.h"
 
 #define REFUSED COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED
-
-/* The session's actor, as events name it. */
-bool council__is_root(const council *c)
-{
-    return c->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT;
-}
-
-void council__event_actor(const council *c, council__event *ev)
-{
-    ev->actor_kind = c->actor_kind;
-    if (!council__is_root(c)) {
-        ev->actor_member = c->actor_member;
-        ev->actor_staff = c->actor_staff;
-    }
-}
 
 /* Inside the caller's batch (council_batch_begin()), an operation's own
  * transaction is a savepoint: it commits into the batch or rolls back

@@ -17,6 +17,7 @@
 #include <utf8proc.h>
 
 #include "council_int.h"
+#include "crypto.h"
 
 #define NAME_IN_MAX 1024 /* bytes of a name we fold */
 

@@ -24,6 +24,12 @@
 #include "council/v1/case.pb-c.h"
 #include "council/v1/consent.pb-c.h"
 #include "council_int.h"
+#include "audit.h"
+#include "batch.h"
+#include "crypto.h"
+#include "session.h"
+#include "sql.h"
+#include "text.h"
 #include "policy.h"
 
 #define SHARE_SCOPES_MAX 32

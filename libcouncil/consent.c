@@ -13,6 +13,12 @@
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/consent.pb-c.h"
 #include "council_int.h"
+#include "audit.h"
+#include "batch.h"
+#include "crypto.h"
+#include "session.h"
+#include "sql.h"
+#include "text.h"
 #include "policy.h"
 
 #define CONSENT_BODY_MAX 65536

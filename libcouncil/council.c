@@ -17,65 +17,18 @@
 #include "council/v1/info.pb-c.h"
 #include "council/v1/keyring.pb-c.h"
 #include "council_int.h"
+#include "audit.h"
+#include "batch.h"
+#include "crypto.h"
+#include "journal.h"
+#include "keyfile.h"
+#include "keyring.h"
+#include "note.h"
+#include "session.h"
+#include "store.h"
+#include "text.h"
 
 /* ------------------------------------------------------------- validation */
-
-/* Well-formed UTF-8 without control characters. */
-bool council__text_ok(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s, *end = p + len;
-
-    while (p < end) {
-        unsigned char b = *p;
-        size_t n;
-        uint32_t cp;
-
-        if (b < 0x80) {
-            if (b < 0x20 || b == 0x7f)
-                return false;
-            p++;
-            continue;
-        }
-        if (b >= 0xc2 && b <= 0xdf) { n = 1; cp = b & 0x1fu; }
-        else if (b >= 0xe0 && b <= 0xef) { n = 2; cp = b & 0x0fu; }
-        else if (b >= 0xf0 && b <= 0xf4) { n = 3; cp = b & 0x07u; }
-        else return false;
-        if ((size_t)(end - p) <= n)
-            return false;
-        for (size_t i = 1; i <= n; i++) {
-            if ((p[i] & 0xc0) != 0x80)
-                return false;
-            cp = (cp << 6) | (p[i] & 0x3fu);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-            (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        p += n + 1;
-    }
-    return true;
-}
-
-bool council__text_arg(const char *s, size_t max)
-{
-    size_t n;
-
-    return s != NULL && (n = strlen(s)) > 0 && n <= max && council__text_ok(s, n);
-}
-
-int council__kdf_cost(council *c, const char *op, uint64_t *ops, uint64_t *mem)
-{
-    if (*ops == 0)
-        *ops = COUNCIL__KDF_OPSLIMIT_DEFAULT;
-    if (*mem == 0)
-        *mem = COUNCIL__KDF_MEMLIMIT_DEFAULT;
-    if (*ops < COUNCIL_KDF_OPSLIMIT_MIN || *ops > COUNCIL_KDF_OPSLIMIT_MAX)
-        return council__fail(c, COUNCIL_EINVAL, "%s: kdf_opslimit %llu out of range",
-                             op, (unsigned long long)*ops);
-    if (*mem < COUNCIL_KDF_MEMLIMIT_MIN || *mem > COUNCIL_KDF_MEMLIMIT_MAX)
-        return council__fail(c, COUNCIL_EINVAL, "%s: kdf_memlimit %llu out of range",
-                             op, (unsigned long long)*mem);
-    return COUNCIL_OK;
-}
 
 /* Exactly one credential, each of an acceptable length. */
 static int check_credentials(council *c, const char *op, const uint8_t *pass, size_t pass_len,
@@ -575,15 +528,13 @@ static int staff_standing(council *c, const uint8_t member[COUNCIL_ID_BYTES],
     return rc;
 }
 
-int council__actor_ok(council *c, const char *op)
+
+/* The staff session's standing hook (c->standing), installed at its open. */
+static int standing(council *c, const char *op)
 {
     const char *reason = NULL, *why = NULL;
     int rc;
 
-    if (!council__ok(c))
-        return council__fail(c, COUNCIL_EMISUSE, "%s: bad handle", op);
-    if (c->actor_kind != COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF)
-        return COUNCIL_OK;
     rc = staff_standing(c, c->actor_member, c->actor_staff, c->actor_box_pk, &reason, &why);
     if (rc != COUNCIL_OK)
         return rc;
@@ -598,30 +549,6 @@ int council__actor_ok(council *c, const char *op)
     return COUNCIL_OK;
 }
 
-int council__root_only(council *c, const char *op)
-{
-    int rc = council__actor_ok(c, op);
-
-    if (rc != COUNCIL_OK)
-        return rc;
-    if (c->actor_kind != COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT) {
-        /* A refused attempt is on the record (best effort: refused either way). */
-        const council__event ev = {
-            .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_OPERATION_REFUSED,
-            .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF,
-            .actor_member = c->actor_member,
-            .actor_staff = c->actor_staff,
-            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED,
-            .error = COUNCIL_EDENIED,
-            .reason = "root_only",
-        };
-        (void)council__audit_append(c, &ev);
-        return council__fail(c, COUNCIL_EDENIED, "%s: only the secretariat's session may do this",
-                             op);
-    }
-    return COUNCIL_OK;
-}
-
 static void journal(const char *path, const council__keyring *kr, const char *reason,
                     const uint8_t *member, const uint8_t *staff, int error)
 {
@@ -629,18 +556,6 @@ static void journal(const char *path, const council__keyring *kr, const char *re
         council__journal_refusal(path, kr->journal_pk, reason, member, staff, error);
 }
 
-int council__root_id(council *c, const char *op, const uint8_t *id, size_t len)
-{
-    int rc;
-
-    if (!council__ok(c))
-        return council__fail(c, COUNCIL_EMISUSE, "%s: bad handle", op);
-    if ((rc = council__root_only(c, op)) != COUNCIL_OK)
-        return rc;
-    if (id == NULL || len != COUNCIL_ID_BYTES)
-        return council__fail(c, COUNCIL_EINVAL, "%s: ids are %d bytes", op, COUNCIL_ID_BYTES);
-    return COUNCIL_OK;
-}
 
 static int open_staff(council *c, const char *path, const council_open_options *o)
 {
@@ -764,6 +679,7 @@ static int open_staff(council *c, const char *path, const council_open_options *
     }
     if (rc == COUNCIL_OK) {
         c->actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF;
+        c->standing = standing;
         memcpy(c->actor_member, info.member_id, COUNCIL_ID_BYTES);
         memcpy(c->actor_staff, o->staff_id, COUNCIL_ID_BYTES);
         memcpy(c->actor_box_pk, k.box_pk, 32);

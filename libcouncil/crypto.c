@@ -13,6 +13,7 @@
 #include <uuid/uuid.h>
 
 #include "council_int.h"
+#include "crypto.h"
 
 /* ------------------------------------------------------------------ init */
 
@@ -342,4 +343,20 @@ void council__uuid_text(char out[37], const uint8_t id[COUNCIL_ID_BYTES])
 
     memcpy(u, id, sizeof u);
     uuid_unparse_lower(u, out);
+}
+
+/* Argon2id cost: 0 means the default; EINVAL out of range. */
+int council__kdf_cost(council *c, const char *op, uint64_t *ops, uint64_t *mem)
+{
+    if (*ops == 0)
+        *ops = COUNCIL__KDF_OPSLIMIT_DEFAULT;
+    if (*mem == 0)
+        *mem = COUNCIL__KDF_MEMLIMIT_DEFAULT;
+    if (*ops < COUNCIL_KDF_OPSLIMIT_MIN || *ops > COUNCIL_KDF_OPSLIMIT_MAX)
+        return council__fail(c, COUNCIL_EINVAL, "%s: kdf_opslimit %llu out of range",
+                             op, (unsigned long long)*ops);
+    if (*mem < COUNCIL_KDF_MEMLIMIT_MIN || *mem > COUNCIL_KDF_MEMLIMIT_MAX)
+        return council__fail(c, COUNCIL_EINVAL, "%s: kdf_memlimit %llu out of range",
+                             op, (unsigned long long)*mem);
+    return COUNCIL_OK;
 }

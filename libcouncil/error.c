@@ -51,8 +51,8 @@ int council__fail(council *c, int rc, const char *fmt, ...)
     va_end(ap);
     /* A database failure whose SQLite text would mislead (a full disk, a
      * re-key by another session) is said plainly. */
-    if (c->db != NULL)
-        rc = council__store_explain(c, rc);
+    if (c->db != NULL && c->explain != NULL)
+        rc = c->explain(c, rc);
     return rc;
 }
 

@@ -24,6 +24,10 @@
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/member.pb-c.h"
 #include "council_int.h"
+#include "audit.h"
+#include "batch.h"
+#include "crypto.h"
+#include "journal.h"
 
 #define RECORD_MAX 512 /* sealed bytes of one record */
 

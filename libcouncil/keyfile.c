@@ -15,6 +15,9 @@
 
 #include "council/v1/keyfile.pb-c.h"
 #include "council_int.h"
+#include "crypto.h"
+#include "keyfile.h"
+#include "keyring.h"
 
 #define KEYFILE_FORMAT 1u
 #define BOX_KEY_BYTES 32u

@@ -18,6 +18,9 @@
 
 #include "council/v1/keyring.pb-c.h"
 #include "council_int.h"
+#include "crypto.h"
+#include "keyring.h"
+#include "store.h"
 
 static const uint8_t keyring_magic[COUNCIL__KEYRING_MAGIC_BYTES] =
     { 0x89, 'C', 'K', 'R', '\r', '\n', 0x1a, '\n' };

@@ -15,6 +15,15 @@
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/member.pb-c.h"
 #include "council_int.h"
+#include "audit.h"
+#include "batch.h"
+#include "crypto.h"
+#include "keyfile.h"
+#include "keyring.h"
+#include "note.h"
+#include "session.h"
+#include "store.h"
+#include "text.h"
 
 #define SCOPES_MAX 32
 

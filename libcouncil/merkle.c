@@ -21,6 +21,7 @@
 #include <sodium.h>
 
 #include "council_int.h"
+#include "merkle.h"
 
 #define HASH COUNCIL_HASH_BYTES
 

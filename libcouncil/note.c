@@ -18,6 +18,9 @@
 #include <sodium.h>
 
 #include "council_int.h"
+#include "crypto.h"
+#include "note.h"
+#include "text.h"
 
 static const char dash[] = "\xe2\x80\x94 "; /* U+2014 and a space */
 #define DASH_LEN 4

@@ -28,6 +28,9 @@
 #include "council/v1/case.pb-c.h"
 #include "council/v1/member.pb-c.h"
 #include "council_int.h"
+#include "audit.h"
+#include "batch.h"
+#include "session.h"
 #include "report.h"
 
 #define MONTHS_MAX 64

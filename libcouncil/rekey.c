@@ -23,6 +23,13 @@
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/keyring.pb-c.h"
 #include "council_int.h"
+#include "audit.h"
+#include "batch.h"
+#include "crypto.h"
+#include "journal.h"
+#include "keyring.h"
+#include "session.h"
+#include "store.h"
 
 #define AD_PENDING_BYTES (sizeof "council/keyring/pending-db" + COUNCIL_ID_BYTES)
 

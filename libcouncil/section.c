@@ -14,6 +14,8 @@
 
 #include "council/v1/case.pb-c.h"
 #include "council_int.h"
+#include "crypto.h"
+#include "text.h"
 
 #define STRING_MAX 65536  /* bytes of one string */
 #define ITEMS_MAX 1024    /* wants, tasks, entries */
@@ -47,32 +49,9 @@ static bool line_ok(const char *s, bool optional)
     return len > 0 && len <= 1024 && council__text_ok(s, len);
 }
 
-static bool date_ok(const char *s, bool optional);
-
-bool council__date_ok(const char *s)
-{
-    return date_ok(s, false);
-}
-
 static bool date_ok(const char *s, bool optional)
 {
-    static const unsigned char mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    unsigned y = 0, m, d;
-
-    if (s == NULL)
-        return optional;
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return false;
-    for (int i = 0; i < 4; i++)
-        y = y * 10 + (unsigned)(s[i] - '0');
-    m = (unsigned)(s[5] - '0') * 10 + (unsigned)(s[6] - '0');
-    d = (unsigned)(s[8] - '0') * 10 + (unsigned)(s[9] - '0');
-    if (y < 1850 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-        return false;
-    return !(m == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0)));
+    return s == NULL ? optional : council__date_ok(s);
 }
 
 static bool id_ok(protobuf_c_boolean has, ProtobufCBinaryData b)

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "council_int.h"
+#include "sql.h"
 
 int council__db_err(council *c, const char *op)
 {

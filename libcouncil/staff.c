@@ -13,6 +13,11 @@
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/member.pb-c.h"
 #include "council_int.h"
+#include "audit.h"
+#include "batch.h"
+#include "crypto.h"
+#include "session.h"
+#include "text.h"
 
 /* The staff member's member, and whether the staff member is active:
  * 1 active, 0 retired, negative: ENOTFOUND or EIO. */

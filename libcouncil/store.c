@@ -18,6 +18,9 @@
 #include <sqlite3.h>
 
 #include "council_int.h"
+#include "crypto.h"
+#include "keyring.h"
+#include "store.h"
 
 /* The ordered schema migrations. Append only: a released entry never
  * changes, so every store reaches the same schema by the same steps. */
@@ -563,6 +566,7 @@ int council__store_open_key(council *c, const char *dir, const council__secret *
     }
     flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW |
             (create ? SQLITE_OPEN_CREATE : 0);
+    c->explain = council__store_explain;
     src = sqlite3_open_v2(path, &c->db, flags, NULL);
     council__free(path);
     if (src != SQLITE_OK) {

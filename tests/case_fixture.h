@@ -19,6 +19,9 @@
 
 #include "helpers.h"
 #include "council_int.h"
+#include "audit.h"
+#include "crypto.h"
+#include "keyfile.h"
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/case.pb-c.h"
 #include "council/v1/consent.pb-c.h"

@@ -145,6 +145,7 @@ bool th_contains(const uint8_t *hay, size_t n, const char *needle)
 #include <sqlite3.h>
 
 #include "council_int.h"
+#include "keyring.h"
 
 int th_last_action(council *c)
 {

@@ -9,6 +9,9 @@
 
 #include "helpers.h"
 #include "council_int.h"
+#include "audit.h"
+#include "batch.h"
+#include "note.h"
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/info.pb-c.h"
 

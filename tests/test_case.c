@@ -7,6 +7,11 @@
  * leaves nothing recoverable and a verifying log; a ciphertext moved to
  * another place does not open; no name or content reaches any file. */
 #include "case_fixture.h"
+#include "audit.h"
+#include "crypto.h"
+#include "keyfile.h"
+#include "keyring.h"
+#include "store.h"
 
 /* ------------------------------------------------------------------ tests */
 

@@ -3,6 +3,8 @@
  * family coverage, and a withdrawal that stops the recipient's next read. */
 #include "case_fixture.h"
 #include "council/v1/meeting.pb-c.h"
+#include "audit.h"
+#include "keyfile.h"
 #include <jansson.h>
 
 static void consent_opts(council_consent_options *o, const uint8_t cid[16], const uint8_t person[16],

@@ -6,6 +6,7 @@
 
 #include "helpers.h"
 #include "council_int.h"
+#include "store.h"
 #include "council/v1/info.pb-c.h"
 
 static Council__V1__CouncilInfo *get_info(council *c)

@@ -15,6 +15,10 @@
 
 #include "case_fixture.h"
 #include "council/v1/meeting.pb-c.h"
+#include "audit.h"
+#include "crypto.h"
+#include "keyfile.h"
+#include "keyring.h"
 
 /* The insider writes a row: sql with ?1..?4 bound to 16-byte ids (NULL:
  * fewer parameters) and ?5 to a blob of n bytes. */

@@ -9,6 +9,9 @@
 
 #include "helpers.h"
 #include "council_int.h"
+#include "crypto.h"
+#include "keyfile.h"
+#include "keyring.h"
 #include "council/v1/keyfile.pb-c.h"
 
 #define PASS ((const uint8_t *)TH_PASS)

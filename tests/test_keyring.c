@@ -8,6 +8,7 @@
 
 #include "helpers.h"
 #include "council_int.h"
+#include "keyring.h"
 #include "council/v1/keyring.pb-c.h"
 
 typedef struct fx {

@@ -11,6 +11,9 @@
 
 #include "helpers.h"
 #include "council_int.h"
+#include "keyfile.h"
+#include "keyring.h"
+#include "store.h"
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/member.pb-c.h"
 

@@ -18,6 +18,7 @@
 
 #include "helpers.h"
 #include "council_int.h"
+#include "merkle.h"
 
 #define HB COUNCIL_HASH_BYTES
 #define PROOF_CAP COUNCIL_PROOF_HASHES_MAX

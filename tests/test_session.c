@@ -12,6 +12,7 @@
 
 #include "helpers.h"
 #include "council_int.h"
+#include "keyfile.h"
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/member.pb-c.h"
 

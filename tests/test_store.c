@@ -12,6 +12,8 @@
 
 #include "helpers.h"
 #include "council_int.h"
+#include "audit.h"
+#include "store.h"
 
 #define NAME "秘密の協議会名 Secret Council Name"
 

@@ -1,0 +1,32 @@
+/*
+ * journal.h - the refusal journal beside the store (storage).
+ * Internal to libcouncil (hidden symbols, council__ names).
+ */
+#ifndef COUNCIL_JOURNAL_H
+#define COUNCIL_JOURNAL_H
+
+#include "council_int.h"
+#include "audit.h"
+
+#define COUNCIL__JOURNAL_FILE "council.refusals"
+#define COUNCIL__JOURNAL_MAX (1u << 20) /* bytes; past it, refusals are not journaled */
+
+/* The council's journal key pair (from the root key). */
+int council__journal_keypair(council *c, uint8_t pk[32], council__secret *sk);
+/* Append a sealed refusal record (best effort: errors are ignored, as the
+ * refusal itself is what the caller returns). */
+void council__journal_refusal(const char *dir, const uint8_t journal_pk[32], const char *reason,
+                              const uint8_t *member_id, const uint8_t *staff_id, int error);
+/* Walk a journal's bytes (u16 big-endian length || sealed record, ...):
+ * each record opened with the journal key pair (sk, pk) and decoded into a
+ * session_refused event for emit(); a record that does not open or decode
+ * gives a journal_record_damaged event, and a damaged tail gives one and
+ * ends the walk. Returns COUNCIL_OK or the first failure of emit. Touches
+ * no store; for the fuzzer and council__journal_import. */
+int council__journal_parse(const uint8_t *buf, size_t len, const council__secret *sk,
+                           const uint8_t pk[32], int (*emit)(void *ctx, const council__event *ev),
+                           void *ctx);
+/* Import journaled refusals as session_refused events (root sessions). */
+int council__journal_import(council *c);
+
+#endif /* COUNCIL_JOURNAL_H */

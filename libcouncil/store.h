@@ -1,0 +1,73 @@
+/*
+ * store.h - the SQLCipher store, its migrations, durable files (storage).
+ * Internal to libcouncil (hidden symbols, council__ names).
+ */
+#ifndef COUNCIL_STORE_H
+#define COUNCIL_STORE_H
+
+#include "council_int.h"
+#include "crypto.h"
+
+#define COUNCIL__DB_FILE "council.db"
+
+typedef struct council__migration {
+    uint32_t version;
+    const char *sql;
+} council__migration;
+
+/* The schema this library writes. */
+uint32_t council__schema_version(void);
+
+/* Open (create=true: create) the SQLCipher database of the store at dir,
+ * refuse a SQLite that is not SQLCipher 4, key it with the database subkey
+ * and probe the key (EAUTH on a wrong one). */
+int council__store_open(council *c, const char *dir, const council__secret *root,
+                        uint32_t db_key_version, bool create);
+/* The same with the raw database key (a member's session), when raw_key
+ * is not NULL (root is then unused). */
+int council__store_open_key(council *c, const char *dir, const council__secret *root,
+                            uint32_t db_key_version, const uint8_t *raw_key, bool create);
+/* Apply migrations in one transaction. */
+int council__store_migrate(council *c, const council__migration *list, size_t n,
+                           uint32_t target);
+int council__store_migrate_all(council *c);
+int council__store_version(council *c, uint32_t *out);
+void council__store_close(council *c);
+/* How long a session waits for a lock another session holds on council.db
+ * (SQLite's busy timeout) or on the keyring (council.keyring.lock) before
+ * it gives up with COUNCIL_EIO. Documented in council(3). */
+#define COUNCIL__BUSY_TIMEOUT_MS 10000
+/* Called by council__fail on a handle with an open database: when the last
+ * SQLite failure was a full disk (SQLITE_FULL, or an I/O error with ENOSPC)
+ * or SQLITE_NOTADB while the keyring names another database key version
+ * than the handle keyed council.db with, or (once the key has read
+ * council.db) shows or showed at open a re-key under way (another session
+ * re-keyed it), the
+ * message says so, keeping its operation prefix, and the code becomes
+ * COUNCIL_EIO. Otherwise rc, message unchanged. */
+int council__store_explain(council *c, int rc);
+/* The first 16 bytes of council.db, the SQLCipher salt. */
+int council__store_read_salt(council *c, const char *dir,
+                             uint8_t salt[COUNCIL__SALT_BYTES]);
+/* PRAGMA cipher_version into out. */
+int council__store_cipher_version(council *c, char *out, size_t out_len);
+
+/* fsync a directory / the directory holding `path`: 0 or -1 (errno). */
+int council__fsync_dir(const char *dir);
+int council__fsync_parent(const char *path);
+
+/* Write p (n bytes) to a new file at path, durably and never half: a
+ * temporary name beside it (O_EXCL, O_NOFOLLOW, mode 0600), fsync, link to
+ * path (EEXIST if path exists, a symbolic link included; it is never
+ * replaced), fsync of the directory. Messages are named for op and never
+ * carry the path. The disk full (ENOSPC) is said so, as COUNCIL_EIO. */
+int council__file_publish(council *c, const char *op, const char *path, const uint8_t *p,
+                          size_t n);
+/* Tests: call fn("written") after the temporary file is synced and
+ * fn("durable") once path is in place and synced. Per thread; NULL: none. */
+void council__publish_hook(void (*fn)(const char *step));
+
+/* Join dir and name into a new heap string. */
+char *council__path_join(const char *dir, const char *name);
+
+#endif /* COUNCIL_STORE_H */
