@@ -32,6 +32,7 @@
 #include "council.h"
 #include "council/v1/case.pb-c.h"
 #include "council_int.h"
+#include "section.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

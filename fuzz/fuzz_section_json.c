@@ -18,6 +18,7 @@
 #include "../cli/text.h"
 #include "council/v1/case.pb-c.h"
 #include "fixture.h"
+#include "section.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -20,6 +20,7 @@
 #include "council.h"
 #include "council/v1/case.pb-c.h"
 #include "council_int.h"
+#include "section.h"
 
 /* The harness's scope list: keep in step with fuzz_section.c. */
 static const char *const scopes[] = {

@@ -18,6 +18,7 @@
 
 #include "council_int.h"
 #include "crypto.h"
+#include "blind.h"
 
 #define NAME_IN_MAX 1024 /* bytes of a name we fold */
 

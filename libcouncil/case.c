@@ -31,6 +31,13 @@
 #include "sql.h"
 #include "text.h"
 #include "policy.h"
+#include "blind.h"
+#include "case.h"
+#include "casekey.h"
+#include "consent.h"
+#include "member.h"
+#include "scope.h"
+#include "section.h"
 
 #define SHARE_SCOPES_MAX 32
 #define PAD_BLOCK 256  /* section plaintext is padded: sizes leak in steps of this */

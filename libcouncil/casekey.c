@@ -28,6 +28,9 @@
 #include "crypto.h"
 #include "session.h"
 #include "sql.h"
+#include "case.h"
+#include "casekey.h"
+#include "member.h"
 
 static const uint8_t coord_holder[COUNCIL_ID_BYTES]; /* all zeros */
 

@@ -20,6 +20,9 @@
 #include "sql.h"
 #include "text.h"
 #include "policy.h"
+#include "case.h"
+#include "casekey.h"
+#include "consent.h"
 
 #define CONSENT_BODY_MAX 65536
 

@@ -27,6 +27,13 @@
 #include "session.h"
 #include "store.h"
 #include "text.h"
+#include "case.h"
+#include "casekey.h"
+#include "consent.h"
+#include "meeting.h"
+#include "member.h"
+#include "rekey.h"
+#include "staff.h"
 
 /* ------------------------------------------------------------- validation */
 

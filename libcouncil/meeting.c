@@ -20,6 +20,10 @@
 #include "crypto.h"
 #include "session.h"
 #include "sql.h"
+#include "case.h"
+#include "casekey.h"
+#include "meeting.h"
+#include "member.h"
 
 #define PACKET_MAX (64u << 20) /* bytes of one packet before sealing */
 #define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x

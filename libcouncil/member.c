@@ -24,6 +24,10 @@
 #include "session.h"
 #include "store.h"
 #include "text.h"
+#include "case.h"
+#include "casekey.h"
+#include "consent.h"
+#include "member.h"
 
 #define SCOPES_MAX 32
 

@@ -32,6 +32,7 @@
 #include "batch.h"
 #include "session.h"
 #include "report.h"
+#include "case.h"
 
 #define MONTHS_MAX 64
 

@@ -30,6 +30,8 @@
 #include "keyring.h"
 #include "session.h"
 #include "store.h"
+#include "casekey.h"
+#include "rekey.h"
 
 #define AD_PENDING_BYTES (sizeof "council/keyring/pending-db" + COUNCIL_ID_BYTES)
 

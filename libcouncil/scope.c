@@ -16,6 +16,7 @@
 #include "crypto.h"
 #include "session.h"
 #include "sql.h"
+#include "scope.h"
 
 /* A change to the catalogue on the record. */
 static int log_scope(council *c, int action, const char *const *scopes, const char *reason)

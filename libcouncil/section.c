@@ -16,6 +16,7 @@
 #include "council_int.h"
 #include "crypto.h"
 #include "text.h"
+#include "section.h"
 
 #define STRING_MAX 65536  /* bytes of one string */
 #define ITEMS_MAX 1024    /* wants, tasks, entries */

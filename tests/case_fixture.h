@@ -28,6 +28,7 @@
 #include "council/v1/info.pb-c.h"
 #include "council/v1/meeting.pb-c.h"
 #include "council/v1/member.pb-c.h"
+#include "casekey.h"
 
 #define MPASS "member passphrase"
 #define CANARY_NAME "廣瀬カナリア太郎"

@@ -12,6 +12,8 @@
 #include "keyfile.h"
 #include "keyring.h"
 #include "store.h"
+#include "blind.h"
+#include "casekey.h"
 
 /* ------------------------------------------------------------------ tests */
 

@@ -19,6 +19,8 @@
 #include "crypto.h"
 #include "keyfile.h"
 #include "keyring.h"
+#include "case.h"
+#include "casekey.h"
 
 /* The insider writes a row: sql with ?1..?4 bound to 16-byte ids (NULL:
  * fewer parameters) and ?5 to a blob of n bytes. */
