@@ -60,7 +60,8 @@ REPLAYERS = $(FUZZ_SRC:fuzz/fuzz_%.c=$(B)/fuzz/replay_%)
 
 .PHONY: all check test demo deps lib cli tests run-tests headertest abi-check doc-check \
         fuzz-replay cli-test install-check install install-lib install-pc install-doc \
-        install-bin install-headers uninstall asan ubsan tsan valgrind fuzz bench clean
+        install-bin install-headers uninstall asan ubsan tsan valgrind fuzz bench clean \
+        layers-check
 
 all: lib cli $(PC)
 
@@ -180,6 +181,12 @@ fuzz-replay: $(REPLAYERS)
 
 cli-test: $(CLI)
 	@sh tests/cli-test.sh $(CLI)
+
+# The rooms of libcouncil/ (issue 11): cycles, layers, long files, tables
+# (scripts/layers.py). The self-test runs first so a broken checker cannot pass.
+layers-check:
+	@/usr/bin/python3 scripts/layers.py --self-test
+	@/usr/bin/python3 scripts/layers.py
 
 # Install into a staging DESTDIR and build a consumer from pkg-config alone.
 install-check: all
