@@ -127,13 +127,16 @@ $(B)/cli/%.o: cli/%.c $(GEN_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 
+# main.c holds the table of commands, cmd_<noun>.c each noun's commands;
 # section_json.c and text.c hold the CLI's parsers of outside input (the
 # fuzzers build them too).
-CLI_OBJ = $(B)/cli/council-cli.o $(B)/cli/section_json.o $(B)/cli/text.o
+CLI_SRC = $(wildcard cli/*.c)
+CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
+CLI_LIBS = $(shell pkg-config --libs libprotobuf-c jansson libsodium uuid)
 
 $(CLI): $(CLI_OBJ) $(GEN_OBJ) $(B)/$(SOFULL)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(GEN_OBJ) -L$(B) -lcouncil \
-	    -Wl,-rpath,'$$ORIGIN' $(shell pkg-config --libs libprotobuf-c jansson)
+	    -Wl,-rpath,'$$ORIGIN' $(CLI_LIBS)
 
 # ---------------------------------------------------------------- tests
 # Test binaries link the static library so they can reach council__ internals
@@ -279,7 +282,7 @@ install-pc:
 install-bin: cli
 	install -d $(DESTDIR)$(BINDIR)
 	$(CC) $(LDFLAGS) -o $(B)/council-cli.install $(CLI_OBJ) $(GEN_OBJ) \
-	    -L$(B) -lcouncil $(shell pkg-config --libs libprotobuf-c jansson)
+	    -L$(B) -lcouncil $(CLI_LIBS)
 	install -m 0755 $(B)/council-cli.install $(DESTDIR)$(BINDIR)/council-cli
 
 install-doc:

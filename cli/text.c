@@ -6,20 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+#include <uuid/uuid.h>
+
 #include "text.h"
 
 void wipe(void *p, size_t n)
 {
-    volatile unsigned char *v = p;
-
-    while (n-- > 0)
-        *v++ = 0;
+    sodium_memzero(p, n);
 }
 
 void wiping_free(void *p)
 {
     if (p != NULL) {
-        wipe(p, malloc_usable_size(p));
+        sodium_memzero(p, malloc_usable_size(p));
         free(p);
     }
 }
@@ -32,17 +32,23 @@ int hexval(char ch)
     return -1;
 }
 
+/* Exactly 2n hex digits of text (len bytes) into n bytes: 0, or -1. */
+static int hex_exact(uint8_t *out, size_t n, const char *text, size_t len)
+{
+    const char *end = NULL;
+    size_t got = 0;
+
+    if (len != 2 * n)
+        return -1;
+    if (sodium_hex2bin(out, n, text, len, NULL, &got, &end) != 0 || got != n ||
+        end != text + len)
+        return -1;
+    return 0;
+}
+
 int hex_bytes(const char *s, uint8_t *out, size_t n)
 {
-    if (strlen(s) != 2 * n)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return 0;
+    return hex_exact(out, n, s, strlen(s));
 }
 
 int uuid_bytes(const char *s, uint8_t out[16])
@@ -50,11 +56,13 @@ int uuid_bytes(const char *s, uint8_t out[16])
     char hex[33];
     size_t k = 0;
 
+    if (strlen(s) == 36 && uuid_parse(s, out) == 0)
+        return 0;
+    /* Also without dashes, or with them elsewhere: 32 hex digits. */
     for (; *s != '\0' && k < 32; s++)
         if (*s != '-')
             hex[k++] = *s;
-    hex[k] = '\0';
-    return *s == '\0' ? hex_bytes(hex, out, 16) : -1;
+    return *s == '\0' ? hex_exact(out, 16, hex, k) : -1;
 }
 
 const char *enum_name(const ProtobufCEnumDescriptor *d, const char *prefix, int v,
@@ -97,13 +105,9 @@ int root_key_text(uint8_t key[ROOT_KEY_TEXT_BYTES], const char *text, size_t len
 {
     if (len != 2 * ROOT_KEY_TEXT_BYTES)
         return -1;
-    for (size_t i = 0; i < ROOT_KEY_TEXT_BYTES; i++) {
-        int hi = hexval(text[2 * i]), lo = hexval(text[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            wipe(key, ROOT_KEY_TEXT_BYTES);
-            return -2;
-        }
-        key[i] = (uint8_t)(hi << 4 | lo);
+    if (hex_exact(key, ROOT_KEY_TEXT_BYTES, text, len) != 0) {
+        sodium_memzero(key, ROOT_KEY_TEXT_BYTES);
+        return -2;
     }
     return 0;
 }
@@ -116,13 +120,9 @@ int witness_key_text(uint8_t sk[WITNESS_KEY_TEXT_BYTES], const char *text, size_
         n++;
     if (n != 2 * WITNESS_KEY_TEXT_BYTES)
         return -1;
-    for (size_t i = 0; i < WITNESS_KEY_TEXT_BYTES; i++) {
-        int hi = hexval(text[2 * i]), lo = hexval(text[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            wipe(sk, WITNESS_KEY_TEXT_BYTES);
-            return -1;
-        }
-        sk[i] = (uint8_t)(hi << 4 | lo);
+    if (hex_exact(sk, WITNESS_KEY_TEXT_BYTES, text, n) != 0) {
+        sodium_memzero(sk, WITNESS_KEY_TEXT_BYTES);
+        return -1;
     }
     return 0;
 }

@@ -11,16 +11,18 @@
 
 #include <protobuf-c/protobuf-c.h>
 
-/* Overwrite secrets the optimiser may not elide. */
+/* Overwrite secrets (sodium_memzero: the optimiser may not elide it). */
 void wipe(void *p, size_t n);
 /* free() after wiping the whole block (glibc knows its size); NULL is fine. */
 void wiping_free(void *p);
 
-/* A hex digit's value, or -1. */
+/* A hex digit's value, or -1 (the fuzzers check the parsers against it). */
 int hexval(char ch);
-/* Exactly 2n hex digits (either case) in the string s into n bytes: 0, or -1. */
+/* Exactly 2n hex digits (either case) in the string s into n bytes
+ * (sodium_hex2bin): 0, or -1. */
 int hex_bytes(const char *s, uint8_t *out, size_t n);
-/* A UUID (with or without dashes) into 16 bytes: 0, or -1. */
+/* A UUID (uuid_parse; also 32 hex digits with the dashes anywhere or left
+ * out) into 16 bytes: 0, or -1. */
 int uuid_bytes(const char *s, uint8_t out[16]);
 
 /* An enum value's name without its prefix, lower-cased: "session_opened"

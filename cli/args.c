@@ -1,0 +1,220 @@
+/*
+ * args.c - a command's options with getopt_long, its help, and the
+ * messages of a usage error (see cli.h).
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "util.h"
+
+const char *const prog = "council-cli";
+
+static const cli_cmd *current;
+
+void cli_set_current(const cli_cmd *cmd)
+{
+    current = cmd;
+}
+
+int usage(const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "%s: ", prog);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    if (current != NULL)
+        fprintf(stderr, "\nTry 'council-cli %s%s%s --help'.\n", current->noun,
+                current->verb != NULL ? " " : "", current->verb != NULL ? current->verb : "");
+    else
+        fprintf(stderr, "\nTry 'council-cli --help'.\n");
+    return EXIT_USAGE;
+}
+
+int failed(const char *op, council *c, int rc)
+{
+    if (c != NULL) /* the library's message names the operation itself */
+        fprintf(stderr, "%s: %s (%s)\n", prog, council_errmsg(c), council_errstr(rc));
+    else
+        fprintf(stderr, "%s: %s: %s\n", prog, op, council_errstr(rc));
+    return EXIT_FAILURE;
+}
+
+/* Every option some command takes: another command's option is one that
+ * "does not apply to this command", not an unknown one. */
+static const char *const known[] = {
+    "store", "passphrase-file", "root-key-file", "staff", "keyfile", "name", "member", "role",
+    "text-version", "text-file", "witness-name", "kind", "roles", "scopes", "contact", "joined",
+    "reason", "date", "member-passphrase-file", "box-key", "sign-key", "new-passphrase-file",
+    "new-root-key-file", "kdf-ops", "kdf-mem", "out", "key", "witness", "require", "old",
+    "checkpoint", "new", "proof", "witness-key", "since", "until", "action", "actor", "case",
+    "limit", "from", "index", "size", "to", "scope", "owner", "body", "person", "file",
+    "purpose-text", "purpose", "basis", "consent", "expires", "second-approver",
+    "external-party", "grantor", "grantor-name", "method", "valid-from", "valid-until",
+    "obtained-by", "evidence-sha256", "birth-date", "starts", "ends", "k", "format", "json",
+    "sensitive", "yes", "dry-run", "help", "version",
+};
+
+static int is_known(const char *text)
+{
+    size_t n;
+
+    if (strncmp(text, "--", 2) != 0)
+        return 0;
+    text += 2;
+    n = strcspn(text, "=");
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strlen(known[i]) == n && strncmp(known[i], text, n) == 0)
+            return 1;
+    return 0;
+}
+
+static int bad_option(const char *text)
+{
+    if (is_known(text))
+        return usage("option '%.*s' does not apply to this command", (int)strcspn(text, "="),
+                     text);
+    return usage("unknown option '%s'", text);
+}
+
+static void print_help(const cli_cmd *cmd, const cli_help *h, unsigned flags)
+{
+    printf("usage: council-cli %s%s%s%s%s\n\n%s.\n", cmd->noun, cmd->verb != NULL ? " " : "",
+           cmd->verb != NULL ? cmd->verb : "", h->args[0] != '\0' ? " " : "", h->args,
+           cmd->summary);
+    if (h->text[0] != '\0')
+        printf("\n%s", h->text);
+    if (flags & CLI_STORE)
+        printf("\nThe store: --store PATH (default: $COUNCIL_STORE), opened with the council\n"
+               "passphrase (--passphrase-file FILE, '-' for standard input, else\n"
+               "$COUNCIL_PASSPHRASE, else the terminal) or --root-key-file FILE.\n");
+    if (flags & CLI_SESSION)
+        printf("A staff session: --staff ID --keyfile FILE, with the member's passphrase from\n"
+               "--passphrase-file, $COUNCIL_MEMBER_PASSPHRASE or the terminal.\n");
+    printf("\nExample:\n%s", h->example);
+}
+
+int cli_parse(cli_ctx *x, int argc, char **argv, const cli_opt *opts, size_t n_opts,
+              const cli_help *h, unsigned flags, const char **pos, size_t max_pos,
+              size_t *n_pos)
+{
+    /* The command's options: values 1000 + i; the global options after
+     * the command word: 2000 + k. */
+    static const char *const global[] = { "store", "passphrase-file", "root-key-file",
+                                          "staff", "keyfile", "help" };
+    struct option lo[96];
+    size_t n_lo = 0;
+    int c, idx;
+
+    *n_pos = 0;
+    for (size_t i = 0; i < max_pos; i++)
+        pos[i] = NULL;
+    if (n_opts + 7 > sizeof lo / sizeof lo[0] || n_opts > 900)
+        return usage("%s", "too many options");
+    for (size_t i = 0; i < n_opts; i++) {
+        lo[n_lo].name = opts[i].name;
+        lo[n_lo].has_arg = opts[i].kind == CLI_FLAG ? no_argument : required_argument;
+        lo[n_lo].flag = NULL;
+        lo[n_lo].val = 1000 + (int)i; /* above 1 (a word) and 'h' */
+        n_lo++;
+    }
+    for (size_t k = 0; k < sizeof global / sizeof global[0]; k++) {
+        if ((k == 1 || k == 2) && !(flags & CLI_STORE))
+            continue;
+        if ((k == 3 || k == 4) && !(flags & CLI_SESSION))
+            continue;
+        lo[n_lo].name = global[k];
+        lo[n_lo].has_arg = k == 5 ? no_argument : required_argument;
+        lo[n_lo].flag = NULL;
+        lo[n_lo].val = 2000 + (int)k;
+        n_lo++;
+    }
+    memset(&lo[n_lo], 0, sizeof lo[n_lo]);
+
+    optind = 0; /* GNU: start afresh */
+    opterr = 0;
+    /* '-': words come back in order as 1, with no permutation;
+     * ':': a missing value is ':'. */
+    while ((c = getopt_long(argc, argv, "-:h", lo, &idx)) != -1) {
+        const char *text;
+
+        if (c == 1) {
+            if (*n_pos >= max_pos)
+                return usage("unexpected argument '%s'", optarg);
+            pos[(*n_pos)++] = optarg;
+            continue;
+        }
+        if (c == ':')
+            return usage("option '%s' needs a value", argv[optind - 1]);
+        if (c == '?')
+            return optopt != 0 ? usage("unknown option '-%c'", optopt)
+                               : bad_option(argv[optind - 1]);
+        if (c == 'h') {
+            print_help(x->cmd, h, flags);
+            return CLI_HELPED;
+        }
+        /* The whole name, as the hand-written parser wanted: getopt_long
+         * would take an abbreviation. */
+        text = lo[idx].has_arg == required_argument && optind >= 2 &&
+                       optarg == argv[optind - 1] ? argv[optind - 2] : argv[optind - 1];
+        if (strncmp(text, "--", 2) != 0 || strlen(lo[idx].name) != strcspn(text + 2, "=") ||
+            strncmp(text + 2, lo[idx].name, strlen(lo[idx].name)) != 0)
+            return bad_option(text);
+        if (c >= 2000) {
+            const char **g[] = { &x->g.store, &x->g.pass_file, &x->g.key_file, &x->g.staff,
+                                 &x->g.keyfile };
+            if (c == 2005) {
+                print_help(x->cmd, h, flags);
+                return CLI_HELPED;
+            }
+            *g[c - 2000] = optarg;
+            continue;
+        }
+        {
+            const cli_opt *o = &opts[c - 1000];
+            switch (o->kind) {
+            case CLI_STR:
+                *(const char **)o->dest = optarg;
+                break;
+            case CLI_FLAG:
+                *(int *)o->dest = 1;
+                break;
+            case CLI_U64:
+                if (parse_u64(optarg, (unsigned long long *)o->dest) != 0)
+                    return usage("--%s needs a whole number, not '%s'", o->name, optarg);
+                break;
+            default: /* CLI_LIST */
+                if (*o->n >= o->max)
+                    return o->max == 1 ? usage("give one --%s", o->name)
+                                       : usage("at most %zu --%s options", o->max, o->name);
+                ((const char **)o->dest)[(*o->n)++] = optarg;
+                break;
+            }
+        }
+    }
+    /* Given before the command word, to a command that does not take them. */
+    if (!(flags & CLI_STORE) && x->g.pass_file != NULL)
+        return usage("%s", "option '--passphrase-file' does not apply to this command");
+    if (!(flags & CLI_STORE) && x->g.key_file != NULL)
+        return usage("%s", "option '--root-key-file' does not apply to this command");
+    if (!(flags & CLI_SESSION) && x->g.staff != NULL)
+        return usage("%s", "option '--staff' does not apply to this command");
+    if (!(flags & CLI_SESSION) && x->g.keyfile != NULL)
+        return usage("%s", "option '--keyfile' does not apply to this command");
+    if (!(flags & CLI_STORE))
+        return 0;
+    if (x->g.store == NULL)
+        x->g.store = getenv("COUNCIL_STORE");
+    if (x->g.store == NULL || x->g.store[0] == '\0')
+        return usage("%s", "no store: give --store PATH or set COUNCIL_STORE");
+    if (x->g.pass_file != NULL && x->g.key_file != NULL)
+        return usage("%s", "give --passphrase-file or --root-key-file, not both");
+    if ((x->g.staff != NULL || x->g.keyfile != NULL) && x->g.key_file != NULL)
+        return usage("%s", "a staff session takes --keyfile, not --root-key-file");
+    return 0;
+}

@@ -1,0 +1,107 @@
+/*
+ * cli.h - what every council-cli command shares: the command table's
+ * types, the option parser (getopt_long underneath), and the messages of
+ * a usage error or a failed call. Exit status: 0 success, 1 refused or
+ * failed, 2 usage error.
+ */
+#ifndef COUNCIL_CLI_CLI_H
+#define COUNCIL_CLI_CLI_H
+
+#include <stddef.h>
+
+#include "council.h"
+
+#define EXIT_USAGE 2
+#define PASS_BUF (COUNCIL_PASSPHRASE_MAX + 3)
+
+#define MAX_WITNESSES 16
+#define MAX_SCOPES 32
+#define MAX_LIST 32 /* --member and --purpose: COUNCIL_CONSENT_LIST_MAX */
+
+extern const char *const prog;
+
+/* The options that may come before the command (and after it, for the
+ * commands that take them). */
+typedef struct cli_global {
+    const char *store;
+    const char *pass_file;  /* --passphrase-file */
+    const char *key_file;   /* --root-key-file */
+    const char *staff;      /* --staff: a staff session */
+    const char *keyfile;    /* --keyfile */
+} cli_global;
+
+struct cli_cmd;
+
+/* What a command handler is given. */
+typedef struct cli_ctx {
+    const struct cli_cmd *cmd;
+    cli_global g;
+} cli_ctx;
+
+typedef int (*cli_handler)(cli_ctx *x, int argc, char **argv);
+
+/* One row of the command table (main.c). `verb` is NULL for a command of
+ * one word (init, info, passphrase, disclose). */
+typedef struct cli_cmd {
+    const char *noun, *verb;
+    cli_handler run;
+    const char *summary;
+} cli_cmd;
+
+/* A command's own help: "usage: council-cli NOUN VERB ARGS", the
+ * summary, TEXT (its options and notes), and an example. */
+typedef struct cli_help {
+    const char *args;
+    const char *text;
+    const char *example;
+} cli_help;
+
+/* One option of a command, and where its value goes. */
+typedef enum { CLI_STR, CLI_FLAG, CLI_LIST, CLI_U64 } cli_kind;
+typedef struct cli_opt {
+    const char *name;  /* without the leading "--" */
+    cli_kind kind;
+    void *dest;        /* const char **, int *, const char *[max] or unsigned long long * */
+    size_t *n;         /* CLI_LIST: how many were given */
+    size_t max;        /* CLI_LIST: at most this many (1: "give one --NAME") */
+} cli_opt;
+
+#define OPT_STR(nm, p) { nm, CLI_STR, (void *)(p), NULL, 0 }
+#define OPT_FLAG(nm, p) { nm, CLI_FLAG, (void *)(p), NULL, 0 }
+#define OPT_U64(nm, p) { nm, CLI_U64, (void *)(p), NULL, 0 }
+#define OPT_LIST(nm, arr, cnt, mx) { nm, CLI_LIST, (void *)(arr), &(cnt), mx }
+
+/* Which of the global options a command takes. */
+#define CLI_STORE   1u /* opens a store: --passphrase-file, --root-key-file */
+#define CLI_SESSION 2u /* a staff session may try it: --staff, --keyfile */
+
+/* cli_parse's answer when it printed the command's help. */
+#define CLI_HELPED (-1)
+
+/*
+ * Parse a command's options (anywhere among its words) and up to max_pos
+ * positional words into pos[] (*n_pos of them; the rest NULL). --store is
+ * taken by every command; `flags` adds the global options the command
+ * takes. With CLI_STORE the store and the credentials are checked too.
+ * Returns 0; CLI_HELPED after printing the help for --help; or EXIT_USAGE
+ * after a message.
+ */
+int cli_parse(cli_ctx *x, int argc, char **argv, const cli_opt *opts, size_t n_opts,
+              const cli_help *h, unsigned flags, const char **pos, size_t max_pos,
+              size_t *n_pos);
+
+/* CLI_HELPED -> 0, anything else unchanged: what a handler returns when
+ * cli_parse did not give 0. */
+static inline int CLI_PARSED(int rc)
+{
+    return rc == CLI_HELPED ? 0 : rc;
+}
+
+/* The command being run (for "Try 'council-cli NOUN VERB --help'"). */
+void cli_set_current(const cli_cmd *cmd);
+/* "council-cli: MESSAGE" and where to find help, on stderr: EXIT_USAGE. */
+__attribute__((format(printf, 1, 2))) int usage(const char *fmt, ...);
+/* A failed library call on stderr: EXIT_FAILURE. */
+int failed(const char *op, council *c, int rc);
+
+#endif

@@ -1,0 +1,809 @@
+/*
+ * cmd_audit.c - the audit log: show, checkpoint, reset-head, export,
+ * prove and add-cosignatures with the store; verify, witness and
+ * witness-keygen with no store (the public key alone).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "cli.h"
+#include "cmds.h"
+#include "council/v1/audit.pb-c.h"
+#include "open.h"
+#include "text.h"
+#include "util.h"
+
+typedef struct audit_opts {
+    const cli_global *g;
+    const char *name, *out, *key, *reason;
+    const char *witness[MAX_WITNESSES];
+    size_t n_witness;
+    const char *old_file, *new_file, *proof_file, *witness_key, *checkpoint_file;
+    const char *since, *until, *action, *actor, *case_ref;
+    const char *index, *size, *from, *to, *limit, *require;
+    int json;
+} audit_opts;
+
+static const char *action_name(int v)
+{
+    static char names[64][40];
+
+    return v >= 0 && v < 64 ? enum_name(&council__v1__audit_action__descriptor, "AUDIT_ACTION_",
+                                        v, names[v], sizeof names[v])
+                            : "unknown";
+}
+
+static int action_value(const char *name, int32_t *out)
+{
+    *out = enum_value(&council__v1__audit_action__descriptor, "AUDIT_ACTION_", name);
+    return *out != 0 ? 0 : -1;
+}
+
+
+static const char *actor_text(const Council__V1__AuditEvent *e, char *buf, size_t n)
+{
+    char m[33], st[33];
+
+    switch (e->actor_kind) {
+    case COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_SYSTEM: return "system";
+    case COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT: return "root";
+    default:
+        break;
+    }
+    m[0] = st[0] = '\0';
+    if (e->has_actor_member && e->actor_member.len == 16)
+        hex_text(m, e->actor_member.data, 16);
+    if (e->has_actor_staff && e->actor_staff.len == 16)
+        hex_text(st, e->actor_staff.data, 16);
+    snprintf(buf, n, "%s%s%s", m, st[0] ? "/" : "", st);
+    return buf;
+}
+
+static json_t *event_json(const Council__V1__AuditEvent *e)
+{
+    json_t *j = json_object(), *sc = json_array();
+    char t[32], hex[65], actor[80];
+
+    utc_text(t, sizeof t, e->time);
+    json_object_set_new(j, "seq", json_integer((json_int_t)e->seq));
+    json_object_set_new(j, "time", json_string(t));
+    json_object_set_new(j, "action", json_string(action_name(e->action)));
+    json_object_set_new(j, "actor", json_string(actor_text(e, actor, sizeof actor)));
+    json_object_set_new(j, "outcome", json_string(
+        e->outcome == COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED ? "refused" : "allowed"));
+    if (e->has_subject_member && e->subject_member.len == 16) {
+        hex_text(hex, e->subject_member.data, 16);
+        json_object_set_new(j, "subject_member", json_string(hex));
+    }
+    if (e->has_subject_staff && e->subject_staff.len == 16) {
+        hex_text(hex, e->subject_staff.data, 16);
+        json_object_set_new(j, "subject_staff", json_string(hex));
+    }
+    if (e->has_case_ref && e->case_ref.len == 32) {
+        hex_text(hex, e->case_ref.data, 32);
+        json_object_set_new(j, "case", json_string(hex));
+    }
+    for (size_t i = 0; i < e->n_scopes; i++)
+        json_array_append_new(sc, json_string(e->scopes[i]));
+    json_object_set_new(j, "scopes", sc);
+    if (e->purpose != NULL)
+        json_object_set_new(j, "purpose", json_string(e->purpose));
+    if (e->basis != NULL)
+        json_object_set_new(j, "basis", json_string(e->basis));
+    if (e->has_error)
+        json_object_set_new(j, "error", json_integer(e->error));
+    if (e->reason != NULL)
+        json_object_set_new(j, "reason", json_string(e->reason));
+    return j;
+}
+
+static void event_line(const Council__V1__AuditEvent *e)
+{
+    char t[32], hex[65], actor[80];
+
+    utc_text(t, sizeof t, e->time);
+    printf("%-6llu %s  %-20s %-10s %s", (unsigned long long)e->seq, t, action_name(e->action),
+           actor_text(e, actor, sizeof actor),
+           e->outcome == COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED ? "refused" : "allowed");
+    if (e->has_subject_member && e->subject_member.len == 16) {
+        hex_text(hex, e->subject_member.data, 16);
+        printf(" member=%s", hex);
+    }
+    if (e->has_subject_staff && e->subject_staff.len == 16) {
+        hex_text(hex, e->subject_staff.data, 16);
+        printf(" staff=%s", hex);
+    }
+    if (e->has_case_ref && e->case_ref.len == 32) {
+        hex_text(hex, e->case_ref.data, 32);
+        printf(" case=%.16s", hex);
+    }
+    for (size_t i = 0; i < e->n_scopes; i++)
+        printf("%s%s", i == 0 ? " scopes=" : ",", e->scopes[i]);
+    if (e->purpose != NULL)
+        printf(" purpose=%s", e->purpose);
+    if (e->basis != NULL)
+        printf(" basis=%s", e->basis);
+    if (e->has_error)
+        printf(" error=%d", e->error);
+    if (e->reason != NULL)
+        printf(" reason=%s", e->reason);
+    putchar('\n');
+}
+
+static int do_show(const audit_opts *o)
+{
+    council_audit_filter f = COUNCIL_AUDIT_FILTER_INIT;
+    uint8_t member[16], ref[32];
+    unsigned long long u;
+    json_t *arr = NULL;
+    council *c;
+    int rc;
+
+    if (o->since != NULL && parse_time(o->since, &f.since) != 0)
+        return usage("--since: not a time: '%s'", o->since);
+    if (o->until != NULL && parse_time(o->until, &f.until) != 0)
+        return usage("--until: not a time: '%s'", o->until);
+    if (o->action != NULL && action_value(o->action, &f.action) != 0)
+        return usage("--action: unknown action '%s'", o->action);
+    if (o->actor != NULL) {
+        if (uuid_bytes(o->actor, member) != 0)
+            return usage("--actor: not a member id: '%s'", o->actor);
+        f.actor_member = member;
+        f.actor_member_len = 16;
+    }
+    if (o->case_ref != NULL) {
+        if (hex_bytes(o->case_ref, ref, 32) != 0)
+            return usage("--case: not a 64-digit case pseudonym: '%s'", o->case_ref);
+        f.case_ref = ref;
+        f.case_ref_len = 32;
+    }
+    if (o->from != NULL) {
+        if (parse_u64(o->from, &u) != 0)
+            return usage("--from: not a number: '%s'", o->from);
+        f.from_seq = u;
+    }
+    if (o->limit != NULL) {
+        if (parse_u64(o->limit, &u) != 0 || u == 0 || u > COUNCIL_AUDIT_LIST_MAX)
+            return usage("--limit: a number from 1 to %d", COUNCIL_AUDIT_LIST_MAX);
+        f.limit = (uint32_t)u;
+    }
+    if ((rc = open_council(o->g, &c)) != 0)
+        return rc;
+    if (o->json)
+        arr = json_array();
+    for (;;) {
+        Council__V1__AuditEventList *l;
+        council_buf buf = { NULL, 0 };
+        size_t got;
+
+        rc = council_audit_list(c, &buf, &f);
+        if (rc != COUNCIL_OK) {
+            rc = failed("audit show", c, rc);
+            break;
+        }
+        l = council__v1__audit_event_list__unpack(NULL, buf.len, buf.ptr);
+        council_buf_free(&buf);
+        if (l == NULL) {
+            rc = failed("audit show", NULL, COUNCIL_EFORMAT);
+            break;
+        }
+        for (size_t i = 0; i < l->n_events; i++) {
+            if (arr != NULL)
+                json_array_append_new(arr, event_json(l->events[i]));
+            else
+                event_line(l->events[i]);
+        }
+        got = l->n_events;
+        f.from_seq = l->next_seq;
+        council__v1__audit_event_list__free_unpacked(l, NULL);
+        rc = 0;
+        if (o->limit != NULL || got == 0 || got < (f.limit == 0 ? 1000 : f.limit))
+            break;
+    }
+    if (arr != NULL) {
+        if (rc == 0) {
+            char *text = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+            if (text != NULL) {
+                printf("%s\n", text);
+                free(text);
+            } else {
+                rc = EXIT_FAILURE;
+            }
+        }
+        json_decref(arr);
+    }
+    council_close(c);
+    return rc;
+}
+
+
+static int do_checkpoint(const audit_opts *o)
+{
+    council_buf buf = { NULL, 0 };
+    council *c;
+    int rc;
+
+    if ((rc = open_council(o->g, &c)) != 0)
+        return rc;
+    return print_buf_and_close(c, &buf, council_audit_checkpoint(c, &buf), "audit checkpoint");
+}
+
+static int do_head_reset(const audit_opts *o)
+{
+    council *c;
+    int rc;
+
+    if (o->reason == NULL)
+        return usage("%s", "audit reset-head --reason CODE (for example restored_from_backup)");
+    if ((rc = open_council(o->g, &c)) != 0)
+        return rc;
+    rc = council_audit_head_reset(c, o->reason);
+    rc = rc == COUNCIL_OK ? 0 : failed("audit reset-head", c, rc);
+    if (rc == 0)
+        fprintf(stderr, "%s: the log as it is now is the signer's head; checkpoints signed before "
+                "may not be consistent with the next one (witnesses will see it)\n", prog);
+    council_close(c);
+    return rc;
+}
+
+static int do_export(const audit_opts *o)
+{
+    council *c;
+    int rc;
+
+    if (o->out == NULL)
+        return usage("%s", "audit export needs --out FILE");
+    if ((rc = open_council(o->g, &c)) != 0)
+        return rc;
+    rc = council_audit_export(c, o->out);
+    rc = rc == COUNCIL_OK ? 0 : failed("audit export", c, rc);
+    if (rc == 0)
+        fprintf(stderr, "%s: audit export written to %s\n", prog, o->out);
+    council_close(c);
+    return rc;
+}
+
+static int do_prove(const audit_opts *o)
+{
+    unsigned long long a = 0, b = 0;
+    council_buf buf = { NULL, 0 };
+    council *c;
+    int rc;
+
+    if ((o->index != NULL) == (o->from != NULL))
+        return usage("%s", "audit prove needs --index I or --from M");
+    if (o->index != NULL && (parse_u64(o->index, &a) != 0 ||
+                             (o->size != NULL && parse_u64(o->size, &b) != 0) || o->to != NULL))
+        return usage("%s", "audit prove --index I [--size N]: whole numbers");
+    if (o->from != NULL && (parse_u64(o->from, &a) != 0 ||
+                            (o->to != NULL && parse_u64(o->to, &b) != 0) || o->size != NULL))
+        return usage("%s", "audit prove --from M [--to N]: whole numbers");
+    if ((rc = open_council(o->g, &c)) != 0)
+        return rc;
+    rc = o->index != NULL ? council_audit_prove_inclusion(c, &buf, a, b)
+                          : council_audit_prove_consistency(c, &buf, a, b);
+    return print_buf_and_close(c, &buf, rc, "audit prove");
+}
+
+static int do_verify(const audit_opts *o, const char *file)
+{
+    council_audit_verify_options vo = COUNCIL_AUDIT_VERIFY_OPTIONS_INIT;
+    Council__V1__AuditVerifyReport *r = NULL;
+    council_buf rep = { NULL, 0 };
+    char *key = NULL, *wk[MAX_WITNESSES] = { NULL }, *old = NULL, *text = NULL, *cp = NULL;
+    size_t old_len = 0, text_len = 0, cp_len = 0;
+    unsigned long long req = 0;
+    char head[8] = { 0 }, kind;
+    FILE *f;
+    int rc = EXIT_FAILURE;
+
+    if (file == NULL || o->key == NULL)
+        return usage("%s", "audit verify FILE --key VKEY");
+    if (o->require != NULL && (parse_u64(o->require, &req) != 0 || req > o->n_witness))
+        return usage("%s", "--require K: at most the number of --witness keys");
+    key = vkey_arg(o->key);
+    for (size_t i = 0; i < o->n_witness; i++)
+        wk[i] = vkey_arg(o->witness[i]);
+    if (key == NULL)
+        goto out;
+    for (size_t i = 0; i < o->n_witness; i++)
+        if (wk[i] == NULL)
+            goto out;
+    if (o->old_file != NULL && (old = slurp(o->old_file, 16384, &old_len, "checkpoint")) == NULL)
+        goto out;
+    vo.log_vkey = key;
+    vo.witness_vkeys = (const char *const *)wk;
+    vo.n_witnesses = o->n_witness;
+    vo.required = (size_t)req;
+    vo.known_checkpoint = old;
+    vo.known_checkpoint_len = old_len;
+
+    f = fopen(file, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "%s: cannot open %s: %s\n", prog, file, strerror(errno));
+        goto out;
+    }
+    if (fread(head, 1, sizeof head, f) != sizeof head)
+        head[0] = 0;
+    fclose(f);
+    if ((unsigned char)head[0] == 0x89 && memcmp(head + 1, "CAX", 3) == 0) {
+        kind = 'e';
+        rc = council_audit_verify_export(&rep, file, &vo);
+    } else {
+        if ((text = slurp(file, 16384, &text_len, "file")) == NULL)
+            goto out;
+        kind = strncmp(text, "inclusion-proof/v1\n", 19) == 0 ||
+               strncmp(text, "consistency-proof/v1\n", 21) == 0 ? 'p' : 'c';
+        if (kind == 'p') {
+            if (o->checkpoint_file == NULL) {
+                rc = usage("%s", "verifying a proof needs --checkpoint FILE");
+                goto out;
+            }
+            if ((cp = slurp(o->checkpoint_file, 16384, &cp_len, "checkpoint")) == NULL)
+                goto out;
+            rc = council_audit_verify_proof(&rep, text, text_len, cp, cp_len, &vo);
+        } else {
+            rc = council_audit_verify_checkpoint(&rep, text, text_len, &vo);
+        }
+    }
+    if (rep.ptr != NULL)
+        r = council__v1__audit_verify_report__unpack(NULL, rep.len, rep.ptr);
+    if (rc == COUNCIL_OK && r != NULL) {
+        char root[65] = "-";
+        if (r->has_root_hash && r->root_hash.len == 32)
+            hex_text(root, r->root_hash.data, 32);
+        if (kind == 'e')
+            printf("verified: %llu events, %u checkpoints, tree size %llu, root (hex) %s, "
+                   "at most %u cosignatures on a checkpoint\n", (unsigned long long)r->events,
+                   r->checkpoints, (unsigned long long)r->tree_size, root, r->cosignatures);
+        else if (kind == 'p')
+            printf("verified proof: against the checkpoint of tree size %llu, root (hex) %s\n",
+                   (unsigned long long)r->tree_size, root);
+        else
+            printf("verified checkpoint: tree size %llu, root (hex) %s, %u cosignatures\n",
+                   (unsigned long long)r->tree_size, root, r->cosignatures);
+        /* An export proves itself whole and signed, not that nothing was
+         * rolled back: only a checkpoint kept from before, or witnesses,
+         * can say that. */
+        if (kind == 'e' && old == NULL)
+            fprintf(stderr, "%s: note: without --old, this does not show that the log was not "
+                    "rolled back; keep a checkpoint (audit checkpoint) and verify the next export "
+                    "against it with --old FILE\n", prog);
+        if (kind != 'p' && req == 0)
+            fprintf(stderr, "%s: note: no witness was required; with --witness VKEY --require K "
+                    "a rollback of the whole store is caught too\n", prog);
+        rc = 0;
+    } else if (rc != EXIT_USAGE) {
+        fprintf(stderr, "%s: audit verify: %s (%s)\n", prog,
+                r != NULL ? r->message : "no report", council_errstr(rc));
+        if (r != NULL && r->first_bad_event >= 0)
+            fprintf(stderr, "%s: first bad event: %lld\n", prog, (long long)r->first_bad_event);
+        rc = EXIT_FAILURE;
+    }
+out:
+    council__v1__audit_verify_report__free_unpacked(r, NULL);
+    council_buf_free(&rep);
+    free(key);
+    free(old);
+    free(text);
+    free(cp);
+    for (size_t i = 0; i < o->n_witness; i++)
+        free(wk[i]);
+    return rc;
+}
+
+static int do_cosigned(const audit_opts *o, const char *file)
+{
+    size_t len;
+    council *c;
+    char *note;
+    int rc;
+
+    if (file == NULL)
+        return usage("%s", "audit add-cosignatures FILE");
+    if ((note = slurp(file, 16384, &len, "checkpoint")) == NULL)
+        return EXIT_FAILURE;
+    if ((rc = open_council(o->g, &c)) != 0) {
+        free(note);
+        return rc;
+    }
+    rc = council_audit_add_cosignatures(c, note, len);
+    rc = rc == COUNCIL_OK ? 0 : failed("audit add-cosignatures", c, rc);
+    if (rc == 0)
+        fprintf(stderr, "%s: cosignatures stored; later exports carry them\n", prog);
+    free(note);
+    council_close(c);
+    return rc;
+}
+
+static int do_witness(const audit_opts *o)
+{
+    char *old_note = NULL, *new_note = NULL, *proof = NULL, *key = NULL, *sk_hex = NULL;
+    size_t old_len = 0, new_len = 0, proof_len = 0, sk_len = 0;
+    council_buf out = { NULL, 0 };
+    uint8_t sk[64];
+    int rc = EXIT_FAILURE;
+
+    if (o->old_file == NULL || o->new_file == NULL || o->key == NULL ||
+        o->witness_key == NULL || o->name == NULL)
+        return usage("%s", "audit witness --old FILE --new FILE [--proof FILE] --key VKEY "
+                           "--witness-key FILE --name NAME");
+    if ((old_note = slurp(o->old_file, 16384, &old_len, "checkpoint")) == NULL ||
+        (new_note = slurp(o->new_file, 16384, &new_len, "checkpoint")) == NULL ||
+        (o->proof_file != NULL &&
+         (proof = slurp(o->proof_file, 16384, &proof_len, "proof")) == NULL) ||
+        (key = vkey_arg(o->key)) == NULL ||
+        (sk_hex = slurp(o->witness_key, 256, &sk_len, "witness key")) == NULL)
+        goto out;
+    if (witness_key_text(sk, sk_hex, sk_len) != 0) {
+        fprintf(stderr, "%s: the witness key file must hold 128 hex digits\n", prog);
+        goto out;
+    }
+    rc = council_audit_witness(&out, old_note, old_len, new_note, new_len, proof, proof_len, key,
+                               o->name, sk, sizeof sk, (uint64_t)time(NULL));
+    if (rc == COUNCIL_OK) {
+        rc = fwrite(out.ptr, 1, out.len, stdout) == out.len ? 0 : EXIT_FAILURE;
+    } else {
+        fprintf(stderr, "%s: audit witness: %s\n", prog,
+                rc == COUNCIL_ETAMPER ? "the new checkpoint is not consistent with the old one "
+                                        "(or a signature does not verify)"
+                : rc == COUNCIL_EINVAL && o->proof_file == NULL
+                    ? "the sizes differ: a consistency proof is needed (--proof FILE)"
+                    : council_errstr(rc));
+        rc = EXIT_FAILURE;
+    }
+out:
+    sodium_memzero(sk, sizeof sk);
+    if (sk_hex != NULL)
+        sodium_memzero(sk_hex, sk_len);
+    free(sk_hex);
+    free(old_note);
+    free(new_note);
+    free(proof);
+    free(key);
+    council_buf_free(&out);
+    return rc;
+}
+
+static int do_keygen(const audit_opts *o)
+{
+    council_buf sk = { NULL, 0 }, vk = { NULL, 0 };
+    char hex[130];
+    int fd, rc;
+
+    if (o->name == NULL || o->out == NULL)
+        return usage("%s", "audit witness-keygen --name NAME --out FILE");
+    rc = council_witness_keygen(&sk, &vk, o->name);
+    if (rc != COUNCIL_OK)
+        return rc == COUNCIL_EINVAL ? usage("--name: not a key name: '%s'", o->name)
+                                    : failed("audit witness-keygen", NULL, rc);
+    if ((fd = create_private(o->out)) < 0) {
+        rc = EXIT_FAILURE;
+    } else {
+        hex_text(hex, sk.ptr, 64);
+        hex[128] = '\n';
+        rc = finish_private(fd, hex, 129) == 0 ? 0 : EXIT_FAILURE;
+        sodium_memzero(hex, sizeof hex);
+        if (rc == 0)
+            printf("%.*s\n", (int)vk.len, (const char *)vk.ptr);
+        else
+            fprintf(stderr, "%s: cannot write %s: %s\n", prog, o->out, strerror(errno));
+    }
+    council_buf_free(&sk);
+    council_buf_free(&vk);
+    return rc;
+}
+
+/* ------------------------------------------------------------ commands */
+
+static const cli_help show_help = {
+    "[--since T] [--until T] [--action NAME] [--actor UUID] [--case HEX] [--from SEQ] [--limit N] [--json]",
+    "Lists the log's events, oldest first: sequence number, time, action, actor,\n"
+    "outcome, and what the event concerns.\n"
+    "\n"
+    "Options:\n"
+    "  --since T, --until T   only events in this time range\n"
+    "  --action NAME          only this action (as listed, e.g. case_shared)\n"
+    "  --actor UUID           only this member's events\n"
+    "  --case HEX             only this case's events (its 64-digit pseudonym)\n"
+    "  --from SEQ             from this sequence number\n"
+    "  --limit N              at most N events (1 to the library's maximum)\n"
+    "  --json                 as a JSON array\n",
+    "  council-cli --store ./council audit show --since 2026-04-01 --action case_shared \\\n"
+    "      --passphrase-file pass.txt\n",
+};
+
+int cmd_audit_show(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[1];
+    size_t n_pos;
+    audit_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    {
+        const cli_opt opts[] = {
+            OPT_STR("since", &o.since),
+            OPT_STR("until", &o.until),
+            OPT_STR("action", &o.action),
+            OPT_STR("actor", &o.actor),
+            OPT_STR("case", &o.case_ref),
+            OPT_STR("limit", &o.limit),
+            OPT_STR("from", &o.from),
+            OPT_FLAG("json", &o.json),
+        };
+        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &show_help,
+                       CLI_STORE, pos, 0, &n_pos);
+    }
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    return do_show(&o);
+}
+
+static const cli_help checkpoint_help = {
+    "",
+    "Signs and prints a checkpoint of the log (a signed note of its size and root).\n"
+    "Keep it: pass it to audit verify --old later, to show that the log was not\n"
+    "rolled back.\n",
+    "  council-cli --store ./council audit checkpoint --passphrase-file pass.txt >cp.txt\n",
+};
+
+int cmd_audit_checkpoint(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[1];
+    size_t n_pos;
+    audit_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    rc = cli_parse(x, argc, argv, NULL, 0, &checkpoint_help, CLI_STORE, pos, 0, &n_pos);
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    return do_checkpoint(&o);
+}
+
+static const cli_help reset_head_help = {
+    "--reason CODE",
+    "After a refused checkpoint (the log does not extend what the signer last saw)\n"
+    "was dealt with: take the log as it is as the signer's head. Checkpoints\n"
+    "signed before may not be consistent with the next one; witnesses will see it.\n"
+    "\n"
+    "Options:\n"
+    "  --reason CODE          why, for the log (for example restored_from_backup)\n",
+    "  council-cli --store ./council audit reset-head --reason restored_from_backup \\\n"
+    "      --passphrase-file pass.txt\n",
+};
+
+int cmd_audit_reset_head(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[1];
+    size_t n_pos;
+    audit_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    {
+        const cli_opt opts[] = {
+            OPT_STR("reason", &o.reason),
+        };
+        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &reset_head_help,
+                       CLI_STORE, pos, 0, &n_pos);
+    }
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    return do_head_reset(&o);
+}
+
+static const cli_help export_help = {
+    "--out FILE",
+    "Writes every event and checkpoint of the log to FILE, for an auditor to\n"
+    "verify with the log's public key alone (audit verify).\n"
+    "\n"
+    "Options:\n"
+    "  --out FILE             the export file\n",
+    "  council-cli --store ./council audit export --out log.cax --passphrase-file pass.txt\n",
+};
+
+int cmd_audit_export(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[1];
+    size_t n_pos;
+    audit_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    {
+        const cli_opt opts[] = {
+            OPT_STR("out", &o.out),
+        };
+        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &export_help,
+                       CLI_STORE, pos, 0, &n_pos);
+    }
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    return do_export(&o);
+}
+
+static const cli_help prove_help = {
+    "--index I [--size N] | --from M [--to N]",
+    "Prints a proof: with --index, that event I is in the log of size N (default:\n"
+    "the log's size now); with --from, that the log of size N (default: now)\n"
+    "extends the log of size M.\n"
+    "\n"
+    "Options:\n"
+    "  --index I, --size N    an inclusion proof\n"
+    "  --from M, --to N       a consistency proof\n",
+    "  council-cli --store ./council audit prove --index 41 --passphrase-file pass.txt >p.txt\n",
+};
+
+int cmd_audit_prove(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[1];
+    size_t n_pos;
+    audit_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    {
+        const cli_opt opts[] = {
+            OPT_STR("from", &o.from),
+            OPT_STR("index", &o.index),
+            OPT_STR("size", &o.size),
+            OPT_STR("to", &o.to),
+        };
+        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &prove_help,
+                       CLI_STORE, pos, 0, &n_pos);
+    }
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    return do_prove(&o);
+}
+
+static const cli_help cosigned_help = {
+    "FILE",
+    "Stores a witness's cosigned checkpoint (as audit witness printed it); later\n"
+    "exports carry the cosignatures.\n",
+    "  council-cli --store ./council audit add-cosignatures cosigned.txt \\\n"
+    "      --passphrase-file pass.txt\n",
+};
+
+int cmd_audit_add_cosignatures(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[2];
+    size_t n_pos;
+    audit_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    rc = cli_parse(x, argc, argv, NULL, 0, &cosigned_help, CLI_STORE, pos, 1, &n_pos);
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    return do_cosigned(&o, pos[0]);
+}
+
+static const cli_help verify_help = {
+    "FILE --key VKEY [--old CHECKPOINT] [--checkpoint FILE] [--witness VKEY]... [--require K]",
+    "Verifies an export, a checkpoint or a proof with the log's public key alone\n"
+    "(no store): a proof against --checkpoint; a consistency proof also needs\n"
+    "--old, the checkpoint you kept. Exit 1 if it does not verify.\n"
+    "\n"
+    "Options:\n"
+    "  --key VKEY             the log's verifier key (as info prints it), or @FILE\n"
+    "  --old CHECKPOINT       a checkpoint kept from before: the log must extend it\n"
+    "  --checkpoint FILE      the checkpoint a proof is checked against\n"
+    "  --witness VKEY         a witness's verifier key (repeatable), or @FILE\n"
+    "  --require K            at least K of the witnesses must have cosigned\n",
+    "  council-cli audit verify log.cax --key @log.vkey --old cp.txt\n",
+};
+
+int cmd_audit_verify(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[2];
+    size_t n_pos;
+    audit_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    {
+        const cli_opt opts[] = {
+            OPT_STR("key", &o.key),
+            OPT_LIST("witness", o.witness, o.n_witness, MAX_WITNESSES),
+            OPT_STR("require", &o.require),
+            OPT_STR("old", &o.old_file),
+            OPT_STR("checkpoint", &o.checkpoint_file),
+        };
+        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &verify_help,
+                       0, pos, 1, &n_pos);
+    }
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    return do_verify(&o, pos[0]);
+}
+
+static const cli_help witness_help = {
+    "--old FILE --new FILE [--proof FILE] --key VKEY --witness-key FILE --name NAME",
+    "A witness's work (no store): checks that the new checkpoint is consistent\n"
+    "with the old one it saw before, and prints the new one cosigned.\n"
+    "\n"
+    "Options:\n"
+    "  --old FILE, --new FILE the checkpoint seen before, and the new one\n"
+    "  --proof FILE           the consistency proof (audit prove --from), when the\n"
+    "                         sizes differ\n"
+    "  --key VKEY             the log's verifier key, or @FILE\n"
+    "  --witness-key FILE     the witness's secret key (audit witness-keygen)\n"
+    "  --name NAME            the witness's key name\n",
+    "  council-cli audit witness --old cp-old.txt --new cp.txt --proof p.txt \\\n"
+    "      --key @log.vkey --witness-key witness.key --name shakyo.example/witness\n",
+};
+
+int cmd_audit_witness(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[1];
+    size_t n_pos;
+    audit_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    {
+        const cli_opt opts[] = {
+            OPT_STR("name", &o.name),
+            OPT_STR("key", &o.key),
+            OPT_STR("old", &o.old_file),
+            OPT_STR("new", &o.new_file),
+            OPT_STR("proof", &o.proof_file),
+            OPT_STR("witness-key", &o.witness_key),
+        };
+        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &witness_help,
+                       0, pos, 0, &n_pos);
+    }
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    return do_witness(&o);
+}
+
+static const cli_help keygen_help = {
+    "--name NAME --out FILE",
+    "Makes a witness key (no store): the secret key goes to FILE (a new file of\n"
+    "mode 0600), the verifier key is printed.\n"
+    "\n"
+    "Options:\n"
+    "  --name NAME            the key's name (for example shakyo.example/witness)\n"
+    "  --out FILE             the secret key file\n",
+    "  council-cli audit witness-keygen --name shakyo.example/witness --out witness.key\n",
+};
+
+int cmd_audit_witness_keygen(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[1];
+    size_t n_pos;
+    audit_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    {
+        const cli_opt opts[] = {
+            OPT_STR("name", &o.name),
+            OPT_STR("out", &o.out),
+        };
+        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &keygen_help,
+                       0, pos, 0, &n_pos);
+    }
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    return do_keygen(&o);
+}

@@ -1,0 +1,275 @@
+/*
+ * cmd_council.c - the council itself: init, info, passphrase.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "cli.h"
+#include "cmds.h"
+#include "council/v1/info.pb-c.h"
+#include "open.h"
+#include "util.h"
+
+typedef struct council_opts {
+    const cli_global *g;
+    const char *name, *new_pass_file;
+    unsigned long long kdf_ops, kdf_mem;
+    int json;
+} council_opts;
+
+static int do_init(const council_opts *o)
+{
+    council_create_options co = COUNCIL_CREATE_OPTIONS_INIT;
+    Council__V1__CouncilInfo *info = NULL;
+    council_buf buf = { NULL, 0 };
+    council *c = NULL;
+    creds cr;
+    int rc;
+
+    if (o->name == NULL)
+        return usage("%s", "init needs --name NAME");
+    memset(&cr, 0, sizeof cr);
+    rc = get_creds(o->g, &cr, 1);
+    if (rc != 0)
+        return rc;
+    co.name = o->name;
+    if (cr.have_key) {
+        co.root_key = cr.key;
+        co.root_key_len = sizeof cr.key;
+    } else {
+        co.passphrase = (const uint8_t *)cr.pass;
+        co.passphrase_len = cr.pass_len;
+    }
+    co.kdf_opslimit = o->kdf_ops;
+    co.kdf_memlimit = o->kdf_mem;
+    rc = council_create(&c, o->g->store, &co);
+    sodium_memzero(&cr, sizeof cr);
+    if (rc != COUNCIL_OK) {
+        failed("init", c, rc);
+        council_close(c);
+        return EXIT_FAILURE;
+    }
+    rc = council_info(c, &buf);
+    if (rc == COUNCIL_OK)
+        info = council__v1__council_info__unpack(NULL, buf.len, buf.ptr);
+    if (info == NULL) {
+        failed("init", c, rc == COUNCIL_OK ? COUNCIL_EFORMAT : rc);
+        rc = EXIT_FAILURE;
+    } else {
+        printf("%s\n", info->council_id_text);
+        fprintf(stderr, "%s: created council %s in %s\n", prog, info->council_id_text, o->g->store);
+        rc = 0;
+    }
+    council__v1__council_info__free_unpacked(info, NULL);
+    council_buf_free(&buf);
+    council_close(c);
+    return rc;
+}
+
+
+static const char *root_source_text(Council__V1__RootKeySource s)
+{
+    switch (s) {
+    case COUNCIL__V1__ROOT_KEY_SOURCE__ROOT_KEY_SOURCE_PASSPHRASE: return "passphrase";
+    case COUNCIL__V1__ROOT_KEY_SOURCE__ROOT_KEY_SOURCE_EXTERNAL: return "external";
+    default: return "unknown";
+    }
+}
+
+static int print_info_json(const Council__V1__CouncilInfo *m, const char *created)
+{
+    json_t *j = json_object();
+    char *text;
+    int rc = EXIT_FAILURE;
+
+    if (j == NULL)
+        return rc;
+    if (json_object_set_new(j, "council_id", json_string(m->council_id_text)) == 0 &&
+        json_object_set_new(j, "name", json_string(m->name)) == 0 &&
+        json_object_set_new(j, "created", json_string(created)) == 0 &&
+        json_object_set_new(j, "schema_version", json_integer(m->schema_version)) == 0 &&
+        json_object_set_new(j, "library_version", json_string(m->library_version)) == 0 &&
+        json_object_set_new(j, "cipher_version", json_string(m->cipher_version)) == 0 &&
+        json_object_set_new(j, "keyring_format", json_integer(m->keyring_format)) == 0 &&
+        json_object_set_new(j, "root_key", json_string(root_source_text(m->root_source))) == 0 &&
+        json_object_set_new(j, "log_origin", json_string(m->log_origin)) == 0 &&
+        json_object_set_new(j, "log_verifier_key", json_string(m->log_verifier_key)) == 0 &&
+        (text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) != NULL) {
+        printf("%s\n", text);
+        free(text);
+        rc = 0;
+    }
+    json_decref(j);
+    return rc;
+}
+
+static int do_info(const council_opts *o)
+{
+    Council__V1__CouncilInfo *m = NULL;
+    council_buf buf = { NULL, 0 };
+    council *c;
+    char created[32];
+    int rc;
+
+    if ((rc = open_council(o->g, &c)) != 0)
+        return rc;
+    rc = council_info(c, &buf);
+    if (rc != COUNCIL_OK) {
+        rc = failed("info", c, rc);
+        goto out;
+    }
+    m = council__v1__council_info__unpack(NULL, buf.len, buf.ptr);
+    if (m == NULL) {
+        rc = failed("info", NULL, COUNCIL_EFORMAT);
+        goto out;
+    }
+    utc_text(created, sizeof created, m->created);
+    if (o->json) {
+        rc = print_info_json(m, created);
+    } else {
+        printf("council id:         %s\n", m->council_id_text);
+        printf("name:               %s\n", m->name);
+        printf("created:            %s\n", created);
+        printf("schema version:     %u\n", m->schema_version);
+        printf("library version:    %s\n", m->library_version);
+        printf("sqlcipher version:  %s\n", m->cipher_version);
+        printf("keyring format:     %u\n", m->keyring_format);
+        printf("root key:           %s\n", root_source_text(m->root_source));
+        printf("log origin:         %s\n", m->log_origin);
+        printf("log public key:     %s\n", m->log_verifier_key);
+        rc = 0;
+    }
+out:
+    council__v1__council_info__free_unpacked(m, NULL);
+    council_buf_free(&buf);
+    council_close(c);
+    return rc;
+}
+
+static int do_passphrase(const council_opts *o)
+{
+    council *c;
+    char pass[PASS_BUF], fresh[PASS_BUF];
+    long n, m;
+    int rc;
+
+    if (o->g->key_file != NULL)
+        return usage("%s", "passphrase: a council opened by root key has no passphrase");
+    n = get_passphrase(o->g->pass_file, "COUNCIL_PASSPHRASE", 0, "Current passphrase: ",
+                       pass, sizeof pass);
+    if (n == -2)
+        return usage("%s", "no passphrase: use --passphrase-file, $COUNCIL_PASSPHRASE "
+                           "or a terminal");
+    if (n < 0)
+        return EXIT_FAILURE;
+    m = get_passphrase(o->new_pass_file, "COUNCIL_NEW_PASSPHRASE", 1, "New passphrase: ",
+                       fresh, sizeof fresh);
+    if (m < 0) {
+        sodium_memzero(pass, sizeof pass);
+        return m == -2 ? usage("%s", "no new passphrase: use --new-passphrase-file, "
+                                     "$COUNCIL_NEW_PASSPHRASE or a terminal")
+                       : EXIT_FAILURE;
+    }
+    {
+        council_open_options oo = COUNCIL_OPEN_OPTIONS_INIT;
+        oo.passphrase = (const uint8_t *)pass;
+        oo.passphrase_len = (size_t)n;
+        rc = council_open(&c, o->g->store, &oo);
+    }
+    if (rc != COUNCIL_OK) {
+        rc = failed("open", c, rc);
+    } else {
+        rc = council_passphrase_change(c, (const uint8_t *)pass, (size_t)n,
+                                       (const uint8_t *)fresh, (size_t)m,
+                                       o->kdf_ops, o->kdf_mem);
+        rc = rc == COUNCIL_OK ? 0 : failed("passphrase", c, rc);
+        if (rc == 0)
+            fprintf(stderr, "%s: passphrase changed\n", prog);
+    }
+    sodium_memzero(pass, sizeof pass);
+    sodium_memzero(fresh, sizeof fresh);
+    council_close(c);
+    return rc;
+}
+
+/* ------------------------------------------------------------ commands */
+
+static const cli_help init_help = {
+    "--name NAME [--kdf-ops N] [--kdf-mem BYTES]",
+    "Creates the store directory PATH (mode 0700) with a new council, its root\n"
+    "key protected by the passphrase (asked twice on a terminal), or given by\n"
+    "--root-key-file (64 hex digits, kept by the integrator). Prints the\n"
+    "council's id.\n"
+    "\n"
+    "Options:\n"
+    "  --name NAME        the council's name\n"
+    "  --kdf-ops N, --kdf-mem BYTES\n"
+    "                     the cost of deriving the key from the passphrase\n"
+    "                     (default: libsodium's moderate limits)\n",
+    "  council-cli --store ./council init --name \"Kita City council\" \\\n"
+    "      --passphrase-file pass.txt\n",
+};
+
+static const cli_help info_help = {
+    "[--json]",
+    "Prints the council id, name, creation time, the library's, schema's and\n"
+    "SQLCipher's versions, the root key's source, and the log's origin and\n"
+    "public (verifier) key.\n"
+    "\n"
+    "Options:\n"
+    "  --json             as a JSON object\n",
+    "  council-cli --store ./council info --passphrase-file pass.txt\n",
+};
+
+static const cli_help passphrase_help = {
+    "[--new-passphrase-file FILE] [--kdf-ops N] [--kdf-mem BYTES]",
+    "Changes the passphrase that protects the root key. The new passphrase comes\n"
+    "from --new-passphrase-file, else $COUNCIL_NEW_PASSPHRASE, else the terminal\n"
+    "(asked twice). A council opened by --root-key-file has no passphrase.\n"
+    "\n"
+    "Options:\n"
+    "  --new-passphrase-file FILE\n"
+    "                     the new passphrase ('-': standard input)\n"
+    "  --kdf-ops N, --kdf-mem BYTES\n"
+    "                     the cost of deriving the key from the passphrase\n"
+    "                     (default: libsodium's moderate limits)\n",
+    "  council-cli --store ./council passphrase --passphrase-file old.txt \\\n"
+    "      --new-passphrase-file new.txt\n",
+};
+
+int cmd_init(cli_ctx *x, int argc, char **argv)
+{
+    council_opts o = { &x->g, NULL, NULL, 0, 0, 0 };
+    const cli_opt opts[] = { OPT_STR("name", &o.name), OPT_U64("kdf-ops", &o.kdf_ops),
+                             OPT_U64("kdf-mem", &o.kdf_mem) };
+    size_t n_pos;
+    int rc = cli_parse(x, argc, argv, opts, 3, &init_help, CLI_STORE, NULL, 0, &n_pos);
+
+    return rc != 0 ? CLI_PARSED(rc) : do_init(&o);
+}
+
+int cmd_info(cli_ctx *x, int argc, char **argv)
+{
+    council_opts o = { &x->g, NULL, NULL, 0, 0, 0 };
+    const cli_opt opts[] = { OPT_FLAG("json", &o.json) };
+    size_t n_pos;
+    int rc = cli_parse(x, argc, argv, opts, 1, &info_help, CLI_STORE | CLI_SESSION, NULL, 0,
+                       &n_pos);
+
+    return rc != 0 ? CLI_PARSED(rc) : do_info(&o);
+}
+
+int cmd_passphrase(cli_ctx *x, int argc, char **argv)
+{
+    council_opts o = { &x->g, NULL, NULL, 0, 0, 0 };
+    const cli_opt opts[] = { OPT_STR("new-passphrase-file", &o.new_pass_file),
+                             OPT_U64("kdf-ops", &o.kdf_ops), OPT_U64("kdf-mem", &o.kdf_mem) };
+    size_t n_pos;
+    int rc = cli_parse(x, argc, argv, opts, 3, &passphrase_help, CLI_STORE, NULL, 0, &n_pos);
+
+    return rc != 0 ? CLI_PARSED(rc) : do_passphrase(&o);
+}

@@ -1,0 +1,462 @@
+/*
+ * cmd_meeting.c - meetings (会議): meeting create, add-case, show,
+ * packet, close.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "cli.h"
+#include "cmds.h"
+#include "council/v1/meeting.pb-c.h"
+#include "json.h"
+#include "open.h"
+#include "text.h"
+#include "util.h"
+
+typedef struct meeting_opts {
+    const cli_global *g;
+    const char *body, *starts, *ends, *out, *reason, *purpose_text, *basis, *consent;
+    const char *second_approver;
+    const char *scope[MAX_SCOPES];
+    size_t n_scope;
+    const char *members[MAX_LIST], *member, *purposes[1], *purpose;
+    size_t n_member, n_purpose;
+    int json;
+} meeting_opts;
+
+/* The first --member and --purpose, as most commands take one. */
+#define FIRSTS(o) do { (o).member = (o).n_member > 0 ? (o).members[0] : NULL; \
+                       (o).purpose = (o).n_purpose > 0 ? (o).purposes[0] : NULL; } while (0)
+
+enum { C_MTCREATE = 1 << 0, C_MTADD = 1 << 1, C_MTSHOW = 1 << 2, C_MTPACKET = 1 << 3, C_MTCLOSE = 1 << 4 };
+
+static const char *meeting_body_name(int v, char *buf, size_t n)
+{
+    return enum_name(&council__v1__meeting_body__descriptor, "MEETING_BODY_", v, buf, n);
+}
+
+/* What the command line gave a meeting command, checked before the store opens. */
+typedef struct meeting_args {
+    uint8_t id[COUNCIL_ID_BYTES], case_id[COUNCIL_ID_BYTES];
+    uint8_t consent[COUNCIL_ID_BYTES], approver[COUNCIL_ID_BYTES];
+    uint8_t members[MAX_LIST * COUNCIL_ID_BYTES]; /* attendees; else the one --member */
+    int32_t body;
+    int64_t starts, ends;
+} meeting_args;
+
+static int meeting_check_args(const meeting_opts *o, int cmd, const char *id_text,
+                              const char *case_text, meeting_args *a)
+{
+    if (cmd != C_MTCREATE && id_arg(id_text, a->id) != 0)
+        return usage("%s", "a meeting id (UUID) is needed");
+    for (size_t i = 0; i < o->n_member; i++)
+        if (id_arg(o->members[i], a->members + i * COUNCIL_ID_BYTES) != 0)
+            return usage("%s", "--member needs a member id (UUID)");
+    switch (cmd) {
+    case C_MTCREATE:
+        if (o->body == NULL || o->starts == NULL || o->ends == NULL || o->n_member == 0)
+            return usage("%s", "meeting create needs --body BODY, --starts T, --ends T and "
+                               "--member ID (one or more)");
+        if ((a->body = enum_value(&council__v1__meeting_body__descriptor, "MEETING_BODY_",
+                                  o->body)) == 0)
+            return usage("%s", "--body: council, support_meeting or joint_platform");
+        if (parse_time(o->starts, &a->starts) != 0)
+            return usage("--starts: not a time: '%s'", o->starts);
+        if (parse_time(o->ends, &a->ends) != 0)
+            return usage("--ends: not a time: '%s'", o->ends);
+        break;
+    case C_MTADD:
+        if (id_arg(case_text, a->case_id) != 0)
+            return usage("%s", "meeting add-case MEETING CASE: a case id (UUID) is needed");
+        if (o->member == NULL || o->n_scope == 0 || o->purpose == NULL || o->basis == NULL)
+            return usage("%s", "meeting add-case needs --member ID, --scope SCOPE (one or more), "
+                               "--purpose CODE and --basis CODE");
+        if (o->consent != NULL && id_arg(o->consent, a->consent) != 0)
+            return usage("%s", "--consent needs a consent id (UUID)");
+        if (o->second_approver != NULL && id_arg(o->second_approver, a->approver) != 0)
+            return usage("%s", "--second-approver needs a staff id (UUID)");
+        break;
+    case C_MTPACKET:
+        if (o->member == NULL || o->out == NULL)
+            return usage("%s", "meeting packet needs --member ID and --out FILE");
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* "open", "closed", or "ended" (the window passed without a close). */
+static const char *meeting_status(const Council__V1__Meeting *m)
+{
+    return m->has_closed ? "closed" : m->ends <= (int64_t)time(NULL) ? "ended" : "open";
+}
+
+static json_t *meeting_json(const Council__V1__Meeting *m)
+{
+    json_t *j = json_object(), *a = json_array(), *items = json_array();
+    char name[48];
+
+    json_object_set_new(j, "id", json_string(m->id_text));
+    json_object_set_new(j, "body", json_string(meeting_body_name((int)m->body, name, sizeof name)));
+    json_object_set_new(j, "starts", time_json(m->starts));
+    json_object_set_new(j, "ends", time_json(m->ends));
+    json_object_set_new(j, "status", json_string(meeting_status(m)));
+    json_object_set_new(j, "closed", m->has_closed ? time_json(m->closed) : json_null());
+    for (size_t i = 0; i < m->n_attendees; i++)
+        json_array_append_new(a, id_json(m->attendees[i]));
+    json_object_set_new(j, "attendees", a);
+    for (size_t i = 0; i < m->n_items; i++) {
+        const Council__V1__AgendaItem *it = m->items[i];
+        json_t *ij = json_object();
+        json_object_set_new(ij, "case_id", id_json(it->case_id));
+        json_object_set_new(ij, "attendee", id_json(it->attendee));
+        json_object_set_new(ij, "scopes", str_array_json(it->scopes, it->n_scopes));
+        json_object_set_new(ij, "basis", json_string(it->basis));
+        json_array_append_new(items, ij);
+    }
+    json_object_set_new(j, "items", items);
+    return j;
+}
+
+static void meeting_lines(const Council__V1__Meeting *m)
+{
+    char name[48], id[37], id2[37], t[32];
+
+    printf("id:                 %s\n", m->id_text);
+    printf("body:               %s\n", meeting_body_name((int)m->body, name, sizeof name));
+    utc_text(t, sizeof t, m->starts);
+    printf("starts:             %s\n", t);
+    utc_text(t, sizeof t, m->ends);
+    printf("ends:               %s\n", t);
+    printf("status:             %s\n", meeting_status(m));
+    if (m->has_closed) {
+        utc_text(t, sizeof t, m->closed);
+        printf("closed:             %s\n", t);
+    }
+    for (size_t i = 0; i < m->n_attendees; i++)
+        printf("%-20s%s\n", i == 0 ? "attendees:" : "", id_of(id, m->attendees[i]));
+    printf("agenda:%s\n", m->n_items == 0 ? "             -" : "");
+    for (size_t i = 0; i < m->n_items; i++) {
+        const Council__V1__AgendaItem *it = m->items[i];
+        printf("  case %s  member %s  basis=%s scopes=", id_of(id, it->case_id),
+               id_of(id2, it->attendee), it->basis);
+        for (size_t k = 0; k < it->n_scopes; k++)
+            printf("%s%s", k ? "," : "", it->scopes[k]);
+        putchar('\n');
+    }
+}
+
+static int meeting_create(council *c, const meeting_opts *o, const meeting_args *a)
+{
+    council_meeting_options mo = COUNCIL_MEETING_OPTIONS_INIT;
+    uint8_t id[COUNCIL_ID_BYTES];
+    char t[37];
+    int rc;
+
+    mo.body = a->body;
+    mo.starts = a->starts;
+    mo.ends = a->ends;
+    mo.attendees = a->members;
+    mo.n_attendees = o->n_member;
+    if ((rc = council_meeting_create(c, id, sizeof id, &mo)) != COUNCIL_OK)
+        return rc;
+    uuid_text_of(t, id);
+    if (o->json) {
+        json_t *j = json_object();
+        json_object_set_new(j, "meeting_id", json_string(t));
+        return print_json(j) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+    }
+    printf("meeting %s\n", t);
+    return COUNCIL_OK;
+}
+
+static int meeting_add_case(council *c, const meeting_opts *o, const meeting_args *a)
+{
+    council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+    int rc;
+
+    so.scopes = o->scope;
+    so.n_scopes = o->n_scope;
+    so.purpose = o->purpose;
+    so.purpose_text = o->purpose_text;
+    so.basis = o->basis;
+    so.reason = o->reason;
+    if (o->consent != NULL) {
+        so.consent_id = a->consent;
+        so.consent_id_len = sizeof a->consent;
+    }
+    if (o->second_approver != NULL) {
+        so.second_approver = a->approver;
+        so.second_approver_len = sizeof a->approver;
+    }
+    /* The library sets the expiry: the meeting's end. */
+    rc = council_meeting_add_case(c, a->id, sizeof a->id, a->case_id, sizeof a->case_id,
+                                  a->members, COUNCIL_ID_BYTES, &so);
+    if (rc == COUNCIL_OK)
+        fprintf(stderr, "%s: on the agenda for member %s: %zu scope%s, until the meeting "
+                "ends\n", prog, o->member, o->n_scope, o->n_scope == 1 ? "" : "s");
+    return rc;
+}
+
+static int meeting_packet(council *c, const meeting_opts *o, const meeting_args *a)
+{
+    council_buf buf = { NULL, 0 };
+    int fd, rc;
+
+    /* Claim the file first: building the packet reads (and logs) every
+     * section in it, which must not happen for a file never written. */
+    if ((fd = create_private(o->out)) < 0)
+        return EXIT_FAILURE;
+    rc = council_meeting_packet(c, &buf, a->id, sizeof a->id, a->members, COUNCIL_ID_BYTES);
+    if (rc != COUNCIL_OK) {
+        (void)close(fd);
+        (void)unlink(o->out);
+        return rc;
+    }
+    if (finish_private(fd, buf.ptr, buf.len) != 0) {
+        fprintf(stderr, "%s: cannot write %s: %s\n", prog, o->out, strerror(errno));
+        (void)unlink(o->out);
+        council_buf_free(&buf);
+        return EXIT_FAILURE;
+    }
+    fprintf(stderr, "%s: meeting packet for member %s written to %s (%zu bytes, sealed to the "
+            "member's key)\n", prog, o->member, o->out, buf.len);
+    council_buf_free(&buf);
+    return COUNCIL_OK;
+}
+
+static int do_meeting(const meeting_opts *o, int cmd, const char *id_text, const char *case_text)
+{
+    council_buf buf = { NULL, 0 };
+    council *c = NULL;
+    meeting_args a;
+    int rc;
+
+    memset(&a, 0, sizeof a);
+    if ((rc = meeting_check_args(o, cmd, id_text, case_text, &a)) != 0)
+        return rc;
+    if ((rc = open_council(o->g, &c)) != 0)
+        return rc;
+    switch (cmd) {
+    case C_MTCREATE:
+        rc = meeting_create(c, o, &a);
+        break;
+    case C_MTADD:
+        rc = meeting_add_case(c, o, &a);
+        break;
+    case C_MTSHOW: {
+        Council__V1__Meeting *m = NULL;
+        rc = council_meeting_get(c, &buf, a.id, sizeof a.id);
+        if (rc == COUNCIL_OK && (m = council__v1__meeting__unpack(NULL, buf.len, buf.ptr)) == NULL)
+            rc = COUNCIL_EFORMAT;
+        if (rc == COUNCIL_OK && o->json)
+            rc = print_json(meeting_json(m)) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+        else if (rc == COUNCIL_OK)
+            meeting_lines(m);
+        council__v1__meeting__free_unpacked(m, NULL);
+        break;
+    }
+    case C_MTPACKET:
+        rc = meeting_packet(c, o, &a);
+        break;
+    default: /* C_MTCLOSE */
+        rc = council_meeting_close(c, a.id, sizeof a.id);
+        if (rc == COUNCIL_OK)
+            fprintf(stderr, "%s: meeting closed; its disclosures were revoked and their data keys "
+                    "rotated\n", prog);
+        break;
+    }
+    council_buf_free(&buf);
+    rc = rc == COUNCIL_OK ? 0 : rc > 0 ? rc : failed("meeting", c, rc);
+    council_close(c);
+    return rc;
+}
+
+/* ------------------------------------------------------------ commands */
+
+static const cli_help create_help = {
+    "--body MBODY --starts T --ends T --member ID [--member ID]... [--json]",
+    "Holds a meeting and prints its id; the members attend.\n"
+    "\n"
+    "Options:\n"
+    "  --body MBODY           council, support_meeting or joint_platform (this one\n"
+    "                         takes no case)\n"
+    "  --starts T, --ends T   when it is held\n"
+    "  --member ID            an attendee (repeatable)\n"
+    "  --json                 as a JSON object\n",
+    "  council-cli --store ./council meeting create --body support_meeting \\\n"
+    "      --starts 2026-12-01T01:00:00Z --ends 2026-12-01T03:00:00Z \\\n"
+    "      --member \"$NPO\" --member \"$SHAKYO\" --passphrase-file pass.txt\n",
+};
+
+int cmd_meeting_create(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[1];
+    size_t n_pos;
+    meeting_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    {
+        const cli_opt opts[] = {
+            OPT_LIST("member", o.members, o.n_member, MAX_LIST),
+            OPT_STR("body", &o.body),
+            OPT_STR("starts", &o.starts),
+            OPT_STR("ends", &o.ends),
+            OPT_FLAG("json", &o.json),
+        };
+        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &create_help,
+                       CLI_STORE, pos, 0, &n_pos);
+    }
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    FIRSTS(o);
+    return do_meeting(&o, C_MTCREATE, NULL, NULL);
+}
+
+static const cli_help add_case_help = {
+    "MEETING CASE --member ID --scope S [--scope S]... --purpose CODE --basis CODE [--purpose-text TEXT] [--reason TEXT] [--consent UUID] [--second-approver STAFF]",
+    "Puts the case on the agenda: shares its scopes with an attendee until the\n"
+    "meeting ends.\n"
+    "\n"
+    "Options:\n"
+    "  --member ID            the attendee\n"
+    "  --scope S              a scope (repeatable)\n"
+    "  --purpose CODE         why\n"
+    "  --purpose-text TEXT    the purpose in words (for other)\n"
+    "  --basis CODE           the legal basis\n"
+    "  --reason TEXT          the reason the basis needs\n"
+    "  --consent UUID         the consent record the share rests on\n"
+    "  --second-approver STAFF\n"
+    "                         a second staff member's approval, where required\n",
+    "  council-cli --store ./council meeting add-case \"$MEETING\" \"$CASE\" --member \"$SHAKYO\" \\\n"
+    "      --scope wishes --purpose meeting_discussion --basis council_art16_exchange \\\n"
+    "      --reason \"support meeting\" --passphrase-file pass.txt\n",
+};
+
+int cmd_meeting_add_case(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[3];
+    size_t n_pos;
+    meeting_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    {
+        const cli_opt opts[] = {
+            OPT_LIST("member", o.members, o.n_member, 1),
+            OPT_STR("reason", &o.reason),
+            OPT_LIST("scope", o.scope, o.n_scope, MAX_SCOPES),
+            OPT_STR("purpose-text", &o.purpose_text),
+            OPT_LIST("purpose", o.purposes, o.n_purpose, 1),
+            OPT_STR("basis", &o.basis),
+            OPT_STR("consent", &o.consent),
+            OPT_STR("second-approver", &o.second_approver),
+        };
+        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &add_case_help,
+                       CLI_STORE, pos, 2, &n_pos);
+    }
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    FIRSTS(o);
+    return do_meeting(&o, C_MTADD, pos[0], pos[1]);
+}
+
+static const cli_help show_help = {
+    "MEETING [--json]",
+    "Shows the meeting: body, times, status, attendees and agenda.\n"
+    "\n"
+    "Options:\n"
+    "  --json                 as a JSON object\n",
+    "  council-cli --store ./council meeting show \"$MEETING\" --passphrase-file pass.txt\n",
+};
+
+int cmd_meeting_show(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[2];
+    size_t n_pos;
+    meeting_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    {
+        const cli_opt opts[] = {
+            OPT_FLAG("json", &o.json),
+        };
+        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &show_help,
+                       CLI_STORE, pos, 1, &n_pos);
+    }
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    FIRSTS(o);
+    return do_meeting(&o, C_MTSHOW, pos[0], NULL);
+}
+
+static const cli_help packet_help = {
+    "MEETING --member ID --out FILE",
+    "Writes the attendee's packet, sealed to its key, to a new FILE of mode 0600.\n"
+    "\n"
+    "Options:\n"
+    "  --member ID            the attendee\n"
+    "  --out FILE             the packet file\n",
+    "  council-cli --store ./council meeting packet \"$MEETING\" --member \"$SHAKYO\" \\\n"
+    "      --out shakyo.packet --passphrase-file pass.txt\n",
+};
+
+int cmd_meeting_packet(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[2];
+    size_t n_pos;
+    meeting_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    {
+        const cli_opt opts[] = {
+            OPT_LIST("member", o.members, o.n_member, 1),
+            OPT_STR("out", &o.out),
+        };
+        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &packet_help,
+                       CLI_STORE, pos, 1, &n_pos);
+    }
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    FIRSTS(o);
+    return do_meeting(&o, C_MTPACKET, pos[0], NULL);
+}
+
+static const cli_help close_help = {
+    "MEETING",
+    "Ends the meeting's disclosures now: they are revoked and their data keys\n"
+    "rotated.\n",
+    "  council-cli --store ./council meeting close \"$MEETING\" --passphrase-file pass.txt\n",
+};
+
+int cmd_meeting_close(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[2];
+    size_t n_pos;
+    meeting_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    rc = cli_parse(x, argc, argv, NULL, 0, &close_help, CLI_STORE, pos, 1, &n_pos);
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    FIRSTS(o);
+    return do_meeting(&o, C_MTCLOSE, pos[0], NULL);
+}

@@ -1,0 +1,631 @@
+/*
+ * cmd_member.c - the register of members (構成機関等): member add, list,
+ * show, update, withdraw, keygen, register-key, and members announce.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "cli.h"
+#include "cmds.h"
+#include "council/v1/member.pb-c.h"
+#include "json.h"
+#include "open.h"
+#include "text.h"
+#include "util.h"
+
+typedef struct member_opts {
+    const cli_global *g;
+    const char *name, *kind, *roles, *scopes, *contact, *joined, *reason, *date;
+    const char *member_pass_file, *out, *box_key, *sign_key;
+    unsigned long long kdf_ops, kdf_mem;
+    int json;
+} member_opts;
+
+enum { C_MADD = 1 << 0, C_MLIST = 1 << 1, C_MSHOW = 1 << 2, C_MUPDATE = 1 << 3, C_MWITHDRAW = 1 << 4, C_MKEYGEN = 1 << 5, C_MREGISTER = 1 << 6, C_ANNOUNCE = 1 << 7 };
+
+static int parse_roles(const char *text, uint32_t *roles)
+{
+    const char *v[4];
+    char buf[128];
+    size_t n;
+
+    *roles = 0;
+    if (split_list(text, buf, sizeof buf, v, 4, &n) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(v[i], "secretariat") == 0)
+            *roles |= COUNCIL_ROLE_SECRETARIAT;
+        else if (strcmp(v[i], "coordinating_body") == 0)
+            *roles |= COUNCIL_ROLE_COORDINATING_BODY;
+        else if (strcmp(v[i], "none") != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static const char *kind_name(int v, char *buf, size_t n)
+{
+    return enum_name(&council__v1__member_kind__descriptor, "MEMBER_KIND_", v, buf, n);
+}
+
+static Council__V1__Member *fetch_member(council *c, const uint8_t id[COUNCIL_ID_BYTES], int *rc)
+{
+    council_buf buf = { NULL, 0 };
+    Council__V1__Member *m = NULL;
+
+    *rc = council_member_get(c, &buf, id, COUNCIL_ID_BYTES);
+    if (*rc == COUNCIL_OK && (m = council__v1__member__unpack(NULL, buf.len, buf.ptr)) == NULL)
+        *rc = COUNCIL_EFORMAT;
+    council_buf_free(&buf);
+    return m;
+}
+
+/* Fill options from the command line over `base` (NULL: a new member). */
+static int member_options(const member_opts *o, const Council__V1__Member *base,
+                          council_member_options *mo, const char **scopes, char *scope_buf,
+                          size_t scope_buf_len)
+{
+    if (base != NULL) {
+        mo->name = base->name;
+        mo->kind = base->kind;
+        mo->roles = (base->secretariat ? COUNCIL_ROLE_SECRETARIAT : 0) |
+                    (base->coordinating_body ? COUNCIL_ROLE_COORDINATING_BODY : 0);
+        mo->scopes = (const char *const *)base->scope_ceiling;
+        mo->n_scopes = base->n_scope_ceiling;
+        mo->contact = base->contact;
+    }
+    if (o->name != NULL)
+        mo->name = o->name;
+    if (o->kind != NULL &&
+        (mo->kind = enum_value(&council__v1__member_kind__descriptor, "MEMBER_KIND_", o->kind)) == 0)
+        return usage("--kind: unknown kind '%s'", o->kind);
+    if (o->roles != NULL && parse_roles(o->roles, &mo->roles) != 0)
+        return usage("--roles: secretariat, coordinating_body or none, not '%s'", o->roles);
+    if (o->scopes != NULL) {
+        if (split_list(o->scopes, scope_buf, scope_buf_len, scopes, MAX_SCOPES, &mo->n_scopes) != 0)
+            return usage("--scopes: at most %d, comma-separated", MAX_SCOPES);
+        mo->scopes = scopes;
+    }
+    if (o->contact != NULL)
+        mo->contact = o->contact[0] != '\0' ? o->contact : NULL;
+    if (o->joined != NULL && parse_time(o->joined, &mo->joined) != 0)
+        return usage("--joined: not a time: '%s'", o->joined);
+    return 0;
+}
+
+static json_t *member_json(const Council__V1__Member *m)
+{
+    json_t *j = json_object(), *sc = json_array();
+    char kind[48], t[32], hex[65];
+
+    json_object_set_new(j, "id", json_string(m->id_text));
+    json_object_set_new(j, "name", json_string(m->name));
+    json_object_set_new(j, "kind", json_string(kind_name(m->kind, kind, sizeof kind)));
+    json_object_set_new(j, "secretariat", json_boolean(m->secretariat));
+    json_object_set_new(j, "coordinating_body", json_boolean(m->coordinating_body));
+    for (size_t i = 0; i < m->n_scope_ceiling; i++)
+        json_array_append_new(sc, json_string(m->scope_ceiling[i]));
+    json_object_set_new(j, "scope_ceiling", sc);
+    if (m->contact != NULL)
+        json_object_set_new(j, "contact", json_string(m->contact));
+    utc_text(t, sizeof t, m->joined);
+    json_object_set_new(j, "joined", json_string(t));
+    json_object_set_new(j, "status", json_string(
+        m->status == COUNCIL__V1__MEMBER_STATUS__MEMBER_STATUS_WITHDRAWN ? "withdrawn" : "active"));
+    if (m->has_withdrawn) {
+        utc_text(t, sizeof t, m->withdrawn);
+        json_object_set_new(j, "withdrawn", json_string(t));
+        json_object_set_new(j, "withdrawal_reason", json_string(m->withdrawal_reason));
+    }
+    if (m->has_box_public_key && m->box_public_key.len == 32) {
+        hex_text(hex, m->box_public_key.data, 32);
+        json_object_set_new(j, "box_public_key", json_string(hex));
+        hex_text(hex, m->sign_public_key.data, 32);
+        json_object_set_new(j, "sign_public_key", json_string(hex));
+    }
+    if (m->cosigner_key != NULL)
+        json_object_set_new(j, "cosigner_key", json_string(m->cosigner_key));
+    return j;
+}
+
+
+static void member_lines(const Council__V1__Member *m)
+{
+    char kind[48], t[32], hex[65];
+
+    printf("id:                 %s\n", m->id_text);
+    printf("name:               %s\n", m->name);
+    printf("kind:               %s\n", kind_name(m->kind, kind, sizeof kind));
+    printf("roles:              %s%s%s\n", m->secretariat ? "secretariat" : "",
+           m->secretariat && m->coordinating_body ? "," : "",
+           m->coordinating_body ? "coordinating_body" : (m->secretariat ? "" : "-"));
+    printf("scope ceiling:      ");
+    for (size_t i = 0; i < m->n_scope_ceiling; i++)
+        printf("%s%s", i ? "," : "", m->scope_ceiling[i]);
+    printf("%s\n", m->n_scope_ceiling == 0 ? "-" : "");
+    printf("contact:            %s\n", m->contact != NULL ? m->contact : "-");
+    utc_text(t, sizeof t, m->joined);
+    printf("joined:             %s\n", t);
+    printf("status:             %s\n",
+           m->status == COUNCIL__V1__MEMBER_STATUS__MEMBER_STATUS_WITHDRAWN ? "withdrawn" : "active");
+    if (m->has_withdrawn) {
+        utc_text(t, sizeof t, m->withdrawn);
+        printf("withdrawn:          %s (%s)\n", t, m->withdrawal_reason);
+    }
+    if (m->has_box_public_key && m->box_public_key.len == 32) {
+        hex_text(hex, m->box_public_key.data, 32);
+        printf("box public key:     %s\n", hex);
+        hex_text(hex, m->sign_public_key.data, 32);
+        printf("sign public key:    %s\n", hex);
+    } else {
+        printf("keys:               none registered\n");
+    }
+    if (m->cosigner_key != NULL)
+        printf("cosigner key:       %s\n", m->cosigner_key);
+}
+
+static int do_member(const member_opts *o, int cmd, const char *id_text)
+{
+    const char *scopes[MAX_SCOPES];
+    char scope_buf[MAX_SCOPES * 65 + 1];
+    council_member_options mo = COUNCIL_MEMBER_OPTIONS_INIT;
+    Council__V1__Member *m = NULL;
+    council_buf buf = { NULL, 0 };
+    uint8_t id[COUNCIL_ID_BYTES];
+    council *c = NULL;
+    int rc;
+
+    if ((cmd & (C_MSHOW | C_MUPDATE | C_MWITHDRAW | C_MKEYGEN | C_MREGISTER)) != 0 &&
+        id_arg(id_text, id) != 0)
+        return usage("%s", "a member id (UUID) is needed");
+    if (cmd == C_MADD) {
+        if (o->name == NULL || o->kind == NULL)
+            return usage("%s", "member add needs --name NAME and --kind KIND");
+        if ((rc = member_options(o, NULL, &mo, scopes, scope_buf, sizeof scope_buf)) != 0)
+            return rc;
+    }
+    if (cmd == C_MWITHDRAW && o->reason == NULL)
+        return usage("%s", "member withdraw needs --reason TEXT");
+    if (cmd == C_MKEYGEN && o->out == NULL)
+        return usage("%s", "member keygen needs --out FILE");
+    if (cmd == C_MREGISTER && (o->box_key == NULL || o->sign_key == NULL))
+        return usage("%s", "member register-key needs --box-key HEX and --sign-key HEX");
+    if ((rc = open_council(o->g, &c)) != 0)
+        return rc;
+
+    switch (cmd) {
+    case C_MADD:
+        rc = council_member_add(c, id, sizeof id, &mo);
+        if (rc == COUNCIL_OK) {
+            char text[37];
+            uuid_text_of(text, id);
+            printf("%s\n", text);
+        }
+        break;
+    case C_MUPDATE:
+        if ((m = fetch_member(c, id, &rc)) == NULL)
+            break;
+        if ((rc = member_options(o, m, &mo, scopes, scope_buf, sizeof scope_buf)) != 0) {
+            council__v1__member__free_unpacked(m, NULL);
+            council_close(c);
+            return rc;
+        }
+        rc = council_member_update(c, id, sizeof id, &mo);
+        break;
+    case C_MWITHDRAW: {
+        int64_t when = 0;
+        if (o->date != NULL && parse_time(o->date, &when) != 0) {
+            council_close(c);
+            return usage("--date: not a time: '%s'", o->date);
+        }
+        rc = council_member_withdraw(c, id, sizeof id, when, o->reason);
+        /* Then the database key the member knew is replaced (this ends
+         * other open sessions, which a one-shot command does not have). */
+        if (rc == COUNCIL_OK && (rc = council_rekey_database(c)) == COUNCIL_OK)
+            fprintf(stderr, "council-cli: member withdrawn; its data keys were rotated and "
+                            "council.db re-keyed\n");
+        break;
+    }
+    case C_MREGISTER: {
+        uint8_t box[32], sign[32];
+        if (hex_bytes(o->box_key, box, 32) != 0 || hex_bytes(o->sign_key, sign, 32) != 0) {
+            council_close(c);
+            return usage("%s", "--box-key and --sign-key take 64 hex digits each");
+        }
+        rc = council_member_register_key(c, id, sizeof id, box, 32, sign, 32);
+        break;
+    }
+    case C_MKEYGEN: {
+        char pass[PASS_BUF];
+        struct stat sb;
+        long n;
+        /* The library writes the keyfile durably before the new keys
+         * replace the registered ones (a crash keeps the old ones valid);
+         * an existing FILE is refused before the passphrase is asked. */
+        if (lstat(o->out, &sb) == 0) {
+            fprintf(stderr, "%s: cannot create %s: %s\n", prog, o->out, strerror(EEXIST));
+            council_close(c);
+            return EXIT_FAILURE;
+        }
+        n = get_passphrase(o->member_pass_file, "COUNCIL_MEMBER_PASSPHRASE", 1,
+                           "Member passphrase: ", pass, sizeof pass);
+        if (n < 0) {
+            council_close(c);
+            return n == -2 ? usage("%s", "no member passphrase: use --member-passphrase-file, "
+                                         "$COUNCIL_MEMBER_PASSPHRASE or a terminal")
+                           : EXIT_FAILURE;
+        }
+        rc = council_member_keygen_file(c, o->out, id, sizeof id, (const uint8_t *)pass,
+                                        (size_t)n, o->kdf_ops, o->kdf_mem);
+        sodium_memzero(pass, sizeof pass);
+        if (rc == COUNCIL_OK)
+            fprintf(stderr, "%s: member keyfile written to %s\n", prog, o->out);
+        break;
+    }
+    case C_MSHOW:
+        if ((m = fetch_member(c, id, &rc)) != NULL) {
+            if (o->json)
+                rc = print_json(member_json(m)) == 0 ? COUNCIL_OK : COUNCIL_ERROR;
+            else
+                member_lines(m);
+        }
+        break;
+    case C_MLIST: {
+        Council__V1__MemberList *l = NULL;
+        rc = council_member_list(c, &buf);
+        if (rc == COUNCIL_OK && (l = council__v1__member_list__unpack(NULL, buf.len, buf.ptr)) == NULL)
+            rc = COUNCIL_EFORMAT;
+        if (rc == COUNCIL_OK && o->json) {
+            json_t *arr = json_array();
+            for (size_t i = 0; i < l->n_members; i++)
+                json_array_append_new(arr, member_json(l->members[i]));
+            rc = print_json(arr) == 0 ? COUNCIL_OK : COUNCIL_ERROR;
+        } else if (rc == COUNCIL_OK) {
+            printf("%-36s  %-9s  %-26s  %-4s  %s\n", "ID", "STATUS", "KIND", "ROLE", "NAME");
+            for (size_t i = 0; i < l->n_members; i++) {
+                const Council__V1__Member *e = l->members[i];
+                char kind[48];
+                printf("%-36s  %-9s  %-26s  %-4s  %s\n", e->id_text,
+                       e->status == COUNCIL__V1__MEMBER_STATUS__MEMBER_STATUS_WITHDRAWN ? "withdrawn"
+                                                                                        : "active",
+                       kind_name(e->kind, kind, sizeof kind),
+                       e->coordinating_body ? "CB" : e->secretariat ? "S" : "-", e->name);
+            }
+        }
+        council__v1__member_list__free_unpacked(l, NULL);
+        break;
+    }
+    default: { /* C_ANNOUNCE */
+        Council__V1__Announcement *a = NULL;
+        rc = council_members_announce(c, &buf);
+        if (rc == COUNCIL_OK && (a = council__v1__announcement__unpack(NULL, buf.len, buf.ptr)) == NULL)
+            rc = COUNCIL_EFORMAT;
+        if (rc == COUNCIL_OK && o->json) {
+            json_t *j = json_object(), *arr = json_array();
+            json_object_set_new(j, "council", json_string(a->council_name));
+            json_object_set_new(j, "coordinating_body",
+                                a->coordinating_body ? json_string(a->coordinating_body) : json_null());
+            for (size_t i = 0; i < a->n_members; i++)
+                json_array_append_new(arr, json_string(a->members[i]));
+            json_object_set_new(j, "members", arr);
+            rc = print_json(j) == 0 ? COUNCIL_OK : COUNCIL_ERROR;
+        } else if (rc == COUNCIL_OK) {
+            printf("%s\n", a->council_name);
+            printf("調整機関 (coordinating body): %s\n",
+                   a->coordinating_body ? a->coordinating_body : "-");
+            printf("構成機関等 (members):\n");
+            for (size_t i = 0; i < a->n_members; i++)
+                printf("  %s\n", a->members[i]);
+        }
+        council__v1__announcement__free_unpacked(a, NULL);
+        break;
+    }
+    }
+    if (m != NULL)
+        council__v1__member__free_unpacked(m, NULL);
+    council_buf_free(&buf);
+    rc = rc == COUNCIL_OK ? 0 : rc > 0 ? rc : failed("member", c, rc);
+    council_close(c);
+    return rc;
+}
+
+/* ------------------------------------------------------------ commands */
+
+static const cli_help add_help = {
+    "--name NAME --kind KIND [--roles R,...] [--scopes S,...] [--contact TEXT] [--joined T]",
+    "Registers a member of the council and prints its id.\n"
+    "\n"
+    "Options:\n"
+    "  --name NAME            the member's name\n"
+    "  --kind KIND            what kind of body it is\n"
+    "  --roles R,...          secretariat, coordinating_body or none\n"
+    "  --scopes S,...         the scopes of case content it may ever be given\n"
+    "  --contact TEXT         how to reach it ('' to clear)\n"
+    "  --joined T             when it joined (default: now)\n"
+    "\n"
+    "KIND: municipal_department, prefectural_department, social_welfare_council,\n"
+    "social_welfare_corporation, npo, medical, school, police,\n"
+    "child_guidance_centre, probation, welfare_commissioner, utility, financial,\n"
+    "company, other.  ROLES: secretariat, coordinating_body, none.\n",
+    "  council-cli --store ./council member add --name \"NPO Tsunagari\" --kind npo \\\n"
+    "      --scopes wishes,support_plan --passphrase-file pass.txt\n",
+};
+
+int cmd_member_add(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[1];
+    size_t n_pos;
+    member_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    {
+        const cli_opt opts[] = {
+            OPT_STR("name", &o.name),
+            OPT_STR("kind", &o.kind),
+            OPT_STR("roles", &o.roles),
+            OPT_STR("scopes", &o.scopes),
+            OPT_STR("contact", &o.contact),
+            OPT_STR("joined", &o.joined),
+        };
+        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &add_help,
+                       CLI_STORE, pos, 0, &n_pos);
+    }
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    return do_member(&o, C_MADD, NULL);
+}
+
+static const cli_help list_help = {
+    "[--json]",
+    "Lists the members: id, status, kind, role (S: secretariat, CB: coordinating\n"
+    "body) and name.\n"
+    "\n"
+    "Options:\n"
+    "  --json                 as a JSON array\n",
+    "  council-cli --store ./council member list --passphrase-file pass.txt\n",
+};
+
+int cmd_member_list(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[1];
+    size_t n_pos;
+    member_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    {
+        const cli_opt opts[] = {
+            OPT_FLAG("json", &o.json),
+        };
+        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &list_help,
+                       CLI_STORE, pos, 0, &n_pos);
+    }
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    return do_member(&o, C_MLIST, NULL);
+}
+
+static const cli_help show_help = {
+    "ID [--json]",
+    "Shows one member: its kind, roles, scope ceiling, contact, status and keys.\n"
+    "\n"
+    "Options:\n"
+    "  --json                 as a JSON object\n",
+    "  council-cli --store ./council member show 6f0e...-... --passphrase-file pass.txt\n",
+};
+
+int cmd_member_show(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[2];
+    size_t n_pos;
+    member_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    {
+        const cli_opt opts[] = {
+            OPT_FLAG("json", &o.json),
+        };
+        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &show_help,
+                       CLI_STORE, pos, 1, &n_pos);
+    }
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    return do_member(&o, C_MSHOW, pos[0]);
+}
+
+static const cli_help update_help = {
+    "ID [--name NAME] [--kind KIND] [--roles R,...] [--scopes S,...] [--contact TEXT] [--joined T]",
+    "Changes what the options give; the rest stays.\n"
+    "\n"
+    "Options:\n"
+    "  --name NAME            the member's name\n"
+    "  --kind KIND            what kind of body it is\n"
+    "  --roles R,...          secretariat, coordinating_body or none\n"
+    "  --scopes S,...         the scopes of case content it may ever be given\n"
+    "  --contact TEXT         how to reach it ('' to clear)\n"
+    "  --joined T             when it joined (default: now)\n"
+    "\n"
+    "KIND: municipal_department, prefectural_department, social_welfare_council,\n"
+    "social_welfare_corporation, npo, medical, school, police,\n"
+    "child_guidance_centre, probation, welfare_commissioner, utility, financial,\n"
+    "company, other.  ROLES: secretariat, coordinating_body, none.\n",
+    "  council-cli --store ./council member update \"$NPO\" --contact \"tel 011-000-0000\" \\\n"
+    "      --passphrase-file pass.txt\n",
+};
+
+int cmd_member_update(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[2];
+    size_t n_pos;
+    member_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    {
+        const cli_opt opts[] = {
+            OPT_STR("name", &o.name),
+            OPT_STR("kind", &o.kind),
+            OPT_STR("roles", &o.roles),
+            OPT_STR("scopes", &o.scopes),
+            OPT_STR("contact", &o.contact),
+            OPT_STR("joined", &o.joined),
+        };
+        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &update_help,
+                       CLI_STORE, pos, 1, &n_pos);
+    }
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    return do_member(&o, C_MUPDATE, pos[0]);
+}
+
+static const cli_help withdraw_help = {
+    "ID --reason TEXT [--date T]",
+    "Records that the member left the council; its shares end, its data keys are\n"
+    "rotated and council.db is re-keyed.\n"
+    "\n"
+    "Options:\n"
+    "  --reason TEXT          why\n"
+    "  --date T               when (default: now)\n",
+    "  council-cli --store ./council member withdraw \"$MEMBER\" --reason \"term ended\" \\\n"
+    "      --passphrase-file pass.txt\n",
+};
+
+int cmd_member_withdraw(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[2];
+    size_t n_pos;
+    member_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    {
+        const cli_opt opts[] = {
+            OPT_STR("reason", &o.reason),
+            OPT_STR("date", &o.date),
+        };
+        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &withdraw_help,
+                       CLI_STORE, pos, 1, &n_pos);
+    }
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    return do_member(&o, C_MWITHDRAW, pos[0]);
+}
+
+static const cli_help keygen_help = {
+    "ID --out FILE [--member-passphrase-file FILE] [--kdf-ops N] [--kdf-mem BYTES]",
+    "Makes the member's keys and writes its keyfile to FILE (a new file), sealed\n"
+    "with the member's passphrase; the public keys are registered.\n"
+    "\n"
+    "Options:\n"
+    "  --out FILE             the keyfile\n"
+    "  --member-passphrase-file FILE\n"
+    "                         the member's passphrase (else\n"
+    "                         $COUNCIL_MEMBER_PASSPHRASE, else the terminal)\n"
+    "  --kdf-ops N, --kdf-mem BYTES\n"
+    "                         the cost of deriving the key from it\n",
+    "  council-cli --store ./council member keygen \"$NPO\" --out npo.keyfile \\\n"
+    "      --member-passphrase-file npo.pass --passphrase-file pass.txt\n",
+};
+
+int cmd_member_keygen(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[2];
+    size_t n_pos;
+    member_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    {
+        const cli_opt opts[] = {
+            OPT_STR("member-passphrase-file", &o.member_pass_file),
+            OPT_U64("kdf-ops", &o.kdf_ops),
+            OPT_U64("kdf-mem", &o.kdf_mem),
+            OPT_STR("out", &o.out),
+        };
+        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &keygen_help,
+                       CLI_STORE, pos, 1, &n_pos);
+    }
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    return do_member(&o, C_MKEYGEN, pos[0]);
+}
+
+static const cli_help register_help = {
+    "ID --box-key HEX --sign-key HEX",
+    "Registers public keys made elsewhere for the member.\n"
+    "\n"
+    "Options:\n"
+    "  --box-key HEX          the X25519 public key: 64 hex digits\n"
+    "  --sign-key HEX         the Ed25519 public key: 64 hex digits\n",
+    "  council-cli --store ./council member register-key \"$NPO\" --box-key 3b6a... \\\n"
+    "      --sign-key 9f1c... --passphrase-file pass.txt\n",
+};
+
+int cmd_member_register_key(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[2];
+    size_t n_pos;
+    member_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    {
+        const cli_opt opts[] = {
+            OPT_STR("box-key", &o.box_key),
+            OPT_STR("sign-key", &o.sign_key),
+        };
+        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &register_help,
+                       CLI_STORE, pos, 1, &n_pos);
+    }
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    return do_member(&o, C_MREGISTER, pos[0]);
+}
+
+static const cli_help announce_help = {
+    "[--json]",
+    "Prints the public announcement: the council, its coordinating body and its\n"
+    "members' names.\n"
+    "\n"
+    "Options:\n"
+    "  --json                 as a JSON object\n",
+    "  council-cli --store ./council members announce --passphrase-file pass.txt\n",
+};
+
+int cmd_members_announce(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[1];
+    size_t n_pos;
+    member_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    {
+        const cli_opt opts[] = {
+            OPT_FLAG("json", &o.json),
+        };
+        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &announce_help,
+                       CLI_STORE | CLI_SESSION, pos, 0, &n_pos);
+    }
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    return do_member(&o, C_ANNOUNCE, NULL);
+}

@@ -1,0 +1,141 @@
+/*
+ * cmd_rekey.c - new keys for the store: rekey database, rekey root.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "cli.h"
+#include "cmds.h"
+#include "json.h"
+#include "open.h"
+#include "text.h"
+#include "util.h"
+
+typedef struct rekey_opts {
+    const cli_global *g;
+    const char *new_pass_file, *new_key_file;
+    unsigned long long kdf_ops, kdf_mem;
+} rekey_opts;
+
+enum { C_RKDB = 1 << 0, C_RKROOT = 1 << 1 };
+
+static int do_rekey(const rekey_opts *o, int cmd)
+{
+    uint8_t key[COUNCIL_ROOT_KEY_BYTES];
+    char fresh[PASS_BUF];
+    council *c;
+    long m = 0;
+    int rc;
+
+    if (cmd == C_RKROOT && o->g->key_file != NULL && o->new_key_file == NULL)
+        return usage("%s", "rekey root of a council opened with --root-key-file needs "
+                           "--new-root-key-file FILE");
+    if (cmd == C_RKROOT && o->g->key_file == NULL && o->new_key_file != NULL)
+        return usage("%s", "--new-root-key-file is for a council opened with --root-key-file");
+    if (cmd == C_RKROOT && o->g->key_file != NULL && o->new_pass_file != NULL)
+        return usage("%s", "a council opened with --root-key-file has no passphrase");
+    if ((rc = open_council(o->g, &c)) != 0)
+        return rc;
+    if (cmd == C_RKDB) {
+        rc = council_rekey_database(c);
+        if (rc == COUNCIL_OK)
+            fprintf(stderr, "%s: the database was re-encrypted under a new key\n", prog);
+    } else if (o->new_key_file != NULL) {
+        if (read_root_key(o->new_key_file, key) != 0) {
+            council_close(c);
+            return EXIT_FAILURE;
+        }
+        rc = council_rekey_root(c, NULL, 0, key, sizeof key, o->kdf_ops, o->kdf_mem);
+        sodium_memzero(key, sizeof key);
+    } else {
+        m = get_passphrase(o->new_pass_file, "COUNCIL_NEW_PASSPHRASE", 1, "New passphrase: ",
+                           fresh, sizeof fresh);
+        if (m < 0) {
+            sodium_memzero(fresh, sizeof fresh);
+            council_close(c);
+            return m == -2 ? usage("%s", "no new passphrase: use --new-passphrase-file, "
+                                         "$COUNCIL_NEW_PASSPHRASE or a terminal")
+                           : EXIT_FAILURE;
+        }
+        rc = council_rekey_root(c, (const uint8_t *)fresh, (size_t)m, NULL, 0, o->kdf_ops,
+                                o->kdf_mem);
+        sodium_memzero(fresh, sizeof fresh);
+    }
+    if (rc == COUNCIL_OK && cmd == C_RKROOT)
+        fprintf(stderr, "%s: the root key was replaced\n", prog);
+    rc = rc == COUNCIL_OK ? 0 : failed("rekey", c, rc);
+    council_close(c);
+    return rc;
+}
+
+/* ------------------------------------------------------------ commands */
+
+static const cli_help database_help = {
+    "",
+    "Re-encrypts council.db under a new database key.\n",
+    "  council-cli --store ./council rekey database --passphrase-file pass.txt\n",
+};
+
+int cmd_rekey_database(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[1];
+    size_t n_pos;
+    rekey_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    rc = cli_parse(x, argc, argv, NULL, 0, &database_help, CLI_STORE, pos, 0, &n_pos);
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    return do_rekey(&o, C_RKDB);
+}
+
+static const cli_help root_help = {
+    "[--new-passphrase-file FILE | --new-root-key-file FILE] [--kdf-ops N] [--kdf-mem BYTES]",
+    "Replaces the root key: a new one from a new passphrase (--new-passphrase-file,\n"
+    "else $COUNCIL_NEW_PASSPHRASE, else the terminal), or, for a council opened\n"
+    "with --root-key-file, the key in --new-root-key-file.\n"
+    "\n"
+    "Options:\n"
+    "  --new-passphrase-file FILE\n"
+    "                         the new passphrase\n"
+    "  --new-root-key-file FILE\n"
+    "                         the new root key: 64 hex digits\n"
+    "  --kdf-ops N, --kdf-mem BYTES\n"
+    "                         the cost of deriving the key from the passphrase\n",
+    "  council-cli --store ./council rekey root --passphrase-file pass.txt \\\n"
+    "      --new-passphrase-file new.txt\n",
+};
+
+int cmd_rekey_root(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[1];
+    size_t n_pos;
+    rekey_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    {
+        const cli_opt opts[] = {
+            OPT_STR("new-passphrase-file", &o.new_pass_file),
+            OPT_STR("new-root-key-file", &o.new_key_file),
+            OPT_U64("kdf-ops", &o.kdf_ops),
+            OPT_U64("kdf-mem", &o.kdf_mem),
+        };
+        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &root_help,
+                       CLI_STORE, pos, 0, &n_pos);
+    }
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    return do_rekey(&o, C_RKROOT);
+}

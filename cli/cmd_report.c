@@ -1,0 +1,90 @@
+/*
+ * cmd_report.c - the report to the regional platform: report platform.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "cli.h"
+#include "cmds.h"
+#include "json.h"
+#include "open.h"
+#include "text.h"
+#include "util.h"
+
+typedef struct report_opts {
+    const cli_global *g;
+    const char *k, *format;
+} report_opts;
+
+/* The threshold k of council_report_platform(): 0 (the library's default,
+ * COUNCIL_REPORT_K_DEFAULT) or 3..1000. */
+#define REPORT_K_MIN 3
+#define REPORT_K_MAX 1000
+
+static int do_report(const report_opts *o)
+{
+    council_buf buf = { NULL, 0 };
+    unsigned long long k = 0;
+    int format = COUNCIL_REPORT_CSV;
+    council *c;
+    int rc;
+
+    if (o->k != NULL &&
+        (parse_u64(o->k, &k) != 0 || (k != 0 && (k < REPORT_K_MIN || k > REPORT_K_MAX))))
+        return usage("--k: %d to %d (0: the default, %d), not '%s'", REPORT_K_MIN, REPORT_K_MAX,
+                     COUNCIL_REPORT_K_DEFAULT, o->k);
+    if (o->format != NULL) {
+        if (strcmp(o->format, "json") == 0)
+            format = COUNCIL_REPORT_JSON;
+        else if (strcmp(o->format, "csv") != 0)
+            return usage("--format: csv or json, not '%s'", o->format);
+    }
+    if ((rc = open_council(o->g, &c)) != 0)
+        return rc;
+    rc = council_report_platform(c, &buf, (unsigned)k, format);
+    return print_buf_and_close(c, &buf, rc, "report platform");
+}
+
+/* ------------------------------------------------------------ commands */
+
+static const cli_help platform_help = {
+    "[--k K] [--format csv|json]",
+    "Prints counts for the regional platform, each count below K suppressed.\n"
+    "Refused in a staff session.\n"
+    "\n"
+    "Options:\n"
+    "  --k K                  3 to 1000 (default 5)\n"
+    "  --format F             csv (the default) or json\n",
+    "  council-cli --store ./council report platform --k 10 --format json \\\n"
+    "      --passphrase-file pass.txt\n",
+};
+
+int cmd_report_platform(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[1];
+    size_t n_pos;
+    report_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.g = &x->g;
+    {
+        const cli_opt opts[] = {
+            OPT_STR("k", &o.k),
+            OPT_STR("format", &o.format),
+        };
+        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &platform_help,
+                       CLI_STORE | CLI_SESSION, pos, 0, &n_pos);
+    }
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    return do_report(&o);
+}

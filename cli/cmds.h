@@ -1,0 +1,75 @@
+/*
+ * cmds.h - every command's handler, one cmd_<noun>.c a noun; the table
+ * that names them is in main.c.
+ */
+#ifndef COUNCIL_CLI_CMDS_H
+#define COUNCIL_CLI_CMDS_H
+
+#include "cli.h"
+
+/* cmd_council.c */
+int cmd_init(cli_ctx *x, int argc, char **argv);
+int cmd_info(cli_ctx *x, int argc, char **argv);
+int cmd_passphrase(cli_ctx *x, int argc, char **argv);
+/* cmd_audit.c */
+int cmd_audit_show(cli_ctx *x, int argc, char **argv);
+int cmd_audit_checkpoint(cli_ctx *x, int argc, char **argv);
+int cmd_audit_reset_head(cli_ctx *x, int argc, char **argv);
+int cmd_audit_export(cli_ctx *x, int argc, char **argv);
+int cmd_audit_prove(cli_ctx *x, int argc, char **argv);
+int cmd_audit_add_cosignatures(cli_ctx *x, int argc, char **argv);
+int cmd_audit_verify(cli_ctx *x, int argc, char **argv);
+int cmd_audit_witness(cli_ctx *x, int argc, char **argv);
+int cmd_audit_witness_keygen(cli_ctx *x, int argc, char **argv);
+/* cmd_member.c */
+int cmd_member_add(cli_ctx *x, int argc, char **argv);
+int cmd_member_list(cli_ctx *x, int argc, char **argv);
+int cmd_member_show(cli_ctx *x, int argc, char **argv);
+int cmd_member_update(cli_ctx *x, int argc, char **argv);
+int cmd_member_withdraw(cli_ctx *x, int argc, char **argv);
+int cmd_member_keygen(cli_ctx *x, int argc, char **argv);
+int cmd_member_register_key(cli_ctx *x, int argc, char **argv);
+int cmd_members_announce(cli_ctx *x, int argc, char **argv);
+/* cmd_staff.c */
+int cmd_staff_add(cli_ctx *x, int argc, char **argv);
+int cmd_staff_list(cli_ctx *x, int argc, char **argv);
+int cmd_staff_pledge(cli_ctx *x, int argc, char **argv);
+int cmd_staff_retire(cli_ctx *x, int argc, char **argv);
+/* cmd_scope.c */
+int cmd_scope_list(cli_ctx *x, int argc, char **argv);
+int cmd_scope_add(cli_ctx *x, int argc, char **argv);
+int cmd_scope_remove(cli_ctx *x, int argc, char **argv);
+/* cmd_case.c */
+int cmd_case_create(cli_ctx *x, int argc, char **argv);
+int cmd_case_add_person(cli_ctx *x, int argc, char **argv);
+int cmd_case_update(cli_ctx *x, int argc, char **argv);
+int cmd_case_show(cli_ctx *x, int argc, char **argv);
+int cmd_case_history(cli_ctx *x, int argc, char **argv);
+int cmd_case_list(cli_ctx *x, int argc, char **argv);
+int cmd_case_info(cli_ctx *x, int argc, char **argv);
+int cmd_case_share(cli_ctx *x, int argc, char **argv);
+int cmd_case_revoke(cli_ctx *x, int argc, char **argv);
+int cmd_case_erase(cli_ctx *x, int argc, char **argv);
+int cmd_case_find(cli_ctx *x, int argc, char **argv);
+int cmd_case_status(cli_ctx *x, int argc, char **argv);
+int cmd_case_rekey(cli_ctx *x, int argc, char **argv);
+int cmd_disclose(cli_ctx *x, int argc, char **argv);
+/* cmd_rekey.c */
+int cmd_rekey_database(cli_ctx *x, int argc, char **argv);
+int cmd_rekey_root(cli_ctx *x, int argc, char **argv);
+/* cmd_consent.c */
+int cmd_consent_record(cli_ctx *x, int argc, char **argv);
+int cmd_consent_refuse(cli_ctx *x, int argc, char **argv);
+int cmd_consent_withdraw(cli_ctx *x, int argc, char **argv);
+int cmd_consent_list(cli_ctx *x, int argc, char **argv);
+int cmd_consent_show(cli_ctx *x, int argc, char **argv);
+/* cmd_meeting.c */
+int cmd_meeting_create(cli_ctx *x, int argc, char **argv);
+int cmd_meeting_add_case(cli_ctx *x, int argc, char **argv);
+int cmd_meeting_show(cli_ctx *x, int argc, char **argv);
+int cmd_meeting_packet(cli_ctx *x, int argc, char **argv);
+int cmd_meeting_close(cli_ctx *x, int argc, char **argv);
+/* cmd_report.c */
+int cmd_report_platform(cli_ctx *x, int argc, char **argv);
+
+#endif

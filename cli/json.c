@@ -1,0 +1,81 @@
+/*
+ * json.c - printing JSON, and the pieces of protobuf messages (ids,
+ * times, lists) every command's JSON is made of (see json.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "json.h"
+#include "text.h"
+#include "util.h"
+
+static void *pb_alloc(void *data, size_t n)
+{
+    (void)data;
+    return malloc(n == 0 ? 1 : n);
+}
+
+static void pb_free(void *data, void *p)
+{
+    (void)data;
+    wiping_free(p);
+}
+
+ProtobufCAllocator wiping_allocator = { pb_alloc, pb_free, NULL };
+
+/* Print JSON that may hold case content; the text is wiped after. */
+int print_json_wiped(json_t *j)
+{
+    char *text = j != NULL ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    int rc = text != NULL && printf("%s\n", text) > 0 ? 0 : EXIT_FAILURE;
+
+    wiping_free(text);
+    json_decref(j);
+    return rc;
+}
+
+/* A 16-byte id from a message as UUID text, or "-". */
+const char *id_of(char out[37], ProtobufCBinaryData b)
+{
+    if (b.len != COUNCIL_ID_BYTES || b.data == NULL)
+        snprintf(out, 37, "-");
+    else
+        uuid_text_of(out, b.data);
+    return out;
+}
+
+json_t *id_json(ProtobufCBinaryData b)
+{
+    char t[37];
+
+    return b.len == COUNCIL_ID_BYTES ? json_string(id_of(t, b)) : json_null();
+}
+
+json_t *time_json(int64_t when)
+{
+    char t[32];
+
+    utc_text(t, sizeof t, when);
+    return json_string(t);
+}
+
+int print_json(json_t *j)
+{
+    char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    int rc = text != NULL && printf("%s\n", text) > 0 ? 0 : EXIT_FAILURE;
+
+    free(text);
+    json_decref(j);
+    return rc;
+}
+
+json_t *str_array_json(char **v, size_t n)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(v[i]));
+    return a;
+}
+

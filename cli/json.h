@@ -1,0 +1,29 @@
+/*
+ * json.h - printing JSON, and the pieces of protobuf messages (ids,
+ * times, lists) every command's JSON is made of.
+ */
+#ifndef COUNCIL_CLI_JSON_H
+#define COUNCIL_CLI_JSON_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+#include <protobuf-c/protobuf-c.h>
+
+/* Unpacks messages that hold case content: what it frees is wiped. */
+extern ProtobufCAllocator wiping_allocator;
+
+/* Print j (indented, in order) and free it: 0, or EXIT_FAILURE. */
+int print_json(json_t *j);
+/* The same for JSON that may hold case content: the text is wiped after. */
+int print_json_wiped(json_t *j);
+/* A 16-byte id from a message as UUID text, or "-". */
+const char *id_of(char out[37], ProtobufCBinaryData b);
+/* ... as a JSON string, or null. */
+json_t *id_json(ProtobufCBinaryData b);
+/* A time as a JSON string, YYYY-MM-DDTHH:MM:SSZ. */
+json_t *time_json(int64_t when);
+/* A JSON array of the strings. */
+json_t *str_array_json(char **v, size_t n);
+
+#endif

@@ -1,0 +1,357 @@
+/*
+ * council-cli - the council secretariat's tool.
+ *
+ * Uses only council.h, the shared library, and the public message formats
+ * in proto/. This file holds the table of commands and finds the one a
+ * command line names; each cmd_<noun>.c holds its commands' options, help
+ * and work. Exit status: 0 success, 1 refused or failed, 2 usage error.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "cmds.h"
+#include "text.h"
+
+static const cli_cmd table[] = {
+    { "init", NULL, cmd_init, "create a council store at PATH" },
+    { "info", NULL, cmd_info, "show the council id, name, versions and log key" },
+    { "passphrase", NULL, cmd_passphrase, "change the passphrase that protects the root key" },
+    { "member", "add", cmd_member_add, "register a member (構成機関等); prints its id" },
+    { "member", "list", cmd_member_list, "list the members" },
+    { "member", "show", cmd_member_show, "show one member" },
+    { "member", "update", cmd_member_update, "change a member's name, kind, roles, scopes or contact" },
+    { "member", "withdraw", cmd_member_withdraw, "record that a member left the council" },
+    { "member", "keygen", cmd_member_keygen, "make a member's keys and its keyfile" },
+    { "member", "register-key", cmd_member_register_key, "register a member's public keys" },
+    { "members", "announce", cmd_members_announce,
+      "the public announcement: council, coordinating body and member names" },
+    { "staff", "add", cmd_staff_add, "register a member's staff member; prints its id" },
+    { "staff", "list", cmd_staff_list, "list the staff" },
+    { "staff", "pledge", cmd_staff_pledge, "record a staff member's pledge of confidentiality" },
+    { "staff", "retire", cmd_staff_retire, "record that a staff member left" },
+    { "scope", "list", cmd_scope_list, "list the scopes of case content" },
+    { "scope", "add", cmd_scope_add, "add a scope" },
+    { "scope", "remove", cmd_scope_remove, "remove a scope no case uses" },
+    { "case", "create", cmd_case_create, "open a case (個別ケース); prints the case and person ids" },
+    { "case", "add-person", cmd_case_add_person, "add a family member or close third party" },
+    { "case", "update", cmd_case_update, "write a section of a case from JSON" },
+    { "case", "show", cmd_case_show, "read a case, or one section of it" },
+    { "case", "history", cmd_case_history, "read every version of a section" },
+    { "case", "list", cmd_case_list, "list the cases" },
+    { "case", "info", cmd_case_info, "show a case's persons, sections and shares" },
+    { "case", "share", cmd_case_share, "share scopes of a case with a member" },
+    { "case", "revoke", cmd_case_revoke, "end a member's shares of a case" },
+    { "case", "erase", cmd_case_erase, "destroy a case's keys and content (irreversible)" },
+    { "case", "find", cmd_case_find, "find cases by a person's name and birth date" },
+    { "case", "status", cmd_case_status, "set a case open, monitoring or closed" },
+    { "case", "rekey", cmd_case_rekey, "re-encrypt a case under new data keys" },
+    { "rekey", "database", cmd_rekey_database, "re-encrypt council.db under a new database key" },
+    { "rekey", "root", cmd_rekey_root, "replace the root key" },
+    { "consent", "record", cmd_consent_record, "record a consent (同意); prints its id" },
+    { "consent", "refuse", cmd_consent_refuse, "record a refusal of consent; prints its id" },
+    { "consent", "withdraw", cmd_consent_withdraw, "record that a consent was withdrawn" },
+    { "consent", "list", cmd_consent_list, "list a case's consent records" },
+    { "consent", "show", cmd_consent_show, "show one consent record" },
+    { "disclose", NULL, cmd_disclose, "case share, or with --dry-run only the decision" },
+    { "meeting", "create", cmd_meeting_create, "hold a meeting (会議); prints its id" },
+    { "meeting", "add-case", cmd_meeting_add_case,
+      "share scopes of a case with an attendee until the meeting ends" },
+    { "meeting", "show", cmd_meeting_show, "show a meeting, its attendees and agenda" },
+    { "meeting", "packet", cmd_meeting_packet, "write an attendee's sealed meeting packet" },
+    { "meeting", "close", cmd_meeting_close, "end the meeting's disclosures now" },
+    { "report", "platform", cmd_report_platform,
+      "counts for the regional platform, small ones suppressed" },
+    { "audit", "show", cmd_audit_show, "list the events of the audit log" },
+    { "audit", "checkpoint", cmd_audit_checkpoint, "sign and print a checkpoint of the log" },
+    { "audit", "reset-head", cmd_audit_reset_head,
+      "take the log as it is as the signer's head, after a refused checkpoint" },
+    { "audit", "export", cmd_audit_export, "write every event and checkpoint to a file" },
+    { "audit", "prove", cmd_audit_prove, "print an inclusion or consistency proof" },
+    { "audit", "add-cosignatures", cmd_audit_add_cosignatures,
+      "store a witness's cosigned checkpoint" },
+    { "audit", "verify", cmd_audit_verify,
+      "verify an export, a checkpoint or a proof (no store: the public key alone)" },
+    { "audit", "witness", cmd_audit_witness,
+      "check a checkpoint's consistency and cosign it (no store)" },
+    { "audit", "witness-keygen", cmd_audit_witness_keygen, "make a witness key (no store)" },
+};
+#define N_TABLE (sizeof table / sizeof table[0])
+
+static const char help_tail[] =
+    "\n"
+    "Give a command's words, then its arguments and options, in any order:\n"
+    "council-cli NOUN VERB --help prints the command's own help, with an example.\n"
+    "\n"
+    "Before the command (or after it, for the commands that take them):\n"
+    "  --store PATH            the store directory (default: $COUNCIL_STORE)\n"
+    "  --passphrase-file FILE  read the passphrase from FILE ('-': standard input)\n"
+    "  --root-key-file FILE    the integrator's root key: 64 hex digits\n"
+    "  --staff ID --keyfile FILE\n"
+    "                          a staff session, with the member's passphrase\n"
+    "  -h, --help              show this help;  --version  show the version\n"
+    "\n"
+    "Staff sessions (info, members announce, scope list, the case commands but\n"
+    "case erase and case rekey, the consent commands, disclose, and report\n"
+    "platform, which is refused): --staff ID --keyfile FILE, with the member's\n"
+    "passphrase from --passphrase-file, $COUNCIL_MEMBER_PASSPHRASE or the terminal.\n"
+    "Other commands are the secretariat's (the council passphrase).\n"
+    "\n"
+    "A VKEY is a C2SP verifier key (as `info` prints it), or @FILE to read one.\n"
+    "Times T are Unix seconds, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC).\n"
+    "The passphrase comes from --passphrase-file, else $COUNCIL_PASSPHRASE, else\n"
+    "the terminal (not echoed). The new passphrase comes from\n"
+    "--new-passphrase-file, else $COUNCIL_NEW_PASSPHRASE, else the terminal.\n"
+    "Exit status: 0 success, 1 refused or failed (including a log that does not\n"
+    "verify), 2 usage error.\n";
+
+static void top_help(void)
+{
+    const char *noun = NULL;
+
+    printf("usage: council-cli [--store PATH] COMMAND [ARGUMENTS] [OPTIONS]\n"
+           "       council-cli COMMAND --help    a command's own help, with an example\n"
+           "       council-cli help [NOUN [VERB]]\n"
+           "\n"
+           "Commands:\n");
+    for (size_t i = 0; i < N_TABLE; i++) {
+        char words[40];
+        const cli_cmd *c = &table[i];
+        if (noun != NULL && strcmp(noun, c->noun) != 0 && (c->verb != NULL || i == 0 ||
+                                                         table[i - 1].verb != NULL))
+            putchar('\n');
+        noun = c->noun;
+        snprintf(words, sizeof words, "%s%s%s", c->noun, c->verb != NULL ? " " : "",
+                 c->verb != NULL ? c->verb : "");
+        printf("  %-24s%s\n", words, c->summary);
+    }
+    fputs(help_tail, stdout);
+}
+
+/* `help NOUN`: the noun's commands. */
+static void noun_help(const char *noun)
+{
+    printf("usage: council-cli %s VERB [ARGUMENTS] [OPTIONS]\n\nCommands:\n", noun);
+    for (size_t i = 0; i < N_TABLE; i++)
+        if (strcmp(table[i].noun, noun) == 0)
+            printf("  %s %-*s%s\n", noun, (int)(22 - strlen(noun)), table[i].verb,
+                   table[i].summary);
+    printf("\nTry 'council-cli %s VERB --help' for a command's options and an example.\n",
+           noun);
+}
+
+/* ---------------------------------------------------------- suggestions */
+
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), row[64];
+
+    if (la >= 63 || lb >= 63)
+        return 64;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
+/* The nearest noun (noun == NULL) or verb of the noun to `word`, if near
+ * enough to be a slip; else NULL. */
+static const char *nearest(const char *noun, const char *word)
+{
+    size_t best = SIZE_MAX, len = strlen(word), limit = len >= 6 ? 3 : 2;
+    const char *hit = NULL;
+
+    for (size_t i = 0; i < N_TABLE; i++) {
+        const char *cand = noun == NULL ? table[i].noun : table[i].verb;
+        size_t d;
+        if (cand == NULL || (noun != NULL && strcmp(table[i].noun, noun) != 0))
+            continue;
+        d = distance(word, cand);
+        if (d < best) {
+            best = d;
+            hit = cand;
+        }
+    }
+    if (noun == NULL && distance(word, "help") < best) {
+        best = distance(word, "help");
+        hit = "help";
+    }
+    return best <= limit && best < len ? hit : NULL;
+}
+
+static int unknown_noun(const char *word)
+{
+    const char *near = nearest(NULL, word);
+
+    fprintf(stderr, "%s: unknown command '%s'\n", prog, word);
+    if (near != NULL)
+        fprintf(stderr, "Did you mean '%s'?\n", near);
+    fprintf(stderr, "Try 'council-cli --help'.\n");
+    return EXIT_USAGE;
+}
+
+static int unknown_verb(const char *noun, const char *word)
+{
+    const char *near = nearest(noun, word);
+
+    fprintf(stderr, "%s: unknown %s command '%s'\n", prog, noun, word);
+    if (near != NULL)
+        fprintf(stderr, "Did you mean '%s %s'?\n", noun, near);
+    fprintf(stderr, "Try 'council-cli help %s'.\n", noun);
+    return EXIT_USAGE;
+}
+
+/* --------------------------------------------------------------- lookup */
+
+static int is_noun(const char *word)
+{
+    for (size_t i = 0; i < N_TABLE; i++)
+        if (strcmp(table[i].noun, word) == 0)
+            return 1;
+    return 0;
+}
+
+/* The command of words[0] (and words[1], for a noun with verbs): the
+ * row, or NULL with *rc set (after a message, or 0 after a noun's help). */
+static const cli_cmd *lookup(int n_words, char **words, int help_ok, int *rc)
+{
+    *rc = EXIT_USAGE;
+    for (size_t i = 0; i < N_TABLE; i++)
+        if (table[i].verb == NULL && strcmp(table[i].noun, words[0]) == 0)
+            return &table[i];
+    if (!is_noun(words[0])) {
+        *rc = unknown_noun(words[0]);
+        return NULL;
+    }
+    if (n_words < 2 || words[1][0] == '-') {
+        if (help_ok || (n_words > 1 && (strcmp(words[1], "--help") == 0 ||
+                                        strcmp(words[1], "-h") == 0))) {
+            noun_help(words[0]);
+            *rc = 0;
+            return NULL;
+        }
+        *rc = usage("'%s' needs a command word", words[0]);
+        return NULL;
+    }
+    for (size_t i = 0; i < N_TABLE; i++)
+        if (table[i].verb != NULL && strcmp(table[i].noun, words[0]) == 0 &&
+            strcmp(table[i].verb, words[1]) == 0)
+            return &table[i];
+    *rc = unknown_verb(words[0], words[1]);
+    return NULL;
+}
+
+/* council-cli help [NOUN [VERB]] */
+static int help_command(int n_words, char **words)
+{
+    const cli_cmd *cmd;
+    char *argv[] = { words[-1], (char *)"--help", NULL };
+    cli_ctx x;
+    int rc;
+
+    if (n_words == 0) {
+        top_help();
+        return 0;
+    }
+    if ((cmd = lookup(n_words, words, 1, &rc)) == NULL)
+        return rc;
+    if (n_words > (cmd->verb != NULL ? 2 : 1))
+        return usage("unexpected argument '%s'", words[cmd->verb != NULL ? 2 : 1]);
+    memset(&x, 0, sizeof x);
+    x.cmd = cmd;
+    cli_set_current(cmd);
+    return CLI_PARSED(cmd->run(&x, 2, argv));
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        { "store", required_argument, NULL, 's' },
+        { "passphrase-file", required_argument, NULL, 'p' },
+        { "root-key-file", required_argument, NULL, 'r' },
+        { "staff", required_argument, NULL, 't' },
+        { "keyfile", required_argument, NULL, 'k' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'v' },
+        { NULL, 0, NULL, 0 },
+    };
+    const cli_cmd *cmd;
+    cli_ctx x;
+    int c, idx, rc, n_words;
+
+    memset(&x, 0, sizeof x);
+    /* --version takes effect wherever it appears. */
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--version") == 0) {
+            printf("council-cli %s (libcouncil %s)\n", COUNCIL_VERSION_STRING,
+                   council_version_string());
+            return 0;
+        }
+    /* The library loaded must be the one this tool was built against. */
+    if (council_version_number() / 100 != COUNCIL_VERSION_NUMBER / 100) {
+        fprintf(stderr, "%s: built for libcouncil %s but loaded %s\n", prog,
+                COUNCIL_VERSION_STRING, council_version_string());
+        return EXIT_FAILURE;
+    }
+    /* Whatever jansson frees may have held case content. */
+    json_set_alloc_funcs(malloc, wiping_free);
+
+    /* The global options, up to the first word ('+'). */
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+:h", lo, &idx)) != -1) {
+        const char *text = optind >= 2 && optarg == argv[optind - 1] ? argv[optind - 2]
+                                                                      : argv[optind - 1];
+        if (c == ':')
+            return usage("option '%s' needs a value", argv[optind - 1]);
+        if (c == '?') {
+            if (optopt != 0)
+                return usage("unknown option '-%c'", optopt);
+            return usage("option '%s' is not one that comes before the command: give it "
+                         "after the command's words", argv[optind - 1]);
+        }
+        if (c != 'h' && (strncmp(text, "--", 2) != 0 ||
+                         strcspn(text + 2, "=") != strlen(lo[idx].name) ||
+                         strncmp(text + 2, lo[idx].name, strlen(lo[idx].name)) != 0))
+            return usage("unknown option '%s'", text);
+        switch (c) {
+        case 's': x.g.store = optarg; break;
+        case 'p': x.g.pass_file = optarg; break;
+        case 'r': x.g.key_file = optarg; break;
+        case 't': x.g.staff = optarg; break;
+        case 'k': x.g.keyfile = optarg; break;
+        default: /* 'h' */
+            top_help();
+            return 0;
+        }
+    }
+    n_words = argc - optind;
+    if (n_words == 0)
+        return usage("%s", "no command given");
+    if (strcmp(argv[optind], "help") == 0)
+        return help_command(n_words - 1, argv + optind + 1);
+    if ((cmd = lookup(n_words, argv + optind, 0, &rc)) == NULL)
+        return rc;
+    if (council_global_init() != COUNCIL_OK)
+        return failed("init", NULL, COUNCIL_ERROR);
+    x.cmd = cmd;
+    cli_set_current(cmd);
+    /* The handler's argv[0] is the last command word. */
+    optind += cmd->verb != NULL ? 1 : 0;
+    return CLI_PARSED(cmd->run(&x, argc - optind, argv + optind));
+}

@@ -1,0 +1,239 @@
+/*
+ * open.c - passphrases, root keys and opening the store (see open.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "open.h"
+#include "text.h"
+#include "util.h"
+
+/* Read a secret from a file (or "-" for stdin): at most `cap` bytes, one
+ * trailing newline removed. Returns its length, or -1 with a message. */
+static long read_secret_file(const char *path, char *buf, size_t cap, const char *what)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    size_t n;
+
+    if (f == NULL) {
+        fprintf(stderr, "%s: cannot open %s file: %s\n", prog, what, strerror(errno));
+        return -1;
+    }
+    /* Unbuffered: no copy of the secret is left in a stdio buffer. */
+    if (f != stdin)
+        (void)setvbuf(f, NULL, _IONBF, 0);
+    n = fread(buf, 1, cap, f);
+    if (f != stdin)
+        fclose(f);
+    if (n == cap) {
+        fprintf(stderr, "%s: %s file is too long\n", prog, what);
+        return -1;
+    }
+    return (long)secret_text_trim(buf, n);
+}
+
+/* Read one line from the terminal without echo. */
+static long read_tty(const char *prompt, char *buf, size_t cap)
+{
+    struct termios old, quiet;
+    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    size_t n = 0;
+    char ch;
+
+    if (fd < 0)
+        return -2;
+    if (tcgetattr(fd, &old) != 0) {
+        close(fd);
+        return -2;
+    }
+    quiet = old;
+    quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+    quiet.c_lflag |= ICANON;
+    (void)tcsetattr(fd, TCSAFLUSH, &quiet);
+    if (write(fd, prompt, strlen(prompt)) < 0) {
+        (void)tcsetattr(fd, TCSAFLUSH, &old);
+        close(fd);
+        return -2;
+    }
+    while (read(fd, &ch, 1) == 1 && ch != '\n') {
+        if (n + 1 < cap)
+            buf[n++] = ch;
+        else
+            n = cap; /* too long: keep reading the line, then refuse */
+    }
+    ch = 0;
+    (void)tcsetattr(fd, TCSAFLUSH, &old);
+    {
+        /* The line was read; a newline lost on the terminal is harmless. */
+        ssize_t w = write(fd, "\n", 1);
+        (void)w;
+    }
+    close(fd);
+    if (n >= cap - 1) {
+        fprintf(stderr, "%s: passphrase too long\n", prog);
+        return -1;
+    }
+    return (long)n;
+}
+
+/* The passphrase: from file, else environment, else terminal (twice when
+ * `confirm`). Returns its length, -1 on failure, -2 when there is no source. */
+long get_passphrase(const char *file, const char *env, int confirm,
+                           const char *prompt, char *buf, size_t cap)
+{
+    const char *e;
+    long n;
+
+    if (file != NULL) {
+        n = read_secret_file(file, buf, cap, "passphrase");
+    } else if ((e = getenv(env)) != NULL) {
+        size_t len = strlen(e);
+        if (len >= cap) {
+            fprintf(stderr, "%s: $%s is too long\n", prog, env);
+            return -1;
+        }
+        memcpy(buf, e, len);
+        n = (long)len;
+    } else {
+        char again[PASS_BUF];
+        long m;
+
+        n = read_tty(prompt, buf, cap);
+        if (n < 0 || !confirm)
+            return n == -2 ? -2 : n;
+        m = read_tty("Repeat passphrase: ", again, sizeof again);
+        if (m != n || memcmp(buf, again, (size_t)n) != 0) {
+            sodium_memzero(again, sizeof again);
+            fprintf(stderr, "%s: passphrases do not match\n", prog);
+            return -1;
+        }
+        sodium_memzero(again, sizeof again);
+    }
+    if (n == 0) {
+        fprintf(stderr, "%s: the passphrase is empty\n", prog);
+        return -1;
+    }
+    return n;
+}
+
+/* A root key file holds 64 hex digits (one trailing newline allowed). */
+int read_root_key(const char *path, uint8_t key[COUNCIL_ROOT_KEY_BYTES])
+{
+    char hex[2 * COUNCIL_ROOT_KEY_BYTES + 4];
+    long n = read_secret_file(path, hex, sizeof hex, "root key");
+    int rc;
+
+    if (n < 0)
+        return -1;
+    rc = root_key_text(key, hex, (size_t)n);
+    if (rc == -1)
+        fprintf(stderr, "%s: root key file must hold %d hex digits\n", prog,
+                2 * COUNCIL_ROOT_KEY_BYTES);
+    else if (rc != 0)
+        fprintf(stderr, "%s: root key file must hold only hex digits\n", prog);
+    sodium_memzero(hex, sizeof hex);
+    return rc == 0 ? 0 : -1;
+}
+
+int get_creds(const cli_global *o, creds *cr, int confirm)
+{
+    long n;
+
+    if (o->key_file != NULL) {
+        if (read_root_key(o->key_file, cr->key) != 0)
+            return EXIT_FAILURE;
+        cr->have_key = 1;
+        return 0;
+    }
+    n = get_passphrase(o->pass_file, "COUNCIL_PASSPHRASE", confirm, "Passphrase: ",
+                       cr->pass, sizeof cr->pass);
+    if (n == -2)
+        return usage("%s", "no passphrase: use --passphrase-file, $COUNCIL_PASSPHRASE "
+                           "or a terminal");
+    if (n < 0)
+        return EXIT_FAILURE;
+    cr->pass_len = (size_t)n;
+    return 0;
+}
+
+
+/* A staff session: --staff ID --keyfile FILE, the member's passphrase. */
+static int open_staff_session(const cli_global *o, council **c)
+{
+    council_open_options oo = COUNCIL_OPEN_OPTIONS_INIT;
+    uint8_t staff[COUNCIL_ID_BYTES];
+    char pass[PASS_BUF], *kf;
+    size_t kf_len;
+    long n;
+    int rc;
+
+    if (o->staff == NULL || o->keyfile == NULL || id_arg(o->staff, staff) != 0)
+        return usage("%s", "a staff session needs --staff ID and --keyfile FILE");
+    if ((kf = slurp(o->keyfile, 8192, &kf_len, "keyfile")) == NULL)
+        return EXIT_FAILURE;
+    n = get_passphrase(o->pass_file, "COUNCIL_MEMBER_PASSPHRASE", 0, "Member passphrase: ",
+                       pass, sizeof pass);
+    if (n < 0) {
+        sodium_memzero(kf, kf_len);
+        free(kf);
+        return n == -2 ? usage("%s", "no member passphrase: use --passphrase-file, "
+                                     "$COUNCIL_MEMBER_PASSPHRASE or a terminal")
+                       : EXIT_FAILURE;
+    }
+    oo.staff_id = staff;
+    oo.staff_id_len = sizeof staff;
+    oo.keyfile = (const uint8_t *)kf;
+    oo.keyfile_len = kf_len;
+    oo.passphrase = (const uint8_t *)pass;
+    oo.passphrase_len = (size_t)n;
+    rc = council_open(c, o->store, &oo);
+    sodium_memzero(pass, sizeof pass);
+    sodium_memzero(kf, kf_len);
+    free(kf);
+    if (rc != COUNCIL_OK) {
+        failed("open", *c, rc);
+        council_close(*c);
+        *c = NULL;
+        return EXIT_FAILURE;
+    }
+    return 0;
+}
+
+int open_council(const cli_global *o, council **c)
+{
+    council_open_options oo = COUNCIL_OPEN_OPTIONS_INIT;
+    creds cr;
+    int rc;
+
+    memset(&cr, 0, sizeof cr);
+    *c = NULL;
+    if (o->staff != NULL || o->keyfile != NULL)
+        return open_staff_session(o, c);
+    rc = get_creds(o, &cr, 0);
+    if (rc != 0)
+        return rc;
+    if (cr.have_key) {
+        oo.root_key = cr.key;
+        oo.root_key_len = sizeof cr.key;
+    } else {
+        oo.passphrase = (const uint8_t *)cr.pass;
+        oo.passphrase_len = cr.pass_len;
+    }
+    rc = council_open(c, o->store, &oo);
+    sodium_memzero(&cr, sizeof cr);
+    if (rc != COUNCIL_OK) {
+        failed("open", *c, rc);
+        council_close(*c);
+        *c = NULL;
+        return EXIT_FAILURE;
+    }
+    return 0;
+}

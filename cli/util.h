@@ -1,0 +1,51 @@
+/*
+ * util.h - the CLI's small helpers: numbers, times, ids, hex, lists, and
+ * files. Messages go to stderr, prefixed with the program's name.
+ */
+#ifndef COUNCIL_CLI_UTIL_H
+#define COUNCIL_CLI_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "council.h"
+
+/* A whole decimal number: 0, or -1. */
+int parse_u64(const char *s, unsigned long long *out);
+/* Unix seconds, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC): 0, or -1. */
+int parse_time(const char *s, int64_t *out);
+/* YYYY-MM-DDTHH:MM:SSZ (or the number, if it has no such form). */
+void utc_text(char *out, size_t n, int64_t t);
+/* n bytes as 2n lower-case hex digits and a NUL. */
+void hex_text(char *out, const uint8_t *p, size_t n);
+/* 16 bytes as a lower-case UUID. */
+void uuid_text_of(char out[37], const uint8_t id[16]);
+/* A member, staff, case, person, consent or meeting id (a UUID): 0, or -1
+ * (also for NULL). */
+int id_arg(const char *text, uint8_t id[COUNCIL_ID_BYTES]);
+/* Split "a,b,c" into up to `cap` pointers into `buf` (a copy): 0, or -1. */
+int split_list(const char *text, char *buf, size_t buf_len, const char **out, size_t cap,
+               size_t *n);
+/* "  label:        value", later lines of the value indented to match;
+ * `mark` (or "") before the value. */
+void field_line(const char *label, const char *mark, const char *value);
+
+/* Print buf (rc COUNCIL_OK) or the failure of op, free buf and close c:
+ * an exit status. */
+int print_buf_and_close(council *c, council_buf *buf, int rc, const char *op);
+
+/* Create FILE for what only its reader may see, exclusively, mode 0600:
+ * the descriptor, or -1 with a message. */
+int create_private(const char *path);
+/* Write all of p with write(2), sync and close fd: 0, or -1 with errno. */
+int finish_private(int fd, const void *p, size_t n);
+/* A whole (small) file ("-": standard input) in a new NUL-terminated
+ * buffer of *len bytes, or NULL with a message. */
+char *slurp(const char *path, size_t cap, size_t *len, const char *what);
+/* A verifier key given as text, or as @FILE: a new string, or NULL. */
+char *vkey_arg(const char *arg);
+/* Section content from FILE ("-": standard input) with read(2), at most
+ * `cap` bytes: a new buffer, or NULL with a message. */
+char *read_content(const char *path, size_t cap, size_t *len);
+
+#endif

@@ -1,0 +1,27 @@
+# lib.sh - what every tests/cli/*.sh script uses: the scratch directory $T,
+# the passphrase files, and the check helpers (ok, bad, expect, has, hasnot).
+# Sourced by tests/cli-test.sh after it sets CLI; the scripts run in its
+# shell, in its order (later ones use the stores earlier ones built).
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+unset COUNCIL_STORE COUNCIL_PASSPHRASE COUNCIL_NEW_PASSPHRASE
+CHEAP="--kdf-ops 1 --kdf-mem 8192"
+pass=0 fail=0
+
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect CODE DESCRIPTION -- command...   (stdout in $T/out, stderr in $T/err)
+expect() {
+    want=$1 what=$2; shift 3
+    "$@" >"$T/out" 2>"$T/err" </dev/null
+    got=$?
+    if [ "$got" -eq "$want" ]; then ok; else
+        bad "$what: exit $got, want $want"; sed 's/^/  | /' "$T/err"; fi
+}
+has()    { if grep -q -- "$2" "$1"; then ok; else bad "$3: '$2' not in $(basename "$1")"; fi; }
+hasnot() { if grep -q -- "$2" "$1"; then bad "$3: '$2' found in $(basename "$1")"; else ok; fi; }
+
+printf 'first passphrase\n' >"$T/pass1"
+printf 'second passphrase\n' >"$T/pass2"
+S=$T/store

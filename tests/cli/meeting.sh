@@ -1,0 +1,109 @@
+# meeting.sh - meetings (会議) and the platform report.
+# Sourced by tests/cli-test.sh (after lib.sh and the scripts before it).
+
+# meetings (会議) and the platform report
+MTADD="--scope identity --purpose meeting_discussion --basis appi_27_1_4_public_duty --reason 支援会議での検討"
+expect 1 "before the meeting the npo cannot read the identity" -- "$CLI" --store "$C" case show "$CASE" --scope identity --person "$PERSON" --purpose meeting_discussion $NS
+expect 0 "meeting create" -- "$CLI" --store "$C" meeting create --body support_meeting --starts 2026-01-01 --ends 2099-01-01T12:00:00Z \
+    --member "$CNPO" $CP
+has "$T/out" "^meeting $UUID\$" "meeting create prints the meeting id"
+MEET=$(sed -n 's/^meeting //p' "$T/out")
+expect 0 "meeting add-case" -- "$CLI" --store "$C" meeting add-case "$MEET" "$CASE" --member "$CNPO" $MTADD $CP
+has "$T/err" "on the agenda for member $CNPO: 1 scope, until the meeting ends" "add-case note"
+expect 0 "the attendee's staff reads the scope" -- "$CLI" --store "$C" case show "$CASE" --scope identity --purpose meeting_discussion $NS
+has "$T/out" "スズキ ハナコ" "attendee's staff sees the identity"
+expect 1 "but not a scope not on the agenda" -- "$CLI" --store "$C" case show "$CASE" --scope wishes --person "$PERSON" --purpose meeting_discussion $NS
+expect 0 "the meeting's share ends with the meeting" -- "$CLI" --store "$C" case info "$CASE" $CP
+has "$T/out" "^  $CNPO  identity  *active  purpose=meeting_discussion basis=appi_27_1_4_public_duty .* expires=2099-01-01T12:00:00Z\$" \
+    "share expires at the meeting's end"
+expect 0 "meeting show" -- "$CLI" --store "$C" meeting show "$MEET" $CP
+has "$T/out" "^id:                 $MEET\$" "meeting show id"
+has "$T/out" "^body:               support_meeting\$" "meeting show body"
+has "$T/out" "^ends:               2099-01-01T12:00:00Z\$" "meeting show window"
+has "$T/out" "^status:             open\$" "meeting open"
+has "$T/out" "^attendees:          $CNPO\$" "meeting show attendee"
+has "$T/out" "^  case $CASE  member $CNPO  basis=appi_27_1_4_public_duty scopes=identity\$" "meeting show lists the item"
+hasnot "$T/out" "支援会議での検討" "meeting show has no reason"
+expect 0 "meeting show --json" -- "$CLI" --store "$C" meeting show "$MEET" --json $CP
+isjson "$T/out" "meeting show --json"
+[ "$(jcount "$T/out" 'd["id"], d["body"], d["status"], d["closed"], d["attendees"], [(i["case_id"], i["attendee"], i["scopes"], i["basis"]) for i in d["items"]]')" = \
+  "('$MEET', 'support_meeting', 'open', None, ['$CNPO'], [('$CASE', '$CNPO', ['identity'], 'appi_27_1_4_public_duty')])" ] \
+    && ok || bad "meeting show json: $(cat "$T/out")"
+expect 0 "meeting packet" -- "$CLI" --store "$C" meeting packet "$MEET" --member "$CNPO" --out "$T/packet" $CP
+has "$T/err" "meeting packet for member $CNPO written to" "packet note"
+[ -s "$T/packet" ] && ok || bad "meeting packet is empty"
+perm=$(stat -c %a "$T/packet"); [ "$perm" = 600 ] && ok || bad "packet mode $perm, want 600"
+hasnot "$T/packet" "スズキ" "the packet is sealed"
+cp "$T/packet" "$T/packet.before"
+expect 1 "meeting packet over a file" -- "$CLI" --store "$C" meeting packet "$MEET" --member "$CNPO" --out "$T/packet" $CP
+cmp -s "$T/packet" "$T/packet.before" && ok || bad "a refused packet changed the file"
+expect 1 "meeting packet for a member not attending" -- "$CLI" --store "$C" meeting packet "$MEET" --member "$CCB" --out "$T/packet2" $CP
+[ ! -e "$T/packet2" ] && ok || bad "a refused packet left a file"
+expect 1 "meeting add-case for a member not attending" -- "$CLI" --store "$C" meeting add-case "$MEET" "$CASE" --member "$CCB" $MTADD $CP
+has "$T/err" "does not attend" "non-attendee message"
+expect 0 "meetings are audited" -- "$CLI" --store "$C" audit show $CP
+has "$T/out" "meeting_opened .* reason=support_meeting" "meeting opened audited"
+has "$T/out" "bundle_exported .* member=$(echo "$CNPO" | tr -d -) reason=meeting_packet" "packet audited"
+has "$T/out" "disclosure_refused .* reason=not_an_attendee" "non-attendee refusal audited"
+hasnot "$T/out" "支援会議での検討" "no reason in the log"
+expect 0 "meeting close" -- "$CLI" --store "$C" meeting close "$MEET" $CP
+has "$T/err" "meeting closed" "close note"
+expect 1 "after the close the attendee's staff cannot read" -- "$CLI" --store "$C" case show "$CASE" --scope identity --person "$PERSON" --purpose meeting_discussion $NS
+expect 0 "meeting show after the close" -- "$CLI" --store "$C" meeting show "$MEET" $CP
+has "$T/out" "^status:             closed\$" "meeting closed"
+has "$T/out" "^closed:             " "closing time shown"
+expect 1 "meeting close twice" -- "$CLI" --store "$C" meeting close "$MEET" $CP
+expect 1 "meeting add-case to a closed meeting" -- "$CLI" --store "$C" meeting add-case "$MEET" "$CASE" --member "$CNPO" $MTADD $CP
+has "$T/err" "closed" "closed meeting message"
+expect 1 "meeting packet of a closed meeting" -- "$CLI" --store "$C" meeting packet "$MEET" --member "$CNPO" --out "$T/packet3" $CP
+[ ! -e "$T/packet3" ] && ok || bad "a refused packet left a file"
+expect 0 "meeting create, joint meeting with the platform" -- "$CLI" --store "$C" meeting create --body joint_platform \
+    --starts "$(date +%s)" --ends 2099-01-01 --member "$CNPO" --member "$CCB" --json $CP
+isjson "$T/out" "meeting create --json"
+JOINT=$(jcount "$T/out" 'd["meeting_id"]')
+expect 0 "joint meeting shown" -- "$CLI" --store "$C" meeting show "$JOINT" --json $CP
+[ "$(jcount "$T/out" 'd["body"], sorted(d["attendees"]) == sorted(["'"$CNPO"'", "'"$CCB"'"]), d["items"]')" = "('joint_platform', True, [])" ] \
+    && ok || bad "joint meeting json: $(cat "$T/out")"
+expect 1 "a joint meeting with the platform takes no case" -- "$CLI" --store "$C" meeting add-case "$JOINT" "$CASE" --member "$CNPO" $MTADD $CP
+has "$T/err" "takes no case" "joint meeting message"
+expect 1 "meeting create, window over" -- "$CLI" --store "$C" meeting create --body council --starts 2020-01-01 --ends 2021-01-01 --member "$CNPO" $CP
+expect 1 "meeting create, unknown member" -- "$CLI" --store "$C" meeting create --body council --starts 2026-01-01 --ends 2099-01-01 --member $NOCASE $CP
+expect 1 "meeting show, unknown meeting" -- "$CLI" --store "$C" meeting show $NOCASE $CP
+expect 1 "meeting add-case, unknown case" -- "$CLI" --store "$C" meeting add-case "$JOINT" $NOCASE --member "$CNPO" $MTADD $CP
+expect 2 "meeting create without --ends" -- "$CLI" --store "$C" meeting create --body council --starts 2026-01-01 --member "$CNPO" $CP
+expect 2 "meeting create without a member" -- "$CLI" --store "$C" meeting create --body council --starts 2026-01-01 --ends 2099-01-01 $CP
+expect 2 "meeting create, unknown body" -- "$CLI" --store "$C" meeting create --body needs_of_poor_meeting --starts 2026-01-01 --ends 2099-01-01 --member "$CNPO" $CP
+expect 2 "meeting create, bad time" -- "$CLI" --store "$C" meeting create --body council --starts soon --ends 2099-01-01 --member "$CNPO" $CP
+expect 2 "meeting create, bad member id" -- "$CLI" --store "$C" meeting create --body council --starts 2026-01-01 --ends 2099-01-01 --member 12 $CP
+expect 2 "meeting create, staff session" -- "$CLI" --store "$C" meeting create --body council --starts 2026-01-01 --ends 2099-01-01 --member "$CNPO" $NS
+expect 2 "meeting add-case without a case" -- "$CLI" --store "$C" meeting add-case "$JOINT" --member "$CNPO" $MTADD $CP
+expect 2 "meeting add-case without --basis" -- "$CLI" --store "$C" meeting add-case "$JOINT" "$CASE" --member "$CNPO" --scope identity --purpose meeting_discussion $CP
+expect 2 "meeting add-case, two members" -- "$CLI" --store "$C" meeting add-case "$JOINT" "$CASE" --member "$CNPO" --member "$CCB" $MTADD $CP
+expect 2 "meeting add-case --expires" -- "$CLI" --store "$C" meeting add-case "$JOINT" "$CASE" --member "$CNPO" $MTADD --expires 2099-01-01 $CP
+expect 2 "meeting add-case, bad consent id" -- "$CLI" --store "$C" meeting add-case "$JOINT" "$CASE" --member "$CNPO" $MTADD --consent 12 $CP
+expect 2 "meeting packet without --out" -- "$CLI" --store "$C" meeting packet "$JOINT" --member "$CNPO" $CP
+expect 2 "meeting show, bad id" -- "$CLI" --store "$C" meeting show not-a-meeting $CP
+expect 2 "meeting close --json" -- "$CLI" --store "$C" meeting close "$JOINT" --json $CP
+expect 2 "unknown meeting command" -- "$CLI" --store "$C" meeting frob $CP
+expect 2 "meeting without a command" -- "$CLI" --store "$C" meeting $CP
+expect 0 "report platform" -- "$CLI" --store "$C" report platform $CP
+has "$T/out" "^cases_by_age_band_and_status," "csv by default"
+expect 0 "report platform --format json" -- "$CLI" --store "$C" report platform --format json $CP
+isjson "$T/out" "report platform --format json"
+[ "$(jcount "$T/out" 'd["report"], d["k"], len(d["tables"])')" = "('platform', 5, 5)" ] && ok || bad "report json: $(cat "$T/out")"
+if grep -Eq '[0-9a-f]{8}-[0-9a-f]{4}' "$T/out"; then bad "report has an id"; else ok; fi
+if grep -Eq '[0-9]{4}-[0-9]{2}-[0-9]{2}' "$T/out"; then bad "report has a date finer than a month"; else ok; fi
+hasnot "$T/out" "スズキ" "report has no name"
+expect 0 "report platform --k 10" -- "$CLI" --store "$C" report platform --k 10 --format json $CP
+[ "$(jcount "$T/out" 'd["k"], d["tables"][0]["total"]')" = "(10, None)" ] && ok || bad "report --k 10: $(cat "$T/out")"
+expect 2 "report platform --k 2" -- "$CLI" --store "$C" report platform --k 2 $CP
+expect 2 "report platform --k 1001" -- "$CLI" --store "$C" report platform --k 1001 $CP
+expect 2 "report platform --k x" -- "$CLI" --store "$C" report platform --k x $CP
+expect 2 "report platform --format xml" -- "$CLI" --store "$C" report platform --format xml $CP
+expect 2 "report platform --json" -- "$CLI" --store "$C" report platform --json $CP
+expect 2 "unknown report" -- "$CLI" --store "$C" report frob $CP
+expect 1 "report platform, staff session" -- "$CLI" --store "$C" report platform $NS
+has "$T/err" "report_platform" "staff report refusal message"
+expect 0 "reports are audited" -- "$CLI" --store "$C" audit show --action report_produced $CP
+has "$T/out" "report_produced .* purpose=statistics" "report audited"
+
