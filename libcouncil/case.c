@@ -34,6 +34,7 @@
 #include "member.h"
 #include "scope.h"
 #include "case.h"
+#include "find.h"
 #include "section.h"
 #include "share.h"
 
@@ -551,7 +552,7 @@ static void free_info(Council__V1__CaseInfo *m)
         council__v1__case_info__free_unpacked(m, council__pb_allocator());
 }
 
-static bool dup_blob(ProtobufCBinaryData *d, const void *p, size_t n)
+bool council__case_dup_blob(ProtobufCBinaryData *d, const void *p, size_t n)
 {
     d->data = council__malloc(n);
     if (d->data == NULL)
@@ -561,7 +562,7 @@ static bool dup_blob(ProtobufCBinaryData *d, const void *p, size_t n)
     return true;
 }
 
-static char *dup_col(sqlite3_stmt *st, int col)
+char *council__case_dup_col(sqlite3_stmt *st, int col)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
     return t != NULL ? council__strdup((const char *)t) : NULL;
@@ -591,51 +592,12 @@ static bool fill_person(sqlite3_stmt *st, void *item)
     p->role = (Council__V1__PersonRole)sqlite3_column_int(st, 1);
     p->added = sqlite3_column_int64(st, 2);
     return sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES &&
-           dup_blob(&p->id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
-}
-
-static bool fill_section(sqlite3_stmt *st, void *item)
-{
-    Council__V1__SectionInfo *s = item;
-
-    council__v1__section_info__init(s);
-    s->version = (uint32_t)sqlite3_column_int64(st, 2);
-    s->key_version = (uint32_t)sqlite3_column_int64(st, 3);
-    s->written = sqlite3_column_int64(st, 4);
-    return sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES &&
-           dup_blob(&s->person_id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES) &&
-           (s->scope = dup_col(st, 1)) != NULL;
-}
-
-static bool fill_share(sqlite3_stmt *st, void *item)
-{
-    Council__V1__Share *s = item;
-    bool ok;
-
-    council__v1__share__init(s);
-    s->granted = sqlite3_column_int64(st, 5);
-    s->has_expires = sqlite3_column_type(st, 6) != SQLITE_NULL;
-    s->expires = sqlite3_column_int64(st, 6);
-    s->has_revoked = sqlite3_column_type(st, 7) != SQLITE_NULL;
-    s->revoked = sqlite3_column_int64(st, 7);
-    ok = sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES &&
-         dup_blob(&s->member_id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES) &&
-         (s->scope = dup_col(st, 1)) != NULL && (s->purpose = dup_col(st, 2)) != NULL &&
-         (s->basis = dup_col(st, 3)) != NULL;
-    if (ok && sqlite3_column_bytes(st, 4) == COUNCIL_ID_BYTES) {
-        s->has_consent_id = 1;
-        ok = dup_blob(&s->consent_id, sqlite3_column_blob(st, 4), COUNCIL_ID_BYTES);
-    }
-    if (ok && sqlite3_column_type(st, 8) != SQLITE_NULL)
-        ok = (s->revoke_reason = dup_col(st, 8)) != NULL;
-    if (ok && sqlite3_column_type(st, 9) != SQLITE_NULL)
-        ok = (s->basis_reason = dup_col(st, 9)) != NULL;
-    return ok;
+           council__case_dup_blob(&p->id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
 }
 
 /* Each row of sql (bound to the case id) as a new item of `size` bytes
  * pushed onto a repeated field; freed with the message. */
-static bool rows_into(council *c, const char *sql, const uint8_t id[COUNCIL_ID_BYTES], size_t size,
+bool council__case_rows_into(council *c, const char *sql, const uint8_t id[COUNCIL_ID_BYTES], size_t size,
                       bool (*fill)(sqlite3_stmt *, void *), void ***arr, size_t *n)
 {
     sqlite3_stmt *st = NULL;
@@ -667,8 +629,8 @@ static int build_info(council *c, const char *op, const council__case *k, Counci
         return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
     council__v1__case_info__init(m);
     council__uuid_text(idt, k->id);
-    ok = dup_blob(&m->id, k->id, COUNCIL_ID_BYTES) && (m->id_text = council__strdup(idt)) != NULL &&
-         dup_blob(&m->owner_member, k->owner, COUNCIL_ID_BYTES);
+    ok = council__case_dup_blob(&m->id, k->id, COUNCIL_ID_BYTES) && (m->id_text = council__strdup(idt)) != NULL &&
+         council__case_dup_blob(&m->owner_member, k->owner, COUNCIL_ID_BYTES);
     m->status = (Council__V1__CaseStatus)k->status;
     m->body = (Council__V1__CaseBody)k->body;
     m->created = k->created;
@@ -676,16 +638,10 @@ static int build_info(council *c, const char *op, const council__case *k, Counci
     m->has_erased = k->erased != 0;
     m->erased = k->erased;
     ok = ok &&
-         rows_into(c, "SELECT id, role, added FROM person WHERE case_id = ?1 ORDER BY seq;", k->id,
+         council__case_rows_into(c, "SELECT id, role, added FROM person WHERE case_id = ?1 ORDER BY seq;", k->id,
                    sizeof(Council__V1__Person), fill_person, (void ***)&m->persons, &m->n_persons) &&
-         rows_into(c, "SELECT person_id, scope, max(version), key_version, written FROM section "
-                      "WHERE case_id = ?1 GROUP BY person_id, scope ORDER BY scope, person_id;",
-                   k->id, sizeof(Council__V1__SectionInfo), fill_section, (void ***)&m->sections,
-                   &m->n_sections) &&
-         rows_into(c, "SELECT member_id, scope, purpose, basis, consent_id, granted, expires, "
-                      "revoked, revoke_reason, basis_reason FROM case_share WHERE case_id = ?1 "
-                      "ORDER BY seq;", k->id, sizeof(Council__V1__Share), fill_share,
-                   (void ***)&m->shares, &m->n_shares);
+         council__section_infos(c, k->id, m) &&
+         council__share_infos(c, k->id, m);
     if (!ok) {
         free_info(m);
         return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory or database error", op);
@@ -824,13 +780,9 @@ int council__case_content(council *c, const char *op, council_buf *out,
 int council_case_erase(council *c, const uint8_t *case_id, size_t case_id_len, const char *reason)
 {
     static const char op[] = "case_erase";
-    static const char *const wipe[] = {
-        "DELETE FROM section WHERE case_id = ?1;",
+    static const char *const wipe[] = { /* casekey.c's tables, for now (see report) */
         "DELETE FROM key_wrap WHERE case_id = ?1;",
         "DELETE FROM case_key WHERE case_id = ?1;",
-        "DELETE FROM blind_index WHERE case_id = ?1;",
-        "DELETE FROM person WHERE case_id = ?1;",
-        "UPDATE case_share SET basis_reason = NULL WHERE case_id = ?1;",
     };
     sqlite3_stmt *st = NULL;
     council__case k;
@@ -847,20 +799,20 @@ int council_case_erase(council *c, const uint8_t *case_id, size_t case_id_len, c
         return council__finish(c, rc);
     if (k.erased != 0)
         return council__finish(c, council__fail(c, COUNCIL_EDENIED, "%s: erased already", op));
+    rc = council__section_erase(c, op, case_id);
     for (size_t i = 0; rc == COUNCIL_OK && i < sizeof wipe / sizeof wipe[0]; i++)
         rc = council__sql_exec1(c, op, wipe[i], case_id, COUNCIL_ID_BYTES, NULL, 0);
     if (rc == COUNCIL_OK)
+        rc = council__find_erase(c, op, case_id);
+    if (rc == COUNCIL_OK)
+        rc = council__sql_exec1(c, op, "DELETE FROM person WHERE case_id = ?1;", case_id,
+                                COUNCIL_ID_BYTES, NULL, 0);
+    if (rc == COUNCIL_OK)
+        rc = council__share_forget_bases(c, op, case_id);
+    if (rc == COUNCIL_OK)
         rc = council__consent_erase(c, op, case_id);
-    if (rc == COUNCIL_OK &&
-        (sqlite3_prepare_v2(c->db, "UPDATE case_share SET revoked = ?2, sig = NULL, revoke_reason = "
-                                   "'case_erased' WHERE case_id = ?1 AND revoked IS NULL;", -1,
-                            &st, NULL) != SQLITE_OK ||
-         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-         sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
-         sqlite3_step(st) != SQLITE_DONE))
-        rc = council__db_err(c, op);
-    sqlite3_finalize(st);
-    st = NULL;
+    if (rc == COUNCIL_OK)
+        rc = council__share_end_case(c, op, case_id);
     if (rc == COUNCIL_OK &&
         (sqlite3_prepare_v2(c->db, "UPDATE case_record SET status = ?2, erased = ?3, updated = ?3 "
                                    "WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||

@@ -74,6 +74,19 @@ int council__case_read_start(council *c, const char *op, const uint8_t *case_id,
 int council__case_read_finish(council *c, const char *op, const council__case *k,
                               const char *const *scopes, size_t n, const char *purpose,
                               const char *reason, int rc, council__buf *b, council_buf *out);
+/* Building a CaseInfo's repeated fields from rows (case.c, section.c,
+ * share.c): each row of sql (bound to the case id as ?1) becomes a new
+ * zeroed item of `size` bytes pushed onto *arr, then fill(row, item);
+ * false for out of memory, a bad row or a database error (the items are
+ * freed with the message). dup_blob/dup_col copy a blob or a text column
+ * into the message's own memory (false/NULL when out of memory). */
+struct sqlite3_stmt;
+struct ProtobufCBinaryData;
+bool council__case_rows_into(council *c, const char *sql, const uint8_t id[COUNCIL_ID_BYTES],
+                             size_t size, bool (*fill)(struct sqlite3_stmt *, void *),
+                             void ***arr, size_t *n);
+bool council__case_dup_blob(struct ProtobufCBinaryData *d, const void *p, size_t n);
+char *council__case_dup_col(struct sqlite3_stmt *st, int col);
 /* The latest sections of the given scopes of a case (all the session may
  * read, scopes NULL: every scope) as CaseContent bytes; logged durably like
  * council_case_read() with the purpose, before anything is returned. */

@@ -234,3 +234,10 @@ int council_case_find(council *c, council_buf *out, const char *name, const char
     return rc;
 }
 
+
+/* The case's index tokens go (its erasure, in the caller's transaction). EIO. */
+int council__find_erase(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES])
+{
+    return council__sql_exec1(c, op, "DELETE FROM blind_index WHERE case_id = ?1;", case_id,
+                              COUNCIL_ID_BYTES, NULL, 0);
+}

@@ -14,5 +14,7 @@
 int council__find_index_person(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                                const uint8_t person[COUNCIL_ID_BYTES], const uint8_t *sec,
                                size_t len);
+/* The case's index tokens go (its erasure, in the caller's transaction). EIO. */
+int council__find_erase(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES]);
 
 #endif /* COUNCIL_FIND_H */

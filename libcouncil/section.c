@@ -723,3 +723,35 @@ int council__section_reseal(council *c, const char *op, const uint8_t case_id[CO
     kc_free(&kc);
     return rc;
 }
+
+static bool fill_section(sqlite3_stmt *st, void *item)
+{
+    Council__V1__SectionInfo *s = item;
+
+    council__v1__section_info__init(s);
+    s->version = (uint32_t)sqlite3_column_int64(st, 2);
+    s->key_version = (uint32_t)sqlite3_column_int64(st, 3);
+    s->written = sqlite3_column_int64(st, 4);
+    return sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES &&
+           council__case_dup_blob(&s->person_id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES) &&
+           (s->scope = council__case_dup_col(st, 1)) != NULL;
+}
+
+/* The case's sections (each (person, scope) at its latest version) as
+ * SectionInfo items of m; false for out of memory or a database error. */
+bool council__section_infos(council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
+                            Council__V1__CaseInfo *m)
+{
+    return council__case_rows_into(c, "SELECT person_id, scope, max(version), key_version, written "
+                                   "FROM section WHERE case_id = ?1 GROUP BY person_id, scope "
+                                   "ORDER BY scope, person_id;", case_id,
+                                   sizeof(Council__V1__SectionInfo), fill_section,
+                                   (void ***)&m->sections, &m->n_sections);
+}
+
+/* The case's sections go (its erasure, in the caller's transaction). EIO. */
+int council__section_erase(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES])
+{
+    return council__sql_exec1(c, op, "DELETE FROM section WHERE case_id = ?1;", case_id,
+                              COUNCIL_ID_BYTES, NULL, 0);
+}

@@ -1020,3 +1020,85 @@ int council_case_revoke(council *c, const uint8_t *case_id, size_t case_id_len,
     return council__finish(c, rc);
 }
 
+
+static bool fill_share(sqlite3_stmt *st, void *item)
+{
+    Council__V1__Share *s = item;
+    bool ok;
+
+    council__v1__share__init(s);
+    s->granted = sqlite3_column_int64(st, 5);
+    s->has_expires = sqlite3_column_type(st, 6) != SQLITE_NULL;
+    s->expires = sqlite3_column_int64(st, 6);
+    s->has_revoked = sqlite3_column_type(st, 7) != SQLITE_NULL;
+    s->revoked = sqlite3_column_int64(st, 7);
+    ok = sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES &&
+         council__case_dup_blob(&s->member_id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES) &&
+         (s->scope = council__case_dup_col(st, 1)) != NULL && (s->purpose = council__case_dup_col(st, 2)) != NULL &&
+         (s->basis = council__case_dup_col(st, 3)) != NULL;
+    if (ok && sqlite3_column_bytes(st, 4) == COUNCIL_ID_BYTES) {
+        s->has_consent_id = 1;
+        ok = council__case_dup_blob(&s->consent_id, sqlite3_column_blob(st, 4), COUNCIL_ID_BYTES);
+    }
+    if (ok && sqlite3_column_type(st, 8) != SQLITE_NULL)
+        ok = (s->revoke_reason = council__case_dup_col(st, 8)) != NULL;
+    if (ok && sqlite3_column_type(st, 9) != SQLITE_NULL)
+        ok = (s->basis_reason = council__case_dup_col(st, 9)) != NULL;
+    return ok;
+}
+
+/* The case's shares (every row, ended ones too) as Share items of m;
+ * false for out of memory or a database error. */
+bool council__share_infos(council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
+                          Council__V1__CaseInfo *m)
+{
+    return council__case_rows_into(c, "SELECT member_id, scope, purpose, basis, consent_id, granted, "
+                                   "expires, revoked, revoke_reason, basis_reason FROM case_share "
+                                   "WHERE case_id = ?1 ORDER BY seq;", case_id,
+                                   sizeof(Council__V1__Share), fill_share, (void ***)&m->shares,
+                                   &m->n_shares);
+}
+
+/* The written reasons of the case's shares go (its erasure). EIO. */
+int council__share_forget_bases(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES])
+{
+    return council__sql_exec1(c, op, "UPDATE case_share SET basis_reason = NULL WHERE case_id = ?1;",
+                              case_id, COUNCIL_ID_BYTES, NULL, 0);
+}
+
+/* The case's active shares end, revoked "case_erased" (its erasure). EIO. */
+int council__share_end_case(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES])
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK;
+
+    if (sqlite3_prepare_v2(c->db, "UPDATE case_share SET revoked = ?2, sig = NULL, revoke_reason = "
+                                  "'case_erased' WHERE case_id = ?1 AND revoked IS NULL;", -1,
+                           &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* For casekey.c (a member's withdrawal): every active share the member
+ * holds ends, revoked with `reason`. EIO ("op: cannot revoke shares"). */
+int council__share_end_member(council *c, const char *op, const uint8_t member[COUNCIL_ID_BYTES],
+                              const char *reason)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK;
+
+    if (sqlite3_prepare_v2(c->db, "UPDATE case_share SET revoked = ?2, sig = NULL, revoke_reason = "
+                                  "?3 WHERE member_id = ?1 AND revoked IS NULL;", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
+        sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "%s: cannot revoke shares", op);
+    sqlite3_finalize(st);
+    return rc;
+}

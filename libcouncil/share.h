@@ -48,5 +48,19 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
  * destroyed, keys rotated, logged). In the caller's transaction. */
 int council__case_end_meeting_shares(council *c, const char *op,
                                      const uint8_t meeting_id[COUNCIL_ID_BYTES]);
+/* The case's shares (every row, ended ones too) as Share items of m
+ * (case_get); false for out of memory or a database error. */
+struct Council__V1__CaseInfo;
+bool council__share_infos(council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
+                          struct Council__V1__CaseInfo *m);
+/* A case's erasure, in its transaction: the shares' written reasons go;
+ * its active shares end, revoked "case_erased". EIO. */
+int council__share_forget_bases(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES]);
+int council__share_end_case(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES]);
+/* For casekey.c (a member's withdrawal, in its transaction): every active
+ * share the member holds ends, revoked with `reason`. EIO ("op: cannot
+ * revoke shares"). */
+int council__share_end_member(council *c, const char *op, const uint8_t member[COUNCIL_ID_BYTES],
+                              const char *reason);
 
 #endif /* COUNCIL_SHARE_H */
