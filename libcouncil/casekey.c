@@ -29,6 +29,7 @@
 #include "session.h"
 #include "sql.h"
 #include "case.h"
+#include "share.h"
 #include "casekey.h"
 #include "member.h"
 

@@ -21,6 +21,7 @@
 #include "text.h"
 #include "policy.h"
 #include "case.h"
+#include "share.h"
 #include "casekey.h"
 #include "consent.h"
 

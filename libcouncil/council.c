@@ -27,7 +27,7 @@
 #include "session.h"
 #include "store.h"
 #include "text.h"
-#include "case.h"
+#include "share.h"
 #include "casekey.h"
 #include "consent.h"
 #include "meeting.h"

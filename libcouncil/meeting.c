@@ -21,6 +21,7 @@
 #include "session.h"
 #include "sql.h"
 #include "case.h"
+#include "share.h"
 #include "casekey.h"
 #include "meeting.h"
 #include "member.h"

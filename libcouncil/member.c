@@ -24,7 +24,7 @@
 #include "session.h"
 #include "store.h"
 #include "text.h"
-#include "case.h"
+#include "share.h"
 #include "casekey.h"
 #include "consent.h"
 #include "member.h"

@@ -1,676 +1,321 @@
 /*
- * report.c - small-cell suppression for the platform report, and its CSV
- * and JSON forms. The rule set and the attacker model are in report.h.
+ * report.c - the report for the regional platform: aggregate counts
+ * only, each table through small-cell suppression (suppress.c). No ids, no
+ * pseudonyms, no dates finer than a month, no names.
  *
- * The network view. Put the table with its margins in an extended
- * (R+1) x (C+1) grid and give each entry a sign: +1 for cells and the
- * grand total, -1 for row and column totals. With y = sign * x, every row
- * and every column of the grid sums to zero: y is a circulation on the
- * complete bipartite graph between R+1 row nodes and C+1 column nodes,
- * each entry an edge from its row node to its column node. Published
- * entries are fixed; a hidden entry is a free edge with x >= 1. Moving one
- * hidden entry by one unit while the others absorb the change is pushing a
- * unit round a cycle of hidden edges; y of an edge can go up (the arc
- * row -> column) unless that would take x below 1, and down (the arc
- * column -> row) likewise. Two feasible tables differ by a circulation,
- * which splits into cycles that agree in sign with it, so an entry has
- * another feasible value iff such a residual cycle passes through it: the
- * check is exact. Nothing here allocates in the hot loops: graphs have at
- * most 2 * 65 nodes, on the stack.
+ * Tables (each its own population, so no two share a marginal; the three
+ * case tables share only the grand total, which is hidden in all three if
+ * any hides it):
+ *   cases_by_age_band_and_status   age band of the person supported (from
+ *                                  the identity section) x case status
+ *   cases_by_body_and_member_kind  body collected under x owner's kind
+ *   cases_by_month                 month the case was opened
+ *   support_tasks_by_state         task state (from support plans) x body
+ *   referrals_by_month_and_kind    shares with purpose referral: month x
+ *                                  recipient member kind
+ * Reading identity and support plan sections for the statistics is
+ * logged per case (purpose "statistics"), like any read.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include <protobuf-c/protobuf-c.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "council/v1/audit.pb-c.h"
+#include "council/v1/case.pb-c.h"
+#include "council/v1/member.pb-c.h"
 #include "council_int.h"
-#include "report.h"
+#include "audit.h"
+#include "batch.h"
+#include "session.h"
+#include "suppress.h"
+#include "case.h"
 
-#define DIM_MAX COUNCIL__REPORT_DIM_MAX
-#define NODES_MAX (2 * (DIM_MAX + 1))
+#define MONTHS_MAX 64
 
-/* ------------------------------------------------------------- the table */
-
-static bool is_alnum(char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static bool is_hex(char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static char lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-/* A code: see council__table in report.h. */
-static bool code_ok(const char *s, size_t max)
-{
-    size_t n, hex_run = 0, groups = 0;
-    bool in_digits = false;
-
-    if (s == NULL)
-        return false;
-    n = strnlen(s, max + 1);
-    if (n == 0 || n > max)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-
-        if (!is_alnum(c) && c != '_' && c != '+' && c != '.' && c != '-')
-            return false;
-        hex_run = is_hex(c) ? hex_run + 1 : 0;
-        if (hex_run >= 8)
-            return false;
-        if (is_digit(c) && !in_digits)
-            groups++;
-        in_digits = is_digit(c);
-    }
-    if (groups > 2)
-        return false;
-    if (n == 5) {
-        static const char total[] = "total";
-        size_t i = 0;
-
-        while (i < 5 && lower(s[i]) == total[i])
-            i++;
-        if (i == 5)
-            return false;
-    }
-    return true;
-}
-
-static int labels_ok(const char *const *labels, size_t n)
-{
-    if (n == 0)
-        return COUNCIL_OK;
-    if (labels == NULL)
-        return COUNCIL_EINVAL;
-    for (size_t i = 0; i < n; i++) {
-        if (!code_ok(labels[i], COUNCIL__REPORT_LABEL_MAX))
-            return COUNCIL_EINVAL;
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(labels[i], labels[j]) == 0)
-                return COUNCIL_EINVAL;
-    }
-    return COUNCIL_OK;
-}
-
-static int table_check(const council__table *t)
-{
-    int rc;
-
-    if (t == NULL)
-        return COUNCIL_EINVAL;
-    if (t->rows > DIM_MAX || t->cols > DIM_MAX)
-        return COUNCIL_ELIMIT;
-    if (!code_ok(t->title, COUNCIL__REPORT_TITLE_MAX))
-        return COUNCIL_EINVAL;
-    if ((rc = labels_ok(t->row_labels, t->rows)) != COUNCIL_OK ||
-        (rc = labels_ok(t->col_labels, t->cols)) != COUNCIL_OK)
-        return rc;
-    if (t->rows * t->cols == 0)
-        return COUNCIL_OK;
-    if (t->cells == NULL)
-        return COUNCIL_EINVAL;
-    for (size_t i = 0; i < t->rows * t->cols; i++)
-        if (t->cells[i] > COUNCIL__REPORT_COUNT_MAX)
-            return COUNCIL_ELIMIT;
-    return COUNCIL_OK;
-}
-
-/* The extended grid of a checked table: cells, then each row's total in
- * column C, the column totals in row R and the grand total at (R, C).
- * Counts are at most 2^32 - 1 and there are at most 64 * 64 of them, so
- * no sum comes near 2^64. v has (R + 1) * (C + 1) entries. */
-static void extend(uint64_t *v, const council__table *t)
-{
-    size_t R = t->rows, C = t->cols, w = C + 1;
-
-    memset(v, 0, (R + 1) * w * sizeof *v);
-    for (size_t i = 0; i < R; i++)
-        for (size_t j = 0; j < C; j++) {
-            uint64_t x = t->cells[i * C + j];
-
-            v[i * w + j] = x;
-            v[i * w + C] += x;
-            v[R * w + j] += x;
-            v[R * w + C] += x;
-        }
-}
-
-/* ------------------------------------------------------------ suppression */
+static const char *const statuses[] = { "open", "monitoring", "closed", "erased" };
+static const char *const bodies[] = { "council", "support_meeting", "needs_of_poor_meeting" };
+static const char *const bands[] = { "0-19", "20-29", "30-39", "40-49", "50-59", "60-69",
+                                     "70-79", "80-89", "90+", "unknown" };
+static const char *const task_states[] = { "open", "done", "cancelled" };
+static const char *const kinds[] = {
+    "municipal_department", "prefectural_department", "social_welfare_council",
+    "social_welfare_corporation", "npo", "medical", "school", "police", "child_guidance_centre",
+    "probation", "welfare_commissioner", "utility", "financial", "company", "other",
+};
+#define N(a) (sizeof a / sizeof a[0])
 
 typedef struct grid {
-    size_t R, C, w; /* w = C + 1 */
-    uint64_t *v;    /* true values, (R + 1) * w */
-    bool *hid;
+    const char *title;
+    const char *const *rows;
+    size_t n_rows;
+    const char *const *cols;
+    size_t n_cols;
+    uint64_t cells[16 * MONTHS_MAX];
 } grid;
 
-/* 0: cell, 1: row or column total, 2: grand total. */
-static int kind(const grid *g, size_t f)
+static void add(grid *g, size_t r, size_t col)
 {
-    size_t i = f / g->w, j = f % g->w;
+    if (r < g->n_rows && col < g->n_cols)
+        g->cells[r * g->n_cols + col]++;
+}
 
-    if (i < g->R && j < g->C)
+static size_t band_of(const char *birth, const struct tm *now)
+{
+    int y, m, d, age;
+
+    if (birth == NULL || sscanf(birth, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return N(bands) - 1;
+    age = now->tm_year + 1900 - y;
+    if (now->tm_mon + 1 < m || (now->tm_mon + 1 == m && now->tm_mday < d))
+        age--;
+    if (age < 0)
+        return N(bands) - 1;
+    if (age < 20)
         return 0;
-    return (i == g->R && j == g->C) ? 2 : 1;
+    return age >= 90 ? 8 : (size_t)(age / 10 - 1);
 }
 
-/* Residual arcs of a (hidden or candidate) entry: y may go up (row ->
- * column) or down (column -> row) by one with x staying >= 1. */
-static bool y_up(const grid *g, size_t f)
-{
-    return kind(g, f) != 1 || g->v[f] > 1;
-}
-
-static bool y_down(const grid *g, size_t f)
-{
-    return kind(g, f) == 1 || g->v[f] > 1;
-}
-
-typedef struct cost {
-    uint64_t totals; /* published totals that the path would hide */
-    uint64_t sum;    /* and the sum of the counts it would hide */
-} cost;
-
-static bool cost_less(cost a, cost b)
-{
-    return a.totals != b.totals ? a.totals < b.totals : a.sum < b.sum;
-}
-
-/*
- * The cheapest path from node `from` to node `to` over residual arcs of
- * hidden entries and (if use_published) published non-zero ones, never
- * through entry `skip`. Nodes: row i is i (0..R), column j is R + 1 + j.
- * Hidden entries cost nothing; a published one costs its count, and a
- * total counts in `totals` first. Dijkstra, O(nodes^2) on the stack.
- * On success prev_entry[node] is the entry that reached node.
- */
-static bool cheapest_path(const grid *g, size_t skip, size_t from, size_t to,
-                          bool use_published, size_t prev_entry[NODES_MAX], cost *out)
-{
-    size_t n = g->R + g->C + 2;
-    cost dist[NODES_MAX];
-    bool reached[NODES_MAX], done[NODES_MAX];
-
-    for (size_t u = 0; u < n; u++) {
-        reached[u] = done[u] = false;
-        prev_entry[u] = SIZE_MAX;
-    }
-    dist[from] = (cost){0, 0};
-    reached[from] = true;
-    for (;;) {
-        size_t u = SIZE_MAX;
-
-        for (size_t x = 0; x < n; x++)
-            if (reached[x] && !done[x] && (u == SIZE_MAX || cost_less(dist[x], dist[u])))
-                u = x;
-        if (u == SIZE_MAX)
-            return false;
-        if (u == to) {
-            *out = dist[u];
-            return true;
-        }
-        done[u] = true;
-        bool row = u <= g->R;
-        size_t m = row ? g->w : g->R + 1;
-
-        for (size_t k = 0; k < m; k++) {
-            size_t f = row ? u * g->w + k : k * g->w + (u - g->R - 1);
-            size_t nb = row ? g->R + 1 + k : k;
-            cost c = dist[u];
-
-            if (f == skip || g->v[f] == 0 || (!g->hid[f] && !use_published))
-                continue;
-            if (row ? !y_up(g, f) : !y_down(g, f))
-                continue;
-            if (!g->hid[f]) {
-                if (kind(g, f) != 0)
-                    c.totals++;
-                c.sum += g->v[f];
-            }
-            if (done[nb] || (reached[nb] && !cost_less(c, dist[nb])))
-                continue;
-            reached[nb] = true;
-            dist[nb] = c;
-            prev_entry[nb] = f;
-        }
-    }
-}
-
-/* The other end of entry f from node u. */
-static size_t other_end(const grid *g, size_t f, size_t u)
-{
-    size_t i = f / g->w, j = f % g->w;
-
-    return u == i ? g->R + 1 + j : i;
-}
-
-/*
- * Rule X for hidden entry e. Raising x_e is always allowed; lowering it
- * only from 2 up. Raising a cell or the grand total raises y (the arc row
- * -> column), so the cycle closes through a path column -> row; a total
- * is the other way round. Returns false if e has no cycle even through
- * published entries (which cannot happen, see report.h).
- */
-static bool rule_exact(grid *g, size_t e)
-{
-    size_t rnode = e / g->w, cnode = g->R + 1 + e % g->w;
-    bool plus = kind(g, e) != 1;
-    size_t prev[NODES_MAX], best_prev[NODES_MAX];
-    size_t best_from = 0, best_to = 0;
-    bool found = false;
-    cost c, best = {0, 0};
-
-    /* Direction 0 raises x_e; direction 1 lowers it. */
-    for (int d = 0; d < 2; d++) {
-        bool col_to_row = (d == 0) == plus;
-        size_t from = col_to_row ? cnode : rnode, to = col_to_row ? rnode : cnode;
-
-        if (d == 1 && g->v[e] < 2)
-            break;
-        if (cheapest_path(g, e, from, to, false, prev, &c))
-            return true; /* free already */
-        if (cheapest_path(g, e, from, to, true, prev, &c) && (!found || cost_less(c, best))) {
-            found = true;
-            best = c;
-            best_from = from;
-            best_to = to;
-            memcpy(best_prev, prev, sizeof prev);
-        }
-    }
-    if (!found)
-        return false;
-    for (size_t u = best_to; u != best_from;) {
-        size_t f = best_prev[u];
-
-        g->hid[f] = true;
-        u = other_end(g, f, u);
-    }
-    return true;
-}
-
-static void grid_free(grid *g)
-{
-    council__free(g->v);
-    council__free(g->hid);
-    g->v = NULL;
-    g->hid = NULL;
-}
-
-void council__suppressed_free(council__suppressed *s)
-{
-    if (s == NULL)
-        return;
-    council__free(s->cells);
-    council__free(s->hidden);
-    council__free(s->row_totals);
-    council__free(s->row_total_hidden);
-    council__free(s->col_totals);
-    council__free(s->col_total_hidden);
-    memset(s, 0, sizeof *s);
-}
-
-static int export(council__suppressed *out, const grid *g, unsigned k)
-{
-    size_t R = g->R, C = g->C, w = g->w;
-
-    out->rows = R;
-    out->cols = C;
-    out->k = k;
-    out->cells = council__calloc(R * C, sizeof *out->cells);
-    out->hidden = council__calloc(R * C, sizeof *out->hidden);
-    out->row_totals = council__calloc(R, sizeof *out->row_totals);
-    out->row_total_hidden = council__calloc(R, sizeof *out->row_total_hidden);
-    out->col_totals = council__calloc(C, sizeof *out->col_totals);
-    out->col_total_hidden = council__calloc(C, sizeof *out->col_total_hidden);
-    if (out->cells == NULL || out->hidden == NULL || out->row_totals == NULL ||
-        out->row_total_hidden == NULL || out->col_totals == NULL ||
-        out->col_total_hidden == NULL) {
-        council__suppressed_free(out);
-        return COUNCIL_ENOMEM;
-    }
-    for (size_t i = 0; i < R; i++)
-        for (size_t j = 0; j < C; j++) {
-            size_t f = i * w + j;
-
-            out->hidden[i * C + j] = g->hid[f];
-            out->cells[i * C + j] = g->hid[f] ? 0 : g->v[f];
-        }
-    for (size_t i = 0; i < R; i++) {
-        out->row_total_hidden[i] = g->hid[i * w + C];
-        out->row_totals[i] = g->hid[i * w + C] ? 0 : g->v[i * w + C];
-    }
-    for (size_t j = 0; j < C; j++) {
-        out->col_total_hidden[j] = g->hid[R * w + j];
-        out->col_totals[j] = g->hid[R * w + j] ? 0 : g->v[R * w + j];
-    }
-    out->total_hidden = g->hid[R * w + C];
-    out->total = out->total_hidden ? 0 : g->v[R * w + C];
-    return COUNCIL_OK;
-}
-
-int council__suppress(council__suppressed *out, const council__table *t, unsigned k)
-{
-    return council__suppress_total(out, t, k, false);
-}
-
-int council__suppress_total(council__suppressed *out, const council__table *t, unsigned k,
-                            bool hide_total)
-{
-    grid g;
+/* Month labels "YYYY-MM" of the months that have cases or referrals. */
+typedef struct months {
+    char label[MONTHS_MAX][8];
+    const char *ptr[MONTHS_MAX];
     size_t n;
-    int rc;
+} months;
 
-    if (out == NULL)
-        return COUNCIL_EINVAL;
-    memset(out, 0, sizeof *out);
-    if (k < COUNCIL__REPORT_K_MIN)
-        return COUNCIL_EINVAL;
-    if ((rc = table_check(t)) != COUNCIL_OK)
-        return rc;
-    g.R = t->rows;
-    g.C = t->cols;
-    g.w = t->cols + 1;
-    n = (g.R + 1) * g.w;
-    g.v = council__calloc(n, sizeof *g.v);
-    g.hid = council__calloc(n, sizeof *g.hid);
-    if (g.v == NULL || g.hid == NULL) {
-        grid_free(&g);
-        return COUNCIL_ENOMEM;
+static size_t month_of(months *ms, int64_t t)
+{
+    char l[32];
+    time_t tt = (time_t)t;
+    struct tm tm;
+
+    if (gmtime_r(&tt, &tm) == NULL)
+        return SIZE_MAX;
+    if (tm.tm_year < 0 || tm.tm_year > 8000)
+        return SIZE_MAX;
+    snprintf(l, sizeof l, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
+    l[7] = '\0';
+    for (size_t i = 0; i < ms->n; i++)
+        if (strcmp(ms->label[i], l) == 0)
+            return i;
+    if (ms->n == MONTHS_MAX)
+        return SIZE_MAX;
+    memcpy(ms->label[ms->n], l, 8);
+    ms->ptr[ms->n] = ms->label[ms->n];
+    return ms->n++;
+}
+
+static int kind_index(int kind)
+{
+    return kind >= 1 && (size_t)kind <= N(kinds) ? kind - 1 : (int)N(kinds) - 1;
+}
+
+/* The counts, from the store (and the sections the statistics need). */
+static int gather(council *c, const char *op, grid *age, grid *body, grid *month, months *cm,
+                  grid *tasks, grid *refs, months *rm)
+{
+    sqlite3_stmt *st = NULL;
+    time_t now = time(NULL);
+    struct tm tnow;
+    int rc = COUNCIL_OK, src;
+
+    gmtime_r(&now, &tnow);
+    if (sqlite3_prepare_v2(c->db, "SELECT r.id, r.status, r.body, r.created, m.kind FROM case_record r "
+                                  "JOIN member m ON m.id = r.owner ORDER BY r.seq;", -1, &st,
+                           NULL) != SQLITE_OK)
+        return council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        uint8_t id[COUNCIL_ID_BYTES];
+        int status = sqlite3_column_int(st, 1), b = sqlite3_column_int(st, 2);
+        size_t s = status >= 1 && status <= 4 ? (size_t)status - 1 : 0;
+        size_t bi = b >= 1 && b <= 3 ? (size_t)b - 1 : 0;
+        size_t band = N(bands) - 1;
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
+            continue;
+        memcpy(id, sqlite3_column_blob(st, 0), sizeof id);
+        if (status != COUNCIL__V1__CASE_STATUS__CASE_STATUS_ERASED) {
+            static const char *const need[] = { "identity", "support_plan" };
+            council_buf cb = { NULL, 0 };
+            Council__V1__CaseContent *cc = NULL;
+            rc = council__case_content(c, op, &cb, id, need, 2, "statistics");
+            if (rc == COUNCIL_OK)
+                cc = council__v1__case_content__unpack(council__pb_wiping_allocator(), cb.len, cb.ptr);
+            council_buf_free(&cb);
+            if (rc == COUNCIL_OK && cc == NULL)
+                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+            for (size_t i = 0; rc == COUNCIL_OK && i < cc->n_sections; i++) {
+                const Council__V1__Section *sec = cc->sections[i]->section;
+                const Council__V1__Person *p = NULL;
+                for (size_t j = 0; j < cc->info->n_persons; j++)
+                    if (cc->info->persons[j]->id.len == 16 && cc->sections[i]->person_id.len == 16 &&
+                        memcmp(cc->info->persons[j]->id.data, cc->sections[i]->person_id.data, 16) == 0)
+                        p = cc->info->persons[j];
+                if (sec->identity != NULL && p != NULL &&
+                    p->role == COUNCIL__V1__PERSON_ROLE__PERSON_ROLE_SUPPORTED)
+                    band = band_of(sec->identity->birth_date, &tnow);
+                if (sec->support_plan != NULL)
+                    for (size_t j = 0; j < sec->support_plan->n_tasks; j++) {
+                        int ts = sec->support_plan->tasks[j]->state;
+                        add(tasks, ts >= 1 && ts <= 3 ? (size_t)ts - 1 : 0, bi);
+                    }
+            }
+            if (cc != NULL)
+                council__v1__case_content__free_unpacked(cc, council__pb_wiping_allocator());
+        }
+        if (rc != COUNCIL_OK)
+            break;
+        add(age, band, s);
+        add(body, bi, (size_t)kind_index(sqlite3_column_int(st, 4)));
+        {
+            size_t mi = month_of(cm, sqlite3_column_int64(st, 3));
+            if (mi == SIZE_MAX) {
+                rc = council__fail(c, COUNCIL_ELIMIT, "%s: more than %d months", op, MONTHS_MAX);
+                break;
+            }
+            month->n_rows = cm->n;
+            add(month, mi, 0);
+        }
     }
-    extend(g.v, t);
-
-    /* P and Z (and the grand total, when another table sharing it hides it) */
-    for (size_t f = 0; f < n; f++)
-        g.hid[f] = g.v[f] > 0 && (g.v[f] < k || (hide_total && f == n - 1));
-    /* X, which brings L with it: one pass suffices (entries once free
-     * stay free). */
-    for (size_t f = 0; f < n; f++) {
-        if (g.hid[f] && !rule_exact(&g, f)) {
-            /* Unreachable: hiding every non-zero entry is always safe. */
-            for (size_t x = 0; x < n; x++)
-                g.hid[x] = g.v[x] > 0;
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == COUNCIL_OK &&
+        sqlite3_prepare_v2(c->db, "SELECT min(s.granted), m.kind FROM case_share s JOIN member m ON "
+                                  "m.id = s.member_id WHERE s.purpose = 'referral' GROUP BY "
+                                  "s.case_id, s.member_id, s.granted ORDER BY min(s.seq);", -1, &st,
+                           NULL) != SQLITE_OK)
+        rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        size_t mi = month_of(rm, sqlite3_column_int64(st, 0));
+        if (mi == SIZE_MAX) {
+            rc = council__fail(c, COUNCIL_ELIMIT, "%s: more than %d months", op, MONTHS_MAX);
             break;
         }
+        refs->n_rows = rm->n;
+        add(refs, mi, (size_t)kind_index(sqlite3_column_int(st, 1)));
     }
-    rc = export(out, &g, k);
-    /* The exact check, written apart from the rule above, has the last
-     * word: where it still finds a hidden entry that can be worked out
-     * (the rule reasons with x >= 0, the check with x >= 1 since zeros are
-     * shown), hide every total too, and failing that every non-zero entry
-     * (always safe). */
-    for (int step = 0; rc == COUNCIL_OK && step < 2 && !council__suppression_safe(t, out, k); step++) {
-        council__suppressed_free(out);
-        for (size_t f = 0; f < n; f++) {
-            bool total = f / g.w == g.R || f % g.w == g.C;
-            g.hid[f] = g.v[f] > 0 && (step == 1 || g.hid[f] || total);
-        }
-        rc = export(out, &g, k);
-    }
-    grid_free(&g);
+    if (rc == COUNCIL_OK && st != NULL && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    sqlite3_finalize(st);
     return rc;
 }
 
-/* --------------------------------------------------------------- verifier */
-
-/* Written apart from the suppression code above on purpose: a breadth-first
- * search over the same residual arcs, stated in terms of x. Entry (i, j) of
- * the extended grid joins row node i and column node j. Crossing it from
- * its row node to its column node changes x by +1 for a cell or the grand
- * total and by -1 for a row or column total; the other way, the opposite.
- * A unit can go round a cycle iff no crossing takes x below 1. */
-static bool verify_move(const uint64_t *v, const bool *hid, size_t R, size_t C, size_t e,
-                        bool row_to_col)
+int council_report_platform(council *c, council_buf *out, unsigned k, int format)
 {
-    size_t w = C + 1, ei = e / w, ej = e % w;
-    bool seen[NODES_MAX] = {false};
-    size_t queue[NODES_MAX], head = 0, tail = 0;
-    /* e crossed row_to_col; the cycle closes with a path the other way:
-     * from e's column node back to its row node (or vice versa). */
-    size_t start = row_to_col ? (R + 1 + ej) : ei;
-    size_t goal = row_to_col ? ei : (R + 1 + ej);
-
-    queue[tail++] = start;
-    seen[start] = true;
-    while (head < tail) {
-        size_t u = queue[head++];
-        bool at_row = u <= R;
-
-        if (u == goal)
-            return true;
-        for (size_t k = 0; k <= (at_row ? C : R); k++) {
-            size_t i = at_row ? u : k, j = at_row ? k : u - R - 1;
-            size_t f = i * w + j, nb = at_row ? R + 1 + j : i;
-            bool margin = (i == R) != (j == C);
-            /* The change of x when crossing f in this direction. */
-            int dx = (at_row != margin) ? +1 : -1;
-
-            if (f == e || !hid[f] || seen[nb])
-                continue;
-            if (dx < 0 && v[f] < 2)
-                continue;
-            seen[nb] = true;
-            queue[tail++] = nb;
-        }
-    }
-    return false;
-}
-
-bool council__suppression_safe(const council__table *t, const council__suppressed *s,
-                               unsigned k)
-{
-    uint64_t v[(DIM_MAX + 1) * (DIM_MAX + 1)];
-    bool hid[(DIM_MAX + 1) * (DIM_MAX + 1)];
-    size_t R, C, w;
-
-    if (s == NULL || k < COUNCIL__REPORT_K_MIN || table_check(t) != COUNCIL_OK ||
-        s->rows != t->rows || s->cols != t->cols)
-        return false;
-    R = t->rows;
-    C = t->cols;
-    w = C + 1;
-    if ((R * C > 0 && (s->cells == NULL || s->hidden == NULL)) ||
-        (R > 0 && (s->row_totals == NULL || s->row_total_hidden == NULL)) ||
-        (C > 0 && (s->col_totals == NULL || s->col_total_hidden == NULL)))
-        return false;
-    extend(v, t);
-    for (size_t i = 0; i <= R; i++)
-        for (size_t j = 0; j <= C; j++) {
-            size_t f = i * w + j;
-            uint64_t shown;
-            bool h;
-
-            if (i < R && j < C) {
-                h = s->hidden[i * C + j];
-                shown = s->cells[i * C + j];
-            } else if (i < R) {
-                h = s->row_total_hidden[i];
-                shown = s->row_totals[i];
-            } else if (j < C) {
-                h = s->col_total_hidden[j];
-                shown = s->col_totals[j];
-            } else {
-                h = s->total_hidden;
-                shown = s->total;
-            }
-            hid[f] = h;
-            if (h && (shown != 0 || v[f] == 0))
-                return false; /* a hidden value is stored, or a zero hidden */
-            if (!h && (shown != v[f] || (v[f] > 0 && v[f] < k)))
-                return false; /* a wrong or a small published value */
-        }
-    for (size_t f = 0; f < (R + 1) * w; f++) {
-        if (!hid[f])
-            continue;
-        /* Free iff x_f can rise (crossing row -> column for a cell or the
-         * grand total, column -> row for a total) or, from 2 up, fall. */
-        bool margin = (f / w == R) != (f % w == C);
-
-        if (!verify_move(v, hid, R, C, f, !margin) &&
-            !(v[f] >= 2 && verify_move(v, hid, R, C, f, margin)))
-            return false;
-    }
-    return true;
-}
-
-/* -------------------------------------------------------------- rendering */
-
-/* Output in two passes: measure (p == NULL), then write. */
-typedef struct out_bytes {
-    uint8_t *p;
-    size_t len;
-} out_bytes;
-
-static void put(out_bytes *b, const char *s)
-{
-    size_t n = strlen(s);
-
-    if (b->p != NULL)
-        memcpy(b->p + b->len, s, n);
-    b->len += n;
-}
-
-static void put_value(out_bytes *b, bool hidden, uint64_t v, const char *hidden_mark)
-{
-    char num[24];
-
-    if (hidden) {
-        put(b, hidden_mark);
-        return;
-    }
-    (void)snprintf(num, sizeof num, "%" PRIu64, v);
-    put(b, num);
-}
-
-static void csv(out_bytes *b, const council__table *t, const council__suppressed *s)
-{
-    size_t R = t->rows, C = t->cols;
-
-    put(b, t->title);
-    for (size_t j = 0; j < C; j++) {
-        put(b, ",");
-        put(b, t->col_labels[j]);
-    }
-    put(b, ",total\n");
-    for (size_t i = 0; i < R; i++) {
-        put(b, t->row_labels[i]);
-        for (size_t j = 0; j < C; j++) {
-            put(b, ",");
-            put_value(b, s->hidden[i * C + j], s->cells[i * C + j], "x");
-        }
-        put(b, ",");
-        put_value(b, s->row_total_hidden[i], s->row_totals[i], "x");
-        put(b, "\n");
-    }
-    put(b, "total");
-    for (size_t j = 0; j < C; j++) {
-        put(b, ",");
-        put_value(b, s->col_total_hidden[j], s->col_totals[j], "x");
-    }
-    put(b, ",");
-    put_value(b, s->total_hidden, s->total, "x");
-    put(b, "\n");
-}
-
-static void json_labels(out_bytes *b, const char *const *labels, size_t n)
-{
-    put(b, "[");
-    for (size_t i = 0; i < n; i++) {
-        put(b, i > 0 ? ",\"" : "\"");
-        put(b, labels[i]); /* codes need no escaping */
-        put(b, "\"");
-    }
-    put(b, "]");
-}
-
-static void json_values(out_bytes *b, const uint64_t *v, const bool *hidden, size_t n)
-{
-    put(b, "[");
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0)
-            put(b, ",");
-        put_value(b, hidden[i], v[i], "null");
-    }
-    put(b, "]");
-}
-
-static void json(out_bytes *b, const council__table *t, const council__suppressed *s)
-{
-    char num[24];
-
-    put(b, "{\"title\":\"");
-    put(b, t->title);
-    put(b, "\",\"k\":");
-    (void)snprintf(num, sizeof num, "%u", s->k);
-    put(b, num);
-    put(b, ",\"rows\":");
-    json_labels(b, t->row_labels, t->rows);
-    put(b, ",\"cols\":");
-    json_labels(b, t->col_labels, t->cols);
-    put(b, ",\"cells\":[");
-    for (size_t i = 0; i < t->rows; i++) {
-        if (i > 0)
-            put(b, ",");
-        json_values(b, s->cells + i * t->cols, s->hidden + i * t->cols, t->cols);
-    }
-    put(b, "],\"row_totals\":");
-    json_values(b, s->row_totals, s->row_total_hidden, t->rows);
-    put(b, ",\"col_totals\":");
-    json_values(b, s->col_totals, s->col_total_hidden, t->cols);
-    put(b, ",\"total\":");
-    put_value(b, s->total_hidden, s->total, "null");
-    put(b, "}");
-}
-
-static int render(council_buf *out, const council__table *t, const council__suppressed *s,
-                  void (*fn)(out_bytes *, const council__table *, const council__suppressed *))
-{
-    out_bytes b = {NULL, 0};
-    size_t len;
+    static const char op[] = "report_platform";
+    static const char *const one[] = { "cases" };
+    grid *g = council__calloc(5, sizeof *g);
+    months cm, rm;
+    council__table t[5];
+    council__suppressed s[5];
+    council_buf parts[5];
+    size_t total = 0;
     int rc;
 
-    if (out == NULL)
-        return COUNCIL_EINVAL;
+    if (out == NULL) {
+        council__free(g);
+        return council__fail(c, COUNCIL_EMISUSE, "%s: NULL output", op);
+    }
     out->ptr = NULL;
     out->len = 0;
-    if ((rc = table_check(t)) != COUNCIL_OK)
+    if (g == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    rc = council__root_only(c, op);
+    if (rc == COUNCIL_OK)
+        rc = council__no_batch(c, op);
+    if (rc == COUNCIL_OK && k == 0)
+        k = COUNCIL_REPORT_K_DEFAULT;
+    if (rc == COUNCIL_OK && (k < 3 || k > 1000))
+        rc = council__fail(c, COUNCIL_EINVAL, "%s: k is 3..1000 (never below 3)", op);
+    if (rc == COUNCIL_OK && format != COUNCIL_REPORT_CSV && format != COUNCIL_REPORT_JSON)
+        rc = council__fail(c, COUNCIL_EINVAL, "%s: format is CSV or JSON", op);
+    if (rc != COUNCIL_OK) {
+        council__free(g);
         return rc;
-    if (s == NULL || s->rows != t->rows || s->cols != t->cols)
-        return COUNCIL_EINVAL;
-    if (!council__suppression_safe(t, s, s->k))
-        return COUNCIL_EDENIED;
-    fn(&b, t, s);
-    len = b.len;
-    b.p = council__malloc(len);
-    if (b.p == NULL)
-        return COUNCIL_ENOMEM;
-    b.len = 0;
-    fn(&b, t, s);
-    if (b.len != len) {
-        council__free(b.p);
-        return COUNCIL_ERROR;
     }
-    out->ptr = b.p;
-    out->len = len;
+    memset(&cm, 0, sizeof cm);
+    memset(&rm, 0, sizeof rm);
+    memset(s, 0, sizeof s);
+    memset(parts, 0, sizeof parts);
+    g[0] = (grid){ "cases_by_age_band_and_status", bands, N(bands), statuses, N(statuses), { 0 } };
+    g[1] = (grid){ "cases_by_body_and_member_kind", bodies, N(bodies), kinds, N(kinds), { 0 } };
+    g[2] = (grid){ "cases_by_month", cm.ptr, 0, one, 1, { 0 } };
+    g[3] = (grid){ "support_tasks_by_state_and_body", task_states, N(task_states), bodies,
+                   N(bodies), { 0 } };
+    g[4] = (grid){ "referrals_by_month_and_kind", rm.ptr, 0, kinds, N(kinds), { 0 } };
+    if ((rc = gather(c, op, &g[0], &g[1], &g[2], &cm, &g[3], &g[4], &rm)) != COUNCIL_OK) {
+        council__free(g);
+        return rc;
+    }
+    for (size_t i = 0; i < 5 && rc == COUNCIL_OK; i++) {
+        t[i] = (council__table){ g[i].title, g[i].n_rows, g[i].n_cols, g[i].rows, g[i].cols,
+                                 g[i].cells };
+        rc = council__suppress(&s[i], &t[i], k);
+    }
+    /* The three case tables share their grand total: hidden in one, hidden
+     * in all, and each suppressed again so that its own published counts
+     * do not give the total away. */
+    if (rc == COUNCIL_OK && (s[0].total_hidden || s[1].total_hidden || s[2].total_hidden))
+        for (size_t i = 0; i < 3 && rc == COUNCIL_OK; i++) {
+            council__suppressed_free(&s[i]);
+            rc = council__suppress_total(&s[i], &t[i], k, true);
+        }
+    for (size_t i = 0; i < 5 && rc == COUNCIL_OK; i++) {
+        rc = format == COUNCIL_REPORT_CSV ? council__report_csv(&parts[i], &t[i], &s[i])
+                                          : council__report_json(&parts[i], &t[i], &s[i]);
+        if (rc != COUNCIL_OK)
+            rc = council__fail(c, rc, "%s: table %s could not be rendered safely (%s)", op,
+                               t[i].title, council_errstr(rc));
+        total += parts[i].len + 4;
+    }
+    if (rc == COUNCIL_OK) {
+        char head[96];
+        int hn = format == COUNCIL_REPORT_JSON
+                     ? snprintf(head, sizeof head, "{\"report\":\"platform\",\"k\":%u,\"tables\":[", k)
+                     : 0;
+        out->ptr = council__malloc(total + (size_t)hn + 8);
+        if (out->ptr == NULL)
+            rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+        else {
+            size_t n = 0;
+            memcpy(out->ptr, head, (size_t)hn);
+            n += (size_t)hn;
+            for (size_t i = 0; i < 5; i++) {
+                if (i > 0)
+                    out->ptr[n++] = format == COUNCIL_REPORT_JSON ? ',' : '\n';
+                memcpy(out->ptr + n, parts[i].ptr, parts[i].len);
+                n += parts[i].len;
+            }
+            if (format == COUNCIL_REPORT_JSON) {
+                memcpy(out->ptr + n, "]}\n", 3);
+                n += 3;
+            }
+            out->len = n;
+        }
+    }
+    for (size_t i = 0; i < 5; i++) {
+        council__suppressed_free(&s[i]);
+        council_buf_free(&parts[i]);
+    }
+    council__free(g);
+    if (rc == COUNCIL_OK) {
+        const council__event ev = {
+            .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_REPORT_PRODUCED,
+            .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
+            .purpose = "statistics",
+            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+            .reason = "platform_report",
+        };
+        rc = council__audit_append(c, &ev);
+    }
+    if (rc != COUNCIL_OK) {
+        council_buf_free(out);
+        return rc;
+    }
+    council__clear(c);
     return COUNCIL_OK;
-}
-
-int council__report_csv(council_buf *out, const council__table *t, const council__suppressed *s)
-{
-    return render(out, t, s, csv);
-}
-
-int council__report_json(council_buf *out, const council__table *t,
-                         const council__suppressed *s)
-{
-    return render(out, t, s, json);
 }

@@ -1,5 +1,8 @@
 /*
- * section.c - checking section content before it is encrypted or returned.
+ * section.c - sections (council_section_write, read, history): content
+ * checked, padded and sealed under the scope's data key, stored by
+ * version, opened and returned after the read is logged. Owns the table
+ * section.
  *
  * A section is a serialised council.v1.Section (proto/council/v1/case.proto).
  * The size is capped before protobuf-c sees a byte; unknown fields are
@@ -8,15 +11,37 @@
  * typed part matches the scope.
  */
 #include <string.h>
+#include <time.h>
 
 #include <protobuf-c/protobuf-c.h>
 #include <sodium.h>
+#include <sqlite3.h>
 
+#include "council/v1/audit.pb-c.h"
 #include "council/v1/case.pb-c.h"
 #include "council_int.h"
+#include "audit.h"
+#include "batch.h"
+#include "buf.h"
 #include "crypto.h"
+#include "session.h"
+#include "sql.h"
 #include "text.h"
+#include "casekey.h"
+#include "scope.h"
+#include "case.h"
+#include "find.h"
+#include "share.h"
 #include "section.h"
+
+#define PAD_BLOCK 256  /* section plaintext is padded: sizes leak in steps of this */
+
+#define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x
+
+size_t council_section_max(void)
+{
+    return COUNCIL_SECTION_MAX;
+}
 
 #define STRING_MAX 65536  /* bytes of one string */
 #define ITEMS_MAX 1024    /* wants, tasks, entries */
@@ -168,4 +193,565 @@ int council__section_check(council *c, const char *scope, const uint8_t *buf, si
     }
     council__v1__section__free_unpacked(s, council__pb_wiping_allocator());
     return rc;
+}
+
+/* ---------------------------------------------------------------- sections */
+
+static size_t section_ad(uint8_t *ad, const council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
+                         const uint8_t person[COUNCIL_ID_BYTES], const char *scope, uint32_t kv,
+                         uint32_t rv)
+{
+    static const char label[] = "council/section";
+    size_t n = strlen(scope);
+    uint8_t *p = ad;
+
+    p = council__put_bytes(p, label, sizeof label);
+    p = council__put_bytes(p, c->council_id, COUNCIL_ID_BYTES);
+    p = council__put_bytes(p, case_id, COUNCIL_ID_BYTES);
+    p = council__put_bytes(p, person, COUNCIL_ID_BYTES);
+    p = council__put_u32(p, (uint32_t)n);
+    p = council__put_bytes(p, scope, n);
+    p = council__put_u32(p, kv);
+    p = council__put_u32(p, rv);
+    return (size_t)(p - ad);
+}
+
+#define AD_MAX (16 + 16 * 3 + 4 + 64 + 8)
+
+/* Encrypt padded plaintext: *ct (allocated) of *ct_len bytes. */
+static int seal_section(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                        const uint8_t person[COUNCIL_ID_BYTES], const char *scope, uint32_t kv,
+                        uint32_t rv, const council__secret *key, const uint8_t *pt, size_t len,
+                        uint8_t nonce[COUNCIL__NONCE_BYTES], uint8_t **ct, size_t *ct_len)
+{
+    uint8_t ad[AD_MAX], *buf;
+    size_t adl = section_ad(ad, c, case_id, person, scope, kv, rv), padded = 0;
+    size_t cap = len + PAD_BLOCK;
+    int rc;
+
+    *ct = NULL;
+    buf = council__malloc(cap);
+    if (buf == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    memcpy(buf, pt, len);
+    if (sodium_pad(&padded, buf, len, PAD_BLOCK, cap) != 0) {
+        sodium_memzero(buf, cap);
+        council__free(buf);
+        return council__fail(c, COUNCIL_ERROR, "%s: padding failed", op);
+    }
+    *ct_len = padded + COUNCIL__TAG_BYTES;
+    *ct = council__malloc(*ct_len);
+    if (*ct == NULL) {
+        sodium_memzero(buf, cap);
+        council__free(buf);
+        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    }
+    randombytes_buf(nonce, COUNCIL__NONCE_BYTES);
+    council__secret_read(key);
+    rc = council__aead_seal(c, *ct, *ct_len, buf, padded, ad, adl, nonce, key->p);
+    council__secret_lock(key);
+    sodium_memzero(buf, cap);
+    council__free(buf);
+    if (rc != COUNCIL_OK) {
+        council__free(*ct);
+        *ct = NULL;
+    }
+    return rc;
+}
+
+/* Decrypt and unpad into a new buffer *pt (wipe and free it). EAUTH. */
+static int open_section(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                        const uint8_t person[COUNCIL_ID_BYTES], const char *scope, uint32_t kv,
+                        uint32_t rv, const council__secret *key, const uint8_t *nonce,
+                        size_t nonce_len, const uint8_t *ct, size_t ct_len, uint8_t **pt,
+                        size_t *len)
+{
+    uint8_t ad[AD_MAX];
+    size_t adl = section_ad(ad, c, case_id, person, scope, kv, rv), n, unpadded = 0;
+    int rc;
+
+    *pt = NULL;
+    if (nonce_len != COUNCIL__NONCE_BYTES || ct_len <= COUNCIL__TAG_BYTES ||
+        ct_len > COUNCIL_SECTION_MAX + PAD_BLOCK + COUNCIL__TAG_BYTES)
+        return council__fail(c, COUNCIL_EAUTH, "%s: a stored section is damaged", op);
+    n = ct_len - COUNCIL__TAG_BYTES;
+    *pt = council__malloc(n);
+    if (*pt == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    council__secret_read(key);
+    rc = council__aead_open(c, *pt, n, ct, ct_len, ad, adl, nonce, key->p);
+    council__secret_lock(key);
+    if (rc == COUNCIL_OK && sodium_unpad(&unpadded, *pt, n, PAD_BLOCK) != 0)
+        rc = council__fail(c, COUNCIL_EAUTH, "%s: a stored section is damaged", op);
+    if (rc != COUNCIL_OK) {
+        if (rc == COUNCIL_EAUTH)
+            (void)council__fail(c, COUNCIL_EAUTH, "%s: a section failed authentication (moved, "
+                                "altered or under another key)", op);
+        sodium_memzero(*pt, n);
+        council__free(*pt);
+        *pt = NULL;
+        return rc;
+    }
+    *len = unpadded;
+    return COUNCIL_OK;
+}
+
+int council_section_write(council *c, uint32_t *version, const uint8_t *case_id,
+                          size_t case_id_len, const uint8_t *person_id, size_t person_id_len,
+                          const char *scope, const uint8_t *section, size_t section_len)
+{
+    static const char op[] = "section_write";
+    council__secret key = { NULL, 0 };
+    uint8_t nonce[COUNCIL__NONCE_BYTES], *ct = NULL;
+    size_t ct_len = 0;
+    sqlite3_stmt *st = NULL;
+    uint32_t kv = 0, rv = 0;
+    bool ok;
+    council__case k;
+    int rc;
+
+    if (version != NULL)
+        *version = 0;
+    if ((rc = council__actor_ok(c, op)) != COUNCIL_OK || (rc = council__id_arg(c, op, case_id, case_id_len)) != COUNCIL_OK ||
+        (rc = council__id_arg(c, op, person_id, person_id_len)) != COUNCIL_OK)
+        return rc;
+    if ((rc = council__section_check(c, scope, section, section_len)) != COUNCIL_OK)
+        return rc;
+    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
+        return rc;
+    if ((rc = council__case_load(c, op, case_id, &k)) != COUNCIL_OK)
+        return council__finish(c, rc);
+    if (k.erased != 0)
+        return council__case_refuse(c, true, ACT(CASE_UPDATED), &k, NULL, NULL, NULL, COUNCIL_EDENIED,
+                      "case_erased", op, "the case was erased");
+    if ((rc = council__scope_known(c, op, scope)) != COUNCIL_OK ||
+        (rc = council__case_person_of(c, op, case_id, person_id)) != COUNCIL_OK)
+        return council__finish(c, rc);
+    if ((rc = council__case_may_use(c, op, &k, scope, &ok)) != COUNCIL_OK)
+        return council__finish(c, rc);
+    if (!ok)
+        return council__case_refuse(c, true, ACT(CASE_UPDATED), &k, scope, NULL, NULL, COUNCIL_EDENIED,
+                      "scope_not_shared", op, "this scope of the case was not shared with the "
+                      "session's member");
+    /* A person's first data in a scope: the consent-based shares of the
+     * case go through the decision again (that person may not have
+     * consented), and those it now refuses end, their keys rotated, before
+     * this write picks its key. */
+    {
+        sqlite3_stmt *q = NULL;
+        int qs = SQLITE_ERROR;
+        if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM section WHERE case_id = ?1 AND person_id = ?2 "
+                                      "AND scope = ?3 LIMIT 1;", -1, &q, NULL) == SQLITE_OK &&
+            sqlite3_bind_blob(q, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK &&
+            sqlite3_bind_blob(q, 2, person_id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK &&
+            sqlite3_bind_text(q, 3, scope, -1, SQLITE_STATIC) == SQLITE_OK)
+            qs = sqlite3_step(q);
+        sqlite3_finalize(q);
+        if (qs != SQLITE_ROW && qs != SQLITE_DONE)
+            return council__finish(c, council__db_err(c, op));
+        if (qs == SQLITE_DONE &&
+            (rc = council__case_recheck_consent_shares(c, op, case_id, person_id, scope)) != COUNCIL_OK)
+            return council__finish(c, rc);
+    }
+    if ((rc = council__share_expire(c, op, &k, scope)) != COUNCIL_OK ||
+        (rc = council__key_latest(c, op, case_id, scope, &kv)) != COUNCIL_OK)
+        return council__finish(c, rc);
+    /* Never under a key version older than one the scope's sections already
+     * use: the newest versions (and with them a revocation's effect) were
+     * deleted. */
+    {
+        sqlite3_stmt *q = NULL;
+        int64_t used = 0;
+        if (sqlite3_prepare_v2(c->db, "SELECT coalesce(max(key_version), 0) FROM section WHERE "
+                                      "case_id = ?1 AND scope = ?2;", -1, &q, NULL) != SQLITE_OK ||
+            sqlite3_bind_blob(q, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_text(q, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_step(q) != SQLITE_ROW) {
+            sqlite3_finalize(q);
+            return council__finish(c, council__db_err(c, op));
+        }
+        used = sqlite3_column_int64(q, 0);
+        sqlite3_finalize(q);
+        if (used > (int64_t)kv) {
+            (void)council__tamper(c, case_id, scope, NULL, "key_version_rolled_back");
+            return council__finish(c, council__fail(c, COUNCIL_ETAMPER, "%s: the scope's sections "
+                                                    "use key version %lld, newer than its newest key "
+                                                    "(%u): key versions were deleted", op,
+                                                    (long long)used, kv));
+        }
+    }
+    if (kv == 0)
+        rc = council__key_new(c, op, case_id, scope, &kv, &key);
+    else if ((rc = council__key_open(c, op, &key, case_id, scope, kv)) == COUNCIL_OK)
+        rc = council__key_verify(c, op, case_id, scope, kv, &key); /* not a key someone chose */
+    if (rc == COUNCIL_EDENIED || rc == COUNCIL_EAUTH)
+        return council__case_refuse(c, true, ACT(CASE_UPDATED), &k, scope, NULL, NULL, rc,
+                      rc == COUNCIL_EAUTH ? "wrapped_key_failed" : "no_key_for_version", op,
+                      rc == COUNCIL_EAUTH ? "the wrapped data key failed authentication"
+                                          : "this session holds no key for the scope");
+    if (rc != COUNCIL_OK)
+        return council__finish(c, rc);
+    if (sqlite3_prepare_v2(c->db, "SELECT coalesce(max(version), 0) FROM section WHERE case_id = ?1 "
+                                  "AND person_id = ?2 AND scope = ?3;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, person_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW)
+        rc = council__db_err(c, op);
+    else
+        rv = (uint32_t)sqlite3_column_int64(st, 0) + 1;
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == COUNCIL_OK)
+        rc = seal_section(c, op, case_id, person_id, scope, kv, rv, &key, section, section_len,
+                          nonce, &ct, &ct_len);
+    council__secret_free(&key);
+    if (rc == COUNCIL_OK &&
+        (sqlite3_prepare_v2(c->db, "INSERT INTO section (case_id, person_id, scope, version, "
+                                   "key_version, written, writer_member, writer_staff, nonce, ct) "
+                                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10);", -1, &st,
+                            NULL) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 2, person_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_int64(st, 4, rv) != SQLITE_OK || sqlite3_bind_int64(st, 5, kv) != SQLITE_OK ||
+         sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
+         (council__is_root(c) ? sqlite3_bind_null(st, 7)
+                     : sqlite3_bind_blob(st, 7, c->actor_member, COUNCIL_ID_BYTES, SQLITE_STATIC)) != SQLITE_OK ||
+         (council__is_root(c) ? sqlite3_bind_null(st, 8)
+                     : sqlite3_bind_blob(st, 8, c->actor_staff, COUNCIL_ID_BYTES, SQLITE_STATIC)) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 9, nonce, sizeof nonce, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 10, ct, (int)ct_len, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_step(st) != SQLITE_DONE))
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    council__free(ct);
+    if (rc == COUNCIL_OK && strcmp(scope, "identity") == 0)
+        rc = council__find_index_person(c, op, case_id, person_id, section, section_len);
+
+    if (rc == COUNCIL_OK)
+        rc = council__case_touch(c, op, case_id);
+    if (rc == COUNCIL_OK) {
+        const char *scopes[1] = { scope };
+        rc = council__case_log(c, ACT(CASE_UPDATED), &k, scopes, 1, NULL, NULL, NULL);
+    }
+    rc = council__finish(c, rc);
+    if (rc == COUNCIL_OK && version != NULL)
+        *version = rv;
+    return rc;
+}
+
+/* One stored record, decrypted, as SectionRecord bytes appended to b. The
+ * key cache (kv, key) is reused across records of one scope. */
+typedef struct keycache {
+    char scope[COUNCIL__AUDIT_CODE_MAX + 1];
+    uint32_t kv;
+    council__secret key;
+} keycache;
+
+static void kc_free(keycache *kc)
+{
+    council__secret_free(&kc->key);
+    kc->scope[0] = '\0';
+    kc->kv = 0;
+}
+
+static int kc_get(council *c, const char *op, keycache *kc, const uint8_t case_id[COUNCIL_ID_BYTES],
+                  const char *scope, uint32_t kv)
+{
+    if (kc->key.p != NULL && kc->kv == kv && strcmp(kc->scope, scope) == 0)
+        return COUNCIL_OK;
+    kc_free(kc);
+    int rc = council__key_open(c, op, &kc->key, case_id, scope, kv);
+    /* Content under a key version nobody entitled made (a key someone
+     * holding the database key chose, with sections of its own under it) is
+     * not returned as the case's. */
+    if (rc == COUNCIL_OK && (rc = council__key_verify(c, op, case_id, scope, kv, &kc->key)) != COUNCIL_OK)
+        kc_free(kc);
+    if (rc == COUNCIL_OK) {
+        strcpy(kc->scope, scope); /* checked: at most 64 bytes */
+        kc->kv = kv;
+    }
+    return rc;
+}
+
+#define SECTION_COLUMNS "person_id, scope, version, key_version, written, writer_member, " \
+                        "writer_staff, nonce, ct"
+
+static int record_from_row(council *c, const char *op, sqlite3_stmt *st,
+                           const uint8_t case_id[COUNCIL_ID_BYTES], keycache *kc, council__buf *rec)
+{
+    Council__V1__SectionRecord r = COUNCIL__V1__SECTION_RECORD__INIT;
+    Council__V1__Section empty = COUNCIL__V1__SECTION__INIT;
+    const char *scope = (const char *)sqlite3_column_text(st, 1);
+    uint8_t person[COUNCIL_ID_BYTES], *pt = NULL;
+    uint32_t rv = (uint32_t)sqlite3_column_int64(st, 2), kv = (uint32_t)sqlite3_column_int64(st, 3);
+    size_t len = 0;
+    int rc;
+
+    if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || scope == NULL ||
+        !council__audit_code_ok(scope))
+        return council__fail(c, COUNCIL_EAUTH, "%s: a stored section is damaged", op);
+    memcpy(person, sqlite3_column_blob(st, 0), sizeof person);
+    if ((rc = kc_get(c, op, kc, case_id, scope, kv)) != COUNCIL_OK)
+        return rc;
+    rc = open_section(c, op, case_id, person, scope, kv, rv, &kc->key, sqlite3_column_blob(st, 7),
+                      (size_t)sqlite3_column_bytes(st, 7), sqlite3_column_blob(st, 8),
+                      (size_t)sqlite3_column_bytes(st, 8), &pt, &len);
+    if (rc != COUNCIL_OK)
+        return rc;
+    r.scope = (char *)(uintptr_t)scope;
+    r.person_id.data = person;
+    r.person_id.len = sizeof person;
+    r.version = rv;
+    r.key_version = kv;
+    r.written = sqlite3_column_int64(st, 4);
+    if (sqlite3_column_bytes(st, 5) == COUNCIL_ID_BYTES) {
+        r.has_writer_member = 1;
+        r.writer_member.data = (uint8_t *)(uintptr_t)sqlite3_column_blob(st, 5);
+        r.writer_member.len = COUNCIL_ID_BYTES;
+    }
+    if (sqlite3_column_bytes(st, 6) == COUNCIL_ID_BYTES) {
+        r.has_writer_staff = 1;
+        r.writer_staff.data = (uint8_t *)(uintptr_t)sqlite3_column_blob(st, 6);
+        r.writer_staff.len = COUNCIL_ID_BYTES;
+    }
+    r.section = &empty;
+    /* Pack everything but the section (the last field, packed as "42 00"
+     * when empty), then the plaintext section bytes as field 8 directly: no
+     * extra copy of the content is ever parsed or kept. */
+    {
+        size_t n = protobuf_c_message_get_packed_size(&r.base);
+        uint8_t *d = council__buf_grow(rec, n);
+        if (d != NULL) {
+            protobuf_c_message_pack(&r.base, d);
+            rec->len -= 2;
+            council__buf_field(rec, 8, pt, len);
+        }
+    }
+    sodium_memzero(pt, len);
+    council__free(pt);
+    return rec->failed ? council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op) : COUNCIL_OK;
+}
+
+static int read_records(council *c, const char *op, council_buf *out, const uint8_t *case_id,
+                        size_t case_id_len, const uint8_t *person_id, size_t person_id_len,
+                        const char *scope, const char *purpose, bool history)
+{
+    keycache kc = { "", 0, { NULL, 0 } };
+    sqlite3_stmt *st = NULL;
+    council__buf b = COUNCIL__BUF_INIT, rec = COUNCIL__BUF_INIT;
+    const char *scopes[1] = { scope };
+    int rc, src, n = 0;
+    council__case k;
+
+    if ((rc = council__case_read_start(c, op, case_id, case_id_len, person_id, person_id_len, scope, purpose,
+                          out, &k)) != COUNCIL_OK)
+        return rc;
+    if (scope == NULL || person_id == NULL)
+        return council__fail(c, COUNCIL_EINVAL, "%s: a person and a scope are needed", op);
+    if (sqlite3_prepare_v2(c->db, history
+                               ? "SELECT " SECTION_COLUMNS " FROM section WHERE case_id = ?1 AND "
+                                 "person_id = ?2 AND scope = ?3 ORDER BY version;"
+                               : "SELECT " SECTION_COLUMNS " FROM section WHERE case_id = ?1 AND "
+                                 "person_id = ?2 AND scope = ?3 ORDER BY version DESC LIMIT 1;",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, person_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        rec.len = 0;
+        rc = record_from_row(c, op, st, case_id, &kc, history ? &rec : &b);
+        if (rc == COUNCIL_OK && history)
+            council__buf_field(&b, 1, rec.p, rec.len);
+        n++;
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    kc_free(&kc);
+    council__buf_free(&rec);
+    if (rc == COUNCIL_OK && n == 0) {
+        council__buf_free(&b);
+        return council__fail(c, COUNCIL_ENOTFOUND, "%s: no such section", op);
+    }
+    return council__case_read_finish(c, op, &k, scopes, 1, purpose, history ? "history" : NULL, rc, &b, out);
+}
+
+int council_section_read(council *c, council_buf *out, const uint8_t *case_id, size_t case_id_len,
+                         const uint8_t *person_id, size_t person_id_len, const char *scope,
+                         const char *purpose)
+{
+    return read_records(c, "section_read", out, case_id, case_id_len, person_id, person_id_len,
+                        scope, purpose, false);
+}
+
+int council_section_history(council *c, council_buf *out, const uint8_t *case_id,
+                            size_t case_id_len, const uint8_t *person_id, size_t person_id_len,
+                            const char *scope, const char *purpose)
+{
+    return read_records(c, "section_history", out, case_id, case_id_len, person_id, person_id_len,
+                        scope, purpose, true);
+}
+
+
+/* The latest section of each (person, scope) of case k that the session
+ * may read (and, filter not NULL, of the n_filter scopes named), each as
+ * field 2 (a SectionRecord) of b; read lists the scopes returned and
+ * counts those withheld. EAUTH/EDENIED from a key or a section. */
+int council__section_latest(council *c, const char *op, const council__case *k,
+                            const char *const *filter, size_t n_filter, council__buf *b,
+                            council__scopes_read *read)
+{
+    keycache kc = { "", 0, { NULL, 0 } };
+    sqlite3_stmt *st = NULL;
+    council__buf rec = COUNCIL__BUF_INIT;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    read->n = 0;
+    read->skipped = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT " SECTION_COLUMNS " FROM section s WHERE case_id = ?1 "
+                                  "AND version = (SELECT max(version) FROM section WHERE case_id = "
+                                  "s.case_id AND person_id = s.person_id AND scope = s.scope) "
+                                  "ORDER BY scope, key_version, person_id;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *scope = (const char *)sqlite3_column_text(st, 1);
+        bool ok = false;
+
+        if (scope == NULL || !council__audit_code_ok(scope))
+            continue;
+        if (filter != NULL) {
+            bool wanted = false;
+            for (size_t i = 0; i < n_filter && !wanted; i++)
+                wanted = strcmp(filter[i], scope) == 0;
+            if (!wanted)
+                continue;
+        }
+        if ((rc = council__case_may_use(c, op, k, scope, &ok)) != COUNCIL_OK)
+            break;
+        if (!ok) {
+            read->skipped++;
+            continue;
+        }
+        rec.len = 0;
+        if ((rc = record_from_row(c, op, st, k->id, &kc, &rec)) != COUNCIL_OK)
+            break;
+        council__buf_field(b, 2, rec.p, rec.len);
+        if (read->n == 0 || strcmp(read->code[read->n - 1], scope) != 0) {
+            if (read->n == COUNCIL__AUDIT_SCOPES_MAX) {
+                rc = council__fail(c, COUNCIL_ELIMIT, "%s: more than %d scopes", op,
+                                   COUNCIL__AUDIT_SCOPES_MAX);
+                break;
+            }
+            strcpy(read->code[read->n], scope);
+            read->ptr[read->n] = read->code[read->n];
+            read->n++;
+        }
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    kc_free(&kc);
+    council__buf_free(&rec);
+    return rc;
+}
+
+/* Every section of (case, scope) under a key version older than nv
+ * sealed again under nkey (version nv), in the caller's transaction (the
+ * case's rekey). EAUTH for a damaged section or key. */
+int council__section_reseal(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                            const char *scope, uint32_t nv, const council__secret *nkey)
+{
+    keycache kc = { "", 0, { NULL, 0 } };
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT person_id, version, key_version, nonce, ct FROM "
+                                  "section WHERE case_id = ?1 AND scope = ?2 AND key_version "
+                                  "< ?3;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, nv) != SQLITE_OK)
+        rc = council__db_err(c, op);
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        uint8_t person[COUNCIL_ID_BYTES], nonce[COUNCIL__NONCE_BYTES], *pt = NULL, *ct = NULL;
+        uint32_t rv = (uint32_t)sqlite3_column_int64(st, 1);
+        uint32_t kv = (uint32_t)sqlite3_column_int64(st, 2);
+        size_t len = 0, ct_len = 0;
+        sqlite3_stmt *up = NULL;
+
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES) {
+            rc = council__fail(c, COUNCIL_EAUTH, "%s: a stored section is damaged", op);
+            break;
+        }
+        memcpy(person, sqlite3_column_blob(st, 0), sizeof person);
+        if ((rc = kc_get(c, op, &kc, case_id, scope, kv)) != COUNCIL_OK ||
+            (rc = open_section(c, op, case_id, person, scope, kv, rv, &kc.key,
+                               sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3),
+                               sqlite3_column_blob(st, 4), (size_t)sqlite3_column_bytes(st, 4),
+                               &pt, &len)) != COUNCIL_OK)
+            break;
+        rc = seal_section(c, op, case_id, person, scope, nv, rv, nkey, pt, len, nonce,
+                          &ct, &ct_len);
+        sodium_memzero(pt, len);
+        council__free(pt);
+        if (rc == COUNCIL_OK &&
+            (sqlite3_prepare_v2(c->db, "UPDATE section SET key_version = ?5, nonce = ?6, ct = ?7 "
+                                       "WHERE case_id = ?1 AND person_id = ?2 AND scope = ?3 "
+                                       "AND version = ?4;", -1, &up, NULL) != SQLITE_OK ||
+             sqlite3_bind_blob(up, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_blob(up, 2, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_text(up, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_int64(up, 4, rv) != SQLITE_OK || sqlite3_bind_int64(up, 5, nv) != SQLITE_OK ||
+             sqlite3_bind_blob(up, 6, nonce, sizeof nonce, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_bind_blob(up, 7, ct, (int)ct_len, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_step(up) != SQLITE_DONE))
+            rc = council__db_err(c, op);
+        sqlite3_finalize(up);
+        council__free(ct);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    kc_free(&kc);
+    return rc;
+}
+
+static bool fill_section(sqlite3_stmt *st, void *item)
+{
+    Council__V1__SectionInfo *s = item;
+
+    council__v1__section_info__init(s);
+    s->version = (uint32_t)sqlite3_column_int64(st, 2);
+    s->key_version = (uint32_t)sqlite3_column_int64(st, 3);
+    s->written = sqlite3_column_int64(st, 4);
+    return sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES &&
+           council__case_dup_blob(&s->person_id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES) &&
+           (s->scope = council__case_dup_col(st, 1)) != NULL;
+}
+
+/* The case's sections (each (person, scope) at its latest version) as
+ * SectionInfo items of m; false for out of memory or a database error. */
+bool council__section_infos(council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
+                            Council__V1__CaseInfo *m)
+{
+    return council__case_rows_into(c, "SELECT person_id, scope, max(version), key_version, written "
+                                   "FROM section WHERE case_id = ?1 GROUP BY person_id, scope "
+                                   "ORDER BY scope, person_id;", case_id,
+                                   sizeof(Council__V1__SectionInfo), fill_section,
+                                   (void ***)&m->sections, &m->n_sections);
+}
+
+/* The case's sections go (its erasure, in the caller's transaction). EIO. */
+int council__section_erase(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES])
+{
+    return council__sql_exec1(c, op, "DELETE FROM section WHERE case_id = ?1;", case_id,
+                              COUNCIL_ID_BYTES, NULL, 0);
 }

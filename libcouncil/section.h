@@ -1,14 +1,47 @@
 /*
- * section.h - section content checks (domain).
+ * section.h - sections: checked, sealed and stored, opened and read
+ * (domain, section.c). Table: section.
  * Internal to libcouncil (hidden symbols, council__ names).
  */
 #ifndef COUNCIL_SECTION_H
 #define COUNCIL_SECTION_H
 
 #include "council_int.h"
+#include "buf.h"
+#include "case.h"
 
-/* Check a serialised council.v1.Section for `scope` (EFORMAT, ELIMIT);
- * for the fuzzer and the write path. */
+/* Check a serialised council.v1.Section for `scope` (EINVAL for a bad
+ * scope code, EFORMAT, ELIMIT, ENOMEM); for the fuzzer and the write path. */
 int council__section_check(council *c, const char *scope, const uint8_t *buf, size_t len);
+
+/* The scopes a read returned (distinct, in order) and how many it
+ * withheld from the session. */
+typedef struct council__scopes_read {
+    char code[32][64 + 1]; /* COUNCIL__AUDIT_SCOPES_MAX, COUNCIL__AUDIT_CODE_MAX + 1 */
+    const char *ptr[32];
+    size_t n, skipped;
+} council__scopes_read;
+
+/* The latest section of each (person, scope) of case k that the session
+ * may read (and, filter not NULL, of the n_filter scopes named), each as
+ * field 2 (a SectionRecord) of b; read lists the scopes returned and
+ * counts those withheld. EAUTH/EDENIED from a key or a section, ELIMIT,
+ * EIO. Nothing is logged: the caller logs the read. */
+int council__section_latest(council *c, const char *op, const council__case *k,
+                            const char *const *filter, size_t n_filter, council__buf *b,
+                            council__scopes_read *read);
+/* Every section of (case, scope) under a key version older than nv
+ * sealed again under nkey (version nv), in the caller's transaction (the
+ * case's rekey). EAUTH for a damaged section or key, EIO. */
+int council__section_reseal(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                            const char *scope, uint32_t nv, const council__secret *nkey);
+/* The case's sections (each (person, scope) at its latest version) as
+ * SectionInfo items of m (case_get); false for out of memory or a
+ * database error. */
+struct Council__V1__CaseInfo;
+bool council__section_infos(council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
+                            struct Council__V1__CaseInfo *m);
+/* The case's sections go (its erasure, in the caller's transaction). EIO. */
+int council__section_erase(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES]);
 
 #endif /* COUNCIL_SECTION_H */

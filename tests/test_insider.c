@@ -20,6 +20,7 @@
 #include "keyfile.h"
 #include "keyring.h"
 #include "case.h"
+#include "share.h"
 #include "casekey.h"
 
 /* The insider writes a row: sql with ?1..?4 bound to 16-byte ids (NULL:

@@ -21,7 +21,7 @@
 
 #include "helpers.h"
 #include "council_int.h"
-#include "report.h"
+#include "suppress.h"
 
 #define DIM COUNCIL__REPORT_DIM_MAX
 #define EXT ((DIM + 1) * (DIM + 1))

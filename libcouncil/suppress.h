@@ -1,5 +1,5 @@
 /*
- * report.h - the platform report's tables: small-cell suppression and
+ * suppress.h - small-cell suppression of the platform report's tables, and
  * CSV / JSON rendering (internal; nothing here is exported).
  *
  * A pure module: no database, no files, no handle. It reads the caller's
@@ -61,8 +61,8 @@
  * or at least two hidden entries, and no hidden entry has a single feasible
  * value under the attacker model above.
  */
-#ifndef COUNCIL_REPORT_H
-#define COUNCIL_REPORT_H
+#ifndef COUNCIL_SUPPRESS_H
+#define COUNCIL_SUPPRESS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -183,4 +183,4 @@ int council__report_csv(council_buf *out, const council__table *t,
 int council__report_json(council_buf *out, const council__table *t,
                          const council__suppressed *s);
 
-#endif /* COUNCIL_REPORT_H */
+#endif /* COUNCIL_SUPPRESS_H */

@@ -1,0 +1,243 @@
+/*
+ * find.c - the blind index (persons' name tokens, written with their
+ * identity sections) and council_case_find over it. The folding and the
+ * keyed tokens are blind.c's (pure). Owns the table blind_index.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <protobuf-c/protobuf-c.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "council/v1/audit.pb-c.h"
+#include "council/v1/case.pb-c.h"
+#include "council_int.h"
+#include "audit.h"
+#include "batch.h"
+#include "buf.h"
+#include "crypto.h"
+#include "session.h"
+#include "sql.h"
+#include "text.h"
+#include "blind.h"
+#include "find.h"
+
+#define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x
+#define ALLOWED COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED
+
+/* The token of a folded name (kind NAME), or of the folded name with a
+ * birth date (kind NAME_BIRTH) when date is not NULL. *set is false, not
+ * an error, when nothing is left of the name after folding. There is no
+ * token of a birth date alone: with some 40,000 plausible dates it would
+ * all but name the date to anyone holding the blind-index key. */
+static int name_token(council *c, const char *name, const char *date, uint32_t *t, bool *set)
+{
+    char *folded = NULL;
+    int rc = council__name_fold(c, &folded, name, strnlen(name, 1025));
+
+    *set = false;
+    if (rc == COUNCIL_EINVAL) {
+        council__clear(c);
+        return COUNCIL_OK;
+    }
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (date == NULL) {
+        rc = council__blind_token(c, t, COUNCIL__BLIND_NAME, (const uint8_t *)folded, strlen(folded));
+    } else {
+        size_t n = strlen(folded);
+        char *both = council__malloc(n + 12);
+        if (both == NULL) {
+            rc = council__fail(c, COUNCIL_ENOMEM, "find: out of memory");
+        } else {
+            memcpy(both, folded, n);
+            both[n] = '\n';
+            memcpy(both + n + 1, date, 10);
+            rc = council__blind_token(c, t, COUNCIL__BLIND_NAME_BIRTH, (const uint8_t *)both, n + 11);
+            sodium_memzero(both, n + 11);
+            council__free(both);
+        }
+    }
+    *set = rc == COUNCIL_OK;
+    sodium_memzero(folded, strlen(folded));
+    council__free(folded);
+    return rc;
+}
+
+/* Blind-index tokens of a person from an identity section: the name and
+ * its reading (kana), each alone and with the birth date. */
+int council__find_index_person(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                        const uint8_t person[COUNCIL_ID_BYTES], const uint8_t *sec, size_t len)
+{
+    Council__V1__Section *s = council__v1__section__unpack(council__pb_wiping_allocator(), len, sec);
+    int rc = COUNCIL_OK;
+    struct { int kind; uint32_t token; bool set; } t[4] = {
+        { COUNCIL__BLIND_NAME, 0, false }, { COUNCIL__BLIND_NAME_BIRTH, 0, false },
+        { COUNCIL__BLIND_NAME, 0, false }, { COUNCIL__BLIND_NAME_BIRTH, 0, false } };
+
+    if (s == NULL || s->identity == NULL) {
+        if (s != NULL)
+            council__v1__section__free_unpacked(s, council__pb_wiping_allocator());
+        return council__fail(c, COUNCIL_EFORMAT, "%s: identity section does not parse", op);
+    }
+    for (int i = 0; rc == COUNCIL_OK && i < 4; i++) {
+        const char *nm = i < 2 ? s->identity->name : s->identity->name_kana;
+        const char *date = (i & 1) ? s->identity->birth_date : NULL;
+        if (nm == NULL || ((i & 1) && date == NULL))
+            continue;
+        rc = name_token(c, nm, date, &t[i].token, &t[i].set);
+    }
+    council__v1__section__free_unpacked(s, council__pb_wiping_allocator());
+    if (rc == COUNCIL_OK)
+        rc = council__sql_exec1(c, op, "DELETE FROM blind_index WHERE case_id = ?1 AND "
+                                "person_id = ?2;", case_id, COUNCIL_ID_BYTES, person,
+                                COUNCIL_ID_BYTES);
+    for (int i = 0; rc == COUNCIL_OK && i < 4; i++) {
+        sqlite3_stmt *st = NULL;
+        if (!t[i].set)
+            continue;
+        if (sqlite3_prepare_v2(c->db, "INSERT OR IGNORE INTO blind_index (kind, token, case_id, "
+                                      "person_id) VALUES (?1, ?2, ?3, ?4);", -1, &st, NULL) != SQLITE_OK ||
+            sqlite3_bind_int(st, 1, t[i].kind) != SQLITE_OK ||
+            sqlite3_bind_int64(st, 2, t[i].token) != SQLITE_OK ||
+            sqlite3_bind_blob(st, 3, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_blob(st, 4, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_step(st) != SQLITE_DONE)
+            rc = council__db_err(c, op);
+        sqlite3_finalize(st);
+    }
+    return rc;
+}
+
+/* ----------------------------------------------------------------- finding */
+
+int council_case_find(council *c, council_buf *out, const char *name, const char *birth_date)
+{
+    static const char op[] = "case_find";
+    Council__V1__CaseMatches res = COUNCIL__V1__CASE_MATCHES__INIT;
+    Council__V1__CaseMatch *items = NULL, **ptrs = NULL;
+    uint32_t nt = 0, bt = 0;
+    sqlite3_stmt *st = NULL;
+    size_t n = 0, cap = 0;
+    int rc, src;
+
+    if (out == NULL)
+        return council__fail(c, COUNCIL_EMISUSE, "%s: NULL output", op);
+    out->ptr = NULL;
+    out->len = 0;
+    if ((rc = council__actor_ok(c, op)) != COUNCIL_OK || (rc = council__no_batch(c, op)) != COUNCIL_OK)
+        return rc;
+    if (name == NULL)
+        return council__fail(c, COUNCIL_EINVAL, "%s: a name is needed (a birth date only narrows "
+                             "the search)", op);
+    if (birth_date != NULL && !council__date_ok(birth_date))
+        return council__fail(c, COUNCIL_EINVAL, "%s: a birth date is YYYY-MM-DD", op);
+    {
+        bool set = false, bset = true;
+        if ((rc = name_token(c, name, NULL, &nt, &set)) != COUNCIL_OK ||
+            (birth_date != NULL && (rc = name_token(c, name, birth_date, &bt, &bset)) != COUNCIL_OK))
+            return rc;
+        if (!set || !bset)
+            return council__fail(c, COUNCIL_EINVAL, "%s: the name is empty, too long or not "
+                                 "UTF-8", op);
+    }
+    /* Log first: the lookup itself is an access. No name or date is logged. */
+    {
+        council__event ev = {
+            .action = ACT(CASE_SEARCHED),
+            .outcome = ALLOWED,
+            .reason = birth_date != NULL ? "name_and_birth_date" : "name",
+        };
+        council__event_actor(c, &ev);
+        if ((rc = council__audit_append(c, &ev)) != COUNCIL_OK)
+            return rc;
+    }
+    if (sqlite3_prepare_v2(c->db,
+                           "SELECT p.id, p.case_id, r.owner, "
+                           " EXISTS (SELECT 1 FROM blind_index WHERE kind = 1 AND token = ?1 AND person_id = p.id), "
+                           " EXISTS (SELECT 1 FROM blind_index WHERE kind = 3 AND token = ?2 AND person_id = p.id) "
+                           "FROM person p JOIN case_record r ON r.id = p.case_id WHERE p.id IN "
+                           "(SELECT person_id FROM blind_index WHERE (?3 AND kind = 1 AND token = ?1) "
+                           " OR (?4 AND kind = 3 AND token = ?2)) ORDER BY r.seq, p.seq;",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, nt) != SQLITE_OK || sqlite3_bind_int64(st, 2, bt) != SQLITE_OK ||
+        sqlite3_bind_int(st, 3, name != NULL) != SQLITE_OK ||
+        sqlite3_bind_int(st, 4, birth_date != NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        bool nm = sqlite3_column_int(st, 3) != 0, bm = sqlite3_column_int(st, 4) != 0;
+        if (!nm || (birth_date != NULL && !bm))
+            continue; /* both given: both must match */
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES ||
+            sqlite3_column_bytes(st, 1) != COUNCIL_ID_BYTES ||
+            sqlite3_column_bytes(st, 2) != COUNCIL_ID_BYTES)
+            continue;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            Council__V1__CaseMatch *ni = council__calloc(ncap, sizeof *ni);
+            if (ni == NULL) {
+                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+                break;
+            }
+            if (n > 0)
+                memcpy(ni, items, n * sizeof *ni);
+            council__free(items);
+            items = ni;
+            cap = ncap;
+        }
+        Council__V1__CaseMatch *m = &items[n++];
+        council__v1__case_match__init(m);
+        /* Pointers into a copy kept in the match itself would dangle after
+         * the step; copy the ids into one block after the loop instead. */
+        uint8_t *ids = council__malloc(3 * COUNCIL_ID_BYTES);
+        if (ids == NULL) {
+            n--;
+            rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+            break;
+        }
+        memcpy(ids, sqlite3_column_blob(st, 1), COUNCIL_ID_BYTES);
+        memcpy(ids + 16, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+        memcpy(ids + 32, sqlite3_column_blob(st, 2), COUNCIL_ID_BYTES);
+        m->case_id.data = ids;
+        m->case_id.len = COUNCIL_ID_BYTES;
+        m->person_id.data = ids + 16;
+        m->person_id.len = COUNCIL_ID_BYTES;
+        m->owner_member.data = ids + 32;
+        m->owner_member.len = COUNCIL_ID_BYTES;
+        m->name_matches = nm;
+        m->birth_date_matches = bm;
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_OK && n > 0 && (ptrs = council__calloc(n, sizeof *ptrs)) == NULL)
+        rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    if (rc == COUNCIL_OK) {
+        council__buf b = COUNCIL__BUF_INIT;
+        for (size_t i = 0; i < n; i++)
+            ptrs[i] = &items[i];
+        res.matches = ptrs;
+        res.n_matches = n;
+        council__buf_message(&b, &res.base);
+        rc = council__buf_out(c, op, &b, out);
+    }
+    for (size_t i = 0; i < n; i++)
+        council__free(items[i].case_id.data);
+    council__free(items);
+    council__free(ptrs);
+    if (rc == COUNCIL_OK)
+        council__clear(c);
+    return rc;
+}
+
+
+/* The case's index tokens go (its erasure, in the caller's transaction). EIO. */
+int council__find_erase(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES])
+{
+    return council__sql_exec1(c, op, "DELETE FROM blind_index WHERE case_id = ?1;", case_id,
+                              COUNCIL_ID_BYTES, NULL, 0);
+}
