@@ -38,6 +38,8 @@
 #include "member.h"
 #include "scope.h"
 #include "section.h"
+#include "attest.h"
+#include "keydir.h"
 
 #define SHARE_SCOPES_MAX 32
 #define PAD_BLOCK 256  /* section plaintext is padded: sizes leak in steps of this */

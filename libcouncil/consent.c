@@ -21,8 +21,8 @@
 #include "text.h"
 #include "policy.h"
 #include "case.h"
-#include "casekey.h"
 #include "consent.h"
+#include "attest.h"
 
 #define CONSENT_BODY_MAX 65536
 

@@ -24,6 +24,8 @@
 #include "casekey.h"
 #include "meeting.h"
 #include "member.h"
+#include "attest.h"
+#include "keydir.h"
 
 #define PACKET_MAX (64u << 20) /* bytes of one packet before sealing */
 #define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x

@@ -32,6 +32,8 @@
 #include "store.h"
 #include "casekey.h"
 #include "rekey.h"
+#include "keydir.h"
+#include "secrets.h"
 
 #define AD_PENDING_BYTES (sizeof "council/keyring/pending-db" + COUNCIL_ID_BYTES)
 

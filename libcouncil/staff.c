@@ -18,9 +18,9 @@
 #include "crypto.h"
 #include "session.h"
 #include "text.h"
-#include "casekey.h"
 #include "member.h"
 #include "staff.h"
+#include "attest.h"
 
 /* The staff member's member, and whether the staff member is active:
  * 1 active, 0 retired, negative: ENOTFOUND or EIO. */

@@ -21,6 +21,7 @@
 #include "keyring.h"
 #include "case.h"
 #include "casekey.h"
+#include "attest.h"
 
 /* The insider writes a row: sql with ?1..?4 bound to 16-byte ids (NULL:
  * fewer parameters) and ?5 to a blob of n bytes. */
