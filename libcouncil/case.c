@@ -2763,3 +2763,19 @@ int council_case_rekey(council *c, const uint8_t *case_id, size_t case_id_len)
         rc = log_ok(c, ACT(KEY_ROTATED), &k, scopes, n, NULL, NULL, "case_rekeyed");
     return council__finish(c, rc);
 }
+
+/* --- added by H-KEY for issue 11 --- */
+int council__person_in_case(council *c, const char *op, const uint8_t person[COUNCIL_ID_BYTES],
+                            const uint8_t case_id[COUNCIL_ID_BYTES], bool *yes)
+{
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM person WHERE id = ?1 AND case_id = ?2;", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    return council__row_exists(c, op, st, yes);
+}

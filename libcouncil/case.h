@@ -46,5 +46,9 @@ int council__case_content(council *c, const char *op, council_buf *out,
                           size_t n_scopes, const char *purpose);
 /* Active shares from before, signed at the secretariat's first session (case.c). */
 int council__share_upgrade(council *c);
+/* --- added by H-KEY for issue 11 --- */
+/* Is person a person of case case_id? EIO named for op. */
+int council__person_in_case(council *c, const char *op, const uint8_t person[COUNCIL_ID_BYTES],
+                            const uint8_t case_id[COUNCIL_ID_BYTES], bool *yes);
 
 #endif /* COUNCIL_CASE_H */

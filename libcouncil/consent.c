@@ -23,6 +23,9 @@
 #include "case.h"
 #include "consent.h"
 #include "attest.h"
+#include "member.h"
+#include "scope.h"
+#include "staff.h"
 
 #define CONSENT_BODY_MAX 65536
 
@@ -40,20 +43,6 @@ static bool purpose_ok(const char *p)
         if (strcmp(p, purposes[i]) == 0)
             return true;
     return false;
-}
-
-static int exists(council *c, const char *op, const char *sql, const void *v, size_t n,
-                  bool text, bool *yes)
-{
-    sqlite3_stmt *st = NULL;
-
-    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
-        (text ? sqlite3_bind_text(st, 1, v, (int)n, SQLITE_STATIC)
-              : sqlite3_bind_blob(st, 1, v, (int)n, SQLITE_STATIC)) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return council__db_err(c, op);
-    }
-    return council__row_exists(c, op, st, yes);
 }
 
 /* The options, checked against each other and the store (in a transaction). */
@@ -105,45 +94,25 @@ static int check(council *c, const char *op, const council_consent_options *o, b
         (o->evidence_sha256 != NULL && o->evidence_len != 32))
         return council__fail(c, COUNCIL_EINVAL, "%s: ids are 16 bytes, the evidence hash 32", op);
     for (size_t i = 0; i < o->n_scopes; i++) {
-        if (o->scopes[i] == NULL || !council__audit_code_ok(o->scopes[i]))
-            return council__fail(c, COUNCIL_EINVAL, "%s: a scope is a code [a-z0-9_]{1,64}", op);
-        if ((rc = exists(c, op, "SELECT 1 FROM scope WHERE code = ?1;", o->scopes[i],
-                         strlen(o->scopes[i]), true, &yes)) != COUNCIL_OK)
+        if ((rc = council__scope_known(c, op, o->scopes[i])) != COUNCIL_OK)
             return rc;
-        if (!yes)
-            return council__fail(c, COUNCIL_ENOTFOUND, "%s: no scope %s", op, o->scopes[i]);
     }
     for (size_t i = 0; i < o->n_recipient_members; i++) {
-        if ((rc = exists(c, op, "SELECT 1 FROM member WHERE id = ?1;",
-                         o->recipient_members + 16 * i, 16, false, &yes)) != COUNCIL_OK)
+        if ((rc = council__member_exists(c, op, o->recipient_members + 16 * i, &yes)) != COUNCIL_OK)
             return rc;
         if (!yes)
             return council__fail(c, COUNCIL_ENOTFOUND, "%s: no such member", op);
     }
     if (o->obtained_by != NULL) {
-        if ((rc = exists(c, op, "SELECT 1 FROM staff WHERE id = ?1;", o->obtained_by, 16, false,
-                         &yes)) != COUNCIL_OK)
+        if ((rc = council__staff_exists(c, op, o->obtained_by, &yes)) != COUNCIL_OK)
             return rc;
         if (!yes)
             return council__fail(c, COUNCIL_ENOTFOUND, "%s: no such staff", op);
     }
-    {
-        sqlite3_stmt *st = NULL;
-        int src;
-        if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM person WHERE id = ?1 AND case_id = ?2;", -1,
-                               &st, NULL) != SQLITE_OK ||
-            sqlite3_bind_blob(st, 1, o->subject_person, 16, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_blob(st, 2, o->case_id, 16, SQLITE_STATIC) != SQLITE_OK) {
-            sqlite3_finalize(st);
-            return council__db_err(c, op);
-        }
-        src = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (src == SQLITE_DONE)
-            return council__fail(c, COUNCIL_ENOTFOUND, "%s: no such person in the case", op);
-        if (src != SQLITE_ROW)
-            return council__db_err(c, op);
-    }
+    if ((rc = council__person_in_case(c, op, o->subject_person, o->case_id, &yes)) != COUNCIL_OK)
+        return rc;
+    if (!yes)
+        return council__fail(c, COUNCIL_ENOTFOUND, "%s: no such person in the case", op);
     return COUNCIL_OK;
 }
 

@@ -30,6 +30,8 @@
 #include "member.h"
 #include "attest.h"
 #include "keydir.h"
+#include "sql.h"
+#include "lifecycle.h"
 
 #define SCOPES_MAX 32
 
@@ -775,14 +777,8 @@ int council_members_announce(council *c, council_buf *out)
         return rc;
     out->ptr = NULL;
     out->len = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT name FROM council WHERE singleton = 1;", -1, &st,
-                           NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW ||
-        (council_name = council__strdup((const char *)sqlite3_column_text(st, 0))) == NULL) {
-        sqlite3_finalize(st);
+    if ((council_name = council__council_name(c)) == NULL)
         return council__fail(c, COUNCIL_EIO, "members_announce: cannot read the council");
-    }
-    sqlite3_finalize(st);
-    st = NULL;
     if (sqlite3_prepare_v2(c->db, "SELECT name, roles FROM member WHERE withdrawn IS NULL "
                                   "ORDER BY seq;", -1, &st, NULL) != SQLITE_OK) {
         rc = council__fail(c, COUNCIL_EIO, "members_announce: cannot read the registry");
@@ -961,4 +957,40 @@ int council__member_directory_upgrade(council *c)
         rc = council__fail(c, COUNCIL_EIO, "keys: database error");
     sqlite3_finalize(st);
     return rc;
+}
+
+int council__member_keys_of(council *c, const uint8_t id[COUNCIL_ID_BYTES], bool *found,
+                            bool *active, uint8_t box_pk[32], bool *has_pk)
+{
+    sqlite3_stmt *st = NULL;
+    int src;
+
+    *found = *active = *has_pk = false;
+    if (sqlite3_prepare_v2(c->db, "SELECT withdrawn IS NULL, box_pk FROM member WHERE id = ?1;", -1,
+                           &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return COUNCIL_EIO;
+    }
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        *found = true;
+        *active = sqlite3_column_int(st, 0) != 0;
+        if ((*has_pk = sqlite3_column_bytes(st, 1) == 32))
+            memcpy(box_pk, sqlite3_column_blob(st, 1), 32);
+    }
+    sqlite3_finalize(st);
+    return src == SQLITE_ROW || src == SQLITE_DONE ? COUNCIL_OK : COUNCIL_EIO;
+}
+
+int council__member_exists(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES], bool *yes)
+{
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM member WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    return council__row_exists(c, op, st, yes);
 }

@@ -41,5 +41,12 @@ int council__member_keys_sign_existing(council *c);
 /* Root, the store's upgrade: sign the signing keys of members whose
  * directory row predates them. EIO. */
 int council__member_directory_upgrade(council *c);
+/* The register's row of id: *found, *active (not withdrawn), its box key
+ * (*has_pk). COUNCIL_OK or COUNCIL_EIO, leaving the message to the caller.
+ * The caller checks the row (council__member_check) before it decides. */
+int council__member_keys_of(council *c, const uint8_t id[COUNCIL_ID_BYTES], bool *found,
+                            bool *active, uint8_t box_pk[32], bool *has_pk);
+/* Is id in the register (withdrawn or not)? EIO named for op. */
+int council__member_exists(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES], bool *yes);
 
 #endif /* COUNCIL_MEMBER_H */
