@@ -23,7 +23,6 @@
 #include "util.h"
 #include "council_int.h"
 #include "crypto.h"
-#include "keyring.h"
 
 
 static void open_raw(const char *path, const char *key)

@@ -1,8 +1,12 @@
 /*
- * audit.c - the audit log: append (log first, then act), the signer's
- * head, checkpoints, proofs, listing and export. The log-first
- * transaction is batch.c; verifying exports, checkpoints and proofs with
- * the public key alone, and the witness step, are verify.c.
+ * audit.c - the audit log (log layer): append (log first, then act), the
+ * node store, the signer's head, checkpoints, proofs, cosignatures, and
+ * the import of journaled refusals. Listing and export are audit_export.c;
+ * the log-first transaction is batch.c; verifying exports, checkpoints and
+ * proofs with the public key alone, and the witness step, are verify.c.
+ *
+ * Tables: audit_event, audit_node, audit_checkpoint. Setting (through
+ * store.c): log_head_kept.
  *
  * Events are stored as their canonical bytes (proto/council/v1/audit.proto)
  * beside the perfect subtree hashes of the RFC 9162 tree (merkle.c), so an
@@ -26,13 +30,12 @@
 #include "audit.h"
 #include "batch.h"
 #include "crypto.h"
+#include "journal.h"
 #include "keyring.h"
 #include "merkle.h"
 #include "note.h"
 #include "session.h"
 #include "store.h"
-
-const uint8_t council__export_magic[8] = { 0x89, 'C', 'A', 'X', '\r', '\n', 0x1a, '\n' };
 
 /* ------------------------------------------------------------ node store */
 
@@ -620,21 +623,22 @@ static int head_extend(council *c, council__frontier *f, bool full, const char *
  * keyring is then a finding, not a store from before). */
 static int mark_head_kept(council *c)
 {
-    static const char sql[] = "INSERT OR IGNORE INTO setting (key, value) VALUES "
-                              "('log_head_kept', x'31');";
-
-    return sqlite3_exec(c->db, sql, NULL, NULL, NULL) == SQLITE_OK
+    return council__setting_put(c, "log_head_kept", (const uint8_t *)"1", 1, false) == COUNCIL_OK
                ? COUNCIL_OK
                : council__fail(c, COUNCIL_EIO, "audit: database error");
 }
 
 int council__audit_head_kept(council *c, bool *kept)
 {
-    int64_t n = 0;
+    uint8_t *v = NULL;
+    size_t len = 0;
+    int rc = council__setting_get(c, "log_head_kept", &v, &len);
 
-    if (sql_int(c, "SELECT count(*) FROM setting WHERE key = 'log_head_kept';", &n) != COUNCIL_OK)
-        return council__fail(c, COUNCIL_EIO, "audit: database error");
-    *kept = n != 0;
+    council__free(v);
+    if (rc != COUNCIL_OK)
+        return council__fail(c, rc, rc == COUNCIL_ENOMEM ? "audit: out of memory"
+                                                         : "audit: database error");
+    *kept = v != NULL;
     return COUNCIL_OK;
 }
 
@@ -764,7 +768,7 @@ static int sign_checkpoint(council *c, council_buf *out, uint64_t *size_out,
     return COUNCIL_OK;
 }
 
-static int checkpoint_in_batch(council *c, council_buf *out, uint64_t *size_out)
+int council__audit_checkpoint_in_batch(council *c, council_buf *out, uint64_t *size_out)
 {
     const council__event ev = {
         .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_CHECKPOINT_SIGNED,
@@ -810,7 +814,7 @@ int council_audit_checkpoint(council *c, council_buf *out)
         return rc;
     out->ptr = NULL;
     out->len = 0;
-    return checkpoint_in_batch(c, out, NULL);
+    return council__audit_checkpoint_in_batch(c, out, NULL);
 }
 
 /* ------------------------------------------------------------------ proofs */
@@ -1037,278 +1041,52 @@ out:
     return rc;
 }
 
-/* ------------------------------------------------------------------ listing */
+/* ------------------------------------------------------ journaled refusals */
 
-size_t council_audit_list_max(void)
+static int append_event(void *ctx, const council__event *ev)
 {
-    return COUNCIL_AUDIT_LIST_MAX;
+    return council__audit_append(ctx, ev);
 }
 
-int council_audit_list(council *c, council_buf *out, const council_audit_filter *f)
-{
-    static const council_audit_filter all = COUNCIL_AUDIT_FILTER_INIT;
-    Council__V1__AuditEventList list = COUNCIL__V1__AUDIT_EVENT_LIST__INIT;
-    Council__V1__AuditEvent **events = NULL;
-    sqlite3_stmt *st = NULL;
-    uint32_t limit;
-    uint64_t size = 0, next;
-    size_t n = 0, len;
-    int rc = COUNCIL_OK;
-
-    if (!council__ok(c) || out == NULL)
-        return council__fail(c, COUNCIL_EMISUSE, "audit_list: bad handle or NULL out");
-    if ((rc = council__root_only(c, "audit_list")) != COUNCIL_OK)
-        return rc;
-    out->ptr = NULL;
-    out->len = 0;
-    if (f == NULL)
-        f = &all;
-    if (f->version != COUNCIL_AUDIT_FILTER_VERSION)
-        return council__fail(c, COUNCIL_EMISUSE, "audit_list: unknown filter version");
-    if ((f->actor_member != NULL && f->actor_member_len != COUNCIL_ID_BYTES) ||
-        (f->case_ref != NULL && f->case_ref_len != 32))
-        return council__fail(c, COUNCIL_EINVAL, "audit_list: id of wrong length");
-    if (f->limit > COUNCIL_AUDIT_LIST_MAX)
-        return council__fail(c, COUNCIL_ELIMIT, "audit_list: limit %u above %d", f->limit,
-                             COUNCIL_AUDIT_LIST_MAX);
-    limit = f->limit == 0 ? 1000 : f->limit;
-    if ((rc = council__audit_size(c, &size)) != COUNCIL_OK)
-        return rc;
-    next = f->from_seq;
-    events = council__calloc(limit, sizeof *events);
-    if (events == NULL)
-        return council__fail(c, COUNCIL_ENOMEM, "audit_list: out of memory");
-    if (sqlite3_prepare_v2(c->db,
-            "SELECT seq, body FROM audit_event WHERE seq >= ?1"
-            " AND (?2 = 0 OR time >= ?2) AND (?3 = 0 OR time <= ?3) AND (?4 = 0 OR action = ?4)"
-            " AND (?5 IS NULL OR actor_member = ?5) AND (?6 IS NULL OR case_ref = ?6)"
-            " ORDER BY seq LIMIT ?7;", -1, &st, NULL) != SQLITE_OK) {
-        rc = council__fail(c, COUNCIL_EIO, "audit_list: cannot query");
-        goto out;
-    }
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)(f->from_seq > INT64_MAX ? INT64_MAX : f->from_seq));
-    sqlite3_bind_int64(st, 2, f->since);
-    sqlite3_bind_int64(st, 3, f->until);
-    sqlite3_bind_int(st, 4, f->action);
-    if (f->actor_member != NULL)
-        sqlite3_bind_blob(st, 5, f->actor_member, COUNCIL_ID_BYTES, SQLITE_STATIC);
-    if (f->case_ref != NULL)
-        sqlite3_bind_blob(st, 6, f->case_ref, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 7, limit);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const uint8_t *body = sqlite3_column_blob(st, 1);
-        int blen = sqlite3_column_bytes(st, 1);
-        events[n] = council__v1__audit_event__unpack(council__pb_allocator(), (size_t)blen, body);
-        if (events[n] == NULL) {
-            rc = council__fail(c, COUNCIL_EFORMAT, "audit_list: event %lld is damaged",
-                               sqlite3_column_int64(st, 0));
-            goto out;
-        }
-        next = (uint64_t)sqlite3_column_int64(st, 0) + 1;
-        n++;
-    }
-    if (rc != SQLITE_DONE) {
-        rc = council__fail(c, COUNCIL_EIO, "audit_list: query failed");
-        goto out;
-    }
-    if (n < limit)
-        next = size > next ? size : next; /* nothing further matches */
-    list.n_events = n;
-    list.events = events;
-    list.next_seq = next;
-    list.tree_size = size;
-    len = council__v1__audit_event_list__get_packed_size(&list);
-    out->ptr = council__malloc(len);
-    if (out->ptr == NULL) {
-        rc = council__fail(c, COUNCIL_ENOMEM, "audit_list: out of memory");
-        goto out;
-    }
-    out->len = council__v1__audit_event_list__pack(&list, out->ptr);
-    rc = COUNCIL_OK;
-    council__clear(c);
-out:
-    sqlite3_finalize(st);
-    for (size_t i = 0; i < n; i++)
-        council__v1__audit_event__free_unpacked(events[i], council__pb_allocator());
-    council__free(events);
-    return rc;
-}
-
-/* ------------------------------------------------------------------ export */
-
-static int write_frame(FILE *f, const Council__V1__AuditFrame *fr, uint8_t *buf)
-{
-    size_t len = council__v1__audit_frame__get_packed_size(fr);
-    uint8_t hdr[4];
-
-    if (len == 0 || len > COUNCIL__AUDIT_FRAME_MAX)
-        return COUNCIL_ELIMIT;
-    (void)council__v1__audit_frame__pack(fr, buf);
-    hdr[0] = (uint8_t)(len >> 24);
-    hdr[1] = (uint8_t)(len >> 16);
-    hdr[2] = (uint8_t)(len >> 8);
-    hdr[3] = (uint8_t)len;
-    if (fwrite(hdr, 1, 4, f) != 4 || fwrite(buf, 1, len, f) != len)
-        return COUNCIL_EIO;
-    return COUNCIL_OK;
-}
-
-static int write_checkpoint_frame(FILE *f, const char *note, uint8_t *buf)
-{
-    Council__V1__AuditFrame fr = COUNCIL__V1__AUDIT_FRAME__INIT;
-
-    fr.frame_case = COUNCIL__V1__AUDIT_FRAME__FRAME_CHECKPOINT;
-    fr.checkpoint = (char *)(uintptr_t)note;
-    return write_frame(f, &fr, buf);
-}
-
-static int export_events(council *c, FILE *f, uint64_t n, uint8_t *buf)
-{
-    Council__V1__AuditFrame fr = COUNCIL__V1__AUDIT_FRAME__INIT;
-    Council__V1__AuditExportHeader h = COUNCIL__V1__AUDIT_EXPORT_HEADER__INIT;
-    char origin[COUNCIL__ORIGIN_MAX];
-    sqlite3_stmt *ev = NULL, *cp = NULL;
-    int cp_rc, rc;
-    int64_t cp_size = -1;
-
-    council__log_origin(origin, c->council_id);
-    h.format_version = 1;
-    h.origin = origin;
-    h.council_id.data = c->council_id;
-    h.council_id.len = COUNCIL_ID_BYTES;
-    h.event_count = n;
-    h.created = (int64_t)time(NULL);
-    fr.frame_case = COUNCIL__V1__AUDIT_FRAME__FRAME_HEADER;
-    fr.header = &h;
-    if ((rc = write_frame(f, &fr, buf)) != COUNCIL_OK)
-        return rc;
-    if (sqlite3_prepare_v2(c->db, "SELECT seq, body FROM audit_event WHERE seq < ? ORDER BY seq;",
-                           -1, &ev, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(c->db, "SELECT size, note FROM audit_checkpoint WHERE size <= ? "
-                                  "ORDER BY size;", -1, &cp, NULL) != SQLITE_OK) {
-        rc = COUNCIL_EIO;
-        goto out;
-    }
-    sqlite3_bind_int64(ev, 1, (sqlite3_int64)n);
-    sqlite3_bind_int64(cp, 1, (sqlite3_int64)n);
-    cp_rc = sqlite3_step(cp);
-    if (cp_rc == SQLITE_ROW)
-        cp_size = sqlite3_column_int64(cp, 0);
-    /* What is stored, as it is stored: a gap or a swap is for the
-     * verifier to find and name, not for the exporter to hide. */
-    while ((rc = sqlite3_step(ev)) == SQLITE_ROW) {
-        int64_t seq = sqlite3_column_int64(ev, 0);
-        fr.frame_case = COUNCIL__V1__AUDIT_FRAME__FRAME_EVENT;
-        fr.event.data = (uint8_t *)(uintptr_t)sqlite3_column_blob(ev, 1);
-        fr.event.len = (size_t)sqlite3_column_bytes(ev, 1);
-        if ((rc = write_frame(f, &fr, buf)) != COUNCIL_OK)
-            goto out;
-        /* Each stored checkpoint right after the event completing its size. */
-        while (cp_rc == SQLITE_ROW && cp_size <= seq + 1) {
-            if (cp_size == seq + 1 &&
-                (rc = write_checkpoint_frame(f, (const char *)sqlite3_column_text(cp, 1), buf)) != COUNCIL_OK)
-                goto out;
-            cp_rc = sqlite3_step(cp);
-            cp_size = cp_rc == SQLITE_ROW ? sqlite3_column_int64(cp, 0) : -1;
-        }
-    }
-    if (rc != SQLITE_DONE) {
-        rc = COUNCIL_EIO;
-        goto out;
-    }
-    rc = COUNCIL_OK;
-out:
-    sqlite3_finalize(ev);
-    sqlite3_finalize(cp);
-    return rc;
-}
-
-int council_audit_export(council *c, const char *path)
+/* A journal that cannot be read or removed: on the record, and never a
+ * reason to keep the secretariat out. */
+static int journal_problem(council *c, const char *reason)
 {
     const council__event ev = {
-        .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_AUDIT_EXPORTED,
-        .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
-        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+        .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SESSION_REFUSED,
+        .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_SYSTEM,
+        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED,
+        .error = COUNCIL_EIO,
+        .reason = reason,
     };
-    council_buf note = { NULL, 0 };
-    char tmp[PATH_MAX] = "";
-    uint8_t *buf = NULL;
-    uint64_t n = 0;
-    FILE *f = NULL;
-    int fd = -1, rc;
 
-    if (!council__ok(c))
-        return council__fail(c, COUNCIL_EMISUSE, "audit_export: bad handle");
-    if ((rc = council__root_only(c, "audit_export")) != COUNCIL_OK ||
-        (rc = council__no_batch(c, "audit_export")) != COUNCIL_OK)
+    return council__audit_append(c, &ev);
+}
+
+int council__journal_import(council *c)
+{
+    uint8_t pk[32], *buf = NULL;
+    council__secret sk = { NULL, 0 };
+    const char *problem = NULL;
+    size_t len = 0;
+    int rc = council__journal_take(c, &buf, &len, &problem);
+
+    if (rc != COUNCIL_OK)
         return rc;
-    if (path == NULL || path[0] == '\0' || strlen(path) > PATH_MAX - 16)
-        return council__fail(c, COUNCIL_EINVAL, "audit_export: bad path");
-    if (access(path, F_OK) == 0)
-        return council__fail(c, COUNCIL_EEXIST, "audit_export: the file exists already");
-    /* Log first: the export is itself an audited act. */
-    if ((rc = council__audit_append(c, &ev)) != COUNCIL_OK)
-        return rc;
-    if ((rc = checkpoint_in_batch(c, &note, &n)) != COUNCIL_OK)
-        return rc;
-    council_buf_free(&note);
-    buf = council__malloc(COUNCIL__AUDIT_FRAME_MAX);
+    if (problem != NULL)
+        return journal_problem(c, problem);
     if (buf == NULL)
-        return council__fail(c, COUNCIL_ENOMEM, "audit_export: out of memory");
-    /* The path was capped above, so the name fits; checked all the same. */
-    if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp) {
-        tmp[0] = '\0';
-        rc = council__fail(c, COUNCIL_EINVAL, "audit_export: path too long");
+        return COUNCIL_OK; /* no journal */
+    if ((rc = council__journal_keypair(c, pk, &sk)) != COUNCIL_OK)
         goto out;
-    }
-    fd = mkstemp(tmp);
-    if (fd < 0)
-        tmp[0] = '\0'; /* nothing was created */
-    if (fd < 0 || (f = fdopen(fd, "wb")) == NULL) {
-        rc = council__fail(c, COUNCIL_EIO, "audit_export: cannot create (%s)", strerror(errno));
+    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         goto out;
-    }
-    fd = -1;
-    /* A read transaction: the events and checkpoints are one snapshot. */
-    if (sqlite3_exec(c->db, "BEGIN;", NULL, NULL, NULL) != SQLITE_OK) {
-        rc = council__fail(c, COUNCIL_EIO, "audit_export: cannot read the log");
-        goto out;
-    }
-    rc = fwrite(council__export_magic, 1, sizeof council__export_magic, f) == sizeof council__export_magic
-             ? export_events(c, f, n, buf) : COUNCIL_EIO;
-    (void)sqlite3_exec(c->db, "COMMIT;", NULL, NULL, NULL);
-    if (rc != COUNCIL_OK) {
-        rc = council__fail(c, rc, "audit_export: cannot write the export");
-        goto out;
-    }
-    if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0) {
-        f = NULL;
-        rc = council__fail(c, COUNCIL_EIO, "audit_export: cannot write (%s)", strerror(errno));
-        goto out;
-    }
-    f = NULL;
-    /* link() refuses to replace an existing file. */
-    if (link(tmp, path) != 0) {
-        rc = council__fail(c, errno == EEXIST ? COUNCIL_EEXIST : COUNCIL_EIO,
-                           "audit_export: cannot place the export (%s)", strerror(errno));
-        goto out;
-    }
-    (void)unlink(tmp);
-    tmp[0] = '\0';
-    if (council__fsync_parent(path) != 0) {
-        rc = council__fail(c, COUNCIL_EIO, "audit_export: cannot sync the directory (%s)",
-                           strerror(errno));
-        goto out;
-    }
-    rc = COUNCIL_OK;
-    council__clear(c);
+    rc = council__journal_parse(buf, len, &sk, pk, append_event, c);
+    rc = council__finish(c, rc);
+    if (rc == COUNCIL_OK && council__journal_remove(c) != 0)
+        rc = journal_problem(c, "journal_not_removed"); /* imported again next time */
 out:
-    if (f != NULL)
-        fclose(f);
-    if (fd >= 0)
-        close(fd);
-    if (tmp[0] != '\0')
-        (void)unlink(tmp);
+    council__secret_free(&sk);
     council__free(buf);
     return rc;
 }

@@ -6,7 +6,6 @@
 #define COUNCIL_AUDIT_H
 
 #include "council_int.h"
-#include "crypto.h"
 #include "merkle.h"
 
 /* One event to append; seq, time and prev_hash are filled in by the log.
@@ -47,7 +46,8 @@ int council__audit_then(council *c, const council__event *ev,
 int council__audit_head_advance(council *c);
 /* Does the store say the signer keeps a head (audit.c)? */
 int council__audit_head_kept(council *c, bool *kept);
-/* The first 8 bytes of an audit export (audit.c writes, verify.c reads). */
+/* The first 8 bytes of an audit export (audit_export.c writes, verify.c
+ * reads). */
 extern const uint8_t council__export_magic[8];
 int council__audit_size(council *c, uint64_t *out);
 /* For tests: fail appends after `n` more succeed (n < 0: never). Per thread. */
@@ -61,5 +61,17 @@ void council__audit_nodes(council *c, council__nodes *ns);
  * and/or staff member (either may be NULL). */
 int council__audit_subject(council *c, int action, const uint8_t *member, const uint8_t *staff,
                            const char *reason);
+
+/* Sign a checkpoint of the log as it stands, inside the log-first
+ * transaction (for the export, which logs itself first): the signed note
+ * into out, the log's size into *size_out. EDENIED without the log key,
+ * EIO, ENOMEM. */
+int council__audit_checkpoint_in_batch(council *c, council_buf *out, uint64_t *size_out);
+
+/* Import the refusal journal (journal.c) as session_refused events, in one
+ * log-first transaction, then remove it (root sessions, at open). A journal
+ * that cannot be read or removed is itself logged, never a reason to fail.
+ * Errors of the append, ENOMEM. */
+int council__journal_import(council *c);
 
 #endif /* COUNCIL_AUDIT_H */

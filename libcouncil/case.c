@@ -37,6 +37,7 @@
 #include "find.h"
 #include "section.h"
 #include "share.h"
+#include "attest.h"
 
 #define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x
 #define ALLOWED COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED
@@ -900,3 +901,18 @@ int council_case_rekey(council *c, const uint8_t *case_id, size_t case_id_len)
     return council__finish(c, rc);
 }
 
+/* --- added by H-KEY for issue 11 --- */
+int council__person_in_case(council *c, const char *op, const uint8_t person[COUNCIL_ID_BYTES],
+                            const uint8_t case_id[COUNCIL_ID_BYTES], bool *yes)
+{
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM person WHERE id = ?1 AND case_id = ?2;", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    return council__row_exists(c, op, st, yes);
+}

@@ -93,5 +93,9 @@ char *council__case_dup_col(struct sqlite3_stmt *st, int col);
 int council__case_content(council *c, const char *op, council_buf *out,
                           const uint8_t case_id[COUNCIL_ID_BYTES], const char *const *scopes,
                           size_t n_scopes, const char *purpose);
+/* --- added by H-KEY for issue 11 --- */
+/* Is person a person of case case_id? EIO named for op. */
+int council__person_in_case(council *c, const char *op, const uint8_t person[COUNCIL_ID_BYTES],
+                            const uint8_t case_id[COUNCIL_ID_BYTES], bool *yes);
 
 #endif /* COUNCIL_CASE_H */

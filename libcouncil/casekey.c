@@ -11,9 +11,12 @@
  *     || scope padded with zeros to 64 bytes || key
  * so a wrap moved to another case, scope or version is refused (EAUTH).
  *
- * Stored secrets (the pseudonym key and the blind-index key) are wrapped
- * with XChaCha20-Poly1305 under subkey "cncl-sec" of the root key, and
- * sealed to each active member's box key so its staff sessions have them.
+ * Holder tags vouch for each wrap, signatures for each key version; the
+ * session's start brings the keys in (the coordinating body's key, the key
+ * directory and the stored secrets: keydir.c, secrets.c) and a member's
+ * withdrawal or new box key re-keys what it held.
+ *
+ * Tables: case_key, key_wrap.
  */
 #include <string.h>
 #include <time.h>
@@ -28,10 +31,13 @@
 #include "crypto.h"
 #include "session.h"
 #include "sql.h"
+#include "attest.h"
 #include "case.h"
 #include "share.h"
 #include "casekey.h"
+#include "keydir.h"
 #include "member.h"
+#include "secrets.h"
 
 static const uint8_t coord_holder[COUNCIL_ID_BYTES]; /* all zeros */
 
@@ -148,335 +154,6 @@ int council__actor_key(council *c, const uint8_t **holder, const uint8_t **pk,
     return COUNCIL_OK;
 }
 
-/* ------------------------------------------------------- key directory */
-
-static size_t coord_msg(uint8_t *m, const council *c, const uint8_t pk[32])
-{
-    static const char label[] = "council/coordinator-key/v1";
-    uint8_t *p = council__put_bytes(m, label, sizeof label);
-
-    p = council__put_bytes(p, c->council_id, COUNCIL_ID_BYTES);
-    p = council__put_bytes(p, pk, 32);
-    return (size_t)(p - m);
-}
-
-/* What the key directory signs: label (NUL included) || council_id
- * || member id || key. */
-static size_t dir_msg(uint8_t *m, const council *c, const char *label, size_t label_len,
-                      const uint8_t member[COUNCIL_ID_BYTES], const uint8_t pk[32])
-{
-    uint8_t *p = council__put_bytes(m, label, label_len);
-
-    p = council__put_bytes(p, c->council_id, COUNCIL_ID_BYTES);
-    p = council__put_bytes(p, member, COUNCIL_ID_BYTES);
-    p = council__put_bytes(p, pk, 32);
-    return (size_t)(p - m);
-}
-
-static size_t member_msg(uint8_t *m, const council *c, const uint8_t member[COUNCIL_ID_BYTES],
-                         const uint8_t pk[32])
-{
-    static const char label[] = "council/member-key/v1";
-
-    return dir_msg(m, c, label, sizeof label, member, pk);
-}
-
-static int log_sign(council *c, uint8_t sig[64], const uint8_t *m, size_t n)
-{
-    int rc;
-
-    if (c->log_sk.p == NULL || c->log_sk.len != crypto_sign_SECRETKEYBYTES)
-        return council__fail(c, COUNCIL_EDENIED, "keys: only the secretariat signs keys");
-    council__secret_read(&c->log_sk);
-    rc = crypto_sign_detached(sig, NULL, m, n, c->log_sk.p);
-    council__secret_lock(&c->log_sk);
-    return rc == 0 ? COUNCIL_OK : council__fail(c, COUNCIL_ERROR, "keys: signing failed");
-}
-
-static size_t sign_key_msg(uint8_t *m, const council *c, const uint8_t member[COUNCIL_ID_BYTES],
-                           const uint8_t pk[32])
-{
-    static const char label[] = "council/member-sign-key/v1";
-
-    return dir_msg(m, c, label, sizeof label, member, pk);
-}
-
-int council__member_key_sign(council *c, const uint8_t member[COUNCIL_ID_BYTES],
-                             const uint8_t box_pk[32], const uint8_t *sign_pk)
-{
-    uint8_t m[112], sig[64], ssig[64];
-    sqlite3_stmt *st = NULL;
-    int rc = log_sign(c, sig, m, member_msg(m, c, member, box_pk));
-
-    if (rc == COUNCIL_OK && sign_pk != NULL)
-        rc = log_sign(c, ssig, m, sign_key_msg(m, c, member, sign_pk));
-    if (rc == COUNCIL_OK &&
-        (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO member_key_sig (member_id, box_pk, sig, "
-                                   "sign_pk, sign_sig) VALUES (?1, ?2, ?3, ?4, ?5);", -1, &st,
-                            NULL) != SQLITE_OK ||
-         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-         sqlite3_bind_blob(st, 2, box_pk, 32, SQLITE_STATIC) != SQLITE_OK ||
-         sqlite3_bind_blob(st, 3, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
-         (sign_pk != NULL ? sqlite3_bind_blob(st, 4, sign_pk, 32, SQLITE_STATIC)
-                          : sqlite3_bind_null(st, 4)) != SQLITE_OK ||
-         (sign_pk != NULL ? sqlite3_bind_blob(st, 5, ssig, sizeof ssig, SQLITE_STATIC)
-                          : sqlite3_bind_null(st, 5)) != SQLITE_OK ||
-         sqlite3_step(st) != SQLITE_DONE))
-        rc = council__fail(c, COUNCIL_EIO, "keys: cannot store a key signature");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-/* Ed25519 verification, remembered: a session checks the same rows again
- * and again (its own standing at every call, a case's owner and shares at
- * every read), and a row that changes changes the bytes remembered. */
-static int verify_cached(council *c, const uint8_t sig[64], const uint8_t *m, size_t n,
-                         const uint8_t pk[32])
-{
-    crypto_generichash_state h;
-    uint8_t d[32];
-
-    crypto_generichash_init(&h, NULL, 0, sizeof d);
-    crypto_generichash_update(&h, pk, 32);
-    crypto_generichash_update(&h, sig, 64);
-    crypto_generichash_update(&h, m, n);
-    crypto_generichash_final(&h, d, sizeof d);
-    for (size_t i = 0; i < COUNCIL__SCACHE; i++)
-        if (sodium_memcmp(c->scache[i], d, sizeof d) == 0)
-            return 0;
-    if (crypto_sign_verify_detached(sig, m, n, pk) != 0)
-        return -1;
-    memcpy(c->scache[c->scache_next % COUNCIL__SCACHE], d, sizeof d);
-    c->scache_next++;
-    return 0;
-}
-
-/* The member's signing key as the key directory vouches for it. */
-static int member_sign_pk(council *c, const uint8_t member[COUNCIL_ID_BYTES], uint8_t pk[32])
-{
-    uint8_t m[112];
-    sqlite3_stmt *st = NULL;
-    bool ok = false;
-    int src;
-
-    if (sqlite3_prepare_v2(c->db, "SELECT sign_pk, sign_sig FROM member_key_sig WHERE member_id = "
-                                  "?1;", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return council__fail(c, COUNCIL_EIO, "keys: database error");
-    }
-    src = sqlite3_step(st);
-    if (src == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32 && sqlite3_column_bytes(st, 1) == 64) {
-        memcpy(pk, sqlite3_column_blob(st, 0), 32);
-        ok = verify_cached(c, sqlite3_column_blob(st, 1), m, sign_key_msg(m, c, member, pk),
-                           c->log_pk) == 0;
-    }
-    sqlite3_finalize(st);
-    if (src != SQLITE_ROW && src != SQLITE_DONE)
-        return council__fail(c, COUNCIL_EIO, "keys: database error");
-    return ok ? COUNCIL_OK : COUNCIL_ETAMPER;
-}
-
-/* ------------------------------------------------------ signed rows */
-
-/* What a session signs about a row that decides access: Ed25519 over
- *     "council/row/v1\0" || council_id || kind || "\0" || BLAKE2b-256(msg)
- * with the log key (the secretariat: signer all zeros) or the member's
- * signing key (a staff session: signer = its member). */
-static size_t row_msg(uint8_t *m, const council *c, const char *kind, const uint8_t *msg,
-                      size_t len)
-{
-    static const char label[] = "council/row/v1";
-    uint8_t *p = council__put_bytes(m, label, sizeof label);
-
-    p = council__put_bytes(p, c->council_id, COUNCIL_ID_BYTES);
-    p = council__put_bytes(p, kind, strlen(kind) + 1);
-    crypto_generichash(p, 32, msg, len, NULL, 0);
-    return (size_t)(p + 32 - m);
-}
-
-#define ROW_MSG_MAX (sizeof "council/row/v1" + COUNCIL_ID_BYTES + COUNCIL__AUDIT_CODE_MAX + 1 + 32)
-
-int council__attest_sign(council *c, const char *kind, const uint8_t *msg, size_t len,
-                         uint8_t signer[COUNCIL_ID_BYTES], uint8_t sig[64])
-{
-    uint8_t m[ROW_MSG_MAX];
-    size_t n;
-    int rc;
-
-    if (strlen(kind) > COUNCIL__AUDIT_CODE_MAX)
-        return council__fail(c, COUNCIL_ERROR, "keys: bad row kind");
-    n = row_msg(m, c, kind, msg, len);
-    if (c->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT) {
-        memset(signer, 0, COUNCIL_ID_BYTES);
-        return log_sign(c, sig, m, n);
-    }
-    if (c->actor_sign_sk.p == NULL || c->actor_sign_sk.len != crypto_sign_SECRETKEYBYTES)
-        return council__fail(c, COUNCIL_EDENIED, "keys: this session holds no signing key (open it "
-                             "with the member's keyfile, or give the member's signing seed)");
-    memcpy(signer, c->actor_member, COUNCIL_ID_BYTES);
-    council__secret_read(&c->actor_sign_sk);
-    rc = crypto_sign_detached(sig, NULL, m, n, c->actor_sign_sk.p);
-    council__secret_lock(&c->actor_sign_sk);
-    return rc == 0 ? COUNCIL_OK : council__fail(c, COUNCIL_ERROR, "keys: signing failed");
-}
-
-int council__attest_check(council *c, const char *kind, const uint8_t *msg, size_t len,
-                          const uint8_t *signer, size_t signer_len, const uint8_t *sig,
-                          size_t sig_len)
-{
-    uint8_t m[ROW_MSG_MAX], pk[32];
-    size_t n;
-    int rc;
-
-    if (signer == NULL || signer_len != COUNCIL_ID_BYTES || sig == NULL || sig_len != 64 ||
-        strlen(kind) > COUNCIL__AUDIT_CODE_MAX)
-        return COUNCIL_ETAMPER;
-    n = row_msg(m, c, kind, msg, len);
-    if (sodium_is_zero(signer, COUNCIL_ID_BYTES))
-        return verify_cached(c, sig, m, n, c->log_pk) == 0 ? COUNCIL_OK : COUNCIL_ETAMPER;
-    if ((rc = member_sign_pk(c, signer, pk)) != COUNCIL_OK)
-        return rc;
-    return verify_cached(c, sig, m, n, pk) == 0 ? COUNCIL_OK : COUNCIL_ETAMPER;
-}
-
-int council__tamper(council *c, const uint8_t *case_id, const char *scope,
-                    const uint8_t *member, const char *reason)
-{
-    uint8_t ref[32];
-    const char *scopes[1] = { scope };
-    council__event ev = {
-        .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_TAMPER_DETECTED,
-        .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_SYSTEM,
-        .subject_member = member,
-        .case_ref = case_id != NULL ? ref : NULL,
-        .scopes = scopes,
-        .n_scopes = scope != NULL ? 1 : 0,
-        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED,
-        .error = COUNCIL_ETAMPER,
-        .reason = reason,
-    };
-    int rc = case_id != NULL ? council__case_ref(c, ref, case_id) : COUNCIL_OK;
-
-    if (rc == COUNCIL_OK)
-        rc = council__audit_append(c, &ev);
-    /* Inside the caller's batch: kept aside like a refusal, and appended on
-     * its own if the caller rolls the batch back. */
-    if (rc == COUNCIL_OK)
-        council__hold_event(c, &ev);
-    if (rc == COUNCIL_OK && !sqlite3_get_autocommit(c->db) && c->n_tamper < COUNCIL__TAMPER_MAX) {
-        struct council__tamper_note *t = &c->tamper[c->n_tamper++];
-        memset(t, 0, sizeof *t);
-        if ((t->has_ref = case_id != NULL))
-            memcpy(t->ref, ref, 32);
-        if ((t->has_member = member != NULL))
-            memcpy(t->member, member, COUNCIL_ID_BYTES);
-        if (scope != NULL && strlen(scope) < sizeof t->scope)
-            strcpy(t->scope, scope);
-        t->reason = reason;
-    }
-    return rc;
-}
-
-/* ------------------------------------------------------ case owners */
-
-/* A case id commits to its owner: the first 16 bytes of
- *     BLAKE2b-256("council/case-id/v1\0" || council_id || owner || nonce)
- * with the UUID version 8 and variant bits set, so whoever holds the
- * database key cannot give an existing case another owner (a second
- * preimage of 122 bits). Cases from before carry, instead of the nonce, the
- * council's signature over "council/case-owner/v1\0" || council_id ||
- * case_id || owner, made once by the secretariat. */
-void council__case_id_derive(const council *c, uint8_t id[COUNCIL_ID_BYTES],
-                             const uint8_t owner[COUNCIL_ID_BYTES],
-                             const uint8_t nonce[COUNCIL_ID_BYTES])
-{
-    static const char label[] = "council/case-id/v1";
-    crypto_generichash_state h;
-    uint8_t out[32];
-
-    crypto_generichash_init(&h, NULL, 0, sizeof out);
-    crypto_generichash_update(&h, (const uint8_t *)label, sizeof label);
-    crypto_generichash_update(&h, c->council_id, COUNCIL_ID_BYTES);
-    crypto_generichash_update(&h, owner, COUNCIL_ID_BYTES);
-    crypto_generichash_update(&h, nonce, COUNCIL_ID_BYTES);
-    crypto_generichash_final(&h, out, sizeof out);
-    memcpy(id, out, COUNCIL_ID_BYTES);
-    id[6] = (uint8_t)((id[6] & 0x0f) | 0x80);
-    id[8] = (uint8_t)((id[8] & 0x3f) | 0x80);
-}
-
-static size_t owner_msg(uint8_t *m, const council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
-                        const uint8_t owner[COUNCIL_ID_BYTES])
-{
-    static const char label[] = "council/case-owner/v1";
-    uint8_t *p = council__put_bytes(m, label, sizeof label);
-
-    p = council__put_bytes(p, c->council_id, COUNCIL_ID_BYTES);
-    p = council__put_bytes(p, case_id, COUNCIL_ID_BYTES);
-    p = council__put_bytes(p, owner, COUNCIL_ID_BYTES);
-    return (size_t)(p - m);
-}
-
-bool council__case_owner_ok(const council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
-                            const uint8_t owner[COUNCIL_ID_BYTES], const uint8_t *proof,
-                            size_t len)
-{
-    uint8_t want[COUNCIL_ID_BYTES], m[96];
-
-    if (proof != NULL && len == COUNCIL_ID_BYTES) {
-        council__case_id_derive(c, want, owner, proof);
-        return sodium_memcmp(want, case_id, COUNCIL_ID_BYTES) == 0;
-    }
-    return proof != NULL && len == 64 &&
-           crypto_sign_verify_detached(proof, m, owner_msg(m, c, case_id, owner), c->log_pk) == 0;
-}
-
-int council__case_owner_sign(council *c, uint8_t sig[64], const uint8_t case_id[COUNCIL_ID_BYTES],
-                             const uint8_t owner[COUNCIL_ID_BYTES])
-{
-    uint8_t m[96];
-
-    return log_sign(c, sig, m, owner_msg(m, c, case_id, owner));
-}
-
-int council__member_key_check(council *c, const char *op, const uint8_t member[COUNCIL_ID_BYTES],
-                              const uint8_t box_pk[32])
-{
-    uint8_t m[96];
-    sqlite3_stmt *st = NULL;
-    bool ok = false;
-    int src;
-
-    if (sqlite3_prepare_v2(c->db, "SELECT box_pk, sig FROM member_key_sig WHERE member_id = ?1;",
-                           -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return council__fail(c, COUNCIL_EIO, "%s: database error", op);
-    }
-    src = sqlite3_step(st);
-    if (src == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32 && sqlite3_column_bytes(st, 1) == 64)
-        ok = sodium_memcmp(sqlite3_column_blob(st, 0), box_pk, 32) == 0 &&
-             verify_cached(c, sqlite3_column_blob(st, 1), m, member_msg(m, c, member, box_pk),
-                           c->log_pk) == 0;
-    sqlite3_finalize(st);
-    if (src != SQLITE_ROW && src != SQLITE_DONE)
-        return council__fail(c, COUNCIL_EIO, "%s: database error", op);
-    if (!ok) {
-        char idt[37];
-        council__uuid_text(idt, member);
-        return council__fail(c, COUNCIL_EAUTH, "%s: the key of member %s is not signed by the "
-                             "council (the registry was altered outside the library?)", op, idt);
-    }
-    return COUNCIL_OK;
-}
-
-/* The holder tag: BLAKE2b-256 keyed with the data key itself over
- *     "council/key-holder/v1\0" || council_id || case_id || u32be(version)
- *     || u8(len(scope)) || scope || holder || holder's box key
- * Only a session holding the key can make one, so a wrap row written into
- * the database by anyone else (random bytes, or a real seal to a key it
- * chose) names no holder a rotation, a re-wrap or a packet will follow. */
 static void holder_tag(const council *c, uint8_t out[32], const uint8_t case_id[COUNCIL_ID_BYTES],
                        const char *scope, uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
                        const uint8_t pk[32], const council__secret *key)
@@ -795,20 +472,24 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
         uint8_t owner[COUNCIL_ID_BYTES];
         bool have_owner = false;
         if (
-            (sqlite3_prepare_v2(c->db, "SELECT w.holder, w.box_pk, w.tag, m.box_pk FROM key_wrap w "
-                                       "JOIN member m ON m.id = w.holder WHERE w.case_id = ?1 AND "
-                                       "w.scope = ?2 AND w.version = ?3 AND m.withdrawn IS NULL AND "
-                                       "m.box_pk IS NOT NULL;", -1, &st, NULL) != SQLITE_OK ||
+            (sqlite3_prepare_v2(c->db, "SELECT holder, box_pk, tag FROM key_wrap WHERE case_id = "
+                                       "?1 AND scope = ?2 AND version = ?3;", -1, &st,
+                                NULL) != SQLITE_OK ||
              sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
              sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
              sqlite3_bind_int64(st, 3, v - 1) != SQLITE_OK))
             rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
         while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
             uint8_t holder[COUNCIL_ID_BYTES], pk[32];
-            if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES ||
-                sqlite3_column_bytes(st, 1) != 32 || sqlite3_column_bytes(st, 3) != 32)
+            bool member = false;
+            if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sqlite3_column_bytes(st, 1) != 32)
                 continue;
             memcpy(holder, sqlite3_column_blob(st, 0), sizeof holder);
+            /* Active members with a box key only (the register's). */
+            if ((rc = council__member_box_pk(c, op, holder, pk, &member)) != COUNCIL_OK)
+                break;
+            if (!member)
+                continue;
             if (!council__holder_tag_ok(c, sqlite3_column_blob(st, 2),
                                         (size_t)sqlite3_column_bytes(st, 2), case_id, scope, v - 1,
                                         holder, sqlite3_column_blob(st, 1), &prev)) {
@@ -830,7 +511,6 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
                 if (!active)
                     continue;
             }
-            memcpy(pk, sqlite3_column_blob(st, 3), sizeof pk);
             if ((rc = council__member_check(c, op, holder)) == COUNCIL_OK &&
                 (rc = council__member_key_check(c, op, holder, pk)) == COUNCIL_OK)
                 rc = put_wrap(c, op, case_id, scope, v, holder, pk, &key);
@@ -838,25 +518,12 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
         if (rc == COUNCIL_OK && src != SQLITE_DONE)
             rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
     } else if (rc == COUNCIL_OK) {
-        uint8_t owner[COUNCIL_ID_BYTES];
-        if ((rc = council__case_owner(c, op, case_id, owner)) != COUNCIL_OK)
-            ;
-        else if (sqlite3_prepare_v2(c->db, "SELECT id, box_pk FROM member WHERE withdrawn IS NULL "
-                                           "AND box_pk IS NOT NULL AND id = ?1;", -1, &st,
-                                    NULL) != SQLITE_OK ||
-                 sqlite3_bind_blob(st, 1, owner, COUNCIL_ID_BYTES, SQLITE_TRANSIENT) != SQLITE_OK)
-            rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
-        while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-            uint8_t holder[COUNCIL_ID_BYTES], pk[32];
-            if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sqlite3_column_bytes(st, 1) != 32)
-                continue;
-            memcpy(holder, sqlite3_column_blob(st, 0), sizeof holder);
-            memcpy(pk, sqlite3_column_blob(st, 1), sizeof pk);
-            if ((rc = council__member_key_check(c, op, holder, pk)) == COUNCIL_OK)
-                rc = put_wrap(c, op, case_id, scope, v, holder, pk, &key);
-        }
-        if (rc == COUNCIL_OK && src != SQLITE_DONE)
-            rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
+        uint8_t owner[COUNCIL_ID_BYTES], pk[32];
+        bool member = false;
+        if ((rc = council__case_owner(c, op, case_id, owner)) == COUNCIL_OK &&
+            (rc = council__member_box_pk(c, op, owner, pk, &member)) == COUNCIL_OK && member &&
+            (rc = council__member_key_check(c, op, owner, pk)) == COUNCIL_OK)
+            rc = put_wrap(c, op, case_id, scope, v, owner, pk, &key);
     }
     sqlite3_finalize(st);
     council__secret_free(&prev);
@@ -908,188 +575,6 @@ int council__key_holds(council *c, const char *op, const uint8_t case_id[COUNCIL
     return rc;
 }
 
-/* ---------------------------------------------------------- stored secrets */
-
-static const char *const secret_names[] = { "psn", "bix" };
-#define N_SECRETS (sizeof secret_names / sizeof secret_names[0])
-
-static council__secret *secret_slot(council *c, size_t i)
-{
-    return i == 0 ? &c->psn : &c->bix;
-}
-
-/* The wrap key of stored secrets and its id (which root key made it). */
-static int secrets_key(council *c, uint8_t key[32], uint8_t id[COUNCIL_ID_BYTES])
-{
-    static const char label[] = "council/secret-wrap-id";
-    int rc = council__kdf(c, key, 32, &c->root, 1, COUNCIL__CTX_SECRETS);
-
-    if (rc == COUNCIL_OK)
-        crypto_generichash(id, COUNCIL_ID_BYTES, (const uint8_t *)label, sizeof label, key, 32);
-    return rc;
-}
-
-static size_t secret_ad(uint8_t *ad, const council *c, const char *name)
-{
-    static const char label[] = "council/secret";
-    uint8_t *p = ad;
-
-    p = council__put_bytes(p, label, sizeof label);
-    p = council__put_bytes(p, c->council_id, COUNCIL_ID_BYTES);
-    p = council__put_bytes(p, name, strlen(name) + 1);
-    return (size_t)(p - ad);
-}
-
-/* Member-sealed copies: council_id || member_id || name (8 bytes) || secret. */
-#define MSEAL_PT (COUNCIL_ID_BYTES * 2 + 8 + COUNCIL__KEY_BYTES)
-#define MSEAL_CT (MSEAL_PT + crypto_box_SEALBYTES)
-
-static void mseal_bind(uint8_t *p, const council *c, const uint8_t member[COUNCIL_ID_BYTES],
-                       const char *name)
-{
-    memset(p, 0, COUNCIL_ID_BYTES * 2 + 8);
-    memcpy(p, c->council_id, COUNCIL_ID_BYTES);
-    memcpy(p + COUNCIL_ID_BYTES, member, COUNCIL_ID_BYTES);
-    memcpy(p + 2 * COUNCIL_ID_BYTES, name, strlen(name));
-}
-
-static int seal_secrets_to(council *c, const uint8_t member[COUNCIL_ID_BYTES], const uint8_t pk[32])
-{
-    int rc = council__sql_exec1(c, "keys", "DELETE FROM member_secret WHERE member_id = ?1;",
-                                member, COUNCIL_ID_BYTES, NULL, 0);
-
-    for (size_t i = 0; rc == COUNCIL_OK && i < N_SECRETS; i++) {
-        council__secret *s = secret_slot(c, i);
-        uint8_t pt[MSEAL_PT], ct[MSEAL_CT];
-        sqlite3_stmt *st = NULL;
-
-        mseal_bind(pt, c, member, secret_names[i]);
-        council__secret_read(s);
-        memcpy(pt + MSEAL_PT - COUNCIL__KEY_BYTES, s->p, COUNCIL__KEY_BYTES);
-        council__secret_lock(s);
-        if (crypto_box_seal(ct, pt, sizeof pt, pk) != 0)
-            rc = council__fail(c, COUNCIL_EINVAL, "keys: a member's box key is not valid");
-        sodium_memzero(pt, sizeof pt);
-        if (rc == COUNCIL_OK &&
-            (sqlite3_prepare_v2(c->db, "INSERT INTO member_secret (member_id, name, box_pk, "
-                                       "sealed) VALUES (?1, ?2, ?3, ?4);", -1, &st, NULL) != SQLITE_OK ||
-             sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_bind_text(st, 2, secret_names[i], -1, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_bind_blob(st, 3, pk, 32, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_bind_blob(st, 4, ct, sizeof ct, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_step(st) != SQLITE_DONE))
-            rc = council__fail(c, COUNCIL_EIO, "keys: cannot store a sealed secret");
-        sqlite3_finalize(st);
-    }
-    return rc;
-}
-
-/* Secret i wrapped under wkey (id wid) into the secret table. */
-static int store_secret(council *c, size_t i, const uint8_t wkey[32],
-                        const uint8_t wid[COUNCIL_ID_BYTES])
-{
-    council__secret *s = secret_slot(c, i);
-    uint8_t nonce[COUNCIL__NONCE_BYTES], ct[COUNCIL__KEY_BYTES + COUNCIL__TAG_BYTES], ad[128];
-    size_t adl = secret_ad(ad, c, secret_names[i]);
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    randombytes_buf(nonce, sizeof nonce);
-    council__secret_read(s);
-    rc = council__aead_seal(c, ct, sizeof ct, s->p, s->len, ad, adl, nonce, wkey);
-    council__secret_lock(s);
-    if (rc == COUNCIL_OK &&
-        (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO secret (name, wrap_id, nonce, ct) "
-                                   "VALUES (?1, ?2, ?3, ?4);", -1, &st, NULL) != SQLITE_OK ||
-         sqlite3_bind_text(st, 1, secret_names[i], -1, SQLITE_STATIC) != SQLITE_OK ||
-         sqlite3_bind_blob(st, 2, wid, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-         sqlite3_bind_blob(st, 3, nonce, sizeof nonce, SQLITE_STATIC) != SQLITE_OK ||
-         sqlite3_bind_blob(st, 4, ct, sizeof ct, SQLITE_STATIC) != SQLITE_OK ||
-         sqlite3_step(st) != SQLITE_DONE))
-        rc = council__fail(c, COUNCIL_EIO, "keys: cannot store a secret");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-/* Root: load (or make) the stored secrets wrapped under this root key. */
-static int root_secrets(council *c)
-{
-    uint8_t wkey[32], wid[COUNCIL_ID_BYTES], ad[128];
-    int rc = secrets_key(c, wkey, wid);
-
-    for (size_t i = 0; rc == COUNCIL_OK && i < N_SECRETS; i++) {
-        council__secret *s = secret_slot(c, i);
-        sqlite3_stmt *st = NULL;
-        size_t adl = secret_ad(ad, c, secret_names[i]);
-        int src;
-
-        council__secret_free(s);
-        if ((rc = council__secret_alloc(s, COUNCIL__KEY_BYTES)) != COUNCIL_OK) {
-            rc = council__fail(c, rc, "keys: out of secure memory");
-            break;
-        }
-        if (sqlite3_prepare_v2(c->db, "SELECT nonce, ct FROM secret WHERE name = ?1 AND "
-                                      "wrap_id = ?2;", -1, &st, NULL) != SQLITE_OK ||
-            sqlite3_bind_text(st, 1, secret_names[i], -1, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_blob(st, 2, wid, sizeof wid, SQLITE_STATIC) != SQLITE_OK) {
-            sqlite3_finalize(st);
-            rc = council__fail(c, COUNCIL_EIO, "keys: database error");
-            break;
-        }
-        src = sqlite3_step(st);
-        if (src == SQLITE_ROW) {
-            if (sqlite3_column_bytes(st, 0) != COUNCIL__NONCE_BYTES ||
-                sqlite3_column_bytes(st, 1) != COUNCIL__KEY_BYTES + COUNCIL__TAG_BYTES)
-                rc = council__fail(c, COUNCIL_EAUTH, "keys: a stored secret is damaged");
-            else
-                rc = council__aead_open(c, s->p, s->len, sqlite3_column_blob(st, 1),
-                                        COUNCIL__KEY_BYTES + COUNCIL__TAG_BYTES, ad, adl,
-                                        sqlite3_column_blob(st, 0), wkey);
-            sqlite3_finalize(st);
-            council__secret_lock(s);
-            continue;
-        }
-        sqlite3_finalize(st);
-        if (src != SQLITE_DONE) {
-            rc = council__fail(c, COUNCIL_EIO, "keys: database error");
-            break;
-        }
-        /* First use: the pseudonym key keeps its first value (subkey of
-         * the root key, as before stored secrets); the blind-index key is
-         * random. */
-        if (i == 0)
-            rc = council__kdf(c, s->p, s->len, &c->root, 1, COUNCIL__CTX_PSEUDONYM);
-        else
-            randombytes_buf(s->p, s->len);
-        council__secret_lock(s);
-        if (rc == COUNCIL_OK)
-            rc = store_secret(c, i, wkey, wid);
-    }
-    /* Rows wrapped under an earlier root key are left from a rotation. */
-    if (rc == COUNCIL_OK)
-        rc = council__sql_exec1(c, "keys", "DELETE FROM secret WHERE wrap_id != ?1;", wid,
-                                sizeof wid, NULL, 0);
-    sodium_memzero(wkey, sizeof wkey);
-    return rc;
-}
-
-int council__secrets_rewrap(council *c, const council__secret *new_root)
-{
-    council__secret saved = c->root;
-    uint8_t wkey[32], wid[COUNCIL_ID_BYTES];
-    int rc;
-
-    c->root = *new_root;
-    rc = secrets_key(c, wkey, wid);
-    c->root = saved;
-    for (size_t i = 0; rc == COUNCIL_OK && i < N_SECRETS; i++)
-        rc = store_secret(c, i, wkey, wid);
-    sodium_memzero(wkey, sizeof wkey);
-    return rc;
-}
-
-/* Step st (rows: case_id, scope, version, sealed), unwrap each with
- * (pk, sk) and wrap it again for (holder, to_pk); finalizes st. */
 /* For each row of the prepared st (columns: case_id, scope, version, a wrap
  * of that key for (pk, sk), then the caller's): fn with the key unwrapped.
  * A wrap that does not open ends the walk with its error, or (skip) is
@@ -1185,170 +670,6 @@ int council__coord_rewrap(council *c, const council__secret *new_root, uint8_t n
         rc = rewrap_rows(c, "rekey_root", st, pk, sk, coord_holder, new_pk);
     }
     council__secret_free(&nsk);
-    return rc;
-}
-
-static int set_setting(council *c, const char *key, const uint8_t *v, size_t n)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = COUNCIL_OK;
-
-    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO setting (key, value) VALUES (?1, ?2);",
-                           -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 2, v, (int)n, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_DONE)
-        rc = council__fail(c, COUNCIL_EIO, "keys: cannot store %s", key);
-    sqlite3_finalize(st);
-    return rc;
-}
-
-/* The coordinating body's key and its signature by the log key. */
-static int set_coord_pk(council *c)
-{
-    uint8_t m[96], sig[64];
-    int rc = log_sign(c, sig, m, coord_msg(m, c, c->coord_pk));
-
-    if (rc == COUNCIL_OK)
-        rc = set_setting(c, "coordinator_pk", c->coord_pk, 32);
-    if (rc == COUNCIL_OK)
-        rc = set_setting(c, "coordinator_sig", sig, sizeof sig);
-    return rc;
-}
-
-/* Stores from before the signed key directory: the members' registered
- * keys are signed once, as the registry holds them at the first open by
- * the secretariat with this library. */
-static int sign_existing_members(council *c)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = COUNCIL_OK, src, done = 0;
-
-    if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM setting WHERE key = 'member_key_sigs';",
-                           -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        done = sqlite3_column_int(st, 0);
-    else
-        rc = council__fail(c, COUNCIL_EIO, "keys: database error");
-    sqlite3_finalize(st);
-    st = NULL;
-    if (rc != COUNCIL_OK || done)
-        return rc;
-    if (sqlite3_prepare_v2(c->db, "SELECT id, box_pk, sign_pk FROM member WHERE withdrawn IS NULL "
-                                  "AND box_pk IS NOT NULL;", -1, &st, NULL) != SQLITE_OK)
-        return council__fail(c, COUNCIL_EIO, "keys: database error");
-    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW)
-        if (sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES && sqlite3_column_bytes(st, 1) == 32) {
-            uint8_t id[COUNCIL_ID_BYTES], pk[32], spk[32];
-            bool has_spk = sqlite3_column_bytes(st, 2) == 32;
-            memcpy(id, sqlite3_column_blob(st, 0), sizeof id);
-            memcpy(pk, sqlite3_column_blob(st, 1), sizeof pk);
-            if (has_spk)
-                memcpy(spk, sqlite3_column_blob(st, 2), sizeof spk);
-            rc = council__member_key_sign(c, id, pk, has_spk ? spk : NULL);
-        }
-    if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = council__fail(c, COUNCIL_EIO, "keys: database error");
-    sqlite3_finalize(st);
-    if (rc == COUNCIL_OK)
-        rc = set_setting(c, "member_key_sigs", (const uint8_t *)"1", 1);
-    return rc;
-}
-
-/* Root: every active member with keys has the secrets sealed to its
- * current key; nobody else has any. */
-static int member_secrets(council *c)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = council__sql_exec1(c, "keys", "DELETE FROM member_secret WHERE member_id NOT IN "
-                                "(SELECT id FROM member WHERE withdrawn IS NULL AND box_pk IS NOT "
-                                "NULL) OR box_pk != (SELECT box_pk FROM member WHERE id = "
-                                "member_id);", NULL, 0, NULL, 0);
-    int src = SQLITE_DONE;
-
-    if (rc == COUNCIL_OK &&
-        sqlite3_prepare_v2(c->db, "SELECT id, box_pk FROM member WHERE withdrawn IS NULL AND "
-                                  "box_pk IS NOT NULL AND (SELECT count(*) FROM member_secret "
-                                  "WHERE member_id = id) != 2;", -1, &st, NULL) != SQLITE_OK)
-        rc = council__fail(c, COUNCIL_EIO, "keys: database error");
-    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        uint8_t id[COUNCIL_ID_BYTES], pk[32];
-        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sqlite3_column_bytes(st, 1) != 32)
-            continue;
-        memcpy(id, sqlite3_column_blob(st, 0), sizeof id);
-        memcpy(pk, sqlite3_column_blob(st, 1), sizeof pk);
-        /* Only to a key the council signed (fails closed for that member). */
-        if (council__member_key_check(c, "keys", id, pk) != COUNCIL_OK) {
-            council__clear(c);
-            continue;
-        }
-        rc = seal_secrets_to(c, id, pk);
-    }
-    if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = council__fail(c, COUNCIL_EIO, "keys: database error");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static int staff_init(council *c)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = COUNCIL_OK, src, found = 0;
-
-    if (sqlite3_prepare_v2(c->db, "SELECT (SELECT value FROM setting WHERE key = 'coordinator_pk'), "
-                                  "(SELECT value FROM setting WHERE key = 'coordinator_sig');", -1,
-                           &st, NULL) != SQLITE_OK)
-        return council__fail(c, COUNCIL_EIO, "open: database error");
-    /* Only a key the council signed: a member holding the database key
-     * could otherwise put its own key in place of the coordinating body's
-     * and receive every new data key. */
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32 &&
-        sqlite3_column_bytes(st, 1) == 64) {
-        uint8_t m[96];
-        memcpy(c->coord_pk, sqlite3_column_blob(st, 0), 32);
-        c->coord_valid = crypto_sign_verify_detached(sqlite3_column_blob(st, 1), m,
-                                                     coord_msg(m, c, c->coord_pk), c->log_pk) == 0;
-    }
-    sqlite3_finalize(st);
-    if (sqlite3_prepare_v2(c->db, "SELECT name, sealed FROM member_secret WHERE member_id = ?1 "
-                                  "AND box_pk = ?2;", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 1, c->actor_member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 2, c->actor_box_pk, 32, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return council__fail(c, COUNCIL_EIO, "open: database error");
-    }
-    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(st, 0);
-        uint8_t pt[MSEAL_PT], want[COUNCIL_ID_BYTES * 2 + 8];
-        size_t i;
-        int ok;
-
-        for (i = 0; i < N_SECRETS; i++)
-            if (name != NULL && strcmp(name, secret_names[i]) == 0)
-                break;
-        if (i == N_SECRETS || sqlite3_column_bytes(st, 1) != MSEAL_CT)
-            continue;
-        council__secret_read(&c->actor_box_sk);
-        ok = crypto_box_seal_open(pt, sqlite3_column_blob(st, 1), MSEAL_CT, c->actor_box_pk,
-                                  c->actor_box_sk.p);
-        council__secret_lock(&c->actor_box_sk);
-        mseal_bind(want, c, c->actor_member, secret_names[i]);
-        if (ok != 0 || sodium_memcmp(pt, want, sizeof want) != 0) {
-            sodium_memzero(pt, sizeof pt);
-            continue; /* not ours: left unloaded, case calls will say so */
-        }
-        council__secret *s = secret_slot(c, i);
-        council__secret_free(s);
-        if ((rc = council__secret_alloc(s, COUNCIL__KEY_BYTES)) != COUNCIL_OK)
-            rc = council__fail(c, rc, "open: out of secure memory");
-        else {
-            memcpy(s->p, pt + sizeof want, COUNCIL__KEY_BYTES);
-            council__secret_lock(s);
-            found++;
-        }
-        sodium_memzero(pt, sizeof pt);
-    }
-    sqlite3_finalize(st);
-    (void)found;
     return rc;
 }
 
@@ -1480,33 +801,25 @@ static int upgrade_versions(council *c)
                              "IS NULL;", sign_version_one);
 }
 
-static int upgrade_directory(council *c)
+/* Root: the active members (the register's) have the stored secrets
+ * sealed to their current keys, and nobody else has them. */
+static int active_members_secrets(council *c)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = COUNCIL_OK, src = SQLITE_DONE;
+    council__member_pk *ms = NULL;
+    uint8_t *ids = NULL;
+    size_t n = 0;
+    int rc = council__member_pks(c, "keys", &ms, &n);
 
-    /* Members' signing keys, for key directories signed before. */
-    if (sqlite3_prepare_v2(c->db, "SELECT s.member_id, s.box_pk, m.sign_pk FROM member_key_sig s "
-                                  "JOIN member m ON m.id = s.member_id WHERE s.sign_sig IS NULL AND "
-                                  "m.box_pk = s.box_pk;", -1, &st, NULL) != SQLITE_OK)
-        return council__fail(c, COUNCIL_EIO, "keys: database error");
-    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        uint8_t id[COUNCIL_ID_BYTES], pk[32], spk[32];
-        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sqlite3_column_bytes(st, 1) != 32 ||
-            sqlite3_column_bytes(st, 2) != 32)
-            continue;
-        memcpy(id, sqlite3_column_blob(st, 0), sizeof id);
-        memcpy(pk, sqlite3_column_blob(st, 1), sizeof pk);
-        memcpy(spk, sqlite3_column_blob(st, 2), sizeof spk);
-        if (council__member_key_check(c, "keys", id, pk) != COUNCIL_OK) {
-            council__clear(c);
-            continue;
-        }
-        rc = council__member_key_sign(c, id, pk, spk);
-    }
-    if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = council__fail(c, COUNCIL_EIO, "keys: database error");
-    sqlite3_finalize(st);
+    if (rc == COUNCIL_OK && n > 0 && (ids = council__malloc(n * COUNCIL_ID_BYTES)) == NULL)
+        rc = council__fail(c, COUNCIL_ENOMEM, "keys: out of memory");
+    for (size_t i = 0; rc == COUNCIL_OK && i < n; i++)
+        memcpy(ids + i * COUNCIL_ID_BYTES, ms[i].id, COUNCIL_ID_BYTES);
+    if (rc == COUNCIL_OK)
+        rc = council__secrets_prune(c, ids, n);
+    for (size_t i = 0; rc == COUNCIL_OK && i < n; i++)
+        rc = council__secrets_member(c, ms[i].id, ms[i].box_pk);
+    council__free(ids);
+    council__free(ms);
     return rc;
 }
 
@@ -1517,7 +830,8 @@ int council__case_session_init(council *c)
     int rc;
 
     if (c->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF)
-        return staff_init(c);
+        return (rc = council__coord_key_load(c)) != COUNCIL_OK ? rc
+                                                               : council__secrets_staff_load(c);
     if ((rc = coord_derive(c, pk, &sk)) != COUNCIL_OK)
         return rc;
     council__secret_free(&c->coord_sk);
@@ -1526,13 +840,13 @@ int council__case_session_init(council *c)
     c->coord_valid = true;
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
-    rc = set_coord_pk(c);
+    rc = council__coord_key_publish(c);
     if (rc == COUNCIL_OK)
-        rc = sign_existing_members(c);
+        rc = council__member_keys_sign_existing(c);
     if (rc == COUNCIL_OK)
-        rc = root_secrets(c);
+        rc = council__secrets_root_load(c);
     if (rc == COUNCIL_OK)
-        rc = member_secrets(c);
+        rc = active_members_secrets(c);
     if (rc == COUNCIL_OK && c->upgrading)
         rc = upgrade_wraps(c);
     if (rc == COUNCIL_OK && c->upgrading)
@@ -1540,7 +854,7 @@ int council__case_session_init(council *c)
     if (rc == COUNCIL_OK && c->upgrading)
         rc = council__case_owners_upgrade(c);
     if (rc == COUNCIL_OK && c->upgrading)
-        rc = upgrade_directory(c);
+        rc = council__member_directory_upgrade(c);
     /* Wraps for an earlier coordinating key are left from a rotation. */
     if (rc == COUNCIL_OK)
         rc = council__sql_exec1(c, "keys", "DELETE FROM key_wrap WHERE holder = ?1 AND "
@@ -1663,11 +977,9 @@ int council__case_member_left(council *c, const uint8_t member[COUNCIL_ID_BYTES]
         rc = council__sql_exec1(c, "withdraw", "DELETE FROM key_wrap WHERE holder = ?1;", member,
                                 COUNCIL_ID_BYTES, NULL, 0);
     if (rc == COUNCIL_OK)
-        rc = council__sql_exec1(c, "withdraw", "DELETE FROM member_secret WHERE member_id = ?1;",
-                                member, COUNCIL_ID_BYTES, NULL, 0);
+        rc = council__secrets_drop(c, "withdraw", member);
     if (rc == COUNCIL_OK)
-        rc = council__sql_exec1(c, "withdraw", "DELETE FROM member_key_sig WHERE member_id = ?1;",
-                                member, COUNCIL_ID_BYTES, NULL, 0);
+        rc = council__member_key_drop(c, "withdraw", member);
     if (rc == COUNCIL_OK)
         rc = rotate_pairs(c, "withdraw", member, ps, n, "member_withdrawn");
     council__free(ps);
@@ -1707,7 +1019,7 @@ int council__case_member_rekeyed(council *c, const uint8_t member[COUNCIL_ID_BYT
         rc = council__sql_exec1(c, "keys", "DELETE FROM key_wrap WHERE holder = ?1 AND box_pk != ?2;",
                                 member, COUNCIL_ID_BYTES, box_pk, 32);
     if (rc == COUNCIL_OK)
-        rc = seal_secrets_to(c, member, box_pk);
+        rc = council__secrets_seal_to(c, member, box_pk);
     /* The replaced key may be lost: what is written from now on is under
      * new data keys, which it never saw. */
     if (rc == COUNCIL_OK) {

@@ -1,5 +1,6 @@
 /*
- * casekey.h - data keys, holder tags, key versions, the key directory, signed rows (domain).
+ * casekey.h - data keys: wraps, holder tags, key versions, the session's keys (domain).
+ * Owns the tables case_key and key_wrap.
  * Internal to libcouncil (hidden symbols, council__ names).
  */
 #ifndef COUNCIL_CASEKEY_H
@@ -42,31 +43,6 @@ int council__unwrap(council *c, council__secret *key, const uint8_t *sealed, siz
  * its member's (staff). */
 int council__actor_key(council *c, const uint8_t **holder, const uint8_t **pk,
                        const council__secret **sk);
-/* Rows that decide access, signed (casekey.c): by the log key in the
- * secretariat's sessions (signer all zeros), by the member's signing key in
- * a staff session (signer = its member; EDENIED when it has none). Check:
- * COUNCIL_OK, or COUNCIL_ETAMPER for a missing, damaged or foreign
- * signature or a signer the key directory does not vouch for. */
-int council__attest_sign(council *c, const char *kind, const uint8_t *msg, size_t len,
-                         uint8_t signer[COUNCIL_ID_BYTES], uint8_t sig[64]);
-int council__attest_check(council *c, const char *kind, const uint8_t *msg, size_t len,
-                          const uint8_t *signer, size_t signer_len, const uint8_t *sig,
-                          size_t sig_len);
-/* A tamper finding on the record (reason code; case, scope, member may be
- * NULL), in the caller's transaction. */
-int council__tamper(council *c, const uint8_t *case_id, const char *scope,
-                    const uint8_t *member, const char *reason);
-/* Case ids commit to the owner (casekey.c). */
-void council__case_id_derive(const council *c, uint8_t id[COUNCIL_ID_BYTES],
-                             const uint8_t owner[COUNCIL_ID_BYTES],
-                             const uint8_t nonce[COUNCIL_ID_BYTES]);
-bool council__case_owner_ok(const council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
-                            const uint8_t owner[COUNCIL_ID_BYTES], const uint8_t *proof,
-                            size_t len);
-/* The council's signature on a case's owner, for cases from before owner
- * proofs (casekey.c). */
-int council__case_owner_sign(council *c, uint8_t sig[64], const uint8_t case_id[COUNCIL_ID_BYTES],
-                             const uint8_t owner[COUNCIL_ID_BYTES]);
 /* Is key version v of (case, scope) vouched for (ETAMPER, logged, if not)? */
 int council__key_verify(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                         const char *scope, uint32_t v, const council__secret *key);
@@ -95,19 +71,8 @@ int council__key_latest(council *c, const char *op, const uint8_t case_id[COUNCI
  * active share holders; key_out (if not NULL) receives the key. */
 int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                      const char *scope, uint32_t *version_out, council__secret *key_out);
-/* Root-key rotation: the stored secrets and the coordinating body's wraps
- * again under new_root (added beside the old ones; the next open under
- * new_root removes the old). */
-int council__secrets_rewrap(council *c, const council__secret *new_root);
+/* Root-key rotation: the coordinating body's wraps again under new_root
+ * (added beside the old ones; the next open under new_root removes the
+ * old), new_pk receives its new key. EAUTH, EIO. */
 int council__coord_rewrap(council *c, const council__secret *new_root, uint8_t new_pk[32]);
-/* The signed key directory: the secretariat signs, with the log key, the
- * coordinating body's wrap key and each member's box key; every session
- * checks a key's signature (against its log key, pinned in the member's
- * keyfile) before wrapping a data key or sealing a secret to it. EAUTH
- * for a key without a valid signature. */
-int council__member_key_sign(council *c, const uint8_t member[COUNCIL_ID_BYTES],
-                             const uint8_t box_pk[32], const uint8_t *sign_pk);
-int council__member_key_check(council *c, const char *op, const uint8_t member[COUNCIL_ID_BYTES],
-                              const uint8_t box_pk[32]);
-
 #endif /* COUNCIL_CASEKEY_H */

@@ -22,8 +22,12 @@
 #include "policy.h"
 #include "case.h"
 #include "share.h"
-#include "casekey.h"
 #include "consent.h"
+#include "attest.h"
+#include "member.h"
+#include "scope.h"
+#include "staff.h"
+#include "store.h"
 
 #define CONSENT_BODY_MAX 65536
 
@@ -41,20 +45,6 @@ static bool purpose_ok(const char *p)
         if (strcmp(p, purposes[i]) == 0)
             return true;
     return false;
-}
-
-static int exists(council *c, const char *op, const char *sql, const void *v, size_t n,
-                  bool text, bool *yes)
-{
-    sqlite3_stmt *st = NULL;
-
-    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
-        (text ? sqlite3_bind_text(st, 1, v, (int)n, SQLITE_STATIC)
-              : sqlite3_bind_blob(st, 1, v, (int)n, SQLITE_STATIC)) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return council__db_err(c, op);
-    }
-    return council__row_exists(c, op, st, yes);
 }
 
 /* The options, checked against each other and the store (in a transaction). */
@@ -106,45 +96,25 @@ static int check(council *c, const char *op, const council_consent_options *o, b
         (o->evidence_sha256 != NULL && o->evidence_len != 32))
         return council__fail(c, COUNCIL_EINVAL, "%s: ids are 16 bytes, the evidence hash 32", op);
     for (size_t i = 0; i < o->n_scopes; i++) {
-        if (o->scopes[i] == NULL || !council__audit_code_ok(o->scopes[i]))
-            return council__fail(c, COUNCIL_EINVAL, "%s: a scope is a code [a-z0-9_]{1,64}", op);
-        if ((rc = exists(c, op, "SELECT 1 FROM scope WHERE code = ?1;", o->scopes[i],
-                         strlen(o->scopes[i]), true, &yes)) != COUNCIL_OK)
+        if ((rc = council__scope_known(c, op, o->scopes[i])) != COUNCIL_OK)
             return rc;
-        if (!yes)
-            return council__fail(c, COUNCIL_ENOTFOUND, "%s: no scope %s", op, o->scopes[i]);
     }
     for (size_t i = 0; i < o->n_recipient_members; i++) {
-        if ((rc = exists(c, op, "SELECT 1 FROM member WHERE id = ?1;",
-                         o->recipient_members + 16 * i, 16, false, &yes)) != COUNCIL_OK)
+        if ((rc = council__member_exists(c, op, o->recipient_members + 16 * i, &yes)) != COUNCIL_OK)
             return rc;
         if (!yes)
             return council__fail(c, COUNCIL_ENOTFOUND, "%s: no such member", op);
     }
     if (o->obtained_by != NULL) {
-        if ((rc = exists(c, op, "SELECT 1 FROM staff WHERE id = ?1;", o->obtained_by, 16, false,
-                         &yes)) != COUNCIL_OK)
+        if ((rc = council__staff_exists(c, op, o->obtained_by, &yes)) != COUNCIL_OK)
             return rc;
         if (!yes)
             return council__fail(c, COUNCIL_ENOTFOUND, "%s: no such staff", op);
     }
-    {
-        sqlite3_stmt *st = NULL;
-        int src;
-        if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM person WHERE id = ?1 AND case_id = ?2;", -1,
-                               &st, NULL) != SQLITE_OK ||
-            sqlite3_bind_blob(st, 1, o->subject_person, 16, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_blob(st, 2, o->case_id, 16, SQLITE_STATIC) != SQLITE_OK) {
-            sqlite3_finalize(st);
-            return council__db_err(c, op);
-        }
-        src = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (src == SQLITE_DONE)
-            return council__fail(c, COUNCIL_ENOTFOUND, "%s: no such person in the case", op);
-        if (src != SQLITE_ROW)
-            return council__db_err(c, op);
-    }
+    if ((rc = council__person_in_case(c, op, o->subject_person, o->case_id, &yes)) != COUNCIL_OK)
+        return rc;
+    if (!yes)
+        return council__fail(c, COUNCIL_ENOTFOUND, "%s: no such person in the case", op);
     return COUNCIL_OK;
 }
 
@@ -1013,66 +983,61 @@ int council__policy_parse(council *c, const char *op, council__policy_config *cf
 static int policy_sign(council *c, const char *op, const uint8_t *buf, size_t len)
 {
     uint8_t sig[64], signer[COUNCIL_ID_BYTES];
-    sqlite3_stmt *st = NULL;
     int rc = council__attest_sign(c, "policy", buf, len, signer, sig);
 
-    if (rc == COUNCIL_OK &&
-        (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO setting (key, value) VALUES "
-                                   "('policy_sig', ?1);", -1, &st, NULL) != SQLITE_OK ||
-         sqlite3_bind_blob(st, 1, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
-         sqlite3_step(st) != SQLITE_DONE))
+    if (rc == COUNCIL_OK && council__setting_put(c, "policy_sig", sig, sizeof sig, true) != COUNCIL_OK)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
     return rc;
 }
 
 int council__policy_upgrade(council *c)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = COUNCIL_OK;
+    uint8_t *sig = NULL, *v = NULL;
+    size_t sig_len = 0, len = 0;
+    int rc = council__setting_get(c, "policy_sig", &sig, &sig_len);
 
-    if (sqlite3_prepare_v2(c->db, "SELECT value FROM setting WHERE key = 'policy' AND NOT EXISTS "
-                                  "(SELECT 1 FROM setting WHERE key = 'policy_sig');", -1, &st,
-                           NULL) != SQLITE_OK)
-        return council__db_err(c, "open");
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        int n = sqlite3_column_bytes(st, 0);
-        rc = policy_sign(c, "open", sqlite3_column_blob(st, 0), (size_t)(n > 0 ? n : 0));
-    }
-    sqlite3_finalize(st);
+    if (rc == COUNCIL_OK && sig == NULL)
+        rc = council__setting_get(c, "policy", &v, &len);
+    if (rc != COUNCIL_OK)
+        rc = rc == COUNCIL_ENOMEM ? council__fail(c, rc, "open: out of memory")
+                                  : council__db_err(c, "open");
+    else if (v != NULL)
+        rc = policy_sign(c, "open", v, len);
+    council__free(sig);
+    council__free(v);
     return rc;
 }
 
 int council__policy_load(council *c, const char *op, council__policy_config *cfg)
 {
     static const uint8_t council_signer[COUNCIL_ID_BYTES];
-    sqlite3_stmt *st = NULL;
-    int src, rc = COUNCIL_OK;
+    uint8_t *v = NULL, *sig = NULL;
+    size_t n = 0, sig_len = 0;
+    int rc;
 
     council__policy_defaults(cfg);
-    if (sqlite3_prepare_v2(c->db, "SELECT value, (SELECT value FROM setting WHERE key = "
-                                  "'policy_sig') FROM setting WHERE key = 'policy';", -1, &st,
-                           NULL) != SQLITE_OK)
-        return council__db_err(c, op);
-    src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        int n = sqlite3_column_bytes(st, 0);
-        if (council__attest_check(c, "policy", sqlite3_column_blob(st, 0), (size_t)(n > 0 ? n : 0),
-                                  council_signer, sizeof council_signer,
-                                  sqlite3_column_blob(st, 1),
-                                  (size_t)sqlite3_column_bytes(st, 1)) != COUNCIL_OK) {
-            sqlite3_finalize(st);
+    if ((rc = council__setting_get(c, "policy", &v, &n)) == COUNCIL_OK && v != NULL)
+        rc = council__setting_get(c, "policy_sig", &sig, &sig_len);
+    if (rc != COUNCIL_OK) {
+        council__free(v);
+        return rc == COUNCIL_ENOMEM ? council__fail(c, rc, "%s: out of memory", op)
+                                    : council__db_err(c, op);
+    }
+    if (v != NULL) {
+        if (council__attest_check(c, "policy", v, n, council_signer, sizeof council_signer, sig,
+                                  sig_len) != COUNCIL_OK) {
+            council__free(v);
+            council__free(sig);
             council__policy_defaults(cfg);
             (void)council__tamper(c, NULL, NULL, NULL, "forged_policy");
             return council__fail(c, COUNCIL_ETAMPER, "%s: the stored disclosure policy is not the "
                                  "one the secretariat set (it was changed outside the library): "
                                  "set it again", op);
         }
-        rc = council__policy_parse(c, op, cfg, sqlite3_column_blob(st, 0), (size_t)(n > 0 ? n : 0));
-    } else if (src != SQLITE_DONE) {
-        rc = council__db_err(c, op);
+        rc = council__policy_parse(c, op, cfg, v, n);
     }
-    sqlite3_finalize(st);
+    council__free(v);
+    council__free(sig);
     return rc;
 }
 
@@ -1084,7 +1049,6 @@ int council_policy_set(council *c, const council_policy_options *o)
     bool seen[COUNCIL__BASIS_LIMIT] = { false };
     uint8_t buf[1024];
     size_t n = 0, len;
-    sqlite3_stmt *st = NULL;
     int rc;
 
     if ((rc = council__root_only(c, op)) != COUNCIL_OK)
@@ -1112,12 +1076,8 @@ int council_policy_set(council *c, const council_policy_options *o)
     len = council__v1__policy__pack(&m, buf);
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO setting (key, value) VALUES ('policy', ?1);",
-                           -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 1, buf, (int)len, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_DONE)
+    if (council__setting_put(c, "policy", buf, len, true) != COUNCIL_OK)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
     if (rc == COUNCIL_OK)
         rc = policy_sign(c, op, buf, len);
     if (rc == COUNCIL_OK) {

@@ -34,6 +34,7 @@
 #include "member.h"
 #include "rekey.h"
 #include "staff.h"
+#include "lifecycle.h"
 
 /* ------------------------------------------------------------- validation */
 
@@ -478,71 +479,13 @@ static int refuse_staff(council *c, const uint8_t member[COUNCIL_ID_BYTES],
     return council__fail(c, COUNCIL_EDENIED, "open: session refused: %s", why);
 }
 
-/* May this staff member act for this member now? COUNCIL_OK, or a refusal
- * reason code and text. */
-static int staff_standing(council *c, const uint8_t member[COUNCIL_ID_BYTES],
-                          const uint8_t staff[COUNCIL_ID_BYTES], const uint8_t box_pk[32],
-                          const char **reason, const char **why)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = COUNCIL_OK, src;
-
-    if (sqlite3_prepare_v2(c->db,
-            "SELECT s.member_id, s.retired IS NULL, m.withdrawn IS NULL, "
-            "  EXISTS (SELECT 1 FROM pledge p WHERE p.staff_id = s.id), m.box_pk "
-            "FROM staff s JOIN member m ON m.id = s.member_id WHERE s.id = ?;",
-            -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 1, staff, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return council__fail(c, COUNCIL_EIO, "open: cannot read the staff records");
-    }
-    src = sqlite3_step(st);
-    *reason = NULL;
-    if (src == SQLITE_DONE) {
-        *reason = "unknown_staff";
-        *why = "unknown staff";
-    } else if (src != SQLITE_ROW || sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES) {
-        rc = council__fail(c, COUNCIL_EIO, "open: cannot read the staff records");
-    } else if (sodium_memcmp(sqlite3_column_blob(st, 0), member, COUNCIL_ID_BYTES) != 0) {
-        *reason = "other_members_staff";
-        *why = "the keyfile is another member's";
-    } else if (sqlite3_column_int(st, 2) == 0) {
-        *reason = "withdrawn_member";
-        *why = "the member has withdrawn";
-    } else if (sqlite3_column_bytes(st, 4) != 32 ||
-               sodium_memcmp(sqlite3_column_blob(st, 4), box_pk, 32) != 0) {
-        /* Keys replaced (a lost or stolen keyfile): the old key is out. */
-        *reason = "member_key_replaced";
-        *why = "the member's keys were replaced";
-    } else if (sqlite3_column_int(st, 1) == 0) {
-        *reason = "retired_staff";
-        *why = "former staff";
-    } else if (sqlite3_column_int(st, 3) == 0) {
-        *reason = "no_pledge";
-        *why = "no secrecy pledge is recorded";
-    }
-    sqlite3_finalize(st);
-    /* The rows it stood on are the ones the secretariat signed: a member
-     * writing its own staff, pledge or register rows gains no standing. */
-    if (rc == COUNCIL_OK && *reason == NULL) {
-        bool pledged = false;
-        if ((rc = council__member_check(c, "open", member)) == COUNCIL_OK &&
-            (rc = council__staff_check(c, "open", staff, &pledged)) == COUNCIL_OK && !pledged) {
-            *reason = "no_pledge";
-            *why = "no secrecy pledge signed by the secretariat is recorded";
-        }
-    }
-    return rc;
-}
-
-
 /* The staff session's standing hook (c->standing), installed at its open. */
 static int standing(council *c, const char *op)
 {
     const char *reason = NULL, *why = NULL;
     int rc;
 
-    rc = staff_standing(c, c->actor_member, c->actor_staff, c->actor_box_pk, &reason, &why);
+    rc = council__staff_standing(c, c->actor_member, c->actor_staff, c->actor_box_pk, &reason, &why);
     if (rc != COUNCIL_OK)
         return rc;
     if (reason != NULL) {
@@ -671,7 +614,7 @@ static int open_staff(council *c, const char *path, const council_open_options *
     if (rc == COUNCIL_OK)
         rc = check_council_row(c);
     if (rc == COUNCIL_OK)
-        rc = staff_standing(c, info.member_id, o->staff_id, k.box_pk, &reason, &why);
+        rc = council__staff_standing(c, info.member_id, o->staff_id, k.box_pk, &reason, &why);
     if (rc == COUNCIL_OK && reason != NULL)
         rc = refuse_staff(c, info.member_id, o->staff_id, reason, why);
     if (rc == COUNCIL_OK) {
@@ -928,4 +871,17 @@ out:
         council__free(kr);
     }
     return rc;
+}
+
+char *council__council_name(council *c)
+{
+    sqlite3_stmt *st = NULL;
+    char *name = NULL;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT name FROM council WHERE singleton = 1;", -1, &st, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        name = council__strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return name;
 }

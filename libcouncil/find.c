@@ -17,7 +17,6 @@
 #include "audit.h"
 #include "batch.h"
 #include "buf.h"
-#include "crypto.h"
 #include "session.h"
 #include "sql.h"
 #include "text.h"

@@ -10,6 +10,9 @@
  * in the keyring) but only the root-key holder can read. Records deleted
  * before their import are not detectable; unreadable ones are logged as
  * damaged. Record: u16 big-endian length || sealed SessionRefusal.
+ *
+ * Storage only: the import that appends the events is the log layer's
+ * (council__journal_import, audit.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +28,6 @@
 #include "council/v1/member.pb-c.h"
 #include "council_int.h"
 #include "audit.h"
-#include "batch.h"
 #include "crypto.h"
 #include "journal.h"
 
@@ -148,35 +150,17 @@ int council__journal_parse(const uint8_t *buf, size_t len, const council__secret
     return rc;
 }
 
-static int append_event(void *ctx, const council__event *ev)
-{
-    return council__audit_append(ctx, ev);
-}
-
-/* A journal that cannot be read or removed: on the record, and never a
- * reason to keep the secretariat out. */
-static int journal_problem(council *c, const char *reason)
-{
-    const council__event ev = {
-        .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SESSION_REFUSED,
-        .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_SYSTEM,
-        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED,
-        .error = COUNCIL_EIO,
-        .reason = reason,
-    };
-
-    return council__audit_append(c, &ev);
-}
-
-int council__journal_import(council *c)
+int council__journal_take(council *c, uint8_t **buf_out, size_t *len_out, const char **problem)
 {
     struct stat sb;
     char path[4096], importing[4096];
-    uint8_t pk[32], *buf = NULL;
-    council__secret sk = { NULL, 0 };
+    uint8_t *buf = NULL;
     size_t len = 0;
-    int fd, rc;
+    int fd;
 
+    *buf_out = NULL;
+    *len_out = 0;
+    *problem = NULL;
     if (snprintf(path, sizeof path, "%s/" COUNCIL__JOURNAL_FILE, c->dir) >= (int)sizeof path ||
         snprintf(importing, sizeof importing, "%s/" COUNCIL__JOURNAL_FILE ".importing", c->dir) >=
             (int)sizeof importing)
@@ -186,16 +170,20 @@ int council__journal_import(council *c)
     if (lstat(importing, &sb) != 0) {
         if (lstat(path, &sb) != 0)
             return COUNCIL_OK; /* no journal */
-        if (!S_ISREG(sb.st_mode) || rename(path, importing) != 0)
-            return journal_problem(c, "journal_unreadable");
-        if (lstat(importing, &sb) != 0)
-            return journal_problem(c, "journal_unreadable");
+        if (!S_ISREG(sb.st_mode) || rename(path, importing) != 0 || lstat(importing, &sb) != 0) {
+            *problem = "journal_unreadable";
+            return COUNCIL_OK;
+        }
     }
-    if (!S_ISREG(sb.st_mode))
-        return journal_problem(c, "journal_unreadable"); /* left for a person to look at */
+    if (!S_ISREG(sb.st_mode)) {
+        *problem = "journal_unreadable"; /* left for a person to look at */
+        return COUNCIL_OK;
+    }
     fd = open(importing, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return journal_problem(c, "journal_unreadable");
+    if (fd < 0) {
+        *problem = "journal_unreadable";
+        return COUNCIL_OK;
+    }
     buf = council__malloc(COUNCIL__JOURNAL_MAX + 1);
     if (buf == NULL) {
         (void)close(fd);
@@ -210,16 +198,17 @@ int council__journal_import(council *c)
         len += (size_t)n;
     }
     (void)close(fd);
-    if ((rc = council__journal_keypair(c, pk, &sk)) != COUNCIL_OK)
-        goto out;
-    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
-        goto out;
-    rc = council__journal_parse(buf, len, &sk, pk, append_event, c);
-    rc = council__finish(c, rc);
-    if (rc == COUNCIL_OK && unlink(importing) != 0)
-        rc = journal_problem(c, "journal_not_removed"); /* imported again next time */
-out:
-    council__secret_free(&sk);
-    council__free(buf);
-    return rc;
+    *buf_out = buf;
+    *len_out = len;
+    return COUNCIL_OK;
+}
+
+int council__journal_remove(council *c)
+{
+    char importing[4096];
+
+    if (snprintf(importing, sizeof importing, "%s/" COUNCIL__JOURNAL_FILE ".importing", c->dir) >=
+        (int)sizeof importing)
+        return -1;
+    return unlink(importing);
 }

@@ -26,7 +26,13 @@ void council__journal_refusal(const char *dir, const uint8_t journal_pk[32], con
 int council__journal_parse(const uint8_t *buf, size_t len, const council__secret *sk,
                            const uint8_t pk[32], int (*emit)(void *ctx, const council__event *ev),
                            void *ctx);
-/* Import journaled refusals as session_refused events (root sessions). */
-int council__journal_import(council *c);
+/* Take the journal aside (renamed council.refusals.importing, unless an
+ * earlier import left one) and read it: *buf_out (council__malloc'd, the
+ * caller frees it; NULL when there is no journal) and *len_out. A journal
+ * that cannot be taken or read sets *problem to the reason code to log
+ * and returns COUNCIL_OK. EINVAL (path too long), ENOMEM. */
+int council__journal_take(council *c, uint8_t **buf_out, size_t *len_out, const char **problem);
+/* Remove the imported journal: 0, or -1 (errno). */
+int council__journal_remove(council *c);
 
 #endif /* COUNCIL_JOURNAL_H */

@@ -6,7 +6,6 @@
 #define COUNCIL_KEYFILE_H
 
 #include "council_int.h"
-#include "crypto.h"
 
 /* A member's key pairs: X25519 (sealed boxes: wrapped data keys, bundles)
  * and Ed25519 (signatures, cosignatures). Secret halves in secure memory. */

@@ -25,6 +25,8 @@
 #include "casekey.h"
 #include "meeting.h"
 #include "member.h"
+#include "attest.h"
+#include "keydir.h"
 
 #define PACKET_MAX (64u << 20) /* bytes of one packet before sealing */
 #define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x
@@ -601,7 +603,6 @@ int council_meeting_packet(council *c, council_buf *out, const uint8_t *meeting,
     Council__V1__CaseContent **cases = NULL;
     uint8_t pk[32], *plain = NULL;
     size_t len = 0, n_cases = 0;
-    sqlite3_stmt *st = NULL;
     bool yes = false, have = false;
     mtg m;
     int rc;
@@ -624,14 +625,8 @@ int council_meeting_packet(council *c, council_buf *out, const uint8_t *meeting,
                       !yes ? "not_an_attendee" : "meeting_closed", op,
                       "not an attendee, or the meeting is closed or over");
     /* Sealed only to a key the council signed. */
-    if (sqlite3_prepare_v2(c->db, "SELECT box_pk FROM member WHERE id = ?1 AND withdrawn IS NULL;",
-                           -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_bind_blob(st, 1, attendee, 16, SQLITE_STATIC) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
-        memcpy(pk, sqlite3_column_blob(st, 0), 32);
-        have = true;
-    }
-    sqlite3_finalize(st);
+    if (council__member_box_pk(c, op, attendee, pk, &have) != COUNCIL_OK)
+        have = false;
     if (!have)
         return council__fail(c, COUNCIL_EDENIED, "%s: the attendee has withdrawn or has no keys", op);
     if ((rc = council__member_check(c, op, attendee)) != COUNCIL_OK ||

@@ -28,6 +28,10 @@
 #include "casekey.h"
 #include "consent.h"
 #include "member.h"
+#include "attest.h"
+#include "keydir.h"
+#include "sql.h"
+#include "lifecycle.h"
 
 #define SCOPES_MAX 32
 
@@ -773,14 +777,8 @@ int council_members_announce(council *c, council_buf *out)
         return rc;
     out->ptr = NULL;
     out->len = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT name FROM council WHERE singleton = 1;", -1, &st,
-                           NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW ||
-        (council_name = council__strdup((const char *)sqlite3_column_text(st, 0))) == NULL) {
-        sqlite3_finalize(st);
+    if ((council_name = council__council_name(c)) == NULL)
         return council__fail(c, COUNCIL_EIO, "members_announce: cannot read the council");
-    }
-    sqlite3_finalize(st);
-    st = NULL;
     if (sqlite3_prepare_v2(c->db, "SELECT name, roles FROM member WHERE withdrawn IS NULL "
                                   "ORDER BY seq;", -1, &st, NULL) != SQLITE_OK) {
         rc = council__fail(c, COUNCIL_EIO, "members_announce: cannot read the registry");
@@ -829,4 +827,170 @@ out:
     council__free(council_name);
     council__free(coordinator);
     return rc;
+}
+
+/* ------------------------------------------------------------ member keys */
+
+int council__member_box_pk(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                           uint8_t pk[32], bool *found)
+{
+    sqlite3_stmt *st = NULL;
+    int src;
+
+    *found = false;
+    if (sqlite3_prepare_v2(c->db, "SELECT box_pk FROM member WHERE withdrawn IS NULL AND box_pk IS "
+                                  "NOT NULL AND id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_TRANSIENT) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    }
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+        memcpy(pk, sqlite3_column_blob(st, 0), 32);
+        *found = true;
+    }
+    sqlite3_finalize(st);
+    return src == SQLITE_ROW || src == SQLITE_DONE
+               ? COUNCIL_OK
+               : council__fail(c, COUNCIL_EIO, "%s: database error", op);
+}
+
+int council__member_pks(council *c, const char *op, council__member_pk **out, size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0;
+    int rc = COUNCIL_OK, src;
+
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT id, box_pk, sign_pk FROM member WHERE withdrawn IS NULL "
+                                  "AND box_pk IS NOT NULL;", -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    }
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        council__member_pk *m;
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sqlite3_column_bytes(st, 1) != 32)
+            continue;
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            council__member_pk *np = council__calloc(ncap, sizeof *np);
+            if (np == NULL) {
+                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+                break;
+            }
+            if (*n > 0)
+                memcpy(np, *out, *n * sizeof *np);
+            council__free(*out);
+            *out = np;
+            cap = ncap;
+        }
+        m = &(*out)[(*n)++];
+        memcpy(m->id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+        memcpy(m->box_pk, sqlite3_column_blob(st, 1), 32);
+        if ((m->has_sign_pk = sqlite3_column_bytes(st, 2) == 32))
+            memcpy(m->sign_pk, sqlite3_column_blob(st, 2), 32);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    sqlite3_finalize(st);
+    if (rc != COUNCIL_OK) {
+        council__free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+/* Stores from before the signed key directory: the members' registered
+ * keys are signed once, as the registry holds them at the first open by
+ * the secretariat with this library (setting member_key_sigs marks it). */
+int council__member_keys_sign_existing(council *c)
+{
+    council__member_pk *ms = NULL;
+    uint8_t *done = NULL;
+    size_t n = 0, len = 0;
+    int rc;
+
+    if ((rc = council__setting_get(c, "member_key_sigs", &done, &len)) != COUNCIL_OK)
+        return council__fail(c, rc, rc == COUNCIL_ENOMEM ? "keys: out of memory"
+                                                         : "keys: database error");
+    council__free(done);
+    if (done != NULL)
+        return COUNCIL_OK;
+    if ((rc = council__member_pks(c, "keys", &ms, &n)) != COUNCIL_OK)
+        return rc;
+    for (size_t i = 0; rc == COUNCIL_OK && i < n; i++)
+        rc = council__member_key_sign(c, ms[i].id, ms[i].box_pk,
+                                      ms[i].has_sign_pk ? ms[i].sign_pk : NULL);
+    council__free(ms);
+    if (rc == COUNCIL_OK &&
+        council__setting_put(c, "member_key_sigs", (const uint8_t *)"1", 1, true) != COUNCIL_OK)
+        rc = council__fail(c, COUNCIL_EIO, "keys: cannot store %s", "member_key_sigs");
+    return rc;
+}
+
+/* Members' signing keys, for key directories signed before (the store's
+ * upgrade at the secretariat's first session): every member whose row
+ * has both keys. */
+int council__member_directory_upgrade(council *c)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT id, box_pk, sign_pk FROM member;", -1, &st, NULL) !=
+        SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "keys: database error");
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        uint8_t id[COUNCIL_ID_BYTES], pk[32], spk[32];
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sqlite3_column_bytes(st, 1) != 32 ||
+            sqlite3_column_bytes(st, 2) != 32)
+            continue;
+        memcpy(id, sqlite3_column_blob(st, 0), sizeof id);
+        memcpy(pk, sqlite3_column_blob(st, 1), sizeof pk);
+        memcpy(spk, sqlite3_column_blob(st, 2), sizeof spk);
+        rc = council__member_key_upgrade(c, id, pk, spk);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "keys: database error");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__member_keys_of(council *c, const uint8_t id[COUNCIL_ID_BYTES], bool *found,
+                            bool *active, uint8_t box_pk[32], bool *has_pk)
+{
+    sqlite3_stmt *st = NULL;
+    int src;
+
+    *found = *active = *has_pk = false;
+    if (sqlite3_prepare_v2(c->db, "SELECT withdrawn IS NULL, box_pk FROM member WHERE id = ?1;", -1,
+                           &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return COUNCIL_EIO;
+    }
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        *found = true;
+        *active = sqlite3_column_int(st, 0) != 0;
+        if ((*has_pk = sqlite3_column_bytes(st, 1) == 32))
+            memcpy(box_pk, sqlite3_column_blob(st, 1), 32);
+    }
+    sqlite3_finalize(st);
+    return src == SQLITE_ROW || src == SQLITE_DONE ? COUNCIL_OK : COUNCIL_EIO;
+}
+
+int council__member_exists(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES], bool *yes)
+{
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM member WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    return council__row_exists(c, op, st, yes);
 }

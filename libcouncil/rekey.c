@@ -32,6 +32,9 @@
 #include "store.h"
 #include "casekey.h"
 #include "rekey.h"
+#include "keydir.h"
+#include "secrets.h"
+#include "member.h"
 
 #define AD_PENDING_BYTES (sizeof "council/keyring/pending-db" + COUNCIL_ID_BYTES)
 
@@ -96,19 +99,14 @@ static int db_rekey(council *c, const char *op, const uint8_t key[COUNCIL__KEY_B
 static int reseal_members(council *c, council__keyring *kr)
 {
     for (size_t i = 0; i < kr->n_members; i++) {
-        sqlite3_stmt *st = NULL;
         uint8_t pk[32];
         bool have = false;
         int rc;
 
-        if (sqlite3_prepare_v2(c->db, "SELECT box_pk FROM member WHERE id = ?1 AND withdrawn IS "
-                                      "NULL;", -1, &st, NULL) == SQLITE_OK &&
-            sqlite3_bind_blob(st, 1, kr->members[i].member_id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
-            memcpy(pk, sqlite3_column_blob(st, 0), 32);
-            have = true;
+        if (council__member_box_pk(c, "rekey", kr->members[i].member_id, pk, &have) != COUNCIL_OK) {
+            council__clear(c);
+            have = false;
         }
-        sqlite3_finalize(st);
         /* Only to a key the council signed; otherwise the member loses its
          * copy (fails closed). */
         if (have && council__member_key_check(c, "rekey", kr->members[i].member_id, pk) != COUNCIL_OK) {

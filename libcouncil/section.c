@@ -33,6 +33,7 @@
 #include "find.h"
 #include "share.h"
 #include "section.h"
+#include "attest.h"
 
 #define PAD_BLOCK 256  /* section plaintext is padded: sizes leak in steps of this */
 

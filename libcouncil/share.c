@@ -29,6 +29,8 @@
 #include "scope.h"
 #include "case.h"
 #include "share.h"
+#include "attest.h"
+#include "keydir.h"
 
 #define SHARE_SCOPES_MAX 32
 

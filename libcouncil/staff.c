@@ -18,9 +18,10 @@
 #include "crypto.h"
 #include "session.h"
 #include "text.h"
-#include "casekey.h"
 #include "member.h"
 #include "staff.h"
+#include "attest.h"
+#include "sql.h"
 
 /* The staff member's member, and whether the staff member is active:
  * 1 active, 0 retired, negative: ENOTFOUND or EIO. */
@@ -507,4 +508,85 @@ int council_staff_list(council *c, council_buf *out, const uint8_t *member_id, s
                                                                           : "cannot read the staff records");
     council__clear(c);
     return COUNCIL_OK;
+}
+
+/* ------------------------------------------------------------ standing */
+
+int council__staff_standing(council *c, const uint8_t member[COUNCIL_ID_BYTES],
+                            const uint8_t staff[COUNCIL_ID_BYTES], const uint8_t box_pk[32],
+                            const char **reason, const char **why)
+{
+    sqlite3_stmt *st = NULL;
+    uint8_t of[COUNCIL_ID_BYTES], pk[32];
+    bool found = false, active = false, has_pk = false;
+    int rc = COUNCIL_OK, src, serving = 0, pledge = 0;
+
+    *reason = NULL;
+    if (sqlite3_prepare_v2(c->db,
+            "SELECT member_id, retired IS NULL, EXISTS (SELECT 1 FROM pledge p WHERE p.staff_id = "
+            "s.id) FROM staff s WHERE s.id = ?;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, staff, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "open: cannot read the staff records");
+    }
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW && sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
+        src = SQLITE_ERROR; /* not a member id: as the join read it */
+    if (src == SQLITE_ROW) {
+        memcpy(of, sqlite3_column_blob(st, 0), sizeof of);
+        serving = sqlite3_column_int(st, 1);
+        pledge = sqlite3_column_int(st, 2);
+        found = true;
+    }
+    sqlite3_finalize(st);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return council__fail(c, COUNCIL_EIO, "open: cannot read the staff records");
+    /* The member it serves, from the register (a staff row naming no
+     * member is no staff). */
+    if (found &&
+        council__member_keys_of(c, of, &found, &active, pk, &has_pk) != COUNCIL_OK)
+        return council__fail(c, COUNCIL_EIO, "open: cannot read the staff records");
+    if (!found) {
+        *reason = "unknown_staff";
+        *why = "unknown staff";
+    } else if (sodium_memcmp(of, member, COUNCIL_ID_BYTES) != 0) {
+        *reason = "other_members_staff";
+        *why = "the keyfile is another member's";
+    } else if (!active) {
+        *reason = "withdrawn_member";
+        *why = "the member has withdrawn";
+    } else if (!has_pk || sodium_memcmp(pk, box_pk, 32) != 0) {
+        /* Keys replaced (a lost or stolen keyfile): the old key is out. */
+        *reason = "member_key_replaced";
+        *why = "the member's keys were replaced";
+    } else if (serving == 0) {
+        *reason = "retired_staff";
+        *why = "former staff";
+    } else if (pledge == 0) {
+        *reason = "no_pledge";
+        *why = "no secrecy pledge is recorded";
+    }
+    /* The rows it stood on are the ones the secretariat signed: a member
+     * writing its own staff, pledge or register rows gains no standing. */
+    if (rc == COUNCIL_OK && *reason == NULL) {
+        bool pledged = false;
+        if ((rc = council__member_check(c, "open", member)) == COUNCIL_OK &&
+            (rc = council__staff_check(c, "open", staff, &pledged)) == COUNCIL_OK && !pledged) {
+            *reason = "no_pledge";
+            *why = "no secrecy pledge signed by the secretariat is recorded";
+        }
+    }
+    return rc;
+}
+
+int council__staff_exists(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES], bool *yes)
+{
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM staff WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    return council__row_exists(c, op, st, yes);
 }

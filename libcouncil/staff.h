@@ -13,4 +13,15 @@ int council__staff_check(council *c, const char *op, const uint8_t id[COUNCIL_ID
                          bool *pledged);
 int council__staff_upgrade(council *c);
 
+/* May this staff member act for this member (whose session holds box_pk)
+ * now? COUNCIL_OK with *reason NULL, or COUNCIL_OK with a refusal reason
+ * code and its text (*why); EIO ("open: cannot read the staff records"),
+ * or ETAMPER for a staff, pledge or register row the secretariat did not
+ * sign. The staff session's standing (council.c's c->standing hook). */
+int council__staff_standing(council *c, const uint8_t member[COUNCIL_ID_BYTES],
+                            const uint8_t staff[COUNCIL_ID_BYTES], const uint8_t box_pk[32],
+                            const char **reason, const char **why);
+/* Is id a staff record (retired or not)? EIO named for op. */
+int council__staff_exists(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES], bool *yes);
+
 #endif /* COUNCIL_STAFF_H */

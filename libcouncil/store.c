@@ -816,3 +816,68 @@ int council__store_read_salt(council *c, const char *dir, uint8_t salt[COUNCIL__
         return council__fail(c, COUNCIL_EFORMAT, "open: council.db is truncated (%zu bytes)", got);
     return COUNCIL_OK;
 }
+
+/* ------------------------------------------------------------ settings */
+
+int council__setting_get(council *c, const char *key, uint8_t **out, size_t *len)
+{
+    sqlite3_stmt *st = NULL;
+    int src, rc = COUNCIL_OK;
+
+    *out = NULL;
+    *len = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT value FROM setting WHERE key = ?1;", -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return COUNCIL_EIO;
+    }
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        int n = sqlite3_column_bytes(st, 0);
+        size_t m = (size_t)(n > 0 ? n : 0);
+        if ((*out = council__malloc(m + 1)) == NULL)
+            rc = COUNCIL_ENOMEM;
+        else {
+            if (m > 0)
+                memcpy(*out, sqlite3_column_blob(st, 0), m);
+            (*out)[m] = 0;
+            *len = m;
+        }
+    } else if (src != SQLITE_DONE) {
+        rc = COUNCIL_EIO;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__setting_fixed(council *c, const char *key, uint8_t *out, size_t n, bool *ok)
+{
+    uint8_t *v = NULL;
+    size_t len = 0;
+    int rc = council__setting_get(c, key, &v, &len);
+
+    *ok = rc == COUNCIL_OK && v != NULL && len == n;
+    if (*ok)
+        memcpy(out, v, n);
+    council__free(v);
+    return rc;
+}
+
+int council__setting_put(council *c, const char *key, const uint8_t *v, size_t n, bool replace)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK;
+
+    if (n > INT_MAX ||
+        sqlite3_prepare_v2(c->db, replace ? "INSERT OR REPLACE INTO setting (key, value) VALUES "
+                                            "(?1, ?2);"
+                                          : "INSERT OR IGNORE INTO setting (key, value) VALUES "
+                                            "(?1, ?2);", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, v, (int)n, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = COUNCIL_EIO;
+    sqlite3_finalize(st);
+    return rc;
+}

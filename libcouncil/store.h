@@ -70,4 +70,18 @@ void council__publish_hook(void (*fn)(const char *step));
 /* Join dir and name into a new heap string. */
 char *council__path_join(const char *dir, const char *name);
 
+/* Settings (the setting table is store.c's; other modules call these).
+ * They leave the handle's message alone: the caller reports a failure in
+ * its own words (council__fail keeps the disk-full explanation).
+ * council__setting_get: the value of key into *out (council__malloc'd,
+ * NUL-terminated beyond *len; the caller frees it), *out NULL when key is
+ * not set. COUNCIL_OK, COUNCIL_EIO or COUNCIL_ENOMEM. */
+int council__setting_get(council *c, const char *key, uint8_t **out, size_t *len);
+/* The value of key into out when it is set and exactly n bytes long (*ok);
+ * COUNCIL_OK, COUNCIL_EIO or COUNCIL_ENOMEM. */
+int council__setting_fixed(council *c, const char *key, uint8_t *out, size_t n, bool *ok);
+/* Store key = v (n bytes, a blob); replace false keeps a value already
+ * set. COUNCIL_OK or COUNCIL_EIO. */
+int council__setting_put(council *c, const char *key, const uint8_t *v, size_t n, bool replace);
+
 #endif /* COUNCIL_STORE_H */

@@ -22,6 +22,7 @@
 #include "case.h"
 #include "share.h"
 #include "casekey.h"
+#include "attest.h"
 
 /* The insider writes a row: sql with ?1..?4 bound to 16-byte ids (NULL:
  * fewer parameters) and ?5 to a blob of n bytes. */
