@@ -24,7 +24,7 @@
 #include "batch.h"
 #include "note.h"
 #include "session.h"
-#include "store.h"
+#include "file.h"
 
 const uint8_t council__export_magic[8] = { 0x89, 'C', 'A', 'X', '\r', '\n', 0x1a, '\n' };
 

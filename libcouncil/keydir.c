@@ -17,8 +17,8 @@
 #include "council_int.h"
 #include "sql.h"
 #include "crypto.h"
-#include "store.h"
 #include "keydir.h"
+#include "store.h"
 
 /* ------------------------------------------------------- key directory */
 

@@ -21,6 +21,7 @@
 #include "crypto.h"
 #include "keyring.h"
 #include "store.h"
+#include "file.h"
 
 static const uint8_t keyring_magic[COUNCIL__KEYRING_MAGIC_BYTES] =
     { 0x89, 'C', 'K', 'R', '\r', '\n', 0x1a, '\n' };

@@ -22,7 +22,6 @@
 #include "keyring.h"
 #include "note.h"
 #include "session.h"
-#include "store.h"
 #include "text.h"
 #include "share.h"
 #include "casekey.h"
@@ -32,6 +31,8 @@
 #include "keydir.h"
 #include "sql.h"
 #include "lifecycle.h"
+#include "file.h"
+#include "store.h"
 
 #define SCOPES_MAX 32
 

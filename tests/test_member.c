@@ -13,9 +13,9 @@
 #include "council_int.h"
 #include "keyfile.h"
 #include "keyring.h"
-#include "store.h"
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/member.pb-c.h"
+#include "file.h"
 
 typedef struct fx {
     char *root, *store;
