@@ -27,11 +27,11 @@
 #include "council.h"
 #include "util.h"
 #include "council_int.h"
-#include "audit.h"
-#include "batch.h"
+#include "log.h"
 #include "merkle.h"
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/info.pb-c.h"
+#include "event.h"
 
 
 static council__event sample(void)

@@ -22,9 +22,8 @@
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/member.pb-c.h"
 #include "fixture.h"
-#include "audit.h"
-#include "crypto.h"
 #include "journal.h"
+#include "event.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -26,11 +26,11 @@
 #include "council.h"
 #include "council/v1/audit.pb-c.h"
 #include "council_int.h"
-#include "audit.h"
 #include "crypto.h"
 #include "merkle.h"
 #include "note.h"
 #include "verify.h"
+#include "event.h"
 
 /* The keys of fuzz_export.c: keep these in step with it. */
 #define LOG_NAME "libcouncil/00000000-0000-4000-8000-000000000000"

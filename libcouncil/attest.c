@@ -14,11 +14,11 @@
 
 #include "council/v1/audit.pb-c.h"
 #include "council_int.h"
-#include "audit.h"
-#include "batch.h"
+#include "log.h"
 #include "crypto.h"
 #include "keydir.h"
 #include "attest.h"
+#include "event.h"
 
 /* ------------------------------------------------------ signed rows */
 

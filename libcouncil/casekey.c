@@ -26,8 +26,7 @@
 
 #include "council/v1/audit.pb-c.h"
 #include "council_int.h"
-#include "audit.h"
-#include "batch.h"
+#include "log.h"
 #include "crypto.h"
 #include "session.h"
 #include "sql.h"
@@ -38,6 +37,7 @@
 #include "keydir.h"
 #include "member.h"
 #include "secrets.h"
+#include "event.h"
 
 static const uint8_t coord_holder[COUNCIL_ID_BYTES]; /* all zeros */
 

@@ -13,8 +13,7 @@
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/consent.pb-c.h"
 #include "council_int.h"
-#include "audit.h"
-#include "batch.h"
+#include "log.h"
 #include "crypto.h"
 #include "session.h"
 #include "sql.h"
@@ -28,6 +27,7 @@
 #include "scope.h"
 #include "staff.h"
 #include "store.h"
+#include "event.h"
 
 #define CONSENT_BODY_MAX 65536
 

@@ -17,8 +17,7 @@
 #include "council/v1/info.pb-c.h"
 #include "council/v1/keyring.pb-c.h"
 #include "council_int.h"
-#include "audit.h"
-#include "batch.h"
+#include "log.h"
 #include "crypto.h"
 #include "journal.h"
 #include "keyfile.h"
@@ -35,6 +34,8 @@
 #include "rekey.h"
 #include "staff.h"
 #include "lifecycle.h"
+#include "event.h"
+#include "head.h"
 
 /* ------------------------------------------------------------- validation */
 

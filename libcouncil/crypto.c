@@ -160,22 +160,6 @@ void council_buf_free(council_buf *buf)
     buf->len = 0;
 }
 
-/* A code of the audit log and the catalogue: [a-z0-9_]{1,64}. */
-bool council__audit_code_ok(const char *s)
-{
-    size_t n = 0;
-
-    if (s == NULL)
-        return false;
-    for (; s[n] != '\0'; n++) {
-        char ch = s[n];
-        if (n >= COUNCIL__AUDIT_CODE_MAX ||
-            !((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_'))
-            return false;
-    }
-    return n > 0;
-}
-
 /* A serialised message into a council_buf the caller frees (never a NULL
  * pointer, even for an empty message); the handle's error cleared. */
 int council__pack_out(council *c, const char *op, council_buf *out, const ProtobufCMessage *m)

@@ -63,8 +63,5 @@ struct ProtobufCMessage;
 int council__pack_out(council *c, const char *op, council_buf *out,
                       const struct ProtobufCMessage *m);
 
-#define COUNCIL__AUDIT_CODE_MAX 64
-/* Is `s` an audit code: [a-z0-9_]{1,64}? */
-bool council__audit_code_ok(const char *s);
 
 #endif /* COUNCIL_CRYPTO_H */

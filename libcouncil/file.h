@@ -25,4 +25,9 @@ void council__publish_hook(void (*fn)(const char *step));
 /* Join dir and name into a new heap string. */
 char *council__path_join(const char *dir, const char *name);
 
+/* How long a session waits for a lock another session holds on council.db
+ * (SQLite's busy timeout) or on the keyring (council.keyring.lock) before
+ * it gives up with COUNCIL_EIO. Documented in council(3). */
+#define COUNCIL__BUSY_TIMEOUT_MS 10000
+
 #endif /* COUNCIL_FILE_H */

@@ -14,14 +14,14 @@
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/case.pb-c.h"
 #include "council_int.h"
-#include "audit.h"
-#include "batch.h"
+#include "log.h"
 #include "buf.h"
 #include "session.h"
 #include "sql.h"
 #include "text.h"
 #include "blind.h"
 #include "find.h"
+#include "event.h"
 
 #define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x
 #define ALLOWED COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED

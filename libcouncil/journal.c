@@ -27,9 +27,9 @@
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/member.pb-c.h"
 #include "council_int.h"
-#include "audit.h"
 #include "crypto.h"
 #include "journal.h"
+#include "event.h"
 
 #define RECORD_MAX 512 /* sealed bytes of one record */
 

@@ -6,7 +6,7 @@
 #define COUNCIL_JOURNAL_H
 
 #include "council_int.h"
-#include "audit.h"
+#include "event.h"
 
 #define COUNCIL__JOURNAL_FILE "council.refusals"
 #define COUNCIL__JOURNAL_MAX (1u << 20) /* bytes; past it, refusals are not journaled */

@@ -20,7 +20,6 @@
 #include "council_int.h"
 #include "crypto.h"
 #include "keyring.h"
-#include "store.h"
 #include "file.h"
 
 static const uint8_t keyring_magic[COUNCIL__KEYRING_MAGIC_BYTES] =

@@ -15,8 +15,7 @@
 #include "council/v1/case.pb-c.h"
 #include "council/v1/meeting.pb-c.h"
 #include "council_int.h"
-#include "audit.h"
-#include "batch.h"
+#include "log.h"
 #include "crypto.h"
 #include "session.h"
 #include "sql.h"
@@ -27,6 +26,7 @@
 #include "member.h"
 #include "attest.h"
 #include "keydir.h"
+#include "event.h"
 
 #define PACKET_MAX (64u << 20) /* bytes of one packet before sealing */
 #define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x

@@ -15,8 +15,7 @@
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/member.pb-c.h"
 #include "council_int.h"
-#include "audit.h"
-#include "batch.h"
+#include "log.h"
 #include "crypto.h"
 #include "keyfile.h"
 #include "keyring.h"
@@ -33,6 +32,7 @@
 #include "lifecycle.h"
 #include "file.h"
 #include "store.h"
+#include "event.h"
 
 #define SCOPES_MAX 32
 

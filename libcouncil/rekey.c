@@ -23,8 +23,7 @@
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/keyring.pb-c.h"
 #include "council_int.h"
-#include "audit.h"
-#include "batch.h"
+#include "log.h"
 #include "crypto.h"
 #include "journal.h"
 #include "keyring.h"
@@ -35,6 +34,7 @@
 #include "keydir.h"
 #include "secrets.h"
 #include "member.h"
+#include "event.h"
 
 #define AD_PENDING_BYTES (sizeof "council/keyring/pending-db" + COUNCIL_ID_BYTES)
 

@@ -28,11 +28,11 @@
 #include "council/v1/case.pb-c.h"
 #include "council/v1/member.pb-c.h"
 #include "council_int.h"
-#include "audit.h"
-#include "batch.h"
+#include "log.h"
 #include "session.h"
 #include "suppress.h"
 #include "case.h"
+#include "event.h"
 
 #define MONTHS_MAX 64
 

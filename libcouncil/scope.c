@@ -11,12 +11,12 @@
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/case.pb-c.h"
 #include "council_int.h"
-#include "audit.h"
-#include "batch.h"
+#include "log.h"
 #include "crypto.h"
 #include "session.h"
 #include "sql.h"
 #include "scope.h"
+#include "event.h"
 
 /* A change to the catalogue on the record. */
 static int log_scope(council *c, int action, const char *const *scopes, const char *reason)

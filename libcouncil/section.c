@@ -20,8 +20,7 @@
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/case.pb-c.h"
 #include "council_int.h"
-#include "audit.h"
-#include "batch.h"
+#include "log.h"
 #include "buf.h"
 #include "crypto.h"
 #include "session.h"
@@ -34,6 +33,7 @@
 #include "share.h"
 #include "section.h"
 #include "attest.h"
+#include "event.h"
 
 #define PAD_BLOCK 256  /* section plaintext is padded: sizes leak in steps of this */
 

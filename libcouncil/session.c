@@ -9,8 +9,9 @@
 
 #include "council/v1/audit.pb-c.h"
 #include "council_int.h"
-#include "audit.h"
+#include "log.h"
 #include "session.h"
+#include "event.h"
 
 /* The session's actor, as events name it. */
 bool council__is_root(const council *c)

@@ -6,7 +6,7 @@
 #define COUNCIL_SESSION_H
 
 #include "council_int.h"
-#include "audit.h"
+#include "event.h"
 
 /* Only the secretariat's (root-key) session may do `op`: EDENIED for a
  * staff session. Staff sessions are re-checked (still active) here too. */

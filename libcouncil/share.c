@@ -16,8 +16,7 @@
 #include "council/v1/case.pb-c.h"
 #include "council/v1/consent.pb-c.h"
 #include "council_int.h"
-#include "audit.h"
-#include "batch.h"
+#include "log.h"
 #include "crypto.h"
 #include "session.h"
 #include "sql.h"
@@ -31,6 +30,7 @@
 #include "share.h"
 #include "attest.h"
 #include "keydir.h"
+#include "event.h"
 
 #define SHARE_SCOPES_MAX 32
 

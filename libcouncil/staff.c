@@ -13,8 +13,7 @@
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/member.pb-c.h"
 #include "council_int.h"
-#include "audit.h"
-#include "batch.h"
+#include "log.h"
 #include "crypto.h"
 #include "session.h"
 #include "text.h"
@@ -22,6 +21,7 @@
 #include "staff.h"
 #include "attest.h"
 #include "sql.h"
+#include "event.h"
 
 /* The staff member's member, and whether the staff member is active:
  * 1 active, 0 retired, negative: ENOTFOUND or EIO. */

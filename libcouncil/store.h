@@ -33,10 +33,6 @@ int council__store_migrate(council *c, const council__migration *list, size_t n,
 int council__store_migrate_all(council *c);
 int council__store_version(council *c, uint32_t *out);
 void council__store_close(council *c);
-/* How long a session waits for a lock another session holds on council.db
- * (SQLite's busy timeout) or on the keyring (council.keyring.lock) before
- * it gives up with COUNCIL_EIO. Documented in council(3). */
-#define COUNCIL__BUSY_TIMEOUT_MS 10000
 /* Called by council__fail on a handle with an open database: when the last
  * SQLite failure was a full disk (SQLITE_FULL, or an I/O error with ENOSPC)
  * or SQLITE_NOTADB while the keyring names another database key version

@@ -16,11 +16,11 @@
 
 #include "council/v1/audit.pb-c.h"
 #include "council_int.h"
-#include "audit.h"
 #include "crypto.h"
 #include "merkle.h"
 #include "note.h"
 #include "verify.h"
+#include "event.h"
 
 /* Parse a proof text (capped): "consistency-proof/v1\nold M\nnew N\n" or
  * "inclusion-proof/v1\nindex I\nsize N\nleaf <base64>\n", then one base64

@@ -19,7 +19,7 @@
 
 #include "helpers.h"
 #include "council_int.h"
-#include "audit.h"
+#include "log.h"
 #include "crypto.h"
 #include "keyfile.h"
 #include "council/v1/audit.pb-c.h"

@@ -9,11 +9,11 @@
 
 #include "helpers.h"
 #include "council_int.h"
-#include "audit.h"
-#include "batch.h"
+#include "log.h"
 #include "note.h"
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/info.pb-c.h"
+#include "event.h"
 
 typedef struct fx {
     char *root, *store, *export_path;

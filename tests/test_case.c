@@ -8,7 +8,7 @@
  * another place does not open; no name or content reaches any file.
  * Shares, their revocation and expiry: test_share.c. */
 #include "case_fixture.h"
-#include "audit.h"
+#include "log.h"
 #include "crypto.h"
 #include "keyfile.h"
 #include "keyring.h"

@@ -2,7 +2,7 @@
  * every share: records never overwritten, refusals overriding, partial and
  * family coverage, and a withdrawal that stops the recipient's next read. */
 #include "case_fixture.h"
-#include "audit.h"
+#include "log.h"
 #include "keyfile.h"
 #include <jansson.h>
 

@@ -15,7 +15,7 @@
 
 #include "case_fixture.h"
 #include "council/v1/meeting.pb-c.h"
-#include "audit.h"
+#include "log.h"
 #include "crypto.h"
 #include "keyfile.h"
 #include "keyring.h"

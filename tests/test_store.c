@@ -12,8 +12,9 @@
 
 #include "helpers.h"
 #include "council_int.h"
-#include "audit.h"
+#include "log.h"
 #include "store.h"
+#include "file.h"
 
 #define NAME "秘密の協議会名 Secret Council Name"
 

@@ -1,0 +1,86 @@
+/*
+ * log.h - the audit log's core (log layer): append, the node store, the
+ * log-first transaction (an operation's savepoint, finish, the caller's
+ * batch underneath, refusals held across its rollback), the log's rows for
+ * the files above it (head.c, audit.c), and the journal's import.
+ * Internal to libcouncil (hidden symbols, council__ names).
+ */
+#ifndef COUNCIL_LOG_H
+#define COUNCIL_LOG_H
+
+#include "council_int.h"
+#include "event.h"
+#include "merkle.h"
+
+/* Append durably: one transaction, committed (synchronous=FULL) before
+ * return, unless a batch is open, in which case the batch's commit makes
+ * it durable. On failure nothing is appended and the caller MUST fail. */
+int council__audit_append(council *c, const council__event *ev);
+/* Log first, then act: act() runs only once the event is durable. */
+int council__audit_then(council *c, const council__event *ev,
+                        int (*act)(council *c, void *ctx), void *ctx);
+
+int council__audit_size(council *c, uint64_t *out);
+/* For tests: fail appends after `n` more succeed (n < 0: never). Per thread. */
+void council__audit_fault_after(long n);
+/* Keyed pseudonym of a case id (subkey "cncl-psn" of the root key). */
+int council__case_ref(council *c, uint8_t out[32], const uint8_t case_id[COUNCIL_ID_BYTES]);
+/* The node store of c's audit tree. */
+void council__audit_nodes(council *c, council__nodes *ns);
+
+/* Append an allowed registry event by the root session about a member
+ * and/or staff member (either may be NULL). */
+int council__audit_subject(council *c, int action, const uint8_t *member, const uint8_t *staff,
+                           const char *reason);
+
+/* Import the refusal journal (journal.c) as session_refused events, in one
+ * log-first transaction, then remove it (root sessions, at open). A journal
+ * that cannot be read or removed is itself logged, never a reason to fail.
+ * Errors of the append, ENOMEM. */
+int council__journal_import(council *c);
+
+/* ------------------------------------------------- the log-first transaction */
+/* End a registry change begun with council__audit_batch_begin: commit if
+ * rc is COUNCIL_OK (and clear the message), else roll back; returns rc or
+ * the commit's failure. */
+int council__finish(council *c, int rc);
+
+/* Inside the caller's batch, an event (a refusal, a tamper finding) kept
+ * to be appended again on its own if the batch is rolled back (case.c). */
+void council__hold_event(council *c, const council__event *ev);
+
+/* Batched mode: many appends, one durable commit. */
+int council__audit_batch_begin(council *c);
+int council__audit_batch_commit(council *c);
+void council__audit_batch_rollback(council *c);
+
+/* EMISUSE (named for op) while council_batch_begin() is open. */
+int council__no_batch(council *c, const char *op);
+/* After the caller's batch was rolled back (batch.c): its refusals and
+ * findings, appended again on their own, each with the actor it named. */
+void council__audit_replay_held(council *c);
+
+/* --------------------------------------------------- rows, for the log's users */
+/* The stored events from seq `from` on, in order: fn(ctx, seq, body, len)
+ * for each; a nonzero return from fn stops the walk and is returned.
+ * COUNCIL_OK at the end, COUNCIL_EIO on a database error (no message). */
+int council__audit_events_from(council *c, uint64_t from,
+                               int (*fn)(void *ctx, uint64_t seq, const uint8_t *body, size_t len),
+                               void *ctx);
+/* How many events are stored below seq n (EIO, no message): fewer than n
+ * means some were deleted. */
+int council__audit_count_below(council *c, uint64_t n, int64_t *count);
+/* Stored checkpoints: put (insert or replace, stamped now), the note of a
+ * size (council__malloc'd; ENOTFOUND, ENOMEM, EIO), its note replaced
+ * (EIO). No messages: the caller says what failed. */
+int council__audit_checkpoint_put(council *c, uint64_t size, const char *note, size_t len);
+int council__audit_checkpoint_note(council *c, uint64_t size, char **note);
+int council__audit_checkpoint_update(council *c, uint64_t size, const char *note, size_t len);
+/* council_audit_list() after its session checks (audit.c). */
+int council__audit_list_in(council *c, council_buf *out, const council_audit_filter *f);
+/* The export's bytes after its checks (audit.c): magic, header, events and
+ * checkpoints up to n, one snapshot; buf holds COUNCIL__AUDIT_FRAME_MAX
+ * bytes. EIO (with *began false when the snapshot could not begin), ELIMIT. */
+int council__audit_export_frames(council *c, FILE *f, uint64_t n, uint8_t *buf, bool *began);
+
+#endif /* COUNCIL_LOG_H */
