@@ -26,6 +26,7 @@
 #include "merkle.h"
 #include "note.h"
 #include "session.h"
+#include "buf.h"
 
 size_t council_audit_list_max(void)
 {
@@ -78,63 +79,24 @@ int council_audit_checkpoint(council *c, council_buf *out)
     return council__audit_checkpoint_in_batch(c, out, NULL);
 }
 
-/* Append "text" to a growing buffer. */
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-    bool failed;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = (b->cap == 0 ? 512 : b->cap * 2) + n;
-        char *p = council__malloc(cap);
-        if (p == NULL) {
-            b->failed = true;
-            return;
-        }
-        if (b->p != NULL)
-            memcpy(p, b->p, b->len);
-        council__free(b->p);
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_line(sbuf *b, const char *key, uint64_t v)
+/* Proof texts are built in the shared buffer (buf.c), NUL-terminated. */
+static void sb_line(council__buf *b, const char *key, uint64_t v)
 {
     char line[64];
-    int n = snprintf(line, sizeof line, "%s %llu\n", key, (unsigned long long)v);
 
-    sb_add(b, line, (size_t)n);
+    (void)snprintf(line, sizeof line, "%s %llu\n", key, (unsigned long long)v);
+    council__buf_text(b, line);
 }
 
-static void sb_hash(sbuf *b, const char *prefix, const uint8_t h[COUNCIL_HASH_BYTES])
+static void sb_hash(council__buf *b, const char *prefix, const uint8_t h[COUNCIL_HASH_BYTES])
 {
     char b64[64];
 
     sodium_bin2base64(b64, sizeof b64, h, COUNCIL_HASH_BYTES, sodium_base64_VARIANT_ORIGINAL);
     if (prefix != NULL)
-        sb_add(b, prefix, strlen(prefix));
-    sb_add(b, b64, strlen(b64));
-    sb_add(b, "\n", 1);
-}
-
-static int sb_finish(council *c, sbuf *b, council_buf *out)
-{
-    if (b->failed) {
-        council__free(b->p);
-        return council__fail(c, COUNCIL_ENOMEM, "audit: out of memory");
-    }
-    out->ptr = (uint8_t *)b->p;
-    out->len = b->len;
-    return COUNCIL_OK;
+        council__buf_text(b, prefix);
+    council__buf_text(b, b64);
+    council__buf_text(b, "\n");
 }
 
 static int size_arg(council *c, const char *op, uint64_t *size)
@@ -171,7 +133,7 @@ static int prove_start(council *c, council_buf *out, uint64_t *size)
 int council_audit_prove_inclusion(council *c, council_buf *out, uint64_t index, uint64_t size)
 {
     uint8_t proof[COUNCIL_PROOF_HASHES_MAX][COUNCIL_HASH_BYTES], leaf[COUNCIL_HASH_BYTES];
-    sbuf b = { NULL, 0, 0, false };
+    council__buf b = COUNCIL__BUF_INIT;
     council__nodes ns;
     size_t count = 0;
     int rc;
@@ -186,19 +148,19 @@ int council_audit_prove_inclusion(council *c, council_buf *out, uint64_t index, 
         council__merkle_prove_inclusion(&ns, index, size, &proof[0][0],
                                         COUNCIL_PROOF_HASHES_MAX, &count) != COUNCIL_OK)
         return council__fail(c, COUNCIL_EIO, "audit_prove: cannot read the tree");
-    sb_add(&b, "inclusion-proof/v1\n", 19);
+    council__buf_text(&b, "inclusion-proof/v1\n");
     sb_line(&b, "index", index);
     sb_line(&b, "size", size);
     sb_hash(&b, "leaf ", leaf);
     for (size_t i = 0; i < count; i++)
         sb_hash(&b, NULL, proof[i]);
-    return sb_finish(c, &b, out);
+    return council__buf_out(c, "audit", &b, out);
 }
 
 int council_audit_prove_consistency(council *c, council_buf *out, uint64_t size1, uint64_t size2)
 {
     uint8_t proof[COUNCIL_PROOF_HASHES_MAX][COUNCIL_HASH_BYTES];
-    sbuf b = { NULL, 0, 0, false };
+    council__buf b = COUNCIL__BUF_INIT;
     council__nodes ns;
     size_t count = 0;
     int rc;
@@ -212,12 +174,12 @@ int council_audit_prove_consistency(council *c, council_buf *out, uint64_t size1
     if (council__merkle_prove_consistency(&ns, size1, size2, &proof[0][0],
                                           COUNCIL_PROOF_HASHES_MAX, &count) != COUNCIL_OK)
         return council__fail(c, COUNCIL_EIO, "audit_prove: cannot read the tree");
-    sb_add(&b, "consistency-proof/v1\n", 21);
+    council__buf_text(&b, "consistency-proof/v1\n");
     sb_line(&b, "old", size1);
     sb_line(&b, "new", size2);
     for (size_t i = 0; i < count; i++)
         sb_hash(&b, NULL, proof[i]);
-    return sb_finish(c, &b, out);
+    return council__buf_out(c, "audit", &b, out);
 }
 
 int council_audit_add_cosignatures(council *c, const char *note, size_t note_len)
