@@ -14,7 +14,7 @@
  */
 #include "council/v1/consent.pb-c.h"
 #include "fixture.h"
-#include "policy.h"
+#include "decide.h"
 #include "consent.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

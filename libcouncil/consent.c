@@ -19,7 +19,7 @@
 #include "session.h"
 #include "sql.h"
 #include "text.h"
-#include "policy.h"
+#include "decide.h"
 #include "case.h"
 #include "share.h"
 #include "consent.h"

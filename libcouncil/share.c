@@ -22,7 +22,7 @@
 #include "session.h"
 #include "sql.h"
 #include "text.h"
-#include "policy.h"
+#include "decide.h"
 #include "casekey.h"
 #include "consent.h"
 #include "member.h"

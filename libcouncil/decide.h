@@ -1,5 +1,5 @@
 /*
- * policy.h - the disclosure decision (DESIGN.md promise 2; issue 6 item 2).
+ * decide.h - the disclosure decision (DESIGN.md promise 2; issue 6 item 2).
  *
  * One pure function decides whether personal data may move: given the
  * council's configuration, the recipient, the scopes, the persons whose data
@@ -11,13 +11,13 @@
  *
  * Callers map a refusal to COUNCIL_ENOCONSENT and record it as an audit event
  * carrying the reason code. The order of the checks is the table `checks[]`
- * in policy.c; the first failing check gives the reason.
+ * in decide.c; the first failing check gives the reason.
  *
  * Internal to libcouncil (council__ names, hidden). Self-contained: includes
  * only <stdbool.h>, <stdint.h>, <stddef.h> and council.h.
  */
-#ifndef COUNCIL_POLICY_H
-#define COUNCIL_POLICY_H
+#ifndef COUNCIL_DECIDE_H
+#define COUNCIL_DECIDE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -182,7 +182,7 @@ typedef struct council__decision {
  * @param req  the proposed disclosure; NULL refuses ("invalid_request")
  * @param[out] out  the decision; if NULL nothing happens
  *
- * Rules (policy.c lists them as one ordered table):
+ * Rules (decide.c lists them as one ordered table):
  * - The platform never receives personal data, whatever the basis.
  * - The basis must be known and accepted by cfg.
  * - council_art16_exchange is exchange within the council: members only.

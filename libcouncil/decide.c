@@ -1,5 +1,5 @@
 /*
- * policy.c - the disclosure decision: a pure, table-driven rule list.
+ * decide.c - the disclosure decision: a pure, table-driven rule list.
  *
  * council__policy_decide runs the rows of `checks[]` in order; each row
  * applies to some bases and returns NULL (pass) or a refusal reason. The
@@ -31,7 +31,7 @@
  */
 #include <string.h>
 
-#include "policy.h"
+#include "decide.h"
 
 /* ---------------------------------------------------------------- code lists */
 
