@@ -36,7 +36,7 @@
 #include "share.h"
 #include "casekey.h"
 #include "keydir.h"
-#include "member.h"
+#include "member_db.h"
 #include "secrets.h"
 
 static const uint8_t coord_holder[COUNCIL_ID_BYTES]; /* all zeros */
