@@ -8,7 +8,6 @@
 
 #include <protobuf-c/protobuf-c.h>
 #include <sodium.h>
-#include <sqlite3.h>
 
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/consent.pb-c.h"
@@ -17,7 +16,6 @@
 #include "batch.h"
 #include "crypto.h"
 #include "session.h"
-#include "sql.h"
 #include "text.h"
 #include "attest.h"
 #include "case.h"

@@ -19,7 +19,6 @@
 #include "crypto.h"
 #include "keyfile.h"
 #include "keyring.h"
-#include "note.h"
 #include "session.h"
 #include "store.h"
 #include "text.h"

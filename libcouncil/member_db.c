@@ -4,6 +4,7 @@
  * changes the register's operations make (member.c), and the rows read
  * back as messages.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -656,6 +657,97 @@ int council__member_exists(council *c, const char *op, const uint8_t id[COUNCIL_
 
     if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM member WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    return council__row_exists(c, op, st, yes);
+}
+
+/* ---------------------------------------------- rows for other modules */
+
+/* For the platform report (report.c; H1, issue 11). */
+int council__member_kinds(council *c, const char *op, council__member_kind **out, size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    council__member_kind *ks = NULL;
+    size_t cap = 0;
+    int rc = COUNCIL_OK, src;
+
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT id, kind FROM member;", -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
+            continue;
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            council__member_kind *nk = council__calloc(ncap, sizeof *nk);
+            if (nk == NULL) {
+                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+                break;
+            }
+            if (*n > 0)
+                memcpy(nk, ks, *n * sizeof *nk);
+            council__free(ks);
+            ks = nk;
+            cap = ncap;
+        }
+        memcpy(ks[*n].id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+        ks[(*n)++].kind = sqlite3_column_int(st, 1);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    if (rc != COUNCIL_OK) {
+        council__free(ks);
+        *n = 0;
+        return rc;
+    }
+    *out = ks;
+    return COUNCIL_OK;
+}
+
+/* For a share's recipient and scope removal (share.c, scope.c; H2, issue 11). */
+int council__member_recipient(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                              bool *found, bool *withdrawn, uint8_t box_pk[32], bool *has_pk,
+                              char *scopes, size_t cap)
+{
+    sqlite3_stmt *st = NULL;
+    int src;
+
+    *found = *withdrawn = *has_pk = false;
+    if (cap > 0)
+        scopes[0] = '\0';
+    if (sqlite3_prepare_v2(c->db, "SELECT withdrawn IS NOT NULL, box_pk, scopes FROM member "
+                                  "WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        const unsigned char *s = sqlite3_column_text(st, 2);
+        *found = true;
+        *withdrawn = sqlite3_column_int(st, 0) != 0;
+        if ((*has_pk = sqlite3_column_bytes(st, 1) == 32))
+            memcpy(box_pk, sqlite3_column_blob(st, 1), 32);
+        if (cap > 0)
+            snprintf(scopes, cap, "%s", s != NULL ? (const char *)s : "");
+    }
+    sqlite3_finalize(st);
+    return src == SQLITE_ROW || src == SQLITE_DONE ? COUNCIL_OK : council__db_err(c, op);
+}
+
+int council__member_ceiling_uses(council *c, const char *op, const char *scope, bool *yes)
+{
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM member WHERE instr(',' || scopes || ',', ',' || "
+                                  "?1 || ',') > 0 LIMIT 1;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
         return council__db_err(c, op);
     }

@@ -83,4 +83,26 @@ int council__member_messages(council *c, const char *op, struct Council__V1__Mem
 int council__member_names(council *c, const char *op, char ***out, size_t *count,
                           char **coordinator);
 
+/* For the platform report (report.c). */
+/* Every member of the register (withdrawn or not) with its kind, for the
+ * platform report: into *out (council__calloc'd, the caller frees it; *n of
+ * them). EIO ("op: database error"), ENOMEM. */
+typedef struct council__member_kind {
+    uint8_t id[COUNCIL_ID_BYTES];
+    int kind;
+} council__member_kind;
+int council__member_kinds(council *c, const char *op, council__member_kind **out, size_t *n);
+
+/* For a share's recipient and scope removal (share.c, scope.c). */
+/* The register's row of id as a share's recipient sees it: *found,
+ * *withdrawn, its box key (*has_pk), its scope ceiling (the scopes column,
+ * "" for none, cut to cap bytes) into scopes. The caller checks the row
+ * (council__member_check) first. EIO named for op. */
+int council__member_recipient(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                              bool *found, bool *withdrawn, uint8_t box_pk[32], bool *has_pk,
+                              char *scopes, size_t cap);
+/* Does any member's scope ceiling (withdrawn or not) name scope? EIO named
+ * for op. */
+int council__member_ceiling_uses(council *c, const char *op, const char *scope, bool *yes);
+
 #endif /* COUNCIL_MEMBER_DB_H */
