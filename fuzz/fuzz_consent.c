@@ -36,7 +36,7 @@
 #include "council.h"
 #include "council/v1/consent.pb-c.h"
 #include "council_int.h"
-#include "consent.h"
+#include "consent_db.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,7 +1,7 @@
 /*
  * fuzz_policy.c - the stored policy (the setting 'policy', a serialised
  * council.v1.Policy), parsed by council__policy_parse (libcouncil/
- * consent.c) for council__policy_load, which council_policy_get and every
+ * policy.c) for council__policy_load, which council_policy_get and every
  * disclosure decision call. The whole input is the stored blob.
  *
  * The harness traps on a code other than OK or EFORMAT; on EFORMAT that
@@ -14,8 +14,8 @@
  */
 #include "council/v1/consent.pb-c.h"
 #include "fixture.h"
+#include "decide.h"
 #include "policy.h"
-#include "consent.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

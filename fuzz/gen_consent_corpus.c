@@ -20,7 +20,7 @@
 #include "council.h"
 #include "council/v1/consent.pb-c.h"
 #include "council_int.h"
-#include "consent.h"
+#include "consent_db.h"
 
 #define SEED_MAX 8192
 #define RECORD_MAX 65536 /* CONSENT_BODY_MAX in consent.c */

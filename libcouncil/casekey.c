@@ -35,7 +35,7 @@
 #include "share.h"
 #include "casekey.h"
 #include "keydir.h"
-#include "member.h"
+#include "member_db.h"
 #include "secrets.h"
 #include "event.h"
 

@@ -28,12 +28,13 @@
 #include "text.h"
 #include "share.h"
 #include "casekey.h"
-#include "consent.h"
+#include "consent_db.h"
+#include "council_db.h"
 #include "meeting.h"
-#include "member.h"
+#include "member_db.h"
+#include "policy.h"
 #include "rekey.h"
 #include "staff.h"
-#include "lifecycle.h"
 #include "event.h"
 #include "head.h"
 
@@ -169,22 +170,6 @@ static void remove_store_files(const char *dir, bool made)
         (void)rmdir(dir);
 }
 
-static int insert_council_row(council *c, const char *name, int64_t created)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = COUNCIL_OK;
-
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO council (singleton, id, name, created) "
-                                  "VALUES (1, ?, ?, ?);", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 1, c->council_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 3, created) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_DONE)
-        rc = council__fail(c, COUNCIL_EIO, "create: cannot record the council");
-    sqlite3_finalize(st);
-    return rc;
-}
-
 static int create_in(council *c, const char *path, const council_create_options *o,
                      uint64_t ops, uint64_t mem)
 {
@@ -218,7 +203,7 @@ static int create_in(council *c, const char *path, const council_create_options 
     if (rc == COUNCIL_OK)
         rc = council__store_migrate_all(c);
     if (rc == COUNCIL_OK)
-        rc = insert_council_row(c, o->name, kr.created);
+        rc = council__council_insert(c, o->name, kr.created);
     if (rc == COUNCIL_OK) {
         const council__event ev = {
             .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_COUNCIL_CREATED,
@@ -307,22 +292,6 @@ int council_create(council **out, const char *path, const council_create_options
 
 /* ------------------------------------------------------------------- open */
 
-static int check_council_row(council *c)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = COUNCIL_OK;
-
-    if (sqlite3_prepare_v2(c->db, "SELECT id FROM council WHERE singleton = 1;",
-                           -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW)
-        rc = council__fail(c, COUNCIL_EFORMAT, "open: council.db holds no council record");
-    else if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES ||
-             sodium_memcmp(sqlite3_column_blob(st, 0), c->council_id, COUNCIL_ID_BYTES) != 0)
-        rc = council__fail(c, COUNCIL_EFORMAT, "open: council.db belongs to another council");
-    sqlite3_finalize(st);
-    return rc;
-}
-
 static int add_journal_key(council *c, council__keyring *kr, void *ctx)
 {
     council__secret jsk;
@@ -392,7 +361,7 @@ static int open_in(council *c, const char *path, const council_open_options *o)
     if (rc == COUNCIL_OK)
         rc = council__store_migrate_all(c);
     if (rc == COUNCIL_OK)
-        rc = check_council_row(c);
+        rc = council__council_check(c);
     if (rc == COUNCIL_OK) {
         /* Every session is on the record before it can do anything. */
         const council__event ev = {
@@ -613,7 +582,7 @@ static int open_staff(council *c, const char *path, const council_open_options *
                                council__schema_version());
     }
     if (rc == COUNCIL_OK)
-        rc = check_council_row(c);
+        rc = council__council_check(c);
     if (rc == COUNCIL_OK)
         rc = council__staff_standing(c, info.member_id, o->staff_id, k.box_pk, &reason, &why);
     if (rc == COUNCIL_OK && reason != NULL)
@@ -723,7 +692,8 @@ int council_open(council **out, const char *path, const council_open_options *o)
 int council_info(council *c, council_buf *out)
 {
     Council__V1__CouncilInfo m = COUNCIL__V1__COUNCIL_INFO__INIT;
-    sqlite3_stmt *st = NULL;
+    char *name = NULL;
+    int64_t created = 0;
     char id[37], origin[COUNCIL__ORIGIN_MAX], vkey[512], cipher[64];
     uint32_t schema = 0;
     size_t len;
@@ -742,16 +712,13 @@ int council_info(council *c, council_buf *out)
     council__log_origin(origin, c->council_id);
     if (council__vkey_format(vkey, sizeof vkey, origin, COUNCIL__SIG_ED25519, c->log_pk) != 0)
         return council__fail(c, COUNCIL_ERROR, "info: verifier key too long");
-    if (sqlite3_prepare_v2(c->db, "SELECT name, created FROM council WHERE singleton = 1;",
-                           -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        return council__fail(c, COUNCIL_EIO, "info: cannot read the council record");
-    }
+    if ((rc = council__council_row(c, "info", &name, &created)) != COUNCIL_OK)
+        return rc;
     m.council_id.data = c->council_id;
     m.council_id.len = COUNCIL_ID_BYTES;
     m.council_id_text = id;
-    m.name = (char *)(uintptr_t)sqlite3_column_text(st, 0);
-    m.created = sqlite3_column_int64(st, 1);
+    m.name = name;
+    m.created = created;
     m.schema_version = schema;
     m.library_version = (char *)(uintptr_t)council_version_string();
     m.cipher_version = cipher;
@@ -761,18 +728,14 @@ int council_info(council *c, council_buf *out)
     m.log_public_key.len = sizeof c->log_pk;
     m.log_verifier_key = vkey;
     m.log_origin = origin;
-    if (m.name == NULL) {
-        sqlite3_finalize(st);
-        return council__fail(c, COUNCIL_ENOMEM, "info: out of memory");
-    }
     len = council__v1__council_info__get_packed_size(&m);
     out->ptr = council__malloc(len);
     if (out->ptr == NULL) {
-        sqlite3_finalize(st);
+        council__free(name);
         return council__fail(c, COUNCIL_ENOMEM, "info: out of memory");
     }
     out->len = council__v1__council_info__pack(&m, out->ptr);
-    sqlite3_finalize(st);
+    council__free(name);
     council__clear(c);
     return COUNCIL_OK;
 }
@@ -872,17 +835,4 @@ out:
         council__free(kr);
     }
     return rc;
-}
-
-char *council__council_name(council *c)
-{
-    sqlite3_stmt *st = NULL;
-    char *name = NULL;
-
-    if (sqlite3_prepare_v2(c->db, "SELECT name FROM council WHERE singleton = 1;", -1, &st, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        name = council__strdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    return name;
 }

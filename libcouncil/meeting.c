@@ -23,7 +23,7 @@
 #include "share.h"
 #include "casekey.h"
 #include "meeting.h"
-#include "member.h"
+#include "member_db.h"
 #include "attest.h"
 #include "keydir.h"
 #include "event.h"

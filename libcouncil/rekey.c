@@ -33,7 +33,7 @@
 #include "rekey.h"
 #include "keydir.h"
 #include "secrets.h"
-#include "member.h"
+#include "member_db.h"
 #include "event.h"
 
 #define AD_PENDING_BYTES (sizeof "council/keyring/pending-db" + COUNCIL_ID_BYTES)

@@ -17,7 +17,7 @@
 #include "crypto.h"
 #include "session.h"
 #include "text.h"
-#include "member.h"
+#include "member_db.h"
 #include "staff.h"
 #include "attest.h"
 #include "sql.h"

@@ -1,4 +1,4 @@
-/* test_policy.c - the disclosure decision (libcouncil/policy.c).
+/* test_policy.c - the disclosure decision (libcouncil/decide.c).
  *
  * Pure function, so no store: every test builds consent views and a request
  * on the stack and asserts both the allow flag and the reason code of the
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "policy.h"
+#include "decide.h"
 
 #define NOW INT64_C(1750000000)
 
