@@ -994,3 +994,47 @@ int council__member_exists(council *c, const char *op, const uint8_t id[COUNCIL_
     }
     return council__row_exists(c, op, st, yes);
 }
+
+/* --- added by H2 for issue 11 --- */
+int council__member_recipient(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                              bool *found, bool *withdrawn, uint8_t box_pk[32], bool *has_pk,
+                              char *scopes, size_t cap)
+{
+    sqlite3_stmt *st = NULL;
+    int src;
+
+    *found = *withdrawn = *has_pk = false;
+    if (cap > 0)
+        scopes[0] = '\0';
+    if (sqlite3_prepare_v2(c->db, "SELECT withdrawn IS NOT NULL, box_pk, scopes FROM member "
+                                  "WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        const unsigned char *s = sqlite3_column_text(st, 2);
+        *found = true;
+        *withdrawn = sqlite3_column_int(st, 0) != 0;
+        if ((*has_pk = sqlite3_column_bytes(st, 1) == 32))
+            memcpy(box_pk, sqlite3_column_blob(st, 1), 32);
+        if (cap > 0)
+            snprintf(scopes, cap, "%s", s != NULL ? (const char *)s : "");
+    }
+    sqlite3_finalize(st);
+    return src == SQLITE_ROW || src == SQLITE_DONE ? COUNCIL_OK : council__db_err(c, op);
+}
+
+int council__member_ceiling_uses(council *c, const char *op, const char *scope, bool *yes)
+{
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM member WHERE instr(',' || scopes || ',', ',' || "
+                                  "?1 || ',') > 0 LIMIT 1;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    return council__row_exists(c, op, st, yes);
+}

@@ -49,4 +49,16 @@ int council__member_keys_of(council *c, const uint8_t id[COUNCIL_ID_BYTES], bool
 /* Is id in the register (withdrawn or not)? EIO named for op. */
 int council__member_exists(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES], bool *yes);
 
+/* --- added by H2 for issue 11 --- */
+/* The register's row of id as a share's recipient sees it: *found,
+ * *withdrawn, its box key (*has_pk), its scope ceiling (the scopes column,
+ * "" for none, cut to cap bytes) into scopes. The caller checks the row
+ * (council__member_check) first. EIO named for op. */
+int council__member_recipient(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                              bool *found, bool *withdrawn, uint8_t box_pk[32], bool *has_pk,
+                              char *scopes, size_t cap);
+/* Does any member's scope ceiling (withdrawn or not) name scope? EIO named
+ * for op. */
+int council__member_ceiling_uses(council *c, const char *op, const char *scope, bool *yes);
+
 #endif /* COUNCIL_MEMBER_H */
