@@ -11,7 +11,6 @@
 
 #include <protobuf-c/protobuf-c.h>
 #include <sodium.h>
-#include <sqlite3.h>
 
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/case.pb-c.h"
