@@ -15,6 +15,7 @@
 #include "council/v1/consent.pb-c.h"
 #include "fixture.h"
 #include "decide.h"
+#include "decide.h"
 #include "policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -35,9 +35,10 @@
 #include "case.h"
 #include "find.h"
 #include "section.h"
-#include "share.h"
 #include "attest.h"
 #include "event.h"
+#include "section_db.h"
+#include "share_db.h"
 
 #define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x
 #define ALLOWED COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED
@@ -915,4 +916,95 @@ int council__person_in_case(council *c, const char *op, const uint8_t person[COU
         return council__db_err(c, op);
     }
     return council__row_exists(c, op, st, yes);
+}
+
+/* --- added by H2 for issue 11 --- */
+int council__case_persons(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                          council__case_person **out, size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT id, role FROM person WHERE case_id = ?1 ORDER BY seq;", -1,
+                           &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
+            continue;
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            council__case_person *np = council__calloc(ncap, sizeof *np);
+            if (np == NULL) {
+                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+                break;
+            }
+            if (*n > 0)
+                memcpy(np, *out, *n * sizeof *np);
+            council__free(*out);
+            *out = np;
+            cap = ncap;
+        }
+        memcpy((*out)[*n].id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+        (*out)[*n].role = sqlite3_column_int(st, 1);
+        (*n)++;
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    if (rc != COUNCIL_OK) {
+        council__free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+int council__case_ids_owned(council *c, const char *op, const uint8_t member[COUNCIL_ID_BYTES],
+                            uint8_t (**out)[COUNCIL_ID_BYTES], size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT id FROM case_record WHERE owner = ?1;", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
+            continue;
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            uint8_t (*np)[COUNCIL_ID_BYTES] = council__calloc(ncap, sizeof *np);
+            if (np == NULL) {
+                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+                break;
+            }
+            if (*n > 0)
+                memcpy(np, *out, *n * sizeof *np);
+            council__free(*out);
+            *out = np;
+            cap = ncap;
+        }
+        memcpy((*out)[(*n)++], sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    if (rc != COUNCIL_OK) {
+        council__free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
 }

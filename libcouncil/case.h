@@ -98,4 +98,20 @@ int council__case_content(council *c, const char *op, council_buf *out,
 int council__person_in_case(council *c, const char *op, const uint8_t person[COUNCIL_ID_BYTES],
                             const uint8_t case_id[COUNCIL_ID_BYTES], bool *yes);
 
+/* --- added by H2 for issue 11 --- */
+/* A person of a case: its id and role (council.v1.PersonRole). */
+typedef struct council__case_person {
+    uint8_t id[COUNCIL_ID_BYTES];
+    int role;
+} council__case_person;
+/* The persons of the case, in the order they were added, into *out
+ * (council__calloc'd; the caller frees it). EIO, ENOMEM named for op. */
+int council__case_persons(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                          council__case_person **out, size_t *n);
+/* The ids of the cases whose row names member as owner (the row as it is,
+ * no owner proof checked: for taking keys away, never for access), into
+ * *out (council__calloc'd). EIO, ENOMEM named for op. */
+int council__case_ids_owned(council *c, const char *op, const uint8_t member[COUNCIL_ID_BYTES],
+                            uint8_t (**out)[COUNCIL_ID_BYTES], size_t *n);
+
 #endif /* COUNCIL_CASE_H */

@@ -18,6 +18,7 @@
  *
  * Tables: case_key, key_wrap.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -32,7 +33,7 @@
 #include "sql.h"
 #include "attest.h"
 #include "case.h"
-#include "share.h"
+#include "share_db.h"
 #include "casekey.h"
 #include "keydir.h"
 #include "member_db.h"
@@ -338,6 +339,54 @@ int council__wrap_for(council *c, const char *op, const uint8_t case_id[COUNCIL_
                       const uint8_t pk[32], const council__secret *key)
 {
     return put_wrap(c, op, case_id, scope, version, holder, pk, key);
+}
+
+int council__key_wrap_drop(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                           const uint8_t holder[COUNCIL_ID_BYTES], const char *scope)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK;
+
+    if (sqlite3_prepare_v2(c->db, "DELETE FROM key_wrap WHERE case_id = ?1 AND holder = ?2 AND "
+                                  "scope = ?3;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__key_exists(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                        const char *scope, uint32_t version, bool *yes)
+{
+    sqlite3_stmt *st = NULL;
+
+    *yes = false;
+    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM case_key WHERE case_id = ?1 AND scope = ?2 "
+                                  "AND version = ?3;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, version) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    return council__row_exists(c, op, st, yes);
+}
+
+int council__key_scope_used(council *c, const char *op, const char *scope, bool *yes)
+{
+    sqlite3_stmt *st = NULL;
+
+    *yes = false;
+    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM case_key WHERE scope = ?1 LIMIT 1;", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    return council__row_exists(c, op, st, yes);
 }
 
 int council__key_open(council *c, const char *op, council__secret *key,
@@ -874,48 +923,114 @@ typedef struct pair {
     char scope[COUNCIL__AUDIT_CODE_MAX + 1];
 } pair;
 
-static int member_pairs(council *c, const uint8_t member[COUNCIL_ID_BYTES], pair **out, size_t *n)
+/* Room for pair *n of *out (doubling). */
+static bool pairs_grow(pair **out, size_t *cap, size_t n)
 {
-    sqlite3_stmt *st = NULL;
-    size_t cap = 0;
+    size_t ncap;
+    pair *np;
+
+    if (n < *cap)
+        return true;
+    ncap = *cap ? *cap * 2 : 16;
+    if ((np = council__calloc(ncap, sizeof *np)) == NULL)
+        return false;
+    if (n > 0)
+        memcpy(np, *out, n * sizeof *np);
+    council__free(*out);
+    *out = np;
+    *cap = ncap;
+    return true;
+}
+
+/* Add (case_id, scope) to the pairs (scope checked: at most 64 bytes). */
+static bool pairs_add(pair **out, size_t *cap, size_t *n, const uint8_t case_id[COUNCIL_ID_BYTES],
+                      const char *scope)
+{
+    if (!pairs_grow(out, cap, *n))
+        return false;
+    memcpy((*out)[*n].case_id, case_id, COUNCIL_ID_BYTES);
+    strcpy((*out)[*n].scope, scope);
+    (*n)++;
+    return true;
+}
+
+static int pair_cmp(const void *a, const void *b)
+{
+    const pair *x = a, *y = b;
+    int d = memcmp(x->case_id, y->case_id, COUNCIL_ID_BYTES);
+
+    return d != 0 ? d : strcmp(x->scope, y->scope);
+}
+
+/* The (case_id, scope) rows of st (bound; finalized here) added to the
+ * pairs; rows with a malformed id or scope are passed over. */
+static int pairs_from(council *c, sqlite3_stmt *st, pair **out, size_t *cap, size_t *n)
+{
     int rc = COUNCIL_OK, src;
 
-    *out = NULL;
-    *n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT case_id, scope FROM key_wrap WHERE holder = ?1 UNION "
-                                  "SELECT case_id, scope FROM case_share WHERE member_id = ?1 AND "
-                                  "revoked IS NULL UNION SELECT k.case_id, k.scope FROM case_key k "
-                                  "JOIN case_record r ON r.id = k.case_id WHERE r.owner = ?1 "
-                                  "ORDER BY 1, 2;", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return council__fail(c, COUNCIL_EIO, "withdraw: database error");
-    }
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         const unsigned char *sc = sqlite3_column_text(st, 1);
         if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sc == NULL ||
             strlen((const char *)sc) > COUNCIL__AUDIT_CODE_MAX)
             continue;
-        if (*n == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            pair *np = council__calloc(ncap, sizeof *np);
-            if (np == NULL) {
-                rc = council__fail(c, COUNCIL_ENOMEM, "withdraw: out of memory");
-                break;
-            }
-            if (*n > 0)
-                memcpy(np, *out, *n * sizeof *np);
-            council__free(*out);
-            *out = np;
-            cap = ncap;
+        if (!pairs_add(out, cap, n, sqlite3_column_blob(st, 0), (const char *)sc)) {
+            rc = council__fail(c, COUNCIL_ENOMEM, "withdraw: out of memory");
+            break;
         }
-        memcpy((*out)[*n].case_id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
-        strcpy((*out)[*n].scope, (const char *)sc);
-        (*n)++;
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "withdraw: database error");
     sqlite3_finalize(st);
+    return rc;
+}
+
+/* The distinct pairs, in order (case id, then scope), that the member
+ * holds a wrapped key for, holds a share of (not revoked), or owns the
+ * case of (the scopes with keys). */
+static int member_pairs(council *c, const uint8_t member[COUNCIL_ID_BYTES], pair **out, size_t *n)
+{
+    council__share_ref *shares = NULL;
+    uint8_t (*owned)[COUNCIL_ID_BYTES] = NULL;
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0, n_shares = 0, n_owned = 0;
+    int rc = COUNCIL_OK;
+
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT DISTINCT case_id, scope FROM key_wrap WHERE holder = ?1;",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "withdraw: database error");
+    }
+    rc = pairs_from(c, st, out, &cap, n);
+    if (rc == COUNCIL_OK)
+        rc = council__share_refs_of_member(c, "withdraw", member, &shares, &n_shares);
+    for (size_t i = 0; rc == COUNCIL_OK && i < n_shares; i++)
+        if (!pairs_add(out, &cap, n, shares[i].case_id, shares[i].scope))
+            rc = council__fail(c, COUNCIL_ENOMEM, "withdraw: out of memory");
+    if (rc == COUNCIL_OK)
+        rc = council__case_ids_owned(c, "withdraw", member, &owned, &n_owned);
+    for (size_t i = 0; rc == COUNCIL_OK && i < n_owned; i++) {
+        if (sqlite3_prepare_v2(c->db, "SELECT DISTINCT case_id, scope FROM case_key WHERE "
+                                      "case_id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+            sqlite3_bind_blob(st, 1, owned[i], COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+            sqlite3_finalize(st);
+            rc = council__fail(c, COUNCIL_EIO, "withdraw: database error");
+        } else {
+            rc = pairs_from(c, st, out, &cap, n);
+        }
+    }
+    council__free(shares);
+    council__free(owned);
+    if (rc == COUNCIL_OK && *n > 1) {
+        size_t k = 1;
+        qsort(*out, *n, sizeof **out, pair_cmp);
+        for (size_t i = 1; i < *n; i++)
+            if (pair_cmp(&(*out)[i], &(*out)[k - 1]) != 0)
+                (*out)[k++] = (*out)[i];
+        *n = k;
+    }
     if (rc != COUNCIL_OK) {
         council__free(*out);
         *out = NULL;
@@ -961,18 +1076,10 @@ int council__case_member_left(council *c, const uint8_t member[COUNCIL_ID_BYTES]
     pair *ps = NULL;
     size_t n = 0;
     int rc = member_pairs(c, member, &ps, &n);
-    sqlite3_stmt *st = NULL;
 
     if (rc != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "UPDATE case_share SET revoked = ?2, sig = NULL, revoke_reason = "
-                                  "'member_withdrawn' WHERE member_id = ?1 AND revoked IS NULL;",
-                           -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_DONE)
-        rc = council__fail(c, COUNCIL_EIO, "withdraw: cannot revoke shares");
-    sqlite3_finalize(st);
+    rc = council__share_end_member(c, "withdraw", member, "member_withdrawn");
     if (rc == COUNCIL_OK)
         rc = council__sql_exec1(c, "withdraw", "DELETE FROM key_wrap WHERE holder = ?1;", member,
                                 COUNCIL_ID_BYTES, NULL, 0);

@@ -75,4 +75,14 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
  * (added beside the old ones; the next open under new_root removes the
  * old), new_pk receives its new key. EAUTH, EIO. */
 int council__coord_rewrap(council *c, const council__secret *new_root, uint8_t new_pk[32]);
+/* A holder's wrapped keys of (case, scope), every version, destroyed (a
+ * share's end). EIO named for op. */
+int council__key_wrap_drop(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                           const uint8_t holder[COUNCIL_ID_BYTES], const char *scope);
+/* Is there a key version `version` of (case, scope) (not destroyed by a
+ * rekey)? EIO named for op. */
+int council__key_exists(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                        const char *scope, uint32_t version, bool *yes);
+/* Has any case a key of scope? EIO named for op. */
+int council__key_scope_used(council *c, const char *op, const char *scope, bool *yes);
 #endif /* COUNCIL_CASEKEY_H */

@@ -26,17 +26,17 @@
 #include "session.h"
 #include "store.h"
 #include "text.h"
-#include "share.h"
 #include "casekey.h"
 #include "consent_db.h"
 #include "council_db.h"
 #include "meeting.h"
 #include "member_db.h"
-#include "policy.h"
 #include "rekey.h"
 #include "staff.h"
 #include "event.h"
 #include "head.h"
+#include "policy.h"
+#include "share_db.h"
 
 /* ------------------------------------------------------------- validation */
 

@@ -27,6 +27,7 @@
 #include "attest.h"
 #include "keydir.h"
 #include "event.h"
+#include "share_db.h"
 
 #define PACKET_MAX (64u << 20) /* bytes of one packet before sealing */
 #define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x

@@ -20,7 +20,6 @@
 #include "keyring.h"
 #include "session.h"
 #include "text.h"
-#include "share.h"
 #include "casekey.h"
 #include "consent_db.h"
 #include "council_db.h"
@@ -29,6 +28,7 @@
 #include "keydir.h"
 #include "event.h"
 #include "file.h"
+#include "share_db.h"
 
 #define SCOPES_MAX COUNCIL__MEMBER_SCOPES_MAX
 

@@ -16,11 +16,12 @@
 #include "log.h"
 #include "crypto.h"
 #include "decide.h"
-#include "policy.h"
+#include "decide.h"
 #include "session.h"
 #include "sql.h"
 #include "store.h"
 #include "event.h"
+#include "policy.h"
 
 int council__policy_parse(council *c, const char *op, council__policy_config *cfg,
                           const uint8_t *buf, size_t len)

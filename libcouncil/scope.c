@@ -15,8 +15,12 @@
 #include "crypto.h"
 #include "session.h"
 #include "sql.h"
+#include "section_db.h"
+#include "casekey.h"
+#include "share_db.h"
 #include "scope.h"
 #include "event.h"
+#include "member_db.h"
 
 /* A change to the catalogue on the record. */
 static int log_scope(council *c, int action, const char *const *scopes, const char *reason)
@@ -105,7 +109,8 @@ int council_scope_remove(council *c, const char *code)
 {
     static const char op[] = "scope_remove";
     sqlite3_stmt *st = NULL;
-    int rc, used = 1;
+    bool used = false;
+    int rc;
 
     if ((rc = council__root_only(c, op)) != COUNCIL_OK)
         return rc;
@@ -115,17 +120,15 @@ int council_scope_remove(council *c, const char *code)
         return rc;
     if ((rc = council__scope_known(c, op, code)) != COUNCIL_OK)
         return council__finish(c, rc);
-    if (sqlite3_prepare_v2(c->db, "SELECT EXISTS (SELECT 1 FROM section WHERE scope = ?1) OR "
-                                  "EXISTS (SELECT 1 FROM case_key WHERE scope = ?1) OR EXISTS "
-                                  "(SELECT 1 FROM case_share WHERE scope = ?1) OR EXISTS (SELECT 1 "
-                                  "FROM member WHERE instr(',' || scopes || ',', ',' || ?1 || ',') "
-                                  "> 0);", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        used = sqlite3_column_int(st, 0);
-    else
-        rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    /* In use: by a section, a data key, a share (ended or not) or a
+     * member's ceiling; each owner answers for its table. */
+    rc = council__section_scope_used(c, op, code, &used);
+    if (rc == COUNCIL_OK && !used)
+        rc = council__key_scope_used(c, op, code, &used);
+    if (rc == COUNCIL_OK && !used)
+        rc = council__share_scope_used(c, op, code, &used);
+    if (rc == COUNCIL_OK && !used)
+        rc = council__member_ceiling_uses(c, op, code, &used);
     if (rc == COUNCIL_OK && used)
         rc = council__fail(c, COUNCIL_EDENIED, "%s: scope %s holds data, shares or a member's "
                            "ceiling", op, code);

@@ -1,8 +1,9 @@
 /*
  * section.c - sections (council_section_write, read, history): content
  * checked, padded and sealed under the scope's data key, stored by
- * version, opened and returned after the read is logged. Owns the table
- * section.
+ * version, opened and returned after the read is logged. The table
+ * section is section_db.c's: this file seals and opens, section_db.c
+ * stores.
  *
  * A section is a serialised council.v1.Section (proto/council/v1/case.proto).
  * The size is capped before protobuf-c sees a byte; unknown fields are
@@ -15,7 +16,6 @@
 
 #include <protobuf-c/protobuf-c.h>
 #include <sodium.h>
-#include <sqlite3.h>
 
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/case.pb-c.h"
@@ -24,13 +24,13 @@
 #include "buf.h"
 #include "crypto.h"
 #include "session.h"
-#include "sql.h"
 #include "text.h"
 #include "casekey.h"
 #include "scope.h"
 #include "case.h"
 #include "find.h"
 #include "share.h"
+#include "section_db.h"
 #include "section.h"
 #include "attest.h"
 #include "event.h"
@@ -305,7 +305,6 @@ int council_section_write(council *c, uint32_t *version, const uint8_t *case_id,
     council__secret key = { NULL, 0 };
     uint8_t nonce[COUNCIL__NONCE_BYTES], *ct = NULL;
     size_t ct_len = 0;
-    sqlite3_stmt *st = NULL;
     uint32_t kv = 0, rv = 0;
     bool ok;
     council__case k;
@@ -339,18 +338,10 @@ int council_section_write(council *c, uint32_t *version, const uint8_t *case_id,
      * consented), and those it now refuses end, their keys rotated, before
      * this write picks its key. */
     {
-        sqlite3_stmt *q = NULL;
-        int qs = SQLITE_ERROR;
-        if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM section WHERE case_id = ?1 AND person_id = ?2 "
-                                      "AND scope = ?3 LIMIT 1;", -1, &q, NULL) == SQLITE_OK &&
-            sqlite3_bind_blob(q, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK &&
-            sqlite3_bind_blob(q, 2, person_id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK &&
-            sqlite3_bind_text(q, 3, scope, -1, SQLITE_STATIC) == SQLITE_OK)
-            qs = sqlite3_step(q);
-        sqlite3_finalize(q);
-        if (qs != SQLITE_ROW && qs != SQLITE_DONE)
-            return council__finish(c, council__db_err(c, op));
-        if (qs == SQLITE_DONE &&
+        bool has_data = false;
+        if ((rc = council__section_exists(c, op, case_id, person_id, scope, &has_data)) != COUNCIL_OK)
+            return council__finish(c, rc);
+        if (!has_data &&
             (rc = council__case_recheck_consent_shares(c, op, case_id, person_id, scope)) != COUNCIL_OK)
             return council__finish(c, rc);
     }
@@ -361,18 +352,9 @@ int council_section_write(council *c, uint32_t *version, const uint8_t *case_id,
      * use: the newest versions (and with them a revocation's effect) were
      * deleted. */
     {
-        sqlite3_stmt *q = NULL;
         int64_t used = 0;
-        if (sqlite3_prepare_v2(c->db, "SELECT coalesce(max(key_version), 0) FROM section WHERE "
-                                      "case_id = ?1 AND scope = ?2;", -1, &q, NULL) != SQLITE_OK ||
-            sqlite3_bind_blob(q, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_bind_text(q, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
-            sqlite3_step(q) != SQLITE_ROW) {
-            sqlite3_finalize(q);
-            return council__finish(c, council__db_err(c, op));
-        }
-        used = sqlite3_column_int64(q, 0);
-        sqlite3_finalize(q);
+        if ((rc = council__section_key_version_used(c, op, case_id, scope, &used)) != COUNCIL_OK)
+            return council__finish(c, rc);
         if (used > (int64_t)kv) {
             (void)council__tamper(c, case_id, scope, NULL, "key_version_rolled_back");
             return council__finish(c, council__fail(c, COUNCIL_ETAMPER, "%s: the scope's sections "
@@ -392,40 +374,13 @@ int council_section_write(council *c, uint32_t *version, const uint8_t *case_id,
                                           : "this session holds no key for the scope");
     if (rc != COUNCIL_OK)
         return council__finish(c, rc);
-    if (sqlite3_prepare_v2(c->db, "SELECT coalesce(max(version), 0) FROM section WHERE case_id = ?1 "
-                                  "AND person_id = ?2 AND scope = ?3;", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 2, person_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW)
-        rc = council__db_err(c, op);
-    else
-        rv = (uint32_t)sqlite3_column_int64(st, 0) + 1;
-    sqlite3_finalize(st);
-    st = NULL;
+    rc = council__section_next_version(c, op, case_id, person_id, scope, &rv);
     if (rc == COUNCIL_OK)
         rc = seal_section(c, op, case_id, person_id, scope, kv, rv, &key, section, section_len,
                           nonce, &ct, &ct_len);
     council__secret_free(&key);
-    if (rc == COUNCIL_OK &&
-        (sqlite3_prepare_v2(c->db, "INSERT INTO section (case_id, person_id, scope, version, "
-                                   "key_version, written, writer_member, writer_staff, nonce, ct) "
-                                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10);", -1, &st,
-                            NULL) != SQLITE_OK ||
-         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-         sqlite3_bind_blob(st, 2, person_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-         sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
-         sqlite3_bind_int64(st, 4, rv) != SQLITE_OK || sqlite3_bind_int64(st, 5, kv) != SQLITE_OK ||
-         sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
-         (council__is_root(c) ? sqlite3_bind_null(st, 7)
-                     : sqlite3_bind_blob(st, 7, c->actor_member, COUNCIL_ID_BYTES, SQLITE_STATIC)) != SQLITE_OK ||
-         (council__is_root(c) ? sqlite3_bind_null(st, 8)
-                     : sqlite3_bind_blob(st, 8, c->actor_staff, COUNCIL_ID_BYTES, SQLITE_STATIC)) != SQLITE_OK ||
-         sqlite3_bind_blob(st, 9, nonce, sizeof nonce, SQLITE_STATIC) != SQLITE_OK ||
-         sqlite3_bind_blob(st, 10, ct, (int)ct_len, SQLITE_STATIC) != SQLITE_OK ||
-         sqlite3_step(st) != SQLITE_DONE))
-        rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    if (rc == COUNCIL_OK)
+        rc = council__section_insert(c, op, case_id, person_id, scope, rv, kv, nonce, ct, ct_len);
     council__free(ct);
     if (rc == COUNCIL_OK && strcmp(scope, "identity") == 0)
         rc = council__find_index_person(c, op, case_id, person_id, section, section_len);
@@ -476,29 +431,24 @@ static int kc_get(council *c, const char *op, keycache *kc, const uint8_t case_i
     return rc;
 }
 
-#define SECTION_COLUMNS "person_id, scope, version, key_version, written, writer_member, " \
-                        "writer_staff, nonce, ct"
-
-static int record_from_row(council *c, const char *op, sqlite3_stmt *st,
+static int record_from_row(council *c, const char *op, const council__section_row *row,
                            const uint8_t case_id[COUNCIL_ID_BYTES], keycache *kc, council__buf *rec)
 {
     Council__V1__SectionRecord r = COUNCIL__V1__SECTION_RECORD__INIT;
     Council__V1__Section empty = COUNCIL__V1__SECTION__INIT;
-    const char *scope = (const char *)sqlite3_column_text(st, 1);
+    const char *scope = row->scope;
     uint8_t person[COUNCIL_ID_BYTES], *pt = NULL;
-    uint32_t rv = (uint32_t)sqlite3_column_int64(st, 2), kv = (uint32_t)sqlite3_column_int64(st, 3);
+    uint32_t rv = row->version, kv = row->key_version;
     size_t len = 0;
     int rc;
 
-    if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || scope == NULL ||
-        !council__audit_code_ok(scope))
+    if (row->person_len != COUNCIL_ID_BYTES || scope == NULL || !council__audit_code_ok(scope))
         return council__fail(c, COUNCIL_EAUTH, "%s: a stored section is damaged", op);
-    memcpy(person, sqlite3_column_blob(st, 0), sizeof person);
+    memcpy(person, row->person, sizeof person);
     if ((rc = kc_get(c, op, kc, case_id, scope, kv)) != COUNCIL_OK)
         return rc;
-    rc = open_section(c, op, case_id, person, scope, kv, rv, &kc->key, sqlite3_column_blob(st, 7),
-                      (size_t)sqlite3_column_bytes(st, 7), sqlite3_column_blob(st, 8),
-                      (size_t)sqlite3_column_bytes(st, 8), &pt, &len);
+    rc = open_section(c, op, case_id, person, scope, kv, rv, &kc->key, row->nonce, row->nonce_len,
+                      row->ct, row->ct_len, &pt, &len);
     if (rc != COUNCIL_OK)
         return rc;
     r.scope = (char *)(uintptr_t)scope;
@@ -506,15 +456,15 @@ static int record_from_row(council *c, const char *op, sqlite3_stmt *st,
     r.person_id.len = sizeof person;
     r.version = rv;
     r.key_version = kv;
-    r.written = sqlite3_column_int64(st, 4);
-    if (sqlite3_column_bytes(st, 5) == COUNCIL_ID_BYTES) {
+    r.written = row->written;
+    if (row->writer_member != NULL) {
         r.has_writer_member = 1;
-        r.writer_member.data = (uint8_t *)(uintptr_t)sqlite3_column_blob(st, 5);
+        r.writer_member.data = (uint8_t *)(uintptr_t)row->writer_member;
         r.writer_member.len = COUNCIL_ID_BYTES;
     }
-    if (sqlite3_column_bytes(st, 6) == COUNCIL_ID_BYTES) {
+    if (row->writer_staff != NULL) {
         r.has_writer_staff = 1;
-        r.writer_staff.data = (uint8_t *)(uintptr_t)sqlite3_column_blob(st, 6);
+        r.writer_staff.data = (uint8_t *)(uintptr_t)row->writer_staff;
         r.writer_staff.len = COUNCIL_ID_BYTES;
     }
     r.section = &empty;
@@ -535,15 +485,37 @@ static int record_from_row(council *c, const char *op, sqlite3_stmt *st,
     return rec->failed ? council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op) : COUNCIL_OK;
 }
 
+/* A read's walk: each record into b (history: each as a field 1 of b). */
+struct read_ctx {
+    const char *op;
+    const uint8_t *case_id;
+    keycache kc;
+    council__buf *b, rec;
+    bool history;
+    int n;
+};
+
+static int read_one(council *c, const council__section_row *row, void *ctx)
+{
+    struct read_ctx *r = ctx;
+    int rc;
+
+    r->rec.len = 0;
+    rc = record_from_row(c, r->op, row, r->case_id, &r->kc, r->history ? &r->rec : r->b);
+    if (rc == COUNCIL_OK && r->history)
+        council__buf_field(r->b, 1, r->rec.p, r->rec.len);
+    r->n++;
+    return rc;
+}
+
 static int read_records(council *c, const char *op, council_buf *out, const uint8_t *case_id,
                         size_t case_id_len, const uint8_t *person_id, size_t person_id_len,
                         const char *scope, const char *purpose, bool history)
 {
-    keycache kc = { "", 0, { NULL, 0 } };
-    sqlite3_stmt *st = NULL;
-    council__buf b = COUNCIL__BUF_INIT, rec = COUNCIL__BUF_INIT;
+    council__buf b = COUNCIL__BUF_INIT;
+    struct read_ctx r = { op, NULL, { "", 0, { NULL, 0 } }, &b, COUNCIL__BUF_INIT, history, 0 };
     const char *scopes[1] = { scope };
-    int rc, src, n = 0;
+    int rc;
     council__case k;
 
     if ((rc = council__case_read_start(c, op, case_id, case_id_len, person_id, person_id_len, scope, purpose,
@@ -551,31 +523,11 @@ static int read_records(council *c, const char *op, council_buf *out, const uint
         return rc;
     if (scope == NULL || person_id == NULL)
         return council__fail(c, COUNCIL_EINVAL, "%s: a person and a scope are needed", op);
-    if (sqlite3_prepare_v2(c->db, history
-                               ? "SELECT " SECTION_COLUMNS " FROM section WHERE case_id = ?1 AND "
-                                 "person_id = ?2 AND scope = ?3 ORDER BY version;"
-                               : "SELECT " SECTION_COLUMNS " FROM section WHERE case_id = ?1 AND "
-                                 "person_id = ?2 AND scope = ?3 ORDER BY version DESC LIMIT 1;",
-                           -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 2, person_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return council__db_err(c, op);
-    }
-    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        rec.len = 0;
-        rc = record_from_row(c, op, st, case_id, &kc, history ? &rec : &b);
-        if (rc == COUNCIL_OK && history)
-            council__buf_field(&b, 1, rec.p, rec.len);
-        n++;
-    }
-    if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = council__db_err(c, op);
-    sqlite3_finalize(st);
-    kc_free(&kc);
-    council__buf_free(&rec);
-    if (rc == COUNCIL_OK && n == 0) {
+    r.case_id = case_id;
+    rc = council__section_rows(c, op, case_id, person_id, scope, history, read_one, &r);
+    kc_free(&r.kc);
+    council__buf_free(&r.rec);
+    if (rc == COUNCIL_OK && r.n == 0) {
         council__buf_free(&b);
         return council__fail(c, COUNCIL_ENOTFOUND, "%s: no such section", op);
     }
@@ -603,64 +555,103 @@ int council_section_history(council *c, council_buf *out, const uint8_t *case_id
  * may read (and, filter not NULL, of the n_filter scopes named), each as
  * field 2 (a SectionRecord) of b; read lists the scopes returned and
  * counts those withheld. EAUTH/EDENIED from a key or a section. */
+struct latest_ctx {
+    const char *op;
+    const council__case *k;
+    const char *const *filter;
+    size_t n_filter;
+    council__buf *b, rec;
+    council__scopes_read *read;
+    keycache kc;
+};
+
+static int latest_one(council *c, const council__section_row *row, void *ctx)
+{
+    struct latest_ctx *l = ctx;
+    council__scopes_read *read = l->read;
+    const char *scope = row->scope;
+    bool ok = false;
+    int rc;
+
+    if (scope == NULL || !council__audit_code_ok(scope))
+        return COUNCIL_OK;
+    if (l->filter != NULL) {
+        bool wanted = false;
+        for (size_t i = 0; i < l->n_filter && !wanted; i++)
+            wanted = strcmp(l->filter[i], scope) == 0;
+        if (!wanted)
+            return COUNCIL_OK;
+    }
+    if ((rc = council__case_may_use(c, l->op, l->k, scope, &ok)) != COUNCIL_OK)
+        return rc;
+    if (!ok) {
+        read->skipped++;
+        return COUNCIL_OK;
+    }
+    l->rec.len = 0;
+    if ((rc = record_from_row(c, l->op, row, l->k->id, &l->kc, &l->rec)) != COUNCIL_OK)
+        return rc;
+    council__buf_field(l->b, 2, l->rec.p, l->rec.len);
+    if (read->n == 0 || strcmp(read->code[read->n - 1], scope) != 0) {
+        if (read->n == COUNCIL__AUDIT_SCOPES_MAX)
+            return council__fail(c, COUNCIL_ELIMIT, "%s: more than %d scopes", l->op,
+                                 COUNCIL__AUDIT_SCOPES_MAX);
+        strcpy(read->code[read->n], scope);
+        read->ptr[read->n] = read->code[read->n];
+        read->n++;
+    }
+    return COUNCIL_OK;
+}
+
 int council__section_latest(council *c, const char *op, const council__case *k,
                             const char *const *filter, size_t n_filter, council__buf *b,
                             council__scopes_read *read)
 {
-    keycache kc = { "", 0, { NULL, 0 } };
-    sqlite3_stmt *st = NULL;
-    council__buf rec = COUNCIL__BUF_INIT;
-    int rc = COUNCIL_OK, src = SQLITE_DONE;
+    struct latest_ctx l = { op, k, filter, n_filter, b, COUNCIL__BUF_INIT, read,
+                            { "", 0, { NULL, 0 } } };
+    int rc;
 
     read->n = 0;
     read->skipped = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT " SECTION_COLUMNS " FROM section s WHERE case_id = ?1 "
-                                  "AND version = (SELECT max(version) FROM section WHERE case_id = "
-                                  "s.case_id AND person_id = s.person_id AND scope = s.scope) "
-                                  "ORDER BY scope, key_version, person_id;", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return council__db_err(c, op);
-    }
-    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *scope = (const char *)sqlite3_column_text(st, 1);
-        bool ok = false;
+    rc = council__section_rows_latest(c, op, k->id, latest_one, &l);
+    kc_free(&l.kc);
+    council__buf_free(&l.rec);
+    return rc;
+}
 
-        if (scope == NULL || !council__audit_code_ok(scope))
-            continue;
-        if (filter != NULL) {
-            bool wanted = false;
-            for (size_t i = 0; i < n_filter && !wanted; i++)
-                wanted = strcmp(filter[i], scope) == 0;
-            if (!wanted)
-                continue;
-        }
-        if ((rc = council__case_may_use(c, op, k, scope, &ok)) != COUNCIL_OK)
-            break;
-        if (!ok) {
-            read->skipped++;
-            continue;
-        }
-        rec.len = 0;
-        if ((rc = record_from_row(c, op, st, k->id, &kc, &rec)) != COUNCIL_OK)
-            break;
-        council__buf_field(b, 2, rec.p, rec.len);
-        if (read->n == 0 || strcmp(read->code[read->n - 1], scope) != 0) {
-            if (read->n == COUNCIL__AUDIT_SCOPES_MAX) {
-                rc = council__fail(c, COUNCIL_ELIMIT, "%s: more than %d scopes", op,
-                                   COUNCIL__AUDIT_SCOPES_MAX);
-                break;
-            }
-            strcpy(read->code[read->n], scope);
-            read->ptr[read->n] = read->code[read->n];
-            read->n++;
-        }
-    }
-    if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = council__db_err(c, op);
-    sqlite3_finalize(st);
-    kc_free(&kc);
-    council__buf_free(&rec);
+/* A rekey's walk: each row opened under its key and sealed under nkey. */
+struct reseal_ctx {
+    const char *op;
+    const uint8_t *case_id;
+    const char *scope;
+    uint32_t nv;
+    const council__secret *nkey;
+    keycache kc;
+};
+
+static int reseal_one(council *c, const council__section_row *row, void *ctx)
+{
+    struct reseal_ctx *r = ctx;
+    uint8_t person[COUNCIL_ID_BYTES], nonce[COUNCIL__NONCE_BYTES], *pt = NULL, *ct = NULL;
+    size_t len = 0, ct_len = 0;
+    int rc;
+
+    if (row->person_len != COUNCIL_ID_BYTES)
+        return council__fail(c, COUNCIL_EAUTH, "%s: a stored section is damaged", r->op);
+    memcpy(person, row->person, sizeof person);
+    if ((rc = kc_get(c, r->op, &r->kc, r->case_id, r->scope, row->key_version)) != COUNCIL_OK ||
+        (rc = open_section(c, r->op, r->case_id, person, r->scope, row->key_version, row->version,
+                           &r->kc.key, row->nonce, row->nonce_len, row->ct, row->ct_len, &pt,
+                           &len)) != COUNCIL_OK)
+        return rc;
+    rc = seal_section(c, r->op, r->case_id, person, r->scope, r->nv, row->version, r->nkey, pt, len,
+                      nonce, &ct, &ct_len);
+    sodium_memzero(pt, len);
+    council__free(pt);
+    if (rc == COUNCIL_OK)
+        rc = council__section_reseal_row(c, r->op, r->case_id, person, r->scope, row->version, r->nv,
+                                         nonce, ct, ct_len);
+    council__free(ct);
     return rc;
 }
 
@@ -670,89 +661,9 @@ int council__section_latest(council *c, const char *op, const council__case *k,
 int council__section_reseal(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                             const char *scope, uint32_t nv, const council__secret *nkey)
 {
-    keycache kc = { "", 0, { NULL, 0 } };
-    sqlite3_stmt *st = NULL;
-    int rc = COUNCIL_OK, src = SQLITE_DONE;
+    struct reseal_ctx r = { op, case_id, scope, nv, nkey, { "", 0, { NULL, 0 } } };
+    int rc = council__section_rows_below(c, op, case_id, scope, nv, reseal_one, &r);
 
-    if (sqlite3_prepare_v2(c->db, "SELECT person_id, version, key_version, nonce, ct FROM "
-                                  "section WHERE case_id = ?1 AND scope = ?2 AND key_version "
-                                  "< ?3;", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 3, nv) != SQLITE_OK)
-        rc = council__db_err(c, op);
-    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        uint8_t person[COUNCIL_ID_BYTES], nonce[COUNCIL__NONCE_BYTES], *pt = NULL, *ct = NULL;
-        uint32_t rv = (uint32_t)sqlite3_column_int64(st, 1);
-        uint32_t kv = (uint32_t)sqlite3_column_int64(st, 2);
-        size_t len = 0, ct_len = 0;
-        sqlite3_stmt *up = NULL;
-
-        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES) {
-            rc = council__fail(c, COUNCIL_EAUTH, "%s: a stored section is damaged", op);
-            break;
-        }
-        memcpy(person, sqlite3_column_blob(st, 0), sizeof person);
-        if ((rc = kc_get(c, op, &kc, case_id, scope, kv)) != COUNCIL_OK ||
-            (rc = open_section(c, op, case_id, person, scope, kv, rv, &kc.key,
-                               sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3),
-                               sqlite3_column_blob(st, 4), (size_t)sqlite3_column_bytes(st, 4),
-                               &pt, &len)) != COUNCIL_OK)
-            break;
-        rc = seal_section(c, op, case_id, person, scope, nv, rv, nkey, pt, len, nonce,
-                          &ct, &ct_len);
-        sodium_memzero(pt, len);
-        council__free(pt);
-        if (rc == COUNCIL_OK &&
-            (sqlite3_prepare_v2(c->db, "UPDATE section SET key_version = ?5, nonce = ?6, ct = ?7 "
-                                       "WHERE case_id = ?1 AND person_id = ?2 AND scope = ?3 "
-                                       "AND version = ?4;", -1, &up, NULL) != SQLITE_OK ||
-             sqlite3_bind_blob(up, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_bind_blob(up, 2, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_bind_text(up, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_bind_int64(up, 4, rv) != SQLITE_OK || sqlite3_bind_int64(up, 5, nv) != SQLITE_OK ||
-             sqlite3_bind_blob(up, 6, nonce, sizeof nonce, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_bind_blob(up, 7, ct, (int)ct_len, SQLITE_STATIC) != SQLITE_OK ||
-             sqlite3_step(up) != SQLITE_DONE))
-            rc = council__db_err(c, op);
-        sqlite3_finalize(up);
-        council__free(ct);
-    }
-    if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = council__db_err(c, op);
-    sqlite3_finalize(st);
-    kc_free(&kc);
+    kc_free(&r.kc);
     return rc;
-}
-
-static bool fill_section(sqlite3_stmt *st, void *item)
-{
-    Council__V1__SectionInfo *s = item;
-
-    council__v1__section_info__init(s);
-    s->version = (uint32_t)sqlite3_column_int64(st, 2);
-    s->key_version = (uint32_t)sqlite3_column_int64(st, 3);
-    s->written = sqlite3_column_int64(st, 4);
-    return sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES &&
-           council__case_dup_blob(&s->person_id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES) &&
-           (s->scope = council__case_dup_col(st, 1)) != NULL;
-}
-
-/* The case's sections (each (person, scope) at its latest version) as
- * SectionInfo items of m; false for out of memory or a database error. */
-bool council__section_infos(council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
-                            Council__V1__CaseInfo *m)
-{
-    return council__case_rows_into(c, "SELECT person_id, scope, max(version), key_version, written "
-                                   "FROM section WHERE case_id = ?1 GROUP BY person_id, scope "
-                                   "ORDER BY scope, person_id;", case_id,
-                                   sizeof(Council__V1__SectionInfo), fill_section,
-                                   (void ***)&m->sections, &m->n_sections);
-}
-
-/* The case's sections go (its erasure, in the caller's transaction). EIO. */
-int council__section_erase(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES])
-{
-    return council__sql_exec1(c, op, "DELETE FROM section WHERE case_id = ?1;", case_id,
-                              COUNCIL_ID_BYTES, NULL, 0);
 }

@@ -1,6 +1,7 @@
 /*
  * section.h - sections: checked, sealed and stored, opened and read
- * (domain, section.c). Table: section.
+ * (domain, section.c). The table section is section_db.c's (section_db.h,
+ * included for section.c's callers).
  * Internal to libcouncil (hidden symbols, council__ names).
  */
 #ifndef COUNCIL_SECTION_H
@@ -35,13 +36,5 @@ int council__section_latest(council *c, const char *op, const council__case *k,
  * case's rekey). EAUTH for a damaged section or key, EIO. */
 int council__section_reseal(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                             const char *scope, uint32_t nv, const council__secret *nkey);
-/* The case's sections (each (person, scope) at its latest version) as
- * SectionInfo items of m (case_get); false for out of memory or a
- * database error. */
-struct Council__V1__CaseInfo;
-bool council__section_infos(council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
-                            struct Council__V1__CaseInfo *m);
-/* The case's sections go (its erasure, in the caller's transaction). EIO. */
-int council__section_erase(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES]);
 
 #endif /* COUNCIL_SECTION_H */

@@ -1,7 +1,8 @@
 /*
  * share.h - shares of a case's scopes with other members (domain,
- * share.c): signed share rows, the disclosure decision, revocation and
- * expiry. Table: case_share.
+ * share.c): the operations on shares, the disclosure decision, key
+ * distribution, revocation and expiry. The share rows (table case_share)
+ * are share_db.c's; share_db.h is included for share.c's callers.
  * Internal to libcouncil (hidden symbols, council__ names).
  */
 #ifndef COUNCIL_SHARE_H
@@ -10,17 +11,6 @@
 #include "council_int.h"
 #include "case.h"
 
-/* Does the member hold an active share (not revoked, not expired) of the
- * case's scope (scope NULL: of any scope)? A share row its grantor did not
- * sign counts for nothing and is logged (forged_share). EIO. */
-int council__share_active(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
-                          const uint8_t member[COUNCIL_ID_BYTES], const char *scope, bool *yes);
-/* Before a member's signing key goes: the active shares it really signed
- * are signed again by this (root) session; others stay as they are. EIO. */
-int council__shares_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES]);
-/* Active shares from before share signatures, signed at the secretariat's
- * first session. EIO. */
-int council__share_upgrade(council *c);
 /* End a member's active share of (case k, scope): revoked with the reason,
  * its wrapped keys of the scope destroyed (unless it owns the case). The
  * caller rotates the scope's key and logs. EIO. */
@@ -48,19 +38,5 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
  * destroyed, keys rotated, logged). In the caller's transaction. */
 int council__case_end_meeting_shares(council *c, const char *op,
                                      const uint8_t meeting_id[COUNCIL_ID_BYTES]);
-/* The case's shares (every row, ended ones too) as Share items of m
- * (case_get); false for out of memory or a database error. */
-struct Council__V1__CaseInfo;
-bool council__share_infos(council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
-                          struct Council__V1__CaseInfo *m);
-/* A case's erasure, in its transaction: the shares' written reasons go;
- * its active shares end, revoked "case_erased". EIO. */
-int council__share_forget_bases(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES]);
-int council__share_end_case(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES]);
-/* For casekey.c (a member's withdrawal, in its transaction): every active
- * share the member holds ends, revoked with `reason`. EIO ("op: cannot
- * revoke shares"). */
-int council__share_end_member(council *c, const char *op, const uint8_t member[COUNCIL_ID_BYTES],
-                              const char *reason);
 
 #endif /* COUNCIL_SHARE_H */

@@ -590,3 +590,17 @@ int council__staff_exists(council *c, const char *op, const uint8_t id[COUNCIL_I
     }
     return council__row_exists(c, op, st, yes);
 }
+
+/* --- added by H2 for issue 11 --- */
+bool council__staff_in_service(council *c, const uint8_t id[COUNCIL_ID_BYTES])
+{
+    sqlite3_stmt *st = NULL;
+    bool ok = false;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM staff WHERE id = ?1 AND retired IS NULL;", -1, &st,
+                           NULL) == SQLITE_OK &&
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK)
+        ok = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return ok;
+}

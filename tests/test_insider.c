@@ -20,9 +20,9 @@
 #include "keyfile.h"
 #include "keyring.h"
 #include "case.h"
-#include "share.h"
 #include "casekey.h"
 #include "attest.h"
+#include "share_db.h"
 
 /* The insider writes a row: sql with ?1..?4 bound to 16-byte ids (NULL:
  * fewer parameters) and ?5 to a blob of n bytes. */
