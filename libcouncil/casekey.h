@@ -7,6 +7,7 @@
 #define COUNCIL_CASEKEY_H
 
 #include "council_int.h"
+#include "crypto.h"
 
 /* Before a member's signing key is replaced or removed (key replacement,
  * withdrawal): the rows it really signed are signed again by the council,
@@ -75,4 +76,17 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
  * (added beside the old ones; the next open under new_root removes the
  * old), new_pk receives its new key. EAUTH, EIO. */
 int council__coord_rewrap(council *c, const council__secret *new_root, uint8_t new_pk[32]);
+/* --- added by H1 for issue 11 --- */
+/* A case's erasure (in its transaction): every key version of the case
+ * and every wrapped copy go. EIO named for op. */
+int council__key_erase_case(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES]);
+/* The scopes the case has keys of (distinct, in order, valid codes only,
+ * at most COUNCIL__AUDIT_SCOPES_MAX: more is EIO) copied into sc, scopes[i]
+ * pointing at sc[i]; *n of them. EIO named for op. */
+int council__key_scopes(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                        char sc[][COUNCIL__AUDIT_CODE_MAX + 1], const char **scopes, size_t *n);
+/* The case's keys of scope older than version, and their wrapped copies,
+ * destroyed (a rekey). EIO named for op. */
+int council__key_drop_older(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                            const char *scope, uint32_t version);
 #endif /* COUNCIL_CASEKEY_H */

@@ -20,7 +20,7 @@
 #include "sql.h"
 #include "text.h"
 #include "policy.h"
-#include "case.h"
+#include "case_db.h"
 #include "share.h"
 #include "consent.h"
 #include "attest.h"

@@ -994,3 +994,48 @@ int council__member_exists(council *c, const char *op, const uint8_t id[COUNCIL_
     }
     return council__row_exists(c, op, st, yes);
 }
+
+/* --- added by H1 for issue 11 --- */
+int council__member_kinds(council *c, const char *op, council__member_kind **out, size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    council__member_kind *ks = NULL;
+    size_t cap = 0;
+    int rc = COUNCIL_OK, src;
+
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT id, kind FROM member;", -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
+            continue;
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            council__member_kind *nk = council__calloc(ncap, sizeof *nk);
+            if (nk == NULL) {
+                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+                break;
+            }
+            if (*n > 0)
+                memcpy(nk, ks, *n * sizeof *nk);
+            council__free(ks);
+            ks = nk;
+            cap = ncap;
+        }
+        memcpy(ks[*n].id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+        ks[(*n)++].kind = sqlite3_column_int(st, 1);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    if (rc != COUNCIL_OK) {
+        council__free(ks);
+        *n = 0;
+        return rc;
+    }
+    *out = ks;
+    return COUNCIL_OK;
+}

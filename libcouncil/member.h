@@ -49,4 +49,13 @@ int council__member_keys_of(council *c, const uint8_t id[COUNCIL_ID_BYTES], bool
 /* Is id in the register (withdrawn or not)? EIO named for op. */
 int council__member_exists(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES], bool *yes);
 
+/* --- added by H1 for issue 11 --- */
+/* Every member of the register (withdrawn or not) with its kind, for the
+ * platform report: into *out (council__calloc'd, the caller frees it; *n of
+ * them). EIO ("op: database error"), ENOMEM. */
+typedef struct council__member_kind {
+    uint8_t id[COUNCIL_ID_BYTES];
+    int kind;
+} council__member_kind;
+int council__member_kinds(council *c, const char *op, council__member_kind **out, size_t *n);
 #endif /* COUNCIL_MEMBER_H */
