@@ -1,8 +1,10 @@
 /*
- * case.c - cases and their persons (council_case_create, add_person,
- * set_status, get, list, read, erase, rekey), and what every case module
- * shares: loading a case, who may use it, its refusals and events. Owns
- * the tables case_record and person.
+ * case.c - cases and their persons, the public operations
+ * (council_case_create, add_person, set_status, get, list, read, erase,
+ * rekey). It holds no SQL: the rows are case_db.c's (the tables
+ * case_record and person, loading a case, its refusals and events), the
+ * keys casekey.c's, and who may read a scope is section.c's
+ * (council__case_may_use, _read_start, _read_finish).
  *
  * Who may do what (checked against the store, enforced by keys):
  *  - the secretariat (root session) acts as the coordinating body: it
@@ -32,7 +34,6 @@
 #include "casekey.h"
 #include "consent.h"
 #include "member.h"
-#include "scope.h"
 #include "case_db.h"
 #include "case.h"
 #include "find.h"

@@ -229,9 +229,18 @@ int council_case_find(council *c, council_buf *out, const char *name, const char
             return rc;
     }
     if ((rc = matching_persons(c, op, nt, bt, birth_date != NULL, &hits, &n_hits)) == COUNCIL_OK &&
-        n_hits > 0)
-        rc = council__person_cases(c, op, (const uint8_t (*)[COUNCIL_ID_BYTES])hits, n_hits, &rows,
-                                   &n_rows);
+        n_hits > 0) {
+        uint8_t (*pids)[COUNCIL_ID_BYTES] = council__calloc(n_hits, sizeof *pids);
+        if (pids == NULL) {
+            rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+        } else {
+            for (size_t i = 0; i < n_hits; i++)
+                memcpy(pids[i], hits[i].id, COUNCIL_ID_BYTES);
+            rc = council__person_cases(c, op, (const uint8_t (*)[COUNCIL_ID_BYTES])pids, n_hits,
+                                       &rows, &n_rows);
+            council__free(pids);
+        }
+    }
     if (rc == COUNCIL_OK && n_rows > 0 && (items = council__calloc(n_rows, sizeof *items)) == NULL)
         rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
     for (size_t i = 0; rc == COUNCIL_OK && i < n_rows; i++) {
