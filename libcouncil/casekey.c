@@ -32,8 +32,8 @@
 #include "session.h"
 #include "sql.h"
 #include "attest.h"
-#include "case.h"
 #include "share_db.h"
+#include "case_db.h"
 #include "casekey.h"
 #include "keydir.h"
 #include "member_db.h"
@@ -1135,6 +1135,65 @@ int council__case_member_rekeyed(council *c, const uint8_t member[COUNCIL_ID_BYT
         if ((rc = member_pairs(c, member, &ps, &n)) == COUNCIL_OK)
             rc = rotate_pairs(c, "keys", member, ps, n, "member_key_replaced");
         council__free(ps);
+    }
+    return rc;
+}
+
+int council__key_erase_case(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES])
+{
+    int rc = council__sql_exec1(c, op, "DELETE FROM key_wrap WHERE case_id = ?1;", case_id,
+                                COUNCIL_ID_BYTES, NULL, 0);
+
+    if (rc == COUNCIL_OK)
+        rc = council__sql_exec1(c, op, "DELETE FROM case_key WHERE case_id = ?1;", case_id,
+                                COUNCIL_ID_BYTES, NULL, 0);
+    return rc;
+}
+
+int council__key_scopes(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                        char sc[][COUNCIL__AUDIT_CODE_MAX + 1], const char **scopes, size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    int src;
+
+    *n = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT DISTINCT scope FROM case_key WHERE case_id = ?1 ORDER "
+                                  "BY scope;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    while ((src = sqlite3_step(st)) == SQLITE_ROW && *n < COUNCIL__AUDIT_SCOPES_MAX) {
+        const char *s = (const char *)sqlite3_column_text(st, 0);
+        if (s != NULL && council__audit_code_ok(s)) {
+            strcpy(sc[*n], s);
+            scopes[*n] = sc[*n];
+            (*n)++;
+        }
+    }
+    sqlite3_finalize(st);
+    if (src != SQLITE_DONE) /* the catalogue holds at most 32 scopes */
+        return council__db_err(c, op);
+    return COUNCIL_OK;
+}
+
+int council__key_drop_older(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                            const char *scope, uint32_t version)
+{
+    int rc = COUNCIL_OK;
+
+    for (int j = 0; rc == COUNCIL_OK && j < 2; j++) {
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(c->db, j == 0 ? "DELETE FROM key_wrap WHERE case_id = ?1 AND "
+                                               "scope = ?2 AND version < ?3;"
+                                             : "DELETE FROM case_key WHERE case_id = ?1 AND "
+                                               "scope = ?2 AND version < ?3;", -1, &st,
+                               NULL) != SQLITE_OK ||
+            sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_int64(st, 3, version) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
+            rc = council__db_err(c, op);
+        sqlite3_finalize(st);
     }
     return rc;
 }

@@ -85,4 +85,16 @@ int council__key_exists(council *c, const char *op, const uint8_t case_id[COUNCI
                         const char *scope, uint32_t version, bool *yes);
 /* Has any case a key of scope? EIO named for op. */
 int council__key_scope_used(council *c, const char *op, const char *scope, bool *yes);
+/* A case's erasure (in its transaction): every key version of the case
+ * and every wrapped copy go. EIO named for op. */
+int council__key_erase_case(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES]);
+/* The scopes the case has keys of (distinct, in order, valid codes only,
+ * at most COUNCIL__AUDIT_SCOPES_MAX: more is EIO) copied into sc, scopes[i]
+ * pointing at sc[i]; *n of them. EIO named for op. */
+int council__key_scopes(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                        char sc[][COUNCIL__AUDIT_CODE_MAX + 1], const char **scopes, size_t *n);
+/* The case's keys of scope older than version, and their wrapped copies,
+ * destroyed (a rekey). EIO named for op. */
+int council__key_drop_older(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                            const char *scope, uint32_t version);
 #endif /* COUNCIL_CASEKEY_H */

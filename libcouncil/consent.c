@@ -17,7 +17,7 @@
 #include "session.h"
 #include "text.h"
 #include "attest.h"
-#include "case.h"
+#include "case_db.h"
 #include "share.h"
 #include "consent.h"
 #include "consent_db.h"

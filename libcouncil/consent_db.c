@@ -14,13 +14,13 @@
 #include "council/v1/consent.pb-c.h"
 #include "council_int.h"
 #include "attest.h"
-#include "case.h"
 #include "consent_db.h"
 #include "crypto.h"
 #include "session.h"
 #include "sql.h"
 #include "text.h"
 #include "event.h"
+#include "case_db.h"
 
 static const char *const purposes[] = { "support_coordination", "referral", "joint_support",
                                         "meeting_discussion", "statistics", "other" };

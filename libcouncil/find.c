@@ -22,6 +22,7 @@
 #include "blind.h"
 #include "find.h"
 #include "event.h"
+#include "case_db.h"
 
 #define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x
 #define ALLOWED COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED
@@ -112,15 +113,89 @@ int council__find_index_person(council *c, const char *op, const uint8_t case_id
 
 /* ----------------------------------------------------------------- finding */
 
+/* A person the tokens found: its id and what matched. */
+typedef struct hit {
+    uint8_t id[COUNCIL_ID_BYTES];
+    bool name, birth;
+} hit;
+
+static int cmp_hit(const void *a, const void *b)
+{
+    return memcmp(a, b, COUNCIL_ID_BYTES); /* the id is hit's first member */
+}
+
+/* The persons whose index rows match: the name token nt, and (birth) the
+ * name-with-birth-date token bt too, into *out sorted by id (council__
+ * calloc'd, *n of them). Each says which tokens it has. EIO, ENOMEM. */
+static int matching_persons(council *c, const char *op, uint32_t nt, uint32_t bt, bool birth,
+                            hit **out, size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    hit *hs = NULL;
+    size_t cap = 0;
+    int rc = COUNCIL_OK, src;
+
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(c->db,
+                           "SELECT b.person_id, "
+                           " EXISTS (SELECT 1 FROM blind_index WHERE kind = 1 AND token = ?1 AND person_id = b.person_id), "
+                           " EXISTS (SELECT 1 FROM blind_index WHERE kind = 3 AND token = ?2 AND person_id = b.person_id) "
+                           "FROM (SELECT DISTINCT person_id FROM blind_index WHERE (?3 AND kind = 1 AND token = ?1) "
+                           " OR (?4 AND kind = 3 AND token = ?2)) b;",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, nt) != SQLITE_OK || sqlite3_bind_int64(st, 2, bt) != SQLITE_OK ||
+        sqlite3_bind_int(st, 3, 1) != SQLITE_OK || sqlite3_bind_int(st, 4, birth) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        bool nm = sqlite3_column_int(st, 1) != 0, bm = sqlite3_column_int(st, 2) != 0;
+        if (!nm || (birth && !bm))
+            continue; /* both given: both must match */
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
+            continue;
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            hit *nh = council__calloc(ncap, sizeof *nh);
+            if (nh == NULL) {
+                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+                break;
+            }
+            if (*n > 0)
+                memcpy(nh, hs, *n * sizeof *nh);
+            council__free(hs);
+            hs = nh;
+            cap = ncap;
+        }
+        memcpy(hs[*n].id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+        hs[*n].name = nm;
+        hs[(*n)++].birth = bm;
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    if (rc != COUNCIL_OK) {
+        council__free(hs);
+        *n = 0;
+        return rc;
+    }
+    if (*n > 1)
+        qsort(hs, *n, sizeof *hs, cmp_hit);
+    *out = hs;
+    return COUNCIL_OK;
+}
+
 int council_case_find(council *c, council_buf *out, const char *name, const char *birth_date)
 {
     static const char op[] = "case_find";
     Council__V1__CaseMatches res = COUNCIL__V1__CASE_MATCHES__INIT;
     Council__V1__CaseMatch *items = NULL, **ptrs = NULL;
     uint32_t nt = 0, bt = 0;
-    sqlite3_stmt *st = NULL;
-    size_t n = 0, cap = 0;
-    int rc, src;
+    hit *hits = NULL;
+    council__person_case *rows = NULL;
+    size_t n = 0, n_hits = 0, n_rows = 0;
+    int rc;
 
     if (out == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "%s: NULL output", op);
@@ -153,66 +228,51 @@ int council_case_find(council *c, council_buf *out, const char *name, const char
         if ((rc = council__audit_append(c, &ev)) != COUNCIL_OK)
             return rc;
     }
-    if (sqlite3_prepare_v2(c->db,
-                           "SELECT p.id, p.case_id, r.owner, "
-                           " EXISTS (SELECT 1 FROM blind_index WHERE kind = 1 AND token = ?1 AND person_id = p.id), "
-                           " EXISTS (SELECT 1 FROM blind_index WHERE kind = 3 AND token = ?2 AND person_id = p.id) "
-                           "FROM person p JOIN case_record r ON r.id = p.case_id WHERE p.id IN "
-                           "(SELECT person_id FROM blind_index WHERE (?3 AND kind = 1 AND token = ?1) "
-                           " OR (?4 AND kind = 3 AND token = ?2)) ORDER BY r.seq, p.seq;",
-                           -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 1, nt) != SQLITE_OK || sqlite3_bind_int64(st, 2, bt) != SQLITE_OK ||
-        sqlite3_bind_int(st, 3, name != NULL) != SQLITE_OK ||
-        sqlite3_bind_int(st, 4, birth_date != NULL) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return council__db_err(c, op);
-    }
-    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        bool nm = sqlite3_column_int(st, 3) != 0, bm = sqlite3_column_int(st, 4) != 0;
-        if (!nm || (birth_date != NULL && !bm))
-            continue; /* both given: both must match */
-        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES ||
-            sqlite3_column_bytes(st, 1) != COUNCIL_ID_BYTES ||
-            sqlite3_column_bytes(st, 2) != COUNCIL_ID_BYTES)
-            continue;
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            Council__V1__CaseMatch *ni = council__calloc(ncap, sizeof *ni);
-            if (ni == NULL) {
-                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-                break;
-            }
-            if (n > 0)
-                memcpy(ni, items, n * sizeof *ni);
-            council__free(items);
-            items = ni;
-            cap = ncap;
+    if ((rc = matching_persons(c, op, nt, bt, birth_date != NULL, &hits, &n_hits)) == COUNCIL_OK &&
+        n_hits > 0) {
+        uint8_t (*pids)[COUNCIL_ID_BYTES] = council__calloc(n_hits, sizeof *pids);
+        if (pids == NULL) {
+            rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+        } else {
+            for (size_t i = 0; i < n_hits; i++)
+                memcpy(pids[i], hits[i].id, COUNCIL_ID_BYTES);
+            rc = council__person_cases(c, op, (const uint8_t (*)[COUNCIL_ID_BYTES])pids, n_hits,
+                                       &rows, &n_rows);
+            council__free(pids);
         }
-        Council__V1__CaseMatch *m = &items[n++];
+    }
+    if (rc == COUNCIL_OK && n_rows > 0 && (items = council__calloc(n_rows, sizeof *items)) == NULL)
+        rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    for (size_t i = 0; rc == COUNCIL_OK && i < n_rows; i++) {
+        const hit *h = bsearch(rows[i].person, hits, n_hits, sizeof *hits, cmp_hit);
+        Council__V1__CaseMatch *m;
+        uint8_t *ids;
+
+        if (h == NULL)
+            continue;
+        m = &items[n++];
         council__v1__case_match__init(m);
-        /* Pointers into a copy kept in the match itself would dangle after
-         * the step; copy the ids into one block after the loop instead. */
-        uint8_t *ids = council__malloc(3 * COUNCIL_ID_BYTES);
+        /* One block of the three ids, freed with the match. */
+        ids = council__malloc(3 * COUNCIL_ID_BYTES);
         if (ids == NULL) {
             n--;
             rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
             break;
         }
-        memcpy(ids, sqlite3_column_blob(st, 1), COUNCIL_ID_BYTES);
-        memcpy(ids + 16, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
-        memcpy(ids + 32, sqlite3_column_blob(st, 2), COUNCIL_ID_BYTES);
+        memcpy(ids, rows[i].case_id, COUNCIL_ID_BYTES);
+        memcpy(ids + 16, rows[i].person, COUNCIL_ID_BYTES);
+        memcpy(ids + 32, rows[i].owner, COUNCIL_ID_BYTES);
         m->case_id.data = ids;
         m->case_id.len = COUNCIL_ID_BYTES;
         m->person_id.data = ids + 16;
         m->person_id.len = COUNCIL_ID_BYTES;
         m->owner_member.data = ids + 32;
         m->owner_member.len = COUNCIL_ID_BYTES;
-        m->name_matches = nm;
-        m->birth_date_matches = bm;
+        m->name_matches = h->name;
+        m->birth_date_matches = h->birth;
     }
-    if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__free(hits);
+    council__free(rows);
     if (rc == COUNCIL_OK && n > 0 && (ptrs = council__calloc(n, sizeof *ptrs)) == NULL)
         rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
     if (rc == COUNCIL_OK) {

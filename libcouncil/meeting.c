@@ -19,6 +19,7 @@
 #include "crypto.h"
 #include "session.h"
 #include "sql.h"
+#include "case_db.h"
 #include "case.h"
 #include "share.h"
 #include "casekey.h"

@@ -31,8 +31,11 @@
 #include "log.h"
 #include "session.h"
 #include "suppress.h"
+#include "case_db.h"
 #include "case.h"
 #include "event.h"
+#include "member_db.h"
+#include "share_db.h"
 
 #define MONTHS_MAX 64
 
@@ -113,94 +116,118 @@ static int kind_index(int kind)
     return kind >= 1 && (size_t)kind <= N(kinds) ? kind - 1 : (int)N(kinds) - 1;
 }
 
+/* What gather fills, and the register's kinds it joins the rows with. */
+typedef struct gather_ctx {
+    const char *op;
+    struct tm tnow;
+    grid *age, *body, *month, *tasks, *refs;
+    months *cm, *rm;
+    council__member_kind *kinds;
+    size_t n_kinds;
+} gather_ctx;
+
+/* The kind of member id (false: not in the register). */
+static bool kind_of(const gather_ctx *g, const uint8_t id[COUNCIL_ID_BYTES], int *kind)
+{
+    for (size_t i = 0; i < g->n_kinds; i++)
+        if (memcmp(g->kinds[i].id, id, COUNCIL_ID_BYTES) == 0) {
+            *kind = g->kinds[i].kind;
+            return true;
+        }
+    return false;
+}
+
+/* One case: its counts (a case whose owner is not in the register counts
+ * nowhere), and the sections the statistics need. */
+static int gather_case(council *c, const council__case_row *r, void *ctx)
+{
+    gather_ctx *g = ctx;
+    const char *op = g->op;
+    int status = r->status, b = r->body, kind = 0;
+    size_t s = status >= 1 && status <= 4 ? (size_t)status - 1 : 0;
+    size_t bi = b >= 1 && b <= 3 ? (size_t)b - 1 : 0;
+    size_t band = N(bands) - 1;
+    int rc = COUNCIL_OK;
+
+    if (!r->has_owner || !kind_of(g, r->owner, &kind))
+        return COUNCIL_OK;
+    if (status != COUNCIL__V1__CASE_STATUS__CASE_STATUS_ERASED) {
+        static const char *const need[] = { "identity", "support_plan" };
+        council_buf cb = { NULL, 0 };
+        Council__V1__CaseContent *cc = NULL;
+        rc = council__case_content(c, op, &cb, r->id, need, 2, "statistics");
+        if (rc == COUNCIL_OK)
+            cc = council__v1__case_content__unpack(council__pb_wiping_allocator(), cb.len, cb.ptr);
+        council_buf_free(&cb);
+        if (rc == COUNCIL_OK && cc == NULL)
+            rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+        for (size_t i = 0; rc == COUNCIL_OK && i < cc->n_sections; i++) {
+            const Council__V1__Section *sec = cc->sections[i]->section;
+            const Council__V1__Person *p = NULL;
+            for (size_t j = 0; j < cc->info->n_persons; j++)
+                if (cc->info->persons[j]->id.len == 16 && cc->sections[i]->person_id.len == 16 &&
+                    memcmp(cc->info->persons[j]->id.data, cc->sections[i]->person_id.data, 16) == 0)
+                    p = cc->info->persons[j];
+            if (sec->identity != NULL && p != NULL &&
+                p->role == COUNCIL__V1__PERSON_ROLE__PERSON_ROLE_SUPPORTED)
+                band = band_of(sec->identity->birth_date, &g->tnow);
+            if (sec->support_plan != NULL)
+                for (size_t j = 0; j < sec->support_plan->n_tasks; j++) {
+                    int ts = sec->support_plan->tasks[j]->state;
+                    add(g->tasks, ts >= 1 && ts <= 3 ? (size_t)ts - 1 : 0, bi);
+                }
+        }
+        if (cc != NULL)
+            council__v1__case_content__free_unpacked(cc, council__pb_wiping_allocator());
+    }
+    if (rc != COUNCIL_OK)
+        return rc;
+    add(g->age, band, s);
+    add(g->body, bi, (size_t)kind_index(kind));
+    {
+        size_t mi = month_of(g->cm, r->created);
+        if (mi == SIZE_MAX)
+            return council__fail(c, COUNCIL_ELIMIT, "%s: more than %d months", op, MONTHS_MAX);
+        g->month->n_rows = g->cm->n;
+        add(g->month, mi, 0);
+    }
+    return COUNCIL_OK;
+}
+
+/* One referral (a recipient not in the register counts nowhere). */
+static int gather_referral(council *c, int64_t granted, const uint8_t member[COUNCIL_ID_BYTES],
+                           void *ctx)
+{
+    gather_ctx *g = ctx;
+    size_t mi;
+    int kind = 0;
+
+    if (!kind_of(g, member, &kind))
+        return COUNCIL_OK;
+    mi = month_of(g->rm, granted);
+    if (mi == SIZE_MAX)
+        return council__fail(c, COUNCIL_ELIMIT, "%s: more than %d months", g->op, MONTHS_MAX);
+    g->refs->n_rows = g->rm->n;
+    add(g->refs, mi, (size_t)kind_index(kind));
+    return COUNCIL_OK;
+}
+
 /* The counts, from the store (and the sections the statistics need). */
 static int gather(council *c, const char *op, grid *age, grid *body, grid *month, months *cm,
                   grid *tasks, grid *refs, months *rm)
 {
-    sqlite3_stmt *st = NULL;
+    gather_ctx g = { .op = op, .age = age, .body = body, .month = month, .tasks = tasks,
+                     .refs = refs, .cm = cm, .rm = rm };
     time_t now = time(NULL);
-    struct tm tnow;
-    int rc = COUNCIL_OK, src;
+    int rc;
 
-    gmtime_r(&now, &tnow);
-    if (sqlite3_prepare_v2(c->db, "SELECT r.id, r.status, r.body, r.created, m.kind FROM case_record r "
-                                  "JOIN member m ON m.id = r.owner ORDER BY r.seq;", -1, &st,
-                           NULL) != SQLITE_OK)
-        return council__fail(c, COUNCIL_EIO, "%s: database error", op);
-    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        uint8_t id[COUNCIL_ID_BYTES];
-        int status = sqlite3_column_int(st, 1), b = sqlite3_column_int(st, 2);
-        size_t s = status >= 1 && status <= 4 ? (size_t)status - 1 : 0;
-        size_t bi = b >= 1 && b <= 3 ? (size_t)b - 1 : 0;
-        size_t band = N(bands) - 1;
-        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
-            continue;
-        memcpy(id, sqlite3_column_blob(st, 0), sizeof id);
-        if (status != COUNCIL__V1__CASE_STATUS__CASE_STATUS_ERASED) {
-            static const char *const need[] = { "identity", "support_plan" };
-            council_buf cb = { NULL, 0 };
-            Council__V1__CaseContent *cc = NULL;
-            rc = council__case_content(c, op, &cb, id, need, 2, "statistics");
-            if (rc == COUNCIL_OK)
-                cc = council__v1__case_content__unpack(council__pb_wiping_allocator(), cb.len, cb.ptr);
-            council_buf_free(&cb);
-            if (rc == COUNCIL_OK && cc == NULL)
-                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-            for (size_t i = 0; rc == COUNCIL_OK && i < cc->n_sections; i++) {
-                const Council__V1__Section *sec = cc->sections[i]->section;
-                const Council__V1__Person *p = NULL;
-                for (size_t j = 0; j < cc->info->n_persons; j++)
-                    if (cc->info->persons[j]->id.len == 16 && cc->sections[i]->person_id.len == 16 &&
-                        memcmp(cc->info->persons[j]->id.data, cc->sections[i]->person_id.data, 16) == 0)
-                        p = cc->info->persons[j];
-                if (sec->identity != NULL && p != NULL &&
-                    p->role == COUNCIL__V1__PERSON_ROLE__PERSON_ROLE_SUPPORTED)
-                    band = band_of(sec->identity->birth_date, &tnow);
-                if (sec->support_plan != NULL)
-                    for (size_t j = 0; j < sec->support_plan->n_tasks; j++) {
-                        int ts = sec->support_plan->tasks[j]->state;
-                        add(tasks, ts >= 1 && ts <= 3 ? (size_t)ts - 1 : 0, bi);
-                    }
-            }
-            if (cc != NULL)
-                council__v1__case_content__free_unpacked(cc, council__pb_wiping_allocator());
-        }
-        if (rc != COUNCIL_OK)
-            break;
-        add(age, band, s);
-        add(body, bi, (size_t)kind_index(sqlite3_column_int(st, 4)));
-        {
-            size_t mi = month_of(cm, sqlite3_column_int64(st, 3));
-            if (mi == SIZE_MAX) {
-                rc = council__fail(c, COUNCIL_ELIMIT, "%s: more than %d months", op, MONTHS_MAX);
-                break;
-            }
-            month->n_rows = cm->n;
-            add(month, mi, 0);
-        }
-    }
-    if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
-    sqlite3_finalize(st);
-    st = NULL;
-    if (rc == COUNCIL_OK &&
-        sqlite3_prepare_v2(c->db, "SELECT min(s.granted), m.kind FROM case_share s JOIN member m ON "
-                                  "m.id = s.member_id WHERE s.purpose = 'referral' GROUP BY "
-                                  "s.case_id, s.member_id, s.granted ORDER BY min(s.seq);", -1, &st,
-                           NULL) != SQLITE_OK)
-        rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
-    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        size_t mi = month_of(rm, sqlite3_column_int64(st, 0));
-        if (mi == SIZE_MAX) {
-            rc = council__fail(c, COUNCIL_ELIMIT, "%s: more than %d months", op, MONTHS_MAX);
-            break;
-        }
-        refs->n_rows = rm->n;
-        add(refs, mi, (size_t)kind_index(sqlite3_column_int(st, 1)));
-    }
-    if (rc == COUNCIL_OK && st != NULL && src != SQLITE_DONE)
-        rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
-    sqlite3_finalize(st);
+    gmtime_r(&now, &g.tnow);
+    if ((rc = council__member_kinds(c, op, &g.kinds, &g.n_kinds)) != COUNCIL_OK)
+        return rc;
+    rc = council__case_each(c, op, gather_case, &g);
+    if (rc == COUNCIL_OK)
+        rc = council__share_referrals_each(c, op, gather_referral, &g);
+    council__free(g.kinds);
     return rc;
 }
 

@@ -27,13 +27,14 @@
 #include "text.h"
 #include "casekey.h"
 #include "scope.h"
-#include "case.h"
+#include "case_db.h"
 #include "find.h"
 #include "share.h"
 #include "section_db.h"
 #include "section.h"
 #include "attest.h"
 #include "event.h"
+#include "share_db.h"
 
 #define PAD_BLOCK 256  /* section plaintext is padded: sizes leak in steps of this */
 
@@ -666,4 +667,79 @@ int council__section_reseal(council *c, const char *op, const uint8_t case_id[CO
 
     kc_free(&r.kc);
     return rc;
+}
+/* Who may use a case and the start and end of every read of content
+ * (from case.c: they ask share.c and scope.c, which the case core below
+ * them may not). */
+
+/* May this session read or write `scope` (NULL: anything) of case k? */
+int council__case_may_use(council *c, const char *op, const council__case *k, const char *scope, bool *yes)
+{
+    *yes = true;
+    if (council__is_root(c) || council__case_is_owner(c, k))
+        return COUNCIL_OK;
+    return council__share_active(c, op, k->id, c->actor_member, scope, yes);
+}
+
+int council__case_read_start(council *c, const char *op, const uint8_t *case_id, size_t case_id_len,
+                       const uint8_t *person_id, size_t person_id_len, const char *scope,
+                       const char *purpose, council_buf *out, council__case *k)
+{
+    int rc;
+    bool ok;
+
+    if (out == NULL)
+        return council__fail(c, COUNCIL_EMISUSE, "%s: NULL output", op);
+    out->ptr = NULL;
+    out->len = 0;
+    if ((rc = council__actor_ok(c, op)) != COUNCIL_OK || (rc = council__no_batch(c, op)) != COUNCIL_OK ||
+        (rc = council__id_arg(c, op, case_id, case_id_len)) != COUNCIL_OK)
+        return rc;
+    if (person_id != NULL || scope != NULL) {
+        if ((rc = council__id_arg(c, op, person_id, person_id_len)) != COUNCIL_OK)
+            return rc;
+        if ((rc = council__scope_known(c, op, scope)) != COUNCIL_OK)
+            return rc;
+    }
+    if (purpose == NULL || !council__audit_code_ok(purpose))
+        return council__fail(c, COUNCIL_EINVAL, "%s: a read names its purpose, a code "
+                             "[a-z0-9_]{1,64}", op);
+    if ((rc = council__case_load(c, op, case_id, k)) != COUNCIL_OK)
+        return rc;
+    if (k->erased != 0)
+        return council__case_refuse(c, false, ACT(SECTION_DECRYPTED), k, scope, purpose, NULL, COUNCIL_EDENIED,
+                      "case_erased", op, "the case was erased");
+    if (person_id != NULL && (rc = council__case_person_of(c, op, case_id, person_id)) != COUNCIL_OK)
+        return rc;
+    if (scope != NULL) {
+        if ((rc = council__case_may_use(c, op, k, scope, &ok)) != COUNCIL_OK)
+            return rc;
+        if (!ok)
+            return council__case_refuse(c, false, ACT(SECTION_DECRYPTED), k, scope, purpose, NULL,
+                          COUNCIL_EDENIED, "scope_not_shared", op, "this scope of the case was "
+                          "not shared with the session's member");
+    }
+    return COUNCIL_OK;
+}
+
+/* After decryption, before return: the durable event; on failure nothing
+ * is returned. A failed decryption is logged as refused. */
+int council__case_read_finish(council *c, const char *op, const council__case *k, const char *const *scopes,
+                       size_t n, const char *purpose, const char *reason, int rc, council__buf *b,
+                       council_buf *out)
+{
+    if (rc == COUNCIL_EAUTH || rc == COUNCIL_EDENIED) {
+        council__buf_free(b);
+        return council__case_refuse(c, false, ACT(SECTION_DECRYPTED), k, n == 1 ? scopes[0] : NULL, purpose,
+                      NULL, rc, rc == COUNCIL_EAUTH ? "authentication_failed" : "no_key_for_version",
+                      op, rc == COUNCIL_EAUTH ? "a section or its key failed authentication"
+                                              : "this session holds no key for the section");
+    }
+    if (rc == COUNCIL_OK)
+        rc = council__case_log(c, ACT(SECTION_DECRYPTED), k, scopes, n, purpose, NULL, reason);
+    if (rc != COUNCIL_OK) {
+        council__buf_free(b);
+        return rc;
+    }
+    return council__buf_out(c, op, b, out);
 }

@@ -9,7 +9,7 @@
 
 #include "council_int.h"
 #include "buf.h"
-#include "case.h"
+#include "case_db.h"
 
 /* Check a serialised council.v1.Section for `scope` (EINVAL for a bad
  * scope code, EFORMAT, ELIMIT, ENOMEM); for the fuzzer and the write path. */
@@ -37,4 +37,23 @@ int council__section_latest(council *c, const char *op, const council__case *k,
 int council__section_reseal(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                             const char *scope, uint32_t nv, const council__secret *nkey);
 
+/* May this session read or write `scope` (NULL: any scope) of case k: the
+ * secretariat, the owner's staff, or an active share's holder? Errors of
+ * council__share_active (ETAMPER logged for a forged share row). */
+int council__case_may_use(council *c, const char *op, const council__case *k, const char *scope,
+                          bool *yes);
+/* The start of every read of content: out emptied, the session, no batch,
+ * the ids, the scope (known), the purpose code, the case (not erased:
+ * refusal logged), the person in it, and the scope shared (refusal
+ * logged). k receives the case. */
+int council__case_read_start(council *c, const char *op, const uint8_t *case_id,
+                             size_t case_id_len, const uint8_t *person_id, size_t person_id_len,
+                             const char *scope, const char *purpose, council_buf *out,
+                             council__case *k);
+/* The end of a read, after decryption and before anything is returned:
+ * EAUTH/EDENIED in rc are logged as refused; otherwise the read is logged
+ * (durably) and b handed to out. On any failure b is wiped, out empty. */
+int council__case_read_finish(council *c, const char *op, const council__case *k,
+                              const char *const *scopes, size_t n, const char *purpose,
+                              const char *reason, int rc, council__buf *b, council_buf *out);
 #endif /* COUNCIL_SECTION_H */

@@ -16,7 +16,6 @@
 #include "crypto.h"
 #include "session.h"
 #include "sql.h"
-#include "case.h"
 #include "section_db.h"
 #include "event.h"
 
@@ -293,8 +292,8 @@ static bool fill_section(sqlite3_stmt *st, void *item)
     s->key_version = (uint32_t)sqlite3_column_int64(st, 3);
     s->written = sqlite3_column_int64(st, 4);
     return sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES &&
-           council__case_dup_blob(&s->person_id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES) &&
-           (s->scope = council__case_dup_col(st, 1)) != NULL;
+           council__sql_dup_blob(&s->person_id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES) &&
+           (s->scope = council__sql_dup_col(st, 1)) != NULL;
 }
 
 /* The case's sections (each (person, scope) at its latest version) as
@@ -302,7 +301,7 @@ static bool fill_section(sqlite3_stmt *st, void *item)
 bool council__section_infos(council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
                             Council__V1__CaseInfo *m)
 {
-    return council__case_rows_into(c, "SELECT person_id, scope, max(version), key_version, written "
+    return council__sql_rows_into(c, "SELECT person_id, scope, max(version), key_version, written "
                                    "FROM section WHERE case_id = ?1 GROUP BY person_id, scope "
                                    "ORDER BY scope, person_id;", case_id,
                                    sizeof(Council__V1__SectionInfo), fill_section,

@@ -9,7 +9,7 @@
 #define COUNCIL_SHARE_H
 
 #include "council_int.h"
-#include "case.h"
+#include "case_db.h"
 
 /* End a member's active share of (case k, scope): revoked with the reason,
  * its wrapped keys of the scope destroyed (unless it owns the case). The

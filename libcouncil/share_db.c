@@ -17,9 +17,9 @@
 #include "session.h"
 #include "sql.h"
 #include "attest.h"
-#include "case.h"
 #include "share_db.h"
 #include "event.h"
+#include "case_db.h"
 
 /* Room for element n of an array of `size`-byte elements (doubling). */
 static bool grow(void **arr, size_t *cap, size_t n, size_t size)
@@ -519,17 +519,17 @@ static bool fill_share(sqlite3_stmt *st, void *item)
     s->has_revoked = sqlite3_column_type(st, 7) != SQLITE_NULL;
     s->revoked = sqlite3_column_int64(st, 7);
     ok = sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES &&
-         council__case_dup_blob(&s->member_id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES) &&
-         (s->scope = council__case_dup_col(st, 1)) != NULL && (s->purpose = council__case_dup_col(st, 2)) != NULL &&
-         (s->basis = council__case_dup_col(st, 3)) != NULL;
+         council__sql_dup_blob(&s->member_id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES) &&
+         (s->scope = council__sql_dup_col(st, 1)) != NULL && (s->purpose = council__sql_dup_col(st, 2)) != NULL &&
+         (s->basis = council__sql_dup_col(st, 3)) != NULL;
     if (ok && sqlite3_column_bytes(st, 4) == COUNCIL_ID_BYTES) {
         s->has_consent_id = 1;
-        ok = council__case_dup_blob(&s->consent_id, sqlite3_column_blob(st, 4), COUNCIL_ID_BYTES);
+        ok = council__sql_dup_blob(&s->consent_id, sqlite3_column_blob(st, 4), COUNCIL_ID_BYTES);
     }
     if (ok && sqlite3_column_type(st, 8) != SQLITE_NULL)
-        ok = (s->revoke_reason = council__case_dup_col(st, 8)) != NULL;
+        ok = (s->revoke_reason = council__sql_dup_col(st, 8)) != NULL;
     if (ok && sqlite3_column_type(st, 9) != SQLITE_NULL)
-        ok = (s->basis_reason = council__case_dup_col(st, 9)) != NULL;
+        ok = (s->basis_reason = council__sql_dup_col(st, 9)) != NULL;
     return ok;
 }
 
@@ -538,7 +538,7 @@ static bool fill_share(sqlite3_stmt *st, void *item)
 bool council__share_infos(council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
                           Council__V1__CaseInfo *m)
 {
-    return council__case_rows_into(c, "SELECT member_id, scope, purpose, basis, consent_id, granted, "
+    return council__sql_rows_into(c, "SELECT member_id, scope, purpose, basis, consent_id, granted, "
                                    "expires, revoked, revoke_reason, basis_reason FROM case_share "
                                    "WHERE case_id = ?1 ORDER BY seq;", case_id,
                                    sizeof(Council__V1__Share), fill_share, (void ***)&m->shares,
@@ -585,6 +585,79 @@ int council__share_end_member(council *c, const char *op, const uint8_t member[C
         sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "%s: cannot revoke shares", op);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__share_listed_cases(council *c, const char *op, const uint8_t member[COUNCIL_ID_BYTES],
+                                int64_t now, uint8_t (**ids)[COUNCIL_ID_BYTES], size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    uint8_t (*out)[COUNCIL_ID_BYTES] = NULL;
+    size_t cap = 0;
+    int rc = COUNCIL_OK, src;
+
+    *ids = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT DISTINCT case_id FROM case_share WHERE member_id = ?1 "
+                                  "AND revoked IS NULL AND (expires IS NULL OR expires > ?2);", -1,
+                           &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)now) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
+            continue;
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            uint8_t (*no)[COUNCIL_ID_BYTES] = council__calloc(ncap, sizeof *no);
+            if (no == NULL) {
+                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+                break;
+            }
+            if (*n > 0)
+                memcpy(no, out, *n * sizeof *no);
+            council__free(out);
+            out = no;
+            cap = ncap;
+        }
+        memcpy(out[(*n)++], sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    if (rc != COUNCIL_OK) {
+        council__free(out);
+        *n = 0;
+        return rc;
+    }
+    *ids = out;
+    return COUNCIL_OK;
+}
+
+int council__share_referrals_each(council *c, const char *op,
+                                  int (*fn)(council *c, int64_t granted,
+                                            const uint8_t member[COUNCIL_ID_BYTES], void *ctx),
+                                  void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT min(granted), member_id FROM case_share WHERE purpose = "
+                                  "'referral' GROUP BY case_id, member_id, granted ORDER BY "
+                                  "min(seq);", -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 1) != COUNCIL_ID_BYTES)
+            continue;
+        rc = fn(c, sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1), ctx);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, op);
     sqlite3_finalize(st);
     return rc;
 }

@@ -94,4 +94,24 @@ int council__share_end_case(council *c, const char *op, const uint8_t case_id[CO
 int council__share_end_member(council *c, const char *op, const uint8_t member[COUNCIL_ID_BYTES],
                               const char *reason);
 
+/* For council_case_list: the cases with a share row naming member, not
+ * revoked and not expired at now (distinct, in no order) into *ids
+ * (council__calloc'd, the caller frees it; *n of them). The rows are NOT
+ * checked against their signatures and nothing is logged: this is exactly
+ * the listing's filter as it always was (a subquery on case_share), which
+ * decides only which cases' metadata the listing loads; every access to
+ * content still goes through council__share_active. EIO ("op: database
+ * error"), ENOMEM. */
+int council__share_listed_cases(council *c, const char *op, const uint8_t member[COUNCIL_ID_BYTES],
+                                int64_t now, uint8_t (**ids)[COUNCIL_ID_BYTES], size_t *n);
+/* For the platform report: each referral (shares with purpose referral,
+ * one per case, member and grant time, in the order of their first row)
+ * through fn with its grant time and recipient member (unchecked rows,
+ * counted only); stops at fn's first error and returns it. EIO ("op:
+ * database error"). */
+int council__share_referrals_each(council *c, const char *op,
+                                  int (*fn)(council *c, int64_t granted,
+                                            const uint8_t member[COUNCIL_ID_BYTES], void *ctx),
+                                  void *ctx);
+
 #endif /* COUNCIL_SHARE_DB_H */

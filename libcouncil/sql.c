@@ -1,10 +1,13 @@
 /*
  * sql.c - the SQL helpers every module uses (storage layer): a database
- * error on the handle, a step that says whether a row exists, and one
- * statement run with up to two blobs bound.
+ * error on the handle, a step that says whether a row exists, one
+ * statement run with up to two blobs bound, and rows read into a
+ * protobuf message's repeated field.
  */
 #include <stdbool.h>
+#include <string.h>
 
+#include <protobuf-c/protobuf-c.h>
 #include <sqlite3.h>
 
 #include "council_int.h"
@@ -44,4 +47,57 @@ int council__sql_exec1(council *c, const char *op, const char *sql, const uint8_
     return src == SQLITE_DONE || src == SQLITE_ROW
                ? COUNCIL_OK
                : council__fail(c, COUNCIL_EIO, "%s: database error", op);
+}
+
+/* Grow a protobuf repeated field (pointer array) by one. */
+static bool push(void ***arr, size_t *n, void *item)
+{
+    void **na = council__malloc((*n + 1) * sizeof *na);
+    if (na == NULL)
+        return false;
+    if (*n > 0)
+        memcpy(na, *arr, *n * sizeof *na);
+    council__free(*arr);
+    na[*n] = item;
+    *arr = na;
+    (*n)++;
+    return true;
+}
+
+bool council__sql_rows_into(council *c, const char *sql, const uint8_t id[COUNCIL_ID_BYTES],
+                            size_t size, bool (*fill)(sqlite3_stmt *, void *), void ***arr,
+                            size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    bool ok = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK &&
+              sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK;
+    int src = SQLITE_DONE;
+
+    while (ok && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        void *item = council__calloc(1, size);
+        if (item == NULL || !push(arr, n, item)) {
+            council__free(item);
+            ok = false;
+            break;
+        }
+        ok = fill(st, item);
+    }
+    sqlite3_finalize(st);
+    return ok && src == SQLITE_DONE;
+}
+
+bool council__sql_dup_blob(ProtobufCBinaryData *d, const void *p, size_t n)
+{
+    d->data = council__malloc(n);
+    if (d->data == NULL)
+        return false;
+    memcpy(d->data, p, n);
+    d->len = n;
+    return true;
+}
+
+char *council__sql_dup_col(sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    return t != NULL ? council__strdup((const char *)t) : NULL;
 }

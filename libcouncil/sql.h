@@ -17,4 +17,17 @@ int council__db_err(council *c, const char *op);
  * and say whether a row came back (EIO, named for op, on error). */
 int council__row_exists(council *c, const char *op, struct sqlite3_stmt *st, bool *yes);
 
+/* Rows into a protobuf message's repeated field (case, section and share
+ * infos): each row of sql (bound to the id as ?1) becomes a new zeroed item
+ * of `size` bytes pushed onto *arr, then fill(row, item); false for out of
+ * memory, a bad row or a database error (the items are freed with the
+ * message). dup_blob/dup_col copy a blob or a text column into the
+ * message's own memory (false/NULL when out of memory). */
+struct ProtobufCBinaryData;
+bool council__sql_rows_into(council *c, const char *sql, const uint8_t id[COUNCIL_ID_BYTES],
+                            size_t size, bool (*fill)(struct sqlite3_stmt *, void *),
+                            void ***arr, size_t *n);
+bool council__sql_dup_blob(struct ProtobufCBinaryData *d, const void *p, size_t n);
+char *council__sql_dup_col(struct sqlite3_stmt *st, int col);
+
 #endif /* COUNCIL_SQL_H */

@@ -591,7 +591,6 @@ int council__staff_exists(council *c, const char *op, const uint8_t id[COUNCIL_I
     return council__row_exists(c, op, st, yes);
 }
 
-/* --- added by H2 for issue 11 --- */
 bool council__staff_in_service(council *c, const uint8_t id[COUNCIL_ID_BYTES])
 {
     sqlite3_stmt *st = NULL;

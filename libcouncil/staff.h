@@ -24,7 +24,6 @@ int council__staff_standing(council *c, const uint8_t member[COUNCIL_ID_BYTES],
 /* Is id a staff record (retired or not)? EIO named for op. */
 int council__staff_exists(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES], bool *yes);
 
-/* --- added by H2 for issue 11 --- */
 /* Is id a staff record not retired? false as well when the register cannot
  * be read (the caller refuses either way). */
 bool council__staff_in_service(council *c, const uint8_t id[COUNCIL_ID_BYTES]);

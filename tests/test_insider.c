@@ -19,10 +19,10 @@
 #include "crypto.h"
 #include "keyfile.h"
 #include "keyring.h"
-#include "case.h"
 #include "casekey.h"
 #include "attest.h"
 #include "share_db.h"
+#include "case_db.h"
 
 /* The insider writes a row: sql with ?1..?4 bound to 16-byte ids (NULL:
  * fewer parameters) and ?5 to a blob of n bytes. */

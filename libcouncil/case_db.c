@@ -1,0 +1,594 @@
+/*
+ * case_db.c - the case core: the tables case_record and person (every
+ * statement on them), a case loaded with its owner proof checked, who owns
+ * it, and the refusals and events every case operation shares. The case
+ * modules above (section, share, find, case, consent, meeting, report,
+ * casekey) call it; it calls only the layers below and attest.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <protobuf-c/protobuf-c.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "council/v1/audit.pb-c.h"
+#include "council/v1/case.pb-c.h"
+#include "council_int.h"
+#include "log.h"
+#include "session.h"
+#include "sql.h"
+#include "attest.h"
+#include "case_db.h"
+#include "event.h"
+
+#define ALLOWED COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED
+#define REFUSED COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED
+
+int council__id_arg(council *c, const char *op, const uint8_t *id, size_t len)
+{
+    if (id == NULL || len != COUNCIL_ID_BYTES)
+        return council__fail(c, COUNCIL_EINVAL, "%s: ids are %d bytes", op, COUNCIL_ID_BYTES);
+    return COUNCIL_OK;
+}
+
+/* ------------------------------------------------------------------ cases */
+
+int council__case_load(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES], council__case *k)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, src;
+
+    memset(k, 0, sizeof *k);
+    if (sqlite3_prepare_v2(c->db, "SELECT status, body, owner, created, updated, erased, "
+                                  "owner_proof FROM case_record WHERE id = ?1;", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW && sqlite3_column_bytes(st, 2) == COUNCIL_ID_BYTES) {
+        memcpy(k->id, id, COUNCIL_ID_BYTES);
+        k->status = sqlite3_column_int(st, 0);
+        k->body = sqlite3_column_int(st, 1);
+        memcpy(k->owner, sqlite3_column_blob(st, 2), COUNCIL_ID_BYTES);
+        k->created = sqlite3_column_int64(st, 3);
+        k->updated = sqlite3_column_int64(st, 4);
+        k->erased = sqlite3_column_int64(st, 5);
+        /* The owner decides who may act on the case and who gets its first
+         * keys: only the one its id (or the council) vouches for. */
+        rc = council__case_owner_ok(c, id, k->owner, sqlite3_column_blob(st, 6),
+                                    (size_t)sqlite3_column_bytes(st, 6))
+                 ? COUNCIL_OK
+                 : COUNCIL_ETAMPER;
+    } else if (src == SQLITE_DONE) {
+        rc = council__fail(c, COUNCIL_ENOTFOUND, "%s: no such case", op);
+    } else {
+        rc = council__db_err(c, op);
+    }
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_ETAMPER) {
+        (void)council__tamper(c, id, NULL, NULL, "forged_case_owner");
+        return council__fail(c, rc, "%s: the case's owner is not the one it was created for (the "
+                             "case row was changed outside the library)", op);
+    }
+    if (rc == COUNCIL_OK)
+        rc = council__case_ref(c, k->ref, id);
+    return rc;
+}
+
+bool council__case_is_owner(const council *c, const council__case *k)
+{
+    return !council__is_root(c) && sodium_memcmp(c->actor_member, k->owner, COUNCIL_ID_BYTES) == 0;
+}
+
+/* The owner of a case, as its id (or the council's signature) proves it. */
+int council__case_owner(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                        uint8_t owner[COUNCIL_ID_BYTES])
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT owner, owner_proof FROM case_record WHERE id = ?1;", -1,
+                           &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    }
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW && sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES) {
+        memcpy(owner, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+        if (!council__case_owner_ok(c, case_id, owner, sqlite3_column_blob(st, 1),
+                                    (size_t)sqlite3_column_bytes(st, 1)))
+            rc = COUNCIL_ETAMPER;
+    } else {
+        rc = src == SQLITE_DONE ? COUNCIL_ENOTFOUND : COUNCIL_EIO;
+    }
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_ETAMPER) {
+        (void)council__tamper(c, case_id, NULL, NULL, "forged_case_owner");
+        return council__fail(c, rc, "%s: the case's owner is not the one it was created for (the "
+                             "case row was changed outside the library)", op);
+    }
+    if (rc != COUNCIL_OK)
+        return council__fail(c, rc, "%s: %s", op, rc == COUNCIL_ENOTFOUND ? "no such case"
+                                                                        : "database error");
+    return COUNCIL_OK;
+}
+
+/* Cases from before owner proofs: the council signs each owner as found,
+ * once (the secretariat's first session, c->upgrading). */
+int council__case_owners_upgrade(council *c)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT id, owner FROM case_record WHERE owner_proof IS NULL;",
+                           -1, &st, NULL) != SQLITE_OK)
+        return council__db_err(c, "open");
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        uint8_t sig[64];
+        sqlite3_stmt *up = NULL;
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES ||
+            sqlite3_column_bytes(st, 1) != COUNCIL_ID_BYTES)
+            continue;
+        rc = council__case_owner_sign(c, sig, sqlite3_column_blob(st, 0), sqlite3_column_blob(st, 1));
+        if (rc == COUNCIL_OK &&
+            (sqlite3_prepare_v2(c->db, "UPDATE case_record SET owner_proof = ?2 WHERE id = ?1;", -1,
+                                &up, NULL) != SQLITE_OK ||
+             sqlite3_bind_blob(up, 1, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES,
+                               SQLITE_TRANSIENT) != SQLITE_OK ||
+             sqlite3_bind_blob(up, 2, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
+             sqlite3_step(up) != SQLITE_DONE))
+            rc = council__fail(c, COUNCIL_EIO, "open: cannot sign a case's owner");
+        sqlite3_finalize(up);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, "open");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Log a refusal (outside the operation's rolled-back transaction), then
+ * return rc with msg. */
+int council__case_refuse(council *c, bool in_txn, int action, const council__case *k, const char *scope,
+                  const char *purpose, const uint8_t *subject, int rc, const char *reason,
+                  const char *op, const char *msg)
+{
+    const char *scopes[1] = { scope };
+    council__event ev = {
+        .action = action,
+        .case_ref = k != NULL ? k->ref : NULL,
+        .scopes = scopes,
+        .n_scopes = scope != NULL ? 1 : 0,
+        .purpose = purpose,
+        .subject_member = subject,
+        .outcome = REFUSED,
+        .error = rc,
+        .reason = reason,
+    };
+    int arc;
+
+    if (in_txn)
+        council__audit_batch_rollback(c);
+    council__event_actor(c, &ev);
+    arc = council__audit_append(c, &ev);
+    if (arc == COUNCIL_OK && c->user_batch)
+        council__hold_event(c, &ev);
+    if (arc != COUNCIL_OK)
+        return arc; /* not even the refusal could be logged */
+    return council__fail(c, rc, "%s: %s", op, msg);
+}
+
+/* The person's role in the case (ENOTFOUND if not of this case). */
+int council__case_person_of(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                     const uint8_t person[COUNCIL_ID_BYTES])
+{
+    sqlite3_stmt *st = NULL;
+    int src;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT role FROM person WHERE id = ?1 AND case_id = ?2;", -1,
+                           &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    src = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (src == SQLITE_ROW)
+        return COUNCIL_OK;
+    return src == SQLITE_DONE ? council__fail(c, COUNCIL_ENOTFOUND, "%s: no such person in "
+                                              "this case", op)
+                              : council__db_err(c, op);
+}
+
+int council__case_touch(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES])
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK;
+
+    if (sqlite3_prepare_v2(c->db, "UPDATE case_record SET updated = ?2 WHERE id = ?1;", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__case_log(council *c, int action, const council__case *k, const char *const *scopes, size_t n,
+                  const char *purpose, const uint8_t *subject, const char *reason)
+{
+    council__event ev = {
+        .action = action,
+        .case_ref = k != NULL ? k->ref : NULL,
+        .scopes = scopes,
+        .n_scopes = n,
+        .purpose = purpose,
+        .subject_member = subject,
+        .outcome = ALLOWED,
+        .reason = reason,
+    };
+
+    council__event_actor(c, &ev);
+    return council__audit_append(c, &ev);
+}
+
+int council__case_lookup(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                         uint8_t owner[COUNCIL_ID_BYTES], uint8_t ref[32], bool *erased)
+{
+    council__case k;
+    int rc = council__case_load(c, op, id, &k);
+
+    if (rc == COUNCIL_OK) {
+        memcpy(owner, k.owner, COUNCIL_ID_BYTES);
+        memcpy(ref, k.ref, 32);
+        *erased = k.erased != 0;
+    }
+    return rc;
+}
+
+int council__person_in_case(council *c, const char *op, const uint8_t person[COUNCIL_ID_BYTES],
+                            const uint8_t case_id[COUNCIL_ID_BYTES], bool *yes)
+{
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM person WHERE id = ?1 AND case_id = ?2;", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    return council__row_exists(c, op, st, yes);
+}
+
+/* ------------------------------------------------------------------- rows */
+
+int council__case_insert(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                         int32_t body, const uint8_t owner[COUNCIL_ID_BYTES], int64_t now,
+                         const uint8_t nonce[COUNCIL_ID_BYTES])
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK;
+
+    if (sqlite3_prepare_v2(c->db, "INSERT INTO case_record (id, status, body, owner, created, "
+                                  "updated, seq, owner_proof) VALUES (?1, ?2, ?3, ?4, ?5, ?5, "
+                                  "(SELECT coalesce(max(seq), 0) + 1 FROM case_record), ?6);", -1,
+                           &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 6, nonce, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(st, 2, COUNCIL__V1__CASE_STATUS__CASE_STATUS_OPEN) != SQLITE_OK ||
+        sqlite3_bind_int(st, 3, body) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 4, owner, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 5, now) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__person_insert(council *c, const char *op, const uint8_t person[COUNCIL_ID_BYTES],
+                           const uint8_t case_id[COUNCIL_ID_BYTES], int32_t role, int64_t now)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK;
+
+    if (sqlite3_prepare_v2(c->db, "INSERT INTO person (id, case_id, role, added, seq) VALUES "
+                                  "(?1, ?2, ?3, ?4, (SELECT coalesce(max(seq), 0) + 1 FROM "
+                                  "person));", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(st, 3, role) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 4, now) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__person_count(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                          int64_t *n)
+{
+    sqlite3_stmt *st = NULL;
+
+    *n = -1;
+    if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM person WHERE case_id = ?1;", -1, &st,
+                           NULL) == SQLITE_OK &&
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return *n < 0 ? council__db_err(c, op) : COUNCIL_OK;
+}
+
+int council__case_status_update(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                                int32_t status, int64_t now)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK;
+
+    if (sqlite3_prepare_v2(c->db, "UPDATE case_record SET status = ?2, updated = ?3 WHERE id = ?1;",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(st, 2, status) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, now) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__person_erase(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES])
+{
+    return council__sql_exec1(c, op, "DELETE FROM person WHERE case_id = ?1;", case_id,
+                              COUNCIL_ID_BYTES, NULL, 0);
+}
+
+int council__case_mark_erased(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                              int64_t now)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK;
+
+    if (sqlite3_prepare_v2(c->db, "UPDATE case_record SET status = ?2, erased = ?3, updated = ?3 "
+                                  "WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(st, 2, COUNCIL__V1__CASE_STATUS__CASE_STATUS_ERASED) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, now) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* One person row as a Person item (false: out of memory or a bad row). */
+static bool fill_person(sqlite3_stmt *st, void *item)
+{
+    Council__V1__Person *p = item;
+
+    council__v1__person__init(p);
+    p->role = (Council__V1__PersonRole)sqlite3_column_int(st, 1);
+    p->added = sqlite3_column_int64(st, 2);
+    return sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES &&
+           council__sql_dup_blob(&p->id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+}
+
+bool council__person_infos(council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
+                           Council__V1__CaseInfo *m)
+{
+    return council__sql_rows_into(c, "SELECT id, role, added FROM person WHERE case_id = ?1 "
+                                  "ORDER BY seq;", case_id, sizeof(Council__V1__Person),
+                                  fill_person, (void ***)&m->persons, &m->n_persons);
+}
+
+/* ---------------------------------------------------------------- listing */
+
+int council__case_each(council *c, const char *op,
+                       int (*fn)(council *c, const council__case_row *row, void *ctx), void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT id, owner, status, body, created FROM case_record ORDER "
+                                  "BY seq;", -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        council__case_row r;
+
+        memset(&r, 0, sizeof r);
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
+            continue;
+        memcpy(r.id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+        if ((r.has_owner = sqlite3_column_bytes(st, 1) == COUNCIL_ID_BYTES))
+            memcpy(r.owner, sqlite3_column_blob(st, 1), COUNCIL_ID_BYTES);
+        r.status = sqlite3_column_int(st, 2);
+        r.body = sqlite3_column_int(st, 3);
+        r.created = sqlite3_column_int64(st, 4);
+        rc = fn(c, &r, ctx);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Persons asked for by one statement at most (its ?N placeholders). */
+#define PERSONS_PER_QUERY 200
+
+static int cmp_person_case(const void *a, const void *b)
+{
+    const council__person_case *x = a, *y = b;
+
+    if (x->case_seq != y->case_seq)
+        return x->case_seq < y->case_seq ? -1 : 1;
+    return x->person_seq < y->person_seq ? -1 : x->person_seq > y->person_seq;
+}
+
+int council__person_cases(council *c, const char *op, const uint8_t (*ids)[COUNCIL_ID_BYTES],
+                          size_t n, council__person_case **out, size_t *n_out)
+{
+    static const char head[] = "SELECT p.id, p.case_id, r.owner, r.seq, p.seq FROM person p JOIN "
+                               "case_record r ON r.id = p.case_id WHERE p.id IN (";
+    char sql[sizeof head + PERSONS_PER_QUERY * 2 + 4];
+    council__person_case *rows = NULL;
+    size_t nr = 0, cap = 0;
+    int rc = COUNCIL_OK;
+
+    *out = NULL;
+    *n_out = 0;
+    for (size_t from = 0; rc == COUNCIL_OK && from < n; from += PERSONS_PER_QUERY) {
+        size_t k = n - from < PERSONS_PER_QUERY ? n - from : PERSONS_PER_QUERY, len;
+        sqlite3_stmt *st = NULL;
+        int src = SQLITE_DONE;
+        bool ok;
+
+        memcpy(sql, head, sizeof head - 1);
+        len = sizeof head - 1;
+        for (size_t i = 0; i < k; i++) {
+            sql[len++] = i == 0 ? '?' : ',';
+            if (i > 0)
+                sql[len++] = '?';
+        }
+        memcpy(sql + len, ");", 3);
+        ok = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK;
+        for (size_t i = 0; ok && i < k; i++)
+            ok = sqlite3_bind_blob(st, (int)i + 1, ids[from + i], COUNCIL_ID_BYTES,
+                                   SQLITE_STATIC) == SQLITE_OK;
+        if (!ok) {
+            sqlite3_finalize(st);
+            rc = council__db_err(c, op);
+            break;
+        }
+        while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+            council__person_case *p;
+            if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES ||
+                sqlite3_column_bytes(st, 1) != COUNCIL_ID_BYTES ||
+                sqlite3_column_bytes(st, 2) != COUNCIL_ID_BYTES)
+                continue;
+            if (nr == cap) {
+                size_t ncap = cap ? cap * 2 : 16;
+                council__person_case *nrows = council__calloc(ncap, sizeof *nrows);
+                if (nrows == NULL) {
+                    rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+                    break;
+                }
+                if (nr > 0)
+                    memcpy(nrows, rows, nr * sizeof *rows);
+                council__free(rows);
+                rows = nrows;
+                cap = ncap;
+            }
+            p = &rows[nr++];
+            memcpy(p->person, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+            memcpy(p->case_id, sqlite3_column_blob(st, 1), COUNCIL_ID_BYTES);
+            memcpy(p->owner, sqlite3_column_blob(st, 2), COUNCIL_ID_BYTES);
+            p->case_seq = sqlite3_column_int64(st, 3);
+            p->person_seq = sqlite3_column_int64(st, 4);
+        }
+        if (rc == COUNCIL_OK && src != SQLITE_DONE)
+            rc = council__db_err(c, op);
+        sqlite3_finalize(st);
+    }
+    if (rc != COUNCIL_OK) {
+        council__free(rows);
+        return rc;
+    }
+    if (nr > 1)
+        qsort(rows, nr, sizeof *rows, cmp_person_case);
+    *out = rows;
+    *n_out = nr;
+    return COUNCIL_OK;
+}
+
+int council__case_persons(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                          council__case_person **out, size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT id, role FROM person WHERE case_id = ?1 ORDER BY seq;", -1,
+                           &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
+            continue;
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            council__case_person *np = council__calloc(ncap, sizeof *np);
+            if (np == NULL) {
+                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+                break;
+            }
+            if (*n > 0)
+                memcpy(np, *out, *n * sizeof *np);
+            council__free(*out);
+            *out = np;
+            cap = ncap;
+        }
+        memcpy((*out)[*n].id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+        (*out)[*n].role = sqlite3_column_int(st, 1);
+        (*n)++;
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    if (rc != COUNCIL_OK) {
+        council__free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+int council__case_ids_owned(council *c, const char *op, const uint8_t member[COUNCIL_ID_BYTES],
+                            uint8_t (**out)[COUNCIL_ID_BYTES], size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT id FROM case_record WHERE owner = ?1;", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
+            continue;
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            uint8_t (*np)[COUNCIL_ID_BYTES] = council__calloc(ncap, sizeof *np);
+            if (np == NULL) {
+                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+                break;
+            }
+            if (*n > 0)
+                memcpy(np, *out, *n * sizeof *np);
+            council__free(*out);
+            *out = np;
+            cap = ncap;
+        }
+        memcpy((*out)[(*n)++], sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    if (rc != COUNCIL_OK) {
+        council__free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
