@@ -85,7 +85,7 @@ demo: deps
 
 # Everything `check` runs, without the dependency step.
 test: all tests $(REPLAYERS)
-	@$(MAKE) --no-print-directory run-tests headertest abi-check doc-check fuzz-replay \
+	@$(MAKE) --no-print-directory layers-check run-tests headertest abi-check doc-check fuzz-replay \
 	    cli-test install-check
 
 # ---------------------------------------------------------------- generated code
