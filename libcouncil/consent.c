@@ -19,7 +19,6 @@
 #include "attest.h"
 #include "case_db.h"
 #include "share.h"
-#include "consent.h"
 #include "consent_db.h"
 #include "member_db.h"
 #include "scope.h"

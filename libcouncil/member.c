@@ -23,7 +23,6 @@
 #include "casekey.h"
 #include "consent_db.h"
 #include "council_db.h"
-#include "member.h"
 #include "member_db.h"
 #include "keydir.h"
 #include "event.h"
