@@ -197,19 +197,21 @@ int council__coord_key_publish(council *c)
 
 int council__coord_key_load(council *c)
 {
-    uint8_t sig[64];
+    uint8_t pk[32], sig[64];
     bool has_pk = false, has_sig = false;
     int rc;
 
     /* Only a key the council signed: a member holding the database key
      * could otherwise put its own key in place of the coordinating body's
-     * and receive every new data key. */
-    if ((rc = council__setting_fixed(c, "coordinator_pk", c->coord_pk, 32, &has_pk)) != COUNCIL_OK ||
+     * and receive every new data key. The handle takes the key only when
+     * both values are whole. */
+    if ((rc = council__setting_fixed(c, "coordinator_pk", pk, sizeof pk, &has_pk)) != COUNCIL_OK ||
         (rc = council__setting_fixed(c, "coordinator_sig", sig, sizeof sig, &has_sig)) != COUNCIL_OK)
         return council__fail(c, rc, rc == COUNCIL_ENOMEM ? "open: out of memory"
                                                          : "open: database error");
     if (has_pk && has_sig) {
         uint8_t m[96];
+        memcpy(c->coord_pk, pk, sizeof pk);
         c->coord_valid = crypto_sign_verify_detached(sig, m, coord_msg(m, c, c->coord_pk),
                                                      c->log_pk) == 0;
     }

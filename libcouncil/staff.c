@@ -530,9 +530,10 @@ int council__staff_standing(council *c, const uint8_t member[COUNCIL_ID_BYTES],
         return council__fail(c, COUNCIL_EIO, "open: cannot read the staff records");
     }
     src = sqlite3_step(st);
-    if (src == SQLITE_ROW && sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
-        src = SQLITE_ERROR; /* not a member id: as the join read it */
-    if (src == SQLITE_ROW) {
+    /* A member id that is not 16 bytes names no member: the row is no
+     * staff (unknown_staff, a refusal on the record), as the join of
+     * staff and member read it before the tables had separate owners. */
+    if (src == SQLITE_ROW && sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES) {
         memcpy(of, sqlite3_column_blob(st, 0), sizeof of);
         serving = sqlite3_column_int(st, 1);
         pledge = sqlite3_column_int(st, 2);

@@ -1425,6 +1425,47 @@ static void test_insider__close_signs_forged_attendee(void **state)
     council_close(sb);
 }
 
+/* Refused session events with this reason (session_refused). */
+static int64_t refusals(council *c, const char *reason)
+{
+    council_buf out = { NULL, 0 };
+    council_audit_filter flt = COUNCIL_AUDIT_FILTER_INIT;
+    Council__V1__AuditEventList *l;
+    int64_t n = 0;
+
+    flt.action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SESSION_REFUSED;
+    assert_int_equal(council_audit_list(c, &out, &flt), COUNCIL_OK);
+    l = council__v1__audit_event_list__unpack(NULL, out.len, out.ptr);
+    assert_non_null(l);
+    for (size_t i = 0; i < l->n_events; i++)
+        if (l->events[i]->reason != NULL && strcmp(l->events[i]->reason, reason) == 0)
+            n++;
+    council__v1__audit_event_list__free_unpacked(l, NULL);
+    council_buf_free(&out);
+    return n;
+}
+
+/* The insider points its own staff row at no member (an id of two bytes,
+ * foreign keys off on its connection): the session that stood on it is
+ * refused as unknown staff, on the record, and the handle is done; never a
+ * database error that leaves the handle open. */
+static void test_insider__staff_row_names_no_member(void **state)
+{
+    fx *f = *state;
+    council *sb = staff_open(f, f->sb, &f->kb);
+    council_buf out = { NULL, 0 };
+    int64_t before = refusals(f->c, "unknown_staff");
+
+    assert_int_equal(sqlite3_exec(sb->db, "PRAGMA foreign_keys = OFF;", NULL, NULL, NULL), SQLITE_OK);
+    insider_row(sb, "UPDATE staff SET member_id = X'0102' WHERE id = ?1;", f->sb, NULL, NULL, 0);
+    assert_int_equal(council_case_list(sb, &out), COUNCIL_EDENIED);
+    assert_non_null(strstr(council_errmsg(sb), "unknown staff"));
+    assert_int_equal(council_case_list(sb, &out), COUNCIL_EMISUSE);
+    assert_null(out.ptr);
+    assert_int_equal(refusals(f->c, "unknown_staff"), before + 1);
+    council_close(sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1450,6 +1491,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_insider__honest_log_extends, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__expiry_retyped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__close_signs_forged_attendee, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__staff_row_names_no_member, setup, teardown),
     };
 
     if (council_global_init() != COUNCIL_OK)
