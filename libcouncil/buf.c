@@ -110,3 +110,20 @@ int council__buf_out(council *c, const char *op, council__buf *b, council_buf *o
     memset(b, 0, sizeof *b);
     return COUNCIL_OK;
 }
+
+void *council__grow(void *arr, size_t *cap, size_t n, size_t size)
+{
+    size_t ncap;
+    void *na;
+
+    if (n < *cap)
+        return arr;
+    ncap = *cap ? *cap * 2 : 16;
+    if (size == 0 || ncap > SIZE_MAX / size || (na = council__calloc(ncap, size)) == NULL)
+        return NULL;
+    if (n > 0)
+        memcpy(na, arr, n * size);
+    council__free(arr);
+    *cap = ncap;
+    return na;
+}

@@ -42,4 +42,11 @@ void council__buf_message(council__buf *b, const struct ProtobufCMessage *m);
  * allocation failed on the way (the buffer is then wiped and freed). */
 int council__buf_out(council *c, const char *op, council__buf *b, council_buf *out);
 
+/* Growable arrays: room for item n of arr (n items in use, *cap allocated,
+ * each `size` bytes). Returns arr while it has room, else a new array of
+ * twice the capacity (16 at first) with the n items copied and arr freed,
+ * *cap updated; NULL (arr untouched, still the caller's) when memory runs
+ * out or the size overflows. Items past n are zero in a new array. */
+void *council__grow(void *arr, size_t *cap, size_t n, size_t size);
+
 #endif /* COUNCIL_BUF_H */

@@ -22,6 +22,7 @@
 #include "attest.h"
 #include "case_db.h"
 #include "event.h"
+#include "buf.h"
 
 #define ALLOWED COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED
 #define REFUSED COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED
@@ -469,17 +470,12 @@ int council__person_cases(council *c, const char *op, const uint8_t (*ids)[COUNC
                 sqlite3_column_bytes(st, 2) != COUNCIL_ID_BYTES)
                 continue;
             if (nr == cap) {
-                size_t ncap = cap ? cap * 2 : 16;
-                council__person_case *nrows = council__calloc(ncap, sizeof *nrows);
+                council__person_case *nrows = council__grow(rows, &cap, nr, sizeof *nrows);
                 if (nrows == NULL) {
                     rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
                     break;
                 }
-                if (nr > 0)
-                    memcpy(nrows, rows, nr * sizeof *rows);
-                council__free(rows);
                 rows = nrows;
-                cap = ncap;
             }
             p = &rows[nr++];
             memcpy(p->person, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
@@ -522,17 +518,12 @@ int council__case_persons(council *c, const char *op, const uint8_t case_id[COUN
         if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
             continue;
         if (*n == cap) {
-            size_t ncap = cap ? cap * 2 : 8;
-            council__case_person *np = council__calloc(ncap, sizeof *np);
+            council__case_person *np = council__grow(*out, &cap, *n, sizeof *np);
             if (np == NULL) {
                 rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
                 break;
             }
-            if (*n > 0)
-                memcpy(np, *out, *n * sizeof *np);
-            council__free(*out);
             *out = np;
-            cap = ncap;
         }
         memcpy((*out)[*n].id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
         (*out)[*n].role = sqlite3_column_int(st, 1);
@@ -568,17 +559,12 @@ int council__case_ids_owned(council *c, const char *op, const uint8_t member[COU
         if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
             continue;
         if (*n == cap) {
-            size_t ncap = cap ? cap * 2 : 8;
-            uint8_t (*np)[COUNCIL_ID_BYTES] = council__calloc(ncap, sizeof *np);
+            uint8_t (*np)[COUNCIL_ID_BYTES] = council__grow(*out, &cap, *n, sizeof *np);
             if (np == NULL) {
                 rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
                 break;
             }
-            if (*n > 0)
-                memcpy(np, *out, *n * sizeof *np);
-            council__free(*out);
             *out = np;
-            cap = ncap;
         }
         memcpy((*out)[(*n)++], sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
     }

@@ -39,6 +39,7 @@
 #include "member_db.h"
 #include "secrets.h"
 #include "event.h"
+#include "buf.h"
 
 static const uint8_t coord_holder[COUNCIL_ID_BYTES]; /* all zeros */
 
@@ -923,31 +924,15 @@ typedef struct pair {
     char scope[COUNCIL__AUDIT_CODE_MAX + 1];
 } pair;
 
-/* Room for pair *n of *out (doubling). */
-static bool pairs_grow(pair **out, size_t *cap, size_t n)
-{
-    size_t ncap;
-    pair *np;
-
-    if (n < *cap)
-        return true;
-    ncap = *cap ? *cap * 2 : 16;
-    if ((np = council__calloc(ncap, sizeof *np)) == NULL)
-        return false;
-    if (n > 0)
-        memcpy(np, *out, n * sizeof *np);
-    council__free(*out);
-    *out = np;
-    *cap = ncap;
-    return true;
-}
-
 /* Add (case_id, scope) to the pairs (scope checked: at most 64 bytes). */
 static bool pairs_add(pair **out, size_t *cap, size_t *n, const uint8_t case_id[COUNCIL_ID_BYTES],
                       const char *scope)
 {
-    if (!pairs_grow(out, cap, *n))
+    pair *more = council__grow(*out, cap, *n, sizeof **out);
+
+    if (more == NULL)
         return false;
+    *out = more;
     memcpy((*out)[*n].case_id, case_id, COUNCIL_ID_BYTES);
     strcpy((*out)[*n].scope, scope);
     (*n)++;

@@ -21,6 +21,7 @@
 #include "text.h"
 #include "event.h"
 #include "case_db.h"
+#include "buf.h"
 
 static const char *const purposes[] = { "support_coordination", "referral", "joint_support",
                                         "meeting_discussion", "statistics", "other" };
@@ -207,17 +208,12 @@ int council__consent_regrant_collect(council *c, const char *op, const uint8_t c
         if ((rc = grant_ok(c, op, st, &ok)) != COUNCIL_OK || !ok || len <= 0)
             continue; /* a grant that does not verify stays as it is */
         if (r->n == r->cap) {
-            size_t ncap = r->cap ? r->cap * 2 : 8;
-            struct council__consent_regrant_g *ng = council__calloc(ncap, sizeof *ng);
+            struct council__consent_regrant_g *ng = council__grow(r->gs, &r->cap, r->n, sizeof *ng);
             if (ng == NULL) {
                 rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
                 break;
             }
-            if (r->n > 0)
-                memcpy(ng, r->gs, r->n * sizeof *ng);
-            council__free(r->gs);
             r->gs = ng;
-            r->cap = ncap;
         }
         memcpy(r->gs[r->n].id, sqlite3_column_blob(st, 6), 16);
         r->gs[r->n].recorded = sqlite3_column_int64(st, 8);

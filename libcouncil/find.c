@@ -156,17 +156,12 @@ static int matching_persons(council *c, const char *op, uint32_t nt, uint32_t bt
         if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
             continue;
         if (*n == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            hit *nh = council__calloc(ncap, sizeof *nh);
+            hit *nh = council__grow(hs, &cap, *n, sizeof *nh);
             if (nh == NULL) {
                 rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
                 break;
             }
-            if (*n > 0)
-                memcpy(nh, hs, *n * sizeof *nh);
-            council__free(hs);
             hs = nh;
-            cap = ncap;
         }
         memcpy(hs[*n].id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
         hs[*n].name = nm;

@@ -21,6 +21,7 @@
 #include "note.h"
 #include "sql.h"
 #include "store.h"
+#include "buf.h"
 
 /* ------------------------------------------------------- signed rows */
 
@@ -406,17 +407,12 @@ int council__member_messages(council *c, const char *op, Council__V1__Member ***
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         if (n == cap) {
-            size_t ncap = cap == 0 ? 16 : cap * 2;
-            Council__V1__Member **nv = council__calloc(ncap, sizeof *nv);
+            Council__V1__Member **nv = council__grow(v, &cap, n, sizeof *nv);
             if (nv == NULL) {
                 rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
                 break;
             }
-            if (v != NULL)
-                memcpy(nv, v, n * sizeof *v);
-            council__free(v);
             v = nv;
-            cap = ncap;
         }
         if ((v[n] = row_member(st)) == NULL) {
             rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
@@ -457,17 +453,12 @@ int council__member_names(council *c, const char *op, char ***out, size_t *count
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 0);
         if (n == cap) {
-            size_t ncap = cap == 0 ? 16 : cap * 2;
-            char **nv = council__calloc(ncap, sizeof *nv);
+            char **nv = council__grow(names, &cap, n, sizeof *nv);
             if (nv == NULL) {
                 rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
                 goto out;
             }
-            if (names != NULL)
-                memcpy(nv, names, n * sizeof *names);
-            council__free(names);
             names = nv;
-            cap = ncap;
         }
         if ((names[n] = council__strdup(name)) == NULL) {
             rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
@@ -541,17 +532,12 @@ int council__member_pks(council *c, const char *op, council__member_pk **out, si
         if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sqlite3_column_bytes(st, 1) != 32)
             continue;
         if (*n == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            council__member_pk *np = council__calloc(ncap, sizeof *np);
+            council__member_pk *np = council__grow(*out, &cap, *n, sizeof *np);
             if (np == NULL) {
                 rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
                 break;
             }
-            if (*n > 0)
-                memcpy(np, *out, *n * sizeof *np);
-            council__free(*out);
             *out = np;
-            cap = ncap;
         }
         m = &(*out)[(*n)++];
         memcpy(m->id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
@@ -683,17 +669,12 @@ int council__member_kinds(council *c, const char *op, council__member_kind **out
         if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
             continue;
         if (*n == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            council__member_kind *nk = council__calloc(ncap, sizeof *nk);
+            council__member_kind *nk = council__grow(ks, &cap, *n, sizeof *nk);
             if (nk == NULL) {
                 rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
                 break;
             }
-            if (*n > 0)
-                memcpy(nk, ks, *n * sizeof *nk);
-            council__free(ks);
             ks = nk;
-            cap = ncap;
         }
         memcpy(ks[*n].id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
         ks[(*n)++].kind = sqlite3_column_int(st, 1);

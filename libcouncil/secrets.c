@@ -16,6 +16,7 @@
 #include "sql.h"
 #include "keydir.h"
 #include "secrets.h"
+#include "buf.h"
 
 /* ---------------------------------------------------------- stored secrets */
 
@@ -222,17 +223,12 @@ int council__secrets_prune(council *c, const uint8_t *ids, size_t n)
         if (keep || len != COUNCIL_ID_BYTES)
             continue;
         if (n_gone == cap) {
-            size_t ncap = cap ? cap * 2 : 8;
-            uint8_t *ng = council__malloc(ncap * COUNCIL_ID_BYTES);
+            uint8_t *ng = council__grow(gone, &cap, n_gone, COUNCIL_ID_BYTES);
             if (ng == NULL) {
                 rc = council__fail(c, COUNCIL_ENOMEM, "keys: out of memory");
                 break;
             }
-            if (n_gone > 0)
-                memcpy(ng, gone, n_gone * COUNCIL_ID_BYTES);
-            council__free(gone);
             gone = ng;
-            cap = ncap;
         }
         memcpy(gone + n_gone++ * COUNCIL_ID_BYTES, id, COUNCIL_ID_BYTES);
     }

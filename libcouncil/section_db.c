@@ -18,6 +18,7 @@
 #include "sql.h"
 #include "section_db.h"
 #include "event.h"
+#include "buf.h"
 
 #define SECTION_COLUMNS "person_id, scope, version, key_version, written, writer_member, " \
                         "writer_staff, nonce, ct"
@@ -244,17 +245,12 @@ int council__section_persons(council *c, const char *op, const uint8_t case_id[C
         if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
             continue;
         if (*n == cap) {
-            size_t ncap = cap ? cap * 2 : 8;
-            uint8_t (*np)[COUNCIL_ID_BYTES] = council__calloc(ncap, sizeof *np);
+            uint8_t (*np)[COUNCIL_ID_BYTES] = council__grow(*out, &cap, *n, sizeof *np);
             if (np == NULL) {
                 rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
                 break;
             }
-            if (*n > 0)
-                memcpy(np, *out, *n * sizeof *np);
-            council__free(*out);
             *out = np;
-            cap = ncap;
         }
         memcpy((*out)[(*n)++], sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
     }

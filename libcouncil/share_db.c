@@ -20,25 +20,7 @@
 #include "share_db.h"
 #include "event.h"
 #include "case_db.h"
-
-/* Room for element n of an array of `size`-byte elements (doubling). */
-static bool grow(void **arr, size_t *cap, size_t n, size_t size)
-{
-    size_t ncap;
-    void *na;
-
-    if (n < *cap)
-        return true;
-    ncap = *cap ? *cap * 2 : 8;
-    if (ncap > SIZE_MAX / size || (na = council__calloc(ncap, size)) == NULL)
-        return false;
-    if (n > 0)
-        memcpy(na, *arr, n * size);
-    council__free(*arr);
-    *arr = na;
-    *cap = ncap;
-    return true;
-}
+#include "buf.h"
 
 /* ------------------------------------------------------ signed shares */
 
@@ -343,10 +325,12 @@ static int refs_from(council *c, const char *op, sqlite3_stmt *st, const uint8_t
             (member == NULL && sqlite3_column_bytes(st, 1) != COUNCIL_ID_BYTES) || sc == NULL ||
             (codes_only ? !council__audit_code_ok(sc) : strlen(sc) > COUNCIL__AUDIT_CODE_MAX))
             continue;
-        if (!grow((void **)out, &cap, *n, sizeof **out)) {
+        void *more = council__grow(*out, &cap, *n, sizeof **out);
+        if (more == NULL) {
             rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
             break;
         }
+        *out = more;
         memcpy((*out)[*n].case_id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
         memcpy((*out)[*n].member, member != NULL ? member : sqlite3_column_blob(st, 1),
                COUNCIL_ID_BYTES);
@@ -420,10 +404,12 @@ int council__share_scopes_of(council *c, const char *op, const uint8_t case_id[C
         const char *s = (const char *)sqlite3_column_text(st, 0);
         if (s == NULL || strlen(s) > COUNCIL__AUDIT_CODE_MAX || !council__audit_code_ok(s))
             continue;
-        if (!grow((void **)out, &cap, *n, sizeof **out)) {
+        void *more = council__grow(*out, &cap, *n, sizeof **out);
+        if (more == NULL) {
             rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
             break;
         }
+        *out = more;
         strcpy((*out)[(*n)++], s);
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
@@ -461,10 +447,12 @@ int council__share_consent_rows(council *c, const char *op, const uint8_t case_i
         if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES || sc == NULL || pu == NULL ||
             !council__audit_code_ok(sc) || !council__audit_code_ok(pu))
             continue;
-        if (!grow((void **)&rows, &cap, *n, sizeof *rows)) {
+        void *more = council__grow(rows, &cap, *n, sizeof *rows);
+        if (more == NULL) {
             rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
             break;
         }
+        rows = more;
         r = &rows[*n];
         memcpy(r->member, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
         r->has_consent = sqlite3_column_bytes(st, 1) == COUNCIL_ID_BYTES;
@@ -611,17 +599,12 @@ int council__share_listed_cases(council *c, const char *op, const uint8_t member
         if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
             continue;
         if (*n == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            uint8_t (*no)[COUNCIL_ID_BYTES] = council__calloc(ncap, sizeof *no);
+            uint8_t (*no)[COUNCIL_ID_BYTES] = council__grow(out, &cap, *n, sizeof *no);
             if (no == NULL) {
                 rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
                 break;
             }
-            if (*n > 0)
-                memcpy(no, out, *n * sizeof *no);
-            council__free(out);
             out = no;
-            cap = ncap;
         }
         memcpy(out[(*n)++], sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
     }

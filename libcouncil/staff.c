@@ -22,6 +22,7 @@
 #include "attest.h"
 #include "sql.h"
 #include "event.h"
+#include "buf.h"
 
 /* The staff member's member, and whether the staff member is active:
  * 1 active, 0 retired, negative: ENOTFOUND or EIO. */
@@ -437,17 +438,12 @@ int council_staff_list(council *c, council_buf *out, const uint8_t *member_id, s
         Council__V1__Staff *s;
         char text[37];
         if (n == cap) {
-            size_t ncap = cap == 0 ? 16 : cap * 2;
-            Council__V1__Staff **nv = council__calloc(ncap, sizeof *nv);
+            Council__V1__Staff **nv = council__grow(v, &cap, n, sizeof *nv);
             if (nv == NULL) {
                 rc = COUNCIL_ENOMEM;
                 break;
             }
-            if (v != NULL)
-                memcpy(nv, v, n * sizeof *v);
-            council__free(v);
             v = nv;
-            cap = ncap;
         }
         if ((s = council__calloc(1, sizeof *s)) == NULL) {
             rc = COUNCIL_ENOMEM;
