@@ -544,8 +544,6 @@ int council__case_ids_owned(council *c, const char *op, const uint8_t member[COU
                             uint8_t (**out)[COUNCIL_ID_BYTES], size_t *n)
 {
     sqlite3_stmt *st = NULL;
-    size_t cap = 0;
-    int rc = COUNCIL_OK, src = SQLITE_DONE;
 
     *out = NULL;
     *n = 0;
@@ -555,26 +553,5 @@ int council__case_ids_owned(council *c, const char *op, const uint8_t member[COU
         sqlite3_finalize(st);
         return council__db_err(c, op);
     }
-    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
-            continue;
-        if (*n == cap) {
-            uint8_t (*np)[COUNCIL_ID_BYTES] = council__grow(*out, &cap, *n, sizeof *np);
-            if (np == NULL) {
-                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-                break;
-            }
-            *out = np;
-        }
-        memcpy((*out)[(*n)++], sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
-    }
-    if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = council__db_err(c, op);
-    sqlite3_finalize(st);
-    if (rc != COUNCIL_OK) {
-        council__free(*out);
-        *out = NULL;
-        *n = 0;
-    }
-    return rc;
+    return council__sql_ids(c, op, st, out, n);
 }

@@ -224,8 +224,6 @@ int council__section_persons(council *c, const char *op, const uint8_t case_id[C
 {
     char list[32 * (COUNCIL__AUDIT_CODE_MAX + 1) + 2] = ",";
     sqlite3_stmt *st = NULL;
-    size_t cap = 0;
-    int rc = COUNCIL_OK, src = SQLITE_DONE;
 
     *out = NULL;
     *n = 0;
@@ -241,28 +239,7 @@ int council__section_persons(council *c, const char *op, const uint8_t case_id[C
         sqlite3_finalize(st);
         return council__db_err(c, op);
     }
-    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
-            continue;
-        if (*n == cap) {
-            uint8_t (*np)[COUNCIL_ID_BYTES] = council__grow(*out, &cap, *n, sizeof *np);
-            if (np == NULL) {
-                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-                break;
-            }
-            *out = np;
-        }
-        memcpy((*out)[(*n)++], sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
-    }
-    if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = council__db_err(c, op);
-    sqlite3_finalize(st);
-    if (rc != COUNCIL_OK) {
-        council__free(*out);
-        *out = NULL;
-        *n = 0;
-    }
-    return rc;
+    return council__sql_ids(c, op, st, out, n);
 }
 
 int council__section_scope_used(council *c, const char *op, const char *scope, bool *yes)

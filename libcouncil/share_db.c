@@ -581,9 +581,6 @@ int council__share_listed_cases(council *c, const char *op, const uint8_t member
                                 int64_t now, uint8_t (**ids)[COUNCIL_ID_BYTES], size_t *n)
 {
     sqlite3_stmt *st = NULL;
-    uint8_t (*out)[COUNCIL_ID_BYTES] = NULL;
-    size_t cap = 0;
-    int rc = COUNCIL_OK, src;
 
     *ids = NULL;
     *n = 0;
@@ -595,29 +592,7 @@ int council__share_listed_cases(council *c, const char *op, const uint8_t member
         sqlite3_finalize(st);
         return council__db_err(c, op);
     }
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
-            continue;
-        if (*n == cap) {
-            uint8_t (*no)[COUNCIL_ID_BYTES] = council__grow(out, &cap, *n, sizeof *no);
-            if (no == NULL) {
-                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-                break;
-            }
-            out = no;
-        }
-        memcpy(out[(*n)++], sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
-    }
-    if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = council__db_err(c, op);
-    sqlite3_finalize(st);
-    if (rc != COUNCIL_OK) {
-        council__free(out);
-        *n = 0;
-        return rc;
-    }
-    *ids = out;
-    return COUNCIL_OK;
+    return council__sql_ids(c, op, st, ids, n);
 }
 
 int council__share_referrals_each(council *c, const char *op,

@@ -12,6 +12,7 @@
 
 #include "council_int.h"
 #include "sql.h"
+#include "buf.h"
 
 int council__db_err(council *c, const char *op)
 {
@@ -100,4 +101,37 @@ char *council__sql_dup_col(sqlite3_stmt *st, int col)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
     return t != NULL ? council__strdup((const char *)t) : NULL;
+}
+
+int council__sql_ids(council *c, const char *op, struct sqlite3_stmt *st,
+                     uint8_t (**out)[COUNCIL_ID_BYTES], size_t *n)
+{
+    uint8_t (*ids)[COUNCIL_ID_BYTES] = NULL;
+    size_t cap = 0, k = 0;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
+            continue; /* not an id: no row of ours */
+        if (k == cap) {
+            uint8_t (*more)[COUNCIL_ID_BYTES] = council__grow(ids, &cap, k, sizeof *more);
+            if (more == NULL) {
+                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+                break;
+            }
+            ids = more;
+        }
+        memcpy(ids[k++], sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    if (rc != COUNCIL_OK) {
+        council__free(ids);
+        ids = NULL;
+        k = 0;
+    }
+    *out = ids;
+    *n = k;
+    return rc;
 }

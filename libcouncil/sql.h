@@ -30,4 +30,10 @@ bool council__sql_rows_into(council *c, const char *sql, const uint8_t id[COUNCI
 bool council__sql_dup_blob(struct ProtobufCBinaryData *d, const void *p, size_t n);
 char *council__sql_dup_col(struct sqlite3_stmt *st, int col);
 
+/* Step a prepared, bound statement whose first column is an id, finalize
+ * it, and return the 16-byte ids in order (other values skipped) in *out
+ * (council__free it; NULL and *n 0 on failure): EIO named for op, ENOMEM. */
+int council__sql_ids(council *c, const char *op, struct sqlite3_stmt *st,
+                     uint8_t (**out)[COUNCIL_ID_BYTES], size_t *n);
+
 #endif /* COUNCIL_SQL_H */
