@@ -339,6 +339,16 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
 
 /* ------------------------------------------------------------ commands */
 
+/* Parse the command's options and run it. */
+static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
+{
+    const char *pos[CLI_MAX_POS];
+    member_opts o = { .g = &x->g };
+    int rc = cli_parse(x, argc, argv, s, &o, pos);
+
+    return rc != 0 ? CLI_PARSED(rc) : do_member(&o, cmd, pos[0]);
+}
+
 static const cli_help add_help = {
     "--name NAME --kind KIND [--roles R,...] [--scopes S,...] [--contact TEXT] [--joined T]",
     "Registers a member of the council and prints its id.\n"
@@ -359,30 +369,19 @@ static const cli_help add_help = {
     "      --scopes wishes,support_plan --passphrase-file pass.txt\n",
 };
 
+static const cli_opt fields_opts[] = {
+    OPT_STR("name", member_opts, name),
+    OPT_STR("kind", member_opts, kind),
+    OPT_STR("roles", member_opts, roles),
+    OPT_STR("scopes", member_opts, scopes),
+    OPT_STR("contact", member_opts, contact),
+    OPT_STR("joined", member_opts, joined),
+};
+static const cli_spec add_spec = CLI_SPEC(fields_opts, add_help, CLI_STORE, 0);
+
 int cmd_member_add(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    member_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("name", &o.name),
-            OPT_STR("kind", &o.kind),
-            OPT_STR("roles", &o.roles),
-            OPT_STR("scopes", &o.scopes),
-            OPT_STR("contact", &o.contact),
-            OPT_STR("joined", &o.joined),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &add_help,
-                       CLI_STORE, pos, 0, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_member(&o, C_MADD, NULL);
+    return run(x, argc, argv, &add_spec, C_MADD);
 }
 
 static const cli_help list_help = {
@@ -395,25 +394,14 @@ static const cli_help list_help = {
     "  council-cli --store ./council member list --passphrase-file pass.txt\n",
 };
 
+static const cli_opt json_opts[] = {
+    OPT_FLAG("json", member_opts, json),
+};
+static const cli_spec list_spec = CLI_SPEC(json_opts, list_help, CLI_STORE, 0);
+
 int cmd_member_list(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    member_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_FLAG("json", &o.json),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &list_help,
-                       CLI_STORE, pos, 0, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_member(&o, C_MLIST, NULL);
+    return run(x, argc, argv, &list_spec, C_MLIST);
 }
 
 static const cli_help show_help = {
@@ -425,25 +413,11 @@ static const cli_help show_help = {
     "  council-cli --store ./council member show 6f0e...-... --passphrase-file pass.txt\n",
 };
 
+static const cli_spec show_spec = CLI_SPEC(json_opts, show_help, CLI_STORE, 1);
+
 int cmd_member_show(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    member_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_FLAG("json", &o.json),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &show_help,
-                       CLI_STORE, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_member(&o, C_MSHOW, pos[0]);
+    return run(x, argc, argv, &show_spec, C_MSHOW);
 }
 
 static const cli_help update_help = {
@@ -466,30 +440,11 @@ static const cli_help update_help = {
     "      --passphrase-file pass.txt\n",
 };
 
+static const cli_spec update_spec = CLI_SPEC(fields_opts, update_help, CLI_STORE, 1);
+
 int cmd_member_update(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    member_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("name", &o.name),
-            OPT_STR("kind", &o.kind),
-            OPT_STR("roles", &o.roles),
-            OPT_STR("scopes", &o.scopes),
-            OPT_STR("contact", &o.contact),
-            OPT_STR("joined", &o.joined),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &update_help,
-                       CLI_STORE, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_member(&o, C_MUPDATE, pos[0]);
+    return run(x, argc, argv, &update_spec, C_MUPDATE);
 }
 
 static const cli_help withdraw_help = {
@@ -504,26 +459,15 @@ static const cli_help withdraw_help = {
     "      --passphrase-file pass.txt\n",
 };
 
+static const cli_opt withdraw_opts[] = {
+    OPT_STR("reason", member_opts, reason),
+    OPT_STR("date", member_opts, date),
+};
+static const cli_spec withdraw_spec = CLI_SPEC(withdraw_opts, withdraw_help, CLI_STORE, 1);
+
 int cmd_member_withdraw(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    member_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("reason", &o.reason),
-            OPT_STR("date", &o.date),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &withdraw_help,
-                       CLI_STORE, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_member(&o, C_MWITHDRAW, pos[0]);
+    return run(x, argc, argv, &withdraw_spec, C_MWITHDRAW);
 }
 
 static const cli_help keygen_help = {
@@ -542,28 +486,17 @@ static const cli_help keygen_help = {
     "      --member-passphrase-file npo.pass --passphrase-file pass.txt\n",
 };
 
+static const cli_opt keygen_opts[] = {
+    OPT_STR("member-passphrase-file", member_opts, member_pass_file),
+    OPT_U64("kdf-ops", member_opts, kdf_ops),
+    OPT_U64("kdf-mem", member_opts, kdf_mem),
+    OPT_STR("out", member_opts, out),
+};
+static const cli_spec keygen_spec = CLI_SPEC(keygen_opts, keygen_help, CLI_STORE, 1);
+
 int cmd_member_keygen(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    member_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("member-passphrase-file", &o.member_pass_file),
-            OPT_U64("kdf-ops", &o.kdf_ops),
-            OPT_U64("kdf-mem", &o.kdf_mem),
-            OPT_STR("out", &o.out),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &keygen_help,
-                       CLI_STORE, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_member(&o, C_MKEYGEN, pos[0]);
+    return run(x, argc, argv, &keygen_spec, C_MKEYGEN);
 }
 
 static const cli_help register_help = {
@@ -577,26 +510,15 @@ static const cli_help register_help = {
     "      --sign-key 9f1c... --passphrase-file pass.txt\n",
 };
 
+static const cli_opt register_opts[] = {
+    OPT_STR("box-key", member_opts, box_key),
+    OPT_STR("sign-key", member_opts, sign_key),
+};
+static const cli_spec register_spec = CLI_SPEC(register_opts, register_help, CLI_STORE, 1);
+
 int cmd_member_register_key(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    member_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("box-key", &o.box_key),
-            OPT_STR("sign-key", &o.sign_key),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &register_help,
-                       CLI_STORE, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_member(&o, C_MREGISTER, pos[0]);
+    return run(x, argc, argv, &register_spec, C_MREGISTER);
 }
 
 static const cli_help announce_help = {
@@ -609,23 +531,10 @@ static const cli_help announce_help = {
     "  council-cli --store ./council members announce --passphrase-file pass.txt\n",
 };
 
+static const cli_spec announce_spec =
+    CLI_SPEC(json_opts, announce_help, CLI_STORE | CLI_SESSION, 0);
+
 int cmd_members_announce(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    member_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_FLAG("json", &o.json),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &announce_help,
-                       CLI_STORE | CLI_SESSION, pos, 0, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_member(&o, C_ANNOUNCE, NULL);
+    return run(x, argc, argv, &announce_spec, C_ANNOUNCE);
 }
