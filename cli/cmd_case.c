@@ -22,6 +22,7 @@
 #include "open.h"
 #include "text.h"
 #include "util.h"
+#include "vocab.h"
 
 typedef struct case_opts {
     const cli_global *g;
@@ -611,37 +612,29 @@ static const cli_help share_help = {
     "either way).\n"
     "\n"
     "Options:\n"
-    "  --member ID            the member to share with\n"
-    "  --scope S              a scope to share (repeatable)\n"
-    "  --purpose CODE         why\n"
-    "  --purpose-text TEXT    the purpose in words (for other)\n"
-    "  --basis CODE           the legal basis\n"
-    "  --reason TEXT          the reason the basis needs\n"
-    "  --consent UUID         the consent record the share rests on\n"
-    "  --second-approver STAFF\n"
-    "                         a second staff member's approval, where required\n"
-    "  --expires T            when the share ends\n"
+    HELP_SHARE_WITH
+    HELP_SHARE_GROUNDS
+    HELP_SHARE_EXPIRES
     "\n"
-    "PURPOSES: support_coordination, referral, joint_support, meeting_discussion,\n"
-    "statistics, other (with --purpose-text).  BASIS: consent (with --consent),\n"
-    "appi_27_1_1_law, appi_27_1_2_vital, appi_27_1_3_public_health_child,\n"
-    "appi_27_1_4_public_duty, council_art16_exchange (these need --reason TEXT).\n",
+    HELP_PURPOSES_BASIS,
     "  council-cli --store ./council case share \"$CASE\" --member \"$SHAKYO\" --scope wishes \\\n"
     "      --purpose support_coordination --basis consent --consent \"$CONSENT\" \\\n"
     "      --passphrase-file pass.txt\n",
 };
 
-static const cli_opt share_opts[] = {
-    OPT_LIST("member", case_opts, members, n_member, 1),
-    OPT_STR("reason", case_opts, reason),
-    OPT_LIST("scope", case_opts, scope, n_scope, MAX_SCOPES),
-    OPT_STR("purpose-text", case_opts, purpose_text),
-    OPT_LIST("purpose", case_opts, purposes, n_purpose, 1),
-    OPT_STR("basis", case_opts, basis),
-    OPT_STR("consent", case_opts, consent),
-    OPT_STR("expires", case_opts, expires),
-    OPT_STR("second-approver", case_opts, second_approver),
-};
+/* The options of a share: case share's, and disclose's before its own. */
+#define SHARE_OPTS                                               \
+    OPT_LIST("member", case_opts, members, n_member, 1),         \
+    OPT_STR("reason", case_opts, reason),                        \
+    OPT_LIST("scope", case_opts, scope, n_scope, MAX_SCOPES),    \
+    OPT_STR("purpose-text", case_opts, purpose_text),            \
+    OPT_LIST("purpose", case_opts, purposes, n_purpose, 1),      \
+    OPT_STR("basis", case_opts, basis),                          \
+    OPT_STR("consent", case_opts, consent),                      \
+    OPT_STR("expires", case_opts, expires),                      \
+    OPT_STR("second-approver", case_opts, second_approver)
+
+static const cli_opt share_opts[] = { SHARE_OPTS };
 static const cli_spec share_spec = CLI_SPEC(share_opts, share_help, CLI_STORE | CLI_SESSION, 1);
 
 int cmd_case_share(cli_ctx *x, int argc, char **argv)
@@ -753,38 +746,20 @@ static const cli_help disclose_help = {
     "'allowed: REASON' (exit 0) or 'refused: REASON' (exit 1).\n"
     "\n"
     "Options:\n"
-    "  --member ID            the member to share with\n"
-    "  --scope S              a scope to share (repeatable)\n"
-    "  --purpose CODE         why\n"
-    "  --purpose-text TEXT    the purpose in words (for other)\n"
-    "  --basis CODE           the legal basis\n"
-    "  --reason TEXT          the reason the basis needs\n"
-    "  --consent UUID         the consent record the share rests on\n"
-    "  --second-approver STAFF\n"
-    "                         a second staff member's approval, where required\n"
-    "  --expires T            when the share ends\n"
+    HELP_SHARE_WITH
+    HELP_SHARE_GROUNDS
+    HELP_SHARE_EXPIRES
     "  --dry-run              decide only\n"
     "  --json                 the decision as a JSON object (with --dry-run)\n"
     "\n"
-    "PURPOSES: support_coordination, referral, joint_support, meeting_discussion,\n"
-    "statistics, other (with --purpose-text).  BASIS: consent (with --consent),\n"
-    "appi_27_1_1_law, appi_27_1_2_vital, appi_27_1_3_public_health_child,\n"
-    "appi_27_1_4_public_duty, council_art16_exchange (these need --reason TEXT).\n",
+    HELP_PURPOSES_BASIS,
     "  council-cli --store ./council disclose \"$CASE\" --member \"$SHAKYO\" --scope wishes \\\n"
     "      --purpose support_coordination --basis consent --consent \"$CONSENT\" --dry-run \\\n"
     "      --passphrase-file pass.txt\n",
 };
 
 static const cli_opt disclose_opts[] = {
-    OPT_LIST("member", case_opts, members, n_member, 1),
-    OPT_STR("reason", case_opts, reason),
-    OPT_LIST("scope", case_opts, scope, n_scope, MAX_SCOPES),
-    OPT_STR("purpose-text", case_opts, purpose_text),
-    OPT_LIST("purpose", case_opts, purposes, n_purpose, 1),
-    OPT_STR("basis", case_opts, basis),
-    OPT_STR("consent", case_opts, consent),
-    OPT_STR("expires", case_opts, expires),
-    OPT_STR("second-approver", case_opts, second_approver),
+    SHARE_OPTS,
     OPT_FLAG("json", case_opts, json),
     OPT_FLAG("dry-run", case_opts, dry_run),
 };

@@ -21,6 +21,7 @@
 #include "open.h"
 #include "text.h"
 #include "util.h"
+#include "vocab.h"
 
 typedef struct consent_opts {
     const cli_global *g;
@@ -382,22 +383,7 @@ static const cli_help record_help = {
     "for the purposes, and prints the record's id.\n"
     "\n"
     "Options:\n"
-    "  --person P             the person (default: the person supported)\n"
-    "  --member ID            a recipient member (repeatable)\n"
-    "  --external-party NAME  a recipient outside the council\n"
-    "  --scope S              a scope (repeatable)\n"
-    "  --purpose CODE         a purpose (repeatable)\n"
-    "  --purpose-text TEXT    the purpose in words (for other)\n"
-    "  --grantor G            self (the default), legal_representative or guardian\n"
-    "  --grantor-name NAME    the representative's or guardian's name\n"
-    "  --method M             written, oral or electronic\n"
-    "  --valid-from T, --valid-until T\n"
-    "                         the validity period (default: from now, until\n"
-    "                         withdrawn)\n"
-    "  --obtained-by STAFF    who obtained it (default: the session's staff)\n"
-    "  --evidence-sha256 HEX  the SHA-256 of the evidence (the signed form, the\n"
-    "                         recording), as sha256sum prints it; the evidence\n"
-    "                         itself is never stored\n",
+    HELP_CONSENT_OPTIONS,
     "  council-cli --store ./council consent record \"$CASE\" --member \"$SHAKYO\" \\\n"
     "      --scope wishes --purpose support_coordination --method written \\\n"
     "      --passphrase-file pass.txt\n",
@@ -431,22 +417,7 @@ static const cli_help refuse_help = {
     "every recipient, scope or purpose.\n"
     "\n"
     "Options:\n"
-    "  --person P             the person (default: the person supported)\n"
-    "  --member ID            a recipient member (repeatable)\n"
-    "  --external-party NAME  a recipient outside the council\n"
-    "  --scope S              a scope (repeatable)\n"
-    "  --purpose CODE         a purpose (repeatable)\n"
-    "  --purpose-text TEXT    the purpose in words (for other)\n"
-    "  --grantor G            self (the default), legal_representative or guardian\n"
-    "  --grantor-name NAME    the representative's or guardian's name\n"
-    "  --method M             written, oral or electronic\n"
-    "  --valid-from T, --valid-until T\n"
-    "                         the validity period (default: from now, until\n"
-    "                         withdrawn)\n"
-    "  --obtained-by STAFF    who obtained it (default: the session's staff)\n"
-    "  --evidence-sha256 HEX  the SHA-256 of the evidence (the signed form, the\n"
-    "                         recording), as sha256sum prints it; the evidence\n"
-    "                         itself is never stored\n",
+    HELP_CONSENT_OPTIONS,
     "  council-cli --store ./council consent refuse \"$CASE\" --scope health --method oral \\\n"
     "      --passphrase-file pass.txt\n",
 };

@@ -20,6 +20,7 @@
 #include "open.h"
 #include "text.h"
 #include "util.h"
+#include "vocab.h"
 
 typedef struct meeting_opts {
     const cli_global *g;
@@ -329,13 +330,7 @@ static const cli_help add_case_help = {
     "Options:\n"
     "  --member ID            the attendee\n"
     "  --scope S              a scope (repeatable)\n"
-    "  --purpose CODE         why\n"
-    "  --purpose-text TEXT    the purpose in words (for other)\n"
-    "  --basis CODE           the legal basis\n"
-    "  --reason TEXT          the reason the basis needs\n"
-    "  --consent UUID         the consent record the share rests on\n"
-    "  --second-approver STAFF\n"
-    "                         a second staff member's approval, where required\n",
+    HELP_SHARE_GROUNDS,
     "  council-cli --store ./council meeting add-case \"$MEETING\" \"$CASE\" --member \"$SHAKYO\" \\\n"
     "      --scope wishes --purpose meeting_discussion --basis council_art16_exchange \\\n"
     "      --reason \"support meeting\" --passphrase-file pass.txt\n",

@@ -20,6 +20,7 @@
 #include "open.h"
 #include "text.h"
 #include "util.h"
+#include "vocab.h"
 
 typedef struct member_opts {
     const cli_global *g;
@@ -354,17 +355,9 @@ static const cli_help add_help = {
     "Registers a member of the council and prints its id.\n"
     "\n"
     "Options:\n"
-    "  --name NAME            the member's name\n"
-    "  --kind KIND            what kind of body it is\n"
-    "  --roles R,...          secretariat, coordinating_body or none\n"
-    "  --scopes S,...         the scopes of case content it may ever be given\n"
-    "  --contact TEXT         how to reach it ('' to clear)\n"
-    "  --joined T             when it joined (default: now)\n"
+    HELP_MEMBER_FIELDS
     "\n"
-    "KIND: municipal_department, prefectural_department, social_welfare_council,\n"
-    "social_welfare_corporation, npo, medical, school, police,\n"
-    "child_guidance_centre, probation, welfare_commissioner, utility, financial,\n"
-    "company, other.  ROLES: secretariat, coordinating_body, none.\n",
+    HELP_MEMBER_KINDS,
     "  council-cli --store ./council member add --name \"NPO Tsunagari\" --kind npo \\\n"
     "      --scopes wishes,support_plan --passphrase-file pass.txt\n",
 };
@@ -425,17 +418,9 @@ static const cli_help update_help = {
     "Changes what the options give; the rest stays.\n"
     "\n"
     "Options:\n"
-    "  --name NAME            the member's name\n"
-    "  --kind KIND            what kind of body it is\n"
-    "  --roles R,...          secretariat, coordinating_body or none\n"
-    "  --scopes S,...         the scopes of case content it may ever be given\n"
-    "  --contact TEXT         how to reach it ('' to clear)\n"
-    "  --joined T             when it joined (default: now)\n"
+    HELP_MEMBER_FIELDS
     "\n"
-    "KIND: municipal_department, prefectural_department, social_welfare_council,\n"
-    "social_welfare_corporation, npo, medical, school, police,\n"
-    "child_guidance_centre, probation, welfare_commissioner, utility, financial,\n"
-    "company, other.  ROLES: secretariat, coordinating_body, none.\n",
+    HELP_MEMBER_KINDS,
     "  council-cli --store ./council member update \"$NPO\" --contact \"tel 011-000-0000\" \\\n"
     "      --passphrase-file pass.txt\n",
 };
