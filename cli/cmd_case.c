@@ -429,8 +429,7 @@ static int do_case(const case_opts *o, int cmd, const char *id_text, const char 
             fprintf(stderr, "%s: case %s re-encrypted under new keys\n", prog, id_text);
         break;
     }
-    rc = rc == COUNCIL_OK ? 0 : rc > 0 ? rc : failed("case", c, rc);
-    council_close(c);
+    rc = close_council(c, rc, "case");
 out:
     if (a.section != NULL) {
         sodium_memzero(a.section, a.section_len);

@@ -357,9 +357,7 @@ static int do_consent(const consent_opts *o, int cmd, const char *id_text)
     }
     }
     council_buf_free(&buf);
-    rc = rc == COUNCIL_OK ? 0 : rc > 0 ? rc : failed("consent", c, rc);
-    council_close(c);
-    return rc;
+    return close_council(c, rc, "consent");
 }
 
 /* ------------------------------------------------------------ commands */

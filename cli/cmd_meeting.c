@@ -273,9 +273,7 @@ static int do_meeting(const meeting_opts *o, int cmd, const char *id_text, const
         break;
     }
     council_buf_free(&buf);
-    rc = rc == COUNCIL_OK ? 0 : rc > 0 ? rc : failed("meeting", c, rc);
-    council_close(c);
-    return rc;
+    return close_council(c, rc, "meeting");
 }
 
 /* ------------------------------------------------------------ commands */

@@ -333,9 +333,7 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
     if (m != NULL)
         council__v1__member__free_unpacked(m, NULL);
     council_buf_free(&buf);
-    rc = rc == COUNCIL_OK ? 0 : rc > 0 ? rc : failed("member", c, rc);
-    council_close(c);
-    return rc;
+    return close_council(c, rc, "member");
 }
 
 /* ------------------------------------------------------------ commands */

@@ -71,9 +71,7 @@ static int do_scope(const scope_opts *o, int cmd, const char *code)
         council__v1__scope_list__free_unpacked(l, NULL);
     }
     council_buf_free(&buf);
-    rc = rc == COUNCIL_OK ? 0 : rc > 0 ? rc : failed("scope", c, rc);
-    council_close(c);
-    return rc;
+    return close_council(c, rc, "scope");
 }
 
 /* ------------------------------------------------------------ commands */

@@ -132,9 +132,7 @@ static int do_staff(const staff_opts *o, int cmd, const char *id_text)
     }
     free(text);
     council_buf_free(&buf);
-    rc = rc == COUNCIL_OK ? 0 : rc > 0 ? rc : failed("staff", c, rc);
-    council_close(c);
-    return rc;
+    return close_council(c, rc, "staff");
 }
 
 /* ------------------------------------------------------------ commands */
