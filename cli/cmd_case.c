@@ -297,8 +297,7 @@ static int case_list(council *c, const case_opts *o)
     Council__V1__CaseList *l = NULL;
     int rc = council_case_list(c, &buf);
 
-    if (rc == COUNCIL_OK && (l = council__v1__case_list__unpack(NULL, buf.len, buf.ptr)) == NULL)
-        rc = COUNCIL_EFORMAT;
+    l = unpack_reply(&council__v1__case_list__descriptor, &buf, &rc);
     if (rc == COUNCIL_OK && o->json) {
         json_t *arr = json_array();
         for (size_t i = 0; i < l->n_cases; i++)
@@ -328,8 +327,7 @@ static int case_find(council *c, const case_opts *o)
     Council__V1__CaseMatches *m = NULL;
     int rc = council_case_find(c, &buf, o->name, o->birth_date);
 
-    if (rc == COUNCIL_OK && (m = council__v1__case_matches__unpack(NULL, buf.len, buf.ptr)) == NULL)
-        rc = COUNCIL_EFORMAT;
+    m = unpack_reply(&council__v1__case_matches__descriptor, &buf, &rc);
     if (rc == COUNCIL_OK && o->json) {
         json_t *arr = json_array();
         for (size_t i = 0; i < m->n_matches; i++) {

@@ -253,8 +253,7 @@ static int do_meeting(const meeting_opts *o, int cmd, const char *id_text, const
     case C_MTSHOW: {
         Council__V1__Meeting *m = NULL;
         rc = council_meeting_get(c, &buf, a.id, sizeof a.id);
-        if (rc == COUNCIL_OK && (m = council__v1__meeting__unpack(NULL, buf.len, buf.ptr)) == NULL)
-            rc = COUNCIL_EFORMAT;
+        m = unpack_reply(&council__v1__meeting__descriptor, &buf, &rc);
         if (rc == COUNCIL_OK && o->json)
             rc = print_json(meeting_json(m)) == 0 ? COUNCIL_OK : EXIT_FAILURE;
         else if (rc == COUNCIL_OK)

@@ -63,8 +63,7 @@ static Council__V1__Member *fetch_member(council *c, const uint8_t id[COUNCIL_ID
     Council__V1__Member *m = NULL;
 
     *rc = council_member_get(c, &buf, id, COUNCIL_ID_BYTES);
-    if (*rc == COUNCIL_OK && (m = council__v1__member__unpack(NULL, buf.len, buf.ptr)) == NULL)
-        *rc = COUNCIL_EFORMAT;
+    m = unpack_reply(&council__v1__member__descriptor, &buf, rc);
     council_buf_free(&buf);
     return m;
 }
@@ -282,8 +281,7 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
     case C_MLIST: {
         Council__V1__MemberList *l = NULL;
         rc = council_member_list(c, &buf);
-        if (rc == COUNCIL_OK && (l = council__v1__member_list__unpack(NULL, buf.len, buf.ptr)) == NULL)
-            rc = COUNCIL_EFORMAT;
+        l = unpack_reply(&council__v1__member_list__descriptor, &buf, &rc);
         if (rc == COUNCIL_OK && o->json) {
             json_t *arr = json_array();
             for (size_t i = 0; i < l->n_members; i++)
@@ -307,8 +305,7 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
     default: { /* C_ANNOUNCE */
         Council__V1__Announcement *a = NULL;
         rc = council_members_announce(c, &buf);
-        if (rc == COUNCIL_OK && (a = council__v1__announcement__unpack(NULL, buf.len, buf.ptr)) == NULL)
-            rc = COUNCIL_EFORMAT;
+        a = unpack_reply(&council__v1__announcement__descriptor, &buf, &rc);
         if (rc == COUNCIL_OK && o->json) {
             json_t *j = json_object(), *arr = json_array();
             json_object_set_new(j, "council", json_string(a->council_name));

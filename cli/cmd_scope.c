@@ -44,8 +44,7 @@ static int do_scope(const scope_opts *o, int cmd, const char *code)
     } else {
         Council__V1__ScopeList *l = NULL;
         rc = council_scope_list(c, &buf);
-        if (rc == COUNCIL_OK && (l = council__v1__scope_list__unpack(NULL, buf.len, buf.ptr)) == NULL)
-            rc = COUNCIL_EFORMAT;
+        l = unpack_reply(&council__v1__scope_list__descriptor, &buf, &rc);
         if (rc == COUNCIL_OK && o->json) {
             json_t *arr = json_array();
             for (size_t i = 0; i < l->n_scopes; i++) {

@@ -79,8 +79,7 @@ static int do_staff(const staff_opts *o, int cmd, const char *id_text)
         Council__V1__StaffList *l = NULL;
         rc = council_staff_list(c, &buf, o->member != NULL ? member : NULL,
                                 o->member != NULL ? sizeof member : 0);
-        if (rc == COUNCIL_OK && (l = council__v1__staff_list__unpack(NULL, buf.len, buf.ptr)) == NULL)
-            rc = COUNCIL_EFORMAT;
+        l = unpack_reply(&council__v1__staff_list__descriptor, &buf, &rc);
         if (rc == COUNCIL_OK && o->json) {
             json_t *arr = json_array();
             for (size_t i = 0; i < l->n_staff; i++) {
