@@ -99,10 +99,14 @@ static void print_help(const cli_cmd *cmd, const cli_help *h, unsigned flags)
     printf("\nExample:\n%s", h->example);
 }
 
-int cli_parse(cli_ctx *x, int argc, char **argv, const cli_opt *opts, size_t n_opts,
-              const cli_help *h, unsigned flags, const char **pos, size_t max_pos,
-              size_t *n_pos)
+int cli_parse(cli_ctx *x, int argc, char **argv, const cli_spec *s, void *o,
+              const char *pos[CLI_MAX_POS])
 {
+    const cli_opt *opts = s->opts;
+    const cli_help *h = s->help;
+    size_t n_opts = s->n_opts, max_pos = s->max_pos, n_pos = 0;
+    unsigned flags = s->flags;
+    char *base = o;
     /* The command's options: values 1000 + i; the global options after
      * the command word: 2000 + k. */
     static const char *const global[] = { "store", "passphrase-file", "root-key-file",
@@ -111,9 +115,10 @@ int cli_parse(cli_ctx *x, int argc, char **argv, const cli_opt *opts, size_t n_o
     size_t n_lo = 0;
     int c, idx;
 
-    *n_pos = 0;
-    for (size_t i = 0; i < max_pos; i++)
+    for (size_t i = 0; i < CLI_MAX_POS; i++)
         pos[i] = NULL;
+    if (max_pos > CLI_MAX_POS)
+        return usage("%s", "too many arguments");
     if (n_opts + 7 > sizeof lo / sizeof lo[0] || n_opts > 900)
         return usage("%s", "too many options");
     for (size_t i = 0; i < n_opts; i++) {
@@ -144,9 +149,9 @@ int cli_parse(cli_ctx *x, int argc, char **argv, const cli_opt *opts, size_t n_o
         const char *text;
 
         if (c == 1) {
-            if (*n_pos >= max_pos)
+            if (n_pos >= max_pos)
                 return usage("unexpected argument '%s'", optarg);
-            pos[(*n_pos)++] = optarg;
+            pos[n_pos++] = optarg;
             continue;
         }
         if (c == ':')
@@ -176,24 +181,27 @@ int cli_parse(cli_ctx *x, int argc, char **argv, const cli_opt *opts, size_t n_o
             continue;
         }
         {
-            const cli_opt *o = &opts[c - 1000];
-            switch (o->kind) {
+            const cli_opt *op = &opts[c - 1000];
+            void *dest = base + op->off;
+            switch (op->kind) {
             case CLI_STR:
-                *(const char **)o->dest = optarg;
+                *(const char **)dest = optarg;
                 break;
             case CLI_FLAG:
-                *(int *)o->dest = 1;
+                *(int *)dest = 1;
                 break;
             case CLI_U64:
-                if (parse_u64(optarg, (unsigned long long *)o->dest) != 0)
-                    return usage("--%s needs a whole number, not '%s'", o->name, optarg);
+                if (parse_u64(optarg, (unsigned long long *)dest) != 0)
+                    return usage("--%s needs a whole number, not '%s'", op->name, optarg);
                 break;
-            default: /* CLI_LIST */
-                if (*o->n >= o->max)
-                    return o->max == 1 ? usage("give one --%s", o->name)
-                                       : usage("at most %zu --%s options", o->max, o->name);
-                ((const char **)o->dest)[(*o->n)++] = optarg;
+            default: { /* CLI_LIST */
+                size_t *n = (size_t *)(void *)(base + op->n_off);
+                if (*n >= op->max)
+                    return op->max == 1 ? usage("give one --%s", op->name)
+                                        : usage("at most %zu --%s options", op->max, op->name);
+                ((const char **)dest)[(*n)++] = optarg;
                 break;
+            }
             }
         }
     }

@@ -350,8 +350,7 @@ Council__V1__CaseInfo *fetch_case(council *c, const uint8_t id[COUNCIL_ID_BYTES]
     Council__V1__CaseInfo *ci = NULL;
 
     *rc = council_case_get(c, &buf, id, COUNCIL_ID_BYTES);
-    if (*rc == COUNCIL_OK && (ci = council__v1__case_info__unpack(NULL, buf.len, buf.ptr)) == NULL)
-        *rc = COUNCIL_EFORMAT;
+    ci = unpack_reply(&council__v1__case_info__descriptor, &buf, rc);
     council_buf_free(&buf);
     return ci;
 }

@@ -56,20 +56,22 @@ typedef struct cli_help {
     const char *example;
 } cli_help;
 
-/* One option of a command, and where its value goes. */
+/* One option of a command, and where its value goes: offsets into the
+ * command's options struct (the `void *o` cli_parse is given). */
 typedef enum { CLI_STR, CLI_FLAG, CLI_LIST, CLI_U64 } cli_kind;
 typedef struct cli_opt {
     const char *name;  /* without the leading "--" */
     cli_kind kind;
-    void *dest;        /* const char **, int *, const char *[max] or unsigned long long * */
-    size_t *n;         /* CLI_LIST: how many were given */
+    size_t off;        /* const char *, int, const char *[max] or unsigned long long */
+    size_t n_off;      /* CLI_LIST: the size_t counting how many were given */
     size_t max;        /* CLI_LIST: at most this many (1: "give one --NAME") */
 } cli_opt;
 
-#define OPT_STR(nm, p) { nm, CLI_STR, (void *)(p), NULL, 0 }
-#define OPT_FLAG(nm, p) { nm, CLI_FLAG, (void *)(p), NULL, 0 }
-#define OPT_U64(nm, p) { nm, CLI_U64, (void *)(p), NULL, 0 }
-#define OPT_LIST(nm, arr, cnt, mx) { nm, CLI_LIST, (void *)(arr), &(cnt), mx }
+/* T is the command's options struct, f the field the value goes to. */
+#define OPT_STR(nm, T, f) { nm, CLI_STR, offsetof(T, f), 0, 0 }
+#define OPT_FLAG(nm, T, f) { nm, CLI_FLAG, offsetof(T, f), 0, 0 }
+#define OPT_U64(nm, T, f) { nm, CLI_U64, offsetof(T, f), 0, 0 }
+#define OPT_LIST(nm, T, f, cnt, mx) { nm, CLI_LIST, offsetof(T, f), offsetof(T, cnt), mx }
 
 /* Which of the global options a command takes. */
 #define CLI_STORE   1u /* opens a store: --passphrase-file, --root-key-file */
@@ -78,17 +80,38 @@ typedef struct cli_opt {
 /* cli_parse's answer when it printed the command's help. */
 #define CLI_HELPED (-1)
 
+/* The most positional words a command takes. */
+#define CLI_MAX_POS 2
+
+/* What a command takes: its options, its help, the global options it
+ * takes (CLI_STORE, CLI_SESSION) and how many positional words. */
+typedef struct cli_spec {
+    const cli_opt *opts;
+    size_t n_opts;
+    const cli_help *help;
+    unsigned flags;
+    size_t max_pos;
+} cli_spec;
+
+#define CLI_SPEC(opts, help, flags, max_pos) \
+    { opts, sizeof opts / sizeof opts[0], &help, flags, max_pos }
+#define CLI_SPEC_NO_OPTS(help, flags, max_pos) { NULL, 0, &help, flags, max_pos }
+
 /*
- * Parse a command's options (anywhere among its words) and up to max_pos
- * positional words into pos[] (*n_pos of them; the rest NULL). --store is
- * taken by every command; `flags` adds the global options the command
- * takes. With CLI_STORE the store and the credentials are checked too.
- * Returns 0; CLI_HELPED after printing the help for --help; or EXIT_USAGE
- * after a message.
+ * Parse a command's options (anywhere among its words) into the options
+ * struct `o` and up to s->max_pos positional words into pos[] (the rest
+ * NULL). --store is taken by every command; s->flags adds the global
+ * options the command takes. With CLI_STORE the store and the credentials
+ * are checked too. Returns 0; CLI_HELPED after printing the help for
+ * --help; or EXIT_USAGE after a message.
  */
-int cli_parse(cli_ctx *x, int argc, char **argv, const cli_opt *opts, size_t n_opts,
-              const cli_help *h, unsigned flags, const char **pos, size_t max_pos,
-              size_t *n_pos);
+int cli_parse(cli_ctx *x, int argc, char **argv, const cli_spec *s, void *o,
+              const char *pos[CLI_MAX_POS]);
+
+/* The first --member and --purpose of an options struct `o` (members[],
+ * n_member, purposes[], n_purpose), as most commands take one. */
+#define FIRSTS(o) do { (o).member = (o).n_member > 0 ? (o).members[0] : NULL; \
+                       (o).purpose = (o).n_purpose > 0 ? (o).purposes[0] : NULL; } while (0)
 
 /* CLI_HELPED -> 0, anything else unchanged: what a handler returns when
  * cli_parse did not give 0. */

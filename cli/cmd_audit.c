@@ -519,32 +519,25 @@ static const cli_help show_help = {
     "      --passphrase-file pass.txt\n",
 };
 
+static const cli_opt show_opts[] = {
+    OPT_STR("since", audit_opts, since),
+    OPT_STR("until", audit_opts, until),
+    OPT_STR("action", audit_opts, action),
+    OPT_STR("actor", audit_opts, actor),
+    OPT_STR("case", audit_opts, case_ref),
+    OPT_STR("limit", audit_opts, limit),
+    OPT_STR("from", audit_opts, from),
+    OPT_FLAG("json", audit_opts, json),
+};
+static const cli_spec show_spec = CLI_SPEC(show_opts, show_help, CLI_STORE, 0);
+
 int cmd_audit_show(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    audit_opts o;
-    int rc;
+    const char *pos[CLI_MAX_POS];
+    audit_opts o = { .g = &x->g };
+    int rc = cli_parse(x, argc, argv, &show_spec, &o, pos);
 
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("since", &o.since),
-            OPT_STR("until", &o.until),
-            OPT_STR("action", &o.action),
-            OPT_STR("actor", &o.actor),
-            OPT_STR("case", &o.case_ref),
-            OPT_STR("limit", &o.limit),
-            OPT_STR("from", &o.from),
-            OPT_FLAG("json", &o.json),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &show_help,
-                       CLI_STORE, pos, 0, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_show(&o);
+    return rc != 0 ? CLI_PARSED(rc) : do_show(&o);
 }
 
 static const cli_help checkpoint_help = {
@@ -555,19 +548,15 @@ static const cli_help checkpoint_help = {
     "  council-cli --store ./council audit checkpoint --passphrase-file pass.txt >cp.txt\n",
 };
 
+static const cli_spec checkpoint_spec = CLI_SPEC_NO_OPTS(checkpoint_help, CLI_STORE, 0);
+
 int cmd_audit_checkpoint(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    audit_opts o;
-    int rc;
+    const char *pos[CLI_MAX_POS];
+    audit_opts o = { .g = &x->g };
+    int rc = cli_parse(x, argc, argv, &checkpoint_spec, &o, pos);
 
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    rc = cli_parse(x, argc, argv, NULL, 0, &checkpoint_help, CLI_STORE, pos, 0, &n_pos);
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_checkpoint(&o);
+    return rc != 0 ? CLI_PARSED(rc) : do_checkpoint(&o);
 }
 
 static const cli_help reset_head_help = {
@@ -582,25 +571,18 @@ static const cli_help reset_head_help = {
     "      --passphrase-file pass.txt\n",
 };
 
+static const cli_opt reset_head_opts[] = {
+    OPT_STR("reason", audit_opts, reason),
+};
+static const cli_spec reset_head_spec = CLI_SPEC(reset_head_opts, reset_head_help, CLI_STORE, 0);
+
 int cmd_audit_reset_head(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    audit_opts o;
-    int rc;
+    const char *pos[CLI_MAX_POS];
+    audit_opts o = { .g = &x->g };
+    int rc = cli_parse(x, argc, argv, &reset_head_spec, &o, pos);
 
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("reason", &o.reason),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &reset_head_help,
-                       CLI_STORE, pos, 0, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_head_reset(&o);
+    return rc != 0 ? CLI_PARSED(rc) : do_head_reset(&o);
 }
 
 static const cli_help export_help = {
@@ -613,25 +595,18 @@ static const cli_help export_help = {
     "  council-cli --store ./council audit export --out log.cax --passphrase-file pass.txt\n",
 };
 
+static const cli_opt export_opts[] = {
+    OPT_STR("out", audit_opts, out),
+};
+static const cli_spec export_spec = CLI_SPEC(export_opts, export_help, CLI_STORE, 0);
+
 int cmd_audit_export(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    audit_opts o;
-    int rc;
+    const char *pos[CLI_MAX_POS];
+    audit_opts o = { .g = &x->g };
+    int rc = cli_parse(x, argc, argv, &export_spec, &o, pos);
 
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("out", &o.out),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &export_help,
-                       CLI_STORE, pos, 0, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_export(&o);
+    return rc != 0 ? CLI_PARSED(rc) : do_export(&o);
 }
 
 static const cli_help prove_help = {
@@ -646,28 +621,21 @@ static const cli_help prove_help = {
     "  council-cli --store ./council audit prove --index 41 --passphrase-file pass.txt >p.txt\n",
 };
 
+static const cli_opt prove_opts[] = {
+    OPT_STR("from", audit_opts, from),
+    OPT_STR("index", audit_opts, index),
+    OPT_STR("size", audit_opts, size),
+    OPT_STR("to", audit_opts, to),
+};
+static const cli_spec prove_spec = CLI_SPEC(prove_opts, prove_help, CLI_STORE, 0);
+
 int cmd_audit_prove(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    audit_opts o;
-    int rc;
+    const char *pos[CLI_MAX_POS];
+    audit_opts o = { .g = &x->g };
+    int rc = cli_parse(x, argc, argv, &prove_spec, &o, pos);
 
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("from", &o.from),
-            OPT_STR("index", &o.index),
-            OPT_STR("size", &o.size),
-            OPT_STR("to", &o.to),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &prove_help,
-                       CLI_STORE, pos, 0, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_prove(&o);
+    return rc != 0 ? CLI_PARSED(rc) : do_prove(&o);
 }
 
 static const cli_help cosigned_help = {
@@ -678,19 +646,15 @@ static const cli_help cosigned_help = {
     "      --passphrase-file pass.txt\n",
 };
 
+static const cli_spec cosigned_spec = CLI_SPEC_NO_OPTS(cosigned_help, CLI_STORE, 1);
+
 int cmd_audit_add_cosignatures(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    audit_opts o;
-    int rc;
+    const char *pos[CLI_MAX_POS];
+    audit_opts o = { .g = &x->g };
+    int rc = cli_parse(x, argc, argv, &cosigned_spec, &o, pos);
 
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    rc = cli_parse(x, argc, argv, NULL, 0, &cosigned_help, CLI_STORE, pos, 1, &n_pos);
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_cosigned(&o, pos[0]);
+    return rc != 0 ? CLI_PARSED(rc) : do_cosigned(&o, pos[0]);
 }
 
 static const cli_help verify_help = {
@@ -708,29 +672,22 @@ static const cli_help verify_help = {
     "  council-cli audit verify log.cax --key @log.vkey --old cp.txt\n",
 };
 
+static const cli_opt verify_opts[] = {
+    OPT_STR("key", audit_opts, key),
+    OPT_LIST("witness", audit_opts, witness, n_witness, MAX_WITNESSES),
+    OPT_STR("require", audit_opts, require),
+    OPT_STR("old", audit_opts, old_file),
+    OPT_STR("checkpoint", audit_opts, checkpoint_file),
+};
+static const cli_spec verify_spec = CLI_SPEC(verify_opts, verify_help, 0, 1);
+
 int cmd_audit_verify(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    audit_opts o;
-    int rc;
+    const char *pos[CLI_MAX_POS];
+    audit_opts o = { .g = &x->g };
+    int rc = cli_parse(x, argc, argv, &verify_spec, &o, pos);
 
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("key", &o.key),
-            OPT_LIST("witness", o.witness, o.n_witness, MAX_WITNESSES),
-            OPT_STR("require", &o.require),
-            OPT_STR("old", &o.old_file),
-            OPT_STR("checkpoint", &o.checkpoint_file),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &verify_help,
-                       0, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_verify(&o, pos[0]);
+    return rc != 0 ? CLI_PARSED(rc) : do_verify(&o, pos[0]);
 }
 
 static const cli_help witness_help = {
@@ -749,30 +706,23 @@ static const cli_help witness_help = {
     "      --key @log.vkey --witness-key witness.key --name shakyo.example/witness\n",
 };
 
+static const cli_opt witness_opts[] = {
+    OPT_STR("name", audit_opts, name),
+    OPT_STR("key", audit_opts, key),
+    OPT_STR("old", audit_opts, old_file),
+    OPT_STR("new", audit_opts, new_file),
+    OPT_STR("proof", audit_opts, proof_file),
+    OPT_STR("witness-key", audit_opts, witness_key),
+};
+static const cli_spec witness_spec = CLI_SPEC(witness_opts, witness_help, 0, 0);
+
 int cmd_audit_witness(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    audit_opts o;
-    int rc;
+    const char *pos[CLI_MAX_POS];
+    audit_opts o = { .g = &x->g };
+    int rc = cli_parse(x, argc, argv, &witness_spec, &o, pos);
 
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("name", &o.name),
-            OPT_STR("key", &o.key),
-            OPT_STR("old", &o.old_file),
-            OPT_STR("new", &o.new_file),
-            OPT_STR("proof", &o.proof_file),
-            OPT_STR("witness-key", &o.witness_key),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &witness_help,
-                       0, pos, 0, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_witness(&o);
+    return rc != 0 ? CLI_PARSED(rc) : do_witness(&o);
 }
 
 static const cli_help keygen_help = {
@@ -786,24 +736,17 @@ static const cli_help keygen_help = {
     "  council-cli audit witness-keygen --name shakyo.example/witness --out witness.key\n",
 };
 
+static const cli_opt keygen_opts[] = {
+    OPT_STR("name", audit_opts, name),
+    OPT_STR("out", audit_opts, out),
+};
+static const cli_spec keygen_spec = CLI_SPEC(keygen_opts, keygen_help, 0, 0);
+
 int cmd_audit_witness_keygen(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    audit_opts o;
-    int rc;
+    const char *pos[CLI_MAX_POS];
+    audit_opts o = { .g = &x->g };
+    int rc = cli_parse(x, argc, argv, &keygen_spec, &o, pos);
 
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("name", &o.name),
-            OPT_STR("out", &o.out),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &keygen_help,
-                       0, pos, 0, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_keygen(&o);
+    return rc != 0 ? CLI_PARSED(rc) : do_keygen(&o);
 }

@@ -22,6 +22,7 @@
 #include "open.h"
 #include "text.h"
 #include "util.h"
+#include "vocab.h"
 
 typedef struct case_opts {
     const cli_global *g;
@@ -33,10 +34,6 @@ typedef struct case_opts {
     size_t n_member, n_purpose;
     int json, yes, dry_run;
 } case_opts;
-
-/* The first --member and --purpose, as most commands take one. */
-#define FIRSTS(o) do { (o).member = (o).n_member > 0 ? (o).members[0] : NULL; \
-                       (o).purpose = (o).n_purpose > 0 ? (o).purposes[0] : NULL; } while (0)
 
 enum { C_CCREATE = 1 << 0, C_CADDP = 1 << 1, C_CUPDATE = 1 << 2, C_CSHOW = 1 << 3, C_CHISTORY = 1 << 4, C_CLIST = 1 << 5, C_CINFO = 1 << 6, C_CSHARE = 1 << 7, C_CREVOKE = 1 << 8, C_CERASE = 1 << 9, C_CFIND = 1 << 10, C_CSTATUS = 1 << 11, C_CREKEY = 1 << 12, C_DISCLOSE = 1 << 13 };
 
@@ -300,8 +297,7 @@ static int case_list(council *c, const case_opts *o)
     Council__V1__CaseList *l = NULL;
     int rc = council_case_list(c, &buf);
 
-    if (rc == COUNCIL_OK && (l = council__v1__case_list__unpack(NULL, buf.len, buf.ptr)) == NULL)
-        rc = COUNCIL_EFORMAT;
+    l = unpack_reply(&council__v1__case_list__descriptor, &buf, &rc);
     if (rc == COUNCIL_OK && o->json) {
         json_t *arr = json_array();
         for (size_t i = 0; i < l->n_cases; i++)
@@ -331,8 +327,7 @@ static int case_find(council *c, const case_opts *o)
     Council__V1__CaseMatches *m = NULL;
     int rc = council_case_find(c, &buf, o->name, o->birth_date);
 
-    if (rc == COUNCIL_OK && (m = council__v1__case_matches__unpack(NULL, buf.len, buf.ptr)) == NULL)
-        rc = COUNCIL_EFORMAT;
+    m = unpack_reply(&council__v1__case_matches__descriptor, &buf, &rc);
     if (rc == COUNCIL_OK && o->json) {
         json_t *arr = json_array();
         for (size_t i = 0; i < m->n_matches; i++) {
@@ -432,8 +427,7 @@ static int do_case(const case_opts *o, int cmd, const char *id_text, const char 
             fprintf(stderr, "%s: case %s re-encrypted under new keys\n", prog, id_text);
         break;
     }
-    rc = rc == COUNCIL_OK ? 0 : rc > 0 ? rc : failed("case", c, rc);
-    council_close(c);
+    rc = close_council(c, rc, "case");
 out:
     if (a.section != NULL) {
         sodium_memzero(a.section, a.section_len);
@@ -443,6 +437,19 @@ out:
 }
 
 /* ------------------------------------------------------------ commands */
+
+/* Parse the command's options and run it. */
+static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
+{
+    const char *pos[CLI_MAX_POS];
+    case_opts o = { .g = &x->g };
+    int rc = cli_parse(x, argc, argv, s, &o, pos);
+
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    FIRSTS(o);
+    return do_case(&o, cmd, pos[0], pos[1]);
+}
 
 static const cli_help create_help = {
     "[--owner ID] [--body BODY] [--json]",
@@ -455,28 +462,16 @@ static const cli_help create_help = {
     "  council-cli --store ./council case create --staff \"$SATO\" --keyfile npo.keyfile\n",
 };
 
+static const cli_opt create_opts[] = {
+    OPT_STR("owner", case_opts, owner),
+    OPT_STR("body", case_opts, body),
+    OPT_FLAG("json", case_opts, json),
+};
+static const cli_spec create_spec = CLI_SPEC(create_opts, create_help, CLI_STORE | CLI_SESSION, 0);
+
 int cmd_case_create(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    case_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("owner", &o.owner),
-            OPT_STR("body", &o.body),
-            OPT_FLAG("json", &o.json),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &create_help,
-                       CLI_STORE | CLI_SESSION, pos, 0, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_case(&o, C_CCREATE, NULL, NULL);
+    return run(x, argc, argv, &create_spec, C_CCREATE);
 }
 
 static const cli_help add_person_help = {
@@ -489,26 +484,15 @@ static const cli_help add_person_help = {
     "      --passphrase-file pass.txt\n",
 };
 
+static const cli_opt add_person_opts[] = {
+    OPT_STR("role", case_opts, role),
+};
+static const cli_spec add_person_spec =
+    CLI_SPEC(add_person_opts, add_person_help, CLI_STORE | CLI_SESSION, 1);
+
 int cmd_case_add_person(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    case_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("role", &o.role),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &add_person_help,
-                       CLI_STORE | CLI_SESSION, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_case(&o, C_CADDP, pos[0], NULL);
+    return run(x, argc, argv, &add_person_spec, C_CADDP);
 }
 
 static const cli_help update_help = {
@@ -524,28 +508,16 @@ static const cli_help update_help = {
     "      --file identity.json --passphrase-file pass.txt\n",
 };
 
+static const cli_opt update_opts[] = {
+    OPT_LIST("scope", case_opts, scope, n_scope, MAX_SCOPES),
+    OPT_STR("person", case_opts, person),
+    OPT_STR("file", case_opts, file),
+};
+static const cli_spec update_spec = CLI_SPEC(update_opts, update_help, CLI_STORE | CLI_SESSION, 1);
+
 int cmd_case_update(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    case_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_LIST("scope", o.scope, o.n_scope, MAX_SCOPES),
-            OPT_STR("person", &o.person),
-            OPT_STR("file", &o.file),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &update_help,
-                       CLI_STORE | CLI_SESSION, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_case(&o, C_CUPDATE, pos[0], NULL);
+    return run(x, argc, argv, &update_spec, C_CUPDATE);
 }
 
 static const cli_help show_help = {
@@ -562,29 +534,17 @@ static const cli_help show_help = {
     "      --passphrase-file pass.txt\n",
 };
 
+static const cli_opt read_opts[] = {
+    OPT_LIST("scope", case_opts, scope, n_scope, MAX_SCOPES),
+    OPT_STR("person", case_opts, person),
+    OPT_LIST("purpose", case_opts, purposes, n_purpose, 1),
+    OPT_FLAG("json", case_opts, json),
+};
+static const cli_spec show_spec = CLI_SPEC(read_opts, show_help, CLI_STORE | CLI_SESSION, 1);
+
 int cmd_case_show(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    case_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_LIST("scope", o.scope, o.n_scope, MAX_SCOPES),
-            OPT_STR("person", &o.person),
-            OPT_LIST("purpose", o.purposes, o.n_purpose, 1),
-            OPT_FLAG("json", &o.json),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &show_help,
-                       CLI_STORE | CLI_SESSION, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_case(&o, C_CSHOW, pos[0], NULL);
+    return run(x, argc, argv, &show_spec, C_CSHOW);
 }
 
 static const cli_help history_help = {
@@ -600,29 +560,11 @@ static const cli_help history_help = {
     "      --passphrase-file pass.txt\n",
 };
 
+static const cli_spec history_spec = CLI_SPEC(read_opts, history_help, CLI_STORE | CLI_SESSION, 1);
+
 int cmd_case_history(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    case_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_LIST("scope", o.scope, o.n_scope, MAX_SCOPES),
-            OPT_STR("person", &o.person),
-            OPT_LIST("purpose", o.purposes, o.n_purpose, 1),
-            OPT_FLAG("json", &o.json),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &history_help,
-                       CLI_STORE | CLI_SESSION, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_case(&o, C_CHISTORY, pos[0], NULL);
+    return run(x, argc, argv, &history_spec, C_CHISTORY);
 }
 
 static const cli_help list_help = {
@@ -635,26 +577,14 @@ static const cli_help list_help = {
     "  council-cli --store ./council case list --passphrase-file pass.txt\n",
 };
 
+static const cli_opt json_opts[] = {
+    OPT_FLAG("json", case_opts, json),
+};
+static const cli_spec list_spec = CLI_SPEC(json_opts, list_help, CLI_STORE | CLI_SESSION, 0);
+
 int cmd_case_list(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    case_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_FLAG("json", &o.json),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &list_help,
-                       CLI_STORE | CLI_SESSION, pos, 0, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_case(&o, C_CLIST, NULL, NULL);
+    return run(x, argc, argv, &list_spec, C_CLIST);
 }
 
 static const cli_help info_help = {
@@ -666,26 +596,11 @@ static const cli_help info_help = {
     "  council-cli --store ./council case info \"$CASE\" --passphrase-file pass.txt\n",
 };
 
+static const cli_spec info_spec = CLI_SPEC(json_opts, info_help, CLI_STORE | CLI_SESSION, 1);
+
 int cmd_case_info(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    case_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_FLAG("json", &o.json),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &info_help,
-                       CLI_STORE | CLI_SESSION, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_case(&o, C_CINFO, pos[0], NULL);
+    return run(x, argc, argv, &info_spec, C_CINFO);
 }
 
 static const cli_help share_help = {
@@ -694,54 +609,34 @@ static const cli_help share_help = {
     "either way).\n"
     "\n"
     "Options:\n"
-    "  --member ID            the member to share with\n"
-    "  --scope S              a scope to share (repeatable)\n"
-    "  --purpose CODE         why\n"
-    "  --purpose-text TEXT    the purpose in words (for other)\n"
-    "  --basis CODE           the legal basis\n"
-    "  --reason TEXT          the reason the basis needs\n"
-    "  --consent UUID         the consent record the share rests on\n"
-    "  --second-approver STAFF\n"
-    "                         a second staff member's approval, where required\n"
-    "  --expires T            when the share ends\n"
+    HELP_SHARE_WITH
+    HELP_SHARE_GROUNDS
+    HELP_SHARE_EXPIRES
     "\n"
-    "PURPOSES: support_coordination, referral, joint_support, meeting_discussion,\n"
-    "statistics, other (with --purpose-text).  BASIS: consent (with --consent),\n"
-    "appi_27_1_1_law, appi_27_1_2_vital, appi_27_1_3_public_health_child,\n"
-    "appi_27_1_4_public_duty, council_art16_exchange (these need --reason TEXT).\n",
+    HELP_PURPOSES_BASIS,
     "  council-cli --store ./council case share \"$CASE\" --member \"$SHAKYO\" --scope wishes \\\n"
     "      --purpose support_coordination --basis consent --consent \"$CONSENT\" \\\n"
     "      --passphrase-file pass.txt\n",
 };
 
+/* The options of a share: case share's, and disclose's before its own. */
+#define SHARE_OPTS                                               \
+    OPT_LIST("member", case_opts, members, n_member, 1),         \
+    OPT_STR("reason", case_opts, reason),                        \
+    OPT_LIST("scope", case_opts, scope, n_scope, MAX_SCOPES),    \
+    OPT_STR("purpose-text", case_opts, purpose_text),            \
+    OPT_LIST("purpose", case_opts, purposes, n_purpose, 1),      \
+    OPT_STR("basis", case_opts, basis),                          \
+    OPT_STR("consent", case_opts, consent),                      \
+    OPT_STR("expires", case_opts, expires),                      \
+    OPT_STR("second-approver", case_opts, second_approver)
+
+static const cli_opt share_opts[] = { SHARE_OPTS };
+static const cli_spec share_spec = CLI_SPEC(share_opts, share_help, CLI_STORE | CLI_SESSION, 1);
+
 int cmd_case_share(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    case_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_LIST("member", o.members, o.n_member, 1),
-            OPT_STR("reason", &o.reason),
-            OPT_LIST("scope", o.scope, o.n_scope, MAX_SCOPES),
-            OPT_STR("purpose-text", &o.purpose_text),
-            OPT_LIST("purpose", o.purposes, o.n_purpose, 1),
-            OPT_STR("basis", &o.basis),
-            OPT_STR("consent", &o.consent),
-            OPT_STR("expires", &o.expires),
-            OPT_STR("second-approver", &o.second_approver),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &share_help,
-                       CLI_STORE | CLI_SESSION, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_case(&o, C_CSHARE, pos[0], NULL);
+    return run(x, argc, argv, &share_spec, C_CSHARE);
 }
 
 static const cli_help revoke_help = {
@@ -757,28 +652,16 @@ static const cli_help revoke_help = {
     "      --reason support_ended --passphrase-file pass.txt\n",
 };
 
+static const cli_opt revoke_opts[] = {
+    OPT_LIST("member", case_opts, members, n_member, 1),
+    OPT_STR("reason", case_opts, reason),
+    OPT_LIST("scope", case_opts, scope, n_scope, MAX_SCOPES),
+};
+static const cli_spec revoke_spec = CLI_SPEC(revoke_opts, revoke_help, CLI_STORE | CLI_SESSION, 1);
+
 int cmd_case_revoke(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    case_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_LIST("member", o.members, o.n_member, 1),
-            OPT_STR("reason", &o.reason),
-            OPT_LIST("scope", o.scope, o.n_scope, MAX_SCOPES),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &revoke_help,
-                       CLI_STORE | CLI_SESSION, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_case(&o, C_CREVOKE, pos[0], NULL);
+    return run(x, argc, argv, &revoke_spec, C_CREVOKE);
 }
 
 static const cli_help erase_help = {
@@ -793,27 +676,15 @@ static const cli_help erase_help = {
     "      --passphrase-file pass.txt\n",
 };
 
+static const cli_opt erase_opts[] = {
+    OPT_STR("reason", case_opts, reason),
+    OPT_FLAG("yes", case_opts, yes),
+};
+static const cli_spec erase_spec = CLI_SPEC(erase_opts, erase_help, CLI_STORE, 1);
+
 int cmd_case_erase(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    case_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("reason", &o.reason),
-            OPT_FLAG("yes", &o.yes),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &erase_help,
-                       CLI_STORE, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_case(&o, C_CERASE, pos[0], NULL);
+    return run(x, argc, argv, &erase_spec, C_CERASE);
 }
 
 static const cli_help find_help = {
@@ -828,28 +699,16 @@ static const cli_help find_help = {
     "      --birth-date 1948-06-01 --passphrase-file pass.txt\n",
 };
 
+static const cli_opt find_opts[] = {
+    OPT_STR("name", case_opts, name),
+    OPT_STR("birth-date", case_opts, birth_date),
+    OPT_FLAG("json", case_opts, json),
+};
+static const cli_spec find_spec = CLI_SPEC(find_opts, find_help, CLI_STORE | CLI_SESSION, 0);
+
 int cmd_case_find(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    case_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("name", &o.name),
-            OPT_STR("birth-date", &o.birth_date),
-            OPT_FLAG("json", &o.json),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &find_help,
-                       CLI_STORE | CLI_SESSION, pos, 0, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_case(&o, C_CFIND, NULL, NULL);
+    return run(x, argc, argv, &find_spec, C_CFIND);
 }
 
 static const cli_help status_help = {
@@ -858,20 +717,11 @@ static const cli_help status_help = {
     "  council-cli --store ./council case status \"$CASE\" monitoring --passphrase-file pass.txt\n",
 };
 
+static const cli_spec status_spec = CLI_SPEC_NO_OPTS(status_help, CLI_STORE | CLI_SESSION, 2);
+
 int cmd_case_status(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[3];
-    size_t n_pos;
-    case_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    rc = cli_parse(x, argc, argv, NULL, 0, &status_help, CLI_STORE | CLI_SESSION, pos, 2, &n_pos);
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_case(&o, C_CSTATUS, pos[0], pos[1]);
+    return run(x, argc, argv, &status_spec, C_CSTATUS);
 }
 
 static const cli_help rekey_help = {
@@ -880,20 +730,11 @@ static const cli_help rekey_help = {
     "  council-cli --store ./council case rekey \"$CASE\" --passphrase-file pass.txt\n",
 };
 
+static const cli_spec rekey_spec = CLI_SPEC_NO_OPTS(rekey_help, CLI_STORE, 1);
+
 int cmd_case_rekey(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    case_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    rc = cli_parse(x, argc, argv, NULL, 0, &rekey_help, CLI_STORE, pos, 1, &n_pos);
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_case(&o, C_CREKEY, pos[0], NULL);
+    return run(x, argc, argv, &rekey_spec, C_CREKEY);
 }
 
 static const cli_help disclose_help = {
@@ -902,56 +743,27 @@ static const cli_help disclose_help = {
     "'allowed: REASON' (exit 0) or 'refused: REASON' (exit 1).\n"
     "\n"
     "Options:\n"
-    "  --member ID            the member to share with\n"
-    "  --scope S              a scope to share (repeatable)\n"
-    "  --purpose CODE         why\n"
-    "  --purpose-text TEXT    the purpose in words (for other)\n"
-    "  --basis CODE           the legal basis\n"
-    "  --reason TEXT          the reason the basis needs\n"
-    "  --consent UUID         the consent record the share rests on\n"
-    "  --second-approver STAFF\n"
-    "                         a second staff member's approval, where required\n"
-    "  --expires T            when the share ends\n"
+    HELP_SHARE_WITH
+    HELP_SHARE_GROUNDS
+    HELP_SHARE_EXPIRES
     "  --dry-run              decide only\n"
     "  --json                 the decision as a JSON object (with --dry-run)\n"
     "\n"
-    "PURPOSES: support_coordination, referral, joint_support, meeting_discussion,\n"
-    "statistics, other (with --purpose-text).  BASIS: consent (with --consent),\n"
-    "appi_27_1_1_law, appi_27_1_2_vital, appi_27_1_3_public_health_child,\n"
-    "appi_27_1_4_public_duty, council_art16_exchange (these need --reason TEXT).\n",
+    HELP_PURPOSES_BASIS,
     "  council-cli --store ./council disclose \"$CASE\" --member \"$SHAKYO\" --scope wishes \\\n"
     "      --purpose support_coordination --basis consent --consent \"$CONSENT\" --dry-run \\\n"
     "      --passphrase-file pass.txt\n",
 };
 
+static const cli_opt disclose_opts[] = {
+    SHARE_OPTS,
+    OPT_FLAG("json", case_opts, json),
+    OPT_FLAG("dry-run", case_opts, dry_run),
+};
+static const cli_spec disclose_spec =
+    CLI_SPEC(disclose_opts, disclose_help, CLI_STORE | CLI_SESSION, 1);
+
 int cmd_disclose(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    case_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_LIST("member", o.members, o.n_member, 1),
-            OPT_STR("reason", &o.reason),
-            OPT_LIST("scope", o.scope, o.n_scope, MAX_SCOPES),
-            OPT_STR("purpose-text", &o.purpose_text),
-            OPT_LIST("purpose", o.purposes, o.n_purpose, 1),
-            OPT_STR("basis", &o.basis),
-            OPT_STR("consent", &o.consent),
-            OPT_STR("expires", &o.expires),
-            OPT_STR("second-approver", &o.second_approver),
-            OPT_FLAG("json", &o.json),
-            OPT_FLAG("dry-run", &o.dry_run),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &disclose_help,
-                       CLI_STORE | CLI_SESSION, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_case(&o, C_DISCLOSE, pos[0], NULL);
+    return run(x, argc, argv, &disclose_spec, C_DISCLOSE);
 }

@@ -21,6 +21,7 @@
 #include "open.h"
 #include "text.h"
 #include "util.h"
+#include "vocab.h"
 
 typedef struct consent_opts {
     const cli_global *g;
@@ -32,10 +33,6 @@ typedef struct consent_opts {
     size_t n_member, n_purpose;
     int json;
 } consent_opts;
-
-/* The first --member and --purpose, as most commands take one. */
-#define FIRSTS(o) do { (o).member = (o).n_member > 0 ? (o).members[0] : NULL; \
-                       (o).purpose = (o).n_purpose > 0 ? (o).purposes[0] : NULL; } while (0)
 
 enum { C_KRECORD = 1 << 0, C_KREFUSE = 1 << 1, C_KWITHDRAW = 1 << 2, C_KLIST = 1 << 3, C_KSHOW = 1 << 4 };
 
@@ -360,12 +357,23 @@ static int do_consent(const consent_opts *o, int cmd, const char *id_text)
     }
     }
     council_buf_free(&buf);
-    rc = rc == COUNCIL_OK ? 0 : rc > 0 ? rc : failed("consent", c, rc);
-    council_close(c);
-    return rc;
+    return close_council(c, rc, "consent");
 }
 
 /* ------------------------------------------------------------ commands */
+
+/* Parse the command's options and run it. */
+static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
+{
+    const char *pos[CLI_MAX_POS];
+    consent_opts o = { .g = &x->g };
+    int rc = cli_parse(x, argc, argv, s, &o, pos);
+
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    FIRSTS(o);
+    return do_consent(&o, cmd, pos[0]);
+}
 
 static const cli_help record_help = {
     "CASE [--person P] --member ID [--member ID]... [--external-party NAME] --scope S [--scope S]... --purpose CODE [--purpose CODE]... [--purpose-text TEXT] [--grantor G] [--grantor-name NAME] --method M [--valid-from T] [--valid-until T] [--obtained-by STAFF] [--evidence-sha256 HEX]",
@@ -373,59 +381,32 @@ static const cli_help record_help = {
     "for the purposes, and prints the record's id.\n"
     "\n"
     "Options:\n"
-    "  --person P             the person (default: the person supported)\n"
-    "  --member ID            a recipient member (repeatable)\n"
-    "  --external-party NAME  a recipient outside the council\n"
-    "  --scope S              a scope (repeatable)\n"
-    "  --purpose CODE         a purpose (repeatable)\n"
-    "  --purpose-text TEXT    the purpose in words (for other)\n"
-    "  --grantor G            self (the default), legal_representative or guardian\n"
-    "  --grantor-name NAME    the representative's or guardian's name\n"
-    "  --method M             written, oral or electronic\n"
-    "  --valid-from T, --valid-until T\n"
-    "                         the validity period (default: from now, until\n"
-    "                         withdrawn)\n"
-    "  --obtained-by STAFF    who obtained it (default: the session's staff)\n"
-    "  --evidence-sha256 HEX  the SHA-256 of the evidence (the signed form, the\n"
-    "                         recording), as sha256sum prints it; the evidence\n"
-    "                         itself is never stored\n",
+    HELP_CONSENT_OPTIONS,
     "  council-cli --store ./council consent record \"$CASE\" --member \"$SHAKYO\" \\\n"
     "      --scope wishes --purpose support_coordination --method written \\\n"
     "      --passphrase-file pass.txt\n",
 };
 
+static const cli_opt answer_opts[] = {
+    OPT_LIST("member", consent_opts, members, n_member, MAX_LIST),
+    OPT_LIST("scope", consent_opts, scope, n_scope, MAX_SCOPES),
+    OPT_STR("person", consent_opts, person),
+    OPT_STR("purpose-text", consent_opts, purpose_text),
+    OPT_LIST("purpose", consent_opts, purposes, n_purpose, MAX_LIST),
+    OPT_STR("external-party", consent_opts, external_party),
+    OPT_STR("grantor", consent_opts, grantor),
+    OPT_STR("grantor-name", consent_opts, grantor_name),
+    OPT_STR("method", consent_opts, method),
+    OPT_STR("valid-from", consent_opts, valid_from),
+    OPT_STR("valid-until", consent_opts, valid_until),
+    OPT_STR("obtained-by", consent_opts, obtained_by),
+    OPT_STR("evidence-sha256", consent_opts, evidence),
+};
+static const cli_spec record_spec = CLI_SPEC(answer_opts, record_help, CLI_STORE | CLI_SESSION, 1);
+
 int cmd_consent_record(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    consent_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_LIST("member", o.members, o.n_member, MAX_LIST),
-            OPT_LIST("scope", o.scope, o.n_scope, MAX_SCOPES),
-            OPT_STR("person", &o.person),
-            OPT_STR("purpose-text", &o.purpose_text),
-            OPT_LIST("purpose", o.purposes, o.n_purpose, MAX_LIST),
-            OPT_STR("external-party", &o.external_party),
-            OPT_STR("grantor", &o.grantor),
-            OPT_STR("grantor-name", &o.grantor_name),
-            OPT_STR("method", &o.method),
-            OPT_STR("valid-from", &o.valid_from),
-            OPT_STR("valid-until", &o.valid_until),
-            OPT_STR("obtained-by", &o.obtained_by),
-            OPT_STR("evidence-sha256", &o.evidence),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &record_help,
-                       CLI_STORE | CLI_SESSION, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_consent(&o, C_KRECORD, pos[0]);
+    return run(x, argc, argv, &record_spec, C_KRECORD);
 }
 
 static const cli_help refuse_help = {
@@ -434,58 +415,16 @@ static const cli_help refuse_help = {
     "every recipient, scope or purpose.\n"
     "\n"
     "Options:\n"
-    "  --person P             the person (default: the person supported)\n"
-    "  --member ID            a recipient member (repeatable)\n"
-    "  --external-party NAME  a recipient outside the council\n"
-    "  --scope S              a scope (repeatable)\n"
-    "  --purpose CODE         a purpose (repeatable)\n"
-    "  --purpose-text TEXT    the purpose in words (for other)\n"
-    "  --grantor G            self (the default), legal_representative or guardian\n"
-    "  --grantor-name NAME    the representative's or guardian's name\n"
-    "  --method M             written, oral or electronic\n"
-    "  --valid-from T, --valid-until T\n"
-    "                         the validity period (default: from now, until\n"
-    "                         withdrawn)\n"
-    "  --obtained-by STAFF    who obtained it (default: the session's staff)\n"
-    "  --evidence-sha256 HEX  the SHA-256 of the evidence (the signed form, the\n"
-    "                         recording), as sha256sum prints it; the evidence\n"
-    "                         itself is never stored\n",
+    HELP_CONSENT_OPTIONS,
     "  council-cli --store ./council consent refuse \"$CASE\" --scope health --method oral \\\n"
     "      --passphrase-file pass.txt\n",
 };
 
+static const cli_spec refuse_spec = CLI_SPEC(answer_opts, refuse_help, CLI_STORE | CLI_SESSION, 1);
+
 int cmd_consent_refuse(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    consent_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_LIST("member", o.members, o.n_member, MAX_LIST),
-            OPT_LIST("scope", o.scope, o.n_scope, MAX_SCOPES),
-            OPT_STR("person", &o.person),
-            OPT_STR("purpose-text", &o.purpose_text),
-            OPT_LIST("purpose", o.purposes, o.n_purpose, MAX_LIST),
-            OPT_STR("external-party", &o.external_party),
-            OPT_STR("grantor", &o.grantor),
-            OPT_STR("grantor-name", &o.grantor_name),
-            OPT_STR("method", &o.method),
-            OPT_STR("valid-from", &o.valid_from),
-            OPT_STR("valid-until", &o.valid_until),
-            OPT_STR("obtained-by", &o.obtained_by),
-            OPT_STR("evidence-sha256", &o.evidence),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &refuse_help,
-                       CLI_STORE | CLI_SESSION, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_consent(&o, C_KREFUSE, pos[0]);
+    return run(x, argc, argv, &refuse_spec, C_KREFUSE);
 }
 
 static const cli_help withdraw_help = {
@@ -500,27 +439,16 @@ static const cli_help withdraw_help = {
     "      --passphrase-file pass.txt\n",
 };
 
+static const cli_opt withdraw_opts[] = {
+    OPT_STR("reason", consent_opts, reason),
+    OPT_STR("date", consent_opts, date),
+};
+static const cli_spec withdraw_spec =
+    CLI_SPEC(withdraw_opts, withdraw_help, CLI_STORE | CLI_SESSION, 1);
+
 int cmd_consent_withdraw(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    consent_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("reason", &o.reason),
-            OPT_STR("date", &o.date),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &withdraw_help,
-                       CLI_STORE | CLI_SESSION, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_consent(&o, C_KWITHDRAW, pos[0]);
+    return run(x, argc, argv, &withdraw_spec, C_KWITHDRAW);
 }
 
 static const cli_help list_help = {
@@ -532,26 +460,14 @@ static const cli_help list_help = {
     "  council-cli --store ./council consent list \"$CASE\" --passphrase-file pass.txt\n",
 };
 
+static const cli_opt json_opts[] = {
+    OPT_FLAG("json", consent_opts, json),
+};
+static const cli_spec list_spec = CLI_SPEC(json_opts, list_help, CLI_STORE | CLI_SESSION, 1);
+
 int cmd_consent_list(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    consent_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_FLAG("json", &o.json),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &list_help,
-                       CLI_STORE | CLI_SESSION, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_consent(&o, C_KLIST, pos[0]);
+    return run(x, argc, argv, &list_spec, C_KLIST);
 }
 
 static const cli_help show_help = {
@@ -563,24 +479,9 @@ static const cli_help show_help = {
     "  council-cli --store ./council consent show \"$CONSENT\" --passphrase-file pass.txt\n",
 };
 
+static const cli_spec show_spec = CLI_SPEC(json_opts, show_help, CLI_STORE | CLI_SESSION, 1);
+
 int cmd_consent_show(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    consent_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_FLAG("json", &o.json),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &show_help,
-                       CLI_STORE | CLI_SESSION, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_consent(&o, C_KSHOW, pos[0]);
+    return run(x, argc, argv, &show_spec, C_KSHOW);
 }

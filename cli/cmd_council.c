@@ -241,35 +241,47 @@ static const cli_help passphrase_help = {
     "      --new-passphrase-file new.txt\n",
 };
 
+static const cli_opt init_opts[] = {
+    OPT_STR("name", council_opts, name),
+    OPT_U64("kdf-ops", council_opts, kdf_ops),
+    OPT_U64("kdf-mem", council_opts, kdf_mem),
+};
+static const cli_spec init_spec = CLI_SPEC(init_opts, init_help, CLI_STORE, 0);
+
+static const cli_opt info_opts[] = {
+    OPT_FLAG("json", council_opts, json),
+};
+static const cli_spec info_spec = CLI_SPEC(info_opts, info_help, CLI_STORE | CLI_SESSION, 0);
+
+static const cli_opt passphrase_opts[] = {
+    OPT_STR("new-passphrase-file", council_opts, new_pass_file),
+    OPT_U64("kdf-ops", council_opts, kdf_ops),
+    OPT_U64("kdf-mem", council_opts, kdf_mem),
+};
+static const cli_spec passphrase_spec = CLI_SPEC(passphrase_opts, passphrase_help, CLI_STORE, 0);
+
+/* Parse the command's options and run do. */
+static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s,
+               int (*run_it)(const council_opts *o))
+{
+    const char *pos[CLI_MAX_POS];
+    council_opts o = { .g = &x->g };
+    int rc = cli_parse(x, argc, argv, s, &o, pos);
+
+    return rc != 0 ? CLI_PARSED(rc) : run_it(&o);
+}
+
 int cmd_init(cli_ctx *x, int argc, char **argv)
 {
-    council_opts o = { &x->g, NULL, NULL, 0, 0, 0 };
-    const cli_opt opts[] = { OPT_STR("name", &o.name), OPT_U64("kdf-ops", &o.kdf_ops),
-                             OPT_U64("kdf-mem", &o.kdf_mem) };
-    size_t n_pos;
-    int rc = cli_parse(x, argc, argv, opts, 3, &init_help, CLI_STORE, NULL, 0, &n_pos);
-
-    return rc != 0 ? CLI_PARSED(rc) : do_init(&o);
+    return run(x, argc, argv, &init_spec, do_init);
 }
 
 int cmd_info(cli_ctx *x, int argc, char **argv)
 {
-    council_opts o = { &x->g, NULL, NULL, 0, 0, 0 };
-    const cli_opt opts[] = { OPT_FLAG("json", &o.json) };
-    size_t n_pos;
-    int rc = cli_parse(x, argc, argv, opts, 1, &info_help, CLI_STORE | CLI_SESSION, NULL, 0,
-                       &n_pos);
-
-    return rc != 0 ? CLI_PARSED(rc) : do_info(&o);
+    return run(x, argc, argv, &info_spec, do_info);
 }
 
 int cmd_passphrase(cli_ctx *x, int argc, char **argv)
 {
-    council_opts o = { &x->g, NULL, NULL, 0, 0, 0 };
-    const cli_opt opts[] = { OPT_STR("new-passphrase-file", &o.new_pass_file),
-                             OPT_U64("kdf-ops", &o.kdf_ops), OPT_U64("kdf-mem", &o.kdf_mem) };
-    size_t n_pos;
-    int rc = cli_parse(x, argc, argv, opts, 3, &passphrase_help, CLI_STORE, NULL, 0, &n_pos);
-
-    return rc != 0 ? CLI_PARSED(rc) : do_passphrase(&o);
+    return run(x, argc, argv, &passphrase_spec, do_passphrase);
 }

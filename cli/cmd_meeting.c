@@ -20,6 +20,7 @@
 #include "open.h"
 #include "text.h"
 #include "util.h"
+#include "vocab.h"
 
 typedef struct meeting_opts {
     const cli_global *g;
@@ -31,10 +32,6 @@ typedef struct meeting_opts {
     size_t n_member, n_purpose;
     int json;
 } meeting_opts;
-
-/* The first --member and --purpose, as most commands take one. */
-#define FIRSTS(o) do { (o).member = (o).n_member > 0 ? (o).members[0] : NULL; \
-                       (o).purpose = (o).n_purpose > 0 ? (o).purposes[0] : NULL; } while (0)
 
 enum { C_MTCREATE = 1 << 0, C_MTADD = 1 << 1, C_MTSHOW = 1 << 2, C_MTPACKET = 1 << 3, C_MTCLOSE = 1 << 4 };
 
@@ -256,8 +253,7 @@ static int do_meeting(const meeting_opts *o, int cmd, const char *id_text, const
     case C_MTSHOW: {
         Council__V1__Meeting *m = NULL;
         rc = council_meeting_get(c, &buf, a.id, sizeof a.id);
-        if (rc == COUNCIL_OK && (m = council__v1__meeting__unpack(NULL, buf.len, buf.ptr)) == NULL)
-            rc = COUNCIL_EFORMAT;
+        m = unpack_reply(&council__v1__meeting__descriptor, &buf, &rc);
         if (rc == COUNCIL_OK && o->json)
             rc = print_json(meeting_json(m)) == 0 ? COUNCIL_OK : EXIT_FAILURE;
         else if (rc == COUNCIL_OK)
@@ -276,12 +272,23 @@ static int do_meeting(const meeting_opts *o, int cmd, const char *id_text, const
         break;
     }
     council_buf_free(&buf);
-    rc = rc == COUNCIL_OK ? 0 : rc > 0 ? rc : failed("meeting", c, rc);
-    council_close(c);
-    return rc;
+    return close_council(c, rc, "meeting");
 }
 
 /* ------------------------------------------------------------ commands */
+
+/* Parse the command's options and run it. */
+static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
+{
+    const char *pos[CLI_MAX_POS];
+    meeting_opts o = { .g = &x->g };
+    int rc = cli_parse(x, argc, argv, s, &o, pos);
+
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    FIRSTS(o);
+    return do_meeting(&o, cmd, pos[0], pos[1]);
+}
 
 static const cli_help create_help = {
     "--body MBODY --starts T --ends T --member ID [--member ID]... [--json]",
@@ -298,30 +305,18 @@ static const cli_help create_help = {
     "      --member \"$NPO\" --member \"$SHAKYO\" --passphrase-file pass.txt\n",
 };
 
+static const cli_opt create_opts[] = {
+    OPT_LIST("member", meeting_opts, members, n_member, MAX_LIST),
+    OPT_STR("body", meeting_opts, body),
+    OPT_STR("starts", meeting_opts, starts),
+    OPT_STR("ends", meeting_opts, ends),
+    OPT_FLAG("json", meeting_opts, json),
+};
+static const cli_spec create_spec = CLI_SPEC(create_opts, create_help, CLI_STORE, 0);
+
 int cmd_meeting_create(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    meeting_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_LIST("member", o.members, o.n_member, MAX_LIST),
-            OPT_STR("body", &o.body),
-            OPT_STR("starts", &o.starts),
-            OPT_STR("ends", &o.ends),
-            OPT_FLAG("json", &o.json),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &create_help,
-                       CLI_STORE, pos, 0, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_meeting(&o, C_MTCREATE, NULL, NULL);
+    return run(x, argc, argv, &create_spec, C_MTCREATE);
 }
 
 static const cli_help add_case_help = {
@@ -332,45 +327,27 @@ static const cli_help add_case_help = {
     "Options:\n"
     "  --member ID            the attendee\n"
     "  --scope S              a scope (repeatable)\n"
-    "  --purpose CODE         why\n"
-    "  --purpose-text TEXT    the purpose in words (for other)\n"
-    "  --basis CODE           the legal basis\n"
-    "  --reason TEXT          the reason the basis needs\n"
-    "  --consent UUID         the consent record the share rests on\n"
-    "  --second-approver STAFF\n"
-    "                         a second staff member's approval, where required\n",
+    HELP_SHARE_GROUNDS,
     "  council-cli --store ./council meeting add-case \"$MEETING\" \"$CASE\" --member \"$SHAKYO\" \\\n"
     "      --scope wishes --purpose meeting_discussion --basis council_art16_exchange \\\n"
     "      --reason \"support meeting\" --passphrase-file pass.txt\n",
 };
 
+static const cli_opt add_case_opts[] = {
+    OPT_LIST("member", meeting_opts, members, n_member, 1),
+    OPT_STR("reason", meeting_opts, reason),
+    OPT_LIST("scope", meeting_opts, scope, n_scope, MAX_SCOPES),
+    OPT_STR("purpose-text", meeting_opts, purpose_text),
+    OPT_LIST("purpose", meeting_opts, purposes, n_purpose, 1),
+    OPT_STR("basis", meeting_opts, basis),
+    OPT_STR("consent", meeting_opts, consent),
+    OPT_STR("second-approver", meeting_opts, second_approver),
+};
+static const cli_spec add_case_spec = CLI_SPEC(add_case_opts, add_case_help, CLI_STORE, 2);
+
 int cmd_meeting_add_case(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[3];
-    size_t n_pos;
-    meeting_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_LIST("member", o.members, o.n_member, 1),
-            OPT_STR("reason", &o.reason),
-            OPT_LIST("scope", o.scope, o.n_scope, MAX_SCOPES),
-            OPT_STR("purpose-text", &o.purpose_text),
-            OPT_LIST("purpose", o.purposes, o.n_purpose, 1),
-            OPT_STR("basis", &o.basis),
-            OPT_STR("consent", &o.consent),
-            OPT_STR("second-approver", &o.second_approver),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &add_case_help,
-                       CLI_STORE, pos, 2, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_meeting(&o, C_MTADD, pos[0], pos[1]);
+    return run(x, argc, argv, &add_case_spec, C_MTADD);
 }
 
 static const cli_help show_help = {
@@ -382,26 +359,14 @@ static const cli_help show_help = {
     "  council-cli --store ./council meeting show \"$MEETING\" --passphrase-file pass.txt\n",
 };
 
+static const cli_opt show_opts[] = {
+    OPT_FLAG("json", meeting_opts, json),
+};
+static const cli_spec show_spec = CLI_SPEC(show_opts, show_help, CLI_STORE, 1);
+
 int cmd_meeting_show(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    meeting_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_FLAG("json", &o.json),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &show_help,
-                       CLI_STORE, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_meeting(&o, C_MTSHOW, pos[0], NULL);
+    return run(x, argc, argv, &show_spec, C_MTSHOW);
 }
 
 static const cli_help packet_help = {
@@ -415,27 +380,15 @@ static const cli_help packet_help = {
     "      --out shakyo.packet --passphrase-file pass.txt\n",
 };
 
+static const cli_opt packet_opts[] = {
+    OPT_LIST("member", meeting_opts, members, n_member, 1),
+    OPT_STR("out", meeting_opts, out),
+};
+static const cli_spec packet_spec = CLI_SPEC(packet_opts, packet_help, CLI_STORE, 1);
+
 int cmd_meeting_packet(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    meeting_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_LIST("member", o.members, o.n_member, 1),
-            OPT_STR("out", &o.out),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &packet_help,
-                       CLI_STORE, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_meeting(&o, C_MTPACKET, pos[0], NULL);
+    return run(x, argc, argv, &packet_spec, C_MTPACKET);
 }
 
 static const cli_help close_help = {
@@ -445,18 +398,9 @@ static const cli_help close_help = {
     "  council-cli --store ./council meeting close \"$MEETING\" --passphrase-file pass.txt\n",
 };
 
+static const cli_spec close_spec = CLI_SPEC_NO_OPTS(close_help, CLI_STORE, 1);
+
 int cmd_meeting_close(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    meeting_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    rc = cli_parse(x, argc, argv, NULL, 0, &close_help, CLI_STORE, pos, 1, &n_pos);
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_meeting(&o, C_MTCLOSE, pos[0], NULL);
+    return run(x, argc, argv, &close_spec, C_MTCLOSE);
 }

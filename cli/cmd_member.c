@@ -20,6 +20,7 @@
 #include "open.h"
 #include "text.h"
 #include "util.h"
+#include "vocab.h"
 
 typedef struct member_opts {
     const cli_global *g;
@@ -62,8 +63,7 @@ static Council__V1__Member *fetch_member(council *c, const uint8_t id[COUNCIL_ID
     Council__V1__Member *m = NULL;
 
     *rc = council_member_get(c, &buf, id, COUNCIL_ID_BYTES);
-    if (*rc == COUNCIL_OK && (m = council__v1__member__unpack(NULL, buf.len, buf.ptr)) == NULL)
-        *rc = COUNCIL_EFORMAT;
+    m = unpack_reply(&council__v1__member__descriptor, &buf, rc);
     council_buf_free(&buf);
     return m;
 }
@@ -281,8 +281,7 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
     case C_MLIST: {
         Council__V1__MemberList *l = NULL;
         rc = council_member_list(c, &buf);
-        if (rc == COUNCIL_OK && (l = council__v1__member_list__unpack(NULL, buf.len, buf.ptr)) == NULL)
-            rc = COUNCIL_EFORMAT;
+        l = unpack_reply(&council__v1__member_list__descriptor, &buf, &rc);
         if (rc == COUNCIL_OK && o->json) {
             json_t *arr = json_array();
             for (size_t i = 0; i < l->n_members; i++)
@@ -306,8 +305,7 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
     default: { /* C_ANNOUNCE */
         Council__V1__Announcement *a = NULL;
         rc = council_members_announce(c, &buf);
-        if (rc == COUNCIL_OK && (a = council__v1__announcement__unpack(NULL, buf.len, buf.ptr)) == NULL)
-            rc = COUNCIL_EFORMAT;
+        a = unpack_reply(&council__v1__announcement__descriptor, &buf, &rc);
         if (rc == COUNCIL_OK && o->json) {
             json_t *j = json_object(), *arr = json_array();
             json_object_set_new(j, "council", json_string(a->council_name));
@@ -332,57 +330,46 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
     if (m != NULL)
         council__v1__member__free_unpacked(m, NULL);
     council_buf_free(&buf);
-    rc = rc == COUNCIL_OK ? 0 : rc > 0 ? rc : failed("member", c, rc);
-    council_close(c);
-    return rc;
+    return close_council(c, rc, "member");
 }
 
 /* ------------------------------------------------------------ commands */
+
+/* Parse the command's options and run it. */
+static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
+{
+    const char *pos[CLI_MAX_POS];
+    member_opts o = { .g = &x->g };
+    int rc = cli_parse(x, argc, argv, s, &o, pos);
+
+    return rc != 0 ? CLI_PARSED(rc) : do_member(&o, cmd, pos[0]);
+}
 
 static const cli_help add_help = {
     "--name NAME --kind KIND [--roles R,...] [--scopes S,...] [--contact TEXT] [--joined T]",
     "Registers a member of the council and prints its id.\n"
     "\n"
     "Options:\n"
-    "  --name NAME            the member's name\n"
-    "  --kind KIND            what kind of body it is\n"
-    "  --roles R,...          secretariat, coordinating_body or none\n"
-    "  --scopes S,...         the scopes of case content it may ever be given\n"
-    "  --contact TEXT         how to reach it ('' to clear)\n"
-    "  --joined T             when it joined (default: now)\n"
+    HELP_MEMBER_FIELDS
     "\n"
-    "KIND: municipal_department, prefectural_department, social_welfare_council,\n"
-    "social_welfare_corporation, npo, medical, school, police,\n"
-    "child_guidance_centre, probation, welfare_commissioner, utility, financial,\n"
-    "company, other.  ROLES: secretariat, coordinating_body, none.\n",
+    HELP_MEMBER_KINDS,
     "  council-cli --store ./council member add --name \"NPO Tsunagari\" --kind npo \\\n"
     "      --scopes wishes,support_plan --passphrase-file pass.txt\n",
 };
 
+static const cli_opt fields_opts[] = {
+    OPT_STR("name", member_opts, name),
+    OPT_STR("kind", member_opts, kind),
+    OPT_STR("roles", member_opts, roles),
+    OPT_STR("scopes", member_opts, scopes),
+    OPT_STR("contact", member_opts, contact),
+    OPT_STR("joined", member_opts, joined),
+};
+static const cli_spec add_spec = CLI_SPEC(fields_opts, add_help, CLI_STORE, 0);
+
 int cmd_member_add(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    member_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("name", &o.name),
-            OPT_STR("kind", &o.kind),
-            OPT_STR("roles", &o.roles),
-            OPT_STR("scopes", &o.scopes),
-            OPT_STR("contact", &o.contact),
-            OPT_STR("joined", &o.joined),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &add_help,
-                       CLI_STORE, pos, 0, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_member(&o, C_MADD, NULL);
+    return run(x, argc, argv, &add_spec, C_MADD);
 }
 
 static const cli_help list_help = {
@@ -395,25 +382,14 @@ static const cli_help list_help = {
     "  council-cli --store ./council member list --passphrase-file pass.txt\n",
 };
 
+static const cli_opt json_opts[] = {
+    OPT_FLAG("json", member_opts, json),
+};
+static const cli_spec list_spec = CLI_SPEC(json_opts, list_help, CLI_STORE, 0);
+
 int cmd_member_list(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    member_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_FLAG("json", &o.json),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &list_help,
-                       CLI_STORE, pos, 0, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_member(&o, C_MLIST, NULL);
+    return run(x, argc, argv, &list_spec, C_MLIST);
 }
 
 static const cli_help show_help = {
@@ -425,25 +401,11 @@ static const cli_help show_help = {
     "  council-cli --store ./council member show 6f0e...-... --passphrase-file pass.txt\n",
 };
 
+static const cli_spec show_spec = CLI_SPEC(json_opts, show_help, CLI_STORE, 1);
+
 int cmd_member_show(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    member_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_FLAG("json", &o.json),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &show_help,
-                       CLI_STORE, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_member(&o, C_MSHOW, pos[0]);
+    return run(x, argc, argv, &show_spec, C_MSHOW);
 }
 
 static const cli_help update_help = {
@@ -451,45 +413,18 @@ static const cli_help update_help = {
     "Changes what the options give; the rest stays.\n"
     "\n"
     "Options:\n"
-    "  --name NAME            the member's name\n"
-    "  --kind KIND            what kind of body it is\n"
-    "  --roles R,...          secretariat, coordinating_body or none\n"
-    "  --scopes S,...         the scopes of case content it may ever be given\n"
-    "  --contact TEXT         how to reach it ('' to clear)\n"
-    "  --joined T             when it joined (default: now)\n"
+    HELP_MEMBER_FIELDS
     "\n"
-    "KIND: municipal_department, prefectural_department, social_welfare_council,\n"
-    "social_welfare_corporation, npo, medical, school, police,\n"
-    "child_guidance_centre, probation, welfare_commissioner, utility, financial,\n"
-    "company, other.  ROLES: secretariat, coordinating_body, none.\n",
+    HELP_MEMBER_KINDS,
     "  council-cli --store ./council member update \"$NPO\" --contact \"tel 011-000-0000\" \\\n"
     "      --passphrase-file pass.txt\n",
 };
 
+static const cli_spec update_spec = CLI_SPEC(fields_opts, update_help, CLI_STORE, 1);
+
 int cmd_member_update(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    member_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("name", &o.name),
-            OPT_STR("kind", &o.kind),
-            OPT_STR("roles", &o.roles),
-            OPT_STR("scopes", &o.scopes),
-            OPT_STR("contact", &o.contact),
-            OPT_STR("joined", &o.joined),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &update_help,
-                       CLI_STORE, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_member(&o, C_MUPDATE, pos[0]);
+    return run(x, argc, argv, &update_spec, C_MUPDATE);
 }
 
 static const cli_help withdraw_help = {
@@ -504,26 +439,15 @@ static const cli_help withdraw_help = {
     "      --passphrase-file pass.txt\n",
 };
 
+static const cli_opt withdraw_opts[] = {
+    OPT_STR("reason", member_opts, reason),
+    OPT_STR("date", member_opts, date),
+};
+static const cli_spec withdraw_spec = CLI_SPEC(withdraw_opts, withdraw_help, CLI_STORE, 1);
+
 int cmd_member_withdraw(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    member_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("reason", &o.reason),
-            OPT_STR("date", &o.date),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &withdraw_help,
-                       CLI_STORE, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_member(&o, C_MWITHDRAW, pos[0]);
+    return run(x, argc, argv, &withdraw_spec, C_MWITHDRAW);
 }
 
 static const cli_help keygen_help = {
@@ -542,28 +466,17 @@ static const cli_help keygen_help = {
     "      --member-passphrase-file npo.pass --passphrase-file pass.txt\n",
 };
 
+static const cli_opt keygen_opts[] = {
+    OPT_STR("member-passphrase-file", member_opts, member_pass_file),
+    OPT_U64("kdf-ops", member_opts, kdf_ops),
+    OPT_U64("kdf-mem", member_opts, kdf_mem),
+    OPT_STR("out", member_opts, out),
+};
+static const cli_spec keygen_spec = CLI_SPEC(keygen_opts, keygen_help, CLI_STORE, 1);
+
 int cmd_member_keygen(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    member_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("member-passphrase-file", &o.member_pass_file),
-            OPT_U64("kdf-ops", &o.kdf_ops),
-            OPT_U64("kdf-mem", &o.kdf_mem),
-            OPT_STR("out", &o.out),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &keygen_help,
-                       CLI_STORE, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_member(&o, C_MKEYGEN, pos[0]);
+    return run(x, argc, argv, &keygen_spec, C_MKEYGEN);
 }
 
 static const cli_help register_help = {
@@ -577,26 +490,15 @@ static const cli_help register_help = {
     "      --sign-key 9f1c... --passphrase-file pass.txt\n",
 };
 
+static const cli_opt register_opts[] = {
+    OPT_STR("box-key", member_opts, box_key),
+    OPT_STR("sign-key", member_opts, sign_key),
+};
+static const cli_spec register_spec = CLI_SPEC(register_opts, register_help, CLI_STORE, 1);
+
 int cmd_member_register_key(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    member_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("box-key", &o.box_key),
-            OPT_STR("sign-key", &o.sign_key),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &register_help,
-                       CLI_STORE, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_member(&o, C_MREGISTER, pos[0]);
+    return run(x, argc, argv, &register_spec, C_MREGISTER);
 }
 
 static const cli_help announce_help = {
@@ -609,23 +511,10 @@ static const cli_help announce_help = {
     "  council-cli --store ./council members announce --passphrase-file pass.txt\n",
 };
 
+static const cli_spec announce_spec =
+    CLI_SPEC(json_opts, announce_help, CLI_STORE | CLI_SESSION, 0);
+
 int cmd_members_announce(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    member_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_FLAG("json", &o.json),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &announce_help,
-                       CLI_STORE | CLI_SESSION, pos, 0, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_member(&o, C_ANNOUNCE, NULL);
+    return run(x, argc, argv, &announce_spec, C_ANNOUNCE);
 }

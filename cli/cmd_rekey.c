@@ -78,25 +78,27 @@ static int do_rekey(const rekey_opts *o, int cmd)
 
 /* ------------------------------------------------------------ commands */
 
+/* Parse the command's options and run it. */
+static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
+{
+    const char *pos[CLI_MAX_POS];
+    rekey_opts o = { .g = &x->g };
+    int rc = cli_parse(x, argc, argv, s, &o, pos);
+
+    return rc != 0 ? CLI_PARSED(rc) : do_rekey(&o, cmd);
+}
+
 static const cli_help database_help = {
     "",
     "Re-encrypts council.db under a new database key.\n",
     "  council-cli --store ./council rekey database --passphrase-file pass.txt\n",
 };
 
+static const cli_spec database_spec = CLI_SPEC_NO_OPTS(database_help, CLI_STORE, 0);
+
 int cmd_rekey_database(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    rekey_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    rc = cli_parse(x, argc, argv, NULL, 0, &database_help, CLI_STORE, pos, 0, &n_pos);
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_rekey(&o, C_RKDB);
+    return run(x, argc, argv, &database_spec, C_RKDB);
 }
 
 static const cli_help root_help = {
@@ -116,26 +118,15 @@ static const cli_help root_help = {
     "      --new-passphrase-file new.txt\n",
 };
 
+static const cli_opt root_opts[] = {
+    OPT_STR("new-passphrase-file", rekey_opts, new_pass_file),
+    OPT_STR("new-root-key-file", rekey_opts, new_key_file),
+    OPT_U64("kdf-ops", rekey_opts, kdf_ops),
+    OPT_U64("kdf-mem", rekey_opts, kdf_mem),
+};
+static const cli_spec root_spec = CLI_SPEC(root_opts, root_help, CLI_STORE, 0);
+
 int cmd_rekey_root(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    rekey_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("new-passphrase-file", &o.new_pass_file),
-            OPT_STR("new-root-key-file", &o.new_key_file),
-            OPT_U64("kdf-ops", &o.kdf_ops),
-            OPT_U64("kdf-mem", &o.kdf_mem),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &root_help,
-                       CLI_STORE, pos, 0, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_rekey(&o, C_RKROOT);
+    return run(x, argc, argv, &root_spec, C_RKROOT);
 }

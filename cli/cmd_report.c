@@ -67,24 +67,18 @@ static const cli_help platform_help = {
     "      --passphrase-file pass.txt\n",
 };
 
+static const cli_opt platform_opts[] = {
+    OPT_STR("k", report_opts, k),
+    OPT_STR("format", report_opts, format),
+};
+static const cli_spec platform_spec =
+    CLI_SPEC(platform_opts, platform_help, CLI_STORE | CLI_SESSION, 0);
+
 int cmd_report_platform(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    report_opts o;
-    int rc;
+    const char *pos[CLI_MAX_POS];
+    report_opts o = { .g = &x->g };
+    int rc = cli_parse(x, argc, argv, &platform_spec, &o, pos);
 
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("k", &o.k),
-            OPT_STR("format", &o.format),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &platform_help,
-                       CLI_STORE | CLI_SESSION, pos, 0, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_report(&o);
+    return rc != 0 ? CLI_PARSED(rc) : do_report(&o);
 }

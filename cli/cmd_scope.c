@@ -44,8 +44,7 @@ static int do_scope(const scope_opts *o, int cmd, const char *code)
     } else {
         Council__V1__ScopeList *l = NULL;
         rc = council_scope_list(c, &buf);
-        if (rc == COUNCIL_OK && (l = council__v1__scope_list__unpack(NULL, buf.len, buf.ptr)) == NULL)
-            rc = COUNCIL_EFORMAT;
+        l = unpack_reply(&council__v1__scope_list__descriptor, &buf, &rc);
         if (rc == COUNCIL_OK && o->json) {
             json_t *arr = json_array();
             for (size_t i = 0; i < l->n_scopes; i++) {
@@ -71,12 +70,20 @@ static int do_scope(const scope_opts *o, int cmd, const char *code)
         council__v1__scope_list__free_unpacked(l, NULL);
     }
     council_buf_free(&buf);
-    rc = rc == COUNCIL_OK ? 0 : rc > 0 ? rc : failed("scope", c, rc);
-    council_close(c);
-    return rc;
+    return close_council(c, rc, "scope");
 }
 
 /* ------------------------------------------------------------ commands */
+
+/* Parse the command's options and run it. */
+static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
+{
+    const char *pos[CLI_MAX_POS];
+    scope_opts o = { .g = &x->g };
+    int rc = cli_parse(x, argc, argv, s, &o, pos);
+
+    return rc != 0 ? CLI_PARSED(rc) : do_scope(&o, cmd, pos[0]);
+}
 
 static const cli_help list_help = {
     "[--json]",
@@ -88,25 +95,14 @@ static const cli_help list_help = {
     "  council-cli --store ./council scope list --passphrase-file pass.txt\n",
 };
 
+static const cli_opt list_opts[] = {
+    OPT_FLAG("json", scope_opts, json),
+};
+static const cli_spec list_spec = CLI_SPEC(list_opts, list_help, CLI_STORE | CLI_SESSION, 0);
+
 int cmd_scope_list(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    scope_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_FLAG("json", &o.json),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &list_help,
-                       CLI_STORE | CLI_SESSION, pos, 0, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_scope(&o, C_SCLIST, NULL);
+    return run(x, argc, argv, &list_spec, C_SCLIST);
 }
 
 static const cli_help add_help = {
@@ -119,25 +115,14 @@ static const cli_help add_help = {
     "      --passphrase-file pass.txt\n",
 };
 
+static const cli_opt add_opts[] = {
+    OPT_FLAG("sensitive", scope_opts, sensitive),
+};
+static const cli_spec add_spec = CLI_SPEC(add_opts, add_help, CLI_STORE, 1);
+
 int cmd_scope_add(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    scope_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_FLAG("sensitive", &o.sensitive),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &add_help,
-                       CLI_STORE, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_scope(&o, C_SCADD, pos[0]);
+    return run(x, argc, argv, &add_spec, C_SCADD);
 }
 
 static const cli_help remove_help = {
@@ -146,17 +131,9 @@ static const cli_help remove_help = {
     "  council-cli --store ./council scope remove mental_health --passphrase-file pass.txt\n",
 };
 
+static const cli_spec remove_spec = CLI_SPEC_NO_OPTS(remove_help, CLI_STORE, 1);
+
 int cmd_scope_remove(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    scope_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    rc = cli_parse(x, argc, argv, NULL, 0, &remove_help, CLI_STORE, pos, 1, &n_pos);
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    return do_scope(&o, C_SCREMOVE, pos[0]);
+    return run(x, argc, argv, &remove_spec, C_SCREMOVE);
 }

@@ -28,10 +28,6 @@ typedef struct staff_opts {
     int json;
 } staff_opts;
 
-/* The first --member and --purpose, as most commands take one. */
-#define FIRSTS(o) do { (o).member = (o).n_member > 0 ? (o).members[0] : NULL; \
-                       (o).purpose = (o).n_purpose > 0 ? (o).purposes[0] : NULL; } while (0)
-
 enum { C_SADD = 1 << 0, C_SLIST = 1 << 1, C_SPLEDGE = 1 << 2, C_SRETIRE = 1 << 3 };
 
 static int do_staff(const staff_opts *o, int cmd, const char *id_text)
@@ -83,8 +79,7 @@ static int do_staff(const staff_opts *o, int cmd, const char *id_text)
         Council__V1__StaffList *l = NULL;
         rc = council_staff_list(c, &buf, o->member != NULL ? member : NULL,
                                 o->member != NULL ? sizeof member : 0);
-        if (rc == COUNCIL_OK && (l = council__v1__staff_list__unpack(NULL, buf.len, buf.ptr)) == NULL)
-            rc = COUNCIL_EFORMAT;
+        l = unpack_reply(&council__v1__staff_list__descriptor, &buf, &rc);
         if (rc == COUNCIL_OK && o->json) {
             json_t *arr = json_array();
             for (size_t i = 0; i < l->n_staff; i++) {
@@ -136,12 +131,23 @@ static int do_staff(const staff_opts *o, int cmd, const char *id_text)
     }
     free(text);
     council_buf_free(&buf);
-    rc = rc == COUNCIL_OK ? 0 : rc > 0 ? rc : failed("staff", c, rc);
-    council_close(c);
-    return rc;
+    return close_council(c, rc, "staff");
 }
 
 /* ------------------------------------------------------------ commands */
+
+/* Parse the command's options and run it. */
+static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
+{
+    const char *pos[CLI_MAX_POS];
+    staff_opts o = { .g = &x->g };
+    int rc = cli_parse(x, argc, argv, s, &o, pos);
+
+    if (rc != 0)
+        return CLI_PARSED(rc);
+    FIRSTS(o);
+    return do_staff(&o, cmd, pos[0]);
+}
 
 static const cli_help add_help = {
     "--member ID --name NAME [--role TEXT]",
@@ -155,28 +161,16 @@ static const cli_help add_help = {
     "      --passphrase-file pass.txt\n",
 };
 
+static const cli_opt add_opts[] = {
+    OPT_STR("name", staff_opts, name),
+    OPT_LIST("member", staff_opts, members, n_member, 1),
+    OPT_STR("role", staff_opts, role),
+};
+static const cli_spec add_spec = CLI_SPEC(add_opts, add_help, CLI_STORE, 0);
+
 int cmd_staff_add(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    staff_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("name", &o.name),
-            OPT_LIST("member", o.members, o.n_member, 1),
-            OPT_STR("role", &o.role),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &add_help,
-                       CLI_STORE, pos, 0, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_staff(&o, C_SADD, NULL);
+    return run(x, argc, argv, &add_spec, C_SADD);
 }
 
 static const cli_help list_help = {
@@ -189,27 +183,15 @@ static const cli_help list_help = {
     "  council-cli --store ./council staff list --member \"$NPO\" --passphrase-file pass.txt\n",
 };
 
+static const cli_opt list_opts[] = {
+    OPT_LIST("member", staff_opts, members, n_member, 1),
+    OPT_FLAG("json", staff_opts, json),
+};
+static const cli_spec list_spec = CLI_SPEC(list_opts, list_help, CLI_STORE, 0);
+
 int cmd_staff_list(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[1];
-    size_t n_pos;
-    staff_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_LIST("member", o.members, o.n_member, 1),
-            OPT_FLAG("json", &o.json),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &list_help,
-                       CLI_STORE, pos, 0, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_staff(&o, C_SLIST, NULL);
+    return run(x, argc, argv, &list_spec, C_SLIST);
 }
 
 static const cli_help pledge_help = {
@@ -226,29 +208,17 @@ static const cli_help pledge_help = {
     "      --text-file pledge.txt --passphrase-file pass.txt\n",
 };
 
+static const cli_opt pledge_opts[] = {
+    OPT_STR("text-version", staff_opts, text_version),
+    OPT_STR("text-file", staff_opts, text_file),
+    OPT_STR("witness-name", staff_opts, witness_name),
+    OPT_STR("date", staff_opts, date),
+};
+static const cli_spec pledge_spec = CLI_SPEC(pledge_opts, pledge_help, CLI_STORE, 1);
+
 int cmd_staff_pledge(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    staff_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("text-version", &o.text_version),
-            OPT_STR("text-file", &o.text_file),
-            OPT_STR("witness-name", &o.witness_name),
-            OPT_STR("date", &o.date),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &pledge_help,
-                       CLI_STORE, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_staff(&o, C_SPLEDGE, pos[0]);
+    return run(x, argc, argv, &pledge_spec, C_SPLEDGE);
 }
 
 static const cli_help retire_help = {
@@ -262,25 +232,13 @@ static const cli_help retire_help = {
     "      --passphrase-file pass.txt\n",
 };
 
+static const cli_opt retire_opts[] = {
+    OPT_STR("reason", staff_opts, reason),
+    OPT_STR("date", staff_opts, date),
+};
+static const cli_spec retire_spec = CLI_SPEC(retire_opts, retire_help, CLI_STORE, 1);
+
 int cmd_staff_retire(cli_ctx *x, int argc, char **argv)
 {
-    const char *pos[2];
-    size_t n_pos;
-    staff_opts o;
-    int rc;
-
-    memset(&o, 0, sizeof o);
-    o.g = &x->g;
-    {
-        const cli_opt opts[] = {
-            OPT_STR("reason", &o.reason),
-            OPT_STR("date", &o.date),
-        };
-        rc = cli_parse(x, argc, argv, opts, sizeof opts / sizeof opts[0], &retire_help,
-                       CLI_STORE, pos, 1, &n_pos);
-    }
-    if (rc != 0)
-        return CLI_PARSED(rc);
-    FIRSTS(o);
-    return do_staff(&o, C_SRETIRE, pos[0]);
+    return run(x, argc, argv, &retire_spec, C_SRETIRE);
 }

@@ -24,6 +24,17 @@ static void pb_free(void *data, void *p)
 
 ProtobufCAllocator wiping_allocator = { pb_alloc, pb_free, NULL };
 
+void *unpack_reply(const ProtobufCMessageDescriptor *d, const council_buf *buf, int *rc)
+{
+    void *m;
+
+    if (*rc != COUNCIL_OK)
+        return NULL;
+    if ((m = protobuf_c_message_unpack(d, NULL, buf->len, buf->ptr)) == NULL)
+        *rc = COUNCIL_EFORMAT;
+    return m;
+}
+
 /* Print JSON that may hold case content; the text is wiped after. */
 int print_json_wiped(json_t *j)
 {

@@ -10,8 +10,15 @@
 #include <jansson.h>
 #include <protobuf-c/protobuf-c.h>
 
+#include "council.h"
+
 /* Unpacks messages that hold case content: what it frees is wiped. */
 extern ProtobufCAllocator wiping_allocator;
+
+/* The message of type d a library call returned in buf, when *rc is
+ * COUNCIL_OK: a new message, or NULL with *rc COUNCIL_EFORMAT. NULL when
+ * *rc is not COUNCIL_OK. */
+void *unpack_reply(const ProtobufCMessageDescriptor *d, const council_buf *buf, int *rc);
 
 /* Print j (indented, in order) and free it: 0, or EXIT_FAILURE. */
 int print_json(json_t *j);

@@ -128,6 +128,13 @@ int print_buf_and_close(council *c, council_buf *buf, int rc, const char *op)
     return rc;
 }
 
+int close_council(council *c, int rc, const char *op)
+{
+    rc = rc == COUNCIL_OK ? 0 : rc > 0 ? rc : failed(op, c, rc);
+    council_close(c);
+    return rc;
+}
+
 /* ----------------------------------------------------------------- files */
 
 

@@ -33,6 +33,10 @@ void field_line(const char *label, const char *mark, const char *value);
 /* Print buf (rc COUNCIL_OK) or the failure of op, free buf and close c:
  * an exit status. */
 int print_buf_and_close(council *c, council_buf *buf, int rc, const char *op);
+/* Close c after a command's calls: rc COUNCIL_OK -> 0, an exit status
+ * (> 0) as it is, a library error reported (the failure of op) ->
+ * EXIT_FAILURE. */
+int close_council(council *c, int rc, const char *op);
 
 /* Create FILE for what only its reader may see, exclusively, mode 0600:
  * the descriptor, or -1 with a message. */
