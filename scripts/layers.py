@@ -21,7 +21,9 @@ Rules and the judgment calls behind them:
   bodies and in #define bodies, after comments and string literals are removed.
   Static functions (also `static inline` in headers) make no edges.
 - Layer findings: a call, or an #include of a module header, from a file to a
-  module its layer may not use.
+  module its layer may not use. Order findings: inside one layer, a call or an
+  include of a file listed below the caller in the Modules table (the table is
+  the order, bottom up, so the order inside a layer is checked too).
 - Tables are the `CREATE TABLE` names in the schema files (SCHEMA_FILE below:
   store.c, or a later schema.c / migrations.c). SQL is looked for in string
   literals (adjacent literals joined) by its uppercase keywords: FROM (with comma
@@ -254,7 +256,7 @@ def read_modules(readme, findings):
         for name in files:
             if name in rows:
                 findings.append(("readme", "%s is listed twice" % name))
-            rows[name] = (layer, tables)
+            rows[name] = (layer, tables, len(rows))
     return rows
 
 
@@ -300,13 +302,18 @@ def check(root):
             return name[:-2] + ".c"
         return name
 
-    layer = {}
+    layer, rank = {}, {}
     for n in names:
         row = rows.get(n) or rows.get(module(n))
         if row is None:
             findings.append(("unlisted", "libcouncil/%s is not in the README's Modules table" % n))
         else:
             layer[n] = row[0]
+            rank[n] = (rows.get(module(n)) or row)[2]
+
+    def below(a, b):
+        """Within one layer, may a use b? Only what the table lists above a."""
+        return a not in layer or b not in layer or layer[a] != layer[b] or rank[b] < rank[a]
     for n in sorted(rows):
         if n not in srcs:
             findings.append(("missing", "README lists %s, which is not in libcouncil/" % n))
@@ -329,6 +336,9 @@ def check(root):
                 edges.setdefault((me, module(inc)), "#include \"%s\" in %s" % (inc, n))
                 if n in layer and inc in layer and not may_use(layer[n], layer[inc]):
                     findings.append(("layer", "%s (%s) includes %s (%s)" % (n, layer[n], inc, layer[inc])))
+                elif not below(n, inc):
+                    findings.append(("order", "%s includes %s, listed below it in the %s layer of the "
+                                     "Modules table" % (n, inc, layer[n])))
         seen = set()
         for fn, callee in src.calls:
             where = defined.get(callee)
@@ -340,6 +350,10 @@ def check(root):
                 seen.add((fn, callee))
                 findings.append(("layer", "%s (%s): %s calls %s in %s (%s)"
                                  % (n, layer[n], fn, callee, where, layer[where])))
+            elif not below(n, where) and (fn, callee) not in seen:
+                seen.add((fn, callee))
+                findings.append(("order", "%s: %s calls %s in %s, listed below it in the %s layer of "
+                                 "the Modules table" % (n, fn, callee, where, layer[n])))
     succ, nodes = {}, {module(n) for n in names}
     for a, b in edges:
         succ.setdefault(a, set()).add(b)
@@ -357,7 +371,7 @@ def check(root):
             for text, _ in srcs[n].sql_groups():
                 known.update(re.findall(r"\bCREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", text))
     owner = {}
-    for n, (_, tables) in sorted(rows.items()):
+    for n, (_, tables, _) in sorted(rows.items()):
         for t in tables:
             if t not in known:
                 findings.append(("readme", "%s owns table %s, which no schema file creates" % (n, t)))
@@ -439,7 +453,7 @@ CLEAN = {
 
 CASES = [  # (name, {file: new text or appended text (key prefix '+')}, expected kinds)
     ("a cycle", {"+mid.c": "int council__mid3(void)\n{\n    return council_top();\n}\n"},
-     {"cycle", "cycle-edge"}),
+     {"cycle", "cycle-edge", "order"}),
     ("an upward call", {"+store.c": "int council__store2(void)\n{\n    return council__mid2();\n}\n"},
      {"layer"}),
     ("the auditor calling the domain", {"+aud.c": "int council__aud2(void)\n{\n    return council__mid();\n}\n"},
@@ -458,6 +472,10 @@ CASES = [  # (name, {file: new text or appended text (key prefix '+')}, expected
     ("an unlisted file", {"extra.c": "int council__extra(void)\n{\n    return 0;\n}\n"}, {"unlisted"}),
     ("a row without its file", {"README.md": CLEAN["README.md"].replace(
         "| `aud.c` |", "| `gone.c` | pure | - | gone |\n| `aud.c` |")}, {"missing"}),
+    ("a call down the table's order", {"README.md": CLEAN["README.md"].replace(
+        "| `mid.c`, `mid.h` | domain | t_mid | middle |\n| `top.c` | domain | t_top, t_more | top |",
+        "| `top.c` | domain | t_top, t_more | top |\n| `mid.c`, `mid.h` | domain | t_mid | middle |")},
+     {"order"}),
     ("a table nobody owns", {"README.md": CLEAN["README.md"].replace("t_top, t_more", "t_top")}, {"owner"}),
 ]
 
