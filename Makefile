@@ -284,6 +284,9 @@ install-bin: cli
 	$(CC) $(LDFLAGS) -o $(B)/council-cli.install $(CLI_OBJ) $(GEN_OBJ) \
 	    -L$(B) -lcouncil $(CLI_LIBS)
 	install -m 0755 $(B)/council-cli.install $(DESTDIR)$(BINDIR)/council-cli
+	install -d $(DESTDIR)$(DATADIR)/bash-completion/completions
+	$(CLI) completion bash > $(DESTDIR)$(DATADIR)/bash-completion/completions/council-cli
+	chmod 0644 $(DESTDIR)$(DATADIR)/bash-completion/completions/council-cli
 
 install-doc:
 	install -d $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man1
@@ -294,7 +297,8 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(SOFULL) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	      $(DESTDIR)$(LIBDIR)/libcouncil.so $(DESTDIR)$(LIBDIR)/libcouncil.a \
 	      $(DESTDIR)$(INCLUDEDIR)/council.h $(DESTDIR)$(PKGCONFIGDIR)/libcouncil.pc \
-	      $(DESTDIR)$(BINDIR)/council-cli
+	      $(DESTDIR)$(BINDIR)/council-cli \
+	      $(DESTDIR)$(DATADIR)/bash-completion/completions/council-cli
 	rm -rf $(DESTDIR)$(DATADIR)/libcouncil
 	cd doc/man3 && for f in *.3; do rm -f $(DESTDIR)$(MANDIR)/man3/$$f; done
 	cd doc/man1 && for f in *.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$$f; done

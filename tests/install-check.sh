@@ -8,7 +8,8 @@ t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 for f in usr/include/council.h usr/lib/libcouncil.so.0 usr/lib/libcouncil.so usr/lib/libcouncil.a \
          usr/lib/pkgconfig/libcouncil.pc usr/bin/council-cli usr/share/man/man3/council.3 \
-         usr/share/man/man1/council-cli.1 usr/share/libcouncil/proto/council/v1/keyring.proto; do
+         usr/share/man/man1/council-cli.1 usr/share/libcouncil/proto/council/v1/keyring.proto \
+         usr/share/bash-completion/completions/council-cli; do
     [ -e "$stage/$f" ] || { echo "install-check: $f not installed"; exit 1; }
 done
 export PKG_CONFIG_PATH="$pc" PKG_CONFIG_SYSROOT_DIR="$stage"

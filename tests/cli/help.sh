@@ -69,3 +69,26 @@ has "$T/err" "option '--json' does not apply to this command" "option of another
 has "$T/err" "Try 'council-cli audit checkpoint --help'" "not applicable: the command's help"
 expect 2 "an abbreviated option" -- "$CLI" --store "$T/none" case share --memb x
 has "$T/err" "unknown option '--memb'" "abbreviations are not taken"
+
+# completion bash: a script bash accepts, built from the same table, that
+# completes nouns, verbs and each command's own options.
+expect 0 "completion bash" -- "$CLI" completion bash
+cp "$T/out" "$T/comp.bash"
+if bash -n "$T/comp.bash" 2>"$T/err"; then ok; else bad "completion bash: not valid bash"; fi
+cut -d' ' -f1 "$T/cmds" | sort -u | while read -r noun; do
+    grep -q "_council_cli_nouns=\".*\\b$noun\\b" "$T/comp.bash" || echo "$noun"
+done >"$T/missing"
+[ -s "$T/missing" ] && bad "completion lacks nouns: $(tr '\n' ' ' <"$T/missing")" || ok
+comp() {   # comp WORD... : what completing the last word offers
+    bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _council_cli;
+             printf "%s\n" "${COMPREPLY[@]}"' _ "$T/comp.bash" council-cli "$@" 2>/dev/null
+}
+PATH_SAVED=$PATH; PATH=$(dirname "$CLI"):$PATH
+[ "$(comp ca)" = "case" ] && ok || bad "completion: 'ca' gives '$(comp ca)', want case"
+[ "$(comp case sh | tr '\n' ' ')" = "show share " ] && ok || bad "completion: 'case sh' gives '$(comp case sh)'"
+[ "$(comp --store /x audit witness-k)" = "witness-keygen" ] && ok || bad "completion skips --store's value"
+[ "$(comp case share --mem)" = "--member" ] && ok || bad "completion: 'case share --mem' gives '$(comp case share --mem)'"
+[ "$(comp help meet)" = "meeting" ] && ok || bad "completion: 'help meet' gives '$(comp help meet)'"
+PATH=$PATH_SAVED
+expect 2 "completion zsh" -- "$CLI" completion zsh
+has "$T/err" "completion takes one shell: bash" "completion of another shell names bash"
