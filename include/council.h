@@ -619,8 +619,6 @@ typedef struct council_audit_filter {
  * @return COUNCIL_OK; COUNCIL_EMISUSE for a bad handle, NULL out or an
  *         unknown filter version (1 and 2 are known); COUNCIL_EINVAL for a
  *         bad id length (member id and case id 16 bytes, case_ref 32);
- *         COUNCIL_EUNSUPPORTED if case_id is given and the session lacks
- *         the pseudonym key;
  *         COUNCIL_ELIMIT if limit exceeds COUNCIL_AUDIT_LIST_MAX;
  *         COUNCIL_EFORMAT if a stored event is damaged;
  *         COUNCIL_EIO; COUNCIL_ENOMEM.
