@@ -235,6 +235,11 @@ json_t *case_info_json(const Council__V1__CaseInfo *ci, int full)
     json_object_set_new(j, "updated", time_json(ci->updated));
     if (ci->has_erased)
         json_object_set_new(j, "erased", time_json(ci->erased));
+    if (ci->has_case_ref && ci->case_ref.len == 32) {
+        char hex[65];
+        hex_text(hex, ci->case_ref.data, 32);
+        json_object_set_new(j, "pseudonym", json_string(hex));
+    }
     if (!full) {
         json_object_set_new(j, "persons", json_integer((json_int_t)ci->n_persons));
         json_object_set_new(j, "sections", json_integer((json_int_t)ci->n_sections));
@@ -305,6 +310,11 @@ void case_info_lines(const Council__V1__CaseInfo *ci)
     if (ci->has_erased) {
         utc_text(t, sizeof t, ci->erased);
         printf("erased:             %s\n", t);
+    }
+    if (ci->has_case_ref && ci->case_ref.len == 32) {
+        char hex[65];
+        hex_text(hex, ci->case_ref.data, 32);
+        printf("pseudonym:          %s\n", hex);
     }
     printf("persons:%s\n", ci->n_persons == 0 ? "            -" : "");
     for (size_t i = 0; i < ci->n_persons; i++) {

@@ -26,7 +26,7 @@ typedef struct audit_opts {
     size_t n_witness;
     const char *old_file, *new_file, *proof_file, *witness_key, *checkpoint_file;
     const char *since, *until, *action, *actor, *case_ref;
-    const char *index, *size, *from, *to, *limit, *require;
+    const char *index, *size, *from, *to, *limit, *tail, *require;
     int json;
 } audit_opts;
 
@@ -121,7 +121,7 @@ static void event_line(const Council__V1__AuditEvent *e)
     }
     if (e->has_case_ref && e->case_ref.len == 32) {
         hex_text(hex, e->case_ref.data, 32);
-        printf(" case=%.16s", hex);
+        printf(" case=%s", hex);
     }
     for (size_t i = 0; i < e->n_scopes; i++)
         printf("%s%s", i == 0 ? " scopes=" : ",", e->scopes[i]);
@@ -136,12 +136,77 @@ static void event_line(const Council__V1__AuditEvent *e)
     putchar('\n');
 }
 
+/* One pass over the events matching f (and, when staff is not NULL, made by
+ * that staff member), a page at a time: fn(event, ctx) for each, until it
+ * returns nonzero. 0, or failed()'s exit status. */
+typedef int (*event_fn)(const Council__V1__AuditEvent *e, void *ctx);
+
+static int each_event(council *c, council_audit_filter f, const uint8_t *staff, event_fn fn,
+                      void *ctx)
+{
+    for (;;) {
+        Council__V1__AuditEventList *l;
+        council_buf buf = { NULL, 0 };
+        size_t got;
+        int rc, stop = 0;
+
+        rc = council_audit_list(c, &buf, &f);
+        if (rc != COUNCIL_OK)
+            return failed("audit show", c, rc);
+        l = council__v1__audit_event_list__unpack(NULL, buf.len, buf.ptr);
+        council_buf_free(&buf);
+        if (l == NULL)
+            return failed("audit show", NULL, COUNCIL_EFORMAT);
+        for (size_t i = 0; !stop && i < l->n_events; i++) {
+            const Council__V1__AuditEvent *e = l->events[i];
+            if (staff != NULL && !(e->has_actor_staff && e->actor_staff.len == 16 &&
+                                   memcmp(e->actor_staff.data, staff, 16) == 0))
+                continue;
+            stop = fn(e, ctx);
+        }
+        got = l->n_events;
+        f.from_seq = l->next_seq;
+        council__v1__audit_event_list__free_unpacked(l, NULL);
+        if (stop || got < f.limit)
+            return 0;
+    }
+}
+
+typedef struct show_ctx {
+    unsigned long long skip, left; /* left: 0 for no bound */
+    unsigned long long seen;
+    json_t *arr;
+} show_ctx;
+
+static int count_event(const Council__V1__AuditEvent *e, void *ctx)
+{
+    (void)e;
+    ((show_ctx *)ctx)->seen++;
+    return 0;
+}
+
+static int show_event(const Council__V1__AuditEvent *e, void *ctx)
+{
+    show_ctx *s = ctx;
+
+    if (s->skip > 0) {
+        s->skip--;
+        return 0;
+    }
+    if (s->arr != NULL)
+        json_array_append_new(s->arr, event_json(e));
+    else
+        event_line(e);
+    return s->left != 0 && --s->left == 0;
+}
+
 static int do_show(const audit_opts *o)
 {
     council_audit_filter f = COUNCIL_AUDIT_FILTER_INIT;
-    uint8_t member[16], ref[32];
-    unsigned long long u;
-    json_t *arr = NULL;
+    uint8_t member[16], staff[16], ref[32], case_id[16];
+    const uint8_t *by_staff = NULL;
+    unsigned long long u, limit = 0, tail = 0;
+    show_ctx s = { 0, 0, 0, NULL };
     council *c;
     int rc;
 
@@ -152,63 +217,69 @@ static int do_show(const audit_opts *o)
     if (o->action != NULL && action_value(o->action, &f.action) != 0)
         return usage("--action: unknown action '%s'", o->action);
     if (o->actor != NULL) {
-        if (uuid_bytes(o->actor, member) != 0)
+        /* As audit show prints actors: MEMBER or MEMBER/STAFF, in hex or as UUIDs. */
+        const char *slash = strchr(o->actor, '/');
+        char m[40];
+        size_t ml = slash != NULL ? (size_t)(slash - o->actor) : strlen(o->actor);
+
+        if (ml >= sizeof m)
             return usage("--actor: not a member id: '%s'", o->actor);
+        memcpy(m, o->actor, ml);
+        m[ml] = '\0';
+        if (uuid_bytes(m, member) != 0 || (slash != NULL && uuid_bytes(slash + 1, staff) != 0))
+            return usage("--actor: not a member id (or MEMBER/STAFF): '%s'", o->actor);
+        by_staff = slash != NULL ? staff : NULL;
         f.actor_member = member;
         f.actor_member_len = 16;
     }
     if (o->case_ref != NULL) {
-        if (hex_bytes(o->case_ref, ref, 32) != 0)
-            return usage("--case: not a 64-digit case pseudonym: '%s'", o->case_ref);
-        f.case_ref = ref;
-        f.case_ref_len = 32;
+        /* 64 hex digits: the pseudonym itself; else a case id. */
+        if (strlen(o->case_ref) == 64) {
+            if (hex_bytes(o->case_ref, ref, 32) != 0)
+                return usage("--case: not a case id or 64-digit pseudonym: '%s'", o->case_ref);
+            f.case_ref = ref;
+            f.case_ref_len = 32;
+        } else {
+            if (uuid_bytes(o->case_ref, case_id) != 0)
+                return usage("--case: not a case id or 64-digit pseudonym: '%s'", o->case_ref);
+            f.case_id = case_id;
+            f.case_id_len = 16;
+        }
     }
     if (o->from != NULL) {
         if (parse_u64(o->from, &u) != 0)
             return usage("--from: not a number: '%s'", o->from);
         f.from_seq = u;
     }
-    if (o->limit != NULL) {
-        if (parse_u64(o->limit, &u) != 0 || u == 0 || u > COUNCIL_AUDIT_LIST_MAX)
-            return usage("--limit: a number from 1 to %d", COUNCIL_AUDIT_LIST_MAX);
-        f.limit = (uint32_t)u;
-    }
+    if (o->limit != NULL && o->tail != NULL)
+        return usage("%s", "--limit (the oldest N) or --tail (the newest N), not both");
+    if (o->limit != NULL &&
+        (parse_u64(o->limit, &limit) != 0 || limit == 0 || limit > COUNCIL_AUDIT_LIST_MAX))
+        return usage("--limit: a number from 1 to %d", COUNCIL_AUDIT_LIST_MAX);
+    if (o->tail != NULL &&
+        (parse_u64(o->tail, &tail) != 0 || tail == 0 || tail > COUNCIL_AUDIT_LIST_MAX))
+        return usage("--tail: a number from 1 to %d", COUNCIL_AUDIT_LIST_MAX);
+    f.limit = 1000; /* the page size; --limit and --tail count matches */
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
     if (o->json)
-        arr = json_array();
-    for (;;) {
-        Council__V1__AuditEventList *l;
-        council_buf buf = { NULL, 0 };
-        size_t got;
-
-        rc = council_audit_list(c, &buf, &f);
-        if (rc != COUNCIL_OK) {
-            rc = failed("audit show", c, rc);
-            break;
-        }
-        l = council__v1__audit_event_list__unpack(NULL, buf.len, buf.ptr);
-        council_buf_free(&buf);
-        if (l == NULL) {
-            rc = failed("audit show", NULL, COUNCIL_EFORMAT);
-            break;
-        }
-        for (size_t i = 0; i < l->n_events; i++) {
-            if (arr != NULL)
-                json_array_append_new(arr, event_json(l->events[i]));
-            else
-                event_line(l->events[i]);
-        }
-        got = l->n_events;
-        f.from_seq = l->next_seq;
-        council__v1__audit_event_list__free_unpacked(l, NULL);
-        rc = 0;
-        if (o->limit != NULL || got == 0 || got < (f.limit == 0 ? 1000 : f.limit))
-            break;
+        s.arr = json_array();
+    rc = 0;
+    if (tail != 0) {
+        /* The newest N, oldest first: count the matches, then skip all but N. */
+        rc = each_event(c, f, by_staff,
+                        count_event, &s);
+        s.skip = s.seen > tail ? s.seen - tail : 0;
+        s.left = tail;
+    } else {
+        s.left = limit;
     }
-    if (arr != NULL) {
+    if (rc == 0)
+        rc = each_event(c, f, by_staff,
+                        show_event, &s);
+    if (s.arr != NULL) {
         if (rc == 0) {
-            char *text = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+            char *text = json_dumps(s.arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
             if (text != NULL) {
                 printf("%s\n", text);
                 free(text);
@@ -216,7 +287,7 @@ static int do_show(const audit_opts *o)
                 rc = EXIT_FAILURE;
             }
         }
-        json_decref(arr);
+        json_decref(s.arr);
     }
     council_close(c);
     return rc;
@@ -503,20 +574,26 @@ static int do_keygen(const audit_opts *o)
 /* ------------------------------------------------------------ commands */
 
 static const cli_help show_help = {
-    "[--since T] [--until T] [--action NAME] [--actor UUID] [--case HEX] [--from SEQ] [--limit N] [--json]",
+    "[--since T] [--until T] [--action NAME] [--actor ID] [--case ID] [--from SEQ] [--limit N | --tail N] [--json]",
     "Lists the log's events, oldest first: sequence number, time, action, actor,\n"
     "outcome, and what the event concerns.\n"
     "\n"
     "Options:\n"
     "  --since T, --until T   only events in this time range\n"
     "  --action NAME          only this action (as listed, e.g. case_shared)\n"
-    "  --actor UUID           only this member's events\n"
-    "  --case HEX             only this case's events (its 64-digit pseudonym)\n"
+    "  --actor ID             only this member's events: a member id, as a UUID or\n"
+    "                         as actors are listed (hex); MEMBER/STAFF for one\n"
+    "                         staff member's\n"
+    "  --case ID              only this case's events: its id (UUID), or its\n"
+    "                         64-digit pseudonym (as listed, and as case info shows)\n"
     "  --from SEQ             from this sequence number\n"
-    "  --limit N              at most N events (1 to the library's maximum)\n"
+    "  --limit N              the oldest N matching events (1 to the library's maximum)\n"
+    "  --tail N               the newest N matching events, still oldest first\n"
     "  --json                 as a JSON array\n",
     "  council-cli --store ./council audit show --since 2026-04-01 --action case_shared \\\n"
-    "      --passphrase-file pass.txt\n",
+    "      --passphrase-file pass.txt\n"
+    "  council-cli --store ./council audit show --case 3f0c5a4e-8d1b-4c2a-9e7f-0a1b2c3d4e5f \\\n"
+    "      --tail 20 --passphrase-file pass.txt\n",
 };
 
 static const cli_opt show_opts[] = {
@@ -526,6 +603,7 @@ static const cli_opt show_opts[] = {
     OPT_STR("actor", audit_opts, actor),
     OPT_STR("case", audit_opts, case_ref),
     OPT_STR("limit", audit_opts, limit),
+    OPT_STR("tail", audit_opts, tail),
     OPT_STR("from", audit_opts, from),
     OPT_FLAG("json", audit_opts, json),
 };

@@ -576,12 +576,19 @@ COUNCIL_API COUNCIL_NODISCARD int council_merkle_verify_consistency(
 /** Function twin of COUNCIL_AUDIT_LIST_MAX. @since 0.1.0 */
 COUNCIL_API size_t council_audit_list_max(void);
 
-#define COUNCIL_AUDIT_FILTER_VERSION 1
+/** The filter version this header describes (2; version 1 is still accepted). */
+#define COUNCIL_AUDIT_FILTER_VERSION 2
 
 /**
  * Which events council_audit_list() returns. Initialise with
  * COUNCIL_AUDIT_FILTER_INIT; every criterion left at its initial value
  * matches everything.
+ *
+ * Version 2 appends case_id: the library computes the case's pseudonym
+ * (the case_ref events carry) from its id, so a caller need not know it.
+ * A caller built against version 1 sets version 1 and its struct ends at
+ * case_ref_len; the library reads no further. case_ref and case_id may
+ * both be given: an event matches only if both name it.
  * @since 0.1.0
  */
 typedef struct council_audit_filter {
@@ -595,10 +602,13 @@ typedef struct council_audit_filter {
     size_t actor_member_len;
     const uint8_t *case_ref;      /**< 32-byte case pseudonym, or NULL */
     size_t case_ref_len;
+    /* version 2 */
+    const uint8_t *case_id;       /**< 16-byte case id, or NULL */
+    size_t case_id_len;
 } council_audit_filter;
 
 #define COUNCIL_AUDIT_FILTER_INIT \
-    { COUNCIL_AUDIT_FILTER_VERSION, 0, 0, 0, 0, 0, NULL, 0, NULL, 0 }
+    { COUNCIL_AUDIT_FILTER_VERSION, 0, 0, 0, 0, 0, NULL, 0, NULL, 0, NULL, 0 }
 
 /**
  * List audit events, oldest first, as a serialised council.v1.AuditEventList.
@@ -607,7 +617,8 @@ typedef struct council_audit_filter {
  * @param[out] out receives the list; next_seq says where to continue.
  * @param filter   the criteria; NULL for COUNCIL_AUDIT_FILTER_INIT.
  * @return COUNCIL_OK; COUNCIL_EMISUSE for a bad handle, NULL out or an
- *         unknown filter version; COUNCIL_EINVAL for a bad id length;
+ *         unknown filter version (1 and 2 are known); COUNCIL_EINVAL for a
+ *         bad id length (member id and case id 16 bytes, case_ref 32);
  *         COUNCIL_ELIMIT if limit exceeds COUNCIL_AUDIT_LIST_MAX;
  *         COUNCIL_EFORMAT if a stored event is damaged;
  *         COUNCIL_EIO; COUNCIL_ENOMEM.

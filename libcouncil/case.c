@@ -221,7 +221,9 @@ static int build_info(council *c, const char *op, const council__case *k, Counci
     council__uuid_text(idt, k->id);
     ok = council__sql_dup_blob(&m->id, k->id, COUNCIL_ID_BYTES) &&
          (m->id_text = council__strdup(idt)) != NULL &&
-         council__sql_dup_blob(&m->owner_member, k->owner, COUNCIL_ID_BYTES);
+         council__sql_dup_blob(&m->owner_member, k->owner, COUNCIL_ID_BYTES) &&
+         council__sql_dup_blob(&m->case_ref, k->ref, sizeof k->ref);
+    m->has_case_ref = ok;
     m->status = (Council__V1__CaseStatus)k->status;
     m->body = (Council__V1__CaseBody)k->body;
     m->created = k->created;

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -595,30 +596,41 @@ int council__audit_checkpoint_update(council *c, uint64_t size, const char *note
 /* ----------------------------------------------------------------- listing */
 
 /* council_audit_list() after the session checks: the page of events. */
-int council__audit_list_in(council *c, council_buf *out, const council_audit_filter *f)
+int council__audit_list_in(council *c, council_buf *out, const council_audit_filter *caller)
 {
-    static const council_audit_filter all = COUNCIL_AUDIT_FILTER_INIT;
+    council_audit_filter fv = COUNCIL_AUDIT_FILTER_INIT;
+    const council_audit_filter *f = &fv;
     Council__V1__AuditEventList list = COUNCIL__V1__AUDIT_EVENT_LIST__INIT;
     Council__V1__AuditEvent **events = NULL;
     sqlite3_stmt *st = NULL;
     uint32_t limit;
     uint64_t size = 0, next;
+    uint8_t id_ref[32];
     size_t n = 0, len;
     int rc = COUNCIL_OK;
 
     out->ptr = NULL;
     out->len = 0;
-    if (f == NULL)
-        f = &all;
-    if (f->version != COUNCIL_AUDIT_FILTER_VERSION)
-        return council__fail(c, COUNCIL_EMISUSE, "audit_list: unknown filter version");
+    /* A version 1 caller's struct ends at case_ref_len: copy that much and
+     * leave the version 2 fields at their initial values. */
+    if (caller != NULL) {
+        if (caller->version == 1)
+            memcpy(&fv, caller, offsetof(council_audit_filter, case_id));
+        else if (caller->version == COUNCIL_AUDIT_FILTER_VERSION)
+            fv = *caller;
+        else
+            return council__fail(c, COUNCIL_EMISUSE, "audit_list: unknown filter version");
+    }
     if ((f->actor_member != NULL && f->actor_member_len != COUNCIL_ID_BYTES) ||
-        (f->case_ref != NULL && f->case_ref_len != 32))
+        (f->case_ref != NULL && f->case_ref_len != 32) ||
+        (f->case_id != NULL && f->case_id_len != COUNCIL_ID_BYTES))
         return council__fail(c, COUNCIL_EINVAL, "audit_list: id of wrong length");
     if (f->limit > COUNCIL_AUDIT_LIST_MAX)
         return council__fail(c, COUNCIL_ELIMIT, "audit_list: limit %u above %d", f->limit,
                              COUNCIL_AUDIT_LIST_MAX);
     limit = f->limit == 0 ? 1000 : f->limit;
+    if (f->case_id != NULL && (rc = council__case_ref(c, id_ref, f->case_id)) != COUNCIL_OK)
+        return rc;
     if ((rc = council__audit_size(c, &size)) != COUNCIL_OK)
         return rc;
     next = f->from_seq;
@@ -629,6 +641,7 @@ int council__audit_list_in(council *c, council_buf *out, const council_audit_fil
             "SELECT seq, body FROM audit_event WHERE seq >= ?1"
             " AND (?2 = 0 OR time >= ?2) AND (?3 = 0 OR time <= ?3) AND (?4 = 0 OR action = ?4)"
             " AND (?5 IS NULL OR actor_member = ?5) AND (?6 IS NULL OR case_ref = ?6)"
+            " AND (?8 IS NULL OR case_ref = ?8)"
             " ORDER BY seq LIMIT ?7;", -1, &st, NULL) != SQLITE_OK) {
         rc = council__fail(c, COUNCIL_EIO, "audit_list: cannot query");
         goto out;
@@ -642,6 +655,8 @@ int council__audit_list_in(council *c, council_buf *out, const council_audit_fil
     if (f->case_ref != NULL)
         sqlite3_bind_blob(st, 6, f->case_ref, 32, SQLITE_STATIC);
     sqlite3_bind_int64(st, 7, limit);
+    if (f->case_id != NULL)
+        sqlite3_bind_blob(st, 8, id_ref, 32, SQLITE_TRANSIENT);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const uint8_t *body = sqlite3_column_blob(st, 1);
         int blen = sqlite3_column_bytes(st, 1);

@@ -7,6 +7,8 @@
  * leaves nothing recoverable and a verifying log; a ciphertext moved to
  * another place does not open; no name or content reaches any file.
  * Shares, their revocation and expiry: test_share.c. */
+#include <stddef.h>
+
 #include "case_fixture.h"
 #include "log.h"
 #include "crypto.h"
@@ -1119,6 +1121,119 @@ static void test_keyfile_pins_log_key(void **state)
     assert_int_equal(council__keyring_store(NULL, &kr, f->store), COUNCIL_OK);
 }
 
+/* The auditor's lookup by case: council_case_get gives the pseudonym; a
+ * version 2 filter with the case id finds exactly that case's events, the
+ * same as a filter with the pseudonym; version 1 callers still work. */
+static void test_audit_by_case(void **state)
+{
+    fx *f = *state;
+    uint8_t c1[16], p1[16], c2[16], p2[16], ref1[32];
+    council_buf out = { NULL, 0 };
+    council *s = staff_open(f, f->sa, &f->ka);
+    Council__V1__AuditEventList *l;
+    council_audit_filter flt = COUNCIL_AUDIT_FILTER_INIT;
+    size_t n_by_id, n_by_ref;
+
+    new_case(s, c1, p1);
+    put(s, c1, p1, "situation", sec_text("一人暮らし。"), COUNCIL_OK);
+    new_case(s, c2, p2);
+    put(s, c2, p2, "situation", sec_text("二人暮らし。"), COUNCIL_OK);
+    assert_int_equal(council_case_get(s, &out, c1, 16), COUNCIL_OK);
+    {
+        Council__V1__CaseInfo *m = council__v1__case_info__unpack(NULL, out.len, out.ptr);
+        assert_non_null(m);
+        assert_true(m->has_case_ref);
+        assert_int_equal(m->case_ref.len, 32);
+        memcpy(ref1, m->case_ref.data, 32);
+        council__v1__case_info__free_unpacked(m, NULL);
+    }
+    council_buf_free(&out);
+    /* A staff session may not list the log, whatever the filter. */
+    flt.case_id = c1;
+    flt.case_id_len = 16;
+    assert_int_equal(council_audit_list(s, &out, &flt), COUNCIL_EDENIED);
+    assert_null(out.ptr);
+    council_close(s);
+
+    assert_int_equal(council_audit_list(f->c, &out, &flt), COUNCIL_OK);
+    l = council__v1__audit_event_list__unpack(NULL, out.len, out.ptr);
+    assert_non_null(l);
+    council_buf_free(&out);
+    n_by_id = l->n_events;
+    assert_true(n_by_id >= 2); /* created, section written */
+    for (size_t i = 0; i < l->n_events; i++) {
+        assert_true(l->events[i]->has_case_ref && l->events[i]->case_ref.len == 32);
+        assert_memory_equal(l->events[i]->case_ref.data, ref1, 32);
+    }
+    council__v1__audit_event_list__free_unpacked(l, NULL);
+
+    /* The pseudonym from case info finds the same events... */
+    flt = (council_audit_filter)COUNCIL_AUDIT_FILTER_INIT;
+    flt.case_ref = ref1;
+    flt.case_ref_len = 32;
+    assert_int_equal(council_audit_list(f->c, &out, &flt), COUNCIL_OK);
+    l = council__v1__audit_event_list__unpack(NULL, out.len, out.ptr);
+    assert_non_null(l);
+    council_buf_free(&out);
+    n_by_ref = l->n_events;
+    council__v1__audit_event_list__free_unpacked(l, NULL);
+    assert_int_equal(n_by_ref, n_by_id);
+    /* ...and both together must agree: the other case's id finds nothing. */
+    flt.case_id = c2;
+    flt.case_id_len = 16;
+    assert_int_equal(council_audit_list(f->c, &out, &flt), COUNCIL_OK);
+    l = council__v1__audit_event_list__unpack(NULL, out.len, out.ptr);
+    assert_non_null(l);
+    council_buf_free(&out);
+    assert_int_equal(l->n_events, 0);
+    council__v1__audit_event_list__free_unpacked(l, NULL);
+
+    /* A version 1 caller: its struct ends at case_ref_len, and the library
+     * reads no further (under ASan, a read past this allocation fails). */
+    {
+        struct filter_v1 { /* council_audit_filter as version 1 declared it */
+            unsigned version;
+            uint64_t from_seq;
+            uint32_t limit;
+            int64_t since, until;
+            int32_t action;
+            const uint8_t *actor_member;
+            size_t actor_member_len;
+            const uint8_t *case_ref;
+            size_t case_ref_len;
+        } *v1 = calloc(1, sizeof *v1);
+        _Static_assert(sizeof(struct filter_v1) == offsetof(council_audit_filter, case_id),
+                       "version 2 only appends");
+        assert_non_null(v1);
+        v1->version = 1;
+        v1->case_ref = ref1;
+        v1->case_ref_len = 32;
+        assert_int_equal(council_audit_list(f->c, &out, (const council_audit_filter *)(void *)v1),
+                         COUNCIL_OK);
+        free(v1);
+        l = council__v1__audit_event_list__unpack(NULL, out.len, out.ptr);
+        assert_non_null(l);
+        council_buf_free(&out);
+        assert_int_equal(l->n_events, n_by_id);
+        council__v1__audit_event_list__free_unpacked(l, NULL);
+    }
+
+    /* A case id of the wrong length is refused; so is an unknown version. */
+    flt = (council_audit_filter)COUNCIL_AUDIT_FILTER_INIT;
+    flt.case_id = c1;
+    flt.case_id_len = 15;
+    assert_int_equal(council_audit_list(f->c, &out, &flt), COUNCIL_EINVAL);
+    assert_null(out.ptr);
+    flt.case_id_len = 32;
+    assert_int_equal(council_audit_list(f->c, &out, &flt), COUNCIL_EINVAL);
+    flt.case_id_len = 16;
+    flt.version = 3;
+    assert_int_equal(council_audit_list(f->c, &out, &flt), COUNCIL_EMISUSE);
+    flt.version = 0;
+    assert_int_equal(council_audit_list(f->c, &out, &flt), COUNCIL_EMISUSE);
+    assert_null(out.ptr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1141,6 +1256,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_review_fixes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_key_directory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keyfile_pins_log_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_by_case, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -243,3 +243,55 @@ expect 1 "case revoke with nothing to revoke" -- "$CLI" --store "$C" case revoke
 expect 2 "case revoke without reason" -- "$CLI" --store "$C" case revoke "$CASE" --member "$CNPO" $CP
 expect 0 "secretariat still reads after revocation" -- "$CLI" --store "$C" case show "$CASE" --scope identity --purpose support_coordination $CP
 
+
+# -- the auditor's lookups: a case by its id or its pseudonym, an actor as listed, the newest N
+expect 0 "case info shows the pseudonym" -- "$CLI" --store "$C" case info "$CASE" $CP
+PSN=$(sed -n 's/^pseudonym: *//p' "$T/out")
+echo "$PSN" | grep -q '^[0-9a-f]\{64\}$' && ok || bad "case info pseudonym is 64 hex digits: '$PSN'"
+expect 0 "case info --json has the pseudonym" -- "$CLI" --store "$C" case info "$CASE" --json $CP
+[ "$(jcount "$T/out" 'd["pseudonym"]')" = "$PSN" ] && ok || bad "case info --json pseudonym matches the text"
+expect 0 "audit show --case UUID" -- "$CLI" --store "$C" audit show --case "$CASE" $CP
+cp "$T/out" "$T/bycase"
+[ "$(wc -l <"$T/bycase")" -ge 3 ] && ok || bad "audit show --case UUID lists the case's events"
+[ "$(grep -c " case=$PSN\( \|\$\)" "$T/bycase")" -eq "$(wc -l <"$T/bycase")" ] && ok ||
+    bad "audit show --case UUID: every event names the case's full pseudonym"
+expect 0 "audit show --case PSEUDONYM" -- "$CLI" --store "$C" audit show --case "$PSN" $CP
+cmp -s "$T/out" "$T/bycase" && ok || bad "the pseudonym case info prints finds the same events as the id"
+expect 0 "audit show --case, another case" -- "$CLI" --store "$C" audit show --case "$CASE2" $CP
+hasnot "$T/out" "$PSN" "another case's events do not name this one"
+expect 0 "audit show --case --json" -- "$CLI" --store "$C" audit show --case "$CASE" --json $CP
+[ "$(jcount "$T/out" 'len(d)')" = "$(wc -l <"$T/bycase")" ] && ok || bad "json lists as many events"
+[ "$(jcount "$T/out" '" ".join(sorted(set(e.get("case", "-") for e in d)))')" = "$PSN" ] && ok ||
+    bad "json: every event's case is the full pseudonym"
+expect 2 "audit show --case not an id" -- "$CLI" --store "$C" audit show --case 12345 $CP
+expect 2 "audit show --case 63 digits" -- "$CLI" --store "$C" audit show --case "${PSN%?}" $CP
+expect 2 "audit show --case 64 non-hex" -- "$CLI" --store "$C" audit show --case "${PSN%?}g" $CP
+# --actor: as a UUID, as listed (hex), and MEMBER/STAFF
+CNPOHEX=$(echo "$CNPO" | tr -d -)
+expect 0 "audit show --actor UUID" -- "$CLI" --store "$C" audit show --actor "$CNPO" --case "$CASE" $CP
+cp "$T/out" "$T/byactor"
+[ -s "$T/byactor" ] && ok || bad "the npo acted on the case"
+[ "$(awk '{print $4}' "$T/byactor" | grep -vc "^$CNPOHEX")" -eq 0 ] && ok || bad "--actor UUID: only the member's events"
+expect 0 "audit show --actor as listed" -- "$CLI" --store "$C" audit show --actor "$CNPOHEX" --case "$CASE" $CP
+cmp -s "$T/out" "$T/byactor" && ok || bad "--actor in the listed form finds the same events"
+ACTOR=$(awk '$4 ~ /\// {print $4; exit}' "$T/byactor")
+expect 0 "audit show --actor MEMBER/STAFF" -- "$CLI" --store "$C" audit show --actor "$ACTOR" $CP
+[ -s "$T/out" ] && [ "$(awk '{print $4}' "$T/out" | grep -vxc "$ACTOR")" -eq 0 ] && ok ||
+    bad "--actor MEMBER/STAFF: only that staff member's events"
+expect 2 "audit show --actor not an id" -- "$CLI" --store "$C" audit show --actor "$CNPOHEX/xyz" $CP
+expect 2 "audit show --actor short" -- "$CLI" --store "$C" audit show --actor "${CNPOHEX%?}" $CP
+# --tail N: the newest N, oldest first
+expect 0 "audit show --tail 2" -- "$CLI" --store "$C" audit show --case "$CASE" --tail 2 $CP
+tail -n 2 "$T/bycase" | cmp -s - "$T/out" && ok || bad "--tail 2 is the last two matching events, in order"
+expect 0 "audit show --tail more than there are" -- "$CLI" --store "$C" audit show --case "$CASE" --tail 10000 $CP
+cmp -s "$T/out" "$T/bycase" && ok || bad "--tail N above the count lists all"
+expect 0 "audit show --tail 1 --json" -- "$CLI" --store "$C" audit show --action case_created --tail 1 --json $CP
+[ "$(jcount "$T/out" 'len(d)')" = 1 ] && ok || bad "--tail 1 --json: one event"
+expect 0 "audit show --action case_created" -- "$CLI" --store "$C" audit show --action case_created $CP
+LASTSEQ=$(tail -n 1 "$T/out" | awk '{print $1}')
+expect 0 "audit show --tail 1 is the newest" -- "$CLI" --store "$C" audit show --action case_created --tail 1 $CP
+[ "$(awk '{print $1}' "$T/out")" = "$LASTSEQ" ] && ok || bad "--tail 1 gives the newest event"
+expect 0 "audit show --limit 1 is the oldest" -- "$CLI" --store "$C" audit show --action case_created --limit 1 $CP
+[ "$(awk '{print $1}' "$T/out")" != "$LASTSEQ" ] && ok || bad "--limit 1 gives the oldest event"
+expect 2 "audit show --tail 0" -- "$CLI" --store "$C" audit show --tail 0 $CP
+expect 2 "audit show --tail and --limit" -- "$CLI" --store "$C" audit show --tail 2 --limit 2 $CP
