@@ -57,7 +57,7 @@ static const char *const known[] = {
     "purpose-text", "purpose", "basis", "consent", "expires", "second-approver",
     "external-party", "grantor", "grantor-name", "method", "valid-from", "valid-until",
     "obtained-by", "evidence-sha256", "birth-date", "starts", "ends", "k", "format", "json",
-    "sensitive", "yes", "dry-run", "help", "version",
+    "sensitive", "yes", "dry-run", "help", "version", "utc",
 };
 
 static int is_known(const char *text)
@@ -110,7 +110,7 @@ int cli_parse(cli_ctx *x, int argc, char **argv, const cli_spec *s, void *o,
     /* The command's options: values 1000 + i; the global options after
      * the command word: 2000 + k. */
     static const char *const global[] = { "store", "passphrase-file", "root-key-file",
-                                          "staff", "keyfile", "help" };
+                                          "staff", "keyfile", "help", "utc" };
     struct option lo[96];
     size_t n_lo = 0;
     int c, idx;
@@ -119,7 +119,7 @@ int cli_parse(cli_ctx *x, int argc, char **argv, const cli_spec *s, void *o,
         pos[i] = NULL;
     if (max_pos > CLI_MAX_POS)
         return usage("%s", "too many arguments");
-    if (n_opts + 7 > sizeof lo / sizeof lo[0] || n_opts > 900)
+    if (n_opts + 8 > sizeof lo / sizeof lo[0] || n_opts > 900)
         return usage("%s", "too many options");
     for (size_t i = 0; i < n_opts; i++) {
         lo[n_lo].name = opts[i].name;
@@ -134,7 +134,7 @@ int cli_parse(cli_ctx *x, int argc, char **argv, const cli_spec *s, void *o,
         if ((k == 3 || k == 4) && !(flags & CLI_SESSION))
             continue;
         lo[n_lo].name = global[k];
-        lo[n_lo].has_arg = k == 5 ? no_argument : required_argument;
+        lo[n_lo].has_arg = k >= 5 ? no_argument : required_argument;
         lo[n_lo].flag = NULL;
         lo[n_lo].val = 2000 + (int)k;
         n_lo++;
@@ -176,6 +176,10 @@ int cli_parse(cli_ctx *x, int argc, char **argv, const cli_spec *s, void *o,
             if (c == 2005) {
                 print_help(x->cmd, h, flags);
                 return CLI_HELPED;
+            }
+            if (c == 2006) {
+                time_utc_output();
+                continue;
             }
             *g[c - 2000] = optarg;
             continue;

@@ -196,7 +196,7 @@ void record_lines(const Council__V1__SectionRecord *r)
 {
     char person[37], who[37], t[32];
 
-    utc_text(t, sizeof t, r->written);
+    time_text(t, sizeof t, r->written);
     printf("section %s, person %s: version %u (key %u), written %s by %s\n", r->scope,
            id_of(person, r->person_id), r->version, r->key_version, t,
            r->has_writer_member ? id_of(who, r->writer_member) : "the secretariat");
@@ -303,12 +303,12 @@ void case_info_lines(const Council__V1__CaseInfo *ci)
     printf("status:             %s\n", status_name((int)ci->status, name, sizeof name));
     printf("body:               %s\n", body_name((int)ci->body, name, sizeof name));
     printf("owner:              %s\n", id_of(id, ci->owner_member));
-    utc_text(t, sizeof t, ci->created);
+    time_text(t, sizeof t, ci->created);
     printf("created:            %s\n", t);
-    utc_text(t, sizeof t, ci->updated);
+    time_text(t, sizeof t, ci->updated);
     printf("updated:            %s\n", t);
     if (ci->has_erased) {
-        utc_text(t, sizeof t, ci->erased);
+        time_text(t, sizeof t, ci->erased);
         printf("erased:             %s\n", t);
     }
     if (ci->has_case_ref && ci->case_ref.len == 32) {
@@ -319,31 +319,31 @@ void case_info_lines(const Council__V1__CaseInfo *ci)
     printf("persons:%s\n", ci->n_persons == 0 ? "            -" : "");
     for (size_t i = 0; i < ci->n_persons; i++) {
         const Council__V1__Person *p = ci->persons[i];
-        utc_text(t, sizeof t, p->added);
+        time_text(t, sizeof t, p->added);
         printf("  %s  %-17s  added %s\n", id_of(id, p->id),
                person_role_name((int)p->role, name, sizeof name), t);
     }
     printf("sections:%s\n", ci->n_sections == 0 ? "           -" : "");
     for (size_t i = 0; i < ci->n_sections; i++) {
         const Council__V1__SectionInfo *s = ci->sections[i];
-        utc_text(t, sizeof t, s->written);
+        time_text(t, sizeof t, s->written);
         printf("  %-16s  person %s  version %u  key %u  written %s\n", s->scope,
                id_of(id, s->person_id), s->version, s->key_version, t);
     }
     printf("shares:%s\n", ci->n_shares == 0 ? "             -" : "");
     for (size_t i = 0; i < ci->n_shares; i++) {
         const Council__V1__Share *s = ci->shares[i];
-        utc_text(t, sizeof t, s->granted);
+        time_text(t, sizeof t, s->granted);
         printf("  %s  %-16s  %-6s  purpose=%s basis=%s granted=%s", id_of(id, s->member_id),
                s->scope, share_active(s, now) ? "active" : "ended", s->purpose, s->basis, t);
         if (s->has_consent_id)
             printf(" consent=%s", id_of(id, s->consent_id));
         if (s->has_expires) {
-            utc_text(t, sizeof t, s->expires);
+            time_text(t, sizeof t, s->expires);
             printf(" expires=%s", t);
         }
         if (s->has_revoked) {
-            utc_text(t, sizeof t, s->revoked);
+            time_text(t, sizeof t, s->revoked);
             printf(" revoked=%s", t);
         }
         if (s->revoke_reason != NULL)

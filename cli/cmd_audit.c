@@ -70,7 +70,7 @@ static json_t *event_json(const Council__V1__AuditEvent *e)
     json_t *j = json_object(), *sc = json_array();
     char t[32], hex[65], actor[80];
 
-    utc_text(t, sizeof t, e->time);
+    time_text(t, sizeof t, e->time);
     json_object_set_new(j, "seq", json_integer((json_int_t)e->seq));
     json_object_set_new(j, "time", json_string(t));
     json_object_set_new(j, "action", json_string(action_name(e->action)));
@@ -107,7 +107,7 @@ static void event_line(const Council__V1__AuditEvent *e)
 {
     char t[32], hex[65], actor[80];
 
-    utc_text(t, sizeof t, e->time);
+    time_text(t, sizeof t, e->time);
     printf("%-6llu %s  %-20s %-10s %s", (unsigned long long)e->seq, t, action_name(e->action),
            actor_text(e, actor, sizeof actor),
            e->outcome == COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED ? "refused" : "allowed");
@@ -210,10 +210,10 @@ static int do_show(const audit_opts *o)
     council *c;
     int rc;
 
-    if (o->since != NULL && parse_time(o->since, &f.since) != 0)
-        return usage("--since: not a time: '%s'", o->since);
-    if (o->until != NULL && parse_time(o->until, &f.until) != 0)
-        return usage("--until: not a time: '%s'", o->until);
+    if (o->since != NULL && time_arg("--since", o->since, TIME_START, &f.since) != 0)
+        return EXIT_USAGE;
+    if (o->until != NULL && time_arg("--until", o->until, TIME_END_INCLUSIVE, &f.until) != 0)
+        return EXIT_USAGE;
     if (o->action != NULL && action_value(o->action, &f.action) != 0)
         return usage("--action: unknown action '%s'", o->action);
     if (o->actor != NULL) {

@@ -93,8 +93,8 @@ static int case_check_args(const case_opts *o, int cmd, const char *id_text, con
                          "and --basis CODE", cmd == C_CSHARE ? "case share" : "disclose");
         if (o->consent != NULL && id_arg(o->consent, a->consent) != 0)
             return usage("%s", "--consent needs a consent id (UUID)");
-        if (o->expires != NULL && parse_time(o->expires, &a->expires) != 0)
-            return usage("--expires: not a time: '%s'", o->expires);
+        if (o->expires != NULL && time_arg("--expires", o->expires, TIME_END, &a->expires) != 0)
+            return EXIT_USAGE;
         if (o->second_approver != NULL && id_arg(o->second_approver, a->approver) != 0)
             return usage("%s", "--second-approver needs a staff id (UUID)");
         if (o->json && !o->dry_run)
@@ -309,7 +309,7 @@ static int case_list(council *c, const case_opts *o)
         for (size_t i = 0; i < l->n_cases; i++) {
             const Council__V1__CaseInfo *ci = l->cases[i];
             char st[32], body[48], owner[37], t[32];
-            utc_text(t, sizeof t, ci->created);
+            time_text(t, sizeof t, ci->created);
             printf("%-36s  %-10s  %-21s  %-36s  %-20s  %7zu  %8zu  %6zu\n", ci->id_text,
                    status_name((int)ci->status, st, sizeof st), body_name((int)ci->body, body, sizeof body),
                    id_of(owner, ci->owner_member), t, ci->n_persons, ci->n_sections,

@@ -157,9 +157,9 @@ static void consent_lines(const Council__V1__ConsentRecord *r)
     list_line("purposes:", r->purposes, r->n_purposes, r->refusal);
     if (r->purpose_other != NULL)
         printf("purpose (other):    %s\n", r->purpose_other);
-    utc_text(t, sizeof t, r->valid_from);
+    time_text(t, sizeof t, r->valid_from);
     if (r->has_valid_until)
-        utc_text(t2, sizeof t2, r->valid_until);
+        time_text(t2, sizeof t2, r->valid_until);
     if (r->has_valid_until)
         printf("valid:              from %s until %s\n", t, t2);
     else /* a refusal is not withdrawn: a later consent overrides it */
@@ -170,13 +170,13 @@ static void consent_lines(const Council__V1__ConsentRecord *r)
         hex_text(hex, r->evidence_sha256.data, 32);
     printf("evidence sha256:    %s\n",
            r->has_evidence_sha256 && r->evidence_sha256.len == 32 ? hex : "-");
-    utc_text(t, sizeof t, r->recorded);
+    time_text(t, sizeof t, r->recorded);
     by_text(by, sizeof by, r->has_recorded_by_member, r->recorded_by_member,
             r->has_recorded_by_staff, r->recorded_by_staff);
     printf("recorded:           %s %s\n", t, by);
     if (r->withdrawal != NULL) {
         const Council__V1__ConsentWithdrawal *w = r->withdrawal;
-        utc_text(t, sizeof t, w->time);
+        time_text(t, sizeof t, w->time);
         by_text(by, sizeof by, w->has_by_member, w->by_member, w->has_by_staff, w->by_staff);
         printf("withdrawn:          %s %s\n", t, by);
         printf("withdrawal reason:  %s\n", w->reason);
@@ -203,8 +203,8 @@ static int consent_check_args(const consent_opts *o, int cmd, const char *id_tex
     if (cmd == C_KWITHDRAW) {
         if (o->reason == NULL)
             return usage("%s", "consent withdraw needs --reason TEXT");
-        if (o->date != NULL && parse_time(o->date, &a->when) != 0)
-            return usage("--date: not a time: '%s'", o->date);
+        if (o->date != NULL && time_arg("--date", o->date, TIME_START, &a->when) != 0)
+            return EXIT_USAGE;
     }
     if ((cmd & C_KMAKE) == 0)
         return 0;
@@ -227,10 +227,10 @@ static int consent_check_args(const consent_opts *o, int cmd, const char *id_tex
             return usage("%s", "--member needs a member id (UUID)");
     if (o->obtained_by != NULL && id_arg(o->obtained_by, a->obtained_by) != 0)
         return usage("%s", "--obtained-by needs a staff id (UUID)");
-    if (o->valid_from != NULL && parse_time(o->valid_from, &a->valid_from) != 0)
-        return usage("--valid-from: not a time: '%s'", o->valid_from);
-    if (o->valid_until != NULL && parse_time(o->valid_until, &a->valid_until) != 0)
-        return usage("--valid-until: not a time: '%s'", o->valid_until);
+    if (o->valid_from != NULL && time_arg("--valid-from", o->valid_from, TIME_START, &a->valid_from) != 0)
+        return EXIT_USAGE;
+    if (o->valid_until != NULL && time_arg("--valid-until", o->valid_until, TIME_END, &a->valid_until) != 0)
+        return EXIT_USAGE;
     if (o->evidence != NULL && hex_bytes(o->evidence, a->evidence, sizeof a->evidence) != 0)
         return usage("%s", "--evidence-sha256 needs a SHA-256 hash: 64 hex digits");
     return 0;
@@ -332,7 +332,7 @@ static int do_consent(const consent_opts *o, int cmd, const char *id_text)
                 const Council__V1__ConsentRecord *r = l->records[i];
                 char st[32], person[37], t[32];
                 size_t n_to = r->n_recipient_members + (r->external_party != NULL ? 1 : 0);
-                utc_text(t, sizeof t, r->recorded);
+                time_text(t, sizeof t, r->recorded);
                 printf("%-36s  %-9s  %-36s  %-20s  scopes=", r->id_text,
                        consent_status_text((int)r->status, st, sizeof st),
                        id_of(person, r->subject_person), t);
@@ -346,7 +346,7 @@ static int do_consent(const consent_opts *o, int cmd, const char *id_text)
                 else
                     printf("%s recipients=%zu\n", r->n_purposes == 0 ? "all" : "", n_to);
                 if (r->withdrawal != NULL) {
-                    utc_text(t, sizeof t, r->withdrawal->time);
+                    time_text(t, sizeof t, r->withdrawal->time);
                     field_line("withdrawn:", "", t);
                     field_line("reason:", "", r->withdrawal->reason);
                 }

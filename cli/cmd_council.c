@@ -1,5 +1,5 @@
 /*
- * cmd_council.c - the council itself: init, info, passphrase.
+ * cmd_council.c - the council itself: init, info, passphrase, timezone.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +11,14 @@
 #include "cli.h"
 #include "cmds.h"
 #include "council/v1/info.pb-c.h"
+#include "json.h"
 #include "open.h"
 #include "util.h"
 
 typedef struct council_opts {
     const cli_global *g;
     const char *name, *new_pass_file;
+    const char *zone; /* timezone: the positional ZONE */
     unsigned long long kdf_ops, kdf_mem;
     int json;
 } council_opts;
@@ -127,7 +129,7 @@ static int do_info(const council_opts *o)
         rc = failed("info", NULL, COUNCIL_EFORMAT);
         goto out;
     }
-    utc_text(created, sizeof created, m->created);
+    time_text(created, sizeof created, m->created);
     if (o->json) {
         rc = print_info_json(m, created);
     } else {
@@ -196,6 +198,32 @@ static int do_passphrase(const council_opts *o)
     return rc;
 }
 
+/* timezone [ZONE]: show the council's zone, or set it (the secretariat). */
+static int do_timezone(const council_opts *o)
+{
+    char tz[COUNCIL_TIMEZONE_MAX + 1];
+    council *c;
+    int rc;
+
+    if ((rc = open_council(o->g, &c)) != 0)
+        return rc;
+    if (o->zone != NULL) {
+        rc = council_timezone_set(c, o->zone);
+        if (rc == COUNCIL_OK)
+            rc = time_zone_use(c);
+        return close_council(c, rc, "timezone_set");
+    }
+    rc = council_timezone_get(c, tz, sizeof tz);
+    if (rc == COUNCIL_OK && o->json) {
+        json_t *j = json_object();
+        json_object_set_new(j, "timezone", json_string(tz));
+        rc = print_json(j);
+    } else if (rc == COUNCIL_OK) {
+        printf("%s\n", tz);
+    }
+    return close_council(c, rc, "timezone_get");
+}
+
 /* ------------------------------------------------------------ commands */
 
 static const cli_help init_help = {
@@ -241,6 +269,19 @@ static const cli_help passphrase_help = {
     "      --new-passphrase-file new.txt\n",
 };
 
+static const cli_help timezone_help = {
+    "[ZONE] [--json]",
+    "Without ZONE, prints the council's time zone (any session). With ZONE, an\n"
+    "IANA name of the system's tzdata such as Asia/Tokyo (the default) or UTC,\n"
+    "sets it (the secretariat; logged as setting_changed). Times given to any\n"
+    "command without an offset are read in this zone, and times are printed in\n"
+    "it, unless --utc is given.\n"
+    "\n"
+    "Options:\n"
+    "  --json             as a JSON object: {\"timezone\": ZONE}\n",
+    "  council-cli --store ./council timezone Asia/Tokyo --passphrase-file pass.txt\n",
+};
+
 static const cli_opt init_opts[] = {
     OPT_STR("name", council_opts, name),
     OPT_U64("kdf-ops", council_opts, kdf_ops),
@@ -260,6 +301,12 @@ static const cli_opt passphrase_opts[] = {
 };
 static const cli_spec passphrase_spec = CLI_SPEC(passphrase_opts, passphrase_help, CLI_STORE, 0);
 
+static const cli_opt timezone_opts[] = {
+    OPT_FLAG("json", council_opts, json),
+};
+static const cli_spec timezone_spec = CLI_SPEC(timezone_opts, timezone_help,
+                                               CLI_STORE | CLI_SESSION, 1);
+
 /* Parse the command's options and run do. */
 static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s,
                int (*run_it)(const council_opts *o))
@@ -268,6 +315,7 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s,
     council_opts o = { .g = &x->g };
     int rc = cli_parse(x, argc, argv, s, &o, pos);
 
+    o.zone = pos[0];
     return rc != 0 ? CLI_PARSED(rc) : run_it(&o);
 }
 
@@ -284,4 +332,9 @@ int cmd_info(cli_ctx *x, int argc, char **argv)
 int cmd_passphrase(cli_ctx *x, int argc, char **argv)
 {
     return run(x, argc, argv, &passphrase_spec, do_passphrase);
+}
+
+int cmd_timezone(cli_ctx *x, int argc, char **argv)
+{
+    return run(x, argc, argv, &timezone_spec, do_timezone);
 }

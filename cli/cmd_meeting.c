@@ -65,10 +65,10 @@ static int meeting_check_args(const meeting_opts *o, int cmd, const char *id_tex
         if ((a->body = enum_value(&council__v1__meeting_body__descriptor, "MEETING_BODY_",
                                   o->body)) == 0)
             return usage("%s", "--body: council, support_meeting or joint_platform");
-        if (parse_time(o->starts, &a->starts) != 0)
-            return usage("--starts: not a time: '%s'", o->starts);
-        if (parse_time(o->ends, &a->ends) != 0)
-            return usage("--ends: not a time: '%s'", o->ends);
+        if (time_arg("--starts", o->starts, TIME_START, &a->starts) != 0)
+            return EXIT_USAGE;
+        if (time_arg("--ends", o->ends, TIME_END, &a->ends) != 0)
+            return EXIT_USAGE;
         break;
     case C_MTADD:
         if (id_arg(case_text, a->case_id) != 0)
@@ -130,13 +130,13 @@ static void meeting_lines(const Council__V1__Meeting *m)
 
     printf("id:                 %s\n", m->id_text);
     printf("body:               %s\n", meeting_body_name((int)m->body, name, sizeof name));
-    utc_text(t, sizeof t, m->starts);
+    time_text(t, sizeof t, m->starts);
     printf("starts:             %s\n", t);
-    utc_text(t, sizeof t, m->ends);
+    time_text(t, sizeof t, m->ends);
     printf("ends:               %s\n", t);
     printf("status:             %s\n", meeting_status(m));
     if (m->has_closed) {
-        utc_text(t, sizeof t, m->closed);
+        time_text(t, sizeof t, m->closed);
         printf("closed:             %s\n", t);
     }
     for (size_t i = 0; i < m->n_attendees; i++)

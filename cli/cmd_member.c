@@ -96,8 +96,8 @@ static int member_options(const member_opts *o, const Council__V1__Member *base,
     }
     if (o->contact != NULL)
         mo->contact = o->contact[0] != '\0' ? o->contact : NULL;
-    if (o->joined != NULL && parse_time(o->joined, &mo->joined) != 0)
-        return usage("--joined: not a time: '%s'", o->joined);
+    if (o->joined != NULL && time_arg("--joined", o->joined, TIME_START, &mo->joined) != 0)
+        return EXIT_USAGE;
     return 0;
 }
 
@@ -116,12 +116,12 @@ static json_t *member_json(const Council__V1__Member *m)
     json_object_set_new(j, "scope_ceiling", sc);
     if (m->contact != NULL)
         json_object_set_new(j, "contact", json_string(m->contact));
-    utc_text(t, sizeof t, m->joined);
+    time_text(t, sizeof t, m->joined);
     json_object_set_new(j, "joined", json_string(t));
     json_object_set_new(j, "status", json_string(
         m->status == COUNCIL__V1__MEMBER_STATUS__MEMBER_STATUS_WITHDRAWN ? "withdrawn" : "active"));
     if (m->has_withdrawn) {
-        utc_text(t, sizeof t, m->withdrawn);
+        time_text(t, sizeof t, m->withdrawn);
         json_object_set_new(j, "withdrawn", json_string(t));
         json_object_set_new(j, "withdrawal_reason", json_string(m->withdrawal_reason));
     }
@@ -152,12 +152,12 @@ static void member_lines(const Council__V1__Member *m)
         printf("%s%s", i ? "," : "", m->scope_ceiling[i]);
     printf("%s\n", m->n_scope_ceiling == 0 ? "-" : "");
     printf("contact:            %s\n", m->contact != NULL ? m->contact : "-");
-    utc_text(t, sizeof t, m->joined);
+    time_text(t, sizeof t, m->joined);
     printf("joined:             %s\n", t);
     printf("status:             %s\n",
            m->status == COUNCIL__V1__MEMBER_STATUS__MEMBER_STATUS_WITHDRAWN ? "withdrawn" : "active");
     if (m->has_withdrawn) {
-        utc_text(t, sizeof t, m->withdrawn);
+        time_text(t, sizeof t, m->withdrawn);
         printf("withdrawn:          %s (%s)\n", t, m->withdrawal_reason);
     }
     if (m->has_box_public_key && m->box_public_key.len == 32) {
@@ -222,9 +222,9 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
         break;
     case C_MWITHDRAW: {
         int64_t when = 0;
-        if (o->date != NULL && parse_time(o->date, &when) != 0) {
+        if (o->date != NULL && time_arg("--date", o->date, TIME_START, &when) != 0) {
             council_close(c);
-            return usage("--date: not a time: '%s'", o->date);
+            return EXIT_USAGE;
         }
         rc = council_member_withdraw(c, id, sizeof id, when, o->reason);
         /* Then the database key the member knew is replaced (this ends

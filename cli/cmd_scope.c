@@ -62,7 +62,7 @@ static int do_scope(const scope_opts *o, int cmd, const char *code)
             for (size_t i = 0; i < l->n_scopes; i++) {
                 char t[32] = "-"; /* built-in scopes have no time added */
                 if (l->scopes[i]->added != 0)
-                    utc_text(t, sizeof t, l->scopes[i]->added);
+                    time_text(t, sizeof t, l->scopes[i]->added);
                 printf("%-24s  %-9s  %-7s  %s\n", l->scopes[i]->code,
                        l->scopes[i]->sensitive ? "yes" : "no", l->scopes[i]->builtin ? "yes" : "no", t);
             }

@@ -50,8 +50,8 @@ static int do_staff(const staff_opts *o, int cmd, const char *id_text)
         return usage("%s", "staff pledge needs --text-version V and --text-file FILE");
     if (cmd == C_SRETIRE && o->reason == NULL)
         return usage("%s", "staff retire needs --reason TEXT");
-    if (o->date != NULL && parse_time(o->date, &when) != 0)
-        return usage("--date: not a time: '%s'", o->date);
+    if (o->date != NULL && time_arg("--date", o->date, TIME_START, &when) != 0)
+        return EXIT_USAGE;
     if (cmd == C_SPLEDGE &&
         (text = slurp(o->text_file, COUNCIL_PLEDGE_TEXT_MAX, &text_len, "pledge text")) == NULL)
         return EXIT_FAILURE;
@@ -95,13 +95,13 @@ static int do_staff(const staff_opts *o, int cmd, const char *id_text)
                 json_object_set_new(j, "status", json_string(
                     s->status == COUNCIL__V1__STAFF_STATUS__STAFF_STATUS_RETIRED ? "retired" : "active"));
                 if (s->has_retired) {
-                    utc_text(t, sizeof t, s->retired);
+                    time_text(t, sizeof t, s->retired);
                     json_object_set_new(j, "retired", json_string(t));
                     json_object_set_new(j, "retirement_reason", json_string(s->retirement_reason));
                 }
                 for (size_t k = 0; k < s->n_pledges; k++) {
                     json_t *p = json_object();
-                    utc_text(t, sizeof t, s->pledges[k]->pledged);
+                    time_text(t, sizeof t, s->pledges[k]->pledged);
                     hex_text(hex, s->pledges[k]->text_sha256.data, 32);
                     json_object_set_new(p, "pledged", json_string(t));
                     json_object_set_new(p, "text_version", json_string(s->pledges[k]->text_version));

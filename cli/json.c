@@ -67,7 +67,7 @@ json_t *time_json(int64_t when)
 {
     char t[32];
 
-    utc_text(t, sizeof t, when);
+    time_text(t, sizeof t, when);
     return json_string(t);
 }
 

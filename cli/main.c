@@ -16,11 +16,14 @@
 #include "cli.h"
 #include "cmds.h"
 #include "text.h"
+#include "util.h"
+#include "util.h"
 
 static const cli_cmd table[] = {
     { "init", NULL, cmd_init, "create a council store at PATH" },
     { "info", NULL, cmd_info, "show the council id, name, versions and log key" },
     { "passphrase", NULL, cmd_passphrase, "change the passphrase that protects the root key" },
+    { "timezone", NULL, cmd_timezone, "show the council's time zone, or set it" },
     { "member", "add", cmd_member_add, "register a member (構成機関等); prints its id" },
     { "member", "list", cmd_member_list, "list the members" },
     { "member", "show", cmd_member_show, "show one member" },
@@ -91,6 +94,7 @@ static const char help_tail[] =
     "  --store PATH            the store directory (default: $COUNCIL_STORE)\n"
     "  --passphrase-file FILE  read the passphrase from FILE ('-': standard input)\n"
     "  --root-key-file FILE    the integrator's root key: 64 hex digits\n"
+    "  --utc                   print times in UTC (...Z), not the council's zone\n"
     "  --staff ID --keyfile FILE\n"
     "                          a staff session, with the member's passphrase\n"
     "  -h, --help              show this help;  --version  show the version\n"
@@ -102,7 +106,11 @@ static const char help_tail[] =
     "Other commands are the secretariat's (the council passphrase).\n"
     "\n"
     "A VKEY is a C2SP verifier key (as `info` prints it), or @FILE to read one.\n"
-    "Times T are Unix seconds, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC).\n"
+    "Times T: YYYY-MM-DDTHH:MM:SS with Z or an offset (+09:00); without one, in\n"
+    "the council's time zone (council-cli timezone; default Asia/Tokyo); a date\n"
+    "YYYY-MM-DD alone is its first moment, or for an end (--valid-until,\n"
+    "--expires, --ends, --until) the whole day; or Unix seconds. Impossible\n"
+    "dates are refused. Times print in the council's zone unless --utc.\n"
     "The passphrase comes from --passphrase-file, else $COUNCIL_PASSPHRASE, else\n"
     "the terminal (not echoed). The new passphrase comes from\n"
     "--new-passphrase-file, else $COUNCIL_NEW_PASSPHRASE, else the terminal.\n"
@@ -334,7 +342,7 @@ static int completion_command(int n_words, char **words)
            "    if [ ${#words[@]} -eq 0 ]; then\n"
            "        case $cur in\n"
            "        -*) COMPREPLY=($(compgen -W \"--store --passphrase-file --root-key-file --staff "
-           "--keyfile --help --version\" -- \"$cur\")) ;;\n"
+           "--keyfile --utc --help --version\" -- \"$cur\")) ;;\n"
            "        *) COMPREPLY=($(compgen -W \"help completion $_council_cli_nouns\" -- "
            "\"$cur\")) ;;\n"
            "        esac\n"
@@ -377,6 +385,7 @@ int main(int argc, char **argv)
         { "keyfile", required_argument, NULL, 'k' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'v' },
+        { "utc", no_argument, NULL, 'u' },
         { NULL, 0, NULL, 0 },
     };
     const cli_cmd *cmd;
@@ -423,6 +432,7 @@ int main(int argc, char **argv)
         case 'r': x.g.key_file = optarg; break;
         case 't': x.g.staff = optarg; break;
         case 'k': x.g.keyfile = optarg; break;
+        case 'u': time_utc_output(); break;
         default: /* 'h' */
             top_help();
             return 0;

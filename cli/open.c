@@ -198,6 +198,8 @@ static int open_staff_session(const cli_global *o, council **c)
     sodium_memzero(pass, sizeof pass);
     sodium_memzero(kf, kf_len);
     free(kf);
+    if (rc == COUNCIL_OK)
+        rc = time_zone_use(*c);
     if (rc != COUNCIL_OK) {
         failed("open", *c, rc);
         council_close(*c);
@@ -229,6 +231,8 @@ int open_council(const cli_global *o, council **c)
     }
     rc = council_open(c, o->store, &oo);
     sodium_memzero(&cr, sizeof cr);
+    if (rc == COUNCIL_OK)
+        rc = time_zone_use(*c);
     if (rc != COUNCIL_OK) {
         failed("open", *c, rc);
         council_close(*c);

@@ -1,3 +1,5 @@
+#define _DEFAULT_SOURCE /* timegm, tm_gmtoff */
+#define _XOPEN_SOURCE 700 /* strptime */
 /*
  * util.c - the CLI's small helpers: numbers, times, ids, hex, lists, and
  * files (see util.h).
@@ -29,45 +31,164 @@ int parse_u64(const char *s, unsigned long long *out)
 }
 
 
-/* Unix seconds, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC). */
-int parse_time(const char *s, int64_t *out)
+/* ----------------------------------------------------------------- times */
+
+/* Times without an offset wait for the council's zone, which is known once
+ * the store is open: open_council() calls time_zone_use(), which sets TZ
+ * (the CLI is single-threaded) and resolves them. */
+typedef struct pending_time {
+    int64_t *out;
+    struct tm tm;
+    time_kind kind;
+    int date_only;
+} pending_time;
+
+static pending_time pending[8];
+static size_t n_pending;
+static int zone_set, utc_out;
+
+void time_utc_output(void)
+{
+    utc_out = 1;
+}
+
+/* tm (as parsed) names a real moment: timegm's normalisation keeps it. */
+static int tm_real(const struct tm *tm)
+{
+    struct tm n = *tm;
+
+    n.tm_isdst = 0;
+    if (timegm(&n) == (time_t)-1 && errno == EOVERFLOW)
+        return 0;
+    return n.tm_year == tm->tm_year && n.tm_mon == tm->tm_mon && n.tm_mday == tm->tm_mday &&
+           n.tm_hour == tm->tm_hour && n.tm_min == tm->tm_min && n.tm_sec == tm->tm_sec;
+}
+
+/* A date alone: its first moment; for an end, the first moment of the next
+ * day (TIME_END: the library's ends are exclusive) or the second before it
+ * (TIME_END_INCLUSIVE: audit show --until). In the zone TZ names. */
+static void resolve(pending_time *p)
+{
+    struct tm tm = p->tm;
+    time_t t;
+
+    tm.tm_isdst = -1;
+    if (p->date_only && p->kind != TIME_START)
+        tm.tm_mday += 1; /* mktime normalises the next day */
+    t = mktime(&tm);
+    if (p->date_only && p->kind == TIME_END_INCLUSIVE)
+        t -= 1;
+    *p->out = (int64_t)t;
+}
+
+/* The time parsed: 0; -1 (not such a form) or -2 (no such date or time). */
+static int parse_time_text(const char *s, time_kind kind, int64_t *out)
 {
     unsigned long long u;
-    int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
-    int64_t days;
+    struct tm tm;
+    const char *p;
+    int date_only = 0;
 
-    if (parse_u64(s, &u) == 0 && strchr(s, '-') == NULL) {
+    if (parse_u64(s, &u) == 0) {
         if (u > INT64_MAX)
             return -1;
         *out = (int64_t)u;
         return 0;
     }
-    if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
-        return -1;
-    if (s[n] == 'T' && sscanf(s + n, "T%2d:%2d:%2dZ", &h, &mi, &se) == 3 && strlen(s + n) == 10)
-        n += 10;
-    if (s[n] != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
-        return -1;
-    /* days from 1970-01-01 (proleptic Gregorian) */
-    y -= mo <= 2;
-    {
-        int era = (y >= 0 ? y : y - 399) / 400;
-        int yoe = y - era * 400;
-        int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-        int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        days = (int64_t)era * 146097 + doe - 719468;
+    memset(&tm, 0, sizeof tm);
+    p = strptime(s, "%Y-%m-%d", &tm);
+    if (p == NULL || p - s != 10 || s[4] != '-' || s[7] != '-')
+        return strlen(s) >= 10 && s[4] == '-' && s[7] == '-' ? -2 : -1;
+    if (*p == '\0') {
+        date_only = 1;
+    } else {
+        const char *q;
+        if (*p != 'T' && *p != 't')
+            return -1;
+        q = strptime(p + 1, "%H:%M:%S", &tm);
+        if (q == NULL || q - (p + 1) != 8)
+            return p[1] != '\0' && strchr(p + 1, ':') != NULL ? -2 : -1;
+        p = q;
     }
-    *out = days * 86400 + h * 3600 + mi * 60 + se;
+    if (!tm_real(&tm))
+        return -2;
+    if (*p == 'Z' || *p == 'z' || *p == '+' || *p == '-') {
+        long off = 0;
+        time_t t;
+        if (*p == '+' || *p == '-') {
+            int hh, mm, n = 0;
+            if (strlen(p) != 6 || p[3] != ':' || sscanf(p + 1, "%2d:%2d%n", &hh, &mm, &n) != 2 ||
+                n != 5 || p[1] < '0' || p[1] > '9' || p[4] < '0' || p[4] > '9')
+                return -1;
+            if (hh > 23 || mm > 59)
+                return -2;
+            off = (*p == '-' ? -1L : 1L) * (hh * 3600L + mm * 60L);
+        } else if (p[1] != '\0') {
+            return -1;
+        }
+        if (date_only)
+            return -1;
+        tm.tm_isdst = 0;
+        t = timegm(&tm);
+        *out = (int64_t)t - off;
+        return 0;
+    }
+    if (*p != '\0' || n_pending >= sizeof pending / sizeof pending[0])
+        return -1;
+    pending[n_pending] = (pending_time){ out, tm, kind, date_only };
+    if (zone_set)
+        resolve(&pending[n_pending]);
+    n_pending++;
     return 0;
 }
 
-void utc_text(char *out, size_t n, int64_t t)
+int time_arg(const char *opt, const char *s, time_kind kind, int64_t *out)
+{
+    int rc = parse_time_text(s, kind, out);
+
+    if (rc == -2)
+        return usage("%s: no such date or time: '%s'", opt, s);
+    if (rc != 0)
+        return usage("%s: not a time: '%s' (YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS in the council's "
+                     "zone, or with Z or +hh:mm)", opt, s);
+    return 0;
+}
+
+int time_zone_use(council *c)
+{
+    char tz[COUNCIL_TIMEZONE_MAX + 1];
+    int rc = council_timezone_get(c, tz, sizeof tz);
+
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (setenv("TZ", tz, 1) != 0)
+        return COUNCIL_ENOMEM;
+    tzset();
+    zone_set = 1;
+    for (size_t i = 0; i < n_pending; i++)
+        resolve(&pending[i]);
+    return COUNCIL_OK;
+}
+
+void time_text(char *out, size_t n, int64_t t)
 {
     time_t tt = (time_t)t;
     struct tm tm;
+    size_t len;
 
-    if (gmtime_r(&tt, &tm) == NULL || strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+    if (!zone_set || utc_out) {
+        if (gmtime_r(&tt, &tm) == NULL || strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+            snprintf(out, n, "%lld", (long long)t);
+        return;
+    }
+    if (localtime_r(&tt, &tm) == NULL || (len = strftime(out, n, "%Y-%m-%dT%H:%M:%S", &tm)) == 0) {
         snprintf(out, n, "%lld", (long long)t);
+        return;
+    }
+    {
+        long off = tm.tm_gmtoff, a = off < 0 ? -off : off;
+        snprintf(out + len, n - len, "%c%02ld:%02ld", off < 0 ? '-' : '+', a / 3600, a % 3600 / 60);
+    }
 }
 
 void hex_text(char *out, const uint8_t *p, size_t n)

@@ -12,10 +12,24 @@
 
 /* A whole decimal number: 0, or -1. */
 int parse_u64(const char *s, unsigned long long *out);
-/* Unix seconds, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC): 0, or -1. */
-int parse_time(const char *s, int64_t *out);
-/* YYYY-MM-DDTHH:MM:SSZ (or the number, if it has no such form). */
-void utc_text(char *out, size_t n, int64_t t);
+/* What a time option means by a date alone: its first moment (TIME_START),
+ * or the whole day: the first moment of the next day, for the library's
+ * exclusive ends (TIME_END: --valid-until, --expires, --ends), or the last
+ * second of the day (TIME_END_INCLUSIVE: audit show --until). */
+typedef enum { TIME_START, TIME_END, TIME_END_INCLUSIVE } time_kind;
+/* The time option opt's value s into *out: YYYY-MM-DDTHH:MM:SS with Z or
+ * +hh:mm/-hh:mm; the same without an offset, or YYYY-MM-DD, in the council's
+ * zone (resolved when the store opens: *out must live until then); or Unix
+ * seconds. 0, or EXIT_USAGE after a message (impossible dates too). */
+int time_arg(const char *opt, const char *s, time_kind kind, int64_t *out);
+/* The council's zone for reading and printing times, once the store is
+ * open (open_council calls it): COUNCIL_OK or the library's error. */
+int time_zone_use(council *c);
+/* --utc: print times in UTC. */
+void time_utc_output(void);
+/* YYYY-MM-DDTHH:MM:SS+hh:mm in the council's zone, or ...Z in UTC (with
+ * --utc, or before a store is open). */
+void time_text(char *out, size_t n, int64_t t);
 /* n bytes as 2n lower-case hex digits and a NUL. */
 void hex_text(char *out, const uint8_t *p, size_t n);
 /* 16 bytes as a lower-case UUID. */

@@ -1816,6 +1816,40 @@ COUNCIL_API COUNCIL_NODISCARD int council_policy_set(council *c, const council_p
  */
 COUNCIL_API COUNCIL_NODISCARD int council_policy_get(council *c, council_buf *out);
 
+/** The longest time zone name council_timezone_set() takes, in bytes. @since 0.1.0 */
+#define COUNCIL_TIMEZONE_MAX 64
+/** The council's time zone before any council_timezone_set(). @since 0.1.0 */
+#define COUNCIL_TIMEZONE_DEFAULT "Asia/Tokyo"
+
+/**
+ * Set the council's time zone: an IANA name of the system's tzdata, such as
+ * "Asia/Tokyo" (the default) or "UTC". tz MUST be a plain name of at most
+ * COUNCIL_TIMEZONE_MAX bytes of letters, digits, '/', '_', '-' and '+'
+ * (not absolute, no "..", no empty part), and
+ * /usr/share/zoneinfo/<tz> a regular file in tzdata's form ("TZif").
+ * Root session only; logged ("setting changed", reason "timezone"); kept
+ * in the store, signed by the secretariat. The library keeps every time in
+ * Unix seconds (UTC): the zone is for the tools that read and print times
+ * for people (council-cli).
+ * @return COUNCIL_OK; COUNCIL_EINVAL (not such a name, or no such zone);
+ *         COUNCIL_EDENIED in a staff session; COUNCIL_EMISUSE (NULL);
+ *         COUNCIL_EIO.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_timezone_set(council *c, const char *tz);
+
+/**
+ * The council's time zone into out (NUL-terminated; COUNCIL_TIMEZONE_MAX + 1
+ * bytes are always enough): the one set, else COUNCIL_TIMEZONE_DEFAULT. Any
+ * session, unlogged.
+ * @return COUNCIL_OK; COUNCIL_EBUFS (out_len too small); COUNCIL_ETAMPER
+ *         (the stored zone was not set by the secretariat; logged);
+ *         COUNCIL_EFORMAT (the stored zone is no longer in tzdata);
+ *         COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_timezone_get(council *c, char *out, size_t out_len);
+
 /* --------------------------------------------------------------- meetings */
 
 /*

@@ -443,6 +443,50 @@ static void test_policy_configuration(void **state)
     council_close(sa);
 }
 
+/* The council's time zone: Asia/Tokyo until set; set by the secretariat
+ * alone, logged; a name must be a plain one of the system's tzdata. */
+static void test_timezone_setting(void **state)
+{
+    fx *f = *state;
+    static const char *const bad[] = {
+        "", "../etc/passwd", "/etc/passwd", "Asia/../../etc/passwd", "..", "Asia//Tokyo",
+        "Asia/Tokyo/", "Asia/Tokyo.", "Asia Tokyo", "Nowhere/City", "Asia", "zone.tab",
+        "Asia/Tokyo\n", "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcde",
+    };
+    council *sa = staff_open(f, f->sa, &f->ka);
+    char tz[COUNCIL_TIMEZONE_MAX + 1], small[4];
+    int last;
+
+    assert_int_equal(council_timezone_get(f->c, tz, sizeof tz), COUNCIL_OK);
+    assert_string_equal(tz, "Asia/Tokyo");
+    assert_string_equal(tz, COUNCIL_TIMEZONE_DEFAULT);
+    assert_int_equal(council_timezone_get(sa, tz, sizeof tz), COUNCIL_OK);
+    assert_string_equal(tz, "Asia/Tokyo");
+    assert_int_equal(council_timezone_get(f->c, small, sizeof small), COUNCIL_EBUFS);
+    assert_int_equal(council_timezone_get(f->c, NULL, 0), COUNCIL_EMISUSE);
+    assert_int_equal(council_timezone_set(f->c, NULL), COUNCIL_EMISUSE);
+
+    last = th_last_action(f->c);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(council_timezone_set(f->c, bad[i]), COUNCIL_EINVAL);
+        assert_int_equal(th_last_action(f->c), last);
+    }
+    /* A staff session may not: refused and logged. */
+    assert_int_equal(council_timezone_set(sa, "UTC"), COUNCIL_EDENIED);
+    assert_int_equal(th_last_action(f->c), COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_OPERATION_REFUSED);
+    assert_int_equal(council_timezone_get(sa, tz, sizeof tz), COUNCIL_OK);
+    assert_string_equal(tz, "Asia/Tokyo");
+
+    assert_int_equal(council_timezone_set(f->c, "America/New_York"), COUNCIL_OK);
+    assert_int_equal(th_last_action(f->c), COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SETTING_CHANGED);
+    assert_int_equal(council_timezone_get(sa, tz, sizeof tz), COUNCIL_OK);
+    assert_string_equal(tz, "America/New_York");
+    assert_int_equal(council_timezone_set(f->c, "Etc/GMT-9"), COUNCIL_OK);
+    assert_int_equal(council_timezone_get(f->c, tz, sizeof tz), COUNCIL_OK);
+    assert_string_equal(tz, "Etc/GMT-9");
+    council_close(sa);
+}
+
 /* Every exported call, classified: those that move personal data to
  * another party (each tested above to refuse without a basis), and the
  * rest (reads by the entitled session itself, metadata, keys, the audit
@@ -482,7 +526,8 @@ static const char *const moves_none[] = {
     "council_root_key_bytes", "council_scope_add", "council_scope_list", "council_scope_remove",
     "council_section_history", "council_section_max", "council_section_read",
     "council_section_write", "council_staff_add", "council_staff_list", "council_staff_pledge",
-    "council_staff_retire", "council_version_number", "council_version_string",
+    "council_staff_retire", "council_timezone_get", "council_timezone_set",
+    "council_version_number", "council_version_string",
     "council_witness_keygen",
 };
 
@@ -639,6 +684,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_disclosure_without_basis, setup, teardown),
         cmocka_unit_test_setup_teardown(test_consent_review_fixes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_platform_report, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_timezone_setting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_platform_report_shared_total, setup, teardown),
         cmocka_unit_test_setup_teardown(test_policy_configuration, setup, teardown),
         cmocka_unit_test(test_every_export_classified),

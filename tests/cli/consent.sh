@@ -80,7 +80,7 @@ has "$T/out" "^record:             refusal" "refusal record"
 has "$T/out" "^purposes:           all\$" "refusal of every purpose"
 expect 0 "consent show, a guardian's consent" -- "$CLI" --store "$C" consent show "$CONSENT2" $CP
 has "$T/out" "^grantor:            guardian (後見人 山田)\$" "guardian named"
-has "$T/out" "^valid:              from 2026-01-01T00:00:00Z until 2099-01-01T00:00:00Z\$" "validity"
+has "$T/out" "^valid:              from 2026-01-01T00:00:00+09:00 until 2099-01-02T00:00:00+09:00\$" "validity"
 has "$T/out" "^obtained by:        $NST\$" "obtained by"
 expect 1 "a refusal is not withdrawn" -- "$CLI" --store "$C" consent withdraw "$REFUSAL" --reason x $CP
 expect 0 "consent, staff session of the owner" -- "$CLI" --store "$C" consent record "$NCASE" --member "$CCB" --scope identity \

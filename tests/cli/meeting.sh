@@ -14,12 +14,12 @@ expect 0 "the attendee's staff reads the scope" -- "$CLI" --store "$C" case show
 has "$T/out" "スズキ ハナコ" "attendee's staff sees the identity"
 expect 1 "but not a scope not on the agenda" -- "$CLI" --store "$C" case show "$CASE" --scope wishes --person "$PERSON" --purpose meeting_discussion $NS
 expect 0 "the meeting's share ends with the meeting" -- "$CLI" --store "$C" case info "$CASE" $CP
-has "$T/out" "^  $CNPO  identity  *active  purpose=meeting_discussion basis=appi_27_1_4_public_duty .* expires=2099-01-01T12:00:00Z\$" \
+has "$T/out" "^  $CNPO  identity  *active  purpose=meeting_discussion basis=appi_27_1_4_public_duty .* expires=2099-01-01T21:00:00+09:00\$" \
     "share expires at the meeting's end"
 expect 0 "meeting show" -- "$CLI" --store "$C" meeting show "$MEET" $CP
 has "$T/out" "^id:                 $MEET\$" "meeting show id"
 has "$T/out" "^body:               support_meeting\$" "meeting show body"
-has "$T/out" "^ends:               2099-01-01T12:00:00Z\$" "meeting show window"
+has "$T/out" "^ends:               2099-01-01T21:00:00+09:00\$" "meeting show window"
 has "$T/out" "^status:             open\$" "meeting open"
 has "$T/out" "^attendees:          $CNPO\$" "meeting show attendee"
 has "$T/out" "^  case $CASE  member $CNPO  basis=appi_27_1_4_public_duty scopes=identity\$" "meeting show lists the item"
