@@ -1466,6 +1466,32 @@ static void test_insider__staff_row_names_no_member(void **state)
     council_close(sb);
 }
 
+/* The insider writes the council's time zone (which decides how dates are
+ * read): a value the secretariat never signed, then a copy of the signed
+ * value's signature over another zone. Both are refused as tampered, on the
+ * record; the secretariat's own setting reads back. */
+static void test_insider__forged_timezone(void **state)
+{
+    fx *f = *state;
+    council *sb = staff_open(f, f->sb, &f->kb);
+    char tz[COUNCIL_TIMEZONE_MAX + 1];
+    int64_t before = tamper_events(f->c, "forged_timezone");
+
+    insider_row(sb, "INSERT INTO setting (key, value) VALUES ('timezone', 'America/New_York');",
+                NULL, NULL, NULL, 0);
+    assert_int_equal(council_timezone_get(sb, tz, sizeof tz), COUNCIL_ETAMPER);
+    assert_int_equal(council_timezone_get(f->c, tz, sizeof tz), COUNCIL_ETAMPER);
+    assert_true(tamper_events(f->c, "forged_timezone") >= before + 2);
+    assert_int_equal(council_timezone_set(f->c, "Asia/Tokyo"), COUNCIL_OK);
+    assert_int_equal(council_timezone_get(sb, tz, sizeof tz), COUNCIL_OK);
+    assert_string_equal(tz, "Asia/Tokyo");
+    insider_row(sb, "UPDATE setting SET value = CAST('America/New_York' AS BLOB) WHERE key = 'timezone';",
+                NULL, NULL, NULL, 0);
+    assert_int_equal(council_timezone_get(sb, tz, sizeof tz), COUNCIL_ETAMPER);
+    assert_string_equal(tz, "");
+    council_close(sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1492,6 +1518,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_insider__expiry_retyped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__close_signs_forged_attendee, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__staff_row_names_no_member, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__forged_timezone, setup, teardown),
     };
 
     if (council_global_init() != COUNCIL_OK)
