@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "guard.h"
 #include "caseview.h"
 #include "council/v1/case.pb-c.h"
 #include "json.h"
@@ -107,9 +108,12 @@ static int case_check_args(const case_opts *o, int cmd, const char *id_text, con
     case C_CERASE:
         if (o->reason == NULL)
             return usage("%s", "case erase needs --reason CODE");
-        if (!o->yes)
-            return usage("%s", "case erase destroys the case's keys and content for good and "
-                               "cannot be undone: give --yes to confirm");
+        {
+            int rc = confirm_act(o->yes, "case erase: case %s's keys and content are destroyed "
+                                 "for good", id_text);
+            if (rc != 0)
+                return rc;
+        }
         break;
     case C_CFIND:
         if (o->name == NULL)
@@ -665,13 +669,13 @@ int cmd_case_revoke(cli_ctx *x, int argc, char **argv)
 }
 
 static const cli_help erase_help = {
-    "CASE --reason CODE --yes",
+    "CASE --reason CODE [--yes]",
     "Destroys the case's keys, and so its content, for good: irreversible. The\n"
-    "case's metadata and log stay.\n"
+    "case's metadata and log stay. Asks first on a terminal.\n"
     "\n"
     "Options:\n"
     "  --reason CODE          why (for example person_request)\n"
-    "  --yes                  confirm\n",
+    HELP_YES,
     "  council-cli --store ./council case erase \"$CASE\" --reason retention_expired --yes \\\n"
     "      --passphrase-file pass.txt\n",
 };

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "guard.h"
 #include "caseview.h"
 #include "council/v1/consent.pb-c.h"
 #include "json.h"
@@ -31,7 +32,7 @@ typedef struct consent_opts {
     size_t n_scope;
     const char *members[MAX_LIST], *member, *purposes[MAX_LIST], *purpose;
     size_t n_member, n_purpose;
-    int json;
+    int json, yes;
 } consent_opts;
 
 enum { C_KRECORD = 1 << 0, C_KREFUSE = 1 << 1, C_KWITHDRAW = 1 << 2, C_KLIST = 1 << 3, C_KSHOW = 1 << 4 };
@@ -289,6 +290,10 @@ static int do_consent(const consent_opts *o, int cmd, const char *id_text)
     memset(&a, 0, sizeof a);
     if ((rc = consent_check_args(o, cmd, id_text, &a)) != 0)
         return rc;
+    if (cmd == C_KWITHDRAW &&
+        (rc = confirm_act(o->yes, "consent withdraw: consent %s is withdrawn; the shares that "
+                          "rest on it are revoked", id_text)) != 0)
+        return rc;
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
     switch (cmd) {
@@ -428,20 +433,22 @@ int cmd_consent_refuse(cli_ctx *x, int argc, char **argv)
 }
 
 static const cli_help withdraw_help = {
-    "ID --reason TEXT [--date T]",
+    "ID --reason TEXT [--date T] [--yes]",
     "Records that the consent was withdrawn; the shares that rested on it are\n"
-    "revoked.\n"
+    "revoked. Asks first on a terminal.\n"
     "\n"
     "Options:\n"
     "  --reason TEXT          why\n"
-    "  --date T               when (default: now)\n",
+    "  --date T               when (default: now)\n"
+    HELP_YES,
     "  council-cli --store ./council consent withdraw \"$CONSENT\" --reason \"asked at the visit\" \\\n"
-    "      --passphrase-file pass.txt\n",
+    "      --yes --passphrase-file pass.txt\n",
 };
 
 static const cli_opt withdraw_opts[] = {
     OPT_STR("reason", consent_opts, reason),
     OPT_STR("date", consent_opts, date),
+    OPT_FLAG("yes", consent_opts, yes),
 };
 static const cli_spec withdraw_spec =
     CLI_SPEC(withdraw_opts, withdraw_help, CLI_STORE | CLI_SESSION, 1);

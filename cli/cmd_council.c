@@ -10,17 +10,19 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "guard.h"
 #include "council/v1/info.pb-c.h"
 #include "json.h"
 #include "open.h"
 #include "util.h"
+#include "vocab.h"
 
 typedef struct council_opts {
     const cli_global *g;
     const char *name, *new_pass_file;
     const char *zone; /* timezone: the positional ZONE */
     unsigned long long kdf_ops, kdf_mem;
-    int json;
+    int json, weak_ok;
 } council_opts;
 
 static int do_init(const council_opts *o)
@@ -36,8 +38,12 @@ static int do_init(const council_opts *o)
         return usage("%s", "init needs --name NAME");
     memset(&cr, 0, sizeof cr);
     rc = get_creds(o->g, &cr, 1);
-    if (rc != 0)
+    if (rc == 0 && !cr.have_key)
+        rc = check_new_passphrase(cr.pass, cr.pass_len, NULL, 0, o->weak_ok, "the passphrase");
+    if (rc != 0) {
+        sodium_memzero(&cr, sizeof cr);
         return rc;
+    }
     co.name = o->name;
     if (cr.have_key) {
         co.root_key = cr.key;
@@ -176,6 +182,12 @@ static int do_passphrase(const council_opts *o)
                                      "$COUNCIL_NEW_PASSPHRASE or a terminal")
                        : EXIT_FAILURE;
     }
+    if ((rc = check_new_passphrase(fresh, (size_t)m, pass, (size_t)n, o->weak_ok,
+                                   "the new passphrase")) != 0) {
+        sodium_memzero(pass, sizeof pass);
+        sodium_memzero(fresh, sizeof fresh);
+        return rc;
+    }
     {
         council_open_options oo = COUNCIL_OPEN_OPTIONS_INIT;
         oo.passphrase = (const uint8_t *)pass;
@@ -227,14 +239,18 @@ static int do_timezone(const council_opts *o)
 /* ------------------------------------------------------------ commands */
 
 static const cli_help init_help = {
-    "--name NAME [--kdf-ops N] [--kdf-mem BYTES]",
+    "--name NAME [--weak-passphrase-ok] [--kdf-ops N] [--kdf-mem BYTES]",
     "Creates the store directory PATH (mode 0700) with a new council, its root\n"
     "key protected by the passphrase (asked twice on a terminal), or given by\n"
     "--root-key-file (64 hex digits, kept by the integrator). Prints the\n"
-    "council's id.\n"
+    "council's id. The passphrase must pass libpwquality's check (score 50 of\n"
+    "100).\n"
     "\n"
     "Options:\n"
     "  --name NAME        the council's name\n"
+    "  --weak-passphrase-ok\n"
+    "                     accept a passphrase libpwquality finds weak (for\n"
+    "                     tests and demos only)\n"
     "  --kdf-ops N, --kdf-mem BYTES\n"
     "                     the cost of deriving the key from the passphrase\n"
     "                     (default: libsodium's moderate limits)\n",
@@ -254,14 +270,18 @@ static const cli_help info_help = {
 };
 
 static const cli_help passphrase_help = {
-    "[--new-passphrase-file FILE] [--kdf-ops N] [--kdf-mem BYTES]",
+    "[--new-passphrase-file FILE] [--weak-passphrase-ok] [--kdf-ops N] [--kdf-mem BYTES]",
     "Changes the passphrase that protects the root key. The new passphrase comes\n"
     "from --new-passphrase-file, else $COUNCIL_NEW_PASSPHRASE, else the terminal\n"
-    "(asked twice). A council opened by --root-key-file has no passphrase.\n"
+    "(asked twice), and must pass libpwquality's check (score 50 of 100). A\n"
+    "council opened by --root-key-file has no passphrase.\n"
     "\n"
     "Options:\n"
     "  --new-passphrase-file FILE\n"
     "                     the new passphrase ('-': standard input)\n"
+    "  --weak-passphrase-ok\n"
+    "                     accept a passphrase libpwquality finds weak (for\n"
+    "                     tests and demos only)\n"
     "  --kdf-ops N, --kdf-mem BYTES\n"
     "                     the cost of deriving the key from the passphrase\n"
     "                     (default: libsodium's moderate limits)\n",
@@ -286,6 +306,7 @@ static const cli_opt init_opts[] = {
     OPT_STR("name", council_opts, name),
     OPT_U64("kdf-ops", council_opts, kdf_ops),
     OPT_U64("kdf-mem", council_opts, kdf_mem),
+    OPT_FLAG("weak-passphrase-ok", council_opts, weak_ok),
 };
 static const cli_spec init_spec = CLI_SPEC(init_opts, init_help, CLI_STORE, 0);
 
@@ -298,6 +319,7 @@ static const cli_opt passphrase_opts[] = {
     OPT_STR("new-passphrase-file", council_opts, new_pass_file),
     OPT_U64("kdf-ops", council_opts, kdf_ops),
     OPT_U64("kdf-mem", council_opts, kdf_mem),
+    OPT_FLAG("weak-passphrase-ok", council_opts, weak_ok),
 };
 static const cli_spec passphrase_spec = CLI_SPEC(passphrase_opts, passphrase_help, CLI_STORE, 0);
 

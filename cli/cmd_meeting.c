@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "guard.h"
 #include "council/v1/meeting.pb-c.h"
 #include "json.h"
 #include "open.h"
@@ -30,7 +31,7 @@ typedef struct meeting_opts {
     size_t n_scope;
     const char *members[MAX_LIST], *member, *purposes[1], *purpose;
     size_t n_member, n_purpose;
-    int json;
+    int json, yes;
 } meeting_opts;
 
 enum { C_MTCREATE = 1 << 0, C_MTADD = 1 << 1, C_MTSHOW = 1 << 2, C_MTPACKET = 1 << 3, C_MTCLOSE = 1 << 4 };
@@ -241,6 +242,10 @@ static int do_meeting(const meeting_opts *o, int cmd, const char *id_text, const
     memset(&a, 0, sizeof a);
     if ((rc = meeting_check_args(o, cmd, id_text, case_text, &a)) != 0)
         return rc;
+    if (cmd == C_MTCLOSE &&
+        (rc = confirm_act(o->yes, "meeting close: meeting %s ends now; its disclosures are "
+                          "revoked and their data keys rotated", id_text)) != 0)
+        return rc;
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
     switch (cmd) {
@@ -392,13 +397,19 @@ int cmd_meeting_packet(cli_ctx *x, int argc, char **argv)
 }
 
 static const cli_help close_help = {
-    "MEETING",
+    "MEETING [--yes]",
     "Ends the meeting's disclosures now: they are revoked and their data keys\n"
-    "rotated.\n",
-    "  council-cli --store ./council meeting close \"$MEETING\" --passphrase-file pass.txt\n",
+    "rotated. Asks first on a terminal.\n"
+    "\n"
+    "Options:\n"
+    HELP_YES,
+    "  council-cli --store ./council meeting close \"$MEETING\" --yes --passphrase-file pass.txt\n",
 };
 
-static const cli_spec close_spec = CLI_SPEC_NO_OPTS(close_help, CLI_STORE, 1);
+static const cli_opt close_opts[] = {
+    OPT_FLAG("yes", meeting_opts, yes),
+};
+static const cli_spec close_spec = CLI_SPEC(close_opts, close_help, CLI_STORE, 1);
 
 int cmd_meeting_close(cli_ctx *x, int argc, char **argv)
 {

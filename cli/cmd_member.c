@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "guard.h"
 #include "council/v1/member.pb-c.h"
 #include "json.h"
 #include "open.h"
@@ -27,7 +28,7 @@ typedef struct member_opts {
     const char *name, *kind, *roles, *scopes, *contact, *joined, *reason, *date;
     const char *member_pass_file, *out, *box_key, *sign_key;
     unsigned long long kdf_ops, kdf_mem;
-    int json;
+    int json, yes, replace, weak_ok;
 } member_opts;
 
 enum { C_MADD = 1 << 0, C_MLIST = 1 << 1, C_MSHOW = 1 << 2, C_MUPDATE = 1 << 3, C_MWITHDRAW = 1 << 4, C_MKEYGEN = 1 << 5, C_MREGISTER = 1 << 6, C_ANNOUNCE = 1 << 7 };
@@ -172,6 +173,29 @@ static void member_lines(const Council__V1__Member *m)
         printf("cosigner key:       %s\n", m->cosigner_key);
 }
 
+/* member keygen on a member that has keys: only with --replace, and
+ * confirmed (the old keyfile stops working). 0 to go on, an exit status
+ * (> 0) after a message, or a library error (< 0). */
+static int keygen_replace_check(council *c, const member_opts *o,
+                                const uint8_t id[COUNCIL_ID_BYTES], const char *id_text)
+{
+    Council__V1__Member *m;
+    int rc, has_keys;
+
+    if ((m = fetch_member(c, id, &rc)) == NULL)
+        return rc != COUNCIL_OK ? rc : COUNCIL_EFORMAT;
+    has_keys = m->has_box_public_key && m->box_public_key.len > 0;
+    council__v1__member__free_unpacked(m, NULL);
+    if (!has_keys)
+        return 0;
+    if (!o->replace)
+        return usage("member %s already has keys: new keys would replace them and its "
+                     "old keyfile would stop working; give --replace to replace them",
+                     id_text);
+    return confirm_act(o->yes, "member keygen --replace: member %s gets new keys; its old "
+                       "keyfile stops working for every staff member who uses it", id_text);
+}
+
 static int do_member(const member_opts *o, int cmd, const char *id_text)
 {
     const char *scopes[MAX_SCOPES];
@@ -198,6 +222,11 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
         return usage("%s", "member keygen needs --out FILE");
     if (cmd == C_MREGISTER && (o->box_key == NULL || o->sign_key == NULL))
         return usage("%s", "member register-key needs --box-key HEX and --sign-key HEX");
+    if (cmd == C_MWITHDRAW &&
+        (rc = confirm_act(o->yes, "member withdraw: member %s leaves the council; its shares "
+                          "end, its data keys are rotated and council.db is re-keyed",
+                          id_text)) != 0)
+        return rc;
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
 
@@ -255,6 +284,11 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
             council_close(c);
             return EXIT_FAILURE;
         }
+        if ((rc = keygen_replace_check(c, o, id, id_text)) != 0) {
+            rc = rc > 0 ? rc : failed("member", c, rc);
+            council_close(c);
+            return rc;
+        }
         n = get_passphrase(o->member_pass_file, "COUNCIL_MEMBER_PASSPHRASE", 1,
                            "Member passphrase: ", pass, sizeof pass);
         if (n < 0) {
@@ -262,6 +296,12 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
             return n == -2 ? usage("%s", "no member passphrase: use --member-passphrase-file, "
                                          "$COUNCIL_MEMBER_PASSPHRASE or a terminal")
                            : EXIT_FAILURE;
+        }
+        if ((rc = check_new_passphrase(pass, (size_t)n, NULL, 0, o->weak_ok,
+                                       "the member passphrase")) != 0) {
+            sodium_memzero(pass, sizeof pass);
+            council_close(c);
+            return rc;
         }
         rc = council_member_keygen_file(c, o->out, id, sizeof id, (const uint8_t *)pass,
                                         (size_t)n, o->kdf_ops, o->kdf_mem);
@@ -428,20 +468,22 @@ int cmd_member_update(cli_ctx *x, int argc, char **argv)
 }
 
 static const cli_help withdraw_help = {
-    "ID --reason TEXT [--date T]",
+    "ID --reason TEXT [--date T] [--yes]",
     "Records that the member left the council; its shares end, its data keys are\n"
-    "rotated and council.db is re-keyed.\n"
+    "rotated and council.db is re-keyed. Asks first on a terminal.\n"
     "\n"
     "Options:\n"
     "  --reason TEXT          why\n"
-    "  --date T               when (default: now)\n",
+    "  --date T               when (default: now)\n"
+    HELP_YES,
     "  council-cli --store ./council member withdraw \"$MEMBER\" --reason \"term ended\" \\\n"
-    "      --passphrase-file pass.txt\n",
+    "      --yes --passphrase-file pass.txt\n",
 };
 
 static const cli_opt withdraw_opts[] = {
     OPT_STR("reason", member_opts, reason),
     OPT_STR("date", member_opts, date),
+    OPT_FLAG("yes", member_opts, yes),
 };
 static const cli_spec withdraw_spec = CLI_SPEC(withdraw_opts, withdraw_help, CLI_STORE, 1);
 
@@ -451,15 +493,21 @@ int cmd_member_withdraw(cli_ctx *x, int argc, char **argv)
 }
 
 static const cli_help keygen_help = {
-    "ID --out FILE [--member-passphrase-file FILE] [--kdf-ops N] [--kdf-mem BYTES]",
+    "ID --out FILE [--member-passphrase-file FILE] [--replace [--yes]] "
+    "[--weak-passphrase-ok] [--kdf-ops N] [--kdf-mem BYTES]",
     "Makes the member's keys and writes its keyfile to FILE (a new file), sealed\n"
-    "with the member's passphrase; the public keys are registered.\n"
+    "with the member's passphrase; the public keys are registered. A member that\n"
+    "has keys keeps them unless --replace is given: its old keyfile then stops\n"
+    "working (asked first on a terminal; --yes in scripts).\n"
     "\n"
     "Options:\n"
     "  --out FILE             the keyfile\n"
     "  --member-passphrase-file FILE\n"
     "                         the member's passphrase (else\n"
     "                         $COUNCIL_MEMBER_PASSPHRASE, else the terminal)\n"
+    "  --replace              replace the keys the member has\n"
+    HELP_YES
+    HELP_WEAK_OK
     "  --kdf-ops N, --kdf-mem BYTES\n"
     "                         the cost of deriving the key from it\n",
     "  council-cli --store ./council member keygen \"$NPO\" --out npo.keyfile \\\n"
@@ -471,6 +519,9 @@ static const cli_opt keygen_opts[] = {
     OPT_U64("kdf-ops", member_opts, kdf_ops),
     OPT_U64("kdf-mem", member_opts, kdf_mem),
     OPT_STR("out", member_opts, out),
+    OPT_FLAG("replace", member_opts, replace),
+    OPT_FLAG("yes", member_opts, yes),
+    OPT_FLAG("weak-passphrase-ok", member_opts, weak_ok),
 };
 static const cli_spec keygen_spec = CLI_SPEC(keygen_opts, keygen_help, CLI_STORE, 1);
 

@@ -14,15 +14,18 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "guard.h"
 #include "json.h"
 #include "open.h"
 #include "text.h"
 #include "util.h"
+#include "vocab.h"
 
 typedef struct rekey_opts {
     const cli_global *g;
     const char *new_pass_file, *new_key_file;
     unsigned long long kdf_ops, kdf_mem;
+    int yes, weak_ok;
 } rekey_opts;
 
 enum { C_RKDB = 1 << 0, C_RKROOT = 1 << 1 };
@@ -42,6 +45,15 @@ static int do_rekey(const rekey_opts *o, int cmd)
         return usage("%s", "--new-root-key-file is for a council opened with --root-key-file");
     if (cmd == C_RKROOT && o->g->key_file != NULL && o->new_pass_file != NULL)
         return usage("%s", "a council opened with --root-key-file has no passphrase");
+    if (cmd == C_RKDB)
+        rc = confirm_act(o->yes, "rekey database: council.db is re-encrypted under a new "
+                         "database key; the old key stops opening it");
+    else
+        rc = confirm_act(o->yes, "rekey root: the root key is replaced; the old %s stops "
+                         "opening the council", o->g->key_file != NULL ? "root key file"
+                                                                      : "passphrase");
+    if (rc != 0)
+        return rc;
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
     if (cmd == C_RKDB) {
@@ -64,6 +76,12 @@ static int do_rekey(const rekey_opts *o, int cmd)
             return m == -2 ? usage("%s", "no new passphrase: use --new-passphrase-file, "
                                          "$COUNCIL_NEW_PASSPHRASE or a terminal")
                            : EXIT_FAILURE;
+        }
+        if ((rc = check_new_passphrase(fresh, (size_t)m, NULL, 0, o->weak_ok,
+                                       "the new passphrase")) != 0) {
+            sodium_memzero(fresh, sizeof fresh);
+            council_close(c);
+            return rc;
         }
         rc = council_rekey_root(c, (const uint8_t *)fresh, (size_t)m, NULL, 0, o->kdf_ops,
                                 o->kdf_mem);
@@ -89,12 +107,18 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
 }
 
 static const cli_help database_help = {
-    "",
-    "Re-encrypts council.db under a new database key.\n",
-    "  council-cli --store ./council rekey database --passphrase-file pass.txt\n",
+    "[--yes]",
+    "Re-encrypts council.db under a new database key. Asks first on a terminal.\n"
+    "\n"
+    "Options:\n"
+    HELP_YES,
+    "  council-cli --store ./council rekey database --yes --passphrase-file pass.txt\n",
 };
 
-static const cli_spec database_spec = CLI_SPEC_NO_OPTS(database_help, CLI_STORE, 0);
+static const cli_opt database_opts[] = {
+    OPT_FLAG("yes", rekey_opts, yes),
+};
+static const cli_spec database_spec = CLI_SPEC(database_opts, database_help, CLI_STORE, 0);
 
 int cmd_rekey_database(cli_ctx *x, int argc, char **argv)
 {
@@ -102,20 +126,24 @@ int cmd_rekey_database(cli_ctx *x, int argc, char **argv)
 }
 
 static const cli_help root_help = {
-    "[--new-passphrase-file FILE | --new-root-key-file FILE] [--kdf-ops N] [--kdf-mem BYTES]",
+    "[--new-passphrase-file FILE | --new-root-key-file FILE] [--yes] [--weak-passphrase-ok] "
+    "[--kdf-ops N] [--kdf-mem BYTES]",
     "Replaces the root key: a new one from a new passphrase (--new-passphrase-file,\n"
     "else $COUNCIL_NEW_PASSPHRASE, else the terminal), or, for a council opened\n"
-    "with --root-key-file, the key in --new-root-key-file.\n"
+    "with --root-key-file, the key in --new-root-key-file. Asks first on a\n"
+    "terminal. The new passphrase must pass libpwquality's check (score 50 of 100).\n"
     "\n"
     "Options:\n"
     "  --new-passphrase-file FILE\n"
     "                         the new passphrase\n"
     "  --new-root-key-file FILE\n"
     "                         the new root key: 64 hex digits\n"
+    HELP_YES
+    HELP_WEAK_OK
     "  --kdf-ops N, --kdf-mem BYTES\n"
     "                         the cost of deriving the key from the passphrase\n",
     "  council-cli --store ./council rekey root --passphrase-file pass.txt \\\n"
-    "      --new-passphrase-file new.txt\n",
+    "      --new-passphrase-file new.txt --yes\n",
 };
 
 static const cli_opt root_opts[] = {
@@ -123,6 +151,8 @@ static const cli_opt root_opts[] = {
     OPT_STR("new-root-key-file", rekey_opts, new_key_file),
     OPT_U64("kdf-ops", rekey_opts, kdf_ops),
     OPT_U64("kdf-mem", rekey_opts, kdf_mem),
+    OPT_FLAG("yes", rekey_opts, yes),
+    OPT_FLAG("weak-passphrase-ok", rekey_opts, weak_ok),
 };
 static const cli_spec root_spec = CLI_SPEC(root_opts, root_help, CLI_STORE, 0);
 

@@ -14,18 +14,20 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "guard.h"
 #include "council/v1/member.pb-c.h"
 #include "json.h"
 #include "open.h"
 #include "text.h"
 #include "util.h"
+#include "vocab.h"
 
 typedef struct staff_opts {
     const cli_global *g;
     const char *name, *role, *text_version, *text_file, *witness_name, *reason, *date;
     const char *members[1], *member, *purposes[1], *purpose;
     size_t n_member, n_purpose;
-    int json;
+    int json, yes;
 } staff_opts;
 
 enum { C_SADD = 1 << 0, C_SLIST = 1 << 1, C_SPLEDGE = 1 << 2, C_SRETIRE = 1 << 3 };
@@ -52,6 +54,10 @@ static int do_staff(const staff_opts *o, int cmd, const char *id_text)
         return usage("%s", "staff retire needs --reason TEXT");
     if (o->date != NULL && time_arg("--date", o->date, TIME_START, &when) != 0)
         return EXIT_USAGE;
+    if (cmd == C_SRETIRE &&
+        (rc = confirm_act(o->yes, "staff retire: staff member %s leaves; their sessions are "
+                          "refused from then on", id_text)) != 0)
+        return rc;
     if (cmd == C_SPLEDGE &&
         (text = slurp(o->text_file, COUNCIL_PLEDGE_TEXT_MAX, &text_len, "pledge text")) == NULL)
         return EXIT_FAILURE;
@@ -222,19 +228,22 @@ int cmd_staff_pledge(cli_ctx *x, int argc, char **argv)
 }
 
 static const cli_help retire_help = {
-    "ID --reason TEXT [--date T]",
+    "ID --reason TEXT [--date T] [--yes]",
     "Records that the staff member left; its sessions are refused from then on.\n"
+    "Asks first on a terminal.\n"
     "\n"
     "Options:\n"
     "  --reason TEXT          why\n"
-    "  --date T               when (default: now)\n",
-    "  council-cli --store ./council staff retire \"$SATO\" --reason transferred \\\n"
+    "  --date T               when (default: now)\n"
+    HELP_YES,
+    "  council-cli --store ./council staff retire \"$SATO\" --reason transferred --yes \\\n"
     "      --passphrase-file pass.txt\n",
 };
 
 static const cli_opt retire_opts[] = {
     OPT_STR("reason", staff_opts, reason),
     OPT_STR("date", staff_opts, date),
+    OPT_FLAG("yes", staff_opts, yes),
 };
 static const cli_spec retire_spec = CLI_SPEC(retire_opts, retire_help, CLI_STORE, 1);
 

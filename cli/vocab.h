@@ -61,4 +61,12 @@
     "                         recording), as sha256sum prints it; the evidence\n"    \
     "                         itself is never stored\n"
 
+/* The guard rails (guard.h): the commands that ask first, and the
+ * commands that take a new passphrase. */
+#define HELP_YES                                                                     \
+    "  --yes                  do it without asking (needed when not on a terminal)\n"
+#define HELP_WEAK_OK                                                                 \
+    "  --weak-passphrase-ok   accept a new passphrase libpwquality finds weak (for\n" \
+    "                         tests and demos only)\n"
+
 #endif

@@ -53,7 +53,7 @@ NPO=$("$CLI" member add --name "NPO法人 つながりの家" --kind npo --scope
 COMMISSIONER=$("$CLI" member add --name "民生委員 北地区" --kind welfare_commissioner $P)
 printf 'the NPO keeps this passphrase\n' >"$T/npo.pass"
 "$CLI" member keygen "$NPO" --out "$T/npo.keyfile" --member-passphrase-file "$T/npo.pass" $P
-"$CLI" member withdraw "$COMMISSIONER" --reason "任期満了" $P
+"$CLI" member withdraw "$COMMISSIONER" --reason "任期満了" --yes $P
 "$CLI" member list $P
 
 step "The NPO's staff pledge secrecy (Article 18) and work in their own sessions"
@@ -62,7 +62,7 @@ SATO=$("$CLI" staff add --member "$NPO" --name "相談員 佐藤" --role 相談�
 "$CLI" staff pledge "$SATO" --text-version v2024_04 --text-file "$T/pledge.txt" --witness-name 事務局長 $P
 SUZUKI=$("$CLI" staff add --member "$NPO" --name "相談員 鈴木" $P)
 "$CLI" staff pledge "$SUZUKI" --text-version v2024_04 --text-file "$T/pledge.txt" $P
-"$CLI" staff retire "$SUZUKI" --reason "人事異動" $P
+"$CLI" staff retire "$SUZUKI" --reason "人事異動" --yes $P
 "$CLI" staff list $P
 echo "-- 佐藤 opens a session with the NPO's keyfile and passphrase:"
 "$CLI" info --staff "$SATO" --keyfile "$T/npo.keyfile" --passphrase-file "$T/npo.pass" | head -2
@@ -165,7 +165,7 @@ echo "-- her wishes are not covered by this consent: refused, with the reason"
 "$CLI" case show "$CASE" --scope situation --purpose support_coordination $SHAKYO_S
 
 step "She withdraws her consent: the share ends at once, and 田中's next read fails"
-"$CLI" consent withdraw "$CONSENT" --reason "本人から撤回の申し出" $NPO_S
+"$CLI" consent withdraw "$CONSENT" --reason "本人から撤回の申し出" --yes $NPO_S
 if "$CLI" case show "$CASE" --scope situation --purpose support_coordination $SHAKYO_S; then
     echo "demo: a read after the consent was withdrawn succeeded" >&2
     exit 1
@@ -180,7 +180,7 @@ MEETING=$("$CLI" meeting create --body support_meeting --starts "$NOW" --ends $(
     --purpose meeting_discussion --basis appi_27_1_4_public_duty --reason "支援方針の検討" $P
 "$CLI" meeting packet "$MEETING" --member "$SHAKYO" --out "$T/packet.bin" $P
 echo "-- the packet is sealed to the social welfare council's key: $(wc -c <"$T/packet.bin") bytes"
-"$CLI" meeting close "$MEETING" $P
+"$CLI" meeting close "$MEETING" --yes $P
 echo "-- a joint meeting with the platform takes no case at all:"
 PMEETING=$("$CLI" meeting create --body joint_platform --starts "$NOW" --ends $((NOW + 3600)) \
     --member "$SHAKYO" $P | sed -n 's/^meeting //p')
@@ -194,7 +194,7 @@ step "The report for the regional platform: counts only, small cells hidden (x)"
 "$CLI" report platform --format csv $P
 
 step "The secretariat rotates the database key (SQLCipher re-key); staff sessions go on"
-"$CLI" rekey database $P
+"$CLI" rekey database --yes $P
 "$CLI" case list $NPO_S
 
 step "Work goes on; the secretariat writes an audit export"

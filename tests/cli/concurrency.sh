@@ -20,7 +20,7 @@ cat "$T/conc.a" "$T/conc.b" "$T/conc.c" >"$T/conc"
 conc a 25 & p1=$!; conc b 25 & p2=$!
 j=0; : >"$T/rk"
 while [ "$j" -lt 5 ]; do
-    "$CLI" --store "$M" rekey database $MP >/dev/null 2>>"$T/rk" || echo "rekey exit $?" >>"$T/rk"
+    "$CLI" --store "$M" rekey database --yes $MP >/dev/null 2>>"$T/rk" || echo "rekey exit $?" >>"$T/rk"
     j=$((j + 1))
 done
 wait $p1 $p2

@@ -43,10 +43,10 @@ has "$T/out" "^purposes:           support_coordination,joint_support\$" "consen
 has "$T/out" "^method:             written\$" "consent method"
 has "$T/out" "^evidence sha256:    $EVID\$" "consent evidence hash"
 has "$T/out" "^recorded:           .* by the secretariat\$" "recorded by the secretariat"
-expect 0 "consent withdraw" -- "$CLI" --store "$C" consent withdraw "$CONSENT" --reason "本人の申し出" $CP
+expect 0 "consent withdraw" -- "$CLI" --store "$C" consent withdraw "$CONSENT" --reason "本人の申し出" --yes $CP
 has "$T/err" "consent withdrawn" "withdraw note"
 expect 1 "staff read after the withdrawal" -- "$CLI" --store "$C" case show "$CASE" --scope identity --person "$PERSON" --purpose support_coordination $NS
-expect 1 "consent withdraw twice" -- "$CLI" --store "$C" consent withdraw "$CONSENT" --reason again $CP
+expect 1 "consent withdraw twice" -- "$CLI" --store "$C" consent withdraw "$CONSENT" --reason again --yes $CP
 expect 1 "disclose --dry-run after the withdrawal" -- "$CLI" --store "$C" $DISC --scope identity --basis consent --consent "$CONSENT" --dry-run $CP
 has "$T/out" "^refused: consent_withdrawn\$" "withdrawn consent covers nothing"
 expect 0 "consent list" -- "$CLI" --store "$C" consent list "$CASE" $CP
@@ -82,7 +82,7 @@ expect 0 "consent show, a guardian's consent" -- "$CLI" --store "$C" consent sho
 has "$T/out" "^grantor:            guardian (後見人 山田)\$" "guardian named"
 has "$T/out" "^valid:              from 2026-01-01T00:00:00+09:00 until 2099-01-02T00:00:00+09:00\$" "validity"
 has "$T/out" "^obtained by:        $NST\$" "obtained by"
-expect 1 "a refusal is not withdrawn" -- "$CLI" --store "$C" consent withdraw "$REFUSAL" --reason x $CP
+expect 1 "a refusal is not withdrawn" -- "$CLI" --store "$C" consent withdraw "$REFUSAL" --reason x --yes $CP
 expect 0 "consent, staff session of the owner" -- "$CLI" --store "$C" consent record "$NCASE" --member "$CCB" --scope identity \
     --purpose referral --method electronic $NS
 NCONSENT=$(cat "$T/out")
@@ -120,10 +120,10 @@ expect 2 "consent record, bad member id" -- "$CLI" --store "$C" consent record "
 expect 2 "consent refuse without --method" -- "$CLI" --store "$C" consent refuse "$CASE" $CP
 expect 2 "consent record, json" -- "$CLI" --store "$C" consent record "$CASE" --member "$CNPO" --scope identity --purpose referral --method oral --json $CP
 expect 1 "consent show, unknown id" -- "$CLI" --store "$C" consent show $NOCASE $CP
-expect 1 "consent withdraw, unknown id" -- "$CLI" --store "$C" consent withdraw $NOCASE --reason x $CP
+expect 1 "consent withdraw, unknown id" -- "$CLI" --store "$C" consent withdraw $NOCASE --reason x --yes $CP
 expect 2 "consent show, bad id" -- "$CLI" --store "$C" consent show not-an-id $CP
-expect 2 "consent withdraw without reason" -- "$CLI" --store "$C" consent withdraw "$CONSENT2" $CP
-expect 2 "consent withdraw, bad date" -- "$CLI" --store "$C" consent withdraw "$CONSENT2" --reason x --date soon $CP
+expect 2 "consent withdraw without reason" -- "$CLI" --store "$C" consent withdraw "$CONSENT2" --yes $CP
+expect 2 "consent withdraw, bad date" -- "$CLI" --store "$C" consent withdraw "$CONSENT2" --reason x --date soon --yes $CP
 expect 2 "unknown consent command" -- "$CLI" --store "$C" consent frob $CP
 expect 2 "consent without a command" -- "$CLI" --store "$C" consent $CP
 expect 1 "disclose, unknown purpose" -- "$CLI" --store "$C" disclose "$CASE" --member "$CNPO" --scope identity --purpose gossip \

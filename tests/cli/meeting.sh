@@ -46,13 +46,13 @@ has "$T/out" "meeting_opened .* reason=support_meeting" "meeting opened audited"
 has "$T/out" "bundle_exported .* member=$(echo "$CNPO" | tr -d -) reason=meeting_packet" "packet audited"
 has "$T/out" "disclosure_refused .* reason=not_an_attendee" "non-attendee refusal audited"
 hasnot "$T/out" "支援会議での検討" "no reason in the log"
-expect 0 "meeting close" -- "$CLI" --store "$C" meeting close "$MEET" $CP
+expect 0 "meeting close" -- "$CLI" --store "$C" meeting close "$MEET" --yes $CP
 has "$T/err" "meeting closed" "close note"
 expect 1 "after the close the attendee's staff cannot read" -- "$CLI" --store "$C" case show "$CASE" --scope identity --person "$PERSON" --purpose meeting_discussion $NS
 expect 0 "meeting show after the close" -- "$CLI" --store "$C" meeting show "$MEET" $CP
 has "$T/out" "^status:             closed\$" "meeting closed"
 has "$T/out" "^closed:             " "closing time shown"
-expect 1 "meeting close twice" -- "$CLI" --store "$C" meeting close "$MEET" $CP
+expect 1 "meeting close twice" -- "$CLI" --store "$C" meeting close "$MEET" --yes $CP
 expect 1 "meeting add-case to a closed meeting" -- "$CLI" --store "$C" meeting add-case "$MEET" "$CASE" --member "$CNPO" $MTADD $CP
 has "$T/err" "closed" "closed meeting message"
 expect 1 "meeting packet of a closed meeting" -- "$CLI" --store "$C" meeting packet "$MEET" --member "$CNPO" --out "$T/packet3" $CP
@@ -83,7 +83,7 @@ expect 2 "meeting add-case --expires" -- "$CLI" --store "$C" meeting add-case "$
 expect 2 "meeting add-case, bad consent id" -- "$CLI" --store "$C" meeting add-case "$JOINT" "$CASE" --member "$CNPO" $MTADD --consent 12 $CP
 expect 2 "meeting packet without --out" -- "$CLI" --store "$C" meeting packet "$JOINT" --member "$CNPO" $CP
 expect 2 "meeting show, bad id" -- "$CLI" --store "$C" meeting show not-a-meeting $CP
-expect 2 "meeting close --json" -- "$CLI" --store "$C" meeting close "$JOINT" --json $CP
+expect 2 "meeting close --json" -- "$CLI" --store "$C" meeting close "$JOINT" --json --yes $CP
 expect 2 "unknown meeting command" -- "$CLI" --store "$C" meeting frob $CP
 expect 2 "meeting without a command" -- "$CLI" --store "$C" meeting $CP
 expect 0 "report platform" -- "$CLI" --store "$C" report platform $CP

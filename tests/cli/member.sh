@@ -46,8 +46,8 @@ expect 0 "members announce" -- "$CLI" --store "$M" members announce $MP
 has "$T/out" "北市 協議会" "announce council"
 has "$T/out" "coordinating body): 北市 福祉課" "announce coordinating body"
 hasnot "$T/out" "内線" "announce has no contacts"
-expect 0 "member withdraw" -- "$CLI" --store "$M" member withdraw "$NPO" --reason "解散" --date 2026-12-01 $MP
-expect 1 "member withdraw twice" -- "$CLI" --store "$M" member withdraw "$NPO" --reason again $MP
+expect 0 "member withdraw" -- "$CLI" --store "$M" member withdraw "$NPO" --reason "解散" --date 2026-12-01 --yes $MP
+expect 1 "member withdraw twice" -- "$CLI" --store "$M" member withdraw "$NPO" --reason again --yes $MP
 expect 1 "update a withdrawn member" -- "$CLI" --store "$M" member update "$NPO" --name Y $MP
 expect 0 "withdrawn member still listed" -- "$CLI" --store "$M" member list $MP
 has "$T/out" "withdrawn" "listed as withdrawn"
@@ -71,7 +71,7 @@ has "$T/out" '"text_version": "v2024_04"' "pledge in json"
 expect 1 "staff add to withdrawn member" -- "$CLI" --store "$M" staff add --member "$NPO" --name X $MP
 expect 2 "staff add without member" -- "$CLI" --store "$M" staff add --name X $MP
 expect 1 "staff pledge bad version" -- "$CLI" --store "$M" staff pledge "$ST" --text-version "V 1" --text-file "$T/pledge.txt" $MP
-expect 0 "staff retire" -- "$CLI" --store "$M" staff retire "$ST" --reason 人事異動 $MP
+expect 0 "staff retire" -- "$CLI" --store "$M" staff retire "$ST" --reason 人事異動 --yes $MP
 expect 1 "pledge after retirement" -- "$CLI" --store "$M" staff pledge "$ST" --text-version v2024_04 --text-file "$T/pledge.txt" $MP
 expect 0 "retired staff still listed" -- "$CLI" --store "$M" staff list $MP
 has "$T/out" "retired  yes" "former staff kept with pledge"

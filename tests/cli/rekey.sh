@@ -6,21 +6,22 @@ expect 0 "case rekey" -- "$CLI" --store "$C" case rekey "$CASE" $CP
 expect 0 "read after case rekey" -- "$CLI" --store "$C" case history "$CASE" --scope identity --purpose audit_check $CP
 has "$T/out" "version 2" "history survives the rekey"
 expect 1 "case rekey unknown case" -- "$CLI" --store "$C" case rekey $NOCASE $CP
-expect 0 "rekey database" -- "$CLI" --store "$C" rekey database $CP
+expect 0 "rekey database" -- "$CLI" --store "$C" rekey database --yes $CP
 expect 0 "read after database rekey" -- "$CLI" --store "$C" case show "$CASE" --scope identity --purpose support_coordination $CP
 has "$T/out" "スズキ ハナコ" "content after database rekey"
-expect 0 "rekey root" -- "$CLI" --store "$C" rekey root --new-passphrase-file "$T/pass2" $CHEAP $CP
+expect 0 "rekey root" -- "$CLI" --store "$C" rekey root --new-passphrase-file "$T/pass2" $CHEAP --yes $CP
 expect 1 "old passphrase after rekey root" -- "$CLI" --store "$C" case list $CP
 CP="--passphrase-file $T/pass2"
 expect 0 "read after rekey root" -- "$CLI" --store "$C" case show "$CASE" --scope identity --purpose support_coordination $CP
 has "$T/out" "スズキ ハナコ" "content after rekey root"
 expect 0 "staff session after rekey root" -- "$CLI" --store "$C" case list $NS
-expect 2 "rekey root, no new passphrase source" -- setsid -w "$CLI" --store "$C" rekey root $CP
-expect 2 "rekey root, new root key on a passphrase council" -- "$CLI" --store "$C" rekey root --new-root-key-file "$T/wrongkey" $CP
+expect 2 "rekey root, no new passphrase source" -- setsid -w "$CLI" --store "$C" rekey root --yes $CP
+has "$T/err" "no new passphrase" "rekey root asks for a new passphrase source"
+expect 2 "rekey root, new root key on a passphrase council" -- "$CLI" --store "$C" rekey root --new-root-key-file "$T/wrongkey" --yes $CP
 expect 2 "rekey database, staff session" -- "$CLI" --store "$C" rekey database $NS
 expect 2 "unknown rekey command" -- "$CLI" --store "$C" rekey frob $CP
-expect 2 "rekey root without new key file" -- "$CLI" --store "$K" rekey root --root-key-file "$T/key"
-expect 0 "rekey root, integrator's key" -- "$CLI" --store "$K" rekey root --root-key-file "$T/key" --new-root-key-file "$T/wrongkey"
+expect 2 "rekey root without new key file" -- "$CLI" --store "$K" rekey root --root-key-file "$T/key" --yes
+expect 0 "rekey root, integrator's key" -- "$CLI" --store "$K" rekey root --root-key-file "$T/key" --new-root-key-file "$T/wrongkey" --yes
 expect 1 "old root key after rekey root" -- "$CLI" --store "$K" info --root-key-file "$T/key"
 expect 0 "new root key after rekey root" -- "$CLI" --store "$K" info --root-key-file "$T/wrongkey"
 
