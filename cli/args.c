@@ -36,13 +36,26 @@ int usage(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+int exit_status(int rc)
+{
+    switch (rc) {
+    case COUNCIL_OK: return 0;
+    case COUNCIL_EAUTH: return EXIT_AUTH;
+    case COUNCIL_EDENIED:
+    case COUNCIL_ENOCONSENT: return EXIT_DENIED;
+    case COUNCIL_ETAMPER: return EXIT_TAMPER;
+    case COUNCIL_ENOTFOUND: return EXIT_NOTFOUND;
+    default: return EXIT_FAILURE;
+    }
+}
+
 int failed(const char *op, council *c, int rc)
 {
     if (c != NULL) /* the library's message names the operation itself */
         fprintf(stderr, "%s: %s (%s)\n", prog, council_errmsg(c), council_errstr(rc));
     else
         fprintf(stderr, "%s: %s: %s\n", prog, op, council_errstr(rc));
-    return EXIT_FAILURE;
+    return exit_status(rc);
 }
 
 /* Every option some command takes: another command's option is one that

@@ -455,7 +455,7 @@ static int do_verify(const audit_opts *o, const char *file)
                 r != NULL ? r->message : "no report", council_errstr(rc));
         if (r != NULL && r->first_bad_event >= 0)
             fprintf(stderr, "%s: first bad event: %lld\n", prog, (long long)r->first_bad_event);
-        rc = EXIT_FAILURE;
+        rc = exit_status(rc);
     }
 out:
     council__v1__audit_verify_report__free_unpacked(r, NULL);

@@ -285,10 +285,10 @@ static int case_share(council *c, const case_opts *o, case_args *a)
             json_t *j = json_object();
             json_object_set_new(j, "allowed", json_boolean(allowed));
             json_object_set_new(j, "reason", json_string(reason));
-            rc = print_json(j) == 0 && allowed ? COUNCIL_OK : EXIT_FAILURE;
+            rc = print_json(j) != 0 ? EXIT_FAILURE : allowed ? COUNCIL_OK : EXIT_DENIED;
         } else {
             printf("%s: %s\n", allowed ? "allowed" : "refused", reason);
-            rc = allowed ? COUNCIL_OK : EXIT_FAILURE;
+            rc = allowed ? COUNCIL_OK : EXIT_DENIED;
         }
     }
     council_buf_free(&why);

@@ -4,7 +4,8 @@
  * Uses only council.h, the shared library, and the public message formats
  * in proto/. This file holds the table of commands and finds the one a
  * command line names; each cmd_<noun>.c holds its commands' options, help
- * and work. Exit status: 0 success, 1 refused or failed, 2 usage error.
+ * and work. Exit status by class: 0 success, 1 failed, 2 usage error,
+ * 3 authentication, 4 not entitled or no consent, 5 tamper, 6 not found.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -114,8 +115,9 @@ static const char help_tail[] =
     "The passphrase comes from --passphrase-file, else $COUNCIL_PASSPHRASE, else\n"
     "the terminal (not echoed). The new passphrase comes from\n"
     "--new-passphrase-file, else $COUNCIL_NEW_PASSPHRASE, else the terminal.\n"
-    "Exit status: 0 success, 1 refused or failed (including a log that does not\n"
-    "verify), 2 usage error.\n";
+    "Exit status: 0 success, 1 failed, 2 usage error, 3 authentication (a wrong\n"
+    "passphrase or key), 4 not entitled or no consent (a dry run's refusal too),\n"
+    "5 tamper (a record or log changed outside the library), 6 not found.\n";
 
 static void top_help(void)
 {

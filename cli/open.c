@@ -201,10 +201,10 @@ static int open_staff_session(const cli_global *o, council **c)
     if (rc == COUNCIL_OK)
         rc = time_zone_use(*c);
     if (rc != COUNCIL_OK) {
-        failed("open", *c, rc);
+        int status = failed("open", *c, rc);
         council_close(*c);
         *c = NULL;
-        return EXIT_FAILURE;
+        return status;
     }
     return 0;
 }
@@ -234,10 +234,10 @@ int open_council(const cli_global *o, council **c)
     if (rc == COUNCIL_OK)
         rc = time_zone_use(*c);
     if (rc != COUNCIL_OK) {
-        failed("open", *c, rc);
+        int status = failed("open", *c, rc);
         council_close(*c);
         *c = NULL;
-        return EXIT_FAILURE;
+        return status;
     }
     return 0;
 }

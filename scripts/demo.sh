@@ -39,10 +39,12 @@ if command -v sqlcipher >/dev/null; then
     sqlcipher "$COUNCIL_STORE/council.db" "SELECT count(*) FROM sqlite_master;" 2>&1 || true
 fi
 
-step "A wrong passphrase is refused (exit status 1)"
+step "A wrong passphrase is refused (exit status 3: authentication)"
 printf 'not the passphrase\n' >"$T/wrong"
-if "$CLI" info --passphrase-file "$T/wrong"; then
-    echo "demo: a wrong passphrase was accepted" >&2
+rc=0
+"$CLI" info --passphrase-file "$T/wrong" || rc=$?
+if [ "$rc" -ne 3 ]; then
+    echo "demo: a wrong passphrase gave exit status $rc, not 3" >&2
     exit 1
 fi
 

@@ -14,21 +14,21 @@ has "$T/out" "^allowed: consent_covers\$" "dry run allowed"
 expect 0 "disclose --dry-run --json, covered" -- "$CLI" --store "$C" $DISC --scope identity --basis consent --consent "$CONSENT" --dry-run --json $CP
 isjson "$T/out" "disclose --dry-run --json"
 [ "$(jcount "$T/out" 'd["allowed"], d["reason"]')" = "(True, 'consent_covers')" ] && ok || bad "dry run json: $(cat "$T/out")"
-expect 1 "disclose --dry-run, scope not covered" -- "$CLI" --store "$C" $DISC --scope identity --scope wishes --basis consent --consent "$CONSENT" --dry-run $CP
+expect 4 "disclose --dry-run, scope not covered" -- "$CLI" --store "$C" $DISC --scope identity --scope wishes --basis consent --consent "$CONSENT" --dry-run $CP
 has "$T/out" "^refused: scope_not_covered\$" "dry run refused"
-expect 1 "disclose --dry-run --json, refused" -- "$CLI" --store "$C" $DISC --scope wishes --basis consent --consent "$CONSENT" --dry-run --json $CP
+expect 4 "disclose --dry-run --json, refused" -- "$CLI" --store "$C" $DISC --scope wishes --basis consent --consent "$CONSENT" --dry-run --json $CP
 isjson "$T/out" "refused dry run --json"
 [ "$(jcount "$T/out" 'd["allowed"], d["reason"]')" = "(False, 'scope_not_covered')" ] && ok || bad "refused dry run json: $(cat "$T/out")"
-expect 1 "disclose --dry-run, purpose not covered" -- "$CLI" --store "$C" disclose "$CASE" --member "$CNPO" --scope identity --purpose referral \
+expect 4 "disclose --dry-run, purpose not covered" -- "$CLI" --store "$C" disclose "$CASE" --member "$CNPO" --scope identity --purpose referral \
     --basis consent --consent "$CONSENT" --dry-run $CP
 has "$T/out" "^refused: purpose_not_covered\$" "purpose not covered"
-expect 1 "disclose --dry-run, vital interest without a second approver" -- "$CLI" --store "$C" $DISC --scope identity \
+expect 4 "disclose --dry-run, vital interest without a second approver" -- "$CLI" --store "$C" $DISC --scope identity \
     --basis appi_27_1_2_vital --reason "急病" --dry-run $CP
 has "$T/out" "^refused: second_approver_required\$" "vital needs a second approver"
 expect 0 "disclose --dry-run, vital interest with a second approver" -- "$CLI" --store "$C" $DISC --scope identity \
     --basis appi_27_1_2_vital --reason "急病" --second-approver "$NST" --dry-run $CP
 has "$T/out" "^allowed: legal_basis_with_reason\$" "vital with a second approver"
-expect 1 "a dry run shares nothing" -- "$CLI" --store "$C" case show "$CASE" --scope identity --person "$PERSON" --purpose support_coordination $NS
+expect 4 "a dry run shares nothing" -- "$CLI" --store "$C" case show "$CASE" --scope identity --person "$PERSON" --purpose support_coordination $NS
 expect 0 "disclose" -- "$CLI" --store "$C" $DISC --scope identity --basis consent --consent "$CONSENT" $CP
 has "$T/err" "shared 1 scope with member $CNPO" "disclose shares"
 expect 0 "case info shows the consent" -- "$CLI" --store "$C" case info "$CASE" $CP
@@ -45,9 +45,9 @@ has "$T/out" "^evidence sha256:    $EVID\$" "consent evidence hash"
 has "$T/out" "^recorded:           .* by the secretariat\$" "recorded by the secretariat"
 expect 0 "consent withdraw" -- "$CLI" --store "$C" consent withdraw "$CONSENT" --reason "本人の申し出" --yes $CP
 has "$T/err" "consent withdrawn" "withdraw note"
-expect 1 "staff read after the withdrawal" -- "$CLI" --store "$C" case show "$CASE" --scope identity --person "$PERSON" --purpose support_coordination $NS
-expect 1 "consent withdraw twice" -- "$CLI" --store "$C" consent withdraw "$CONSENT" --reason again --yes $CP
-expect 1 "disclose --dry-run after the withdrawal" -- "$CLI" --store "$C" $DISC --scope identity --basis consent --consent "$CONSENT" --dry-run $CP
+expect 4 "staff read after the withdrawal" -- "$CLI" --store "$C" case show "$CASE" --scope identity --person "$PERSON" --purpose support_coordination $NS
+expect 4 "consent withdraw twice" -- "$CLI" --store "$C" consent withdraw "$CONSENT" --reason again --yes $CP
+expect 4 "disclose --dry-run after the withdrawal" -- "$CLI" --store "$C" $DISC --scope identity --basis consent --consent "$CONSENT" --dry-run $CP
 has "$T/out" "^refused: consent_withdrawn\$" "withdrawn consent covers nothing"
 expect 0 "consent list" -- "$CLI" --store "$C" consent list "$CASE" $CP
 has "$T/out" "^$CONSENT  withdrawn  $PERSON " "list has the withdrawn record"
@@ -70,9 +70,9 @@ has "$T/out" "^allowed: consent_covers\$" "new consent covers"
 expect 0 "consent refuse" -- "$CLI" --store "$C" consent refuse "$CASE" --member "$CNPO" --scope wishes --method oral $CP
 has "$T/out" "^$UUID\$" "consent refuse prints the record id"
 REFUSAL=$(cat "$T/out")
-expect 1 "disclose --dry-run after a refusal" -- "$CLI" --store "$C" $DISC --scope wishes --basis consent --consent "$CONSENT2" --dry-run $CP
+expect 4 "disclose --dry-run after a refusal" -- "$CLI" --store "$C" $DISC --scope wishes --basis consent --consent "$CONSENT2" --dry-run $CP
 has "$T/out" "^refused: consent_refused\$" "refusal overrides consent"
-expect 1 "disclose after a refusal" -- "$CLI" --store "$C" $DISC --scope wishes --basis consent --consent "$CONSENT2" $CP
+expect 4 "disclose after a refusal" -- "$CLI" --store "$C" $DISC --scope wishes --basis consent --consent "$CONSENT2" $CP
 has "$T/err" "disclosure policy" "refused disclosure message"
 expect 0 "the refusal leaves the other scope" -- "$CLI" --store "$C" $DISC --scope identity --basis consent --consent "$CONSENT2" --dry-run $CP
 expect 0 "consent show, a refusal" -- "$CLI" --store "$C" consent show "$REFUSAL" $CP
@@ -82,16 +82,16 @@ expect 0 "consent show, a guardian's consent" -- "$CLI" --store "$C" consent sho
 has "$T/out" "^grantor:            guardian (後見人 山田)\$" "guardian named"
 has "$T/out" "^valid:              from 2026-01-01T00:00:00+09:00 until 2099-01-02T00:00:00+09:00\$" "validity"
 has "$T/out" "^obtained by:        $NST\$" "obtained by"
-expect 1 "a refusal is not withdrawn" -- "$CLI" --store "$C" consent withdraw "$REFUSAL" --reason x --yes $CP
+expect 4 "a refusal is not withdrawn" -- "$CLI" --store "$C" consent withdraw "$REFUSAL" --reason x --yes $CP
 expect 0 "consent, staff session of the owner" -- "$CLI" --store "$C" consent record "$NCASE" --member "$CCB" --scope identity \
     --purpose referral --method electronic $NS
 NCONSENT=$(cat "$T/out")
 expect 0 "consent list, staff session" -- "$CLI" --store "$C" consent list "$NCASE" --json $NS
 [ "$(jcount "$T/out" 'd[0]["id"], d[0]["recorded_by_staff"], d[0]["obtained_by"]')" = "('$NCONSENT', '$NST', '$NST')" ] \
     && ok || bad "staff consent list: $(cat "$T/out")"
-expect 1 "consent, staff session of another member" -- "$CLI" --store "$C" consent record "$CASE" --member "$CNPO" --scope identity \
+expect 4 "consent, staff session of another member" -- "$CLI" --store "$C" consent record "$CASE" --member "$CNPO" --scope identity \
     --purpose referral --method oral $NS
-expect 1 "consent list, staff session of another member" -- "$CLI" --store "$C" consent list "$CASE" $NS
+expect 4 "consent list, staff session of another member" -- "$CLI" --store "$C" consent list "$CASE" $NS
 expect 0 "consents are audited" -- "$CLI" --store "$C" audit show --action consent_withdrawn $CP
 has "$T/out" "consent_withdrawn" "withdrawal audited"
 hasnot "$T/out" "本人の申し出" "no reason in the log"
@@ -102,9 +102,9 @@ expect 1 "consent record, guardian without a name" -- "$CLI" --store "$C" consen
     --purpose referral --grantor guardian --method oral $CP
 expect 1 "consent record, validity over" -- "$CLI" --store "$C" consent record "$CASE" --member "$CNPO" --scope identity \
     --purpose referral --valid-until 2001-01-01 --method oral $CP
-expect 1 "consent record, unknown scope" -- "$CLI" --store "$C" consent record "$CASE" --member "$CNPO" --scope nonsense --purpose referral --method oral $CP
-expect 1 "consent record, unknown case" -- "$CLI" --store "$C" consent record $NOCASE --member "$CNPO" --scope identity --purpose referral --method oral $CP
-expect 1 "consent record, unknown member" -- "$CLI" --store "$C" consent record "$CASE" --member $NOCASE --scope identity --purpose referral --method oral $CP
+expect 6 "consent record, unknown scope" -- "$CLI" --store "$C" consent record "$CASE" --member "$CNPO" --scope nonsense --purpose referral --method oral $CP
+expect 6 "consent record, unknown case" -- "$CLI" --store "$C" consent record $NOCASE --member "$CNPO" --scope identity --purpose referral --method oral $CP
+expect 6 "consent record, unknown member" -- "$CLI" --store "$C" consent record "$CASE" --member $NOCASE --scope identity --purpose referral --method oral $CP
 expect 2 "consent record without --method" -- "$CLI" --store "$C" consent record "$CASE" --member "$CNPO" --scope identity --purpose referral $CP
 has "$T/err" "needs --method" "method message"
 expect 2 "consent record, unknown method" -- "$CLI" --store "$C" consent record "$CASE" --member "$CNPO" --scope identity --purpose referral --method telepathy $CP
@@ -119,8 +119,8 @@ expect 2 "consent record, bad time" -- "$CLI" --store "$C" consent record "$CASE
 expect 2 "consent record, bad member id" -- "$CLI" --store "$C" consent record "$CASE" --member 12 --scope identity --purpose referral --method oral $CP
 expect 2 "consent refuse without --method" -- "$CLI" --store "$C" consent refuse "$CASE" $CP
 expect 2 "consent record, json" -- "$CLI" --store "$C" consent record "$CASE" --member "$CNPO" --scope identity --purpose referral --method oral --json $CP
-expect 1 "consent show, unknown id" -- "$CLI" --store "$C" consent show $NOCASE $CP
-expect 1 "consent withdraw, unknown id" -- "$CLI" --store "$C" consent withdraw $NOCASE --reason x --yes $CP
+expect 6 "consent show, unknown id" -- "$CLI" --store "$C" consent show $NOCASE $CP
+expect 6 "consent withdraw, unknown id" -- "$CLI" --store "$C" consent withdraw $NOCASE --reason x --yes $CP
 expect 2 "consent show, bad id" -- "$CLI" --store "$C" consent show not-an-id $CP
 expect 2 "consent withdraw without reason" -- "$CLI" --store "$C" consent withdraw "$CONSENT2" --yes $CP
 expect 2 "consent withdraw, bad date" -- "$CLI" --store "$C" consent withdraw "$CONSENT2" --reason x --date soon --yes $CP
@@ -128,7 +128,7 @@ expect 2 "unknown consent command" -- "$CLI" --store "$C" consent frob $CP
 expect 2 "consent without a command" -- "$CLI" --store "$C" consent $CP
 expect 1 "disclose, unknown purpose" -- "$CLI" --store "$C" disclose "$CASE" --member "$CNPO" --scope identity --purpose gossip \
     --basis consent --consent "$CONSENT2" --dry-run $CP
-expect 1 "disclose --dry-run, unknown consent record" -- "$CLI" --store "$C" $DISC --scope identity --basis consent --consent $NOCASE --dry-run $CP
+expect 4 "disclose --dry-run, unknown consent record" -- "$CLI" --store "$C" $DISC --scope identity --basis consent --consent $NOCASE --dry-run $CP
 has "$T/out" "^refused: consent_not_found\$" "unknown consent record"
 expect 2 "disclose without basis" -- "$CLI" --store "$C" $DISC --scope identity --dry-run $CP
 expect 2 "disclose without a case" -- "$CLI" --store "$C" disclose --member "$CNPO" --scope identity --purpose referral --basis consent $CP

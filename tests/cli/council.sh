@@ -42,18 +42,18 @@ has "$T/out" "\"schema_version\": 9" "json schema"
 "$CLI" --store "$S" info --passphrase-file - <"$T/pass1" >"$T/out" 2>"$T/err"
 if [ $? -eq 0 ]; then ok; else bad "info (stdin)"; fi
 
-# -- refusals: exit 1, no secrets in messages
-expect 1 "wrong passphrase" -- env COUNCIL_PASSPHRASE="Tr0ub4dor" "$CLI" --store "$S" info
+# -- refusals: exit 3 (authentication) or 6 (not found), no secrets in messages
+expect 3 "wrong passphrase" -- env COUNCIL_PASSPHRASE="Tr0ub4dor" "$CLI" --store "$S" info
 has "$T/err" "wrong passphrase" "wrong passphrase message"
 hasnot "$T/err" "Tr0ub4dor" "passphrase not echoed in error"
 expect 1 "missing passphrase file" -- "$CLI" --store "$S" info --passphrase-file "$T/nope"
-expect 1 "missing store" -- "$CLI" --store "$T/nowhere" info --passphrase-file "$T/pass1"
+expect 6 "missing store" -- "$CLI" --store "$T/nowhere" info --passphrase-file "$T/pass1"
 has "$T/err" "no store directory" "missing store message"
 
 # -- passphrase change
-expect 1 "passphrase change, wrong old" -- env COUNCIL_PASSPHRASE=nope "$CLI" --store "$S" passphrase --new-passphrase-file "$T/pass2" $CHEAP
+expect 3 "passphrase change, wrong old" -- env COUNCIL_PASSPHRASE=nope "$CLI" --store "$S" passphrase --new-passphrase-file "$T/pass2" $CHEAP
 expect 0 "passphrase change" -- "$CLI" --store "$S" passphrase --passphrase-file "$T/pass1" --new-passphrase-file "$T/pass2" $CHEAP
-expect 1 "old passphrase after change" -- "$CLI" --store "$S" info --passphrase-file "$T/pass1"
+expect 3 "old passphrase after change" -- "$CLI" --store "$S" info --passphrase-file "$T/pass1"
 expect 0 "new passphrase after change" -- "$CLI" --store "$S" info --passphrase-file "$T/pass2"
 has "$T/out" "$ID" "same council after change"
 
@@ -65,7 +65,7 @@ printf 'not hex at all\n' >"$T/badkey"
 expect 0 "init with root key" -- "$CLI" --store "$K" init --name KMS --root-key-file "$T/key"
 expect 0 "info with root key" -- "$CLI" --store "$K" info --root-key-file "$T/key"
 has "$T/out" "root key:           external" "external root key"
-expect 1 "wrong root key" -- "$CLI" --store "$K" info --root-key-file "$T/wrongkey"
+expect 3 "wrong root key" -- "$CLI" --store "$K" info --root-key-file "$T/wrongkey"
 has "$T/err" "wrong root key" "wrong root key message"
 expect 1 "malformed root key file" -- "$CLI" --store "$K" info --root-key-file "$T/badkey"
 expect 1 "passphrase on a root-key council" -- "$CLI" --store "$K" info --passphrase-file "$T/pass1"
@@ -91,12 +91,12 @@ perm=$(stat -c %a "$S"); [ "$perm" = 700 ] && ok || bad "store mode $perm, want 
 expect 0 "second store" -- "$CLI" --store "$T/s2" init --name Two --passphrase-file "$T/pass2" $CHEAP
 cp "$S/council.db" "$T/s1.db"
 cp "$T/s2/council.db" "$S/council.db"
-expect 1 "swapped database" -- "$CLI" --store "$S" info --passphrase-file "$T/pass2"
+expect 3 "swapped database" -- "$CLI" --store "$S" info --passphrase-file "$T/pass2"
 has "$T/err" "does not belong" "swapped database message"
 # Keep this store's salt (bytes 0-15) but the other store's pages: the
 # salt check passes and SQLCipher's page HMAC check is what fails.
 { head -c 16 "$T/s1.db"; tail -c +17 "$T/s2/council.db"; } >"$S/council.db"
-expect 1 "foreign pages" -- "$CLI" --store "$S" info --passphrase-file "$T/pass2"
+expect 3 "foreign pages" -- "$CLI" --store "$S" info --passphrase-file "$T/pass2"
 has "$T/err" "database key does not open" "foreign pages message"
 lines=$(wc -l <"$T/err")
 [ "$lines" -eq 1 ] && ok || { bad "foreign pages: $lines lines on stderr, want 1"; cat "$T/err"; }

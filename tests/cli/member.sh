@@ -27,7 +27,7 @@ expect 0 "member show json" -- "$CLI" --store "$M" member show "$NPO" --json $MP
 has "$T/out" '"contact": "代表 000"' "update kept and changed"
 has "$T/out" '"name": "NPO つながり"' "update kept the name"
 expect 2 "member show bad id" -- "$CLI" --store "$M" member show not-a-uuid $MP
-expect 1 "member show unknown id" -- "$CLI" --store "$M" member show 00000000-0000-4000-8000-000000000000 $MP
+expect 6 "member show unknown id" -- "$CLI" --store "$M" member show 00000000-0000-4000-8000-000000000000 $MP
 printf 'member secret\n' >"$T/mpass"
 expect 0 "member keygen" -- "$CLI" --store "$M" member keygen "$NPO" --out "$T/npo.key" \
     --member-passphrase-file "$T/mpass" $CHEAP $MP
@@ -47,8 +47,8 @@ has "$T/out" "北市 協議会" "announce council"
 has "$T/out" "coordinating body): 北市 福祉課" "announce coordinating body"
 hasnot "$T/out" "内線" "announce has no contacts"
 expect 0 "member withdraw" -- "$CLI" --store "$M" member withdraw "$NPO" --reason "解散" --date 2026-12-01 --yes $MP
-expect 1 "member withdraw twice" -- "$CLI" --store "$M" member withdraw "$NPO" --reason again --yes $MP
-expect 1 "update a withdrawn member" -- "$CLI" --store "$M" member update "$NPO" --name Y $MP
+expect 4 "member withdraw twice" -- "$CLI" --store "$M" member withdraw "$NPO" --reason again --yes $MP
+expect 4 "update a withdrawn member" -- "$CLI" --store "$M" member update "$NPO" --name Y $MP
 expect 0 "withdrawn member still listed" -- "$CLI" --store "$M" member list $MP
 has "$T/out" "withdrawn" "listed as withdrawn"
 expect 0 "announce without the withdrawn" -- "$CLI" --store "$M" members announce --json $MP
@@ -68,11 +68,11 @@ expect 0 "staff list" -- "$CLI" --store "$M" staff list --member "$CB" $MP
 has "$T/out" "active   yes" "pledged staff listed"
 expect 0 "staff list json" -- "$CLI" --store "$M" staff list --json $MP
 has "$T/out" '"text_version": "v2024_04"' "pledge in json"
-expect 1 "staff add to withdrawn member" -- "$CLI" --store "$M" staff add --member "$NPO" --name X $MP
+expect 4 "staff add to withdrawn member" -- "$CLI" --store "$M" staff add --member "$NPO" --name X $MP
 expect 2 "staff add without member" -- "$CLI" --store "$M" staff add --name X $MP
 expect 1 "staff pledge bad version" -- "$CLI" --store "$M" staff pledge "$ST" --text-version "V 1" --text-file "$T/pledge.txt" $MP
 expect 0 "staff retire" -- "$CLI" --store "$M" staff retire "$ST" --reason 人事異動 --yes $MP
-expect 1 "pledge after retirement" -- "$CLI" --store "$M" staff pledge "$ST" --text-version v2024_04 --text-file "$T/pledge.txt" $MP
+expect 4 "pledge after retirement" -- "$CLI" --store "$M" staff pledge "$ST" --text-version v2024_04 --text-file "$T/pledge.txt" $MP
 expect 0 "retired staff still listed" -- "$CLI" --store "$M" staff list $MP
 has "$T/out" "retired  yes" "former staff kept with pledge"
 
@@ -84,9 +84,9 @@ expect 0 "coordinating body keys" -- "$CLI" --store "$M" member keygen "$CB" --o
     --member-passphrase-file "$T/mpass" $CHEAP $MP
 expect 0 "staff session info" -- env COUNCIL_MEMBER_PASSPHRASE="member secret" "$CLI" --store "$M" info --staff "$ST2" --keyfile "$T/cb.key"
 has "$T/out" "北市 協議会" "staff session sees the council"
-expect 1 "staff session, wrong member passphrase" -- env COUNCIL_MEMBER_PASSPHRASE=nope "$CLI" --store "$M" info --staff "$ST2" --keyfile "$T/cb.key"
+expect 3 "staff session, wrong member passphrase" -- env COUNCIL_MEMBER_PASSPHRASE=nope "$CLI" --store "$M" info --staff "$ST2" --keyfile "$T/cb.key"
 has "$T/err" "wrong member passphrase" "member passphrase message"
-expect 1 "former staff refused" -- env COUNCIL_MEMBER_PASSPHRASE="member secret" "$CLI" --store "$M" info --staff "$ST" --keyfile "$T/cb.key"
+expect 4 "former staff refused" -- env COUNCIL_MEMBER_PASSPHRASE="member secret" "$CLI" --store "$M" info --staff "$ST" --keyfile "$T/cb.key"
 has "$T/err" "former staff" "former staff message"
 expect 2 "staff session without keyfile" -- "$CLI" --store "$M" info --staff "$ST2"
 expect 0 "refusal is audited" -- "$CLI" --store "$M" audit show --action session_refused $MP

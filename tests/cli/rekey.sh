@@ -5,12 +5,12 @@
 expect 0 "case rekey" -- "$CLI" --store "$C" case rekey "$CASE" $CP
 expect 0 "read after case rekey" -- "$CLI" --store "$C" case history "$CASE" --scope identity --purpose audit_check $CP
 has "$T/out" "version 2" "history survives the rekey"
-expect 1 "case rekey unknown case" -- "$CLI" --store "$C" case rekey $NOCASE $CP
+expect 6 "case rekey unknown case" -- "$CLI" --store "$C" case rekey $NOCASE $CP
 expect 0 "rekey database" -- "$CLI" --store "$C" rekey database --yes $CP
 expect 0 "read after database rekey" -- "$CLI" --store "$C" case show "$CASE" --scope identity --purpose support_coordination $CP
 has "$T/out" "スズキ ハナコ" "content after database rekey"
 expect 0 "rekey root" -- "$CLI" --store "$C" rekey root --new-passphrase-file "$T/pass2" $CHEAP --yes $CP
-expect 1 "old passphrase after rekey root" -- "$CLI" --store "$C" case list $CP
+expect 3 "old passphrase after rekey root" -- "$CLI" --store "$C" case list $CP
 CP="--passphrase-file $T/pass2"
 expect 0 "read after rekey root" -- "$CLI" --store "$C" case show "$CASE" --scope identity --purpose support_coordination $CP
 has "$T/out" "スズキ ハナコ" "content after rekey root"
@@ -22,7 +22,7 @@ expect 2 "rekey database, staff session" -- "$CLI" --store "$C" rekey database $
 expect 2 "unknown rekey command" -- "$CLI" --store "$C" rekey frob $CP
 expect 2 "rekey root without new key file" -- "$CLI" --store "$K" rekey root --root-key-file "$T/key" --yes
 expect 0 "rekey root, integrator's key" -- "$CLI" --store "$K" rekey root --root-key-file "$T/key" --new-root-key-file "$T/wrongkey" --yes
-expect 1 "old root key after rekey root" -- "$CLI" --store "$K" info --root-key-file "$T/key"
+expect 3 "old root key after rekey root" -- "$CLI" --store "$K" info --root-key-file "$T/key"
 expect 0 "new root key after rekey root" -- "$CLI" --store "$K" info --root-key-file "$T/wrongkey"
 
 # nothing in clear on disk
@@ -37,10 +37,10 @@ expect 0 "case still there" -- "$CLI" --store "$C" case show "$CASE" --scope ide
 expect 2 "case erase without reason" -- "$CLI" --store "$C" case erase "$CASE" --yes $CP
 expect 2 "--yes elsewhere" -- "$CLI" --store "$C" case list --yes $CP
 expect 0 "case erase" -- "$CLI" --store "$C" case erase "$CASE" --reason retention_expired --yes $CP
-expect 1 "show after erase" -- "$CLI" --store "$C" case show "$CASE" --purpose support_coordination $CP
-expect 1 "show a section after erase" -- "$CLI" --store "$C" case show "$CASE" --scope identity --person "$PERSON" --purpose support_coordination $CP
-expect 1 "erase twice" -- "$CLI" --store "$C" case erase "$CASE" --reason retention_expired --yes $CP
-expect 1 "update after erase" -- "$CLI" --store "$C" case update "$CASE" --scope identity --person "$PERSON" --file "$T/identity.json" $CP
+expect 4 "show after erase" -- "$CLI" --store "$C" case show "$CASE" --purpose support_coordination $CP
+expect 4 "show a section after erase" -- "$CLI" --store "$C" case show "$CASE" --scope identity --person "$PERSON" --purpose support_coordination $CP
+expect 4 "erase twice" -- "$CLI" --store "$C" case erase "$CASE" --reason retention_expired --yes $CP
+expect 4 "update after erase" -- "$CLI" --store "$C" case update "$CASE" --scope identity --person "$PERSON" --file "$T/identity.json" $CP
 expect 0 "info after erase" -- "$CLI" --store "$C" case info "$CASE" $CP
 has "$T/out" "^status:             erased" "erased status"
 expect 0 "find after erase" -- "$CLI" --store "$C" case find --name "スズキ ハナコ" $CP
