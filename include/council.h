@@ -1369,7 +1369,9 @@ COUNCIL_API COUNCIL_NODISCARD int council_section_write(council *c, uint32_t *ve
  * council.v1.SectionRecord. "section decrypted" is logged durably (with
  * the purpose) before anything is returned; if it cannot be, nothing is.
  *
- * @param purpose  why: a code [a-z0-9_]{1,64}, e.g. "support_coordination".
+ * @param purpose  why: one of the purpose codes (support_coordination,
+ *                 referral, joint_support, meeting_discussion, statistics,
+ *                 other); any other is COUNCIL_EINVAL, and nothing is logged.
  * @return COUNCIL_OK; COUNCIL_EDENIED if the scope was not shared with the
  *         session's member, the case was erased, or the session holds no
  *         wrap of a key a record needs (each logged as refused);

@@ -35,6 +35,7 @@
 #include "attest.h"
 #include "event.h"
 #include "share_db.h"
+#include "decide.h"
 
 #define PAD_BLOCK 256  /* section plaintext is padded: sizes leak in steps of this */
 
@@ -701,9 +702,13 @@ int council__case_read_start(council *c, const char *op, const uint8_t *case_id,
         if ((rc = council__scope_known(c, op, scope)) != COUNCIL_OK)
             return rc;
     }
-    if (purpose == NULL || !council__audit_code_ok(purpose))
-        return council__fail(c, COUNCIL_EINVAL, "%s: a read names its purpose, a code "
-                             "[a-z0-9_]{1,64}", op);
+    /* A read names why, from the council's purpose codes (the same as a
+     * share's): an invented purpose would land in the log as if it meant
+     * something. */
+    if (purpose == NULL || council__purpose_parse(purpose) <= 0)
+        return council__fail(c, COUNCIL_EINVAL, "%s: a read names its purpose, one of "
+                             "support_coordination, referral, joint_support, "
+                             "meeting_discussion, statistics, other", op);
     if ((rc = council__case_load(c, op, case_id, k)) != COUNCIL_OK)
         return rc;
     if (k->erased != 0)
