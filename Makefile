@@ -252,10 +252,11 @@ $(B)/bench/%: bench/%.c $(STATIC)
 # BENCH_CASES the number of cases in the blind-index run.
 BENCH_EVENTS ?= 1000000
 BENCH_CASES ?= 100000
-bench: $(B)/bench/bench $(B)/bench/bench_audit $(B)/bench/bench_case
+bench: $(B)/bench/bench $(B)/bench/bench_audit $(B)/bench/bench_case $(CLI)
 	$(B)/bench/bench
 	$(B)/bench/bench_audit $(BENCH_EVENTS)
 	$(B)/bench/bench_case $(BENCH_CASES)
+	sh bench/unlock.sh $(CLI)
 
 # ---------------------------------------------------------------- install
 

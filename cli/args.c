@@ -70,7 +70,7 @@ static const char *const known[] = {
     "purpose-text", "purpose", "basis", "consent", "expires", "second-approver",
     "external-party", "grantor", "grantor-name", "method", "valid-from", "valid-until",
     "obtained-by", "evidence-sha256", "birth-date", "starts", "ends", "k", "format", "json",
-    "sensitive", "yes", "dry-run", "help", "version", "utc",
+    "sensitive", "yes", "dry-run", "help", "version", "utc", "idle", "max", "status", "all",
 };
 
 static int is_known(const char *text)
@@ -105,7 +105,8 @@ static void print_help(const cli_cmd *cmd, const cli_help *h, unsigned flags)
     if (flags & CLI_STORE)
         printf("\nThe store: --store PATH (default: $COUNCIL_STORE), opened with the council\n"
                "passphrase (--passphrase-file FILE, '-' for standard input, else\n"
-               "$COUNCIL_PASSPHRASE, else the terminal) or --root-key-file FILE.\n");
+               "$COUNCIL_PASSPHRASE, else the terminal) or --root-key-file FILE; while\n"
+               "the store is unlocked (see `unlock`), neither is needed.\n");
     if (flags & CLI_SESSION)
         printf("A staff session: --staff ID --keyfile FILE, with the member's passphrase from\n"
                "--passphrase-file, $COUNCIL_MEMBER_PASSPHRASE or the terminal.\n");

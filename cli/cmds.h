@@ -12,6 +12,9 @@ int cmd_init(cli_ctx *x, int argc, char **argv);
 int cmd_info(cli_ctx *x, int argc, char **argv);
 int cmd_passphrase(cli_ctx *x, int argc, char **argv);
 int cmd_timezone(cli_ctx *x, int argc, char **argv);
+/* cmd_unlock.c */
+int cmd_unlock(cli_ctx *x, int argc, char **argv);
+int cmd_lock(cli_ctx *x, int argc, char **argv);
 /* cmd_audit.c */
 int cmd_audit_show(cli_ctx *x, int argc, char **argv);
 int cmd_audit_checkpoint(cli_ctx *x, int argc, char **argv);

@@ -25,6 +25,8 @@ static const cli_cmd table[] = {
     { "info", NULL, cmd_info, "show the council id, name, versions and log key" },
     { "passphrase", NULL, cmd_passphrase, "change the passphrase that protects the root key" },
     { "timezone", NULL, cmd_timezone, "show the council's time zone, or set it" },
+    { "unlock", NULL, cmd_unlock, "open the store once; later commands take no passphrase" },
+    { "lock", NULL, cmd_lock, "forget the store's unlocked sessions at once" },
     { "member", "add", cmd_member_add, "register a member (構成機関等); prints its id" },
     { "member", "list", cmd_member_list, "list the members" },
     { "member", "show", cmd_member_show, "show one member" },
@@ -113,7 +115,8 @@ static const char help_tail[] =
     "--expires, --ends, --until) the whole day; or Unix seconds. Impossible\n"
     "dates are refused. Times print in the council's zone unless --utc.\n"
     "The passphrase comes from --passphrase-file, else $COUNCIL_PASSPHRASE, else\n"
-    "the terminal (not echoed). The new passphrase comes from\n"
+    "the terminal (not echoed); while the store is unlocked (council-cli unlock,\n"
+    "until council-cli lock), no passphrase is needed. The new passphrase comes from\n"
     "--new-passphrase-file, else $COUNCIL_NEW_PASSPHRASE, else the terminal.\n"
     "Exit status: 0 success, 1 failed, 2 usage error, 3 authentication (a wrong\n"
     "passphrase or key), 4 not entitled or no consent (a dry run's refusal too),\n"

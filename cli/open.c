@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "agent.h"
 #include "cli.h"
 #include "open.h"
 #include "text.h"
@@ -209,7 +210,72 @@ static int open_staff_session(const cli_global *o, council **c)
     return 0;
 }
 
+/* The store's unlocked session (council-cli unlock) for the --staff given,
+ * or the secretariat's when none: 0 opened, -1 none (open as usual), or an
+ * exit status. A secret that no longer opens the store (the root key or the
+ * member's keys were replaced) is forgotten, and the usual way is taken. */
+static int open_unlocked(const cli_global *o, council **c)
+{
+    council_open_options oo = COUNCIL_OPEN_OPTIONS_INIT;
+    uint8_t cid[COUNCIL_ID_BYTES], staff[COUNCIL_ID_BYTES], *secret;
+    char desc[AGENT_DESC_MAX];
+    int64_t expires = 0;
+    size_t n = 0;
+    int expired = 0, found, rc;
+
+    if (council_store_id(o->store, cid, sizeof cid) != COUNCIL_OK)
+        return -1; /* the usual open says what is wrong */
+    if (o->staff != NULL && id_arg(o->staff, staff) != 0)
+        return -1;
+    agent_desc(desc, cid, o->staff != NULL ? staff : NULL);
+    if ((secret = sodium_malloc(COUNCIL_SESSION_SECRET_MAX)) == NULL)
+        return -1;
+    found = agent_fetch(desc, secret, COUNCIL_SESSION_SECRET_MAX, &n, &expires, &expired);
+    if (!found) {
+        sodium_free(secret);
+        if (expired)
+            fprintf(stderr, "%s: the unlocked session has expired (locked again)\n", prog);
+        return -1;
+    }
+    oo.session_secret = secret;
+    oo.session_secret_len = n;
+    rc = council_open(c, o->store, &oo);
+    sodium_memzero(secret, COUNCIL_SESSION_SECRET_MAX);
+    sodium_free(secret);
+    if (rc == COUNCIL_EAUTH || rc == COUNCIL_EFORMAT) {
+        council_close(*c);
+        *c = NULL;
+        agent_revoke(desc);
+        fprintf(stderr, "%s: the unlocked session no longer opens the store (locked again)\n",
+                prog);
+        return -1;
+    }
+    if (rc == COUNCIL_EDENIED)
+        agent_revoke(desc); /* a staff member retired, or the member withdrew */
+    if (rc == COUNCIL_OK)
+        rc = time_zone_use(*c);
+    if (rc != COUNCIL_OK) {
+        int status = failed("open", *c, rc);
+        council_close(*c);
+        *c = NULL;
+        return status;
+    }
+    return 0;
+}
+
 int open_council(const cli_global *o, council **c)
+{
+    *c = NULL;
+    /* An explicit --passphrase-file or --root-key-file wins. */
+    if (o->pass_file == NULL && o->key_file == NULL && (o->keyfile == NULL || o->staff != NULL)) {
+        int rc = open_unlocked(o, c);
+        if (rc >= 0)
+            return rc;
+    }
+    return open_locked(o, c);
+}
+
+int open_locked(const cli_global *o, council **c)
 {
     council_open_options oo = COUNCIL_OPEN_OPTIONS_INIT;
     creds cr;

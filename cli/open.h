@@ -27,7 +27,11 @@ long get_passphrase(const char *file, const char *env, int confirm, const char *
 int read_root_key(const char *path, uint8_t key[COUNCIL_ROOT_KEY_BYTES]);
 /* The council's credentials from the global options: 0 or an exit status. */
 int get_creds(const cli_global *o, creds *cr, int confirm);
-/* Open the store as the global options say: 0, or an exit status. */
+/* Open the store as the global options say: 0, or an exit status. With
+ * neither --passphrase-file nor --root-key-file, the store's unlocked
+ * session (council-cli unlock) for --staff, or the secretariat's, first. */
 int open_council(const cli_global *o, council **c);
+/* The same, with the credentials alone (never an unlocked session). */
+int open_locked(const cli_global *o, council **c);
 
 #endif

@@ -230,7 +230,10 @@ typedef struct council_create_options {
 #define COUNCIL_CREATE_OPTIONS_INIT \
     { COUNCIL_CREATE_OPTIONS_VERSION, NULL, NULL, 0, NULL, 0, 0, 0 }
 
-#define COUNCIL_OPEN_OPTIONS_VERSION 3
+#define COUNCIL_OPEN_OPTIONS_VERSION 4
+
+/** The most bytes council_session_secret() writes. @since 0.1.0 */
+#define COUNCIL_SESSION_SECRET_MAX 256
 
 /**
  * How to open a council. Initialise with COUNCIL_OPEN_OPTIONS_INIT.
@@ -268,6 +271,18 @@ typedef struct council_create_options {
  * keyring that names another log key is refused (COUNCIL_EAUTH). A session
  * opened with a raw member key, or with a keyfile from before the pin,
  * trusts the log key the keyring names.
+ *
+ * Version 4: session_secret (with session_secret_len), a blob that
+ * council_session_secret() gave for a session of this council, opens the
+ * same kind of session again without the passphrase or keyfile: the
+ * secretariat's (with the root key it holds, whether the council was
+ * created with a passphrase or a root key) or the same staff member's (with
+ * the member's raw keys it holds, as version 3 does). Every other
+ * credential field MUST then be NULL. A damaged or truncated blob, or one
+ * of an unknown format, is refused (COUNCIL_EFORMAT) before the store is
+ * touched; a blob of another council is refused (COUNCIL_EAUTH). The
+ * session is opened, checked and logged exactly as with the credentials
+ * the blob holds. Version 1 to 3 structs are still accepted.
  * @since 0.1.0
  */
 typedef struct council_open_options {
@@ -287,10 +302,14 @@ typedef struct council_open_options {
     const uint8_t *member_sign_key; /**< version 3: with member_box_key, the member's
                                          Ed25519 seed (32 bytes), or NULL */
     size_t member_sign_key_len;
+    const uint8_t *session_secret; /**< version 4: a blob from
+                                        council_session_secret(), alone */
+    size_t session_secret_len;
 } council_open_options;
 
 #define COUNCIL_OPEN_OPTIONS_INIT \
-    { COUNCIL_OPEN_OPTIONS_VERSION, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0 }
+    { COUNCIL_OPEN_OPTIONS_VERSION, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, \
+      NULL, 0 }
 
 /**
  * Create a new council store in the directory `path`.
@@ -389,6 +408,56 @@ COUNCIL_API COUNCIL_NODISCARD int council_create(council **out, const char *path
  */
 COUNCIL_API COUNCIL_NODISCARD int council_open(council **out, const char *path,
                                                const council_open_options *opts);
+
+/**
+ * What opens this session again without the passphrase: a versioned,
+ * self-describing blob for council_open_options.session_secret (version 4),
+ * for a caller that keeps it for a limited time in memory only its user can
+ * read (council-cli keeps it in the Linux kernel's user keyring while
+ * unlocked). The blob holds the council id, the session's kind, and its
+ * keys: for the secretariat's session the root key (32 bytes; for a
+ * passphrase-protected council this hands out the key the passphrase
+ * protects), for a staff session the member id, the staff id and the
+ * member's raw box key and Ed25519 seed. It is checksummed (damage is
+ * detected at open) but not encrypted: treat it as the credentials it
+ * replaces, keep it in locked memory (sodium_malloc()) and wipe it.
+ *
+ * @param c        an open handle.
+ * @param[out] out receives the blob; at least COUNCIL_SESSION_SECRET_MAX
+ *                 bytes of memory the caller owns.
+ * @param out_cap  the size of out.
+ * @param[out] out_len receives the blob's length.
+ * @return COUNCIL_OK; COUNCIL_EMISUSE for a bad handle or NULL out or
+ *           out_len; COUNCIL_EINVAL if out_cap is below
+ *           COUNCIL_SESSION_SECRET_MAX;
+ *         COUNCIL_EDENIED for a staff session that was not opened with the
+ *           member's full credentials (a raw box key without the signing
+ *           seed: the blob would hold less than the session), or whose
+ *           staff member retired or member withdrew since it opened
+ *           (logged, as for every call).
+ * Nothing is written to out on failure. The call is not logged: the
+ * session it repeats is, each time it is opened.
+ * Ownership: none; the caller wipes out when done.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_session_secret(council *c, uint8_t *out, size_t out_cap,
+                                                         size_t *out_len);
+
+/**
+ * The council id of the store at `path`, read from its keyring without any
+ * credentials (the id is not secret: the keyring holds it in the clear).
+ *
+ * @param path     the store directory.
+ * @param[out] id  receives the council id.
+ * @param id_len   COUNCIL_ID_BYTES.
+ * @return COUNCIL_OK; COUNCIL_EINVAL for a bad path or id_len;
+ *         COUNCIL_ENOTFOUND if the store or its keyring is missing;
+ *         COUNCIL_EFORMAT for a damaged keyring; COUNCIL_EUNSUPPORTED for
+ *         a newer one; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: none.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_store_id(const char *path, uint8_t *id, size_t id_len);
 
 /**
  * Close a handle: close the database, wipe and free every key.

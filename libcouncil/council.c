@@ -303,7 +303,17 @@ static int add_journal_key(council *c, council__keyring *kr, void *ctx)
     return rc;
 }
 
-static int open_in(council *c, const char *path, const council_open_options *o)
+/* The council a session secret was made for (NULL: none given). */
+static int want_council(council *c, const uint8_t *want, const uint8_t id[COUNCIL_ID_BYTES])
+{
+    if (want != NULL && sodium_memcmp(want, id, COUNCIL_ID_BYTES) != 0)
+        return council__fail(c, COUNCIL_EAUTH,
+                             "open: the session secret belongs to another council");
+    return COUNCIL_OK;
+}
+
+static int open_in(council *c, const char *path, const council_open_options *o,
+                   const uint8_t *want)
 {
     council__keyring kr;
     uint8_t salt[COUNCIL__SALT_BYTES];
@@ -317,11 +327,16 @@ static int open_in(council *c, const char *path, const council_open_options *o)
     memcpy(c->log_pk, kr.log_pk, sizeof c->log_pk);
     c->root_source = kr.root_source;
     council__uuid_text(id, kr.council_id);
+    if ((rc = want_council(c, want, kr.council_id)) != COUNCIL_OK) {
+        sodium_memzero(&kr, sizeof kr);
+        return rc;
+    }
     if (o->passphrase != NULL &&
         kr.root_source != COUNCIL__V1__ROOT_KEY_SOURCE__ROOT_KEY_SOURCE_PASSPHRASE)
         return council__fail(c, COUNCIL_EINVAL,
                              "open: council %s takes the integrator's root key, not a passphrase", id);
-    if (o->root_key != NULL &&
+    /* A session secret holds the root key whichever way it is protected. */
+    if (o->root_key != NULL && want == NULL &&
         kr.root_source != COUNCIL__V1__ROOT_KEY_SOURCE__ROOT_KEY_SOURCE_EXTERNAL)
         return council__fail(c, COUNCIL_EINVAL,
                              "open: council %s is passphrase-protected; give the passphrase", id);
@@ -477,7 +492,8 @@ static void journal(const char *path, const council__keyring *kr, const char *re
 }
 
 
-static int open_staff(council *c, const char *path, const council_open_options *o)
+static int open_staff(council *c, const char *path, const council_open_options *o,
+                      const uint8_t *want)
 {
     council__keyring *kr = council__malloc(sizeof *kr);
     council__member_keys k;
@@ -491,6 +507,8 @@ static int open_staff(council *c, const char *path, const council_open_options *
     if (kr == NULL)
         return council__fail(c, COUNCIL_ENOMEM, "open: out of memory");
     rc = council__keyring_load(c, kr, path);
+    if (rc == COUNCIL_OK)
+        rc = want_council(c, want, kr->council_id);
     if (rc != COUNCIL_OK)
         goto out;
     if (o->keyfile == NULL) {
@@ -625,8 +643,159 @@ out:
     return rc;
 }
 
+/* ------------------------------------------------------- session secrets */
+
+/* The blob: magic "CLSS", format, kind, two zero bytes, the council id;
+ * then the root key, or the member id, staff id, box key and Ed25519 seed;
+ * then a BLAKE2b-128 of all before it (damage is EFORMAT, not EAUTH). */
+#define SECRET_FORMAT 1
+#define SECRET_ROOT 1
+#define SECRET_STAFF 2
+#define SECRET_HEAD (8 + COUNCIL_ID_BYTES)
+#define SECRET_CHECK 16
+#define SECRET_ROOT_LEN (SECRET_HEAD + COUNCIL__KEY_BYTES + SECRET_CHECK)
+#define SECRET_STAFF_LEN (SECRET_HEAD + 2 * COUNCIL_ID_BYTES + 32 + 32 + SECRET_CHECK)
+static const uint8_t secret_magic[4] = { 'C', 'L', 'S', 'S' };
+
+_Static_assert(SECRET_STAFF_LEN <= COUNCIL_SESSION_SECRET_MAX, "session secret too long");
+
+static void secret_sum(uint8_t sum[SECRET_CHECK], const uint8_t *p, size_t n)
+{
+    (void)crypto_generichash(sum, SECRET_CHECK, p, n, NULL, 0);
+}
+
+int council_session_secret(council *c, uint8_t *out, size_t out_cap, size_t *out_len)
+{
+    uint8_t blob[SECRET_STAFF_LEN];
+    bool root;
+    size_t n = SECRET_HEAD;
+    int rc;
+
+    if (!council__ok(c) || out == NULL || out_len == NULL)
+        return council__fail(c, COUNCIL_EMISUSE, "session_secret: bad handle or NULL out");
+    if (out_cap < COUNCIL_SESSION_SECRET_MAX)
+        return council__fail(c, COUNCIL_EINVAL, "session_secret: out holds %zu bytes, want %d",
+                             out_cap, COUNCIL_SESSION_SECRET_MAX);
+    if ((rc = council__actor_ok(c, "session_secret")) != COUNCIL_OK)
+        return rc;
+    root = council__is_root(c);
+    if (root ? c->root.p == NULL || c->root.len != COUNCIL__KEY_BYTES
+             : c->actor_box_sk.p == NULL || c->actor_box_sk.len != 32 ||
+                   c->actor_sign_sk.p == NULL || c->actor_sign_sk.len != crypto_sign_SECRETKEYBYTES)
+        return council__fail(c, COUNCIL_EDENIED, "session_secret: the session was not opened "
+                                                 "with full credentials (no signing key)");
+    memcpy(blob, secret_magic, sizeof secret_magic);
+    blob[4] = SECRET_FORMAT;
+    blob[5] = root ? SECRET_ROOT : SECRET_STAFF;
+    blob[6] = blob[7] = 0;
+    memcpy(blob + 8, c->council_id, COUNCIL_ID_BYTES);
+    if (root) {
+        council__secret_read(&c->root);
+        memcpy(blob + n, c->root.p, COUNCIL__KEY_BYTES);
+        council__secret_lock(&c->root);
+        n += COUNCIL__KEY_BYTES;
+    } else {
+        memcpy(blob + n, c->actor_member, COUNCIL_ID_BYTES);
+        n += COUNCIL_ID_BYTES;
+        memcpy(blob + n, c->actor_staff, COUNCIL_ID_BYTES);
+        n += COUNCIL_ID_BYTES;
+        council__secret_read(&c->actor_box_sk);
+        memcpy(blob + n, c->actor_box_sk.p, 32);
+        council__secret_lock(&c->actor_box_sk);
+        n += 32;
+        /* libsodium's Ed25519 secret key begins with its seed. */
+        council__secret_read(&c->actor_sign_sk);
+        memcpy(blob + n, c->actor_sign_sk.p, 32);
+        council__secret_lock(&c->actor_sign_sk);
+        n += 32;
+    }
+    secret_sum(blob + n, blob, n);
+    n += SECRET_CHECK;
+    memcpy(out, blob, n);
+    sodium_memzero(blob, sizeof blob);
+    *out_len = n;
+    council__clear(c);
+    return COUNCIL_OK;
+}
+
+/* A session secret into version 3 options pointing into it (no copy of
+ * the keys is made), and the council it was made for. */
+static int secret_parse(council *c, const council_open_options *o, council_open_options *o2,
+                        const uint8_t **want)
+{
+    const uint8_t *p = o->session_secret;
+    size_t n = o->session_secret_len;
+    uint8_t sum[SECRET_CHECK];
+    bool ok;
+
+    if (o->passphrase != NULL || o->root_key != NULL || o->staff_id != NULL ||
+        o->keyfile != NULL || o->member_id != NULL || o->member_box_key != NULL ||
+        o->member_sign_key != NULL)
+        return council__fail(c, COUNCIL_EINVAL, "open: a session secret is given alone");
+    if (n != SECRET_ROOT_LEN && n != SECRET_STAFF_LEN)
+        return council__fail(c, COUNCIL_EFORMAT, "open: the session secret is truncated or "
+                                                 "damaged (%zu bytes)", n);
+    secret_sum(sum, p, n - SECRET_CHECK);
+    ok = sodium_memcmp(sum, p + n - SECRET_CHECK, SECRET_CHECK) == 0 &&
+         memcmp(p, secret_magic, sizeof secret_magic) == 0 && p[4] == SECRET_FORMAT &&
+         p[6] == 0 && p[7] == 0 &&
+         ((p[5] == SECRET_ROOT && n == SECRET_ROOT_LEN) ||
+          (p[5] == SECRET_STAFF && n == SECRET_STAFF_LEN));
+    sodium_memzero(sum, sizeof sum);
+    if (!ok)
+        return council__fail(c, COUNCIL_EFORMAT, "open: the session secret is damaged or of "
+                                                 "an unknown format");
+    memset(o2, 0, sizeof *o2);
+    o2->version = 3;
+    *want = p + 8;
+    p += SECRET_HEAD;
+    if (n == SECRET_ROOT_LEN) {
+        o2->root_key = p;
+        o2->root_key_len = COUNCIL__KEY_BYTES;
+        return COUNCIL_OK;
+    }
+    o2->member_id = p;
+    o2->member_id_len = COUNCIL_ID_BYTES;
+    o2->staff_id = p + COUNCIL_ID_BYTES;
+    o2->staff_id_len = COUNCIL_ID_BYTES;
+    o2->member_box_key = p + 2 * COUNCIL_ID_BYTES;
+    o2->member_box_key_len = 32;
+    o2->member_sign_key = p + 2 * COUNCIL_ID_BYTES + 32;
+    o2->member_sign_key_len = 32;
+    return COUNCIL_OK;
+}
+
+int council_store_id(const char *path, uint8_t *id, size_t id_len)
+{
+    council__keyring *kr;
+    council *c;
+    int rc;
+
+    if (id == NULL || id_len != COUNCIL_ID_BYTES)
+        return COUNCIL_EINVAL;
+    if (council_global_init() != COUNCIL_OK)
+        return COUNCIL_ERROR;
+    if ((c = handle_new()) == NULL)
+        return COUNCIL_ENOMEM;
+    if ((rc = check_path(c, "store_id", path)) == COUNCIL_OK) {
+        if ((kr = council__malloc(sizeof *kr)) == NULL) {
+            rc = COUNCIL_ENOMEM;
+        } else {
+            rc = council__keyring_load(c, kr, path);
+            if (rc == COUNCIL_OK)
+                memcpy(id, kr->council_id, COUNCIL_ID_BYTES);
+            sodium_memzero(kr, sizeof *kr);
+            council__free(kr);
+        }
+    }
+    council_close(c);
+    return rc;
+}
+
 int council_open(council **out, const char *path, const council_open_options *o)
 {
+    council_open_options from_secret = COUNCIL_OPEN_OPTIONS_INIT;
+    const uint8_t *want = NULL;
     struct stat sb;
     council *c;
     bool staff;
@@ -643,6 +812,13 @@ int council_open(council **out, const char *path, const council_open_options *o)
     *out = c;
     if (o == NULL || o->version < 1 || o->version > COUNCIL_OPEN_OPTIONS_VERSION)
         return council__fail(c, COUNCIL_EMISUSE, "open: options missing or of unknown version");
+    if (o->version >= 4 && (o->session_secret != NULL || o->session_secret_len != 0)) {
+        if (o->session_secret == NULL)
+            return council__fail(c, COUNCIL_EINVAL, "open: no session secret");
+        if ((rc = secret_parse(c, o, &from_secret, &want)) != COUNCIL_OK)
+            return rc;
+        o = &from_secret;
+    }
     staff = o->version >= 2 && (o->staff_id != NULL || o->keyfile != NULL ||
                                 o->member_box_key != NULL);
     if (staff) {
@@ -677,7 +853,7 @@ int council_open(council **out, const char *path, const council_open_options *o)
     if (c->dir == NULL)
         return council__fail(c, COUNCIL_ENOMEM, "open: out of memory");
     c->actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT;
-    rc = staff ? open_staff(c, path, o) : open_in(c, path, o);
+    rc = staff ? open_staff(c, path, o, want) : open_in(c, path, o, want);
     if (rc != COUNCIL_OK) {
         release(c);
         return rc;

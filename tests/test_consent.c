@@ -527,6 +527,8 @@ static const char *const moves_none[] = {
     "council_section_history", "council_section_max", "council_section_read",
     "council_section_write", "council_staff_add", "council_staff_list", "council_staff_pledge",
     "council_staff_retire", "council_timezone_get", "council_timezone_set",
+    "council_session_secret", /* the session's own keys, to its own caller */
+    "council_store_id",       /* the council id, as the keyring holds it in the clear */
     "council_version_number", "council_version_string",
     "council_witness_keygen",
 };

@@ -438,6 +438,204 @@ static void test_session__bad_journal_does_not_lock_out(void **state)
     council_close(s);
 }
 
+/* ------------------------------------------------------ session secrets */
+
+/* What council_session_secret() gives, in locked memory. */
+static uint8_t *secret_of(council *c, size_t *n)
+{
+    uint8_t *b = sodium_malloc(COUNCIL_SESSION_SECRET_MAX);
+
+    assert_non_null(b);
+    assert_int_equal(council_session_secret(c, b, COUNCIL_SESSION_SECRET_MAX, n), COUNCIL_OK);
+    assert_true(*n > 0 && *n <= COUNCIL_SESSION_SECRET_MAX);
+    return b;
+}
+
+static int open_secret(council **out, const char *store, const uint8_t *b, size_t n)
+{
+    council_open_options o = COUNCIL_OPEN_OPTIONS_INIT;
+
+    o.session_secret = b;
+    o.session_secret_len = n;
+    return council_open(out, store, &o);
+}
+
+/* A root session's secret opens the secretariat's session again, without
+ * the passphrase, and it is on the record as the secretariat's. */
+static void test_session__secret_reopens_root(void **state)
+{
+    fx *f = *state;
+    council_buf buf = { NULL, 0 };
+    Council__V1__AuditEvent *e;
+    size_t n;
+    uint8_t *b = secret_of(f->c, &n);
+    council *s;
+
+    assert_int_equal(open_secret(&s, f->store, b, n), COUNCIL_OK);
+    assert_int_equal(council_member_list(s, &buf), COUNCIL_OK); /* root-only */
+    council_buf_free(&buf);
+    /* The reopened session gives the same secret again. */
+    {
+        size_t n2;
+        uint8_t *b2 = secret_of(s, &n2);
+        assert_int_equal(n2, n);
+        assert_memory_equal(b2, b, n);
+        sodium_free(b2);
+    }
+    council_close(s);
+    e = last_event(f, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SESSION_OPENED);
+    assert_non_null(e);
+    assert_int_equal(e->actor_kind, COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT);
+    council__v1__audit_event__free_unpacked(e, NULL);
+    sodium_free(b);
+}
+
+/* A staff session's secret opens as that staff member; root-only calls
+ * stay refused; a retired staff member's secret is refused like the
+ * keyfile. */
+static void test_session__secret_reopens_staff(void **state)
+{
+    fx *f = *state;
+    council_buf buf = { NULL, 0 };
+    Council__V1__AuditEvent *e;
+    uint8_t *b;
+    size_t n;
+    council *s;
+
+    assert_int_equal(open_staff(&s, f, f->pledged, &f->k1, MPASS), COUNCIL_OK);
+    b = secret_of(s, &n);
+    council_close(s);
+    assert_int_equal(open_secret(&s, f->store, b, n), COUNCIL_OK);
+    assert_int_equal(council_info(s, &buf), COUNCIL_OK);
+    council_buf_free(&buf);
+    assert_int_equal(council_member_list(s, &buf), COUNCIL_EDENIED);
+    council_close(s);
+    e = last_event(f, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SESSION_OPENED);
+    assert_non_null(e);
+    assert_int_equal(e->actor_kind, COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF);
+    assert_memory_equal(e->actor_member.data, f->m1, 16);
+    assert_memory_equal(e->actor_staff.data, f->pledged, 16);
+    council__v1__audit_event__free_unpacked(e, NULL);
+    /* Retired: the secret is no way around the standing check. */
+    assert_int_equal(council_staff_retire(f->c, f->pledged, 16, 0, "退職"), COUNCIL_OK);
+    assert_int_equal(open_secret(&s, f->store, b, n), COUNCIL_EDENIED);
+    council_close(s);
+    expect_refusal(f, f->pledged, "retired_staff");
+    sodium_free(b);
+}
+
+/* Damaged, truncated, foreign, mixed with other credentials, or from a
+ * session without full credentials: refused, never a crash. */
+static void test_session__secret_refusals(void **state)
+{
+    fx *f = *state;
+    council_open_options o = COUNCIL_OPEN_OPTIONS_INIT;
+    char *root2, *store2;
+    council *s, *other;
+    size_t n, sn, on;
+    uint8_t *b = secret_of(f->c, &n), *sb, *ob;
+
+    assert_int_equal(open_staff(&s, f, f->pledged, &f->k1, MPASS), COUNCIL_OK);
+    sb = secret_of(s, &sn);
+    council_close(s);
+    /* Every byte flipped, in turn: EFORMAT (the checksum, the magic, the
+     * kind, or the keys). */
+    for (size_t i = 0; i < sn; i++) {
+        sb[i] ^= 0x20;
+        assert_int_equal(open_secret(&s, f->store, sb, sn), COUNCIL_EFORMAT);
+        council_close(s);
+        sb[i] ^= 0x20;
+    }
+    for (size_t i = 0; i < n; i++) {
+        b[i] ^= 0x01;
+        assert_int_equal(open_secret(&s, f->store, b, n), COUNCIL_EFORMAT);
+        council_close(s);
+        b[i] ^= 0x01;
+    }
+    /* Truncated (or one byte long, or with a byte added). */
+    for (size_t len = 0; len < sn; len += 7) {
+        assert_int_equal(open_secret(&s, f->store, sb, len), COUNCIL_EFORMAT);
+        council_close(s);
+    }
+    assert_int_equal(open_secret(&s, f->store, b, n - 1), COUNCIL_EFORMAT);
+    council_close(s);
+    assert_int_equal(open_secret(&s, f->store, b, n + 1), COUNCIL_EFORMAT);
+    council_close(s);
+    /* A root secret cut to the staff secret's kind byte: EFORMAT. */
+    b[5] = 2;
+    assert_int_equal(open_secret(&s, f->store, b, n), COUNCIL_EFORMAT);
+    council_close(s);
+    b[5] = 1;
+    /* Given with another credential: malformed. */
+    o.session_secret = b;
+    o.session_secret_len = n;
+    o.passphrase = (const uint8_t *)TH_PASS;
+    o.passphrase_len = strlen(TH_PASS);
+    assert_int_equal(council_open(&s, f->store, &o), COUNCIL_EINVAL);
+    council_close(s);
+    /* Another council's store: refused, both kinds. */
+    store2 = th_make_store(&root2, "another council");
+    assert_int_equal(open_secret(&s, store2, b, n), COUNCIL_EAUTH);
+    council_close(s);
+    assert_int_equal(open_secret(&s, store2, sb, sn), COUNCIL_EAUTH);
+    council_close(s);
+    /* And its secret does not open this one. */
+    assert_int_equal(th_open(&other, store2, TH_PASS), COUNCIL_OK);
+    ob = secret_of(other, &on);
+    council_close(other);
+    assert_int_equal(open_secret(&s, f->store, ob, on), COUNCIL_EAUTH);
+    council_close(s);
+    /* The untouched blob still opens. */
+    assert_int_equal(open_secret(&s, f->store, b, n), COUNCIL_OK);
+    council_close(s);
+    /* A raw box key without the signing seed: not the full credentials. */
+    {
+        council__member_keys k;
+        council__keyfile_info info;
+        uint8_t raw[32], out[COUNCIL_SESSION_SECRET_MAX];
+        size_t len = 0;
+
+        assert_int_equal(council__keyfile_open(NULL, &k, &info, f->k1.ptr, f->k1.len,
+                                               (const uint8_t *)MPASS, strlen(MPASS)), COUNCIL_OK);
+        council__secret_read(&k.box_sk);
+        memcpy(raw, k.box_sk.p, 32);
+        council__member_keys_free(&k);
+        memset(&o, 0, sizeof o);
+        o.version = COUNCIL_OPEN_OPTIONS_VERSION;
+        o.staff_id = f->pledged;
+        o.staff_id_len = 16;
+        o.member_id = f->m1;
+        o.member_id_len = 16;
+        o.member_box_key = raw;
+        o.member_box_key_len = 32;
+        assert_int_equal(council_open(&s, f->store, &o), COUNCIL_OK);
+        assert_int_equal(council_session_secret(s, out, sizeof out, &len), COUNCIL_EDENIED);
+        assert_int_equal(len, 0);
+        council_close(s);
+        sodium_memzero(raw, sizeof raw);
+        /* Too small a buffer; no handle. */
+        assert_int_equal(council_session_secret(f->c, out, sizeof out - 1, &len), COUNCIL_EINVAL);
+        assert_int_equal(council_session_secret(NULL, out, sizeof out, &len), COUNCIL_EMISUSE);
+        sodium_memzero(out, sizeof out);
+    }
+    /* The store id needs no credentials. */
+    {
+        uint8_t id1[16], id2[16];
+        assert_int_equal(council_store_id(f->store, id1, 16), COUNCIL_OK);
+        assert_int_equal(council_store_id(store2, id2, 16), COUNCIL_OK);
+        assert_memory_not_equal(id1, id2, 16);
+        assert_memory_equal(id1, b + 8, 16);
+        assert_int_equal(council_store_id(f->store, id1, 15), COUNCIL_EINVAL);
+        assert_int_equal(council_store_id("/nonexistent/store", id1, 16), COUNCIL_ENOTFOUND);
+    }
+    th_rmrf(root2);
+    free(root2);
+    free(store2);
+    sodium_free(ob);
+    sodium_free(sb);
+    sodium_free(b);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -451,6 +649,9 @@ int main(void)
         T(test_session__raw_member_key),
         T(test_session__rekey_ends_old_sessions),
         T(test_session__bad_journal_does_not_lock_out),
+        T(test_session__secret_reopens_root),
+        T(test_session__secret_reopens_staff),
+        T(test_session__secret_refusals),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
