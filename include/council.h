@@ -418,7 +418,9 @@ COUNCIL_API COUNCIL_NODISCARD int council_open(council **out, const char *path,
  * keys: for the secretariat's session the root key (32 bytes; for a
  * passphrase-protected council this hands out the key the passphrase
  * protects), for a staff session the member id, the staff id and the
- * member's raw box key and Ed25519 seed. It is checksummed (damage is
+ * member's raw box key and Ed25519 seed, and the council's log public key
+ * the session trusted (a session reopened from the blob refuses a keyring
+ * naming another, as the keyfile's pin does). It is checksummed (damage is
  * detected at open) but not encrypted: treat it as the credentials it
  * replaces, keep it in locked memory (sodium_malloc()) and wipe it.
  *

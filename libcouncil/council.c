@@ -493,7 +493,7 @@ static void journal(const char *path, const council__keyring *kr, const char *re
 
 
 static int open_staff(council *c, const char *path, const council_open_options *o,
-                      const uint8_t *want)
+                      const uint8_t *want, const uint8_t *pin)
 {
     council__keyring *kr = council__malloc(sizeof *kr);
     council__member_keys k;
@@ -516,6 +516,10 @@ static int open_staff(council *c, const char *path, const council_open_options *
         memset(&info, 0, sizeof info);
         memcpy(info.council_id, kr->council_id, COUNCIL_ID_BYTES);
         memcpy(info.member_id, o->member_id, COUNCIL_ID_BYTES);
+        if (pin != NULL) { /* from a session secret: its log key, pinned */
+            info.has_log_pk = true;
+            memcpy(info.log_pk, pin, 32);
+        }
         rc = council__secret_alloc(&k.box_sk, 32);
         if (rc != COUNCIL_OK) {
             rc = council__fail(c, rc, "open: out of secure memory");
@@ -654,7 +658,7 @@ out:
 #define SECRET_HEAD (8 + COUNCIL_ID_BYTES)
 #define SECRET_CHECK 16
 #define SECRET_ROOT_LEN (SECRET_HEAD + COUNCIL__KEY_BYTES + SECRET_CHECK)
-#define SECRET_STAFF_LEN (SECRET_HEAD + 2 * COUNCIL_ID_BYTES + 32 + 32 + SECRET_CHECK)
+#define SECRET_STAFF_LEN (SECRET_HEAD + 2 * COUNCIL_ID_BYTES + 32 + 32 + 32 + SECRET_CHECK)
 static const uint8_t secret_magic[4] = { 'C', 'L', 'S', 'S' };
 
 _Static_assert(SECRET_STAFF_LEN <= COUNCIL_SESSION_SECRET_MAX, "session secret too long");
@@ -708,6 +712,12 @@ int council_session_secret(council *c, uint8_t *out, size_t out_cap, size_t *out
         memcpy(blob + n, c->actor_sign_sk.p, 32);
         council__secret_lock(&c->actor_sign_sk);
         n += 32;
+        /* The council's log key this session trusted (a keyfile's pin):
+         * a session reopened from the secret holds the keyring to it, as
+         * the keyfile would, so a keyring whose log key was swapped is
+         * refused rather than trusted. */
+        memcpy(blob + n, c->log_pk, 32);
+        n += 32;
     }
     secret_sum(blob + n, blob, n);
     n += SECRET_CHECK;
@@ -721,7 +731,7 @@ int council_session_secret(council *c, uint8_t *out, size_t out_cap, size_t *out
 /* A session secret into version 3 options pointing into it (no copy of
  * the keys is made), and the council it was made for. */
 static int secret_parse(council *c, const council_open_options *o, council_open_options *o2,
-                        const uint8_t **want)
+                        const uint8_t **want, const uint8_t **pin)
 {
     const uint8_t *p = o->session_secret;
     size_t n = o->session_secret_len;
@@ -762,6 +772,7 @@ static int secret_parse(council *c, const council_open_options *o, council_open_
     o2->member_box_key_len = 32;
     o2->member_sign_key = p + 2 * COUNCIL_ID_BYTES + 32;
     o2->member_sign_key_len = 32;
+    *pin = p + 2 * COUNCIL_ID_BYTES + 64;
     return COUNCIL_OK;
 }
 
@@ -795,7 +806,7 @@ int council_store_id(const char *path, uint8_t *id, size_t id_len)
 int council_open(council **out, const char *path, const council_open_options *o)
 {
     council_open_options from_secret = COUNCIL_OPEN_OPTIONS_INIT;
-    const uint8_t *want = NULL;
+    const uint8_t *want = NULL, *pin = NULL;
     struct stat sb;
     council *c;
     bool staff;
@@ -815,7 +826,7 @@ int council_open(council **out, const char *path, const council_open_options *o)
     if (o->version >= 4 && (o->session_secret != NULL || o->session_secret_len != 0)) {
         if (o->session_secret == NULL)
             return council__fail(c, COUNCIL_EINVAL, "open: no session secret");
-        if ((rc = secret_parse(c, o, &from_secret, &want)) != COUNCIL_OK)
+        if ((rc = secret_parse(c, o, &from_secret, &want, &pin)) != COUNCIL_OK)
             return rc;
         o = &from_secret;
     }
@@ -853,7 +864,7 @@ int council_open(council **out, const char *path, const council_open_options *o)
     if (c->dir == NULL)
         return council__fail(c, COUNCIL_ENOMEM, "open: out of memory");
     c->actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT;
-    rc = staff ? open_staff(c, path, o, want) : open_in(c, path, o, want);
+    rc = staff ? open_staff(c, path, o, want, pin) : open_in(c, path, o, want);
     if (rc != COUNCIL_OK) {
         release(c);
         return rc;

@@ -15,6 +15,7 @@
 #include "keyfile.h"
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/member.pb-c.h"
+#include "keyring.h"
 
 #define MPASS "member passphrase"
 static const char pledge[] = "秘密を漏らしません。";
@@ -516,6 +517,25 @@ static void test_session__secret_reopens_staff(void **state)
     assert_memory_equal(e->actor_member.data, f->m1, 16);
     assert_memory_equal(e->actor_staff.data, f->pledged, 16);
     council__v1__audit_event__free_unpacked(e, NULL);
+    /* The keyring's log key swapped (an insider's own key in its place):
+     * the secret holds the session to the key it trusted, as the keyfile's
+     * pin does, and refuses. Put back, it opens again. */
+    {
+        council__keyring kr;
+        uint8_t saved[32];
+        assert_int_equal(council__keyring_load(NULL, &kr, f->store), COUNCIL_OK);
+        memcpy(saved, kr.log_pk, 32);
+        kr.log_pk[0] ^= 1;
+        assert_int_equal(council__keyring_store(NULL, &kr, f->store), COUNCIL_OK);
+        assert_int_equal(open_secret(&s, f->store, b, n), COUNCIL_EAUTH);
+        assert_non_null(strstr(council_errmsg(s), "log key"));
+        council_close(s);
+        memcpy(kr.log_pk, saved, 32);
+        assert_int_equal(council__keyring_store(NULL, &kr, f->store), COUNCIL_OK);
+        assert_int_equal(open_secret(&s, f->store, b, n), COUNCIL_OK);
+        council_close(s);
+        sodium_memzero(&kr, sizeof kr);
+    }
     /* Retired: the secret is no way around the standing check. */
     assert_int_equal(council_staff_retire(f->c, f->pledged, 16, 0, "退職"), COUNCIL_OK);
     assert_int_equal(open_secret(&s, f->store, b, n), COUNCIL_EDENIED);
