@@ -156,7 +156,7 @@ static int case_create(council *c, const case_opts *o, case_args *a)
         json_object_set_new(j, "person_id", json_string(t2));
         return print_json(j) == 0 ? COUNCIL_OK : EXIT_FAILURE;
     }
-    printf("case %s\nperson %s\n", t1, t2);
+    printf("%s\n%s\n", t1, t2);
     return COUNCIL_OK;
 }
 
@@ -383,7 +383,8 @@ static int do_case(const case_opts *o, int cmd, const char *id_text, const char 
         if (rc == COUNCIL_OK) {
             char t[37];
             uuid_text_of(t, person);
-            printf("%s\n", t);
+            if (print_new_id(o->json, "person_id", t) != 0)
+                rc = EXIT_FAILURE;
         }
         break;
     }
@@ -457,12 +458,13 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
 
 static const cli_help create_help = {
     "[--owner ID] [--body BODY] [--json]",
-    "Opens a case and prints the case's id and its person supported's id.\n"
+    "Opens a case and prints two bare ids, one a line: the case's id first, then\n"
+    "its person supported's id.\n"
     "\n"
     "Options:\n"
     "  --owner ID             the member that owns it (default: the session's)\n"
     "  --body BODY            council, support_meeting or needs_of_poor_meeting\n"
-    "  --json                 as a JSON object\n",
+    "  --json                 {\"case_id\": ID, \"person_id\": ID}\n",
     "  council-cli --store ./council case create --staff \"$SATO\" --keyfile npo.keyfile\n",
 };
 
@@ -479,17 +481,19 @@ int cmd_case_create(cli_ctx *x, int argc, char **argv)
 }
 
 static const cli_help add_person_help = {
-    "CASE --role family|close_third_party",
-    "Adds a person to the case and prints the person's id.\n"
+    "CASE --role family|close_third_party [--json]",
+    "Adds a person to the case and prints the person's id (a bare id, one line).\n"
     "\n"
     "Options:\n"
-    "  --role ROLE            family or close_third_party\n",
+    "  --role ROLE            family or close_third_party\n"
+    HELP_JSON_ID("person_id"),
     "  council-cli --store ./council case add-person \"$CASE\" --role family \\\n"
     "      --passphrase-file pass.txt\n",
 };
 
 static const cli_opt add_person_opts[] = {
     OPT_STR("role", case_opts, role),
+    OPT_FLAG("json", case_opts, json),
 };
 static const cli_spec add_person_spec =
     CLI_SPEC(add_person_opts, add_person_help, CLI_STORE | CLI_SESSION, 1);

@@ -173,7 +173,7 @@ static int meeting_create(council *c, const meeting_opts *o, const meeting_args 
         json_object_set_new(j, "meeting_id", json_string(t));
         return print_json(j) == 0 ? COUNCIL_OK : EXIT_FAILURE;
     }
-    printf("meeting %s\n", t);
+    printf("%s\n", t);
     return COUNCIL_OK;
 }
 
@@ -297,14 +297,14 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
 
 static const cli_help create_help = {
     "--body MBODY --starts T --ends T --member ID [--member ID]... [--json]",
-    "Holds a meeting and prints its id; the members attend.\n"
+    "Holds a meeting and prints its id (a bare id, one line); the members attend.\n"
     "\n"
     "Options:\n"
     "  --body MBODY           council, support_meeting or joint_platform (this one\n"
     "                         takes no case)\n"
     "  --starts T, --ends T   when it is held\n"
     "  --member ID            an attendee (repeatable)\n"
-    "  --json                 as a JSON object\n",
+    HELP_JSON_ID("meeting_id"),
     "  council-cli --store ./council meeting create --body support_meeting \\\n"
     "      --starts 2026-12-01T01:00:00Z --ends 2026-12-01T03:00:00Z \\\n"
     "      --member \"$NPO\" --member \"$SHAKYO\" --passphrase-file pass.txt\n",

@@ -236,7 +236,8 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
         if (rc == COUNCIL_OK) {
             char text[37];
             uuid_text_of(text, id);
-            printf("%s\n", text);
+            if (print_new_id(o->json, "member_id", text) != 0)
+                rc = EXIT_FAILURE;
         }
         break;
     case C_MUPDATE:
@@ -386,11 +387,12 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
 }
 
 static const cli_help add_help = {
-    "--name NAME --kind KIND [--roles R,...] [--scopes S,...] [--contact TEXT] [--joined T]",
-    "Registers a member of the council and prints its id.\n"
+    "--name NAME --kind KIND [--roles R,...] [--scopes S,...] [--contact TEXT] [--joined T] [--json]",
+    "Registers a member of the council and prints its id (a bare id, one line).\n"
     "\n"
     "Options:\n"
     HELP_MEMBER_FIELDS
+    HELP_JSON_ID("member_id")
     "\n"
     HELP_MEMBER_KINDS,
     "  council-cli --store ./council member add --name \"NPO Tsunagari\" --kind npo \\\n"
@@ -405,7 +407,16 @@ static const cli_opt fields_opts[] = {
     OPT_STR("contact", member_opts, contact),
     OPT_STR("joined", member_opts, joined),
 };
-static const cli_spec add_spec = CLI_SPEC(fields_opts, add_help, CLI_STORE, 0);
+static const cli_opt add_opts[] = {
+    OPT_STR("name", member_opts, name),
+    OPT_STR("kind", member_opts, kind),
+    OPT_STR("roles", member_opts, roles),
+    OPT_STR("scopes", member_opts, scopes),
+    OPT_STR("contact", member_opts, contact),
+    OPT_STR("joined", member_opts, joined),
+    OPT_FLAG("json", member_opts, json),
+};
+static const cli_spec add_spec = CLI_SPEC(add_opts, add_help, CLI_STORE, 0);
 
 int cmd_member_add(cli_ctx *x, int argc, char **argv)
 {

@@ -71,7 +71,8 @@ static int do_staff(const staff_opts *o, int cmd, const char *id_text)
         if (rc == COUNCIL_OK) {
             char t[37];
             uuid_text_of(t, id);
-            printf("%s\n", t);
+            if (print_new_id(o->json, "staff_id", t) != 0)
+                rc = EXIT_FAILURE;
         }
         break;
     case C_SPLEDGE:
@@ -156,13 +157,15 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
 }
 
 static const cli_help add_help = {
-    "--member ID --name NAME [--role TEXT]",
-    "Registers a staff member of a member and prints the staff id.\n"
+    "--member ID --name NAME [--role TEXT] [--json]",
+    "Registers a staff member of a member and prints the staff id (a bare id,\n"
+    "one line).\n"
     "\n"
     "Options:\n"
     "  --member ID            the member it works for\n"
     "  --name NAME            its name\n"
-    "  --role TEXT            its role\n",
+    "  --role TEXT            its role\n"
+    HELP_JSON_ID("staff_id"),
     "  council-cli --store ./council staff add --member \"$NPO\" --name \"Sato Hanako\" \\\n"
     "      --passphrase-file pass.txt\n",
 };
@@ -171,6 +174,7 @@ static const cli_opt add_opts[] = {
     OPT_STR("name", staff_opts, name),
     OPT_LIST("member", staff_opts, members, n_member, 1),
     OPT_STR("role", staff_opts, role),
+    OPT_FLAG("json", staff_opts, json),
 };
 static const cli_spec add_spec = CLI_SPEC(add_opts, add_help, CLI_STORE, 0);
 
