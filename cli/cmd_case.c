@@ -21,6 +21,7 @@
 #include "council/v1/case.pb-c.h"
 #include "json.h"
 #include "open.h"
+#include "progress.h"
 #include "text.h"
 #include "util.h"
 #include "vocab.h"
@@ -33,7 +34,7 @@ typedef struct case_opts {
     size_t n_scope;
     const char *members[1], *member, *purposes[1], *purpose;
     size_t n_member, n_purpose;
-    int json, yes, dry_run;
+    int json, yes, dry_run, quiet;
 } case_opts;
 
 enum { C_CCREATE = 1 << 0, C_CADDP = 1 << 1, C_CUPDATE = 1 << 2, C_CSHOW = 1 << 3, C_CHISTORY = 1 << 4, C_CLIST = 1 << 5, C_CINFO = 1 << 6, C_CSHARE = 1 << 7, C_CREVOKE = 1 << 8, C_CERASE = 1 << 9, C_CFIND = 1 << 10, C_CSTATUS = 1 << 11, C_CREKEY = 1 << 12, C_DISCLOSE = 1 << 13 };
@@ -427,7 +428,9 @@ static int do_case(const case_opts *o, int cmd, const char *id_text, const char 
         rc = council_case_set_status(c, a.id, sizeof a.id, a.status);
         break;
     default: /* C_CREKEY */
+        progress_start("re-encrypting the case", o->quiet);
         rc = council_case_rekey(c, a.id, sizeof a.id);
+        progress_end();
         if (rc == COUNCIL_OK)
             fprintf(stderr, "%s: case %s re-encrypted under new keys\n", prog, id_text);
         break;
@@ -733,12 +736,18 @@ int cmd_case_status(cli_ctx *x, int argc, char **argv)
 }
 
 static const cli_help rekey_help = {
-    "CASE",
-    "Re-encrypts the case's sections under new data keys.\n",
+    "CASE [--quiet]",
+    "Re-encrypts the case's sections under new data keys.\n"
+    "\n"
+    "Options:\n"
+    HELP_QUIET,
     "  council-cli --store ./council case rekey \"$CASE\" --passphrase-file pass.txt\n",
 };
 
-static const cli_spec rekey_spec = CLI_SPEC_NO_OPTS(rekey_help, CLI_STORE, 1);
+static const cli_opt rekey_opts[] = {
+    OPT_FLAG("quiet", case_opts, quiet),
+};
+static const cli_spec rekey_spec = CLI_SPEC(rekey_opts, rekey_help, CLI_STORE, 1);
 
 int cmd_case_rekey(cli_ctx *x, int argc, char **argv)
 {

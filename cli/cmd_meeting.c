@@ -217,17 +217,18 @@ static int meeting_packet(council *c, const meeting_opts *o, const meeting_args 
     rc = council_meeting_packet(c, &buf, a->id, sizeof a->id, a->members, COUNCIL_ID_BYTES);
     if (rc != COUNCIL_OK) {
         (void)close(fd);
-        (void)unlink(o->out);
+        remove_private(o->out);
         return rc;
     }
     if (finish_private(fd, buf.ptr, buf.len) != 0) {
         fprintf(stderr, "%s: cannot write %s: %s\n", prog, o->out, strerror(errno));
-        (void)unlink(o->out);
+        remove_private(o->out);
         council_buf_free(&buf);
         return EXIT_FAILURE;
     }
     fprintf(stderr, "%s: meeting packet for member %s written to %s (%zu bytes, sealed to the "
-            "member's key)\n", prog, o->member, o->out, buf.len);
+            "member's key)\n", prog, o->member,
+            strcmp(o->out, "-") == 0 ? "standard output" : o->out, buf.len);
     council_buf_free(&buf);
     return COUNCIL_OK;
 }
@@ -380,7 +381,7 @@ static const cli_help packet_help = {
     "\n"
     "Options:\n"
     "  --member ID            the attendee\n"
-    "  --out FILE             the packet file\n",
+    "  --out FILE             the packet file ('-': standard output)\n",
     "  council-cli --store ./council meeting packet \"$MEETING\" --member \"$SHAKYO\" \\\n"
     "      --out shakyo.packet --passphrase-file pass.txt\n",
 };

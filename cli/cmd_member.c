@@ -275,12 +275,14 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
     }
     case C_MKEYGEN: {
         char pass[PASS_BUF];
+        tmp_out t = { "", "" };
         struct stat sb;
+        int to_stdout;
         long n;
         /* The library writes the keyfile durably before the new keys
          * replace the registered ones (a crash keeps the old ones valid);
          * an existing FILE is refused before the passphrase is asked. */
-        if (lstat(o->out, &sb) == 0) {
+        if (strcmp(o->out, "-") != 0 && lstat(o->out, &sb) == 0) {
             fprintf(stderr, "%s: cannot create %s: %s\n", prog, o->out, strerror(EEXIST));
             council_close(c);
             return EXIT_FAILURE;
@@ -304,11 +306,24 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
             council_close(c);
             return rc;
         }
-        rc = council_member_keygen_file(c, o->out, id, sizeof id, (const uint8_t *)pass,
-                                        (size_t)n, o->kdf_ops, o->kdf_mem);
+        /* The library writes a path: for standard output (the keyfile is
+         * encrypted), a private temporary file, copied out and removed. */
+        to_stdout = strcmp(o->out, "-") == 0;
+        if (to_stdout && tmp_out_make(&t) != 0) {
+            sodium_memzero(pass, sizeof pass);
+            council_close(c);
+            return EXIT_FAILURE;
+        }
+        rc = council_member_keygen_file(c, to_stdout ? t.path : o->out, id, sizeof id,
+                                        (const uint8_t *)pass, (size_t)n, o->kdf_ops, o->kdf_mem);
         sodium_memzero(pass, sizeof pass);
+        if (rc == COUNCIL_OK && to_stdout && tmp_out_copy(&t) != 0)
+            rc = EXIT_FAILURE;
+        if (to_stdout)
+            tmp_out_remove(&t);
         if (rc == COUNCIL_OK)
-            fprintf(stderr, "%s: member keyfile written to %s\n", prog, o->out);
+            fprintf(stderr, "%s: member keyfile written to %s\n", prog,
+                    to_stdout ? "standard output" : o->out);
         break;
     }
     case C_MSHOW:
@@ -512,7 +527,7 @@ static const cli_help keygen_help = {
     "working (asked first on a terminal; --yes in scripts).\n"
     "\n"
     "Options:\n"
-    "  --out FILE             the keyfile\n"
+    "  --out FILE             the keyfile ('-': standard output; it is sealed)\n"
     "  --member-passphrase-file FILE\n"
     "                         the member's passphrase (else\n"
     "                         $COUNCIL_MEMBER_PASSPHRASE, else the terminal)\n"

@@ -66,6 +66,10 @@
 
 /* The guard rails (guard.h): the commands that ask first, and the
  * commands that take a new passphrase. */
+/* --quiet on a long command (progress.h). */
+#define HELP_QUIET                                                                   \
+    "  --quiet                no progress line on stderr (there is none when\n"      \
+    "                         stderr is not a terminal)\n"
 #define HELP_YES                                                                     \
     "  --yes                  do it without asking (needed when not on a terminal)\n"
 #define HELP_WEAK_OK                                                                 \
