@@ -17,6 +17,7 @@
 #include "cmds.h"
 #include "council/v1/audit.pb-c.h"
 #include "json.h"
+#include "names.h"
 #include "open.h"
 #include "progress.h"
 #include "text.h"
@@ -69,8 +70,18 @@ static const char *actor_text(const Council__V1__AuditEvent *e, char *buf, size_
     return buf;
 }
 
-static json_t *event_json(const Council__V1__AuditEvent *e)
+/* The name of the member that acted, when the register gave it. */
+static const char *actor_name(const Council__V1__AuditEvent *e, const member_names *names)
 {
+    if (e->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_SYSTEM ||
+        e->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT || !e->has_actor_member)
+        return NULL;
+    return member_name(names, e->actor_member.data, e->actor_member.len);
+}
+
+static json_t *event_json(const Council__V1__AuditEvent *e, const member_names *names)
+{
+    const char *who = actor_name(e, names);
     json_t *j = json_object(), *sc = json_array();
     char t[32], hex[65], actor[80];
 
@@ -104,11 +115,14 @@ static json_t *event_json(const Council__V1__AuditEvent *e)
         json_object_set_new(j, "error", json_integer(e->error));
     if (e->reason != NULL)
         json_object_set_new(j, "reason", json_string(e->reason));
+    if (who != NULL)
+        json_object_set_new(j, "actor_name", json_string(who));
     return j;
 }
 
-static void event_line(const Council__V1__AuditEvent *e)
+static void event_line(const Council__V1__AuditEvent *e, const member_names *names)
 {
+    const char *who = actor_name(e, names);
     char t[32], hex[65], actor[80];
 
     time_text(t, sizeof t, e->time);
@@ -137,6 +151,8 @@ static void event_line(const Council__V1__AuditEvent *e)
         printf(" error=%d", e->error);
     if (e->reason != NULL)
         printf(" reason=%s", e->reason);
+    if (who != NULL)
+        printf(" actor_name=%s", who); /* last: a name may hold spaces */
     putchar('\n');
 }
 
@@ -180,6 +196,7 @@ typedef struct show_ctx {
     unsigned long long skip, left; /* left: 0 for no bound */
     unsigned long long seen;
     json_t *arr;
+    member_names names;
 } show_ctx;
 
 static int count_event(const Council__V1__AuditEvent *e, void *ctx)
@@ -198,9 +215,9 @@ static int show_event(const Council__V1__AuditEvent *e, void *ctx)
         return 0;
     }
     if (s->arr != NULL)
-        json_array_append_new(s->arr, event_json(e));
+        json_array_append_new(s->arr, event_json(e, &s->names));
     else
-        event_line(e);
+        event_line(e, &s->names);
     return s->left != 0 && --s->left == 0;
 }
 
@@ -210,7 +227,7 @@ static int do_show(const audit_opts *o)
     uint8_t member[16], staff[16], ref[32], case_id[16];
     const uint8_t *by_staff = NULL;
     unsigned long long u, limit = 0, tail = 0;
-    show_ctx s = { 0, 0, 0, NULL };
+    show_ctx s = { 0, 0, 0, NULL, { NULL } };
     council *c;
     int rc;
 
@@ -268,6 +285,7 @@ static int do_show(const audit_opts *o)
         return rc;
     if (o->json)
         s.arr = json_array();
+    member_names_load(c, o->g->staff != NULL, &s.names);
     rc = 0;
     if (tail != 0) {
         /* The newest N, oldest first: count the matches, then skip all but N. */
@@ -293,6 +311,7 @@ static int do_show(const audit_opts *o)
         }
         json_decref(s.arr);
     }
+    member_names_free(&s.names);
     council_close(c);
     return rc;
 }

@@ -20,6 +20,7 @@
 #include "caseview.h"
 #include "council/v1/case.pb-c.h"
 #include "json.h"
+#include "names.h"
 #include "open.h"
 #include "progress.h"
 #include "text.h"
@@ -227,7 +228,7 @@ static int case_show(council *c, const case_opts *o, case_args *a, int cmd)
             rc = COUNCIL_EFORMAT;
         } else if (o->json) {
             json_t *j = json_object(), *arr = json_array();
-            json_object_set_new(j, "case", case_info_json(cc->info, 0));
+            json_object_set_new(j, "case", case_info_json(cc->info, 0, NULL));
             for (size_t i = 0; i < cc->n_sections; i++)
                 json_array_append_new(arr, record_json(cc->sections[i]));
             json_object_set_new(j, "sections", arr);
@@ -306,7 +307,7 @@ static int case_list(council *c, const case_opts *o)
     if (rc == COUNCIL_OK && o->json) {
         json_t *arr = json_array();
         for (size_t i = 0; i < l->n_cases; i++)
-            json_array_append_new(arr, case_info_json(l->cases[i], 0));
+            json_array_append_new(arr, case_info_json(l->cases[i], 0, NULL));
         rc = print_json(arr) == 0 ? COUNCIL_OK : EXIT_FAILURE;
     } else if (rc == COUNCIL_OK) {
         printf("%-36s  %-10s  %-21s  %-36s  %-20s  %7s  %8s  %6s\n", "ID", "STATUS", "BODY",
@@ -400,10 +401,14 @@ static int do_case(const case_opts *o, int cmd, const char *id_text, const char 
         break;
     case C_CINFO: {
         Council__V1__CaseInfo *ci = fetch_case(c, a.id, &rc);
+        member_names names = { NULL };
+        if (ci != NULL)
+            member_names_load(c, o->g->staff != NULL, &names);
         if (ci != NULL && o->json)
-            rc = print_json_wiped(case_info_json(ci, 1)) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+            rc = print_json_wiped(case_info_json(ci, 1, &names)) == 0 ? COUNCIL_OK : EXIT_FAILURE;
         else if (ci != NULL)
-            case_info_lines(ci);
+            case_info_lines(ci, &names);
+        member_names_free(&names);
         council__v1__case_info__free_unpacked(ci, NULL);
         break;
     }

@@ -18,6 +18,7 @@
 #include "guard.h"
 #include "council/v1/meeting.pb-c.h"
 #include "json.h"
+#include "names.h"
 #include "open.h"
 #include "text.h"
 #include "util.h"
@@ -98,9 +99,9 @@ static const char *meeting_status(const Council__V1__Meeting *m)
     return m->has_closed ? "closed" : m->ends <= (int64_t)time(NULL) ? "ended" : "open";
 }
 
-static json_t *meeting_json(const Council__V1__Meeting *m)
+static json_t *meeting_json(const Council__V1__Meeting *m, const member_names *names)
 {
-    json_t *j = json_object(), *a = json_array(), *items = json_array();
+    json_t *j = json_object(), *a = json_array(), *items = json_array(), *an = json_array();
     char name[48];
 
     json_object_set_new(j, "id", json_string(m->id_text));
@@ -109,9 +110,15 @@ static json_t *meeting_json(const Council__V1__Meeting *m)
     json_object_set_new(j, "ends", time_json(m->ends));
     json_object_set_new(j, "status", json_string(meeting_status(m)));
     json_object_set_new(j, "closed", m->has_closed ? time_json(m->closed) : json_null());
-    for (size_t i = 0; i < m->n_attendees; i++)
+    for (size_t i = 0; i < m->n_attendees; i++) {
+        const char *who = member_name(names, m->attendees[i].data, m->attendees[i].len);
         json_array_append_new(a, id_json(m->attendees[i]));
+        json_array_append_new(an, who != NULL ? json_string(who) : json_null());
+    }
     json_object_set_new(j, "attendees", a);
+    /* Their names, in the same order (null where the session cannot read
+     * the register). */
+    json_object_set_new(j, "attendee_names", an);
     for (size_t i = 0; i < m->n_items; i++) {
         const Council__V1__AgendaItem *it = m->items[i];
         json_t *ij = json_object();
@@ -125,7 +132,7 @@ static json_t *meeting_json(const Council__V1__Meeting *m)
     return j;
 }
 
-static void meeting_lines(const Council__V1__Meeting *m)
+static void meeting_lines(const Council__V1__Meeting *m, const member_names *names)
 {
     char name[48], id[37], id2[37], t[32];
 
@@ -140,8 +147,13 @@ static void meeting_lines(const Council__V1__Meeting *m)
         time_text(t, sizeof t, m->closed);
         printf("closed:             %s\n", t);
     }
-    for (size_t i = 0; i < m->n_attendees; i++)
-        printf("%-20s%s\n", i == 0 ? "attendees:" : "", id_of(id, m->attendees[i]));
+    for (size_t i = 0; i < m->n_attendees; i++) {
+        const char *who = member_name(names, m->attendees[i].data, m->attendees[i].len);
+        printf("%-20s%s", i == 0 ? "attendees:" : "", id_of(id, m->attendees[i]));
+        if (who != NULL)
+            printf(" (%s)", who);
+        putchar('\n');
+    }
     printf("agenda:%s\n", m->n_items == 0 ? "             -" : "");
     for (size_t i = 0; i < m->n_items; i++) {
         const Council__V1__AgendaItem *it = m->items[i];
@@ -258,12 +270,16 @@ static int do_meeting(const meeting_opts *o, int cmd, const char *id_text, const
         break;
     case C_MTSHOW: {
         Council__V1__Meeting *m = NULL;
+        member_names names = { NULL };
         rc = council_meeting_get(c, &buf, a.id, sizeof a.id);
         m = unpack_reply(&council__v1__meeting__descriptor, &buf, &rc);
+        if (rc == COUNCIL_OK)
+            member_names_load(c, o->g->staff != NULL, &names);
         if (rc == COUNCIL_OK && o->json)
-            rc = print_json(meeting_json(m)) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+            rc = print_json(meeting_json(m, &names)) == 0 ? COUNCIL_OK : EXIT_FAILURE;
         else if (rc == COUNCIL_OK)
-            meeting_lines(m);
+            meeting_lines(m, &names);
+        member_names_free(&names);
         council__v1__meeting__free_unpacked(m, NULL);
         break;
     }

@@ -17,6 +17,7 @@
 #include "guard.h"
 #include "council/v1/member.pb-c.h"
 #include "json.h"
+#include "names.h"
 #include "open.h"
 #include "text.h"
 #include "util.h"
@@ -84,18 +85,24 @@ static int do_staff(const staff_opts *o, int cmd, const char *id_text)
         break;
     default: { /* C_SLIST */
         Council__V1__StaffList *l = NULL;
+        member_names names = { NULL };
         rc = council_staff_list(c, &buf, o->member != NULL ? member : NULL,
                                 o->member != NULL ? sizeof member : 0);
         l = unpack_reply(&council__v1__staff_list__descriptor, &buf, &rc);
+        if (rc == COUNCIL_OK)
+            member_names_load(c, o->g->staff != NULL, &names);
         if (rc == COUNCIL_OK && o->json) {
             json_t *arr = json_array();
             for (size_t i = 0; i < l->n_staff; i++) {
                 const Council__V1__Staff *s = l->staff[i];
                 json_t *j = json_object(), *pl = json_array();
                 char m[37], t[32], hex[65];
+                const char *who;
                 uuid_text_of(m, s->member_id.data);
                 json_object_set_new(j, "id", json_string(s->id_text));
                 json_object_set_new(j, "member", json_string(m));
+                if ((who = member_name(&names, s->member_id.data, s->member_id.len)) != NULL)
+                    json_object_set_new(j, "member_name", json_string(who));
                 json_object_set_new(j, "name", json_string(s->display_name));
                 if (s->role != NULL)
                     json_object_set_new(j, "role", json_string(s->role));
@@ -122,16 +129,22 @@ static int do_staff(const staff_opts *o, int cmd, const char *id_text)
             }
             rc = print_json(arr) == 0 ? COUNCIL_OK : COUNCIL_ERROR;
         } else if (rc == COUNCIL_OK) {
-            printf("%-36s  %-7s  %-7s  %-36s  %s\n", "ID", "STATUS", "PLEDGED", "MEMBER", "NAME");
+            printf("%-36s  %-7s  %-7s  %-36s  %s\n", "ID", "STATUS", "PLEDGED", "MEMBER",
+                   "NAME (THE MEMBER'S NAME)");
             for (size_t i = 0; i < l->n_staff; i++) {
                 const Council__V1__Staff *s = l->staff[i];
+                const char *who = member_name(&names, s->member_id.data, s->member_id.len);
                 char m[37];
                 uuid_text_of(m, s->member_id.data);
-                printf("%-36s  %-7s  %-7s  %-36s  %s\n", s->id_text,
+                printf("%-36s  %-7s  %-7s  %-36s  %s", s->id_text,
                        s->status == COUNCIL__V1__STAFF_STATUS__STAFF_STATUS_RETIRED ? "retired" : "active",
                        s->n_pledges > 0 ? "yes" : "no", m, s->display_name);
+                if (who != NULL)
+                    printf(" (%s)", who);
+                putchar('\n');
             }
         }
+        member_names_free(&names);
         council__v1__staff_list__free_unpacked(l, NULL);
         break;
     }
