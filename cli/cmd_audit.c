@@ -610,6 +610,8 @@ static int do_keygen(const audit_opts *o)
     if (o->name == NULL || o->out == NULL)
         return usage("%s", "audit witness-keygen --name NAME --out FILE");
     to_stdout = strcmp(o->out, "-") == 0;
+    if (to_stdout && o->json)
+        return usage("%s", "--out - puts the secret key on standard output: no --json");
     /* A secret key is not shown on a screen. */
     if (to_stdout && isatty(STDOUT_FILENO))
         return usage("%s", "--out -: standard output is a terminal; the secret key goes to a "
@@ -627,7 +629,12 @@ static int do_keygen(const audit_opts *o)
         sodium_memzero(hex, sizeof hex);
         if (rc == 0 && to_stdout)
             fprintf(stderr, "%s: verifier key: %.*s\n", prog, (int)vk.len, (const char *)vk.ptr);
-        else if (rc == 0)
+        else if (rc == 0 && o->json) {
+            json_t *j = json_object();
+            json_object_set_new(j, "name", json_string(o->name));
+            json_object_set_new(j, "verifier_key", json_stringn((const char *)vk.ptr, vk.len));
+            rc = print_json(j);
+        } else if (rc == 0)
             printf("%.*s\n", (int)vk.len, (const char *)vk.ptr);
         else
             fprintf(stderr, "%s: cannot write %s: %s\n", prog, o->out, strerror(errno));
@@ -878,7 +885,7 @@ int cmd_audit_witness(cli_ctx *x, int argc, char **argv)
 }
 
 static const cli_help keygen_help = {
-    "--name NAME --out FILE|-",
+    "--name NAME --out FILE|- [--json]",
     "Makes a witness key (no store): the secret key goes to FILE (a new file of\n"
     "mode 0600), the verifier key is printed. With --out -, the secret key goes\n"
     "to standard output (refused when that is a terminal) and the verifier key\n"
@@ -887,13 +894,16 @@ static const cli_help keygen_help = {
     "Options:\n"
     "  --name NAME            the key's name (for example shakyo.example/witness)\n"
     "  --out FILE             the secret key file ('-': standard output, not a\n"
-    "                         terminal)\n",
+    "                         terminal)\n"
+    "  --json                 {\"name\": NAME, \"verifier_key\": VKEY} (not with\n"
+    "                         --out -)\n",
     "  council-cli audit witness-keygen --name shakyo.example/witness --out witness.key\n",
 };
 
 static const cli_opt keygen_opts[] = {
     OPT_STR("name", audit_opts, name),
     OPT_STR("out", audit_opts, out),
+    OPT_FLAG("json", audit_opts, json),
 };
 static const cli_spec keygen_spec = CLI_SPEC(keygen_opts, keygen_help, 0, 0);
 
