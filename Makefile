@@ -132,7 +132,7 @@ $(B)/cli/%.o: cli/%.c $(GEN_HDR)
 # fuzzers build them too).
 CLI_SRC = $(wildcard cli/*.c)
 CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
-CLI_LIBS = $(shell pkg-config --libs libprotobuf-c jansson libsodium uuid pwquality)
+CLI_LIBS = $(shell pkg-config --libs libprotobuf-c jansson libsodium uuid pwquality) -pthread
 
 $(CLI): $(CLI_OBJ) $(GEN_OBJ) $(B)/$(SOFULL)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(GEN_OBJ) -L$(B) -lcouncil \

@@ -13,6 +13,7 @@
 #include "caseview.h"
 #include "cli.h"
 #include "json.h"
+#include "names.h"
 #include "section_json.h"
 #include "text.h"
 #include "util.h"
@@ -221,8 +222,15 @@ size_t active_shares(const Council__V1__CaseInfo *ci)
 }
 
 /* `full`: persons, sections and shares listed; else counted. */
-json_t *case_info_json(const Council__V1__CaseInfo *ci, int full)
+/* The member's name, or NULL. */
+static const char *name_of(const member_names *names, ProtobufCBinaryData id)
 {
+    return names != NULL ? member_name(names, id.data, id.len) : NULL;
+}
+
+json_t *case_info_json(const Council__V1__CaseInfo *ci, int full, const member_names *names)
+{
+    const char *who;
     json_t *j = json_object(), *a;
     int64_t now = (int64_t)time(NULL);
     char name[48];
@@ -231,6 +239,8 @@ json_t *case_info_json(const Council__V1__CaseInfo *ci, int full)
     json_object_set_new(j, "status", json_string(status_name((int)ci->status, name, sizeof name)));
     json_object_set_new(j, "body", json_string(body_name((int)ci->body, name, sizeof name)));
     json_object_set_new(j, "owner", id_json(ci->owner_member));
+    if ((who = name_of(names, ci->owner_member)) != NULL)
+        json_object_set_new(j, "owner_name", json_string(who));
     json_object_set_new(j, "created", time_json(ci->created));
     json_object_set_new(j, "updated", time_json(ci->updated));
     if (ci->has_erased)
@@ -273,6 +283,8 @@ json_t *case_info_json(const Council__V1__CaseInfo *ci, int full)
         const Council__V1__Share *s = ci->shares[i];
         json_t *sj = json_object();
         json_object_set_new(sj, "member", id_json(s->member_id));
+        if ((who = name_of(names, s->member_id)) != NULL)
+            json_object_set_new(sj, "member_name", json_string(who));
         json_object_set_new(sj, "scope", json_string(s->scope));
         json_object_set_new(sj, "purpose", json_string(s->purpose));
         json_object_set_new(sj, "basis", json_string(s->basis));
@@ -294,15 +306,19 @@ json_t *case_info_json(const Council__V1__CaseInfo *ci, int full)
     return j;
 }
 
-void case_info_lines(const Council__V1__CaseInfo *ci)
+void case_info_lines(const Council__V1__CaseInfo *ci, const member_names *names)
 {
     int64_t now = (int64_t)time(NULL);
     char name[48], id[37], t[32];
+    const char *who;
 
     printf("id:                 %s\n", ci->id_text);
     printf("status:             %s\n", status_name((int)ci->status, name, sizeof name));
     printf("body:               %s\n", body_name((int)ci->body, name, sizeof name));
-    printf("owner:              %s\n", id_of(id, ci->owner_member));
+    printf("owner:              %s", id_of(id, ci->owner_member));
+    if ((who = name_of(names, ci->owner_member)) != NULL)
+        printf(" (%s)", who);
+    putchar('\n');
     time_text(t, sizeof t, ci->created);
     printf("created:            %s\n", t);
     time_text(t, sizeof t, ci->updated);
@@ -348,6 +364,8 @@ void case_info_lines(const Council__V1__CaseInfo *ci)
         }
         if (s->revoke_reason != NULL)
             printf(" revoke_reason=%s", s->revoke_reason);
+        if ((who = name_of(names, s->member_id)) != NULL)
+            printf("  (%s)", who);
         putchar('\n');
         if (s->basis_reason != NULL)
             field_line("", "reason: ", s->basis_reason);

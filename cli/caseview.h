@@ -13,6 +13,7 @@
 
 #include "council.h"
 #include "council/v1/case.pb-c.h"
+#include "names.h"
 
 const char *status_name(int v, char *buf, size_t n);
 const char *body_name(int v, char *buf, size_t n);
@@ -27,9 +28,10 @@ void record_lines(const Council__V1__SectionRecord *r);
 
 /* How many of the case's shares are in force now. */
 size_t active_shares(const Council__V1__CaseInfo *ci);
-/* `full`: persons, sections and shares listed; else counted. */
-json_t *case_info_json(const Council__V1__CaseInfo *ci, int full);
-void case_info_lines(const Council__V1__CaseInfo *ci);
+/* `full`: persons, sections and shares listed; else counted. The
+ * members' names from `names` (NULL: none) next to their ids. */
+json_t *case_info_json(const Council__V1__CaseInfo *ci, int full, const member_names *names);
+void case_info_lines(const Council__V1__CaseInfo *ci, const member_names *names);
 
 /* The case's metadata, or NULL with *rc. */
 Council__V1__CaseInfo *fetch_case(council *c, const uint8_t id[COUNCIL_ID_BYTES], int *rc);

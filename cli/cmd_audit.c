@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -15,9 +16,13 @@
 #include "cli.h"
 #include "cmds.h"
 #include "council/v1/audit.pb-c.h"
+#include "json.h"
+#include "names.h"
 #include "open.h"
+#include "progress.h"
 #include "text.h"
 #include "util.h"
+#include "vocab.h"
 
 typedef struct audit_opts {
     const cli_global *g;
@@ -27,7 +32,7 @@ typedef struct audit_opts {
     const char *old_file, *new_file, *proof_file, *witness_key, *checkpoint_file;
     const char *since, *until, *action, *actor, *case_ref;
     const char *index, *size, *from, *to, *limit, *tail, *require;
-    int json;
+    int json, quiet;
 } audit_opts;
 
 static const char *action_name(int v)
@@ -65,8 +70,18 @@ static const char *actor_text(const Council__V1__AuditEvent *e, char *buf, size_
     return buf;
 }
 
-static json_t *event_json(const Council__V1__AuditEvent *e)
+/* The name of the member that acted, when the register gave it. */
+static const char *actor_name(const Council__V1__AuditEvent *e, const member_names *names)
 {
+    if (e->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_SYSTEM ||
+        e->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT || !e->has_actor_member)
+        return NULL;
+    return member_name(names, e->actor_member.data, e->actor_member.len);
+}
+
+static json_t *event_json(const Council__V1__AuditEvent *e, const member_names *names)
+{
+    const char *who = actor_name(e, names);
     json_t *j = json_object(), *sc = json_array();
     char t[32], hex[65], actor[80];
 
@@ -100,11 +115,14 @@ static json_t *event_json(const Council__V1__AuditEvent *e)
         json_object_set_new(j, "error", json_integer(e->error));
     if (e->reason != NULL)
         json_object_set_new(j, "reason", json_string(e->reason));
+    if (who != NULL)
+        json_object_set_new(j, "actor_name", json_string(who));
     return j;
 }
 
-static void event_line(const Council__V1__AuditEvent *e)
+static void event_line(const Council__V1__AuditEvent *e, const member_names *names)
 {
+    const char *who = actor_name(e, names);
     char t[32], hex[65], actor[80];
 
     time_text(t, sizeof t, e->time);
@@ -133,6 +151,8 @@ static void event_line(const Council__V1__AuditEvent *e)
         printf(" error=%d", e->error);
     if (e->reason != NULL)
         printf(" reason=%s", e->reason);
+    if (who != NULL)
+        printf(" actor_name=%s", who); /* last: a name may hold spaces */
     putchar('\n');
 }
 
@@ -176,6 +196,7 @@ typedef struct show_ctx {
     unsigned long long skip, left; /* left: 0 for no bound */
     unsigned long long seen;
     json_t *arr;
+    member_names names;
 } show_ctx;
 
 static int count_event(const Council__V1__AuditEvent *e, void *ctx)
@@ -194,9 +215,9 @@ static int show_event(const Council__V1__AuditEvent *e, void *ctx)
         return 0;
     }
     if (s->arr != NULL)
-        json_array_append_new(s->arr, event_json(e));
+        json_array_append_new(s->arr, event_json(e, &s->names));
     else
-        event_line(e);
+        event_line(e, &s->names);
     return s->left != 0 && --s->left == 0;
 }
 
@@ -206,7 +227,7 @@ static int do_show(const audit_opts *o)
     uint8_t member[16], staff[16], ref[32], case_id[16];
     const uint8_t *by_staff = NULL;
     unsigned long long u, limit = 0, tail = 0;
-    show_ctx s = { 0, 0, 0, NULL };
+    show_ctx s = { 0, 0, 0, NULL, { NULL } };
     council *c;
     int rc;
 
@@ -264,6 +285,7 @@ static int do_show(const audit_opts *o)
         return rc;
     if (o->json)
         s.arr = json_array();
+    member_names_load(c, o->g->staff != NULL, &s.names);
     rc = 0;
     if (tail != 0) {
         /* The newest N, oldest first: count the matches, then skip all but N. */
@@ -289,6 +311,7 @@ static int do_show(const audit_opts *o)
         }
         json_decref(s.arr);
     }
+    member_names_free(&s.names);
     council_close(c);
     return rc;
 }
@@ -325,16 +348,30 @@ static int do_head_reset(const audit_opts *o)
 
 static int do_export(const audit_opts *o)
 {
+    tmp_out t = { "", "" };
     council *c;
-    int rc;
+    int rc, to_stdout;
 
     if (o->out == NULL)
         return usage("%s", "audit export needs --out FILE");
+    to_stdout = strcmp(o->out, "-") == 0;
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
-    rc = council_audit_export(c, o->out);
+    /* The library writes a path: for standard output, a private temporary
+     * file, copied out and removed. */
+    if (to_stdout && tmp_out_make(&t) != 0) {
+        council_close(c);
+        return EXIT_FAILURE;
+    }
+    progress_start("exporting the audit log", o->quiet);
+    rc = council_audit_export(c, to_stdout ? t.path : o->out);
+    progress_end();
     rc = rc == COUNCIL_OK ? 0 : failed("audit export", c, rc);
-    if (rc == 0)
+    if (rc == 0 && to_stdout && tmp_out_copy(&t) != 0)
+        rc = EXIT_FAILURE;
+    if (to_stdout)
+        tmp_out_remove(&t);
+    if (rc == 0 && !to_stdout)
         fprintf(stderr, "%s: audit export written to %s\n", prog, o->out);
     council_close(c);
     return rc;
@@ -360,6 +397,24 @@ static int do_prove(const audit_opts *o)
     rc = o->index != NULL ? council_audit_prove_inclusion(c, &buf, a, b)
                           : council_audit_prove_consistency(c, &buf, a, b);
     return print_buf_and_close(c, &buf, rc, "audit prove");
+}
+
+/* audit verify --json: what verified, as one object. */
+static int verify_json(const Council__V1__AuditVerifyReport *r, char kind, const char *root)
+{
+    json_t *j = json_object();
+
+    json_object_set_new(j, "verified", json_string(kind == 'e' ? "export" : kind == 'p' ? "proof"
+                                                                                 : "checkpoint"));
+    if (kind == 'e') {
+        json_object_set_new(j, "events", json_integer((json_int_t)r->events));
+        json_object_set_new(j, "checkpoints", json_integer(r->checkpoints));
+    }
+    json_object_set_new(j, "tree_size", json_integer((json_int_t)r->tree_size));
+    json_object_set_new(j, "root", json_string(root));
+    if (kind != 'p')
+        json_object_set_new(j, "cosignatures", json_integer(r->cosignatures));
+    return print_json(j);
 }
 
 static int do_verify(const audit_opts *o, const char *file)
@@ -405,7 +460,9 @@ static int do_verify(const audit_opts *o, const char *file)
     fclose(f);
     if ((unsigned char)head[0] == 0x89 && memcmp(head + 1, "CAX", 3) == 0) {
         kind = 'e';
+        progress_start("verifying the export", o->quiet);
         rc = council_audit_verify_export(&rep, file, &vo);
+        progress_end();
     } else {
         if ((text = slurp(file, 16384, &text_len, "file")) == NULL)
             goto out;
@@ -429,7 +486,9 @@ static int do_verify(const audit_opts *o, const char *file)
         char root[65] = "-";
         if (r->has_root_hash && r->root_hash.len == 32)
             hex_text(root, r->root_hash.data, 32);
-        if (kind == 'e')
+        if (o->json)
+            rc = verify_json(r, kind, root);
+        else if (kind == 'e')
             printf("verified: %llu events, %u checkpoints, tree size %llu, root (hex) %s, "
                    "at most %u cosignatures on a checkpoint\n", (unsigned long long)r->events,
                    r->checkpoints, (unsigned long long)r->tree_size, root, r->cosignatures);
@@ -439,6 +498,7 @@ static int do_verify(const audit_opts *o, const char *file)
         else
             printf("verified checkpoint: tree size %llu, root (hex) %s, %u cosignatures\n",
                    (unsigned long long)r->tree_size, root, r->cosignatures);
+        rc = rc != 0 ? EXIT_FAILURE : 0;
         /* An export proves itself whole and signed, not that nothing was
          * rolled back: only a checkpoint kept from before, or witnesses,
          * can say that. */
@@ -449,7 +509,6 @@ static int do_verify(const audit_opts *o, const char *file)
         if (kind != 'p' && req == 0)
             fprintf(stderr, "%s: note: no witness was required; with --witness VKEY --require K "
                     "a rollback of the whole store is caught too\n", prog);
-        rc = 0;
     } else if (rc != EXIT_USAGE) {
         fprintf(stderr, "%s: audit verify: %s (%s)\n", prog,
                 r != NULL ? r->message : "no report", council_errstr(rc));
@@ -546,10 +605,17 @@ static int do_keygen(const audit_opts *o)
 {
     council_buf sk = { NULL, 0 }, vk = { NULL, 0 };
     char hex[130];
-    int fd, rc;
+    int fd, rc, to_stdout;
 
     if (o->name == NULL || o->out == NULL)
         return usage("%s", "audit witness-keygen --name NAME --out FILE");
+    to_stdout = strcmp(o->out, "-") == 0;
+    if (to_stdout && o->json)
+        return usage("%s", "--out - puts the secret key on standard output: no --json");
+    /* A secret key is not shown on a screen. */
+    if (to_stdout && isatty(STDOUT_FILENO))
+        return usage("%s", "--out -: standard output is a terminal; the secret key goes to a "
+                           "file or a pipe");
     rc = council_witness_keygen(&sk, &vk, o->name);
     if (rc != COUNCIL_OK)
         return rc == COUNCIL_EINVAL ? usage("--name: not a key name: '%s'", o->name)
@@ -561,7 +627,14 @@ static int do_keygen(const audit_opts *o)
         hex[128] = '\n';
         rc = finish_private(fd, hex, 129) == 0 ? 0 : EXIT_FAILURE;
         sodium_memzero(hex, sizeof hex);
-        if (rc == 0)
+        if (rc == 0 && to_stdout)
+            fprintf(stderr, "%s: verifier key: %.*s\n", prog, (int)vk.len, (const char *)vk.ptr);
+        else if (rc == 0 && o->json) {
+            json_t *j = json_object();
+            json_object_set_new(j, "name", json_string(o->name));
+            json_object_set_new(j, "verifier_key", json_stringn((const char *)vk.ptr, vk.len));
+            rc = print_json(j);
+        } else if (rc == 0)
             printf("%.*s\n", (int)vk.len, (const char *)vk.ptr);
         else
             fprintf(stderr, "%s: cannot write %s: %s\n", prog, o->out, strerror(errno));
@@ -664,17 +737,20 @@ int cmd_audit_reset_head(cli_ctx *x, int argc, char **argv)
 }
 
 static const cli_help export_help = {
-    "--out FILE",
+    "--out FILE [--quiet]",
     "Writes every event and checkpoint of the log to FILE, for an auditor to\n"
     "verify with the log's public key alone (audit verify).\n"
     "\n"
     "Options:\n"
-    "  --out FILE             the export file\n",
+    "  --out FILE             the export file ('-': standard output, by way of a\n"
+    "                         private temporary file, removed after)\n"
+    HELP_QUIET,
     "  council-cli --store ./council audit export --out log.cax --passphrase-file pass.txt\n",
 };
 
 static const cli_opt export_opts[] = {
     OPT_STR("out", audit_opts, out),
+    OPT_FLAG("quiet", audit_opts, quiet),
 };
 static const cli_spec export_spec = CLI_SPEC(export_opts, export_help, CLI_STORE, 0);
 
@@ -736,7 +812,7 @@ int cmd_audit_add_cosignatures(cli_ctx *x, int argc, char **argv)
 }
 
 static const cli_help verify_help = {
-    "FILE --key VKEY [--old CHECKPOINT] [--checkpoint FILE] [--witness VKEY]... [--require K]",
+    "FILE --key VKEY [--old CHECKPOINT] [--checkpoint FILE] [--witness VKEY]... [--require K] [--json] [--quiet]",
     "Verifies an export, a checkpoint or a proof with the log's public key alone\n"
     "(no store): a proof against --checkpoint; a consistency proof also needs\n"
     "--old, the checkpoint you kept. Exit 1 if it does not verify.\n"
@@ -746,7 +822,10 @@ static const cli_help verify_help = {
     "  --old CHECKPOINT       a checkpoint kept from before: the log must extend it\n"
     "  --checkpoint FILE      the checkpoint a proof is checked against\n"
     "  --witness VKEY         a witness's verifier key (repeatable), or @FILE\n"
-    "  --require K            at least K of the witnesses must have cosigned\n",
+    "  --require K            at least K of the witnesses must have cosigned\n"
+    "  --json                 what verified, as a JSON object (a failure: nothing\n"
+    "                         on stdout, the reason on stderr)\n"
+    HELP_QUIET,
     "  council-cli audit verify log.cax --key @log.vkey --old cp.txt\n",
 };
 
@@ -756,6 +835,8 @@ static const cli_opt verify_opts[] = {
     OPT_STR("require", audit_opts, require),
     OPT_STR("old", audit_opts, old_file),
     OPT_STR("checkpoint", audit_opts, checkpoint_file),
+    OPT_FLAG("json", audit_opts, json),
+    OPT_FLAG("quiet", audit_opts, quiet),
 };
 static const cli_spec verify_spec = CLI_SPEC(verify_opts, verify_help, 0, 1);
 
@@ -804,19 +885,25 @@ int cmd_audit_witness(cli_ctx *x, int argc, char **argv)
 }
 
 static const cli_help keygen_help = {
-    "--name NAME --out FILE",
+    "--name NAME --out FILE|- [--json]",
     "Makes a witness key (no store): the secret key goes to FILE (a new file of\n"
-    "mode 0600), the verifier key is printed.\n"
+    "mode 0600), the verifier key is printed. With --out -, the secret key goes\n"
+    "to standard output (refused when that is a terminal) and the verifier key\n"
+    "to stderr.\n"
     "\n"
     "Options:\n"
     "  --name NAME            the key's name (for example shakyo.example/witness)\n"
-    "  --out FILE             the secret key file\n",
+    "  --out FILE             the secret key file ('-': standard output, not a\n"
+    "                         terminal)\n"
+    "  --json                 {\"name\": NAME, \"verifier_key\": VKEY} (not with\n"
+    "                         --out -)\n",
     "  council-cli audit witness-keygen --name shakyo.example/witness --out witness.key\n",
 };
 
 static const cli_opt keygen_opts[] = {
     OPT_STR("name", audit_opts, name),
     OPT_STR("out", audit_opts, out),
+    OPT_FLAG("json", audit_opts, json),
 };
 static const cli_spec keygen_spec = CLI_SPEC(keygen_opts, keygen_help, 0, 0);
 

@@ -20,7 +20,9 @@
 #include "caseview.h"
 #include "council/v1/case.pb-c.h"
 #include "json.h"
+#include "names.h"
 #include "open.h"
+#include "progress.h"
 #include "text.h"
 #include "util.h"
 #include "vocab.h"
@@ -33,7 +35,7 @@ typedef struct case_opts {
     size_t n_scope;
     const char *members[1], *member, *purposes[1], *purpose;
     size_t n_member, n_purpose;
-    int json, yes, dry_run;
+    int json, yes, dry_run, quiet;
 } case_opts;
 
 enum { C_CCREATE = 1 << 0, C_CADDP = 1 << 1, C_CUPDATE = 1 << 2, C_CSHOW = 1 << 3, C_CHISTORY = 1 << 4, C_CLIST = 1 << 5, C_CINFO = 1 << 6, C_CSHARE = 1 << 7, C_CREVOKE = 1 << 8, C_CERASE = 1 << 9, C_CFIND = 1 << 10, C_CSTATUS = 1 << 11, C_CREKEY = 1 << 12, C_DISCLOSE = 1 << 13 };
@@ -156,7 +158,7 @@ static int case_create(council *c, const case_opts *o, case_args *a)
         json_object_set_new(j, "person_id", json_string(t2));
         return print_json(j) == 0 ? COUNCIL_OK : EXIT_FAILURE;
     }
-    printf("case %s\nperson %s\n", t1, t2);
+    printf("%s\n%s\n", t1, t2);
     return COUNCIL_OK;
 }
 
@@ -226,7 +228,7 @@ static int case_show(council *c, const case_opts *o, case_args *a, int cmd)
             rc = COUNCIL_EFORMAT;
         } else if (o->json) {
             json_t *j = json_object(), *arr = json_array();
-            json_object_set_new(j, "case", case_info_json(cc->info, 0));
+            json_object_set_new(j, "case", case_info_json(cc->info, 0, NULL));
             for (size_t i = 0; i < cc->n_sections; i++)
                 json_array_append_new(arr, record_json(cc->sections[i]));
             json_object_set_new(j, "sections", arr);
@@ -305,7 +307,7 @@ static int case_list(council *c, const case_opts *o)
     if (rc == COUNCIL_OK && o->json) {
         json_t *arr = json_array();
         for (size_t i = 0; i < l->n_cases; i++)
-            json_array_append_new(arr, case_info_json(l->cases[i], 0));
+            json_array_append_new(arr, case_info_json(l->cases[i], 0, NULL));
         rc = print_json(arr) == 0 ? COUNCIL_OK : EXIT_FAILURE;
     } else if (rc == COUNCIL_OK) {
         printf("%-36s  %-10s  %-21s  %-36s  %-20s  %7s  %8s  %6s\n", "ID", "STATUS", "BODY",
@@ -383,7 +385,8 @@ static int do_case(const case_opts *o, int cmd, const char *id_text, const char 
         if (rc == COUNCIL_OK) {
             char t[37];
             uuid_text_of(t, person);
-            printf("%s\n", t);
+            if (print_new_id(o->json, "person_id", t) != 0)
+                rc = EXIT_FAILURE;
         }
         break;
     }
@@ -398,10 +401,14 @@ static int do_case(const case_opts *o, int cmd, const char *id_text, const char 
         break;
     case C_CINFO: {
         Council__V1__CaseInfo *ci = fetch_case(c, a.id, &rc);
+        member_names names = { NULL };
+        if (ci != NULL)
+            member_names_load(c, o->g->staff != NULL, &names);
         if (ci != NULL && o->json)
-            rc = print_json_wiped(case_info_json(ci, 1)) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+            rc = print_json_wiped(case_info_json(ci, 1, &names)) == 0 ? COUNCIL_OK : EXIT_FAILURE;
         else if (ci != NULL)
-            case_info_lines(ci);
+            case_info_lines(ci, &names);
+        member_names_free(&names);
         council__v1__case_info__free_unpacked(ci, NULL);
         break;
     }
@@ -426,7 +433,9 @@ static int do_case(const case_opts *o, int cmd, const char *id_text, const char 
         rc = council_case_set_status(c, a.id, sizeof a.id, a.status);
         break;
     default: /* C_CREKEY */
+        progress_start("re-encrypting the case", o->quiet);
         rc = council_case_rekey(c, a.id, sizeof a.id);
+        progress_end();
         if (rc == COUNCIL_OK)
             fprintf(stderr, "%s: case %s re-encrypted under new keys\n", prog, id_text);
         break;
@@ -457,12 +466,13 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
 
 static const cli_help create_help = {
     "[--owner ID] [--body BODY] [--json]",
-    "Opens a case and prints the case's id and its person supported's id.\n"
+    "Opens a case and prints two bare ids, one a line: the case's id first, then\n"
+    "its person supported's id.\n"
     "\n"
     "Options:\n"
     "  --owner ID             the member that owns it (default: the session's)\n"
     "  --body BODY            council, support_meeting or needs_of_poor_meeting\n"
-    "  --json                 as a JSON object\n",
+    "  --json                 {\"case_id\": ID, \"person_id\": ID}\n",
     "  council-cli --store ./council case create --staff \"$SATO\" --keyfile npo.keyfile\n",
 };
 
@@ -479,17 +489,19 @@ int cmd_case_create(cli_ctx *x, int argc, char **argv)
 }
 
 static const cli_help add_person_help = {
-    "CASE --role family|close_third_party",
-    "Adds a person to the case and prints the person's id.\n"
+    "CASE --role family|close_third_party [--json]",
+    "Adds a person to the case and prints the person's id (a bare id, one line).\n"
     "\n"
     "Options:\n"
-    "  --role ROLE            family or close_third_party\n",
+    "  --role ROLE            family or close_third_party\n"
+    HELP_JSON_ID("person_id"),
     "  council-cli --store ./council case add-person \"$CASE\" --role family \\\n"
     "      --passphrase-file pass.txt\n",
 };
 
 static const cli_opt add_person_opts[] = {
     OPT_STR("role", case_opts, role),
+    OPT_FLAG("json", case_opts, json),
 };
 static const cli_spec add_person_spec =
     CLI_SPEC(add_person_opts, add_person_help, CLI_STORE | CLI_SESSION, 1);
@@ -729,12 +741,18 @@ int cmd_case_status(cli_ctx *x, int argc, char **argv)
 }
 
 static const cli_help rekey_help = {
-    "CASE",
-    "Re-encrypts the case's sections under new data keys.\n",
+    "CASE [--quiet]",
+    "Re-encrypts the case's sections under new data keys.\n"
+    "\n"
+    "Options:\n"
+    HELP_QUIET,
     "  council-cli --store ./council case rekey \"$CASE\" --passphrase-file pass.txt\n",
 };
 
-static const cli_spec rekey_spec = CLI_SPEC_NO_OPTS(rekey_help, CLI_STORE, 1);
+static const cli_opt rekey_opts[] = {
+    OPT_FLAG("quiet", case_opts, quiet),
+};
+static const cli_spec rekey_spec = CLI_SPEC(rekey_opts, rekey_help, CLI_STORE, 1);
 
 int cmd_case_rekey(cli_ctx *x, int argc, char **argv)
 {

@@ -275,7 +275,8 @@ static int consent_make(council *c, const consent_opts *o, consent_args *a, int 
                           : council_consent_refuse(c, id, sizeof id, &co);
     if (rc == COUNCIL_OK) {
         uuid_text_of(t, id);
-        printf("%s\n", t);
+        if (print_new_id(o->json, "consent_id", t) != 0)
+            rc = EXIT_FAILURE;
     }
     return rc;
 }
@@ -381,12 +382,13 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
 }
 
 static const cli_help record_help = {
-    "CASE [--person P] --member ID [--member ID]... [--external-party NAME] --scope S [--scope S]... --purpose CODE [--purpose CODE]... [--purpose-text TEXT] [--grantor G] [--grantor-name NAME] --method M [--valid-from T] [--valid-until T] [--obtained-by STAFF] [--evidence-sha256 HEX]",
+    "CASE [--person P] --member ID [--member ID]... [--external-party NAME] --scope S [--scope S]... --purpose CODE [--purpose CODE]... [--purpose-text TEXT] [--grantor G] [--grantor-name NAME] --method M [--valid-from T] [--valid-until T] [--obtained-by STAFF] [--evidence-sha256 HEX] [--json]",
     "Records a person's consent to share scopes of the case with the recipients\n"
-    "for the purposes, and prints the record's id.\n"
+    "for the purposes, and prints the record's id (a bare id, one line).\n"
     "\n"
     "Options:\n"
-    HELP_CONSENT_OPTIONS,
+    HELP_CONSENT_OPTIONS
+    HELP_JSON_ID("consent_id"),
     "  council-cli --store ./council consent record \"$CASE\" --member \"$SHAKYO\" \\\n"
     "      --scope wishes --purpose support_coordination --method written \\\n"
     "      --passphrase-file pass.txt\n",
@@ -406,6 +408,7 @@ static const cli_opt answer_opts[] = {
     OPT_STR("valid-until", consent_opts, valid_until),
     OPT_STR("obtained-by", consent_opts, obtained_by),
     OPT_STR("evidence-sha256", consent_opts, evidence),
+    OPT_FLAG("json", consent_opts, json),
 };
 static const cli_spec record_spec = CLI_SPEC(answer_opts, record_help, CLI_STORE | CLI_SESSION, 1);
 
@@ -416,11 +419,12 @@ int cmd_consent_record(cli_ctx *x, int argc, char **argv)
 
 static const cli_help refuse_help = {
     "CASE [--person P] [--member ID]... [--scope S]... [--purpose CODE]... --method M [and the other options of consent record]",
-    "Records a refusal, and prints the record's id. An empty list refuses for\n"
-    "every recipient, scope or purpose.\n"
+    "Records a refusal, and prints the record's id (a bare id, one line). An\n"
+    "empty list refuses for every recipient, scope or purpose.\n"
     "\n"
     "Options:\n"
-    HELP_CONSENT_OPTIONS,
+    HELP_CONSENT_OPTIONS
+    HELP_JSON_ID("consent_id"),
     "  council-cli --store ./council consent refuse \"$CASE\" --scope health --method oral \\\n"
     "      --passphrase-file pass.txt\n",
 };

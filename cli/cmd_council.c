@@ -68,9 +68,8 @@ static int do_init(const council_opts *o)
         failed("init", c, rc == COUNCIL_OK ? COUNCIL_EFORMAT : rc);
         rc = EXIT_FAILURE;
     } else {
-        printf("%s\n", info->council_id_text);
+        rc = print_new_id(o->json, "council_id", info->council_id_text);
         fprintf(stderr, "%s: created council %s in %s\n", prog, info->council_id_text, o->g->store);
-        rc = 0;
     }
     council__v1__council_info__free_unpacked(info, NULL);
     council_buf_free(&buf);
@@ -239,12 +238,12 @@ static int do_timezone(const council_opts *o)
 /* ------------------------------------------------------------ commands */
 
 static const cli_help init_help = {
-    "--name NAME [--weak-passphrase-ok] [--kdf-ops N] [--kdf-mem BYTES]",
+    "--name NAME [--weak-passphrase-ok] [--kdf-ops N] [--kdf-mem BYTES] [--json]",
     "Creates the store directory PATH (mode 0700) with a new council, its root\n"
     "key protected by the passphrase (asked twice on a terminal), or given by\n"
     "--root-key-file (64 hex digits, kept by the integrator). Prints the\n"
-    "council's id. The passphrase must pass libpwquality's check (score 50 of\n"
-    "100).\n"
+    "council's id (a bare id, one line). The passphrase must pass\n"
+    "libpwquality's check (score 50 of 100).\n"
     "\n"
     "Options:\n"
     "  --name NAME        the council's name\n"
@@ -253,7 +252,8 @@ static const cli_help init_help = {
     "                     tests and demos only)\n"
     "  --kdf-ops N, --kdf-mem BYTES\n"
     "                     the cost of deriving the key from the passphrase\n"
-    "                     (default: libsodium's moderate limits)\n",
+    "                     (default: libsodium's moderate limits)\n"
+    "  --json             {\"council_id\": ID}, not the bare id\n",
     "  council-cli --store ./council init --name \"Kita City council\" \\\n"
     "      --passphrase-file pass.txt\n",
 };
@@ -307,6 +307,7 @@ static const cli_opt init_opts[] = {
     OPT_U64("kdf-ops", council_opts, kdf_ops),
     OPT_U64("kdf-mem", council_opts, kdf_mem),
     OPT_FLAG("weak-passphrase-ok", council_opts, weak_ok),
+    OPT_FLAG("json", council_opts, json),
 };
 static const cli_spec init_spec = CLI_SPEC(init_opts, init_help, CLI_STORE, 0);
 

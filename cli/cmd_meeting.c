@@ -18,6 +18,7 @@
 #include "guard.h"
 #include "council/v1/meeting.pb-c.h"
 #include "json.h"
+#include "names.h"
 #include "open.h"
 #include "text.h"
 #include "util.h"
@@ -98,9 +99,9 @@ static const char *meeting_status(const Council__V1__Meeting *m)
     return m->has_closed ? "closed" : m->ends <= (int64_t)time(NULL) ? "ended" : "open";
 }
 
-static json_t *meeting_json(const Council__V1__Meeting *m)
+static json_t *meeting_json(const Council__V1__Meeting *m, const member_names *names)
 {
-    json_t *j = json_object(), *a = json_array(), *items = json_array();
+    json_t *j = json_object(), *a = json_array(), *items = json_array(), *an = json_array();
     char name[48];
 
     json_object_set_new(j, "id", json_string(m->id_text));
@@ -109,9 +110,15 @@ static json_t *meeting_json(const Council__V1__Meeting *m)
     json_object_set_new(j, "ends", time_json(m->ends));
     json_object_set_new(j, "status", json_string(meeting_status(m)));
     json_object_set_new(j, "closed", m->has_closed ? time_json(m->closed) : json_null());
-    for (size_t i = 0; i < m->n_attendees; i++)
+    for (size_t i = 0; i < m->n_attendees; i++) {
+        const char *who = member_name(names, m->attendees[i].data, m->attendees[i].len);
         json_array_append_new(a, id_json(m->attendees[i]));
+        json_array_append_new(an, who != NULL ? json_string(who) : json_null());
+    }
     json_object_set_new(j, "attendees", a);
+    /* Their names, in the same order (null where the session cannot read
+     * the register). */
+    json_object_set_new(j, "attendee_names", an);
     for (size_t i = 0; i < m->n_items; i++) {
         const Council__V1__AgendaItem *it = m->items[i];
         json_t *ij = json_object();
@@ -125,7 +132,7 @@ static json_t *meeting_json(const Council__V1__Meeting *m)
     return j;
 }
 
-static void meeting_lines(const Council__V1__Meeting *m)
+static void meeting_lines(const Council__V1__Meeting *m, const member_names *names)
 {
     char name[48], id[37], id2[37], t[32];
 
@@ -140,8 +147,13 @@ static void meeting_lines(const Council__V1__Meeting *m)
         time_text(t, sizeof t, m->closed);
         printf("closed:             %s\n", t);
     }
-    for (size_t i = 0; i < m->n_attendees; i++)
-        printf("%-20s%s\n", i == 0 ? "attendees:" : "", id_of(id, m->attendees[i]));
+    for (size_t i = 0; i < m->n_attendees; i++) {
+        const char *who = member_name(names, m->attendees[i].data, m->attendees[i].len);
+        printf("%-20s%s", i == 0 ? "attendees:" : "", id_of(id, m->attendees[i]));
+        if (who != NULL)
+            printf(" (%s)", who);
+        putchar('\n');
+    }
     printf("agenda:%s\n", m->n_items == 0 ? "             -" : "");
     for (size_t i = 0; i < m->n_items; i++) {
         const Council__V1__AgendaItem *it = m->items[i];
@@ -173,7 +185,7 @@ static int meeting_create(council *c, const meeting_opts *o, const meeting_args 
         json_object_set_new(j, "meeting_id", json_string(t));
         return print_json(j) == 0 ? COUNCIL_OK : EXIT_FAILURE;
     }
-    printf("meeting %s\n", t);
+    printf("%s\n", t);
     return COUNCIL_OK;
 }
 
@@ -217,17 +229,18 @@ static int meeting_packet(council *c, const meeting_opts *o, const meeting_args 
     rc = council_meeting_packet(c, &buf, a->id, sizeof a->id, a->members, COUNCIL_ID_BYTES);
     if (rc != COUNCIL_OK) {
         (void)close(fd);
-        (void)unlink(o->out);
+        remove_private(o->out);
         return rc;
     }
     if (finish_private(fd, buf.ptr, buf.len) != 0) {
         fprintf(stderr, "%s: cannot write %s: %s\n", prog, o->out, strerror(errno));
-        (void)unlink(o->out);
+        remove_private(o->out);
         council_buf_free(&buf);
         return EXIT_FAILURE;
     }
     fprintf(stderr, "%s: meeting packet for member %s written to %s (%zu bytes, sealed to the "
-            "member's key)\n", prog, o->member, o->out, buf.len);
+            "member's key)\n", prog, o->member,
+            strcmp(o->out, "-") == 0 ? "standard output" : o->out, buf.len);
     council_buf_free(&buf);
     return COUNCIL_OK;
 }
@@ -257,12 +270,16 @@ static int do_meeting(const meeting_opts *o, int cmd, const char *id_text, const
         break;
     case C_MTSHOW: {
         Council__V1__Meeting *m = NULL;
+        member_names names = { NULL };
         rc = council_meeting_get(c, &buf, a.id, sizeof a.id);
         m = unpack_reply(&council__v1__meeting__descriptor, &buf, &rc);
+        if (rc == COUNCIL_OK)
+            member_names_load(c, o->g->staff != NULL, &names);
         if (rc == COUNCIL_OK && o->json)
-            rc = print_json(meeting_json(m)) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+            rc = print_json(meeting_json(m, &names)) == 0 ? COUNCIL_OK : EXIT_FAILURE;
         else if (rc == COUNCIL_OK)
-            meeting_lines(m);
+            meeting_lines(m, &names);
+        member_names_free(&names);
         council__v1__meeting__free_unpacked(m, NULL);
         break;
     }
@@ -297,14 +314,14 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
 
 static const cli_help create_help = {
     "--body MBODY --starts T --ends T --member ID [--member ID]... [--json]",
-    "Holds a meeting and prints its id; the members attend.\n"
+    "Holds a meeting and prints its id (a bare id, one line); the members attend.\n"
     "\n"
     "Options:\n"
     "  --body MBODY           council, support_meeting or joint_platform (this one\n"
     "                         takes no case)\n"
     "  --starts T, --ends T   when it is held\n"
     "  --member ID            an attendee (repeatable)\n"
-    "  --json                 as a JSON object\n",
+    HELP_JSON_ID("meeting_id"),
     "  council-cli --store ./council meeting create --body support_meeting \\\n"
     "      --starts 2026-12-01T01:00:00Z --ends 2026-12-01T03:00:00Z \\\n"
     "      --member \"$NPO\" --member \"$SHAKYO\" --passphrase-file pass.txt\n",
@@ -380,7 +397,7 @@ static const cli_help packet_help = {
     "\n"
     "Options:\n"
     "  --member ID            the attendee\n"
-    "  --out FILE             the packet file\n",
+    "  --out FILE             the packet file ('-': standard output)\n",
     "  council-cli --store ./council meeting packet \"$MEETING\" --member \"$SHAKYO\" \\\n"
     "      --out shakyo.packet --passphrase-file pass.txt\n",
 };

@@ -236,7 +236,8 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
         if (rc == COUNCIL_OK) {
             char text[37];
             uuid_text_of(text, id);
-            printf("%s\n", text);
+            if (print_new_id(o->json, "member_id", text) != 0)
+                rc = EXIT_FAILURE;
         }
         break;
     case C_MUPDATE:
@@ -274,12 +275,14 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
     }
     case C_MKEYGEN: {
         char pass[PASS_BUF];
+        tmp_out t = { "", "" };
         struct stat sb;
+        int to_stdout;
         long n;
         /* The library writes the keyfile durably before the new keys
          * replace the registered ones (a crash keeps the old ones valid);
          * an existing FILE is refused before the passphrase is asked. */
-        if (lstat(o->out, &sb) == 0) {
+        if (strcmp(o->out, "-") != 0 && lstat(o->out, &sb) == 0) {
             fprintf(stderr, "%s: cannot create %s: %s\n", prog, o->out, strerror(EEXIST));
             council_close(c);
             return EXIT_FAILURE;
@@ -303,11 +306,24 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
             council_close(c);
             return rc;
         }
-        rc = council_member_keygen_file(c, o->out, id, sizeof id, (const uint8_t *)pass,
-                                        (size_t)n, o->kdf_ops, o->kdf_mem);
+        /* The library writes a path: for standard output (the keyfile is
+         * encrypted), a private temporary file, copied out and removed. */
+        to_stdout = strcmp(o->out, "-") == 0;
+        if (to_stdout && tmp_out_make(&t) != 0) {
+            sodium_memzero(pass, sizeof pass);
+            council_close(c);
+            return EXIT_FAILURE;
+        }
+        rc = council_member_keygen_file(c, to_stdout ? t.path : o->out, id, sizeof id,
+                                        (const uint8_t *)pass, (size_t)n, o->kdf_ops, o->kdf_mem);
         sodium_memzero(pass, sizeof pass);
+        if (rc == COUNCIL_OK && to_stdout && tmp_out_copy(&t) != 0)
+            rc = EXIT_FAILURE;
+        if (to_stdout)
+            tmp_out_remove(&t);
         if (rc == COUNCIL_OK)
-            fprintf(stderr, "%s: member keyfile written to %s\n", prog, o->out);
+            fprintf(stderr, "%s: member keyfile written to %s\n", prog,
+                    to_stdout ? "standard output" : o->out);
         break;
     }
     case C_MSHOW:
@@ -386,11 +402,12 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
 }
 
 static const cli_help add_help = {
-    "--name NAME --kind KIND [--roles R,...] [--scopes S,...] [--contact TEXT] [--joined T]",
-    "Registers a member of the council and prints its id.\n"
+    "--name NAME --kind KIND [--roles R,...] [--scopes S,...] [--contact TEXT] [--joined T] [--json]",
+    "Registers a member of the council and prints its id (a bare id, one line).\n"
     "\n"
     "Options:\n"
     HELP_MEMBER_FIELDS
+    HELP_JSON_ID("member_id")
     "\n"
     HELP_MEMBER_KINDS,
     "  council-cli --store ./council member add --name \"NPO Tsunagari\" --kind npo \\\n"
@@ -405,7 +422,16 @@ static const cli_opt fields_opts[] = {
     OPT_STR("contact", member_opts, contact),
     OPT_STR("joined", member_opts, joined),
 };
-static const cli_spec add_spec = CLI_SPEC(fields_opts, add_help, CLI_STORE, 0);
+static const cli_opt add_opts[] = {
+    OPT_STR("name", member_opts, name),
+    OPT_STR("kind", member_opts, kind),
+    OPT_STR("roles", member_opts, roles),
+    OPT_STR("scopes", member_opts, scopes),
+    OPT_STR("contact", member_opts, contact),
+    OPT_STR("joined", member_opts, joined),
+    OPT_FLAG("json", member_opts, json),
+};
+static const cli_spec add_spec = CLI_SPEC(add_opts, add_help, CLI_STORE, 0);
 
 int cmd_member_add(cli_ctx *x, int argc, char **argv)
 {
@@ -501,7 +527,7 @@ static const cli_help keygen_help = {
     "working (asked first on a terminal; --yes in scripts).\n"
     "\n"
     "Options:\n"
-    "  --out FILE             the keyfile\n"
+    "  --out FILE             the keyfile ('-': standard output; it is sealed)\n"
     "  --member-passphrase-file FILE\n"
     "                         the member's passphrase (else\n"
     "                         $COUNCIL_MEMBER_PASSPHRASE, else the terminal)\n"

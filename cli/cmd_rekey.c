@@ -17,6 +17,7 @@
 #include "guard.h"
 #include "json.h"
 #include "open.h"
+#include "progress.h"
 #include "text.h"
 #include "util.h"
 #include "vocab.h"
@@ -25,7 +26,7 @@ typedef struct rekey_opts {
     const cli_global *g;
     const char *new_pass_file, *new_key_file;
     unsigned long long kdf_ops, kdf_mem;
-    int yes, weak_ok;
+    int yes, weak_ok, quiet;
 } rekey_opts;
 
 enum { C_RKDB = 1 << 0, C_RKROOT = 1 << 1 };
@@ -57,7 +58,9 @@ static int do_rekey(const rekey_opts *o, int cmd)
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
     if (cmd == C_RKDB) {
+        progress_start("re-encrypting the database", o->quiet);
         rc = council_rekey_database(c);
+        progress_end();
         if (rc == COUNCIL_OK)
             fprintf(stderr, "%s: the database was re-encrypted under a new key\n", prog);
     } else if (o->new_key_file != NULL) {
@@ -65,7 +68,9 @@ static int do_rekey(const rekey_opts *o, int cmd)
             council_close(c);
             return EXIT_FAILURE;
         }
+        progress_start("replacing the root key", o->quiet);
         rc = council_rekey_root(c, NULL, 0, key, sizeof key, o->kdf_ops, o->kdf_mem);
+        progress_end();
         sodium_memzero(key, sizeof key);
     } else {
         m = get_passphrase(o->new_pass_file, "COUNCIL_NEW_PASSPHRASE", 1, "New passphrase: ",
@@ -83,8 +88,10 @@ static int do_rekey(const rekey_opts *o, int cmd)
             council_close(c);
             return rc;
         }
+        progress_start("replacing the root key", o->quiet);
         rc = council_rekey_root(c, (const uint8_t *)fresh, (size_t)m, NULL, 0, o->kdf_ops,
                                 o->kdf_mem);
+        progress_end();
         sodium_memzero(fresh, sizeof fresh);
     }
     if (rc == COUNCIL_OK && cmd == C_RKROOT)
@@ -107,16 +114,18 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
 }
 
 static const cli_help database_help = {
-    "[--yes]",
+    "[--yes] [--quiet]",
     "Re-encrypts council.db under a new database key. Asks first on a terminal.\n"
     "\n"
     "Options:\n"
-    HELP_YES,
+    HELP_YES
+    HELP_QUIET,
     "  council-cli --store ./council rekey database --yes --passphrase-file pass.txt\n",
 };
 
 static const cli_opt database_opts[] = {
     OPT_FLAG("yes", rekey_opts, yes),
+    OPT_FLAG("quiet", rekey_opts, quiet),
 };
 static const cli_spec database_spec = CLI_SPEC(database_opts, database_help, CLI_STORE, 0);
 
@@ -127,7 +136,7 @@ int cmd_rekey_database(cli_ctx *x, int argc, char **argv)
 
 static const cli_help root_help = {
     "[--new-passphrase-file FILE | --new-root-key-file FILE] [--yes] [--weak-passphrase-ok] "
-    "[--kdf-ops N] [--kdf-mem BYTES]",
+    "[--kdf-ops N] [--kdf-mem BYTES] [--quiet]",
     "Replaces the root key: a new one from a new passphrase (--new-passphrase-file,\n"
     "else $COUNCIL_NEW_PASSPHRASE, else the terminal), or, for a council opened\n"
     "with --root-key-file, the key in --new-root-key-file. Asks first on a\n"
@@ -141,7 +150,8 @@ static const cli_help root_help = {
     HELP_YES
     HELP_WEAK_OK
     "  --kdf-ops N, --kdf-mem BYTES\n"
-    "                         the cost of deriving the key from the passphrase\n",
+    "                         the cost of deriving the key from the passphrase\n"
+    HELP_QUIET,
     "  council-cli --store ./council rekey root --passphrase-file pass.txt \\\n"
     "      --new-passphrase-file new.txt --yes\n",
 };
@@ -153,6 +163,7 @@ static const cli_opt root_opts[] = {
     OPT_U64("kdf-mem", rekey_opts, kdf_mem),
     OPT_FLAG("yes", rekey_opts, yes),
     OPT_FLAG("weak-passphrase-ok", rekey_opts, weak_ok),
+    OPT_FLAG("quiet", rekey_opts, quiet),
 };
 static const cli_spec root_spec = CLI_SPEC(root_opts, root_help, CLI_STORE, 0);
 

@@ -16,12 +16,14 @@
 #include "cmds.h"
 #include "json.h"
 #include "open.h"
+#include "progress.h"
 #include "text.h"
 #include "util.h"
 
 typedef struct report_opts {
     const cli_global *g;
     const char *k, *format;
+    int json, quiet;
 } report_opts;
 
 /* The threshold k of council_report_platform(): 0 (the library's default,
@@ -41,7 +43,11 @@ static int do_report(const report_opts *o)
         (parse_u64(o->k, &k) != 0 || (k != 0 && (k < REPORT_K_MIN || k > REPORT_K_MAX))))
         return usage("--k: %d to %d (0: the default, %d), not '%s'", REPORT_K_MIN, REPORT_K_MAX,
                      COUNCIL_REPORT_K_DEFAULT, o->k);
-    if (o->format != NULL) {
+    if (o->json && o->format != NULL && strcmp(o->format, "json") != 0)
+        return usage("%s", "--json is --format json");
+    if (o->json)
+        format = COUNCIL_REPORT_JSON;
+    else if (o->format != NULL) {
         if (strcmp(o->format, "json") == 0)
             format = COUNCIL_REPORT_JSON;
         else if (strcmp(o->format, "csv") != 0)
@@ -49,20 +55,25 @@ static int do_report(const report_opts *o)
     }
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
+    progress_start("counting", o->quiet);
     rc = council_report_platform(c, &buf, (unsigned)k, format);
+    progress_end();
     return print_buf_and_close(c, &buf, rc, "report platform");
 }
 
 /* ------------------------------------------------------------ commands */
 
 static const cli_help platform_help = {
-    "[--k K] [--format csv|json]",
+    "[--k K] [--format csv|json | --json] [--quiet]",
     "Prints counts for the regional platform, each count below K suppressed.\n"
     "Refused in a staff session.\n"
     "\n"
     "Options:\n"
     "  --k K                  3 to 1000 (default 5)\n"
-    "  --format F             csv (the default) or json\n",
+    "  --format F             csv (the default) or json\n"
+    "  --json                 the same as --format json\n"
+    "  --quiet                no progress line on stderr (there is none when\n"
+    "                         stderr is not a terminal)\n",
     "  council-cli --store ./council report platform --k 10 --format json \\\n"
     "      --passphrase-file pass.txt\n",
 };
@@ -70,6 +81,8 @@ static const cli_help platform_help = {
 static const cli_opt platform_opts[] = {
     OPT_STR("k", report_opts, k),
     OPT_STR("format", report_opts, format),
+    OPT_FLAG("json", report_opts, json),
+    OPT_FLAG("quiet", report_opts, quiet),
 };
 static const cli_spec platform_spec =
     CLI_SPEC(platform_opts, platform_help, CLI_STORE | CLI_SESSION, 0);

@@ -17,6 +17,7 @@
 #include "guard.h"
 #include "council/v1/member.pb-c.h"
 #include "json.h"
+#include "names.h"
 #include "open.h"
 #include "text.h"
 #include "util.h"
@@ -71,7 +72,8 @@ static int do_staff(const staff_opts *o, int cmd, const char *id_text)
         if (rc == COUNCIL_OK) {
             char t[37];
             uuid_text_of(t, id);
-            printf("%s\n", t);
+            if (print_new_id(o->json, "staff_id", t) != 0)
+                rc = EXIT_FAILURE;
         }
         break;
     case C_SPLEDGE:
@@ -83,18 +85,24 @@ static int do_staff(const staff_opts *o, int cmd, const char *id_text)
         break;
     default: { /* C_SLIST */
         Council__V1__StaffList *l = NULL;
+        member_names names = { NULL };
         rc = council_staff_list(c, &buf, o->member != NULL ? member : NULL,
                                 o->member != NULL ? sizeof member : 0);
         l = unpack_reply(&council__v1__staff_list__descriptor, &buf, &rc);
+        if (rc == COUNCIL_OK)
+            member_names_load(c, o->g->staff != NULL, &names);
         if (rc == COUNCIL_OK && o->json) {
             json_t *arr = json_array();
             for (size_t i = 0; i < l->n_staff; i++) {
                 const Council__V1__Staff *s = l->staff[i];
                 json_t *j = json_object(), *pl = json_array();
                 char m[37], t[32], hex[65];
+                const char *who;
                 uuid_text_of(m, s->member_id.data);
                 json_object_set_new(j, "id", json_string(s->id_text));
                 json_object_set_new(j, "member", json_string(m));
+                if ((who = member_name(&names, s->member_id.data, s->member_id.len)) != NULL)
+                    json_object_set_new(j, "member_name", json_string(who));
                 json_object_set_new(j, "name", json_string(s->display_name));
                 if (s->role != NULL)
                     json_object_set_new(j, "role", json_string(s->role));
@@ -121,16 +129,22 @@ static int do_staff(const staff_opts *o, int cmd, const char *id_text)
             }
             rc = print_json(arr) == 0 ? COUNCIL_OK : COUNCIL_ERROR;
         } else if (rc == COUNCIL_OK) {
-            printf("%-36s  %-7s  %-7s  %-36s  %s\n", "ID", "STATUS", "PLEDGED", "MEMBER", "NAME");
+            printf("%-36s  %-7s  %-7s  %-36s  %s\n", "ID", "STATUS", "PLEDGED", "MEMBER",
+                   "NAME (THE MEMBER'S NAME)");
             for (size_t i = 0; i < l->n_staff; i++) {
                 const Council__V1__Staff *s = l->staff[i];
+                const char *who = member_name(&names, s->member_id.data, s->member_id.len);
                 char m[37];
                 uuid_text_of(m, s->member_id.data);
-                printf("%-36s  %-7s  %-7s  %-36s  %s\n", s->id_text,
+                printf("%-36s  %-7s  %-7s  %-36s  %s", s->id_text,
                        s->status == COUNCIL__V1__STAFF_STATUS__STAFF_STATUS_RETIRED ? "retired" : "active",
                        s->n_pledges > 0 ? "yes" : "no", m, s->display_name);
+                if (who != NULL)
+                    printf(" (%s)", who);
+                putchar('\n');
             }
         }
+        member_names_free(&names);
         council__v1__staff_list__free_unpacked(l, NULL);
         break;
     }
@@ -156,13 +170,15 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
 }
 
 static const cli_help add_help = {
-    "--member ID --name NAME [--role TEXT]",
-    "Registers a staff member of a member and prints the staff id.\n"
+    "--member ID --name NAME [--role TEXT] [--json]",
+    "Registers a staff member of a member and prints the staff id (a bare id,\n"
+    "one line).\n"
     "\n"
     "Options:\n"
     "  --member ID            the member it works for\n"
     "  --name NAME            its name\n"
-    "  --role TEXT            its role\n",
+    "  --role TEXT            its role\n"
+    HELP_JSON_ID("staff_id"),
     "  council-cli --store ./council staff add --member \"$NPO\" --name \"Sato Hanako\" \\\n"
     "      --passphrase-file pass.txt\n",
 };
@@ -171,6 +187,7 @@ static const cli_opt add_opts[] = {
     OPT_STR("name", staff_opts, name),
     OPT_LIST("member", staff_opts, members, n_member, 1),
     OPT_STR("role", staff_opts, role),
+    OPT_FLAG("json", staff_opts, json),
 };
 static const cli_spec add_spec = CLI_SPEC(add_opts, add_help, CLI_STORE, 0);
 

@@ -90,3 +90,14 @@ json_t *str_array_json(char **v, size_t n)
     return a;
 }
 
+
+int print_new_id(int json, const char *key, const char *id)
+{
+    json_t *j;
+
+    if (!json)
+        return printf("%s\n", id) > 0 ? 0 : EXIT_FAILURE;
+    j = json_object();
+    json_object_set_new(j, key, json_string(id));
+    return print_json(j);
+}

@@ -30,6 +30,9 @@ const char *id_of(char out[37], ProtobufCBinaryData b);
 json_t *id_json(ProtobufCBinaryData b);
 /* A time as a JSON string, YYYY-MM-DDTHH:MM:SSZ. */
 json_t *time_json(int64_t when);
+/* A new record's id: the bare id on one line, or with json the object
+ * {"KEY": "ID"}: 0, or EXIT_FAILURE. */
+int print_new_id(int json, const char *key, const char *id);
 /* A JSON array of the strings. */
 json_t *str_array_json(char **v, size_t n);
 

@@ -264,7 +264,17 @@ int close_council(council *c, int rc, const char *op)
  * refused, with mode 0600. Returns the descriptor, or -1 with a message. */
 int create_private(const char *path)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int fd;
+
+    if (strcmp(path, "-") == 0) {
+        /* Standard output: what is written goes with write(2), after
+         * anything stdio holds. */
+        fflush(stdout);
+        if ((fd = dup(STDOUT_FILENO)) < 0)
+            fprintf(stderr, "%s: cannot write to standard output: %s\n", prog, strerror(errno));
+        return fd;
+    }
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 
     if (fd < 0)
         fprintf(stderr, "%s: cannot create %s: %s\n", prog, path, strerror(errno));
@@ -290,7 +300,8 @@ int finish_private(int fd, const void *p, size_t n)
         b += w;
         n -= (size_t)w;
     }
-    if (fsync(fd) != 0)
+    /* A pipe or a terminal (--out -) cannot be synced; a file must be. */
+    if (fsync(fd) != 0 && errno != EINVAL && errno != ENOTSUP)
         goto fail;
     return close(fd);
 fail:
@@ -298,6 +309,76 @@ fail:
     (void)close(fd);
     errno = saved;
     return -1;
+}
+
+void remove_private(const char *path)
+{
+    if (strcmp(path, "-") != 0)
+        (void)unlink(path);
+}
+
+int tmp_out_make(tmp_out *t)
+{
+    const char *base = getenv("TMPDIR");
+
+    if (base == NULL || base[0] != '/' || strlen(base) > sizeof t->dir - 32)
+        base = "/tmp";
+    snprintf(t->dir, sizeof t->dir, "%s/council-cli.XXXXXX", base);
+    if (mkdtemp(t->dir) == NULL) { /* mode 0700 */
+        fprintf(stderr, "%s: cannot make a temporary directory in %s: %s\n", prog, base,
+                strerror(errno));
+        t->dir[0] = '\0';
+        return -1;
+    }
+    snprintf(t->path, sizeof t->path, "%s/out", t->dir);
+    return 0;
+}
+
+int tmp_out_copy(const tmp_out *t)
+{
+    unsigned char buf[16384];
+    int fd = open(t->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), rc = 0;
+    ssize_t n;
+
+    if (fd < 0) {
+        fprintf(stderr, "%s: cannot read the temporary file: %s\n", prog, strerror(errno));
+        return -1;
+    }
+    fflush(stdout);
+    while (rc == 0 && (n = read(fd, buf, sizeof buf)) != 0) {
+        const unsigned char *p = buf;
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            rc = -1;
+            break;
+        }
+        while (n > 0) {
+            ssize_t w = write(STDOUT_FILENO, p, (size_t)n);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                rc = -1;
+                break;
+            }
+            p += w;
+            n -= w;
+        }
+    }
+    if (rc != 0)
+        fprintf(stderr, "%s: cannot copy to standard output: %s\n", prog, strerror(errno));
+    sodium_memzero(buf, sizeof buf);
+    (void)close(fd);
+    return rc;
+}
+
+void tmp_out_remove(tmp_out *t)
+{
+    if (t->dir[0] == '\0')
+        return;
+    (void)unlink(t->path);
+    (void)rmdir(t->dir);
+    t->dir[0] = '\0';
 }
 
 /* Read a whole (small) file into a new NUL-terminated buffer. */

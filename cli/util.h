@@ -55,8 +55,23 @@ int close_council(council *c, int rc, const char *op);
 /* Create FILE for what only its reader may see, exclusively, mode 0600:
  * the descriptor, or -1 with a message. */
 int create_private(const char *path);
-/* Write all of p with write(2), sync and close fd: 0, or -1 with errno. */
+/* FILE "-" (--out -): a duplicate of standard output instead, after
+ * flushing what stdio holds. Remove what create_private made, after a
+ * failure (nothing for "-"). */
+void remove_private(const char *path);
+/* Write all of p with write(2), sync (a file) and close fd: 0, or -1 with
+ * errno. */
 int finish_private(int fd, const void *p, size_t n);
+/* --out - where the library writes a path: a private temporary directory
+ * (mode 0700) and the path in it the library is to write. tmp_out_make: 0,
+ * or -1 with a message; tmp_out_copy: the file to standard output, 0 or -1
+ * with a message; tmp_out_remove: the file and the directory gone. */
+typedef struct tmp_out {
+    char dir[4096], path[4128];
+} tmp_out;
+int tmp_out_make(tmp_out *t);
+int tmp_out_copy(const tmp_out *t);
+void tmp_out_remove(tmp_out *t);
 /* A whole (small) file ("-": standard input) in a new NUL-terminated
  * buffer of *len bytes, or NULL with a message. */
 char *slurp(const char *path, size_t cap, size_t *len, const char *what);

@@ -15,6 +15,9 @@
     "  --scopes S,...         the scopes of case content it may ever be given\n"     \
     "  --contact TEXT         how to reach it ('' to clear)\n"                       \
     "  --joined T             when it joined (default: now)\n"
+/* --json on a command that creates a record: KEY is the id's name. */
+#define HELP_JSON_ID(key) \
+    "  --json                 {\"" key "\": ID}, not the bare id\n"
 #define HELP_MEMBER_KINDS                                                            \
     "KIND: municipal_department, prefectural_department, social_welfare_council,\n" \
     "social_welfare_corporation, npo, medical, school, police,\n"                    \
@@ -63,6 +66,10 @@
 
 /* The guard rails (guard.h): the commands that ask first, and the
  * commands that take a new passphrase. */
+/* --quiet on a long command (progress.h). */
+#define HELP_QUIET                                                                   \
+    "  --quiet                no progress line on stderr (there is none when\n"      \
+    "                         stderr is not a terminal)\n"
 #define HELP_YES                                                                     \
     "  --yes                  do it without asking (needed when not on a terminal)\n"
 #define HELP_WEAK_OK                                                                 \

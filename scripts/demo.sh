@@ -97,7 +97,7 @@ SHAKYO_S="--staff $TANAKA --keyfile $T/shakyo.keyfile --passphrase-file $T/shaky
 
 step "佐藤 (NPO) opens a case: each section is encrypted under its own data key"
 "$CLI" case create $NPO_S >"$T/case.ids"
-CASE=$(sed -n 's/^case //p' "$T/case.ids")
+CASE=$(sed -n 1p "$T/case.ids")
 cat "$T/case.ids"
 cat >"$T/identity.json" <<'JSON'
 {"identity": {"name": "北野 はるこ", "name_kana": "キタノ ハルコ", "birth_date": "1948-06-01",
@@ -141,7 +141,7 @@ fi
 
 step "A second case is erased at the person's request: keys destroyed, a tombstone in the log"
 "$CLI" case create $NPO_S >"$T/case2.ids"
-CASE2=$(sed -n 's/^case //p' "$T/case2.ids")
+CASE2=$(sed -n 1p "$T/case2.ids")
 printf '{"text": "消去される記録"}\n' | "$CLI" case update "$CASE2" --scope situation $NPO_S
 "$CLI" case erase "$CASE2" --reason person_request --yes $P
 "$CLI" case info "$CASE2" $P
@@ -177,7 +177,7 @@ fi
 step "A support meeting (支援会議): the case goes on the agenda for the social welfare council"
 NOW=$(date +%s)
 MEETING=$("$CLI" meeting create --body support_meeting --starts "$NOW" --ends $((NOW + 3600)) \
-    --member "$SHAKYO" $P | sed -n 's/^meeting //p')
+    --member "$SHAKYO" $P)
 "$CLI" meeting add-case "$MEETING" "$CASE" --member "$SHAKYO" --scope wishes \
     --purpose meeting_discussion --basis appi_27_1_4_public_duty --reason "支援方針の検討" $P
 "$CLI" meeting packet "$MEETING" --member "$SHAKYO" --out "$T/packet.bin" $P
@@ -185,7 +185,7 @@ echo "-- the packet is sealed to the social welfare council's key: $(wc -c <"$T/
 "$CLI" meeting close "$MEETING" --yes $P
 echo "-- a joint meeting with the platform takes no case at all:"
 PMEETING=$("$CLI" meeting create --body joint_platform --starts "$NOW" --ends $((NOW + 3600)) \
-    --member "$SHAKYO" $P | sed -n 's/^meeting //p')
+    --member "$SHAKYO" $P)
 if "$CLI" meeting add-case "$PMEETING" "$CASE" --member "$SHAKYO" --scope wishes \
     --purpose meeting_discussion --basis appi_27_1_4_public_duty --reason x $P; then
     echo "demo: a case went on a platform meeting" >&2

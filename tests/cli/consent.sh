@@ -118,7 +118,8 @@ expect 2 "consent record, evidence hash not hex" -- "$CLI" --store "$C" consent 
 expect 2 "consent record, bad time" -- "$CLI" --store "$C" consent record "$CASE" --member "$CNPO" --scope identity --purpose referral --method oral --valid-until soon $CP
 expect 2 "consent record, bad member id" -- "$CLI" --store "$C" consent record "$CASE" --member 12 --scope identity --purpose referral --method oral $CP
 expect 2 "consent refuse without --method" -- "$CLI" --store "$C" consent refuse "$CASE" $CP
-expect 2 "consent record, json" -- "$CLI" --store "$C" consent record "$CASE" --member "$CNPO" --scope identity --purpose referral --method oral --json $CP
+expect 0 "consent record --json" -- "$CLI" --store "$C" consent record "$CASE" --member "$CNPO" --scope identity --purpose referral --method oral --json $CP
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert list(d) == ["consent_id"] and len(d["consent_id"]) == 36' "$T/out" 2>/dev/null && ok || bad "consent record --json: {\"consent_id\": ID}"
 expect 6 "consent show, unknown id" -- "$CLI" --store "$C" consent show $NOCASE $CP
 expect 6 "consent withdraw, unknown id" -- "$CLI" --store "$C" consent withdraw $NOCASE --reason x --yes $CP
 expect 2 "consent show, bad id" -- "$CLI" --store "$C" consent show not-an-id $CP

@@ -85,13 +85,13 @@ GNS="--staff $GST --keyfile $T/gnpo2.key"
 
 # -- not on a terminal and no --yes: exit 2, nothing changed
 expect 0 "guard: case" -- "$CLI" --store "$G" case create --owner "$GCB" $GP
-GCASE=$(sed -n 's/^case //p' "$T/out")
+GCASE=$(sed -n 1p "$T/out")
 expect 0 "guard: consent" -- "$CLI" --store "$G" consent record "$GCASE" --member "$GNPO" --scope identity \
     --purpose support_coordination --method written $GP
 GCONSENT=$(cat "$T/out")
 expect 0 "guard: meeting" -- "$CLI" --store "$G" meeting create --body support_meeting --starts 2026-01-01 \
     --ends 2099-01-01T12:00:00Z --member "$GNPO" $GP
-GMEET=$(sed -n 's/^meeting //p' "$T/out")
+GMEET=$(cat "$T/out")
 
 expect 2 "member withdraw without --yes" -- "$CLI" --store "$G" member withdraw "$GNPO" --reason 解散 $GP
 has "$T/err" "give --yes" "member withdraw names --yes"

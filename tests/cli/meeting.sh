@@ -6,22 +6,23 @@ MTADD="--scope identity --purpose meeting_discussion --basis appi_27_1_4_public_
 expect 4 "before the meeting the npo cannot read the identity" -- "$CLI" --store "$C" case show "$CASE" --scope identity --person "$PERSON" --purpose meeting_discussion $NS
 expect 0 "meeting create" -- "$CLI" --store "$C" meeting create --body support_meeting --starts 2026-01-01 --ends 2099-01-01T12:00:00Z \
     --member "$CNPO" $CP
-has "$T/out" "^meeting $UUID\$" "meeting create prints the meeting id"
-MEET=$(sed -n 's/^meeting //p' "$T/out")
+[ "$(wc -l <"$T/out")" -eq 1 ] && ok || bad "meeting create prints one line"
+has "$T/out" "^$UUID\$" "meeting create prints the bare meeting id"
+MEET=$(cat "$T/out")
 expect 0 "meeting add-case" -- "$CLI" --store "$C" meeting add-case "$MEET" "$CASE" --member "$CNPO" $MTADD $CP
 has "$T/err" "on the agenda for member $CNPO: 1 scope, until the meeting ends" "add-case note"
 expect 0 "the attendee's staff reads the scope" -- "$CLI" --store "$C" case show "$CASE" --scope identity --purpose meeting_discussion $NS
 has "$T/out" "スズキ ハナコ" "attendee's staff sees the identity"
 expect 4 "but not a scope not on the agenda" -- "$CLI" --store "$C" case show "$CASE" --scope wishes --person "$PERSON" --purpose meeting_discussion $NS
 expect 0 "the meeting's share ends with the meeting" -- "$CLI" --store "$C" case info "$CASE" $CP
-has "$T/out" "^  $CNPO  identity  *active  purpose=meeting_discussion basis=appi_27_1_4_public_duty .* expires=2099-01-01T21:00:00+09:00\$" \
-    "share expires at the meeting's end"
+has "$T/out" "^  $CNPO  identity  *active  purpose=meeting_discussion basis=appi_27_1_4_public_duty .* expires=2099-01-01T21:00:00+09:00  (NPO よりそい)\$" \
+    "share expires at the meeting's end (the member's name after it)"
 expect 0 "meeting show" -- "$CLI" --store "$C" meeting show "$MEET" $CP
 has "$T/out" "^id:                 $MEET\$" "meeting show id"
 has "$T/out" "^body:               support_meeting\$" "meeting show body"
 has "$T/out" "^ends:               2099-01-01T21:00:00+09:00\$" "meeting show window"
 has "$T/out" "^status:             open\$" "meeting open"
-has "$T/out" "^attendees:          $CNPO\$" "meeting show attendee"
+has "$T/out" "^attendees:          $CNPO (NPO よりそい)\$" "meeting show attendee, with its name"
 has "$T/out" "^  case $CASE  member $CNPO  basis=appi_27_1_4_public_duty scopes=identity\$" "meeting show lists the item"
 hasnot "$T/out" "支援会議での検討" "meeting show has no reason"
 expect 0 "meeting show --json" -- "$CLI" --store "$C" meeting show "$MEET" --json $CP
@@ -100,7 +101,7 @@ expect 2 "report platform --k 2" -- "$CLI" --store "$C" report platform --k 2 $C
 expect 2 "report platform --k 1001" -- "$CLI" --store "$C" report platform --k 1001 $CP
 expect 2 "report platform --k x" -- "$CLI" --store "$C" report platform --k x $CP
 expect 2 "report platform --format xml" -- "$CLI" --store "$C" report platform --format xml $CP
-expect 2 "report platform --json" -- "$CLI" --store "$C" report platform --json $CP
+expect 2 "report platform --json --format csv" -- "$CLI" --store "$C" report platform --json --format csv $CP
 expect 2 "unknown report" -- "$CLI" --store "$C" report frob $CP
 expect 4 "report platform, staff session" -- "$CLI" --store "$C" report platform $NS
 has "$T/err" "report_platform" "staff report refusal message"

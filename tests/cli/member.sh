@@ -56,7 +56,8 @@ hasnot "$T/out" "つながり" "withdrawn member not announced"
 expect 0 "registry changes are audited" -- "$CLI" --store "$M" audit show $MP
 has "$T/out" "member_withdrawn" "withdrawal audited"
 has "$T/out" "member_key_registered" "key audited"
-expect 2 "json on member add" -- "$CLI" --store "$M" member add --name X --kind npo --json $MP
+expect 0 "member add --json" -- "$CLI" --store "$M" member add --name X --kind npo --json $MP
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert list(d) == ["member_id"] and len(d["member_id"]) == 36' "$T/out" 2>/dev/null && ok || bad "member add --json: {\"member_id\": ID}"
 expect 2 "unknown member command" -- "$CLI" --store "$M" member frob $MP
 
 # -- staff and secrecy pledges
