@@ -166,6 +166,21 @@ int get_creds(const cli_global *o, creds *cr, int confirm)
 }
 
 
+/* After council_open(): the council's time zone for the times given and
+ * shown, or the failure said, the handle closed, and its exit status. */
+static int opened(council **c, int rc)
+{
+    if (rc == COUNCIL_OK)
+        rc = time_zone_use(*c);
+    if (rc != COUNCIL_OK) {
+        int status = failed("open", *c, rc);
+        council_close(*c);
+        *c = NULL;
+        return status;
+    }
+    return 0;
+}
+
 /* A staff session: --staff ID --keyfile FILE, the member's passphrase. */
 static int open_staff_session(const cli_global *o, council **c)
 {
@@ -199,15 +214,7 @@ static int open_staff_session(const cli_global *o, council **c)
     sodium_memzero(pass, sizeof pass);
     sodium_memzero(kf, kf_len);
     free(kf);
-    if (rc == COUNCIL_OK)
-        rc = time_zone_use(*c);
-    if (rc != COUNCIL_OK) {
-        int status = failed("open", *c, rc);
-        council_close(*c);
-        *c = NULL;
-        return status;
-    }
-    return 0;
+    return opened(c, rc);
 }
 
 /* The store's unlocked session (council-cli unlock) for the --staff given,
@@ -252,15 +259,7 @@ static int open_unlocked(const cli_global *o, council **c)
     }
     if (rc == COUNCIL_EDENIED)
         agent_revoke(desc); /* a staff member retired, or the member withdrew */
-    if (rc == COUNCIL_OK)
-        rc = time_zone_use(*c);
-    if (rc != COUNCIL_OK) {
-        int status = failed("open", *c, rc);
-        council_close(*c);
-        *c = NULL;
-        return status;
-    }
-    return 0;
+    return opened(c, rc);
 }
 
 int open_council(const cli_global *o, council **c)
@@ -297,13 +296,5 @@ int open_locked(const cli_global *o, council **c)
     }
     rc = council_open(c, o->store, &oo);
     sodium_memzero(&cr, sizeof cr);
-    if (rc == COUNCIL_OK)
-        rc = time_zone_use(*c);
-    if (rc != COUNCIL_OK) {
-        int status = failed("open", *c, rc);
-        council_close(*c);
-        *c = NULL;
-        return status;
-    }
-    return 0;
+    return opened(c, rc);
 }
