@@ -572,7 +572,7 @@ static const cli_help history_help = {
     "  --person P             the person (default: the person supported)\n"
     "  --purpose CODE         why it is read\n"
     "  --json                 as a JSON array\n",
-    "  council-cli --store ./council case history \"$CASE\" --scope wishes --purpose review \\\n"
+    "  council-cli --store ./council case history \"$CASE\" --scope wishes --purpose support_coordination \\\n"
     "      --passphrase-file pass.txt\n",
 };
 

@@ -137,7 +137,7 @@ if "$CLI" case show "$CASE" --scope wishes --purpose support_coordination $SHAKY
     echo "demo: a revoked share was read" >&2
     exit 1
 fi
-"$CLI" case history "$CASE" --scope wishes --purpose review $NPO_S
+"$CLI" case history "$CASE" --scope wishes --purpose support_coordination $NPO_S
 
 step "A second case is erased at the person's request: keys destroyed, a tombstone in the log"
 "$CLI" case create $NPO_S >"$T/case2.ids"
@@ -145,7 +145,7 @@ CASE2=$(sed -n 1p "$T/case2.ids")
 printf '{"text": "消去される記録"}\n' | "$CLI" case update "$CASE2" --scope situation $NPO_S
 "$CLI" case erase "$CASE2" --reason person_request --yes $P
 "$CLI" case info "$CASE2" $P
-if "$CLI" case show "$CASE2" --purpose review $P; then
+if "$CLI" case show "$CASE2" --purpose support_coordination $P; then
     echo "demo: an erased case was read" >&2
     exit 1
 fi
