@@ -159,6 +159,22 @@ int time_zone_use(council *c)
     char tz[COUNCIL_TIMEZONE_MAX + 1];
     int rc = council_timezone_get(c, tz, sizeof tz);
 
+    /* A stored zone the secretariat did not set (forged, or gone from the
+     * system's tzdata) must not lock everyone out, the secretariat's repair
+     * included: times are shown in UTC, said so, and only a time given
+     * without an offset (which the zone would have to read) is refused. */
+    if (rc == COUNCIL_ETAMPER || rc == COUNCIL_EFORMAT) {
+        fprintf(stderr, "%s: warning: %s; times are shown in UTC until the secretariat sets the "
+                "zone again (council-cli timezone ZONE)\n", prog, council_errmsg(c));
+        if (n_pending > 0) {
+            fprintf(stderr, "%s: a time without an offset needs the council's zone: give it with "
+                    "one (such as +09:00 or Z)\n", prog);
+            return rc;
+        }
+        snprintf(tz, sizeof tz, "UTC");
+        utc_out = 1;
+        rc = COUNCIL_OK;
+    }
     if (rc != COUNCIL_OK)
         return rc;
     if (setenv("TZ", tz, 1) != 0)

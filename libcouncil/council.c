@@ -670,7 +670,7 @@ static void secret_sum(uint8_t sum[SECRET_CHECK], const uint8_t *p, size_t n)
 
 int council_session_secret(council *c, uint8_t *out, size_t out_cap, size_t *out_len)
 {
-    uint8_t blob[SECRET_STAFF_LEN];
+    uint8_t *blob = out; /* built in place: the caller's memory (locked, we advise), no copy */
     bool root;
     size_t n = SECRET_HEAD;
     int rc;
@@ -721,8 +721,6 @@ int council_session_secret(council *c, uint8_t *out, size_t out_cap, size_t *out
     }
     secret_sum(blob + n, blob, n);
     n += SECRET_CHECK;
-    memcpy(out, blob, n);
-    sodium_memzero(blob, sizeof blob);
     *out_len = n;
     council__clear(c);
     return COUNCIL_OK;

@@ -138,7 +138,7 @@ int council_timezone_get(council *c, char *out, size_t out_len)
         (void)council__tamper(c, NULL, NULL, NULL, "forged_timezone");
         rc = council__fail(c, COUNCIL_ETAMPER, "%s: the stored time zone is not the one the "
                            "secretariat set (it was changed outside the library): set it again", op);
-    } else if (!zone_ok((const char *)v, n) || strlen((const char *)v) != n) {
+    } else if (strlen((const char *)v) != n || !zone_ok((const char *)v, n)) {
         rc = council__fail(c, COUNCIL_EFORMAT, "%s: the stored time zone is not one of the "
                            "system's tzdata: set it again", op);
     }

@@ -56,3 +56,37 @@ has "$T/out" "until 2099-04-01T00:00:00+00:00\$" "date-only end in UTC"
 expect 0 "audit show setting_changed" -- "$CLI" --store "$C" audit show --action setting_changed $CP
 has "$T/out" "setting_changed" "setting_changed logged"
 expect 0 "timezone set back" -- "$CLI" --store "$C" timezone Asia/Tokyo $CP
+
+# An insider forges the stored zone (a row written with the database key,
+# which every member with keys holds). Nobody is locked out: commands go on
+# in UTC with a warning, a time without an offset is refused (the zone would
+# have to read it), and the secretariat sets the zone again.
+if command -v sqlcipher >/dev/null && [ -x /usr/bin/python3 ]; then
+    TZS=$T/tzforge
+    head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$T/tzkey"
+    expect 0 "init a store to forge its zone" -- "$CLI" --store "$TZS" init --name TZ --root-key-file "$T/tzkey"
+    # council.db's key: crypto_kdf of the root key, id 1 (the first database key), context "cncl-db_".
+    dbkey=$(/usr/bin/python3 -c 'import hashlib,sys
+r = bytes.fromhex(open(sys.argv[1]).read().strip())
+print(hashlib.blake2b(b"", digest_size=32, key=r, salt=(1).to_bytes(8, "little") + bytes(8),
+                      person=b"cncl-db_" + bytes(8)).hexdigest())' "$T/tzkey")
+    sqlcipher "$TZS/council.db" "PRAGMA key = \"x'$dbkey'\"; PRAGMA cipher_compatibility = 4;
+        PRAGMA cipher_page_size = 4096;
+        INSERT OR REPLACE INTO setting (key, value) VALUES ('timezone', CAST('America/New_York' AS BLOB));" \
+        >/dev/null 2>&1
+    TZK="--root-key-file $T/tzkey"
+    expect 0 "a forged zone locks nobody out" -- "$CLI" --store "$TZS" info $TZK
+    has "$T/err" "warning: .*not the one the secretariat set.*shown in UTC" "the forged zone is said"
+    expect 5 "timezone shows the forged zone as tampered" -- "$CLI" --store "$TZS" timezone $TZK
+    expect 5 "a time without an offset is refused under a forged zone" -- \
+        "$CLI" --store "$TZS" audit show --since 2026-01-01T00:00:00 $TZK
+    has "$T/err" "needs the council's zone: give it with one" "the refusal says to give an offset"
+    expect 0 "a time with an offset still works" -- "$CLI" --store "$TZS" audit show --since 2026-01-01T00:00:00Z $TZK
+    has "$T/out" "Z  *tamper_detected .*reason=forged_timezone" "shown in UTC, the forgery on the record"
+    expect 0 "the secretariat sets the zone again" -- "$CLI" --store "$TZS" timezone Asia/Tokyo $TZK
+    expect 0 "then the zone reads" -- "$CLI" --store "$TZS" timezone $TZK
+    has "$T/out" "^Asia/Tokyo\$" "the zone is the secretariat's again"
+    hasnot "$T/err" "warning" "no warning once set again"
+else
+    echo "time.sh: sqlcipher or /usr/bin/python3 missing: the forged-zone checks are skipped"
+fi
