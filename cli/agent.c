@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,15 +46,22 @@ static int unavailable(int e)
     return e == ENOSYS || e == EPERM || e == EACCES || e == EOPNOTSUPP;
 }
 
-void agent_desc(char out[AGENT_DESC_MAX], const uint8_t council_id[COUNCIL_ID_BYTES],
-                const uint8_t *staff_id)
+void agent_desc(char out[AGENT_DESC_MAX], const char *store,
+                const uint8_t council_id[COUNCIL_ID_BYTES], const uint8_t *staff_id)
 {
     char cid[37], sid[37];
+    struct stat sb;
 
     uuid_text_of(cid, council_id);
     if (staff_id != NULL)
         uuid_text_of(sid, staff_id);
-    (void)snprintf(out, AGENT_DESC_MAX, "council-cli:%s:%s", cid,
+    /* The council id comes from council.keyring, which an insider can
+     * write; the store directory's device and inode tie the kept session
+     * to this directory too, so another store claiming the id finds none. */
+    if (store == NULL || stat(store, &sb) != 0)
+        memset(&sb, 0, sizeof sb);
+    (void)snprintf(out, AGENT_DESC_MAX, "council-cli:%s@%llx.%llx:%s", cid,
+                   (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino,
                    staff_id != NULL ? sid : "root");
 }
 

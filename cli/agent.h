@@ -15,13 +15,14 @@
 
 /* The kernel keyring cannot be used here (ENOSYS, EPERM, EACCES...). */
 #define AGENT_UNAVAILABLE (-2)
-/* "council-cli:<council id>:" and then "root" or the staff id. */
-#define AGENT_DESC_MAX 96
+/* "council-cli:<council id>@<device>.<inode of the store directory>:" and then
+ * "root" or the staff id. */
+#define AGENT_DESC_MAX 160
 
-/* The key's description for a council (16 bytes) and a staff id (or NULL
+/* The key's description for a store directory, its council (16 bytes) and a staff id (or NULL
  * for the secretariat's session). */
-void agent_desc(char out[AGENT_DESC_MAX], const uint8_t council_id[COUNCIL_ID_BYTES],
-                const uint8_t *staff_id);
+void agent_desc(char out[AGENT_DESC_MAX], const char *store,
+                const uint8_t council_id[COUNCIL_ID_BYTES], const uint8_t *staff_id);
 /* Keep `secret` (n bytes) under `desc` until `expires` (Unix seconds), the
  * kernel dropping it after `idle` seconds unused. 0, -1 or AGENT_UNAVAILABLE
  * (errno set). Replaces a key of the same description. */

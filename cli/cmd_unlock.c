@@ -44,7 +44,7 @@ static int do_status(const unlock_opts *o)
 
     if ((rc = council_store_id(o->g->store, cid, sizeof cid)) != COUNCIL_OK)
         return failed("status", NULL, rc);
-    agent_desc(prefix, cid, NULL);
+    agent_desc(prefix, o->g->store, cid, NULL);
     prefix[strlen(prefix) - strlen("root")] = '\0';
     n = agent_list(prefix, e, MAX_LISTED, 0);
     if (n == AGENT_UNAVAILABLE)
@@ -137,7 +137,7 @@ static int do_unlock(const unlock_opts *o)
         return rc;
     }
     council_close(c);
-    agent_desc(desc, cid, o->g->staff != NULL ? staff : NULL);
+    agent_desc(desc, o->g->store, cid, o->g->staff != NULL ? staff : NULL);
     expires = (int64_t)time(NULL) + max_s;
     kept = agent_store(desc, secret, n, expires, (unsigned)idle_s);
     sodium_memzero(secret, COUNCIL_SESSION_SECRET_MAX);
@@ -171,7 +171,7 @@ static int do_lock(const unlock_opts *o)
     } else {
         if ((rc = council_store_id(o->g->store, cid, sizeof cid)) != COUNCIL_OK)
             return failed("lock", NULL, rc);
-        agent_desc(prefix, cid, NULL);
+        agent_desc(prefix, o->g->store, cid, NULL);
         prefix[strlen(prefix) - strlen("root")] = '\0';
     }
     n = agent_list(prefix, NULL, 0, 1);

@@ -234,7 +234,7 @@ static int open_unlocked(const cli_global *o, council **c)
         return -1; /* the usual open says what is wrong */
     if (o->staff != NULL && id_arg(o->staff, staff) != 0)
         return -1;
-    agent_desc(desc, cid, o->staff != NULL ? staff : NULL);
+    agent_desc(desc, o->store, cid, o->staff != NULL ? staff : NULL);
     if ((secret = sodium_malloc(COUNCIL_SESSION_SECRET_MAX)) == NULL)
         return -1;
     found = agent_fetch(desc, secret, COUNCIL_SESSION_SECRET_MAX, &n, &expires, &expired);

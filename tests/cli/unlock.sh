@@ -36,6 +36,13 @@ else
     has "$T/out" "Sitting" "unlocked: info shows the council"
     ms=$(( (end - start) / 1000000 ))
     [ "$ms" -lt 500 ] && ok || bad "unlocked info took $ms ms (want under 500)"
+    # The kept session is tied to this store directory, not only to the
+    # council id its keyring names (which an insider can write): a copy of
+    # the store, same council id, is not unlocked.
+    cp -a "$U" "$T/unlocked-copy"
+    expect 2 "a copy of the store is not unlocked" -- "$CLI" --store "$T/unlocked-copy" info
+    has "$T/err" "no passphrase" "the copy asks for the passphrase"
+    rm -rf "$T/unlocked-copy"
     expect 0 "unlocked: a secretariat command" -- "$CLI" --store "$U" member add --name "NPO ひだまり" --kind npo --scopes identity
     UM=$(cat "$T/out")
     # The log names the secretariat, as with the passphrase.
