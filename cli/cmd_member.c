@@ -414,23 +414,17 @@ static const cli_help add_help = {
     "      --scopes wishes,support_plan --passphrase-file pass.txt\n",
 };
 
-static const cli_opt fields_opts[] = {
-    OPT_STR("name", member_opts, name),
-    OPT_STR("kind", member_opts, kind),
-    OPT_STR("roles", member_opts, roles),
-    OPT_STR("scopes", member_opts, scopes),
-    OPT_STR("contact", member_opts, contact),
-    OPT_STR("joined", member_opts, joined),
-};
-static const cli_opt add_opts[] = {
-    OPT_STR("name", member_opts, name),
-    OPT_STR("kind", member_opts, kind),
-    OPT_STR("roles", member_opts, roles),
-    OPT_STR("scopes", member_opts, scopes),
-    OPT_STR("contact", member_opts, contact),
-    OPT_STR("joined", member_opts, joined),
-    OPT_FLAG("json", member_opts, json),
-};
+/* A member's fields, as member add and member update take them. */
+#define MEMBER_FIELD_OPTS \
+    OPT_STR("name", member_opts, name), \
+    OPT_STR("kind", member_opts, kind), \
+    OPT_STR("roles", member_opts, roles), \
+    OPT_STR("scopes", member_opts, scopes), \
+    OPT_STR("contact", member_opts, contact), \
+    OPT_STR("joined", member_opts, joined)
+
+static const cli_opt fields_opts[] = { MEMBER_FIELD_OPTS };
+static const cli_opt add_opts[] = { MEMBER_FIELD_OPTS, OPT_FLAG("json", member_opts, json) };
 static const cli_spec add_spec = CLI_SPEC(add_opts, add_help, CLI_STORE, 0);
 
 int cmd_member_add(cli_ctx *x, int argc, char **argv)
