@@ -230,7 +230,7 @@ typedef struct council_create_options {
 #define COUNCIL_CREATE_OPTIONS_INIT \
     { COUNCIL_CREATE_OPTIONS_VERSION, NULL, NULL, 0, NULL, 0, 0, 0 }
 
-#define COUNCIL_OPEN_OPTIONS_VERSION 4
+#define COUNCIL_OPEN_OPTIONS_VERSION 5
 
 /** The most bytes council_session_secret() writes. @since 0.1.0 */
 #define COUNCIL_SESSION_SECRET_MAX 256
@@ -283,6 +283,27 @@ typedef struct council_create_options {
  * touched; a blob of another council is refused (COUNCIL_EAUTH). The
  * session is opened, checked and logged exactly as with the credentials
  * the blob holds. Version 1 to 3 structs are still accepted.
+ *
+ * The secretariat and the coordinating body act through their own pledged
+ * staff: a staff session of a member whose signed register row has
+ * COUNCIL_ROLE_SECRETARIAT holds the council's log key and the coordinating
+ * body's wrap key (sealed to the member's signed key in council.keyring),
+ * and may make every secretariat call but those that change the root key
+ * or keys derived from it (council_passphrase_change(),
+ * council_rekey_root(), council_rekey_database(),
+ * council_audit_head_reset()); one of a member with
+ * COUNCIL_ROLE_COORDINATING_BODY holds the coordinating body's wrap key and
+ * reads every case. Their events name the person (actor_kind staff).
+ *
+ * Version 5: a session of the council passphrase or root key (root) says
+ * why it is used: root_reason, one of "setup" (before the secretariat's
+ * staff exist), "recovery", "emergency" or "key_management" (the calls
+ * above), with root_reason_text, the written reason (1..1024 bytes of
+ * UTF-8 without control characters; COUNCIL_EINVAL otherwise, and both
+ * MUST be NULL in a staff session). The session's "session opened" event
+ * carries the code as its reason, and the text is kept in the store beside
+ * it (never in the log). A root session opened without (versions 1 to 4,
+ * or NULL) is recorded with reason "undeclared".
  * @since 0.1.0
  */
 typedef struct council_open_options {
@@ -305,11 +326,16 @@ typedef struct council_open_options {
     const uint8_t *session_secret; /**< version 4: a blob from
                                         council_session_secret(), alone */
     size_t session_secret_len;
+    const char *root_reason;    /**< version 5: why the council passphrase
+                                     (root) is used: "setup", "recovery",
+                                     "emergency" or "key_management" */
+    const char *root_reason_text; /**< version 5: the written reason, 1..1024
+                                       bytes of UTF-8 (with root_reason) */
 } council_open_options;
 
 #define COUNCIL_OPEN_OPTIONS_INIT \
     { COUNCIL_OPEN_OPTIONS_VERSION, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, \
-      NULL, 0 }
+      NULL, 0, NULL, NULL }
 
 /**
  * Create a new council store in the directory `path`.

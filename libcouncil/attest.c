@@ -18,6 +18,7 @@
 #include "crypto.h"
 #include "keydir.h"
 #include "attest.h"
+#include "session.h"
 #include "event.h"
 
 /* ------------------------------------------------------ signed rows */
@@ -50,7 +51,7 @@ int council__attest_sign(council *c, const char *kind, const uint8_t *msg, size_
     if (strlen(kind) > COUNCIL__AUDIT_CODE_MAX)
         return council__fail(c, COUNCIL_ERROR, "keys: bad row kind");
     n = row_msg(m, c, kind, msg, len);
-    if (c->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT) {
+    if (council__is_secretariat(c)) { /* root, or the secretariat's staff */
         memset(signer, 0, COUNCIL_ID_BYTES);
         return council__log_sign(c, sig, m, n);
     }

@@ -38,7 +38,7 @@ int council_audit_list(council *c, council_buf *out, const council_audit_filter 
 
     if (!council__ok(c) || out == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "audit_list: bad handle or NULL out");
-    if ((rc = council__root_only(c, "audit_list")) != COUNCIL_OK)
+    if ((rc = council__secretariat_only(c, "audit_list")) != COUNCIL_OK)
         return rc;
     return council__audit_list_in(c, out, f);
 }
@@ -56,7 +56,7 @@ int council_audit_head_reset(council *c, const char *reason)
 
     if (!council__ok(c))
         return council__fail(c, COUNCIL_EMISUSE, "%s: bad handle", op);
-    if ((rc = council__root_only(c, op)) != COUNCIL_OK || (rc = council__no_batch(c, op)) != COUNCIL_OK)
+    if ((rc = council__root_key_only(c, op)) != COUNCIL_OK || (rc = council__no_batch(c, op)) != COUNCIL_OK)
         return rc;
     if (!council__audit_code_ok(reason))
         return council__fail(c, COUNCIL_EINVAL, "%s: the reason is a code [a-z0-9_]{1,64}", op);
@@ -71,7 +71,7 @@ int council_audit_checkpoint(council *c, council_buf *out)
 
     if (!council__ok(c) || out == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "audit_checkpoint: bad handle or NULL out");
-    if ((rc = council__root_only(c, "audit_checkpoint")) != COUNCIL_OK ||
+    if ((rc = council__secretariat_only(c, "audit_checkpoint")) != COUNCIL_OK ||
         (rc = council__no_batch(c, "audit_checkpoint")) != COUNCIL_OK)
         return rc;
     out->ptr = NULL;
@@ -122,7 +122,7 @@ static int prove_start(council *c, council_buf *out, uint64_t *size)
 
     if (!council__ok(c) || out == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "audit_prove: bad handle or NULL out");
-    if ((rc = council__root_only(c, "audit_prove")) != COUNCIL_OK ||
+    if ((rc = council__secretariat_only(c, "audit_prove")) != COUNCIL_OK ||
         (rc = council__no_batch(c, "audit_prove")) != COUNCIL_OK)
         return rc;
     out->ptr = NULL;
@@ -198,7 +198,7 @@ int council_audit_add_cosignatures(council *c, const char *note, size_t note_len
 
     if (!council__ok(c) || note == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "audit_add_cosignatures: bad handle or NULL note");
-    if ((rc = council__root_only(c, "audit_add_cosignatures")) != COUNCIL_OK ||
+    if ((rc = council__secretariat_only(c, "audit_add_cosignatures")) != COUNCIL_OK ||
         (rc = council__no_batch(c, "audit_add_cosignatures")) != COUNCIL_OK)
         return rc;
     if (note_len > COUNCIL__NOTE_MAX || council__checkpoint_parse(&cp, note, note_len) != COUNCIL_OK)
@@ -268,7 +268,7 @@ int council_audit_export(council *c, const char *path)
 
     if (!council__ok(c))
         return council__fail(c, COUNCIL_EMISUSE, "audit_export: bad handle");
-    if ((rc = council__root_only(c, "audit_export")) != COUNCIL_OK ||
+    if ((rc = council__secretariat_only(c, "audit_export")) != COUNCIL_OK ||
         (rc = council__no_batch(c, "audit_export")) != COUNCIL_OK)
         return rc;
     if (path == NULL || path[0] == '\0' || strlen(path) > PATH_MAX - 16)

@@ -66,7 +66,7 @@ static int begin_owner_change(council *c, const char *op, int action,
     if (k->erased != 0)
         return council__case_refuse(c, true, action, k, NULL, NULL, NULL, COUNCIL_EDENIED, "case_erased", op,
                       "the case was erased");
-    if (!council__is_root(c) && !council__case_is_owner(c, k))
+    if (!council__is_secretariat(c) && !council__case_is_owner(c, k))
         return council__case_refuse(c, true, action, k, NULL, NULL, NULL, COUNCIL_EDENIED, "not_owner", op,
                       "only the secretariat or the owning member may do this");
     return COUNCIL_OK;
@@ -320,7 +320,7 @@ int council_case_list(council *c, council_buf *out)
     /* The secretariat lists every case; staff their member's own and those
      * with a share row naming the member, not revoked, not expired (the
      * listing as it always was: see council__share_listed_cases). */
-    l.all = council__is_root(c);
+    l.all = council__is_coordinator(c);
     l.member = c->actor_member;
     if (!l.all && (rc = council__share_listed_cases(c, op, c->actor_member, (int64_t)time(NULL),
                                                     &l.shared, &l.n_shared)) != COUNCIL_OK)
@@ -387,7 +387,7 @@ int council_case_erase(council *c, const uint8_t *case_id, size_t case_id_len, c
     council__case k;
     int rc;
 
-    if ((rc = council__root_only(c, op)) != COUNCIL_OK || (rc = council__no_batch(c, op)) != COUNCIL_OK ||
+    if ((rc = council__secretariat_only(c, op)) != COUNCIL_OK || (rc = council__no_batch(c, op)) != COUNCIL_OK ||
         (rc = council__id_arg(c, op, case_id, case_id_len)) != COUNCIL_OK)
         return rc;
     if (reason == NULL || !council__audit_code_ok(reason))
@@ -437,7 +437,7 @@ int council_case_rekey(council *c, const uint8_t *case_id, size_t case_id_len)
     council__case k;
     int rc;
 
-    if ((rc = council__root_only(c, op)) != COUNCIL_OK || (rc = council__id_arg(c, op, case_id, case_id_len)) != COUNCIL_OK)
+    if ((rc = council__secretariat_only(c, op)) != COUNCIL_OK || (rc = council__id_arg(c, op, case_id, case_id_len)) != COUNCIL_OK)
         return rc;
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;

@@ -136,7 +136,7 @@ static int coord_derive(council *c, uint8_t pk[32], council__secret *sk)
 int council__actor_key(council *c, const uint8_t **holder, const uint8_t **pk,
                        const council__secret **sk)
 {
-    if (c->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT) {
+    if (council__is_coordinator(c)) { /* root, or staff holding the role keys */
         if (c->coord_sk.p == NULL) {
             uint8_t p[32];
             int rc = coord_derive(c, p, &c->coord_sk);
@@ -475,7 +475,7 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
     {
         uint8_t m[VMSG_MAX], signer[COUNCIL_ID_BYTES], sig[64], owner[COUNCIL_ID_BYTES];
         size_t n = version_msg(m, case_id, scope, v, &key);
-        bool may_sign = council__is_root(c);
+        bool may_sign = council__is_secretariat(c);
         if (!may_sign) {
             rc = council__case_owner(c, op, case_id, owner);
             if (rc == COUNCIL_OK && sodium_memcmp(owner, c->actor_member, sizeof owner) != 0)
@@ -1086,7 +1086,7 @@ int council__case_member_rekeyed(council *c, const uint8_t member[COUNCIL_ID_BYT
     sqlite3_stmt *st = NULL;
     int rc;
 
-    if (c->actor_kind != COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT)
+    if (!council__is_secretariat(c) || !council__is_coordinator(c))
         return council__fail(c, COUNCIL_EDENIED, "keys: only the secretariat re-wraps keys");
     if ((rc = council__actor_key(c, &holder, &pk, &sk)) != COUNCIL_OK)
         return rc;

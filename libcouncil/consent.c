@@ -116,7 +116,7 @@ static int entitled(council *c, const char *op, int action, const uint8_t case_i
         return rc;
     if (erased)
         why = "case_erased";
-    else if (!council__is_root(c) && sodium_memcmp(owner, c->actor_member, COUNCIL_ID_BYTES) != 0)
+    else if (!council__is_secretariat(c) && sodium_memcmp(owner, c->actor_member, COUNCIL_ID_BYTES) != 0)
         why = "not_owner";
     if (why == NULL)
         return COUNCIL_OK;

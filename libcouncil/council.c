@@ -26,10 +26,12 @@
 #include "session.h"
 #include "store.h"
 #include "text.h"
+#include "attest.h"
 #include "casekey.h"
 #include "consent_db.h"
 #include "council_db.h"
 #include "meeting.h"
+#include "member.h"
 #include "member_db.h"
 #include "rekey.h"
 #include "staff.h"
@@ -84,6 +86,8 @@ static void release(council *c)
     council__store_close(c);
     council__secret_free(&c->root);
     council__secret_free(&c->log_sk);
+    council__secret_free(&c->db_key);
+    c->actor_roles = 0;
     council__secret_free(&c->actor_box_sk);
     council__secret_free(&c->actor_sign_sk);
     council__secret_free(&c->coord_sk);
@@ -312,8 +316,19 @@ static int want_council(council *c, const uint8_t *want, const uint8_t id[COUNCI
     return COUNCIL_OK;
 }
 
+/* Why the council passphrase is used (open options version 5). */
+static bool root_reason_ok(const char *code)
+{
+    static const char *const codes[] = { "setup", "recovery", "emergency", "key_management" };
+
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+        if (strcmp(code, codes[i]) == 0)
+            return true;
+    return false;
+}
+
 static int open_in(council *c, const char *path, const council_open_options *o,
-                   const uint8_t *want)
+                   const uint8_t *want, const char *reason, const char *note)
 {
     council__keyring kr;
     uint8_t salt[COUNCIL__SALT_BYTES];
@@ -378,13 +393,23 @@ static int open_in(council *c, const char *path, const council_open_options *o,
     if (rc == COUNCIL_OK)
         rc = council__council_check(c);
     if (rc == COUNCIL_OK) {
-        /* Every session is on the record before it can do anything. */
+        /* Every session is on the record before it can do anything; a
+         * use of the council passphrase with its reason (the code in the
+         * event, the written reason beside it, in the same transaction). */
         const council__event ev = {
             .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SESSION_OPENED,
             .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
             .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+            .reason = reason != NULL ? reason : "undeclared",
         };
-        rc = council__audit_append(c, &ev);
+        uint64_t n = 0;
+        if ((rc = council__audit_batch_begin(c)) == COUNCIL_OK) {
+            rc = council__audit_append(c, &ev);
+            if (rc == COUNCIL_OK && reason != NULL && (rc = council__audit_size(c, &n)) == COUNCIL_OK)
+                rc = council__council_root_use(c, n - 1, reason, note);
+            rc = rc == COUNCIL_OK ? council__audit_batch_commit(c)
+                                  : (council__audit_batch_rollback(c), rc);
+        }
     }
     /* The journal key is derived from the root key: a keyring without it,
      * or with another (edited: no wrap authenticates it), is repaired, and
@@ -421,6 +446,9 @@ static int open_in(council *c, const char *path, const council_open_options *o,
     }
     if (rc == COUNCIL_OK)
         rc = council__case_session_init(c);
+    /* The role keys follow the register (a store from before has none). */
+    if (rc == COUNCIL_OK)
+        rc = council__member_role_keys(c);
     if (rc == COUNCIL_OK && c->upgrading) {
         if ((rc = council__audit_batch_begin(c)) == COUNCIL_OK) {
             if ((rc = council__member_upgrade(c)) == COUNCIL_OK &&
@@ -471,6 +499,10 @@ static int standing(council *c, const char *op)
     int rc;
 
     rc = council__staff_standing(c, c->actor_member, c->actor_staff, c->actor_box_pk, &reason, &why);
+    /* The roles as the signed register says now (its row was just checked):
+     * a role taken away ends the powers it gave at once. */
+    if (rc == COUNCIL_OK && reason == NULL)
+        rc = council__member_roles(c, op, c->actor_member, &c->actor_roles);
     if (rc != COUNCIL_OK)
         return rc;
     if (reason != NULL) {
@@ -481,6 +513,64 @@ static int standing(council *c, const char *op)
         c->magic = COUNCIL__MAGIC_FAILED;
         return council__fail(c, COUNCIL_EDENIED, "%s: refused: %s", op, why);
     }
+    return COUNCIL_OK;
+}
+
+/* A staff session of a member in the secretariat's or the coordinating
+ * body's role: the role keys sealed to the member, each checked against
+ * what the session trusts (the log key against the keyring's, which the
+ * keyfile pinned; the coordinating body's against its signed public key).
+ * A seal that does not open, or holds other keys, is an insider's: on the
+ * record, and the session goes on without the role's powers. */
+static int staff_roles(council *c, const council__keyring *kr)
+{
+    council__secret csk = { NULL, 0 }, lsk = { NULL, 0 };
+    uint32_t reg = 0, sealed = 0;
+    uint8_t pk[32];
+    bool ok = true;
+    int rc;
+
+    c->actor_roles = 0;
+    if ((rc = council__member_roles(c, "open", c->actor_member, &reg)) != COUNCIL_OK || reg == 0)
+        return rc;
+    rc = council__keyring_open_roles(c, kr, c->actor_member, c->actor_box_pk, &c->actor_box_sk,
+                                     &sealed, &csk, &lsk);
+    if (rc == COUNCIL_ENOMEM)
+        return rc;
+    ok = rc == COUNCIL_OK;
+    if (ok && sealed != 0) {
+        council__secret_read(&csk);
+        ok = crypto_scalarmult_base(pk, csk.p) == 0 && c->coord_valid &&
+             sodium_memcmp(pk, c->coord_pk, 32) == 0;
+        council__secret_lock(&csk);
+    }
+    if (ok && (sealed & COUNCIL_ROLE_SECRETARIAT) != 0) {
+        council__secret_read(&lsk);
+        ok = crypto_sign_ed25519_sk_to_pk(pk, lsk.p) == 0 && sodium_memcmp(pk, c->log_pk, 32) == 0;
+        council__secret_lock(&lsk);
+    }
+    if (!ok) {
+        council__secret_free(&csk);
+        council__secret_free(&lsk);
+        council__clear(c);
+        return council__tamper(c, NULL, NULL, c->actor_member, "forged_role_keys");
+    }
+    /* Powers: the roles both the register and the seal give. */
+    if ((reg & sealed) == 0) {
+        council__secret_free(&csk);
+        council__secret_free(&lsk);
+        return COUNCIL_OK;
+    }
+    council__secret_free(&c->coord_sk);
+    c->coord_sk = csk;
+    if ((reg & sealed & COUNCIL_ROLE_SECRETARIAT) != 0) {
+        council__secret_free(&c->log_sk);
+        c->log_sk = lsk;
+        c->log_headed = true; /* the role keys come from a store that keeps a head */
+    } else {
+        council__secret_free(&lsk);
+    }
+    c->actor_roles = reg & sealed;
     return COUNCIL_OK;
 }
 
@@ -594,6 +684,14 @@ static int open_staff(council *c, const char *path, const council_open_options *
     }
     council__secret_lock(&k.box_sk);
     rc = council__store_open_key(c, path, NULL, e->db_key_version, key, false);
+    /* Kept: the secretariat's staff seal it to members it registers. */
+    if (rc == COUNCIL_OK && (rc = council__secret_alloc(&c->db_key, sizeof key)) != COUNCIL_OK)
+        rc = council__fail(c, rc, "open: out of secure memory");
+    if (rc == COUNCIL_OK) {
+        memcpy(c->db_key.p, key, sizeof key);
+        council__secret_lock(&c->db_key);
+        c->db_key_version = e->db_key_version;
+    }
     if (rc == COUNCIL_OK) {
         /* Staff sessions never change the schema: the secretariat migrates. */
         uint32_t v = 0;
@@ -639,6 +737,8 @@ static int open_staff(council *c, const char *path, const council_open_options *
         }
         rc = council__case_session_init(c);
     }
+    if (rc == COUNCIL_OK)
+        rc = staff_roles(c, kr);
 out:
     sodium_memzero(key, sizeof key);
     council__member_keys_free(&k);
@@ -805,6 +905,7 @@ int council_open(council **out, const char *path, const council_open_options *o)
 {
     council_open_options from_secret = COUNCIL_OPEN_OPTIONS_INIT;
     const uint8_t *want = NULL, *pin = NULL;
+    const char *reason = NULL, *note = NULL;
     struct stat sb;
     council *c;
     bool staff;
@@ -821,6 +922,15 @@ int council_open(council **out, const char *path, const council_open_options *o)
     *out = c;
     if (o == NULL || o->version < 1 || o->version > COUNCIL_OPEN_OPTIONS_VERSION)
         return council__fail(c, COUNCIL_EMISUSE, "open: options missing or of unknown version");
+    if (o->version >= 5 && (o->root_reason != NULL || o->root_reason_text != NULL)) {
+        reason = o->root_reason;
+        note = o->root_reason_text;
+        if (reason == NULL || !root_reason_ok(reason) || note == NULL ||
+            !council__text_arg(note, 1024))
+            return council__fail(c, COUNCIL_EINVAL, "open: a use of the council passphrase names "
+                                 "its reason (setup, recovery, emergency or key_management) and "
+                                 "a written reason of 1..1024 bytes of text");
+    }
     if (o->version >= 4 && (o->session_secret != NULL || o->session_secret_len != 0)) {
         if (o->session_secret == NULL)
             return council__fail(c, COUNCIL_EINVAL, "open: no session secret");
@@ -847,6 +957,9 @@ int council_open(council **out, const char *path, const council_open_options *o)
                                  "id and either the member keyfile with its passphrase, or the "
                                  "member id with its raw 32-byte box key (and, optionally, its "
                                  "32-byte signing seed)");
+        if (reason != NULL)
+            return council__fail(c, COUNCIL_EINVAL, "open: a staff session gives no reason for "
+                                                    "using the council passphrase");
     } else if ((rc = check_credentials(c, "open", o->passphrase, o->passphrase_len,
                                        o->root_key, o->root_key_len)) != COUNCIL_OK) {
         return rc;
@@ -862,7 +975,7 @@ int council_open(council **out, const char *path, const council_open_options *o)
     if (c->dir == NULL)
         return council__fail(c, COUNCIL_ENOMEM, "open: out of memory");
     c->actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT;
-    rc = staff ? open_staff(c, path, o, want, pin) : open_in(c, path, o, want);
+    rc = staff ? open_staff(c, path, o, want, pin) : open_in(c, path, o, want, reason, note);
     if (rc != COUNCIL_OK) {
         release(c);
         return rc;
@@ -963,7 +1076,7 @@ int council_passphrase_change(council *c, const uint8_t *old_pass, size_t old_le
 
     if (!council__ok(c))
         return council__fail(c, COUNCIL_EMISUSE, "passphrase_change: bad handle");
-    if ((rc = council__root_only(c, "passphrase_change")) != COUNCIL_OK)
+    if ((rc = council__root_key_only(c, "passphrase_change")) != COUNCIL_OK)
         return rc;
     if (c->root_source != COUNCIL__V1__ROOT_KEY_SOURCE__ROOT_KEY_SOURCE_PASSPHRASE)
         return council__fail(c, COUNCIL_EINVAL,

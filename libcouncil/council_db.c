@@ -76,3 +76,20 @@ char *council__council_name(council *c)
     sqlite3_finalize(st);
     return name;
 }
+
+int council__council_root_use(council *c, uint64_t seq, const char *reason, const char *note)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK;
+
+    if (sqlite3_prepare_v2(c->db, "INSERT INTO root_use (seq, reason, note) VALUES (?1, ?2, ?3);",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)seq) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "open: cannot record the reason for the council "
+                                           "passphrase's use");
+    sqlite3_finalize(st);
+    return rc;
+}

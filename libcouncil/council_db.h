@@ -21,5 +21,8 @@ int council__council_row(council *c, const char *op, char **name, int64_t *creat
 /* The council's name, council__malloc'd (the caller frees it), or NULL
  * when it cannot be read (the caller reports EIO) or memory runs out. */
 char *council__council_name(council *c);
+/* A use of the council passphrase: its written reason beside the event
+ * (seq) that carries its code. EIO. */
+int council__council_root_use(council *c, uint64_t seq, const char *reason, const char *note);
 
 #endif /* COUNCIL_COUNCIL_DB_H */

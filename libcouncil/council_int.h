@@ -55,9 +55,15 @@ struct council {
     uint8_t council_id[COUNCIL_ID_BYTES];
     int root_source;            /* COUNCIL__V1__ROOT_KEY_SOURCE__* */
     council__secret root;       /* 32 bytes */
-    council__secret log_sk;     /* Ed25519 secret key, 64 bytes */
+    council__secret log_sk;     /* Ed25519 secret key, 64 bytes: root, and the */
+                                /* secretariat's staff (from its role keys) */
     uint8_t log_pk[32];
+    council__secret db_key;     /* staff sessions: the database key they opened */
     int actor_kind;             /* COUNCIL__V1__AUDIT_ACTOR_KIND__*: ROOT or STAFF */
+    /* Staff sessions: the roles (COUNCIL_ROLE_*) its member holds by the
+     * signed register and whose keys the session holds, re-read with its
+     * standing at every call (a role taken away ends its powers at once). */
+    uint32_t actor_roles;
     uint8_t actor_member[COUNCIL_ID_BYTES]; /* staff sessions */
     uint8_t actor_staff[COUNCIL_ID_BYTES];
     uint8_t actor_box_pk[32];   /* the member key the session opened with */
@@ -83,7 +89,8 @@ struct council {
      * the secret half), and the council's stored secrets, loaded at open. */
     bool coord_valid;
     uint8_t coord_pk[32];
-    council__secret coord_sk;   /* root sessions, loaded on first use */
+    council__secret coord_sk;   /* root sessions, loaded on first use; the */
+                                /* secretariat's and coordinating body's staff */
     council__secret psn;        /* pseudonym key (case references) */
     council__secret bix;        /* blind-index key */
     bool user_batch;            /* council_batch_begin() is open */

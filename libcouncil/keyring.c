@@ -154,6 +154,7 @@ static int keyring_from_msg(council *c, council__keyring *kr, const Council__V1_
                              m->format_version, COUNCIL__KEYRING_FORMAT);
     /* Every byte accounted for: no fields this version does not know. */
     if (m->base.n_unknown_fields != 0 || m->n_member_db_keys > COUNCIL__KEYRING_MEMBERS_MAX ||
+        m->n_role_keys > COUNCIL__KEYRING_ROLES_MAX ||
         (m->kdf != NULL && m->kdf->base.n_unknown_fields != 0) ||
         (m->root_key != NULL && m->root_key->base.n_unknown_fields != 0) ||
         (m->log_secret_key != NULL && m->log_secret_key->base.n_unknown_fields != 0))
@@ -189,6 +190,20 @@ static int keyring_from_msg(council *c, council__keyring *kr, const Council__V1_
         memcpy(kr->members[i].sealed, e->sealed_db_key.data, sizeof kr->members[i].sealed);
     }
     kr->n_members = m->n_member_db_keys;
+    for (size_t i = 0; i < m->n_role_keys; i++) {
+        const Council__V1__RoleKey *e = m->role_keys[i];
+        if (e->base.n_unknown_fields != 0 || !bytes_ok(&e->member_id, COUNCIL_ID_BYTES) ||
+            !bytes_ok(&e->sealed, sizeof kr->roles[0].sealed) || e->roles == 0 ||
+            (e->roles & ~(uint32_t)(COUNCIL_ROLE_SECRETARIAT | COUNCIL_ROLE_COORDINATING_BODY)) != 0)
+            return council__fail(c, COUNCIL_EFORMAT, "keyring: malformed role key %zu", i);
+        for (size_t j = 0; j < i; j++)
+            if (memcmp(kr->roles[j].member_id, e->member_id.data, COUNCIL_ID_BYTES) == 0)
+                return council__fail(c, COUNCIL_EFORMAT, "keyring: role key %zu repeated", i);
+        memcpy(kr->roles[i].member_id, e->member_id.data, COUNCIL_ID_BYTES);
+        kr->roles[i].roles = e->roles;
+        memcpy(kr->roles[i].sealed, e->sealed.data, sizeof kr->roles[i].sealed);
+    }
+    kr->n_roles = m->n_role_keys;
     if (m->has_journal_public_key) {
         if (!bytes_ok(&m->journal_public_key, 32))
             return council__fail(c, COUNCIL_EFORMAT, "keyring: journal key of wrong length");
@@ -284,10 +299,23 @@ int council__keyring_serialize(council *c, council_buf *out, const council__keyr
     Council__V1__WrappedKey logk = COUNCIL__V1__WRAPPED_KEY__INIT;
     Council__V1__MemberDbKey *entries;
     Council__V1__MemberDbKey **ptrs;
+    Council__V1__RoleKey rentries[COUNCIL__KEYRING_ROLES_MAX];
+    Council__V1__RoleKey *rptrs[COUNCIL__KEYRING_ROLES_MAX];
     int rc;
 
-    if (kr->n_members > COUNCIL__KEYRING_MEMBERS_MAX)
+    if (kr->n_members > COUNCIL__KEYRING_MEMBERS_MAX || kr->n_roles > COUNCIL__KEYRING_ROLES_MAX)
         return council__fail(c, COUNCIL_ELIMIT, "keyring: too many member keys");
+    for (size_t i = 0; i < kr->n_roles; i++) {
+        council__v1__role_key__init(&rentries[i]);
+        rentries[i].member_id.data = (uint8_t *)(uintptr_t)kr->roles[i].member_id;
+        rentries[i].member_id.len = COUNCIL_ID_BYTES;
+        rentries[i].roles = kr->roles[i].roles;
+        rentries[i].sealed.data = (uint8_t *)(uintptr_t)kr->roles[i].sealed;
+        rentries[i].sealed.len = sizeof kr->roles[i].sealed;
+        rptrs[i] = &rentries[i];
+    }
+    m.n_role_keys = kr->n_roles;
+    m.role_keys = kr->n_roles > 0 ? rptrs : NULL;
     entries = council__calloc(kr->n_members + 1, sizeof *entries);
     ptrs = council__calloc(kr->n_members + 1, sizeof *ptrs);
     if (entries == NULL || ptrs == NULL) {
@@ -622,7 +650,18 @@ int council__keyring_seal_member(council *c, council__keyring *kr,
         e = &kr->members[kr->n_members++];
         memcpy(e->member_id, member_id, COUNCIL_ID_BYTES);
     }
-    rc = council__kdf(c, key, sizeof key, &c->root, kr->db_key_version, COUNCIL__CTX_DATABASE);
+    if (c->root.p != NULL) {
+        rc = council__kdf(c, key, sizeof key, &c->root, kr->db_key_version, COUNCIL__CTX_DATABASE);
+    } else if (c->db_key.p != NULL && c->db_key.len == sizeof key &&
+               c->db_key_version == kr->db_key_version) {
+        council__secret_read(&c->db_key);
+        memcpy(key, c->db_key.p, sizeof key);
+        council__secret_lock(&c->db_key);
+        rc = COUNCIL_OK;
+    } else {
+        return council__fail(c, COUNCIL_EAUTH, "keyring: the database key changed since this "
+                                               "session opened the store: open it again");
+    }
     if (rc == COUNCIL_OK && crypto_box_seal(e->sealed, key, sizeof key, box_pk) != 0)
         rc = council__fail(c, COUNCIL_EINVAL, "keyring: cannot seal to the member's key");
     e->db_key_version = kr->db_key_version;
@@ -639,6 +678,119 @@ void council__keyring_drop_member(council__keyring *kr, const uint8_t member_id[
             kr->n_members--;
             return;
         }
+}
+
+/* ------------------------------------------------------------- role keys */
+
+static const uint8_t role_magic[8] = { 'c', 'n', 'c', 'l', '-', 'r', 'k', '1' };
+
+int council__keyring_seal_roles(council *c, council__keyring *kr,
+                                const uint8_t member_id[COUNCIL_ID_BYTES], uint32_t roles,
+                                const uint8_t box_pk[32], const council__secret *coord_sk,
+                                const council__secret *log_sk)
+{
+    struct council__role_key *e = NULL;
+    uint8_t pt[COUNCIL__ROLE_KEY_BYTES], *p = pt;
+    bool sec = (roles & COUNCIL_ROLE_SECRETARIAT) != 0;
+    int rc = COUNCIL_OK;
+
+    if (roles == 0 || coord_sk == NULL || coord_sk->p == NULL || coord_sk->len != 32 ||
+        (sec && (log_sk == NULL || log_sk->p == NULL || log_sk->len != COUNCIL__SIGN_SK_BYTES)))
+        return council__fail(c, COUNCIL_EDENIED, "keyring: this session does not hold the "
+                                                 "role's keys");
+    for (size_t i = 0; i < kr->n_roles && e == NULL; i++)
+        if (memcmp(kr->roles[i].member_id, member_id, COUNCIL_ID_BYTES) == 0)
+            e = &kr->roles[i];
+    if (e == NULL) {
+        if (kr->n_roles >= COUNCIL__KEYRING_ROLES_MAX)
+            return council__fail(c, COUNCIL_ELIMIT, "keyring: more than %d members hold a role",
+                                 COUNCIL__KEYRING_ROLES_MAX);
+        e = &kr->roles[kr->n_roles++];
+        memcpy(e->member_id, member_id, COUNCIL_ID_BYTES);
+    }
+    memset(pt, 0, sizeof pt);
+    p = council__put_bytes(p, role_magic, sizeof role_magic);
+    p = council__put_bytes(p, kr->council_id, COUNCIL_ID_BYTES);
+    p = council__put_bytes(p, member_id, COUNCIL_ID_BYTES);
+    p = council__put_u32(p, roles);
+    council__secret_read(coord_sk);
+    memcpy(p, coord_sk->p, 32);
+    council__secret_lock(coord_sk);
+    p += 32;
+    if (sec) {
+        council__secret_read(log_sk);
+        memcpy(p, log_sk->p, COUNCIL__SIGN_SK_BYTES);
+        council__secret_lock(log_sk);
+    }
+    e->roles = roles;
+    if (crypto_box_seal(e->sealed, pt, sizeof pt, box_pk) != 0)
+        rc = council__fail(c, COUNCIL_EINVAL, "keyring: cannot seal to the member's key");
+    sodium_memzero(pt, sizeof pt);
+    if (rc != COUNCIL_OK)
+        council__keyring_drop_roles(kr, member_id);
+    return rc;
+}
+
+void council__keyring_drop_roles(council__keyring *kr, const uint8_t member_id[COUNCIL_ID_BYTES])
+{
+    for (size_t i = 0; i < kr->n_roles; i++)
+        if (memcmp(kr->roles[i].member_id, member_id, COUNCIL_ID_BYTES) == 0) {
+            memmove(&kr->roles[i], &kr->roles[i + 1], (kr->n_roles - i - 1) * sizeof kr->roles[0]);
+            kr->n_roles--;
+            return;
+        }
+}
+
+int council__keyring_open_roles(council *c, const council__keyring *kr,
+                                const uint8_t member_id[COUNCIL_ID_BYTES], const uint8_t box_pk[32],
+                                const council__secret *box_sk, uint32_t *roles,
+                                council__secret *coord_sk, council__secret *log_sk)
+{
+    const struct council__role_key *e = NULL;
+    uint8_t pt[COUNCIL__ROLE_KEY_BYTES], want[8 + 2 * COUNCIL_ID_BYTES], *p = want;
+    uint32_t r;
+    int rc, ok;
+
+    *roles = 0;
+    for (size_t i = 0; i < kr->n_roles && e == NULL; i++)
+        if (memcmp(kr->roles[i].member_id, member_id, COUNCIL_ID_BYTES) == 0)
+            e = &kr->roles[i];
+    if (e == NULL)
+        return COUNCIL_OK;
+    if (box_sk->p == NULL || box_sk->len != crypto_box_SECRETKEYBYTES)
+        return council__fail(c, COUNCIL_EAUTH, "keyring: no member key to open the role keys");
+    council__secret_read(box_sk);
+    ok = crypto_box_seal_open(pt, e->sealed, sizeof e->sealed, box_pk, box_sk->p);
+    council__secret_lock(box_sk);
+    if (ok != 0)
+        return council__fail(c, COUNCIL_EAUTH, "keyring: the member's role keys do not open");
+    p = council__put_bytes(p, role_magic, sizeof role_magic);
+    p = council__put_bytes(p, kr->council_id, COUNCIL_ID_BYTES);
+    (void)council__put_bytes(p, member_id, COUNCIL_ID_BYTES);
+    r = (uint32_t)pt[sizeof want] << 24 | (uint32_t)pt[sizeof want + 1] << 16 |
+        (uint32_t)pt[sizeof want + 2] << 8 | pt[sizeof want + 3];
+    if (sodium_memcmp(pt, want, sizeof want) != 0 || r == 0 || r != e->roles ||
+        (r & ~(uint32_t)(COUNCIL_ROLE_SECRETARIAT | COUNCIL_ROLE_COORDINATING_BODY)) != 0) {
+        sodium_memzero(pt, sizeof pt);
+        return council__fail(c, COUNCIL_EAUTH, "keyring: the role keys belong elsewhere");
+    }
+    rc = council__secret_alloc(coord_sk, 32);
+    if (rc == COUNCIL_OK && (r & COUNCIL_ROLE_SECRETARIAT) != 0)
+        rc = council__secret_alloc(log_sk, COUNCIL__SIGN_SK_BYTES);
+    if (rc != COUNCIL_OK) {
+        council__secret_free(coord_sk);
+        sodium_memzero(pt, sizeof pt);
+        return council__fail(c, rc, "keyring: out of secure memory");
+    }
+    memcpy(coord_sk->p, pt + sizeof want + 4, 32);
+    council__secret_lock(coord_sk);
+    if ((r & COUNCIL_ROLE_SECRETARIAT) != 0) {
+        memcpy(log_sk->p, pt + sizeof want + 4 + 32, COUNCIL__SIGN_SK_BYTES);
+        council__secret_lock(log_sk);
+    }
+    sodium_memzero(pt, sizeof pt);
+    *roles = r;
+    return COUNCIL_OK;
 }
 
 /* An exclusive lock on fd, waiting at most COUNCIL__BUSY_TIMEOUT_MS for

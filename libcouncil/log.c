@@ -310,8 +310,19 @@ static bool event_ok(const council__event *ev)
 int council__audit_append(council *c, const council__event *ev)
 {
     bool own = sqlite3_get_autocommit(c->db) != 0;
+    council__event named;
     int rc;
 
+    /* The secretariat's acts are written as root's; done by a person of the
+     * secretariat (a staff session), the event names that person. */
+    if (ev->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT &&
+        c->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF) {
+        named = *ev;
+        named.actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF;
+        named.actor_member = c->actor_member;
+        named.actor_staff = c->actor_staff;
+        ev = &named;
+    }
     if (!event_ok(ev))
         return council__fail(c, COUNCIL_EINVAL, "audit: malformed event (action %d)", ev->action);
     if (audit_fault == 0)

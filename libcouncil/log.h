@@ -14,7 +14,9 @@
 
 /* Append durably: one transaction, committed (synchronous=FULL) before
  * return, unless a batch is open, in which case the batch's commit makes
- * it durable. On failure nothing is appended and the caller MUST fail. */
+ * it durable. On failure nothing is appended and the caller MUST fail.
+ * An event whose actor is root (the secretariat's act), appended in a staff
+ * session (a person of the secretariat), names that staff member instead. */
 int council__audit_append(council *c, const council__event *ev);
 /* Log first, then act: act() runs only once the event is durable. */
 int council__audit_then(council *c, const council__event *ev,

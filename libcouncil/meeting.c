@@ -311,7 +311,7 @@ int council_meeting_create(council *c, uint8_t *id, size_t id_len, const council
     int64_t now = (int64_t)time(NULL);
     int rc;
 
-    if ((rc = council__root_id(c, op, id, id_len)) != COUNCIL_OK)
+    if ((rc = council__secretariat_id(c, op, id, id_len)) != COUNCIL_OK)
         return rc;
     if (o == NULL || o->version != COUNCIL_MEETING_OPTIONS_VERSION)
         return council__fail(c, COUNCIL_EMISUSE, "%s: options missing or of unknown version", op);
@@ -381,7 +381,7 @@ int council_meeting_add_case(council *c, const uint8_t *meeting, size_t meeting_
     mtg m;
     int rc;
 
-    if ((rc = council__root_id(c, op, meeting, meeting_len)) != COUNCIL_OK ||
+    if ((rc = council__secretariat_id(c, op, meeting, meeting_len)) != COUNCIL_OK ||
         (rc = council__no_batch(c, op)) != COUNCIL_OK)
         return rc;
     if (case_id == NULL || case_id_len != 16 || attendee == NULL || attendee_len != 16)
@@ -586,7 +586,7 @@ int council_meeting_get(council *c, council_buf *out, const uint8_t *meeting, si
         return council__fail(c, COUNCIL_EMISUSE, "%s: NULL output", op);
     out->ptr = NULL;
     out->len = 0;
-    if ((rc = council__root_id(c, op, meeting, meeting_len)) != COUNCIL_OK ||
+    if ((rc = council__secretariat_id(c, op, meeting, meeting_len)) != COUNCIL_OK ||
         (rc = load(c, op, meeting, &m)) != COUNCIL_OK || (rc = build(c, op, &m, NULL, &msg)) != COUNCIL_OK)
         return rc;
     rc = council__pack_out(c, op, out, &msg->base);
@@ -613,7 +613,7 @@ int council_meeting_packet(council *c, council_buf *out, const uint8_t *meeting,
         return council__fail(c, COUNCIL_EMISUSE, "%s: NULL output", op);
     out->ptr = NULL;
     out->len = 0;
-    if ((rc = council__root_id(c, op, meeting, meeting_len)) != COUNCIL_OK ||
+    if ((rc = council__secretariat_id(c, op, meeting, meeting_len)) != COUNCIL_OK ||
         (rc = council__no_batch(c, op)) != COUNCIL_OK)
         return rc;
     if (attendee == NULL || attendee_len != 16)
@@ -756,7 +756,7 @@ int council_meeting_close(council *c, const uint8_t *meeting, size_t meeting_len
     mtg m;
     int rc;
 
-    if ((rc = council__root_id(c, op, meeting, meeting_len)) != COUNCIL_OK ||
+    if ((rc = council__secretariat_id(c, op, meeting, meeting_len)) != COUNCIL_OK ||
         (rc = council__no_batch(c, op)) != COUNCIL_OK)
         return rc;
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)

@@ -24,6 +24,7 @@
 #include "consent_db.h"
 #include "council_db.h"
 #include "member_db.h"
+#include "member.h"
 #include "keydir.h"
 #include "event.h"
 #include "file.h"
@@ -117,6 +118,73 @@ static int drop_member(council *c, council__keyring *kr, void *ctx)
     return COUNCIL_OK;
 }
 
+/* ------------------------------------------------------------- role keys */
+
+struct roles_ctx {
+    const council__member_pk *ms;
+    size_t n;
+};
+
+static int roles_fn(council *c, council__keyring *kr, void *ctx)
+{
+    const struct roles_ctx *r = ctx;
+    int rc = COUNCIL_OK;
+
+    /* Whoever is not (or no longer) in a role, or not in the list, goes. */
+    for (size_t i = kr->n_roles; i-- > 0;) {
+        bool keep = false;
+        for (size_t j = 0; j < r->n && !keep; j++)
+            keep = memcmp(kr->roles[i].member_id, r->ms[j].id, COUNCIL_ID_BYTES) == 0;
+        if (!keep)
+            council__keyring_drop_roles(kr, kr->roles[i].member_id);
+    }
+    for (size_t j = 0; j < r->n && rc == COUNCIL_OK; j++)
+        rc = council__keyring_seal_roles(c, kr, r->ms[j].id, r->ms[j].roles, r->ms[j].box_pk,
+                                         &c->coord_sk, &c->log_sk);
+    return rc;
+}
+
+int council__member_role_keys(council *c)
+{
+    static const char op[] = "role_keys";
+    council__member_pk *ms = NULL;
+    const uint8_t *holder, *pk;
+    const council__secret *sk;
+    size_t n = 0, k = 0;
+    int rc;
+
+    if (!council__is_secretariat(c))
+        return council__fail(c, COUNCIL_EDENIED, "%s: only the secretariat holds the role keys", op);
+    /* The coordinating body's key (a root session derives it on first use). */
+    if ((rc = council__actor_key(c, &holder, &pk, &sk)) != COUNCIL_OK)
+        return rc;
+    if ((rc = council__member_pks(c, op, &ms, &n)) != COUNCIL_OK)
+        return rc;
+    /* Only members whose row and key the council signed: a role or a key
+     * written into the register by anyone else is given nothing. */
+    for (size_t i = 0; i < n && rc == COUNCIL_OK; i++) {
+        ms[i].roles &= COUNCIL_ROLE_SECRETARIAT | COUNCIL_ROLE_COORDINATING_BODY;
+        if (ms[i].roles == 0)
+            continue;
+        rc = council__member_check(c, op, ms[i].id);
+        if (rc == COUNCIL_OK)
+            rc = council__member_key_check(c, op, ms[i].id, ms[i].box_pk);
+        if (rc == COUNCIL_ETAMPER || rc == COUNCIL_EAUTH) {
+            council__clear(c);
+            rc = COUNCIL_OK;
+            continue;
+        }
+        if (rc == COUNCIL_OK)
+            ms[k++] = ms[i];
+    }
+    if (rc == COUNCIL_OK) {
+        struct roles_ctx r = { ms, k };
+        rc = council__keyring_update(c, roles_fn, &r);
+    }
+    council__free(ms);
+    return rc;
+}
+
 /* ------------------------------------------------------------- add/update */
 
 int council_member_add(council *c, uint8_t *id, size_t id_len, const council_member_options *o)
@@ -126,7 +194,7 @@ int council_member_add(council *c, uint8_t *id, size_t id_len, const council_mem
     uint8_t fresh[COUNCIL_ID_BYTES];
     int rc;
 
-    if ((rc = council__root_id(c, "member_add", id, id_len)) != COUNCIL_OK ||
+    if ((rc = council__secretariat_id(c, "member_add", id, id_len)) != COUNCIL_OK ||
         (rc = check_options(c, "member_add", o, scopes, sizeof scopes)) != COUNCIL_OK)
         return rc;
     e = *o;
@@ -144,7 +212,7 @@ int council_member_add(council *c, uint8_t *id, size_t id_len, const council_mem
     rc = council__finish(c, rc);
     if (rc == COUNCIL_OK)
         memcpy(id, fresh, COUNCIL_ID_BYTES);
-    return rc;
+    return rc;  /* no keys yet: no role keys */
 }
 
 int council_member_update(council *c, const uint8_t *id, size_t id_len,
@@ -153,7 +221,7 @@ int council_member_update(council *c, const uint8_t *id, size_t id_len,
     char scopes[SCOPES_MAX * (COUNCIL__AUDIT_CODE_MAX + 1) + 1];
     int rc;
 
-    if ((rc = council__root_id(c, "member_update", id, id_len)) != COUNCIL_OK ||
+    if ((rc = council__secretariat_id(c, "member_update", id, id_len)) != COUNCIL_OK ||
         (rc = check_options(c, "member_update", o, scopes, sizeof scopes)) != COUNCIL_OK)
         return rc;
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
@@ -166,7 +234,9 @@ int council_member_update(council *c, const uint8_t *id, size_t id_len,
     if ((rc = council__member_update_row(c, "member_update", id, o, scopes)) == COUNCIL_OK &&
         (rc = council__member_sign(c, "member_update", id)) == COUNCIL_OK)
         rc = council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_UPDATED, id, NULL, NULL);
-    return council__finish(c, rc);
+    rc = council__finish(c, rc);
+    /* A role given or taken away: the role keys follow. */
+    return rc == COUNCIL_OK ? council__member_role_keys(c) : rc;
 }
 
 int council_member_withdraw(council *c, const uint8_t *id, size_t id_len, int64_t when,
@@ -174,7 +244,7 @@ int council_member_withdraw(council *c, const uint8_t *id, size_t id_len, int64_
 {
     int rc;
 
-    if ((rc = council__root_id(c, "member_withdraw", id, id_len)) != COUNCIL_OK ||
+    if ((rc = council__secretariat_id(c, "member_withdraw", id, id_len)) != COUNCIL_OK ||
         (rc = council__no_batch(c, "member_withdraw")) != COUNCIL_OK)
         return rc;
     if (!council__text_arg(reason, COUNCIL_CONTACT_MAX) || when < 0)
@@ -204,7 +274,8 @@ int council_member_withdraw(council *c, const uint8_t *id, size_t id_len, int64_
      * ends every other open session (SQLCipher 4 cannot re-key under
      * other connections). The secretariat runs council_rekey_database()
      * when it can (council-cli member withdraw does it at once). */
-    return council__finish(c, rc);
+    rc = council__finish(c, rc);
+    return rc == COUNCIL_OK ? council__member_role_keys(c) : rc;
 }
 
 /* ---------------------------------------------------------------- keys */
@@ -249,7 +320,9 @@ static int seal_after_commit(council *c, const uint8_t id[COUNCIL_ID_BYTES],
         };
         (void)council__audit_append(c, &ev);
     }
-    return rc;
+    /* The member's new key: its role keys (if it holds a role) are sealed
+     * to it, and the old key's taken away. */
+    return rc == COUNCIL_OK ? council__member_role_keys(c) : rc;
 }
 
 int council_member_keygen(council *c, council_buf *keyfile, const uint8_t *id, size_t id_len,
@@ -259,7 +332,7 @@ int council_member_keygen(council *c, council_buf *keyfile, const uint8_t *id, s
     int rc;
 
     memset(&k, 0, sizeof k);
-    if ((rc = council__root_id(c, "member_keygen", id, id_len)) != COUNCIL_OK ||
+    if ((rc = council__secretariat_id(c, "member_keygen", id, id_len)) != COUNCIL_OK ||
         (rc = council__no_batch(c, "member_keygen")) != COUNCIL_OK)
         return rc;
     if (keyfile == NULL)
@@ -301,7 +374,7 @@ int council_member_keygen_file(council *c, const char *path, const uint8_t *id, 
     int rc;
 
     memset(&k, 0, sizeof k);
-    if ((rc = council__root_id(c, op, id, id_len)) != COUNCIL_OK ||
+    if ((rc = council__secretariat_id(c, op, id, id_len)) != COUNCIL_OK ||
         (rc = council__no_batch(c, op)) != COUNCIL_OK)
         return rc;
     if (path == NULL || path[0] == '\0')
@@ -349,7 +422,7 @@ int council_member_register_key(council *c, const uint8_t *id, size_t id_len,
     static const uint8_t zero[32];
     int rc;
 
-    if ((rc = council__root_id(c, "member_register_key", id, id_len)) != COUNCIL_OK ||
+    if ((rc = council__secretariat_id(c, "member_register_key", id, id_len)) != COUNCIL_OK ||
         (rc = council__no_batch(c, "member_register_key")) != COUNCIL_OK)
         return rc;
     if (box_pk == NULL || sign_pk == NULL || box_pk_len != 32 || sign_pk_len != 32)
@@ -370,7 +443,7 @@ int council_member_get(council *c, council_buf *out, const uint8_t *id, size_t i
     Council__V1__Member *m = NULL;
     int rc;
 
-    if ((rc = council__root_id(c, "member_get", id, id_len)) != COUNCIL_OK)
+    if ((rc = council__secretariat_id(c, "member_get", id, id_len)) != COUNCIL_OK)
         return rc;
     if (out == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "member_get: NULL out");
@@ -392,7 +465,7 @@ int council_member_list(council *c, council_buf *out)
 
     if (!council__ok(c) || out == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "member_list: bad handle or NULL out");
-    if ((rc = council__root_only(c, "member_list")) != COUNCIL_OK)
+    if ((rc = council__secretariat_only(c, "member_list")) != COUNCIL_OK)
         return rc;
     out->ptr = NULL;
     out->len = 0;

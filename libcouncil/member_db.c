@@ -522,8 +522,8 @@ int council__member_pks(council *c, const char *op, council__member_pk **out, si
 
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT id, box_pk, sign_pk FROM member WHERE withdrawn IS NULL "
-                                  "AND box_pk IS NOT NULL;", -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(c->db, "SELECT id, box_pk, sign_pk, roles FROM member WHERE withdrawn "
+                                  "IS NULL AND box_pk IS NOT NULL;", -1, &st, NULL) != SQLITE_OK) {
         sqlite3_finalize(st);
         return council__fail(c, COUNCIL_EIO, "%s: database error", op);
     }
@@ -544,6 +544,7 @@ int council__member_pks(council *c, const char *op, council__member_pk **out, si
         memcpy(m->box_pk, sqlite3_column_blob(st, 1), 32);
         if ((m->has_sign_pk = sqlite3_column_bytes(st, 2) == 32))
             memcpy(m->sign_pk, sqlite3_column_blob(st, 2), 32);
+        m->roles = (uint32_t)sqlite3_column_int64(st, 3);
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
@@ -635,6 +636,27 @@ int council__member_keys_of(council *c, const uint8_t id[COUNCIL_ID_BYTES], bool
     }
     sqlite3_finalize(st);
     return src == SQLITE_ROW || src == SQLITE_DONE ? COUNCIL_OK : COUNCIL_EIO;
+}
+
+int council__member_roles(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                          uint32_t *roles)
+{
+    sqlite3_stmt *st = NULL;
+    int src;
+
+    *roles = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT roles FROM member WHERE id = ?1 AND withdrawn IS NULL;",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    }
+    if ((src = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER)
+        *roles = (uint32_t)sqlite3_column_int64(st, 0) &
+                 (COUNCIL_ROLE_SECRETARIAT | COUNCIL_ROLE_COORDINATING_BODY);
+    sqlite3_finalize(st);
+    return src == SQLITE_ROW || src == SQLITE_DONE ? COUNCIL_OK
+                                                   : council__fail(c, COUNCIL_EIO, "%s: database error", op);
 }
 
 int council__member_exists(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES], bool *yes)

@@ -30,6 +30,7 @@ typedef struct council__member_pk {
     uint8_t box_pk[32];
     uint8_t sign_pk[32];
     bool has_sign_pk;
+    uint32_t roles;             /* COUNCIL_ROLE_*, as the row says */
 } council__member_pk;
 
 /* The box key of id when it is an active member with one (*found); EIO
@@ -39,6 +40,10 @@ int council__member_box_pk(council *c, const char *op, const uint8_t id[COUNCIL_
 /* The active members with a box key, in register order, into *out
  * (council__calloc'd, the caller frees it; *n of them). EIO, ENOMEM. */
 int council__member_pks(council *c, const char *op, council__member_pk **out, size_t *n);
+/* The roles (COUNCIL_ROLE_*) of id as its row says: 0 for a withdrawn or
+ * unknown member. The caller checks the row (council__member_check). EIO. */
+int council__member_roles(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                          uint32_t *roles);
 /* Root, stores from before the signed key directory: sign the active
  * members' registered keys once (setting member_key_sigs). EDENIED, EIO. */
 int council__member_keys_sign_existing(council *c);

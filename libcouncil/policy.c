@@ -125,7 +125,7 @@ int council_policy_set(council *c, const council_policy_options *o)
     size_t n = 0, len;
     int rc;
 
-    if ((rc = council__root_only(c, op)) != COUNCIL_OK)
+    if ((rc = council__secretariat_only(c, op)) != COUNCIL_OK)
         return rc;
     if (o == NULL || o->version != COUNCIL_POLICY_OPTIONS_VERSION)
         return council__fail(c, COUNCIL_EMISUSE, "%s: options missing or of unknown version", op);

@@ -207,7 +207,7 @@ int council_rekey_database(council *c)
     struct db_ctx d;
     int rc;
 
-    if ((rc = council__root_only(c, op)) != COUNCIL_OK || (rc = council__no_batch(c, op)) != COUNCIL_OK)
+    if ((rc = council__root_key_only(c, op)) != COUNCIL_OK || (rc = council__no_batch(c, op)) != COUNCIL_OK)
         return rc;
     if ((kr = council__malloc(sizeof *kr)) == NULL)
         return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
@@ -299,7 +299,7 @@ int council_rekey_root(council *c, const uint8_t *new_pass, size_t new_pass_len,
     bool passphrase;
     int rc;
 
-    if ((rc = council__root_only(c, op)) != COUNCIL_OK || (rc = council__no_batch(c, op)) != COUNCIL_OK)
+    if ((rc = council__root_key_only(c, op)) != COUNCIL_OK || (rc = council__no_batch(c, op)) != COUNCIL_OK)
         return rc;
     passphrase = c->root_source == COUNCIL__V1__ROOT_KEY_SOURCE__ROOT_KEY_SOURCE_PASSPHRASE;
     if (passphrase && (new_pass == NULL || new_pass_len == 0 ||

@@ -251,7 +251,7 @@ int council_report_platform(council *c, council_buf *out, unsigned k, int format
     out->len = 0;
     if (g == NULL)
         return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-    rc = council__root_only(c, op);
+    rc = council__secretariat_only(c, op);
     if (rc == COUNCIL_OK)
         rc = council__no_batch(c, op);
     if (rc == COUNCIL_OK && k == 0)

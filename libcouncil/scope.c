@@ -63,7 +63,7 @@ int council_scope_add(council *c, const char *code, uint32_t flags)
     sqlite3_stmt *st = NULL;
     int rc, src;
 
-    if ((rc = council__root_only(c, op)) != COUNCIL_OK)
+    if ((rc = council__secretariat_only(c, op)) != COUNCIL_OK)
         return rc;
     if (code == NULL || !council__audit_code_ok(code) || (flags & ~COUNCIL_SCOPE_SENSITIVE) != 0)
         return council__fail(c, COUNCIL_EINVAL, "%s: a scope is a code [a-z0-9_]{1,64} with "
@@ -112,7 +112,7 @@ int council_scope_remove(council *c, const char *code)
     bool used = false;
     int rc;
 
-    if ((rc = council__root_only(c, op)) != COUNCIL_OK)
+    if ((rc = council__secretariat_only(c, op)) != COUNCIL_OK)
         return rc;
     if (code == NULL || !council__audit_code_ok(code))
         return council__fail(c, COUNCIL_EINVAL, "%s: a scope is a code [a-z0-9_]{1,64}", op);

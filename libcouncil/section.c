@@ -677,7 +677,7 @@ int council__section_reseal(council *c, const char *op, const uint8_t case_id[CO
 int council__case_may_use(council *c, const char *op, const council__case *k, const char *scope, bool *yes)
 {
     *yes = true;
-    if (council__is_root(c) || council__case_is_owner(c, k))
+    if (council__is_coordinator(c) || council__case_is_owner(c, k))
         return COUNCIL_OK;
     return council__share_active(c, op, k->id, c->actor_member, scope, yes);
 }

@@ -78,7 +78,7 @@ int council_timezone_set(council *c, const char *tz)
     size_t len;
     int rc;
 
-    if ((rc = council__root_only(c, op)) != COUNCIL_OK)
+    if ((rc = council__secretariat_only(c, op)) != COUNCIL_OK)
         return rc;
     if (tz == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "%s: NULL time zone", op);

@@ -419,7 +419,7 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
     if (k.erased != 0)
         return council__case_refuse(c, true, ACT(SHARE_GRANTED), &k, NULL, o->purpose, member_id,
                       COUNCIL_EDENIED, "case_erased", op, "the case was erased");
-    if (!council__is_root(c) && !council__case_is_owner(c, &k))
+    if (!council__is_secretariat(c) && !council__case_is_owner(c, &k))
         return council__case_refuse(c, true, ACT(SHARE_GRANTED), &k, NULL, o->purpose, member_id,
                       COUNCIL_EDENIED, "not_owner", op, "only the secretariat or the owning "
                       "member shares a case");
@@ -559,7 +559,7 @@ int council_case_share_check(council *c, council_buf *reason, const uint8_t *cas
     if ((rc = scope_list_ok(c, op, o->scopes, o->n_scopes)) != COUNCIL_OK ||
         (rc = basis_ok(c, op, o)) != COUNCIL_OK || (rc = council__case_load(c, op, case_id, &k)) != COUNCIL_OK)
         return rc;
-    if (!council__is_root(c) && !council__case_is_owner(c, &k))
+    if (!council__is_secretariat(c) && !council__case_is_owner(c, &k))
         return council__fail(c, COUNCIL_EDENIED, "%s: only the secretariat or the owning member "
                              "may ask", op);
     /* What the real share checks besides the policy: the recipient (active,
@@ -629,7 +629,7 @@ int council_case_revoke(council *c, const uint8_t *case_id, size_t case_id_len,
         return rc;
     if ((rc = council__case_load(c, op, case_id, &k)) != COUNCIL_OK)
         return council__finish(c, rc);
-    if (!council__is_root(c) && !council__case_is_owner(c, &k))
+    if (!council__is_secretariat(c) && !council__case_is_owner(c, &k))
         return council__case_refuse(c, true, ACT(SHARE_REVOKED), &k, NULL, NULL, member_id, COUNCIL_EDENIED,
                       "not_owner", op, "only the secretariat or the owning member revokes a share");
     /* The active shares that match, by scope. */

@@ -238,8 +238,8 @@ int council_staff_add(council *c, uint8_t *id, size_t id_len, const uint8_t *mem
     sqlite3_stmt *st = NULL;
     int rc;
 
-    if ((rc = council__root_id(c, "staff_add", id, id_len)) != COUNCIL_OK ||
-        (rc = council__root_id(c, "staff_add", member_id, member_id_len)) != COUNCIL_OK)
+    if ((rc = council__secretariat_id(c, "staff_add", id, id_len)) != COUNCIL_OK ||
+        (rc = council__secretariat_id(c, "staff_add", member_id, member_id_len)) != COUNCIL_OK)
         return rc;
     if (!council__text_arg(display_name, COUNCIL_NAME_MAX) || (role != NULL && !council__text_arg(role, COUNCIL_NAME_MAX)))
         return council__fail(c, COUNCIL_EINVAL, "staff_add: name and role must be 1..%d bytes of "
@@ -278,7 +278,7 @@ int council_staff_pledge(council *c, const uint8_t *staff_id, size_t staff_id_le
     sqlite3_stmt *st = NULL;
     int rc;
 
-    if ((rc = council__root_id(c, "staff_pledge", staff_id, staff_id_len)) != COUNCIL_OK)
+    if ((rc = council__secretariat_id(c, "staff_pledge", staff_id, staff_id_len)) != COUNCIL_OK)
         return rc;
     if (!council__audit_code_ok(text_version) || text == NULL || text_len == 0 ||
         text_len > COUNCIL_PLEDGE_TEXT_MAX || when < 0 ||
@@ -327,7 +327,7 @@ int council_staff_retire(council *c, const uint8_t *staff_id, size_t staff_id_le
     sqlite3_stmt *st = NULL;
     int rc;
 
-    if ((rc = council__root_id(c, "staff_retire", staff_id, staff_id_len)) != COUNCIL_OK)
+    if ((rc = council__secretariat_id(c, "staff_retire", staff_id, staff_id_len)) != COUNCIL_OK)
         return rc;
     if (!council__text_arg(reason, COUNCIL_CONTACT_MAX) || when < 0)
         return council__fail(c, COUNCIL_EINVAL, "staff_retire: a reason of 1..%d bytes of UTF-8 "
@@ -420,7 +420,7 @@ int council_staff_list(council *c, council_buf *out, const uint8_t *member_id, s
 
     if (!council__ok(c) || out == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "staff_list: bad handle or NULL out");
-    if ((rc = council__root_only(c, "staff_list")) != COUNCIL_OK)
+    if ((rc = council__secretariat_only(c, "staff_list")) != COUNCIL_OK)
         return rc;
     out->ptr = NULL;
     out->len = 0;

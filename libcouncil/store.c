@@ -311,6 +311,14 @@ static const council__migration migrations[] = {
       ") WITHOUT ROWID;"
       "ALTER TABLE case_share ADD COLUMN signer BLOB;"
       "ALTER TABLE case_share ADD COLUMN sig BLOB;" },
+    { 10,
+      /* Each use of the council passphrase (root) with its written reason,
+       * beside its "session opened" event (seq), which carries the code. */
+      "CREATE TABLE root_use ("
+      "  seq INTEGER PRIMARY KEY,"
+      "  reason TEXT NOT NULL,"
+      "  note TEXT NOT NULL"
+      ");" },
 };
 
 uint32_t council__schema_version(void)

@@ -155,7 +155,7 @@ static void test_session__pledged_staff_opens(void **state)
     /* The refused calls are on the record. */
     e = last_event(f, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_OPERATION_REFUSED);
     assert_non_null(e);
-    assert_string_equal(e->reason, "root_only");
+    assert_string_equal(e->reason, "secretariat_only");
     assert_memory_equal(e->actor_staff.data, f->pledged, 16);
     council__v1__audit_event__free_unpacked(e, NULL);
     e = last_event(f, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SESSION_OPENED);

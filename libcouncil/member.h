@@ -1,0 +1,18 @@
+/*
+ * member.h - the register's operations (domain).
+ * Internal to libcouncil (hidden symbols, council__ names).
+ */
+#ifndef COUNCIL_MEMBER_H
+#define COUNCIL_MEMBER_H
+
+#include "council_int.h"
+
+/* The role keys in council.keyring follow the signed register: the
+ * coordinating body's wrap key (and, for the secretariat, the log key)
+ * sealed to each active member in the secretariat's or the coordinating
+ * body's role whose row and box key the council signed, and to nobody else.
+ * Run by a session that holds them (root, the secretariat's staff) after a
+ * register change and at every root open. EDENIED otherwise; EIO. */
+int council__member_role_keys(council *c);
+
+#endif /* COUNCIL_MEMBER_H */
