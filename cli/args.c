@@ -61,7 +61,8 @@ int failed(const char *op, council *c, int rc)
 /* Every option some command takes: another command's option is one that
  * "does not apply to this command", not an unknown one. */
 static const char *const known[] = {
-    "store", "passphrase-file", "root-key-file", "staff", "keyfile", "name", "member", "role",
+    "store", "passphrase-file", "root-key-file", "staff", "keyfile", "root-reason", "root-note",
+    "name", "member", "role",
     "text-version", "text-file", "witness-name", "kind", "roles", "scopes", "contact", "joined",
     "reason", "date", "member-passphrase-file", "box-key", "sign-key", "new-passphrase-file",
     "new-root-key-file", "kdf-ops", "kdf-mem", "out", "key", "witness", "require", "old",
@@ -124,7 +125,8 @@ int cli_parse(cli_ctx *x, int argc, char **argv, const cli_spec *s, void *o,
     /* The command's options: values 1000 + i; the global options after
      * the command word: 2000 + k. */
     static const char *const global[] = { "store", "passphrase-file", "root-key-file",
-                                          "staff", "keyfile", "help", "utc" };
+                                          "staff", "keyfile", "help", "utc", "root-reason",
+                                          "root-note" };
     struct option lo[96];
     size_t n_lo = 0;
     int c, idx;
@@ -143,12 +145,12 @@ int cli_parse(cli_ctx *x, int argc, char **argv, const cli_spec *s, void *o,
         n_lo++;
     }
     for (size_t k = 0; k < sizeof global / sizeof global[0]; k++) {
-        if ((k == 1 || k == 2) && !(flags & CLI_STORE))
+        if ((k == 1 || k == 2 || k >= 7) && !(flags & CLI_STORE))
             continue;
         if ((k == 3 || k == 4) && !(flags & CLI_SESSION))
             continue;
         lo[n_lo].name = global[k];
-        lo[n_lo].has_arg = k >= 5 ? no_argument : required_argument;
+        lo[n_lo].has_arg = k == 5 || k == 6 ? no_argument : required_argument;
         lo[n_lo].flag = NULL;
         lo[n_lo].val = 2000 + (int)k;
         n_lo++;
@@ -186,7 +188,7 @@ int cli_parse(cli_ctx *x, int argc, char **argv, const cli_spec *s, void *o,
             return bad_option(text);
         if (c >= 2000) {
             const char **g[] = { &x->g.store, &x->g.pass_file, &x->g.key_file, &x->g.staff,
-                                 &x->g.keyfile };
+                                 &x->g.keyfile, NULL, NULL, &x->g.root_reason, &x->g.root_note };
             if (c == 2005) {
                 print_help(x->cmd, h, flags);
                 return CLI_HELPED;
@@ -228,6 +230,9 @@ int cli_parse(cli_ctx *x, int argc, char **argv, const cli_spec *s, void *o,
         return usage("%s", "option '--passphrase-file' does not apply to this command");
     if (!(flags & CLI_STORE) && x->g.key_file != NULL)
         return usage("%s", "option '--root-key-file' does not apply to this command");
+    if (!(flags & CLI_STORE) && (x->g.root_reason != NULL || x->g.root_note != NULL))
+        return usage("%s", "options '--root-reason' and '--root-note' do not apply to this "
+                           "command");
     if (!(flags & CLI_SESSION) && x->g.staff != NULL)
         return usage("%s", "option '--staff' does not apply to this command");
     if (!(flags & CLI_SESSION) && x->g.keyfile != NULL)

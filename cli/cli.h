@@ -36,6 +36,8 @@ typedef struct cli_global {
     const char *key_file;   /* --root-key-file */
     const char *staff;      /* --staff: a staff session */
     const char *keyfile;    /* --keyfile */
+    const char *root_reason; /* --root-reason: the council passphrase is used, and why */
+    const char *root_note;  /* --root-note: the written reason */
 } cli_global;
 
 struct cli_cmd;

@@ -335,6 +335,7 @@ static int do_head_reset(const audit_opts *o)
 
     if (o->reason == NULL)
         return usage("%s", "audit reset-head --reason CODE (for example restored_from_backup)");
+    open_root_default("recovery", "council-cli audit reset-head");
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
     rc = council_audit_head_reset(c, o->reason);
@@ -680,7 +681,7 @@ static const cli_opt show_opts[] = {
     OPT_STR("from", audit_opts, from),
     OPT_FLAG("json", audit_opts, json),
 };
-static const cli_spec show_spec = CLI_SPEC(show_opts, show_help, CLI_STORE, 0);
+static const cli_spec show_spec = CLI_SPEC(show_opts, show_help, CLI_STORE | CLI_SESSION, 0);
 
 int cmd_audit_show(cli_ctx *x, int argc, char **argv)
 {
@@ -699,7 +700,7 @@ static const cli_help checkpoint_help = {
     "  council-cli --store ./council audit checkpoint --passphrase-file pass.txt >cp.txt\n",
 };
 
-static const cli_spec checkpoint_spec = CLI_SPEC_NO_OPTS(checkpoint_help, CLI_STORE, 0);
+static const cli_spec checkpoint_spec = CLI_SPEC_NO_OPTS(checkpoint_help, CLI_STORE | CLI_SESSION, 0);
 
 int cmd_audit_checkpoint(cli_ctx *x, int argc, char **argv)
 {
@@ -752,7 +753,7 @@ static const cli_opt export_opts[] = {
     OPT_STR("out", audit_opts, out),
     OPT_FLAG("quiet", audit_opts, quiet),
 };
-static const cli_spec export_spec = CLI_SPEC(export_opts, export_help, CLI_STORE, 0);
+static const cli_spec export_spec = CLI_SPEC(export_opts, export_help, CLI_STORE | CLI_SESSION, 0);
 
 int cmd_audit_export(cli_ctx *x, int argc, char **argv)
 {
@@ -781,7 +782,7 @@ static const cli_opt prove_opts[] = {
     OPT_STR("size", audit_opts, size),
     OPT_STR("to", audit_opts, to),
 };
-static const cli_spec prove_spec = CLI_SPEC(prove_opts, prove_help, CLI_STORE, 0);
+static const cli_spec prove_spec = CLI_SPEC(prove_opts, prove_help, CLI_STORE | CLI_SESSION, 0);
 
 int cmd_audit_prove(cli_ctx *x, int argc, char **argv)
 {
@@ -800,7 +801,7 @@ static const cli_help cosigned_help = {
     "      --passphrase-file pass.txt\n",
 };
 
-static const cli_spec cosigned_spec = CLI_SPEC_NO_OPTS(cosigned_help, CLI_STORE, 1);
+static const cli_spec cosigned_spec = CLI_SPEC_NO_OPTS(cosigned_help, CLI_STORE | CLI_SESSION, 1);
 
 int cmd_audit_add_cosignatures(cli_ctx *x, int argc, char **argv)
 {

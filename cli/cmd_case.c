@@ -696,7 +696,7 @@ static const cli_opt erase_opts[] = {
     OPT_STR("reason", case_opts, reason),
     OPT_FLAG("yes", case_opts, yes),
 };
-static const cli_spec erase_spec = CLI_SPEC(erase_opts, erase_help, CLI_STORE, 1);
+static const cli_spec erase_spec = CLI_SPEC(erase_opts, erase_help, CLI_STORE | CLI_SESSION, 1);
 
 int cmd_case_erase(cli_ctx *x, int argc, char **argv)
 {
@@ -752,7 +752,7 @@ static const cli_help rekey_help = {
 static const cli_opt rekey_opts[] = {
     OPT_FLAG("quiet", case_opts, quiet),
 };
-static const cli_spec rekey_spec = CLI_SPEC(rekey_opts, rekey_help, CLI_STORE, 1);
+static const cli_spec rekey_spec = CLI_SPEC(rekey_opts, rekey_help, CLI_STORE | CLI_SESSION, 1);
 
 int cmd_case_rekey(cli_ctx *x, int argc, char **argv)
 {

@@ -191,6 +191,12 @@ static int do_passphrase(const council_opts *o)
         council_open_options oo = COUNCIL_OPEN_OPTIONS_INIT;
         oo.passphrase = (const uint8_t *)pass;
         oo.passphrase_len = (size_t)n;
+        open_root_default("key_management", "council-cli passphrase");
+        if ((rc = open_root_why(o->g, &oo)) != 0) {
+            sodium_memzero(pass, sizeof pass);
+            sodium_memzero(fresh, sizeof fresh);
+            return rc;
+        }
         rc = council_open(&c, o->g->store, &oo);
     }
     if (rc != COUNCIL_OK) {

@@ -334,7 +334,7 @@ static const cli_opt create_opts[] = {
     OPT_STR("ends", meeting_opts, ends),
     OPT_FLAG("json", meeting_opts, json),
 };
-static const cli_spec create_spec = CLI_SPEC(create_opts, create_help, CLI_STORE, 0);
+static const cli_spec create_spec = CLI_SPEC(create_opts, create_help, CLI_STORE | CLI_SESSION, 0);
 
 int cmd_meeting_create(cli_ctx *x, int argc, char **argv)
 {
@@ -365,7 +365,7 @@ static const cli_opt add_case_opts[] = {
     OPT_STR("consent", meeting_opts, consent),
     OPT_STR("second-approver", meeting_opts, second_approver),
 };
-static const cli_spec add_case_spec = CLI_SPEC(add_case_opts, add_case_help, CLI_STORE, 2);
+static const cli_spec add_case_spec = CLI_SPEC(add_case_opts, add_case_help, CLI_STORE | CLI_SESSION, 2);
 
 int cmd_meeting_add_case(cli_ctx *x, int argc, char **argv)
 {
@@ -384,7 +384,7 @@ static const cli_help show_help = {
 static const cli_opt show_opts[] = {
     OPT_FLAG("json", meeting_opts, json),
 };
-static const cli_spec show_spec = CLI_SPEC(show_opts, show_help, CLI_STORE, 1);
+static const cli_spec show_spec = CLI_SPEC(show_opts, show_help, CLI_STORE | CLI_SESSION, 1);
 
 int cmd_meeting_show(cli_ctx *x, int argc, char **argv)
 {
@@ -406,7 +406,7 @@ static const cli_opt packet_opts[] = {
     OPT_LIST("member", meeting_opts, members, n_member, 1),
     OPT_STR("out", meeting_opts, out),
 };
-static const cli_spec packet_spec = CLI_SPEC(packet_opts, packet_help, CLI_STORE, 1);
+static const cli_spec packet_spec = CLI_SPEC(packet_opts, packet_help, CLI_STORE | CLI_SESSION, 1);
 
 int cmd_meeting_packet(cli_ctx *x, int argc, char **argv)
 {
@@ -426,7 +426,7 @@ static const cli_help close_help = {
 static const cli_opt close_opts[] = {
     OPT_FLAG("yes", meeting_opts, yes),
 };
-static const cli_spec close_spec = CLI_SPEC(close_opts, close_help, CLI_STORE, 1);
+static const cli_spec close_spec = CLI_SPEC(close_opts, close_help, CLI_STORE | CLI_SESSION, 1);
 
 int cmd_meeting_close(cli_ctx *x, int argc, char **argv)
 {

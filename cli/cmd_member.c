@@ -256,10 +256,20 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
             council_close(c);
             return EXIT_USAGE;
         }
+        cli_global who;
         rc = council_member_withdraw(c, id, sizeof id, when, o->reason);
         /* Then the database key the member knew is replaced (this ends
-         * other open sessions, which a one-shot command does not have). */
-        if (rc == COUNCIL_OK && (rc = council_rekey_database(c)) == COUNCIL_OK)
+         * other open sessions, which a one-shot command does not have):
+         * that takes the council passphrase, which a person of the
+         * secretariat does not hold. */
+        open_who(o->g, &who);
+        if (rc == COUNCIL_OK && (who.staff != NULL || who.keyfile != NULL))
+            fprintf(stderr, "%s: member withdrawn; its shares ended and its data keys were "
+                            "rotated. council.db still opens with the database key it knew: "
+                            "re-key it with the council passphrase soon (council-cli "
+                            "--root-reason key_management --root-note TEXT rekey database)\n",
+                    prog);
+        else if (rc == COUNCIL_OK && (rc = council_rekey_database(c)) == COUNCIL_OK)
             fprintf(stderr, "council-cli: member withdrawn; its data keys were rotated and "
                             "council.db re-keyed\n");
         break;
@@ -425,7 +435,7 @@ static const cli_help add_help = {
 
 static const cli_opt fields_opts[] = { MEMBER_FIELD_OPTS };
 static const cli_opt add_opts[] = { MEMBER_FIELD_OPTS, OPT_FLAG("json", member_opts, json) };
-static const cli_spec add_spec = CLI_SPEC(add_opts, add_help, CLI_STORE, 0);
+static const cli_spec add_spec = CLI_SPEC(add_opts, add_help, CLI_STORE | CLI_SESSION, 0);
 
 int cmd_member_add(cli_ctx *x, int argc, char **argv)
 {
@@ -445,7 +455,7 @@ static const cli_help list_help = {
 static const cli_opt json_opts[] = {
     OPT_FLAG("json", member_opts, json),
 };
-static const cli_spec list_spec = CLI_SPEC(json_opts, list_help, CLI_STORE, 0);
+static const cli_spec list_spec = CLI_SPEC(json_opts, list_help, CLI_STORE | CLI_SESSION, 0);
 
 int cmd_member_list(cli_ctx *x, int argc, char **argv)
 {
@@ -461,7 +471,7 @@ static const cli_help show_help = {
     "  council-cli --store ./council member show 6f0e...-... --passphrase-file pass.txt\n",
 };
 
-static const cli_spec show_spec = CLI_SPEC(json_opts, show_help, CLI_STORE, 1);
+static const cli_spec show_spec = CLI_SPEC(json_opts, show_help, CLI_STORE | CLI_SESSION, 1);
 
 int cmd_member_show(cli_ctx *x, int argc, char **argv)
 {
@@ -480,7 +490,7 @@ static const cli_help update_help = {
     "      --passphrase-file pass.txt\n",
 };
 
-static const cli_spec update_spec = CLI_SPEC(fields_opts, update_help, CLI_STORE, 1);
+static const cli_spec update_spec = CLI_SPEC(fields_opts, update_help, CLI_STORE | CLI_SESSION, 1);
 
 int cmd_member_update(cli_ctx *x, int argc, char **argv)
 {
@@ -490,7 +500,9 @@ int cmd_member_update(cli_ctx *x, int argc, char **argv)
 static const cli_help withdraw_help = {
     "ID --reason TEXT [--date T] [--yes]",
     "Records that the member left the council; its shares end, its data keys are\n"
-    "rotated and council.db is re-keyed. Asks first on a terminal.\n"
+    "rotated and, with the council passphrase, council.db is re-keyed (a person of\n"
+    "the secretariat is told to run `rekey database` with it). Asks first on a\n"
+    "terminal.\n"
     "\n"
     "Options:\n"
     "  --reason TEXT          why\n"
@@ -505,7 +517,7 @@ static const cli_opt withdraw_opts[] = {
     OPT_STR("date", member_opts, date),
     OPT_FLAG("yes", member_opts, yes),
 };
-static const cli_spec withdraw_spec = CLI_SPEC(withdraw_opts, withdraw_help, CLI_STORE, 1);
+static const cli_spec withdraw_spec = CLI_SPEC(withdraw_opts, withdraw_help, CLI_STORE | CLI_SESSION, 1);
 
 int cmd_member_withdraw(cli_ctx *x, int argc, char **argv)
 {
@@ -543,7 +555,7 @@ static const cli_opt keygen_opts[] = {
     OPT_FLAG("yes", member_opts, yes),
     OPT_FLAG("weak-passphrase-ok", member_opts, weak_ok),
 };
-static const cli_spec keygen_spec = CLI_SPEC(keygen_opts, keygen_help, CLI_STORE, 1);
+static const cli_spec keygen_spec = CLI_SPEC(keygen_opts, keygen_help, CLI_STORE | CLI_SESSION, 1);
 
 int cmd_member_keygen(cli_ctx *x, int argc, char **argv)
 {
@@ -565,7 +577,7 @@ static const cli_opt register_opts[] = {
     OPT_STR("box-key", member_opts, box_key),
     OPT_STR("sign-key", member_opts, sign_key),
 };
-static const cli_spec register_spec = CLI_SPEC(register_opts, register_help, CLI_STORE, 1);
+static const cli_spec register_spec = CLI_SPEC(register_opts, register_help, CLI_STORE | CLI_SESSION, 1);
 
 int cmd_member_register_key(cli_ctx *x, int argc, char **argv)
 {

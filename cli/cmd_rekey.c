@@ -55,6 +55,8 @@ static int do_rekey(const rekey_opts *o, int cmd)
                                                                       : "passphrase");
     if (rc != 0)
         return rc;
+    open_root_default("key_management", cmd == C_RKDB ? "council-cli rekey database"
+                                                      : "council-cli rekey root");
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
     if (cmd == C_RKDB) {

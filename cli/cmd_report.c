@@ -66,7 +66,7 @@ static int do_report(const report_opts *o)
 static const cli_help platform_help = {
     "[--k K] [--format csv|json | --json] [--quiet]",
     "Prints counts for the regional platform, each count below K suppressed.\n"
-    "Refused in a staff session.\n"
+    "The secretariat's: its staff, or the council passphrase; other staff are refused.\n"
     "\n"
     "Options:\n"
     "  --k K                  3 to 1000 (default 5)\n"

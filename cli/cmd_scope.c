@@ -118,7 +118,7 @@ static const cli_help add_help = {
 static const cli_opt add_opts[] = {
     OPT_FLAG("sensitive", scope_opts, sensitive),
 };
-static const cli_spec add_spec = CLI_SPEC(add_opts, add_help, CLI_STORE, 1);
+static const cli_spec add_spec = CLI_SPEC(add_opts, add_help, CLI_STORE | CLI_SESSION, 1);
 
 int cmd_scope_add(cli_ctx *x, int argc, char **argv)
 {
@@ -131,7 +131,7 @@ static const cli_help remove_help = {
     "  council-cli --store ./council scope remove mental_health --passphrase-file pass.txt\n",
 };
 
-static const cli_spec remove_spec = CLI_SPEC_NO_OPTS(remove_help, CLI_STORE, 1);
+static const cli_spec remove_spec = CLI_SPEC_NO_OPTS(remove_help, CLI_STORE | CLI_SESSION, 1);
 
 int cmd_scope_remove(cli_ctx *x, int argc, char **argv)
 {

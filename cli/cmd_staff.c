@@ -189,7 +189,7 @@ static const cli_opt add_opts[] = {
     OPT_STR("role", staff_opts, role),
     OPT_FLAG("json", staff_opts, json),
 };
-static const cli_spec add_spec = CLI_SPEC(add_opts, add_help, CLI_STORE, 0);
+static const cli_spec add_spec = CLI_SPEC(add_opts, add_help, CLI_STORE | CLI_SESSION, 0);
 
 int cmd_staff_add(cli_ctx *x, int argc, char **argv)
 {
@@ -210,7 +210,7 @@ static const cli_opt list_opts[] = {
     OPT_LIST("member", staff_opts, members, n_member, 1),
     OPT_FLAG("json", staff_opts, json),
 };
-static const cli_spec list_spec = CLI_SPEC(list_opts, list_help, CLI_STORE, 0);
+static const cli_spec list_spec = CLI_SPEC(list_opts, list_help, CLI_STORE | CLI_SESSION, 0);
 
 int cmd_staff_list(cli_ctx *x, int argc, char **argv)
 {
@@ -237,7 +237,7 @@ static const cli_opt pledge_opts[] = {
     OPT_STR("witness-name", staff_opts, witness_name),
     OPT_STR("date", staff_opts, date),
 };
-static const cli_spec pledge_spec = CLI_SPEC(pledge_opts, pledge_help, CLI_STORE, 1);
+static const cli_spec pledge_spec = CLI_SPEC(pledge_opts, pledge_help, CLI_STORE | CLI_SESSION, 1);
 
 int cmd_staff_pledge(cli_ctx *x, int argc, char **argv)
 {
@@ -262,7 +262,7 @@ static const cli_opt retire_opts[] = {
     OPT_STR("date", staff_opts, date),
     OPT_FLAG("yes", staff_opts, yes),
 };
-static const cli_spec retire_spec = CLI_SPEC(retire_opts, retire_help, CLI_STORE, 1);
+static const cli_spec retire_spec = CLI_SPEC(retire_opts, retire_help, CLI_STORE | CLI_SESSION, 1);
 
 int cmd_staff_retire(cli_ctx *x, int argc, char **argv)
 {

@@ -100,13 +100,21 @@ static const char help_tail[] =
     "  --utc                   print times in UTC (...Z), not the council's zone\n"
     "  --staff ID --keyfile FILE\n"
     "                          a staff session, with the member's passphrase\n"
+    "                          (default: $COUNCIL_STAFF and $COUNCIL_KEYFILE)\n"
+    "  --root-reason CODE --root-note TEXT\n"
+    "                          use the council passphrase (root), and say why:\n"
+    "                          setup, recovery, emergency or key_management\n"
+    "                          (default: $COUNCIL_ROOT_REASON, $COUNCIL_ROOT_NOTE)\n"
     "  -h, --help              show this help;  --version  show the version\n"
     "\n"
-    "Staff sessions (info, members announce, scope list, the case commands but\n"
-    "case erase and case rekey, the consent commands, disclose, and report\n"
-    "platform, which is refused): --staff ID --keyfile FILE, with the member's\n"
-    "passphrase from --passphrase-file, $COUNCIL_MEMBER_PASSPHRASE or the terminal.\n"
-    "Other commands are the secretariat's (the council passphrase).\n"
+    "People work in staff sessions: --staff ID --keyfile FILE, with the member's\n"
+    "passphrase from --passphrase-file, $COUNCIL_MEMBER_PASSPHRASE or the terminal\n"
+    "(or once per sitting: see `unlock`). Staff of the member in the secretariat's\n"
+    "role run the register, staff, scopes, meetings, reports and the audit log; staff\n"
+    "of the coordinating body's member read every case; every member's staff work on\n"
+    "their own cases and what was shared with them. The council passphrase (root) is\n"
+    "for setting up, recovery, emergencies and key management (passphrase, rekey\n"
+    "root, rekey database, audit reset-head): each use is recorded with its reason.\n"
     "\n"
     "A VKEY is a C2SP verifier key (as `info` prints it), or @FILE to read one.\n"
     "Times T: YYYY-MM-DDTHH:MM:SS with Z or an offset (+09:00); without one, in\n"
@@ -338,7 +346,8 @@ static int completion_command(int n_words, char **words)
            "    while [ \"$i\" -lt \"$COMP_CWORD\" ]; do\n"
            "        w=${COMP_WORDS[i]}\n"
            "        case $w in\n"
-           "        --store|--passphrase-file|--root-key-file|--staff|--keyfile) i=$((i + 1)) ;;\n"
+           "        --store|--passphrase-file|--root-key-file|--staff|--keyfile|--root-reason|"
+           "--root-note) i=$((i + 1)) ;;\n"
            "        -*) ;;\n"
            "        *) words+=(\"$w\") ;;\n"
            "        esac\n"
@@ -347,7 +356,7 @@ static int completion_command(int n_words, char **words)
            "    if [ ${#words[@]} -eq 0 ]; then\n"
            "        case $cur in\n"
            "        -*) COMPREPLY=($(compgen -W \"--store --passphrase-file --root-key-file --staff "
-           "--keyfile --utc --help --version\" -- \"$cur\")) ;;\n"
+           "--keyfile --root-reason --root-note --utc --help --version\" -- \"$cur\")) ;;\n"
            "        *) COMPREPLY=($(compgen -W \"help completion $_council_cli_nouns\" -- "
            "\"$cur\")) ;;\n"
            "        esac\n"
@@ -388,6 +397,8 @@ int main(int argc, char **argv)
         { "root-key-file", required_argument, NULL, 'r' },
         { "staff", required_argument, NULL, 't' },
         { "keyfile", required_argument, NULL, 'k' },
+        { "root-reason", required_argument, NULL, 'R' },
+        { "root-note", required_argument, NULL, 'N' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'v' },
         { "utc", no_argument, NULL, 'u' },
@@ -437,6 +448,8 @@ int main(int argc, char **argv)
         case 'r': x.g.key_file = optarg; break;
         case 't': x.g.staff = optarg; break;
         case 'k': x.g.keyfile = optarg; break;
+        case 'R': x.g.root_reason = optarg; break;
+        case 'N': x.g.root_note = optarg; break;
         case 'u': time_utc_output(); break;
         default: /* 'h' */
             top_help();

@@ -166,6 +166,66 @@ int get_creds(const cli_global *o, creds *cr, int confirm)
 }
 
 
+/* ---------------------------------------------------------- who and why */
+
+static const char *const root_reasons[] = { "setup", "recovery", "emergency", "key_management" };
+static const char *default_reason, *default_note;
+
+void open_who(const cli_global *in, cli_global *out)
+{
+    *out = *in;
+    /* What only the council passphrase may do takes no staff by default. */
+    if (default_reason == NULL && out->root_reason == NULL && out->key_file == NULL &&
+        out->staff == NULL && out->keyfile == NULL) {
+        const char *s = getenv("COUNCIL_STAFF"), *k = getenv("COUNCIL_KEYFILE");
+        if (s != NULL && s[0] != '\0')
+            out->staff = s;
+        if (k != NULL && k[0] != '\0')
+            out->keyfile = k;
+    }
+}
+
+void open_root_default(const char *reason, const char *note)
+{
+    default_reason = reason;
+    default_note = note;
+}
+
+int open_root_why(const cli_global *g, council_open_options *oo)
+{
+    const char *r = g->root_reason, *n = g->root_note;
+    size_t i;
+
+    if (r == NULL) {
+        r = getenv("COUNCIL_ROOT_REASON");
+        if (n == NULL)
+            n = getenv("COUNCIL_ROOT_NOTE");
+    }
+    if ((r == NULL || r[0] == '\0') && default_reason != NULL) {
+        r = default_reason;
+        if (n == NULL || n[0] == '\0')
+            n = default_note;
+    }
+    if (r == NULL || r[0] == '\0')
+        return usage("%s", "this would use the council passphrase (root): work as a person "
+                           "(--staff ID --keyfile FILE, or $COUNCIL_STAFF and $COUNCIL_KEYFILE), "
+                           "or say why with --root-reason setup|recovery|emergency|"
+                           "key_management and --root-note TEXT");
+    for (i = 0; i < sizeof root_reasons / sizeof root_reasons[0]; i++)
+        if (strcmp(r, root_reasons[i]) == 0)
+            break;
+    if (i == sizeof root_reasons / sizeof root_reasons[0])
+        return usage("unknown root reason '%s': setup, recovery, emergency or key_management", r);
+    if (n == NULL || n[0] == '\0')
+        return usage("--root-reason %s needs --root-note TEXT: the written reason, which the "
+                     "store keeps beside the event", r);
+    oo->root_reason = r;
+    oo->root_reason_text = n;
+    fprintf(stderr, "%s: using the council passphrase (root) for %s; the audit log records "
+                    "it\n", prog, r);
+    return 0;
+}
+
 /* After council_open(): the council's time zone for the times given and
  * shown, or the failure said, the handle closed, and its exit status. */
 static int opened(council **c, int rc)
@@ -246,6 +306,11 @@ static int open_unlocked(const cli_global *o, council **c)
     }
     oo.session_secret = secret;
     oo.session_secret_len = n;
+    if (o->staff == NULL && (rc = open_root_why(o, &oo)) != 0) {
+        sodium_memzero(secret, COUNCIL_SESSION_SECRET_MAX);
+        sodium_free(secret);
+        return rc;
+    }
     rc = council_open(c, o->store, &oo);
     sodium_memzero(secret, COUNCIL_SESSION_SECRET_MAX);
     sodium_free(secret);
@@ -262,8 +327,11 @@ static int open_unlocked(const cli_global *o, council **c)
     return opened(c, rc);
 }
 
-int open_council(const cli_global *o, council **c)
+int open_council(const cli_global *in, council **c)
 {
+    cli_global who, *o = &who;
+
+    open_who(in, &who);
     *c = NULL;
     /* An explicit --passphrase-file or --root-key-file wins. */
     if (o->pass_file == NULL && o->key_file == NULL && (o->keyfile == NULL || o->staff != NULL)) {
@@ -274,16 +342,22 @@ int open_council(const cli_global *o, council **c)
     return open_locked(o, c);
 }
 
-int open_locked(const cli_global *o, council **c)
+int open_locked(const cli_global *in, council **c)
 {
     council_open_options oo = COUNCIL_OPEN_OPTIONS_INIT;
+    cli_global who, *o = &who;
     creds cr;
     int rc;
 
+    open_who(in, &who);
     memset(&cr, 0, sizeof cr);
     *c = NULL;
+    if (o->root_reason != NULL && (o->staff != NULL || o->keyfile != NULL))
+        return usage("%s", "--root-reason is for the council passphrase, not a staff session");
     if (o->staff != NULL || o->keyfile != NULL)
         return open_staff_session(o, c);
+    if ((rc = open_root_why(o, &oo)) != 0)
+        return rc;
     rc = get_creds(o, &cr, 0);
     if (rc != 0)
         return rc;

@@ -27,6 +27,18 @@ long get_passphrase(const char *file, const char *env, int confirm, const char *
 int read_root_key(const char *path, uint8_t key[COUNCIL_ROOT_KEY_BYTES]);
 /* The council's credentials from the global options: 0 or an exit status. */
 int get_creds(const cli_global *o, creds *cr, int confirm);
+/* Who acts: the global options, else $COUNCIL_STAFF and $COUNCIL_KEYFILE
+ * (a person sets them once per sitting), unless the council passphrase
+ * is asked for (--root-reason or --root-key-file). */
+void open_who(const cli_global *in, cli_global *out);
+/* The reason a command that needs the council passphrase gives itself
+ * when the user gives none (key management: rekey, passphrase); such a
+ * command takes no staff from the environment. */
+void open_root_default(const char *reason, const char *note);
+/* A root session's reason into oo (--root-reason/--root-note, else
+ * $COUNCIL_ROOT_REASON/$COUNCIL_ROOT_NOTE, else the command's default),
+ * said on stderr: 0, or an exit status (usage) when there is none. */
+int open_root_why(const cli_global *g, council_open_options *oo);
 /* Open the store as the global options say: 0, or an exit status. With
  * neither --passphrase-file nor --root-key-file, the store's unlocked
  * session (council-cli unlock) for --staff, or the secretariat's, first. */

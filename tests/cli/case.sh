@@ -38,7 +38,7 @@ expect 1 "scope add twice" -- "$CLI" --store "$C" scope add mental_health $CP
 expect 1 "scope add bad code" -- "$CLI" --store "$C" scope add Mental-Health $CP
 expect 2 "scope add without code" -- "$CLI" --store "$C" scope add $CP
 expect 2 "sensitive on scope list" -- "$CLI" --store "$C" scope list --sensitive $CP
-expect 2 "scope add, staff session" -- "$CLI" --store "$C" scope add x $NS
+expect 4 "scope add, staff session (not the secretariat's)" -- "$CLI" --store "$C" scope add x $NS
 expect 0 "scope remove" -- "$CLI" --store "$C" scope remove mental_health $CP
 expect 0 "scope list after remove" -- "$CLI" --store "$C" scope list $CP
 hasnot "$T/out" "^mental_health " "removed scope not listed"
@@ -232,8 +232,8 @@ expect 0 "staff writes a shared scope" -- "$CLI" --store "$C" case update "$CASE
 expect 4 "staff cannot write a scope not shared" -- "$CLI" --store "$C" case update "$CASE" --scope support_record --file "$T/record.json" $NS
 expect 1 "staff cannot share a case it does not own" -- "$CLI" --store "$C" case share "$CASE" --member "$CCB" --scope identity \
     --purpose x --basis consent --consent 11111111-2222-4333-8444-555555555555 $NS
-expect 2 "staff cannot erase" -- "$CLI" --store "$C" case erase "$NCASE" --reason x --yes $NS
-expect 2 "staff cannot rekey" -- "$CLI" --store "$C" case rekey "$NCASE" $NS
+expect 4 "staff cannot erase" -- "$CLI" --store "$C" case erase "$NCASE" --reason x --yes $NS
+expect 4 "staff cannot rekey" -- "$CLI" --store "$C" case rekey "$NCASE" $NS
 expect 0 "refused reads are audited" -- "$CLI" --store "$C" audit show --action section_decrypted $CP
 has "$T/out" "refused" "refused read audited"
 has "$T/out" "purpose=support_coordination" "purpose audited"

@@ -4,7 +4,10 @@
 # shell, in its order (later ones use the stores earlier ones built).
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-unset COUNCIL_STORE COUNCIL_PASSPHRASE COUNCIL_NEW_PASSPHRASE
+unset COUNCIL_STORE COUNCIL_PASSPHRASE COUNCIL_NEW_PASSPHRASE COUNCIL_STAFF COUNCIL_KEYFILE
+# These scripts test commands one by one with the council passphrase: each
+# such use says why (roles.sh tests the secretariat's people and refusals).
+export COUNCIL_ROOT_REASON=setup COUNCIL_ROOT_NOTE="council-cli tests"
 CHEAP="--kdf-ops 1 --kdf-mem 8192"
 pass=0 fail=0
 

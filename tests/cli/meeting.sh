@@ -76,7 +76,7 @@ expect 2 "meeting create without a member" -- "$CLI" --store "$C" meeting create
 expect 2 "meeting create, unknown body" -- "$CLI" --store "$C" meeting create --body needs_of_poor_meeting --starts 2026-01-01 --ends 2099-01-01 --member "$CNPO" $CP
 expect 2 "meeting create, bad time" -- "$CLI" --store "$C" meeting create --body council --starts soon --ends 2099-01-01 --member "$CNPO" $CP
 expect 2 "meeting create, bad member id" -- "$CLI" --store "$C" meeting create --body council --starts 2026-01-01 --ends 2099-01-01 --member 12 $CP
-expect 2 "meeting create, staff session" -- "$CLI" --store "$C" meeting create --body council --starts 2026-01-01 --ends 2099-01-01 --member "$CNPO" $NS
+expect 4 "meeting create, staff session (not the secretariat's)" -- "$CLI" --store "$C" meeting create --body council --starts 2026-01-01 --ends 2099-01-01 --member "$CNPO" $NS
 expect 2 "meeting add-case without a case" -- "$CLI" --store "$C" meeting add-case "$JOINT" --member "$CNPO" $MTADD $CP
 expect 2 "meeting add-case without --basis" -- "$CLI" --store "$C" meeting add-case "$JOINT" "$CASE" --member "$CNPO" --scope identity --purpose meeting_discussion $CP
 expect 2 "meeting add-case, two members" -- "$CLI" --store "$C" meeting add-case "$JOINT" "$CASE" --member "$CNPO" --member "$CCB" $MTADD $CP
