@@ -10,9 +10,9 @@
 # over), against a throwaway council in a temporary directory; each must
 # exit 0, or the status its comment gives. Then:
 #   - every command of `council-cli help` (its table, and help and
-#     completion) has an example ("council-cli NOUN VERB" in one),
-#     an entry in COMMANDS (.It Cm NOUN VERB) and a line in SYNOPSIS
-#     (.Cm NOUN VERB);
+#     completion) has an entry in COMMANDS (.It Cm NOUN VERB), an example
+#     under that entry ("council-cli NOUN VERB" in one) and a line in
+#     SYNOPSIS (.Cm NOUN VERB);
 #   - every entry in COMMANDS and every command line in SYNOPSIS is a
 #     command of the table.
 set -u
@@ -79,10 +79,15 @@ function emit(   f, want) {
     f = sprintf("%s/%03d", dir, n)
     printf "%s\n", cmd > f; close(f)
     printf "%03d %d %d\n", n, start, want > (dir "/list")
+    printf "%03d %s\n", n, entry > (dir "/entries")
     cont = 0
 }
 /^\.Sh / { insec = ($0 == ".Sh COMMANDS"); inblk = 0; next }
 !insec { next }
+/^\.It Cm [a-z]/ {
+    entry = ""
+    for (i = 3; i <= NF && $i ~ /^[a-z][a-z-]*$/; i++) entry = entry (entry == "" ? "" : " ") $i
+}
 /^\.Bd -literal/ { inblk = 1; next }
 /^\.Ed/ {
     if (cont) { printf "%s:%d: a command continues past .Ed\n", page, start > "/dev/stderr"; bad = 1 }
@@ -101,14 +106,22 @@ END { exit bad }
 [ -s "$T/ex/list" ] || { echo "man-examples: no examples in the COMMANDS of $PAGE"; exit 1; }
 
 # ---------------------------------------------------------------- the page covers the table
-cat "$T"/ex/[0-9]* >"$T/all-examples"
 sed -n '/^\.Sh COMMANDS/,/^\.Sh /p' "$PAGE" |
     sed -n 's/^\.It Cm \([a-z][a-z-]*\( [a-z][a-z-]*\)*\).*/\1/p' >"$T/entries"
 sed -n '/^\.Sh SYNOPSIS/,/^\.Sh /p' "$PAGE" |
     sed -n 's/^\.Cm \([a-z][a-z-]*\( [a-z][a-z-]*\)*\)$/\1/p' >"$T/synopsis"
+# The entry each example is under, as a command (its first two words, or one).
+while read -r id words; do
+    set -- $words
+    if grep -qx "$1 ${2:-}" "$T/commands"; then echo "$id $1 $2"; else echo "$id $1"; fi
+done <"$T/ex/entries" >"$T/under"
 while read -r c; do
-    grep -q "council-cli $c\( \|\$\)" "$T/all-examples" ||
-        bad "no example of '$c' in the COMMANDS of $(basename "$PAGE")"
+    found=
+    for id in $(awk -v c="$c" '{ id = $1; sub(/^[^ ]* /, "") } $0 == c { print id }' "$T/under"); do
+        grep -q "council-cli $c\( \|\$\)" "$T/ex/$id" && found=1
+    done
+    [ -n "$found" ] ||
+        bad "no example of '$c' under its entry in the COMMANDS of $(basename "$PAGE")"
     grep -q "^$c\( \|\$\)" "$T/entries" || bad "'$c' has no entry (.It Cm $c) in COMMANDS"
     grep -q "^$c\( \|\$\)" "$T/synopsis" || bad "'$c' is missing from the SYNOPSIS"
 done <"$T/commands"
@@ -130,7 +143,9 @@ done
 mkdir -p "$W/bin" "$W/home"
 cd "$W" || exit 1
 unset COUNCIL_PASSPHRASE COUNCIL_NEW_PASSPHRASE COUNCIL_MEMBER_PASSPHRASE
-export COUNCIL_STORE="$W/council" HOME="$W/home"
+# The secretariat's machine keeps Japan's time (the meeting example is
+# tomorrow afternoon there).
+export COUNCIL_STORE="$W/council" HOME="$W/home" TZ=Asia/Tokyo
 umask 077
 printf '%s\n' 'the secretariat of Kita City keeps this passphrase' >pass.txt
 printf '%s\n' 'the NPO office passphrase, kept by its staff' >npo.pass
