@@ -61,7 +61,7 @@ REPLAYERS = $(FUZZ_SRC:fuzz/fuzz_%.c=$(B)/fuzz/replay_%)
 .PHONY: all check test demo deps lib cli tests run-tests headertest abi-check doc-check \
         fuzz-replay cli-test install-check install install-lib install-pc install-doc \
         install-bin install-headers uninstall asan ubsan tsan valgrind fuzz bench clean \
-        layers-check
+        layers-check man-examples
 
 all: lib cli $(PC)
 
@@ -85,8 +85,8 @@ demo: deps
 
 # Everything `check` runs, without the dependency step.
 test: all tests $(REPLAYERS)
-	@$(MAKE) --no-print-directory layers-check run-tests headertest abi-check doc-check fuzz-replay \
-	    cli-test install-check
+	@$(MAKE) --no-print-directory layers-check run-tests headertest abi-check doc-check man-examples \
+	    fuzz-replay cli-test install-check
 
 # ---------------------------------------------------------------- generated code
 
@@ -177,6 +177,11 @@ abi-check: $(B)/$(SOFULL)
 # The man pages' EXAMPLES compile and link.
 doc-check: $(B)/$(SOFULL)
 	@sh tests/doc-check.sh $(B) doc/man3/*.3
+
+# council-cli(1): every command has an example, and the examples run, in
+# order, against a throwaway council.
+man-examples: $(CLI)
+	@sh tests/man-examples.sh $(CLI) doc/man1/council-cli.1
 
 fuzz-replay: $(REPLAYERS)
 	@for r in $(REPLAYERS); do t=$${r##*/replay_}; \

@@ -654,7 +654,7 @@ static const cli_help show_help = {
     "\n"
     "Options:\n"
     "  --since T, --until T   only events in this time range\n"
-    "  --action NAME          only this action (as listed, e.g. case_shared)\n"
+    "  --action NAME          only this action (as listed, e.g. share_granted)\n"
     "  --actor ID             only this member's events: a member id, as a UUID or\n"
     "                         as actors are listed (hex); MEMBER/STAFF for one\n"
     "                         staff member's\n"
@@ -664,7 +664,7 @@ static const cli_help show_help = {
     "  --limit N              the oldest N matching events (1 to the library's maximum)\n"
     "  --tail N               the newest N matching events, still oldest first\n"
     "  --json                 as a JSON array\n",
-    "  council-cli --store ./council audit show --since 2026-04-01 --action case_shared \\\n"
+    "  council-cli --store ./council audit show --since 2026-04-01 --action share_granted \\\n"
     "      --passphrase-file pass.txt\n"
     "  council-cli --store ./council audit show --case 3f0c5a4e-8d1b-4c2a-9e7f-0a1b2c3d4e5f \\\n"
     "      --tail 20 --passphrase-file pass.txt\n",

@@ -762,7 +762,7 @@ int cmd_case_rekey(cli_ctx *x, int argc, char **argv)
 static const cli_help disclose_help = {
     "CASE --member ID --scope S [--scope S]... --purpose CODE --basis CODE [--purpose-text TEXT] [--reason TEXT] [--consent UUID] [--second-approver STAFF] [--expires T] [--dry-run [--json]]",
     "Case share; with --dry-run, only the policy's decision, on standard output:\n"
-    "'allowed: REASON' (exit 0) or 'refused: REASON' (exit 1).\n"
+    "'allowed: REASON' (exit 0) or 'refused: REASON' (exit 4).\n"
     "\n"
     "Options:\n"
     HELP_SHARE_WITH
