@@ -70,18 +70,30 @@ static const char *actor_text(const Council__V1__AuditEvent *e, char *buf, size_
     return buf;
 }
 
-/* The name of the member that acted, when the register gave it. */
-static const char *actor_name(const Council__V1__AuditEvent *e, const member_names *names)
+/* Who acted, by name, when the register gave it: the member's name, and
+ * the person's after a slash ("北市 福祉政策課 / 事務局 山田"). */
+static const char *actor_name(const Council__V1__AuditEvent *e, const member_names *names,
+                              char *buf, size_t n)
 {
+    const char *m, *p = NULL;
+
     if (e->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_SYSTEM ||
         e->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT || !e->has_actor_member)
         return NULL;
-    return member_name(names, e->actor_member.data, e->actor_member.len);
+    if ((m = member_name(names, e->actor_member.data, e->actor_member.len)) == NULL)
+        return NULL;
+    if (e->has_actor_staff)
+        p = staff_name(names, e->actor_staff.data, e->actor_staff.len);
+    if (p == NULL)
+        return m;
+    snprintf(buf, n, "%s / %s", m, p);
+    return buf;
 }
 
 static json_t *event_json(const Council__V1__AuditEvent *e, const member_names *names)
 {
-    const char *who = actor_name(e, names);
+    char whobuf[2 * COUNCIL_NAME_MAX + 8];
+    const char *who = actor_name(e, names, whobuf, sizeof whobuf);
     json_t *j = json_object(), *sc = json_array();
     char t[32], hex[65], actor[80];
 
@@ -122,7 +134,8 @@ static json_t *event_json(const Council__V1__AuditEvent *e, const member_names *
 
 static void event_line(const Council__V1__AuditEvent *e, const member_names *names)
 {
-    const char *who = actor_name(e, names);
+    char whobuf[2 * COUNCIL_NAME_MAX + 8];
+    const char *who = actor_name(e, names, whobuf, sizeof whobuf);
     char t[32], hex[65], actor[80];
 
     time_text(t, sizeof t, e->time);
@@ -285,7 +298,7 @@ static int do_show(const audit_opts *o)
         return rc;
     if (o->json)
         s.arr = json_array();
-    member_names_load(c, o->g->staff != NULL, &s.names);
+    member_names_load(c, &s.names);
     rc = 0;
     if (tail != 0) {
         /* The newest N, oldest first: count the matches, then skip all but N. */

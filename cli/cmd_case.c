@@ -403,7 +403,7 @@ static int do_case(const case_opts *o, int cmd, const char *id_text, const char 
         Council__V1__CaseInfo *ci = fetch_case(c, a.id, &rc);
         member_names names = { NULL };
         if (ci != NULL)
-            member_names_load(c, o->g->staff != NULL, &names);
+            member_names_load(c, &names);
         if (ci != NULL && o->json)
             rc = print_json_wiped(case_info_json(ci, 1, &names)) == 0 ? COUNCIL_OK : EXIT_FAILURE;
         else if (ci != NULL)

@@ -274,7 +274,7 @@ static int do_meeting(const meeting_opts *o, int cmd, const char *id_text, const
         rc = council_meeting_get(c, &buf, a.id, sizeof a.id);
         m = unpack_reply(&council__v1__meeting__descriptor, &buf, &rc);
         if (rc == COUNCIL_OK)
-            member_names_load(c, o->g->staff != NULL, &names);
+            member_names_load(c, &names);
         if (rc == COUNCIL_OK && o->json)
             rc = print_json(meeting_json(m, &names)) == 0 ? COUNCIL_OK : EXIT_FAILURE;
         else if (rc == COUNCIL_OK)

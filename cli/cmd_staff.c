@@ -90,7 +90,7 @@ static int do_staff(const staff_opts *o, int cmd, const char *id_text)
                                 o->member != NULL ? sizeof member : 0);
         l = unpack_reply(&council__v1__staff_list__descriptor, &buf, &rc);
         if (rc == COUNCIL_OK)
-            member_names_load(c, o->g->staff != NULL, &names);
+            member_names_load(c, &names);
         if (rc == COUNCIL_OK && o->json) {
             json_t *arr = json_array();
             for (size_t i = 0; i < l->n_staff; i++) {

@@ -252,6 +252,12 @@ int cmd_unlock(cli_ctx *x, int argc, char **argv)
         return CLI_PARSED(rc);
     if (o.json && !o.status)
         return usage("%s", "--json goes with --status");
+    /* Whose session: --staff, else $COUNCIL_STAFF (as every command). */
+    {
+        cli_global who;
+        open_who(&x->g, &who);
+        x->g = who;
+    }
     return do_unlock(&o);
 }
 

@@ -471,6 +471,32 @@ COUNCIL_API COUNCIL_NODISCARD int council_open(council **out, const char *path,
 COUNCIL_API COUNCIL_NODISCARD int council_session_secret(council *c, uint8_t *out, size_t out_cap,
                                                          size_t *out_len);
 
+/** The session holds the root key (opened with the council passphrase or
+ *  root key). @since 0.1.0 */
+#define COUNCIL_POWER_ROOT_KEY 1u
+/** The session acts as the secretariat (root, or staff of the member in the
+ *  secretariat's role holding its keys). @since 0.1.0 */
+#define COUNCIL_POWER_SECRETARIAT 2u
+/** The session reads as the coordinating body (root, or staff of the member
+ *  in the secretariat's or the coordinating body's role). @since 0.1.0 */
+#define COUNCIL_POWER_COORDINATOR 4u
+
+/**
+ * What the session may do, as COUNCIL_POWER_* bits: a caller asks before it
+ * offers an action (a refused secretariat call is logged as a refusal). A
+ * staff session's powers follow the signed register at every call: a role
+ * taken away ends them at once. The call is not logged.
+ *
+ * @param c            an open handle.
+ * @param[out] powers  receives the bits (0 for a member's staff without a
+ *                     role).
+ * @return COUNCIL_OK; COUNCIL_EMISUSE for a bad handle or NULL powers;
+ *         COUNCIL_EDENIED once a staff session's staff member retired or
+ *         its member withdrew (logged, as for every call).
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_session_powers(council *c, unsigned *powers);
+
 /**
  * The council id of the store at `path`, read from its keyring without any
  * credentials (the id is not secret: the keyring holds it in the clear).

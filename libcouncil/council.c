@@ -826,6 +826,22 @@ int council_session_secret(council *c, uint8_t *out, size_t out_cap, size_t *out
     return COUNCIL_OK;
 }
 
+int council_session_powers(council *c, unsigned *powers)
+{
+    int rc;
+
+    if (!council__ok(c) || powers == NULL)
+        return council__fail(c, COUNCIL_EMISUSE, "session_powers: bad handle or NULL powers");
+    *powers = 0;
+    if ((rc = council__actor_ok(c, "session_powers")) != COUNCIL_OK)
+        return rc;
+    *powers = (council__is_root(c) ? COUNCIL_POWER_ROOT_KEY : 0u) |
+              (council__is_secretariat(c) ? COUNCIL_POWER_SECRETARIAT : 0u) |
+              (council__is_coordinator(c) ? COUNCIL_POWER_COORDINATOR : 0u);
+    council__clear(c);
+    return COUNCIL_OK;
+}
+
 /* A session secret into version 3 options pointing into it (no copy of
  * the keys is made), and the council it was made for. */
 static int secret_parse(council *c, const council_open_options *o, council_open_options *o2,

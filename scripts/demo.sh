@@ -2,35 +2,45 @@
 # make demo: a council scenario on the embedded store, in a temporary
 # directory that is removed afterwards. Usage: demo.sh path/to/council-cli
 #
-# So far: the secretariat creates the council, registers its members and
-# their staff (with secrecy pledges); staff work in their own sessions;
-# every session and change lands in the audit log; an auditor verifies the
-# log with the public key alone and catches a tampered copy; a member
-# organisation acts as a witness. Cases: the NPO opens a case (個別ケース)
-# with encrypted sections, shares one scope with the social welfare council
-# (which can read that scope and nothing else), revokes it, and the
-# secretariat finds a person by a folded name, erases a case and rotates the
-# database key; consent is recorded, decides a disclosure and is withdrawn;
-# a support meeting discloses one scope for its window; the platform gets
-# suppressed counts only.
+# A secretariat's sitting: the council passphrase is used once, declared,
+# to create the council and put its first people in place (the
+# secretariat's member, the coordinating body's member, their pledged
+# staff); from then on named people work in their own sessions: 山田 of the
+# secretariat unlocks once and runs the register, meetings, the report and
+# the audit log; 佐藤 of an NPO opens a case with encrypted sections, shares
+# one scope with the social welfare council (which reads that scope and
+# nothing else), records consent; 加藤 of the coordinating body reads a case
+# nobody shared with the city. The council passphrase comes back once,
+# declared, to rotate the database key. Every act in the log names a person
+# but the council's creation and those declared uses; an auditor verifies
+# the log with the public key alone and catches a tampered copy; a member
+# organisation acts as a witness.
 set -eu
 CLI=$1
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
 export COUNCIL_STORE="$T/kita-city-council"
-# A script's passphrase: from a file readable only by this user.
+cleanup() { "$CLI" lock >/dev/null 2>&1 || true; rm -rf "$T"; }
+trap cleanup EXIT
+# A script's passphrases: from files readable only by this user.
 umask 077
 printf 'demo passphrase: never use this one\n' >"$T/passphrase"
 P="--passphrase-file $T/passphrase"
+unset COUNCIL_STAFF COUNCIL_KEYFILE COUNCIL_ROOT_REASON COUNCIL_ROOT_NOTE
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "The secretariat creates the council (Argon2id at the default MODERATE cost)"
+step "The council is created with the council passphrase (Argon2id at the default MODERATE cost)"
 "$CLI" init --name "北市 孤独・孤立対策地域協議会" $P
 
-step "council-cli info"
-"$CLI" info $P
-"$CLI" info $P | sed -n 's/^log public key: *//p' >"$T/log.vkey"
+step "The council passphrase is used only with a declared reason; here, setting up"
+if "$CLI" info $P 2>"$T/err"; then
+    echo "demo: the council passphrase was used without a reason" >&2
+    exit 1
+fi
+sed 's/^/   /' "$T/err"
+SETUP="--root-reason setup --root-note 協議会の設立準備（事務局と調整機関の登録）"
+"$CLI" info $SETUP $P
+"$CLI" info $SETUP $P 2>/dev/null | sed -n 's/^log public key: *//p' >"$T/log.vkey"
 
 step "What is on disk: an encrypted database and a wrapped keyring"
 ls -l "$COUNCIL_STORE"
@@ -42,30 +52,52 @@ fi
 step "A wrong passphrase is refused (exit status 3: authentication)"
 printf 'not the passphrase\n' >"$T/wrong"
 rc=0
-"$CLI" info --passphrase-file "$T/wrong" || rc=$?
+"$CLI" info $SETUP --passphrase-file "$T/wrong" 2>&1 || rc=$?
 if [ "$rc" -ne 3 ]; then
     echo "demo: a wrong passphrase gave exit status $rc, not 3" >&2
     exit 1
 fi
 
-step "The secretariat registers the members (構成機関等)"
-"$CLI" member add --name "北市 福祉課" --kind municipal_department \
-    --roles secretariat,coordinating_body --scopes identity,situation,wishes,support_plan $P >/dev/null
-NPO=$("$CLI" member add --name "NPO法人 つながりの家" --kind npo --scopes wishes,support_plan $P)
-COMMISSIONER=$("$CLI" member add --name "民生委員 北地区" --kind welfare_commissioner $P)
+step "Setup: the secretariat (事務局) and the coordinating body (調整機関) as members, with keys and pledged people"
+printf '私は、協議会の事務に関して知り得た秘密を漏らしません。\n' >"$T/pledge.txt"
+SEC=$("$CLI" member add --name "北市 福祉政策課" --kind municipal_department \
+    --roles secretariat --scopes identity,situation,wishes,support_plan $SETUP $P)
+printf 'the secretariat keeps this passphrase\n' >"$T/sec.pass"
+"$CLI" member keygen "$SEC" --out "$T/sec.keyfile" --member-passphrase-file "$T/sec.pass" $SETUP $P
+YAMADA=$("$CLI" staff add --member "$SEC" --name "事務局 山田" --role 事務局員 $SETUP $P)
+"$CLI" staff pledge "$YAMADA" --text-version v2024_04 --text-file "$T/pledge.txt" $SETUP $P
+CITY=$("$CLI" member add --name "北市 地域福祉課" --kind municipal_department \
+    --roles coordinating_body --scopes identity,situation,wishes,support_plan $SETUP $P)
+printf 'the coordinating body keeps this passphrase\n' >"$T/city.pass"
+"$CLI" member keygen "$CITY" --out "$T/city.keyfile" --member-passphrase-file "$T/city.pass" $SETUP $P
+KATO=$("$CLI" staff add --member "$CITY" --name "調整担当 加藤" $SETUP $P)
+"$CLI" staff pledge "$KATO" --text-version v2024_04 --text-file "$T/pledge.txt" $SETUP $P
+echo "-- the council passphrase goes back in the safe."
+
+step "山田 (secretariat) unlocks once for the sitting: her keyfile and passphrase, Argon2id once"
+export COUNCIL_STAFF="$YAMADA" COUNCIL_KEYFILE="$T/sec.keyfile"
+Y=""
+if ! "$CLI" unlock --passphrase-file "$T/sec.pass"; then
+    echo "-- (no kernel keyring here: each command below reads her passphrase file instead)"
+    Y="--passphrase-file $T/sec.pass"
+fi
+"$CLI" unlock --status
+
+step "山田 registers the members (構成機関等): no council passphrase"
+NPO=$("$CLI" member add --name "NPO法人 つながりの家" --kind npo --scopes wishes,support_plan $Y)
+COMMISSIONER=$("$CLI" member add --name "民生委員 北地区" --kind welfare_commissioner $Y)
 printf 'the NPO keeps this passphrase\n' >"$T/npo.pass"
-"$CLI" member keygen "$NPO" --out "$T/npo.keyfile" --member-passphrase-file "$T/npo.pass" $P
-"$CLI" member withdraw "$COMMISSIONER" --reason "任期満了" --yes $P
-"$CLI" member list $P
+"$CLI" member keygen "$NPO" --out "$T/npo.keyfile" --member-passphrase-file "$T/npo.pass" $Y
+"$CLI" member withdraw "$COMMISSIONER" --reason "任期満了" --yes $Y
+"$CLI" member list $Y
 
 step "The NPO's staff pledge secrecy (Article 18) and work in their own sessions"
-printf '私は、協議会の事務に関して知り得た秘密を漏らしません。\n' >"$T/pledge.txt"
-SATO=$("$CLI" staff add --member "$NPO" --name "相談員 佐藤" --role 相談支援 $P)
-"$CLI" staff pledge "$SATO" --text-version v2024_04 --text-file "$T/pledge.txt" --witness-name 事務局長 $P
-SUZUKI=$("$CLI" staff add --member "$NPO" --name "相談員 鈴木" $P)
-"$CLI" staff pledge "$SUZUKI" --text-version v2024_04 --text-file "$T/pledge.txt" $P
-"$CLI" staff retire "$SUZUKI" --reason "人事異動" --yes $P
-"$CLI" staff list $P
+SATO=$("$CLI" staff add --member "$NPO" --name "相談員 佐藤" --role 相談支援 $Y)
+"$CLI" staff pledge "$SATO" --text-version v2024_04 --text-file "$T/pledge.txt" --witness-name 事務局長 $Y
+SUZUKI=$("$CLI" staff add --member "$NPO" --name "相談員 鈴木" $Y)
+"$CLI" staff pledge "$SUZUKI" --text-version v2024_04 --text-file "$T/pledge.txt" $Y
+"$CLI" staff retire "$SUZUKI" --reason "人事異動" --yes $Y
+"$CLI" staff list $Y
 echo "-- 佐藤 opens a session with the NPO's keyfile and passphrase:"
 "$CLI" info --staff "$SATO" --keyfile "$T/npo.keyfile" --passphrase-file "$T/npo.pass" | head -2
 echo "-- 鈴木 (former staff, still bound by the pledge) is refused, and it is logged:"
@@ -75,24 +107,25 @@ if "$CLI" info --staff "$SUZUKI" --keyfile "$T/npo.keyfile" --passphrase-file "$
 fi
 
 step "What the council publishes (no staff, no keys, no contacts)"
-"$CLI" members announce $P
+"$CLI" members announce $Y
 
 step "Every session and registry change is in the audit log: council-cli audit show"
-"$CLI" audit show $P
+"$CLI" audit show --tail 12 $Y
 
 step "A member organisation keeps a signed checkpoint (it will act as witness)"
-"$CLI" audit checkpoint $P >"$T/checkpoint.old"
+"$CLI" audit checkpoint $Y >"$T/checkpoint.old"
 cat "$T/checkpoint.old"
 "$CLI" audit witness-keygen --name shakyo.example/witness --out "$T/witness.key" >"$T/witness.vkey"
 
 step "The social welfare council joins; its staff pledge too"
 SHAKYO=$("$CLI" member add --name "北市社会福祉協議会" --kind social_welfare_council \
-    --scopes situation,wishes,support_plan $P)
+    --scopes situation,wishes,support_plan $Y)
 printf 'the shakyo keeps this passphrase\n' >"$T/shakyo.pass"
-"$CLI" member keygen "$SHAKYO" --out "$T/shakyo.keyfile" --member-passphrase-file "$T/shakyo.pass" $P
-TANAKA=$("$CLI" staff add --member "$SHAKYO" --name "生活支援員 田中" $P)
-"$CLI" staff pledge "$TANAKA" --text-version v2024_04 --text-file "$T/pledge.txt" $P
+"$CLI" member keygen "$SHAKYO" --out "$T/shakyo.keyfile" --member-passphrase-file "$T/shakyo.pass" $Y
+TANAKA=$("$CLI" staff add --member "$SHAKYO" --name "生活支援員 田中" $Y)
+"$CLI" staff pledge "$TANAKA" --text-version v2024_04 --text-file "$T/pledge.txt" $Y
 NPO_S="--staff $SATO --keyfile $T/npo.keyfile --passphrase-file $T/npo.pass"
+CITY_S="--staff $KATO --keyfile $T/city.keyfile --passphrase-file $T/city.pass"
 SHAKYO_S="--staff $TANAKA --keyfile $T/shakyo.keyfile --passphrase-file $T/shakyo.pass"
 
 step "佐藤 (NPO) opens a case: each section is encrypted under its own data key"
@@ -109,6 +142,14 @@ printf '{"wishes": {"wants": ["自宅で暮らし続けたい", "週に一度は
 "$CLI" case update "$CASE" --scope situation --file "$T/situation.json" $NPO_S
 "$CLI" case update "$CASE" --scope wishes --file "$T/wishes.json" $NPO_S
 "$CLI" case show "$CASE" --purpose support_coordination $NPO_S
+
+step "加藤 (coordinating body) reads the case: nobody shared it with the city; its key is the coordinating body's"
+"$CLI" case show "$CASE" --scope situation --purpose support_coordination $CITY_S
+echo "-- ... but the coordinating body does not run the register: refused"
+if "$CLI" member add --name "偽の構成機関" --kind npo $CITY_S 2>/dev/null; then
+    echo "demo: the coordinating body's staff changed the register" >&2
+    exit 1
+fi
 
 step "The NPO shares the person's wishes with the social welfare council (basis and reason recorded)"
 "$CLI" case share "$CASE" --member "$SHAKYO" --scope wishes --purpose support_coordination \
@@ -129,7 +170,7 @@ fi
 
 step "Is this person already known? The blind index finds her by a folded name (no name stored in clear)"
 "$CLI" case find --name "ｷﾀﾉ ﾊﾙｺ" --birth-date 1948-06-01 $SHAKYO_S || true
-"$CLI" case find --name "きたの　はるこ" $P
+"$CLI" case find --name "きたの　はるこ" $Y
 
 step "The share is revoked: the data key rotates, and 田中's next read fails"
 "$CLI" case revoke "$CASE" --member "$SHAKYO" --reason support_ended $NPO_S
@@ -143,9 +184,9 @@ step "A second case is erased at the person's request: keys destroyed, a tombsto
 "$CLI" case create $NPO_S >"$T/case2.ids"
 CASE2=$(sed -n 1p "$T/case2.ids")
 printf '{"text": "消去される記録"}\n' | "$CLI" case update "$CASE2" --scope situation $NPO_S
-"$CLI" case erase "$CASE2" --reason person_request --yes $P
-"$CLI" case info "$CASE2" $P
-if "$CLI" case show "$CASE2" --purpose support_coordination $P; then
+"$CLI" case erase "$CASE2" --reason person_request --yes $Y
+"$CLI" case info "$CASE2" $Y
+if "$CLI" case show "$CASE2" --purpose support_coordination $Y; then
     echo "demo: an erased case was read" >&2
     exit 1
 fi
@@ -177,31 +218,31 @@ fi
 step "A support meeting (支援会議): the case goes on the agenda for the social welfare council"
 NOW=$(date +%s)
 MEETING=$("$CLI" meeting create --body support_meeting --starts "$NOW" --ends $((NOW + 3600)) \
-    --member "$SHAKYO" $P)
+    --member "$SHAKYO" $Y)
 "$CLI" meeting add-case "$MEETING" "$CASE" --member "$SHAKYO" --scope wishes \
-    --purpose meeting_discussion --basis appi_27_1_4_public_duty --reason "支援方針の検討" $P
-"$CLI" meeting packet "$MEETING" --member "$SHAKYO" --out "$T/packet.bin" $P
+    --purpose meeting_discussion --basis appi_27_1_4_public_duty --reason "支援方針の検討" $Y
+"$CLI" meeting packet "$MEETING" --member "$SHAKYO" --out "$T/packet.bin" $Y
 echo "-- the packet is sealed to the social welfare council's key: $(wc -c <"$T/packet.bin") bytes"
-"$CLI" meeting close "$MEETING" --yes $P
+"$CLI" meeting close "$MEETING" --yes $Y
 echo "-- a joint meeting with the platform takes no case at all:"
 PMEETING=$("$CLI" meeting create --body joint_platform --starts "$NOW" --ends $((NOW + 3600)) \
-    --member "$SHAKYO" $P)
+    --member "$SHAKYO" $Y)
 if "$CLI" meeting add-case "$PMEETING" "$CASE" --member "$SHAKYO" --scope wishes \
-    --purpose meeting_discussion --basis appi_27_1_4_public_duty --reason x $P; then
+    --purpose meeting_discussion --basis appi_27_1_4_public_duty --reason x $Y; then
     echo "demo: a case went on a platform meeting" >&2
     exit 1
 fi
 
 step "The report for the regional platform: counts only, small cells hidden (x)"
-"$CLI" report platform --format csv $P
+"$CLI" report platform --format csv $Y
 
-step "The secretariat rotates the database key (SQLCipher re-key); staff sessions go on"
+step "The database key rotates (SQLCipher re-key): key management, the council passphrase's; declared, and said"
 "$CLI" rekey database --yes $P
 "$CLI" case list $NPO_S
 
 step "Work goes on; the secretariat writes an audit export"
-"$CLI" info $P >/dev/null
-"$CLI" audit export --out "$T/audit.cax" $P
+"$CLI" info $Y >/dev/null
+"$CLI" audit export --out "$T/audit.cax" $Y
 
 step "The auditor verifies the export with the public log key alone (no store, no passphrase)"
 "$CLI" audit verify "$T/audit.cax" --key @"$T/log.vkey"
@@ -216,9 +257,9 @@ if "$CLI" audit verify "$T/audit-tampered.cax" --key @"$T/log.vkey"; then
 fi
 
 step "The witness checks the new checkpoint against the one it kept, and cosigns"
-"$CLI" audit checkpoint $P >"$T/checkpoint.new"
+"$CLI" audit checkpoint $Y >"$T/checkpoint.new"
 old=$(sed -n 2p "$T/checkpoint.old"); new=$(sed -n 2p "$T/checkpoint.new")
-"$CLI" audit prove --from "$old" --to "$new" $P >"$T/consistency.proof"
+"$CLI" audit prove --from "$old" --to "$new" $Y >"$T/consistency.proof"
 "$CLI" audit witness --old "$T/checkpoint.old" --new "$T/checkpoint.new" \
     --proof "$T/consistency.proof" --key @"$T/log.vkey" \
     --witness-key "$T/witness.key" --name shakyo.example/witness >"$T/checkpoint.cosigned"
@@ -227,8 +268,8 @@ cat "$T/checkpoint.cosigned"
     --witness @"$T/witness.vkey" --require 1
 
 step "The secretariat stores the cosignatures; the auditor requires one and checks the export contains the checkpoint they kept"
-"$CLI" audit add-cosignatures "$T/checkpoint.cosigned" $P
-"$CLI" audit export --out "$T/audit2.cax" $P
+"$CLI" audit add-cosignatures "$T/checkpoint.cosigned" $Y
+"$CLI" audit export --out "$T/audit2.cax" $Y
 "$CLI" audit verify "$T/audit2.cax" --key @"$T/log.vkey" \
     --witness @"$T/witness.vkey" --require 1 --old "$T/checkpoint.new"
 
@@ -238,5 +279,33 @@ if "$CLI" audit witness --old "$T/checkpoint.new" --new "$T/checkpoint.old" \
     echo "demo: a rollback was cosigned" >&2
     exit 1
 fi
+step "Who did what: every act names a person, but the council's creation and the declared uses of the council passphrase"
+"$CLI" audit show --json $Y >"$T/log.json"
+# Root's events: the council's creation, the sessions it opened (each with
+# its declared reason), what the setup registered, and the re-key.
+/usr/bin/python3 - "$T/log.json" <<'PY'
+import json, sys
+events = json.load(open(sys.argv[1]))
+root = [e for e in events if e["actor"] == "root"]
+setup = {"council_created", "session_opened", "member_added", "member_key_registered",
+         "staff_added", "pledge_recorded", "key_rotated"}
+bad = [e for e in root if e["action"] not in setup or
+       (e["action"] == "session_opened" and e.get("reason") not in ("setup", "key_management"))]
+if bad:
+    sys.exit("demo: the council passphrase did something undeclared: %r" % bad)
+people = [e for e in events if e["actor"] not in ("root", "system")]
+unnamed = [e for e in people if "/" not in e["actor"]]
+if unnamed:
+    sys.exit("demo: an act that names no person: %r" % unnamed)
+print("-- %d events by the council passphrase (the council's creation, the setup, one re-key),"
+      " each session declared;" % len(root))
+print("   %d acts by %d named people; the last few:" %
+      (len(people), len({e["actor"] for e in people})))
+PY
+"$CLI" audit show --tail 6 $Y
+
+step "山田 locks at the end of the sitting"
+"$CLI" lock
+"$CLI" unlock --status
 echo
 echo "demo: done"

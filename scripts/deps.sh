@@ -11,7 +11,7 @@
 set -eu
 
 PKGS="build-essential pkg-config libsodium-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev \
-      uuid-dev libjansson-dev libsqlite3-dev libutf8proc-dev tzdata libpwquality-dev"
+      uuid-dev libjansson-dev libsqlite3-dev libutf8proc-dev tzdata libpwquality-dev python3"
 BPO_PKGS="libsqlcipher-dev sqlcipher"
 SUITE=bookworm-backports
 LIST=/etc/apt/sources.list.d/libcouncil-backports.sources

@@ -72,9 +72,9 @@ expect 0 "meeting show: attendee names" -- "$CLI" --store "$C" meeting show "$OM
 [ "$(pyjson "$T/out" 'sorted(d["attendee_names"])')" = "['NPO よりそい', '南町 福祉課']" ] && ok ||
     bad "meeting show --json: attendee_names"
 expect 0 "audit show: actor names" -- "$CLI" --store "$C" audit show --actor "$CNPO" --tail 1 $CP
-has "$T/out" " actor_name=NPO よりそい\$" "audit show: the actor's name, last"
+has "$T/out" " actor_name=NPO よりそい / 支援員 田中\$" "audit show: the actor's name and the person's, last"
 expect 0 "audit show --json: actor_name" -- "$CLI" --store "$C" audit show --actor "$CNPO" --tail 1 --json $CP
-[ "$(pyjson "$T/out" 'd[0]["actor_name"]')" = "NPO よりそい" ] && ok || bad "audit show --json: actor_name"
+[ "$(pyjson "$T/out" 'd[0]["actor_name"]')" = "NPO よりそい / 支援員 田中" ] && ok || bad "audit show --json: actor_name"
 # A staff session may not read the register: ids only, and no refusal logged for trying.
 refused() { "$CLI" --store "$C" audit show --action operation_refused $CP | wc -l; }
 nref=$(refused)
