@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "council.h"
+#include "i18n.h"
 
 #define EXIT_USAGE 2
 /* Exit statuses by class (council-cli(1), EXIT STATUS): 0 success, 1 any

@@ -5,6 +5,10 @@
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 unset COUNCIL_STORE COUNCIL_PASSPHRASE COUNCIL_NEW_PASSPHRASE
+# English messages whatever the caller's locale (i18n.sh checks the Japanese ones).
+unset LANGUAGE COUNCIL_LOCALEDIR
+LC_ALL=C.UTF-8
+export LC_ALL
 CHEAP="--kdf-ops 1 --kdf-mem 8192"
 pass=0 fail=0
 
