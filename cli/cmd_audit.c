@@ -441,7 +441,7 @@ static int do_verify(const audit_opts *o, const char *file)
     for (size_t i = 0; i < o->n_witness; i++)
         if (wk[i] == NULL)
             goto out;
-    if (o->old_file != NULL && (old = slurp(o->old_file, 16384, &old_len, "checkpoint")) == NULL)
+    if (o->old_file != NULL && (old = slurp(o->old_file, 16384, &old_len, _("checkpoint"))) == NULL)
         goto out;
     vo.log_vkey = key;
     vo.witness_vkeys = (const char *const *)wk;
@@ -464,7 +464,7 @@ static int do_verify(const audit_opts *o, const char *file)
         rc = council_audit_verify_export(&rep, file, &vo);
         progress_end();
     } else {
-        if ((text = slurp(file, 16384, &text_len, "file")) == NULL)
+        if ((text = slurp(file, 16384, &text_len, _("file"))) == NULL)
             goto out;
         kind = strncmp(text, "inclusion-proof/v1\n", 19) == 0 ||
                strncmp(text, "consistency-proof/v1\n", 21) == 0 ? 'p' : 'c';
@@ -473,7 +473,7 @@ static int do_verify(const audit_opts *o, const char *file)
                 rc = usage("%s", _("verifying a proof needs --checkpoint FILE"));
                 goto out;
             }
-            if ((cp = slurp(o->checkpoint_file, 16384, &cp_len, "checkpoint")) == NULL)
+            if ((cp = slurp(o->checkpoint_file, 16384, &cp_len, _("checkpoint"))) == NULL)
                 goto out;
             rc = council_audit_verify_proof(&rep, text, text_len, cp, cp_len, &vo);
         } else {
@@ -537,7 +537,7 @@ static int do_cosigned(const audit_opts *o, const char *file)
 
     if (file == NULL)
         return usage("%s", _("audit add-cosignatures FILE"));
-    if ((note = slurp(file, 16384, &len, "checkpoint")) == NULL)
+    if ((note = slurp(file, 16384, &len, _("checkpoint"))) == NULL)
         return EXIT_FAILURE;
     if ((rc = open_council(o->g, &c)) != 0) {
         free(note);
@@ -564,12 +564,12 @@ static int do_witness(const audit_opts *o)
         o->witness_key == NULL || o->name == NULL)
         return usage("%s", _("audit witness --old FILE --new FILE [--proof FILE] --key VKEY "
                            "--witness-key FILE --name NAME"));
-    if ((old_note = slurp(o->old_file, 16384, &old_len, "checkpoint")) == NULL ||
-        (new_note = slurp(o->new_file, 16384, &new_len, "checkpoint")) == NULL ||
+    if ((old_note = slurp(o->old_file, 16384, &old_len, _("checkpoint"))) == NULL ||
+        (new_note = slurp(o->new_file, 16384, &new_len, _("checkpoint"))) == NULL ||
         (o->proof_file != NULL &&
-         (proof = slurp(o->proof_file, 16384, &proof_len, "proof")) == NULL) ||
+         (proof = slurp(o->proof_file, 16384, &proof_len, _("proof"))) == NULL) ||
         (key = vkey_arg(o->key)) == NULL ||
-        (sk_hex = slurp(o->witness_key, 256, &sk_len, "witness key")) == NULL)
+        (sk_hex = slurp(o->witness_key, 256, &sk_len, _("witness key"))) == NULL)
         goto out;
     if (witness_key_text(sk, sk_hex, sk_len) != 0) {
         fprintf(stderr, _("%s: the witness key file must hold 128 hex digits\n"), prog);
