@@ -311,8 +311,9 @@ static int case_list(council *c, const case_opts *o)
             json_array_append_new(arr, case_info_json(l->cases[i], 0, NULL));
         rc = print_json(arr) == 0 ? COUNCIL_OK : EXIT_FAILURE;
     } else if (rc == COUNCIL_OK) {
-        printf("%-36s  %-10s  %-21s  %-36s  %-20s  %7s  %8s  %6s\n", _("ID"), _("STATUS"), _("BODY"),
-               _("OWNER"), _("CREATED"), _("PERSONS"), _("SECTIONS"), _("SHARES"));
+        printf("%s  %s  %s  %s  %s  %s  %s  %s\n", col(_("ID"), -36), col(_("STATUS"), -10),
+               col(_("BODY"), -21), col(_("OWNER"), -36), col(_("CREATED"), -20),
+               col(_("PERSONS"), 7), col(_("SECTIONS"), 8), col(_("SHARES"), 6));
         for (size_t i = 0; i < l->n_cases; i++) {
             const Council__V1__CaseInfo *ci = l->cases[i];
             char st[32], body[48], owner[37], t[32];
@@ -351,8 +352,8 @@ static int case_find(council *c, const case_opts *o)
     } else if (rc == COUNCIL_OK && m->n_matches == 0) {
         fprintf(stderr, _("%s: no matches\n"), prog);
     } else if (rc == COUNCIL_OK) {
-        printf("%-36s  %-36s  %-36s  %-4s  %s\n", _("CASE"), _("PERSON"), _("OWNER"), _("NAME"),
-               _("BIRTH DATE"));
+        printf("%s  %s  %s  %s  %s\n", col(_("CASE"), -36), col(_("PERSON"), -36),
+               col(_("OWNER"), -36), col(_("NAME"), -4), _("BIRTH DATE"));
         for (size_t i = 0; i < m->n_matches; i++) {
             char t1[37], t2[37], t3[37];
             printf("%-36s  %-36s  %-36s  %-4s  %s\n", id_of(t1, m->matches[i]->case_id),

@@ -114,7 +114,7 @@ static json_t *consent_json(const Council__V1__ConsentRecord *r)
 /* "a,b,c"; for a refusal, an empty list is "all". */
 static void list_line(const char *label, char **v, size_t n, int refusal)
 {
-    printf("%-20s", label);
+    printf("%s", col(label, -20));
     for (size_t i = 0; i < n; i++)
         printf("%s%s", i ? "," : "", v[i]);
     printf("%s\n", n > 0 ? "" : refusal ? _("all") : "-");
@@ -148,9 +148,10 @@ static void consent_lines(const Council__V1__ConsentRecord *r)
         printf(" (%s)", r->grantor_name);
     putchar('\n');
     for (size_t i = 0; i < r->n_recipient_members; i++)
-        printf("%-20s%s\n", i == 0 ? _("recipients:") : "", id_of(id, r->recipient_members[i]));
+        printf("%s%s\n", col(i == 0 ? _("recipients:") : "", -20), id_of(id, r->recipient_members[i]));
     if (r->external_party != NULL)
-        printf(_("%-20s%s (outside the council)\n"), r->n_recipient_members == 0 ? _("recipients:") : "",
+        printf(_("%s%s (outside the council)\n"),
+               col(r->n_recipient_members == 0 ? _("recipients:") : "", -20),
                r->external_party);
     if (r->n_recipient_members == 0 && r->external_party == NULL)
         printf(_("recipients:         %s\n"), r->refusal ? _("all") : "-");
@@ -332,8 +333,8 @@ static int do_consent(const consent_opts *o, int cmd, const char *id_text)
                 json_array_append_new(arr, consent_json(l->records[i]));
             rc = print_json_wiped(arr) == 0 ? COUNCIL_OK : EXIT_FAILURE;
         } else if (rc == COUNCIL_OK) {
-            printf("%-36s  %-9s  %-36s  %-20s  %s\n", _("ID"), _("STATUS"), _("PERSON"),
-                   _("RECORDED"), _("COVERS"));
+            printf("%s  %s  %s  %s  %s\n", col(_("ID"), -36), col(_("STATUS"), -9),
+                   col(_("PERSON"), -36), col(_("RECORDED"), -20), _("COVERS"));
             for (size_t i = 0; i < l->n_records; i++) {
                 const Council__V1__ConsentRecord *r = l->records[i];
                 char st[32], person[37], t[32];

@@ -149,7 +149,7 @@ static void meeting_lines(const Council__V1__Meeting *m, const member_names *nam
     }
     for (size_t i = 0; i < m->n_attendees; i++) {
         const char *who = member_name(names, m->attendees[i].data, m->attendees[i].len);
-        printf("%-20s%s", i == 0 ? _("attendees:") : "", id_of(id, m->attendees[i]));
+        printf("%s%s", col(i == 0 ? _("attendees:") : "", -20), id_of(id, m->attendees[i]));
         if (who != NULL)
             printf(" (%s)", who);
         putchar('\n');

@@ -344,8 +344,8 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
                 json_array_append_new(arr, member_json(l->members[i]));
             rc = print_json(arr) == 0 ? COUNCIL_OK : COUNCIL_ERROR;
         } else if (rc == COUNCIL_OK) {
-            printf("%-36s  %-9s  %-26s  %-4s  %s\n", _("ID"), _("STATUS"), _("KIND"), _("ROLE"),
-                   _("NAME"));
+            printf("%s  %s  %s  %s  %s\n", col(_("ID"), -36), col(_("STATUS"), -9),
+                   col(_("KIND"), -26), col(_("ROLE"), -4), _("NAME"));
             for (size_t i = 0; i < l->n_members; i++) {
                 const Council__V1__Member *e = l->members[i];
                 char kind[48];

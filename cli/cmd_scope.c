@@ -58,7 +58,8 @@ static int do_scope(const scope_opts *o, int cmd, const char *code)
             }
             rc = print_json(arr) == 0 ? COUNCIL_OK : COUNCIL_ERROR;
         } else if (rc == COUNCIL_OK) {
-            printf("%-24s  %-9s  %-7s  %s\n", _("CODE"), _("SENSITIVE"), _("BUILTIN"), _("ADDED"));
+            printf("%s  %s  %s  %s\n", col(_("CODE"), -24), col(_("SENSITIVE"), -9),
+                   col(_("BUILTIN"), -7), _("ADDED"));
             for (size_t i = 0; i < l->n_scopes; i++) {
                 char t[32] = "-"; /* built-in scopes have no time added */
                 if (l->scopes[i]->added != 0)

@@ -129,8 +129,8 @@ static int do_staff(const staff_opts *o, int cmd, const char *id_text)
             }
             rc = print_json(arr) == 0 ? COUNCIL_OK : COUNCIL_ERROR;
         } else if (rc == COUNCIL_OK) {
-            printf("%-36s  %-7s  %-7s  %-36s  %s\n", _("ID"), _("STATUS"), _("PLEDGED"),
-                   _("MEMBER"), _("NAME (THE MEMBER'S NAME)"));
+            printf("%s  %s  %s  %s  %s\n", col(_("ID"), -36), col(_("STATUS"), -7),
+                   col(_("PLEDGED"), -7), col(_("MEMBER"), -36), _("NAME (THE MEMBER'S NAME)"));
             for (size_t i = 0; i < l->n_staff; i++) {
                 const Council__V1__Staff *s = l->staff[i];
                 const char *who = member_name(&names, s->member_id.data, s->member_id.len);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include <sodium.h>
 #include <uuid/uuid.h>
@@ -242,9 +243,39 @@ int split_list(const char *text, char *buf, size_t buf_len, const char **out, si
 
 /* "  label:        value", later lines of the value indented to match;
  * `mark` (or "") before the value. */
+const char *col(const char *s, int width)
+{
+    static char bufs[8][160];
+    static unsigned next;
+    char *out = bufs[next++ % 8];
+    size_t len = strlen(s), w = 0, want = (size_t)(width < 0 ? -width : width);
+    mbstate_t st;
+
+    memset(&st, 0, sizeof st);
+    for (size_t i = 0; i < len;) {
+        wchar_t wc;
+        size_t k = mbrtowc(&wc, s + i, len - i, &st);
+        int cw;
+        if (k == (size_t)-1 || k == (size_t)-2 || k == 0) { /* not text of the locale: bytes */
+            w += len - i;
+            break;
+        }
+        cw = wcwidth(wc);
+        w += cw > 0 ? (size_t)cw : 0;
+        i += k;
+    }
+    if (w >= want || len + (want - w) >= sizeof bufs[0])
+        return s;
+    if (width < 0)
+        snprintf(out, sizeof bufs[0], "%s%*s", s, (int)(want - w), "");
+    else
+        snprintf(out, sizeof bufs[0], "%*s%s", (int)(want - w), "", s);
+    return out;
+}
+
 void field_line(const char *label, const char *mark, const char *value)
 {
-    printf("  %-16s%s", label, mark);
+    printf("  %s%s", col(label, -16), mark);
     for (const char *p = value; *p != '\0'; p++) {
         putchar(*p);
         if (*p == '\n' && p[1] != '\0')

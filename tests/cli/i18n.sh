@@ -59,6 +59,15 @@ has "$T/head" "状態" "ja: member list heading"
 has "$T/head" "種別" "ja: member list heading"
 hasnot "$T/head" "STATUS" "ja: no English heading"
 has "$T/out" "active" "ja: status codes are not translated"
+# The headings line up with their columns as a terminal shows them (a wide
+# character takes two columns).
+/usr/bin/python3 - "$T/out" <<'PY' && ok || bad "ja: member list headings do not line up with the columns"
+import sys, unicodedata
+def cols(s):
+    return sum(2 if unicodedata.east_asian_width(c) in 'WF' else 1 for c in s)
+head, row = open(sys.argv[1], encoding='utf-8').read().splitlines()[:2]
+sys.exit(0 if cols(head[:head.index('状態')]) == cols(row[:row.index('active')]) else 1)
+PY
 expect 0 "en: member list" -- en "$CLI" --store "$C" member list $CP
 has "$T/out" "^ID  *STATUS  *KIND" "en: member list heading"
 expect 0 "ja: scope list" -- ja "$CLI" --store "$C" scope list $CP
