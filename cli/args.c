@@ -49,9 +49,7 @@ int exit_status(int rc)
     }
 }
 
-/* council_errstr's text, as the CLI's own message: in English the same
- * words, translated with the rest of the CLI's messages. */
-static const char *errstr_text(int rc)
+const char *cli_errstr(int rc)
 {
     switch (rc) {
     case COUNCIL_ERROR: return _("internal error");
@@ -78,10 +76,10 @@ int failed(const char *op, council *c, int rc)
     /* TRANSLATORS: the program's name, the library's own message (English,
      * it names the operation) and what kind of failure it was. */
     if (c != NULL) /* the library's message names the operation itself */
-        fprintf(stderr, _("%s: %s (%s)\n"), prog, council_errmsg(c), errstr_text(rc));
+        fprintf(stderr, _("%s: %s (%s)\n"), prog, council_errmsg(c), cli_errstr(rc));
     else
         /* TRANSLATORS: the program's name, the operation, the failure. */
-        fprintf(stderr, _("%s: %s: %s\n"), prog, op, errstr_text(rc));
+        fprintf(stderr, _("%s: %s: %s\n"), prog, op, cli_errstr(rc));
     return exit_status(rc);
 }
 

@@ -133,6 +133,9 @@ static inline int CLI_PARSED(int rc)
 void cli_set_current(const cli_cmd *cmd);
 /* "council-cli: MESSAGE" and where to find help, on stderr: EXIT_USAGE. */
 __attribute__((format(printf, 1, 2))) int usage(const char *fmt, ...);
+/* council_errstr's text, as the CLI's own message: in English the same
+ * words, translated with the rest of the CLI's messages. */
+const char *cli_errstr(int rc);
 /* A failed library call on stderr: EXIT_FAILURE. */
 int failed(const char *op, council *c, int rc);
 

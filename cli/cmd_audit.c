@@ -511,7 +511,7 @@ static int do_verify(const audit_opts *o, const char *file)
                     "a rollback of the whole store is caught too\n"), prog);
     } else if (rc != EXIT_USAGE) {
         fprintf(stderr, _("%s: audit verify: %s (%s)\n"), prog,
-                r != NULL ? r->message : _("no report"), council_errstr(rc));
+                r != NULL ? r->message : _("no report"), cli_errstr(rc));
         if (r != NULL && r->first_bad_event >= 0)
             fprintf(stderr, _("%s: first bad event: %lld\n"), prog, (long long)r->first_bad_event);
         rc = exit_status(rc);
@@ -585,7 +585,7 @@ static int do_witness(const audit_opts *o)
                                         "(or a signature does not verify)")
                 : rc == COUNCIL_EINVAL && o->proof_file == NULL
                     ? _("the sizes differ: a consistency proof is needed (--proof FILE)")
-                    : council_errstr(rc));
+                    : cli_errstr(rc));
         rc = EXIT_FAILURE;
     }
 out:
