@@ -11,9 +11,11 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 say() { printf 'i18n-check: %s\n' "$*"; }
 
-if ! diff -u -I '^"POT-Creation-Date:' po/council-cli.pot "$now" >"$tmp/pot.diff"; then
-    say "po/council-cli.pot is not current: run 'make pot' (and translate what is new)"
-    head -n 40 "$tmp/pot.diff"
+# The same msgids both ways (msgcmp ignores comments, flags and wrapping).
+if ! msgcmp --use-untranslated po/council-cli.pot "$now" 2>"$tmp/cmp" ||
+   ! msgcmp --use-untranslated "$now" po/council-cli.pot 2>>"$tmp/cmp"; then
+    head -n 20 "$tmp/cmp"
+    say "po/council-cli.pot is not current: run 'make pot' (and translate what is new in po/*.po)"
     fail=1
 fi
 n=0
