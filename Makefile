@@ -11,6 +11,7 @@ INCLUDEDIR   ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR       ?= $(PREFIX)/share/man
 DATADIR      ?= $(PREFIX)/share
+LOCALEDIR    ?= $(DATADIR)/locale
 DESTDIR      ?=
 
 MAJOR   := $(shell sed -n 's/^\#define COUNCIL_VERSION_MAJOR \([0-9]*\)$$/\1/p' include/council.h)
@@ -61,9 +62,9 @@ REPLAYERS = $(FUZZ_SRC:fuzz/fuzz_%.c=$(B)/fuzz/replay_%)
 .PHONY: all check test demo deps lib cli tests run-tests headertest abi-check doc-check \
         fuzz-replay cli-test install-check install install-lib install-pc install-doc \
         install-bin install-headers uninstall asan ubsan tsan valgrind fuzz bench clean \
-        layers-check man-examples
+        layers-check man-examples pot mo i18n-check install-locale
 
-all: lib cli $(PC)
+all: lib cli mo $(PC)
 
 # Keep objects between runs (they are not throwaway intermediates).
 .SECONDARY:
@@ -86,7 +87,7 @@ demo: deps
 # Everything `check` runs, without the dependency step.
 test: all tests $(REPLAYERS)
 	@$(MAKE) --no-print-directory layers-check run-tests headertest abi-check doc-check man-examples \
-	    fuzz-replay cli-test install-check
+	    fuzz-replay i18n-check cli-test install-check
 
 # ---------------------------------------------------------------- generated code
 
@@ -127,6 +128,10 @@ $(B)/cli/%.o: cli/%.c $(GEN_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 
+# Where the installed CLI finds its message catalogues ($COUNCIL_LOCALEDIR
+# overrides it: the tests use $(B)/locale).
+$(B)/cli/i18n.o: override CPPFLAGS += -DLOCALEDIR='"$(LOCALEDIR)"'
+
 # main.c holds the table of commands, cmd_<noun>.c each noun's commands;
 # section_json.c and text.c hold the CLI's parsers of outside input (the
 # fuzzers build them too).
@@ -137,6 +142,35 @@ CLI_LIBS = $(shell pkg-config --libs libprotobuf-c jansson libsodium uuid pwqual
 $(CLI): $(CLI_OBJ) $(GEN_OBJ) $(B)/$(SOFULL)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(GEN_OBJ) -L$(B) -lcouncil \
 	    -Wl,-rpath,'$$ORIGIN' $(CLI_LIBS)
+
+# ---------------------------------------------------------------- messages
+# gettext: po/council-cli.pot from cli/*.c (make pot), po/LANG.po compiled to
+# $(B)/locale/LANG/LC_MESSAGES/council-cli.mo. i18n-check: every message
+# translated, formats matching, the .pot current (scripts/i18n-check.sh).
+
+PO_LANGS = $(basename $(notdir $(wildcard po/*.po)))
+MO_FILES = $(PO_LANGS:%=$(B)/locale/%/LC_MESSAGES/council-cli.mo)
+# The sources go through the preprocessor first, so help texts built from
+# cli/vocab.h's pieces are extracted whole, as the CLI looks them up.
+$(B)/council-cli.pot: $(wildcard cli/*.c cli/*.h) $(GEN_HDR)
+	@rm -rf $(B)/pot && mkdir -p $(B)/pot
+	@for f in $(sort $(wildcard cli/*.c)); do \
+	    $(CC) -E -P -C $(CPPFLAGS) -DI18N_XGETTEXT $$f > $(B)/pot/$${f##*/}.i || exit 1; done
+	@xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=gettext_noop \
+	    --keyword=ngettext:1,2 --add-comments=TRANSLATORS --package-name=council-cli \
+	    --msgid-bugs-address= --no-location --sort-output -o $@ $(B)/pot/*.i
+
+pot: $(B)/council-cli.pot
+	cp $(B)/council-cli.pot po/council-cli.pot
+
+mo: $(MO_FILES)
+
+$(B)/locale/%/LC_MESSAGES/council-cli.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+
+i18n-check: mo $(B)/council-cli.pot
+	@sh scripts/i18n-check.sh $(B)/council-cli.pot
 
 # ---------------------------------------------------------------- tests
 # Test binaries link the static library so they can reach council__ internals
@@ -187,7 +221,7 @@ fuzz-replay: $(REPLAYERS)
 	@for r in $(REPLAYERS); do t=$${r##*/replay_}; \
 	    $$r fuzz/corpus/$$t || exit 1; done
 
-cli-test: $(CLI)
+cli-test: $(CLI) mo
 	@sh tests/cli-test.sh $(CLI)
 
 # The rooms of libcouncil/ (issue 11): cycles, layers, long files, tables
@@ -265,7 +299,7 @@ bench: $(B)/bench/bench $(B)/bench/bench_audit $(B)/bench/bench_case $(CLI)
 
 # ---------------------------------------------------------------- install
 
-install: install-lib install-headers install-pc install-bin install-doc
+install: install-lib install-headers install-pc install-bin install-doc install-locale
 
 install-lib: lib
 	install -d $(DESTDIR)$(LIBDIR)
@@ -287,12 +321,20 @@ install-pc:
 
 install-bin: cli
 	install -d $(DESTDIR)$(BINDIR)
-	$(CC) $(LDFLAGS) -o $(B)/council-cli.install $(CLI_OBJ) $(GEN_OBJ) \
-	    -L$(B) -lcouncil $(CLI_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -DLOCALEDIR='"$(LOCALEDIR)"' -c \
+	    -o $(B)/council-cli.i18n.o cli/i18n.c
+	$(CC) $(LDFLAGS) -o $(B)/council-cli.install $(filter-out $(B)/cli/i18n.o,$(CLI_OBJ)) \
+	    $(B)/council-cli.i18n.o $(GEN_OBJ) -L$(B) -lcouncil $(CLI_LIBS)
 	install -m 0755 $(B)/council-cli.install $(DESTDIR)$(BINDIR)/council-cli
 	install -d $(DESTDIR)$(DATADIR)/bash-completion/completions
 	$(CLI) completion bash > $(DESTDIR)$(DATADIR)/bash-completion/completions/council-cli
 	chmod 0644 $(DESTDIR)$(DATADIR)/bash-completion/completions/council-cli
+
+install-locale: mo
+	@set -e; for l in $(PO_LANGS); do \
+	    install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
+	    install -m 0644 $(B)/locale/$$l/LC_MESSAGES/council-cli.mo \
+	        $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/council-cli.mo; done
 
 install-doc:
 	install -d $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man1
@@ -305,6 +347,7 @@ uninstall:
 	      $(DESTDIR)$(INCLUDEDIR)/council.h $(DESTDIR)$(PKGCONFIGDIR)/libcouncil.pc \
 	      $(DESTDIR)$(BINDIR)/council-cli \
 	      $(DESTDIR)$(DATADIR)/bash-completion/completions/council-cli
+	for l in $(PO_LANGS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/council-cli.mo; done
 	rm -rf $(DESTDIR)$(DATADIR)/libcouncil
 	cd doc/man3 && for f in *.3; do rm -f $(DESTDIR)$(MANDIR)/man3/$$f; done
 	cd doc/man1 && for f in *.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$$f; done

@@ -29,10 +29,10 @@ int usage(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     if (current != NULL)
-        fprintf(stderr, "\nTry 'council-cli %s%s%s --help'.\n", current->noun,
+        fprintf(stderr, _("\nTry 'council-cli %s%s%s --help'.\n"), current->noun,
                 current->verb != NULL ? " " : "", current->verb != NULL ? current->verb : "");
     else
-        fprintf(stderr, "\nTry 'council-cli --help'.\n");
+        fprintf(stderr, _("\nTry 'council-cli --help'.\n"));
     return EXIT_USAGE;
 }
 
@@ -49,12 +49,37 @@ int exit_status(int rc)
     }
 }
 
+const char *cli_errstr(int rc)
+{
+    switch (rc) {
+    case COUNCIL_ERROR: return _("internal error");
+    case COUNCIL_EINVAL: return _("invalid argument");
+    case COUNCIL_ENOMEM: return _("out of memory");
+    case COUNCIL_EIO: return _("input/output error");
+    case COUNCIL_EAUTH: return _("authentication failed (wrong passphrase or key, or data altered)");
+    case COUNCIL_EDENIED: return _("not entitled");
+    case COUNCIL_ENOCONSENT: return _("no consent or legal basis covers this disclosure");
+    case COUNCIL_ETAMPER: return _("audit log or proof does not verify");
+    case COUNCIL_EFORMAT: return _("malformed, truncated or foreign data");
+    case COUNCIL_EEXIST: return _("already exists");
+    case COUNCIL_ENOTFOUND: return _("not found");
+    case COUNCIL_EMISUSE: return _("library misuse (NULL, closed or foreign handle)");
+    case COUNCIL_ELIMIT: return _("size or count limit exceeded");
+    case COUNCIL_EBUFS: return _("output buffer too small");
+    case COUNCIL_EUNSUPPORTED: return _("unsupported version or SQLite library");
+    default: return council_errstr(rc);
+    }
+}
+
 int failed(const char *op, council *c, int rc)
 {
+    /* TRANSLATORS: the program's name, the library's own message (English,
+     * it names the operation) and what kind of failure it was. */
     if (c != NULL) /* the library's message names the operation itself */
-        fprintf(stderr, "%s: %s (%s)\n", prog, council_errmsg(c), council_errstr(rc));
+        fprintf(stderr, _("%s: %s (%s)\n"), prog, council_errmsg(c), cli_errstr(rc));
     else
-        fprintf(stderr, "%s: %s: %s\n", prog, op, council_errstr(rc));
+        /* TRANSLATORS: the program's name, the operation, the failure. */
+        fprintf(stderr, _("%s: %s: %s\n"), prog, op, cli_errstr(rc));
     return exit_status(rc);
 }
 
@@ -91,27 +116,27 @@ static int is_known(const char *text)
 static int bad_option(const char *text)
 {
     if (is_known(text))
-        return usage("option '%.*s' does not apply to this command", (int)strcspn(text, "="),
+        return usage(_("option '%.*s' does not apply to this command"), (int)strcspn(text, "="),
                      text);
-    return usage("unknown option '%s'", text);
+    return usage(_("unknown option '%s'"), text);
 }
 
 static void print_help(const cli_cmd *cmd, const cli_help *h, unsigned flags)
 {
-    printf("usage: council-cli %s%s%s%s%s\n\n%s.\n", cmd->noun, cmd->verb != NULL ? " " : "",
+    printf(_("usage: council-cli %s%s%s%s%s\n\n%s.\n"), cmd->noun, cmd->verb != NULL ? " " : "",
            cmd->verb != NULL ? cmd->verb : "", h->args[0] != '\0' ? " " : "", h->args,
-           cmd->summary);
+           _(cmd->summary));
     if (h->text[0] != '\0')
-        printf("\n%s", h->text);
+        printf("\n%s", _(h->text));
     if (flags & CLI_STORE)
-        printf("\nThe store: --store PATH (default: $COUNCIL_STORE), opened with the council\n"
+        printf(_("\nThe store: --store PATH (default: $COUNCIL_STORE), opened with the council\n"
                "passphrase (--passphrase-file FILE, '-' for standard input, else\n"
                "$COUNCIL_PASSPHRASE, else the terminal) or --root-key-file FILE; while\n"
-               "the store is unlocked (see `unlock`), neither is needed.\n");
+               "the store is unlocked (see `unlock`), neither is needed.\n"));
     if (flags & CLI_SESSION)
-        printf("A staff session: --staff ID --keyfile FILE, with the member's passphrase from\n"
-               "--passphrase-file, $COUNCIL_MEMBER_PASSPHRASE or the terminal.\n");
-    printf("\nExample:\n%s", h->example);
+        printf(_("A staff session: --staff ID --keyfile FILE, with the member's passphrase from\n"
+               "--passphrase-file, $COUNCIL_MEMBER_PASSPHRASE or the terminal.\n"));
+    printf(_("\nExample:\n%s"), h->example);
 }
 
 int cli_parse(cli_ctx *x, int argc, char **argv, const cli_spec *s, void *o,
@@ -134,9 +159,9 @@ int cli_parse(cli_ctx *x, int argc, char **argv, const cli_spec *s, void *o,
     for (size_t i = 0; i < CLI_MAX_POS; i++)
         pos[i] = NULL;
     if (max_pos > CLI_MAX_POS)
-        return usage("%s", "too many arguments");
+        return usage("%s", _("too many arguments"));
     if (n_opts + 8 > sizeof lo / sizeof lo[0] || n_opts > 900)
-        return usage("%s", "too many options");
+        return usage("%s", _("too many options"));
     for (size_t i = 0; i < n_opts; i++) {
         lo[n_lo].name = opts[i].name;
         lo[n_lo].has_arg = opts[i].kind == CLI_FLAG ? no_argument : required_argument;
@@ -166,14 +191,14 @@ int cli_parse(cli_ctx *x, int argc, char **argv, const cli_spec *s, void *o,
 
         if (c == 1) {
             if (n_pos >= max_pos)
-                return usage("unexpected argument '%s'", optarg);
+                return usage(_("unexpected argument '%s'"), optarg);
             pos[n_pos++] = optarg;
             continue;
         }
         if (c == ':')
-            return usage("option '%s' needs a value", argv[optind - 1]);
+            return usage(_("option '%s' needs a value"), argv[optind - 1]);
         if (c == '?')
-            return optopt != 0 ? usage("unknown option '-%c'", optopt)
+            return optopt != 0 ? usage(_("unknown option '-%c'"), optopt)
                                : bad_option(argv[optind - 1]);
         if (c == 'h') {
             print_help(x->cmd, h, flags);
@@ -212,13 +237,13 @@ int cli_parse(cli_ctx *x, int argc, char **argv, const cli_spec *s, void *o,
                 break;
             case CLI_U64:
                 if (parse_u64(optarg, (unsigned long long *)dest) != 0)
-                    return usage("--%s needs a whole number, not '%s'", op->name, optarg);
+                    return usage(_("--%s needs a whole number, not '%s'"), op->name, optarg);
                 break;
             default: { /* CLI_LIST */
                 size_t *n = (size_t *)(void *)(base + op->n_off);
                 if (*n >= op->max)
-                    return op->max == 1 ? usage("give one --%s", op->name)
-                                        : usage("at most %zu --%s options", op->max, op->name);
+                    return op->max == 1 ? usage(_("give one --%s"), op->name)
+                                        : usage(_("at most %zu --%s options"), op->max, op->name);
                 ((const char **)dest)[(*n)++] = optarg;
                 break;
             }
@@ -227,25 +252,25 @@ int cli_parse(cli_ctx *x, int argc, char **argv, const cli_spec *s, void *o,
     }
     /* Given before the command word, to a command that does not take them. */
     if (!(flags & CLI_STORE) && x->g.pass_file != NULL)
-        return usage("%s", "option '--passphrase-file' does not apply to this command");
+        return usage("%s", _("option '--passphrase-file' does not apply to this command"));
     if (!(flags & CLI_STORE) && x->g.key_file != NULL)
-        return usage("%s", "option '--root-key-file' does not apply to this command");
+        return usage("%s", _("option '--root-key-file' does not apply to this command"));
     if (!(flags & CLI_STORE) && (x->g.root_reason != NULL || x->g.root_note != NULL))
-        return usage("%s", "options '--root-reason' and '--root-note' do not apply to this "
-                           "command");
+        return usage("%s", _("options '--root-reason' and '--root-note' do not apply to this "
+                             "command"));
     if (!(flags & CLI_SESSION) && x->g.staff != NULL)
-        return usage("%s", "option '--staff' does not apply to this command");
+        return usage("%s", _("option '--staff' does not apply to this command"));
     if (!(flags & CLI_SESSION) && x->g.keyfile != NULL)
-        return usage("%s", "option '--keyfile' does not apply to this command");
+        return usage("%s", _("option '--keyfile' does not apply to this command"));
     if (!(flags & CLI_STORE))
         return 0;
     if (x->g.store == NULL)
         x->g.store = getenv("COUNCIL_STORE");
     if (x->g.store == NULL || x->g.store[0] == '\0')
-        return usage("%s", "no store: give --store PATH or set COUNCIL_STORE");
+        return usage("%s", _("no store: give --store PATH or set COUNCIL_STORE"));
     if (x->g.pass_file != NULL && x->g.key_file != NULL)
-        return usage("%s", "give --passphrase-file or --root-key-file, not both");
+        return usage("%s", _("give --passphrase-file or --root-key-file, not both"));
     if ((x->g.staff != NULL || x->g.keyfile != NULL) && x->g.key_file != NULL)
-        return usage("%s", "a staff session takes --keyfile, not --root-key-file");
+        return usage("%s", _("a staff session takes --keyfile, not --root-key-file"));
     return 0;
 }

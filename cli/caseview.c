@@ -51,9 +51,9 @@ int section_bytes(const char *path, uint8_t **out, size_t *out_len)
     sodium_memzero(text, len);
     free(text);
     if (rc == -2)
-        fprintf(stderr, "%s: out of memory\n", prog);
+        fprintf(stderr, _("%s: out of memory\n"), prog);
     else if (rc != 0)
-        fprintf(stderr, "%s: section JSON: %s\n", prog, why);
+        fprintf(stderr, _("%s: section JSON: %s\n"), prog, why);
     return rc == 0 ? 0 : EXIT_FAILURE;
 }
 
@@ -149,33 +149,33 @@ static void section_lines(const Council__V1__Section *s)
         return;
     if (s->identity != NULL) {
         const Council__V1__Identity *i = s->identity;
-        field_line("name:", "", i->name);
+        field_line(_("name:"), "", i->name);
         if (i->name_kana != NULL)
-            field_line("name (kana):", "", i->name_kana);
+            field_line(_("name (kana):"), "", i->name_kana);
         if (i->birth_date != NULL)
-            field_line("birth date:", "", i->birth_date);
+            field_line(_("birth date:"), "", i->birth_date);
         if (i->address != NULL)
-            field_line("address:", "", i->address);
+            field_line(_("address:"), "", i->address);
         if (i->phone != NULL)
-            field_line("phone:", "", i->phone);
+            field_line(_("phone:"), "", i->phone);
         if (i->contact_note != NULL)
-            field_line("contact note:", "", i->contact_note);
+            field_line(_("contact note:"), "", i->contact_note);
     }
     if (s->wishes != NULL) {
         for (size_t i = 0; i < s->wishes->n_wants; i++)
-            field_line(i == 0 ? "wants:" : "", "- ", s->wishes->wants[i]);
+            field_line(i == 0 ? _("wants:") : "", "- ", s->wishes->wants[i]);
         for (size_t i = 0; i < s->wishes->n_does_not_want; i++)
-            field_line(i == 0 ? "does not want:" : "", "- ", s->wishes->does_not_want[i]);
+            field_line(i == 0 ? _("does not want:") : "", "- ", s->wishes->does_not_want[i]);
     }
     if (s->support_plan != NULL) {
         for (size_t i = 0; i < s->support_plan->n_tasks; i++) {
             const Council__V1__Task *t = s->support_plan->tasks[i];
-            field_line(i == 0 ? "tasks:" : "", "- ", t->title);
-            printf("%18s  state %s", "", task_state_name((int)t->state, st, sizeof st));
+            field_line(i == 0 ? _("tasks:") : "", "- ", t->title);
+            printf(_("%18s  state %s"), "", task_state_name((int)t->state, st, sizeof st));
             if (t->due != NULL)
-                printf(", due %s", t->due);
+                printf(_(", due %s"), t->due);
             if (t->has_responsible_member)
-                printf(", responsible %s", id_of(id, t->responsible_member));
+                printf(_(", responsible %s"), id_of(id, t->responsible_member));
             putchar('\n');
         }
     }
@@ -185,12 +185,12 @@ static void section_lines(const Council__V1__Section *s)
             char label[32];
             snprintf(label, sizeof label, "%s:", e->date);
             if (e->has_member)
-                printf("  %-16sby member %s\n", label, id_of(id, e->member));
+                printf(_("  %-16sby member %s\n"), label, id_of(id, e->member));
             field_line(e->has_member ? "" : label, "", e->text);
         }
     }
     if (s->text != NULL)
-        field_line("text:", "", s->text);
+        field_line(_("text:"), "", s->text);
 }
 
 void record_lines(const Council__V1__SectionRecord *r)
@@ -198,9 +198,9 @@ void record_lines(const Council__V1__SectionRecord *r)
     char person[37], who[37], t[32];
 
     time_text(t, sizeof t, r->written);
-    printf("section %s, person %s: version %u (key %u), written %s by %s\n", r->scope,
+    printf(_("section %s, person %s: version %u (key %u), written %s by %s\n"), r->scope,
            id_of(person, r->person_id), r->version, r->key_version, t,
-           r->has_writer_member ? id_of(who, r->writer_member) : "the secretariat");
+           r->has_writer_member ? id_of(who, r->writer_member) : _("the secretariat"));
     section_lines(r->section);
 }
 
@@ -312,41 +312,41 @@ void case_info_lines(const Council__V1__CaseInfo *ci, const member_names *names)
     char name[48], id[37], t[32];
     const char *who;
 
-    printf("id:                 %s\n", ci->id_text);
-    printf("status:             %s\n", status_name((int)ci->status, name, sizeof name));
-    printf("body:               %s\n", body_name((int)ci->body, name, sizeof name));
-    printf("owner:              %s", id_of(id, ci->owner_member));
+    printf(_("id:                 %s\n"), ci->id_text);
+    printf(_("status:             %s\n"), status_name((int)ci->status, name, sizeof name));
+    printf(_("body:               %s\n"), body_name((int)ci->body, name, sizeof name));
+    printf(_("owner:              %s"), id_of(id, ci->owner_member));
     if ((who = name_of(names, ci->owner_member)) != NULL)
         printf(" (%s)", who);
     putchar('\n');
     time_text(t, sizeof t, ci->created);
-    printf("created:            %s\n", t);
+    printf(_("created:            %s\n"), t);
     time_text(t, sizeof t, ci->updated);
-    printf("updated:            %s\n", t);
+    printf(_("updated:            %s\n"), t);
     if (ci->has_erased) {
         time_text(t, sizeof t, ci->erased);
-        printf("erased:             %s\n", t);
+        printf(_("erased:             %s\n"), t);
     }
     if (ci->has_case_ref && ci->case_ref.len == 32) {
         char hex[65];
         hex_text(hex, ci->case_ref.data, 32);
-        printf("pseudonym:          %s\n", hex);
+        printf(_("pseudonym:          %s\n"), hex);
     }
-    printf("persons:%s\n", ci->n_persons == 0 ? "            -" : "");
+    printf(_("persons:%s\n"), ci->n_persons == 0 ? "            -" : "");
     for (size_t i = 0; i < ci->n_persons; i++) {
         const Council__V1__Person *p = ci->persons[i];
         time_text(t, sizeof t, p->added);
-        printf("  %s  %-17s  added %s\n", id_of(id, p->id),
+        printf(_("  %s  %-17s  added %s\n"), id_of(id, p->id),
                person_role_name((int)p->role, name, sizeof name), t);
     }
-    printf("sections:%s\n", ci->n_sections == 0 ? "           -" : "");
+    printf(_("sections:%s\n"), ci->n_sections == 0 ? "           -" : "");
     for (size_t i = 0; i < ci->n_sections; i++) {
         const Council__V1__SectionInfo *s = ci->sections[i];
         time_text(t, sizeof t, s->written);
-        printf("  %-16s  person %s  version %u  key %u  written %s\n", s->scope,
+        printf(_("  %-16s  person %s  version %u  key %u  written %s\n"), s->scope,
                id_of(id, s->person_id), s->version, s->key_version, t);
     }
-    printf("shares:%s\n", ci->n_shares == 0 ? "             -" : "");
+    printf(_("shares:%s\n"), ci->n_shares == 0 ? "             -" : "");
     for (size_t i = 0; i < ci->n_shares; i++) {
         const Council__V1__Share *s = ci->shares[i];
         time_text(t, sizeof t, s->granted);
@@ -368,7 +368,7 @@ void case_info_lines(const Council__V1__CaseInfo *ci, const member_names *names)
             printf("  (%s)", who);
         putchar('\n');
         if (s->basis_reason != NULL)
-            field_line("", "reason: ", s->basis_reason);
+            field_line("", _("reason: "), s->basis_reason);
     }
 }
 
@@ -402,6 +402,6 @@ int supported_person(council *c, const uint8_t id[COUNCIL_ID_BYTES],
         }
     council__v1__case_info__free_unpacked(ci, NULL);
     if (rc != COUNCIL_OK)
-        fprintf(stderr, "%s: the case has no person supported: give --person\n", prog);
+        fprintf(stderr, _("%s: the case has no person supported: give --person\n"), prog);
     return rc;
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "council.h"
+#include "i18n.h"
 
 #define EXIT_USAGE 2
 /* Exit statuses by class (council-cli(1), EXIT STATUS): 0 success, 1 any
@@ -134,6 +135,9 @@ static inline int CLI_PARSED(int rc)
 void cli_set_current(const cli_cmd *cmd);
 /* "council-cli: MESSAGE" and where to find help, on stderr: EXIT_USAGE. */
 __attribute__((format(printf, 1, 2))) int usage(const char *fmt, ...);
+/* council_errstr's text, as the CLI's own message: in English the same
+ * words, translated with the rest of the CLI's messages. */
+const char *cli_errstr(int rc);
 /* A failed library call on stderr: EXIT_FAILURE. */
 int failed(const char *op, council *c, int rc);
 

@@ -249,7 +249,7 @@ static int do_show(const audit_opts *o)
     if (o->until != NULL && time_arg("--until", o->until, TIME_END_INCLUSIVE, &f.until) != 0)
         return EXIT_USAGE;
     if (o->action != NULL && action_value(o->action, &f.action) != 0)
-        return usage("--action: unknown action '%s'", o->action);
+        return usage(_("--action: unknown action '%s'"), o->action);
     if (o->actor != NULL) {
         /* As audit show prints actors: MEMBER or MEMBER/STAFF, in hex or as UUIDs. */
         const char *slash = strchr(o->actor, '/');
@@ -257,11 +257,11 @@ static int do_show(const audit_opts *o)
         size_t ml = slash != NULL ? (size_t)(slash - o->actor) : strlen(o->actor);
 
         if (ml >= sizeof m)
-            return usage("--actor: not a member id: '%s'", o->actor);
+            return usage(_("--actor: not a member id: '%s'"), o->actor);
         memcpy(m, o->actor, ml);
         m[ml] = '\0';
         if (uuid_bytes(m, member) != 0 || (slash != NULL && uuid_bytes(slash + 1, staff) != 0))
-            return usage("--actor: not a member id (or MEMBER/STAFF): '%s'", o->actor);
+            return usage(_("--actor: not a member id (or MEMBER/STAFF): '%s'"), o->actor);
         by_staff = slash != NULL ? staff : NULL;
         f.actor_member = member;
         f.actor_member_len = 16;
@@ -270,29 +270,29 @@ static int do_show(const audit_opts *o)
         /* 64 hex digits: the pseudonym itself; else a case id. */
         if (strlen(o->case_ref) == 64) {
             if (hex_bytes(o->case_ref, ref, 32) != 0)
-                return usage("--case: not a case id or 64-digit pseudonym: '%s'", o->case_ref);
+                return usage(_("--case: not a case id or 64-digit pseudonym: '%s'"), o->case_ref);
             f.case_ref = ref;
             f.case_ref_len = 32;
         } else {
             if (uuid_bytes(o->case_ref, case_id) != 0)
-                return usage("--case: not a case id or 64-digit pseudonym: '%s'", o->case_ref);
+                return usage(_("--case: not a case id or 64-digit pseudonym: '%s'"), o->case_ref);
             f.case_id = case_id;
             f.case_id_len = 16;
         }
     }
     if (o->from != NULL) {
         if (parse_u64(o->from, &u) != 0)
-            return usage("--from: not a number: '%s'", o->from);
+            return usage(_("--from: not a number: '%s'"), o->from);
         f.from_seq = u;
     }
     if (o->limit != NULL && o->tail != NULL)
-        return usage("%s", "--limit (the oldest N) or --tail (the newest N), not both");
+        return usage("%s", _("--limit (the oldest N) or --tail (the newest N), not both"));
     if (o->limit != NULL &&
         (parse_u64(o->limit, &limit) != 0 || limit == 0 || limit > COUNCIL_AUDIT_LIST_MAX))
-        return usage("--limit: a number from 1 to %d", COUNCIL_AUDIT_LIST_MAX);
+        return usage(_("--limit: a number from 1 to %d"), COUNCIL_AUDIT_LIST_MAX);
     if (o->tail != NULL &&
         (parse_u64(o->tail, &tail) != 0 || tail == 0 || tail > COUNCIL_AUDIT_LIST_MAX))
-        return usage("--tail: a number from 1 to %d", COUNCIL_AUDIT_LIST_MAX);
+        return usage(_("--tail: a number from 1 to %d"), COUNCIL_AUDIT_LIST_MAX);
     f.limit = 1000; /* the page size; --limit and --tail count matches */
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
@@ -347,15 +347,15 @@ static int do_head_reset(const audit_opts *o)
     int rc;
 
     if (o->reason == NULL)
-        return usage("%s", "audit reset-head --reason CODE (for example restored_from_backup)");
+        return usage("%s", _("audit reset-head --reason CODE (for example restored_from_backup)"));
     open_root_default("recovery", "council-cli audit reset-head");
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
     rc = council_audit_head_reset(c, o->reason);
     rc = rc == COUNCIL_OK ? 0 : failed("audit reset-head", c, rc);
     if (rc == 0)
-        fprintf(stderr, "%s: the log as it is now is the signer's head; checkpoints signed before "
-                "may not be consistent with the next one (witnesses will see it)\n", prog);
+        fprintf(stderr, _("%s: the log as it is now is the signer's head; checkpoints signed before "
+                "may not be consistent with the next one (witnesses will see it)\n"), prog);
     council_close(c);
     return rc;
 }
@@ -367,7 +367,7 @@ static int do_export(const audit_opts *o)
     int rc, to_stdout;
 
     if (o->out == NULL)
-        return usage("%s", "audit export needs --out FILE");
+        return usage("%s", _("audit export needs --out FILE"));
     to_stdout = strcmp(o->out, "-") == 0;
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
@@ -377,7 +377,7 @@ static int do_export(const audit_opts *o)
         council_close(c);
         return EXIT_FAILURE;
     }
-    progress_start("exporting the audit log", o->quiet);
+    progress_start(_("exporting the audit log"), o->quiet);
     rc = council_audit_export(c, to_stdout ? t.path : o->out);
     progress_end();
     rc = rc == COUNCIL_OK ? 0 : failed("audit export", c, rc);
@@ -386,7 +386,7 @@ static int do_export(const audit_opts *o)
     if (to_stdout)
         tmp_out_remove(&t);
     if (rc == 0 && !to_stdout)
-        fprintf(stderr, "%s: audit export written to %s\n", prog, o->out);
+        fprintf(stderr, _("%s: audit export written to %s\n"), prog, o->out);
     council_close(c);
     return rc;
 }
@@ -399,13 +399,13 @@ static int do_prove(const audit_opts *o)
     int rc;
 
     if ((o->index != NULL) == (o->from != NULL))
-        return usage("%s", "audit prove needs --index I or --from M");
+        return usage("%s", _("audit prove needs --index I or --from M"));
     if (o->index != NULL && (parse_u64(o->index, &a) != 0 ||
                              (o->size != NULL && parse_u64(o->size, &b) != 0) || o->to != NULL))
-        return usage("%s", "audit prove --index I [--size N]: whole numbers");
+        return usage("%s", _("audit prove --index I [--size N]: whole numbers"));
     if (o->from != NULL && (parse_u64(o->from, &a) != 0 ||
                             (o->to != NULL && parse_u64(o->to, &b) != 0) || o->size != NULL))
-        return usage("%s", "audit prove --from M [--to N]: whole numbers");
+        return usage("%s", _("audit prove --from M [--to N]: whole numbers"));
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
     rc = o->index != NULL ? council_audit_prove_inclusion(c, &buf, a, b)
@@ -444,9 +444,9 @@ static int do_verify(const audit_opts *o, const char *file)
     int rc = EXIT_FAILURE;
 
     if (file == NULL || o->key == NULL)
-        return usage("%s", "audit verify FILE --key VKEY");
+        return usage("%s", _("audit verify FILE --key VKEY"));
     if (o->require != NULL && (parse_u64(o->require, &req) != 0 || req > o->n_witness))
-        return usage("%s", "--require K: at most the number of --witness keys");
+        return usage("%s", _("--require K: at most the number of --witness keys"));
     key = vkey_arg(o->key);
     for (size_t i = 0; i < o->n_witness; i++)
         wk[i] = vkey_arg(o->witness[i]);
@@ -455,7 +455,7 @@ static int do_verify(const audit_opts *o, const char *file)
     for (size_t i = 0; i < o->n_witness; i++)
         if (wk[i] == NULL)
             goto out;
-    if (o->old_file != NULL && (old = slurp(o->old_file, 16384, &old_len, "checkpoint")) == NULL)
+    if (o->old_file != NULL && (old = slurp(o->old_file, 16384, &old_len, _("checkpoint"))) == NULL)
         goto out;
     vo.log_vkey = key;
     vo.witness_vkeys = (const char *const *)wk;
@@ -466,7 +466,7 @@ static int do_verify(const audit_opts *o, const char *file)
 
     f = fopen(file, "rb");
     if (f == NULL) {
-        fprintf(stderr, "%s: cannot open %s: %s\n", prog, file, strerror(errno));
+        fprintf(stderr, _("%s: cannot open %s: %s\n"), prog, file, strerror(errno));
         goto out;
     }
     if (fread(head, 1, sizeof head, f) != sizeof head)
@@ -474,20 +474,20 @@ static int do_verify(const audit_opts *o, const char *file)
     fclose(f);
     if ((unsigned char)head[0] == 0x89 && memcmp(head + 1, "CAX", 3) == 0) {
         kind = 'e';
-        progress_start("verifying the export", o->quiet);
+        progress_start(_("verifying the export"), o->quiet);
         rc = council_audit_verify_export(&rep, file, &vo);
         progress_end();
     } else {
-        if ((text = slurp(file, 16384, &text_len, "file")) == NULL)
+        if ((text = slurp(file, 16384, &text_len, _("file"))) == NULL)
             goto out;
         kind = strncmp(text, "inclusion-proof/v1\n", 19) == 0 ||
                strncmp(text, "consistency-proof/v1\n", 21) == 0 ? 'p' : 'c';
         if (kind == 'p') {
             if (o->checkpoint_file == NULL) {
-                rc = usage("%s", "verifying a proof needs --checkpoint FILE");
+                rc = usage("%s", _("verifying a proof needs --checkpoint FILE"));
                 goto out;
             }
-            if ((cp = slurp(o->checkpoint_file, 16384, &cp_len, "checkpoint")) == NULL)
+            if ((cp = slurp(o->checkpoint_file, 16384, &cp_len, _("checkpoint"))) == NULL)
                 goto out;
             rc = council_audit_verify_proof(&rep, text, text_len, cp, cp_len, &vo);
         } else {
@@ -503,31 +503,31 @@ static int do_verify(const audit_opts *o, const char *file)
         if (o->json)
             rc = verify_json(r, kind, root);
         else if (kind == 'e')
-            printf("verified: %llu events, %u checkpoints, tree size %llu, root (hex) %s, "
-                   "at most %u cosignatures on a checkpoint\n", (unsigned long long)r->events,
+            printf(_("verified: %llu events, %u checkpoints, tree size %llu, root (hex) %s, "
+                   "at most %u cosignatures on a checkpoint\n"), (unsigned long long)r->events,
                    r->checkpoints, (unsigned long long)r->tree_size, root, r->cosignatures);
         else if (kind == 'p')
-            printf("verified proof: against the checkpoint of tree size %llu, root (hex) %s\n",
+            printf(_("verified proof: against the checkpoint of tree size %llu, root (hex) %s\n"),
                    (unsigned long long)r->tree_size, root);
         else
-            printf("verified checkpoint: tree size %llu, root (hex) %s, %u cosignatures\n",
+            printf(_("verified checkpoint: tree size %llu, root (hex) %s, %u cosignatures\n"),
                    (unsigned long long)r->tree_size, root, r->cosignatures);
         rc = rc != 0 ? EXIT_FAILURE : 0;
         /* An export proves itself whole and signed, not that nothing was
          * rolled back: only a checkpoint kept from before, or witnesses,
          * can say that. */
         if (kind == 'e' && old == NULL)
-            fprintf(stderr, "%s: note: without --old, this does not show that the log was not "
+            fprintf(stderr, _("%s: note: without --old, this does not show that the log was not "
                     "rolled back; keep a checkpoint (audit checkpoint) and verify the next export "
-                    "against it with --old FILE\n", prog);
+                    "against it with --old FILE\n"), prog);
         if (kind != 'p' && req == 0)
-            fprintf(stderr, "%s: note: no witness was required; with --witness VKEY --require K "
-                    "a rollback of the whole store is caught too\n", prog);
+            fprintf(stderr, _("%s: note: no witness was required; with --witness VKEY --require K "
+                    "a rollback of the whole store is caught too\n"), prog);
     } else if (rc != EXIT_USAGE) {
-        fprintf(stderr, "%s: audit verify: %s (%s)\n", prog,
-                r != NULL ? r->message : "no report", council_errstr(rc));
+        fprintf(stderr, _("%s: audit verify: %s (%s)\n"), prog,
+                r != NULL ? r->message : _("no report"), cli_errstr(rc));
         if (r != NULL && r->first_bad_event >= 0)
-            fprintf(stderr, "%s: first bad event: %lld\n", prog, (long long)r->first_bad_event);
+            fprintf(stderr, _("%s: first bad event: %lld\n"), prog, (long long)r->first_bad_event);
         rc = exit_status(rc);
     }
 out:
@@ -550,8 +550,8 @@ static int do_cosigned(const audit_opts *o, const char *file)
     int rc;
 
     if (file == NULL)
-        return usage("%s", "audit add-cosignatures FILE");
-    if ((note = slurp(file, 16384, &len, "checkpoint")) == NULL)
+        return usage("%s", _("audit add-cosignatures FILE"));
+    if ((note = slurp(file, 16384, &len, _("checkpoint"))) == NULL)
         return EXIT_FAILURE;
     if ((rc = open_council(o->g, &c)) != 0) {
         free(note);
@@ -560,7 +560,7 @@ static int do_cosigned(const audit_opts *o, const char *file)
     rc = council_audit_add_cosignatures(c, note, len);
     rc = rc == COUNCIL_OK ? 0 : failed("audit add-cosignatures", c, rc);
     if (rc == 0)
-        fprintf(stderr, "%s: cosignatures stored; later exports carry them\n", prog);
+        fprintf(stderr, _("%s: cosignatures stored; later exports carry them\n"), prog);
     free(note);
     council_close(c);
     return rc;
@@ -576,17 +576,17 @@ static int do_witness(const audit_opts *o)
 
     if (o->old_file == NULL || o->new_file == NULL || o->key == NULL ||
         o->witness_key == NULL || o->name == NULL)
-        return usage("%s", "audit witness --old FILE --new FILE [--proof FILE] --key VKEY "
-                           "--witness-key FILE --name NAME");
-    if ((old_note = slurp(o->old_file, 16384, &old_len, "checkpoint")) == NULL ||
-        (new_note = slurp(o->new_file, 16384, &new_len, "checkpoint")) == NULL ||
+        return usage("%s", _("audit witness --old FILE --new FILE [--proof FILE] --key VKEY "
+                           "--witness-key FILE --name NAME"));
+    if ((old_note = slurp(o->old_file, 16384, &old_len, _("checkpoint"))) == NULL ||
+        (new_note = slurp(o->new_file, 16384, &new_len, _("checkpoint"))) == NULL ||
         (o->proof_file != NULL &&
-         (proof = slurp(o->proof_file, 16384, &proof_len, "proof")) == NULL) ||
+         (proof = slurp(o->proof_file, 16384, &proof_len, _("proof"))) == NULL) ||
         (key = vkey_arg(o->key)) == NULL ||
-        (sk_hex = slurp(o->witness_key, 256, &sk_len, "witness key")) == NULL)
+        (sk_hex = slurp(o->witness_key, 256, &sk_len, _("witness key"))) == NULL)
         goto out;
     if (witness_key_text(sk, sk_hex, sk_len) != 0) {
-        fprintf(stderr, "%s: the witness key file must hold 128 hex digits\n", prog);
+        fprintf(stderr, _("%s: the witness key file must hold 128 hex digits\n"), prog);
         goto out;
     }
     rc = council_audit_witness(&out, old_note, old_len, new_note, new_len, proof, proof_len, key,
@@ -594,12 +594,12 @@ static int do_witness(const audit_opts *o)
     if (rc == COUNCIL_OK) {
         rc = fwrite(out.ptr, 1, out.len, stdout) == out.len ? 0 : EXIT_FAILURE;
     } else {
-        fprintf(stderr, "%s: audit witness: %s\n", prog,
-                rc == COUNCIL_ETAMPER ? "the new checkpoint is not consistent with the old one "
-                                        "(or a signature does not verify)"
+        fprintf(stderr, _("%s: audit witness: %s\n"), prog,
+                rc == COUNCIL_ETAMPER ? _("the new checkpoint is not consistent with the old one "
+                                        "(or a signature does not verify)")
                 : rc == COUNCIL_EINVAL && o->proof_file == NULL
-                    ? "the sizes differ: a consistency proof is needed (--proof FILE)"
-                    : council_errstr(rc));
+                    ? _("the sizes differ: a consistency proof is needed (--proof FILE)")
+                    : cli_errstr(rc));
         rc = EXIT_FAILURE;
     }
 out:
@@ -622,17 +622,17 @@ static int do_keygen(const audit_opts *o)
     int fd, rc, to_stdout;
 
     if (o->name == NULL || o->out == NULL)
-        return usage("%s", "audit witness-keygen --name NAME --out FILE");
+        return usage("%s", _("audit witness-keygen --name NAME --out FILE"));
     to_stdout = strcmp(o->out, "-") == 0;
     if (to_stdout && o->json)
-        return usage("%s", "--out - puts the secret key on standard output: no --json");
+        return usage("%s", _("--out - puts the secret key on standard output: no --json"));
     /* A secret key is not shown on a screen. */
     if (to_stdout && isatty(STDOUT_FILENO))
-        return usage("%s", "--out -: standard output is a terminal; the secret key goes to a "
-                           "file or a pipe");
+        return usage("%s", _("--out -: standard output is a terminal; the secret key goes to a "
+                           "file or a pipe"));
     rc = council_witness_keygen(&sk, &vk, o->name);
     if (rc != COUNCIL_OK)
-        return rc == COUNCIL_EINVAL ? usage("--name: not a key name: '%s'", o->name)
+        return rc == COUNCIL_EINVAL ? usage(_("--name: not a key name: '%s'"), o->name)
                                     : failed("audit witness-keygen", NULL, rc);
     if ((fd = create_private(o->out)) < 0) {
         rc = EXIT_FAILURE;
@@ -642,7 +642,7 @@ static int do_keygen(const audit_opts *o)
         rc = finish_private(fd, hex, 129) == 0 ? 0 : EXIT_FAILURE;
         sodium_memzero(hex, sizeof hex);
         if (rc == 0 && to_stdout)
-            fprintf(stderr, "%s: verifier key: %.*s\n", prog, (int)vk.len, (const char *)vk.ptr);
+            fprintf(stderr, _("%s: verifier key: %.*s\n"), prog, (int)vk.len, (const char *)vk.ptr);
         else if (rc == 0 && o->json) {
             json_t *j = json_object();
             json_object_set_new(j, "name", json_string(o->name));
@@ -651,7 +651,7 @@ static int do_keygen(const audit_opts *o)
         } else if (rc == 0)
             printf("%.*s\n", (int)vk.len, (const char *)vk.ptr);
         else
-            fprintf(stderr, "%s: cannot write %s: %s\n", prog, o->out, strerror(errno));
+            fprintf(stderr, _("%s: cannot write %s: %s\n"), prog, o->out, strerror(errno));
     }
     council_buf_free(&sk);
     council_buf_free(&vk);
@@ -662,7 +662,7 @@ static int do_keygen(const audit_opts *o)
 
 static const cli_help show_help = {
     "[--since T] [--until T] [--action NAME] [--actor ID] [--case ID] [--from SEQ] [--limit N | --tail N] [--json]",
-    "Lists the log's events, oldest first: sequence number, time, action, actor,\n"
+    N_("Lists the log's events, oldest first: sequence number, time, action, actor,\n"
     "outcome, and what the event concerns.\n"
     "\n"
     "Options:\n"
@@ -676,7 +676,7 @@ static const cli_help show_help = {
     "  --from SEQ             from this sequence number\n"
     "  --limit N              the oldest N matching events (1 to the library's maximum)\n"
     "  --tail N               the newest N matching events, still oldest first\n"
-    "  --json                 as a JSON array\n",
+    "  --json                 as a JSON array\n"),
     "  council-cli --store ./council audit show --since 2026-04-01 --action share_granted \\\n"
     "      --passphrase-file pass.txt\n"
     "  council-cli --store ./council audit show --case 3f0c5a4e-8d1b-4c2a-9e7f-0a1b2c3d4e5f \\\n"
@@ -707,9 +707,9 @@ int cmd_audit_show(cli_ctx *x, int argc, char **argv)
 
 static const cli_help checkpoint_help = {
     "",
-    "Signs and prints a checkpoint of the log (a signed note of its size and root).\n"
+    N_("Signs and prints a checkpoint of the log (a signed note of its size and root).\n"
     "Keep it: pass it to audit verify --old later, to show that the log was not\n"
-    "rolled back.\n",
+    "rolled back.\n"),
     "  council-cli --store ./council audit checkpoint --passphrase-file pass.txt >cp.txt\n",
 };
 
@@ -726,12 +726,12 @@ int cmd_audit_checkpoint(cli_ctx *x, int argc, char **argv)
 
 static const cli_help reset_head_help = {
     "--reason CODE",
-    "After a refused checkpoint (the log does not extend what the signer last saw)\n"
+    N_("After a refused checkpoint (the log does not extend what the signer last saw)\n"
     "was dealt with: take the log as it is as the signer's head. Checkpoints\n"
     "signed before may not be consistent with the next one; witnesses will see it.\n"
     "\n"
     "Options:\n"
-    "  --reason CODE          why, for the log (for example restored_from_backup)\n",
+    "  --reason CODE          why, for the log (for example restored_from_backup)\n"),
     "  council-cli --store ./council audit reset-head --reason restored_from_backup \\\n"
     "      --passphrase-file pass.txt\n",
 };
@@ -752,13 +752,13 @@ int cmd_audit_reset_head(cli_ctx *x, int argc, char **argv)
 
 static const cli_help export_help = {
     "--out FILE [--quiet]",
-    "Writes every event and checkpoint of the log to FILE, for an auditor to\n"
+    N_("Writes every event and checkpoint of the log to FILE, for an auditor to\n"
     "verify with the log's public key alone (audit verify).\n"
     "\n"
     "Options:\n"
     "  --out FILE             the export file ('-': standard output, by way of a\n"
     "                         private temporary file, removed after)\n"
-    HELP_QUIET,
+    HELP_QUIET),
     "  council-cli --store ./council audit export --out log.cax --passphrase-file pass.txt\n",
 };
 
@@ -779,13 +779,13 @@ int cmd_audit_export(cli_ctx *x, int argc, char **argv)
 
 static const cli_help prove_help = {
     "--index I [--size N] | --from M [--to N]",
-    "Prints a proof: with --index, that event I is in the log of size N (default:\n"
+    N_("Prints a proof: with --index, that event I is in the log of size N (default:\n"
     "the log's size now); with --from, that the log of size N (default: now)\n"
     "extends the log of size M.\n"
     "\n"
     "Options:\n"
     "  --index I, --size N    an inclusion proof\n"
-    "  --from M, --to N       a consistency proof\n",
+    "  --from M, --to N       a consistency proof\n"),
     "  council-cli --store ./council audit prove --index 41 --passphrase-file pass.txt >p.txt\n",
 };
 
@@ -808,8 +808,8 @@ int cmd_audit_prove(cli_ctx *x, int argc, char **argv)
 
 static const cli_help cosigned_help = {
     "FILE",
-    "Stores a witness's cosigned checkpoint (as audit witness printed it); later\n"
-    "exports carry the cosignatures.\n",
+    N_("Stores a witness's cosigned checkpoint (as audit witness printed it); later\n"
+    "exports carry the cosignatures.\n"),
     "  council-cli --store ./council audit add-cosignatures cosigned.txt \\\n"
     "      --passphrase-file pass.txt\n",
 };
@@ -827,7 +827,7 @@ int cmd_audit_add_cosignatures(cli_ctx *x, int argc, char **argv)
 
 static const cli_help verify_help = {
     "FILE --key VKEY [--old CHECKPOINT] [--checkpoint FILE] [--witness VKEY]... [--require K] [--json] [--quiet]",
-    "Verifies an export, a checkpoint or a proof with the log's public key alone\n"
+    N_("Verifies an export, a checkpoint or a proof with the log's public key alone\n"
     "(no store): a proof against --checkpoint; a consistency proof also needs\n"
     "--old, the checkpoint you kept. Exit 1 if it does not verify.\n"
     "\n"
@@ -839,7 +839,7 @@ static const cli_help verify_help = {
     "  --require K            at least K of the witnesses must have cosigned\n"
     "  --json                 what verified, as a JSON object (a failure: nothing\n"
     "                         on stdout, the reason on stderr)\n"
-    HELP_QUIET,
+    HELP_QUIET),
     "  council-cli audit verify log.cax --key @log.vkey --old cp.txt\n",
 };
 
@@ -865,7 +865,7 @@ int cmd_audit_verify(cli_ctx *x, int argc, char **argv)
 
 static const cli_help witness_help = {
     "--old FILE --new FILE [--proof FILE] --key VKEY --witness-key FILE --name NAME",
-    "A witness's work (no store): checks that the new checkpoint is consistent\n"
+    N_("A witness's work (no store): checks that the new checkpoint is consistent\n"
     "with the old one it saw before, and prints the new one cosigned.\n"
     "\n"
     "Options:\n"
@@ -874,7 +874,7 @@ static const cli_help witness_help = {
     "                         sizes differ\n"
     "  --key VKEY             the log's verifier key, or @FILE\n"
     "  --witness-key FILE     the witness's secret key (audit witness-keygen)\n"
-    "  --name NAME            the witness's key name\n",
+    "  --name NAME            the witness's key name\n"),
     "  council-cli audit witness --old cp-old.txt --new cp.txt --proof p.txt \\\n"
     "      --key @log.vkey --witness-key witness.key --name shakyo.example/witness\n",
 };
@@ -900,7 +900,7 @@ int cmd_audit_witness(cli_ctx *x, int argc, char **argv)
 
 static const cli_help keygen_help = {
     "--name NAME --out FILE|- [--json]",
-    "Makes a witness key (no store): the secret key goes to FILE (a new file of\n"
+    N_("Makes a witness key (no store): the secret key goes to FILE (a new file of\n"
     "mode 0600), the verifier key is printed. With --out -, the secret key goes\n"
     "to standard output (refused when that is a terminal) and the verifier key\n"
     "to stderr.\n"
@@ -910,7 +910,7 @@ static const cli_help keygen_help = {
     "  --out FILE             the secret key file ('-': standard output, not a\n"
     "                         terminal)\n"
     "  --json                 {\"name\": NAME, \"verifier_key\": VKEY} (not with\n"
-    "                         --out -)\n",
+    "                         --out -)\n"),
     "  council-cli audit witness-keygen --name shakyo.example/witness --out witness.key\n",
 };
 

@@ -54,33 +54,33 @@ static int case_check_args(const case_opts *o, int cmd, const char *id_text, con
                            case_args *a)
 {
     if ((cmd & (C_CCREATE | C_CLIST | C_CFIND)) == 0 && id_arg(id_text, a->id) != 0)
-        return usage("%s", "a case id (UUID) is needed");
+        return usage("%s", _("a case id (UUID) is needed"));
     if (o->person != NULL && id_arg(o->person, a->person) != 0)
-        return usage("%s", "--person needs a person id (UUID)");
+        return usage("%s", _("--person needs a person id (UUID)"));
     if (o->member != NULL && id_arg(o->member, a->member) != 0)
-        return usage("%s", "--member needs a member id (UUID)");
+        return usage("%s", _("--member needs a member id (UUID)"));
     if ((cmd & (C_CUPDATE | C_CSHOW | C_CHISTORY)) != 0 && o->n_scope > 1)
-        return usage("%s", "give one --scope");
+        return usage("%s", _("give one --scope"));
     if ((cmd & (C_CUPDATE | C_CHISTORY)) != 0 && o->n_scope == 0)
-        return usage("case %s needs --scope SCOPE", cmd == C_CUPDATE ? "update" : "history");
+        return usage(_("case %s needs --scope SCOPE"), cmd == C_CUPDATE ? "update" : "history");
     if (cmd == C_CSHOW && o->person != NULL && o->n_scope == 0)
-        return usage("%s", "case show --person needs --scope SCOPE");
+        return usage("%s", _("case show --person needs --scope SCOPE"));
     if ((cmd & (C_CSHOW | C_CHISTORY | C_CSHARE | C_DISCLOSE)) != 0 && o->purpose == NULL)
-        return usage("%s", "--purpose CODE is needed: why the case is read or shared");
+        return usage("%s", _("--purpose CODE is needed: why the case is read or shared"));
     switch (cmd) {
     case C_CCREATE:
         if (o->owner != NULL && id_arg(o->owner, a->owner) != 0)
-            return usage("%s", "--owner needs a member id (UUID)");
+            return usage("%s", _("--owner needs a member id (UUID)"));
         if (o->body != NULL &&
             (a->body = enum_value(&council__v1__case_body__descriptor, "CASE_BODY_", o->body)) == 0)
-            return usage("%s", "--body: council, support_meeting or needs_of_poor_meeting");
+            return usage("%s", _("--body: council, support_meeting or needs_of_poor_meeting"));
         break;
     case C_CADDP:
         if (o->role == NULL || ((a->role = enum_value(&council__v1__person_role__descriptor,
                                                       "PERSON_ROLE_", o->role)) !=
                                     COUNCIL__V1__PERSON_ROLE__PERSON_ROLE_FAMILY &&
                                 a->role != COUNCIL__V1__PERSON_ROLE__PERSON_ROLE_CLOSE_THIRD_PARTY))
-            return usage("%s", "case add-person needs --role family or --role close_third_party");
+            return usage("%s", _("case add-person needs --role family or --role close_third_party"));
         break;
     case C_CSTATUS:
         if (arg == NULL ||
@@ -88,45 +88,45 @@ static int case_check_args(const case_opts *o, int cmd, const char *id_text, con
                  COUNCIL__V1__CASE_STATUS__CASE_STATUS_OPEN &&
              a->status != COUNCIL__V1__CASE_STATUS__CASE_STATUS_MONITORING &&
              a->status != COUNCIL__V1__CASE_STATUS__CASE_STATUS_CLOSED))
-            return usage("%s", "case status CASE open|monitoring|closed (erasure is case erase)");
+            return usage("%s", _("case status CASE open|monitoring|closed (erasure is case erase)"));
         break;
     case C_CSHARE: case C_DISCLOSE:
         if (o->member == NULL || o->n_scope == 0 || o->basis == NULL)
-            return usage("%s needs --member ID, --scope SCOPE (one or more), --purpose CODE "
-                         "and --basis CODE", cmd == C_CSHARE ? "case share" : "disclose");
+            return usage(_("%s needs --member ID, --scope SCOPE (one or more), --purpose CODE "
+                         "and --basis CODE"), cmd == C_CSHARE ? "case share" : "disclose");
         if (o->consent != NULL && id_arg(o->consent, a->consent) != 0)
-            return usage("%s", "--consent needs a consent id (UUID)");
+            return usage("%s", _("--consent needs a consent id (UUID)"));
         if (o->expires != NULL && time_arg("--expires", o->expires, TIME_END, &a->expires) != 0)
             return EXIT_USAGE;
         if (o->second_approver != NULL && id_arg(o->second_approver, a->approver) != 0)
-            return usage("%s", "--second-approver needs a staff id (UUID)");
+            return usage("%s", _("--second-approver needs a staff id (UUID)"));
         if (o->json && !o->dry_run)
-            return usage("%s", "disclose takes --json with --dry-run");
+            return usage("%s", _("disclose takes --json with --dry-run"));
         break;
     case C_CREVOKE:
         if (o->member == NULL || o->reason == NULL)
-            return usage("%s", "case revoke needs --member ID and --reason CODE");
+            return usage("%s", _("case revoke needs --member ID and --reason CODE"));
         break;
     case C_CERASE:
         if (o->reason == NULL)
-            return usage("%s", "case erase needs --reason CODE");
+            return usage("%s", _("case erase needs --reason CODE"));
         {
-            int rc = confirm_act(o->yes, "case erase: case %s's keys and content are destroyed "
-                                 "for good", id_text);
+            int rc = confirm_act(o->yes, _("case erase: case %s's keys and content are destroyed "
+                                 "for good"), id_text);
             if (rc != 0)
                 return rc;
         }
         break;
     case C_CFIND:
         if (o->name == NULL)
-            return usage("%s", "case find needs --name NAME (a --birth-date YYYY-MM-DD only "
-                               "narrows the search)");
+            return usage("%s", _("case find needs --name NAME (a --birth-date YYYY-MM-DD only "
+                               "narrows the search)"));
         break;
     case C_CUPDATE: {
         const char *file = o->file != NULL ? o->file : "-";
         if (strcmp(file, "-") == 0 && o->g->pass_file != NULL && strcmp(o->g->pass_file, "-") == 0)
-            return usage("%s", "the section and the passphrase cannot both come from standard "
-                               "input");
+            return usage("%s", _("the section and the passphrase cannot both come from standard "
+                               "input"));
         return section_bytes(file, &a->section, &a->section_len);
     }
     default:
@@ -172,7 +172,7 @@ static int case_update(council *c, const case_opts *o, case_args *a)
     rc = council_section_write(c, &version, a->id, sizeof a->id, a->person, sizeof a->person,
                                o->scope[0], a->section, a->section_len);
     if (rc == COUNCIL_OK)
-        fprintf(stderr, "%s: section %s: version %u written\n", prog, o->scope[0], version);
+        fprintf(stderr, _("%s: section %s: version %u written\n"), prog, o->scope[0], version);
     return rc;
 }
 
@@ -235,7 +235,7 @@ static int case_show(council *c, const case_opts *o, case_args *a, int cmd)
             rc = print_json_wiped(j) == 0 ? COUNCIL_OK : EXIT_FAILURE;
         } else {
             char st[32], body[48];
-            printf("case %s (%s, %s)\n", cc->info->id_text,
+            printf(_("case %s (%s, %s)\n"), cc->info->id_text,
                    status_name((int)cc->info->status, st, sizeof st),
                    body_name((int)cc->info->body, body, sizeof body));
             for (size_t i = 0; i < cc->n_sections; i++) {
@@ -274,8 +274,9 @@ static int case_share(council *c, const case_opts *o, case_args *a)
     if (!o->dry_run) {
         rc = council_case_share(c, a->id, sizeof a->id, a->member, sizeof a->member, &so);
         if (rc == COUNCIL_OK)
-            fprintf(stderr, "%s: shared %zu scope%s with member %s\n", prog, o->n_scope,
-                    o->n_scope == 1 ? "" : "s", o->member);
+            fprintf(stderr, ngettext("%s: shared %zu scope with member %s\n",
+                                     "%s: shared %zu scopes with member %s\n", o->n_scope),
+                    prog, o->n_scope, o->member);
         return rc;
     }
     rc = council_case_share_check(c, &why, a->id, sizeof a->id, a->member, sizeof a->member, &so);
@@ -310,8 +311,9 @@ static int case_list(council *c, const case_opts *o)
             json_array_append_new(arr, case_info_json(l->cases[i], 0, NULL));
         rc = print_json(arr) == 0 ? COUNCIL_OK : EXIT_FAILURE;
     } else if (rc == COUNCIL_OK) {
-        printf("%-36s  %-10s  %-21s  %-36s  %-20s  %7s  %8s  %6s\n", "ID", "STATUS", "BODY",
-               "OWNER", "CREATED", "PERSONS", "SECTIONS", "SHARES");
+        printf("%s  %s  %s  %s  %s  %s  %s  %s\n", col(_("ID"), -36), col(_("STATUS"), -10),
+               col(_("BODY"), -21), col(_("OWNER"), -36), col(_("CREATED"), -20),
+               col(_("PERSONS"), 7), col(_("SECTIONS"), 8), col(_("SHARES"), 6));
         for (size_t i = 0; i < l->n_cases; i++) {
             const Council__V1__CaseInfo *ci = l->cases[i];
             char st[32], body[48], owner[37], t[32];
@@ -348,9 +350,10 @@ static int case_find(council *c, const case_opts *o)
         }
         rc = print_json(arr) == 0 ? COUNCIL_OK : EXIT_FAILURE;
     } else if (rc == COUNCIL_OK && m->n_matches == 0) {
-        fprintf(stderr, "%s: no matches\n", prog);
+        fprintf(stderr, _("%s: no matches\n"), prog);
     } else if (rc == COUNCIL_OK) {
-        printf("%-36s  %-36s  %-36s  %-4s  %s\n", "CASE", "PERSON", "OWNER", "NAME", "BIRTH DATE");
+        printf("%s  %s  %s  %s  %s\n", col(_("CASE"), -36), col(_("PERSON"), -36),
+               col(_("OWNER"), -36), col(_("NAME"), -4), _("BIRTH DATE"));
         for (size_t i = 0; i < m->n_matches; i++) {
             char t1[37], t2[37], t3[37];
             printf("%-36s  %-36s  %-36s  %-4s  %s\n", id_of(t1, m->matches[i]->case_id),
@@ -419,12 +422,12 @@ static int do_case(const case_opts *o, int cmd, const char *id_text, const char 
         rc = council_case_revoke(c, a.id, sizeof a.id, a.member, sizeof a.member,
                                  o->n_scope > 0 ? o->scope : NULL, o->n_scope, o->reason);
         if (rc == COUNCIL_OK)
-            fprintf(stderr, "%s: share revoked; the data keys were rotated\n", prog);
+            fprintf(stderr, _("%s: share revoked; the data keys were rotated\n"), prog);
         break;
     case C_CERASE:
         rc = council_case_erase(c, a.id, sizeof a.id, o->reason);
         if (rc == COUNCIL_OK)
-            fprintf(stderr, "%s: case %s erased\n", prog, id_text);
+            fprintf(stderr, _("%s: case %s erased\n"), prog, id_text);
         break;
     case C_CFIND:
         rc = case_find(c, o);
@@ -433,11 +436,11 @@ static int do_case(const case_opts *o, int cmd, const char *id_text, const char 
         rc = council_case_set_status(c, a.id, sizeof a.id, a.status);
         break;
     default: /* C_CREKEY */
-        progress_start("re-encrypting the case", o->quiet);
+        progress_start(_("re-encrypting the case"), o->quiet);
         rc = council_case_rekey(c, a.id, sizeof a.id);
         progress_end();
         if (rc == COUNCIL_OK)
-            fprintf(stderr, "%s: case %s re-encrypted under new keys\n", prog, id_text);
+            fprintf(stderr, _("%s: case %s re-encrypted under new keys\n"), prog, id_text);
         break;
     }
     rc = close_council(c, rc, "case");
@@ -466,13 +469,13 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
 
 static const cli_help create_help = {
     "[--owner ID] [--body BODY] [--json]",
-    "Opens a case and prints two bare ids, one a line: the case's id first, then\n"
+    N_("Opens a case and prints two bare ids, one a line: the case's id first, then\n"
     "its person supported's id.\n"
     "\n"
     "Options:\n"
     "  --owner ID             the member that owns it (default: the session's)\n"
     "  --body BODY            council, support_meeting or needs_of_poor_meeting\n"
-    "  --json                 {\"case_id\": ID, \"person_id\": ID}\n",
+    "  --json                 {\"case_id\": ID, \"person_id\": ID}\n"),
     "  council-cli --store ./council case create --staff \"$SATO\" --keyfile npo.keyfile\n",
 };
 
@@ -490,11 +493,11 @@ int cmd_case_create(cli_ctx *x, int argc, char **argv)
 
 static const cli_help add_person_help = {
     "CASE --role family|close_third_party [--json]",
-    "Adds a person to the case and prints the person's id (a bare id, one line).\n"
+    N_("Adds a person to the case and prints the person's id (a bare id, one line).\n"
     "\n"
     "Options:\n"
     "  --role ROLE            family or close_third_party\n"
-    HELP_JSON_ID("person_id"),
+    HELP_JSON_ID("person_id")),
     "  council-cli --store ./council case add-person \"$CASE\" --role family \\\n"
     "      --passphrase-file pass.txt\n",
 };
@@ -513,13 +516,13 @@ int cmd_case_add_person(cli_ctx *x, int argc, char **argv)
 
 static const cli_help update_help = {
     "CASE --scope S [--person P] [--file FILE]",
-    "Writes a new version of one section of the case from section JSON (the shape\n"
+    N_("Writes a new version of one section of the case from section JSON (the shape\n"
     "of council.v1.Section).\n"
     "\n"
     "Options:\n"
     "  --scope S              the section's scope\n"
     "  --person P             the person (default: the person supported)\n"
-    "  --file FILE            the section JSON (default '-': standard input)\n",
+    "  --file FILE            the section JSON (default '-': standard input)\n"),
     "  council-cli --store ./council case update \"$CASE\" --scope identity \\\n"
     "      --file identity.json --passphrase-file pass.txt\n",
 };
@@ -538,14 +541,14 @@ int cmd_case_update(cli_ctx *x, int argc, char **argv)
 
 static const cli_help show_help = {
     "CASE [--scope S [--person P]] --purpose CODE [--json]",
-    "Reads the case (every section the reader may see), or one section; the read\n"
+    N_("Reads the case (every section the reader may see), or one section; the read\n"
     "and its purpose are logged.\n"
     "\n"
     "Options:\n"
     "  --scope S              only this section\n"
     "  --person P             the person (default: the person supported)\n"
     "  --purpose CODE         why it is read\n"
-    "  --json                 as JSON\n",
+    "  --json                 as JSON\n"),
     "  council-cli --store ./council case show \"$CASE\" --purpose support_coordination \\\n"
     "      --passphrase-file pass.txt\n",
 };
@@ -565,13 +568,13 @@ int cmd_case_show(cli_ctx *x, int argc, char **argv)
 
 static const cli_help history_help = {
     "CASE --scope S [--person P] --purpose CODE [--json]",
-    "Reads every version of one section, oldest first.\n"
+    N_("Reads every version of one section, oldest first.\n"
     "\n"
     "Options:\n"
     "  --scope S              the section\n"
     "  --person P             the person (default: the person supported)\n"
     "  --purpose CODE         why it is read\n"
-    "  --json                 as a JSON array\n",
+    "  --json                 as a JSON array\n"),
     "  council-cli --store ./council case history \"$CASE\" --scope wishes --purpose support_coordination \\\n"
     "      --passphrase-file pass.txt\n",
 };
@@ -585,11 +588,11 @@ int cmd_case_history(cli_ctx *x, int argc, char **argv)
 
 static const cli_help list_help = {
     "[--json]",
-    "Lists the cases the reader may see: id, status, body, owner, created, and the\n"
+    N_("Lists the cases the reader may see: id, status, body, owner, created, and the\n"
     "numbers of persons, sections and active shares.\n"
     "\n"
     "Options:\n"
-    "  --json                 as a JSON array\n",
+    "  --json                 as a JSON array\n"),
     "  council-cli --store ./council case list --passphrase-file pass.txt\n",
 };
 
@@ -605,10 +608,10 @@ int cmd_case_list(cli_ctx *x, int argc, char **argv)
 
 static const cli_help info_help = {
     "CASE [--json]",
-    "Shows the case's metadata: persons, sections (not their content) and shares.\n"
+    N_("Shows the case's metadata: persons, sections (not their content) and shares.\n"
     "\n"
     "Options:\n"
-    "  --json                 as a JSON object\n",
+    "  --json                 as a JSON object\n"),
     "  council-cli --store ./council case info \"$CASE\" --passphrase-file pass.txt\n",
 };
 
@@ -621,7 +624,7 @@ int cmd_case_info(cli_ctx *x, int argc, char **argv)
 
 static const cli_help share_help = {
     "CASE --member ID --scope S [--scope S]... --purpose CODE --basis CODE [--purpose-text TEXT] [--reason TEXT] [--consent UUID] [--second-approver STAFF] [--expires T]",
-    "Shares scopes of the case with a member, if the policy allows it (logged\n"
+    N_("Shares scopes of the case with a member, if the policy allows it (logged\n"
     "either way).\n"
     "\n"
     "Options:\n"
@@ -629,7 +632,7 @@ static const cli_help share_help = {
     HELP_SHARE_GROUNDS
     HELP_SHARE_EXPIRES
     "\n"
-    HELP_PURPOSES_BASIS,
+    HELP_PURPOSES_BASIS),
     "  council-cli --store ./council case share \"$CASE\" --member \"$SHAKYO\" --scope wishes \\\n"
     "      --purpose support_coordination --basis consent --consent \"$CONSENT\" \\\n"
     "      --passphrase-file pass.txt\n",
@@ -657,13 +660,13 @@ int cmd_case_share(cli_ctx *x, int argc, char **argv)
 
 static const cli_help revoke_help = {
     "CASE --member ID [--scope S]... --reason CODE",
-    "Ends the member's shares of the case (of the scopes given, else all); the\n"
+    N_("Ends the member's shares of the case (of the scopes given, else all); the\n"
     "case's data keys are rotated.\n"
     "\n"
     "Options:\n"
     "  --member ID            the member\n"
     "  --scope S              a scope (repeatable; default: every scope)\n"
-    "  --reason CODE          why\n",
+    "  --reason CODE          why\n"),
     "  council-cli --store ./council case revoke \"$CASE\" --member \"$SHAKYO\" \\\n"
     "      --reason support_ended --passphrase-file pass.txt\n",
 };
@@ -682,12 +685,12 @@ int cmd_case_revoke(cli_ctx *x, int argc, char **argv)
 
 static const cli_help erase_help = {
     "CASE --reason CODE [--yes]",
-    "Destroys the case's keys, and so its content, for good: irreversible. The\n"
+    N_("Destroys the case's keys, and so its content, for good: irreversible. The\n"
     "case's metadata and log stay. Asks first on a terminal.\n"
     "\n"
     "Options:\n"
     "  --reason CODE          why (for example person_request)\n"
-    HELP_YES,
+    HELP_YES),
     "  council-cli --store ./council case erase \"$CASE\" --reason retention_expired --yes \\\n"
     "      --passphrase-file pass.txt\n",
 };
@@ -705,12 +708,12 @@ int cmd_case_erase(cli_ctx *x, int argc, char **argv)
 
 static const cli_help find_help = {
     "--name NAME [--birth-date YYYY-MM-DD] [--json]",
-    "Finds the cases of a person by the blind index of the name (and birth date).\n"
+    N_("Finds the cases of a person by the blind index of the name (and birth date).\n"
     "\n"
     "Options:\n"
     "  --name NAME            the person's name (kana and width do not matter)\n"
     "  --birth-date DATE      narrows the search\n"
-    "  --json                 as a JSON array\n",
+    "  --json                 as a JSON array\n"),
     "  council-cli --store ./council case find --name \"きたの はるこ\" \\\n"
     "      --birth-date 1948-06-01 --passphrase-file pass.txt\n",
 };
@@ -729,7 +732,7 @@ int cmd_case_find(cli_ctx *x, int argc, char **argv)
 
 static const cli_help status_help = {
     "CASE open|monitoring|closed",
-    "Sets the case's status (erasure is case erase).\n",
+    N_("Sets the case's status (erasure is case erase).\n"),
     "  council-cli --store ./council case status \"$CASE\" monitoring --passphrase-file pass.txt\n",
 };
 
@@ -742,10 +745,10 @@ int cmd_case_status(cli_ctx *x, int argc, char **argv)
 
 static const cli_help rekey_help = {
     "CASE [--quiet]",
-    "Re-encrypts the case's sections under new data keys.\n"
+    N_("Re-encrypts the case's sections under new data keys.\n"
     "\n"
     "Options:\n"
-    HELP_QUIET,
+    HELP_QUIET),
     "  council-cli --store ./council case rekey \"$CASE\" --passphrase-file pass.txt\n",
 };
 
@@ -761,7 +764,7 @@ int cmd_case_rekey(cli_ctx *x, int argc, char **argv)
 
 static const cli_help disclose_help = {
     "CASE --member ID --scope S [--scope S]... --purpose CODE --basis CODE [--purpose-text TEXT] [--reason TEXT] [--consent UUID] [--second-approver STAFF] [--expires T] [--dry-run [--json]]",
-    "Case share; with --dry-run, only the policy's decision, on standard output:\n"
+    N_("Case share; with --dry-run, only the policy's decision, on standard output:\n"
     "'allowed: REASON' (exit 0) or 'refused: REASON' (exit 4).\n"
     "\n"
     "Options:\n"
@@ -771,7 +774,7 @@ static const cli_help disclose_help = {
     "  --dry-run              decide only\n"
     "  --json                 the decision as a JSON object (with --dry-run)\n"
     "\n"
-    HELP_PURPOSES_BASIS,
+    HELP_PURPOSES_BASIS),
     "  council-cli --store ./council disclose \"$CASE\" --member \"$SHAKYO\" --scope wishes \\\n"
     "      --purpose support_coordination --basis consent --consent \"$CONSENT\" --dry-run \\\n"
     "      --passphrase-file pass.txt\n",

@@ -114,10 +114,10 @@ static json_t *consent_json(const Council__V1__ConsentRecord *r)
 /* "a,b,c"; for a refusal, an empty list is "all". */
 static void list_line(const char *label, char **v, size_t n, int refusal)
 {
-    printf("%-20s", label);
+    printf("%s", col(label, -20));
     for (size_t i = 0; i < n; i++)
         printf("%s%s", i ? "," : "", v[i]);
-    printf("%s\n", n > 0 ? "" : refusal ? "all" : "-");
+    printf("%s\n", n > 0 ? "" : refusal ? _("all") : "-");
 }
 
 /* "by member M (staff S)", or "by the secretariat". */
@@ -127,60 +127,61 @@ static void by_text(char *out, size_t n, int has_member, ProtobufCBinaryData mem
     char m[37], st[37];
 
     if (!has_member)
-        snprintf(out, n, "by the secretariat");
+        snprintf(out, n, "%s", _("by the secretariat"));
     else if (has_staff)
-        snprintf(out, n, "by member %s (staff %s)", id_of(m, member), id_of(st, staff));
+        snprintf(out, n, _("by member %s (staff %s)"), id_of(m, member), id_of(st, staff));
     else
-        snprintf(out, n, "by member %s", id_of(m, member));
+        snprintf(out, n, _("by member %s"), id_of(m, member));
 }
 
 static void consent_lines(const Council__V1__ConsentRecord *r)
 {
     char name[48], id[37], t[32], t2[32], hex[65], by[128];
 
-    printf("id:                 %s\n", r->id_text);
-    printf("record:             %s\n", r->refusal ? "refusal (does not consent)" : "consent");
-    printf("status:             %s\n", consent_status_text((int)r->status, name, sizeof name));
-    printf("case:               %s\n", id_of(id, r->case_id));
-    printf("subject person:     %s\n", id_of(id, r->subject_person));
-    printf("grantor:            %s", grantor_text((int)r->grantor, name, sizeof name));
+    printf(_("id:                 %s\n"), r->id_text);
+    printf(_("record:             %s\n"), r->refusal ? _("refusal (does not consent)") : _("consent"));
+    printf(_("status:             %s\n"), consent_status_text((int)r->status, name, sizeof name));
+    printf(_("case:               %s\n"), id_of(id, r->case_id));
+    printf(_("subject person:     %s\n"), id_of(id, r->subject_person));
+    printf(_("grantor:            %s"), grantor_text((int)r->grantor, name, sizeof name));
     if (r->grantor_name != NULL)
         printf(" (%s)", r->grantor_name);
     putchar('\n');
     for (size_t i = 0; i < r->n_recipient_members; i++)
-        printf("%-20s%s\n", i == 0 ? "recipients:" : "", id_of(id, r->recipient_members[i]));
+        printf("%s%s\n", col(i == 0 ? _("recipients:") : "", -20), id_of(id, r->recipient_members[i]));
     if (r->external_party != NULL)
-        printf("%-20s%s (outside the council)\n", r->n_recipient_members == 0 ? "recipients:" : "",
+        printf(_("%s%s (outside the council)\n"),
+               col(r->n_recipient_members == 0 ? _("recipients:") : "", -20),
                r->external_party);
     if (r->n_recipient_members == 0 && r->external_party == NULL)
-        printf("recipients:         %s\n", r->refusal ? "all" : "-");
-    list_line("scopes:", r->scopes, r->n_scopes, r->refusal);
-    list_line("purposes:", r->purposes, r->n_purposes, r->refusal);
+        printf(_("recipients:         %s\n"), r->refusal ? _("all") : "-");
+    list_line(_("scopes:"), r->scopes, r->n_scopes, r->refusal);
+    list_line(_("purposes:"), r->purposes, r->n_purposes, r->refusal);
     if (r->purpose_other != NULL)
-        printf("purpose (other):    %s\n", r->purpose_other);
+        printf(_("purpose (other):    %s\n"), r->purpose_other);
     time_text(t, sizeof t, r->valid_from);
     if (r->has_valid_until)
         time_text(t2, sizeof t2, r->valid_until);
     if (r->has_valid_until)
-        printf("valid:              from %s until %s\n", t, t2);
+        printf(_("valid:              from %s until %s\n"), t, t2);
     else /* a refusal is not withdrawn: a later consent overrides it */
-        printf("valid:              from %s %s\n", t, r->refusal ? "on" : "until withdrawn");
-    printf("method:             %s\n", method_text((int)r->method, name, sizeof name));
-    printf("obtained by:        %s\n", r->has_obtained_by ? id_of(id, r->obtained_by) : "-");
+        printf(_("valid:              from %s %s\n"), t, r->refusal ? _("on") : _("until withdrawn"));
+    printf(_("method:             %s\n"), method_text((int)r->method, name, sizeof name));
+    printf(_("obtained by:        %s\n"), r->has_obtained_by ? id_of(id, r->obtained_by) : "-");
     if (r->has_evidence_sha256 && r->evidence_sha256.len == 32)
         hex_text(hex, r->evidence_sha256.data, 32);
-    printf("evidence sha256:    %s\n",
+    printf(_("evidence sha256:    %s\n"),
            r->has_evidence_sha256 && r->evidence_sha256.len == 32 ? hex : "-");
     time_text(t, sizeof t, r->recorded);
     by_text(by, sizeof by, r->has_recorded_by_member, r->recorded_by_member,
             r->has_recorded_by_staff, r->recorded_by_staff);
-    printf("recorded:           %s %s\n", t, by);
+    printf(_("recorded:           %s %s\n"), t, by);
     if (r->withdrawal != NULL) {
         const Council__V1__ConsentWithdrawal *w = r->withdrawal;
         time_text(t, sizeof t, w->time);
         by_text(by, sizeof by, w->has_by_member, w->by_member, w->has_by_staff, w->by_staff);
-        printf("withdrawn:          %s %s\n", t, by);
-        printf("withdrawal reason:  %s\n", w->reason);
+        printf(_("withdrawn:          %s %s\n"), t, by);
+        printf(_("withdrawal reason:  %s\n"), w->reason);
     }
 }
 
@@ -199,11 +200,11 @@ static int consent_check_args(const consent_opts *o, int cmd, const char *id_tex
     const char *what = cmd == C_KRECORD ? "consent record" : "consent refuse";
 
     if (id_arg(id_text, a->id) != 0)
-        return usage("%s", (cmd & (C_KWITHDRAW | C_KSHOW)) != 0 ? "a consent id (UUID) is needed"
-                                                                : "a case id (UUID) is needed");
+        return usage("%s", (cmd & (C_KWITHDRAW | C_KSHOW)) != 0 ? _("a consent id (UUID) is needed")
+                                                                : _("a case id (UUID) is needed"));
     if (cmd == C_KWITHDRAW) {
         if (o->reason == NULL)
-            return usage("%s", "consent withdraw needs --reason TEXT");
+            return usage("%s", _("consent withdraw needs --reason TEXT"));
         if (o->date != NULL && time_arg("--date", o->date, TIME_START, &a->when) != 0)
             return EXIT_USAGE;
     }
@@ -211,29 +212,29 @@ static int consent_check_args(const consent_opts *o, int cmd, const char *id_tex
         return 0;
     if (cmd == C_KRECORD &&
         ((o->n_member == 0 && o->external_party == NULL) || o->n_scope == 0 || o->n_purpose == 0))
-        return usage("%s", "consent record needs --member ID (or --external-party NAME), "
-                           "--scope SCOPE, --purpose CODE and --method METHOD");
+        return usage("%s", _("consent record needs --member ID (or --external-party NAME), "
+                           "--scope SCOPE, --purpose CODE and --method METHOD"));
     if (o->method == NULL ||
         (a->method = enum_value(&council__v1__consent_method__descriptor, "CONSENT_METHOD_",
                                 o->method)) == 0)
-        return usage("%s needs --method written, oral or electronic", what);
+        return usage(_("%s needs --method written, oral or electronic"), what);
     if (o->grantor != NULL &&
         (a->grantor = enum_value(&council__v1__grantor_kind__descriptor, "GRANTOR_KIND_",
                                  o->grantor)) == 0)
-        return usage("%s", "--grantor: self, legal_representative or guardian");
+        return usage("%s", _("--grantor: self, legal_representative or guardian"));
     if (o->person != NULL && id_arg(o->person, a->person) != 0)
-        return usage("%s", "--person needs a person id (UUID)");
+        return usage("%s", _("--person needs a person id (UUID)"));
     for (size_t i = 0; i < o->n_member; i++)
         if (id_arg(o->members[i], a->members + i * COUNCIL_ID_BYTES) != 0)
-            return usage("%s", "--member needs a member id (UUID)");
+            return usage("%s", _("--member needs a member id (UUID)"));
     if (o->obtained_by != NULL && id_arg(o->obtained_by, a->obtained_by) != 0)
-        return usage("%s", "--obtained-by needs a staff id (UUID)");
+        return usage("%s", _("--obtained-by needs a staff id (UUID)"));
     if (o->valid_from != NULL && time_arg("--valid-from", o->valid_from, TIME_START, &a->valid_from) != 0)
         return EXIT_USAGE;
     if (o->valid_until != NULL && time_arg("--valid-until", o->valid_until, TIME_END, &a->valid_until) != 0)
         return EXIT_USAGE;
     if (o->evidence != NULL && hex_bytes(o->evidence, a->evidence, sizeof a->evidence) != 0)
-        return usage("%s", "--evidence-sha256 needs a SHA-256 hash: 64 hex digits");
+        return usage("%s", _("--evidence-sha256 needs a SHA-256 hash: 64 hex digits"));
     return 0;
 }
 
@@ -292,8 +293,8 @@ static int do_consent(const consent_opts *o, int cmd, const char *id_text)
     if ((rc = consent_check_args(o, cmd, id_text, &a)) != 0)
         return rc;
     if (cmd == C_KWITHDRAW &&
-        (rc = confirm_act(o->yes, "consent withdraw: consent %s is withdrawn; the shares that "
-                          "rest on it are revoked", id_text)) != 0)
+        (rc = confirm_act(o->yes, _("consent withdraw: consent %s is withdrawn; the shares that "
+                          "rest on it are revoked"), id_text)) != 0)
         return rc;
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
@@ -304,7 +305,7 @@ static int do_consent(const consent_opts *o, int cmd, const char *id_text)
     case C_KWITHDRAW:
         rc = council_consent_withdraw(c, a.id, sizeof a.id, a.when, o->reason);
         if (rc == COUNCIL_OK)
-            fprintf(stderr, "%s: consent withdrawn; the shares that rested on it were revoked\n",
+            fprintf(stderr, _("%s: consent withdrawn; the shares that rested on it were revoked\n"),
                     prog);
         break;
     case C_KSHOW: {
@@ -332,8 +333,8 @@ static int do_consent(const consent_opts *o, int cmd, const char *id_text)
                 json_array_append_new(arr, consent_json(l->records[i]));
             rc = print_json_wiped(arr) == 0 ? COUNCIL_OK : EXIT_FAILURE;
         } else if (rc == COUNCIL_OK) {
-            printf("%-36s  %-9s  %-36s  %-20s  %s\n", "ID", "STATUS", "PERSON", "RECORDED",
-                   "COVERS");
+            printf("%s  %s  %s  %s  %s\n", col(_("ID"), -36), col(_("STATUS"), -9),
+                   col(_("PERSON"), -36), col(_("RECORDED"), -20), _("COVERS"));
             for (size_t i = 0; i < l->n_records; i++) {
                 const Council__V1__ConsentRecord *r = l->records[i];
                 char st[32], person[37], t[32];
@@ -353,8 +354,8 @@ static int do_consent(const consent_opts *o, int cmd, const char *id_text)
                     printf("%s recipients=%zu\n", r->n_purposes == 0 ? "all" : "", n_to);
                 if (r->withdrawal != NULL) {
                     time_text(t, sizeof t, r->withdrawal->time);
-                    field_line("withdrawn:", "", t);
-                    field_line("reason:", "", r->withdrawal->reason);
+                    field_line(_("withdrawn:"), "", t);
+                    field_line(_("reason:"), "", r->withdrawal->reason);
                 }
             }
         }
@@ -383,12 +384,12 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
 
 static const cli_help record_help = {
     "CASE [--person P] --member ID [--member ID]... [--external-party NAME] --scope S [--scope S]... --purpose CODE [--purpose CODE]... [--purpose-text TEXT] [--grantor G] [--grantor-name NAME] --method M [--valid-from T] [--valid-until T] [--obtained-by STAFF] [--evidence-sha256 HEX] [--json]",
-    "Records a person's consent to share scopes of the case with the recipients\n"
+    N_("Records a person's consent to share scopes of the case with the recipients\n"
     "for the purposes, and prints the record's id (a bare id, one line).\n"
     "\n"
     "Options:\n"
     HELP_CONSENT_OPTIONS
-    HELP_JSON_ID("consent_id"),
+    HELP_JSON_ID("consent_id")),
     "  council-cli --store ./council consent record \"$CASE\" --member \"$SHAKYO\" \\\n"
     "      --scope wishes --purpose support_coordination --method written \\\n"
     "      --passphrase-file pass.txt\n",
@@ -419,12 +420,12 @@ int cmd_consent_record(cli_ctx *x, int argc, char **argv)
 
 static const cli_help refuse_help = {
     "CASE [--person P] [--member ID]... [--scope S]... [--purpose CODE]... --method M [and the other options of consent record]",
-    "Records a refusal, and prints the record's id (a bare id, one line). An\n"
+    N_("Records a refusal, and prints the record's id (a bare id, one line). An\n"
     "empty list refuses for every recipient, scope or purpose.\n"
     "\n"
     "Options:\n"
     HELP_CONSENT_OPTIONS
-    HELP_JSON_ID("consent_id"),
+    HELP_JSON_ID("consent_id")),
     "  council-cli --store ./council consent refuse \"$CASE\" --scope health --method oral \\\n"
     "      --passphrase-file pass.txt\n",
 };
@@ -438,13 +439,13 @@ int cmd_consent_refuse(cli_ctx *x, int argc, char **argv)
 
 static const cli_help withdraw_help = {
     "ID --reason TEXT [--date T] [--yes]",
-    "Records that the consent was withdrawn; the shares that rested on it are\n"
+    N_("Records that the consent was withdrawn; the shares that rested on it are\n"
     "revoked. Asks first on a terminal.\n"
     "\n"
     "Options:\n"
     "  --reason TEXT          why\n"
     "  --date T               when (default: now)\n"
-    HELP_YES,
+    HELP_YES),
     "  council-cli --store ./council consent withdraw \"$CONSENT\" --reason \"asked at the visit\" \\\n"
     "      --yes --passphrase-file pass.txt\n",
 };
@@ -464,10 +465,10 @@ int cmd_consent_withdraw(cli_ctx *x, int argc, char **argv)
 
 static const cli_help list_help = {
     "CASE [--json]",
-    "Lists the case's consent records and refusals.\n"
+    N_("Lists the case's consent records and refusals.\n"
     "\n"
     "Options:\n"
-    "  --json                 as a JSON array\n",
+    "  --json                 as a JSON array\n"),
     "  council-cli --store ./council consent list \"$CASE\" --passphrase-file pass.txt\n",
 };
 
@@ -483,10 +484,10 @@ int cmd_consent_list(cli_ctx *x, int argc, char **argv)
 
 static const cli_help show_help = {
     "ID [--json]",
-    "Shows one consent record.\n"
+    N_("Shows one consent record.\n"
     "\n"
     "Options:\n"
-    "  --json                 as a JSON object\n",
+    "  --json                 as a JSON object\n"),
     "  council-cli --store ./council consent show \"$CONSENT\" --passphrase-file pass.txt\n",
 };
 

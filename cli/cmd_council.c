@@ -35,11 +35,11 @@ static int do_init(const council_opts *o)
     int rc;
 
     if (o->name == NULL)
-        return usage("%s", "init needs --name NAME");
+        return usage("%s", _("init needs --name NAME"));
     memset(&cr, 0, sizeof cr);
     rc = get_creds(o->g, &cr, 1);
     if (rc == 0 && !cr.have_key)
-        rc = check_new_passphrase(cr.pass, cr.pass_len, NULL, 0, o->weak_ok, "the passphrase");
+        rc = check_new_passphrase(cr.pass, cr.pass_len, NULL, 0, o->weak_ok, _("the passphrase"));
     if (rc != 0) {
         sodium_memzero(&cr, sizeof cr);
         return rc;
@@ -69,7 +69,7 @@ static int do_init(const council_opts *o)
         rc = EXIT_FAILURE;
     } else {
         rc = print_new_id(o->json, "council_id", info->council_id_text);
-        fprintf(stderr, "%s: created council %s in %s\n", prog, info->council_id_text, o->g->store);
+        fprintf(stderr, _("%s: created council %s in %s\n"), prog, info->council_id_text, o->g->store);
     }
     council__v1__council_info__free_unpacked(info, NULL);
     council_buf_free(&buf);
@@ -138,16 +138,16 @@ static int do_info(const council_opts *o)
     if (o->json) {
         rc = print_info_json(m, created);
     } else {
-        printf("council id:         %s\n", m->council_id_text);
-        printf("name:               %s\n", m->name);
-        printf("created:            %s\n", created);
-        printf("schema version:     %u\n", m->schema_version);
-        printf("library version:    %s\n", m->library_version);
-        printf("sqlcipher version:  %s\n", m->cipher_version);
-        printf("keyring format:     %u\n", m->keyring_format);
-        printf("root key:           %s\n", root_source_text(m->root_source));
-        printf("log origin:         %s\n", m->log_origin);
-        printf("log public key:     %s\n", m->log_verifier_key);
+        printf(_("council id:         %s\n"), m->council_id_text);
+        printf(_("name:               %s\n"), m->name);
+        printf(_("created:            %s\n"), created);
+        printf(_("schema version:     %u\n"), m->schema_version);
+        printf(_("library version:    %s\n"), m->library_version);
+        printf(_("sqlcipher version:  %s\n"), m->cipher_version);
+        printf(_("keyring format:     %u\n"), m->keyring_format);
+        printf(_("root key:           %s\n"), root_source_text(m->root_source));
+        printf(_("log origin:         %s\n"), m->log_origin);
+        printf(_("log public key:     %s\n"), m->log_verifier_key);
         rc = 0;
     }
 out:
@@ -165,24 +165,24 @@ static int do_passphrase(const council_opts *o)
     int rc;
 
     if (o->g->key_file != NULL)
-        return usage("%s", "passphrase: a council opened by root key has no passphrase");
-    n = get_passphrase(o->g->pass_file, "COUNCIL_PASSPHRASE", 0, "Current passphrase: ",
+        return usage("%s", _("passphrase: a council opened by root key has no passphrase"));
+    n = get_passphrase(o->g->pass_file, "COUNCIL_PASSPHRASE", 0, _("Current passphrase: "),
                        pass, sizeof pass);
     if (n == -2)
-        return usage("%s", "no passphrase: use --passphrase-file, $COUNCIL_PASSPHRASE "
-                           "or a terminal");
+        return usage("%s", _("no passphrase: use --passphrase-file, $COUNCIL_PASSPHRASE "
+                           "or a terminal"));
     if (n < 0)
         return EXIT_FAILURE;
-    m = get_passphrase(o->new_pass_file, "COUNCIL_NEW_PASSPHRASE", 1, "New passphrase: ",
+    m = get_passphrase(o->new_pass_file, "COUNCIL_NEW_PASSPHRASE", 1, _("New passphrase: "),
                        fresh, sizeof fresh);
     if (m < 0) {
         sodium_memzero(pass, sizeof pass);
-        return m == -2 ? usage("%s", "no new passphrase: use --new-passphrase-file, "
-                                     "$COUNCIL_NEW_PASSPHRASE or a terminal")
+        return m == -2 ? usage("%s", _("no new passphrase: use --new-passphrase-file, "
+                                     "$COUNCIL_NEW_PASSPHRASE or a terminal"))
                        : EXIT_FAILURE;
     }
     if ((rc = check_new_passphrase(fresh, (size_t)m, pass, (size_t)n, o->weak_ok,
-                                   "the new passphrase")) != 0) {
+                                   _("the new passphrase"))) != 0) {
         sodium_memzero(pass, sizeof pass);
         sodium_memzero(fresh, sizeof fresh);
         return rc;
@@ -207,7 +207,7 @@ static int do_passphrase(const council_opts *o)
                                        o->kdf_ops, o->kdf_mem);
         rc = rc == COUNCIL_OK ? 0 : failed("passphrase", c, rc);
         if (rc == 0)
-            fprintf(stderr, "%s: passphrase changed\n", prog);
+            fprintf(stderr, _("%s: passphrase changed\n"), prog);
     }
     sodium_memzero(pass, sizeof pass);
     sodium_memzero(fresh, sizeof fresh);
@@ -245,7 +245,7 @@ static int do_timezone(const council_opts *o)
 
 static const cli_help init_help = {
     "--name NAME [--weak-passphrase-ok] [--kdf-ops N] [--kdf-mem BYTES] [--json]",
-    "Creates the store directory PATH (mode 0700) with a new council, its root\n"
+    N_("Creates the store directory PATH (mode 0700) with a new council, its root\n"
     "key protected by the passphrase (asked twice on a terminal), or given by\n"
     "--root-key-file (64 hex digits, kept by the integrator). Prints the\n"
     "council's id (a bare id, one line). The passphrase must pass\n"
@@ -259,25 +259,25 @@ static const cli_help init_help = {
     "  --kdf-ops N, --kdf-mem BYTES\n"
     "                     the cost of deriving the key from the passphrase\n"
     "                     (default: libsodium's moderate limits)\n"
-    "  --json             {\"council_id\": ID}, not the bare id\n",
+    "  --json             {\"council_id\": ID}, not the bare id\n"),
     "  council-cli --store ./council init --name \"Kita City council\" \\\n"
     "      --passphrase-file pass.txt\n",
 };
 
 static const cli_help info_help = {
     "[--json]",
-    "Prints the council id, name, creation time, the library's, schema's and\n"
+    N_("Prints the council id, name, creation time, the library's, schema's and\n"
     "SQLCipher's versions, the root key's source, and the log's origin and\n"
     "public (verifier) key.\n"
     "\n"
     "Options:\n"
-    "  --json             as a JSON object\n",
+    "  --json             as a JSON object\n"),
     "  council-cli --store ./council info --passphrase-file pass.txt\n",
 };
 
 static const cli_help passphrase_help = {
     "[--new-passphrase-file FILE] [--weak-passphrase-ok] [--kdf-ops N] [--kdf-mem BYTES]",
-    "Changes the passphrase that protects the root key. The new passphrase comes\n"
+    N_("Changes the passphrase that protects the root key. The new passphrase comes\n"
     "from --new-passphrase-file, else $COUNCIL_NEW_PASSPHRASE, else the terminal\n"
     "(asked twice), and must pass libpwquality's check (score 50 of 100). A\n"
     "council opened by --root-key-file has no passphrase.\n"
@@ -290,21 +290,21 @@ static const cli_help passphrase_help = {
     "                     tests and demos only)\n"
     "  --kdf-ops N, --kdf-mem BYTES\n"
     "                     the cost of deriving the key from the passphrase\n"
-    "                     (default: libsodium's moderate limits)\n",
+    "                     (default: libsodium's moderate limits)\n"),
     "  council-cli --store ./council passphrase --passphrase-file old.txt \\\n"
     "      --new-passphrase-file new.txt\n",
 };
 
 static const cli_help timezone_help = {
     "[ZONE] [--json]",
-    "Without ZONE, prints the council's time zone (any session). With ZONE, an\n"
+    N_("Without ZONE, prints the council's time zone (any session). With ZONE, an\n"
     "IANA name of the system's tzdata such as Asia/Tokyo (the default) or UTC,\n"
     "sets it (the secretariat; logged as setting_changed). Times given to any\n"
     "command without an offset are read in this zone, and times are printed in\n"
     "it, unless --utc is given.\n"
     "\n"
     "Options:\n"
-    "  --json             as a JSON object: {\"timezone\": ZONE}\n",
+    "  --json             as a JSON object: {\"timezone\": ZONE}\n"),
     "  council-cli --store ./council timezone Asia/Tokyo --passphrase-file pass.txt\n",
 };
 

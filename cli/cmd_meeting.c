@@ -55,18 +55,18 @@ static int meeting_check_args(const meeting_opts *o, int cmd, const char *id_tex
                               const char *case_text, meeting_args *a)
 {
     if (cmd != C_MTCREATE && id_arg(id_text, a->id) != 0)
-        return usage("%s", "a meeting id (UUID) is needed");
+        return usage("%s", _("a meeting id (UUID) is needed"));
     for (size_t i = 0; i < o->n_member; i++)
         if (id_arg(o->members[i], a->members + i * COUNCIL_ID_BYTES) != 0)
-            return usage("%s", "--member needs a member id (UUID)");
+            return usage("%s", _("--member needs a member id (UUID)"));
     switch (cmd) {
     case C_MTCREATE:
         if (o->body == NULL || o->starts == NULL || o->ends == NULL || o->n_member == 0)
-            return usage("%s", "meeting create needs --body BODY, --starts T, --ends T and "
-                               "--member ID (one or more)");
+            return usage("%s", _("meeting create needs --body BODY, --starts T, --ends T and "
+                               "--member ID (one or more)"));
         if ((a->body = enum_value(&council__v1__meeting_body__descriptor, "MEETING_BODY_",
                                   o->body)) == 0)
-            return usage("%s", "--body: council, support_meeting or joint_platform");
+            return usage("%s", _("--body: council, support_meeting or joint_platform"));
         if (time_arg("--starts", o->starts, TIME_START, &a->starts) != 0)
             return EXIT_USAGE;
         if (time_arg("--ends", o->ends, TIME_END, &a->ends) != 0)
@@ -74,18 +74,18 @@ static int meeting_check_args(const meeting_opts *o, int cmd, const char *id_tex
         break;
     case C_MTADD:
         if (id_arg(case_text, a->case_id) != 0)
-            return usage("%s", "meeting add-case MEETING CASE: a case id (UUID) is needed");
+            return usage("%s", _("meeting add-case MEETING CASE: a case id (UUID) is needed"));
         if (o->member == NULL || o->n_scope == 0 || o->purpose == NULL || o->basis == NULL)
-            return usage("%s", "meeting add-case needs --member ID, --scope SCOPE (one or more), "
-                               "--purpose CODE and --basis CODE");
+            return usage("%s", _("meeting add-case needs --member ID, --scope SCOPE (one or more), "
+                               "--purpose CODE and --basis CODE"));
         if (o->consent != NULL && id_arg(o->consent, a->consent) != 0)
-            return usage("%s", "--consent needs a consent id (UUID)");
+            return usage("%s", _("--consent needs a consent id (UUID)"));
         if (o->second_approver != NULL && id_arg(o->second_approver, a->approver) != 0)
-            return usage("%s", "--second-approver needs a staff id (UUID)");
+            return usage("%s", _("--second-approver needs a staff id (UUID)"));
         break;
     case C_MTPACKET:
         if (o->member == NULL || o->out == NULL)
-            return usage("%s", "meeting packet needs --member ID and --out FILE");
+            return usage("%s", _("meeting packet needs --member ID and --out FILE"));
         break;
     default:
         break;
@@ -136,28 +136,28 @@ static void meeting_lines(const Council__V1__Meeting *m, const member_names *nam
 {
     char name[48], id[37], id2[37], t[32];
 
-    printf("id:                 %s\n", m->id_text);
-    printf("body:               %s\n", meeting_body_name((int)m->body, name, sizeof name));
+    printf(_("id:                 %s\n"), m->id_text);
+    printf(_("body:               %s\n"), meeting_body_name((int)m->body, name, sizeof name));
     time_text(t, sizeof t, m->starts);
-    printf("starts:             %s\n", t);
+    printf(_("starts:             %s\n"), t);
     time_text(t, sizeof t, m->ends);
-    printf("ends:               %s\n", t);
-    printf("status:             %s\n", meeting_status(m));
+    printf(_("ends:               %s\n"), t);
+    printf(_("status:             %s\n"), meeting_status(m));
     if (m->has_closed) {
         time_text(t, sizeof t, m->closed);
-        printf("closed:             %s\n", t);
+        printf(_("closed:             %s\n"), t);
     }
     for (size_t i = 0; i < m->n_attendees; i++) {
         const char *who = member_name(names, m->attendees[i].data, m->attendees[i].len);
-        printf("%-20s%s", i == 0 ? "attendees:" : "", id_of(id, m->attendees[i]));
+        printf("%s%s", col(i == 0 ? _("attendees:") : "", -20), id_of(id, m->attendees[i]));
         if (who != NULL)
             printf(" (%s)", who);
         putchar('\n');
     }
-    printf("agenda:%s\n", m->n_items == 0 ? "             -" : "");
+    printf(_("agenda:%s\n"), m->n_items == 0 ? "             -" : "");
     for (size_t i = 0; i < m->n_items; i++) {
         const Council__V1__AgendaItem *it = m->items[i];
-        printf("  case %s  member %s  basis=%s scopes=", id_of(id, it->case_id),
+        printf(_("  case %s  member %s  basis=%s scopes="), id_of(id, it->case_id),
                id_of(id2, it->attendee), it->basis);
         for (size_t k = 0; k < it->n_scopes; k++)
             printf("%s%s", k ? "," : "", it->scopes[k]);
@@ -212,8 +212,11 @@ static int meeting_add_case(council *c, const meeting_opts *o, const meeting_arg
     rc = council_meeting_add_case(c, a->id, sizeof a->id, a->case_id, sizeof a->case_id,
                                   a->members, COUNCIL_ID_BYTES, &so);
     if (rc == COUNCIL_OK)
-        fprintf(stderr, "%s: on the agenda for member %s: %zu scope%s, until the meeting "
-                "ends\n", prog, o->member, o->n_scope, o->n_scope == 1 ? "" : "s");
+        fprintf(stderr,
+                ngettext("%s: on the agenda for member %s: %zu scope, until the meeting ends\n",
+                         "%s: on the agenda for member %s: %zu scopes, until the meeting ends\n",
+                         o->n_scope),
+                prog, o->member, o->n_scope);
     return rc;
 }
 
@@ -233,14 +236,14 @@ static int meeting_packet(council *c, const meeting_opts *o, const meeting_args 
         return rc;
     }
     if (finish_private(fd, buf.ptr, buf.len) != 0) {
-        fprintf(stderr, "%s: cannot write %s: %s\n", prog, o->out, strerror(errno));
+        fprintf(stderr, _("%s: cannot write %s: %s\n"), prog, o->out, strerror(errno));
         remove_private(o->out);
         council_buf_free(&buf);
         return EXIT_FAILURE;
     }
-    fprintf(stderr, "%s: meeting packet for member %s written to %s (%zu bytes, sealed to the "
-            "member's key)\n", prog, o->member,
-            strcmp(o->out, "-") == 0 ? "standard output" : o->out, buf.len);
+    fprintf(stderr, _("%s: meeting packet for member %s written to %s (%zu bytes, sealed to the "
+            "member's key)\n"), prog, o->member,
+            strcmp(o->out, "-") == 0 ? _("standard output") : o->out, buf.len);
     council_buf_free(&buf);
     return COUNCIL_OK;
 }
@@ -256,8 +259,8 @@ static int do_meeting(const meeting_opts *o, int cmd, const char *id_text, const
     if ((rc = meeting_check_args(o, cmd, id_text, case_text, &a)) != 0)
         return rc;
     if (cmd == C_MTCLOSE &&
-        (rc = confirm_act(o->yes, "meeting close: meeting %s ends now; its disclosures are "
-                          "revoked and their data keys rotated", id_text)) != 0)
+        (rc = confirm_act(o->yes, _("meeting close: meeting %s ends now; its disclosures are "
+                          "revoked and their data keys rotated"), id_text)) != 0)
         return rc;
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
@@ -289,8 +292,8 @@ static int do_meeting(const meeting_opts *o, int cmd, const char *id_text, const
     default: /* C_MTCLOSE */
         rc = council_meeting_close(c, a.id, sizeof a.id);
         if (rc == COUNCIL_OK)
-            fprintf(stderr, "%s: meeting closed; its disclosures were revoked and their data keys "
-                    "rotated\n", prog);
+            fprintf(stderr, _("%s: meeting closed; its disclosures were revoked and their data keys "
+                    "rotated\n"), prog);
         break;
     }
     council_buf_free(&buf);
@@ -314,14 +317,14 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
 
 static const cli_help create_help = {
     "--body MBODY --starts T --ends T --member ID [--member ID]... [--json]",
-    "Holds a meeting and prints its id (a bare id, one line); the members attend.\n"
+    N_("Holds a meeting and prints its id (a bare id, one line); the members attend.\n"
     "\n"
     "Options:\n"
     "  --body MBODY           council, support_meeting or joint_platform (this one\n"
     "                         takes no case)\n"
     "  --starts T, --ends T   when it is held\n"
     "  --member ID            an attendee (repeatable)\n"
-    HELP_JSON_ID("meeting_id"),
+    HELP_JSON_ID("meeting_id")),
     "  council-cli --store ./council meeting create --body support_meeting \\\n"
     "      --starts 2026-12-01T01:00:00Z --ends 2026-12-01T03:00:00Z \\\n"
     "      --member \"$NPO\" --member \"$SHAKYO\" --passphrase-file pass.txt\n",
@@ -343,13 +346,13 @@ int cmd_meeting_create(cli_ctx *x, int argc, char **argv)
 
 static const cli_help add_case_help = {
     "MEETING CASE --member ID --scope S [--scope S]... --purpose CODE --basis CODE [--purpose-text TEXT] [--reason TEXT] [--consent UUID] [--second-approver STAFF]",
-    "Puts the case on the agenda: shares its scopes with an attendee until the\n"
+    N_("Puts the case on the agenda: shares its scopes with an attendee until the\n"
     "meeting ends.\n"
     "\n"
     "Options:\n"
     "  --member ID            the attendee\n"
     "  --scope S              a scope (repeatable)\n"
-    HELP_SHARE_GROUNDS,
+    HELP_SHARE_GROUNDS),
     "  council-cli --store ./council meeting add-case \"$MEETING\" \"$CASE\" --member \"$SHAKYO\" \\\n"
     "      --scope wishes --purpose meeting_discussion --basis council_art16_exchange \\\n"
     "      --reason \"support meeting\" --passphrase-file pass.txt\n",
@@ -374,10 +377,10 @@ int cmd_meeting_add_case(cli_ctx *x, int argc, char **argv)
 
 static const cli_help show_help = {
     "MEETING [--json]",
-    "Shows the meeting: body, times, status, attendees and agenda.\n"
+    N_("Shows the meeting: body, times, status, attendees and agenda.\n"
     "\n"
     "Options:\n"
-    "  --json                 as a JSON object\n",
+    "  --json                 as a JSON object\n"),
     "  council-cli --store ./council meeting show \"$MEETING\" --passphrase-file pass.txt\n",
 };
 
@@ -393,11 +396,11 @@ int cmd_meeting_show(cli_ctx *x, int argc, char **argv)
 
 static const cli_help packet_help = {
     "MEETING --member ID --out FILE",
-    "Writes the attendee's packet, sealed to its key, to a new FILE of mode 0600.\n"
+    N_("Writes the attendee's packet, sealed to its key, to a new FILE of mode 0600.\n"
     "\n"
     "Options:\n"
     "  --member ID            the attendee\n"
-    "  --out FILE             the packet file ('-': standard output)\n",
+    "  --out FILE             the packet file ('-': standard output)\n"),
     "  council-cli --store ./council meeting packet \"$MEETING\" --member \"$SHAKYO\" \\\n"
     "      --out shakyo.packet --passphrase-file pass.txt\n",
 };
@@ -415,11 +418,11 @@ int cmd_meeting_packet(cli_ctx *x, int argc, char **argv)
 
 static const cli_help close_help = {
     "MEETING [--yes]",
-    "Ends the meeting's disclosures now: they are revoked and their data keys\n"
+    N_("Ends the meeting's disclosures now: they are revoked and their data keys\n"
     "rotated. Asks first on a terminal.\n"
     "\n"
     "Options:\n"
-    HELP_YES,
+    HELP_YES),
     "  council-cli --store ./council meeting close \"$MEETING\" --yes --passphrase-file pass.txt\n",
 };
 

@@ -87,12 +87,12 @@ static int member_options(const member_opts *o, const Council__V1__Member *base,
         mo->name = o->name;
     if (o->kind != NULL &&
         (mo->kind = enum_value(&council__v1__member_kind__descriptor, "MEMBER_KIND_", o->kind)) == 0)
-        return usage("--kind: unknown kind '%s'", o->kind);
+        return usage(_("--kind: unknown kind '%s'"), o->kind);
     if (o->roles != NULL && parse_roles(o->roles, &mo->roles) != 0)
-        return usage("--roles: secretariat, coordinating_body or none, not '%s'", o->roles);
+        return usage(_("--roles: secretariat, coordinating_body or none, not '%s'"), o->roles);
     if (o->scopes != NULL) {
         if (split_list(o->scopes, scope_buf, scope_buf_len, scopes, MAX_SCOPES, &mo->n_scopes) != 0)
-            return usage("--scopes: at most %d, comma-separated", MAX_SCOPES);
+            return usage(_("--scopes: at most %d, comma-separated"), MAX_SCOPES);
         mo->scopes = scopes;
     }
     if (o->contact != NULL)
@@ -142,35 +142,35 @@ static void member_lines(const Council__V1__Member *m)
 {
     char kind[48], t[32], hex[65];
 
-    printf("id:                 %s\n", m->id_text);
-    printf("name:               %s\n", m->name);
-    printf("kind:               %s\n", kind_name(m->kind, kind, sizeof kind));
-    printf("roles:              %s%s%s\n", m->secretariat ? "secretariat" : "",
+    printf(_("id:                 %s\n"), m->id_text);
+    printf(_("name:               %s\n"), m->name);
+    printf(_("kind:               %s\n"), kind_name(m->kind, kind, sizeof kind));
+    printf(_("roles:              %s%s%s\n"), m->secretariat ? "secretariat" : "",
            m->secretariat && m->coordinating_body ? "," : "",
            m->coordinating_body ? "coordinating_body" : (m->secretariat ? "" : "-"));
-    printf("scope ceiling:      ");
+    printf(_("scope ceiling:      "));
     for (size_t i = 0; i < m->n_scope_ceiling; i++)
         printf("%s%s", i ? "," : "", m->scope_ceiling[i]);
     printf("%s\n", m->n_scope_ceiling == 0 ? "-" : "");
-    printf("contact:            %s\n", m->contact != NULL ? m->contact : "-");
+    printf(_("contact:            %s\n"), m->contact != NULL ? m->contact : "-");
     time_text(t, sizeof t, m->joined);
-    printf("joined:             %s\n", t);
-    printf("status:             %s\n",
+    printf(_("joined:             %s\n"), t);
+    printf(_("status:             %s\n"),
            m->status == COUNCIL__V1__MEMBER_STATUS__MEMBER_STATUS_WITHDRAWN ? "withdrawn" : "active");
     if (m->has_withdrawn) {
         time_text(t, sizeof t, m->withdrawn);
-        printf("withdrawn:          %s (%s)\n", t, m->withdrawal_reason);
+        printf(_("withdrawn:          %s (%s)\n"), t, m->withdrawal_reason);
     }
     if (m->has_box_public_key && m->box_public_key.len == 32) {
         hex_text(hex, m->box_public_key.data, 32);
-        printf("box public key:     %s\n", hex);
+        printf(_("box public key:     %s\n"), hex);
         hex_text(hex, m->sign_public_key.data, 32);
-        printf("sign public key:    %s\n", hex);
+        printf(_("sign public key:    %s\n"), hex);
     } else {
-        printf("keys:               none registered\n");
+        printf(_("keys:               none registered\n"));
     }
     if (m->cosigner_key != NULL)
-        printf("cosigner key:       %s\n", m->cosigner_key);
+        printf(_("cosigner key:       %s\n"), m->cosigner_key);
 }
 
 /* member keygen on a member that has keys: only with --replace, and
@@ -189,11 +189,11 @@ static int keygen_replace_check(council *c, const member_opts *o,
     if (!has_keys)
         return 0;
     if (!o->replace)
-        return usage("member %s already has keys: new keys would replace them and its "
-                     "old keyfile would stop working; give --replace to replace them",
+        return usage(_("member %s already has keys: new keys would replace them and its "
+                     "old keyfile would stop working; give --replace to replace them"),
                      id_text);
-    return confirm_act(o->yes, "member keygen --replace: member %s gets new keys; its old "
-                       "keyfile stops working for every staff member who uses it", id_text);
+    return confirm_act(o->yes, _("member keygen --replace: member %s gets new keys; its old "
+                       "keyfile stops working for every staff member who uses it"), id_text);
 }
 
 static int do_member(const member_opts *o, int cmd, const char *id_text)
@@ -209,22 +209,22 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
 
     if ((cmd & (C_MSHOW | C_MUPDATE | C_MWITHDRAW | C_MKEYGEN | C_MREGISTER)) != 0 &&
         id_arg(id_text, id) != 0)
-        return usage("%s", "a member id (UUID) is needed");
+        return usage("%s", _("a member id (UUID) is needed"));
     if (cmd == C_MADD) {
         if (o->name == NULL || o->kind == NULL)
-            return usage("%s", "member add needs --name NAME and --kind KIND");
+            return usage("%s", _("member add needs --name NAME and --kind KIND"));
         if ((rc = member_options(o, NULL, &mo, scopes, scope_buf, sizeof scope_buf)) != 0)
             return rc;
     }
     if (cmd == C_MWITHDRAW && o->reason == NULL)
-        return usage("%s", "member withdraw needs --reason TEXT");
+        return usage("%s", _("member withdraw needs --reason TEXT"));
     if (cmd == C_MKEYGEN && o->out == NULL)
-        return usage("%s", "member keygen needs --out FILE");
+        return usage("%s", _("member keygen needs --out FILE"));
     if (cmd == C_MREGISTER && (o->box_key == NULL || o->sign_key == NULL))
-        return usage("%s", "member register-key needs --box-key HEX and --sign-key HEX");
+        return usage("%s", _("member register-key needs --box-key HEX and --sign-key HEX"));
     if (cmd == C_MWITHDRAW &&
-        (rc = confirm_act(o->yes, "member withdraw: member %s leaves the council; its shares "
-                          "end, its data keys are rotated and council.db is re-keyed",
+        (rc = confirm_act(o->yes, _("member withdraw: member %s leaves the council; its shares "
+                          "end, its data keys are rotated and council.db is re-keyed"),
                           id_text)) != 0)
         return rc;
     if ((rc = open_council(o->g, &c)) != 0)
@@ -264,21 +264,21 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
          * secretariat does not hold. */
         open_who(o->g, &who);
         if (rc == COUNCIL_OK && (who.staff != NULL || who.keyfile != NULL))
-            fprintf(stderr, "%s: member withdrawn; its shares ended and its data keys were "
-                            "rotated. council.db still opens with the database key it knew: "
-                            "re-key it with the council passphrase soon (council-cli "
-                            "--root-reason key_management --root-note TEXT rekey database)\n",
+            fprintf(stderr, _("%s: member withdrawn; its shares ended and its data keys were "
+                              "rotated. council.db still opens with the database key it knew: "
+                              "re-key it with the council passphrase soon (council-cli "
+                              "--root-reason key_management --root-note TEXT rekey database)\n"),
                     prog);
         else if (rc == COUNCIL_OK && (rc = council_rekey_database(c)) == COUNCIL_OK)
-            fprintf(stderr, "council-cli: member withdrawn; its data keys were rotated and "
-                            "council.db re-keyed\n");
+            fprintf(stderr, _("council-cli: member withdrawn; its data keys were rotated and "
+                            "council.db re-keyed\n"));
         break;
     }
     case C_MREGISTER: {
         uint8_t box[32], sign[32];
         if (hex_bytes(o->box_key, box, 32) != 0 || hex_bytes(o->sign_key, sign, 32) != 0) {
             council_close(c);
-            return usage("%s", "--box-key and --sign-key take 64 hex digits each");
+            return usage("%s", _("--box-key and --sign-key take 64 hex digits each"));
         }
         rc = council_member_register_key(c, id, sizeof id, box, 32, sign, 32);
         break;
@@ -293,7 +293,7 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
          * replace the registered ones (a crash keeps the old ones valid);
          * an existing FILE is refused before the passphrase is asked. */
         if (strcmp(o->out, "-") != 0 && lstat(o->out, &sb) == 0) {
-            fprintf(stderr, "%s: cannot create %s: %s\n", prog, o->out, strerror(EEXIST));
+            fprintf(stderr, _("%s: cannot create %s: %s\n"), prog, o->out, strerror(EEXIST));
             council_close(c);
             return EXIT_FAILURE;
         }
@@ -303,15 +303,15 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
             return rc;
         }
         n = get_passphrase(o->member_pass_file, "COUNCIL_MEMBER_PASSPHRASE", 1,
-                           "Member passphrase: ", pass, sizeof pass);
+                           _("Member passphrase: "), pass, sizeof pass);
         if (n < 0) {
             council_close(c);
-            return n == -2 ? usage("%s", "no member passphrase: use --member-passphrase-file, "
-                                         "$COUNCIL_MEMBER_PASSPHRASE or a terminal")
+            return n == -2 ? usage("%s", _("no member passphrase: use --member-passphrase-file, "
+                                         "$COUNCIL_MEMBER_PASSPHRASE or a terminal"))
                            : EXIT_FAILURE;
         }
         if ((rc = check_new_passphrase(pass, (size_t)n, NULL, 0, o->weak_ok,
-                                       "the member passphrase")) != 0) {
+                                       _("the member passphrase"))) != 0) {
             sodium_memzero(pass, sizeof pass);
             council_close(c);
             return rc;
@@ -332,7 +332,7 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
         if (to_stdout)
             tmp_out_remove(&t);
         if (rc == COUNCIL_OK)
-            fprintf(stderr, "%s: member keyfile written to %s\n", prog,
+            fprintf(stderr, _("%s: member keyfile written to %s\n"), prog,
                     to_stdout ? "standard output" : o->out);
         break;
     }
@@ -354,7 +354,8 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
                 json_array_append_new(arr, member_json(l->members[i]));
             rc = print_json(arr) == 0 ? COUNCIL_OK : COUNCIL_ERROR;
         } else if (rc == COUNCIL_OK) {
-            printf("%-36s  %-9s  %-26s  %-4s  %s\n", "ID", "STATUS", "KIND", "ROLE", "NAME");
+            printf("%s  %s  %s  %s  %s\n", col(_("ID"), -36), col(_("STATUS"), -9),
+                   col(_("KIND"), -26), col(_("ROLE"), -4), _("NAME"));
             for (size_t i = 0; i < l->n_members; i++) {
                 const Council__V1__Member *e = l->members[i];
                 char kind[48];
@@ -383,9 +384,9 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
             rc = print_json(j) == 0 ? COUNCIL_OK : COUNCIL_ERROR;
         } else if (rc == COUNCIL_OK) {
             printf("%s\n", a->council_name);
-            printf("調整機関 (coordinating body): %s\n",
+            printf(_("調整機関 (coordinating body): %s\n"),
                    a->coordinating_body ? a->coordinating_body : "-");
-            printf("構成機関等 (members):\n");
+            printf(_("構成機関等 (members):\n"));
             for (size_t i = 0; i < a->n_members; i++)
                 printf("  %s\n", a->members[i]);
         }
@@ -413,13 +414,13 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
 
 static const cli_help add_help = {
     "--name NAME --kind KIND [--roles R,...] [--scopes S,...] [--contact TEXT] [--joined T] [--json]",
-    "Registers a member of the council and prints its id (a bare id, one line).\n"
+    N_("Registers a member of the council and prints its id (a bare id, one line).\n"
     "\n"
     "Options:\n"
     HELP_MEMBER_FIELDS
     HELP_JSON_ID("member_id")
     "\n"
-    HELP_MEMBER_KINDS,
+    HELP_MEMBER_KINDS),
     "  council-cli --store ./council member add --name \"NPO Tsunagari\" --kind npo \\\n"
     "      --scopes wishes,support_plan --passphrase-file pass.txt\n",
 };
@@ -444,11 +445,11 @@ int cmd_member_add(cli_ctx *x, int argc, char **argv)
 
 static const cli_help list_help = {
     "[--json]",
-    "Lists the members: id, status, kind, role (S: secretariat, CB: coordinating\n"
+    N_("Lists the members: id, status, kind, role (S: secretariat, CB: coordinating\n"
     "body) and name.\n"
     "\n"
     "Options:\n"
-    "  --json                 as a JSON array\n",
+    "  --json                 as a JSON array\n"),
     "  council-cli --store ./council member list --passphrase-file pass.txt\n",
 };
 
@@ -464,10 +465,10 @@ int cmd_member_list(cli_ctx *x, int argc, char **argv)
 
 static const cli_help show_help = {
     "ID [--json]",
-    "Shows one member: its kind, roles, scope ceiling, contact, status and keys.\n"
+    N_("Shows one member: its kind, roles, scope ceiling, contact, status and keys.\n"
     "\n"
     "Options:\n"
-    "  --json                 as a JSON object\n",
+    "  --json                 as a JSON object\n"),
     "  council-cli --store ./council member show 6f0e...-... --passphrase-file pass.txt\n",
 };
 
@@ -480,12 +481,12 @@ int cmd_member_show(cli_ctx *x, int argc, char **argv)
 
 static const cli_help update_help = {
     "ID [--name NAME] [--kind KIND] [--roles R,...] [--scopes S,...] [--contact TEXT] [--joined T]",
-    "Changes what the options give; the rest stays.\n"
+    N_("Changes what the options give; the rest stays.\n"
     "\n"
     "Options:\n"
     HELP_MEMBER_FIELDS
     "\n"
-    HELP_MEMBER_KINDS,
+    HELP_MEMBER_KINDS),
     "  council-cli --store ./council member update \"$NPO\" --contact \"tel 011-000-0000\" \\\n"
     "      --passphrase-file pass.txt\n",
 };
@@ -499,7 +500,7 @@ int cmd_member_update(cli_ctx *x, int argc, char **argv)
 
 static const cli_help withdraw_help = {
     "ID --reason TEXT [--date T] [--yes]",
-    "Records that the member left the council; its shares end, its data keys are\n"
+    N_("Records that the member left the council; its shares end, its data keys are\n"
     "rotated and, with the council passphrase, council.db is re-keyed (a person of\n"
     "the secretariat is told to run `rekey database` with it). Asks first on a\n"
     "terminal.\n"
@@ -507,7 +508,7 @@ static const cli_help withdraw_help = {
     "Options:\n"
     "  --reason TEXT          why\n"
     "  --date T               when (default: now)\n"
-    HELP_YES,
+    HELP_YES),
     "  council-cli --store ./council member withdraw \"$MEMBER\" --reason \"term ended\" \\\n"
     "      --yes --passphrase-file pass.txt\n",
 };
@@ -527,7 +528,7 @@ int cmd_member_withdraw(cli_ctx *x, int argc, char **argv)
 static const cli_help keygen_help = {
     "ID --out FILE [--member-passphrase-file FILE] [--replace [--yes]] "
     "[--weak-passphrase-ok] [--kdf-ops N] [--kdf-mem BYTES]",
-    "Makes the member's keys and writes its keyfile to FILE (a new file), sealed\n"
+    N_("Makes the member's keys and writes its keyfile to FILE (a new file), sealed\n"
     "with the member's passphrase; the public keys are registered. A member that\n"
     "has keys keeps them unless --replace is given: its old keyfile then stops\n"
     "working (asked first on a terminal; --yes in scripts).\n"
@@ -541,7 +542,7 @@ static const cli_help keygen_help = {
     HELP_YES
     HELP_WEAK_OK
     "  --kdf-ops N, --kdf-mem BYTES\n"
-    "                         the cost of deriving the key from it\n",
+    "                         the cost of deriving the key from it\n"),
     "  council-cli --store ./council member keygen \"$NPO\" --out npo.keyfile \\\n"
     "      --member-passphrase-file npo.pass --passphrase-file pass.txt\n",
 };
@@ -564,11 +565,11 @@ int cmd_member_keygen(cli_ctx *x, int argc, char **argv)
 
 static const cli_help register_help = {
     "ID --box-key HEX --sign-key HEX",
-    "Registers public keys made elsewhere for the member.\n"
+    N_("Registers public keys made elsewhere for the member.\n"
     "\n"
     "Options:\n"
     "  --box-key HEX          the X25519 public key: 64 hex digits\n"
-    "  --sign-key HEX         the Ed25519 public key: 64 hex digits\n",
+    "  --sign-key HEX         the Ed25519 public key: 64 hex digits\n"),
     "  council-cli --store ./council member register-key \"$NPO\" --box-key 3b6a... \\\n"
     "      --sign-key 9f1c... --passphrase-file pass.txt\n",
 };
@@ -586,11 +587,11 @@ int cmd_member_register_key(cli_ctx *x, int argc, char **argv)
 
 static const cli_help announce_help = {
     "[--json]",
-    "Prints the public announcement: the council, its coordinating body and its\n"
+    N_("Prints the public announcement: the council, its coordinating body and its\n"
     "members' names.\n"
     "\n"
     "Options:\n"
-    "  --json                 as a JSON object\n",
+    "  --json                 as a JSON object\n"),
     "  council-cli --store ./council members announce --passphrase-file pass.txt\n",
 };
 

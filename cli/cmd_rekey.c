@@ -40,19 +40,19 @@ static int do_rekey(const rekey_opts *o, int cmd)
     int rc;
 
     if (cmd == C_RKROOT && o->g->key_file != NULL && o->new_key_file == NULL)
-        return usage("%s", "rekey root of a council opened with --root-key-file needs "
-                           "--new-root-key-file FILE");
+        return usage("%s", _("rekey root of a council opened with --root-key-file needs "
+                           "--new-root-key-file FILE"));
     if (cmd == C_RKROOT && o->g->key_file == NULL && o->new_key_file != NULL)
-        return usage("%s", "--new-root-key-file is for a council opened with --root-key-file");
+        return usage("%s", _("--new-root-key-file is for a council opened with --root-key-file"));
     if (cmd == C_RKROOT && o->g->key_file != NULL && o->new_pass_file != NULL)
-        return usage("%s", "a council opened with --root-key-file has no passphrase");
+        return usage("%s", _("a council opened with --root-key-file has no passphrase"));
     if (cmd == C_RKDB)
-        rc = confirm_act(o->yes, "rekey database: council.db is re-encrypted under a new "
-                         "database key; the old key stops opening it");
+        rc = confirm_act(o->yes, _("rekey database: council.db is re-encrypted under a new "
+                         "database key; the old key stops opening it"));
     else
-        rc = confirm_act(o->yes, "rekey root: the root key is replaced; the old %s stops "
-                         "opening the council", o->g->key_file != NULL ? "root key file"
-                                                                      : "passphrase");
+        rc = confirm_act(o->yes, _("rekey root: the root key is replaced; the old %s stops "
+                         "opening the council"), o->g->key_file != NULL ? _("root key file")
+                                                                      : _("passphrase"));
     if (rc != 0)
         return rc;
     open_root_default("key_management", cmd == C_RKDB ? "council-cli rekey database"
@@ -60,28 +60,28 @@ static int do_rekey(const rekey_opts *o, int cmd)
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
     if (cmd == C_RKDB) {
-        progress_start("re-encrypting the database", o->quiet);
+        progress_start(_("re-encrypting the database"), o->quiet);
         rc = council_rekey_database(c);
         progress_end();
         if (rc == COUNCIL_OK)
-            fprintf(stderr, "%s: the database was re-encrypted under a new key\n", prog);
+            fprintf(stderr, _("%s: the database was re-encrypted under a new key\n"), prog);
     } else if (o->new_key_file != NULL) {
         if (read_root_key(o->new_key_file, key) != 0) {
             council_close(c);
             return EXIT_FAILURE;
         }
-        progress_start("replacing the root key", o->quiet);
+        progress_start(_("replacing the root key"), o->quiet);
         rc = council_rekey_root(c, NULL, 0, key, sizeof key, o->kdf_ops, o->kdf_mem);
         progress_end();
         sodium_memzero(key, sizeof key);
     } else {
-        m = get_passphrase(o->new_pass_file, "COUNCIL_NEW_PASSPHRASE", 1, "New passphrase: ",
+        m = get_passphrase(o->new_pass_file, "COUNCIL_NEW_PASSPHRASE", 1, _("New passphrase: "),
                            fresh, sizeof fresh);
         if (m < 0) {
             sodium_memzero(fresh, sizeof fresh);
             council_close(c);
-            return m == -2 ? usage("%s", "no new passphrase: use --new-passphrase-file, "
-                                         "$COUNCIL_NEW_PASSPHRASE or a terminal")
+            return m == -2 ? usage("%s", _("no new passphrase: use --new-passphrase-file, "
+                                         "$COUNCIL_NEW_PASSPHRASE or a terminal"))
                            : EXIT_FAILURE;
         }
         if ((rc = check_new_passphrase(fresh, (size_t)m, NULL, 0, o->weak_ok,
@@ -90,14 +90,14 @@ static int do_rekey(const rekey_opts *o, int cmd)
             council_close(c);
             return rc;
         }
-        progress_start("replacing the root key", o->quiet);
+        progress_start(_("replacing the root key"), o->quiet);
         rc = council_rekey_root(c, (const uint8_t *)fresh, (size_t)m, NULL, 0, o->kdf_ops,
                                 o->kdf_mem);
         progress_end();
         sodium_memzero(fresh, sizeof fresh);
     }
     if (rc == COUNCIL_OK && cmd == C_RKROOT)
-        fprintf(stderr, "%s: the root key was replaced\n", prog);
+        fprintf(stderr, _("%s: the root key was replaced\n"), prog);
     rc = rc == COUNCIL_OK ? 0 : failed("rekey", c, rc);
     council_close(c);
     return rc;
@@ -117,11 +117,11 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
 
 static const cli_help database_help = {
     "[--yes] [--quiet]",
-    "Re-encrypts council.db under a new database key. Asks first on a terminal.\n"
+    N_("Re-encrypts council.db under a new database key. Asks first on a terminal.\n"
     "\n"
     "Options:\n"
     HELP_YES
-    HELP_QUIET,
+    HELP_QUIET),
     "  council-cli --store ./council rekey database --yes --passphrase-file pass.txt\n",
 };
 
@@ -139,7 +139,7 @@ int cmd_rekey_database(cli_ctx *x, int argc, char **argv)
 static const cli_help root_help = {
     "[--new-passphrase-file FILE | --new-root-key-file FILE] [--yes] [--weak-passphrase-ok] "
     "[--kdf-ops N] [--kdf-mem BYTES] [--quiet]",
-    "Replaces the root key: a new one from a new passphrase (--new-passphrase-file,\n"
+    N_("Replaces the root key: a new one from a new passphrase (--new-passphrase-file,\n"
     "else $COUNCIL_NEW_PASSPHRASE, else the terminal), or, for a council opened\n"
     "with --root-key-file, the key in --new-root-key-file. Asks first on a\n"
     "terminal. The new passphrase must pass libpwquality's check (score 50 of 100).\n"
@@ -153,7 +153,7 @@ static const cli_help root_help = {
     HELP_WEAK_OK
     "  --kdf-ops N, --kdf-mem BYTES\n"
     "                         the cost of deriving the key from the passphrase\n"
-    HELP_QUIET,
+    HELP_QUIET),
     "  council-cli --store ./council rekey root --passphrase-file pass.txt \\\n"
     "      --new-passphrase-file new.txt --yes\n",
 };

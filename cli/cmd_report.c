@@ -41,21 +41,21 @@ static int do_report(const report_opts *o)
 
     if (o->k != NULL &&
         (parse_u64(o->k, &k) != 0 || (k != 0 && (k < REPORT_K_MIN || k > REPORT_K_MAX))))
-        return usage("--k: %d to %d (0: the default, %d), not '%s'", REPORT_K_MIN, REPORT_K_MAX,
+        return usage(_("--k: %d to %d (0: the default, %d), not '%s'"), REPORT_K_MIN, REPORT_K_MAX,
                      COUNCIL_REPORT_K_DEFAULT, o->k);
     if (o->json && o->format != NULL && strcmp(o->format, "json") != 0)
-        return usage("%s", "--json is --format json");
+        return usage("%s", _("--json is --format json"));
     if (o->json)
         format = COUNCIL_REPORT_JSON;
     else if (o->format != NULL) {
         if (strcmp(o->format, "json") == 0)
             format = COUNCIL_REPORT_JSON;
         else if (strcmp(o->format, "csv") != 0)
-            return usage("--format: csv or json, not '%s'", o->format);
+            return usage(_("--format: csv or json, not '%s'"), o->format);
     }
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
-    progress_start("counting", o->quiet);
+    progress_start(_("counting"), o->quiet);
     rc = council_report_platform(c, &buf, (unsigned)k, format);
     progress_end();
     return print_buf_and_close(c, &buf, rc, "report platform");
@@ -65,7 +65,7 @@ static int do_report(const report_opts *o)
 
 static const cli_help platform_help = {
     "[--k K] [--format csv|json | --json] [--quiet]",
-    "Prints counts for the regional platform, each count below K suppressed.\n"
+    N_("Prints counts for the regional platform, each count below K suppressed.\n"
     "The secretariat's: its staff, or the council passphrase; other staff are refused.\n"
     "\n"
     "Options:\n"
@@ -73,7 +73,7 @@ static const cli_help platform_help = {
     "  --format F             csv (the default) or json\n"
     "  --json                 the same as --format json\n"
     "  --quiet                no progress line on stderr (there is none when\n"
-    "                         stderr is not a terminal)\n",
+    "                         stderr is not a terminal)\n"),
     "  council-cli --store ./council report platform --k 10 --format json \\\n"
     "      --passphrase-file pass.txt\n",
 };

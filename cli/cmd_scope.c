@@ -34,7 +34,7 @@ static int do_scope(const scope_opts *o, int cmd, const char *code)
     int rc;
 
     if (cmd != C_SCLIST && code == NULL)
-        return usage("scope %s needs a scope CODE", cmd == C_SCADD ? "add" : "remove");
+        return usage(_("scope %s needs a scope CODE"), cmd == C_SCADD ? "add" : "remove");
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
     if (cmd == C_SCADD) {
@@ -58,7 +58,8 @@ static int do_scope(const scope_opts *o, int cmd, const char *code)
             }
             rc = print_json(arr) == 0 ? COUNCIL_OK : COUNCIL_ERROR;
         } else if (rc == COUNCIL_OK) {
-            printf("%-24s  %-9s  %-7s  %s\n", "CODE", "SENSITIVE", "BUILTIN", "ADDED");
+            printf("%s  %s  %s  %s\n", col(_("CODE"), -24), col(_("SENSITIVE"), -9),
+                   col(_("BUILTIN"), -7), _("ADDED"));
             for (size_t i = 0; i < l->n_scopes; i++) {
                 char t[32] = "-"; /* built-in scopes have no time added */
                 if (l->scopes[i]->added != 0)
@@ -87,11 +88,11 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
 
 static const cli_help list_help = {
     "[--json]",
-    "Lists the scopes (the kinds of case content a share names): code, whether\n"
+    N_("Lists the scopes (the kinds of case content a share names): code, whether\n"
     "sensitive, whether built in, and when added.\n"
     "\n"
     "Options:\n"
-    "  --json                 as a JSON array\n",
+    "  --json                 as a JSON array\n"),
     "  council-cli --store ./council scope list --passphrase-file pass.txt\n",
 };
 
@@ -107,10 +108,10 @@ int cmd_scope_list(cli_ctx *x, int argc, char **argv)
 
 static const cli_help add_help = {
     "CODE [--sensitive]",
-    "Adds a scope.\n"
+    N_("Adds a scope.\n"
     "\n"
     "Options:\n"
-    "  --sensitive            content that needs a stronger basis to share\n",
+    "  --sensitive            content that needs a stronger basis to share\n"),
     "  council-cli --store ./council scope add mental_health --sensitive \\\n"
     "      --passphrase-file pass.txt\n",
 };
@@ -127,7 +128,7 @@ int cmd_scope_add(cli_ctx *x, int argc, char **argv)
 
 static const cli_help remove_help = {
     "CODE",
-    "Removes a scope that no case, member or share uses.\n",
+    N_("Removes a scope that no case, member or share uses.\n"),
     "  council-cli --store ./council scope remove mental_health --passphrase-file pass.txt\n",
 };
 

@@ -44,23 +44,23 @@ static int do_staff(const staff_opts *o, int cmd, const char *id_text)
     int rc;
 
     if ((cmd & (C_SPLEDGE | C_SRETIRE)) != 0 && id_arg(id_text, id) != 0)
-        return usage("%s", "a staff id (UUID) is needed");
+        return usage("%s", _("a staff id (UUID) is needed"));
     if (cmd == C_SADD && (o->member == NULL || o->name == NULL))
-        return usage("%s", "staff add needs --member ID and --name NAME");
+        return usage("%s", _("staff add needs --member ID and --name NAME"));
     if (o->member != NULL && id_arg(o->member, member) != 0)
-        return usage("%s", "--member needs a member id (UUID)");
+        return usage("%s", _("--member needs a member id (UUID)"));
     if (cmd == C_SPLEDGE && (o->text_version == NULL || o->text_file == NULL))
-        return usage("%s", "staff pledge needs --text-version V and --text-file FILE");
+        return usage("%s", _("staff pledge needs --text-version V and --text-file FILE"));
     if (cmd == C_SRETIRE && o->reason == NULL)
-        return usage("%s", "staff retire needs --reason TEXT");
+        return usage("%s", _("staff retire needs --reason TEXT"));
     if (o->date != NULL && time_arg("--date", o->date, TIME_START, &when) != 0)
         return EXIT_USAGE;
     if (cmd == C_SRETIRE &&
-        (rc = confirm_act(o->yes, "staff retire: staff member %s leaves; their sessions are "
-                          "refused from then on", id_text)) != 0)
+        (rc = confirm_act(o->yes, _("staff retire: staff member %s leaves; their sessions are "
+                          "refused from then on"), id_text)) != 0)
         return rc;
     if (cmd == C_SPLEDGE &&
-        (text = slurp(o->text_file, COUNCIL_PLEDGE_TEXT_MAX, &text_len, "pledge text")) == NULL)
+        (text = slurp(o->text_file, COUNCIL_PLEDGE_TEXT_MAX, &text_len, _("pledge text"))) == NULL)
         return EXIT_FAILURE;
     if ((rc = open_council(o->g, &c)) != 0) {
         free(text);
@@ -129,8 +129,8 @@ static int do_staff(const staff_opts *o, int cmd, const char *id_text)
             }
             rc = print_json(arr) == 0 ? COUNCIL_OK : COUNCIL_ERROR;
         } else if (rc == COUNCIL_OK) {
-            printf("%-36s  %-7s  %-7s  %-36s  %s\n", "ID", "STATUS", "PLEDGED", "MEMBER",
-                   "NAME (THE MEMBER'S NAME)");
+            printf("%s  %s  %s  %s  %s\n", col(_("ID"), -36), col(_("STATUS"), -7),
+                   col(_("PLEDGED"), -7), col(_("MEMBER"), -36), _("NAME (THE MEMBER'S NAME)"));
             for (size_t i = 0; i < l->n_staff; i++) {
                 const Council__V1__Staff *s = l->staff[i];
                 const char *who = member_name(&names, s->member_id.data, s->member_id.len);
@@ -171,14 +171,14 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
 
 static const cli_help add_help = {
     "--member ID --name NAME [--role TEXT] [--json]",
-    "Registers a staff member of a member and prints the staff id (a bare id,\n"
+    N_("Registers a staff member of a member and prints the staff id (a bare id,\n"
     "one line).\n"
     "\n"
     "Options:\n"
     "  --member ID            the member it works for\n"
     "  --name NAME            its name\n"
     "  --role TEXT            its role\n"
-    HELP_JSON_ID("staff_id"),
+    HELP_JSON_ID("staff_id")),
     "  council-cli --store ./council staff add --member \"$NPO\" --name \"Sato Hanako\" \\\n"
     "      --passphrase-file pass.txt\n",
 };
@@ -198,11 +198,11 @@ int cmd_staff_add(cli_ctx *x, int argc, char **argv)
 
 static const cli_help list_help = {
     "[--member ID] [--json]",
-    "Lists the staff: id, status, whether pledged, member and name.\n"
+    N_("Lists the staff: id, status, whether pledged, member and name.\n"
     "\n"
     "Options:\n"
     "  --member ID            only this member's staff\n"
-    "  --json                 as a JSON array\n",
+    "  --json                 as a JSON array\n"),
     "  council-cli --store ./council staff list --member \"$NPO\" --passphrase-file pass.txt\n",
 };
 
@@ -219,14 +219,14 @@ int cmd_staff_list(cli_ctx *x, int argc, char **argv)
 
 static const cli_help pledge_help = {
     "ID --text-version V --text-file FILE [--witness-name NAME] [--date T]",
-    "Records the staff member's pledge of confidentiality: the text's version and\n"
+    N_("Records the staff member's pledge of confidentiality: the text's version and\n"
     "its SHA-256 (the text itself is not stored).\n"
     "\n"
     "Options:\n"
     "  --text-version V       the pledge text's version\n"
     "  --text-file FILE       the pledge text\n"
     "  --witness-name NAME    who witnessed it\n"
-    "  --date T               when (default: now)\n",
+    "  --date T               when (default: now)\n"),
     "  council-cli --store ./council staff pledge \"$SATO\" --text-version v2024_04 \\\n"
     "      --text-file pledge.txt --passphrase-file pass.txt\n",
 };
@@ -246,13 +246,13 @@ int cmd_staff_pledge(cli_ctx *x, int argc, char **argv)
 
 static const cli_help retire_help = {
     "ID --reason TEXT [--date T] [--yes]",
-    "Records that the staff member left; its sessions are refused from then on.\n"
+    N_("Records that the staff member left; its sessions are refused from then on.\n"
     "Asks first on a terminal.\n"
     "\n"
     "Options:\n"
     "  --reason TEXT          why\n"
     "  --date T               when (default: now)\n"
-    HELP_YES,
+    HELP_YES),
     "  council-cli --store ./council staff retire \"$SATO\" --reason transferred --yes \\\n"
     "      --passphrase-file pass.txt\n",
 };

@@ -32,7 +32,7 @@ typedef struct unlock_opts {
     int status, json, all;
 } unlock_opts;
 
-static const char no_keyring[] = "the kernel keyring is not available here";
+static const char no_keyring[] = N_("the kernel keyring is not available here");
 
 /* unlock --status, lock --status: the store's unlocked sessions. */
 static int do_status(const unlock_opts *o)
@@ -50,7 +50,7 @@ static int do_status(const unlock_opts *o)
     if (n == AGENT_UNAVAILABLE)
         n = 0; /* nothing can be unlocked */
     else if (n < 0) {
-        fprintf(stderr, "%s: cannot read the kernel keyring: %s\n", prog, strerror(errno));
+        fprintf(stderr, _("%s: cannot read the kernel keyring: %s\n"), prog, strerror(errno));
         return EXIT_FAILURE;
     }
     if (n > MAX_LISTED)
@@ -70,10 +70,10 @@ static int do_status(const unlock_opts *o)
         return print_json(j);
     }
     if (n == 0)
-        printf("locked\n");
+        printf(_("locked\n"));
     for (int i = 0; i < n; i++) {
         time_text(until, sizeof until, e[i].expires);
-        printf("unlocked as %s until %s (locked after %u minutes unused)\n", e[i].who, until,
+        printf(_("unlocked as %s until %s (locked after %u minutes unused)\n"), e[i].who, until,
                (e[i].idle + 59) / 60);
     }
     return 0;
@@ -106,13 +106,13 @@ static int do_unlock(const unlock_opts *o)
     if (o->status)
         return do_status(o);
     if (o->all)
-        return usage("%s", "--all is lock's option");
+        return usage("%s", _("--all is lock's option"));
     if (idle < 1 || idle > IDLE_MAX)
-        return usage("--idle is in minutes, 1..%d", IDLE_MAX);
+        return usage(_("--idle is in minutes, 1..%d"), IDLE_MAX);
     if (max < 1 || max > MAX_MAX)
-        return usage("--max is in hours, 1..%d", MAX_MAX);
+        return usage(_("--max is in hours, 1..%d"), MAX_MAX);
     if (o->g->staff != NULL && id_arg(o->g->staff, staff) != 0)
-        return usage("%s", "--staff needs a staff id (a UUID)");
+        return usage("%s", _("--staff needs a staff id (a UUID)"));
     idle_s = (long)idle * 60;
     max_s = (long)max * 3600;
     if (t > 0)
@@ -124,7 +124,7 @@ static int do_unlock(const unlock_opts *o)
         return rc;
     if ((secret = sodium_malloc(COUNCIL_SESSION_SECRET_MAX)) == NULL) {
         council_close(c);
-        fprintf(stderr, "%s: out of secure memory\n", prog);
+        fprintf(stderr, _("%s: out of secure memory\n"), prog);
         return EXIT_FAILURE;
     }
     rc = council_session_secret(c, secret, COUNCIL_SESSION_SECRET_MAX, &n);
@@ -143,17 +143,17 @@ static int do_unlock(const unlock_opts *o)
     sodium_memzero(secret, COUNCIL_SESSION_SECRET_MAX);
     sodium_free(secret);
     if (kept == AGENT_UNAVAILABLE) {
-        fprintf(stderr, "%s: %s (%s): nothing was kept\n", prog, no_keyring, strerror(errno));
+        fprintf(stderr, _("%s: %s (%s): nothing was kept\n"), prog, _(no_keyring), strerror(errno));
         return EXIT_FAILURE;
     }
     if (kept != 0) {
-        fprintf(stderr, "%s: cannot keep the session in the kernel keyring: %s\n", prog,
+        fprintf(stderr, _("%s: cannot keep the session in the kernel keyring: %s\n"), prog,
                 strerror(errno));
         return EXIT_FAILURE;
     }
     time_text(until, sizeof until, expires);
-    fprintf(stderr, "%s: unlocked as %s until %s, or until %ld minutes unused\n", prog,
-            o->g->staff != NULL ? o->g->staff : "the secretariat (root)", until,
+    fprintf(stderr, _("%s: unlocked as %s until %s, or until %ld minutes unused\n"), prog,
+            o->g->staff != NULL ? o->g->staff : _("the secretariat (root)"), until,
             (idle_s + 59) / 60);
     return 0;
 }
@@ -176,14 +176,16 @@ static int do_lock(const unlock_opts *o)
     }
     n = agent_list(prefix, NULL, 0, 1);
     if (n == AGENT_UNAVAILABLE) {
-        fprintf(stderr, "%s: %s: nothing is unlocked\n", prog, no_keyring);
+        fprintf(stderr, _("%s: %s: nothing is unlocked\n"), prog, _(no_keyring));
         return 0;
     }
     if (n < 0) {
-        fprintf(stderr, "%s: cannot read the kernel keyring: %s\n", prog, strerror(errno));
+        fprintf(stderr, _("%s: cannot read the kernel keyring: %s\n"), prog, strerror(errno));
         return EXIT_FAILURE;
     }
-    fprintf(stderr, "%s: locked (%d unlocked session%s forgotten)\n", prog, n, n == 1 ? "" : "s");
+    fprintf(stderr, ngettext("%s: locked (%d unlocked session forgotten)\n",
+                             "%s: locked (%d unlocked sessions forgotten)\n", (unsigned long)n),
+            prog, n);
     return 0;
 }
 
@@ -191,7 +193,7 @@ static int do_lock(const unlock_opts *o)
 
 static const cli_help unlock_help = {
     "[--idle MINUTES] [--max HOURS] [--status] [--json]",
-    "Opens the store once with the usual credentials (the council passphrase or\n"
+    N_("Opens the store once with the usual credentials (the council passphrase or\n"
     "--root-key-file; or a staff session: --staff ID --keyfile FILE and the\n"
     "member's passphrase) and keeps what opens it again in the Linux kernel's\n"
     "user keyring, for this operating-system user only. Until it is locked, the\n"
@@ -209,20 +211,20 @@ static const cli_help unlock_help = {
     "  --status           say whether the store is unlocked, as whom, until when\n"
     "  --json             with --status: as a JSON object\n"
     "\n"
-    "$COUNCIL_CLI_UNLOCK_SECONDS (for tests only) sets the limit in seconds.\n",
+    "$COUNCIL_CLI_UNLOCK_SECONDS (for tests only) sets the limit in seconds.\n"),
     "  council-cli --store ./council unlock --idle 30 --max 4\n",
 };
 
 static const cli_help lock_help = {
     "[--all] [--status] [--json]",
-    "Forgets the store's unlocked sessions at once (the secretariat's and every\n"
+    N_("Forgets the store's unlocked sessions at once (the secretariat's and every\n"
     "staff member's kept by `unlock`): the next command asks for the passphrase\n"
     "again. Nothing is opened and no passphrase is needed.\n"
     "\n"
     "Options:\n"
     "  --all              every council's unlocked sessions (--store not needed)\n"
     "  --status           say whether the store is unlocked, as whom, until when\n"
-    "  --json             with --status: as a JSON object\n",
+    "  --json             with --status: as a JSON object\n"),
     "  council-cli --store ./council lock\n",
 };
 
@@ -251,7 +253,7 @@ int cmd_unlock(cli_ctx *x, int argc, char **argv)
     if (rc != 0)
         return CLI_PARSED(rc);
     if (o.json && !o.status)
-        return usage("%s", "--json goes with --status");
+        return usage("%s", _("--json goes with --status"));
     /* Whose session: --staff, else $COUNCIL_STAFF (as every command). */
     {
         cli_global who;
@@ -270,10 +272,10 @@ int cmd_lock(cli_ctx *x, int argc, char **argv)
     if (rc != 0)
         return CLI_PARSED(rc);
     if (o.json && !o.status)
-        return usage("%s", "--json goes with --status");
+        return usage("%s", _("--json goes with --status"));
     if (x->g.store == NULL)
         x->g.store = getenv("COUNCIL_STORE");
     if ((!o.all || o.status) && (x->g.store == NULL || x->g.store[0] == '\0'))
-        return usage("%s", "no store: give --store PATH or set COUNCIL_STORE (or --all)");
+        return usage("%s", _("no store: give --store PATH or set COUNCIL_STORE (or --all)"));
     return do_lock(&o);
 }

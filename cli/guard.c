@@ -56,13 +56,13 @@ int confirm_act(int yes, const char *what, ...)
     va_end(ap);
     if (!isatty(STDIN_FILENO) ||
         (fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
-        return usage("%s.\nThis cannot be undone; not on a terminal, so give --yes to confirm",
+        return usage(_("%s.\nThis cannot be undone; not on a terminal, so give --yes to confirm"),
                      question);
-    dprintf(fd, "%s.\nThis cannot be undone. Type 'yes' to go on: ", question);
+    dprintf(fd, _("%s.\nThis cannot be undone. Type 'yes' to go on: "), question);
     rc = read_answer(fd, answer, sizeof answer);
     close(fd);
     if (rc != 0 || strcmp(answer, "yes") != 0) {
-        fprintf(stderr, "%s: not confirmed; nothing was changed\n", prog);
+        fprintf(stderr, _("%s: not confirmed; nothing was changed\n"), prog);
         return EXIT_FAILURE;
     }
     return 0;
@@ -79,7 +79,7 @@ int check_new_passphrase(const char *pass, size_t len, const char *old, size_t o
     if (weak_ok)
         return 0;
     if (len >= PASS_BUF || old_len >= PASS_BUF) {
-        fprintf(stderr, "%s: %s is too long\n", prog, what);
+        fprintf(stderr, _("%s: %s is too long\n"), prog, what);
         return EXIT_FAILURE;
     }
     /* NUL-terminated copies for pwquality, wiped after. */
@@ -88,7 +88,7 @@ int check_new_passphrase(const char *pass, size_t len, const char *old, size_t o
         o = sodium_malloc(PASS_BUF);
     pwq = pwquality_default_settings();
     if (p == NULL || (old != NULL && o == NULL) || pwq == NULL) {
-        fprintf(stderr, "%s: out of memory\n", prog);
+        fprintf(stderr, _("%s: out of memory\n"), prog);
         sodium_free(p);
         sodium_free(o);
         pwquality_free_settings(pwq);
@@ -109,11 +109,11 @@ int check_new_passphrase(const char *pass, size_t len, const char *old, size_t o
     sodium_free(o);
     pwquality_free_settings(pwq);
     if (score < 0)
-        return usage("%s is too weak: %s (give --weak-passphrase-ok only for tests and demos)",
+        return usage(_("%s is too weak: %s (give --weak-passphrase-ok only for tests and demos)"),
                      what, reason);
     if (score < PASSPHRASE_MIN_SCORE)
-        return usage("%s is too weak: its strength is %d of 100, below %d: make it longer "
-                     "(give --weak-passphrase-ok only for tests and demos)",
+        return usage(_("%s is too weak: its strength is %d of 100, below %d: make it longer "
+                     "(give --weak-passphrase-ok only for tests and demos)"),
                      what, score, PASSPHRASE_MIN_SCORE);
     return 0;
 }

@@ -21,74 +21,74 @@
 #include "util.h"
 
 static const cli_cmd table[] = {
-    { "init", NULL, cmd_init, "create a council store at PATH" },
-    { "info", NULL, cmd_info, "show the council id, name, versions and log key" },
-    { "passphrase", NULL, cmd_passphrase, "change the passphrase that protects the root key" },
-    { "timezone", NULL, cmd_timezone, "show the council's time zone, or set it" },
-    { "unlock", NULL, cmd_unlock, "open the store once; later commands take no passphrase" },
-    { "lock", NULL, cmd_lock, "forget the store's unlocked sessions at once" },
-    { "member", "add", cmd_member_add, "register a member (構成機関等); prints its id" },
-    { "member", "list", cmd_member_list, "list the members" },
-    { "member", "show", cmd_member_show, "show one member" },
-    { "member", "update", cmd_member_update, "change a member's name, kind, roles, scopes or contact" },
-    { "member", "withdraw", cmd_member_withdraw, "record that a member left the council" },
-    { "member", "keygen", cmd_member_keygen, "make a member's keys and its keyfile" },
-    { "member", "register-key", cmd_member_register_key, "register a member's public keys" },
+    { "init", NULL, cmd_init, N_("create a council store at PATH") },
+    { "info", NULL, cmd_info, N_("show the council id, name, versions and log key") },
+    { "passphrase", NULL, cmd_passphrase, N_("change the passphrase that protects the root key") },
+    { "timezone", NULL, cmd_timezone, N_("show the council's time zone, or set it") },
+    { "unlock", NULL, cmd_unlock, N_("open the store once; later commands take no passphrase") },
+    { "lock", NULL, cmd_lock, N_("forget the store's unlocked sessions at once") },
+    { "member", "add", cmd_member_add, N_("register a member (構成機関等); prints its id") },
+    { "member", "list", cmd_member_list, N_("list the members") },
+    { "member", "show", cmd_member_show, N_("show one member") },
+    { "member", "update", cmd_member_update, N_("change a member's name, kind, roles, scopes or contact") },
+    { "member", "withdraw", cmd_member_withdraw, N_("record that a member left the council") },
+    { "member", "keygen", cmd_member_keygen, N_("make a member's keys and its keyfile") },
+    { "member", "register-key", cmd_member_register_key, N_("register a member's public keys") },
     { "members", "announce", cmd_members_announce,
-      "the public announcement: council, coordinating body and member names" },
-    { "staff", "add", cmd_staff_add, "register a member's staff member; prints its id" },
-    { "staff", "list", cmd_staff_list, "list the staff" },
-    { "staff", "pledge", cmd_staff_pledge, "record a staff member's pledge of confidentiality" },
-    { "staff", "retire", cmd_staff_retire, "record that a staff member left" },
-    { "scope", "list", cmd_scope_list, "list the scopes of case content" },
-    { "scope", "add", cmd_scope_add, "add a scope" },
-    { "scope", "remove", cmd_scope_remove, "remove a scope no case uses" },
-    { "case", "create", cmd_case_create, "open a case (個別ケース); prints the case and person ids" },
-    { "case", "add-person", cmd_case_add_person, "add a family member or close third party" },
-    { "case", "update", cmd_case_update, "write a section of a case from JSON" },
-    { "case", "show", cmd_case_show, "read a case, or one section of it" },
-    { "case", "history", cmd_case_history, "read every version of a section" },
-    { "case", "list", cmd_case_list, "list the cases" },
-    { "case", "info", cmd_case_info, "show a case's persons, sections and shares" },
-    { "case", "share", cmd_case_share, "share scopes of a case with a member" },
-    { "case", "revoke", cmd_case_revoke, "end a member's shares of a case" },
-    { "case", "erase", cmd_case_erase, "destroy a case's keys and content (irreversible)" },
-    { "case", "find", cmd_case_find, "find cases by a person's name and birth date" },
-    { "case", "status", cmd_case_status, "set a case open, monitoring or closed" },
-    { "case", "rekey", cmd_case_rekey, "re-encrypt a case under new data keys" },
-    { "rekey", "database", cmd_rekey_database, "re-encrypt council.db under a new database key" },
-    { "rekey", "root", cmd_rekey_root, "replace the root key" },
-    { "consent", "record", cmd_consent_record, "record a consent (同意); prints its id" },
-    { "consent", "refuse", cmd_consent_refuse, "record a refusal of consent; prints its id" },
-    { "consent", "withdraw", cmd_consent_withdraw, "record that a consent was withdrawn" },
-    { "consent", "list", cmd_consent_list, "list a case's consent records" },
-    { "consent", "show", cmd_consent_show, "show one consent record" },
-    { "disclose", NULL, cmd_disclose, "case share, or with --dry-run only the decision" },
-    { "meeting", "create", cmd_meeting_create, "hold a meeting (会議); prints its id" },
+      N_("the public announcement: council, coordinating body and member names") },
+    { "staff", "add", cmd_staff_add, N_("register a member's staff member; prints its id") },
+    { "staff", "list", cmd_staff_list, N_("list the staff") },
+    { "staff", "pledge", cmd_staff_pledge, N_("record a staff member's pledge of confidentiality") },
+    { "staff", "retire", cmd_staff_retire, N_("record that a staff member left") },
+    { "scope", "list", cmd_scope_list, N_("list the scopes of case content") },
+    { "scope", "add", cmd_scope_add, N_("add a scope") },
+    { "scope", "remove", cmd_scope_remove, N_("remove a scope no case uses") },
+    { "case", "create", cmd_case_create, N_("open a case (個別ケース); prints the case and person ids") },
+    { "case", "add-person", cmd_case_add_person, N_("add a family member or close third party") },
+    { "case", "update", cmd_case_update, N_("write a section of a case from JSON") },
+    { "case", "show", cmd_case_show, N_("read a case, or one section of it") },
+    { "case", "history", cmd_case_history, N_("read every version of a section") },
+    { "case", "list", cmd_case_list, N_("list the cases") },
+    { "case", "info", cmd_case_info, N_("show a case's persons, sections and shares") },
+    { "case", "share", cmd_case_share, N_("share scopes of a case with a member") },
+    { "case", "revoke", cmd_case_revoke, N_("end a member's shares of a case") },
+    { "case", "erase", cmd_case_erase, N_("destroy a case's keys and content (irreversible)") },
+    { "case", "find", cmd_case_find, N_("find cases by a person's name and birth date") },
+    { "case", "status", cmd_case_status, N_("set a case open, monitoring or closed") },
+    { "case", "rekey", cmd_case_rekey, N_("re-encrypt a case under new data keys") },
+    { "rekey", "database", cmd_rekey_database, N_("re-encrypt council.db under a new database key") },
+    { "rekey", "root", cmd_rekey_root, N_("replace the root key") },
+    { "consent", "record", cmd_consent_record, N_("record a consent (同意); prints its id") },
+    { "consent", "refuse", cmd_consent_refuse, N_("record a refusal of consent; prints its id") },
+    { "consent", "withdraw", cmd_consent_withdraw, N_("record that a consent was withdrawn") },
+    { "consent", "list", cmd_consent_list, N_("list a case's consent records") },
+    { "consent", "show", cmd_consent_show, N_("show one consent record") },
+    { "disclose", NULL, cmd_disclose, N_("case share, or with --dry-run only the decision") },
+    { "meeting", "create", cmd_meeting_create, N_("hold a meeting (会議); prints its id") },
     { "meeting", "add-case", cmd_meeting_add_case,
-      "share scopes of a case with an attendee until the meeting ends" },
-    { "meeting", "show", cmd_meeting_show, "show a meeting, its attendees and agenda" },
-    { "meeting", "packet", cmd_meeting_packet, "write an attendee's sealed meeting packet" },
-    { "meeting", "close", cmd_meeting_close, "end the meeting's disclosures now" },
+      N_("share scopes of a case with an attendee until the meeting ends") },
+    { "meeting", "show", cmd_meeting_show, N_("show a meeting, its attendees and agenda") },
+    { "meeting", "packet", cmd_meeting_packet, N_("write an attendee's sealed meeting packet") },
+    { "meeting", "close", cmd_meeting_close, N_("end the meeting's disclosures now") },
     { "report", "platform", cmd_report_platform,
-      "counts for the regional platform, small ones suppressed" },
-    { "audit", "show", cmd_audit_show, "list the events of the audit log" },
-    { "audit", "checkpoint", cmd_audit_checkpoint, "sign and print a checkpoint of the log" },
+      N_("counts for the regional platform, small ones suppressed") },
+    { "audit", "show", cmd_audit_show, N_("list the events of the audit log") },
+    { "audit", "checkpoint", cmd_audit_checkpoint, N_("sign and print a checkpoint of the log") },
     { "audit", "reset-head", cmd_audit_reset_head,
-      "take the log as it is as the signer's head, after a refused checkpoint" },
-    { "audit", "export", cmd_audit_export, "write every event and checkpoint to a file" },
-    { "audit", "prove", cmd_audit_prove, "print an inclusion or consistency proof" },
+      N_("take the log as it is as the signer's head, after a refused checkpoint") },
+    { "audit", "export", cmd_audit_export, N_("write every event and checkpoint to a file") },
+    { "audit", "prove", cmd_audit_prove, N_("print an inclusion or consistency proof") },
     { "audit", "add-cosignatures", cmd_audit_add_cosignatures,
-      "store a witness's cosigned checkpoint" },
+      N_("store a witness's cosigned checkpoint") },
     { "audit", "verify", cmd_audit_verify,
-      "verify an export, a checkpoint or a proof (no store: the public key alone)" },
+      N_("verify an export, a checkpoint or a proof (no store: the public key alone)") },
     { "audit", "witness", cmd_audit_witness,
-      "check a checkpoint's consistency and cosign it (no store)" },
-    { "audit", "witness-keygen", cmd_audit_witness_keygen, "make a witness key (no store)" },
+      N_("check a checkpoint's consistency and cosign it (no store)") },
+    { "audit", "witness-keygen", cmd_audit_witness_keygen, N_("make a witness key (no store)") },
 };
 #define N_TABLE (sizeof table / sizeof table[0])
 
-static const char help_tail[] =
+static const char help_tail[] = N_(
     "\n"
     "Give a command's words, then its arguments and options, in any order:\n"
     "council-cli NOUN VERB --help prints the command's own help, with an example.\n"
@@ -128,18 +128,18 @@ static const char help_tail[] =
     "--new-passphrase-file, else $COUNCIL_NEW_PASSPHRASE, else the terminal.\n"
     "Exit status: 0 success, 1 failed, 2 usage error, 3 authentication (a wrong\n"
     "passphrase or key), 4 not entitled or no consent (a dry run's refusal too),\n"
-    "5 tamper (a record or log changed outside the library), 6 not found.\n";
+    "5 tamper (a record or log changed outside the library), 6 not found.\n");
 
 static void top_help(void)
 {
     const char *noun = NULL;
 
-    printf("usage: council-cli [--store PATH] COMMAND [ARGUMENTS] [OPTIONS]\n"
+    printf(_("usage: council-cli [--store PATH] COMMAND [ARGUMENTS] [OPTIONS]\n"
            "       council-cli COMMAND --help    a command's own help, with an example\n"
            "       council-cli help [NOUN [VERB]]\n"
            "       council-cli completion bash    a bash completion script\n"
            "\n"
-           "Commands:\n");
+           "Commands:\n"));
     for (size_t i = 0; i < N_TABLE; i++) {
         char words[40];
         const cli_cmd *c = &table[i];
@@ -149,20 +149,20 @@ static void top_help(void)
         noun = c->noun;
         snprintf(words, sizeof words, "%s%s%s", c->noun, c->verb != NULL ? " " : "",
                  c->verb != NULL ? c->verb : "");
-        printf("  %-24s%s\n", words, c->summary);
+        printf("  %-24s%s\n", words, _(c->summary));
     }
-    fputs(help_tail, stdout);
+    fputs(_(help_tail), stdout);
 }
 
 /* `help NOUN`: the noun's commands. */
 static void noun_help(const char *noun)
 {
-    printf("usage: council-cli %s VERB [ARGUMENTS] [OPTIONS]\n\nCommands:\n", noun);
+    printf(_("usage: council-cli %s VERB [ARGUMENTS] [OPTIONS]\n\nCommands:\n"), noun);
     for (size_t i = 0; i < N_TABLE; i++)
         if (strcmp(table[i].noun, noun) == 0)
             printf("  %s %-*s%s\n", noun, (int)(22 - strlen(noun)), table[i].verb,
-                   table[i].summary);
-    printf("\nTry 'council-cli %s VERB --help' for a command's options and an example.\n",
+                   _(table[i].summary));
+    printf(_("\nTry 'council-cli %s VERB --help' for a command's options and an example.\n"),
            noun);
 }
 
@@ -221,10 +221,10 @@ static int unknown_noun(const char *word)
 {
     const char *near = nearest(NULL, word);
 
-    fprintf(stderr, "%s: unknown command '%s'\n", prog, word);
+    fprintf(stderr, _("%s: unknown command '%s'\n"), prog, word);
     if (near != NULL)
-        fprintf(stderr, "Did you mean '%s'?\n", near);
-    fprintf(stderr, "Try 'council-cli --help'.\n");
+        fprintf(stderr, _("Did you mean '%s'?\n"), near);
+    fprintf(stderr, _("Try 'council-cli --help'.\n"));
     return EXIT_USAGE;
 }
 
@@ -232,10 +232,10 @@ static int unknown_verb(const char *noun, const char *word)
 {
     const char *near = nearest(noun, word);
 
-    fprintf(stderr, "%s: unknown %s command '%s'\n", prog, noun, word);
+    fprintf(stderr, _("%s: unknown %s command '%s'\n"), prog, noun, word);
     if (near != NULL)
-        fprintf(stderr, "Did you mean '%s %s'?\n", noun, near);
-    fprintf(stderr, "Try 'council-cli help %s'.\n", noun);
+        fprintf(stderr, _("Did you mean '%s %s'?\n"), noun, near);
+    fprintf(stderr, _("Try 'council-cli help %s'.\n"), noun);
     return EXIT_USAGE;
 }
 
@@ -268,7 +268,7 @@ static const cli_cmd *lookup(int n_words, char **words, int help_ok, int *rc)
             *rc = 0;
             return NULL;
         }
-        *rc = usage("'%s' needs a command word", words[0]);
+        *rc = usage(_("'%s' needs a command word"), words[0]);
         return NULL;
     }
     for (size_t i = 0; i < N_TABLE; i++)
@@ -294,7 +294,7 @@ static int help_command(int n_words, char **words)
     if ((cmd = lookup(n_words, words, 1, &rc)) == NULL)
         return rc;
     if (n_words > (cmd->verb != NULL ? 2 : 1))
-        return usage("unexpected argument '%s'", words[cmd->verb != NULL ? 2 : 1]);
+        return usage(_("unexpected argument '%s'"), words[cmd->verb != NULL ? 2 : 1]);
     memset(&x, 0, sizeof x);
     x.cmd = cmd;
     cli_set_current(cmd);
@@ -311,7 +311,7 @@ static int completion_command(int n_words, char **words)
     const char *noun = NULL;
 
     if (n_words != 1 || strcmp(words[0], "bash") != 0)
-        return usage("%s", "completion takes one shell: bash");
+        return usage("%s", _("completion takes one shell: bash"));
     printf("# bash completion for council-cli, generated by 'council-cli completion bash'\n"
            "# from its command table. Install: council-cli completion bash > \\\n"
            "#   ~/.local/share/bash-completion/completions/council-cli\n"
@@ -408,6 +408,7 @@ int main(int argc, char **argv)
     cli_ctx x;
     int c, idx, rc, n_words;
 
+    i18n_init();
     memset(&x, 0, sizeof x);
     /* --version takes effect wherever it appears. */
     for (int i = 1; i < argc; i++)
@@ -418,7 +419,7 @@ int main(int argc, char **argv)
         }
     /* The library loaded must be the one this tool was built against. */
     if (council_version_number() / 100 != COUNCIL_VERSION_NUMBER / 100) {
-        fprintf(stderr, "%s: built for libcouncil %s but loaded %s\n", prog,
+        fprintf(stderr, _("%s: built for libcouncil %s but loaded %s\n"), prog,
                 COUNCIL_VERSION_STRING, council_version_string());
         return EXIT_FAILURE;
     }
@@ -431,17 +432,17 @@ int main(int argc, char **argv)
         const char *text = optind >= 2 && optarg == argv[optind - 1] ? argv[optind - 2]
                                                                       : argv[optind - 1];
         if (c == ':')
-            return usage("option '%s' needs a value", argv[optind - 1]);
+            return usage(_("option '%s' needs a value"), argv[optind - 1]);
         if (c == '?') {
             if (optopt != 0)
-                return usage("unknown option '-%c'", optopt);
-            return usage("option '%s' is not one that comes before the command: give it "
-                         "after the command's words", argv[optind - 1]);
+                return usage(_("unknown option '-%c'"), optopt);
+            return usage(_("option '%s' is not one that comes before the command: give it "
+                         "after the command's words"), argv[optind - 1]);
         }
         if (c != 'h' && (strncmp(text, "--", 2) != 0 ||
                          strcspn(text + 2, "=") != strlen(lo[idx].name) ||
                          strncmp(text + 2, lo[idx].name, strlen(lo[idx].name)) != 0))
-            return usage("unknown option '%s'", text);
+            return usage(_("unknown option '%s'"), text);
         switch (c) {
         case 's': x.g.store = optarg; break;
         case 'p': x.g.pass_file = optarg; break;
@@ -458,7 +459,7 @@ int main(int argc, char **argv)
     }
     n_words = argc - optind;
     if (n_words == 0)
-        return usage("%s", "no command given");
+        return usage("%s", _("no command given"));
     if (strcmp(argv[optind], "help") == 0)
         return help_command(n_words - 1, argv + optind + 1);
     if (strcmp(argv[optind], "completion") == 0)

@@ -25,7 +25,7 @@ static long read_secret_file(const char *path, char *buf, size_t cap, const char
     size_t n;
 
     if (f == NULL) {
-        fprintf(stderr, "%s: cannot open %s file: %s\n", prog, what, strerror(errno));
+        fprintf(stderr, _("%s: cannot open %s file: %s\n"), prog, what, strerror(errno));
         return -1;
     }
     /* Unbuffered: no copy of the secret is left in a stdio buffer. */
@@ -35,7 +35,7 @@ static long read_secret_file(const char *path, char *buf, size_t cap, const char
     if (f != stdin)
         fclose(f);
     if (n == cap) {
-        fprintf(stderr, "%s: %s file is too long\n", prog, what);
+        fprintf(stderr, _("%s: %s file is too long\n"), prog, what);
         return -1;
     }
     return (long)secret_text_trim(buf, n);
@@ -79,7 +79,7 @@ static long read_tty(const char *prompt, char *buf, size_t cap)
     }
     close(fd);
     if (n >= cap - 1) {
-        fprintf(stderr, "%s: passphrase too long\n", prog);
+        fprintf(stderr, _("%s: passphrase too long\n"), prog);
         return -1;
     }
     return (long)n;
@@ -94,11 +94,11 @@ long get_passphrase(const char *file, const char *env, int confirm,
     long n;
 
     if (file != NULL) {
-        n = read_secret_file(file, buf, cap, "passphrase");
+        n = read_secret_file(file, buf, cap, _("passphrase"));
     } else if ((e = getenv(env)) != NULL) {
         size_t len = strlen(e);
         if (len >= cap) {
-            fprintf(stderr, "%s: $%s is too long\n", prog, env);
+            fprintf(stderr, _("%s: $%s is too long\n"), prog, env);
             return -1;
         }
         memcpy(buf, e, len);
@@ -110,16 +110,16 @@ long get_passphrase(const char *file, const char *env, int confirm,
         n = read_tty(prompt, buf, cap);
         if (n < 0 || !confirm)
             return n == -2 ? -2 : n;
-        m = read_tty("Repeat passphrase: ", again, sizeof again);
+        m = read_tty(_("Repeat passphrase: "), again, sizeof again);
         if (m != n || memcmp(buf, again, (size_t)n) != 0) {
             sodium_memzero(again, sizeof again);
-            fprintf(stderr, "%s: passphrases do not match\n", prog);
+            fprintf(stderr, _("%s: passphrases do not match\n"), prog);
             return -1;
         }
         sodium_memzero(again, sizeof again);
     }
     if (n == 0) {
-        fprintf(stderr, "%s: the passphrase is empty\n", prog);
+        fprintf(stderr, _("%s: the passphrase is empty\n"), prog);
         return -1;
     }
     return n;
@@ -129,17 +129,17 @@ long get_passphrase(const char *file, const char *env, int confirm,
 int read_root_key(const char *path, uint8_t key[COUNCIL_ROOT_KEY_BYTES])
 {
     char hex[2 * COUNCIL_ROOT_KEY_BYTES + 4];
-    long n = read_secret_file(path, hex, sizeof hex, "root key");
+    long n = read_secret_file(path, hex, sizeof hex, _("root key"));
     int rc;
 
     if (n < 0)
         return -1;
     rc = root_key_text(key, hex, (size_t)n);
     if (rc == -1)
-        fprintf(stderr, "%s: root key file must hold %d hex digits\n", prog,
+        fprintf(stderr, _("%s: root key file must hold %d hex digits\n"), prog,
                 2 * COUNCIL_ROOT_KEY_BYTES);
     else if (rc != 0)
-        fprintf(stderr, "%s: root key file must hold only hex digits\n", prog);
+        fprintf(stderr, _("%s: root key file must hold only hex digits\n"), prog);
     sodium_memzero(hex, sizeof hex);
     return rc == 0 ? 0 : -1;
 }
@@ -154,11 +154,11 @@ int get_creds(const cli_global *o, creds *cr, int confirm)
         cr->have_key = 1;
         return 0;
     }
-    n = get_passphrase(o->pass_file, "COUNCIL_PASSPHRASE", confirm, "Passphrase: ",
+    n = get_passphrase(o->pass_file, "COUNCIL_PASSPHRASE", confirm, _("Passphrase: "),
                        cr->pass, sizeof cr->pass);
     if (n == -2)
-        return usage("%s", "no passphrase: use --passphrase-file, $COUNCIL_PASSPHRASE "
-                           "or a terminal");
+        return usage("%s", _("no passphrase: use --passphrase-file, $COUNCIL_PASSPHRASE "
+                           "or a terminal"));
     if (n < 0)
         return EXIT_FAILURE;
     cr->pass_len = (size_t)n;
@@ -207,22 +207,22 @@ int open_root_why(const cli_global *g, council_open_options *oo)
             n = default_note;
     }
     if (r == NULL || r[0] == '\0')
-        return usage("%s", "this would use the council passphrase (root): work as a person "
-                           "(--staff ID --keyfile FILE, or $COUNCIL_STAFF and $COUNCIL_KEYFILE), "
-                           "or say why with --root-reason setup|recovery|emergency|"
-                           "key_management and --root-note TEXT");
+        return usage("%s", _("this would use the council passphrase (root): work as a person "
+                             "(--staff ID --keyfile FILE, or $COUNCIL_STAFF and $COUNCIL_KEYFILE), "
+                             "or say why with --root-reason setup|recovery|emergency|"
+                             "key_management and --root-note TEXT"));
     for (i = 0; i < sizeof root_reasons / sizeof root_reasons[0]; i++)
         if (strcmp(r, root_reasons[i]) == 0)
             break;
     if (i == sizeof root_reasons / sizeof root_reasons[0])
-        return usage("unknown root reason '%s': setup, recovery, emergency or key_management", r);
+        return usage(_("unknown root reason '%s': setup, recovery, emergency or key_management"), r);
     if (n == NULL || n[0] == '\0')
-        return usage("--root-reason %s needs --root-note TEXT: the written reason, which the "
-                     "store keeps beside the event", r);
+        return usage(_("--root-reason %s needs --root-note TEXT: the written reason, which the "
+                       "store keeps beside the event"), r);
     oo->root_reason = r;
     oo->root_reason_text = n;
-    fprintf(stderr, "%s: using the council passphrase (root) for %s; the audit log records "
-                    "it\n", prog, r);
+    fprintf(stderr, _("%s: using the council passphrase (root) for %s; the audit log records "
+                      "it\n"), prog, r);
     return 0;
 }
 
@@ -252,16 +252,16 @@ static int open_staff_session(const cli_global *o, council **c)
     int rc;
 
     if (o->staff == NULL || o->keyfile == NULL || id_arg(o->staff, staff) != 0)
-        return usage("%s", "a staff session needs --staff ID and --keyfile FILE");
-    if ((kf = slurp(o->keyfile, 8192, &kf_len, "keyfile")) == NULL)
+        return usage("%s", _("a staff session needs --staff ID and --keyfile FILE"));
+    if ((kf = slurp(o->keyfile, 8192, &kf_len, _("keyfile"))) == NULL)
         return EXIT_FAILURE;
-    n = get_passphrase(o->pass_file, "COUNCIL_MEMBER_PASSPHRASE", 0, "Member passphrase: ",
+    n = get_passphrase(o->pass_file, "COUNCIL_MEMBER_PASSPHRASE", 0, _("Member passphrase: "),
                        pass, sizeof pass);
     if (n < 0) {
         sodium_memzero(kf, kf_len);
         free(kf);
-        return n == -2 ? usage("%s", "no member passphrase: use --passphrase-file, "
-                                     "$COUNCIL_MEMBER_PASSPHRASE or a terminal")
+        return n == -2 ? usage("%s", _("no member passphrase: use --passphrase-file, "
+                                     "$COUNCIL_MEMBER_PASSPHRASE or a terminal"))
                        : EXIT_FAILURE;
     }
     oo.staff_id = staff;
@@ -301,7 +301,7 @@ static int open_unlocked(const cli_global *o, council **c)
     if (!found) {
         sodium_free(secret);
         if (expired)
-            fprintf(stderr, "%s: the unlocked session has expired (locked again)\n", prog);
+            fprintf(stderr, _("%s: the unlocked session has expired (locked again)\n"), prog);
         return -1;
     }
     oo.session_secret = secret;
@@ -318,7 +318,7 @@ static int open_unlocked(const cli_global *o, council **c)
         council_close(*c);
         *c = NULL;
         agent_revoke(desc);
-        fprintf(stderr, "%s: the unlocked session no longer opens the store (locked again)\n",
+        fprintf(stderr, _("%s: the unlocked session no longer opens the store (locked again)\n"),
                 prog);
         return -1;
     }
@@ -353,7 +353,7 @@ int open_locked(const cli_global *in, council **c)
     memset(&cr, 0, sizeof cr);
     *c = NULL;
     if (o->root_reason != NULL && (o->staff != NULL || o->keyfile != NULL))
-        return usage("%s", "--root-reason is for the council passphrase, not a staff session");
+        return usage("%s", _("--root-reason is for the council passphrase, not a staff session"));
     if (o->staff != NULL || o->keyfile != NULL)
         return open_staff_session(o, c);
     if ((rc = open_root_why(o, &oo)) != 0)

@@ -69,5 +69,5 @@ void progress_end(void)
     pthread_join(pg.thread, NULL);
     pg.running = 0;
     if (pg.shown)
-        draw(", done\n");
+        draw(_(", done\n"));
 }

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "council.h"
+#include "i18n.h"
 #include "council/v1/case.pb-c.h"
 #include "section_json.h"
 #include "text.h"
@@ -51,7 +52,7 @@ static int keys_ok(json_t *obj, const char *where, const char *const *allowed)
     char list[128] = "";
 
     if (!json_is_object(obj))
-        return json_bad(where, "%s", "must be an object");
+        return json_bad(where, "%s", _("must be an object"));
     for (void *it = json_object_iter(obj); it != NULL; it = json_object_iter_next(obj, it)) {
         const char *key = json_object_iter_key(it);
         size_t i = 0;
@@ -63,7 +64,7 @@ static int keys_ok(json_t *obj, const char *where, const char *const *allowed)
         for (i = 0; allowed[i] != NULL; i++)
             snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
                      allowed[i]);
-        return json_bad(where, "an unknown key (allowed: %s)", list);
+        return json_bad(where, _("an unknown key (allowed: %s)"), list);
     }
     return 0;
 }
@@ -75,9 +76,9 @@ static int str_field(json_t *obj, const char *key, const char *where, int requir
 
     *out = NULL;
     if (v == NULL)
-        return required ? json_bad(where, "'%s' is missing", key) : 0;
+        return required ? json_bad(where, _("'%s' is missing"), key) : 0;
     if (!json_is_string(v))
-        return json_bad(where, "'%s' must be a string", key);
+        return json_bad(where, _("'%s' must be a string"), key);
     *out = unconst(json_string_value(v));
     return 0;
 }
@@ -91,15 +92,15 @@ static int str_array(json_t *obj, const char *key, const char *where, char ***ou
     if (a == NULL)
         return 0;
     if (!json_is_array(a))
-        return json_bad(where, "'%s' must be an array of strings", key);
+        return json_bad(where, _("'%s' must be an array of strings"), key);
     if (json_array_size(a) == 0)
         return 0;
     if ((*out = calloc(json_array_size(a), sizeof **out)) == NULL)
-        return json_bad(where, "%s", "out of memory");
+        return json_bad(where, "%s", _("out of memory"));
     for (size_t i = 0; i < json_array_size(a); i++) {
         json_t *v = json_array_get(a, i);
         if (!json_is_string(v))
-            return json_bad(where, "'%s'[%zu] must be a string", key, i);
+            return json_bad(where, _("'%s'[%zu] must be a string"), key, i);
         (*out)[i] = unconst(json_string_value(v));
     }
     *n = json_array_size(a);
@@ -117,7 +118,7 @@ static int id_field(json_t *obj, const char *key, const char *where, uint8_t id[
     if (text == NULL)
         return 0;
     if (uuid_bytes(text, id) != 0)
-        return json_bad(where, "'%s' must be a member id (UUID)", key);
+        return json_bad(where, _("'%s' must be a member id (UUID)"), key);
     *has = 1;
     b->data = id;
     b->len = COUNCIL_ID_BYTES;
@@ -132,7 +133,7 @@ static int obj_array(json_t *obj, const char *key, const char *where, json_t **a
     if (*a == NULL)
         return 0;
     if (!json_is_array(*a))
-        return json_bad(where, "'%s' must be an array of objects", key);
+        return json_bad(where, _("'%s' must be an array of objects"), key);
     *n = json_array_size(*a);
     return 0;
 }
@@ -215,7 +216,7 @@ static int tasks_from_json(json_t *plan, section_build *b)
         } else {
             int sv = enum_value(&council__v1__task_state__descriptor, "TASK_STATE_", state);
             if (sv == 0)
-                return json_bad(where, "%s", "'state' must be open, done or cancelled");
+                return json_bad(where, "%s", _("'state' must be open, done or cancelled"));
             t->state = (Council__V1__TaskState)sv;
         }
         b->task_ptrs[i] = t;
@@ -271,8 +272,8 @@ static int section_from_json(json_t *root, section_build *b)
     static const char *const record[] = { "entries", NULL };
     json_t *v;
 
-    if (keys_ok(root, "the top level", top) != 0 ||
-        str_field(root, "text", "the top level", 0, &b->s.text) != 0)
+    if (keys_ok(root, _("the top level"), top) != 0 ||
+        str_field(root, "text", _("the top level"), 0, &b->s.text) != 0)
         return -1;
     if ((v = json_object_get(root, "identity")) != NULL) {
         Council__V1__Identity *i = &b->identity;
@@ -311,14 +312,14 @@ static int section_from_json(json_t *root, section_build *b)
 static const char *json_error_what(const json_error_t *e)
 {
     switch (json_error_code(e)) {
-    case json_error_invalid_utf8: return "invalid UTF-8";
-    case json_error_duplicate_key: return "a key given twice";
-    case json_error_premature_end_of_input: return "unexpected end of input";
-    case json_error_end_of_input_expected: return "more than one JSON value";
+    case json_error_invalid_utf8: return _("invalid UTF-8");
+    case json_error_duplicate_key: return _("a key given twice");
+    case json_error_premature_end_of_input: return _("unexpected end of input");
+    case json_error_end_of_input_expected: return _("more than one JSON value");
     case json_error_null_character:
-    case json_error_null_byte_in_key: return "a NUL character";
-    case json_error_numeric_overflow: return "a number out of range";
-    default: return "invalid JSON";
+    case json_error_null_byte_in_key: return _("a NUL character");
+    case json_error_numeric_overflow: return _("a number out of range");
+    default: return _("invalid JSON");
     }
 }
 
@@ -333,7 +334,7 @@ int section_json_parse(uint8_t **out, size_t *out_len, const char *text, size_t 
     why_buf[0] = '\0';
     root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
     if (root == NULL) {
-        snprintf(why, why_len, "%s at line %d, column %d", json_error_what(&err), err.line,
+        snprintf(why, why_len, _("%s at line %d, column %d"), json_error_what(&err), err.line,
                  err.column);
         wipe(&err, sizeof err); /* its text quotes the input */
         return -1;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include <sodium.h>
 #include <uuid/uuid.h>
@@ -147,10 +148,10 @@ int time_arg(const char *opt, const char *s, time_kind kind, int64_t *out)
     int rc = parse_time_text(s, kind, out);
 
     if (rc == -2)
-        return usage("%s: no such date or time: '%s'", opt, s);
+        return usage(_("%s: no such date or time: '%s'"), opt, s);
     if (rc != 0)
-        return usage("%s: not a time: '%s' (YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS in the council's "
-                     "zone, or with Z or +hh:mm)", opt, s);
+        return usage(_("%s: not a time: '%s' (YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS in the council's "
+                     "zone, or with Z or +hh:mm)"), opt, s);
     return 0;
 }
 
@@ -164,11 +165,11 @@ int time_zone_use(council *c)
      * included: times are shown in UTC, said so, and only a time given
      * without an offset (which the zone would have to read) is refused. */
     if (rc == COUNCIL_ETAMPER || rc == COUNCIL_EFORMAT) {
-        fprintf(stderr, "%s: warning: %s; times are shown in UTC until the secretariat sets the "
-                "zone again (council-cli timezone ZONE)\n", prog, council_errmsg(c));
+        fprintf(stderr, _("%s: warning: %s; times are shown in UTC until the secretariat sets the "
+                "zone again (council-cli timezone ZONE)\n"), prog, council_errmsg(c));
         if (n_pending > 0) {
-            fprintf(stderr, "%s: a time without an offset needs the council's zone: give it with "
-                    "one (such as +09:00 or Z)\n", prog);
+            fprintf(stderr, _("%s: a time without an offset needs the council's zone: give it with "
+                    "one (such as +09:00 or Z)\n"), prog);
             return rc;
         }
         snprintf(tz, sizeof tz, "UTC");
@@ -242,9 +243,39 @@ int split_list(const char *text, char *buf, size_t buf_len, const char **out, si
 
 /* "  label:        value", later lines of the value indented to match;
  * `mark` (or "") before the value. */
+const char *col(const char *s, int width)
+{
+    static char bufs[8][160];
+    static unsigned next;
+    char *out = bufs[next++ % 8];
+    size_t len = strlen(s), w = 0, want = (size_t)(width < 0 ? -width : width);
+    mbstate_t st;
+
+    memset(&st, 0, sizeof st);
+    for (size_t i = 0; i < len;) {
+        wchar_t wc;
+        size_t k = mbrtowc(&wc, s + i, len - i, &st);
+        int cw;
+        if (k == (size_t)-1 || k == (size_t)-2 || k == 0) { /* not text of the locale: bytes */
+            w += len - i;
+            break;
+        }
+        cw = wcwidth(wc);
+        w += cw > 0 ? (size_t)cw : 0;
+        i += k;
+    }
+    if (w >= want || len + (want - w) >= sizeof bufs[0])
+        return s;
+    if (width < 0)
+        snprintf(out, sizeof bufs[0], "%s%*s", s, (int)(want - w), "");
+    else
+        snprintf(out, sizeof bufs[0], "%*s%s", (int)(want - w), "", s);
+    return out;
+}
+
 void field_line(const char *label, const char *mark, const char *value)
 {
-    printf("  %-16s%s", label, mark);
+    printf("  %s%s", col(label, -16), mark);
     for (const char *p = value; *p != '\0'; p++) {
         putchar(*p);
         if (*p == '\n' && p[1] != '\0')
@@ -287,13 +318,13 @@ int create_private(const char *path)
          * anything stdio holds. */
         fflush(stdout);
         if ((fd = dup(STDOUT_FILENO)) < 0)
-            fprintf(stderr, "%s: cannot write to standard output: %s\n", prog, strerror(errno));
+            fprintf(stderr, _("%s: cannot write to standard output: %s\n"), prog, strerror(errno));
         return fd;
     }
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 
     if (fd < 0)
-        fprintf(stderr, "%s: cannot create %s: %s\n", prog, path, strerror(errno));
+        fprintf(stderr, _("%s: cannot create %s: %s\n"), prog, path, strerror(errno));
     return fd;
 }
 
@@ -341,7 +372,7 @@ int tmp_out_make(tmp_out *t)
         base = "/tmp";
     snprintf(t->dir, sizeof t->dir, "%s/council-cli.XXXXXX", base);
     if (mkdtemp(t->dir) == NULL) { /* mode 0700 */
-        fprintf(stderr, "%s: cannot make a temporary directory in %s: %s\n", prog, base,
+        fprintf(stderr, _("%s: cannot make a temporary directory in %s: %s\n"), prog, base,
                 strerror(errno));
         t->dir[0] = '\0';
         return -1;
@@ -357,7 +388,7 @@ int tmp_out_copy(const tmp_out *t)
     ssize_t n;
 
     if (fd < 0) {
-        fprintf(stderr, "%s: cannot read the temporary file: %s\n", prog, strerror(errno));
+        fprintf(stderr, _("%s: cannot read the temporary file: %s\n"), prog, strerror(errno));
         return -1;
     }
     fflush(stdout);
@@ -382,7 +413,7 @@ int tmp_out_copy(const tmp_out *t)
         }
     }
     if (rc != 0)
-        fprintf(stderr, "%s: cannot copy to standard output: %s\n", prog, strerror(errno));
+        fprintf(stderr, _("%s: cannot copy to standard output: %s\n"), prog, strerror(errno));
     sodium_memzero(buf, sizeof buf);
     (void)close(fd);
     return rc;
@@ -405,7 +436,7 @@ char *slurp(const char *path, size_t cap, size_t *len, const char *what)
     size_t n;
 
     if (f == NULL) {
-        fprintf(stderr, "%s: cannot open %s %s: %s\n", prog, what, path, strerror(errno));
+        fprintf(stderr, _("%s: cannot open %s %s: %s\n"), prog, what, path, strerror(errno));
         return NULL;
     }
     if (f != stdin)
@@ -420,7 +451,7 @@ char *slurp(const char *path, size_t cap, size_t *len, const char *what)
     if (f != stdin)
         fclose(f);
     if (n > cap) {
-        fprintf(stderr, "%s: %s %s is too large\n", prog, what, path);
+        fprintf(stderr, _("%s: %s %s is too large\n"), prog, what, path);
         free(buf);
         return NULL;
     }
@@ -437,7 +468,7 @@ char *vkey_arg(const char *arg)
 
     if (arg[0] != '@')
         return strdup(arg);
-    k = slurp(arg + 1, 1024, &len, "key file");
+    k = slurp(arg + 1, 1024, &len, _("key file"));
     if (k != NULL)
         k[strcspn(k, "\r\n")] = '\0';
     return k;
@@ -452,11 +483,11 @@ char *read_content(const char *path, size_t cap, size_t *len)
     char *buf;
 
     if (fd < 0) {
-        fprintf(stderr, "%s: cannot open %s: %s\n", prog, path, strerror(errno));
+        fprintf(stderr, _("%s: cannot open %s: %s\n"), prog, path, strerror(errno));
         return NULL;
     }
     if ((buf = malloc(cap + 1)) == NULL) {
-        fprintf(stderr, "%s: out of memory\n", prog);
+        fprintf(stderr, _("%s: out of memory\n"), prog);
         goto fail;
     }
     for (;;) {
@@ -464,14 +495,14 @@ char *read_content(const char *path, size_t cap, size_t *len)
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            fprintf(stderr, "%s: cannot read %s: %s\n", prog, path, strerror(errno));
+            fprintf(stderr, _("%s: cannot read %s: %s\n"), prog, path, strerror(errno));
             goto fail;
         }
         if (r == 0)
             break;
         n += (size_t)r;
         if (n > cap) {
-            fprintf(stderr, "%s: the section JSON is larger than %zu bytes\n", prog, cap);
+            fprintf(stderr, _("%s: the section JSON is larger than %zu bytes\n"), prog, cap);
             goto fail;
         }
     }

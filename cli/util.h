@@ -40,6 +40,11 @@ int id_arg(const char *text, uint8_t id[COUNCIL_ID_BYTES]);
 /* Split "a,b,c" into up to `cap` pointers into `buf` (a copy): 0, or -1. */
 int split_list(const char *text, char *buf, size_t buf_len, const char **out, size_t cap,
                size_t *n);
+/* s padded with spaces to |width| columns as a terminal shows them (a wide
+ * character takes two): on the right for a negative width (like printf's
+ * %-Ns), else on the left. Up to 8 results live at once; s itself when it
+ * is as wide already. */
+const char *col(const char *s, int width);
 /* "  label:        value", later lines of the value indented to match;
  * `mark` (or "") before the value. */
 void field_line(const char *label, const char *mark, const char *value);

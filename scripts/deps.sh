@@ -1,8 +1,9 @@
 #!/bin/sh
 # Install what libcouncil needs to build and test, with apt, on Debian 12.
 #
-# Idempotent: when every package is present (and SQLCipher is 4.x) it
-# returns at once without touching apt. Otherwise it adds the
+# Idempotent: when every package is present (and SQLCipher is 4.x) and the
+# ja_JP.UTF-8 locale exists (council-cli's Japanese messages, tests/cli/i18n.sh)
+# it returns at once without touching apt. Otherwise it adds the
 # bookworm-backports suite, reusing the Debian mirror URI already
 # configured on this machine (no host name is written here), then installs.
 #
@@ -11,7 +12,8 @@
 set -eu
 
 PKGS="build-essential pkg-config libsodium-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev \
-      uuid-dev libjansson-dev libsqlite3-dev libutf8proc-dev tzdata libpwquality-dev python3"
+      uuid-dev libjansson-dev libsqlite3-dev libutf8proc-dev tzdata libpwquality-dev \
+      gettext locales python3"
 BPO_PKGS="libsqlcipher-dev sqlcipher"
 SUITE=bookworm-backports
 LIST=/etc/apt/sources.list.d/libcouncil-backports.sources
@@ -34,7 +36,25 @@ all_present() {
     sqlcipher_is_4
 }
 
-if all_present; then
+# The Japanese locale: enabled in /etc/locale.gen, then locale-gen.
+has_ja_locale() {
+    locale -a 2>/dev/null | grep -qix 'ja_JP.utf-\{0,1\}8'
+}
+
+ensure_ja_locale() {
+    has_ja_locale && return 0
+    command -v locale-gen >/dev/null 2>&1 || die "locale-gen not found: install the locales package"
+    say "enabling the ja_JP.UTF-8 locale"
+    if grep -q '^[#[:space:]]*ja_JP.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null; then
+        $SUDO sed -i 's/^[#[:space:]]*ja_JP.UTF-8 UTF-8.*/ja_JP.UTF-8 UTF-8/' /etc/locale.gen
+    else
+        echo 'ja_JP.UTF-8 UTF-8' | $SUDO tee -a /etc/locale.gen >/dev/null
+    fi
+    $SUDO locale-gen >/dev/null || die "locale-gen failed"
+    has_ja_locale || die "the ja_JP.UTF-8 locale is still missing after locale-gen"
+}
+
+if all_present && has_ja_locale; then
     say "all dependencies present (SQLCipher $(dpkg-query -W -f='${Version}' libsqlcipher-dev))"
     exit 0
 fi
@@ -48,6 +68,12 @@ elif command -v sudo >/dev/null 2>&1 && { sudo -n true 2>/dev/null || [ -t 0 ]; 
     SUDO=sudo
 else
     die "need root to install packages: run 'sudo make deps' (or as root: sh scripts/deps.sh), then run make again"
+fi
+
+if all_present; then
+    ensure_ja_locale
+    say "done (SQLCipher $(dpkg-query -W -f='${Version}' libsqlcipher-dev))"
+    exit 0
 fi
 
 # The Debian mirror that serves the bookworm suite here, from either the
@@ -102,4 +128,5 @@ $SUDO apt-get install -y -qq --no-install-recommends -t "$SUITE" $BPO_PKGS >/dev
     die "apt-get install -t $SUITE failed"
 
 sqlcipher_is_4 || die "libsqlcipher-dev is not 4.x after install: check the $SUITE suite"
+ensure_ja_locale
 say "done (SQLCipher $(dpkg-query -W -f='${Version}' libsqlcipher-dev))"

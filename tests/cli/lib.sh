@@ -5,6 +5,10 @@
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 unset COUNCIL_STORE COUNCIL_PASSPHRASE COUNCIL_NEW_PASSPHRASE COUNCIL_STAFF COUNCIL_KEYFILE
+# English messages whatever the caller's locale (i18n.sh checks the Japanese ones).
+unset LANGUAGE COUNCIL_LOCALEDIR
+LC_ALL=C.UTF-8
+export LC_ALL
 # These scripts test commands one by one with the council passphrase: each
 # such use says why (roles.sh tests the secretariat's people and refusals).
 export COUNCIL_ROOT_REASON=setup COUNCIL_ROOT_NOTE="council-cli tests"
