@@ -559,6 +559,23 @@ COUNCIL_API const char *council_errmsg(const council *c);
 COUNCIL_API COUNCIL_NODISCARD int council_info(council *c, council_buf *out);
 
 /**
+ * The uses of the council passphrase (root) that declared a reason (open
+ * options version 5), oldest first: a serialised council.v1.RootUseList,
+ * each with the sequence number of its "session opened" event (which
+ * carries the reason code) and the written reason kept beside it. The
+ * secretariat's (its staff, or root). Not logged: a read of the council's
+ * own record, like council_audit_list().
+ *
+ * @param c         an open handle.
+ * @param[out] out  receives the list.
+ * @return COUNCIL_OK; COUNCIL_EMISUSE; COUNCIL_EDENIED for a staff session
+ *         that is not the secretariat's (logged); COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_root_uses(council *c, council_buf *out);
+
+/**
  * Change the passphrase that protects the root key.
  *
  * Only the wrapped root key in the keyring is rewritten (atomically: a new

@@ -826,6 +826,21 @@ int council_session_secret(council *c, uint8_t *out, size_t out_cap, size_t *out
     return COUNCIL_OK;
 }
 
+int council_root_uses(council *c, council_buf *out)
+{
+    int rc;
+
+    if (!council__ok(c) || out == NULL)
+        return council__fail(c, COUNCIL_EMISUSE, "root_uses: bad handle or NULL out");
+    out->ptr = NULL;
+    out->len = 0;
+    if ((rc = council__secretariat_only(c, "root_uses")) != COUNCIL_OK ||
+        (rc = council__council_root_uses(c, "root_uses", out)) != COUNCIL_OK)
+        return rc;
+    council__clear(c);
+    return COUNCIL_OK;
+}
+
 int council_session_powers(council *c, unsigned *powers)
 {
     int rc;

@@ -93,3 +93,64 @@ int council__council_root_use(council *c, uint64_t seq, const char *reason, cons
     sqlite3_finalize(st);
     return rc;
 }
+
+int council__council_root_uses(council *c, const char *op, council_buf *out)
+{
+    Council__V1__RootUseList l = COUNCIL__V1__ROOT_USE_LIST__INIT;
+    Council__V1__RootUse *items = NULL, **ptrs = NULL;
+    sqlite3_stmt *st = NULL;
+    size_t n = 0, cap = 0, len;
+    int rc = COUNCIL_OK, src;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT seq, reason, note FROM root_use ORDER BY seq;", -1, &st,
+                           NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    }
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *r = (const char *)sqlite3_column_text(st, 1);
+        const char *t = (const char *)sqlite3_column_text(st, 2);
+        if (r == NULL || t == NULL)
+            continue;
+        if (n == cap) {
+            Council__V1__RootUse *ni = council__grow(items, &cap, n, sizeof *ni);
+            if (ni == NULL) {
+                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+                break;
+            }
+            items = ni;
+        }
+        council__v1__root_use__init(&items[n]);
+        items[n].seq = (uint64_t)sqlite3_column_int64(st, 0);
+        items[n].reason = council__strdup(r);
+        items[n].note = council__strdup(t);
+        n++;
+        if (items[n - 1].reason == NULL || items[n - 1].note == NULL) {
+            rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+            break;
+        }
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_OK && n > 0 && (ptrs = council__calloc(n, sizeof *ptrs)) == NULL)
+        rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    if (rc == COUNCIL_OK) {
+        for (size_t i = 0; i < n; i++)
+            ptrs[i] = &items[i];
+        l.n_uses = n;
+        l.uses = ptrs;
+        len = council__v1__root_use_list__get_packed_size(&l);
+        if ((out->ptr = council__malloc(len > 0 ? len : 1)) == NULL)
+            rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+        else
+            out->len = council__v1__root_use_list__pack(&l, out->ptr);
+    }
+    for (size_t i = 0; i < n; i++) {
+        council__free(items[i].reason);
+        council__free(items[i].note);
+    }
+    council__free(items);
+    council__free(ptrs);
+    return rc;
+}

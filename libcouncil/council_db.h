@@ -24,5 +24,8 @@ char *council__council_name(council *c);
 /* A use of the council passphrase: its written reason beside the event
  * (seq) that carries its code. EIO. */
 int council__council_root_use(council *c, uint64_t seq, const char *reason, const char *note);
+/* Every use on record, packed as council.v1.RootUseList into out. EIO,
+ * ENOMEM named for op. */
+int council__council_root_uses(council *c, const char *op, council_buf *out);
 
 #endif /* COUNCIL_COUNCIL_DB_H */
