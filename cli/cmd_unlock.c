@@ -98,6 +98,7 @@ static int do_unlock(const unlock_opts *o)
     uint8_t cid[COUNCIL_ID_BYTES], staff[COUNCIL_ID_BYTES], *secret;
     char desc[AGENT_DESC_MAX], until[40];
     long idle_s, max_s, t = test_seconds();
+    cli_global who; /* the person: --staff, else $COUNCIL_STAFF */
     int64_t expires;
     council *c = NULL;
     size_t n = 0;
@@ -111,7 +112,8 @@ static int do_unlock(const unlock_opts *o)
         return usage("--idle is in minutes, 1..%d", IDLE_MAX);
     if (max < 1 || max > MAX_MAX)
         return usage("--max is in hours, 1..%d", MAX_MAX);
-    if (o->g->staff != NULL && id_arg(o->g->staff, staff) != 0)
+    open_who(o->g, &who);
+    if (who.staff != NULL && id_arg(who.staff, staff) != 0)
         return usage("%s", "--staff needs a staff id (a UUID)");
     idle_s = (long)idle * 60;
     max_s = (long)max * 3600;
@@ -137,7 +139,7 @@ static int do_unlock(const unlock_opts *o)
         return rc;
     }
     council_close(c);
-    agent_desc(desc, o->g->store, cid, o->g->staff != NULL ? staff : NULL);
+    agent_desc(desc, o->g->store, cid, who.staff != NULL ? staff : NULL);
     expires = (int64_t)time(NULL) + max_s;
     kept = agent_store(desc, secret, n, expires, (unsigned)idle_s);
     sodium_memzero(secret, COUNCIL_SESSION_SECRET_MAX);
@@ -153,7 +155,7 @@ static int do_unlock(const unlock_opts *o)
     }
     time_text(until, sizeof until, expires);
     fprintf(stderr, "%s: unlocked as %s until %s, or until %ld minutes unused\n", prog,
-            o->g->staff != NULL ? o->g->staff : "the secretariat (root)", until,
+            who.staff != NULL ? who.staff : "the secretariat (root)", until,
             (idle_s + 59) / 60);
     return 0;
 }
