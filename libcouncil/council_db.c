@@ -10,6 +10,8 @@
 
 #include "council_int.h"
 #include "council_db.h"
+#include "buf.h"
+#include "council/v1/info.pb-c.h"
 
 int council__council_insert(council *c, const char *name, int64_t created)
 {

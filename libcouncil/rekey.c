@@ -33,6 +33,7 @@
 #include "rekey.h"
 #include "keydir.h"
 #include "secrets.h"
+#include "member.h"
 #include "member_db.h"
 #include "event.h"
 
@@ -389,6 +390,10 @@ int council_rekey_root(council *c, const uint8_t *new_pass, size_t new_pass_len,
         council__secret_free(&c->coord_sk);
         rc = council__case_session_init(c);
     }
+    /* 6. The role keys sealed to the secretariat's and the coordinating
+     * body's members held the old coordinating key: sealed again. */
+    if (rc == COUNCIL_OK)
+        rc = council__member_role_keys(c);
     if (rc != COUNCIL_OK)
         key_event(c, "root_key_rotation_incomplete", rc);
     else

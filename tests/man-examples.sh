@@ -136,20 +136,24 @@ for f in entries synopsis; do
 done
 
 # ---------------------------------------------------------------- setup
-# The one place that says who the examples run as and with what; the
-# examples themselves are the page's. Today the secretariat opens the store
-# with the council passphrase (pass.txt); the NPO's staff member with the
-# NPO's keyfile and passphrase (npo.pass, $COUNCIL_MEMBER_PASSPHRASE).
+# The files the examples read; who acts is the page's own: its setup (the
+# council passphrase, pass.txt, with the reason the examples declare), then
+# the secretariat's person ($COUNCIL_STAFF, $COUNCIL_KEYFILE, unlocked with
+# secretariat.pass), and other members' staff with their keyfiles and
+# passphrase files (npo.pass, cb.pass). Nothing here declares a root
+# reason or names a person.
 mkdir -p "$W/bin" "$W/home"
 cd "$W" || exit 1
-unset COUNCIL_PASSPHRASE COUNCIL_NEW_PASSPHRASE COUNCIL_MEMBER_PASSPHRASE
+unset COUNCIL_PASSPHRASE COUNCIL_NEW_PASSPHRASE COUNCIL_MEMBER_PASSPHRASE \
+    COUNCIL_ROOT_REASON COUNCIL_ROOT_NOTE COUNCIL_STAFF COUNCIL_KEYFILE
 # The secretariat's machine keeps Japan's time (the meeting example is
 # tomorrow afternoon there).
 export COUNCIL_STORE="$W/council" HOME="$W/home" TZ=Asia/Tokyo
 umask 077
 printf '%s\n' 'the secretariat of Kita City keeps this passphrase' >pass.txt
+printf '%s\n' 'the secretariat office passphrase, kept by its staff' >secretariat.pass
+printf '%s\n' 'the welfare division passphrase, kept by its staff' >cb.pass
 printf '%s\n' 'the NPO office passphrase, kept by its staff' >npo.pass
-export COUNCIL_MEMBER_PASSPHRASE='the NPO office passphrase, kept by its staff'
 printf '%s\n' 'I will keep secret what I learn of the people the council supports.' \
     >pledge-v2024_04.txt
 cat >identity.json <<'EOF'
@@ -182,9 +186,12 @@ ran=0 skipped=0
 check() {
     if [ "$3" -eq "$2" ]; then ran=$((ran + 1)); return 0; fi
     # The kernel keyring may be closed here (a container): unlock keeps
-    # nothing and says so; the later examples do not need it.
+    # nothing and says so; the secretariat's person then gives the member
+    # passphrase to each later command, from the environment.
     if [ "$3" -eq 1 ] && grep -q "kernel keyring is not available" "$EXD/err"; then
         echo "man-examples: example $1: the kernel keyring is not available here: skipped"
+        COUNCIL_MEMBER_PASSPHRASE=$(cat secretariat.pass)
+        export COUNCIL_MEMBER_PASSPHRASE
         skipped=$((skipped + 1)); return 0
     fi
     echo "man-examples: the example at $PAGE_NAME line $4 exited $3, want $2:"
@@ -204,7 +211,12 @@ EOF
 } >"$T/scenario.bash"
 
 covered=$fail
-EXD=$T/ex PAGE_NAME=$(basename "$PAGE") bash "$T/scenario.bash" || fail=$((fail + 1))
+# Without a terminal (setsid): an example that would ask for a passphrase
+# fails at once instead of waiting for one.
+notty=
+command -v setsid >/dev/null 2>&1 && notty="setsid -w"
+EXD=$T/ex PAGE_NAME=$(basename "$PAGE") $notty bash "$T/scenario.bash" </dev/null ||
+    fail=$((fail + 1))
 read -r ran skipped <"$T/ex/count" 2>/dev/null || { ran=0 skipped=0; }
 total=$(wc -l <"$T/ex/list")
 note=

@@ -441,6 +441,38 @@ static void test_roles__root_use_is_declared(void **state)
     }
 }
 
+/* A new root key derives a new coordinating body's key: the role keys are
+ * sealed again with it, so the secretariat's and the coordinating body's
+ * people keep their powers, and read what was written before and after. */
+static void test_roles__powers_survive_rekey_root(void **state)
+{
+    rfx *r = *state;
+    uint8_t cid[16], pid[16];
+    council *a, *s, *cb;
+    char *t;
+    int rc;
+
+    a = staff_open(&r->base, r->base.sa, &r->base.ka);
+    new_case(a, cid, pid);
+    put(a, cid, pid, "situation", sec_text(CANARY_TEXT), COUNCIL_OK);
+    council_close(a);
+    assert_int_equal(council_rekey_root(r->base.c, (const uint8_t *)"a new council passphrase", 24,
+                                        NULL, 0, TH_OPS, TH_MEM), COUNCIL_OK);
+    s = staff_open(&r->base, r->s1, &r->ksec);
+    assert_true(council__is_secretariat(s) && council__is_coordinator(s));
+    t = get_text(s, cid, pid, "situation", &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    assert_string_equal(t, CANARY_TEXT);
+    free(t);
+    council_close(s);
+    cb = staff_open(&r->base, r->cbs, &r->kcb);
+    assert_true(council__is_coordinator(cb));
+    t = get_text(cb, cid, pid, "situation", &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    free(t);
+    council_close(cb);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, rsetup, rteardown)
 
 int main(void)
@@ -451,6 +483,7 @@ int main(void)
         T(test_roles__coordinating_body_reads_every_case),
         T(test_roles__forged_role_keys_give_nothing),
         T(test_roles__root_use_is_declared),
+        T(test_roles__powers_survive_rekey_root),
     };
 
     if (council_global_init() != COUNCIL_OK)
