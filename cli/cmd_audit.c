@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "cmds.h"
 #include "council/v1/audit.pb-c.h"
+#include "council/v1/info.pb-c.h"
 #include "json.h"
 #include "names.h"
 #include "open.h"
@@ -339,6 +340,44 @@ static int do_checkpoint(const audit_opts *o)
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
     return print_buf_and_close(c, &buf, council_audit_checkpoint(c, &buf), "audit checkpoint");
+}
+
+/* root-uses: the council passphrase's declared uses, with their written reasons. */
+static int do_root_uses(const audit_opts *o)
+{
+    council_buf buf = { NULL, 0 };
+    Council__V1__RootUseList *l;
+    council *c;
+    int rc;
+
+    if ((rc = open_council(o->g, &c)) != 0)
+        return rc;
+    rc = council_root_uses(c, &buf);
+    l = unpack_reply(&council__v1__root_use_list__descriptor, &buf, &rc);
+    if (rc == COUNCIL_OK && o->json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < l->n_uses; i++) {
+            json_t *j = json_object();
+            json_object_set_new(j, "seq", json_integer((json_int_t)l->uses[i]->seq));
+            json_object_set_new(j, "reason", json_string(l->uses[i]->reason));
+            json_object_set_new(j, "note", json_string(l->uses[i]->note));
+            json_array_append_new(arr, j);
+        }
+        rc = print_json(arr) == 0 ? COUNCIL_OK : COUNCIL_ERROR;
+    } else if (rc == COUNCIL_OK) {
+        printf("%s  %s  %s\n", col(_("SEQ"), -6), col(_("REASON"), -14), _("WRITTEN REASON"));
+        for (size_t i = 0; i < l->n_uses; i++)
+            printf("%-6llu  %-14s  %s\n", (unsigned long long)l->uses[i]->seq, l->uses[i]->reason,
+                   l->uses[i]->note);
+    }
+    council__v1__root_use_list__free_unpacked(l, NULL);
+    if (rc != COUNCIL_OK) {
+        rc = failed("audit root-uses", c, rc);
+        council_close(c);
+        return rc;
+    }
+    council_close(c);
+    return 0;
 }
 
 static int do_head_reset(const audit_opts *o)
@@ -722,6 +761,33 @@ int cmd_audit_checkpoint(cli_ctx *x, int argc, char **argv)
     int rc = cli_parse(x, argc, argv, &checkpoint_spec, &o, pos);
 
     return rc != 0 ? CLI_PARSED(rc) : do_checkpoint(&o);
+}
+
+static const cli_help root_uses_help = {
+    "[--json]",
+    N_("Lists each use of the council passphrase (root) that declared its reason:\n"
+    "the sequence number of its session_opened event (which carries the reason\n"
+    "code), the code, and the written reason the store keeps beside it (never in\n"
+    "the log). The secretariat's.\n"
+    "\n"
+    "Options:\n"
+    "  --json                 as a JSON array\n"),
+    "  council-cli --store ./council audit root-uses\n",
+};
+
+static const cli_opt root_uses_opts[] = {
+    OPT_FLAG("json", audit_opts, json),
+};
+static const cli_spec root_uses_spec = CLI_SPEC(root_uses_opts, root_uses_help,
+                                                CLI_STORE | CLI_SESSION, 0);
+
+int cmd_audit_root_uses(cli_ctx *x, int argc, char **argv)
+{
+    const char *pos[CLI_MAX_POS];
+    audit_opts o = { .g = &x->g };
+    int rc = cli_parse(x, argc, argv, &root_uses_spec, &o, pos);
+
+    return rc != 0 ? CLI_PARSED(rc) : do_root_uses(&o);
 }
 
 static const cli_help reset_head_help = {

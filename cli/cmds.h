@@ -18,6 +18,7 @@ int cmd_lock(cli_ctx *x, int argc, char **argv);
 /* cmd_audit.c */
 int cmd_audit_show(cli_ctx *x, int argc, char **argv);
 int cmd_audit_checkpoint(cli_ctx *x, int argc, char **argv);
+int cmd_audit_root_uses(cli_ctx *x, int argc, char **argv);
 int cmd_audit_reset_head(cli_ctx *x, int argc, char **argv);
 int cmd_audit_export(cli_ctx *x, int argc, char **argv);
 int cmd_audit_prove(cli_ctx *x, int argc, char **argv);

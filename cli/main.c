@@ -74,6 +74,8 @@ static const cli_cmd table[] = {
       N_("counts for the regional platform, small ones suppressed") },
     { "audit", "show", cmd_audit_show, N_("list the events of the audit log") },
     { "audit", "checkpoint", cmd_audit_checkpoint, N_("sign and print a checkpoint of the log") },
+    { "audit", "root-uses", cmd_audit_root_uses,
+      N_("list the council passphrase's uses with their written reasons") },
     { "audit", "reset-head", cmd_audit_reset_head,
       N_("take the log as it is as the signer's head, after a refused checkpoint") },
     { "audit", "export", cmd_audit_export, N_("write every event and checkpoint to a file") },

@@ -393,8 +393,31 @@ static void test_roles__root_use_is_declared(void **state)
             e = (Council__V1__AuditEvent *)1;
         }
     }
+    /* The written reason, as the secretariat reads it. */
+    {
+        council_buf out = { NULL, 0 };
+        Council__V1__RootUseList *l;
+        bool found = false;
+        assert_int_equal(council_root_uses(c, &out), COUNCIL_OK);
+        l = council__v1__root_use_list__unpack(NULL, out.len, out.ptr);
+        assert_non_null(l);
+        for (size_t i = 0; i < l->n_uses; i++)
+            found = found || (strcmp(l->uses[i]->reason, "recovery") == 0 &&
+                              strcmp(l->uses[i]->note, note) == 0);
+        assert_true(found);
+        council__v1__root_use_list__free_unpacked(l, NULL);
+        council_buf_free(&out);
+    }
     council_close(c);
     c = NULL;
+    /* Another member's staff may not read them. */
+    {
+        council *a = staff_open(&r->base, r->base.sa, &r->base.ka);
+        council_buf out = { NULL, 0 };
+        assert_int_equal(council_root_uses(a, &out), COUNCIL_EDENIED);
+        assert_null(out.ptr);
+        council_close(a);
+    }
     /* An undeclared use says so; a reason outside the list, or without its
      * text, or given to a staff session, is refused. */
     {

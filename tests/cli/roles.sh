@@ -123,3 +123,12 @@ has "$T/err" "for key_management" "the re-key is a declared root use"
 expect 0 "the re-key's session" -- person "$CLI" --store "$R" audit show --action session_opened --tail 2 --json $YS
 has "$T/out" '"reason": "key_management"' "the log carries the reason code"
 hasnot "$T/out" "council-cli rekey database" "the written reason stays out of the log"
+# The written reasons: the secretariat's to read, beside the codes.
+expect 0 "audit root-uses" -- person "$CLI" --store "$R" audit root-uses $YS
+has "$T/out" "setup.*設立準備" "root-uses: the setup's written reason"
+has "$T/out" "key_management.*council-cli rekey database" "root-uses: the re-key's written reason"
+expect 0 "audit root-uses --json" -- person "$CLI" --store "$R" audit root-uses --json $YS
+n=$(/usr/bin/python3 -c 'import json,sys; print(len([u for u in json.load(open(sys.argv[1])) if u["reason"] == "setup" and u["note"] == "設立準備"]))' "$T/out")
+[ "$n" -ge 10 ] && ok || bad "root-uses --json: every setup use listed ($n)"
+expect 4 "audit root-uses: not the coordinating body's" -- person "$CLI" --store "$R" audit root-uses $KS
+has "$T/err" "only the secretariat" "root-uses: the refusal says whose it is"
