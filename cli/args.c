@@ -129,13 +129,17 @@ static void print_help(const cli_cmd *cmd, const cli_help *h, unsigned flags)
     if (h->text[0] != '\0')
         printf("\n%s", _(h->text));
     if (flags & CLI_STORE)
-        printf(_("\nThe store: --store PATH (default: $COUNCIL_STORE), opened with the council\n"
-               "passphrase (--passphrase-file FILE, '-' for standard input, else\n"
-               "$COUNCIL_PASSPHRASE, else the terminal) or --root-key-file FILE; while\n"
-               "the store is unlocked (see `unlock`), neither is needed.\n"));
+        printf(_("\nThe store: --store PATH (default: $COUNCIL_STORE).\n"));
     if (flags & CLI_SESSION)
-        printf(_("A staff session: --staff ID --keyfile FILE, with the member's passphrase from\n"
-               "--passphrase-file, $COUNCIL_MEMBER_PASSPHRASE or the terminal.\n"));
+        printf(_("As a person: --staff ID --keyfile FILE (default: $COUNCIL_STAFF and\n"
+               "$COUNCIL_KEYFILE), with the member's passphrase from --passphrase-file,\n"
+               "$COUNCIL_MEMBER_PASSPHRASE or the terminal; while the person's session is\n"
+               "unlocked (see `unlock`), no passphrase. The example runs so.\n"));
+    if (flags & CLI_STORE)
+        printf(_("With the council passphrase (--passphrase-file FILE, '-' for standard input,\n"
+               "else $COUNCIL_PASSPHRASE, else the terminal) or --root-key-file FILE: each use\n"
+               "declares its reason (--root-reason CODE --root-note TEXT), but init, and the\n"
+               "key management commands, which give their own.\n"));
     printf(_("\nExample:\n%s"), h->example);
 }
 

@@ -716,10 +716,9 @@ static const cli_help show_help = {
     "  --limit N              the oldest N matching events (1 to the library's maximum)\n"
     "  --tail N               the newest N matching events, still oldest first\n"
     "  --json                 as a JSON array\n"),
-    "  council-cli --store ./council audit show --since 2026-04-01 --action share_granted \\\n"
-    "      --passphrase-file pass.txt\n"
+    "  council-cli --store ./council audit show --since 2026-04-01 --action share_granted\n"
     "  council-cli --store ./council audit show --case 3f0c5a4e-8d1b-4c2a-9e7f-0a1b2c3d4e5f \\\n"
-    "      --tail 20 --passphrase-file pass.txt\n",
+    "      --tail 20\n",
 };
 
 static const cli_opt show_opts[] = {
@@ -749,7 +748,7 @@ static const cli_help checkpoint_help = {
     N_("Signs and prints a checkpoint of the log (a signed note of its size and root).\n"
     "Keep it: pass it to audit verify --old later, to show that the log was not\n"
     "rolled back.\n"),
-    "  council-cli --store ./council audit checkpoint --passphrase-file pass.txt >cp.txt\n",
+    "  council-cli --store ./council audit checkpoint >cp.txt\n",
 };
 
 static const cli_spec checkpoint_spec = CLI_SPEC_NO_OPTS(checkpoint_help, CLI_STORE | CLI_SESSION, 0);
@@ -798,8 +797,7 @@ static const cli_help reset_head_help = {
     "\n"
     "Options:\n"
     "  --reason CODE          why, for the log (for example restored_from_backup)\n"),
-    "  council-cli --store ./council audit reset-head --reason restored_from_backup \\\n"
-    "      --passphrase-file pass.txt\n",
+    "  council-cli --store ./council audit reset-head --reason restored_from_backup\n",
 };
 
 static const cli_opt reset_head_opts[] = {
@@ -825,7 +823,7 @@ static const cli_help export_help = {
     "  --out FILE             the export file ('-': standard output, by way of a\n"
     "                         private temporary file, removed after)\n"
     HELP_QUIET),
-    "  council-cli --store ./council audit export --out log.cax --passphrase-file pass.txt\n",
+    "  council-cli --store ./council audit export --out log.cax\n",
 };
 
 static const cli_opt export_opts[] = {
@@ -852,7 +850,7 @@ static const cli_help prove_help = {
     "Options:\n"
     "  --index I, --size N    an inclusion proof\n"
     "  --from M, --to N       a consistency proof\n"),
-    "  council-cli --store ./council audit prove --index 41 --passphrase-file pass.txt >p.txt\n",
+    "  council-cli --store ./council audit prove --index 41 >p.txt\n",
 };
 
 static const cli_opt prove_opts[] = {
@@ -876,8 +874,7 @@ static const cli_help cosigned_help = {
     "FILE",
     N_("Stores a witness's cosigned checkpoint (as audit witness printed it); later\n"
     "exports carry the cosignatures.\n"),
-    "  council-cli --store ./council audit add-cosignatures cosigned.txt \\\n"
-    "      --passphrase-file pass.txt\n",
+    "  council-cli --store ./council audit add-cosignatures cosigned.txt\n",
 };
 
 static const cli_spec cosigned_spec = CLI_SPEC_NO_OPTS(cosigned_help, CLI_STORE | CLI_SESSION, 1);

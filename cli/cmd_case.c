@@ -498,8 +498,7 @@ static const cli_help add_person_help = {
     "Options:\n"
     "  --role ROLE            family or close_third_party\n"
     HELP_JSON_ID("person_id")),
-    "  council-cli --store ./council case add-person \"$CASE\" --role family \\\n"
-    "      --passphrase-file pass.txt\n",
+    "  council-cli --store ./council case add-person \"$CASE\" --role family\n",
 };
 
 static const cli_opt add_person_opts[] = {
@@ -524,7 +523,7 @@ static const cli_help update_help = {
     "  --person P             the person (default: the person supported)\n"
     "  --file FILE            the section JSON (default '-': standard input)\n"),
     "  council-cli --store ./council case update \"$CASE\" --scope identity \\\n"
-    "      --file identity.json --passphrase-file pass.txt\n",
+    "      --file identity.json\n",
 };
 
 static const cli_opt update_opts[] = {
@@ -549,8 +548,7 @@ static const cli_help show_help = {
     "  --person P             the person (default: the person supported)\n"
     "  --purpose CODE         why it is read\n"
     "  --json                 as JSON\n"),
-    "  council-cli --store ./council case show \"$CASE\" --purpose support_coordination \\\n"
-    "      --passphrase-file pass.txt\n",
+    "  council-cli --store ./council case show \"$CASE\" --purpose support_coordination\n",
 };
 
 static const cli_opt read_opts[] = {
@@ -575,8 +573,7 @@ static const cli_help history_help = {
     "  --person P             the person (default: the person supported)\n"
     "  --purpose CODE         why it is read\n"
     "  --json                 as a JSON array\n"),
-    "  council-cli --store ./council case history \"$CASE\" --scope wishes --purpose support_coordination \\\n"
-    "      --passphrase-file pass.txt\n",
+    "  council-cli --store ./council case history \"$CASE\" --scope wishes --purpose support_coordination\n",
 };
 
 static const cli_spec history_spec = CLI_SPEC(read_opts, history_help, CLI_STORE | CLI_SESSION, 1);
@@ -593,7 +590,7 @@ static const cli_help list_help = {
     "\n"
     "Options:\n"
     "  --json                 as a JSON array\n"),
-    "  council-cli --store ./council case list --passphrase-file pass.txt\n",
+    "  council-cli --store ./council case list\n",
 };
 
 static const cli_opt json_opts[] = {
@@ -612,7 +609,7 @@ static const cli_help info_help = {
     "\n"
     "Options:\n"
     "  --json                 as a JSON object\n"),
-    "  council-cli --store ./council case info \"$CASE\" --passphrase-file pass.txt\n",
+    "  council-cli --store ./council case info \"$CASE\"\n",
 };
 
 static const cli_spec info_spec = CLI_SPEC(json_opts, info_help, CLI_STORE | CLI_SESSION, 1);
@@ -634,8 +631,7 @@ static const cli_help share_help = {
     "\n"
     HELP_PURPOSES_BASIS),
     "  council-cli --store ./council case share \"$CASE\" --member \"$SHAKYO\" --scope wishes \\\n"
-    "      --purpose support_coordination --basis consent --consent \"$CONSENT\" \\\n"
-    "      --passphrase-file pass.txt\n",
+    "      --purpose support_coordination --basis consent --consent \"$CONSENT\"\n",
 };
 
 /* The options of a share: case share's, and disclose's before its own. */
@@ -668,7 +664,7 @@ static const cli_help revoke_help = {
     "  --scope S              a scope (repeatable; default: every scope)\n"
     "  --reason CODE          why\n"),
     "  council-cli --store ./council case revoke \"$CASE\" --member \"$SHAKYO\" \\\n"
-    "      --reason support_ended --passphrase-file pass.txt\n",
+    "      --reason support_ended\n",
 };
 
 static const cli_opt revoke_opts[] = {
@@ -691,8 +687,7 @@ static const cli_help erase_help = {
     "Options:\n"
     "  --reason CODE          why (for example person_request)\n"
     HELP_YES),
-    "  council-cli --store ./council case erase \"$CASE\" --reason retention_expired --yes \\\n"
-    "      --passphrase-file pass.txt\n",
+    "  council-cli --store ./council case erase \"$CASE\" --reason retention_expired --yes\n",
 };
 
 static const cli_opt erase_opts[] = {
@@ -715,7 +710,7 @@ static const cli_help find_help = {
     "  --birth-date DATE      narrows the search\n"
     "  --json                 as a JSON array\n"),
     "  council-cli --store ./council case find --name \"きたの はるこ\" \\\n"
-    "      --birth-date 1948-06-01 --passphrase-file pass.txt\n",
+    "      --birth-date 1948-06-01\n",
 };
 
 static const cli_opt find_opts[] = {
@@ -733,7 +728,7 @@ int cmd_case_find(cli_ctx *x, int argc, char **argv)
 static const cli_help status_help = {
     "CASE open|monitoring|closed",
     N_("Sets the case's status (erasure is case erase).\n"),
-    "  council-cli --store ./council case status \"$CASE\" monitoring --passphrase-file pass.txt\n",
+    "  council-cli --store ./council case status \"$CASE\" monitoring\n",
 };
 
 static const cli_spec status_spec = CLI_SPEC_NO_OPTS(status_help, CLI_STORE | CLI_SESSION, 2);
@@ -749,7 +744,7 @@ static const cli_help rekey_help = {
     "\n"
     "Options:\n"
     HELP_QUIET),
-    "  council-cli --store ./council case rekey \"$CASE\" --passphrase-file pass.txt\n",
+    "  council-cli --store ./council case rekey \"$CASE\"\n",
 };
 
 static const cli_opt rekey_opts[] = {
@@ -776,8 +771,7 @@ static const cli_help disclose_help = {
     "\n"
     HELP_PURPOSES_BASIS),
     "  council-cli --store ./council disclose \"$CASE\" --member \"$SHAKYO\" --scope wishes \\\n"
-    "      --purpose support_coordination --basis consent --consent \"$CONSENT\" --dry-run \\\n"
-    "      --passphrase-file pass.txt\n",
+    "      --purpose support_coordination --basis consent --consent \"$CONSENT\" --dry-run\n",
 };
 
 static const cli_opt disclose_opts[] = {

@@ -391,8 +391,7 @@ static const cli_help record_help = {
     HELP_CONSENT_OPTIONS
     HELP_JSON_ID("consent_id")),
     "  council-cli --store ./council consent record \"$CASE\" --member \"$SHAKYO\" \\\n"
-    "      --scope wishes --purpose support_coordination --method written \\\n"
-    "      --passphrase-file pass.txt\n",
+    "      --scope wishes --purpose support_coordination --method written\n",
 };
 
 static const cli_opt answer_opts[] = {
@@ -426,8 +425,7 @@ static const cli_help refuse_help = {
     "Options:\n"
     HELP_CONSENT_OPTIONS
     HELP_JSON_ID("consent_id")),
-    "  council-cli --store ./council consent refuse \"$CASE\" --scope health --method oral \\\n"
-    "      --passphrase-file pass.txt\n",
+    "  council-cli --store ./council consent refuse \"$CASE\" --scope health --method oral\n",
 };
 
 static const cli_spec refuse_spec = CLI_SPEC(answer_opts, refuse_help, CLI_STORE | CLI_SESSION, 1);
@@ -447,7 +445,7 @@ static const cli_help withdraw_help = {
     "  --date T               when (default: now)\n"
     HELP_YES),
     "  council-cli --store ./council consent withdraw \"$CONSENT\" --reason \"asked at the visit\" \\\n"
-    "      --yes --passphrase-file pass.txt\n",
+    "      --yes\n",
 };
 
 static const cli_opt withdraw_opts[] = {
@@ -469,7 +467,7 @@ static const cli_help list_help = {
     "\n"
     "Options:\n"
     "  --json                 as a JSON array\n"),
-    "  council-cli --store ./council consent list \"$CASE\" --passphrase-file pass.txt\n",
+    "  council-cli --store ./council consent list \"$CASE\"\n",
 };
 
 static const cli_opt json_opts[] = {
@@ -488,7 +486,7 @@ static const cli_help show_help = {
     "\n"
     "Options:\n"
     "  --json                 as a JSON object\n"),
-    "  council-cli --store ./council consent show \"$CONSENT\" --passphrase-file pass.txt\n",
+    "  council-cli --store ./council consent show \"$CONSENT\"\n",
 };
 
 static const cli_spec show_spec = CLI_SPEC(json_opts, show_help, CLI_STORE | CLI_SESSION, 1);

@@ -272,7 +272,7 @@ static const cli_help info_help = {
     "\n"
     "Options:\n"
     "  --json             as a JSON object\n"),
-    "  council-cli --store ./council info --passphrase-file pass.txt\n",
+    "  council-cli --store ./council info\n",
 };
 
 static const cli_help passphrase_help = {
@@ -305,7 +305,7 @@ static const cli_help timezone_help = {
     "\n"
     "Options:\n"
     "  --json             as a JSON object: {\"timezone\": ZONE}\n"),
-    "  council-cli --store ./council timezone Asia/Tokyo --passphrase-file pass.txt\n",
+    "  council-cli --store ./council timezone Asia/Tokyo\n",
 };
 
 static const cli_opt init_opts[] = {

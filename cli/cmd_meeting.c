@@ -327,7 +327,7 @@ static const cli_help create_help = {
     HELP_JSON_ID("meeting_id")),
     "  council-cli --store ./council meeting create --body support_meeting \\\n"
     "      --starts 2026-12-01T01:00:00Z --ends 2026-12-01T03:00:00Z \\\n"
-    "      --member \"$NPO\" --member \"$SHAKYO\" --passphrase-file pass.txt\n",
+    "      --member \"$NPO\" --member \"$SHAKYO\"\n",
 };
 
 static const cli_opt create_opts[] = {
@@ -355,7 +355,7 @@ static const cli_help add_case_help = {
     HELP_SHARE_GROUNDS),
     "  council-cli --store ./council meeting add-case \"$MEETING\" \"$CASE\" --member \"$SHAKYO\" \\\n"
     "      --scope wishes --purpose meeting_discussion --basis council_art16_exchange \\\n"
-    "      --reason \"support meeting\" --passphrase-file pass.txt\n",
+    "      --reason \"support meeting\"\n",
 };
 
 static const cli_opt add_case_opts[] = {
@@ -381,7 +381,7 @@ static const cli_help show_help = {
     "\n"
     "Options:\n"
     "  --json                 as a JSON object\n"),
-    "  council-cli --store ./council meeting show \"$MEETING\" --passphrase-file pass.txt\n",
+    "  council-cli --store ./council meeting show \"$MEETING\"\n",
 };
 
 static const cli_opt show_opts[] = {
@@ -402,7 +402,7 @@ static const cli_help packet_help = {
     "  --member ID            the attendee\n"
     "  --out FILE             the packet file ('-': standard output)\n"),
     "  council-cli --store ./council meeting packet \"$MEETING\" --member \"$SHAKYO\" \\\n"
-    "      --out shakyo.packet --passphrase-file pass.txt\n",
+    "      --out shakyo.packet\n",
 };
 
 static const cli_opt packet_opts[] = {
@@ -423,7 +423,7 @@ static const cli_help close_help = {
     "\n"
     "Options:\n"
     HELP_YES),
-    "  council-cli --store ./council meeting close \"$MEETING\" --yes --passphrase-file pass.txt\n",
+    "  council-cli --store ./council meeting close \"$MEETING\" --yes\n",
 };
 
 static const cli_opt close_opts[] = {

@@ -422,7 +422,7 @@ static const cli_help add_help = {
     "\n"
     HELP_MEMBER_KINDS),
     "  council-cli --store ./council member add --name \"NPO Tsunagari\" --kind npo \\\n"
-    "      --scopes wishes,support_plan --passphrase-file pass.txt\n",
+    "      --scopes wishes,support_plan\n",
 };
 
 /* A member's fields, as member add and member update take them. */
@@ -450,7 +450,7 @@ static const cli_help list_help = {
     "\n"
     "Options:\n"
     "  --json                 as a JSON array\n"),
-    "  council-cli --store ./council member list --passphrase-file pass.txt\n",
+    "  council-cli --store ./council member list\n",
 };
 
 static const cli_opt json_opts[] = {
@@ -469,7 +469,7 @@ static const cli_help show_help = {
     "\n"
     "Options:\n"
     "  --json                 as a JSON object\n"),
-    "  council-cli --store ./council member show 6f0e...-... --passphrase-file pass.txt\n",
+    "  council-cli --store ./council member show 6f0e...-...\n",
 };
 
 static const cli_spec show_spec = CLI_SPEC(json_opts, show_help, CLI_STORE | CLI_SESSION, 1);
@@ -487,8 +487,7 @@ static const cli_help update_help = {
     HELP_MEMBER_FIELDS
     "\n"
     HELP_MEMBER_KINDS),
-    "  council-cli --store ./council member update \"$NPO\" --contact \"tel 011-000-0000\" \\\n"
-    "      --passphrase-file pass.txt\n",
+    "  council-cli --store ./council member update \"$NPO\" --contact \"tel 011-000-0000\"\n",
 };
 
 static const cli_spec update_spec = CLI_SPEC(fields_opts, update_help, CLI_STORE | CLI_SESSION, 1);
@@ -510,7 +509,7 @@ static const cli_help withdraw_help = {
     "  --date T               when (default: now)\n"
     HELP_YES),
     "  council-cli --store ./council member withdraw \"$MEMBER\" --reason \"term ended\" \\\n"
-    "      --yes --passphrase-file pass.txt\n",
+    "      --yes\n",
 };
 
 static const cli_opt withdraw_opts[] = {
@@ -544,7 +543,7 @@ static const cli_help keygen_help = {
     "  --kdf-ops N, --kdf-mem BYTES\n"
     "                         the cost of deriving the key from it\n"),
     "  council-cli --store ./council member keygen \"$NPO\" --out npo.keyfile \\\n"
-    "      --member-passphrase-file npo.pass --passphrase-file pass.txt\n",
+    "      --member-passphrase-file npo.pass\n",
 };
 
 static const cli_opt keygen_opts[] = {
@@ -571,7 +570,7 @@ static const cli_help register_help = {
     "  --box-key HEX          the X25519 public key: 64 hex digits\n"
     "  --sign-key HEX         the Ed25519 public key: 64 hex digits\n"),
     "  council-cli --store ./council member register-key \"$NPO\" --box-key 3b6a... \\\n"
-    "      --sign-key 9f1c... --passphrase-file pass.txt\n",
+    "      --sign-key 9f1c...\n",
 };
 
 static const cli_opt register_opts[] = {
@@ -592,7 +591,7 @@ static const cli_help announce_help = {
     "\n"
     "Options:\n"
     "  --json                 as a JSON object\n"),
-    "  council-cli --store ./council members announce --passphrase-file pass.txt\n",
+    "  council-cli --store ./council members announce\n",
 };
 
 static const cli_spec announce_spec =

@@ -74,8 +74,7 @@ static const cli_help platform_help = {
     "  --json                 the same as --format json\n"
     "  --quiet                no progress line on stderr (there is none when\n"
     "                         stderr is not a terminal)\n"),
-    "  council-cli --store ./council report platform --k 10 --format json \\\n"
-    "      --passphrase-file pass.txt\n",
+    "  council-cli --store ./council report platform --k 10 --format json\n",
 };
 
 static const cli_opt platform_opts[] = {

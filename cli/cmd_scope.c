@@ -93,7 +93,7 @@ static const cli_help list_help = {
     "\n"
     "Options:\n"
     "  --json                 as a JSON array\n"),
-    "  council-cli --store ./council scope list --passphrase-file pass.txt\n",
+    "  council-cli --store ./council scope list\n",
 };
 
 static const cli_opt list_opts[] = {
@@ -112,8 +112,7 @@ static const cli_help add_help = {
     "\n"
     "Options:\n"
     "  --sensitive            content that needs a stronger basis to share\n"),
-    "  council-cli --store ./council scope add mental_health --sensitive \\\n"
-    "      --passphrase-file pass.txt\n",
+    "  council-cli --store ./council scope add mental_health --sensitive\n",
 };
 
 static const cli_opt add_opts[] = {
@@ -129,7 +128,7 @@ int cmd_scope_add(cli_ctx *x, int argc, char **argv)
 static const cli_help remove_help = {
     "CODE",
     N_("Removes a scope that no case, member or share uses.\n"),
-    "  council-cli --store ./council scope remove mental_health --passphrase-file pass.txt\n",
+    "  council-cli --store ./council scope remove mental_health\n",
 };
 
 static const cli_spec remove_spec = CLI_SPEC_NO_OPTS(remove_help, CLI_STORE | CLI_SESSION, 1);

@@ -179,8 +179,7 @@ static const cli_help add_help = {
     "  --name NAME            its name\n"
     "  --role TEXT            its role\n"
     HELP_JSON_ID("staff_id")),
-    "  council-cli --store ./council staff add --member \"$NPO\" --name \"Sato Hanako\" \\\n"
-    "      --passphrase-file pass.txt\n",
+    "  council-cli --store ./council staff add --member \"$NPO\" --name \"Sato Hanako\"\n",
 };
 
 static const cli_opt add_opts[] = {
@@ -203,7 +202,7 @@ static const cli_help list_help = {
     "Options:\n"
     "  --member ID            only this member's staff\n"
     "  --json                 as a JSON array\n"),
-    "  council-cli --store ./council staff list --member \"$NPO\" --passphrase-file pass.txt\n",
+    "  council-cli --store ./council staff list --member \"$NPO\"\n",
 };
 
 static const cli_opt list_opts[] = {
@@ -228,7 +227,7 @@ static const cli_help pledge_help = {
     "  --witness-name NAME    who witnessed it\n"
     "  --date T               when (default: now)\n"),
     "  council-cli --store ./council staff pledge \"$SATO\" --text-version v2024_04 \\\n"
-    "      --text-file pledge.txt --passphrase-file pass.txt\n",
+    "      --text-file pledge.txt\n",
 };
 
 static const cli_opt pledge_opts[] = {
@@ -253,8 +252,7 @@ static const cli_help retire_help = {
     "  --reason TEXT          why\n"
     "  --date T               when (default: now)\n"
     HELP_YES),
-    "  council-cli --store ./council staff retire \"$SATO\" --reason transferred --yes \\\n"
-    "      --passphrase-file pass.txt\n",
+    "  council-cli --store ./council staff retire \"$SATO\" --reason transferred --yes\n",
 };
 
 static const cli_opt retire_opts[] = {
