@@ -31,6 +31,7 @@
 #include "store.h"
 #include "casekey.h"
 #include "rekey.h"
+#include "member.h"
 #include "keydir.h"
 #include "secrets.h"
 #include "member_db.h"
@@ -389,6 +390,11 @@ int council_rekey_root(council *c, const uint8_t *new_pass, size_t new_pass_len,
         council__secret_free(&c->coord_sk);
         rc = council__case_session_init(c);
     }
+    /* 6. The role keys hold the coordinating body's key: sealed again with
+     * the new one, so the secretariat's and the coordinating body's staff
+     * keep their powers (a stale seal reads as a forged one). */
+    if (rc == COUNCIL_OK)
+        rc = council__member_role_keys(c);
     if (rc != COUNCIL_OK)
         key_event(c, "root_key_rotation_incomplete", rc);
     else
