@@ -446,9 +446,13 @@ static int open_in(council *c, const char *path, const council_open_options *o,
     }
     if (rc == COUNCIL_OK)
         rc = council__case_session_init(c);
-    /* The role keys follow the register (a store from before has none). */
-    if (rc == COUNCIL_OK)
-        rc = council__member_role_keys(c);
+    /* The role keys follow the register (a store from before has none).
+     * The council passphrase is the way back: a failure here (say, a store
+     * from before with more role holders than the keyring holds role keys
+     * for) does not keep it out; the role holders' staff then act without
+     * the role's powers until the register is put right. */
+    if (rc == COUNCIL_OK && council__member_role_keys(c) != COUNCIL_OK)
+        council__clear(c);
     if (rc == COUNCIL_OK && c->upgrading) {
         if ((rc = council__audit_batch_begin(c)) == COUNCIL_OK) {
             if ((rc = council__member_upgrade(c)) == COUNCIL_OK &&
@@ -739,6 +743,12 @@ static int open_staff(council *c, const char *path, const council_open_options *
     }
     if (rc == COUNCIL_OK)
         rc = staff_roles(c, kr);
+    /* A session of the secretariat's person moves the signer's head to the
+     * log it finds, as one of the council passphrase does: whatever is
+     * dropped from here on is caught at the next checkpoint (a log that no
+     * longer extends the head is put on the record; the session goes on). */
+    if (rc == COUNCIL_OK && council__is_secretariat(c) && council__audit_head_advance(c) != COUNCIL_OK)
+        council__clear(c);
 out:
     sodium_memzero(key, sizeof key);
     council__member_keys_free(&k);

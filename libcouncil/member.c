@@ -187,6 +187,30 @@ int council__member_role_keys(council *c)
 
 /* ------------------------------------------------------------- add/update */
 
+/* A member given a role it did not hold: the keyring holds role keys for
+ * at most COUNCIL__KEYRING_ROLES_MAX members, so one more is refused
+ * before the register changes (ELIMIT), rather than the role keys failing
+ * afterwards (and every later open of the council passphrase with them). */
+static int role_room(council *c, const char *op, const uint8_t *id, uint32_t roles)
+{
+    uint32_t had = 0;
+    int64_t others = 0;
+    int rc;
+
+    if ((roles & (COUNCIL_ROLE_SECRETARIAT | COUNCIL_ROLE_COORDINATING_BODY)) == 0)
+        return COUNCIL_OK;
+    if (id != NULL && (rc = council__member_roles(c, op, id, &had)) != COUNCIL_OK)
+        return rc;
+    if (had != 0)
+        return COUNCIL_OK;
+    if ((rc = council__member_role_holders(c, op, id, &others)) != COUNCIL_OK)
+        return rc;
+    if (others >= COUNCIL__KEYRING_ROLES_MAX)
+        return council__fail(c, COUNCIL_ELIMIT, "%s: at most %d members hold the secretariat's "
+                             "or the coordinating body's role", op, COUNCIL__KEYRING_ROLES_MAX);
+    return COUNCIL_OK;
+}
+
 int council_member_add(council *c, uint8_t *id, size_t id_len, const council_member_options *o)
 {
     char scopes[SCOPES_MAX * (COUNCIL__AUDIT_CODE_MAX + 1) + 1];
@@ -205,6 +229,8 @@ int council_member_add(council *c, uint8_t *id, size_t id_len, const council_mem
         return rc;
     if ((e.roles & COUNCIL_ROLE_COORDINATING_BODY) != 0 &&
         (rc = council__member_coordinator_taken(c, "member_add", NULL)) != COUNCIL_OK)
+        return council__finish(c, rc);
+    if ((rc = role_room(c, "member_add", NULL, e.roles)) != COUNCIL_OK)
         return council__finish(c, rc);
     if ((rc = council__member_insert(c, "member_add", fresh, &e, scopes)) == COUNCIL_OK &&
         (rc = council__member_sign(c, "member_add", fresh)) == COUNCIL_OK)
@@ -230,6 +256,8 @@ int council_member_update(council *c, const uint8_t *id, size_t id_len,
         return council__finish(c, rc);
     if ((o->roles & COUNCIL_ROLE_COORDINATING_BODY) != 0 &&
         (rc = council__member_coordinator_taken(c, "member_update", id)) != COUNCIL_OK)
+        return council__finish(c, rc);
+    if ((rc = role_room(c, "member_update", id, o->roles)) != COUNCIL_OK)
         return council__finish(c, rc);
     if ((rc = council__member_update_row(c, "member_update", id, o, scopes)) == COUNCIL_OK &&
         (rc = council__member_sign(c, "member_update", id)) == COUNCIL_OK)

@@ -195,6 +195,26 @@ int council__member_coordinator_taken(council *c, const char *op, const uint8_t 
     return rc;
 }
 
+/* How many active members other than `self` (NULL: none) hold a role. */
+int council__member_role_holders(council *c, const char *op, const uint8_t *self, int64_t *n)
+{
+    sqlite3_stmt *st = NULL;
+
+    *n = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM member WHERE (roles & 3) != 0 AND "
+                                  "withdrawn IS NULL AND (?1 IS NULL OR id != ?1);",
+                           -1, &st, NULL) != SQLITE_OK ||
+        (self != NULL ? sqlite3_bind_blob(st, 1, self, COUNCIL_ID_BYTES, SQLITE_STATIC)
+                      : sqlite3_bind_null(st, 1)) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
+    }
+    *n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return COUNCIL_OK;
+}
+
 static int step_done(council *c, const char *op, sqlite3_stmt *st)
 {
     int src = sqlite3_step(st);

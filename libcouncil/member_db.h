@@ -44,6 +44,9 @@ int council__member_pks(council *c, const char *op, council__member_pk **out, si
  * unknown member. The caller checks the row (council__member_check). EIO. */
 int council__member_roles(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
                           uint32_t *roles);
+/* How many active members other than self (NULL: none) hold the
+ * secretariat's or the coordinating body's role, as their rows say. EIO. */
+int council__member_role_holders(council *c, const char *op, const uint8_t *self, int64_t *n);
 /* Root, stores from before the signed key directory: sign the active
  * members' registered keys once (setting member_key_sigs). EDENIED, EIO. */
 int council__member_keys_sign_existing(council *c);

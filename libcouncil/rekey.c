@@ -31,9 +31,9 @@
 #include "store.h"
 #include "casekey.h"
 #include "rekey.h"
+#include "member.h"
 #include "keydir.h"
 #include "secrets.h"
-#include "member.h"
 #include "member_db.h"
 #include "event.h"
 
@@ -390,8 +390,9 @@ int council_rekey_root(council *c, const uint8_t *new_pass, size_t new_pass_len,
         council__secret_free(&c->coord_sk);
         rc = council__case_session_init(c);
     }
-    /* 6. The role keys sealed to the secretariat's and the coordinating
-     * body's members held the old coordinating key: sealed again. */
+    /* 6. The role keys hold the coordinating body's key: sealed again with
+     * the new one, so the secretariat's and the coordinating body's staff
+     * keep their powers (a stale seal reads as a forged one). */
     if (rc == COUNCIL_OK)
         rc = council__member_role_keys(c);
     if (rc != COUNCIL_OK)

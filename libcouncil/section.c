@@ -329,7 +329,7 @@ int council_section_write(council *c, uint32_t *version, const uint8_t *case_id,
     if ((rc = council__scope_known(c, op, scope)) != COUNCIL_OK ||
         (rc = council__case_person_of(c, op, case_id, person_id)) != COUNCIL_OK)
         return council__finish(c, rc);
-    if ((rc = council__case_may_use(c, op, &k, scope, &ok)) != COUNCIL_OK)
+    if ((rc = council__case_may_write(c, op, &k, scope, &ok)) != COUNCIL_OK)
         return council__finish(c, rc);
     if (!ok)
         return council__case_refuse(c, true, ACT(CASE_UPDATED), &k, scope, NULL, NULL, COUNCIL_EDENIED,
@@ -678,6 +678,15 @@ int council__case_may_use(council *c, const char *op, const council__case *k, co
 {
     *yes = true;
     if (council__is_coordinator(c) || council__case_is_owner(c, k))
+        return COUNCIL_OK;
+    return council__share_active(c, op, k->id, c->actor_member, scope, yes);
+}
+
+int council__case_may_write(council *c, const char *op, const council__case *k, const char *scope,
+                            bool *yes)
+{
+    *yes = true;
+    if (council__is_secretariat(c) || council__case_is_owner(c, k))
         return COUNCIL_OK;
     return council__share_active(c, op, k->id, c->actor_member, scope, yes);
 }

@@ -37,11 +37,17 @@ int council__section_latest(council *c, const char *op, const council__case *k,
 int council__section_reseal(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                             const char *scope, uint32_t nv, const council__secret *nkey);
 
-/* May this session read or write `scope` (NULL: any scope) of case k: the
- * secretariat, the owner's staff, or an active share's holder? Errors of
+/* May this session read `scope` (NULL: any scope) of case k: the
+ * secretariat or the coordinating body (root, or staff holding the role
+ * keys), the owner's staff, or an active share's holder? Errors of
  * council__share_active (ETAMPER logged for a forged share row). */
 int council__case_may_use(council *c, const char *op, const council__case *k, const char *scope,
                           bool *yes);
+/* May this session write `scope` of case k: as council__case_may_use, but
+ * the coordinating body's role reads only (its staff write where their
+ * member owns the case or holds a share, as any member's). */
+int council__case_may_write(council *c, const char *op, const council__case *k, const char *scope,
+                            bool *yes);
 /* The start of every read of content: out emptied, the session, no batch,
  * the ids, the scope (known), the purpose code, the case (not erased:
  * refusal logged), the person in it, and the scope shared (refusal
