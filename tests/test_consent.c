@@ -528,6 +528,8 @@ static const char *const moves_none[] = {
     "council_section_write", "council_staff_add", "council_staff_list", "council_staff_pledge",
     "council_staff_retire", "council_timezone_get", "council_timezone_set",
     "council_session_secret", /* the session's own keys, to its own caller */
+    "council_session_powers", /* what the session may do */
+    "council_root_uses",      /* the secretariat's own record of root uses, to the secretariat */
     "council_store_id",       /* the council id, as the keyring holds it in the clear */
     "council_version_number", "council_version_string",
     "council_witness_keygen",
