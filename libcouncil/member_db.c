@@ -173,46 +173,42 @@ int council__member_usable(council *c, const char *op, const uint8_t id[COUNCIL_
     return rc < 0 ? rc : COUNCIL_OK;
 }
 
-/* Another active coordinating body than `self` (NULL: any)? */
-int council__member_coordinator_taken(council *c, const char *op, const uint8_t *self)
-{
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM member WHERE (roles & 2) != 0 AND "
-                                  "withdrawn IS NULL AND (?1 IS NULL OR id != ?1);",
-                           -1, &st, NULL) != SQLITE_OK ||
-        (self != NULL ? sqlite3_bind_blob(st, 1, self, COUNCIL_ID_BYTES, SQLITE_STATIC)
-                      : sqlite3_bind_null(st, 1)) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        return council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
-    }
-    rc = sqlite3_column_int(st, 0) > 0
-             ? council__fail(c, COUNCIL_EEXIST, "%s: the council has a coordinating body already", op)
-             : COUNCIL_OK;
-    sqlite3_finalize(st);
-    return rc;
-}
-
-/* How many active members other than `self` (NULL: none) hold a role. */
-int council__member_role_holders(council *c, const char *op, const uint8_t *self, int64_t *n)
+/* How many active members other than `self` (NULL: none) hold a role of
+ * `mask`: EIO named for op. */
+static int count_roles(council *c, const char *op, int mask, const uint8_t *self, int64_t *n)
 {
     sqlite3_stmt *st = NULL;
 
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM member WHERE (roles & 3) != 0 AND "
+    if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM member WHERE (roles & ?2) != 0 AND "
                                   "withdrawn IS NULL AND (?1 IS NULL OR id != ?1);",
                            -1, &st, NULL) != SQLITE_OK ||
         (self != NULL ? sqlite3_bind_blob(st, 1, self, COUNCIL_ID_BYTES, SQLITE_STATIC)
                       : sqlite3_bind_null(st, 1)) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_bind_int(st, 2, mask) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_finalize(st);
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
     }
     *n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return COUNCIL_OK;
+}
+
+/* Another active coordinating body than `self` (NULL: any)? */
+int council__member_coordinator_taken(council *c, const char *op, const uint8_t *self)
+{
+    int64_t n = 0;
+    int rc = count_roles(c, op, COUNCIL_ROLE_COORDINATING_BODY, self, &n);
+
+    if (rc == COUNCIL_OK && n > 0)
+        rc = council__fail(c, COUNCIL_EEXIST, "%s: the council has a coordinating body already", op);
+    return rc;
+}
+
+/* How many active members other than `self` (NULL: none) hold a role. */
+int council__member_role_holders(council *c, const char *op, const uint8_t *self, int64_t *n)
+{
+    return count_roles(c, op, COUNCIL_ROLE_SECRETARIAT | COUNCIL_ROLE_COORDINATING_BODY, self, n);
 }
 
 static int step_done(council *c, const char *op, sqlite3_stmt *st)

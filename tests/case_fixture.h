@@ -231,17 +231,16 @@ static inline void meeting_on_situation(fx *f, uint8_t mid[16], const uint8_t at
     assert_int_equal(council_meeting_add_case(f->c, mid, 16, cid, 16, attendee, 16, &so), COUNCIL_OK);
 }
 
-/* The last audit event (of the root handle's view). */
-static inline Council__V1__AuditEvent *last_event(council *c)
+/* The audit event at seq (of the handle's view: the secretariat's). */
+static inline Council__V1__AuditEvent *event_at(council *c, uint64_t seq)
 {
     council_buf out = { NULL, 0 };
     council_audit_filter flt = COUNCIL_AUDIT_FILTER_INIT;
-    uint64_t n = 0;
     Council__V1__AuditEventList *l;
     Council__V1__AuditEvent *e;
 
-    assert_int_equal(council__audit_size(c, &n), COUNCIL_OK);
-    flt.from_seq = n - 1;
+    flt.from_seq = seq;
+    flt.limit = 1;
     assert_int_equal(council_audit_list(c, &out, &flt), COUNCIL_OK);
     l = council__v1__audit_event_list__unpack(NULL, out.len, out.ptr);
     assert_non_null(l);
@@ -252,6 +251,15 @@ static inline Council__V1__AuditEvent *last_event(council *c)
     council__v1__audit_event_list__free_unpacked(l, NULL);
     council_buf_free(&out);
     return e;
+}
+
+/* The last audit event (of the root handle's view). */
+static inline Council__V1__AuditEvent *last_event(council *c)
+{
+    uint64_t n = 0;
+
+    assert_int_equal(council__audit_size(c, &n), COUNCIL_OK);
+    return event_at(c, n - 1);
 }
 
 /* The data key a holder could unwrap from the raw store (NULL-able). */

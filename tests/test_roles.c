@@ -66,26 +66,14 @@ static int rteardown(void **state)
     return teardown(state);
 }
 
-/* The event the handle's log holds at seq (the secretariat's view). */
-static Council__V1__AuditEvent *event_at(council *c, uint64_t seq)
+/* NPO A's staff open a case and write the canary text into `scope`. */
+static void a_case(rfx *r, uint8_t cid[16], uint8_t pid[16], const char *scope)
 {
-    council_buf out = { NULL, 0 };
-    council_audit_filter flt = COUNCIL_AUDIT_FILTER_INIT;
-    Council__V1__AuditEventList *l;
-    Council__V1__AuditEvent *e;
+    council *a = staff_open(&r->base, r->base.sa, &r->base.ka);
 
-    flt.from_seq = seq;
-    flt.limit = 1;
-    assert_int_equal(council_audit_list(c, &out, &flt), COUNCIL_OK);
-    l = council__v1__audit_event_list__unpack(NULL, out.len, out.ptr);
-    assert_non_null(l);
-    assert_int_equal(l->n_events, 1);
-    e = l->events[0];
-    l->events[0] = NULL;
-    l->n_events = 0;
-    council__v1__audit_event_list__free_unpacked(l, NULL);
-    council_buf_free(&out);
-    return e;
+    new_case(a, cid, pid);
+    put(a, cid, pid, scope, sec_text(CANARY_TEXT), COUNCIL_OK);
+    council_close(a);
 }
 
 /* Every event after `from` names a person (actor staff with member and
@@ -216,14 +204,11 @@ static void test_roles__coordinating_body_reads_every_case(void **state)
     rfx *r = *state;
     uint8_t cid[16], pid[16], id[16];
     council_member_options o = COUNCIL_MEMBER_OPTIONS_INIT;
-    council *a, *b, *cb;
+    council *b, *cb;
     char *t;
     int rc;
 
-    a = staff_open(&r->base, r->base.sa, &r->base.ka);
-    new_case(a, cid, pid);
-    put(a, cid, pid, "situation", sec_text(CANARY_TEXT), COUNCIL_OK);
-    council_close(a);
+    a_case(r, cid, pid, "situation");
 
     cb = staff_open(&r->base, r->cbs, &r->kcb);
     assert_true(council__is_coordinator(cb));
@@ -291,10 +276,7 @@ static void test_roles__forged_role_keys_give_nothing(void **state)
 
     member_keys(&r->base.ka, &ka);
     member_keys(&r->kcb, &kcb);
-    a = staff_open(&r->base, r->base.sa, &r->base.ka);
-    new_case(a, cid, pid);
-    put(a, cid, pid, "health", sec_text(CANARY_TEXT), COUNCIL_OK);
-    council_close(a);
+    a_case(r, cid, pid, "health");
     {
         struct forge g1 = { r->base.ma, ka.box_pk,
                             COUNCIL_ROLE_SECRETARIAT | COUNCIL_ROLE_COORDINATING_BODY };
@@ -497,10 +479,7 @@ static void test_roles__coordinating_body_writes_no_case(void **state)
     char *t;
     int rc;
 
-    a = staff_open(&r->base, r->base.sa, &r->base.ka);
-    new_case(a, cid, pid);
-    put(a, cid, pid, "situation", sec_text(CANARY_TEXT), COUNCIL_OK);
-    council_close(a);
+    a_case(r, cid, pid, "situation");
     cb = staff_open(&r->base, r->cbs, &r->kcb);
     assert_true(council__is_coordinator(cb));
     put(cb, cid, pid, "situation", sec_text("調整機関の上書き"), COUNCIL_EDENIED);
