@@ -546,7 +546,8 @@ static const cli_help show_help = {
     "Options:\n"
     "  --scope S              only this section\n"
     "  --person P             the person (default: the person supported)\n"
-    "  --purpose CODE         why it is read\n"
+    "  --purpose CODE         why it is read: support_coordination, referral,\n"
+    "                         joint_support, meeting_discussion or statistics\n"
     "  --json                 as JSON\n"),
     "  council-cli --store ./council case show \"$CASE\" --purpose support_coordination\n",
 };
@@ -571,7 +572,8 @@ static const cli_help history_help = {
     "Options:\n"
     "  --scope S              the section\n"
     "  --person P             the person (default: the person supported)\n"
-    "  --purpose CODE         why it is read\n"
+    "  --purpose CODE         why it is read: support_coordination, referral,\n"
+    "                         joint_support, meeting_discussion or statistics\n"
     "  --json                 as a JSON array\n"),
     "  council-cli --store ./council case history \"$CASE\" --scope wishes --purpose support_coordination\n",
 };

@@ -96,7 +96,7 @@ static void test_roundtrip_and_history(void **state)
         council__v1__audit_event__free_unpacked(e, NULL);
     }
     /* History keeps both versions, oldest first. */
-    assert_int_equal(council_section_history(s, &out, cid, 16, pid, 16, "situation", "other"), COUNCIL_OK);
+    assert_int_equal(council_section_history(s, &out, cid, 16, pid, 16, "situation", "support_coordination"), COUNCIL_OK);
     {
         Council__V1__SectionHistory *h = council__v1__section_history__unpack(NULL, out.len, out.ptr);
         assert_non_null(h);
@@ -205,13 +205,22 @@ static void test_refusals(void **state)
                          COUNCIL_EINVAL);
         assert_non_null(strstr(council_errmsg(s), "support_coordination"));
         assert_null(out.ptr);
+        /* `other` explains itself in a share's text; a read has none, so
+         * it says nothing: refused too. */
+        assert_int_equal(council_section_read(s, &out, cid, 16, pid, 16, "situation", "other"),
+                         COUNCIL_EINVAL);
+        assert_null(out.ptr);
+        assert_int_equal(council_section_history(s, &out, cid, 16, pid, 16, "situation", "other"),
+                         COUNCIL_EINVAL);
+        assert_int_equal(council_case_read(s, &out, cid, 16, "other"), COUNCIL_EINVAL);
+        assert_null(out.ptr);
         assert_int_equal(council_audit_list(f->c, &after, &flt), COUNCIL_OK);
         assert_int_equal(before.len, after.len);
         assert_memory_equal(before.ptr, after.ptr, before.len);
         council_buf_free(&before);
         council_buf_free(&after);
     }
-    assert_int_equal(council_section_read(s, &out, cid, 16, pid, 16, "situation", "other"), COUNCIL_OK);
+    assert_int_equal(council_section_read(s, &out, cid, 16, pid, 16, "situation", "support_coordination"), COUNCIL_OK);
     council_buf_free(&out);
     assert_int_equal(council_section_read(s, NULL, cid, 16, pid, 16, "situation", "x"), COUNCIL_EMISUSE);
     assert_int_equal(council_section_read(s, &out, cid, 15, pid, 16, "situation", "x"), COUNCIL_EINVAL);
@@ -608,7 +617,7 @@ static void test_rekey_case(void **state)
     free(t);
     {
         council_buf out = { NULL, 0 };
-        assert_int_equal(council_section_history(sa, &out, cid, 16, pid, 16, "situation", "other"), COUNCIL_OK);
+        assert_int_equal(council_section_history(sa, &out, cid, 16, pid, 16, "situation", "support_coordination"), COUNCIL_OK);
         Council__V1__SectionHistory *h = council__v1__section_history__unpack(NULL, out.len, out.ptr);
         assert_int_equal(h->n_records, 2);
         assert_string_equal(h->records[0]->section->text, "版一");
@@ -714,7 +723,7 @@ static void test_batch(void **state)
     assert_int_equal(council_section_read(sa, &out, cid[0], 16, pid[0], 16, "situation", "x"), COUNCIL_EMISUSE);
     assert_int_equal(council_batch_commit(sa), COUNCIL_OK);
     assert_int_equal(count(f->c, "SELECT count(*) FROM case_record", NULL), before + 3);
-    assert_int_equal(council_section_read(sa, &out, cid[2], 16, pid[2], 16, "situation", "other"), COUNCIL_OK);
+    assert_int_equal(council_section_read(sa, &out, cid[2], 16, pid[2], 16, "situation", "support_coordination"), COUNCIL_OK);
     council_buf_free(&out);
     assert_int_equal(council_batch_begin(sa), COUNCIL_OK);
     new_case(sa, cid[0], pid[0]);
@@ -820,7 +829,7 @@ static void test_canary(void **state)
     assert_int_equal(council_case_find(sa, &out, CANARY_NAME, NULL), COUNCIL_OK);
     council_buf_free(&out);
     assert_int_equal(council_section_read(f->c, &out, cid, 16, (const uint8_t *)"0123456789abcdef", 16,
-                                          "situation", "other"), COUNCIL_ENOTFOUND);
+                                          "situation", "support_coordination"), COUNCIL_ENOTFOUND);
     exp = th_path(f->store, "audit.export");
     assert_int_equal(council_audit_export(f->c, exp), COUNCIL_OK);
     /* While open (WAL and shared memory present) and after closing. */

@@ -141,18 +141,20 @@ n=$(jcount "$T/out" 'len(d["sections"])')
 expect 0 "case show, related person" -- "$CLI" --store "$C" case show "$CASE" --scope family --person "$FAMILY" --purpose support_coordination $CP
 has "$T/out" "長男" "related person's section"
 expect 2 "case show without purpose" -- "$CLI" --store "$C" case show "$CASE" --scope identity $CP
-expect 2 "case show --person without --scope" -- "$CLI" --store "$C" case show "$CASE" --person "$PERSON" --purpose other $CP
-expect 2 "case show bad id" -- "$CLI" --store "$C" case show not-a-case --purpose other $CP
-expect 6 "case show unknown case" -- "$CLI" --store "$C" case show $NOCASE --purpose other $CP
-expect 6 "case show unknown case, scope" -- "$CLI" --store "$C" case show $NOCASE --scope identity --person "$PERSON" --purpose other $CP
-expect 6 "case show, no such section" -- "$CLI" --store "$C" case show "$CASE" --scope health --purpose other $CP
+expect 2 "case show --person without --scope" -- "$CLI" --store "$C" case show "$CASE" --person "$PERSON" --purpose support_coordination $CP
+expect 2 "case show bad id" -- "$CLI" --store "$C" case show not-a-case --purpose support_coordination $CP
+expect 6 "case show unknown case" -- "$CLI" --store "$C" case show $NOCASE --purpose support_coordination $CP
+expect 6 "case show unknown case, scope" -- "$CLI" --store "$C" case show $NOCASE --scope identity --person "$PERSON" --purpose support_coordination $CP
+expect 6 "case show, no such section" -- "$CLI" --store "$C" case show "$CASE" --scope health --purpose support_coordination $CP
 # A read names one of the council's purposes; an invented one is refused before anything is read or logged.
 expect 1 "case show, a purpose that is not the council's" -- "$CLI" --store "$C" case show "$CASE" --purpose chatting $CP
 has "$T/err" "one of support_coordination" "the refusal lists the purposes"
-expect 0 "case history" -- "$CLI" --store "$C" case history "$CASE" --scope identity --purpose other $CP
+expect 1 "case show --purpose other: a read says why" -- "$CLI" --store "$C" case show "$CASE" --purpose other $CP
+hasnot "$T/err" "statistics, other" "other is not offered for a read"
+expect 0 "case history" -- "$CLI" --store "$C" case history "$CASE" --scope identity --purpose support_coordination $CP
 has "$T/out" "version 1" "history has version 1"
 has "$T/out" "version 2" "history has version 2"
-expect 0 "case history --json" -- "$CLI" --store "$C" case history "$CASE" --scope identity --purpose other --json $CP
+expect 0 "case history --json" -- "$CLI" --store "$C" case history "$CASE" --scope identity --purpose support_coordination --json $CP
 isjson "$T/out" "case history --json"
 n=$(jcount "$T/out" 'len(d)')
 [ "$n" = 2 ] && ok || bad "history: $n versions, want 2"

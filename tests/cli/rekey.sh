@@ -3,7 +3,7 @@
 
 # keys
 expect 0 "case rekey" -- "$CLI" --store "$C" case rekey "$CASE" $CP
-expect 0 "read after case rekey" -- "$CLI" --store "$C" case history "$CASE" --scope identity --purpose other $CP
+expect 0 "read after case rekey" -- "$CLI" --store "$C" case history "$CASE" --scope identity --purpose support_coordination $CP
 has "$T/out" "version 2" "history survives the rekey"
 expect 6 "case rekey unknown case" -- "$CLI" --store "$C" case rekey $NOCASE $CP
 expect 0 "rekey database" -- "$CLI" --store "$C" rekey database --yes $CP
