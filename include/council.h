@@ -256,7 +256,7 @@ typedef struct council_create_options {
  * MUST be NULL. The session acts as that staff member: it opens
  * only for pledged, active staff of an active member with keys, and can
  * call council_info(), council_members_announce() and the case functions
- * below (within its member's entitlements); root-only calls give
+ * below (within its member's entitlements); the secretariat's calls give
  * COUNCIL_EDENIED. Version 1 and 2 structs are still accepted.
  *
  * Version 3: with a raw key, member_sign_key may give the member's Ed25519
@@ -378,10 +378,11 @@ COUNCIL_API COUNCIL_NODISCARD int council_create(council **out, const char *path
  * then appended to the audit log; if it cannot be made durable, the open
  * fails with COUNCIL_EIO (the log comes first).
  *
- * The secretariat's open also finishes a database re-key that was
+ * A root session's open also finishes a database re-key that was
  * interrupted (or clears the keyring's mark when council.db was re-keyed
  * but the mark was left), and signs the coordinating body's wrap key with
- * the log key again. The first secretariat open of a store made before the
+ * the log key again, seals the role keys to the role holders, and imports
+ * the journaled refusals. The first root open of a store made before the
  * signed key directory signs the members' box keys registered at that
  * moment (trust on first use, once).
  *
