@@ -13,7 +13,7 @@ set -eu
 
 PKGS="build-essential pkg-config libsodium-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev \
       uuid-dev libjansson-dev libsqlite3-dev libutf8proc-dev tzdata libpwquality-dev \
-      gettext locales python3"
+      gettext locales python3 valgrind"
 BPO_PKGS="libsqlcipher-dev sqlcipher"
 SUITE=bookworm-backports
 LIST=/etc/apt/sources.list.d/libcouncil-backports.sources

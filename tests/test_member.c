@@ -442,8 +442,15 @@ static void test_member__keygen_file_crash_keeps_old_keys(void **state)
     static const char *const steps[] = { "written", "durable" };
     fx *f = *state;
     uint8_t a[16], st[16];
-    char *old_kf = th_path(f->root, "old.key");
+    char *old_kf;
     int rc;
+
+    /* Its children die on purpose mid-write, holding what they allocated:
+     * memcheck would count that as a leak of the child. The run without
+     * valgrind and the ASan run cover it. */
+    if (getenv("COUNCIL_UNDER_VALGRIND") != NULL)
+        skip();
+    old_kf = th_path(f->root, "old.key");
 
     add(f->c, a, "NPO 鍵", 5, 0);
     assert_int_equal(council_member_keygen_file(f->c, old_kf, a, 16, (const uint8_t *)"old pass",
