@@ -87,6 +87,7 @@ static void release(council *c)
     council__secret_free(&c->root);
     council__secret_free(&c->log_sk);
     council__secret_free(&c->db_key);
+    council__secret_free(&c->journal_seed);
     c->actor_roles = 0;
     council__secret_free(&c->actor_box_sk);
     council__secret_free(&c->actor_sign_sk);
@@ -528,7 +529,7 @@ static int standing(council *c, const char *op)
  * record, and the session goes on without the role's powers. */
 static int staff_roles(council *c, const council__keyring *kr)
 {
-    council__secret csk = { NULL, 0 }, lsk = { NULL, 0 };
+    council__secret csk = { NULL, 0 }, lsk = { NULL, 0 }, jseed = { NULL, 0 };
     uint32_t reg = 0, sealed = 0;
     uint8_t pk[32];
     bool ok = true;
@@ -538,7 +539,7 @@ static int staff_roles(council *c, const council__keyring *kr)
     if ((rc = council__member_roles(c, "open", c->actor_member, &reg)) != COUNCIL_OK || reg == 0)
         return rc;
     rc = council__keyring_open_roles(c, kr, c->actor_member, c->actor_box_pk, &c->actor_box_sk,
-                                     &sealed, &csk, &lsk);
+                                     &sealed, &csk, &lsk, &jseed);
     if (rc == COUNCIL_ENOMEM)
         return rc;
     ok = rc == COUNCIL_OK;
@@ -556,6 +557,7 @@ static int staff_roles(council *c, const council__keyring *kr)
     if (!ok) {
         council__secret_free(&csk);
         council__secret_free(&lsk);
+        council__secret_free(&jseed);
         council__clear(c);
         return council__tamper(c, NULL, NULL, c->actor_member, "forged_role_keys");
     }
@@ -563,6 +565,7 @@ static int staff_roles(council *c, const council__keyring *kr)
     if ((reg & sealed) == 0) {
         council__secret_free(&csk);
         council__secret_free(&lsk);
+        council__secret_free(&jseed);
         return COUNCIL_OK;
     }
     council__secret_free(&c->coord_sk);
@@ -571,8 +574,13 @@ static int staff_roles(council *c, const council__keyring *kr)
         council__secret_free(&c->log_sk);
         c->log_sk = lsk;
         c->log_headed = true; /* the role keys come from a store that keeps a head */
+        /* The journal's seed came in the same seal as the log key just
+         * checked: only a holder of the log key sealed it. */
+        council__secret_free(&c->journal_seed);
+        c->journal_seed = jseed;
     } else {
         council__secret_free(&lsk);
+        council__secret_free(&jseed);
     }
     c->actor_roles = reg & sealed;
     return COUNCIL_OK;
@@ -749,6 +757,11 @@ static int open_staff(council *c, const char *path, const council_open_options *
      * longer extends the head is put on the record; the session goes on). */
     if (rc == COUNCIL_OK && council__is_secretariat(c) && council__audit_head_advance(c) != COUNCIL_OK)
         council__clear(c);
+    /* And it imports the refusals journaled before the store could be
+     * opened, as the council passphrase's session does, so they do not wait
+     * for its next, rare, use. */
+    if (rc == COUNCIL_OK && council__is_secretariat(c) && c->journal_seed.p != NULL)
+        rc = council__journal_import(c);
 out:
     sodium_memzero(key, sizeof key);
     council__member_keys_free(&k);

@@ -59,6 +59,8 @@ struct council {
                                 /* secretariat's staff (from its role keys) */
     uint8_t log_pk[32];
     council__secret db_key;     /* staff sessions: the database key they opened */
+    council__secret journal_seed; /* the secretariat's staff: the journal key's */
+                                /* seed, from its role keys (root derives it) */
     int actor_kind;             /* COUNCIL__V1__AUDIT_ACTOR_KIND__*: ROOT or STAFF */
     /* Staff sessions: the roles (COUNCIL_ROLE_*) its member holds by the
      * signed register and whose keys the session holds, re-read with its

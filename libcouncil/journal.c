@@ -33,6 +33,31 @@
 
 #define RECORD_MAX 512 /* sealed bytes of one record */
 
+static int seed_of(council *c, uint8_t seed[crypto_box_SEEDBYTES])
+{
+    if (c->root.p != NULL)
+        return council__kdf(c, seed, crypto_box_SEEDBYTES, &c->root, 1, COUNCIL__CTX_JOURNAL);
+    if (c->journal_seed.p == NULL || c->journal_seed.len != crypto_box_SEEDBYTES)
+        return council__fail(c, COUNCIL_EDENIED, "journal: this session holds no journal key");
+    council__secret_read(&c->journal_seed);
+    memcpy(seed, c->journal_seed.p, crypto_box_SEEDBYTES);
+    council__secret_lock(&c->journal_seed);
+    return COUNCIL_OK;
+}
+
+int council__journal_seed(council *c, council__secret *seed)
+{
+    int rc = council__secret_alloc(seed, crypto_box_SEEDBYTES);
+
+    if (rc != COUNCIL_OK)
+        return council__fail(c, rc, "journal: out of secure memory");
+    rc = seed_of(c, seed->p);
+    council__secret_lock(seed);
+    if (rc != COUNCIL_OK)
+        council__secret_free(seed);
+    return rc;
+}
+
 int council__journal_keypair(council *c, uint8_t pk[32], council__secret *sk)
 {
     uint8_t seed[crypto_box_SEEDBYTES];
@@ -41,7 +66,7 @@ int council__journal_keypair(council *c, uint8_t pk[32], council__secret *sk)
     rc = council__secret_alloc(sk, crypto_box_SECRETKEYBYTES);
     if (rc != COUNCIL_OK)
         return council__fail(c, rc, "journal: out of secure memory");
-    rc = council__kdf(c, seed, sizeof seed, &c->root, 1, COUNCIL__CTX_JOURNAL);
+    rc = seed_of(c, seed);
     if (rc == COUNCIL_OK && crypto_box_seed_keypair(pk, sk->p, seed) != 0)
         rc = council__fail(c, COUNCIL_ERROR, "journal: cannot derive the key pair");
     sodium_memzero(seed, sizeof seed);

@@ -11,8 +11,13 @@
 #define COUNCIL__JOURNAL_FILE "council.refusals"
 #define COUNCIL__JOURNAL_MAX (1u << 20) /* bytes; past it, refusals are not journaled */
 
-/* The council's journal key pair (from the root key). */
+/* The council's journal key pair: from the root key, or in a staff session
+ * of the secretariat from the seed its role keys hold (c->journal_seed);
+ * EDENIED without either. */
 int council__journal_keypair(council *c, uint8_t pk[32], council__secret *sk);
+/* The seed of that key pair (32 bytes, allocated here), to seal into the
+ * secretariat's role keys: EDENIED without the root key or a seed. */
+int council__journal_seed(council *c, council__secret *seed);
 /* Append a sealed refusal record (best effort: errors are ignored, as the
  * refusal itself is what the caller returns). */
 void council__journal_refusal(const char *dir, const uint8_t journal_pk[32], const char *reason,

@@ -687,7 +687,8 @@ static const uint8_t role_magic[8] = { 'c', 'n', 'c', 'l', '-', 'r', 'k', '1' };
 int council__keyring_seal_roles(council *c, council__keyring *kr,
                                 const uint8_t member_id[COUNCIL_ID_BYTES], uint32_t roles,
                                 const uint8_t box_pk[32], const council__secret *coord_sk,
-                                const council__secret *log_sk)
+                                const council__secret *log_sk,
+                                const council__secret *journal_seed)
 {
     struct council__role_key *e = NULL;
     uint8_t pt[COUNCIL__ROLE_KEY_BYTES], *p = pt;
@@ -695,7 +696,8 @@ int council__keyring_seal_roles(council *c, council__keyring *kr,
     int rc = COUNCIL_OK;
 
     if (roles == 0 || coord_sk == NULL || coord_sk->p == NULL || coord_sk->len != 32 ||
-        (sec && (log_sk == NULL || log_sk->p == NULL || log_sk->len != COUNCIL__SIGN_SK_BYTES)))
+        (sec && (log_sk == NULL || log_sk->p == NULL || log_sk->len != COUNCIL__SIGN_SK_BYTES ||
+                 journal_seed == NULL || journal_seed->p == NULL || journal_seed->len != 32)))
         return council__fail(c, COUNCIL_EDENIED, "keyring: this session does not hold the "
                                                  "role's keys");
     for (size_t i = 0; i < kr->n_roles && e == NULL; i++)
@@ -721,6 +723,10 @@ int council__keyring_seal_roles(council *c, council__keyring *kr,
         council__secret_read(log_sk);
         memcpy(p, log_sk->p, COUNCIL__SIGN_SK_BYTES);
         council__secret_lock(log_sk);
+        p += COUNCIL__SIGN_SK_BYTES;
+        council__secret_read(journal_seed);
+        memcpy(p, journal_seed->p, 32);
+        council__secret_lock(journal_seed);
     }
     e->roles = roles;
     if (crypto_box_seal(e->sealed, pt, sizeof pt, box_pk) != 0)
@@ -744,7 +750,8 @@ void council__keyring_drop_roles(council__keyring *kr, const uint8_t member_id[C
 int council__keyring_open_roles(council *c, const council__keyring *kr,
                                 const uint8_t member_id[COUNCIL_ID_BYTES], const uint8_t box_pk[32],
                                 const council__secret *box_sk, uint32_t *roles,
-                                council__secret *coord_sk, council__secret *log_sk)
+                                council__secret *coord_sk, council__secret *log_sk,
+                                council__secret *journal_seed)
 {
     const struct council__role_key *e = NULL;
     uint8_t pt[COUNCIL__ROLE_KEY_BYTES], want[8 + 2 * COUNCIL_ID_BYTES], *p = want;
@@ -775,10 +782,12 @@ int council__keyring_open_roles(council *c, const council__keyring *kr,
         return council__fail(c, COUNCIL_EAUTH, "keyring: the role keys belong elsewhere");
     }
     rc = council__secret_alloc(coord_sk, 32);
-    if (rc == COUNCIL_OK && (r & COUNCIL_ROLE_SECRETARIAT) != 0)
-        rc = council__secret_alloc(log_sk, COUNCIL__SIGN_SK_BYTES);
+    if (rc == COUNCIL_OK && (r & COUNCIL_ROLE_SECRETARIAT) != 0 &&
+        (rc = council__secret_alloc(log_sk, COUNCIL__SIGN_SK_BYTES)) == COUNCIL_OK)
+        rc = council__secret_alloc(journal_seed, 32);
     if (rc != COUNCIL_OK) {
         council__secret_free(coord_sk);
+        council__secret_free(log_sk);
         sodium_memzero(pt, sizeof pt);
         return council__fail(c, rc, "keyring: out of secure memory");
     }
@@ -787,6 +796,8 @@ int council__keyring_open_roles(council *c, const council__keyring *kr,
     if ((r & COUNCIL_ROLE_SECRETARIAT) != 0) {
         memcpy(log_sk->p, pt + sizeof want + 4 + 32, COUNCIL__SIGN_SK_BYTES);
         council__secret_lock(log_sk);
+        memcpy(journal_seed->p, pt + sizeof want + 4 + 32 + COUNCIL__SIGN_SK_BYTES, 32);
+        council__secret_lock(journal_seed);
     }
     sodium_memzero(pt, sizeof pt);
     *roles = r;

@@ -17,7 +17,7 @@
 /* Role keys: at most this many members hold the secretariat's or the
  * coordinating body's role (a role key's plaintext is ROLE_KEY_BYTES). */
 #define COUNCIL__KEYRING_ROLES_MAX 16
-#define COUNCIL__ROLE_KEY_BYTES (8 + 16 + 16 + 4 + 32 + 64)
+#define COUNCIL__ROLE_KEY_BYTES (8 + 16 + 16 + 4 + 32 + 64 + 32)
 #define COUNCIL__KEYRING_MAGIC_BYTES 8
 #define COUNCIL__KEYRING_SUM_BYTES 32
 #define COUNCIL__KEYRING_FILE_MAX \
@@ -62,22 +62,25 @@ typedef struct council__keyring {
 
 /* The role keys of a member (roles: COUNCIL_ROLE_* bits): the coordinating
  * body's X25519 secret key, and for the secretariat's bit the log key's
- * Ed25519 secret key (log_sk NULL otherwise), sealed to box_pk, replacing
- * the member's entry. Nothing authenticates a seal but what it holds: a
- * reader checks the keys against the public keys it trusts. */
+ * Ed25519 secret key and the refusal journal's seed (log_sk and
+ * journal_seed NULL otherwise), sealed to box_pk, replacing the member's
+ * entry. Nothing authenticates a seal but what it holds: a reader checks
+ * the keys against the public keys it trusts. */
 int council__keyring_seal_roles(council *c, council__keyring *kr,
                                 const uint8_t member_id[COUNCIL_ID_BYTES], uint32_t roles,
                                 const uint8_t box_pk[32], const council__secret *coord_sk,
-                                const council__secret *log_sk);
+                                const council__secret *log_sk,
+                                const council__secret *journal_seed);
 void council__keyring_drop_roles(council__keyring *kr, const uint8_t member_id[COUNCIL_ID_BYTES]);
 /* Open the member's role keys with its box key pair: COUNCIL_OK with
  * *roles 0 when it has none; EAUTH for a seal that does not open or names
- * another council or member. coord_sk (32) and log_sk (64, only for the
- * secretariat's bit) are allocated here. */
+ * another council or member. coord_sk (32), and log_sk (64) and
+ * journal_seed (32) for the secretariat's bit, are allocated here. */
 int council__keyring_open_roles(council *c, const council__keyring *kr,
                                 const uint8_t member_id[COUNCIL_ID_BYTES], const uint8_t box_pk[32],
                                 const council__secret *box_sk, uint32_t *roles,
-                                council__secret *coord_sk, council__secret *log_sk);
+                                council__secret *coord_sk, council__secret *log_sk,
+                                council__secret *journal_seed);
 
 /* Seal this council's database key to a member's box key in kr (replacing
  * an older entry), or remove the member's entry. The key is the root

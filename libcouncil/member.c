@@ -18,6 +18,7 @@
 #include "crypto.h"
 #include "keyfile.h"
 #include "keyring.h"
+#include "journal.h"
 #include "session.h"
 #include "text.h"
 #include "casekey.h"
@@ -123,6 +124,7 @@ static int drop_member(council *c, council__keyring *kr, void *ctx)
 struct roles_ctx {
     const council__member_pk *ms;
     size_t n;
+    const council__secret *journal_seed;
 };
 
 static int roles_fn(council *c, council__keyring *kr, void *ctx)
@@ -140,7 +142,7 @@ static int roles_fn(council *c, council__keyring *kr, void *ctx)
     }
     for (size_t j = 0; j < r->n && rc == COUNCIL_OK; j++)
         rc = council__keyring_seal_roles(c, kr, r->ms[j].id, r->ms[j].roles, r->ms[j].box_pk,
-                                         &c->coord_sk, &c->log_sk);
+                                         &c->coord_sk, &c->log_sk, r->journal_seed);
     return rc;
 }
 
@@ -178,8 +180,12 @@ int council__member_role_keys(council *c)
             ms[k++] = ms[i];
     }
     if (rc == COUNCIL_OK) {
-        struct roles_ctx r = { ms, k };
-        rc = council__keyring_update(c, roles_fn, &r);
+        /* The secretariat's people import the refusal journal too. */
+        council__secret seed = { NULL, 0 };
+        struct roles_ctx r = { ms, k, &seed };
+        if ((rc = council__journal_seed(c, &seed)) == COUNCIL_OK)
+            rc = council__keyring_update(c, roles_fn, &r);
+        council__secret_free(&seed);
     }
     council__free(ms);
     return rc;
