@@ -302,6 +302,19 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
             council_close(c);
             return rc;
         }
+        /* In a person's session $COUNCIL_MEMBER_PASSPHRASE is that person's
+         * own member's passphrase: never taken for the new keys. */
+        {
+            cli_global who;
+            open_who(o->g, &who);
+            if (o->member_pass_file == NULL && (who.staff != NULL || who.keyfile != NULL) &&
+                getenv("COUNCIL_MEMBER_PASSPHRASE") != NULL) {
+                council_close(c);
+                return usage("%s", _("in a staff session $COUNCIL_MEMBER_PASSPHRASE is your own "
+                                     "member's passphrase: give the new keys' passphrase with "
+                                     "--member-passphrase-file FILE or on the terminal"));
+            }
+        }
         n = get_passphrase(o->member_pass_file, "COUNCIL_MEMBER_PASSPHRASE", 1,
                            _("Member passphrase: "), pass, sizeof pass);
         if (n < 0) {
@@ -536,7 +549,9 @@ static const cli_help keygen_help = {
     "  --out FILE             the keyfile ('-': standard output; it is sealed)\n"
     "  --member-passphrase-file FILE\n"
     "                         the member's passphrase (else\n"
-    "                         $COUNCIL_MEMBER_PASSPHRASE, else the terminal)\n"
+    "                         $COUNCIL_MEMBER_PASSPHRASE, but not in a staff\n"
+    "                         session, where it is the person's own; else the\n"
+    "                         terminal)\n"
     "  --replace              replace the keys the member has\n"
     HELP_YES
     HELP_WEAK_OK

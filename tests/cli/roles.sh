@@ -132,3 +132,12 @@ n=$(/usr/bin/python3 -c 'import json,sys; print(len([u for u in json.load(open(s
 [ "$n" -ge 10 ] && ok || bad "root-uses --json: every setup use listed ($n)"
 expect 4 "audit root-uses: not the coordinating body's" -- person "$CLI" --store "$R" audit root-uses $KS
 has "$T/err" "only the secretariat" "root-uses: the refusal says whose it is"
+# In a person's session $COUNCIL_MEMBER_PASSPHRASE is the person's own: a
+# new member's keys never take it (usage, before anything is made).
+expect 0 "member add for the passphrase check" -- person "$CLI" --store "$R" member add --name "NPO 三" --kind npo $YS
+NPO3=$(cat "$T/out")
+expect 2 "keygen in a staff session ignores the person's own passphrase" -- env -u COUNCIL_ROOT_REASON \
+    -u COUNCIL_ROOT_NOTE COUNCIL_MEMBER_PASSPHRASE="$(cat "$K/secpass")" "$CLI" --store "$R" member keygen "$NPO3" \
+    --out "$K/npo3.key" --staff "$YAMADA" --keyfile "$K/sec.key"
+has "$T/err" "your own member's passphrase" "the refusal says why"
+[ ! -e "$K/npo3.key" ] && ok || bad "no keyfile was written"
