@@ -190,7 +190,8 @@ COUNCIL_API size_t council_id_bytes(void);
  * @param text        NUL-terminated text.
  * @return COUNCIL_OK; COUNCIL_EINVAL for text that is not such a UUID (or
  *         id_len not COUNCIL_ID_BYTES); COUNCIL_EMISUSE for NULL id or text.
- * Thread-safe; no handle and no council_global_init() needed.
+ * Ownership: writes only id; keeps nothing. Thread-safe; no handle and no
+ * council_global_init() needed.
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_uuid_parse(uint8_t *id, size_t id_len,
@@ -207,7 +208,7 @@ COUNCIL_API COUNCIL_NODISCARD int council_uuid_parse(uint8_t *id, size_t id_len,
  *         COUNCIL_UUID_TEXT_BYTES (text is then "" if text_len > 0);
  *         COUNCIL_EINVAL if id_len is not COUNCIL_ID_BYTES; COUNCIL_EMISUSE
  *         for NULL text or id.
- * Thread-safe; no handle needed.
+ * Ownership: writes only text; keeps nothing. Thread-safe; no handle needed.
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_uuid_format(char *text, size_t text_len,
