@@ -52,6 +52,11 @@ SOFLAGS  = -shared -Wl,-soname,$(SONAME) -Wl,--version-script=libcouncil/council
 STATIC   = $(B)/libcouncil.a
 CLI      = $(B)/council-cli
 PC       = $(B)/libcouncil.pc
+# The integrator's decoders: protobuf-c code for proto/council/v1, as built
+# here, in a static library of its own with its own pkg-config file
+# (libcouncil.so does not export its copy).
+PROTO_LIB = $(B)/libcouncil-proto.a
+PROTO_PC  = $(B)/libcouncil-proto.pc
 
 TEST_SRC  = $(wildcard tests/test_*.c)
 TESTS     = $(TEST_SRC:tests/%.c=$(B)/tests/%)
@@ -61,10 +66,10 @@ REPLAYERS = $(FUZZ_SRC:fuzz/fuzz_%.c=$(B)/fuzz/replay_%)
 
 .PHONY: all check test demo deps lib cli tests run-tests headertest abi-check doc-check \
         fuzz-replay cli-test install-check install install-lib install-pc install-doc \
-        install-bin install-headers uninstall asan ubsan tsan valgrind fuzz bench clean \
+        install-bin install-headers install-proto uninstall asan ubsan tsan valgrind fuzz bench clean \
         layers-check man-examples pot mo i18n-check install-locale
 
-all: lib cli mo $(PC)
+all: lib cli mo $(PC) $(PROTO_LIB) $(PROTO_PC)
 
 # Keep objects between runs (they are not throwaway intermediates).
 .SECONDARY:
@@ -115,11 +120,20 @@ $(STATIC): $(LIB_OBJ)
 	$(AR) rcs $@ $(LIB_OBJ)
 
 PC_SUBST = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-               -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|'
+               -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+               -e 's|@DATADIR@|$(DATADIR)|'
 
 $(PC): libcouncil/libcouncil.pc.in include/council.h
 	@mkdir -p $(@D)
 	$(PC_SUBST) $< > $@
+
+$(PROTO_PC): libcouncil/libcouncil-proto.pc.in include/council.h
+	@mkdir -p $(@D)
+	$(PC_SUBST) $< > $@
+
+$(PROTO_LIB): $(GEN_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(GEN_OBJ)
 
 # ---------------------------------------------------------------- the CLI
 # Only council.h, the shared library and the public message formats.
@@ -209,7 +223,7 @@ abi-check: $(B)/$(SOFULL)
 	@sh tests/abi-check.sh include/council.h libcouncil/council.map $(B)/$(SOFULL)
 
 # The man pages' EXAMPLES compile and link.
-doc-check: $(B)/$(SOFULL)
+doc-check: $(B)/$(SOFULL) $(PROTO_LIB)
 	@sh tests/doc-check.sh $(B) doc/man3/*.3
 
 # council-cli(1): every command has an example, and the examples run, in
@@ -303,7 +317,8 @@ bench: $(B)/bench/bench $(B)/bench/bench_audit $(B)/bench/bench_case $(CLI)
 
 # ---------------------------------------------------------------- install
 
-install: install-lib install-headers install-pc install-bin install-doc install-locale
+install: install-lib install-headers install-pc install-bin install-doc install-locale \
+         install-proto
 
 install-lib: lib
 	install -d $(DESTDIR)$(LIBDIR)
@@ -316,6 +331,14 @@ install-headers:
 	install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(DATADIR)/libcouncil/proto/council/v1
 	install -m 0644 include/council.h $(DESTDIR)$(INCLUDEDIR)/council.h
 	install -m 0644 $(PROTOS) $(DESTDIR)$(DATADIR)/libcouncil/proto/council/v1/
+
+# The decoders: <council/v1/*.pb-c.h>, libcouncil-proto.a, libcouncil-proto.pc.
+install-proto: $(PROTO_LIB)
+	install -d $(DESTDIR)$(INCLUDEDIR)/council/v1 $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 0644 $(GEN_HDR) $(DESTDIR)$(INCLUDEDIR)/council/v1/
+	install -m 0644 $(PROTO_LIB) $(DESTDIR)$(LIBDIR)/libcouncil-proto.a
+	$(PC_SUBST) libcouncil/libcouncil-proto.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libcouncil-proto.pc
+	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/libcouncil-proto.pc
 
 # Written from the template at install time: the prefix is the install's.
 install-pc:
@@ -349,10 +372,11 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(SOFULL) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	      $(DESTDIR)$(LIBDIR)/libcouncil.so $(DESTDIR)$(LIBDIR)/libcouncil.a \
 	      $(DESTDIR)$(INCLUDEDIR)/council.h $(DESTDIR)$(PKGCONFIGDIR)/libcouncil.pc \
-	      $(DESTDIR)$(BINDIR)/council-cli \
+	      $(DESTDIR)$(BINDIR)/council-cli $(DESTDIR)$(LIBDIR)/libcouncil-proto.a \
+	      $(DESTDIR)$(PKGCONFIGDIR)/libcouncil-proto.pc \
 	      $(DESTDIR)$(DATADIR)/bash-completion/completions/council-cli
 	for l in $(PO_LANGS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/council-cli.mo; done
-	rm -rf $(DESTDIR)$(DATADIR)/libcouncil
+	rm -rf $(DESTDIR)$(DATADIR)/libcouncil $(DESTDIR)$(INCLUDEDIR)/council
 	cd doc/man3 && for f in *.3; do rm -f $(DESTDIR)$(MANDIR)/man3/$$f; done
 	cd doc/man1 && for f in *.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$$f; done
 

@@ -195,7 +195,7 @@ static int case_show(council *c, const case_opts *o, case_args *a, int cmd)
         return rc;
     if (cmd == C_CHISTORY) {
         Council__V1__SectionHistory *h =
-            council__v1__section_history__unpack(&wiping_allocator, buf.len, buf.ptr);
+            council__v1__section_history__unpack(wiping(), buf.len, buf.ptr);
         if (h == NULL) {
             rc = COUNCIL_EFORMAT;
         } else if (o->json) {
@@ -210,20 +210,20 @@ static int case_show(council *c, const case_opts *o, case_args *a, int cmd)
                 record_lines(h->records[i]);
             }
         }
-        council__v1__section_history__free_unpacked(h, &wiping_allocator);
+        council__v1__section_history__free_unpacked(h, wiping());
     } else if (o->n_scope > 0) {
         Council__V1__SectionRecord *r =
-            council__v1__section_record__unpack(&wiping_allocator, buf.len, buf.ptr);
+            council__v1__section_record__unpack(wiping(), buf.len, buf.ptr);
         if (r == NULL)
             rc = COUNCIL_EFORMAT;
         else if (o->json)
             rc = print_json_wiped(record_json(r)) == 0 ? COUNCIL_OK : EXIT_FAILURE;
         else
             record_lines(r);
-        council__v1__section_record__free_unpacked(r, &wiping_allocator);
+        council__v1__section_record__free_unpacked(r, wiping());
     } else {
         Council__V1__CaseContent *cc =
-            council__v1__case_content__unpack(&wiping_allocator, buf.len, buf.ptr);
+            council__v1__case_content__unpack(wiping(), buf.len, buf.ptr);
         if (cc == NULL) {
             rc = COUNCIL_EFORMAT;
         } else if (o->json) {
@@ -243,7 +243,7 @@ static int case_show(council *c, const case_opts *o, case_args *a, int cmd)
                 record_lines(cc->sections[i]);
             }
         }
-        council__v1__case_content__free_unpacked(cc, &wiping_allocator);
+        council__v1__case_content__free_unpacked(cc, wiping());
     }
     council_buf_free(&buf);
     return rc;

@@ -312,20 +312,20 @@ static int do_consent(const consent_opts *o, int cmd, const char *id_text)
         Council__V1__ConsentRecord *r = NULL;
         rc = council_consent_get(c, &buf, a.id, sizeof a.id);
         if (rc == COUNCIL_OK &&
-            (r = council__v1__consent_record__unpack(&wiping_allocator, buf.len, buf.ptr)) == NULL)
+            (r = council__v1__consent_record__unpack(wiping(), buf.len, buf.ptr)) == NULL)
             rc = COUNCIL_EFORMAT;
         if (rc == COUNCIL_OK && o->json)
             rc = print_json_wiped(consent_json(r)) == 0 ? COUNCIL_OK : EXIT_FAILURE;
         else if (rc == COUNCIL_OK)
             consent_lines(r);
-        council__v1__consent_record__free_unpacked(r, &wiping_allocator);
+        council__v1__consent_record__free_unpacked(r, wiping());
         break;
     }
     default: { /* C_KLIST */
         Council__V1__ConsentList *l = NULL;
         rc = council_consent_list(c, &buf, a.id, sizeof a.id);
         if (rc == COUNCIL_OK &&
-            (l = council__v1__consent_list__unpack(&wiping_allocator, buf.len, buf.ptr)) == NULL)
+            (l = council__v1__consent_list__unpack(wiping(), buf.len, buf.ptr)) == NULL)
             rc = COUNCIL_EFORMAT;
         if (rc == COUNCIL_OK && o->json) {
             json_t *arr = json_array();
@@ -359,7 +359,7 @@ static int do_consent(const consent_opts *o, int cmd, const char *id_text)
                 }
             }
         }
-        council__v1__consent_list__free_unpacked(l, &wiping_allocator);
+        council__v1__consent_list__free_unpacked(l, wiping());
         break;
     }
     }

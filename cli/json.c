@@ -10,20 +10,6 @@
 #include "text.h"
 #include "util.h"
 
-static void *pb_alloc(void *data, size_t n)
-{
-    (void)data;
-    return malloc(n == 0 ? 1 : n);
-}
-
-static void pb_free(void *data, void *p)
-{
-    (void)data;
-    wiping_free(p);
-}
-
-ProtobufCAllocator wiping_allocator = { pb_alloc, pb_free, NULL };
-
 void *unpack_reply(const ProtobufCMessageDescriptor *d, const council_buf *buf, int *rc)
 {
     void *m;

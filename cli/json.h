@@ -12,8 +12,12 @@
 
 #include "council.h"
 
-/* Unpacks messages that hold case content: what it frees is wiped. */
-extern ProtobufCAllocator wiping_allocator;
+/* Unpacks messages that hold case content: what it frees is wiped. The
+ * library's own (council_protobuf_allocator()), as integrators use it. */
+static inline ProtobufCAllocator *wiping(void)
+{
+    return council_protobuf_allocator();
+}
 
 /* The message of type d a library call returned in buf, when *rc is
  * COUNCIL_OK: a new message, or NULL with *rc COUNCIL_EFORMAT. NULL when

@@ -174,6 +174,167 @@ COUNCIL_API size_t council_root_key_bytes(void);
 /** Function twin of COUNCIL_ID_BYTES. @since 0.1.0 */
 COUNCIL_API size_t council_id_bytes(void);
 
+/* ----------------------------------------------------------- integrator's kit */
+
+/** Bytes of a UUID's text form with its NUL: 36 characters + 1. @since 0.1.0 */
+#define COUNCIL_UUID_TEXT_BYTES 37
+
+/**
+ * Parse a UUID's text form into its 16 bytes (the library's ids: members,
+ * staff, cases, persons, consents, meetings). Strict: exactly 36
+ * characters, 8-4-4-4-12 hexadecimal digits (either case) separated by
+ * hyphens; no braces, no "urn:uuid:", no spaces. Any version is accepted.
+ *
+ * @param[out] id     receives 16 bytes; zeroed when the text is refused.
+ * @param id_len      COUNCIL_ID_BYTES.
+ * @param text        NUL-terminated text.
+ * @return COUNCIL_OK; COUNCIL_EINVAL for text that is not such a UUID (or
+ *         id_len not COUNCIL_ID_BYTES); COUNCIL_EMISUSE for NULL id or text.
+ * Ownership: writes only id; keeps nothing. Thread-safe; no handle and no
+ * council_global_init() needed.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_uuid_parse(uint8_t *id, size_t id_len,
+                                                     const char *text);
+
+/**
+ * Format a 16-byte id as UUID text: 36 lower-case characters and a NUL.
+ *
+ * @param[out] text   receives the text.
+ * @param text_len    its capacity, at least COUNCIL_UUID_TEXT_BYTES.
+ * @param id          16 bytes.
+ * @param id_len      COUNCIL_ID_BYTES.
+ * @return COUNCIL_OK; COUNCIL_EBUFS if text_len is below
+ *         COUNCIL_UUID_TEXT_BYTES (text is then "" if text_len > 0);
+ *         COUNCIL_EINVAL if id_len is not COUNCIL_ID_BYTES; COUNCIL_EMISUSE
+ *         for NULL text or id.
+ * Ownership: writes only text; keeps nothing. Thread-safe; no handle needed.
+ * @since 0.1.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_uuid_format(char *text, size_t text_len,
+                                                      const uint8_t *id, size_t id_len);
+
+/**
+ * A protobuf-c allocator that wipes every block it frees, for unpacking
+ * results that hold decrypted case content (council_section_read(),
+ * council_case_read(), council_meeting_packet(), ...):
+ *
+ *     ProtobufCAllocator *a = council_protobuf_allocator();
+ *     Council__V1__SectionRecord *r =
+ *         council__v1__section_record__unpack(a, buf.len, buf.ptr);
+ *     ...
+ *     council__v1__section_record__free_unpacked(r, a);
+ *
+ * This header does not include protobuf-c, so the type is void *: the
+ * pointer is a `ProtobufCAllocator *` (protobuf-c 1.x). Free a message with
+ * the allocator that unpacked it (the blocks carry their size in front, so
+ * protobuf-c's default allocator cannot free them). The decoders for the
+ * library's messages are installed with it: pkg-config libcouncil-proto
+ * (see doc/integrating.md).
+ *
+ * @return a pointer to static storage; never NULL. Thread-safe.
+ * Ownership: static; do not free or modify.
+ * @since 0.1.0
+ */
+COUNCIL_API void *council_protobuf_allocator(void);
+
+/*
+ * The proto enumerations a caller passes as integers, with the values of
+ * the .proto files in proto/council/v1/ (each COUNCIL_<proto name>; 0 is each enum's
+ * UNKNOWN and is never listed). `make test` checks every one against the
+ * protobuf-c descriptors (tests/test_kit.c), so they cannot drift.
+ */
+
+/** council.v1.MemberKind: council_member_options.kind. @since 0.1.0 */
+#define COUNCIL_MEMBER_KIND_MUNICIPAL_DEPARTMENT 1
+#define COUNCIL_MEMBER_KIND_PREFECTURAL_DEPARTMENT 2
+#define COUNCIL_MEMBER_KIND_SOCIAL_WELFARE_COUNCIL 3
+#define COUNCIL_MEMBER_KIND_SOCIAL_WELFARE_CORPORATION 4
+#define COUNCIL_MEMBER_KIND_NPO 5
+#define COUNCIL_MEMBER_KIND_MEDICAL 6
+#define COUNCIL_MEMBER_KIND_SCHOOL 7
+#define COUNCIL_MEMBER_KIND_POLICE 8
+#define COUNCIL_MEMBER_KIND_CHILD_GUIDANCE_CENTRE 9
+#define COUNCIL_MEMBER_KIND_PROBATION 10
+#define COUNCIL_MEMBER_KIND_WELFARE_COMMISSIONER 11
+#define COUNCIL_MEMBER_KIND_UTILITY 12
+#define COUNCIL_MEMBER_KIND_FINANCIAL 13
+#define COUNCIL_MEMBER_KIND_COMPANY 14
+#define COUNCIL_MEMBER_KIND_OTHER 15
+
+/** council.v1.CaseBody: council_case_options.body (0 also means COUNCIL). @since 0.1.0 */
+#define COUNCIL_CASE_BODY_COUNCIL 1
+#define COUNCIL_CASE_BODY_SUPPORT_MEETING 2
+#define COUNCIL_CASE_BODY_NEEDS_OF_POOR_MEETING 3
+
+/** council.v1.PersonRole: council_case_add_person() takes FAMILY or
+ *  CLOSE_THIRD_PARTY (SUPPORTED is the case's own person). @since 0.1.0 */
+#define COUNCIL_PERSON_ROLE_SUPPORTED 1
+#define COUNCIL_PERSON_ROLE_FAMILY 2
+#define COUNCIL_PERSON_ROLE_CLOSE_THIRD_PARTY 3
+
+/** council.v1.CaseStatus: council_case_set_status() takes OPEN, MONITORING
+ *  or CLOSED (ERASED is council_case_erase()'s). @since 0.1.0 */
+#define COUNCIL_CASE_STATUS_OPEN 1
+#define COUNCIL_CASE_STATUS_MONITORING 2
+#define COUNCIL_CASE_STATUS_CLOSED 3
+#define COUNCIL_CASE_STATUS_ERASED 4
+
+/** council.v1.GrantorKind: council_consent_options.grantor (0 also means SELF). @since 0.1.0 */
+#define COUNCIL_GRANTOR_KIND_SELF 1
+#define COUNCIL_GRANTOR_KIND_LEGAL_REPRESENTATIVE 2
+#define COUNCIL_GRANTOR_KIND_GUARDIAN 3
+
+/** council.v1.ConsentMethod: council_consent_options.method. @since 0.1.0 */
+#define COUNCIL_CONSENT_METHOD_WRITTEN 1
+#define COUNCIL_CONSENT_METHOD_ORAL 2
+#define COUNCIL_CONSENT_METHOD_ELECTRONIC 3
+
+/** council.v1.MeetingBody: council_meeting_options.body. @since 0.1.0 */
+#define COUNCIL_MEETING_BODY_COUNCIL 1
+#define COUNCIL_MEETING_BODY_SUPPORT_MEETING 2
+#define COUNCIL_MEETING_BODY_JOINT_PLATFORM 3
+
+/** council.v1.AuditAction: council_audit_filter.action (0: any). @since 0.1.0 */
+#define COUNCIL_AUDIT_ACTION_COUNCIL_CREATED 1
+#define COUNCIL_AUDIT_ACTION_SESSION_OPENED 2
+#define COUNCIL_AUDIT_ACTION_SESSION_REFUSED 3
+#define COUNCIL_AUDIT_ACTION_MEMBER_ADDED 4
+#define COUNCIL_AUDIT_ACTION_MEMBER_WITHDRAWN 5
+#define COUNCIL_AUDIT_ACTION_STAFF_ADDED 6
+#define COUNCIL_AUDIT_ACTION_STAFF_RETIRED 7
+#define COUNCIL_AUDIT_ACTION_PLEDGE_RECORDED 8
+#define COUNCIL_AUDIT_ACTION_CASE_CREATED 9
+#define COUNCIL_AUDIT_ACTION_CASE_READ 10
+#define COUNCIL_AUDIT_ACTION_CASE_UPDATED 11
+#define COUNCIL_AUDIT_ACTION_CASE_ERASED 12
+#define COUNCIL_AUDIT_ACTION_SECTION_DECRYPTED 13
+#define COUNCIL_AUDIT_ACTION_SHARE_GRANTED 14
+#define COUNCIL_AUDIT_ACTION_SHARE_REVOKED 15
+#define COUNCIL_AUDIT_ACTION_CONSENT_RECORDED 16
+#define COUNCIL_AUDIT_ACTION_CONSENT_WITHDRAWN 17
+#define COUNCIL_AUDIT_ACTION_DISCLOSURE_MADE 18
+#define COUNCIL_AUDIT_ACTION_DISCLOSURE_REFUSED 19
+#define COUNCIL_AUDIT_ACTION_MEETING_OPENED 20
+#define COUNCIL_AUDIT_ACTION_MEETING_CLOSED 21
+#define COUNCIL_AUDIT_ACTION_BUNDLE_EXPORTED 22
+#define COUNCIL_AUDIT_ACTION_BUNDLE_IMPORTED 23
+#define COUNCIL_AUDIT_ACTION_KEY_ROTATED 24
+#define COUNCIL_AUDIT_ACTION_CHECKPOINT_SIGNED 25
+#define COUNCIL_AUDIT_ACTION_REPORT_PRODUCED 26
+#define COUNCIL_AUDIT_ACTION_AUDIT_EXPORTED 27
+#define COUNCIL_AUDIT_ACTION_MEMBER_UPDATED 28
+#define COUNCIL_AUDIT_ACTION_MEMBER_KEY_REGISTERED 29
+#define COUNCIL_AUDIT_ACTION_OPERATION_REFUSED 30
+#define COUNCIL_AUDIT_ACTION_CASE_SEARCHED 31
+#define COUNCIL_AUDIT_ACTION_SCOPE_ADDED 32
+#define COUNCIL_AUDIT_ACTION_SCOPE_REMOVED 33
+#define COUNCIL_AUDIT_ACTION_PERSON_ADDED 34
+#define COUNCIL_AUDIT_ACTION_POLICY_CHANGED 35
+#define COUNCIL_AUDIT_ACTION_TAMPER_DETECTED 36
+#define COUNCIL_AUDIT_ACTION_LOG_HEAD_RESET 37
+#define COUNCIL_AUDIT_ACTION_SETTING_CHANGED 38
+
 /** Longest council name accepted, in bytes of UTF-8. @since 0.1.0 */
 #define COUNCIL_NAME_MAX 256
 /** Function twin of COUNCIL_NAME_MAX. @since 0.1.0 */

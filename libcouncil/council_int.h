@@ -138,6 +138,9 @@ void council__fault_alloc_after(long n);
 struct ProtobufCAllocator *council__pb_allocator(void);
 /* The same, wiping every block it frees (messages holding case content). */
 struct ProtobufCAllocator *council__pb_wiping_allocator(void);
+/* Tests: fn sees each block the wiping allocator frees, after the wipe and
+ * before free() (NULL: none). Not thread-safe; never set outside tests. */
+void council__pb_wipe_hook(void (*fn)(const void *block, size_t n));
 /* Did an allocation through it fail since the last reset? protobuf-c's
  * unpack returns NULL both for bad input and for out of memory. */
 bool council__pb_alloc_failed(bool reset);

@@ -129,6 +129,13 @@ static void *pb_wipe_alloc(void *data, size_t n)
     return (uint8_t *)p + 16;
 }
 
+static void (*wipe_hook)(const void *block, size_t n);
+
+void council__pb_wipe_hook(void (*fn)(const void *block, size_t n))
+{
+    wipe_hook = fn;
+}
+
 static void pb_wipe_free(void *data, void *q)
 {
     size_t *p;
@@ -138,6 +145,8 @@ static void pb_wipe_free(void *data, void *q)
         return;
     p = (size_t *)(void *)((uint8_t *)q - 16);
     sodium_memzero(q, p[0]);
+    if (wipe_hook != NULL)
+        wipe_hook(q, p[0]);
     council__free(p);
 }
 

@@ -12,7 +12,9 @@ for page in "$@"; do
     if [ ! -s "$t/ex.c" ]; then
         echo "doc-check: $page has no EXAMPLES program"; exit 1
     fi
-    ${CC:-cc} -std=c11 -Wall -Wextra -Werror -Iinclude "$t/ex.c" -L"$b" -lcouncil -o "$t/ex" ||
+    # As a consumer builds: council.h, and the decoders (libcouncil-proto).
+    ${CC:-cc} -std=c11 -Wall -Wextra -Werror -Iinclude -I"$b/gen" "$t/ex.c" -L"$b" -lcouncil \
+        "$b/libcouncil-proto.a" $(pkg-config --libs libprotobuf-c) -o "$t/ex" ||
         { echo "doc-check: the example in $page does not compile"; exit 1; }
     n=$((n + 1))
 done

@@ -9,11 +9,18 @@ trap 'rm -rf "$t"' EXIT
 for f in usr/include/council.h usr/lib/libcouncil.so.0 usr/lib/libcouncil.so usr/lib/libcouncil.a \
          usr/lib/pkgconfig/libcouncil.pc usr/bin/council-cli usr/share/man/man3/council.3 \
          usr/share/man/man1/council-cli.1 usr/share/libcouncil/proto/council/v1/keyring.proto \
-         usr/share/bash-completion/completions/council-cli; do
+         usr/share/bash-completion/completions/council-cli usr/include/council/v1/case.pb-c.h \
+         usr/lib/libcouncil-proto.a usr/lib/pkgconfig/libcouncil-proto.pc; do
     [ -e "$stage/$f" ] || { echo "install-check: $f not installed"; exit 1; }
 done
 export PKG_CONFIG_PATH="$pc" PKG_CONFIG_SYSROOT_DIR="$stage"
 cflags=$(pkg-config --cflags libcouncil)
+# Only the include directory: no private dependency's flags leak out.
+[ "$(echo $cflags)" = "-I$stage/usr/include" ] ||
+    { echo "install-check: pkg-config --cflags libcouncil gives '$cflags'"; exit 1; }
+protodir=$(pkg-config --variable=protodir libcouncil)
+[ -f "$protodir/council/v1/case.proto" ] ||
+    { echo "install-check: protodir '$protodir' holds no council/v1/case.proto"; exit 1; }
 libs=$(pkg-config --libs libcouncil)
 ${CC:-cc} -std=c11 -Wall -Wextra -Werror $cflags tests/consumer.c $libs -o "$t/consumer"
 LD_LIBRARY_PATH="$stage/usr/lib" "$t/consumer"
@@ -22,6 +29,22 @@ ${CC:-cc} -std=c11 $cflags tests/consumer.c "$stage/usr/lib/libcouncil.a" \
     $(pkg-config --libs --static libcouncil | sed 's/-lcouncil//') -lpthread -o "$t/consumer-static"
 "$t/consumer-static" >/dev/null
 LD_LIBRARY_PATH="$stage/usr/lib" "$stage/usr/bin/council-cli" --version >/dev/null
+# doc/integrating.md: the referral, built from the installed decoders
+# (libcouncil-proto) and run: it decodes the section the recipient reads with
+# council_protobuf_allocator() and the COUNCIL_* constants.
+${CC:-cc} -std=c11 -Wall -Wextra -Werror doc/examples/referral.c \
+    $(pkg-config --cflags --libs libcouncil-proto) -o "$t/referral"
+mkdir "$t/store"
+LD_LIBRARY_PATH="$stage/usr/lib" "$t/referral" "$t/store" >"$t/referral.out" ||
+    { cat "$t/referral.out"; echo "install-check: doc/examples/referral.c failed"; exit 1; }
+grep -q '^referral: ok' "$t/referral.out"
+# The other way doc/integrating.md gives: protoc-c from the proto directory.
+if command -v protoc-c >/dev/null; then
+    mkdir "$t/gen"
+    protoc-c --proto_path="$protodir" --c_out="$t/gen" $(cd "$protodir" && echo council/v1/*.proto)
+    [ -s "$t/gen/council/v1/case.pb-c.c" ] ||
+        { echo "install-check: protoc-c from protodir made nothing"; exit 1; }
+fi
 soname=$(objdump -p "$stage/usr/lib/libcouncil.so" | sed -n 's/^ *SONAME *//p')
 [ "$soname" = libcouncil.so.0 ] || { echo "install-check: SONAME is '$soname'"; exit 1; }
-echo "install-check: staged install builds and runs a consumer (shared and static), SONAME $soname"
+echo "install-check: staged install builds and runs a consumer (shared and static) and the referral example, SONAME $soname"

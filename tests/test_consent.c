@@ -533,6 +533,8 @@ static const char *const moves_none[] = {
     "council_store_id",       /* the council id, as the keyring holds it in the clear */
     "council_version_number", "council_version_string",
     "council_witness_keygen",
+    "council_uuid_parse", "council_uuid_format", /* text and bytes, no handle */
+    "council_protobuf_allocator",                /* memory for the caller's own decoding */
 };
 
 static void test_every_export_classified(void **state)
