@@ -21,7 +21,7 @@ copied by this package; secrets it returns are bytearrays: wipe them with
 """
 from __future__ import annotations
 
-from ._ffi import EXPECTED_VERSION, LibraryVersionError, ffi as _ffi, lib as _lib
+from ._ffi import EXPECTED_VERSION, LibraryVersionError, ffi as _cffi, lib as _lib
 from . import errors
 from .errors import (AuthError, BufferTooSmallError, CouncilError, DeniedError, ExistsError,
                      FormatError, InternalError, InvalidArgumentError, LimitError, MisuseError,
@@ -43,7 +43,7 @@ __version__ = "%d.%d.%d" % (EXPECTED_VERSION // 10000, EXPECTED_VERSION // 100 %
 
 def library_version() -> str:
     """The loaded libcouncil's version string (``council_version_string()``)."""
-    return _ffi.string(_lib.council_version_string()).decode("ascii")
+    return _cffi.string(_lib.council_version_string()).decode("ascii")
 
 
 def library_version_number() -> int:
@@ -53,7 +53,7 @@ def library_version_number() -> int:
 
 def errstr(code: int) -> str:
     """The library's fixed text for a return code (``council_errstr()``)."""
-    return _ffi.string(_lib.council_errstr(code)).decode("ascii")
+    return _cffi.string(_lib.council_errstr(code)).decode("ascii")
 
 
 # Limits of the C API, from the loaded library (the function twins of the header's macros).

@@ -18,11 +18,13 @@ rm -rf "$tmp/src/bindings/python/build" "$tmp/src/bindings/python/council/v1" \
 "$tmp/venv/bin/pip" install -q --no-index --no-build-isolation "$tmp/src/bindings/python" \
     >"$tmp/pip.log" 2>&1 || { cat "$tmp/pip.log"; echo "python-install-check: pip install failed"; exit 1; }
 cd "$tmp"
-COUNCIL_LIBRARY=$LIB "$tmp/venv/bin/python" - <<'PYEOF'
+COUNCIL_LIBRARY=$LIB VENV=$tmp/venv "$tmp/venv/bin/python" - <<'PYEOF'
 import os, tempfile
 import council
 from council.v1 import member_pb2
-assert council.__file__.startswith(os.path.realpath(os.environ["VIRTUAL_ENV"]) if "VIRTUAL_ENV" in os.environ else "/"), council.__file__
+venv = os.path.realpath(os.environ["VENV"])
+assert os.path.realpath(council.__file__).startswith(venv + "/"), "not the venv's copy"
+assert os.path.isfile(os.path.join(os.path.dirname(council.__file__), "v1", "case_pb2.py"))
 d = tempfile.mkdtemp()
 with council.Council.create(os.path.join(d, "c"), "install check", passphrase=b"pass phrase",
                             kdf_opslimit=council.KDF_OPSLIMIT_MIN,
@@ -31,5 +33,6 @@ with council.Council.create(os.path.join(d, "c"), "install check", passphrase=b"
     assert c.member_get(m).name == "NPO"
 import importlib.resources
 assert (importlib.resources.files("council") / "py.typed").is_file()
-print("python-install-check: installed offline into a venv, imported from", os.path.dirname(council.__file__).replace(os.path.dirname(os.path.dirname(council.__file__)), "<venv site-packages>"), "and opened a council")
+print("python-install-check: pip installed the package offline into a venv (with its protoc-made "
+      "council.v1 modules); it imported from there and opened a council")
 PYEOF
