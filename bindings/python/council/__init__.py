@@ -27,7 +27,7 @@ from .errors import (AuthError, BufferTooSmallError, CouncilError, DeniedError, 
                      FormatError, InternalError, InvalidArgumentError, LimitError, MisuseError,
                      NoConsentError, NotFoundError, OutOfMemoryError, StoreIOError, TamperError,
                      UnsupportedError)
-from ._util import IdLike, SecretLike, TimeLike, to_datetime, to_uuid, wipe
+from ._util import IdLike, SecretLike, TimeLike, to_datetime, to_uuid, wipe, wiping
 from ._council import Council, NewCase, Powers, Role, SectionLike, ShareDecision
 from ._audit import (audit_verify_checkpoint, audit_verify_export, audit_verify_proof,
                      audit_witness, merkle_leaf_hash, merkle_verify_consistency,
@@ -86,7 +86,7 @@ __all__ = [
     "LibraryVersionError", "errors",
     "audit_verify_export", "audit_verify_checkpoint", "audit_verify_proof", "audit_witness",
     "witness_keygen", "merkle_leaf_hash", "merkle_verify_inclusion", "merkle_verify_consistency",
-    "store_id", "MemberKeys", "member_keypair", "open_meeting_packet", "to_uuid", "to_datetime", "wipe", "library_version", "library_version_number",
+    "store_id", "MemberKeys", "member_keypair", "open_meeting_packet", "to_uuid", "to_datetime", "wipe", "wiping", "library_version", "library_version_number",
     "errstr", "EXPECTED_VERSION",
     "audit_pb2", "case_pb2", "consent_pb2", "info_pb2", "keyfile_pb2", "keyring_pb2",
     "meeting_pb2", "member_pb2",

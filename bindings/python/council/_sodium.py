@@ -50,6 +50,10 @@ class MemberKeys(NamedTuple):
     sign_public_key: bytes
     sign_seed: bytearray
 
+    def __repr__(self) -> str:
+        return "MemberKeys(box_public_key=%s, sign_public_key=%s, <secret keys hidden>)" % (
+            self.box_public_key.hex(), self.sign_public_key.hex())
+
 
 def member_keypair() -> MemberKeys:
     """New X25519 and Ed25519 key pairs for ``Council.member_register_key`` and a raw-key

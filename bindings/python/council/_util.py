@@ -1,9 +1,10 @@
 """Conversions between Python values and the C API's: ids, times, strings, secrets."""
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import uuid as _uuid
-from typing import Any, Iterable, Optional, Sequence, Union
+from typing import Any, Iterable, Iterator, Optional, Sequence, Union
 
 from ._ffi import ffi, lib
 from .errors import InvalidArgumentError
@@ -134,6 +135,19 @@ def wipe(buf: Union[bytearray, memoryview]) -> None:
     n = len(buf) if not isinstance(buf, memoryview) else buf.nbytes
     if n:
         ffi.memmove(ffi.from_buffer(buf, require_writable=True), b"\0" * n, n)
+
+
+@contextlib.contextmanager
+def wiping(buf: Union[bytearray, memoryview]) -> Iterator[Union[bytearray, memoryview]]:
+    """``with council.wiping(bytearray(secret)) as s:`` wipes ``s`` when the block ends.
+
+    For a secret used once: the package never copies the buffers it is given,
+    so wiping the caller's bytearray leaves no copy made by this package.
+    """
+    try:
+        yield buf
+    finally:
+        wipe(buf)
 
 
 def new_buf() -> Any:

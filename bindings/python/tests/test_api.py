@@ -153,8 +153,12 @@ def test_audit_log(world: World) -> None:
     with pytest.raises(council.TamperError) as e:
         council.audit_verify_checkpoint(second, vkey, witness_vkeys=[wvkey], required=1)
     assert e.value.report is not None and not e.value.report.ok
-    with pytest.raises(council.CouncilError):
-        r.audit_head_reset("no reason to reset")
+    with pytest.raises(council.InvalidArgumentError):
+        r.audit_head_reset("not a code")
+    r.audit_head_reset("restored_from_backup")
+    with world.staff("npo") as s:
+        with pytest.raises(council.DeniedError):
+            s.audit_head_reset("restored_from_backup")
 
 
 def test_merkle() -> None:

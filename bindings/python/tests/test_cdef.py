@@ -84,3 +84,17 @@ def test_public_names_have_docstrings_and_hints() -> None:
         if "return" not in getattr(f, "__annotations__", {"return": 0}):
             missing.append("Council." + n + " (return type)")
     assert not missing
+
+
+def test_drift_is_caught() -> None:
+    """A function added to the header shows in the extraction, and has no wrapper."""
+    header = _header().replace(
+        "COUNCIL_API size_t council_id_bytes(void);",
+        "COUNCIL_API size_t council_id_bytes(void);\n"
+        "/** A new call. */\nCOUNCIL_API COUNCIL_NODISCARD int council_new_call(council *c,\n"
+        "        const uint8_t *id, size_t id_len);")
+    from council._cdef import CDEF
+    grown = gen_cdef.extract(header)
+    assert grown != CDEF.lstrip("\n")
+    assert "int council_new_call(council *c, const uint8_t *id, size_t id_len);" in grown
+    assert _functions(grown) - _functions(CDEF) == {"council_new_call"}

@@ -124,3 +124,21 @@ def test_naive_datetime_refused(world: World) -> None:
     import datetime as dt
     with pytest.raises(council.InvalidArgumentError):
         world.root.member_withdraw(world.city, "left", when=dt.datetime(2026, 1, 1))
+
+
+def test_member_keys_repr_hides_secrets() -> None:
+    keys = council.member_keypair()
+    r = repr(keys)
+    assert keys.box_public_key.hex() in r
+    assert keys.box_secret_key.hex() not in r and keys.sign_seed.hex() not in r
+    with council.wiping(keys.box_secret_key) as sk, council.wiping(keys.sign_seed):
+        assert len(sk) == 32
+    assert keys.box_secret_key == bytearray(32) and keys.sign_seed == bytearray(32)
+
+
+def test_store_io_error_path_under_a_file(tmp_path) -> None:
+    f = tmp_path / "a-file"
+    f.write_bytes(b"")
+    with pytest.raises(council.StoreIOError) as e:
+        Council.create(str(f / "council"), "x", passphrase=PASS, **WEAK)
+    assert e.value.code == -4 and isinstance(e.value, OSError)
