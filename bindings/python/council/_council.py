@@ -1,0 +1,816 @@
+"""The Council handle: one open session of a council store."""
+from __future__ import annotations
+
+import contextlib
+import enum
+import os
+import uuid as _uuid
+from typing import Any, Iterator, NamedTuple, Optional, Sequence, Union
+
+from google.protobuf import json_format
+
+from . import _util as u
+from ._ffi import ffi, lib
+from ._pb import audit_pb2, case_pb2, consent_pb2, info_pb2, meeting_pb2, member_pb2
+from .errors import CouncilError, MisuseError, error_for
+from ._util import IdLike, SecretLike, TimeLike
+
+PathLike = Union[str, "os.PathLike[str]"]
+#: A section argument: a ``council.v1.Section`` message, or a dict in the
+#: protobuf JSON mapping of one (``{"text": "..."}``, ``{"identity": {"name": ...}}``).
+SectionLike = Union[case_pb2.Section, dict]
+
+
+class Powers(enum.IntFlag):
+    """What a session may do (``council_session_powers()``)."""
+    NONE = 0
+    ROOT_KEY = 1          #: holds the root key (council passphrase or root key)
+    SECRETARIAT = 2       #: acts as the secretariat
+    COORDINATOR = 4       #: reads as the coordinating body
+
+
+class Role(enum.IntFlag):
+    """A member's roles in the council (``COUNCIL_ROLE_*``)."""
+    NONE = 0
+    SECRETARIAT = 1
+    COORDINATING_BODY = 2
+
+
+class NewCase(NamedTuple):
+    """What ``Council.case_create()`` gives: the case id and its supported person's id."""
+    case_id: _uuid.UUID
+    person_id: _uuid.UUID
+
+
+class ShareDecision(NamedTuple):
+    """The disclosure decision of ``Council.case_share_check()`` (a dry run; nothing logged).
+
+    ``allowed`` is True when the share would be made now; ``reason`` is the
+    library's reason code (``"consent_covers"``, ``"scope_not_covered"``,
+    ``"outside_scope_ceiling"``, …); ``code`` is the return code
+    (0, or COUNCIL_ENOCONSENT / EDENIED / EAUTH for a refusal).
+    """
+    allowed: bool
+    reason: str
+    code: int
+
+
+def _path(p: PathLike) -> str:
+    return os.fspath(p)
+
+
+def _section_bytes(section: Union[SectionLike, bytes]) -> bytes:
+    if isinstance(section, case_pb2.Section):
+        return section.SerializeToString()
+    if isinstance(section, dict):
+        return json_format.ParseDict(section, case_pb2.Section()).SerializeToString()
+    if isinstance(section, (bytes, bytearray)):
+        return bytes(section)
+    raise TypeError("section: expected council.v1.Section, dict or bytes, not %s"
+                    % type(section).__name__)
+
+
+def _parse(cls: Any, raw: bytes) -> Any:
+    msg = cls()
+    msg.ParseFromString(raw)
+    return msg
+
+
+class Council:
+    """An open council store: the secretariat's (root) session or a staff session.
+
+    Open it with :meth:`create` or :meth:`open`, preferably as a context
+    manager; :meth:`close` ends it at once (the library wipes every key).
+    Any call after close raises :class:`~council.MisuseError`. A handle is
+    not thread-safe: use one per thread.
+
+    Results are the library's own protobuf messages (the generated
+    ``council.v1`` ``_pb2`` classes, e.g. ``member_pb2.Member``), not dicts:
+    they are the format the C API defines, keep proto2 field presence
+    (an absent ``expires`` differs from 0), enum types and raw ids, and
+    convert losslessly with ``google.protobuf.json_format.MessageToDict``
+    when a dict is wanted. Ids inside messages are 16 raw bytes and times
+    Unix seconds: :func:`council.to_uuid` and :func:`council.to_datetime`
+    convert them. Arguments take ids as ``uuid.UUID`` (or its text, or 16
+    bytes) and times as timezone-aware ``datetime``; ids this API creates are
+    returned as ``uuid.UUID``.
+    """
+
+    __slots__ = ("_c", "_path", "_kind")
+
+    def __init__(self, handle: Any, path: str, kind: str) -> None:
+        """Internal: use :meth:`create` or :meth:`open`."""
+        self._c: Any = ffi.gc(handle, lib.council_close)
+        self._path = path
+        self._kind = kind
+
+    # ------------------------------------------------------------ life cycle
+
+    @classmethod
+    def create(cls, path: PathLike, name: str, *, passphrase: Optional[SecretLike] = None,
+               root_key: Optional[SecretLike] = None, kdf_opslimit: int = 0,
+               kdf_memlimit: int = 0) -> "Council":
+        """Create a council store in directory ``path`` and return its root session.
+
+        Exactly one of ``passphrase`` (the council passphrase, 1..1024 bytes)
+        and ``root_key`` (32 bytes) protects it. ``kdf_opslimit`` and
+        ``kdf_memlimit`` set the Argon2id cost (0: the library's default; the
+        minimum, ``KDF_OPSLIMIT_MIN``/``KDF_MEMLIMIT_MIN``, is for tests only).
+        """
+        keep: list = []
+        o = ffi.new("council_create_options *")
+        o.version = lib.COUNCIL_CREATE_OPTIONS_VERSION
+        o.name = u.cstr(name, keep, "name")
+        o.passphrase, o.passphrase_len = u.secret(passphrase, keep, "passphrase")
+        o.root_key, o.root_key_len = u.secret(root_key, keep, "root_key")
+        o.kdf_opslimit, o.kdf_memlimit = kdf_opslimit, kdf_memlimit
+        return cls._start(lib.council_create, _path(path), o, "root")
+
+    @classmethod
+    def open(cls, path: PathLike, *, passphrase: Optional[SecretLike] = None,
+             root_key: Optional[SecretLike] = None, root_reason: Optional[str] = None,
+             root_reason_text: Optional[str] = None, staff_id: Optional[IdLike] = None,
+             keyfile: Optional[SecretLike] = None, member_id: Optional[IdLike] = None,
+             member_box_key: Optional[SecretLike] = None,
+             member_sign_key: Optional[SecretLike] = None,
+             session_secret: Optional[SecretLike] = None) -> "Council":
+        """Open a council store at ``path``.
+
+        - Root (secretariat) session: ``passphrase`` or ``root_key``, with
+          ``root_reason`` ("setup", "recovery", "emergency" or
+          "key_management") and ``root_reason_text`` (why, in words); without
+          them the use is recorded as "undeclared".
+        - Staff session: ``staff_id`` with ``keyfile`` (the member keyfile's
+          bytes) and ``passphrase`` (the member's), or with ``member_id``,
+          ``member_box_key`` (32 bytes) and optionally ``member_sign_key``
+          (the Ed25519 seed, 32 bytes).
+        - Either again: ``session_secret`` alone (from :meth:`session_secret`),
+          which needs no passphrase and no key derivation.
+        """
+        keep: list = []
+        o = ffi.new("council_open_options *")
+        o.version = lib.COUNCIL_OPEN_OPTIONS_VERSION
+        o.passphrase, o.passphrase_len = u.secret(passphrase, keep, "passphrase")
+        o.root_key, o.root_key_len = u.secret(root_key, keep, "root_key")
+        o.staff_id, o.staff_id_len = u.cbytes(u.opt_id(staff_id, "staff_id"), keep)
+        o.keyfile, o.keyfile_len = u.secret(keyfile, keep, "keyfile")
+        o.member_id, o.member_id_len = u.cbytes(u.opt_id(member_id, "member_id"), keep)
+        o.member_box_key, o.member_box_key_len = u.secret(member_box_key, keep, "member_box_key")
+        o.member_sign_key, o.member_sign_key_len = u.secret(member_sign_key, keep,
+                                                            "member_sign_key")
+        o.session_secret, o.session_secret_len = u.secret(session_secret, keep,
+                                                          "session_secret")
+        o.root_reason = u.cstr(root_reason, keep, "root_reason")
+        o.root_reason_text = u.cstr(root_reason_text, keep, "root_reason_text")
+        kind = "staff" if staff_id is not None else "session"
+        if passphrase is not None and staff_id is None or root_key is not None:
+            kind = "root"
+        return cls._start(lib.council_open, _path(path), o, kind)
+
+    @classmethod
+    def _start(cls, fn: Any, path: str, opts: Any, kind: str) -> "Council":
+        out = ffi.new("council **")
+        rc = fn(out, path.encode(), opts)
+        if rc != 0:
+            msg = ffi.string(lib.council_errmsg(out[0])).decode("utf-8", "replace")
+            lib.council_close(out[0])
+            raise error_for(rc, msg)
+        return cls(out[0], path, kind)
+
+    def close(self) -> None:
+        """Close the session now: the library closes the store and wipes every key. Idempotent."""
+        c, self._c = self._c, None
+        if c is not None:
+            ffi.release(c)
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._c is None
+
+    @property
+    def path(self) -> str:
+        """The store directory."""
+        return self._path
+
+    def __enter__(self) -> "Council":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._c is None else "open"
+        return "<council.Council %s %s session at %r>" % (state, self._kind, self._path)
+
+    def _h(self) -> Any:
+        if self._c is None:
+            raise MisuseError("this Council handle is closed", -12)
+        return self._c
+
+    def _check(self, rc: int) -> None:
+        if rc != 0:
+            raise error_for(rc, self.errmsg())
+
+    def _call_buf(self, fn: Any, *args: Any) -> bytes:
+        h = self._h()
+        b = u.new_buf()
+        self._check(fn(h, b, *args))
+        return u.take_bytes(b)
+
+    def errmsg(self) -> str:
+        """The message of the last failure on this handle (``"not an error"`` after a success)."""
+        if self._c is None:
+            return "handle closed"
+        return ffi.string(lib.council_errmsg(self._c)).decode("utf-8", "replace")
+
+    # ------------------------------------------------------------ the session
+
+    def session_secret(self) -> bytearray:
+        """A blob that opens this same session again (``open(session_secret=...)``).
+
+        It is the session's credentials in the clear: keep it in memory only,
+        and wipe it with :func:`council.wipe` when done.
+        """
+        h = self._h()
+        cap = lib.COUNCIL_SESSION_SECRET_MAX
+        out = ffi.new("uint8_t[]", cap)
+        n = ffi.new("size_t *")
+        try:
+            self._check(lib.council_session_secret(h, out, cap, n))
+            return bytearray(ffi.buffer(out, n[0]))
+        finally:
+            ffi.memmove(out, b"\0" * cap, cap)
+
+    def powers(self) -> Powers:
+        """What this session may do now (root key, secretariat, coordinator)."""
+        h = self._h()
+        p = ffi.new("unsigned *")
+        self._check(lib.council_session_powers(h, p))
+        return Powers(p[0])
+
+    def info(self) -> info_pb2.CouncilInfo:
+        """The council's id, name, versions and log keys (``council.v1.CouncilInfo``)."""
+        return _parse(info_pb2.CouncilInfo, self._call_buf(lib.council_info))
+
+    def root_uses(self) -> info_pb2.RootUseList:
+        """The declared uses of the root key (``council.v1.RootUseList``), oldest first."""
+        return _parse(info_pb2.RootUseList, self._call_buf(lib.council_root_uses))
+
+    def passphrase_change(self, old: SecretLike, new: SecretLike, *, kdf_opslimit: int = 0,
+                          kdf_memlimit: int = 0) -> None:
+        """Change the council passphrase (root session)."""
+        keep: list = []
+        op, ol = u.secret(old, keep, "old")
+        np_, nl = u.secret(new, keep, "new")
+        self._check(lib.council_passphrase_change(self._h(), op, ol, np_, nl, kdf_opslimit,
+                                                  kdf_memlimit))
+
+    # ------------------------------------------------------------ members
+
+    def _member_opts(self, keep: list, name: str, kind: int, roles: int,
+                     scopes: Sequence[str], contact: Optional[str], joined: TimeLike) -> Any:
+        o = ffi.new("council_member_options *")
+        o.version = lib.COUNCIL_MEMBER_OPTIONS_VERSION
+        o.name = u.cstr(name, keep, "name")
+        o.kind = int(kind)
+        o.roles = int(roles)
+        o.scopes, o.n_scopes = u.cstr_array(scopes, keep, "scopes")
+        o.contact = u.cstr(contact, keep, "contact")
+        o.joined = u.unix(joined, "joined")
+        return o
+
+    def member_add(self, name: str, kind: int, *, roles: int = 0, scopes: Sequence[str] = (),
+                   contact: Optional[str] = None, joined: TimeLike = None) -> _uuid.UUID:
+        """Add a member (secretariat). ``kind`` is a ``member_pb2.MEMBER_KIND_*``; ``roles``
+        :class:`Role` flags; ``scopes`` its scope ceiling. Returns the new member's id."""
+        keep: list = []
+        o = self._member_opts(keep, name, kind, roles, scopes, contact, joined)
+        out = ffi.new("uint8_t[16]")
+        self._check(lib.council_member_add(self._h(), out, 16, o))
+        return _uuid.UUID(bytes=bytes(out))
+
+    def member_update(self, member_id: IdLike, name: str, kind: int, *, roles: int = 0,
+                      scopes: Sequence[str] = (), contact: Optional[str] = None,
+                      joined: TimeLike = None) -> None:
+        """Replace a member's name, kind, roles, scope ceiling and contact (secretariat)."""
+        keep: list = []
+        o = self._member_opts(keep, name, kind, roles, scopes, contact, joined)
+        mid = u.id_bytes(member_id, "member_id")
+        self._check(lib.council_member_update(self._h(), mid, 16, o))
+
+    def member_withdraw(self, member_id: IdLike, reason: str, *, when: TimeLike = None) -> None:
+        """Withdraw a member for good (secretariat); ``reason`` is a code."""
+        keep: list = []
+        self._check(lib.council_member_withdraw(self._h(), u.id_bytes(member_id), 16,
+                                                u.unix(when), u.cstr(reason, keep, "reason")))
+
+    def member_get(self, member_id: IdLike) -> member_pb2.Member:
+        """One member (``council.v1.Member``)."""
+        return _parse(member_pb2.Member,
+                      self._call_buf(lib.council_member_get, u.id_bytes(member_id), 16))
+
+    def member_list(self) -> member_pb2.MemberList:
+        """Every member in joining order (``council.v1.MemberList``)."""
+        return _parse(member_pb2.MemberList, self._call_buf(lib.council_member_list))
+
+    def member_keygen(self, member_id: IdLike, passphrase: SecretLike, *, kdf_opslimit: int = 0,
+                      kdf_memlimit: int = 0) -> bytearray:
+        """Make a member's key pairs; returns its keyfile, sealed under ``passphrase``.
+
+        The keyfile is a bytearray: store it, then :func:`council.wipe` it.
+        """
+        keep: list = []
+        pp, pl = u.secret(passphrase, keep, "passphrase")
+        h = self._h()
+        b = u.new_buf()
+        self._check(lib.council_member_keygen(h, b, u.id_bytes(member_id), 16, pp, pl,
+                                              kdf_opslimit, kdf_memlimit))
+        return u.take_secret(b)
+
+    def member_keygen_file(self, path: PathLike, member_id: IdLike, passphrase: SecretLike, *,
+                           kdf_opslimit: int = 0, kdf_memlimit: int = 0) -> None:
+        """As :meth:`member_keygen`, writing the keyfile to ``path`` (mode 0600)."""
+        keep: list = []
+        pp, pl = u.secret(passphrase, keep, "passphrase")
+        self._check(lib.council_member_keygen_file(self._h(), _path(path).encode(),
+                                                   u.id_bytes(member_id), 16, pp, pl,
+                                                   kdf_opslimit, kdf_memlimit))
+
+    def member_register_key(self, member_id: IdLike, box_public_key: bytes,
+                            sign_public_key: bytes) -> None:
+        """Register public keys a member made itself (X25519 and Ed25519, 32 bytes each)."""
+        keep: list = []
+        bp, bl = u.cbytes(box_public_key, keep)
+        sp, sl = u.cbytes(sign_public_key, keep)
+        self._check(lib.council_member_register_key(self._h(), u.id_bytes(member_id), 16,
+                                                    bp, bl, sp, sl))
+
+    def members_announce(self) -> member_pb2.Announcement:
+        """The public announcement (``council.v1.Announcement``)."""
+        return _parse(member_pb2.Announcement, self._call_buf(lib.council_members_announce))
+
+    # ------------------------------------------------------------ staff
+
+    def staff_add(self, member_id: IdLike, display_name: str,
+                  role: Optional[str] = None) -> _uuid.UUID:
+        """Add a staff member of a member (secretariat). Returns the staff id."""
+        keep: list = []
+        out = ffi.new("uint8_t[16]")
+        self._check(lib.council_staff_add(self._h(), out, 16, u.id_bytes(member_id), 16,
+                                          u.cstr(display_name, keep, "display_name"),
+                                          u.cstr(role, keep, "role")))
+        return _uuid.UUID(bytes=bytes(out))
+
+    def staff_pledge(self, staff_id: IdLike, text_version: str, text: Union[str, bytes], *,
+                     when: TimeLike = None, witness: Optional[str] = None) -> None:
+        """Record a staff member's confidentiality pledge (the text is hashed, not stored)."""
+        keep: list = []
+        tb = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+        tp, tl = u.cbytes(tb, keep)
+        self._check(lib.council_staff_pledge(self._h(), u.id_bytes(staff_id), 16, u.unix(when),
+                                             u.cstr(text_version, keep, "text_version"),
+                                             tp, tl, u.cstr(witness, keep, "witness")))
+
+    def staff_retire(self, staff_id: IdLike, reason: str, *, when: TimeLike = None) -> None:
+        """Retire a staff member (still bound by the pledge, never deleted)."""
+        keep: list = []
+        self._check(lib.council_staff_retire(self._h(), u.id_bytes(staff_id), 16, u.unix(when),
+                                             u.cstr(reason, keep, "reason")))
+
+    def staff_list(self, member_id: Optional[IdLike] = None) -> member_pb2.StaffList:
+        """Staff with their pledges (``council.v1.StaffList``), of one member or all."""
+        keep: list = []
+        mp, ml = u.cbytes(u.opt_id(member_id, "member_id"), keep)
+        return _parse(member_pb2.StaffList, self._call_buf(lib.council_staff_list, mp, ml))
+
+    # ------------------------------------------------------------ scopes
+
+    def scope_add(self, code: str, *, sensitive: bool = False) -> None:
+        """Add a scope to the catalogue (secretariat)."""
+        keep: list = []
+        flags = lib.COUNCIL_SCOPE_SENSITIVE if sensitive else 0
+        self._check(lib.council_scope_add(self._h(), u.cstr(code, keep, "code"), flags))
+
+    def scope_remove(self, code: str) -> None:
+        """Remove an unused scope from the catalogue (secretariat)."""
+        keep: list = []
+        self._check(lib.council_scope_remove(self._h(), u.cstr(code, keep, "code")))
+
+    def scope_list(self) -> case_pb2.ScopeList:
+        """The scope catalogue, sorted by code (``council.v1.ScopeList``)."""
+        return _parse(case_pb2.ScopeList, self._call_buf(lib.council_scope_list))
+
+    # ------------------------------------------------------------ cases
+
+    def case_create(self, *, body: int = 0, owner: Optional[IdLike] = None) -> NewCase:
+        """Open a case with its supported person. ``body`` is a ``case_pb2.CASE_BODY_*``
+        (0: the council); ``owner`` the owning member in a root session (None in a staff
+        session: its own member)."""
+        keep: list = []
+        o = ffi.new("council_case_options *")
+        o.version = lib.COUNCIL_CASE_OPTIONS_VERSION
+        o.body = int(body)
+        o.owner, o.owner_len = u.cbytes(u.opt_id(owner, "owner"), keep)
+        cid = ffi.new("uint8_t[16]")
+        pid = ffi.new("uint8_t[16]")
+        self._check(lib.council_case_create(self._h(), cid, 16, pid, 16, o))
+        return NewCase(_uuid.UUID(bytes=bytes(cid)), _uuid.UUID(bytes=bytes(pid)))
+
+    def case_add_person(self, case_id: IdLike, role: int) -> _uuid.UUID:
+        """Add a family member or close third party (``case_pb2.PERSON_ROLE_*``); returns
+        the person's id."""
+        out = ffi.new("uint8_t[16]")
+        self._check(lib.council_case_add_person(self._h(), out, 16, u.id_bytes(case_id), 16,
+                                                int(role)))
+        return _uuid.UUID(bytes=bytes(out))
+
+    def case_set_status(self, case_id: IdLike, status: int) -> None:
+        """Set a case's status (``case_pb2.CASE_STATUS_OPEN``, ``MONITORING``, ``CLOSED``)."""
+        self._check(lib.council_case_set_status(self._h(), u.id_bytes(case_id), 16, int(status)))
+
+    def section_write(self, case_id: IdLike, person_id: IdLike, scope: str,
+                      section: Union[SectionLike, bytes]) -> int:
+        """Write a new version of a person's section in ``scope``; returns the version.
+
+        ``section`` is a ``case_pb2.Section`` message, or a dict in its JSON
+        mapping (e.g. ``{"text": "..."}``), or its serialised bytes.
+        """
+        keep: list = []
+        raw = _section_bytes(section)
+        sp, sl = u.cbytes(raw, keep)
+        ver = ffi.new("uint32_t *")
+        self._check(lib.council_section_write(self._h(), ver, u.id_bytes(case_id), 16,
+                                              u.id_bytes(person_id), 16,
+                                              u.cstr(scope, keep, "scope"), sp, sl))
+        return int(ver[0])
+
+    def section_read(self, case_id: IdLike, person_id: IdLike, scope: str,
+                     purpose: str) -> case_pb2.SectionRecord:
+        """Decrypt the latest version of a section (logged with ``purpose``)."""
+        keep: list = []
+        return _parse(case_pb2.SectionRecord, self._call_buf(
+            lib.council_section_read, u.id_bytes(case_id), 16, u.id_bytes(person_id), 16,
+            u.cstr(scope, keep, "scope"), u.cstr(purpose, keep, "purpose")))
+
+    def section_history(self, case_id: IdLike, person_id: IdLike, scope: str,
+                        purpose: str) -> case_pb2.SectionHistory:
+        """Every version of a section (``council.v1.SectionHistory``)."""
+        keep: list = []
+        return _parse(case_pb2.SectionHistory, self._call_buf(
+            lib.council_section_history, u.id_bytes(case_id), 16, u.id_bytes(person_id), 16,
+            u.cstr(scope, keep, "scope"), u.cstr(purpose, keep, "purpose")))
+
+    def case_read(self, case_id: IdLike, purpose: str) -> case_pb2.CaseContent:
+        """A case with every section this session may read (``council.v1.CaseContent``)."""
+        keep: list = []
+        return _parse(case_pb2.CaseContent, self._call_buf(
+            lib.council_case_read, u.id_bytes(case_id), 16, u.cstr(purpose, keep, "purpose")))
+
+    def case_get(self, case_id: IdLike) -> case_pb2.CaseInfo:
+        """A case's metadata, no content (``council.v1.CaseInfo``)."""
+        return _parse(case_pb2.CaseInfo,
+                      self._call_buf(lib.council_case_get, u.id_bytes(case_id), 16))
+
+    def case_list(self) -> case_pb2.CaseList:
+        """The cases this session may see, in creation order (``council.v1.CaseList``)."""
+        return _parse(case_pb2.CaseList, self._call_buf(lib.council_case_list))
+
+    @staticmethod
+    def _share_opts(keep: list, scopes: Sequence[str], purpose: str, basis: str,
+                    reason: Optional[str], consent_id: Optional[IdLike], expires: TimeLike,
+                    purpose_text: Optional[str], second_approver: Optional[IdLike]) -> Any:
+        o = ffi.new("council_share_options *")
+        o.version = lib.COUNCIL_SHARE_OPTIONS_VERSION
+        o.scopes, o.n_scopes = u.cstr_array(scopes, keep, "scopes")
+        o.purpose = u.cstr(purpose, keep, "purpose")
+        o.basis = u.cstr(basis, keep, "basis")
+        o.reason = u.cstr(reason, keep, "reason")
+        o.consent_id, o.consent_id_len = u.cbytes(u.opt_id(consent_id, "consent_id"), keep)
+        o.expires = u.unix(expires, "expires")
+        o.purpose_text = u.cstr(purpose_text, keep, "purpose_text")
+        o.second_approver, o.second_approver_len = u.cbytes(
+            u.opt_id(second_approver, "second_approver"), keep)
+        return o
+
+    def case_share(self, case_id: IdLike, member_id: IdLike, scopes: Sequence[str], *,
+                   purpose: str, basis: str, reason: Optional[str] = None,
+                   consent_id: Optional[IdLike] = None, expires: TimeLike = None,
+                   purpose_text: Optional[str] = None,
+                   second_approver: Optional[IdLike] = None) -> None:
+        """Share scopes of a case with a member.
+
+        ``basis`` is "consent" (with ``consent_id``) or an APPI exception code
+        ("appi_27_1_4_public_duty", …, with a written ``reason``). Refusals
+        raise NoConsentError, DeniedError, AuthError …; ask first with
+        :meth:`case_share_check`.
+        """
+        keep: list = []
+        o = self._share_opts(keep, scopes, purpose, basis, reason, consent_id, expires,
+                             purpose_text, second_approver)
+        self._check(lib.council_case_share(self._h(), u.id_bytes(case_id), 16,
+                                           u.id_bytes(member_id), 16, o))
+
+    def case_share_check(self, case_id: IdLike, member_id: IdLike, scopes: Sequence[str], *,
+                         purpose: str, basis: str, reason: Optional[str] = None,
+                         consent_id: Optional[IdLike] = None, expires: TimeLike = None,
+                         purpose_text: Optional[str] = None,
+                         second_approver: Optional[IdLike] = None) -> ShareDecision:
+        """The disclosure decision alone (a dry run of :meth:`case_share`; nothing logged).
+
+        Returns a :class:`ShareDecision` for an allowed share and for a policy
+        refusal (no consent, outside the ceiling, recipient withdrawn or
+        unsigned); other failures (unknown case, bad arguments …) raise.
+        """
+        keep: list = []
+        o = self._share_opts(keep, scopes, purpose, basis, reason, consent_id, expires,
+                             purpose_text, second_approver)
+        h = self._h()
+        b = u.new_buf()
+        rc = lib.council_case_share_check(h, b, u.id_bytes(case_id), 16,
+                                          u.id_bytes(member_id), 16, o)
+        text = u.take_text(b)
+        if rc in (0, lib.COUNCIL_ENOCONSENT, lib.COUNCIL_EDENIED, lib.COUNCIL_EAUTH) and text:
+            return ShareDecision(rc == 0, text, int(rc))
+        self._check(rc)
+        return ShareDecision(True, text, 0)
+
+    def case_revoke(self, case_id: IdLike, member_id: IdLike, reason: str, *,
+                    scopes: Optional[Sequence[str]] = None) -> None:
+        """End a member's shares of a case (``scopes`` None: all); the keys rotate."""
+        keep: list = []
+        sp, sn = u.cstr_array(scopes, keep, "scopes")
+        self._check(lib.council_case_revoke(self._h(), u.id_bytes(case_id), 16,
+                                            u.id_bytes(member_id), 16, sp, sn,
+                                            u.cstr(reason, keep, "reason")))
+
+    def case_erase(self, case_id: IdLike, reason: str) -> None:
+        """Erase a case: its keys are destroyed, only a tombstone is left."""
+        keep: list = []
+        self._check(lib.council_case_erase(self._h(), u.id_bytes(case_id), 16,
+                                           u.cstr(reason, keep, "reason")))
+
+    def case_find(self, name: str, birth_date: Optional[str] = None) -> case_pb2.CaseMatches:
+        """Whether a person is known, by folded name (and "YYYY-MM-DD" birth date).
+
+        Matches come from a blind index: confirm each against the identity section.
+        """
+        keep: list = []
+        return _parse(case_pb2.CaseMatches, self._call_buf(
+            lib.council_case_find, u.cstr(name, keep, "name"),
+            u.cstr(birth_date, keep, "birth_date")))
+
+    def case_rekey(self, case_id: IdLike) -> None:
+        """Rotate a case's data keys."""
+        self._check(lib.council_case_rekey(self._h(), u.id_bytes(case_id), 16))
+
+    # ------------------------------------------------------------ batches and rekeys
+
+    def batch_begin(self) -> None:
+        """Start a batch: the following writes commit together (see :meth:`batch`)."""
+        self._check(lib.council_batch_begin(self._h()))
+
+    def batch_commit(self) -> None:
+        """Commit the open batch."""
+        self._check(lib.council_batch_commit(self._h()))
+
+    def batch_rollback(self) -> None:
+        """Roll back the open batch."""
+        self._check(lib.council_batch_rollback(self._h()))
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator["Council"]:
+        """``with c.batch():`` commits on success and rolls back on an exception."""
+        self.batch_begin()
+        try:
+            yield self
+        except BaseException:
+            if self._c is not None:
+                lib.council_batch_rollback(self._c)
+            raise
+        self.batch_commit()
+
+    def rekey_database(self) -> None:
+        """Re-key the store's database (root)."""
+        self._check(lib.council_rekey_database(self._h()))
+
+    def rekey_root(self, *, new_passphrase: Optional[SecretLike] = None,
+                   new_root_key: Optional[SecretLike] = None, kdf_opslimit: int = 0,
+                   kdf_memlimit: int = 0) -> None:
+        """Replace the root key, protected by a new passphrase or a new root key (root)."""
+        keep: list = []
+        pp, pl = u.secret(new_passphrase, keep, "new_passphrase")
+        kp, kl = u.secret(new_root_key, keep, "new_root_key")
+        self._check(lib.council_rekey_root(self._h(), pp, pl, kp, kl, kdf_opslimit,
+                                           kdf_memlimit))
+
+    # ------------------------------------------------------------ consent
+
+    def _consent(self, fn: Any, case_id: IdLike, subject_person: IdLike,
+                 scopes: Sequence[str], purposes: Sequence[str], method: int,
+                 recipient_members: Sequence[IdLike], grantor: int,
+                 grantor_name: Optional[str], external_party: Optional[str],
+                 purpose_other: Optional[str], valid_from: TimeLike, valid_until: TimeLike,
+                 obtained_by: Optional[IdLike], evidence_sha256: Optional[bytes]) -> _uuid.UUID:
+        keep: list = []
+        o = ffi.new("council_consent_options *")
+        o.version = lib.COUNCIL_CONSENT_OPTIONS_VERSION
+        o.case_id, o.case_id_len = u.cbytes(u.id_bytes(case_id, "case_id"), keep)
+        o.subject_person, o.subject_person_len = u.cbytes(
+            u.id_bytes(subject_person, "subject_person"), keep)
+        o.grantor = int(grantor)
+        o.grantor_name = u.cstr(grantor_name, keep, "grantor_name")
+        o.recipient_members, o.n_recipient_members = u.ids_packed(recipient_members, keep)
+        o.external_party = u.cstr(external_party, keep, "external_party")
+        o.scopes, o.n_scopes = u.cstr_array(scopes, keep, "scopes")
+        o.purposes, o.n_purposes = u.cstr_array(purposes, keep, "purposes")
+        o.purpose_other = u.cstr(purpose_other, keep, "purpose_other")
+        o.valid_from = u.unix(valid_from, "valid_from")
+        o.valid_until = u.unix(valid_until, "valid_until")
+        o.method = int(method)
+        o.obtained_by, o.obtained_by_len = u.cbytes(u.opt_id(obtained_by, "obtained_by"), keep)
+        o.evidence_sha256, o.evidence_len = u.cbytes(evidence_sha256, keep)
+        out = ffi.new("uint8_t[16]")
+        self._check(fn(self._h(), out, 16, o))
+        return _uuid.UUID(bytes=bytes(out))
+
+    def consent_record(self, case_id: IdLike, subject_person: IdLike, *, scopes: Sequence[str],
+                       purposes: Sequence[str], method: int,
+                       recipient_members: Sequence[IdLike] = (), grantor: int = 0,
+                       grantor_name: Optional[str] = None, external_party: Optional[str] = None,
+                       purpose_other: Optional[str] = None, valid_from: TimeLike = None,
+                       valid_until: TimeLike = None, obtained_by: Optional[IdLike] = None,
+                       evidence_sha256: Optional[bytes] = None) -> _uuid.UUID:
+        """Record a person's consent to share ``scopes`` for ``purposes`` with the recipients.
+
+        ``method`` is a ``consent_pb2.CONSENT_METHOD_*``; ``grantor`` a
+        ``consent_pb2.GRANTOR_KIND_*`` (0: the person). Returns the record's id.
+        """
+        return self._consent(lib.council_consent_record, case_id, subject_person, scopes,
+                             purposes, method, recipient_members, grantor, grantor_name,
+                             external_party, purpose_other, valid_from, valid_until,
+                             obtained_by, evidence_sha256)
+
+    def consent_refuse(self, case_id: IdLike, subject_person: IdLike, *, scopes: Sequence[str],
+                       purposes: Sequence[str], method: int,
+                       recipient_members: Sequence[IdLike] = (), grantor: int = 0,
+                       grantor_name: Optional[str] = None, external_party: Optional[str] = None,
+                       purpose_other: Optional[str] = None, valid_from: TimeLike = None,
+                       valid_until: TimeLike = None, obtained_by: Optional[IdLike] = None,
+                       evidence_sha256: Optional[bytes] = None) -> _uuid.UUID:
+        """Record that a person does NOT consent (a refusal record); same arguments as
+        :meth:`consent_record`."""
+        return self._consent(lib.council_consent_refuse, case_id, subject_person, scopes,
+                             purposes, method, recipient_members, grantor, grantor_name,
+                             external_party, purpose_other, valid_from, valid_until,
+                             obtained_by, evidence_sha256)
+
+    def consent_withdraw(self, consent_id: IdLike, reason: str, *, when: TimeLike = None) -> None:
+        """Withdraw a consent: the shares resting on it end."""
+        keep: list = []
+        self._check(lib.council_consent_withdraw(self._h(), u.id_bytes(consent_id), 16,
+                                                 u.unix(when), u.cstr(reason, keep, "reason")))
+
+    def consent_get(self, consent_id: IdLike) -> consent_pb2.ConsentRecord:
+        """One consent record, its status as of now (``council.v1.ConsentRecord``)."""
+        return _parse(consent_pb2.ConsentRecord,
+                      self._call_buf(lib.council_consent_get, u.id_bytes(consent_id), 16))
+
+    def consent_list(self, case_id: IdLike) -> consent_pb2.ConsentList:
+        """A case's consent records in the order recorded (``council.v1.ConsentList``)."""
+        return _parse(consent_pb2.ConsentList,
+                      self._call_buf(lib.council_consent_list, u.id_bytes(case_id), 16))
+
+    def policy_set(self, accepted_bases: Sequence[str], *,
+                   vital_second_approver: bool = True) -> None:
+        """Set the disclosure policy: the accepted bases ("consent" among them)."""
+        keep: list = []
+        o = ffi.new("council_policy_options *")
+        o.version = lib.COUNCIL_POLICY_OPTIONS_VERSION
+        o.accepted_bases, o.n_accepted_bases = u.cstr_array(accepted_bases, keep, "bases")
+        o.vital_second_approver = 1 if vital_second_approver else 0
+        self._check(lib.council_policy_set(self._h(), o))
+
+    def policy_get(self) -> consent_pb2.Policy:
+        """The disclosure policy in force (``council.v1.Policy``)."""
+        return _parse(consent_pb2.Policy, self._call_buf(lib.council_policy_get))
+
+    def timezone_set(self, tz: str) -> None:
+        """Set the council's time zone (an IANA name, e.g. "Asia/Tokyo")."""
+        keep: list = []
+        self._check(lib.council_timezone_set(self._h(), u.cstr(tz, keep, "tz")))
+
+    def timezone_get(self) -> str:
+        """The council's time zone."""
+        h = self._h()
+        n = lib.COUNCIL_TIMEZONE_MAX + 1
+        out = ffi.new("char[]", n)
+        self._check(lib.council_timezone_get(h, out, n))
+        return ffi.string(out).decode("utf-8")
+
+    # ------------------------------------------------------------ meetings
+
+    def meeting_create(self, body: int, starts: TimeLike, ends: TimeLike,
+                       attendees: Sequence[IdLike]) -> _uuid.UUID:
+        """Create a meeting (``meeting_pb2.MEETING_BODY_*``) of the attendee members."""
+        keep: list = []
+        o = ffi.new("council_meeting_options *")
+        o.version = lib.COUNCIL_MEETING_OPTIONS_VERSION
+        o.body = int(body)
+        o.starts = u.unix(starts, "starts")
+        o.ends = u.unix(ends, "ends")
+        o.attendees, o.n_attendees = u.ids_packed(attendees, keep, "attendees")
+        out = ffi.new("uint8_t[16]")
+        self._check(lib.council_meeting_create(self._h(), out, 16, o))
+        return _uuid.UUID(bytes=bytes(out))
+
+    def meeting_add_case(self, meeting_id: IdLike, case_id: IdLike, attendee: IdLike,
+                         scopes: Sequence[str], *, purpose: str, basis: str,
+                         reason: Optional[str] = None, consent_id: Optional[IdLike] = None,
+                         expires: TimeLike = None, purpose_text: Optional[str] = None,
+                         second_approver: Optional[IdLike] = None) -> None:
+        """Put a case on a meeting's agenda for an attendee, sharing as :meth:`case_share`."""
+        keep: list = []
+        o = self._share_opts(keep, scopes, purpose, basis, reason, consent_id, expires,
+                             purpose_text, second_approver)
+        self._check(lib.council_meeting_add_case(self._h(), u.id_bytes(meeting_id), 16,
+                                                 u.id_bytes(case_id), 16,
+                                                 u.id_bytes(attendee), 16, o))
+
+    def meeting_get(self, meeting_id: IdLike) -> meeting_pb2.Meeting:
+        """A meeting (``council.v1.Meeting``)."""
+        return _parse(meeting_pb2.Meeting,
+                      self._call_buf(lib.council_meeting_get, u.id_bytes(meeting_id), 16))
+
+    def meeting_packet(self, meeting_id: IdLike, attendee: IdLike) -> bytes:
+        """One attendee's meeting packet, sealed to the attendee member's X25519 key (root).
+
+        The bytes are a ``council.v1.MeetingPacket`` sealed with
+        ``crypto_box_seal``: only the attendee opens them, with
+        :func:`council.open_meeting_packet` and its raw box secret key.
+        Every section in it is logged as read (purpose meeting_discussion).
+        """
+        return self._call_buf(lib.council_meeting_packet, u.id_bytes(meeting_id), 16,
+                              u.id_bytes(attendee), 16)
+
+    def meeting_close(self, meeting_id: IdLike) -> None:
+        """Close a meeting: its shares end."""
+        self._check(lib.council_meeting_close(self._h(), u.id_bytes(meeting_id), 16))
+
+    # ------------------------------------------------------------ report
+
+    def report_platform(self, *, k: int = 0, format: str = "json") -> str:
+        """The regional platform's aggregate report ("json" or "csv"; ``k`` the small-cell
+        threshold, 0 for 5). Root session."""
+        fmt = {"csv": lib.COUNCIL_REPORT_CSV, "json": lib.COUNCIL_REPORT_JSON}.get(format)
+        if fmt is None:
+            raise ValueError("format: 'json' or 'csv'")
+        return self._call_buf(lib.council_report_platform, k, fmt).decode("utf-8")
+
+    # ------------------------------------------------------------ audit log
+
+    def audit_list(self, *, from_seq: int = 0, limit: int = 0, since: TimeLike = None,
+                   until: TimeLike = None, action: int = 0,
+                   actor_member: Optional[IdLike] = None, case_ref: Optional[bytes] = None,
+                   case_id: Optional[IdLike] = None) -> audit_pb2.AuditEventList:
+        """Audit events, oldest first, filtered (``council.v1.AuditEventList``; page with
+        ``next_seq``). ``action`` is an ``audit_pb2.AUDIT_ACTION_*`` (0: any)."""
+        keep: list = []
+        f = ffi.new("council_audit_filter *")
+        f.version = lib.COUNCIL_AUDIT_FILTER_VERSION
+        f.from_seq, f.limit = from_seq, limit
+        f.since, f.until = u.unix(since, "since"), u.unix(until, "until")
+        f.action = int(action)
+        f.actor_member, f.actor_member_len = u.cbytes(u.opt_id(actor_member), keep)
+        f.case_ref, f.case_ref_len = u.cbytes(case_ref, keep)
+        f.case_id, f.case_id_len = u.cbytes(u.opt_id(case_id), keep)
+        return _parse(audit_pb2.AuditEventList, self._call_buf(lib.council_audit_list, f))
+
+    def audit_checkpoint(self) -> str:
+        """A new signed checkpoint of the log (C2SP signed note text)."""
+        return self._call_buf(lib.council_audit_checkpoint).decode("utf-8")
+
+    def audit_head_reset(self, reason: str) -> None:
+        """Accept the log's present head after an interrupted write (root)."""
+        keep: list = []
+        self._check(lib.council_audit_head_reset(self._h(), u.cstr(reason, keep, "reason")))
+
+    def audit_prove_inclusion(self, index: int, size: int) -> str:
+        """An inclusion proof text of event ``index`` in the tree of ``size`` events."""
+        return self._call_buf(lib.council_audit_prove_inclusion, index, size).decode("utf-8")
+
+    def audit_prove_consistency(self, size1: int, size2: int) -> str:
+        """A consistency proof text between tree sizes ``size1`` and ``size2``."""
+        return self._call_buf(lib.council_audit_prove_consistency, size1, size2).decode("utf-8")
+
+    def audit_export(self, path: PathLike) -> None:
+        """Export the whole signed log to ``path`` (verify it with :func:`council.audit_verify_export`)."""
+        self._check(lib.council_audit_export(self._h(), _path(path).encode()))
+
+    def audit_add_cosignatures(self, note: str) -> None:
+        """Store a witness's cosigned copy of one of this council's checkpoints."""
+        raw = note.encode("utf-8")
+        self._check(lib.council_audit_add_cosignatures(self._h(), raw, len(raw)))
+
+
+__all__ = ["Council", "Powers", "Role", "NewCase", "ShareDecision", "CouncilError"]
