@@ -38,13 +38,21 @@ mkdir "$t/store"
 LD_LIBRARY_PATH="$stage/usr/lib" "$t/referral" "$t/store" >"$t/referral.out" ||
     { cat "$t/referral.out"; echo "install-check: doc/examples/referral.c failed"; exit 1; }
 grep -q '^referral: ok' "$t/referral.out"
-# The other way doc/integrating.md gives: protoc-c from the proto directory.
-if command -v protoc-c >/dev/null; then
-    mkdir "$t/gen"
-    protoc-c --proto_path="$protodir" --c_out="$t/gen" $(cd "$protodir" && echo council/v1/*.proto)
-    [ -s "$t/gen/council/v1/case.pb-c.c" ] ||
-        { echo "install-check: protoc-c from protodir made nothing"; exit 1; }
-fi
+# doc/integrating.md's shell commands, copied from the page and run as written in a
+# directory holding referral.c: the one-line build, and protoc-c from the proto
+# directory (the other way it gives).
+mkdir "$t/doc"
+cp doc/examples/referral.c "$t/doc/"
+sed -n '/^```sh$/,/^```$/{/^```/d;p}' doc/integrating.md >"$t/doc/commands.sh"
+grep -q 'libcouncil-proto' "$t/doc/commands.sh" && grep -q 'protoc-c' "$t/doc/commands.sh" ||
+    { echo "install-check: doc/integrating.md lost its build or protoc-c commands"; exit 1; }
+(cd "$t/doc" && sh -eu commands.sh) ||
+    { echo "install-check: doc/integrating.md's commands fail as written"; exit 1; }
+[ -x "$t/doc/referral" ] && [ -s "$t/doc/gen/council/v1/case.pb-c.c" ] ||
+    { echo "install-check: doc/integrating.md's commands made no referral or no decoders"; exit 1; }
+mkdir "$t/store-doc"
+LD_LIBRARY_PATH="$stage/usr/lib" "$t/doc/referral" "$t/store-doc" >/dev/null ||
+    { echo "install-check: the referral built by doc/integrating.md's line failed"; exit 1; }
 soname=$(objdump -p "$stage/usr/lib/libcouncil.so" | sed -n 's/^ *SONAME *//p')
 [ "$soname" = libcouncil.so.0 ] || { echo "install-check: SONAME is '$soname'"; exit 1; }
-echo "install-check: staged install builds and runs a consumer (shared and static) and the referral example, SONAME $soname"
+echo "install-check: staged install builds and runs a consumer (shared and static) and the referral example, doc/integrating.md's commands run as written, SONAME $soname"

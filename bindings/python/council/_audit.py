@@ -50,7 +50,7 @@ def audit_verify_export(path: PathLike, log_vkey: str, *, witness_vkeys: Sequenc
     keep: list = []
     o = _verify_opts(keep, log_vkey, witness_vkeys, required, known_checkpoint)
     b = u.new_buf()
-    rc = lib.council_audit_verify_export(b, os.fspath(path).encode(), o)
+    rc = lib.council_audit_verify_export(b, u.cpath(path), o)
     return _report(rc, b, "audit_verify_export")
 
 
@@ -151,7 +151,7 @@ def merkle_verify_consistency(size1: int, size2: int, root1: bytes, root2: bytes
 def store_id(path: PathLike) -> "u._uuid.UUID":
     """The council id of the store at ``path``, read without credentials."""
     out = ffi.new("uint8_t[16]")
-    rc = lib.council_store_id(os.fspath(path).encode(), out, 16)
+    rc = lib.council_store_id(u.cpath(path), out, 16)
     if rc != 0:
         raise error_for(rc, "store_id: %s" % ffi.string(lib.council_errstr(rc)).decode())
     return u._uuid.UUID(bytes=bytes(out))
@@ -160,8 +160,14 @@ def store_id(path: PathLike) -> "u._uuid.UUID":
 def uuid_parse(text: str) -> "u._uuid.UUID":
     """Parse an id the way libcouncil does (``council_uuid_parse``: exactly
     8-4-4-4-12 hex digits, either case); raises InvalidArgumentError."""
+    keep: list = []
     out = ffi.new("uint8_t[16]")
-    rc = lib.council_uuid_parse(out, 16, text.encode("ascii", "replace"))
+    try:
+        # cstr refuses a NUL, which would end the C string before trailing text.
+        ctext = u.cstr(text, keep, "uuid_parse")
+    except u.InvalidArgumentError:
+        raise u.InvalidArgumentError("uuid_parse: not a UUID (8-4-4-4-12 hex digits)", -2) from None
+    rc = lib.council_uuid_parse(out, 16, ctext)
     if rc != 0:
         raise error_for(rc, "uuid_parse: not a UUID (8-4-4-4-12 hex digits)")
     return u._uuid.UUID(bytes=bytes(out))

@@ -170,7 +170,7 @@ class Council:
     @classmethod
     def _start(cls, fn: Any, path: str, opts: Any, kind: str) -> "Council":
         out = ffi.new("council **")
-        rc = fn(out, path.encode(), opts)
+        rc = fn(out, u.cpath(path), opts)
         if rc != 0:
             msg = ffi.string(lib.council_errmsg(out[0])).decode("utf-8", "replace")
             lib.council_close(out[0])
@@ -215,8 +215,25 @@ class Council:
     def _call_buf(self, fn: Any, *args: Any) -> bytes:
         h = self._h()
         b = u.new_buf()
-        self._check(fn(h, b, *args))
+        rc = fn(h, b, *args)
+        if rc != 0:
+            lib.council_buf_free(b)  # nothing is expected there; freed (wiped) if anything is
+            raise error_for(rc, self.errmsg())
         return u.take_bytes(b)
+
+    def _call_msg(self, cls: Any, fn: Any, *args: Any) -> Any:
+        """A call returning a message with decrypted content: parsed straight from the
+        library's buffer, which is then wiped, so no unwipeable bytes copy is made."""
+        h = self._h()
+        b = u.new_buf()
+        try:
+            self._check(fn(h, b, *args))
+            msg = cls()
+            if b.ptr != ffi.NULL:
+                msg.ParseFromString(ffi.buffer(b.ptr, b.len))
+            return msg
+        finally:
+            lib.council_buf_free(b)
 
     def errmsg(self) -> str:
         """The message of the last failure on this handle (``"not an error"`` after a success)."""
@@ -333,7 +350,7 @@ class Council:
         """As :meth:`member_keygen`, writing the keyfile to ``path`` (mode 0600)."""
         keep: list = []
         pp, pl = u.secret(passphrase, keep, "passphrase")
-        self._check(lib.council_member_keygen_file(self._h(), _path(path).encode(),
+        self._check(lib.council_member_keygen_file(self._h(), u.cpath(path),
                                                    u.id_bytes(member_id), 16, pp, pl,
                                                    kdf_opslimit, kdf_memlimit))
 
@@ -449,23 +466,26 @@ class Council:
                      purpose: str) -> case_pb2.SectionRecord:
         """Decrypt the latest version of a section (logged with ``purpose``)."""
         keep: list = []
-        return _parse(case_pb2.SectionRecord, self._call_buf(
-            lib.council_section_read, u.id_bytes(case_id), 16, u.id_bytes(person_id), 16,
-            u.cstr(scope, keep, "scope"), u.cstr(purpose, keep, "purpose")))
+        return self._call_msg(
+            case_pb2.SectionRecord, lib.council_section_read, u.id_bytes(case_id), 16,
+            u.id_bytes(person_id), 16,
+            u.cstr(scope, keep, "scope"), u.cstr(purpose, keep, "purpose"))
 
     def section_history(self, case_id: IdLike, person_id: IdLike, scope: str,
                         purpose: str) -> case_pb2.SectionHistory:
         """Every version of a section (``council.v1.SectionHistory``)."""
         keep: list = []
-        return _parse(case_pb2.SectionHistory, self._call_buf(
-            lib.council_section_history, u.id_bytes(case_id), 16, u.id_bytes(person_id), 16,
-            u.cstr(scope, keep, "scope"), u.cstr(purpose, keep, "purpose")))
+        return self._call_msg(
+            case_pb2.SectionHistory, lib.council_section_history, u.id_bytes(case_id), 16,
+            u.id_bytes(person_id), 16,
+            u.cstr(scope, keep, "scope"), u.cstr(purpose, keep, "purpose"))
 
     def case_read(self, case_id: IdLike, purpose: str) -> case_pb2.CaseContent:
         """A case with every section this session may read (``council.v1.CaseContent``)."""
         keep: list = []
-        return _parse(case_pb2.CaseContent, self._call_buf(
-            lib.council_case_read, u.id_bytes(case_id), 16, u.cstr(purpose, keep, "purpose")))
+        return self._call_msg(
+            case_pb2.CaseContent, lib.council_case_read, u.id_bytes(case_id), 16,
+            u.cstr(purpose, keep, "purpose"))
 
     def case_get(self, case_id: IdLike) -> case_pb2.CaseInfo:
         """A case's metadata, no content (``council.v1.CaseInfo``)."""
@@ -805,7 +825,7 @@ class Council:
 
     def audit_export(self, path: PathLike) -> None:
         """Export the whole signed log to ``path`` (verify it with :func:`council.audit_verify_export`)."""
-        self._check(lib.council_audit_export(self._h(), _path(path).encode()))
+        self._check(lib.council_audit_export(self._h(), u.cpath(path)))
 
     def audit_add_cosignatures(self, note: str) -> None:
         """Store a witness's cosigned copy of one of this council's checkpoints."""

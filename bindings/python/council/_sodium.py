@@ -91,7 +91,7 @@ def open_meeting_packet(sealed: bytes, box_secret_key: u.SecretLike) -> meeting_
         if s.crypto_box_seal_open(out, sealed, len(sealed), pk, sk) != 0:
             raise AuthError("open_meeting_packet: the packet does not open with this key", -5)
         msg = meeting_pb2.MeetingPacket()
-        msg.ParseFromString(bytes(_ffi.buffer(out, n)))
+        msg.ParseFromString(_ffi.buffer(out, n))  # no bytes copy: out is wiped below
         return msg
     finally:
         s.sodium_memzero(out, max(n, 1))

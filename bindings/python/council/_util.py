@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import os
 import uuid as _uuid
 from typing import Any, Iterable, Iterator, Optional, Sequence, Union
 
@@ -76,6 +77,15 @@ def cstr(value: Optional[str], keep: list, what: str = "text") -> Any:
     return p
 
 
+def cpath(value: "Union[str, os.PathLike[str]]", what: str = "path") -> bytes:
+    """A file system path as the C API takes it: ``os.fsencode`` bytes, NUL refused
+    (C would read a path with a NUL as the shorter path before it)."""
+    b = os.fsencode(os.fspath(value))
+    if b"\0" in b:
+        raise InvalidArgumentError("%s: contains a NUL character" % what, -2)
+    return b
+
+
 def cstr_array(values: Optional[Iterable[str]], keep: list, what: str = "list") -> tuple:
     """A ``const char *const *`` array of ``values`` and its length, or (NULL, 0)."""
     if values is None:
@@ -96,13 +106,15 @@ def cbytes(value: Optional[Union[bytes, bytearray, memoryview]], keep: list) -> 
         return ffi.NULL, 0
     if not isinstance(value, (bytes, bytearray, memoryview)):
         raise TypeError("expected bytes or bytearray, not %s" % type(value).__name__)
-    if len(value) == 0:
+    # The length in bytes: a memoryview's len() counts its items, which may be wider.
+    n = value.nbytes if isinstance(value, memoryview) else len(value)
+    if n == 0:
         p = ffi.new("uint8_t[1]")
         keep.append(p)
         return p, 0
     p = ffi.from_buffer("uint8_t[]", value)
     keep.append(p)
-    return p, len(value)
+    return p, n
 
 
 def secret(value: Optional[SecretLike], keep: list, what: str = "secret") -> tuple:

@@ -194,3 +194,45 @@ def test_uuid_helpers_match_the_library() -> None:
         with pytest.raises(council.InvalidArgumentError):
             council.uuid_parse(bad)
     assert council.protobuf_allocator_address() != 0
+
+
+def test_uuid_parse_refuses_what_c_would_not_see() -> None:
+    """A NUL inside the text would end the C string early: "<uuid>\\0junk" must be
+    refused like "<uuid>junk", not read as the UUID before the NUL."""
+    u = uuid.uuid4()
+    for bad in (str(u) + "\0", str(u) + "\0junk", str(u)[:8] + "\0" + str(u)[9:]):
+        with pytest.raises(council.InvalidArgumentError):
+            council.uuid_parse(bad)
+    with pytest.raises(TypeError):
+        council.uuid_parse(u)  # type: ignore[arg-type]
+
+
+def test_memoryview_lengths_are_bytes() -> None:
+    """A memoryview of wider items passes all its bytes, not its item count."""
+    data = bytes(range(8))
+    wide = memoryview(bytearray(data)).cast("I")
+    assert len(wide) == 2
+    assert council.merkle_leaf_hash(wide) == council.merkle_leaf_hash(data)
+
+
+def test_paths_with_nul_are_refused(tmp_path) -> None:
+    """A NUL in a path would cut it short in C (``a\\0b`` opening ``a``): refused."""
+    bad = str(tmp_path / "store") + "\0elsewhere"
+    with pytest.raises(council.InvalidArgumentError):
+        Council.create(bad, "x", passphrase=PASS, **WEAK)
+    assert not (tmp_path / "store").exists()
+    with pytest.raises(council.InvalidArgumentError):
+        council.store_id(bad)
+    with pytest.raises(council.InvalidArgumentError):
+        council.audit_verify_export(bad, "vkey")
+
+
+def test_paths_are_filesystem_encoded(tmp_path) -> None:
+    """A str path holding undecodable bytes (surrogateescape, as os.listdir gives them)
+    reaches the file system as those bytes, as os.fsencode does."""
+    name = os.fsdecode(b"store-\xff")
+    with Council.create(str(tmp_path / name), "x", passphrase=PASS, **WEAK) as c:
+        assert c.path.endswith(name)
+        cid = uuid.UUID(bytes=c.info().council_id)
+    assert os.listdir(os.fsencode(str(tmp_path))) == [b"store-\xff"]
+    assert council.store_id(str(tmp_path / name)) == cid
