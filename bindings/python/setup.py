@@ -2,7 +2,8 @@
 
 The .proto files come from $COUNCIL_PROTO_DIR, else ../../proto (the
 libcouncil source tree this directory sits in), else the installed
-share/libcouncil/proto. Debian's protoc (protobuf-compiler) generates them
+libcouncil's (`pkg-config --variable=protodir libcouncil`, then
+share/libcouncil/proto under /usr/local and /usr). Debian's protoc (protobuf-compiler) generates them
 into the build tree only: nothing generated is committed.
 """
 import glob
@@ -17,9 +18,23 @@ from setuptools.command.build_py import build_py
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def pkg_config_protodir():
+    """The installed libcouncil's proto directory, as its pkg-config file says."""
+    exe = shutil.which("pkg-config")
+    if exe is None:
+        return None
+    try:
+        out = subprocess.run([exe, "--variable=protodir", "libcouncil"], capture_output=True,
+                             text=True, check=False, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
 def proto_dir():
     candidates = [os.environ.get("COUNCIL_PROTO_DIR"),
                   os.path.join(HERE, "..", "..", "proto"),
+                  pkg_config_protodir(),
                   "/usr/local/share/libcouncil/proto", "/usr/share/libcouncil/proto"]
     for d in candidates:
         if d and glob.glob(os.path.join(d, "council", "v1", "*.proto")):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import math
 import os
 import uuid as _uuid
 from typing import Any, Iterable, Iterator, Optional, Sequence, Union
@@ -60,7 +61,14 @@ def unix(value: TimeLike, what: str = "time") -> int:
         raise TypeError("%s: expected a datetime, not %s" % (what, type(value).__name__))
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidArgumentError("%s: a naive datetime is ambiguous; give a timezone" % what, -2)
-    return int(value.timestamp())
+    # Whole seconds, rounded down (not toward zero); 0 means "now" or "none"
+    # to the library, so a time at or before the epoch would silently become
+    # that: refused instead.
+    secs = math.floor(value.timestamp())
+    if secs <= 0:
+        raise InvalidArgumentError("%s: a time after 1970-01-01T00:00:00Z is needed "
+                                   "(0 means 'now' or 'none' to the library)" % what, -2)
+    return secs
 
 
 def cstr(value: Optional[str], keep: list, what: str = "text") -> Any:

@@ -236,3 +236,18 @@ def test_paths_are_filesystem_encoded(tmp_path) -> None:
         cid = uuid.UUID(bytes=c.info().council_id)
     assert os.listdir(os.fsencode(str(tmp_path))) == [b"store-\xff"]
     assert council.store_id(str(tmp_path / name)) == cid
+
+
+def test_times_round_down_and_the_epoch_is_refused() -> None:
+    """A time is whole seconds rounded down; 0 is the library's 'now' or
+    'none', so a time at or before the epoch is refused, never taken as that."""
+    from council import _util
+
+    utc = dt.timezone.utc
+    assert _util.unix(dt.datetime(2026, 12, 6, 0, 0, 0, 900000, tzinfo=utc)) == 1796515200
+    with pytest.raises(council.InvalidArgumentError):
+        _util.unix(dt.datetime(1970, 1, 1, tzinfo=utc))
+    with pytest.raises(council.InvalidArgumentError):
+        _util.unix(dt.datetime(1969, 12, 31, 23, 59, 59, 500000, tzinfo=utc))
+    with pytest.raises(council.InvalidArgumentError):
+        _util.unix(dt.datetime(2026, 12, 6))  # naive
