@@ -317,7 +317,8 @@ class Council:
         self._check(lib.council_member_update(self._h(), mid, 16, o))
 
     def member_withdraw(self, member_id: IdLike, reason: str, *, when: TimeLike = None) -> None:
-        """Withdraw a member for good (secretariat); ``reason`` is a code."""
+        """Withdraw a member for good (the secretariat); ``reason`` says why, in words (kept in
+        the register, never in the log)."""
         keep: list = []
         self._check(lib.council_member_withdraw(self._h(), u.id_bytes(member_id), 16,
                                                 u.unix(when), u.cstr(reason, keep, "reason")))
