@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import threading
 import os
 import uuid as _uuid
 from typing import Any, Iterator, NamedTuple, Optional, Sequence, Union
@@ -76,13 +77,35 @@ def _parse(cls: Any, raw: bytes) -> Any:
     return msg
 
 
+class _LockedLib:
+    """The library's functions as one handle calls them: under its lock, and
+    refused (MisuseError) once the handle is closed."""
+
+    __slots__ = ("_owner",)
+
+    def __init__(self, owner: "Council") -> None:
+        self._owner = owner
+
+    def __getattr__(self, name: str) -> Any:
+        fn = getattr(lib, name)
+        owner = self._owner
+
+        def call(*args: Any) -> Any:
+            with owner._lock:
+                if owner._c is None:
+                    raise MisuseError("this Council handle is closed", -12)
+                return fn(*args)
+        return call
+
+
 class Council:
     """An open council store: the secretariat's (root) session or a staff session.
 
     Open it with :meth:`create` or :meth:`open`, preferably as a context
     manager; :meth:`close` ends it at once (the library wipes every key).
-    Any call after close raises :class:`~council.MisuseError`. A handle is
-    not thread-safe: use one per thread.
+    Any call after close raises :class:`~council.MisuseError`. Calls on one
+    handle from several threads are serialised (one at a time), and a close
+    waits for the call in progress; for throughput, use one handle per thread.
 
     Results are the library's own protobuf messages (the generated
     ``council.v1`` ``_pb2`` classes, e.g. ``member_pb2.Member``), not dicts:
@@ -96,13 +119,19 @@ class Council:
     returned as ``uuid.UUID``.
     """
 
-    __slots__ = ("_c", "_path", "_kind")
+    __slots__ = ("_c", "_path", "_kind", "_lock", "_lib")
 
     def __init__(self, handle: Any, path: str, kind: str) -> None:
         """Internal: use :meth:`create` or :meth:`open`."""
         self._c: Any = ffi.gc(handle, lib.council_close)
         self._path = path
         self._kind = kind
+        # One call at a time on this handle, and close() waits for the call
+        # in progress: a handle shared between threads is serialised, and a
+        # call after (or racing) close raises MisuseError, never reaching C
+        # with a freed handle.
+        self._lock = threading.RLock()
+        self._lib = _LockedLib(self)
 
     # ------------------------------------------------------------ life cycle
 
@@ -178,10 +207,12 @@ class Council:
         return cls(out[0], path, kind)
 
     def close(self) -> None:
-        """Close the session now: the library closes the store and wipes every key. Idempotent."""
-        c, self._c = self._c, None
-        if c is not None:
-            ffi.release(c)
+        """Close the session now: the library closes the store and wipes every key. Idempotent;
+        waits for a call in progress on another thread."""
+        with self._lock:
+            c, self._c = self._c, None
+            if c is not None:
+                ffi.release(c)
 
     @property
     def closed(self) -> bool:
@@ -217,7 +248,7 @@ class Council:
         b = u.new_buf()
         rc = fn(h, b, *args)
         if rc != 0:
-            lib.council_buf_free(b)  # nothing is expected there; freed (wiped) if anything is
+            self._lib.council_buf_free(b)  # nothing is expected there; freed (wiped) if anything is
             raise error_for(rc, self.errmsg())
         return u.take_bytes(b)
 
@@ -233,13 +264,13 @@ class Council:
                 msg.ParseFromString(ffi.buffer(b.ptr, b.len))
             return msg
         finally:
-            lib.council_buf_free(b)
+            self._lib.council_buf_free(b)
 
     def errmsg(self) -> str:
         """The message of the last failure on this handle (``"not an error"`` after a success)."""
         if self._c is None:
             return "handle closed"
-        return ffi.string(lib.council_errmsg(self._c)).decode("utf-8", "replace")
+        return ffi.string(self._lib.council_errmsg(self._c)).decode("utf-8", "replace")
 
     # ------------------------------------------------------------ the session
 
@@ -254,7 +285,7 @@ class Council:
         out = ffi.new("uint8_t[]", cap)
         n = ffi.new("size_t *")
         try:
-            self._check(lib.council_session_secret(h, out, cap, n))
+            self._check(self._lib.council_session_secret(h, out, cap, n))
             return bytearray(ffi.buffer(out, n[0]))
         finally:
             ffi.memmove(out, b"\0" * cap, cap)
@@ -263,16 +294,16 @@ class Council:
         """What this session may do now (root key, secretariat, coordinator)."""
         h = self._h()
         p = ffi.new("unsigned *")
-        self._check(lib.council_session_powers(h, p))
+        self._check(self._lib.council_session_powers(h, p))
         return Powers(p[0])
 
     def info(self) -> info_pb2.CouncilInfo:
         """The council's id, name, versions and log keys (``council.v1.CouncilInfo``)."""
-        return _parse(info_pb2.CouncilInfo, self._call_buf(lib.council_info))
+        return _parse(info_pb2.CouncilInfo, self._call_buf(self._lib.council_info))
 
     def root_uses(self) -> info_pb2.RootUseList:
         """The declared uses of the root key (``council.v1.RootUseList``), oldest first."""
-        return _parse(info_pb2.RootUseList, self._call_buf(lib.council_root_uses))
+        return _parse(info_pb2.RootUseList, self._call_buf(self._lib.council_root_uses))
 
     def passphrase_change(self, old: SecretLike, new: SecretLike, *, kdf_opslimit: int = 0,
                           kdf_memlimit: int = 0) -> None:
@@ -280,7 +311,7 @@ class Council:
         keep: list = []
         op, ol = u.secret(old, keep, "old")
         np_, nl = u.secret(new, keep, "new")
-        self._check(lib.council_passphrase_change(self._h(), op, ol, np_, nl, kdf_opslimit,
+        self._check(self._lib.council_passphrase_change(self._h(), op, ol, np_, nl, kdf_opslimit,
                                                   kdf_memlimit))
 
     # ------------------------------------------------------------ members
@@ -304,7 +335,7 @@ class Council:
         keep: list = []
         o = self._member_opts(keep, name, kind, roles, scopes, contact, joined)
         out = ffi.new("uint8_t[16]")
-        self._check(lib.council_member_add(self._h(), out, 16, o))
+        self._check(self._lib.council_member_add(self._h(), out, 16, o))
         return _uuid.UUID(bytes=bytes(out))
 
     def member_update(self, member_id: IdLike, name: str, kind: int, *, roles: int = 0,
@@ -314,23 +345,23 @@ class Council:
         keep: list = []
         o = self._member_opts(keep, name, kind, roles, scopes, contact, joined)
         mid = u.id_bytes(member_id, "member_id")
-        self._check(lib.council_member_update(self._h(), mid, 16, o))
+        self._check(self._lib.council_member_update(self._h(), mid, 16, o))
 
     def member_withdraw(self, member_id: IdLike, reason: str, *, when: TimeLike = None) -> None:
         """Withdraw a member for good (the secretariat); ``reason`` says why, in words (kept in
         the register, never in the log)."""
         keep: list = []
-        self._check(lib.council_member_withdraw(self._h(), u.id_bytes(member_id), 16,
+        self._check(self._lib.council_member_withdraw(self._h(), u.id_bytes(member_id), 16,
                                                 u.unix(when), u.cstr(reason, keep, "reason")))
 
     def member_get(self, member_id: IdLike) -> member_pb2.Member:
         """One member (``council.v1.Member``)."""
         return _parse(member_pb2.Member,
-                      self._call_buf(lib.council_member_get, u.id_bytes(member_id), 16))
+                      self._call_buf(self._lib.council_member_get, u.id_bytes(member_id), 16))
 
     def member_list(self) -> member_pb2.MemberList:
         """Every member in joining order (``council.v1.MemberList``)."""
-        return _parse(member_pb2.MemberList, self._call_buf(lib.council_member_list))
+        return _parse(member_pb2.MemberList, self._call_buf(self._lib.council_member_list))
 
     def member_keygen(self, member_id: IdLike, passphrase: SecretLike, *, kdf_opslimit: int = 0,
                       kdf_memlimit: int = 0) -> bytearray:
@@ -342,7 +373,7 @@ class Council:
         pp, pl = u.secret(passphrase, keep, "passphrase")
         h = self._h()
         b = u.new_buf()
-        self._check(lib.council_member_keygen(h, b, u.id_bytes(member_id), 16, pp, pl,
+        self._check(self._lib.council_member_keygen(h, b, u.id_bytes(member_id), 16, pp, pl,
                                               kdf_opslimit, kdf_memlimit))
         return u.take_secret(b)
 
@@ -351,7 +382,7 @@ class Council:
         """As :meth:`member_keygen`, writing the keyfile to ``path`` (mode 0600)."""
         keep: list = []
         pp, pl = u.secret(passphrase, keep, "passphrase")
-        self._check(lib.council_member_keygen_file(self._h(), u.cpath(path),
+        self._check(self._lib.council_member_keygen_file(self._h(), u.cpath(path),
                                                    u.id_bytes(member_id), 16, pp, pl,
                                                    kdf_opslimit, kdf_memlimit))
 
@@ -361,12 +392,12 @@ class Council:
         keep: list = []
         bp, bl = u.cbytes(box_public_key, keep)
         sp, sl = u.cbytes(sign_public_key, keep)
-        self._check(lib.council_member_register_key(self._h(), u.id_bytes(member_id), 16,
+        self._check(self._lib.council_member_register_key(self._h(), u.id_bytes(member_id), 16,
                                                     bp, bl, sp, sl))
 
     def members_announce(self) -> member_pb2.Announcement:
         """The public announcement (``council.v1.Announcement``)."""
-        return _parse(member_pb2.Announcement, self._call_buf(lib.council_members_announce))
+        return _parse(member_pb2.Announcement, self._call_buf(self._lib.council_members_announce))
 
     # ------------------------------------------------------------ staff
 
@@ -375,7 +406,7 @@ class Council:
         """Add a staff member of a member (secretariat). Returns the staff id."""
         keep: list = []
         out = ffi.new("uint8_t[16]")
-        self._check(lib.council_staff_add(self._h(), out, 16, u.id_bytes(member_id), 16,
+        self._check(self._lib.council_staff_add(self._h(), out, 16, u.id_bytes(member_id), 16,
                                           u.cstr(display_name, keep, "display_name"),
                                           u.cstr(role, keep, "role")))
         return _uuid.UUID(bytes=bytes(out))
@@ -386,21 +417,21 @@ class Council:
         keep: list = []
         tb = text.encode("utf-8") if isinstance(text, str) else bytes(text)
         tp, tl = u.cbytes(tb, keep)
-        self._check(lib.council_staff_pledge(self._h(), u.id_bytes(staff_id), 16, u.unix(when),
+        self._check(self._lib.council_staff_pledge(self._h(), u.id_bytes(staff_id), 16, u.unix(when),
                                              u.cstr(text_version, keep, "text_version"),
                                              tp, tl, u.cstr(witness, keep, "witness")))
 
     def staff_retire(self, staff_id: IdLike, reason: str, *, when: TimeLike = None) -> None:
         """Retire a staff member (still bound by the pledge, never deleted)."""
         keep: list = []
-        self._check(lib.council_staff_retire(self._h(), u.id_bytes(staff_id), 16, u.unix(when),
+        self._check(self._lib.council_staff_retire(self._h(), u.id_bytes(staff_id), 16, u.unix(when),
                                              u.cstr(reason, keep, "reason")))
 
     def staff_list(self, member_id: Optional[IdLike] = None) -> member_pb2.StaffList:
         """Staff with their pledges (``council.v1.StaffList``), of one member or all."""
         keep: list = []
         mp, ml = u.cbytes(u.opt_id(member_id, "member_id"), keep)
-        return _parse(member_pb2.StaffList, self._call_buf(lib.council_staff_list, mp, ml))
+        return _parse(member_pb2.StaffList, self._call_buf(self._lib.council_staff_list, mp, ml))
 
     # ------------------------------------------------------------ scopes
 
@@ -408,16 +439,16 @@ class Council:
         """Add a scope to the catalogue (secretariat)."""
         keep: list = []
         flags = lib.COUNCIL_SCOPE_SENSITIVE if sensitive else 0
-        self._check(lib.council_scope_add(self._h(), u.cstr(code, keep, "code"), flags))
+        self._check(self._lib.council_scope_add(self._h(), u.cstr(code, keep, "code"), flags))
 
     def scope_remove(self, code: str) -> None:
         """Remove an unused scope from the catalogue (secretariat)."""
         keep: list = []
-        self._check(lib.council_scope_remove(self._h(), u.cstr(code, keep, "code")))
+        self._check(self._lib.council_scope_remove(self._h(), u.cstr(code, keep, "code")))
 
     def scope_list(self) -> case_pb2.ScopeList:
         """The scope catalogue, sorted by code (``council.v1.ScopeList``)."""
-        return _parse(case_pb2.ScopeList, self._call_buf(lib.council_scope_list))
+        return _parse(case_pb2.ScopeList, self._call_buf(self._lib.council_scope_list))
 
     # ------------------------------------------------------------ cases
 
@@ -432,20 +463,20 @@ class Council:
         o.owner, o.owner_len = u.cbytes(u.opt_id(owner, "owner"), keep)
         cid = ffi.new("uint8_t[16]")
         pid = ffi.new("uint8_t[16]")
-        self._check(lib.council_case_create(self._h(), cid, 16, pid, 16, o))
+        self._check(self._lib.council_case_create(self._h(), cid, 16, pid, 16, o))
         return NewCase(_uuid.UUID(bytes=bytes(cid)), _uuid.UUID(bytes=bytes(pid)))
 
     def case_add_person(self, case_id: IdLike, role: int) -> _uuid.UUID:
         """Add a family member or close third party (``case_pb2.PERSON_ROLE_*``); returns
         the person's id."""
         out = ffi.new("uint8_t[16]")
-        self._check(lib.council_case_add_person(self._h(), out, 16, u.id_bytes(case_id), 16,
+        self._check(self._lib.council_case_add_person(self._h(), out, 16, u.id_bytes(case_id), 16,
                                                 int(role)))
         return _uuid.UUID(bytes=bytes(out))
 
     def case_set_status(self, case_id: IdLike, status: int) -> None:
         """Set a case's status (``case_pb2.CASE_STATUS_OPEN``, ``MONITORING``, ``CLOSED``)."""
-        self._check(lib.council_case_set_status(self._h(), u.id_bytes(case_id), 16, int(status)))
+        self._check(self._lib.council_case_set_status(self._h(), u.id_bytes(case_id), 16, int(status)))
 
     def section_write(self, case_id: IdLike, person_id: IdLike, scope: str,
                       section: Union[SectionLike, bytes]) -> int:
@@ -458,7 +489,7 @@ class Council:
         raw = _section_bytes(section)
         sp, sl = u.cbytes(raw, keep)
         ver = ffi.new("uint32_t *")
-        self._check(lib.council_section_write(self._h(), ver, u.id_bytes(case_id), 16,
+        self._check(self._lib.council_section_write(self._h(), ver, u.id_bytes(case_id), 16,
                                               u.id_bytes(person_id), 16,
                                               u.cstr(scope, keep, "scope"), sp, sl))
         return int(ver[0])
@@ -468,7 +499,7 @@ class Council:
         """Decrypt the latest version of a section (logged with ``purpose``)."""
         keep: list = []
         return self._call_msg(
-            case_pb2.SectionRecord, lib.council_section_read, u.id_bytes(case_id), 16,
+            case_pb2.SectionRecord, self._lib.council_section_read, u.id_bytes(case_id), 16,
             u.id_bytes(person_id), 16,
             u.cstr(scope, keep, "scope"), u.cstr(purpose, keep, "purpose"))
 
@@ -477,7 +508,7 @@ class Council:
         """Every version of a section (``council.v1.SectionHistory``)."""
         keep: list = []
         return self._call_msg(
-            case_pb2.SectionHistory, lib.council_section_history, u.id_bytes(case_id), 16,
+            case_pb2.SectionHistory, self._lib.council_section_history, u.id_bytes(case_id), 16,
             u.id_bytes(person_id), 16,
             u.cstr(scope, keep, "scope"), u.cstr(purpose, keep, "purpose"))
 
@@ -485,17 +516,17 @@ class Council:
         """A case with every section this session may read (``council.v1.CaseContent``)."""
         keep: list = []
         return self._call_msg(
-            case_pb2.CaseContent, lib.council_case_read, u.id_bytes(case_id), 16,
+            case_pb2.CaseContent, self._lib.council_case_read, u.id_bytes(case_id), 16,
             u.cstr(purpose, keep, "purpose"))
 
     def case_get(self, case_id: IdLike) -> case_pb2.CaseInfo:
         """A case's metadata, no content (``council.v1.CaseInfo``)."""
         return _parse(case_pb2.CaseInfo,
-                      self._call_buf(lib.council_case_get, u.id_bytes(case_id), 16))
+                      self._call_buf(self._lib.council_case_get, u.id_bytes(case_id), 16))
 
     def case_list(self) -> case_pb2.CaseList:
         """The cases this session may see, in creation order (``council.v1.CaseList``)."""
-        return _parse(case_pb2.CaseList, self._call_buf(lib.council_case_list))
+        return _parse(case_pb2.CaseList, self._call_buf(self._lib.council_case_list))
 
     @staticmethod
     def _share_opts(keep: list, scopes: Sequence[str], purpose: str, basis: str,
@@ -529,7 +560,7 @@ class Council:
         keep: list = []
         o = self._share_opts(keep, scopes, purpose, basis, reason, consent_id, expires,
                              purpose_text, second_approver)
-        self._check(lib.council_case_share(self._h(), u.id_bytes(case_id), 16,
+        self._check(self._lib.council_case_share(self._h(), u.id_bytes(case_id), 16,
                                            u.id_bytes(member_id), 16, o))
 
     def case_share_check(self, case_id: IdLike, member_id: IdLike, scopes: Sequence[str], *,
@@ -548,7 +579,7 @@ class Council:
                              purpose_text, second_approver)
         h = self._h()
         b = u.new_buf()
-        rc = lib.council_case_share_check(h, b, u.id_bytes(case_id), 16,
+        rc = self._lib.council_case_share_check(h, b, u.id_bytes(case_id), 16,
                                           u.id_bytes(member_id), 16, o)
         text = u.take_text(b)
         if rc in (0, lib.COUNCIL_ENOCONSENT, lib.COUNCIL_EDENIED, lib.COUNCIL_EAUTH) and text:
@@ -561,14 +592,14 @@ class Council:
         """End a member's shares of a case (``scopes`` None: all); the keys rotate."""
         keep: list = []
         sp, sn = u.cstr_array(scopes, keep, "scopes")
-        self._check(lib.council_case_revoke(self._h(), u.id_bytes(case_id), 16,
+        self._check(self._lib.council_case_revoke(self._h(), u.id_bytes(case_id), 16,
                                             u.id_bytes(member_id), 16, sp, sn,
                                             u.cstr(reason, keep, "reason")))
 
     def case_erase(self, case_id: IdLike, reason: str) -> None:
         """Erase a case: its keys are destroyed, only a tombstone is left."""
         keep: list = []
-        self._check(lib.council_case_erase(self._h(), u.id_bytes(case_id), 16,
+        self._check(self._lib.council_case_erase(self._h(), u.id_bytes(case_id), 16,
                                            u.cstr(reason, keep, "reason")))
 
     def case_find(self, name: str, birth_date: Optional[str] = None) -> case_pb2.CaseMatches:
@@ -578,26 +609,26 @@ class Council:
         """
         keep: list = []
         return _parse(case_pb2.CaseMatches, self._call_buf(
-            lib.council_case_find, u.cstr(name, keep, "name"),
+            self._lib.council_case_find, u.cstr(name, keep, "name"),
             u.cstr(birth_date, keep, "birth_date")))
 
     def case_rekey(self, case_id: IdLike) -> None:
         """Rotate a case's data keys."""
-        self._check(lib.council_case_rekey(self._h(), u.id_bytes(case_id), 16))
+        self._check(self._lib.council_case_rekey(self._h(), u.id_bytes(case_id), 16))
 
     # ------------------------------------------------------------ batches and rekeys
 
     def batch_begin(self) -> None:
         """Start a batch: the following writes commit together (see :meth:`batch`)."""
-        self._check(lib.council_batch_begin(self._h()))
+        self._check(self._lib.council_batch_begin(self._h()))
 
     def batch_commit(self) -> None:
         """Commit the open batch."""
-        self._check(lib.council_batch_commit(self._h()))
+        self._check(self._lib.council_batch_commit(self._h()))
 
     def batch_rollback(self) -> None:
         """Roll back the open batch."""
-        self._check(lib.council_batch_rollback(self._h()))
+        self._check(self._lib.council_batch_rollback(self._h()))
 
     @contextlib.contextmanager
     def batch(self) -> Iterator["Council"]:
@@ -607,13 +638,13 @@ class Council:
             yield self
         except BaseException:
             if self._c is not None:
-                lib.council_batch_rollback(self._c)
+                self._lib.council_batch_rollback(self._c)
             raise
         self.batch_commit()
 
     def rekey_database(self) -> None:
         """Re-key the store's database (root)."""
-        self._check(lib.council_rekey_database(self._h()))
+        self._check(self._lib.council_rekey_database(self._h()))
 
     def rekey_root(self, *, new_passphrase: Optional[SecretLike] = None,
                    new_root_key: Optional[SecretLike] = None, kdf_opslimit: int = 0,
@@ -622,7 +653,7 @@ class Council:
         keep: list = []
         pp, pl = u.secret(new_passphrase, keep, "new_passphrase")
         kp, kl = u.secret(new_root_key, keep, "new_root_key")
-        self._check(lib.council_rekey_root(self._h(), pp, pl, kp, kl, kdf_opslimit,
+        self._check(self._lib.council_rekey_root(self._h(), pp, pl, kp, kl, kdf_opslimit,
                                            kdf_memlimit))
 
     # ------------------------------------------------------------ consent
@@ -667,7 +698,7 @@ class Council:
         ``method`` is a ``consent_pb2.CONSENT_METHOD_*``; ``grantor`` a
         ``consent_pb2.GRANTOR_KIND_*`` (0: the person). Returns the record's id.
         """
-        return self._consent(lib.council_consent_record, case_id, subject_person, scopes,
+        return self._consent(self._lib.council_consent_record, case_id, subject_person, scopes,
                              purposes, method, recipient_members, grantor, grantor_name,
                              external_party, purpose_other, valid_from, valid_until,
                              obtained_by, evidence_sha256)
@@ -681,7 +712,7 @@ class Council:
                        evidence_sha256: Optional[bytes] = None) -> _uuid.UUID:
         """Record that a person does NOT consent (a refusal record); same arguments as
         :meth:`consent_record`."""
-        return self._consent(lib.council_consent_refuse, case_id, subject_person, scopes,
+        return self._consent(self._lib.council_consent_refuse, case_id, subject_person, scopes,
                              purposes, method, recipient_members, grantor, grantor_name,
                              external_party, purpose_other, valid_from, valid_until,
                              obtained_by, evidence_sha256)
@@ -689,18 +720,18 @@ class Council:
     def consent_withdraw(self, consent_id: IdLike, reason: str, *, when: TimeLike = None) -> None:
         """Withdraw a consent: the shares resting on it end."""
         keep: list = []
-        self._check(lib.council_consent_withdraw(self._h(), u.id_bytes(consent_id), 16,
+        self._check(self._lib.council_consent_withdraw(self._h(), u.id_bytes(consent_id), 16,
                                                  u.unix(when), u.cstr(reason, keep, "reason")))
 
     def consent_get(self, consent_id: IdLike) -> consent_pb2.ConsentRecord:
         """One consent record, its status as of now (``council.v1.ConsentRecord``)."""
         return _parse(consent_pb2.ConsentRecord,
-                      self._call_buf(lib.council_consent_get, u.id_bytes(consent_id), 16))
+                      self._call_buf(self._lib.council_consent_get, u.id_bytes(consent_id), 16))
 
     def consent_list(self, case_id: IdLike) -> consent_pb2.ConsentList:
         """A case's consent records in the order recorded (``council.v1.ConsentList``)."""
         return _parse(consent_pb2.ConsentList,
-                      self._call_buf(lib.council_consent_list, u.id_bytes(case_id), 16))
+                      self._call_buf(self._lib.council_consent_list, u.id_bytes(case_id), 16))
 
     def policy_set(self, accepted_bases: Sequence[str], *,
                    vital_second_approver: bool = True) -> None:
@@ -710,23 +741,23 @@ class Council:
         o.version = lib.COUNCIL_POLICY_OPTIONS_VERSION
         o.accepted_bases, o.n_accepted_bases = u.cstr_array(accepted_bases, keep, "bases")
         o.vital_second_approver = 1 if vital_second_approver else 0
-        self._check(lib.council_policy_set(self._h(), o))
+        self._check(self._lib.council_policy_set(self._h(), o))
 
     def policy_get(self) -> consent_pb2.Policy:
         """The disclosure policy in force (``council.v1.Policy``)."""
-        return _parse(consent_pb2.Policy, self._call_buf(lib.council_policy_get))
+        return _parse(consent_pb2.Policy, self._call_buf(self._lib.council_policy_get))
 
     def timezone_set(self, tz: str) -> None:
         """Set the council's time zone (an IANA name, e.g. "Asia/Tokyo")."""
         keep: list = []
-        self._check(lib.council_timezone_set(self._h(), u.cstr(tz, keep, "tz")))
+        self._check(self._lib.council_timezone_set(self._h(), u.cstr(tz, keep, "tz")))
 
     def timezone_get(self) -> str:
         """The council's time zone."""
         h = self._h()
         n = lib.COUNCIL_TIMEZONE_MAX + 1
         out = ffi.new("char[]", n)
-        self._check(lib.council_timezone_get(h, out, n))
+        self._check(self._lib.council_timezone_get(h, out, n))
         return ffi.string(out).decode("utf-8")
 
     # ------------------------------------------------------------ meetings
@@ -742,7 +773,7 @@ class Council:
         o.ends = u.unix(ends, "ends")
         o.attendees, o.n_attendees = u.ids_packed(attendees, keep, "attendees")
         out = ffi.new("uint8_t[16]")
-        self._check(lib.council_meeting_create(self._h(), out, 16, o))
+        self._check(self._lib.council_meeting_create(self._h(), out, 16, o))
         return _uuid.UUID(bytes=bytes(out))
 
     def meeting_add_case(self, meeting_id: IdLike, case_id: IdLike, attendee: IdLike,
@@ -754,14 +785,14 @@ class Council:
         keep: list = []
         o = self._share_opts(keep, scopes, purpose, basis, reason, consent_id, expires,
                              purpose_text, second_approver)
-        self._check(lib.council_meeting_add_case(self._h(), u.id_bytes(meeting_id), 16,
+        self._check(self._lib.council_meeting_add_case(self._h(), u.id_bytes(meeting_id), 16,
                                                  u.id_bytes(case_id), 16,
                                                  u.id_bytes(attendee), 16, o))
 
     def meeting_get(self, meeting_id: IdLike) -> meeting_pb2.Meeting:
         """A meeting (``council.v1.Meeting``)."""
         return _parse(meeting_pb2.Meeting,
-                      self._call_buf(lib.council_meeting_get, u.id_bytes(meeting_id), 16))
+                      self._call_buf(self._lib.council_meeting_get, u.id_bytes(meeting_id), 16))
 
     def meeting_packet(self, meeting_id: IdLike, attendee: IdLike) -> bytes:
         """One attendee's meeting packet, sealed to the attendee member's X25519 key (root).
@@ -771,12 +802,12 @@ class Council:
         :func:`council.open_meeting_packet` and its raw box secret key.
         Every section in it is logged as read (purpose meeting_discussion).
         """
-        return self._call_buf(lib.council_meeting_packet, u.id_bytes(meeting_id), 16,
+        return self._call_buf(self._lib.council_meeting_packet, u.id_bytes(meeting_id), 16,
                               u.id_bytes(attendee), 16)
 
     def meeting_close(self, meeting_id: IdLike) -> None:
         """Close a meeting: its shares end."""
-        self._check(lib.council_meeting_close(self._h(), u.id_bytes(meeting_id), 16))
+        self._check(self._lib.council_meeting_close(self._h(), u.id_bytes(meeting_id), 16))
 
     # ------------------------------------------------------------ report
 
@@ -786,7 +817,7 @@ class Council:
         fmt = {"csv": lib.COUNCIL_REPORT_CSV, "json": lib.COUNCIL_REPORT_JSON}.get(format)
         if fmt is None:
             raise ValueError("format: 'json' or 'csv'")
-        return self._call_buf(lib.council_report_platform, k, fmt).decode("utf-8")
+        return self._call_buf(self._lib.council_report_platform, k, fmt).decode("utf-8")
 
     # ------------------------------------------------------------ audit log
 
@@ -805,33 +836,33 @@ class Council:
         f.actor_member, f.actor_member_len = u.cbytes(u.opt_id(actor_member), keep)
         f.case_ref, f.case_ref_len = u.cbytes(case_ref, keep)
         f.case_id, f.case_id_len = u.cbytes(u.opt_id(case_id), keep)
-        return _parse(audit_pb2.AuditEventList, self._call_buf(lib.council_audit_list, f))
+        return _parse(audit_pb2.AuditEventList, self._call_buf(self._lib.council_audit_list, f))
 
     def audit_checkpoint(self) -> str:
         """A new signed checkpoint of the log (C2SP signed note text)."""
-        return self._call_buf(lib.council_audit_checkpoint).decode("utf-8")
+        return self._call_buf(self._lib.council_audit_checkpoint).decode("utf-8")
 
     def audit_head_reset(self, reason: str) -> None:
         """Accept the log's present head after an interrupted write (root)."""
         keep: list = []
-        self._check(lib.council_audit_head_reset(self._h(), u.cstr(reason, keep, "reason")))
+        self._check(self._lib.council_audit_head_reset(self._h(), u.cstr(reason, keep, "reason")))
 
     def audit_prove_inclusion(self, index: int, size: int) -> str:
         """An inclusion proof text of event ``index`` in the tree of ``size`` events."""
-        return self._call_buf(lib.council_audit_prove_inclusion, index, size).decode("utf-8")
+        return self._call_buf(self._lib.council_audit_prove_inclusion, index, size).decode("utf-8")
 
     def audit_prove_consistency(self, size1: int, size2: int) -> str:
         """A consistency proof text between tree sizes ``size1`` and ``size2``."""
-        return self._call_buf(lib.council_audit_prove_consistency, size1, size2).decode("utf-8")
+        return self._call_buf(self._lib.council_audit_prove_consistency, size1, size2).decode("utf-8")
 
     def audit_export(self, path: PathLike) -> None:
         """Export the whole signed log to ``path`` (verify it with :func:`council.audit_verify_export`)."""
-        self._check(lib.council_audit_export(self._h(), u.cpath(path)))
+        self._check(self._lib.council_audit_export(self._h(), u.cpath(path)))
 
     def audit_add_cosignatures(self, note: str) -> None:
         """Store a witness's cosigned copy of one of this council's checkpoints."""
         raw = note.encode("utf-8")
-        self._check(lib.council_audit_add_cosignatures(self._h(), raw, len(raw)))
+        self._check(self._lib.council_audit_add_cosignatures(self._h(), raw, len(raw)))
 
 
 __all__ = ["Council", "Powers", "Role", "NewCase", "ShareDecision", "CouncilError"]

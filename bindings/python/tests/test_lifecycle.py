@@ -30,6 +30,40 @@ def test_use_after_close_is_misuse(world: World) -> None:
         assert e.value.code == -12
 
 
+def test_close_racing_calls_on_other_threads(world: World) -> None:
+    """Threads sharing one handle: calls are serialised, and a close racing
+    them makes the next call raise MisuseError (never a crash with a freed
+    handle)."""
+    import threading
+
+    c = world.staff("npo")
+    case = c.case_create()
+    c.section_write(case.case_id, case.person_id, "situation", {"text": "shared"})
+    outcomes: list = []
+    start = threading.Barrier(5)
+
+    def reader() -> None:
+        start.wait()
+        for _ in range(200):
+            try:
+                c.section_read(case.case_id, case.person_id, "situation", "referral")
+            except council.MisuseError:
+                outcomes.append("closed")
+                return
+        outcomes.append("done")
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for t in threads:
+        t.start()
+    start.wait()
+    c.close()
+    for t in threads:
+        t.join()
+    assert len(outcomes) == 4 and set(outcomes) <= {"closed", "done"}
+    with pytest.raises(council.MisuseError):
+        c.case_list()
+
+
 def test_context_manager_closes(world: World) -> None:
     with world.staff("city") as c:
         assert not c.closed
