@@ -66,7 +66,7 @@ REPLAYERS = $(FUZZ_SRC:fuzz/fuzz_%.c=$(B)/fuzz/replay_%)
 
 .PHONY: all check test demo deps lib cli tests run-tests headertest abi-check doc-check \
         fuzz-replay cli-test install-check install install-lib install-pc install-doc \
-        install-bin install-headers install-proto uninstall asan ubsan tsan valgrind fuzz bench clean \
+        install-bin install-headers install-proto uninstall sweep asan ubsan tsan valgrind fuzz bench clean \
         layers-check man-examples pot mo i18n-check install-locale \
         python-build python-test python-install-check
 
@@ -208,6 +208,22 @@ $(B)/tests/test_store_plain: $(B)/tests/test_store_plain.o $(B)/tests/helpers.o 
 
 run-tests: $(TESTS)
 	@sh tests/run.sh $(TESTS)
+
+# Faults on purpose (issue 18): every operation that writes or returns
+# content, failed at each of its allocations, SQLite steps and execs, file
+# writes, fsyncs and renames in turn (tests/sweep_faults.c). The linker's
+# --wrap routes the library's calls to SQLite and libc through the test's
+# hooks; the installed library is built without them. Not yet in `test` or
+# `asan`: it reports findings not fixed yet (see README, Testing).
+SWEEP      = $(B)/tests/sweep_faults
+SWEEP_WRAP = -Wl,--wrap=sqlite3_step,--wrap=sqlite3_exec,--wrap=write,--wrap=fwrite \
+             -Wl,--wrap=fflush,--wrap=fsync,--wrap=rename,--wrap=link
+
+$(SWEEP): $(B)/tests/sweep_faults.o $(STATIC)
+	$(CC) $(LDFLAGS) -o $@ $< $(STATIC) $(SWEEP_WRAP) $(TEST_LIBS) -lpthread
+
+sweep: $(SWEEP)
+	@$(SWEEP)
 
 headertest: $(B)/$(SOFULL)
 	@mkdir -p $(B)/tests
