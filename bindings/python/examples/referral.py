@@ -11,8 +11,9 @@ Run it from the source tree after `make` (it sets up a throwaway council first):
     COUNCIL_LIBRARY=build/libcouncil.so.0 PYTHONPATH=build/python \\
         /usr/bin/python3 bindings/python/examples/referral.py
 
-or, with the package installed (pip) and libcouncil installed, plainly
-`python3 referral.py`.
+or, with the package installed into a venv made from Debian's interpreter
+(`/usr/bin/python3 -m venv --system-site-packages ~/venv`) and libcouncil
+installed, `~/venv/bin/python referral.py`.
 """
 from __future__ import annotations
 
