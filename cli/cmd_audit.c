@@ -113,6 +113,10 @@ static json_t *event_json(const Council__V1__AuditEvent *e, const member_names *
         hex_text(hex, e->subject_staff.data, 16);
         json_object_set_new(j, "subject_staff", json_string(hex));
     }
+    if (e->has_object_id && e->object_id.len == 16) {
+        hex_text(hex, e->object_id.data, 16);
+        json_object_set_new(j, "object", json_string(hex));
+    }
     if (e->has_case_ref && e->case_ref.len == 32) {
         hex_text(hex, e->case_ref.data, 32);
         json_object_set_new(j, "case", json_string(hex));
@@ -150,6 +154,10 @@ static void event_line(const Council__V1__AuditEvent *e, const member_names *nam
     if (e->has_subject_staff && e->subject_staff.len == 16) {
         hex_text(hex, e->subject_staff.data, 16);
         printf(" staff=%s", hex);
+    }
+    if (e->has_object_id && e->object_id.len == 16) {
+        hex_text(hex, e->object_id.data, 16);
+        printf(" object=%s", hex);
     }
     if (e->has_case_ref && e->case_ref.len == 32) {
         hex_text(hex, e->case_ref.data, 32);

@@ -41,6 +41,7 @@
 #include "event.h"
 #include "section_db.h"
 #include "share_db.h"
+#include "memo.h"
 
 #define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x
 #define ALLOWED COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED
@@ -401,6 +402,8 @@ int council_case_erase(council *c, const uint8_t *case_id, size_t case_id_len, c
     rc = council__section_erase(c, op, case_id);
     if (rc == COUNCIL_OK)
         rc = council__key_erase_case(c, op, case_id);
+    if (rc == COUNCIL_OK)
+        rc = council__memo_erase_case(c, op, case_id);
     if (rc == COUNCIL_OK)
         rc = council__find_erase(c, op, case_id);
     if (rc == COUNCIL_OK)

@@ -180,6 +180,13 @@ static void holder_tag(const council *c, uint8_t out[32], const uint8_t case_id[
     sodium_memzero(&h, sizeof h);
 }
 
+void council__holder_tag(const council *c, uint8_t out[32], const uint8_t case_id[COUNCIL_ID_BYTES],
+                         const char *scope, uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
+                         const uint8_t pk[32], const council__secret *key)
+{
+    holder_tag(c, out, case_id, scope, version, holder, pk, key);
+}
+
 bool council__holder_tag_ok(const council *c, const uint8_t *tag, size_t tag_len,
                             const uint8_t case_id[COUNCIL_ID_BYTES], const char *scope,
                             uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],

@@ -53,6 +53,10 @@ int council__key_holds(council *c, const char *op, const uint8_t case_id[COUNCIL
                        const char *scope, const uint8_t member[COUNCIL_ID_BYTES], bool *holds);
 /* Does tag vouch that `holder` (box key pk) was given the data key `key`
  * of (case, scope, version) by a session that held it? (casekey.c) */
+/* The tag itself (scope at most COUNCIL__AUDIT_CODE_MAX bytes, key 32). */
+void council__holder_tag(const council *c, uint8_t out[32], const uint8_t case_id[COUNCIL_ID_BYTES],
+                         const char *scope, uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
+                         const uint8_t pk[32], const council__secret *key);
 bool council__holder_tag_ok(const council *c, const uint8_t *tag, size_t tag_len,
                             const uint8_t case_id[COUNCIL_ID_BYTES], const char *scope,
                             uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],

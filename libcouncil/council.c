@@ -39,6 +39,7 @@
 #include "head.h"
 #include "policy.h"
 #include "share_db.h"
+#include "memo.h"
 
 /* ------------------------------------------------------------- validation */
 
@@ -219,6 +220,8 @@ static int create_in(council *c, const char *path, const council_create_options 
     }
     if (rc == COUNCIL_OK)
         rc = council__case_session_init(c);
+    if (rc == COUNCIL_OK)
+        rc = council__memo_coord_tidy(c);
     /* Move the first page, and with it the salt, into council.db. */
     if (rc == COUNCIL_OK &&
         sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK)
@@ -447,6 +450,8 @@ static int open_in(council *c, const char *path, const council_open_options *o,
     }
     if (rc == COUNCIL_OK)
         rc = council__case_session_init(c);
+    if (rc == COUNCIL_OK)
+        rc = council__memo_coord_tidy(c);
     /* The role keys follow the register (a store from before has none).
      * The council passphrase is the way back: a failure here (say, a store
      * from before with more role holders than the keyring holds role keys

@@ -30,6 +30,7 @@
 #include "event.h"
 #include "file.h"
 #include "share_db.h"
+#include "memo.h"
 
 #define SCOPES_MAX COUNCIL__MEMBER_SCOPES_MAX
 
@@ -301,6 +302,8 @@ int council_member_withdraw(council *c, const uint8_t *id, size_t id_len, int64_
         rc = resign_members_rows(c, id);
     if (rc == COUNCIL_OK)
         rc = council__case_member_left(c, id);
+    if (rc == COUNCIL_OK)
+        rc = council__memo_member_left(c, "member_withdraw", id);
     /* Its sealed database key goes: its staff cannot open the store again. */
     if (rc == COUNCIL_OK)
         rc = council__keyring_update(c, drop_member, (void *)(uintptr_t)id);
@@ -328,7 +331,8 @@ static int store_keys(council *c, const char *op, const uint8_t id[COUNCIL_ID_BY
      * sealed secrets follow it there. */
     if ((rc = resign_members_rows(c, id)) != COUNCIL_OK ||
         (rc = council__member_key_sign(c, id, box_pk, sign_pk)) != COUNCIL_OK ||
-        (rc = council__case_member_rekeyed(c, id, box_pk)) != COUNCIL_OK)
+        (rc = council__case_member_rekeyed(c, id, box_pk)) != COUNCIL_OK ||
+        (rc = council__memo_member_rekeyed(c, id, box_pk)) != COUNCIL_OK)
         return rc;
     return council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_KEY_REGISTERED,
                                   id, NULL, how);

@@ -36,6 +36,7 @@
 #include "secrets.h"
 #include "member_db.h"
 #include "event.h"
+#include "memo.h"
 
 #define AD_PENDING_BYTES (sizeof "council/keyring/pending-db" + COUNCIL_ID_BYTES)
 
@@ -352,6 +353,8 @@ int council_rekey_root(council *c, const uint8_t *new_pass, size_t new_pass_len,
         rc = council__secrets_rewrap(c, &nr);
         if (rc == COUNCIL_OK)
             rc = council__coord_rewrap(c, &nr, ncpk);
+        if (rc == COUNCIL_OK)
+            rc = council__memo_coord_rewrap(c, ncpk);
         rc = council__finish(c, rc);
     }
     /* 2. The keyring switches in one atomic write. */
@@ -372,6 +375,8 @@ int council_rekey_root(council *c, const uint8_t *new_pass, size_t new_pass_len,
      * again under the new one, then the handle takes the new root. */
     if ((rc = council__audit_batch_begin(c)) == COUNCIL_OK) {
         rc = council__coord_rewrap(c, &nr, ncpk);
+        if (rc == COUNCIL_OK)
+            rc = council__memo_coord_rewrap(c, ncpk);
         rc = council__finish(c, rc);
     }
     council__secret_free(&c->root);
@@ -389,6 +394,8 @@ int council_rekey_root(council *c, const uint8_t *new_pass, size_t new_pass_len,
     if (rc == COUNCIL_OK) {
         council__secret_free(&c->coord_sk);
         rc = council__case_session_init(c);
+        if (rc == COUNCIL_OK)
+            rc = council__memo_coord_tidy(c);
     }
     /* 6. The role keys hold the coordinating body's key: sealed again with
      * the new one, so the secretariat's and the coordinating body's staff

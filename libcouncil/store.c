@@ -319,6 +319,31 @@ static const council__migration migrations[] = {
       "  reason TEXT NOT NULL,"
       "  note TEXT NOT NULL"
       ");" },
+    { 11,
+      /* Sealed memos (memo.c): the free text of the council's work (a
+       * referral's note, an opinion, minutes, decisions), each under a key
+       * of its own sealed to its readers; signed by its writer. */
+      "CREATE TABLE memo ("
+      "  id BLOB NOT NULL UNIQUE CHECK (length(id) = 16),"
+      "  kind TEXT NOT NULL,"
+      "  object_id BLOB NOT NULL,"
+      "  case_id BLOB,"
+      "  created INTEGER NOT NULL,"
+      "  nonce BLOB NOT NULL,"
+      "  ct BLOB NOT NULL,"
+      "  signer BLOB NOT NULL,"
+      "  sig BLOB NOT NULL"
+      ");"
+      "CREATE INDEX memo_case ON memo (case_id) WHERE case_id IS NOT NULL;"
+      "CREATE TABLE memo_wrap ("
+      "  memo_id BLOB NOT NULL,"
+      "  holder BLOB NOT NULL,"
+      "  box_pk BLOB NOT NULL,"
+      "  sealed BLOB NOT NULL,"
+      "  tag BLOB NOT NULL,"
+      "  PRIMARY KEY (memo_id, holder, box_pk)"
+      ") WITHOUT ROWID;"
+      "CREATE INDEX memo_wrap_holder ON memo_wrap (holder);" },
 };
 
 uint32_t council__schema_version(void)
