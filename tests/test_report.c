@@ -700,7 +700,7 @@ static void test_report__bad_arguments(void **state)
     check_suppressed(&t, &s, 5);
     council__suppressed_free(&s);
     cells[3] = 40;
-    t.rows = DIM + 1;
+    t.rows = COUNCIL__REPORT_ROWS_MAX + 1;
     assert_int_equal(council__suppress(&s, &t, 5), COUNCIL_ELIMIT);
     t.rows = 2;
     t.cols = SIZE_MAX;
