@@ -22,7 +22,7 @@
 
 typedef struct report_opts {
     const cli_global *g;
-    const char *k, *format;
+    const char *k, *format, *from, *to, *fiscal_year;
     int json, quiet;
 } report_opts;
 
@@ -30,11 +30,15 @@ typedef struct report_opts {
  * COUNCIL_REPORT_K_DEFAULT) or 3..1000. */
 #define REPORT_K_MIN 3
 #define REPORT_K_MAX 1000
+/* The fiscal years council_report_platform_period() takes. */
+#define REPORT_FY_MIN 1970
+#define REPORT_FY_MAX 9998
 
 static int do_report(const report_opts *o)
 {
     council_buf buf = { NULL, 0 };
-    unsigned long long k = 0;
+    council_report_options ro = COUNCIL_REPORT_OPTIONS_INIT;
+    unsigned long long k = 0, fy = 0;
     int format = COUNCIL_REPORT_CSV;
     council *c;
     int rc;
@@ -53,10 +57,30 @@ static int do_report(const report_opts *o)
         else if (strcmp(o->format, "csv") != 0)
             return usage(_("--format: csv or json, not '%s'"), o->format);
     }
+    if (o->fiscal_year != NULL && (o->from != NULL || o->to != NULL))
+        return usage("%s", _("--fiscal-year or --from/--to, not both"));
+    if ((o->from != NULL) != (o->to != NULL))
+        return usage("%s", _("--from and --to go together"));
+    if (o->fiscal_year != NULL &&
+        (parse_u64(o->fiscal_year, &fy) != 0 || fy < REPORT_FY_MIN || fy > REPORT_FY_MAX))
+        return usage(_("--fiscal-year: a year %d to %d (April to March), not '%s'"),
+                     REPORT_FY_MIN, REPORT_FY_MAX, o->fiscal_year);
+    /* A date alone: --from its first moment, --to the whole day (the
+     * period ends at the next midnight), in the council's time zone. */
+    if (o->from != NULL && (time_arg("--from", o->from, TIME_START, &ro.from) != 0 ||
+                            time_arg("--to", o->to, TIME_END, &ro.to) != 0))
+        return EXIT_USAGE;
+    ro.k = (unsigned)k;
+    ro.format = format;
+    ro.fiscal_year = (int32_t)fy;
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
+    if (o->from != NULL && ro.from >= ro.to) {
+        (void)close_council(c, COUNCIL_OK, "report platform");
+        return usage("%s", _("--to must be after --from"));
+    }
     progress_start(_("counting"), o->quiet);
-    rc = council_report_platform(c, &buf, (unsigned)k, format);
+    rc = council_report_platform_period(c, &buf, &ro);
     progress_end();
     return print_buf_and_close(c, &buf, rc, "report platform");
 }
@@ -64,21 +88,30 @@ static int do_report(const report_opts *o)
 /* ------------------------------------------------------------ commands */
 
 static const cli_help platform_help = {
-    "[--k K] [--format csv|json | --json] [--quiet]",
+    "[--from T --to T | --fiscal-year YYYY] [--k K] [--format csv|json | --json] [--quiet]",
     N_("Prints counts for the regional platform, each count below K suppressed.\n"
     "The secretariat's: its staff, or the council passphrase; other staff are refused.\n"
+    "Without a period: all time.\n"
     "\n"
     "Options:\n"
+    "  --from T --to T        the cases opened and referrals made from T up to T\n"
+    "                         (a date alone: --to includes that day), in the\n"
+    "                         council's time zone; a row for every month\n"
+    "  --fiscal-year YYYY     April 1 YYYY to March 31 YYYY+1 (the fiscal year)\n"
     "  --k K                  3 to 1000 (default 5)\n"
     "  --format F             csv (the default) or json\n"
     "  --json                 the same as --format json\n"
     "  --quiet                no progress line on stderr (there is none when\n"
     "                         stderr is not a terminal)\n"),
-    "  council-cli --store ./council report platform --k 10 --format json\n",
+    "  council-cli --store ./council report platform --k 10 --format json\n"
+    "  council-cli --store ./council report platform --fiscal-year 2025 --json\n",
 };
 
 static const cli_opt platform_opts[] = {
     OPT_STR("k", report_opts, k),
+    OPT_STR("from", report_opts, from),
+    OPT_STR("to", report_opts, to),
+    OPT_STR("fiscal-year", report_opts, fiscal_year),
     OPT_STR("format", report_opts, format),
     OPT_FLAG("json", report_opts, json),
     OPT_FLAG("quiet", report_opts, quiet),

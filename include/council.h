@@ -2262,14 +2262,80 @@ COUNCIL_API COUNCIL_NODISCARD int council_meeting_close(council *c, const uint8_
  *
  * @param k       the threshold, 3..1000; 0 for COUNCIL_REPORT_K_DEFAULT.
  * @param format  COUNCIL_REPORT_CSV or COUNCIL_REPORT_JSON.
+ * Since 0.2.0 this is council_report_platform_period() for all time (its
+ * output is unchanged), and any number of months is counted up to
+ * COUNCIL_REPORT_MONTHS_MAX.
+ *
  * @return COUNCIL_OK; COUNCIL_EINVAL (k below 3, format); COUNCIL_EDENIED
- *         in a staff session; COUNCIL_ELIMIT (more than 64 months);
- *         COUNCIL_EMISUSE (also inside a batch); COUNCIL_EIO; COUNCIL_ENOMEM.
+ *         in a staff session; COUNCIL_ELIMIT (more than
+ *         COUNCIL_REPORT_MONTHS_MAX months); COUNCIL_EMISUSE (also inside
+ *         a batch); COUNCIL_EIO; COUNCIL_ENOMEM.
  * Ownership: the caller releases out with council_buf_free().
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_report_platform(council *c, council_buf *out,
                                                           unsigned k, int format);
+
+/** The most months a platform report counts (100 years). @since 0.2.0 */
+#define COUNCIL_REPORT_MONTHS_MAX 1200
+
+#define COUNCIL_REPORT_OPTIONS_VERSION 1
+
+/**
+ * What council_report_platform_period() reports on. Initialise with
+ * COUNCIL_REPORT_OPTIONS_INIT (all time, CSV, the default k). Give a period
+ * either as from/to or as a fiscal year, never both.
+ * @since 0.2.0
+ */
+typedef struct council_report_options {
+    unsigned version;    /**< COUNCIL_REPORT_OPTIONS_VERSION */
+    unsigned k;          /**< the threshold, 3..1000; 0 for COUNCIL_REPORT_K_DEFAULT */
+    int format;          /**< COUNCIL_REPORT_CSV or COUNCIL_REPORT_JSON */
+    int64_t from;        /**< the period [from, to) in Unix seconds, 0 <= from < to <= */
+    int64_t to;          /**<   253402300800 (year 10000); both 0: all time */
+    int32_t fiscal_year; /**< 0, or YYYY (1970..9998): April 1 YYYY 00:00 up to April 1
+                              YYYY+1 00:00 in the council's time zone */
+} council_report_options;
+
+#define COUNCIL_REPORT_OPTIONS_INIT \
+    { COUNCIL_REPORT_OPTIONS_VERSION, 0, COUNCIL_REPORT_CSV, 0, 0, 0 }
+
+/**
+ * The platform report (see council_report_platform()) over a period: the
+ * cases opened and the referrals granted in [from, to), or in the fiscal
+ * year (年度) April 1 YYYY to April 1 YYYY+1, midnights in the council's
+ * time zone (council_timezone_get(); the zone's rules are read from its
+ * tzdata file, the process's TZ is neither read nor changed). A case's
+ * status, age band and support tasks are as they are now (the age at the
+ * period's end when that is earlier). A period's monthly tables have a row
+ * for every month of the period, months of the council's time zone (a
+ * fiscal year has twelve; a month partly in the period counts only what is
+ * in it). All time (from = to = 0, no fiscal year) is exactly
+ * council_report_platform(): the months that have cases or referrals, as
+ * UTC months. The JSON of a period names it: "period":{"from":...,"to":...,
+ * "time_zone":"...", and "fiscal_year":YYYY when given}; the CSV does not.
+ * Reports for overlapping periods are each suppressed on their own: see
+ * SECURITY.md for what two of them together can tell.
+ * Logged as council_report_platform() is. The secretariat only.
+ *
+ * @param[out] out  receives the report (CSV or JSON text, not
+ *                  NUL-terminated).
+ * @param o         the options (COUNCIL_REPORT_OPTIONS_INIT).
+ * @return COUNCIL_OK; COUNCIL_EINVAL (k below 3 or above 1000, format,
+ *         from >= to, from < 0, to past the year 10000, a fiscal year
+ *         outside 1970..9998, or both a fiscal year and from/to);
+ *         COUNCIL_EDENIED in a staff session of a member other than the
+ *         secretariat (logged); COUNCIL_ELIMIT (a period of more than
+ *         COUNCIL_REPORT_MONTHS_MAX months, or all time spanning more);
+ *         COUNCIL_ETAMPER (the stored time zone was not set by the
+ *         secretariat); COUNCIL_EFORMAT (the council's time zone is no
+ *         longer readable in tzdata); COUNCIL_EMISUSE (NULL, an unknown
+ *         options version, inside a batch); COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_report_platform_period(
+        council *c, council_buf *out, const council_report_options *o);
 
 #ifdef __cplusplus
 }

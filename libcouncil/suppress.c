@@ -15,8 +15,10 @@
  * column -> row) likewise. Two feasible tables differ by a circulation,
  * which splits into cycles that agree in sign with it, so an entry has
  * another feasible value iff such a residual cycle passes through it: the
- * check is exact. Nothing here allocates in the hot loops: graphs have at
- * most 2 * 65 nodes, on the stack.
+ * check is exact. Nothing here allocates in the hot loops: the graph has
+ * R + C + 2 nodes (at most ROWS_MAX + COLS_MAX + 2), and its scratch arrays
+ * are allocated once per call (a table of months may have up to
+ * COUNCIL__REPORT_ROWS_MAX rows, too many for the stack).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -25,8 +27,8 @@
 #include "council_int.h"
 #include "suppress.h"
 
-#define DIM_MAX COUNCIL__REPORT_DIM_MAX
-#define NODES_MAX (2 * (DIM_MAX + 1))
+#define ROWS_MAX COUNCIL__REPORT_ROWS_MAX
+#define COLS_MAX COUNCIL__REPORT_DIM_MAX
 
 /* ------------------------------------------------------------- the table */
 
@@ -109,7 +111,7 @@ static int table_check(const council__table *t)
 
     if (t == NULL)
         return COUNCIL_EINVAL;
-    if (t->rows > DIM_MAX || t->cols > DIM_MAX)
+    if (t->rows > ROWS_MAX || t->cols > COLS_MAX)
         return COUNCIL_ELIMIT;
     if (!code_ok(t->title, COUNCIL__REPORT_TITLE_MAX))
         return COUNCIL_EINVAL;
@@ -128,8 +130,8 @@ static int table_check(const council__table *t)
 
 /* The extended grid of a checked table: cells, then each row's total in
  * column C, the column totals in row R and the grand total at (R, C).
- * Counts are at most 2^32 - 1 and there are at most 64 * 64 of them, so
- * no sum comes near 2^64. v has (R + 1) * (C + 1) entries. */
+ * Counts are at most 2^32 - 1 and there are at most 1200 * 64 of them,
+ * so no sum comes near 2^64 (nor 2^53). v has (R + 1) * (C + 1) entries. */
 static void extend(uint64_t *v, const council__table *t)
 {
     size_t R = t->rows, C = t->cols, w = C + 1;
@@ -148,10 +150,22 @@ static void extend(uint64_t *v, const council__table *t)
 
 /* ------------------------------------------------------------ suppression */
 
+static int safe_check(const council__table *t, const council__suppressed *s, unsigned k,
+                      bool *safe);
+
+typedef struct cost {
+    uint64_t totals; /* published totals that the path would hide */
+    uint64_t sum;    /* and the sum of the counts it would hide */
+} cost;
+
 typedef struct grid {
     size_t R, C, w; /* w = C + 1 */
     uint64_t *v;    /* true values, (R + 1) * w */
     bool *hid;
+    /* scratch of the path search, one entry a node (R + C + 2) */
+    cost *dist;
+    bool *reached, *done;
+    size_t *prev, *best_prev;
 } grid;
 
 /* 0: cell, 1: row or column total, 2: grand total. */
@@ -176,11 +190,6 @@ static bool y_down(const grid *g, size_t f)
     return kind(g, f) == 1 || g->v[f] > 1;
 }
 
-typedef struct cost {
-    uint64_t totals; /* published totals that the path would hide */
-    uint64_t sum;    /* and the sum of the counts it would hide */
-} cost;
-
 static bool cost_less(cost a, cost b)
 {
     return a.totals != b.totals ? a.totals < b.totals : a.sum < b.sum;
@@ -191,15 +200,15 @@ static bool cost_less(cost a, cost b)
  * hidden entries and (if use_published) published non-zero ones, never
  * through entry `skip`. Nodes: row i is i (0..R), column j is R + 1 + j.
  * Hidden entries cost nothing; a published one costs its count, and a
- * total counts in `totals` first. Dijkstra, O(nodes^2) on the stack.
+ * total counts in `totals` first. Dijkstra, O(nodes^2) in g's scratch.
  * On success prev_entry[node] is the entry that reached node.
  */
 static bool cheapest_path(const grid *g, size_t skip, size_t from, size_t to,
-                          bool use_published, size_t prev_entry[NODES_MAX], cost *out)
+                          bool use_published, size_t *prev_entry, cost *out)
 {
     size_t n = g->R + g->C + 2;
-    cost dist[NODES_MAX];
-    bool reached[NODES_MAX], done[NODES_MAX];
+    cost *dist = g->dist;
+    bool *reached = g->reached, *done = g->done;
 
     for (size_t u = 0; u < n; u++) {
         reached[u] = done[u] = false;
@@ -265,7 +274,7 @@ static bool rule_exact(grid *g, size_t e)
 {
     size_t rnode = e / g->w, cnode = g->R + 1 + e % g->w;
     bool plus = kind(g, e) != 1;
-    size_t prev[NODES_MAX], best_prev[NODES_MAX];
+    size_t *prev = g->prev, *best_prev = g->best_prev;
     size_t best_from = 0, best_to = 0;
     bool found = false;
     cost c, best = {0, 0};
@@ -284,7 +293,7 @@ static bool rule_exact(grid *g, size_t e)
             best = c;
             best_from = from;
             best_to = to;
-            memcpy(best_prev, prev, sizeof prev);
+            memcpy(best_prev, prev, (g->R + g->C + 2) * sizeof *prev);
         }
     }
     if (!found)
@@ -302,8 +311,12 @@ static void grid_free(grid *g)
 {
     council__free(g->v);
     council__free(g->hid);
-    g->v = NULL;
-    g->hid = NULL;
+    council__free(g->dist);
+    council__free(g->reached);
+    council__free(g->done);
+    council__free(g->prev);
+    council__free(g->best_prev);
+    memset(g, 0, sizeof *g);
 }
 
 void council__suppressed_free(council__suppressed *s)
@@ -367,12 +380,14 @@ int council__suppress_total(council__suppressed *out, const council__table *t, u
                             bool hide_total)
 {
     grid g;
-    size_t n;
+    size_t n, nodes;
     int rc;
+    bool safe = false;
 
     if (out == NULL)
         return COUNCIL_EINVAL;
     memset(out, 0, sizeof *out);
+    memset(&g, 0, sizeof g);
     if (k < COUNCIL__REPORT_K_MIN)
         return COUNCIL_EINVAL;
     if ((rc = table_check(t)) != COUNCIL_OK)
@@ -381,9 +396,16 @@ int council__suppress_total(council__suppressed *out, const council__table *t, u
     g.C = t->cols;
     g.w = t->cols + 1;
     n = (g.R + 1) * g.w;
+    nodes = g.R + g.C + 2;
     g.v = council__calloc(n, sizeof *g.v);
     g.hid = council__calloc(n, sizeof *g.hid);
-    if (g.v == NULL || g.hid == NULL) {
+    g.dist = council__calloc(nodes, sizeof *g.dist);
+    g.reached = council__calloc(nodes, sizeof *g.reached);
+    g.done = council__calloc(nodes, sizeof *g.done);
+    g.prev = council__calloc(nodes, sizeof *g.prev);
+    g.best_prev = council__calloc(nodes, sizeof *g.best_prev);
+    if (g.v == NULL || g.hid == NULL || g.dist == NULL || g.reached == NULL || g.done == NULL ||
+        g.prev == NULL || g.best_prev == NULL) {
         grid_free(&g);
         return COUNCIL_ENOMEM;
     }
@@ -408,7 +430,13 @@ int council__suppress_total(council__suppressed *out, const council__table *t, u
      * (the rule reasons with x >= 0, the check with x >= 1 since zeros are
      * shown), hide every total too, and failing that every non-zero entry
      * (always safe). */
-    for (int step = 0; rc == COUNCIL_OK && step < 2 && !council__suppression_safe(t, out, k); step++) {
+    for (int step = 0; rc == COUNCIL_OK; step++) {
+        if ((rc = safe_check(t, out, k, &safe)) != COUNCIL_OK) {
+            council__suppressed_free(out);
+            break;
+        }
+        if (safe || step == 2)
+            break;
         council__suppressed_free(out);
         for (size_t f = 0; f < n; f++) {
             bool total = f / g.w == g.R || f % g.w == g.C;
@@ -429,15 +457,16 @@ int council__suppress_total(council__suppressed *out, const council__table *t, u
  * total and by -1 for a row or column total; the other way, the opposite.
  * A unit can go round a cycle iff no crossing takes x below 1. */
 static bool verify_move(const uint64_t *v, const bool *hid, size_t R, size_t C, size_t e,
-                        bool row_to_col)
+                        bool row_to_col, bool *seen, size_t *queue)
 {
     size_t w = C + 1, ei = e / w, ej = e % w;
-    bool seen[NODES_MAX] = {false};
-    size_t queue[NODES_MAX], head = 0, tail = 0;
+    size_t head = 0, tail = 0;
     /* e crossed row_to_col; the cycle closes with a path the other way:
      * from e's column node back to its row node (or vice versa). */
     size_t start = row_to_col ? (R + 1 + ej) : ei;
     size_t goal = row_to_col ? ei : (R + 1 + ej);
+
+    memset(seen, 0, (R + C + 2) * sizeof *seen);
 
     queue[tail++] = start;
     seen[start] = true;
@@ -465,23 +494,37 @@ static bool verify_move(const uint64_t *v, const bool *hid, size_t R, size_t C, 
     return false;
 }
 
-bool council__suppression_safe(const council__table *t, const council__suppressed *s,
-                               unsigned k)
+/* The verifier's verdict into *safe; COUNCIL_ENOMEM when its scratch
+ * (one grid and one node array, on the heap: a table may have up to
+ * ROWS_MAX rows) cannot be allocated, COUNCIL_OK otherwise. */
+static int safe_check(const council__table *t, const council__suppressed *s, unsigned k,
+                      bool *safe)
 {
-    uint64_t v[(DIM_MAX + 1) * (DIM_MAX + 1)];
-    bool hid[(DIM_MAX + 1) * (DIM_MAX + 1)];
+    uint64_t *v = NULL;
+    bool *hid = NULL, *seen = NULL;
+    size_t *queue = NULL;
     size_t R, C, w;
+    int rc = COUNCIL_OK;
 
+    *safe = false;
     if (s == NULL || k < COUNCIL__REPORT_K_MIN || table_check(t) != COUNCIL_OK ||
         s->rows != t->rows || s->cols != t->cols)
-        return false;
+        return COUNCIL_OK;
     R = t->rows;
     C = t->cols;
     w = C + 1;
     if ((R * C > 0 && (s->cells == NULL || s->hidden == NULL)) ||
         (R > 0 && (s->row_totals == NULL || s->row_total_hidden == NULL)) ||
         (C > 0 && (s->col_totals == NULL || s->col_total_hidden == NULL)))
-        return false;
+        return COUNCIL_OK;
+    v = council__calloc((R + 1) * w, sizeof *v);
+    hid = council__calloc((R + 1) * w, sizeof *hid);
+    seen = council__calloc(R + C + 2, sizeof *seen);
+    queue = council__calloc(R + C + 2, sizeof *queue);
+    if (v == NULL || hid == NULL || seen == NULL || queue == NULL) {
+        rc = COUNCIL_ENOMEM;
+        goto out;
+    }
     extend(v, t);
     for (size_t i = 0; i <= R; i++)
         for (size_t j = 0; j <= C; j++) {
@@ -504,9 +547,9 @@ bool council__suppression_safe(const council__table *t, const council__suppresse
             }
             hid[f] = h;
             if (h && (shown != 0 || v[f] == 0))
-                return false; /* a hidden value is stored, or a zero hidden */
+                goto out; /* a hidden value is stored, or a zero hidden */
             if (!h && (shown != v[f] || (v[f] > 0 && v[f] < k)))
-                return false; /* a wrong or a small published value */
+                goto out; /* a wrong or a small published value */
         }
     for (size_t f = 0; f < (R + 1) * w; f++) {
         if (!hid[f])
@@ -515,11 +558,25 @@ bool council__suppression_safe(const council__table *t, const council__suppresse
          * grand total, column -> row for a total) or, from 2 up, fall. */
         bool margin = (f / w == R) != (f % w == C);
 
-        if (!verify_move(v, hid, R, C, f, !margin) &&
-            !(v[f] >= 2 && verify_move(v, hid, R, C, f, margin)))
-            return false;
+        if (!verify_move(v, hid, R, C, f, !margin, seen, queue) &&
+            !(v[f] >= 2 && verify_move(v, hid, R, C, f, margin, seen, queue)))
+            goto out;
     }
-    return true;
+    *safe = true;
+out:
+    council__free(v);
+    council__free(hid);
+    council__free(seen);
+    council__free(queue);
+    return rc;
+}
+
+bool council__suppression_safe(const council__table *t, const council__suppressed *s,
+                               unsigned k)
+{
+    bool safe;
+
+    return safe_check(t, s, k, &safe) == COUNCIL_OK && safe;
 }
 
 /* -------------------------------------------------------------- rendering */
@@ -646,8 +703,14 @@ static int render(council_buf *out, const council__table *t, const council__supp
         return rc;
     if (s == NULL || s->rows != t->rows || s->cols != t->cols)
         return COUNCIL_EINVAL;
-    if (!council__suppression_safe(t, s, s->k))
-        return COUNCIL_EDENIED;
+    {
+        bool safe;
+
+        if ((rc = safe_check(t, s, s->k, &safe)) != COUNCIL_OK)
+            return rc;
+        if (!safe)
+            return COUNCIL_EDENIED;
+    }
     fn(&b, t, s);
     len = b.len;
     b.p = council__malloc(len);

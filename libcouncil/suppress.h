@@ -70,13 +70,18 @@
 
 #include "council.h"
 
-/** Rows and columns of a table, each at most this (COUNCIL_ELIMIT over). */
+/** Columns of a table at most this (COUNCIL_ELIMIT over). */
 #define COUNCIL__REPORT_DIM_MAX 64u
+/** Rows of a table at most this (COUNCIL_ELIMIT over): a table of months
+ *  has a row a month, and a report covers at most 100 years of them. The
+ *  work is about (rows + cols)^2 per hidden entry, and the memory
+ *  (rows + 1) * (cols + 1) entries, on the heap. */
+#define COUNCIL__REPORT_ROWS_MAX 1200u
 /** The smallest k accepted (COUNCIL_EINVAL under), and the usual one. */
 #define COUNCIL__REPORT_K_MIN 3u
 #define COUNCIL__REPORT_K_DEFAULT 5u
 /** The largest count of one cell (COUNCIL_ELIMIT over). Keeps every total
- *  (at most 64 * 64 cells) far below 2^53, exact as a JSON number. */
+ *  (at most 1200 * 64 cells) far below 2^53, exact as a JSON number. */
 #define COUNCIL__REPORT_COUNT_MAX UINT32_MAX
 /** Label and title lengths in bytes. */
 #define COUNCIL__REPORT_LABEL_MAX 32u
@@ -92,7 +97,7 @@
  */
 typedef struct council__table {
     const char *title;             /**< e.g. "cases_by_status_and_month" */
-    size_t rows, cols;             /**< each 0..DIM_MAX */
+    size_t rows, cols;             /**< 0..ROWS_MAX, 0..DIM_MAX */
     const char *const *row_labels; /**< rows labels */
     const char *const *col_labels; /**< cols labels */
     const uint64_t *cells;         /**< rows * cols counts, row-major */
@@ -126,8 +131,8 @@ typedef struct council__suppressed {
  *        the caller's to apply.
  * @return COUNCIL_OK; COUNCIL_EINVAL for NULL arguments, k < 3, a missing
  *         or bad label or title, duplicate labels, NULL cells with rows and
- *         cols both non-zero; COUNCIL_ELIMIT for more than DIM_MAX rows or
- *         columns or a count over COUNCIL__REPORT_COUNT_MAX; COUNCIL_ENOMEM.
+ *         cols both non-zero; COUNCIL_ELIMIT for more than ROWS_MAX rows or
+ *         DIM_MAX columns or a count over COUNCIL__REPORT_COUNT_MAX; COUNCIL_ENOMEM.
  */
 int council__suppress(council__suppressed *out, const council__table *t, unsigned k);
 
@@ -148,7 +153,8 @@ void council__suppressed_free(council__suppressed *s);
  * holds 0 and has a true value >= 1 (rule Z); and no hidden entry has a
  * single feasible value given the published entries, the line equations
  * and hidden entries >= 1 (an exact test, see rule X). False for NULL
- * arguments, an invalid t, or k < 3.
+ * arguments, an invalid t, k < 3, or when its scratch memory cannot be
+ * allocated (the renderers tell that apart: COUNCIL_ENOMEM).
  */
 bool council__suppression_safe(const council__table *t, const council__suppressed *s,
                                unsigned k);

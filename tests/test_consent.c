@@ -497,6 +497,7 @@ static const char *const moves_data[] = {
     "council_meeting_add_case", /* test_meetings, test_no_disclosure_without_basis */
     "council_meeting_packet",   /* carries only agenda items that passed the decision */
     "council_report_platform",  /* counts only, suppressed: test_platform_report */
+    "council_report_platform_period", /* the same over a period: test_report__period_* */
 };
 static const char *const moves_none[] = {
     "council_audit_add_cosignatures", "council_audit_checkpoint", "council_audit_head_reset",

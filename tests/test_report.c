@@ -11,6 +11,10 @@
  * takes only its true value in every solution is recoverable. (If any
  * other solution exists, one within +-1 exists: the difference of two
  * solutions splits into cycles of unit moves.)
+ *
+ * Then the report over a period (council_report_platform_period): its
+ * bounds, the fiscal year in the council's time zone, its refusals, more
+ * than 64 months, and the old call's output for all time.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,6 +26,7 @@
 #include "helpers.h"
 #include "council_int.h"
 #include "suppress.h"
+#include "case_fixture.h"
 
 #define DIM COUNCIL__REPORT_DIM_MAX
 #define EXT ((DIM + 1) * (DIM + 1))
@@ -700,7 +705,7 @@ static void test_report__bad_arguments(void **state)
     check_suppressed(&t, &s, 5);
     council__suppressed_free(&s);
     cells[3] = 40;
-    t.rows = DIM + 1;
+    t.rows = COUNCIL__REPORT_ROWS_MAX + 1;
     assert_int_equal(council__suppress(&s, &t, 5), COUNCIL_ELIMIT);
     t.rows = 2;
     t.cols = SIZE_MAX;
@@ -1130,6 +1135,379 @@ static void test_report__ones_with_published_total(void **state)
     council__suppressed_free(&s);
 }
 
+/* ------------------------------------------------------------- periods */
+
+/* n cases owned by member A, opened (as the store says) at `created`. */
+static void cases_at(fx *f, int n, int64_t created)
+{
+    for (int i = 0; i < n; i++) {
+        council_case_options co = COUNCIL_CASE_OPTIONS_INIT;
+        uint8_t cid[16], pid[16];
+        sqlite3_stmt *st = NULL;
+
+        co.owner = f->ma;
+        co.owner_len = 16;
+        assert_int_equal(council_case_create(f->c, cid, 16, pid, 16, &co), COUNCIL_OK);
+        assert_int_equal(sqlite3_prepare_v2(f->c->db, "UPDATE case_record SET created = ?1 "
+                                            "WHERE id = ?2;", -1, &st, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_bind_int64(st, 1, created), SQLITE_OK);
+        assert_int_equal(sqlite3_bind_blob(st, 2, cid, 16, SQLITE_STATIC), SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_finalize(st);
+    }
+}
+
+/* The JSON report over o (k = 3), parsed. */
+static json_t *period_json(council *c, council_report_options o)
+{
+    council_buf out = { NULL, 0 };
+    json_error_t err;
+    json_t *j;
+
+    o.k = 3;
+    o.format = COUNCIL_REPORT_JSON;
+    assert_int_equal(council_report_platform_period(c, &out, &o), COUNCIL_OK);
+    assert_int_equal(th_last_action(c), COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_REPORT_PRODUCED);
+    j = json_loadb((const char *)out.ptr, out.len, JSON_REJECT_DUPLICATES, &err);
+    assert_non_null(j);
+    council_buf_free(&out);
+    return j;
+}
+
+static json_t *month_table(json_t *j)
+{
+    json_t *t = json_array_get(json_object_get(j, "tables"), 2);
+
+    assert_string_equal(json_string_value(json_object_get(t, "title")), "cases_by_month");
+    return t;
+}
+
+/* The count of month label m in cases_by_month (-1: no such row). */
+static json_int_t month_count(json_t *j, const char *m)
+{
+    json_t *t = month_table(j), *rows = json_object_get(t, "rows");
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(rows, i, v)
+        if (strcmp(json_string_value(v), m) == 0)
+            return json_integer_value(json_array_get(json_array_get(json_object_get(t, "cells"),
+                                                                    i), 0));
+    return -1;
+}
+
+static json_int_t cases_total(json_t *j)
+{
+    return json_integer_value(json_object_get(month_table(j), "total"));
+}
+
+static council_report_options dates(int64_t from, int64_t to)
+{
+    council_report_options o = COUNCIL_REPORT_OPTIONS_INIT;
+
+    o.from = from;
+    o.to = to;
+    return o;
+}
+
+static council_report_options fiscal(int32_t y)
+{
+    council_report_options o = COUNCIL_REPORT_OPTIONS_INIT;
+
+    o.fiscal_year = y;
+    return o;
+}
+
+/* [from, to): a case opened at from counts, one opened at to does not (it
+ * is in the next period). */
+static void test_report__period_bounds(void **state)
+{
+    fx *f = *state;
+    const int64_t t = 1743465600; /* 2025-04-01T00:00:00Z */
+    json_t *j;
+
+    assert_int_equal(council_timezone_set(f->c, "UTC"), COUNCIL_OK);
+    cases_at(f, 3, t - 1);
+    cases_at(f, 4, t);
+    cases_at(f, 5, t + 30 * 86400); /* 2025-05-01: the period's end */
+    j = period_json(f->c, dates(t, t + 30 * 86400));
+    assert_int_equal(cases_total(j), 4);
+    assert_int_equal(json_array_size(json_object_get(month_table(j), "rows")), 1);
+    assert_int_equal(month_count(j, "2025-04"), 4);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "period"), "from")), t);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "period"), "to")),
+                     t + 30 * 86400);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "period"),
+                                                          "time_zone")), "UTC");
+    json_decref(j);
+    j = period_json(f->c, dates(t - 86400, t));
+    assert_int_equal(cases_total(j), 3);
+    assert_int_equal(month_count(j, "2025-03"), 3);
+    assert_int_equal(month_count(j, "2025-04"), -1);
+    json_decref(j);
+    j = period_json(f->c, dates(t + 30 * 86400, t + 31 * 86400));
+    assert_int_equal(cases_total(j), 5);
+    json_decref(j);
+    /* a period that starts and ends mid-month has the months it touches */
+    j = period_json(f->c, dates(t - 86400, t + 30 * 86400 + 1));
+    assert_int_equal(cases_total(j), 12);
+    assert_int_equal(json_array_size(json_object_get(month_table(j), "rows")), 3);
+    assert_int_equal(month_count(j, "2025-03"), 3);
+    assert_int_equal(month_count(j, "2025-04"), 4);
+    assert_int_equal(month_count(j, "2025-05"), 5);
+    /* the other case tables count the same cases */
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_array_get(json_object_get(j, "tables"), 0), "total")), 12);
+    json_decref(j);
+    /* all time: every case, no period named */
+    j = period_json(f->c, dates(0, 0));
+    assert_int_equal(cases_total(j), 12);
+    assert_null(json_object_get(j, "period"));
+    json_decref(j);
+}
+
+/* The fiscal year (年度) in the council's time zone: in Asia/Tokyo (the
+ * default) FY2025 starts 2025-04-01 00:00 JST = 2025-03-31 15:00 UTC; its
+ * twelve months are Tokyo's. The same instant in UTC is still FY2024. */
+static void test_report__fiscal_year_tokyo(void **state)
+{
+    fx *f = *state;
+    const int64_t b = 1743433200; /* 2025-03-31T15:00:00Z */
+    json_t *j, *rows, *p;
+
+    cases_at(f, 3, b - 1);
+    cases_at(f, 4, b);
+    j = period_json(f->c, fiscal(2025));
+    p = json_object_get(j, "period");
+    assert_int_equal(json_integer_value(json_object_get(p, "from")), b);
+    assert_int_equal(json_integer_value(json_object_get(p, "to")), 1774969200);
+    assert_int_equal(json_integer_value(json_object_get(p, "fiscal_year")), 2025);
+    assert_string_equal(json_string_value(json_object_get(p, "time_zone")), "Asia/Tokyo");
+    rows = json_object_get(month_table(j), "rows");
+    assert_int_equal(json_array_size(rows), 12);
+    assert_string_equal(json_string_value(json_array_get(rows, 0)), "2025-04");
+    assert_string_equal(json_string_value(json_array_get(rows, 11)), "2026-03");
+    assert_int_equal(cases_total(j), 4);
+    assert_int_equal(month_count(j, "2025-04"), 4);
+    assert_int_equal(month_count(j, "2025-05"), 0);
+    json_decref(j);
+    j = period_json(f->c, fiscal(2024));
+    assert_int_equal(cases_total(j), 3);
+    assert_int_equal(month_count(j, "2025-03"), 3);
+    json_decref(j);
+    /* in UTC both instants are in March 2025: FY2024 */
+    assert_int_equal(council_timezone_set(f->c, "UTC"), COUNCIL_OK);
+    j = period_json(f->c, fiscal(2025));
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "period"), "from")),
+                     1743465600);
+    assert_int_equal(cases_total(j), 0);
+    json_decref(j);
+    j = period_json(f->c, fiscal(2024));
+    assert_int_equal(cases_total(j), 7);
+    assert_int_equal(month_count(j, "2025-03"), 7);
+    json_decref(j);
+    /* zones with summer time, from the table and (2100) from the rule */
+    {
+        static const struct {
+            const char *zone;
+            int32_t year;
+            int64_t from;
+        } want[] = {
+            { "America/New_York", 2025, 1743480000 },  /* EDT, UTC-4 */
+            { "Europe/Berlin", 2025, 1743458400 },     /* CEST, UTC+2 */
+            { "America/Sao_Paulo", 2025, 1743476400 }, /* UTC-3 */
+            { "America/New_York", 2100, 4110235200 },  /* past the table: the footer rule */
+            { "Australia/Sydney", 2090, 3794648400 },  /* AEDT, UTC+11, southern summer */
+        };
+        for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+            assert_int_equal(council_timezone_set(f->c, want[i].zone), COUNCIL_OK);
+            j = period_json(f->c, fiscal(want[i].year));
+            assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "period"),
+                                                                "from")), want[i].from);
+            assert_int_equal(json_array_size(json_object_get(month_table(j), "rows")), 12);
+            json_decref(j);
+        }
+    }
+}
+
+/* Refusals: a bad period, both forms, a bad k or format or options, a
+ * staff session of another member, too many months. */
+static void test_report__period_refusals(void **state)
+{
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka);
+    council_buf out = { NULL, 0 };
+    council_report_options o;
+
+    o = dates(1000, 1000);
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EINVAL);
+    assert_null(out.ptr);
+    o = dates(2000, 1000);
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EINVAL);
+    o = dates(-86400, 1000);
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EINVAL);
+    o = dates(1000, 0);
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EINVAL);
+    o = dates(0, INT64_C(253402300801));
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EINVAL);
+    o = fiscal(2025);
+    o.from = 1743433200;
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EINVAL);
+    o = fiscal(2025);
+    o.to = 1774969200;
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EINVAL);
+    o = fiscal(1969);
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EINVAL);
+    o = fiscal(9999);
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EINVAL);
+    o = fiscal(-2025);
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EINVAL);
+    o = fiscal(2025);
+    o.k = 2;
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EINVAL);
+    o.k = 1001;
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EINVAL);
+    o.k = 0;
+    o.format = 3;
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EINVAL);
+    o = fiscal(2025);
+    o.version = 2;
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EMISUSE);
+    assert_int_equal(council_report_platform_period(f->c, &out, NULL), COUNCIL_EMISUSE);
+    o = fiscal(2025);
+    assert_int_equal(council_report_platform_period(f->c, NULL, &o), COUNCIL_EMISUSE);
+    /* a staff session of a member that is not the secretariat: refused
+     * and logged */
+    assert_int_equal(council_report_platform_period(sa, &out, &o), COUNCIL_EDENIED);
+    assert_null(out.ptr);
+    {
+        Council__V1__AuditEvent *e = last_event(f->c);
+        assert_int_equal(e->outcome, COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED);
+        council__v1__audit_event__free_unpacked(e, NULL);
+    }
+    /* inside a batch */
+    assert_int_equal(council_batch_begin(f->c), COUNCIL_OK);
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EMISUSE);
+    assert_int_equal(council_batch_rollback(f->c), COUNCIL_OK);
+    /* more than 1200 months: 1970-01 .. 2070-12 is 1212 */
+    o = dates(0, INT64_C(3187296000)); /* 2071-01-01T00:00:00Z */
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_ELIMIT);
+    assert_null(out.ptr);
+    o = dates(0, INT64_C(3155760000)); /* 2070-01-01: 1200 months in UTC */
+    assert_int_equal(council_timezone_set(f->c, "UTC"), COUNCIL_OK);
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_OK);
+    council_buf_free(&out);
+    council_close(sa);
+}
+
+/* More than 64 months: a ten-year period has its 120 rows, and all time
+ * counts cases in 70 distinct months (0.1.0 refused over 64). */
+static void test_report__more_than_64_months(void **state)
+{
+    fx *f = *state;
+    json_t *j;
+
+    assert_int_equal(council_timezone_set(f->c, "UTC"), COUNCIL_OK);
+    j = period_json(f->c, dates(1577836800, 1893456000)); /* 2020-01 .. 2029-12 */
+    assert_int_equal(json_array_size(json_object_get(month_table(j), "rows")), 120);
+    assert_int_equal(json_array_size(json_object_get(
+                         json_array_get(json_object_get(j, "tables"), 4), "rows")), 120);
+    assert_int_equal(cases_total(j), 0);
+    json_decref(j);
+    /* 70 months from 2015-01, three cases in each (k = 3: all published) */
+    for (int m = 0; m < 70; m++) {
+        /* 2015-01-16T00:00:00Z, then a month's steps of 365.25/12 days
+         * (each lands in the next month, between its 15th and 18th) */
+        cases_at(f, 3, INT64_C(1421366400) + (int64_t)m * 2629800);
+    }
+    j = period_json(f->c, dates(0, 0));
+    assert_int_equal(json_array_size(json_object_get(month_table(j), "rows")), 70);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(month_table(j), "rows"),
+                                                         69)), "2020-10");
+    assert_int_equal(cases_total(j), 210);
+    assert_int_equal(month_count(j, "2017-06"), 3);
+    json_decref(j);
+    j = period_json(f->c, dates(1420070400, 1893456000)); /* 2015-01 .. 2029-12 */
+    assert_int_equal(json_array_size(json_object_get(month_table(j), "rows")), 180);
+    assert_int_equal(cases_total(j), 210);
+    assert_int_equal(month_count(j, "2020-10"), 3);
+    assert_int_equal(month_count(j, "2020-11"), 0);
+    json_decref(j);
+}
+
+/* The old call is the new one for all time, byte for byte, and its output
+ * is 0.1.0's: UTC months that have cases, in the order of their first
+ * case, the five tables and no period. */
+static void test_report__old_call_unchanged(void **state)
+{
+    fx *f = *state;
+    council_report_options o = COUNCIL_REPORT_OPTIONS_INIT;
+    council_buf a = { NULL, 0 }, b = { NULL, 0 };
+    static const char want[] =
+        "cases_by_month,cases,total\n"
+        "2024-05,3,3\n"
+        "2024-04,4,4\n"
+        "total,7,7\n";
+
+    /* Tokyo (the default): 2024-04-30T20:00Z is May in Tokyo, April in UTC */
+    cases_at(f, 3, 1714608000); /* 2024-05-02T00:00:00Z */
+    cases_at(f, 4, 1714507200); /* 2024-04-30T20:00:00Z */
+    for (int fmt = COUNCIL_REPORT_CSV; fmt <= COUNCIL_REPORT_JSON; fmt++) {
+        assert_int_equal(council_report_platform(f->c, &a, 3, fmt), COUNCIL_OK);
+        o.k = 3;
+        o.format = fmt;
+        assert_int_equal(council_report_platform_period(f->c, &b, &o), COUNCIL_OK);
+        assert_int_equal(a.len, b.len);
+        assert_memory_equal(a.ptr, b.ptr, a.len);
+        if (fmt == COUNCIL_REPORT_CSV) {
+            assert_non_null(memfind(a.ptr, a.len, want, strlen(want)));
+            assert_non_null(memfind(a.ptr, a.len, "\nreferrals_by_month_and_kind,", 29));
+        } else {
+            assert_int_equal(memcmp(a.ptr, "{\"report\":\"platform\",\"k\":3,\"tables\":[{", 38),
+                             0);
+        }
+        council_buf_free(&a);
+        council_buf_free(&b);
+    }
+    /* the same cases as a Tokyo period: the months are Tokyo's */
+    {
+        json_t *j = period_json(f->c, dates(1711897200, 1717167600)); /* 2024-04, -05 JST */
+        assert_int_equal(month_count(j, "2024-05"), 7);
+        assert_int_equal(month_count(j, "2024-04"), 0);
+        json_decref(j);
+    }
+}
+
+/* The largest table of months: 1200 x 15 of skewed counts, suppressed
+ * and verified. */
+static void test_report__largest_month_table(void **state)
+{
+    static char names[COUNCIL__REPORT_ROWS_MAX][8];
+    static const char *rl[COUNCIL__REPORT_ROWS_MAX];
+    size_t R = COUNCIL__REPORT_ROWS_MAX, C = 15;
+    uint64_t *cells = malloc(R * C * sizeof *cells);
+    council__table t;
+    council__suppressed s;
+
+    (void)state;
+    assert_non_null(cells);
+    names_init();
+    for (size_t i = 0; i < R; i++) {
+        (void)snprintf(names[i], sizeof names[i], "%04zu-%02zu", 1970 + i / 12, i % 12 + 1);
+        rl[i] = names[i];
+    }
+    rng_seed(0x5eed0007);
+    for (size_t i = 0; i < R * C; i++)
+        cells[i] = rng_below(4) == 0 ? skewed(1) : 0;
+    t = (council__table){ "referrals_by_month_and_kind", R, C, rl, col_labels, cells };
+    assert_int_equal(council__suppress(&s, &t, 5), COUNCIL_OK);
+    assert_true(council__suppression_safe(&t, &s, 5));
+    council__suppressed_free(&s);
+    t.rows = R + 1;
+    assert_int_equal(council__suppress(&s, &t, 5), COUNCIL_ELIMIT);
+    free(cells);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1154,6 +1532,12 @@ int main(void)
         cmocka_unit_test(test_report__render_generated),
         cmocka_unit_test(test_report__render_refuses_unsafe),
         cmocka_unit_test(test_report__out_of_memory),
+        cmocka_unit_test(test_report__largest_month_table),
+        cmocka_unit_test_setup_teardown(test_report__period_bounds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__fiscal_year_tokyo, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__period_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__more_than_64_months, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__old_call_unchanged, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

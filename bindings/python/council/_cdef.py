@@ -229,4 +229,8 @@ int council_meeting_close(council *c, const uint8_t *meeting, size_t meeting_len
 #define COUNCIL_REPORT_JSON 2
 #define COUNCIL_REPORT_K_DEFAULT 5
 int council_report_platform(council *c, council_buf *out, unsigned k, int format);
+#define COUNCIL_REPORT_MONTHS_MAX 1200
+#define COUNCIL_REPORT_OPTIONS_VERSION 1
+typedef struct council_report_options { unsigned version; unsigned k; int format; int64_t from; int64_t to; int32_t fiscal_year; } council_report_options;
+int council_report_platform_period(council *c, council_buf *out, const council_report_options *o);
 '''

@@ -819,6 +819,28 @@ class Council:
             raise ValueError("format: 'json' or 'csv'")
         return self._call_buf(self._lib.council_report_platform, k, fmt).decode("utf-8")
 
+    def report_platform_period(self, *, start: TimeLike = None, end: TimeLike = None,
+                               fiscal_year: int = 0, k: int = 0, format: str = "json") -> str:
+        """The platform report over a period: the cases opened and referrals made from
+        ``start`` up to ``end`` (aware datetimes, ``end`` excluded), or in the fiscal year
+        ``fiscal_year`` (April 1 to April 1 in the council's time zone), never both; neither:
+        all time (as :meth:`report_platform`). The month tables have a row for every month of
+        the period, in the council's time zone. Secretariat only."""
+        fmt = {"csv": lib.COUNCIL_REPORT_CSV, "json": lib.COUNCIL_REPORT_JSON}.get(format)
+        if fmt is None:
+            raise ValueError("format: 'json' or 'csv'")
+        if (start is None) != (end is None):
+            raise ValueError("start and end go together")
+        o = ffi.new("council_report_options *")
+        o.version = lib.COUNCIL_REPORT_OPTIONS_VERSION
+        o.k = int(k)
+        o.format = fmt
+        o.fiscal_year = int(fiscal_year)
+        if start is not None:
+            o.__setattr__("from", u.unix(start, "start"))
+            o.to = u.unix(end, "end")
+        return self._call_buf(self._lib.council_report_platform_period, o).decode("utf-8")
+
     # ------------------------------------------------------------ audit log
 
     def audit_list(self, *, from_seq: int = 0, limit: int = 0, since: TimeLike = None,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import uuid
 
@@ -251,3 +252,43 @@ def test_times_round_down_and_the_epoch_is_refused() -> None:
         _util.unix(dt.datetime(1969, 12, 31, 23, 59, 59, 500000, tzinfo=utc))
     with pytest.raises(council.InvalidArgumentError):
         _util.unix(dt.datetime(2026, 12, 6))  # naive
+
+
+def test_report_platform_period(world: World) -> None:
+    r = world.root
+    for _ in range(3):
+        r.case_create(owner=world.npo)
+    now = dt.datetime.now(UTC)
+    tokyo = dt.timezone(dt.timedelta(hours=9))
+    fy = now.astimezone(tokyo).year - (1 if now.astimezone(tokyo).month < 4 else 0)
+    rep = json.loads(r.report_platform_period(fiscal_year=fy, k=3))
+    # April 1 00:00 in Tokyo (the default zone) is March 31 15:00 UTC
+    assert rep["period"] == {"from": int(dt.datetime(fy, 3, 31, 15, tzinfo=UTC).timestamp()),
+                             "to": int(dt.datetime(fy + 1, 3, 31, 15, tzinfo=UTC).timestamp()),
+                             "time_zone": "Asia/Tokyo", "fiscal_year": fy}
+    months = rep["tables"][2]
+    assert months["rows"][0] == "%d-04" % fy and len(months["rows"]) == 12
+    assert months["total"] == 3
+    rep = json.loads(r.report_platform_period(start=now - dt.timedelta(days=1),
+                                              end=now + dt.timedelta(days=1), k=3))
+    assert rep["tables"][2]["total"] == 3
+    # five years of Tokyo months (in UTC the end would reach into January 2025, 09:00 JST)
+    rep = json.loads(r.report_platform_period(start=dt.datetime(2020, 1, 1, tzinfo=tokyo),
+                                              end=dt.datetime(2025, 1, 1, tzinfo=tokyo), k=3))
+    assert len(rep["tables"][2]["rows"]) == 60 and rep["tables"][2]["total"] == 0
+    rep = json.loads(r.report_platform_period(start=dt.datetime(2020, 1, 1, tzinfo=tokyo),
+                                              end=dt.datetime(2025, 1, 1, tzinfo=UTC), k=3))
+    assert rep["tables"][2]["rows"][-1] == "2025-01"
+    # all time is report_platform, byte for byte
+    assert r.report_platform_period(format="csv") == r.report_platform(format="csv")
+    with pytest.raises(council.InvalidArgumentError):
+        r.report_platform_period(start=now, end=now)
+    with pytest.raises(council.InvalidArgumentError):
+        r.report_platform_period(start=now, end=now + dt.timedelta(days=1), fiscal_year=fy)
+    with pytest.raises(council.InvalidArgumentError):
+        r.report_platform_period(fiscal_year=1969)
+    with pytest.raises(ValueError):
+        r.report_platform_period(start=now)
+    with world.staff("npo") as npo:
+        with pytest.raises(council.DeniedError):
+            npo.report_platform_period(fiscal_year=fy)
