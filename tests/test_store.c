@@ -193,7 +193,6 @@ static void test_store__migrates_older_schema(void **state)
 
     assert_int_equal(th_open(&c, store, TH_PASS), COUNCIL_OK);
     assert_int_equal(sqlite3_exec(c->db,
-        "DROP TABLE referral_step; DROP TABLE referral;"
         "DROP TABLE root_use; DROP TABLE consent_grant;"
         "DROP TABLE meeting_item; DROP TABLE meeting_attendee; DROP TABLE meeting;"
         "DROP TABLE consent_withdrawal; DROP TABLE consent;"
