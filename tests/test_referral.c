@@ -396,6 +396,62 @@ static void test_referral__forged_rows(void **state)
     council_close(cc);
 }
 
+/* The setting written by the insider (on, to read while deciding) is
+ * refused as forged, and the proposal fails closed; a decision id given is
+ * returned as stored. */
+static void test_referral__forged_setting_and_decision(void **state)
+{
+    fx *f = *state;
+    uint8_t cid[16], pid[16], rid[16], dec[16] = { 0xde, 0xc1 };
+    council *a, *cc;
+    int on = 0;
+    council_referral_options o = COUNCIL_REFERRAL_OPTIONS_INIT;
+    const char *sc[1] = { "situation" };
+
+    a_case(f, &a, cid, pid);
+    cc = staff_open(f, f->sc, &f->kc);
+    assert_int_equal(sqlite3_exec(cc->db, "INSERT OR REPLACE INTO setting (key, value) VALUES "
+                                  "('referral_read_while_deciding', x'01');", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(council_referral_read_while_deciding_get(cc, &on), COUNCIL_ETAMPER);
+    assert_int_equal(on, 0);
+    assert_int_equal(propose(a, rid, cid, f->mc, "situation"), COUNCIL_ETAMPER);
+    assert_int_equal(reads(cc, cid, pid), COUNCIL_EDENIED);
+    assert_int_equal(count(f->c, "SELECT count(*) FROM referral;", NULL), 0);
+    /* Set again by the secretariat, it holds. */
+    assert_int_equal(council_referral_read_while_deciding_set(f->c, 0), COUNCIL_OK);
+    o.case_id = cid;
+    o.case_id_len = 16;
+    o.person_id = pid;
+    o.person_id_len = 16;
+    o.to_member = f->mc;
+    o.to_member_len = 16;
+    o.scopes = sc;
+    o.n_scopes = 1;
+    o.basis = "appi_27_1_4_public_duty";
+    o.reason = "理由";
+    o.decision_id = dec;
+    o.decision_id_len = 16;
+    assert_int_equal(council_referral_propose(a, rid, 16, &o), COUNCIL_OK);
+    {
+        Council__V1__Referral *m = get(cc, rid);
+        assert_true(m->has_decision_id);
+        assert_memory_equal(m->decision_id.data, dec, 16);
+        assert_true(m->has_person_id);
+        assert_memory_equal(m->person_id.data, pid, 16);
+        assert_false(m->has_note);
+        assert_string_equal(m->purpose, "referral");
+        council__v1__referral__free_unpacked(m, NULL);
+    }
+    /* The decision id changed by the insider: the offer is forged. */
+    assert_int_equal(sqlite3_exec(cc->db, "UPDATE referral SET decision_id = zeroblob(16);", NULL,
+                                  NULL, NULL), SQLITE_OK);
+    assert_int_equal(council_referral_transition(cc, rid, 16, COUNCIL_REFERRAL_ACCEPTED, NULL, NULL,
+                                                 0, 0), COUNCIL_ETAMPER);
+    council_close(a);
+    council_close(cc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -404,6 +460,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_referral__secretariat_end_withdraw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_referral__propose_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_referral__forged_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_referral__forged_setting_and_decision, setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
