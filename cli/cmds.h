@@ -74,6 +74,19 @@ int cmd_meeting_add_case(cli_ctx *x, int argc, char **argv);
 int cmd_meeting_show(cli_ctx *x, int argc, char **argv);
 int cmd_meeting_packet(cli_ctx *x, int argc, char **argv);
 int cmd_meeting_close(cli_ctx *x, int argc, char **argv);
+
+/* cmd_referral.c */
+int cmd_referral_propose(cli_ctx *x, int argc, char **argv);
+int cmd_referral_accept(cli_ctx *x, int argc, char **argv);
+int cmd_referral_decline(cli_ctx *x, int argc, char **argv);
+int cmd_referral_withdraw(cli_ctx *x, int argc, char **argv);
+int cmd_referral_complete(cli_ctx *x, int argc, char **argv);
+int cmd_referral_end(cli_ctx *x, int argc, char **argv);
+int cmd_referral_deliver(cli_ctx *x, int argc, char **argv);
+int cmd_referral_show(cli_ctx *x, int argc, char **argv);
+int cmd_referral_list(cli_ctx *x, int argc, char **argv);
+int cmd_referral_note(cli_ctx *x, int argc, char **argv);
+int cmd_referral_setting(cli_ctx *x, int argc, char **argv);
 /* cmd_report.c */
 int cmd_report_platform(cli_ctx *x, int argc, char **argv);
 

@@ -334,6 +334,12 @@ COUNCIL_API void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_TAMPER_DETECTED 36
 #define COUNCIL_AUDIT_ACTION_LOG_HEAD_RESET 37
 #define COUNCIL_AUDIT_ACTION_SETTING_CHANGED 38
+#define COUNCIL_AUDIT_ACTION_REFERRAL_PROPOSED 39
+#define COUNCIL_AUDIT_ACTION_REFERRAL_ACCEPTED 40
+#define COUNCIL_AUDIT_ACTION_REFERRAL_DECLINED 41
+#define COUNCIL_AUDIT_ACTION_REFERRAL_WITHDRAWN 42
+#define COUNCIL_AUDIT_ACTION_REFERRAL_COMPLETED 43
+#define COUNCIL_AUDIT_ACTION_REFERRAL_ENDED 44
 
 /** Longest council name accepted, in bytes of UTF-8. @since 0.1.0 */
 #define COUNCIL_NAME_MAX 256
@@ -2336,6 +2342,207 @@ typedef struct council_report_options {
  */
 COUNCIL_API COUNCIL_NODISCARD int council_report_platform_period(
         council *c, council_buf *out, const council_report_options *o);
+/* ---------------------------------------------------------------- referrals */
+
+/** A referral's states (council.v1.ReferralState). @since 0.2.0 */
+#define COUNCIL_REFERRAL_PROPOSED 1
+#define COUNCIL_REFERRAL_ACCEPTED 2
+#define COUNCIL_REFERRAL_DECLINED 3
+#define COUNCIL_REFERRAL_WITHDRAWN 4
+#define COUNCIL_REFERRAL_COMPLETED 5
+#define COUNCIL_REFERRAL_ENDED 6
+
+/** council_referral_transition() flag: a completed referral keeps its share. @since 0.2.0 */
+#define COUNCIL_REFERRAL_KEEP_SHARE 1u
+
+#define COUNCIL_REFERRAL_OPTIONS_VERSION 1
+
+/**
+ * A referral (つなぐ) as proposed. Initialise with
+ * COUNCIL_REFERRAL_OPTIONS_INIT. basis, reason and consent_id are as in
+ * council_share_options; purpose NULL means "referral".
+ * @since 0.2.0
+ */
+typedef struct council_referral_options {
+    unsigned version;            /**< COUNCIL_REFERRAL_OPTIONS_VERSION */
+    const uint8_t *case_id;      /**< 16 bytes */
+    size_t case_id_len;
+    const uint8_t *person_id;    /**< a person of the case (16 bytes), or NULL */
+    size_t person_id_len;
+    const uint8_t *to_member;    /**< the recipient member (16 bytes) */
+    size_t to_member_len;
+    const char *const *scopes;   /**< scope codes offered, 1..32 */
+    size_t n_scopes;
+    const char *purpose;         /**< a purpose code, or NULL for "referral" */
+    const char *basis;           /**< a basis code (see council_share_options) */
+    const char *reason;          /**< the exception's written reason, or NULL */
+    const uint8_t *consent_id;   /**< 16 bytes with basis "consent", else NULL */
+    size_t consent_id_len;
+    const uint8_t *note;         /**< a note to the recipient (UTF-8, sealed), or NULL */
+    size_t note_len;
+    const uint8_t *decision_id;  /**< the meeting decision that made it (16 bytes), or NULL */
+    size_t decision_id_len;
+} council_referral_options;
+
+#define COUNCIL_REFERRAL_OPTIONS_INIT \
+    { COUNCIL_REFERRAL_OPTIONS_VERSION, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, NULL, \
+      NULL, 0, NULL, 0, NULL, 0 }
+
+/**
+ * Propose a referral of a case to another member: the offer (case, person,
+ * from member = the case's owner, to member, scopes, purpose, basis, note,
+ * decision) is stored signed by the session, the note sealed to the
+ * recipient, the owner and the coordinating body, and "referral proposed"
+ * logged with the referral as object. The secretariat or the owner's staff
+ * may propose. The disclosure decision runs now as for a share: a refusal
+ * is logged and returns COUNCIL_ENOCONSENT. The recipient gets no key yet,
+ * unless the council's setting council_referral_read_while_deciding_set()
+ * is on: then the offered scopes are shared now (purpose as given), and the
+ * recipient reads while it decides.
+ *
+ * @param[out] id  receives the referral's id (16 bytes).
+ * @return COUNCIL_OK; COUNCIL_EDENIED (not the secretariat or the owner's
+ *         staff, an erased case, a recipient withdrawn, without keys or
+ *         outside its scope ceiling: logged); COUNCIL_ENOCONSENT (the
+ *         policy refuses: logged); COUNCIL_EAUTH (the recipient's key is not
+ *         signed); COUNCIL_ENOTFOUND (case, person, member, scope);
+ *         COUNCIL_EINVAL (ids, scopes, basis, purpose, note, the owner as
+ *         recipient); COUNCIL_EEXIST (read while deciding: a scope is shared
+ *         already); COUNCIL_ETAMPER; COUNCIL_EMISUSE (handle, options, id_len
+ *         not 16, inside a batch); COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_referral_propose(council *c, uint8_t *id, size_t id_len,
+        const council_referral_options *opts);
+
+/**
+ * Move a referral to `to_state`: ACCEPTED or DECLINED (from PROPOSED, by
+ * the recipient's staff or the secretariat on its behalf); WITHDRAWN (from
+ * PROPOSED, by the owner's staff or the secretariat); COMPLETED or ENDED
+ * (from ACCEPTED, by the recipient's staff or the secretariat). The step is
+ * dated, names the staff member (or the council passphrase), is signed, and
+ * logged ("referral accepted" ...) with the referral as object. The stored
+ * referral (its offer and every step) is checked first: a row written
+ * outside the library is COUNCIL_ETAMPER and a tamper finding, and changes
+ * nothing.
+ *
+ * Keys: accepting in a session that holds the case's keys (the
+ * secretariat) shares the offered scopes at once, through the disclosure
+ * decision again; the recipient's own staff hold no key to wrap, so their
+ * acceptance is delivered by council_referral_deliver(). Declining,
+ * withdrawing and ending revoke the referral's share as council_case_revoke()
+ * does (wraps destroyed, keys rotated) and drop the recipient's copy of the
+ * note; completing does too unless flags has COUNCIL_REFERRAL_KEEP_SHARE.
+ *
+ * @param reason_code  a code [a-z0-9_]{1,64}; required for DECLINED and
+ *                     ENDED, optional otherwise (NULL).
+ * @param reason_text  a written reason (UTF-8, sealed like the note; the
+ *                     recipient, owner and coordinating body read it), or NULL.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (a session not entitled: logged as
+ *         refused); COUNCIL_EINVAL (a step the current state does not allow,
+ *         a final state included: logged as refused, reason referral_state;
+ *         bad arguments); COUNCIL_ENOCONSENT (the decision refuses the share
+ *         at acceptance: logged); COUNCIL_ETAMPER; COUNCIL_ENOTFOUND;
+ *         COUNCIL_EMISUSE (also inside a batch); COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_referral_transition(council *c, const uint8_t *id,
+        size_t id_len, int to_state, const char *reason_code, const uint8_t *reason_text,
+        size_t reason_text_len, unsigned flags);
+
+/**
+ * Deliver an accepted referral: the offered scopes not shared yet are
+ * shared with the recipient (purpose as offered) through the disclosure
+ * decision again. The owner's staff or the secretariat (sessions that hold
+ * the case's keys) deliver what the recipient's staff accepted. Logged
+ * ("share granted", and "referral accepted" reason referral_delivered).
+ * @return COUNCIL_OK (also when nothing is left to share); COUNCIL_EINVAL
+ *         (the referral is not accepted); COUNCIL_EDENIED (not the owner's
+ *         staff or the secretariat: logged); COUNCIL_ENOCONSENT (logged);
+ *         COUNCIL_ETAMPER; COUNCIL_ENOTFOUND; COUNCIL_EMISUSE; COUNCIL_EIO;
+ *         COUNCIL_ENOMEM.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_referral_deliver(council *c, const uint8_t *id,
+        size_t id_len);
+
+/**
+ * A referral as a serialised council.v1.Referral (offer, state, steps, the
+ * scopes its share gave; no note text). The secretariat, the coordinating
+ * body, and the staff of its sending or receiving member may read it.
+ * Unlogged (no case content).
+ * @return COUNCIL_OK; COUNCIL_EDENIED; COUNCIL_ETAMPER (logged);
+ *         COUNCIL_ENOTFOUND; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_referral_get(council *c, council_buf *out,
+        const uint8_t *id, size_t id_len);
+
+/** council_referral_note() which: the proposal's note. @since 0.2.0 */
+#define COUNCIL_REFERRAL_NOTE 0
+
+/**
+ * A referral's sealed text: its note (which COUNCIL_REFERRAL_NOTE, 0) or
+ * the written reason of step `which` (1.., as council_referral_get() lists
+ * the steps: 0 is the proposal). The read is logged first (the step's
+ * action, reason referral_note_read, the referral as object), then the
+ * text (UTF-8, NUL-terminated) returned.
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND (no such referral, or no text);
+ *         COUNCIL_EDENIED (no copy for this session); COUNCIL_ETAMPER;
+ *         COUNCIL_EAUTH; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free() (it wipes).
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_referral_note(council *c, council_buf *out,
+        const uint8_t *id, size_t id_len, unsigned which);
+
+#define COUNCIL_REFERRAL_FILTER_VERSION 1
+
+/** Which referrals council_referral_list() returns. @since 0.2.0 */
+typedef struct council_referral_filter {
+    unsigned version;            /**< COUNCIL_REFERRAL_FILTER_VERSION */
+    const uint8_t *case_id;      /**< only this case (16 bytes), or NULL */
+    size_t case_id_len;
+    const uint8_t *member_id;    /**< only those this member sends or receives, or NULL */
+    size_t member_id_len;
+    int state;                   /**< only this state, or 0 for any */
+} council_referral_filter;
+
+#define COUNCIL_REFERRAL_FILTER_INIT { COUNCIL_REFERRAL_FILTER_VERSION, NULL, 0, NULL, 0, 0 }
+
+/**
+ * The referrals the session may see (as council_referral_get(): all for the
+ * secretariat and the coordinating body, else those its member sends or
+ * receives) that match f (NULL: all), oldest first, as a serialised
+ * council.v1.ReferralList. A referral whose rows fail their check is
+ * logged as a tamper finding and left out. Unlogged otherwise.
+ * @return COUNCIL_OK; COUNCIL_EINVAL (filter ids, state); COUNCIL_EMISUSE;
+ *         COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_referral_list(council *c, council_buf *out,
+        const council_referral_filter *f);
+
+/**
+ * The council's setting "referral recipients read while deciding": when on
+ * (1), council_referral_propose() shares the offered scopes at once; when
+ * off (0, the default) only at acceptance. The secretariat only; signed,
+ * logged ("setting changed", reason referral_read_while_deciding).
+ * @return COUNCIL_OK; COUNCIL_EINVAL (on not 0 or 1); COUNCIL_EDENIED
+ *         (logged); COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_referral_read_while_deciding_set(council *c, int on);
+
+/**
+ * The setting above into *on (0 or 1). Any session, unlogged.
+ * @return COUNCIL_OK; COUNCIL_ETAMPER (the stored value was not set by the
+ *         secretariat: logged); COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_referral_read_while_deciding_get(council *c, int *on);
 
 #ifdef __cplusplus
 }

@@ -344,6 +344,44 @@ static const council__migration migrations[] = {
       "  PRIMARY KEY (memo_id, holder, box_pk)"
       ") WITHOUT ROWID;"
       "CREATE INDEX memo_wrap_holder ON memo_wrap (holder);" },
+    { 12,
+      /* Referrals (referral.c): the offer, signed by its proposer; each
+       * step (proposed, accepted, declined, withdrawn, completed, ended)
+       * signed by whoever took it; the scopes its share gave, signed by the
+       * session that shared them. */
+      "CREATE TABLE referral ("
+      "  id BLOB NOT NULL UNIQUE CHECK (length(id) = 16),"
+      "  case_id BLOB NOT NULL,"
+      "  person_id BLOB,"
+      "  from_member BLOB NOT NULL,"
+      "  to_member BLOB NOT NULL,"
+      "  scopes TEXT NOT NULL,"
+      "  purpose TEXT NOT NULL,"
+      "  basis TEXT NOT NULL,"
+      "  consent_id BLOB,"
+      "  reason TEXT,"
+      "  decision_id BLOB,"
+      "  note_memo BLOB,"
+      "  created INTEGER NOT NULL,"
+      "  signer BLOB NOT NULL,"
+      "  sig BLOB NOT NULL,"
+      "  shared TEXT NOT NULL DEFAULT '',"
+      "  shared_signer BLOB,"
+      "  shared_sig BLOB"
+      ");"
+      "CREATE INDEX referral_case ON referral (case_id);"
+      "CREATE TABLE referral_step ("
+      "  referral_id BLOB NOT NULL,"
+      "  seq INTEGER NOT NULL,"
+      "  state INTEGER NOT NULL,"
+      "  at INTEGER NOT NULL,"
+      "  by_staff BLOB,"
+      "  reason_code TEXT,"
+      "  reason_memo BLOB,"
+      "  signer BLOB NOT NULL,"
+      "  sig BLOB NOT NULL,"
+      "  PRIMARY KEY (referral_id, seq)"
+      ") WITHOUT ROWID;" },
 };
 
 uint32_t council__schema_version(void)

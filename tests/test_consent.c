@@ -498,6 +498,9 @@ static const char *const moves_data[] = {
     "council_meeting_packet",   /* carries only agenda items that passed the decision */
     "council_report_platform",  /* counts only, suppressed: test_platform_report */
     "council_report_platform_period", /* the same over a period: test_report__period_* */
+    "council_referral_propose",    /* the decision first: test_referral__propose_refused */
+    "council_referral_transition", /* acceptance shares through the decision (share.c) */
+    "council_referral_deliver",    /* shares through the decision (share.c) */
 };
 static const char *const moves_none[] = {
     "council_audit_add_cosignatures", "council_audit_checkpoint", "council_audit_head_reset",
@@ -536,6 +539,9 @@ static const char *const moves_none[] = {
     "council_witness_keygen",
     "council_uuid_parse", "council_uuid_format", /* text and bytes, no handle */
     "council_protobuf_allocator",                /* memory for the caller's own decoding */
+    "council_referral_get", "council_referral_list", /* metadata, to the two sides */
+    "council_referral_note", /* sealed to the two sides and the coordinating body: read logged */
+    "council_referral_read_while_deciding_get", "council_referral_read_while_deciding_set",
 };
 
 static void test_every_export_classified(void **state)

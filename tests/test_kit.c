@@ -12,6 +12,7 @@
 #include "council/v1/consent.pb-c.h"
 #include "council/v1/meeting.pb-c.h"
 #include "council/v1/member.pb-c.h"
+#include "council/v1/referral.pb-c.h"
 #include "council_int.h"
 #include "helpers.h"
 
@@ -212,6 +213,10 @@ static const constant consent_method[] = {
 static const constant meeting_body[] = {
     K(MEETING_BODY_COUNCIL), K(MEETING_BODY_SUPPORT_MEETING), K(MEETING_BODY_JOINT_PLATFORM),
 };
+static const constant referral_state[] = {
+    K(REFERRAL_PROPOSED), K(REFERRAL_ACCEPTED), K(REFERRAL_DECLINED), K(REFERRAL_WITHDRAWN),
+    K(REFERRAL_COMPLETED), K(REFERRAL_ENDED),
+};
 static const constant audit_action[] = {
     K(AUDIT_ACTION_COUNCIL_CREATED), K(AUDIT_ACTION_SESSION_OPENED),
     K(AUDIT_ACTION_SESSION_REFUSED), K(AUDIT_ACTION_MEMBER_ADDED),
@@ -230,6 +235,9 @@ static const constant audit_action[] = {
     K(AUDIT_ACTION_PERSON_ADDED), K(AUDIT_ACTION_POLICY_CHANGED),
     K(AUDIT_ACTION_TAMPER_DETECTED), K(AUDIT_ACTION_LOG_HEAD_RESET),
     K(AUDIT_ACTION_SETTING_CHANGED),
+    K(AUDIT_ACTION_REFERRAL_PROPOSED), K(AUDIT_ACTION_REFERRAL_ACCEPTED),
+    K(AUDIT_ACTION_REFERRAL_DECLINED), K(AUDIT_ACTION_REFERRAL_WITHDRAWN),
+    K(AUDIT_ACTION_REFERRAL_COMPLETED), K(AUDIT_ACTION_REFERRAL_ENDED),
 };
 
 #define ENUM(d, t) { &(d), t, sizeof t / sizeof t[0] }
@@ -250,6 +258,7 @@ static void test_kit__constants_match_the_descriptors(void **state)
         ENUM(council__v1__grantor_kind__descriptor, grantor_kind),
         ENUM(council__v1__consent_method__descriptor, consent_method),
         ENUM(council__v1__meeting_body__descriptor, meeting_body),
+        ENUM(council__v1__referral_state__descriptor, referral_state),
         ENUM(council__v1__audit_action__descriptor, audit_action),
     };
     size_t e, i, j, checked = 0;
@@ -278,7 +287,7 @@ static void test_kit__constants_match_the_descriptors(void **state)
         if (nonzero != enums[e].n)
             fail_msg("%s: %zu values, %zu constants", d->name, nonzero, enums[e].n);
     }
-    assert_int_equal(checked, 72);
+    assert_int_equal(checked, 84);
 }
 
 int main(void)

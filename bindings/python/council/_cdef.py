@@ -92,6 +92,12 @@ void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_TAMPER_DETECTED 36
 #define COUNCIL_AUDIT_ACTION_LOG_HEAD_RESET 37
 #define COUNCIL_AUDIT_ACTION_SETTING_CHANGED 38
+#define COUNCIL_AUDIT_ACTION_REFERRAL_PROPOSED 39
+#define COUNCIL_AUDIT_ACTION_REFERRAL_ACCEPTED 40
+#define COUNCIL_AUDIT_ACTION_REFERRAL_DECLINED 41
+#define COUNCIL_AUDIT_ACTION_REFERRAL_WITHDRAWN 42
+#define COUNCIL_AUDIT_ACTION_REFERRAL_COMPLETED 43
+#define COUNCIL_AUDIT_ACTION_REFERRAL_ENDED 44
 #define COUNCIL_NAME_MAX 256
 size_t council_name_max(void);
 #define COUNCIL_PASSPHRASE_MAX 1024
@@ -233,4 +239,24 @@ int council_report_platform(council *c, council_buf *out, unsigned k, int format
 #define COUNCIL_REPORT_OPTIONS_VERSION 1
 typedef struct council_report_options { unsigned version; unsigned k; int format; int64_t from; int64_t to; int32_t fiscal_year; } council_report_options;
 int council_report_platform_period(council *c, council_buf *out, const council_report_options *o);
+#define COUNCIL_REFERRAL_PROPOSED 1
+#define COUNCIL_REFERRAL_ACCEPTED 2
+#define COUNCIL_REFERRAL_DECLINED 3
+#define COUNCIL_REFERRAL_WITHDRAWN 4
+#define COUNCIL_REFERRAL_COMPLETED 5
+#define COUNCIL_REFERRAL_ENDED 6
+#define COUNCIL_REFERRAL_KEEP_SHARE 1
+#define COUNCIL_REFERRAL_OPTIONS_VERSION 1
+typedef struct council_referral_options { unsigned version; const uint8_t *case_id; size_t case_id_len; const uint8_t *person_id; size_t person_id_len; const uint8_t *to_member; size_t to_member_len; const char *const *scopes; size_t n_scopes; const char *purpose; const char *basis; const char *reason; const uint8_t *consent_id; size_t consent_id_len; const uint8_t *note; size_t note_len; const uint8_t *decision_id; size_t decision_id_len; } council_referral_options;
+int council_referral_propose(council *c, uint8_t *id, size_t id_len, const council_referral_options *opts);
+int council_referral_transition(council *c, const uint8_t *id, size_t id_len, int to_state, const char *reason_code, const uint8_t *reason_text, size_t reason_text_len, unsigned flags);
+int council_referral_deliver(council *c, const uint8_t *id, size_t id_len);
+int council_referral_get(council *c, council_buf *out, const uint8_t *id, size_t id_len);
+#define COUNCIL_REFERRAL_NOTE 0
+int council_referral_note(council *c, council_buf *out, const uint8_t *id, size_t id_len, unsigned which);
+#define COUNCIL_REFERRAL_FILTER_VERSION 1
+typedef struct council_referral_filter { unsigned version; const uint8_t *case_id; size_t case_id_len; const uint8_t *member_id; size_t member_id_len; int state; } council_referral_filter;
+int council_referral_list(council *c, council_buf *out, const council_referral_filter *f);
+int council_referral_read_while_deciding_set(council *c, int on);
+int council_referral_read_while_deciding_get(council *c, int *on);
 '''

@@ -13,6 +13,7 @@ from google.protobuf import json_format
 from . import _util as u
 from ._ffi import ffi, lib
 from ._pb import audit_pb2, case_pb2, consent_pb2, info_pb2, meeting_pb2, member_pb2
+from ._pb import referral_pb2
 from .errors import CouncilError, MisuseError, error_for
 from ._util import IdLike, SecretLike, TimeLike
 
@@ -808,6 +809,93 @@ class Council:
     def meeting_close(self, meeting_id: IdLike) -> None:
         """Close a meeting: its shares end."""
         self._check(self._lib.council_meeting_close(self._h(), u.id_bytes(meeting_id), 16))
+
+    # ------------------------------------------------------------ referrals
+
+    def referral_propose(self, case_id: IdLike, to_member: IdLike, scopes: Sequence[str], *,
+                         basis: str, purpose: Optional[str] = None, reason: Optional[str] = None,
+                         consent_id: Optional[IdLike] = None, person_id: Optional[IdLike] = None,
+                         note: Optional[str] = None,
+                         decision_id: Optional[IdLike] = None) -> _uuid.UUID:
+        """Propose a referral (つなぐ) of a case to a member; returns its id.
+
+        The disclosure decision runs now (NoConsentError, DeniedError); the
+        recipient gets the scopes' keys once it accepts, or now when
+        :meth:`referral_read_while_deciding_set` is on. ``note`` is sealed to
+        both members and the coordinating body.
+        """
+        keep: list = []
+        o = ffi.new("council_referral_options *")
+        o.version = lib.COUNCIL_REFERRAL_OPTIONS_VERSION
+        o.case_id, o.case_id_len = u.cbytes(u.id_bytes(case_id, "case_id"), keep)
+        o.to_member, o.to_member_len = u.cbytes(u.id_bytes(to_member, "to_member"), keep)
+        o.person_id, o.person_id_len = u.cbytes(u.opt_id(person_id, "person_id"), keep)
+        o.scopes, o.n_scopes = u.cstr_array(scopes, keep, "scopes")
+        o.purpose = u.cstr(purpose, keep, "purpose")
+        o.basis = u.cstr(basis, keep, "basis")
+        o.reason = u.cstr(reason, keep, "reason")
+        o.consent_id, o.consent_id_len = u.cbytes(u.opt_id(consent_id, "consent_id"), keep)
+        o.decision_id, o.decision_id_len = u.cbytes(u.opt_id(decision_id, "decision_id"), keep)
+        if note is not None:
+            o.note, o.note_len = u.cbytes(note.encode("utf-8"), keep)
+        out = ffi.new("uint8_t[16]")
+        self._check(self._lib.council_referral_propose(self._h(), out, 16, o))
+        return _uuid.UUID(bytes=bytes(out))
+
+    def referral_transition(self, referral_id: IdLike, to_state: int, *,
+                            reason_code: Optional[str] = None, reason_text: Optional[str] = None,
+                            keep_share: bool = False) -> None:
+        """Move a referral to ``to_state`` (``referral_pb2.REFERRAL_ACCEPTED``, ``_DECLINED``,
+        ``_WITHDRAWN``, ``_COMPLETED`` or ``_ENDED``); declining and ending need a
+        ``reason_code``. A step the state does not allow raises InvalidArgumentError."""
+        keep: list = []
+        text = u.cbytes(reason_text.encode("utf-8"), keep) if reason_text is not None \
+            else (ffi.NULL, 0)
+        flags = lib.COUNCIL_REFERRAL_KEEP_SHARE if keep_share else 0
+        self._check(self._lib.council_referral_transition(
+            self._h(), u.id_bytes(referral_id), 16, int(to_state),
+            u.cstr(reason_code, keep, "reason_code"), text[0], text[1], flags))
+
+    def referral_deliver(self, referral_id: IdLike) -> None:
+        """Share an accepted referral's scopes, or rotate an ended one's keys (the owner's
+        staff or the secretariat)."""
+        self._check(self._lib.council_referral_deliver(self._h(), u.id_bytes(referral_id), 16))
+
+    def referral_get(self, referral_id: IdLike) -> referral_pb2.Referral:
+        """A referral (``council.v1.Referral``): offer, state, steps; never the note's text."""
+        return _parse(referral_pb2.Referral,
+                      self._call_buf(self._lib.council_referral_get, u.id_bytes(referral_id), 16))
+
+    def referral_note(self, referral_id: IdLike, step: int = 0) -> str:
+        """The referral's note (``step`` 0) or the written reason of a step; the read is
+        logged first."""
+        b = self._call_buf(self._lib.council_referral_note, u.id_bytes(referral_id), 16,
+                           int(step))
+        return b.decode("utf-8")
+
+    def referral_list(self, *, case_id: Optional[IdLike] = None,
+                      member_id: Optional[IdLike] = None,
+                      state: int = 0) -> referral_pb2.ReferralList:
+        """The referrals the session may see, oldest first (``council.v1.ReferralList``)."""
+        keep: list = []
+        f = ffi.new("council_referral_filter *")
+        f.version = lib.COUNCIL_REFERRAL_FILTER_VERSION
+        f.case_id, f.case_id_len = u.cbytes(u.opt_id(case_id, "case_id"), keep)
+        f.member_id, f.member_id_len = u.cbytes(u.opt_id(member_id, "member_id"), keep)
+        f.state = int(state)
+        return _parse(referral_pb2.ReferralList,
+                      self._call_buf(self._lib.council_referral_list, f))
+
+    def referral_read_while_deciding_set(self, on: bool) -> None:
+        """Whether a referral's recipient reads while it decides (the secretariat)."""
+        self._check(self._lib.council_referral_read_while_deciding_set(self._h(),
+                                                                        1 if on else 0))
+
+    def referral_read_while_deciding_get(self) -> bool:
+        """The setting above."""
+        out = ffi.new("int *")
+        self._check(self._lib.council_referral_read_while_deciding_get(self._h(), out))
+        return bool(out[0])
 
     # ------------------------------------------------------------ report
 
