@@ -344,6 +344,34 @@ static const council__migration migrations[] = {
       "  PRIMARY KEY (memo_id, holder, box_pk)"
       ") WITHOUT ROWID;"
       "CREATE INDEX memo_wrap_holder ON memo_wrap (holder);" },
+    { 15,
+      /* Meetings that decide (meeting.c): time slots of a meeting held as
+       * more than one body, the body each agenda item is discussed under,
+       * the minutes and the decisions (their text a sealed memo; each row
+       * signed by the secretariat). */
+      "CREATE TABLE meeting_slot ("
+      "  meeting_id BLOB NOT NULL REFERENCES meeting (id),"
+      "  body INTEGER NOT NULL,"
+      "  starts INTEGER NOT NULL,"
+      "  ends INTEGER NOT NULL,"
+      "  PRIMARY KEY (meeting_id, starts)"
+      ") WITHOUT ROWID;"
+      "ALTER TABLE meeting_item ADD COLUMN body INTEGER;"
+      "CREATE TABLE meeting_minutes ("
+      "  meeting_id BLOB PRIMARY KEY REFERENCES meeting (id),"
+      "  memo_id BLOB NOT NULL,"
+      "  recorded INTEGER NOT NULL,"
+      "  sig BLOB"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE meeting_decision ("
+      "  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+      "  meeting_id BLOB NOT NULL REFERENCES meeting (id),"
+      "  case_id BLOB,"
+      "  memo_id BLOB NOT NULL,"
+      "  recorded INTEGER NOT NULL,"
+      "  sig BLOB"
+      ") WITHOUT ROWID;"
+      "CREATE INDEX meeting_decision_meeting ON meeting_decision (meeting_id);" },
 };
 
 uint32_t council__schema_version(void)

@@ -211,6 +211,7 @@ static const constant consent_method[] = {
 };
 static const constant meeting_body[] = {
     K(MEETING_BODY_COUNCIL), K(MEETING_BODY_SUPPORT_MEETING), K(MEETING_BODY_JOINT_PLATFORM),
+    K(MEETING_BODY_NEEDS_OF_POOR_MEETING),
 };
 static const constant audit_action[] = {
     K(AUDIT_ACTION_COUNCIL_CREATED), K(AUDIT_ACTION_SESSION_OPENED),
@@ -230,6 +231,8 @@ static const constant audit_action[] = {
     K(AUDIT_ACTION_PERSON_ADDED), K(AUDIT_ACTION_POLICY_CHANGED),
     K(AUDIT_ACTION_TAMPER_DETECTED), K(AUDIT_ACTION_LOG_HEAD_RESET),
     K(AUDIT_ACTION_SETTING_CHANGED),
+    K(AUDIT_ACTION_MINUTES_RECORDED), K(AUDIT_ACTION_DECISION_RECORDED),
+    K(AUDIT_ACTION_MEETING_RECORD_READ),
 };
 
 #define ENUM(d, t) { &(d), t, sizeof t / sizeof t[0] }
