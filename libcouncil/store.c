@@ -658,8 +658,10 @@ int council__store_migrate(council *c, const council__migration *list, size_t n,
     uint32_t current = 0, latest = n > 0 ? list[n - 1].version : 0;
     int rc;
 
+    /* Versions increase from 1; a branch's list may skip numbers that
+     * another branch's migrations fill (issue 14: 11 -> 15). */
     for (size_t i = 0; i < n; i++)
-        if (list[i].version != i + 1)
+        if (i == 0 ? list[i].version != 1 : list[i].version <= list[i - 1].version)
             return council__fail(c, COUNCIL_ERROR, "store: migration list out of order at %zu", i);
     if (target == 0 || target > latest)
         target = latest;
@@ -684,8 +686,11 @@ int council__store_migrate(council *c, const council__migration *list, size_t n,
         rc = council__fail(c, COUNCIL_EIO, "store: cannot prepare migration");
         goto fail;
     }
-    for (size_t i = current; i < target; i++) {
-        int src = sqlite3_exec(c->db, list[i].sql, NULL, NULL, NULL);
+    for (size_t i = 0; i < n; i++) {
+        int src;
+        if (list[i].version <= current || list[i].version > target)
+            continue;
+        src = sqlite3_exec(c->db, list[i].sql, NULL, NULL, NULL);
         if (src != SQLITE_OK) {
             rc = council__fail(c, COUNCIL_EIO, "store: migration %u failed (%s)",
                                list[i].version, sqlite3_errstr(src));

@@ -496,6 +496,9 @@ static const char *const moves_data[] = {
     "council_case_share",       /* test_consent_decides_shares, test_no_disclosure_without_basis */
     "council_meeting_add_case", /* test_meetings, test_no_disclosure_without_basis */
     "council_meeting_packet",   /* carries only agenda items that passed the decision */
+    "council_meeting_add_item", /* as add_case, under a body: test_joint_bodies (test_meeting.c) */
+    "council_meeting_minutes",  /* sealed to the attendees only: test_minutes_and_decisions */
+    "council_meeting_decide",   /* sealed to the attendees the case was disclosed to: same */
     "council_report_platform",  /* counts only, suppressed: test_platform_report */
 };
 static const char *const moves_none[] = {
@@ -535,6 +538,7 @@ static const char *const moves_none[] = {
     "council_witness_keygen",
     "council_uuid_parse", "council_uuid_format", /* text and bytes, no handle */
     "council_protobuf_allocator",                /* memory for the caller's own decoding */
+    "council_meeting_record", "council_meeting_decision_read", /* the entitled session's own reads */
 };
 
 static void test_every_export_classified(void **state)

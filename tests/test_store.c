@@ -193,6 +193,8 @@ static void test_store__migrates_older_schema(void **state)
 
     assert_int_equal(th_open(&c, store, TH_PASS), COUNCIL_OK);
     assert_int_equal(sqlite3_exec(c->db,
+        "DROP TABLE meeting_decision; DROP TABLE meeting_minutes; DROP TABLE meeting_slot;"
+        "DROP TABLE memo_wrap; DROP TABLE memo;"
         "DROP TABLE root_use; DROP TABLE consent_grant;"
         "DROP TABLE meeting_item; DROP TABLE meeting_attendee; DROP TABLE meeting;"
         "DROP TABLE consent_withdrawal; DROP TABLE consent;"
@@ -214,7 +216,7 @@ static void test_store__migrates_older_schema(void **state)
     assert_int_equal(council__store_version(c, &v), COUNCIL_OK);
     assert_int_equal(v, council__schema_version());
     assert_int_equal(query_int(c->db, "SELECT count(*) FROM sqlite_schema WHERE name = 'setting';"), 1);
-    assert_int_equal(query_int(c->db, "SELECT count(*) FROM schema_version;"), council__schema_version());
+    assert_int_equal(query_int(c->db, "SELECT max(version) FROM schema_version;"), council__schema_version());
     /* The new audit log holds this session's opening. */
     assert_int_equal(council__audit_size(c, &events), COUNCIL_OK);
     assert_int_equal(events, 1);
@@ -233,12 +235,12 @@ static void test_store__failed_migration_rolls_back(void **state)
 {
     fx *f = *state;
     const uint32_t cur = council__schema_version();
-    council__migration list[16];
+    council__migration list[32];
     council *c;
     uint32_t v;
     size_t n = 0;
 
-    assert_true(cur + 2 <= 16);
+    assert_true(cur + 2 <= 32);
     for (uint32_t i = 1; i <= cur; i++, n++) {
         list[n].version = i;
         list[n].sql = "SELECT 1;"; /* already applied; never run again */
