@@ -74,6 +74,9 @@ int cmd_meeting_add_case(cli_ctx *x, int argc, char **argv);
 int cmd_meeting_show(cli_ctx *x, int argc, char **argv);
 int cmd_meeting_packet(cli_ctx *x, int argc, char **argv);
 int cmd_meeting_close(cli_ctx *x, int argc, char **argv);
+int cmd_meeting_minutes(cli_ctx *x, int argc, char **argv);
+int cmd_meeting_decide(cli_ctx *x, int argc, char **argv);
+int cmd_meeting_decisions(cli_ctx *x, int argc, char **argv);
 /* cmd_report.c */
 int cmd_report_platform(cli_ctx *x, int argc, char **argv);
 
