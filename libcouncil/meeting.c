@@ -703,11 +703,13 @@ int council__meeting_build(council *c, const char *op, const council__mtg *m,
     }
     sqlite3_finalize(st);
     st = NULL;
+    /* One item per case, attendee and body (the same case may be discussed
+     * with an attendee under two bodies of a joint meeting). */
     if (ok && sqlite3_prepare_v2(c->db, "SELECT case_id, attendee, group_concat(scope), basis, "
-                                        "max(coalesce(body, 0)) FROM (SELECT * FROM meeting_item "
+                                        "coalesce(body, 0) AS b FROM (SELECT * FROM meeting_item "
                                         "WHERE meeting_id = ?1 AND (?2 IS NULL OR attendee = ?2) "
                                         "ORDER BY case_id, attendee, scope) GROUP BY case_id, "
-                                        "attendee;", -1, &st, NULL) == SQLITE_OK &&
+                                        "attendee, b;", -1, &st, NULL) == SQLITE_OK &&
         sqlite3_bind_blob(st, 1, m->id, 16, SQLITE_STATIC) == SQLITE_OK &&
         (only != NULL ? sqlite3_bind_blob(st, 2, only, 16, SQLITE_STATIC)
                       : sqlite3_bind_null(st, 2)) == SQLITE_OK) {

@@ -570,6 +570,66 @@ static void test_joint_bodies(void **state)
     }
     council_buf_free(&out);
 
+    /* A consent covering the discussion at the council's meeting makes
+     * the cross-body use lawful (basis consent, through the decision). */
+    {
+        static const char *const mtg_purpose[] = { "meeting_discussion" };
+        static const char *const wishes[] = { "wishes" };
+        council_consent_options cn = COUNCIL_CONSENT_OPTIONS_INIT;
+        council_share_options cs = COUNCIL_SHARE_OPTIONS_INIT;
+        uint8_t consent[16];
+        put(sa, scid, spid, "wishes", sec_text("本人の希望"), COUNCIL_OK);
+        cn.case_id = scid;
+        cn.case_id_len = 16;
+        cn.subject_person = spid;
+        cn.subject_person_len = 16;
+        cn.recipient_members = f->mc;
+        cn.n_recipient_members = 1;
+        cn.scopes = wishes;
+        cn.n_scopes = 1;
+        cn.purposes = mtg_purpose;
+        cn.n_purposes = 1;
+        cn.method = COUNCIL__V1__CONSENT_METHOD__CONSENT_METHOD_WRITTEN;
+        assert_int_equal(council_consent_record(sa, consent, 16, &cn), COUNCIL_OK);
+        cs.scopes = wishes;
+        cs.n_scopes = 1;
+        cs.purpose = "meeting_discussion";
+        cs.basis = "consent";
+        cs.consent_id = consent;
+        cs.consent_id_len = 16;
+        ao.share = &cs;
+        ao.body = COUNCIL_MEETING_BODY_COUNCIL;
+        assert_int_equal(council_meeting_add_item(f->c, mid, 16, scid, 16, f->mc, 16, &ao), COUNCIL_OK);
+        /* But a scope C holds already through the support meeting's item
+         * is not covered by this consent at the council's table. */
+        cs.scopes = sit;
+        assert_int_equal(council_meeting_add_item(f->c, mid, 16, scid, 16, f->mc, 16, &ao),
+                         COUNCIL_ENOCONSENT);
+        expect_last(f->c, COUNCIL_AUDIT_ACTION_DISCLOSURE_REFUSED, "cross_body_use");
+        ao.share = &so;
+        /* The meeting shows the case twice for C: under each body. */
+        assert_int_equal(council_meeting_get(f->c, &out, mid, 16), COUNCIL_OK);
+        {
+            Council__V1__Meeting *m = council__v1__meeting__unpack(NULL, out.len, out.ptr);
+            size_t under_council = 0, under_support = 0;
+            assert_non_null(m);
+            assert_int_equal(m->n_items, 3);
+            for (size_t i = 0; i < m->n_items; i++)
+                if (memcmp(m->items[i]->case_id.data, scid, 16) == 0) {
+                    under_council += m->items[i]->body == COUNCIL_MEETING_BODY_COUNCIL &&
+                                     m->items[i]->n_scopes == 1 &&
+                                     strcmp(m->items[i]->scopes[0], "wishes") == 0;
+                    under_support += m->items[i]->body == COUNCIL_MEETING_BODY_SUPPORT_MEETING &&
+                                     m->items[i]->n_scopes == 1 &&
+                                     strcmp(m->items[i]->scopes[0], "situation") == 0;
+                }
+            assert_int_equal(under_council, 1);
+            assert_int_equal(under_support, 1);
+            council__v1__meeting__free_unpacked(m, NULL);
+        }
+        council_buf_free(&out);
+    }
+
     /* Where the council's policy allows cross-body use: the support
      * meeting's case under the council, for attendee C at a second meeting. */
     {
@@ -616,6 +676,59 @@ static void test_joint_bodies(void **state)
     council_close(sa);
 }
 
+/* The secretariat's own people record the meeting (not only the council
+ * passphrase), and read every record; the row is the council's. */
+static void test_secretariat_staff_records(void **state)
+{
+    fx *f = *state;
+    static const char *const sit[] = { "situation" };
+    council_member_options o = COUNCIL_MEMBER_OPTIONS_INIT;
+    council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+    council_meeting_options mo;
+    council_buf ksec = { NULL, 0 }, out = { NULL, 0 };
+    uint8_t sec[16], sst[16], cid[16], pid[16], mid[16], d1[16];
+    council *sa = staff_open(f, f->sa, &f->ka), *ss;
+
+    o.name = "北市 福祉政策課（事務局）";
+    o.kind = COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_MUNICIPAL_DEPARTMENT;
+    o.roles = COUNCIL_ROLE_SECRETARIAT;
+    o.scopes = all_scopes;
+    o.n_scopes = 10;
+    assert_int_equal(council_member_add(f->c, sec, 16, &o), COUNCIL_OK);
+    assert_int_equal(council_member_keygen(f->c, &ksec, sec, 16, (const uint8_t *)MPASS,
+                                           strlen(MPASS), TH_OPS, TH_MEM), COUNCIL_OK);
+    staff(f->c, sst, sec);
+    new_case(sa, cid, pid);
+    put(sa, cid, pid, "situation", sec_text("内容"), COUNCIL_OK);
+    meeting_opts(&mo, COUNCIL__V1__MEETING_BODY__MEETING_BODY_COUNCIL, f->mc, 1);
+    assert_int_equal(council_meeting_create(f->c, mid, 16, &mo), COUNCIL_OK);
+    so.scopes = sit;
+    so.n_scopes = 1;
+    so.purpose = "meeting_discussion";
+    so.basis = "appi_27_1_4_public_duty";
+    so.reason = "協議";
+    assert_int_equal(council_meeting_add_case(f->c, mid, 16, cid, 16, f->mc, 16, &so), COUNCIL_OK);
+    ss = staff_open(f, sst, &ksec);
+    assert_int_equal(council_meeting_minutes(ss, mid, 16, "事務局の職員が記録"), COUNCIL_OK);
+    assert_int_equal(council_meeting_decide(ss, d1, 16, mid, 16, cid, 16, "決定"), COUNCIL_OK);
+    assert_int_equal(council__meeting_decision_check(f->c, "t", d1, cid), COUNCIL_OK);
+    assert_int_equal(council_meeting_record(ss, &out, mid, 16), COUNCIL_OK);
+    {
+        Council__V1__MeetingRecord *r = council__v1__meeting_record__unpack(NULL, out.len, out.ptr);
+        assert_non_null(r);
+        assert_string_equal(r->minutes, "事務局の職員が記録");
+        assert_int_equal(r->n_decisions, 1);
+        assert_string_equal(r->decisions[0]->text, "決定");
+        council__v1__meeting_record__free_unpacked(r, NULL);
+    }
+    council_buf_free(&out);
+    council_close(ss);
+    /* The case's owner, not attending, does not read it. */
+    assert_int_equal(council_meeting_decision_read(sa, &out, d1, 16), COUNCIL_EDENIED);
+    council_close(sa);
+    council_buf_free(&ksec);
+}
+
 /* Callers built for the first versions of the options keep working. */
 static void test_v1_options(void **state)
 {
@@ -649,6 +762,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_minutes_and_decisions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decision_entitlement_is_the_seal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_joint_bodies, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_secretariat_staff_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_v1_options, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
