@@ -1,6 +1,6 @@
 /*
  * cmd_meeting.c - meetings (会議): meeting create, add-case, show,
- * packet, close.
+ * packet, close; the record: minutes, decide, decisions.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,10 +32,13 @@ typedef struct meeting_opts {
     size_t n_scope;
     const char *members[MAX_LIST], *member, *purposes[1], *purpose;
     size_t n_member, n_purpose;
+    const char *slots[COUNCIL_MEETING_SLOTS_MAX], *file, *case_id;
+    size_t n_slot;
     int json, yes;
 } meeting_opts;
 
-enum { C_MTCREATE = 1 << 0, C_MTADD = 1 << 1, C_MTSHOW = 1 << 2, C_MTPACKET = 1 << 3, C_MTCLOSE = 1 << 4 };
+enum { C_MTCREATE = 1 << 0, C_MTADD = 1 << 1, C_MTSHOW = 1 << 2, C_MTPACKET = 1 << 3, C_MTCLOSE = 1 << 4,
+       C_MTMINUTES = 1 << 5, C_MTDECIDE = 1 << 6, C_MTDECISIONS = 1 << 7 };
 
 static const char *meeting_body_name(int v, char *buf, size_t n)
 {
@@ -49,7 +52,45 @@ typedef struct meeting_args {
     uint8_t members[MAX_LIST * COUNCIL_ID_BYTES]; /* attendees; else the one --member */
     int32_t body;
     int64_t starts, ends;
+    council_meeting_slot slots[COUNCIL_MEETING_SLOTS_MAX];
+    char *text;                  /* --file's text (minutes, decide) */
 } meeting_args;
+
+/* --slot BODY,START,END: a time slot of a meeting held as more than one body. */
+static int slot_arg(const char *s, council_meeting_slot *sl)
+{
+    char buf[160], *c1, *c2;
+
+    if (strlen(s) >= sizeof buf || (c1 = strchr(strcpy(buf, s), ',')) == NULL ||
+        (c2 = strchr(c1 + 1, ',')) == NULL)
+        return usage("%s", _("--slot BODY,START,END: council, support_meeting or "
+                           "needs_of_poor_meeting, and two times"));
+    *c1 = *c2 = '\0';
+    sl->body = enum_value(&council__v1__meeting_body__descriptor, "MEETING_BODY_", buf);
+    if (sl->body == 0 || sl->body == COUNCIL_MEETING_BODY_JOINT_PLATFORM)
+        return usage("%s", _("--slot BODY,START,END: council, support_meeting or "
+                           "needs_of_poor_meeting, and two times"));
+    if (time_arg("--slot", c1 + 1, TIME_START, &sl->starts) != 0 ||
+        time_arg("--slot", c2 + 1, TIME_END, &sl->ends) != 0)
+        return EXIT_USAGE;
+    return 0;
+}
+
+/* The text of --file: UTF-8 without NUL, at most COUNCIL_MEETING_TEXT_MAX bytes. */
+static int text_file_arg(const char *path, char **out)
+{
+    size_t len = 0;
+    char *t = slurp(path, COUNCIL_MEETING_TEXT_MAX, &len, _("text file"));
+
+    if (t == NULL)
+        return EXIT_USAGE;
+    if (len == 0 || strlen(t) != len) {
+        free(t);
+        return usage("%s", _("--file: the text is 1 or more bytes of UTF-8 without NUL"));
+    }
+    *out = t;
+    return 0;
+}
 
 static int meeting_check_args(const meeting_opts *o, int cmd, const char *id_text,
                               const char *case_text, meeting_args *a)
@@ -66,12 +107,23 @@ static int meeting_check_args(const meeting_opts *o, int cmd, const char *id_tex
                                "--member ID (one or more)"));
         if ((a->body = enum_value(&council__v1__meeting_body__descriptor, "MEETING_BODY_",
                                   o->body)) == 0)
-            return usage("%s", _("--body: council, support_meeting or joint_platform"));
+            return usage("%s", _("--body: council, support_meeting, needs_of_poor_meeting or "
+                               "joint_platform"));
         if (time_arg("--starts", o->starts, TIME_START, &a->starts) != 0)
             return EXIT_USAGE;
         if (time_arg("--ends", o->ends, TIME_END, &a->ends) != 0)
             return EXIT_USAGE;
+        for (size_t i = 0; i < o->n_slot; i++)
+            if (slot_arg(o->slots[i], &a->slots[i]) != 0)
+                return EXIT_USAGE;
         break;
+    case C_MTMINUTES:
+    case C_MTDECIDE:
+        if (o->file == NULL)
+            return usage("%s", _("meeting minutes and meeting decide need --file FILE"));
+        if (o->case_id != NULL && id_arg(o->case_id, a->case_id) != 0)
+            return usage("%s", _("--case needs a case id (UUID)"));
+        return text_file_arg(o->file, &a->text);
     case C_MTADD:
         if (id_arg(case_text, a->case_id) != 0)
             return usage("%s", _("meeting add-case MEETING CASE: a case id (UUID) is needed"));
@@ -82,6 +134,11 @@ static int meeting_check_args(const meeting_opts *o, int cmd, const char *id_tex
             return usage("%s", _("--consent needs a consent id (UUID)"));
         if (o->second_approver != NULL && id_arg(o->second_approver, a->approver) != 0)
             return usage("%s", _("--second-approver needs a staff id (UUID)"));
+        if (o->body != NULL &&
+            ((a->body = enum_value(&council__v1__meeting_body__descriptor, "MEETING_BODY_",
+                                   o->body)) == 0 ||
+             a->body == COUNCIL_MEETING_BODY_JOINT_PLATFORM))
+            return usage("%s", _("--body: council, support_meeting or needs_of_poor_meeting"));
         break;
     case C_MTPACKET:
         if (o->member == NULL || o->out == NULL)
@@ -126,9 +183,24 @@ static json_t *meeting_json(const Council__V1__Meeting *m, const member_names *n
         json_object_set_new(ij, "attendee", id_json(it->attendee));
         json_object_set_new(ij, "scopes", str_array_json(it->scopes, it->n_scopes));
         json_object_set_new(ij, "basis", json_string(it->basis));
+        json_object_set_new(ij, "body", json_string(meeting_body_name(
+                                            (int)(it->has_body ? it->body : m->body), name,
+                                            sizeof name)));
         json_array_append_new(items, ij);
     }
     json_object_set_new(j, "items", items);
+    {
+        json_t *sl = json_array();
+        for (size_t i = 0; i < m->n_slots; i++) {
+            json_t *sj = json_object();
+            json_object_set_new(sj, "body", json_string(meeting_body_name((int)m->slots[i]->body,
+                                                                          name, sizeof name)));
+            json_object_set_new(sj, "starts", time_json(m->slots[i]->starts));
+            json_object_set_new(sj, "ends", time_json(m->slots[i]->ends));
+            json_array_append_new(sl, sj);
+        }
+        json_object_set_new(j, "slots", sl);
+    }
     return j;
 }
 
@@ -154,6 +226,13 @@ static void meeting_lines(const Council__V1__Meeting *m, const member_names *nam
             printf(" (%s)", who);
         putchar('\n');
     }
+    for (size_t i = 0; i < m->n_slots; i++) {
+        char t2[32];
+        time_text(t, sizeof t, m->slots[i]->starts);
+        time_text(t2, sizeof t2, m->slots[i]->ends);
+        printf("%s%s %s..%s\n", col(i == 0 ? _("slots:") : "", -20),
+               meeting_body_name((int)m->slots[i]->body, name, sizeof name), t, t2);
+    }
     printf(_("agenda:%s\n"), m->n_items == 0 ? "             -" : "");
     for (size_t i = 0; i < m->n_items; i++) {
         const Council__V1__AgendaItem *it = m->items[i];
@@ -161,6 +240,8 @@ static void meeting_lines(const Council__V1__Meeting *m, const member_names *nam
                id_of(id2, it->attendee), it->basis);
         for (size_t k = 0; k < it->n_scopes; k++)
             printf("%s%s", k ? "," : "", it->scopes[k]);
+        if (it->has_body)
+            printf(_(" body=%s"), meeting_body_name((int)it->body, name, sizeof name));
         putchar('\n');
     }
 }
@@ -177,6 +258,8 @@ static int meeting_create(council *c, const meeting_opts *o, const meeting_args 
     mo.ends = a->ends;
     mo.attendees = a->members;
     mo.n_attendees = o->n_member;
+    mo.slots = a->slots;
+    mo.n_slots = o->n_slot;
     if ((rc = council_meeting_create(c, id, sizeof id, &mo)) != COUNCIL_OK)
         return rc;
     uuid_text_of(t, id);
@@ -192,6 +275,7 @@ static int meeting_create(council *c, const meeting_opts *o, const meeting_args 
 static int meeting_add_case(council *c, const meeting_opts *o, const meeting_args *a)
 {
     council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+    council_agenda_options ao = COUNCIL_AGENDA_OPTIONS_INIT;
     int rc;
 
     so.scopes = o->scope;
@@ -209,8 +293,22 @@ static int meeting_add_case(council *c, const meeting_opts *o, const meeting_arg
         so.second_approver_len = sizeof a->approver;
     }
     /* The library sets the expiry: the meeting's end. */
-    rc = council_meeting_add_case(c, a->id, sizeof a->id, a->case_id, sizeof a->case_id,
-                                  a->members, COUNCIL_ID_BYTES, &so);
+    ao.share = &so;
+    ao.body = a->body; /* 0: the meeting's own body */
+    rc = council_meeting_add_item(c, a->id, sizeof a->id, a->case_id, sizeof a->case_id,
+                                  a->members, COUNCIL_ID_BYTES, &ao);
+    if (rc == COUNCIL_OK && o->json) {
+        json_t *j = json_object();
+        char t[37];
+        uuid_text_of(t, a->id);
+        json_object_set_new(j, "meeting_id", json_string(t));
+        uuid_text_of(t, a->case_id);
+        json_object_set_new(j, "case_id", json_string(t));
+        json_object_set_new(j, "member", json_string(o->member));
+        json_object_set_new(j, "scopes", str_array_json((char **)(uintptr_t)o->scope, o->n_scope));
+        json_object_set_new(j, "body", o->body != NULL ? json_string(o->body) : json_null());
+        return print_json(j) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+    }
     if (rc == COUNCIL_OK)
         fprintf(stderr,
                 ngettext("%s: on the agenda for member %s: %zu scope, until the meeting ends\n",
@@ -248,6 +346,90 @@ static int meeting_packet(council *c, const meeting_opts *o, const meeting_args 
     return COUNCIL_OK;
 }
 
+static int meeting_record_cmd(council *c, const meeting_opts *o, const meeting_args *a, int cmd)
+{
+    uint8_t id[COUNCIL_ID_BYTES];
+    char t[37];
+    int rc;
+
+    if (cmd == C_MTMINUTES) {
+        if ((rc = council_meeting_minutes(c, a->id, sizeof a->id, a->text)) != COUNCIL_OK)
+            return rc;
+        if (o->json) {
+            json_t *j = json_object();
+            uuid_text_of(t, a->id);
+            json_object_set_new(j, "meeting_id", json_string(t));
+            json_object_set_new(j, "minutes", json_string("recorded"));
+            return print_json(j) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+        }
+        fprintf(stderr, _("%s: minutes recorded, sealed to the attendees\n"), prog);
+        return COUNCIL_OK;
+    }
+    if ((rc = council_meeting_decide(c, id, sizeof id, a->id, sizeof a->id,
+                                     o->case_id != NULL ? a->case_id : NULL,
+                                     o->case_id != NULL ? sizeof a->case_id : 0, a->text)) !=
+        COUNCIL_OK)
+        return rc;
+    uuid_text_of(t, id);
+    if (o->json) {
+        json_t *j = json_object();
+        json_object_set_new(j, "decision_id", json_string(t));
+        return print_json(j) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+    }
+    printf("%s\n", t);
+    fprintf(stderr, o->case_id != NULL
+                        ? _("%s: decision recorded, sealed to the attendees the case was disclosed to\n")
+                        : _("%s: decision recorded, sealed to the attendees\n"),
+            prog);
+    return COUNCIL_OK;
+}
+
+static int meeting_decisions(council *c, const meeting_opts *o, const meeting_args *a)
+{
+    council_buf buf = { NULL, 0 };
+    Council__V1__MeetingRecord *r;
+    char id[37], t[32];
+    int rc = council_meeting_record(c, &buf, a->id, sizeof a->id);
+
+    r = unpack_reply(&council__v1__meeting_record__descriptor, &buf, &rc);
+    if (rc == COUNCIL_OK && o->json) {
+        json_t *j = json_object(), *ds = json_array();
+        uuid_text_of(id, a->id);
+        json_object_set_new(j, "meeting_id", json_string(id));
+        json_object_set_new(j, "minutes", r->minutes != NULL ? json_string(r->minutes) : json_null());
+        json_object_set_new(j, "minutes_recorded",
+                            r->has_minutes_recorded && r->minutes != NULL
+                                ? time_json(r->minutes_recorded) : json_null());
+        for (size_t i = 0; i < r->n_decisions; i++) {
+            const Council__V1__MeetingDecision *d = r->decisions[i];
+            json_t *dj = json_object();
+            json_object_set_new(dj, "id", json_string(d->id_text));
+            json_object_set_new(dj, "case_id", d->has_case_id ? id_json(d->case_id) : json_null());
+            json_object_set_new(dj, "recorded", time_json(d->recorded));
+            json_object_set_new(dj, "text", d->text != NULL ? json_string(d->text) : json_null());
+            json_array_append_new(ds, dj);
+        }
+        json_object_set_new(j, "decisions", ds);
+        rc = print_json(j) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+    } else if (rc == COUNCIL_OK) {
+        if (r->minutes != NULL) {
+            time_text(t, sizeof t, r->minutes_recorded);
+            printf(_("minutes (recorded %s):\n%s\n"), t, r->minutes);
+        } else {
+            printf("%s\n", _("minutes: -"));
+        }
+        for (size_t i = 0; i < r->n_decisions; i++) {
+            const Council__V1__MeetingDecision *d = r->decisions[i];
+            time_text(t, sizeof t, d->recorded);
+            printf(_("decision %s  case %s  recorded %s\n"), d->id_text,
+                   d->has_case_id ? id_of(id, d->case_id) : "-", t);
+            printf("%s\n", d->text != NULL ? d->text : "");
+        }
+    }
+    council__v1__meeting_record__free_unpacked(r, NULL);
+    return rc;
+}
+
 static int do_meeting(const meeting_opts *o, int cmd, const char *id_text, const char *case_text)
 {
     council_buf buf = { NULL, 0 };
@@ -256,14 +438,18 @@ static int do_meeting(const meeting_opts *o, int cmd, const char *id_text, const
     int rc;
 
     memset(&a, 0, sizeof a);
-    if ((rc = meeting_check_args(o, cmd, id_text, case_text, &a)) != 0)
+    if ((rc = meeting_check_args(o, cmd, id_text, case_text, &a)) != 0) {
+        free(a.text);
         return rc;
+    }
     if (cmd == C_MTCLOSE &&
         (rc = confirm_act(o->yes, _("meeting close: meeting %s ends now; its disclosures are "
                           "revoked and their data keys rotated"), id_text)) != 0)
         return rc;
-    if ((rc = open_council(o->g, &c)) != 0)
+    if ((rc = open_council(o->g, &c)) != 0) {
+        free(a.text);
         return rc;
+    }
     switch (cmd) {
     case C_MTCREATE:
         rc = meeting_create(c, o, &a);
@@ -289,6 +475,13 @@ static int do_meeting(const meeting_opts *o, int cmd, const char *id_text, const
     case C_MTPACKET:
         rc = meeting_packet(c, o, &a);
         break;
+    case C_MTMINUTES:
+    case C_MTDECIDE:
+        rc = meeting_record_cmd(c, o, &a, cmd);
+        break;
+    case C_MTDECISIONS:
+        rc = meeting_decisions(c, o, &a);
+        break;
     default: /* C_MTCLOSE */
         rc = council_meeting_close(c, a.id, sizeof a.id);
         if (rc == COUNCIL_OK)
@@ -297,6 +490,10 @@ static int do_meeting(const meeting_opts *o, int cmd, const char *id_text, const
         break;
     }
     council_buf_free(&buf);
+    if (a.text != NULL) {
+        sodium_memzero(a.text, strlen(a.text));
+        free(a.text);
+    }
     return close_council(c, rc, "meeting");
 }
 
@@ -316,14 +513,16 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
 }
 
 static const cli_help create_help = {
-    "--body MBODY --starts T --ends T --member ID [--member ID]... [--json]",
+    "--body MBODY --starts T --ends T --member ID [--member ID]... [--slot BODY,START,END]... [--json]",
     N_("Holds a meeting and prints its id (a bare id, one line); the members attend.\n"
     "\n"
     "Options:\n"
-    "  --body MBODY           council, support_meeting or joint_platform (this one\n"
-    "                         takes no case)\n"
+    "  --body MBODY           council, support_meeting, needs_of_poor_meeting or\n"
+    "                         joint_platform (this one takes no case)\n"
     "  --starts T, --ends T   when it is held\n"
     "  --member ID            an attendee (repeatable)\n"
+    "  --slot BODY,START,END  a time slot held as another body (repeatable, in\n"
+    "                         order, within the window): joint operation\n"
     HELP_JSON_ID("meeting_id")),
     "  council-cli --store ./council meeting create --body support_meeting \\\n"
     "      --starts 2026-12-01T01:00:00Z --ends 2026-12-01T03:00:00Z \\\n"
@@ -335,6 +534,7 @@ static const cli_opt create_opts[] = {
     OPT_STR("body", meeting_opts, body),
     OPT_STR("starts", meeting_opts, starts),
     OPT_STR("ends", meeting_opts, ends),
+    OPT_LIST("slot", meeting_opts, slots, n_slot, COUNCIL_MEETING_SLOTS_MAX),
     OPT_FLAG("json", meeting_opts, json),
 };
 static const cli_spec create_spec = CLI_SPEC(create_opts, create_help, CLI_STORE | CLI_SESSION, 0);
@@ -345,13 +545,18 @@ int cmd_meeting_create(cli_ctx *x, int argc, char **argv)
 }
 
 static const cli_help add_case_help = {
-    "MEETING CASE --member ID --scope S [--scope S]... --purpose CODE --basis CODE [--purpose-text TEXT] [--reason TEXT] [--consent UUID] [--second-approver STAFF]",
+    "MEETING CASE --member ID --scope S [--scope S]... --purpose CODE --basis CODE [--purpose-text TEXT] [--reason TEXT] [--consent UUID] [--second-approver STAFF] [--body BODY] [--json]",
     N_("Puts the case on the agenda: shares its scopes with an attendee until the\n"
-    "meeting ends.\n"
+    "meeting ends. A case collected under another body than the item's is\n"
+    "refused unless the policy allows cross-body use or a consent covers it.\n"
     "\n"
     "Options:\n"
     "  --member ID            the attendee\n"
     "  --scope S              a scope (repeatable)\n"
+    "  --body BODY            the body its information is discussed under:\n"
+    "                         council, support_meeting or needs_of_poor_meeting\n"
+    "                         (one the meeting is held as; default: the meeting's)\n"
+    "  --json                 the item as a JSON object\n"
     HELP_SHARE_GROUNDS),
     "  council-cli --store ./council meeting add-case \"$MEETING\" \"$CASE\" --member \"$SHAKYO\" \\\n"
     "      --scope wishes --purpose meeting_discussion --basis council_art16_exchange \\\n"
@@ -367,6 +572,8 @@ static const cli_opt add_case_opts[] = {
     OPT_STR("basis", meeting_opts, basis),
     OPT_STR("consent", meeting_opts, consent),
     OPT_STR("second-approver", meeting_opts, second_approver),
+    OPT_STR("body", meeting_opts, body),
+    OPT_FLAG("json", meeting_opts, json),
 };
 static const cli_spec add_case_spec = CLI_SPEC(add_case_opts, add_case_help, CLI_STORE | CLI_SESSION, 2);
 
@@ -434,4 +641,74 @@ static const cli_spec close_spec = CLI_SPEC(close_opts, close_help, CLI_STORE | 
 int cmd_meeting_close(cli_ctx *x, int argc, char **argv)
 {
     return run(x, argc, argv, &close_spec, C_MTCLOSE);
+}
+
+static const cli_help minutes_help = {
+    "MEETING --file FILE [--json]",
+    N_("Records the meeting's minutes (once), sealed to every attendee. The\n"
+    "secretariat, while the meeting is not closed.\n"
+    "\n"
+    "Options:\n"
+    "  --file FILE            the minutes, UTF-8 text ('-': standard input)\n"
+    "  --json                 {\"meeting_id\", \"minutes\": \"recorded\"}\n"),
+    "  council-cli --store ./council meeting minutes \"$MEETING\" --file minutes.txt\n",
+};
+
+static const cli_opt minutes_opts[] = {
+    OPT_STR("file", meeting_opts, file),
+    OPT_FLAG("json", meeting_opts, json),
+};
+static const cli_spec minutes_spec = CLI_SPEC(minutes_opts, minutes_help, CLI_STORE | CLI_SESSION, 1);
+
+int cmd_meeting_minutes(cli_ctx *x, int argc, char **argv)
+{
+    return run(x, argc, argv, &minutes_spec, C_MTMINUTES);
+}
+
+static const cli_help decide_help = {
+    "MEETING [--case CASE] --file FILE [--json]",
+    N_("Records a decision of the meeting and prints its id. A decision about a\n"
+    "case is sealed only to the attendees the case was disclosed to on the\n"
+    "agenda; one about no case to every attendee. The secretariat, while the\n"
+    "meeting is not closed.\n"
+    "\n"
+    "Options:\n"
+    "  --case CASE            the case it is about (on the agenda)\n"
+    "  --file FILE            the decision, UTF-8 text ('-': standard input)\n"
+    HELP_JSON_ID("decision_id")),
+    "  council-cli --store ./council meeting decide \"$MEETING\" --case \"$CASE\" \\\n"
+    "      --file decision.txt\n",
+};
+
+static const cli_opt decide_opts[] = {
+    OPT_STR("file", meeting_opts, file),
+    OPT_STR("case", meeting_opts, case_id),
+    OPT_FLAG("json", meeting_opts, json),
+};
+static const cli_spec decide_spec = CLI_SPEC(decide_opts, decide_help, CLI_STORE | CLI_SESSION, 1);
+
+int cmd_meeting_decide(cli_ctx *x, int argc, char **argv)
+{
+    return run(x, argc, argv, &decide_spec, C_MTDECIDE);
+}
+
+static const cli_help decisions_help = {
+    "MEETING [--json]",
+    N_("Shows the meeting's minutes and decisions this session may read (the\n"
+    "secretariat: all; an attendee's staff: those sealed to its member). Each\n"
+    "read is logged.\n"
+    "\n"
+    "Options:\n"
+    "  --json                 as a JSON object\n"),
+    "  council-cli --store ./council meeting decisions \"$MEETING\"\n",
+};
+
+static const cli_opt decisions_opts[] = {
+    OPT_FLAG("json", meeting_opts, json),
+};
+static const cli_spec decisions_spec = CLI_SPEC(decisions_opts, decisions_help, CLI_STORE | CLI_SESSION, 1);
+
+int cmd_meeting_decisions(cli_ctx *x, int argc, char **argv)
+{
+    return run(x, argc, argv, &decisions_spec, C_MTDECISIONS);
 }

@@ -87,6 +87,9 @@ int cmd_referral_show(cli_ctx *x, int argc, char **argv);
 int cmd_referral_list(cli_ctx *x, int argc, char **argv);
 int cmd_referral_note(cli_ctx *x, int argc, char **argv);
 int cmd_referral_setting(cli_ctx *x, int argc, char **argv);
+int cmd_meeting_minutes(cli_ctx *x, int argc, char **argv);
+int cmd_meeting_decide(cli_ctx *x, int argc, char **argv);
+int cmd_meeting_decisions(cli_ctx *x, int argc, char **argv);
 /* cmd_report.c */
 int cmd_report_platform(cli_ctx *x, int argc, char **argv);
 

@@ -294,6 +294,8 @@ COUNCIL_API void *council_protobuf_allocator(void);
 #define COUNCIL_MEETING_BODY_COUNCIL 1
 #define COUNCIL_MEETING_BODY_SUPPORT_MEETING 2
 #define COUNCIL_MEETING_BODY_JOINT_PLATFORM 3
+/** The needs-of-the-poor meeting (生活困窮者自立支援法第9条): a slot's or an agenda item's body. @since 0.2.0 */
+#define COUNCIL_MEETING_BODY_NEEDS_OF_POOR_MEETING 4
 
 /** council.v1.AuditAction: council_audit_filter.action (0: any). @since 0.1.0 */
 #define COUNCIL_AUDIT_ACTION_COUNCIL_CREATED 1
@@ -340,6 +342,12 @@ COUNCIL_API void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_REFERRAL_WITHDRAWN 42
 #define COUNCIL_AUDIT_ACTION_REFERRAL_COMPLETED 43
 #define COUNCIL_AUDIT_ACTION_REFERRAL_ENDED 44
+/** A meeting's minutes recorded (council_meeting_minutes()). @since 0.2.0 */
+#define COUNCIL_AUDIT_ACTION_MINUTES_RECORDED 56
+/** A meeting's decision recorded (council_meeting_decide()). @since 0.2.0 */
+#define COUNCIL_AUDIT_ACTION_DECISION_RECORDED 57
+/** A meeting's minutes or decisions read (council_meeting_record(), council_meeting_decision_read()). @since 0.2.0 */
+#define COUNCIL_AUDIT_ACTION_MEETING_RECORD_READ 58
 
 /** Longest council name accepted, in bytes of UTF-8. @since 0.1.0 */
 #define COUNCIL_NAME_MAX 256
@@ -1746,7 +1754,13 @@ COUNCIL_API COUNCIL_NODISCARD int council_case_list(council *c, council_buf *out
  * basis is one of "consent" (consent_id, 16 bytes, required),
  * "appi_27_1_1_law", "appi_27_1_2_vital", "appi_27_1_3_public_health_child",
  * "appi_27_1_4_public_duty" or "council_art16_exchange"; the exceptions
- * need a written reason (kept in the encrypted store, not the log).
+ * need a written reason (kept in the encrypted store, not the log). Since
+ * 0.2.0 also "swa_106_6_support_meeting" (社会福祉法第106条の6) and
+ * "ncsa_9_support_meeting" (生活困窮者自立支援法第9条), when the policy
+ * accepts them: sharing among the members of that support meeting, under
+ * its secrecy duty, only for an agenda item under that body
+ * (council_meeting_add_item()); anywhere else the decision refuses them
+ * (basis_outside_its_body).
  * @since 0.1.0
  */
 typedef struct council_share_options {
@@ -2094,25 +2108,38 @@ COUNCIL_API COUNCIL_NODISCARD int council_consent_list(council *c, council_buf *
  * The council's disclosure policy configuration. Initialise with
  * COUNCIL_POLICY_OPTIONS_INIT. Safe defaults (before any call): consent and
  * the four APPI 27(1) exceptions accepted (each with a written reason),
- * council_art16_exchange off, appi_27_1_2_vital with a second approver.
+ * council_art16_exchange off, the support meetings' bases
+ * (swa_106_6_support_meeting, ncsa_9_support_meeting) off,
+ * appi_27_1_2_vital with a second approver, no cross-body use.
+ *
+ * Version 2 (@since 0.2.0) adds cross_body_use; a caller built for
+ * version 1 passes version 1, and its policy keeps cross-body use off.
  * @since 0.1.0
  */
 typedef struct council_policy_options {
-    unsigned version;                    /**< COUNCIL_POLICY_OPTIONS_VERSION */
+    unsigned version;                    /**< COUNCIL_POLICY_OPTIONS_VERSION (1 or 2) */
     const char *const *accepted_bases;   /**< basis codes; "consent" must be among them */
     size_t n_accepted_bases;
     int vital_second_approver;           /**< 1: vital needs a second approver; 0: not */
+    /** Version 2: 1 lets a case collected under one body (its
+     *  council_case_options.body) be discussed at a meeting under another
+     *  body (council_meeting_add_item()) without a consent covering it; 0
+     *  (the default): only with basis consent. @since 0.2.0 */
+    int cross_body_use;
 } council_policy_options;
 
-#define COUNCIL_POLICY_OPTIONS_VERSION 1
-#define COUNCIL_POLICY_OPTIONS_INIT { COUNCIL_POLICY_OPTIONS_VERSION, NULL, 0, 1 }
+/** The first version (without cross_body_use). @since 0.2.0 */
+#define COUNCIL_POLICY_OPTIONS_VERSION_1 1
+#define COUNCIL_POLICY_OPTIONS_VERSION 2
+#define COUNCIL_POLICY_OPTIONS_INIT { COUNCIL_POLICY_OPTIONS_VERSION, NULL, 0, 1, 0 }
 
 /**
  * Set the policy ("policy changed" is logged). Root session only. The
  * configuration is kept in the encrypted store; every share, meeting
  * disclosure and dry run reads it.
  * @return COUNCIL_OK; COUNCIL_EINVAL (unknown basis, consent missing, a
- *         flag not 0 or 1); COUNCIL_EDENIED in a staff session;
+ *         flag not 0 or 1); COUNCIL_EDENIED in a staff session (but the
+ *         secretariat's);
  *         COUNCIL_EMISUSE; COUNCIL_EIO.
  * @since 0.1.0
  */
@@ -2169,25 +2196,73 @@ COUNCIL_API COUNCIL_NODISCARD int council_timezone_get(council *c, char *out, si
  * an attendee, each through the disclosure decision (council_case_share()
  * with the window's end as expiry); they end when the window closes or the
  * meeting is closed. A joint meeting with the platform takes no case.
+ *
+ * Joint operation (the 2024-06-24 notice): a meeting may be held as the
+ * council, as a support meeting (社会福祉法第106条の6), as a
+ * needs-of-the-poor meeting (生活困窮者自立支援法第9条), or as more than one
+ * of them in split time slots; each agenda item says under which body its
+ * information is discussed (council_meeting_add_item()). A case collected
+ * under one body (council_case_options.body) is discussed under another
+ * only when the council's policy allows cross-body use
+ * (council_policy_options.cross_body_use) or, with basis "consent", a
+ * consent covers it; otherwise COUNCIL_ENOCONSENT, logged (reason
+ * cross_body_use).
+ *
+ * Meetings decide (@since 0.2.0): the secretariat records a meeting's
+ * minutes (council_meeting_minutes(): sealed to every attendee) and its
+ * decisions (council_meeting_decide(): a decision about a case is sealed
+ * only to the attendees to which that case was disclosed on the agenda; one
+ * about no case to every attendee), while the meeting is not closed (its
+ * window may have passed: minutes are often written after the meeting;
+ * closing it ends the record). The secretariat and the coordinating body
+ * read every record. Each attendee's packet carries the minutes and the
+ * decisions it is entitled to.
  */
 
-#define COUNCIL_MEETING_OPTIONS_VERSION 1
+/** Most time slots of one meeting. @since 0.2.0 */
+#define COUNCIL_MEETING_SLOTS_MAX 8
+/** The longest minutes or decision text, in bytes. @since 0.2.0 */
+#define COUNCIL_MEETING_TEXT_MAX (64 * 1024)
 
-/** A meeting. Initialise with COUNCIL_MEETING_OPTIONS_INIT. @since 0.1.0 */
+/**
+ * A time slot of a meeting held as more than one body. @since 0.2.0
+ */
+typedef struct council_meeting_slot {
+    int32_t body;                /**< COUNCIL_MEETING_BODY_COUNCIL, _SUPPORT_MEETING or
+                                      _NEEDS_OF_POOR_MEETING */
+    int64_t starts;              /**< Unix seconds, within the meeting's window */
+    int64_t ends;                /**< after starts, within the window; slots do not overlap */
+} council_meeting_slot;
+
+/** The first version (without slots). @since 0.2.0 */
+#define COUNCIL_MEETING_OPTIONS_VERSION_1 1
+#define COUNCIL_MEETING_OPTIONS_VERSION 2
+
+/**
+ * A meeting. Initialise with COUNCIL_MEETING_OPTIONS_INIT. Version 2
+ * (@since 0.2.0) adds the slots; a caller built for version 1 passes
+ * version 1 and gets a meeting without slots.
+ * @since 0.1.0
+ */
 typedef struct council_meeting_options {
-    unsigned version;            /**< COUNCIL_MEETING_OPTIONS_VERSION */
+    unsigned version;            /**< COUNCIL_MEETING_OPTIONS_VERSION (1 or 2) */
     int32_t body;                /**< council.v1.MeetingBody, not 0 */
     int64_t starts;              /**< Unix seconds */
     int64_t ends;                /**< after starts and after now */
     const uint8_t *attendees;    /**< n_attendees member ids of 16 bytes, back to back */
     size_t n_attendees;          /**< 1..COUNCIL_CONSENT_LIST_MAX */
+    /** Version 2: the slots (0..COUNCIL_MEETING_SLOTS_MAX; none for a joint
+     *  meeting with the platform). The meeting is held as its body and as
+     *  each slot's body. @since 0.2.0 */
+    const council_meeting_slot *slots;
+    size_t n_slots;
 } council_meeting_options;
 
-#define COUNCIL_MEETING_OPTIONS_INIT { COUNCIL_MEETING_OPTIONS_VERSION, 0, 0, 0, NULL, 0 }
+#define COUNCIL_MEETING_OPTIONS_INIT { COUNCIL_MEETING_OPTIONS_VERSION, 0, 0, 0, NULL, 0, NULL, 0 }
 
 /**
  * Convene a meeting ("meeting opened" is logged). Root session only.
- * @return COUNCIL_OK; COUNCIL_EINVAL (body, window, attendees);
+ * @return COUNCIL_OK; COUNCIL_EINVAL (body, window, attendees, slots);
  *         COUNCIL_ENOTFOUND for an unknown member; COUNCIL_EDENIED for a
  *         withdrawn one (or a staff session); COUNCIL_ELIMIT;
  *         COUNCIL_EMISUSE; COUNCIL_EIO.
@@ -2212,6 +2287,109 @@ COUNCIL_API COUNCIL_NODISCARD int council_meeting_add_case(council *c, const uin
         size_t meeting_len, const uint8_t *case_id, size_t case_id_len, const uint8_t *attendee,
         size_t attendee_len, const council_share_options *opts);
 
+#define COUNCIL_AGENDA_OPTIONS_VERSION 1
+
+/**
+ * An agenda item: the share it makes and the body under which its
+ * information is discussed. Initialise with COUNCIL_AGENDA_OPTIONS_INIT.
+ * @since 0.2.0
+ */
+typedef struct council_agenda_options {
+    unsigned version;                   /**< COUNCIL_AGENDA_OPTIONS_VERSION */
+    const council_share_options *share; /**< scopes, purpose, basis... as council_meeting_add_case() */
+    int32_t body;                       /**< a COUNCIL_MEETING_BODY_* the meeting is held as
+                                             (its body or a slot's); 0: the meeting's body */
+} council_agenda_options;
+
+#define COUNCIL_AGENDA_OPTIONS_INIT { COUNCIL_AGENDA_OPTIONS_VERSION, NULL, 0 }
+
+/**
+ * council_meeting_add_case() naming the body the item is discussed under.
+ * The bases swa_106_6_support_meeting (社会福祉法第106条の6) and
+ * ncsa_9_support_meeting (生活困窮者自立支援法第9条), when the policy
+ * accepts them, allow the share only for an item under that body (support
+ * meeting, needs-of-the-poor meeting) with purpose meeting_discussion. A
+ * case collected under another body than the item's is refused
+ * (COUNCIL_ENOCONSENT, logged, reason cross_body_use) unless the policy
+ * allows cross-body use or the basis is "consent" and the decision finds a
+ * consent covering every scope (scopes the attendee holds already through
+ * another share are not covered by it: refused as well). Root session only.
+ * @return as council_meeting_add_case(); COUNCIL_EINVAL also for a body the
+ *         meeting is not held as; COUNCIL_ENOCONSENT also for a cross-body use.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_meeting_add_item(council *c, const uint8_t *meeting,
+        size_t meeting_len, const uint8_t *case_id, size_t case_id_len, const uint8_t *attendee,
+        size_t attendee_len, const council_agenda_options *opts);
+
+/**
+ * Record a meeting's minutes: text (UTF-8, 1..COUNCIL_MEETING_TEXT_MAX
+ * bytes) sealed to every attendee (and the secretariat and coordinating
+ * body), "minutes recorded" logged. Once per meeting. The secretariat
+ * (root or a secretariat staff session), on a meeting not closed.
+ * @return COUNCIL_OK; COUNCIL_EDENIED for a staff session that is not the
+ *         secretariat's (logged, operation_refused) or a closed meeting
+ *         (logged, meeting_closed); COUNCIL_EEXIST (minutes recorded
+ *         already); COUNCIL_ENOTFOUND; COUNCIL_ETAMPER (the meeting's rows
+ *         were changed outside the library; logged); COUNCIL_EINVAL (ids,
+ *         text); COUNCIL_EMISUSE (also inside a batch); COUNCIL_EIO;
+ *         COUNCIL_ENOMEM.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_meeting_minutes(council *c, const uint8_t *meeting,
+        size_t meeting_len, const char *text);
+
+/**
+ * Record a decision of a meeting (about case_id, on its agenda, or about
+ * no case: case_id NULL, case_id_len 0). Its text (UTF-8,
+ * 1..COUNCIL_MEETING_TEXT_MAX bytes) is sealed to the attendees to which
+ * the case was disclosed on the agenda (every attendee for no case);
+ * "decision recorded" is logged with the decision's id as object_id. id
+ * (16 bytes) receives the decision's id. The secretariat, on a meeting not
+ * closed.
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND (no such meeting, or the case is
+ *         not on its agenda); COUNCIL_EDENIED (as council_meeting_minutes(),
+ *         or an erased case: logged); COUNCIL_ETAMPER; COUNCIL_EINVAL;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_meeting_decide(council *c, uint8_t *id, size_t id_len,
+        const uint8_t *meeting, size_t meeting_len, const uint8_t *case_id, size_t case_id_len,
+        const char *text);
+
+/**
+ * A meeting's record as this session may read it, as a serialised
+ * council.v1.MeetingRecord: the minutes and every decision with its text
+ * for the secretariat; for a staff session of an attendee, the minutes and
+ * the decisions sealed to its member (the others are left out). Each
+ * record read is logged ("meeting record read", object_id = the decision)
+ * before anything is returned. Any session: a staff session of a member
+ * that does not attend gets COUNCIL_EDENIED (logged).
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED; COUNCIL_ETAMPER (a
+ *         minutes or decision row not the secretariat's; logged);
+ *         COUNCIL_EAUTH; COUNCIL_EINVAL; COUNCIL_EMISUSE (also inside a
+ *         batch); COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free() (which wipes it).
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_meeting_record(council *c, council_buf *out,
+        const uint8_t *meeting, size_t meeting_len);
+
+/**
+ * One decision, as a serialised council.v1.MeetingDecision with its text,
+ * logged before it is returned. The secretariat, or a staff session of a
+ * member it is sealed to; any other gets COUNCIL_EDENIED (logged, reason
+ * not_a_reader): an attendee to which the decision's case was not
+ * disclosed cannot read it.
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED; COUNCIL_ETAMPER
+ *         (logged); COUNCIL_EAUTH; COUNCIL_EINVAL; COUNCIL_EMISUSE;
+ *         COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free() (which wipes it).
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_meeting_decision_read(council *c, council_buf *out,
+        const uint8_t *decision, size_t decision_len);
+
 /**
  * A meeting as a serialised council.v1.Meeting. Root session only.
  * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED; COUNCIL_EINVAL;
@@ -2224,7 +2402,9 @@ COUNCIL_API COUNCIL_NODISCARD int council_meeting_get(council *c, council_buf *o
 /**
  * One attendee's meeting packet: a serialised council.v1.MeetingPacket
  * (the meeting, and each agenda case's sections disclosed to that
- * attendee), sealed with crypto_box_seal to the attendee's signed box key,
+ * attendee; since 0.2.0 also the minutes and the decisions it is entitled
+ * to, each read logged as "meeting record read" with reason
+ * meeting_packet), sealed with crypto_box_seal to the attendee's signed box key,
  * so only it can open the bytes. Every section read is logged (purpose
  * meeting_discussion) before the packet is returned. Root session only.
  * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED (not an attendee,

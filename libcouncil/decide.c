@@ -42,6 +42,8 @@ static const char *const basis_codes[COUNCIL__BASIS_LIMIT] = {
     [COUNCIL__BASIS_PUBLIC_HEALTH_CHILD] = "appi_27_1_3_public_health_child",
     [COUNCIL__BASIS_PUBLIC_DUTY] = "appi_27_1_4_public_duty",
     [COUNCIL__BASIS_ART16] = "council_art16_exchange",
+    [COUNCIL__BASIS_SWA_106_6] = "swa_106_6_support_meeting",
+    [COUNCIL__BASIS_NCSA_9] = "ncsa_9_support_meeting",
 };
 
 static const char *const purpose_codes[COUNCIL__PURPOSE_LIMIT] = {
@@ -116,6 +118,9 @@ void council__policy_defaults(council__policy_config *cfg)
     cfg->accept[COUNCIL__BASIS_PUBLIC_HEALTH_CHILD] = true;
     cfg->accept[COUNCIL__BASIS_PUBLIC_DUTY] = true;
     cfg->accept[COUNCIL__BASIS_ART16] = false; /* until the council turns it on */
+    cfg->accept[COUNCIL__BASIS_SWA_106_6] = false; /* only where a support meeting is set up */
+    cfg->accept[COUNCIL__BASIS_NCSA_9] = false;
+    cfg->cross_body_use = false;
     cfg->vital_second_approver = true;
 }
 
@@ -366,6 +371,24 @@ static const char *art16_members_only(const council__policy_config *cfg,
     return r->recipient_kind == COUNCIL__RECIPIENT_MEMBER ? NULL : COUNCIL__WHY_BASIS_NOT_FOR_RECIPIENT;
 }
 
+/* 8b. The support meetings' bases (社会福祉法第106条の6, 生活困窮者自立支援法
+ *     第9条) share information among that meeting's members, under its
+ *     secrecy duty: at that body's meeting, for its discussion, to a member.
+ *     Not a council disclosure outside the body. */
+static const char *within_its_body(const council__policy_config *cfg,
+                                   const council__decision_request *r)
+{
+    int body = r->basis == COUNCIL__BASIS_SWA_106_6 ? COUNCIL__BODY_SUPPORT_MEETING
+                                                    : COUNCIL__BODY_NEEDS_OF_POOR_MEETING;
+
+    (void)cfg;
+    if (r->recipient_kind != COUNCIL__RECIPIENT_MEMBER)
+        return COUNCIL__WHY_BASIS_NOT_FOR_RECIPIENT;
+    return r->body == body && r->purpose == COUNCIL__PURPOSE_MEETING_DISCUSSION
+               ? NULL
+               : COUNCIL__WHY_BASIS_OUTSIDE_ITS_BODY;
+}
+
 /* 9. Every exception has a written reason. */
 static const char *reason_given(const council__policy_config *cfg, const council__decision_request *r)
 {
@@ -446,7 +469,9 @@ static const char *named_consent_covers(const council__policy_config *cfg,
 #define ANY_BASIS 0xffffffffu /* includes unknown bases: rows before basis_known */
 #define EXCEPTIONS (B(COUNCIL__BASIS_LAW) | B(COUNCIL__BASIS_VITAL) | \
                     B(COUNCIL__BASIS_PUBLIC_HEALTH_CHILD) | B(COUNCIL__BASIS_PUBLIC_DUTY) | \
-                    B(COUNCIL__BASIS_ART16))
+                    B(COUNCIL__BASIS_ART16) | B(COUNCIL__BASIS_SWA_106_6) | \
+                    B(COUNCIL__BASIS_NCSA_9))
+#define BODY_BASES (B(COUNCIL__BASIS_SWA_106_6) | B(COUNCIL__BASIS_NCSA_9))
 
 /*
  * THE RULE TABLE. Rows run top to bottom; the first one that fails gives the
@@ -462,6 +487,8 @@ static const char *named_consent_covers(const council__policy_config *cfg,
  *  7  has_persons            every basis           no_persons
  *  8  basis_accepted         every basis           basis_not_accepted
  *  9  art16_members_only     art16                 basis_not_for_recipient
+ *  9b within_its_body        swa_106_6, ncsa_9     basis_not_for_recipient,
+ *                                                  basis_outside_its_body
  * 10  reason_given           every exception       reason_required
  * 11  second_approver        vital (cfg)           second_approver_required
  * 12  no_refusal             art16                 consent_refused
@@ -486,6 +513,7 @@ static const struct {
     {"has_persons", ANY_BASIS, has_persons},
     {"basis_accepted", ANY_BASIS, basis_accepted},
     {"art16_members_only", B(COUNCIL__BASIS_ART16), art16_members_only},
+    {"within_its_body", BODY_BASES, within_its_body},
     {"reason_given", EXCEPTIONS, reason_given},
     {"second_approver", B(COUNCIL__BASIS_VITAL), second_approver},
     {"no_refusal", B(COUNCIL__BASIS_ART16), no_refusal},

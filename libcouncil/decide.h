@@ -34,10 +34,21 @@ enum council__basis {
     COUNCIL__BASIS_VITAL,                  /**< "appi_27_1_2_vital" */
     COUNCIL__BASIS_PUBLIC_HEALTH_CHILD,    /**< "appi_27_1_3_public_health_child" */
     COUNCIL__BASIS_PUBLIC_DUTY,            /**< "appi_27_1_4_public_duty" */
-    COUNCIL__BASIS_ART16                   /**< "council_art16_exchange" */
+    COUNCIL__BASIS_ART16,                  /**< "council_art16_exchange" */
+    COUNCIL__BASIS_SWA_106_6,              /**< "swa_106_6_support_meeting" (社会福祉法第106条の6) */
+    COUNCIL__BASIS_NCSA_9                  /**< "ncsa_9_support_meeting" (生活困窮者自立支援法第9条) */
 };
 /** One past the largest basis value: the size of council__policy_config.accept. */
-#define COUNCIL__BASIS_LIMIT 7
+#define COUNCIL__BASIS_LIMIT 9
+
+/** The body under which a disclosure is discussed (the case's body codes,
+ *  COUNCIL_CASE_BODY_*); 0: no meeting's body (a share outside a meeting). */
+enum council__body {
+    COUNCIL__BODY_NONE = 0,
+    COUNCIL__BODY_COUNCIL = 1,            /**< the council (協議会, 孤独・孤立対策推進法第15条) */
+    COUNCIL__BODY_SUPPORT_MEETING = 2,    /**< 支援会議 (社会福祉法第106条の6) */
+    COUNCIL__BODY_NEEDS_OF_POOR_MEETING = 3 /**< 支援会議 (生活困窮者自立支援法第9条) */
+};
 
 /** Who would receive the data. */
 enum council__recipient_kind {
@@ -84,13 +95,16 @@ const char *council__consent_status_code(int status);
 typedef struct council__policy_config {
     bool accept[COUNCIL__BASIS_LIMIT]; /**< indexed by council__basis; [0] unused */
     bool vital_second_approver;        /**< appi_27_1_2_vital needs a second approver */
+    bool cross_body_use;               /**< a case collected under one body may be discussed
+                                            under another without a consent covering it */
 } council__policy_config;
 
 /**
  * Fill *cfg with the safe defaults: consent and the four APPI 27(1)
  * exceptions accepted (each exception still needs a written reason);
- * council_art16_exchange off until the council turns it on; vital needs a
- * second approver.
+ * council_art16_exchange, swa_106_6_support_meeting and
+ * ncsa_9_support_meeting off until the council turns them on; vital needs a
+ * second approver; no cross-body use without consent.
  */
 void council__policy_defaults(council__policy_config *cfg);
 
@@ -139,6 +153,8 @@ typedef struct council__decision_request {
     const uint8_t *consent_id;           /**< 16 bytes: the record the caller names, or NULL */
     const council__consent_view *consents; /**< every ledger record of the case */
     size_t n_consents;
+    int body;                            /**< council__body the data is discussed under at a
+                                              meeting (an agenda item); 0 outside a meeting */
 } council__decision_request;
 
 /** The answer. */
@@ -161,6 +177,7 @@ typedef struct council__decision {
 #define COUNCIL__WHY_NO_PERSONS              "no_persons"
 #define COUNCIL__WHY_BASIS_NOT_ACCEPTED      "basis_not_accepted"
 #define COUNCIL__WHY_BASIS_NOT_FOR_RECIPIENT "basis_not_for_recipient"
+#define COUNCIL__WHY_BASIS_OUTSIDE_ITS_BODY  "basis_outside_its_body"
 #define COUNCIL__WHY_REASON_REQUIRED         "reason_required"
 #define COUNCIL__WHY_SECOND_APPROVER         "second_approver_required"
 #define COUNCIL__WHY_NO_CONSENT_FOR_PERSON   "no_consent_for_person"
@@ -186,6 +203,12 @@ typedef struct council__decision {
  * - The platform never receives personal data, whatever the basis.
  * - The basis must be known and accepted by cfg.
  * - council_art16_exchange is exchange within the council: members only.
+ * - swa_106_6_support_meeting (社会福祉法第106条の6) and
+ *   ncsa_9_support_meeting (生活困窮者自立支援法第9条) allow sharing only
+ *   within that body's meeting, among its members, under its secrecy duty:
+ *   recipient a member, purpose meeting_discussion, req->body that body's
+ *   (SUPPORT_MEETING, NEEDS_OF_POOR_MEETING); never a council disclosure
+ *   outside it (a plain share, or an agenda item under another body).
  * - Every basis but consent needs a written reason; vital also a second
  *   approver when cfg says so.
  * - council_art16_exchange does not override a person's refusal that is in

@@ -29,15 +29,12 @@
 #include "keydir.h"
 #include "event.h"
 #include "share_db.h"
+#include "policy.h"
+#include "decide.h"
 
-#define PACKET_MAX (64u << 20) /* bytes of one packet before sealing */
 #define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x
 
-typedef struct mtg {
-    uint8_t id[COUNCIL_ID_BYTES];
-    int body;
-    int64_t starts, ends, closed;
-} mtg;
+typedef council__mtg mtg;
 
 /* ------------------------------------------------------- signed rows */
 
@@ -45,11 +42,15 @@ typedef struct mtg {
  * "meeting" and "meeting_item"):
  *     meeting: id || u32be(body) || u64be(starts) || u64be(ends)
  *              || u64be(closed, 0 if open) || the attendees' ids, sorted
+ *              [|| each slot by start: u32be(body) || u64be(starts) || u64be(ends)]
  *     item:    meeting || case || attendee || u8(len) || scope || u8(len) || basis
- * A meeting, attendee or item someone holding the database key wrote into
- * the store is refused (ETAMPER, logged) before it is used. */
-#define MMSG_MAX (16 + 4 + 24 + 16 * COUNCIL_CONSENT_LIST_MAX)
-#define IMSG_MAX (48 + 2 + 2 * COUNCIL__AUDIT_CODE_MAX)
+ *              [|| u32be(body), for an item that names its body]
+ * (the bracketed parts only where there are slots / a body, so rows from
+ * before them keep their signatures). A meeting, attendee, slot or item
+ * someone holding the database key wrote into the store is refused
+ * (ETAMPER, logged) before it is used. */
+#define MMSG_MAX (16 + 4 + 24 + 16 * COUNCIL_CONSENT_LIST_MAX + 20 * COUNCIL_MEETING_SLOTS_MAX)
+#define IMSG_MAX (48 + 2 + 2 * COUNCIL__AUDIT_CODE_MAX + 4)
 
 static const uint8_t council_signer[COUNCIL_ID_BYTES];
 
@@ -99,6 +100,27 @@ static int meeting_msg(council *c, const char *op, const uint8_t id[COUNCIL_ID_B
     sqlite3_finalize(st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)
         return council__db_err(c, op);
+    st = NULL;
+    n = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT body, starts, ends FROM meeting_slot WHERE meeting_id = "
+                                  "?1 ORDER BY starts;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == COUNCIL_MEETING_SLOTS_MAX) {
+            *has_sig = false; /* more slots than a meeting can have */
+            break;
+        }
+        p = council__put_u32(p, (uint32_t)sqlite3_column_int64(st, 0));
+        p = council__put_u64(p, (uint64_t)sqlite3_column_int64(st, 1));
+        p = council__put_u64(p, (uint64_t)sqlite3_column_int64(st, 2));
+        n++;
+    }
+    sqlite3_finalize(st);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return council__db_err(c, op);
     *len = (size_t)(p - m);
     return COUNCIL_OK;
 }
@@ -125,7 +147,7 @@ static int meeting_sign(council *c, const char *op, const uint8_t id[COUNCIL_ID_
 }
 
 static size_t item_msg(uint8_t *m, const uint8_t meeting[16], const uint8_t *case_id,
-                       const uint8_t *attendee, const char *scope, const char *basis)
+                       const uint8_t *attendee, const char *scope, const char *basis, int body)
 {
     size_t sn = strlen(scope), bn = strlen(basis);
     uint8_t *p = council__put_bytes(m, meeting, 16);
@@ -136,13 +158,15 @@ static size_t item_msg(uint8_t *m, const uint8_t meeting[16], const uint8_t *cas
     p = council__put_bytes(p, scope, sn);
     *p++ = (uint8_t)bn;
     p = council__put_bytes(p, basis, bn);
+    if (body != 0)
+        p = council__put_u32(p, (uint32_t)body);
     return (size_t)(p - m);
 }
 
 /* The meeting's row, attendees and every agenda item (of one attendee, or
  * all) are the ones the secretariat signed; else ETAMPER, logged. */
-static int meeting_check(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
-                         const uint8_t *only)
+int council__meeting_check(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                           const uint8_t *only)
 {
     uint8_t m[MMSG_MAX], sig[64];
     sqlite3_stmt *st = NULL;
@@ -154,9 +178,10 @@ static int meeting_check(council *c, const char *op, const uint8_t id[COUNCIL_ID
         return rc;
     ok = has && council__attest_check(c, "meeting", m, len, council_signer, sizeof council_signer,
                                       sig, sizeof sig) == COUNCIL_OK;
-    if (ok && sqlite3_prepare_v2(c->db, "SELECT case_id, attendee, scope, basis, sig FROM "
-                                        "meeting_item WHERE meeting_id = ?1 AND (?2 IS NULL OR "
-                                        "attendee = ?2);", -1, &st, NULL) == SQLITE_OK &&
+    if (ok && sqlite3_prepare_v2(c->db, "SELECT case_id, attendee, scope, basis, sig, "
+                                        "coalesce(body, 0) FROM meeting_item WHERE meeting_id = "
+                                        "?1 AND (?2 IS NULL OR attendee = ?2);", -1, &st,
+                                 NULL) == SQLITE_OK &&
         sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC) == SQLITE_OK &&
         (only != NULL ? sqlite3_bind_blob(st, 2, only, 16, SQLITE_STATIC)
                       : sqlite3_bind_null(st, 2)) == SQLITE_OK) {
@@ -168,7 +193,8 @@ static int meeting_check(council *c, const char *op, const uint8_t id[COUNCIL_ID
                  strlen(basis) <= COUNCIL__AUDIT_CODE_MAX &&
                  council__attest_check(c, "meeting_item", m,
                                        item_msg(m, id, sqlite3_column_blob(st, 0),
-                                                sqlite3_column_blob(st, 1), scope, basis),
+                                                sqlite3_column_blob(st, 1), scope, basis,
+                                                sqlite3_column_int(st, 5)),
                                        council_signer, sizeof council_signer,
                                        sqlite3_column_blob(st, 4),
                                        (size_t)sqlite3_column_bytes(st, 4)) == COUNCIL_OK;
@@ -221,7 +247,7 @@ int council__meeting_upgrade(council *c)
             continue;
         rc = council__attest_sign(c, "meeting_item", m,
                                   item_msg(m, sqlite3_column_blob(st, 0), sqlite3_column_blob(st, 1),
-                                           sqlite3_column_blob(st, 2), scope, basis),
+                                           sqlite3_column_blob(st, 2), scope, basis, 0),
                                   signer, sig);
         if (rc == COUNCIL_OK &&
             (sqlite3_prepare_v2(c->db, "UPDATE meeting_item SET sig = ?5 WHERE meeting_id = ?1 AND "
@@ -242,7 +268,8 @@ int council__meeting_upgrade(council *c)
     return rc;
 }
 
-static int load(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES], mtg *m)
+int council__meeting_load(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                          council__mtg *m)
 {
     sqlite3_stmt *st = NULL;
     int src, rc = COUNCIL_OK;
@@ -268,8 +295,8 @@ static int load(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES], 
     return rc;
 }
 
-static int attends(council *c, const char *op, const uint8_t meeting[16], const uint8_t member[16],
-                   bool *yes)
+int council__meeting_attends(council *c, const char *op, const uint8_t meeting[16],
+                             const uint8_t member[16], bool *yes)
 {
     sqlite3_stmt *st = NULL;
 
@@ -301,6 +328,55 @@ static int refuse(council *c, int action, const uint8_t *case_ref, const uint8_t
     return arc != COUNCIL_OK ? arc : council__fail(c, rc, "%s: %s", op, msg);
 }
 
+/* The bodies a case is collected under, a slot is held as and an agenda
+ * item is discussed under (council.v1.MeetingBody, not the platform). */
+static bool case_body(int body)
+{
+    return body == COUNCIL__V1__MEETING_BODY__MEETING_BODY_COUNCIL ||
+           body == COUNCIL__V1__MEETING_BODY__MEETING_BODY_SUPPORT_MEETING ||
+           body == COUNCIL__V1__MEETING_BODY__MEETING_BODY_NEEDS_OF_POOR_MEETING;
+}
+
+/* A case's body (council.v1.CaseBody, 0 for the council) as a MeetingBody. */
+static int meeting_body_of_case(int case_body_code)
+{
+    return case_body_code == COUNCIL_CASE_BODY_SUPPORT_MEETING
+               ? COUNCIL__V1__MEETING_BODY__MEETING_BODY_SUPPORT_MEETING
+           : case_body_code == COUNCIL_CASE_BODY_NEEDS_OF_POOR_MEETING
+               ? COUNCIL__V1__MEETING_BODY__MEETING_BODY_NEEDS_OF_POOR_MEETING
+               : COUNCIL__V1__MEETING_BODY__MEETING_BODY_COUNCIL;
+}
+
+/* A MeetingBody as the decision's council__body. */
+static int decision_body(int meeting_body)
+{
+    return meeting_body == COUNCIL__V1__MEETING_BODY__MEETING_BODY_COUNCIL ? COUNCIL__BODY_COUNCIL
+         : meeting_body == COUNCIL__V1__MEETING_BODY__MEETING_BODY_SUPPORT_MEETING
+             ? COUNCIL__BODY_SUPPORT_MEETING
+         : meeting_body == COUNCIL__V1__MEETING_BODY__MEETING_BODY_NEEDS_OF_POOR_MEETING
+             ? COUNCIL__BODY_NEEDS_OF_POOR_MEETING
+             : COUNCIL__BODY_NONE;
+}
+
+/* Is the meeting held as body (its own, or a slot's)? Read after
+ * meeting_check vouched for the slots. */
+static int held_as(council *c, const char *op, const mtg *m, int body, bool *yes)
+{
+    sqlite3_stmt *st = NULL;
+
+    *yes = m->body == body;
+    if (*yes)
+        return COUNCIL_OK;
+    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM meeting_slot WHERE meeting_id = ?1 AND body = ?2;",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, m->id, 16, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(st, 2, body) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    return council__row_exists(c, op, st, yes);
+}
+
 /* ------------------------------------------------------------------ create */
 
 int council_meeting_create(council *c, uint8_t *id, size_t id_len, const council_meeting_options *o)
@@ -309,15 +385,33 @@ int council_meeting_create(council *c, uint8_t *id, size_t id_len, const council
     uint8_t mid[COUNCIL_ID_BYTES];
     sqlite3_stmt *st = NULL;
     int64_t now = (int64_t)time(NULL);
+    const council_meeting_slot *slots;
+    size_t n_slots;
     int rc;
 
     if ((rc = council__secretariat_id(c, op, id, id_len)) != COUNCIL_OK)
         return rc;
-    if (o == NULL || o->version != COUNCIL_MEETING_OPTIONS_VERSION)
+    if (o == NULL || (o->version != COUNCIL_MEETING_OPTIONS_VERSION &&
+                      o->version != COUNCIL_MEETING_OPTIONS_VERSION_1))
         return council__fail(c, COUNCIL_EMISUSE, "%s: options missing or of unknown version", op);
+    /* A version 1 caller's struct ends before the slots: never read them. */
+    slots = o->version >= 2 ? o->slots : NULL;
+    n_slots = o->version >= 2 ? o->n_slots : 0;
     if (o->body < COUNCIL__V1__MEETING_BODY__MEETING_BODY_COUNCIL ||
-        o->body > COUNCIL__V1__MEETING_BODY__MEETING_BODY_JOINT_PLATFORM)
+        o->body > COUNCIL__V1__MEETING_BODY__MEETING_BODY_NEEDS_OF_POOR_MEETING)
         return council__fail(c, COUNCIL_EINVAL, "%s: unknown body", op);
+    if (n_slots > COUNCIL_MEETING_SLOTS_MAX || (n_slots > 0 && slots == NULL) ||
+        (n_slots > 0 && o->body == COUNCIL__V1__MEETING_BODY__MEETING_BODY_JOINT_PLATFORM))
+        return council__fail(c, COUNCIL_EINVAL, "%s: at most %d slots, none for a joint meeting "
+                             "with the platform", op, COUNCIL_MEETING_SLOTS_MAX);
+    /* Slots: a case body each, inside the window, in order, not overlapping. */
+    for (size_t i = 0; i < n_slots; i++)
+        if (!case_body(slots[i].body) || slots[i].starts < o->starts ||
+            slots[i].ends > o->ends || slots[i].ends <= slots[i].starts ||
+            (i > 0 && slots[i].starts < slots[i - 1].ends))
+            return council__fail(c, COUNCIL_EINVAL, "%s: each slot is the council, a support "
+                                 "meeting or a needs-of-the-poor meeting, within the window, "
+                                 "after the slot before it", op);
     if (o->starts <= 0 || o->ends <= o->starts || o->ends <= now)
         return council__fail(c, COUNCIL_EINVAL, "%s: the window must end after it starts, and "
                              "after now", op);
@@ -345,6 +439,17 @@ int council_meeting_create(council *c, uint8_t *id, size_t id_len, const council
     for (size_t i = 0; rc == COUNCIL_OK && i < o->n_attendees; i++)
         rc = council__sql_exec1(c, op, "INSERT OR IGNORE INTO meeting_attendee (meeting_id, "
                                 "member_id) VALUES (?1, ?2);", mid, 16, o->attendees + 16 * i, 16);
+    for (size_t i = 0; rc == COUNCIL_OK && i < n_slots; i++) {
+        if (sqlite3_prepare_v2(c->db, "INSERT INTO meeting_slot (meeting_id, body, starts, ends) "
+                                      "VALUES (?1, ?2, ?3, ?4);", -1, &st, NULL) != SQLITE_OK ||
+            sqlite3_bind_blob(st, 1, mid, 16, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_int(st, 2, slots[i].body) != SQLITE_OK ||
+            sqlite3_bind_int64(st, 3, slots[i].starts) != SQLITE_OK ||
+            sqlite3_bind_int64(st, 4, slots[i].ends) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
+            rc = council__db_err(c, op);
+        sqlite3_finalize(st);
+        st = NULL;
+    }
     if (rc == COUNCIL_OK)
         rc = meeting_sign(c, op, mid);
     if (rc == COUNCIL_OK) {
@@ -352,10 +457,13 @@ int council_meeting_create(council *c, uint8_t *id, size_t id_len, const council
             .action = ACT(MEETING_OPENED),
             .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
             .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
-            .reason = o->body == COUNCIL__V1__MEETING_BODY__MEETING_BODY_JOINT_PLATFORM
+            .reason = n_slots > 0 ? "joint_slots"
+                      : o->body == COUNCIL__V1__MEETING_BODY__MEETING_BODY_JOINT_PLATFORM
                           ? "joint_platform"
                       : o->body == COUNCIL__V1__MEETING_BODY__MEETING_BODY_SUPPORT_MEETING
                           ? "support_meeting"
+                      : o->body == COUNCIL__V1__MEETING_BODY__MEETING_BODY_NEEDS_OF_POOR_MEETING
+                          ? "needs_of_poor_meeting"
                           : "council",
         };
         rc = council__audit_append(c, &ev);
@@ -368,16 +476,50 @@ int council_meeting_create(council *c, uint8_t *id, size_t id_len, const council
 
 /* ---------------------------------------------------------------- agenda */
 
+static int add_item(council *c, const char *op, const uint8_t *meeting, size_t meeting_len,
+                    const uint8_t *case_id, size_t case_id_len, const uint8_t *attendee,
+                    size_t attendee_len, const council_share_options *o, int body);
+
 int council_meeting_add_case(council *c, const uint8_t *meeting, size_t meeting_len,
                              const uint8_t *case_id, size_t case_id_len, const uint8_t *attendee,
                              size_t attendee_len, const council_share_options *o)
 {
-    static const char op[] = "meeting_add_case";
+    return add_item(c, "meeting_add_case", meeting, meeting_len, case_id, case_id_len, attendee,
+                    attendee_len, o, 0);
+}
+
+int council_meeting_add_item(council *c, const uint8_t *meeting, size_t meeting_len,
+                             const uint8_t *case_id, size_t case_id_len, const uint8_t *attendee,
+                             size_t attendee_len, const council_agenda_options *o)
+{
+    static const char op[] = "meeting_add_item";
+    int rc;
+
+    if ((rc = council__secretariat_id(c, op, meeting, meeting_len)) != COUNCIL_OK)
+        return rc;
+    if (o == NULL || o->version != COUNCIL_AGENDA_OPTIONS_VERSION)
+        return council__fail(c, COUNCIL_EMISUSE, "%s: options missing or of unknown version", op);
+    if (o->body != 0 && !case_body(o->body))
+        return council__fail(c, COUNCIL_EINVAL, "%s: the body is the council, a support meeting "
+                             "or a needs-of-the-poor meeting", op);
+    return add_item(c, op, meeting, meeting_len, case_id, case_id_len, attendee, attendee_len,
+                    o->share, o->body);
+}
+
+/* An agenda item under body (0: the meeting's own, and the item's row names
+ * no body, as before slots). */
+static int add_item(council *c, const char *op, const uint8_t *meeting, size_t meeting_len,
+                    const uint8_t *case_id, size_t case_id_len, const uint8_t *attendee,
+                    size_t attendee_len, const council_share_options *o, int body)
+{
     const char *fresh[COUNCIL__AUDIT_SCOPES_MAX];
     council_share_options so;
+    council__policy_config cfg;
+    council__case k;
     uint8_t owner[16], ref[32];
     size_t n_fresh = 0;
     bool erased = false, yes = false;
+    int under;
     mtg m;
     int rc;
 
@@ -390,8 +532,8 @@ int council_meeting_add_case(council *c, const uint8_t *meeting, size_t meeting_
         o->n_scopes == 0 || o->n_scopes > COUNCIL__AUDIT_SCOPES_MAX)
         return council__fail(c, COUNCIL_EMISUSE, "%s: share options missing, of unknown version, "
                              "or without scopes", op);
-    if ((rc = load(c, op, meeting, &m)) != COUNCIL_OK ||
-        (rc = meeting_check(c, op, meeting, attendee)) != COUNCIL_OK ||
+    if ((rc = council__meeting_load(c, op, meeting, &m)) != COUNCIL_OK ||
+        (rc = council__meeting_check(c, op, meeting, attendee)) != COUNCIL_OK ||
         (rc = council__case_lookup(c, op, case_id, owner, ref, &erased)) != COUNCIL_OK)
         return rc;
     /* Nothing identifying reaches the platform: not even a case id. */
@@ -402,12 +544,20 @@ int council_meeting_add_case(council *c, const uint8_t *meeting, size_t meeting_
     if (m.closed != 0 || m.ends <= (int64_t)time(NULL))
         return refuse(c, ACT(DISCLOSURE_REFUSED), ref, attendee, COUNCIL_EDENIED, "meeting_closed",
                       op, "the meeting is closed or its window has passed");
-    if ((rc = attends(c, op, meeting, attendee, &yes)) != COUNCIL_OK)
+    if ((rc = council__meeting_attends(c, op, meeting, attendee, &yes)) != COUNCIL_OK)
         return rc;
     if (!yes)
         return refuse(c, ACT(DISCLOSURE_REFUSED), ref, attendee, COUNCIL_EDENIED, "not_an_attendee",
                       op, "the member does not attend this meeting");
-    /* Scopes the attendee holds already need no share of the meeting's. */
+    /* The body the item is discussed under: one the meeting is held as. */
+    under = body != 0 ? body : m.body;
+    if ((rc = held_as(c, op, &m, under, &yes)) != COUNCIL_OK)
+        return rc;
+    if (!yes)
+        return council__fail(c, COUNCIL_EINVAL, "%s: the meeting is not held as that body", op);
+    if ((rc = council__case_load(c, op, case_id, &k)) != COUNCIL_OK ||
+        (rc = council__policy_load(c, op, &cfg)) != COUNCIL_OK)
+        return rc;
     for (size_t i = 0; i < o->n_scopes; i++) {
         bool held = false;
         if (o->scopes[i] == NULL || !council__audit_code_ok(o->scopes[i]))
@@ -417,12 +567,22 @@ int council_meeting_add_case(council *c, const uint8_t *meeting, size_t meeting_
         if (!held)
             fresh[n_fresh++] = o->scopes[i];
     }
+    /* A case collected under another body: only where the policy allows
+     * cross-body use, or a consent covers it (basis consent, and every
+     * scope through the decision now: a scope held through another share
+     * was never decided for this body's meeting). */
+    if (meeting_body_of_case(k.body) != under && !cfg.cross_body_use &&
+        (o->basis == NULL || strcmp(o->basis, "consent") != 0 || n_fresh != o->n_scopes))
+        return refuse(c, ACT(DISCLOSURE_REFUSED), ref, attendee, COUNCIL_ENOCONSENT,
+                      "cross_body_use", op, "the case was collected under another body, and "
+                      "neither the policy nor a consent allows its use under this one");
     if (n_fresh > 0) {
         so = *o;
         so.scopes = fresh;
         so.n_scopes = n_fresh;
         so.expires = m.ends;
-        if ((rc = council__case_share_in(c, op, case_id, 16, attendee, 16, &so, meeting)) != COUNCIL_OK)
+        if ((rc = council__case_share_body(c, op, case_id, 16, attendee, 16, &so, meeting,
+                                           decision_body(under))) != COUNCIL_OK)
             return rc;
     }
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
@@ -436,12 +596,14 @@ int council_meeting_add_case(council *c, const uint8_t *meeting, size_t meeting_
             break;
         }
         if ((rc = council__attest_sign(c, "meeting_item", im,
-                                       item_msg(im, meeting, case_id, attendee, o->scopes[i], basis),
+                                       item_msg(im, meeting, case_id, attendee, o->scopes[i], basis,
+                                                body),
                                        signer, sig)) != COUNCIL_OK)
             break;
         if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO meeting_item (meeting_id, case_id, "
-                                      "attendee, scope, basis, sig) VALUES (?1, ?2, ?3, ?4, ?5, ?6);",
-                               -1, &st, NULL) != SQLITE_OK ||
+                                      "attendee, scope, basis, sig, body) VALUES (?1, ?2, ?3, ?4, "
+                                      "?5, ?6, ?7);", -1, &st, NULL) != SQLITE_OK ||
+            (body != 0 ? sqlite3_bind_int(st, 7, body) : sqlite3_bind_null(st, 7)) != SQLITE_OK ||
             sqlite3_bind_blob(st, 6, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_blob(st, 1, meeting, 16, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_blob(st, 2, case_id, 16, SQLITE_STATIC) != SQLITE_OK ||
@@ -468,8 +630,8 @@ static bool dup_id(ProtobufCBinaryData *d, const void *p)
 }
 
 /* The meeting as a message (items of one attendee only, when not NULL). */
-static int build(council *c, const char *op, const mtg *m, const uint8_t *only,
-                 Council__V1__Meeting **out)
+int council__meeting_build(council *c, const char *op, const council__mtg *m,
+                          const uint8_t *only, Council__V1__Meeting **out)
 {
     Council__V1__Meeting *msg = council__calloc(1, sizeof *msg);
     sqlite3_stmt *st = NULL;
@@ -512,10 +674,42 @@ static int build(council *c, const char *op, const mtg *m, const uint8_t *only,
     }
     sqlite3_finalize(st);
     st = NULL;
-    if (ok && sqlite3_prepare_v2(c->db, "SELECT case_id, attendee, group_concat(scope), basis FROM "
-                                        "(SELECT * FROM meeting_item WHERE meeting_id = ?1 AND (?2 "
-                                        "IS NULL OR attendee = ?2) ORDER BY case_id, attendee, scope) "
-                                        "GROUP BY case_id, attendee;", -1, &st, NULL) == SQLITE_OK &&
+    if (ok && sqlite3_prepare_v2(c->db, "SELECT body, starts, ends FROM meeting_slot WHERE "
+                                        "meeting_id = ?1 ORDER BY starts;", -1, &st, NULL) ==
+                  SQLITE_OK &&
+        sqlite3_bind_blob(st, 1, m->id, 16, SQLITE_STATIC) == SQLITE_OK) {
+        while (ok && (src = sqlite3_step(st)) == SQLITE_ROW) {
+            Council__V1__MeetingSlot *sl = council__calloc(1, sizeof *sl), **ns;
+            ns = council__calloc(msg->n_slots + 1, sizeof *ns);
+            if (sl == NULL || ns == NULL) {
+                council__free(sl);
+                council__free(ns);
+                ok = false;
+                break;
+            }
+            council__v1__meeting_slot__init(sl);
+            sl->body = (Council__V1__MeetingBody)sqlite3_column_int(st, 0);
+            sl->starts = sqlite3_column_int64(st, 1);
+            sl->ends = sqlite3_column_int64(st, 2);
+            if (msg->n_slots > 0)
+                memcpy(ns, msg->slots, msg->n_slots * sizeof *ns);
+            council__free(msg->slots);
+            msg->slots = ns;
+            msg->slots[msg->n_slots++] = sl;
+        }
+        ok = ok && src == SQLITE_DONE;
+    } else {
+        ok = false;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    /* One item per case, attendee and body (the same case may be discussed
+     * with an attendee under two bodies of a joint meeting). */
+    if (ok && sqlite3_prepare_v2(c->db, "SELECT case_id, attendee, group_concat(scope), basis, "
+                                        "coalesce(body, 0) AS b FROM (SELECT * FROM meeting_item "
+                                        "WHERE meeting_id = ?1 AND (?2 IS NULL OR attendee = ?2) "
+                                        "ORDER BY case_id, attendee, scope) GROUP BY case_id, "
+                                        "attendee, b;", -1, &st, NULL) == SQLITE_OK &&
         sqlite3_bind_blob(st, 1, m->id, 16, SQLITE_STATIC) == SQLITE_OK &&
         (only != NULL ? sqlite3_bind_blob(st, 2, only, 16, SQLITE_STATIC)
                       : sqlite3_bind_null(st, 2)) == SQLITE_OK) {
@@ -540,6 +734,8 @@ static int build(council *c, const char *op, const mtg *m, const uint8_t *only,
             ok = dup_id(&it->case_id, sqlite3_column_blob(st, 0)) &&
                  dup_id(&it->attendee, sqlite3_column_blob(st, 1)) &&
                  (it->basis = council__strdup(basis)) != NULL;
+            if ((it->has_body = sqlite3_column_int(st, 4) != 0))
+                it->body = (Council__V1__MeetingBody)sqlite3_column_int(st, 4);
             /* the scopes, split on ',' */
             for (const char *p = scopes; ok && *p != '\0';) {
                 const char *e = strchr(p, ',');
@@ -587,163 +783,11 @@ int council_meeting_get(council *c, council_buf *out, const uint8_t *meeting, si
     out->ptr = NULL;
     out->len = 0;
     if ((rc = council__secretariat_id(c, op, meeting, meeting_len)) != COUNCIL_OK ||
-        (rc = load(c, op, meeting, &m)) != COUNCIL_OK || (rc = build(c, op, &m, NULL, &msg)) != COUNCIL_OK)
+        (rc = council__meeting_load(c, op, meeting, &m)) != COUNCIL_OK || (rc = council__meeting_build(c, op, &m, NULL, &msg)) != COUNCIL_OK)
         return rc;
     rc = council__pack_out(c, op, out, &msg->base);
     council__v1__meeting__free_unpacked(msg, council__pb_allocator());
     return rc;
-}
-
-/* ---------------------------------------------------------------- packets */
-
-int council_meeting_packet(council *c, council_buf *out, const uint8_t *meeting, size_t meeting_len,
-                           const uint8_t *attendee, size_t attendee_len)
-{
-    static const char op[] = "meeting_packet";
-    Council__V1__MeetingPacket p = COUNCIL__V1__MEETING_PACKET__INIT;
-    Council__V1__Meeting *msg = NULL;
-    Council__V1__CaseContent **cases = NULL;
-    uint8_t pk[32], *plain = NULL;
-    size_t len = 0, n_cases = 0;
-    bool yes = false, have = false;
-    mtg m;
-    int rc;
-
-    if (out == NULL)
-        return council__fail(c, COUNCIL_EMISUSE, "%s: NULL output", op);
-    out->ptr = NULL;
-    out->len = 0;
-    if ((rc = council__secretariat_id(c, op, meeting, meeting_len)) != COUNCIL_OK ||
-        (rc = council__no_batch(c, op)) != COUNCIL_OK)
-        return rc;
-    if (attendee == NULL || attendee_len != 16)
-        return council__fail(c, COUNCIL_EINVAL, "%s: ids are %d bytes", op, COUNCIL_ID_BYTES);
-    if ((rc = load(c, op, meeting, &m)) != COUNCIL_OK ||
-        (rc = meeting_check(c, op, meeting, attendee)) != COUNCIL_OK ||
-        (rc = attends(c, op, meeting, attendee, &yes)) != COUNCIL_OK)
-        return rc;
-    if (!yes || m.closed != 0 || m.ends <= (int64_t)time(NULL))
-        return refuse(c, ACT(DISCLOSURE_REFUSED), NULL, attendee, COUNCIL_EDENIED,
-                      !yes ? "not_an_attendee" : "meeting_closed", op,
-                      "not an attendee, or the meeting is closed or over");
-    /* Sealed only to a key the council signed. */
-    if (council__member_box_pk(c, op, attendee, pk, &have) != COUNCIL_OK)
-        have = false;
-    if (!have)
-        return council__fail(c, COUNCIL_EDENIED, "%s: the attendee has withdrawn or has no keys", op);
-    if ((rc = council__member_check(c, op, attendee)) != COUNCIL_OK ||
-        (rc = council__member_key_check(c, op, attendee, pk)) != COUNCIL_OK)
-        return rc;
-    if ((rc = build(c, op, &m, attendee, &msg)) != COUNCIL_OK)
-        return rc;
-    /* Each agenda case: the sections disclosed to this attendee, read (and
-     * logged) by the secretariat for the meeting. */
-    if (msg->n_items > 0 && (cases = council__calloc(msg->n_items, sizeof *cases)) == NULL)
-        rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-    for (size_t i = 0; rc == COUNCIL_OK && i < msg->n_items; i++) {
-        council_buf cb = { NULL, 0 };
-        const char *held[COUNCIL__AUDIT_SCOPES_MAX];
-        size_t n_held = 0;
-        /* Only what the attendee still holds now: a consent withdrawn or a
-         * share revoked since the agenda was set takes the scope out. */
-        for (size_t j = 0; rc == COUNCIL_OK && j < msg->items[i]->n_scopes &&
-                           j < COUNCIL__AUDIT_SCOPES_MAX; j++) {
-            bool active = false;
-            rc = council__share_active(c, op, msg->items[i]->case_id.data, attendee,
-                                       msg->items[i]->scopes[j], &active);
-            /* And by key, not by row: agenda items and shares are rows
-             * anyone with the database key can write, a key the attendee
-             * was really given is not (a forged one is logged). */
-            if (rc == COUNCIL_OK && active)
-                rc = council__key_holds(c, op, msg->items[i]->case_id.data,
-                                        msg->items[i]->scopes[j], attendee, &active);
-            if (rc == COUNCIL_OK && active)
-                held[n_held++] = msg->items[i]->scopes[j];
-        }
-        if (rc != COUNCIL_OK)
-            break;
-        if (n_held == 0)
-            continue;
-        rc = council__case_content(c, op, &cb, msg->items[i]->case_id.data, held, n_held,
-                                   "meeting_discussion");
-        if (rc == COUNCIL_EDENIED && cb.ptr == NULL) {
-            council__clear(c); /* an erased case: nothing of it goes out */
-            rc = COUNCIL_OK;
-            continue;
-        }
-        if (rc == COUNCIL_OK) {
-            cases[n_cases] = council__v1__case_content__unpack(council__pb_wiping_allocator(), cb.len,
-                                                               cb.ptr);
-            if (cases[n_cases] == NULL) {
-                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-            } else {
-                /* Other members' shares (and their written reasons) are not
-                 * the attendee's business. */
-                Council__V1__CaseInfo *info = cases[n_cases]->info;
-                ProtobufCAllocator *a = council__pb_wiping_allocator();
-                for (size_t j = 0; info != NULL && j < info->n_shares; j++)
-                    council__v1__share__free_unpacked(info->shares[j], a);
-                if (info != NULL && info->shares != NULL)
-                    a->free(a->allocator_data, info->shares);
-                if (info != NULL) {
-                    info->shares = NULL;
-                    info->n_shares = 0;
-                }
-                n_cases++;
-            }
-        }
-        council_buf_free(&cb);
-    }
-    if (rc == COUNCIL_OK) {
-        p.meeting = msg;
-        p.attendee.data = (uint8_t *)(uintptr_t)attendee;
-        p.attendee.len = 16;
-        p.cases = cases;
-        p.n_cases = n_cases;
-        p.built = (int64_t)time(NULL);
-        len = council__v1__meeting_packet__get_packed_size(&p);
-        if (len > PACKET_MAX)
-            rc = council__fail(c, COUNCIL_ELIMIT, "%s: the packet is over %u bytes", op, PACKET_MAX);
-        else if ((plain = council__malloc(len)) == NULL ||
-                 (out->ptr = council__malloc(len + crypto_box_SEALBYTES)) == NULL)
-            rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-    }
-    if (rc == COUNCIL_OK) {
-        council__v1__meeting_packet__pack(&p, plain);
-        if (crypto_box_seal(out->ptr, plain, len, pk) != 0)
-            rc = council__fail(c, COUNCIL_EINVAL, "%s: cannot seal to the attendee's key", op);
-        else
-            out->len = len + crypto_box_SEALBYTES;
-    }
-    if (plain != NULL) {
-        sodium_memzero(plain, len);
-        council__free(plain);
-    }
-    for (size_t i = 0; i < n_cases; i++)
-        council__v1__case_content__free_unpacked(cases[i], council__pb_wiping_allocator());
-    council__free(cases);
-    council__v1__meeting__free_unpacked(msg, council__pb_allocator());
-    if (rc != COUNCIL_OK) {
-        council__free(out->ptr);
-        out->ptr = NULL;
-        out->len = 0;
-        return rc;
-    }
-    {
-        const council__event ev = {
-            .action = ACT(BUNDLE_EXPORTED),
-            .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
-            .subject_member = attendee,
-            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
-            .reason = "meeting_packet",
-        };
-        if ((rc = council__audit_append(c, &ev)) != COUNCIL_OK) {
-            council_buf_free(out);
-            return rc;
-        }
-    }
-    council__clear(c);
-    return COUNCIL_OK;
 }
 
 /* ----------------------------------------------------------------- close */
@@ -761,14 +805,14 @@ int council_meeting_close(council *c, const uint8_t *meeting, size_t meeting_len
         return rc;
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
-    if ((rc = load(c, op, meeting, &m)) != COUNCIL_OK)
+    if ((rc = council__meeting_load(c, op, meeting, &m)) != COUNCIL_OK)
         return council__finish(c, rc);
     if (m.closed != 0)
         return council__finish(c, council__fail(c, COUNCIL_EDENIED, "%s: closed already", op));
     /* Only rows the secretariat signed are signed again: a forged
      * attendee, window or agenda item is logged (and stays unverifiable),
      * and the meeting is closed and its shares ended all the same. */
-    if ((rc = meeting_check(c, op, meeting, NULL)) == COUNCIL_ETAMPER) {
+    if ((rc = council__meeting_check(c, op, meeting, NULL)) == COUNCIL_ETAMPER) {
         forged = true;
         rc = COUNCIL_OK;
     } else if (rc != COUNCIL_OK) {
@@ -802,5 +846,61 @@ int council_meeting_close(council *c, const uint8_t *meeting, size_t meeting_len
         rc = council__fail(c, COUNCIL_ETAMPER, "%s: closed, but the meeting, its attendees or its "
                            "agenda are not the ones the secretariat signed (logged; not signed "
                            "again)", op);
+    return rc;
+}
+
+/* ------------------------------------------- agenda facts for the record */
+
+int council__meeting_has_item(council *c, const char *op, const uint8_t meeting[16],
+                              const uint8_t case_id[16], const uint8_t *member, bool *yes)
+{
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM meeting_item WHERE meeting_id = ?1 AND case_id = "
+                                  "?2 AND (?3 IS NULL OR attendee = ?3) LIMIT 1;", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, meeting, 16, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, case_id, 16, SQLITE_STATIC) != SQLITE_OK ||
+        (member != NULL ? sqlite3_bind_blob(st, 3, member, 16, SQLITE_STATIC)
+                        : sqlite3_bind_null(st, 3)) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    return council__row_exists(c, op, st, yes);
+}
+
+int council__meeting_readers(council *c, const char *op, const uint8_t meeting[16],
+                             const uint8_t *case_id, uint8_t (*readers)[COUNCIL_ID_BYTES], size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK, src;
+
+    *n = 0;
+    if (sqlite3_prepare_v2(c->db, case_id == NULL
+                                      ? "SELECT member_id FROM meeting_attendee WHERE meeting_id "
+                                        "= ?1 ORDER BY member_id;"
+                                      : "SELECT DISTINCT a.member_id FROM meeting_attendee a JOIN "
+                                        "meeting_item i ON i.meeting_id = a.meeting_id AND "
+                                        "i.attendee = a.member_id WHERE a.meeting_id = ?1 AND "
+                                        "i.case_id = ?2 ORDER BY a.member_id;",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, meeting, 16, SQLITE_STATIC) != SQLITE_OK ||
+        (case_id != NULL && sqlite3_bind_blob(st, 2, case_id, 16, SQLITE_STATIC) != SQLITE_OK)) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        uint8_t pk[32];
+        bool have = false;
+        if (sqlite3_column_bytes(st, 0) != 16 || *n == COUNCIL_CONSENT_LIST_MAX)
+            continue;
+        memcpy(readers[*n], sqlite3_column_blob(st, 0), 16);
+        /* A member withdrawn since, or without keys, gets no copy. */
+        if ((rc = council__member_box_pk(c, op, readers[*n], pk, &have)) == COUNCIL_OK && have)
+            (*n)++;
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
     return rc;
 }

@@ -44,6 +44,7 @@ int council__policy_parse(council *c, const char *op, council__policy_config *cf
         }
         cfg->accept[COUNCIL__BASIS_CONSENT] = true;
         cfg->vital_second_approver = m->vital_second_approver;
+        cfg->cross_body_use = m->has_cross_body_use && m->cross_body_use;
     }
     if (m != NULL)
         council__v1__policy__free_unpacked(m, council__pb_allocator());
@@ -123,13 +124,17 @@ int council_policy_set(council *c, const council_policy_options *o)
     bool seen[COUNCIL__BASIS_LIMIT] = { false };
     uint8_t buf[1024];
     size_t n = 0, len;
-    int rc;
+    int rc, cross;
 
     if ((rc = council__secretariat_only(c, op)) != COUNCIL_OK)
         return rc;
-    if (o == NULL || o->version != COUNCIL_POLICY_OPTIONS_VERSION)
+    if (o == NULL || (o->version != COUNCIL_POLICY_OPTIONS_VERSION &&
+                      o->version != COUNCIL_POLICY_OPTIONS_VERSION_1))
         return council__fail(c, COUNCIL_EMISUSE, "%s: options missing or of unknown version", op);
-    if ((o->n_accepted_bases > 0 && o->accepted_bases == NULL) ||
+    /* Version 1 callers' structs end before cross_body_use: never read it. */
+    cross = o->version >= 2 ? o->cross_body_use : 0;
+    if ((cross != 0 && cross != 1) ||
+        (o->n_accepted_bases > 0 && o->accepted_bases == NULL) ||
         o->n_accepted_bases >= COUNCIL__BASIS_LIMIT * 2 ||
         (o->vital_second_approver != 0 && o->vital_second_approver != 1))
         return council__fail(c, COUNCIL_EINVAL, "%s: bad options", op);
@@ -147,6 +152,8 @@ int council_policy_set(council *c, const council_policy_options *o)
     m.accepted_bases = bases;
     m.n_accepted_bases = n;
     m.vital_second_approver = o->vital_second_approver == 1;
+    m.has_cross_body_use = cross == 1; /* absent when off: v1 policies' bytes unchanged */
+    m.cross_body_use = cross == 1;
     len = council__v1__policy__pack(&m, buf);
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
@@ -187,5 +194,7 @@ int council_policy_get(council *c, council_buf *out)
     m.accepted_bases = bases;
     m.n_accepted_bases = n;
     m.vital_second_approver = cfg.vital_second_approver;
+    m.has_cross_body_use = cfg.cross_body_use;
+    m.cross_body_use = cfg.cross_body_use;
     return council__pack_out(c, op, out, &m.base);
 }

@@ -83,6 +83,7 @@ int council__share_expire(council *c, const char *op, const council__case *k, co
 static const char *const bases[] = {
     "consent", "appi_27_1_1_law", "appi_27_1_2_vital", "appi_27_1_3_public_health_child",
     "appi_27_1_4_public_duty", "council_art16_exchange",
+    "swa_106_6_support_meeting", "ncsa_9_support_meeting", /* within that body's meeting only */
 };
 
 static int basis_ok(council *c, const char *op, const council_share_options *o)
@@ -207,7 +208,7 @@ static int data_persons(council *c, const char *op, const council__case *k,
  * supported), the case's consent records, the council's configuration. */
 static int decide_share(council *c, const char *op, const council__case *k, const uint8_t member[16],
                         const council_share_options *o, const uint8_t *extra_person,
-                        council__decision *d, int64_t *consent_until)
+                        council__decision *d, int64_t *consent_until, int body)
 {
     Council__V1__ConsentList *l = NULL;
     council__consent_view *views = NULL;
@@ -299,6 +300,7 @@ static int decide_share(council *c, const char *op, const council__case *k, cons
         req.consent_id = o->consent_id;
         req.consents = views;
         req.n_consents = l != NULL ? l->n_records : 0;
+        req.body = body;
         council__policy_decide(d, &cfg, &req);
     }
     council__free(views);
@@ -363,7 +365,7 @@ int council__case_recheck_consent_shares(council *c, const char *op,
         o.consent_id_len = rows[i].has_consent ? COUNCIL_ID_BYTES : 0;
         if ((rc = decide_share(c, op, &k, rows[i].member, &o,
                                extra_scope != NULL && strcmp(extra_scope, rows[i].scope) == 0
-                                   ? extra_person : NULL, &d, NULL)) != COUNCIL_OK || d.allow)
+                                   ? extra_person : NULL, &d, NULL, 0)) != COUNCIL_OK || d.allow)
             continue;
         rc = council__share_end(c, op, &k, rows[i].member, rows[i].scope, "consent_withdrawn");
         if (rc == COUNCIL_OK)
@@ -388,6 +390,14 @@ int council_case_share(council *c, const uint8_t *case_id, size_t case_id_len,
 int council__case_share_in(council *c, const char *op, const uint8_t *case_id, size_t case_id_len,
                            const uint8_t *member_id, size_t member_id_len,
                            const council_share_options *o, const uint8_t *meeting_id)
+{
+    return council__case_share_body(c, op, case_id, case_id_len, member_id, member_id_len, o,
+                                    meeting_id, 0);
+}
+
+int council__case_share_body(council *c, const char *op, const uint8_t *case_id,
+                             size_t case_id_len, const uint8_t *member_id, size_t member_id_len,
+                             const council_share_options *o, const uint8_t *meeting_id, int body)
 {
     int64_t expires = 0, consent_until = 0;
     char ceiling[SHARE_SCOPES_MAX * (COUNCIL__AUDIT_CODE_MAX + 1) + 4];
@@ -458,7 +468,7 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
     /* No disclosure without a basis (DESIGN.md promise 2). */
     {
         council__decision d = { false, NULL };
-        if ((rc = decide_share(c, op, &k, member_id, o, NULL, &d, &consent_until)) != COUNCIL_OK)
+        if ((rc = decide_share(c, op, &k, member_id, o, NULL, &d, &consent_until, body)) != COUNCIL_OK)
             return council__finish(c, rc);
         if (!d.allow) {
             council__event ev = {
@@ -592,7 +602,7 @@ int council_case_share_check(council *c, council_buf *reason, const uint8_t *cas
         if (rc != COUNCIL_OK)
             return rc;
     }
-    if ((rc = decide_share(c, op, &k, member_id, o, NULL, &d, NULL)) != COUNCIL_OK)
+    if ((rc = decide_share(c, op, &k, member_id, o, NULL, &d, NULL, 0)) != COUNCIL_OK)
         return rc;
     n = strlen(d.reason);
     if ((reason->ptr = council__malloc(n + 1)) == NULL)

@@ -34,6 +34,11 @@ int council__case_recheck_consent_shares(council *c, const char *op,
 int council__case_share_in(council *c, const char *op, const uint8_t *case_id, size_t case_id_len,
                            const uint8_t *member_id, size_t member_id_len,
                            const council_share_options *o, const uint8_t *meeting_id);
+/* council__case_share_in() for an agenda item discussed under body (a
+ * council__body: the decision's req.body; 0 = outside any body's meeting). */
+int council__case_share_body(council *c, const char *op, const uint8_t *case_id,
+                             size_t case_id_len, const uint8_t *member_id, size_t member_id_len,
+                             const council_share_options *o, const uint8_t *meeting_id, int body);
 /* The meeting's active shares end (revoked "meeting_closed", wraps
  * destroyed, keys rotated, logged). In the caller's transaction. */
 int council__case_end_meeting_shares(council *c, const char *op,

@@ -382,6 +382,34 @@ static const council__migration migrations[] = {
       "  sig BLOB NOT NULL,"
       "  PRIMARY KEY (referral_id, seq)"
       ") WITHOUT ROWID;" },
+    { 15,
+      /* Meetings that decide (meeting.c): time slots of a meeting held as
+       * more than one body, the body each agenda item is discussed under,
+       * the minutes and the decisions (their text a sealed memo; each row
+       * signed by the secretariat). */
+      "CREATE TABLE meeting_slot ("
+      "  meeting_id BLOB NOT NULL REFERENCES meeting (id),"
+      "  body INTEGER NOT NULL,"
+      "  starts INTEGER NOT NULL,"
+      "  ends INTEGER NOT NULL,"
+      "  PRIMARY KEY (meeting_id, starts)"
+      ") WITHOUT ROWID;"
+      "ALTER TABLE meeting_item ADD COLUMN body INTEGER;"
+      "CREATE TABLE meeting_minutes ("
+      "  meeting_id BLOB PRIMARY KEY REFERENCES meeting (id),"
+      "  memo_id BLOB NOT NULL,"
+      "  recorded INTEGER NOT NULL,"
+      "  sig BLOB"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE meeting_decision ("
+      "  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+      "  meeting_id BLOB NOT NULL REFERENCES meeting (id),"
+      "  case_id BLOB,"
+      "  memo_id BLOB NOT NULL,"
+      "  recorded INTEGER NOT NULL,"
+      "  sig BLOB"
+      ") WITHOUT ROWID;"
+      "CREATE INDEX meeting_decision_meeting ON meeting_decision (meeting_id);" },
 };
 
 uint32_t council__schema_version(void)
@@ -668,8 +696,10 @@ int council__store_migrate(council *c, const council__migration *list, size_t n,
     uint32_t current = 0, latest = n > 0 ? list[n - 1].version : 0;
     int rc;
 
+    /* Versions increase from 1; a branch's list may skip numbers that
+     * another branch's migrations fill (issue 14: 11 -> 15). */
     for (size_t i = 0; i < n; i++)
-        if (list[i].version != i + 1)
+        if (i == 0 ? list[i].version != 1 : list[i].version <= list[i - 1].version)
             return council__fail(c, COUNCIL_ERROR, "store: migration list out of order at %zu", i);
     if (target == 0 || target > latest)
         target = latest;
@@ -694,8 +724,11 @@ int council__store_migrate(council *c, const council__migration *list, size_t n,
         rc = council__fail(c, COUNCIL_EIO, "store: cannot prepare migration");
         goto fail;
     }
-    for (size_t i = current; i < target; i++) {
-        int src = sqlite3_exec(c->db, list[i].sql, NULL, NULL, NULL);
+    for (size_t i = 0; i < n; i++) {
+        int src;
+        if (list[i].version <= current || list[i].version > target)
+            continue;
+        src = sqlite3_exec(c->db, list[i].sql, NULL, NULL, NULL);
         if (src != SQLITE_OK) {
             rc = council__fail(c, COUNCIL_EIO, "store: migration %u failed (%s)",
                                list[i].version, sqlite3_errstr(src));

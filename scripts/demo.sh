@@ -215,9 +215,9 @@ if "$CLI" case show "$CASE" --scope situation --purpose support_coordination $SH
 fi
 "$CLI" consent list "$CASE" $NPO_S
 
-step "A support meeting (支援会議): the case goes on the agenda for the social welfare council"
+step "A council meeting (協議会の会議): the case goes on the agenda for the social welfare council"
 NOW=$(date +%s)
-MEETING=$("$CLI" meeting create --body support_meeting --starts "$NOW" --ends $((NOW + 3600)) \
+MEETING=$("$CLI" meeting create --body council --starts "$NOW" --ends $((NOW + 3600)) \
     --member "$SHAKYO" $Y)
 "$CLI" meeting add-case "$MEETING" "$CASE" --member "$SHAKYO" --scope wishes \
     --purpose meeting_discussion --basis appi_27_1_4_public_duty --reason "支援方針の検討" $Y

@@ -496,6 +496,9 @@ static const char *const moves_data[] = {
     "council_case_share",       /* test_consent_decides_shares, test_no_disclosure_without_basis */
     "council_meeting_add_case", /* test_meetings, test_no_disclosure_without_basis */
     "council_meeting_packet",   /* carries only agenda items that passed the decision */
+    "council_meeting_add_item", /* as add_case, under a body: test_joint_bodies (test_meeting.c) */
+    "council_meeting_minutes",  /* sealed to the attendees only: test_minutes_and_decisions */
+    "council_meeting_decide",   /* sealed to the attendees the case was disclosed to: same */
     "council_report_platform",  /* counts only, suppressed: test_platform_report */
     "council_report_platform_period", /* the same over a period: test_report__period_* */
     "council_referral_propose",    /* the decision first: test_referral__propose_refused */
@@ -542,6 +545,7 @@ static const char *const moves_none[] = {
     "council_referral_get", "council_referral_list", /* metadata, to the two sides */
     "council_referral_note", /* sealed to the two sides and the coordinating body: read logged */
     "council_referral_read_while_deciding_get", "council_referral_read_while_deciding_set",
+    "council_meeting_record", "council_meeting_decision_read", /* the entitled session's own reads */
 };
 
 static void test_every_export_classified(void **state)

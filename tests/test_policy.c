@@ -18,6 +18,7 @@
 #define PLAT  COUNCIL__WHY_PLATFORM
 #define BNA   COUNCIL__WHY_BASIS_NOT_ACCEPTED
 #define BNR   COUNCIL__WHY_BASIS_NOT_FOR_RECIPIENT
+#define BOB   COUNCIL__WHY_BASIS_OUTSIDE_ITS_BODY
 #define RR    COUNCIL__WHY_REASON_REQUIRED
 #define SA    COUNCIL__WHY_SECOND_APPROVER
 
@@ -154,16 +155,19 @@ static void test_policy__basis_codes_round_trip(void **state)
 {
     static const char *const codes[] = {"consent", "appi_27_1_1_law", "appi_27_1_2_vital",
                                         "appi_27_1_3_public_health_child", "appi_27_1_4_public_duty",
-                                        "council_art16_exchange"};
+                                        "council_art16_exchange", "swa_106_6_support_meeting",
+                                        "ncsa_9_support_meeting"};
     (void)state;
-    for (int b = 1; b <= 6; b++) {
+    for (int b = 1; b <= 8; b++) {
         assert_string_equal(council__basis_code(b), codes[b - 1]);
         assert_int_equal(council__basis_parse(codes[b - 1]), b);
         assert_int_equal(council__basis_parse(council__basis_code(b)), b);
     }
     assert_int_equal(COUNCIL__BASIS_CONSENT, 1);
     assert_int_equal(COUNCIL__BASIS_ART16, 6);
-    assert_int_equal(COUNCIL__BASIS_LIMIT, COUNCIL__BASIS_ART16 + 1);
+    assert_int_equal(COUNCIL__BASIS_SWA_106_6, 7);
+    assert_int_equal(COUNCIL__BASIS_NCSA_9, 8);
+    assert_int_equal(COUNCIL__BASIS_LIMIT, COUNCIL__BASIS_NCSA_9 + 1);
 }
 
 static void test_policy__basis_unknown_codes(void **state)
@@ -177,8 +181,10 @@ static void test_policy__basis_unknown_codes(void **state)
         assert_int_equal(council__basis_parse(bad[i]), 0);
     assert_null(council__basis_code(0));
     assert_null(council__basis_code(-1));
-    assert_null(council__basis_code(7));
+    assert_null(council__basis_code(9));
     assert_null(council__basis_code(1000));
+    assert_int_equal(council__basis_parse("swa_106_6"), 0);
+    assert_int_equal(council__basis_parse("ncsa_9"), 0);
 }
 
 static void test_policy__purpose_and_status_codes(void **state)
@@ -220,6 +226,9 @@ static void test_policy__safe_defaults(void **state)
     assert_true(cfg.accept[COUNCIL__BASIS_PUBLIC_HEALTH_CHILD]);
     assert_true(cfg.accept[COUNCIL__BASIS_PUBLIC_DUTY]);
     assert_false(cfg.accept[COUNCIL__BASIS_ART16]);
+    assert_false(cfg.accept[COUNCIL__BASIS_SWA_106_6]);
+    assert_false(cfg.accept[COUNCIL__BASIS_NCSA_9]);
+    assert_false(cfg.cross_body_use);
     assert_true(cfg.vital_second_approver);
     council__policy_defaults(NULL); /* no crash */
 }
@@ -231,6 +240,7 @@ static void test_policy__reason_codes_well_formed(void **state)
         COUNCIL__WHY_UNKNOWN_RECIPIENT_KIND, COUNCIL__WHY_PLATFORM, COUNCIL__WHY_UNKNOWN_BASIS,
         COUNCIL__WHY_UNKNOWN_PURPOSE, COUNCIL__WHY_PURPOSE_TEXT_REQUIRED, COUNCIL__WHY_NO_SCOPES,
         COUNCIL__WHY_NO_PERSONS, COUNCIL__WHY_BASIS_NOT_ACCEPTED, COUNCIL__WHY_BASIS_NOT_FOR_RECIPIENT,
+        COUNCIL__WHY_BASIS_OUTSIDE_ITS_BODY,
         COUNCIL__WHY_REASON_REQUIRED, COUNCIL__WHY_SECOND_APPROVER, COUNCIL__WHY_NO_CONSENT_FOR_PERSON,
         COUNCIL__WHY_CONSENT_REFUSED, COUNCIL__WHY_SCOPE_NOT_COVERED, COUNCIL__WHY_PURPOSE_NOT_COVERED,
         COUNCIL__WHY_RECIPIENT_NOT_COVERED, COUNCIL__WHY_CONSENT_WITHDRAWN, COUNCIL__WHY_CONSENT_EXPIRED,
@@ -282,6 +292,13 @@ static const row table[] = {
     {CFG_DEFAULT, COUNCIL__BASIS_ART16, COUNCIL__RECIPIENT_MEMBER, R4(BNA)},
     {CFG_DEFAULT, COUNCIL__BASIS_ART16, COUNCIL__RECIPIENT_EXTERNAL, R4(BNA)},
     {CFG_DEFAULT, COUNCIL__BASIS_ART16, COUNCIL__RECIPIENT_PLATFORM, R4(PLAT)},
+    /* The support meetings' bases: off until configured. */
+    {CFG_DEFAULT, COUNCIL__BASIS_SWA_106_6, COUNCIL__RECIPIENT_MEMBER, R4(BNA)},
+    {CFG_DEFAULT, COUNCIL__BASIS_SWA_106_6, COUNCIL__RECIPIENT_EXTERNAL, R4(BNA)},
+    {CFG_DEFAULT, COUNCIL__BASIS_SWA_106_6, COUNCIL__RECIPIENT_PLATFORM, R4(PLAT)},
+    {CFG_DEFAULT, COUNCIL__BASIS_NCSA_9, COUNCIL__RECIPIENT_MEMBER, R4(BNA)},
+    {CFG_DEFAULT, COUNCIL__BASIS_NCSA_9, COUNCIL__RECIPIENT_EXTERNAL, R4(BNA)},
+    {CFG_DEFAULT, COUNCIL__BASIS_NCSA_9, COUNCIL__RECIPIENT_PLATFORM, R4(PLAT)},
     /* Open: art16 turned on, vital without a second approver. art16 stays
      * inside the council. */
     {CFG_OPEN, COUNCIL__BASIS_CONSENT, COUNCIL__RECIPIENT_MEMBER, R4(OK_C)},
@@ -302,6 +319,14 @@ static const row table[] = {
     {CFG_OPEN, COUNCIL__BASIS_ART16, COUNCIL__RECIPIENT_MEMBER, R_NEEDS_REASON},
     {CFG_OPEN, COUNCIL__BASIS_ART16, COUNCIL__RECIPIENT_EXTERNAL, R4(BNR)},
     {CFG_OPEN, COUNCIL__BASIS_ART16, COUNCIL__RECIPIENT_PLATFORM, R4(PLAT)},
+    /* Turned on, but the table's requests are plain shares (no body's
+     * meeting): outside the body, whatever the reason; never external. */
+    {CFG_OPEN, COUNCIL__BASIS_SWA_106_6, COUNCIL__RECIPIENT_MEMBER, R4(BOB)},
+    {CFG_OPEN, COUNCIL__BASIS_SWA_106_6, COUNCIL__RECIPIENT_EXTERNAL, R4(BNR)},
+    {CFG_OPEN, COUNCIL__BASIS_SWA_106_6, COUNCIL__RECIPIENT_PLATFORM, R4(PLAT)},
+    {CFG_OPEN, COUNCIL__BASIS_NCSA_9, COUNCIL__RECIPIENT_MEMBER, R4(BOB)},
+    {CFG_OPEN, COUNCIL__BASIS_NCSA_9, COUNCIL__RECIPIENT_EXTERNAL, R4(BNR)},
+    {CFG_OPEN, COUNCIL__BASIS_NCSA_9, COUNCIL__RECIPIENT_PLATFORM, R4(PLAT)},
     /* Closed: nothing accepted. Still the platform refusal comes first. */
     {CFG_CLOSED, COUNCIL__BASIS_CONSENT, COUNCIL__RECIPIENT_MEMBER, R4(BNA)},
     {CFG_CLOSED, COUNCIL__BASIS_CONSENT, COUNCIL__RECIPIENT_EXTERNAL, R4(BNA)},
@@ -321,6 +346,12 @@ static const row table[] = {
     {CFG_CLOSED, COUNCIL__BASIS_ART16, COUNCIL__RECIPIENT_MEMBER, R4(BNA)},
     {CFG_CLOSED, COUNCIL__BASIS_ART16, COUNCIL__RECIPIENT_EXTERNAL, R4(BNA)},
     {CFG_CLOSED, COUNCIL__BASIS_ART16, COUNCIL__RECIPIENT_PLATFORM, R4(PLAT)},
+    {CFG_CLOSED, COUNCIL__BASIS_SWA_106_6, COUNCIL__RECIPIENT_MEMBER, R4(BNA)},
+    {CFG_CLOSED, COUNCIL__BASIS_SWA_106_6, COUNCIL__RECIPIENT_EXTERNAL, R4(BNA)},
+    {CFG_CLOSED, COUNCIL__BASIS_SWA_106_6, COUNCIL__RECIPIENT_PLATFORM, R4(PLAT)},
+    {CFG_CLOSED, COUNCIL__BASIS_NCSA_9, COUNCIL__RECIPIENT_MEMBER, R4(BNA)},
+    {CFG_CLOSED, COUNCIL__BASIS_NCSA_9, COUNCIL__RECIPIENT_EXTERNAL, R4(BNA)},
+    {CFG_CLOSED, COUNCIL__BASIS_NCSA_9, COUNCIL__RECIPIENT_PLATFORM, R4(PLAT)},
 };
 
 static void test_policy__decision_table(void **state)
@@ -336,6 +367,8 @@ static void test_policy__decision_table(void **state)
     cfgs[CFG_DEFAULT] = defaults();
     cfgs[CFG_OPEN] = defaults();
     cfgs[CFG_OPEN].accept[COUNCIL__BASIS_ART16] = true;
+    cfgs[CFG_OPEN].accept[COUNCIL__BASIS_SWA_106_6] = true;
+    cfgs[CFG_OPEN].accept[COUNCIL__BASIS_NCSA_9] = true;
     cfgs[CFG_OPEN].vital_second_approver = false;
     memset(&cfgs[CFG_CLOSED], 0, sizeof cfgs[CFG_CLOSED]);
     cfgs[CFG_CLOSED].vital_second_approver = true;
@@ -368,7 +401,7 @@ static void test_policy__decision_table(void **state)
         for (int b = 1; b < COUNCIL__BASIS_LIMIT; b++)
             for (int kind = 1; kind <= 3; kind++)
                 assert_true(seen[k][b][kind]);
-    assert_int_equal(decisions, 3 * 6 * 3 * 4);
+    assert_int_equal(decisions, 3 * 8 * 3 * 4);
 }
 
 /* Turning one exception off refuses only that one. */
@@ -381,11 +414,19 @@ static void test_policy__config_switches_one_basis(void **state)
         council__policy_config cfg = defaults();
 
         cfg.accept[COUNCIL__BASIS_ART16] = true;
+        cfg.accept[COUNCIL__BASIS_SWA_106_6] = true;
+        cfg.accept[COUNCIL__BASIS_NCSA_9] = true;
         cfg.accept[off] = false;
         for (int b = 1; b < COUNCIL__BASIS_LIMIT; b++) {
             council__decision_request r = request(&c, 1);
 
             r.basis = b;
+            /* The support meetings' bases: at their own body's meeting. */
+            if (b == COUNCIL__BASIS_SWA_106_6 || b == COUNCIL__BASIS_NCSA_9) {
+                r.purpose = COUNCIL__PURPOSE_MEETING_DISCUSSION;
+                r.body = b == COUNCIL__BASIS_SWA_106_6 ? COUNCIL__BODY_SUPPORT_MEETING
+                                                       : COUNCIL__BODY_NEEDS_OF_POOR_MEETING;
+            }
             r.has_reason = true;
             r.has_second_approver = true;
             if (b == off)
@@ -394,6 +435,66 @@ static void test_policy__config_switches_one_basis(void **state)
                 ALLOW(&cfg, &r, b == COUNCIL__BASIS_CONSENT ? OK_C : OK_L);
         }
     }
+}
+
+/* The support meetings' bases (社会福祉法第106条の6, 生活困窮者自立支援法
+ * 第9条): sharing within that body's meeting, among its members, for its
+ * discussion; refused anywhere else, even when the council accepts them. */
+static void test_policy__support_meeting_bases(void **state)
+{
+    council__policy_config cfg = defaults();
+    council__consent_view c = refusal(1, MAIN, 100);
+    council__decision_request r = request(&c, 1);
+    static const struct {
+        int basis, own, other;
+    } b[] = {
+        {COUNCIL__BASIS_SWA_106_6, COUNCIL__BODY_SUPPORT_MEETING, COUNCIL__BODY_NEEDS_OF_POOR_MEETING},
+        {COUNCIL__BASIS_NCSA_9, COUNCIL__BODY_NEEDS_OF_POOR_MEETING, COUNCIL__BODY_SUPPORT_MEETING},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < 2; i++) {
+        cfg = defaults();
+        r = request(&c, 1);
+        r.basis = b[i].basis;
+        r.has_reason = true;
+        r.purpose = COUNCIL__PURPOSE_MEETING_DISCUSSION;
+        r.body = b[i].own;
+        /* Accepted only when configured. */
+        REFUSE(&cfg, &r, BNA);
+        cfg.accept[b[i].basis] = true;
+        /* At its own body's meeting: allowed, with a written reason, even
+         * against the person's refusal (the support meeting exists for
+         * those who cannot be asked or do not consent). */
+        ALLOW(&cfg, &r, OK_L);
+        r.has_reason = false;
+        REFUSE(&cfg, &r, RR);
+        r.has_reason = true;
+        /* Outside that body: a plain share, the council's meeting, the
+         * other support meeting, or another purpose. */
+        r.body = COUNCIL__BODY_NONE;
+        REFUSE(&cfg, &r, BOB);
+        r.body = COUNCIL__BODY_COUNCIL;
+        REFUSE(&cfg, &r, BOB);
+        r.body = b[i].other;
+        REFUSE(&cfg, &r, BOB);
+        r.body = b[i].own;
+        r.purpose = COUNCIL__PURPOSE_REFERRAL;
+        REFUSE(&cfg, &r, BOB);
+        r.purpose = COUNCIL__PURPOSE_MEETING_DISCUSSION;
+        /* Among the meeting's members only: never a third party. */
+        to(&r, COUNCIL__RECIPIENT_EXTERNAL, EXT_X);
+        REFUSE(&cfg, &r, BNR);
+        to(&r, COUNCIL__RECIPIENT_PLATFORM, EXT_X);
+        REFUSE(&cfg, &r, PLAT);
+    }
+    /* The other bases do not look at the body. */
+    cfg = defaults();
+    r = request(&c, 1);
+    r.basis = COUNCIL__BASIS_PUBLIC_DUTY;
+    r.has_reason = true;
+    r.body = COUNCIL__BODY_SUPPORT_MEETING;
+    ALLOW(&cfg, &r, OK_L);
 }
 
 /* The platform is refused whatever else is true or wrong. */
@@ -887,7 +988,7 @@ static void test_policy__unknown_basis(void **state)
     council__policy_config cfg = defaults();
     council__consent_view c = rec(1, MAIN, COUNCIL__CONSENT_ACTIVE, 100);
     council__decision_request r = request(&c, 1);
-    static const int bad[] = {0, -1, 7, 8, 64, 1000, INT32_MIN, INT32_MAX};
+    static const int bad[] = {0, -1, 9, 10, 64, 1000, INT32_MIN, INT32_MAX};
 
     (void)state;
     for (int i = 0; i < COUNCIL__BASIS_LIMIT; i++)
@@ -1080,6 +1181,7 @@ int main(void)
         cmocka_unit_test(test_policy__reason_codes_well_formed),
         cmocka_unit_test(test_policy__decision_table),
         cmocka_unit_test(test_policy__config_switches_one_basis),
+        cmocka_unit_test(test_policy__support_meeting_bases),
         cmocka_unit_test(test_policy__platform_never),
         cmocka_unit_test(test_policy__consent_status),
         cmocka_unit_test(test_policy__refusal_after_consent_overrides),

@@ -54,6 +54,7 @@ void *council_protobuf_allocator(void);
 #define COUNCIL_MEETING_BODY_COUNCIL 1
 #define COUNCIL_MEETING_BODY_SUPPORT_MEETING 2
 #define COUNCIL_MEETING_BODY_JOINT_PLATFORM 3
+#define COUNCIL_MEETING_BODY_NEEDS_OF_POOR_MEETING 4
 #define COUNCIL_AUDIT_ACTION_COUNCIL_CREATED 1
 #define COUNCIL_AUDIT_ACTION_SESSION_OPENED 2
 #define COUNCIL_AUDIT_ACTION_SESSION_REFUSED 3
@@ -98,6 +99,9 @@ void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_REFERRAL_WITHDRAWN 42
 #define COUNCIL_AUDIT_ACTION_REFERRAL_COMPLETED 43
 #define COUNCIL_AUDIT_ACTION_REFERRAL_ENDED 44
+#define COUNCIL_AUDIT_ACTION_MINUTES_RECORDED 56
+#define COUNCIL_AUDIT_ACTION_DECISION_RECORDED 57
+#define COUNCIL_AUDIT_ACTION_MEETING_RECORD_READ 58
 #define COUNCIL_NAME_MAX 256
 size_t council_name_max(void);
 #define COUNCIL_PASSPHRASE_MAX 1024
@@ -217,17 +221,28 @@ int council_consent_refuse(council *c, uint8_t *id, size_t id_len, const council
 int council_consent_withdraw(council *c, const uint8_t *id, size_t id_len, int64_t when, const char *reason);
 int council_consent_get(council *c, council_buf *out, const uint8_t *id, size_t id_len);
 int council_consent_list(council *c, council_buf *out, const uint8_t *case_id, size_t case_id_len);
-typedef struct council_policy_options { unsigned version; const char *const *accepted_bases; size_t n_accepted_bases; int vital_second_approver; } council_policy_options;
-#define COUNCIL_POLICY_OPTIONS_VERSION 1
+typedef struct council_policy_options { unsigned version; const char *const *accepted_bases; size_t n_accepted_bases; int vital_second_approver; int cross_body_use; } council_policy_options;
+#define COUNCIL_POLICY_OPTIONS_VERSION_1 1
+#define COUNCIL_POLICY_OPTIONS_VERSION 2
 int council_policy_set(council *c, const council_policy_options *opts);
 int council_policy_get(council *c, council_buf *out);
 #define COUNCIL_TIMEZONE_MAX 64
 int council_timezone_set(council *c, const char *tz);
 int council_timezone_get(council *c, char *out, size_t out_len);
-#define COUNCIL_MEETING_OPTIONS_VERSION 1
-typedef struct council_meeting_options { unsigned version; int32_t body; int64_t starts; int64_t ends; const uint8_t *attendees; size_t n_attendees; } council_meeting_options;
+#define COUNCIL_MEETING_SLOTS_MAX 8
+typedef struct council_meeting_slot { int32_t body; int64_t starts; int64_t ends; } council_meeting_slot;
+#define COUNCIL_MEETING_OPTIONS_VERSION_1 1
+#define COUNCIL_MEETING_OPTIONS_VERSION 2
+typedef struct council_meeting_options { unsigned version; int32_t body; int64_t starts; int64_t ends; const uint8_t *attendees; size_t n_attendees; const council_meeting_slot *slots; size_t n_slots; } council_meeting_options;
 int council_meeting_create(council *c, uint8_t *id, size_t id_len, const council_meeting_options *opts);
 int council_meeting_add_case(council *c, const uint8_t *meeting, size_t meeting_len, const uint8_t *case_id, size_t case_id_len, const uint8_t *attendee, size_t attendee_len, const council_share_options *opts);
+#define COUNCIL_AGENDA_OPTIONS_VERSION 1
+typedef struct council_agenda_options { unsigned version; const council_share_options *share; int32_t body; } council_agenda_options;
+int council_meeting_add_item(council *c, const uint8_t *meeting, size_t meeting_len, const uint8_t *case_id, size_t case_id_len, const uint8_t *attendee, size_t attendee_len, const council_agenda_options *opts);
+int council_meeting_minutes(council *c, const uint8_t *meeting, size_t meeting_len, const char *text);
+int council_meeting_decide(council *c, uint8_t *id, size_t id_len, const uint8_t *meeting, size_t meeting_len, const uint8_t *case_id, size_t case_id_len, const char *text);
+int council_meeting_record(council *c, council_buf *out, const uint8_t *meeting, size_t meeting_len);
+int council_meeting_decision_read(council *c, council_buf *out, const uint8_t *decision, size_t decision_len);
 int council_meeting_get(council *c, council_buf *out, const uint8_t *meeting, size_t meeting_len);
 int council_meeting_packet(council *c, council_buf *out, const uint8_t *meeting, size_t meeting_len, const uint8_t *attendee, size_t attendee_len);
 int council_meeting_close(council *c, const uint8_t *meeting, size_t meeting_len);

@@ -735,13 +735,16 @@ class Council:
                       self._call_buf(self._lib.council_consent_list, u.id_bytes(case_id), 16))
 
     def policy_set(self, accepted_bases: Sequence[str], *,
-                   vital_second_approver: bool = True) -> None:
-        """Set the disclosure policy: the accepted bases ("consent" among them)."""
+                   vital_second_approver: bool = True, cross_body_use: bool = False) -> None:
+        """Set the disclosure policy: the accepted bases ("consent" among them);
+        ``cross_body_use`` lets a case collected under one body be discussed at a
+        meeting under another without a consent covering it."""
         keep: list = []
         o = ffi.new("council_policy_options *")
         o.version = lib.COUNCIL_POLICY_OPTIONS_VERSION
         o.accepted_bases, o.n_accepted_bases = u.cstr_array(accepted_bases, keep, "bases")
         o.vital_second_approver = 1 if vital_second_approver else 0
+        o.cross_body_use = 1 if cross_body_use else 0
         self._check(self._lib.council_policy_set(self._h(), o))
 
     def policy_get(self) -> consent_pb2.Policy:
@@ -764,8 +767,10 @@ class Council:
     # ------------------------------------------------------------ meetings
 
     def meeting_create(self, body: int, starts: TimeLike, ends: TimeLike,
-                       attendees: Sequence[IdLike]) -> _uuid.UUID:
-        """Create a meeting (``meeting_pb2.MEETING_BODY_*``) of the attendee members."""
+                       attendees: Sequence[IdLike],
+                       slots: Sequence[tuple] = ()) -> _uuid.UUID:
+        """Create a meeting (``meeting_pb2.MEETING_BODY_*``) of the attendee members;
+        ``slots``: (body, starts, ends) time slots held as other bodies."""
         keep: list = []
         o = ffi.new("council_meeting_options *")
         o.version = lib.COUNCIL_MEETING_OPTIONS_VERSION
@@ -773,6 +778,15 @@ class Council:
         o.starts = u.unix(starts, "starts")
         o.ends = u.unix(ends, "ends")
         o.attendees, o.n_attendees = u.ids_packed(attendees, keep, "attendees")
+        if slots:
+            sl = ffi.new("council_meeting_slot[]", len(slots))
+            for i, (sbody, sstart, send) in enumerate(slots):
+                sl[i].body = int(sbody)
+                sl[i].starts = u.unix(sstart, "slot starts")
+                sl[i].ends = u.unix(send, "slot ends")
+            keep.append(sl)
+            o.slots = sl
+            o.n_slots = len(slots)
         out = ffi.new("uint8_t[16]")
         self._check(self._lib.council_meeting_create(self._h(), out, 16, o))
         return _uuid.UUID(bytes=bytes(out))
@@ -789,6 +803,56 @@ class Council:
         self._check(self._lib.council_meeting_add_case(self._h(), u.id_bytes(meeting_id), 16,
                                                  u.id_bytes(case_id), 16,
                                                  u.id_bytes(attendee), 16, o))
+
+    def meeting_add_item(self, meeting_id: IdLike, case_id: IdLike, attendee: IdLike,
+                         scopes: Sequence[str], *, purpose: str, basis: str, body: int = 0,
+                         reason: Optional[str] = None, consent_id: Optional[IdLike] = None,
+                         purpose_text: Optional[str] = None,
+                         second_approver: Optional[IdLike] = None) -> None:
+        """:meth:`meeting_add_case` naming the body (``meeting_pb2.MEETING_BODY_*``, 0: the
+        meeting's) the item is discussed under; a case collected under another body is
+        refused unless the policy allows cross-body use or a consent covers it."""
+        keep: list = []
+        so = self._share_opts(keep, scopes, purpose, basis, reason, consent_id, None,
+                              purpose_text, second_approver)
+        o = ffi.new("council_agenda_options *")
+        o.version = lib.COUNCIL_AGENDA_OPTIONS_VERSION
+        o.share = so
+        o.body = int(body)
+        self._check(self._lib.council_meeting_add_item(self._h(), u.id_bytes(meeting_id), 16,
+                                                 u.id_bytes(case_id), 16,
+                                                 u.id_bytes(attendee), 16, o))
+
+    def meeting_minutes(self, meeting_id: IdLike, text: str) -> None:
+        """Record the meeting's minutes, sealed to every attendee (the secretariat)."""
+        keep: list = []
+        self._check(self._lib.council_meeting_minutes(self._h(), u.id_bytes(meeting_id), 16,
+                                                      u.cstr(text, keep, "text")))
+
+    def meeting_decide(self, meeting_id: IdLike, text: str,
+                       case_id: Optional[IdLike] = None) -> _uuid.UUID:
+        """Record a decision (about ``case_id``, on the agenda, or none); sealed to the
+        attendees the case was disclosed to (all, for no case). Returns its id."""
+        keep: list = []
+        out = ffi.new("uint8_t[16]")
+        cid = u.id_bytes(case_id) if case_id is not None else ffi.NULL
+        self._check(self._lib.council_meeting_decide(self._h(), out, 16, u.id_bytes(meeting_id),
+                                                     16, cid, 16 if case_id is not None else 0,
+                                                     u.cstr(text, keep, "text")))
+        return _uuid.UUID(bytes=bytes(out))
+
+    def meeting_record(self, meeting_id: IdLike) -> meeting_pb2.MeetingRecord:
+        """The minutes and the decisions this session may read (``council.v1.MeetingRecord``);
+        each read is logged first."""
+        return _parse(meeting_pb2.MeetingRecord,
+                      self._call_buf(self._lib.council_meeting_record, u.id_bytes(meeting_id), 16))
+
+    def meeting_decision_read(self, decision_id: IdLike) -> meeting_pb2.MeetingDecision:
+        """One decision with its text (``council.v1.MeetingDecision``), if sealed to the
+        session's member (logged)."""
+        return _parse(meeting_pb2.MeetingDecision,
+                      self._call_buf(self._lib.council_meeting_decision_read,
+                                     u.id_bytes(decision_id), 16))
 
     def meeting_get(self, meeting_id: IdLike) -> meeting_pb2.Meeting:
         """A meeting (``council.v1.Meeting``)."""

@@ -104,7 +104,7 @@ def test_whole_council(world: World, tmp_path) -> None:
         root.policy_set(["consent", "appi_27_1_4_public_duty", "council_art16_exchange"])
         assert "council_art16_exchange" in root.policy_get().accepted_bases
         now = dt.datetime.now(dt.timezone.utc)
-        mid = root.meeting_create(meeting_pb2.MEETING_BODY_SUPPORT_MEETING, now,
+        mid = root.meeting_create(meeting_pb2.MEETING_BODY_COUNCIL, now,
                                   now + dt.timedelta(hours=2), [school, world.npo])
         root.meeting_add_case(mid, case.case_id, school, ["situation"],
                               purpose="support_coordination", basis="council_art16_exchange",
