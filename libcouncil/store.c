@@ -344,6 +344,39 @@ static const council__migration migrations[] = {
       "  PRIMARY KEY (memo_id, holder, box_pk)"
       ") WITHOUT ROWID;"
       "CREATE INDEX memo_wrap_holder ON memo_wrap (holder);" },
+    { 13,
+      /* Cooperation requests (request.c, Art. 16(3)): what the council
+       * asks a member, signed by the council side (signer, sig), and the
+       * request's end, signed by whoever ended it (state_signer,
+       * state_sig). The texts are memos: only their ids are here. */
+      "CREATE TABLE cooperation_request ("
+      "  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+      "  case_id BLOB NOT NULL,"
+      "  member BLOB NOT NULL,"
+      "  council_member BLOB NOT NULL,"
+      "  kinds INTEGER NOT NULL,"
+      "  scopes TEXT NOT NULL,"
+      "  basis TEXT NOT NULL,"
+      "  consent_id BLOB,"
+      "  text_memo BLOB NOT NULL,"
+      "  due INTEGER NOT NULL,"
+      "  made INTEGER NOT NULL,"
+      "  made_by BLOB NOT NULL,"
+      "  signer BLOB NOT NULL,"
+      "  sig BLOB NOT NULL,"
+      "  state INTEGER NOT NULL,"
+      "  state_at INTEGER,"
+      "  state_by_member BLOB,"
+      "  state_by_staff BLOB,"
+      "  reason TEXT,"
+      "  answer_memo BLOB,"
+      "  reason_memo BLOB,"
+      "  provided TEXT,"
+      "  state_signer BLOB,"
+      "  state_sig BLOB"
+      ") WITHOUT ROWID;"
+      "CREATE INDEX cooperation_request_case ON cooperation_request (case_id);"
+      "CREATE INDEX cooperation_request_made ON cooperation_request (made);" },
 };
 
 uint32_t council__schema_version(void)
@@ -630,8 +663,11 @@ int council__store_migrate(council *c, const council__migration *list, size_t n,
     uint32_t current = 0, latest = n > 0 ? list[n - 1].version : 0;
     int rc;
 
+    /* Strictly increasing from 1 (a branch's list may skip the numbers
+     * another branch reserved: issue 14). */
     for (size_t i = 0; i < n; i++)
-        if (list[i].version != i + 1)
+        if (list[i].version == 0 || (i == 0 ? list[i].version != 1
+                                            : list[i].version <= list[i - 1].version))
             return council__fail(c, COUNCIL_ERROR, "store: migration list out of order at %zu", i);
     if (target == 0 || target > latest)
         target = latest;
@@ -656,8 +692,11 @@ int council__store_migrate(council *c, const council__migration *list, size_t n,
         rc = council__fail(c, COUNCIL_EIO, "store: cannot prepare migration");
         goto fail;
     }
-    for (size_t i = current; i < target; i++) {
-        int src = sqlite3_exec(c->db, list[i].sql, NULL, NULL, NULL);
+    for (size_t i = 0; i < n && list[i].version <= target; i++) {
+        int src;
+        if (list[i].version <= current)
+            continue;
+        src = sqlite3_exec(c->db, list[i].sql, NULL, NULL, NULL);
         if (src != SQLITE_OK) {
             rc = council__fail(c, COUNCIL_EIO, "store: migration %u failed (%s)",
                                list[i].version, sqlite3_errstr(src));

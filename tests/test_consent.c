@@ -497,6 +497,8 @@ static const char *const moves_data[] = {
     "council_meeting_add_case", /* test_meetings, test_no_disclosure_without_basis */
     "council_meeting_packet",   /* carries only agenda items that passed the decision */
     "council_report_platform",  /* counts only, suppressed: test_platform_report */
+    "council_request_make",     /* information asked passes the decision: test_request.c */
+    "council_request_answer",   /* the provision passes the decision again: test_request.c */
 };
 static const char *const moves_none[] = {
     "council_audit_add_cosignatures", "council_audit_checkpoint", "council_audit_head_reset",
@@ -535,6 +537,9 @@ static const char *const moves_none[] = {
     "council_witness_keygen",
     "council_uuid_parse", "council_uuid_format", /* text and bytes, no handle */
     "council_protobuf_allocator",                /* memory for the caller's own decoding */
+    "council_request_decline", "council_request_withdraw", /* a request's end, no data */
+    "council_request_get", "council_request_list", /* metadata, to the council and the member asked */
+    "council_request_text",     /* a memo to its own readers, its read logged first */
 };
 
 static void test_every_export_classified(void **state)
