@@ -439,6 +439,57 @@ static void test_request__answer_rechecked(void **state)
     council_close(sa);
 }
 
+/* The coordinating body's staff make and withdraw requests (signed with
+ * its member's key, which its role vouches for); once its role is taken
+ * away, its signatures no longer make a request the council's. */
+static void test_request__coordinating_body(void **state)
+{
+    fx *f = *state;
+    uint8_t cb[16], cbs[16], cid[16], pid[16], id[16], id2[16];
+    council_member_options mo = COUNCIL_MEMBER_OPTIONS_INIT;
+    council_buf kcb = { NULL, 0 }, out = { NULL, 0 };
+    council_request_options o;
+    Council__V1__CooperationRequest *m;
+    council *sa, *scb;
+
+    mo.name = "北市 地域福祉課（調整機関）";
+    mo.kind = COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_MUNICIPAL_DEPARTMENT;
+    mo.roles = COUNCIL_ROLE_COORDINATING_BODY;
+    mo.scopes = all_scopes;
+    mo.n_scopes = 10;
+    assert_int_equal(council_member_add(f->c, cb, 16, &mo), COUNCIL_OK);
+    assert_int_equal(council_member_keygen(f->c, &kcb, cb, 16, (const uint8_t *)MPASS,
+                                           strlen(MPASS), TH_OPS, TH_MEM), COUNCIL_OK);
+    staff(f->c, cbs, cb);
+    allow_art16(f);
+    sa = a_case(f, cid, pid);
+    scb = staff_open(f, cbs, &kcb);
+    o = ask(cid, f->ma, COUNCIL_REQUEST_KIND_INFORMATION, (int64_t)time(NULL) + 3600);
+    assert_int_equal(council_request_make(scb, id, 16, &o), COUNCIL_OK);
+    expect_last(f->c, ACT(REQUEST_MADE), false, NULL, id);
+    assert_int_equal(council_request_make(scb, id2, 16, &o), COUNCIL_OK);
+    m = get(sa, id);
+    assert_true(m->has_council_member);
+    assert_memory_equal(m->council_member.data, cb, 16);
+    assert_memory_equal(m->transitions[0]->by_staff.data, cbs, 16);
+    council__v1__cooperation_request__free_unpacked(m, NULL);
+    /* Its person reads what it asked; A reads it too. */
+    assert_int_equal(council_request_text(scb, &out, id, 16, COUNCIL_REQUEST_TEXT_ASKED), COUNCIL_OK);
+    council_buf_free(&out);
+    assert_int_equal(council_request_withdraw(scb, id, 16, "resolved"), COUNCIL_OK);
+    m = get(f->c, id);
+    assert_int_equal(m->state, COUNCIL__V1__REQUEST_STATE__REQUEST_STATE_WITHDRAWN);
+    council__v1__cooperation_request__free_unpacked(m, NULL);
+    /* The role taken away: its rows are no longer the council's word. */
+    council_close(scb);
+    mo.roles = 0;
+    assert_int_equal(council_member_update(f->c, cb, 16, &mo), COUNCIL_OK);
+    assert_int_equal(council_request_get(f->c, &out, id2, 16), COUNCIL_ETAMPER);
+    assert_int_equal(th_last_action(f->c), ACT(TAMPER_DETECTED));
+    council_buf_free(&kcb);
+    council_close(sa);
+}
+
 /* ------------------------------------------------------------ lists */
 
 static Council__V1__CooperationRequestList *list(council *c, const council_request_filter *flt)
@@ -531,6 +582,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_request__refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_request__answer_rechecked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_request__overdue, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_request__coordinating_body, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
