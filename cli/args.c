@@ -97,6 +97,7 @@ static const char *const known[] = {
     "external-party", "grantor", "grantor-name", "method", "valid-from", "valid-until",
     "obtained-by", "evidence-sha256", "birth-date", "starts", "ends", "k", "format", "json",
     "sensitive", "yes", "dry-run", "help", "version", "utc", "idle", "max", "status", "all",
+    "due", "overdue", "text",
 };
 
 static int is_known(const char *text)

@@ -266,9 +266,21 @@ static int scopes_arg(council *c, const char *op, const char *const *scopes, siz
     return COUNCIL_OK;
 }
 
+/* A memo's text: UTF-8 of 1..COUNCIL__MEMO_MAX bytes, lines and tabs
+ * allowed, no other control character. */
 static bool text_ok(const char *text, size_t len)
 {
-    return text != NULL && len > 0 && len <= COUNCIL__MEMO_MAX && council__text_ok(text, len);
+    size_t start = 0;
+
+    if (text == NULL || len == 0 || len > COUNCIL__MEMO_MAX)
+        return false;
+    for (size_t i = 0; i <= len; i++)
+        if (i == len || text[i] == '\n' || text[i] == '\t') {
+            if (i > start && !council__text_ok(text + start, i - start))
+                return false;
+            start = i + 1;
+        }
+    return true;
 }
 
 static int id_out_arg(council *c, const char *op, const uint8_t *id, size_t len)
