@@ -92,6 +92,11 @@ void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_TAMPER_DETECTED 36
 #define COUNCIL_AUDIT_ACTION_LOG_HEAD_RESET 37
 #define COUNCIL_AUDIT_ACTION_SETTING_CHANGED 38
+#define COUNCIL_AUDIT_ACTION_REQUEST_MADE 45
+#define COUNCIL_AUDIT_ACTION_REQUEST_ANSWERED 46
+#define COUNCIL_AUDIT_ACTION_REQUEST_DECLINED 47
+#define COUNCIL_AUDIT_ACTION_REQUEST_WITHDRAWN 48
+#define COUNCIL_AUDIT_ACTION_REQUEST_READ 49
 #define COUNCIL_NAME_MAX 256
 size_t council_name_max(void);
 #define COUNCIL_PASSPHRASE_MAX 1024
@@ -229,4 +234,27 @@ int council_meeting_close(council *c, const uint8_t *meeting, size_t meeting_len
 #define COUNCIL_REPORT_JSON 2
 #define COUNCIL_REPORT_K_DEFAULT 5
 int council_report_platform(council *c, council_buf *out, unsigned k, int format);
+#define COUNCIL_REQUEST_OPEN 1
+#define COUNCIL_REQUEST_ANSWERED 2
+#define COUNCIL_REQUEST_DECLINED 3
+#define COUNCIL_REQUEST_WITHDRAWN 4
+#define COUNCIL_REQUEST_KIND_INFORMATION 1
+#define COUNCIL_REQUEST_KIND_OPINION 2
+#define COUNCIL_REQUEST_KIND_OTHER 4
+#define COUNCIL_REQUEST_TEXT_ASKED 1
+#define COUNCIL_REQUEST_TEXT_ANSWER 2
+#define COUNCIL_REQUEST_TEXT_REASON 3
+#define COUNCIL_REQUEST_OPTIONS_VERSION 1
+typedef struct council_request_options { unsigned version; const uint8_t *case_id; size_t case_id_len; const uint8_t *member_id; size_t member_id_len; uint32_t kinds; const char *const *scopes; size_t n_scopes; const char *text; size_t text_len; int64_t due; const char *basis; const uint8_t *consent_id; size_t consent_id_len; } council_request_options;
+#define COUNCIL_REQUEST_ANSWER_OPTIONS_VERSION 1
+typedef struct council_request_answer_options { unsigned version; const char *const *scopes; size_t n_scopes; const char *text; size_t text_len; } council_request_answer_options;
+#define COUNCIL_REQUEST_FILTER_VERSION 1
+typedef struct council_request_filter { unsigned version; const uint8_t *case_id; size_t case_id_len; const uint8_t *member_id; size_t member_id_len; int32_t state; int overdue; int64_t now; } council_request_filter;
+int council_request_make(council *c, uint8_t *id, size_t id_len, const council_request_options *opts);
+int council_request_answer(council *c, const uint8_t *id, size_t id_len, const council_request_answer_options *opts);
+int council_request_decline(council *c, const uint8_t *id, size_t id_len, const char *reason_code, const char *text, size_t text_len);
+int council_request_withdraw(council *c, const uint8_t *id, size_t id_len, const char *reason_code);
+int council_request_get(council *c, council_buf *out, const uint8_t *id, size_t id_len);
+int council_request_text(council *c, council_buf *out, const uint8_t *id, size_t id_len, int which);
+int council_request_list(council *c, council_buf *out, const council_request_filter *filter);
 '''
