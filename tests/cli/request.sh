@@ -28,8 +28,9 @@ REQ=$(cat "$T/out")
 expect 0 "request make --json" -- "$CLI" --store "$C" $RMAKE --kind other --basis consent --consent "$RCONSENT" --json $CP
 isjson "$T/out" "request make --json"
 REQ2=$(jcount "$T/out" 'd["request_id"]')
-expect 0 "request make, due in a second" -- "$CLI" --store "$C" request make "$NCASE" --member "$CNPO" \
-    --text-file "$T/ask.txt" --due "$(($(date +%s) + 1))" --kind other --basis consent --consent "$RCONSENT" $CP
+RDUE=$(($(date +%s) + 8))
+expect 0 "request make, due in a few seconds" -- "$CLI" --store "$C" request make "$NCASE" --member "$CNPO" \
+    --text-file "$T/ask.txt" --due "$RDUE" --kind other --basis consent --consent "$RCONSENT" $CP
 REQ3=$(cat "$T/out")
 expect 0 "request show" -- "$CLI" --store "$C" request show "$REQ" $CP
 has "$T/out" "^id:                 $REQ\$" "request show id"
@@ -60,7 +61,7 @@ expect 0 "request decline" -- "$CLI" --store "$C" request decline "$REQ2" --reas
 has "$T/err" "is now declined" "decline note"
 expect 4 "request withdraw after the decline" -- "$CLI" --store "$C" request withdraw "$REQ2" $CP
 expect 4 "request withdraw, the npo's staff" -- "$CLI" --store "$C" request withdraw "$REQ3" $NS
-sleep 2
+while [ "$(date +%s)" -le "$RDUE" ]; do sleep 1; done
 expect 0 "request list --overdue" -- "$CLI" --store "$C" request list --overdue --json $CP
 isjson "$T/out" "request list --overdue --json"
 [ "$(jcount "$T/out" '[(r["id"], r["overdue"]) for r in d]')" = "[('$REQ3', True)]" ] && ok || bad "overdue list: $(cat "$T/out")"
