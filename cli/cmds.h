@@ -93,4 +93,12 @@ int cmd_meeting_decisions(cli_ctx *x, int argc, char **argv);
 /* cmd_report.c */
 int cmd_report_platform(cli_ctx *x, int argc, char **argv);
 
+/* cmd_request.c */
+int cmd_request_make(cli_ctx *x, int argc, char **argv);
+int cmd_request_answer(cli_ctx *x, int argc, char **argv);
+int cmd_request_decline(cli_ctx *x, int argc, char **argv);
+int cmd_request_withdraw(cli_ctx *x, int argc, char **argv);
+int cmd_request_show(cli_ctx *x, int argc, char **argv);
+int cmd_request_list(cli_ctx *x, int argc, char **argv);
+
 #endif

@@ -342,6 +342,12 @@ COUNCIL_API void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_REFERRAL_WITHDRAWN 42
 #define COUNCIL_AUDIT_ACTION_REFERRAL_COMPLETED 43
 #define COUNCIL_AUDIT_ACTION_REFERRAL_ENDED 44
+/** Cooperation requests (council_request_make() etc.). @since 0.2.0 */
+#define COUNCIL_AUDIT_ACTION_REQUEST_MADE 45
+#define COUNCIL_AUDIT_ACTION_REQUEST_ANSWERED 46
+#define COUNCIL_AUDIT_ACTION_REQUEST_DECLINED 47
+#define COUNCIL_AUDIT_ACTION_REQUEST_WITHDRAWN 48
+#define COUNCIL_AUDIT_ACTION_REQUEST_READ 49
 /** A meeting's minutes recorded (council_meeting_minutes()). @since 0.2.0 */
 #define COUNCIL_AUDIT_ACTION_MINUTES_RECORDED 56
 /** A meeting's decision recorded (council_meeting_decide()). @since 0.2.0 */
@@ -2723,6 +2729,203 @@ COUNCIL_API COUNCIL_NODISCARD int council_referral_read_while_deciding_set(counc
  * @since 0.2.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_referral_read_while_deciding_get(council *c, int *on);
+
+/* ------------------------------------------------------------------------
+ * Cooperation requests (協力要請, 孤独・孤立対策推進法 Art. 16(3))
+ * ------------------------------------------------------------------------ */
+
+/** A cooperation request's state (council.v1.RequestState). @since 0.2.0 */
+#define COUNCIL_REQUEST_OPEN 1
+#define COUNCIL_REQUEST_ANSWERED 2
+#define COUNCIL_REQUEST_DECLINED 3
+#define COUNCIL_REQUEST_WITHDRAWN 4
+
+/** What a request asks for: council_request_options.kinds, flags. @since 0.2.0 */
+#define COUNCIL_REQUEST_KIND_INFORMATION 1u
+#define COUNCIL_REQUEST_KIND_OPINION 2u
+#define COUNCIL_REQUEST_KIND_OTHER 4u
+
+/** Which sealed text council_request_text() reads. @since 0.2.0 */
+#define COUNCIL_REQUEST_TEXT_ASKED 1  /**< what the council asks */
+#define COUNCIL_REQUEST_TEXT_ANSWER 2 /**< the member's opinion or answer */
+#define COUNCIL_REQUEST_TEXT_REASON 3 /**< a decline's written reason */
+
+#define COUNCIL_REQUEST_OPTIONS_VERSION 1
+
+/**
+ * A cooperation request. Initialise with COUNCIL_REQUEST_OPTIONS_INIT.
+ *
+ * basis is "council_art16_exchange" (only where the council's policy
+ * accepts it; the request's text is its written reason) or "consent" with
+ * consent_id (a record of the case). The text is sealed (a memo readable by
+ * the council side and the member asked), never logged.
+ * @since 0.2.0
+ */
+typedef struct council_request_options {
+    unsigned version;            /**< COUNCIL_REQUEST_OPTIONS_VERSION */
+    const uint8_t *case_id;      /**< 16 bytes */
+    size_t case_id_len;
+    const uint8_t *member_id;    /**< the member asked, 16 bytes */
+    size_t member_id_len;
+    uint32_t kinds;              /**< COUNCIL_REQUEST_KIND_* flags, not 0 */
+    const char *const *scopes;   /**< with KIND_INFORMATION: 1..32 scope codes; else none */
+    size_t n_scopes;
+    const char *text;            /**< what is asked: UTF-8, 1..65536 bytes */
+    size_t text_len;
+    int64_t due;                 /**< Unix seconds, after now */
+    const char *basis;           /**< "council_art16_exchange" or "consent" */
+    const uint8_t *consent_id;   /**< 16 bytes with basis consent, else NULL */
+    size_t consent_id_len;
+} council_request_options;
+
+#define COUNCIL_REQUEST_OPTIONS_INIT \
+    { COUNCIL_REQUEST_OPTIONS_VERSION, NULL, 0, NULL, 0, 0, NULL, 0, NULL, 0, 0, NULL, NULL, 0 }
+
+#define COUNCIL_REQUEST_ANSWER_OPTIONS_VERSION 1
+
+/**
+ * An answer. Initialise with COUNCIL_REQUEST_ANSWER_OPTIONS_INIT.
+ * @since 0.2.0
+ */
+typedef struct council_request_answer_options {
+    unsigned version;            /**< COUNCIL_REQUEST_ANSWER_OPTIONS_VERSION */
+    const char *const *scopes;   /**< the scopes provided: 1..32 of those asked (information only) */
+    size_t n_scopes;
+    const char *text;            /**< the opinion or answer: UTF-8 1..65536 bytes (required for an
+                                      opinion), or NULL */
+    size_t text_len;
+} council_request_answer_options;
+
+#define COUNCIL_REQUEST_ANSWER_OPTIONS_INIT \
+    { COUNCIL_REQUEST_ANSWER_OPTIONS_VERSION, NULL, 0, NULL, 0 }
+
+#define COUNCIL_REQUEST_FILTER_VERSION 1
+
+/**
+ * Which requests council_request_list() returns. Initialise with
+ * COUNCIL_REQUEST_FILTER_INIT (every request the session may see).
+ * @since 0.2.0
+ */
+typedef struct council_request_filter {
+    unsigned version;            /**< COUNCIL_REQUEST_FILTER_VERSION */
+    const uint8_t *case_id;      /**< 16 bytes, or NULL for any case */
+    size_t case_id_len;
+    const uint8_t *member_id;    /**< the member asked (16 bytes), or NULL for any */
+    size_t member_id_len;
+    int32_t state;               /**< COUNCIL_REQUEST_* state, or 0 for any */
+    int overdue;                 /**< nonzero: only open requests past due at now */
+    int64_t now;                 /**< Unix seconds for overdue; 0: the current time */
+} council_request_filter;
+
+#define COUNCIL_REQUEST_FILTER_INIT { COUNCIL_REQUEST_FILTER_VERSION, NULL, 0, NULL, 0, 0, 0, 0 }
+
+/**
+ * Make a cooperation request: the council (a session of the secretariat or
+ * the coordinating body) asks a member about a case. The member must be
+ * active with signed keys; for information, it must hold each scope asked
+ * (it owns the case, or an active share covers the scope), and the
+ * disclosure decision (as for a share to the council side's member, purpose
+ * support_coordination) must allow it; otherwise the basis must be accepted
+ * by the council's policy (and a consent be an active record of the case).
+ * The row is signed; "request made" is logged with the request's id.
+ *
+ * @param[out] id  receives the request's id (16 bytes).
+ * @return COUNCIL_OK; COUNCIL_EDENIED for a session that is not the
+ *         council's, an erased case, a withdrawn member or a scope the member
+ *         does not hold (each logged); COUNCIL_ENOCONSENT when the decision
+ *         refuses (logged as disclosure_refused); COUNCIL_ENOTFOUND for an
+ *         unknown case, member or scope; COUNCIL_EINVAL for bad kinds, scopes,
+ *         text, due date (not after now) or basis; COUNCIL_EAUTH (the
+ *         member's key is not signed); COUNCIL_ETAMPER (a forged row met,
+ *         logged); COUNCIL_EUNSUPPORTED (the coordinating body's key is
+ *         missing); COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_request_make(council *c, uint8_t *id, size_t id_len,
+                                                       const council_request_options *opts);
+
+/**
+ * Answer an open request: only a staff session of the member asked. For
+ * information, the scopes provided (some or all of those asked, each still
+ * held) pass the disclosure decision again and are recorded as provided
+ * ("disclosure made", then "request answered"); no key is wrapped, because
+ * the coordinating body holds every data key already (council_request(3)).
+ * An opinion or answer text is sealed for the council side.
+ *
+ * @return COUNCIL_OK; COUNCIL_EDENIED for anyone but the member's staff, a
+ *         request no longer open, or a scope no longer held (each logged);
+ *         COUNCIL_ENOCONSENT (logged); COUNCIL_ENOTFOUND; COUNCIL_EINVAL
+ *         (scopes not asked, a missing opinion, an empty answer);
+ *         COUNCIL_ETAMPER (logged); COUNCIL_EMISUSE; COUNCIL_EIO;
+ *         COUNCIL_ENOMEM.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_request_answer(council *c, const uint8_t *id,
+        size_t id_len, const council_request_answer_options *opts);
+
+/**
+ * Decline an open request with a reason code ([a-z0-9_]{1,64}, logged) and
+ * optionally a written reason (sealed). Only a staff session of the member
+ * asked.
+ * @param text  UTF-8, 1..65536 bytes, or NULL (text_len 0).
+ * @return COUNCIL_OK; COUNCIL_EDENIED (not the member's staff, not open:
+ *         logged); COUNCIL_ENOTFOUND; COUNCIL_EINVAL; COUNCIL_ETAMPER;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_request_decline(council *c, const uint8_t *id,
+        size_t id_len, const char *reason_code, const char *text, size_t text_len);
+
+/**
+ * Withdraw an open request (the council's sessions only).
+ * @param reason_code  a code [a-z0-9_]{1,64}, or NULL for "withdrawn".
+ * @return COUNCIL_OK; COUNCIL_EDENIED (not the council's session, not
+ *         open: logged); COUNCIL_ENOTFOUND; COUNCIL_EINVAL; COUNCIL_ETAMPER;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_request_withdraw(council *c, const uint8_t *id,
+        size_t id_len, const char *reason_code);
+
+/**
+ * A request as a serialised council.v1.CooperationRequest (its transitions;
+ * no text). The council's sessions and the member asked.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged); COUNCIL_ENOTFOUND;
+ *         COUNCIL_EINVAL; COUNCIL_ETAMPER (logged); COUNCIL_EMISUSE;
+ *         COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_request_get(council *c, council_buf *out,
+                                                      const uint8_t *id, size_t id_len);
+
+/**
+ * One of a request's sealed texts (which: COUNCIL_REQUEST_TEXT_*), UTF-8,
+ * NUL-terminated (len excludes the NUL). "request read" is logged (reason:
+ * the text's kind) before the text is returned. The council's sessions and
+ * the member asked.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged); COUNCIL_ENOTFOUND (no such
+ *         request, or no such text); COUNCIL_EINVAL; COUNCIL_EAUTH;
+ *         COUNCIL_ETAMPER (logged); COUNCIL_EMISUSE (also inside a batch);
+ *         COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free() (which wipes).
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_request_text(council *c, council_buf *out,
+        const uint8_t *id, size_t id_len, int which);
+
+/**
+ * Requests as a serialised council.v1.CooperationRequestList, oldest first:
+ * every request for the council's sessions, the requests to its own member
+ * for any other staff session. Each row is checked.
+ * @param filter  NULL for all.
+ * @return COUNCIL_OK; COUNCIL_EINVAL; COUNCIL_ETAMPER (logged);
+ *         COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_request_list(council *c, council_buf *out,
+                                                       const council_request_filter *filter);
 
 #ifdef __cplusplus
 }

@@ -312,6 +312,13 @@ static int decide_share(council *c, const char *op, const council__case *k, cons
     return rc;
 }
 
+int council__share_decide(council *c, const char *op, const council__case *k,
+                          const uint8_t member[COUNCIL_ID_BYTES], const council_share_options *o,
+                          council__decision *d)
+{
+    return decide_share(c, op, k, member, o, NULL, d, NULL, 0);
+}
+
 int council__case_end_meeting_shares(council *c, const char *op,
                                      const uint8_t meeting_id[COUNCIL_ID_BYTES])
 {

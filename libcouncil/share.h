@@ -44,4 +44,13 @@ int council__case_share_body(council *c, const char *op, const uint8_t *case_id,
 int council__case_end_meeting_shares(council *c, const char *op,
                                      const uint8_t meeting_id[COUNCIL_ID_BYTES]);
 
+/* The disclosure decision a share of o's scopes of case k with member
+ * would meet now (persons, consent records, the council's policy), without
+ * sharing or logging: for a cooperation request's information (request.c).
+ * EIO, ENOMEM, ETAMPER (a forged consent or policy) named for op. */
+struct council__decision;
+int council__share_decide(council *c, const char *op, const council__case *k,
+                          const uint8_t member[COUNCIL_ID_BYTES], const council_share_options *o,
+                          struct council__decision *d);
+
 #endif /* COUNCIL_SHARE_H */

@@ -382,6 +382,39 @@ static const council__migration migrations[] = {
       "  sig BLOB NOT NULL,"
       "  PRIMARY KEY (referral_id, seq)"
       ") WITHOUT ROWID;" },
+    { 13,
+      /* Cooperation requests (request.c, Art. 16(3)): what the council
+       * asks a member, signed by the council side (signer, sig), and the
+       * request's end, signed by whoever ended it (state_signer,
+       * state_sig). The texts are memos: only their ids are here. */
+      "CREATE TABLE cooperation_request ("
+      "  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+      "  case_id BLOB NOT NULL,"
+      "  member BLOB NOT NULL,"
+      "  council_member BLOB NOT NULL,"
+      "  kinds INTEGER NOT NULL,"
+      "  scopes TEXT NOT NULL,"
+      "  basis TEXT NOT NULL,"
+      "  consent_id BLOB,"
+      "  text_memo BLOB NOT NULL,"
+      "  due INTEGER NOT NULL,"
+      "  made INTEGER NOT NULL,"
+      "  made_by BLOB NOT NULL,"
+      "  signer BLOB NOT NULL,"
+      "  sig BLOB NOT NULL,"
+      "  state INTEGER NOT NULL,"
+      "  state_at INTEGER,"
+      "  state_by_member BLOB,"
+      "  state_by_staff BLOB,"
+      "  reason TEXT,"
+      "  answer_memo BLOB,"
+      "  reason_memo BLOB,"
+      "  provided TEXT,"
+      "  state_signer BLOB,"
+      "  state_sig BLOB"
+      ") WITHOUT ROWID;"
+      "CREATE INDEX cooperation_request_case ON cooperation_request (case_id);"
+      "CREATE INDEX cooperation_request_made ON cooperation_request (made);" },
     { 15,
       /* Meetings that decide (meeting.c): time slots of a meeting held as
        * more than one body, the body each agenda item is discussed under,

@@ -504,6 +504,8 @@ static const char *const moves_data[] = {
     "council_referral_propose",    /* the decision first: test_referral__propose_refused */
     "council_referral_transition", /* acceptance shares through the decision (share.c) */
     "council_referral_deliver",    /* shares through the decision (share.c) */
+    "council_request_make",     /* information asked passes the decision: test_request.c */
+    "council_request_answer",   /* the provision passes the decision again: test_request.c */
 };
 static const char *const moves_none[] = {
     "council_audit_add_cosignatures", "council_audit_checkpoint", "council_audit_head_reset",
@@ -546,6 +548,9 @@ static const char *const moves_none[] = {
     "council_referral_note", /* sealed to the two sides and the coordinating body: read logged */
     "council_referral_read_while_deciding_get", "council_referral_read_while_deciding_set",
     "council_meeting_record", "council_meeting_decision_read", /* the entitled session's own reads */
+    "council_request_decline", "council_request_withdraw", /* a request's end, no data */
+    "council_request_get", "council_request_list", /* metadata, to the council and the member asked */
+    "council_request_text",     /* a memo to its own readers, its read logged first */
 };
 
 static void test_every_export_classified(void **state)

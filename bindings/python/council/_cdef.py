@@ -99,6 +99,11 @@ void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_REFERRAL_WITHDRAWN 42
 #define COUNCIL_AUDIT_ACTION_REFERRAL_COMPLETED 43
 #define COUNCIL_AUDIT_ACTION_REFERRAL_ENDED 44
+#define COUNCIL_AUDIT_ACTION_REQUEST_MADE 45
+#define COUNCIL_AUDIT_ACTION_REQUEST_ANSWERED 46
+#define COUNCIL_AUDIT_ACTION_REQUEST_DECLINED 47
+#define COUNCIL_AUDIT_ACTION_REQUEST_WITHDRAWN 48
+#define COUNCIL_AUDIT_ACTION_REQUEST_READ 49
 #define COUNCIL_AUDIT_ACTION_MINUTES_RECORDED 56
 #define COUNCIL_AUDIT_ACTION_DECISION_RECORDED 57
 #define COUNCIL_AUDIT_ACTION_MEETING_RECORD_READ 58
@@ -274,4 +279,27 @@ typedef struct council_referral_filter { unsigned version; const uint8_t *case_i
 int council_referral_list(council *c, council_buf *out, const council_referral_filter *f);
 int council_referral_read_while_deciding_set(council *c, int on);
 int council_referral_read_while_deciding_get(council *c, int *on);
+#define COUNCIL_REQUEST_OPEN 1
+#define COUNCIL_REQUEST_ANSWERED 2
+#define COUNCIL_REQUEST_DECLINED 3
+#define COUNCIL_REQUEST_WITHDRAWN 4
+#define COUNCIL_REQUEST_KIND_INFORMATION 1
+#define COUNCIL_REQUEST_KIND_OPINION 2
+#define COUNCIL_REQUEST_KIND_OTHER 4
+#define COUNCIL_REQUEST_TEXT_ASKED 1
+#define COUNCIL_REQUEST_TEXT_ANSWER 2
+#define COUNCIL_REQUEST_TEXT_REASON 3
+#define COUNCIL_REQUEST_OPTIONS_VERSION 1
+typedef struct council_request_options { unsigned version; const uint8_t *case_id; size_t case_id_len; const uint8_t *member_id; size_t member_id_len; uint32_t kinds; const char *const *scopes; size_t n_scopes; const char *text; size_t text_len; int64_t due; const char *basis; const uint8_t *consent_id; size_t consent_id_len; } council_request_options;
+#define COUNCIL_REQUEST_ANSWER_OPTIONS_VERSION 1
+typedef struct council_request_answer_options { unsigned version; const char *const *scopes; size_t n_scopes; const char *text; size_t text_len; } council_request_answer_options;
+#define COUNCIL_REQUEST_FILTER_VERSION 1
+typedef struct council_request_filter { unsigned version; const uint8_t *case_id; size_t case_id_len; const uint8_t *member_id; size_t member_id_len; int32_t state; int overdue; int64_t now; } council_request_filter;
+int council_request_make(council *c, uint8_t *id, size_t id_len, const council_request_options *opts);
+int council_request_answer(council *c, const uint8_t *id, size_t id_len, const council_request_answer_options *opts);
+int council_request_decline(council *c, const uint8_t *id, size_t id_len, const char *reason_code, const char *text, size_t text_len);
+int council_request_withdraw(council *c, const uint8_t *id, size_t id_len, const char *reason_code);
+int council_request_get(council *c, council_buf *out, const uint8_t *id, size_t id_len);
+int council_request_text(council *c, council_buf *out, const uint8_t *id, size_t id_len, int which);
+int council_request_list(council *c, council_buf *out, const council_request_filter *filter);
 '''

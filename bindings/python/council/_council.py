@@ -14,6 +14,8 @@ from . import _util as u
 from ._ffi import ffi, lib
 from ._pb import audit_pb2, case_pb2, consent_pb2, info_pb2, meeting_pb2, member_pb2
 from ._pb import referral_pb2
+from ._pb import (audit_pb2, case_pb2, consent_pb2, info_pb2, meeting_pb2, member_pb2,
+                  request_pb2)
 from .errors import CouncilError, MisuseError, error_for
 from ._util import IdLike, SecretLike, TimeLike
 
@@ -960,6 +962,105 @@ class Council:
         out = ffi.new("int *")
         self._check(self._lib.council_referral_read_while_deciding_get(self._h(), out))
         return bool(out[0])
+    # ------------------------------------------------------------ cooperation requests
+
+    _REQUEST_KINDS = {"information": 1, "opinion": 2, "other": 4}
+    _REQUEST_TEXTS = {"asked": 1, "answer": 2, "reason": 3}
+
+    def request_make(self, case_id: IdLike, member_id: IdLike, kinds: Sequence[str],
+                     text: str, due: TimeLike, *, basis: str,
+                     scopes: Optional[Sequence[str]] = None,
+                     consent_id: Optional[IdLike] = None) -> _uuid.UUID:
+        """Ask a member about a case (協力要請, Art. 16(3)); the council's sessions only.
+
+        ``kinds`` are "information" (with ``scopes``), "opinion", "other";
+        ``text`` (what is asked) is sealed for the council and the member;
+        ``basis`` is "council_art16_exchange" (where the policy accepts it) or
+        "consent" with ``consent_id``. A refusal of the disclosure decision
+        raises NoConsentError.
+        """
+        keep: list = []
+        if isinstance(kinds, str):
+            kinds = [kinds]
+        flags = 0
+        for k in kinds:
+            if k not in self._REQUEST_KINDS:
+                raise ValueError("kinds: information, opinion or other")
+            flags |= self._REQUEST_KINDS[k]
+        o = ffi.new("council_request_options *")
+        o.version = lib.COUNCIL_REQUEST_OPTIONS_VERSION
+        o.case_id, o.case_id_len = u.cbytes(u.id_bytes(case_id, "case_id"), keep)
+        o.member_id, o.member_id_len = u.cbytes(u.id_bytes(member_id, "member_id"), keep)
+        o.kinds = flags
+        o.scopes, o.n_scopes = u.cstr_array(scopes, keep, "scopes")
+        o.text = u.cstr(text, keep, "text")
+        o.text_len = len(text.encode("utf-8"))
+        o.due = u.unix(due, "due")
+        o.basis = u.cstr(basis, keep, "basis")
+        o.consent_id, o.consent_id_len = u.cbytes(u.opt_id(consent_id, "consent_id"), keep)
+        out = ffi.new("uint8_t[16]")
+        self._check(self._lib.council_request_make(self._h(), out, 16, o))
+        return _uuid.UUID(bytes=bytes(out))
+
+    def request_answer(self, request_id: IdLike, *, scopes: Optional[Sequence[str]] = None,
+                       text: Optional[str] = None) -> None:
+        """Answer an open request (the member asked's staff only): the ``scopes``
+        provided (of those asked) and/or an opinion or answer ``text``."""
+        keep: list = []
+        o = ffi.new("council_request_answer_options *")
+        o.version = lib.COUNCIL_REQUEST_ANSWER_OPTIONS_VERSION
+        o.scopes, o.n_scopes = u.cstr_array(scopes, keep, "scopes")
+        o.text = u.cstr(text, keep, "text")
+        o.text_len = len(text.encode("utf-8")) if text is not None else 0
+        self._check(self._lib.council_request_answer(self._h(), u.id_bytes(request_id), 16, o))
+
+    def request_decline(self, request_id: IdLike, reason: str, *,
+                        text: Optional[str] = None) -> None:
+        """Decline an open request with a reason code (and a sealed written reason)."""
+        keep: list = []
+        n = len(text.encode("utf-8")) if text is not None else 0
+        self._check(self._lib.council_request_decline(self._h(), u.id_bytes(request_id), 16,
+                                                      u.cstr(reason, keep, "reason"),
+                                                      u.cstr(text, keep, "text"), n))
+
+    def request_withdraw(self, request_id: IdLike, reason: Optional[str] = None) -> None:
+        """Withdraw an open request (the council's sessions; reason code, default
+        "withdrawn")."""
+        keep: list = []
+        self._check(self._lib.council_request_withdraw(self._h(), u.id_bytes(request_id), 16,
+                                                       u.cstr(reason, keep, "reason")))
+
+    def request_get(self, request_id: IdLike) -> request_pb2.CooperationRequest:
+        """A request and its transitions (``council.v1.CooperationRequest``; no text)."""
+        return _parse(request_pb2.CooperationRequest,
+                      self._call_buf(self._lib.council_request_get, u.id_bytes(request_id), 16))
+
+    def request_text(self, request_id: IdLike, which: str = "asked") -> str:
+        """One of a request's sealed texts: "asked", "answer" or "reason" (its read is
+        logged first)."""
+        if which not in self._REQUEST_TEXTS:
+            raise ValueError("which: asked, answer or reason")
+        raw = self._call_buf(self._lib.council_request_text, u.id_bytes(request_id), 16,
+                             self._REQUEST_TEXTS[which])
+        return raw.decode("utf-8")
+
+    def request_list(self, *, case_id: Optional[IdLike] = None,
+                     member_id: Optional[IdLike] = None, state: int = 0,
+                     overdue: bool = False,
+                     now: TimeLike = None) -> request_pb2.CooperationRequestList:
+        """Requests, oldest first (``council.v1.CooperationRequestList``): ``state`` a
+        ``request_pb2.REQUEST_STATE_*`` (0: any); ``overdue`` only open ones past due at
+        ``now`` (None: the current time)."""
+        keep: list = []
+        f = ffi.new("council_request_filter *")
+        f.version = lib.COUNCIL_REQUEST_FILTER_VERSION
+        f.case_id, f.case_id_len = u.cbytes(u.opt_id(case_id, "case_id"), keep)
+        f.member_id, f.member_id_len = u.cbytes(u.opt_id(member_id, "member_id"), keep)
+        f.state = int(state)
+        f.overdue = 1 if overdue else 0
+        f.now = u.unix(now, "now")
+        return _parse(request_pb2.CooperationRequestList,
+                      self._call_buf(self._lib.council_request_list, f))
 
     # ------------------------------------------------------------ report
 
