@@ -101,4 +101,16 @@ int council__key_scopes(council *c, const char *op, const uint8_t case_id[COUNCI
  * destroyed (a rekey). EIO named for op. */
 int council__key_drop_older(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                             const char *scope, uint32_t version);
+/* A case's transfer, before its owner changes (the secretariat holding the
+ * coordinating body's key; EDENIED otherwise): every key version of the
+ * case checked as it stands (ETAMPER, logged), signed again by the council
+ * where the owner had signed it, and wrapped for the new owner `to` (box
+ * key to_pk, checked by the caller). EIO named for op. */
+int council__case_key_handover(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                               const uint8_t to[COUNCIL_ID_BYTES], const uint8_t to_pk[32]);
+/* After the owner changed: the old owner's wraps of each scope it holds no
+ * active share of are destroyed, and every scope's key rotated (for the
+ * coordinating body, the new owner and the share holders). EIO. */
+int council__case_key_left_owner(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                                 const uint8_t from[COUNCIL_ID_BYTES]);
 #endif /* COUNCIL_CASEKEY_H */

@@ -39,4 +39,11 @@ int council__case_share_in(council *c, const char *op, const uint8_t *case_id, s
 int council__case_end_meeting_shares(council *c, const char *op,
                                      const uint8_t meeting_id[COUNCIL_ID_BYTES]);
 
+/* The disclosure decision alone for a transfer of case k to member: o's
+ * basis and purpose checked (EINVAL), then *allow and the decision's
+ * reason code (static). Nothing logged. EIO, ENOMEM. */
+int council__share_decide(council *c, const char *op, const council__case *k,
+                          const uint8_t member[COUNCIL_ID_BYTES], const council_share_options *o,
+                          bool *allow, const char **reason);
+
 #endif /* COUNCIL_SHARE_H */

@@ -344,6 +344,27 @@ static const council__migration migrations[] = {
       "  PRIMARY KEY (memo_id, holder, box_pk)"
       ") WITHOUT ROWID;"
       "CREATE INDEX memo_wrap_holder ON memo_wrap (holder);" },
+    { 16,
+      /* Cases that move (case_db.c): each transfer of a case's ownership,
+       * signed by the council's log key, in order from the owner its id
+       * commits to; and persons of anonymous intake and merged persons
+       * (the merge signed by whoever merged). */
+      "CREATE TABLE case_transfer ("
+      "  case_id BLOB NOT NULL,"
+      "  seq INTEGER NOT NULL,"
+      "  from_member BLOB NOT NULL,"
+      "  to_member BLOB NOT NULL,"
+      "  at INTEGER NOT NULL,"
+      "  reason TEXT NOT NULL,"
+      "  signer BLOB,"
+      "  sig BLOB,"
+      "  PRIMARY KEY (case_id, seq)"
+      ") WITHOUT ROWID;"
+      "ALTER TABLE person ADD COLUMN anonymous INTEGER NOT NULL DEFAULT 0;"
+      "ALTER TABLE person ADD COLUMN merged_into BLOB;"
+      "ALTER TABLE person ADD COLUMN merged_at INTEGER;"
+      "ALTER TABLE person ADD COLUMN signer BLOB;"
+      "ALTER TABLE person ADD COLUMN sig BLOB;" },
 };
 
 uint32_t council__schema_version(void)
@@ -630,8 +651,10 @@ int council__store_migrate(council *c, const council__migration *list, size_t n,
     uint32_t current = 0, latest = n > 0 ? list[n - 1].version : 0;
     int rc;
 
+    /* Versions ascend; a version may be skipped (the branches of one
+     * release number theirs apart). */
     for (size_t i = 0; i < n; i++)
-        if (list[i].version != i + 1)
+        if (list[i].version <= (i > 0 ? list[i - 1].version : 0))
             return council__fail(c, COUNCIL_ERROR, "store: migration list out of order at %zu", i);
     if (target == 0 || target > latest)
         target = latest;
@@ -656,8 +679,11 @@ int council__store_migrate(council *c, const council__migration *list, size_t n,
         rc = council__fail(c, COUNCIL_EIO, "store: cannot prepare migration");
         goto fail;
     }
-    for (size_t i = current; i < target; i++) {
-        int src = sqlite3_exec(c->db, list[i].sql, NULL, NULL, NULL);
+    for (size_t i = 0; i < n && list[i].version <= target; i++) {
+        int src;
+        if (list[i].version <= current)
+            continue;
+        src = sqlite3_exec(c->db, list[i].sql, NULL, NULL, NULL);
         if (src != SQLITE_OK) {
             rc = council__fail(c, COUNCIL_EIO, "store: migration %u failed (%s)",
                                list[i].version, sqlite3_errstr(src));
