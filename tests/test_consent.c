@@ -497,6 +497,10 @@ static const char *const moves_data[] = {
     "council_meeting_add_case", /* test_meetings, test_no_disclosure_without_basis */
     "council_meeting_packet",   /* carries only agenda items that passed the decision */
     "council_report_platform",  /* counts only, suppressed: test_platform_report */
+    "council_case_transfer",      /* the decision over every scope: test_transfer.c test_refusals */
+    "council_member_withdraw_ex", /* to a named member through the decision: test_transfer.c test_withdraw */
+    "council_member_withdraw",    /* cases to the coordinating body's member, which holds every key:
+                                     test_transfer.c test_withdraw_coordinating_body */
 };
 static const char *const moves_none[] = {
     "council_audit_add_cosignatures", "council_audit_checkpoint", "council_audit_head_reset",
@@ -517,7 +521,9 @@ static const char *const moves_none[] = {
     "council_meeting_create", "council_meeting_get", "council_member_add", "council_member_get",
     "council_member_keygen", "council_member_keygen_file", "council_member_list",
     "council_member_register_key",
-    "council_member_update", "council_member_withdraw", "council_members_announce",
+    "council_member_update", "council_members_announce",
+    "council_member_cases",  /* metadata of a member's own cases, to it or the secretariat */
+    "council_person_merge",  /* within one case, by its owner or the secretariat */
     "council_merkle_leaf_hash", "council_merkle_verify_consistency",
     "council_merkle_verify_inclusion", "council_name_max", "council_open",
     "council_passphrase_change", "council_passphrase_max", "council_pledge_text_max",

@@ -435,6 +435,64 @@ static void test_withdraw(void **state)
     free(t);
 }
 
+/* council_member_withdraw: the cases go to the member holding the
+ * coordinating body's role (before the secretariat's), without a decision
+ * (it holds every key already), and its staff read them. */
+static void test_withdraw_coordinating_body(void **state)
+{
+    fx *f = *state;
+    uint8_t cid[16], pid[16], sec[16], cb[16], cbs[16];
+    council_buf ksec = { NULL, 0 }, kcb = { NULL, 0 };
+    council_member_options o = COUNCIL_MEMBER_OPTIONS_INIT;
+    Council__V1__AuditEvent *e;
+    council *s;
+    char *t;
+    int rc;
+
+    o.kind = COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_MUNICIPAL_DEPARTMENT;
+    o.scopes = all_scopes;
+    o.n_scopes = 10;
+    o.name = "北市 福祉政策課（事務局）";
+    o.roles = COUNCIL_ROLE_SECRETARIAT;
+    assert_int_equal(council_member_add(f->c, sec, 16, &o), COUNCIL_OK);
+    assert_int_equal(council_member_keygen(f->c, &ksec, sec, 16, (const uint8_t *)MPASS,
+                                           strlen(MPASS), TH_OPS, TH_MEM), COUNCIL_OK);
+    o.name = "北市 地域福祉課（調整機関）";
+    o.roles = COUNCIL_ROLE_COORDINATING_BODY;
+    assert_int_equal(council_member_add(f->c, cb, 16, &o), COUNCIL_OK);
+    assert_int_equal(council_member_keygen(f->c, &kcb, cb, 16, (const uint8_t *)MPASS,
+                                           strlen(MPASS), TH_OPS, TH_MEM), COUNCIL_OK);
+    staff(f->c, cbs, cb);
+    a_case(f, cid, pid);
+    assert_int_equal(council_member_withdraw(f->c, f->ma, 16, 0, "退会"), COUNCIL_OK);
+    owner_is(f, cid, cb);
+    assert_int_equal(n_cases(f->c, f->ma, &rc), 0);
+    assert_int_equal(n_cases(f->c, cb, &rc), 1);
+    {
+        uint64_t n = 0;
+        bool seen = false;
+        assert_int_equal(council__audit_size(f->c, &n), COUNCIL_OK);
+        for (uint64_t i = n; i-- > 0 && !seen;) {
+            e = event_at(f->c, i);
+            if (e->action == ACT(CASE_TRANSFERRED)) {
+                seen = true;
+                assert_memory_equal(e->subject_member.data, cb, 16);
+                assert_string_equal(e->reason, "owner_withdrawn");
+            }
+            council__v1__audit_event__free_unpacked(e, NULL);
+        }
+        assert_true(seen);
+    }
+    s = staff_open(f, cbs, &kcb);
+    t = get_text(s, cid, pid, "situation", &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    assert_string_equal(t, CANARY_TEXT);
+    free(t);
+    council_close(s);
+    council_buf_free(&ksec);
+    council_buf_free(&kcb);
+}
+
 /* ------------------------------------------------------ anonymous intake */
 
 static Council__V1__CaseInfo *info(council *c, const uint8_t cid[16])
@@ -599,6 +657,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_share_remains, setup, teardown),
         cmocka_unit_test_setup_teardown(test_withdraw, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_withdraw_coordinating_body, setup, teardown),
         cmocka_unit_test_setup_teardown(test_anonymous_merge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider_person, setup, teardown),
     };
