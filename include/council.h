@@ -1785,8 +1785,8 @@ typedef struct council_transfer_options {
 #define COUNCIL_TRANSFER_OPTIONS_INIT { COUNCIL_TRANSFER_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL }
 
 /**
- * Transfer a case's ownership to another member (by agreement). The
- * secretariat's session holding the coordinating body's key only: the
+ * Transfer a case's ownership to another member (by agreement). A root
+ * session (the secretariat with the council passphrase) only: the
  * transfer is a row signed with the council's log key, and a case's owner
  * is from then on the owner its id commits to followed by its signed
  * transfers in order (a transfer row written outside the library is

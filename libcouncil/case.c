@@ -512,6 +512,56 @@ static int transfer_recipient(council *c, const char *op, const council__case *k
     return COUNCIL_OK;
 }
 
+/* Before the owner changes: the old owner's key versions of the case
+ * signed again by the council (only while it is the proven owner do they
+ * verify), and every key version wrapped for the new owner. */
+static int keys_handover(council *c, const char *op, const council__case *k,
+                         const char *const *scopes, size_t n, const uint8_t to[COUNCIL_ID_BYTES],
+                         const uint8_t pk[32])
+{
+    int rc;
+
+    if (!c->coord_valid || !council__is_root(c))
+        return council__fail(c, COUNCIL_EDENIED, "%s: only the secretariat holding the "
+                             "coordinating body's key moves a case's keys", op);
+    rc = council__key_versions_resign(c, k->owner, k->id);
+    for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
+        uint32_t latest = 0;
+        rc = council__key_latest(c, op, k->id, scopes[i], &latest);
+        for (uint32_t v = 1; rc == COUNCIL_OK && v <= latest; v++) {
+            council__secret key = { NULL, 0 };
+            bool exists = false;
+            if ((rc = council__key_exists(c, op, k->id, scopes[i], v, &exists)) != COUNCIL_OK ||
+                !exists)
+                continue; /* destroyed by a rekey */
+            if ((rc = council__key_open(c, op, &key, k->id, scopes[i], v)) == COUNCIL_OK &&
+                (rc = council__key_verify(c, op, k->id, scopes[i], v, &key)) == COUNCIL_OK)
+                rc = council__wrap_for(c, op, k->id, scopes[i], v, to, pk, &key);
+            council__secret_free(&key);
+        }
+    }
+    return rc;
+}
+
+/* After the owner changed: the old owner's wraps of each scope it holds no
+ * active share of end, and every scope's key turns (for the coordinating
+ * body, the new owner and the share holders). */
+static int keys_left_owner(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                           const char *const *scopes, size_t n, const uint8_t from[COUNCIL_ID_BYTES])
+{
+    int rc = COUNCIL_OK;
+
+    for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
+        bool shared = false;
+        if ((rc = council__share_active(c, op, case_id, from, scopes[i], &shared)) == COUNCIL_OK &&
+            !shared)
+            rc = council__key_wrap_drop(c, op, case_id, from, scopes[i]);
+        if (rc == COUNCIL_OK)
+            rc = council__key_new(c, op, case_id, scopes[i], NULL, NULL);
+    }
+    return rc;
+}
+
 int council__case_transfer_in(council *c, const char *op, council__case *k,
                               const uint8_t to[COUNCIL_ID_BYTES], const council_transfer_options *o,
                               const char *why)
@@ -526,10 +576,11 @@ int council__case_transfer_in(council *c, const char *op, council__case *k,
     if (k->erased != 0)
         return council__case_refuse(c, true, ACT(CASE_TRANSFERRED), k, NULL, NULL, to,
                                     COUNCIL_EDENIED, "case_erased", op, "the case was erased");
-    if (!council__is_secretariat(c) || !council__is_coordinator(c))
+    if (!council__is_root(c))
         return council__case_refuse(c, true, ACT(CASE_TRANSFERRED), k, NULL, NULL, to,
                                     COUNCIL_EDENIED, "not_secretariat", op,
-                                    "only the secretariat transfers a case");
+                                    "only the secretariat (the council passphrase) transfers "
+                                    "a case");
     if (sodium_memcmp(to, k->owner, COUNCIL_ID_BYTES) == 0)
         return council__finish(c, council__fail(c, COUNCIL_EINVAL, "%s: the member owns the case "
                                                 "already", op));
@@ -604,10 +655,10 @@ int council__case_transfer_in(council *c, const char *op, council__case *k,
     memcpy(from, k->owner, COUNCIL_ID_BYTES);
     /* Keys first (checked under the old owner), then the signed transfer,
      * then the old owner's wraps end and every key turns. */
-    if ((rc = council__case_key_handover(c, op, k->id, to, pk)) == COUNCIL_OK &&
+    if ((rc = keys_handover(c, op, k, scopes, n, to, pk)) == COUNCIL_OK &&
         (rc = council__case_transfer_row(c, op, k, to, (int64_t)time(NULL), why)) == COUNCIL_OK) {
         memcpy(k->owner, to, COUNCIL_ID_BYTES);
-        rc = council__case_key_left_owner(c, op, k->id, from);
+        rc = keys_left_owner(c, op, k->id, scopes, n, from);
     }
     if (rc == COUNCIL_OK) {
         council__event ev = {

@@ -825,17 +825,21 @@ static int resign_version_one(council *c, sqlite3_stmt *st, const uint8_t case_i
     return sign_version_one(c, st, case_id, scope, v, key, NULL);
 }
 
-int council__key_versions_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
+int council__key_versions_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES],
+                                 const uint8_t *case_id)
 {
     sqlite3_stmt *st = NULL;
 
     if (sqlite3_prepare_v2(c->db, "SELECT k.case_id, k.scope, k.version, w.sealed, k.signer, k.sig "
                                   "FROM case_key k JOIN key_wrap w ON w.case_id = k.case_id AND "
                                   "w.scope = k.scope AND w.version = k.version AND w.holder = ?1 AND "
-                                  "w.box_pk = ?2 WHERE k.signer = ?3;", -1, &st, NULL) != SQLITE_OK ||
+                                  "w.box_pk = ?2 WHERE k.signer = ?3 AND (?4 IS NULL OR k.case_id = "
+                                  "?4);", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, coord_holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, c->coord_pk, 32, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 3, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_bind_blob(st, 3, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        (case_id != NULL ? sqlite3_bind_blob(st, 4, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC)
+                         : sqlite3_bind_null(st, 4)) != SQLITE_OK) {
         sqlite3_finalize(st);
         return council__fail(c, COUNCIL_EIO, "keys: database error");
     }
@@ -1190,73 +1194,3 @@ int council__key_drop_older(council *c, const char *op, const uint8_t case_id[CO
     return rc;
 }
 
-/* ---------------------------------------------------------------- transfer */
-
-struct handover_ctx {
-    const char *op;
-    const uint8_t *to, *to_pk;
-};
-
-/* One key version of the case: checked as it stands (the council's or the
- * owner's so far), signed again by the council when the owner signed it
- * (the old owner's signature no longer vouches once it is not the owner),
- * and wrapped for the new owner. */
-static int handover_one(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_ID_BYTES],
-                        const char *scope, uint32_t v, const council__secret *key, void *ctx)
-{
-    const struct handover_ctx *h = ctx;
-    int rc = council__key_verify(c, h->op, case_id, scope, v, key);
-
-    if (rc == COUNCIL_OK && (sqlite3_column_bytes(st, 4) != COUNCIL_ID_BYTES ||
-                             !sodium_is_zero(sqlite3_column_blob(st, 4), COUNCIL_ID_BYTES)))
-        rc = sign_version_one(c, st, case_id, scope, v, key, NULL);
-    if (rc == COUNCIL_OK)
-        rc = put_wrap(c, h->op, case_id, scope, v, h->to, h->to_pk, key);
-    return rc;
-}
-
-int council__case_key_handover(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
-                               const uint8_t to[COUNCIL_ID_BYTES], const uint8_t to_pk[32])
-{
-    struct handover_ctx h = { op, to, to_pk };
-    sqlite3_stmt *st = NULL;
-
-    if (!council__is_secretariat(c) || !council__is_coordinator(c) || !c->coord_valid)
-        return council__fail(c, COUNCIL_EDENIED, "%s: only the secretariat holding the "
-                             "coordinating body's key moves a case's keys", op);
-    if (sqlite3_prepare_v2(c->db, "SELECT k.case_id, k.scope, k.version, w.sealed, k.signer, k.sig "
-                                  "FROM case_key k JOIN key_wrap w ON w.case_id = k.case_id AND "
-                                  "w.scope = k.scope AND w.version = k.version AND w.holder = ?1 AND "
-                                  "w.box_pk = ?2 WHERE k.case_id = ?3 ORDER BY k.scope, k.version;",
-                           -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 1, coord_holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 2, c->coord_pk, 32, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 3, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return council__fail(c, COUNCIL_EIO, "%s: database error", op);
-    }
-    return each_wrapped_key(c, op, st, c->coord_pk, &c->coord_sk, false, handover_one, &h);
-}
-
-int council__case_key_left_owner(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
-                                 const uint8_t from[COUNCIL_ID_BYTES])
-{
-    char sc[COUNCIL__AUDIT_SCOPES_MAX][COUNCIL__AUDIT_CODE_MAX + 1];
-    const char *scopes[COUNCIL__AUDIT_SCOPES_MAX];
-    size_t n = 0;
-    int rc = council__key_scopes(c, op, case_id, sc, scopes, &n);
-
-    for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
-        bool shared = false;
-        if ((rc = council__share_active(c, op, case_id, from, scopes[i], &shared)) != COUNCIL_OK)
-            break;
-        /* A scope still shared with it stays readable through the share. */
-        if (!shared)
-            rc = council__key_wrap_drop(c, op, case_id, from, scopes[i]);
-        /* What is written from now on is under a key it never saw (unless
-         * shared). */
-        if (rc == COUNCIL_OK)
-            rc = council__key_new(c, op, case_id, scopes[i], NULL, NULL);
-    }
-    return rc;
-}

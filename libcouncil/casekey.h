@@ -9,9 +9,12 @@
 #include "council_int.h"
 
 /* Before a member's signing key is replaced or removed (key replacement,
- * withdrawal): the rows it really signed are signed again by the council,
- * so they stay valid; rows it did not sign stay as they are. Root only. */
-int council__key_versions_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES]);
+ * withdrawal), or a case of its moves to another owner (case_id: that
+ * case's only, else NULL): the rows it really signed are signed again by
+ * the council, so they stay valid; rows it did not sign stay as they are.
+ * Root only. */
+int council__key_versions_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES],
+                                 const uint8_t *case_id);
 /* At the end of every open and create: a root session makes sure the
  * coordinating body's public key, the council's stored secrets (pseudonym
  * and blind-index keys) and their copies sealed to each member's box key
@@ -101,16 +104,4 @@ int council__key_scopes(council *c, const char *op, const uint8_t case_id[COUNCI
  * destroyed (a rekey). EIO named for op. */
 int council__key_drop_older(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                             const char *scope, uint32_t version);
-/* A case's transfer, before its owner changes (the secretariat holding the
- * coordinating body's key; EDENIED otherwise): every key version of the
- * case checked as it stands (ETAMPER, logged), signed again by the council
- * where the owner had signed it, and wrapped for the new owner `to` (box
- * key to_pk, checked by the caller). EIO named for op. */
-int council__case_key_handover(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
-                               const uint8_t to[COUNCIL_ID_BYTES], const uint8_t to_pk[32]);
-/* After the owner changed: the old owner's wraps of each scope it holds no
- * active share of are destroyed, and every scope's key rotated (for the
- * coordinating body, the new owner and the share holders). EIO. */
-int council__case_key_left_owner(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
-                                 const uint8_t from[COUNCIL_ID_BYTES]);
 #endif /* COUNCIL_CASEKEY_H */

@@ -93,7 +93,7 @@ static int check_options(council *c, const char *op, const council_member_option
  * council (key replacement, withdrawal). */
 static int resign_members_rows(council *c, const uint8_t id[COUNCIL_ID_BYTES])
 {
-    int rc = council__key_versions_resign(c, id);
+    int rc = council__key_versions_resign(c, id, NULL);
 
     if (rc == COUNCIL_OK)
         rc = council__shares_resign(c, id);
