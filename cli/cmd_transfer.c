@@ -142,8 +142,8 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
 
 static const cli_help transfer_help = {
     "CASE --to MEMBER --basis CODE [--reason TEXT] [--consent UUID] [--purpose CODE] [--json]",
-    N_("Moves the case's ownership to another active member (secretariat, with the\n"
-    "council passphrase). The new owner receives every scope of the case, so the\n"
+    N_("Moves the case's ownership to another active member (the secretariat\n"
+    "only). The new owner receives every scope of the case, so the\n"
     "disclosure decision runs as for a share of all of them; the data keys are\n"
     "rewrapped for it, the old owner's copies end (unless a share remains) and\n"
     "every key is rotated.\n"

@@ -1785,8 +1785,8 @@ typedef struct council_transfer_options {
 #define COUNCIL_TRANSFER_OPTIONS_INIT { COUNCIL_TRANSFER_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL }
 
 /**
- * Transfer a case's ownership to another member (by agreement). A root
- * session (the secretariat with the council passphrase) only: the
+ * Transfer a case's ownership to another member (by agreement). The
+ * secretariat only (a root session, or its staff holding the role keys): the
  * transfer is a row signed with the council's log key, and a case's owner
  * is from then on the owner its id commits to followed by its signed
  * transfers in order (a transfer row written outside the library is
@@ -1798,7 +1798,7 @@ typedef struct council_transfer_options {
  * logged (subject: the new owner; reason by_agreement).
  *
  * @return COUNCIL_OK; COUNCIL_ENOCONSENT when the decision refuses
- *         (logged as "disclosure refused"); COUNCIL_EDENIED for a staff
+ *         (logged as "disclosure refused"); COUNCIL_EDENIED for another
  *         session, an erased case, a withdrawn new owner or one without
  *         keys (each logged); COUNCIL_EAUTH (the new owner's key is not
  *         signed; logged); COUNCIL_EINVAL (ids, basis, the owner itself);

@@ -521,7 +521,7 @@ static int keys_handover(council *c, const char *op, const council__case *k,
 {
     int rc;
 
-    if (!c->coord_valid || !council__is_root(c))
+    if (!c->coord_valid || !council__is_coordinator(c))
         return council__fail(c, COUNCIL_EDENIED, "%s: only the secretariat holding the "
                              "coordinating body's key moves a case's keys", op);
     rc = council__key_versions_resign(c, k->owner, k->id);
@@ -576,11 +576,10 @@ int council__case_transfer_in(council *c, const char *op, council__case *k,
     if (k->erased != 0)
         return council__case_refuse(c, true, ACT(CASE_TRANSFERRED), k, NULL, NULL, to,
                                     COUNCIL_EDENIED, "case_erased", op, "the case was erased");
-    if (!council__is_root(c))
+    if (!council__is_secretariat(c) || !council__is_coordinator(c))
         return council__case_refuse(c, true, ACT(CASE_TRANSFERRED), k, NULL, NULL, to,
                                     COUNCIL_EDENIED, "not_secretariat", op,
-                                    "only the secretariat (the council passphrase) transfers "
-                                    "a case");
+                                    "only the secretariat transfers a case");
     if (sodium_memcmp(to, k->owner, COUNCIL_ID_BYTES) == 0)
         return council__finish(c, council__fail(c, COUNCIL_EINVAL, "%s: the member owns the case "
                                                 "already", op));

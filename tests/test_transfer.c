@@ -489,6 +489,26 @@ static void test_withdraw_coordinating_body(void **state)
     assert_string_equal(t, CANARY_TEXT);
     free(t);
     council_close(s);
+    /* The secretariat's staff (its role keys) transfer it on; the
+     * coordinating body's staff alone may not. */
+    {
+        council_transfer_options to = duty();
+        uint8_t ss[16];
+        council *sx;
+        staff(f->c, ss, sec);
+        s = staff_open(f, cbs, &kcb);
+        assert_int_equal(council_case_transfer(s, cid, 16, f->mc, 16, &to), COUNCIL_EDENIED);
+        council_close(s);
+        sx = staff_open(f, ss, &ksec);
+        assert_int_equal(council_case_transfer(sx, cid, 16, f->mc, 16, &to), COUNCIL_OK);
+        council_close(sx);
+        owner_is(f, cid, f->mc);
+        s = staff_open(f, f->sc, &f->kc);
+        t = get_text(s, cid, pid, "situation", &rc);
+        assert_int_equal(rc, COUNCIL_OK);
+        free(t);
+        council_close(s);
+    }
     council_buf_free(&ksec);
     council_buf_free(&kcb);
 }
