@@ -263,6 +263,10 @@ json_t *case_info_json(const Council__V1__CaseInfo *ci, int full, const member_n
         json_object_set_new(pj, "id", id_json(p->id));
         json_object_set_new(pj, "role", json_string(person_role_name((int)p->role, name, sizeof name)));
         json_object_set_new(pj, "added", time_json(p->added));
+        if (p->has_anonymous && p->anonymous)
+            json_object_set_new(pj, "anonymous", json_true());
+        if (p->has_merged_into)
+            json_object_set_new(pj, "merged_into", id_json(p->merged_into));
         json_array_append_new(a, pj);
     }
     json_object_set_new(j, "persons", a);
@@ -338,6 +342,10 @@ void case_info_lines(const Council__V1__CaseInfo *ci, const member_names *names)
         time_text(t, sizeof t, p->added);
         printf(_("  %s  %-17s  added %s\n"), id_of(id, p->id),
                person_role_name((int)p->role, name, sizeof name), t);
+        if (p->has_anonymous && p->anonymous)
+            printf("%s", _("    anonymous intake (no name)\n"));
+        if (p->has_merged_into)
+            printf(_("    merged into %s\n"), id_of(id, p->merged_into));
     }
     printf(_("sections:%s\n"), ci->n_sections == 0 ? "           -" : "");
     for (size_t i = 0; i < ci->n_sections; i++) {

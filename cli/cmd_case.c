@@ -36,6 +36,7 @@ typedef struct case_opts {
     const char *members[1], *member, *purposes[1], *purpose;
     size_t n_member, n_purpose;
     int json, yes, dry_run, quiet;
+    int anonymous;
 } case_opts;
 
 enum { C_CCREATE = 1 << 0, C_CADDP = 1 << 1, C_CUPDATE = 1 << 2, C_CSHOW = 1 << 3, C_CHISTORY = 1 << 4, C_CLIST = 1 << 5, C_CINFO = 1 << 6, C_CSHARE = 1 << 7, C_CREVOKE = 1 << 8, C_CERASE = 1 << 9, C_CFIND = 1 << 10, C_CSTATUS = 1 << 11, C_CREKEY = 1 << 12, C_DISCLOSE = 1 << 13 };
@@ -143,6 +144,7 @@ static int case_create(council *c, const case_opts *o, case_args *a)
     int rc;
 
     co.body = a->body;
+    co.anonymous = o->anonymous;
     if (o->owner != NULL) {
         co.owner = a->owner;
         co.owner_len = sizeof a->owner;
@@ -468,13 +470,15 @@ static int run(cli_ctx *x, int argc, char **argv, const cli_spec *s, int cmd)
 }
 
 static const cli_help create_help = {
-    "[--owner ID] [--body BODY] [--json]",
+    "[--owner ID] [--body BODY] [--anonymous] [--json]",
     N_("Opens a case and prints two bare ids, one a line: the case's id first, then\n"
     "its person supported's id.\n"
     "\n"
     "Options:\n"
     "  --owner ID             the member that owns it (default: the session's)\n"
     "  --body BODY            council, support_meeting or needs_of_poor_meeting\n"
+    "  --anonymous            anonymous intake (a hotline or chat contact): the person\n"
+    "                         has no name and is never found by name\n"
     "  --json                 {\"case_id\": ID, \"person_id\": ID}\n"),
     "  council-cli --store ./council case create --staff \"$SATO\" --keyfile npo.keyfile\n",
 };
@@ -482,6 +486,7 @@ static const cli_help create_help = {
 static const cli_opt create_opts[] = {
     OPT_STR("owner", case_opts, owner),
     OPT_STR("body", case_opts, body),
+    OPT_FLAG("anonymous", case_opts, anonymous),
     OPT_FLAG("json", case_opts, json),
 };
 static const cli_spec create_spec = CLI_SPEC(create_opts, create_help, CLI_STORE | CLI_SESSION, 0);

@@ -27,6 +27,7 @@ typedef struct member_opts {
     const cli_global *g;
     const char *name, *kind, *roles, *scopes, *contact, *joined, *reason, *date;
     const char *member_pass_file, *out, *box_key, *sign_key;
+    const char *cases_to;
     unsigned long long kdf_ops, kdf_mem;
     int json, yes, replace, weak_ok;
 } member_opts;
@@ -257,7 +258,14 @@ static int do_member(const member_opts *o, int cmd, const char *id_text)
             return EXIT_USAGE;
         }
         cli_global who;
-        rc = council_member_withdraw(c, id, sizeof id, when, o->reason);
+        uint8_t to[COUNCIL_ID_BYTES];
+        int named = o->cases_to != NULL && strcmp(o->cases_to, "coordinating-body") != 0;
+        if (named && id_arg(o->cases_to, to) != 0) {
+            council_close(c);
+            return usage("%s", _("--cases-to needs a member id (UUID) or coordinating-body"));
+        }
+        rc = council_member_withdraw_ex(c, id, sizeof id, when, o->reason, named ? to : NULL,
+                                        named ? sizeof to : 0);
         /* Then the database key the member knew is replaced (this ends
          * other open sessions, which a one-shot command does not have):
          * that takes the council passphrase, which a person of the
@@ -511,8 +519,9 @@ int cmd_member_update(cli_ctx *x, int argc, char **argv)
 }
 
 static const cli_help withdraw_help = {
-    "ID --reason TEXT [--date T] [--yes]",
-    N_("Records that the member left the council; its shares end, its data keys are\n"
+    "ID --reason TEXT [--date T] [--cases-to MEMBER|coordinating-body] [--yes]",
+    N_("Records that the member left the council; the cases it owns move first (see\n"
+    "`member cases`), its shares end, its data keys are\n"
     "rotated and, with the council passphrase, council.db is re-keyed (a person of\n"
     "the secretariat is told to run `rekey database` with it). Asks first on a\n"
     "terminal.\n"
@@ -520,12 +529,17 @@ static const cli_help withdraw_help = {
     "Options:\n"
     "  --reason TEXT          why\n"
     "  --date T               when (default: now)\n"
+    "  --cases-to MEMBER      the member its cases go to (through the disclosure\n"
+    "                         decision, basis council_art16_exchange); or\n"
+    "                         coordinating-body (the default): the member holding the\n"
+    "                         coordinating body's role (else the secretariat's)\n"
     HELP_YES),
     "  council-cli --store ./council member withdraw \"$MEMBER\" --reason \"term ended\" \\\n"
     "      --yes\n",
 };
 
 static const cli_opt withdraw_opts[] = {
+    OPT_STR("cases-to", member_opts, cases_to),
     OPT_STR("reason", member_opts, reason),
     OPT_STR("date", member_opts, date),
     OPT_FLAG("yes", member_opts, yes),

@@ -58,6 +58,11 @@ int cmd_case_erase(cli_ctx *x, int argc, char **argv);
 int cmd_case_find(cli_ctx *x, int argc, char **argv);
 int cmd_case_status(cli_ctx *x, int argc, char **argv);
 int cmd_case_rekey(cli_ctx *x, int argc, char **argv);
+
+/* cmd_transfer.c */
+int cmd_case_transfer(cli_ctx *x, int argc, char **argv);
+int cmd_case_merge(cli_ctx *x, int argc, char **argv);
+int cmd_member_cases(cli_ctx *x, int argc, char **argv);
 int cmd_disclose(cli_ctx *x, int argc, char **argv);
 /* cmd_rekey.c */
 int cmd_rekey_database(cli_ctx *x, int argc, char **argv);

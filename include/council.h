@@ -354,6 +354,8 @@ COUNCIL_API void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_DECISION_RECORDED 57
 /** A meeting's minutes or decisions read (council_meeting_record(), council_meeting_decision_read()). @since 0.2.0 */
 #define COUNCIL_AUDIT_ACTION_MEETING_RECORD_READ 58
+#define COUNCIL_AUDIT_ACTION_CASE_TRANSFERRED 60
+#define COUNCIL_AUDIT_ACTION_PERSON_MERGED 61
 
 /** Longest council name accepted, in bytes of UTF-8. @since 0.1.0 */
 #define COUNCIL_NAME_MAX 256
@@ -1321,6 +1323,30 @@ COUNCIL_API COUNCIL_NODISCARD int council_member_withdraw(council *c, const uint
                                                           const char *reason);
 
 /**
+ * council_member_withdraw(), saying where the member's cases go: every case
+ * it owns (not erased) is first transferred (council_case_transfer(),
+ * reason owner_withdrawn) to cases_to, through the disclosure decision
+ * with basis council_art16_exchange and the withdrawal's reason as the
+ * written reason (a refusal refuses the withdrawal: transfer those cases
+ * with a consent first). With cases_to NULL they go to the coordinating
+ * body: the active member holding COUNCIL_ROLE_COORDINATING_BODY (else
+ * COUNCIL_ROLE_SECRETARIAT) becomes their owner without a decision (the
+ * coordinating body holds every key already); with no such member on the
+ * register the cases stay in the coordinating body's keeping (its key
+ * holds them; only the secretariat acts on them) and council_member_cases()
+ * lists them until they are transferred. council_member_withdraw() is this
+ * with cases_to NULL.
+ *
+ * @return as council_member_withdraw(), and as council_case_transfer()
+ *         (COUNCIL_EDENIED for a withdrawn cases_to, COUNCIL_ENOCONSENT,
+ *         COUNCIL_EINVAL for cases_to being the member itself).
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_member_withdraw_ex(council *c, const uint8_t *id,
+        size_t id_len, int64_t when, const char *reason, const uint8_t *cases_to,
+        size_t cases_to_len);
+
+/**
  * One member as a serialised council.v1.Member.
  *
  * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EINVAL for a bad id
@@ -1594,10 +1620,11 @@ COUNCIL_API size_t council_section_max(void);
 /** Function twin of COUNCIL_CASE_PERSONS_MAX. @since 0.1.0 */
 COUNCIL_API size_t council_case_persons_max(void);
 
-#define COUNCIL_CASE_OPTIONS_VERSION 1
+#define COUNCIL_CASE_OPTIONS_VERSION 2
 
 /**
- * A new case. Initialise with COUNCIL_CASE_OPTIONS_INIT.
+ * A new case. Initialise with COUNCIL_CASE_OPTIONS_INIT. Version 1 (without
+ * anonymous) is still accepted.
  * @since 0.1.0
  */
 typedef struct council_case_options {
@@ -1606,9 +1633,16 @@ typedef struct council_case_options {
     const uint8_t *owner;    /**< root session: the owning member (16 bytes);
                                   staff session: NULL (its own member) */
     size_t owner_len;
+    int anonymous;           /**< version 2: nonzero for anonymous intake (a
+                                  hotline or chat contact): the person
+                                  supported has no name, is marked so (a
+                                  signed mark; a staff session needs its
+                                  member's signing key), and its identity
+                                  sections never enter the blind index.
+                                  @since 0.2.0 */
 } council_case_options;
 
-#define COUNCIL_CASE_OPTIONS_INIT { COUNCIL_CASE_OPTIONS_VERSION, 0, NULL, 0 }
+#define COUNCIL_CASE_OPTIONS_INIT { COUNCIL_CASE_OPTIONS_VERSION, 0, NULL, 0, 0 }
 
 /**
  * Create a case, open, with its person supported ("case created" is
@@ -1751,6 +1785,86 @@ COUNCIL_API COUNCIL_NODISCARD int council_case_get(council *c, council_buf *out,
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_case_list(council *c, council_buf *out);
+
+#define COUNCIL_TRANSFER_OPTIONS_VERSION 1
+
+/**
+ * A case's transfer. Initialise with COUNCIL_TRANSFER_OPTIONS_INIT. basis,
+ * reason and consent_id as in council_share_options.
+ * @since 0.2.0
+ */
+typedef struct council_transfer_options {
+    unsigned version;            /**< COUNCIL_TRANSFER_OPTIONS_VERSION */
+    const char *basis;           /**< a basis code (see council_share_options) */
+    const char *reason;          /**< written reason, or NULL (needed for an exception) */
+    const uint8_t *consent_id;   /**< 16 bytes with basis consent, else NULL */
+    size_t consent_id_len;
+    const char *purpose;         /**< a share purpose; NULL: support_coordination */
+} council_transfer_options;
+
+#define COUNCIL_TRANSFER_OPTIONS_INIT { COUNCIL_TRANSFER_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL }
+
+/**
+ * Transfer a case's ownership to another member (by agreement). The
+ * secretariat only (a root session, or its staff holding the role keys): the
+ * transfer is a row signed with the council's log key, and a case's owner
+ * is from then on the owner its id commits to followed by its signed
+ * transfers in order (a transfer row written outside the library is
+ * COUNCIL_ETAMPER, logged, wherever the case is loaded). The new owner
+ * receives every scope of the case, so the disclosure decision runs as for
+ * a share of all of them; then every key version is wrapped for the new
+ * owner, the old owner's wraps of each scope end unless an active share of
+ * it remains, and every scope's key is rotated. "case transferred" is
+ * logged (subject: the new owner; reason by_agreement).
+ *
+ * @return COUNCIL_OK; COUNCIL_ENOCONSENT when the decision refuses
+ *         (logged as "disclosure refused"); COUNCIL_EDENIED for another
+ *         session, an erased case, a withdrawn new owner or one without
+ *         keys (each logged); COUNCIL_EAUTH (the new owner's key is not
+ *         signed; logged); COUNCIL_EINVAL (ids, basis, the owner itself);
+ *         COUNCIL_ENOTFOUND (case or member); COUNCIL_ETAMPER;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_transfer(council *c, const uint8_t *case_id,
+        size_t case_id_len, const uint8_t *to, size_t to_len,
+        const council_transfer_options *opts);
+
+/**
+ * The cases a member owns (its proven owner), not erased, as a serialised
+ * council.v1.CaseList: the secretariat for any member, staff for their own.
+ * Before a withdrawal, these are the cases that must move.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (staff asking about another member;
+ *         logged); COUNCIL_ETAMPER (a case row's owner forged; logged);
+ *         COUNCIL_EINVAL; COUNCIL_EUNSUPPORTED; COUNCIL_EMISUSE;
+ *         COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_member_cases(council *c, council_buf *out,
+        const uint8_t *member, size_t member_len);
+
+/**
+ * Two persons of one case found to be the same person (an anonymous
+ * contact later named, say): `gone` is merged into `keep`. Both records
+ * stay: gone's sections remain readable as history and its person record
+ * names keep (council.v1.Person merged_into, merged_at), a signed record;
+ * gone's blind-index tokens find keep; the kept person stays anonymous only
+ * if both were. The secretariat or the owner's staff (with the member's
+ * signing key) only; "person merged" is logged. Persons of different
+ * cases are not merged (transfer or share instead).
+ *
+ * @return COUNCIL_OK; COUNCIL_EDENIED (not the secretariat or owner, an
+ *         erased case; logged); COUNCIL_ENOTFOUND (no such case, or a
+ *         person not of this case; logged); COUNCIL_EEXIST (either merged
+ *         already; logged); COUNCIL_EINVAL (ids, keep == gone);
+ *         COUNCIL_ETAMPER (a person's record forged; logged);
+ *         COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_person_merge(council *c, const uint8_t *case_id,
+        size_t case_id_len, const uint8_t *keep, size_t keep_len, const uint8_t *gone,
+        size_t gone_len);
 
 #define COUNCIL_SHARE_OPTIONS_VERSION 1
 

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "session.h"
 #include "sql.h"
+#include "crypto.h"
 #include "attest.h"
 #include "case_db.h"
 #include "event.h"
@@ -35,6 +36,10 @@ int council__id_arg(council *c, const char *op, const uint8_t *id, size_t len)
 }
 
 /* ------------------------------------------------------------------ cases */
+
+static int owner_chain_ok(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                          const uint8_t row_owner[COUNCIL_ID_BYTES], const uint8_t *proof,
+                          size_t proof_len, bool *ok);
 
 int council__case_load(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES], council__case *k)
 {
@@ -60,10 +65,13 @@ int council__case_load(council *c, const char *op, const uint8_t id[COUNCIL_ID_B
         k->erased = sqlite3_column_int64(st, 5);
         /* The owner decides who may act on the case and who gets its first
          * keys: only the one its id (or the council) vouches for. */
-        rc = council__case_owner_ok(c, id, k->owner, sqlite3_column_blob(st, 6),
-                                    (size_t)sqlite3_column_bytes(st, 6))
-                 ? COUNCIL_OK
-                 : COUNCIL_ETAMPER;
+        {
+            bool ok = false;
+            rc = owner_chain_ok(c, op, id, k->owner, sqlite3_column_blob(st, 6),
+                                (size_t)sqlite3_column_bytes(st, 6), &ok);
+            if (rc == COUNCIL_OK && !ok)
+                rc = COUNCIL_ETAMPER;
+        }
     } else if (src == SQLITE_DONE) {
         rc = council__fail(c, COUNCIL_ENOTFOUND, "%s: no such case", op);
     } else {
@@ -72,8 +80,8 @@ int council__case_load(council *c, const char *op, const uint8_t id[COUNCIL_ID_B
     sqlite3_finalize(st);
     if (rc == COUNCIL_ETAMPER) {
         (void)council__tamper(c, id, NULL, NULL, "forged_case_owner");
-        return council__fail(c, rc, "%s: the case's owner is not the one it was created for (the "
-                             "case row was changed outside the library)", op);
+        return council__fail(c, rc, "%s: the case's owner is not the one it was created for or "
+                             "transferred to (the case row was changed outside the library)", op);
     }
     if (rc == COUNCIL_OK)
         rc = council__case_ref(c, k->ref, id);
@@ -101,8 +109,10 @@ int council__case_owner(council *c, const char *op, const uint8_t case_id[COUNCI
     src = sqlite3_step(st);
     if (src == SQLITE_ROW && sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES) {
         memcpy(owner, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
-        if (!council__case_owner_ok(c, case_id, owner, sqlite3_column_blob(st, 1),
-                                    (size_t)sqlite3_column_bytes(st, 1)))
+        bool ok = false;
+        rc = owner_chain_ok(c, op, case_id, owner, sqlite3_column_blob(st, 1),
+                            (size_t)sqlite3_column_bytes(st, 1), &ok);
+        if (rc == COUNCIL_OK && !ok)
             rc = COUNCIL_ETAMPER;
     } else {
         rc = src == SQLITE_DONE ? COUNCIL_ENOTFOUND : COUNCIL_EIO;
@@ -371,6 +381,15 @@ static bool fill_person(sqlite3_stmt *st, void *item)
     council__v1__person__init(p);
     p->role = (Council__V1__PersonRole)sqlite3_column_int(st, 1);
     p->added = sqlite3_column_int64(st, 2);
+    p->has_anonymous = sqlite3_column_int(st, 3) != 0;
+    p->anonymous = p->has_anonymous;
+    if (sqlite3_column_bytes(st, 4) == COUNCIL_ID_BYTES) {
+        if (!council__sql_dup_blob(&p->merged_into, sqlite3_column_blob(st, 4), COUNCIL_ID_BYTES))
+            return false;
+        p->has_merged_into = true;
+        p->has_merged_at = true;
+        p->merged_at = sqlite3_column_int64(st, 5);
+    }
     return sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES &&
            council__sql_dup_blob(&p->id, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
 }
@@ -378,7 +397,8 @@ static bool fill_person(sqlite3_stmt *st, void *item)
 bool council__person_infos(council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
                            Council__V1__CaseInfo *m)
 {
-    return council__sql_rows_into(c, "SELECT id, role, added FROM person WHERE case_id = ?1 "
+    return council__sql_rows_into(c, "SELECT id, role, added, anonymous, merged_into, merged_at FROM person "
+                                  "WHERE case_id = ?1 "
                                   "ORDER BY seq;", case_id, sizeof(Council__V1__Person),
                                   fill_person, (void ***)&m->persons, &m->n_persons);
 }
@@ -554,4 +574,273 @@ int council__case_ids_owned(council *c, const char *op, const uint8_t member[COU
         return council__db_err(c, op);
     }
     return council__sql_ids(c, op, st, out, n);
+}
+
+/* -------------------------------------------------------------- transfers */
+
+/* What the council signs about a transfer (kind "case_transfer"):
+ *     case_id || seq (u64) || from || to || at (u64) || reason || "\0" */
+#define TRANSFER_MSG_MAX (16 + 8 + 16 + 16 + 8 + COUNCIL__AUDIT_CODE_MAX + 1)
+
+static size_t transfer_msg(uint8_t *m, const uint8_t case_id[COUNCIL_ID_BYTES], int64_t seq,
+                           const uint8_t from[COUNCIL_ID_BYTES], const uint8_t to[COUNCIL_ID_BYTES],
+                           int64_t at, const char *reason)
+{
+    uint8_t *p = council__put_bytes(m, case_id, COUNCIL_ID_BYTES);
+
+    p = council__put_u64(p, (uint64_t)seq);
+    p = council__put_bytes(p, from, COUNCIL_ID_BYTES);
+    p = council__put_bytes(p, to, COUNCIL_ID_BYTES);
+    p = council__put_u64(p, (uint64_t)at);
+    p = council__put_bytes(p, reason, strlen(reason) + 1);
+    return (size_t)(p - m);
+}
+
+/* Does the chain of transfers lead from the owner the id commits to (proof)
+ * to row_owner? Each transfer names the owner before it, comes in order
+ * (1, 2, ...) and is signed by the council's log key (signer all zeros).
+ * *ok false for any break; EIO. */
+static int owner_chain_ok(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                          const uint8_t row_owner[COUNCIL_ID_BYTES], const uint8_t *proof,
+                          size_t proof_len, bool *ok)
+{
+    static const uint8_t zero[COUNCIL_ID_BYTES];
+    uint8_t cur[COUNCIL_ID_BYTES];
+    sqlite3_stmt *st = NULL;
+    int64_t want = 1;
+    int src, rc = COUNCIL_OK;
+    bool first = true;
+
+    *ok = false;
+    if (sqlite3_prepare_v2(c->db, "SELECT seq, from_member, to_member, at, reason, signer, sig "
+                                  "FROM case_transfer WHERE case_id = ?1 ORDER BY seq;", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    *ok = true;
+    while (*ok && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        uint8_t m[TRANSFER_MSG_MAX];
+        const unsigned char *reason = sqlite3_column_text(st, 4);
+        size_t n;
+
+        if (sqlite3_column_int64(st, 0) != want++ ||
+            sqlite3_column_bytes(st, 1) != COUNCIL_ID_BYTES ||
+            sqlite3_column_bytes(st, 2) != COUNCIL_ID_BYTES || reason == NULL ||
+            !council__audit_code_ok((const char *)reason) ||
+            sqlite3_column_bytes(st, 5) != COUNCIL_ID_BYTES ||
+            sodium_memcmp(sqlite3_column_blob(st, 5), zero, COUNCIL_ID_BYTES) != 0) {
+            *ok = false;
+            break;
+        }
+        if (first) {
+            /* The first transfer starts at the owner the id commits to. */
+            memcpy(cur, sqlite3_column_blob(st, 1), COUNCIL_ID_BYTES);
+            if (!council__case_owner_ok(c, case_id, cur, proof, proof_len)) {
+                *ok = false;
+                break;
+            }
+            first = false;
+        } else if (sodium_memcmp(cur, sqlite3_column_blob(st, 1), COUNCIL_ID_BYTES) != 0) {
+            *ok = false;
+            break;
+        }
+        n = transfer_msg(m, case_id, sqlite3_column_int64(st, 0), cur, sqlite3_column_blob(st, 2),
+                         sqlite3_column_int64(st, 3), (const char *)reason);
+        if (council__attest_check(c, "case_transfer", m, n, sqlite3_column_blob(st, 5),
+                                  COUNCIL_ID_BYTES, sqlite3_column_blob(st, 6),
+                                  (size_t)sqlite3_column_bytes(st, 6)) != COUNCIL_OK) {
+            *ok = false;
+            break;
+        }
+        memcpy(cur, sqlite3_column_blob(st, 2), COUNCIL_ID_BYTES);
+    }
+    if (*ok && src != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    if (rc != COUNCIL_OK) {
+        *ok = false;
+        return rc;
+    }
+    if (*ok)
+        *ok = first ? council__case_owner_ok(c, case_id, row_owner, proof, proof_len)
+                    : sodium_memcmp(cur, row_owner, COUNCIL_ID_BYTES) == 0;
+    return COUNCIL_OK;
+}
+
+int council__case_transfer_row(council *c, const char *op, const council__case *k,
+                               const uint8_t to[COUNCIL_ID_BYTES], int64_t at, const char *reason)
+{
+    uint8_t m[TRANSFER_MSG_MAX], signer[COUNCIL_ID_BYTES], sig[64];
+    sqlite3_stmt *st = NULL;
+    int64_t seq = -1;
+    size_t n;
+    int rc;
+
+    if (!council__audit_code_ok(reason))
+        return council__fail(c, COUNCIL_EINVAL, "%s: bad reason code", op);
+    if (sqlite3_prepare_v2(c->db, "SELECT coalesce(max(seq), 0) + 1 FROM case_transfer WHERE "
+                                  "case_id = ?1;", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        seq = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (seq < 1)
+        return council__db_err(c, op);
+    /* Only the council's log key signs a transfer (owner_chain_ok checks it). */
+    if (!council__is_secretariat(c))
+        return council__fail(c, COUNCIL_EDENIED, "%s: only the secretariat transfers a case", op);
+    n = transfer_msg(m, k->id, seq, k->owner, to, at, reason);
+    if ((rc = council__attest_sign(c, "case_transfer", m, n, signer, sig)) != COUNCIL_OK)
+        return rc;
+    rc = COUNCIL_OK;
+    if (sqlite3_prepare_v2(c->db, "INSERT INTO case_transfer (case_id, seq, from_member, "
+                                  "to_member, at, reason, signer, sig) VALUES (?1, ?2, ?3, ?4, "
+                                  "?5, ?6, ?7, ?8);", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, seq) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 3, k->owner, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 4, to, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 5, at) != SQLITE_OK ||
+        sqlite3_bind_text(st, 6, reason, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 7, signer, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 8, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == COUNCIL_OK &&
+        (sqlite3_prepare_v2(c->db, "UPDATE case_record SET owner = ?2, updated = ?3 WHERE id = ?1;",
+                            -1, &st, NULL) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 2, to, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_int64(st, 3, at) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE))
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__case_transfers(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                            int64_t *n)
+{
+    sqlite3_stmt *st = NULL;
+
+    *n = -1;
+    if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM case_transfer WHERE case_id = ?1;", -1,
+                           &st, NULL) == SQLITE_OK &&
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return *n < 0 ? council__db_err(c, op) : COUNCIL_OK;
+}
+
+/* ------------------------------------------------- anonymous and merged */
+
+/* What a person's signed state covers (kind "person_state"):
+ *     case_id || person || anonymous (1 byte) || merged_into (16, zeros
+ *     for none) || merged_at (u64) */
+#define PERSON_MSG_BYTES (16 + 16 + 1 + 16 + 8)
+
+static size_t person_msg(uint8_t *m, const uint8_t case_id[COUNCIL_ID_BYTES],
+                         const uint8_t person[COUNCIL_ID_BYTES], bool anonymous,
+                         const uint8_t *merged_into, int64_t merged_at)
+{
+    static const uint8_t zero[COUNCIL_ID_BYTES];
+    uint8_t *p = council__put_bytes(m, case_id, COUNCIL_ID_BYTES);
+    uint8_t a = anonymous ? 1 : 0;
+
+    p = council__put_bytes(p, person, COUNCIL_ID_BYTES);
+    p = council__put_bytes(p, &a, 1);
+    p = council__put_bytes(p, merged_into != NULL ? merged_into : zero, COUNCIL_ID_BYTES);
+    p = council__put_u64(p, (uint64_t)merged_at);
+    return (size_t)(p - m);
+}
+
+int council__person_state(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                          const uint8_t person[COUNCIL_ID_BYTES], council__person_st *ps)
+{
+    sqlite3_stmt *st = NULL;
+    int src, rc = COUNCIL_OK;
+
+    memset(ps, 0, sizeof *ps);
+    if (sqlite3_prepare_v2(c->db, "SELECT anonymous, merged_into, merged_at, signer, sig FROM "
+                                  "person WHERE id = ?1 AND case_id = ?2;", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        int mlen = sqlite3_column_bytes(st, 1);
+        ps->anonymous = sqlite3_column_int(st, 0) != 0;
+        ps->merged = sqlite3_column_type(st, 1) != SQLITE_NULL;
+        if (ps->merged && mlen == COUNCIL_ID_BYTES)
+            memcpy(ps->merged_into, sqlite3_column_blob(st, 1), COUNCIL_ID_BYTES);
+        ps->merged_at = sqlite3_column_int64(st, 2);
+        if (sqlite3_column_type(st, 4) == SQLITE_NULL) {
+            /* Unsigned: a plain person, nothing set. */
+            if (ps->anonymous || ps->merged || ps->merged_at != 0)
+                rc = COUNCIL_ETAMPER;
+        } else {
+            uint8_t m[PERSON_MSG_BYTES];
+            size_t n;
+            if (ps->merged && mlen != COUNCIL_ID_BYTES)
+                rc = COUNCIL_ETAMPER;
+            n = person_msg(m, case_id, person, ps->anonymous, ps->merged ? ps->merged_into : NULL,
+                           ps->merged_at);
+            if (rc == COUNCIL_OK &&
+                council__attest_check(c, "person_state", m, n, sqlite3_column_blob(st, 3),
+                                      (size_t)sqlite3_column_bytes(st, 3),
+                                      sqlite3_column_blob(st, 4),
+                                      (size_t)sqlite3_column_bytes(st, 4)) != COUNCIL_OK)
+                rc = COUNCIL_ETAMPER;
+        }
+    } else if (src == SQLITE_DONE) {
+        rc = COUNCIL_ENOTFOUND;
+    } else {
+        rc = COUNCIL_EIO;
+    }
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_ETAMPER) {
+        memset(ps, 0, sizeof *ps);
+        (void)council__tamper(c, case_id, NULL, NULL, "forged_person_state");
+        return council__fail(c, rc, "%s: a person's record was changed outside the library", op);
+    }
+    if (rc == COUNCIL_ENOTFOUND)
+        return council__fail(c, rc, "%s: no such person in this case", op);
+    return rc == COUNCIL_OK ? rc : council__db_err(c, op);
+}
+
+int council__person_state_put(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                              const uint8_t person[COUNCIL_ID_BYTES], const council__person_st *ps)
+{
+    uint8_t m[PERSON_MSG_BYTES], signer[COUNCIL_ID_BYTES], sig[64];
+    sqlite3_stmt *st = NULL;
+    size_t n = person_msg(m, case_id, person, ps->anonymous, ps->merged ? ps->merged_into : NULL,
+                          ps->merged_at);
+    int rc = council__attest_sign(c, "person_state", m, n, signer, sig);
+
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (sqlite3_prepare_v2(c->db, "UPDATE person SET anonymous = ?3, merged_into = ?4, merged_at "
+                                  "= ?5, signer = ?6, sig = ?7 WHERE id = ?1 AND case_id = ?2;",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(st, 3, ps->anonymous ? 1 : 0) != SQLITE_OK ||
+        (ps->merged ? sqlite3_bind_blob(st, 4, ps->merged_into, COUNCIL_ID_BYTES, SQLITE_STATIC)
+                    : sqlite3_bind_null(st, 4)) != SQLITE_OK ||
+        (ps->merged ? sqlite3_bind_int64(st, 5, ps->merged_at) : sqlite3_bind_null(st, 5)) !=
+            SQLITE_OK ||
+        sqlite3_bind_blob(st, 6, signer, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 7, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE || sqlite3_changes(c->db) != 1)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    return rc;
 }

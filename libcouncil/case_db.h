@@ -129,4 +129,32 @@ int council__case_persons(council *c, const char *op, const uint8_t case_id[COUN
 int council__case_ids_owned(council *c, const char *op, const uint8_t member[COUNCIL_ID_BYTES],
                             uint8_t (**out)[COUNCIL_ID_BYTES], size_t *n);
 
+/* Transfers (table case_transfer): a case's owner is the one its id
+ * commits to, then each signed transfer in order. A new transfer of case k
+ * (loaded) to `to` at `at` for reason (a code): signed with the council's
+ * log key (secretariat sessions only: EDENIED otherwise), the row's owner
+ * set. In the caller's transaction; EINVAL, EIO named for op. */
+int council__case_transfer_row(council *c, const char *op, const council__case *k,
+                               const uint8_t to[COUNCIL_ID_BYTES], int64_t at, const char *reason);
+/* How many transfers the case has had. EIO. */
+int council__case_transfers(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                            int64_t *n);
+
+/* A person's signed state: anonymous intake, merged into another person. */
+typedef struct council__person_st {
+    bool anonymous;
+    bool merged;
+    uint8_t merged_into[COUNCIL_ID_BYTES];
+    int64_t merged_at;
+} council__person_st;
+/* The person's state, its signature checked: ENOTFOUND ("no such person
+ * in this case"), ETAMPER (logged) for a state set outside the library,
+ * EIO. */
+int council__person_state(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                          const uint8_t person[COUNCIL_ID_BYTES], council__person_st *ps);
+/* Set and sign the person's state (the session's signing key; EDENIED
+ * without one). In the caller's transaction. EIO. */
+int council__person_state_put(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                              const uint8_t person[COUNCIL_ID_BYTES], const council__person_st *ps);
+
 #endif /* COUNCIL_CASE_DB_H */

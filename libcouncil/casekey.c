@@ -825,17 +825,21 @@ static int resign_version_one(council *c, sqlite3_stmt *st, const uint8_t case_i
     return sign_version_one(c, st, case_id, scope, v, key, NULL);
 }
 
-int council__key_versions_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
+int council__key_versions_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES],
+                                 const uint8_t *case_id)
 {
     sqlite3_stmt *st = NULL;
 
     if (sqlite3_prepare_v2(c->db, "SELECT k.case_id, k.scope, k.version, w.sealed, k.signer, k.sig "
                                   "FROM case_key k JOIN key_wrap w ON w.case_id = k.case_id AND "
                                   "w.scope = k.scope AND w.version = k.version AND w.holder = ?1 AND "
-                                  "w.box_pk = ?2 WHERE k.signer = ?3;", -1, &st, NULL) != SQLITE_OK ||
+                                  "w.box_pk = ?2 WHERE k.signer = ?3 AND (?4 IS NULL OR k.case_id = "
+                                  "?4);", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, coord_holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, c->coord_pk, 32, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 3, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_bind_blob(st, 3, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        (case_id != NULL ? sqlite3_bind_blob(st, 4, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC)
+                         : sqlite3_bind_null(st, 4)) != SQLITE_OK) {
         sqlite3_finalize(st);
         return council__fail(c, COUNCIL_EIO, "keys: database error");
     }
@@ -1189,3 +1193,4 @@ int council__key_drop_older(council *c, const char *op, const uint8_t case_id[CO
     }
     return rc;
 }
+

@@ -9,9 +9,12 @@
 #include "council_int.h"
 
 /* Before a member's signing key is replaced or removed (key replacement,
- * withdrawal): the rows it really signed are signed again by the council,
- * so they stay valid; rows it did not sign stay as they are. Root only. */
-int council__key_versions_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES]);
+ * withdrawal), or a case of its moves to another owner (case_id: that
+ * case's only, else NULL): the rows it really signed are signed again by
+ * the council, so they stay valid; rows it did not sign stay as they are.
+ * Root only. */
+int council__key_versions_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES],
+                                 const uint8_t *case_id);
 /* At the end of every open and create: a root session makes sure the
  * coordinating body's public key, the council's stored secrets (pseudonym
  * and blind-index keys) and their copies sealed to each member's box key

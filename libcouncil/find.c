@@ -94,6 +94,14 @@ int council__find_index_person(council *c, const char *op, const uint8_t case_id
         rc = council__sql_exec1(c, op, "DELETE FROM blind_index WHERE case_id = ?1 AND "
                                 "person_id = ?2;", case_id, COUNCIL_ID_BYTES, person,
                                 COUNCIL_ID_BYTES);
+    /* A person of anonymous intake is never found by name. */
+    if (rc == COUNCIL_OK) {
+        council__person_st ps;
+        if ((rc = council__person_state(c, op, case_id, person, &ps)) == COUNCIL_OK && ps.anonymous) {
+            sodium_memzero(t, sizeof t);
+            return COUNCIL_OK;
+        }
+    }
     for (int i = 0; rc == COUNCIL_OK && i < 4; i++) {
         sqlite3_stmt *st = NULL;
         if (!t[i].set)
@@ -294,4 +302,31 @@ int council__find_erase(council *c, const char *op, const uint8_t case_id[COUNCI
 {
     return council__sql_exec1(c, op, "DELETE FROM blind_index WHERE case_id = ?1;", case_id,
                               COUNCIL_ID_BYTES, NULL, 0);
+}
+
+int council__find_merge(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                        const uint8_t keep[COUNCIL_ID_BYTES], const uint8_t gone[COUNCIL_ID_BYTES],
+                        bool anonymous)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK;
+
+    /* The merged person's tokens find the kept person (unless it stays
+     * anonymous: then they go). */
+    if (!anonymous &&
+        (sqlite3_prepare_v2(c->db, "INSERT OR IGNORE INTO blind_index (kind, token, case_id, "
+                                   "person_id) SELECT kind, token, case_id, ?3 FROM blind_index "
+                                   "WHERE case_id = ?1 AND person_id = ?2;", -1, &st,
+                            NULL) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 2, gone, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_bind_blob(st, 3, keep, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_step(st) != SQLITE_DONE))
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_OK)
+        rc = council__sql_exec1(c, op, "DELETE FROM blind_index WHERE case_id = ?1 AND "
+                                "person_id = ?2;", case_id, COUNCIL_ID_BYTES, gone,
+                                COUNCIL_ID_BYTES);
+    return rc;
 }

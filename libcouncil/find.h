@@ -17,4 +17,10 @@ int council__find_index_person(council *c, const char *op, const uint8_t case_id
 /* The case's index tokens go (its erasure, in the caller's transaction). EIO. */
 int council__find_erase(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES]);
 
+/* Person gone merged into keep (case_id): gone's tokens find keep (none
+ * if keep stays anonymous). In the caller's transaction. EIO. */
+int council__find_merge(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                        const uint8_t keep[COUNCIL_ID_BYTES], const uint8_t gone[COUNCIL_ID_BYTES],
+                        bool anonymous);
+
 #endif /* COUNCIL_FIND_H */

@@ -31,6 +31,7 @@
 #include "file.h"
 #include "share_db.h"
 #include "memo.h"
+#include "case.h"
 
 #define SCOPES_MAX COUNCIL__MEMBER_SCOPES_MAX
 
@@ -92,7 +93,7 @@ static int check_options(council *c, const char *op, const council_member_option
  * council (key replacement, withdrawal). */
 static int resign_members_rows(council *c, const uint8_t id[COUNCIL_ID_BYTES])
 {
-    int rc = council__key_versions_resign(c, id);
+    int rc = council__key_versions_resign(c, id, NULL);
 
     if (rc == COUNCIL_OK)
         rc = council__shares_resign(c, id);
@@ -274,14 +275,87 @@ int council_member_update(council *c, const uint8_t *id, size_t id_len,
     return rc == COUNCIL_OK ? council__member_role_keys(c) : rc;
 }
 
+/* The coordinating body's member for a withdrawn member's cases: the
+ * active member (not `leaving`) holding the coordinating body's role, else
+ * the secretariat's, its row checked; *found false for none. */
+static int coordinating_member(council *c, const char *op, const uint8_t leaving[COUNCIL_ID_BYTES],
+                               uint8_t out[COUNCIL_ID_BYTES], bool *found)
+{
+    council__member_pk *ms = NULL;
+    size_t n = 0;
+    int rc = council__member_pks(c, op, &ms, &n);
+
+    *found = false;
+    for (int pass = 0; rc == COUNCIL_OK && pass < 2 && !*found; pass++) {
+        uint32_t want = pass == 0 ? COUNCIL_ROLE_COORDINATING_BODY : COUNCIL_ROLE_SECRETARIAT;
+        for (size_t i = 0; i < n && !*found; i++) {
+            if ((ms[i].roles & want) == 0 ||
+                memcmp(ms[i].id, leaving, COUNCIL_ID_BYTES) == 0)
+                continue;
+            if ((rc = council__member_check(c, op, ms[i].id)) != COUNCIL_OK)
+                break;
+            memcpy(out, ms[i].id, COUNCIL_ID_BYTES);
+            *found = true;
+        }
+    }
+    council__free(ms);
+    return rc;
+}
+
+/* Every case the leaving member owns goes to cases_to (NULL: the
+ * coordinating body's member, if any). In the withdrawal's transaction; on
+ * failure rolled back. */
+static int move_cases(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                      const uint8_t *cases_to, const char *reason)
+{
+    uint8_t (*ids)[COUNCIL_ID_BYTES] = NULL, to[COUNCIL_ID_BYTES];
+    council_transfer_options o = COUNCIL_TRANSFER_OPTIONS_INIT;
+    size_t n = 0;
+    bool found = cases_to != NULL;
+    int rc = council__member_owned_cases(c, op, id, &ids, &n);
+
+    if (rc == COUNCIL_OK && n > 0 && cases_to == NULL)
+        rc = coordinating_member(c, op, id, to, &found);
+    if (rc != COUNCIL_OK) {
+        council__free(ids);
+        return council__finish(c, rc);
+    }
+    if (cases_to != NULL)
+        memcpy(to, cases_to, COUNCIL_ID_BYTES);
+    o.basis = "council_art16_exchange";
+    o.reason = reason;
+    for (size_t i = 0; found && rc == COUNCIL_OK && i < n; i++) {
+        council__case k;
+        if ((rc = council__case_load(c, op, ids[i], &k)) != COUNCIL_OK) {
+            rc = council__finish(c, rc);
+            break;
+        }
+        rc = council__case_transfer_in(c, op, &k, to, cases_to != NULL ? &o : NULL,
+                                       "owner_withdrawn");
+    }
+    council__free(ids);
+    return rc;
+}
+
 int council_member_withdraw(council *c, const uint8_t *id, size_t id_len, int64_t when,
                             const char *reason)
+{
+    return council_member_withdraw_ex(c, id, id_len, when, reason, NULL, 0);
+}
+
+int council_member_withdraw_ex(council *c, const uint8_t *id, size_t id_len, int64_t when,
+                               const char *reason, const uint8_t *cases_to, size_t cases_to_len)
 {
     int rc;
 
     if ((rc = council__secretariat_id(c, "member_withdraw", id, id_len)) != COUNCIL_OK ||
         (rc = council__no_batch(c, "member_withdraw")) != COUNCIL_OK)
         return rc;
+    if (cases_to != NULL &&
+        (rc = council__id_arg(c, "member_withdraw", cases_to, cases_to_len)) != COUNCIL_OK)
+        return rc;
+    if (cases_to != NULL && memcmp(cases_to, id, COUNCIL_ID_BYTES) == 0)
+        return council__fail(c, COUNCIL_EINVAL, "member_withdraw: the cases go to another member");
     if (!council__text_arg(reason, COUNCIL_CONTACT_MAX) || when < 0)
         return council__fail(c, COUNCIL_EINVAL, "member_withdraw: a reason of 1..%d bytes of "
                              "UTF-8 text and a date are needed", COUNCIL_CONTACT_MAX);
@@ -291,6 +365,10 @@ int council_member_withdraw(council *c, const uint8_t *id, size_t id_len, int64_
         return rc;
     if ((rc = council__member_usable(c, "member_withdraw", id)) != COUNCIL_OK)
         return council__finish(c, rc);
+    /* Its cases do not stay ownerless: moved first, while its signatures
+     * still vouch for their keys (rolled back on failure). */
+    if ((rc = move_cases(c, "member_withdraw", id, cases_to, reason)) != COUNCIL_OK)
+        return rc;
     if ((rc = council__member_withdraw_row(c, "member_withdraw", id, when, reason)) == COUNCIL_OK &&
         (rc = council__member_sign(c, "member_withdraw", id)) == COUNCIL_OK)
         rc = council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_WITHDRAWN, id,

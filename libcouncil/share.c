@@ -682,3 +682,26 @@ int council_case_revoke(council *c, const uint8_t *case_id, size_t case_id_len,
     return council__finish(c, rc);
 }
 
+
+/* The disclosure decision for a case's transfer (case.c): o's basis and
+ * every scope of the case, to the new owner, checked as a share's would be. */
+int council__share_decide_transfer(council *c, const char *op, const council__case *k,
+                                   const uint8_t member[COUNCIL_ID_BYTES],
+                                   const council_share_options *o, bool *allow,
+                                   const char **reason)
+{
+    council__decision d = { false, NULL };
+    int rc = basis_ok(c, op, o);
+
+    *allow = false;
+    *reason = NULL;
+    if (rc == COUNCIL_OK)
+        rc = scope_list_ok(c, op, o->scopes, o->n_scopes);
+    if (rc == COUNCIL_OK)
+        rc = decide_share(c, op, k, member, o, NULL, &d, NULL, 0);
+    if (rc == COUNCIL_OK) {
+        *allow = d.allow;
+        *reason = d.reason;
+    }
+    return rc;
+}

@@ -52,5 +52,11 @@ struct council__decision;
 int council__share_decide(council *c, const char *op, const council__case *k,
                           const uint8_t member[COUNCIL_ID_BYTES], const council_share_options *o,
                           struct council__decision *d);
+/* The disclosure decision alone for a transfer of case k to member: o's
+ * basis and purpose checked (EINVAL), then *allow and the decision's
+ * reason code (static). Nothing logged. EIO, ENOMEM. */
+int council__share_decide_transfer(council *c, const char *op, const council__case *k,
+                          const uint8_t member[COUNCIL_ID_BYTES], const council_share_options *o,
+                          bool *allow, const char **reason);
 
 #endif /* COUNCIL_SHARE_H */

@@ -443,6 +443,27 @@ static const council__migration migrations[] = {
       "  sig BLOB"
       ") WITHOUT ROWID;"
       "CREATE INDEX meeting_decision_meeting ON meeting_decision (meeting_id);" },
+    { 16,
+      /* Cases that move (case_db.c): each transfer of a case's ownership,
+       * signed by the council's log key, in order from the owner its id
+       * commits to; and persons of anonymous intake and merged persons
+       * (the merge signed by whoever merged). */
+      "CREATE TABLE case_transfer ("
+      "  case_id BLOB NOT NULL,"
+      "  seq INTEGER NOT NULL,"
+      "  from_member BLOB NOT NULL,"
+      "  to_member BLOB NOT NULL,"
+      "  at INTEGER NOT NULL,"
+      "  reason TEXT NOT NULL,"
+      "  signer BLOB,"
+      "  sig BLOB,"
+      "  PRIMARY KEY (case_id, seq)"
+      ") WITHOUT ROWID;"
+      "ALTER TABLE person ADD COLUMN anonymous INTEGER NOT NULL DEFAULT 0;"
+      "ALTER TABLE person ADD COLUMN merged_into BLOB;"
+      "ALTER TABLE person ADD COLUMN merged_at INTEGER;"
+      "ALTER TABLE person ADD COLUMN signer BLOB;"
+      "ALTER TABLE person ADD COLUMN sig BLOB;" },
 };
 
 uint32_t council__schema_version(void)

@@ -506,6 +506,10 @@ static const char *const moves_data[] = {
     "council_referral_deliver",    /* shares through the decision (share.c) */
     "council_request_make",     /* information asked passes the decision: test_request.c */
     "council_request_answer",   /* the provision passes the decision again: test_request.c */
+    "council_case_transfer",      /* the decision over every scope: test_transfer.c test_refusals */
+    "council_member_withdraw_ex", /* to a named member through the decision: test_transfer.c test_withdraw */
+    "council_member_withdraw",    /* cases to the coordinating body's member, which holds every key:
+                                     test_transfer.c test_withdraw_coordinating_body */
 };
 static const char *const moves_none[] = {
     "council_audit_add_cosignatures", "council_audit_checkpoint", "council_audit_head_reset",
@@ -526,7 +530,9 @@ static const char *const moves_none[] = {
     "council_meeting_create", "council_meeting_get", "council_member_add", "council_member_get",
     "council_member_keygen", "council_member_keygen_file", "council_member_list",
     "council_member_register_key",
-    "council_member_update", "council_member_withdraw", "council_members_announce",
+    "council_member_update", "council_members_announce",
+    "council_member_cases",  /* metadata of a member's own cases, to it or the secretariat */
+    "council_person_merge",  /* within one case, by its owner or the secretariat */
     "council_merkle_leaf_hash", "council_merkle_verify_consistency",
     "council_merkle_verify_inclusion", "council_name_max", "council_open",
     "council_passphrase_change", "council_passphrase_max", "council_pledge_text_max",

@@ -107,6 +107,8 @@ void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_MINUTES_RECORDED 56
 #define COUNCIL_AUDIT_ACTION_DECISION_RECORDED 57
 #define COUNCIL_AUDIT_ACTION_MEETING_RECORD_READ 58
+#define COUNCIL_AUDIT_ACTION_CASE_TRANSFERRED 60
+#define COUNCIL_AUDIT_ACTION_PERSON_MERGED 61
 #define COUNCIL_NAME_MAX 256
 size_t council_name_max(void);
 #define COUNCIL_PASSPHRASE_MAX 1024
@@ -173,6 +175,7 @@ typedef struct council_member_options { unsigned version; const char *name; int3
 int council_member_add(council *c, uint8_t *id, size_t id_len, const council_member_options *opts);
 int council_member_update(council *c, const uint8_t *id, size_t id_len, const council_member_options *opts);
 int council_member_withdraw(council *c, const uint8_t *id, size_t id_len, int64_t when, const char *reason);
+int council_member_withdraw_ex(council *c, const uint8_t *id, size_t id_len, int64_t when, const char *reason, const uint8_t *cases_to, size_t cases_to_len);
 int council_member_get(council *c, council_buf *out, const uint8_t *id, size_t id_len);
 int council_member_list(council *c, council_buf *out);
 int council_member_keygen(council *c, council_buf *keyfile, const uint8_t *id, size_t id_len, const uint8_t *pass, size_t pass_len, uint64_t kdf_opslimit, uint64_t kdf_memlimit);
@@ -193,8 +196,8 @@ int council_scope_list(council *c, council_buf *out);
 size_t council_section_max(void);
 #define COUNCIL_CASE_PERSONS_MAX 32
 size_t council_case_persons_max(void);
-#define COUNCIL_CASE_OPTIONS_VERSION 1
-typedef struct council_case_options { unsigned version; int32_t body; const uint8_t *owner; size_t owner_len; } council_case_options;
+#define COUNCIL_CASE_OPTIONS_VERSION 2
+typedef struct council_case_options { unsigned version; int32_t body; const uint8_t *owner; size_t owner_len; int anonymous; } council_case_options;
 int council_case_create(council *c, uint8_t *case_id, size_t case_id_len, uint8_t *person_id, size_t person_id_len, const council_case_options *opts);
 int council_case_add_person(council *c, uint8_t *person_id, size_t person_id_len, const uint8_t *case_id, size_t case_id_len, int32_t role);
 int council_case_set_status(council *c, const uint8_t *case_id, size_t case_id_len, int32_t status);
@@ -204,6 +207,11 @@ int council_section_history(council *c, council_buf *out, const uint8_t *case_id
 int council_case_read(council *c, council_buf *out, const uint8_t *case_id, size_t case_id_len, const char *purpose);
 int council_case_get(council *c, council_buf *out, const uint8_t *case_id, size_t case_id_len);
 int council_case_list(council *c, council_buf *out);
+#define COUNCIL_TRANSFER_OPTIONS_VERSION 1
+typedef struct council_transfer_options { unsigned version; const char *basis; const char *reason; const uint8_t *consent_id; size_t consent_id_len; const char *purpose; } council_transfer_options;
+int council_case_transfer(council *c, const uint8_t *case_id, size_t case_id_len, const uint8_t *to, size_t to_len, const council_transfer_options *opts);
+int council_member_cases(council *c, council_buf *out, const uint8_t *member, size_t member_len);
+int council_person_merge(council *c, const uint8_t *case_id, size_t case_id_len, const uint8_t *keep, size_t keep_len, const uint8_t *gone, size_t gone_len);
 #define COUNCIL_SHARE_OPTIONS_VERSION 1
 typedef struct council_share_options { unsigned version; const char *const *scopes; size_t n_scopes; const char *purpose; const char *basis; const char *reason; const uint8_t *consent_id; size_t consent_id_len; int64_t expires; const char *purpose_text; const uint8_t *second_approver; size_t second_approver_len; } council_share_options;
 int council_case_share(council *c, const uint8_t *case_id, size_t case_id_len, const uint8_t *member_id, size_t member_id_len, const council_share_options *opts);

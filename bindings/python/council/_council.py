@@ -357,6 +357,23 @@ class Council:
         self._check(self._lib.council_member_withdraw(self._h(), u.id_bytes(member_id), 16,
                                                 u.unix(when), u.cstr(reason, keep, "reason")))
 
+    def member_withdraw_ex(self, member_id: IdLike, reason: str, *,
+                           cases_to: Optional[IdLike] = None, when: TimeLike = None) -> None:
+        """Withdraw a member, saying where the cases it owns go: to ``cases_to`` (through
+        the disclosure decision, basis council_art16_exchange), or with None to the
+        coordinating body's member (see :meth:`member_cases`)."""
+        keep: list = []
+        to, tl = u.cbytes(u.opt_id(cases_to, "cases_to"), keep)
+        self._check(self._lib.council_member_withdraw_ex(self._h(), u.id_bytes(member_id), 16,
+                                                         u.unix(when),
+                                                         u.cstr(reason, keep, "reason"), to, tl))
+
+    def member_cases(self, member_id: IdLike) -> case_pb2.CaseList:
+        """The cases a member owns, not erased (``council.v1.CaseList``): the secretariat
+        for any member, staff for their own."""
+        return _parse(case_pb2.CaseList,
+                      self._call_buf(self._lib.council_member_cases, u.id_bytes(member_id), 16))
+
     def member_get(self, member_id: IdLike) -> member_pb2.Member:
         """One member (``council.v1.Member``)."""
         return _parse(member_pb2.Member,
@@ -455,14 +472,17 @@ class Council:
 
     # ------------------------------------------------------------ cases
 
-    def case_create(self, *, body: int = 0, owner: Optional[IdLike] = None) -> NewCase:
+    def case_create(self, *, body: int = 0, owner: Optional[IdLike] = None,
+                    anonymous: bool = False) -> NewCase:
         """Open a case with its supported person. ``body`` is a ``case_pb2.CASE_BODY_*``
         (0: the council); ``owner`` the owning member in a root session (None in a staff
-        session: its own member)."""
+        session: its own member); ``anonymous`` for anonymous intake (a hotline or chat
+        contact: no name, never found by name)."""
         keep: list = []
         o = ffi.new("council_case_options *")
         o.version = lib.COUNCIL_CASE_OPTIONS_VERSION
         o.body = int(body)
+        o.anonymous = 1 if anonymous else 0
         o.owner, o.owner_len = u.cbytes(u.opt_id(owner, "owner"), keep)
         cid = ffi.new("uint8_t[16]")
         pid = ffi.new("uint8_t[16]")
@@ -476,6 +496,28 @@ class Council:
         self._check(self._lib.council_case_add_person(self._h(), out, 16, u.id_bytes(case_id), 16,
                                                 int(role)))
         return _uuid.UUID(bytes=bytes(out))
+
+    def person_merge(self, case_id: IdLike, keep: IdLike, gone: IdLike) -> None:
+        """Record that two persons of a case are the same person: ``gone`` is merged into
+        ``keep`` (both histories kept). The secretariat or the owner's staff."""
+        self._check(self._lib.council_person_merge(self._h(), u.id_bytes(case_id), 16,
+                                                   u.id_bytes(keep), 16, u.id_bytes(gone), 16))
+
+    def case_transfer(self, case_id: IdLike, to: IdLike, *, basis: str,
+                      reason: Optional[str] = None, consent_id: Optional[IdLike] = None,
+                      purpose: Optional[str] = None) -> None:
+        """Move a case's ownership to member ``to`` (the secretariat). The disclosure
+        decision runs over every scope of the case (NoConsentError); the keys are
+        rewrapped for the new owner and rotated."""
+        keep: list = []
+        o = ffi.new("council_transfer_options *")
+        o.version = lib.COUNCIL_TRANSFER_OPTIONS_VERSION
+        o.basis = u.cstr(basis, keep, "basis")
+        o.reason = u.cstr(reason, keep, "reason")
+        o.consent_id, o.consent_id_len = u.cbytes(u.opt_id(consent_id, "consent_id"), keep)
+        o.purpose = u.cstr(purpose, keep, "purpose")
+        self._check(self._lib.council_case_transfer(self._h(), u.id_bytes(case_id), 16,
+                                                    u.id_bytes(to), 16, o))
 
     def case_set_status(self, case_id: IdLike, status: int) -> None:
         """Set a case's status (``case_pb2.CASE_STATUS_OPEN``, ``MONITORING``, ``CLOSED``)."""
