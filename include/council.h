@@ -2558,7 +2558,9 @@ COUNCIL_API COUNCIL_NODISCARD int council_meeting_close(council *c, const uint8_
 /**
  * The report for the regional platform: aggregate counts only (cases by
  * age band and status, by body and owning member kind, by month opened;
- * support tasks by state and body; referrals by month and recipient kind),
+ * support tasks by state and body; shares made for a referral by month
+ * and recipient kind; referrals by state; cooperation requests by
+ * outcome),
  * with small-cell suppression: every count (cell or total) below k is
  * hidden, and further cells are hidden until no hidden count can be worked
  * out from the published counts and totals. No ids, pseudonyms, names or
@@ -2680,7 +2682,8 @@ typedef struct council_referral_options {
     size_t consent_id_len;
     const uint8_t *note;         /**< a note to the recipient (UTF-8, sealed), or NULL */
     size_t note_len;
-    const uint8_t *decision_id;  /**< the meeting decision that made it (16 bytes), or NULL */
+    const uint8_t *decision_id;  /**< the meeting decision about this case that made it
+                                      (council_meeting_decide(), 16 bytes), or NULL */
     size_t decision_id_len;
 } council_referral_options;
 
@@ -2705,7 +2708,8 @@ typedef struct council_referral_options {
  *         staff, an erased case, a recipient withdrawn, without keys or
  *         outside its scope ceiling: logged); COUNCIL_ENOCONSENT (the
  *         policy refuses: logged); COUNCIL_EAUTH (the recipient's key is not
- *         signed); COUNCIL_ENOTFOUND (case, person, member, scope);
+ *         signed); COUNCIL_ENOTFOUND (case, person, member, scope, or a
+ *         decision_id that is no meeting decision about this case);
  *         COUNCIL_EINVAL (ids, scopes, basis, purpose, note, the owner as
  *         recipient); COUNCIL_EEXIST (read while deciding: a scope is shared
  *         already); COUNCIL_ETAMPER; COUNCIL_EMISUSE (handle, options, id_len

@@ -40,6 +40,7 @@
 #include "share.h"
 #include "event.h"
 #include "referral_db.h"
+#include "meeting.h"
 #include "referral.h"
 
 #define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x
@@ -314,6 +315,10 @@ int council_referral_propose(council *c, uint8_t *id, size_t id_len,
         goto out;
     }
     if (r->has_person && (rc = council__case_person_of(c, op, r->case_id, r->person)) != COUNCIL_OK)
+        goto out;
+    /* A referral a meeting decided names a signed decision about this case. */
+    if (r->has_decision &&
+        (rc = council__meeting_decision_check(c, op, r->decision, r->case_id)) != COUNCIL_OK)
         goto out;
     for (size_t i = 0; i < r->n_scopes; i++)
         if ((rc = council__scope_known(c, op, r->scopes[i])) != COUNCIL_OK)

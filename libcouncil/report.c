@@ -54,6 +54,8 @@
 #include "event.h"
 #include "member_db.h"
 #include "share_db.h"
+#include "referral.h"
+#include "request.h"
 
 /* A row a month: at most 100 years of them (COUNCIL_ELIMIT over). */
 #define MONTHS_MAX COUNCIL__REPORT_ROWS_MAX
@@ -81,17 +83,11 @@ static const char *const kinds[] = {
  * suppression as every other (a total below k hides the row). Each source
  * is its own population: it shares no margin with another table.
  *
- * THE PLACE FOR THE COUNT TABLES OF ISSUE 14. After the referral and
- * request modules are merged, add to count_sources[] (and include their
- * headers above):
- *     { "referrals_by_state", "referrals", referral_states,
- *       N(referral_states), council__referral_counts },
- *     { "requests_by_outcome", "requests", request_outcomes,
- *       N(request_outcomes), council__request_counts },
- * with council__referral_counts(c, op, from, to, int64_t counts[6]) and
- * council__request_counts(c, op, from, to, int64_t counts[4]) counting the
- * referrals (proposed in the period) by state and the requests (made in
- * the period) by outcome, in the orders of the label lists below.
+ * The count tables of issue 14: referrals proposed in the period by the
+ * state they are in now (council__referral_counts, referral.h) and
+ * cooperation requests made in the period by outcome
+ * (council__request_counts, request.h), in the orders of the label lists
+ * below.
  */
 typedef int (*count_fn)(council *c, const char *op, int64_t from, int64_t to, int64_t *counts);
 
@@ -113,7 +109,10 @@ _Static_assert(N(referral_states) == 6, "referrals: proposed .. ended");
 _Static_assert(N(request_outcomes) == 4, "requests: open .. withdrawn");
 
 static const count_source count_sources[] = {
-    /* referrals_by_state and requests_by_outcome go here (see above) */
+    { "referrals_by_state", "referrals", referral_states, N(referral_states),
+      council__referral_counts },
+    { "requests_by_outcome", "requests", request_outcomes, N(request_outcomes),
+      council__request_counts },
     { NULL, NULL, NULL, 0, NULL },
 };
 #define COUNT_SOURCES_MAX (N(count_sources) - 1)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <sqlite3.h>
@@ -432,6 +433,35 @@ static void test_referral__forged_setting_and_decision(void **state)
     o.reason = "理由";
     o.decision_id = dec;
     o.decision_id_len = 16;
+    /* A decision id that names no decision of a meeting about this case. */
+    assert_int_equal(council_referral_propose(a, rid, 16, &o), COUNCIL_ENOTFOUND);
+    {
+        council_meeting_options mo = COUNCIL_MEETING_OPTIONS_INIT;
+        council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+        uint8_t mid[16], other[16];
+        int64_t now = (int64_t)time(NULL);
+
+        mo.body = COUNCIL_MEETING_BODY_COUNCIL;
+        mo.starts = now - 60;
+        mo.ends = now + 3600;
+        mo.attendees = f->mc;
+        mo.n_attendees = 1;
+        assert_int_equal(council_meeting_create(f->c, mid, 16, &mo), COUNCIL_OK);
+        so.scopes = sc;
+        so.n_scopes = 1;
+        so.purpose = "meeting_discussion";
+        so.basis = "appi_27_1_4_public_duty";
+        so.reason = "支援方針の協議";
+        assert_int_equal(council_meeting_add_case(f->c, mid, 16, cid, 16, f->mc, 16, &so), COUNCIL_OK);
+        /* A decision about no case is not a decision about this one. */
+        assert_int_equal(council_meeting_decide(f->c, other, 16, mid, 16, NULL, 0, "次回は来月"),
+                         COUNCIL_OK);
+        o.decision_id = other;
+        assert_int_equal(council_referral_propose(a, rid, 16, &o), COUNCIL_ENOTFOUND);
+        assert_int_equal(council_meeting_decide(f->c, dec, 16, mid, 16, cid, 16, "Cにつなぐ"),
+                         COUNCIL_OK);
+        o.decision_id = dec;
+    }
     assert_int_equal(council_referral_propose(a, rid, 16, &o), COUNCIL_OK);
     {
         Council__V1__Referral *m = get(cc, rid);

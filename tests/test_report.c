@@ -1218,6 +1218,74 @@ static council_report_options fiscal(int32_t y)
     return o;
 }
 
+/* The table titled title in the report j. */
+static json_t *titled(json_t *j, const char *title)
+{
+    size_t i;
+    json_t *t;
+
+    json_array_foreach(json_object_get(j, "tables"), i, t)
+        if (strcmp(json_string_value(json_object_get(t, "title")), title) == 0)
+            return t;
+    fail_msg("no table %s", title);
+    return NULL;
+}
+
+/* Referrals by the state they are in, suppressed like every table: four
+ * referrals, three accepted and one declined; the declined one is a
+ * small cell (k = 3) and hidden, and so is as much as keeps it hidden. */
+static void test_report__referrals_by_state(void **state)
+{
+    fx *f = *state;
+    council *a = staff_open(f, f->sa, &f->ka);
+    json_t *j, *t, *cells;
+    int64_t seen = 0;
+    size_t i;
+    json_t *v;
+
+    for (int n = 0; n < 4; n++) {
+        council_referral_options o = COUNCIL_REFERRAL_OPTIONS_INIT;
+        const char *sc[1] = { "situation" };
+        uint8_t cid[16], pid[16], rid[16];
+
+        new_case(a, cid, pid);
+        put(a, cid, pid, "situation", sec_text("状況"), COUNCIL_OK);
+        o.case_id = cid;
+        o.case_id_len = 16;
+        o.to_member = f->mc;
+        o.to_member_len = 16;
+        o.scopes = sc;
+        o.n_scopes = 1;
+        o.basis = "appi_27_1_4_public_duty";
+        o.reason = "支援につなぐため";
+        assert_int_equal(council_referral_propose(a, rid, 16, &o), COUNCIL_OK);
+        assert_int_equal(council_referral_transition(f->c, rid, 16,
+                                                     n < 3 ? COUNCIL_REFERRAL_ACCEPTED
+                                                           : COUNCIL_REFERRAL_DECLINED,
+                                                     n < 3 ? NULL : "not_our_area", NULL, 0, 0),
+                         COUNCIL_OK);
+    }
+    council_close(a);
+    j = period_json(f->c, dates(0, 0));
+    t = titled(j, "referrals_by_state");
+    assert_int_equal(json_integer_value(json_object_get(t, "total")), 4);
+    cells = json_array_get(json_object_get(t, "cells"), 0);
+    assert_int_equal(json_array_size(cells), 6);
+    /* accepted (3) and declined (1) as counted; the 1 hidden, and the
+     * published cells never add up to more than the total */
+    assert_true(json_is_null(json_array_get(cells, 2)));
+    json_array_foreach(cells, i, v) {
+        if (!json_is_null(v))
+            seen += json_integer_value(v);
+    }
+    assert_true(seen <= 4 && seen != 3);
+    /* no request yet: the requests' table is there, with nothing in it */
+    t = titled(j, "requests_by_outcome");
+    assert_true(json_is_null(json_object_get(t, "total")) ||
+                json_integer_value(json_object_get(t, "total")) == 0);
+    json_decref(j);
+}
+
 /* [from, to): a case opened at from counts, one opened at to does not (it
  * is in the next period). */
 static void test_report__period_bounds(void **state)
@@ -1534,6 +1602,7 @@ int main(void)
         cmocka_unit_test(test_report__out_of_memory),
         cmocka_unit_test(test_report__largest_month_table),
         cmocka_unit_test_setup_teardown(test_report__period_bounds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__referrals_by_state, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__fiscal_year_tokyo, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__period_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__more_than_64_months, setup, teardown),

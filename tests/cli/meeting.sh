@@ -147,7 +147,7 @@ expect 0 "report platform" -- "$CLI" --store "$C" report platform $CP
 has "$T/out" "^cases_by_age_band_and_status," "csv by default"
 expect 0 "report platform --format json" -- "$CLI" --store "$C" report platform --format json $CP
 isjson "$T/out" "report platform --format json"
-[ "$(jcount "$T/out" 'd["report"], d["k"], len(d["tables"])')" = "('platform', 5, 5)" ] && ok || bad "report json: $(cat "$T/out")"
+[ "$(jcount "$T/out" 'd["report"], d["k"], len(d["tables"])')" = "('platform', 5, 7)" ] && ok || bad "report json: $(cat "$T/out")"
 if grep -Eq '[0-9a-f]{8}-[0-9a-f]{4}' "$T/out"; then bad "report has an id"; else ok; fi
 if grep -Eq '[0-9]{4}-[0-9]{2}-[0-9]{2}' "$T/out"; then bad "report has a date finer than a month"; else ok; fi
 hasnot "$T/out" "スズキ" "report has no name"
