@@ -344,6 +344,40 @@ static const council__migration migrations[] = {
       "  PRIMARY KEY (memo_id, holder, box_pk)"
       ") WITHOUT ROWID;"
       "CREATE INDEX memo_wrap_holder ON memo_wrap (holder);" },
+    { 14,
+      /* Who supports whom (task.c): a case's lead member, workers (staff
+       * ids back to back) and next review, signed by the secretariat or
+       * the owner; support tasks, their fields signed by the secretariat
+       * or the owner, their state by those or the member responsible.
+       * The text is a sealed memo (kind task_text). */
+      "CREATE TABLE case_assign ("
+      "  case_id BLOB PRIMARY KEY CHECK (length(case_id) = 16),"
+      "  lead BLOB NOT NULL,"
+      "  workers BLOB NOT NULL,"
+      "  review INTEGER NOT NULL,"
+      "  updated INTEGER NOT NULL,"
+      "  signer BLOB NOT NULL,"
+      "  sig BLOB NOT NULL"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE task ("
+      "  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+      "  case_id BLOB NOT NULL,"
+      "  member BLOB NOT NULL,"
+      "  staff BLOB,"
+      "  memo_id BLOB NOT NULL,"
+      "  due INTEGER NOT NULL,"
+      "  decision_id BLOB,"
+      "  created INTEGER NOT NULL,"
+      "  signer BLOB NOT NULL,"
+      "  sig BLOB NOT NULL,"
+      "  state INTEGER NOT NULL,"
+      "  updated INTEGER NOT NULL,"
+      "  state_signer BLOB NOT NULL,"
+      "  state_sig BLOB NOT NULL,"
+      "  seq INTEGER NOT NULL UNIQUE"
+      ") WITHOUT ROWID;"
+      "CREATE INDEX task_case ON task (case_id);"
+      "CREATE INDEX task_member ON task (member);" },
 };
 
 uint32_t council__schema_version(void)
@@ -630,8 +664,10 @@ int council__store_migrate(council *c, const council__migration *list, size_t n,
     uint32_t current = 0, latest = n > 0 ? list[n - 1].version : 0;
     int rc;
 
+    /* Strictly increasing from 1; a branch's list may skip numbers that
+     * another branch holds (12 -> 14), each applied once in order. */
     for (size_t i = 0; i < n; i++)
-        if (list[i].version != i + 1)
+        if (list[i].version < 1 || (i > 0 && list[i].version <= list[i - 1].version))
             return council__fail(c, COUNCIL_ERROR, "store: migration list out of order at %zu", i);
     if (target == 0 || target > latest)
         target = latest;
@@ -656,8 +692,11 @@ int council__store_migrate(council *c, const council__migration *list, size_t n,
         rc = council__fail(c, COUNCIL_EIO, "store: cannot prepare migration");
         goto fail;
     }
-    for (size_t i = current; i < target; i++) {
-        int src = sqlite3_exec(c->db, list[i].sql, NULL, NULL, NULL);
+    for (size_t i = 0; i < n && list[i].version <= target; i++) {
+        int src;
+        if (list[i].version <= current)
+            continue;
+        src = sqlite3_exec(c->db, list[i].sql, NULL, NULL, NULL);
         if (src != SQLITE_OK) {
             rc = council__fail(c, COUNCIL_EIO, "store: migration %u failed (%s)",
                                list[i].version, sqlite3_errstr(src));

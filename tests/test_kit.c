@@ -212,6 +212,9 @@ static const constant consent_method[] = {
 static const constant meeting_body[] = {
     K(MEETING_BODY_COUNCIL), K(MEETING_BODY_SUPPORT_MEETING), K(MEETING_BODY_JOINT_PLATFORM),
 };
+static const constant task_state[] = {
+    K(TASK_STATE_OPEN), K(TASK_STATE_DONE), K(TASK_STATE_CANCELLED),
+};
 static const constant audit_action[] = {
     K(AUDIT_ACTION_COUNCIL_CREATED), K(AUDIT_ACTION_SESSION_OPENED),
     K(AUDIT_ACTION_SESSION_REFUSED), K(AUDIT_ACTION_MEMBER_ADDED),
@@ -230,6 +233,8 @@ static const constant audit_action[] = {
     K(AUDIT_ACTION_PERSON_ADDED), K(AUDIT_ACTION_POLICY_CHANGED),
     K(AUDIT_ACTION_TAMPER_DETECTED), K(AUDIT_ACTION_LOG_HEAD_RESET),
     K(AUDIT_ACTION_SETTING_CHANGED),
+    K(AUDIT_ACTION_CASE_ASSIGNED), K(AUDIT_ACTION_TASK_ADDED), K(AUDIT_ACTION_TASK_UPDATED),
+    K(AUDIT_ACTION_REVIEW_SCHEDULED), K(AUDIT_ACTION_CASE_HANDED_OVER), K(AUDIT_ACTION_TASK_READ),
 };
 
 #define ENUM(d, t) { &(d), t, sizeof t / sizeof t[0] }
@@ -251,6 +256,7 @@ static void test_kit__constants_match_the_descriptors(void **state)
         ENUM(council__v1__consent_method__descriptor, consent_method),
         ENUM(council__v1__meeting_body__descriptor, meeting_body),
         ENUM(council__v1__audit_action__descriptor, audit_action),
+        ENUM(council__v1__task_state__descriptor, task_state),
     };
     size_t e, i, j, checked = 0;
     (void)state;
@@ -278,7 +284,7 @@ static void test_kit__constants_match_the_descriptors(void **state)
         if (nonzero != enums[e].n)
             fail_msg("%s: %zu values, %zu constants", d->name, nonzero, enums[e].n);
     }
-    assert_int_equal(checked, 72);
+    assert_int_equal(checked, 81);
 }
 
 int main(void)

@@ -194,6 +194,7 @@ static void test_store__migrates_older_schema(void **state)
     assert_int_equal(th_open(&c, store, TH_PASS), COUNCIL_OK);
     assert_int_equal(sqlite3_exec(c->db,
         "DROP TABLE root_use; DROP TABLE consent_grant;"
+        "DROP TABLE task; DROP TABLE case_assign; DROP TABLE memo_wrap; DROP TABLE memo;"
         "DROP TABLE meeting_item; DROP TABLE meeting_attendee; DROP TABLE meeting;"
         "DROP TABLE consent_withdrawal; DROP TABLE consent;"
         "DROP TABLE member_secret; DROP TABLE member_key_sig; DROP TABLE secret; DROP TABLE blind_index;"
@@ -214,7 +215,7 @@ static void test_store__migrates_older_schema(void **state)
     assert_int_equal(council__store_version(c, &v), COUNCIL_OK);
     assert_int_equal(v, council__schema_version());
     assert_int_equal(query_int(c->db, "SELECT count(*) FROM sqlite_schema WHERE name = 'setting';"), 1);
-    assert_int_equal(query_int(c->db, "SELECT count(*) FROM schema_version;"), council__schema_version());
+    assert_int_equal(query_int(c->db, "SELECT max(version) FROM schema_version;"), council__schema_version());
     /* The new audit log holds this session's opening. */
     assert_int_equal(council__audit_size(c, &events), COUNCIL_OK);
     assert_int_equal(events, 1);
