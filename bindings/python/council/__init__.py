@@ -35,7 +35,7 @@ from ._audit import (audit_verify_checkpoint, audit_verify_export, audit_verify_
                      uuid_parse, uuid_format, protobuf_allocator_address)
 from ._sodium import MemberKeys, member_keypair, open_meeting_packet
 from ._pb import (audit_pb2, case_pb2, consent_pb2, info_pb2, keyfile_pb2, keyring_pb2,
-                  meeting_pb2, member_pb2)
+                  meeting_pb2, member_pb2, task_pb2)
 
 #: This package's version (it follows the library it was written for).
 __version__ = "%d.%d.%d" % (EXPECTED_VERSION // 10000, EXPECTED_VERSION // 100 % 100,
@@ -90,7 +90,7 @@ __all__ = [
     "store_id", "uuid_parse", "uuid_format", "protobuf_allocator_address", "MemberKeys", "member_keypair", "open_meeting_packet", "to_uuid", "to_datetime", "wipe", "wiping", "library_version", "library_version_number",
     "errstr", "EXPECTED_VERSION",
     "audit_pb2", "case_pb2", "consent_pb2", "info_pb2", "keyfile_pb2", "keyring_pb2",
-    "meeting_pb2", "member_pb2",
+    "meeting_pb2", "member_pb2", "task_pb2",
     "ROOT_KEY_BYTES", "ID_BYTES", "NAME_MAX", "PASSPHRASE_MAX", "KDF_OPSLIMIT_MIN",
     "KDF_OPSLIMIT_MAX", "KDF_MEMLIMIT_MIN", "KDF_MEMLIMIT_MAX", "HASH_BYTES", "PROOF_HASHES_MAX",
     "AUDIT_LIST_MAX", "CONTACT_MAX", "PUBLIC_KEY_BYTES", "PLEDGE_TEXT_MAX", "SECTION_MAX",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 try:
     from .v1 import (audit_pb2, case_pb2, consent_pb2, info_pb2, keyfile_pb2,  # noqa: F401
-                     keyring_pb2, meeting_pb2, member_pb2)
+                     keyring_pb2, meeting_pb2, member_pb2, task_pb2)
 except ImportError as e:  # pragma: no cover - a source tree without the build step
     raise ImportError(
         "council: the council.v1 protobuf modules are missing (%s); they are generated at "
