@@ -250,7 +250,6 @@ static int asg_store(council *c, const char *op, const council__case *k, asg *a)
     sqlite3_stmt *st = NULL;
     int rc;
 
-    a->updated = (int64_t)time(NULL);
     if ((rc = council__attest_sign(c, "case_assign", m, asg_msg(m, k->id, a), signer, sig)) !=
         COUNCIL_OK)
         return rc;
@@ -370,6 +369,7 @@ int council_case_assign(council *c, const uint8_t *case_id, size_t case_id_len,
         memcpy(a.workers[i], o->workers + 16 * i, COUNCIL_ID_BYTES);
     }
     a.n = o->n_workers;
+    a.updated = (int64_t)time(NULL);
     rc = asg_store(c, op, &k, &a);
     if (rc == COUNCIL_OK)
         rc = log_ev(c, ACT(CASE_ASSIGNED), &k, NULL, a.lead, NULL, "lead");
@@ -393,6 +393,7 @@ int council_case_review(council *c, const uint8_t *case_id, size_t case_id_len, 
         COUNCIL_OK)
         return rc;
     a.review = review;
+    a.updated = (int64_t)time(NULL);
     rc = asg_store(c, op, &k, &a);
     if (rc == COUNCIL_OK)
         rc = log_ev(c, ACT(REVIEW_SCHEDULED), &k, NULL, NULL, NULL,
@@ -1167,6 +1168,7 @@ int council_case_handover(council *c, const uint8_t *case_id, size_t case_id_len
             found = true;
             break;
         }
+    a.updated = (int64_t)time(NULL);
     if (found && (rc = asg_store(c, op, &k, &a)) != COUNCIL_OK)
         return council__finish(c, rc);
     x = (move_ctx){ .k = &k, .from = from, .to = to };
@@ -1180,6 +1182,87 @@ int council_case_handover(council *c, const uint8_t *case_id, size_t case_id_len
     if (rc == COUNCIL_OK)
         rc = log_ev(c, ACT(CASE_HANDED_OVER), &k, NULL, tm, to, "handover_to");
     return council__finish(c, rc);
+}
+
+/* ------------------------------------------------------- key changes */
+
+/* The ids (first column) of the rows sql selects for member,
+ * into *out (council__calloc'd). */
+static int ids_signed_by(council *c, const char *sql, const uint8_t member[COUNCIL_ID_BYTES],
+                         uint8_t (**out)[16], size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0;
+    int src = SQLITE_DONE, rc = COUNCIL_OK;
+
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, "keys");
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) != 16)
+            continue;
+        if (*n == cap) {
+            uint8_t (*p)[16] = council__calloc(cap == 0 ? 16 : 2 * cap, sizeof *p);
+            if (p == NULL) {
+                rc = council__fail(c, COUNCIL_ENOMEM, "keys: out of memory");
+                break;
+            }
+            if (*n > 0)
+                memcpy(p, *out, *n * sizeof *p);
+            council__free(*out);
+            *out = p;
+            cap = cap == 0 ? 16 : 2 * cap;
+        }
+        memcpy((*out)[(*n)++], sqlite3_column_blob(st, 0), 16);
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, "keys");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__task_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
+{
+    uint8_t (*ids)[16] = NULL;
+    size_t n = 0;
+    int rc = ids_signed_by(c, "SELECT case_id FROM case_assign WHERE signer = ?1;", member,
+                           &ids, &n);
+
+    /* Rows that check (with the key about to go) are signed again by the
+     * council; a forged one stays as it is, refused. */
+    for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
+        council__case k;
+        asg a;
+        if ((rc = council__case_load(c, "keys", ids[i], &k)) == COUNCIL_OK &&
+            (rc = asg_load(c, "keys", &k, &a)) == COUNCIL_OK)
+            rc = asg_store(c, "keys", &k, &a);
+        if (rc == COUNCIL_ETAMPER || rc == COUNCIL_ENOTFOUND) {
+            council__clear(c);
+            rc = COUNCIL_OK;
+        }
+    }
+    council__free(ids);
+    ids = NULL;
+    if (rc == COUNCIL_OK)
+        rc = ids_signed_by(c, "SELECT id FROM task WHERE signer = ?1 OR state_signer = ?1;",
+                           member, &ids, &n);
+    for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
+        council__case k;
+        trow t;
+        if ((rc = task_load(c, "keys", ids[i], &t, &k)) == COUNCIL_OK &&
+            (rc = task_write(c, "keys", &t, false)) == COUNCIL_OK)
+            rc = task_write_state(c, "keys", &t);
+        if (rc == COUNCIL_ETAMPER || rc == COUNCIL_ENOTFOUND) {
+            council__clear(c);
+            rc = COUNCIL_OK;
+        }
+    }
+    council__free(ids);
+    return rc;
 }
 
 /* ------------------------------------------------------------ report */

@@ -18,4 +18,12 @@
  */
 int council__task_counts(council *c, const char *op, int64_t counts[3][3]);
 
+/*
+ * A member's signing key is about to be replaced, or the member withdraws
+ * (a secretariat session, member.c): the assignment and task rows it signed
+ * that check are signed again by the council; forged ones stay refused.
+ * In the caller's transaction. EIO, ENOMEM.
+ */
+int council__task_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES]);
+
 #endif /* COUNCIL_TASK_H */

@@ -507,6 +507,39 @@ static void test_insider_task(void **state)
     council_close(b);
 }
 
+/* A's key replaced: what A signed is signed again by the council, and
+ * still checks; B's task state, signed by B, too after B's key changes. */
+static void test_keys_replaced(void **state)
+{
+    fx *f = *state;
+    council *a = staff_open(f, f->sa, &f->ka), *b = staff_open(f, f->sb, &f->kb);
+    uint8_t cid[16], tid[16];
+    council_buf kf = { NULL, 0 };
+    Council__V1__CaseAssignment *m;
+
+    a_case(f, a, cid);
+    assert_int_equal(assign(a, cid, NULL, f->sa, 1), COUNCIL_OK);
+    assert_int_equal(add_task(a, tid, cid, f->mb, NULL, NULL), COUNCIL_OK);
+    assert_int_equal(council_task_set_state(b, tid, 16, COUNCIL_TASK_STATE_DONE), COUNCIL_OK);
+    council_close(a);
+    council_close(b);
+    assert_int_equal(council_member_keygen(f->c, &kf, f->ma, 16, (const uint8_t *)MPASS,
+                                           strlen(MPASS), TH_OPS, TH_MEM), COUNCIL_OK);
+    council_buf_free(&f->ka);
+    f->ka = kf;
+    assert_int_equal(council_member_keygen(f->c, &kf, f->mb, 16, (const uint8_t *)MPASS,
+                                           strlen(MPASS), TH_OPS, TH_MEM), COUNCIL_OK);
+    council_buf_free(&f->kb);
+    f->kb = kf;
+    m = assignment(f->c, cid);
+    assert_int_equal(m->n_workers, 1);
+    council__v1__case_assignment__free_unpacked(m, NULL);
+    assert_int_equal(n_tasks(f->c, NULL), 1);
+    a = staff_open(f, f->sa, &f->ka);
+    assert_int_equal(n_tasks(a, NULL), 1);
+    council_close(a);
+}
+
 static void test_args(void **state)
 {
     fx *f = *state;
@@ -552,6 +585,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_insider_worker, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider_review, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider_task, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keys_replaced, setup, teardown),
         cmocka_unit_test_setup_teardown(test_args, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
