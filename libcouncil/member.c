@@ -31,7 +31,7 @@
 #include "file.h"
 #include "share_db.h"
 #include "memo.h"
-#include "task.h"
+#include "task_db.h"
 
 #define SCOPES_MAX COUNCIL__MEMBER_SCOPES_MAX
 

@@ -16,7 +16,7 @@
 
 #include "case_fixture.h"
 #include "attest.h"
-#include "task.h"
+#include "task_db.h"
 #include "share_db.h"
 #include "council/v1/task.pb-c.h"
 
