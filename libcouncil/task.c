@@ -386,7 +386,7 @@ int council_task_add(council *c, uint8_t *id, size_t id_len, const council_task_
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
     if (!may_change(c, &k))
-        return refuse(c, true, ACT(TASK_ADDED), &k, t.id, o->member, o->staff, COUNCIL_EDENIED,
+        return refuse(c, true, ACT(TASK_ADDED), &k, NULL, o->member, o->staff, COUNCIL_EDENIED,
                       "not_entitled", op, "only the secretariat or the case owner's staff may add "
                       "a task");
     memcpy(t.case_id, k.id, 16);
@@ -397,7 +397,7 @@ int council_task_add(council *c, uint8_t *id, size_t id_len, const council_task_
             (rc = member_sees(c, op, &k, t.member, &sees)) != COUNCIL_OK)
             return council__finish(c, rc);
         if (!sees)
-            return refuse(c, true, ACT(TASK_ADDED), &k, t.id, t.member, NULL, COUNCIL_EINVAL,
+            return refuse(c, true, ACT(TASK_ADDED), &k, NULL, t.member, NULL, COUNCIL_EINVAL,
                           "member_not_entitled", op, "the member responsible neither owns the "
                           "case nor holds a share of it");
     }
@@ -407,7 +407,7 @@ int council_task_add(council *c, uint8_t *id, size_t id_len, const council_task_
         if ((rc = council__staff_member(c, op, o->staff, sm, &active, &pledged)) != COUNCIL_OK)
             return council__finish(c, rc);
         if (!active || !pledged || sodium_memcmp(sm, t.member, 16) != 0)
-            return refuse(c, true, ACT(TASK_ADDED), &k, t.id, t.member, o->staff, COUNCIL_EINVAL,
+            return refuse(c, true, ACT(TASK_ADDED), &k, NULL, t.member, o->staff, COUNCIL_EINVAL,
                           "staff_not_of_member", op, "the staff responsible must be in service, "
                           "with a pledge, and staff of the member responsible");
         memcpy(t.staff, o->staff, 16);
