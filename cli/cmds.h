@@ -95,6 +95,18 @@ int cmd_referral_setting(cli_ctx *x, int argc, char **argv);
 int cmd_meeting_minutes(cli_ctx *x, int argc, char **argv);
 int cmd_meeting_decide(cli_ctx *x, int argc, char **argv);
 int cmd_meeting_decisions(cli_ctx *x, int argc, char **argv);
+/* cmd_task.c */
+int cmd_task_add(cli_ctx *x, int argc, char **argv);
+int cmd_task_done(cli_ctx *x, int argc, char **argv);
+int cmd_task_cancel(cli_ctx *x, int argc, char **argv);
+int cmd_task_list(cli_ctx *x, int argc, char **argv);
+int cmd_task_show(cli_ctx *x, int argc, char **argv);
+int cmd_case_assign(cli_ctx *x, int argc, char **argv);
+int cmd_case_workers(cli_ctx *x, int argc, char **argv);
+int cmd_case_review(cli_ctx *x, int argc, char **argv);
+int cmd_case_reviews(cli_ctx *x, int argc, char **argv);
+int cmd_case_handover(cli_ctx *x, int argc, char **argv);
+int cmd_case_handover_list(cli_ctx *x, int argc, char **argv);
 /* cmd_report.c */
 int cmd_report_platform(cli_ctx *x, int argc, char **argv);
 

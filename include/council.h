@@ -297,6 +297,12 @@ COUNCIL_API void *council_protobuf_allocator(void);
 /** The needs-of-the-poor meeting (生活困窮者自立支援法第9条): a slot's or an agenda item's body. @since 0.2.0 */
 #define COUNCIL_MEETING_BODY_NEEDS_OF_POOR_MEETING 4
 
+/** council.v1.TaskState (case.proto): council_task_set_state() takes DONE
+ *  or CANCELLED (both final); council_task_filter.state. @since 0.2.0 */
+#define COUNCIL_TASK_STATE_OPEN 1
+#define COUNCIL_TASK_STATE_DONE 2
+#define COUNCIL_TASK_STATE_CANCELLED 3
+
 /** council.v1.AuditAction: council_audit_filter.action (0: any). @since 0.1.0 */
 #define COUNCIL_AUDIT_ACTION_COUNCIL_CREATED 1
 #define COUNCIL_AUDIT_ACTION_SESSION_OPENED 2
@@ -356,6 +362,12 @@ COUNCIL_API void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_MEETING_RECORD_READ 58
 #define COUNCIL_AUDIT_ACTION_CASE_TRANSFERRED 60
 #define COUNCIL_AUDIT_ACTION_PERSON_MERGED 61
+#define COUNCIL_AUDIT_ACTION_CASE_ASSIGNED 50
+#define COUNCIL_AUDIT_ACTION_TASK_ADDED 51
+#define COUNCIL_AUDIT_ACTION_TASK_UPDATED 52
+#define COUNCIL_AUDIT_ACTION_REVIEW_SCHEDULED 53
+#define COUNCIL_AUDIT_ACTION_CASE_HANDED_OVER 54
+#define COUNCIL_AUDIT_ACTION_TASK_READ 55
 
 /** Longest council name accepted, in bytes of UTF-8. @since 0.1.0 */
 #define COUNCIL_NAME_MAX 256
@@ -2546,6 +2558,210 @@ COUNCIL_API COUNCIL_NODISCARD int council_meeting_packet(council *c, council_buf
  */
 COUNCIL_API COUNCIL_NODISCARD int council_meeting_close(council *c, const uint8_t *meeting,
                                                         size_t meeting_len);
+
+/* ------------------------------------------------------ who supports whom */
+
+/*
+ * Who supports whom (伴走): per case, the lead member (the owner unless
+ * assigned), the assigned workers (staff of the lead member or of a member
+ * the case is shared with, each in service with a pledge) and the next
+ * review date; support tasks from the support plan, each with the member
+ * responsible (the owner or a member the case is shared with), optionally
+ * its staff, a sealed text, a due date and a state (open, then done or
+ * cancelled, both final). The secretariat or the owner's staff change a
+ * case's assignment and add tasks; the responsible member's staff too may
+ * mark a task done or cancelled. Rows are signed (the log key, or the
+ * member's signing key) and checked before they are used: a row written
+ * outside the library is COUNCIL_ETAMPER, logged as a tamper finding.
+ *
+ * Assignment gives NO access to a case's content: cases belong to members,
+ * and keys follow shares alone (council_case_share()). A worker of another
+ * member reads what its member was shared, nothing more.
+ */
+
+#define COUNCIL_ASSIGN_OPTIONS_VERSION 1
+/** Most workers a case is assigned. @since 0.2.0 */
+#define COUNCIL_WORKERS_MAX 16
+/** Longest task text in bytes. @since 0.2.0 */
+#define COUNCIL_TASK_TEXT_MAX 4096
+
+/** A case's assignment. Initialise with COUNCIL_ASSIGN_OPTIONS_INIT. @since 0.2.0 */
+typedef struct council_assign_options {
+    unsigned version;            /**< COUNCIL_ASSIGN_OPTIONS_VERSION */
+    const uint8_t *lead;         /**< member id (16 bytes), or NULL: the owner */
+    size_t lead_len;             /**< 16 (or 0 with lead NULL) */
+    const uint8_t *workers;      /**< n_workers staff ids of 16 bytes, back to back */
+    size_t n_workers;            /**< 0..COUNCIL_WORKERS_MAX */
+} council_assign_options;
+
+#define COUNCIL_ASSIGN_OPTIONS_INIT { COUNCIL_ASSIGN_OPTIONS_VERSION, NULL, 0, NULL, 0 }
+
+/**
+ * Set a case's lead member and workers (replacing the workers before; the
+ * review date stays). The secretariat or the owner's staff. Logged as
+ * case_assigned (the lead, and each worker). No key changes hands.
+ * @return COUNCIL_OK; COUNCIL_EINVAL (ids, count, a worker twice, a worker
+ *         not in service or without a pledge, or not staff of the lead
+ *         member or of a member the case is shared with: logged);
+ *         COUNCIL_EDENIED (not entitled, logged; a withdrawn lead);
+ *         COUNCIL_ENOTFOUND (case, member or staff); COUNCIL_ETAMPER (a row
+ *         the library did not write, logged); COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_assign(council *c, const uint8_t *case_id,
+        size_t case_id_len, const council_assign_options *opts);
+
+/**
+ * Set a case's next review date (Unix seconds, after 0), or clear it with
+ * 0. The secretariat or the owner's staff; logged as review_scheduled.
+ * @return as council_case_assign().
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_review(council *c, const uint8_t *case_id,
+                                                      size_t case_id_len, int64_t review);
+
+/**
+ * A case's assignment as a serialised council.v1.CaseAssignment (the owner
+ * as lead, no workers, when never assigned): the secretariat, or staff of
+ * the owner or of a member the case is shared with. out is the caller's to
+ * free with council_buf_free().
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged); COUNCIL_ENOTFOUND;
+ *         COUNCIL_ETAMPER; COUNCIL_EINVAL; COUNCIL_EMISUSE; COUNCIL_EIO;
+ *         COUNCIL_ENOMEM.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_assignment(council *c, council_buf *out,
+        const uint8_t *case_id, size_t case_id_len);
+
+/**
+ * The cases whose review is due before `before` (Unix seconds) as a
+ * serialised council.v1.CaseAssignmentList, earliest first. A staff
+ * session sees the cases its member owns, leads or was shared; the
+ * secretariat sees every case, or with member (16 bytes, else NULL) those
+ * that member would see.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (a staff session naming another
+ *         member, logged); COUNCIL_ETAMPER; COUNCIL_EINVAL; COUNCIL_EMISUSE;
+ *         COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_reviews(council *c, council_buf *out, int64_t before,
+                                                       const uint8_t *member, size_t member_len);
+
+/**
+ * A staff member's work to hand over (when it retires, see
+ * council_staff_retire()): a serialised council.v1.Handover with the cases
+ * it is a worker of and its open tasks. The secretariat, or staff of the
+ * same member.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged); COUNCIL_ENOTFOUND;
+ *         COUNCIL_ETAMPER; COUNCIL_EINVAL; COUNCIL_EMISUSE; COUNCIL_EIO;
+ *         COUNCIL_ENOMEM.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_handover_list(council *c, council_buf *out,
+        const uint8_t *staff_id, size_t staff_id_len);
+
+/**
+ * Hand a case over from one staff member to another of the SAME member (in
+ * service, with a pledge): from_staff's place among the workers and its
+ * open tasks in the case go to to_staff. Nothing is re-encrypted (cases
+ * belong to members). The secretariat or the owner's staff; logged as
+ * case_handed_over (both staff) and task_updated for each task moved.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (not entitled, or to_staff of another
+ *         member: logged); COUNCIL_EINVAL (to_staff retired or unpledged,
+ *         the same staff); COUNCIL_ENOTFOUND (case, staff, or from_staff
+ *         has nothing in the case); COUNCIL_ETAMPER; COUNCIL_EMISUSE;
+ *         COUNCIL_EIO.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_handover(council *c, const uint8_t *case_id,
+        size_t case_id_len, const uint8_t *from_staff, size_t from_staff_len,
+        const uint8_t *to_staff, size_t to_staff_len);
+
+#define COUNCIL_TASK_OPTIONS_VERSION 1
+
+/** A support task. Initialise with COUNCIL_TASK_OPTIONS_INIT. @since 0.2.0 */
+typedef struct council_task_options {
+    unsigned version;            /**< COUNCIL_TASK_OPTIONS_VERSION */
+    const uint8_t *case_id;      /**< 16 bytes */
+    size_t case_id_len;
+    const uint8_t *member;       /**< the member responsible (16 bytes), NULL: the owner */
+    size_t member_len;
+    const uint8_t *staff;        /**< its staff responsible (16 bytes), or NULL */
+    size_t staff_len;
+    const char *text;            /**< title/description, 1..COUNCIL_TASK_TEXT_MAX bytes UTF-8 */
+    int64_t due;                 /**< Unix seconds, after 0 */
+    const uint8_t *decision_id;  /**< the meeting decision that created it (16 bytes), or NULL */
+    size_t decision_id_len;
+} council_task_options;
+
+#define COUNCIL_TASK_OPTIONS_INIT { COUNCIL_TASK_OPTIONS_VERSION, NULL, 0, NULL, 0, NULL, 0, \
+                                    NULL, 0, NULL, 0 }
+
+/**
+ * Add an open support task (its text sealed to the coordinating body, the
+ * writer's member, the owner and the member responsible); id (16 bytes)
+ * receives its id. The secretariat or the owner's staff; logged as
+ * task_added. The decision id is stored as given (signed) and returned.
+ * @return COUNCIL_OK; COUNCIL_EINVAL (ids, text, due; the member not the
+ *         owner nor shared the case; the staff not its member's, retired
+ *         or unpledged); COUNCIL_EDENIED (not entitled: logged);
+ *         COUNCIL_ENOTFOUND; COUNCIL_ETAMPER; COUNCIL_EUNSUPPORTED (the
+ *         coordinating body's key missing); COUNCIL_EMISUSE; COUNCIL_EIO;
+ *         COUNCIL_ENOMEM.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_task_add(council *c, uint8_t *id, size_t id_len,
+                                                   const council_task_options *opts);
+
+/**
+ * Mark an open task COUNCIL_TASK_STATE_DONE or _CANCELLED: the secretariat,
+ * the owner's staff or the responsible member's staff; logged as
+ * task_updated.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (not entitled, or the task is done
+ *         or cancelled already: logged); COUNCIL_EINVAL; COUNCIL_ENOTFOUND;
+ *         COUNCIL_ETAMPER; COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_task_set_state(council *c, const uint8_t *task,
+                                                         size_t task_len, int32_t state);
+
+#define COUNCIL_TASK_FILTER_VERSION 1
+
+/** Which tasks council_task_list() gives. @since 0.2.0 */
+typedef struct council_task_filter {
+    unsigned version;            /**< COUNCIL_TASK_FILTER_VERSION */
+    const uint8_t *member;       /**< responsible member (16 bytes), or NULL: any */
+    size_t member_len;
+    const uint8_t *case_id;      /**< 16 bytes, or NULL: any */
+    size_t case_id_len;
+    int32_t state;               /**< COUNCIL_TASK_STATE_*, 0: any */
+    int64_t due_before;          /**< Unix seconds, 0: any */
+} council_task_filter;
+
+#define COUNCIL_TASK_FILTER_INIT { COUNCIL_TASK_FILTER_VERSION, NULL, 0, NULL, 0, 0, 0 }
+
+/**
+ * Tasks as a serialised council.v1.SupportTaskList (no text), by due date. A
+ * staff session sees the tasks its member is responsible for and those of
+ * the cases it owns; the secretariat sees all. f may be NULL (all).
+ * @return COUNCIL_OK; COUNCIL_ETAMPER (a forged row, logged);
+ *         COUNCIL_EINVAL; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_task_list(council *c, council_buf *out,
+                                                    const council_task_filter *f);
+
+/**
+ * One task with its text as a serialised council.v1.SupportTask: whoever may
+ * list it and holds a copy of its text; task_read is logged before the
+ * text is returned.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged); COUNCIL_ENOTFOUND;
+ *         COUNCIL_ETAMPER; COUNCIL_EAUTH; COUNCIL_EINVAL; COUNCIL_EMISUSE;
+ *         COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.2.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_task_get(council *c, council_buf *out,
+                                                   const uint8_t *task, size_t task_len);
 
 /* ----------------------------------------------------------------- report */
 

@@ -32,6 +32,7 @@
 #include "share_db.h"
 #include "memo.h"
 #include "case.h"
+#include "task_db.h"
 
 #define SCOPES_MAX COUNCIL__MEMBER_SCOPES_MAX
 
@@ -99,6 +100,8 @@ static int resign_members_rows(council *c, const uint8_t id[COUNCIL_ID_BYTES])
         rc = council__shares_resign(c, id);
     if (rc == COUNCIL_OK)
         rc = council__grants_resign(c, id);
+    if (rc == COUNCIL_OK)
+        rc = council__task_resign(c, id);
     return rc;
 }
 

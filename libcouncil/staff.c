@@ -600,3 +600,38 @@ bool council__staff_in_service(council *c, const uint8_t id[COUNCIL_ID_BYTES])
     sqlite3_finalize(st);
     return ok;
 }
+
+int council__staff_member(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                          uint8_t member[COUNCIL_ID_BYTES], bool *active, bool *pledged)
+{
+    sqlite3_stmt *st = NULL;
+    bool yes = false;
+    int src, rc;
+
+    *active = false;
+    *pledged = false;
+    if ((rc = council__staff_exists(c, op, id, &yes)) != COUNCIL_OK)
+        return rc;
+    if (!yes)
+        return council__fail(c, COUNCIL_ENOTFOUND, "%s: no such staff member", op);
+    if ((rc = council__staff_check(c, op, id, pledged)) != COUNCIL_OK)
+        return rc;
+    if (sqlite3_prepare_v2(c->db, "SELECT member_id, retired FROM staff WHERE id = ?1;", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "%s: cannot read the staff records", op);
+    }
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW && sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES) {
+        memcpy(member, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+        *active = sqlite3_column_type(st, 1) == SQLITE_NULL;
+        rc = COUNCIL_OK;
+    } else {
+        rc = src == SQLITE_DONE ? council__fail(c, COUNCIL_ENOTFOUND, "%s: no such staff member", op)
+                                : council__fail(c, COUNCIL_EIO, "%s: cannot read the staff records",
+                                                op);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}

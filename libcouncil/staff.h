@@ -28,4 +28,9 @@ int council__staff_exists(council *c, const char *op, const uint8_t id[COUNCIL_I
  * be read (the caller refuses either way). */
 bool council__staff_in_service(council *c, const uint8_t id[COUNCIL_ID_BYTES]);
 
+/* Staff member id's member, from its row as the secretariat signed it
+ * (ETAMPER, logged, otherwise); *active: not retired; *pledged: a signed
+ * pledge exists. ENOTFOUND, EIO named for op. */
+int council__staff_member(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                          uint8_t member[COUNCIL_ID_BYTES], bool *active, bool *pledged);
 #endif /* COUNCIL_STAFF_H */

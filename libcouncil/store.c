@@ -415,6 +415,40 @@ static const council__migration migrations[] = {
       ") WITHOUT ROWID;"
       "CREATE INDEX cooperation_request_case ON cooperation_request (case_id);"
       "CREATE INDEX cooperation_request_made ON cooperation_request (made);" },
+    { 14,
+      /* Who supports whom (task.c): a case's lead member, workers (staff
+       * ids back to back) and next review, signed by the secretariat or
+       * the owner; support tasks, their fields signed by the secretariat
+       * or the owner, their state by those or the member responsible.
+       * The text is a sealed memo (kind task_text). */
+      "CREATE TABLE case_assign ("
+      "  case_id BLOB PRIMARY KEY CHECK (length(case_id) = 16),"
+      "  lead BLOB NOT NULL,"
+      "  workers BLOB NOT NULL,"
+      "  review INTEGER NOT NULL,"
+      "  updated INTEGER NOT NULL,"
+      "  signer BLOB NOT NULL,"
+      "  sig BLOB NOT NULL"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE task ("
+      "  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+      "  case_id BLOB NOT NULL,"
+      "  member BLOB NOT NULL,"
+      "  staff BLOB,"
+      "  memo_id BLOB NOT NULL,"
+      "  due INTEGER NOT NULL,"
+      "  decision_id BLOB,"
+      "  created INTEGER NOT NULL,"
+      "  signer BLOB NOT NULL,"
+      "  sig BLOB NOT NULL,"
+      "  state INTEGER NOT NULL,"
+      "  updated INTEGER NOT NULL,"
+      "  state_signer BLOB NOT NULL,"
+      "  state_sig BLOB NOT NULL,"
+      "  seq INTEGER NOT NULL UNIQUE"
+      ") WITHOUT ROWID;"
+      "CREATE INDEX task_case ON task (case_id);"
+      "CREATE INDEX task_member ON task (member);" },
     { 15,
       /* Meetings that decide (meeting.c): time slots of a meeting held as
        * more than one body, the body each agenda item is discussed under,

@@ -218,6 +218,9 @@ static const constant referral_state[] = {
     K(REFERRAL_PROPOSED), K(REFERRAL_ACCEPTED), K(REFERRAL_DECLINED), K(REFERRAL_WITHDRAWN),
     K(REFERRAL_COMPLETED), K(REFERRAL_ENDED),
 };
+static const constant task_state[] = {
+    K(TASK_STATE_OPEN), K(TASK_STATE_DONE), K(TASK_STATE_CANCELLED),
+};
 static const constant audit_action[] = {
     K(AUDIT_ACTION_COUNCIL_CREATED), K(AUDIT_ACTION_SESSION_OPENED),
     K(AUDIT_ACTION_SESSION_REFUSED), K(AUDIT_ACTION_MEMBER_ADDED),
@@ -248,6 +251,8 @@ static const constant audit_action[] = {
     K(AUDIT_ACTION_REQUEST_READ),
     K(AUDIT_ACTION_CASE_TRANSFERRED),
     K(AUDIT_ACTION_PERSON_MERGED),
+    K(AUDIT_ACTION_CASE_ASSIGNED), K(AUDIT_ACTION_TASK_ADDED), K(AUDIT_ACTION_TASK_UPDATED),
+    K(AUDIT_ACTION_REVIEW_SCHEDULED), K(AUDIT_ACTION_CASE_HANDED_OVER), K(AUDIT_ACTION_TASK_READ),
 };
 
 #define ENUM(d, t) { &(d), t, sizeof t / sizeof t[0] }
@@ -270,6 +275,7 @@ static void test_kit__constants_match_the_descriptors(void **state)
         ENUM(council__v1__meeting_body__descriptor, meeting_body),
         ENUM(council__v1__referral_state__descriptor, referral_state),
         ENUM(council__v1__audit_action__descriptor, audit_action),
+        ENUM(council__v1__task_state__descriptor, task_state),
     };
     size_t e, i, j, checked = 0;
     (void)state;
@@ -297,7 +303,7 @@ static void test_kit__constants_match_the_descriptors(void **state)
         if (nonzero != enums[e].n)
             fail_msg("%s: %zu values, %zu constants", d->name, nonzero, enums[e].n);
     }
-    assert_int_equal(checked, 95); /* issue 14: referral +12, meeting +4, request +5, transfer +2 */
+    assert_int_equal(checked, 104); /* issue 14: referral +12, meeting +4, request +5, transfer +2, task +9 */
 }
 
 int main(void)

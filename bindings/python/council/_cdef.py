@@ -55,6 +55,9 @@ void *council_protobuf_allocator(void);
 #define COUNCIL_MEETING_BODY_SUPPORT_MEETING 2
 #define COUNCIL_MEETING_BODY_JOINT_PLATFORM 3
 #define COUNCIL_MEETING_BODY_NEEDS_OF_POOR_MEETING 4
+#define COUNCIL_TASK_STATE_OPEN 1
+#define COUNCIL_TASK_STATE_DONE 2
+#define COUNCIL_TASK_STATE_CANCELLED 3
 #define COUNCIL_AUDIT_ACTION_COUNCIL_CREATED 1
 #define COUNCIL_AUDIT_ACTION_SESSION_OPENED 2
 #define COUNCIL_AUDIT_ACTION_SESSION_REFUSED 3
@@ -109,6 +112,12 @@ void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_MEETING_RECORD_READ 58
 #define COUNCIL_AUDIT_ACTION_CASE_TRANSFERRED 60
 #define COUNCIL_AUDIT_ACTION_PERSON_MERGED 61
+#define COUNCIL_AUDIT_ACTION_CASE_ASSIGNED 50
+#define COUNCIL_AUDIT_ACTION_TASK_ADDED 51
+#define COUNCIL_AUDIT_ACTION_TASK_UPDATED 52
+#define COUNCIL_AUDIT_ACTION_REVIEW_SCHEDULED 53
+#define COUNCIL_AUDIT_ACTION_CASE_HANDED_OVER 54
+#define COUNCIL_AUDIT_ACTION_TASK_READ 55
 #define COUNCIL_NAME_MAX 256
 size_t council_name_max(void);
 #define COUNCIL_PASSPHRASE_MAX 1024
@@ -259,6 +268,24 @@ int council_meeting_decision_read(council *c, council_buf *out, const uint8_t *d
 int council_meeting_get(council *c, council_buf *out, const uint8_t *meeting, size_t meeting_len);
 int council_meeting_packet(council *c, council_buf *out, const uint8_t *meeting, size_t meeting_len, const uint8_t *attendee, size_t attendee_len);
 int council_meeting_close(council *c, const uint8_t *meeting, size_t meeting_len);
+#define COUNCIL_ASSIGN_OPTIONS_VERSION 1
+#define COUNCIL_WORKERS_MAX 16
+#define COUNCIL_TASK_TEXT_MAX 4096
+typedef struct council_assign_options { unsigned version; const uint8_t *lead; size_t lead_len; const uint8_t *workers; size_t n_workers; } council_assign_options;
+int council_case_assign(council *c, const uint8_t *case_id, size_t case_id_len, const council_assign_options *opts);
+int council_case_review(council *c, const uint8_t *case_id, size_t case_id_len, int64_t review);
+int council_case_assignment(council *c, council_buf *out, const uint8_t *case_id, size_t case_id_len);
+int council_case_reviews(council *c, council_buf *out, int64_t before, const uint8_t *member, size_t member_len);
+int council_case_handover_list(council *c, council_buf *out, const uint8_t *staff_id, size_t staff_id_len);
+int council_case_handover(council *c, const uint8_t *case_id, size_t case_id_len, const uint8_t *from_staff, size_t from_staff_len, const uint8_t *to_staff, size_t to_staff_len);
+#define COUNCIL_TASK_OPTIONS_VERSION 1
+typedef struct council_task_options { unsigned version; const uint8_t *case_id; size_t case_id_len; const uint8_t *member; size_t member_len; const uint8_t *staff; size_t staff_len; const char *text; int64_t due; const uint8_t *decision_id; size_t decision_id_len; } council_task_options;
+int council_task_add(council *c, uint8_t *id, size_t id_len, const council_task_options *opts);
+int council_task_set_state(council *c, const uint8_t *task, size_t task_len, int32_t state);
+#define COUNCIL_TASK_FILTER_VERSION 1
+typedef struct council_task_filter { unsigned version; const uint8_t *member; size_t member_len; const uint8_t *case_id; size_t case_id_len; int32_t state; int64_t due_before; } council_task_filter;
+int council_task_list(council *c, council_buf *out, const council_task_filter *f);
+int council_task_get(council *c, council_buf *out, const uint8_t *task, size_t task_len);
 #define COUNCIL_REPORT_CSV 1
 #define COUNCIL_REPORT_JSON 2
 #define COUNCIL_REPORT_K_DEFAULT 5

@@ -16,6 +16,7 @@ from ._pb import audit_pb2, case_pb2, consent_pb2, info_pb2, meeting_pb2, member
 from ._pb import referral_pb2
 from ._pb import (audit_pb2, case_pb2, consent_pb2, info_pb2, meeting_pb2, member_pb2,
                   request_pb2)
+from ._pb import audit_pb2, case_pb2, consent_pb2, info_pb2, meeting_pb2, member_pb2, task_pb2
 from .errors import CouncilError, MisuseError, error_for
 from ._util import IdLike, SecretLike, TimeLike
 
@@ -1103,6 +1104,93 @@ class Council:
         f.now = u.unix(now, "now")
         return _parse(request_pb2.CooperationRequestList,
                       self._call_buf(self._lib.council_request_list, f))
+    # ------------------------------------------------------------ who supports whom
+
+    def case_assign(self, case_id: IdLike, *, lead: Optional[IdLike] = None,
+                    workers: Sequence[IdLike] = ()) -> None:
+        """Set a case's lead member (None: the owner) and its workers (staff ids), replacing
+        the workers before (the secretariat or the owner's staff). No key changes hands:
+        assignment gives no access to the case's content."""
+        keep: list = []
+        o = ffi.new("council_assign_options *")
+        o.version = lib.COUNCIL_ASSIGN_OPTIONS_VERSION
+        lead_b = u.opt_id(lead, "lead")
+        o.lead, o.lead_len = u.cbytes(lead_b, keep)
+        if workers:
+            o.workers, o.n_workers = u.ids_packed(workers, keep, "workers")
+        self._check(self._lib.council_case_assign(self._h(), u.id_bytes(case_id), 16, o))
+
+    def case_review(self, case_id: IdLike, review: TimeLike) -> None:
+        """Set a case's next review date, or clear it with None."""
+        when = 0 if review is None else u.unix(review, "review")
+        self._check(self._lib.council_case_review(self._h(), u.id_bytes(case_id), 16, when))
+
+    def case_assignment(self, case_id: IdLike) -> task_pb2.CaseAssignment:
+        """Who supports a case (``council.v1.CaseAssignment``): owner, lead, workers, review."""
+        return _parse(task_pb2.CaseAssignment,
+                      self._call_buf(self._lib.council_case_assignment, u.id_bytes(case_id), 16))
+
+    def case_reviews(self, before: TimeLike, *,
+                     member: Optional[IdLike] = None) -> task_pb2.CaseAssignmentList:
+        """The cases whose review is due before ``before``, earliest first, as the session
+        (or, for the secretariat, ``member``) sees them (``council.v1.CaseAssignmentList``)."""
+        keep: list = []
+        mp, ml = u.cbytes(u.opt_id(member, "member"), keep)
+        return _parse(task_pb2.CaseAssignmentList,
+                      self._call_buf(self._lib.council_case_reviews, u.unix(before, "before"),
+                                     mp, ml))
+
+    def case_handover_list(self, staff_id: IdLike) -> task_pb2.Handover:
+        """A staff member's cases and open tasks to hand over (``council.v1.Handover``)."""
+        return _parse(task_pb2.Handover,
+                      self._call_buf(self._lib.council_case_handover_list,
+                                     u.id_bytes(staff_id), 16))
+
+    def case_handover(self, case_id: IdLike, from_staff: IdLike, to_staff: IdLike) -> None:
+        """Hand a case over to another staff member of the same member (nothing re-encrypted)."""
+        self._check(self._lib.council_case_handover(self._h(), u.id_bytes(case_id), 16,
+                                                    u.id_bytes(from_staff), 16,
+                                                    u.id_bytes(to_staff), 16))
+
+    def task_add(self, case_id: IdLike, text: str, due: TimeLike, *,
+                 member: Optional[IdLike] = None, staff: Optional[IdLike] = None,
+                 decision_id: Optional[IdLike] = None) -> _uuid.UUID:
+        """Add an open support task (``member`` responsible, None: the owner); its text is
+        sealed to that member, the owner and the coordinating body. Returns its id."""
+        keep: list = []
+        o = ffi.new("council_task_options *")
+        o.version = lib.COUNCIL_TASK_OPTIONS_VERSION
+        o.case_id, o.case_id_len = u.cbytes(u.id_bytes(case_id, "case_id"), keep)
+        o.member, o.member_len = u.cbytes(u.opt_id(member, "member"), keep)
+        o.staff, o.staff_len = u.cbytes(u.opt_id(staff, "staff"), keep)
+        o.decision_id, o.decision_id_len = u.cbytes(u.opt_id(decision_id, "decision_id"), keep)
+        o.text = u.cstr(text, keep, "text")
+        o.due = u.unix(due, "due")
+        out = ffi.new("uint8_t[16]")
+        self._check(self._lib.council_task_add(self._h(), out, 16, o))
+        return _uuid.UUID(bytes=bytes(out))
+
+    def task_set_state(self, task_id: IdLike, state: int) -> None:
+        """Mark an open task ``case_pb2.TASK_STATE_DONE`` or ``_CANCELLED`` (both final)."""
+        self._check(self._lib.council_task_set_state(self._h(), u.id_bytes(task_id), 16,
+                                                     int(state)))
+
+    def task_list(self, *, member: Optional[IdLike] = None, case_id: Optional[IdLike] = None,
+                  state: int = 0, due_before: TimeLike = None) -> task_pb2.SupportTaskList:
+        """Support tasks by due date, no text (``council.v1.SupportTaskList``)."""
+        keep: list = []
+        f = ffi.new("council_task_filter *")
+        f.version = lib.COUNCIL_TASK_FILTER_VERSION
+        f.member, f.member_len = u.cbytes(u.opt_id(member, "member"), keep)
+        f.case_id, f.case_id_len = u.cbytes(u.opt_id(case_id, "case_id"), keep)
+        f.state = int(state)
+        f.due_before = 0 if due_before is None else u.unix(due_before, "due_before")
+        return _parse(task_pb2.SupportTaskList, self._call_buf(self._lib.council_task_list, f))
+
+    def task_get(self, task_id: IdLike) -> task_pb2.SupportTask:
+        """One task with its text (``council.v1.SupportTask``); the read is logged first."""
+        return self._call_msg(task_pb2.SupportTask, self._lib.council_task_get,
+                              u.id_bytes(task_id), 16)
 
     # ------------------------------------------------------------ report
 
