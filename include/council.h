@@ -2690,7 +2690,8 @@ typedef struct council_task_options {
     size_t staff_len;
     const char *text;            /**< title/description, 1..COUNCIL_TASK_TEXT_MAX bytes UTF-8 */
     int64_t due;                 /**< Unix seconds, after 0 */
-    const uint8_t *decision_id;  /**< the meeting decision that created it (16 bytes), or NULL */
+    const uint8_t *decision_id;  /**< the meeting decision about this case that created it
+                                      (council_meeting_decide(), 16 bytes), or NULL */
     size_t decision_id_len;
 } council_task_options;
 
@@ -2705,7 +2706,8 @@ typedef struct council_task_options {
  * @return COUNCIL_OK; COUNCIL_EINVAL (ids, text, due; the member not the
  *         owner nor shared the case; the staff not its member's, retired
  *         or unpledged); COUNCIL_EDENIED (not entitled: logged);
- *         COUNCIL_ENOTFOUND; COUNCIL_ETAMPER; COUNCIL_EUNSUPPORTED (the
+ *         COUNCIL_ENOTFOUND (also a decision_id that is no meeting
+ *         decision about this case); COUNCIL_ETAMPER; COUNCIL_EUNSUPPORTED (the
  *         coordinating body's key missing); COUNCIL_EMISUSE; COUNCIL_EIO;
  *         COUNCIL_ENOMEM.
  * @since 0.2.0

@@ -28,6 +28,7 @@
 #include "case_db.h"
 #include "share_db.h"
 #include "memo.h"
+#include "meeting.h"
 #include "task_db.h"
 
 #define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x
@@ -413,6 +414,10 @@ int council_task_add(council *c, uint8_t *id, size_t id_len, const council_task_
         memcpy(t.staff, o->staff, 16);
         t.has_staff = true;
     }
+    /* A task a meeting decided names a signed decision about this case. */
+    if (o->decision_id != NULL &&
+        (rc = council__meeting_decision_check(c, op, o->decision_id, k.id)) != COUNCIL_OK)
+        return council__finish(c, rc);
     if ((t.has_decision = o->decision_id != NULL))
         memcpy(t.decision, o->decision_id, 16);
     t.due = o->due;

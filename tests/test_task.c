@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <sqlite3.h>
@@ -250,6 +251,30 @@ static void test_tasks(void **state)
 
     memset(dec, 0xd5, sizeof dec);
     a_case(f, a, cid);
+    /* A decision id that names no meeting decision about the case. */
+    assert_int_equal(add_task(a, t1, cid, f->mb, f->sb, dec), COUNCIL_ENOTFOUND);
+    {
+        council_meeting_options mo = COUNCIL_MEETING_OPTIONS_INIT;
+        council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+        static const char *const sit[] = { "situation" };
+        uint8_t mid[16];
+        int64_t now = (int64_t)time(NULL);
+
+        mo.body = COUNCIL_MEETING_BODY_COUNCIL;
+        mo.starts = now - 60;
+        mo.ends = now + 3600;
+        mo.attendees = f->mb;
+        mo.n_attendees = 1;
+        assert_int_equal(council_meeting_create(f->c, mid, 16, &mo), COUNCIL_OK);
+        so.scopes = sit;
+        so.n_scopes = 1;
+        so.purpose = "meeting_discussion";
+        so.basis = "appi_27_1_4_public_duty";
+        so.reason = "支援方針の協議";
+        assert_int_equal(council_meeting_add_case(f->c, mid, 16, cid, 16, f->mb, 16, &so), COUNCIL_OK);
+        assert_int_equal(council_meeting_decide(f->c, dec, 16, mid, 16, cid, 16, "Bが週1回訪問する"),
+                         COUNCIL_OK);
+    }
     /* The owner's staff give B (shared) a task for B's staff, from a decision. */
     assert_int_equal(add_task(a, t1, cid, f->mb, f->sb, dec), COUNCIL_OK);
     e = last_event(f->c);
