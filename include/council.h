@@ -2702,7 +2702,8 @@ typedef struct council_task_options {
  * Add an open support task (its text sealed to the coordinating body, the
  * writer's member, the owner and the member responsible); id (16 bytes)
  * receives its id. The secretariat or the owner's staff; logged as
- * task_added. The decision id is stored as given (signed) and returned.
+ * task_added. The decision id, checked against the meetings' signed
+ * decisions, is stored (signed) and returned.
  * @return COUNCIL_OK; COUNCIL_EINVAL (ids, text, due; the member not the
  *         owner nor shared the case; the staff not its member's, retired
  *         or unpledged); COUNCIL_EDENIED (not entitled: logged);
