@@ -542,3 +542,52 @@ int council__memo_coord_tidy(council *c)
                               "box_pk != ?2;", council__coord_holder(), COUNCIL_ID_BYTES,
                               c->coord_pk, 32);
 }
+
+int council__memo_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
+{
+    uint8_t (*ids)[COUNCIL_ID_BYTES] = NULL;
+    sqlite3_stmt *st = NULL;
+    size_t n = 0;
+    int rc;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT id FROM memo WHERE signer = ?1;", -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, "keys");
+    }
+    if ((rc = council__sql_ids(c, "keys", st, &ids, &n)) != COUNCIL_OK)
+        return rc;
+    /* A row that checks with the key about to go is signed again by the
+     * council; a forged one stays as it is (refused when met). */
+    for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
+        uint8_t m[BIND_MAX], digest[32], signer[COUNCIL_ID_BYTES], sig[64];
+        sqlite3_stmt *up = NULL;
+        memo_row r;
+        size_t mn;
+
+        if ((rc = row_load(c, "keys", ids[i], &r)) != COUNCIL_OK) {
+            if (rc == COUNCIL_ETAMPER) {
+                council__clear(c);
+                rc = COUNCIL_OK;
+            }
+            continue;
+        }
+        ct_digest(digest, r.nonce, sizeof r.nonce, r.ct, r.ct_len);
+        mn = memo_bind(c, m, ids[i], r.kind, r.object, r.has_case ? r.case_id : NULL, r.created,
+                       digest);
+        row_free(&r);
+        if ((rc = council__attest_sign(c, "memo", m, mn, signer, sig)) != COUNCIL_OK)
+            break;
+        if (sqlite3_prepare_v2(c->db, "UPDATE memo SET signer = ?1, sig = ?2 WHERE id = ?3;", -1,
+                               &up, NULL) != SQLITE_OK ||
+            sqlite3_bind_blob(up, 1, signer, sizeof signer, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_blob(up, 2, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_blob(up, 3, ids[i], COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_step(up) != SQLITE_DONE)
+            rc = council__db_err(c, "keys");
+        sqlite3_finalize(up);
+    }
+    council__free(ids);
+    return rc;
+}

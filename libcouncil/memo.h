@@ -89,6 +89,12 @@ int council__memo_member_left(council *c, const char *op, const uint8_t member[C
 int council__memo_member_rekeyed(council *c, const uint8_t member[COUNCIL_ID_BYTES],
                                  const uint8_t box_pk[32]);
 
+/* Before a member's signing key is replaced or removed (key replacement,
+ * withdrawal; a secretariat session): the memos it signed, where the
+ * signature still checks, are signed again by the council, so they stay
+ * valid without its key; a row that does not check stays as it is. EIO. */
+int council__memo_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES]);
+
 /* The root key changes (rekey root): the coordinating body's copies are
  * sealed again to new_pk, beside the old ones (dropped at the next open
  * under the new key by council__memo_coord_tidy). EIO, EAUTH. */

@@ -10,7 +10,13 @@
 # the audit log; 佐藤 of an NPO opens a case with encrypted sections, shares
 # one scope with the social welfare council (which reads that scope and
 # nothing else), records consent; 加藤 of the coordinating body reads a case
-# nobody shared with the city. The council passphrase comes back once,
+# nobody shared with the city. The council's work: a meeting records its
+# minutes and a decision; the decision becomes a task for 佐藤 and a
+# referral (つなぐ) to the social welfare council, which reads what is
+# offered only once it accepts, and completes it; the coordinating body
+# asks the NPO for its view (a cooperation request) and gets its answer;
+# the NPO withdraws and its case moves to the coordinating body rather
+# than stay ownerless. The council passphrase comes back once,
 # declared, to rotate the database key. Every act in the log names a person
 # but the council's creation and those declared uses; an auditor verifies
 # the log with the public key alone and catches a tampered copy; a member
@@ -221,9 +227,73 @@ MEETING=$("$CLI" meeting create --body council --starts "$NOW" --ends $((NOW + 3
     --member "$SHAKYO" $Y)
 "$CLI" meeting add-case "$MEETING" "$CASE" --member "$SHAKYO" --scope wishes \
     --purpose meeting_discussion --basis appi_27_1_4_public_duty --reason "支援方針の検討" $Y
+
+step "The meeting decides (協議): minutes for every attendee, a decision sealed to those the case was disclosed to"
+printf '出席: 北市社会福祉協議会、事務局。議題: 1件(見守りと支援の方針)。\n' >"$T/minutes.txt"
+"$CLI" meeting minutes "$MEETING" --file "$T/minutes.txt" $Y
+printf '社協の見守り支援につなぐ。NPOは週1回の訪問を続け、1か月後に見直す。\n' >"$T/decision.txt"
+DECISION=$("$CLI" meeting decide "$MEETING" --case "$CASE" --file "$T/decision.txt" $Y)
+echo "decision $DECISION"
+echo "-- 田中 (社協) reads them in her own session (each read logged first):"
+"$CLI" meeting decisions "$MEETING" $SHAKYO_S
 "$CLI" meeting packet "$MEETING" --member "$SHAKYO" --out "$T/packet.bin" $Y
-echo "-- the packet is sealed to the social welfare council's key: $(wc -c <"$T/packet.bin") bytes"
+echo "-- the packet (agenda, minutes, decision) is sealed to the social welfare council's key: $(wc -c <"$T/packet.bin") bytes"
 "$CLI" meeting close "$MEETING" --yes $Y
+
+step "The decision becomes work (伴走): 佐藤 visits weekly, a task from the decision; the case's review in a month"
+TASK=$("$CLI" task add --case "$CASE" --text "週1回の訪問を続ける" --due $((NOW + 7 * 86400)) \
+    --assignee "$SATO" --decision "$DECISION" $NPO_S)
+"$CLI" case assign "$CASE" --worker "$SATO" $NPO_S
+"$CLI" case review "$CASE" --at $((NOW + 30 * 86400)) $NPO_S
+"$CLI" task list $NPO_S
+"$CLI" case reviews --before $((NOW + 60 * 86400)) $Y
+
+step "The decision becomes a referral (つなぐ): the NPO offers her situation and wishes to the social welfare council"
+REFERRAL=$("$CLI" referral propose "$CASE" --member "$SHAKYO" --scope situation --scope wishes \
+    --basis appi_27_1_4_public_duty --reason "見守り支援につなぐため(会議の決定による)" \
+    --note "午後の訪問を希望。耳が遠いので大きめの声で。" --decision "$DECISION" $NPO_S)
+echo "referral $REFERRAL"
+echo "-- 田中 reads the note, but not what is offered until she accepts (refused, and logged):"
+"$CLI" referral note "$REFERRAL" $SHAKYO_S
+if "$CLI" case show "$CASE" --scope situation --purpose referral $SHAKYO_S 2>/dev/null; then
+    echo "demo: an offered scope was read before the referral was accepted" >&2
+    exit 1
+fi
+"$CLI" referral accept "$REFERRAL" $SHAKYO_S
+echo "-- accepted: 佐藤 (the owner's side) delivers the keys, through the disclosure decision again"
+"$CLI" referral deliver "$REFERRAL" $NPO_S
+"$CLI" case show "$CASE" --scope situation --purpose referral $SHAKYO_S
+"$CLI" referral complete "$REFERRAL" --code support_started --keep-share $SHAKYO_S
+"$CLI" referral show "$REFERRAL" $Y
+state=$("$CLI" referral show "$REFERRAL" --json $Y | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')
+[ "$state" = completed ] || { echo "demo: the referral is $state, not completed" >&2; exit 1; }
+
+step "A cooperation request (協力要請, Art. 16(3)): 加藤 (coordinating body) asks the NPO for her wishes and an opinion"
+CONSENT2=$("$CLI" consent record "$CASE" --member "$CITY" --scope wishes \
+    --purpose support_coordination --method oral --obtained-by "$SATO" $NPO_S)
+printf '今後の見守り体制について、本人の希望と支援者としてのご意見をお聞かせください。\n' >"$T/ask.txt"
+REQUEST=$("$CLI" request make "$CASE" --member "$NPO" --kind information --scope wishes \
+    --kind opinion --text-file "$T/ask.txt" --due $((NOW + 14 * 86400)) --basis consent \
+    --consent "$CONSENT2" $CITY_S)
+echo "request $REQUEST"
+"$CLI" request show "$REQUEST" --text asked $NPO_S
+printf '週1回の訪問で表情が明るくなった。社協の見守りと合わせ、月1回の会議で共有したい。\n' >"$T/opinion.txt"
+"$CLI" request answer "$REQUEST" --scope wishes --text-file "$T/opinion.txt" $NPO_S
+"$CLI" request show "$REQUEST" --text answer $CITY_S
+"$CLI" request list $Y
+echo "-- nothing is overdue:"
+"$CLI" request list --overdue $Y
+
+step "The NPO withdraws from the council: its open cases cannot stay ownerless; they go to the coordinating body"
+"$CLI" member cases "$NPO" $Y
+"$CLI" member withdraw "$NPO" --reason "事業の終了" --yes $Y
+"$CLI" member cases "$CITY" $Y
+echo "-- 加藤 (the city) now owns the case; the NPO's keyfile opens nothing:"
+"$CLI" case show "$CASE" --scope situation --purpose support_coordination $CITY_S
+if "$CLI" case show "$CASE" --scope situation --purpose support_coordination $NPO_S 2>/dev/null; then
+    echo "demo: a withdrawn member read a case it no longer owns" >&2
+    exit 1
+fi
 echo "-- a joint meeting with the platform takes no case at all:"
 PMEETING=$("$CLI" meeting create --body joint_platform --starts "$NOW" --ends $((NOW + 3600)) \
     --member "$SHAKYO" $Y)
@@ -238,7 +308,7 @@ step "The report for the regional platform: counts only, small cells hidden (x)"
 
 step "The database key rotates (SQLCipher re-key): key management, the council passphrase's; declared, and said"
 "$CLI" rekey database --yes $P
-"$CLI" case list $NPO_S
+"$CLI" case list $CITY_S
 
 step "Work goes on; the secretariat writes an audit export"
 "$CLI" info $Y >/dev/null
@@ -294,6 +364,14 @@ bad = [e for e in root if e["action"] not in setup or
 if bad:
     sys.exit("demo: the council passphrase did something undeclared: %r" % bad)
 people = [e for e in events if e["actor"] not in ("root", "system")]
+# The council's work of this sitting, each step on the record.
+work = ["decision_recorded", "minutes_recorded", "task_added", "referral_proposed",
+        "referral_accepted", "referral_completed", "request_made", "request_answered",
+        "case_transferred"]
+done = {e["action"] for e in events if e["outcome"] == "allowed"}
+missing = [a for a in work if a not in done]
+if missing:
+    sys.exit("demo: the log lacks the council's work: %r" % missing)
 unnamed = [e for e in people if "/" not in e["actor"]]
 if unnamed:
     sys.exit("demo: an act that names no person: %r" % unnamed)

@@ -178,6 +178,38 @@ static void test_keys_follow(void **state)
     assert_int_equal(n, 0);
 }
 
+/* A memo a member's staff wrote stays valid when that member's key is
+ * replaced and when it withdraws: the council signs it again first. */
+static void test_writer_leaves(void **state)
+{
+    fx *f = *state;
+    uint8_t id[16], readers[1][16];
+    council_buf out = { NULL, 0 }, kf = { NULL, 0 };
+    council *a = staff_open(f, f->sa, &f->ka), *b;
+
+    memcpy(readers[0], f->mb, 16);
+    assert_int_equal(council__audit_batch_begin(a), COUNCIL_OK);
+    assert_int_equal(council__memo_seal(a, "test", id, "referral_note", object, NULL,
+                                        (const uint8_t(*)[16])readers, 1,
+                                        (const uint8_t *)note, strlen(note)), COUNCIL_OK);
+    assert_int_equal(council__finish(a, COUNCIL_OK), COUNCIL_OK);
+    council_close(a);
+    assert_int_equal(council_member_keygen(f->c, &kf, f->ma, 16, (const uint8_t *)MPASS,
+                                           strlen(MPASS), TH_OPS, TH_MEM), COUNCIL_OK);
+    council_buf_free(&f->ka);
+    f->ka = kf;
+    b = staff_open(f, f->sb, &f->kb);
+    assert_int_equal(open_as(b, id, &out), COUNCIL_OK);
+    council_buf_free(&out);
+    assert_int_equal(council_member_withdraw(f->c, f->ma, 16, 0, "退会"), COUNCIL_OK);
+    assert_int_equal(open_as(b, id, &out), COUNCIL_OK);
+    assert_memory_equal(out.ptr, note, out.len);
+    council_buf_free(&out);
+    assert_int_equal(open_as(f->c, id, &out), COUNCIL_OK);
+    council_buf_free(&out);
+    council_close(b);
+}
+
 static void test_limits(void **state)
 {
     fx *f = *state;
@@ -206,6 +238,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_readers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keys_follow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writer_leaves, setup, teardown),
         cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
