@@ -844,3 +844,56 @@ int council__person_state_put(council *c, const char *op, const uint8_t case_id[
     sqlite3_finalize(st);
     return rc;
 }
+
+int council__person_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
+{
+    sqlite3_stmt *st = NULL;
+    uint8_t (*rows)[2 * COUNCIL_ID_BYTES] = NULL;
+    size_t n = 0, cap = 0;
+    int rc = COUNCIL_OK, src;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT case_id, id FROM person WHERE signer = ?1;", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, "keys");
+    }
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES ||
+            sqlite3_column_bytes(st, 1) != COUNCIL_ID_BYTES)
+            continue;
+        if (n == cap) {
+            size_t ncap = cap == 0 ? 16 : cap * 2;
+            void *np = council__calloc(ncap, sizeof *rows);
+            if (np == NULL) {
+                rc = council__fail(c, COUNCIL_ENOMEM, "keys: out of memory");
+                break;
+            }
+            if (n > 0)
+                memcpy(np, rows, n * sizeof *rows);
+            council__free(rows);
+            rows = np;
+            cap = ncap;
+        }
+        memcpy(rows[n], sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+        memcpy(rows[n] + COUNCIL_ID_BYTES, sqlite3_column_blob(st, 1), COUNCIL_ID_BYTES);
+        n++;
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, "keys");
+    sqlite3_finalize(st);
+    /* A state that checks with the key about to go is signed again by the
+     * council; a forged one stays as it is (refused when met). */
+    for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
+        council__person_st ps;
+        rc = council__person_state(c, "keys", rows[i], rows[i] + COUNCIL_ID_BYTES, &ps);
+        if (rc == COUNCIL_OK)
+            rc = council__person_state_put(c, "keys", rows[i], rows[i] + COUNCIL_ID_BYTES, &ps);
+        else if (rc == COUNCIL_ETAMPER || rc == COUNCIL_ENOTFOUND) {
+            council__clear(c);
+            rc = COUNCIL_OK;
+        }
+    }
+    council__free(rows);
+    return rc;
+}

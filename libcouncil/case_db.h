@@ -156,5 +156,10 @@ int council__person_state(council *c, const char *op, const uint8_t case_id[COUN
  * without one). In the caller's transaction. EIO. */
 int council__person_state_put(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                               const uint8_t person[COUNCIL_ID_BYTES], const council__person_st *ps);
+/* Before a member's signing key is replaced or removed (key replacement,
+ * withdrawal; a secretariat session): the person states it signed
+ * (anonymous intake, merges), where the signature still checks, are signed
+ * again by the council; a forged one stays as it is. EIO, ENOMEM. */
+int council__person_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES]);
 
 #endif /* COUNCIL_CASE_DB_H */

@@ -104,6 +104,8 @@ static int resign_members_rows(council *c, const uint8_t id[COUNCIL_ID_BYTES])
         rc = council__task_resign(c, id);
     if (rc == COUNCIL_OK)
         rc = council__memo_resign(c, id);
+    if (rc == COUNCIL_OK)
+        rc = council__person_resign(c, id);
     return rc;
 }
 

@@ -617,6 +617,30 @@ static void test_anonymous_merge(void **state)
     assert_int_equal(council_person_merge(a, cid, 16, anon, 16, named, 16), COUNCIL_EEXIST);
     assert_int_equal(council_person_merge(f->c, cid, 16, named, 16, anon, 16), COUNCIL_EEXIST);
     council_close(a);
+    /* The states A's staff signed stay valid when A's key is replaced and
+     * when A withdraws (the council signs them again first). */
+    {
+        council_buf kf = { NULL, 0 };
+        assert_int_equal(council_member_keygen(f->c, &kf, f->ma, 16, (const uint8_t *)MPASS,
+                                               strlen(MPASS), TH_OPS, TH_MEM), COUNCIL_OK);
+        council_buf_free(&f->ka);
+        f->ka = kf;
+    }
+    m = info(f->c, cid);
+    assert_int_equal(m->n_persons, 2);
+    assert_true(m->persons[1]->has_merged_into);
+    council__v1__case_info__free_unpacked(m, NULL);
+    assert_int_equal(council_member_withdraw(f->c, f->ma, 16, 0, "退会"), COUNCIL_OK);
+    m = info(f->c, cid);
+    assert_int_equal(m->n_persons, 2);
+    assert_true(m->persons[1]->has_merged_into);
+    assert_memory_equal(m->persons[1]->merged_into.data, anon, 16);
+    council__v1__case_info__free_unpacked(m, NULL);
+    /* Writing the kept person's identity checks its signed state (the
+     * name index follows it): still valid. */
+    put(f->c, cid, anon, "identity", sec_identity("北野 はるこ", NULL), COUNCIL_OK);
+    assert_int_equal(found(f->c, "北野 はるこ", hit), 1);
+    assert_memory_equal(hit, anon, 16);
 }
 
 /* The insider edits person rows: a merge undone or redirected, an
