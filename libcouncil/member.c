@@ -33,6 +33,7 @@
 #include "memo.h"
 #include "case.h"
 #include "task_db.h"
+#include "referral_db.h"
 
 #define SCOPES_MAX COUNCIL__MEMBER_SCOPES_MAX
 
@@ -106,6 +107,8 @@ static int resign_members_rows(council *c, const uint8_t id[COUNCIL_ID_BYTES])
         rc = council__memo_resign(c, id);
     if (rc == COUNCIL_OK)
         rc = council__person_resign(c, id);
+    if (rc == COUNCIL_OK)
+        rc = council__referral_resign(c, id);
     return rc;
 }
 

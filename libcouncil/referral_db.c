@@ -457,3 +457,75 @@ int council__referral_state_counts(council *c, const char *op, int64_t from, int
     sqlite3_finalize(st);
     return src == SQLITE_DONE ? COUNCIL_OK : council__db_err(c, op);
 }
+
+/* Sign (kind, m) as the session and store signer and signature with sql
+ * (?1 signer, ?2 sig, ?3 the referral, ?4 seq when seq >= 0). */
+static int resign_one(council *c, const char *kind, const uint8_t *m, size_t n, const char *sql,
+                      const uint8_t id[COUNCIL_ID_BYTES], int64_t seq)
+{
+    uint8_t signer[COUNCIL_ID_BYTES], sig[64];
+    sqlite3_stmt *st = NULL;
+    int rc = council__attest_sign(c, kind, m, n, signer, sig);
+
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, signer, sizeof signer, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 3, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        (seq >= 0 && sqlite3_bind_int64(st, 4, seq) != SQLITE_OK) ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = council__db_err(c, "keys");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__referral_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
+{
+    uint8_t (*ids)[COUNCIL_ID_BYTES] = NULL;
+    sqlite3_stmt *st = NULL;
+    size_t n = 0;
+    int rc;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT id FROM referral WHERE signer = ?1 OR shared_signer = "
+                                  "?1 UNION SELECT referral_id FROM referral_step WHERE signer = "
+                                  "?1;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, "keys");
+    }
+    if ((rc = council__sql_ids(c, "keys", st, &ids, &n)) != COUNCIL_OK)
+        return rc;
+    /* A referral whose rows all check with the key about to go is signed
+     * again by the council; a forged one stays as it is (refused when met). */
+    for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
+        council__referral_row *r = council__calloc(1, sizeof *r);
+        uint8_t m[OFFER_MAX + 64];
+
+        if (r == NULL) {
+            rc = council__fail(c, COUNCIL_ENOMEM, "keys: out of memory");
+            break;
+        }
+        rc = council__referral_load(c, "keys", ids[i], r);
+        if (rc == COUNCIL_ETAMPER || rc == COUNCIL_ENOTFOUND) {
+            council__clear(c);
+            council__free(r);
+            rc = COUNCIL_OK;
+            continue;
+        }
+        if (rc == COUNCIL_OK)
+            rc = resign_one(c, "referral", m, offer_msg(m, r),
+                            "UPDATE referral SET signer = ?1, sig = ?2 WHERE id = ?3;", r->id, -1);
+        if (rc == COUNCIL_OK && r->shared_text[0] != '\0')
+            rc = council__referral_put_shared(c, "keys", r, r->shared_text);
+        for (size_t j = 0; rc == COUNCIL_OK && j < r->n_steps; j++) {
+            uint8_t sm[STEP_MSG_MAX];
+            rc = resign_one(c, "referral_step", sm, step_msg(sm, r, (uint32_t)j, &r->steps[j]),
+                            "UPDATE referral_step SET signer = ?1, sig = ?2 WHERE referral_id = "
+                            "?3 AND seq = ?4;", r->id, (int64_t)j);
+        }
+        council__free(r);
+    }
+    council__free(ids);
+    return rc;
+}

@@ -83,4 +83,11 @@ int council__referral_ids(council *c, const char *op, const uint8_t *case_id,
 int council__referral_state_counts(council *c, const char *op, int64_t from, int64_t to,
                                    int64_t counts[6]);
 
+/* Before a member's signing key is replaced or removed (key replacement,
+ * withdrawal; a secretariat session): the referrals whose offer, shared
+ * list or steps it signed, where every row still checks, are signed again
+ * by the council, so they stay valid; a forged one stays as it is. EIO,
+ * ENOMEM. */
+int council__referral_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES]);
+
 #endif /* COUNCIL_REFERRAL_DB_H */

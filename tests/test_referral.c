@@ -482,6 +482,38 @@ static void test_referral__forged_setting_and_decision(void **state)
     council_close(cc);
 }
 
+/* The rows A's and C's staff signed stay valid when their keys are
+ * replaced and when they withdraw: the council signs them again first. */
+static void test_referral__signers_leave(void **state)
+{
+    fx *f = *state;
+    uint8_t cid[16], pid[16], rid[16];
+    council *a, *cc;
+    council_buf out = { NULL, 0 }, kf = { NULL, 0 };
+
+    a_case(f, &a, cid, pid);
+    assert_int_equal(propose(a, rid, cid, f->mc, "situation"), COUNCIL_OK);
+    cc = staff_open(f, f->sc, &f->kc);
+    assert_int_equal(council_referral_transition(cc, rid, 16, COUNCIL_REFERRAL_ACCEPTED, NULL,
+                                                 NULL, 0, 0), COUNCIL_OK);
+    council_close(cc);
+    council_close(a);
+    assert_int_equal(council_member_keygen(f->c, &kf, f->mc, 16, (const uint8_t *)MPASS,
+                                           strlen(MPASS), TH_OPS, TH_MEM), COUNCIL_OK);
+    council_buf_free(&f->kc);
+    f->kc = kf;
+    assert_int_equal(council_member_withdraw(f->c, f->ma, 16, 0, "退会"), COUNCIL_OK);
+    {
+        Council__V1__Referral *m = get(f->c, rid);
+        assert_int_equal(m->state, COUNCIL_REFERRAL_ACCEPTED);
+        council__v1__referral__free_unpacked(m, NULL);
+    }
+    assert_int_equal(council_referral_list(f->c, &out, NULL), COUNCIL_OK);
+    council_buf_free(&out);
+    assert_int_equal(council_report_platform(f->c, &out, 0, COUNCIL_REPORT_JSON), COUNCIL_OK);
+    council_buf_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -490,6 +522,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_referral__secretariat_end_withdraw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_referral__propose_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_referral__forged_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_referral__signers_leave, setup, teardown),
         cmocka_unit_test_setup_teardown(test_referral__forged_setting_and_decision, setup,
                                         teardown),
     };
