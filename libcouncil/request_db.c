@@ -10,8 +10,11 @@
  * ("request_state": the member asked for an answer or a decline, the
  * council side for a withdrawal). Both are checked each time a row is
  * loaded, before it decides anything; a row that fails is ETAMPER and a
- * tamper finding (forged_request).
+ * tamper finding (forged_request). A request's end erased (the state
+ * columns nulled: open again) leaves valid rows; the log's events of the
+ * request catch it before it is ended again (council__req_log_check).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -22,6 +25,7 @@
 #include "event.h"
 #include "sql.h"
 #include "attest.h"
+#include "log.h"
 #include "member_db.h"
 #include "request_db.h"
 
@@ -406,4 +410,51 @@ int council__req_ids(council *c, const char *op, int64_t from, int64_t to,
         return council__db_err(c, op);
     }
     return council__sql_ids(c, op, st, ids, n);
+}
+
+/* ------------------------------------------------------------ the log */
+
+struct end_walk {
+    int ends, last;
+};
+
+static int end_event(void *ctx, const council__object_event *ev)
+{
+    struct end_walk *w = ctx;
+
+    if (ev->allowed) {
+        w->ends++;
+        w->last = ev->action;
+    }
+    return 0;
+}
+
+int council__req_log_check(council *c, const char *op, const council__req *r,
+                           const uint8_t case_ref[32])
+{
+    struct end_walk w = { 0, 0 };
+    int want = r->state == COUNCIL_REQUEST_ANSWERED    ? COUNCIL_AUDIT_ACTION_REQUEST_ANSWERED
+               : r->state == COUNCIL_REQUEST_DECLINED  ? COUNCIL_AUDIT_ACTION_REQUEST_DECLINED
+               : r->state == COUNCIL_REQUEST_WITHDRAWN ? COUNCIL_AUDIT_ACTION_REQUEST_WITHDRAWN
+                                                       : 0;
+    int rc = council__log_object_actions(c, op, case_ref, r->id, COUNCIL_AUDIT_ACTION_REQUEST_ANSWERED,
+                                         COUNCIL_AUDIT_ACTION_REQUEST_WITHDRAWN, end_event, &w);
+
+    if (rc == COUNCIL_ETAMPER) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s", council_errmsg(c));
+        if ((rc = council__tamper(c, r->case_id, NULL, NULL, "log_event_edited")) != COUNCIL_OK)
+            return rc;
+        return council__fail(c, COUNCIL_ETAMPER, "%s", msg);
+    }
+    if (rc != COUNCIL_OK)
+        return rc;
+    /* Open: no end on the record; ended: the one end, of its kind. */
+    if (want == 0 ? w.ends != 0 : (w.ends != 1 || w.last != want)) {
+        if ((rc = council__tamper(c, r->case_id, NULL, r->member, "request_rolled_back")) != COUNCIL_OK)
+            return rc;
+        return council__fail(c, COUNCIL_ETAMPER, "%s: the request's state is not the one the audit "
+                             "log records (its end was erased outside the library)", op);
+    }
+    return COUNCIL_OK;
 }

@@ -178,6 +178,60 @@ static void test_request__insider_forged_rows(void **state)
     council_close(sa);
 }
 
+/* The newest event is a tamper finding with this reason. */
+static void expect_finding(council *c, const char *reason)
+{
+    expect_last(c, ACT(TAMPER_DETECTED), true, reason, NULL);
+}
+
+/* The insider erases a request's end (its state columns: open again) to
+ * answer or decline it again: the log records the end, so answer, decline
+ * and withdraw fail closed, with the finding on the record. */
+static void test_request__end_erased(void **state)
+{
+    static const char erase[] = "UPDATE cooperation_request SET state = 1, state_at = NULL, "
+                                "state_by_member = NULL, state_by_staff = NULL, reason = NULL, "
+                                "answer_memo = NULL, reason_memo = NULL, provided = NULL, "
+                                "state_signer = NULL, state_sig = NULL WHERE id = ?1;";
+    fx *f = *state;
+    uint8_t cid[16], pid[16], id[16], id2[16];
+    council_request_options o;
+    council_request_answer_options a = COUNCIL_REQUEST_ANSWER_OPTIONS_INIT;
+    Council__V1__CooperationRequest *m;
+    council *sa;
+
+    allow_art16(f);
+    sa = a_case(f, cid, pid);
+    o = ask(cid, f->ma, COUNCIL_REQUEST_KIND_OTHER, (int64_t)time(NULL) + 3600);
+    make_ok(f, id, &o);
+    make_ok(f, id2, &o);
+    a.text = "回答";
+    a.text_len = strlen(a.text);
+    /* Declined by A, erased by A's insider: the rows say open. */
+    assert_int_equal(council_request_decline(sa, id, 16, "no_capacity", NULL, 0), COUNCIL_OK);
+    exec_sql(sa, erase, id);
+    m = get(f->c, id);
+    assert_int_equal(m->state, COUNCIL__V1__REQUEST_STATE__REQUEST_STATE_OPEN);
+    council__v1__cooperation_request__free_unpacked(m, NULL);
+    assert_int_equal(council_request_answer(sa, id, 16, &a), COUNCIL_ETAMPER);
+    expect_finding(f->c, "request_rolled_back");
+    assert_int_equal(council_request_decline(sa, id, 16, "other_reason", NULL, 0), COUNCIL_ETAMPER);
+    expect_finding(f->c, "request_rolled_back");
+    assert_int_equal(council_request_withdraw(f->c, id, 16, "resolved"), COUNCIL_ETAMPER);
+    expect_finding(f->c, "request_rolled_back");
+    m = get(f->c, id);
+    assert_int_equal(m->state, COUNCIL__V1__REQUEST_STATE__REQUEST_STATE_OPEN); /* unchanged */
+    council__v1__cooperation_request__free_unpacked(m, NULL);
+    /* Withdrawn by the council, erased: A cannot answer it after all. */
+    assert_int_equal(council_request_withdraw(f->c, id2, 16, "resolved"), COUNCIL_OK);
+    exec_sql(sa, erase, id2);
+    assert_int_equal(council_request_answer(sa, id2, 16, &a), COUNCIL_ETAMPER);
+    expect_finding(f->c, "request_rolled_back");
+    assert_int_equal(count(f->c, "SELECT count(*) FROM cooperation_request WHERE state != 1;", NULL),
+                     0);
+    council_close(sa);
+}
+
 /* ------------------------------------------------------------ transitions */
 
 static void test_request__answered(void **state)
@@ -577,6 +631,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_request__insider_forged_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_request__end_erased, setup, teardown),
         cmocka_unit_test_setup_teardown(test_request__answered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_request__declined_and_withdrawn, setup, teardown),
         cmocka_unit_test_setup_teardown(test_request__refusals, setup, teardown),
