@@ -553,6 +553,68 @@ int council__audit_events_from(council *c, uint64_t from,
     return src == SQLITE_DONE ? COUNCIL_OK : COUNCIL_EIO;
 }
 
+int council__log_object_actions(council *c, const char *op, const uint8_t case_ref[32],
+                                const uint8_t object_id[COUNCIL_ID_BYTES], int lo, int hi,
+                                int (*fn)(void *ctx, const council__object_event *ev), void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    council__nodes ns;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    council__audit_nodes(c, &ns);
+    if (sqlite3_prepare_v2(c->db, "SELECT seq, body FROM audit_event WHERE case_ref = ?1 AND "
+                                  "action BETWEEN ?2 AND ?3 ORDER BY seq;", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_ref, 32, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(st, 2, lo) != SQLITE_OK || sqlite3_bind_int(st, 3, hi) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "%s: cannot read the log", op);
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        const uint8_t *body = sqlite3_column_blob(st, 1);
+        int len = sqlite3_column_bytes(st, 1);
+        sqlite3_int64 seq = sqlite3_column_int64(st, 0);
+        uint8_t leaf[COUNCIL_HASH_BYTES], have[COUNCIL_HASH_BYTES];
+        Council__V1__AuditEvent *e = NULL;
+        bool mine;
+
+        if (body == NULL || len <= 0 || len > COUNCIL__AUDIT_FRAME_MAX || seq < 0) {
+            rc = council__fail(c, COUNCIL_ETAMPER, "%s: a log event is damaged", op);
+            break;
+        }
+        council__merkle_leaf(leaf, body, (size_t)len);
+        if (ns.get(ns.ctx, 0, (uint64_t)seq, have) != COUNCIL_OK ||
+            sodium_memcmp(have, leaf, sizeof leaf) != 0 ||
+            (e = council__v1__audit_event__unpack(council__pb_allocator(), (size_t)len, body)) == NULL ||
+            e->seq != (uint64_t)seq || !e->has_case_ref || e->case_ref.len != 32 ||
+            sodium_memcmp(e->case_ref.data, case_ref, 32) != 0) {
+            if (e != NULL)
+                council__v1__audit_event__free_unpacked(e, council__pb_allocator());
+            rc = council__fail(c, COUNCIL_ETAMPER, "%s: log event %lld does not match the "
+                               "stored tree (it was edited)", op, (long long)seq);
+            break;
+        }
+        mine = e->has_object_id && e->object_id.len == COUNCIL_ID_BYTES &&
+               sodium_memcmp(e->object_id.data, object_id, COUNCIL_ID_BYTES) == 0 &&
+               (int)e->action >= lo && (int)e->action <= hi;
+        if (mine) {
+            council__object_event o;
+            memset(&o, 0, sizeof o);
+            o.seq = (uint64_t)seq;
+            o.action = (int)e->action;
+            o.allowed = e->outcome == COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED;
+            if (e->reason != NULL && strlen(e->reason) < sizeof o.reason)
+                strcpy(o.reason, e->reason);
+            rc = fn(ctx, &o);
+        }
+        council__v1__audit_event__free_unpacked(e, council__pb_allocator());
+    }
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "%s: cannot read the log", op);
+    return rc;
+}
+
 int council__audit_checkpoint_put(council *c, uint64_t size, const char *note, size_t len)
 {
     sqlite3_stmt *st = NULL;

@@ -69,6 +69,23 @@ void council__audit_replay_held(council *c);
 int council__audit_events_from(council *c, uint64_t from,
                                int (*fn)(void *ctx, uint64_t seq, const uint8_t *body, size_t len),
                                void *ctx);
+/* One event about an object, as council__log_object_actions reads it. */
+typedef struct council__object_event {
+    uint64_t seq;
+    int action;
+    bool allowed; /* outcome allowed (else refused) */
+    char reason[COUNCIL__AUDIT_CODE_MAX + 1]; /* "" for none */
+} council__object_event;
+/* The events of the case whose pseudonym is case_ref (the audit_event_case
+ * index: a case's events, never the whole log) that name object_id with an
+ * action in [lo, hi], oldest first: at most cap into out, *n their number.
+ * Each event's stored bytes must be the stored tree's leaf at its seq and
+ * name that case and object (else ETAMPER: an event edited; the head check
+ * of head.c catches a tree rewritten to match, and events deleted), EIO;
+ * each named for op. */
+int council__log_object_actions(council *c, const char *op, const uint8_t case_ref[32],
+                                const uint8_t object_id[COUNCIL_ID_BYTES], int lo, int hi,
+                                int (*fn)(void *ctx, const council__object_event *ev), void *ctx);
 /* How many events are stored below seq n (EIO, no message): fewer than n
  * means some were deleted. */
 int council__audit_count_below(council *c, uint64_t n, int64_t *count);

@@ -34,6 +34,7 @@
 #include "case.h"
 #include "task_db.h"
 #include "referral_db.h"
+#include "request_db.h"
 
 #define SCOPES_MAX COUNCIL__MEMBER_SCOPES_MAX
 
@@ -109,6 +110,8 @@ static int resign_members_rows(council *c, const uint8_t id[COUNCIL_ID_BYTES])
         rc = council__person_resign(c, id);
     if (rc == COUNCIL_OK)
         rc = council__referral_resign(c, id);
+    if (rc == COUNCIL_OK)
+        rc = council__req_resign(c, id);
     return rc;
 }
 
@@ -263,6 +266,7 @@ int council_member_update(council *c, const uint8_t *id, size_t id_len,
                           const council_member_options *o)
 {
     char scopes[SCOPES_MAX * (COUNCIL__AUDIT_CODE_MAX + 1) + 1];
+    uint32_t had = 0;
     int rc;
 
     if ((rc = council__secretariat_id(c, "member_update", id, id_len)) != COUNCIL_OK ||
@@ -276,6 +280,11 @@ int council_member_update(council *c, const uint8_t *id, size_t id_len,
         (rc = council__member_coordinator_taken(c, "member_update", id)) != COUNCIL_OK)
         return council__finish(c, rc);
     if ((rc = role_room(c, "member_update", id, o->roles)) != COUNCIL_OK)
+        return council__finish(c, rc);
+    /* A role taken away: what the member signed as the council side while
+     * it held it is signed again by the council first. */
+    if ((rc = council__member_roles(c, "member_update", id, &had)) != COUNCIL_OK ||
+        ((had & ~o->roles) != 0 && (rc = council__req_resign(c, id)) != COUNCIL_OK))
         return council__finish(c, rc);
     if ((rc = council__member_update_row(c, "member_update", id, o, scopes)) == COUNCIL_OK &&
         (rc = council__member_sign(c, "member_update", id)) == COUNCIL_OK)
@@ -379,6 +388,9 @@ int council_member_withdraw_ex(council *c, const uint8_t *id, size_t id_len, int
      * still vouch for their keys (rolled back on failure). */
     if ((rc = move_cases(c, "member_withdraw", id, cases_to, reason)) != COUNCIL_OK)
         return rc;
+    /* What it signed as the council side, while its role still vouches. */
+    if ((rc = council__req_resign(c, id)) != COUNCIL_OK)
+        return council__finish(c, rc);
     if ((rc = council__member_withdraw_row(c, "member_withdraw", id, when, reason)) == COUNCIL_OK &&
         (rc = council__member_sign(c, "member_withdraw", id)) == COUNCIL_OK)
         rc = council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_WITHDRAWN, id,

@@ -426,6 +426,10 @@ int council_referral_transition(council *c, const uint8_t *id, size_t id_len, in
         return council__fail(c, COUNCIL_EINVAL, "%s: a state 2..6 and known flags", op);
     if (reason_code != NULL && !council__audit_code_ok(reason_code))
         return council__fail(c, COUNCIL_EINVAL, "%s: a reason is a code [a-z0-9_]{1,64}", op);
+    if (reason_code != NULL && (strcmp(reason_code, council__referral_reserved[0]) == 0 ||
+                                strcmp(reason_code, council__referral_reserved[1]) == 0))
+        return council__fail(c, COUNCIL_EINVAL, "%s: the reason code %s is the library's own", op,
+                             reason_code);
     if (reason_code == NULL &&
         (to_state == COUNCIL_REFERRAL_DECLINED || to_state == COUNCIL_REFERRAL_ENDED))
         return council__fail(c, COUNCIL_EINVAL, "%s: declining or ending needs a reason code", op);
@@ -437,7 +441,8 @@ int council_referral_transition(council *c, const uint8_t *id, size_t id_len, in
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         goto out;
     if ((rc = council__referral_load(c, op, id, r)) != COUNCIL_OK ||
-        (rc = council__case_load(c, op, r->case_id, &k)) != COUNCIL_OK) {
+        (rc = council__case_load(c, op, r->case_id, &k)) != COUNCIL_OK ||
+        (rc = council__referral_log_check(c, op, r, k.ref)) != COUNCIL_OK) {
         rc = council__finish(c, rc);
         goto out;
     }
@@ -466,7 +471,8 @@ int council_referral_transition(council *c, const uint8_t *id, size_t id_len, in
             goto out;
         if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
             goto out;
-        if ((rc = council__referral_load(c, op, id, r)) != COUNCIL_OK) {
+        if ((rc = council__referral_load(c, op, id, r)) != COUNCIL_OK ||
+            (rc = council__referral_log_check(c, op, r, k.ref)) != COUNCIL_OK) {
             rc = council__finish(c, rc);
             goto out;
         }
@@ -529,6 +535,12 @@ int council_referral_deliver(council *c, const uint8_t *id, size_t id_len)
         goto out;
     if ((rc = council__referral_load(c, op, id, r)) != COUNCIL_OK ||
         (rc = council__case_load(c, op, r->case_id, &k)) != COUNCIL_OK) {
+        rc = council__finish(c, rc);
+        goto out;
+    }
+    /* The rows must be the history the log holds: a step deleted and
+     * another signed by the recipient's staff gets no keys. */
+    if ((rc = council__referral_log_check(c, op, r, k.ref)) != COUNCIL_OK) {
         rc = council__finish(c, rc);
         goto out;
     }

@@ -14,9 +14,11 @@
  *     shared ("referral_shared"): H(offer) || the scopes the referral's
  *         share gave; signed by the secretariat or the owner.
  * A row put in by the insider is a tamper finding (ETAMPER). Deleting the
- * newest step (a rollback) is not caught here: the log holds every step's
- * event.
+ * newest step (a rollback) is caught against the log, which holds every
+ * step's event (council__referral_log_check): the steps' states must be
+ * the transitions the log records for the referral, in order.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -26,6 +28,7 @@
 #include "crypto.h"
 #include "sql.h"
 #include "attest.h"
+#include "log.h"
 #include "referral_db.h"
 
 #define OFFER_MAX (7 * 16 + 4 + COUNCIL__REFERRAL_TEXT_MAX + 2 * (COUNCIL__AUDIT_CODE_MAX + 1) + 32 + 8 + 8)
@@ -456,6 +459,60 @@ int council__referral_state_counts(council *c, const char *op, int64_t from, int
     }
     sqlite3_finalize(st);
     return src == SQLITE_DONE ? COUNCIL_OK : council__db_err(c, op);
+}
+
+/* ------------------------------------------------------------ the log */
+
+const char *const council__referral_reserved[2] = { "referral_delivered", "referral_note_read" };
+
+struct step_walk {
+    const council__referral_row *r;
+    size_t n;
+    bool bad;
+};
+
+/* One allowed event of the referral: a transition (not a delivery or a
+ * note read, whose reasons no transition may carry) is the next step. */
+static int step_event(void *ctx, const council__object_event *ev)
+{
+    struct step_walk *w = ctx;
+    int state = ev->action - COUNCIL_AUDIT_ACTION_REFERRAL_PROPOSED + COUNCIL_REFERRAL_PROPOSED;
+
+    if (!ev->allowed || strcmp(ev->reason, council__referral_reserved[0]) == 0 ||
+        strcmp(ev->reason, council__referral_reserved[1]) == 0)
+        return 0;
+    if (w->n >= w->r->n_steps || w->r->steps[w->n].state != state) {
+        w->bad = true;
+        return 1;
+    }
+    w->n++;
+    return 0;
+}
+
+int council__referral_log_check(council *c, const char *op, const council__referral_row *r,
+                                const uint8_t case_ref[32])
+{
+    struct step_walk w = { r, 0, false };
+    int rc = council__log_object_actions(c, op, case_ref, r->id, COUNCIL_AUDIT_ACTION_REFERRAL_PROPOSED,
+                                         COUNCIL_AUDIT_ACTION_REFERRAL_ENDED, step_event, &w);
+
+    if (rc == COUNCIL_ETAMPER) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s", council_errmsg(c));
+        if ((rc = council__tamper(c, r->case_id, NULL, NULL, "log_event_edited")) != COUNCIL_OK)
+            return rc;
+        return council__fail(c, COUNCIL_ETAMPER, "%s", msg);
+    }
+    if (rc != COUNCIL_OK && rc != 1)
+        return rc;
+    if (w.bad || w.n != r->n_steps) {
+        if ((rc = council__tamper(c, r->case_id, NULL, r->to, "referral_rolled_back")) != COUNCIL_OK)
+            return rc;
+        return council__fail(c, COUNCIL_ETAMPER, "%s: the referral's steps are not the ones the "
+                             "audit log records (a step was deleted or replaced outside the "
+                             "library)", op);
+    }
+    return COUNCIL_OK;
 }
 
 /* Sign (kind, m) as the session and store signer and signature with sql

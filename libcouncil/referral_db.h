@@ -79,6 +79,17 @@ int council__referral_put_shared(council *c, const char *op, const council__refe
  * rows: the caller loads each. EIO, ENOMEM. */
 int council__referral_ids(council *c, const char *op, const uint8_t *case_id,
                           const uint8_t *member, uint8_t (**ids)[COUNCIL_ID_BYTES], size_t *n);
+/* The reason codes of the referral's events that are not transitions (a
+ * delivery, a note read): no transition may carry them. */
+extern const char *const council__referral_reserved[2];
+/* Do r's steps agree with the log: the referral's allowed transition
+ * events (actions REFERRAL_PROPOSED..ENDED naming it, in the events of
+ * its case, case_ref) are its steps' states in order? ETAMPER with a
+ * tamper finding (referral_rolled_back; log_event_edited for an event that
+ * is not the tree's), EIO. Before anything that gives keys or moves the
+ * state. */
+int council__referral_log_check(council *c, const char *op, const council__referral_row *r,
+                                const uint8_t case_ref[32]);
 /* council__referral_counts (referral.h): the rows as they are. EIO. */
 int council__referral_state_counts(council *c, const char *op, int64_t from, int64_t to,
                                    int64_t counts[6]);

@@ -433,7 +433,8 @@ static int begin_end(council *c, const char *op, int action, const uint8_t *id, 
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
     if ((rc = council__req_load(c, op, id, r)) != COUNCIL_OK ||
-        (rc = council__case_load(c, op, r->case_id, k)) != COUNCIL_OK)
+        (rc = council__case_load(c, op, r->case_id, k)) != COUNCIL_OK ||
+        (rc = council__req_log_check(c, op, r, k->ref)) != COUNCIL_OK)
         return council__finish(c, rc);
     if (by_member && !is_asked(c, r))
         return refuse(c, action, r, k, COUNCIL_EDENIED, "not_asked_member", op,

@@ -8,10 +8,16 @@
  * secretariat's or the coordinating body's role), and, once the request
  * ends, the signature of whoever ended it over that end and what was asked
  * ("request_state": the member asked for an answer or a decline, the
- * council side for a withdrawal). Both are checked each time a row is
+ * council side for a withdrawal). A member's signature is the council
+ * side's while its register row gives it the role; before the role goes
+ * (or the member, or its key), the council signs its rows again with the
+ * log key (council__req_resign). Both are checked each time a row is
  * loaded, before it decides anything; a row that fails is ETAMPER and a
- * tamper finding (forged_request).
+ * tamper finding (forged_request). A request's end erased (the state
+ * columns nulled: open again) leaves valid rows; the log's events of the
+ * request catch it before it is ended again (council__req_log_check).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -22,6 +28,7 @@
 #include "event.h"
 #include "sql.h"
 #include "attest.h"
+#include "log.h"
 #include "member_db.h"
 #include "request_db.h"
 
@@ -215,7 +222,8 @@ static int row_check(council *c, const char *op, const council__req *r, sqlite3_
     /* What was asked is the council side's word, and names its writer. */
     if ((rc = council_signer(c, op, sqlite3_column_blob(st, 11), &ok)) != COUNCIL_OK)
         return rc;
-    if (!ok || sodium_memcmp(sqlite3_column_blob(st, 11), r->made_member, COUNCIL_ID_BYTES) != 0)
+    if (!ok || (!sodium_is_zero(sqlite3_column_blob(st, 11), COUNCIL_ID_BYTES) &&
+                sodium_memcmp(sqlite3_column_blob(st, 11), r->made_member, COUNCIL_ID_BYTES) != 0))
         return COUNCIL_ETAMPER;
     if (r->state == COUNCIL_REQUEST_OPEN) {
         if (sqlite3_column_type(st, 21) != SQLITE_NULL || sqlite3_column_type(st, 22) != SQLITE_NULL ||
@@ -239,8 +247,9 @@ static int row_check(council *c, const char *op, const council__req *r, sqlite3_
         /* only the council side withdraws */
         if ((rc = council_signer(c, op, sqlite3_column_blob(st, 21), &ok)) != COUNCIL_OK)
             return rc;
-        return ok && sodium_memcmp(sqlite3_column_blob(st, 21), r->by_member,
-                                   COUNCIL_ID_BYTES) == 0 ? COUNCIL_OK : COUNCIL_ETAMPER;
+        return ok && (sodium_is_zero(sqlite3_column_blob(st, 21), COUNCIL_ID_BYTES) ||
+                      sodium_memcmp(sqlite3_column_blob(st, 21), r->by_member,
+                                    COUNCIL_ID_BYTES) == 0) ? COUNCIL_OK : COUNCIL_ETAMPER;
     }
     /* only the member asked answers or declines (its signing key; the log
      * key when the member asked is the secretariat's) */
@@ -406,4 +415,144 @@ int council__req_ids(council *c, const char *op, int64_t from, int64_t to,
         return council__db_err(c, op);
     }
     return council__sql_ids(c, op, st, ids, n);
+}
+
+/* ------------------------------------------------------------ the log */
+
+struct end_walk {
+    int ends, last;
+};
+
+static int end_event(void *ctx, const council__object_event *ev)
+{
+    struct end_walk *w = ctx;
+
+    if (ev->allowed) {
+        w->ends++;
+        w->last = ev->action;
+    }
+    return 0;
+}
+
+int council__req_log_check(council *c, const char *op, const council__req *r,
+                           const uint8_t case_ref[32])
+{
+    struct end_walk w = { 0, 0 };
+    int want = r->state == COUNCIL_REQUEST_ANSWERED    ? COUNCIL_AUDIT_ACTION_REQUEST_ANSWERED
+               : r->state == COUNCIL_REQUEST_DECLINED  ? COUNCIL_AUDIT_ACTION_REQUEST_DECLINED
+               : r->state == COUNCIL_REQUEST_WITHDRAWN ? COUNCIL_AUDIT_ACTION_REQUEST_WITHDRAWN
+                                                       : 0;
+    int rc = council__log_object_actions(c, op, case_ref, r->id, COUNCIL_AUDIT_ACTION_REQUEST_ANSWERED,
+                                         COUNCIL_AUDIT_ACTION_REQUEST_WITHDRAWN, end_event, &w);
+
+    if (rc == COUNCIL_ETAMPER) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s", council_errmsg(c));
+        if ((rc = council__tamper(c, r->case_id, NULL, NULL, "log_event_edited")) != COUNCIL_OK)
+            return rc;
+        return council__fail(c, COUNCIL_ETAMPER, "%s", msg);
+    }
+    if (rc != COUNCIL_OK)
+        return rc;
+    /* Open: no end on the record; ended: the one end, of its kind. */
+    if (want == 0 ? w.ends != 0 : (w.ends != 1 || w.last != want)) {
+        if ((rc = council__tamper(c, r->case_id, NULL, r->member, "request_rolled_back")) != COUNCIL_OK)
+            return rc;
+        return council__fail(c, COUNCIL_ETAMPER, "%s: the request's state is not the one the audit "
+                             "log records (its end was erased outside the library)", op);
+    }
+    return COUNCIL_OK;
+}
+
+/* ------------------------------------------------------------ re-signing */
+
+static int resign_one(council *c, const char *sql, const uint8_t id[COUNCIL_ID_BYTES],
+                      const uint8_t member[COUNCIL_ID_BYTES], const uint8_t *m, size_t n,
+                      const char *kind)
+{
+    uint8_t signer[COUNCIL_ID_BYTES], sig[64];
+    sqlite3_stmt *st = NULL;
+    int rc = council__attest_sign(c, kind, m, n, signer, sig);
+
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 2, signer, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 3, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 4, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = council__db_err(c, "keys");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int resign_ids(council *c, const char *sql, const uint8_t member[COUNCIL_ID_BYTES],
+                      uint8_t (**ids)[COUNCIL_ID_BYTES], size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, "keys");
+    }
+    return council__sql_ids(c, "keys", st, ids, n);
+}
+
+/* Request id signed again by the council: what was asked (when `core`:
+ * the member signed it; the row then names the council as its maker, its
+ * staff kept) and its end. A row that does not check now stays as it is. */
+static int resign_row(council *c, const uint8_t id[COUNCIL_ID_BYTES],
+                      const uint8_t member[COUNCIL_ID_BYTES], bool core, council__req *r, uint8_t *m)
+{
+    int rc = council__req_load(c, "keys", id, r);
+
+    if (rc == COUNCIL_ETAMPER || rc == COUNCIL_ENOTFOUND) {
+        council__clear(c);
+        return COUNCIL_OK;
+    }
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (core) {
+        memset(r->made_member, 0, COUNCIL_ID_BYTES); /* the log key's row */
+        rc = resign_one(c, "UPDATE cooperation_request SET signer = ?2, sig = ?3 WHERE id = ?1 "
+                           "AND signer = ?4;", id, member, m, core_msg(c, r, m), "request");
+    }
+    /* The end binds what was asked: signed again with it (any signer), or,
+     * what was asked unchanged, when the member signed the end. */
+    if (rc == COUNCIL_OK && r->state != COUNCIL_REQUEST_OPEN)
+        rc = resign_one(c, core ? "UPDATE cooperation_request SET state_signer = ?2, state_sig = "
+                                  "?3 WHERE id = ?1 AND ?4 IS NOT NULL;"
+                                : "UPDATE cooperation_request SET state_signer = ?2, state_sig = "
+                                  "?3 WHERE id = ?1 AND state_signer = ?4;",
+                        id, member, m, state_msg(c, r, m), "request_state");
+    return rc;
+}
+
+int council__req_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
+{
+    uint8_t (*ids)[COUNCIL_ID_BYTES] = NULL;
+    uint8_t *m = council__malloc(MSG_MAX);
+    council__req *r = council__malloc(sizeof *r);
+    size_t n = 0;
+    int rc = COUNCIL_OK;
+
+    if (m == NULL || r == NULL)
+        rc = council__fail(c, COUNCIL_ENOMEM, "keys: out of memory");
+    for (int pass = 0; rc == COUNCIL_OK && pass < 2; pass++) {
+        rc = resign_ids(c, pass == 0 ? "SELECT id FROM cooperation_request WHERE signer = ?1 "
+                                       "ORDER BY made, id;"
+                                     : "SELECT id FROM cooperation_request WHERE state_signer = "
+                                       "?1 ORDER BY made, id;", member, &ids, &n);
+        for (size_t i = 0; rc == COUNCIL_OK && i < n; i++)
+            rc = resign_row(c, ids[i], member, pass == 0, r, m);
+        council__free(ids);
+        ids = NULL;
+    }
+    if (r != NULL)
+        sodium_memzero(r, sizeof *r);
+    council__free(r);
+    council__free(m);
+    return rc;
 }

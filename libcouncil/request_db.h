@@ -49,6 +49,20 @@ int council__req_insert(council *c, const char *op, council__req *r);
 /* The end of an open request (r's state and its fields), signed by this
  * session. EIO (also when the row is no longer open), EDENIED, ERROR. */
 int council__req_update(council *c, const char *op, council__req *r);
+/* The rows member signed (what was asked, or an end), each that checks
+ * now, signed again by this session (the secretariat: the log key):
+ * before the member's role is taken away, or it withdraws, or its key is
+ * replaced, so that what it signed while entitled stays the council's.
+ * A row that does not check stays as it is. In the caller's transaction.
+ * EIO, ENOMEM, EDENIED. */
+int council__req_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES]);
+/* Does r's state agree with the log: no allowed request_answered,
+ * _declined or _withdrawn event naming it (among the events of its case,
+ * case_ref) while it is open, and exactly the one of its end once ended?
+ * ETAMPER with a tamper finding (request_rolled_back; log_event_edited for
+ * an event that is not the tree's), EIO. Before a request is ended. */
+int council__req_log_check(council *c, const char *op, const council__req *r,
+                           const uint8_t case_ref[32]);
 /* The ids of the requests made in [from, to), oldest first (*ids
  * council__calloc'd). EIO, ENOMEM named for op. */
 int council__req_ids(council *c, const char *op, int64_t from, int64_t to,

@@ -18,6 +18,7 @@
 #include "case_fixture.h"
 #include "council/v1/referral.pb-c.h"
 #include "referral.h"
+#include "referral_db.h"
 
 static const char note[] = "紹介メモ: REFERRAL-NOTE-CANARY";
 
@@ -397,6 +398,91 @@ static void test_referral__forged_rows(void **state)
     council_close(cc);
 }
 
+/* The last event is a tamper finding with this reason. */
+static void last_finding(council *c, const char *reason)
+{
+    Council__V1__AuditEvent *e = last_event(c);
+
+    assert_int_equal(e->action, COUNCIL_AUDIT_ACTION_TAMPER_DETECTED);
+    assert_string_equal(e->reason, reason);
+    council__v1__audit_event__free_unpacked(e, NULL);
+}
+
+/* C's staff sign an "accepted" step (the library's own signing, with C's
+ * key: a step C is entitled to take from "proposed") where step `seq` was. */
+static void sign_accepted(council *cc, const uint8_t rid[16], uint32_t seq)
+{
+    council__referral_row *r = calloc(1, sizeof *r);
+    council__referral_step s;
+
+    assert_non_null(r);
+    assert_int_equal(council__referral_load(cc, "test", rid, r), COUNCIL_OK);
+    assert_int_equal(r->state, COUNCIL_REFERRAL_PROPOSED);
+    memset(&s, 0, sizeof s);
+    s.state = COUNCIL_REFERRAL_ACCEPTED;
+    s.at = (int64_t)time(NULL);
+    s.has_by = true;
+    memcpy(s.by, cc->actor_staff, 16);
+    assert_int_equal(council__referral_put_step(cc, "test", r, seq, &s), COUNCIL_OK);
+    free(r);
+}
+
+/* The insider rolls a referral back: C's staff delete the "withdrawn" (or
+ * "declined") step and sign their own "accepted". The rows check, but the
+ * log holds the real history: deliver and every later step fail closed,
+ * with the finding on the record, and C never reads the case. */
+static void test_referral__rolled_back(void **state)
+{
+    fx *f = *state;
+    uint8_t cid[16], pid[16], rid[16], rid2[16];
+    council *a, *cc;
+
+    a_case(f, &a, cid, pid);
+    cc = staff_open(f, f->sc, &f->kc);
+    /* The library's own reason codes are no transition's. */
+    assert_int_equal(propose(a, rid, cid, f->mc, "situation"), COUNCIL_OK);
+    assert_int_equal(council_referral_transition(cc, rid, 16, COUNCIL_REFERRAL_DECLINED,
+                                                 "referral_note_read", NULL, 0, 0), COUNCIL_EINVAL);
+    assert_int_equal(council_referral_transition(cc, rid, 16, COUNCIL_REFERRAL_DECLINED,
+                                                 "referral_delivered", NULL, 0, 0), COUNCIL_EINVAL);
+    /* Withdrawn by A; C deletes that step and signs "accepted". */
+    assert_int_equal(council_referral_transition(a, rid, 16, COUNCIL_REFERRAL_WITHDRAWN, NULL, NULL,
+                                                 0, 0), COUNCIL_OK);
+    assert_int_equal(sqlite3_exec(cc->db, "DELETE FROM referral_step WHERE seq = 1;", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    sign_accepted(cc, rid, 1);
+    assert_int_equal(state_of(a, rid), COUNCIL_REFERRAL_ACCEPTED); /* the rows alone check */
+    assert_int_equal(council_referral_deliver(a, rid, 16), COUNCIL_ETAMPER);
+    last_finding(f->c, "referral_rolled_back");
+    assert_int_equal(council_referral_deliver(f->c, rid, 16), COUNCIL_ETAMPER);
+    last_finding(f->c, "referral_rolled_back");
+    assert_int_equal(council_referral_transition(cc, rid, 16, COUNCIL_REFERRAL_COMPLETED, NULL,
+                                                 NULL, 0, COUNCIL_REFERRAL_KEEP_SHARE), COUNCIL_ETAMPER);
+    assert_int_equal(reads(cc, cid, pid), COUNCIL_EDENIED);
+    /* Back to "proposed" only: C accepts through the library; the log's
+     * "withdrawn" refuses it. */
+    assert_int_equal(sqlite3_exec(cc->db, "DELETE FROM referral_step WHERE seq = 1;", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    assert_int_equal(council_referral_transition(cc, rid, 16, COUNCIL_REFERRAL_ACCEPTED, NULL, NULL,
+                                                 0, 0), COUNCIL_ETAMPER);
+    last_finding(f->c, "referral_rolled_back");
+    assert_int_equal(council_referral_transition(f->c, rid, 16, COUNCIL_REFERRAL_ACCEPTED, NULL,
+                                                 NULL, 0, 0), COUNCIL_ETAMPER);
+    assert_int_equal(reads(cc, cid, pid), COUNCIL_EDENIED);
+    /* Declined by C itself, then rolled back by C's staff. */
+    assert_int_equal(propose(a, rid2, cid, f->mc, "situation"), COUNCIL_OK);
+    assert_int_equal(council_referral_transition(cc, rid2, 16, COUNCIL_REFERRAL_DECLINED,
+                                                 "no_capacity", NULL, 0, 0), COUNCIL_OK);
+    assert_int_equal(sqlite3_exec(cc->db, "DELETE FROM referral_step WHERE seq = 1 AND state = 3;",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sign_accepted(cc, rid2, 1);
+    assert_int_equal(council_referral_deliver(a, rid2, 16), COUNCIL_ETAMPER);
+    last_finding(f->c, "referral_rolled_back");
+    assert_int_equal(reads(cc, cid, pid), COUNCIL_EDENIED);
+    council_close(a);
+    council_close(cc);
+}
+
 /* The setting written by the insider (on, to read while deciding) is
  * refused as forged, and the proposal fails closed; a decision id given is
  * returned as stored. */
@@ -523,6 +609,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_referral__propose_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_referral__forged_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_referral__signers_leave, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_referral__rolled_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_referral__forged_setting_and_decision, setup,
                                         teardown),
     };

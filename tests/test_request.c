@@ -16,6 +16,7 @@
 #include "case_fixture.h"
 #include "log.h"
 #include "request.h"
+#include "request_db.h"
 #include "council/v1/request.pb-c.h"
 
 #define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x
@@ -175,6 +176,60 @@ static void test_request__insider_forged_rows(void **state)
                          COUNCIL_ETAMPER);
     }
     council_close(sb);
+    council_close(sa);
+}
+
+/* The newest event is a tamper finding with this reason. */
+static void expect_finding(council *c, const char *reason)
+{
+    expect_last(c, ACT(TAMPER_DETECTED), true, reason, NULL);
+}
+
+/* The insider erases a request's end (its state columns: open again) to
+ * answer or decline it again: the log records the end, so answer, decline
+ * and withdraw fail closed, with the finding on the record. */
+static void test_request__end_erased(void **state)
+{
+    static const char erase[] = "UPDATE cooperation_request SET state = 1, state_at = NULL, "
+                                "state_by_member = NULL, state_by_staff = NULL, reason = NULL, "
+                                "answer_memo = NULL, reason_memo = NULL, provided = NULL, "
+                                "state_signer = NULL, state_sig = NULL WHERE id = ?1;";
+    fx *f = *state;
+    uint8_t cid[16], pid[16], id[16], id2[16];
+    council_request_options o;
+    council_request_answer_options a = COUNCIL_REQUEST_ANSWER_OPTIONS_INIT;
+    Council__V1__CooperationRequest *m;
+    council *sa;
+
+    allow_art16(f);
+    sa = a_case(f, cid, pid);
+    o = ask(cid, f->ma, COUNCIL_REQUEST_KIND_OTHER, (int64_t)time(NULL) + 3600);
+    make_ok(f, id, &o);
+    make_ok(f, id2, &o);
+    a.text = "回答";
+    a.text_len = strlen(a.text);
+    /* Declined by A, erased by A's insider: the rows say open. */
+    assert_int_equal(council_request_decline(sa, id, 16, "no_capacity", NULL, 0), COUNCIL_OK);
+    exec_sql(sa, erase, id);
+    m = get(f->c, id);
+    assert_int_equal(m->state, COUNCIL__V1__REQUEST_STATE__REQUEST_STATE_OPEN);
+    council__v1__cooperation_request__free_unpacked(m, NULL);
+    assert_int_equal(council_request_answer(sa, id, 16, &a), COUNCIL_ETAMPER);
+    expect_finding(f->c, "request_rolled_back");
+    assert_int_equal(council_request_decline(sa, id, 16, "other_reason", NULL, 0), COUNCIL_ETAMPER);
+    expect_finding(f->c, "request_rolled_back");
+    assert_int_equal(council_request_withdraw(f->c, id, 16, "resolved"), COUNCIL_ETAMPER);
+    expect_finding(f->c, "request_rolled_back");
+    m = get(f->c, id);
+    assert_int_equal(m->state, COUNCIL__V1__REQUEST_STATE__REQUEST_STATE_OPEN); /* unchanged */
+    council__v1__cooperation_request__free_unpacked(m, NULL);
+    /* Withdrawn by the council, erased: A cannot answer it after all. */
+    assert_int_equal(council_request_withdraw(f->c, id2, 16, "resolved"), COUNCIL_OK);
+    exec_sql(sa, erase, id2);
+    assert_int_equal(council_request_answer(sa, id2, 16, &a), COUNCIL_ETAMPER);
+    expect_finding(f->c, "request_rolled_back");
+    assert_int_equal(count(f->c, "SELECT count(*) FROM cooperation_request WHERE state != 1;", NULL),
+                     0);
     council_close(sa);
 }
 
@@ -440,8 +495,10 @@ static void test_request__answer_rechecked(void **state)
 }
 
 /* The coordinating body's staff make and withdraw requests (signed with
- * its member's key, which its role vouches for); once its role is taken
- * away, its signatures no longer make a request the council's. */
+ * its member's key, which its role vouches for). When its role is taken
+ * away, the council signs what it signed while entitled again: its
+ * requests, the lists and the report still work; a row it signs after
+ * that is not the council's word. */
 static void test_request__coordinating_body(void **state)
 {
     fx *f = *state;
@@ -480,12 +537,101 @@ static void test_request__coordinating_body(void **state)
     m = get(f->c, id);
     assert_int_equal(m->state, COUNCIL__V1__REQUEST_STATE__REQUEST_STATE_WITHDRAWN);
     council__v1__cooperation_request__free_unpacked(m, NULL);
-    /* The role taken away: its rows are no longer the council's word. */
+    /* The role taken away: what it signed while entitled is re-signed by
+     * the council, so its requests, the list and the report still load. */
     council_close(scb);
     mo.roles = 0;
     assert_int_equal(council_member_update(f->c, cb, 16, &mo), COUNCIL_OK);
-    assert_int_equal(council_request_get(f->c, &out, id2, 16), COUNCIL_ETAMPER);
-    assert_int_equal(th_last_action(f->c), ACT(TAMPER_DETECTED));
+    m = get(f->c, id2);
+    assert_int_equal(m->state, COUNCIL__V1__REQUEST_STATE__REQUEST_STATE_OPEN);
+    assert_memory_equal(m->council_member.data, cb, 16);
+    council__v1__cooperation_request__free_unpacked(m, NULL);
+    m = get(sa, id);
+    assert_int_equal(m->state, COUNCIL__V1__REQUEST_STATE__REQUEST_STATE_WITHDRAWN);
+    council__v1__cooperation_request__free_unpacked(m, NULL);
+    assert_int_equal(count(f->c, "SELECT count(*) FROM cooperation_request WHERE signer = ?1 OR "
+                              "state_signer = ?1;", cb), 0);
+    assert_int_equal(council_request_list(f->c, &out, NULL), COUNCIL_OK);
+    council_buf_free(&out);
+    assert_int_equal(council_request_list(sa, &out, NULL), COUNCIL_OK);
+    council_buf_free(&out);
+    assert_int_equal(council_report_platform(f->c, &out, 0, COUNCIL_REPORT_CSV), COUNCIL_OK);
+    council_buf_free(&out);
+    /* Its staff, without the role, can no longer ask ... */
+    scb = staff_open(f, cbs, &kcb);
+    assert_int_equal(council_request_make(scb, id, 16, &o), COUNCIL_EDENIED);
+    /* ... nor sign a row of their own that passes as the council's. */
+    {
+        council__req r;
+        uint8_t fresh[16];
+        assert_int_equal(council__req_load(scb, "test", id2, &r), COUNCIL_OK);
+        memset(fresh, 0x5a, sizeof fresh);
+        memcpy(r.id, fresh, 16);
+        memcpy(r.made_member, cb, 16);
+        assert_int_equal(council__req_insert(scb, "test", &r), COUNCIL_OK);
+        assert_int_equal(count(f->c, "SELECT count(*) FROM cooperation_request WHERE signer = ?1;",
+                               cb), 1);
+        assert_int_equal(council_request_get(f->c, &out, fresh, 16), COUNCIL_ETAMPER);
+        assert_null(out.ptr);
+        assert_int_equal(th_last_action(f->c), ACT(TAMPER_DETECTED));
+        assert_int_equal(council_request_withdraw(f->c, fresh, 16, NULL), COUNCIL_ETAMPER);
+    }
+    council_close(scb);
+    council_buf_free(&kcb);
+    council_close(sa);
+}
+
+/* The coordinating body's member withdraws (its role with it): what its
+ * staff asked and withdrew is the council's still. */
+static void test_request__coordinating_body_withdrawn(void **state)
+{
+    fx *f = *state;
+    uint8_t cb[16], cbs[16], cid[16], pid[16], id[16], id2[16];
+    council_member_options mo = COUNCIL_MEMBER_OPTIONS_INIT;
+    council_buf kcb = { NULL, 0 }, out = { NULL, 0 };
+    council_request_options o;
+    Council__V1__CooperationRequest *m;
+    council *sa, *scb;
+
+    mo.name = "北市 地域福祉課（調整機関）";
+    mo.kind = COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_MUNICIPAL_DEPARTMENT;
+    mo.roles = COUNCIL_ROLE_COORDINATING_BODY;
+    mo.scopes = all_scopes;
+    mo.n_scopes = 10;
+    assert_int_equal(council_member_add(f->c, cb, 16, &mo), COUNCIL_OK);
+    assert_int_equal(council_member_keygen(f->c, &kcb, cb, 16, (const uint8_t *)MPASS,
+                                           strlen(MPASS), TH_OPS, TH_MEM), COUNCIL_OK);
+    staff(f->c, cbs, cb);
+    allow_art16(f);
+    sa = a_case(f, cid, pid);
+    scb = staff_open(f, cbs, &kcb);
+    o = ask(cid, f->ma, COUNCIL_REQUEST_KIND_INFORMATION, (int64_t)time(NULL) + 3600);
+    assert_int_equal(council_request_make(scb, id, 16, &o), COUNCIL_OK);
+    assert_int_equal(council_request_make(scb, id2, 16, &o), COUNCIL_OK);
+    assert_int_equal(council_request_withdraw(scb, id, 16, "resolved"), COUNCIL_OK);
+    council_close(scb);
+    assert_int_equal(council_member_withdraw(f->c, cb, 16, 0, "解散"), COUNCIL_OK);
+    m = get(f->c, id);
+    assert_int_equal(m->state, COUNCIL__V1__REQUEST_STATE__REQUEST_STATE_WITHDRAWN);
+    council__v1__cooperation_request__free_unpacked(m, NULL);
+    m = get(sa, id2);
+    assert_int_equal(m->state, COUNCIL__V1__REQUEST_STATE__REQUEST_STATE_OPEN);
+    council__v1__cooperation_request__free_unpacked(m, NULL);
+    assert_int_equal(council_request_list(f->c, &out, NULL), COUNCIL_OK);
+    council_buf_free(&out);
+    assert_int_equal(council_report_platform(f->c, &out, 0, COUNCIL_REPORT_CSV), COUNCIL_OK);
+    council_buf_free(&out);
+    /* A answers it: the end is A's, over what the council asked. */
+    {
+        council_request_answer_options a = COUNCIL_REQUEST_ANSWER_OPTIONS_INIT;
+        const char *sc[1] = { "situation" };
+        a.scopes = sc;
+        a.n_scopes = 1;
+        assert_int_equal(council_request_answer(sa, id2, 16, &a), COUNCIL_OK);
+    }
+    m = get(f->c, id2);
+    assert_int_equal(m->state, COUNCIL__V1__REQUEST_STATE__REQUEST_STATE_ANSWERED);
+    council__v1__cooperation_request__free_unpacked(m, NULL);
     council_buf_free(&kcb);
     council_close(sa);
 }
@@ -577,12 +723,14 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_request__insider_forged_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_request__end_erased, setup, teardown),
         cmocka_unit_test_setup_teardown(test_request__answered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_request__declined_and_withdrawn, setup, teardown),
         cmocka_unit_test_setup_teardown(test_request__refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_request__answer_rechecked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_request__overdue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_request__coordinating_body, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_request__coordinating_body_withdrawn, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
