@@ -312,9 +312,16 @@ static bool event_ok(const council__event *ev)
 
 int council__audit_append(council *c, const council__event *ev)
 {
-    bool own = sqlite3_get_autocommit(c->db) != 0;
+    bool own;
     council__event named;
     int rc;
+
+    /* A handle shut down meanwhile (a staff session whose standing ended
+     * inside the call) logs nothing more: the standing check logged it. */
+    if (c->db == NULL)
+        return council__fail(c, COUNCIL_EMISUSE, "audit: the session was closed (its standing "
+                             "ended): open a new one");
+    own = sqlite3_get_autocommit(c->db) != 0;
 
     /* The secretariat's acts are written as root's; done by a person of the
      * secretariat (a staff session), the event names that person. */
