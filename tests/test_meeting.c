@@ -2,6 +2,8 @@
  * and end with the meeting or its window; a packet is sealed to its
  * attendee. Moved unchanged from test_consent.c (issue 11: tests follow
  * the rooms). */
+#include <unistd.h>
+
 #include "case_fixture.h"
 #include "council/v1/meeting.pb-c.h"
 #include "keyfile.h"
@@ -815,6 +817,68 @@ static void test_case_body_is_bound(void **state)
     council_close(sa);
 }
 
+/* The case's disclosure to an attendee revoked during the meeting (a
+ * consent withdrawn, an owner's revocation): a decision about the case
+ * recorded afterwards is not sealed to that attendee. */
+static void test_decision_after_revocation(void **state)
+{
+    fx *f = *state;
+    static const char *const sit[] = { "situation" };
+    uint8_t cid[16], pid[16], mid[16], d1[16];
+    council *sa = staff_open(f, f->sa, &f->ka), *sc;
+    council_meeting_options mo;
+    council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+    council_buf pkt = { NULL, 0 }, out = { NULL, 0 };
+    Council__V1__MeetingPacket *p;
+
+    new_case(sa, cid, pid);
+    put(sa, cid, pid, "situation", sec_text("会議で話す内容"), COUNCIL_OK);
+    meeting_opts(&mo, COUNCIL__V1__MEETING_BODY__MEETING_BODY_COUNCIL, f->mc, 1);
+    assert_int_equal(council_meeting_create(f->c, mid, 16, &mo), COUNCIL_OK);
+    so.scopes = sit;
+    so.n_scopes = 1;
+    so.purpose = "meeting_discussion";
+    so.basis = "appi_27_1_4_public_duty";
+    so.reason = "支援方針の協議";
+    assert_int_equal(council_meeting_add_case(f->c, mid, 16, cid, 16, f->mc, 16, &so), COUNCIL_OK);
+    assert_int_equal(council_case_revoke(sa, cid, 16, f->mc, 16, sit, 1, "consent_withdrawn"),
+                     COUNCIL_OK);
+    assert_int_equal(council_meeting_decide(f->c, d1, 16, mid, 16, cid, 16, "Cが訪問する"), COUNCIL_OK);
+    /* Not in C's packet, not C's to read; the council reads it. */
+    assert_int_equal(council_meeting_packet(f->c, &pkt, mid, 16, f->mc, 16), COUNCIL_OK);
+    p = unseal(&f->kc, &pkt);
+    assert_int_equal(p->n_decisions, 0);
+    assert_int_equal(p->n_cases, 0);
+    council__v1__meeting_packet__free_unpacked(p, NULL);
+    council_buf_free(&pkt);
+    sc = staff_open(f, f->sc, &f->kc);
+    assert_int_equal(council_meeting_decision_read(sc, &out, d1, 16), COUNCIL_EDENIED);
+    assert_null(out.ptr);
+    council_close(sc);
+    assert_int_equal(council_meeting_decision_read(f->c, &out, d1, 16), COUNCIL_OK);
+    council_buf_free(&out);
+
+    /* The window's end is no revocation: a decision recorded after it (the
+     * meeting not closed) still reaches the attendee it was disclosed to. */
+    {
+        uint8_t mid2[16], d2[16];
+        council *sb;
+        meeting_opts(&mo, COUNCIL__V1__MEETING_BODY__MEETING_BODY_COUNCIL, f->mb, 1);
+        mo.ends = (int64_t)time(NULL) + 2;
+        assert_int_equal(council_meeting_create(f->c, mid2, 16, &mo), COUNCIL_OK);
+        assert_int_equal(council_meeting_add_case(f->c, mid2, 16, cid, 16, f->mb, 16, &so),
+                         COUNCIL_OK);
+        sleep(3);
+        assert_int_equal(council_meeting_decide(f->c, d2, 16, mid2, 16, cid, 16, "Bが同行する"),
+                         COUNCIL_OK);
+        sb = staff_open(f, f->sb, &f->kb);
+        assert_int_equal(council_meeting_decision_read(sb, &out, d2, 16), COUNCIL_OK);
+        council_buf_free(&out);
+        council_close(sb);
+    }
+    council_close(sa);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -826,6 +890,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_secretariat_staff_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_v1_options, setup, teardown),
         cmocka_unit_test_setup_teardown(test_case_body_is_bound, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_decision_after_revocation, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
