@@ -391,7 +391,13 @@ static int meeting_decisions(council *c, const meeting_opts *o, const meeting_ar
     char id[37], t[32];
     int rc = council_meeting_record(c, &buf, a->id, sizeof a->id);
 
-    r = unpack_reply(&council__v1__meeting_record__descriptor, &buf, &rc);
+    /* The minutes and decisions are sealed texts: unpacked with the wiping
+     * allocator, printed through a wiped buffer, the reply freed (wiped). */
+    r = NULL;
+    if (rc == COUNCIL_OK &&
+        (r = council__v1__meeting_record__unpack(wiping(), buf.len, buf.ptr)) == NULL)
+        rc = COUNCIL_EFORMAT;
+    council_buf_free(&buf);
     if (rc == COUNCIL_OK && o->json) {
         json_t *j = json_object(), *ds = json_array();
         uuid_text_of(id, a->id);
@@ -410,7 +416,7 @@ static int meeting_decisions(council *c, const meeting_opts *o, const meeting_ar
             json_array_append_new(ds, dj);
         }
         json_object_set_new(j, "decisions", ds);
-        rc = print_json(j) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+        rc = print_json_wiped(j) == 0 ? COUNCIL_OK : EXIT_FAILURE;
     } else if (rc == COUNCIL_OK) {
         if (r->minutes != NULL) {
             time_text(t, sizeof t, r->minutes_recorded);
@@ -426,7 +432,8 @@ static int meeting_decisions(council *c, const meeting_opts *o, const meeting_ar
             printf("%s\n", d->text != NULL ? d->text : "");
         }
     }
-    council__v1__meeting_record__free_unpacked(r, NULL);
+    if (r != NULL)
+        council__v1__meeting_record__free_unpacked(r, wiping());
     return rc;
 }
 

@@ -2475,7 +2475,9 @@ COUNCIL_API COUNCIL_NODISCARD int council_meeting_minutes(council *c, const uint
  * Record a decision of a meeting (about case_id, on its agenda, or about
  * no case: case_id NULL, case_id_len 0). Its text (UTF-8,
  * 1..COUNCIL_MEETING_TEXT_MAX bytes) is sealed to the attendees to which
- * the case was disclosed on the agenda (every attendee for no case);
+ * the case was disclosed on the agenda and still is (not one whose
+ * disclosure was revoked since; the window's end does not count; every
+ * attendee for no case);
  * "decision recorded" is logged with the decision's id as object_id. id
  * (16 bytes) receives the decision's id. The secretariat, on a meeting not
  * closed.

@@ -124,30 +124,49 @@ int council__tamper(council *c, const uint8_t *case_id, const char *scope,
 
 /* ------------------------------------------------------ case owners */
 
-/* A case id commits to its owner: the first 16 bytes of
- *     BLAKE2b-256("council/case-id/v1\0" || council_id || owner || nonce)
+/* A case id commits to its owner and the body it was collected under: the
+ * first 16 bytes of
+ *     BLAKE2b-256("council/case-id/v2\0" || council_id || owner || nonce ||
+ *                 u32 body)
  * with the UUID version 8 and variant bits set, so whoever holds the
  * database key cannot give an existing case another owner (a second
- * preimage of 122 bits). Cases from before carry, instead of the nonce, the
- * council's signature over "council/case-owner/v1\0" || council_id ||
- * case_id || owner, made once by the secretariat. */
-void council__case_id_derive(const council *c, uint8_t id[COUNCIL_ID_BYTES],
-                             const uint8_t owner[COUNCIL_ID_BYTES],
-                             const uint8_t nonce[COUNCIL_ID_BYTES])
+ * preimage of 122 bits), nor another body (which decides cross-body use).
+ * Cases made before the body was bound have ids of
+ *     BLAKE2b-256("council/case-id/v1\0" || council_id || owner || nonce);
+ * cases from before the nonce carry, instead of it, the council's signature
+ * over "council/case-owner/v1\0" || council_id || case_id || owner, made once
+ * by the secretariat. Neither older form binds the body. */
+static void case_id_hash(const council *c, uint8_t id[COUNCIL_ID_BYTES],
+                         const uint8_t owner[COUNCIL_ID_BYTES],
+                         const uint8_t nonce[COUNCIL_ID_BYTES], const int32_t *body)
 {
-    static const char label[] = "council/case-id/v1";
+    static const char v1[] = "council/case-id/v1", v2[] = "council/case-id/v2";
     crypto_generichash_state h;
-    uint8_t out[32];
+    uint8_t out[32], b[4];
 
     crypto_generichash_init(&h, NULL, 0, sizeof out);
-    crypto_generichash_update(&h, (const uint8_t *)label, sizeof label);
+    if (body != NULL)
+        crypto_generichash_update(&h, (const uint8_t *)v2, sizeof v2);
+    else
+        crypto_generichash_update(&h, (const uint8_t *)v1, sizeof v1);
     crypto_generichash_update(&h, c->council_id, COUNCIL_ID_BYTES);
     crypto_generichash_update(&h, owner, COUNCIL_ID_BYTES);
     crypto_generichash_update(&h, nonce, COUNCIL_ID_BYTES);
+    if (body != NULL) {
+        (void)council__put_u32(b, (uint32_t)*body);
+        crypto_generichash_update(&h, b, sizeof b);
+    }
     crypto_generichash_final(&h, out, sizeof out);
     memcpy(id, out, COUNCIL_ID_BYTES);
     id[6] = (uint8_t)((id[6] & 0x0f) | 0x80);
     id[8] = (uint8_t)((id[8] & 0x3f) | 0x80);
+}
+
+void council__case_id_derive(const council *c, uint8_t id[COUNCIL_ID_BYTES],
+                             const uint8_t owner[COUNCIL_ID_BYTES],
+                             const uint8_t nonce[COUNCIL_ID_BYTES], int32_t body)
+{
+    case_id_hash(c, id, owner, nonce, &body);
 }
 
 static size_t owner_msg(uint8_t *m, const council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
@@ -163,13 +182,16 @@ static size_t owner_msg(uint8_t *m, const council *c, const uint8_t case_id[COUN
 }
 
 bool council__case_owner_ok(const council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
-                            const uint8_t owner[COUNCIL_ID_BYTES], const uint8_t *proof,
-                            size_t len)
+                            const uint8_t owner[COUNCIL_ID_BYTES], int32_t body,
+                            const uint8_t *proof, size_t len)
 {
     uint8_t want[COUNCIL_ID_BYTES], m[96];
 
     if (proof != NULL && len == COUNCIL_ID_BYTES) {
-        council__case_id_derive(c, want, owner, proof);
+        case_id_hash(c, want, owner, proof, &body);
+        if (sodium_memcmp(want, case_id, COUNCIL_ID_BYTES) == 0)
+            return true;
+        case_id_hash(c, want, owner, proof, NULL);
         return sodium_memcmp(want, case_id, COUNCIL_ID_BYTES) == 0;
     }
     return proof != NULL && len == 64 &&

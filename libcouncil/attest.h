@@ -24,16 +24,16 @@ int council__attest_check(council *c, const char *kind, const uint8_t *msg, size
  * logged even if the caller rolls back. Errors of the append. */
 int council__tamper(council *c, const uint8_t *case_id, const char *scope,
                     const uint8_t *member, const char *reason);
-/* A case id that commits to its owner (BLAKE2b of council, owner, nonce
- * with the UUID v8 bits set). Cannot fail. */
+/* A case id that commits to its owner and body (BLAKE2b of council, owner,
+ * nonce, body with the UUID v8 bits set). Cannot fail. */
 void council__case_id_derive(const council *c, uint8_t id[COUNCIL_ID_BYTES],
                              const uint8_t owner[COUNCIL_ID_BYTES],
-                             const uint8_t nonce[COUNCIL_ID_BYTES]);
+                             const uint8_t nonce[COUNCIL_ID_BYTES], int32_t body);
 /* Does proof (the id's nonce, or for older cases the council's signature)
- * tie case_id to owner? */
+ * tie case_id to owner, and (for ids made since the body is bound) to body? */
 bool council__case_owner_ok(const council *c, const uint8_t case_id[COUNCIL_ID_BYTES],
-                            const uint8_t owner[COUNCIL_ID_BYTES], const uint8_t *proof,
-                            size_t len);
+                            const uint8_t owner[COUNCIL_ID_BYTES], int32_t body,
+                            const uint8_t *proof, size_t len);
 /* The council's signature on a case's owner, for cases from before owner
  * proofs: EDENIED without the log key, ERROR. */
 int council__case_owner_sign(council *c, uint8_t sig[64], const uint8_t case_id[COUNCIL_ID_BYTES],

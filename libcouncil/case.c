@@ -114,9 +114,10 @@ int council_case_create(council *c, uint8_t *case_id, size_t case_id_len, uint8_
                           "owner_other_member", op, "staff create cases of their own member");
         memcpy(owner, c->actor_member, COUNCIL_ID_BYTES);
     }
-    /* The id commits to the owner (casekey.c): no row edit moves the case. */
+    /* The id commits to the owner and the body (attest.c): no row edit moves
+     * the case, nor re-labels the body it was collected under. */
     randombytes_buf(nonce, sizeof nonce);
-    council__case_id_derive(c, id, owner, nonce);
+    council__case_id_derive(c, id, owner, nonce, body);
     council__uuid_random(pid);
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;

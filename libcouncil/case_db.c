@@ -38,8 +38,8 @@ int council__id_arg(council *c, const char *op, const uint8_t *id, size_t len)
 /* ------------------------------------------------------------------ cases */
 
 static int owner_chain_ok(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
-                          const uint8_t row_owner[COUNCIL_ID_BYTES], const uint8_t *proof,
-                          size_t proof_len, bool *ok);
+                          const uint8_t row_owner[COUNCIL_ID_BYTES], int32_t body,
+                          const uint8_t *proof, size_t proof_len, bool *ok);
 
 int council__case_load(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES], council__case *k)
 {
@@ -67,7 +67,7 @@ int council__case_load(council *c, const char *op, const uint8_t id[COUNCIL_ID_B
          * keys: only the one its id (or the council) vouches for. */
         {
             bool ok = false;
-            rc = owner_chain_ok(c, op, id, k->owner, sqlite3_column_blob(st, 6),
+            rc = owner_chain_ok(c, op, id, k->owner, k->body, sqlite3_column_blob(st, 6),
                                 (size_t)sqlite3_column_bytes(st, 6), &ok);
             if (rc == COUNCIL_OK && !ok)
                 rc = COUNCIL_ETAMPER;
@@ -80,7 +80,7 @@ int council__case_load(council *c, const char *op, const uint8_t id[COUNCIL_ID_B
     sqlite3_finalize(st);
     if (rc == COUNCIL_ETAMPER) {
         (void)council__tamper(c, id, NULL, NULL, "forged_case_owner");
-        return council__fail(c, rc, "%s: the case's owner is not the one it was created for or "
+        return council__fail(c, rc, "%s: the case's owner or body is not the one it was created for or "
                              "transferred to (the case row was changed outside the library)", op);
     }
     if (rc == COUNCIL_OK)
@@ -100,8 +100,8 @@ int council__case_owner(council *c, const char *op, const uint8_t case_id[COUNCI
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK, src;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT owner, owner_proof FROM case_record WHERE id = ?1;", -1,
-                           &st, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(c->db, "SELECT owner, owner_proof, body FROM case_record WHERE id = ?1;",
+                           -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
         return council__fail(c, COUNCIL_EIO, "%s: database error", op);
@@ -110,7 +110,8 @@ int council__case_owner(council *c, const char *op, const uint8_t case_id[COUNCI
     if (src == SQLITE_ROW && sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES) {
         memcpy(owner, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
         bool ok = false;
-        rc = owner_chain_ok(c, op, case_id, owner, sqlite3_column_blob(st, 1),
+        rc = owner_chain_ok(c, op, case_id, owner, sqlite3_column_int(st, 2),
+                            sqlite3_column_blob(st, 1),
                             (size_t)sqlite3_column_bytes(st, 1), &ok);
         if (rc == COUNCIL_OK && !ok)
             rc = COUNCIL_ETAMPER;
@@ -120,7 +121,7 @@ int council__case_owner(council *c, const char *op, const uint8_t case_id[COUNCI
     sqlite3_finalize(st);
     if (rc == COUNCIL_ETAMPER) {
         (void)council__tamper(c, case_id, NULL, NULL, "forged_case_owner");
-        return council__fail(c, rc, "%s: the case's owner is not the one it was created for (the "
+        return council__fail(c, rc, "%s: the case's owner or body is not the one it was created for (the "
                              "case row was changed outside the library)", op);
     }
     if (rc != COUNCIL_OK)
@@ -601,8 +602,8 @@ static size_t transfer_msg(uint8_t *m, const uint8_t case_id[COUNCIL_ID_BYTES], 
  * (1, 2, ...) and is signed by the council's log key (signer all zeros).
  * *ok false for any break; EIO. */
 static int owner_chain_ok(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
-                          const uint8_t row_owner[COUNCIL_ID_BYTES], const uint8_t *proof,
-                          size_t proof_len, bool *ok)
+                          const uint8_t row_owner[COUNCIL_ID_BYTES], int32_t body,
+                          const uint8_t *proof, size_t proof_len, bool *ok)
 {
     static const uint8_t zero[COUNCIL_ID_BYTES];
     uint8_t cur[COUNCIL_ID_BYTES];
@@ -637,7 +638,7 @@ static int owner_chain_ok(council *c, const char *op, const uint8_t case_id[COUN
         if (first) {
             /* The first transfer starts at the owner the id commits to. */
             memcpy(cur, sqlite3_column_blob(st, 1), COUNCIL_ID_BYTES);
-            if (!council__case_owner_ok(c, case_id, cur, proof, proof_len)) {
+            if (!council__case_owner_ok(c, case_id, cur, body, proof, proof_len)) {
                 *ok = false;
                 break;
             }
@@ -664,7 +665,7 @@ static int owner_chain_ok(council *c, const char *op, const uint8_t case_id[COUN
         return rc;
     }
     if (*ok)
-        *ok = first ? council__case_owner_ok(c, case_id, row_owner, proof, proof_len)
+        *ok = first ? council__case_owner_ok(c, case_id, row_owner, body, proof, proof_len)
                     : sodium_memcmp(cur, row_owner, COUNCIL_ID_BYTES) == 0;
     return COUNCIL_OK;
 }

@@ -895,8 +895,14 @@ int council__meeting_readers(council *c, const char *op, const uint8_t meeting[1
         if (sqlite3_column_bytes(st, 0) != 16 || *n == COUNCIL_CONSENT_LIST_MAX)
             continue;
         memcpy(readers[*n], sqlite3_column_blob(st, 0), 16);
-        /* A member withdrawn since, or without keys, gets no copy. */
-        if ((rc = council__member_box_pk(c, op, readers[*n], pk, &have)) == COUNCIL_OK && have)
+        /* A member withdrawn since, or without keys, gets no copy; nor,
+         * for a decision about a case, an attendee whose disclosure of it
+         * was revoked since it was put on the agenda (a consent withdrawn,
+         * the owner's revocation; the window's end is not one). */
+        if ((rc = council__member_box_pk(c, op, readers[*n], pk, &have)) == COUNCIL_OK && have &&
+            case_id != NULL)
+            rc = council__share_held_at(c, op, case_id, readers[*n], meeting, &have);
+        if (rc == COUNCIL_OK && have)
             (*n)++;
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)

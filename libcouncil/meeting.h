@@ -39,9 +39,10 @@ int council__meeting_build(council *c, const char *op, const council__mtg *m,
  * member is NULL)? Rows checked by council__meeting_check before. EIO. */
 int council__meeting_has_item(council *c, const char *op, const uint8_t meeting[16],
                               const uint8_t case_id[16], const uint8_t *member, bool *yes);
-/* The attendees (with a case on their agenda, when case_id is not NULL)
- * that are active with a box key, at most COUNCIL_CONSENT_LIST_MAX, into
- * readers (*n of them): whom a record is sealed to. EIO. */
+/* The attendees (with a case on their agenda and its disclosure not
+ * revoked since, when case_id is not NULL) that are active with a box key,
+ * at most COUNCIL_CONSENT_LIST_MAX, into readers (*n of them): whom a
+ * record is sealed to. EIO. */
 int council__meeting_readers(council *c, const char *op, const uint8_t meeting[16],
                              const uint8_t *case_id, uint8_t (*readers)[COUNCIL_ID_BYTES],
                              size_t *n);

@@ -171,13 +171,18 @@ int council__share_upgrade(council *c)
     return rc;
 }
 
-int council__share_active(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
-                          const uint8_t member[COUNCIL_ID_BYTES], const char *scope, bool *yes)
+/* A signed share of the case's scope (NULL: any) to the member, not
+ * revoked, and not expired (or, meeting not NULL, expired only as that
+ * meeting's window ended). */
+static int share_find(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                      const uint8_t member[COUNCIL_ID_BYTES], const char *scope,
+                      const uint8_t *meeting, bool *yes)
 {
     static const char sql[] = "SELECT case_id, member_id, scope, purpose, basis, consent_id, granted, "
                               "expires, meeting_id, signer, sig FROM case_share WHERE case_id = ?1 "
                               "AND member_id = ?2 AND (?3 IS NULL OR scope = ?3) AND revoked IS NULL "
-                              "AND (expires IS NULL OR expires > ?4);";
+                              "AND (expires IS NULL OR expires > ?4 OR (?5 IS NOT NULL AND "
+                              "meeting_id = ?5));";
     sqlite3_stmt *st = NULL;
     bool forged = false;
     int rc = COUNCIL_OK, src = SQLITE_DONE;
@@ -188,7 +193,9 @@ int council__share_active(council *c, const char *op, const uint8_t case_id[COUN
         sqlite3_bind_blob(st, 2, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         (scope != NULL ? sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC)
                        : sqlite3_bind_null(st, 3)) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL)) != SQLITE_OK) {
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
+        (meeting != NULL ? sqlite3_bind_blob(st, 5, meeting, COUNCIL_ID_BYTES, SQLITE_STATIC)
+                         : sqlite3_bind_null(st, 5)) != SQLITE_OK) {
         sqlite3_finalize(st);
         return council__db_err(c, op);
     }
@@ -209,6 +216,19 @@ int council__share_active(council *c, const char *op, const uint8_t case_id[COUN
     if (rc == COUNCIL_OK && forged && !*yes)
         rc = council__tamper(c, case_id, scope, member, "forged_share");
     return rc;
+}
+
+int council__share_active(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                          const uint8_t member[COUNCIL_ID_BYTES], const char *scope, bool *yes)
+{
+    return share_find(c, op, case_id, member, scope, NULL, yes);
+}
+
+int council__share_held_at(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                           const uint8_t member[COUNCIL_ID_BYTES],
+                           const uint8_t meeting[COUNCIL_ID_BYTES], bool *yes)
+{
+    return share_find(c, op, case_id, member, NULL, meeting, yes);
 }
 
 /* ------------------------------------------------------ rows written */

@@ -15,6 +15,12 @@
  * sign counts for nothing and is logged (forged_share). EIO. */
 int council__share_active(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                           const uint8_t member[COUNCIL_ID_BYTES], const char *scope, bool *yes);
+/* Does the member still hold the case as a meeting's attendee: a share of
+ * any scope as council__share_active() finds one, or one of that meeting
+ * that ended only with its window (not revoked)? Logged as there. EIO. */
+int council__share_held_at(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                           const uint8_t member[COUNCIL_ID_BYTES],
+                           const uint8_t meeting[COUNCIL_ID_BYTES], bool *yes);
 /* Before a member's signing key goes: the active shares it really signed
  * are signed again by this (root) session; others stay as they are. EIO. */
 int council__shares_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES]);

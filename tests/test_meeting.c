@@ -2,6 +2,8 @@
  * and end with the meeting or its window; a packet is sealed to its
  * attendee. Moved unchanged from test_consent.c (issue 11: tests follow
  * the rooms). */
+#include <unistd.h>
+
 #include "case_fixture.h"
 #include "council/v1/meeting.pb-c.h"
 #include "keyfile.h"
@@ -754,6 +756,129 @@ static void test_v1_options(void **state)
     assert_int_equal(count(f->c, "SELECT count(*) FROM meeting_slot WHERE meeting_id = ?1", mid), 0);
 }
 
+static void set_case_body(council *s, const uint8_t cid[16], int body)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(s->db, "UPDATE case_record SET body = ?2 WHERE id = ?1;",
+                                        -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_blob(st, 1, cid, 16, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, body);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+}
+
+/* The insider re-labels a case's body (the support meeting's case as the
+ * council's, or back): the body decides cross-body use, so the row is no
+ * longer the one created and nothing is disclosed. */
+static void test_case_body_is_bound(void **state)
+{
+    fx *f = *state;
+    static const char *const sit[] = { "situation" };
+    uint8_t scid[16], spid[16], ccid[16], cpid[16], mid[16];
+    council *sa = staff_open(f, f->sa, &f->ka);
+    council_case_options co = COUNCIL_CASE_OPTIONS_INIT;
+    council_meeting_options mo;
+    council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+    council_agenda_options ao = COUNCIL_AGENDA_OPTIONS_INIT;
+    council_buf out = { NULL, 0 };
+
+    co.body = COUNCIL_CASE_BODY_SUPPORT_MEETING;
+    assert_int_equal(council_case_create(sa, scid, 16, spid, 16, &co), COUNCIL_OK);
+    put(sa, scid, spid, "situation", sec_text("支援会議の情報"), COUNCIL_OK);
+    new_case(sa, ccid, cpid);
+    meeting_opts(&mo, COUNCIL__V1__MEETING_BODY__MEETING_BODY_COUNCIL, f->mc, 1);
+    assert_int_equal(council_meeting_create(f->c, mid, 16, &mo), COUNCIL_OK);
+    so.scopes = sit;
+    so.n_scopes = 1;
+    so.purpose = "meeting_discussion";
+    so.basis = "appi_27_1_4_public_duty";
+    so.reason = "協議";
+    ao.share = &so;
+    assert_int_equal(council_meeting_add_item(f->c, mid, 16, scid, 16, f->mc, 16, &ao),
+                     COUNCIL_ENOCONSENT);
+
+    /* Relabelled as the council's case: refused as forged, nothing shared. */
+    set_case_body(sa, scid, COUNCIL_CASE_BODY_COUNCIL);
+    assert_int_equal(council_meeting_add_item(f->c, mid, 16, scid, 16, f->mc, 16, &ao),
+                     COUNCIL_ETAMPER);
+    assert_int_equal(count(f->c, "SELECT count(*) FROM case_share WHERE meeting_id = ?1", mid), 0);
+    assert_int_equal(count(f->c, "SELECT count(*) FROM meeting_item WHERE meeting_id = ?1", mid), 0);
+    assert_int_equal(council_case_get(sa, &out, scid, 16), COUNCIL_ETAMPER);
+    /* And the council's case relabelled as the support meeting's. */
+    set_case_body(sa, ccid, COUNCIL_CASE_BODY_SUPPORT_MEETING);
+    assert_int_equal(council_case_get(sa, &out, ccid, 16), COUNCIL_ETAMPER);
+    /* Put back, the rows are the ones created. */
+    set_case_body(sa, scid, COUNCIL_CASE_BODY_SUPPORT_MEETING);
+    set_case_body(sa, ccid, COUNCIL_CASE_BODY_COUNCIL);
+    assert_int_equal(council_case_get(sa, &out, scid, 16), COUNCIL_OK);
+    council_buf_free(&out);
+    assert_int_equal(council_case_get(sa, &out, ccid, 16), COUNCIL_OK);
+    council_buf_free(&out);
+    council_close(sa);
+}
+
+/* The case's disclosure to an attendee revoked during the meeting (a
+ * consent withdrawn, an owner's revocation): a decision about the case
+ * recorded afterwards is not sealed to that attendee. */
+static void test_decision_after_revocation(void **state)
+{
+    fx *f = *state;
+    static const char *const sit[] = { "situation" };
+    uint8_t cid[16], pid[16], mid[16], d1[16];
+    council *sa = staff_open(f, f->sa, &f->ka), *sc;
+    council_meeting_options mo;
+    council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+    council_buf pkt = { NULL, 0 }, out = { NULL, 0 };
+    Council__V1__MeetingPacket *p;
+
+    new_case(sa, cid, pid);
+    put(sa, cid, pid, "situation", sec_text("会議で話す内容"), COUNCIL_OK);
+    meeting_opts(&mo, COUNCIL__V1__MEETING_BODY__MEETING_BODY_COUNCIL, f->mc, 1);
+    assert_int_equal(council_meeting_create(f->c, mid, 16, &mo), COUNCIL_OK);
+    so.scopes = sit;
+    so.n_scopes = 1;
+    so.purpose = "meeting_discussion";
+    so.basis = "appi_27_1_4_public_duty";
+    so.reason = "支援方針の協議";
+    assert_int_equal(council_meeting_add_case(f->c, mid, 16, cid, 16, f->mc, 16, &so), COUNCIL_OK);
+    assert_int_equal(council_case_revoke(sa, cid, 16, f->mc, 16, sit, 1, "consent_withdrawn"),
+                     COUNCIL_OK);
+    assert_int_equal(council_meeting_decide(f->c, d1, 16, mid, 16, cid, 16, "Cが訪問する"), COUNCIL_OK);
+    /* Not in C's packet, not C's to read; the council reads it. */
+    assert_int_equal(council_meeting_packet(f->c, &pkt, mid, 16, f->mc, 16), COUNCIL_OK);
+    p = unseal(&f->kc, &pkt);
+    assert_int_equal(p->n_decisions, 0);
+    assert_int_equal(p->n_cases, 0);
+    council__v1__meeting_packet__free_unpacked(p, NULL);
+    council_buf_free(&pkt);
+    sc = staff_open(f, f->sc, &f->kc);
+    assert_int_equal(council_meeting_decision_read(sc, &out, d1, 16), COUNCIL_EDENIED);
+    assert_null(out.ptr);
+    council_close(sc);
+    assert_int_equal(council_meeting_decision_read(f->c, &out, d1, 16), COUNCIL_OK);
+    council_buf_free(&out);
+
+    /* The window's end is no revocation: a decision recorded after it (the
+     * meeting not closed) still reaches the attendee it was disclosed to. */
+    {
+        uint8_t mid2[16], d2[16];
+        council *sb;
+        meeting_opts(&mo, COUNCIL__V1__MEETING_BODY__MEETING_BODY_COUNCIL, f->mb, 1);
+        mo.ends = (int64_t)time(NULL) + 2;
+        assert_int_equal(council_meeting_create(f->c, mid2, 16, &mo), COUNCIL_OK);
+        assert_int_equal(council_meeting_add_case(f->c, mid2, 16, cid, 16, f->mb, 16, &so),
+                         COUNCIL_OK);
+        sleep(3);
+        assert_int_equal(council_meeting_decide(f->c, d2, 16, mid2, 16, cid, 16, "Bが同行する"),
+                         COUNCIL_OK);
+        sb = staff_open(f, f->sb, &f->kb);
+        assert_int_equal(council_meeting_decision_read(sb, &out, d2, 16), COUNCIL_OK);
+        council_buf_free(&out);
+        council_close(sb);
+    }
+    council_close(sa);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -764,6 +889,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_joint_bodies, setup, teardown),
         cmocka_unit_test_setup_teardown(test_secretariat_staff_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_v1_options, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_case_body_is_bound, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_decision_after_revocation, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

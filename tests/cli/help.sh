@@ -89,6 +89,9 @@ PATH_SAVED=$PATH; PATH=$(dirname "$CLI"):$PATH
 [ "$(comp --store /x audit witness-k)" = "witness-keygen" ] && ok || bad "completion skips --store's value"
 [ "$(comp case share --mem)" = "--member" ] && ok || bad "completion: 'case share --mem' gives '$(comp case share --mem)'"
 [ "$(comp help meet)" = "meeting" ] && ok || bad "completion: 'help meet' gives '$(comp help meet)'"
+# A noun whose verbs are not adjacent in the table: every verb, one arm.
+[ "$(comp meeting min)" = "minutes" ] && ok || bad "completion: 'meeting min' gives '$(comp meeting min)'"
+[ "$(comp meeting cr)" = "create" ] && ok || bad "completion: 'meeting cr' gives '$(comp meeting cr)'"
 PATH=$PATH_SAVED
 expect 2 "completion zsh" -- "$CLI" completion zsh
 has "$T/err" "completion takes one shell: bash" "completion of another shell names bash"

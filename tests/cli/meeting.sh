@@ -75,6 +75,13 @@ isjson "$T/out" "meeting decisions --json"
 [ "$(jcount "$T/out" 'd["meeting_id"], d["minutes"], sorted((x["id"], x["case_id"]) for x in d["decisions"])')" = \
   "$(/usr/bin/python3 -c "print(repr(('$MEET', '出席: NPO よりそい\n議題: 1件\n', sorted([('$DEC', '$CASE'), ('$DEC2', None)]))))")" ] \
     && ok || bad "meeting decisions json: $(cat "$T/out")"
+# The record's texts (minutes, decisions) are not left behind in freed
+# memory: every buffer that held them is freed (and wiped), none lost.
+if command -v valgrind >/dev/null 2>&1; then
+    expect 0 "meeting decisions loses no buffer of the record (valgrind)" -- valgrind -q \
+        --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \
+        "$CLI" --store "$C" meeting decisions "$MEET" --json $CP
+fi
 expect 0 "the attendee's staff reads the meeting's record" -- "$CLI" --store "$C" meeting decisions "$MEET" --json $NS
 [ "$(jcount "$T/out" 'len(d["decisions"]), d["minutes"] is not None')" = "(2, True)" ] && ok || bad "attendee's record: $(cat "$T/out")"
 expect 0 "decisions are audited" -- "$CLI" --store "$C" audit show $CP

@@ -84,8 +84,11 @@ def test_request_declined_withdrawn_listed(world: World) -> None:
         assert overdue.requests[0].overdue
         world.root.request_withdraw(b, "resolved")
         assert len(world.root.request_list(overdue=True, now=later).requests) == 0
-        states = [r.state for r in npo.request_list(case_id=case.case_id).requests]
-        assert states == [request_pb2.REQUEST_STATE_DECLINED, request_pb2.REQUEST_STATE_WITHDRAWN]
+        # Listed by when made, then by id: two made in one second come in
+        # either order.
+        states = {r.id: r.state for r in npo.request_list(case_id=case.case_id).requests}
+        assert states == {a.bytes: request_pb2.REQUEST_STATE_DECLINED,
+                          b.bytes: request_pb2.REQUEST_STATE_WITHDRAWN}
         with pytest.raises(ValueError):
             world.root.request_text(a, "everything")
     finally:

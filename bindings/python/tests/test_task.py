@@ -49,18 +49,17 @@ def test_tasks(world: World) -> None:
     due = dt.datetime.now(UTC) + dt.timedelta(days=7)
     with world.staff("npo") as npo, world.staff("city") as city:
         case = _shared_case(world, npo)
-        # A task from a meeting's decision names a decision about this case.
-        with pytest.raises(council.NotFoundError):
-            npo.task_add(case.case_id, "Visit the family", due, member=world.city,
-                         decision_id=council.to_uuid(bytes(range(16))))
-        now = dt.datetime.now(UTC)
+        # A task a meeting decided names a signed decision about its case.
+        now = dt.datetime.now(UTC) - dt.timedelta(minutes=1)
         mid = world.root.meeting_create(meeting_pb2.MEETING_BODY_COUNCIL, now,
                                         now + dt.timedelta(hours=1), [world.city])
         world.root.meeting_add_case(mid, case.case_id, world.city, ["wishes"],
                                     purpose="meeting_discussion",
-                                    basis="appi_27_1_4_public_duty", reason="Support plan")
-        decision = world.root.meeting_decide(mid, "The city visits the family.",
-                                             case_id=case.case_id)
+                                    basis="appi_27_1_4_public_duty", reason="Council meeting")
+        decision = world.root.meeting_decide(mid, "The city visits.", case_id=case.case_id)
+        with pytest.raises(council.NotFoundError):
+            npo.task_add(case.case_id, "Visit the family", due, member=world.city,
+                         staff=world.city_staff, decision_id=council.to_uuid(bytes(range(16))))
         tid = npo.task_add(case.case_id, "Visit the family", due, member=world.city,
                            staff=world.city_staff, decision_id=decision)
         own = world.root.task_add(case.case_id, "Call back", due)
