@@ -165,6 +165,9 @@ int council__staff_check(council *c, const char *op, const uint8_t id[COUNCIL_ID
                                          (size_t)sqlite3_column_bytes(st, 3)) == COUNCIL_OK;
     }
     sqlite3_finalize(st);
+    /* A read that failed is no missing pledge (that refuses the session). */
+    if (!*pledged && src != SQLITE_DONE)
+        return council__fail(c, COUNCIL_EIO, "%s: cannot read the pledges", op);
     return COUNCIL_OK;
 }
 
