@@ -127,12 +127,14 @@ int council_case_create(council *c, uint8_t *case_id, size_t case_id_len, uint8_
     if (rc != COUNCIL_OK)
         return council__finish(c, rc);
     {
-        /* Keys registered at all (the register's box_pk not NULL); a
-         * database error counts as none, as it always has. */
+        /* Keys registered at all (the register's box_pk not NULL). A read
+         * that failed is EIO, not a refusal on the record: that would be
+         * an event without its act. */
         bool found = false, active = false, keyed = false;
         uint8_t pk[32];
         if (council__member_keys_of(c, owner, &found, &active, pk, &keyed) != COUNCIL_OK)
-            keyed = false;
+            return council__finish(c, council__fail(c, COUNCIL_EIO, "%s: cannot read the "
+                                                    "register", op));
         if (!keyed)
             return council__case_refuse(c, true, ACT(CASE_CREATED), NULL, NULL, NULL, owner, COUNCIL_EDENIED,
                           "owner_without_keys", op, "the owning member has no keys registered");
@@ -502,11 +504,17 @@ static int transfer_recipient(council *c, const char *op, const council__case *k
                                     "recipient_withdrawn", op, "the new owner has withdrawn");
     if (rc != COUNCIL_OK)
         return council__finish(c, rc);
-    if (council__member_keys_of(c, to, &found, &active, pk, &keyed) != COUNCIL_OK || !keyed)
+    /* (a read that failed is EIO, never a refusal on the record) */
+    if (council__member_keys_of(c, to, &found, &active, pk, &keyed) != COUNCIL_OK)
+        return council__finish(c, council__fail(c, COUNCIL_EIO, "%s: cannot read the register",
+                                                op));
+    if (!keyed)
         return council__case_refuse(c, true, ACT(CASE_TRANSFERRED), k, NULL, NULL, to,
                                     COUNCIL_EDENIED, "recipient_without_keys", op,
                                     "the new owner has no keys registered");
-    if (council__member_key_check(c, op, to, pk) != COUNCIL_OK)
+    if ((rc = council__member_key_check(c, op, to, pk)) == COUNCIL_EIO)
+        return council__finish(c, rc);
+    if (rc != COUNCIL_OK)
         return council__case_refuse(c, true, ACT(CASE_TRANSFERRED), k, NULL, NULL, to, COUNCIL_EAUTH,
                                     "recipient_key_unsigned", op,
                                     "the new owner's key is not signed by the council");

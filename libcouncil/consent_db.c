@@ -455,9 +455,11 @@ static int grant_ok(council *c, const char *op, sqlite3_stmt *st, bool *ok)
                         sqlite3_column_blob(st, 7), sqlite3_column_int64(st, 8),
                         sqlite3_column_blob(st, 0), (size_t)n)) != COUNCIL_OK)
         return rc;
-    if (council__attest_check(c, "consent_grant", m, sizeof m, signer, 16,
-                              sqlite3_column_blob(st, 10),
-                              (size_t)sqlite3_column_bytes(st, 10)) != COUNCIL_OK) {
+    rc = council__attest_check(c, "consent_grant", m, sizeof m, signer, 16,
+                               sqlite3_column_blob(st, 10), (size_t)sqlite3_column_bytes(st, 10));
+    if (rc != COUNCIL_OK && rc != COUNCIL_ETAMPER)
+        return rc; /* the signer's key unread: EIO, no finding */
+    if (rc != COUNCIL_OK) {
         council__clear(c);
         return COUNCIL_OK;
     }

@@ -165,6 +165,19 @@ static int head_replace_fn(council *c, council__keyring *kr, void *ctx)
     return rc == COUNCIL_OK ? head_mark(c, kr) : rc;
 }
 
+/* The stored tree's root at n. A node missing is a finding (the caller's
+ * mismatch: *out is then zeros); a read that failed is EIO, never one. */
+static int tree_root(council *c, council__nodes *ns, uint64_t n, uint8_t out[COUNCIL_HASH_BYTES])
+{
+    int rc = council__merkle_root(ns, n, out);
+
+    if (rc == COUNCIL_ENOTFOUND) {
+        sodium_memzero(out, COUNCIL_HASH_BYTES);
+        return COUNCIL_OK;
+    }
+    return rc == COUNCIL_OK ? rc : council__fail(c, COUNCIL_EIO, "audit: cannot read the tree");
+}
+
 /* One stored event folded into the frontier: it must be the next one, and
  * its leaf the stored tree's (else the walk stops with the reason). */
 struct fold {
@@ -177,14 +190,19 @@ static int fold_one(void *ctx, uint64_t seq, const uint8_t *body, size_t len)
 {
     struct fold *fo = ctx;
     uint8_t leaf[COUNCIL_HASH_BYTES], have[COUNCIL_HASH_BYTES];
+    int rc;
 
     if (seq != fo->f->size || len == 0 || body == NULL) {
         fo->src = SQLITE_CONSTRAINT;
         return 1;
     }
     council__merkle_leaf(leaf, body, len);
-    if (fo->ns->get(fo->ns->ctx, 0, fo->f->size, have) != COUNCIL_OK ||
-        sodium_memcmp(have, leaf, 32) != 0) {
+    rc = fo->ns->get(fo->ns->ctx, 0, fo->f->size, have);
+    if (rc != COUNCIL_OK && rc != COUNCIL_ENOTFOUND) {
+        fo->src = SQLITE_IOERR; /* a read that failed is no finding */
+        return 1;
+    }
+    if (rc != COUNCIL_OK || sodium_memcmp(have, leaf, 32) != 0) {
         fo->src = SQLITE_MISMATCH;
         return 1;
     }
@@ -201,7 +219,7 @@ static int fold_events(council *c, council__frontier *f, uint64_t n, const char 
     uint8_t have[COUNCIL_HASH_BYTES], want[COUNCIL_HASH_BYTES];
     uint64_t from = f->size;
     council__nodes ns;
-    int src;
+    int src, rc;
 
     struct fold fo = { f, &ns, SQLITE_DONE };
 
@@ -209,6 +227,8 @@ static int fold_events(council *c, council__frontier *f, uint64_t n, const char 
     if (council__audit_events_from(c, from, fold_one, &fo) == COUNCIL_EIO)
         return council__fail(c, COUNCIL_EIO, "audit: database error");
     src = fo.src;
+    if (src == SQLITE_IOERR)
+        return council__fail(c, COUNCIL_EIO, "audit: database error");
     if (src == SQLITE_MISMATCH) {
         *why = "log_event_edited";
         return council__fail(c, COUNCIL_ETAMPER, "audit: event %llu does not match the stored "
@@ -222,7 +242,9 @@ static int fold_events(council *c, council__frontier *f, uint64_t n, const char 
     if (src != SQLITE_DONE)
         return council__fail(c, COUNCIL_EIO, "audit: database error");
     council__frontier_root(f, want);
-    if (council__merkle_root(&ns, n, have) != COUNCIL_OK || sodium_memcmp(have, want, 32) != 0) {
+    if ((rc = tree_root(c, &ns, n, have)) != COUNCIL_OK)
+        return rc;
+    if (sodium_memcmp(have, want, 32) != 0) {
         *why = "log_tree_mismatch";
         return council__fail(c, COUNCIL_ETAMPER, "audit: the stored tree does not match the "
                              "events after event %llu (the tree was rewritten)",
@@ -283,7 +305,9 @@ static int head_extend(council *c, council__frontier *f, bool full, const char *
     council__audit_nodes(c, &ns);
     if (kept > 0) {
         council__frontier_root(f, want);
-        if (council__merkle_root(&ns, kept, have) != COUNCIL_OK || sodium_memcmp(have, want, 32) != 0) {
+        if ((rc = tree_root(c, &ns, kept, have)) != COUNCIL_OK)
+            return rc;
+        if (sodium_memcmp(have, want, 32) != 0) {
             *why = "log_rewritten";
             return council__fail(c, COUNCIL_ETAMPER, "audit: the log's first %llu events are not "
                                  "the ones the council's signer has seen (the log was rewritten)",
@@ -390,7 +414,9 @@ static int sign_checkpoint(council *c, council_buf *out, uint64_t *size_out,
     n = f->size;
     council__frontier_root(f, root);
     council__audit_nodes(c, &ns);
-    if (council__merkle_root(&ns, n, have) != COUNCIL_OK || sodium_memcmp(have, root, 32) != 0) {
+    if ((rc = tree_root(c, &ns, n, have)) != COUNCIL_OK)
+        return rc;
+    if (sodium_memcmp(have, root, 32) != 0) {
         *why = "log_tree_mismatch";
         return council__fail(c, COUNCIL_ETAMPER, "audit: the stored tree does not match the events");
     }

@@ -326,5 +326,8 @@ int council__secrets_staff_load(council *c)
     }
     sqlite3_finalize(st);
     (void)found;
+    /* A read that failed is EIO, not a session without its keys. */
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "open: cannot read the sealed keys");
     return rc;
 }

@@ -78,9 +78,13 @@ static int share_row_ok(council *c, const char *op, sqlite3_stmt *st, bool *ok)
     int rc;
 
     *ok = false;
-    if (!share_msg(st, m, &len) || sqlite3_column_bytes(st, 9) != 16 ||
-        council__attest_check(c, "share", m, len, signer, 16, sqlite3_column_blob(st, 10),
-                              (size_t)sqlite3_column_bytes(st, 10)) != COUNCIL_OK) {
+    if (!share_msg(st, m, &len) || sqlite3_column_bytes(st, 9) != 16)
+        return COUNCIL_OK;
+    rc = council__attest_check(c, "share", m, len, signer, 16, sqlite3_column_blob(st, 10),
+                               (size_t)sqlite3_column_bytes(st, 10));
+    if (rc != COUNCIL_OK && rc != COUNCIL_ETAMPER)
+        return rc; /* the signer's key unread: EIO, no finding */
+    if (rc != COUNCIL_OK) {
         council__clear(c);
         return COUNCIL_OK;
     }

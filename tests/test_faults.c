@@ -1,0 +1,226 @@
+/*
+ * test_faults.c - the findings of the fault sweep (tests/sweep_faults.c,
+ * issue 18) held in place one by one: a single SQLite step (or rename)
+ * failed on purpose, chosen by its statement, and what the operation must
+ * then do. Linked with --wrap=sqlite3_step,--wrap=rename (see the
+ * Makefile): the library's calls go through the hooks below, which pass
+ * everything through unless armed.
+ */
+#include "case_fixture.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+#define ACT_TAMPER COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_TAMPER_DETECTED
+#define ACT_REFUSED_SESSION COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SESSION_REFUSED
+
+/* --------------------------------------------------------------- hooks */
+
+/* Fail the (skip+1)th step of a statement whose SQL holds `fail_sql`. */
+static const char *fail_sql;
+static long fail_skip;
+static int fail_fired;
+
+int __real_sqlite3_step(sqlite3_stmt *st);
+int __wrap_sqlite3_step(sqlite3_stmt *st);
+int __wrap_sqlite3_step(sqlite3_stmt *st)
+{
+    const char *sql = sqlite3_sql(st);
+
+    if (fail_sql != NULL && sql != NULL && strstr(sql, fail_sql) != NULL) {
+        if (fail_skip == 0) {
+            fail_sql = NULL;
+            fail_fired++;
+            return SQLITE_IOERR;
+        }
+        fail_skip--;
+    }
+    return __real_sqlite3_step(st);
+}
+
+/* Fail the (skip+1)th rename whose target ends in `fail_rename`. */
+static const char *fail_rename;
+static long rename_skip;
+
+int __real_rename(const char *a, const char *b);
+int __wrap_rename(const char *a, const char *b);
+int __wrap_rename(const char *a, const char *b)
+{
+    size_t n = fail_rename != NULL ? strlen(fail_rename) : 0, m = strlen(b);
+
+    if (fail_rename != NULL && m >= n && strcmp(b + m - n, fail_rename) == 0) {
+        if (rename_skip == 0) {
+            fail_rename = NULL;
+            fail_fired++;
+            errno = EIO;
+            return -1;
+        }
+        rename_skip--;
+    }
+    return __real_rename(a, b);
+}
+
+static void arm_step(const char *sql, long skip)
+{
+    fail_sql = sql;
+    fail_skip = skip;
+    fail_fired = 0;
+}
+
+static void disarm(void)
+{
+    fail_sql = NULL;
+    fail_rename = NULL;
+}
+
+/* ------------------------------------------------------------- helpers */
+
+static int64_t count_events(council *c, int action)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t n = -1;
+
+    assert_int_equal(sqlite3_prepare_v2(c->db, "SELECT count(*) FROM audit_event WHERE "
+                                               "?1 = 0 OR action = ?1;", -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int(st, 1, action);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static int staff_try(fx *f, council **out, const uint8_t staff_id[16], const council_buf *kf)
+{
+    council_open_options o = COUNCIL_OPEN_OPTIONS_INIT;
+
+    o.passphrase = (const uint8_t *)MPASS;
+    o.passphrase_len = strlen(MPASS);
+    o.staff_id = staff_id;
+    o.staff_id_len = 16;
+    o.keyfile = kf->ptr;
+    o.keyfile_len = kf->len;
+    *out = NULL;
+    return council_open(out, f->store, &o);
+}
+
+/* --------------------------------------------------------------- tests */
+
+/* open: a read of the stored tree that fails while the log head is
+ * advanced is a database error, not a rewritten log: no tamper finding
+ * (sweep: open, step faults 35..46). */
+static void test_open_tree_read_is_no_finding(void **state)
+{
+    fx *f = *state;
+
+    for (long k = 0; k < 40; k++) {
+        council *h = NULL;
+        arm_step("FROM audit_node", k);
+        (void)th_open(&h, f->store, TH_PASS);
+        disarm();
+        council_close(h);
+        assert_int_equal(count_events(f->c, ACT_TAMPER), 0);
+        if (fail_fired == 0)
+            break; /* every read of this open was passed */
+    }
+}
+
+/* case_create: the owner's keys unread is EIO, not an "owner without
+ * keys" refusal on the record (sweep: case_create, step fault 9;
+ * batch_commit, step fault 15). */
+static void test_case_create_register_read(void **state)
+{
+    fx *f = *state;
+    council *s = staff_open(f, f->sa, &f->ka);
+    council_case_options o = COUNCIL_CASE_OPTIONS_INIT;
+    uint8_t cid[16], pid[16];
+    int64_t n = count_events(f->c, 0);
+
+    arm_step("SELECT withdrawn IS NULL, box_pk FROM member", 0);
+    assert_int_equal(council_case_create(s, cid, 16, pid, 16, &o), COUNCIL_EIO);
+    disarm();
+    assert_int_equal(fail_fired, 1);
+    assert_int_equal(count_events(f->c, 0), n);
+    council_close(s);
+}
+
+/* section_write (and revoke, case_rekey): a key version's signer whose
+ * key cannot be read is EIO, not a forged key version on the record
+ * (sweep: section_write 17, revoke 19, case_rekey 9). */
+static void test_key_version_signer_read(void **state)
+{
+    fx *f = *state;
+    council *s = staff_open(f, f->sa, &f->ka);
+    uint8_t cid[16], pid[16];
+    int64_t n;
+
+    new_case(s, cid, pid);
+    put(s, cid, pid, "situation", sec_text("first"), COUNCIL_OK);
+    council_close(s);
+    s = staff_open(f, f->sa, &f->ka); /* nothing verified yet */
+    n = count_events(f->c, 0);
+    arm_step("SELECT sign_pk, sign_sig FROM member_key_sig", 0);
+    put(s, cid, pid, "situation", sec_text("second"), COUNCIL_EIO);
+    disarm();
+    assert_int_equal(fail_fired, 1);
+    assert_int_equal(count_events(f->c, 0), n);
+    assert_int_equal(count_events(f->c, ACT_TAMPER), 0);
+    put(s, cid, pid, "situation", sec_text("second"), COUNCIL_OK);
+    council_close(s);
+}
+
+/* share: the recipient's key unread is EIO, not "recipient_key_unsigned"
+ * on the record (sweep: share, step fault 12). */
+static void test_share_recipient_key_read(void **state)
+{
+    fx *f = *state;
+    council *s = staff_open(f, f->sa, &f->ka);
+    uint8_t cid[16], pid[16];
+    int64_t n;
+
+    new_case(s, cid, pid);
+    put(s, cid, pid, "wishes", sec_text("wishes"), COUNCIL_OK);
+    n = count_events(f->c, 0);
+    arm_step("SELECT box_pk, sig FROM member_key_sig", 0);
+    share(s, cid, f->mb, "wishes", COUNCIL_EIO);
+    disarm();
+    assert_int_equal(fail_fired, 1);
+    assert_int_equal(count_events(f->c, 0), n);
+    share(s, cid, f->mb, "wishes", COUNCIL_OK);
+    council_close(s);
+}
+
+/* A staff session: the pledges or its sealed keys unread is EIO, not a
+ * session refused for "no pledge" (which ends it) nor one without its
+ * keys (sweep: open_staff, step faults 5, 17, 19). */
+static void test_staff_open_reads(void **state)
+{
+    fx *f = *state;
+    static const char *const reads[] = { "FROM pledge", "FROM member_secret WHERE member_id" };
+
+    for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
+        council *s = NULL;
+        int64_t refused = count_events(f->c, ACT_REFUSED_SESSION);
+        arm_step(reads[i], 0);
+        assert_int_equal(staff_try(f, &s, f->sa, &f->ka), COUNCIL_EIO);
+        disarm();
+        assert_int_equal(fail_fired, 1);
+        council_close(s);
+        assert_int_equal(count_events(f->c, ACT_REFUSED_SESSION), refused);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_open_tree_read_is_no_finding, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_case_create_register_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_key_version_signer_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_share_recipient_key_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_staff_open_reads, setup, teardown),
+    };
+
+    if (council_global_init() != COUNCIL_OK)
+        return 1;
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
