@@ -98,7 +98,7 @@ static const char *const known[] = {
     "obtained-by", "evidence-sha256", "birth-date", "starts", "ends", "k", "format", "json",
     "sensitive", "yes", "dry-run", "help", "version", "utc", "idle", "max", "status", "all",
     "fiscal-year",
-    "due", "overdue", "text",
+    "due", "overdue", "text", "vital-second-approver", "cross-body-use",
 };
 
 static int is_known(const char *text)

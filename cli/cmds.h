@@ -118,4 +118,8 @@ int cmd_request_withdraw(cli_ctx *x, int argc, char **argv);
 int cmd_request_show(cli_ctx *x, int argc, char **argv);
 int cmd_request_list(cli_ctx *x, int argc, char **argv);
 
+/* cmd_policy.c */
+int cmd_policy_show(cli_ctx *x, int argc, char **argv);
+int cmd_policy_set(cli_ctx *x, int argc, char **argv);
+
 #endif
