@@ -177,21 +177,10 @@ int council__case_refuse(council *c, bool in_txn, int action, const council__cas
         .n_scopes = scope != NULL ? 1 : 0,
         .purpose = purpose,
         .subject_member = subject,
-        .outcome = REFUSED,
-        .error = rc,
         .reason = reason,
     };
-    int arc;
 
-    if (in_txn)
-        council__audit_batch_rollback(c);
-    council__event_actor(c, &ev);
-    arc = council__audit_append(c, &ev);
-    if (arc == COUNCIL_OK && c->user_batch)
-        council__hold_event(c, &ev);
-    if (arc != COUNCIL_OK)
-        return arc; /* not even the refusal could be logged */
-    return council__fail(c, rc, "%s: %s", op, msg);
+    return council__refuse_event(c, in_txn, &ev, rc, op, msg);
 }
 
 /* The person's role in the case (ENOTFOUND if not of this case). */

@@ -156,9 +156,9 @@ int council__actor_key(council *c, const uint8_t **holder, const uint8_t **pk,
     return COUNCIL_OK;
 }
 
-static void holder_tag(const council *c, uint8_t out[32], const uint8_t case_id[COUNCIL_ID_BYTES],
-                       const char *scope, uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
-                       const uint8_t pk[32], const council__secret *key)
+void council__holder_tag(const council *c, uint8_t out[32], const uint8_t case_id[COUNCIL_ID_BYTES],
+                         const char *scope, uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
+                         const uint8_t pk[32], const council__secret *key)
 {
     static const char label[] = "council/key-holder/v1";
     crypto_generichash_state h;
@@ -180,13 +180,6 @@ static void holder_tag(const council *c, uint8_t out[32], const uint8_t case_id[
     sodium_memzero(&h, sizeof h);
 }
 
-void council__holder_tag(const council *c, uint8_t out[32], const uint8_t case_id[COUNCIL_ID_BYTES],
-                         const char *scope, uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
-                         const uint8_t pk[32], const council__secret *key)
-{
-    holder_tag(c, out, case_id, scope, version, holder, pk, key);
-}
-
 bool council__holder_tag_ok(const council *c, const uint8_t *tag, size_t tag_len,
                             const uint8_t case_id[COUNCIL_ID_BYTES], const char *scope,
                             uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
@@ -198,7 +191,7 @@ bool council__holder_tag_ok(const council *c, const uint8_t *tag, size_t tag_len
     if (tag == NULL || tag_len != sizeof want || key->len != COUNCIL__KEY_BYTES ||
         strlen(scope) > COUNCIL__AUDIT_CODE_MAX)
         return false;
-    holder_tag(c, want, case_id, scope, version, holder, pk, key);
+    council__holder_tag(c, want, case_id, scope, version, holder, pk, key);
     ok = sodium_memcmp(want, tag, sizeof want) == 0;
     sodium_memzero(want, sizeof want);
     return ok;
@@ -328,7 +321,7 @@ static int put_wrap(council *c, const char *op, const uint8_t case_id[COUNCIL_ID
 
     if (rc != COUNCIL_OK)
         return rc;
-    holder_tag(c, tag, case_id, scope, version, holder, pk, key);
+    council__holder_tag(c, tag, case_id, scope, version, holder, pk, key);
     if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO key_wrap (case_id, scope, version, "
                                   "holder, box_pk, sealed, tag) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);",
                            -1, &st, NULL) != SQLITE_OK ||
@@ -768,7 +761,7 @@ static int tag_one(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_I
     (void)ctx;
     if (sqlite3_column_bytes(st, 4) != COUNCIL_ID_BYTES || sqlite3_column_bytes(st, 5) != 32)
         return COUNCIL_OK;
-    holder_tag(c, tag, case_id, scope, v, sqlite3_column_blob(st, 4), sqlite3_column_blob(st, 5),
+    council__holder_tag(c, tag, case_id, scope, v, sqlite3_column_blob(st, 4), sqlite3_column_blob(st, 5),
                key);
     if (sqlite3_prepare_v2(c->db, "UPDATE key_wrap SET tag = ?6 WHERE case_id = ?1 AND scope = ?2 "
                                   "AND version = ?3 AND holder = ?4 AND box_pk = ?5;", -1, &up,

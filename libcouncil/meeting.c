@@ -314,18 +314,15 @@ int council__meeting_attends(council *c, const char *op, const uint8_t meeting[1
 static int refuse(council *c, int action, const uint8_t *case_ref, const uint8_t *subject, int rc,
                   const char *reason, const char *op, const char *msg)
 {
-    const council__event ev = {
+    council__event ev = {
         .action = action,
         .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
         .case_ref = case_ref,
         .subject_member = subject,
-        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED,
-        .error = rc,
         .reason = reason,
     };
-    int arc = council__audit_append(c, &ev);
 
-    return arc != COUNCIL_OK ? arc : council__fail(c, rc, "%s: %s", op, msg);
+    return council__refuse_event(c, false, &ev, rc, op, msg);
 }
 
 /* The bodies a case is collected under, a slot is held as and an agenda

@@ -43,18 +43,15 @@ static const uint8_t council_signer[COUNCIL_ID_BYTES];
 static int refuse(council *c, int action, const uint8_t *case_ref, const uint8_t *subject, int rc,
                   const char *reason, const char *op, const char *msg)
 {
-    const council__event ev = {
+    council__event ev = {
         .action = action,
         .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
         .case_ref = case_ref,
         .subject_member = subject,
-        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED,
-        .error = rc,
         .reason = reason,
     };
-    int arc = council__audit_append(c, &ev);
 
-    return arc != COUNCIL_OK ? arc : council__fail(c, rc, "%s: %s", op, msg);
+    return council__refuse_event(c, false, &ev, rc, op, msg);
 }
 
 /* ------------------------------------------------ minutes and decisions */

@@ -73,18 +73,10 @@ static int refuse(council *c, bool in_txn, int action, const uint8_t *object, co
         .scopes = scopes,
         .n_scopes = n,
         .subject_member = subject,
-        .outcome = REFUSED,
-        .error = err,
         .reason = reason,
     };
-    int rc;
 
-    if (in_txn)
-        council__audit_batch_rollback(c);
-    council__event_actor(c, &ev);
-    if ((rc = council__audit_append(c, &ev)) != COUNCIL_OK)
-        return rc;
-    return council__fail(c, err, "%s: %s", op, msg);
+    return council__refuse_event(c, in_txn, &ev, err, op, msg);
 }
 
 static int log_step(council *c, int action, const council__referral_row *r, const council__case *k,

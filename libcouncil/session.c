@@ -43,6 +43,24 @@ void council__event_actor(const council *c, council__event *ev)
     }
 }
 
+int council__refuse_event(council *c, bool in_txn, council__event *ev, int rc, const char *op,
+                          const char *msg)
+{
+    int arc;
+
+    if (in_txn)
+        council__audit_batch_rollback(c);
+    if (ev->actor_kind == 0)
+        council__event_actor(c, ev);
+    ev->outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED;
+    ev->error = rc;
+    if ((arc = council__audit_append(c, ev)) != COUNCIL_OK)
+        return arc; /* not even the refusal could be logged */
+    if (c->user_batch)
+        council__hold_event(c, ev);
+    return council__fail(c, rc, "%s: %s", op, msg);
+}
+
 int council__actor_ok(council *c, const char *op)
 {
     if (!council__ok(c))

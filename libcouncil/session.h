@@ -36,6 +36,13 @@ bool council__is_secretariat(const council *c);
  * body's role)? */
 bool council__is_coordinator(const council *c);
 /* Fill an event's actor from the session (root, or the staff member). */
+/* A refusal on the record, then rc with "op: msg": the operation's own
+ * transaction rolled back first when in_txn; ev's actor filled in unless
+ * set; outcome refused and error rc set here; held for the caller's batch
+ * (a refusal is never forgotten). The append's error if it cannot be
+ * logged. */
+int council__refuse_event(council *c, bool in_txn, council__event *ev, int rc, const char *op,
+                          const char *msg);
 void council__event_actor(const council *c, council__event *ev);
 
 #endif /* COUNCIL_SESSION_H */

@@ -68,21 +68,10 @@ static int refuse(council *c, bool in_txn, int action, const council__case *k,
         .object_id = object,
         .subject_member = member,
         .subject_staff = staff,
-        .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED,
-        .error = rc,
         .reason = reason,
     };
-    int arc;
 
-    if (in_txn)
-        council__audit_batch_rollback(c);
-    council__event_actor(c, &ev);
-    arc = council__audit_append(c, &ev);
-    if (arc == COUNCIL_OK && c->user_batch)
-        council__hold_event(c, &ev);
-    if (arc != COUNCIL_OK)
-        return arc;
-    return council__fail(c, rc, "%s: %s", op, msg);
+    return council__refuse_event(c, in_txn, &ev, rc, op, msg);
 }
 
 /* ------------------------------------------------------------ who may */
