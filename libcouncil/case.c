@@ -502,11 +502,16 @@ static int transfer_recipient(council *c, const char *op, const council__case *k
                                     "recipient_withdrawn", op, "the new owner has withdrawn");
     if (rc != COUNCIL_OK)
         return council__finish(c, rc);
-    if (council__member_keys_of(c, to, &found, &active, pk, &keyed) != COUNCIL_OK || !keyed)
+    if (council__member_keys_of(c, to, &found, &active, pk, &keyed) != COUNCIL_OK)
+        return council__finish(c, council__db_err(c, op));
+    if (!keyed)
         return council__case_refuse(c, true, ACT(CASE_TRANSFERRED), k, NULL, NULL, to,
                                     COUNCIL_EDENIED, "recipient_without_keys", op,
                                     "the new owner has no keys registered");
-    if (council__member_key_check(c, op, to, pk) != COUNCIL_OK)
+    /* Only a key without a valid signature is a refusal; EIO is an error. */
+    if ((rc = council__member_key_check(c, op, to, pk)) != COUNCIL_OK && rc != COUNCIL_EAUTH)
+        return council__finish(c, rc);
+    if (rc == COUNCIL_EAUTH)
         return council__case_refuse(c, true, ACT(CASE_TRANSFERRED), k, NULL, NULL, to, COUNCIL_EAUTH,
                                     "recipient_key_unsigned", op,
                                     "the new owner's key is not signed by the council");

@@ -264,7 +264,7 @@ static int verify_version(council *c, const char *op, const uint8_t case_id[COUN
     bool has_sig = false;
     sqlite3_stmt *st = NULL;
     size_t n = version_msg(m, case_id, scope, v, key);
-    int rc = COUNCIL_ETAMPER, src;
+    int rc = COUNCIL_ETAMPER, arc = COUNCIL_ETAMPER, src;
 
     crypto_generichash(h, sizeof h, m, n, c->council_id, COUNCIL_ID_BYTES);
     if (vcache_has(c, h))
@@ -286,9 +286,13 @@ static int verify_version(council *c, const char *op, const uint8_t case_id[COUN
     sqlite3_finalize(st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)
         return council__fail(c, COUNCIL_EIO, "%s: database error", op);
-    /* Signed by the council, or by the case's proven owner. */
-    if (has_sig && council__attest_check(c, "key_version", m, n, signer, sizeof signer, sig,
-                                         sizeof sig) == COUNCIL_OK) {
+    /* Signed by the council, or by the case's proven owner. A failure to
+     * check the signature (EIO) is passed on, not taken for a forgery. */
+    if (has_sig && (arc = council__attest_check(c, "key_version", m, n, signer, sizeof signer,
+                                                sig, sizeof sig)) != COUNCIL_OK &&
+        arc != COUNCIL_ETAMPER)
+        return arc;
+    if (has_sig && arc == COUNCIL_OK) {
         if (sodium_is_zero(signer, sizeof signer))
             rc = COUNCIL_OK;
         else if ((rc = council__case_owner(c, op, case_id, owner)) == COUNCIL_OK)
@@ -815,13 +819,18 @@ static int resign_version_one(council *c, sqlite3_stmt *st, const uint8_t case_i
     uint8_t m[VMSG_MAX];
     size_t n = version_msg(m, case_id, scope, v, key);
 
+    int rc;
+
     (void)ctx;
-    if (council__attest_check(c, "key_version", m, n, sqlite3_column_blob(st, 4),
-                              (size_t)sqlite3_column_bytes(st, 4), sqlite3_column_blob(st, 5),
-                              (size_t)sqlite3_column_bytes(st, 5)) != COUNCIL_OK) {
+    rc = council__attest_check(c, "key_version", m, n, sqlite3_column_blob(st, 4),
+                               (size_t)sqlite3_column_bytes(st, 4), sqlite3_column_blob(st, 5),
+                               (size_t)sqlite3_column_bytes(st, 5));
+    if (rc == COUNCIL_ETAMPER) {
         council__clear(c);
         return COUNCIL_OK; /* not the member's: stays what it is */
     }
+    if (rc != COUNCIL_OK)
+        return rc; /* EIO: not known either way */
     return sign_version_one(c, st, case_id, scope, v, key, NULL);
 }
 

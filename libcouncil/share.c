@@ -444,10 +444,9 @@ int council__case_share_body(council *c, const char *op, const uint8_t *case_id,
         return council__finish(c, council__fail(c, COUNCIL_EINVAL, "%s: the owner holds every "
                                                 "scope already", op));
     rc = recipient(c, op, member_id, pk, ceiling, sizeof ceiling, &why);
-    if (rc == COUNCIL_OK && council__member_key_check(c, op, member_id, pk) != COUNCIL_OK) {
-        rc = COUNCIL_EAUTH;
+    /* Only a key without a valid signature is a refusal; EIO is an error. */
+    if (rc == COUNCIL_OK && (rc = council__member_key_check(c, op, member_id, pk)) == COUNCIL_EAUTH)
         why = "recipient_key_unsigned";
-    }
     if (rc == COUNCIL_EAUTH)
         return council__case_refuse(c, true, ACT(SHARE_GRANTED), &k, NULL, o->purpose, member_id, rc, why, op,
                       "the recipient's key is not signed by the council");
@@ -586,10 +585,9 @@ int council_case_share_check(council *c, council_buf *reason, const uint8_t *cas
         uint8_t pk[32];
         const char *why = NULL;
         rc = recipient(c, op, member_id, pk, ceiling, sizeof ceiling, &why);
-        if (rc == COUNCIL_OK && council__member_key_check(c, op, member_id, pk) != COUNCIL_OK) {
-            rc = COUNCIL_EAUTH;
+        if (rc == COUNCIL_OK &&
+            (rc = council__member_key_check(c, op, member_id, pk)) == COUNCIL_EAUTH)
             why = "recipient_key_unsigned";
-        }
         for (size_t i = 0; rc == COUNCIL_OK && i < o->n_scopes; i++) {
             char needle[COUNCIL__AUDIT_CODE_MAX + 3];
             snprintf(needle, sizeof needle, ",%s,", o->scopes[i]);
