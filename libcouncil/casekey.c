@@ -286,8 +286,7 @@ static int verify_version(council *c, const char *op, const uint8_t case_id[COUN
     sqlite3_finalize(st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)
         return council__fail(c, COUNCIL_EIO, "%s: database error", op);
-    /* Signed by the council, or by the case's proven owner. A failure to
-     * check the signature (EIO) is passed on, not taken for a forgery. */
+    /* Signed by the council, or by the case's proven owner (EIO passed on). */
     if (has_sig && (arc = council__attest_check(c, "key_version", m, n, signer, sizeof signer,
                                                 sig, sizeof sig)) != COUNCIL_OK &&
         arc != COUNCIL_ETAMPER)
@@ -818,19 +817,15 @@ static int resign_version_one(council *c, sqlite3_stmt *st, const uint8_t case_i
 {
     uint8_t m[VMSG_MAX];
     size_t n = version_msg(m, case_id, scope, v, key);
-
-    int rc;
+    int rc = council__attest_check(c, "key_version", m, n, sqlite3_column_blob(st, 4),
+                                   (size_t)sqlite3_column_bytes(st, 4), sqlite3_column_blob(st, 5),
+                                   (size_t)sqlite3_column_bytes(st, 5));
 
     (void)ctx;
-    rc = council__attest_check(c, "key_version", m, n, sqlite3_column_blob(st, 4),
-                               (size_t)sqlite3_column_bytes(st, 4), sqlite3_column_blob(st, 5),
-                               (size_t)sqlite3_column_bytes(st, 5));
-    if (rc == COUNCIL_ETAMPER) {
+    if (rc == COUNCIL_ETAMPER) /* not the member's: stays what it is */
         council__clear(c);
-        return COUNCIL_OK; /* not the member's: stays what it is */
-    }
-    if (rc != COUNCIL_OK)
-        return rc; /* EIO: not known either way */
+    if (rc != COUNCIL_OK) /* EIO: not known either way, passed on */
+        return rc == COUNCIL_ETAMPER ? COUNCIL_OK : rc;
     return sign_version_one(c, st, case_id, scope, v, key, NULL);
 }
 
