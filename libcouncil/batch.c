@@ -36,6 +36,41 @@ int council_batch_begin(council *c)
     return COUNCIL_OK;
 }
 
+/* -------------------------------------------- one operation, several steps */
+
+int council__op_batch_begin(council *c, const char *op)
+{
+    if (c->user_batch || !sqlite3_get_autocommit(c->db))
+        return council__fail(c, COUNCIL_EMISUSE, "%s: a batch is open already", op);
+    c->tip_valid = false;
+    if (sqlite3_exec(c->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL) != SQLITE_OK)
+        return council__fail(c, COUNCIL_EIO, "%s: cannot begin (%s)", op, sqlite3_errmsg(c->db));
+    c->user_batch = true;
+    c->n_held = 0;
+    return COUNCIL_OK;
+}
+
+int council__op_batch_end(council *c, const char *op, int rc)
+{
+    char msg[512];
+
+    c->user_batch = false;
+    c->tip_valid = false;
+    if (rc == COUNCIL_OK) {
+        if (sqlite3_exec(c->db, "COMMIT;", NULL, NULL, NULL) == SQLITE_OK) {
+            c->n_held = 0;
+            council__clear(c);
+            return COUNCIL_OK;
+        }
+        rc = council__fail(c, COUNCIL_EIO, "%s: cannot commit (%s)", op, sqlite3_errmsg(c->db));
+    }
+    (void)snprintf(msg, sizeof msg, "%s", council_errmsg(c));
+    if (!sqlite3_get_autocommit(c->db))
+        (void)sqlite3_exec(c->db, "ROLLBACK;", NULL, NULL, NULL);
+    council__audit_replay_held(c);
+    return council__fail(c, rc, "%s", msg);
+}
+
 int council_batch_commit(council *c)
 {
     if (!council__ok(c) || !c->user_batch)

@@ -638,9 +638,13 @@ static int owner_chain_ok(council *c, const char *op, const uint8_t case_id[COUN
         }
         n = transfer_msg(m, case_id, sqlite3_column_int64(st, 0), cur, sqlite3_column_blob(st, 2),
                          sqlite3_column_int64(st, 3), (const char *)reason);
-        if (council__attest_check(c, "case_transfer", m, n, sqlite3_column_blob(st, 5),
-                                  COUNCIL_ID_BYTES, sqlite3_column_blob(st, 6),
-                                  (size_t)sqlite3_column_bytes(st, 6)) != COUNCIL_OK) {
+        rc = council__attest_check(c, "case_transfer", m, n, sqlite3_column_blob(st, 5),
+                                   COUNCIL_ID_BYTES, sqlite3_column_blob(st, 6),
+                                   (size_t)sqlite3_column_bytes(st, 6));
+        if (rc != COUNCIL_OK) {
+            /* A failing signature breaks the chain; EIO is passed on. */
+            if (rc == COUNCIL_ETAMPER)
+                rc = COUNCIL_OK;
             *ok = false;
             break;
         }
@@ -783,12 +787,12 @@ int council__person_state(council *c, const char *op, const uint8_t case_id[COUN
                 rc = COUNCIL_ETAMPER;
             n = person_msg(m, case_id, person, ps->anonymous, ps->merged ? ps->merged_into : NULL,
                            ps->merged_at);
-            if (rc == COUNCIL_OK &&
-                council__attest_check(c, "person_state", m, n, sqlite3_column_blob(st, 3),
-                                      (size_t)sqlite3_column_bytes(st, 3),
-                                      sqlite3_column_blob(st, 4),
-                                      (size_t)sqlite3_column_bytes(st, 4)) != COUNCIL_OK)
-                rc = COUNCIL_ETAMPER;
+            /* ETAMPER for a signature that fails; EIO passed on. */
+            if (rc == COUNCIL_OK)
+                rc = council__attest_check(c, "person_state", m, n, sqlite3_column_blob(st, 3),
+                                           (size_t)sqlite3_column_bytes(st, 3),
+                                           sqlite3_column_blob(st, 4),
+                                           (size_t)sqlite3_column_bytes(st, 4));
         }
     } else if (src == SQLITE_DONE) {
         rc = COUNCIL_ENOTFOUND;
@@ -803,7 +807,7 @@ int council__person_state(council *c, const char *op, const uint8_t case_id[COUN
     }
     if (rc == COUNCIL_ENOTFOUND)
         return council__fail(c, rc, "%s: no such person in this case", op);
-    return rc == COUNCIL_OK ? rc : council__db_err(c, op);
+    return rc == COUNCIL_OK || rc == COUNCIL_ENOMEM ? rc : council__db_err(c, op);
 }
 
 int council__person_state_put(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],

@@ -583,16 +583,31 @@ int council__log_object_actions(council *c, const char *op, const uint8_t case_r
         sqlite3_int64 seq = sqlite3_column_int64(st, 0);
         uint8_t leaf[COUNCIL_HASH_BYTES], have[COUNCIL_HASH_BYTES];
         Council__V1__AuditEvent *e = NULL;
-        bool mine;
+        bool mine, same;
+        int grc;
 
         if (body == NULL || len <= 0 || len > COUNCIL__AUDIT_FRAME_MAX || seq < 0) {
             rc = council__fail(c, COUNCIL_ETAMPER, "%s: a log event is damaged", op);
             break;
         }
         council__merkle_leaf(leaf, body, (size_t)len);
-        if (ns.get(ns.ctx, 0, (uint64_t)seq, have) != COUNCIL_OK ||
-            sodium_memcmp(have, leaf, sizeof leaf) != 0 ||
-            (e = council__v1__audit_event__unpack(council__pb_allocator(), (size_t)len, body)) == NULL ||
+        /* A node that cannot be read, or an event that cannot be unpacked
+         * for want of memory, is an error, not an edit (no finding). */
+        grc = ns.get(ns.ctx, 0, (uint64_t)seq, have);
+        if (grc != COUNCIL_OK && grc != COUNCIL_ENOTFOUND) {
+            rc = council__fail(c, grc, "%s: cannot read the log", op);
+            break;
+        }
+        same = grc == COUNCIL_OK && sodium_memcmp(have, leaf, sizeof leaf) == 0;
+        if (same) {
+            (void)council__pb_alloc_failed(true);
+            e = council__v1__audit_event__unpack(council__pb_allocator(), (size_t)len, body);
+            if (e == NULL && council__pb_alloc_failed(true)) {
+                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+                break;
+            }
+        }
+        if (!same || e == NULL ||
             e->seq != (uint64_t)seq || !e->has_case_ref || e->case_ref.len != 32 ||
             sodium_memcmp(e->case_ref.data, case_ref, 32) != 0) {
             if (e != NULL)

@@ -61,6 +61,16 @@ int council__no_batch(council *c, const char *op);
 /* After the caller's batch was rolled back (batch.c): its refusals and
  * findings, appended again on their own, each with the actor it named. */
 void council__audit_replay_held(council *c);
+/* One operation made of several steps that each begin and finish their own
+ * transaction (council__audit_batch_begin, council__finish), run as one:
+ * begin opens an outer transaction as a caller's batch would (each step's
+ * becomes a savepoint in it; refusals and findings are held); end commits
+ * it when rc is COUNCIL_OK, else rolls it back and appends the held
+ * refusals and findings on their own, keeping rc and its message. Not
+ * inside a caller's batch (council__no_batch first). begin: EIO; end: rc,
+ * or EIO when the commit fails (rolled back). */
+int council__op_batch_begin(council *c, const char *op);
+int council__op_batch_end(council *c, const char *op, int rc);
 
 /* --------------------------------------------------- rows, for the log's users */
 /* The stored events from seq `from` on, in order: fn(ctx, seq, body, len)

@@ -716,8 +716,8 @@ int council_meeting_packet(council *c, council_buf *out, const uint8_t *meeting,
                       !yes ? "not_an_attendee" : "meeting_closed", op,
                       "not an attendee, or the meeting is closed or over");
     /* Sealed only to a key the council signed. */
-    if (council__member_box_pk(c, op, attendee, pk, &have) != COUNCIL_OK)
-        have = false;
+    if ((rc = council__member_box_pk(c, op, attendee, pk, &have)) != COUNCIL_OK)
+        return rc;
     if (!have)
         return council__fail(c, COUNCIL_EDENIED, "%s: the attendee has withdrawn or has no keys", op);
     if ((rc = council__member_check(c, op, attendee)) != COUNCIL_OK ||

@@ -100,10 +100,10 @@ static int reader_pk(council *c, const char *op, const uint8_t member[COUNCIL_ID
         return rc;
     if (!found)
         return council__fail(c, COUNCIL_EDENIED, "%s: the member is withdrawn or has no keys", op);
-    if (council__member_key_check(c, op, member, pk) != COUNCIL_OK)
+    if ((rc = council__member_key_check(c, op, member, pk)) == COUNCIL_EAUTH)
         return council__fail(c, COUNCIL_EAUTH, "%s: the member's key is not signed by the "
                              "council", op);
-    return COUNCIL_OK;
+    return rc;
 }
 
 int council__memo_seal(council *c, const char *op, uint8_t id[COUNCIL_ID_BYTES], const char *kind,

@@ -61,7 +61,8 @@ static int action_of(int state)
 }
 
 /* A refusal about referral r (or the one being proposed): the operation's
- * transaction rolled back (in_txn), then the event appended on its own. */
+ * transaction rolled back (in_txn), then the event appended on its own
+ * (held, inside an operation run as one batch, to stand if it rolls back). */
 static int refuse(council *c, bool in_txn, int action, const uint8_t *object, const uint8_t *ref,
                   const char *const *scopes, size_t n, const uint8_t *subject, int err,
                   const char *reason, const char *op, const char *msg)
@@ -407,7 +408,7 @@ int council_referral_transition(council *c, const uint8_t *id, size_t id_len, in
     council__case k;
     council__referral_row *r = NULL;
     council__referral_step s;
-    bool entitled, share_now = false;
+    bool entitled, share_now = false, outer = false;
     int rc;
 
     if ((rc = council__actor_ok(c, op)) != COUNCIL_OK || (rc = council__no_batch(c, op)) != COUNCIL_OK ||
@@ -455,10 +456,14 @@ int council_referral_transition(council *c, const uint8_t *id, size_t id_len, in
         goto out;
     }
     /* Accepted by a session holding the keys: the share first (the
-     * decision again; its refusal leaves the referral proposed). */
+     * decision again; its refusal leaves the referral proposed), then the
+     * step, in one transaction (the share does not stand without it). */
     share_now = to_state == COUNCIL_REFERRAL_ACCEPTED && holds_keys(c, &k);
     if (share_now) {
         council__audit_batch_rollback(c);
+        if ((rc = council__op_batch_begin(c, op)) != COUNCIL_OK)
+            goto out;
+        outer = true;
         if ((rc = deliver(c, op, r)) != COUNCIL_OK)
             goto out;
         if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
@@ -506,6 +511,8 @@ int council_referral_transition(council *c, const uint8_t *id, size_t id_len, in
         rc = log_step(c, action_of(to_state), r, &k, r->scopes, r->n_scopes, reason_code);
     rc = council__finish(c, rc);
 out:
+    if (outer)
+        rc = council__op_batch_end(c, op, rc);
     sodium_memzero(r, sizeof *r);
     council__free(r);
     return rc;
@@ -523,6 +530,11 @@ int council_referral_deliver(council *c, const uint8_t *id, size_t id_len)
         return rc;
     if ((r = council__calloc(1, sizeof *r)) == NULL)
         return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    /* One transaction: the share, the referral's shared list and its event
+     * stand together or not at all (each step below is a savepoint in it;
+     * a refusal or finding is appended on its own if it rolls back). */
+    if ((rc = council__op_batch_begin(c, op)) != COUNCIL_OK)
+        goto out_free;
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         goto out;
     if ((rc = council__referral_load(c, op, id, r)) != COUNCIL_OK ||
@@ -560,6 +572,8 @@ int council_referral_deliver(council *c, const uint8_t *id, size_t id_len)
     rc = council__finish(c, council__fail(c, COUNCIL_EINVAL, "%s: the referral is not accepted "
                                           "yet", op));
 out:
+    rc = council__op_batch_end(c, op, rc);
+out_free:
     sodium_memzero(r, sizeof *r);
     council__free(r);
     return rc;

@@ -249,20 +249,27 @@ int council__referral_load(council *c, const char *op, const uint8_t id[COUNCIL_
         }
     }
     sqlite3_finalize(st);
+    /* A signature that fails is a forged row (ETAMPER); a failure to check
+     * it (EIO reading the key directory) is passed on as it is. */
     if (!sig_ok || !council__referral_split(r->scopes_text, r->scope, r->scopes, &r->n_scopes) ||
-        r->n_scopes == 0 || !signer_ok(signer, r->from) ||
-        council__attest_check(c, "referral", m, offer_msg(m, r), signer, sizeof signer, sig,
-                              sizeof sig) != COUNCIL_OK)
+        r->n_scopes == 0 || !signer_ok(signer, r->from))
         return forged(c, op, sig_ok ? r->case_id : NULL, "offer");
+    src = council__attest_check(c, "referral", m, offer_msg(m, r), signer, sizeof signer, sig,
+                                sizeof sig);
+    if (src != COUNCIL_OK)
+        return src == COUNCIL_ETAMPER ? forged(c, op, r->case_id, "offer") : src;
     council__referral_hash(r);
     /* The shared list. */
-    if (r->shared_text[0] != '\0' &&
-        (!shared_sig_ok || !signer_ok(shared_signer, r->from) ||
-         !council__referral_split(r->shared_text, r->shared, r->shared_scopes, &r->n_shared) ||
-         council__attest_check(c, "referral_shared", m, shared_msg(m, r, r->shared_text),
-                               shared_signer, sizeof shared_signer, shared_sig,
-                               sizeof shared_sig) != COUNCIL_OK))
-        return forged(c, op, r->case_id, "shared scopes");
+    if (r->shared_text[0] != '\0') {
+        if (!shared_sig_ok || !signer_ok(shared_signer, r->from) ||
+            !council__referral_split(r->shared_text, r->shared, r->shared_scopes, &r->n_shared))
+            return forged(c, op, r->case_id, "shared scopes");
+        src = council__attest_check(c, "referral_shared", m, shared_msg(m, r, r->shared_text),
+                                    shared_signer, sizeof shared_signer, shared_sig,
+                                    sizeof shared_sig);
+        if (src != COUNCIL_OK)
+            return src == COUNCIL_ETAMPER ? forged(c, op, r->case_id, "shared scopes") : src;
+    }
     /* The steps. */
     if (sqlite3_prepare_v2(c->db, "SELECT seq, state, at, by_staff, reason_code, reason_memo, "
                                   "signer, sig FROM referral_step WHERE referral_id = ?1 "
@@ -289,10 +296,16 @@ int council__referral_load(council *c, const char *op, const uint8_t id[COUNCIL_
                                         : council__referral_step_allowed(prev, s->state));
             ok = ok && signer_ok(s->signer, council__referral_party(r, s->state));
             if (ok) {
+                int arc;
                 memcpy(ssig, sqlite3_column_blob(st, 7), 64);
-                ok = council__attest_check(c, "referral_step", sm,
-                                           step_msg(sm, r, (uint32_t)r->n_steps, s), s->signer,
-                                           COUNCIL_ID_BYTES, ssig, sizeof ssig) == COUNCIL_OK;
+                arc = council__attest_check(c, "referral_step", sm,
+                                            step_msg(sm, r, (uint32_t)r->n_steps, s), s->signer,
+                                            COUNCIL_ID_BYTES, ssig, sizeof ssig);
+                if (arc != COUNCIL_OK && arc != COUNCIL_ETAMPER) {
+                    sqlite3_finalize(st);
+                    return arc;
+                }
+                ok = arc == COUNCIL_OK;
             }
         }
         if (!ok) {

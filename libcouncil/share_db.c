@@ -88,6 +88,8 @@ static int share_row_ok(council *c, const char *op, sqlite3_stmt *st, bool *ok)
         council__clear(c);
         return COUNCIL_OK;
     }
+    if (rc != COUNCIL_OK)
+        return rc;
     if (sodium_is_zero(signer, 16)) {
         *ok = true;
         return COUNCIL_OK;

@@ -445,6 +445,9 @@ int council_task_set_state(council *c, const uint8_t *task, size_t task_len, int
         return rc;
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
+    /* The state must be the one the log holds (not an older one put back). */
+    if ((rc = council__task_log_check(c, op, &t, &k)) != COUNCIL_OK)
+        return council__finish(c, rc);
     if (!may_change(c, &k) && !staff_of(c, t.member))
         return refuse(c, true, ACT(TASK_UPDATED), &k, t.id, t.member, NULL, COUNCIL_EDENIED,
                       "not_entitled", op, "only the secretariat, the case owner's staff or the "

@@ -13,10 +13,14 @@
  *         || u64be(due) || decision (zeros if none) || u64be(created)
  *     task state (kind "task_state", signer: those, or the member responsible):
  *         id || u32be(state) || u64be(updated)
+ *         An older signed state put back still checks: the state is held
+ *         against the log's TASK_UPDATED events before a transition
+ *         (council__task_log_check).
  * so a worker written in, a review moved or a task's member changed by
  * someone holding the database key is refused (ETAMPER, a tamper finding).
  * Rows are checked whole, never filtered by an unchecked column first.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -28,9 +32,11 @@
 #include "sql.h"
 #include "attest.h"
 #include "case_db.h"
+#include "log.h"
 #include "task_db.h"
 
 #define T_OPEN COUNCIL__V1__TASK_STATE__TASK_STATE_OPEN
+#define T_DONE COUNCIL__V1__TASK_STATE__TASK_STATE_DONE
 #define T_CANCELLED COUNCIL__V1__TASK_STATE__TASK_STATE_CANCELLED
 
 static const uint8_t zero16[COUNCIL_ID_BYTES];
@@ -244,6 +250,49 @@ static int task_read(council *c, const char *op, sqlite3_stmt *st, council__task
     ok = ok && signer_ok(k, sqlite3_column_blob(st, 8), NULL) && ok2 &&
          signer_ok(k, sqlite3_column_blob(st, 12), t->member);
     return ok ? COUNCIL_OK : forged(c, t->case_id, "forged_task_row", op);
+}
+
+/* The log's word on a task's state: its last allowed transition event. */
+struct state_walk {
+    int state;
+};
+
+static int state_event(void *ctx, const council__object_event *ev)
+{
+    struct state_walk *w = ctx;
+
+    if (!ev->allowed)
+        return 0;
+    if (strcmp(ev->reason, "done") == 0)
+        w->state = T_DONE;
+    else if (strcmp(ev->reason, "cancelled") == 0)
+        w->state = T_CANCELLED;
+    return 0;
+}
+
+int council__task_log_check(council *c, const char *op, const council__task_row *t,
+                            const council__case *k)
+{
+    struct state_walk w = { T_OPEN };
+    int rc = council__log_object_actions(c, op, k->ref, t->id, COUNCIL_AUDIT_ACTION_TASK_UPDATED,
+                                         COUNCIL_AUDIT_ACTION_TASK_UPDATED, state_event, &w);
+
+    if (rc == COUNCIL_ETAMPER) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s", council_errmsg(c));
+        if ((rc = council__tamper(c, t->case_id, NULL, NULL, "log_event_edited")) != COUNCIL_OK)
+            return rc;
+        return council__fail(c, COUNCIL_ETAMPER, "%s", msg);
+    }
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (w.state != t->state) {
+        if ((rc = council__tamper(c, t->case_id, NULL, t->member, "task_rolled_back")) != COUNCIL_OK)
+            return rc;
+        return council__fail(c, COUNCIL_ETAMPER, "%s: the task's state is not the one the audit "
+                             "log records (an older state was put back outside the library)", op);
+    }
+    return COUNCIL_OK;
 }
 
 /* The task's state signed and written: the session signs only the state,

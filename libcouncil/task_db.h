@@ -48,6 +48,13 @@ int council__task_load(council *c, const char *op, const uint8_t id[16], council
 int council__task_write(council *c, const char *op, const council__task_row *t, bool fresh);
 /* The task's state and updated signed by this session and written. EIO. */
 int council__task_write_state(council *c, const char *op, const council__task_row *t);
+/* Is the task's state the one the log records (its last allowed
+ * TASK_UPDATED event "done" or "cancelled", else open)? The state row is
+ * signed with its time only, so an older signed state put back (a done task
+ * open again) checks; the log holds every transition. ETAMPER (a finding,
+ * task_rolled_back; log_event_edited for an edited event), EIO, ENOMEM. */
+int council__task_log_check(council *c, const char *op, const council__task_row *t,
+                            const council__case *k);
 /* Every task row, checked, with its case, through fn (in the order added,
  * or by due date); fn's first error stops. ETAMPER (logged) for a forged row. */
 int council__task_each(council *c, const char *op, bool by_due,

@@ -264,6 +264,84 @@ static void test_referral__decline_revokes(void **state)
     council_close(cc);
 }
 
+static uint64_t log_size(council *c)
+{
+    uint64_t n = 0;
+
+    assert_int_equal(council__audit_size(c, &n), COUNCIL_OK);
+    return n;
+}
+
+static size_t n_shared(council *s, const uint8_t rid[16])
+{
+    Council__V1__Referral *m = get(s, rid);
+    size_t n = m->n_shared_scopes;
+
+    council__v1__referral__free_unpacked(m, NULL);
+    return n;
+}
+
+/* Delivery is one transaction: the share, the shared list and the event
+ * stand together or not at all (an append that fails after the share left
+ * the share granted and returned an error). Out of memory on the way is an
+ * error, not a tamper finding (the log check took ENOMEM for an edit). The
+ * secretariat's acceptance (share, then step) is one transaction too. */
+static void test_referral__deliver_all_or_nothing(void **state)
+{
+    fx *f = *state;
+    uint8_t cid[16], pid[16], rid[16], cid2[16], pid2[16], rid2[16];
+    council *a, *cc;
+    uint64_t n0;
+    int rc = COUNCIL_ERROR;
+
+    a_case(f, &a, cid, pid);
+    cc = staff_open(f, f->sc, &f->kc);
+    assert_int_equal(propose(a, rid, cid, f->mc, "situation"), COUNCIL_OK);
+    assert_int_equal(council_referral_transition(cc, rid, 16, COUNCIL_REFERRAL_ACCEPTED, NULL, NULL,
+                                                 0, 0), COUNCIL_OK);
+    /* The referral's event fails after the share's. */
+    n0 = log_size(f->c);
+    council__audit_fault_after(1);
+    assert_int_not_equal(council_referral_deliver(a, rid, 16), COUNCIL_OK);
+    council__audit_fault_after(-1);
+    assert_int_equal(log_size(f->c), n0);
+    assert_int_equal(reads(cc, cid, pid), COUNCIL_EDENIED);
+    assert_int_equal(n_shared(a, rid), 0);
+    /* Each allocation failing in turn: an error, nothing on the record. */
+    n0 = log_size(f->c); /* the refused read is */
+    for (long n = 0; n < 400; n++) {
+        council__fault_alloc_after(n);
+        rc = council_referral_deliver(a, rid, 16);
+        council__fault_alloc_after(-1);
+        if (rc == COUNCIL_OK)
+            break;
+        assert_int_equal(rc, COUNCIL_ENOMEM);
+        assert_int_equal(log_size(f->c), n0);
+    }
+    assert_int_equal(rc, COUNCIL_OK);
+    last_is(f->c, COUNCIL_AUDIT_ACTION_REFERRAL_ACCEPTED, ALLOWED, rid);
+    assert_int_equal(reads(cc, cid, pid), COUNCIL_OK);
+    assert_int_equal(n_shared(a, rid), 1);
+    /* The secretariat accepts on C's behalf: the step's event fails. */
+    new_case(a, cid2, pid2);
+    put(a, cid2, pid2, "situation", sec_text(CANARY_TEXT), COUNCIL_OK);
+    assert_int_equal(propose(f->c, rid2, cid2, f->mc, "situation"), COUNCIL_OK);
+    n0 = log_size(f->c);
+    council__audit_fault_after(1);
+    assert_int_not_equal(council_referral_transition(f->c, rid2, 16, COUNCIL_REFERRAL_ACCEPTED,
+                                                     NULL, NULL, 0, 0), COUNCIL_OK);
+    council__audit_fault_after(-1);
+    assert_int_equal(log_size(f->c), n0);
+    assert_int_equal(state_of(f->c, rid2), COUNCIL_REFERRAL_PROPOSED);
+    assert_int_equal(n_shared(f->c, rid2), 0);
+    assert_int_equal(reads(cc, cid2, pid2), COUNCIL_EDENIED);
+    assert_int_equal(council_referral_transition(f->c, rid2, 16, COUNCIL_REFERRAL_ACCEPTED, NULL,
+                                                 NULL, 0, 0), COUNCIL_OK);
+    assert_int_equal(reads(cc, cid2, pid2), COUNCIL_OK);
+    council_close(a);
+    council_close(cc);
+}
+
 /* The secretariat accepts on C's behalf (the share at once); C ends it.
  * A withdraws another; the recipient cannot accept it after that. */
 static void test_referral__secretariat_end_withdraw(void **state)
@@ -606,6 +684,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_referral__accept_deliver_complete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_referral__decline_revokes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_referral__secretariat_end_withdraw, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_referral__deliver_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_referral__propose_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_referral__forged_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_referral__signers_leave, setup, teardown),

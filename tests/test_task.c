@@ -532,6 +532,45 @@ static void test_insider_task(void **state)
     council_close(b);
 }
 
+/* The insider keeps a task's signed open state and puts it back after the
+ * task is done (the signature covers id, state and time, so it still
+ * checks): the log's TASK_UPDATED events say the task was done, so the
+ * next transition is refused as a rollback (a finding), and done again
+ * when the signed done state is back. */
+static void test_insider_task_rollback(void **state)
+{
+    fx *f = *state;
+    council *a = staff_open(f, f->sa, &f->ka), *b = staff_open(f, f->sb, &f->kb);
+    uint8_t cid[16], tid[16];
+    Council__V1__AuditEvent *e;
+
+    a_case(f, a, cid);
+    assert_int_equal(add_task(a, tid, cid, NULL, NULL, NULL), COUNCIL_OK);
+    exec_blob(b, "CREATE TEMP TABLE open_state AS SELECT id, state, updated, state_signer, "
+                 "state_sig FROM task;", NULL, 0);
+    assert_int_equal(council_task_set_state(a, tid, 16, COUNCIL_TASK_STATE_DONE), COUNCIL_OK);
+    exec_blob(b, "CREATE TEMP TABLE done_state AS SELECT id, state, updated, state_signer, "
+                 "state_sig FROM task;", NULL, 0);
+    exec_blob(b, "UPDATE task SET (state, updated, state_signer, state_sig) = (SELECT state, "
+                 "updated, state_signer, state_sig FROM open_state o WHERE o.id = task.id);",
+              NULL, 0);
+    assert_int_equal(council_task_set_state(a, tid, 16, COUNCIL_TASK_STATE_CANCELLED),
+                     COUNCIL_ETAMPER);
+    e = last_event(f->c);
+    assert_int_equal(e->action, A(TAMPER_DETECTED));
+    assert_string_equal(e->reason, "task_rolled_back");
+    council__v1__audit_event__free_unpacked(e, NULL);
+    /* The done state put back: a task done already, as before. */
+    exec_blob(b, "UPDATE task SET (state, updated, state_signer, state_sig) = (SELECT state, "
+                 "updated, state_signer, state_sig FROM done_state d WHERE d.id = task.id);",
+              NULL, 0);
+    assert_int_equal(council_task_set_state(a, tid, 16, COUNCIL_TASK_STATE_CANCELLED),
+                     COUNCIL_EDENIED);
+    last_refused(f->c, A(TASK_UPDATED), COUNCIL_EDENIED);
+    council_close(a);
+    council_close(b);
+}
+
 /* A's key replaced: what A signed is signed again by the council, and
  * still checks; B's task state, signed by B, too after B's key changes. */
 static void test_keys_replaced(void **state)
@@ -610,6 +649,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_insider_worker, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider_review, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider_task, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider_task_rollback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keys_replaced, setup, teardown),
         cmocka_unit_test_setup_teardown(test_args, setup, teardown),
     };
