@@ -1323,11 +1323,18 @@ COUNCIL_API COUNCIL_NODISCARD int council_member_update(council *c, const uint8_
  * call council_rekey_database() afterwards (council-cli member withdraw
  * does, at once). Refused inside a batch (COUNCIL_EMISUSE).
  *
+ * The keyring changes after the withdrawal is committed, never before: an
+ * error means nothing changed. Once committed the call returns COUNCIL_OK;
+ * if removing the sealed copies from council.keyring fails then, the next
+ * open of the council passphrase or of the secretariat's staff removes
+ * them.
+ *
  * @param when    Unix seconds; 0 for now.
  * @param reason  UTF-8 text, 1..COUNCIL_CONTACT_MAX bytes (kept in the
  *                encrypted store, never in the audit log).
- * @return COUNCIL_OK; COUNCIL_ENOTFOUND; COUNCIL_EDENIED if already
- *         withdrawn; COUNCIL_EINVAL; COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @return COUNCIL_OK (the withdrawal stands); COUNCIL_ENOTFOUND;
+ *         COUNCIL_EDENIED if already withdrawn; COUNCIL_EINVAL;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO (nothing changed).
  * @since 0.1.0
  */
 COUNCIL_API COUNCIL_NODISCARD int council_member_withdraw(council *c, const uint8_t *id,

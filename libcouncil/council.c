@@ -459,6 +459,10 @@ static int open_in(council *c, const char *path, const council_open_options *o,
      * the role's powers until the register is put right. */
     if (rc == COUNCIL_OK && council__member_role_keys(c) != COUNCIL_OK)
         council__clear(c);
+    /* A withdrawal whose keyring step failed after its commit: the
+     * withdrawn member's sealed keys go now. */
+    if (rc == COUNCIL_OK && council__member_drop_withdrawn(c) != COUNCIL_OK)
+        council__clear(c);
     if (rc == COUNCIL_OK && c->upgrading) {
         if ((rc = council__audit_batch_begin(c)) == COUNCIL_OK) {
             if ((rc = council__member_upgrade(c)) == COUNCIL_OK &&
@@ -767,6 +771,11 @@ static int open_staff(council *c, const char *path, const council_open_options *
      * for its next, rare, use. */
     if (rc == COUNCIL_OK && council__is_secretariat(c) && c->journal_seed.p != NULL)
         rc = council__journal_import(c);
+    /* And it finishes a withdrawal whose keyring step failed after its
+     * commit: the withdrawn member's sealed keys go (the keyring is
+     * rewritten only then; a failure keeps no one out). */
+    if (rc == COUNCIL_OK && council__is_secretariat(c) && council__member_drop_withdrawn(c) != COUNCIL_OK)
+        council__clear(c);
 out:
     sodium_memzero(key, sizeof key);
     council__member_keys_free(&k);

@@ -134,6 +134,79 @@ static int drop_member(council *c, council__keyring *kr, void *ctx)
     return COUNCIL_OK;
 }
 
+/* ------------------------------------------------ withdrawn members' keys */
+
+struct drop_ctx {
+    uint8_t ids[COUNCIL__KEYRING_MEMBERS_MAX + COUNCIL__KEYRING_ROLES_MAX][COUNCIL_ID_BYTES];
+    size_t n;
+};
+
+static int drop_withdrawn_fn(council *c, council__keyring *kr, void *ctx)
+{
+    const struct drop_ctx *d = ctx;
+
+    (void)c;
+    for (size_t i = 0; i < d->n; i++) {
+        council__keyring_drop_member(kr, d->ids[i]);
+        council__keyring_drop_roles(kr, d->ids[i]);
+    }
+    return COUNCIL_OK;
+}
+
+/* Is id, found in the keyring, a member the signed register says withdrew?
+ * Added to d once. A row that fails its check is on the record and keeps
+ * its entry (the register, not an edit of it, decides). */
+static int withdrawn_candidate(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                               struct drop_ctx *d)
+{
+    bool found, active, has_pk;
+    uint8_t pk[32];
+    int rc;
+
+    for (size_t i = 0; i < d->n; i++)
+        if (memcmp(d->ids[i], id, COUNCIL_ID_BYTES) == 0)
+            return COUNCIL_OK;
+    if (council__member_keys_of(c, id, &found, &active, pk, &has_pk) != COUNCIL_OK)
+        return council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
+    if (!found || active)
+        return COUNCIL_OK;
+    rc = council__member_check(c, op, id);
+    if (rc == COUNCIL_ETAMPER || rc == COUNCIL_EAUTH) {
+        council__clear(c);
+        return COUNCIL_OK;
+    }
+    if (rc == COUNCIL_OK)
+        memcpy(d->ids[d->n++], id, COUNCIL_ID_BYTES);
+    return rc;
+}
+
+int council__member_drop_withdrawn(council *c)
+{
+    static const char op[] = "withdrawn_keys";
+    council__keyring *kr = council__malloc(sizeof *kr);
+    struct drop_ctx *d = council__malloc(sizeof *d);
+    int rc = COUNCIL_OK;
+
+    if (kr == NULL || d == NULL)
+        rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    if (rc == COUNCIL_OK) {
+        d->n = 0;
+        rc = council__keyring_load(c, kr, c->dir);
+    }
+    for (size_t i = 0; rc == COUNCIL_OK && i < kr->n_members; i++)
+        rc = withdrawn_candidate(c, op, kr->members[i].member_id, d);
+    for (size_t i = 0; rc == COUNCIL_OK && i < kr->n_roles; i++)
+        rc = withdrawn_candidate(c, op, kr->roles[i].member_id, d);
+    /* The keyring is rewritten only when there is something to drop. */
+    if (rc == COUNCIL_OK && d->n > 0)
+        rc = council__keyring_update(c, drop_withdrawn_fn, d);
+    if (kr != NULL)
+        sodium_memzero(kr, sizeof *kr);
+    council__free(kr);
+    council__free(d);
+    return rc;
+}
+
 /* ------------------------------------------------------------- role keys */
 
 struct roles_ctx {
@@ -404,15 +477,23 @@ int council_member_withdraw_ex(council *c, const uint8_t *id, size_t id_len, int
         rc = council__case_member_left(c, id);
     if (rc == COUNCIL_OK)
         rc = council__memo_member_left(c, "member_withdraw", id);
-    /* Its sealed database key goes: its staff cannot open the store again. */
-    if (rc == COUNCIL_OK)
-        rc = council__keyring_update(c, drop_member, (void *)(uintptr_t)id);
+    if ((rc = council__finish(c, rc)) != COUNCIL_OK)
+        return rc;
+    /* Committed: the withdrawal stands and the call says so. council.keyring
+     * follows it only now (a failed commit leaves no keyring changed): its
+     * sealed database key goes (its staff cannot open the store again), and
+     * the role keys follow the register. If either fails, the next open of
+     * the council passphrase or of the secretariat's staff does it
+     * (council__member_drop_withdrawn, council__member_role_keys). */
+    if (council__keyring_update(c, drop_member, (void *)(uintptr_t)id) != COUNCIL_OK)
+        council__clear(c);
+    if (council__member_role_keys(c) != COUNCIL_OK)
+        council__clear(c);
     /* The database key it knew is not replaced here: re-keying council.db
      * ends every other open session (SQLCipher 4 cannot re-key under
      * other connections). The secretariat runs council_rekey_database()
      * when it can (council-cli member withdraw does it at once). */
-    rc = council__finish(c, rc);
-    return rc == COUNCIL_OK ? council__member_role_keys(c) : rc;
+    return COUNCIL_OK;
 }
 
 /* ---------------------------------------------------------------- keys */

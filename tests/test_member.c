@@ -530,6 +530,70 @@ static void test_member__keygen_file_crash_keeps_old_keys(void **state)
     free(old_kf);
 }
 
+/* A withdrawal commits, then drops the member's sealed database key from
+ * council.keyring. When that step fails (simulated: the entry put back),
+ * the withdrawal stands and the next open of the council passphrase drops
+ * the entry: the withdrawn member's staff cannot open the store. */
+static void test_member__withdrawn_key_dropped_at_next_open(void **state)
+{
+    fx *f = *state;
+    council__keyring *kr = malloc(sizeof *kr), *saved = malloc(sizeof *saved);
+    uint8_t a[16], b[16], st[16];
+    char *kf = th_path(f->root, "a.key");
+    council_buf kb = { NULL, 0 };
+    bool back = false;
+
+    assert_non_null(kr);
+    assert_non_null(saved);
+    add(f->c, a, "NPO 退会", 5, 0);
+    add(f->c, b, "病院", COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_MEDICAL, 0);
+    assert_int_equal(council_member_keygen_file(f->c, kf, a, 16, (const uint8_t *)"a pass", 6,
+                                                TH_OPS, TH_MEM), COUNCIL_OK);
+    assert_int_equal(council_member_keygen(f->c, &kb, b, 16, (const uint8_t *)"b pass", 6, TH_OPS,
+                                           TH_MEM), COUNCIL_OK);
+    assert_int_equal(council_staff_add(f->c, st, 16, a, 16, "相談員", NULL), COUNCIL_OK);
+    assert_int_equal(council_staff_pledge(f->c, st, 16, 0, "v1", (const uint8_t *)kg_pledge,
+                                          strlen(kg_pledge), NULL), COUNCIL_OK);
+    assert_int_equal(kg_staff_open(f->store, st, kf, "a pass"), COUNCIL_OK);
+    assert_int_equal(council__keyring_load(NULL, saved, f->store), COUNCIL_OK);
+    assert_int_equal(saved->n_members, 2);
+
+    assert_int_equal(council_member_withdraw(f->c, a, 16, 0, "退会"), COUNCIL_OK);
+    /* The drop after the commit "failed": the entry is back. */
+    assert_int_equal(council__keyring_load(NULL, kr, f->store), COUNCIL_OK);
+    assert_int_equal(kr->n_members, 1);
+    for (size_t i = 0; i < saved->n_members; i++)
+        if (memcmp(saved->members[i].member_id, a, 16) == 0) {
+            kr->members[kr->n_members++] = saved->members[i];
+            back = true;
+        }
+    assert_true(back);
+    assert_int_equal(council__keyring_store(NULL, kr, f->store), COUNCIL_OK);
+    assert_int_equal(council__keyring_load(NULL, kr, f->store), COUNCIL_OK);
+    assert_int_equal(kr->n_members, 2);
+
+    /* The next open of the council passphrase drops it, and only it. */
+    council_close(f->c);
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+    assert_int_equal(council__keyring_load(NULL, kr, f->store), COUNCIL_OK);
+    assert_int_equal(kr->n_members, 1);
+    assert_memory_equal(kr->members[0].member_id, b, 16);
+    assert_int_not_equal(kg_staff_open(f->store, st, kf, "a pass"), COUNCIL_OK);
+    /* An open with nothing to drop leaves the entries as they are. */
+    council_close(f->c);
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+    assert_int_equal(council__keyring_load(NULL, kr, f->store), COUNCIL_OK);
+    assert_int_equal(kr->n_members, 1);
+    assert_memory_equal(kr->members[0].member_id, b, 16);
+
+    council_buf_free(&kb);
+    sodium_memzero(kr, sizeof *kr);
+    sodium_memzero(saved, sizeof *saved);
+    free(kr);
+    free(saved);
+    free(kf);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -543,6 +607,7 @@ int main(void)
         T(test_member__refuses_bad_input),
         T(test_member__no_plaintext_on_disk),
         T(test_member__database_key_sealed_to_member),
+        T(test_member__withdrawn_key_dropped_at_next_open),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
