@@ -218,9 +218,7 @@ static int create_in(council *c, const char *path, const council_create_options 
         };
         rc = council__audit_append(c, &ev);
     }
-    if (rc == COUNCIL_OK)
-        rc = council__case_session_init(c);
-    if (rc == COUNCIL_OK)
+    if (rc == COUNCIL_OK && (rc = council__case_session_init(c)) == COUNCIL_OK)
         rc = council__memo_coord_tidy(c);
     /* Move the first page, and with it the salt, into council.db. */
     if (rc == COUNCIL_OK &&
@@ -448,9 +446,7 @@ static int open_in(council *c, const char *path, const council_open_options *o,
         if ((rc = council__audit_head_kept(c, &kept)) == COUNCIL_OK)
             c->upgrading = kr.log_head_len == 0 && !c->log_headed && !kept;
     }
-    if (rc == COUNCIL_OK)
-        rc = council__case_session_init(c);
-    if (rc == COUNCIL_OK)
+    if (rc == COUNCIL_OK && (rc = council__case_session_init(c)) == COUNCIL_OK)
         rc = council__memo_coord_tidy(c);
     /* The role keys follow the register (a store from before has none).
      * The council passphrase is the way back: a failure here (say, a store
@@ -459,8 +455,7 @@ static int open_in(council *c, const char *path, const council_open_options *o,
      * the role's powers until the register is put right. */
     if (rc == COUNCIL_OK && council__member_role_keys(c) != COUNCIL_OK)
         council__clear(c);
-    /* A withdrawal whose keyring step failed after its commit: the
-     * withdrawn member's sealed keys go now. */
+    /* A withdrawal whose keyring step failed after its commit finishes. */
     if (rc == COUNCIL_OK && council__member_drop_withdrawn(c) != COUNCIL_OK)
         council__clear(c);
     if (rc == COUNCIL_OK && c->upgrading) {
@@ -771,10 +766,9 @@ static int open_staff(council *c, const char *path, const council_open_options *
      * for its next, rare, use. */
     if (rc == COUNCIL_OK && council__is_secretariat(c) && c->journal_seed.p != NULL)
         rc = council__journal_import(c);
-    /* And it finishes a withdrawal whose keyring step failed after its
-     * commit: the withdrawn member's sealed keys go (the keyring is
-     * rewritten only then; a failure keeps no one out). */
-    if (rc == COUNCIL_OK && council__is_secretariat(c) && council__member_drop_withdrawn(c) != COUNCIL_OK)
+    /* And it finishes a withdrawal whose keyring step failed after commit. */
+    if (rc == COUNCIL_OK && council__is_secretariat(c) &&
+        council__member_drop_withdrawn(c) != COUNCIL_OK)
         council__clear(c);
 out:
     sodium_memzero(key, sizeof key);
