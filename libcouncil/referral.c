@@ -134,15 +134,13 @@ static int deliver(council *c, const char *op, council__referral_row *r)
     int rc;
 
     for (size_t i = 0; i < r->n_scopes; i++) {
-        bool held = false, ours = false;
-        for (size_t j = 0; j < r->n_shared; j++)
-            ours = ours || strcmp(r->shared_scopes[j], r->scopes[i]) == 0;
+        bool held = false;
         if ((rc = council__share_active(c, op, r->case_id, r->to, r->scopes[i], &held)) != COUNCIL_OK)
             return rc;
-        if (!held && !ours)
+        /* Not held now: never shared, or a share of ours ended meanwhile
+         * (shared again). */
+        if (!held)
             fresh[n_fresh++] = r->scopes[i];
-        else if (!held)
-            fresh[n_fresh++] = r->scopes[i]; /* ended meanwhile: shared again */
     }
     if (n_fresh == 0)
         return COUNCIL_OK;
