@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <dirent.h>
 #include <sqlite3.h>
 
 #include "case_fixture.h"
@@ -210,6 +211,61 @@ static void test_writer_leaves(void **state)
     council_close(b);
 }
 
+/* Promise 5: the memo's text is nowhere on disk in clear (the store's
+ * files, the keyring, the WAL). Promise 7: a case's erasure destroys its
+ * memos and every copy; the log still verifies. */
+static void test_disk_and_erasure(void **state)
+{
+    fx *f = *state;
+    uint8_t cid[16], pid[16], id[16], readers[1][16];
+    council_buf out = { NULL, 0 };
+    council *a = staff_open(f, f->sa, &f->ka);
+    sqlite3_stmt *st = NULL;
+    DIR *d;
+    struct dirent *e;
+    size_t files = 0;
+
+    new_case(a, cid, pid);
+    memcpy(readers[0], f->mb, 16);
+    assert_int_equal(council__audit_batch_begin(a), COUNCIL_OK);
+    assert_int_equal(council__memo_seal(a, "test", id, "referral_note", object, cid,
+                                        (const uint8_t(*)[16])readers, 1,
+                                        (const uint8_t *)note, strlen(note)), COUNCIL_OK);
+    assert_int_equal(council__finish(a, COUNCIL_OK), COUNCIL_OK);
+    council_close(a);
+    assert_non_null(d = opendir(f->store));
+    while ((e = readdir(d)) != NULL) {
+        uint8_t *buf;
+        size_t len;
+        char *path;
+        if (e->d_name[0] == '.')
+            continue;
+        path = th_path(f->store, e->d_name);
+        if (th_read_file(path, &buf, &len) == 0) {
+            files++;
+            assert_false(th_contains(buf, len, "MEMO-CANARY-51c0"));
+            free(buf);
+        }
+        free(path);
+    }
+    closedir(d);
+    assert_true(files >= 2);
+    /* Erased with its case. */
+    assert_int_equal(council__memo_open(f->c, "test", &out, id, "referral_note", object, cid),
+                     COUNCIL_OK);
+    council_buf_free(&out);
+    assert_int_equal(council_case_erase(f->c, cid, 16, "person_request"), COUNCIL_OK);
+    assert_int_equal(council__memo_open(f->c, "test", &out, id, "referral_note", object, cid),
+                     COUNCIL_ENOTFOUND);
+    assert_null(out.ptr);
+    assert_int_equal(sqlite3_prepare_v2(f->c->db, "SELECT (SELECT count(*) FROM memo) + "
+                                        "(SELECT count(*) FROM memo_wrap);", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int64(st, 0), 0);
+    sqlite3_finalize(st);
+}
+
 static void test_limits(void **state)
 {
     fx *f = *state;
@@ -239,6 +295,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_insider, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keys_follow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_leaves, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_disk_and_erasure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
