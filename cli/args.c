@@ -42,7 +42,10 @@ int exit_status(int rc)
     case COUNCIL_OK: return 0;
     case COUNCIL_EAUTH: return EXIT_AUTH;
     case COUNCIL_EDENIED:
+    case COUNCIL_ESENDER:
+    case COUNCIL_ERECIPIENT:
     case COUNCIL_ENOCONSENT: return EXIT_DENIED;
+    case COUNCIL_ESIGNATURE:
     case COUNCIL_ETAMPER: return EXIT_TAMPER;
     case COUNCIL_ENOTFOUND: return EXIT_NOTFOUND;
     default: return EXIT_FAILURE;
@@ -67,6 +70,11 @@ const char *cli_errstr(int rc)
     case COUNCIL_ELIMIT: return _("size or count limit exceeded");
     case COUNCIL_EBUFS: return _("output buffer too small");
     case COUNCIL_EUNSUPPORTED: return _("unsupported version or SQLite library");
+    case COUNCIL_ESIGNATURE: return _("signature does not verify");
+    case COUNCIL_ESENDER: return _("sender not trusted here");
+    case COUNCIL_ERECIPIENT: return _("addressed to another recipient");
+    case COUNCIL_EEXPIRED: return _("expired");
+    case COUNCIL_EREPLAY: return _("imported already (replay)");
     default: return council_errstr(rc);
     }
 }

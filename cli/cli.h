@@ -16,8 +16,10 @@
 /* Exit statuses by class (council-cli(1), EXIT STATUS): 0 success, 1 any
  * other failure, 2 usage, and these four, from the library's error code. */
 #define EXIT_AUTH 3     /* COUNCIL_EAUTH: a wrong passphrase or key */
-#define EXIT_DENIED 4   /* COUNCIL_EDENIED, COUNCIL_ENOCONSENT: not entitled, no consent */
-#define EXIT_TAMPER 5   /* COUNCIL_ETAMPER: a record or log changed outside the library */
+#define EXIT_DENIED 4   /* COUNCIL_EDENIED, COUNCIL_ENOCONSENT: not entitled, no consent;
+                         * COUNCIL_ESENDER, COUNCIL_ERECIPIENT: a bundle not from or for us */
+#define EXIT_TAMPER 5   /* COUNCIL_ETAMPER: a record or log changed outside the library;
+                         * COUNCIL_ESIGNATURE: a bundle's signature does not verify */
 #define EXIT_NOTFOUND 6 /* COUNCIL_ENOTFOUND: no such record */
 /* The exit status of a library error code. */
 int exit_status(int rc);

@@ -117,6 +117,11 @@ static json_t *event_json(const Council__V1__AuditEvent *e, const member_names *
         hex_text(hex, e->object_id.data, 16);
         json_object_set_new(j, "object", json_string(hex));
     }
+    if (e->has_bundle_hash && e->bundle_hash.len == 32) {
+        char bh[65];
+        hex_text(bh, e->bundle_hash.data, 32);
+        json_object_set_new(j, "bundle", json_string(bh));
+    }
     if (e->has_case_ref && e->case_ref.len == 32) {
         hex_text(hex, e->case_ref.data, 32);
         json_object_set_new(j, "case", json_string(hex));
@@ -158,6 +163,11 @@ static void event_line(const Council__V1__AuditEvent *e, const member_names *nam
     if (e->has_object_id && e->object_id.len == 16) {
         hex_text(hex, e->object_id.data, 16);
         printf(" object=%s", hex);
+    }
+    if (e->has_bundle_hash && e->bundle_hash.len == 32) {
+        char bh[65];
+        hex_text(bh, e->bundle_hash.data, 32);
+        printf(" bundle=%s", bh);
     }
     if (e->has_case_ref && e->case_ref.len == 32) {
         hex_text(hex, e->case_ref.data, 32);

@@ -116,8 +116,13 @@ typedef enum council_error {
     COUNCIL_EMISUSE     = -12, /**< NULL, closed or foreign handle; call out of order */
     COUNCIL_ELIMIT      = -13, /**< a size or count limit was exceeded */
     COUNCIL_EBUFS       = -14, /**< the caller's output buffer is too small */
-    COUNCIL_EUNSUPPORTED = -15 /**< format or store version newer than this library,
+    COUNCIL_EUNSUPPORTED = -15, /**< format or store version newer than this library,
                                     or the SQLite linked is not SQLCipher 4 */
+    COUNCIL_ESIGNATURE  = -16, /**< a bundle's signature does not verify (@since 0.3.0) */
+    COUNCIL_ESENDER     = -17, /**< a bundle's sender is not one this store trusts (@since 0.3.0) */
+    COUNCIL_ERECIPIENT  = -18, /**< a bundle is addressed to another recipient (@since 0.3.0) */
+    COUNCIL_EEXPIRED    = -19, /**< a bundle or its imported content has expired (@since 0.3.0) */
+    COUNCIL_EREPLAY     = -20  /**< a bundle was imported already (@since 0.3.0) */
 } council_error;
 
 /**
@@ -371,6 +376,13 @@ COUNCIL_API void *council_protobuf_allocator(void);
 
 /** Longest council name accepted, in bytes of UTF-8. @since 0.1.0 */
 #define COUNCIL_NAME_MAX 256
+
+/**
+ * The largest bundle file the library reads or writes (doc/bundle-format.md):
+ * a larger one is refused with COUNCIL_ELIMIT before any byte is parsed.
+ * @since 0.3.0
+ */
+#define COUNCIL_BUNDLE_MAX (16u * 1024u * 1024u + 8192u)
 /** Function twin of COUNCIL_NAME_MAX. @since 0.1.0 */
 COUNCIL_API size_t council_name_max(void);
 

@@ -23,6 +23,11 @@ const char *council_errstr(int rc)
     case COUNCIL_ELIMIT:       return "size or count limit exceeded";
     case COUNCIL_EBUFS:        return "output buffer too small";
     case COUNCIL_EUNSUPPORTED: return "unsupported version or SQLite library";
+    case COUNCIL_ESIGNATURE:   return "signature does not verify";
+    case COUNCIL_ESENDER:      return "sender not trusted here";
+    case COUNCIL_ERECIPIENT:   return "addressed to another recipient";
+    case COUNCIL_EEXPIRED:     return "expired";
+    case COUNCIL_EREPLAY:      return "imported already (replay)";
     default:                   return "unknown error code";
     }
 }

@@ -20,6 +20,7 @@ typedef struct council__event {
     const uint8_t *subject_member; /* the member acted on */
     const uint8_t *subject_staff;  /* the staff acted on */
     const uint8_t *object_id;      /* the referral, request, task or decision acted on */
+    const uint8_t *bundle_hash;    /* 32 bytes: the bundle exported or imported */
     const uint8_t *case_ref;
     const char *const *scopes;
     size_t n_scopes;

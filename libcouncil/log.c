@@ -235,6 +235,9 @@ static int append_in_txn(council *c, const council__event *ev)
     m.has_object_id = ev->object_id != NULL;
     m.object_id.data = (uint8_t *)(uintptr_t)ev->object_id;
     m.object_id.len = ev->object_id != NULL ? COUNCIL_ID_BYTES : 0;
+    m.has_bundle_hash = ev->bundle_hash != NULL;
+    m.bundle_hash.data = (uint8_t *)(uintptr_t)ev->bundle_hash;
+    m.bundle_hash.len = ev->bundle_hash != NULL ? 32 : 0;
     m.has_case_ref = ev->case_ref != NULL;
     m.case_ref.data = (uint8_t *)(uintptr_t)ev->case_ref;
     m.case_ref.len = ev->case_ref != NULL ? 32 : 0;

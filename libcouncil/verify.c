@@ -414,6 +414,7 @@ static int check_event(verifier *v, const uint8_t *bytes, size_t len, uint8_t pr
             (e->has_subject_member && e->subject_member.len != COUNCIL_ID_BYTES) ||
             (e->has_subject_staff && e->subject_staff.len != COUNCIL_ID_BYTES) ||
             (e->has_object_id && e->object_id.len != COUNCIL_ID_BYTES) ||
+            (e->has_bundle_hash && e->bundle_hash.len != 32) ||
             (e->has_case_ref && e->case_ref.len != 32) ||
             (e->has_consent_id && e->consent_id.len != COUNCIL_ID_BYTES))
             rc = vfail(v, COUNCIL_ETAMPER, (int64_t)i, "event %llu: malformed fields",

@@ -54,6 +54,11 @@ static void test_version__error_codes_are_permanent(void **state)
     assert_int_equal(COUNCIL_ELIMIT, -13);
     assert_int_equal(COUNCIL_EBUFS, -14);
     assert_int_equal(COUNCIL_EUNSUPPORTED, -15);
+    assert_int_equal(COUNCIL_ESIGNATURE, -16);
+    assert_int_equal(COUNCIL_ESENDER, -17);
+    assert_int_equal(COUNCIL_ERECIPIENT, -18);
+    assert_int_equal(COUNCIL_EEXPIRED, -19);
+    assert_int_equal(COUNCIL_EREPLAY, -20);
 }
 
 static void test_version__errstr_distinct_and_static(void **state)
@@ -63,16 +68,16 @@ static void test_version__errstr_distinct_and_static(void **state)
 
     assert_string_equal(unknown, "unknown error code");
     assert_string_equal(council_errstr(1), "unknown error code");
-    for (int a = 0; a >= COUNCIL_EUNSUPPORTED; a--) {
+    for (int a = 0; a >= COUNCIL_EREPLAY; a--) {
         const char *s = council_errstr(a);
         assert_non_null(s);
         assert_true(strlen(s) > 3);
         assert_string_not_equal(s, unknown);
         assert_ptr_equal(s, council_errstr(a)); /* static, not allocated */
-        for (int b = a - 1; b >= COUNCIL_EUNSUPPORTED; b--)
+        for (int b = a - 1; b >= COUNCIL_EREPLAY; b--)
             assert_string_not_equal(s, council_errstr(b));
     }
-    assert_string_equal(council_errstr(COUNCIL_EUNSUPPORTED - 1), unknown);
+    assert_string_equal(council_errstr(COUNCIL_EREPLAY - 1), unknown);
 }
 
 static void *init_thread(void *arg)

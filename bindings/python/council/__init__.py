@@ -26,7 +26,8 @@ from . import errors
 from .errors import (AuthError, BufferTooSmallError, CouncilError, DeniedError, ExistsError,
                      FormatError, InternalError, InvalidArgumentError, LimitError, MisuseError,
                      NoConsentError, NotFoundError, OutOfMemoryError, StoreIOError, TamperError,
-                     UnsupportedError)
+                     UnsupportedError, SignatureError, SenderError, RecipientError,
+                     ExpiredError, ReplayError)
 from ._util import IdLike, SecretLike, TimeLike, to_datetime, to_uuid, wipe, wiping
 from ._council import Council, NewCase, Powers, Role, SectionLike, ShareDecision
 from ._audit import (audit_verify_checkpoint, audit_verify_export, audit_verify_proof,
@@ -86,6 +87,7 @@ __all__ = [
     "CouncilError", "InternalError", "InvalidArgumentError", "OutOfMemoryError", "StoreIOError",
     "AuthError", "DeniedError", "NoConsentError", "TamperError", "FormatError", "ExistsError",
     "NotFoundError", "MisuseError", "LimitError", "BufferTooSmallError", "UnsupportedError",
+    "SignatureError", "SenderError", "RecipientError", "ExpiredError", "ReplayError",
     "LibraryVersionError", "errors",
     "audit_verify_export", "audit_verify_checkpoint", "audit_verify_proof", "audit_witness",
     "witness_keygen", "merkle_leaf_hash", "merkle_verify_inclusion", "merkle_verify_consistency",

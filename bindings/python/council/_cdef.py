@@ -6,7 +6,7 @@ CDEF = r'''
 #define COUNCIL_VERSION_PATCH 0
 unsigned council_version_number(void);
 const char *council_version_string(void);
-typedef enum council_error { COUNCIL_OK = 0, COUNCIL_ERROR = -1, COUNCIL_EINVAL = -2, COUNCIL_ENOMEM = -3, COUNCIL_EIO = -4, COUNCIL_EAUTH = -5, COUNCIL_EDENIED = -6, COUNCIL_ENOCONSENT = -7, COUNCIL_ETAMPER = -8, COUNCIL_EFORMAT = -9, COUNCIL_EEXIST = -10, COUNCIL_ENOTFOUND = -11, COUNCIL_EMISUSE = -12, COUNCIL_ELIMIT = -13, COUNCIL_EBUFS = -14, COUNCIL_EUNSUPPORTED = -15 } council_error;
+typedef enum council_error { COUNCIL_OK = 0, COUNCIL_ERROR = -1, COUNCIL_EINVAL = -2, COUNCIL_ENOMEM = -3, COUNCIL_EIO = -4, COUNCIL_EAUTH = -5, COUNCIL_EDENIED = -6, COUNCIL_ENOCONSENT = -7, COUNCIL_ETAMPER = -8, COUNCIL_EFORMAT = -9, COUNCIL_EEXIST = -10, COUNCIL_ENOTFOUND = -11, COUNCIL_EMISUSE = -12, COUNCIL_ELIMIT = -13, COUNCIL_EBUFS = -14, COUNCIL_EUNSUPPORTED = -15, COUNCIL_ESIGNATURE = -16, COUNCIL_ESENDER = -17, COUNCIL_ERECIPIENT = -18, COUNCIL_EEXPIRED = -19, COUNCIL_EREPLAY = -20 } council_error;
 const char *council_errstr(int rc);
 typedef struct council_buf { uint8_t *ptr; size_t len; } council_buf;
 void council_buf_free(council_buf *buf);

@@ -105,12 +105,38 @@ class UnsupportedError(CouncilError):
     code, codename = -15, "COUNCIL_EUNSUPPORTED"
 
 
+class SignatureError(CouncilError):
+    """COUNCIL_ESIGNATURE: a bundle's signature does not verify."""
+    code, codename = -16, "COUNCIL_ESIGNATURE"
+
+
+class SenderError(CouncilError):
+    """COUNCIL_ESENDER: a bundle's sender is not one this store trusts."""
+    code, codename = -17, "COUNCIL_ESENDER"
+
+
+class RecipientError(CouncilError):
+    """COUNCIL_ERECIPIENT: a bundle is addressed to another recipient."""
+    code, codename = -18, "COUNCIL_ERECIPIENT"
+
+
+class ExpiredError(CouncilError):
+    """COUNCIL_EEXPIRED: a bundle or its imported content has expired."""
+    code, codename = -19, "COUNCIL_EEXPIRED"
+
+
+class ReplayError(CouncilError):
+    """COUNCIL_EREPLAY: a bundle was imported already."""
+    code, codename = -20, "COUNCIL_EREPLAY"
+
+
 #: Every COUNCIL_E* code and its class.
 BY_CODE: dict[int, type[CouncilError]] = {
     cls.code: cls
     for cls in (InternalError, InvalidArgumentError, OutOfMemoryError, StoreIOError, AuthError,
                 DeniedError, NoConsentError, TamperError, FormatError, ExistsError,
-                NotFoundError, MisuseError, LimitError, BufferTooSmallError, UnsupportedError)
+                NotFoundError, MisuseError, LimitError, BufferTooSmallError, UnsupportedError,
+                SignatureError, SenderError, RecipientError, ExpiredError, ReplayError)
 }
 
 
