@@ -383,6 +383,31 @@ COUNCIL_API void *council_protobuf_allocator(void);
  * @since 0.3.0
  */
 #define COUNCIL_BUNDLE_MAX (16u * 1024u * 1024u + 8192u)
+
+/** A bundle's default lifetime: 30 days (council_bundle_options.expires 0). @since 0.3.0 */
+#define COUNCIL_BUNDLE_TTL_DEFAULT (30 * 86400)
+/** A bundle's longest lifetime: 366 days. @since 0.3.0 */
+#define COUNCIL_BUNDLE_TTL_MAX (366 * 86400)
+
+#define COUNCIL_BUNDLE_OPTIONS_VERSION 1
+
+/**
+ * Options of the calls that make a bundle (council_bundle_*(),
+ * council_node_*() answers). Start from COUNCIL_BUNDLE_OPTIONS_INIT.
+ * @since 0.3.0
+ */
+typedef struct council_bundle_options {
+    unsigned version;           /**< COUNCIL_BUNDLE_OPTIONS_VERSION */
+    int64_t expires;            /**< Unix seconds; 0: COUNCIL_BUNDLE_TTL_DEFAULT from now;
+                                     at most COUNCIL_BUNDLE_TTL_MAX ahead */
+    const char *purpose;        /**< personal data: the purpose code, or NULL for the
+                                     call's default */
+    const char *basis;          /**< the legal basis code or "consent", or NULL */
+    const uint8_t *consent_id;  /**< basis "consent": the consent record (16 bytes) */
+    size_t consent_id_len;
+} council_bundle_options;
+
+#define COUNCIL_BUNDLE_OPTIONS_INIT { COUNCIL_BUNDLE_OPTIONS_VERSION, 0, NULL, NULL, NULL, 0 }
 /** Function twin of COUNCIL_NAME_MAX. @since 0.1.0 */
 COUNCIL_API size_t council_name_max(void);
 

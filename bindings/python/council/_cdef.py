@@ -119,6 +119,8 @@ void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_CASE_HANDED_OVER 54
 #define COUNCIL_AUDIT_ACTION_TASK_READ 55
 #define COUNCIL_NAME_MAX 256
+#define COUNCIL_BUNDLE_OPTIONS_VERSION 1
+typedef struct council_bundle_options { unsigned version; int64_t expires; const char *purpose; const char *basis; const uint8_t *consent_id; size_t consent_id_len; } council_bundle_options;
 size_t council_name_max(void);
 #define COUNCIL_PASSPHRASE_MAX 1024
 size_t council_passphrase_max(void);
