@@ -23,7 +23,7 @@ VERSION := $(MAJOR).$(MINOR).$(PATCH)
 B   ?= build
 GEN  = $(B)/gen
 
-PKGS = libsodium sqlcipher libprotobuf-c uuid libutf8proc
+PKGS = libsodium sqlcipher libprotobuf-c uuid libutf8proc jansson
 # Recursive (=): pkg-config runs when a recipe needs it, after `deps`.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
@@ -204,7 +204,7 @@ $(B)/tests/test_%: $(B)/tests/test_%.o $(B)/tests/helpers.o $(STATIC)
 # to prove that the library refuses it.
 $(B)/tests/test_store_plain: $(B)/tests/test_store_plain.o $(B)/tests/helpers.o $(STATIC)
 	$(CC) $(LDFLAGS) -o $@ $< $(B)/tests/helpers.o $(STATIC) \
-	    $(shell pkg-config --libs cmocka sqlite3 libsodium libprotobuf-c uuid libutf8proc) -lpthread
+	    $(shell pkg-config --libs cmocka sqlite3 libsodium libprotobuf-c uuid libutf8proc jansson) -lpthread
 
 # The sweep's findings held one by one: a chosen SQLite step or rename
 # failed through the linker's --wrap (tests/test_faults.c).

@@ -373,6 +373,9 @@ COUNCIL_API void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_REVIEW_SCHEDULED 53
 #define COUNCIL_AUDIT_ACTION_CASE_HANDED_OVER 54
 #define COUNCIL_AUDIT_ACTION_TASK_READ 55
+/** A person handed over to the council (council_intake_import(), bundles):
+ *  object_id the case, bundle_hash when it came as a bundle. @since 0.3.0 */
+#define COUNCIL_AUDIT_ACTION_INTAKE_RECEIVED 74
 
 /** Longest council name accepted, in bytes of UTF-8. @since 0.1.0 */
 #define COUNCIL_NAME_MAX 256
@@ -3309,6 +3312,135 @@ COUNCIL_API COUNCIL_NODISCARD int council_request_text(council *c, council_buf *
  */
 COUNCIL_API COUNCIL_NODISCARD int council_request_list(council *c, council_buf *out,
                                                        const council_request_filter *filter);
+
+
+/* ------------------------------------- issue 15: bundles into the council, intake */
+
+/*
+ * A member node's bundles coming back to the council (answers to referrals
+ * and cooperation requests, a case's updated sections, cosignatures of the
+ * council's checkpoints), and intake: a person handed over to the council
+ * from outside it (a hotline, a chat operator, a school, a utility), as a
+ * bundle, as a serialised council.v1.IntakeBundle or in the JSON form of
+ * doc/intake-form.md. council_bundle_import(3), council_intake(3).
+ */
+
+/** The largest intake accepted as JSON or as a serialised IntakeBundle, in
+ *  bytes; a larger one is COUNCIL_ELIMIT before any byte is parsed.
+ *  @since 0.3.0 */
+#define COUNCIL_INTAKE_JSON_MAX 65536
+/** Function twin of COUNCIL_INTAKE_JSON_MAX. @since 0.3.0 */
+COUNCIL_API size_t council_intake_json_max(void);
+
+#define COUNCIL_INTAKE_OPTIONS_VERSION 1
+
+/**
+ * Options of an intake. Start from COUNCIL_INTAKE_OPTIONS_INIT.
+ * @since 0.3.0
+ */
+typedef struct council_intake_options {
+    unsigned version;           /**< COUNCIL_INTAKE_OPTIONS_VERSION */
+    const uint8_t *owner;       /**< a new case's owning member (16 bytes), or NULL: a
+                                     staff session's own member; for the council
+                                     passphrase's session, the active coordinating
+                                     body (else the secretariat) */
+    size_t owner_len;
+} council_intake_options;
+
+#define COUNCIL_INTAKE_OPTIONS_INIT { COUNCIL_INTAKE_OPTIONS_VERSION, NULL, 0 }
+
+/**
+ * Import a bundle a member sent to the council (a member node's answer,
+ * cosignature or intake), in the council's store. Nothing is unsealed
+ * before these checks, in this order, each refusal logged as "bundle
+ * imported" (outcome refused, the error, a reason code, the bundle's hash,
+ * the claimed sender as subject_member): the file (COUNCIL_ELIMIT,
+ * COUNCIL_EFORMAT, COUNCIL_EUNSUPPORTED); the sender, an active member
+ * whose signing key the council signed and the header names
+ * (COUNCIL_ESENDER, also for a withdrawn or unknown member); the signature
+ * (COUNCIL_ESIGNATURE); the council and recipient, this council and the
+ * coordinating body's key (COUNCIL_ERECIPIENT); the time
+ * (COUNCIL_EEXPIRED); replay, a nonce or hash imported before
+ * (COUNCIL_EREPLAY); the type, one a member sends (COUNCIL_EUNSUPPORTED).
+ * Then the payload is opened with the coordinating body's key and applied:
+ *  - ANSWER, referral: the member accepts or declines a referral offered to
+ *    it (the step as council_referral_transition() takes it for that
+ *    member's staff, signed by the council, its event naming the bundle);
+ *  - ANSWER, request or its decline: as council_request_answer() or
+ *    council_request_decline() by the member asked;
+ *  - ANSWER, sections: the member's new versions of sections of a case it
+ *    owns, or of scopes shared with it, as council_section_write();
+ *  - COSIGNATURE: a witness's cosignature of one of this council's
+ *    checkpoints, added to it (council_audit_add_cosignatures());
+ *  - INTAKE: as council_intake_import().
+ * A refusal of the step itself is that step's (COUNCIL_EDENIED for a
+ * referral or request not the sender's, COUNCIL_EINVAL for its state,
+ * ...), logged by the step and again as "bundle imported" refused. A
+ * bundle is marked seen only when it was applied.
+ *
+ * The council passphrase's session, or staff of the secretariat (or of the
+ * coordinating body, for cosignatures and intake) holding its keys.
+ *
+ * @param[out] out  a serialised council.v1.BundleImportResult.
+ * @param bundle    the bundle file's bytes, at most COUNCIL_BUNDLE_MAX.
+ * @return COUNCIL_OK; the codes above; COUNCIL_EAUTH (the seal does not
+ *         open), COUNCIL_ETAMPER (the payload's nonce is another bundle's);
+ *         COUNCIL_EDENIED (a session that may not import, logged);
+ *         COUNCIL_EINVAL; COUNCIL_ENOTFOUND; COUNCIL_EMISUSE (also inside a
+ *         batch); COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_bundle_import(council *c, council_buf *out,
+                                                        const uint8_t *bundle, size_t len);
+
+/**
+ * Import an intake: a serialised council.v1.IntakeBundle. Every field is
+ * checked first (COUNCIL_EINVAL naming the field; no content in the
+ * message). The person is then found, or a new case made:
+ *  - person_id and case_id given (both): that person of that case;
+ *  - else a name and a birth date whose council_case_find() match is
+ *    unique and whose identity section says the same name and date;
+ *  - else a new case (owned as opts says, anonymous without a name) with
+ *    the person supported and, with a name, an identity section.
+ * The intake section (scope situation: the referrer, the channel, the
+ * contacts and the situation) is written to the person, the consent (when
+ * scopes were consented) recorded in the consent ledger with its scopes,
+ * purpose, method and time, and "intake received" logged. One batch: all
+ * of it or nothing.
+ *
+ * The council passphrase's session, or staff of the secretariat or the
+ * coordinating body holding its keys.
+ *
+ * @param[out] out  a serialised council.v1.BundleImportResult (type INTAKE;
+ *                  outcome new_case or found_person; case, person and
+ *                  consent ids).
+ * @param opts      NULL for the defaults.
+ * @return COUNCIL_OK; COUNCIL_EINVAL; COUNCIL_EFORMAT (does not parse);
+ *         COUNCIL_ELIMIT (over COUNCIL_INTAKE_JSON_MAX); COUNCIL_ENOTFOUND
+ *         (an unknown case, person, scope, owner or recipient);
+ *         COUNCIL_EDENIED (logged); COUNCIL_EUNSUPPORTED; COUNCIL_EMISUSE
+ *         (also inside a batch); COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_intake_import(council *c, council_buf *out,
+        const uint8_t *intake, size_t len, const council_intake_options *opts);
+
+/**
+ * Import an intake in its JSON form (doc/intake-form.md): an object with
+ * "form": "libcouncil-intake-1", "referrer", "person", "consent" and
+ * "situation". Its size is checked before it is parsed (COUNCIL_ELIMIT
+ * over COUNCIL_INTAKE_JSON_MAX); a duplicate or unknown key, a value of
+ * the wrong type, a missing required field or JSON that does not parse is
+ * COUNCIL_EFORMAT; the values are then checked and applied as by
+ * council_intake_import().
+ * @return as council_intake_import().
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_intake_import_json(council *c, council_buf *out,
+        const char *json, size_t len, const council_intake_options *opts);
 
 #ifdef __cplusplus
 }

@@ -80,12 +80,16 @@ static int refuse(council *c, bool in_txn, int action, const uint8_t *object, co
     return council__refuse_event(c, in_txn, &ev, err, op, msg);
 }
 
-static int log_step(council *c, int action, const council__referral_row *r, const council__case *k,
-                    const char *const *scopes, size_t n, const char *reason)
+/* A step's event; bundle_hash (32 bytes, or NULL): the step came in that
+ * member bundle (bundle_import.c). */
+static int log_step_by(council *c, int action, const council__referral_row *r, const council__case *k,
+                       const char *const *scopes, size_t n, const char *reason,
+                       const uint8_t *bundle_hash)
 {
     council__event ev = {
         .action = action,
         .object_id = r->id,
+        .bundle_hash = bundle_hash,
         .case_ref = k->ref,
         .scopes = scopes,
         .n_scopes = n,
@@ -99,6 +103,12 @@ static int log_step(council *c, int action, const council__referral_row *r, cons
 
     council__event_actor(c, &ev);
     return council__audit_append(c, &ev);
+}
+
+static int log_step(council *c, int action, const council__referral_row *r, const council__case *k,
+                    const char *const *scopes, size_t n, const char *reason)
+{
+    return log_step_by(c, action, r, k, scopes, n, reason, NULL);
 }
 /* May this session sign key versions and wrap the case's keys (the
  * secretariat, or the owner's staff)? */
@@ -398,11 +408,13 @@ out:
 
 /* ------------------------------------------------------------ transitions */
 
-int council_referral_transition(council *c, const uint8_t *id, size_t id_len, int to_state,
-                                const char *reason_code, const uint8_t *reason_text,
-                                size_t reason_text_len, unsigned flags)
+/* A step by the session's member, or (as_member not NULL) by that member
+ * through a bundle the council imported (bundle_hash): then the council's
+ * session signs the step, and the member must be the party of the step. */
+static int transition(council *c, const char *op, const uint8_t *id, size_t id_len, int to_state,
+                      const char *reason_code, const uint8_t *reason_text, size_t reason_text_len,
+                      unsigned flags, const uint8_t *as_member, const uint8_t *bundle_hash)
 {
-    static const char op[] = "referral_transition";
     council__case k;
     council__referral_row *r = NULL;
     council__referral_step s;
@@ -437,9 +449,13 @@ int council_referral_transition(council *c, const uint8_t *id, size_t id_len, in
         rc = council__finish(c, rc);
         goto out;
     }
-    entitled = council__is_secretariat(c) ||
-               (!council__is_root(c) &&
-                sodium_memcmp(c->actor_member, council__referral_party(r, to_state), COUNCIL_ID_BYTES) == 0);
+    if (as_member != NULL)
+        entitled = sodium_memcmp(as_member, council__referral_party(r, to_state), COUNCIL_ID_BYTES) == 0;
+    else
+        entitled = council__is_secretariat(c) ||
+                   (!council__is_root(c) &&
+                    sodium_memcmp(c->actor_member, council__referral_party(r, to_state),
+                                  COUNCIL_ID_BYTES) == 0);
     if (!entitled) {
         rc = refuse(c, true, action_of(to_state), r->id, k.ref, r->scopes, r->n_scopes, r->to,
                     COUNCIL_EDENIED, "not_entitled", op, "the session's member is not the one "
@@ -480,7 +496,7 @@ int council_referral_transition(council *c, const uint8_t *id, size_t id_len, in
     memset(&s, 0, sizeof s);
     s.state = to_state;
     s.at = (int64_t)time(NULL);
-    if ((s.has_by = !council__is_root(c)))
+    if ((s.has_by = as_member == NULL && !council__is_root(c)))
         memcpy(s.by, c->actor_staff, 16);
     if (reason_code != NULL)
         snprintf(s.reason, sizeof s.reason, "%s", reason_code);
@@ -506,7 +522,9 @@ int council_referral_transition(council *c, const uint8_t *id, size_t id_len, in
             rc = council__memo_drop(c, op, r->note, r->to);
     }
     if (rc == COUNCIL_OK)
-        rc = log_step(c, action_of(to_state), r, &k, r->scopes, r->n_scopes, reason_code);
+        rc = log_step_by(c, action_of(to_state), r, &k, r->scopes, r->n_scopes,
+                         reason_code != NULL ? reason_code : bundle_hash != NULL ? "bundle" : NULL,
+                         bundle_hash);
     rc = council__finish(c, rc);
 out:
     if (outer)
@@ -514,6 +532,25 @@ out:
     sodium_memzero(r, sizeof *r);
     council__free(r);
     return rc;
+}
+
+int council_referral_transition(council *c, const uint8_t *id, size_t id_len, int to_state,
+                                const char *reason_code, const uint8_t *reason_text,
+                                size_t reason_text_len, unsigned flags)
+{
+    return transition(c, "referral_transition", id, id_len, to_state, reason_code, reason_text,
+                      reason_text_len, flags, NULL, NULL);
+}
+
+int council__referral_step_as(council *c, const uint8_t id[COUNCIL_ID_BYTES], int to_state,
+                              const char *reason_code, const uint8_t member[COUNCIL_ID_BYTES],
+                              const uint8_t bundle_hash[32])
+{
+    if (!council__is_coordinator(c))
+        return council__fail(c, COUNCIL_EDENIED, "referral_step: only the council's session takes "
+                             "a member's step from its bundle");
+    return transition(c, "referral_step", id, COUNCIL_ID_BYTES, to_state, reason_code, NULL, 0, 0,
+                      member, bundle_hash);
 }
 
 int council_referral_deliver(council *c, const uint8_t *id, size_t id_len)

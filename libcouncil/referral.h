@@ -15,4 +15,15 @@
 int council__referral_counts(council *c, const char *op, int64_t from, int64_t to,
                              int64_t counts[6]);
 
+/* A member's step of a referral (accepted or declined, ...) that came in
+ * the member's bundle (bundle_import.c): as council_referral_transition
+ * would take it for that member's staff (the member must be the step's
+ * party: EDENIED, logged; the state must allow it: EINVAL, logged), signed
+ * by this council's session (root or the coordinating body's staff, else
+ * EDENIED), its event carrying bundle_hash and the reason (the member's
+ * code, else "bundle"). The other codes as the transition's. */
+int council__referral_step_as(council *c, const uint8_t id[COUNCIL_ID_BYTES], int to_state,
+                              const char *reason_code, const uint8_t member[COUNCIL_ID_BYTES],
+                              const uint8_t bundle_hash[32]);
+
 #endif /* COUNCIL_REFERRAL_H */

@@ -424,7 +424,7 @@ int council_request_make(council *c, uint8_t *id, size_t id_len, const council_r
  * council side (withdraw): loaded, checked, refused (logged) when the
  * session may not, or the request is not open. */
 static int begin_end(council *c, const char *op, int action, const uint8_t *id, size_t id_len,
-                     bool by_member, req *r, council__case *k)
+                     bool by_member, const uint8_t *as_member, req *r, council__case *k)
 {
     int rc;
 
@@ -436,7 +436,8 @@ static int begin_end(council *c, const char *op, int action, const uint8_t *id, 
         (rc = council__case_load(c, op, r->case_id, k)) != COUNCIL_OK ||
         (rc = council__req_log_check(c, op, r, k->ref)) != COUNCIL_OK)
         return council__finish(c, rc);
-    if (by_member && !is_asked(c, r))
+    if (by_member && (as_member != NULL ? sodium_memcmp(as_member, r->member, COUNCIL_ID_BYTES) != 0
+                                        : !is_asked(c, r)))
         return refuse(c, action, r, k, COUNCIL_EDENIED, "not_asked_member", op,
                       "only the member asked answers or declines a request");
     if (!by_member && !council_side(c))
@@ -448,14 +449,17 @@ static int begin_end(council *c, const char *op, int action, const uint8_t *id, 
     r->state_at = (int64_t)time(NULL);
     actor_ids(c, r->by_member, r->by_staff);
     if (by_member)
-        memcpy(r->by_member, c->actor_member, COUNCIL_ID_BYTES);
+        memcpy(r->by_member, as_member != NULL ? as_member : c->actor_member, COUNCIL_ID_BYTES);
     return COUNCIL_OK;
 }
 
-int council_request_answer(council *c, const uint8_t *id, size_t id_len,
-                           const council_request_answer_options *a)
+/* An answer or a decline by the session's member, or (as_member not NULL)
+ * by that member through the bundle bundle_hash names, signed by the
+ * council's session (bundle_import.c). */
+static int answer(council *c, const char *op, const uint8_t *id, size_t id_len,
+                  const council_request_answer_options *a, const uint8_t *as_member,
+                  const uint8_t *bundle_hash)
 {
-    static const char op[] = "request_answer";
     char scopes[REQ_SCOPES_MAX][CODE_CAP];
     council__decision d = { false, NULL };
     council__case k;
@@ -471,7 +475,7 @@ int council_request_answer(council *c, const uint8_t *id, size_t id_len,
     if ((a->text != NULL || a->text_len != 0) && !text_ok(a->text, a->text_len))
         return council__fail(c, COUNCIL_EINVAL, "%s: the answer's text is UTF-8 of 1 to %u bytes",
                              op, (unsigned)COUNCIL__MEMO_MAX);
-    if ((rc = begin_end(c, op, ACT(REQUEST_ANSWERED), id, id_len, true, &r, &k)) != COUNCIL_OK)
+    if ((rc = begin_end(c, op, ACT(REQUEST_ANSWERED), id, id_len, true, as_member, &r, &k)) != COUNCIL_OK)
         return rc;
     /* What the answer gives must be what was asked. */
     if ((r.kinds & COUNCIL_REQUEST_KIND_INFORMATION) != 0 && a->n_scopes == 0 && a->text == NULL)
@@ -531,6 +535,8 @@ int council_request_answer(council *c, const uint8_t *id, size_t id_len,
         }
         if (rc == COUNCIL_OK) {
             ev_init(&ev, ACT(REQUEST_ANSWERED), &r, k.ref);
+            ev.bundle_hash = bundle_hash;
+            ev.reason = bundle_hash != NULL ? "bundle" : NULL;
             ev.scopes = list;
             ev.n_scopes = r.n_provided;
             ev.purpose = PURPOSE;
@@ -541,10 +547,10 @@ int council_request_answer(council *c, const uint8_t *id, size_t id_len,
     return council__finish(c, rc);
 }
 
-int council_request_decline(council *c, const uint8_t *id, size_t id_len, const char *reason_code,
-                            const char *text, size_t text_len)
+static int decline(council *c, const char *op, const uint8_t *id, size_t id_len,
+                   const char *reason_code, const char *text, size_t text_len,
+                   const uint8_t *as_member, const uint8_t *bundle_hash)
 {
-    static const char op[] = "request_decline";
     council__case k;
     council__event ev;
     req r;
@@ -557,7 +563,7 @@ int council_request_decline(council *c, const uint8_t *id, size_t id_len, const 
     if ((text != NULL || text_len != 0) && !text_ok(text, text_len))
         return council__fail(c, COUNCIL_EINVAL, "%s: the written reason is UTF-8 of 1 to %u bytes",
                              op, (unsigned)COUNCIL__MEMO_MAX);
-    if ((rc = begin_end(c, op, ACT(REQUEST_DECLINED), id, id_len, true, &r, &k)) != COUNCIL_OK)
+    if ((rc = begin_end(c, op, ACT(REQUEST_DECLINED), id, id_len, true, as_member, &r, &k)) != COUNCIL_OK)
         return rc;
     r.state = COUNCIL_REQUEST_DECLINED;
     strcpy(r.reason, reason_code);
@@ -570,9 +576,43 @@ int council_request_decline(council *c, const uint8_t *id, size_t id_len, const 
     if (rc == COUNCIL_OK) {
         ev_init(&ev, ACT(REQUEST_DECLINED), &r, k.ref);
         ev.reason = r.reason;
+        ev.bundle_hash = bundle_hash;
         rc = log_ev(c, &ev);
     }
     return council__finish(c, rc);
+}
+
+int council_request_answer(council *c, const uint8_t *id, size_t id_len,
+                           const council_request_answer_options *a)
+{
+    return answer(c, "request_answer", id, id_len, a, NULL, NULL);
+}
+
+int council_request_decline(council *c, const uint8_t *id, size_t id_len, const char *reason_code,
+                            const char *text, size_t text_len)
+{
+    return decline(c, "request_decline", id, id_len, reason_code, text, text_len, NULL, NULL);
+}
+
+int council__request_answer_as(council *c, const uint8_t id[COUNCIL_ID_BYTES],
+                               const council_request_answer_options *a,
+                               const uint8_t member[COUNCIL_ID_BYTES], const uint8_t bundle_hash[32])
+{
+    if (!council__is_secretariat(c))
+        return council__fail(c, COUNCIL_EDENIED, "request_answer: only the council's session "
+                             "takes a member's answer from its bundle");
+    return answer(c, "request_answer", id, COUNCIL_ID_BYTES, a, member, bundle_hash);
+}
+
+int council__request_decline_as(council *c, const uint8_t id[COUNCIL_ID_BYTES],
+                                const char *reason_code, const char *text, size_t text_len,
+                                const uint8_t member[COUNCIL_ID_BYTES], const uint8_t bundle_hash[32])
+{
+    if (!council__is_secretariat(c))
+        return council__fail(c, COUNCIL_EDENIED, "request_decline: only the council's session "
+                             "takes a member's decline from its bundle");
+    return decline(c, "request_decline", id, COUNCIL_ID_BYTES, reason_code, text, text_len, member,
+                   bundle_hash);
 }
 
 int council_request_withdraw(council *c, const uint8_t *id, size_t id_len, const char *reason_code)
@@ -587,7 +627,7 @@ int council_request_withdraw(council *c, const uint8_t *id, size_t id_len, const
         return COUNCIL_EMISUSE;
     if (reason_code != NULL && !council__audit_code_ok(reason_code))
         return council__fail(c, COUNCIL_EINVAL, "%s: the reason is a code [a-z0-9_]{1,64}", op);
-    if ((rc = begin_end(c, op, ACT(REQUEST_WITHDRAWN), id, id_len, false, &r, &k)) != COUNCIL_OK)
+    if ((rc = begin_end(c, op, ACT(REQUEST_WITHDRAWN), id, id_len, false, NULL, &r, &k)) != COUNCIL_OK)
         return rc;
     r.state = COUNCIL_REQUEST_WITHDRAWN;
     strcpy(r.reason, reason_code != NULL ? reason_code : "withdrawn");

@@ -498,6 +498,17 @@ static const council__migration migrations[] = {
       "ALTER TABLE person ADD COLUMN merged_at INTEGER;"
       "ALTER TABLE person ADD COLUMN signer BLOB;"
       "ALTER TABLE person ADD COLUMN sig BLOB;" },
+    { 19,
+      /* Bundles imported into the council's store (bundle_import.c): each
+       * bundle's nonce and hash, so that a replay is refused (issue 15). */
+      "CREATE TABLE bundle_seen ("
+      "  nonce BLOB PRIMARY KEY CHECK (length(nonce) = 16),"
+      "  hash BLOB NOT NULL UNIQUE CHECK (length(hash) = 32),"
+      "  type INTEGER NOT NULL,"
+      "  sender BLOB NOT NULL,"
+      "  imported INTEGER NOT NULL,"
+      "  expires INTEGER NOT NULL"
+      ") WITHOUT ROWID;" },
 };
 
 uint32_t council__schema_version(void)

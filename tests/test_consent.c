@@ -510,6 +510,9 @@ static const char *const moves_data[] = {
     "council_member_withdraw_ex", /* to a named member through the decision: test_transfer.c test_withdraw */
     "council_member_withdraw",    /* cases to the coordinating body's member, which holds every key:
                                      test_transfer.c test_withdraw_coordinating_body */
+    /* issue 15, the council's imports: a member's answer to a request
+     * passes the decision as council_request_answer does (test_bundle_import.c) */
+    "council_bundle_import",
 };
 static const char *const moves_none[] = {
     "council_audit_add_cosignatures", "council_audit_checkpoint", "council_audit_head_reset",
@@ -562,6 +565,8 @@ static const char *const moves_none[] = {
     "council_case_assign", "council_case_review", "council_case_assignment",
     "council_case_reviews", "council_case_handover_list", "council_case_handover",
     "council_task_add", "council_task_set_state", "council_task_list", "council_task_get",
+    /* issue 15, intake: a person handed over INTO the council's store */
+    "council_intake_import", "council_intake_import_json", "council_intake_json_max",
 };
 
 static void test_every_export_classified(void **state)
