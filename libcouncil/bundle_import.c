@@ -425,7 +425,7 @@ static int dispatch(council *c, imp *im, const council__envelope *e, const Counc
                     council__import_result *res)
 {
     if (e->h->type == BT(INTAKE))
-        return council__intake_apply(c, op, p->intake, NULL, e->hash, res);
+        return council__intake_apply(c, op, p->intake, NULL, e->hash, e->h->sender_id.data, res);
     if (e->h->type == BT(COSIGNATURE)) {
         if (!council__is_secretariat(c))
             return refuse(c, im, COUNCIL_EDENIED, "not_secretariat", "a cosignature is stored by the "

@@ -9,8 +9,9 @@
  * Who owns a new case: the member the caller names; else a staff session's
  * own member (the intake desk of the secretariat or the coordinating
  * body); else, for the council passphrase's session, the active
- * coordinating body (else the secretariat): the body that coordinates the
- * person's support until it transfers the case (council_case_transfer).
+ * coordinating body (else the secretariat; else, for an intake bundle, the
+ * member that sent it): the body that coordinates the person's support
+ * until it transfers the case (council_case_transfer).
  *
  * The JSON form (doc/intake-form.md) is parsed with jansson after its size
  * is checked; every key is known, every value typed, then every field is
@@ -136,8 +137,10 @@ static int check(council *c, const char *op, const Council__V1__IntakeBundle *ib
 }
 
 /* The member a new case goes to when the caller names none (root): the
- * active coordinating body, else the secretariat. */
-static int default_owner(council *c, const char *op, uint8_t owner[COUNCIL_ID_BYTES])
+ * active coordinating body, else the secretariat, else fallback (an
+ * intake bundle's sender). */
+static int default_owner(council *c, const char *op, uint8_t owner[COUNCIL_ID_BYTES],
+                         const uint8_t *fallback)
 {
     council__member_pk *m = NULL;
     size_t n = 0;
@@ -153,8 +156,10 @@ static int default_owner(council *c, const char *op, uint8_t owner[COUNCIL_ID_BY
             pick = (int)i;
     if (pick >= 0)
         memcpy(owner, m[pick].id, COUNCIL_ID_BYTES);
+    else if (fallback != NULL)
+        memcpy(owner, fallback, COUNCIL_ID_BYTES);
     council__free(m);
-    if (pick < 0)
+    if (pick < 0 && fallback == NULL)
         return council__fail(c, COUNCIL_EINVAL, "%s: no coordinating body or secretariat with keys: "
                              "name the new case's owner", op);
     return COUNCIL_OK;
@@ -316,7 +321,7 @@ static int log_intake(council *c, const char *op, const uint8_t *cid, const uint
 
 int council__intake_apply(council *c, const char *op, const Council__V1__IntakeBundle *ib,
                           const council_intake_options *o, const uint8_t *bundle_hash,
-                          council__import_result *res)
+                          const uint8_t *fallback_owner, council__import_result *res)
 {
     uint8_t cid[COUNCIL_ID_BYTES], pid[COUNCIL_ID_BYTES], owner[COUNCIL_ID_BYTES];
     uint8_t consent[COUNCIL_ID_BYTES] = { 0 };
@@ -357,7 +362,7 @@ int council__intake_apply(council *c, const char *op, const Council__V1__IntakeB
         if (o != NULL && o->owner != NULL)
             memcpy(owner, o->owner, COUNCIL_ID_BYTES);
         else if (council__is_root(c))
-            rc = default_owner(c, op, owner);
+            rc = default_owner(c, op, owner, fallback_owner);
         else
             memcpy(owner, c->actor_member, COUNCIL_ID_BYTES);
         if (rc != COUNCIL_OK)
@@ -477,7 +482,7 @@ static int finish_import(council *c, const char *op, council_buf *out, const uin
 {
     council__import_result res;
     uint8_t hash[32];
-    int rc = council__intake_apply(c, op, ib, o, NULL, &res);
+    int rc = council__intake_apply(c, op, ib, o, NULL, NULL, &res);
 
     if (rc != COUNCIL_OK)
         return rc;

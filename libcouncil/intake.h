@@ -30,11 +30,12 @@ typedef struct council__import_result {
  * Apply an intake (every field checked first: EINVAL, EFORMAT for the
  * JSON form's caller): a new case, or the found person's case, with the
  * intake section, the consent and the intake_received event (carrying
- * bundle_hash when not NULL). Fills res. The codes of council_intake_import.
+ * bundle_hash when not NULL). A new case's owner when neither o nor the
+ * register names one: fallback_owner (NULL: EINVAL). Fills res. The codes of council_intake_import.
  */
 int council__intake_apply(council *c, const char *op, const Council__V1__IntakeBundle *ib,
                           const council_intake_options *o, const uint8_t *bundle_hash,
-                          council__import_result *res);
+                          const uint8_t *fallback_owner, council__import_result *res);
 
 /* res (and the input's hash, type, sender) as a serialised
  * BundleImportResult into *out. ENOMEM. */
