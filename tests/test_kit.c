@@ -253,6 +253,7 @@ static const constant audit_action[] = {
     K(AUDIT_ACTION_PERSON_MERGED),
     K(AUDIT_ACTION_CASE_ASSIGNED), K(AUDIT_ACTION_TASK_ADDED), K(AUDIT_ACTION_TASK_UPDATED),
     K(AUDIT_ACTION_REVIEW_SCHEDULED), K(AUDIT_ACTION_CASE_HANDED_OVER), K(AUDIT_ACTION_TASK_READ),
+    K(AUDIT_ACTION_INTAKE_RECEIVED), /* issue 15, intake */
 };
 
 #define ENUM(d, t) { &(d), t, sizeof t / sizeof t[0] }
@@ -303,7 +304,8 @@ static void test_kit__constants_match_the_descriptors(void **state)
         if (nonzero != enums[e].n)
             fail_msg("%s: %zu values, %zu constants", d->name, nonzero, enums[e].n);
     }
-    assert_int_equal(checked, 104); /* issue 14: referral +12, meeting +4, request +5, transfer +2, task +9 */
+    assert_int_equal(checked, 104 /* issue 14: referral +12, meeting +4, request +5, transfer +2, task +9 */
+                              + 1 /* issue 15, intake: intake_received */);
 }
 
 int main(void)
