@@ -38,9 +38,9 @@ typedef struct audit_opts {
 
 static const char *action_name(int v)
 {
-    static char names[64][40];
+    static char names[80][40];
 
-    return v >= 0 && v < 64 ? enum_name(&council__v1__audit_action__descriptor, "AUDIT_ACTION_",
+    return v >= 0 && v < 80 ? enum_name(&council__v1__audit_action__descriptor, "AUDIT_ACTION_",
                                         v, names[v], sizeof names[v])
                             : "unknown";
 }

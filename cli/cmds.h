@@ -122,4 +122,11 @@ int cmd_request_list(cli_ctx *x, int argc, char **argv);
 int cmd_policy_show(cli_ctx *x, int argc, char **argv);
 int cmd_policy_set(cli_ctx *x, int argc, char **argv);
 
+/* cmd_bundle_import.c (issue 15: bundles into the council) */
+int cmd_bundle_import(cli_ctx *x, int argc, char **argv);
+/* A BundleImportResult the library returned, as lines or JSON: 0 or EXIT_FAILURE. */
+int print_import_result(const council_buf *out, int json);
+/* cmd_intake.c */
+int cmd_intake_import(cli_ctx *x, int argc, char **argv);
+
 #endif
