@@ -39,6 +39,7 @@ from ._pb import (audit_pb2, case_pb2, consent_pb2, info_pb2, keyfile_pb2, keyri
                   meeting_pb2, member_pb2, request_pb2)
 from ._pb import referral_pb2
 from ._pb import task_pb2
+from ._pb import bundle_pb2  # issue 15
 
 #: This package's version (it follows the library it was written for).
 __version__ = "%d.%d.%d" % (EXPECTED_VERSION // 10000, EXPECTED_VERSION // 100 % 100,

@@ -118,6 +118,7 @@ void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_REVIEW_SCHEDULED 53
 #define COUNCIL_AUDIT_ACTION_CASE_HANDED_OVER 54
 #define COUNCIL_AUDIT_ACTION_TASK_READ 55
+#define COUNCIL_AUDIT_ACTION_INTAKE_RECEIVED 74
 #define COUNCIL_NAME_MAX 256
 #define COUNCIL_BUNDLE_OPTIONS_VERSION 1
 typedef struct council_bundle_options { unsigned version; int64_t expires; const char *purpose; const char *basis; const uint8_t *consent_id; size_t consent_id_len; } council_bundle_options;
@@ -339,4 +340,11 @@ int council_request_withdraw(council *c, const uint8_t *id, size_t id_len, const
 int council_request_get(council *c, council_buf *out, const uint8_t *id, size_t id_len);
 int council_request_text(council *c, council_buf *out, const uint8_t *id, size_t id_len, int which);
 int council_request_list(council *c, council_buf *out, const council_request_filter *filter);
+#define COUNCIL_INTAKE_JSON_MAX 65536
+size_t council_intake_json_max(void);
+#define COUNCIL_INTAKE_OPTIONS_VERSION 1
+typedef struct council_intake_options { unsigned version; const uint8_t *owner; size_t owner_len; } council_intake_options;
+int council_bundle_import(council *c, council_buf *out, const uint8_t *bundle, size_t len);
+int council_intake_import(council *c, council_buf *out, const uint8_t *intake, size_t len, const council_intake_options *opts);
+int council_intake_import_json(council *c, council_buf *out, const char *json, size_t len, const council_intake_options *opts);
 '''

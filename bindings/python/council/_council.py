@@ -1269,5 +1269,59 @@ class Council:
         raw = note.encode("utf-8")
         self._check(self._lib.council_audit_add_cosignatures(self._h(), raw, len(raw)))
 
+    # ------------------------------------------ issue 15: bundles into the council, intake
+
+    def bundle_import(self, bundle: bytes) -> Any:
+        """Import a member's bundle (an answer, a cosignature, an intake) into the
+        council's store; every check (sender, signature, recipient, expiry, replay)
+        comes before it is opened, each refusal logged. Returns the
+        ``bundle_pb2.BundleImportResult``."""
+        from ._pb import bundle_pb2
+        raw = bytes(bundle)
+        return _parse(bundle_pb2.BundleImportResult,
+                      self._call_buf(self._lib.council_bundle_import, raw, len(raw)))
+
+    @staticmethod
+    def _intake_opts(owner: Optional[IdLike], keep: list) -> Any:
+        o = ffi.new("council_intake_options *")
+        o.version = lib.COUNCIL_INTAKE_OPTIONS_VERSION
+        o.owner, o.owner_len = u.cbytes(u.opt_id(owner, "owner"), keep)
+        return o
+
+    def intake_import(self, intake: Any, *, owner: Optional[IdLike] = None) -> Any:
+        """Import an intake (a person handed over from outside the council): a
+        ``bundle_pb2.IntakeBundle`` or its serialised bytes. ``owner``: a new case's
+        owning member (default: the session's member, or the coordinating body).
+        Returns the ``bundle_pb2.BundleImportResult``."""
+        from ._pb import bundle_pb2
+        raw = intake.SerializeToString() if isinstance(intake, bundle_pb2.IntakeBundle) \
+            else bytes(intake)
+        keep: list = []
+        o = self._intake_opts(owner, keep)
+        return _parse(bundle_pb2.BundleImportResult,
+                      self._call_buf(self._lib.council_intake_import, raw, len(raw), o))
+
+    def intake_import_json(self, form: Union[str, bytes, dict], *,
+                           owner: Optional[IdLike] = None) -> Any:
+        """Import an intake in the JSON form of doc/intake-form.md (a ``dict`` is
+        serialised first). Returns the ``bundle_pb2.BundleImportResult``."""
+        import json as _json
+        from ._pb import bundle_pb2
+        if isinstance(form, dict):
+            raw = _json.dumps(form, ensure_ascii=False).encode("utf-8")
+        elif isinstance(form, str):
+            raw = form.encode("utf-8")
+        else:
+            raw = bytes(form)
+        keep: list = []
+        o = self._intake_opts(owner, keep)
+        return _parse(bundle_pb2.BundleImportResult,
+                      self._call_buf(self._lib.council_intake_import_json, raw, len(raw), o))
+
+    @staticmethod
+    def intake_json_max() -> int:
+        """The largest intake accepted (JSON or serialised), in bytes."""
+        return int(lib.council_intake_json_max())
+
 
 __all__ = ["Council", "Powers", "Role", "NewCase", "ShareDecision", "CouncilError"]
