@@ -647,36 +647,66 @@ static bool from_json(json_t *root, struct jintake *j, const char **what)
     return true;
 }
 
+/* Parse the form into *j (its strings in *root, which the caller frees
+ * with json_decref) and check every field: ELIMIT, EFORMAT, EINVAL,
+ * ENOMEM. */
+static int json_parse(council *c, const char *op, const char *json, size_t len, json_t **root,
+                      struct jintake **j)
+{
+    json_error_t err;
+    const char *what = "";
+
+    *root = NULL;
+    *j = NULL;
+    if (len > COUNCIL_INTAKE_JSON_MAX)
+        return council__fail(c, COUNCIL_ELIMIT, "%s: %zu bytes, at most %u", op, len,
+                             (unsigned)COUNCIL_INTAKE_JSON_MAX);
+    *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &err);
+    if (*root == NULL)
+        return council__fail(c, COUNCIL_EFORMAT, "%s: not JSON, or a key given twice (line %d)", op,
+                             err.line);
+    if ((*j = council__calloc(1, sizeof **j)) == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    if (!from_json(*root, *j, &what))
+        return council__fail(c, COUNCIL_EFORMAT, "%s: %s: an unknown key, a value of the wrong type "
+                             "or a required one missing (doc/intake-form.md)", op, what);
+    return check(c, op, &(*j)->ib);
+}
+
+static void json_free(json_t *root, struct jintake *j)
+{
+    if (j != NULL) {
+        sodium_memzero(j, sizeof *j);
+        council__free(j);
+    }
+    if (root != NULL)
+        json_decref(root);
+}
+
+int council__intake_json_check(council *c, const char *json, size_t len)
+{
+    struct jintake *j;
+    json_t *root;
+    int rc = json == NULL ? council__fail(c, COUNCIL_EMISUSE, "intake_json: NULL")
+                          : json_parse(c, "intake_json", json, len, &root, &j);
+
+    if (json != NULL)
+        json_free(root, j);
+    return rc;
+}
+
 int council_intake_import_json(council *c, council_buf *out, const char *json, size_t len,
                                const council_intake_options *opts)
 {
     static const char op[] = "intake_import_json";
     struct jintake *j = NULL;
-    json_error_t err;
-    json_t *root;
-    const char *what = "";
+    json_t *root = NULL;
     int rc;
 
     if ((rc = begin(c, op, out, json)) != COUNCIL_OK)
         return rc;
-    if (len > COUNCIL_INTAKE_JSON_MAX)
-        return council__fail(c, COUNCIL_ELIMIT, "%s: %zu bytes, at most %u", op, len,
-                             (unsigned)COUNCIL_INTAKE_JSON_MAX);
-    root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &err);
-    if (root == NULL)
-        return council__fail(c, COUNCIL_EFORMAT, "%s: not JSON, or a key given twice (line %d)", op,
-                             err.line);
-    if ((j = council__calloc(1, sizeof *j)) == NULL) {
-        json_decref(root);
-        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-    }
-    if (!from_json(root, j, &what))
-        rc = council__fail(c, COUNCIL_EFORMAT, "%s: %s: an unknown key, a value of the wrong type "
-                           "or a required one missing (doc/intake-form.md)", op, what);
-    else
+    if ((rc = json_parse(c, op, json, len, &root, &j)) == COUNCIL_OK)
         rc = finish_import(c, op, out, (const uint8_t *)json, len, &j->ib, opts);
-    sodium_memzero(j, sizeof *j);
-    council__free(j);
-    json_decref(root);
+    json_free(root, j);
     return rc;
 }

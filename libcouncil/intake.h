@@ -37,6 +37,12 @@ int council__intake_apply(council *c, const char *op, const Council__V1__IntakeB
                           const council_intake_options *o, const uint8_t *bundle_hash,
                           const uint8_t *fallback_owner, council__import_result *res);
 
+/* The JSON form parsed and every field checked as
+ * council_intake_import_json does, nothing looked up or applied (no store;
+ * c may be NULL): OK, ELIMIT, EFORMAT, EINVAL, ENOMEM, EMISUSE (NULL).
+ * For the fuzzer (fuzz/fuzz_intake_json.c). */
+int council__intake_json_check(council *c, const char *json, size_t len);
+
 /* res (and the input's hash, type, sender) as a serialised
  * BundleImportResult into *out. ENOMEM. */
 int council__import_result_pack(council *c, const char *op, council_buf *out,
