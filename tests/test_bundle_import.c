@@ -189,6 +189,84 @@ static void a_case_referred(fx *f, uint8_t cid[16], uint8_t pid[16], uint8_t rid
 
 /* ------------------------------------------------------------ refusals */
 
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* a's header with sealed (sealed_len bytes), signed again with k's key (a
+ * member that signs what it splices): *out malloc'd. */
+static void splice(council_buf *out, const council_buf *a, const uint8_t *sealed, size_t sealed_len,
+                   const council__member_keys *k)
+{
+    static const char ctx[] = "libcouncil bundle v1";
+    size_t head = 8 + 2 + 4 + be32(a->ptr + 10), n = head + 4 + sealed_len;
+
+    out->len = n + 64;
+    out->ptr = malloc(out->len);
+    memcpy(out->ptr, a->ptr, head);
+    out->ptr[head] = (uint8_t)(sealed_len >> 24);
+    out->ptr[head + 1] = (uint8_t)(sealed_len >> 16);
+    out->ptr[head + 2] = (uint8_t)(sealed_len >> 8);
+    out->ptr[head + 3] = (uint8_t)sealed_len;
+    memcpy(out->ptr + head + 4, sealed, sealed_len);
+    {
+        crypto_sign_state st; /* as envelope.c signs: Ed25519ph over context and frame */
+        crypto_sign_init(&st);
+        crypto_sign_update(&st, (const uint8_t *)ctx, sizeof ctx);
+        crypto_sign_update(&st, out->ptr, n);
+        council__secret_read(&k->sign_sk);
+        crypto_sign_final_create(&st, out->ptr + n, NULL, k->sign_sk.p);
+        council__secret_lock(&k->sign_sk);
+    }
+}
+
+/* The seal that does not open, and a payload swapped from another bundle
+ * (the sender re-signs both: only the seal and the nonce catch them). */
+static void test_bundle_import__seal_and_swap(void **state)
+{
+    fx *f = *state;
+    council__member_keys kc;
+    council_buf a = { NULL, 0 }, b = { NULL, 0 }, x = { NULL, 0 };
+    uint8_t cid[16], pid[16], rid[16], hash[32];
+    Council__V1__AnswerBundle ans;
+    size_t ha, hb, sa, sb;
+
+    member_keys(&f->kc, &kc);
+    a_case_referred(f, cid, pid, rid);
+    ans = referral_answer(rid, "accepted", NULL);
+    answer_bundle(f->c, &a, &kc, &ans, NULL, hash);
+    answer_bundle(f->c, &b, &kc, &ans, NULL, hash);
+    ha = 14 + be32(a.ptr + 10);
+    sa = be32(a.ptr + ha);
+    hb = 14 + be32(b.ptr + 10);
+    sb = be32(b.ptr + hb);
+    /* b's payload under a's header */
+    splice(&x, &a, b.ptr + hb + 4, sb, &kc);
+    crypto_hash_sha256(hash, x.ptr, x.len);
+    assert_int_equal(import(f->c, &x, NULL), COUNCIL_ETAMPER);
+    expect_last(f->c, ACT(BUNDLE_IMPORTED), true, COUNCIL_ETAMPER, "payload_swapped", hash);
+    free(x.ptr);
+    /* a's payload with a byte changed */
+    {
+        uint8_t *bent = malloc(sa);
+        memcpy(bent, a.ptr + ha + 4, sa);
+        bent[sa / 2] ^= 1;
+        splice(&x, &a, bent, sa, &kc);
+        free(bent);
+    }
+    crypto_hash_sha256(hash, x.ptr, x.len);
+    assert_int_equal(import(f->c, &x, NULL), COUNCIL_EAUTH);
+    expect_last(f->c, ACT(BUNDLE_IMPORTED), true, COUNCIL_EAUTH, "seal", hash);
+    free(x.ptr);
+    assert_int_equal(referral_state(f->c, rid), COUNCIL_REFERRAL_PROPOSED);
+    /* the untouched one still imports */
+    assert_int_equal(import(f->c, &a, NULL), COUNCIL_OK);
+    council_buf_free(&a);
+    council_buf_free(&b);
+    council__member_keys_free(&kc);
+}
+
 static void test_bundle_import__refusals_in_order(void **state)
 {
     fx *f = *state;
@@ -744,6 +822,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bundle_import__cosignatures_counted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bundle_import__intake, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bundle_import__misuse, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bundle_import__seal_and_swap, setup, teardown),
     };
 
     if (council_global_init() != COUNCIL_OK)
