@@ -122,4 +122,16 @@ int cmd_request_list(cli_ctx *x, int argc, char **argv);
 int cmd_policy_show(cli_ctx *x, int argc, char **argv);
 int cmd_policy_set(cli_ctx *x, int argc, char **argv);
 
+/* cmd_node.c: member nodes (issue 15) */
+int cmd_node_init(cli_ctx *x, int argc, char **argv);
+int cmd_node_show(cli_ctx *x, int argc, char **argv);
+int cmd_node_import(cli_ctx *x, int argc, char **argv);
+int cmd_node_list(cli_ctx *x, int argc, char **argv);
+int cmd_node_read(cli_ctx *x, int argc, char **argv);
+int cmd_node_purge(cli_ctx *x, int argc, char **argv);
+int cmd_node_answer(cli_ctx *x, int argc, char **argv);
+int cmd_node_return_sections(cli_ctx *x, int argc, char **argv);
+int cmd_node_cosign(cli_ctx *x, int argc, char **argv);
+int cmd_node_export_log(cli_ctx *x, int argc, char **argv);
+
 #endif
