@@ -629,8 +629,8 @@ int cmd_node_cosign(cli_ctx *x, int argc, char **argv)
 static const cli_help export_help = {
     "FILE [--json]",
     N_("Writes the node's own log to FILE (never replaced), with a checkpoint\n"
-    "signed by the node's log key: council-cli audit verify FILE --key with the\n"
-    "node log key node show prints verifies it.\n"),
+    "signed by the node's log key: audit verify FILE --key, with the node log\n"
+    "key node show prints, verifies it.\n"),
     "  council-cli --store ./node node export-log node-log.export --keyfile npo.keyfile\n",
 };
 static const cli_spec export_spec = CLI_SPEC(json_opts, export_help, NODE_FLAGS, 1);

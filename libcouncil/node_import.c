@@ -491,11 +491,14 @@ int council_node_import(council_node *n, council_buf *out, const uint8_t *bundle
         rc = council__node_reply_key_put(n, e.h->reply_box_key.data, e.h->created);
     if (rc == COUNCIL_OK)
         rc = council__node_seen_put(n, e.hash, e.h->nonce.data, e.h->nonce.len);
+    /* The import on the record: the object acted on, the case by the node's
+     * own pseudonym of it. */
     if (rc == COUNCIL_OK)
         rc = council__node_event(n, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_BUNDLE_IMPORTED,
                                  COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED, 0,
-                                 council__envelope_type_name(e.h->type), NULL, e.hash, NULL, NULL,
-                                 0);
+                                 council__envelope_type_name(e.h->type),
+                                 r.has_object_id ? id16(&r.object_id) : NULL, e.hash,
+                                 r.has_case_id ? id16(&r.case_id) : NULL, NULL, 0);
     rc = council__finish(n->c, rc);
     if (rc != COUNCIL_OK) {
         /* A witnessing refusal has its own event besides the import's. */
