@@ -270,14 +270,14 @@ int council_node_send(council_node *n, council_buf *bundle, int type, const uint
                              COUNCIL__ENV_PAYLOAD_MAX - 64);
     if (type == COUNCIL__V1__BUNDLE_TYPE__BUNDLE_TYPE_INTAKE) {
         p.intake = council__v1__intake_bundle__unpack(council__pb_wiping_allocator(), len, content);
-        m = &p.intake->base;
+        m = (ProtobufCMessage *)p.intake;
         p.content_case = COUNCIL__V1__BUNDLE_PAYLOAD__CONTENT_INTAKE;
     } else {
         p.answer = council__v1__answer_bundle__unpack(council__pb_wiping_allocator(), len, content);
-        m = &p.answer->base;
+        m = (ProtobufCMessage *)p.answer;
         p.content_case = COUNCIL__V1__BUNDLE_PAYLOAD__CONTENT_ANSWER;
     }
-    if (p.intake == NULL && p.answer == NULL)
+    if (m == NULL)
         return council__fail(n->c, council__pb_alloc_failed(true) ? COUNCIL_ENOMEM : COUNCIL_EFORMAT,
                              "%s: the content is not a %s message", op,
                              council__envelope_type_name(type));
