@@ -304,6 +304,8 @@ static int import_content(import_ctx *x, const Council__V1__BundlePayload *p)
         const uint8_t *mid = m->meeting != NULL ? id16(&m->meeting->id) : NULL;
         if (mid == NULL)
             return council__fail(n->c, COUNCIL_EFORMAT, OP ": a packet names no meeting");
+        if (!id_is(&m->attendee, n->member_id))
+            return council__fail(n->c, COUNCIL_EFORMAT, OP ": a packet for another attendee");
         x->r->outcome = "stored";
         x->r->has_object_id = 1;
         x->r->object_id = m->meeting->id;

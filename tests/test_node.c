@@ -588,6 +588,71 @@ static void test_node__revocation_deletes_what_it_names(void **state)
     assert_int_equal(item_count(f), 0);
 }
 
+static void packet_bundle(fx *f, council_buf *out, const uint8_t mid[16], const uint8_t *attendee)
+{
+    Council__V1__BundlePayload p = COUNCIL__V1__BUNDLE_PAYLOAD__INIT;
+    Council__V1__MeetingPacket mp = COUNCIL__V1__MEETING_PACKET__INIT;
+    Council__V1__Meeting m = COUNCIL__V1__MEETING__INIT;
+
+    m.id.data = (uint8_t *)(uintptr_t)mid;
+    m.id.len = 16;
+    m.id_text = (char *)(uintptr_t)"meeting";
+    m.body = COUNCIL__V1__MEETING_BODY__MEETING_BODY_SUPPORT_MEETING;
+    m.starts = (int64_t)time(NULL);
+    m.ends = m.starts + 3600;
+    mp.meeting = &m;
+    mp.attendee.data = (uint8_t *)(uintptr_t)attendee;
+    mp.attendee.len = 16;
+    mp.built = m.starts;
+    mp.minutes = (char *)(uintptr_t)"minutes of the meeting";
+    p.content_case = COUNCIL__V1__BUNDLE_PAYLOAD__CONTENT_MEETING_PACKET;
+    p.meeting_packet = &mp;
+    build(f, out, NULL, &p, COUNCIL__V1__BUNDLE_TYPE__BUNDLE_TYPE_MEETING_PACKET, NULL);
+}
+
+static void test_node__a_meeting_packet_kept_read_and_revoked(void **state)
+{
+    fx *f = *state;
+    council_buf b = { NULL, 0 }, r = { NULL, 0 }, out = { NULL, 0 };
+    Council__V1__BundleImportResult *res;
+    Council__V1__NodeItemContent *ic;
+    Council__V1__MeetingPacket *mp;
+    Council__V1__RevocationItem it = COUNCIL__V1__REVOCATION_ITEM__INIT;
+    uint8_t mid[16];
+
+    randombytes_buf(mid, 16);
+    /* Another attendee's packet, sent to this member: refused, logged. */
+    packet_bundle(f, &b, mid, f->m2);
+    import_expect(f, b.ptr, b.len, COUNCIL_EFORMAT);
+    council_buf_free(&b);
+    packet_bundle(f, &b, mid, f->m);
+    assert_int_equal(council_node_import(f->n, &r, b.ptr, b.len), COUNCIL_OK);
+    council_buf_free(&b);
+    res = council__v1__bundle_import_result__unpack(NULL, r.len, r.ptr);
+    assert_non_null(res);
+    assert_int_equal(res->n_stored, 1);
+    assert_memory_equal(res->object_id.data, mid, 16);
+    assert_int_equal(council_node_read(f->n, &out, res->stored[0].data, 16), COUNCIL_OK);
+    ic = council__v1__node_item_content__unpack(NULL, out.len, out.ptr);
+    assert_non_null(ic);
+    assert_string_equal(ic->item->kind, "meeting_packet");
+    mp = council__v1__meeting_packet__unpack(NULL, ic->content.len, ic->content.data);
+    assert_non_null(mp);
+    assert_string_equal(mp->minutes, "minutes of the meeting");
+    council__v1__meeting_packet__free_unpacked(mp, NULL);
+    council__v1__node_item_content__free_unpacked(ic, NULL);
+    council_buf_free(&out);
+    council__v1__bundle_import_result__free_unpacked(res, NULL);
+    council_buf_free(&r);
+    /* The meeting closed: its packet goes. */
+    it.kind = COUNCIL__V1__REVOCATION_ITEM__KIND__REVOKE_MEETING;
+    it.has_object_id = 1;
+    it.object_id.data = mid;
+    it.object_id.len = 16;
+    assert_int_equal(revoke(f, &it), 1);
+    assert_int_equal(item_count(f), 0);
+}
+
 /* Open a member -> council bundle as the council would. */
 static Council__V1__BundlePayload *open_answer(fx *f, const council_buf *b)
 {
@@ -873,6 +938,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_node__expired_items_are_refused_and_purged, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_node__revocation_deletes_what_it_names, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_node__a_meeting_packet_kept_read_and_revoked, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_node__answers_go_back_sealed_to_the_reply_key, setup,
                                         teardown),
