@@ -107,6 +107,7 @@ static const char *const known[] = {
     "sensitive", "yes", "dry-run", "help", "version", "utc", "idle", "max", "status", "all",
     "fiscal-year",
     "due", "overdue", "text", "vital-second-approver", "cross-body-use",
+    "step", "decline", /* node answer */
 };
 
 static int is_known(const char *text)

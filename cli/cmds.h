@@ -128,5 +128,16 @@ int cmd_bundle_import(cli_ctx *x, int argc, char **argv);
 int print_import_result(const council_buf *out, int json);
 /* cmd_intake.c */
 int cmd_intake_import(cli_ctx *x, int argc, char **argv);
+/* cmd_node.c: member nodes (issue 15) */
+int cmd_node_init(cli_ctx *x, int argc, char **argv);
+int cmd_node_show(cli_ctx *x, int argc, char **argv);
+int cmd_node_import(cli_ctx *x, int argc, char **argv);
+int cmd_node_list(cli_ctx *x, int argc, char **argv);
+int cmd_node_read(cli_ctx *x, int argc, char **argv);
+int cmd_node_purge(cli_ctx *x, int argc, char **argv);
+int cmd_node_answer(cli_ctx *x, int argc, char **argv);
+int cmd_node_return_sections(cli_ctx *x, int argc, char **argv);
+int cmd_node_cosign(cli_ctx *x, int argc, char **argv);
+int cmd_node_export_log(cli_ctx *x, int argc, char **argv);
 
 #endif

@@ -135,6 +135,19 @@ static const cli_cmd table[] = {
     { "audit", "witness", cmd_audit_witness,
       N_("check a checkpoint's consistency and cosign it (no store)") },
     { "audit", "witness-keygen", cmd_audit_witness_keygen, N_("make a witness key (no store)") },
+    { "node", "init", cmd_node_init, N_("make a member node in DIR from the member's keyfile") },
+    { "node", "show", cmd_node_show, N_("show a member node: ids, keys, items, checkpoint seen") },
+    { "node", "import", cmd_node_import, N_("import a bundle from the council into the node") },
+    { "node", "list", cmd_node_list, N_("list the items a node holds (no content)") },
+    { "node", "read", cmd_node_read, N_("print an item's content (the read is logged)") },
+    { "node", "purge", cmd_node_purge, N_("delete a node's expired items") },
+    { "node", "answer", cmd_node_answer,
+      N_("answer a referral or a request: a bundle to the council") },
+    { "node", "return-sections", cmd_node_return_sections,
+      N_("return a case's updated sections: a bundle to the council") },
+    { "node", "cosign", cmd_node_cosign,
+      N_("cosign the council checkpoint last verified: a bundle to the council") },
+    { "node", "export-log", cmd_node_export_log, N_("write the node's own log to a file") },
 };
 #define N_TABLE (sizeof table / sizeof table[0])
 

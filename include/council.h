@@ -376,6 +376,14 @@ COUNCIL_API void *council_protobuf_allocator(void);
 /** A person handed over to the council (council_intake_import(), bundles):
  *  object_id the case, bundle_hash when it came as a bundle. @since 0.3.0 */
 #define COUNCIL_AUDIT_ACTION_INTAKE_RECEIVED 74
+/** A member node made (council_node_init()), in the node's own log. @since 0.3.0 */
+#define COUNCIL_AUDIT_ACTION_NODE_CREATED 64
+/** An item on a member node read (council_node_read()). @since 0.3.0 */
+#define COUNCIL_AUDIT_ACTION_NODE_CONTENT_READ 65
+/** An item on a member node deleted: revoked or expired. @since 0.3.0 */
+#define COUNCIL_AUDIT_ACTION_NODE_CONTENT_DELETED 66
+/** The council's checkpoint verified on a member node (or refused). @since 0.3.0 */
+#define COUNCIL_AUDIT_ACTION_NODE_CHECKPOINT_WITNESSED 67
 
 /** Longest council name accepted, in bytes of UTF-8. @since 0.1.0 */
 #define COUNCIL_NAME_MAX 256
@@ -3441,6 +3449,211 @@ COUNCIL_API COUNCIL_NODISCARD int council_intake_import(council *c, council_buf 
  */
 COUNCIL_API COUNCIL_NODISCARD int council_intake_import_json(council *c, council_buf *out,
         const char *json, size_t len, const council_intake_options *opts);
+/* ------------------------------------------------ member nodes (issue 15) */
+
+/**
+ * A member node: a member's own libcouncil store, made from the member's
+ * keyfile, that imports the bundles the council sends it, keeps their
+ * content under its own keys, logs every read in its own verifiable log,
+ * witnesses the council's log and builds the bundles the member sends
+ * back. Opaque; one thread at a time. See council_node(3).
+ * @since 0.3.0
+ */
+typedef struct council_node council_node;
+
+/**
+ * Make a member node in `dir` (a new or empty directory) from the member's
+ * keyfile: a random node root key, the node's own log key pair and a
+ * witness key pair (named "node-<member uuid>"), and node.keyring pinning
+ * the council id, the member id, the member's keys and the council's log
+ * public key (from the keyfile), the root key sealed to the member's box
+ * key and a MAC over it all. The node's log records its creation.
+ *
+ * @param[out] out  receives the handle, also on most failures (for
+ *                  council_node_errmsg()); the caller MUST council_node_close() it.
+ * @param dir       the node's directory.
+ * @param keyfile   the member keyfile's bytes (at most 4096), and its length.
+ * @param pass      the keyfile's passphrase, and its length.
+ * @return COUNCIL_OK; COUNCIL_EINVAL for a bad argument, or a keyfile that
+ *         does not pin the council's log key (ask the secretariat to issue a
+ *         new keyfile); COUNCIL_EAUTH for a wrong passphrase; COUNCIL_EFORMAT
+ *         for a damaged keyfile; COUNCIL_EEXIST when dir holds a store;
+ *         COUNCIL_EUNSUPPORTED; COUNCIL_EMISUSE for a NULL out; COUNCIL_EIO;
+ *         COUNCIL_ENOMEM; COUNCIL_ERROR.
+ * Ownership: release *out with council_node_close().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_node_init(council_node **out, const char *dir,
+        const uint8_t *keyfile, size_t keyfile_len, const uint8_t *pass, size_t pass_len);
+
+/**
+ * Open a member node with the member's keyfile and passphrase (the
+ * member's box key opens the node's root key). The open is logged.
+ *
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND without node.keyring;
+ *         COUNCIL_EAUTH for a wrong passphrase or another member's keyfile;
+ *         COUNCIL_ETAMPER when node.keyring was changed (a pin edited);
+ *         COUNCIL_EFORMAT; COUNCIL_EUNSUPPORTED; COUNCIL_EINVAL;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM; COUNCIL_ERROR.
+ * Ownership: release *out with council_node_close().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_node_open(council_node **out, const char *dir,
+        const uint8_t *keyfile, size_t keyfile_len, const uint8_t *pass, size_t pass_len);
+
+/** Close a node handle and wipe its keys (NULL: nothing). @since 0.3.0 */
+COUNCIL_API void council_node_close(council_node *n);
+
+/** The message of the node handle's last failure (never a key or content). @since 0.3.0 */
+COUNCIL_API const char *council_node_errmsg(const council_node *n);
+
+/**
+ * Describe the node as a serialised council.v1.NodeInfo: its id, the
+ * member and council ids, its log's and witness's C2SP verifier keys, the
+ * council's pinned log key, whether the reply key is known, the items held,
+ * the council checkpoint last seen and the size of its own log.
+ * @return COUNCIL_OK; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM; COUNCIL_ERROR.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_node_info(council_node *n, council_buf *out);
+
+/**
+ * Import a bundle from the council. In order, each refusal logged in the
+ * node's log (bundle_imported, refused, its code and a reason): the frame
+ * and header, every length capped; the sender (the council, signing with
+ * the log key pinned at init); the signature; the recipient (this member,
+ * its box key); the time; replay (nonce or hash seen); only then the seal.
+ * The content (case sections, one item per section; a meeting packet; a
+ * referral; a cooperation request; a consent) is kept re-encrypted under
+ * the node's keys until the bundle's expiry; a revocation deletes the items
+ * it names and their keys; a checkpoint is verified against the pinned key
+ * and, after the first, by its consistency proof from the checkpoint seen
+ * before, and kept. A verified bundle's reply key is learnt.
+ *
+ * @param[out] result  receives a serialised council.v1.BundleImportResult
+ *                     (stored and deleted item ids); MAY be NULL.
+ * @return COUNCIL_OK; COUNCIL_ELIMIT (too large); COUNCIL_EFORMAT (not a
+ *         bundle, truncated, malformed, a type a node does not import);
+ *         COUNCIL_EUNSUPPORTED (another format version); COUNCIL_ESENDER
+ *         (not this node's council or its log key); COUNCIL_ESIGNATURE;
+ *         COUNCIL_ERECIPIENT; COUNCIL_EEXPIRED; COUNCIL_EREPLAY;
+ *         COUNCIL_EAUTH (the seal does not open); COUNCIL_ETAMPER (a payload
+ *         not of its header, a checkpoint rolled back, forked or with a bad
+ *         proof: the old one kept); COUNCIL_EINVAL; COUNCIL_EMISUSE (also
+ *         inside a batch); COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases result with council_buf_free().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_node_import(council_node *n, council_buf *result,
+                                                      const uint8_t *bundle, size_t len);
+
+/**
+ * The items the node holds as a serialised council.v1.NodeItemList: ids,
+ * kinds, case, scopes, object, bundle hash, expiry; never content. Not logged.
+ * @return COUNCIL_OK; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_node_list(council_node *n, council_buf *out);
+
+/**
+ * Read one item: a serialised council.v1.NodeItemContent (the item and its
+ * content). The read is logged in the node's log (node_content_read) and
+ * durable before the content is returned. An expired item is refused and
+ * deleted (logged).
+ * @return COUNCIL_OK; COUNCIL_EEXPIRED; COUNCIL_ENOTFOUND; COUNCIL_ETAMPER
+ *         (the item's row was changed); COUNCIL_EINVAL; COUNCIL_EMISUSE;
+ *         COUNCIL_EIO; COUNCIL_ENOMEM. Refusals are logged.
+ * Ownership: the caller releases out with council_buf_free() (which wipes).
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_node_read(council_node *n, council_buf *out,
+                                                    const uint8_t *item_id, size_t id_len);
+
+/**
+ * Delete every expired item and its key (each deletion logged).
+ * @param[out] count  the number deleted; MAY be NULL.
+ * @return COUNCIL_OK; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_node_purge(council_node *n, uint64_t *count);
+
+/**
+ * Export the node's own log to a new file at path (as council_audit_export()
+ * does for a council), with a checkpoint signed by the node's log key: it
+ * verifies with council_audit_verify_export() and the node_log_vkey of
+ * council_node_info().
+ * @return COUNCIL_OK; COUNCIL_EEXIST; COUNCIL_EINVAL; COUNCIL_EMISUSE;
+ *         COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_node_audit_export(council_node *n, const char *path);
+
+/**
+ * A bundle to the council answering a referral: step "accepted" or
+ * "declined" (a decline needs a reason code), an optional text. Every
+ * bundle a node sends is signed with the member's key, sealed to the reply
+ * key learnt from a verified council bundle, and logged (bundle_exported,
+ * its hash) before it is returned.
+ * @param opts  NULL for the defaults (expiry 30 days).
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND (no reply key learnt yet);
+ *         COUNCIL_EINVAL; COUNCIL_ELIMIT; COUNCIL_EMISUSE; COUNCIL_EIO;
+ *         COUNCIL_ENOMEM.
+ * Ownership: the caller releases bundle with council_buf_free().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_node_answer_referral(council_node *n,
+        council_buf *bundle, const uint8_t *referral_id, size_t id_len, const char *step,
+        const char *reason, const char *text, const council_bundle_options *opts);
+
+/**
+ * A bundle to the council answering a cooperation request: exactly one of
+ * text (the answer) and decline_reason (a code).
+ * @return as council_node_answer_referral().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_node_answer_request(council_node *n,
+        council_buf *bundle, const uint8_t *request_id, size_t id_len, const char *text,
+        const char *decline_reason, const council_bundle_options *opts);
+
+/**
+ * A bundle to the council returning a case's sections as the member
+ * updated them: count (1..64) scopes and their contents (opts->purpose is
+ * carried).
+ * @return as council_node_answer_referral().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_node_return_sections(council_node *n,
+        council_buf *bundle, const uint8_t *case_id, size_t case_len, const uint8_t *person_id,
+        size_t person_len, const char *const *scopes, const uint8_t *const *contents,
+        const size_t *content_lens, size_t count, const council_bundle_options *opts);
+
+/**
+ * A bundle to the council of an integrator's own content: type
+ * COUNCIL_BUNDLE_TYPE_INTAKE (a serialised council.v1.IntakeBundle) or
+ * COUNCIL_BUNDLE_TYPE_ANSWER (a council.v1.AnswerBundle).
+ * @return as council_node_answer_referral(); COUNCIL_EFORMAT for content
+ *         that does not parse.
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_node_send(council_node *n, council_buf *bundle,
+        int type, const uint8_t *content, size_t len, const council_bundle_options *opts);
+
+/**
+ * A bundle to the council with the node's C2SP cosignature of the council
+ * checkpoint it last verified (council.v1.CosignatureBundle: the note with
+ * the cosignature line, the witness name and key).
+ * @return as council_node_answer_referral(); COUNCIL_ENOTFOUND also when no
+ *         checkpoint was seen.
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_node_cosign(council_node *n, council_buf *bundle,
+                                                      const council_bundle_options *opts);
+
+/** council_node_send() types (council.v1.BundleType). @since 0.3.0 */
+#define COUNCIL_BUNDLE_TYPE_ANSWER 5
+#define COUNCIL_BUNDLE_TYPE_INTAKE 10
 
 #ifdef __cplusplus
 }

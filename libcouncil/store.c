@@ -498,6 +498,43 @@ static const council__migration migrations[] = {
       "ALTER TABLE person ADD COLUMN merged_at INTEGER;"
       "ALTER TABLE person ADD COLUMN signer BLOB;"
       "ALTER TABLE person ADD COLUMN sig BLOB;" },
+    { 17,
+      /* A member node's own tables (node.c): the items it imported, each
+       * sealed under a key of its own wrapped by the node's key; the
+       * bundles seen (replay); the council checkpoint last seen; where
+       * answers go. Empty in a council's store. */
+      "CREATE TABLE node_item ("
+      "  id BLOB PRIMARY KEY,"
+      "  kind TEXT NOT NULL,"
+      "  case_id BLOB,"
+      "  person_id BLOB,"
+      "  object_id BLOB,"
+      "  scopes TEXT NOT NULL,"
+      "  bundle_hash BLOB NOT NULL,"
+      "  imported INTEGER NOT NULL,"
+      "  expires INTEGER NOT NULL,"
+      "  wrapped_key BLOB NOT NULL,"
+      "  nonce BLOB NOT NULL,"
+      "  ct BLOB NOT NULL"
+      ") WITHOUT ROWID;"
+      "CREATE INDEX node_item_case ON node_item (case_id);"
+      "CREATE INDEX node_item_object ON node_item (object_id);"
+      "CREATE TABLE node_seen ("
+      "  hash BLOB PRIMARY KEY,"
+      "  nonce BLOB NOT NULL UNIQUE,"
+      "  seen INTEGER NOT NULL"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE node_checkpoint ("
+      "  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),"
+      "  size INTEGER NOT NULL,"
+      "  note TEXT NOT NULL,"
+      "  seen INTEGER NOT NULL"
+      ");"
+      "CREATE TABLE node_state ("
+      "  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),"
+      "  reply_key BLOB NOT NULL,"
+      "  reply_created INTEGER NOT NULL"
+      ");" },
     { 19,
       /* Bundles imported into the council's store (bundle_import.c): each
        * bundle's nonce and hash, so that a replay is refused (issue 15). */

@@ -567,6 +567,15 @@ static const char *const moves_none[] = {
     "council_task_add", "council_task_set_state", "council_task_list", "council_task_get",
     /* issue 15, intake: a person handed over INTO the council's store */
     "council_intake_import", "council_intake_import_json", "council_intake_json_max",
+    /* member nodes (issue 15): the member's own store. Its reads are of what
+     * the council already disclosed to it (each read logged first); what it
+     * sends goes only to its own council, sealed to the council's reply key,
+     * which imports it through its own checks. */
+    "council_node_init", "council_node_open", "council_node_close", "council_node_errmsg",
+    "council_node_info", "council_node_import", "council_node_list", "council_node_read",
+    "council_node_purge", "council_node_audit_export", "council_node_answer_referral",
+    "council_node_answer_request", "council_node_return_sections", "council_node_send",
+    "council_node_cosign",
 };
 
 static void test_every_export_classified(void **state)

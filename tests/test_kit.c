@@ -254,6 +254,9 @@ static const constant audit_action[] = {
     K(AUDIT_ACTION_CASE_ASSIGNED), K(AUDIT_ACTION_TASK_ADDED), K(AUDIT_ACTION_TASK_UPDATED),
     K(AUDIT_ACTION_REVIEW_SCHEDULED), K(AUDIT_ACTION_CASE_HANDED_OVER), K(AUDIT_ACTION_TASK_READ),
     K(AUDIT_ACTION_INTAKE_RECEIVED), /* issue 15, intake */
+    /* member nodes (node.c) */
+    K(AUDIT_ACTION_NODE_CREATED), K(AUDIT_ACTION_NODE_CONTENT_READ),
+    K(AUDIT_ACTION_NODE_CONTENT_DELETED), K(AUDIT_ACTION_NODE_CHECKPOINT_WITNESSED),
 };
 
 #define ENUM(d, t) { &(d), t, sizeof t / sizeof t[0] }
@@ -305,7 +308,8 @@ static void test_kit__constants_match_the_descriptors(void **state)
             fail_msg("%s: %zu values, %zu constants", d->name, nonzero, enums[e].n);
     }
     assert_int_equal(checked, 104 /* issue 14: referral +12, meeting +4, request +5, transfer +2, task +9 */
-                              + 1 /* issue 15, intake: intake_received */);
+                              + 1 /* issue 15, intake: intake_received */
+                              + 4 /* issue 15, node: node_created, _content_read, _content_deleted, _checkpoint_witnessed */);
 }
 
 int main(void)

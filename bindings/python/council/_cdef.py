@@ -119,6 +119,10 @@ void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_CASE_HANDED_OVER 54
 #define COUNCIL_AUDIT_ACTION_TASK_READ 55
 #define COUNCIL_AUDIT_ACTION_INTAKE_RECEIVED 74
+#define COUNCIL_AUDIT_ACTION_NODE_CREATED 64
+#define COUNCIL_AUDIT_ACTION_NODE_CONTENT_READ 65
+#define COUNCIL_AUDIT_ACTION_NODE_CONTENT_DELETED 66
+#define COUNCIL_AUDIT_ACTION_NODE_CHECKPOINT_WITNESSED 67
 #define COUNCIL_NAME_MAX 256
 #define COUNCIL_BUNDLE_OPTIONS_VERSION 1
 typedef struct council_bundle_options { unsigned version; int64_t expires; const char *purpose; const char *basis; const uint8_t *consent_id; size_t consent_id_len; } council_bundle_options;
@@ -347,4 +351,22 @@ typedef struct council_intake_options { unsigned version; const uint8_t *owner; 
 int council_bundle_import(council *c, council_buf *out, const uint8_t *bundle, size_t len);
 int council_intake_import(council *c, council_buf *out, const uint8_t *intake, size_t len, const council_intake_options *opts);
 int council_intake_import_json(council *c, council_buf *out, const char *json, size_t len, const council_intake_options *opts);
+typedef struct council_node council_node;
+int council_node_init(council_node **out, const char *dir, const uint8_t *keyfile, size_t keyfile_len, const uint8_t *pass, size_t pass_len);
+int council_node_open(council_node **out, const char *dir, const uint8_t *keyfile, size_t keyfile_len, const uint8_t *pass, size_t pass_len);
+void council_node_close(council_node *n);
+const char *council_node_errmsg(const council_node *n);
+int council_node_info(council_node *n, council_buf *out);
+int council_node_import(council_node *n, council_buf *result, const uint8_t *bundle, size_t len);
+int council_node_list(council_node *n, council_buf *out);
+int council_node_read(council_node *n, council_buf *out, const uint8_t *item_id, size_t id_len);
+int council_node_purge(council_node *n, uint64_t *count);
+int council_node_audit_export(council_node *n, const char *path);
+int council_node_answer_referral(council_node *n, council_buf *bundle, const uint8_t *referral_id, size_t id_len, const char *step, const char *reason, const char *text, const council_bundle_options *opts);
+int council_node_answer_request(council_node *n, council_buf *bundle, const uint8_t *request_id, size_t id_len, const char *text, const char *decline_reason, const council_bundle_options *opts);
+int council_node_return_sections(council_node *n, council_buf *bundle, const uint8_t *case_id, size_t case_len, const uint8_t *person_id, size_t person_len, const char *const *scopes, const uint8_t *const *contents, const size_t *content_lens, size_t count, const council_bundle_options *opts);
+int council_node_send(council_node *n, council_buf *bundle, int type, const uint8_t *content, size_t len, const council_bundle_options *opts);
+int council_node_cosign(council_node *n, council_buf *bundle, const council_bundle_options *opts);
+#define COUNCIL_BUNDLE_TYPE_ANSWER 5
+#define COUNCIL_BUNDLE_TYPE_INTAKE 10
 '''
