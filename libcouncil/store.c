@@ -498,6 +498,27 @@ static const council__migration migrations[] = {
       "ALTER TABLE person ADD COLUMN merged_at INTEGER;"
       "ALTER TABLE person ADD COLUMN signer BLOB;"
       "ALTER TABLE person ADD COLUMN sig BLOB;" },
+    { 18,
+      /* What each bundle the council exported carried to a member (bundle.c):
+       * a case's scope, a consent, a referral or a meeting (kind: the
+       * RevocationItem kind), the bundle's hash and expiry, and when a
+       * revocation bundle listed it; each row signed by the log key. */
+      "CREATE TABLE bundle_sent ("
+      "  seq INTEGER PRIMARY KEY,"
+      "  member_id BLOB NOT NULL CHECK (length(member_id) = 16),"
+      "  kind INTEGER NOT NULL,"
+      "  case_id BLOB,"
+      "  scope TEXT,"
+      "  object_id BLOB,"
+      "  bundle_hash BLOB NOT NULL,"
+      "  sent INTEGER NOT NULL,"
+      "  expires INTEGER NOT NULL,"
+      "  revoked INTEGER,"
+      "  revoked_hash BLOB,"
+      "  signer BLOB,"
+      "  sig BLOB"
+      ");"
+      "CREATE INDEX bundle_sent_member ON bundle_sent (member_id, revoked);" },
 };
 
 uint32_t council__schema_version(void)

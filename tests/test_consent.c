@@ -510,6 +510,7 @@ static const char *const moves_data[] = {
     "council_member_withdraw_ex", /* to a named member through the decision: test_transfer.c test_withdraw */
     "council_member_withdraw",    /* cases to the coordinating body's member, which holds every key:
                                      test_transfer.c test_withdraw_coordinating_body */
+    "council_bundle_case",        /* the decision per scope: test_bundle.c test_case_decision */
 };
 static const char *const moves_none[] = {
     "council_audit_add_cosignatures", "council_audit_checkpoint", "council_audit_head_reset",
@@ -562,6 +563,9 @@ static const char *const moves_none[] = {
     "council_case_assign", "council_case_review", "council_case_assignment",
     "council_case_reviews", "council_case_handover_list", "council_case_handover",
     "council_task_add", "council_task_set_state", "council_task_list", "council_task_get",
+    "council_bundle_inspect",     /* the clear header of a bundle the caller holds */
+    "council_bundle_checkpoint",  /* the log's checkpoint and proof: no personal data */
+    "council_bundle_revocations", /* ids and scopes the member was sent already */
 };
 
 static void test_every_export_classified(void **state)
