@@ -122,4 +122,8 @@ int cmd_request_list(cli_ctx *x, int argc, char **argv);
 int cmd_policy_show(cli_ctx *x, int argc, char **argv);
 int cmd_policy_set(cli_ctx *x, int argc, char **argv);
 
+/* cmd_bundle.c */
+int cmd_bundle_export(cli_ctx *x, int argc, char **argv);
+int cmd_bundle_inspect(cli_ctx *x, int argc, char **argv);
+
 #endif
