@@ -39,6 +39,8 @@ from ._pb import (audit_pb2, case_pb2, consent_pb2, info_pb2, keyfile_pb2, keyri
                   meeting_pb2, member_pb2, request_pb2)
 from ._pb import referral_pb2
 from ._pb import task_pb2
+from ._pb import bundle_pb2
+from ._bundle import bundle_inspect
 
 #: This package's version (it follows the library it was written for).
 __version__ = "%d.%d.%d" % (EXPECTED_VERSION // 10000, EXPECTED_VERSION // 100 % 100,
@@ -97,6 +99,7 @@ __all__ = [
     "meeting_pb2", "member_pb2", "request_pb2",
     "referral_pb2",
     "task_pb2",
+    "bundle_pb2", "bundle_inspect",
     "ROOT_KEY_BYTES", "ID_BYTES", "NAME_MAX", "PASSPHRASE_MAX", "KDF_OPSLIMIT_MIN",
     "KDF_OPSLIMIT_MAX", "KDF_MEMLIMIT_MIN", "KDF_MEMLIMIT_MAX", "HASH_BYTES", "PROOF_HASHES_MAX",
     "AUDIT_LIST_MAX", "CONTACT_MAX", "PUBLIC_KEY_BYTES", "PLEDGE_TEXT_MAX", "SECTION_MAX",

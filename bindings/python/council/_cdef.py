@@ -339,4 +339,8 @@ int council_request_withdraw(council *c, const uint8_t *id, size_t id_len, const
 int council_request_get(council *c, council_buf *out, const uint8_t *id, size_t id_len);
 int council_request_text(council *c, council_buf *out, const uint8_t *id, size_t id_len, int which);
 int council_request_list(council *c, council_buf *out, const council_request_filter *filter);
+int council_bundle_inspect(council_buf *out, const uint8_t *bundle, size_t len);
+int council_bundle_case(council *c, council_buf *out, const uint8_t *case_id, size_t case_id_len, const uint8_t *person_id, size_t person_id_len, const uint8_t *member_id, size_t member_id_len, const council_bundle_options *o);
+int council_bundle_checkpoint(council *c, council_buf *out, const uint8_t *member_id, size_t member_id_len, uint64_t from_size, const council_bundle_options *o);
+int council_bundle_revocations(council *c, council_buf *out, const uint8_t *member_id, size_t member_id_len, const council_bundle_options *o);
 '''

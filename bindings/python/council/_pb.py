@@ -6,6 +6,7 @@ try:
                      keyring_pb2, meeting_pb2, member_pb2, request_pb2)
     from .v1 import referral_pb2  # noqa: F401
     from .v1 import task_pb2  # noqa: F401
+    from .v1 import bundle_pb2  # noqa: F401
 except ImportError as e:  # pragma: no cover - a source tree without the build step
     raise ImportError(
         "council: the council.v1 protobuf modules are missing (%s); they are generated at "
