@@ -1,5 +1,5 @@
 /*
- * cmd_bundle.c - bundle export (case, checkpoint, revocations: a signed
+ * cmd_bundle.c - bundle export (case, meeting packet, checkpoint, revocations: a signed
  * file sealed to a member's key) and bundle inspect (the clear header and
  * the signature, without a store or key). bundle import is cmd_import.c's.
  */
@@ -91,7 +91,8 @@ static int do_export(const bundle_opts *o, const char *kind, const char *arg)
     int fd, rc;
 
     if (kind == NULL)
-        return usage("%s", _("bundle export case|checkpoint|revocations ... --to MEMBER --out FILE"));
+        return usage("%s", _("bundle export case|meeting-packet|checkpoint|revocations ... "
+                             "--to MEMBER --out FILE"));
     if (o->to == NULL || o->out == NULL)
         return usage("%s", _("bundle export needs --to MEMBER and --out FILE"));
     if (strcmp(o->out, "-") == 0)
@@ -111,11 +112,15 @@ static int do_export(const bundle_opts *o, const char *kind, const char *arg)
             bo.consent_id = consent;
             bo.consent_id_len = sizeof consent;
         }
+    } else if (strcmp(kind, "meeting-packet") == 0) {
+        if (arg == NULL || id_arg(arg, id) != 0)
+            return usage("%s", _("bundle export meeting-packet MEETING --to MEMBER --out FILE"));
     } else if (strcmp(kind, "checkpoint") == 0) {
         if (o->from != NULL && parse_u64(o->from, &from) != 0)
             return usage("%s", _("--from is a tree size"));
     } else if (strcmp(kind, "revocations") != 0) {
-        return usage(_("unknown bundle kind %s (case, checkpoint or revocations)"), kind);
+        return usage(_("unknown bundle kind %s (case, meeting-packet, checkpoint or "
+                       "revocations)"), kind);
     }
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
@@ -128,6 +133,8 @@ static int do_export(const bundle_opts *o, const char *kind, const char *arg)
     if (strcmp(kind, "case") == 0)
         rc = council_bundle_case(c, &b, id, sizeof id, o->person != NULL ? person : NULL,
                                  o->person != NULL ? sizeof person : 0, to, sizeof to, &bo);
+    else if (strcmp(kind, "meeting-packet") == 0)
+        rc = council_bundle_meeting_packet(c, &b, id, sizeof id, to, sizeof to, &bo);
     else if (strcmp(kind, "checkpoint") == 0)
         rc = council_bundle_checkpoint(c, &b, to, sizeof to, (uint64_t)from, &bo);
     else
@@ -144,7 +151,8 @@ static int do_export(const bundle_opts *o, const char *kind, const char *arg)
         council_close(c);
         return EXIT_FAILURE;
     }
-    rc = report(o, strcmp(kind, "case") == 0 ? "case_sections" : kind, &b);
+    rc = report(o, strcmp(kind, "case") == 0 ? "case_sections"
+                   : strcmp(kind, "meeting-packet") == 0 ? "meeting_packet" : kind, &b);
     council_buf_free(&b);
     council_close(c);
     return rc;
@@ -234,13 +242,16 @@ static int do_inspect(const bundle_opts *o, const char *file)
 }
 
 static const cli_help export_help = {
-    "case CASE | checkpoint | revocations --to MEMBER --out FILE [--expires DATE | --days N]\n"
-    "    [--person PERSON] [--purpose P] [--basis B] [--consent ID] [--from SIZE] [--json]",
+    "case CASE | meeting-packet MEETING | checkpoint | revocations --to MEMBER --out FILE\n"
+    "    [--expires DATE | --days N]"
+    " [--person PERSON] [--purpose P] [--basis B] [--consent ID] [--from SIZE] [--json]",
     N_("Writes a bundle for a member's own system: signed with the council's log key\n"
     "and sealed to the member's key. The secretariat's. Never replaces a file.\n"
     "  case CASE      the sections the member is entitled to now: its shared scopes,\n"
     "                 each through the disclosure decision again (or every scope of\n"
     "                 a case it owns); logged with the bundle's hash\n"
+    "  meeting-packet MEETING  the attendee's meeting packet (as meeting packet\n"
+    "                 builds it), expiring with the meeting at the latest\n"
     "  checkpoint     the log's checkpoint, and with --from a consistency proof from\n"
     "                 the tree of that size\n"
     "  revocations    what the member was sent and may no longer hold\n"

@@ -3415,6 +3415,27 @@ COUNCIL_API COUNCIL_NODISCARD int council_bundle_checkpoint(council *c, council_
 COUNCIL_API COUNCIL_NODISCARD int council_bundle_revocations(council *c, council_buf *out,
         const uint8_t *member_id, size_t member_id_len, const council_bundle_options *o);
 
+/**
+ * An attendee's meeting packet (as council_meeting_packet() builds it: the
+ * meeting, the sections disclosed to the attendee on its agenda, the
+ * minutes and decisions it is entitled to, each read logged) carried in a
+ * bundle its member node imports. The bundle expires at the meeting's end
+ * at the latest; once the meeting is closed, council_bundle_revocations()
+ * lists it. Logged (bundle_exported, the meeting as object).
+ *
+ * @param o  expiry only.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged) for another staff session,
+ *         an attendee not attending, a closed or ended meeting, a withdrawn
+ *         member or one without keys; COUNCIL_EAUTH for an unsigned key;
+ *         COUNCIL_ELIMIT; COUNCIL_ENOTFOUND; COUNCIL_EINVAL; COUNCIL_ETAMPER;
+ *         COUNCIL_EMISUSE (also inside a batch); COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free() (which wipes).
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_bundle_meeting_packet(council *c, council_buf *out,
+        const uint8_t *meeting_id, size_t meeting_id_len, const uint8_t *attendee_id,
+        size_t attendee_id_len, const council_bundle_options *o);
+
 #ifdef __cplusplus
 }
 #endif

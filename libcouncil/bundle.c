@@ -18,6 +18,7 @@
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/bundle.pb-c.h"
 #include "council/v1/case.pb-c.h"
+#include "council/v1/meeting.pb-c.h"
 #include "council_int.h"
 #include "attest.h"
 #include "buf.h"
@@ -30,6 +31,7 @@
 #include "head.h"
 #include "keydir.h"
 #include "log.h"
+#include "meeting.h"
 #include "member_db.h"
 #include "merkle.h"
 #include "section.h"
@@ -824,6 +826,16 @@ static int still_entitled(council *c, const char *op, const uint8_t member[16],
 
     *yes = false;
     *erased = false;
+    if (r->kind == COUNCIL__SENT_MEETING && r->has_object) {
+        council__mtg m;
+        rc = council__meeting_load(c, op, r->object, &m);
+        if (rc == COUNCIL_ENOTFOUND) {
+            council__clear(c);
+            return COUNCIL_OK;
+        }
+        *yes = rc == COUNCIL_OK && m.closed == 0 && m.ends > (int64_t)time(NULL);
+        return rc;
+    }
     if (r->kind != COUNCIL__SENT_SHARE || !r->has_case || r->scope[0] == '\0') {
         *yes = true; /* a kind this council does not revoke by itself */
         return COUNCIL_OK;
@@ -928,8 +940,15 @@ int council_bundle_revocations(council *c, council_buf *out, const uint8_t *memb
         if (dup)
             continue;
         items[ni] = init;
-        items[ni].kind = erased[i] ? COUNCIL__V1__REVOCATION_ITEM__KIND__REVOKE_CASE
-                                   : COUNCIL__V1__REVOCATION_ITEM__KIND__REVOKE_SHARE;
+        items[ni].kind = rows[i].kind == COUNCIL__SENT_MEETING
+                             ? COUNCIL__V1__REVOCATION_ITEM__KIND__REVOKE_MEETING
+                         : erased[i] ? COUNCIL__V1__REVOCATION_ITEM__KIND__REVOKE_CASE
+                                     : COUNCIL__V1__REVOCATION_ITEM__KIND__REVOKE_SHARE;
+        if (rows[i].has_object) {
+            items[ni].has_object_id = 1;
+            items[ni].object_id.data = rows[i].object;
+            items[ni].object_id.len = 16;
+        }
         if (rows[i].has_case) {
             items[ni].has_case_id = 1;
             items[ni].case_id.data = rows[i].case_id;
@@ -940,7 +959,9 @@ int council_bundle_revocations(council *c, council_buf *out, const uint8_t *memb
             items[ni].scopes = &scopes[ni];
             items[ni].n_scopes = 1;
         }
-        items[ni].reason = (char *)(uintptr_t)(erased[i] ? "case_erased" : "share_ended");
+        items[ni].reason = (char *)(uintptr_t)(rows[i].kind == COUNCIL__SENT_MEETING
+                                                   ? "meeting_closed"
+                                               : erased[i] ? "case_erased" : "share_ended");
         itemp[ni] = &items[ni];
         ni++;
     }
@@ -965,5 +986,66 @@ int council_bundle_revocations(council *c, council_buf *out, const uint8_t *memb
     council__free(items);
     council__free(itemp);
     council__free(scopes);
+    return rc;
+}
+
+/* -------------------------------------------------------- meeting packet */
+
+struct mtg_after {
+    const uint8_t *member, *meeting;
+    int64_t now, expires;
+};
+
+static int mtg_after(council *c, const char *op, const uint8_t hash[32], void *ctx)
+{
+    const struct mtg_after *a = ctx;
+
+    return sent_insert(c, op, a->member, COUNCIL__SENT_MEETING, NULL, NULL, a->meeting, hash,
+                       a->now, a->expires);
+}
+
+int council_bundle_meeting_packet(council *c, council_buf *out, const uint8_t *meeting_id,
+                                  size_t meeting_id_len, const uint8_t *attendee_id,
+                                  size_t attendee_id_len, const council_bundle_options *o)
+{
+    static const char op[] = "bundle_meeting_packet";
+    Council__V1__BundleHeader h = COUNCIL__V1__BUNDLE_HEADER__INIT;
+    Council__V1__BundlePayload p = COUNCIL__V1__BUNDLE_PAYLOAD__INIT;
+    Council__V1__MeetingPacket *mp = NULL;
+    int64_t now = (int64_t)time(NULL), expires = 0;
+    uint8_t pk[32], *plain = NULL;
+    size_t len = 0;
+    council__mtg m;
+    int rc;
+
+    if ((rc = start(c, op, out, attendee_id, attendee_id_len)) != COUNCIL_OK ||
+        (rc = council__id_arg(c, op, meeting_id, meeting_id_len)) != COUNCIL_OK ||
+        (rc = opts_ok(c, op, o, false, now, &expires, NULL)) != COUNCIL_OK)
+        return rc;
+    /* Built once, as council_meeting_packet() builds it (its reads logged),
+     * to an attendee of an open meeting with a key the council signed. */
+    if ((rc = council__meeting_packet_plain(c, op, meeting_id, meeting_id_len, attendee_id,
+                                            attendee_id_len, &plain, &len, pk)) != COUNCIL_OK)
+        return rc;
+    mp = council__v1__meeting_packet__unpack(council__pb_wiping_allocator(), len, plain);
+    sodium_memzero(plain, len);
+    council__free(plain);
+    if (mp == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    /* What a meeting disclosed ends with it: so does the bundle. */
+    if ((rc = council__meeting_load(c, op, meeting_id, &m)) == COUNCIL_OK && m.ends < expires)
+        expires = m.ends;
+    if (rc == COUNCIL_OK)
+        rc = council__audit_batch_begin(c);
+    if (rc == COUNCIL_OK) {
+        council__event ev = { .action = ACT(BUNDLE_EXPORTED), .subject_member = attendee_id,
+                              .object_id = meeting_id };
+        struct mtg_after a = { attendee_id, meeting_id, now, expires };
+        p.content_case = COUNCIL__V1__BUNDLE_PAYLOAD__CONTENT_MEETING_PACKET;
+        p.meeting_packet = mp;
+        header(c, &h, attendee_id, pk, BT(MEETING_PACKET), now, expires);
+        rc = seal_log_out(c, op, out, &h, &p, NULL, &ev, mtg_after, &a);
+    }
+    council__v1__meeting_packet__free_unpacked(mp, council__pb_wiping_allocator());
     return rc;
 }

@@ -466,6 +466,71 @@ static void test_inspect(void **state)
     council_buf_free(&b);
 }
 
+/* The meeting packet as a bundle: built as council_meeting_packet builds
+ * it, to the attendee only, ending with the meeting; closed, revoked. */
+static void test_meeting_packet(void **state)
+{
+    fx *f = *state;
+    uint8_t cid[16], pid[16], mid[16];
+    council *sa = staff_open(f, f->sa, &f->ka);
+    council_bundle_options ro = COUNCIL_BUNDLE_OPTIONS_INIT;
+    council_buf b = { NULL, 0 };
+    Council__V1__BundlePayload *p;
+    int64_t ends = (int64_t)time(NULL) + 3600 - 60;
+    int rc;
+
+    case_with_two(f, sa, cid, pid);
+    council_close(sa);
+    meeting_on_situation(f, mid, f->mb, 3600, cid, "支援会議での検討");
+    assert_int_equal(council_bundle_meeting_packet(f->c, &b, mid, 16, f->mc, 16, &ro),
+                     COUNCIL_EDENIED);
+    assert_int_equal(council_bundle_meeting_packet(f->c, &b, mid, 16, f->mb, 16, &ro), COUNCIL_OK);
+    assert_false(th_contains(b.ptr, b.len, "生活の状況"));
+    p = open_as(&b, &f->kb, &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    assert_int_equal(p->content_case, COUNCIL__V1__BUNDLE_PAYLOAD__CONTENT_MEETING_PACKET);
+    assert_memory_equal(p->meeting_packet->attendee.data, f->mb, 16);
+    assert_int_equal(p->meeting_packet->n_cases, 1);
+    council__envelope_payload_free(p);
+    {
+        council_buf ib = { NULL, 0 };
+        Council__V1__BundleInfo *in;
+        assert_int_equal(council_bundle_inspect(&ib, b.ptr, b.len), COUNCIL_OK);
+        in = council__v1__bundle_info__unpack(NULL, ib.len, ib.ptr);
+        assert_true(in->header->expires <= ends + 120);
+        assert_int_equal(in->header->type, COUNCIL__V1__BUNDLE_TYPE__BUNDLE_TYPE_MEETING_PACKET);
+        council__v1__bundle_info__free_unpacked(in, NULL);
+        council_buf_free(&ib);
+    }
+    {
+        uint8_t hash[32];
+        Council__V1__AuditEvent *e = last_event(f->c);
+        crypto_hash_sha256(hash, b.ptr, b.len);
+        assert_int_equal(e->action, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_BUNDLE_EXPORTED);
+        assert_string_equal(e->reason, "meeting_packet");
+        assert_memory_equal(e->bundle_hash.data, hash, 32);
+        assert_memory_equal(e->object_id.data, mid, 16);
+        council__v1__audit_event__free_unpacked(e, NULL);
+    }
+    council_buf_free(&b);
+    /* The raw packet still opens as before (with B's key, not the bundle). */
+    assert_int_equal(council_meeting_packet(f->c, &b, mid, 16, f->mb, 16), COUNCIL_OK);
+    council_buf_free(&b);
+    /* Closed: the revocation names the meeting (and the share it ended). */
+    assert_int_equal(council_meeting_close(f->c, mid, 16), COUNCIL_OK);
+    assert_int_equal(council_bundle_meeting_packet(f->c, &b, mid, 16, f->mb, 16, &ro),
+                     COUNCIL_EDENIED);
+    assert_int_equal(council_bundle_revocations(f->c, &b, f->mb, 16, &ro), COUNCIL_OK);
+    p = open_as(&b, &f->kb, &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    assert_int_equal(p->revocation->n_items, 1);
+    assert_int_equal(p->revocation->items[0]->kind,
+                     COUNCIL__V1__REVOCATION_ITEM__KIND__REVOKE_MEETING);
+    assert_memory_equal(p->revocation->items[0]->object_id.data, mid, 16);
+    council__envelope_payload_free(p);
+    council_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -476,6 +541,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checkpoint, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inspect, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_meeting_packet, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -511,6 +511,7 @@ static const char *const moves_data[] = {
     "council_member_withdraw",    /* cases to the coordinating body's member, which holds every key:
                                      test_transfer.c test_withdraw_coordinating_body */
     "council_bundle_case",        /* the decision per scope: test_bundle.c test_case_decision */
+    "council_bundle_meeting_packet", /* the packet as council_meeting_packet builds it */
 };
 static const char *const moves_none[] = {
     "council_audit_add_cosignatures", "council_audit_checkpoint", "council_audit_head_reset",

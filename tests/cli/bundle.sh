@@ -53,3 +53,22 @@ has "$T/out" "bundle_exported .* reason=case_sections" "case bundle audited"
 has "$T/out" "bundle_exported .* reason=revocation" "revocation bundle audited"
 has "$T/out" "bundle_exported .* reason=checkpoint" "checkpoint bundle audited"
 has "$T/out" "disclosure_made .* reason=bundle_exported" "the disclosure audited"
+expect 2 "bundle export meeting-packet without a meeting" -- "$CLI" --store "$C" bundle export meeting-packet --to "$CNPO" --out "$T/b7.lcb" $CP
+# the meeting packet as a bundle, revoked when the meeting closes
+expect 0 "bundle: meeting create" -- "$CLI" --store "$C" meeting create --body council --starts 2026-01-01 \
+    --ends 2099-01-01T12:00:00Z --member "$CNPO" $CP
+BMEET=$(cat "$T/out")
+expect 0 "bundle: meeting add-case" -- "$CLI" --store "$C" meeting add-case "$BMEET" "$CASE" --member "$CNPO" \
+    --scope identity --purpose meeting_discussion --basis appi_27_1_4_public_duty --reason 支援会議での検討 $CP
+expect 4 "bundle export meeting-packet, not an attendee" -- "$CLI" --store "$C" bundle export meeting-packet "$BMEET" \
+    --to "$CCB" --out "$T/b8.lcb" $CP
+[ ! -e "$T/b8.lcb" ] && ok || bad "a refused meeting packet left a file"
+expect 0 "bundle export meeting-packet" -- "$CLI" --store "$C" bundle export meeting-packet "$BMEET" --to "$CNPO" \
+    --out "$T/b8.lcb" --json $CP
+[ "$(jcount "$T/out" 'd["type"]')" = "meeting_packet" ] && ok || bad "meeting packet bundle json: $(cat "$T/out")"
+hasnot "$T/b8.lcb" "スズキ" "the meeting packet bundle is sealed"
+expect 0 "bundle inspect meeting-packet" -- "$CLI" bundle inspect "$T/b8.lcb" --json
+[ "$(jcount "$T/out" 'd["type"], d["signature_ok"]')" = "('meeting_packet', True)" ] && ok || bad "inspect: $(cat "$T/out")"
+expect 0 "bundle: meeting close" -- "$CLI" --store "$C" meeting close "$BMEET" --yes $CP
+expect 0 "bundle export revocations after the meeting closed" -- "$CLI" --store "$C" bundle export revocations \
+    --to "$CNPO" --out "$T/b9.lcb" $CP

@@ -62,6 +62,15 @@ class _BundleCalls:
                               pid if pid is not None else ffi.NULL, 16 if pid is not None else 0,
                               u.id_bytes(member_id), 16, o)
 
+    def bundle_meeting_packet(self, meeting_id: IdLike, attendee_id: IdLike, *,
+                              expires: TimeLike = None) -> bytes:
+        """The attendee's meeting packet (as :meth:`meeting_packet` builds it) in a bundle
+        its member node imports; it expires with the meeting at the latest."""
+        keep: list = []
+        o = self._bundle_opts(keep, expires)
+        return self._call_buf(self._lib.council_bundle_meeting_packet,  # type: ignore[attr-defined]
+                              u.id_bytes(meeting_id), 16, u.id_bytes(attendee_id), 16, o)
+
     def bundle_checkpoint(self, member_id: IdLike, from_size: int = 0, *,
                           expires: TimeLike = None) -> bytes:
         """A checkpoint signed now (and a consistency proof from ``from_size``), as a

@@ -343,4 +343,5 @@ int council_bundle_inspect(council_buf *out, const uint8_t *bundle, size_t len);
 int council_bundle_case(council *c, council_buf *out, const uint8_t *case_id, size_t case_id_len, const uint8_t *person_id, size_t person_id_len, const uint8_t *member_id, size_t member_id_len, const council_bundle_options *o);
 int council_bundle_checkpoint(council *c, council_buf *out, const uint8_t *member_id, size_t member_id_len, uint64_t from_size, const council_bundle_options *o);
 int council_bundle_revocations(council *c, council_buf *out, const uint8_t *member_id, size_t member_id_len, const council_bundle_options *o);
+int council_bundle_meeting_packet(council *c, council_buf *out, const uint8_t *meeting_id, size_t meeting_id_len, const uint8_t *attendee_id, size_t attendee_id_len, const council_bundle_options *o);
 '''

@@ -78,3 +78,32 @@ def test_bundle_checkpoint_and_inspect(world: World) -> None:
     flipped = bytearray(b)
     flipped[-1] ^= 1
     assert not council.bundle_inspect(bytes(flipped)).signature_ok
+
+
+def test_bundle_meeting_packet(world: World) -> None:
+    from council import meeting_pb2
+    npo = world.staff("npo")
+    try:
+        case = npo.case_create()
+        npo.section_write(case.case_id, case.person_id, "situation", {"text": "living alone"})
+    finally:
+        npo.close()
+    now = dt.datetime.now(UTC)
+    mid = world.root.meeting_create(meeting_pb2.MEETING_BODY_COUNCIL, now - dt.timedelta(minutes=1),
+                                    now + dt.timedelta(hours=1), [world.city])
+    world.root.meeting_add_case(mid, case.case_id, world.city, ["situation"],
+                                purpose="meeting_discussion", basis=BASIS,
+                                reason="support meeting")
+    with pytest.raises(council.DeniedError):
+        world.root.bundle_meeting_packet(mid, world.npo)
+    b = world.root.bundle_meeting_packet(mid, world.city)
+    assert b"living alone" not in b
+    info = council.bundle_inspect(b)
+    assert info.header.type == bundle_pb2.BUNDLE_TYPE_MEETING_PACKET
+    assert info.header.expires <= int((now + dt.timedelta(hours=1)).timestamp())
+    ev = _last_export(world)
+    assert ev.bundle_hash == hashlib.sha256(b).digest()
+    assert ev.object_id == mid.bytes
+    world.root.meeting_close(mid)
+    r = world.root.bundle_revocations(world.city)
+    assert council.bundle_inspect(r).header.type == bundle_pb2.BUNDLE_TYPE_REVOCATION
