@@ -163,6 +163,71 @@ static int entitlement(council *c, const char *op, const council__case *k,
     return rc;
 }
 
+
+/* The sections carried: the latest of each (person, scope) of en's scopes
+ * (every scope the session reads for an owner, en then listing them), of
+ * person only when not NULL, as BundleSections pointing into cr. */
+typedef struct carry {
+    council__buf b;
+    case_recs recs;
+    Council__V1__BundleSection *secs, **secp;
+    size_t ns;
+} carry;
+
+static void carry_free(carry *cr)
+{
+    council__free(cr->secs);
+    council__free(cr->secp);
+    recs_free(&cr->recs);
+    council__buf_free(&cr->b);
+    memset(cr, 0, sizeof *cr);
+}
+
+static int carry_read(council *c, const char *op, const council__case *k, entitled *en,
+                      const uint8_t *person, carry *cr)
+{
+    council__scopes_read read;
+    int rc;
+
+    memset(cr, 0, sizeof *cr);
+    rc = council__section_latest(c, op, k, en->owner ? NULL : en->ptr, en->owner ? 0 : en->n,
+                                 &cr->b, &read);
+    if (rc == COUNCIL_OK)
+        rc = recs_parse(c, op, &cr->b, &cr->recs);
+    if (rc == COUNCIL_OK && cr->recs.n > 0 &&
+        ((cr->secs = council__calloc(cr->recs.n, sizeof *cr->secs)) == NULL ||
+         (cr->secp = council__calloc(cr->recs.n, sizeof *cr->secp)) == NULL))
+        rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    if (rc == COUNCIL_OK && en->owner) {
+        /* The owner's: every scope read (those the session could read). */
+        for (size_t i = 0; i < read.n; i++) {
+            strcpy(en->code[i], read.code[i]);
+            en->ptr[i] = en->code[i];
+        }
+        en->n = read.n;
+    }
+    for (size_t i = 0; rc == COUNCIL_OK && i < cr->recs.n; i++) {
+        const Council__V1__SectionRecord *r = cr->recs.recs[i];
+        Council__V1__BundleSection init = COUNCIL__V1__BUNDLE_SECTION__INIT;
+        if (person != NULL &&
+            (r->person_id.len != 16 || memcmp(r->person_id.data, person, 16) != 0))
+            continue;
+        cr->secs[cr->ns] = init;
+        cr->secs[cr->ns].scope = r->scope;
+        cr->secs[cr->ns].content.data = (uint8_t *)(uintptr_t)cr->recs.at[i];
+        cr->secs[cr->ns].content.len = cr->recs.len[i];
+        cr->secs[cr->ns].has_version = 1;
+        cr->secs[cr->ns].version = r->version;
+        cr->secs[cr->ns].has_written = 1;
+        cr->secs[cr->ns].written = r->written;
+        cr->secp[cr->ns] = &cr->secs[cr->ns];
+        cr->ns++;
+    }
+    if (rc != COUNCIL_OK)
+        carry_free(cr);
+    return rc;
+}
+
 struct case_after {
     const uint8_t *member, *case_id;
     const char *const *scopes;
@@ -190,10 +255,7 @@ int council_bundle_case(council *c, council_buf *out, const uint8_t *case_id,
     Council__V1__BundleHeader h = COUNCIL__V1__BUNDLE_HEADER__INIT;
     Council__V1__BundlePayload p = COUNCIL__V1__BUNDLE_PAYLOAD__INIT;
     Council__V1__CaseSectionsBundle cs = COUNCIL__V1__CASE_SECTIONS_BUNDLE__INIT;
-    Council__V1__BundleSection *secs = NULL, **secp = NULL;
-    council__buf b = COUNCIL__BUF_INIT;
-    council__scopes_read read;
-    case_recs recs = { NULL, NULL, NULL, 0 };
+    carry cr;
     uint8_t pk[32], person[COUNCIL_ID_BYTES];
     int64_t now = (int64_t)time(NULL), expires = 0;
     const char *purpose = NULL;
@@ -201,6 +263,7 @@ int council_bundle_case(council *c, council_buf *out, const uint8_t *case_id,
     entitled en;
     int rc;
 
+    memset(&cr, 0, sizeof cr);
     if ((rc = council__bundle_start(c, op, out, member_id, member_id_len)) != COUNCIL_OK ||
         (rc = council__id_arg(c, op, case_id, case_id_len)) != COUNCIL_OK ||
         (person_id != NULL && (rc = council__id_arg(c, op, person_id, person_id_len)) != COUNCIL_OK) ||
@@ -253,41 +316,8 @@ int council_bundle_case(council *c, council_buf *out, const uint8_t *case_id,
         return council__refuse_event(c, true, &ev, COUNCIL_EDENIED, op,
                                      "no scope of the case is shared with the member");
     }
-    rc = council__section_latest(c, op, &k, en.owner ? NULL : en.ptr, en.owner ? 0 : en.n, &b,
-                                 &read);
-    if (rc == COUNCIL_OK)
-        rc = recs_parse(c, op, &b, &recs);
-    if (rc == COUNCIL_OK && recs.n > 0 &&
-        ((secs = council__calloc(recs.n, sizeof *secs)) == NULL ||
-         (secp = council__calloc(recs.n, sizeof *secp)) == NULL))
-        rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-    if (rc == COUNCIL_OK && en.owner) {
-        /* The owner's: every scope read (those the session could read). */
-        for (size_t i = 0; i < read.n; i++) {
-            strcpy(en.code[i], read.code[i]);
-            en.ptr[i] = en.code[i];
-        }
-        en.n = read.n;
-    }
+    rc = carry_read(c, op, &k, &en, person_id, &cr);
     if (rc == COUNCIL_OK) {
-        size_t ns = 0;
-        for (size_t i = 0; i < recs.n; i++) {
-            const Council__V1__SectionRecord *r = recs.recs[i];
-            Council__V1__BundleSection init = COUNCIL__V1__BUNDLE_SECTION__INIT;
-            if (person_id != NULL &&
-                (r->person_id.len != 16 || memcmp(r->person_id.data, person_id, 16) != 0))
-                continue;
-            secs[ns] = init;
-            secs[ns].scope = r->scope;
-            secs[ns].content.data = (uint8_t *)(uintptr_t)recs.at[i];
-            secs[ns].content.len = recs.len[i];
-            secs[ns].has_version = 1;
-            secs[ns].version = r->version;
-            secs[ns].has_written = 1;
-            secs[ns].written = r->written;
-            secp[ns] = &secs[ns];
-            ns++;
-        }
         cs.case_id.data = k.id;
         cs.case_id.len = COUNCIL_ID_BYTES;
         cs.person_id.data = person;
@@ -299,8 +329,8 @@ int council_bundle_case(council *c, council_buf *out, const uint8_t *case_id,
             cs.consent_id.data = (uint8_t *)(uintptr_t)o->consent_id;
             cs.consent_id.len = COUNCIL_ID_BYTES;
         }
-        cs.sections = secp;
-        cs.n_sections = ns;
+        cs.sections = cr.secp;
+        cs.n_sections = cr.ns;
         p.content_case = COUNCIL__V1__BUNDLE_PAYLOAD__CONTENT_CASE_SECTIONS;
         p.case_sections = &cs;
         council__bundle_header(c, &h, member_id, pk, BT(CASE_SECTIONS), now, expires);
@@ -333,10 +363,7 @@ int council_bundle_case(council *c, council_buf *out, const uint8_t *case_id,
         struct case_after a = { member_id, k.id, en.ptr, en.n, now, expires };
         rc = council__bundle_seal(c, op, out, &h, &p, en.owner ? NULL : &made, &ev, case_after, &a);
     }
-    council__free(secs);
-    council__free(secp);
-    recs_free(&recs);
-    council__buf_free(&b);
+    carry_free(&cr);
     return rc;
 }
 
