@@ -3436,6 +3436,67 @@ COUNCIL_API COUNCIL_NODISCARD int council_bundle_meeting_packet(council *c, coun
         const uint8_t *meeting_id, size_t meeting_id_len, const uint8_t *attendee_id,
         size_t attendee_id_len, const council_bundle_options *o);
 
+/**
+ * A referral (つなぐ) as a bundle to its recipient: the offer (case, person,
+ * the two members, scopes, purpose, basis, state), its note when the note
+ * is sealed to the recipient, and the sections of the scopes its share
+ * gave that the recipient holds now (the keys went with it), each through
+ * the disclosure decision again. A declined, withdrawn or ended referral is
+ * refused; once it is, council_bundle_revocations() lists it. Logged
+ * (disclosure_made for the sections, bundle_exported with the referral).
+ *
+ * @param o  expiry; purpose, basis and consent (NULL: the referral's own).
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged) for another staff session, a
+ *         referral declined, withdrawn or ended, an erased case, a
+ *         withdrawn recipient or one without keys; COUNCIL_EAUTH (logged)
+ *         for an unsigned key; COUNCIL_ENOTFOUND; COUNCIL_EINVAL;
+ *         COUNCIL_ETAMPER; COUNCIL_ELIMIT; COUNCIL_EMISUSE (also inside a
+ *         batch); COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free() (which wipes).
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_bundle_referral(council *c, council_buf *out,
+        const uint8_t *referral_id, size_t referral_id_len, const council_bundle_options *o);
+
+/**
+ * An open cooperation request as a bundle to the member asked: the request,
+ * its case, kinds, due date and text (the text's read logged as
+ * request_read). Logged (bundle_exported with the request).
+ *
+ * @param o  expiry only.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged) for another staff session, a
+ *         request no longer open, an erased case, a withdrawn member or one
+ *         without keys; COUNCIL_EAUTH (logged) for an unsigned key;
+ *         COUNCIL_ENOTFOUND; COUNCIL_EINVAL; COUNCIL_ETAMPER; COUNCIL_EMISUSE
+ *         (also inside a batch); COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free() (which wipes).
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_bundle_request(council *c, council_buf *out,
+        const uint8_t *request_id, size_t request_id_len, const council_bundle_options *o);
+
+/**
+ * A consent record as a bundle to a member that relies on it (a recipient
+ * it names, the case's owner, or a holder of an active share of the case):
+ * its ids, scopes, purposes, times and whether it was withdrawn. Only a
+ * record its grant vouches for. Once it is withdrawn,
+ * council_bundle_revocations() lists it. Logged (bundle_exported with the
+ * consent).
+ *
+ * @param o  expiry only.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged) for another staff session, a
+ *         member that does not rely on it, an erased case, a withdrawn
+ *         member or one without keys; COUNCIL_EAUTH (logged) for an
+ *         unsigned key; COUNCIL_ETAMPER (a record without its grant);
+ *         COUNCIL_ENOTFOUND; COUNCIL_EINVAL; COUNCIL_EMISUSE; COUNCIL_EIO;
+ *         COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_bundle_consent(council *c, council_buf *out,
+        const uint8_t *consent_id, size_t consent_id_len, const uint8_t *member_id,
+        size_t member_id_len, const council_bundle_options *o);
+
 #ifdef __cplusplus
 }
 #endif

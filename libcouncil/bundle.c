@@ -35,6 +35,9 @@
 #include "meeting.h"
 #include "member_db.h"
 #include "merkle.h"
+#include "consent_db.h"
+#include "council/v1/consent.pb-c.h"
+#include "referral_db.h"
 #include "section.h"
 #include "session.h"
 #include "share.h"
@@ -535,6 +538,33 @@ static int still_entitled(council *c, const char *op, const uint8_t member[16],
         *yes = rc == COUNCIL_OK && m.closed == 0 && m.ends > (int64_t)time(NULL);
         return rc;
     }
+    if (r->kind == COUNCIL__SENT_REFERRAL && r->has_object) {
+        council__referral_row *ref = council__calloc(1, sizeof *ref);
+        if (ref == NULL)
+            return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+        rc = council__referral_load(c, op, r->object, ref);
+        if (rc == COUNCIL_OK)
+            *yes = ref->state != COUNCIL_REFERRAL_DECLINED &&
+                   ref->state != COUNCIL_REFERRAL_WITHDRAWN && ref->state != COUNCIL_REFERRAL_ENDED;
+        council__free(ref);
+        if (rc == COUNCIL_ENOTFOUND) {
+            council__clear(c);
+            rc = COUNCIL_OK;
+        }
+        return rc;
+    }
+    if (r->kind == COUNCIL__SENT_CONSENT && r->has_object) {
+        council__consent_row row;
+        rc = council__consent_fetch(c, op, r->object, &row);
+        if (rc == COUNCIL_OK) {
+            *yes = row.m->status == COUNCIL__V1__CONSENT_STATUS__CONSENT_STATUS_ACTIVE;
+            council__consent_row_free(&row);
+        } else if (rc == COUNCIL_ENOTFOUND) {
+            council__clear(c);
+            rc = COUNCIL_OK; /* erased with its case */
+        }
+        return rc;
+    }
     if (r->kind != COUNCIL__SENT_SHARE || !r->has_case || r->scope[0] == '\0') {
         *yes = true; /* a kind this council does not revoke by itself */
         return COUNCIL_OK;
@@ -641,6 +671,10 @@ int council_bundle_revocations(council *c, council_buf *out, const uint8_t *memb
         items[ni] = init;
         items[ni].kind = rows[i].kind == COUNCIL__SENT_MEETING
                              ? COUNCIL__V1__REVOCATION_ITEM__KIND__REVOKE_MEETING
+                         : rows[i].kind == COUNCIL__SENT_REFERRAL
+                             ? COUNCIL__V1__REVOCATION_ITEM__KIND__REVOKE_REFERRAL
+                         : rows[i].kind == COUNCIL__SENT_CONSENT
+                             ? COUNCIL__V1__REVOCATION_ITEM__KIND__REVOKE_CONSENT
                          : erased[i] ? COUNCIL__V1__REVOCATION_ITEM__KIND__REVOKE_CASE
                                      : COUNCIL__V1__REVOCATION_ITEM__KIND__REVOKE_SHARE;
         if (rows[i].has_object) {
@@ -660,6 +694,10 @@ int council_bundle_revocations(council *c, council_buf *out, const uint8_t *memb
         }
         items[ni].reason = (char *)(uintptr_t)(rows[i].kind == COUNCIL__SENT_MEETING
                                                    ? "meeting_closed"
+                                               : rows[i].kind == COUNCIL__SENT_REFERRAL
+                                                   ? "referral_ended"
+                                               : rows[i].kind == COUNCIL__SENT_CONSENT
+                                                   ? "consent_withdrawn"
                                                : erased[i] ? "case_erased" : "share_ended");
         itemp[ni] = &items[ni];
         ni++;

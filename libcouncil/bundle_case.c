@@ -1,8 +1,9 @@
 /*
  * bundle_case.c - the bundles that carry a case's content to a member:
  * council_bundle_case (the sections the member is entitled to now, each
- * scope through the disclosure decision as a share) and
- * council_bundle_meeting_packet (the attendee's packet, built as
+ * scope through the disclosure decision as a share),
+ * council_bundle_referral (the offer, its note, and the sections of its
+ * scopes the recipient holds now) and council_bundle_meeting_packet (the attendee's packet, built as
  * council_meeting_packet builds it). What they carried is recorded through
  * bundle.c (council__bundle_sent_insert), for the revocations.
  */
@@ -25,6 +26,8 @@
 #include "event.h"
 #include "log.h"
 #include "meeting.h"
+#include "memo.h"
+#include "referral_db.h"
 #include "section.h"
 #include "session.h"
 #include "share.h"
@@ -118,7 +121,8 @@ typedef struct entitled {
 
 static int entitlement(council *c, const char *op, const council__case *k,
                        const uint8_t member[16], const char *purpose,
-                       const council_bundle_options *o, entitled *en)
+                       const council_bundle_options *o, const char *const *only, size_t n_only,
+                       entitled *en)
 {
     char (*h)[COUNCIL__AUDIT_CODE_MAX + 1] = NULL;
     size_t n_held = 0;
@@ -135,7 +139,11 @@ static int entitlement(council *c, const char *op, const council__case *k,
         const char *one[1] = { h[i] };
         council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
         council__decision d = { false, NULL };
-        bool yes = false;
+        bool yes = only == NULL;
+        for (size_t j = 0; !yes && j < n_only; j++)
+            yes = strcmp(only[j], h[i]) == 0;
+        if (!yes)
+            continue;
         /* Active only under a signed, unexpired, unrevoked row. */
         if ((rc = council__share_active(c, op, k->id, member, h[i], &yes)) != COUNCIL_OK || !yes)
             continue;
@@ -163,6 +171,25 @@ static int entitlement(council *c, const char *op, const council__case *k,
     return rc;
 }
 
+
+/* The case's person supported into person: ENOTFOUND, EIO, ENOMEM. */
+static int supported(council *c, const char *op, const uint8_t case_id[16], uint8_t person[16])
+{
+    council__case_person *all = NULL;
+    size_t n_all = 0;
+    bool got = false;
+    int rc = council__case_persons(c, op, case_id, &all, &n_all);
+
+    for (size_t i = 0; rc == COUNCIL_OK && i < n_all && !got; i++)
+        if (all[i].role == COUNCIL__V1__PERSON_ROLE__PERSON_ROLE_SUPPORTED) {
+            memcpy(person, all[i].id, 16);
+            got = true;
+        }
+    council__free(all);
+    if (rc == COUNCIL_OK && !got)
+        rc = council__fail(c, COUNCIL_ENOTFOUND, "%s: the case has no person supported", op);
+    return rc;
+}
 
 /* The sections carried: the latest of each (person, scope) of en's scopes
  * (every scope the session reads for an owner, en then listing them), of
@@ -280,25 +307,12 @@ int council_bundle_case(council *c, council_buf *out, const uint8_t *case_id,
         if ((rc = council__case_person_of(c, op, case_id, person_id)) != COUNCIL_OK)
             return council__finish(c, rc);
         memcpy(person, person_id, sizeof person);
-    } else {
-        council__case_person *all = NULL;
-        size_t n_all = 0;
-        bool got = false;
-        if ((rc = council__case_persons(c, op, case_id, &all, &n_all)) != COUNCIL_OK)
-            return council__finish(c, rc);
-        for (size_t i = 0; i < n_all && !got; i++)
-            if (all[i].role == COUNCIL__V1__PERSON_ROLE__PERSON_ROLE_SUPPORTED) {
-                memcpy(person, all[i].id, sizeof person);
-                got = true;
-            }
-        council__free(all);
-        if (!got)
-            return council__finish(c, council__fail(c, COUNCIL_ENOTFOUND, "%s: the case has no "
-                                                    "person supported", op));
+    } else if ((rc = supported(c, op, case_id, person)) != COUNCIL_OK) {
+        return council__finish(c, rc);
     }
     if ((rc = council__bundle_recipient(c, op, &k, member_id, pk)) != COUNCIL_OK)
         return rc;
-    if ((rc = entitlement(c, op, &k, member_id, purpose, o, &en)) != COUNCIL_OK)
+    if ((rc = entitlement(c, op, &k, member_id, purpose, o, NULL, 0, &en)) != COUNCIL_OK)
         return council__finish(c, rc);
     if (!en.owner && en.n == 0) {
         council__event ev = {
@@ -425,5 +439,171 @@ int council_bundle_meeting_packet(council *c, council_buf *out, const uint8_t *m
         rc = council__bundle_seal(c, op, out, &h, &p, NULL, &ev, mtg_after, &a);
     }
     council__v1__meeting_packet__free_unpacked(mp, council__pb_wiping_allocator());
+    return rc;
+}
+
+/* ------------------------------------------------------------- referral */
+
+static const char *const referral_states[] = {
+    "unknown", "proposed", "accepted", "declined", "withdrawn", "completed", "ended",
+};
+
+struct ref_after {
+    const uint8_t *member, *referral, *case_id;
+    const char *const *scopes;
+    size_t n;
+    int64_t now, expires;
+};
+
+static int ref_after(council *c, const char *op, const uint8_t hash[32], void *ctx)
+{
+    const struct ref_after *a = ctx;
+    int rc = council__bundle_sent_insert(c, op, a->member, COUNCIL__SENT_REFERRAL, a->case_id,
+                                         NULL, a->referral, hash, a->now, a->expires);
+
+    for (size_t i = 0; rc == COUNCIL_OK && i < a->n; i++)
+        rc = council__bundle_sent_insert(c, op, a->member, COUNCIL__SENT_SHARE, a->case_id,
+                                         a->scopes[i], NULL, hash, a->now, a->expires);
+    return rc;
+}
+
+int council_bundle_referral(council *c, council_buf *out, const uint8_t *referral_id,
+                            size_t referral_id_len, const council_bundle_options *o)
+{
+    static const char op[] = "bundle_referral";
+    Council__V1__BundleHeader h = COUNCIL__V1__BUNDLE_HEADER__INIT;
+    Council__V1__BundlePayload p = COUNCIL__V1__BUNDLE_PAYLOAD__INIT;
+    Council__V1__ReferralBundle rb = COUNCIL__V1__REFERRAL_BUNDLE__INIT;
+    council_bundle_options eo;
+    council__referral_row *r = NULL;
+    council_buf note = { NULL, 0 };
+    char *note_text = NULL;
+    int64_t now = (int64_t)time(NULL), expires = 0;
+    uint8_t pk[32], person[COUNCIL_ID_BYTES];
+    const char *purpose = NULL;
+    council__case k;
+    entitled en;
+    carry cr;
+    int rc;
+
+    memset(&cr, 0, sizeof cr);
+    memset(&en, 0, sizeof en);
+    if ((rc = council__bundle_start(c, op, out, referral_id, referral_id_len)) != COUNCIL_OK)
+        return rc;
+    if (o == NULL || o->version != COUNCIL_BUNDLE_OPTIONS_VERSION)
+        return council__fail(c, COUNCIL_EMISUSE, "%s: options missing or of unknown version", op);
+    if ((r = council__calloc(1, sizeof *r)) == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    if ((rc = council__referral_load(c, op, referral_id, r)) != COUNCIL_OK)
+        goto done;
+    /* By default, the referral's own purpose, basis and consent. */
+    eo = *o;
+    if (eo.purpose == NULL)
+        eo.purpose = r->purpose;
+    if (eo.basis == NULL) {
+        eo.basis = r->basis;
+        if (r->has_consent && strcmp(r->basis, "consent") == 0) {
+            eo.consent_id = r->consent;
+            eo.consent_id_len = COUNCIL_ID_BYTES;
+        }
+    }
+    if ((rc = council__bundle_opts(c, op, &eo, true, now, &expires, &purpose)) != COUNCIL_OK ||
+        (rc = council__audit_batch_begin(c)) != COUNCIL_OK)
+        goto done;
+    if ((rc = council__case_load(c, op, r->case_id, &k)) != COUNCIL_OK) {
+        rc = council__finish(c, rc);
+        goto done;
+    }
+    if (k.erased != 0 || r->state == COUNCIL_REFERRAL_DECLINED ||
+        r->state == COUNCIL_REFERRAL_WITHDRAWN || r->state == COUNCIL_REFERRAL_ENDED) {
+        council__event ev = { .action = ACT(BUNDLE_EXPORTED), .case_ref = k.ref,
+                              .object_id = r->id, .subject_member = r->to,
+                              .reason = k.erased != 0 ? "case_erased" : "referral_ended" };
+        rc = council__refuse_event(c, true, &ev, COUNCIL_EDENIED, op,
+                                   "the referral was declined, withdrawn or ended, or its case "
+                                   "erased");
+        goto done;
+    }
+    if ((rc = council__bundle_recipient(c, op, &k, r->to, pk)) != COUNCIL_OK)
+        goto done;
+    if (r->has_person)
+        memcpy(person, r->person, sizeof person);
+    else
+        rc = supported(c, op, r->case_id, person);
+    /* The note, when it is sealed to the recipient. */
+    if (rc == COUNCIL_OK && r->has_note) {
+        bool yes = false;
+        rc = council__memo_reader(c, op, r->note, r->to, &yes);
+        if (rc == COUNCIL_OK && yes &&
+            (rc = council__memo_open(c, op, &note, r->note, "referral_note", r->id,
+                                     r->case_id)) == COUNCIL_OK) {
+            if ((note_text = council__malloc(note.len + 1)) == NULL) {
+                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+            } else {
+                memcpy(note_text, note.ptr, note.len);
+                note_text[note.len] = '\0';
+            }
+        }
+    }
+    /* The sections of its scopes the recipient holds now (the keys went
+     * with it), each through the decision again. */
+    if (rc == COUNCIL_OK && r->n_shared > 0 &&
+        sodium_memcmp(r->to, k.owner, COUNCIL_ID_BYTES) != 0 &&
+        (rc = entitlement(c, op, &k, r->to, purpose, &eo, r->shared_scopes, r->n_shared,
+                          &en)) == COUNCIL_OK && en.n > 0)
+        rc = carry_read(c, op, &k, &en, NULL, &cr);
+    if (rc != COUNCIL_OK) {
+        rc = council__finish(c, rc);
+        goto done;
+    }
+    rb.referral_id.data = r->id;
+    rb.referral_id.len = COUNCIL_ID_BYTES;
+    rb.case_id.data = r->case_id;
+    rb.case_id.len = COUNCIL_ID_BYTES;
+    rb.person_id.data = person;
+    rb.person_id.len = COUNCIL_ID_BYTES;
+    rb.from_member.data = r->from;
+    rb.from_member.len = COUNCIL_ID_BYTES;
+    rb.to_member.data = r->to;
+    rb.to_member.len = COUNCIL_ID_BYTES;
+    rb.scopes = (char **)(uintptr_t)r->scopes;
+    rb.n_scopes = r->n_scopes;
+    rb.purpose = (char *)(uintptr_t)purpose;
+    rb.basis = (char *)(uintptr_t)eo.basis;
+    rb.state = (char *)(uintptr_t)(r->state > 0 && r->state <= COUNCIL_REFERRAL_ENDED
+                                       ? referral_states[r->state] : referral_states[0]);
+    rb.note = note_text;
+    rb.sections = cr.secp;
+    rb.n_sections = cr.ns;
+    p.content_case = COUNCIL__V1__BUNDLE_PAYLOAD__CONTENT_REFERRAL;
+    p.referral = &rb;
+    council__bundle_header(c, &h, r->to, pk, BT(REFERRAL), now, expires);
+    {
+        council__event made = {
+            .action = ACT(DISCLOSURE_MADE), .case_ref = k.ref, .object_id = r->id,
+            .scopes = en.ptr, .n_scopes = en.n, .purpose = purpose, .basis = eo.basis,
+            .consent_id = eo.consent_id, .subject_member = r->to, .outcome = ALLOWED,
+            .reason = "bundle_exported",
+        };
+        council__event ev = {
+            .action = ACT(BUNDLE_EXPORTED), .case_ref = k.ref, .object_id = r->id,
+            .scopes = en.ptr, .n_scopes = en.n, .purpose = purpose, .basis = eo.basis,
+            .consent_id = eo.consent_id, .subject_member = r->to,
+        };
+        struct ref_after a = { r->to, r->id, r->case_id, en.ptr, en.n, now, expires };
+        rc = council__bundle_seal(c, op, out, &h, &p, en.n > 0 ? &made : NULL, &ev, ref_after,
+                                  &a);
+    }
+done:
+    carry_free(&cr);
+    if (note_text != NULL) {
+        sodium_memzero(note_text, note.len + 1);
+        council__free(note_text);
+    }
+    council_buf_free(&note);
+    if (r != NULL) {
+        sodium_memzero(r, sizeof *r);
+        council__free(r);
+    }
     return rc;
 }

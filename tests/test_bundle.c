@@ -531,6 +531,219 @@ static void test_meeting_packet(void **state)
     council_buf_free(&b);
 }
 
+/* A referral: the offer and its note to the recipient; after acceptance
+ * and delivery, the sections of its scope it holds; declined or ended, it
+ * is refused and revoked. */
+static void test_referral(void **state)
+{
+    fx *f = *state;
+    static const char note[] = "REFERRAL-NOTE-CANARY-5b";
+    uint8_t cid[16], pid[16], rid[16];
+    council *sa = staff_open(f, f->sa, &f->ka), *sc;
+    council_bundle_options ro = COUNCIL_BUNDLE_OPTIONS_INIT;
+    council_referral_options o = COUNCIL_REFERRAL_OPTIONS_INIT;
+    const char *sit[1] = { "situation" };
+    council_buf b = { NULL, 0 };
+    Council__V1__BundlePayload *p;
+    int rc;
+
+    case_with_two(f, sa, cid, pid);
+    o.case_id = cid;
+    o.case_id_len = 16;
+    o.to_member = f->mc;
+    o.to_member_len = 16;
+    o.scopes = sit;
+    o.n_scopes = 1;
+    o.basis = "appi_27_1_4_public_duty";
+    o.reason = "支援につなぐため";
+    o.note = (const uint8_t *)note;
+    o.note_len = strlen(note);
+    assert_int_equal(council_referral_propose(sa, rid, 16, &o), COUNCIL_OK);
+    /* Proposed: the offer and the note, no section yet. */
+    assert_int_equal(council_bundle_referral(f->c, &b, rid, 16, &ro), COUNCIL_OK);
+    assert_false(th_contains(b.ptr, b.len, note));
+    p = open_as(&b, &f->kc, &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    assert_int_equal(p->content_case, COUNCIL__V1__BUNDLE_PAYLOAD__CONTENT_REFERRAL);
+    assert_string_equal(p->referral->note, note);
+    assert_string_equal(p->referral->state, "proposed");
+    assert_int_equal(p->referral->n_sections, 0);
+    assert_memory_equal(p->referral->to_member.data, f->mc, 16);
+    council__envelope_payload_free(p);
+    assert_null(open_as(&b, &f->kb, &rc));
+    assert_int_equal(rc, COUNCIL_ERECIPIENT);
+    council_buf_free(&b);
+    /* Accepted and delivered: the situation goes with it (never health). */
+    sc = staff_open(f, f->sc, &f->kc);
+    assert_int_equal(council_referral_transition(sc, rid, 16, COUNCIL_REFERRAL_ACCEPTED, NULL, NULL,
+                                                 0, 0), COUNCIL_OK);
+    assert_int_equal(council_referral_deliver(sa, rid, 16), COUNCIL_OK);
+    assert_int_equal(council_bundle_referral(f->c, &b, rid, 16, &ro), COUNCIL_OK);
+    p = open_as(&b, &f->kc, &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    assert_string_equal(p->referral->state, "accepted");
+    assert_int_equal(p->referral->n_sections, 1);
+    assert_string_equal(p->referral->sections[0]->scope, "situation");
+    council__envelope_payload_free(p);
+    {
+        uint8_t hash[32];
+        Council__V1__AuditEvent *e = last_event(f->c);
+        crypto_hash_sha256(hash, b.ptr, b.len);
+        assert_int_equal(e->action, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_BUNDLE_EXPORTED);
+        assert_string_equal(e->reason, "referral");
+        assert_memory_equal(e->bundle_hash.data, hash, 32);
+        assert_memory_equal(e->object_id.data, rid, 16);
+        council__v1__audit_event__free_unpacked(e, NULL);
+    }
+    council_buf_free(&b);
+    /* Ended: refused, and revoked (the referral and its scope). */
+    assert_int_equal(council_referral_transition(sc, rid, 16, COUNCIL_REFERRAL_ENDED, "moved_away",
+                                                 NULL, 0, 0), COUNCIL_OK);
+    assert_int_equal(council_bundle_referral(f->c, &b, rid, 16, &ro), COUNCIL_EDENIED);
+    {
+        Council__V1__AuditEvent *e = last_event(f->c);
+        assert_string_equal(e->reason, "referral_ended");
+        council__v1__audit_event__free_unpacked(e, NULL);
+    }
+    assert_int_equal(council_bundle_revocations(f->c, &b, f->mc, 16, &ro), COUNCIL_OK);
+    p = open_as(&b, &f->kc, &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    {
+        bool ref = false;
+        for (size_t i = 0; i < p->revocation->n_items; i++)
+            if (p->revocation->items[i]->kind == COUNCIL__V1__REVOCATION_ITEM__KIND__REVOKE_REFERRAL) {
+                ref = true;
+                assert_memory_equal(p->revocation->items[i]->object_id.data, rid, 16);
+            }
+        assert_true(ref);
+    }
+    council__envelope_payload_free(p);
+    council_buf_free(&b);
+    council_close(sc);
+    council_close(sa);
+}
+
+/* A request to the member asked, with its text; closed, refused. */
+static void test_request(void **state)
+{
+    fx *f = *state;
+    static const char asked[] = "REQUEST-TEXT-CANARY-71";
+    static const char *const bases[] = { "consent", "appi_27_1_4_public_duty",
+                                         "council_art16_exchange" };
+    uint8_t cid[16], pid[16], id[16];
+    council *sa = staff_open(f, f->sa, &f->ka);
+    council_policy_options po = COUNCIL_POLICY_OPTIONS_INIT;
+    council_request_options o = COUNCIL_REQUEST_OPTIONS_INIT;
+    council_bundle_options ro = COUNCIL_BUNDLE_OPTIONS_INIT;
+    council_buf b = { NULL, 0 };
+    Council__V1__BundlePayload *p;
+    int rc;
+
+    po.accepted_bases = bases;
+    po.n_accepted_bases = 3;
+    assert_int_equal(council_policy_set(f->c, &po), COUNCIL_OK);
+    case_with_two(f, sa, cid, pid);
+    o.case_id = cid;
+    o.case_id_len = 16;
+    o.member_id = f->ma;
+    o.member_id_len = 16;
+    o.kinds = COUNCIL_REQUEST_KIND_OPINION;
+    o.text = asked;
+    o.text_len = strlen(asked);
+    o.due = (int64_t)time(NULL) + 86400;
+    o.basis = "council_art16_exchange";
+    assert_int_equal(council_request_make(f->c, id, 16, &o), COUNCIL_OK);
+    assert_int_equal(council_bundle_request(sa, &b, id, 16, &ro), COUNCIL_EDENIED);
+    assert_int_equal(council_bundle_request(f->c, &b, id, 16, &ro), COUNCIL_OK);
+    assert_false(th_contains(b.ptr, b.len, asked));
+    p = open_as(&b, &f->ka, &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    assert_int_equal(p->content_case, COUNCIL__V1__BUNDLE_PAYLOAD__CONTENT_REQUEST);
+    assert_string_equal(p->request->text, asked);
+    assert_string_equal(p->request->kind, "opinion");
+    assert_memory_equal(p->request->request_id.data, id, 16);
+    council__envelope_payload_free(p);
+    assert_null(open_as(&b, &f->kb, &rc));
+    {
+        uint8_t hash[32];
+        Council__V1__AuditEvent *e = last_event(f->c);
+        crypto_hash_sha256(hash, b.ptr, b.len);
+        assert_int_equal(e->action, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_BUNDLE_EXPORTED);
+        assert_memory_equal(e->bundle_hash.data, hash, 32);
+        assert_memory_equal(e->subject_member.data, f->ma, 16);
+        council__v1__audit_event__free_unpacked(e, NULL);
+    }
+    council_buf_free(&b);
+    assert_int_equal(council_request_withdraw(f->c, id, 16, "resolved"), COUNCIL_OK);
+    assert_int_equal(council_bundle_request(f->c, &b, id, 16, &ro), COUNCIL_EDENIED);
+    {
+        Council__V1__AuditEvent *e = last_event(f->c);
+        assert_string_equal(e->reason, "request_not_open");
+        council__v1__audit_event__free_unpacked(e, NULL);
+    }
+    council_close(sa);
+}
+
+/* A consent record to a member it names; not to one it does not;
+ * withdrawn, revoked. */
+static void test_consent(void **state)
+{
+    fx *f = *state;
+    static const char *const sc[] = { "situation", "wishes" };
+    static const char *const purposes[] = { "support_coordination" };
+    uint8_t cid[16], pid[16], id[16];
+    council *sa = staff_open(f, f->sa, &f->ka);
+    council_consent_options co = COUNCIL_CONSENT_OPTIONS_INIT;
+    council_bundle_options ro = COUNCIL_BUNDLE_OPTIONS_INIT;
+    council_buf b = { NULL, 0 };
+    Council__V1__BundlePayload *p;
+    int rc;
+
+    case_with_two(f, sa, cid, pid);
+    co.case_id = cid;
+    co.case_id_len = 16;
+    co.subject_person = pid;
+    co.subject_person_len = 16;
+    co.recipient_members = f->mb;
+    co.n_recipient_members = 1;
+    co.scopes = sc;
+    co.n_scopes = 2;
+    co.purposes = purposes;
+    co.n_purposes = 1;
+    co.method = COUNCIL__V1__CONSENT_METHOD__CONSENT_METHOD_WRITTEN;
+    assert_int_equal(council_consent_record(sa, id, 16, &co), COUNCIL_OK);
+    assert_int_equal(council_bundle_consent(f->c, &b, id, 16, f->mc, 16, &ro), COUNCIL_EDENIED);
+    {
+        Council__V1__AuditEvent *e = last_event(f->c);
+        assert_string_equal(e->reason, "not_a_recipient");
+        council__v1__audit_event__free_unpacked(e, NULL);
+    }
+    assert_int_equal(council_bundle_consent(f->c, &b, id, 16, f->mb, 16, &ro), COUNCIL_OK);
+    p = open_as(&b, &f->kb, &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    assert_int_equal(p->content_case, COUNCIL__V1__BUNDLE_PAYLOAD__CONTENT_CONSENT);
+    assert_memory_equal(p->consent->consent_id.data, id, 16);
+    assert_int_equal(p->consent->n_scopes, 2);
+    assert_string_equal(p->consent->purpose, "support_coordination");
+    assert_false(p->consent->withdrawn);
+    council__envelope_payload_free(p);
+    council_buf_free(&b);
+    /* The owner relies on it too. */
+    assert_int_equal(council_bundle_consent(f->c, &b, id, 16, f->ma, 16, &ro), COUNCIL_OK);
+    council_buf_free(&b);
+    assert_int_equal(council_consent_withdraw(sa, id, 16, 0, "withdrawn_by_person"), COUNCIL_OK);
+    assert_int_equal(council_bundle_revocations(f->c, &b, f->mb, 16, &ro), COUNCIL_OK);
+    p = open_as(&b, &f->kb, &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    assert_int_equal(p->revocation->n_items, 1);
+    assert_int_equal(p->revocation->items[0]->kind,
+                     COUNCIL__V1__REVOCATION_ITEM__KIND__REVOKE_CONSENT);
+    assert_memory_equal(p->revocation->items[0]->object_id.data, id, 16);
+    council__envelope_payload_free(p);
+    council_buf_free(&b);
+    council_close(sa);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -542,6 +755,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_checkpoint, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inspect, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meeting_packet, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_referral, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_request, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_consent, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

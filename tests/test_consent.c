@@ -512,6 +512,8 @@ static const char *const moves_data[] = {
                                      test_transfer.c test_withdraw_coordinating_body */
     "council_bundle_case",        /* the decision per scope: test_bundle.c test_case_decision */
     "council_bundle_meeting_packet", /* the packet as council_meeting_packet builds it */
+    "council_bundle_referral",    /* its sections through the decision: test_bundle.c test_referral */
+    "council_bundle_request",     /* its text, already sealed to the member asked */
 };
 static const char *const moves_none[] = {
     "council_audit_add_cosignatures", "council_audit_checkpoint", "council_audit_head_reset",
@@ -567,6 +569,7 @@ static const char *const moves_none[] = {
     "council_bundle_inspect",     /* the clear header of a bundle the caller holds */
     "council_bundle_checkpoint",  /* the log's checkpoint and proof: no personal data */
     "council_bundle_revocations", /* ids and scopes the member was sent already */
+    "council_bundle_consent",     /* ids, scopes and purposes, to a member relying on it */
 };
 
 static void test_every_export_classified(void **state)
