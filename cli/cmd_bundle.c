@@ -1,7 +1,8 @@
 /*
- * cmd_bundle.c - bundle export (case, meeting packet, checkpoint, revocations: a signed
- * file sealed to a member's key) and bundle inspect (the clear header and
- * the signature, without a store or key). bundle import is cmd_import.c's.
+ * cmd_bundle.c - bundle export (case, meeting packet, referral, request,
+ * consent, checkpoint, revocations: a signed file sealed to a member's key)
+ * and bundle inspect (the clear header and the signature, without a store
+ * or key). bundle import is the import helper's file.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -75,8 +76,12 @@ static int report(const bundle_opts *o, const char *kind, const council_buf *b)
         json_object_set_new(j, "sha256", json_string(hex));
         return print_json(j) == 0 ? 0 : EXIT_FAILURE;
     }
-    fprintf(stderr, _("%s: %s bundle for member %s written to %s (%zu bytes, sha256 %s)\n"),
-            prog, kind, o->to, o->out, b->len, hex);
+    if (o->to != NULL)
+        fprintf(stderr, _("%s: %s bundle for member %s written to %s (%zu bytes, sha256 %s)\n"),
+                prog, kind, o->to, o->out, b->len, hex);
+    else
+        fprintf(stderr, _("%s: %s bundle for its recipient written to %s (%zu bytes, sha256 %s)\n"),
+                prog, kind, o->out, b->len, hex);
     return 0;
 }
 
@@ -91,13 +96,16 @@ static int do_export(const bundle_opts *o, const char *kind, const char *arg)
     int fd, rc;
 
     if (kind == NULL)
-        return usage("%s", _("bundle export case|meeting-packet|checkpoint|revocations ... "
-                             "--to MEMBER --out FILE"));
-    if (o->to == NULL || o->out == NULL)
+        return usage("%s", _("bundle export case|meeting-packet|referral|request|consent|"
+                             "checkpoint|revocations ... --out FILE"));
+    if (o->out == NULL || (o->to == NULL && strcmp(kind, "referral") != 0 &&
+                           strcmp(kind, "request") != 0))
         return usage("%s", _("bundle export needs --to MEMBER and --out FILE"));
+    if (o->to != NULL && (strcmp(kind, "referral") == 0 || strcmp(kind, "request") == 0))
+        return usage("%s", _("a referral or a request goes to its own recipient: no --to"));
     if (strcmp(o->out, "-") == 0)
         return usage("%s", _("bundle export writes a file: give --out FILE"));
-    if (id_arg(o->to, to) != 0 || (rc = expiry(o, &bo)) != 0)
+    if ((o->to != NULL && id_arg(o->to, to) != 0) || (rc = expiry(o, &bo)) != 0)
         return EXIT_USAGE;
     if (strcmp(kind, "case") == 0) {
         if (arg == NULL || id_arg(arg, id) != 0)
@@ -115,12 +123,28 @@ static int do_export(const bundle_opts *o, const char *kind, const char *arg)
     } else if (strcmp(kind, "meeting-packet") == 0) {
         if (arg == NULL || id_arg(arg, id) != 0)
             return usage("%s", _("bundle export meeting-packet MEETING --to MEMBER --out FILE"));
+    } else if (strcmp(kind, "referral") == 0 || strcmp(kind, "request") == 0 ||
+               strcmp(kind, "consent") == 0) {
+        if (arg == NULL || id_arg(arg, id) != 0)
+            return usage(_("bundle export %s ID --out FILE"), kind);
+        if (strcmp(kind, "consent") == 0 && o->to == NULL)
+            return usage("%s", _("bundle export consent needs --to MEMBER"));
+        if (strcmp(kind, "referral") == 0) {
+            if (o->consent != NULL && id_arg(o->consent, consent) != 0)
+                return EXIT_USAGE;
+            bo.purpose = o->purpose;
+            bo.basis = o->basis;
+            if (o->consent != NULL) {
+                bo.consent_id = consent;
+                bo.consent_id_len = sizeof consent;
+            }
+        }
     } else if (strcmp(kind, "checkpoint") == 0) {
         if (o->from != NULL && parse_u64(o->from, &from) != 0)
             return usage("%s", _("--from is a tree size"));
     } else if (strcmp(kind, "revocations") != 0) {
-        return usage(_("unknown bundle kind %s (case, meeting-packet, checkpoint or "
-                       "revocations)"), kind);
+        return usage(_("unknown bundle kind %s (case, meeting-packet, referral, request, "
+                       "consent, checkpoint or revocations)"), kind);
     }
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
@@ -135,6 +159,12 @@ static int do_export(const bundle_opts *o, const char *kind, const char *arg)
                                  o->person != NULL ? sizeof person : 0, to, sizeof to, &bo);
     else if (strcmp(kind, "meeting-packet") == 0)
         rc = council_bundle_meeting_packet(c, &b, id, sizeof id, to, sizeof to, &bo);
+    else if (strcmp(kind, "referral") == 0)
+        rc = council_bundle_referral(c, &b, id, sizeof id, &bo);
+    else if (strcmp(kind, "request") == 0)
+        rc = council_bundle_request(c, &b, id, sizeof id, &bo);
+    else if (strcmp(kind, "consent") == 0)
+        rc = council_bundle_consent(c, &b, id, sizeof id, to, sizeof to, &bo);
     else if (strcmp(kind, "checkpoint") == 0)
         rc = council_bundle_checkpoint(c, &b, to, sizeof to, (uint64_t)from, &bo);
     else
@@ -152,7 +182,8 @@ static int do_export(const bundle_opts *o, const char *kind, const char *arg)
         return EXIT_FAILURE;
     }
     rc = report(o, strcmp(kind, "case") == 0 ? "case_sections"
-                   : strcmp(kind, "meeting-packet") == 0 ? "meeting_packet" : kind, &b);
+                   : strcmp(kind, "meeting-packet") == 0 ? "meeting_packet"
+                   : strcmp(kind, "revocations") == 0 ? "revocation" : kind, &b);
     council_buf_free(&b);
     council_close(c);
     return rc;
@@ -242,8 +273,8 @@ static int do_inspect(const bundle_opts *o, const char *file)
 }
 
 static const cli_help export_help = {
-    "case CASE | meeting-packet MEETING | checkpoint | revocations --to MEMBER --out FILE\n"
-    "    [--expires DATE | --days N]"
+    "case CASE | meeting-packet MEETING | referral ID | request ID | consent ID |\n"
+    "    checkpoint | revocations [--to MEMBER] --out FILE [--expires DATE | --days N]"
     " [--person PERSON] [--purpose P] [--basis B] [--consent ID] [--from SIZE] [--json]",
     N_("Writes a bundle for a member's own system: signed with the council's log key\n"
     "and sealed to the member's key. The secretariat's. Never replaces a file.\n"
@@ -252,19 +283,26 @@ static const cli_help export_help = {
     "                 a case it owns); logged with the bundle's hash\n"
     "  meeting-packet MEETING  the attendee's meeting packet (as meeting packet\n"
     "                 builds it), expiring with the meeting at the latest\n"
+    "  referral ID    to its recipient: the offer, its note, and the sections of its\n"
+    "                 scopes the recipient holds now (no --to)\n"
+    "  request ID     an open cooperation request and its text, to the member\n"
+    "                 asked (no --to)\n"
+    "  consent ID     a consent record, to a member relying on it\n"
     "  checkpoint     the log's checkpoint, and with --from a consistency proof from\n"
     "                 the tree of that size\n"
     "  revocations    what the member was sent and may no longer hold\n"
     "\n"
     "Options:\n"
-    "  --to MEMBER            the member (its id)\n"
+    "  --to MEMBER            the member (its id); not for a referral or a request\n"
     "  --out FILE             the bundle file (must not exist)\n"
     "  --expires DATE         when it expires (default: in 30 days; at most 366)\n"
     "  --days N               expires in N days\n"
     "  --person PERSON        case: one person's sections only\n"
-    "  --purpose P            case: the purpose (default support_coordination)\n"
-    "  --basis B              case: the legal basis code, or consent\n"
-    "  --consent ID           case: the consent record (with --basis consent)\n"
+    "  --purpose P            case, referral: the purpose (default\n"
+    "                         support_coordination; a referral's own)\n"
+    "  --basis B              case, referral: the legal basis code, or consent\n"
+    "                         (a referral's own by default)\n"
+    "  --consent ID           the consent record (with --basis consent)\n"
     "  --from SIZE            checkpoint: the size the member's node last saw\n"
     "  --json                 {\"type\", \"file\", \"size\", \"sha256\"}\n"),
     "  council-cli --store ./council bundle export case \"$CASE\" --to \"$MEMBER\" \\\n"

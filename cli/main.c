@@ -132,7 +132,7 @@ static const cli_cmd table[] = {
       N_("check a checkpoint's consistency and cosign it (no store)") },
     { "audit", "witness-keygen", cmd_audit_witness_keygen, N_("make a witness key (no store)") },
     { "bundle", "export", cmd_bundle_export,
-      N_("write a signed bundle sealed to a member: case, meeting packet, checkpoint, revocations") },
+      N_("write a signed bundle sealed to a member (case, meeting packet, referral, ...)") },
     { "bundle", "inspect", cmd_bundle_inspect,
       N_("show a bundle's clear header and check its signature (no store)") },
 };

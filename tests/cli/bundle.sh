@@ -42,7 +42,7 @@ expect 4 "bundle export case, nothing shared now" -- "$CLI" --store "$C" bundle 
     --basis appi_27_1_4_public_duty --out "$T/b4.lcb" $CP
 expect 0 "bundle export revocations" -- "$CLI" --store "$C" bundle export revocations --to "$CNPO" --out "$T/b3.lcb" --json $CP
 isjson "$T/out" "bundle export --json"
-[ "$(jcount "$T/out" 'd["type"], d["size"] > 0, len(d["sha256"])')" = "('revocations', True, 64)" ] \
+[ "$(jcount "$T/out" 'd["type"], d["size"] > 0, len(d["sha256"])')" = "('revocation', True, 64)" ] \
     && ok || bad "export json: $(cat "$T/out")"
 expect 6 "bundle export revocations, listed once" -- "$CLI" --store "$C" bundle export revocations --to "$CNPO" --out "$T/b5.lcb" $CP
 expect 0 "bundle export checkpoint" -- "$CLI" --store "$C" bundle export checkpoint --to "$CNPO" --from 3 --days 7 --out "$T/b6.lcb" $CP
@@ -72,3 +72,13 @@ expect 0 "bundle inspect meeting-packet" -- "$CLI" bundle inspect "$T/b8.lcb" --
 expect 0 "bundle: meeting close" -- "$CLI" --store "$C" meeting close "$BMEET" --yes $CP
 expect 0 "bundle export revocations after the meeting closed" -- "$CLI" --store "$C" bundle export revocations \
     --to "$CNPO" --out "$T/b9.lcb" $CP
+# a consent record, to a member it names (and not to one it does not)
+expect 0 "bundle export consent" -- "$CLI" --store "$C" bundle export consent "$CONSENT2" --to "$CNPO" \
+    --out "$T/b10.lcb" --json $CP
+[ "$(jcount "$T/out" 'd["type"]')" = "consent" ] && ok || bad "consent bundle json: $(cat "$T/out")"
+expect 2 "bundle export consent without --to" -- "$CLI" --store "$C" bundle export consent "$CONSENT2" --out "$T/b11.lcb" $CP
+expect 2 "bundle export request with --to" -- "$CLI" --store "$C" bundle export request "$CONSENT2" --to "$CNPO" \
+    --out "$T/b11.lcb" $CP
+expect 6 "bundle export referral, no such referral" -- "$CLI" --store "$C" bundle export referral "$CONSENT2" \
+    --out "$T/b11.lcb" $CP
+[ ! -e "$T/b11.lcb" ] && ok || bad "a failed export left a file"

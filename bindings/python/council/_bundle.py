@@ -71,6 +71,32 @@ class _BundleCalls:
         return self._call_buf(self._lib.council_bundle_meeting_packet,  # type: ignore[attr-defined]
                               u.id_bytes(meeting_id), 16, u.id_bytes(attendee_id), 16, o)
 
+    def bundle_referral(self, referral_id: IdLike, *, purpose: Optional[str] = None,
+                        basis: Optional[str] = None, consent_id: Optional[IdLike] = None,
+                        expires: TimeLike = None) -> bytes:
+        """A referral to its recipient: the offer, its note sealed to the recipient, and the
+        sections of its scopes the recipient holds now (through the decision again)."""
+        keep: list = []
+        o = self._bundle_opts(keep, expires, purpose, basis, consent_id)
+        return self._call_buf(self._lib.council_bundle_referral,  # type: ignore[attr-defined]
+                              u.id_bytes(referral_id), 16, o)
+
+    def bundle_request(self, request_id: IdLike, *, expires: TimeLike = None) -> bytes:
+        """An open cooperation request and its text, to the member asked."""
+        keep: list = []
+        o = self._bundle_opts(keep, expires)
+        return self._call_buf(self._lib.council_bundle_request,  # type: ignore[attr-defined]
+                              u.id_bytes(request_id), 16, o)
+
+    def bundle_consent(self, consent_id: IdLike, member_id: IdLike, *,
+                       expires: TimeLike = None) -> bytes:
+        """A consent record, to a member that relies on it (named by it, the case's owner,
+        or holding a share of the case)."""
+        keep: list = []
+        o = self._bundle_opts(keep, expires)
+        return self._call_buf(self._lib.council_bundle_consent,  # type: ignore[attr-defined]
+                              u.id_bytes(consent_id), 16, u.id_bytes(member_id), 16, o)
+
     def bundle_checkpoint(self, member_id: IdLike, from_size: int = 0, *,
                           expires: TimeLike = None) -> bytes:
         """A checkpoint signed now (and a consistency proof from ``from_size``), as a

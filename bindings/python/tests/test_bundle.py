@@ -107,3 +107,35 @@ def test_bundle_meeting_packet(world: World) -> None:
     world.root.meeting_close(mid)
     r = world.root.bundle_revocations(world.city)
     assert council.bundle_inspect(r).header.type == bundle_pb2.BUNDLE_TYPE_REVOCATION
+
+
+def test_bundle_referral_request_consent(world: World) -> None:
+    from council import consent_pb2
+    world.root.policy_set(["consent", BASIS, "council_art16_exchange"])
+    npo = world.staff("npo")
+    try:
+        case = npo.case_create()
+        npo.section_write(case.case_id, case.person_id, "situation", {"text": "living alone"})
+        ref = npo.referral_propose(case.case_id, world.city, ["situation"], basis=BASIS,
+                                   reason="to hand over support", note="please call her")
+        cid = npo.consent_record(case.case_id, case.person_id, scopes=["situation"],
+                                 purposes=["support_coordination"],
+                                 method=consent_pb2.CONSENT_METHOD_WRITTEN,
+                                 recipient_members=[world.city])
+    finally:
+        npo.close()
+    b = world.root.bundle_referral(ref)
+    assert b"please call her" not in b
+    info = council.bundle_inspect(b)
+    assert info.header.type == bundle_pb2.BUNDLE_TYPE_REFERRAL
+    assert info.header.recipient_id == world.city.bytes
+    assert _last_export(world).object_id == ref.bytes
+    due = dt.datetime.now(UTC) + dt.timedelta(days=7)
+    req = world.root.request_make(case.case_id, world.npo, ["opinion"], "How is she?", due,
+                                  basis="council_art16_exchange")
+    r = world.root.bundle_request(req)
+    assert council.bundle_inspect(r).header.recipient_id == world.npo.bytes
+    c = world.root.bundle_consent(cid, world.city)
+    assert council.bundle_inspect(c).header.type == bundle_pb2.BUNDLE_TYPE_CONSENT
+    with pytest.raises(council.NotFoundError):
+        world.root.bundle_referral(req)
