@@ -3406,7 +3406,7 @@ COUNCIL_API COUNCIL_NODISCARD int council_bundle_checkpoint(council *c, council_
  * @return COUNCIL_OK; COUNCIL_ENOTFOUND when nothing is to be revoked (or no
  *         such member); COUNCIL_EDENIED (logged) for another staff session
  *         or a member without keys; COUNCIL_EAUTH (logged) for an unsigned
- *         member key; COUNCIL_ELIMIT (over 4096 items); COUNCIL_EMISUSE;
+ *         member key; COUNCIL_ELIMIT (over 1024 items); COUNCIL_EMISUSE;
  *         COUNCIL_EIO; COUNCIL_ENOMEM. A row whose signature fails is left
  *         out and logged as a tamper finding.
  * Ownership: the caller releases out with council_buf_free().

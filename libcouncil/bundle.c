@@ -48,7 +48,7 @@
 #define ALLOWED COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED
 #define BT(x) COUNCIL__V1__BUNDLE_TYPE__BUNDLE_TYPE_##x
 #define SCOPES_MAX COUNCIL__AUDIT_SCOPES_MAX
-#define SENT_ROWS_MAX 4096 /* rows one revocation bundle lists at most */
+#define SENT_ROWS_MAX 1024 /* rows one revocation bundle lists at most (a node takes 1024 items) */
 
 typedef char code_t[COUNCIL__AUDIT_CODE_MAX + 1];
 
