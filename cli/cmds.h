@@ -139,5 +139,8 @@ int cmd_node_answer(cli_ctx *x, int argc, char **argv);
 int cmd_node_return_sections(cli_ctx *x, int argc, char **argv);
 int cmd_node_cosign(cli_ctx *x, int argc, char **argv);
 int cmd_node_export_log(cli_ctx *x, int argc, char **argv);
+/* cmd_bundle.c */
+int cmd_bundle_export(cli_ctx *x, int argc, char **argv);
+int cmd_bundle_inspect(cli_ctx *x, int argc, char **argv);
 
 #endif

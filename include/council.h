@@ -3654,6 +3654,192 @@ COUNCIL_API COUNCIL_NODISCARD int council_node_cosign(council_node *n, council_b
 /** council_node_send() types (council.v1.BundleType). @since 0.3.0 */
 #define COUNCIL_BUNDLE_TYPE_ANSWER 5
 #define COUNCIL_BUNDLE_TYPE_INTAKE 10
+/* ======================================================================
+ * Bundles out: what the council sends a member (issue 15, export).
+ * A bundle is a file signed with the council's log key and sealed to the
+ * member's box key as the council signed it (doc/bundle-format.md); the
+ * member's node imports it. Every call that makes one takes
+ * council_bundle_options (expiry; for personal data the purpose, basis and
+ * consent) and is a bundle_exported audit event naming the bundle's
+ * SHA-256, logged before the bytes are returned.
+ * ====================================================================== */
+
+/**
+ * Read a bundle's clear header without any key or store: the frame is
+ * parsed with every length capped, and the signature is checked against the
+ * header's own sender key (integrity, not trust: an importer checks it
+ * against the key it pins).
+ *
+ * @param[out] out a serialised council.v1.BundleInfo (header, hash,
+ *                 signature_ok, size, sealed_size).
+ * @param bundle   the bundle's bytes (at most COUNCIL_BUNDLE_MAX).
+ * @return COUNCIL_OK (also when the signature does not verify:
+ *         signature_ok is false); COUNCIL_ELIMIT (too large, or a length
+ *         beyond its cap); COUNCIL_EFORMAT (not a bundle, truncated,
+ *         trailing bytes, a header that does not parse); COUNCIL_EUNSUPPORTED
+ *         (another format version); COUNCIL_EINVAL (NULL bundle);
+ *         COUNCIL_EMISUSE (NULL out); COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_bundle_inspect(council_buf *out, const uint8_t *bundle,
+                                                         size_t len);
+
+/**
+ * A case's sections for a member, as a bundle: the latest section of each
+ * (person, scope) the member is entitled to now: the scopes of its active,
+ * signed shares of the case that pass the disclosure decision again with
+ * the options' purpose, basis and consent (as a share would), or every
+ * scope when the member owns the case. A scope not entitled is not carried.
+ * Logged first: disclosure_made (shared scopes) and bundle_exported (the
+ * scopes carried, the purpose, the basis, the consent, the member, the
+ * bundle's hash); what was carried is kept for council_bundle_revocations().
+ *
+ * @param c         the secretariat's session (root, or the secretariat's
+ *                  staff holding the log key).
+ * @param[out] out  the bundle's bytes.
+ * @param person_id the person whose sections go (16 bytes), or NULL for
+ *                  every person of the case (the header's person is then
+ *                  the person supported).
+ * @param member_id the recipient: active, with a box key the council signed.
+ * @param o         expiry; purpose (NULL: support_coordination), basis
+ *                  (required), consent_id (basis consent).
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged) for another staff session, a
+ *         withdrawn member or one without keys, an erased case, or nothing
+ *         of the case shared with the member; COUNCIL_ENOCONSENT (logged)
+ *         when the decision refuses every scope the member holds;
+ *         COUNCIL_EAUTH (logged) for a member key the council did not
+ *         sign; COUNCIL_ENOTFOUND; COUNCIL_EINVAL; COUNCIL_ELIMIT;
+ *         COUNCIL_ETAMPER; COUNCIL_EMISUSE (also inside a batch);
+ *         COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free() (which wipes).
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_bundle_case(council *c, council_buf *out,
+        const uint8_t *case_id, size_t case_id_len, const uint8_t *person_id,
+        size_t person_id_len, const uint8_t *member_id, size_t member_id_len,
+        const council_bundle_options *o);
+
+/**
+ * The council's checkpoint for a member's node to witness, as a bundle: a
+ * checkpoint signed now by the log key and, from_size not 0, a consistency
+ * proof from the tree of that size to it. Logged (bundle_exported).
+ *
+ * @param from_size the size of the checkpoint the node last saw (0: none).
+ * @param o         expiry only (purpose, basis and consent are unused).
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged) for another staff session or
+ *         a withdrawn member; COUNCIL_EAUTH (logged) for an unsigned member
+ *         key; COUNCIL_EINVAL (from_size larger than the log);
+ *         COUNCIL_ENOTFOUND; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_bundle_checkpoint(council *c, council_buf *out,
+        const uint8_t *member_id, size_t member_id_len, uint64_t from_size,
+        const council_bundle_options *o);
+
+/**
+ * What a member must delete now, as one revocation bundle: every item an
+ * earlier bundle carried to it (kept as rows signed by the log key) that
+ * it is no longer entitled to (a share revoked, ended or expired; the case
+ * erased) and that no revocation listed yet; those rows are then marked
+ * revoked. A bundle already expired is not listed (the node purged it).
+ * A withdrawn member still gets its revocations. Logged (bundle_exported).
+ *
+ * @param o  expiry only.
+ * @return COUNCIL_OK; COUNCIL_ENOTFOUND when nothing is to be revoked (or no
+ *         such member); COUNCIL_EDENIED (logged) for another staff session
+ *         or a member without keys; COUNCIL_EAUTH (logged) for an unsigned
+ *         member key; COUNCIL_ELIMIT (over 1024 items); COUNCIL_EMISUSE;
+ *         COUNCIL_EIO; COUNCIL_ENOMEM. A row whose signature fails is left
+ *         out and logged as a tamper finding.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_bundle_revocations(council *c, council_buf *out,
+        const uint8_t *member_id, size_t member_id_len, const council_bundle_options *o);
+
+/**
+ * An attendee's meeting packet (as council_meeting_packet() builds it: the
+ * meeting, the sections disclosed to the attendee on its agenda, the
+ * minutes and decisions it is entitled to, each read logged) carried in a
+ * bundle its member node imports. The bundle expires at the meeting's end
+ * at the latest; once the meeting is closed, council_bundle_revocations()
+ * lists it. Logged (bundle_exported, the meeting as object).
+ *
+ * @param o  expiry only.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged) for another staff session,
+ *         an attendee not attending, a closed or ended meeting, a withdrawn
+ *         member or one without keys; COUNCIL_EAUTH for an unsigned key;
+ *         COUNCIL_ELIMIT; COUNCIL_ENOTFOUND; COUNCIL_EINVAL; COUNCIL_ETAMPER;
+ *         COUNCIL_EMISUSE (also inside a batch); COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free() (which wipes).
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_bundle_meeting_packet(council *c, council_buf *out,
+        const uint8_t *meeting_id, size_t meeting_id_len, const uint8_t *attendee_id,
+        size_t attendee_id_len, const council_bundle_options *o);
+
+/**
+ * A referral (つなぐ) as a bundle to its recipient: the offer (case, person,
+ * the two members, scopes, purpose, basis, state), its note when the note
+ * is sealed to the recipient, and the sections of the scopes its share
+ * gave that the recipient holds now (the keys went with it), each through
+ * the disclosure decision again. A declined, withdrawn or ended referral is
+ * refused; once it is, council_bundle_revocations() lists it. Logged
+ * (disclosure_made for the sections, bundle_exported with the referral).
+ *
+ * @param o  expiry; purpose, basis and consent (NULL: the referral's own).
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged) for another staff session, a
+ *         referral declined, withdrawn or ended, an erased case, a
+ *         withdrawn recipient or one without keys; COUNCIL_EAUTH (logged)
+ *         for an unsigned key; COUNCIL_ENOTFOUND; COUNCIL_EINVAL;
+ *         COUNCIL_ETAMPER; COUNCIL_ELIMIT; COUNCIL_EMISUSE (also inside a
+ *         batch); COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free() (which wipes).
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_bundle_referral(council *c, council_buf *out,
+        const uint8_t *referral_id, size_t referral_id_len, const council_bundle_options *o);
+
+/**
+ * An open cooperation request as a bundle to the member asked: the request,
+ * its case, kinds, due date and text (the text's read logged as
+ * request_read). Logged (bundle_exported with the request).
+ *
+ * @param o  expiry only.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged) for another staff session, a
+ *         request no longer open, an erased case, a withdrawn member or one
+ *         without keys; COUNCIL_EAUTH (logged) for an unsigned key;
+ *         COUNCIL_ENOTFOUND; COUNCIL_EINVAL; COUNCIL_ETAMPER; COUNCIL_EMISUSE
+ *         (also inside a batch); COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free() (which wipes).
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_bundle_request(council *c, council_buf *out,
+        const uint8_t *request_id, size_t request_id_len, const council_bundle_options *o);
+
+/**
+ * A consent record as a bundle to a member that relies on it (a recipient
+ * it names, the case's owner, or a holder of an active share of the case):
+ * its ids, scopes, purposes, times and whether it was withdrawn. Only a
+ * record its grant vouches for. Once it is withdrawn,
+ * council_bundle_revocations() lists it. Logged (bundle_exported with the
+ * consent).
+ *
+ * @param o  expiry only.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged) for another staff session, a
+ *         member that does not rely on it, an erased case, a withdrawn
+ *         member or one without keys; COUNCIL_EAUTH (logged) for an
+ *         unsigned key; COUNCIL_ETAMPER (a record without its grant);
+ *         COUNCIL_ENOTFOUND; COUNCIL_EINVAL; COUNCIL_EMISUSE; COUNCIL_EIO;
+ *         COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_bundle_consent(council *c, council_buf *out,
+        const uint8_t *consent_id, size_t consent_id_len, const uint8_t *member_id,
+        size_t member_id_len, const council_bundle_options *o);
 
 #ifdef __cplusplus
 }

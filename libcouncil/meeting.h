@@ -56,4 +56,15 @@ int council__meeting_readers(council *c, const char *op, const uint8_t meeting[1
 int council__meeting_decision_check(council *c, const char *op, const uint8_t decision[16],
                                     const uint8_t *case_id);
 
+/* The attendee's meeting packet (meeting_record.c), built once: checks as
+ * council_meeting_packet(), every read in it logged; its serialised
+ * council.v1.MeetingPacket into *plain (council__malloc'd: the caller wipes
+ * and frees it, *len bytes) and the attendee's signed box key into pk.
+ * Sealed raw by council_meeting_packet(), carried in a bundle by
+ * council_bundle_meeting_packet() (bundle.c). */
+int council__meeting_packet_plain(council *c, const char *op, const uint8_t *meeting,
+                                  size_t meeting_len, const uint8_t *attendee,
+                                  size_t attendee_len, uint8_t **plain, size_t *len,
+                                  uint8_t pk[32]);
+
 #endif /* COUNCIL_MEETING_H */

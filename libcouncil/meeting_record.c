@@ -683,10 +683,12 @@ int council_meeting_decision_read(council *c, council_buf *out, const uint8_t *d
 
 /* ---------------------------------------------------------------- packets */
 
-int council_meeting_packet(council *c, council_buf *out, const uint8_t *meeting, size_t meeting_len,
-                           const uint8_t *attendee, size_t attendee_len)
+/* The attendee's packet built once (meeting.h). */
+int council__meeting_packet_plain(council *c, const char *op, const uint8_t *meeting,
+                                  size_t meeting_len, const uint8_t *attendee,
+                                  size_t attendee_len, uint8_t **plain_out, size_t *len_out,
+                                  uint8_t pk_out[32])
 {
-    static const char op[] = "meeting_packet";
     Council__V1__MeetingPacket p = COUNCIL__V1__MEETING_PACKET__INIT;
     Council__V1__Meeting *msg = NULL;
     Council__V1__CaseContent **cases = NULL;
@@ -698,10 +700,8 @@ int council_meeting_packet(council *c, council_buf *out, const uint8_t *meeting,
     int rc;
 
     memset(&rec, 0, sizeof rec);
-    if (out == NULL)
-        return council__fail(c, COUNCIL_EMISUSE, "%s: NULL output", op);
-    out->ptr = NULL;
-    out->len = 0;
+    *plain_out = NULL;
+    *len_out = 0;
     if ((rc = council__secretariat_id(c, op, meeting, meeting_len)) != COUNCIL_OK ||
         (rc = council__no_batch(c, op)) != COUNCIL_OK)
         return rc;
@@ -801,26 +801,52 @@ int council_meeting_packet(council *c, council_buf *out, const uint8_t *meeting,
         len = council__v1__meeting_packet__get_packed_size(&p);
         if (len > PACKET_MAX)
             rc = council__fail(c, COUNCIL_ELIMIT, "%s: the packet is over %u bytes", op, PACKET_MAX);
-        else if ((plain = council__malloc(len)) == NULL ||
-                 (out->ptr = council__malloc(len + crypto_box_SEALBYTES)) == NULL)
+        else if ((plain = council__malloc(len ? len : 1)) == NULL)
             rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
     }
-    if (rc == COUNCIL_OK) {
+    if (rc == COUNCIL_OK)
         council__v1__meeting_packet__pack(&p, plain);
-        if (crypto_box_seal(out->ptr, plain, len, pk) != 0)
-            rc = council__fail(c, COUNCIL_EINVAL, "%s: cannot seal to the attendee's key", op);
-        else
-            out->len = len + crypto_box_SEALBYTES;
-    }
-    if (plain != NULL) {
-        sodium_memzero(plain, len);
-        council__free(plain);
-    }
     for (size_t i = 0; i < n_cases; i++)
         council__v1__case_content__free_unpacked(cases[i], council__pb_wiping_allocator());
     council__free(cases);
     record_free(&rec);
     council__v1__meeting__free_unpacked(msg, council__pb_allocator());
+    if (rc != COUNCIL_OK) {
+        if (plain != NULL) {
+            sodium_memzero(plain, len);
+            council__free(plain);
+        }
+        return rc;
+    }
+    *plain_out = plain;
+    *len_out = len;
+    memcpy(pk_out, pk, 32);
+    return COUNCIL_OK;
+}
+
+int council_meeting_packet(council *c, council_buf *out, const uint8_t *meeting, size_t meeting_len,
+                           const uint8_t *attendee, size_t attendee_len)
+{
+    static const char op[] = "meeting_packet";
+    uint8_t pk[32], *plain = NULL;
+    size_t len = 0;
+    int rc;
+
+    if (out == NULL)
+        return council__fail(c, COUNCIL_EMISUSE, "%s: NULL output", op);
+    out->ptr = NULL;
+    out->len = 0;
+    if ((rc = council__meeting_packet_plain(c, op, meeting, meeting_len, attendee, attendee_len,
+                                            &plain, &len, pk)) != COUNCIL_OK)
+        return rc;
+    if ((out->ptr = council__malloc(len + crypto_box_SEALBYTES)) == NULL)
+        rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    else if (crypto_box_seal(out->ptr, plain, len, pk) != 0)
+        rc = council__fail(c, COUNCIL_EINVAL, "%s: cannot seal to the attendee's key", op);
+    else
+        out->len = len + crypto_box_SEALBYTES;
+    sodium_memzero(plain, len);
+    council__free(plain);
     if (rc != COUNCIL_OK) {
         council__free(out->ptr);
         out->ptr = NULL;

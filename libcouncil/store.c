@@ -535,6 +535,27 @@ static const council__migration migrations[] = {
       "  reply_key BLOB NOT NULL,"
       "  reply_created INTEGER NOT NULL"
       ");" },
+    { 18,
+      /* What each bundle the council exported carried to a member (bundle.c):
+       * a case's scope, a consent, a referral or a meeting (kind: the
+       * RevocationItem kind), the bundle's hash and expiry, and when a
+       * revocation bundle listed it; each row signed by the log key. */
+      "CREATE TABLE bundle_sent ("
+      "  seq INTEGER PRIMARY KEY,"
+      "  member_id BLOB NOT NULL CHECK (length(member_id) = 16),"
+      "  kind INTEGER NOT NULL,"
+      "  case_id BLOB,"
+      "  scope TEXT,"
+      "  object_id BLOB,"
+      "  bundle_hash BLOB NOT NULL,"
+      "  sent INTEGER NOT NULL,"
+      "  expires INTEGER NOT NULL,"
+      "  revoked INTEGER,"
+      "  revoked_hash BLOB,"
+      "  signer BLOB,"
+      "  sig BLOB"
+      ");"
+      "CREATE INDEX bundle_sent_member ON bundle_sent (member_id, revoked);" },
     { 19,
       /* Bundles imported into the council's store (bundle_import.c): each
        * bundle's nonce and hash, so that a replay is refused (issue 15). */

@@ -513,6 +513,10 @@ static const char *const moves_data[] = {
     /* issue 15, the council's imports: a member's answer to a request
      * passes the decision as council_request_answer does (test_bundle_import.c) */
     "council_bundle_import",
+    "council_bundle_case",        /* the decision per scope: test_bundle.c test_case_decision */
+    "council_bundle_meeting_packet", /* the packet as council_meeting_packet builds it */
+    "council_bundle_referral",    /* its sections through the decision: test_bundle.c test_referral */
+    "council_bundle_request",     /* its text, already sealed to the member asked */
 };
 static const char *const moves_none[] = {
     "council_audit_add_cosignatures", "council_audit_checkpoint", "council_audit_head_reset",
@@ -576,6 +580,10 @@ static const char *const moves_none[] = {
     "council_node_purge", "council_node_audit_export", "council_node_answer_referral",
     "council_node_answer_request", "council_node_return_sections", "council_node_send",
     "council_node_cosign",
+    "council_bundle_inspect",     /* the clear header of a bundle the caller holds */
+    "council_bundle_checkpoint",  /* the log's checkpoint and proof: no personal data */
+    "council_bundle_revocations", /* ids and scopes the member was sent already */
+    "council_bundle_consent",     /* ids, scopes and purposes, to a member relying on it */
 };
 
 static void test_every_export_classified(void **state)

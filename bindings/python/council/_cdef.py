@@ -369,4 +369,12 @@ int council_node_send(council_node *n, council_buf *bundle, int type, const uint
 int council_node_cosign(council_node *n, council_buf *bundle, const council_bundle_options *opts);
 #define COUNCIL_BUNDLE_TYPE_ANSWER 5
 #define COUNCIL_BUNDLE_TYPE_INTAKE 10
+int council_bundle_inspect(council_buf *out, const uint8_t *bundle, size_t len);
+int council_bundle_case(council *c, council_buf *out, const uint8_t *case_id, size_t case_id_len, const uint8_t *person_id, size_t person_id_len, const uint8_t *member_id, size_t member_id_len, const council_bundle_options *o);
+int council_bundle_checkpoint(council *c, council_buf *out, const uint8_t *member_id, size_t member_id_len, uint64_t from_size, const council_bundle_options *o);
+int council_bundle_revocations(council *c, council_buf *out, const uint8_t *member_id, size_t member_id_len, const council_bundle_options *o);
+int council_bundle_meeting_packet(council *c, council_buf *out, const uint8_t *meeting_id, size_t meeting_id_len, const uint8_t *attendee_id, size_t attendee_id_len, const council_bundle_options *o);
+int council_bundle_referral(council *c, council_buf *out, const uint8_t *referral_id, size_t referral_id_len, const council_bundle_options *o);
+int council_bundle_request(council *c, council_buf *out, const uint8_t *request_id, size_t request_id_len, const council_bundle_options *o);
+int council_bundle_consent(council *c, council_buf *out, const uint8_t *consent_id, size_t consent_id_len, const uint8_t *member_id, size_t member_id_len, const council_bundle_options *o);
 '''

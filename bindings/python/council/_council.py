@@ -18,6 +18,7 @@ from ._pb import (audit_pb2, case_pb2, consent_pb2, info_pb2, meeting_pb2, membe
                   request_pb2)
 from ._pb import audit_pb2, case_pb2, consent_pb2, info_pb2, meeting_pb2, member_pb2, task_pb2
 from .errors import CouncilError, MisuseError, error_for
+from ._bundle import _BundleCalls
 from ._util import IdLike, SecretLike, TimeLike
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -102,7 +103,7 @@ class _LockedLib:
         return call
 
 
-class Council:
+class Council(_BundleCalls):
     """An open council store: the secretariat's (root) session or a staff session.
 
     Open it with :meth:`create` or :meth:`open`, preferably as a context
