@@ -3721,9 +3721,14 @@ COUNCIL_API COUNCIL_NODISCARD int council_bundle_case(council *c, council_buf *o
         const council_bundle_options *o);
 
 /**
- * The council's checkpoint for a member's node to witness, as a bundle: a
- * checkpoint signed now by the log key and, from_size not 0, a consistency
- * proof from the tree of that size to it. Logged (bundle_exported).
+ * The council's checkpoint for a member's node to witness, as a bundle: the
+ * latest checkpoint the council signed (council_audit_checkpoint(),
+ * council_audit_export()), so that every node sent one until the next is
+ * signed cosigns the same tree; a stored checkpoint that is not this log's
+ * (not signed by the log key, or not the tree's root at its size) is passed
+ * over, and with none usable one is signed now. With from_size not 0, a
+ * consistency proof from the tree of that size to it. Logged
+ * (bundle_exported).
  *
  * @param from_size the size of the checkpoint the node last saw (0: none).
  * @param o         expiry only (purpose, basis and consent are unused).

@@ -694,6 +694,24 @@ int council__audit_checkpoint_update(council *c, uint64_t size, const char *note
     return rc;
 }
 
+int council__audit_checkpoint_latest(council *c, uint64_t *size)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_EIO, s;
+
+    *size = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT max(size) FROM audit_checkpoint;", -1, &st, NULL) ==
+            SQLITE_OK &&
+        ((s = sqlite3_step(st)) == SQLITE_ROW || s == SQLITE_DONE)) {
+        if (s == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER &&
+            sqlite3_column_int64(st, 0) > 0)
+            *size = (uint64_t)sqlite3_column_int64(st, 0);
+        rc = COUNCIL_OK;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* ----------------------------------------------------------------- listing */
 
 /* council_audit_list() after the session checks: the page of events. */

@@ -105,6 +105,8 @@ int council__audit_count_below(council *c, uint64_t n, int64_t *count);
 int council__audit_checkpoint_put(council *c, uint64_t size, const char *note, size_t len);
 int council__audit_checkpoint_note(council *c, uint64_t size, char **note);
 int council__audit_checkpoint_update(council *c, uint64_t size, const char *note, size_t len);
+/* The size of the largest stored checkpoint into *size (0: none). COUNCIL_OK or EIO. */
+int council__audit_checkpoint_latest(council *c, uint64_t *size);
 /* council_audit_list() after its session checks (audit.c). */
 int council__audit_list_in(council *c, council_buf *out, const council_audit_filter *f);
 /* The export's bytes after its checks (audit.c): magic, header, events and

@@ -296,7 +296,7 @@ static void test_exchange__revocation_round_trip(void **state)
     assert_int_equal(council_bundle_revocations(f->c, &b, f->mb, 16, &bo), COUNCIL_ENOTFOUND);
     assert_null(b.ptr);
 
-    assert_int_equal(council_case_revoke(a, cid, 16, f->mb, 16, sit, 1, "不要になったため"),
+    assert_int_equal(council_case_revoke(a, cid, 16, f->mb, 16, sit, 1, "no_longer_needed"),
                      COUNCIL_OK);
     assert_int_equal(council_bundle_revocations(f->c, &b, f->mb, 16, &bo), COUNCIL_OK);
     assert_int_equal(node_take(x->nb, &b, &res), COUNCIL_OK);
@@ -512,6 +512,12 @@ static void test_exchange__witnessing_and_rollback(void **state)
     assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
     staff(f->c, f->sa, f->ma); /* more history: a pledge again */
 
+    /* The insider plants a "latest checkpoint" row: it is passed over. */
+    assert_int_equal(sqlite3_exec(f->c->db,
+                                  "INSERT INTO audit_checkpoint (size, time, note) VALUES "
+                                  "((SELECT count(*) FROM audit_event), 0, 'forged');",
+                                  NULL, NULL, NULL), SQLITE_OK);
+
     /* Both nodes witness the checkpoint now. */
     council_node *nodes[2] = { x->nb, x->nc };
     const uint8_t *mems[2] = { f->mb, f->mc };
@@ -524,9 +530,14 @@ static void test_exchange__witnessing_and_rollback(void **state)
         council_buf_free(&out);
         council_buf_free(&co);
     }
+    /* (An export carries stored checkpoints, and its verifier refuses a
+     * malformed one: the planted row goes before the auditor's turn.) */
+    assert_int_equal(sqlite3_exec(f->c->db, "DELETE FROM audit_checkpoint WHERE note = 'forged';",
+                                  NULL, NULL, NULL), SQLITE_OK);
     ib = node_info(x->nb);
     ic = node_info(x->nc);
     seen = ib->checkpoint_size;
+    assert_int_equal(ic->checkpoint_size, seen); /* one tree, both cosigned */
     assert_true(seen > 0);
 
     /* The auditor requires both nodes' cosignatures. */
