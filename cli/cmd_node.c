@@ -16,7 +16,9 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "caseview.h"
 #include "council/v1/bundle.pb-c.h"
+#include "council/v1/case.pb-c.h"
 #include "council/v1/node.pb-c.h"
 #include "json.h"
 #include "open.h"
@@ -269,11 +271,26 @@ static int node_read(council_node *n, const node_opts *o, const char *arg)
         return usage("%s", _("node read needs an item ID"));
     if ((rc = council_node_read(n, &b, id, sizeof id)) != COUNCIL_OK)
         return node_failed(n, rc);
-    if ((ic = unpack_reply(&council__v1__node_item_content__descriptor, &b, &rc)) == NULL) {
+    if ((ic = council__v1__node_item_content__unpack(wiping(), b.len, b.ptr)) == NULL) {
         council_buf_free(&b);
-        return node_failed(n, rc);
+        return node_failed(n, COUNCIL_EFORMAT);
     }
-    if (o->json) {
+    if (strcmp(ic->item->kind, "section") == 0) {
+        /* A section: the SectionRecord the council read, shown as case show does. */
+        Council__V1__SectionRecord *r =
+            council__v1__section_record__unpack(wiping(), ic->content.len, ic->content.data);
+        if (r == NULL) {
+            rc = COUNCIL_EFORMAT;
+            fprintf(stderr, _("%s: node read: the item's section does not parse\n"), prog);
+        } else if (o->json) {
+            json_t *j = item_json(ic->item);
+            json_object_set_new(j, "section", record_json(r));
+            rc = print_json_wiped(j) == 0 ? COUNCIL_OK : COUNCIL_ERROR;
+        } else {
+            record_lines(r);
+        }
+        council__v1__section_record__free_unpacked(r, wiping());
+    } else if (o->json) {
         json_t *j = item_json(ic->item);
         size_t cap = sodium_base64_encoded_len(ic->content.len, sodium_base64_VARIANT_ORIGINAL);
         char *b64 = malloc(cap);
@@ -285,6 +302,13 @@ static int node_read(council_node *n, const node_opts *o, const char *arg)
             free(b64);
         }
         rc = print_json_wiped(j) == 0 ? COUNCIL_OK : COUNCIL_ERROR;
+    } else if (isatty(STDOUT_FILENO)) {
+        /* A meeting packet, referral, request or consent: a serialised
+         * council.v1 message, not for a terminal. */
+        fprintf(stderr, _("%s: node read: a %s is a serialised message (%zu bytes): use --json, "
+                          "or send standard output to a file or program\n"),
+                prog, ic->item->kind, ic->content.len);
+        rc = COUNCIL_EINVAL;
     } else if (fwrite(ic->content.data, 1, ic->content.len, stdout) != ic->content.len ||
                fflush(stdout) != 0) {
         rc = COUNCIL_EIO;

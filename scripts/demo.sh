@@ -14,8 +14,13 @@
 # minutes and a decision; the decision becomes a task for 佐藤 and a
 # referral (つなぐ) to the social welfare council, which reads what is
 # offered only once it accepts, and completes it; the coordinating body
-# asks the NPO for its view (a cooperation request) and gets its answer;
-# the NPO withdraws and its case moves to the coordinating body rather
+# asks the NPO for its view (a cooperation request) and gets its answer.
+# Two members run their own case systems as member nodes: the secretariat
+# sends each, as signed and sealed bundles, exactly what it may hold (the
+# case's shared scopes, a meeting packet, later what to delete); each node
+# reads only its own and logs it in its own verifiable log; one node
+# answers a referral, and both cosign the council's checkpoint.
+# The NPO withdraws and its case moves to the coordinating body rather
 # than stay ownerless. The council passphrase comes back once,
 # declared, to rotate the database key. Every act in the log names a person
 # but the council's creation and those declared uses; an auditor verifies
@@ -283,6 +288,121 @@ printf '週1回の訪問で表情が明るくなった。社協の見守りと�
 "$CLI" request list $Y
 echo "-- nothing is overdue:"
 "$CLI" request list --overdue $Y
+
+step "Member nodes: the social welfare council and the community support centre run their own case systems"
+HOKATSU=$("$CLI" member add --name "北市地域包括支援センター" --kind municipal_department \
+    --scopes situation,wishes,support_plan,health $Y)
+printf 'the centre keeps this passphrase\n' >"$T/hokatsu.pass"
+"$CLI" member keygen "$HOKATSU" --out "$T/hokatsu.keyfile" --member-passphrase-file "$T/hokatsu.pass" $Y
+# A node is the member's own store: made from its keyfile, with its own log
+# key; the council's log key (pinned in the keyfile) is the only key it
+# takes the council's bundles from.
+SHAKYO_N="--store $T/node-shakyo --keyfile $T/shakyo.keyfile --passphrase-file $T/shakyo.pass"
+HOKATSU_N="--store $T/node-hokatsu --keyfile $T/hokatsu.keyfile --passphrase-file $T/hokatsu.pass"
+"$CLI" node init "$T/node-shakyo" --keyfile "$T/shakyo.keyfile" --passphrase-file "$T/shakyo.pass"
+"$CLI" node init "$T/node-hokatsu" --keyfile "$T/hokatsu.keyfile" --passphrase-file "$T/hokatsu.pass"
+
+step "The NPO shares her support plan with the centre; the secretariat sends each node what its member may hold now"
+printf '{"text": "週1回の訪問。月1回の見守り会議で共有する。"}\n' >"$T/plan.json"
+"$CLI" case update "$CASE" --scope support_plan --file "$T/plan.json" $NPO_S
+"$CLI" case share "$CASE" --member "$HOKATSU" --scope support_plan --purpose support_coordination \
+    --basis appi_27_1_4_public_duty --reason "地域での見守りのため" $NPO_S
+for who in shakyo hokatsu; do
+    if [ "$who" = shakyo ]; then m=$SHAKYO; else m=$HOKATSU; fi
+    "$CLI" bundle export case "$CASE" --to "$m" --purpose support_coordination \
+        --basis appi_27_1_4_public_duty --days 30 --out "$T/case-$who.lcb" $Y
+done
+echo "-- what anyone can see of a bundle without a key: the clear header, and whether its signature holds"
+"$CLI" bundle inspect "$T/case-shakyo.lcb"
+echo "-- the centre's bundle is not for the social welfare council's node: refused (exit 4)"
+if "$CLI" node import "$T/case-hokatsu.lcb" $SHAKYO_N; then
+    echo "demo: a node imported a bundle addressed to another member" >&2
+    exit 1
+fi
+"$CLI" node import "$T/case-shakyo.lcb" $SHAKYO_N
+"$CLI" node import "$T/case-hokatsu.lcb" $HOKATSU_N
+echo "-- a second import of the same bundle is a replay: refused"
+if "$CLI" node import "$T/case-shakyo.lcb" $SHAKYO_N 2>/dev/null; then
+    echo "demo: a bundle was imported twice" >&2
+    exit 1
+fi
+echo "-- each node holds exactly its own scopes of the case:"
+"$CLI" node list $SHAKYO_N
+"$CLI" node list $HOKATSU_N
+nscopes() { "$CLI" node list --json "$@" | /usr/bin/python3 -c '
+import json, sys
+print(",".join(sorted(s for i in json.load(sys.stdin) if i["kind"] == "section" for s in i["scopes"])))'; }
+[ "$(nscopes $SHAKYO_N)" = "situation,wishes" ] || { echo "demo: the shakyo node holds $(nscopes $SHAKYO_N)" >&2; exit 1; }
+[ "$(nscopes $HOKATSU_N)" = "support_plan" ] || { echo "demo: the centre's node holds $(nscopes $HOKATSU_N)" >&2; exit 1; }
+echo "-- the centre reads its support plan on its own node (the read goes into the node's own log first):"
+ITEM=$("$CLI" node list --json $HOKATSU_N | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+"$CLI" node read "$ITEM" $HOKATSU_N
+echo "-- nothing of the case is in clear in the node's files:"
+if grep -rl "週1回の訪問" "$T/node-hokatsu" "$T/node-shakyo"; then
+    echo "demo: case text in clear in a node's files" >&2
+    exit 1
+fi
+
+step "A meeting's packet travels as a bundle to each attendee's node"
+MEETING2=$("$CLI" meeting create --body council --starts "$NOW" --ends $((NOW + 3600)) \
+    --member "$SHAKYO" --member "$HOKATSU" $Y)
+"$CLI" meeting add-case "$MEETING2" "$CASE" --member "$HOKATSU" --scope support_plan \
+    --purpose meeting_discussion --basis appi_27_1_4_public_duty --reason "見守り会議" $Y
+printf '出席: 北市社会福祉協議会、北市地域包括支援センター、事務局。見守りの分担を確認。\n' >"$T/minutes2.txt"
+"$CLI" meeting minutes "$MEETING2" --file "$T/minutes2.txt" $Y
+"$CLI" bundle export meeting-packet "$MEETING2" --to "$SHAKYO" --out "$T/packet-shakyo.lcb" $Y
+"$CLI" bundle export meeting-packet "$MEETING2" --to "$HOKATSU" --out "$T/packet-hokatsu.lcb" $Y
+"$CLI" node import "$T/packet-shakyo.lcb" $SHAKYO_N
+"$CLI" node import "$T/packet-hokatsu.lcb" $HOKATSU_N
+echo "-- the meeting closes: its disclosures end, and a revocation bundle tells each node to delete its packet"
+"$CLI" meeting close "$MEETING2" --yes $Y
+for who in shakyo hokatsu; do
+    if [ "$who" = shakyo ]; then m=$SHAKYO; n=$SHAKYO_N; else m=$HOKATSU; n=$HOKATSU_N; fi
+    "$CLI" bundle export revocations --to "$m" --out "$T/revoke-$who.lcb" $Y
+    "$CLI" node import "$T/revoke-$who.lcb" $n
+    if "$CLI" node list --json $n | grep -q meeting_packet; then
+        echo "demo: a revoked meeting packet stayed on the $who node" >&2
+        exit 1
+    fi
+done
+
+step "The centre's node answers a referral: the answer travels back as a bundle the council imports through the same checks"
+REFERRAL2=$("$CLI" referral propose "$CASE" --member "$HOKATSU" --scope situation \
+    --basis appi_27_1_4_public_duty --reason "地域の見守りにつなぐため" $NPO_S)
+"$CLI" bundle export referral "$REFERRAL2" --out "$T/referral.lcb" $Y
+"$CLI" node import "$T/referral.lcb" $HOKATSU_N
+"$CLI" node answer referral "$REFERRAL2" --step accepted --out "$T/answer.lcb" $HOKATSU_N
+"$CLI" bundle import "$T/answer.lcb" $Y
+state=$("$CLI" referral show "$REFERRAL2" --json $Y | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')
+[ "$state" = accepted ] || { echo "demo: the referral is $state, not accepted" >&2; exit 1; }
+echo "referral $REFERRAL2: $state (by the centre's node)"
+echo "-- the same answer again is a replay: refused"
+if "$CLI" bundle import "$T/answer.lcb" $Y 2>/dev/null; then
+    echo "demo: an answer was imported twice" >&2
+    exit 1
+fi
+
+step "Both nodes witness the council's log: each checks the checkpoint and cosigns; the council keeps both cosignatures"
+"$CLI" audit checkpoint $Y >/dev/null
+for who in shakyo hokatsu; do
+    if [ "$who" = shakyo ]; then m=$SHAKYO; n=$SHAKYO_N; else m=$HOKATSU; n=$HOKATSU_N; fi
+    "$CLI" bundle export checkpoint --to "$m" --out "$T/checkpoint-$who.lcb" $Y
+    "$CLI" node import "$T/checkpoint-$who.lcb" $n
+    "$CLI" node cosign --out "$T/cosigned-$who.lcb" $n
+    "$CLI" bundle import "$T/cosigned-$who.lcb" $Y
+    "$CLI" node show --json $n | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["witness_vkey"])' >"$T/witness-$who.vkey"
+    "$CLI" node show --json $n | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["node_log_vkey"])' >"$T/nodelog-$who.vkey"
+done
+"$CLI" audit export --out "$T/audit-nodes.cax" $Y
+echo "-- the auditor requires both nodes' cosignatures of one checkpoint:"
+"$CLI" audit verify "$T/audit-nodes.cax" --key @"$T/log.vkey" \
+    --witness @"$T/witness-shakyo.vkey" --witness @"$T/witness-hokatsu.vkey" --require 2
+echo "-- each node's own log (its imports, reads, deletions, answers) verifies with that node's public key alone:"
+for who in shakyo hokatsu; do
+    if [ "$who" = shakyo ]; then n=$SHAKYO_N; else n=$HOKATSU_N; fi
+    "$CLI" node export-log "$T/nodelog-$who.cax" $n
+    "$CLI" audit verify "$T/nodelog-$who.cax" --key @"$T/nodelog-$who.vkey"
+done
 
 step "The NPO withdraws from the council: its open cases cannot stay ownerless; they go to the coordinating body"
 "$CLI" member cases "$NPO" $Y
