@@ -458,13 +458,7 @@ int council_bundle_import(council *c, council_buf *out, const uint8_t *bundle, s
     imp im;
     int rc;
 
-    if (!council__ok(c))
-        return COUNCIL_EMISUSE;
-    if (out == NULL || bundle == NULL)
-        return council__fail(c, COUNCIL_EMISUSE, "%s: NULL argument", op);
-    out->ptr = NULL;
-    out->len = 0;
-    if ((rc = council__actor_ok(c, op)) != COUNCIL_OK || (rc = council__no_batch(c, op)) != COUNCIL_OK)
+    if ((rc = council__import_begin(c, op, out, bundle)) != COUNCIL_OK)
         return rc;
     memset(&im, 0, sizeof im);
     memset(&e, 0, sizeof e);

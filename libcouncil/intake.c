@@ -462,7 +462,7 @@ int council__import_result_pack(council *c, const char *op, council_buf *out,
 
 /* ------------------------------------------------------------ public */
 
-static int begin(council *c, const char *op, council_buf *out, const void *in)
+int council__import_begin(council *c, const char *op, council_buf *out, const void *in)
 {
     int rc;
 
@@ -500,7 +500,7 @@ int council_intake_import(council *c, council_buf *out, const uint8_t *intake, s
     Council__V1__IntakeBundle *ib;
     int rc;
 
-    if ((rc = begin(c, op, out, intake)) != COUNCIL_OK)
+    if ((rc = council__import_begin(c, op, out, intake)) != COUNCIL_OK)
         return rc;
     if (len > COUNCIL_INTAKE_JSON_MAX)
         return council__fail(c, COUNCIL_ELIMIT, "%s: %zu bytes, at most %u", op, len,
@@ -703,7 +703,7 @@ int council_intake_import_json(council *c, council_buf *out, const char *json, s
     json_t *root = NULL;
     int rc;
 
-    if ((rc = begin(c, op, out, json)) != COUNCIL_OK)
+    if ((rc = council__import_begin(c, op, out, json)) != COUNCIL_OK)
         return rc;
     if ((rc = json_parse(c, op, json, len, &root, &j)) == COUNCIL_OK)
         rc = finish_import(c, op, out, (const uint8_t *)json, len, &j->ib, opts);

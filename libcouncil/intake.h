@@ -42,6 +42,9 @@ int council__intake_apply(council *c, const char *op, const Council__V1__IntakeB
  * c may be NULL): OK, ELIMIT, EFORMAT, EINVAL, ENOMEM, EMISUSE (NULL).
  * For the fuzzer (fuzz/fuzz_intake_json.c). */
 int council__intake_json_check(council *c, const char *json, size_t len);
+/* The start every import call shares: a usable handle (EMISUSE), out and in
+ * not NULL (EMISUSE, out emptied), the session's standing and no batch. */
+int council__import_begin(council *c, const char *op, council_buf *out, const void *in);
 
 /* res (and the input's hash, type, sender) as a serialised
  * BundleImportResult into *out. ENOMEM. */

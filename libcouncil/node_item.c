@@ -451,15 +451,54 @@ int council_node_read(council_node *n, council_buf *out, const uint8_t *id, size
     return rc;
 }
 
-int council_node_purge(council_node *n, uint64_t *count)
+/* Items found by a query (id, case_id columns): collected before any is
+ * deleted, so the query is finished first. */
+struct gone {
+    uint8_t id[16], case_id[16];
+    bool has_case;
+};
+
+static int gather(council_node *n, sqlite3_stmt *st, const char *op, struct gone **out,
+                  size_t *count)
 {
-    struct gone {
-        uint8_t id[16], case_id[16];
-        bool has_case;
-    } *g = NULL;
-    sqlite3_stmt *st = NULL;
+    struct gone *g = NULL;
     size_t k = 0, cap = 0;
     int rc = COUNCIL_OK, src;
+
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        struct gone *more;
+        if (sqlite3_column_bytes(st, 0) != 16)
+            continue;
+        if ((more = council__grow(g, &cap, k, sizeof *g)) == NULL) {
+            rc = council__fail(n->c, COUNCIL_ENOMEM, "%s: out of memory", op);
+            break;
+        }
+        g = more;
+        memcpy(g[k].id, sqlite3_column_blob(st, 0), 16);
+        g[k].has_case = sqlite3_column_bytes(st, 1) == 16;
+        if (g[k].has_case)
+            memcpy(g[k].case_id, sqlite3_column_blob(st, 1), 16);
+        k++;
+    }
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(n->c, op);
+    sqlite3_finalize(st);
+    if (rc != COUNCIL_OK) {
+        council__free(g);
+        g = NULL;
+        k = 0;
+    }
+    *out = g;
+    *count = k;
+    return rc;
+}
+
+int council_node_purge(council_node *n, uint64_t *count)
+{
+    struct gone *g = NULL;
+    sqlite3_stmt *st = NULL;
+    size_t k = 0;
+    int rc = COUNCIL_OK;
 
     if (!council__node_ok(n))
         return n != NULL && n->c != NULL ? council__fail(n->c, COUNCIL_EMISUSE, "node_purge: bad "
@@ -472,24 +511,7 @@ int council_node_purge(council_node *n, uint64_t *count)
                            &st, NULL) != SQLITE_OK)
         return council__db_err(n->c, "node_purge");
     sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        struct gone *more;
-        if (sqlite3_column_bytes(st, 0) != 16)
-            continue;
-        if ((more = council__grow(g, &cap, k, sizeof *g)) == NULL) {
-            rc = council__fail(n->c, COUNCIL_ENOMEM, "node_purge: out of memory");
-            break;
-        }
-        g = more;
-        memcpy(g[k].id, sqlite3_column_blob(st, 0), 16);
-        g[k].has_case = sqlite3_column_bytes(st, 1) == 16;
-        if (g[k].has_case)
-            memcpy(g[k].case_id, sqlite3_column_blob(st, 1), 16);
-        k++;
-    }
-    if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = council__db_err(n->c, "node_purge");
-    sqlite3_finalize(st);
+    rc = gather(n, st, "node_purge", &g, &k);
     if (rc == COUNCIL_OK && k > 0 && (rc = council__audit_batch_begin(n->c)) == COUNCIL_OK) {
         for (size_t i = 0; i < k && rc == COUNCIL_OK; i++)
             rc = council__node_item_delete(n, g[i].id, g[i].has_case ? g[i].case_id : NULL,
@@ -518,13 +540,10 @@ int council__node_items_delete(council_node *n, int sel, const uint8_t id[16], c
         [COUNCIL__NODE_SEL_OBJECT] = "SELECT id, case_id FROM node_item WHERE object_id = ?1;",
         [COUNCIL__NODE_SEL_CASE] = "SELECT id, case_id FROM node_item WHERE case_id = ?1;",
     };
-    struct gone {
-        uint8_t id[16], case_id[16];
-        bool has_case;
-    } *g = NULL;
-    size_t k = 0, cap = 0;
+    struct gone *g = NULL;
+    size_t k = 0;
     sqlite3_stmt *st = NULL;
-    int rc = COUNCIL_OK, src;
+    int rc;
 
     if (sel < 0 || sel > COUNCIL__NODE_SEL_CASE || (sel == COUNCIL__NODE_SEL_CASE_SCOPE && scope == NULL))
         return council__fail(n->c, COUNCIL_ERROR, "node: bad selector");
@@ -533,24 +552,7 @@ int council__node_items_delete(council_node *n, int sel, const uint8_t id[16], c
     sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC);
     if (sel == COUNCIL__NODE_SEL_CASE_SCOPE)
         sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        struct gone *more;
-        if (sqlite3_column_bytes(st, 0) != 16)
-            continue;
-        if ((more = council__grow(g, &cap, k, sizeof *g)) == NULL) {
-            rc = council__fail(n->c, COUNCIL_ENOMEM, "node: out of memory");
-            break;
-        }
-        g = more;
-        memcpy(g[k].id, sqlite3_column_blob(st, 0), 16);
-        g[k].has_case = sqlite3_column_bytes(st, 1) == 16;
-        if (g[k].has_case)
-            memcpy(g[k].case_id, sqlite3_column_blob(st, 1), 16);
-        k++;
-    }
-    if (rc == COUNCIL_OK && src != SQLITE_DONE)
-        rc = council__db_err(n->c, "node");
-    sqlite3_finalize(st);
+    rc = gather(n, st, "node", &g, &k);
     for (size_t i = 0; i < k && rc == COUNCIL_OK; i++) {
         rc = council__node_item_delete(n, g[i].id, g[i].has_case ? g[i].case_id : NULL, reason);
         if (rc == COUNCIL_OK && fn != NULL)
