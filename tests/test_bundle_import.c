@@ -796,6 +796,72 @@ static void test_bundle_import__intake(void **state)
     council__member_keys_free(&kb);
 }
 
+/* Attacker: B, a member with no part in A's case, sends an intake naming
+ * A's case and person (ids an insider reads from the store) to replace the
+ * case's situation and put a consent naming B on the person's record.
+ * Refused before anything is written; the owner's own intake still goes. */
+static void test_bundle_import__intake_names_a_case_not_held(void **state)
+{
+    fx *f = *state;
+    council__member_keys ka, kb;
+    council_buf b = { NULL, 0 };
+    Council__V1__BundlePayload p = COUNCIL__V1__BUNDLE_PAYLOAD__INIT;
+    Council__V1__IntakeBundle ib = COUNCIL__V1__INTAKE_BUNDLE__INIT;
+    Council__V1__BundleImportResult *res = NULL;
+    ProtobufCBinaryData recip[1];
+    char *scopes[1] = { (char *)(uintptr_t)"situation" };
+    uint8_t cid[16], pid[16], hash[32];
+    council *sa;
+    char *t;
+    int rc;
+
+    member_keys(&f->ka, &ka);
+    member_keys(&f->kb, &kb);
+    sa = staff_open(f, f->sa, &f->ka);
+    new_case(sa, cid, pid);
+    put(sa, cid, pid, "situation", sec_text("ORIGINAL-" CANARY_TEXT), COUNCIL_OK);
+    ib.referrer_org = (char *)(uintptr_t)"B";
+    ib.contact_channel = (char *)(uintptr_t)"phone";
+    ib.situation = (char *)(uintptr_t)"REPLACED-BY-B";
+    ib.has_case_id = ib.has_person_id = 1;
+    ib.case_id.data = cid;
+    ib.case_id.len = 16;
+    ib.person_id.data = pid;
+    ib.person_id.len = 16;
+    ib.consented_scopes = scopes;
+    ib.n_consented_scopes = 1;
+    ib.consent_method = (char *)(uintptr_t)"oral";
+    recip[0].data = f->mb;
+    recip[0].len = 16;
+    ib.consented_recipients = recip;
+    ib.n_consented_recipients = 1;
+    p.content_case = COUNCIL__V1__BUNDLE_PAYLOAD__CONTENT_INTAKE;
+    p.intake = &ib;
+    build(f->c, &b, &kb, &p, BT(INTAKE), NULL, hash);
+    assert_int_equal(import(f->c, &b, NULL), COUNCIL_EDENIED);
+    expect_last(f->c, ACT(BUNDLE_IMPORTED), true, COUNCIL_EDENIED, "case_not_held", hash);
+    council_buf_free(&b);
+    t = get_text(sa, cid, pid, "situation", &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    assert_non_null(strstr(t, "ORIGINAL-"));
+    assert_null(strstr(t, "REPLACED-BY-B"));
+    free(t);
+    /* The owner attaches an intake to its own case. */
+    ib.situation = (char *)(uintptr_t)"UPDATED-BY-OWNER";
+    recip[0].data = f->ma;
+    build(f->c, &b, &ka, &p, BT(INTAKE), NULL, hash);
+    rc = import(f->c, &b, &res);
+    if (rc != COUNCIL_OK)
+        print_message("%s\n", council_errmsg(f->c));
+    assert_int_equal(rc, COUNCIL_OK);
+    assert_string_equal(res->outcome, "found_person");
+    council__v1__bundle_import_result__free_unpacked(res, NULL);
+    council_buf_free(&b);
+    council_close(sa);
+    council__member_keys_free(&ka);
+    council__member_keys_free(&kb);
+}
+
 static void test_bundle_import__misuse(void **state)
 {
     fx *f = *state;
@@ -821,6 +887,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bundle_import__sections, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bundle_import__cosignatures_counted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bundle_import__intake, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bundle_import__intake_names_a_case_not_held, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_bundle_import__misuse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bundle_import__seal_and_swap, setup, teardown),
     };
