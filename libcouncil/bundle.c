@@ -252,7 +252,10 @@ typedef struct sent_row {
 
 /* The member's rows not yet revoked whose bundle has not expired, each
  * checked against its signature (a row that fails is a tamper finding and
- * is left out). *rows council__malloc'd. EIO, ENOMEM, ELIMIT. */
+ * is left out). The revocation mark and the expiry are read and checked
+ * under the signature before they decide anything: an insider who marks
+ * a row revoked or moves its expiry back must not make it vanish from the
+ * next revocation silently. *rows council__malloc'd. EIO, ENOMEM, ELIMIT. */
 static int sent_rows(council *c, const char *op, const uint8_t member[16], int64_t now,
                      sent_row **rows, size_t *n)
 {
@@ -263,11 +266,10 @@ static int sent_rows(council *c, const char *op, const uint8_t member[16], int64
     *rows = NULL;
     *n = 0;
     if (sqlite3_prepare_v2(c->db, "SELECT seq, kind, case_id, scope, object_id, bundle_hash, sent, "
-                                  "expires, signer, sig FROM bundle_sent WHERE member_id = ?1 AND "
-                                  "revoked IS NULL AND expires > ?2 ORDER BY seq;", -1, &st,
+                                  "expires, signer, sig, revoked, revoked_hash FROM bundle_sent "
+                                  "WHERE member_id = ?1 ORDER BY seq;", -1, &st,
                            NULL) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 1, member, 16, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 2, now) != SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, member, 16, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
         return council__db_err(c, op);
     }
@@ -276,7 +278,10 @@ static int sent_rows(council *c, const char *op, const uint8_t member[16], int64
         const char *scope = (const char *)sqlite3_column_text(st, 3);
         uint8_t m[SENT_MSG_MAX];
         size_t ml;
+        int64_t revoked = sqlite3_column_type(st, 10) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 10);
         bool ok = sqlite3_column_bytes(st, 5) == 32 &&
+                  (revoked == 0 ? sqlite3_column_type(st, 11) == SQLITE_NULL
+                                : sqlite3_column_bytes(st, 11) == 32) &&
                   (sqlite3_column_type(st, 2) == SQLITE_NULL || sqlite3_column_bytes(st, 2) == 16) &&
                   (sqlite3_column_type(st, 4) == SQLITE_NULL || sqlite3_column_bytes(st, 4) == 16) &&
                   (scope == NULL || (strlen(scope) <= COUNCIL__AUDIT_CODE_MAX &&
@@ -298,7 +303,8 @@ static int sent_rows(council *c, const char *op, const uint8_t member[16], int64
             r.expires = sqlite3_column_int64(st, 7);
             ml = sent_msg(m, member, r.kind, r.has_case ? r.case_id : NULL,
                           scope != NULL ? r.scope : NULL, r.has_object ? r.object : NULL, r.hash,
-                          r.sent, r.expires, 0, NULL);
+                          r.sent, r.expires, revoked,
+                          revoked != 0 ? sqlite3_column_blob(st, 11) : NULL);
             ok = council__attest_check(c, "bundle_sent", m, ml, sqlite3_column_blob(st, 8),
                                        (size_t)sqlite3_column_bytes(st, 8),
                                        sqlite3_column_blob(st, 9),
@@ -309,6 +315,8 @@ static int sent_rows(council *c, const char *op, const uint8_t member[16], int64
                                  "forged_bundle_sent");
             continue;
         }
+        if (revoked != 0 || r.expires <= now)
+            continue; /* revoked already, or its bundle expired (the node purged it) */
         if (*n == SENT_ROWS_MAX) {
             rc = council__fail(c, COUNCIL_ELIMIT, "%s: more than %d items to revoke", op,
                                SENT_ROWS_MAX);

@@ -368,6 +368,36 @@ static int cosignature(council *c, imp *im, const Council__V1__CosignatureBundle
     return COUNCIL_OK;
 }
 
+/* ------------------------------------------------------------ intake */
+
+/* An intake that names its case (case_id, person_id) writes that case's
+ * situation and records a consent for its person: the sender must be one
+ * that may write the case's situation (it owns the case or holds an active
+ * share of the scope), as for a sections answer. Without it any member
+ * that knows (or, holding the database key, reads) a case id could replace
+ * another member's case's situation and put a consent naming itself on the
+ * record of a person it never met. */
+static int intake_case_held(council *c, imp *im, const council__envelope *e,
+                            const Council__V1__IntakeBundle *ib)
+{
+    const uint8_t *member = e->h->sender_id.data;
+    council__case k;
+    bool may;
+    int rc;
+
+    if (!ib->has_case_id || ib->case_id.len != COUNCIL_ID_BYTES)
+        return COUNCIL_OK; /* a new case, a found person, or malformed (intake.c refuses it) */
+    if ((rc = council__case_load(c, op, ib->case_id.data, &k)) != COUNCIL_OK)
+        return rc;
+    may = sodium_memcmp(k.owner, member, COUNCIL_ID_BYTES) == 0;
+    if (!may && (rc = council__share_active(c, op, k.id, member, "situation", &may)) != COUNCIL_OK)
+        return rc;
+    if (!may)
+        return refuse(c, im, COUNCIL_EDENIED, "case_not_held", "an intake names a case the "
+                      "sender neither owns nor holds a share of its situation in");
+    return COUNCIL_OK;
+}
+
 /* ------------------------------------------------------------ the import */
 
 /* The checks before anything is opened; *e parsed. */
@@ -424,8 +454,12 @@ static int checks(council *c, imp *im, council__envelope *e, const uint8_t *bund
 static int dispatch(council *c, imp *im, const council__envelope *e, const Council__V1__BundlePayload *p,
                     council__import_result *res)
 {
-    if (e->h->type == BT(INTAKE))
-        return council__intake_apply(c, op, p->intake, NULL, e->hash, e->h->sender_id.data, res);
+    if (e->h->type == BT(INTAKE)) {
+        int rc = intake_case_held(c, im, e, p->intake);
+        return rc != COUNCIL_OK ? rc
+                                : council__intake_apply(c, op, p->intake, NULL, e->hash,
+                                                        e->h->sender_id.data, res);
+    }
     if (e->h->type == BT(COSIGNATURE)) {
         if (!council__is_secretariat(c))
             return refuse(c, im, COUNCIL_EDENIED, "not_secretariat", "a cosignature is stored by the "

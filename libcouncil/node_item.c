@@ -532,11 +532,16 @@ int council__node_items_delete(council_node *n, int sel, const uint8_t id[16], c
                                void *ctx)
 {
     static const char *const sql[] = {
+        /* A share's end reaches every copy of the case's sections: a
+         * referral bundle carries those of its scopes too (its scopes are
+         * space-separated codes). */
         [COUNCIL__NODE_SEL_CASE_SECTIONS] =
-            "SELECT id, case_id FROM node_item WHERE case_id = ?1 AND kind = 'section';",
+            "SELECT id, case_id FROM node_item WHERE case_id = ?1 AND kind IN ('section', "
+            "'referral');",
         [COUNCIL__NODE_SEL_CASE_SCOPE] =
-            "SELECT id, case_id FROM node_item WHERE case_id = ?1 AND kind = 'section' AND "
-            "scopes = ?2;",
+            "SELECT id, case_id FROM node_item WHERE case_id = ?1 AND ((kind = 'section' AND "
+            "scopes = ?2) OR (kind = 'referral' AND instr(' ' || scopes || ' ', ' ' || ?2 || ' ') "
+            "> 0));",
         [COUNCIL__NODE_SEL_OBJECT] = "SELECT id, case_id FROM node_item WHERE object_id = ?1;",
         [COUNCIL__NODE_SEL_CASE] = "SELECT id, case_id FROM node_item WHERE case_id = ?1;",
     };

@@ -237,6 +237,43 @@ static void test_sent_rows_signed(void **state)
     council_close(sa);
 }
 
+/* The insider suppresses a revocation without deleting the row: it marks
+ * the row revoked, or moves its expiry into the past. Each is an edit the
+ * signature covers: a tamper finding, not a silent "nothing to revoke". */
+static void test_sent_rows_mark_forged(void **state)
+{
+    static const char *const edits[] = {
+        "UPDATE bundle_sent SET revoked = 1;",
+        "UPDATE bundle_sent SET expires = 1;",
+    };
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka);
+    council_bundle_options o = popts("appi_27_1_4_public_duty"), ro = COUNCIL_BUNDLE_OPTIONS_INIT;
+    const char *sit[1] = { "situation" };
+
+    for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+        uint8_t cid[16], pid[16];
+        council_buf b = { NULL, 0 };
+        Council__V1__AuditEvent *e;
+        case_with_two(f, sa, cid, pid);
+        share(sa, cid, f->mb, "situation", COUNCIL_OK);
+        assert_int_equal(council_bundle_case(f->c, &b, cid, 16, NULL, 0, f->mb, 16, &o), COUNCIL_OK);
+        council_buf_free(&b);
+        assert_int_equal(council_case_revoke(sa, cid, 16, f->mb, 16, sit, 1, "no_longer_needed"),
+                         COUNCIL_OK);
+        assert_int_equal(sqlite3_exec(f->c->db, edits[i], NULL, NULL, NULL), SQLITE_OK);
+        assert_int_equal(council_bundle_revocations(f->c, &b, f->mb, 16, &ro), COUNCIL_ENOTFOUND);
+        assert_null(b.ptr);
+        e = last_event(f->c);
+        assert_int_equal(e->action, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_TAMPER_DETECTED);
+        assert_string_equal(e->reason, "forged_bundle_sent");
+        council__v1__audit_event__free_unpacked(e, NULL);
+        assert_int_equal(sqlite3_exec(f->c->db, "DELETE FROM bundle_sent;", NULL, NULL, NULL),
+                         SQLITE_OK);
+    }
+    council_close(sa);
+}
+
 /* The decision: a consent that does not exist refuses (ENOCONSENT, logged). */
 static void test_case_decision(void **state)
 {
@@ -750,6 +787,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_case_entitlement, setup, teardown),
         cmocka_unit_test_setup_teardown(test_revocations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sent_rows_signed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sent_rows_mark_forged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_case_decision, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checkpoint, setup, teardown),

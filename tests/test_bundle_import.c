@@ -22,6 +22,7 @@
 #include "council/v1/referral.pb-c.h"
 #include "council/v1/request.pb-c.h"
 #include "envelope.h"
+#include "note.h"
 
 #define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x
 #define BT(x) COUNCIL__V1__BUNDLE_TYPE__BUNDLE_TYPE_##x
@@ -733,6 +734,63 @@ static void test_bundle_import__cosignatures_counted(void **state)
     council__member_keys_free(&kc);
 }
 
+/* Attacker: a member's cosignature bundle carries, besides its one valid
+ * cosignature line, lines under the same witness name that no key signed
+ * (enough of them would fill the note's 64 signature lines, so the other
+ * witnesses' cosignatures of that checkpoint could no longer be stored).
+ * The whole bundle is refused; nothing of it is stored. */
+static void test_bundle_import__cosignature_junk_lines_dropped(void **state)
+{
+    static const char junk[] = "\xe2\x80\x94 node.a.example WlpaWgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+                               "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\n";
+    fx *f = *state;
+    council__member_keys ka;
+    council_buf cp = { NULL, 0 }, sk1 = { NULL, 0 }, vk1 = { NULL, 0 }, cos1 = { NULL, 0 };
+    council_buf b = { NULL, 0 }, info = { NULL, 0 };
+    Council__V1__BundlePayload p = COUNCIL__V1__BUNDLE_PAYLOAD__INIT;
+    Council__V1__CosignatureBundle cb = COUNCIL__V1__COSIGNATURE_BUNDLE__INIT;
+    Council__V1__CouncilInfo *ci;
+    council__checkpoint parsed;
+    char logv[512], *note, *stored = NULL;
+    uint8_t hash[32];
+
+    member_keys(&f->ka, &ka);
+    assert_int_equal(council_info(f->c, &info), COUNCIL_OK);
+    ci = council__v1__council_info__unpack(NULL, info.len, info.ptr);
+    snprintf(logv, sizeof logv, "%s", ci->log_verifier_key);
+    council__v1__council_info__free_unpacked(ci, NULL);
+    council_buf_free(&info);
+    assert_int_equal(council_witness_keygen(&sk1, &vk1, "node.a.example"), COUNCIL_OK);
+    assert_int_equal(council_audit_checkpoint(f->c, &cp), COUNCIL_OK);
+    assert_int_equal(council_audit_witness(&cos1, (const char *)cp.ptr, cp.len, (const char *)cp.ptr,
+                                           cp.len, NULL, 0, logv, "node.a.example", sk1.ptr,
+                                           sk1.len, (uint64_t)time(NULL)), COUNCIL_OK);
+    note = calloc(1, cos1.len + sizeof junk);
+    assert_non_null(note);
+    memcpy(note, cos1.ptr, cos1.len);
+    memcpy(note + strlen(note), junk, sizeof junk);
+    p.content_case = COUNCIL__V1__BUNDLE_PAYLOAD__CONTENT_COSIGNATURE;
+    p.cosignature = &cb;
+    cb.cosigned = note;
+    cb.witness_name = (char *)(uintptr_t)"node.a.example";
+    cb.witness_key.data = sk1.ptr + 32;
+    cb.witness_key.len = 32;
+    build(f->c, &b, &ka, &p, BT(COSIGNATURE), NULL, hash);
+    assert_int_equal(import(f->c, &b, NULL), COUNCIL_ETAMPER);
+    expect_last(f->c, ACT(BUNDLE_IMPORTED), true, COUNCIL_ETAMPER, "cosignature_invalid", hash);
+    council_buf_free(&b);
+    assert_int_equal(council__checkpoint_parse(&parsed, (const char *)cp.ptr, strlen((const char *)cp.ptr)),
+                     COUNCIL_OK);
+    assert_int_equal(council__audit_checkpoint_note(f->c, parsed.size, &stored), COUNCIL_OK);
+    assert_null(strstr(stored, "WlpaWg"));
+    assert_null(strstr(stored, "\xe2\x80\x94 node.a.example "));
+    council__free(stored);
+    free(note);
+    council_buf_free(&cp); council_buf_free(&sk1); council_buf_free(&vk1);
+    council_buf_free(&cos1);
+    council__member_keys_free(&ka);
+}
+
 /* ------------------------------------------------------------ intake */
 
 static void test_bundle_import__intake(void **state)
@@ -796,6 +854,72 @@ static void test_bundle_import__intake(void **state)
     council__member_keys_free(&kb);
 }
 
+/* Attacker: B, a member with no part in A's case, sends an intake naming
+ * A's case and person (ids an insider reads from the store) to replace the
+ * case's situation and put a consent naming B on the person's record.
+ * Refused before anything is written; the owner's own intake still goes. */
+static void test_bundle_import__intake_names_a_case_not_held(void **state)
+{
+    fx *f = *state;
+    council__member_keys ka, kb;
+    council_buf b = { NULL, 0 };
+    Council__V1__BundlePayload p = COUNCIL__V1__BUNDLE_PAYLOAD__INIT;
+    Council__V1__IntakeBundle ib = COUNCIL__V1__INTAKE_BUNDLE__INIT;
+    Council__V1__BundleImportResult *res = NULL;
+    ProtobufCBinaryData recip[1];
+    char *scopes[1] = { (char *)(uintptr_t)"situation" };
+    uint8_t cid[16], pid[16], hash[32];
+    council *sa;
+    char *t;
+    int rc;
+
+    member_keys(&f->ka, &ka);
+    member_keys(&f->kb, &kb);
+    sa = staff_open(f, f->sa, &f->ka);
+    new_case(sa, cid, pid);
+    put(sa, cid, pid, "situation", sec_text("ORIGINAL-" CANARY_TEXT), COUNCIL_OK);
+    ib.referrer_org = (char *)(uintptr_t)"B";
+    ib.contact_channel = (char *)(uintptr_t)"phone";
+    ib.situation = (char *)(uintptr_t)"REPLACED-BY-B";
+    ib.has_case_id = ib.has_person_id = 1;
+    ib.case_id.data = cid;
+    ib.case_id.len = 16;
+    ib.person_id.data = pid;
+    ib.person_id.len = 16;
+    ib.consented_scopes = scopes;
+    ib.n_consented_scopes = 1;
+    ib.consent_method = (char *)(uintptr_t)"oral";
+    recip[0].data = f->mb;
+    recip[0].len = 16;
+    ib.consented_recipients = recip;
+    ib.n_consented_recipients = 1;
+    p.content_case = COUNCIL__V1__BUNDLE_PAYLOAD__CONTENT_INTAKE;
+    p.intake = &ib;
+    build(f->c, &b, &kb, &p, BT(INTAKE), NULL, hash);
+    assert_int_equal(import(f->c, &b, NULL), COUNCIL_EDENIED);
+    expect_last(f->c, ACT(BUNDLE_IMPORTED), true, COUNCIL_EDENIED, "case_not_held", hash);
+    council_buf_free(&b);
+    t = get_text(sa, cid, pid, "situation", &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    assert_non_null(strstr(t, "ORIGINAL-"));
+    assert_null(strstr(t, "REPLACED-BY-B"));
+    free(t);
+    /* The owner attaches an intake to its own case. */
+    ib.situation = (char *)(uintptr_t)"UPDATED-BY-OWNER";
+    recip[0].data = f->ma;
+    build(f->c, &b, &ka, &p, BT(INTAKE), NULL, hash);
+    rc = import(f->c, &b, &res);
+    if (rc != COUNCIL_OK)
+        print_message("%s\n", council_errmsg(f->c));
+    assert_int_equal(rc, COUNCIL_OK);
+    assert_string_equal(res->outcome, "found_person");
+    council__v1__bundle_import_result__free_unpacked(res, NULL);
+    council_buf_free(&b);
+    council_close(sa);
+    council__member_keys_free(&ka);
+    council__member_keys_free(&kb);
+}
+
 static void test_bundle_import__misuse(void **state)
 {
     fx *f = *state;
@@ -820,7 +944,11 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_bundle_import__sections, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bundle_import__cosignatures_counted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bundle_import__cosignature_junk_lines_dropped, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_bundle_import__intake, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bundle_import__intake_names_a_case_not_held, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_bundle_import__misuse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bundle_import__seal_and_swap, setup, teardown),
     };

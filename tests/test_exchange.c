@@ -389,6 +389,58 @@ static void test_exchange__referral_answered_from_a_node(void **state)
     council_close(a);
 }
 
+/* Attacker: B keeps a referral bundle that carried the sections of a scope
+ * after that scope's share was revoked. The council revokes the share
+ * (case, scope); the node must drop every item holding that scope of the
+ * case, not only its "section" items. */
+static void test_exchange__share_revoked_drops_the_referral_copy(void **state)
+{
+    xfx *x = *state;
+    fx *f = &x->f;
+    council *a;
+    uint8_t cid[16], pid[16], rid[16];
+    council_referral_options o = COUNCIL_REFERRAL_OPTIONS_INIT;
+    council_bundle_options bo = COUNCIL_BUNDLE_OPTIONS_INIT;
+    const char *sc[1] = { "situation" };
+    council_buf b = { NULL, 0 }, out = { NULL, 0 };
+
+    a = staff_open(f, f->sa, &f->ka);
+    new_case(a, cid, pid);
+    put(a, cid, pid, "situation", sec_text("REFSEC-" CANARY_TEXT), COUNCIL_OK);
+    o.case_id = cid;
+    o.case_id_len = 16;
+    o.to_member = f->mb;
+    o.to_member_len = 16;
+    o.scopes = sc;
+    o.n_scopes = 1;
+    o.basis = "appi_27_1_4_public_duty";
+    o.reason = "支援につなぐため";
+    assert_int_equal(council_referral_propose(a, rid, 16, &o), COUNCIL_OK);
+    bo.purpose = "support_coordination";
+    bo.basis = "appi_27_1_4_public_duty";
+    assert_int_equal(council_bundle_referral(f->c, &b, rid, 16, &bo), COUNCIL_OK);
+    assert_int_equal(node_take(x->nb, &b, NULL), COUNCIL_OK);
+    council_buf_free(&b);
+    assert_int_equal(council_node_answer_referral(x->nb, &b, rid, 16, "accepted", NULL, NULL, &bo),
+                     COUNCIL_OK);
+    assert_int_equal(council_bundle_import(f->c, &out, b.ptr, b.len), COUNCIL_OK);
+    council_buf_free(&out);
+    council_buf_free(&b);
+    /* Accepted and delivered: the referral bundle now carries the sections. */
+    assert_int_equal(council_bundle_referral(f->c, &b, rid, 16, &bo), COUNCIL_OK);
+    assert_int_equal(node_take(x->nb, &b, NULL), COUNCIL_OK);
+    council_buf_free(&b);
+    assert_true(node_reads(x->nb, "REFSEC-"));
+    /* The share of the scope revoked: the node keeps nothing of it. */
+    assert_int_equal(council_case_revoke(a, cid, 16, f->mb, 16, sc, 1, "no_longer_needed"),
+                     COUNCIL_OK);
+    assert_int_equal(council_bundle_revocations(f->c, &b, f->mb, 16, &bo), COUNCIL_OK);
+    assert_int_equal(node_take(x->nb, &b, NULL), COUNCIL_OK);
+    council_buf_free(&b);
+    assert_false(node_reads(x->nb, "REFSEC-"));
+    council_close(a);
+}
+
 /* A person handed over from a node (a hotline that is a member): the intake
  * travels as a bundle and becomes a case at the council with the consent
  * recorded. */
@@ -603,6 +655,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_exchange__referral_answered_from_a_node, xsetup,
                                         xteardown),
         cmocka_unit_test_setup_teardown(test_exchange__intake_from_a_node, xsetup, xteardown),
+        cmocka_unit_test_setup_teardown(test_exchange__share_revoked_drops_the_referral_copy,
+                                        xsetup, xteardown),
         cmocka_unit_test_setup_teardown(test_exchange__meeting_packet, xsetup, xteardown),
         cmocka_unit_test_setup_teardown(test_exchange__witnessing_and_rollback, xsetup, xteardown),
     };
