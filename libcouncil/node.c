@@ -118,27 +118,49 @@ int council__node_event(council_node *n, int action, int outcome, int error, con
 
 /* --------------------------------------------------------------- keyring */
 
+static const char keyring_sig_context[] = "libcouncil node keyring v1"; /* signed with its NUL */
+
+/* The keyring's MAC under a subkey of the root, and (sig not NULL) the
+ * member's signature, both over its bytes without either. verify_sig not
+ * NULL: check that signature with the keyfile's key instead of making one
+ * (COUNCIL_ETAMPER when it does not verify). */
 static int keyring_mac(council_node *n, const council__secret *root, Council__V1__NodeKeyring *kr,
-                       uint8_t mac[crypto_auth_BYTES])
+                       uint8_t mac[crypto_auth_BYTES], uint8_t *sig, const uint8_t *verify_sig)
 {
     uint8_t key[crypto_auth_KEYBYTES], *buf;
     size_t len;
-    protobuf_c_boolean had = kr->has_mac;
+    protobuf_c_boolean had = kr->has_mac, had_sig = kr->has_signature;
     int rc;
 
     kr->has_mac = 0;
+    kr->has_signature = 0;
     len = council__v1__node_keyring__get_packed_size(kr);
-    buf = council__malloc(len + 1);
+    buf = council__malloc(len + sizeof keyring_sig_context);
     if (buf == NULL) {
         kr->has_mac = had;
+        kr->has_signature = had_sig;
         return council__fail(n->c, COUNCIL_ENOMEM, "node: out of memory");
     }
-    council__v1__node_keyring__pack(kr, buf);
+    memcpy(buf, keyring_sig_context, sizeof keyring_sig_context);
+    council__v1__node_keyring__pack(kr, buf + sizeof keyring_sig_context);
     kr->has_mac = had;
+    kr->has_signature = had_sig;
     rc = council__kdf(n->c, key, sizeof key, root, 2, CTX_KEYMAC);
     if (rc == COUNCIL_OK)
-        crypto_auth(mac, buf, len, key);
+        crypto_auth(mac, buf + sizeof keyring_sig_context, len, key);
     sodium_memzero(key, sizeof key);
+    if (rc == COUNCIL_OK && sig != NULL) {
+        council__secret_read(&n->mk.sign_sk);
+        if (crypto_sign_detached(sig, NULL, buf, len + sizeof keyring_sig_context,
+                                 n->mk.sign_sk.p) != 0)
+            rc = council__fail(n->c, COUNCIL_ERROR, "node: cannot sign node.keyring");
+        council__secret_lock(&n->mk.sign_sk);
+    }
+    if (rc == COUNCIL_OK && verify_sig != NULL &&
+        crypto_sign_verify_detached(verify_sig, buf, len + sizeof keyring_sig_context,
+                                    n->mk.sign_pk) != 0)
+        rc = council__fail(n->c, COUNCIL_ETAMPER, "node_open: node.keyring is not signed by "
+                           "this member's key (the node was replaced or edited)");
     council__free(buf);
     return rc;
 }
@@ -290,6 +312,7 @@ static int write_keyring(council_node *n, const uint8_t node_id[16])
 {
     Council__V1__NodeKeyring kr = COUNCIL__V1__NODE_KEYRING__INIT;
     uint8_t sealed[crypto_box_SEALBYTES + 32], wrapped[24 + 128 + 16], mac[crypto_auth_BYTES];
+    uint8_t sig[crypto_sign_BYTES];
     uint8_t *buf = NULL;
     char *path = NULL;
     size_t len;
@@ -325,11 +348,14 @@ static int write_keyring(council_node *n, const uint8_t node_id[16])
     kr.wrapped_keys.data = wrapped;
     kr.wrapped_keys.len = sizeof wrapped;
     kr.created = (int64_t)time(NULL);
-    if ((rc = keyring_mac(n, &n->c->root, &kr, mac)) != COUNCIL_OK)
+    if ((rc = keyring_mac(n, &n->c->root, &kr, mac, sig, NULL)) != COUNCIL_OK)
         return rc;
     kr.has_mac = 1;
     kr.mac.data = mac;
     kr.mac.len = sizeof mac;
+    kr.has_signature = 1;
+    kr.signature.data = sig;
+    kr.signature.len = sizeof sig;
     len = council__v1__node_keyring__get_packed_size(&kr);
     buf = council__malloc(len);
     path = council__path_join(n->c->dir, COUNCIL__NODE_KEYRING_FILE);
@@ -473,7 +499,8 @@ static int load_keyring(council_node *n, Council__V1__NodeKeyring **out)
             !bytes_ok(&k->council_log_key, 32) || !bytes_ok(&k->node_id, 16) ||
             !bytes_ok(&k->node_log_key, 32) || !bytes_ok(&k->witness_key, 32) ||
             !bytes_ok(&k->sealed_root, crypto_box_SEALBYTES + 32) || !k->has_mac ||
-            !bytes_ok(&k->mac, crypto_auth_BYTES) || k->witness_name == NULL ||
+            !bytes_ok(&k->mac, crypto_auth_BYTES) || !k->has_signature ||
+            !bytes_ok(&k->signature, crypto_sign_BYTES) || k->witness_name == NULL ||
             strlen(k->witness_name) >= COUNCIL__NODE_WITNESS_NAME_MAX)
             rc = council__fail(n->c, COUNCIL_EFORMAT, "node_open: node.keyring is damaged");
     }
@@ -502,7 +529,8 @@ static int open_in(council_node *n, const uint8_t *keyfile, size_t keyfile_len,
         rc = council__fail(n->c, COUNCIL_EAUTH, "node_open: the keyfile is another member's");
         goto out;
     }
-    if (memcmp(n->mk.box_pk, kr->member_box_key.data, 32) != 0) {
+    if (memcmp(n->mk.box_pk, kr->member_box_key.data, 32) != 0 ||
+        memcmp(n->mk.sign_pk, kr->member_sign_key.data, 32) != 0) {
         rc = council__fail(n->c, COUNCIL_EAUTH, "node_open: the keyfile holds other keys than "
                            "this node was made with (a new keyfile: make a new node)");
         goto out;
@@ -521,8 +549,17 @@ static int open_in(council_node *n, const uint8_t *keyfile, size_t keyfile_len,
                            "(node.keyring was changed)");
         goto out;
     }
-    if ((rc = keyring_mac(n, &n->c->root, kr, mac)) != COUNCIL_OK)
+    /* The member's signature first: the root is sealed to a public key, so
+     * whoever can write the directory could make a keyring whose MAC holds;
+     * only the keyfile's holder signs one. The council's log key pinned must
+     * be the one the keyfile pins. */
+    if ((rc = keyring_mac(n, &n->c->root, kr, mac, NULL, kr->signature.data)) != COUNCIL_OK)
         goto out;
+    if (!info.has_log_pk || sodium_memcmp(info.log_pk, kr->council_log_key.data, 32) != 0) {
+        rc = council__fail(n->c, COUNCIL_ETAMPER, "node_open: node.keyring pins another council "
+                           "log key than the keyfile");
+        goto out;
+    }
     if (sodium_memcmp(mac, kr->mac.data, sizeof mac) != 0) {
         rc = council__fail(n->c, COUNCIL_ETAMPER, "node_open: node.keyring was changed (its MAC "
                            "does not verify: a pin or key was edited)");

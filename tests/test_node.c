@@ -281,6 +281,57 @@ static void test_node__init_open_info_and_the_keyring_pins(void **state)
     assert_int_equal(council_node_open(&n2, f->nodedir, f->kf.ptr, f->kf.len,
                                        (const uint8_t *)MPASS, strlen(MPASS)), COUNCIL_ETAMPER);
     council_node_close(n2);
+    /* The root is sealed to the member's PUBLIC box key, so whoever can
+     * write the directory could make a keyring whose MAC holds (a root of
+     * its own, its own pins). Only the keyfile's holder signs one: without
+     * the member's signature, or with another key's over the very same
+     * bytes, the node does not open. */
+    {
+        static const char ctx[] = "libcouncil node keyring v1";
+        Council__V1__NodeKeyring *k = council__v1__node_keyring__unpack(NULL, kr_len, kr);
+        uint8_t pk[32], sk[64], sig[64], *buf;
+        size_t len;
+        assert_non_null(k);
+        k->has_signature = 0;
+        k->has_mac = 0;
+        len = council__v1__node_keyring__get_packed_size(k);
+        buf = malloc(sizeof ctx + len);
+        assert_non_null(buf);
+        memcpy(buf, ctx, sizeof ctx);
+        council__v1__node_keyring__pack(k, buf + sizeof ctx);
+        /* The member's own signature verifies over these bytes (so the
+         * forged one below differs only in who signed). */
+        assert_int_equal(crypto_sign_verify_detached(k->signature.data, buf, sizeof ctx + len,
+                                                     k->member_sign_key.data), 0);
+        crypto_sign_keypair(pk, sk);
+        crypto_sign_detached(sig, NULL, buf, sizeof ctx + len, sk);
+        free(buf);
+        k->has_mac = 1;
+        /* no signature at all */
+        len = council__v1__node_keyring__get_packed_size(k);
+        buf = malloc(len);
+        council__v1__node_keyring__pack(k, buf);
+        assert_int_equal(th_write_file(kr_path, buf, len), 0);
+        free(buf);
+        assert_int_equal(council_node_open(&n2, f->nodedir, f->kf.ptr, f->kf.len,
+                                           (const uint8_t *)MPASS, strlen(MPASS)),
+                         COUNCIL_EFORMAT);
+        council_node_close(n2);
+        /* another key's signature */
+        k->has_signature = 1;
+        memcpy(k->signature.data, sig, 64);
+        len = council__v1__node_keyring__get_packed_size(k);
+        buf = malloc(len);
+        council__v1__node_keyring__pack(k, buf);
+        assert_int_equal(th_write_file(kr_path, buf, len), 0);
+        free(buf);
+        assert_int_equal(council_node_open(&n2, f->nodedir, f->kf.ptr, f->kf.len,
+                                           (const uint8_t *)MPASS, strlen(MPASS)),
+                         COUNCIL_ETAMPER);
+        assert_non_null(strstr(council_node_errmsg(n2), "not signed by this member"));
+        council_node_close(n2);
+        council__v1__node_keyring__free_unpacked(k, NULL);
+    }
     assert_int_equal(th_write_file(kr_path, kr, kr_len), 0);
     assert_int_equal(council_node_open(&f->n, f->nodedir, f->kf.ptr, f->kf.len,
                                        (const uint8_t *)MPASS, strlen(MPASS)), COUNCIL_OK);
