@@ -3368,8 +3368,9 @@ typedef struct council_intake_options {
  * (COUNCIL_ESENDER, also for a withdrawn or unknown member); the signature
  * (COUNCIL_ESIGNATURE); the council and recipient, this council and the
  * coordinating body's key (COUNCIL_ERECIPIENT); the time
- * (COUNCIL_EEXPIRED); replay, a nonce or hash imported before
- * (COUNCIL_EREPLAY); the type, one a member sends (COUNCIL_EUNSUPPORTED).
+ * (COUNCIL_EEXPIRED); replay, a nonce or hash imported before, by the
+ * table of bundles seen or by an allowed bundle_imported event in the log
+ * since the bundle's creation (COUNCIL_EREPLAY); the type, one a member sends (COUNCIL_EUNSUPPORTED).
  * Then the payload is opened with the coordinating body's key and applied:
  *  - ANSWER, referral: the member accepts or declines a referral offered to
  *    it (the step as council_referral_transition() takes it for that

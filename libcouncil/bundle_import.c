@@ -440,8 +440,14 @@ static int checks(council *c, imp *im, council__envelope *e, const uint8_t *bund
                       "council's coordinating body");
     if ((rc = council__envelope_check_time(c, op, e, (int64_t)time(NULL))) != COUNCIL_OK)
         return refuse(c, im, rc, rc == COUNCIL_EEXPIRED ? "expired" : "bundle_time", NULL);
+    /* The table first; then the log itself, which the insider cannot
+     * empty as it can the table (its events are leaves of the signed tree). */
     if ((rc = council__bundle_seen(c, op, h->nonce.data, e->hash, &seen)) != COUNCIL_OK)
         return rc;
+    if (!seen && (rc = council__log_bundle_imported(c, op, e->hash,
+                                                    h->created - COUNCIL__ENV_SKEW, &seen)) !=
+                     COUNCIL_OK)
+        return rc == COUNCIL_ETAMPER ? refuse(c, im, rc, "log_edited", NULL) : rc;
     if (seen)
         return refuse(c, im, COUNCIL_EREPLAY, "replay", "the bundle (its nonce or hash) was imported "
                       "already");

@@ -694,6 +694,66 @@ int council__audit_checkpoint_update(council *c, uint64_t size, const char *note
     return rc;
 }
 
+int council__log_bundle_imported(council *c, const char *op, const uint8_t hash[32],
+                                 int64_t since, bool *found)
+{
+    sqlite3_stmt *st = NULL;
+    council__nodes ns;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    *found = false;
+    council__audit_nodes(c, &ns);
+    if (sqlite3_prepare_v2(c->db, "SELECT seq, body FROM audit_event WHERE time >= ?1 AND "
+                                  "action = ?2 ORDER BY seq;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)since) != SQLITE_OK ||
+        sqlite3_bind_int(st, 2, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_BUNDLE_IMPORTED) !=
+            SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "%s: cannot read the log", op);
+    }
+    while (!*found && rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        const uint8_t *body = sqlite3_column_blob(st, 1);
+        int len = sqlite3_column_bytes(st, 1);
+        sqlite3_int64 seq = sqlite3_column_int64(st, 0);
+        uint8_t leaf[COUNCIL_HASH_BYTES], have[COUNCIL_HASH_BYTES];
+        Council__V1__AuditEvent *e;
+        int grc;
+
+        if (body == NULL || len <= 0 || len > COUNCIL__AUDIT_FRAME_MAX || seq < 0) {
+            rc = council__fail(c, COUNCIL_ETAMPER, "%s: a log event is damaged", op);
+            break;
+        }
+        council__merkle_leaf(leaf, body, (size_t)len);
+        grc = ns.get(ns.ctx, 0, (uint64_t)seq, have);
+        if (grc != COUNCIL_OK && grc != COUNCIL_ENOTFOUND) {
+            rc = council__fail(c, grc, "%s: cannot read the log", op);
+            break;
+        }
+        if (grc != COUNCIL_OK || sodium_memcmp(have, leaf, sizeof leaf) != 0) {
+            rc = council__fail(c, COUNCIL_ETAMPER, "%s: log event %lld does not match the "
+                               "stored tree (it was edited)", op, (long long)seq);
+            break;
+        }
+        (void)council__pb_alloc_failed(true);
+        e = council__v1__audit_event__unpack(council__pb_allocator(), (size_t)len, body);
+        if (e == NULL) {
+            rc = council__pb_alloc_failed(true)
+                     ? council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op)
+                     : council__fail(c, COUNCIL_ETAMPER, "%s: log event %lld does not parse", op,
+                                     (long long)seq);
+            break;
+        }
+        *found = e->outcome == COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED &&
+                 e->has_bundle_hash && e->bundle_hash.len == 32 &&
+                 sodium_memcmp(e->bundle_hash.data, hash, 32) == 0;
+        council__v1__audit_event__free_unpacked(e, council__pb_allocator());
+    }
+    if (rc == COUNCIL_OK && !*found && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "%s: cannot read the log", op);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int council__audit_checkpoint_latest(council *c, uint64_t *size)
 {
     sqlite3_stmt *st = NULL;

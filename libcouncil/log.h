@@ -105,6 +105,12 @@ int council__audit_count_below(council *c, uint64_t n, int64_t *count);
 int council__audit_checkpoint_put(council *c, uint64_t size, const char *note, size_t len);
 int council__audit_checkpoint_note(council *c, uint64_t size, char **note);
 int council__audit_checkpoint_update(council *c, uint64_t size, const char *note, size_t len);
+/* Is there an allowed bundle_imported event naming this bundle hash since
+ * `since` (Unix seconds)? *found; each event read is checked against the
+ * tree's leaf (COUNCIL_ETAMPER, with a message, when one was edited).
+ * The replay check that does not rest on a table the insider can empty. */
+int council__log_bundle_imported(council *c, const char *op, const uint8_t hash[32],
+                                 int64_t since, bool *found);
 /* The size of the largest stored checkpoint into *size (0: none). COUNCIL_OK or EIO. */
 int council__audit_checkpoint_latest(council *c, uint64_t *size);
 /* council_audit_list() after its session checks (audit.c). */

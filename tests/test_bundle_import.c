@@ -368,6 +368,11 @@ static void test_bundle_import__refusals_in_order(void **state)
     expect_last(f->c, ACT(BUNDLE_IMPORTED), false, 0, "referral_accepted", hash);
     assert_int_equal(import(f->c, &b, NULL), COUNCIL_EREPLAY);
     expect_last(f->c, ACT(BUNDLE_IMPORTED), true, COUNCIL_EREPLAY, "replay", hash);
+    /* The insider empties the table of bundles seen: the log still knows. */
+    assert_int_equal(sqlite3_exec(f->c->db, "DELETE FROM bundle_seen;", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(import(f->c, &b, NULL), COUNCIL_EREPLAY);
+    expect_last(f->c, ACT(BUNDLE_IMPORTED), true, COUNCIL_EREPLAY, "replay", hash);
     council_buf_free(&b);
     /* A withdrawn member's bundle. */
     assert_int_equal(council_member_withdraw(f->c, f->mb, 16, 0, "退会"), COUNCIL_OK);
@@ -843,6 +848,11 @@ static void test_bundle_import__intake(void **state)
         assert_true(seen);
     }
     council__v1__bundle_import_result__free_unpacked(res, NULL);
+    assert_int_equal(import(f->c, &b, NULL), COUNCIL_EREPLAY);
+    /* An intake replayed after the insider emptied the table would make a
+     * second case: the log refuses it. */
+    assert_int_equal(sqlite3_exec(f->c->db, "DELETE FROM bundle_seen;", NULL, NULL, NULL),
+                     SQLITE_OK);
     assert_int_equal(import(f->c, &b, NULL), COUNCIL_EREPLAY);
     council_buf_free(&b);
     /* A malformed intake: refused by its checks, not marked seen. */
