@@ -312,6 +312,17 @@ static int cosignature(council *c, imp *im, const Council__V1__CosignatureBundle
         return council__fail(c, COUNCIL_EFORMAT, "%s: a malformed cosignature", op);
     if (council__checkpoint_parse(&cp, note, len) != COUNCIL_OK)
         return council__fail(c, COUNCIL_EFORMAT, "%s: a malformed checkpoint", op);
+    /* A member cosigns under its own node's witness name: one member cannot
+     * fill a checkpoint's signature lines with witnesses of its making and
+     * crowd out the others' cosignatures. */
+    {
+        char uuid[37], want[sizeof "node-" + 36];
+        council__uuid_text(uuid, im->sender);
+        (void)snprintf(want, sizeof want, "node-%s", uuid);
+        if (strcmp(cb->witness_name, want) != 0)
+            return refuse(c, im, COUNCIL_EDENIED, "witness_not_sender",
+                          "a member cosigns under its own node's witness name, node-<member id>");
+    }
     memset(&log, 0, sizeof log);
     council__log_origin(origin, c->council_id);
     memcpy(log.name, origin, strlen(origin) + 1);

@@ -662,6 +662,7 @@ static void test_bundle_import__sections(void **state)
 
 static void test_bundle_import__cosignatures_counted(void **state)
 {
+    char na[48], nc[48], ua[37], uc[37];
     fx *f = *state;
     council__member_keys ka, kc;
     council_buf cp = { NULL, 0 }, sk1 = { NULL, 0 }, vk1 = { NULL, 0 }, sk2 = { NULL, 0 };
@@ -673,6 +674,10 @@ static void test_bundle_import__cosignatures_counted(void **state)
     Council__V1__CouncilInfo *ci;
     uint8_t hash[32];
 
+    council__uuid_text(ua, f->ma);
+    council__uuid_text(uc, f->mc);
+    snprintf(na, sizeof na, "node-%s", ua);
+    snprintf(nc, sizeof nc, "node-%s", uc);
     member_keys(&f->ka, &ka);
     member_keys(&f->kc, &kc);
     assert_int_equal(council_info(f->c, &info), COUNCIL_OK);
@@ -680,16 +685,16 @@ static void test_bundle_import__cosignatures_counted(void **state)
     snprintf(logv, sizeof logv, "%s", ci->log_verifier_key);
     council__v1__council_info__free_unpacked(ci, NULL);
     council_buf_free(&info);
-    assert_int_equal(council_witness_keygen(&sk1, &vk1, "node.a.example"), COUNCIL_OK);
-    assert_int_equal(council_witness_keygen(&sk2, &vk2, "node.c.example"), COUNCIL_OK);
+    assert_int_equal(council_witness_keygen(&sk1, &vk1, na), COUNCIL_OK);
+    assert_int_equal(council_witness_keygen(&sk2, &vk2, nc), COUNCIL_OK);
     snprintf(w1, sizeof w1, "%.*s", (int)vk1.len, (const char *)vk1.ptr);
     snprintf(w2, sizeof w2, "%.*s", (int)vk2.len, (const char *)vk2.ptr);
     assert_int_equal(council_audit_checkpoint(f->c, &cp), COUNCIL_OK);
     assert_int_equal(council_audit_witness(&cos1, (const char *)cp.ptr, cp.len, (const char *)cp.ptr,
-                                           cp.len, NULL, 0, logv, "node.a.example", sk1.ptr,
+                                           cp.len, NULL, 0, logv, na, sk1.ptr,
                                            sk1.len, (uint64_t)time(NULL)), COUNCIL_OK);
     assert_int_equal(council_audit_witness(&cos2, (const char *)cp.ptr, cp.len, (const char *)cp.ptr,
-                                           cp.len, NULL, 0, logv, "node.c.example", sk2.ptr,
+                                           cp.len, NULL, 0, logv, nc, sk2.ptr,
                                            sk2.len, (uint64_t)time(NULL)), COUNCIL_OK);
     {
         Council__V1__BundlePayload p = COUNCIL__V1__BUNDLE_PAYLOAD__INIT;
@@ -698,13 +703,22 @@ static void test_bundle_import__cosignatures_counted(void **state)
         p.cosignature = &cb;
         /* A cosignature by another key than the one it names. */
         cb.cosigned = (char *)cos1.ptr;
-        cb.witness_name = (char *)(uintptr_t)"node.a.example";
+        cb.witness_name = na;
         cb.witness_key.data = sk2.ptr + 32;
         cb.witness_key.len = 32;
         build(f->c, &b, &ka, &p, BT(COSIGNATURE), NULL, hash);
         assert_int_equal(import(f->c, &b, NULL), COUNCIL_ETAMPER);
         expect_last(f->c, ACT(BUNDLE_IMPORTED), true, COUNCIL_ETAMPER, "cosignature_invalid", hash);
         council_buf_free(&b);
+        /* A cosigning under another member's node name (a member filling a
+         * checkpoint's lines with witnesses of its own making): refused. */
+        cb.witness_name = nc;
+        cb.witness_key.data = sk1.ptr + 32;
+        build(f->c, &b, &ka, &p, BT(COSIGNATURE), NULL, hash);
+        assert_int_equal(import(f->c, &b, NULL), COUNCIL_EDENIED);
+        expect_last(f->c, ACT(BUNDLE_IMPORTED), true, COUNCIL_EDENIED, "witness_not_sender", hash);
+        council_buf_free(&b);
+        cb.witness_name = na;
         /* Node A's and node C's, each cosigning the same checkpoint. */
         cb.witness_key.data = sk1.ptr + 32;
         build(f->c, &b, &ka, &p, BT(COSIGNATURE), NULL, hash);
@@ -712,7 +726,7 @@ static void test_bundle_import__cosignatures_counted(void **state)
         expect_last(f->c, ACT(BUNDLE_IMPORTED), false, 0, "cosignature_stored", hash);
         council_buf_free(&b);
         cb.cosigned = (char *)cos2.ptr;
-        cb.witness_name = (char *)(uintptr_t)"node.c.example";
+        cb.witness_name = nc;
         cb.witness_key.data = sk2.ptr + 32;
         build(f->c, &b, &kc, &p, BT(COSIGNATURE), NULL, hash);
         assert_int_equal(import(f->c, &b, NULL), COUNCIL_OK);
@@ -746,8 +760,9 @@ static void test_bundle_import__cosignatures_counted(void **state)
  * The whole bundle is refused; nothing of it is stored. */
 static void test_bundle_import__cosignature_junk_lines_dropped(void **state)
 {
-    static const char junk[] = "\xe2\x80\x94 node.a.example WlpaWgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-                               "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\n";
+    static const char junk_sig[] = "WlpaWgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+                                   "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\n";
+    char na[48], ua[37], junk[192], line[64];
     fx *f = *state;
     council__member_keys ka;
     council_buf cp = { NULL, 0 }, sk1 = { NULL, 0 }, vk1 = { NULL, 0 }, cos1 = { NULL, 0 };
@@ -759,25 +774,29 @@ static void test_bundle_import__cosignature_junk_lines_dropped(void **state)
     char logv[512], *note, *stored = NULL;
     uint8_t hash[32];
 
+    council__uuid_text(ua, f->ma);
+    snprintf(na, sizeof na, "node-%s", ua);
+    snprintf(junk, sizeof junk, "\xe2\x80\x94 %s %s", na, junk_sig);
+    snprintf(line, sizeof line, "\xe2\x80\x94 %s ", na);
     member_keys(&f->ka, &ka);
     assert_int_equal(council_info(f->c, &info), COUNCIL_OK);
     ci = council__v1__council_info__unpack(NULL, info.len, info.ptr);
     snprintf(logv, sizeof logv, "%s", ci->log_verifier_key);
     council__v1__council_info__free_unpacked(ci, NULL);
     council_buf_free(&info);
-    assert_int_equal(council_witness_keygen(&sk1, &vk1, "node.a.example"), COUNCIL_OK);
+    assert_int_equal(council_witness_keygen(&sk1, &vk1, na), COUNCIL_OK);
     assert_int_equal(council_audit_checkpoint(f->c, &cp), COUNCIL_OK);
     assert_int_equal(council_audit_witness(&cos1, (const char *)cp.ptr, cp.len, (const char *)cp.ptr,
-                                           cp.len, NULL, 0, logv, "node.a.example", sk1.ptr,
+                                           cp.len, NULL, 0, logv, na, sk1.ptr,
                                            sk1.len, (uint64_t)time(NULL)), COUNCIL_OK);
-    note = calloc(1, cos1.len + sizeof junk);
+    note = calloc(1, cos1.len + strlen(junk) + 1);
     assert_non_null(note);
     memcpy(note, cos1.ptr, cos1.len);
-    memcpy(note + strlen(note), junk, sizeof junk);
+    memcpy(note + strlen(note), junk, strlen(junk) + 1);
     p.content_case = COUNCIL__V1__BUNDLE_PAYLOAD__CONTENT_COSIGNATURE;
     p.cosignature = &cb;
     cb.cosigned = note;
-    cb.witness_name = (char *)(uintptr_t)"node.a.example";
+    cb.witness_name = na;
     cb.witness_key.data = sk1.ptr + 32;
     cb.witness_key.len = 32;
     build(f->c, &b, &ka, &p, BT(COSIGNATURE), NULL, hash);
@@ -788,7 +807,7 @@ static void test_bundle_import__cosignature_junk_lines_dropped(void **state)
                      COUNCIL_OK);
     assert_int_equal(council__audit_checkpoint_note(f->c, parsed.size, &stored), COUNCIL_OK);
     assert_null(strstr(stored, "WlpaWg"));
-    assert_null(strstr(stored, "\xe2\x80\x94 node.a.example "));
+    assert_null(strstr(stored, line));
     council__free(stored);
     free(note);
     council_buf_free(&cp); council_buf_free(&sk1); council_buf_free(&vk1);
