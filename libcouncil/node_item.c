@@ -86,9 +86,14 @@ int council_node_info(council_node *n, council_buf *out)
 
 /* ------------------------------------------------------------------ items */
 
+/* What an item's seal is bound to: its id, kind, case, object, expiry and
+ * scopes (a row edited to outlive its expiry or to escape a revocation by
+ * another scope name no longer opens). */
 static void item_ad_make(uint8_t *ad, const uint8_t id[16], const char *kind,
-                         const uint8_t *case_id, size_t *len)
+                         const uint8_t *case_id, const uint8_t *object_id, int64_t expires,
+                         const char *scopes, size_t *len)
 {
+    static const uint8_t none[16];
     uint8_t *p = ad;
     size_t k = strlen(kind);
 
@@ -96,14 +101,15 @@ static void item_ad_make(uint8_t *ad, const uint8_t id[16], const char *kind,
     p = council__put_bytes(p, id, 16);
     p = council__put_u32(p, (uint32_t)k);
     p = council__put_bytes(p, kind, k);
-    if (case_id != NULL)
-        p = council__put_bytes(p, case_id, 16);
-    else
-        p = council__put_bytes(p, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+    p = council__put_bytes(p, case_id != NULL ? case_id : none, 16);
+    p = council__put_bytes(p, object_id != NULL ? object_id : none, 16);
+    p = council__put_u64(p, (uint64_t)expires);
+    crypto_generichash(p, 32, (const uint8_t *)scopes, strlen(scopes), NULL, 0);
+    p += 32;
     *len = (size_t)(p - ad);
 }
 
-#define ITEM_AD_MAX (sizeof item_ad + 16 + 4 + 32 + 16)
+#define ITEM_AD_MAX (sizeof item_ad + 16 + 4 + 32 + 16 + 16 + 8 + 32)
 
 static char *scopes_join(const char *const *scopes, size_t n)
 {
@@ -147,7 +153,7 @@ int council__node_item_put(council_node *n, const council__node_item *it, uint8_
     crypto_aead_xchacha20poly1305_ietf_keygen(ik);
     randombytes_buf(nonce, sizeof nonce);
     randombytes_buf(wrap, 24);
-    item_ad_make(ad, id, it->kind, it->case_id, &ad_len);
+    item_ad_make(ad, id, it->kind, it->case_id, it->object_id, it->expires, scopes, &ad_len);
     rc = council__aead_seal(n->c, ct, ct_len, it->content, it->content_len, ad, ad_len, nonce, ik);
     if (rc == COUNCIL_OK) {
         council__secret_read(&n->item_kek);
@@ -335,7 +341,13 @@ static int item_open(council_node *n, sqlite3_stmt *st, const Council__V1__NodeI
     if (wl != 24 + 32 + 16 || nl != 24 || cl < COUNCIL__TAG_BYTES || wrap == NULL || nonce == NULL ||
         ct == NULL || strlen(it->kind) > 32 || (it->has_case_id && it->case_id.len != 16))
         return council__fail(n->c, COUNCIL_ETAMPER, "node_read: the item's row is damaged");
-    item_ad_make(ad, it->id.data, it->kind, it->has_case_id ? it->case_id.data : NULL, &ad_len);
+    {
+        const char *scopes = (const char *)sqlite3_column_text(st, 5);
+        if (scopes == NULL || (it->has_object_id && it->object_id.len != 16))
+            return council__fail(n->c, COUNCIL_ETAMPER, "node_read: the item's row is damaged");
+        item_ad_make(ad, it->id.data, it->kind, it->has_case_id ? it->case_id.data : NULL,
+                     it->has_object_id ? it->object_id.data : NULL, it->expires, scopes, &ad_len);
+    }
     council__secret_read(&n->item_kek);
     rc = council__aead_open(n->c, ik, 32, wrap + 24, 32 + 16, ad, ad_len, wrap, n->item_kek.p);
     council__secret_lock(&n->item_kek);

@@ -385,6 +385,21 @@ static void test_node__import_read_logged_and_the_reply_key_learnt(void **state)
     assert_int_equal(sqlite3_exec(f->n->c->db, "UPDATE node_item SET kind = 'consent' WHERE "
                                   "scopes = 'basic';", NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(council_node_read(f->n, &out, res->stored[0].data, 16), COUNCIL_ETAMPER);
+    /* ... or its expiry pushed out (to outlive the bundle's), or its scope
+     * renamed (to escape a revocation by scope): the seal is bound to both. */
+    assert_int_equal(sqlite3_exec(f->n->c->db, "UPDATE node_item SET expires = expires + 86400 "
+                                  "WHERE scopes = 'health';", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(council_node_read(f->n, &out, res->stored[1].data, 16), COUNCIL_ETAMPER);
+    assert_null(out.ptr);
+    assert_int_equal(sqlite3_exec(f->n->c->db, "UPDATE node_item SET expires = expires - 86400, "
+                                  "scopes = 'wishes' WHERE scopes = 'health';", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(council_node_read(f->n, &out, res->stored[1].data, 16), COUNCIL_ETAMPER);
+    assert_null(out.ptr);
+    assert_int_equal(sqlite3_exec(f->n->c->db, "UPDATE node_item SET scopes = 'health' WHERE "
+                                  "scopes = 'wishes';", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(council_node_read(f->n, &out, res->stored[1].data, 16), COUNCIL_OK);
+    council_buf_free(&out);
 
     assert_int_equal(council_node_info(f->n, &out), COUNCIL_OK);
     info = council__v1__node_info__unpack(NULL, out.len, out.ptr);
