@@ -35,6 +35,7 @@ typedef struct import_ctx {
     size_t n_stored, cap_stored;
     uint8_t (*deleted)[16];
     size_t n_deleted, cap_deleted;
+    const char *why;            /* a refusal's reason code, when content refused it */
 } import_ctx;
 
 /* A refusal on the node's record, keeping the code and the message. */
@@ -82,6 +83,71 @@ static const uint8_t *id16(const ProtobufCBinaryData *b)
 }
 
 /* Store one item: the content, its clear columns, the bundle it came in. */
+/* Was the content revoked by a revocation made no earlier than this
+ * bundle (a case, a share of one of its scopes, its object)? */
+static int superseded(import_ctx *x, const uint8_t *case_id, const uint8_t *object_id,
+                      char **scopes, size_t n_scopes, bool *yes)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK;
+
+    *yes = false;
+    if (sqlite3_prepare_v2(x->n->c->db,
+                           "SELECT 1 FROM node_revoked WHERE created >= ?1 AND ((kind = 'case' AND "
+                           "case_id = ?2) OR (kind = 'object' AND object_id = ?3) OR (kind = "
+                           "'share' AND case_id = ?2 AND (scope = '' OR scope = ?4))) LIMIT 1;",
+                           -1, &st, NULL) != SQLITE_OK)
+        return council__db_err(x->n->c, OP);
+    for (size_t i = 0; !*yes && rc == COUNCIL_OK && i < (n_scopes > 0 ? n_scopes : 1); i++) {
+        int src;
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)x->e->h->created);
+        if (case_id != NULL)
+            sqlite3_bind_blob(st, 2, case_id, 16, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 2);
+        if (object_id != NULL)
+            sqlite3_bind_blob(st, 3, object_id, 16, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 3);
+        if (n_scopes > 0)
+            sqlite3_bind_text(st, 4, scopes[i], -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 4);
+        src = sqlite3_step(st);
+        if (src == SQLITE_ROW)
+            *yes = true;
+        else if (src != SQLITE_DONE)
+            rc = council__db_err(x->n->c, OP);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* What a revocation named, with its bundle's creation time. */
+static int revoked_put(import_ctx *x, const char *kind, const uint8_t *case_id, const char *scope,
+                       const uint8_t *object_id)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = COUNCIL_OK;
+
+    if (sqlite3_prepare_v2(x->n->c->db, "INSERT INTO node_revoked (kind, case_id, scope, "
+                                        "object_id, created) VALUES (?1, ?2, ?3, ?4, ?5);",
+                           -1, &st, NULL) != SQLITE_OK)
+        return council__db_err(x->n->c, OP);
+    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    if (case_id != NULL)
+        sqlite3_bind_blob(st, 2, case_id, 16, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, scope != NULL ? scope : "", -1, SQLITE_STATIC);
+    if (object_id != NULL)
+        sqlite3_bind_blob(st, 4, object_id, 16, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)x->e->h->created);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = council__db_err(x->n->c, OP);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int put(import_ctx *x, const char *kind, const uint8_t *case_id, const uint8_t *person_id,
                const uint8_t *object_id, char **scopes, size_t n_scopes, const uint8_t *content,
                size_t len)
@@ -99,8 +165,17 @@ static int put(import_ctx *x, const char *kind, const uint8_t *case_id, const ui
         .expires = x->e->h->expires,
     };
     uint8_t id[16];
-    int rc = council__node_item_put(x->n, &it, id);
+    bool stale = false;
+    int rc = superseded(x, case_id, object_id, scopes, n_scopes, &stale);
 
+    if (rc == COUNCIL_OK && stale) {
+        x->why = "superseded";
+        return council__fail(x->n->c, COUNCIL_EEXPIRED, OP ": the bundle was made before a "
+                             "revocation this node imported of what it carries; ask the council "
+                             "for a new one");
+    }
+    if (rc == COUNCIL_OK)
+        rc = council__node_item_put(x->n, &it, id);
     return rc == COUNCIL_OK ? id_push(x->n, &x->stored, &x->n_stored, &x->cap_stored, id) : rc;
 }
 
@@ -174,11 +249,16 @@ static int import_revocation(import_ctx *x, const Council__V1__RevocationBundle 
                 return council__fail(x->n->c, COUNCIL_EFORMAT, OP ": a share's revocation "
                                      "names no case");
             if (it->n_scopes == 0) {
-                rc = revoke(x, COUNCIL__NODE_SEL_CASE_SECTIONS, case_id, NULL);
+                rc = revoked_put(x, "share", case_id, NULL, NULL);
+                if (rc == COUNCIL_OK)
+                    rc = revoke(x, COUNCIL__NODE_SEL_CASE_SECTIONS, case_id, NULL);
                 break;
             }
-            for (size_t s = 0; s < it->n_scopes && rc == COUNCIL_OK; s++)
-                rc = revoke(x, COUNCIL__NODE_SEL_CASE_SCOPE, case_id, it->scopes[s]);
+            for (size_t s = 0; s < it->n_scopes && rc == COUNCIL_OK; s++) {
+                rc = revoked_put(x, "share", case_id, it->scopes[s], NULL);
+                if (rc == COUNCIL_OK)
+                    rc = revoke(x, COUNCIL__NODE_SEL_CASE_SCOPE, case_id, it->scopes[s]);
+            }
             break;
         case COUNCIL__V1__REVOCATION_ITEM__KIND__REVOKE_CONSENT:
         case COUNCIL__V1__REVOCATION_ITEM__KIND__REVOKE_REFERRAL:
@@ -186,13 +266,17 @@ static int import_revocation(import_ctx *x, const Council__V1__RevocationBundle 
             if (object == NULL)
                 return council__fail(x->n->c, COUNCIL_EFORMAT, OP ": a revocation names no "
                                      "object");
-            rc = revoke(x, COUNCIL__NODE_SEL_OBJECT, object, NULL);
+            rc = revoked_put(x, "object", NULL, NULL, object);
+            if (rc == COUNCIL_OK)
+                rc = revoke(x, COUNCIL__NODE_SEL_OBJECT, object, NULL);
             break;
         case COUNCIL__V1__REVOCATION_ITEM__KIND__REVOKE_CASE:
             if (case_id == NULL)
                 return council__fail(x->n->c, COUNCIL_EFORMAT, OP ": a case's revocation names "
                                      "no case");
-            rc = revoke(x, COUNCIL__NODE_SEL_CASE, case_id, NULL);
+            rc = revoked_put(x, "case", case_id, NULL, NULL);
+            if (rc == COUNCIL_OK)
+                rc = revoke(x, COUNCIL__NODE_SEL_CASE, case_id, NULL);
             break;
         default:
             return council__fail(x->n->c, COUNCIL_EFORMAT, OP ": an unknown revocation kind");
@@ -513,7 +597,7 @@ int council_node_import(council_node *n, council_buf *out, const uint8_t *bundle
                                       NULL, e.hash, NULL, NULL, 0);
             (void)council__fail(n->c, rc, "%s", msg);
         }
-        rc = refuse(n, rc, why != NULL ? why : "not_stored", e.hash);
+        rc = refuse(n, rc, why != NULL ? why : x.why != NULL ? x.why : "not_stored", e.hash);
     } else if (out != NULL) {
         rc = result_out(n, &x, out);
     }

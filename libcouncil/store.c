@@ -567,6 +567,19 @@ static const council__migration migrations[] = {
       "  imported INTEGER NOT NULL,"
       "  expires INTEGER NOT NULL"
       ") WITHOUT ROWID;" },
+    { 20,
+      /* What a member node's revocations named (node_import.c), with the
+       * revocation bundle's creation time: a bundle made before it cannot
+       * bring the content back. Empty in a council's store. */
+      "CREATE TABLE node_revoked ("
+      "  kind TEXT NOT NULL CHECK (kind IN ('case', 'share', 'object')),"
+      "  case_id BLOB,"
+      "  scope TEXT NOT NULL DEFAULT '',"
+      "  object_id BLOB,"
+      "  created INTEGER NOT NULL"
+      ");"
+      "CREATE INDEX node_revoked_case ON node_revoked (case_id) WHERE case_id IS NOT NULL;"
+      "CREATE INDEX node_revoked_object ON node_revoked (object_id) WHERE object_id IS NOT NULL;" },
 };
 
 uint32_t council__schema_version(void)

@@ -317,6 +317,50 @@ static void test_exchange__revocation_round_trip(void **state)
     council_close(a);
 }
 
+/* Order: a node that imported a revocation refuses a bundle made before it
+ * that carries what was revoked (the case bundle held back and imported
+ * after the revocation); a bundle made after a new share goes in. */
+static void test_exchange__a_bundle_older_than_a_revocation(void **state)
+{
+    xfx *x = *state;
+    fx *f = &x->f;
+    council *a;
+    uint8_t cid[16], pid[16];
+    council_bundle_options bo = COUNCIL_BUNDLE_OPTIONS_INIT;
+    council_buf old = { NULL, 0 }, rev = { NULL, 0 }, fresh = { NULL, 0 };
+    const char *sit[1] = { "situation" };
+    char scopes[64];
+
+    a = staff_open(f, f->sa, &f->ka);
+    new_case(a, cid, pid);
+    put(a, cid, pid, "situation", sec_text("SITUATION-" CANARY_TEXT), COUNCIL_OK);
+    share(a, cid, f->mb, "situation", COUNCIL_OK);
+    bo.purpose = "support_coordination";
+    bo.basis = "appi_27_1_4_public_duty";
+    assert_int_equal(council_bundle_case(f->c, &old, cid, 16, pid, 16, f->mb, 16, &bo), COUNCIL_OK);
+    assert_int_equal(council_case_revoke(a, cid, 16, f->mb, 16, sit, 1, "no_longer_needed"),
+                     COUNCIL_OK);
+    assert_int_equal(council_bundle_revocations(f->c, &rev, f->mb, 16, &bo), COUNCIL_OK);
+    /* The revocation arrives first (the case bundle was held back). */
+    assert_int_equal(node_take(x->nb, &rev, NULL), COUNCIL_OK);
+    assert_int_equal(node_take(x->nb, &old, NULL), COUNCIL_EEXPIRED);
+    assert_non_null(strstr(council_node_errmsg(x->nb), "before a revocation"));
+    node_scopes(x->nb, scopes, sizeof scopes);
+    assert_string_equal(scopes, "");
+    /* Shared again later: a bundle made after the revocation goes in. */
+    sleep(1);
+    share(a, cid, f->mb, "situation", COUNCIL_OK);
+    assert_int_equal(council_bundle_case(f->c, &fresh, cid, 16, pid, 16, f->mb, 16, &bo),
+                     COUNCIL_OK);
+    assert_int_equal(node_take(x->nb, &fresh, NULL), COUNCIL_OK);
+    node_scopes(x->nb, scopes, sizeof scopes);
+    assert_string_equal(scopes, "situation");
+    council_buf_free(&old);
+    council_buf_free(&rev);
+    council_buf_free(&fresh);
+    council_close(a);
+}
+
 /* A referral offered to B travels to B's node; B's node accepts it; the
  * council imports the answer and the referral is accepted, the step naming
  * the bundle. A second import of the answer is a replay. */
@@ -652,6 +696,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_exchange__two_nodes_each_its_own, xsetup, xteardown),
         cmocka_unit_test_setup_teardown(test_exchange__revocation_round_trip, xsetup, xteardown),
+        cmocka_unit_test_setup_teardown(test_exchange__a_bundle_older_than_a_revocation, xsetup,
+                                        xteardown),
         cmocka_unit_test_setup_teardown(test_exchange__referral_answered_from_a_node, xsetup,
                                         xteardown),
         cmocka_unit_test_setup_teardown(test_exchange__intake_from_a_node, xsetup, xteardown),
