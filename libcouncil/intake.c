@@ -35,6 +35,7 @@
 #include "event.h"
 #include "log.h"
 #include "session.h"
+#include "share_db.h"
 #include "member_db.h"
 #include "case_db.h"
 #include "intake.h"
@@ -325,7 +326,7 @@ int council__intake_apply(council *c, const char *op, const Council__V1__IntakeB
 {
     uint8_t cid[COUNCIL_ID_BYTES], pid[COUNCIL_ID_BYTES], owner[COUNCIL_ID_BYTES];
     uint8_t consent[COUNCIL_ID_BYTES] = { 0 };
-    bool found = false;
+    bool found = false, known_elsewhere = false;
     char *text = NULL;
     size_t text_len = 0;
     int rc;
@@ -357,6 +358,21 @@ int council__intake_apply(council *c, const char *op, const Council__V1__IntakeB
         return rc;
     } else if (found && (rc = council__case_owner(c, op, cid, owner)) != COUNCIL_OK) {
         return rc;
+    } else if (found && bundle_hash != NULL && fallback_owner != NULL) {
+        /* By a member's bundle, a person found by name and birth date is
+         * attached only to a case the sender may write (it owns it or holds
+         * a share of its situation), as when it names the case: otherwise
+         * any member that knows a name and a birth date would write into
+         * another member's case. The person gets a new case instead; the
+         * result says the person is known (case merge is the desk's). */
+        bool may = sodium_memcmp(owner, fallback_owner, COUNCIL_ID_BYTES) == 0;
+        if (!may &&
+            (rc = council__share_active(c, op, cid, fallback_owner, "situation", &may)) != COUNCIL_OK)
+            return rc;
+        if (!may) {
+            found = false;
+            known_elsewhere = true;
+        }
     }
     if (!found) {
         if (o != NULL && o->owner != NULL)
@@ -398,7 +414,8 @@ int council__intake_apply(council *c, const char *op, const Council__V1__IntakeB
         res->has_consent = true;
     if (rc == COUNCIL_OK)
         rc = log_intake(c, op, cid, owner, res->has_consent ? consent : NULL, bundle_hash,
-                        found ? "found_person" : "new_case");
+                        found ? "found_person" : known_elsewhere ? "new_case_person_known"
+                                                                 : "new_case");
     if (rc == COUNCIL_OK) {
         rc = council_batch_commit(c);
     } else {
@@ -413,7 +430,8 @@ int council__intake_apply(council *c, const char *op, const Council__V1__IntakeB
         memcpy(res->object_id, cid, COUNCIL_ID_BYTES);
         memcpy(res->consent_id, consent, COUNCIL_ID_BYTES);
         res->has_case = res->has_person = res->has_object = true;
-        res->outcome = found ? "found_person" : "new_case";
+        res->outcome = found ? "found_person" : known_elsewhere ? "new_case_person_known"
+                                                                : "new_case";
     } else {
         res->has_consent = false;
     }

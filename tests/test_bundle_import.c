@@ -702,7 +702,12 @@ static void test_bundle_import__cosignatures_counted(void **state)
         p.content_case = COUNCIL__V1__BUNDLE_PAYLOAD__CONTENT_COSIGNATURE;
         p.cosignature = &cb;
         /* A cosignature by another key than the one it names. */
-        cb.cosigned = (char *)cos1.ptr;
+        /* (council_buf holds no NUL: the notes as strings.) */
+        char *n1 = strndup((const char *)cos1.ptr, cos1.len);
+        char *n2 = strndup((const char *)cos2.ptr, cos2.len);
+        assert_non_null(n1);
+        assert_non_null(n2);
+        cb.cosigned = n1;
         cb.witness_name = na;
         cb.witness_key.data = sk2.ptr + 32;
         cb.witness_key.len = 32;
@@ -725,7 +730,7 @@ static void test_bundle_import__cosignatures_counted(void **state)
         assert_int_equal(import(f->c, &b, NULL), COUNCIL_OK);
         expect_last(f->c, ACT(BUNDLE_IMPORTED), false, 0, "cosignature_stored", hash);
         council_buf_free(&b);
-        cb.cosigned = (char *)cos2.ptr;
+        cb.cosigned = n2;
         cb.witness_name = nc;
         cb.witness_key.data = sk2.ptr + 32;
         build(f->c, &b, &kc, &p, BT(COSIGNATURE), NULL, hash);
@@ -736,6 +741,8 @@ static void test_bundle_import__cosignatures_counted(void **state)
         assert_int_equal(import(f->c, &b, NULL), COUNCIL_OK);
         expect_last(f->c, ACT(BUNDLE_IMPORTED), false, 0, "cosignature_known", hash);
         council_buf_free(&b);
+        free(n1);
+        free(n2);
     }
     /* The export carries both: 2 of 2 witnesses verify. */
     path = th_path(f->root, "audit.export");
@@ -803,7 +810,7 @@ static void test_bundle_import__cosignature_junk_lines_dropped(void **state)
     assert_int_equal(import(f->c, &b, NULL), COUNCIL_ETAMPER);
     expect_last(f->c, ACT(BUNDLE_IMPORTED), true, COUNCIL_ETAMPER, "cosignature_invalid", hash);
     council_buf_free(&b);
-    assert_int_equal(council__checkpoint_parse(&parsed, (const char *)cp.ptr, strlen((const char *)cp.ptr)),
+    assert_int_equal(council__checkpoint_parse(&parsed, (const char *)cp.ptr, cp.len),
                      COUNCIL_OK);
     assert_int_equal(council__audit_checkpoint_note(f->c, parsed.size, &stored), COUNCIL_OK);
     assert_null(strstr(stored, "WlpaWg"));
@@ -944,6 +951,28 @@ static void test_bundle_import__intake_names_a_case_not_held(void **state)
     assert_string_equal(res->outcome, "found_person");
     council__v1__bundle_import_result__free_unpacked(res, NULL);
     council_buf_free(&b);
+    /* B names no case but the person's name and birth date, which find A's
+     * case: B may not write it, so the person gets a new case (the result
+     * says the person is known), and A's case is untouched. */
+    put(sa, cid, pid, "identity", sec_identity(CANARY_NAME, "1950-01-02"), COUNCIL_OK);
+    ib.has_case_id = ib.has_person_id = 0;
+    ib.person_name = (char *)(uintptr_t)CANARY_NAME;
+    ib.person_birth_date = (char *)(uintptr_t)"1950-01-02";
+    ib.situation = (char *)(uintptr_t)"FOUND-BY-NAME-BY-B";
+    recip[0].data = f->mb;
+    build(f->c, &b, &kb, &p, BT(INTAKE), NULL, hash);
+    rc = import(f->c, &b, &res);
+    if (rc != COUNCIL_OK)
+        print_message("%s\n", council_errmsg(f->c));
+    assert_int_equal(rc, COUNCIL_OK);
+    assert_string_equal(res->outcome, "new_case_person_known");
+    assert_memory_not_equal(res->case_id.data, cid, 16);
+    council__v1__bundle_import_result__free_unpacked(res, NULL);
+    council_buf_free(&b);
+    t = get_text(sa, cid, pid, "situation", &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    assert_null(strstr(t, "FOUND-BY-NAME-BY-B"));
+    free(t);
     council_close(sa);
     council__member_keys_free(&ka);
     council__member_keys_free(&kb);
