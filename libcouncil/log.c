@@ -703,10 +703,14 @@ int council__log_bundle_imported(council *c, const char *op, const uint8_t hash[
 
     *found = false;
     council__audit_nodes(c, &ns);
+    /* bundle_imported, and intake_received: an intake applied whose
+     * bundle_imported could not follow it (they are two transactions). */
     if (sqlite3_prepare_v2(c->db, "SELECT seq, body FROM audit_event WHERE time >= ?1 AND "
-                                  "action = ?2 ORDER BY seq;", -1, &st, NULL) != SQLITE_OK ||
+                                  "action IN (?2, ?3) ORDER BY seq;", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, (sqlite3_int64)since) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_BUNDLE_IMPORTED) !=
+            SQLITE_OK ||
+        sqlite3_bind_int(st, 3, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_INTAKE_RECEIVED) !=
             SQLITE_OK) {
         sqlite3_finalize(st);
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the log", op);
