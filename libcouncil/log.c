@@ -563,6 +563,43 @@ int council__audit_events_from(council *c, uint64_t from,
     return src == SQLITE_DONE ? COUNCIL_OK : COUNCIL_EIO;
 }
 
+/* The event of a row read for a check, as the tree holds it: its body is
+ * the tree's leaf at its seq, and it unpacks with that seq. *e (free with
+ * the plain allocator) or: ETAMPER (edited or damaged: a message), EIO or
+ * ENOMEM (an error, not an edit). */
+static int event_checked(council *c, const char *op, const council__nodes *ns,
+                         sqlite3_stmt *st, Council__V1__AuditEvent **out)
+{
+    const uint8_t *body = sqlite3_column_blob(st, 1);
+    int len = sqlite3_column_bytes(st, 1);
+    sqlite3_int64 seq = sqlite3_column_int64(st, 0);
+    uint8_t leaf[COUNCIL_HASH_BYTES], have[COUNCIL_HASH_BYTES];
+    Council__V1__AuditEvent *e;
+    int grc;
+
+    *out = NULL;
+    if (body == NULL || len <= 0 || len > COUNCIL__AUDIT_FRAME_MAX || seq < 0)
+        return council__fail(c, COUNCIL_ETAMPER, "%s: a log event is damaged", op);
+    council__merkle_leaf(leaf, body, (size_t)len);
+    grc = ns->get(ns->ctx, 0, (uint64_t)seq, have);
+    if (grc != COUNCIL_OK && grc != COUNCIL_ENOTFOUND)
+        return council__fail(c, grc, "%s: cannot read the log", op);
+    if (grc == COUNCIL_OK && sodium_memcmp(have, leaf, sizeof leaf) == 0) {
+        (void)council__pb_alloc_failed(true);
+        e = council__v1__audit_event__unpack(council__pb_allocator(), (size_t)len, body);
+        if (e == NULL && council__pb_alloc_failed(true))
+            return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+        if (e != NULL && e->seq == (uint64_t)seq) {
+            *out = e;
+            return COUNCIL_OK;
+        }
+        if (e != NULL)
+            council__v1__audit_event__free_unpacked(e, council__pb_allocator());
+    }
+    return council__fail(c, COUNCIL_ETAMPER, "%s: log event %lld does not match the stored tree "
+                         "(it was edited)", op, (long long)seq);
+}
+
 int council__log_object_actions(council *c, const char *op, const uint8_t case_ref[32],
                                 const uint8_t object_id[COUNCIL_ID_BYTES], int lo, int hi,
                                 int (*fn)(void *ctx, const council__object_event *ev), void *ctx)
@@ -581,42 +618,16 @@ int council__log_object_actions(council *c, const char *op, const uint8_t case_r
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the log", op);
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        const uint8_t *body = sqlite3_column_blob(st, 1);
-        int len = sqlite3_column_bytes(st, 1);
-        sqlite3_int64 seq = sqlite3_column_int64(st, 0);
-        uint8_t leaf[COUNCIL_HASH_BYTES], have[COUNCIL_HASH_BYTES];
         Council__V1__AuditEvent *e = NULL;
-        bool mine, same;
-        int grc;
+        bool mine;
 
-        if (body == NULL || len <= 0 || len > COUNCIL__AUDIT_FRAME_MAX || seq < 0) {
-            rc = council__fail(c, COUNCIL_ETAMPER, "%s: a log event is damaged", op);
+        if ((rc = event_checked(c, op, &ns, st, &e)) != COUNCIL_OK)
             break;
-        }
-        council__merkle_leaf(leaf, body, (size_t)len);
-        /* A node that cannot be read, or an event that cannot be unpacked
-         * for want of memory, is an error, not an edit (no finding). */
-        grc = ns.get(ns.ctx, 0, (uint64_t)seq, have);
-        if (grc != COUNCIL_OK && grc != COUNCIL_ENOTFOUND) {
-            rc = council__fail(c, grc, "%s: cannot read the log", op);
-            break;
-        }
-        same = grc == COUNCIL_OK && sodium_memcmp(have, leaf, sizeof leaf) == 0;
-        if (same) {
-            (void)council__pb_alloc_failed(true);
-            e = council__v1__audit_event__unpack(council__pb_allocator(), (size_t)len, body);
-            if (e == NULL && council__pb_alloc_failed(true)) {
-                rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-                break;
-            }
-        }
-        if (!same || e == NULL ||
-            e->seq != (uint64_t)seq || !e->has_case_ref || e->case_ref.len != 32 ||
+        if (!e->has_case_ref || e->case_ref.len != 32 ||
             sodium_memcmp(e->case_ref.data, case_ref, 32) != 0) {
-            if (e != NULL)
-                council__v1__audit_event__free_unpacked(e, council__pb_allocator());
-            rc = council__fail(c, COUNCIL_ETAMPER, "%s: log event %lld does not match the "
-                               "stored tree (it was edited)", op, (long long)seq);
+            rc = council__fail(c, COUNCIL_ETAMPER, "%s: log event %llu does not match the "
+                               "stored tree (it was edited)", op, (unsigned long long)e->seq);
+            council__v1__audit_event__free_unpacked(e, council__pb_allocator());
             break;
         }
         mine = e->has_object_id && e->object_id.len == COUNCIL_ID_BYTES &&
@@ -625,7 +636,7 @@ int council__log_object_actions(council *c, const char *op, const uint8_t case_r
         if (mine) {
             council__object_event o;
             memset(&o, 0, sizeof o);
-            o.seq = (uint64_t)seq;
+            o.seq = e->seq;
             o.action = (int)e->action;
             o.allowed = e->outcome == COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED;
             if (e->reason != NULL && strlen(e->reason) < sizeof o.reason)
@@ -716,37 +727,10 @@ int council__log_bundle_imported(council *c, const char *op, const uint8_t hash[
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the log", op);
     }
     while (!*found && rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        const uint8_t *body = sqlite3_column_blob(st, 1);
-        int len = sqlite3_column_bytes(st, 1);
-        sqlite3_int64 seq = sqlite3_column_int64(st, 0);
-        uint8_t leaf[COUNCIL_HASH_BYTES], have[COUNCIL_HASH_BYTES];
-        Council__V1__AuditEvent *e;
-        int grc;
+        Council__V1__AuditEvent *e = NULL;
 
-        if (body == NULL || len <= 0 || len > COUNCIL__AUDIT_FRAME_MAX || seq < 0) {
-            rc = council__fail(c, COUNCIL_ETAMPER, "%s: a log event is damaged", op);
+        if ((rc = event_checked(c, op, &ns, st, &e)) != COUNCIL_OK)
             break;
-        }
-        council__merkle_leaf(leaf, body, (size_t)len);
-        grc = ns.get(ns.ctx, 0, (uint64_t)seq, have);
-        if (grc != COUNCIL_OK && grc != COUNCIL_ENOTFOUND) {
-            rc = council__fail(c, grc, "%s: cannot read the log", op);
-            break;
-        }
-        if (grc != COUNCIL_OK || sodium_memcmp(have, leaf, sizeof leaf) != 0) {
-            rc = council__fail(c, COUNCIL_ETAMPER, "%s: log event %lld does not match the "
-                               "stored tree (it was edited)", op, (long long)seq);
-            break;
-        }
-        (void)council__pb_alloc_failed(true);
-        e = council__v1__audit_event__unpack(council__pb_allocator(), (size_t)len, body);
-        if (e == NULL) {
-            rc = council__pb_alloc_failed(true)
-                     ? council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op)
-                     : council__fail(c, COUNCIL_ETAMPER, "%s: log event %lld does not parse", op,
-                                     (long long)seq);
-            break;
-        }
         *found = e->outcome == COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED &&
                  e->has_bundle_hash && e->bundle_hash.len == 32 &&
                  sodium_memcmp(e->bundle_hash.data, hash, 32) == 0;
