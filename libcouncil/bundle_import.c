@@ -293,6 +293,20 @@ static bool has_line(const char *p, const char *end, const char *line, size_t n)
     return false;
 }
 
+/* Is the signature line p (m bytes, its "— name " prefix plen bytes) one
+ * made with the key whose id is keyid? */
+static bool line_keyid_is(const char *p, size_t m, size_t plen, const uint8_t keyid[4])
+{
+    uint8_t bin[128];
+    size_t b64 = m - plen - (p[m - 1] == '\n' ? 1 : 0), bin_len = 0;
+
+    if (b64 == 0 || b64 > 160 || !council__b64_text_ok(p + plen, b64) ||
+        sodium_base642bin(bin, sizeof bin, p + plen, b64, NULL, &bin_len, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 || bin_len < 4)
+        return false;
+    return memcmp(bin, keyid, 4) == 0;
+}
+
 static int cosignature(council *c, imp *im, const Council__V1__CosignatureBundle *cb,
                        council__import_result *res)
 {
@@ -349,8 +363,24 @@ static int cosignature(council *c, imp *im, const Council__V1__CosignatureBundle
         return refuse(c, im, COUNCIL_ETAMPER, "checkpoint_differs", "the cosigned checkpoint differs "
                       "from the stored one");
     }
-    /* The witness's lines ("— name ...") the stored note lacks, added. */
+    /* The one line that verified (this witness name, this key), added when
+     * the stored note lacks it; one line per node name on a checkpoint
+     * (other lines under the name are not carried: the verifier skipped
+     * them, and they would crowd out other witnesses' lines). */
     plen = (size_t)snprintf(prefix, sizeof prefix, "\xe2\x80\x94 %s ", cb->witness_name);
+    {
+        const char *q = sig_lines(stored, cp.body_len, slen), *send = stored + slen;
+        while (q != NULL && q < send) {
+            const char *nl = memchr(q, '\n', (size_t)(send - q));
+            size_t m = nl != NULL ? (size_t)(nl - q) + 1 : (size_t)(send - q);
+            if (m > plen && memcmp(q, prefix, plen) == 0 && !line_keyid_is(q, m, plen, wit.keyid)) {
+                council__free(stored);
+                return refuse(c, im, COUNCIL_EEXIST, "witness_has_cosigned", "this node's "
+                              "witness name has cosigned the checkpoint with another key");
+            }
+            q += m;
+        }
+    }
     if ((merged = council__malloc(slen + len + 1)) == NULL) {
         council__free(stored);
         return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
@@ -361,7 +391,8 @@ static int cosignature(council *c, imp *im, const Council__V1__CosignatureBundle
     for (p = sig_lines(note, cp.body_len, len); p != NULL && p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t m = nl != NULL ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-        if (m > plen && memcmp(p, prefix, plen) == 0 &&
+        if (!added && m > plen && memcmp(p, prefix, plen) == 0 &&
+            line_keyid_is(p, m, plen, wit.keyid) &&
             !has_line(stored + cp.body_len, stored + slen, p, m)) {
             memcpy(merged + mlen, p, m);
             mlen += m;

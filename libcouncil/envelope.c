@@ -251,10 +251,11 @@ int council__envelope_verify(council *c, const char *op, const council__envelope
 int council__envelope_check_time(council *c, const char *op, const council__envelope *e,
                                  int64_t now)
 {
-    if (e->h->created >= e->h->expires || e->h->created > now + COUNCIL__ENV_SKEW)
+    if (e->h->created >= e->h->expires || e->h->created > now + COUNCIL__ENV_SKEW ||
+        e->h->expires - e->h->created > (int64_t)COUNCIL_BUNDLE_TTL_MAX + COUNCIL__ENV_SKEW)
         return council__fail(c, COUNCIL_EFORMAT,
-                             "%s: the bundle's creation time is after its expiry or in the "
-                             "future", op);
+                             "%s: the bundle's creation time is after its expiry, in the future, "
+                             "or more than 366 days before it", op);
     if (now >= e->h->expires)
         return council__fail(c, COUNCIL_EEXPIRED,
                              "%s: the bundle expired; ask the sender for a new one", op);

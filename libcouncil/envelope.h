@@ -83,7 +83,8 @@ int council__envelope_verify(council *c, const char *op, const council__envelope
                              const uint8_t *pinned_pk);
 
 /* COUNCIL_EEXPIRED when now >= expires, COUNCIL_EFORMAT when created is
- * after expires or more than COUNCIL__ENV_SKEW seconds in the future. */
+ * after expires, more than COUNCIL__ENV_SKEW seconds in the future, or the
+ * lifetime is longer than COUNCIL_BUNDLE_TTL_MAX (and the skew). */
 int council__envelope_check_time(council *c, const char *op, const council__envelope *e,
                                  int64_t now);
 

@@ -710,34 +710,52 @@ int council__log_bundle_imported(council *c, const char *op, const uint8_t hash[
 {
     sqlite3_stmt *st = NULL;
     council__nodes ns;
-    int rc = COUNCIL_OK, src = SQLITE_DONE;
+    uint64_t size = 0;
+    int rc;
 
     *found = false;
     council__audit_nodes(c, &ns);
-    /* bundle_imported, and intake_received: an intake applied whose
-     * bundle_imported could not follow it (they are two transactions). */
-    if (sqlite3_prepare_v2(c->db, "SELECT seq, body FROM audit_event WHERE time >= ?1 AND "
-                                  "action IN (?2, ?3) ORDER BY seq;", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)since) != SQLITE_OK ||
-        sqlite3_bind_int(st, 2, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_BUNDLE_IMPORTED) !=
-            SQLITE_OK ||
-        sqlite3_bind_int(st, 3, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_INTAKE_RECEIVED) !=
-            SQLITE_OK) {
+    if ((rc = council__audit_size(c, &size)) != COUNCIL_OK)
+        return rc;
+    if (sqlite3_prepare_v2(c->db, "SELECT seq, body FROM audit_event WHERE seq = ?1;", -1, &st,
+                           NULL) != SQLITE_OK) {
         sqlite3_finalize(st);
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the log", op);
     }
-    while (!*found && rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+    /* Every event from the newest back to the first older than `since`, by
+     * seq and without a gap, each checked against the tree's leaf and read
+     * by the time inside its hashed body: the table's columns (time, action)
+     * are not in the tree and the insider could edit them. A deleted event
+     * is a gap. */
+    for (uint64_t s = size; s-- > 0 && !*found && rc == COUNCIL_OK;) {
         Council__V1__AuditEvent *e = NULL;
+        int src;
 
+        sqlite3_reset(st);
+        if (sqlite3_bind_int64(st, 1, (sqlite3_int64)s) != SQLITE_OK) {
+            rc = council__fail(c, COUNCIL_EIO, "%s: cannot read the log", op);
+            break;
+        }
+        if ((src = sqlite3_step(st)) != SQLITE_ROW) {
+            rc = src == SQLITE_DONE
+                     ? council__fail(c, COUNCIL_ETAMPER, "%s: log event %llu is missing", op,
+                                     (unsigned long long)s)
+                     : council__fail(c, COUNCIL_EIO, "%s: cannot read the log", op);
+            break;
+        }
         if ((rc = event_checked(c, op, &ns, st, &e)) != COUNCIL_OK)
             break;
-        *found = e->outcome == COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED &&
+        if (e->time < since) {
+            council__v1__audit_event__free_unpacked(e, council__pb_allocator());
+            break;
+        }
+        *found = (e->action == COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_BUNDLE_IMPORTED ||
+                  e->action == COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_INTAKE_RECEIVED) &&
+                 e->outcome == COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED &&
                  e->has_bundle_hash && e->bundle_hash.len == 32 &&
                  sodium_memcmp(e->bundle_hash.data, hash, 32) == 0;
         council__v1__audit_event__free_unpacked(e, council__pb_allocator());
     }
-    if (rc == COUNCIL_OK && !*found && src != SQLITE_DONE)
-        rc = council__fail(c, COUNCIL_EIO, "%s: cannot read the log", op);
     sqlite3_finalize(st);
     return rc;
 }

@@ -105,9 +105,11 @@ int council__audit_count_below(council *c, uint64_t n, int64_t *count);
 int council__audit_checkpoint_put(council *c, uint64_t size, const char *note, size_t len);
 int council__audit_checkpoint_note(council *c, uint64_t size, char **note);
 int council__audit_checkpoint_update(council *c, uint64_t size, const char *note, size_t len);
-/* Is there an allowed bundle_imported (or intake_received) event naming this bundle hash since
- * `since` (Unix seconds)? *found; each event read is checked against the
- * tree's leaf (COUNCIL_ETAMPER, with a message, when one was edited).
+/* Is there an allowed bundle_imported (or intake_received) event naming
+ * this bundle hash since `since` (Unix seconds, by the time in the event's
+ * hashed body)? *found. The events are walked by seq from the newest, with
+ * no gap, each checked against the tree's leaf (COUNCIL_ETAMPER, with a
+ * message, for one edited or missing).
  * The replay check that does not rest on a table the insider can empty. */
 int council__log_bundle_imported(council *c, const char *op, const uint8_t hash[32],
                                  int64_t since, bool *found);

@@ -49,6 +49,7 @@ typedef struct council__node_item {
     size_t content_len;
     const uint8_t *bundle_hash; /* 32 */
     int64_t expires;
+    int64_t created;            /* the bundle's creation time */
 } council__node_item;
 
 /* A usable node handle? */
@@ -74,9 +75,11 @@ enum {
     COUNCIL__NODE_SEL_OBJECT,        /* everything naming an object */
     COUNCIL__NODE_SEL_CASE           /* everything of a case */
 };
+/* Only items that came in bundles made no later than not_after (a
+ * revocation's creation time: a newer share's content stays). */
 int council__node_items_delete(council_node *n, int sel, const uint8_t id[16], const char *scope,
-                               const char *reason, int (*fn)(void *ctx, const uint8_t id[16]),
-                               void *ctx);
+                               int64_t not_after, const char *reason,
+                               int (*fn)(void *ctx, const uint8_t id[16]), void *ctx);
 /* A bundle seen before (its hash or its nonce), and its mark (node.c). */
 int council__node_seen(council_node *n, const uint8_t hash[32], const uint8_t *nonce,
                        size_t nonce_len, bool *yes);

@@ -83,19 +83,22 @@ static const uint8_t *id16(const ProtobufCBinaryData *b)
 }
 
 /* Store one item: the content, its clear columns, the bundle it came in. */
-/* Was the content revoked by a revocation made no earlier than this
- * bundle (a case, a share of one of its scopes, its object)? */
-static int superseded(import_ctx *x, const uint8_t *case_id, const uint8_t *object_id,
-                      char **scopes, size_t n_scopes, bool *yes)
+/* Was the content revoked by a revocation made after this bundle (a case,
+ * a share of one of its scopes for a section or a referral, its object)?
+ * A revocation of the same second does not count: a re-share right after
+ * a revocation goes in (and what the revocation deleted was no newer). */
+static int superseded(import_ctx *x, const char *kind, const uint8_t *case_id,
+                      const uint8_t *object_id, char **scopes, size_t n_scopes, bool *yes)
 {
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK;
 
     *yes = false;
     if (sqlite3_prepare_v2(x->n->c->db,
-                           "SELECT 1 FROM node_revoked WHERE created >= ?1 AND ((kind = 'case' AND "
+                           "SELECT 1 FROM node_revoked WHERE created > ?1 AND ((kind = 'case' AND "
                            "case_id = ?2) OR (kind = 'object' AND object_id = ?3) OR (kind = "
-                           "'share' AND case_id = ?2 AND (scope = '' OR scope = ?4))) LIMIT 1;",
+                           "'share' AND ?5 AND case_id = ?2 AND (scope = '' OR scope = ?4))) "
+                           "LIMIT 1;",
                            -1, &st, NULL) != SQLITE_OK)
         return council__db_err(x->n->c, OP);
     for (size_t i = 0; !*yes && rc == COUNCIL_OK && i < (n_scopes > 0 ? n_scopes : 1); i++) {
@@ -114,6 +117,8 @@ static int superseded(import_ctx *x, const uint8_t *case_id, const uint8_t *obje
             sqlite3_bind_text(st, 4, scopes[i], -1, SQLITE_STATIC);
         else
             sqlite3_bind_null(st, 4);
+        sqlite3_bind_int(st, 5, strcmp(kind, COUNCIL__NODE_KIND_SECTION) == 0 ||
+                                    strcmp(kind, COUNCIL__NODE_KIND_REFERRAL) == 0);
         src = sqlite3_step(st);
         if (src == SQLITE_ROW)
             *yes = true;
@@ -163,10 +168,11 @@ static int put(import_ctx *x, const char *kind, const uint8_t *case_id, const ui
         .content_len = len,
         .bundle_hash = x->e->hash,
         .expires = x->e->h->expires,
+        .created = x->e->h->created,
     };
     uint8_t id[16];
     bool stale = false;
-    int rc = superseded(x, case_id, object_id, scopes, n_scopes, &stale);
+    int rc = superseded(x, kind, case_id, object_id, scopes, n_scopes, &stale);
 
     if (rc == COUNCIL_OK && stale) {
         x->why = "superseded";
@@ -229,7 +235,8 @@ static int deleted_one(void *ctx, const uint8_t id[16])
 
 static int revoke(import_ctx *x, int sel, const uint8_t *id, const char *scope)
 {
-    return council__node_items_delete(x->n, sel, id, scope, "revoked", deleted_one, x);
+    return council__node_items_delete(x->n, sel, id, scope, x->e->h->created, "revoked",
+                                      deleted_one, x);
 }
 
 static int import_revocation(import_ctx *x, const Council__V1__RevocationBundle *b)

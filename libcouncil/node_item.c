@@ -165,8 +165,8 @@ int council__node_item_put(council_node *n, const council__node_item *it, uint8_
         goto out;
     if (sqlite3_prepare_v2(n->c->db,
                            "INSERT INTO node_item (id, kind, case_id, person_id, object_id, scopes, "
-                           "bundle_hash, imported, expires, wrapped_key, nonce, ct) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);", -1, &st, NULL) != SQLITE_OK) {
+                           "bundle_hash, imported, expires, wrapped_key, nonce, ct, created) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);", -1, &st, NULL) != SQLITE_OK) {
         rc = council__db_err(n->c, "node_import");
         goto out;
     }
@@ -185,6 +185,7 @@ int council__node_item_put(council_node *n, const council__node_item *it, uint8_
     sqlite3_bind_blob(st, 10, wrap, sizeof wrap, SQLITE_STATIC);
     sqlite3_bind_blob(st, 11, nonce, sizeof nonce, SQLITE_STATIC);
     sqlite3_bind_blob(st, 12, ct, (int)ct_len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 13, (sqlite3_int64)it->created);
     src = sqlite3_step(st);
     sqlite3_finalize(st);
     if (src != SQLITE_DONE)
@@ -325,6 +326,25 @@ int council_node_list(council_node *n, council_buf *out)
     return rc;
 }
 
+/* The row's columns have the storage classes they were written with: the
+ * seal binds their bytes, and a revocation's selector compares typed
+ * values, so a case id cast to text (same bytes) would open but escape it. */
+static bool row_types_ok(sqlite3_stmt *st)
+{
+    static const struct { int col, type; bool null_ok; } want[] = {
+        { 0, SQLITE_BLOB, false }, { 1, SQLITE_TEXT, false }, { 2, SQLITE_BLOB, true },
+        { 3, SQLITE_BLOB, true }, { 4, SQLITE_BLOB, true }, { 5, SQLITE_TEXT, false },
+        { 6, SQLITE_BLOB, false }, { 7, SQLITE_INTEGER, false }, { 8, SQLITE_INTEGER, false },
+    };
+
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        int t = sqlite3_column_type(st, want[i].col);
+        if (t != want[i].type && !(want[i].null_ok && t == SQLITE_NULL))
+            return false;
+    }
+    return true;
+}
+
 /* Open an item's content into *pt (sodium_malloc'd, *len bytes). */
 static int item_open(council_node *n, sqlite3_stmt *st, const Council__V1__NodeItem *it,
                      uint8_t **pt, size_t *len)
@@ -339,7 +359,8 @@ static int item_open(council_node *n, sqlite3_stmt *st, const Council__V1__NodeI
     *pt = NULL;
     *len = 0;
     if (wl != 24 + 32 + 16 || nl != 24 || cl < COUNCIL__TAG_BYTES || wrap == NULL || nonce == NULL ||
-        ct == NULL || strlen(it->kind) > 32 || (it->has_case_id && it->case_id.len != 16))
+        ct == NULL || strlen(it->kind) > 32 || (it->has_case_id && it->case_id.len != 16) ||
+        !row_types_ok(st))
         return council__fail(n->c, COUNCIL_ETAMPER, "node_read: the item's row is damaged");
     {
         const char *scopes = (const char *)sqlite3_column_text(st, 5);
@@ -540,8 +561,8 @@ int council_node_purge(council_node *n, uint64_t *count)
 
 
 int council__node_items_delete(council_node *n, int sel, const uint8_t id[16], const char *scope,
-                               const char *reason, int (*fn)(void *ctx, const uint8_t id[16]),
-                               void *ctx)
+                               int64_t not_after, const char *reason,
+                               int (*fn)(void *ctx, const uint8_t id[16]), void *ctx)
 {
     static const char *const sql[] = {
         /* A share's end reaches every copy of the case's sections: a
@@ -549,13 +570,15 @@ int council__node_items_delete(council_node *n, int sel, const uint8_t id[16], c
          * space-separated codes). */
         [COUNCIL__NODE_SEL_CASE_SECTIONS] =
             "SELECT id, case_id FROM node_item WHERE case_id = ?1 AND kind IN ('section', "
-            "'referral');",
+            "'referral') AND created <= ?3;",
         [COUNCIL__NODE_SEL_CASE_SCOPE] =
             "SELECT id, case_id FROM node_item WHERE case_id = ?1 AND ((kind = 'section' AND "
             "scopes = ?2) OR (kind = 'referral' AND instr(' ' || scopes || ' ', ' ' || ?2 || ' ') "
-            "> 0));",
-        [COUNCIL__NODE_SEL_OBJECT] = "SELECT id, case_id FROM node_item WHERE object_id = ?1;",
-        [COUNCIL__NODE_SEL_CASE] = "SELECT id, case_id FROM node_item WHERE case_id = ?1;",
+            "> 0)) AND created <= ?3;",
+        [COUNCIL__NODE_SEL_OBJECT] =
+            "SELECT id, case_id FROM node_item WHERE object_id = ?1 AND created <= ?3;",
+        [COUNCIL__NODE_SEL_CASE] =
+            "SELECT id, case_id FROM node_item WHERE case_id = ?1 AND created <= ?3;",
     };
     struct gone *g = NULL;
     size_t k = 0;
@@ -569,6 +592,7 @@ int council__node_items_delete(council_node *n, int sel, const uint8_t id[16], c
     sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC);
     if (sel == COUNCIL__NODE_SEL_CASE_SCOPE)
         sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)not_after);
     rc = gather(n, st, "node", &g, &k);
     for (size_t i = 0; i < k && rc == COUNCIL_OK; i++) {
         rc = council__node_item_delete(n, g[i].id, g[i].has_case ? g[i].case_id : NULL, reason);

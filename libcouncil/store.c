@@ -579,7 +579,10 @@ static const council__migration migrations[] = {
       "  created INTEGER NOT NULL"
       ");"
       "CREATE INDEX node_revoked_case ON node_revoked (case_id) WHERE case_id IS NOT NULL;"
-      "CREATE INDEX node_revoked_object ON node_revoked (object_id) WHERE object_id IS NOT NULL;" },
+      "CREATE INDEX node_revoked_object ON node_revoked (object_id) WHERE object_id IS NOT NULL;"
+      /* Each item's bundle's creation time: a revocation deletes only what
+       * came in bundles made no later than it (a newer share's stays). */
+      "ALTER TABLE node_item ADD COLUMN created INTEGER NOT NULL DEFAULT 0;" },
 };
 
 uint32_t council__schema_version(void)

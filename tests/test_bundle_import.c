@@ -368,11 +368,22 @@ static void test_bundle_import__refusals_in_order(void **state)
     expect_last(f->c, ACT(BUNDLE_IMPORTED), false, 0, "referral_accepted", hash);
     assert_int_equal(import(f->c, &b, NULL), COUNCIL_EREPLAY);
     expect_last(f->c, ACT(BUNDLE_IMPORTED), true, COUNCIL_EREPLAY, "replay", hash);
-    /* The insider empties the table of bundles seen: the log still knows. */
+    /* The insider empties the table of bundles seen: the log still knows;
+     * also when it edits the table's time and action columns (not in the
+     * tree: the walk reads the events' hashed bodies). */
     assert_int_equal(sqlite3_exec(f->c->db, "DELETE FROM bundle_seen;", NULL, NULL, NULL),
                      SQLITE_OK);
     assert_int_equal(import(f->c, &b, NULL), COUNCIL_EREPLAY);
     expect_last(f->c, ACT(BUNDLE_IMPORTED), true, COUNCIL_EREPLAY, "replay", hash);
+    assert_int_equal(sqlite3_exec(f->c->db, "DELETE FROM bundle_seen; UPDATE audit_event SET "
+                                  "time = 0, action = 0 WHERE action = 23;", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(import(f->c, &b, NULL), COUNCIL_EREPLAY);
+    /* ... and when it deletes the import's event: a gap in the log. */
+    assert_int_equal(sqlite3_exec(f->c->db, "DELETE FROM bundle_seen; DELETE FROM audit_event "
+                                  "WHERE seq = (SELECT max(seq) - 2 FROM audit_event);", NULL,
+                                  NULL, NULL), SQLITE_OK);
+    assert_int_equal(import(f->c, &b, NULL), COUNCIL_ETAMPER);
     council_buf_free(&b);
     /* A withdrawn member's bundle. */
     assert_int_equal(council_member_withdraw(f->c, f->mb, 16, 0, "退会"), COUNCIL_OK);
@@ -822,6 +833,110 @@ static void test_bundle_import__cosignature_junk_lines_dropped(void **state)
     council__member_keys_free(&ka);
 }
 
+/* Attacker: member A's cosignature bundle carries its one valid line and
+ * 62 well-formed lines under its node name that no key it names made (or
+ * it sends many bundles, each with a fresh key): the council keeps only the
+ * line that verified, one per node name, and C's honest cosignature of the
+ * same checkpoint is still stored. */
+static void test_bundle_import__cosignature_crowding(void **state)
+{
+    char na[48], nc[48], ua[37], uc[37], *note, *stored = NULL, *n2;
+    fx *f = *state;
+    council__member_keys ka, kc;
+    council_buf cp = { NULL, 0 }, info = { NULL, 0 }, b = { NULL, 0 };
+    council_buf sk = { NULL, 0 }, vk = { NULL, 0 }, cos = { NULL, 0 };
+    council_buf sk2 = { NULL, 0 }, vk2 = { NULL, 0 }, cos2 = { NULL, 0 };
+    council_buf skc = { NULL, 0 }, vkc = { NULL, 0 }, cosc = { NULL, 0 };
+    Council__V1__BundlePayload p = COUNCIL__V1__BUNDLE_PAYLOAD__INIT;
+    Council__V1__CosignatureBundle cb = COUNCIL__V1__COSIGNATURE_BUNDLE__INIT;
+    Council__V1__CouncilInfo *ci;
+    council__checkpoint parsed;
+    char logv[512];
+    uint8_t hash[32];
+    size_t len;
+    int lines = 0;
+
+    council__uuid_text(ua, f->ma);
+    council__uuid_text(uc, f->mc);
+    snprintf(na, sizeof na, "node-%s", ua);
+    snprintf(nc, sizeof nc, "node-%s", uc);
+    member_keys(&f->ka, &ka);
+    member_keys(&f->kc, &kc);
+    assert_int_equal(council_info(f->c, &info), COUNCIL_OK);
+    ci = council__v1__council_info__unpack(NULL, info.len, info.ptr);
+    assert_non_null(ci);
+    snprintf(logv, sizeof logv, "%s", ci->log_verifier_key);
+    council__v1__council_info__free_unpacked(ci, NULL);
+    council_buf_free(&info);
+    assert_int_equal(council_audit_checkpoint(f->c, &cp), COUNCIL_OK);
+    assert_int_equal(council_witness_keygen(&sk, &vk, na), COUNCIL_OK);
+    assert_int_equal(council_audit_witness(&cos, (const char *)cp.ptr, cp.len, (const char *)cp.ptr,
+                                           cp.len, NULL, 0, logv, na, sk.ptr, sk.len,
+                                           (uint64_t)time(NULL)), COUNCIL_OK);
+    note = calloc(1, cos.len + 62 * 200 + 1);
+    assert_non_null(note);
+    memcpy(note, cos.ptr, cos.len);
+    len = cos.len;
+    for (int i = 0; i < 62; i++) {
+        uint8_t v[76];
+        char b64[128];
+        randombytes_buf(v, sizeof v);
+        sodium_bin2base64(b64, sizeof b64, v, sizeof v, sodium_base64_VARIANT_ORIGINAL);
+        len += (size_t)sprintf(note + len, "\xe2\x80\x94 %s %s\n", na, b64);
+    }
+    p.content_case = COUNCIL__V1__BUNDLE_PAYLOAD__CONTENT_COSIGNATURE;
+    p.cosignature = &cb;
+    cb.cosigned = note;
+    cb.witness_name = na;
+    cb.witness_key.data = sk.ptr + 32;
+    cb.witness_key.len = 32;
+    build(f->c, &b, &ka, &p, BT(COSIGNATURE), NULL, hash);
+    assert_int_equal(import(f->c, &b, NULL), COUNCIL_OK);
+    council_buf_free(&b);
+    assert_int_equal(council__checkpoint_parse(&parsed, (const char *)cp.ptr, cp.len), COUNCIL_OK);
+    assert_int_equal(council__audit_checkpoint_note(f->c, parsed.size, &stored), COUNCIL_OK);
+    for (char *q = stored; (q = strstr(q, na)) != NULL; q++)
+        lines++;
+    assert_int_equal(lines, 1);
+    council__free(stored);
+    /* A second key under the same node name: refused. */
+    assert_int_equal(council_witness_keygen(&sk2, &vk2, na), COUNCIL_OK);
+    assert_int_equal(council_audit_witness(&cos2, (const char *)cp.ptr, cp.len, (const char *)cp.ptr,
+                                           cp.len, NULL, 0, logv, na, sk2.ptr, sk2.len,
+                                           (uint64_t)time(NULL)), COUNCIL_OK);
+    n2 = strndup((const char *)cos2.ptr, cos2.len);
+    assert_non_null(n2);
+    cb.cosigned = n2;
+    cb.witness_key.data = sk2.ptr + 32;
+    build(f->c, &b, &ka, &p, BT(COSIGNATURE), NULL, hash);
+    assert_int_equal(import(f->c, &b, NULL), COUNCIL_EEXIST);
+    expect_last(f->c, ACT(BUNDLE_IMPORTED), true, COUNCIL_EEXIST, "witness_has_cosigned", hash);
+    council_buf_free(&b);
+    free(n2);
+    /* C's honest cosignature of the same checkpoint goes in. */
+    assert_int_equal(council_witness_keygen(&skc, &vkc, nc), COUNCIL_OK);
+    assert_int_equal(council_audit_witness(&cosc, (const char *)cp.ptr, cp.len, (const char *)cp.ptr,
+                                           cp.len, NULL, 0, logv, nc, skc.ptr, skc.len,
+                                           (uint64_t)time(NULL)), COUNCIL_OK);
+    n2 = strndup((const char *)cosc.ptr, cosc.len);
+    assert_non_null(n2);
+    cb.cosigned = n2;
+    cb.witness_name = nc;
+    cb.witness_key.data = skc.ptr + 32;
+    build(f->c, &b, &kc, &p, BT(COSIGNATURE), NULL, hash);
+    assert_int_equal(import(f->c, &b, NULL), COUNCIL_OK);
+    expect_last(f->c, ACT(BUNDLE_IMPORTED), false, 0, "cosignature_stored", hash);
+    council_buf_free(&b);
+    free(n2);
+    free(note);
+    council_buf_free(&sk); council_buf_free(&vk); council_buf_free(&cos);
+    council_buf_free(&sk2); council_buf_free(&vk2); council_buf_free(&cos2);
+    council_buf_free(&skc); council_buf_free(&vkc); council_buf_free(&cosc);
+    council_buf_free(&cp);
+    council__member_keys_free(&ka);
+    council__member_keys_free(&kc);
+}
+
 /* ------------------------------------------------------------ intake */
 
 static void test_bundle_import__intake(void **state)
@@ -1007,6 +1122,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_bundle_import__sections, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bundle_import__cosignatures_counted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bundle_import__cosignature_crowding, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bundle_import__cosignature_junk_lines_dropped, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_bundle_import__intake, setup, teardown),

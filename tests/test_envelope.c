@@ -172,6 +172,11 @@ static void test_envelope__round_trip_and_refusals(void **state)
         fail_msg("the two bundles should be of one size (same field sizes)");
     }
 
+    /* A lifetime beyond 366 days. */
+    council_buf_free(&one);
+    build(&one, &a, &b, "support_coordination", now - 400 * 86400, now + 86400, NULL);
+    assert_int_equal(check(&one, &a, &b, &pl), COUNCIL_EFORMAT);
+
     /* Expired. */
     council_buf_free(&one);
     build(&one, &a, &b, "support_coordination", now - 7200, now - 3600, NULL);

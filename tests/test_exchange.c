@@ -338,6 +338,7 @@ static void test_exchange__a_bundle_older_than_a_revocation(void **state)
     bo.purpose = "support_coordination";
     bo.basis = "appi_27_1_4_public_duty";
     assert_int_equal(council_bundle_case(f->c, &old, cid, 16, pid, 16, f->mb, 16, &bo), COUNCIL_OK);
+    sleep(1); /* (times are seconds; a revocation of the same second does not count) */
     assert_int_equal(council_case_revoke(a, cid, 16, f->mb, 16, sit, 1, "no_longer_needed"),
                      COUNCIL_OK);
     assert_int_equal(council_bundle_revocations(f->c, &rev, f->mb, 16, &bo), COUNCIL_OK);
@@ -347,14 +348,35 @@ static void test_exchange__a_bundle_older_than_a_revocation(void **state)
     assert_non_null(strstr(council_node_errmsg(x->nb), "before a revocation"));
     node_scopes(x->nb, scopes, sizeof scopes);
     assert_string_equal(scopes, "");
-    /* Shared again later: a bundle made after the revocation goes in. */
-    sleep(1);
+    /* Shared again at once: a bundle made after the revocation (even in
+     * its second) goes in. */
     share(a, cid, f->mb, "situation", COUNCIL_OK);
     assert_int_equal(council_bundle_case(f->c, &fresh, cid, 16, pid, 16, f->mb, 16, &bo),
                      COUNCIL_OK);
     assert_int_equal(node_take(x->nb, &fresh, NULL), COUNCIL_OK);
     node_scopes(x->nb, scopes, sizeof scopes);
     assert_string_equal(scopes, "situation");
+    /* The other way round: a revocation held back arrives after a newer
+     * share's bundle; it deletes only what came before it. */
+    council_buf_free(&rev);
+    council_buf_free(&old);
+    sleep(1);
+    assert_int_equal(council_case_revoke(a, cid, 16, f->mb, 16, sit, 1, "no_longer_needed"),
+                     COUNCIL_OK);
+    assert_int_equal(council_bundle_revocations(f->c, &rev, f->mb, 16, &bo), COUNCIL_OK);
+    sleep(1);
+    share(a, cid, f->mb, "situation", COUNCIL_OK);
+    assert_int_equal(council_bundle_case(f->c, &old, cid, 16, pid, 16, f->mb, 16, &bo), COUNCIL_OK);
+    assert_int_equal(node_take(x->nb, &old, NULL), COUNCIL_OK); /* the newer share's */
+    {
+        Council__V1__BundleImportResult *res = NULL;
+        assert_int_equal(node_take(x->nb, &rev, &res), COUNCIL_OK);
+        assert_int_equal(res->n_deleted, 1); /* the first re-share's item, not the newest */
+        council__v1__bundle_import_result__free_unpacked(res, NULL);
+    }
+    node_scopes(x->nb, scopes, sizeof scopes);
+    assert_string_equal(scopes, "situation");
+    assert_true(node_reads(x->nb, "SITUATION-" CANARY_TEXT));
     council_buf_free(&old);
     council_buf_free(&rev);
     council_buf_free(&fresh);

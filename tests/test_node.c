@@ -400,6 +400,14 @@ static void test_node__import_read_logged_and_the_reply_key_learnt(void **state)
                                   "scopes = 'wishes';", NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(council_node_read(f->n, &out, res->stored[1].data, 16), COUNCIL_OK);
     council_buf_free(&out);
+    /* ... or its case id and scopes stored as other types with the same
+     * bytes (a revocation's selector compares typed values and would miss
+     * the row): the row does not open either. */
+    assert_int_equal(sqlite3_exec(f->n->c->db, "UPDATE node_item SET case_id = CAST(case_id AS "
+                                  "TEXT), scopes = CAST(scopes AS BLOB) WHERE scopes = 'health';",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(council_node_read(f->n, &out, res->stored[1].data, 16), COUNCIL_ETAMPER);
+    assert_null(out.ptr);
 
     assert_int_equal(council_node_info(f->n, &out), COUNCIL_OK);
     info = council__v1__node_info__unpack(NULL, out.len, out.ptr);
