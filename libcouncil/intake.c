@@ -245,25 +245,35 @@ static int write_section(council *c, const uint8_t *cid, const uint8_t *pid, con
 
 /* The intake section's text: the referrer, the channel, the contacts and
  * the situation. */
-static char *intake_text(const Council__V1__IntakeBundle *ib, size_t *len)
+/* The intake section's text. with_person: the name and birth date too (a
+ * case kept out of the name index: the person is known in another case). */
+static char *intake_text(const Council__V1__IntakeBundle *ib, bool with_person, size_t *len)
 {
-    size_t cap = strlen(ib->referrer_org) + strlen(ib->situation) + 3 * COUNCIL__INTAKE_FIELD_MAX + 128;
+    size_t cap = strlen(ib->referrer_org) + strlen(ib->situation) + 5 * COUNCIL__INTAKE_FIELD_MAX + 160;
     char *t = council__malloc(cap);
-    int n;
+    int n, m = 0;
 
     if (t == NULL)
         return NULL;
-    n = snprintf(t, cap, "intake\nreferrer: %s\nchannel: %s\n%s%s%s%s%s%s\n%s", ib->referrer_org,
-                 ib->contact_channel, ib->referrer_contact ? "referrer contact: " : "",
+    if (with_person && ib->person_name != NULL)
+        m = snprintf(t, cap, "person: %s%s%s\n", ib->person_name,
+                     ib->person_birth_date != NULL ? ", born " : "",
+                     ib->person_birth_date != NULL ? ib->person_birth_date : "");
+    if (m < 0 || (size_t)m >= cap) {
+        council__free(t);
+        return NULL;
+    }
+    n = snprintf(t + m, cap - (size_t)m, "intake\nreferrer: %s\nchannel: %s\n%s%s%s%s%s%s\n%s",
+                 ib->referrer_org, ib->contact_channel, ib->referrer_contact ? "referrer contact: " : "",
                  ib->referrer_contact ? ib->referrer_contact : "", ib->referrer_contact ? "\n" : "",
                  ib->person_contact ? "person contact: " : "",
                  ib->person_contact ? ib->person_contact : "", ib->person_contact ? "\n" : "",
                  ib->situation);
-    if (n < 0 || (size_t)n >= cap) {
+    if (n < 0 || (size_t)n >= cap - (size_t)m) {
         council__free(t);
         return NULL;
     }
-    *len = (size_t)n;
+    *len = (size_t)n + (size_t)m;
     return t;
 }
 
@@ -384,7 +394,7 @@ int council__intake_apply(council *c, const char *op, const Council__V1__IntakeB
         if (rc != COUNCIL_OK)
             return rc;
     }
-    if ((text = intake_text(ib, &text_len)) == NULL)
+    if ((text = intake_text(ib, known_elsewhere, &text_len)) == NULL)
         return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
     if ((rc = council_batch_begin(c)) != COUNCIL_OK)
         goto out;
@@ -392,9 +402,12 @@ int council__intake_apply(council *c, const char *op, const Council__V1__IntakeB
         council_case_options co = COUNCIL_CASE_OPTIONS_INIT;
         co.owner = council__is_root(c) || (o != NULL && o->owner != NULL) ? owner : NULL;
         co.owner_len = co.owner != NULL ? COUNCIL_ID_BYTES : 0;
-        co.anonymous = ib->person_name == NULL;
+        /* A person known in another case gets a case outside the name index
+         * (its name in the intake text): a second indexed identity would
+         * make every later lookup of the person ambiguous. */
+        co.anonymous = ib->person_name == NULL || known_elsewhere;
         rc = council_case_create(c, cid, sizeof cid, pid, sizeof pid, &co);
-        if (rc == COUNCIL_OK && ib->person_name != NULL) {
+        if (rc == COUNCIL_OK && ib->person_name != NULL && !known_elsewhere) {
             Council__V1__Section s = COUNCIL__V1__SECTION__INIT;
             Council__V1__Identity id = COUNCIL__V1__IDENTITY__INIT;
             id.name = ib->person_name;

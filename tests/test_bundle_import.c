@@ -1093,6 +1093,17 @@ static void test_bundle_import__intake_names_a_case_not_held(void **state)
     assert_int_equal(rc, COUNCIL_OK);
     assert_null(strstr(t, "FOUND-BY-NAME-BY-B"));
     free(t);
+    /* B's new case is kept out of the name index: the person is still found
+     * once, by the owner's next intake. */
+    ib.situation = (char *)(uintptr_t)"AGAIN-BY-OWNER";
+    recip[0].data = f->ma;
+    build(f->c, &b, &ka, &p, BT(INTAKE), NULL, hash);
+    rc = import(f->c, &b, &res);
+    assert_int_equal(rc, COUNCIL_OK);
+    assert_string_equal(res->outcome, "found_person");
+    assert_memory_equal(res->case_id.data, cid, 16);
+    council__v1__bundle_import_result__free_unpacked(res, NULL);
+    council_buf_free(&b);
     council_close(sa);
     council__member_keys_free(&ka);
     council__member_keys_free(&kb);
