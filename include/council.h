@@ -3723,11 +3723,12 @@ COUNCIL_API COUNCIL_NODISCARD int council_bundle_case(council *c, council_buf *o
 
 /**
  * The council's checkpoint for a member's node to witness, as a bundle: the
- * latest checkpoint the council signed (council_audit_checkpoint(),
- * council_audit_export()), so that every node sent one until the next is
- * signed cosigns the same tree; a stored checkpoint that is not this log's
- * (not signed by the log key, or not the tree's root at its size) is passed
- * over, and with none usable one is signed now. With from_size not 0, a
+ * latest checkpoint the council signed within the last hour
+ * (council_audit_checkpoint(), council_audit_export(), or an earlier call),
+ * so that every node sent one within the hour cosigns the same tree; a
+ * stored checkpoint that is not this log's (not signed by the log key, or
+ * not the tree's root at its size) is passed over, and with none usable one
+ * is signed now. With from_size not 0, a
  * consistency proof from the tree of that size to it. Logged
  * (bundle_exported).
  *

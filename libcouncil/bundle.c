@@ -443,27 +443,27 @@ int council_bundle_inspect(council_buf *out, const uint8_t *bundle, size_t len)
 
 /* ---------------------------------------------------------- checkpoint */
 
-/* The latest checkpoint the council signed, as stored, when it is this
- * log's: signed by the log key, for a size within the log, with the tree's
- * root at that size (a row the insider wrote is passed over). So every
- * member node sent a checkpoint until the next is signed cosigns the same
- * one. COUNCIL_ENOTFOUND: none usable. */
+/* A checkpoint the council signed within the last hour, as stored, when it
+ * is this log's: signed by the log key, for a size within the log, with
+ * the tree's root at that size (rows the insider wrote are passed over;
+ * the largest good one of the last eight is taken). So every member node
+ * sent a checkpoint within the hour cosigns the same tree, and none is
+ * sent one older than that. COUNCIL_ENOTFOUND: none usable. */
+#define CHECKPOINT_REUSE 3600
+#define CHECKPOINT_TRIES 8
+
 static int latest_signed(council *c, council_buf *note, uint64_t *size)
 {
     char origin[COUNCIL__ORIGIN_MAX];
-    council__checkpoint cp;
     council__vkey vk;
     council__nodes ns;
-    uint8_t root[COUNCIL_HASH_BYTES];
-    uint64_t latest = 0, tree = 0;
-    size_t n, cosigs = 0;
-    char *text = NULL;
+    uint64_t sizes[CHECKPOINT_TRIES], tree = 0;
+    size_t n = 0;
 
-    if (council__audit_checkpoint_latest(c, &latest) != COUNCIL_OK || latest == 0 ||
-        council__audit_size(c, &tree) != COUNCIL_OK || latest > tree ||
-        council__audit_checkpoint_note(c, latest, &text) != COUNCIL_OK)
+    if (council__audit_size(c, &tree) != COUNCIL_OK ||
+        council__audit_checkpoints_recent(c, (int64_t)time(NULL) - CHECKPOINT_REUSE, sizes,
+                                          CHECKPOINT_TRIES, &n) != COUNCIL_OK)
         return COUNCIL_ENOTFOUND;
-    n = strlen(text);
     council__log_origin(origin, c->council_id);
     memset(&vk, 0, sizeof vk);
     memcpy(vk.name, origin, strlen(origin) + 1);
@@ -471,18 +471,28 @@ static int latest_signed(council *c, council_buf *note, uint64_t *size)
     memcpy(vk.pk, c->log_pk, sizeof vk.pk);
     council__keyid(vk.keyid, vk.name, vk.type, vk.pk);
     council__audit_nodes(c, &ns);
-    if (council__checkpoint_parse(&cp, text, n) != COUNCIL_OK || cp.size != latest ||
-        strcmp(cp.origin, origin) != 0 ||
-        council__note_verify(text, n, &vk, NULL, 0, &cosigs) != COUNCIL_OK ||
-        council__merkle_root(&ns, latest, root) != COUNCIL_OK ||
-        sodium_memcmp(root, cp.root, sizeof root) != 0) {
+    for (size_t i = 0; i < n; i++) {
+        council__checkpoint cp;
+        uint8_t root[COUNCIL_HASH_BYTES];
+        size_t len, cosigs = 0;
+        char *text = NULL;
+
+        if (sizes[i] > tree || council__audit_checkpoint_note(c, sizes[i], &text) != COUNCIL_OK)
+            continue;
+        len = strlen(text);
+        if (council__checkpoint_parse(&cp, text, len) == COUNCIL_OK && cp.size == sizes[i] &&
+            strcmp(cp.origin, origin) == 0 &&
+            council__note_verify(text, len, &vk, NULL, 0, &cosigs) == COUNCIL_OK &&
+            council__merkle_root(&ns, sizes[i], root) == COUNCIL_OK &&
+            sodium_memcmp(root, cp.root, sizeof root) == 0) {
+            note->ptr = (uint8_t *)text;
+            note->len = len;
+            *size = sizes[i];
+            return COUNCIL_OK;
+        }
         council__free(text);
-        return COUNCIL_ENOTFOUND;
     }
-    note->ptr = (uint8_t *)text;
-    note->len = n;
-    *size = latest;
-    return COUNCIL_OK;
+    return COUNCIL_ENOTFOUND;
 }
 
 int council_bundle_checkpoint(council *c, council_buf *out, const uint8_t *member_id,

@@ -760,19 +760,22 @@ int council__log_bundle_imported(council *c, const char *op, const uint8_t hash[
     return rc;
 }
 
-int council__audit_checkpoint_latest(council *c, uint64_t *size)
+int council__audit_checkpoints_recent(council *c, int64_t since, uint64_t *sizes, size_t cap,
+                                      size_t *n)
 {
     sqlite3_stmt *st = NULL;
-    int rc = COUNCIL_EIO, s;
+    int rc = COUNCIL_EIO, src;
 
-    *size = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT max(size) FROM audit_checkpoint;", -1, &st, NULL) ==
+    *n = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT size FROM audit_checkpoint WHERE time >= ?1 AND "
+                                  "size > 0 ORDER BY size DESC LIMIT ?2;", -1, &st, NULL) ==
             SQLITE_OK &&
-        ((s = sqlite3_step(st)) == SQLITE_ROW || s == SQLITE_DONE)) {
-        if (s == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER &&
-            sqlite3_column_int64(st, 0) > 0)
-            *size = (uint64_t)sqlite3_column_int64(st, 0);
-        rc = COUNCIL_OK;
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)since) == SQLITE_OK &&
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)cap) == SQLITE_OK) {
+        while ((src = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
+            sizes[(*n)++] = (uint64_t)sqlite3_column_int64(st, 0);
+        if (src == SQLITE_DONE || src == SQLITE_ROW)
+            rc = COUNCIL_OK;
     }
     sqlite3_finalize(st);
     return rc;

@@ -113,8 +113,11 @@ int council__audit_checkpoint_update(council *c, uint64_t size, const char *note
  * The replay check that does not rest on a table the insider can empty. */
 int council__log_bundle_imported(council *c, const char *op, const uint8_t hash[32],
                                  int64_t since, bool *found);
-/* The size of the largest stored checkpoint into *size (0: none). COUNCIL_OK or EIO. */
-int council__audit_checkpoint_latest(council *c, uint64_t *size);
+/* The sizes of at most cap stored checkpoints signed at or after `since`
+ * (Unix seconds), largest first, into sizes; their number into *n.
+ * COUNCIL_OK or EIO. */
+int council__audit_checkpoints_recent(council *c, int64_t since, uint64_t *sizes, size_t cap,
+                                      size_t *n);
 /* council_audit_list() after its session checks (audit.c). */
 int council__audit_list_in(council *c, council_buf *out, const council_audit_filter *f);
 /* The export's bytes after its checks (audit.c): magic, header, events and

@@ -633,7 +633,8 @@ static void test_exchange__witnessing_and_rollback(void **state)
     /* The insider plants a "latest checkpoint" row: it is passed over. */
     assert_int_equal(sqlite3_exec(f->c->db,
                                   "INSERT INTO audit_checkpoint (size, time, note) VALUES "
-                                  "((SELECT count(*) FROM audit_event), 0, 'forged');",
+                                  "((SELECT count(*) FROM audit_event), "
+                                  "CAST(strftime('%s', 'now') AS INTEGER), 'forged');",
                                   NULL, NULL, NULL), SQLITE_OK);
 
     /* Both nodes witness the checkpoint now. */
