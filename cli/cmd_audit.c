@@ -122,6 +122,11 @@ static json_t *event_json(const Council__V1__AuditEvent *e, const member_names *
         hex_text(bh, e->bundle_hash.data, 32);
         json_object_set_new(j, "bundle", json_string(bh));
     }
+    if (e->has_consent_id && e->consent_id.len == 16) {
+        char u[37];
+        uuid_text_of(u, e->consent_id.data);
+        json_object_set_new(j, "consent", json_string(u));
+    }
     if (e->has_case_ref && e->case_ref.len == 32) {
         hex_text(hex, e->case_ref.data, 32);
         json_object_set_new(j, "case", json_string(hex));
@@ -168,6 +173,11 @@ static void event_line(const Council__V1__AuditEvent *e, const member_names *nam
         char bh[65];
         hex_text(bh, e->bundle_hash.data, 32);
         printf(" bundle=%s", bh);
+    }
+    if (e->has_consent_id && e->consent_id.len == 16) {
+        char u[37];
+        uuid_text_of(u, e->consent_id.data);
+        printf(" consent=%s", u);
     }
     if (e->has_case_ref && e->case_ref.len == 32) {
         hex_text(hex, e->case_ref.data, 32);

@@ -31,6 +31,11 @@ has "$T/out" "^allowed: legal_basis_with_reason\$" "vital with a second approver
 expect 4 "a dry run shares nothing" -- "$CLI" --store "$C" case show "$CASE" --scope identity --person "$PERSON" --purpose support_coordination $NS
 expect 0 "disclose" -- "$CLI" --store "$C" $DISC --scope identity --basis consent --consent "$CONSENT" $CP
 has "$T/err" "shared 1 scope with member $CNPO" "disclose shares"
+expect 0 "audit show names the consent of a disclosure" -- "$CLI" --store "$C" audit show --action share_granted $CP
+has "$T/out" "share_granted .* consent=$CONSENT" "share_granted names its consent"
+expect 0 "audit show --json names the consent" -- "$CLI" --store "$C" audit show --json --action share_granted $CP
+[ "$(jcount "$T/out" '"'"$CONSENT"'" in [e.get("consent") for e in d]')" = True ] \
+    && ok || bad "audit show json consent: $(tail -c 300 "$T/out")"
 expect 0 "case info shows the consent" -- "$CLI" --store "$C" case info "$CASE" $CP
 has "$T/out" "active  purpose=support_coordination basis=consent .* consent=$CONSENT" "share rests on the consent"
 expect 0 "staff reads the disclosed scope" -- "$CLI" --store "$C" case show "$CASE" --scope identity --purpose support_coordination $NS
