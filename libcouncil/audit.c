@@ -190,7 +190,6 @@ int council_audit_add_cosignatures(council *c, const char *note, size_t note_len
         .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
         .reason = "cosignatures_added",
     };
-    char origin[COUNCIL__ORIGIN_MAX];
     council__checkpoint cp, stored;
     council__vkey log;
     char *old = NULL;
@@ -203,12 +202,7 @@ int council_audit_add_cosignatures(council *c, const char *note, size_t note_len
         return rc;
     if (note_len > COUNCIL__NOTE_MAX || council__checkpoint_parse(&cp, note, note_len) != COUNCIL_OK)
         return council__fail(c, COUNCIL_EFORMAT, "audit_add_cosignatures: malformed checkpoint");
-    memset(&log, 0, sizeof log);
-    council__log_origin(origin, c->council_id);
-    memcpy(log.name, origin, strlen(origin) + 1);
-    log.type = COUNCIL__SIG_ED25519;
-    memcpy(log.pk, c->log_pk, sizeof log.pk);
-    council__keyid(log.keyid, log.name, log.type, log.pk);
+    council__log_vkey(&log, c->council_id, c->log_pk);
     rc = council__note_verify(note, note_len, &log, NULL, 0, NULL);
     if (rc != COUNCIL_OK)
         return council__fail(c, rc == COUNCIL_EFORMAT ? rc : COUNCIL_ETAMPER,

@@ -465,11 +465,7 @@ static int latest_signed(council *c, council_buf *note, uint64_t *size)
                                           CHECKPOINT_TRIES, &n) != COUNCIL_OK)
         return COUNCIL_ENOTFOUND;
     council__log_origin(origin, c->council_id);
-    memset(&vk, 0, sizeof vk);
-    memcpy(vk.name, origin, strlen(origin) + 1);
-    vk.type = COUNCIL__SIG_ED25519;
-    memcpy(vk.pk, c->log_pk, sizeof vk.pk);
-    council__keyid(vk.keyid, vk.name, vk.type, vk.pk);
+    council__log_vkey(&vk, c->council_id, c->log_pk);
     council__audit_nodes(c, &ns);
     for (size_t i = 0; i < n; i++) {
         council__checkpoint cp;

@@ -310,7 +310,7 @@ static bool line_keyid_is(const char *p, size_t m, size_t plen, const uint8_t ke
 static int cosignature(council *c, imp *im, const Council__V1__CosignatureBundle *cb,
                        council__import_result *res)
 {
-    char origin[COUNCIL__ORIGIN_MAX], prefix[COUNCIL__KEYNAME_MAX + 8];
+    char prefix[COUNCIL__KEYNAME_MAX + 8];
     council__vkey log, wit;
     council__checkpoint cp;
     const char *note = cb->cosigned, *p, *end;
@@ -337,12 +337,7 @@ static int cosignature(council *c, imp *im, const Council__V1__CosignatureBundle
             return refuse(c, im, COUNCIL_EDENIED, "witness_not_sender",
                           "a member cosigns under its own node's witness name, node-<member id>");
     }
-    memset(&log, 0, sizeof log);
-    council__log_origin(origin, c->council_id);
-    memcpy(log.name, origin, strlen(origin) + 1);
-    log.type = COUNCIL__SIG_ED25519;
-    memcpy(log.pk, c->log_pk, sizeof log.pk);
-    council__keyid(log.keyid, log.name, log.type, log.pk);
+    council__log_vkey(&log, c->council_id, c->log_pk);
     memset(&wit, 0, sizeof wit);
     memcpy(wit.name, cb->witness_name, strlen(cb->witness_name) + 1);
     wit.type = COUNCIL__SIG_COSIGN;

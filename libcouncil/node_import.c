@@ -305,11 +305,7 @@ static int checkpoint_check(council_node *n, const char *note, size_t len, counc
     council__log_origin(origin, n->council_id);
     if (strcmp(cp->origin, origin) != 0)
         return council__fail(n->c, COUNCIL_ETAMPER, OP ": the checkpoint is of another log");
-    memset(&log, 0, sizeof log);
-    memcpy(log.name, origin, strlen(origin) + 1);
-    log.type = COUNCIL__SIG_ED25519;
-    memcpy(log.pk, n->council_log_pk, 32);
-    council__keyid(log.keyid, log.name, log.type, log.pk);
+    council__log_vkey(&log, n->council_id, n->council_log_pk);
     if (council__note_verify(note, len, &log, NULL, 0, NULL) != COUNCIL_OK)
         return council__fail(n->c, COUNCIL_ETAMPER, OP ": the checkpoint is not signed by the "
                              "council's log key");

@@ -35,6 +35,19 @@ void council__log_origin(char out[COUNCIL__ORIGIN_MAX], const uint8_t id[COUNCIL
     (void)snprintf(out, COUNCIL__ORIGIN_MAX, "libcouncil/%s", text);
 }
 
+void council__log_vkey(council__vkey *vk, const uint8_t id[COUNCIL_ID_BYTES],
+                       const uint8_t pk[COUNCIL__SIGN_PK_BYTES])
+{
+    char origin[COUNCIL__ORIGIN_MAX];
+
+    memset(vk, 0, sizeof *vk);
+    council__log_origin(origin, id);
+    memcpy(vk->name, origin, strlen(origin) + 1);
+    vk->type = COUNCIL__SIG_ED25519;
+    memcpy(vk->pk, pk, sizeof vk->pk);
+    council__keyid(vk->keyid, vk->name, vk->type, vk->pk);
+}
+
 void council__keyid(uint8_t out[4], const char *name, uint8_t type,
                     const uint8_t pk[COUNCIL__SIGN_PK_BYTES])
 {

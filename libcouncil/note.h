@@ -33,6 +33,10 @@ typedef struct council__checkpoint {
 /* The log's origin line and key name: "libcouncil/<council uuid>". */
 #define COUNCIL__ORIGIN_MAX 64
 void council__log_origin(char out[COUNCIL__ORIGIN_MAX], const uint8_t id[COUNCIL_ID_BYTES]);
+/* The verifier key of the log with that id and Ed25519 public key: name
+ * the log's origin, type 0x01, its key id. */
+void council__log_vkey(council__vkey *vk, const uint8_t id[COUNCIL_ID_BYTES],
+                       const uint8_t pk[COUNCIL__SIGN_PK_BYTES]);
 
 /* Only base64 digits and '=' (checked before libsodium's decoder, which in
  * 1.0.18 takes every byte from 0x80 up for a digit). */
