@@ -245,7 +245,7 @@ static int answer_sections(council *c, imp *im, const council__envelope *e,
             return refuse(c, im, COUNCIL_EDENIED, "section_not_writable", "the sender neither owns "
                           "the case nor holds a share of a scope it wrote");
     }
-    if ((rc = council_batch_begin(c)) != COUNCIL_OK)
+    if ((rc = council__op_batch_begin(c, op)) != COUNCIL_OK)
         return rc;
     for (size_t i = 0; rc == COUNCIL_OK && i < a->n_sections; i++) {
         uint32_t v = 0;
@@ -253,14 +253,7 @@ static int answer_sections(council *c, imp *im, const council__envelope *e,
                                    a->sections[i]->scope, a->sections[i]->content.data,
                                    a->sections[i]->content.len);
     }
-    if (rc == COUNCIL_OK) {
-        rc = council_batch_commit(c);
-    } else {
-        char msg[512];
-        snprintf(msg, sizeof msg, "%s", council_errmsg(c));
-        council_batch_rollback(c);
-        (void)council__fail(c, rc, "%s", msg);
-    }
+    rc = council__op_batch_end(c, op, rc);
     if (rc != COUNCIL_OK)
         return rc;
     memcpy(res->case_id, k.id, COUNCIL_ID_BYTES);

@@ -396,7 +396,7 @@ int council__intake_apply(council *c, const char *op, const Council__V1__IntakeB
     }
     if ((text = intake_text(ib, known_elsewhere, &text_len)) == NULL)
         return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-    if ((rc = council_batch_begin(c)) != COUNCIL_OK)
+    if ((rc = council__op_batch_begin(c, op)) != COUNCIL_OK)
         goto out;
     if (!found) {
         council_case_options co = COUNCIL_CASE_OPTIONS_INIT;
@@ -429,14 +429,7 @@ int council__intake_apply(council *c, const char *op, const Council__V1__IntakeB
         rc = log_intake(c, op, cid, owner, res->has_consent ? consent : NULL, bundle_hash,
                         found ? "found_person" : known_elsewhere ? "new_case_person_known"
                                                                  : "new_case");
-    if (rc == COUNCIL_OK) {
-        rc = council_batch_commit(c);
-    } else {
-        char msg[512];
-        snprintf(msg, sizeof msg, "%s", council_errmsg(c));
-        council_batch_rollback(c);
-        (void)council__fail(c, rc, "%s", msg);
-    }
+    rc = council__op_batch_end(c, op, rc);
     if (rc == COUNCIL_OK) {
         memcpy(res->case_id, cid, COUNCIL_ID_BYTES);
         memcpy(res->person_id, pid, COUNCIL_ID_BYTES);
