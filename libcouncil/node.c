@@ -428,6 +428,19 @@ static void remove_files(const char *dir, bool made)
         (void)rmdir(dir);
 }
 
+/* The start init and open share: a new handle into *out. */
+static int node_start(council_node **out)
+{
+    if (out == NULL)
+        return COUNCIL_EMISUSE;
+    *out = NULL;
+    if (council_global_init() != COUNCIL_OK)
+        return COUNCIL_ERROR;
+    if ((*out = node_new()) == NULL)
+        return COUNCIL_ENOMEM;
+    return COUNCIL_OK;
+}
+
 int council_node_init(council_node **out, const char *dir, const uint8_t *keyfile,
                       size_t keyfile_len, const uint8_t *pass, size_t pass_len)
 {
@@ -435,14 +448,9 @@ int council_node_init(council_node **out, const char *dir, const uint8_t *keyfil
     bool made = false;
     int rc;
 
-    if (out == NULL)
-        return COUNCIL_EMISUSE;
-    *out = NULL;
-    if (council_global_init() != COUNCIL_OK)
-        return COUNCIL_ERROR;
-    if ((n = node_new()) == NULL)
-        return COUNCIL_ENOMEM;
-    *out = n;
+    if ((rc = node_start(out)) != COUNCIL_OK)
+        return rc;
+    n = *out;
     if ((rc = check_args(n, "node_init", dir, keyfile, keyfile_len, pass, pass_len)) != COUNCIL_OK ||
         (rc = dir_make(n, dir, &made)) != COUNCIL_OK)
         return rc;
@@ -592,14 +600,9 @@ int council_node_open(council_node **out, const char *dir, const uint8_t *keyfil
     council_node *n;
     int rc;
 
-    if (out == NULL)
-        return COUNCIL_EMISUSE;
-    *out = NULL;
-    if (council_global_init() != COUNCIL_OK)
-        return COUNCIL_ERROR;
-    if ((n = node_new()) == NULL)
-        return COUNCIL_ENOMEM;
-    *out = n;
+    if ((rc = node_start(out)) != COUNCIL_OK)
+        return rc;
+    n = *out;
     if ((rc = check_args(n, "node_open", dir, keyfile, keyfile_len, pass, pass_len)) != COUNCIL_OK)
         return rc;
     rc = open_in(n, keyfile, keyfile_len, pass, pass_len);
