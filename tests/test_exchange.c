@@ -16,6 +16,7 @@
 
 #include "case_fixture.h"
 #include "council/v1/bundle.pb-c.h"
+#include "envelope.h"
 #include "council/v1/node.pb-c.h"
 #include "council/v1/referral.pb-c.h"
 #include "council/v1/info.pb-c.h"
@@ -314,6 +315,68 @@ static void test_exchange__revocation_round_trip(void **state)
     }
     /* Revoked once: the next call has nothing left. */
     assert_int_equal(council_bundle_revocations(f->c, &b, f->mb, 16, &bo), COUNCIL_ENOTFOUND);
+    council_close(a);
+}
+
+/* Promise 7 across the exchange: a case erased at the council is erased on
+ * the node too, by the next revocation bundle (REVOKE_CASE), keys with it. */
+static void test_exchange__erasure_reaches_the_node(void **state)
+{
+    xfx *x = *state;
+    fx *f = &x->f;
+    council *a;
+    uint8_t cid[16], pid[16];
+    council_bundle_options bo = COUNCIL_BUNDLE_OPTIONS_INIT;
+    council_buf b = { NULL, 0 };
+    Council__V1__BundleImportResult *res = NULL;
+    Council__V1__RevocationBundle *rb;
+    char scopes[64];
+
+    a = staff_open(f, f->sa, &f->ka);
+    new_case(a, cid, pid);
+    put(a, cid, pid, "situation", sec_text("SITUATION-" CANARY_TEXT), COUNCIL_OK);
+    put(a, cid, pid, "wishes", sec_text("WISHES-" CANARY_TEXT), COUNCIL_OK);
+    share(a, cid, f->mb, "situation", COUNCIL_OK);
+    share(a, cid, f->mb, "wishes", COUNCIL_OK);
+    bo.purpose = "support_coordination";
+    bo.basis = "appi_27_1_4_public_duty";
+    assert_int_equal(council_bundle_case(f->c, &b, cid, 16, pid, 16, f->mb, 16, &bo), COUNCIL_OK);
+    assert_int_equal(node_take(x->nb, &b, NULL), COUNCIL_OK);
+    council_buf_free(&b);
+    node_scopes(x->nb, scopes, sizeof scopes);
+    assert_int_equal(strlen(scopes), strlen("situation,wishes"));
+    assert_non_null(strstr(scopes, "situation"));
+    assert_non_null(strstr(scopes, "wishes"));
+
+    assert_int_equal(council_case_erase(f->c, cid, 16, "person_request"), COUNCIL_OK);
+    assert_int_equal(council_bundle_revocations(f->c, &b, f->mb, 16, &bo), COUNCIL_OK);
+    /* The revocation names the case (what the council's side put in it,
+     * read back here with the member's key). */
+    {
+        council__member_keys kb;
+        council__envelope e;
+        Council__V1__BundlePayload *pl = NULL;
+        bool names_case = false;
+        member_keys(&f->kb, &kb);
+        assert_int_equal(council__envelope_parse(NULL, "t", &e, b.ptr, b.len), COUNCIL_OK);
+        assert_int_equal(council__envelope_open(NULL, "t", &e, kb.box_pk, &kb.box_sk, &pl),
+                         COUNCIL_OK);
+        rb = pl->revocation;
+        for (size_t i = 0; i < rb->n_items; i++)
+            names_case |= rb->items[i]->kind == COUNCIL__V1__REVOCATION_ITEM__KIND__REVOKE_CASE &&
+                           rb->items[i]->case_id.len == 16 &&
+                           memcmp(rb->items[i]->case_id.data, cid, 16) == 0;
+        assert_true(names_case);
+        council__envelope_payload_free(pl);
+        council__envelope_free(&e);
+        council__member_keys_free(&kb);
+    }
+    assert_int_equal(node_take(x->nb, &b, &res), COUNCIL_OK);
+    assert_int_equal(res->n_deleted, 2);
+    council__v1__bundle_import_result__free_unpacked(res, NULL);
+    council_buf_free(&b);
+    node_scopes(x->nb, scopes, sizeof scopes);
+    assert_string_equal(scopes, "");
     council_close(a);
 }
 
@@ -721,6 +784,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_exchange__revocation_round_trip, xsetup, xteardown),
         cmocka_unit_test_setup_teardown(test_exchange__a_bundle_older_than_a_revocation, xsetup,
                                         xteardown),
+        cmocka_unit_test_setup_teardown(test_exchange__erasure_reaches_the_node, xsetup, xteardown),
         cmocka_unit_test_setup_teardown(test_exchange__referral_answered_from_a_node, xsetup,
                                         xteardown),
         cmocka_unit_test_setup_teardown(test_exchange__intake_from_a_node, xsetup, xteardown),
