@@ -384,6 +384,9 @@ COUNCIL_API void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_NODE_CONTENT_DELETED 66
 /** The council's checkpoint verified on a member node (or refused). @since 0.3.0 */
 #define COUNCIL_AUDIT_ACTION_NODE_CHECKPOINT_WITNESSED 67
+/** A case's sections given to an outside party named in a consent (an
+ *  organisation that is not a member): object_id its external_party_id. @since 0.3.0 */
+#define COUNCIL_AUDIT_ACTION_OUTSIDE_DISCLOSURE 68
 
 /** Longest council name accepted, in bytes of UTF-8. @since 0.1.0 */
 #define COUNCIL_NAME_MAX 256

@@ -123,6 +123,7 @@ void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_NODE_CONTENT_READ 65
 #define COUNCIL_AUDIT_ACTION_NODE_CONTENT_DELETED 66
 #define COUNCIL_AUDIT_ACTION_NODE_CHECKPOINT_WITNESSED 67
+#define COUNCIL_AUDIT_ACTION_OUTSIDE_DISCLOSURE 68
 #define COUNCIL_NAME_MAX 256
 #define COUNCIL_BUNDLE_OPTIONS_VERSION 1
 typedef struct council_bundle_options { unsigned version; int64_t expires; const char *purpose; const char *basis; const uint8_t *consent_id; size_t consent_id_len; } council_bundle_options;
