@@ -387,6 +387,13 @@ COUNCIL_API void *council_protobuf_allocator(void);
 /** A case's sections given to an outside party named in a consent (an
  *  organisation that is not a member): object_id its external_party_id. @since 0.3.0 */
 #define COUNCIL_AUDIT_ACTION_OUTSIDE_DISCLOSURE 68
+/** The retention schedule changed (object_id: the schedule's id). @since 0.3.0 */
+#define COUNCIL_AUDIT_ACTION_RETENTION_SCHEDULE_CHANGED 71
+/** A retention pass applied (reason: erased_N_purged_M). @since 0.3.0 */
+#define COUNCIL_AUDIT_ACTION_RETENTION_APPLIED 72
+/** A case's ended shares (expired, meeting ended, consent ended) purged of
+ *  their keys by a retention pass (reason: retention). @since 0.3.0 */
+#define COUNCIL_AUDIT_ACTION_KEYS_PURGED 73
 
 /** Longest council name accepted, in bytes of UTF-8. @since 0.1.0 */
 #define COUNCIL_NAME_MAX 256
@@ -3850,6 +3857,140 @@ COUNCIL_API COUNCIL_NODISCARD int council_bundle_request(council *c, council_buf
 COUNCIL_API COUNCIL_NODISCARD int council_bundle_consent(council *c, council_buf *out,
         const uint8_t *consent_id, size_t consent_id_len, const uint8_t *member_id,
         size_t member_id_len, const council_bundle_options *o);
+
+/* ================================================================
+ * Issue 16, retention: the retention schedule, what is due, and the
+ * retention pass (libcouncil/retention.c; council_retention(3)).
+ * ================================================================ */
+
+/** A rule's period unit: kept with no end (count 0). @since 0.3.0 */
+#define COUNCIL_RETENTION_KEEP 0
+/** A rule's period in days. @since 0.3.0 */
+#define COUNCIL_RETENTION_DAYS 1
+/** A rule's period in calendar months (UTC; the 31st plus one month is the
+ *  month's last day). @since 0.3.0 */
+#define COUNCIL_RETENTION_MONTHS 2
+/** A rule's period in calendar years (UTC). @since 0.3.0 */
+#define COUNCIL_RETENTION_YEARS 3
+/** At most this many rules in a schedule. @since 0.3.0 */
+#define COUNCIL_RETENTION_RULES_MAX 32
+/** The longest period, in its unit. @since 0.3.0 */
+#define COUNCIL_RETENTION_COUNT_MAX 1000
+/** How far ahead of the clock a pass may pretend to be, in seconds (a day):
+ *  a time in the future only erases more. @since 0.3.0 */
+#define COUNCIL_RETENTION_AHEAD_MAX 86400
+/** At most this many case ids named to council_retention_apply(). @since 0.3.0 */
+#define COUNCIL_RETENTION_APPLY_IDS_MAX 4096
+
+/**
+ * One rule of the retention schedule: cases of `body` in `status` are kept
+ * `count` units after they entered that status (as the audit log records
+ * it), then are due for erasure. The rule that applies to a case is the one
+ * for its body and status, else for any body and its status, else for its
+ * body and any status, else the default (body 0, status 0); with none, a
+ * case is kept. @since 0.3.0
+ */
+typedef struct council_retention_rule {
+    int32_t body;   /**< COUNCIL_CASE_BODY_*, or 0 for any body */
+    int32_t status; /**< COUNCIL_CASE_STATUS_OPEN, _MONITORING, _CLOSED, or 0 for any */
+    int32_t unit;   /**< COUNCIL_RETENTION_KEEP, _DAYS, _MONTHS or _YEARS */
+    int32_t count;  /**< 0..COUNCIL_RETENTION_COUNT_MAX units (0 with KEEP) */
+} council_retention_rule;
+
+/**
+ * Replace the council's retention schedule (the secretariat only). The
+ * schedule is signed with the council's log key and gets a new random id,
+ * which the retention_schedule_changed event names, so a schedule changed
+ * or put back outside the library is refused where it is read. Logged
+ * (retention_schedule_changed). n may be 0 (every case kept).
+ *
+ * @param rules  n rules; no two for the same body and status.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged) for a session that is not
+ *         the secretariat; COUNCIL_EINVAL for a bad or repeated rule;
+ *         COUNCIL_ELIMIT for more than COUNCIL_RETENTION_RULES_MAX rules;
+ *         COUNCIL_EMISUSE (NULL rules with n > 0, bad handle); COUNCIL_EIO.
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_retention_set(council *c,
+        const council_retention_rule *rules, size_t n);
+
+/**
+ * The retention schedule as JSON (the secretariat only):
+ * {"schedule_id": UUID or null, "rules": [{"body", "status", "unit", "count"}]}
+ * with body any|council|support_meeting|needs_of_poor_meeting, status
+ * any|open|monitoring|closed, unit keep|days|months|years.
+ *
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged); COUNCIL_ETAMPER (a tamper
+ *         finding logged) for a schedule not signed by the secretariat or
+ *         not the one the log last names; COUNCIL_EFORMAT; COUNCIL_EMISUSE;
+ *         COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_retention_get(council *c, council_buf *out);
+
+/**
+ * The cases due for erasure at `now` under the schedule, as JSON (the
+ * secretariat only; metadata only, not logged):
+ * {"now": T, "cases": [{"case_id", "body", "status", "since", "due_since",
+ * "rule"}], "tampered": N, "unproven": N}. A case's status and the time it
+ * entered it come from the audit log (every event checked against the
+ * tree), never from its row: a row that disagrees is a tamper finding
+ * (forged_case_status, counted in "tampered") and the log decides. A case
+ * whose last status change was logged before 0.3.0 (without the status) is
+ * "unproven" and never due until its status is set again.
+ *
+ * @param now  Unix seconds, 0 for the clock; at most
+ *             COUNCIL_RETENTION_AHEAD_MAX ahead of it.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged); COUNCIL_EINVAL (now);
+ *         COUNCIL_ETAMPER (a forged schedule, or a log edited or with an
+ *         event missing); COUNCIL_EFORMAT; COUNCIL_EMISUSE; COUNCIL_EIO;
+ *         COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_retention_due(council *c, council_buf *out,
+        int64_t now);
+
+/** Options of council_retention_apply(). @since 0.3.0 */
+typedef struct council_retention_apply_options {
+    unsigned version;        /**< COUNCIL_RETENTION_APPLY_OPTIONS_VERSION */
+    int dry_run;             /**< 1: report what would be done, change nothing */
+    int64_t now;             /**< as council_retention_due(); 0 for the clock */
+    const uint8_t *case_ids; /**< n_case_ids 16-byte ids back to back (the cases
+                                  confirmed), or NULL for every case due */
+    size_t n_case_ids;
+} council_retention_apply_options;
+#define COUNCIL_RETENTION_APPLY_OPTIONS_VERSION 1
+#define COUNCIL_RETENTION_APPLY_OPTIONS_INIT { COUNCIL_RETENTION_APPLY_OPTIONS_VERSION, 0, 0, NULL, 0 }
+
+/**
+ * A retention pass (the secretariat only; not inside a batch): every case
+ * due (or those of o->case_ids, each of which must be due) is erased as
+ * council_case_erase() erases it (reason "retention": its keys destroyed, a
+ * tombstone, the log still verifying), and every other case's ended shares
+ * (past their expiry, their meeting's window over, their consent withdrawn
+ * or ended) lose their recipients' wrapped keys, the share rows kept as
+ * history (keys_purged per case). Then one retention_applied event with the
+ * counts (reason erased_N_purged_M). A dry run changes and logs nothing
+ * (tamper findings excepted) and reports the same. Running it again finds
+ * nothing more to do. The report, as JSON: {"dry_run", "now", "erased":
+ * [as council_retention_due()'s cases], "purged_cases", "purged_shares",
+ * "tampered", "unproven"}.
+ *
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged) for a session that is not
+ *         the secretariat, or a case named that is not due (logged as
+ *         retention_applied refused not_due; nothing done);
+ *         COUNCIL_EINVAL (now, ids); COUNCIL_ELIMIT (more than
+ *         COUNCIL_RETENTION_APPLY_IDS_MAX ids); COUNCIL_ETAMPER;
+ *         COUNCIL_EFORMAT; COUNCIL_EMISUSE (options, a batch open);
+ *         COUNCIL_EIO; COUNCIL_ENOMEM. After a failure part way, the cases
+ *         erased so far stay erased and the summary event says so.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_retention_apply(council *c,
+        const council_retention_apply_options *o, council_buf *out);
 
 #ifdef __cplusplus
 }

@@ -214,8 +214,16 @@ int council_case_set_status(council *c, const uint8_t *case_id, size_t case_id_l
     if ((rc = begin_owner_change(c, op, ACT(CASE_UPDATED), case_id, &k)) != COUNCIL_OK)
         return rc;
     rc = council__case_status_update(c, op, case_id, status, (int64_t)time(NULL));
+    /* The new status rides in the event's hashed body (purpose), so that
+     * retention (retention.c) learns when a case closed from the log, not
+     * from the status column the insider can write. */
     if (rc == COUNCIL_OK)
-        rc = council__case_log(c, ACT(CASE_UPDATED), &k, NULL, 0, NULL, NULL, "status_changed");
+        rc = council__case_log(c, ACT(CASE_UPDATED), &k, NULL, 0,
+                               status == COUNCIL__V1__CASE_STATUS__CASE_STATUS_OPEN ? "open"
+                               : status == COUNCIL__V1__CASE_STATUS__CASE_STATUS_MONITORING
+                                   ? "monitoring"
+                                   : "closed",
+                               NULL, "status_changed");
     return council__finish(c, rc);
 }
 

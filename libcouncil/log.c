@@ -651,6 +651,71 @@ int council__log_object_actions(council *c, const char *op, const uint8_t case_r
     return rc;
 }
 
+static void walk_code(char *dst, const char *src)
+{
+    dst[0] = '\0';
+    if (src != NULL && strlen(src) <= COUNCIL__AUDIT_CODE_MAX)
+        strcpy(dst, src);
+}
+
+int council__log_walk(council *c, const char *op, int lo, int hi,
+                      int (*fn)(void *ctx, const council__walk_event *ev), void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    council__nodes ns;
+    uint64_t size = 0, next = 0;
+    int rc, src = SQLITE_DONE;
+
+    council__audit_nodes(c, &ns);
+    if ((rc = council__audit_size(c, &size)) != COUNCIL_OK)
+        return council__fail(c, rc, "%s: cannot read the log", op);
+    if (sqlite3_prepare_v2(c->db, "SELECT seq, body FROM audit_event WHERE seq < ?1 ORDER BY seq;",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)size) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__fail(c, COUNCIL_EIO, "%s: cannot read the log", op);
+    }
+    while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        Council__V1__AuditEvent *e = NULL;
+
+        if ((uint64_t)sqlite3_column_int64(st, 0) != next) {
+            rc = council__fail(c, COUNCIL_ETAMPER, "%s: log event %llu is missing", op,
+                               (unsigned long long)next);
+            break;
+        }
+        if ((rc = event_checked(c, op, &ns, st, &e)) != COUNCIL_OK)
+            break;
+        next++;
+        if (e->outcome == COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED &&
+            (int)e->action >= lo && (int)e->action <= hi) {
+            council__walk_event w;
+            memset(&w, 0, sizeof w);
+            w.seq = e->seq;
+            w.time = e->time;
+            w.action = (int)e->action;
+            if (e->has_case_ref && e->case_ref.len == 32) {
+                w.has_case_ref = true;
+                memcpy(w.case_ref, e->case_ref.data, 32);
+            }
+            if (e->has_object_id && e->object_id.len == COUNCIL_ID_BYTES) {
+                w.has_object_id = true;
+                memcpy(w.object_id, e->object_id.data, COUNCIL_ID_BYTES);
+            }
+            walk_code(w.purpose, e->purpose);
+            walk_code(w.reason, e->reason);
+            rc = fn(ctx, &w);
+        }
+        council__v1__audit_event__free_unpacked(e, council__pb_allocator());
+    }
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "%s: cannot read the log", op);
+    if (rc == COUNCIL_OK && next != size)
+        rc = council__fail(c, COUNCIL_ETAMPER, "%s: log event %llu is missing", op,
+                           (unsigned long long)next);
+    return rc;
+}
+
 int council__audit_checkpoint_put(council *c, uint64_t size, const char *note, size_t len)
 {
     sqlite3_stmt *st = NULL;

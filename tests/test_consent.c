@@ -584,6 +584,10 @@ static const char *const moves_none[] = {
     "council_bundle_checkpoint",  /* the log's checkpoint and proof: no personal data */
     "council_bundle_revocations", /* ids and scopes the member was sent already */
     "council_bundle_consent",     /* ids, scopes and purposes, to a member relying on it */
+    /* issue 16, retention: the schedule and case metadata to the
+     * secretariat; a pass only destroys keys */
+    "council_retention_set", "council_retention_get", "council_retention_due",
+    "council_retention_apply",
 };
 
 static void test_every_export_classified(void **state)
