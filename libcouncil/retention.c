@@ -517,7 +517,10 @@ static int case_fn(council *c, const council__case_row *row, void *ctx)
     int rc = council__case_load(c, op, row->id, &k);
 
     if (rc == COUNCIL_ETAMPER) { /* logged by the load: a forged owner or body */
+        uint8_t ref[32];
         p->tampered++;
+        if (council__case_ref(c, ref, row->id) == COUNCIL_OK && (lc = walk_find(&p->w, ref)) != NULL)
+            lc->seen = true;
         return COUNCIL_OK;
     }
     if (rc != COUNCIL_OK)
