@@ -122,6 +122,12 @@ int cmd_request_list(cli_ctx *x, int argc, char **argv);
 int cmd_policy_show(cli_ctx *x, int argc, char **argv);
 int cmd_policy_set(cli_ctx *x, int argc, char **argv);
 
+/* cmd_retention.c (issue 16: the retention schedule and its passes) */
+int cmd_retention_show(cli_ctx *x, int argc, char **argv);
+int cmd_retention_set(cli_ctx *x, int argc, char **argv);
+int cmd_retention_due(cli_ctx *x, int argc, char **argv);
+int cmd_retention_apply(cli_ctx *x, int argc, char **argv);
+
 /* cmd_bundle_import.c (issue 15: bundles into the council) */
 int cmd_bundle_import(cli_ctx *x, int argc, char **argv);
 /* A BundleImportResult the library returned, as lines or JSON: 0 or EXIT_FAILURE. */
