@@ -264,11 +264,17 @@ static int apply(council *c, const ret_opts *o)
         printf("%s\n", _("dry run: nothing was changed"));
         case_lines(json_object_get(done, "erased"));
     }
-    printf(_("%s %zu case(s); %lld ended share(s) of %lld case(s) %s of their keys\n"),
-           o->dry_run ? _("would erase") : _("erased"), json_array_size(json_object_get(done, "erased")),
-           (long long)json_integer_value(json_object_get(done, "purged_shares")),
-           (long long)json_integer_value(json_object_get(done, "purged_cases")),
-           o->dry_run ? _("would be purged") : _("purged"));
+    {
+        size_t n_erased = json_array_size(json_object_get(done, "erased"));
+        long long n_shares = (long long)json_integer_value(json_object_get(done, "purged_shares"));
+        long long n_cases = (long long)json_integer_value(json_object_get(done, "purged_cases"));
+        if (o->dry_run)
+            printf(_("would erase %zu case(s); %lld ended share(s) of %lld case(s) would lose "
+                     "their keys\n"), n_erased, n_shares, n_cases);
+        else
+            printf(_("erased %zu case(s); %lld ended share(s) of %lld case(s) lost their keys\n"),
+                   n_erased, n_shares, n_cases);
+    }
     findings(done);
     json_decref(done);
     return COUNCIL_OK;
