@@ -206,7 +206,7 @@ static json_t *pass(council *c, const ret_opts *o, int dry, const uint8_t *ids, 
     ao.now = now;
     ao.case_ids = ids;
     ao.n_case_ids = n;
-    *rc = council_retention_apply(c, &ao, &buf);
+    *rc = council_retention_apply(c, &buf, &ao);
     return reply(&buf, rc);
 }
 

@@ -3989,8 +3989,8 @@ typedef struct council_retention_apply_options {
  * Ownership: the caller releases out with council_buf_free().
  * @since 0.3.0
  */
-COUNCIL_API COUNCIL_NODISCARD int council_retention_apply(council *c,
-        const council_retention_apply_options *o, council_buf *out);
+COUNCIL_API COUNCIL_NODISCARD int council_retention_apply(council *c, council_buf *out,
+        const council_retention_apply_options *o);
 
 #ifdef __cplusplus
 }

@@ -701,8 +701,8 @@ static int purge_case(council *c, const char *op, const uint8_t id[COUNCIL_ID_BY
     return rc;
 }
 
-int council_retention_apply(council *c, const council_retention_apply_options *o,
-                            council_buf *out)
+int council_retention_apply(council *c, council_buf *out,
+                            const council_retention_apply_options *o)
 {
     static const char op[] = "retention_apply";
     size_t erased = 0, purged_cases = 0, purged = 0;

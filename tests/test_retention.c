@@ -77,7 +77,7 @@ static json_t *apply(council *c, int dry, const uint8_t *ids, size_t n, int want
     o.dry_run = dry;
     o.case_ids = ids;
     o.n_case_ids = n;
-    assert_int_equal(council_retention_apply(c, &o, &out), want);
+    assert_int_equal(council_retention_apply(c, &out, &o), want);
     if (want != COUNCIL_OK) {
         assert_null(out.ptr);
         return NULL;

@@ -42,6 +42,8 @@ from ._pb import task_pb2
 from ._pb import bundle_pb2  # issue 15
 from .node import Node, BUNDLE_TYPE_ANSWER, BUNDLE_TYPE_INTAKE  # member nodes (issue 15)
 from ._bundle import bundle_inspect
+from ._retention import (RetentionRule, RETENTION_KEEP, RETENTION_DAYS,  # issue 16, retention
+                         RETENTION_MONTHS, RETENTION_YEARS)
 
 #: This package's version (it follows the library it was written for).
 __version__ = "%d.%d.%d" % (EXPECTED_VERSION // 10000, EXPECTED_VERSION // 100 % 100,

@@ -124,6 +124,9 @@ void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_NODE_CONTENT_DELETED 66
 #define COUNCIL_AUDIT_ACTION_NODE_CHECKPOINT_WITNESSED 67
 #define COUNCIL_AUDIT_ACTION_OUTSIDE_DISCLOSURE 68
+#define COUNCIL_AUDIT_ACTION_RETENTION_SCHEDULE_CHANGED 71
+#define COUNCIL_AUDIT_ACTION_RETENTION_APPLIED 72
+#define COUNCIL_AUDIT_ACTION_KEYS_PURGED 73
 #define COUNCIL_NAME_MAX 256
 #define COUNCIL_BUNDLE_OPTIONS_VERSION 1
 typedef struct council_bundle_options { unsigned version; int64_t expires; const char *purpose; const char *basis; const uint8_t *consent_id; size_t consent_id_len; } council_bundle_options;
@@ -378,4 +381,19 @@ int council_bundle_meeting_packet(council *c, council_buf *out, const uint8_t *m
 int council_bundle_referral(council *c, council_buf *out, const uint8_t *referral_id, size_t referral_id_len, const council_bundle_options *o);
 int council_bundle_request(council *c, council_buf *out, const uint8_t *request_id, size_t request_id_len, const council_bundle_options *o);
 int council_bundle_consent(council *c, council_buf *out, const uint8_t *consent_id, size_t consent_id_len, const uint8_t *member_id, size_t member_id_len, const council_bundle_options *o);
+#define COUNCIL_RETENTION_KEEP 0
+#define COUNCIL_RETENTION_DAYS 1
+#define COUNCIL_RETENTION_MONTHS 2
+#define COUNCIL_RETENTION_YEARS 3
+#define COUNCIL_RETENTION_RULES_MAX 32
+#define COUNCIL_RETENTION_COUNT_MAX 1000
+#define COUNCIL_RETENTION_AHEAD_MAX 86400
+#define COUNCIL_RETENTION_APPLY_IDS_MAX 4096
+typedef struct council_retention_rule { int32_t body; int32_t status; int32_t unit; int32_t count; } council_retention_rule;
+int council_retention_set(council *c, const council_retention_rule *rules, size_t n);
+int council_retention_get(council *c, council_buf *out);
+int council_retention_due(council *c, council_buf *out, int64_t now);
+typedef struct council_retention_apply_options { unsigned version; int dry_run; int64_t now; const uint8_t *case_ids; size_t n_case_ids; } council_retention_apply_options;
+#define COUNCIL_RETENTION_APPLY_OPTIONS_VERSION 1
+int council_retention_apply(council *c, council_buf *out, const council_retention_apply_options *o);
 '''
