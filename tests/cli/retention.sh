@@ -93,5 +93,5 @@ expect 0 "the log still verifies" -- "$CLI" --store "$R" audit export --out "$T/
 expect 0 "audit verify after the pass" -- "$CLI" audit verify "$T/ret.cax" --key @"$T/ret-vkey"
 
 # only the secretariat
-expect 4 "retention due by a member's staff (not the secretariat)" -- "$CLI" --store "$C" retention due $NS
-expect 4 "retention apply by a member's staff" -- "$CLI" --store "$C" retention apply --dry-run $NS
+expect 4 "retention due by a member's staff (not the secretariat)" -- env COUNCIL_MEMBER_PASSPHRASE="member secret" "$CLI" --store "$C" retention due $NS
+expect 4 "retention apply by a member's staff" -- env COUNCIL_MEMBER_PASSPHRASE="member secret" "$CLI" --store "$C" retention apply --dry-run $NS
