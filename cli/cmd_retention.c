@@ -105,10 +105,21 @@ static int set(council *c, const ret_opts *o)
     council_buf buf = { NULL, 0 };
     int rc = council_retention_get(c, &buf), body = index_of(o->body, bodies, 4),
         status = index_of(o->status, statuses, 4);
-    json_t *j = reply(&buf, &rc), *r;
+    json_t *j, *r;
     size_t i, n = 0;
     bool found = false;
 
+    if (rc == COUNCIL_ETAMPER) {
+        /* A schedule changed outside the library: its rules are not to be
+         * trusted, so the new one starts empty (the finding is logged). */
+        fprintf(stderr, _("%s: the stored retention schedule was changed outside the library; "
+                          "the new schedule starts from no rules\n"), prog);
+        council_buf_free(&buf);
+        rc = COUNCIL_OK;
+        j = json_pack("{s:[]}", "rules");
+    } else {
+        j = reply(&buf, &rc);
+    }
     if (j == NULL)
         return rc;
     json_array_foreach(json_object_get(j, "rules"), i, r) {
