@@ -95,3 +95,50 @@ expect 0 "audit verify after the pass" -- "$CLI" audit verify "$T/ret.cax" --key
 # only the secretariat
 expect 4 "retention due by a member's staff (not the secretariat)" -- env COUNCIL_MEMBER_PASSPHRASE="member secret" "$CLI" --store "$C" retention due $NS
 expect 4 "retention apply by a member's staff" -- env COUNCIL_MEMBER_PASSPHRASE="member secret" "$CLI" --store "$C" retention apply --dry-run $NS
+
+# The insider (a row written with the database key, which every member with
+# keys holds): an older signed schedule put back is refused (exit 5); a case
+# made "closed" by its row is not due; the secretariat sets a schedule again.
+if command -v sqlcipher >/dev/null && [ -x /usr/bin/python3 ]; then
+    RF=$T/retforge
+    head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$T/rfkey"
+    RFK="--root-key-file $T/rfkey"
+    expect 0 "init a store to forge its schedule" -- "$CLI" --store "$RF" init --name RF $RFK
+    rfdb=$(/usr/bin/python3 -c 'import hashlib,sys
+r = bytes.fromhex(open(sys.argv[1]).read().strip())
+print(hashlib.blake2b(b"", digest_size=32, key=r, salt=(1).to_bytes(8, "little") + bytes(8),
+                      person=b"cncl-db_" + bytes(8)).hexdigest())' "$T/rfkey")
+    rfsql() { sqlcipher "$RF/council.db" "PRAGMA key = \"x'$rfdb'\"; PRAGMA cipher_compatibility = 4;
+        PRAGMA cipher_page_size = 4096; $1" 2>/dev/null | grep -v '^ok$'; }
+    expect 0 "forge: member" -- "$CLI" --store "$RF" member add --name "西町 福祉課" --kind municipal_department \
+        --roles secretariat,coordinating_body --scopes identity,wishes $RFK
+    RFM=$(cat "$T/out")
+    expect 0 "forge: keys" -- "$CLI" --store "$RF" member keygen "$RFM" --out "$T/rfm.key" \
+        --member-passphrase-file "$T/mpass" $CHEAP $RFK
+    expect 0 "forge: an open case" -- "$CLI" --store "$RF" case create --owner "$RFM" $RFK
+    RFC=$(head -1 "$T/out")
+    expect 0 "forge: closed cases due at once" -- "$CLI" --store "$RF" retention set --status closed --days 0 $RFK
+    old=$(rfsql "SELECT hex(value) FROM setting WHERE key = 'retention';")
+    oldsig=$(rfsql "SELECT hex(value) FROM setting WHERE key = 'retention_sig';")
+    [ -n "$old" ] && [ -n "$oldsig" ] && ok || bad "the schedule's rows were not read"
+    # The row says closed (long ago); the log says open: not due, a finding.
+    rfsql "UPDATE case_record SET status = 3, updated = 1000 WHERE lower(hex(id)) = '$(echo "$RFC" | tr -d -)';" >/dev/null
+    expect 0 "a case closed by its row is not due" -- "$CLI" --store "$RF" retention due $RFK
+    has "$T/out" "no case is due" "the forged closing makes nothing due"
+    has "$T/err" "1 case(s) whose rows disagree with the log" "the forged closing is said"
+    expect 0 "the forged status is on the record" -- "$CLI" --store "$RF" audit show --action tamper_detected $RFK
+    has "$T/out" "reason=forged_case_status" "forged_case_status logged"
+    # An older signed schedule put back.
+    expect 0 "forge: a newer schedule keeps everything" -- "$CLI" --store "$RF" retention set --status closed --keep $RFK
+    rfsql "UPDATE setting SET value = x'$old' WHERE key = 'retention';
+        UPDATE setting SET value = x'$oldsig' WHERE key = 'retention_sig';" >/dev/null
+    expect 5 "an older schedule put back is refused (due)" -- "$CLI" --store "$RF" retention due $RFK
+    expect 5 "an older schedule put back is refused (apply)" -- "$CLI" --store "$RF" retention apply --yes $RFK
+    expect 5 "an older schedule put back is refused (show)" -- "$CLI" --store "$RF" retention show $RFK
+    expect 0 "the secretariat sets a schedule again" -- "$CLI" --store "$RF" retention set --keep $RFK
+    has "$T/err" "changed outside the library" "set over a forged schedule says so"
+    expect 0 "then it reads" -- "$CLI" --store "$RF" retention show --json $RFK
+    [ "$(rj "$T/out" 'len(d["rules"])')" = "1" ] && ok || bad "schedule set again: $(cat "$T/out")"
+else
+    echo "retention.sh: sqlcipher or /usr/bin/python3 missing: the forged-schedule checks are skipped"
+fi
