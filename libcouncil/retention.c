@@ -34,6 +34,7 @@
 #include "council/v1/case.pb-c.h"
 #include "council_int.h"
 #include "log.h"
+#include "head.h"
 #include "buf.h"
 #include "crypto.h"
 #include "session.h"
@@ -458,7 +459,8 @@ int council_retention_get(council *c, council_buf *out)
 
     if (out == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "%s: NULL output", op);
-    if ((rc = council__secretariat_only(c, op)) != COUNCIL_OK)
+    if ((rc = council__secretariat_only(c, op)) != COUNCIL_OK ||
+        (rc = council__audit_head_advance(c)) != COUNCIL_OK)
         return rc;
     rc = walk_log(c, op, &w);
     free(w.v);
@@ -581,7 +583,10 @@ static int pass_start(council *c, const char *op, int64_t now, pass *p)
         return council__fail(c, COUNCIL_EINVAL, "%s: the time is at most a day ahead of the "
                              "clock (0: now)", op);
     p->now = now == 0 ? clock : now;
-    if ((rc = walk_log(c, op, &p->w)) != COUNCIL_OK ||
+    /* The stored tree the walk checks each event against must be the one
+     * the signer kept (a tree rewritten to match edited events: ETAMPER). */
+    if ((rc = council__audit_head_advance(c)) != COUNCIL_OK ||
+        (rc = walk_log(c, op, &p->w)) != COUNCIL_OK ||
         (rc = sched_checked(c, op, &p->w, &p->s)) != COUNCIL_OK ||
         (rc = council__case_each(c, op, case_fn, p)) != COUNCIL_OK)
         return rc;

@@ -217,6 +217,31 @@ static void test_retention__forged_closing_not_due(void **state)
     /* A named case that is not due: refused, nothing done. */
     assert_null(apply(f->c, 0, open_c, 1, COUNCIL_EDENIED));
     assert_int_equal(th_last_action(f->c), COUNCIL_AUDIT_ACTION_RETENTION_APPLIED);
+    /* Closed, then reopened; the insider hides the reopening from the
+     * case index (its case_ref column cleared) and makes the row closed:
+     * the log's bodies are read, not the index, so it is not due. */
+    {
+        uint8_t back[16];
+        uint64_t reopen = 0;
+        char q[160];
+        body_case(sa, back, pid, COUNCIL_CASE_BODY_COUNCIL);
+        assert_int_equal(council_case_set_status(sa, back, 16, COUNCIL_CASE_STATUS_CLOSED),
+                         COUNCIL_OK);
+        assert_int_equal(council_case_set_status(sa, back, 16, COUNCIL_CASE_STATUS_OPEN),
+                         COUNCIL_OK);
+        assert_int_equal(council__audit_size(f->c, &reopen), COUNCIL_OK);
+        snprintf(q, sizeof q, "UPDATE audit_event SET case_ref = NULL WHERE seq = %llu;",
+                 (unsigned long long)(reopen - 1));
+        sql(f->c, q, NULL, 0);
+        sql(f->c, "UPDATE case_record SET status = 3 WHERE id = ?1;", back, 16);
+        j = due_json(f->c, 0, COUNCIL_OK);
+        assert_false(lists(j, "cases", back));
+        json_decref(j);
+        /* An event deleted: no pass runs on a log with a gap. */
+        sql(f->c, "DELETE FROM audit_event WHERE seq = 3;", NULL, 0);
+        assert_null(due_json(f->c, 0, COUNCIL_ETAMPER));
+        assert_null(apply(f->c, 1, NULL, 0, COUNCIL_ETAMPER));
+    }
     council_close(sa);
 }
 
