@@ -258,6 +258,7 @@ static const constant audit_action[] = {
     K(AUDIT_ACTION_NODE_CREATED), K(AUDIT_ACTION_NODE_CONTENT_READ),
     K(AUDIT_ACTION_NODE_CONTENT_DELETED), K(AUDIT_ACTION_NODE_CHECKPOINT_WITNESSED),
     K(AUDIT_ACTION_OUTSIDE_DISCLOSURE), /* issue 16 */
+    K(AUDIT_ACTION_PERSON_REPORT_PRODUCED), K(AUDIT_ACTION_CASE_RESOLVED), /* issue 16, person */
 };
 
 #define ENUM(d, t) { &(d), t, sizeof t / sizeof t[0] }
@@ -311,7 +312,8 @@ static void test_kit__constants_match_the_descriptors(void **state)
     assert_int_equal(checked, 104 /* issue 14: referral +12, meeting +4, request +5, transfer +2, task +9 */
                               + 1 /* issue 15, intake: intake_received */
                               + 4 /* issue 15, node: node_created, _content_read, _content_deleted, _checkpoint_witnessed */
-                              + 1 /* issue 16: outside_disclosure */);
+                              + 1 /* issue 16: outside_disclosure */
+                              + 2 /* issue 16, person: person_report_produced, case_resolved */);
 }
 
 int main(void)
