@@ -736,7 +736,7 @@ static int put_council(struct report *r, uint64_t report_seq)
     j_key(&r->b, &first, "event_seq");
     j_uint(&r->b, report_seq);
     council__buf_text(&r->b, "}");
-    council__v1__council_info__free_unpacked(ci, council__pb_allocator());
+    council__v1__council_info__free_unpacked(ci, council__pb_wiping_allocator());
     return COUNCIL_OK;
 }
 
