@@ -157,7 +157,8 @@ CLI_LIBS = $(shell pkg-config --libs libprotobuf-c jansson libsodium uuid pwqual
 # template doc/templates/person-report.xsl is built in (and installed).
 CLI_LIBS += $(shell pkg-config --libs libxslt libxml-2.0)
 CLI_OBJ += $(B)/gen/person_report_xsl.o
-$(B)/cli/render.o: override CPPFLAGS += $(shell pkg-config --cflags libxslt libxml-2.0)
+XSLT_CFLAGS := $(shell pkg-config --cflags libxslt libxml-2.0)
+$(B)/cli/render.o: override CPPFLAGS += $(XSLT_CFLAGS)
 $(B)/gen/person_report_xsl.c: doc/templates/person-report.xsl
 	@mkdir -p $(@D)
 	{ echo '/* generated from $< by the Makefile */'; \
@@ -186,7 +187,7 @@ MO_FILES = $(PO_LANGS:%=$(B)/locale/%/LC_MESSAGES/council-cli.mo)
 $(B)/council-cli.pot: $(wildcard cli/*.c cli/*.h) $(GEN_HDR)
 	@rm -rf $(B)/pot && mkdir -p $(B)/pot
 	@for f in $(sort $(wildcard cli/*.c)); do \
-	    $(CC) -E -P -C $(CPPFLAGS) -DI18N_XGETTEXT $$f > $(B)/pot/$${f##*/}.i || exit 1; done
+	    $(CC) -E -P -C $(CPPFLAGS) $(XSLT_CFLAGS) -DI18N_XGETTEXT $$f > $(B)/pot/$${f##*/}.i || exit 1; done
 	@xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=gettext_noop \
 	    --keyword=ngettext:1,2 --add-comments=TRANSLATORS --package-name=council-cli \
 	    --msgid-bugs-address= --no-location --sort-output -o $@ $(B)/pot/*.i
