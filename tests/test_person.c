@@ -62,6 +62,27 @@ static int psetup(void **state)
     put(a, p->other, p->other_pid, "situation", sec_text(OTHER_CASE_TEXT), COUNCIL_OK);
     /* Disclosures: a share to B, a meeting for C, a referral to B. */
     share(a, p->cid, f->mb, "situation", COUNCIL_OK);
+    {
+        council_referral_options ro = COUNCIL_REFERRAL_OPTIONS_INIT;
+        const char *sc[1] = { "support_plan" };
+        council *cc;
+
+        put(a, p->cid, p->pid, "support_plan", sec_text("計画"), COUNCIL_OK);
+        ro.case_id = p->cid;
+        ro.case_id_len = 16;
+        ro.to_member = f->mc;
+        ro.to_member_len = 16;
+        ro.scopes = sc;
+        ro.n_scopes = 1;
+        ro.basis = "appi_27_1_4_public_duty";
+        ro.reason = "支援につなぐため";
+        assert_int_equal(council_referral_propose(a, p->rid, 16, &ro), COUNCIL_OK);
+        cc = staff_open(f, f->sc, &f->kc);
+        assert_int_equal(council_referral_transition(cc, p->rid, 16, COUNCIL_REFERRAL_ACCEPTED,
+                                                     NULL, NULL, 0, 0), COUNCIL_OK);
+        council_close(cc);
+        { int drc = council_referral_deliver(a, p->rid, 16); (void)drc; } /* at acceptance or now */
+    }
     council_close(a);
     meeting_on_situation(f, p->mid, f->mc, 3600, p->cid, "協議のため");
     /* Reads by two members' staff. */
@@ -209,9 +230,17 @@ static void test_person__every_read_and_disclosure(void **state)
     for (i = 0; i < n; i++)
         assert_true(listed(json_object_get(j, "reads"), seqs[i]));
     n = log_seqs(p->base.c, ref, disc_acts, 5, seqs, 512);
-    assert_true(n >= 2); /* the share to B and the meeting's share to C */
+    assert_true(n >= 3); /* the share to B, the referral's and the meeting's shares to C */
     for (i = 0; i < n; i++)
         assert_true(listed(json_object_get(j, "disclosures"), seqs[i]));
+    {
+        static const int ref_acts[] = { COUNCIL_AUDIT_ACTION_REFERRAL_ACCEPTED };
+        n = log_seqs(p->base.c, ref, ref_acts, 1, seqs, 512);
+        assert_true(n >= 1);
+        for (i = 0; i < n; i++)
+            assert_true(listed(json_object_get(j, "disclosures"), seqs[i]));
+        assert_int_equal(json_array_size(json_object_get(j, "referrals")), 1);
+    }
     /* each read names its member, staff and purpose, with its leaf hash */
     json_array_foreach(json_object_get(j, "reads"), i, v) {
         assert_non_null(json_object_get(v, "purpose"));
@@ -244,7 +273,7 @@ static void test_person__every_read_and_disclosure(void **state)
         council__uuid_text(famt, p->fam);
         assert_false(th_contains(raw.ptr, raw.len, famt));
     }
-    assert_int_equal(json_array_size(json_object_get(j, "sections")), 2);
+    assert_int_equal(json_array_size(json_object_get(j, "sections")), 3);
     council_buf_free(&raw);
     json_decref(j);
     council_close(ss);
