@@ -135,8 +135,8 @@ static const cli_help report_help = {
     "                         may read no file and reach no network\n"
     "  --out FILE             write to FILE (created, mode 0600) instead of stdout\n"
     "  --purpose CODE         why it is read (default disclosure_request)\n"),
-    "  council-cli --store ./council --staff \"$SEC_STAFF\" --keyfile sec.key \\\n"
-    "      person report \"$CASE\" --format html --out person.html\n",
+    "  council-cli --store ./council person report \"$CASE\" --format html \\\n"
+    "      --out person.html --staff \"$SEC_STAFF\" --keyfile sec.key\n",
 };
 
 static const cli_opt report_opts[] = {
