@@ -147,6 +147,39 @@
           </xsl:for-each>
         </table>
 
+        <h2>つなぎ（紹介）</h2>
+        <table>
+          <tr><th>日時</th><th>紹介元</th><th>紹介先</th><th>区分</th><th>目的</th><th>根拠</th><th>状態</th></tr>
+          <xsl:for-each select="referrals/item">
+            <tr>
+              <td><xsl:call-template name="when"><xsl:with-param name="n" select="created"/></xsl:call-template></td>
+              <td><xsl:call-template name="who"><xsl:with-param name="n" select="from_member"/></xsl:call-template></td>
+              <td><xsl:call-template name="who"><xsl:with-param name="n" select="to_member"/></xsl:call-template></td>
+              <td><xsl:call-template name="list"><xsl:with-param name="n" select="scopes"/></xsl:call-template></td>
+              <td><xsl:value-of select="purpose"/></td>
+              <td><xsl:value-of select="basis"/></td>
+              <td><xsl:value-of select="state"/></td>
+            </tr>
+          </xsl:for-each>
+        </table>
+
+        <h2>協力要請</h2>
+        <table>
+          <tr><th>番号</th><th>要請先</th><th>種類</th><th>区分</th><th>根拠</th><th>期限</th><th>状態</th><th>提供された区分</th></tr>
+          <xsl:for-each select="requests/item">
+            <tr>
+              <td class="mono"><xsl:value-of select="id_text"/></td>
+              <td><xsl:call-template name="who"><xsl:with-param name="n" select="member"/></xsl:call-template></td>
+              <td><xsl:call-template name="list"><xsl:with-param name="n" select="kinds"/></xsl:call-template></td>
+              <td><xsl:call-template name="list"><xsl:with-param name="n" select="scopes"/></xsl:call-template></td>
+              <td><xsl:value-of select="basis"/></td>
+              <td><xsl:call-template name="when"><xsl:with-param name="n" select="due"/></xsl:call-template></td>
+              <td><xsl:value-of select="state"/></td>
+              <td><xsl:call-template name="list"><xsl:with-param name="n" select="provided"/></xsl:call-template></td>
+            </tr>
+          </xsl:for-each>
+        </table>
+
         <h2>共有（現在と過去）</h2>
         <table>
           <tr><th>機関</th><th>区分</th><th>目的</th><th>根拠</th><th>開始</th><th>期限</th><th>取消</th></tr>

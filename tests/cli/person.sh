@@ -52,6 +52,8 @@ expect 0 "person: family identity" -- pperson "$CLI" --store "$P" case update "$
 # a disclosure (the npo shares with the secretariat's member) and reads
 expect 0 "person: share" -- pperson "$CLI" --store "$P" case share "$PCASE" --member "$PSEC" --scope situation \
     --purpose support_coordination --basis appi_27_1_4_public_duty --reason 支援調整 $PN
+expect 0 "person: a referral to the secretariat's member" -- pperson "$CLI" --store "$P" referral propose "$PCASE" --member "$PSEC" \
+    --scope identity --basis appi_27_1_4_public_duty --reason 支援につなぐため $PN
 expect 0 "person: a read by the npo" -- pperson "$CLI" --store "$P" case show "$PCASE" --scope situation --purpose support_coordination $PN
 expect 0 "person: a read by the secretariat" -- pperson "$CLI" --store "$P" case show "$PCASE" --scope situation --purpose support_coordination $PS
 
@@ -125,6 +127,9 @@ print(ok)
 PY
 )" = True ] && ok || bad "HTML: every read's and disclosure's seq (and leaf hash), no script element"
 has "$T/person.html" "NPO こもれび" "members named"
+has "$T/person.html" "つなぎ（紹介）" "the referrals' table"
+[ "$(pjson "$T/person.json" 'len(d["referrals"])')" = 1 ] && ok || bad "the referral is in the file"
+
 expect 0 "person report --format html to stdout" -- pperson "$CLI" --store "$P" person report "$PCASE" --format html $PS
 has "$T/out" '<html lang="ja">' "HTML on stdout"
 # --person: the family member's own file
