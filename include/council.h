@@ -3942,7 +3942,9 @@ typedef struct council_person_report_options {
  * share), `reads` (case_read, section_decrypted, request_read, task_read,
  * meeting_record_read: when, member, staff, purpose, scopes) and
  * `other_events`, each with its seq and leaf hash for
- * council_audit_prove_inclusion(). The log is scanned event body by event
+ * council_audit_prove_inclusion(). An erased case has no person left: its
+ * file has `person` null, no sections or consents, and still its log. The
+ * log is scanned event body by event
  * body, each checked against the stored tree: an event hidden from the
  * case index is still listed; an edited or deleted one fails the call.
  *

@@ -560,6 +560,7 @@ struct report {
     const char *op;
     const char *purpose;
     uint8_t case_id[COUNCIL_ID_BYTES], person[COUNCIL_ID_BYTES];
+    bool erased; /* the case was erased: no person, section or consent is left */
     council__buf b;
     Council__V1__CaseInfo *info;
 };
@@ -614,6 +615,11 @@ static int put_consents(struct report *r)
     size_t k = 0;
     int rc;
 
+    if (r->erased) {
+        j_key(&r->b, &(bool){ false }, "consents");
+        council__buf_text(&r->b, "[]");
+        return COUNCIL_OK;
+    }
     if ((rc = council_consent_list(r->c, &lb, r->case_id, COUNCIL_ID_BYTES)) != COUNCIL_OK)
         return rc;
     l = UNPACK(l, council__v1__consent_list__unpack, lb);
@@ -699,8 +705,11 @@ static void put_case(struct report *r, const uint8_t ref[32])
     council__buf_text(&r->b, "]}");
     j_key(&r->b, &(bool){ false }, "person");
     for (size_t i = 0; i < m->n_persons; i++)
-        if (same_id(&m->persons[i]->id, r->person))
+        if (same_id(&m->persons[i]->id, r->person)) {
             j_message(&r->b, &m->persons[i]->base);
+            return;
+        }
+    council__buf_text(&r->b, "null"); /* not in the case's metadata (erased) */
 }
 
 static int put_council(struct report *r, uint64_t report_seq)
@@ -820,12 +829,15 @@ int council_person_report(council *c, council_buf *out, const council_person_rep
     }
     if (rc == COUNCIL_ENOTFOUND)
         return council__fail(c, rc, "%s: no such case", op);
-    if ((rc = pick_person(c, op, o, r.case_id, r.person)) != COUNCIL_OK)
+    /* An erased case has no persons left: its file is its record and its log. */
+    r.erased = k.erased != 0;
+    if (!r.erased && (rc = pick_person(c, op, o, r.case_id, r.person)) != COUNCIL_OK)
         return rc;
     /* Log first: the file is produced only once its event is durable. */
     {
         council__event ev = { .action = ACT(PERSON_REPORT_PRODUCED), .case_ref = k.ref,
-                              .object_id = r.person, .purpose = r.purpose, .outcome = ALLOWED };
+                              .object_id = r.erased ? NULL : r.person, .purpose = r.purpose,
+                              .outcome = ALLOWED };
         council__event_actor(c, &ev);
         if ((rc = council__audit_size(c, &report_seq)) != COUNCIL_OK ||
             (rc = council__audit_append(c, &ev)) != COUNCIL_OK)

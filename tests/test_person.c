@@ -446,6 +446,28 @@ static void test_person__insider_hides_an_event(void **state)
     council_close(ss);
 }
 
+/* An erased case: its file still lists its log (no content is left). */
+static void test_person__erased_case(void **state)
+{
+    pfx *p = *state;
+    council *ss;
+    json_t *j;
+    uint8_t ref[32];
+    uint64_t seqs[512];
+    size_t n, i;
+
+    assert_int_equal(council_case_erase(p->base.c, p->cid, 16, "person_request"), COUNCIL_OK);
+    ss = sec_open(p, p->s1);
+    case_ref(ss, p->cid, ref);
+    j = report(ss, p->cid, NULL, COUNCIL_OK, NULL);
+    assert_int_equal(json_array_size(json_object_get(j, "sections")), 0);
+    n = log_seqs(p->base.c, ref, read_acts, 2, seqs, 512);
+    for (i = 0; i < n; i++)
+        assert_true(listed(json_object_get(j, "reads"), seqs[i]));
+    json_decref(j);
+    council_close(ss);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -455,6 +477,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_person__refusals, psetup, pteardown),
         cmocka_unit_test_setup_teardown(test_person__pseudonym_both_ways, psetup, pteardown),
         cmocka_unit_test_setup_teardown(test_person__insider_hides_an_event, psetup, pteardown),
+        cmocka_unit_test_setup_teardown(test_person__erased_case, psetup, pteardown),
     };
 
     assert_int_equal(council_global_init(), COUNCIL_OK);
