@@ -28,13 +28,13 @@ static const char *const time_keys[] = { "time", "granted", "expires", "revoked"
                                          "updated", "added", "written", "valid_from",
                                          "valid_until", "recorded", "until", "erased",
                                          "merged_at", "proposed", "due", "answered", "ended",
-                                         "made", "at" };
+                                         "made", "at", "starts", "ends", "closed" };
 /* Keys whose values are member or staff ids. */
 static const char *const id_keys[] = { "member", "staff", "recipient", "member_id",
                                        "owner_member", "writer_member", "writer_staff",
                                        "recorded_by_member", "recorded_by_staff", "by_member",
                                        "by_staff", "obtained_by", "from_member", "to_member",
-                                       "recipient_members" };
+                                       "recipient_members", "attendee" };
 
 static bool in(const char *const *set, size_t n, const char *k)
 {

@@ -3934,7 +3934,9 @@ typedef struct council_person_report_options {
  * the whole case); the person's own record (never another person's of the
  * case); the sections written about that person, every version, with
  * content; the consents and refusals whose subject is that person, with
- * their withdrawals; the case's referrals, cooperation requests and tasks;
+ * their withdrawals; the case's referrals, cooperation requests, tasks and
+ * the meetings with it on their agenda (its items only, each meeting
+ * checked against the secretariat's signatures);
  * then from the audit log every event naming the case: `disclosures`
  * (share_granted, share_revoked, disclosure_made, bundle_exported,
  * referral_accepted, request_answered, outside_disclosure, case_transferred:

@@ -26,6 +26,7 @@
 #include "council/v1/case.pb-c.h"
 #include "council/v1/consent.pb-c.h"
 #include "council/v1/info.pb-c.h"
+#include "council/v1/meeting.pb-c.h"
 #include "council/v1/referral.pb-c.h"
 #include "council/v1/request.pb-c.h"
 #include "council/v1/task.pb-c.h"
@@ -35,6 +36,7 @@
 #include "crypto.h"
 #include "event.h"
 #include "log.h"
+#include "meeting.h"
 #include "merkle.h"
 #include "session.h"
 
@@ -670,6 +672,61 @@ static int put_list(struct report *r, const char *key, int rc, council_buf *lb,
     return COUNCIL_OK;
 }
 
+/* The meetings with the case on their agenda, each checked against the
+ * secretariat's signatures (ETAMPER, logged), with this case's items only
+ * (never another case's on the same agenda). */
+static int put_meetings(struct report *r)
+{
+    uint8_t (*ids)[COUNCIL_ID_BYTES] = NULL;
+    size_t n = 0, shown = 0;
+    int rc;
+
+    if ((rc = council__meeting_ids_of_case(r->c, r->op, r->case_id, &ids, &n)) != COUNCIL_OK)
+        return rc;
+    j_key(&r->b, &(bool){ false }, "meetings");
+    council__buf_text(&r->b, "[");
+    for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
+        Council__V1__Meeting *m = NULL;
+        council__mtg mt;
+        bool first = true, any = false;
+
+        if ((rc = council__meeting_load(r->c, r->op, ids[i], &mt)) != COUNCIL_OK ||
+            (rc = council__meeting_check(r->c, r->op, ids[i], NULL)) != COUNCIL_OK ||
+            (rc = council__meeting_build(r->c, r->op, &mt, NULL, &m)) != COUNCIL_OK)
+            break;
+        if (shown++ > 0)
+            council__buf_text(&r->b, ",");
+        council__buf_text(&r->b, "{");
+        j_key(&r->b, &first, "id");
+        j_bytes(&r->b, m->id.data, m->id.len);
+        j_key(&r->b, &first, "body");
+        j_enum(&r->b, &council__v1__meeting_body__descriptor, (int)m->body);
+        j_key(&r->b, &first, "starts");
+        j_int(&r->b, m->starts);
+        j_key(&r->b, &first, "ends");
+        j_int(&r->b, m->ends);
+        if (m->has_closed) {
+            j_key(&r->b, &first, "closed");
+            j_int(&r->b, m->closed);
+        }
+        j_key(&r->b, &first, "items");
+        council__buf_text(&r->b, "[");
+        for (size_t k = 0; k < m->n_items; k++) {
+            if (!same_id(&m->items[k]->case_id, r->case_id))
+                continue; /* another case on the same agenda */
+            if (any)
+                council__buf_text(&r->b, ",");
+            any = true;
+            j_message(&r->b, &m->items[k]->base);
+        }
+        council__buf_text(&r->b, "]}");
+        council__v1__meeting__free_unpacked(m, council__pb_allocator());
+    }
+    council__buf_text(&r->b, "]");
+    council__free(ids);
+    return rc;
+}
+
 static void put_case(struct report *r, const uint8_t ref[32])
 {
     const Council__V1__CaseInfo *m = r->info;
@@ -869,6 +926,8 @@ int council_person_report(council *c, council_buf *out, const council_person_rep
         if (rc == COUNCIL_OK)
             rc = put_list(&r, "requests", council_request_list(c, &lb, &qf), &lb,
                           &council__v1__cooperation_request_list__descriptor);
+        if (rc == COUNCIL_OK)
+            rc = put_meetings(&r);
         if (rc == COUNCIL_OK)
             rc = put_list(&r, "tasks", council_task_list(c, &lb, &tf), &lb,
                           &council__v1__support_task_list__descriptor);

@@ -85,6 +85,18 @@ static int psetup(void **state)
     }
     council_close(a);
     meeting_on_situation(f, p->mid, f->mc, 3600, p->cid, "協議のため");
+    {
+        /* another case on the same agenda */
+        static const char *const sit[] = { "situation" };
+        council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+        so.scopes = sit;
+        so.n_scopes = 1;
+        so.purpose = "meeting_discussion";
+        so.basis = "appi_27_1_4_public_duty";
+        so.reason = "協議のため";
+        assert_int_equal(council_meeting_add_case(f->c, p->mid, 16, p->other, 16, f->mc, 16, &so),
+                         COUNCIL_OK);
+    }
     /* Reads by two members' staff. */
     b = staff_open(f, f->sb, &f->kb);
     {
@@ -136,7 +148,12 @@ static json_t *report(council *s, const uint8_t cid[16], const uint8_t *person, 
     o.case_id_len = 16;
     o.person_id = person;
     o.person_id_len = person != NULL ? 16 : 0;
-    { int prc = council_person_report(s, &out, &o); if (prc != want) print_message("%s\n", council_errmsg(s)); assert_int_equal(prc, want); }
+    {
+        int prc = council_person_report(s, &out, &o);
+        if (prc != want)
+            print_message("%s\n", council_errmsg(s));
+        assert_int_equal(prc, want);
+    }
     if (want != COUNCIL_OK) {
         assert_null(out.ptr);
         return NULL;
@@ -268,6 +285,16 @@ static void test_person__every_read_and_disclosure(void **state)
     assert_false(th_contains(raw.ptr, raw.len, FAMILY_NAME));
     assert_false(th_contains(raw.ptr, raw.len, "家族の事情"));
     assert_false(th_contains(raw.ptr, raw.len, OTHER_CASE_TEXT));
+    {
+        char ot[37], mt[37];
+        json_t *m = json_array_get(json_object_get(j, "meetings"), 0);
+        council__uuid_text(ot, p->other);
+        council__uuid_text(mt, p->mid);
+        assert_false(th_contains(raw.ptr, raw.len, ot)); /* not the other case on the agenda */
+        assert_int_equal(json_array_size(json_object_get(j, "meetings")), 1);
+        assert_string_equal(json_string_value(json_object_get(m, "id")), mt);
+        assert_int_equal(json_array_size(json_object_get(m, "items")), 1);
+    }
     {
         char famt[37];
         council__uuid_text(famt, p->fam);

@@ -163,6 +163,25 @@
           </xsl:for-each>
         </table>
 
+        <h2>会議（このケースが議題になったもの）</h2>
+        <table>
+          <tr><th>会議番号</th><th>種類</th><th>開始</th><th>終了</th><th>出席機関</th><th>区分</th><th>根拠</th></tr>
+          <xsl:for-each select="meetings/item">
+            <xsl:variable name="m" select="."/>
+            <xsl:for-each select="items/item">
+              <tr>
+                <td class="mono"><xsl:value-of select="$m/id"/></td>
+                <td><xsl:value-of select="$m/body"/></td>
+                <td><xsl:call-template name="when"><xsl:with-param name="n" select="$m/starts"/></xsl:call-template></td>
+                <td><xsl:call-template name="when"><xsl:with-param name="n" select="$m/ends"/></xsl:call-template></td>
+                <td><xsl:call-template name="who"><xsl:with-param name="n" select="attendee"/></xsl:call-template></td>
+                <td><xsl:call-template name="list"><xsl:with-param name="n" select="scopes"/></xsl:call-template></td>
+                <td><xsl:value-of select="basis"/></td>
+              </tr>
+            </xsl:for-each>
+          </xsl:for-each>
+        </table>
+
         <h2>協力要請</h2>
         <table>
           <tr><th>番号</th><th>要請先</th><th>種類</th><th>区分</th><th>根拠</th><th>期限</th><th>状態</th><th>提供された区分</th></tr>

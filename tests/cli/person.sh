@@ -54,6 +54,12 @@ expect 0 "person: share" -- pperson "$CLI" --store "$P" case share "$PCASE" --me
     --purpose support_coordination --basis appi_27_1_4_public_duty --reason 支援調整 $PN
 expect 0 "person: a referral to the secretariat's member" -- pperson "$CLI" --store "$P" referral propose "$PCASE" --member "$PSEC" \
     --scope identity --basis appi_27_1_4_public_duty --reason 支援につなぐため $PN
+expect 0 "person: a meeting" -- pperson "$CLI" --store "$P" meeting create --body council --starts 2026-01-01 \
+    --ends 2099-01-01T12:00:00Z --member "$PNPO" --member "$PSEC" $PS
+PMEET=$(cat "$T/out")
+expect 0 "person: the case on its agenda" -- pperson "$CLI" --store "$P" meeting add-case "$PMEET" "$PCASE" \
+    --member "$PSEC" --scope situation --purpose meeting_discussion --basis appi_27_1_4_public_duty \
+    --reason 支援会議での検討 $PS
 expect 0 "person: a read by the npo" -- pperson "$CLI" --store "$P" case show "$PCASE" --scope situation --purpose support_coordination $PN
 expect 0 "person: a read by the secretariat" -- pperson "$CLI" --store "$P" case show "$PCASE" --scope situation --purpose support_coordination $PS
 
@@ -128,6 +134,9 @@ PY
 )" = True ] && ok || bad "HTML: every read's and disclosure's seq (and leaf hash), no script element"
 has "$T/person.html" "NPO こもれび" "members named"
 has "$T/person.html" "つなぎ（紹介）" "the referrals' table"
+[ "$(pjson "$T/person.json" 'd["meetings"][0]["id"]')" = "$PMEET" ] && ok || bad "the meeting is in the file"
+has "$T/person.html" "$PMEET" "the meeting in the document"
+
 [ "$(pjson "$T/person.json" 'len(d["referrals"])')" = 1 ] && ok || bad "the referral is in the file"
 
 expect 0 "person report --format html to stdout" -- pperson "$CLI" --store "$P" person report "$PCASE" --format html $PS
