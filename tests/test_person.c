@@ -388,6 +388,22 @@ static void test_person__refusals(void **state)
     assert_int_equal(council_batch_begin(ss), COUNCIL_OK);
     report(ss, p->cid, NULL, COUNCIL_EMISUSE, NULL);
     council_batch_rollback(ss);
+    /* an unpledged person of the secretariat gets no session to produce it with */
+    {
+        council_open_options oo = COUNCIL_OPEN_OPTIONS_INIT;
+        uint8_t unpledged[16];
+        council *u = NULL;
+        assert_int_equal(council_staff_add(f->c, unpledged, 16, p->sec, 16, "事務局 未誓約", NULL),
+                         COUNCIL_OK);
+        oo.passphrase = (const uint8_t *)MPASS;
+        oo.passphrase_len = strlen(MPASS);
+        oo.staff_id = unpledged;
+        oo.staff_id_len = 16;
+        oo.keyfile = p->ksec.ptr;
+        oo.keyfile_len = p->ksec.len;
+        assert_int_equal(council_open(&u, f->store, &oo), COUNCIL_EDENIED);
+        council_close(u);
+    }
     /* retired staff: the session ends its powers */
     assert_int_equal(council_staff_retire(f->c, p->s1, 16, 0, "retired"), COUNCIL_OK);
     report(ss, p->cid, NULL, COUNCIL_EDENIED, NULL);
