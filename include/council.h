@@ -3915,10 +3915,12 @@ typedef struct council_person_report_options {
     unsigned version;            /**< COUNCIL_PERSON_REPORT_OPTIONS_VERSION */
     const uint8_t *case_id;      /**< the case (16 bytes), required */
     size_t case_id_len;
-    const uint8_t *person_id;    /**< a person of the case (16 bytes), or NULL: the person supported */
+    const uint8_t *person_id;    /**< a person of the case (16 bytes), or NULL: the
+                                      person supported */
     size_t person_id_len;
     int format;                  /**< COUNCIL_PERSON_REPORT_JSON (0: the same) */
-    const char *purpose;         /**< a code for the event and the reads; NULL: "disclosure_request" */
+    const char *purpose;         /**< the reads' purpose (a read's purpose code);
+                                      NULL: "disclosure_request" */
 } council_person_report_options;
 
 #define COUNCIL_PERSON_REPORT_OPTIONS_INIT \
@@ -3963,7 +3965,8 @@ typedef struct council_person_report_options {
  * @return COUNCIL_OK; COUNCIL_EDENIED (logged) for the council passphrase's
  *         session, another member's staff or a retired staff member;
  *         COUNCIL_ENOTFOUND for no such case or no such person in it;
- *         COUNCIL_EINVAL for a bad id length, format or purpose;
+ *         COUNCIL_EINVAL for a bad id length, format, or a purpose neither
+ *         "disclosure_request" nor a read's purpose code (nothing logged);
  *         COUNCIL_ETAMPER for a log event edited or deleted (or a row the
  *         reads check); COUNCIL_EMISUSE for a bad handle, NULL out or
  *         options, an unknown options version, or inside a batch;

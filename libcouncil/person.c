@@ -34,6 +34,7 @@
 #include "buf.h"
 #include "case_db.h"
 #include "crypto.h"
+#include "decide.h"
 #include "event.h"
 #include "log.h"
 #include "meeting.h"
@@ -554,8 +555,7 @@ static bool same_id(const ProtobufCBinaryData *d, const uint8_t id[COUNCIL_ID_BY
 }
 
 /* A list call's serialised result unpacked with the wiping allocator. */
-#define UNPACK(type, fn, buf) \
-    ((buf).len <= SIZE_MAX ? fn(council__pb_wiping_allocator(), (buf).len, (buf).ptr) : NULL)
+#define UNPACK(fn, buf) fn(council__pb_wiping_allocator(), (buf).len, (buf).ptr)
 
 struct report {
     council *c;
@@ -586,7 +586,7 @@ static int put_sections(struct report *r)
                                      COUNCIL_ID_BYTES, si->scope, r->purpose);
         if (rc != COUNCIL_OK)
             return rc;
-        h = UNPACK(h, council__v1__section_history__unpack, hb);
+        h = UNPACK(council__v1__section_history__unpack, hb);
         council_buf_free(&hb);
         if (h == NULL)
             return council__fail(r->c, COUNCIL_ENOMEM, "%s: out of memory", r->op);
@@ -624,7 +624,7 @@ static int put_consents(struct report *r)
     }
     if ((rc = council_consent_list(r->c, &lb, r->case_id, COUNCIL_ID_BYTES)) != COUNCIL_OK)
         return rc;
-    l = UNPACK(l, council__v1__consent_list__unpack, lb);
+    l = UNPACK(council__v1__consent_list__unpack, lb);
     council_buf_free(&lb);
     if (l == NULL)
         return council__fail(r->c, COUNCIL_ENOMEM, "%s: out of memory", r->op);
@@ -778,7 +778,7 @@ static int put_council(struct report *r, uint64_t report_seq)
 
     if ((rc = council_info(r->c, &ib)) != COUNCIL_OK)
         return rc;
-    ci = UNPACK(ci, council__v1__council_info__unpack, ib);
+    ci = UNPACK(council__v1__council_info__unpack, ib);
     council_buf_free(&ib);
     if (ci == NULL)
         return council__fail(r->c, COUNCIL_ENOMEM, "%s: out of memory", r->op);
@@ -869,8 +869,11 @@ int council_person_report(council *c, council_buf *out, const council_person_rep
     r.c = c;
     r.op = op;
     r.purpose = o->purpose != NULL ? o->purpose : REPORT_PURPOSE;
-    if (!council__audit_code_ok(r.purpose))
-        return council__fail(c, COUNCIL_EINVAL, "%s: the purpose is a code [a-z0-9_]", op);
+    /* a read's purpose (section.c's rule), checked before anything is logged */
+    if (strcmp(r.purpose, REPORT_PURPOSE) != 0 &&
+        (council__purpose_parse(r.purpose) <= 0 || strcmp(r.purpose, "other") == 0))
+        return council__fail(c, COUNCIL_EINVAL, "%s: the purpose is disclosure_request or a read's "
+                             "purpose code", op);
     if (o->person_id != NULL && o->person_id_len != COUNCIL_ID_BYTES)
         return council__fail(c, COUNCIL_EINVAL, "%s: ids are 16 bytes", op);
     if ((rc = council__id_arg(c, op, o->case_id, o->case_id_len)) != COUNCIL_OK)
@@ -902,7 +905,7 @@ int council_person_report(council *c, council_buf *out, const council_person_rep
     }
     if ((rc = council_case_get(c, &gb, r.case_id, COUNCIL_ID_BYTES)) != COUNCIL_OK)
         return rc;
-    r.info = UNPACK(r.info, council__v1__case_info__unpack, gb);
+    r.info = UNPACK(council__v1__case_info__unpack, gb);
     council_buf_free(&gb);
     if (r.info == NULL)
         return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);

@@ -381,6 +381,17 @@ static void test_person__refusals(void **state)
     o.format = COUNCIL_PERSON_REPORT_JSON;
     o.purpose = "Not A Code";
     assert_int_equal(council_person_report(ss, &out, &o), COUNCIL_EINVAL);
+    {
+        uint64_t before = 0, after = 0;
+        assert_int_equal(council__audit_size(f->c, &before), COUNCIL_OK);
+        o.purpose = "gossip"; /* a code, not a read's purpose: refused before anything is logged */
+        assert_int_equal(council_person_report(ss, &out, &o), COUNCIL_EINVAL);
+        assert_int_equal(council__audit_size(f->c, &after), COUNCIL_OK);
+        assert_int_equal(before, after);
+        o.purpose = "statistics"; /* a read's purpose: allowed */
+        assert_int_equal(council_person_report(ss, &out, &o), COUNCIL_OK);
+        council_buf_free(&out);
+    }
     o.purpose = NULL;
     o.version = 99;
     assert_int_equal(council_person_report(ss, &out, &o), COUNCIL_EMISUSE);
