@@ -153,6 +153,23 @@ $(B)/cli/i18n.o: override CPPFLAGS += -DLOCALEDIR='"$(LOCALEDIR)"'
 CLI_SRC = $(wildcard cli/*.c)
 CLI_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
 CLI_LIBS = $(shell pkg-config --libs libprotobuf-c jansson libsodium uuid pwquality) -pthread
+# The person's file as HTML (cli/render.c): libxslt over a libxml2 tree; the
+# template doc/templates/person-report.xsl is built in (and installed).
+CLI_LIBS += $(shell pkg-config --libs libxslt libxml-2.0)
+CLI_OBJ += $(B)/gen/person_report_xsl.o
+XSLT_CFLAGS := $(shell pkg-config --cflags libxslt libxml-2.0)
+$(B)/cli/render.o: override CPPFLAGS += $(XSLT_CFLAGS)
+$(B)/gen/person_report_xsl.c: doc/templates/person-report.xsl
+	@mkdir -p $(@D)
+	{ echo '/* generated from $< by the Makefile */'; \
+	  echo 'extern const unsigned char person_report_xsl[];'; \
+	  echo 'extern const unsigned int person_report_xsl_len;'; \
+	  echo 'const unsigned char person_report_xsl[] = {'; \
+	  od -An -v -tx1 $< | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '};'; \
+	  echo 'const unsigned int person_report_xsl_len = sizeof person_report_xsl;'; } > $@
+$(B)/gen/person_report_xsl.o: $(B)/gen/person_report_xsl.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(CLI): $(CLI_OBJ) $(GEN_OBJ) $(B)/$(SOFULL)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(GEN_OBJ) -L$(B) -lcouncil \
@@ -170,7 +187,7 @@ MO_FILES = $(PO_LANGS:%=$(B)/locale/%/LC_MESSAGES/council-cli.mo)
 $(B)/council-cli.pot: $(wildcard cli/*.c cli/*.h) $(GEN_HDR)
 	@rm -rf $(B)/pot && mkdir -p $(B)/pot
 	@for f in $(sort $(wildcard cli/*.c)); do \
-	    $(CC) -E -P -C $(CPPFLAGS) -DI18N_XGETTEXT $$f > $(B)/pot/$${f##*/}.i || exit 1; done
+	    $(CC) -E -P -C $(CPPFLAGS) $(XSLT_CFLAGS) -DI18N_XGETTEXT $$f > $(B)/pot/$${f##*/}.i || exit 1; done
 	@xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=gettext_noop \
 	    --keyword=ngettext:1,2 --add-comments=TRANSLATORS --package-name=council-cli \
 	    --msgid-bugs-address= --no-location --sort-output -o $@ $(B)/pot/*.i
@@ -427,6 +444,8 @@ install-doc:
 	install -d $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man1
 	install -m 0644 doc/man3/*.3 $(DESTDIR)$(MANDIR)/man3/
 	install -m 0644 doc/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -d $(DESTDIR)$(DATADIR)/libcouncil
+	install -m 0644 doc/templates/person-report.xsl $(DESTDIR)$(DATADIR)/libcouncil/
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/$(SOFULL) $(DESTDIR)$(LIBDIR)/$(SONAME) \

@@ -108,6 +108,7 @@ static const char *const known[] = {
     "fiscal-year",
     "due", "overdue", "text", "vital-second-approver", "cross-body-use",
     "step", "decline", /* node answer */
+    "template", /* person report */
 };
 
 static int is_known(const char *text)

@@ -149,4 +149,9 @@ int cmd_node_export_log(cli_ctx *x, int argc, char **argv);
 int cmd_bundle_export(cli_ctx *x, int argc, char **argv);
 int cmd_bundle_inspect(cli_ctx *x, int argc, char **argv);
 
+/* cmd_person.c (issue 16: the person's file, the case's pseudonym) */
+int cmd_person_report(cli_ctx *x, int argc, char **argv);
+int cmd_case_pseudonym(cli_ctx *x, int argc, char **argv);
+int cmd_case_resolve(cli_ctx *x, int argc, char **argv);
+
 #endif

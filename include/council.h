@@ -395,6 +395,11 @@ COUNCIL_API void *council_protobuf_allocator(void);
  *  their keys by a retention pass (reason: retention). @since 0.3.0 */
 #define COUNCIL_AUDIT_ACTION_KEYS_PURGED 73
 
+/** A person's file produced (council_person_report()): object_id the person. @since 0.3.0 */
+#define COUNCIL_AUDIT_ACTION_PERSON_REPORT_PRODUCED 75
+/** A case's pseudonym resolved to the case (council_case_by_pseudonym()). @since 0.3.0 */
+#define COUNCIL_AUDIT_ACTION_CASE_RESOLVED 76
+
 /** Longest council name accepted, in bytes of UTF-8. @since 0.1.0 */
 #define COUNCIL_NAME_MAX 256
 
@@ -3991,6 +3996,128 @@ typedef struct council_retention_apply_options {
  */
 COUNCIL_API COUNCIL_NODISCARD int council_retention_apply(council *c, council_buf *out,
         const council_retention_apply_options *o);
+
+/* ===================================================== issue 16: the person's file (person.c) */
+
+/**
+ * A case's audit pseudonym: the 32-byte keyed hash every audit event about
+ * the case carries as case_ref (council_audit_filter.case_ref). For the
+ * secretariat only (its staff, or the council passphrase): the coordinating
+ * body and the members see the pseudonym of the cases they may see in
+ * council_case_get() (CaseInfo.case_ref), but only the secretariat may turn
+ * any case id into the log's pseudonym. An erased case keeps its pseudonym.
+ * Nothing is logged for an allowed call (no case content is returned).
+ *
+ * @param c           an open handle.
+ * @param case_id     the 16-byte case id.
+ * @param case_id_len 16.
+ * @param[out] out    receives the 32-byte pseudonym.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged, operation_refused
+ *         secretariat_only) for another member's staff; COUNCIL_ENOTFOUND
+ *         for no such case; COUNCIL_EINVAL for an id not 16 bytes;
+ *         COUNCIL_ETAMPER (logged) for a case row whose owner proof fails;
+ *         COUNCIL_EMISUSE for a bad handle or a NULL out; COUNCIL_EIO.
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_pseudonym(council *c, const uint8_t *case_id,
+        size_t case_id_len, uint8_t out[32]);
+
+/**
+ * The way back: the case whose pseudonym is `ref`, found by walking every
+ * case of the store (no index: the pseudonym is computed from each id).
+ * For the secretariat only, as council_case_pseudonym(). A resolution is
+ * logged (case_resolved, case_ref = ref) before the id is returned.
+ *
+ * @param c        an open handle.
+ * @param ref      the 32-byte pseudonym (as audit events carry it).
+ * @param ref_len  32.
+ * @param[out] out receives the 16-byte case id.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged) for another member's staff;
+ *         COUNCIL_ENOTFOUND when no case has this pseudonym; COUNCIL_EINVAL
+ *         for a pseudonym not 32 bytes; COUNCIL_EMISUSE (also inside a
+ *         batch); COUNCIL_EIO (nothing returned when the event cannot be
+ *         appended); COUNCIL_ENOMEM.
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_by_pseudonym(council *c, const uint8_t *ref,
+        size_t ref_len, uint8_t out[16]);
+
+#define COUNCIL_PERSON_REPORT_OPTIONS_VERSION 1
+/** council_person_report_options.format: a JSON document (UTF-8). @since 0.3.0 */
+#define COUNCIL_PERSON_REPORT_JSON 1
+
+/**
+ * What council_person_report() produces. Initialise with
+ * COUNCIL_PERSON_REPORT_OPTIONS_INIT and set the case. A caller built
+ * against version 1 sets version 1; later versions only add fields at the
+ * end.
+ * @since 0.3.0
+ */
+typedef struct council_person_report_options {
+    unsigned version;            /**< COUNCIL_PERSON_REPORT_OPTIONS_VERSION */
+    const uint8_t *case_id;      /**< the case (16 bytes), required */
+    size_t case_id_len;
+    const uint8_t *person_id;    /**< a person of the case (16 bytes), or NULL: the
+                                      person supported */
+    size_t person_id_len;
+    int format;                  /**< COUNCIL_PERSON_REPORT_JSON (0: the same) */
+    const char *purpose;         /**< the reads' purpose (a read's purpose code);
+                                      NULL: "disclosure_request" */
+} council_person_report_options;
+
+#define COUNCIL_PERSON_REPORT_OPTIONS_INIT \
+    { COUNCIL_PERSON_REPORT_OPTIONS_VERSION, NULL, 0, NULL, 0, COUNCIL_PERSON_REPORT_JSON, NULL }
+
+/**
+ * The person's file (APPI's disclosure request, 開示請求): everything the
+ * council holds about one person of a case, every disclosure of it and
+ * every read of it, as one JSON document (format "council.person_report.v1",
+ * described in council_person(3)).
+ *
+ * "About one person": the case's metadata and its shares (they are about
+ * the whole case); the person's own record (never another person's of the
+ * case); the sections written about that person, every version, with
+ * content; the consents and refusals whose subject is that person, with
+ * their withdrawals; the case's referrals, cooperation requests, tasks and
+ * the meetings with it on their agenda (its items only, each meeting
+ * checked against the secretariat's signatures);
+ * then from the audit log every event naming the case: `disclosures`
+ * (share_granted, share_revoked, disclosure_made, bundle_exported,
+ * referral_accepted, request_answered, outside_disclosure, case_transferred:
+ * recipient, scopes, purpose, basis or consent, when, until when for a
+ * share), `reads` (case_read, section_decrypted, request_read, task_read,
+ * meeting_record_read: when, member, staff, purpose, scopes) and
+ * `other_events`, each with its seq and leaf hash for
+ * council_audit_prove_inclusion(). An erased case has no person left: its
+ * file has `person` null, no sections or consents, and still its log. The
+ * log is scanned event body by event
+ * body, each checked against the stored tree: an event hidden from the
+ * case index is still listed; an edited or deleted one fails the call.
+ *
+ * Only the secretariat as a named person: a staff session of the
+ * secretariat's member (its staff are pledged, or no session opens). The
+ * council passphrase's session is refused (a person must answer for it).
+ * Producing the file is logged first (person_report_produced: case_ref,
+ * object_id = the person, purpose); the sections are read through
+ * council_section_history() with the same purpose, each read logged.
+ *
+ * @param c        an open handle (a staff session of the secretariat).
+ * @param[out] out receives the JSON document (UTF-8, ends with a newline).
+ * @param o        the case, person and format.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged) for the council passphrase's
+ *         session, another member's staff or a retired staff member;
+ *         COUNCIL_ENOTFOUND for no such case or no such person in it;
+ *         COUNCIL_EINVAL for a bad id length, format, or a purpose neither
+ *         "disclosure_request" nor a read's purpose code (nothing logged);
+ *         COUNCIL_ETAMPER for a log event edited or deleted (or a row the
+ *         reads check); COUNCIL_EMISUSE for a bad handle, NULL out or
+ *         options, an unknown options version, or inside a batch;
+ *         COUNCIL_EIO; COUNCIL_ENOMEM; the errors of the reads it makes.
+ * Ownership: the caller releases out with council_buf_free() (which wipes it).
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_person_report(council *c, council_buf *out,
+        const council_person_report_options *o);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,7 @@
 #include "council/v1/case.pb-c.h"
 #include "council/v1/meeting.pb-c.h"
 #include "council_int.h"
+#include "buf.h"
 #include "log.h"
 #include "crypto.h"
 #include "session.h"
@@ -864,6 +865,46 @@ int council__meeting_has_item(council *c, const char *op, const uint8_t meeting[
         return council__db_err(c, op);
     }
     return council__row_exists(c, op, st, yes);
+}
+
+int council__meeting_ids_of_case(council *c, const char *op, const uint8_t case_id[16],
+                                 uint8_t (**out)[COUNCIL_ID_BYTES], size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    uint8_t (*ids)[COUNCIL_ID_BYTES] = NULL;
+    size_t cap = 0;
+    int rc = COUNCIL_OK, src = SQLITE_DONE;
+
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT DISTINCT m.id FROM meeting_item i JOIN meeting m ON "
+                                  "m.id = i.meeting_id WHERE i.case_id = ?1 ORDER BY m.seq;", -1,
+                           &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, 16, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        void *grown;
+        if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
+            continue;
+        if ((grown = council__grow(ids, &cap, *n, sizeof *ids)) == NULL) {
+            rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+            break;
+        }
+        ids = grown;
+        memcpy(ids[(*n)++], sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
+    }
+    sqlite3_finalize(st);
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    if (rc != COUNCIL_OK) {
+        council__free(ids);
+        *n = 0;
+        return rc;
+    }
+    *out = ids;
+    return COUNCIL_OK;
 }
 
 int council__meeting_readers(council *c, const char *op, const uint8_t meeting[16],

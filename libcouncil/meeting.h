@@ -39,6 +39,12 @@ int council__meeting_build(council *c, const char *op, const council__mtg *m,
  * member is NULL)? Rows checked by council__meeting_check before. EIO. */
 int council__meeting_has_item(council *c, const char *op, const uint8_t meeting[16],
                               const uint8_t case_id[16], const uint8_t *member, bool *yes);
+/* The meetings with case_id on their agenda, oldest first, into *out
+ * (council__calloc'd, *n of them; the caller frees it): the rows as they are
+ * (the person's file, person.c, checks each with council__meeting_check).
+ * EIO, ENOMEM, named for op. */
+int council__meeting_ids_of_case(council *c, const char *op, const uint8_t case_id[16],
+                                 uint8_t (**out)[COUNCIL_ID_BYTES], size_t *n);
 /* The attendees (with a case on their agenda and its disclosure not
  * revoked since, when case_id is not NULL) that are active with a box key,
  * at most COUNCIL_CONSENT_LIST_MAX, into readers (*n of them): whom a

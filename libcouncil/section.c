@@ -714,11 +714,13 @@ int council__case_read_start(council *c, const char *op, const uint8_t *case_id,
     /* A read names why, from the council's purpose codes (the same as a
      * share's): an invented purpose would land in the log as if it meant
      * something; and `other`, which a share explains in its text, would say
-     * nothing at all (a read carries no text). */
-    if (purpose == NULL || council__purpose_parse(purpose) <= 0 || strcmp(purpose, "other") == 0)
+     * nothing at all (a read carries no text). Issue 16: the person's file
+     * (person.c) reads for a disclosure request, `disclosure_request`. */
+    if (purpose == NULL || ((council__purpose_parse(purpose) <= 0 || strcmp(purpose, "other") == 0) &&
+                            strcmp(purpose, "disclosure_request") != 0))
         return council__fail(c, COUNCIL_EINVAL, "%s: a read names its purpose, one of "
                              "support_coordination, referral, joint_support, "
-                             "meeting_discussion, statistics", op);
+                             "meeting_discussion, statistics, disclosure_request", op);
     if ((rc = council__case_load(c, op, case_id, k)) != COUNCIL_OK)
         return rc;
     if (k->erased != 0)

@@ -260,6 +260,7 @@ static const constant audit_action[] = {
     K(AUDIT_ACTION_OUTSIDE_DISCLOSURE), /* issue 16 */
     K(AUDIT_ACTION_RETENTION_SCHEDULE_CHANGED), K(AUDIT_ACTION_RETENTION_APPLIED),
     K(AUDIT_ACTION_KEYS_PURGED), /* issue 16, retention */
+    K(AUDIT_ACTION_PERSON_REPORT_PRODUCED), K(AUDIT_ACTION_CASE_RESOLVED), /* issue 16, person */
 };
 
 #define ENUM(d, t) { &(d), t, sizeof t / sizeof t[0] }
@@ -314,7 +315,8 @@ static void test_kit__constants_match_the_descriptors(void **state)
                               + 1 /* issue 15, intake: intake_received */
                               + 4 /* issue 15, node: node_created, _content_read, _content_deleted, _checkpoint_witnessed */
                               + 1 /* issue 16: outside_disclosure */
-                              + 3 /* issue 16, retention: schedule_changed, applied, keys_purged */);
+                              + 3 /* issue 16, retention: schedule_changed, applied, keys_purged */
+                              + 2 /* issue 16, person: person_report_produced, case_resolved */);
 }
 
 int main(void)

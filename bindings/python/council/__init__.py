@@ -44,6 +44,7 @@ from .node import Node, BUNDLE_TYPE_ANSWER, BUNDLE_TYPE_INTAKE  # member nodes (
 from ._bundle import bundle_inspect
 from ._retention import (RetentionRule, RETENTION_KEEP, RETENTION_DAYS,  # issue 16, retention
                          RETENTION_MONTHS, RETENTION_YEARS)
+from ._person import case_by_pseudonym, case_pseudonym, person_report  # issue 16, person
 
 #: This package's version (it follows the library it was written for).
 __version__ = "%d.%d.%d" % (EXPECTED_VERSION // 10000, EXPECTED_VERSION // 100 % 100,
@@ -108,4 +109,5 @@ __all__ = [
     "KDF_OPSLIMIT_MAX", "KDF_MEMLIMIT_MIN", "KDF_MEMLIMIT_MAX", "HASH_BYTES", "PROOF_HASHES_MAX",
     "AUDIT_LIST_MAX", "CONTACT_MAX", "PUBLIC_KEY_BYTES", "PLEDGE_TEXT_MAX", "SECTION_MAX",
     "CASE_PERSONS_MAX", "CONSENT_LIST_MAX", "SESSION_SECRET_MAX", "REPORT_K_DEFAULT",
+    "person_report", "case_pseudonym", "case_by_pseudonym",  # issue 16, person
 ]

@@ -127,6 +127,8 @@ void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_RETENTION_SCHEDULE_CHANGED 71
 #define COUNCIL_AUDIT_ACTION_RETENTION_APPLIED 72
 #define COUNCIL_AUDIT_ACTION_KEYS_PURGED 73
+#define COUNCIL_AUDIT_ACTION_PERSON_REPORT_PRODUCED 75
+#define COUNCIL_AUDIT_ACTION_CASE_RESOLVED 76
 #define COUNCIL_NAME_MAX 256
 #define COUNCIL_BUNDLE_OPTIONS_VERSION 1
 typedef struct council_bundle_options { unsigned version; int64_t expires; const char *purpose; const char *basis; const uint8_t *consent_id; size_t consent_id_len; } council_bundle_options;
@@ -396,4 +398,10 @@ int council_retention_due(council *c, council_buf *out, int64_t now);
 typedef struct council_retention_apply_options { unsigned version; int dry_run; int64_t now; const uint8_t *case_ids; size_t n_case_ids; } council_retention_apply_options;
 #define COUNCIL_RETENTION_APPLY_OPTIONS_VERSION 1
 int council_retention_apply(council *c, council_buf *out, const council_retention_apply_options *o);
+int council_case_pseudonym(council *c, const uint8_t *case_id, size_t case_id_len, uint8_t out[32]);
+int council_case_by_pseudonym(council *c, const uint8_t *ref, size_t ref_len, uint8_t out[16]);
+#define COUNCIL_PERSON_REPORT_OPTIONS_VERSION 1
+#define COUNCIL_PERSON_REPORT_JSON 1
+typedef struct council_person_report_options { unsigned version; const uint8_t *case_id; size_t case_id_len; const uint8_t *person_id; size_t person_id_len; int format; const char *purpose; } council_person_report_options;
+int council_person_report(council *c, council_buf *out, const council_person_report_options *o);
 '''
