@@ -387,6 +387,13 @@ COUNCIL_API void *council_protobuf_allocator(void);
 /** A case's sections given to an outside party named in a consent (an
  *  organisation that is not a member): object_id its external_party_id. @since 0.3.0 */
 #define COUNCIL_AUDIT_ACTION_OUTSIDE_DISCLOSURE 68
+/** A case's evidence file written for an auditor (council_case_evidence()):
+ *  case_ref the case. @since 0.3.0 */
+#define COUNCIL_AUDIT_ACTION_CASE_EVIDENCE_EXPORTED 62
+/** A platform report issued (council_report_platform_period()): reason
+ *  names k, the format and the period, bundle_hash the SHA-256 of the
+ *  report's bytes; refused for an overlapping period. @since 0.3.0 */
+#define COUNCIL_AUDIT_ACTION_REPORT_ISSUED 63
 
 /** Longest council name accepted, in bytes of UTF-8. @since 0.1.0 */
 #define COUNCIL_NAME_MAX 256
@@ -3850,6 +3857,79 @@ COUNCIL_API COUNCIL_NODISCARD int council_bundle_request(council *c, council_buf
 COUNCIL_API COUNCIL_NODISCARD int council_bundle_consent(council *c, council_buf *out,
         const uint8_t *consent_id, size_t consent_id_len, const uint8_t *member_id,
         size_t member_id_len, const council_bundle_options *o);
+
+/* ------------------------------------------------- issue 16: evidence */
+
+/** The largest case evidence file council_audit_verify_case_evidence()
+ *  reads (64 MiB). @since 0.3.0 */
+#define COUNCIL_CASE_EVIDENCE_MAX (64u * 1024u * 1024u)
+
+/**
+ * The auditor's view of a case: a file (doc/audit-format.md section 11)
+ * with the case's audit pseudonym, a checkpoint signed now, and every event
+ * of the log that names the case, as its canonical bytes, each with its
+ * RFC 9162 inclusion proof against that checkpoint. An auditor checks it
+ * with the log's public key alone (council_audit_verify_case_evidence(), or
+ * scripts/verify-case-evidence.py).
+ *
+ * "case evidence exported" (case_evidence_exported, with the case's
+ * case_ref) is appended first, then the checkpoint is signed (which checks
+ * the log against the signer's head, as council_audit_checkpoint() does),
+ * so the file holds its own event. The events are found by reading every
+ * event of the log, each checked against the stored tree's leaf, never
+ * through the case index alone: an event the insider removed, edited or
+ * hid gives COUNCIL_ETAMPER (logged, tamper_detected), never a file that
+ * silently leaves it out. An erased case's events (its tombstone included)
+ * are given as any other's. The secretariat only.
+ *
+ * @param c            the secretariat's open handle.
+ * @param[out] out     receives the file's bytes (text, not NUL-terminated).
+ * @param case_id      the case's 16-byte id.
+ * @param case_id_len  16.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged) for a session that is not
+ *         the secretariat's; COUNCIL_EINVAL for an id that is not 16
+ *         bytes; COUNCIL_ENOTFOUND for no such case; COUNCIL_ETAMPER
+ *         (logged) for a log that was altered; COUNCIL_EUNSUPPORTED for a
+ *         session without the council's keys; COUNCIL_EMISUSE (a bad
+ *         handle, NULL out, inside a batch); COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_evidence(council *c, council_buf *out,
+                                                        const uint8_t *case_id,
+                                                        size_t case_id_len);
+
+/**
+ * Verify a case evidence file (council_case_evidence()) with the log's
+ * verifier key alone: the checkpoint's signature (and `required`
+ * cosignatures from the given witnesses; not older than a known
+ * checkpoint), then every event: in canonical form, in ascending order,
+ * below the checkpoint's size, its own seq the one the file gives, naming
+ * the file's case_ref, and its inclusion proof leading to the checkpoint's
+ * root. It proves that each event is in the signed log; that the file
+ * leaves none out rests on the council's scan (see council_case_evidence());
+ * an auditor holding a full export can check that too.
+ *
+ * @param[out] report  receives a serialised council.v1.CaseEvidenceReport
+ *                     (also on failure: it names the first bad event); MAY
+ *                     be NULL.
+ * @param path         the file (at most COUNCIL_CASE_EVIDENCE_MAX bytes).
+ * @param opts         keys and requirements (COUNCIL_AUDIT_VERIFY_OPTIONS_INIT
+ *                     with log_vkey).
+ * @return COUNCIL_OK; COUNCIL_ETAMPER for a bad signature, an event that
+ *         was changed, one of another case, a proof that does not lead to
+ *         the root, events out of order, too few cosignatures or a
+ *         checkpoint older than the known one; COUNCIL_EFORMAT for a file
+ *         that is not case evidence or is malformed; COUNCIL_ELIMIT for a
+ *         file over the cap; COUNCIL_EINVAL for a NULL path or a malformed
+ *         key; COUNCIL_EMISUSE for NULL or unknown-version options;
+ *         COUNCIL_ENOTFOUND; COUNCIL_EIO; COUNCIL_ENOMEM; COUNCIL_ERROR.
+ * Ownership: the caller releases report with council_buf_free().
+ * Thread-safe (no handle).
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_audit_verify_case_evidence(
+        council_buf *report, const char *path, const council_audit_verify_options *opts);
 
 #ifdef __cplusplus
 }
