@@ -584,6 +584,10 @@ static const char *const moves_none[] = {
     "council_bundle_checkpoint",  /* the log's checkpoint and proof: no personal data */
     "council_bundle_revocations", /* ids and scopes the member was sent already */
     "council_bundle_consent",     /* ids, scopes and purposes, to a member relying on it */
+    /* issue 16, evidence: audit events of one case (codes, ids and the
+     * case's pseudonym, never content), to the secretariat, as
+     * council_audit_export; and their verification with the public key */
+    "council_case_evidence", "council_audit_verify_case_evidence",
 };
 
 static void test_every_export_classified(void **state)

@@ -124,6 +124,8 @@ void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_NODE_CONTENT_DELETED 66
 #define COUNCIL_AUDIT_ACTION_NODE_CHECKPOINT_WITNESSED 67
 #define COUNCIL_AUDIT_ACTION_OUTSIDE_DISCLOSURE 68
+#define COUNCIL_AUDIT_ACTION_CASE_EVIDENCE_EXPORTED 62
+#define COUNCIL_AUDIT_ACTION_REPORT_ISSUED 63
 #define COUNCIL_NAME_MAX 256
 #define COUNCIL_BUNDLE_OPTIONS_VERSION 1
 typedef struct council_bundle_options { unsigned version; int64_t expires; const char *purpose; const char *basis; const uint8_t *consent_id; size_t consent_id_len; } council_bundle_options;
@@ -378,4 +380,6 @@ int council_bundle_meeting_packet(council *c, council_buf *out, const uint8_t *m
 int council_bundle_referral(council *c, council_buf *out, const uint8_t *referral_id, size_t referral_id_len, const council_bundle_options *o);
 int council_bundle_request(council *c, council_buf *out, const uint8_t *request_id, size_t request_id_len, const council_bundle_options *o);
 int council_bundle_consent(council *c, council_buf *out, const uint8_t *consent_id, size_t consent_id_len, const uint8_t *member_id, size_t member_id_len, const council_bundle_options *o);
+int council_case_evidence(council *c, council_buf *out, const uint8_t *case_id, size_t case_id_len);
+int council_audit_verify_case_evidence(council_buf *report, const char *path, const council_audit_verify_options *opts);
 '''
