@@ -2858,7 +2858,8 @@ COUNCIL_API COUNCIL_NODISCARD int council_task_get(council *c, council_buf *out,
  * @param format  COUNCIL_REPORT_CSV or COUNCIL_REPORT_JSON.
  * Since 0.2.0 this is council_report_platform_period() for all time (its
  * output is unchanged), and any number of months is counted up to
- * COUNCIL_REPORT_MONTHS_MAX.
+ * COUNCIL_REPORT_MONTHS_MAX (since 0.3.0, every month before the year
+ * 10000).
  *
  * @return COUNCIL_OK; COUNCIL_EINVAL (k below 3, format); COUNCIL_EDENIED
  *         in a staff session; COUNCIL_ELIMIT (more than
@@ -2870,8 +2871,11 @@ COUNCIL_API COUNCIL_NODISCARD int council_task_get(council *c, council_buf *out,
 COUNCIL_API COUNCIL_NODISCARD int council_report_platform(council *c, council_buf *out,
                                                           unsigned k, int format);
 
-/** The most months a platform report counts (100 years). @since 0.2.0 */
-#define COUNCIL_REPORT_MONTHS_MAX 1200
+/** The most months a platform report counts: 1200 (100 years) in 0.2.0;
+ *  since 0.3.0, every month a period before the year 10000 can have in
+ *  any time zone (8031 years), so no period allowed is refused for its
+ *  length. @since 0.2.0 */
+#define COUNCIL_REPORT_MONTHS_MAX 96372
 
 #define COUNCIL_REPORT_OPTIONS_VERSION 1
 
