@@ -2877,7 +2877,8 @@ COUNCIL_API COUNCIL_NODISCARD int council_report_platform(council *c, council_bu
  *  length. @since 0.2.0 */
 #define COUNCIL_REPORT_MONTHS_MAX 96372
 
-#define COUNCIL_REPORT_OPTIONS_VERSION 1
+/* Version 2 (0.3.0) adds overlap_reason; version 1 is still accepted. */
+#define COUNCIL_REPORT_OPTIONS_VERSION 2
 
 /**
  * What council_report_platform_period() reports on. Initialise with
@@ -2893,10 +2894,15 @@ typedef struct council_report_options {
     int64_t to;          /**<   253402300800 (year 10000); both 0: all time */
     int32_t fiscal_year; /**< 0, or YYYY (1970..9998): April 1 YYYY 00:00 up to April 1
                               YYYY+1 00:00 in the council's time zone */
+    /* version 2 (@since 0.3.0) */
+    const char *overlap_reason; /**< NULL, or a code [a-z0-9_]{1,64}: issue a period that
+                                     overlaps an issued report's period without being the
+                                     same one (logged with the report); see
+                                     council_report_platform_period() */
 } council_report_options;
 
 #define COUNCIL_REPORT_OPTIONS_INIT \
-    { COUNCIL_REPORT_OPTIONS_VERSION, 0, COUNCIL_REPORT_CSV, 0, 0, 0 }
+    { COUNCIL_REPORT_OPTIONS_VERSION, 0, COUNCIL_REPORT_CSV, 0, 0, 0, NULL }
 
 /**
  * The platform report (see council_report_platform()) over a period: the
@@ -2912,8 +2918,15 @@ typedef struct council_report_options {
  * council_report_platform(): the months that have cases or referrals, as
  * UTC months. The JSON of a period names it: "period":{"from":...,"to":...,
  * "time_zone":"...", and "fiscal_year":YYYY when given}; the CSV does not.
- * Reports for overlapping periods are each suppressed on their own: see
- * SECURITY.md for what two of them together can tell.
+ * Reports for overlapping periods are each suppressed on their own, so
+ * since 0.3.0 the council keeps a register of the reports it issued: each
+ * report appends "report issued" (report_issued: k, the format and the
+ * period in its reason, the SHA-256 of the returned bytes in bundle_hash),
+ * and a period that overlaps an issued report's period without being the
+ * same period is refused (COUNCIL_EDENIED, logged as report_issued refused,
+ * reason overlapping_period) unless overlap_reason gives a code, which is
+ * logged with the report. All time (from = to = 0) is never refused; see
+ * SECURITY.md ("Overlapping periods") for what remains possible.
  * Logged as council_report_platform() is. The secretariat only.
  *
  * @param[out] out  receives the report (CSV or JSON text, not
@@ -2921,10 +2934,12 @@ typedef struct council_report_options {
  * @param o         the options (COUNCIL_REPORT_OPTIONS_INIT).
  * @return COUNCIL_OK; COUNCIL_EINVAL (k below 3 or above 1000, format,
  *         from >= to, from < 0, to past the year 10000, a fiscal year
- *         outside 1970..9998, or both a fiscal year and from/to);
+ *         outside 1970..9998, both a fiscal year and from/to, or an
+ *         overlap_reason that is not a code);
  *         COUNCIL_EDENIED in a staff session of a member other than the
- *         secretariat (logged); COUNCIL_ELIMIT (a period of more than
- *         COUNCIL_REPORT_MONTHS_MAX months, or all time spanning more);
+ *         secretariat (logged), or for a period overlapping an issued
+ *         report's without overlap_reason (logged); COUNCIL_ELIMIT (all
+ *         time spanning more than COUNCIL_REPORT_MONTHS_MAX months);
  *         COUNCIL_ETAMPER (the stored time zone was not set by the
  *         secretariat); COUNCIL_EFORMAT (the council's time zone is no
  *         longer readable in tzdata); COUNCIL_EMISUSE (NULL, an unknown

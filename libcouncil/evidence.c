@@ -33,91 +33,138 @@
 #include "session.h"
 #include "attest.h"
 #include "case_db.h"
+#include "evidence.h"
 
-/* What the scan of the log keeps: the case's events, bodies one after
- * another in `bodies`, their seqs and lengths. */
-typedef struct scan {
+/* ---------------------------------------------------- the checked walk */
+
+typedef struct walk {
     council *c;
     council__nodes ns;
-    uint8_t ref[32];
     uint64_t size, next;
-    council__buf bodies;
-    uint64_t *seqs;
-    size_t *lens;
-    size_t n, cap_seqs, cap_lens;
+    council__log_walk_fn fn;
+    void *ctx;
     int rc;
     char why[128];
-} scan;
+} walk;
 
-#define SCAN_DONE 1 /* the walk reached the checkpoint's size */
+#define WALK_DONE 1 /* the walk reached the size asked for */
 
-/* Stop the walk with rc, and why (the caller logs a finding for ETAMPER). */
+/* Stop the walk with rc, and why (ETAMPER becomes a finding). */
 __attribute__((format(printf, 3, 4)))
-static int scan_stop(scan *s, int rc, const char *fmt, ...)
+static int walk_stop(walk *w, int rc, const char *fmt, ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
-    (void)vsnprintf(s->why, sizeof s->why, fmt, ap);
+    (void)vsnprintf(w->why, sizeof w->why, fmt, ap);
     va_end(ap);
-    s->rc = rc;
+    w->rc = rc;
     return rc;
 }
 
-static int scan_event(void *ctx, uint64_t seq, const uint8_t *body, size_t len)
+static int walk_event(void *ctx, uint64_t seq, const uint8_t *body, size_t len)
 {
-    scan *s = ctx;
+    walk *w = ctx;
     uint8_t leaf[COUNCIL_HASH_BYTES], have[COUNCIL_HASH_BYTES];
     Council__V1__AuditEvent *e;
-    bool mine;
+    int rc;
 
-    if (seq >= s->size)
-        return SCAN_DONE;
-    if (seq != s->next) {
-        return scan_stop(s, COUNCIL_ETAMPER, "event %llu is missing from the log",
-                         (unsigned long long)s->next);
-    }
-    if (body == NULL || len == 0 || len > COUNCIL__AUDIT_FRAME_MAX) {
-        return scan_stop(s, COUNCIL_ETAMPER, "event %llu is damaged", (unsigned long long)seq);
-    }
+    if (seq >= w->size)
+        return WALK_DONE;
+    if (seq != w->next)
+        return walk_stop(w, COUNCIL_ETAMPER, "event %llu is missing from the log",
+                         (unsigned long long)w->next);
+    if (body == NULL || len == 0 || len > COUNCIL__AUDIT_FRAME_MAX)
+        return walk_stop(w, COUNCIL_ETAMPER, "event %llu is damaged", (unsigned long long)seq);
     council__merkle_leaf(leaf, body, len);
-    if (s->ns.get(s->ns.ctx, 0, seq, have) != COUNCIL_OK) {
-        return scan_stop(s, COUNCIL_EIO, "cannot read the tree");
-    }
-    if (sodium_memcmp(leaf, have, sizeof leaf) != 0) {
-        return scan_stop(s, COUNCIL_ETAMPER, "event %llu is not the tree's leaf (edited)",
+    if (w->ns.get(w->ns.ctx, 0, seq, have) != COUNCIL_OK)
+        return walk_stop(w, COUNCIL_EIO, "cannot read the tree");
+    if (sodium_memcmp(leaf, have, sizeof leaf) != 0)
+        return walk_stop(w, COUNCIL_ETAMPER, "event %llu is not the tree's leaf (edited)",
                          (unsigned long long)seq);
-    }
     e = council__v1__audit_event__unpack(council__pb_allocator(), len, body);
     if (e == NULL || e->seq != seq) {
         if (e != NULL)
             council__v1__audit_event__free_unpacked(e, council__pb_allocator());
-        return scan_stop(s, COUNCIL_ETAMPER, "event %llu cannot be decoded",
+        return walk_stop(w, COUNCIL_ETAMPER, "event %llu cannot be decoded",
                          (unsigned long long)seq);
     }
-    mine = e->has_case_ref && e->case_ref.len == 32 &&
-           sodium_memcmp(e->case_ref.data, s->ref, 32) == 0;
+    w->next = seq + 1;
+    rc = w->fn(w->ctx, seq, e, body, len);
     council__v1__audit_event__free_unpacked(e, council__pb_allocator());
-    s->next = seq + 1;
-    if (!mine)
-        return 0;
-    {
-        uint64_t *sq = council__grow(s->seqs, &s->cap_seqs, s->n, sizeof *sq);
-        size_t *ln = sq == NULL ? NULL : council__grow(s->lens, &s->cap_lens, s->n, sizeof *ln);
+    if (rc != COUNCIL_OK)
+        return walk_stop(w, rc, "%s", rc == COUNCIL_ENOMEM ? "out of memory" : "stopped");
+    return 0;
+}
 
-        if (sq != NULL)
-            s->seqs = sq;
-        if (ln != NULL)
-            s->lens = ln;
-        council__buf_put(&s->bodies, body, len);
-        if (sq == NULL || ln == NULL || s->bodies.failed) {
-            return scan_stop(s, COUNCIL_ENOMEM, "out of memory");
-        }
-    }
+int council__log_walk_checked(council *c, const char *op, uint64_t size, council__log_walk_fn fn,
+                              void *ctx)
+{
+    walk w;
+    int rc;
+
+    memset(&w, 0, sizeof w);
+    w.c = c;
+    w.size = size;
+    w.fn = fn;
+    w.ctx = ctx;
+    council__audit_nodes(c, &w.ns);
+    rc = council__audit_events_from(c, 0, walk_event, &w);
+    if (rc == WALK_DONE)
+        rc = COUNCIL_OK;
+    if (rc != COUNCIL_OK && w.rc == COUNCIL_OK)
+        (void)walk_stop(&w, COUNCIL_EIO, "cannot read the log");
+    else if (rc == COUNCIL_OK && w.next != w.size)
+        (void)walk_stop(&w, COUNCIL_ETAMPER, "event %llu is missing from the log",
+                        (unsigned long long)w.next);
+    rc = w.rc;
+    /* An event the insider edited or removed is a finding, never a silent
+     * omission. */
+    if (rc == COUNCIL_ETAMPER)
+        (void)council__tamper(c, NULL, NULL, NULL, "log_event_edited");
+    if (rc != COUNCIL_OK)
+        return council__fail(c, rc, "%s: %s", op, w.why);
+    return COUNCIL_OK;
+}
+
+/* ------------------------------------------------------- case evidence */
+
+/* What the walk keeps of the case: bodies one after another in `bodies`,
+ * their seqs and lengths. */
+typedef struct scan {
+    council *c;
+    council__nodes ns;
+    uint8_t ref[32];
+    uint64_t size;
+    council__buf bodies;
+    uint64_t *seqs;
+    size_t *lens;
+    size_t n, cap_seqs, cap_lens;
+} scan;
+
+static int scan_event(void *ctx, uint64_t seq, const Council__V1__AuditEvent *e,
+                      const uint8_t *body, size_t len)
+{
+    scan *s = ctx;
+    uint64_t *sq;
+    size_t *ln;
+
+    if (!e->has_case_ref || e->case_ref.len != 32 ||
+        sodium_memcmp(e->case_ref.data, s->ref, 32) != 0)
+        return COUNCIL_OK;
+    sq = council__grow(s->seqs, &s->cap_seqs, s->n, sizeof *sq);
+    if (sq != NULL)
+        s->seqs = sq;
+    ln = sq == NULL ? NULL : council__grow(s->lens, &s->cap_lens, s->n, sizeof *ln);
+    if (ln != NULL)
+        s->lens = ln;
+    council__buf_put(&s->bodies, body, len);
+    if (sq == NULL || ln == NULL || s->bodies.failed)
+        return COUNCIL_ENOMEM;
     s->seqs[s->n] = seq;
     s->lens[s->n] = len;
     s->n++;
-    return 0;
+    return COUNCIL_OK;
 }
 
 static void put_line(council__buf *b, const char *key, const char *val)
@@ -231,24 +278,10 @@ int council_case_evidence(council *c, council_buf *out, const uint8_t *case_id, 
     if ((rc = council__audit_checkpoint_in_batch(c, &note, &s.size)) != COUNCIL_OK)
         return rc;
     council__audit_nodes(c, &s.ns);
-    rc = council__audit_events_from(c, 0, scan_event, &s);
-    if (rc == SCAN_DONE)
-        rc = COUNCIL_OK;
-    if (rc != COUNCIL_OK && s.rc == COUNCIL_OK)
-        (void)scan_stop(&s, COUNCIL_EIO, "cannot read the log");
-    else if (rc == COUNCIL_OK && s.next != s.size)
-        (void)scan_stop(&s, COUNCIL_ETAMPER, "event %llu is missing from the log",
-                        (unsigned long long)s.next);
-    else if (rc == COUNCIL_OK && s.n == 0)
+    rc = council__log_walk_checked(c, op, s.size, scan_event, &s);
+    if (rc == COUNCIL_OK && s.n == 0)
         /* Cannot happen: the event appended above names the case. */
-        (void)scan_stop(&s, COUNCIL_ETAMPER, "the log holds no event of the case");
-    rc = s.rc;
-    /* An event the insider edited, removed or hid is a finding, never a
-     * silent omission from the file. */
-    if (rc == COUNCIL_ETAMPER)
-        (void)council__tamper(c, case_id, NULL, NULL, "log_event_edited");
-    if (rc != COUNCIL_OK)
-        rc = council__fail(c, rc, "%s: %s", op, s.why);
+        rc = council__fail(c, COUNCIL_ETAMPER, "%s: the log holds no event of the case", op);
     if (rc == COUNCIL_OK)
         rc = write_file(c, &s, (const char *)note.ptr, note.len, (int64_t)time(NULL), &b);
     if (rc == COUNCIL_OK)

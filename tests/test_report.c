@@ -1166,8 +1166,12 @@ static json_t *period_json(council *c, council_report_options o)
 
     o.k = 3;
     o.format = COUNCIL_REPORT_JSON;
+    /* these tests look at one period after another on the same store: each
+     * overlapping report is issued with an override (the register's own
+     * test is test_report__overlap_refused) */
+    o.overlap_reason = "test_rerun";
     assert_int_equal(council_report_platform_period(c, &out, &o), COUNCIL_OK);
-    assert_int_equal(th_last_action(c), COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_REPORT_PRODUCED);
+    assert_int_equal(th_last_action(c), COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_REPORT_ISSUED);
     j = json_loadb((const char *)out.ptr, out.len, JSON_REJECT_DUPLICATES, &err);
     assert_non_null(j);
     council_buf_free(&out);
@@ -1439,8 +1443,13 @@ static void test_report__period_refusals(void **state)
     o.format = 3;
     assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EINVAL);
     o = fiscal(2025);
-    o.version = 2;
+    o.version = 3;
     assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EMISUSE);
+    o.version = 0;
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EMISUSE);
+    o = fiscal(2025);
+    o.overlap_reason = "Not A Code";
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EINVAL);
     assert_int_equal(council_report_platform_period(f->c, &out, NULL), COUNCIL_EMISUSE);
     o = fiscal(2025);
     assert_int_equal(council_report_platform_period(f->c, NULL, &o), COUNCIL_EMISUSE);
@@ -1663,6 +1672,114 @@ static void test_report__longest_month_table(void **state)
     free(dense);
 }
 
+/* Issue 16: the register of issued reports. A period that overlaps an
+ * issued one without being the same is refused (logged), so no two
+ * published reports can be subtracted; the same period, a disjoint one and
+ * all time are issued; an override is logged with the report; each entry
+ * carries k, the format, the period and the SHA-256 of the bytes. */
+static council_buf issue(fx *f, council_report_options o, int want)
+{
+    council_buf out = { NULL, 0 };
+
+    o.k = 3;
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), want);
+    if (want != COUNCIL_OK)
+        assert_null(out.ptr);
+    return out;
+}
+
+static void test_report__overlap_refused(void **state)
+{
+    fx *f = *state;
+    council_report_options o;
+    council_buf out;
+    Council__V1__AuditEvent *e;
+    uint8_t h[32];
+    char want[80];
+
+    assert_int_equal(council_timezone_set(f->c, "UTC"), COUNCIL_OK);
+    out = issue(f, fiscal(2025), COUNCIL_OK);
+    /* the entry: k, format, period; the hash of what was returned */
+    e = last_event(f->c);
+    assert_int_equal(e->action, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_REPORT_ISSUED);
+    snprintf(want, sizeof want, "k3_csv_%d_%d", 1743465600, 1775001600);
+    assert_string_equal(e->reason, want);
+    assert_true(e->has_bundle_hash && e->bundle_hash.len == 32);
+    crypto_hash_sha256(h, out.ptr, out.len);
+    assert_memory_equal(e->bundle_hash.data, h, 32);
+    assert_string_equal(e->purpose, "statistics");
+    council__v1__audit_event__free_unpacked(e, NULL);
+    council_buf_free(&out);
+
+    /* a quarter inside it: refused, and the refusal is on the record */
+    out = issue(f, dates(1743465600, 1751328000), COUNCIL_EDENIED); /* 2025-04 .. 2025-06 */
+    assert_non_null(strstr(council_errmsg(f->c), "overlaps"));
+    e = last_event(f->c);
+    assert_int_equal(e->action, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_REPORT_ISSUED);
+    assert_int_equal(e->outcome, COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED);
+    assert_string_equal(e->reason, "overlapping_period");
+    council__v1__audit_event__free_unpacked(e, NULL);
+    /* a period straddling its end, and one containing it: refused */
+    out = issue(f, dates(1767225600, 1782864000), COUNCIL_EDENIED); /* 2026-01 .. 2026-06 */
+    out = issue(f, dates(1735689600, 1798761600), COUNCIL_EDENIED); /* 2025 .. 2026 */
+    /* version 1 options (0.2.0 callers) are held to the register too */
+    o = dates(1743465600, 1751328000);
+    o.version = 1;
+    out = issue(f, o, COUNCIL_EDENIED);
+    /* the same period again, the next fiscal year, all time: issued */
+    out = issue(f, fiscal(2025), COUNCIL_OK);
+    council_buf_free(&out);
+    out = issue(f, fiscal(2026), COUNCIL_OK);
+    council_buf_free(&out);
+    out = issue(f, dates(0, 0), COUNCIL_OK);
+    council_buf_free(&out);
+    e = last_event(f->c);
+    assert_string_equal(e->reason, "k3_csv_all");
+    council__v1__audit_event__free_unpacked(e, NULL);
+    /* the override: issued, and its code is logged with the report */
+    o = dates(1743465600, 1751328000);
+    o.overlap_reason = "board_request";
+    o.format = COUNCIL_REPORT_JSON;
+    out = issue(f, o, COUNCIL_OK);
+    council_buf_free(&out);
+    e = last_event(f->c);
+    assert_string_equal(e->purpose, "board_request");
+    snprintf(want, sizeof want, "k3_json_%d_%d", 1743465600, 1751328000);
+    assert_string_equal(e->reason, want);
+    council__v1__audit_event__free_unpacked(e, NULL);
+    /* from then on the quarter is an issued period too */
+    out = issue(f, dates(1743465600, 1748736000), COUNCIL_EDENIED); /* 2025-04 .. 2025-05 */
+}
+
+/* The insider cannot take an entry out of the register unnoticed: the
+ * register is the log's report_issued events, read against the tree. A
+ * deleted entry, or one edited to look like another event, makes the next
+ * report fail with COUNCIL_ETAMPER and a finding, not pass. */
+static void test_report__register_cannot_be_erased(void **state)
+{
+    fx *f = *state;
+    council_buf out;
+    char sql[200];
+    int64_t seq;
+
+    assert_int_equal(council_timezone_set(f->c, "UTC"), COUNCIL_OK);
+    out = issue(f, fiscal(2025), COUNCIL_OK);
+    council_buf_free(&out);
+    seq = count(f->c, "SELECT max(seq) FROM audit_event WHERE action = 63;", NULL);
+    assert_true(seq > 0);
+    /* edited: the entry's body changed (its action made another's) */
+    snprintf(sql, sizeof sql, "UPDATE audit_event SET body = replace(body, x'183f', x'181a')"
+             " WHERE seq = %lld;", (long long)seq);
+    assert_int_equal(sqlite3_exec(f->c->db, sql, NULL, NULL, NULL), SQLITE_OK);
+    out = issue(f, dates(1743465600, 1751328000), COUNCIL_ETAMPER);
+    assert_int_equal(th_last_action(f->c), COUNCIL_AUDIT_ACTION_TAMPER_DETECTED);
+    /* deleted */
+    snprintf(sql, sizeof sql, "DELETE FROM audit_event WHERE seq = %lld;", (long long)seq);
+    assert_int_equal(sqlite3_exec(f->c->db, sql, NULL, NULL, NULL), SQLITE_OK);
+    out = issue(f, dates(1743465600, 1751328000), COUNCIL_ETAMPER);
+    assert_int_equal(th_last_action(f->c), COUNCIL_AUDIT_ACTION_TAMPER_DETECTED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1695,6 +1812,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report__period_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__more_than_64_months, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__no_month_ceiling, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__overlap_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__register_cannot_be_erased, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__old_call_unchanged, setup, teardown),
     };
 

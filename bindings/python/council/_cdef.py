@@ -300,9 +300,9 @@ int council_task_get(council *c, council_buf *out, const uint8_t *task, size_t t
 #define COUNCIL_REPORT_JSON 2
 #define COUNCIL_REPORT_K_DEFAULT 5
 int council_report_platform(council *c, council_buf *out, unsigned k, int format);
-#define COUNCIL_REPORT_MONTHS_MAX 1200
-#define COUNCIL_REPORT_OPTIONS_VERSION 1
-typedef struct council_report_options { unsigned version; unsigned k; int format; int64_t from; int64_t to; int32_t fiscal_year; } council_report_options;
+#define COUNCIL_REPORT_MONTHS_MAX 96372
+#define COUNCIL_REPORT_OPTIONS_VERSION 2
+typedef struct council_report_options { unsigned version; unsigned k; int format; int64_t from; int64_t to; int32_t fiscal_year; const char *overlap_reason; } council_report_options;
 int council_report_platform_period(council *c, council_buf *out, const council_report_options *o);
 #define COUNCIL_REFERRAL_PROPOSED 1
 #define COUNCIL_REFERRAL_ACCEPTED 2
