@@ -23,6 +23,7 @@
 typedef struct report_opts {
     const cli_global *g;
     const char *k, *format, *from, *to, *fiscal_year;
+    const char *overlap_reason; /* issue 16: the register of issued reports */
     int json, quiet;
 } report_opts;
 
@@ -73,6 +74,7 @@ static int do_report(const report_opts *o)
     ro.k = (unsigned)k;
     ro.format = format;
     ro.fiscal_year = (int32_t)fy;
+    ro.overlap_reason = o->overlap_reason;
     if ((rc = open_council(o->g, &c)) != 0)
         return rc;
     if (o->from != NULL && ro.from >= ro.to) {
@@ -101,6 +103,9 @@ static const cli_help platform_help = {
     "  --k K                  3 to 1000 (default 5)\n"
     "  --format F             csv (the default) or json\n"
     "  --json                 the same as --format json\n"
+    "  --overlap-reason CODE  issue a period that overlaps a report issued before\n"
+    "                         without being the same period (refused otherwise:\n"
+    "                         the two could be subtracted); CODE is logged\n"
     "  --quiet                no progress line on stderr (there is none when\n"
     "                         stderr is not a terminal)\n"),
     "  council-cli --store ./council report platform --k 10 --format json\n"
@@ -114,6 +119,7 @@ static const cli_opt platform_opts[] = {
     OPT_STR("fiscal-year", report_opts, fiscal_year),
     OPT_STR("format", report_opts, format),
     OPT_FLAG("json", report_opts, json),
+    OPT_STR("overlap-reason", report_opts, overlap_reason),
     OPT_FLAG("quiet", report_opts, quiet),
 };
 static const cli_spec platform_spec =

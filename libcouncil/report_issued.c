@@ -106,11 +106,10 @@ int council__report_overlap_check(council *c, const char *op, bool bounded, int6
             return rc;
     }
     return council__fail(c, COUNCIL_EDENIED, "%s: the period [%lld, %lld) overlaps the report "
-                         "issued for [%lld, %lld) (event %llu) without being the same period: "
-                         "a cell hidden in one could be worked out from the other; report "
-                         "the same period, a period that does not overlap, or give an overlap "
-                         "reason (logged)", op, (long long)from, (long long)to,
-                         (long long)o.a, (long long)o.b, (unsigned long long)o.seq);
+                         "issued for [%lld, %lld) (event %llu) and is not the same period; "
+                         "give an overlap reason to issue it anyway (logged)", op,
+                         (long long)from, (long long)to, (long long)o.a, (long long)o.b,
+                         (unsigned long long)o.seq);
 }
 
 int council__report_issue(council *c, unsigned k, int format, bool bounded, int64_t from,
