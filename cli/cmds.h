@@ -116,6 +116,7 @@ int cmd_case_handover(cli_ctx *x, int argc, char **argv);
 int cmd_case_handover_list(cli_ctx *x, int argc, char **argv);
 /* cmd_report.c */
 int cmd_report_platform(cli_ctx *x, int argc, char **argv);
+int cmd_report_list(cli_ctx *x, int argc, char **argv); /* issue 16: the issued reports */
 
 /* cmd_request.c */
 int cmd_request_make(cli_ctx *x, int argc, char **argv);

@@ -124,6 +124,8 @@ static const cli_cmd table[] = {
       N_("import a person handed over from outside (JSON form); prints the case") },
     { "report", "platform", cmd_report_platform,
       N_("counts for the regional platform, small ones suppressed") },
+    { "report", "list", cmd_report_list,
+      N_("the reports the council issued (its register), with their hashes") },
     { "audit", "show", cmd_audit_show, N_("list the events of the audit log") },
     { "audit", "checkpoint", cmd_audit_checkpoint, N_("sign and print a checkpoint of the log") },
     { "audit", "root-uses", cmd_audit_root_uses,

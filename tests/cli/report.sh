@@ -51,3 +51,13 @@ expect 0 "audit show: report_issued entries" -- "$CLI" --store "$C" audit show -
 expect 1 "--overlap-reason not a code" -- "$CLI" --store "$C" report platform --fiscal-year 2024 --overlap-reason "Not a code" $CP
 expect 4 "report platform --fiscal-year, staff session" -- "$CLI" --store "$C" report platform --fiscal-year 2025 $NS
 has "$T/err" "report_platform" "staff period report refusal message"
+# report list: the register as the log lists it; a published report's hash is in it
+expect 0 "report platform, a fiscal year no issued period overlaps" -- "$CLI" --store "$C" report platform --fiscal-year 2100 --k 3 $CP
+RH=$(sha256sum <"$T/out" | cut -d' ' -f1)
+expect 0 "report list --json" -- "$CLI" --store "$C" report list --json $CP
+[ "$(jcount "$T/out" 'd[-1]["sha256"], d[-1]["k"], d[-1]["format"], d[-1]["all_time"]')" = "('$RH', 3, 'csv', False)" ] && ok ||
+    bad "report list: the last entry is the report just made: $(tail -c 400 "$T/out")"
+[ "$(jcount "$T/out" 'sum(1 for e in d if e.get("overlap_reason") == "cli_test")')" -ge 3 ] && ok || bad "report list shows the overrides"
+expect 0 "report list" -- "$CLI" --store "$C" report list $CP
+has "$T/out" "sha256=$RH" "report list, text"
+expect 4 "report list, staff session" -- "$CLI" --store "$C" report list $NS
