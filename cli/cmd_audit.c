@@ -539,6 +539,11 @@ static int do_verify(const audit_opts *o, const char *file)
     if (fread(head, 1, sizeof head, f) != sizeof head)
         head[0] = 0;
     fclose(f);
+    /* issue 16: a case evidence file (cmd_evidence.c) */
+    if (memcmp(head, "council-", 8) == 0) {
+        rc = evidence_verify_file(file, &vo, o->json, o->quiet);
+        goto out;
+    }
     if ((unsigned char)head[0] == 0x89 && memcmp(head + 1, "CAX", 3) == 0) {
         kind = 'e';
         progress_start(_("verifying the export"), o->quiet);

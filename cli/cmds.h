@@ -26,6 +26,13 @@ int cmd_audit_add_cosignatures(cli_ctx *x, int argc, char **argv);
 int cmd_audit_verify(cli_ctx *x, int argc, char **argv);
 int cmd_audit_witness(cli_ctx *x, int argc, char **argv);
 int cmd_audit_witness_keygen(cli_ctx *x, int argc, char **argv);
+/* cmd_evidence.c (issue 16: the auditor's view of a case) */
+int cmd_audit_case_evidence(cli_ctx *x, int argc, char **argv);
+int cmd_audit_verify_case(cli_ctx *x, int argc, char **argv);
+/* Verify a case evidence file and print the result (audit verify hands
+ * such a file here): an exit status. */
+int evidence_verify_file(const char *file, const council_audit_verify_options *vo, int json,
+                         int quiet);
 /* cmd_member.c */
 int cmd_member_add(cli_ctx *x, int argc, char **argv);
 int cmd_member_list(cli_ctx *x, int argc, char **argv);
@@ -109,6 +116,7 @@ int cmd_case_handover(cli_ctx *x, int argc, char **argv);
 int cmd_case_handover_list(cli_ctx *x, int argc, char **argv);
 /* cmd_report.c */
 int cmd_report_platform(cli_ctx *x, int argc, char **argv);
+int cmd_report_list(cli_ctx *x, int argc, char **argv); /* issue 16: the issued reports */
 
 /* cmd_request.c */
 int cmd_request_make(cli_ctx *x, int argc, char **argv);

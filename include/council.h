@@ -400,6 +400,14 @@ COUNCIL_API void *council_protobuf_allocator(void);
 /** A case's pseudonym resolved to the case (council_case_by_pseudonym()). @since 0.3.0 */
 #define COUNCIL_AUDIT_ACTION_CASE_RESOLVED 76
 
+/** A case's evidence file written for an auditor (council_case_evidence()):
+ *  case_ref the case. @since 0.3.0 */
+#define COUNCIL_AUDIT_ACTION_CASE_EVIDENCE_EXPORTED 62
+/** A platform report issued (council_report_platform_period()): reason
+ *  names k, the format and the period, bundle_hash the SHA-256 of the
+ *  report's bytes; refused for an overlapping period. @since 0.3.0 */
+#define COUNCIL_AUDIT_ACTION_REPORT_ISSUED 63
+
 /** Longest council name accepted, in bytes of UTF-8. @since 0.1.0 */
 #define COUNCIL_NAME_MAX 256
 
@@ -2863,7 +2871,8 @@ COUNCIL_API COUNCIL_NODISCARD int council_task_get(council *c, council_buf *out,
  * @param format  COUNCIL_REPORT_CSV or COUNCIL_REPORT_JSON.
  * Since 0.2.0 this is council_report_platform_period() for all time (its
  * output is unchanged), and any number of months is counted up to
- * COUNCIL_REPORT_MONTHS_MAX.
+ * COUNCIL_REPORT_MONTHS_MAX (since 0.3.0, every month before the year
+ * 10000).
  *
  * @return COUNCIL_OK; COUNCIL_EINVAL (k below 3, format); COUNCIL_EDENIED
  *         in a staff session; COUNCIL_ELIMIT (more than
@@ -2875,10 +2884,14 @@ COUNCIL_API COUNCIL_NODISCARD int council_task_get(council *c, council_buf *out,
 COUNCIL_API COUNCIL_NODISCARD int council_report_platform(council *c, council_buf *out,
                                                           unsigned k, int format);
 
-/** The most months a platform report counts (100 years). @since 0.2.0 */
-#define COUNCIL_REPORT_MONTHS_MAX 1200
+/** The most months a platform report counts: 1200 (100 years) in 0.2.0;
+ *  since 0.3.0, every month a period before the year 10000 can have in
+ *  any time zone (8031 years), so no period allowed is refused for its
+ *  length. @since 0.2.0 */
+#define COUNCIL_REPORT_MONTHS_MAX 96372
 
-#define COUNCIL_REPORT_OPTIONS_VERSION 1
+/* Version 2 (0.3.0) adds overlap_reason; version 1 is still accepted. */
+#define COUNCIL_REPORT_OPTIONS_VERSION 2
 
 /**
  * What council_report_platform_period() reports on. Initialise with
@@ -2894,10 +2907,15 @@ typedef struct council_report_options {
     int64_t to;          /**<   253402300800 (year 10000); both 0: all time */
     int32_t fiscal_year; /**< 0, or YYYY (1970..9998): April 1 YYYY 00:00 up to April 1
                               YYYY+1 00:00 in the council's time zone */
+    /* version 2 (@since 0.3.0) */
+    const char *overlap_reason; /**< NULL, or a code [a-z0-9_]{1,64}: issue a period that
+                                     overlaps an issued report's period without being the
+                                     same one (logged with the report); see
+                                     council_report_platform_period() */
 } council_report_options;
 
 #define COUNCIL_REPORT_OPTIONS_INIT \
-    { COUNCIL_REPORT_OPTIONS_VERSION, 0, COUNCIL_REPORT_CSV, 0, 0, 0 }
+    { COUNCIL_REPORT_OPTIONS_VERSION, 0, COUNCIL_REPORT_CSV, 0, 0, 0, NULL }
 
 /**
  * The platform report (see council_report_platform()) over a period: the
@@ -2913,8 +2931,15 @@ typedef struct council_report_options {
  * council_report_platform(): the months that have cases or referrals, as
  * UTC months. The JSON of a period names it: "period":{"from":...,"to":...,
  * "time_zone":"...", and "fiscal_year":YYYY when given}; the CSV does not.
- * Reports for overlapping periods are each suppressed on their own: see
- * SECURITY.md for what two of them together can tell.
+ * Reports for overlapping periods are each suppressed on their own, so
+ * since 0.3.0 the council keeps a register of the reports it issued: each
+ * report appends "report issued" (report_issued: k, the format and the
+ * period in its reason, the SHA-256 of the returned bytes in bundle_hash),
+ * and a period that overlaps an issued report's period without being the
+ * same period is refused (COUNCIL_EDENIED, logged as report_issued refused,
+ * reason overlapping_period) unless overlap_reason gives a code, which is
+ * logged with the report. All time (from = to = 0) is never refused; see
+ * SECURITY.md ("Overlapping periods") for what remains possible.
  * Logged as council_report_platform() is. The secretariat only.
  *
  * @param[out] out  receives the report (CSV or JSON text, not
@@ -2922,10 +2947,12 @@ typedef struct council_report_options {
  * @param o         the options (COUNCIL_REPORT_OPTIONS_INIT).
  * @return COUNCIL_OK; COUNCIL_EINVAL (k below 3 or above 1000, format,
  *         from >= to, from < 0, to past the year 10000, a fiscal year
- *         outside 1970..9998, or both a fiscal year and from/to);
+ *         outside 1970..9998, both a fiscal year and from/to, or an
+ *         overlap_reason that is not a code);
  *         COUNCIL_EDENIED in a staff session of a member other than the
- *         secretariat (logged); COUNCIL_ELIMIT (a period of more than
- *         COUNCIL_REPORT_MONTHS_MAX months, or all time spanning more);
+ *         secretariat (logged), or for a period overlapping an issued
+ *         report's without overlap_reason (logged); COUNCIL_ELIMIT (all
+ *         time spanning more than COUNCIL_REPORT_MONTHS_MAX months);
  *         COUNCIL_ETAMPER (the stored time zone was not set by the
  *         secretariat); COUNCIL_EFORMAT (the council's time zone is no
  *         longer readable in tzdata); COUNCIL_EMISUSE (NULL, an unknown
@@ -4118,6 +4145,79 @@ typedef struct council_person_report_options {
  */
 COUNCIL_API COUNCIL_NODISCARD int council_person_report(council *c, council_buf *out,
         const council_person_report_options *o);
+
+/* ------------------------------------------------- issue 16: evidence */
+
+/** The largest case evidence file council_audit_verify_case_evidence()
+ *  reads (64 MiB). @since 0.3.0 */
+#define COUNCIL_CASE_EVIDENCE_MAX (64u * 1024u * 1024u)
+
+/**
+ * The auditor's view of a case: a file (doc/audit-format.md section 11)
+ * with the case's audit pseudonym, a checkpoint signed now, and every event
+ * of the log that names the case, as its canonical bytes, each with its
+ * RFC 9162 inclusion proof against that checkpoint. An auditor checks it
+ * with the log's public key alone (council_audit_verify_case_evidence(), or
+ * scripts/verify-case-evidence.py).
+ *
+ * "case evidence exported" (case_evidence_exported, with the case's
+ * case_ref) is appended first, then the checkpoint is signed (which checks
+ * the log against the signer's head, as council_audit_checkpoint() does),
+ * so the file holds its own event. The events are found by reading every
+ * event of the log, each checked against the stored tree's leaf, never
+ * through the case index alone: an event the insider removed, edited or
+ * hid gives COUNCIL_ETAMPER (logged, tamper_detected), never a file that
+ * silently leaves it out. An erased case's events (its tombstone included)
+ * are given as any other's. The secretariat only.
+ *
+ * @param c            the secretariat's open handle.
+ * @param[out] out     receives the file's bytes (text, not NUL-terminated).
+ * @param case_id      the case's 16-byte id.
+ * @param case_id_len  16.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged) for a session that is not
+ *         the secretariat's; COUNCIL_EINVAL for an id that is not 16
+ *         bytes; COUNCIL_ENOTFOUND for no such case; COUNCIL_ETAMPER
+ *         (logged) for a log that was altered; COUNCIL_EUNSUPPORTED for a
+ *         session without the council's keys; COUNCIL_EMISUSE (a bad
+ *         handle, NULL out, inside a batch); COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_case_evidence(council *c, council_buf *out,
+                                                        const uint8_t *case_id,
+                                                        size_t case_id_len);
+
+/**
+ * Verify a case evidence file (council_case_evidence()) with the log's
+ * verifier key alone: the checkpoint's signature (and `required`
+ * cosignatures from the given witnesses; not older than a known
+ * checkpoint), then every event: in canonical form, in ascending order,
+ * below the checkpoint's size, its own seq the one the file gives, naming
+ * the file's case_ref, and its inclusion proof leading to the checkpoint's
+ * root. It proves that each event is in the signed log; that the file
+ * leaves none out rests on the council's scan (see council_case_evidence());
+ * an auditor holding a full export can check that too.
+ *
+ * @param[out] report  receives a serialised council.v1.CaseEvidenceReport
+ *                     (also on failure: it names the first bad event); MAY
+ *                     be NULL.
+ * @param path         the file (at most COUNCIL_CASE_EVIDENCE_MAX bytes).
+ * @param opts         keys and requirements (COUNCIL_AUDIT_VERIFY_OPTIONS_INIT
+ *                     with log_vkey).
+ * @return COUNCIL_OK; COUNCIL_ETAMPER for a bad signature, an event that
+ *         was changed, one of another case, a proof that does not lead to
+ *         the root, events out of order, too few cosignatures or a
+ *         checkpoint older than the known one; COUNCIL_EFORMAT for a file
+ *         that is not case evidence or is malformed; COUNCIL_ELIMIT for a
+ *         file over the cap; COUNCIL_EINVAL for a NULL path or a malformed
+ *         key; COUNCIL_EMISUSE for NULL or unknown-version options;
+ *         COUNCIL_ENOTFOUND; COUNCIL_EIO; COUNCIL_ENOMEM; COUNCIL_ERROR.
+ * Ownership: the caller releases report with council_buf_free().
+ * Thread-safe (no handle).
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_audit_verify_case_evidence(
+        council_buf *report, const char *path, const council_audit_verify_options *opts);
 
 #ifdef __cplusplus
 }

@@ -56,6 +56,7 @@
 #include "share_db.h"
 #include "referral.h"
 #include "request.h"
+#include "report_issued.h"
 
 /* A row a month: at most 100 years of them (COUNCIL_ELIMIT over). */
 #define MONTHS_MAX COUNCIL__REPORT_ROWS_MAX
@@ -961,6 +962,7 @@ int council_report_platform_period(council *c, council_buf *out, const council_r
     bool bounded = false;
     int64_t from = 0, to = 0;
     size_t total = 0;
+    const char *override = NULL;
 
     memset(&z, 0, sizeof z);
     if (out == NULL)
@@ -972,8 +974,9 @@ int council_report_platform_period(council *c, council_buf *out, const council_r
         rc = council__no_batch(c, op);
     if (rc != COUNCIL_OK)
         return rc;
-    if (o == NULL || o->version != COUNCIL_REPORT_OPTIONS_VERSION)
+    if (o == NULL || o->version < 1 || o->version > COUNCIL_REPORT_OPTIONS_VERSION)
         return council__fail(c, COUNCIL_EMISUSE, "%s: options missing or of unknown version", op);
+    override = o->version >= 2 ? o->overlap_reason : NULL;
     k = o->k == 0 ? COUNCIL_REPORT_K_DEFAULT : o->k;
     format = o->format;
     if (k < 3 || k > 1000)
@@ -982,6 +985,12 @@ int council_report_platform_period(council *c, council_buf *out, const council_r
         return council__fail(c, COUNCIL_EINVAL, "%s: format is CSV or JSON", op);
     if ((rc = period_resolve(c, op, o, &bounded, &from, &to, &z, zname)) != COUNCIL_OK)
         return rc;
+    /* The register of issued reports first: an overlapping period is
+     * refused before any section is read for it. */
+    if ((rc = council__report_overlap_check(c, op, bounded, from, to, override)) != COUNCIL_OK) {
+        zone_free(&z);
+        return rc;
+    }
     r = council__calloc(1, sizeof *r);
     if (r == NULL) {
         zone_free(&z);
@@ -1093,6 +1102,8 @@ int council_report_platform_period(council *c, council_buf *out, const council_r
         };
         rc = council__audit_append(c, &ev);
     }
+    if (rc == COUNCIL_OK)
+        rc = council__report_issue(c, k, format, bounded, from, to, out->ptr, out->len, override);
     if (rc != COUNCIL_OK) {
         council_buf_free(out);
         return rc;

@@ -73,15 +73,19 @@
 /** Columns of a table at most this (COUNCIL_ELIMIT over). */
 #define COUNCIL__REPORT_DIM_MAX 64u
 /** Rows of a table at most this (COUNCIL_ELIMIT over): a table of months
- *  has a row a month, and a report covers at most 100 years of them. The
- *  work is about (rows + cols)^2 per hidden entry, and the memory
- *  (rows + 1) * (cols + 1) entries, on the heap. */
-#define COUNCIL__REPORT_ROWS_MAX 1200u
+ *  has a row a month, and a period ends before the year 10000, so it has at
+ *  most 8031 years of months (1969-12 .. 9999-12 in any time zone). Rows
+ *  whose counts are all zero take no part in the suppression (they are
+ *  published as zeros, and no path of hidden or published non-zero entries
+ *  crosses them): they are set aside first, so the work is about
+ *  (rows with a count + cols)^2 per hidden entry, whatever the period's
+ *  length, and the memory (rows + 1) * (cols + 1) entries, on the heap. */
+#define COUNCIL__REPORT_ROWS_MAX 96372u
 /** The smallest k accepted (COUNCIL_EINVAL under), and the usual one. */
 #define COUNCIL__REPORT_K_MIN 3u
 #define COUNCIL__REPORT_K_DEFAULT 5u
 /** The largest count of one cell (COUNCIL_ELIMIT over). Keeps every total
- *  (at most 1200 * 64 cells) far below 2^53, exact as a JSON number. */
+ *  (at most 96372 * 64 cells) far below 2^53, exact as a JSON number. */
 #define COUNCIL__REPORT_COUNT_MAX UINT32_MAX
 /** Label and title lengths in bytes. */
 #define COUNCIL__REPORT_LABEL_MAX 32u

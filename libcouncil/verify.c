@@ -770,3 +770,236 @@ int council_witness_keygen(council_buf *secret_key, council_buf *vkey, const cha
     vkey->len = len;
     return COUNCIL_OK;
 }
+
+/* ------------------------------------------- issue 16: case evidence files */
+
+/* The next line of [*p, end) without its newline: -1 when there is none
+ * (every line ends with a newline). */
+static int ce_line(const char **p, const char *end, const char **line, size_t *len)
+{
+    const char *nl = *p < end ? memchr(*p, '\n', (size_t)(end - *p)) : NULL;
+
+    if (nl == NULL)
+        return -1;
+    *line = *p;
+    *len = (size_t)(nl - *p);
+    *p = nl + 1;
+    return 0;
+}
+
+static int ce_number(const char **p, const char *end, const char *key, uint64_t *out)
+{
+    const char *l;
+    size_t n;
+
+    return ce_line(p, end, &l, &n) == 0 ? keyed_number(l, n, key, out) : -1;
+}
+
+/* One event of the file: decoded, canonical, its own seq, of the case. */
+static int ce_event(verifier *v, const uint8_t *bytes, size_t len, uint64_t seq,
+                    const uint8_t ref[32], uint8_t *scratch)
+{
+    Council__V1__AuditEvent *e;
+    int rc = COUNCIL_OK;
+    int64_t bad = seq <= (uint64_t)INT64_MAX ? (int64_t)seq : -1;
+
+    e = council__v1__audit_event__unpack(council__pb_allocator(), len, bytes);
+    if (e == NULL)
+        return vfail(v, COUNCIL_ETAMPER, bad, "event %llu: cannot be decoded",
+                     (unsigned long long)seq);
+    if (e->base.n_unknown_fields != 0 || council__v1__audit_event__get_packed_size(e) != len ||
+        council__v1__audit_event__pack(e, scratch) != len || memcmp(scratch, bytes, len) != 0)
+        rc = vfail(v, COUNCIL_ETAMPER, bad, "event %llu: not in canonical form",
+                   (unsigned long long)seq);
+    else if (e->seq != seq)
+        rc = vfail(v, COUNCIL_ETAMPER, bad, "the event given as %llu has sequence number %llu",
+                   (unsigned long long)seq, (unsigned long long)e->seq);
+    else if (!e->has_case_ref || e->case_ref.len != 32 ||
+             sodium_memcmp(e->case_ref.data, ref, 32) != 0)
+        rc = vfail(v, COUNCIL_ETAMPER, bad, "event %llu does not name the case",
+                   (unsigned long long)seq);
+    council__v1__audit_event__free_unpacked(e, council__pb_allocator());
+    return rc;
+}
+
+/* The file in memory, checked top to bottom (doc/audit-format.md 11). */
+static int ce_verify(verifier *v, const char *text, size_t len, uint8_t ref[32], int64_t *created,
+                     uint8_t *bytes, uint8_t *scratch)
+{
+    const char *p = text, *end = text + len, *l;
+    uint8_t hashes[COUNCIL_PROOF_HASHES_MAX * COUNCIL_HASH_BYTES], leaf[COUNCIL_HASH_BYTES];
+    uint64_t made = 0, size = 0, n = 0, note_len = 0, last = 0;
+    council__checkpoint cp;
+    size_t ln;
+    int rc;
+
+    if (ce_line(&p, end, &l, &ln) != 0 || ln != 24 || memcmp(l, "council-case-evidence/v1", 24) != 0)
+        return vfail(v, COUNCIL_EFORMAT, -1, "not a case evidence file");
+    if (ce_line(&p, end, &l, &ln) != 0 || ln < 8 || memcmp(l, "origin ", 7) != 0 ||
+        ln - 7 > COUNCIL__KEYNAME_MAX)
+        return vfail(v, COUNCIL_EFORMAT, -1, "malformed origin line");
+    {
+        const char *origin = l + 7;
+        size_t olen = ln - 7;
+
+        if (ce_line(&p, end, &l, &ln) != 0 || ln != 9 + 64 || memcmp(l, "case_ref ", 9) != 0 ||
+            sodium_hex2bin(ref, 32, l + 9, 64, NULL, NULL, NULL) != 0)
+            return vfail(v, COUNCIL_EFORMAT, -1, "malformed case_ref line");
+        for (size_t i = 9; i < ln; i++)
+            if (!((l[i] >= '0' && l[i] <= '9') || (l[i] >= 'a' && l[i] <= 'f')))
+                return vfail(v, COUNCIL_EFORMAT, -1, "malformed case_ref line");
+        if (ce_number(&p, end, "created ", &made) != 0 || made > INT64_MAX ||
+            ce_number(&p, end, "tree_size ", &size) != 0 ||
+            ce_number(&p, end, "events ", &n) != 0 ||
+            ce_number(&p, end, "checkpoint ", &note_len) != 0)
+            return vfail(v, COUNCIL_EFORMAT, -1, "malformed header");
+        *created = (int64_t)made;
+        if (note_len == 0 || note_len > COUNCIL__NOTE_MAX || note_len > (uint64_t)(end - p))
+            return vfail(v, COUNCIL_EFORMAT, -1, "malformed checkpoint length");
+        if ((rc = check_note(v, p, (size_t)note_len, &cp)) != COUNCIL_OK)
+            return rc;
+        p += note_len;
+        if (strlen(cp.origin) != olen || memcmp(cp.origin, origin, olen) != 0)
+            return vfail(v, COUNCIL_ETAMPER, -1, "the origin line is not the checkpoint's");
+    }
+    if (cp.size != size)
+        return vfail(v, COUNCIL_ETAMPER, -1, "tree_size %llu, the checkpoint's is %llu",
+                     (unsigned long long)size, (unsigned long long)cp.size);
+    v->checkpoints = 1;
+    v->tree_size = cp.size;
+    memcpy(v->root, cp.root, sizeof v->root);
+    v->have_root = true;
+    v->best_cosigs = v->cosigs;
+    if ((rc = check_known(v, &cp)) != COUNCIL_OK)
+        return rc;
+    if (v->cosigs < v->required)
+        return vfail(v, COUNCIL_ETAMPER, -1, "%zu valid cosignatures on the checkpoint, %zu "
+                     "required", v->cosigs, v->required);
+    if (n == 0 || n > size)
+        return vfail(v, COUNCIL_EFORMAT, -1, "%llu events for a tree of %llu",
+                     (unsigned long long)n, (unsigned long long)size);
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t seq = 0, m = 0;
+        size_t got = 0;
+        const char *b64end = NULL;
+
+        if (ce_number(&p, end, "event ", &seq) != 0)
+            return vfail(v, COUNCIL_EFORMAT, -1, "malformed event line (event %llu of the file)",
+                         (unsigned long long)i);
+        if (seq >= size || (i > 0 && seq <= last))
+            return vfail(v, COUNCIL_ETAMPER, seq <= (uint64_t)INT64_MAX ? (int64_t)seq : -1,
+                         "event %llu: out of order or past the checkpoint",
+                         (unsigned long long)seq);
+        last = seq;
+        if (ce_line(&p, end, &l, &ln) != 0 || ln == 0 ||
+            ln > sodium_base64_ENCODED_LEN(COUNCIL__AUDIT_FRAME_MAX, sodium_base64_VARIANT_ORIGINAL) ||
+            !council__b64_text_ok(l, ln) ||
+            sodium_base642bin(bytes, COUNCIL__AUDIT_FRAME_MAX, l, ln, NULL, &got, &b64end,
+                              sodium_base64_VARIANT_ORIGINAL) != 0 ||
+            b64end != l + ln || got == 0)
+            return vfail(v, COUNCIL_EFORMAT, (int64_t)seq, "event %llu: malformed bytes",
+                         (unsigned long long)seq);
+        if (ce_number(&p, end, "proof ", &m) != 0 || m > COUNCIL_PROOF_HASHES_MAX)
+            return vfail(v, COUNCIL_EFORMAT, (int64_t)seq, "event %llu: malformed proof line",
+                         (unsigned long long)seq);
+        for (uint64_t j = 0; j < m; j++)
+            if (ce_line(&p, end, &l, &ln) != 0 ||
+                b64_hash(hashes + j * COUNCIL_HASH_BYTES, l, ln) != 0)
+                return vfail(v, COUNCIL_EFORMAT, (int64_t)seq, "event %llu: malformed proof hash",
+                             (unsigned long long)seq);
+        if ((rc = ce_event(v, bytes, got, seq, ref, scratch)) != COUNCIL_OK)
+            return rc;
+        council__merkle_leaf(leaf, bytes, got);
+        if (council_merkle_verify_inclusion(seq, size, leaf, sizeof leaf, hashes,
+                                            (size_t)m * COUNCIL_HASH_BYTES, cp.root,
+                                            COUNCIL_HASH_BYTES) != COUNCIL_OK)
+            return vfail(v, COUNCIL_ETAMPER, (int64_t)seq, "event %llu is not in the tree of the "
+                         "checkpoint (size %llu)", (unsigned long long)seq,
+                         (unsigned long long)size);
+        v->events++;
+    }
+    if (ce_line(&p, end, &l, &ln) != 0 || ln != 3 || memcmp(l, "end", 3) != 0 || p != end)
+        return vfail(v, COUNCIL_EFORMAT, -1, "the file does not end after its events");
+    return COUNCIL_OK;
+}
+
+static int ce_report(const verifier *v, council_buf *report, int rc, const uint8_t ref[32],
+                     bool have_ref, int64_t created)
+{
+    Council__V1__CaseEvidenceReport r = COUNCIL__V1__CASE_EVIDENCE_REPORT__INIT;
+    size_t len;
+
+    if (report == NULL)
+        return rc;
+    r.ok = rc == COUNCIL_OK;
+    r.events = v->events;
+    r.tree_size = v->tree_size;
+    r.has_root_hash = v->have_root;
+    r.root_hash.data = (uint8_t *)(uintptr_t)v->root;
+    r.root_hash.len = v->have_root ? COUNCIL_HASH_BYTES : 0;
+    r.has_case_ref = have_ref;
+    r.case_ref.data = (uint8_t *)(uintptr_t)ref;
+    r.case_ref.len = have_ref ? 32 : 0;
+    r.has_created = created > 0;
+    r.created = created;
+    r.first_bad_event = v->first_bad;
+    r.message = (char *)(uintptr_t)(rc == COUNCIL_OK ? "verified" : v->message);
+    r.cosignatures = (uint32_t)v->best_cosigs;
+    len = council__v1__case_evidence_report__get_packed_size(&r);
+    report->ptr = council__malloc(len);
+    if (report->ptr == NULL)
+        return COUNCIL_ENOMEM;
+    report->len = council__v1__case_evidence_report__pack(&r, report->ptr);
+    return rc;
+}
+
+int council_audit_verify_case_evidence(council_buf *report, const char *path,
+                                       const council_audit_verify_options *opts)
+{
+    uint8_t ref[32] = { 0 }, *bytes = NULL, *scratch = NULL;
+    char *text = NULL;
+    int64_t created = 0;
+    size_t len = 0;
+    FILE *f = NULL;
+    verifier *v;
+    int rc;
+
+    if (report != NULL) {
+        report->ptr = NULL;
+        report->len = 0;
+    }
+    if ((v = verifier_new(&rc)) == NULL)
+        return rc;
+    rc = verifier_init(v, opts);
+    if (rc == COUNCIL_OK && path == NULL)
+        rc = vfail(v, COUNCIL_EINVAL, -1, "no file path");
+    if (rc == COUNCIL_OK && (f = fopen(path, "rb")) == NULL)
+        rc = errno == ENOENT ? vfail(v, COUNCIL_ENOTFOUND, -1, "no file at this path")
+                             : vfail(v, COUNCIL_EIO, -1, "cannot open the file (%s)",
+                                     strerror(errno));
+    if (rc == COUNCIL_OK) {
+        long sz;
+
+        if (fseek(f, 0, SEEK_END) != 0 || (sz = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+            rc = vfail(v, COUNCIL_EIO, -1, "cannot read the file");
+        else if ((unsigned long)sz > COUNCIL_CASE_EVIDENCE_MAX)
+            rc = vfail(v, COUNCIL_ELIMIT, -1, "the file is larger than %u bytes",
+                       COUNCIL_CASE_EVIDENCE_MAX);
+        else if ((text = council__malloc((size_t)sz + 1)) == NULL ||
+                 (bytes = council__malloc(COUNCIL__AUDIT_FRAME_MAX)) == NULL ||
+                 (scratch = council__malloc(COUNCIL__AUDIT_FRAME_MAX)) == NULL)
+            rc = vfail(v, COUNCIL_ENOMEM, -1, "out of memory");
+        else if ((len = fread(text, 1, (size_t)sz, f)) != (size_t)sz)
+            rc = vfail(v, COUNCIL_EIO, -1, "cannot read the file");
+    }
+    if (f != NULL)
+        fclose(f);
+    if (rc == COUNCIL_OK)
+        rc = ce_verify(v, text, len, ref, &created, bytes, scratch);
+    rc = ce_report(v, report, rc, ref, !sodium_is_zero(ref, 32), created);
+    council__free(text);
+    council__free(bytes);
+    council__free(scratch);
+    council__free(v);
+    return rc;
+}

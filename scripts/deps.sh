@@ -15,7 +15,7 @@ PKGS="build-essential pkg-config libsodium-dev libprotobuf-c-dev protobuf-c-comp
       uuid-dev libjansson-dev libsqlite3-dev libutf8proc-dev tzdata libpwquality-dev \
       gettext locales python3 valgrind \
       python3-cffi python3-protobuf python3-pytest protobuf-compiler python3-venv python3-pip python3-setuptools \
-      libxslt1-dev libxml2-utils"
+      libxslt1-dev libxml2-utils python3-cryptography"
 BPO_PKGS="libsqlcipher-dev sqlcipher"
 SUITE=bookworm-backports
 LIST=/etc/apt/sources.list.d/libcouncil-backports.sources

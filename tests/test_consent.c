@@ -591,6 +591,10 @@ static const char *const moves_none[] = {
     /* issue 16, person: the secretariat's own reads (each logged first) in
      * its own session, to hand to the person; the pseudonym both ways */
     "council_person_report", "council_case_pseudonym", "council_case_by_pseudonym",
+    /* issue 16, evidence: audit events of one case (codes, ids and the
+     * case's pseudonym, never content), to the secretariat, as
+     * council_audit_export; and their verification with the public key */
+    "council_case_evidence", "council_audit_verify_case_evidence",
 };
 
 static void test_every_export_classified(void **state)

@@ -1166,8 +1166,12 @@ static json_t *period_json(council *c, council_report_options o)
 
     o.k = 3;
     o.format = COUNCIL_REPORT_JSON;
+    /* these tests look at one period after another on the same store: each
+     * overlapping report is issued with an override (the register's own
+     * test is test_report__overlap_refused) */
+    o.overlap_reason = "test_rerun";
     assert_int_equal(council_report_platform_period(c, &out, &o), COUNCIL_OK);
-    assert_int_equal(th_last_action(c), COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_REPORT_PRODUCED);
+    assert_int_equal(th_last_action(c), COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_REPORT_ISSUED);
     j = json_loadb((const char *)out.ptr, out.len, JSON_REJECT_DUPLICATES, &err);
     assert_non_null(j);
     council_buf_free(&out);
@@ -1439,8 +1443,13 @@ static void test_report__period_refusals(void **state)
     o.format = 3;
     assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EINVAL);
     o = fiscal(2025);
-    o.version = 2;
+    o.version = 3;
     assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EMISUSE);
+    o.version = 0;
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EMISUSE);
+    o = fiscal(2025);
+    o.overlap_reason = "Not A Code";
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EINVAL);
     assert_int_equal(council_report_platform_period(f->c, &out, NULL), COUNCIL_EMISUSE);
     o = fiscal(2025);
     assert_int_equal(council_report_platform_period(f->c, NULL, &o), COUNCIL_EMISUSE);
@@ -1457,15 +1466,40 @@ static void test_report__period_refusals(void **state)
     assert_int_equal(council_batch_begin(f->c), COUNCIL_OK);
     assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EMISUSE);
     assert_int_equal(council_batch_rollback(f->c), COUNCIL_OK);
-    /* more than 1200 months: 1970-01 .. 2070-12 is 1212 */
+    /* more than 1200 months (refused before issue 16): 1970-01 .. 2070-12 */
     o = dates(0, INT64_C(3187296000)); /* 2071-01-01T00:00:00Z */
-    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_ELIMIT);
-    assert_null(out.ptr);
-    o = dates(0, INT64_C(3155760000)); /* 2070-01-01: 1200 months in UTC */
-    assert_int_equal(council_timezone_set(f->c, "UTC"), COUNCIL_OK);
     assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_OK);
     council_buf_free(&out);
     council_close(sa);
+}
+
+/* Issue 16: no ceiling on the months. A period of 101 years has its 1212
+ * rows; the longest period there is (1970 up to the year 10000: 96,360
+ * months of the zone, 96,361 in Tokyo, whose 1970-01-01T00:00Z is in
+ * January) has them all, and both are fast: the work follows the months
+ * with counts, not the period. */
+static void test_report__no_month_ceiling(void **state)
+{
+    fx *f = *state;
+    json_t *j;
+    clock_t t0 = clock();
+
+    assert_int_equal(council_timezone_set(f->c, "UTC"), COUNCIL_OK);
+    j = period_json(f->c, dates(0, INT64_C(3187296000))); /* 1970-01 .. 2070-12 */
+    assert_int_equal(json_array_size(json_object_get(month_table(j), "rows")), 1212);
+    json_decref(j);
+    j = period_json(f->c, dates(0, INT64_C(253402300800))); /* .. 9999-12 */
+    assert_int_equal(json_array_size(json_object_get(month_table(j), "rows")), 96360);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(month_table(j), "rows"),
+                                                         96359)), "9999-12");
+    json_decref(j);
+    assert_int_equal(council_timezone_set(f->c, "Asia/Tokyo"), COUNCIL_OK);
+    j = period_json(f->c, dates(0, INT64_C(253402300800)));
+    assert_true(json_array_size(json_object_get(month_table(j), "rows")) >= 96360);
+    json_decref(j);
+    /* three reports over 8030 years, well under a minute of CPU even under
+     * a sanitizer */
+    assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 60.0);
 }
 
 /* More than 64 months: a ten-year period has its 120 rows, and all time
@@ -1546,13 +1580,13 @@ static void test_report__old_call_unchanged(void **state)
     }
 }
 
-/* The largest table of months: 1200 x 15 of skewed counts, suppressed
- * and verified. */
+/* A dense table of months: 1200 x 15 of skewed counts (a hundred years
+ * with counts in nearly every month), suppressed and verified. */
 static void test_report__largest_month_table(void **state)
 {
-    static char names[COUNCIL__REPORT_ROWS_MAX][8];
-    static const char *rl[COUNCIL__REPORT_ROWS_MAX];
-    size_t R = COUNCIL__REPORT_ROWS_MAX, C = 15;
+    static char names[1200][8];
+    static const char *rl[1200];
+    size_t R = 1200, C = 15;
     uint64_t *cells = malloc(R * C * sizeof *cells);
     council__table t;
     council__suppressed s;
@@ -1561,7 +1595,8 @@ static void test_report__largest_month_table(void **state)
     assert_non_null(cells);
     names_init();
     for (size_t i = 0; i < R; i++) {
-        (void)snprintf(names[i], sizeof names[i], "%04zu-%02zu", 1970 + i / 12, i % 12 + 1);
+        (void)snprintf(names[i], sizeof names[i], "%04u-%02u", (unsigned)(1970 + i / 12) % 10000u,
+                       (unsigned)(i % 12 + 1));
         rl[i] = names[i];
     }
     rng_seed(0x5eed0007);
@@ -1571,9 +1606,178 @@ static void test_report__largest_month_table(void **state)
     assert_int_equal(council__suppress(&s, &t, 5), COUNCIL_OK);
     assert_true(council__suppression_safe(&t, &s, 5));
     council__suppressed_free(&s);
+    free(cells);
+}
+
+/* The longest table of months (issue 16: no 1200-month ceiling): every
+ * month up to the year 10000, counts in a few hundred of them. Empty rows
+ * are set aside, so it is as fast as the months with counts; the result
+ * is the same as suppressing those rows alone, and the verifier agrees.
+ * One row more is refused. */
+static void test_report__longest_month_table(void **state)
+{
+    static char names[COUNCIL__REPORT_ROWS_MAX][8];
+    static const char *rl[COUNCIL__REPORT_ROWS_MAX], *dl[400];
+    size_t R = COUNCIL__REPORT_ROWS_MAX, C = 15, n = 0, at[400];
+    uint64_t *cells = calloc(R * C, sizeof *cells), *dense = calloc(400 * C, sizeof *dense);
+    council__table t, d;
+    council__suppressed s, sd;
+
+    (void)state;
+    assert_non_null(cells);
+    assert_non_null(dense);
+    names_init();
+    for (size_t i = 0; i < R; i++) {
+        (void)snprintf(names[i], sizeof names[i], "%04u-%02u",
+                       (unsigned)(1969 + (i + 11) / 12) % 10000u, (unsigned)((i + 11) % 12 + 1));
+        rl[i] = names[i];
+    }
+    rng_seed(0x5eed0016);
+    for (size_t i = 0; i < R && n < 400; i += 1 + (size_t)rng_below(480)) {
+        for (size_t j = 0; j < C; j++)
+            dense[n * C + j] = cells[i * C + j] = rng_below(3) == 0 ? skewed(2) : 0;
+        dense[n * C] = cells[i * C] += 1; /* a count in every chosen row */
+        dl[n] = rl[i];
+        at[n++] = i;
+    }
+    assert_true(n > 100);
+    t = (council__table){ "referrals_by_month_and_kind", R, C, rl, col_labels, cells };
+    d = (council__table){ "referrals_by_month_and_kind", n, C, dl, col_labels, dense };
+    assert_int_equal(council__suppress(&s, &t, 5), COUNCIL_OK);
+    assert_int_equal(council__suppress(&sd, &d, 5), COUNCIL_OK);
+    assert_true(council__suppression_safe(&t, &s, 5));
+    /* the same as the rows with counts alone, and empty rows published as 0 */
+    for (size_t r = 0, q = 0; r < R; r++) {
+        bool chosen = q < n && at[q] == r;
+
+        for (size_t j = 0; j < C; j++) {
+            assert_int_equal(s.hidden[r * C + j], chosen ? sd.hidden[q * C + j] : false);
+            assert_int_equal(s.cells[r * C + j], chosen ? sd.cells[q * C + j] : 0);
+        }
+        assert_int_equal(s.row_total_hidden[r], chosen ? sd.row_total_hidden[q] : false);
+        q += chosen;
+    }
+    for (size_t j = 0; j < C; j++)
+        assert_int_equal(s.col_total_hidden[j], sd.col_total_hidden[j]);
+    assert_int_equal(s.total_hidden, sd.total_hidden);
+    council__suppressed_free(&s);
+    council__suppressed_free(&sd);
+    /* a duplicate label among tens of thousands is still found */
+    rl[R - 1] = rl[0];
+    assert_int_equal(council__suppress(&s, &t, 5), COUNCIL_EINVAL);
+    rl[R - 1] = names[R - 1];
     t.rows = R + 1;
     assert_int_equal(council__suppress(&s, &t, 5), COUNCIL_ELIMIT);
     free(cells);
+    free(dense);
+}
+
+/* Issue 16: the register of issued reports. A period that overlaps an
+ * issued one without being the same is refused (logged), so no two
+ * published reports can be subtracted; the same period, a disjoint one and
+ * all time are issued; an override is logged with the report; each entry
+ * carries k, the format, the period and the SHA-256 of the bytes. */
+static council_buf issue(fx *f, council_report_options o, int want)
+{
+    council_buf out = { NULL, 0 };
+
+    o.k = 3;
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), want);
+    if (want != COUNCIL_OK)
+        assert_null(out.ptr);
+    return out;
+}
+
+static void test_report__overlap_refused(void **state)
+{
+    fx *f = *state;
+    council_report_options o;
+    council_buf out;
+    Council__V1__AuditEvent *e;
+    uint8_t h[32];
+    char want[80];
+
+    assert_int_equal(council_timezone_set(f->c, "UTC"), COUNCIL_OK);
+    out = issue(f, fiscal(2025), COUNCIL_OK);
+    /* the entry: k, format, period; the hash of what was returned */
+    e = last_event(f->c);
+    assert_int_equal(e->action, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_REPORT_ISSUED);
+    snprintf(want, sizeof want, "k3_csv_%d_%d", 1743465600, 1775001600);
+    assert_string_equal(e->reason, want);
+    assert_true(e->has_bundle_hash && e->bundle_hash.len == 32);
+    crypto_hash_sha256(h, out.ptr, out.len);
+    assert_memory_equal(e->bundle_hash.data, h, 32);
+    assert_string_equal(e->purpose, "statistics");
+    council__v1__audit_event__free_unpacked(e, NULL);
+    council_buf_free(&out);
+
+    /* a quarter inside it: refused, and the refusal is on the record */
+    out = issue(f, dates(1743465600, 1751328000), COUNCIL_EDENIED); /* 2025-04 .. 2025-06 */
+    assert_non_null(strstr(council_errmsg(f->c), "overlaps"));
+    e = last_event(f->c);
+    assert_int_equal(e->action, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_REPORT_ISSUED);
+    assert_int_equal(e->outcome, COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED);
+    assert_string_equal(e->reason, "overlapping_period");
+    council__v1__audit_event__free_unpacked(e, NULL);
+    /* a period straddling its end, and one containing it: refused */
+    out = issue(f, dates(1767225600, 1782864000), COUNCIL_EDENIED); /* 2026-01 .. 2026-06 */
+    out = issue(f, dates(1735689600, 1798761600), COUNCIL_EDENIED); /* 2025 .. 2026 */
+    /* version 1 options (0.2.0 callers) are held to the register too */
+    o = dates(1743465600, 1751328000);
+    o.version = 1;
+    out = issue(f, o, COUNCIL_EDENIED);
+    /* the same period again, the next fiscal year, all time: issued */
+    out = issue(f, fiscal(2025), COUNCIL_OK);
+    council_buf_free(&out);
+    out = issue(f, fiscal(2026), COUNCIL_OK);
+    council_buf_free(&out);
+    out = issue(f, dates(0, 0), COUNCIL_OK);
+    council_buf_free(&out);
+    e = last_event(f->c);
+    assert_string_equal(e->reason, "k3_csv_all");
+    council__v1__audit_event__free_unpacked(e, NULL);
+    /* the override: issued, and its code is logged with the report */
+    o = dates(1743465600, 1751328000);
+    o.overlap_reason = "board_request";
+    o.format = COUNCIL_REPORT_JSON;
+    out = issue(f, o, COUNCIL_OK);
+    council_buf_free(&out);
+    e = last_event(f->c);
+    assert_string_equal(e->purpose, "board_request");
+    snprintf(want, sizeof want, "k3_json_%d_%d", 1743465600, 1751328000);
+    assert_string_equal(e->reason, want);
+    council__v1__audit_event__free_unpacked(e, NULL);
+    /* from then on the quarter is an issued period too */
+    out = issue(f, dates(1743465600, 1748736000), COUNCIL_EDENIED); /* 2025-04 .. 2025-05 */
+}
+
+/* The insider cannot take an entry out of the register unnoticed: the
+ * register is the log's report_issued events, read against the tree. A
+ * deleted entry, or one edited to look like another event, makes the next
+ * report fail with COUNCIL_ETAMPER and a finding, not pass. */
+static void test_report__register_cannot_be_erased(void **state)
+{
+    fx *f = *state;
+    council_buf out;
+    char sql[200];
+    int64_t seq;
+
+    assert_int_equal(council_timezone_set(f->c, "UTC"), COUNCIL_OK);
+    out = issue(f, fiscal(2025), COUNCIL_OK);
+    council_buf_free(&out);
+    seq = count(f->c, "SELECT max(seq) FROM audit_event WHERE action = 63;", NULL);
+    assert_true(seq > 0);
+    /* edited: the entry's body changed (its action made another's) */
+    snprintf(sql, sizeof sql, "UPDATE audit_event SET body = replace(body, x'183f', x'181a')"
+             " WHERE seq = %lld;", (long long)seq);
+    assert_int_equal(sqlite3_exec(f->c->db, sql, NULL, NULL, NULL), SQLITE_OK);
+    out = issue(f, dates(1743465600, 1751328000), COUNCIL_ETAMPER);
+    assert_int_equal(th_last_action(f->c), COUNCIL_AUDIT_ACTION_TAMPER_DETECTED);
+    /* deleted */
+    snprintf(sql, sizeof sql, "DELETE FROM audit_event WHERE seq = %lld;", (long long)seq);
+    assert_int_equal(sqlite3_exec(f->c->db, sql, NULL, NULL, NULL), SQLITE_OK);
+    out = issue(f, dates(1743465600, 1751328000), COUNCIL_ETAMPER);
+    assert_int_equal(th_last_action(f->c), COUNCIL_AUDIT_ACTION_TAMPER_DETECTED);
 }
 
 int main(void)
@@ -1601,11 +1805,15 @@ int main(void)
         cmocka_unit_test(test_report__render_refuses_unsafe),
         cmocka_unit_test(test_report__out_of_memory),
         cmocka_unit_test(test_report__largest_month_table),
+        cmocka_unit_test(test_report__longest_month_table),
         cmocka_unit_test_setup_teardown(test_report__period_bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__referrals_by_state, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__fiscal_year_tokyo, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__period_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__more_than_64_months, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__no_month_ceiling, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__overlap_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report__register_cannot_be_erased, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report__old_call_unchanged, setup, teardown),
     };
 

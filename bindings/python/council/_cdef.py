@@ -129,6 +129,8 @@ void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_KEYS_PURGED 73
 #define COUNCIL_AUDIT_ACTION_PERSON_REPORT_PRODUCED 75
 #define COUNCIL_AUDIT_ACTION_CASE_RESOLVED 76
+#define COUNCIL_AUDIT_ACTION_CASE_EVIDENCE_EXPORTED 62
+#define COUNCIL_AUDIT_ACTION_REPORT_ISSUED 63
 #define COUNCIL_NAME_MAX 256
 #define COUNCIL_BUNDLE_OPTIONS_VERSION 1
 typedef struct council_bundle_options { unsigned version; int64_t expires; const char *purpose; const char *basis; const uint8_t *consent_id; size_t consent_id_len; } council_bundle_options;
@@ -303,9 +305,9 @@ int council_task_get(council *c, council_buf *out, const uint8_t *task, size_t t
 #define COUNCIL_REPORT_JSON 2
 #define COUNCIL_REPORT_K_DEFAULT 5
 int council_report_platform(council *c, council_buf *out, unsigned k, int format);
-#define COUNCIL_REPORT_MONTHS_MAX 1200
-#define COUNCIL_REPORT_OPTIONS_VERSION 1
-typedef struct council_report_options { unsigned version; unsigned k; int format; int64_t from; int64_t to; int32_t fiscal_year; } council_report_options;
+#define COUNCIL_REPORT_MONTHS_MAX 96372
+#define COUNCIL_REPORT_OPTIONS_VERSION 2
+typedef struct council_report_options { unsigned version; unsigned k; int format; int64_t from; int64_t to; int32_t fiscal_year; const char *overlap_reason; } council_report_options;
 int council_report_platform_period(council *c, council_buf *out, const council_report_options *o);
 #define COUNCIL_REFERRAL_PROPOSED 1
 #define COUNCIL_REFERRAL_ACCEPTED 2
@@ -404,4 +406,6 @@ int council_case_by_pseudonym(council *c, const uint8_t *ref, size_t ref_len, ui
 #define COUNCIL_PERSON_REPORT_JSON 1
 typedef struct council_person_report_options { unsigned version; const uint8_t *case_id; size_t case_id_len; const uint8_t *person_id; size_t person_id_len; int format; const char *purpose; } council_person_report_options;
 int council_person_report(council *c, council_buf *out, const council_person_report_options *o);
+int council_case_evidence(council *c, council_buf *out, const uint8_t *case_id, size_t case_id_len);
+int council_audit_verify_case_evidence(council_buf *report, const char *path, const council_audit_verify_options *opts);
 '''

@@ -1204,12 +1204,15 @@ class Council(_BundleCalls):
         return self._call_buf(self._lib.council_report_platform, k, fmt).decode("utf-8")
 
     def report_platform_period(self, *, start: TimeLike = None, end: TimeLike = None,
-                               fiscal_year: int = 0, k: int = 0, format: str = "json") -> str:
+                               fiscal_year: int = 0, k: int = 0, format: str = "json",
+                               overlap_reason: Optional[str] = None) -> str:
         """The platform report over a period: the cases opened and referrals made from
         ``start`` up to ``end`` (aware datetimes, ``end`` excluded), or in the fiscal year
         ``fiscal_year`` (April 1 to April 1 in the council's time zone), never both; neither:
         all time (as :meth:`report_platform`). The month tables have a row for every month of
-        the period, in the council's time zone. Secretariat only."""
+        the period, in the council's time zone. Secretariat only. A period that overlaps a
+        report issued before without being the same period raises DeniedError unless
+        ``overlap_reason`` (a code, logged with the report) is given (issue 16)."""
         fmt = {"csv": lib.COUNCIL_REPORT_CSV, "json": lib.COUNCIL_REPORT_JSON}.get(format)
         if fmt is None:
             raise ValueError("format: 'json' or 'csv'")
@@ -1223,6 +1226,9 @@ class Council(_BundleCalls):
         if start is not None:
             o.__setattr__("from", u.unix(start, "start"))
             o.to = u.unix(end, "end")
+        keep: list = []
+        if overlap_reason is not None:  # issue 16: the register of issued reports
+            o.overlap_reason = u.cstr(overlap_reason, keep, "overlap_reason")
         return self._call_buf(self._lib.council_report_platform_period, o).decode("utf-8")
 
     # ------------------------------------------------------------ audit log
