@@ -258,6 +258,7 @@ static const constant audit_action[] = {
     K(AUDIT_ACTION_NODE_CREATED), K(AUDIT_ACTION_NODE_CONTENT_READ),
     K(AUDIT_ACTION_NODE_CONTENT_DELETED), K(AUDIT_ACTION_NODE_CHECKPOINT_WITNESSED),
     K(AUDIT_ACTION_OUTSIDE_DISCLOSURE), /* issue 16 */
+    K(AUDIT_ACTION_PROVISION_REGISTER_PRODUCED), /* issue 16, register */
 };
 
 #define ENUM(d, t) { &(d), t, sizeof t / sizeof t[0] }
