@@ -453,7 +453,7 @@ static void emit_json(council__buf *b, const council__provision *p, const side *
          (long long)p->time, s->provided ? "provided" : "received");
     put(b, s->provided ? ",\"recipient\":{" : ",\"provider\":{");
     put(b, "\"kind\":");
-    put(b, s->other_outside ? "\"outside\"" : "\"member\"");
+    put(b, s->other_outside ? "\"outside\"" : s->other == NULL ? "\"council\"" : "\"member\"");
     put(b, ",\"id\":");
     if (s->other != NULL)
         jid(b, s->other);
@@ -516,7 +516,8 @@ static void emit_csv(council__buf *b, const council__provision *p, const side *s
     put(b, ",");
     cstr(b, member_name_s);
     putf(b, ",%llu,%lld,%s,%s,", (unsigned long long)p->seq, (long long)p->time,
-         s->provided ? "provided" : "received", s->other_outside ? "outside" : "member");
+         s->provided ? "provided" : "received",
+         s->other_outside ? "outside" : s->other == NULL ? "council" : "member");
     if (s->other != NULL) {
         council__uuid_text(id, s->other);
         put(b, id);
