@@ -312,7 +312,8 @@ static void test_kit__constants_match_the_descriptors(void **state)
     assert_int_equal(checked, 104 /* issue 14: referral +12, meeting +4, request +5, transfer +2, task +9 */
                               + 1 /* issue 15, intake: intake_received */
                               + 4 /* issue 15, node: node_created, _content_read, _content_deleted, _checkpoint_witnessed */
-                              + 1 /* issue 16: outside_disclosure */);
+                              + 1 /* issue 16: outside_disclosure */
+                              + 1 /* issue 16, register: provision_register_produced */);
 }
 
 int main(void)
