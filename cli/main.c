@@ -124,6 +124,11 @@ static const cli_cmd table[] = {
       N_("import a person handed over from outside (JSON form); prints the case") },
     { "report", "platform", cmd_report_platform,
       N_("counts for the regional platform, small ones suppressed") },
+    /* issue 16, register */
+    { "register", "show", cmd_register_show,
+      N_("the provision register (記録): provisions and receipts per member and period") },
+    { "outside", "disclose", cmd_outside_disclose,
+      N_("write a case's sections for an outside party a consent names (logged first)") },
     { "audit", "show", cmd_audit_show, N_("list the events of the audit log") },
     { "audit", "checkpoint", cmd_audit_checkpoint, N_("sign and print a checkpoint of the log") },
     { "audit", "root-uses", cmd_audit_root_uses,
