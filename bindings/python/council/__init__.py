@@ -42,6 +42,7 @@ from ._pb import task_pb2
 from ._pb import bundle_pb2  # issue 15
 from .node import Node, BUNDLE_TYPE_ANSWER, BUNDLE_TYPE_INTAKE  # member nodes (issue 15)
 from ._bundle import bundle_inspect
+from ._register import provision_register, outside_disclose  # issue 16, register
 
 #: This package's version (it follows the library it was written for).
 __version__ = "%d.%d.%d" % (EXPECTED_VERSION // 10000, EXPECTED_VERSION // 100 % 100,
@@ -102,6 +103,7 @@ __all__ = [
     "task_pb2",
     "Node", "BUNDLE_TYPE_ANSWER", "BUNDLE_TYPE_INTAKE",
     "bundle_pb2", "bundle_inspect",
+    "provision_register", "outside_disclose",  # issue 16, register
     "ROOT_KEY_BYTES", "ID_BYTES", "NAME_MAX", "PASSPHRASE_MAX", "KDF_OPSLIMIT_MIN",
     "KDF_OPSLIMIT_MAX", "KDF_MEMLIMIT_MIN", "KDF_MEMLIMIT_MAX", "HASH_BYTES", "PROOF_HASHES_MAX",
     "AUDIT_LIST_MAX", "CONTACT_MAX", "PUBLIC_KEY_BYTES", "PLEDGE_TEXT_MAX", "SECTION_MAX",

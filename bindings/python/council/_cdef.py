@@ -124,6 +124,7 @@ void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_NODE_CONTENT_DELETED 66
 #define COUNCIL_AUDIT_ACTION_NODE_CHECKPOINT_WITNESSED 67
 #define COUNCIL_AUDIT_ACTION_OUTSIDE_DISCLOSURE 68
+#define COUNCIL_AUDIT_ACTION_PROVISION_REGISTER_PRODUCED 69
 #define COUNCIL_NAME_MAX 256
 #define COUNCIL_BUNDLE_OPTIONS_VERSION 1
 typedef struct council_bundle_options { unsigned version; int64_t expires; const char *purpose; const char *basis; const uint8_t *consent_id; size_t consent_id_len; } council_bundle_options;
@@ -378,4 +379,10 @@ int council_bundle_meeting_packet(council *c, council_buf *out, const uint8_t *m
 int council_bundle_referral(council *c, council_buf *out, const uint8_t *referral_id, size_t referral_id_len, const council_bundle_options *o);
 int council_bundle_request(council *c, council_buf *out, const uint8_t *request_id, size_t request_id_len, const council_bundle_options *o);
 int council_bundle_consent(council *c, council_buf *out, const uint8_t *consent_id, size_t consent_id_len, const uint8_t *member_id, size_t member_id_len, const council_bundle_options *o);
+#define COUNCIL_PROVISION_OPTIONS_VERSION 1
+typedef struct council_provision_options { unsigned version; int format; const uint8_t *member_id; size_t member_id_len; int64_t from; int64_t to; int32_t fiscal_year; } council_provision_options;
+int council_provision_register(council *c, council_buf *out, const council_provision_options *o);
+#define COUNCIL_OUTSIDE_OPTIONS_VERSION 1
+typedef struct council_outside_options { unsigned version; const uint8_t *consent_id; size_t consent_id_len; const char *const *scopes; size_t n_scopes; const char *purpose; const char *purpose_text; const uint8_t *party_id; size_t party_id_len; const uint8_t *seal_pk; size_t seal_pk_len; } council_outside_options;
+int council_outside_disclose(council *c, council_buf *out, const uint8_t *case_id, size_t case_id_len, const council_outside_options *o);
 '''
