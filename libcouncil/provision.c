@@ -941,6 +941,25 @@ int council_outside_disclose(council *c, council_buf *out, const uint8_t *case_i
     }
     if (rc != COUNCIL_OK)
         return council__finish(c, rc);
+    /* The party's id and name as the record's grant vouches for them. */
+    {
+        bool granted = false;
+        rc = council__consent_row_granted(c, op, &row, &granted);
+        council__consent_row_close(&row);
+        /* (a withdrawal drops the grant: the decision refuses it) */
+        if (rc == COUNCIL_OK && !granted && !row.m->refusal &&
+            row.m->status != COUNCIL__V1__CONSENT_STATUS__CONSENT_STATUS_WITHDRAWN) {
+            council__consent_row_free(&row);
+            (void)council__tamper(c, k.id, NULL, NULL, "forged_consent");
+            return council__finish(c, council__fail(c, COUNCIL_ETAMPER, "%s: the consent record "
+                                                    "has no grant by the owner or the "
+                                                    "secretariat", op));
+        }
+        if (rc != COUNCIL_OK) {
+            council__consent_row_free(&row);
+            return council__finish(c, rc);
+        }
+    }
     if (!row.m->has_external_party_id || row.m->external_party_id.len != COUNCIL_ID_BYTES) {
         council__consent_row_free(&row);
         return outside_refuse(c, op, &k, o, o->party_id, COUNCIL_ENOCONSENT, "no_outside_party",

@@ -515,6 +515,18 @@ static void test_provision__outside(void **state)
     assert_int_equal(outside(s.sa, &out, s.cid, short_consent, "situation", NULL),
                      COUNCIL_ENOCONSENT);
     expect_last(f->c, ACT(OUTSIDE_DISCLOSURE), true, "consent_expired");
+    /* The insider drops the consent's grant (its signature): a finding, no content. */
+    {
+        sqlite3_stmt *st = NULL;
+        assert_int_equal(sqlite3_prepare_v2(s.sa->db, "DELETE FROM consent_grant WHERE consent_id = ?1;",
+                                            -1, &st, NULL), SQLITE_OK);
+        sqlite3_bind_blob(st, 1, s.consent, 16, SQLITE_STATIC);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_finalize(st);
+        assert_int_equal(outside(s.sa, &out, s.cid, s.consent, "situation", NULL), COUNCIL_ETAMPER);
+        assert_null(out.ptr);
+        expect_last(f->c, ACT(TAMPER_DETECTED), true, "forged_consent");
+    }
     /* Arguments. */
     assert_int_equal(outside(s.sa, &out, s.cid, s.consent, "Bad Scope", NULL), COUNCIL_EINVAL);
     assert_int_equal(council_outside_disclose(s.sa, &out, s.cid, 16, NULL), COUNCIL_EMISUSE);
