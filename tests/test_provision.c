@@ -132,6 +132,15 @@ static void scenario(fx *f, scen *s)
     put(s->sa, s->cid, s->pid, "situation", sec_text(CANARY_TEXT), COUNCIL_OK);
     put(s->sa, s->cid, s->pid, "wishes", sec_text("希望"), COUNCIL_OK);
     share(s->sa, s->cid, f->mb, "situation", COUNCIL_OK);
+    /* The situation B holds, carried in a bundle (disclosure_made). */
+    {
+        council_bundle_options bo = COUNCIL_BUNDLE_OPTIONS_INIT;
+        bo.purpose = "support_coordination";
+        bo.basis = "appi_27_1_4_public_duty";
+        assert_int_equal(council_bundle_case(f->c, &out, s->cid, 16, NULL, 0, f->mb, 16, &bo),
+                         COUNCIL_OK);
+        council_buf_free(&out);
+    }
     meeting_on_situation(f, s->mid, f->mc, 3600, s->cid, "検討のため");
     /* A refers the wishes to B; B accepts; A delivers. */
     ro.case_id = s->cid;
@@ -252,16 +261,16 @@ static void test_provision__register_matches_log(void **state)
     council__uuid_text(tb, f->mb);
     council__uuid_text(tc, f->mc);
     n = log_provisions(f->c, seqs, 64, &sides);
-    /* share, meeting, referral delivery, request answer, outside */
-    assert_true(n >= 5);
+    /* share, bundle, meeting, referral delivery, request answer, outside */
+    assert_int_equal(n, 6);
     j = reg(f->c, NULL, 0, 0, COUNCIL_OK);
     assert_int_equal(n_rows(j), sides);
     for (size_t i = 0; i < n; i++)
         assert_true(has_seq(j, seqs[i], "provided"));
-    /* Every provision is A's (the owner's); B received the share and the
-     * referral, C the meeting's. */
+    /* Every provision is A's (the owner's); B received the share, the
+     * bundle and the referral, C the meeting's. */
     assert_int_equal(count_dir(j, "provided", ta), n);
-    assert_int_equal(count_dir(j, "received", tb), 2);
+    assert_int_equal(count_dir(j, "received", tb), 3);
     assert_int_equal(count_dir(j, "received", tc), 1);
     {
         size_t i;
@@ -295,8 +304,8 @@ static void test_provision__register_matches_log(void **state)
     json_decref(j);
     /* One member's register: B's holds only its receipts. */
     j = reg(f->c, f->mb, 0, 0, COUNCIL_OK);
-    assert_int_equal(n_rows(j), 2);
-    assert_int_equal(count_dir(j, "received", tb), 2);
+    assert_int_equal(n_rows(j), 3);
+    assert_int_equal(count_dir(j, "received", tb), 3);
     json_decref(j);
     j = reg(f->c, f->ma, 0, 0, COUNCIL_OK);
     assert_int_equal(n_rows(j), n);
@@ -331,7 +340,7 @@ static void test_provision__period(void **state)
     assert_non_null(json_object_get(j, "period"));
     json_decref(j);
     j = reg(f->c, NULL, now - 3600, now + 3600, COUNCIL_OK);
-    assert_true(n_rows(j) >= 5);
+    assert_true(n_rows(j) >= 6);
     json_decref(j);
     j = reg(f->c, f->mc, now - 3600, now + 3600, COUNCIL_OK);
     assert_int_equal(n_rows(j), 1);
@@ -379,7 +388,7 @@ static void test_provision__who(void **state)
 
     scenario(f, &s);
     j = reg(s.sb, f->mb, 0, 0, COUNCIL_OK);
-    assert_int_equal(n_rows(j), 2);
+    assert_int_equal(n_rows(j), 3);
     json_decref(j);
     (void)reg(s.sb, f->ma, 0, 0, COUNCIL_EDENIED);
     expect_last(f->c, ACT(PROVISION_REGISTER_PRODUCED), true, "other_member");
@@ -414,7 +423,7 @@ static void test_provision__insider(void **state)
     exec_sql(s.sa, "UPDATE audit_event SET case_ref = NULL, action = 0, actor_member = NULL "
                    "WHERE seq = ?1;", seqs[0]);
     j = reg(s.sb, f->mb, 0, 0, COUNCIL_OK);
-    assert_int_equal(n_rows(j), 2);
+    assert_int_equal(n_rows(j), 3);
     json_decref(j);
     j = reg(f->c, NULL, 0, 0, COUNCIL_OK);
     assert_int_equal(n_rows(j), sides);
