@@ -117,6 +117,9 @@ int cmd_case_handover_list(cli_ctx *x, int argc, char **argv);
 /* cmd_report.c */
 int cmd_report_platform(cli_ctx *x, int argc, char **argv);
 int cmd_report_list(cli_ctx *x, int argc, char **argv); /* issue 16: the issued reports */
+/* cmd_register.c (issue 16, register) */
+int cmd_register_show(cli_ctx *x, int argc, char **argv);
+int cmd_outside_disclose(cli_ctx *x, int argc, char **argv);
 
 /* cmd_request.c */
 int cmd_request_make(cli_ctx *x, int argc, char **argv);

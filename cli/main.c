@@ -138,6 +138,11 @@ static const cli_cmd table[] = {
       N_("counts for the regional platform, small ones suppressed") },
     { "report", "list", cmd_report_list,
       N_("the reports the council issued (its register), with their hashes") },
+    /* issue 16, register */
+    { "register", "show", cmd_register_show,
+      N_("the provision register (記録): provisions and receipts per member and period") },
+    { "outside", "disclose", cmd_outside_disclose,
+      N_("write a case's sections for an outside party a consent names (logged first)") },
     { "audit", "show", cmd_audit_show, N_("list the events of the audit log") },
     { "audit", "checkpoint", cmd_audit_checkpoint, N_("sign and print a checkpoint of the log") },
     { "audit", "root-uses", cmd_audit_root_uses,

@@ -408,6 +408,10 @@ COUNCIL_API void *council_protobuf_allocator(void);
  *  report's bytes; refused for an overlapping period. @since 0.3.0 */
 #define COUNCIL_AUDIT_ACTION_REPORT_ISSUED 63
 
+/** The provision register produced (council_provision_register()): subject_member
+ *  the member, absent for all members. @since 0.3.0 */
+#define COUNCIL_AUDIT_ACTION_PROVISION_REGISTER_PRODUCED 69
+
 /** Longest council name accepted, in bytes of UTF-8. @since 0.1.0 */
 #define COUNCIL_NAME_MAX 256
 
@@ -4218,6 +4222,125 @@ COUNCIL_API COUNCIL_NODISCARD int council_case_evidence(council *c, council_buf 
  */
 COUNCIL_API COUNCIL_NODISCARD int council_audit_verify_case_evidence(
         council_buf *report, const char *path, const council_audit_verify_options *opts);
+
+
+/* ------------------------------------------- issue 16: the provision register */
+
+/** council_provision_options version. @since 0.3.0 */
+#define COUNCIL_PROVISION_OPTIONS_VERSION 1
+
+/** The options of council_provision_register(). @since 0.3.0 */
+typedef struct council_provision_options {
+    unsigned version;         /**< COUNCIL_PROVISION_OPTIONS_VERSION */
+    int format;               /**< COUNCIL_REPORT_CSV or COUNCIL_REPORT_JSON */
+    const uint8_t *member_id; /**< 16 bytes: one member's rows; NULL: every member */
+    size_t member_id_len;
+    int64_t from;             /**< the period [from, to) in Unix seconds (event times); */
+    int64_t to;               /**<   both 0 and no fiscal year: all time */
+    int32_t fiscal_year;      /**< 0, or YYYY (1970..9998): April 1 YYYY to April 1 YYYY+1
+                                   in the council's time zone, as council_report_options */
+} council_provision_options;
+
+#define COUNCIL_PROVISION_OPTIONS_INIT \
+    { COUNCIL_PROVISION_OPTIONS_VERSION, COUNCIL_REPORT_JSON, NULL, 0, 0, 0, 0 }
+
+/**
+ * The provision register (第三者提供の記録, APPI arts. 29 and 30): for each
+ * member, every provision of a case's data to a third party (direction
+ * "provided") and every receipt ("received"), built from the audit log so
+ * that it matches the log by construction. A row is one allowed event:
+ * share_granted (shares, meeting agenda shares, referral deliveries),
+ * disclosure_made (bundles carrying case content, request answers) and
+ * outside_disclosure (council_outside_disclose()). Each row gives the
+ * event's time and seq, the direction, the counterpart (member id and
+ * name, or the outside party's id and name), the person by the case's
+ * pseudonym (case_ref, hex), the scopes, the purpose, the basis and
+ * consent id, and until when (the consent's end, when known). The
+ * secretariat resolves a pseudonym with `council-cli case resolve`.
+ *
+ * Every event of the log is read from its stored body and checked against
+ * the stored tree's leaf, and the seqs must run without a gap (an event
+ * whose index columns were cleared still counts; an edited or deleted one
+ * is ETAMPER and a tamper finding); a secretariat session first checks the
+ * log against the signer's head.
+ *
+ * Who: the secretariat (root, or its staff) for any member or all; a
+ * member's own staff for their own member's rows (member_id = their member).
+ * Logged first (provision_register_produced), refusals too.
+ *
+ * @param[out] out  CSV (a header line, one line a row) or JSON
+ *                  ({"member":..., "period":..., "rows":[...]}), not
+ *                  NUL-terminated.
+ * @param o         COUNCIL_PROVISION_OPTIONS_INIT and the fields set.
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged) for a staff session of
+ *         another member, or one without member_id; COUNCIL_ETAMPER (an
+ *         event edited or deleted: logged as a finding); COUNCIL_EINVAL (a
+ *         bad format, id, period or fiscal year); COUNCIL_EMISUSE (NULL
+ *         arguments, unknown version); COUNCIL_EIO; COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free().
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_provision_register(council *c, council_buf *out,
+        const council_provision_options *o);
+
+/** council_outside_options version. @since 0.3.0 */
+#define COUNCIL_OUTSIDE_OPTIONS_VERSION 1
+
+/** The options of council_outside_disclose(). @since 0.3.0 */
+typedef struct council_outside_options {
+    unsigned version;            /**< COUNCIL_OUTSIDE_OPTIONS_VERSION */
+    const uint8_t *consent_id;   /**< 16 bytes: the consent naming the outside party */
+    size_t consent_id_len;
+    const char *const *scopes;   /**< the scopes to give (1..32 codes) */
+    size_t n_scopes;
+    const char *purpose;         /**< a purpose code the consent covers */
+    const char *purpose_text;    /**< the text of purpose "other", else NULL */
+    const uint8_t *party_id;     /**< 16 bytes or NULL: the outside party the caller means
+                                      (refused unless the consent names it) */
+    size_t party_id_len;
+    const uint8_t *seal_pk;      /**< 32 bytes or NULL: an X25519 public key of the outside
+                                      party; the document is then sealed to it
+                                      (crypto_box_seal) */
+    size_t seal_pk_len;
+} council_outside_options;
+
+#define COUNCIL_OUTSIDE_OPTIONS_INIT \
+    { COUNCIL_OUTSIDE_OPTIONS_VERSION, NULL, 0, NULL, 0, NULL, NULL, NULL, 0, NULL, 0 }
+
+/**
+ * Disclosure to an outside party (an organisation that is not a member)
+ * named in a consent (council_consent_options.external_party): the case's
+ * latest sections of the scopes, as a JSON document for that party
+ * ({"format":"council-outside-disclosure","version":1, "external_party",
+ * "external_party_id", "consent_id", "case_ref", "purpose", "scopes",
+ * "disclosed_at", "event_seq", "sections":[{"scope", "person_id",
+ * "version", "written", "section":{...}}]}), or that document sealed to
+ * seal_pk. The disclosure decision first (the consent active, not
+ * withdrawn or expired, covering the scopes and the purpose, naming that
+ * outside party; the council's policy), then outside_disclosure is logged
+ * (object_id the party, consent_id, case_ref, scopes, purpose, basis
+ * "consent") in the same transaction, and the content is returned only
+ * after it is durable. Who: the case's owner's staff, or the secretariat
+ * (as council_case_share()). Every refusal is logged (outside_disclosure,
+ * refused, with its reason code).
+ *
+ * @param[out] out  the JSON document, or the sealed box.
+ * @return COUNCIL_OK; COUNCIL_ENOCONSENT (logged) when the consent is
+ *         unknown or of another case ("consent_not_found"), names no outside
+ *         party ("no_outside_party"), or the decision refuses
+ *         ("consent_withdrawn", "consent_expired", "scope_not_covered",
+ *         "purpose_not_covered", "recipient_not_covered" for another party,
+ *         ...); COUNCIL_EDENIED (logged) for a session that is not the
+ *         owner's staff or the secretariat ("not_owner"), an erased case
+ *         ("case_erased"), or no section of the scopes readable
+ *         ("nothing_readable"); COUNCIL_ENOTFOUND (no such case);
+ *         COUNCIL_EINVAL; COUNCIL_EMISUSE; COUNCIL_ETAMPER; COUNCIL_EIO;
+ *         COUNCIL_ENOMEM.
+ * Ownership: the caller releases out with council_buf_free() (it wipes).
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_outside_disclose(council *c, council_buf *out,
+        const uint8_t *case_id, size_t case_id_len, const council_outside_options *o);
 
 #ifdef __cplusplus
 }

@@ -1120,3 +1120,29 @@ int council_report_platform(council *c, council_buf *out, unsigned k, int format
     o.format = format;
     return council_report_platform_period(c, out, &o);
 }
+
+/* ------------------------------------- issue 16, register: the period alone */
+
+/* The period of the provision register (provision.c, which declares it in
+ * provision.h): [from, to), a fiscal year or all time, checked and
+ * resolved exactly as the platform report's (the council's time zone for
+ * a fiscal year). *bounded false: all time. EINVAL, EIO, ENOMEM for op. */
+int council__report_period(council *c, const char *op, int64_t from_in, int64_t to_in,
+                           int32_t fiscal_year, bool *bounded, int64_t *from, int64_t *to);
+int council__report_period(council *c, const char *op, int64_t from_in, int64_t to_in,
+                           int32_t fiscal_year, bool *bounded, int64_t *from, int64_t *to)
+{
+    council_report_options o = COUNCIL_REPORT_OPTIONS_INIT;
+    char zname[COUNCIL_TIMEZONE_MAX + 1] = "";
+    zone z;
+    int rc;
+
+    memset(&z, 0, sizeof z);
+    o.from = from_in;
+    o.to = to_in;
+    o.fiscal_year = fiscal_year;
+    rc = period_resolve(c, op, &o, bounded, from, to, &z, zname);
+    if (rc == COUNCIL_OK && *bounded)
+        zone_free(&z);
+    return rc;
+}

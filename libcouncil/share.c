@@ -206,9 +206,31 @@ static int data_persons(council *c, const char *op, const council__case *k,
 /* The decision (policy.c) for a share: the persons whose data is in the
  * scopes (those with a section in one of them, and always the person
  * supported), the case's consent records, the council's configuration. */
+static int decide_to(council *c, const char *op, const council__case *k, int kind,
+                     const uint8_t member[16], const council_share_options *o,
+                     const uint8_t *extra_person, council__decision *d, int64_t *consent_until,
+                     int body);
+
 static int decide_share(council *c, const char *op, const council__case *k, const uint8_t member[16],
                         const council_share_options *o, const uint8_t *extra_person,
                         council__decision *d, int64_t *consent_until, int body)
+{
+    return decide_to(c, op, k, COUNCIL__RECIPIENT_MEMBER, member, o, extra_person, d,
+                     consent_until, body);
+}
+
+/* issue 16, register: the decision for an outside party (provision.c). */
+int council__share_decide_outside(council *c, const char *op, const council__case *k,
+                                  const uint8_t party[COUNCIL_ID_BYTES],
+                                  const council_share_options *o, council__decision *d)
+{
+    return decide_to(c, op, k, COUNCIL__RECIPIENT_EXTERNAL, party, o, NULL, d, NULL, 0);
+}
+
+static int decide_to(council *c, const char *op, const council__case *k, int kind,
+                     const uint8_t member[16], const council_share_options *o,
+                     const uint8_t *extra_person, council__decision *d, int64_t *consent_until,
+                     int body)
 {
     Council__V1__ConsentList *l = NULL;
     council__consent_view *views = NULL;
@@ -285,7 +307,7 @@ static int decide_share(council *c, const char *op, const council__case *k, cons
     if (rc == COUNCIL_OK)
         rc = council__policy_load(c, op, &cfg);
     if (rc == COUNCIL_OK) {
-        req.recipient_kind = COUNCIL__RECIPIENT_MEMBER;
+        req.recipient_kind = kind;
         memcpy(req.recipient, member, 16);
         req.scopes = o->scopes;
         req.n_scopes = o->n_scopes;

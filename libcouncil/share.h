@@ -59,4 +59,11 @@ int council__share_decide_transfer(council *c, const char *op, const council__ca
                           const uint8_t member[COUNCIL_ID_BYTES], const council_share_options *o,
                           bool *allow, const char **reason);
 
+/* issue 16, register: the disclosure decision for o's scopes of case k
+ * given to the outside party `party` (an external party id a consent
+ * names), without logging (provision.c). EIO, ENOMEM, ETAMPER for op. */
+int council__share_decide_outside(council *c, const char *op, const council__case *k,
+                                  const uint8_t party[COUNCIL_ID_BYTES],
+                                  const council_share_options *o, struct council__decision *d);
+
 #endif /* COUNCIL_SHARE_H */

@@ -517,6 +517,9 @@ static const char *const moves_data[] = {
     "council_bundle_meeting_packet", /* the packet as council_meeting_packet builds it */
     "council_bundle_referral",    /* its sections through the decision: test_bundle.c test_referral */
     "council_bundle_request",     /* its text, already sealed to the member asked */
+    /* issue 16, register: to an outside party a consent names, through the
+     * decision (test_provision.c test_provision__outside) */
+    "council_outside_disclose",
 };
 static const char *const moves_none[] = {
     "council_audit_add_cosignatures", "council_audit_checkpoint", "council_audit_head_reset",
@@ -595,6 +598,8 @@ static const char *const moves_none[] = {
      * case's pseudonym, never content), to the secretariat, as
      * council_audit_export; and their verification with the public key */
     "council_case_evidence", "council_audit_verify_case_evidence",
+    /* issue 16, register: pseudonyms, scopes, member and party names */
+    "council_provision_register",
 };
 
 static void test_every_export_classified(void **state)

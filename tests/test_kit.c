@@ -262,6 +262,7 @@ static const constant audit_action[] = {
     K(AUDIT_ACTION_KEYS_PURGED), /* issue 16, retention */
     K(AUDIT_ACTION_PERSON_REPORT_PRODUCED), K(AUDIT_ACTION_CASE_RESOLVED), /* issue 16, person */
     K(AUDIT_ACTION_CASE_EVIDENCE_EXPORTED), K(AUDIT_ACTION_REPORT_ISSUED), /* issue 16: evidence */
+    K(AUDIT_ACTION_PROVISION_REGISTER_PRODUCED), /* issue 16, register */
 };
 
 #define ENUM(d, t) { &(d), t, sizeof t / sizeof t[0] }
@@ -318,7 +319,8 @@ static void test_kit__constants_match_the_descriptors(void **state)
                               + 1 /* issue 16: outside_disclosure */
                               + 3 /* issue 16, retention: schedule_changed, applied, keys_purged */
                               + 2 /* issue 16, person: person_report_produced, case_resolved */
-                              + 2 /* issue 16, evidence: case_evidence_exported, report_issued */);
+                              + 2 /* issue 16, evidence: case_evidence_exported, report_issued */
+                              + 1 /* issue 16, register: provision_register_produced */);
 }
 
 int main(void)

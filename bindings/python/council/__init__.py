@@ -46,6 +46,7 @@ from ._retention import (RetentionRule, RETENTION_KEEP, RETENTION_DAYS,  # issue
                          RETENTION_MONTHS, RETENTION_YEARS)
 from ._person import case_by_pseudonym, case_pseudonym, person_report  # issue 16, person
 from ._evidence import case_evidence, audit_verify_case_evidence  # issue 16: evidence
+from ._register import provision_register, outside_disclose  # issue 16, register
 
 #: This package's version (it follows the library it was written for).
 __version__ = "%d.%d.%d" % (EXPECTED_VERSION // 10000, EXPECTED_VERSION // 100 % 100,
@@ -107,6 +108,7 @@ __all__ = [
     "Node", "BUNDLE_TYPE_ANSWER", "BUNDLE_TYPE_INTAKE",
     "bundle_pb2", "bundle_inspect",
     "case_evidence", "audit_verify_case_evidence",  # issue 16: evidence
+    "provision_register", "outside_disclose",  # issue 16, register
     "ROOT_KEY_BYTES", "ID_BYTES", "NAME_MAX", "PASSPHRASE_MAX", "KDF_OPSLIMIT_MIN",
     "KDF_OPSLIMIT_MAX", "KDF_MEMLIMIT_MIN", "KDF_MEMLIMIT_MAX", "HASH_BYTES", "PROOF_HASHES_MAX",
     "AUDIT_LIST_MAX", "CONTACT_MAX", "PUBLIC_KEY_BYTES", "PLEDGE_TEXT_MAX", "SECTION_MAX",

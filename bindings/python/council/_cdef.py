@@ -131,6 +131,7 @@ void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_CASE_RESOLVED 76
 #define COUNCIL_AUDIT_ACTION_CASE_EVIDENCE_EXPORTED 62
 #define COUNCIL_AUDIT_ACTION_REPORT_ISSUED 63
+#define COUNCIL_AUDIT_ACTION_PROVISION_REGISTER_PRODUCED 69
 #define COUNCIL_NAME_MAX 256
 #define COUNCIL_BUNDLE_OPTIONS_VERSION 1
 typedef struct council_bundle_options { unsigned version; int64_t expires; const char *purpose; const char *basis; const uint8_t *consent_id; size_t consent_id_len; } council_bundle_options;
@@ -408,4 +409,10 @@ typedef struct council_person_report_options { unsigned version; const uint8_t *
 int council_person_report(council *c, council_buf *out, const council_person_report_options *o);
 int council_case_evidence(council *c, council_buf *out, const uint8_t *case_id, size_t case_id_len);
 int council_audit_verify_case_evidence(council_buf *report, const char *path, const council_audit_verify_options *opts);
+#define COUNCIL_PROVISION_OPTIONS_VERSION 1
+typedef struct council_provision_options { unsigned version; int format; const uint8_t *member_id; size_t member_id_len; int64_t from; int64_t to; int32_t fiscal_year; } council_provision_options;
+int council_provision_register(council *c, council_buf *out, const council_provision_options *o);
+#define COUNCIL_OUTSIDE_OPTIONS_VERSION 1
+typedef struct council_outside_options { unsigned version; const uint8_t *consent_id; size_t consent_id_len; const char *const *scopes; size_t n_scopes; const char *purpose; const char *purpose_text; const uint8_t *party_id; size_t party_id_len; const uint8_t *seal_pk; size_t seal_pk_len; } council_outside_options;
+int council_outside_disclose(council *c, council_buf *out, const uint8_t *case_id, size_t case_id_len, const council_outside_options *o);
 '''
