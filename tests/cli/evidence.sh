@@ -23,7 +23,7 @@ for s in $(jcount "$T/out" '" ".join(str(e["seq"]) for e in d)'); do
     grep -qx "event $s" "$T/case.ev" || { bad "event $s of the case is not in the file"; break; }
 done; ok
 # refusals: a member's staff; no such case; not an id
-expect 4 "case-evidence by a member's staff" -- "$CLI" --store "$C" audit case-evidence "$CASE" --out "$T/x.ev" $NS
+expect 4 "case-evidence by a member's staff" -- env COUNCIL_MEMBER_PASSPHRASE="member secret" "$CLI" --store "$C" audit case-evidence "$CASE" --out "$T/x.ev" $NS
 [ ! -e "$T/x.ev" ] && ok || bad "a refused case-evidence leaves no file"
 expect 6 "case-evidence of no case" -- "$CLI" --store "$C" audit case-evidence "$NOCASE" --out "$T/x.ev" $CP
 expect 2 "case-evidence not an id" -- "$CLI" --store "$C" audit case-evidence 12345 --out "$T/x.ev" $CP
