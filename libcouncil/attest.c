@@ -162,6 +162,39 @@ static void case_id_hash(const council *c, uint8_t id[COUNCIL_ID_BYTES],
     id[8] = (uint8_t)((id[8] & 0x3f) | 0x80);
 }
 
+typedef struct below {
+    uint64_t size;
+    council__log_scan_fn fn;
+    void *ctx;
+} below;
+
+static int below_one(void *ctx, const Council__V1__AuditEvent *e, const uint8_t *body, size_t len,
+                     const uint8_t leaf[COUNCIL_HASH_BYTES])
+{
+    const below *b = ctx;
+
+    return e->seq < b->size ? b->fn(b->ctx, e, body, len, leaf) : COUNCIL_OK;
+}
+
+int council__log_walk_checked(council *c, const char *op, uint64_t size, council__log_scan_fn fn,
+                              void *ctx)
+{
+    below b = { size, fn, ctx };
+    const char *why = NULL;
+    int rc = council__log_scan(c, op, below_one, &b, &why);
+
+    if (rc == COUNCIL_ETAMPER && why != NULL) {
+        char msg[COUNCIL__ERRMSG_MAX];
+
+        /* An event the insider edited or removed is a finding on the
+         * record, never a silent omission; the message stays the scan's. */
+        snprintf(msg, sizeof msg, "%s", c->errmsg);
+        (void)council__tamper(c, NULL, NULL, NULL, why);
+        (void)council__fail(c, COUNCIL_ETAMPER, "%s", msg);
+    }
+    return rc;
+}
+
 void council__case_id_derive(const council *c, uint8_t id[COUNCIL_ID_BYTES],
                              const uint8_t owner[COUNCIL_ID_BYTES],
                              const uint8_t nonce[COUNCIL_ID_BYTES], int32_t body)

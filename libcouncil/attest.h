@@ -6,6 +6,7 @@
 #define COUNCIL_ATTEST_H
 
 #include "council_int.h"
+#include "log.h"
 
 /* Rows that decide access, signed: by the log key in the secretariat's
  * sessions (signer all zeros), by the member's signing key in a staff
@@ -24,6 +25,13 @@ int council__attest_check(council *c, const char *kind, const uint8_t *msg, size
  * logged even if the caller rolls back. Errors of the append. */
 int council__tamper(council *c, const uint8_t *case_id, const char *scope,
                     const uint8_t *member, const char *reason);
+/* council__log_scan (log.h) over the events below `size` (later ones are
+ * checked too, not passed to fn), with the tamper finding it names
+ * (log_event_edited, log_events_deleted) recorded, the ETAMPER and its
+ * message kept: the walk for work that must not miss an event the insider
+ * hid (person.c, provision.c, evidence.c, report_issued.c). */
+int council__log_walk_checked(council *c, const char *op, uint64_t size, council__log_scan_fn fn,
+                              void *ctx);
 /* A case id that commits to its owner and body (BLAKE2b of council, owner,
  * nonce, body with the UUID v8 bits set). Cannot fail. */
 void council__case_id_derive(const council *c, uint8_t id[COUNCIL_ID_BYTES],

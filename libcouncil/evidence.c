@@ -33,99 +33,6 @@
 #include "session.h"
 #include "attest.h"
 #include "case_db.h"
-#include "evidence.h"
-
-/* ---------------------------------------------------- the checked walk */
-
-typedef struct walk {
-    council *c;
-    council__nodes ns;
-    uint64_t size, next;
-    council__log_walk_fn fn;
-    void *ctx;
-    int rc;
-    char why[128];
-} walk;
-
-#define WALK_DONE 1 /* the walk reached the size asked for */
-
-/* Stop the walk with rc, and why (ETAMPER becomes a finding). */
-__attribute__((format(printf, 3, 4)))
-static int walk_stop(walk *w, int rc, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    (void)vsnprintf(w->why, sizeof w->why, fmt, ap);
-    va_end(ap);
-    w->rc = rc;
-    return rc;
-}
-
-static int walk_event(void *ctx, uint64_t seq, const uint8_t *body, size_t len)
-{
-    walk *w = ctx;
-    uint8_t leaf[COUNCIL_HASH_BYTES], have[COUNCIL_HASH_BYTES];
-    Council__V1__AuditEvent *e;
-    int rc;
-
-    if (seq >= w->size)
-        return WALK_DONE;
-    if (seq != w->next)
-        return walk_stop(w, COUNCIL_ETAMPER, "event %llu is missing from the log",
-                         (unsigned long long)w->next);
-    if (body == NULL || len == 0 || len > COUNCIL__AUDIT_FRAME_MAX)
-        return walk_stop(w, COUNCIL_ETAMPER, "event %llu is damaged", (unsigned long long)seq);
-    council__merkle_leaf(leaf, body, len);
-    if (w->ns.get(w->ns.ctx, 0, seq, have) != COUNCIL_OK)
-        return walk_stop(w, COUNCIL_EIO, "cannot read the tree");
-    if (sodium_memcmp(leaf, have, sizeof leaf) != 0)
-        return walk_stop(w, COUNCIL_ETAMPER, "event %llu is not the tree's leaf (edited)",
-                         (unsigned long long)seq);
-    e = council__v1__audit_event__unpack(council__pb_allocator(), len, body);
-    if (e == NULL || e->seq != seq) {
-        if (e != NULL)
-            council__v1__audit_event__free_unpacked(e, council__pb_allocator());
-        return walk_stop(w, COUNCIL_ETAMPER, "event %llu cannot be decoded",
-                         (unsigned long long)seq);
-    }
-    w->next = seq + 1;
-    rc = w->fn(w->ctx, seq, e, body, len);
-    council__v1__audit_event__free_unpacked(e, council__pb_allocator());
-    if (rc != COUNCIL_OK)
-        return walk_stop(w, rc, "%s", rc == COUNCIL_ENOMEM ? "out of memory" : "stopped");
-    return 0;
-}
-
-int council__log_walk_checked(council *c, const char *op, uint64_t size, council__log_walk_fn fn,
-                              void *ctx)
-{
-    walk w;
-    int rc;
-
-    memset(&w, 0, sizeof w);
-    w.c = c;
-    w.size = size;
-    w.fn = fn;
-    w.ctx = ctx;
-    council__audit_nodes(c, &w.ns);
-    rc = council__audit_events_from(c, 0, walk_event, &w);
-    if (rc == WALK_DONE)
-        rc = COUNCIL_OK;
-    if (rc != COUNCIL_OK && w.rc == COUNCIL_OK)
-        (void)walk_stop(&w, COUNCIL_EIO, "cannot read the log");
-    else if (rc == COUNCIL_OK && w.next != w.size)
-        (void)walk_stop(&w, COUNCIL_ETAMPER, "event %llu is missing from the log",
-                        (unsigned long long)w.next);
-    rc = w.rc;
-    /* An event the insider edited or removed is a finding, never a silent
-     * omission. */
-    if (rc == COUNCIL_ETAMPER)
-        (void)council__tamper(c, NULL, NULL, NULL, "log_event_edited");
-    if (rc != COUNCIL_OK)
-        return council__fail(c, rc, "%s: %s", op, w.why);
-    return COUNCIL_OK;
-}
 
 /* ------------------------------------------------------- case evidence */
 
@@ -142,12 +49,15 @@ typedef struct scan {
     size_t n, cap_seqs, cap_lens;
 } scan;
 
-static int scan_event(void *ctx, uint64_t seq, const Council__V1__AuditEvent *e,
-                      const uint8_t *body, size_t len)
+static int scan_event(void *ctx, const Council__V1__AuditEvent *e, const uint8_t *body,
+                      size_t len, const uint8_t leaf[COUNCIL_HASH_BYTES])
 {
     scan *s = ctx;
+    uint64_t seq = e->seq;
     uint64_t *sq;
     size_t *ln;
+
+    (void)leaf;
 
     if (!e->has_case_ref || e->case_ref.len != 32 ||
         sodium_memcmp(e->case_ref.data, s->ref, 32) != 0)

@@ -567,13 +567,14 @@ int council__audit_events_from(council *c, uint64_t from,
  * the tree's leaf at its seq, and it unpacks with that seq. *e (free with
  * the plain allocator) or: ETAMPER (edited or damaged: a message), EIO or
  * ENOMEM (an error, not an edit). */
-static int event_checked(council *c, const char *op, const council__nodes *ns,
-                         sqlite3_stmt *st, Council__V1__AuditEvent **out)
+static int event_checked_leaf(council *c, const char *op, const council__nodes *ns,
+                              sqlite3_stmt *st, Council__V1__AuditEvent **out,
+                              uint8_t leaf[COUNCIL_HASH_BYTES])
 {
     const uint8_t *body = sqlite3_column_blob(st, 1);
     int len = sqlite3_column_bytes(st, 1);
     sqlite3_int64 seq = sqlite3_column_int64(st, 0);
-    uint8_t leaf[COUNCIL_HASH_BYTES], have[COUNCIL_HASH_BYTES];
+    uint8_t have[COUNCIL_HASH_BYTES];
     Council__V1__AuditEvent *e;
     int grc;
 
@@ -584,7 +585,7 @@ static int event_checked(council *c, const char *op, const council__nodes *ns,
     grc = ns->get(ns->ctx, 0, (uint64_t)seq, have);
     if (grc != COUNCIL_OK && grc != COUNCIL_ENOTFOUND)
         return council__fail(c, grc, "%s: cannot read the log", op);
-    if (grc == COUNCIL_OK && sodium_memcmp(have, leaf, sizeof leaf) == 0) {
+    if (grc == COUNCIL_OK && sodium_memcmp(have, leaf, COUNCIL_HASH_BYTES) == 0) {
         (void)council__pb_alloc_failed(true);
         e = council__v1__audit_event__unpack(council__pb_allocator(), (size_t)len, body);
         if (e == NULL && council__pb_alloc_failed(true))
@@ -598,6 +599,14 @@ static int event_checked(council *c, const char *op, const council__nodes *ns,
     }
     return council__fail(c, COUNCIL_ETAMPER, "%s: log event %lld does not match the stored tree "
                          "(it was edited)", op, (long long)seq);
+}
+
+static int event_checked(council *c, const char *op, const council__nodes *ns,
+                         sqlite3_stmt *st, Council__V1__AuditEvent **out)
+{
+    uint8_t leaf[COUNCIL_HASH_BYTES];
+
+    return event_checked_leaf(c, op, ns, st, out, leaf);
 }
 
 int council__log_object_actions(council *c, const char *op, const uint8_t case_ref[32],
@@ -651,21 +660,15 @@ int council__log_object_actions(council *c, const char *op, const uint8_t case_r
     return rc;
 }
 
-static void walk_code(char *dst, const char *src)
-{
-    dst[0] = '\0';
-    if (src != NULL && strlen(src) <= COUNCIL__AUDIT_CODE_MAX)
-        strcpy(dst, src);
-}
-
-int council__log_walk(council *c, const char *op, int lo, int hi,
-                      int (*fn)(void *ctx, const council__walk_event *ev), void *ctx)
+int council__log_scan(council *c, const char *op, council__log_scan_fn fn, void *ctx,
+                      const char **why)
 {
     sqlite3_stmt *st = NULL;
     council__nodes ns;
     uint64_t size = 0, next = 0;
     int rc, src = SQLITE_DONE;
 
+    *why = NULL;
     council__audit_nodes(c, &ns);
     if ((rc = council__audit_size(c, &size)) != COUNCIL_OK)
         return council__fail(c, rc, "%s: cannot read the log", op);
@@ -677,42 +680,33 @@ int council__log_walk(council *c, const char *op, int lo, int hi,
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         Council__V1__AuditEvent *e = NULL;
+        uint8_t leaf[COUNCIL_HASH_BYTES];
 
         if ((uint64_t)sqlite3_column_int64(st, 0) != next) {
-            rc = council__fail(c, COUNCIL_ETAMPER, "%s: log event %llu is missing", op,
+            *why = "log_events_deleted";
+            rc = council__fail(c, COUNCIL_ETAMPER, "%s: log event %llu is missing (deleted)", op,
                                (unsigned long long)next);
             break;
         }
-        if ((rc = event_checked(c, op, &ns, st, &e)) != COUNCIL_OK)
+        if ((rc = event_checked_leaf(c, op, &ns, st, &e, leaf)) != COUNCIL_OK) {
+            if (rc == COUNCIL_ETAMPER)
+                *why = "log_event_edited";
             break;
-        next++;
-        if (e->outcome == COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED &&
-            (int)e->action >= lo && (int)e->action <= hi) {
-            council__walk_event w;
-            memset(&w, 0, sizeof w);
-            w.seq = e->seq;
-            w.time = e->time;
-            w.action = (int)e->action;
-            if (e->has_case_ref && e->case_ref.len == 32) {
-                w.has_case_ref = true;
-                memcpy(w.case_ref, e->case_ref.data, 32);
-            }
-            if (e->has_object_id && e->object_id.len == COUNCIL_ID_BYTES) {
-                w.has_object_id = true;
-                memcpy(w.object_id, e->object_id.data, COUNCIL_ID_BYTES);
-            }
-            walk_code(w.purpose, e->purpose);
-            walk_code(w.reason, e->reason);
-            rc = fn(ctx, &w);
         }
+        next++;
+        rc = fn(ctx, e, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), leaf);
         council__v1__audit_event__free_unpacked(e, council__pb_allocator());
+        if (rc == COUNCIL_ENOMEM)
+            rc = council__fail(c, rc, "%s: out of memory", op);
     }
     sqlite3_finalize(st);
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "%s: cannot read the log", op);
-    if (rc == COUNCIL_OK && next != size)
-        rc = council__fail(c, COUNCIL_ETAMPER, "%s: log event %llu is missing", op,
+    if (rc == COUNCIL_OK && next != size) {
+        *why = "log_events_deleted";
+        rc = council__fail(c, COUNCIL_ETAMPER, "%s: log event %llu is missing (deleted)", op,
                            (unsigned long long)next);
+    }
     return rc;
 }
 

@@ -9,6 +9,7 @@
 #define COUNCIL_LOG_H
 
 #include "council_int.h"
+#include "council/v1/audit.pb-c.h"
 #include "event.h"
 #include "merkle.h"
 
@@ -96,28 +97,23 @@ typedef struct council__object_event {
 int council__log_object_actions(council *c, const char *op, const uint8_t case_ref[32],
                                 const uint8_t object_id[COUNCIL_ID_BYTES], int lo, int hi,
                                 int (*fn)(void *ctx, const council__object_event *ev), void *ctx);
-/* One allowed event as council__log_walk reads it from its hashed body. */
-typedef struct council__walk_event {
-    uint64_t seq;
-    int64_t time;
-    int action;
-    bool has_case_ref, has_object_id;
-    uint8_t case_ref[32];
-    uint8_t object_id[COUNCIL_ID_BYTES];
-    char purpose[COUNCIL__AUDIT_CODE_MAX + 1]; /* "" for none */
-    char reason[COUNCIL__AUDIT_CODE_MAX + 1];  /* "" for none */
-} council__walk_event;
 /* Every event of the log, by seq from 0 to the log's size with no gap (an
- * event deleted: ETAMPER), each checked against the stored tree's leaf (an
- * event edited, or its case_ref column cleared or changed, makes no
- * difference: the body is read, never the table's columns; a body edited:
- * ETAMPER); the allowed ones with an action in [lo, hi] through fn (a
- * nonzero return stops the walk and is returned). The head check of head.c
- * catches a tree rewritten to match. O(the log's size): for passes that must
- * not miss an event the insider hid from the audit_event_case index
- * (retention.c). EIO, ENOMEM, ETAMPER named for op. */
-int council__log_walk(council *c, const char *op, int lo, int hi,
-                      int (*fn)(void *ctx, const council__walk_event *ev), void *ctx);
+ * event deleted: ETAMPER, *why "log_events_deleted"), each checked against
+ * the stored tree's leaf (an event edited: ETAMPER, *why "log_event_edited";
+ * its case_ref or other columns cleared or changed make no difference: the
+ * body is read, never the table's columns), decoded, through fn with its
+ * stored bytes and leaf hash; fn's error stops the scan and is returned.
+ * The head check of head.c catches a tree rewritten to match, and events
+ * cut from the end. O(the log's size): for the passes that must not miss an
+ * event the insider hid from the audit_event_case index (the person's file,
+ * the provision register, retention, case evidence, issued reports). The
+ * caller records the tamper finding *why names (attest.c:
+ * council__log_walk_checked does). EIO, ENOMEM, ETAMPER named for op. */
+typedef int (*council__log_scan_fn)(void *ctx, const Council__V1__AuditEvent *e,
+                                    const uint8_t *body, size_t len,
+                                    const uint8_t leaf[COUNCIL_HASH_BYTES]);
+int council__log_scan(council *c, const char *op, council__log_scan_fn fn, void *ctx,
+                      const char **why);
 /* How many events are stored below seq n (EIO, no message): fewer than n
  * means some were deleted. */
 int council__audit_count_below(council *c, uint64_t n, int64_t *count);

@@ -31,6 +31,7 @@
 #include "council/v1/request.pb-c.h"
 #include "council/v1/task.pb-c.h"
 #include "council_int.h"
+#include "attest.h"
 #include "buf.h"
 #include "case_db.h"
 #include "crypto.h"
@@ -343,15 +344,10 @@ static void j_message(council__buf *b, const ProtobufCMessage *m)
 /* ------------------------------------------------------------ the report */
 
 struct scan {
-    council *c;
-    const char *op;
-    council__nodes ns;
     const uint8_t *ref;
-    uint64_t expect; /* the next seq the walk must see */
     council__buf reads, disclosures, others;
     size_t n_reads, n_disclosures, n_others;
     const Council__V1__CaseInfo *info; /* the shares' end times */
-    int rc;
 };
 
 static bool is_read(int a)
@@ -451,44 +447,13 @@ static void event_json(const struct scan *s, council__buf *b, const Council__V1_
     council__buf_text(b, "}");
 }
 
-static int scan_one(void *vctx, uint64_t seq, const uint8_t *body, size_t len)
+static int scan_one(void *vctx, const Council__V1__AuditEvent *e, const uint8_t *body, size_t len,
+                    const uint8_t leaf[COUNCIL_HASH_BYTES])
 {
     struct scan *s = vctx;
-    uint8_t leaf[COUNCIL_HASH_BYTES], have[COUNCIL_HASH_BYTES];
-    Council__V1__AuditEvent *e;
-    int grc;
 
-    if (seq != s->expect) {
-        s->rc = council__fail(s->c, COUNCIL_ETAMPER, "%s: log event %" PRIu64 " is missing "
-                              "(it was deleted)", s->op, s->expect);
-        return s->rc;
-    }
-    s->expect++;
-    if (body == NULL || len == 0 || len > COUNCIL__AUDIT_FRAME_MAX) {
-        s->rc = council__fail(s->c, COUNCIL_ETAMPER, "%s: log event %" PRIu64 " is damaged",
-                              s->op, seq);
-        return s->rc;
-    }
-    council__merkle_leaf(leaf, body, len);
-    grc = s->ns.get(s->ns.ctx, 0, seq, have);
-    if (grc != COUNCIL_OK || sodium_memcmp(have, leaf, sizeof leaf) != 0) {
-        s->rc = grc != COUNCIL_OK && grc != COUNCIL_ENOTFOUND
-                    ? council__fail(s->c, grc, "%s: cannot read the log", s->op)
-                    : council__fail(s->c, COUNCIL_ETAMPER, "%s: log event %" PRIu64 " does not "
-                                    "match the stored tree (it was edited)", s->op, seq);
-        return s->rc;
-    }
-    (void)council__pb_alloc_failed(true);
-    e = council__v1__audit_event__unpack(council__pb_allocator(), len, body);
-    if (e == NULL || e->seq != seq) {
-        bool oom = e == NULL && council__pb_alloc_failed(true);
-        if (e != NULL)
-            council__v1__audit_event__free_unpacked(e, council__pb_allocator());
-        s->rc = oom ? council__fail(s->c, COUNCIL_ENOMEM, "%s: out of memory", s->op)
-                    : council__fail(s->c, COUNCIL_ETAMPER, "%s: log event %" PRIu64
-                                    " is damaged", s->op, seq);
-        return s->rc;
-    }
+    (void)body;
+    (void)len;
     if (e->has_case_ref && e->case_ref.len == 32 &&
         sodium_memcmp(e->case_ref.data, s->ref, 32) == 0) {
         int a = (int)e->action;
@@ -506,8 +471,7 @@ static int scan_one(void *vctx, uint64_t seq, const uint8_t *body, size_t len)
             event_json(s, &s->others, e, leaf, false);
         }
     }
-    council__v1__audit_event__free_unpacked(e, council__pb_allocator());
-    return 0;
+    return COUNCIL_OK;
 }
 
 /* Who may produce a person's file: the secretariat as a named person. */
@@ -813,17 +777,11 @@ static int put_log(struct report *r, const uint8_t ref[32])
     int rc;
 
     memset(&s, 0, sizeof s);
-    s.c = r->c;
-    s.op = r->op;
     s.ref = ref;
     s.info = r->info;
-    council__audit_nodes(r->c, &s.ns);
-    rc = council__audit_events_from(r->c, 0, scan_one, &s);
-    if (rc == COUNCIL_OK && (rc = council__audit_size(r->c, &size)) == COUNCIL_OK &&
-        s.expect != size)
-        rc = council__fail(r->c, COUNCIL_ETAMPER, "%s: the log has a gap", r->op);
-    if (rc == COUNCIL_EIO && s.rc == COUNCIL_OK)
-        rc = council__fail(r->c, COUNCIL_EIO, "%s: cannot read the log", r->op);
+    if ((rc = council__audit_size(r->c, &size)) != COUNCIL_OK)
+        return council__fail(r->c, rc, "%s: cannot read the log", r->op);
+    rc = council__log_walk_checked(r->c, r->op, size, scan_one, &s);
     if (rc == COUNCIL_OK && (s.reads.failed || s.disclosures.failed || s.others.failed))
         rc = council__fail(r->c, COUNCIL_ENOMEM, "%s: out of memory", r->op);
     if (rc == COUNCIL_OK) {

@@ -177,15 +177,9 @@ static const uint8_t *owner_get(const owners *o, const uint8_t ref[32])
 }
 
 typedef struct walk {
-    council *c;
-    const char *op;
-    council__nodes ns;
-    uint64_t next;       /* the seq expected next */
     owners own;
     council__provision *rows;
     size_t n, cap;
-    int rc;              /* the first failure, with its message */
-    const char *why;     /* a tamper finding's reason code */
 } walk;
 
 static bool id_of(const ProtobufCBinaryData *d, bool has)
@@ -298,50 +292,14 @@ static int one_event(walk *w, const Council__V1__AuditEvent *e)
     }
 }
 
-/* Each stored event: its seq the next, its body the tree's leaf. */
-static int walk_one(void *ctx, uint64_t seq, const uint8_t *body, size_t len)
+/* Each stored event, checked against the tree by the walk. */
+static int walk_one(void *ctx, const Council__V1__AuditEvent *e, const uint8_t *body, size_t len,
+                    const uint8_t leaf[COUNCIL_HASH_BYTES])
 {
-    walk *w = ctx;
-    uint8_t leaf[COUNCIL_HASH_BYTES], have[COUNCIL_HASH_BYTES];
-    Council__V1__AuditEvent *e;
-    int rc;
-
-    if (seq != w->next) {
-        w->why = "log_events_deleted";
-        w->rc = council__fail(w->c, COUNCIL_ETAMPER, "%s: log event %llu is missing (deleted)",
-                              w->op, (unsigned long long)w->next);
-        return 1;
-    }
-    w->next++;
-    if (body == NULL || len == 0 || len > COUNCIL__AUDIT_FRAME_MAX ||
-        w->ns.get(w->ns.ctx, 0, seq, have) != COUNCIL_OK)
-        goto edited;
-    council__merkle_leaf(leaf, body, len);
-    if (sodium_memcmp(have, leaf, sizeof leaf) != 0)
-        goto edited;
-    (void)council__pb_alloc_failed(true);
-    e = council__v1__audit_event__unpack(council__pb_allocator(), len, body);
-    if (e == NULL && council__pb_alloc_failed(true)) {
-        w->rc = council__fail(w->c, COUNCIL_ENOMEM, "%s: out of memory", w->op);
-        return 1;
-    }
-    if (e == NULL || e->seq != seq) {
-        if (e != NULL)
-            council__v1__audit_event__free_unpacked(e, council__pb_allocator());
-        goto edited;
-    }
-    rc = one_event(w, e);
-    council__v1__audit_event__free_unpacked(e, council__pb_allocator());
-    if (rc != COUNCIL_OK) {
-        w->rc = council__fail(w->c, rc, "%s: out of memory", w->op);
-        return 1;
-    }
-    return 0;
-edited:
-    w->why = "log_event_edited";
-    w->rc = council__fail(w->c, COUNCIL_ETAMPER, "%s: log event %llu does not match the stored "
-                          "tree (it was edited)", w->op, (unsigned long long)seq);
-    return 1;
+    (void)body;
+    (void)len;
+    (void)leaf;
+    return one_event(ctx, e);
 }
 
 void council__provisions_free(council__provision *p, size_t n)
@@ -360,29 +318,10 @@ int council__provisions(council *c, const char *op, council__provision **out, si
     *out = NULL;
     *n = 0;
     memset(&w, 0, sizeof w);
-    w.c = c;
-    w.op = op;
-    council__audit_nodes(c, &w.ns);
     if ((rc = council__audit_size(c, &size)) != COUNCIL_OK)
-        return rc;
-    rc = council__audit_events_from(c, 0, walk_one, &w);
-    if (rc == COUNCIL_EIO)
-        rc = council__fail(c, COUNCIL_EIO, "%s: cannot read the log", op);
-    else if (rc != COUNCIL_OK)
-        rc = w.rc;
-    else if (w.next < size) {
-        /* (the walk saw fewer than the highest seq: unreachable, as a gap
-         * stops it; kept for the check's sake) */
-        w.why = "log_events_deleted";
-        rc = council__fail(c, COUNCIL_ETAMPER, "%s: log events are missing (deleted)", op);
-    }
+        return council__fail(c, rc, "%s: cannot read the log", op);
+    rc = council__log_walk_checked(c, op, size, walk_one, &w);
     council__free(w.own.e);
-    if (rc == COUNCIL_ETAMPER && w.why != NULL) {
-        char msg[COUNCIL__ERRMSG_MAX];
-        snprintf(msg, sizeof msg, "%s", c->errmsg);
-        (void)council__tamper(c, NULL, NULL, NULL, w.why);
-        (void)council__fail(c, COUNCIL_ETAMPER, "%s", msg);
-    }
     if (rc != COUNCIL_OK) {
         council__provisions_free(w.rows, w.n);
         return rc;

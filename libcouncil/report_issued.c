@@ -24,7 +24,7 @@
 #include "council_int.h"
 #include "event.h"
 #include "log.h"
-#include "evidence.h"
+#include "attest.h"
 #include "report_issued.h"
 
 #define ACTION COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_REPORT_ISSUED
@@ -54,21 +54,22 @@ typedef struct overlap {
     int64_t a, b;
 } overlap;
 
-static int overlap_event(void *ctx, uint64_t seq, const Council__V1__AuditEvent *e,
-                         const uint8_t *body, size_t len)
+static int overlap_event(void *ctx, const Council__V1__AuditEvent *e, const uint8_t *body,
+                         size_t len, const uint8_t leaf[COUNCIL_HASH_BYTES])
 {
     overlap *o = ctx;
     int64_t a, b;
 
     (void)body;
     (void)len;
+    (void)leaf;
     if (o->found || (int)e->action != ACTION ||
         e->outcome != COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED ||
         !period_of(e->reason, &a, &b))
         return COUNCIL_OK;
     if (a < o->to && o->from < b && (a != o->from || b != o->to)) {
         o->found = true;
-        o->seq = seq;
+        o->seq = e->seq;
         o->a = a;
         o->b = b;
     }

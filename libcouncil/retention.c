@@ -13,7 +13,7 @@
  *  - make a case due early: a case's status and the time it entered it are
  *    read from the log's hashed event bodies (case_created, case_updated
  *    with reason status_changed and the new status in purpose, case_erased),
- *    every event walked and checked against the tree (council__log_walk),
+ *    every event walked and checked against the tree (council__log_walk_checked),
  *    never from the status column; its body is bound to its id (the owner
  *    proof checked by council__case_load). A status column that disagrees
  *    with the log is a tamper finding (forged_case_status);
@@ -177,25 +177,37 @@ static int status_of(const char *s)
                                           : 0;
 }
 
-static int walk_fn(void *ctx, const council__walk_event *ev)
+static bool id_in(const ProtobufCBinaryData *d, bool has, size_t n)
+{
+    return has && d->len == n;
+}
+
+static int walk_fn(void *ctx, const Council__V1__AuditEvent *e, const uint8_t *body, size_t len,
+                   const uint8_t leaf[COUNCIL_HASH_BYTES])
 {
     walk *w = ctx;
     int status;
 
-    if (ev->action == ACT(RETENTION_SCHEDULE_CHANGED)) {
-        w->sched_event = ev->has_object_id;
-        if (ev->has_object_id)
-            memcpy(w->sched_id, ev->object_id, COUNCIL_ID_BYTES);
+    (void)body;
+    (void)len;
+    (void)leaf;
+    if (e->outcome != COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED)
+        return COUNCIL_OK;
+    if ((int)e->action == ACT(RETENTION_SCHEDULE_CHANGED)) {
+        w->sched_event = id_in(&e->object_id, e->has_object_id, COUNCIL_ID_BYTES);
+        if (w->sched_event)
+            memcpy(w->sched_id, e->object_id.data, COUNCIL_ID_BYTES);
         return COUNCIL_OK;
     }
-    if (!ev->has_case_ref)
+    if (!id_in(&e->case_ref, e->has_case_ref, 32))
         return COUNCIL_OK;
-    if (ev->action == ACT(CASE_CREATED))
+    if ((int)e->action == ACT(CASE_CREATED))
         status = ST(OPEN);
-    else if (ev->action == ACT(CASE_ERASED))
+    else if ((int)e->action == ACT(CASE_ERASED))
         status = ST(ERASED);
-    else if (ev->action == ACT(CASE_UPDATED) && strcmp(ev->reason, "status_changed") == 0)
-        status = status_of(ev->purpose);
+    else if ((int)e->action == ACT(CASE_UPDATED) && e->reason != NULL &&
+             strcmp(e->reason, "status_changed") == 0)
+        status = e->purpose != NULL ? status_of(e->purpose) : 0;
     else
         return COUNCIL_OK;
     {
@@ -204,10 +216,10 @@ static int walk_fn(void *ctx, const council__walk_event *ev)
             return council__fail(w->c, COUNCIL_ENOMEM, "retention: out of memory");
         w->v = nv;
     }
-    memcpy(w->v[w->n].ref, ev->case_ref, 32);
-    w->v[w->n].seq = ev->seq;
+    memcpy(w->v[w->n].ref, e->case_ref.data, 32);
+    w->v[w->n].seq = e->seq;
     w->v[w->n].status = status;
-    w->v[w->n].since = ev->time;
+    w->v[w->n].since = e->time;
     w->n++;
     return COUNCIL_OK;
 }
@@ -226,12 +238,15 @@ static int logcase_cmp(const void *a, const void *b)
  * case) and the newest schedule event. */
 static int walk_log(council *c, const char *op, walk *w)
 {
+    uint64_t size = 0;
     size_t j = 0;
     int rc;
 
     memset(w, 0, sizeof *w);
     w->c = c;
-    rc = council__log_walk(c, op, 0, 1000, walk_fn, w);
+    if ((rc = council__audit_size(c, &size)) != COUNCIL_OK)
+        return council__fail(c, rc, "%s: cannot read the log", op);
+    rc = council__log_walk_checked(c, op, size, walk_fn, w);
     if (rc != COUNCIL_OK)
         return rc;
     if (w->n > 1)
