@@ -40,6 +40,7 @@
 #include "policy.h"
 #include "share_db.h"
 #include "memo.h"
+#include "task_db.h"
 
 /* ------------------------------------------------------------- validation */
 
@@ -76,8 +77,10 @@ static council *handle_new(void)
 {
     council *c = council__calloc(1, sizeof *c);
 
-    if (c != NULL)
+    if (c != NULL) {
         c->magic = COUNCIL__MAGIC_FAILED;
+        c->case_moving = council__task_resign_case;
+    }
     return c;
 }
 

@@ -49,6 +49,11 @@ struct council {
      * member's standing; the session layer's council__actor_ok calls it on
      * every operation, so the log layer needs nothing of the domain. */
     int (*standing)(struct council *c, const char *op);
+    /* Installed on every handle (council.c): a case's ownership is about to
+     * move (case.c, in its transaction); the rows its owner signed that a
+     * lower file cannot reach (assignments, tasks: task_db.c) are signed
+     * again by the session, while the owner still vouches for them. */
+    int (*case_moving)(struct council *c, const uint8_t case_id[COUNCIL_ID_BYTES]);
     uint32_t db_key_version;    /* the database key version council.db was keyed with */
     bool db_probed;             /* that key has read council.db on this handle */
     bool db_saw_rekey;          /* the keyring showed a re-key under way at open */

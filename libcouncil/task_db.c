@@ -519,6 +519,36 @@ int council__task_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
     return rc;
 }
 
+int council__task_resign_case(council *c, const uint8_t case_id[COUNCIL_ID_BYTES])
+{
+    uint8_t (*ids)[16] = NULL;
+    size_t n = 0;
+    council__case k;
+    council__asg a;
+    int rc = council__case_load(c, "keys", case_id, &k);
+
+    if (rc == COUNCIL_OK && (rc = council__asg_load(c, "keys", &k, &a)) == COUNCIL_OK && a.stored)
+        rc = council__asg_store(c, "keys", &k, &a);
+    if (rc == COUNCIL_ETAMPER || rc == COUNCIL_ENOTFOUND) {
+        council__clear(c);
+        rc = COUNCIL_OK;
+    }
+    if (rc == COUNCIL_OK)
+        rc = ids_signed_by(c, "SELECT id FROM task WHERE case_id = ?1;", case_id, &ids, &n);
+    for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {
+        council__task_row t;
+        if ((rc = council__task_load(c, "keys", ids[i], &t, &k)) == COUNCIL_OK &&
+            (rc = council__task_write(c, "keys", &t, false)) == COUNCIL_OK)
+            rc = council__task_write_state(c, "keys", &t);
+        if (rc == COUNCIL_ETAMPER || rc == COUNCIL_ENOTFOUND) {
+            council__clear(c);
+            rc = COUNCIL_OK;
+        }
+    }
+    council__free(ids);
+    return rc;
+}
+
 /* ------------------------------------------------------------ report */
 
 static int count_one(council *c, const council__task_row *t, const council__case *k, void *vctx)

@@ -78,5 +78,13 @@ int council__task_counts(council *c, const char *op, int64_t counts[3][3]);
  * In the caller's transaction. EIO, ENOMEM.
  */
 int council__task_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES]);
+/*
+ * A case's ownership is about to move (the c->case_moving hook, called by
+ * case.c before the owner changes, in its transaction; the session is the
+ * secretariat's): its assignment and task rows that check now are signed
+ * again by the session, so they still check under the new owner; forged
+ * ones stay refused. EIO, ENOMEM.
+ */
+int council__task_resign_case(council *c, const uint8_t case_id[COUNCIL_ID_BYTES]);
 
 #endif /* COUNCIL_TASK_DB_H */

@@ -11,11 +11,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <sqlite3.h>
 
 #include "case_fixture.h"
+#include "council/v1/task.pb-c.h"
 #include "attest.h"
 
 #define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x
@@ -271,6 +273,70 @@ static void test_transfer(void **state)
     assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
     owner_is(f, cid, f->ma);
     council_close(a);
+    council_close(c2);
+}
+
+/* A case's assignment and support task, signed by its owner's staff, still
+ * check after the case moves, by agreement or by the owner's withdrawal
+ * (they are signed again, by the secretariat, before the owner changes):
+ * the new owner lists them, the person's file of issue 16 is made. */
+static int owner_work(council *a, const uint8_t cid[16], const uint8_t staff_id[16],
+                      uint8_t tid[16])
+{
+    council_assign_options ao = COUNCIL_ASSIGN_OPTIONS_INIT;
+    council_task_options to = COUNCIL_TASK_OPTIONS_INIT;
+    int rc;
+
+    ao.workers = staff_id;
+    ao.n_workers = 1;
+    if ((rc = council_case_assign(a, cid, 16, &ao)) != COUNCIL_OK)
+        return rc;
+    to.case_id = cid;
+    to.case_id_len = 16;
+    to.text = "週1回の訪問";
+    to.due = (int64_t)time(NULL) + 86400;
+    return council_task_add(a, tid, 16, &to);
+}
+
+static void lists_work(council *s, const uint8_t cid[16])
+{
+    council_task_filter tf = COUNCIL_TASK_FILTER_INIT;
+    council_buf out = { NULL, 0 };
+    Council__V1__SupportTaskList *l;
+
+    tf.case_id = cid;
+    tf.case_id_len = 16;
+    assert_int_equal(council_task_list(s, &out, &tf), COUNCIL_OK);
+    l = council__v1__support_task_list__unpack(NULL, out.len, out.ptr);
+    assert_non_null(l);
+    assert_int_equal(l->n_tasks, 1);
+    council__v1__support_task_list__free_unpacked(l, NULL);
+    council_buf_free(&out);
+    assert_int_equal(council_case_assignment(s, &out, cid, 16), COUNCIL_OK);
+    council_buf_free(&out);
+}
+
+static void test_work_moves_with_the_case(void **state)
+{
+    fx *f = *state;
+    uint8_t cid[16], pid[16], cid2[16], pid2[16], tid[16];
+    council_transfer_options o = duty();
+    council *a, *c2;
+
+    a_case(f, cid, pid);
+    a_case(f, cid2, pid2);
+    a = staff_open(f, f->sa, &f->ka);
+    assert_int_equal(owner_work(a, cid, f->sa, tid), COUNCIL_OK);
+    assert_int_equal(owner_work(a, cid2, f->sa, tid), COUNCIL_OK);
+    council_close(a);
+    /* By agreement: C's staff list the work, and so does the secretariat. */
+    assert_int_equal(council_case_transfer(f->c, cid, 16, f->mc, 16, &o), COUNCIL_OK);
+    c2 = staff_open(f, f->sc, &f->kc);
+    lists_work(c2, cid);
+    lists_work(f->c, cid);
+    /* A withdraws, its cases to the coordinating body: the same. */
+    assert_int_equal(council_member_withdraw(f->c, f->ma, 16, 0, "退会"), COUNCIL_OK);
+    lists_work(f->c, cid2);
     council_close(c2);
 }
 
@@ -699,6 +765,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_insider_transfer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transfer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_work_moves_with_the_case, setup, teardown),
         cmocka_unit_test_setup_teardown(test_share_remains, setup, teardown),
         cmocka_unit_test_setup_teardown(test_withdraw, setup, teardown),
         cmocka_unit_test_setup_teardown(test_withdraw_coordinating_body, setup, teardown),
