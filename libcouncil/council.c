@@ -77,10 +77,8 @@ static council *handle_new(void)
 {
     council *c = council__calloc(1, sizeof *c);
 
-    if (c != NULL) {
-        c->magic = COUNCIL__MAGIC_FAILED;
-        c->case_moving = council__task_resign_case;
-    }
+    if (c != NULL)
+        *c = (council){ .magic = COUNCIL__MAGIC_FAILED, .case_moving = council__task_resign_case };
     return c;
 }
 
