@@ -1,0 +1,273 @@
+/* test_redteam16.c - red team of issue 16 (the person's rights and the
+ * council's records). Each test is an attack by the insider (the database
+ * key, any row writable, no log key) or a hostile input, and asserts the
+ * SAFE behaviour: a test marked FINDING n fails today.
+ *
+ * The common root of findings 1-3: the signer's head (head.c) covers the
+ * log only up to the last secretariat open or checkpoint. Every event
+ * appended after it (by members' staff sessions, and by the secretariat's
+ * own session until its next open) is vouched for by nothing but the
+ * stored tree, which the insider recomputes with no secret: SHA-256 only.
+ * The new issue-16 walks (retention, the report register, the person's
+ * file) treat such a tail as the truth. */
+#include <jansson.h>
+
+#include "case_fixture.h"
+#include "merkle.h"
+#include "store.h"
+
+/* ------------------------------------------------ the insider's tools */
+
+static void rt_sql(council *h, const char *q)
+{
+    char *err = NULL;
+    int src = sqlite3_exec(h->db, q, NULL, NULL, &err);
+    if (src != SQLITE_OK)
+        fail_msg("sql: %s: %s", q, err != NULL ? err : "?");
+}
+
+static int64_t rt_int(council *h, const char *q)
+{
+    sqlite3_stmt *st;
+    int64_t v = -1;
+
+    assert_int_equal(sqlite3_prepare_v2(h->db, q, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* Cut the log back to `size` events: rows, tree nodes and checkpoints of
+ * everything at or after it (what an insider with the database key does
+ * with three DELETE statements). */
+static void rt_truncate(council *h, uint64_t size)
+{
+    char q[256];
+
+    snprintf(q, sizeof q, "DELETE FROM audit_event WHERE seq >= %llu;", (unsigned long long)size);
+    rt_sql(h, q);
+    snprintf(q, sizeof q, "DELETE FROM audit_node WHERE ((idx + 1) << level) > %llu;",
+             (unsigned long long)size);
+    rt_sql(h, q);
+    snprintf(q, sizeof q, "DELETE FROM audit_checkpoint WHERE size > %llu;",
+             (unsigned long long)size);
+    rt_sql(h, q);
+    h->tip_valid = false; /* the handle's cache, not a defence */
+}
+
+/* Append an event of the insider's making at the log's end: seq and
+ * prev_hash filled in, the row inserted, the tree's nodes recomputed
+ * (SHA-256 only, no key). */
+static void rt_forge_append(council *h, Council__V1__AuditEvent *m)
+{
+    council__nodes ns;
+    uint8_t prev[32], leaf[32], body[4096];
+    uint64_t n = 0;
+    size_t len;
+    sqlite3_stmt *st;
+
+    assert_int_equal(council__audit_size(h, &n), COUNCIL_OK);
+    assert_true(n > 0);
+    council__audit_nodes(h, &ns);
+    assert_int_equal(ns.get(ns.ctx, 0, n - 1, prev), COUNCIL_OK);
+    m->seq = n;
+    m->has_prev_hash = true;
+    m->prev_hash.data = prev;
+    m->prev_hash.len = 32;
+    len = council__v1__audit_event__get_packed_size(m);
+    assert_true(len <= sizeof body);
+    council__v1__audit_event__pack(m, body);
+    council__merkle_leaf(leaf, body, len);
+    assert_int_equal(sqlite3_prepare_v2(h->db, "INSERT INTO audit_event (seq, time, action, "
+                                        "actor_member, case_ref, body) VALUES (?1, ?2, ?3, NULL, ?4, ?5);",
+                                        -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)n);
+    sqlite3_bind_int64(st, 2, m->time);
+    sqlite3_bind_int(st, 3, (int)m->action);
+    if (m->has_case_ref)
+        sqlite3_bind_blob(st, 4, m->case_ref.data, (int)m->case_ref.len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 4);
+    sqlite3_bind_blob(st, 5, body, (int)len, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    assert_int_equal(council__merkle_append(&ns, n, leaf), COUNCIL_OK);
+    h->tip_valid = false;
+}
+
+/* A case's pseudonym as the insider reads it, without the pseudonym key:
+ * the case_ref column of its case_created event row (here the newest). */
+static void rt_case_ref(council *h, const uint8_t cid[16], uint8_t ref[32])
+{
+    sqlite3_stmt *st;
+    uint8_t want[32];
+
+    assert_int_equal(sqlite3_prepare_v2(h->db, "SELECT case_ref FROM audit_event WHERE action = ?1 "
+                                        "AND case_ref IS NOT NULL ORDER BY seq DESC LIMIT 1;", -1,
+                                        &st, NULL), SQLITE_OK);
+    sqlite3_bind_int(st, 1, COUNCIL_AUDIT_ACTION_CASE_CREATED);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_bytes(st, 0), 32);
+    memcpy(ref, sqlite3_column_blob(st, 0), 32);
+    sqlite3_finalize(st);
+    /* (checked, not used: it is the case's pseudonym) */
+    assert_int_equal(council__case_ref(h, want, cid), COUNCIL_OK);
+    assert_memory_equal(ref, want, 32);
+}
+
+static json_t *rt_json(const council_buf *b)
+{
+    json_error_t err;
+    json_t *j = json_loadb((const char *)b->ptr, b->len, 0, &err);
+    assert_non_null(j);
+    return j;
+}
+
+static bool rt_lists(json_t *a, const uint8_t cid[16])
+{
+    char id[37];
+    json_t *v;
+    size_t i;
+
+    council__uuid_text(id, cid);
+    json_array_foreach(a, i, v)
+        if (strcmp(json_string_value(json_object_get(v, "case_id")), id) == 0)
+            return true;
+    return false;
+}
+
+/* ------------------------------------------------------------ retention */
+
+/* FINDING 1: the insider makes the secretariat's retention pass erase an
+ * open case that is not due. It appends one forged case_updated /
+ * status_changed / "closed" event dated three years back at the log's end
+ * (the case's pseudonym copied from any event row of the case) and puts
+ * the status column to closed. The pass advances the signer's head over
+ * the forged event (it extends the head), walks the log, takes the forged
+ * closing as the truth and crypto-shreds the case. */
+static void test_rt16__retention_forged_tail_closing_erases(void **state)
+{
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka);
+    council_retention_rule r[1] = { { 0, COUNCIL_CASE_STATUS_CLOSED, COUNCIL_RETENTION_YEARS, 1 } };
+    council_retention_apply_options o = COUNCIL_RETENTION_APPLY_OPTIONS_INIT;
+    Council__V1__AuditEvent m = COUNCIL__V1__AUDIT_EVENT__INIT;
+    council_buf out = { NULL, 0 };
+    uint8_t cid[16], pid[16], ref[32];
+    char q[200], hex[33];
+    json_t *j;
+    int rc;
+
+    assert_int_equal(council_retention_set(f->c, r, 1), COUNCIL_OK);
+    new_case(sa, cid, pid);
+    council_close(sa);
+    /* Not due: the case is open. */
+    assert_int_equal(council_retention_due(f->c, &out, 0), COUNCIL_OK);
+    j = rt_json(&out);
+    assert_false(rt_lists(json_object_get(j, "cases"), cid));
+    json_decref(j);
+    council_buf_free(&out);
+
+    /* The insider. */
+    rt_case_ref(f->c, cid, ref);
+    m.time = (int64_t)time(NULL) - 3 * 366 * 86400;
+    m.action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_CASE_UPDATED;
+    m.actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF;
+    m.has_actor_member = true;
+    m.actor_member.data = f->ma;
+    m.actor_member.len = 16;
+    m.has_actor_staff = true;
+    m.actor_staff.data = f->sa;
+    m.actor_staff.len = 16;
+    m.has_case_ref = true;
+    m.case_ref.data = ref;
+    m.case_ref.len = 32;
+    m.purpose = (char *)"closed";
+    m.reason = (char *)"status_changed";
+    m.outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED;
+    rt_forge_append(f->c, &m);
+    sodium_bin2hex(hex, sizeof hex, cid, 16);
+    snprintf(q, sizeof q, "UPDATE case_record SET status = %d WHERE id = x'%s';",
+             COUNCIL_CASE_STATUS_CLOSED, hex);
+    rt_sql(f->c, q);
+
+    /* The secretariat's pass: the safe outcome is that nothing is erased
+     * (or the pass refuses, ETAMPER). */
+    rc = council_retention_apply(f->c, &out, &o);
+    if (rc == COUNCIL_OK) {
+        j = rt_json(&out);
+        assert_false(rt_lists(json_object_get(j, "erased"), cid)); /* FINDING 1 */
+        json_decref(j);
+        council_buf_free(&out);
+    } else {
+        assert_int_equal(rc, COUNCIL_ETAMPER);
+    }
+}
+
+/* ------------------------------------------------------------ reports */
+
+static council_report_options rt_period(int64_t from, int64_t to)
+{
+    council_report_options o = COUNCIL_REPORT_OPTIONS_INIT;
+
+    o.from = from;
+    o.to = to;
+    o.k = 3;
+    return o;
+}
+
+/* FINDING 2: the register of issued reports is the log's tail, which the
+ * insider cuts. The secretariat issues FY2025 (April 2025 - March 2026);
+ * the insider deletes the report_issued event (and what follows) with its
+ * tree nodes; at the secretariat's next open the head is advanced over the
+ * cut log (it still extends the head kept at the previous open), and a
+ * period overlapping FY2025 is issued without the override: the two
+ * reports can be subtracted. */
+static void test_rt16__report_register_cut_from_tail(void **state)
+{
+    fx *f = *state;
+    council_report_options o = COUNCIL_REPORT_OPTIONS_INIT;
+    council_buf out = { NULL, 0 };
+    int64_t seq;
+    int rc;
+
+    assert_int_equal(council_timezone_set(f->c, "UTC"), COUNCIL_OK);
+    o.fiscal_year = 2025;
+    o.k = 3;
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_OK);
+    council_buf_free(&out);
+    /* Control: the overlapping period is refused now. */
+    o = rt_period(1743465600, 1751328000); /* 2025-04-01 .. 2025-07-01 */
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EDENIED);
+
+    seq = rt_int(f->c, "SELECT max(seq) FROM audit_event WHERE action = 63 AND "
+                       "seq = (SELECT min(seq) FROM audit_event WHERE action = 63);");
+    assert_true(seq > 0);
+    council_close(f->c);
+    f->c = NULL;
+    {
+        /* The insider: a member's staff session (the database key), the log
+         * cut back to before the register's entry. */
+        council *sb = staff_open(f, f->sb, &f->kb);
+        rt_truncate(sb, (uint64_t)seq);
+        council_close(sb);
+    }
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+    rc = council_report_platform_period(f->c, &out, &o);
+    council_buf_free(&out);
+    /* Safe: refused as overlapping, or the cut found (ETAMPER). */
+    assert_true(rc == COUNCIL_EDENIED || rc == COUNCIL_ETAMPER); /* FINDING 2 */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_rt16__retention_forged_tail_closing_erases, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_rt16__report_register_cut_from_tail, setup,
+                                        teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
