@@ -260,6 +260,137 @@ static void test_rt16__report_register_cut_from_tail(void **state)
     assert_true(rc == COUNCIL_EDENIED || rc == COUNCIL_ETAMPER); /* FINDING 2 */
 }
 
+
+/* ------------------------------------------------------- the person's file */
+
+/* The secretariat as a member with a pledged staff member (the person's
+ * file is produced by a named person of the secretariat). */
+static void rt_secretariat(fx *f, uint8_t sec[16], uint8_t s1[16], council_buf *ksec)
+{
+    council_member_options o = COUNCIL_MEMBER_OPTIONS_INIT;
+
+    o.name = "事務局";
+    o.kind = COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_MUNICIPAL_DEPARTMENT;
+    o.roles = COUNCIL_ROLE_SECRETARIAT;
+    o.scopes = all_scopes;
+    o.n_scopes = 10;
+    assert_int_equal(council_member_add(f->c, sec, 16, &o), COUNCIL_OK);
+    assert_int_equal(council_member_keygen(f->c, ksec, sec, 16, (const uint8_t *)MPASS,
+                                           strlen(MPASS), TH_OPS, TH_MEM), COUNCIL_OK);
+    staff(f->c, s1, sec);
+}
+
+/* How many reads in the person's file by member m. */
+static size_t rt_reads_by(council *s, const uint8_t cid[16], const uint8_t m[16])
+{
+    council_person_report_options o = COUNCIL_PERSON_REPORT_OPTIONS_INIT;
+    council_buf out = { NULL, 0 };
+    char id[37];
+    json_t *j, *v;
+    size_t i, n = 0;
+
+    o.case_id = cid;
+    o.case_id_len = 16;
+    assert_int_equal(council_person_report(s, &out, &o), COUNCIL_OK);
+    j = rt_json(&out);
+    council_buf_free(&out);
+    council__uuid_text(id, m);
+    json_array_foreach(json_object_get(j, "reads"), i, v) {
+        const char *mm = json_string_value(json_object_get(v, "member"));
+        if (mm != NULL && strcmp(mm, id) == 0)
+            n++;
+    }
+    json_decref(j);
+    return n;
+}
+
+/* FINDING 3: a read cut from the log's end is missing from the person's
+ * file, with no finding. B's staff reads the situation after the
+ * secretariat's session opened (the head kept then); B (the database key)
+ * deletes its read events and their tree nodes; the secretariat's next
+ * session takes the cut log as its head, and the file it hands the
+ * person lists no read by B. (The same tail can be rewritten at will:
+ * reads attributed to another member, disclosures that never happened.) */
+static void test_rt16__person_file_read_cut_from_tail(void **state)
+{
+    fx *f = *state;
+    council_buf ksec = { NULL, 0 };
+    uint8_t sec[16], s1[16], cid[16], pid[16];
+    council *sa, *sb, *ss;
+    uint64_t before = 0;
+    char *t;
+    int rc;
+
+    rt_secretariat(f, sec, s1, &ksec);
+    sa = staff_open(f, f->sa, &f->ka);
+    new_case(sa, cid, pid);
+    put(sa, cid, pid, "situation", sec_text(CANARY_TEXT), COUNCIL_OK);
+    share(sa, cid, f->mb, "situation", COUNCIL_OK);
+    council_close(sa);
+    ss = staff_open(f, s1, &ksec); /* the secretariat's session: the head now */
+    council_close(ss);
+
+    sb = staff_open(f, f->sb, &f->kb);
+    assert_int_equal(council__audit_size(sb, &before), COUNCIL_OK);
+    t = get_text(sb, cid, pid, "situation", &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    assert_string_equal(t, CANARY_TEXT);
+    free(t);
+    rt_truncate(sb, before); /* the read, gone */
+    council_close(sb);
+
+    ss = staff_open(f, s1, &ksec);
+    assert_true(rt_reads_by(ss, cid, f->mb) >= 1); /* FINDING 3 */
+    council_close(ss);
+    council_buf_free(&ksec);
+}
+
+/* ------------------------------------------- disclosure to an outside party */
+
+/* Held: the insider takes the withdrawal off a consent naming an outside
+ * party; the disclosure is refused and nothing leaves. */
+static void test_rt16__outside_withdrawal_deleted(void **state)
+{
+    fx *f = *state;
+    static const char *const sit[] = { "situation" };
+    static const char *const sup[] = { "support_coordination" };
+    council_consent_options co = COUNCIL_CONSENT_OPTIONS_INIT;
+    council_outside_options oo = COUNCIL_OUTSIDE_OPTIONS_INIT;
+    council_buf out = { NULL, 0 };
+    uint8_t cid[16], pid[16], cons[16];
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    char q[200], hex[33];
+    int rc;
+
+    new_case(sa, cid, pid);
+    put(sa, cid, pid, "situation", sec_text(CANARY_TEXT), COUNCIL_OK);
+    co.case_id = cid;
+    co.case_id_len = 16;
+    co.subject_person = pid;
+    co.subject_person_len = 16;
+    co.external_party = "外部の団体";
+    co.scopes = sit;
+    co.n_scopes = 1;
+    co.purposes = sup;
+    co.n_purposes = 1;
+    co.method = COUNCIL__V1__CONSENT_METHOD__CONSENT_METHOD_WRITTEN;
+    assert_int_equal(council_consent_record(sa, cons, 16, &co), COUNCIL_OK);
+    assert_int_equal(council_consent_withdraw(sa, cons, 16, 0, "person_request"), COUNCIL_OK);
+    sodium_bin2hex(hex, sizeof hex, cons, 16);
+    snprintf(q, sizeof q, "DELETE FROM consent_withdrawal WHERE consent_id = x'%s';", hex);
+    rt_sql(sb, q);
+    oo.consent_id = cons;
+    oo.consent_id_len = 16;
+    oo.scopes = sit;
+    oo.n_scopes = 1;
+    oo.purpose = "support_coordination";
+    rc = council_outside_disclose(sa, &out, cid, 16, &oo);
+    assert_int_not_equal(rc, COUNCIL_OK);
+    assert_null(out.ptr);
+    council_close(sa);
+    council_close(sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +398,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rt16__report_register_cut_from_tail, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_rt16__person_file_read_cut_from_tail, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_rt16__outside_withdrawal_deleted, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
