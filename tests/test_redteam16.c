@@ -205,6 +205,53 @@ static void test_rt16__retention_forged_tail_closing_erases(void **state)
     }
 }
 
+
+/* FINDING 4: the insider hides a due case from the secretariat's pass by
+ * setting its row's erased column (the log has no case_erased event for
+ * it). The pass counts a "tampered" row and moves on: the case is not in
+ * the due list and is never erased, its keys and sections stay. Safe:
+ * the log decides, as for the status column (still due, and erased), or
+ * the pass refuses (ETAMPER) until the row is put right. */
+static void test_rt16__retention_hidden_by_erased_column(void **state)
+{
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka), *sb = staff_open(f, f->sb, &f->kb);
+    council_retention_rule r[1] = { { 0, COUNCIL_CASE_STATUS_CLOSED, COUNCIL_RETENTION_DAYS, 0 } };
+    council_buf out = { NULL, 0 };
+    uint8_t cid[16], pid[16];
+    char q[200], hex[33];
+    json_t *j;
+    int rc;
+
+    assert_int_equal(council_retention_set(f->c, r, 1), COUNCIL_OK);
+    new_case(sa, cid, pid);
+    put(sa, cid, pid, "situation", sec_text(CANARY_TEXT), COUNCIL_OK);
+    assert_int_equal(council_case_set_status(sa, cid, 16, COUNCIL_CASE_STATUS_CLOSED), COUNCIL_OK);
+    council_close(sa);
+    sleep(1);
+    assert_int_equal(council_retention_due(f->c, &out, 0), COUNCIL_OK);
+    j = rt_json(&out);
+    council_buf_free(&out);
+    assert_true(rt_lists(json_object_get(j, "cases"), cid)); /* control: due */
+    json_decref(j);
+
+    sodium_bin2hex(hex, sizeof hex, cid, 16);
+    snprintf(q, sizeof q, "UPDATE case_record SET erased = %lld WHERE id = x'%s';",
+             (long long)time(NULL), hex);
+    rt_sql(sb, q);
+    council_close(sb);
+
+    rc = council_retention_due(f->c, &out, 0);
+    if (rc == COUNCIL_OK) {
+        j = rt_json(&out);
+        council_buf_free(&out);
+        assert_true(rt_lists(json_object_get(j, "cases"), cid)); /* FINDING 4 */
+        json_decref(j);
+    } else {
+        assert_int_equal(rc, COUNCIL_ETAMPER);
+    }
+}
+
 /* ------------------------------------------------------------ reports */
 
 static council_report_options rt_period(int64_t from, int64_t to)
@@ -395,6 +442,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_rt16__retention_forged_tail_closing_erases, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_rt16__retention_hidden_by_erased_column, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rt16__report_register_cut_from_tail, setup,
                                         teardown),
