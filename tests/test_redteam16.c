@@ -59,7 +59,15 @@ static void rt_truncate(council *h, uint64_t size)
 /* Append an event of the insider's making at the log's end: seq and
  * prev_hash filled in, the row inserted, the tree's nodes recomputed
  * (SHA-256 only, no key). */
+static void rt_forge_append_out(council *h, Council__V1__AuditEvent *m, uint8_t *out,
+                               size_t *out_len);
 static void rt_forge_append(council *h, Council__V1__AuditEvent *m)
+{
+    rt_forge_append_out(h, m, NULL, NULL);
+}
+
+static void rt_forge_append_out(council *h, Council__V1__AuditEvent *m, uint8_t *out,
+                               size_t *out_len)
 {
     council__nodes ns;
     uint8_t prev[32], leaf[32], body[4096];
@@ -94,6 +102,10 @@ static void rt_forge_append(council *h, Council__V1__AuditEvent *m)
     sqlite3_finalize(st);
     assert_int_equal(council__merkle_append(&ns, n, leaf), COUNCIL_OK);
     h->tip_valid = false;
+    if (out != NULL) {
+        memcpy(out, body, len);
+        *out_len = len;
+    }
 }
 
 /* A case's pseudonym as the insider reads it, without the pseudonym key:
@@ -250,6 +262,84 @@ static void test_rt16__retention_hidden_by_erased_column(void **state)
     } else {
         assert_int_equal(rc, COUNCIL_ETAMPER);
     }
+}
+
+
+/* ------------------------------------------------------------ evidence */
+
+/* FINDING 5 (the same root as 1-3, at its worst): the insider appends a
+ * forged read of the case "by member C's staff" at the log's end; the
+ * secretariat's case evidence signs a checkpoint over it (the log still
+ * extends the head), and the auditor's verifier accepts the file: the
+ * log key now vouches for a read that never happened (and, cut instead,
+ * for the absence of one that did). Safe: the forged event is not in a
+ * file that verifies (the export refuses, ETAMPER). */
+static void test_rt16__evidence_signs_forged_tail_event(void **state)
+{
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka);
+    Council__V1__AuditEvent m = COUNCIL__V1__AUDIT_EVENT__INIT;
+    council_audit_verify_options vo = COUNCIL_AUDIT_VERIFY_OPTIONS_INIT;
+    council_buf ev = { NULL, 0 }, rep = { NULL, 0 }, ib = { NULL, 0 };
+    Council__V1__CouncilInfo *ci;
+    uint8_t cid[16], pid[16], ref[32], body[4096];
+    char *sc[1] = { (char *)"health" };
+    char b64[8192], *path, cmd[1024], *vkey;
+    size_t blen = 0;
+    int rc;
+
+    new_case(sa, cid, pid);
+    council_close(sa);
+    rt_case_ref(f->c, cid, ref);
+    m.time = (int64_t)time(NULL);
+    m.action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SECTION_DECRYPTED;
+    m.actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF;
+    m.has_actor_member = true;
+    m.actor_member.data = f->mc;
+    m.actor_member.len = 16;
+    m.has_actor_staff = true;
+    m.actor_staff.data = f->sc;
+    m.actor_staff.len = 16;
+    m.has_case_ref = true;
+    m.case_ref.data = ref;
+    m.case_ref.len = 32;
+    m.n_scopes = 1;
+    m.scopes = sc;
+    m.purpose = (char *)"support_coordination";
+    m.outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED;
+    rt_forge_append_out(f->c, &m, body, &blen);
+    sodium_bin2base64(b64, sizeof b64, body, blen, sodium_base64_VARIANT_ORIGINAL);
+
+    rc = council_case_evidence(f->c, &ev, cid, 16);
+    if (rc != COUNCIL_OK) {
+        assert_int_equal(rc, COUNCIL_ETAMPER); /* safe */
+        return;
+    }
+    assert_int_equal(council_info(f->c, &ib), COUNCIL_OK);
+    ci = council__v1__council_info__unpack(NULL, ib.len, ib.ptr);
+    assert_non_null(ci);
+    vkey = strdup(ci->log_verifier_key);
+    council__v1__council_info__free_unpacked(ci, NULL);
+    council_buf_free(&ib);
+    path = th_path(f->root, "forged.evidence");
+    assert_int_equal(th_write_file(path, ev.ptr, ev.len), 0);
+    vo.log_vkey = vkey;
+    rc = council_audit_verify_case_evidence(&rep, path, &vo);
+    council_buf_free(&rep);
+    /* The independent verifier says the same (when python3-cryptography is
+     * there): exit 0 means it accepted the forged read. */
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 scripts/verify-case-evidence.py '%s' --key '%s' "
+             ">/dev/null 2>&1", path, vkey);
+    {
+        int prc = system(cmd);
+        print_message("verify-case-evidence.py exit status: %d\n", prc);
+    }
+    /* Safe: a file holding the forged event does not verify. */
+    if (th_contains(ev.ptr, ev.len, b64))
+        assert_int_not_equal(rc, COUNCIL_OK); /* FINDING 5 */
+    council_buf_free(&ev);
+    free(path);
+    free(vkey);
 }
 
 /* ------------------------------------------------------------ reports */
@@ -444,6 +534,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rt16__retention_forged_tail_closing_erases, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rt16__retention_hidden_by_erased_column, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_rt16__evidence_signs_forged_tail_event, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rt16__report_register_cut_from_tail, setup,
                                         teardown),
