@@ -265,6 +265,80 @@ static void test_rt16__retention_hidden_by_erased_column(void **state)
 }
 
 
+
+/* FINDING 6: the register names the outside party from the consent row
+ * without checking its grant (consent_facts: council__consent_fetch
+ * only). The insider puts another consent's body (naming another party,
+ * another end) under the consent id the disclosure named: the register
+ * row of the disclosure now names that party, while the disclosure itself
+ * went to the first. (The outside disclosure's own path checks the grant;
+ * the register does not.) Safe: the register names the party the consent
+ * granted, or refuses / flags the row (ETAMPER). */
+static void test_rt16__register_outside_party_renamed(void **state)
+{
+    fx *f = *state;
+    static const char *const sit[] = { "situation" };
+    static const char *const sup[] = { "support_coordination" };
+    static const char *const bases[] = { "consent", "appi_27_1_4_public_duty" };
+    council_policy_options po = COUNCIL_POLICY_OPTIONS_INIT;
+    council_consent_options co = COUNCIL_CONSENT_OPTIONS_INIT;
+    council_outside_options oo = COUNCIL_OUTSIDE_OPTIONS_INIT;
+    council_provision_options ro = COUNCIL_PROVISION_OPTIONS_INIT;
+    council_buf out = { NULL, 0 };
+    uint8_t cid[16], pid[16], real[16], fake[16];
+    council *sa, *sb;
+    char q[400], hr[33], hf[33];
+    int rc;
+
+    po.accepted_bases = bases;
+    po.n_accepted_bases = 2;
+    assert_int_equal(council_policy_set(f->c, &po), COUNCIL_OK);
+    sa = staff_open(f, f->sa, &f->ka);
+    new_case(sa, cid, pid);
+    put(sa, cid, pid, "situation", sec_text(CANARY_TEXT), COUNCIL_OK);
+    co.case_id = cid;
+    co.case_id_len = 16;
+    co.subject_person = pid;
+    co.subject_person_len = 16;
+    co.scopes = sit;
+    co.n_scopes = 1;
+    co.purposes = sup;
+    co.n_purposes = 1;
+    co.method = COUNCIL__V1__CONSENT_METHOD__CONSENT_METHOD_WRITTEN;
+    co.external_party = "本当の受領団体";
+    assert_int_equal(council_consent_record(sa, real, 16, &co), COUNCIL_OK);
+    co.external_party = "ニセの受領団体";
+    assert_int_equal(council_consent_record(sa, fake, 16, &co), COUNCIL_OK);
+    oo.consent_id = real;
+    oo.consent_id_len = 16;
+    oo.scopes = sit;
+    oo.n_scopes = 1;
+    oo.purpose = "support_coordination";
+    assert_int_equal(council_outside_disclose(sa, &out, cid, 16, &oo), COUNCIL_OK);
+    council_buf_free(&out);
+    council_close(sa);
+
+    /* The insider (B): the fake record's body under the real id. */
+    sb = staff_open(f, f->sb, &f->kb);
+    sodium_bin2hex(hr, sizeof hr, real, 16);
+    sodium_bin2hex(hf, sizeof hf, fake, 16);
+    rt_sql(sb, "DROP TRIGGER consent_kept;");
+    snprintf(q, sizeof q, "UPDATE consent SET body = (SELECT body FROM consent WHERE id = x'%s') "
+             "WHERE id = x'%s';", hf, hr);
+    rt_sql(sb, q);
+    council_close(sb);
+
+    ro.format = COUNCIL_REPORT_JSON;
+    rc = council_provision_register(f->c, &out, &ro);
+    if (rc == COUNCIL_OK) {
+        /* Safe: the row does not name the party that received nothing. */
+        assert_false(th_contains(out.ptr, out.len, "ニセの受領団体")); /* FINDING 6 */
+        council_buf_free(&out);
+    } else {
+        assert_int_equal(rc, COUNCIL_ETAMPER);
+    }
+}
+
 /* ------------------------------------------------------------ evidence */
 
 /* FINDING 5 (the same root as 1-3, at its worst): the insider appends a
@@ -542,6 +616,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rt16__person_file_read_cut_from_tail, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rt16__outside_withdrawal_deleted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rt16__register_outside_party_renamed, setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
