@@ -556,6 +556,63 @@ static void test_rt16__person_file_read_cut_from_tail(void **state)
     council_buf_free(&ksec);
 }
 
+
+/* FINDING 7: a family member's own file (--person FAM) lists every read
+ * and disclosure of the whole case, so it tells the family member about
+ * the principal: that member B read the principal's situation (a scope
+ * the family member holds nothing in), the shares and referrals of the
+ * principal's sections, and the meetings. DESIGN/issue 16: "nothing of
+ * another person". Safe: the family member's file lists only the reads
+ * and disclosures of the family member's own sections. */
+static void test_rt16__family_file_lists_principal_reads(void **state)
+{
+    fx *f = *state;
+    council_buf ksec = { NULL, 0 }, out = { NULL, 0 };
+    council_person_report_options o = COUNCIL_PERSON_REPORT_OPTIONS_INIT;
+    uint8_t sec[16], s1[16], cid[16], pid[16], fam[16];
+    council *sa, *sb, *ss;
+    json_t *j, *v, *sc;
+    size_t i, k, situation_reads = 0;
+    char *t;
+    int rc;
+
+    rt_secretariat(f, sec, s1, &ksec);
+    sa = staff_open(f, f->sa, &f->ka);
+    new_case(sa, cid, pid);
+    put(sa, cid, pid, "situation", sec_text(CANARY_TEXT), COUNCIL_OK);
+    assert_int_equal(council_case_add_person(sa, fam, 16, cid, 16,
+                                             COUNCIL__V1__PERSON_ROLE__PERSON_ROLE_FAMILY),
+                     COUNCIL_OK);
+    put(sa, cid, fam, "identity", sec_identity("家族ヒミツ", "1980-03-04"), COUNCIL_OK);
+    share(sa, cid, f->mb, "situation", COUNCIL_OK);
+    council_close(sa);
+    sb = staff_open(f, f->sb, &f->kb);
+    t = get_text(sb, cid, pid, "situation", &rc);
+    assert_int_equal(rc, COUNCIL_OK);
+    free(t);
+    council_close(sb);
+
+    ss = staff_open(f, s1, &ksec);
+    o.case_id = cid;
+    o.case_id_len = 16;
+    o.person_id = fam;
+    o.person_id_len = 16;
+    assert_int_equal(council_person_report(ss, &out, &o), COUNCIL_OK);
+    j = rt_json(&out);
+    council_buf_free(&out);
+    json_array_foreach(json_object_get(j, "reads"), i, v) {
+        json_array_foreach(json_object_get(v, "scopes"), k, sc)
+            if (strcmp(json_string_value(sc), "situation") == 0)
+                situation_reads++;
+    }
+    json_decref(j);
+    council_close(ss);
+    council_buf_free(&ksec);
+    /* The family member has no situation section: none of these reads is
+     * of the family member. */
+    assert_int_equal(situation_reads, 0); /* FINDING 7 */
+}
+
 /* ------------------------------------------- disclosure to an outside party */
 
 /* Held: the insider takes the withdrawal off a consent naming an outside
@@ -614,6 +671,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rt16__report_register_cut_from_tail, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rt16__person_file_read_cut_from_tail, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_rt16__family_file_lists_principal_reads, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rt16__outside_withdrawal_deleted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rt16__register_outside_party_renamed, setup,
