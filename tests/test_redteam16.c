@@ -416,6 +416,89 @@ static void test_rt16__evidence_signs_forged_tail_event(void **state)
     free(vkey);
 }
 
+
+/* FINDING 8: the insider makes the secretariat's retention pass destroy
+ * the keys of a share that is still valid. A withdrawal row is not
+ * authenticated (a consent's grant does not cover it; only its absence is
+ * checked, by the grant being dropped at a real withdrawal): C's staff
+ * inserts a consent_withdrawal row for the consent A's share to B rests
+ * on, the pass purges the share's wrapped keys as "consent ended". The consent is active (its grant intact), the
+ * share is not revoked, yet B can never read the section again (C
+ * deletes its row afterwards). Safe:
+ * the pass purges only on a withdrawal it can authenticate (an event of
+ * the log, or a withdrawal signed like the grant). */
+static void test_rt16__retention_purges_valid_share(void **state)
+{
+    fx *f = *state;
+    static const char *const sit[] = { "situation" };
+    static const char *const sup[] = { "support_coordination" };
+    static const char *const bases[] = { "consent", "appi_27_1_4_public_duty" };
+    council_policy_options po = COUNCIL_POLICY_OPTIONS_INIT;
+    council_consent_options co = COUNCIL_CONSENT_OPTIONS_INIT;
+    council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+    council_retention_apply_options ao = COUNCIL_RETENTION_APPLY_OPTIONS_INIT;
+    council_buf out = { NULL, 0 };
+    uint8_t cid[16], pid[16], cons[16];
+    council *sa, *sb;
+    char q[300], hex[33], *t;
+    int rc;
+
+    po.accepted_bases = bases;
+    po.n_accepted_bases = 2;
+    assert_int_equal(council_policy_set(f->c, &po), COUNCIL_OK);
+    sa = staff_open(f, f->sa, &f->ka);
+    new_case(sa, cid, pid);
+    put(sa, cid, pid, "situation", sec_text(CANARY_TEXT), COUNCIL_OK);
+    co.case_id = cid;
+    co.case_id_len = 16;
+    co.subject_person = pid;
+    co.subject_person_len = 16;
+    co.recipient_members = f->mb;
+    co.n_recipient_members = 1;
+    co.scopes = sit;
+    co.n_scopes = 1;
+    co.purposes = sup;
+    co.n_purposes = 1;
+    co.method = COUNCIL__V1__CONSENT_METHOD__CONSENT_METHOD_WRITTEN;
+    assert_int_equal(council_consent_record(sa, cons, 16, &co), COUNCIL_OK);
+    so.scopes = sit;
+    so.n_scopes = 1;
+    so.purpose = "support_coordination";
+    so.basis = "consent";
+    so.consent_id = cons;
+    so.consent_id_len = 16;
+    assert_int_equal(council_case_share(sa, cid, 16, f->mb, 16, &so), COUNCIL_OK);
+    council_close(sa);
+    sb = staff_open(f, f->sb, &f->kb);
+    t = get_text(sb, cid, pid, "situation", &rc);
+    assert_int_equal(rc, COUNCIL_OK); /* control: B reads */
+    free(t);
+
+    council_close(sb);
+    /* The insider (C, another member): a withdrawal nobody made. */
+    sb = staff_open(f, f->sc, &f->kc);
+    sodium_bin2hex(hex, sizeof hex, cons, 16);
+    snprintf(q, sizeof q, "INSERT INTO consent_withdrawal (consent_id, time, reason) "
+             "VALUES (x'%s', %lld, 'person_request');", hex, (long long)time(NULL));
+    rt_sql(sb, q);
+    council_close(sb);
+
+    rc = council_retention_apply(f->c, &out, &ao);
+    council_buf_free(&out);
+    print_message("retention apply: %d\n", rc);
+
+    /* The insider takes its row away again; B reads. */
+    sb = staff_open(f, f->sc, &f->kc);
+    snprintf(q, sizeof q, "DELETE FROM consent_withdrawal WHERE consent_id = x'%s';", hex);
+    rt_sql(sb, q);
+    council_close(sb);
+    sb = staff_open(f, f->sb, &f->kb);
+    t = get_text(sb, cid, pid, "situation", &rc);
+    free(t);
+    council_close(sb);
+    assert_int_equal(rc, COUNCIL_OK); /* FINDING 8 */
+}
+
 /* ------------------------------------------------------------ reports */
 
 static council_report_options rt_period(int64_t from, int64_t to)
@@ -675,6 +758,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rt16__retention_hidden_by_erased_column, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_rt16__retention_purges_valid_share, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rt16__evidence_signs_forged_tail_event, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rt16__report_register_cut_from_tail, setup,
