@@ -751,6 +751,38 @@ static void test_rt16__outside_withdrawal_deleted(void **state)
     council_close(sb);
 }
 
+
+/* Held: the widest periods the API takes (1970 to the year 10000; the
+ * last fiscal year; one second) give a report or a clear error, never a
+ * crash or an unbounded allocation. */
+static void test_rt16__report_huge_periods(void **state)
+{
+    fx *f = *state;
+    council_report_options o;
+    council_buf out = { NULL, 0 };
+    int rc;
+
+    assert_int_equal(council_timezone_set(f->c, "Asia/Tokyo"), COUNCIL_OK);
+    o = rt_period(0, INT64_C(253402300800));
+    rc = council_report_platform_period(f->c, &out, &o);
+    print_message("1970..10000: %d (%zu bytes)\n", rc, out.len);
+    assert_true(rc == COUNCIL_OK || rc == COUNCIL_ELIMIT || rc == COUNCIL_EINVAL);
+    council_buf_free(&out);
+    o = rt_period(0, INT64_MAX);
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EINVAL);
+    o = rt_period(INT64_C(253402300799), INT64_C(253402300800));
+    rc = council_report_platform_period(f->c, &out, &o);
+    assert_true(rc == COUNCIL_OK || rc == COUNCIL_EDENIED || rc == COUNCIL_ELIMIT);
+    council_buf_free(&out);
+    o = rt_period(0, 0);
+    o.fiscal_year = 9998;
+    rc = council_report_platform_period(f->c, &out, &o);
+    assert_true(rc == COUNCIL_OK || rc == COUNCIL_EDENIED);
+    council_buf_free(&out);
+    o.fiscal_year = 9999;
+    assert_int_equal(council_report_platform_period(f->c, &out, &o), COUNCIL_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -763,6 +795,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rt16__report_register_cut_from_tail, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_rt16__report_huge_periods, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rt16__person_file_read_cut_from_tail, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rt16__family_file_lists_principal_reads, setup,
