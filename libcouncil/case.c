@@ -140,6 +140,12 @@ int council_case_create(council *c, uint8_t *case_id, size_t case_id_len, uint8_
                           "owner_without_keys", op, "the owning member has no keys registered");
     }
     rc = council__case_insert(c, op, id, body, owner, now, nonce);
+    /* Open since now, signed by whoever may sign for the owner (its staff,
+     * the secretariat); a case made for another member by someone else
+     * gets its signed status when its status is first set. */
+    if (rc == COUNCIL_OK && (council__is_secretariat(c) ||
+                             sodium_memcmp(c->actor_member, owner, COUNCIL_ID_BYTES) == 0))
+        rc = council__case_status_sign(c, op, id, COUNCIL__V1__CASE_STATUS__CASE_STATUS_OPEN, now);
     if (rc == COUNCIL_OK)
         rc = council__person_insert(c, op, pid, id, COUNCIL__V1__PERSON_ROLE__PERSON_ROLE_SUPPORTED,
                                     now);
@@ -213,7 +219,14 @@ int council_case_set_status(council *c, const uint8_t *case_id, size_t case_id_l
                              "(erasure is council_case_erase)", op);
     if ((rc = begin_owner_change(c, op, ACT(CASE_UPDATED), case_id, &k)) != COUNCIL_OK)
         return rc;
-    rc = council__case_status_update(c, op, case_id, status, (int64_t)time(NULL));
+    {
+        int64_t now = (int64_t)time(NULL);
+        /* The status as the session signs it: retention's proof of when a
+         * case closed (the column and the log's tail are the insider's). */
+        rc = council__case_status_update(c, op, case_id, status, now);
+        if (rc == COUNCIL_OK)
+            rc = council__case_status_sign(c, op, case_id, status, now);
+    }
     /* The new status rides in the event's hashed body (purpose), so that
      * retention (retention.c) learns when a case closed from the log, not
      * from the status column the insider can write. */
@@ -672,6 +685,7 @@ int council__case_transfer_in(council *c, const char *op, council__case *k,
     /* Keys first (checked under the old owner), then the signed transfer,
      * then the old owner's wraps end and every key turns. */
     if ((rc = keys_handover(c, op, k, scopes, n, to, pk)) == COUNCIL_OK &&
+        (rc = council__case_status_resign(c, op, k)) == COUNCIL_OK &&
         (c->case_moving == NULL || (rc = c->case_moving(c, k->id)) == COUNCIL_OK) &&
         (rc = council__case_transfer_row(c, op, k, to, (int64_t)time(NULL), why)) == COUNCIL_OK) {
         memcpy(k->owner, to, COUNCIL_ID_BYTES);

@@ -341,6 +341,103 @@ int council__case_status_update(council *c, const char *op, const uint8_t case_i
     return rc;
 }
 
+#define STATUS_MSG (COUNCIL_ID_BYTES + 4 + 8)
+
+static size_t status_msg(uint8_t m[STATUS_MSG], const uint8_t case_id[COUNCIL_ID_BYTES],
+                         int32_t status, int64_t since)
+{
+    uint8_t *p = council__put_bytes(m, case_id, COUNCIL_ID_BYTES);
+
+    p = council__put_u32(p, (uint32_t)status);
+    p = council__put_u64(p, (uint64_t)since);
+    return (size_t)(p - m);
+}
+
+int council__case_status_sign(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                              int32_t status, int64_t since)
+{
+    uint8_t m[STATUS_MSG], signer[COUNCIL_ID_BYTES], sig[64];
+    sqlite3_stmt *st = NULL;
+    int rc = council__attest_sign(c, "case_status", m, status_msg(m, case_id, status, since),
+                                  signer, sig);
+
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO case_status_sig (case_id, status, since, "
+                                  "signer, sig) VALUES (?1, ?2, ?3, ?4, ?5);", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(st, 2, status) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, since) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 4, signer, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 5, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = council__db_err(c, op);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int council__case_status_signed(council *c, const char *op, const council__case *k,
+                                bool *found, int32_t *status, int64_t *since)
+{
+    uint8_t m[STATUS_MSG];
+    sqlite3_stmt *st = NULL;
+    int src, rc = COUNCIL_OK;
+    bool ok = false;
+
+    *found = false;
+    *status = 0;
+    *since = 0;
+    if (sqlite3_prepare_v2(c->db, "SELECT status, since, signer, sig FROM case_status_sig "
+                                  "WHERE case_id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    if ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        const uint8_t *signer = sqlite3_column_blob(st, 2);
+        *found = true;
+        if (sqlite3_column_type(st, 0) == SQLITE_INTEGER &&
+            sqlite3_column_type(st, 1) == SQLITE_INTEGER &&
+            sqlite3_column_bytes(st, 2) == COUNCIL_ID_BYTES && signer != NULL &&
+            (sodium_is_zero(signer, COUNCIL_ID_BYTES) ||
+             sodium_memcmp(signer, k->owner, COUNCIL_ID_BYTES) == 0)) {
+            int64_t s64 = sqlite3_column_int64(st, 0);
+            *status = s64 >= 0 && s64 <= INT32_MAX ? (int32_t)s64 : -1;
+            *since = sqlite3_column_int64(st, 1);
+            rc = council__attest_check(c, "case_status", m, status_msg(m, k->id, *status, *since),
+                                       signer, COUNCIL_ID_BYTES, sqlite3_column_blob(st, 3),
+                                       (size_t)sqlite3_column_bytes(st, 3));
+            ok = rc == COUNCIL_OK;
+            if (rc == COUNCIL_ETAMPER)
+                rc = COUNCIL_OK;
+        }
+    } else if (src != SQLITE_DONE) {
+        rc = council__db_err(c, op);
+    }
+    sqlite3_finalize(st);
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (*found && !ok) {
+        (void)council__tamper(c, k->id, NULL, NULL, "forged_case_status");
+        return council__fail(c, COUNCIL_ETAMPER, "%s: a case's signed status is not one its owner "
+                             "or the secretariat signed (changed outside the library)", op);
+    }
+    return COUNCIL_OK;
+}
+
+int council__case_status_resign(council *c, const char *op, const council__case *k)
+{
+    bool found = false;
+    int32_t status = 0;
+    int64_t since = 0;
+    int rc = council__case_status_signed(c, op, k, &found, &status, &since);
+
+    if (rc == COUNCIL_OK && found)
+        rc = council__case_status_sign(c, op, k->id, status, since);
+    return rc;
+}
+
 int council__person_erase(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES])
 {
     return council__sql_exec1(c, op, "DELETE FROM person WHERE case_id = ?1;", case_id,

@@ -74,6 +74,22 @@ int council__person_count(council *c, const char *op, const uint8_t case_id[COUN
 /* The case's status set, updated now. */
 int council__case_status_update(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                                 int32_t status, int64_t now);
+/* The status the session sets, and since when, signed by it (the owner's
+ * staff with their member's key, the secretariat with the log key) into
+ * case_status_sig, replacing the one before. EDENIED (no signing key),
+ * EIO. */
+int council__case_status_sign(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                              int32_t status, int64_t since);
+/* The signed status of case k: *found false when none is stored (a status
+ * never set since 0.3.0); a row whose signature fails, or whose signer is
+ * neither k's owner nor the secretariat, is ETAMPER with a finding
+ * (forged_case_status). EIO. */
+int council__case_status_signed(council *c, const char *op, const council__case *k,
+                                bool *found, int32_t *status, int64_t *since);
+/* Before case k's owner changes (the secretariat's session): its signed
+ * status, if it checks, signed again by the session, so it still checks
+ * under the new owner. ETAMPER (a forged one, logged), EIO. */
+int council__case_status_resign(council *c, const char *op, const council__case *k);
 /* The case's persons go; the case row stays, marked erased at now. */
 int council__person_erase(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES]);
 int council__case_mark_erased(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],

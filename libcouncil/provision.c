@@ -349,23 +349,45 @@ static const char *member_name(const names *nm, const uint8_t id[COUNCIL_ID_BYTE
 
 /* The outside party's name and the consent's end, from the consent record
  * (gone with an erased case: "" and 0). */
-static void consent_facts(council *c, const council__provision *p, char *party, size_t cap,
-                          int64_t *until)
+/* The party and end a provision's consent names: from the record only if
+ * its grant checks (the council's or the case owner's signature), else
+ * ETAMPER with a finding: the register never names a party the consent
+ * did not (a record's body swapped by the insider). A record gone (an
+ * erased case) gives nothing. EIO. */
+static int consent_facts(council *c, const council__provision *p, char *party, size_t cap,
+                         int64_t *until)
 {
+    static const char op[] = "provision_register";
     council__consent_row row;
+    bool ok = false;
+    int rc;
 
     party[0] = '\0';
     *until = 0;
     if (!p->has_consent)
-        return;
+        return COUNCIL_OK;
     memset(&row, 0, sizeof row);
-    if (council__consent_fetch(c, "provision_register", p->consent, &row) != COUNCIL_OK)
-        return;
-    if (p->outside && row.m->external_party != NULL)
+    rc = council__consent_fetch(c, op, p->consent, &row);
+    if (rc == COUNCIL_ENOTFOUND) {
+        council__clear(c);
+        return COUNCIL_OK;
+    }
+    if (rc != COUNCIL_OK)
+        return rc;
+    rc = council__consent_row_granted(c, op, &row, &ok);
+    if (rc == COUNCIL_OK && !ok) {
+        council__consent_row_free(&row);
+        (void)council__tamper(c, NULL, NULL, NULL, "forged_consent");
+        return council__fail(c, COUNCIL_ETAMPER, "%s: a consent a provision names is not one its "
+                             "case's owner or the council signed (changed outside the library)",
+                             op);
+    }
+    if (rc == COUNCIL_OK && p->outside && row.m->external_party != NULL)
         snprintf(party, cap, "%s", row.m->external_party);
-    if (row.m->has_valid_until)
+    if (rc == COUNCIL_OK && row.m->has_valid_until)
         *until = row.m->valid_until;
     council__consent_row_free(&row);
+    return rc;
 }
 
 typedef struct side {
@@ -580,7 +602,8 @@ int council_provision_register(council *c, council_buf *out, const council_provi
 
         if (bounded && (p->time < from || p->time >= to))
             continue;
-        consent_facts(c, p, party, sizeof party, &until);
+        if ((rc = consent_facts(c, p, party, sizeof party, &until)) != COUNCIL_OK)
+            break;
         if (p->has_provider && (mine == NULL || memcmp(mine, p->provider, COUNCIL_ID_BYTES) == 0))
             sides[ns++] = (side){ p->provider, true, p->has_recipient ? p->recipient : NULL,
                                   p->outside ? party
@@ -603,6 +626,10 @@ int council_provision_register(council *c, council_buf *out, const council_provi
         council__v1__member__free_unpacked(nm.m[i], council__pb_allocator());
     council__free(nm.m);
     council__provisions_free(rows, n);
+    if (rc != COUNCIL_OK) {
+        council__buf_free(&b);
+        return rc;
+    }
     if (b.failed) {
         council__buf_free(&b);
         return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);

@@ -567,6 +567,34 @@ static int case_fn(council *c, const council__case_row *row, void *ctx)
         p->unproven++;
         return COUNCIL_OK;
     }
+    /* The log's status must be the one the case's owner (or the
+     * secretariat) signed, and the time is the later of the two: an event
+     * the insider appended to the log's tail, or a status column it wrote,
+     * never makes a case due. */
+    {
+        bool found = false;
+        int32_t ss = 0;
+        int64_t ssince = 0;
+        rc = council__case_status_signed(c, op, &k, &found, &ss, &ssince);
+        if (rc == COUNCIL_ETAMPER) { /* logged: forged_case_status */
+            council__clear(c);
+            p->tampered++;
+            return COUNCIL_OK;
+        }
+        if (rc != COUNCIL_OK)
+            return rc;
+        if (!found) {
+            p->unproven++;
+            return COUNCIL_OK;
+        }
+        if (ss != lc->status) {
+            (void)council__tamper(c, k.id, NULL, NULL, "forged_case_status");
+            p->tampered++;
+            return COUNCIL_OK;
+        }
+        if (ssince > lc->since)
+            lc->since = ssince;
+    }
     r = rule_for(&p->s, k.body, lc->status);
     if (r == NULL || r->unit == COUNCIL_RETENTION_KEEP || add_period(lc->since, r) > p->now)
         return COUNCIL_OK;

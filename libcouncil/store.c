@@ -583,6 +583,18 @@ static const council__migration migrations[] = {
       /* Each item's bundle's creation time: a revocation deletes only what
        * came in bundles made no later than it (a newer share's stays). */
       "ALTER TABLE node_item ADD COLUMN created INTEGER NOT NULL DEFAULT 0;" },
+    { 21,
+      /* A case's status as its setter signed it (case_db.c; issue 16):
+       * retention erases a case only on a closing signed by the case's
+       * owner or the secretariat, never on the status column or a log
+       * event the insider wrote. */
+      "CREATE TABLE case_status_sig ("
+      "  case_id BLOB PRIMARY KEY NOT NULL,"
+      "  status INTEGER NOT NULL,"
+      "  since INTEGER NOT NULL,"
+      "  signer BLOB NOT NULL,"
+      "  sig BLOB NOT NULL"
+      ") WITHOUT ROWID;" },
 };
 
 uint32_t council__schema_version(void)
