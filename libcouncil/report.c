@@ -47,6 +47,7 @@
 #include "council/v1/member.pb-c.h"
 #include "council_int.h"
 #include "log.h"
+#include "head.h"
 #include "session.h"
 #include "suppress.h"
 #include "case_db.h"
@@ -1104,6 +1105,10 @@ int council_report_platform_period(council *c, council_buf *out, const council_r
     }
     if (rc == COUNCIL_OK)
         rc = council__report_issue(c, k, format, bounded, from, to, out->ptr, out->len, override);
+    /* The register's new entry under the signer's head at once: cut from
+     * the log's end later, it is found (the next overlap check refuses). */
+    if (rc == COUNCIL_OK)
+        rc = council__audit_head_advance(c);
     if (rc != COUNCIL_OK) {
         council_buf_free(out);
         return rc;

@@ -639,6 +639,15 @@ static int pass_start(council *c, const char *op, int64_t now, pass *p)
             (void)council__tamper(c, NULL, NULL, NULL, "case_row_missing");
             p->tampered++;
         }
+    /* A case the log knows whose row was changed (made to look erased, its
+     * owner, body or signed status forged, or deleted) may be one that is
+     * due: no list and no pass until it is put right, so nothing due is
+     * hidden from the secretariat (each is a tamper_detected finding). */
+    if (p->tampered > 0)
+        return council__fail(c, COUNCIL_ETAMPER, "%s: %u case(s) changed outside the library "
+                             "(see the tamper_detected events); a case due could be hidden among "
+                             "them: put them right (case erase, or a restore) before a retention "
+                             "pass", op, p->tampered);
     return COUNCIL_OK;
 }
 
