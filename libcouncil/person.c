@@ -345,6 +345,7 @@ static void j_message(council__buf *b, const ProtobufCMessage *m)
 
 struct scan {
     const uint8_t *ref;
+    const uint8_t *person; /* another person than the one supported: only events naming them */
     council__buf reads, disclosures, others;
     size_t n_reads, n_disclosures, n_others;
     const Council__V1__CaseInfo *info; /* the shares' end times */
@@ -447,6 +448,11 @@ static void event_json(const struct scan *s, council__buf *b, const Council__V1_
     council__buf_text(b, "}");
 }
 
+static bool same_id(const ProtobufCBinaryData *d, const uint8_t id[COUNCIL_ID_BYTES])
+{
+    return d->len == COUNCIL_ID_BYTES && memcmp(d->data, id, COUNCIL_ID_BYTES) == 0;
+}
+
 static int scan_one(void *vctx, const Council__V1__AuditEvent *e, const uint8_t *body, size_t len,
                     const uint8_t leaf[COUNCIL_HASH_BYTES])
 {
@@ -455,7 +461,8 @@ static int scan_one(void *vctx, const Council__V1__AuditEvent *e, const uint8_t 
     (void)body;
     (void)len;
     if (e->has_case_ref && e->case_ref.len == 32 &&
-        sodium_memcmp(e->case_ref.data, s->ref, 32) == 0) {
+        sodium_memcmp(e->case_ref.data, s->ref, 32) == 0 &&
+        (s->person == NULL || (e->has_object_id && same_id(&e->object_id, s->person)))) {
         int a = (int)e->action;
         if (is_read(a) && e->outcome == ALLOWED) {
             if (s->n_reads++ > 0)
@@ -490,7 +497,8 @@ static int report_gate(council *c, const char *op, const council__case *k)
 }
 
 static int pick_person(council *c, const char *op, const council_person_report_options *o,
-                       const uint8_t case_id[COUNCIL_ID_BYTES], uint8_t person[COUNCIL_ID_BYTES])
+                       const uint8_t case_id[COUNCIL_ID_BYTES], uint8_t person[COUNCIL_ID_BYTES],
+                       bool *supported)
 {
     council__case_person *all = NULL;
     size_t n = 0;
@@ -504,8 +512,10 @@ static int pick_person(council *c, const char *op, const council_person_report_o
             found = sodium_memcmp(all[i].id, o->person_id, COUNCIL_ID_BYTES) == 0;
         else
             found = all[i].role == COUNCIL__V1__PERSON_ROLE__PERSON_ROLE_SUPPORTED;
-        if (found)
+        if (found) {
             memcpy(person, all[i].id, COUNCIL_ID_BYTES);
+            *supported = all[i].role == COUNCIL__V1__PERSON_ROLE__PERSON_ROLE_SUPPORTED;
+        }
     }
     council__free(all);
     if (!found)
@@ -513,10 +523,6 @@ static int pick_person(council *c, const char *op, const council_person_report_o
     return COUNCIL_OK;
 }
 
-static bool same_id(const ProtobufCBinaryData *d, const uint8_t id[COUNCIL_ID_BYTES])
-{
-    return d->len == COUNCIL_ID_BYTES && memcmp(d->data, id, COUNCIL_ID_BYTES) == 0;
-}
 
 /* A list call's serialised result unpacked with the wiping allocator. */
 #define UNPACK(fn, buf) fn(council__pb_wiping_allocator(), (buf).len, (buf).ptr)
@@ -527,6 +533,13 @@ struct report {
     const char *purpose;
     uint8_t case_id[COUNCIL_ID_BYTES], person[COUNCIL_ID_BYTES];
     bool erased; /* the case was erased: no person, section or consent is left */
+    /* The person supported (or an erased case): the case's shares,
+     * referrals, requests, meetings, tasks and its log's reads and
+     * disclosures are about them. Another person of the case (a family
+     * member) gets only what names them: the log does not say whose
+     * section a read was of, and the case's work is the supported
+     * person's, which a family member's file must not show. */
+    bool supported;
     council__buf b;
     Council__V1__CaseInfo *info;
 };
@@ -613,6 +626,12 @@ static int put_list(struct report *r, const char *key, int rc, council_buf *lb,
 
     if (rc != COUNCIL_OK)
         return rc;
+    if (!r->supported) { /* the case's work is the person supported's */
+        council_buf_free(lb);
+        j_key(&r->b, &(bool){ false }, key);
+        council__buf_text(&r->b, "[]");
+        return COUNCIL_OK;
+    }
     m = protobuf_c_message_unpack(d, council__pb_wiping_allocator(), lb->len, lb->ptr);
     council_buf_free(lb);
     if (m == NULL)
@@ -645,7 +664,8 @@ static int put_meetings(struct report *r)
     size_t n = 0, shown = 0;
     int rc;
 
-    if ((rc = council__meeting_ids_of_case(r->c, r->op, r->case_id, &ids, &n)) != COUNCIL_OK)
+    if (r->supported &&
+        (rc = council__meeting_ids_of_case(r->c, r->op, r->case_id, &ids, &n)) != COUNCIL_OK)
         return rc;
     j_key(&r->b, &(bool){ false }, "meetings");
     council__buf_text(&r->b, "[");
@@ -718,7 +738,7 @@ static void put_case(struct report *r, const uint8_t ref[32])
     }
     j_key(&r->b, &first, "shares");
     council__buf_text(&r->b, "[");
-    for (size_t i = 0; i < m->n_shares; i++) {
+    for (size_t i = 0; r->supported && i < m->n_shares; i++) {
         if (i > 0)
             council__buf_text(&r->b, ",");
         j_message(&r->b, &m->shares[i]->base);
@@ -778,6 +798,7 @@ static int put_log(struct report *r, const uint8_t ref[32])
 
     memset(&s, 0, sizeof s);
     s.ref = ref;
+    s.person = r->supported ? NULL : r->person;
     s.info = r->info;
     if ((rc = council__audit_size(r->c, &size)) != COUNCIL_OK)
         return council__fail(r->c, rc, "%s: cannot read the log", r->op);
@@ -793,7 +814,8 @@ static int put_log(struct report *r, const uint8_t ref[32])
         council__buf_put(&r->b, s.others.p, s.others.len);
         council__buf_text(&r->b, "],\"log\":{\"tree_size\":");
         j_uint(&r->b, size);
-        council__buf_text(&r->b, ",\"scan\":\"every_event_body\"}");
+        council__buf_text(&r->b, ",\"scan\":\"every_event_body\",\"events\":");
+        council__buf_text(&r->b, r->supported ? "\"of_the_case\"}" : "\"naming_this_person\"}");
     }
     council__buf_free(&s.reads);
     council__buf_free(&s.disclosures);
@@ -849,7 +871,8 @@ int council_person_report(council *c, council_buf *out, const council_person_rep
         return council__fail(c, rc, "%s: no such case", op);
     /* An erased case has no persons left: its file is its record and its log. */
     r.erased = k.erased != 0;
-    if (!r.erased && (rc = pick_person(c, op, o, r.case_id, r.person)) != COUNCIL_OK)
+    r.supported = true;
+    if (!r.erased && (rc = pick_person(c, op, o, r.case_id, r.person, &r.supported)) != COUNCIL_OK)
         return rc;
     /* Log first: the file is produced only once its event is durable. */
     {

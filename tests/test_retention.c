@@ -257,6 +257,52 @@ static void test_retention__forged_closing_not_due(void **state)
     council_close(sa);
 }
 
+/* The signed status (case_status_sig): the closing of one case put on
+ * another by the insider fails its signature (a finding, no list, no
+ * pass); a case closed before its status was signed (its row deleted) is
+ * never due: unproven. Put right, the closed case is due. */
+static void test_retention__signed_status(void **state)
+{
+    fx *f = *state;
+    council *sa = staff_open(f, f->sa, &f->ka);
+    uint8_t open_c[16], closed[16], pid[16];
+    uint64_t seq = 0;
+    json_t *j;
+
+    schedule(f->c);
+    body_case(sa, open_c, pid, COUNCIL_CASE_BODY_COUNCIL);
+    body_case(sa, closed, pid, COUNCIL_CASE_BODY_COUNCIL);
+    assert_int_equal(council_case_set_status(sa, closed, 16, COUNCIL_CASE_STATUS_CLOSED),
+                     COUNCIL_OK);
+    j = due_json(f->c, 0, COUNCIL_OK);
+    assert_true(lists(j, "cases", closed));
+    assert_false(lists(j, "cases", open_c));
+    json_decref(j);
+    assert_int_equal(council__audit_size(f->c, &seq), COUNCIL_OK);
+    /* The insider copies the closed case's signed status onto the open
+     * one, and its column and a closing event: the signature is of the
+     * other case. */
+    sql(f->c, "CREATE TEMP TABLE keep AS SELECT * FROM case_status_sig;", NULL, 0);
+    sql(f->c, "INSERT OR REPLACE INTO case_status_sig (case_id, status, since, signer, sig) "
+              "SELECT ?1, status, since, signer, sig FROM temp.keep WHERE case_id != ?1;",
+        open_c, 16);
+    assert_null(due_json(f->c, 0, COUNCIL_ETAMPER));
+    assert_null(apply(f->c, 1, NULL, 0, COUNCIL_ETAMPER));
+    assert_true(finding_since(f->c, seq, "forged_case_status"));
+    /* Put right; then the closed case's signed status deleted: unproven. */
+    sql(f->c, "DELETE FROM case_status_sig;", NULL, 0);
+    sql(f->c, "INSERT INTO case_status_sig SELECT * FROM temp.keep;", NULL, 0);
+    j = due_json(f->c, 0, COUNCIL_OK);
+    assert_true(lists(j, "cases", closed));
+    json_decref(j);
+    sql(f->c, "DELETE FROM case_status_sig WHERE case_id = ?1;", closed, 16);
+    j = due_json(f->c, 0, COUNCIL_OK);
+    assert_false(lists(j, "cases", closed));
+    assert_int_equal(jint(j, "unproven"), 1);
+    json_decref(j);
+    council_close(sa);
+}
+
 /* Only the secretariat. */
 static void test_retention__secretariat_only(void **state)
 {
@@ -598,6 +644,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_retention__forged_schedule_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retention__forged_closing_not_due, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retention__signed_status, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retention__secretariat_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retention__schedule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retention__erases_exactly_what_is_due, setup,
