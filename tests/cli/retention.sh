@@ -121,13 +121,17 @@ print(hashlib.blake2b(b"", digest_size=32, key=r, salt=(1).to_bytes(8, "little")
     old=$(rfsql "SELECT hex(value) FROM setting WHERE key = 'retention';")
     oldsig=$(rfsql "SELECT hex(value) FROM setting WHERE key = 'retention_sig';")
     [ -n "$old" ] && [ -n "$oldsig" ] && ok || bad "the schedule's rows were not read"
-    # The row says closed (long ago); the log says open: not due, a finding.
+    # The row says closed (long ago); the log says open: refused (a due
+    # case could hide among changed rows), a finding; put right, not due.
     rfsql "UPDATE case_record SET status = 3, updated = 1000 WHERE lower(hex(id)) = '$(echo "$RFC" | tr -d -)';" >/dev/null
-    expect 0 "a case closed by its row is not due" -- "$CLI" --store "$RF" retention due $RFK
-    has "$T/out" "no case is due" "the forged closing makes nothing due"
-    has "$T/err" "1 case(s) whose rows disagree with the log" "the forged closing is said"
+    expect 5 "a case closed by its row: no list" -- "$CLI" --store "$RF" retention due $RFK
+    has "$T/err" "changed outside the library" "the forged closing is said"
+    expect 5 "a case closed by its row: no pass" -- "$CLI" --store "$RF" retention apply --yes $RFK
     expect 0 "the forged status is on the record" -- "$CLI" --store "$RF" audit show --action tamper_detected $RFK
     has "$T/out" "reason=forged_case_status" "forged_case_status logged"
+    rfsql "UPDATE case_record SET status = 1 WHERE lower(hex(id)) = '$(echo "$RFC" | tr -d -)';" >/dev/null
+    expect 0 "put right, the list again" -- "$CLI" --store "$RF" retention due $RFK
+    has "$T/out" "no case is due" "the open case is not due"
     # An older signed schedule put back.
     expect 0 "forge: a newer schedule keeps everything" -- "$CLI" --store "$RF" retention set --status closed --keep $RFK
     rfsql "UPDATE setting SET value = x'$old' WHERE key = 'retention';
