@@ -686,6 +686,7 @@ int council__case_transfer_in(council *c, const char *op, council__case *k,
      * then the old owner's wraps end and every key turns. */
     if ((rc = keys_handover(c, op, k, scopes, n, to, pk)) == COUNCIL_OK &&
         (rc = council__case_status_resign(c, op, k)) == COUNCIL_OK &&
+        (rc = council__grants_resign_case(c, k->id)) == COUNCIL_OK &&
         (c->case_moving == NULL || (rc = c->case_moving(c, k->id)) == COUNCIL_OK) &&
         (rc = council__case_transfer_row(c, op, k, to, (int64_t)time(NULL), why)) == COUNCIL_OK) {
         memcpy(k->owner, to, COUNCIL_ID_BYTES);

@@ -108,13 +108,15 @@ static int grant_ok(council *c, const char *op, sqlite3_stmt *st, bool *ok);
                    "FROM consent c LEFT JOIN consent_withdrawal w ON w.consent_id = c.id " \
                    "LEFT JOIN consent_grant g ON g.consent_id = c.id "
 
-int council__grants_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
+/* The grants the query's rows name that check now, signed again by the
+ * session (those that do not check stay as they are, refused). */
+static int grants_resign_where(council *c, const char *sql, const uint8_t id[COUNCIL_ID_BYTES])
 {
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK, src = SQLITE_DONE;
 
-    if (sqlite3_prepare_v2(c->db, RECORD_SQL "WHERE g.signer = ?1;", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
         sqlite3_finalize(st);
         return council__db_err(c, "keys");
     }
@@ -133,6 +135,16 @@ int council__grants_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
         rc = council__db_err(c, "keys");
     sqlite3_finalize(st);
     return rc;
+}
+
+int council__grants_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
+{
+    return grants_resign_where(c, RECORD_SQL "WHERE g.signer = ?1;", member);
+}
+
+int council__grants_resign_case(council *c, const uint8_t case_id[COUNCIL_ID_BYTES])
+{
+    return grants_resign_where(c, RECORD_SQL "WHERE c.case_id = ?1;", case_id);
 }
 
 int council__consent_erase(council *c, const char *op, const uint8_t case_id[16])

@@ -18,6 +18,11 @@ bool council__consent_purpose_ok(const char *p);
 /* Sign again, with the council's key, the grants member signed (its key
  * is about to go). */
 int council__grants_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES]);
+/* A case's ownership is about to move (case.c, the secretariat's session,
+ * in its transaction): its consents' grants that check under the owner now
+ * are signed again by the session, so they still check under the new one.
+ * EIO. */
+int council__grants_resign_case(council *c, const uint8_t case_id[COUNCIL_ID_BYTES]);
 /* A case's consent records with their status as of now, each granting
  * record checked for its grant (one without counts for nothing: dropped,
  * logged); free with council__v1__consent_list__free_unpacked(l,

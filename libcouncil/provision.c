@@ -350,10 +350,12 @@ static const char *member_name(const names *nm, const uint8_t id[COUNCIL_ID_BYTE
 /* The outside party's name and the consent's end, from the consent record
  * (gone with an erased case: "" and 0). */
 /* The party and end a provision's consent names: from the record only if
- * its grant checks (the council's or the case owner's signature), else
- * ETAMPER with a finding: the register never names a party the consent
- * did not (a record's body swapped by the insider). A record gone (an
- * erased case) gives nothing. EIO. */
+ * its grant checks (the council's or the case owner's signature). A
+ * withdrawn record has no grant left (a withdrawal deletes it): its party
+ * is named only if its id is the one the provision's hashed event names
+ * (a record's body swapped by the insider names another), and no end is
+ * given. Else ETAMPER with a finding: the register never names a party
+ * the consent did not. A record gone (an erased case) gives nothing. EIO. */
 static int consent_facts(council *c, const council__provision *p, char *party, size_t cap,
                          int64_t *until)
 {
@@ -375,6 +377,16 @@ static int consent_facts(council *c, const council__provision *p, char *party, s
     if (rc != COUNCIL_OK)
         return rc;
     rc = council__consent_row_granted(c, op, &row, &ok);
+    if (rc == COUNCIL_OK && !ok && row.m->withdrawal != NULL &&
+        (!p->outside || (p->has_recipient && row.m->has_external_party_id &&
+                         row.m->external_party_id.len == COUNCIL_ID_BYTES &&
+                         memcmp(row.m->external_party_id.data, p->recipient,
+                                COUNCIL_ID_BYTES) == 0))) {
+        if (p->outside && row.m->external_party != NULL)
+            snprintf(party, cap, "%s", row.m->external_party);
+        council__consent_row_free(&row);
+        return COUNCIL_OK;
+    }
     if (rc == COUNCIL_OK && !ok) {
         council__consent_row_free(&row);
         (void)council__tamper(c, NULL, NULL, NULL, "forged_consent");

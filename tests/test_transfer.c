@@ -19,6 +19,7 @@
 #include "case_fixture.h"
 #include "council/v1/task.pb-c.h"
 #include "attest.h"
+#include "consent_db.h"
 
 #define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x
 
@@ -319,21 +320,44 @@ static void lists_work(council *s, const uint8_t cid[16])
 static void test_work_moves_with_the_case(void **state)
 {
     fx *f = *state;
-    uint8_t cid[16], pid[16], cid2[16], pid2[16], tid[16];
+    uint8_t cid[16], pid[16], cid2[16], pid2[16], tid[16], consent[16];
     council_transfer_options o = duty();
     council *a, *c2;
+    council__consent_row row;
+    bool granted = false;
 
     a_case(f, cid, pid);
     a_case(f, cid2, pid2);
     a = staff_open(f, f->sa, &f->ka);
     assert_int_equal(owner_work(a, cid, f->sa, tid), COUNCIL_OK);
     assert_int_equal(owner_work(a, cid2, f->sa, tid), COUNCIL_OK);
+    {
+        static const char *const sc[] = { "situation" }, *const pu[] = { "support_coordination" };
+        council_consent_options co = COUNCIL_CONSENT_OPTIONS_INIT;
+        co.case_id = cid;
+        co.case_id_len = 16;
+        co.subject_person = pid;
+        co.subject_person_len = 16;
+        co.scopes = sc;
+        co.n_scopes = 1;
+        co.purposes = pu;
+        co.n_purposes = 1;
+        co.method = COUNCIL__V1__CONSENT_METHOD__CONSENT_METHOD_WRITTEN;
+        co.external_party = "北市生活支援センター";
+        assert_int_equal(council_consent_record(a, consent, 16, &co), COUNCIL_OK);
+    }
     council_close(a);
     /* By agreement: C's staff list the work, and so does the secretariat. */
     assert_int_equal(council_case_transfer(f->c, cid, 16, f->mc, 16, &o), COUNCIL_OK);
     c2 = staff_open(f, f->sc, &f->kc);
     lists_work(c2, cid);
     lists_work(f->c, cid);
+    /* Her consent's grant (signed by A) still counts under C. */
+    memset(&row, 0, sizeof row);
+    assert_int_equal(council__consent_fetch(f->c, "test", consent, &row), COUNCIL_OK);
+    assert_int_equal(council__consent_row_granted(f->c, "test", &row, &granted), COUNCIL_OK);
+    assert_true(granted);
+    council__consent_row_free(&row);
     /* A withdraws, its cases to the coordinating body: the same. */
     assert_int_equal(council_member_withdraw(f->c, f->ma, 16, 0, "退会"), COUNCIL_OK);
     lists_work(f->c, cid2);
