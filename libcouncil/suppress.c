@@ -354,10 +354,10 @@ void council__suppressed_free(council__suppressed *s)
     memset(s, 0, sizeof *s);
 }
 
-static int export(council__suppressed *out, const grid *g, unsigned k)
+/* The output's arrays for an R x C table, zeroed; false (and nothing
+ * left allocated) when memory runs out. */
+static bool suppressed_alloc(council__suppressed *out, size_t R, size_t C, unsigned k)
 {
-    size_t R = g->R, C = g->C, w = g->w;
-
     out->rows = R;
     out->cols = C;
     out->k = k;
@@ -371,8 +371,17 @@ static int export(council__suppressed *out, const grid *g, unsigned k)
         out->row_total_hidden == NULL || out->col_totals == NULL ||
         out->col_total_hidden == NULL) {
         council__suppressed_free(out);
-        return COUNCIL_ENOMEM;
+        return false;
     }
+    return true;
+}
+
+static int export(council__suppressed *out, const grid *g, unsigned k)
+{
+    size_t R = g->R, C = g->C, w = g->w;
+
+    if (!suppressed_alloc(out, R, C, k))
+        return COUNCIL_ENOMEM;
     for (size_t i = 0; i < R; i++)
         for (size_t j = 0; j < C; j++) {
             size_t f = i * w + j;
@@ -450,19 +459,7 @@ static int suppress_compact(council__suppressed *out, const council__table *t, u
     ct = (council__table){ t->title, n, C, labels, t->col_labels, cells };
     if ((rc = council__suppress_total(&cs, &ct, k, hide_total)) != COUNCIL_OK)
         goto out;
-    out->rows = R;
-    out->cols = C;
-    out->k = k;
-    out->cells = council__calloc(R * C, sizeof *out->cells);
-    out->hidden = council__calloc(R * C, sizeof *out->hidden);
-    out->row_totals = council__calloc(R, sizeof *out->row_totals);
-    out->row_total_hidden = council__calloc(R, sizeof *out->row_total_hidden);
-    out->col_totals = council__calloc(C, sizeof *out->col_totals);
-    out->col_total_hidden = council__calloc(C, sizeof *out->col_total_hidden);
-    if (out->cells == NULL || out->hidden == NULL || out->row_totals == NULL ||
-        out->row_total_hidden == NULL || out->col_totals == NULL ||
-        out->col_total_hidden == NULL) {
-        council__suppressed_free(out);
+    if (!suppressed_alloc(out, R, C, k)) {
         rc = COUNCIL_ENOMEM;
         goto out;
     }

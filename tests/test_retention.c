@@ -300,6 +300,18 @@ static void test_retention__signed_status(void **state)
     assert_false(lists(j, "cases", closed));
     assert_int_equal(jint(j, "unproven"), 1);
     json_decref(j);
+    /* Replayed: the open case closed, its signed closing kept aside,
+     * reopened; the old closing put back is not the status the log has. */
+    assert_int_equal(council_case_set_status(sa, open_c, 16, COUNCIL_CASE_STATUS_CLOSED),
+                     COUNCIL_OK);
+    sql(f->c, "DELETE FROM temp.keep;", NULL, 0);
+    sql(f->c, "INSERT INTO temp.keep SELECT * FROM case_status_sig WHERE case_id = ?1;", open_c, 16);
+    assert_int_equal(council_case_set_status(sa, open_c, 16, COUNCIL_CASE_STATUS_OPEN),
+                     COUNCIL_OK);
+    assert_int_equal(council__audit_size(f->c, &seq), COUNCIL_OK);
+    sql(f->c, "INSERT OR REPLACE INTO case_status_sig SELECT * FROM temp.keep;", NULL, 0);
+    assert_null(due_json(f->c, 0, COUNCIL_ETAMPER));
+    assert_true(finding_since(f->c, seq, "forged_case_status"));
     council_close(sa);
 }
 
