@@ -44,6 +44,7 @@
 #include "share.h"
 #include "share_db.h"
 #include "sql.h"
+#include "store.h"
 
 #define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x
 #define ALLOWED COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED
@@ -215,10 +216,9 @@ int council__bundle_sent_insert(council *c, const char *op, const uint8_t member
 
     if (rc != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO bundle_sent (member_id, kind, case_id, scope, "
+    if (council__prepare(c, "INSERT INTO bundle_sent (member_id, kind, case_id, scope, "
                                   "object_id, bundle_hash, sent, expires, signer, sig) VALUES "
-                                  "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10);", -1, &st,
-                           NULL) != SQLITE_OK ||
+                                  "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10);", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, member, 16, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, kind) != SQLITE_OK ||
         (case_id != NULL ? sqlite3_bind_blob(st, 3, case_id, 16, SQLITE_STATIC)
@@ -233,10 +233,10 @@ int council__bundle_sent_insert(council *c, const char *op, const uint8_t member
         sqlite3_bind_blob(st, 9, signer, 16, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 10, sig, 64, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return COUNCIL_OK;
 }
 
@@ -265,12 +265,11 @@ static int sent_rows(council *c, const char *op, const uint8_t member[16], int64
 
     *rows = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT seq, kind, case_id, scope, object_id, bundle_hash, sent, "
+    if (council__prepare(c, "SELECT seq, kind, case_id, scope, object_id, bundle_hash, sent, "
                                   "expires, signer, sig, revoked, revoked_hash FROM bundle_sent "
-                                  "WHERE member_id = ?1 ORDER BY seq;", -1, &st,
-                           NULL) != SQLITE_OK ||
+                                  "WHERE member_id = ?1 ORDER BY seq;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, member, 16, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -330,7 +329,7 @@ static int sent_rows(council *c, const char *op, const uint8_t member[16], int64
         *rows = more;
         (*rows)[(*n)++] = r;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc != COUNCIL_OK) {
         council__free(*rows);
         *rows = NULL;
@@ -352,18 +351,17 @@ static int sent_revoke(council *c, const char *op, const uint8_t member[16], con
 
     if (rc != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "UPDATE bundle_sent SET revoked = ?1, revoked_hash = ?2, "
-                                  "signer = ?3, sig = ?4 WHERE seq = ?5;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "UPDATE bundle_sent SET revoked = ?1, revoked_hash = ?2, "
+                                  "signer = ?3, sig = ?4 WHERE seq = ?5;", &st) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, now) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, rhash, 32, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 3, signer, 16, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 4, sig, 64, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 5, r->seq) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return COUNCIL_OK;
 }
 

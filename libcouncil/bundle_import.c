@@ -46,6 +46,7 @@
 #include "request.h"
 #include "intake.h"
 #include "bundle_import.h"
+#include "store.h"
 
 #define ACT_IMPORTED COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_BUNDLE_IMPORTED
 #define ALLOWED COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED
@@ -96,15 +97,14 @@ int council__bundle_seen(council *c, const char *opn, const uint8_t nonce[16], c
     int src;
 
     *seen = false;
-    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM bundle_seen WHERE nonce = ?1 OR hash = ?2;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT 1 FROM bundle_seen WHERE nonce = ?1 OR hash = ?2;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, nonce, 16, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, hash, 32, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, opn);
     }
     src = sqlite3_step(st);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (src == SQLITE_ROW)
         *seen = true;
     else if (src != SQLITE_DONE)
@@ -122,8 +122,8 @@ static int mark_seen(council *c, const council__envelope *e, const council__impo
 
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO bundle_seen (nonce, hash, type, sender, imported, "
-                                  "expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6);", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "INSERT INTO bundle_seen (nonce, hash, type, sender, imported, "
+                                  "expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6);", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, h->nonce.data, 16, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, e->hash, 32, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(st, 3, (int)h->type) != SQLITE_OK ||
@@ -131,7 +131,7 @@ static int mark_seen(council *c, const council__envelope *e, const council__impo
         sqlite3_bind_int64(st, 5, (int64_t)time(NULL)) != SQLITE_OK ||
         sqlite3_bind_int64(st, 6, h->expires) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc == COUNCIL_OK) {
         memset(&ev, 0, sizeof ev);
         ev.action = ACT_IMPORTED;

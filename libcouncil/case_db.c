@@ -24,6 +24,7 @@
 #include "case_db.h"
 #include "event.h"
 #include "buf.h"
+#include "store.h"
 
 #define ALLOWED COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED
 #define REFUSED COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED
@@ -47,11 +48,10 @@ int council__case_load(council *c, const char *op, const uint8_t id[COUNCIL_ID_B
     int rc, src;
 
     memset(k, 0, sizeof *k);
-    if (sqlite3_prepare_v2(c->db, "SELECT status, body, owner, created, updated, erased, "
-                                  "owner_proof FROM case_record WHERE id = ?1;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT status, body, owner, created, updated, erased, "
+                                  "owner_proof FROM case_record WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     src = sqlite3_step(st);
@@ -77,7 +77,7 @@ int council__case_load(council *c, const char *op, const uint8_t id[COUNCIL_ID_B
     } else {
         rc = council__db_err(c, op);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc == COUNCIL_ETAMPER) {
         (void)council__tamper(c, id, NULL, NULL, "forged_case_owner");
         return council__fail(c, rc, "%s: the case's owner or body is not the one it was created for or "
@@ -100,10 +100,9 @@ int council__case_owner(council *c, const char *op, const uint8_t case_id[COUNCI
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK, src;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT owner, owner_proof, body FROM case_record WHERE id = ?1;",
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT owner, owner_proof, body FROM case_record WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: database error", op);
     }
     src = sqlite3_step(st);
@@ -118,7 +117,7 @@ int council__case_owner(council *c, const char *op, const uint8_t case_id[COUNCI
     } else {
         rc = src == SQLITE_DONE ? COUNCIL_ENOTFOUND : COUNCIL_EIO;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc == COUNCIL_ETAMPER) {
         (void)council__tamper(c, case_id, NULL, NULL, "forged_case_owner");
         return council__fail(c, rc, "%s: the case's owner or body is not the one it was created for (the "
@@ -137,8 +136,7 @@ int council__case_owners_upgrade(council *c)
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK, src = SQLITE_DONE;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT id, owner FROM case_record WHERE owner_proof IS NULL;",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (council__prepare(c, "SELECT id, owner FROM case_record WHERE owner_proof IS NULL;", &st) != SQLITE_OK)
         return council__db_err(c, "open");
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         uint8_t sig[64];
@@ -148,18 +146,18 @@ int council__case_owners_upgrade(council *c)
             continue;
         rc = council__case_owner_sign(c, sig, sqlite3_column_blob(st, 0), sqlite3_column_blob(st, 1));
         if (rc == COUNCIL_OK &&
-            (sqlite3_prepare_v2(c->db, "UPDATE case_record SET owner_proof = ?2 WHERE id = ?1;", -1,
-                                &up, NULL) != SQLITE_OK ||
+            (council__prepare(c, "UPDATE case_record SET owner_proof = ?2 WHERE id = ?1;",
+                                &up) != SQLITE_OK ||
              sqlite3_bind_blob(up, 1, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES,
                                SQLITE_TRANSIENT) != SQLITE_OK ||
              sqlite3_bind_blob(up, 2, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
              sqlite3_step(up) != SQLITE_DONE))
             rc = council__fail(c, COUNCIL_EIO, "open: cannot sign a case's owner");
-        sqlite3_finalize(up);
+        council__finalize(c, up);
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, "open");
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -190,15 +188,15 @@ int council__case_person_of(council *c, const char *op, const uint8_t case_id[CO
     sqlite3_stmt *st = NULL;
     int src;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT role FROM person WHERE id = ?1 AND case_id = ?2;", -1,
-                           &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT role FROM person WHERE id = ?1 AND case_id = ?2;",
+                           &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     src = sqlite3_step(st);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (src == SQLITE_ROW)
         return COUNCIL_OK;
     return src == SQLITE_DONE ? council__fail(c, COUNCIL_ENOTFOUND, "%s: no such person in "
@@ -211,13 +209,12 @@ int council__case_touch(council *c, const char *op, const uint8_t case_id[COUNCI
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "UPDATE case_record SET updated = ?2 WHERE id = ?1;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "UPDATE case_record SET updated = ?2 WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -258,11 +255,10 @@ int council__person_in_case(council *c, const char *op, const uint8_t person[COU
 {
     sqlite3_stmt *st = NULL;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM person WHERE id = ?1 AND case_id = ?2;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT 1 FROM person WHERE id = ?1 AND case_id = ?2;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     return council__row_exists(c, op, st, yes);
@@ -277,10 +273,10 @@ int council__case_insert(council *c, const char *op, const uint8_t id[COUNCIL_ID
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO case_record (id, status, body, owner, created, "
+    if (council__prepare(c, "INSERT INTO case_record (id, status, body, owner, created, "
                                   "updated, seq, owner_proof) VALUES (?1, ?2, ?3, ?4, ?5, ?5, "
-                                  "(SELECT coalesce(max(seq), 0) + 1 FROM case_record), ?6);", -1,
-                           &st, NULL) != SQLITE_OK ||
+                                  "(SELECT coalesce(max(seq), 0) + 1 FROM case_record), ?6);",
+                           &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 6, nonce, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, COUNCIL__V1__CASE_STATUS__CASE_STATUS_OPEN) != SQLITE_OK ||
@@ -288,7 +284,7 @@ int council__case_insert(council *c, const char *op, const uint8_t id[COUNCIL_ID
         sqlite3_bind_blob(st, 4, owner, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 5, now) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -298,15 +294,15 @@ int council__person_insert(council *c, const char *op, const uint8_t person[COUN
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO person (id, case_id, role, added, seq) VALUES "
+    if (council__prepare(c, "INSERT INTO person (id, case_id, role, added, seq) VALUES "
                                   "(?1, ?2, ?3, ?4, (SELECT coalesce(max(seq), 0) + 1 FROM "
-                                  "person));", -1, &st, NULL) != SQLITE_OK ||
+                                  "person));", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(st, 3, role) != SQLITE_OK ||
         sqlite3_bind_int64(st, 4, now) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -316,12 +312,11 @@ int council__person_count(council *c, const char *op, const uint8_t case_id[COUN
     sqlite3_stmt *st = NULL;
 
     *n = -1;
-    if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM person WHERE case_id = ?1;", -1, &st,
-                           NULL) == SQLITE_OK &&
+    if (council__prepare(c, "SELECT count(*) FROM person WHERE case_id = ?1;", &st) == SQLITE_OK &&
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW)
         *n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return *n < 0 ? council__db_err(c, op) : COUNCIL_OK;
 }
 
@@ -331,13 +326,12 @@ int council__case_status_update(council *c, const char *op, const uint8_t case_i
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "UPDATE case_record SET status = ?2, updated = ?3 WHERE id = ?1;",
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "UPDATE case_record SET status = ?2, updated = ?3 WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, status) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, now) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -363,9 +357,8 @@ int council__case_status_sign(council *c, const char *op, const uint8_t case_id[
 
     if (rc != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO case_status_sig (case_id, status, since, "
-                                  "signer, sig) VALUES (?1, ?2, ?3, ?4, ?5);", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "INSERT OR REPLACE INTO case_status_sig (case_id, status, since, "
+                                  "signer, sig) VALUES (?1, ?2, ?3, ?4, ?5);", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, status) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, since) != SQLITE_OK ||
@@ -373,7 +366,7 @@ int council__case_status_sign(council *c, const char *op, const uint8_t case_id[
         sqlite3_bind_blob(st, 5, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -388,10 +381,10 @@ int council__case_status_signed(council *c, const char *op, const council__case 
     *found = false;
     *status = 0;
     *since = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT status, since, signer, sig FROM case_status_sig "
-                                  "WHERE case_id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT status, since, signer, sig FROM case_status_sig "
+                                  "WHERE case_id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     if ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -415,7 +408,7 @@ int council__case_status_signed(council *c, const char *op, const council__case 
     } else if (src != SQLITE_DONE) {
         rc = council__db_err(c, op);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc != COUNCIL_OK)
         return rc;
     if (*found && !ok) {
@@ -450,13 +443,13 @@ int council__case_mark_erased(council *c, const char *op, const uint8_t case_id[
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "UPDATE case_record SET status = ?2, erased = ?3, updated = ?3 "
-                                  "WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "UPDATE case_record SET status = ?2, erased = ?3, updated = ?3 "
+                                  "WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, COUNCIL__V1__CASE_STATUS__CASE_STATUS_ERASED) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, now) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -498,9 +491,9 @@ int council__case_each(council *c, const char *op,
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK, src = SQLITE_DONE;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT id, owner, status, body, created FROM case_record ORDER "
-                                  "BY seq;", -1, &st, NULL) != SQLITE_OK) {
-        sqlite3_finalize(st);
+    if (council__prepare(c, "SELECT id, owner, status, body, created FROM case_record ORDER "
+                                  "BY seq;", &st) != SQLITE_OK) {
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -519,7 +512,7 @@ int council__case_each(council *c, const char *op,
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -561,12 +554,12 @@ int council__person_cases(council *c, const char *op, const uint8_t (*ids)[COUNC
                 sql[len++] = '?';
         }
         memcpy(sql + len, ");", 3);
-        ok = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK;
+        ok = council__prepare(c, sql, &st) == SQLITE_OK;
         for (size_t i = 0; ok && i < k; i++)
             ok = sqlite3_bind_blob(st, (int)i + 1, ids[from + i], COUNCIL_ID_BYTES,
                                    SQLITE_STATIC) == SQLITE_OK;
         if (!ok) {
-            sqlite3_finalize(st);
+            council__finalize(c, st);
             rc = council__db_err(c, op);
             break;
         }
@@ -593,7 +586,7 @@ int council__person_cases(council *c, const char *op, const uint8_t (*ids)[COUNC
         }
         if (rc == COUNCIL_OK && src != SQLITE_DONE)
             rc = council__db_err(c, op);
-        sqlite3_finalize(st);
+        council__finalize(c, st);
     }
     if (rc != COUNCIL_OK) {
         council__free(rows);
@@ -615,10 +608,10 @@ int council__case_persons(council *c, const char *op, const uint8_t case_id[COUN
 
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT id, role FROM person WHERE case_id = ?1 ORDER BY seq;", -1,
-                           &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT id, role FROM person WHERE case_id = ?1 ORDER BY seq;",
+                           &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -638,7 +631,7 @@ int council__case_persons(council *c, const char *op, const uint8_t case_id[COUN
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc != COUNCIL_OK) {
         council__free(*out);
         *out = NULL;
@@ -654,10 +647,9 @@ int council__case_ids_owned(council *c, const char *op, const uint8_t member[COU
 
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT id FROM case_record WHERE owner = ?1;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT id FROM case_record WHERE owner = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     return council__sql_ids(c, op, st, out, n);
@@ -699,11 +691,10 @@ static int owner_chain_ok(council *c, const char *op, const uint8_t case_id[COUN
     bool first = true;
 
     *ok = false;
-    if (sqlite3_prepare_v2(c->db, "SELECT seq, from_member, to_member, at, reason, signer, sig "
-                                  "FROM case_transfer WHERE case_id = ?1 ORDER BY seq;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT seq, from_member, to_member, at, reason, signer, sig "
+                                  "FROM case_transfer WHERE case_id = ?1 ORDER BY seq;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     *ok = true;
@@ -749,7 +740,7 @@ static int owner_chain_ok(council *c, const char *op, const uint8_t case_id[COUN
     }
     if (*ok && src != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc != COUNCIL_OK) {
         *ok = false;
         return rc;
@@ -771,12 +762,12 @@ int council__case_transfer_row(council *c, const char *op, const council__case *
 
     if (!council__audit_code_ok(reason))
         return council__fail(c, COUNCIL_EINVAL, "%s: bad reason code", op);
-    if (sqlite3_prepare_v2(c->db, "SELECT coalesce(max(seq), 0) + 1 FROM case_transfer WHERE "
-                                  "case_id = ?1;", -1, &st, NULL) == SQLITE_OK &&
+    if (council__prepare(c, "SELECT coalesce(max(seq), 0) + 1 FROM case_transfer WHERE "
+                                  "case_id = ?1;", &st) == SQLITE_OK &&
         sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW)
         seq = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     st = NULL;
     if (seq < 1)
         return council__db_err(c, op);
@@ -787,9 +778,9 @@ int council__case_transfer_row(council *c, const char *op, const council__case *
     if ((rc = council__attest_sign(c, "case_transfer", m, n, signer, sig)) != COUNCIL_OK)
         return rc;
     rc = COUNCIL_OK;
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO case_transfer (case_id, seq, from_member, "
+    if (council__prepare(c, "INSERT INTO case_transfer (case_id, seq, from_member, "
                                   "to_member, at, reason, signer, sig) VALUES (?1, ?2, ?3, ?4, "
-                                  "?5, ?6, ?7, ?8);", -1, &st, NULL) != SQLITE_OK ||
+                                  "?5, ?6, ?7, ?8);", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, seq) != SQLITE_OK ||
         sqlite3_bind_blob(st, 3, k->owner, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
@@ -800,16 +791,15 @@ int council__case_transfer_row(council *c, const char *op, const council__case *
         sqlite3_bind_blob(st, 8, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     st = NULL;
     if (rc == COUNCIL_OK &&
-        (sqlite3_prepare_v2(c->db, "UPDATE case_record SET owner = ?2, updated = ?3 WHERE id = ?1;",
-                            -1, &st, NULL) != SQLITE_OK ||
+        (council__prepare(c, "UPDATE case_record SET owner = ?2, updated = ?3 WHERE id = ?1;", &st) != SQLITE_OK ||
          sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_blob(st, 2, to, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_int64(st, 3, at) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE))
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -819,12 +809,12 @@ int council__case_transfers(council *c, const char *op, const uint8_t case_id[CO
     sqlite3_stmt *st = NULL;
 
     *n = -1;
-    if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM case_transfer WHERE case_id = ?1;", -1,
-                           &st, NULL) == SQLITE_OK &&
+    if (council__prepare(c, "SELECT count(*) FROM case_transfer WHERE case_id = ?1;",
+                           &st) == SQLITE_OK &&
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW)
         *n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return *n < 0 ? council__db_err(c, op) : COUNCIL_OK;
 }
 
@@ -857,12 +847,11 @@ int council__person_state(council *c, const char *op, const uint8_t case_id[COUN
     int src, rc = COUNCIL_OK;
 
     memset(ps, 0, sizeof *ps);
-    if (sqlite3_prepare_v2(c->db, "SELECT anonymous, merged_into, merged_at, signer, sig FROM "
-                                  "person WHERE id = ?1 AND case_id = ?2;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT anonymous, merged_into, merged_at, signer, sig FROM "
+                                  "person WHERE id = ?1 AND case_id = ?2;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     src = sqlite3_step(st);
@@ -896,7 +885,7 @@ int council__person_state(council *c, const char *op, const uint8_t case_id[COUN
     } else {
         rc = COUNCIL_EIO;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc == COUNCIL_ETAMPER) {
         memset(ps, 0, sizeof *ps);
         (void)council__tamper(c, case_id, NULL, NULL, "forged_person_state");
@@ -918,9 +907,8 @@ int council__person_state_put(council *c, const char *op, const uint8_t case_id[
 
     if (rc != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "UPDATE person SET anonymous = ?3, merged_into = ?4, merged_at "
-                                  "= ?5, signer = ?6, sig = ?7 WHERE id = ?1 AND case_id = ?2;",
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "UPDATE person SET anonymous = ?3, merged_into = ?4, merged_at "
+                                  "= ?5, signer = ?6, sig = ?7 WHERE id = ?1 AND case_id = ?2;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(st, 3, ps->anonymous ? 1 : 0) != SQLITE_OK ||
@@ -932,7 +920,7 @@ int council__person_state_put(council *c, const char *op, const uint8_t case_id[
         sqlite3_bind_blob(st, 7, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE || sqlite3_changes(c->db) != 1)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -943,10 +931,9 @@ int council__person_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
     size_t n = 0, cap = 0;
     int rc = COUNCIL_OK, src;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT case_id, id FROM person WHERE signer = ?1;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT case_id, id FROM person WHERE signer = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, "keys");
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -972,7 +959,7 @@ int council__person_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, "keys");
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     /* A state that checks with the key about to go is signed again by the
      * council; a forged one stays as it is (refused when met). */
     for (size_t i = 0; rc == COUNCIL_OK && i < n; i++) {

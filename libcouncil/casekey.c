@@ -40,6 +40,7 @@
 #include "secrets.h"
 #include "event.h"
 #include "buf.h"
+#include "store.h"
 
 static const uint8_t coord_holder[COUNCIL_ID_BYTES]; /* all zeros */
 
@@ -262,12 +263,12 @@ static int verify_version(council *c, const char *op, const uint8_t case_id[COUN
     crypto_generichash(h, sizeof h, m, n, c->council_id, COUNCIL_ID_BYTES);
     if (vcache_has(c, h))
         return COUNCIL_OK;
-    if (sqlite3_prepare_v2(c->db, "SELECT signer, sig FROM case_key WHERE case_id = ?1 AND "
-                                  "scope = ?2 AND version = ?3;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT signer, sig FROM case_key WHERE case_id = ?1 AND "
+                                  "scope = ?2 AND version = ?3;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, v) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: database error", op);
     }
     src = sqlite3_step(st);
@@ -276,7 +277,7 @@ static int verify_version(council *c, const char *op, const uint8_t case_id[COUN
         memcpy(signer, sqlite3_column_blob(st, 0), sizeof signer);
         memcpy(sig, sqlite3_column_blob(st, 1), sizeof sig);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)
         return council__fail(c, COUNCIL_EIO, "%s: database error", op);
     /* Signed by the council, or by the case's proven owner. A signer's
@@ -322,9 +323,8 @@ static int put_wrap(council *c, const char *op, const uint8_t case_id[COUNCIL_ID
     if (rc != COUNCIL_OK)
         return rc;
     council__holder_tag(c, tag, case_id, scope, version, holder, pk, key);
-    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO key_wrap (case_id, scope, version, "
-                                  "holder, box_pk, sealed, tag) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);",
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "INSERT OR REPLACE INTO key_wrap (case_id, scope, version, "
+                                  "holder, box_pk, sealed, tag) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 7, tag, sizeof tag, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
@@ -334,7 +334,7 @@ static int put_wrap(council *c, const char *op, const uint8_t case_id[COUNCIL_ID
         sqlite3_bind_blob(st, 6, sealed, sizeof sealed, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "%s: cannot store a wrapped key", op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -351,14 +351,14 @@ int council__key_wrap_drop(council *c, const char *op, const uint8_t case_id[COU
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "DELETE FROM key_wrap WHERE case_id = ?1 AND holder = ?2 AND "
-                                  "scope = ?3;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "DELETE FROM key_wrap WHERE case_id = ?1 AND holder = ?2 AND "
+                                  "scope = ?3;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -368,12 +368,12 @@ int council__key_exists(council *c, const char *op, const uint8_t case_id[COUNCI
     sqlite3_stmt *st = NULL;
 
     *yes = false;
-    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM case_key WHERE case_id = ?1 AND scope = ?2 "
-                                  "AND version = ?3;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT 1 FROM case_key WHERE case_id = ?1 AND scope = ?2 "
+                                  "AND version = ?3;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, version) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     return council__row_exists(c, op, st, yes);
@@ -384,10 +384,9 @@ int council__key_scope_used(council *c, const char *op, const char *scope, bool 
     sqlite3_stmt *st = NULL;
 
     *yes = false;
-    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM case_key WHERE scope = ?1 LIMIT 1;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT 1 FROM case_key WHERE scope = ?1 LIMIT 1;", &st) != SQLITE_OK ||
         sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     return council__row_exists(c, op, st, yes);
@@ -403,15 +402,14 @@ int council__key_open(council *c, const char *op, council__secret *key,
 
     if (rc != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "SELECT sealed FROM key_wrap WHERE case_id = ?1 AND scope = ?2 "
-                                  "AND version = ?3 AND holder = ?4 AND box_pk = ?5;",
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT sealed FROM key_wrap WHERE case_id = ?1 AND scope = ?2 "
+                                  "AND version = ?3 AND holder = ?4 AND box_pk = ?5;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, version) != SQLITE_OK ||
         sqlite3_bind_blob(st, 4, holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 5, pk, 32, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: database error", op);
     }
     switch (sqlite3_step(st)) {
@@ -426,7 +424,7 @@ int council__key_open(council *c, const char *op, council__secret *key,
     default:
         rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -437,15 +435,15 @@ int council__key_latest(council *c, const char *op, const uint8_t case_id[COUNCI
     int rc = COUNCIL_OK;
 
     *version = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT coalesce(max(version), 0) FROM case_key WHERE "
-                                  "case_id = ?1 AND scope = ?2;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT coalesce(max(version), 0) FROM case_key WHERE "
+                                  "case_id = ?1 AND scope = ?2;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW)
         rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
     else
         *version = (uint32_t)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -498,9 +496,8 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
         if (rc == COUNCIL_OK && may_sign)
             rc = council__attest_sign(c, "key_version", m, n, signer, sig);
         if (rc == COUNCIL_OK &&
-            (sqlite3_prepare_v2(c->db, "INSERT INTO case_key (case_id, scope, version, created, "
-                                       "signer, sig) VALUES (?1, ?2, ?3, ?4, ?5, ?6);",
-                                -1, &st, NULL) != SQLITE_OK ||
+            (council__prepare(c, "INSERT INTO case_key (case_id, scope, version, created, "
+                                       "signer, sig) VALUES (?1, ?2, ?3, ?4, ?5, ?6);", &st) != SQLITE_OK ||
              sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
              sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
              sqlite3_bind_int64(st, 3, v) != SQLITE_OK ||
@@ -509,7 +506,7 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
              sqlite3_bind_blob(st, 6, sig, sizeof sig, SQLITE_TRANSIENT) != SQLITE_OK ||
              sqlite3_step(st) != SQLITE_DONE))
             rc = council__fail(c, COUNCIL_EIO, "%s: cannot store a key", op);
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         st = NULL;
     }
     if (rc == COUNCIL_OK)
@@ -525,9 +522,8 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
         uint8_t owner[COUNCIL_ID_BYTES];
         bool have_owner = false;
         if (
-            (sqlite3_prepare_v2(c->db, "SELECT holder, box_pk, tag FROM key_wrap WHERE case_id = "
-                                       "?1 AND scope = ?2 AND version = ?3;", -1, &st,
-                                NULL) != SQLITE_OK ||
+            (council__prepare(c, "SELECT holder, box_pk, tag FROM key_wrap WHERE case_id = "
+                                       "?1 AND scope = ?2 AND version = ?3;", &st) != SQLITE_OK ||
              sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
              sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
              sqlite3_bind_int64(st, 3, v - 1) != SQLITE_OK))
@@ -578,7 +574,7 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
             (rc = council__member_key_check(c, op, owner, pk)) == COUNCIL_OK)
             rc = put_wrap(c, op, case_id, scope, v, owner, pk, &key);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     council__secret_free(&prev);
     if (rc == COUNCIL_OK && version_out != NULL)
         *version_out = v;
@@ -604,8 +600,8 @@ int council__key_holds(council *c, const char *op, const uint8_t case_id[COUNCIL
         return rc;
     if ((rc = council__key_open(c, op, &key, case_id, scope, v)) != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "SELECT box_pk, tag FROM key_wrap WHERE case_id = ?1 AND scope = "
-                                  "?2 AND version = ?3 AND holder = ?4;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT box_pk, tag FROM key_wrap WHERE case_id = ?1 AND scope = "
+                                  "?2 AND version = ?3 AND holder = ?4;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, v) != SQLITE_OK ||
@@ -621,7 +617,7 @@ int council__key_holds(council *c, const char *op, const uint8_t case_id[COUNCIL
     }
     if (rc == COUNCIL_OK && !*holds && src != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     council__secret_free(&key);
     if (rc == COUNCIL_OK && forged && !*holds)
         rc = forged_holder(c, case_id, scope, member, "forged_key_holder");
@@ -665,7 +661,7 @@ static int each_wrapped_key(council *c, const char *op, sqlite3_stmt *st, const 
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -712,12 +708,11 @@ int council__coord_rewrap(council *c, const council__secret *new_root, uint8_t n
     c->root = saved;
     if (rc != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "SELECT case_id, scope, version, sealed, box_pk, tag FROM "
-                                  "key_wrap WHERE holder = ?1 AND box_pk = ?2;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT case_id, scope, version, sealed, box_pk, tag FROM "
+                                  "key_wrap WHERE holder = ?1 AND box_pk = ?2;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, coord_holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, c->coord_pk, 32, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         rc = council__fail(c, COUNCIL_EIO, "rekey_root: database error");
     } else {
         rc = rewrap_rows(c, "rekey_root", st, pk, sk, coord_holder, new_pk);
@@ -741,10 +736,10 @@ static int each_coord_key(council *c, const char *sql, wrapped_fn fn)
 {
     sqlite3_stmt *st = NULL;
 
-    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, sql, &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, coord_holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, c->coord_pk, 32, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "keys: database error");
     }
     return each_wrapped_key(c, "keys", st, c->coord_pk, &c->coord_sk, true, fn, NULL);
@@ -763,9 +758,8 @@ static int tag_one(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_I
         return COUNCIL_OK;
     council__holder_tag(c, tag, case_id, scope, v, sqlite3_column_blob(st, 4), sqlite3_column_blob(st, 5),
                key);
-    if (sqlite3_prepare_v2(c->db, "UPDATE key_wrap SET tag = ?6 WHERE case_id = ?1 AND scope = ?2 "
-                                  "AND version = ?3 AND holder = ?4 AND box_pk = ?5;", -1, &up,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "UPDATE key_wrap SET tag = ?6 WHERE case_id = ?1 AND scope = ?2 "
+                                  "AND version = ?3 AND holder = ?4 AND box_pk = ?5;", &up) != SQLITE_OK ||
         sqlite3_bind_blob(up, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(up, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(up, 3, v) != SQLITE_OK ||
@@ -775,7 +769,7 @@ static int tag_one(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_I
         sqlite3_bind_blob(up, 6, tag, 32, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(up) != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "keys: cannot tag a wrapped key");
-    sqlite3_finalize(up);
+    council__finalize(c, up);
     return rc;
 }
 
@@ -790,8 +784,8 @@ static int sign_version_one(council *c, sqlite3_stmt *st, const uint8_t case_id[
     (void)st;
     (void)ctx;
     if (rc == COUNCIL_OK &&
-        (sqlite3_prepare_v2(c->db, "UPDATE case_key SET signer = ?4, sig = ?5 WHERE case_id = ?1 "
-                                   "AND scope = ?2 AND version = ?3;", -1, &up, NULL) != SQLITE_OK ||
+        (council__prepare(c, "UPDATE case_key SET signer = ?4, sig = ?5 WHERE case_id = ?1 "
+                                   "AND scope = ?2 AND version = ?3;", &up) != SQLITE_OK ||
          sqlite3_bind_blob(up, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_text(up, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_int64(up, 3, v) != SQLITE_OK ||
@@ -799,7 +793,7 @@ static int sign_version_one(council *c, sqlite3_stmt *st, const uint8_t case_id[
          sqlite3_bind_blob(up, 5, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_step(up) != SQLITE_DONE))
         rc = council__fail(c, COUNCIL_EIO, "keys: cannot sign a key version");
-    sqlite3_finalize(up);
+    council__finalize(c, up);
     return rc;
 }
 
@@ -830,17 +824,17 @@ int council__key_versions_resign(council *c, const uint8_t member[COUNCIL_ID_BYT
 {
     sqlite3_stmt *st = NULL;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT k.case_id, k.scope, k.version, w.sealed, k.signer, k.sig "
+    if (council__prepare(c, "SELECT k.case_id, k.scope, k.version, w.sealed, k.signer, k.sig "
                                   "FROM case_key k JOIN key_wrap w ON w.case_id = k.case_id AND "
                                   "w.scope = k.scope AND w.version = k.version AND w.holder = ?1 AND "
                                   "w.box_pk = ?2 WHERE k.signer = ?3 AND (?4 IS NULL OR k.case_id = "
-                                  "?4);", -1, &st, NULL) != SQLITE_OK ||
+                                  "?4);", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, coord_holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, c->coord_pk, 32, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 3, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         (case_id != NULL ? sqlite3_bind_blob(st, 4, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC)
                          : sqlite3_bind_null(st, 4)) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "keys: database error");
     }
     return each_wrapped_key(c, "keys", st, c->coord_pk, &c->coord_sk, true, resign_version_one, NULL);
@@ -976,7 +970,7 @@ static int pairs_from(council *c, sqlite3_stmt *st, pair **out, size_t *cap, siz
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "withdraw: database error");
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -993,10 +987,9 @@ static int member_pairs(council *c, const uint8_t member[COUNCIL_ID_BYTES], pair
 
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT DISTINCT case_id, scope FROM key_wrap WHERE holder = ?1;",
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT DISTINCT case_id, scope FROM key_wrap WHERE holder = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "withdraw: database error");
     }
     rc = pairs_from(c, st, out, &cap, n);
@@ -1008,10 +1001,10 @@ static int member_pairs(council *c, const uint8_t member[COUNCIL_ID_BYTES], pair
     if (rc == COUNCIL_OK)
         rc = council__case_ids_owned(c, "withdraw", member, &owned, &n_owned);
     for (size_t i = 0; rc == COUNCIL_OK && i < n_owned; i++) {
-        if (sqlite3_prepare_v2(c->db, "SELECT DISTINCT case_id, scope FROM case_key WHERE "
-                                      "case_id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+        if (council__prepare(c, "SELECT DISTINCT case_id, scope FROM case_key WHERE "
+                                      "case_id = ?1;", &st) != SQLITE_OK ||
             sqlite3_bind_blob(st, 1, owned[i], COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-            sqlite3_finalize(st);
+            council__finalize(c, st);
             rc = council__fail(c, COUNCIL_EIO, "withdraw: database error");
         } else {
             rc = pairs_from(c, st, out, &cap, n);
@@ -1102,16 +1095,16 @@ int council__case_member_rekeyed(council *c, const uint8_t member[COUNCIL_ID_BYT
     if ((rc = council__actor_key(c, &holder, &pk, &sk)) != COUNCIL_OK)
         return rc;
     /* Each of the member's wraps again, from the coordinating body's copy. */
-    if (sqlite3_prepare_v2(c->db, "SELECT w.case_id, w.scope, w.version, k.sealed, w.box_pk, "
+    if (council__prepare(c, "SELECT w.case_id, w.scope, w.version, k.sealed, w.box_pk, "
                                   "w.tag FROM key_wrap w "
                                   "JOIN key_wrap k ON k.case_id = w.case_id AND k.scope = w.scope "
                                   "AND k.version = w.version AND k.holder = ?2 AND k.box_pk = ?3 "
-                                  "WHERE w.holder = ?1 AND w.box_pk != ?4;", -1, &st, NULL) != SQLITE_OK ||
+                                  "WHERE w.holder = ?1 AND w.box_pk != ?4;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 3, pk, 32, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 4, box_pk, 32, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         rc = council__fail(c, COUNCIL_EIO, "keys: database error");
     } else {
         rc = rewrap_rows(c, "keys", st, pk, sk, member, box_pk);
@@ -1153,10 +1146,10 @@ int council__key_scopes(council *c, const char *op, const uint8_t case_id[COUNCI
     int src;
 
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT DISTINCT scope FROM case_key WHERE case_id = ?1 ORDER "
-                                  "BY scope;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT DISTINCT scope FROM case_key WHERE case_id = ?1 ORDER "
+                                  "BY scope;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW && *n < COUNCIL__AUDIT_SCOPES_MAX) {
@@ -1167,7 +1160,7 @@ int council__key_scopes(council *c, const char *op, const uint8_t case_id[COUNCI
             (*n)++;
         }
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (src != SQLITE_DONE) /* the catalogue holds at most 32 scopes */
         return council__db_err(c, op);
     return COUNCIL_OK;
@@ -1180,16 +1173,15 @@ int council__key_drop_older(council *c, const char *op, const uint8_t case_id[CO
 
     for (int j = 0; rc == COUNCIL_OK && j < 2; j++) {
         sqlite3_stmt *st = NULL;
-        if (sqlite3_prepare_v2(c->db, j == 0 ? "DELETE FROM key_wrap WHERE case_id = ?1 AND "
+        if (council__prepare(c, j == 0 ? "DELETE FROM key_wrap WHERE case_id = ?1 AND "
                                                "scope = ?2 AND version < ?3;"
                                              : "DELETE FROM case_key WHERE case_id = ?1 AND "
-                                               "scope = ?2 AND version < ?3;", -1, &st,
-                               NULL) != SQLITE_OK ||
+                                               "scope = ?2 AND version < ?3;", &st) != SQLITE_OK ||
             sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_int64(st, 3, version) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
             rc = council__db_err(c, op);
-        sqlite3_finalize(st);
+        council__finalize(c, st);
     }
     return rc;
 }

@@ -22,6 +22,7 @@
 #include "event.h"
 #include "case_db.h"
 #include "buf.h"
+#include "store.h"
 
 static const char *const purposes[] = { "support_coordination", "referral", "joint_support",
                                         "meeting_discussion", "statistics", "other" };
@@ -65,17 +66,17 @@ static int grant_msg(council *c, const char *op, uint8_t m[GMSG_BYTES], const ui
     crypto_generichash(p, 32, body, len, NULL, 0);
     p += 32;
     crypto_generichash_init(&h, NULL, 0, 32);
-    if (sqlite3_prepare_v2(c->db, "SELECT id FROM consent WHERE case_id = ?1 AND subject_person = ?2 "
-                                  "AND refusal = 1 ORDER BY id;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT id FROM consent WHERE case_id = ?1 AND subject_person = ?2 "
+                                  "AND refusal = 1 ORDER BY id;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, subject, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW)
         if (sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES)
             crypto_generichash_update(&h, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     crypto_generichash_final(&h, p, 32);
     return src == SQLITE_DONE ? COUNCIL_OK : council__db_err(c, op);
 }
@@ -90,14 +91,14 @@ static int grant_sign(council *c, const char *op, const uint8_t id[16], const ui
     if ((rc = grant_msg(c, op, m, id, case_id, subject, recorded, body, len)) != COUNCIL_OK ||
         (rc = council__attest_sign(c, "consent_grant", m, sizeof m, signer, sig)) != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO consent_grant (consent_id, signer, sig) "
-                                  "VALUES (?1, ?2, ?3);", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "INSERT OR REPLACE INTO consent_grant (consent_id, signer, sig) "
+                                  "VALUES (?1, ?2, ?3);", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, signer, sizeof signer, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 3, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -115,9 +116,9 @@ static int grants_resign_where(council *c, const char *sql, const uint8_t id[COU
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK, src = SQLITE_DONE;
 
-    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, sql, &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, "keys");
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -133,7 +134,7 @@ static int grants_resign_where(council *c, const char *sql, const uint8_t id[COU
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, "keys");
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -168,11 +169,11 @@ int council__consent_upgrade(council *c)
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK, src = SQLITE_DONE;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT c.id, c.case_id, c.subject_person, c.recorded, c.body "
+    if (council__prepare(c, "SELECT c.id, c.case_id, c.subject_person, c.recorded, c.body "
                                   "FROM consent c WHERE c.refusal = 0 AND NOT EXISTS (SELECT 1 FROM "
                                   "consent_withdrawal w WHERE w.consent_id = c.id) AND NOT EXISTS "
-                                  "(SELECT 1 FROM consent_grant g WHERE g.consent_id = c.id);", -1,
-                           &st, NULL) != SQLITE_OK)
+                                  "(SELECT 1 FROM consent_grant g WHERE g.consent_id = c.id);",
+                           &st) != SQLITE_OK)
         return council__db_err(c, "open");
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         int n = sqlite3_column_bytes(st, 4);
@@ -185,7 +186,7 @@ int council__consent_upgrade(council *c)
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, "open");
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -206,12 +207,12 @@ int council__consent_regrant_collect(council *c, const char *op, const uint8_t c
     int rc = COUNCIL_OK, src = SQLITE_DONE;
 
     memset(r, 0, sizeof *r);
-    if (sqlite3_prepare_v2(c->db, RECORD_SQL "WHERE c.case_id = ?1 AND c.subject_person = ?2 AND "
+    if (council__prepare(c, RECORD_SQL "WHERE c.case_id = ?1 AND c.subject_person = ?2 AND "
                                              "c.refusal = 0 AND w.time IS NULL AND g.consent_id IS "
-                                             "NOT NULL;", -1, &st, NULL) != SQLITE_OK ||
+                                             "NOT NULL;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, 16, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, subject, 16, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -239,7 +240,7 @@ int council__consent_regrant_collect(council *c, const char *op, const uint8_t c
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc != COUNCIL_OK)
         council__consent_regrant_free(r);
     return rc;
@@ -266,9 +267,9 @@ int council__consent_insert(council *c, const char *op, const uint8_t id[16],
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO consent (id, case_id, subject_person, refusal, "
+    if (council__prepare(c, "INSERT INTO consent (id, case_id, subject_person, refusal, "
                                   "recorded, body, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT "
-                                  "coalesce(max(seq), 0) + 1 FROM consent));", -1, &st, NULL) != SQLITE_OK ||
+                                  "coalesce(max(seq), 0) + 1 FROM consent));", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 3, subject, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
@@ -276,7 +277,7 @@ int council__consent_insert(council *c, const char *op, const uint8_t id[16],
         sqlite3_bind_blob(st, 6, body, (int)len, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc == COUNCIL_OK && !refusal)
         rc = grant_sign(c, op, id, case_id, subject, recorded, body, len);
     return rc;
@@ -288,9 +289,8 @@ int council__consent_withdrawal_add(council *c, const char *op, const uint8_t id
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO consent_withdrawal (consent_id, time, reason, "
-                                  "by_member, by_staff) VALUES (?1, ?2, ?3, ?4, ?5);", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "INSERT INTO consent_withdrawal (consent_id, time, reason, "
+                                  "by_member, by_staff) VALUES (?1, ?2, ?3, ?4, ?5);", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, when) != SQLITE_OK ||
         sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC) != SQLITE_OK ||
@@ -300,7 +300,7 @@ int council__consent_withdrawal_add(council *c, const char *op, const uint8_t id
                     : sqlite3_bind_blob(st, 5, c->actor_staff, 16, SQLITE_STATIC)) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -500,8 +500,7 @@ int council__consent_records(council *c, const char *op, const uint8_t case_id[1
     if (l == NULL)
         return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
     council__v1__consent_list__init(l);
-    if (sqlite3_prepare_v2(c->db, RECORD_SQL "WHERE c.case_id = ?1 ORDER BY c.seq;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, RECORD_SQL "WHERE c.case_id = ?1 ORDER BY c.seq;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK)
         rc = council__db_err(c, op);
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -537,7 +536,7 @@ int council__consent_records(council *c, const char *op, const uint8_t case_id[1
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc != COUNCIL_OK) {
         council__v1__consent_list__free_unpacked(l, council__pb_allocator());
         return rc;
@@ -552,12 +551,13 @@ int council__consent_fetch(council *c, const char *op, const uint8_t id[16], cou
     int rc = COUNCIL_OK, src;
 
     memset(row, 0, sizeof *row);
-    if (sqlite3_prepare_v2(c->db, RECORD_SQL "WHERE c.id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, RECORD_SQL "WHERE c.id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     row->st = st;
+    row->c = c;
     src = sqlite3_step(st);
     if (src == SQLITE_DONE)
         rc = council__fail(c, COUNCIL_ENOTFOUND, "%s: no such consent record", op);
@@ -583,7 +583,8 @@ int council__consent_row_granted(council *c, const char *op, const council__cons
 
 void council__consent_row_close(council__consent_row *row)
 {
-    sqlite3_finalize(row->st);
+    if (row->c != NULL)
+        council__finalize(row->c, row->st);
     row->st = NULL;
 }
 

@@ -79,6 +79,7 @@ typedef struct council__consent_row {
     struct Council__V1__ConsentRecord *m;
     uint8_t case_id[COUNCIL_ID_BYTES];
     struct sqlite3_stmt *st;
+    council *c;             /* whose statement st is */
 } council__consent_row;
 /* Record id: ENOTFOUND ("no such consent record"), EIO, EFORMAT, ENOMEM
  * named for op (row empty then). Free with council__consent_row_free. */

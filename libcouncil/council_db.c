@@ -12,20 +12,21 @@
 #include "council_db.h"
 #include "buf.h"
 #include "council/v1/info.pb-c.h"
+#include "store.h"
 
 int council__council_insert(council *c, const char *name, int64_t created)
 {
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO council (singleton, id, name, created) "
-                                  "VALUES (1, ?, ?, ?);", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "INSERT INTO council (singleton, id, name, created) "
+                                  "VALUES (1, ?, ?, ?);", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, c->council_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, created) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "create: cannot record the council");
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -34,14 +35,13 @@ int council__council_check(council *c)
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT id FROM council WHERE singleton = 1;",
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT id FROM council WHERE singleton = 1;", &st) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW)
         rc = council__fail(c, COUNCIL_EFORMAT, "open: council.db holds no council record");
     else if (sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES ||
              sodium_memcmp(sqlite3_column_blob(st, 0), c->council_id, COUNCIL_ID_BYTES) != 0)
         rc = council__fail(c, COUNCIL_EFORMAT, "open: council.db belongs to another council");
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -53,16 +53,15 @@ int council__council_row(council *c, const char *op, char **name, int64_t *creat
 
     *name = NULL;
     *created = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT name, created FROM council WHERE singleton = 1;",
-                           -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+    if (council__prepare(c, "SELECT name, created FROM council WHERE singleton = 1;", &st) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the council record", op);
     }
     text = sqlite3_column_text(st, 0);
     *created = sqlite3_column_int64(st, 1);
     if (text == NULL || (*name = council__strdup((const char *)text)) == NULL)
         rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -71,11 +70,11 @@ char *council__council_name(council *c)
     sqlite3_stmt *st = NULL;
     char *name = NULL;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT name FROM council WHERE singleton = 1;", -1, &st, NULL) ==
+    if (council__prepare(c, "SELECT name FROM council WHERE singleton = 1;", &st) ==
             SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW)
         name = council__strdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return name;
 }
 
@@ -84,15 +83,14 @@ int council__council_root_use(council *c, uint64_t seq, const char *reason, cons
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO root_use (seq, reason, note) VALUES (?1, ?2, ?3);",
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "INSERT INTO root_use (seq, reason, note) VALUES (?1, ?2, ?3);", &st) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, (sqlite3_int64)seq) != SQLITE_OK ||
         sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "open: cannot record the reason for the council "
                                            "passphrase's use");
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -104,9 +102,8 @@ int council__council_root_uses(council *c, const char *op, council_buf *out)
     size_t n = 0, cap = 0, len;
     int rc = COUNCIL_OK, src;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT seq, reason, note FROM root_use ORDER BY seq;", -1, &st,
-                           NULL) != SQLITE_OK) {
-        sqlite3_finalize(st);
+    if (council__prepare(c, "SELECT seq, reason, note FROM root_use ORDER BY seq;", &st) != SQLITE_OK) {
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: database error", op);
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -134,7 +131,7 @@ int council__council_root_uses(council *c, const char *op, council_buf *out)
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc == COUNCIL_OK && n > 0 && (ptrs = council__calloc(n, sizeof *ptrs)) == NULL)
         rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
     if (rc == COUNCIL_OK) {

@@ -33,6 +33,9 @@ typedef struct council__secret {
 
 #define COUNCIL__VCACHE 32
 #define COUNCIL__SCACHE 64
+/* Prepared statements kept for the handle's life (store.c): slots, a power
+ * of two. */
+#define COUNCIL__STMT_SLOTS 512
 #define COUNCIL__TAMPER_MAX 32 /* findings kept per operation (then: the first ones) */
 
 struct council {
@@ -105,6 +108,14 @@ struct council {
      * own if the batch is rolled back (a refusal is never forgotten). */
     struct council__held_refusal *held;
     size_t n_held;
+    /* Statements prepared once and kept for the handle's life
+     * (council__prepare, store.c), keyed by their SQL text; busy while a
+     * caller holds one (between council__prepare and council__finalize). */
+    struct council__stmt_slot {
+        struct sqlite3_stmt *st;
+        uint32_t hash;
+        bool busy;
+    } *stmts;
     struct sqlite3_stmt *st_node_get; /* audit node store, prepared once */
     struct sqlite3_stmt *st_node_put;
     struct sqlite3_stmt *st_event_put;

@@ -23,6 +23,7 @@
 #include "find.h"
 #include "event.h"
 #include "case_db.h"
+#include "store.h"
 
 #define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x
 #define ALLOWED COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED
@@ -106,15 +107,15 @@ int council__find_index_person(council *c, const char *op, const uint8_t case_id
         sqlite3_stmt *st = NULL;
         if (!t[i].set)
             continue;
-        if (sqlite3_prepare_v2(c->db, "INSERT OR IGNORE INTO blind_index (kind, token, case_id, "
-                                      "person_id) VALUES (?1, ?2, ?3, ?4);", -1, &st, NULL) != SQLITE_OK ||
+        if (council__prepare(c, "INSERT OR IGNORE INTO blind_index (kind, token, case_id, "
+                                      "person_id) VALUES (?1, ?2, ?3, ?4);", &st) != SQLITE_OK ||
             sqlite3_bind_int(st, 1, t[i].kind) != SQLITE_OK ||
             sqlite3_bind_int64(st, 2, t[i].token) != SQLITE_OK ||
             sqlite3_bind_blob(st, 3, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_blob(st, 4, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_step(st) != SQLITE_DONE)
             rc = council__db_err(c, op);
-        sqlite3_finalize(st);
+        council__finalize(c, st);
     }
     return rc;
 }
@@ -145,16 +146,15 @@ static int matching_persons(council *c, const char *op, uint32_t nt, uint32_t bt
 
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(c->db,
+    if (council__prepare(c,
                            "SELECT b.person_id, "
                            " EXISTS (SELECT 1 FROM blind_index WHERE kind = 1 AND token = ?1 AND person_id = b.person_id), "
                            " EXISTS (SELECT 1 FROM blind_index WHERE kind = 3 AND token = ?2 AND person_id = b.person_id) "
                            "FROM (SELECT DISTINCT person_id FROM blind_index WHERE (?3 AND kind = 1 AND token = ?1) "
-                           " OR (?4 AND kind = 3 AND token = ?2)) b;",
-                           -1, &st, NULL) != SQLITE_OK ||
+                           " OR (?4 AND kind = 3 AND token = ?2)) b;", &st) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, nt) != SQLITE_OK || sqlite3_bind_int64(st, 2, bt) != SQLITE_OK ||
         sqlite3_bind_int(st, 3, 1) != SQLITE_OK || sqlite3_bind_int(st, 4, birth) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -177,7 +177,7 @@ static int matching_persons(council *c, const char *op, uint32_t nt, uint32_t bt
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc != COUNCIL_OK) {
         council__free(hs);
         *n = 0;
@@ -314,16 +314,15 @@ int council__find_merge(council *c, const char *op, const uint8_t case_id[COUNCI
     /* The merged person's tokens find the kept person (unless it stays
      * anonymous: then they go). */
     if (!anonymous &&
-        (sqlite3_prepare_v2(c->db, "INSERT OR IGNORE INTO blind_index (kind, token, case_id, "
+        (council__prepare(c, "INSERT OR IGNORE INTO blind_index (kind, token, case_id, "
                                    "person_id) SELECT kind, token, case_id, ?3 FROM blind_index "
-                                   "WHERE case_id = ?1 AND person_id = ?2;", -1, &st,
-                            NULL) != SQLITE_OK ||
+                                   "WHERE case_id = ?1 AND person_id = ?2;", &st) != SQLITE_OK ||
          sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_blob(st, 2, gone, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_blob(st, 3, keep, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_step(st) != SQLITE_DONE))
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc == COUNCIL_OK)
         rc = council__sql_exec1(c, op, "DELETE FROM blind_index WHERE case_id = ?1 AND "
                                 "person_id = ?2;", case_id, COUNCIL_ID_BYTES, gone,

@@ -85,9 +85,8 @@ int council__member_key_sign(council *c, const uint8_t member[COUNCIL_ID_BYTES],
     if (rc == COUNCIL_OK && sign_pk != NULL)
         rc = council__log_sign(c, ssig, m, sign_key_msg(m, c, member, sign_pk));
     if (rc == COUNCIL_OK &&
-        (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO member_key_sig (member_id, box_pk, sig, "
-                                   "sign_pk, sign_sig) VALUES (?1, ?2, ?3, ?4, ?5);", -1, &st,
-                            NULL) != SQLITE_OK ||
+        (council__prepare(c, "INSERT OR REPLACE INTO member_key_sig (member_id, box_pk, sig, "
+                                   "sign_pk, sign_sig) VALUES (?1, ?2, ?3, ?4, ?5);", &st) != SQLITE_OK ||
          sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_blob(st, 2, box_pk, 32, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_blob(st, 3, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
@@ -97,7 +96,7 @@ int council__member_key_sign(council *c, const uint8_t member[COUNCIL_ID_BYTES],
                           : sqlite3_bind_null(st, 5)) != SQLITE_OK ||
          sqlite3_step(st) != SQLITE_DONE))
         rc = council__fail(c, COUNCIL_EIO, "keys: cannot store a key signature");
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -133,10 +132,10 @@ int council__member_sign_pk(council *c, const uint8_t member[COUNCIL_ID_BYTES], 
     bool ok = false;
     int src;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT sign_pk, sign_sig FROM member_key_sig WHERE member_id = "
-                                  "?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT sign_pk, sign_sig FROM member_key_sig WHERE member_id = "
+                                  "?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "keys: database error");
     }
     src = sqlite3_step(st);
@@ -145,7 +144,7 @@ int council__member_sign_pk(council *c, const uint8_t member[COUNCIL_ID_BYTES], 
         ok = council__verify_cached(c, sqlite3_column_blob(st, 1), m, sign_key_msg(m, c, member, pk),
                            c->log_pk) == 0;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)
         return council__fail(c, COUNCIL_EIO, "keys: database error");
     return ok ? COUNCIL_OK : COUNCIL_ETAMPER;
@@ -159,10 +158,9 @@ int council__member_key_check(council *c, const char *op, const uint8_t member[C
     bool ok = false;
     int src;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT box_pk, sig FROM member_key_sig WHERE member_id = ?1;",
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT box_pk, sig FROM member_key_sig WHERE member_id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: database error", op);
     }
     src = sqlite3_step(st);
@@ -170,7 +168,7 @@ int council__member_key_check(council *c, const char *op, const uint8_t member[C
         ok = sodium_memcmp(sqlite3_column_blob(st, 0), box_pk, 32) == 0 &&
              council__verify_cached(c, sqlite3_column_blob(st, 1), m, member_msg(m, c, member, box_pk),
                            c->log_pk) == 0;
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)
         return council__fail(c, COUNCIL_EIO, "%s: database error", op);
     if (!ok) {
@@ -225,11 +223,11 @@ int council__member_key_upgrade(council *c, const uint8_t member[COUNCIL_ID_BYTE
     bool unsigned_row = false;
     int rc;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM member_key_sig WHERE member_id = ?1 AND box_pk = "
-                                  "?2 AND sign_sig IS NULL;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT 1 FROM member_key_sig WHERE member_id = ?1 AND box_pk = "
+                                  "?2 AND sign_sig IS NULL;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, box_pk, 32, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "keys: database error");
     }
     if ((rc = council__row_exists(c, "keys", st, &unsigned_row)) != COUNCIL_OK || !unsigned_row)

@@ -34,6 +34,7 @@
 #include "merkle.h"
 #include "note.h"
 #include "event.h"
+#include "store.h"
 
 #define REFUSED COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED
 
@@ -101,12 +102,12 @@ static int sql_int(council *c, const char *sql, int64_t *out)
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_EIO;
 
-    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK &&
+    if (council__prepare(c, sql, &st) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW) {
         *out = sqlite3_column_int64(st, 0);
         rc = COUNCIL_OK;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -171,14 +172,13 @@ static int last_event(council *c, uint64_t n, int64_t *time_out, uint8_t leaf[CO
     council__nodes ns;
     int rc = COUNCIL_EIO;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT time FROM audit_event WHERE seq = ?;", -1, &st,
-                           NULL) == SQLITE_OK &&
+    if (council__prepare(c, "SELECT time FROM audit_event WHERE seq = ?;", &st) == SQLITE_OK &&
         sqlite3_bind_int64(st, 1, (sqlite3_int64)(n - 1)) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW) {
         *time_out = sqlite3_column_int64(st, 0);
         rc = COUNCIL_OK;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc != COUNCIL_OK)
         return rc;
     council__audit_nodes(c, &ns);
@@ -546,10 +546,9 @@ int council__audit_events_from(council *c, uint64_t from,
     sqlite3_stmt *st = NULL;
     int src, stop = 0;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT seq, body FROM audit_event WHERE seq >= ?1 ORDER BY seq;",
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT seq, body FROM audit_event WHERE seq >= ?1 ORDER BY seq;", &st) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, (sqlite3_int64)from) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return COUNCIL_EIO;
     }
     while (stop == 0 && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -557,7 +556,7 @@ int council__audit_events_from(council *c, uint64_t from,
         int len = sqlite3_column_bytes(st, 1);
         stop = fn(ctx, (uint64_t)sqlite3_column_int64(st, 0), body, len > 0 ? (size_t)len : 0);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (stop != 0)
         return stop;
     return src == SQLITE_DONE ? COUNCIL_OK : COUNCIL_EIO;
@@ -618,12 +617,11 @@ int council__log_object_actions(council *c, const char *op, const uint8_t case_r
     int rc = COUNCIL_OK, src = SQLITE_DONE;
 
     council__audit_nodes(c, &ns);
-    if (sqlite3_prepare_v2(c->db, "SELECT seq, body FROM audit_event WHERE case_ref = ?1 AND "
-                                  "action BETWEEN ?2 AND ?3 ORDER BY seq;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT seq, body FROM audit_event WHERE case_ref = ?1 AND "
+                                  "action BETWEEN ?2 AND ?3 ORDER BY seq;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_ref, 32, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, lo) != SQLITE_OK || sqlite3_bind_int(st, 3, hi) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the log", op);
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -654,7 +652,7 @@ int council__log_object_actions(council *c, const char *op, const uint8_t case_r
         }
         council__v1__audit_event__free_unpacked(e, council__pb_allocator());
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "%s: cannot read the log", op);
     return rc;
@@ -672,10 +670,9 @@ int council__log_scan(council *c, const char *op, council__log_scan_fn fn, void 
     council__audit_nodes(c, &ns);
     if ((rc = council__audit_size(c, &size)) != COUNCIL_OK)
         return council__fail(c, rc, "%s: cannot read the log", op);
-    if (sqlite3_prepare_v2(c->db, "SELECT seq, body FROM audit_event WHERE seq < ?1 ORDER BY seq;",
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT seq, body FROM audit_event WHERE seq < ?1 ORDER BY seq;", &st) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, (sqlite3_int64)size) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the log", op);
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -699,7 +696,7 @@ int council__log_scan(council *c, const char *op, council__log_scan_fn fn, void 
         if (rc == COUNCIL_ENOMEM)
             rc = council__fail(c, rc, "%s: out of memory", op);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "%s: cannot read the log", op);
     if (rc == COUNCIL_OK && next != size) {
@@ -715,14 +712,14 @@ int council__audit_checkpoint_put(council *c, uint64_t size, const char *note, s
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_EIO;
 
-    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO audit_checkpoint (size, time, note) "
-                                  "VALUES (?, ?, ?);", -1, &st, NULL) == SQLITE_OK &&
+    if (council__prepare(c, "INSERT OR REPLACE INTO audit_checkpoint (size, time, note) "
+                                  "VALUES (?, ?, ?);", &st) == SQLITE_OK &&
         sqlite3_bind_int64(st, 1, (sqlite3_int64)size) == SQLITE_OK &&
         sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL)) == SQLITE_OK &&
         sqlite3_bind_text(st, 3, note, (int)len, SQLITE_STATIC) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_DONE)
         rc = COUNCIL_OK;
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -733,10 +730,9 @@ int council__audit_checkpoint_note(council *c, uint64_t size, char **note)
     int rc = COUNCIL_EIO;
 
     *note = NULL;
-    if (sqlite3_prepare_v2(c->db, "SELECT note FROM audit_checkpoint WHERE size = ?;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT note FROM audit_checkpoint WHERE size = ?;", &st) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, (sqlite3_int64)size) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return COUNCIL_EIO;
     }
     if (sqlite3_step(st) != SQLITE_ROW || (t = (const char *)sqlite3_column_text(st, 0)) == NULL)
@@ -745,7 +741,7 @@ int council__audit_checkpoint_note(council *c, uint64_t size, char **note)
         rc = COUNCIL_ENOMEM;
     else
         rc = COUNCIL_OK;
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -754,13 +750,12 @@ int council__audit_checkpoint_update(council *c, uint64_t size, const char *note
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_EIO;
 
-    if (sqlite3_prepare_v2(c->db, "UPDATE audit_checkpoint SET note = ? WHERE size = ?;", -1, &st,
-                           NULL) == SQLITE_OK &&
+    if (council__prepare(c, "UPDATE audit_checkpoint SET note = ? WHERE size = ?;", &st) == SQLITE_OK &&
         sqlite3_bind_text(st, 1, note, (int)len, SQLITE_STATIC) == SQLITE_OK &&
         sqlite3_bind_int64(st, 2, (sqlite3_int64)size) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_DONE)
         rc = COUNCIL_OK;
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -776,9 +771,8 @@ int council__log_bundle_imported(council *c, const char *op, const uint8_t hash[
     council__audit_nodes(c, &ns);
     if ((rc = council__audit_size(c, &size)) != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "SELECT seq, body FROM audit_event WHERE seq = ?1;", -1, &st,
-                           NULL) != SQLITE_OK) {
-        sqlite3_finalize(st);
+    if (council__prepare(c, "SELECT seq, body FROM audit_event WHERE seq = ?1;", &st) != SQLITE_OK) {
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the log", op);
     }
     /* Every event from the newest back to the first older than `since`, by
@@ -815,7 +809,7 @@ int council__log_bundle_imported(council *c, const char *op, const uint8_t hash[
                  sodium_memcmp(e->bundle_hash.data, hash, 32) == 0;
         council__v1__audit_event__free_unpacked(e, council__pb_allocator());
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -826,8 +820,8 @@ int council__audit_checkpoints_recent(council *c, int64_t since, uint64_t *sizes
     int rc = COUNCIL_EIO, src;
 
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT size FROM audit_checkpoint WHERE time >= ?1 AND "
-                                  "size > 0 ORDER BY size DESC LIMIT ?2;", -1, &st, NULL) ==
+    if (council__prepare(c, "SELECT size FROM audit_checkpoint WHERE time >= ?1 AND "
+                                  "size > 0 ORDER BY size DESC LIMIT ?2;", &st) ==
             SQLITE_OK &&
         sqlite3_bind_int64(st, 1, (sqlite3_int64)since) == SQLITE_OK &&
         sqlite3_bind_int64(st, 2, (sqlite3_int64)cap) == SQLITE_OK) {
@@ -836,7 +830,7 @@ int council__audit_checkpoints_recent(council *c, int64_t since, uint64_t *sizes
         if (src == SQLITE_DONE || src == SQLITE_ROW)
             rc = COUNCIL_OK;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -884,12 +878,12 @@ int council__audit_list_in(council *c, council_buf *out, const council_audit_fil
     events = council__calloc(limit, sizeof *events);
     if (events == NULL)
         return council__fail(c, COUNCIL_ENOMEM, "audit_list: out of memory");
-    if (sqlite3_prepare_v2(c->db,
+    if (council__prepare(c,
             "SELECT seq, body FROM audit_event WHERE seq >= ?1"
             " AND (?2 = 0 OR time >= ?2) AND (?3 = 0 OR time <= ?3) AND (?4 = 0 OR action = ?4)"
             " AND (?5 IS NULL OR actor_member = ?5) AND (?6 IS NULL OR case_ref = ?6)"
             " AND (?8 IS NULL OR case_ref = ?8)"
-            " ORDER BY seq LIMIT ?7;", -1, &st, NULL) != SQLITE_OK) {
+            " ORDER BY seq LIMIT ?7;", &st) != SQLITE_OK) {
         rc = council__fail(c, COUNCIL_EIO, "audit_list: cannot query");
         goto out;
     }
@@ -936,7 +930,7 @@ int council__audit_list_in(council *c, council_buf *out, const council_audit_fil
     rc = COUNCIL_OK;
     council__clear(c);
 out:
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     for (size_t i = 0; i < n; i++)
         council__v1__audit_event__free_unpacked(events[i], council__pb_allocator());
     council__free(events);
@@ -991,10 +985,9 @@ static int export_events(council *c, FILE *f, uint64_t n, uint8_t *buf)
     fr.header = &h;
     if ((rc = write_frame(f, &fr, buf)) != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "SELECT seq, body FROM audit_event WHERE seq < ? ORDER BY seq;",
-                           -1, &ev, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(c->db, "SELECT size, note FROM audit_checkpoint WHERE size <= ? "
-                                  "ORDER BY size;", -1, &cp, NULL) != SQLITE_OK) {
+    if (council__prepare(c, "SELECT seq, body FROM audit_event WHERE seq < ? ORDER BY seq;", &ev) != SQLITE_OK ||
+        council__prepare(c, "SELECT size, note FROM audit_checkpoint WHERE size <= ? "
+                                  "ORDER BY size;", &cp) != SQLITE_OK) {
         rc = COUNCIL_EIO;
         goto out;
     }
@@ -1027,8 +1020,8 @@ static int export_events(council *c, FILE *f, uint64_t n, uint8_t *buf)
     }
     rc = COUNCIL_OK;
 out:
-    sqlite3_finalize(ev);
-    sqlite3_finalize(cp);
+    council__finalize(c, ev);
+    council__finalize(c, cp);
     return rc;
 }
 

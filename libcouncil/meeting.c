@@ -32,6 +32,7 @@
 #include "share_db.h"
 #include "policy.h"
 #include "decide.h"
+#include "store.h"
 
 #define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x
 
@@ -64,14 +65,14 @@ static int meeting_msg(council *c, const char *op, const uint8_t id[COUNCIL_ID_B
     int src;
 
     *has_sig = false;
-    if (sqlite3_prepare_v2(c->db, "SELECT body, starts, ends, coalesce(closed, 0), sig FROM meeting "
-                                  "WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT body, starts, ends, coalesce(closed, 0), sig FROM meeting "
+                                  "WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     if ((src = sqlite3_step(st)) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return src == SQLITE_DONE ? council__fail(c, COUNCIL_ENOTFOUND, "%s: no such meeting", op)
                                   : council__db_err(c, op);
     }
@@ -82,12 +83,12 @@ static int meeting_msg(council *c, const char *op, const uint8_t id[COUNCIL_ID_B
     p = council__put_u64(p, (uint64_t)sqlite3_column_int64(st, 3));
     if ((*has_sig = sqlite3_column_bytes(st, 4) == 64))
         memcpy(sig, sqlite3_column_blob(st, 4), 64);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     st = NULL;
-    if (sqlite3_prepare_v2(c->db, "SELECT member_id FROM meeting_attendee WHERE meeting_id = ?1 "
-                                  "ORDER BY member_id;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT member_id FROM meeting_attendee WHERE meeting_id = ?1 "
+                                  "ORDER BY member_id;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -98,15 +99,15 @@ static int meeting_msg(council *c, const char *op, const uint8_t id[COUNCIL_ID_B
         p = council__put_bytes(p, sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
         n++;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)
         return council__db_err(c, op);
     st = NULL;
     n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT body, starts, ends FROM meeting_slot WHERE meeting_id = "
-                                  "?1 ORDER BY starts;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT body, starts, ends FROM meeting_slot WHERE meeting_id = "
+                                  "?1 ORDER BY starts;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -119,7 +120,7 @@ static int meeting_msg(council *c, const char *op, const uint8_t id[COUNCIL_ID_B
         p = council__put_u64(p, (uint64_t)sqlite3_column_int64(st, 2));
         n++;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)
         return council__db_err(c, op);
     *len = (size_t)(p - m);
@@ -137,13 +138,12 @@ static int meeting_sign(council *c, const char *op, const uint8_t id[COUNCIL_ID_
     if (rc == COUNCIL_OK)
         rc = council__attest_sign(c, "meeting", m, len, signer, sig);
     if (rc == COUNCIL_OK &&
-        (sqlite3_prepare_v2(c->db, "UPDATE meeting SET sig = ?2 WHERE id = ?1;", -1, &st,
-                            NULL) != SQLITE_OK ||
+        (council__prepare(c, "UPDATE meeting SET sig = ?2 WHERE id = ?1;", &st) != SQLITE_OK ||
          sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_blob(st, 2, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_step(st) != SQLITE_DONE))
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -179,10 +179,9 @@ int council__meeting_check(council *c, const char *op, const uint8_t id[COUNCIL_
         return rc;
     ok = has && council__attest_check(c, "meeting", m, len, council_signer, sizeof council_signer,
                                       sig, sizeof sig) == COUNCIL_OK;
-    if (ok && sqlite3_prepare_v2(c->db, "SELECT case_id, attendee, scope, basis, sig, "
+    if (ok && council__prepare(c, "SELECT case_id, attendee, scope, basis, sig, "
                                         "coalesce(body, 0) FROM meeting_item WHERE meeting_id = "
-                                        "?1 AND (?2 IS NULL OR attendee = ?2);", -1, &st,
-                                 NULL) == SQLITE_OK &&
+                                        "?1 AND (?2 IS NULL OR attendee = ?2);", &st) == SQLITE_OK &&
         sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC) == SQLITE_OK &&
         (only != NULL ? sqlite3_bind_blob(st, 2, only, 16, SQLITE_STATIC)
                       : sqlite3_bind_null(st, 2)) == SQLITE_OK) {
@@ -205,7 +204,7 @@ int council__meeting_check(council *c, const char *op, const uint8_t id[COUNCIL_
     } else if (ok) {
         rc = council__db_err(c, op);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc != COUNCIL_OK)
         return rc;
     if (!ok) {
@@ -222,8 +221,7 @@ int council__meeting_upgrade(council *c)
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK, src = SQLITE_DONE;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT id FROM meeting WHERE sig IS NULL;", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (council__prepare(c, "SELECT id FROM meeting WHERE sig IS NULL;", &st) != SQLITE_OK)
         return council__db_err(c, "open");
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW)
         if (sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES) {
@@ -231,11 +229,11 @@ int council__meeting_upgrade(council *c)
             memcpy(id, sqlite3_column_blob(st, 0), sizeof id);
             rc = meeting_sign(c, "open", id);
         }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     st = NULL;
     if (rc == COUNCIL_OK &&
-        sqlite3_prepare_v2(c->db, "SELECT meeting_id, case_id, attendee, scope, basis FROM "
-                                  "meeting_item WHERE sig IS NULL;", -1, &st, NULL) != SQLITE_OK)
+        council__prepare(c, "SELECT meeting_id, case_id, attendee, scope, basis FROM "
+                                  "meeting_item WHERE sig IS NULL;", &st) != SQLITE_OK)
         rc = council__db_err(c, "open");
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         uint8_t m[IMSG_MAX], sig[64], signer[COUNCIL_ID_BYTES];
@@ -251,9 +249,8 @@ int council__meeting_upgrade(council *c)
                                            sqlite3_column_blob(st, 2), scope, basis, 0),
                                   signer, sig);
         if (rc == COUNCIL_OK &&
-            (sqlite3_prepare_v2(c->db, "UPDATE meeting_item SET sig = ?5 WHERE meeting_id = ?1 AND "
-                                       "case_id = ?2 AND attendee = ?3 AND scope = ?4;", -1, &up,
-                                NULL) != SQLITE_OK ||
+            (council__prepare(c, "UPDATE meeting_item SET sig = ?5 WHERE meeting_id = ?1 AND "
+                                       "case_id = ?2 AND attendee = ?3 AND scope = ?4;", &up) != SQLITE_OK ||
              sqlite3_bind_blob(up, 1, sqlite3_column_blob(st, 0), 16, SQLITE_TRANSIENT) != SQLITE_OK ||
              sqlite3_bind_blob(up, 2, sqlite3_column_blob(st, 1), 16, SQLITE_TRANSIENT) != SQLITE_OK ||
              sqlite3_bind_blob(up, 3, sqlite3_column_blob(st, 2), 16, SQLITE_TRANSIENT) != SQLITE_OK ||
@@ -261,11 +258,11 @@ int council__meeting_upgrade(council *c)
              sqlite3_bind_blob(up, 5, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
              sqlite3_step(up) != SQLITE_DONE))
             rc = council__db_err(c, "open");
-        sqlite3_finalize(up);
+        council__finalize(c, up);
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, "open");
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -275,10 +272,9 @@ int council__meeting_load(council *c, const char *op, const uint8_t id[COUNCIL_I
     sqlite3_stmt *st = NULL;
     int src, rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT body, starts, ends, closed FROM meeting WHERE id = ?1;",
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT body, starts, ends, closed FROM meeting WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     src = sqlite3_step(st);
@@ -292,7 +288,7 @@ int council__meeting_load(council *c, const char *op, const uint8_t id[COUNCIL_I
         rc = src == SQLITE_DONE ? council__fail(c, COUNCIL_ENOTFOUND, "%s: no such meeting", op)
                                 : council__db_err(c, op);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -301,11 +297,11 @@ int council__meeting_attends(council *c, const char *op, const uint8_t meeting[1
 {
     sqlite3_stmt *st = NULL;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM meeting_attendee WHERE meeting_id = ?1 AND "
-                                  "member_id = ?2;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT 1 FROM meeting_attendee WHERE meeting_id = ?1 AND "
+                                  "member_id = ?2;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, meeting, 16, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, member, 16, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     return council__row_exists(c, op, st, yes);
@@ -365,11 +361,10 @@ static int held_as(council *c, const char *op, const mtg *m, int body, bool *yes
     *yes = m->body == body;
     if (*yes)
         return COUNCIL_OK;
-    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM meeting_slot WHERE meeting_id = ?1 AND body = ?2;",
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT 1 FROM meeting_slot WHERE meeting_id = ?1 AND body = ?2;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, m->id, 16, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, body) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     return council__row_exists(c, op, st, yes);
@@ -424,28 +419,28 @@ int council_meeting_create(council *c, uint8_t *id, size_t id_len, const council
     for (size_t i = 0; i < o->n_attendees; i++)
         if ((rc = council__member_usable(c, op, o->attendees + 16 * i)) != COUNCIL_OK)
             return council__finish(c, rc);
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO meeting (id, body, starts, ends, created, seq) VALUES "
+    if (council__prepare(c, "INSERT INTO meeting (id, body, starts, ends, created, seq) VALUES "
                                   "(?1, ?2, ?3, ?4, ?5, (SELECT coalesce(max(seq), 0) + 1 FROM "
-                                  "meeting));", -1, &st, NULL) != SQLITE_OK ||
+                                  "meeting));", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, mid, 16, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, o->body) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, o->starts) != SQLITE_OK ||
         sqlite3_bind_int64(st, 4, o->ends) != SQLITE_OK ||
         sqlite3_bind_int64(st, 5, now) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     for (size_t i = 0; rc == COUNCIL_OK && i < o->n_attendees; i++)
         rc = council__sql_exec1(c, op, "INSERT OR IGNORE INTO meeting_attendee (meeting_id, "
                                 "member_id) VALUES (?1, ?2);", mid, 16, o->attendees + 16 * i, 16);
     for (size_t i = 0; rc == COUNCIL_OK && i < n_slots; i++) {
-        if (sqlite3_prepare_v2(c->db, "INSERT INTO meeting_slot (meeting_id, body, starts, ends) "
-                                      "VALUES (?1, ?2, ?3, ?4);", -1, &st, NULL) != SQLITE_OK ||
+        if (council__prepare(c, "INSERT INTO meeting_slot (meeting_id, body, starts, ends) "
+                                      "VALUES (?1, ?2, ?3, ?4);", &st) != SQLITE_OK ||
             sqlite3_bind_blob(st, 1, mid, 16, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_int(st, 2, slots[i].body) != SQLITE_OK ||
             sqlite3_bind_int64(st, 3, slots[i].starts) != SQLITE_OK ||
             sqlite3_bind_int64(st, 4, slots[i].ends) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
             rc = council__db_err(c, op);
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         st = NULL;
     }
     if (rc == COUNCIL_OK)
@@ -598,9 +593,9 @@ static int add_item(council *c, const char *op, const uint8_t *meeting, size_t m
                                                 body),
                                        signer, sig)) != COUNCIL_OK)
             break;
-        if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO meeting_item (meeting_id, case_id, "
+        if (council__prepare(c, "INSERT OR REPLACE INTO meeting_item (meeting_id, case_id, "
                                       "attendee, scope, basis, sig, body) VALUES (?1, ?2, ?3, ?4, "
-                                      "?5, ?6, ?7);", -1, &st, NULL) != SQLITE_OK ||
+                                      "?5, ?6, ?7);", &st) != SQLITE_OK ||
             (body != 0 ? sqlite3_bind_int(st, 7, body) : sqlite3_bind_null(st, 7)) != SQLITE_OK ||
             sqlite3_bind_blob(st, 6, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_blob(st, 1, meeting, 16, SQLITE_STATIC) != SQLITE_OK ||
@@ -610,7 +605,7 @@ static int add_item(council *c, const char *op, const uint8_t *meeting, size_t m
             sqlite3_bind_text(st, 5, basis, -1, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_step(st) != SQLITE_DONE)
             rc = council__db_err(c, op);
-        sqlite3_finalize(st);
+        council__finalize(c, st);
     }
     return council__finish(c, rc);
 }
@@ -648,8 +643,8 @@ int council__meeting_build(council *c, const char *op, const council__mtg *m,
     msg->ends = m->ends;
     msg->has_closed = m->closed != 0;
     msg->closed = m->closed;
-    if (ok && sqlite3_prepare_v2(c->db, "SELECT member_id FROM meeting_attendee WHERE meeting_id = "
-                                        "?1 ORDER BY member_id;", -1, &st, NULL) == SQLITE_OK &&
+    if (ok && council__prepare(c, "SELECT member_id FROM meeting_attendee WHERE meeting_id = "
+                                        "?1 ORDER BY member_id;", &st) == SQLITE_OK &&
         sqlite3_bind_blob(st, 1, m->id, 16, SQLITE_STATIC) == SQLITE_OK) {
         while (ok && (src = sqlite3_step(st)) == SQLITE_ROW) {
             ProtobufCBinaryData *na = council__calloc(msg->n_attendees + 1, sizeof *na);
@@ -670,10 +665,10 @@ int council__meeting_build(council *c, const char *op, const council__mtg *m,
     } else {
         ok = false;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     st = NULL;
-    if (ok && sqlite3_prepare_v2(c->db, "SELECT body, starts, ends FROM meeting_slot WHERE "
-                                        "meeting_id = ?1 ORDER BY starts;", -1, &st, NULL) ==
+    if (ok && council__prepare(c, "SELECT body, starts, ends FROM meeting_slot WHERE "
+                                        "meeting_id = ?1 ORDER BY starts;", &st) ==
                   SQLITE_OK &&
         sqlite3_bind_blob(st, 1, m->id, 16, SQLITE_STATIC) == SQLITE_OK) {
         while (ok && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -699,15 +694,15 @@ int council__meeting_build(council *c, const char *op, const council__mtg *m,
     } else {
         ok = false;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     st = NULL;
     /* One item per case, attendee and body (the same case may be discussed
      * with an attendee under two bodies of a joint meeting). */
-    if (ok && sqlite3_prepare_v2(c->db, "SELECT case_id, attendee, group_concat(scope), basis, "
+    if (ok && council__prepare(c, "SELECT case_id, attendee, group_concat(scope), basis, "
                                         "coalesce(body, 0) AS b FROM (SELECT * FROM meeting_item "
                                         "WHERE meeting_id = ?1 AND (?2 IS NULL OR attendee = ?2) "
                                         "ORDER BY case_id, attendee, scope) GROUP BY case_id, "
-                                        "attendee, b;", -1, &st, NULL) == SQLITE_OK &&
+                                        "attendee, b;", &st) == SQLITE_OK &&
         sqlite3_bind_blob(st, 1, m->id, 16, SQLITE_STATIC) == SQLITE_OK &&
         (only != NULL ? sqlite3_bind_blob(st, 2, only, 16, SQLITE_STATIC)
                       : sqlite3_bind_null(st, 2)) == SQLITE_OK) {
@@ -760,7 +755,7 @@ int council__meeting_build(council *c, const char *op, const council__mtg *m,
     } else {
         ok = false;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (!ok) {
         council__v1__meeting__free_unpacked(msg, council__pb_allocator());
         return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory or database error", op);
@@ -816,13 +811,12 @@ int council_meeting_close(council *c, const uint8_t *meeting, size_t meeting_len
     } else if (rc != COUNCIL_OK) {
         return council__finish(c, rc);
     }
-    if (sqlite3_prepare_v2(c->db, "UPDATE meeting SET closed = ?2 WHERE id = ?1;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "UPDATE meeting SET closed = ?2 WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, meeting, 16, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc == COUNCIL_OK && !forged)
         rc = meeting_sign(c, op, meeting);
     else if (rc == COUNCIL_OK)
@@ -854,14 +848,13 @@ int council__meeting_has_item(council *c, const char *op, const uint8_t meeting[
 {
     sqlite3_stmt *st = NULL;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM meeting_item WHERE meeting_id = ?1 AND case_id = "
-                                  "?2 AND (?3 IS NULL OR attendee = ?3) LIMIT 1;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT 1 FROM meeting_item WHERE meeting_id = ?1 AND case_id = "
+                                  "?2 AND (?3 IS NULL OR attendee = ?3) LIMIT 1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, meeting, 16, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, case_id, 16, SQLITE_STATIC) != SQLITE_OK ||
         (member != NULL ? sqlite3_bind_blob(st, 3, member, 16, SQLITE_STATIC)
                         : sqlite3_bind_null(st, 3)) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     return council__row_exists(c, op, st, yes);
@@ -877,11 +870,11 @@ int council__meeting_ids_of_case(council *c, const char *op, const uint8_t case_
 
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT DISTINCT m.id FROM meeting_item i JOIN meeting m ON "
-                                  "m.id = i.meeting_id WHERE i.case_id = ?1 ORDER BY m.seq;", -1,
-                           &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT DISTINCT m.id FROM meeting_item i JOIN meeting m ON "
+                                  "m.id = i.meeting_id WHERE i.case_id = ?1 ORDER BY m.seq;",
+                           &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, 16, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -895,7 +888,7 @@ int council__meeting_ids_of_case(council *c, const char *op, const uint8_t case_
         ids = grown;
         memcpy(ids[(*n)++], sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, op);
     if (rc != COUNCIL_OK) {
@@ -914,17 +907,16 @@ int council__meeting_readers(council *c, const char *op, const uint8_t meeting[1
     int rc = COUNCIL_OK, src;
 
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, case_id == NULL
+    if (council__prepare(c, case_id == NULL
                                       ? "SELECT member_id FROM meeting_attendee WHERE meeting_id "
                                         "= ?1 ORDER BY member_id;"
                                       : "SELECT DISTINCT a.member_id FROM meeting_attendee a JOIN "
                                         "meeting_item i ON i.meeting_id = a.meeting_id AND "
                                         "i.attendee = a.member_id WHERE a.meeting_id = ?1 AND "
-                                        "i.case_id = ?2 ORDER BY a.member_id;",
-                           -1, &st, NULL) != SQLITE_OK ||
+                                        "i.case_id = ?2 ORDER BY a.member_id;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, meeting, 16, SQLITE_STATIC) != SQLITE_OK ||
         (case_id != NULL && sqlite3_bind_blob(st, 2, case_id, 16, SQLITE_STATIC) != SQLITE_OK)) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -945,6 +937,6 @@ int council__meeting_readers(council *c, const char *op, const uint8_t meeting[1
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }

@@ -33,6 +33,7 @@
 #include "share_db.h"
 #include "memo.h"
 #include "text.h"
+#include "store.h"
 
 #define PACKET_MAX (64u << 20) /* bytes of one packet before sealing */
 #define ACT(x) COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_##x
@@ -136,14 +137,14 @@ static int minutes_load(council *c, const char *op, const uint8_t meeting[16], u
     int src;
 
     *found = false;
-    if (sqlite3_prepare_v2(c->db, "SELECT memo_id, recorded, sig FROM meeting_minutes WHERE "
-                                  "meeting_id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT memo_id, recorded, sig FROM meeting_minutes WHERE "
+                                  "meeting_id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, meeting, 16, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     if ((src = sqlite3_step(st)) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return src == SQLITE_DONE ? COUNCIL_OK : council__db_err(c, op);
     }
     ok = sqlite3_column_bytes(st, 0) == 16;
@@ -154,7 +155,7 @@ static int minutes_load(council *c, const char *op, const uint8_t meeting[16], u
                                    council_signer, sizeof council_signer, sqlite3_column_blob(st, 2),
                                    (size_t)sqlite3_column_bytes(st, 2)) == COUNCIL_OK;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (!ok)
         return forged(c, op, meeting, "forged_meeting_minutes");
     *found = true;
@@ -170,14 +171,14 @@ static int decision_load(council *c, const char *op, const uint8_t id[16], drow 
     int src;
 
     memset(r, 0, sizeof *r);
-    if (sqlite3_prepare_v2(c->db, "SELECT meeting_id, case_id, memo_id, recorded, sig FROM "
-                                  "meeting_decision WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT meeting_id, case_id, memo_id, recorded, sig FROM "
+                                  "meeting_decision WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     if ((src = sqlite3_step(st)) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return src == SQLITE_DONE ? council__fail(c, COUNCIL_ENOTFOUND, "%s: no such decision", op)
                                   : council__db_err(c, op);
     }
@@ -194,7 +195,7 @@ static int decision_load(council *c, const char *op, const uint8_t id[16], drow 
                                    sizeof council_signer, sqlite3_column_blob(st, 4),
                                    (size_t)sqlite3_column_bytes(st, 4)) == COUNCIL_OK;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return ok ? COUNCIL_OK : forged(c, op, id, "forged_meeting_decision");
 }
 
@@ -209,10 +210,10 @@ static int decisions_of(council *c, const char *op, const uint8_t meeting[16], d
 
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT id FROM meeting_decision WHERE meeting_id = ?1 ORDER BY "
-                                  "recorded, id;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT id FROM meeting_decision WHERE meeting_id = ?1 ORDER BY "
+                                  "recorded, id;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, meeting, 16, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -238,7 +239,7 @@ static int decisions_of(council *c, const char *op, const uint8_t meeting[16], d
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc != COUNCIL_OK) {
         council__free(rows);
         *n = 0;
@@ -341,15 +342,15 @@ int council_meeting_minutes(council *c, const uint8_t *meeting, size_t meeting_l
         rc = council__attest_sign(c, "meeting_minutes", msg, minutes_msg(msg, meeting, memo, recorded),
                                   signer, sig);
     if (rc == COUNCIL_OK &&
-        (sqlite3_prepare_v2(c->db, "INSERT INTO meeting_minutes (meeting_id, memo_id, recorded, sig) "
-                                   "VALUES (?1, ?2, ?3, ?4);", -1, &st, NULL) != SQLITE_OK ||
+        (council__prepare(c, "INSERT INTO meeting_minutes (meeting_id, memo_id, recorded, sig) "
+                                   "VALUES (?1, ?2, ?3, ?4);", &st) != SQLITE_OK ||
          sqlite3_bind_blob(st, 1, meeting, 16, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_blob(st, 2, memo, 16, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_int64(st, 3, recorded) != SQLITE_OK ||
          sqlite3_bind_blob(st, 4, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_step(st) != SQLITE_DONE))
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc == COUNCIL_OK) {
         const council__event ev = {
             .action = ACT(MINUTES_RECORDED),
@@ -418,9 +419,8 @@ int council_meeting_decide(council *c, uint8_t *id, size_t id_len, const uint8_t
     if (rc == COUNCIL_OK)
         rc = council__attest_sign(c, "meeting_decision", msg, decision_msg(msg, &r), signer, sig);
     if (rc == COUNCIL_OK &&
-        (sqlite3_prepare_v2(c->db, "INSERT INTO meeting_decision (id, meeting_id, case_id, memo_id, "
-                                   "recorded, sig) VALUES (?1, ?2, ?3, ?4, ?5, ?6);", -1, &st,
-                            NULL) != SQLITE_OK ||
+        (council__prepare(c, "INSERT INTO meeting_decision (id, meeting_id, case_id, memo_id, "
+                                   "recorded, sig) VALUES (?1, ?2, ?3, ?4, ?5, ?6);", &st) != SQLITE_OK ||
          sqlite3_bind_blob(st, 1, r.id, 16, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_blob(st, 2, meeting, 16, SQLITE_STATIC) != SQLITE_OK ||
          (case_id != NULL ? sqlite3_bind_blob(st, 3, case_id, 16, SQLITE_STATIC)
@@ -430,7 +430,7 @@ int council_meeting_decide(council *c, uint8_t *id, size_t id_len, const uint8_t
          sqlite3_bind_blob(st, 6, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_step(st) != SQLITE_DONE))
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc == COUNCIL_OK) {
         const council__event ev = {
             .action = ACT(DECISION_RECORDED),

@@ -40,10 +40,10 @@ static int member_row(council *c, const char *op, const uint8_t id[COUNCIL_ID_BY
     int rc = COUNCIL_OK, src;
 
     *has_sig = false;
-    if (sqlite3_prepare_v2(c->db, "SELECT kind, roles, scopes, withdrawn, box_pk, sign_pk, sig FROM "
-                                  "member WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT kind, roles, scopes, withdrawn, box_pk, sign_pk, sig FROM "
+                                  "member WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
     }
     src = sqlite3_step(st);
@@ -53,7 +53,7 @@ static int member_row(council *c, const char *op, const uint8_t id[COUNCIL_ID_BY
         size_t sl = sc != NULL ? strlen((const char *)sc) : 0;
         uint8_t *p = m;
         if (sl > 2048) {
-            sqlite3_finalize(st);
+            council__finalize(c, st);
             return council__fail(c, COUNCIL_ETAMPER, "%s: a member's scopes are too long", op);
         }
         p = council__put_bytes(p, id, COUNCIL_ID_BYTES);
@@ -73,7 +73,7 @@ static int member_row(council *c, const char *op, const uint8_t id[COUNCIL_ID_BY
         rc = src == SQLITE_DONE ? council__fail(c, COUNCIL_ENOTFOUND, "%s: no such member", op)
                                 : council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -88,13 +88,12 @@ int council__member_sign(council *c, const char *op, const uint8_t id[COUNCIL_ID
     if (rc == COUNCIL_OK)
         rc = council__attest_sign(c, "member", m, len, signer, sig);
     if (rc == COUNCIL_OK &&
-        (sqlite3_prepare_v2(c->db, "UPDATE member SET sig = ?2 WHERE id = ?1;", -1, &st,
-                            NULL) != SQLITE_OK ||
+        (council__prepare(c, "UPDATE member SET sig = ?2 WHERE id = ?1;", &st) != SQLITE_OK ||
          sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_blob(st, 2, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_step(st) != SQLITE_DONE))
         rc = council__fail(c, COUNCIL_EIO, "%s: cannot write the registry", op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -121,8 +120,7 @@ int council__member_upgrade(council *c)
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK, src;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT id FROM member WHERE sig IS NULL;", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (council__prepare(c, "SELECT id FROM member WHERE sig IS NULL;", &st) != SQLITE_OK)
         return council__fail(c, COUNCIL_EIO, "open: cannot read the registry");
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         uint8_t id[COUNCIL_ID_BYTES];
@@ -133,7 +131,7 @@ int council__member_upgrade(council *c)
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "open: cannot read the registry");
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -142,10 +140,9 @@ int council__member_active(council *c, const char *op, const uint8_t id[COUNCIL_
     sqlite3_stmt *st = NULL;
     int rc;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT withdrawn IS NULL FROM member WHERE id = ?;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT withdrawn IS NULL FROM member WHERE id = ?;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
     }
     rc = sqlite3_step(st);
@@ -155,7 +152,7 @@ int council__member_active(council *c, const char *op, const uint8_t id[COUNCIL_
         rc = council__fail(c, COUNCIL_ENOTFOUND, "%s: no such member", op);
     else
         rc = council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc >= 0) {
         int crc = council__member_check(c, op, id);
         if (crc != COUNCIL_OK)
@@ -180,17 +177,16 @@ static int count_roles(council *c, const char *op, int mask, const uint8_t *self
     sqlite3_stmt *st = NULL;
 
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM member WHERE (roles & ?2) != 0 AND "
-                                  "withdrawn IS NULL AND (?1 IS NULL OR id != ?1);",
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT count(*) FROM member WHERE (roles & ?2) != 0 AND "
+                                  "withdrawn IS NULL AND (?1 IS NULL OR id != ?1);", &st) != SQLITE_OK ||
         (self != NULL ? sqlite3_bind_blob(st, 1, self, COUNCIL_ID_BYTES, SQLITE_STATIC)
                       : sqlite3_bind_null(st, 1)) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, mask) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
     }
     *n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return COUNCIL_OK;
 }
 
@@ -215,7 +211,7 @@ static int step_done(council *c, const char *op, sqlite3_stmt *st)
 {
     int src = sqlite3_step(st);
 
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (src == SQLITE_CONSTRAINT)
         return council__fail(c, COUNCIL_EEXIST, "%s: the council has a coordinating body already", op);
     return src == SQLITE_DONE ? COUNCIL_OK
@@ -241,13 +237,12 @@ int council__member_insert(council *c, const char *op, const uint8_t id[COUNCIL_
 {
     sqlite3_stmt *st = NULL;
 
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO member (id, name, kind, roles, scopes, contact, "
+    if (council__prepare(c, "INSERT INTO member (id, name, kind, roles, scopes, contact, "
                                   "joined, updated, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                                  "(SELECT coalesce(max(seq), 0) + 1 FROM member));",
-                           -1, &st, NULL) != SQLITE_OK ||
+                                  "(SELECT coalesce(max(seq), 0) + 1 FROM member));", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         bind_entry(st, o, scopes)) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: cannot write the registry", op);
     }
     return step_done(c, op, st);
@@ -258,12 +253,12 @@ int council__member_update_row(council *c, const char *op, const uint8_t id[COUN
 {
     sqlite3_stmt *st = NULL;
 
-    if (sqlite3_prepare_v2(c->db, "UPDATE member SET name = ?2, kind = ?3, roles = ?4, scopes = ?5, "
+    if (council__prepare(c, "UPDATE member SET name = ?2, kind = ?3, roles = ?4, scopes = ?5, "
                                   "contact = ?6, joined = CASE WHEN ?7 = 0 THEN joined ELSE ?7 END, "
-                                  "updated = ?8 WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+                                  "updated = ?8 WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         bind_entry(st, o, scopes)) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: cannot write the registry", op);
     }
     return step_done(c, op, st);
@@ -274,13 +269,13 @@ int council__member_withdraw_row(council *c, const char *op, const uint8_t id[CO
 {
     sqlite3_stmt *st = NULL;
 
-    if (sqlite3_prepare_v2(c->db, "UPDATE member SET withdrawn = ?2, withdrawal_reason = ?3, "
-                                  "updated = ?4 WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "UPDATE member SET withdrawn = ?2, withdrawal_reason = ?3, "
+                                  "updated = ?4 WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, when) != SQLITE_OK ||
         sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL)) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: cannot write the registry", op);
     }
     return step_done(c, op, st);
@@ -291,13 +286,13 @@ int council__member_keys_put(council *c, const char *op, const uint8_t id[COUNCI
 {
     sqlite3_stmt *st = NULL;
 
-    if (sqlite3_prepare_v2(c->db, "UPDATE member SET box_pk = ?2, sign_pk = ?3, updated = ?4 "
-                                  "WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "UPDATE member SET box_pk = ?2, sign_pk = ?3, updated = ?4 "
+                                  "WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, box_pk, 32, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 3, sign_pk, 32, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL)) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: cannot write the registry", op);
     }
     return step_done(c, op, st);
@@ -390,10 +385,9 @@ int council__member_message(council *c, const char *op, const uint8_t id[COUNCIL
     int rc;
 
     *out = NULL;
-    if (sqlite3_prepare_v2(c->db, "SELECT " MEMBER_COLUMNS " FROM member WHERE id = ?;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT " MEMBER_COLUMNS " FROM member WHERE id = ?;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
     }
     rc = sqlite3_step(st);
@@ -405,7 +399,7 @@ int council__member_message(council *c, const char *op, const uint8_t id[COUNCIL
         rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
     else
         rc = COUNCIL_OK;
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -418,8 +412,7 @@ int council__member_messages(council *c, const char *op, Council__V1__Member ***
 
     *out = NULL;
     *count = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT " MEMBER_COLUMNS " FROM member ORDER BY seq;", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (council__prepare(c, "SELECT " MEMBER_COLUMNS " FROM member ORDER BY seq;", &st) != SQLITE_OK)
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         if (n == cap) {
@@ -438,7 +431,7 @@ int council__member_messages(council *c, const char *op, Council__V1__Member ***
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc != COUNCIL_OK) {
         for (size_t i = 0; i < n; i++)
             council__v1__member__free_unpacked(v[i], council__pb_allocator());
@@ -461,8 +454,8 @@ int council__member_names(council *c, const char *op, char ***out, size_t *count
     *out = NULL;
     *count = 0;
     *coordinator = NULL;
-    if (sqlite3_prepare_v2(c->db, "SELECT name, roles FROM member WHERE withdrawn IS NULL "
-                                  "ORDER BY seq;", -1, &st, NULL) != SQLITE_OK) {
+    if (council__prepare(c, "SELECT name, roles FROM member WHERE withdrawn IS NULL "
+                                  "ORDER BY seq;", &st) != SQLITE_OK) {
         rc = council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
         goto out;
     }
@@ -490,7 +483,7 @@ int council__member_names(council *c, const char *op, char ***out, size_t *count
     if (src != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
 out:
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc != COUNCIL_OK) {
         for (size_t i = 0; i < n; i++)
             council__free(names[i]);
@@ -513,10 +506,10 @@ int council__member_box_pk(council *c, const char *op, const uint8_t id[COUNCIL_
     int src;
 
     *found = false;
-    if (sqlite3_prepare_v2(c->db, "SELECT box_pk FROM member WHERE withdrawn IS NULL AND box_pk IS "
-                                  "NOT NULL AND id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT box_pk FROM member WHERE withdrawn IS NULL AND box_pk IS "
+                                  "NOT NULL AND id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_TRANSIENT) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: database error", op);
     }
     src = sqlite3_step(st);
@@ -524,7 +517,7 @@ int council__member_box_pk(council *c, const char *op, const uint8_t id[COUNCIL_
         memcpy(pk, sqlite3_column_blob(st, 0), 32);
         *found = true;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return src == SQLITE_ROW || src == SQLITE_DONE
                ? COUNCIL_OK
                : council__fail(c, COUNCIL_EIO, "%s: database error", op);
@@ -538,9 +531,9 @@ int council__member_pks(council *c, const char *op, council__member_pk **out, si
 
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT id, box_pk, sign_pk, roles FROM member WHERE withdrawn "
-                                  "IS NULL AND box_pk IS NOT NULL;", -1, &st, NULL) != SQLITE_OK) {
-        sqlite3_finalize(st);
+    if (council__prepare(c, "SELECT id, box_pk, sign_pk, roles FROM member WHERE withdrawn "
+                                  "IS NULL AND box_pk IS NOT NULL;", &st) != SQLITE_OK) {
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: database error", op);
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -564,7 +557,7 @@ int council__member_pks(council *c, const char *op, council__member_pk **out, si
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc != COUNCIL_OK) {
         council__free(*out);
         *out = NULL;
@@ -609,9 +602,9 @@ int council__member_directory_upgrade(council *c)
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK, src = SQLITE_DONE;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT id, box_pk, sign_pk FROM member;", -1, &st, NULL) !=
+    if (council__prepare(c, "SELECT id, box_pk, sign_pk FROM member;", &st) !=
         SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "keys: database error");
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -626,7 +619,7 @@ int council__member_directory_upgrade(council *c)
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "keys: database error");
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -637,10 +630,10 @@ int council__member_keys_of(council *c, const uint8_t id[COUNCIL_ID_BYTES], bool
     int src;
 
     *found = *active = *has_pk = false;
-    if (sqlite3_prepare_v2(c->db, "SELECT withdrawn IS NULL, box_pk FROM member WHERE id = ?1;", -1,
-                           &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT withdrawn IS NULL, box_pk FROM member WHERE id = ?1;",
+                           &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return COUNCIL_EIO;
     }
     src = sqlite3_step(st);
@@ -650,7 +643,7 @@ int council__member_keys_of(council *c, const uint8_t id[COUNCIL_ID_BYTES], bool
         if ((*has_pk = sqlite3_column_bytes(st, 1) == 32))
             memcpy(box_pk, sqlite3_column_blob(st, 1), 32);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return src == SQLITE_ROW || src == SQLITE_DONE ? COUNCIL_OK : COUNCIL_EIO;
 }
 
@@ -661,16 +654,15 @@ int council__member_roles(council *c, const char *op, const uint8_t id[COUNCIL_I
     int src;
 
     *roles = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT roles FROM member WHERE id = ?1 AND withdrawn IS NULL;",
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT roles FROM member WHERE id = ?1 AND withdrawn IS NULL;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: database error", op);
     }
     if ((src = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER)
         *roles = (uint32_t)sqlite3_column_int64(st, 0) &
                  (COUNCIL_ROLE_SECRETARIAT | COUNCIL_ROLE_COORDINATING_BODY);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return src == SQLITE_ROW || src == SQLITE_DONE ? COUNCIL_OK
                                                    : council__fail(c, COUNCIL_EIO, "%s: database error", op);
 }
@@ -679,9 +671,9 @@ int council__member_exists(council *c, const char *op, const uint8_t id[COUNCIL_
 {
     sqlite3_stmt *st = NULL;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM member WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT 1 FROM member WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     return council__row_exists(c, op, st, yes);
@@ -699,8 +691,8 @@ int council__member_kinds(council *c, const char *op, council__member_kind **out
 
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT id, kind FROM member;", -1, &st, NULL) != SQLITE_OK) {
-        sqlite3_finalize(st);
+    if (council__prepare(c, "SELECT id, kind FROM member;", &st) != SQLITE_OK) {
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -719,7 +711,7 @@ int council__member_kinds(council *c, const char *op, council__member_kind **out
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc != COUNCIL_OK) {
         council__free(ks);
         *n = 0;
@@ -740,10 +732,10 @@ int council__member_recipient(council *c, const char *op, const uint8_t id[COUNC
     *found = *withdrawn = *has_pk = false;
     if (cap > 0)
         scopes[0] = '\0';
-    if (sqlite3_prepare_v2(c->db, "SELECT withdrawn IS NOT NULL, box_pk, scopes FROM member "
-                                  "WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT withdrawn IS NOT NULL, box_pk, scopes FROM member "
+                                  "WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     src = sqlite3_step(st);
@@ -756,7 +748,7 @@ int council__member_recipient(council *c, const char *op, const uint8_t id[COUNC
         if (cap > 0)
             snprintf(scopes, cap, "%s", s != NULL ? (const char *)s : "");
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return src == SQLITE_ROW || src == SQLITE_DONE ? COUNCIL_OK : council__db_err(c, op);
 }
 
@@ -764,10 +756,10 @@ int council__member_ceiling_uses(council *c, const char *op, const char *scope, 
 {
     sqlite3_stmt *st = NULL;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM member WHERE instr(',' || scopes || ',', ',' || "
-                                  "?1 || ',') > 0 LIMIT 1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT 1 FROM member WHERE instr(',' || scopes || ',', ',' || "
+                                  "?1 || ',') > 0 LIMIT 1;", &st) != SQLITE_OK ||
         sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     return council__row_exists(c, op, st, yes);

@@ -18,6 +18,7 @@
 #include "member_db.h"
 #include "casekey.h"
 #include "memo.h"
+#include "store.h"
 
 /* The version of a memo key in its wraps' binding: data keys start at 1,
  * so a memo's copy never opens as a data key's, nor the other way round. */
@@ -75,9 +76,8 @@ static int put_copy(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTE
     if (rc != COUNCIL_OK)
         return rc;
     council__holder_tag(c, tag, id, kind, MEMO_VERSION, holder, pk, key);
-    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO memo_wrap (memo_id, holder, box_pk, "
-                                  "sealed, tag) VALUES (?1, ?2, ?3, ?4, ?5);", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "INSERT OR REPLACE INTO memo_wrap (memo_id, holder, box_pk, "
+                                  "sealed, tag) VALUES (?1, ?2, ?3, ?4, ?5);", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 3, pk, 32, SQLITE_STATIC) != SQLITE_OK ||
@@ -85,7 +85,7 @@ static int put_copy(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTE
         sqlite3_bind_blob(st, 5, tag, sizeof tag, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "%s: cannot store a memo's key", op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -151,9 +151,9 @@ int council__memo_seal(council *c, const char *op, uint8_t id[COUNCIL_ID_BYTES],
         rc = council__attest_sign(c, "memo", m, mn, signer, sig);
     }
     if (rc == COUNCIL_OK &&
-        (sqlite3_prepare_v2(c->db, "INSERT INTO memo (id, kind, object_id, case_id, created, "
+        (council__prepare(c, "INSERT INTO memo (id, kind, object_id, case_id, created, "
                                    "nonce, ct, signer, sig) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                                   "?8, ?9);", -1, &st, NULL) != SQLITE_OK ||
+                                   "?8, ?9);", &st) != SQLITE_OK ||
          sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_blob(st, 3, object, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
@@ -166,7 +166,7 @@ int council__memo_seal(council *c, const char *op, uint8_t id[COUNCIL_ID_BYTES],
          sqlite3_bind_blob(st, 9, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_step(st) != SQLITE_DONE))
         rc = council__fail(c, COUNCIL_EIO, "%s: cannot store a memo", op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     council__free(ct);
     if (rc == COUNCIL_OK)
         rc = put_copy(c, op, id, kind, council__coord_holder(), c->coord_pk, &key);
@@ -209,14 +209,14 @@ static int row_load(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTE
     size_t mn;
 
     memset(r, 0, sizeof *r);
-    if (sqlite3_prepare_v2(c->db, "SELECT kind, object_id, case_id, created, nonce, ct, signer, "
-                                  "sig FROM memo WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT kind, object_id, case_id, created, nonce, ct, signer, "
+                                  "sig FROM memo WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     if ((src = sqlite3_step(st)) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return src == SQLITE_DONE ? council__fail(c, COUNCIL_ENOTFOUND, "%s: no such memo", op)
                                   : council__db_err(c, op);
     }
@@ -239,7 +239,7 @@ static int row_load(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTE
         memcpy(r->nonce, sqlite3_column_blob(st, 4), COUNCIL__NONCE_BYTES);
         r->ct_len = (size_t)sqlite3_column_bytes(st, 5);
         if ((r->ct = council__malloc(r->ct_len)) == NULL) {
-            sqlite3_finalize(st);
+            council__finalize(c, st);
             return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
         }
         memcpy(r->ct, sqlite3_column_blob(st, 5), r->ct_len);
@@ -251,7 +251,7 @@ static int row_load(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTE
                                   (size_t)sqlite3_column_bytes(st, 7)) != COUNCIL_OK)
             rc = COUNCIL_ETAMPER;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc == COUNCIL_ETAMPER) {
         const uint8_t *cid = r->has_case ? r->case_id : NULL;
         row_free(r);
@@ -275,16 +275,16 @@ static int key_open(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTE
 
     if ((rc = council__actor_key(c, &holder, &pk, &sk)) != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "SELECT sealed, tag FROM memo_wrap WHERE memo_id = ?1 AND "
-                                  "holder = ?2 AND box_pk = ?3;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT sealed, tag FROM memo_wrap WHERE memo_id = ?1 AND "
+                                  "holder = ?2 AND box_pk = ?3;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 3, pk, 32, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     if ((src = sqlite3_step(st)) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return src == SQLITE_DONE ? council__fail(c, COUNCIL_EDENIED, "%s: this session holds no "
                                                   "copy of the memo", op)
                                   : council__db_err(c, op);
@@ -295,13 +295,13 @@ static int key_open(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTE
         !council__holder_tag_ok(c, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
                                 id, kind, MEMO_VERSION, holder, pk, key)) {
         council__secret_free(key);
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         if ((rc = council__tamper(c, case_id, NULL, NULL, "forged_memo")) != COUNCIL_OK)
             return rc;
         return council__fail(c, COUNCIL_ETAMPER, "%s: a memo's copy was changed outside the "
                              "library", op);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc != COUNCIL_OK)
         return council__fail(c, COUNCIL_EAUTH, "%s: the memo's key does not open", op);
     return COUNCIL_OK;
@@ -382,8 +382,8 @@ int council__memo_reader(council *c, const char *op, const uint8_t id[COUNCIL_ID
         return rc;
     rc = key_open(c, op, id, r.kind, r.has_case ? r.case_id : NULL, &key);
     if (rc == COUNCIL_OK &&
-        (sqlite3_prepare_v2(c->db, "SELECT box_pk, tag FROM memo_wrap WHERE memo_id = ?1 AND "
-                                   "holder = ?2;", -1, &st, NULL) != SQLITE_OK ||
+        (council__prepare(c, "SELECT box_pk, tag FROM memo_wrap WHERE memo_id = ?1 AND "
+                                   "holder = ?2;", &st) != SQLITE_OK ||
          sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_blob(st, 2, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK))
         rc = council__db_err(c, op);
@@ -396,7 +396,7 @@ int council__memo_reader(council *c, const char *op, const uint8_t id[COUNCIL_ID
         else if (src != SQLITE_DONE)
             rc = council__db_err(c, op);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     council__secret_free(&key);
     row_free(&r);
     return rc;
@@ -461,18 +461,18 @@ static int reseal(council *c, const char *op, const uint8_t holder[COUNCIL_ID_BY
         return rc;
     if (memcmp(ch, council__coord_holder(), COUNCIL_ID_BYTES) != 0)
         return council__fail(c, COUNCIL_EDENIED, "%s: only the secretariat seals memos again", op);
-    if (sqlite3_prepare_v2(c->db, "SELECT w.memo_id, m.kind, m.case_id, w.box_pk, w.tag, c.sealed "
+    if (council__prepare(c, "SELECT w.memo_id, m.kind, m.case_id, w.box_pk, w.tag, c.sealed "
                                   "FROM memo_wrap w JOIN memo m ON m.id = w.memo_id "
                                   "JOIN memo_wrap c ON c.memo_id = w.memo_id AND c.holder = ?2 "
                                   "AND c.box_pk = ?3 WHERE w.holder = ?1 AND w.box_pk != ?5 AND "
-                                  "(?4 IS NULL OR w.box_pk = ?4);", -1, &st, NULL) != SQLITE_OK ||
+                                  "(?4 IS NULL OR w.box_pk = ?4);", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, ch, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 3, cpk, 32, SQLITE_STATIC) != SQLITE_OK ||
         (from_pk != NULL ? sqlite3_bind_blob(st, 4, from_pk, 32, SQLITE_STATIC)
                          : sqlite3_bind_null(st, 4)) != SQLITE_OK ||
         sqlite3_bind_blob(st, 5, to_pk, 32, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -505,7 +505,7 @@ static int reseal(council *c, const char *op, const uint8_t holder[COUNCIL_ID_BY
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -550,10 +550,10 @@ int council__memo_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
     size_t n = 0;
     int rc;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT id FROM memo WHERE signer = ?1;", -1, &st, NULL) !=
+    if (council__prepare(c, "SELECT id FROM memo WHERE signer = ?1;", &st) !=
             SQLITE_OK ||
         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, "keys");
     }
     if ((rc = council__sql_ids(c, "keys", st, &ids, &n)) != COUNCIL_OK)
@@ -579,14 +579,14 @@ int council__memo_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
         row_free(&r);
         if ((rc = council__attest_sign(c, "memo", m, mn, signer, sig)) != COUNCIL_OK)
             break;
-        if (sqlite3_prepare_v2(c->db, "UPDATE memo SET signer = ?1, sig = ?2 WHERE id = ?3;", -1,
-                               &up, NULL) != SQLITE_OK ||
+        if (council__prepare(c, "UPDATE memo SET signer = ?1, sig = ?2 WHERE id = ?3;",
+                               &up) != SQLITE_OK ||
             sqlite3_bind_blob(up, 1, signer, sizeof signer, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_blob(up, 2, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_blob(up, 3, ids[i], COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_step(up) != SQLITE_DONE)
             rc = council__db_err(c, "keys");
-        sqlite3_finalize(up);
+        council__finalize(c, up);
     }
     council__free(ids);
     return rc;

@@ -631,14 +631,14 @@ static int one_blob(council_node *n, const char *sql, uint8_t *out, size_t want,
     int src;
 
     *found = false;
-    if (sqlite3_prepare_v2(n->c->db, sql, -1, &st, NULL) != SQLITE_OK)
+    if (council__prepare(n->c, sql, &st) != SQLITE_OK)
         return council__db_err(n->c, "node");
     src = sqlite3_step(st);
     if (src == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) == want) {
         memcpy(out, sqlite3_column_blob(st, 0), want);
         *found = true;
     }
-    sqlite3_finalize(st);
+    council__finalize(n->c, st);
     return src == SQLITE_ROW || src == SQLITE_DONE ? COUNCIL_OK : council__db_err(n->c, "node");
 }
 
@@ -653,17 +653,16 @@ int council__node_reply_key_put(council_node *n, const uint8_t pk[32], int64_t c
     int src;
 
     /* A newer verified bundle's key replaces an older one's. */
-    if (sqlite3_prepare_v2(n->c->db,
+    if (council__prepare(n->c,
                            "INSERT INTO node_state (singleton, reply_key, reply_created) "
                            "VALUES (1, ?, ?) ON CONFLICT (singleton) DO UPDATE SET "
                            "reply_key = excluded.reply_key, reply_created = excluded.reply_created "
-                           "WHERE excluded.reply_created >= node_state.reply_created;",
-                           -1, &st, NULL) != SQLITE_OK)
+                           "WHERE excluded.reply_created >= node_state.reply_created;", &st) != SQLITE_OK)
         return council__db_err(n->c, "node_import");
     sqlite3_bind_blob(st, 1, pk, 32, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, created);
     src = sqlite3_step(st);
-    sqlite3_finalize(st);
+    council__finalize(n->c, st);
     return src == SQLITE_DONE ? COUNCIL_OK : council__db_err(n->c, "node_import");
 }
 
@@ -674,8 +673,7 @@ int council__node_checkpoint_get(council_node *n, char **note, uint64_t *size)
 
     *note = NULL;
     *size = 0;
-    if (sqlite3_prepare_v2(n->c->db, "SELECT size, note FROM node_checkpoint WHERE singleton = 1;",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (council__prepare(n->c, "SELECT size, note FROM node_checkpoint WHERE singleton = 1;", &st) != SQLITE_OK)
         return council__db_err(n->c, "node");
     src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
@@ -685,7 +683,7 @@ int council__node_checkpoint_get(council_node *n, char **note, uint64_t *size)
     } else if (src != SQLITE_DONE) {
         rc = council__db_err(n->c, "node");
     }
-    sqlite3_finalize(st);
+    council__finalize(n->c, st);
     return rc;
 }
 
@@ -694,14 +692,14 @@ int council__node_checkpoint_put(council_node *n, const char *note, size_t len, 
     sqlite3_stmt *st = NULL;
     int src;
 
-    if (sqlite3_prepare_v2(n->c->db, "INSERT OR REPLACE INTO node_checkpoint (singleton, size, "
-                           "note, seen) VALUES (1, ?, ?, ?);", -1, &st, NULL) != SQLITE_OK)
+    if (council__prepare(n->c, "INSERT OR REPLACE INTO node_checkpoint (singleton, size, "
+                           "note, seen) VALUES (1, ?, ?, ?);", &st) != SQLITE_OK)
         return council__db_err(n->c, "node_import");
     sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
     sqlite3_bind_text(st, 2, note, (int)len, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
     src = sqlite3_step(st);
-    sqlite3_finalize(st);
+    council__finalize(n->c, st);
     return src == SQLITE_DONE ? COUNCIL_OK : council__db_err(n->c, "node_import");
 }
 
@@ -710,8 +708,8 @@ int council__node_seen(council_node *n, const uint8_t hash[32], const uint8_t *n
 {
     sqlite3_stmt *st = NULL;
 
-    if (sqlite3_prepare_v2(n->c->db, "SELECT 1 FROM node_seen WHERE hash = ? OR nonce = ?;", -1,
-                           &st, NULL) != SQLITE_OK)
+    if (council__prepare(n->c, "SELECT 1 FROM node_seen WHERE hash = ? OR nonce = ?;",
+                           &st) != SQLITE_OK)
         return council__db_err(n->c, "node_import");
     sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, nonce, (int)nonce_len, SQLITE_STATIC);
@@ -724,14 +722,13 @@ int council__node_seen_put(council_node *n, const uint8_t hash[32], const uint8_
     sqlite3_stmt *st = NULL;
     int src;
 
-    if (sqlite3_prepare_v2(n->c->db, "INSERT INTO node_seen (hash, nonce, seen) VALUES (?, ?, ?);",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (council__prepare(n->c, "INSERT INTO node_seen (hash, nonce, seen) VALUES (?, ?, ?);", &st) != SQLITE_OK)
         return council__db_err(n->c, "node_import");
     sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, nonce, (int)nonce_len, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
     src = sqlite3_step(st);
-    sqlite3_finalize(st);
+    council__finalize(n->c, st);
     return src == SQLITE_DONE ? COUNCIL_OK : council__db_err(n->c, "node_import");
 }
 

@@ -23,6 +23,7 @@
 #include "note.h"
 #include "sql.h"
 #include "node.h"
+#include "store.h"
 
 #define OP "node_import"
 #define CONSISTENCY_MAX 64 /* hashes of a consistency proof */
@@ -94,12 +95,11 @@ static int superseded(import_ctx *x, const char *kind, const uint8_t *case_id,
     int rc = COUNCIL_OK;
 
     *yes = false;
-    if (sqlite3_prepare_v2(x->n->c->db,
+    if (council__prepare(x->n->c,
                            "SELECT 1 FROM node_revoked WHERE created > ?1 AND ((kind = 'case' AND "
                            "case_id = ?2) OR (kind = 'object' AND object_id = ?3) OR (kind = "
                            "'share' AND ?5 AND case_id = ?2 AND (scope = '' OR scope = ?4))) "
-                           "LIMIT 1;",
-                           -1, &st, NULL) != SQLITE_OK)
+                           "LIMIT 1;", &st) != SQLITE_OK)
         return council__db_err(x->n->c, OP);
     for (size_t i = 0; !*yes && rc == COUNCIL_OK && i < (n_scopes > 0 ? n_scopes : 1); i++) {
         int src;
@@ -125,7 +125,7 @@ static int superseded(import_ctx *x, const char *kind, const uint8_t *case_id,
         else if (src != SQLITE_DONE)
             rc = council__db_err(x->n->c, OP);
     }
-    sqlite3_finalize(st);
+    council__finalize(x->n->c, st);
     return rc;
 }
 
@@ -136,9 +136,8 @@ static int revoked_put(import_ctx *x, const char *kind, const uint8_t *case_id, 
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(x->n->c->db, "INSERT INTO node_revoked (kind, case_id, scope, "
-                                        "object_id, created) VALUES (?1, ?2, ?3, ?4, ?5);",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (council__prepare(x->n->c, "INSERT INTO node_revoked (kind, case_id, scope, "
+                                        "object_id, created) VALUES (?1, ?2, ?3, ?4, ?5);", &st) != SQLITE_OK)
         return council__db_err(x->n->c, OP);
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
     if (case_id != NULL)
@@ -149,7 +148,7 @@ static int revoked_put(import_ctx *x, const char *kind, const uint8_t *case_id, 
     sqlite3_bind_int64(st, 5, (sqlite3_int64)x->e->h->created);
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(x->n->c, OP);
-    sqlite3_finalize(st);
+    council__finalize(x->n->c, st);
     return rc;
 }
 

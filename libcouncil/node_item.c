@@ -21,6 +21,7 @@
 #include "note.h"
 #include "sql.h"
 #include "node.h"
+#include "store.h"
 
 static const char item_ad[] = "libcouncil node item v1";
 
@@ -29,11 +30,11 @@ static int count_rows(council_node *n, const char *sql, uint64_t *out)
     sqlite3_stmt *st = NULL;
     int src;
 
-    if (sqlite3_prepare_v2(n->c->db, sql, -1, &st, NULL) != SQLITE_OK)
+    if (council__prepare(n->c, sql, &st) != SQLITE_OK)
         return council__db_err(n->c, "node_info");
     src = sqlite3_step(st);
     *out = src == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
+    council__finalize(n->c, st);
     return src == SQLITE_ROW ? COUNCIL_OK : council__db_err(n->c, "node_info");
 }
 
@@ -163,10 +164,10 @@ int council__node_item_put(council_node *n, const council__node_item *it, uint8_
     sodium_memzero(ik, sizeof ik);
     if (rc != COUNCIL_OK)
         goto out;
-    if (sqlite3_prepare_v2(n->c->db,
+    if (council__prepare(n->c,
                            "INSERT INTO node_item (id, kind, case_id, person_id, object_id, scopes, "
                            "bundle_hash, imported, expires, wrapped_key, nonce, ct, created) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);", -1, &st, NULL) != SQLITE_OK) {
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);", &st) != SQLITE_OK) {
         rc = council__db_err(n->c, "node_import");
         goto out;
     }
@@ -187,7 +188,7 @@ int council__node_item_put(council_node *n, const council__node_item *it, uint8_
     sqlite3_bind_blob(st, 12, ct, (int)ct_len, SQLITE_STATIC);
     sqlite3_bind_int64(st, 13, (sqlite3_int64)it->created);
     src = sqlite3_step(st);
-    sqlite3_finalize(st);
+    council__finalize(n->c, st);
     if (src != SQLITE_DONE)
         rc = council__db_err(n->c, "node_import");
 out:
@@ -288,8 +289,7 @@ int council_node_list(council_node *n, council_buf *out)
                    : COUNCIL_EMISUSE;
     out->ptr = NULL;
     out->len = 0;
-    if (sqlite3_prepare_v2(n->c->db, "SELECT " ITEM_COLS " FROM node_item ORDER BY imported, id;",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (council__prepare(n->c, "SELECT " ITEM_COLS " FROM node_item ORDER BY imported, id;", &st) != SQLITE_OK)
         return council__db_err(n->c, "node_list");
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         Council__V1__NodeItem *g = council__grow(items, &cap, k, sizeof *items);
@@ -307,7 +307,7 @@ int council_node_list(council_node *n, council_buf *out)
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(n->c, "node_list");
-    sqlite3_finalize(st);
+    council__finalize(n->c, st);
     if (rc == COUNCIL_OK && k > 0 && (ptrs = council__calloc(k, sizeof *ptrs)) == NULL)
         rc = council__fail(n->c, COUNCIL_ENOMEM, "node_list: out of memory");
     if (rc == COUNCIL_OK) {
@@ -425,13 +425,13 @@ int council_node_read(council_node *n, council_buf *out, const uint8_t *id, size
                              COUNCIL_ID_BYTES);
     if ((rc = council__no_batch(n->c, "node_read")) != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(n->c->db, "SELECT " ITEM_COLS ", wrapped_key, nonce, ct FROM node_item "
-                           "WHERE id = ?;", -1, &st, NULL) != SQLITE_OK)
+    if (council__prepare(n->c, "SELECT " ITEM_COLS ", wrapped_key, nonce, ct FROM node_item "
+                           "WHERE id = ?;", &st) != SQLITE_OK)
         return council__db_err(n->c, "node_read");
     sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC);
     src = sqlite3_step(st);
     if (src != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        council__finalize(n->c, st);
         if (src != SQLITE_DONE)
             return council__db_err(n->c, "node_read");
         rc = council__fail(n->c, COUNCIL_ENOTFOUND, "node_read: no such item");
@@ -439,14 +439,14 @@ int council_node_read(council_node *n, council_buf *out, const uint8_t *id, size
                        "not_found", id, NULL);
     }
     if (!item_row(st, &it)) {
-        sqlite3_finalize(st);
+        council__finalize(n->c, st);
         item_free(&it);
         return council__fail(n->c, COUNCIL_ENOMEM, "node_read: out of memory");
     }
     case_id = it.has_case_id && it.case_id.len == 16 ? it.case_id.data : NULL;
     if (it.expires <= (int64_t)time(NULL)) {
         /* Expired: refused, and purged at once. */
-        sqlite3_finalize(st);
+        council__finalize(n->c, st);
         rc = council__audit_batch_begin(n->c);
         if (rc == COUNCIL_OK)
             rc = council__finish(n->c, council__node_item_delete(n, id, case_id, "expired"));
@@ -460,7 +460,7 @@ int council_node_read(council_node *n, council_buf *out, const uint8_t *id, size
         return rc;
     }
     rc = item_open(n, st, &it, &pt, &len);
-    sqlite3_finalize(st);
+    council__finalize(n->c, st);
     if (rc != COUNCIL_OK) {
         rc = refused(n, rc, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_NODE_CONTENT_READ,
                      "item_damaged", id, case_id);
@@ -515,7 +515,7 @@ static int gather(council_node *n, sqlite3_stmt *st, const char *op, struct gone
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(n->c, op);
-    sqlite3_finalize(st);
+    council__finalize(n->c, st);
     if (rc != COUNCIL_OK) {
         council__free(g);
         g = NULL;
@@ -540,8 +540,8 @@ int council_node_purge(council_node *n, uint64_t *count)
         *count = 0;
     if ((rc = council__no_batch(n->c, "node_purge")) != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(n->c->db, "SELECT id, case_id FROM node_item WHERE expires <= ?;", -1,
-                           &st, NULL) != SQLITE_OK)
+    if (council__prepare(n->c, "SELECT id, case_id FROM node_item WHERE expires <= ?;",
+                           &st) != SQLITE_OK)
         return council__db_err(n->c, "node_purge");
     sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
     rc = gather(n, st, "node_purge", &g, &k);
@@ -587,7 +587,7 @@ int council__node_items_delete(council_node *n, int sel, const uint8_t id[16], c
 
     if (sel < 0 || sel > COUNCIL__NODE_SEL_CASE || (sel == COUNCIL__NODE_SEL_CASE_SCOPE && scope == NULL))
         return council__fail(n->c, COUNCIL_ERROR, "node: bad selector");
-    if (sqlite3_prepare_v2(n->c->db, sql[sel], -1, &st, NULL) != SQLITE_OK)
+    if (council__prepare(n->c, sql[sel], &st) != SQLITE_OK)
         return council__db_err(n->c, "node");
     sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC);
     if (sel == COUNCIL__NODE_SEL_CASE_SCOPE)

@@ -30,6 +30,7 @@
 #include "attest.h"
 #include "log.h"
 #include "referral_db.h"
+#include "store.h"
 
 #define OFFER_MAX (7 * 16 + 4 + COUNCIL__REFERRAL_TEXT_MAX + 2 * (COUNCIL__AUDIT_CODE_MAX + 1) + 32 + 8 + 8)
 #define STEP_MSG_MAX (32 + 4 + 1 + 8 + 16 + 1 + COUNCIL__AUDIT_CODE_MAX + 1 + 16 + 1)
@@ -213,16 +214,16 @@ int council__referral_load(council *c, const char *op, const uint8_t id[COUNCIL_
     int src;
 
     memset(r, 0, sizeof *r);
-    if (sqlite3_prepare_v2(c->db, "SELECT case_id, person_id, from_member, to_member, scopes, "
+    if (council__prepare(c, "SELECT case_id, person_id, from_member, to_member, scopes, "
                                   "purpose, basis, consent_id, reason, decision_id, note_memo, "
                                   "created, signer, sig, shared, shared_signer, shared_sig "
-                                  "FROM referral WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+                                  "FROM referral WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     if ((src = sqlite3_step(st)) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return src == SQLITE_DONE ? council__fail(c, COUNCIL_ENOTFOUND, "%s: no such referral", op)
                                   : council__db_err(c, op);
     }
@@ -248,7 +249,7 @@ int council__referral_load(council *c, const char *op, const uint8_t id[COUNCIL_
             shared_sig_ok = true;
         }
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     /* A signature that fails is a forged row (ETAMPER); a failure to check
      * it (EIO reading the key directory) is passed on as it is. */
     if (!sig_ok || !council__referral_split(r->scopes_text, r->scope, r->scopes, &r->n_scopes) ||
@@ -271,11 +272,11 @@ int council__referral_load(council *c, const char *op, const uint8_t id[COUNCIL_
             return src == COUNCIL_ETAMPER ? forged(c, op, r->case_id, "shared scopes") : src;
     }
     /* The steps. */
-    if (sqlite3_prepare_v2(c->db, "SELECT seq, state, at, by_staff, reason_code, reason_memo, "
+    if (council__prepare(c, "SELECT seq, state, at, by_staff, reason_code, reason_memo, "
                                   "signer, sig FROM referral_step WHERE referral_id = ?1 "
-                                  "ORDER BY seq;", -1, &st, NULL) != SQLITE_OK ||
+                                  "ORDER BY seq;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -302,19 +303,19 @@ int council__referral_load(council *c, const char *op, const uint8_t id[COUNCIL_
                                             step_msg(sm, r, (uint32_t)r->n_steps, s), s->signer,
                                             COUNCIL_ID_BYTES, ssig, sizeof ssig);
                 if (arc != COUNCIL_OK && arc != COUNCIL_ETAMPER) {
-                    sqlite3_finalize(st);
+                    council__finalize(c, st);
                     return arc;
                 }
                 ok = arc == COUNCIL_OK;
             }
         }
         if (!ok) {
-            sqlite3_finalize(st);
+            council__finalize(c, st);
             return forged(c, op, r->case_id, "steps");
         }
         r->n_steps++;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (src != SQLITE_DONE)
         return council__db_err(c, op);
     if (r->n_steps == 0)
@@ -331,10 +332,9 @@ int council__referral_put_step(council *c, const char *op, const council__referr
     if ((rc = council__attest_sign(c, "referral_step", sm, step_msg(sm, r, seq, s), signer, sig)) !=
         COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO referral_step (referral_id, seq, state, at, "
+    if (council__prepare(c, "INSERT INTO referral_step (referral_id, seq, state, at, "
                                   "by_staff, reason_code, reason_memo, signer, sig) VALUES "
-                                  "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9);", -1, &st,
-                           NULL) != SQLITE_OK ||
+                                  "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9);", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, r->id, 16, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, seq) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, s->state) != SQLITE_OK ||
@@ -346,7 +346,7 @@ int council__referral_put_step(council *c, const char *op, const council__referr
         sqlite3_bind_blob(st, 9, sig, 64, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -359,15 +359,15 @@ int council__referral_put_shared(council *c, const char *op, const council__refe
     if ((rc = council__attest_sign(c, "referral_shared", m, shared_msg(m, r, shared), signer, sig)) !=
         COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "UPDATE referral SET shared = ?2, shared_signer = ?3, "
-                                  "shared_sig = ?4 WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "UPDATE referral SET shared = ?2, shared_signer = ?3, "
+                                  "shared_sig = ?4 WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, r->id, 16, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 2, shared, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 3, signer, 16, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 4, sig, 64, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -379,11 +379,11 @@ int council__referral_insert(council *c, const char *op, council__referral_row *
 
     council__referral_hash(r);
     if (rc == COUNCIL_OK &&
-        (sqlite3_prepare_v2(c->db, "INSERT INTO referral (id, case_id, person_id, from_member, "
+        (council__prepare(c, "INSERT INTO referral (id, case_id, person_id, from_member, "
                                    "to_member, scopes, purpose, basis, consent_id, reason, "
                                    "decision_id, note_memo, created, signer, sig) VALUES (?1, "
                                    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                                   "?15);", -1, &st, NULL) != SQLITE_OK ||
+                                   "?15);", &st) != SQLITE_OK ||
          sqlite3_bind_blob(st, 1, r->id, 16, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_blob(st, 2, r->case_id, 16, SQLITE_STATIC) != SQLITE_OK ||
          (r->has_person && sqlite3_bind_blob(st, 3, r->person, 16, SQLITE_STATIC) != SQLITE_OK) ||
@@ -401,7 +401,7 @@ int council__referral_insert(council *c, const char *op, council__referral_row *
          sqlite3_bind_blob(st, 15, sig, 64, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_step(st) != SQLITE_DONE))
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -414,12 +414,12 @@ int council__referral_ids(council *c, const char *op, const uint8_t *case_id,
 
     *ids = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT id FROM referral WHERE (?1 IS NULL OR case_id = ?1) AND "
+    if (council__prepare(c, "SELECT id FROM referral WHERE (?1 IS NULL OR case_id = ?1) AND "
                                   "(?2 IS NULL OR from_member = ?2 OR to_member = ?2) "
-                                  "ORDER BY created, rowid;", -1, &st, NULL) != SQLITE_OK ||
+                                  "ORDER BY created, rowid;", &st) != SQLITE_OK ||
         (case_id != NULL && sqlite3_bind_blob(st, 1, case_id, 16, SQLITE_STATIC) != SQLITE_OK) ||
         (member != NULL && sqlite3_bind_blob(st, 2, member, 16, SQLITE_STATIC) != SQLITE_OK)) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -440,7 +440,7 @@ int council__referral_ids(council *c, const char *op, const uint8_t *case_id,
         }
         memcpy((*ids)[(*n)++], sqlite3_column_blob(st, 0), 16);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (src == SQLITE_DONE)
         return COUNCIL_OK;
     council__free(*ids);
@@ -457,12 +457,12 @@ int council__referral_state_counts(council *c, const char *op, int64_t from, int
     int src;
 
     memset(counts, 0, 6 * sizeof counts[0]);
-    if (sqlite3_prepare_v2(c->db, "SELECT s.state FROM referral r JOIN referral_step s ON "
+    if (council__prepare(c, "SELECT s.state FROM referral r JOIN referral_step s ON "
                                   "s.referral_id = r.id AND s.seq = (SELECT max(seq) FROM "
                                   "referral_step WHERE referral_id = r.id) WHERE r.created >= ?1 "
-                                  "AND r.created < ?2;", -1, &st, NULL) != SQLITE_OK ||
+                                  "AND r.created < ?2;", &st) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, from) != SQLITE_OK || sqlite3_bind_int64(st, 2, to) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -470,7 +470,7 @@ int council__referral_state_counts(council *c, const char *op, int64_t from, int
         if (s >= 1 && s <= 6)
             counts[s - 1]++;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return src == SQLITE_DONE ? COUNCIL_OK : council__db_err(c, op);
 }
 
@@ -539,14 +539,14 @@ static int resign_one(council *c, const char *kind, const uint8_t *m, size_t n, 
 
     if (rc != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, sql, &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, signer, sizeof signer, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 3, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         (seq >= 0 && sqlite3_bind_int64(st, 4, seq) != SQLITE_OK) ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, "keys");
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -557,11 +557,11 @@ int council__referral_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
     size_t n = 0;
     int rc;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT id FROM referral WHERE signer = ?1 OR shared_signer = "
+    if (council__prepare(c, "SELECT id FROM referral WHERE signer = ?1 OR shared_signer = "
                                   "?1 UNION SELECT referral_id FROM referral_step WHERE signer = "
-                                  "?1;", -1, &st, NULL) != SQLITE_OK ||
+                                  "?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, "keys");
     }
     if ((rc = council__sql_ids(c, "keys", st, &ids, &n)) != COUNCIL_OK)

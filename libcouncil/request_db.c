@@ -31,6 +31,7 @@
 #include "log.h"
 #include "member_db.h"
 #include "request_db.h"
+#include "store.h"
 
 /* The bytes a signature binds: labels, ids, numbers, codes and two scope
  * lists of at most 32 codes each. */
@@ -274,13 +275,13 @@ int council__req_load(council *c, const char *op, const uint8_t id[COUNCIL_ID_BY
 
     memset(r, 0, sizeof *r);
     memcpy(r->id, id, COUNCIL_ID_BYTES);
-    if (sqlite3_prepare_v2(c->db, select_sql, -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, select_sql, &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     if ((src = sqlite3_step(st)) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return src == SQLITE_DONE ? council__fail(c, COUNCIL_ENOTFOUND, "%s: no such request", op)
                                   : council__db_err(c, op);
     }
@@ -309,7 +310,7 @@ int council__req_load(council *c, const char *op, const uint8_t id[COUNCIL_ID_BY
     } else {
         rc = COUNCIL_ETAMPER;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc == COUNCIL_ETAMPER) {
         if ((rc = council__tamper(c, sodium_is_zero(r->case_id, 16) ? NULL : r->case_id, NULL, sodium_is_zero(r->member, 16) ? NULL : r->member,
                                   "forged_request")) != COUNCIL_OK)
@@ -336,11 +337,10 @@ int council__req_insert(council *c, const char *op, council__req *r)
     if (sodium_memcmp(signer, r->made_member, COUNCIL_ID_BYTES) != 0)
         return council__fail(c, COUNCIL_ERROR, "%s: the signer is not the maker", op);
     join_codes(scopes, r->scopes, r->n_scopes);
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO cooperation_request (id, case_id, member, "
+    if (council__prepare(c, "INSERT INTO cooperation_request (id, case_id, member, "
                                   "council_member, kinds, scopes, basis, consent_id, text_memo, due, "
                                   "made, made_by, signer, sig, state) VALUES (?1, ?2, ?3, ?4, ?5, "
-                                  "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15);", -1, &st,
-                           NULL) != SQLITE_OK ||
+                                  "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15);", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, r->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, r->case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 3, r->member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
@@ -359,7 +359,7 @@ int council__req_insert(council *c, const char *op, council__req *r)
         sqlite3_bind_int(st, 15, COUNCIL_REQUEST_OPEN) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "%s: cannot store the request", op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -374,11 +374,11 @@ int council__req_update(council *c, const char *op, council__req *r)
     if (rc != COUNCIL_OK)
         return rc;
     join_codes(provided, r->provided, r->n_provided);
-    if (sqlite3_prepare_v2(c->db, "UPDATE cooperation_request SET state = ?2, state_at = ?3, "
+    if (council__prepare(c, "UPDATE cooperation_request SET state = ?2, state_at = ?3, "
                                   "state_by_member = ?4, state_by_staff = ?5, reason = ?6, "
                                   "answer_memo = ?7, reason_memo = ?8, provided = ?9, "
                                   "state_signer = ?10, state_sig = ?11 WHERE id = ?1 AND state = "
-                                  "1;", -1, &st, NULL) != SQLITE_OK ||
+                                  "1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, r->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, r->state) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, r->state_at) != SQLITE_OK ||
@@ -397,7 +397,7 @@ int council__req_update(council *c, const char *op, council__req *r)
         sqlite3_bind_blob(st, 11, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE || sqlite3_changes(c->db) != 1)
         rc = council__fail(c, COUNCIL_EIO, "%s: cannot store the request's end", op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -408,10 +408,10 @@ int council__req_ids(council *c, const char *op, int64_t from, int64_t to,
 {
     sqlite3_stmt *st = NULL;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT id FROM cooperation_request WHERE made >= ?1 AND made "
-                                  "< ?2 ORDER BY made, id;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT id FROM cooperation_request WHERE made >= ?1 AND made "
+                                  "< ?2 ORDER BY made, id;", &st) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, from) != SQLITE_OK || sqlite3_bind_int64(st, 2, to) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     return council__sql_ids(c, op, st, ids, n);
@@ -476,14 +476,14 @@ static int resign_one(council *c, const char *sql, const uint8_t id[COUNCIL_ID_B
 
     if (rc != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, sql, &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, signer, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 3, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 4, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, "keys");
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -492,9 +492,9 @@ static int resign_ids(council *c, const char *sql, const uint8_t member[COUNCIL_
 {
     sqlite3_stmt *st = NULL;
 
-    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, sql, &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, "keys");
     }
     return council__sql_ids(c, "keys", st, ids, n);

@@ -21,6 +21,7 @@
 #include "scope.h"
 #include "event.h"
 #include "member_db.h"
+#include "store.h"
 
 /* A change to the catalogue on the record. */
 static int log_scope(council *c, int action, const char *const *scopes, const char *reason)
@@ -44,13 +45,13 @@ int council__scope_known(council *c, const char *op, const char *scope)
 
     if (scope == NULL || !council__audit_code_ok(scope))
         return council__fail(c, COUNCIL_EINVAL, "%s: a scope is a code [a-z0-9_]{1,64}", op);
-    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM scope WHERE code = ?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT 1 FROM scope WHERE code = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     src = sqlite3_step(st);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (src == SQLITE_ROW)
         return COUNCIL_OK;
     return src == SQLITE_DONE ? council__fail(c, COUNCIL_ENOTFOUND, "%s: no scope %s", op, scope)
@@ -72,10 +73,10 @@ int council_scope_add(council *c, const char *code, uint32_t flags)
         return rc;
     {
         int64_t n = -1;
-        if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM scope;", -1, &st, NULL) == SQLITE_OK &&
+        if (council__prepare(c, "SELECT count(*) FROM scope;", &st) == SQLITE_OK &&
             sqlite3_step(st) == SQLITE_ROW)
             n = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         st = NULL;
         if (n < 0)
             return council__finish(c, council__db_err(c, op));
@@ -83,16 +84,16 @@ int council_scope_add(council *c, const char *code, uint32_t flags)
             return council__finish(c, council__fail(c, COUNCIL_ELIMIT, "%s: at most %d scopes",
                                                     op, COUNCIL__AUDIT_SCOPES_MAX));
     }
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO scope (code, sensitive, builtin, added) VALUES "
-                                  "(?1, ?2, 0, ?3);", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "INSERT INTO scope (code, sensitive, builtin, added) VALUES "
+                                  "(?1, ?2, 0, ?3);", &st) != SQLITE_OK ||
         sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, (flags & COUNCIL_SCOPE_SENSITIVE) != 0) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL)) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__finish(c, council__db_err(c, op));
     }
     src = sqlite3_step(st);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (src == SQLITE_CONSTRAINT)
         return council__finish(c, council__fail(c, COUNCIL_EEXIST, "%s: scope %s exists", op, code));
     if (src != SQLITE_DONE)
@@ -133,11 +134,11 @@ int council_scope_remove(council *c, const char *code)
         rc = council__fail(c, COUNCIL_EDENIED, "%s: scope %s holds data, shares or a member's "
                            "ceiling", op, code);
     if (rc == COUNCIL_OK) {
-        if (sqlite3_prepare_v2(c->db, "DELETE FROM scope WHERE code = ?1;", -1, &st, NULL) != SQLITE_OK ||
+        if (council__prepare(c, "DELETE FROM scope WHERE code = ?1;", &st) != SQLITE_OK ||
             sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_step(st) != SQLITE_DONE)
             rc = council__db_err(c, op);
-        sqlite3_finalize(st);
+        council__finalize(c, st);
     }
     if (rc == COUNCIL_OK) {
         const char *scopes[1] = { code };
@@ -162,8 +163,7 @@ int council_scope_list(council *c, council_buf *out)
     out->len = 0;
     if ((rc = council__actor_ok(c, op)) != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "SELECT code, sensitive, builtin, added FROM scope ORDER BY code;",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (council__prepare(c, "SELECT code, sensitive, builtin, added FROM scope ORDER BY code;", &st) != SQLITE_OK)
         return council__db_err(c, op);
     while ((src = sqlite3_step(st)) == SQLITE_ROW && n < 256) {
         const char *code = (const char *)sqlite3_column_text(st, 0);
@@ -178,7 +178,7 @@ int council_scope_list(council *c, council_buf *out)
         ptrs[n] = &items[n];
         n++;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (src != SQLITE_DONE && src != SQLITE_ROW)
         return council__db_err(c, op);
     l.scopes = ptrs;

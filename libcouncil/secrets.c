@@ -17,6 +17,7 @@
 #include "keydir.h"
 #include "secrets.h"
 #include "buf.h"
+#include "store.h"
 
 /* ---------------------------------------------------------- stored secrets */
 
@@ -81,15 +82,15 @@ int council__secrets_seal_to(council *c, const uint8_t member[COUNCIL_ID_BYTES],
             rc = council__fail(c, COUNCIL_EINVAL, "keys: a member's box key is not valid");
         sodium_memzero(pt, sizeof pt);
         if (rc == COUNCIL_OK &&
-            (sqlite3_prepare_v2(c->db, "INSERT INTO member_secret (member_id, name, box_pk, "
-                                       "sealed) VALUES (?1, ?2, ?3, ?4);", -1, &st, NULL) != SQLITE_OK ||
+            (council__prepare(c, "INSERT INTO member_secret (member_id, name, box_pk, "
+                                       "sealed) VALUES (?1, ?2, ?3, ?4);", &st) != SQLITE_OK ||
              sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
              sqlite3_bind_text(st, 2, secret_names[i], -1, SQLITE_STATIC) != SQLITE_OK ||
              sqlite3_bind_blob(st, 3, pk, 32, SQLITE_STATIC) != SQLITE_OK ||
              sqlite3_bind_blob(st, 4, ct, sizeof ct, SQLITE_STATIC) != SQLITE_OK ||
              sqlite3_step(st) != SQLITE_DONE))
             rc = council__fail(c, COUNCIL_EIO, "keys: cannot store a sealed secret");
-        sqlite3_finalize(st);
+        council__finalize(c, st);
     }
     return rc;
 }
@@ -109,15 +110,15 @@ static int store_secret(council *c, size_t i, const uint8_t wkey[32],
     rc = council__aead_seal(c, ct, sizeof ct, s->p, s->len, ad, adl, nonce, wkey);
     council__secret_lock(s);
     if (rc == COUNCIL_OK &&
-        (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO secret (name, wrap_id, nonce, ct) "
-                                   "VALUES (?1, ?2, ?3, ?4);", -1, &st, NULL) != SQLITE_OK ||
+        (council__prepare(c, "INSERT OR REPLACE INTO secret (name, wrap_id, nonce, ct) "
+                                   "VALUES (?1, ?2, ?3, ?4);", &st) != SQLITE_OK ||
          sqlite3_bind_text(st, 1, secret_names[i], -1, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_blob(st, 2, wid, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_blob(st, 3, nonce, sizeof nonce, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_blob(st, 4, ct, sizeof ct, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_step(st) != SQLITE_DONE))
         rc = council__fail(c, COUNCIL_EIO, "keys: cannot store a secret");
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -138,11 +139,11 @@ int council__secrets_root_load(council *c)
             rc = council__fail(c, rc, "keys: out of secure memory");
             break;
         }
-        if (sqlite3_prepare_v2(c->db, "SELECT nonce, ct FROM secret WHERE name = ?1 AND "
-                                      "wrap_id = ?2;", -1, &st, NULL) != SQLITE_OK ||
+        if (council__prepare(c, "SELECT nonce, ct FROM secret WHERE name = ?1 AND "
+                                      "wrap_id = ?2;", &st) != SQLITE_OK ||
             sqlite3_bind_text(st, 1, secret_names[i], -1, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_bind_blob(st, 2, wid, sizeof wid, SQLITE_STATIC) != SQLITE_OK) {
-            sqlite3_finalize(st);
+            council__finalize(c, st);
             rc = council__fail(c, COUNCIL_EIO, "keys: database error");
             break;
         }
@@ -155,11 +156,11 @@ int council__secrets_root_load(council *c)
                 rc = council__aead_open(c, s->p, s->len, sqlite3_column_blob(st, 1),
                                         COUNCIL__KEY_BYTES + COUNCIL__TAG_BYTES, ad, adl,
                                         sqlite3_column_blob(st, 0), wkey);
-            sqlite3_finalize(st);
+            council__finalize(c, st);
             council__secret_lock(s);
             continue;
         }
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         if (src != SQLITE_DONE) {
             rc = council__fail(c, COUNCIL_EIO, "keys: database error");
             break;
@@ -209,9 +210,8 @@ int council__secrets_prune(council *c, const uint8_t *ids, size_t n)
     size_t n_gone = 0, cap = 0;
     int rc = COUNCIL_OK, src;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT DISTINCT member_id FROM member_secret;", -1, &st,
-                           NULL) != SQLITE_OK) {
-        sqlite3_finalize(st);
+    if (council__prepare(c, "SELECT DISTINCT member_id FROM member_secret;", &st) != SQLITE_OK) {
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "keys: database error");
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -234,7 +234,7 @@ int council__secrets_prune(council *c, const uint8_t *ids, size_t n)
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "keys: database error");
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     /* Rows whose member_id is not an id at all go as well. */
     if (rc == COUNCIL_OK)
         rc = council__sql_exec1(c, "keys", "DELETE FROM member_secret WHERE length(member_id) IS "
@@ -254,14 +254,14 @@ int council__secrets_member(council *c, const uint8_t member[COUNCIL_ID_BYTES], 
 
     if (rc != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM member_secret WHERE member_id = ?1;", -1,
-                           &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT count(*) FROM member_secret WHERE member_id = ?1;",
+                           &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW)
         rc = council__fail(c, COUNCIL_EIO, "keys: database error");
     else
         n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc != COUNCIL_OK || n == 2)
         return rc;
     /* Only to a key the council signed (fails closed for that member). */
@@ -286,11 +286,11 @@ int council__secrets_staff_load(council *c)
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK, src, found = 0;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT name, sealed FROM member_secret WHERE member_id = ?1 "
-                                  "AND box_pk = ?2;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT name, sealed FROM member_secret WHERE member_id = ?1 "
+                                  "AND box_pk = ?2;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, c->actor_member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, c->actor_box_pk, 32, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "open: database error");
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -324,7 +324,7 @@ int council__secrets_staff_load(council *c)
         }
         sodium_memzero(pt, sizeof pt);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     (void)found;
     /* A read that failed is EIO, not a session without its keys. */
     if (rc == COUNCIL_OK && src != SQLITE_DONE)

@@ -19,6 +19,7 @@
 #include "section_db.h"
 #include "event.h"
 #include "buf.h"
+#include "store.h"
 
 #define SECTION_COLUMNS "person_id, scope, version, key_version, written, writer_member, " \
                         "writer_staff, nonce, ct"
@@ -49,7 +50,7 @@ static int walk(council *c, const char *op, sqlite3_stmt *st, council__section_f
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -59,16 +60,15 @@ int council__section_rows(council *c, const char *op, const uint8_t case_id[COUN
 {
     sqlite3_stmt *st = NULL;
 
-    if (sqlite3_prepare_v2(c->db, history
+    if (council__prepare(c, history
                                ? "SELECT " SECTION_COLUMNS " FROM section WHERE case_id = ?1 AND "
                                  "person_id = ?2 AND scope = ?3 ORDER BY version;"
                                : "SELECT " SECTION_COLUMNS " FROM section WHERE case_id = ?1 AND "
-                                 "person_id = ?2 AND scope = ?3 ORDER BY version DESC LIMIT 1;",
-                           -1, &st, NULL) != SQLITE_OK ||
+                                 "person_id = ?2 AND scope = ?3 ORDER BY version DESC LIMIT 1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     return walk(c, op, st, fn, ctx);
@@ -80,12 +80,12 @@ int council__section_rows_latest(council *c, const char *op,
 {
     sqlite3_stmt *st = NULL;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT " SECTION_COLUMNS " FROM section s WHERE case_id = ?1 "
+    if (council__prepare(c, "SELECT " SECTION_COLUMNS " FROM section s WHERE case_id = ?1 "
                                   "AND version = (SELECT max(version) FROM section WHERE case_id = "
                                   "s.case_id AND person_id = s.person_id AND scope = s.scope) "
-                                  "ORDER BY scope, key_version, person_id;", -1, &st, NULL) != SQLITE_OK ||
+                                  "ORDER BY scope, key_version, person_id;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     return walk(c, op, st, fn, ctx);
@@ -97,12 +97,12 @@ int council__section_rows_below(council *c, const char *op, const uint8_t case_i
 {
     sqlite3_stmt *st = NULL;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT " SECTION_COLUMNS " FROM section WHERE case_id = ?1 AND "
-                                  "scope = ?2 AND key_version < ?3;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT " SECTION_COLUMNS " FROM section WHERE case_id = ?1 AND "
+                                  "scope = ?2 AND key_version < ?3;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, below) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     return walk(c, op, st, fn, ctx);
@@ -116,9 +116,9 @@ int council__section_reseal_row(council *c, const char *op, const uint8_t case_i
     sqlite3_stmt *up = NULL;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "UPDATE section SET key_version = ?5, nonce = ?6, ct = ?7 "
+    if (council__prepare(c, "UPDATE section SET key_version = ?5, nonce = ?6, ct = ?7 "
                                   "WHERE case_id = ?1 AND person_id = ?2 AND scope = ?3 "
-                                  "AND version = ?4;", -1, &up, NULL) != SQLITE_OK ||
+                                  "AND version = ?4;", &up) != SQLITE_OK ||
         sqlite3_bind_blob(up, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(up, 2, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(up, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
@@ -127,7 +127,7 @@ int council__section_reseal_row(council *c, const char *op, const uint8_t case_i
         sqlite3_bind_blob(up, 7, ct, (int)ct_len, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(up) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(up);
+    council__finalize(c, up);
     return rc;
 }
 
@@ -137,12 +137,12 @@ int council__section_exists(council *c, const char *op, const uint8_t case_id[CO
     sqlite3_stmt *st = NULL;
 
     *yes = false;
-    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM section WHERE case_id = ?1 AND person_id = ?2 "
-                                  "AND scope = ?3 LIMIT 1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT 1 FROM section WHERE case_id = ?1 AND person_id = ?2 "
+                                  "AND scope = ?3 LIMIT 1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     return council__row_exists(c, op, st, yes);
@@ -156,15 +156,15 @@ int council__section_key_version_used(council *c, const char *op,
     int rc = COUNCIL_OK;
 
     *used = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT coalesce(max(key_version), 0) FROM section WHERE "
-                                  "case_id = ?1 AND scope = ?2;", -1, &q, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT coalesce(max(key_version), 0) FROM section WHERE "
+                                  "case_id = ?1 AND scope = ?2;", &q) != SQLITE_OK ||
         sqlite3_bind_blob(q, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(q, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(q) != SQLITE_ROW)
         rc = council__db_err(c, op);
     else
         *used = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
+    council__finalize(c, q);
     return rc;
 }
 
@@ -176,8 +176,8 @@ int council__section_next_version(council *c, const char *op, const uint8_t case
     int rc = COUNCIL_OK;
 
     *rv = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT coalesce(max(version), 0) FROM section WHERE case_id = ?1 "
-                                  "AND person_id = ?2 AND scope = ?3;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT coalesce(max(version), 0) FROM section WHERE case_id = ?1 "
+                                  "AND person_id = ?2 AND scope = ?3;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
@@ -185,7 +185,7 @@ int council__section_next_version(council *c, const char *op, const uint8_t case
         rc = council__db_err(c, op);
     else
         *rv = (uint32_t)sqlite3_column_int64(st, 0) + 1;
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -197,10 +197,9 @@ int council__section_insert(council *c, const char *op, const uint8_t case_id[CO
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO section (case_id, person_id, scope, version, "
+    if (council__prepare(c, "INSERT INTO section (case_id, person_id, scope, version, "
                                   "key_version, written, writer_member, writer_staff, nonce, ct) "
-                                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10);", -1, &st,
-                           NULL) != SQLITE_OK ||
+                                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10);", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, person, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
@@ -214,7 +213,7 @@ int council__section_insert(council *c, const char *op, const uint8_t case_id[CO
         sqlite3_bind_blob(st, 10, ct, (int)ct_len, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -232,11 +231,11 @@ int council__section_persons(council *c, const char *op, const uint8_t case_id[C
         strcat(list, scopes[i]);
         strcat(list, ",");
     }
-    if (sqlite3_prepare_v2(c->db, "SELECT DISTINCT person_id FROM section WHERE case_id = ?1 AND "
-                                  "instr(?2, ',' || scope || ',') > 0;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT DISTINCT person_id FROM section WHERE case_id = ?1 AND "
+                                  "instr(?2, ',' || scope || ',') > 0;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 2, list, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     return council__sql_ids(c, op, st, out, n);
@@ -247,10 +246,9 @@ int council__section_scope_used(council *c, const char *op, const char *scope, b
     sqlite3_stmt *st = NULL;
 
     *yes = false;
-    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM section WHERE scope = ?1 LIMIT 1;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT 1 FROM section WHERE scope = ?1 LIMIT 1;", &st) != SQLITE_OK ||
         sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     return council__row_exists(c, op, st, yes);

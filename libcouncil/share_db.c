@@ -21,6 +21,7 @@
 #include "event.h"
 #include "case_db.h"
 #include "buf.h"
+#include "store.h"
 
 /* ------------------------------------------------------ signed shares */
 
@@ -109,29 +110,28 @@ static int share_sign(council *c, const char *op, sqlite3_int64 seq)
     bool have = false;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT case_id, member_id, scope, purpose, basis, consent_id, "
-                                  "granted, expires, meeting_id FROM case_share WHERE seq = ?1;",
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT case_id, member_id, scope, purpose, basis, consent_id, "
+                                  "granted, expires, meeting_id FROM case_share WHERE seq = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, seq) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     if (sqlite3_step(st) == SQLITE_ROW)
         have = share_msg(st, m, &len);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     st = NULL;
     if (!have)
         return council__db_err(c, op);
     if ((rc = council__attest_sign(c, "share", m, len, signer, sig)) != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "UPDATE case_share SET signer = ?2, sig = ?3 WHERE seq = ?1;", -1,
-                           &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "UPDATE case_share SET signer = ?2, sig = ?3 WHERE seq = ?1;",
+                           &st) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, seq) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, signer, sizeof signer, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 3, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -140,11 +140,11 @@ int council__shares_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK, src = SQLITE_DONE;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT case_id, member_id, scope, purpose, basis, consent_id, "
+    if (council__prepare(c, "SELECT case_id, member_id, scope, purpose, basis, consent_id, "
                                   "granted, expires, meeting_id, signer, sig, seq FROM case_share "
-                                  "WHERE revoked IS NULL AND signer = ?1;", -1, &st, NULL) != SQLITE_OK ||
+                                  "WHERE revoked IS NULL AND signer = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, "keys");
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -157,7 +157,7 @@ int council__shares_resign(council *c, const uint8_t member[COUNCIL_ID_BYTES])
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, "keys");
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -166,14 +166,13 @@ int council__share_upgrade(council *c)
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK, src = SQLITE_DONE;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT seq FROM case_share WHERE revoked IS NULL AND sig IS NULL;",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (council__prepare(c, "SELECT seq FROM case_share WHERE revoked IS NULL AND sig IS NULL;", &st) != SQLITE_OK)
         return council__db_err(c, "open");
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW)
         rc = share_sign(c, "open", sqlite3_column_int64(st, 0));
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, "open");
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -194,7 +193,7 @@ static int share_find(council *c, const char *op, const uint8_t case_id[COUNCIL_
     int rc = COUNCIL_OK, src = SQLITE_DONE;
 
     *yes = false;
-    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, sql, &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         (scope != NULL ? sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC)
@@ -202,7 +201,7 @@ static int share_find(council *c, const char *op, const uint8_t case_id[COUNCIL_
         sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
         (meeting != NULL ? sqlite3_bind_blob(st, 5, meeting, COUNCIL_ID_BYTES, SQLITE_STATIC)
                          : sqlite3_bind_null(st, 5)) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     /* Active only as the owner or the secretariat granted it: a share row
@@ -218,7 +217,7 @@ static int share_find(council *c, const char *op, const uint8_t case_id[COUNCIL_
     }
     if (rc == COUNCIL_OK && !*yes && src != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc == COUNCIL_OK && forged && !*yes)
         rc = council__tamper(c, case_id, scope, member, "forged_share");
     return rc;
@@ -247,12 +246,11 @@ int council__share_insert(council *c, const char *op, const uint8_t case_id[COUN
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO case_share (case_id, member_id, scope, purpose, "
+    if (council__prepare(c, "INSERT INTO case_share (case_id, member_id, scope, purpose, "
                                   "basis, basis_reason, consent_id, granted, expires, "
                                   "granted_by_member, granted_by_staff, meeting_id, "
                                   "purpose_text, second_approver) VALUES (?1, ?2, ?3, ?4, ?5, "
-                                  "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14);", -1, &st,
-                           NULL) != SQLITE_OK ||
+                                  "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14);", &st) != SQLITE_OK ||
         (o->purpose_text != NULL ? sqlite3_bind_text(st, 13, o->purpose_text, -1, SQLITE_STATIC)
                                  : sqlite3_bind_null(st, 13)) != SQLITE_OK ||
         (o->second_approver != NULL
@@ -279,7 +277,7 @@ int council__share_insert(council *c, const char *op, const uint8_t case_id[COUN
                     : sqlite3_bind_blob(st, 11, c->actor_staff, COUNCIL_ID_BYTES, SQLITE_STATIC)) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc == COUNCIL_OK)
         rc = share_sign(c, op, sqlite3_last_insert_rowid(c->db));
     return rc;
@@ -292,9 +290,9 @@ int council__share_revoke(council *c, const char *op, const uint8_t case_id[COUN
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "UPDATE case_share SET revoked = ?4, revoke_reason = ?5, sig = NULL WHERE "
+    if (council__prepare(c, "UPDATE case_share SET revoked = ?4, revoke_reason = ?5, sig = NULL WHERE "
                                   "case_id = ?1 AND member_id = ?2 AND scope = ?3 AND revoked IS "
-                                  "NULL;", -1, &st, NULL) != SQLITE_OK ||
+                                  "NULL;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 3, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
@@ -302,7 +300,7 @@ int council__share_revoke(council *c, const char *op, const uint8_t case_id[COUN
         sqlite3_bind_text(st, 5, reason, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -316,19 +314,19 @@ int council__share_expired(council *c, const char *op, const uint8_t case_id[COU
     int src;
 
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT DISTINCT member_id FROM case_share WHERE case_id = ?1 AND "
+    if (council__prepare(c, "SELECT DISTINCT member_id FROM case_share WHERE case_id = ?1 AND "
                                   "scope = ?2 AND revoked IS NULL AND expires IS NOT NULL AND "
-                                  "(typeof(expires) != 'integer' OR expires <= ?3) LIMIT 32;", -1, &st, NULL) != SQLITE_OK ||
+                                  "(typeof(expires) != 'integer' OR expires <= ?3) LIMIT 32;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL)) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW && *n < max)
         if (sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES)
             memcpy(members[(*n)++], sqlite3_column_blob(st, 0), COUNCIL_ID_BYTES);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (src != SQLITE_DONE && src != SQLITE_ROW)
         return council__db_err(c, op);
     return COUNCIL_OK;
@@ -365,7 +363,7 @@ static int refs_from(council *c, const char *op, sqlite3_stmt *st, const uint8_t
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc != COUNCIL_OK) {
         council__free(*out);
         *out = NULL;
@@ -382,11 +380,10 @@ int council__share_refs_of_meeting(council *c, const char *op,
 
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT case_id, member_id, scope FROM case_share WHERE "
-                                  "meeting_id = ?1 AND revoked IS NULL ORDER BY seq;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT case_id, member_id, scope FROM case_share WHERE "
+                                  "meeting_id = ?1 AND revoked IS NULL ORDER BY seq;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, meeting_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     return refs_from(c, op, st, NULL, true, out, n);
@@ -399,10 +396,10 @@ int council__share_refs_of_member(council *c, const char *op, const uint8_t memb
 
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT DISTINCT case_id, NULL, scope FROM case_share WHERE "
-                                  "member_id = ?1 AND revoked IS NULL;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT DISTINCT case_id, NULL, scope FROM case_share WHERE "
+                                  "member_id = ?1 AND revoked IS NULL;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     return refs_from(c, op, st, member, false, out, n);
@@ -418,12 +415,11 @@ int council__share_scopes_of(council *c, const char *op, const uint8_t case_id[C
 
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT DISTINCT scope FROM case_share WHERE case_id = ?1 AND "
-                                  "member_id = ?2 AND revoked IS NULL ORDER BY scope;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT DISTINCT scope FROM case_share WHERE case_id = ?1 AND "
+                                  "member_id = ?2 AND revoked IS NULL ORDER BY scope;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -440,7 +436,7 @@ int council__share_scopes_of(council *c, const char *op, const uint8_t case_id[C
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc != COUNCIL_OK) {
         council__free(*out);
         *out = NULL;
@@ -459,11 +455,11 @@ int council__share_consent_rows(council *c, const char *op, const uint8_t case_i
 
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT member_id, consent_id, scope, purpose, purpose_text FROM "
+    if (council__prepare(c, "SELECT member_id, consent_id, scope, purpose, purpose_text FROM "
                                   "case_share WHERE case_id = ?1 AND basis = 'consent' AND revoked "
-                                  "IS NULL ORDER BY seq;", -1, &st, NULL) != SQLITE_OK ||
+                                  "IS NULL ORDER BY seq;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -496,7 +492,7 @@ int council__share_consent_rows(council *c, const char *op, const uint8_t case_i
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc != COUNCIL_OK) {
         council__free(rows);
         *n = 0;
@@ -510,10 +506,9 @@ int council__share_scope_used(council *c, const char *op, const char *scope, boo
 {
     sqlite3_stmt *st = NULL;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM case_share WHERE scope = ?1 LIMIT 1;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT 1 FROM case_share WHERE scope = ?1 LIMIT 1;", &st) != SQLITE_OK ||
         sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     return council__row_exists(c, op, st, yes);
@@ -572,14 +567,14 @@ int council__share_end_case(council *c, const char *op, const uint8_t case_id[CO
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "UPDATE case_share SET revoked = ?2, sig = NULL, revoke_reason = "
-                                  "'case_erased' WHERE case_id = ?1 AND revoked IS NULL;", -1,
-                           &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "UPDATE case_share SET revoked = ?2, sig = NULL, revoke_reason = "
+                                  "'case_erased' WHERE case_id = ?1 AND revoked IS NULL;",
+                           &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -591,15 +586,14 @@ int council__share_end_member(council *c, const char *op, const uint8_t member[C
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "UPDATE case_share SET revoked = ?2, sig = NULL, revoke_reason = "
-                                  "?3 WHERE member_id = ?1 AND revoked IS NULL;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "UPDATE case_share SET revoked = ?2, sig = NULL, revoke_reason = "
+                                  "?3 WHERE member_id = ?1 AND revoked IS NULL;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL)) != SQLITE_OK ||
         sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "%s: cannot revoke shares", op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -610,12 +604,12 @@ int council__share_listed_cases(council *c, const char *op, const uint8_t member
 
     *ids = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT DISTINCT case_id FROM case_share WHERE member_id = ?1 "
-                                  "AND revoked IS NULL AND (expires IS NULL OR expires > ?2);", -1,
-                           &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT DISTINCT case_id FROM case_share WHERE member_id = ?1 "
+                                  "AND revoked IS NULL AND (expires IS NULL OR expires > ?2);",
+                           &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, (sqlite3_int64)now) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     return council__sql_ids(c, op, st, ids, n);
@@ -629,10 +623,10 @@ int council__share_referrals_each(council *c, const char *op,
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK, src = SQLITE_DONE;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT min(granted), member_id FROM case_share WHERE purpose = "
+    if (council__prepare(c, "SELECT min(granted), member_id FROM case_share WHERE purpose = "
                                   "'referral' GROUP BY case_id, member_id, granted ORDER BY "
-                                  "min(seq);", -1, &st, NULL) != SQLITE_OK) {
-        sqlite3_finalize(st);
+                                  "min(seq);", &st) != SQLITE_OK) {
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -642,6 +636,6 @@ int council__share_referrals_each(council *c, const char *op,
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }

@@ -13,6 +13,7 @@
 #include "council_int.h"
 #include "sql.h"
 #include "buf.h"
+#include "store.h"
 
 int council__db_err(council *c, const char *op)
 {
@@ -24,7 +25,7 @@ int council__row_exists(council *c, const char *op, sqlite3_stmt *st, bool *yes)
 {
     int src = sqlite3_step(st);
 
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)
         return council__db_err(c, op);
     *yes = src == SQLITE_ROW;
@@ -37,14 +38,14 @@ int council__sql_exec1(council *c, const char *op, const char *sql, const uint8_
     sqlite3_stmt *st = NULL;
     int src;
 
-    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, sql, &st) != SQLITE_OK ||
         (a != NULL && sqlite3_bind_blob(st, 1, a, (int)alen, SQLITE_STATIC) != SQLITE_OK) ||
         (b != NULL && sqlite3_bind_blob(st, 2, b, (int)blen, SQLITE_STATIC) != SQLITE_OK)) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: database error", op);
     }
     src = sqlite3_step(st);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return src == SQLITE_DONE || src == SQLITE_ROW
                ? COUNCIL_OK
                : council__fail(c, COUNCIL_EIO, "%s: database error", op);
@@ -70,7 +71,7 @@ bool council__sql_rows_into(council *c, const char *sql, const uint8_t id[COUNCI
                             size_t *n)
 {
     sqlite3_stmt *st = NULL;
-    bool ok = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK &&
+    bool ok = council__prepare(c, sql, &st) == SQLITE_OK &&
               sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK;
     int src = SQLITE_DONE;
 
@@ -83,7 +84,7 @@ bool council__sql_rows_into(council *c, const char *sql, const uint8_t id[COUNCI
         }
         ok = fill(st, item);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return ok && src == SQLITE_DONE;
 }
 
@@ -125,7 +126,7 @@ int council__sql_ids(council *c, const char *op, struct sqlite3_stmt *st,
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc != COUNCIL_OK) {
         council__free(ids);
         ids = NULL;

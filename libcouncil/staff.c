@@ -23,6 +23,7 @@
 #include "sql.h"
 #include "event.h"
 #include "buf.h"
+#include "store.h"
 
 /* The staff member's member, and whether the staff member is active:
  * 1 active, 0 retired, negative: ENOTFOUND or EIO. */
@@ -32,10 +33,9 @@ static int staff_state(council *c, const char *op, const uint8_t id[COUNCIL_ID_B
     sqlite3_stmt *st = NULL;
     int rc;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT member_id, retired IS NULL FROM staff WHERE id = ?;",
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT member_id, retired IS NULL FROM staff WHERE id = ?;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the staff records", op);
     }
     rc = sqlite3_step(st);
@@ -47,7 +47,7 @@ static int staff_state(council *c, const char *op, const uint8_t id[COUNCIL_ID_B
     } else {
         rc = council__fail(c, COUNCIL_EIO, "%s: cannot read the staff records", op);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -91,8 +91,7 @@ static int staff_sign(council *c, const char *op, const uint8_t id[COUNCIL_ID_BY
     int64_t retired = 0;
     int rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT member_id, coalesce(retired, 0) FROM staff WHERE id = ?1;",
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT member_id, coalesce(retired, 0) FROM staff WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW || sqlite3_column_bytes(st, 0) != COUNCIL_ID_BYTES)
         rc = council__fail(c, COUNCIL_EIO, "%s: cannot read the staff records", op);
@@ -100,18 +99,17 @@ static int staff_sign(council *c, const char *op, const uint8_t id[COUNCIL_ID_BY
         memcpy(member, sqlite3_column_blob(st, 0), sizeof member);
         retired = sqlite3_column_int64(st, 1);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     st = NULL;
     if (rc == COUNCIL_OK)
         rc = council__attest_sign(c, "staff", m, staff_msg(m, id, member, retired), signer, sig);
     if (rc == COUNCIL_OK &&
-        (sqlite3_prepare_v2(c->db, "UPDATE staff SET sig = ?2 WHERE id = ?1;", -1, &st,
-                            NULL) != SQLITE_OK ||
+        (council__prepare(c, "UPDATE staff SET sig = ?2 WHERE id = ?1;", &st) != SQLITE_OK ||
          sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_bind_blob(st, 2, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
          sqlite3_step(st) != SQLITE_DONE))
         rc = council__fail(c, COUNCIL_EIO, "%s: cannot write the staff records", op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -125,10 +123,10 @@ int council__staff_check(council *c, const char *op, const uint8_t id[COUNCIL_ID
     int src;
 
     *pledged = false;
-    if (sqlite3_prepare_v2(c->db, "SELECT member_id, coalesce(retired, 0), sig FROM staff WHERE "
-                                  "id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT member_id, coalesce(retired, 0), sig FROM staff WHERE "
+                                  "id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the staff records", op);
     }
     if ((src = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == COUNCIL_ID_BYTES)
@@ -138,7 +136,7 @@ int council__staff_check(council *c, const char *op, const uint8_t id[COUNCIL_ID
                                    council_signer, sizeof council_signer,
                                    sqlite3_column_blob(st, 2),
                                    (size_t)sqlite3_column_bytes(st, 2)) == COUNCIL_OK;
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     st = NULL;
     if (src != SQLITE_ROW && src != SQLITE_DONE)
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the staff records", op);
@@ -147,10 +145,10 @@ int council__staff_check(council *c, const char *op, const uint8_t id[COUNCIL_ID
         return council__fail(c, COUNCIL_ETAMPER, "%s: a staff record is not the one the "
                              "secretariat signed (it was changed outside the library)", op);
     }
-    if (sqlite3_prepare_v2(c->db, "SELECT pledged, text_version, text_sha256, sig FROM pledge "
-                                  "WHERE staff_id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT pledged, text_version, text_sha256, sig FROM pledge "
+                                  "WHERE staff_id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the pledges", op);
     }
     while (!*pledged && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -164,7 +162,7 @@ int council__staff_check(council *c, const char *op, const uint8_t id[COUNCIL_ID
                                          sqlite3_column_blob(st, 3),
                                          (size_t)sqlite3_column_bytes(st, 3)) == COUNCIL_OK;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     /* A read that failed is no missing pledge (that would end the session). */
     if (!*pledged && src != SQLITE_DONE)
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the pledges", op);
@@ -176,8 +174,7 @@ int council__staff_upgrade(council *c)
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK, src = SQLITE_DONE;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT id FROM staff WHERE sig IS NULL;", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (council__prepare(c, "SELECT id FROM staff WHERE sig IS NULL;", &st) != SQLITE_OK)
         return council__fail(c, COUNCIL_EIO, "open: cannot read the staff records");
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         uint8_t id[COUNCIL_ID_BYTES];
@@ -186,14 +183,14 @@ int council__staff_upgrade(council *c)
         memcpy(id, sqlite3_column_blob(st, 0), sizeof id);
         rc = staff_sign(c, "open", id);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     st = NULL;
     if (rc != COUNCIL_OK)
         return rc;
     /* Pledges are never changed (a trigger): lifted for this one pass. */
     if (sqlite3_exec(c->db, "DROP TRIGGER IF EXISTS pledge_unchanged;", NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(c->db, "SELECT seq, staff_id, pledged, text_version, text_sha256 FROM "
-                                  "pledge WHERE sig IS NULL;", -1, &st, NULL) != SQLITE_OK)
+        council__prepare(c, "SELECT seq, staff_id, pledged, text_version, text_sha256 FROM "
+                                  "pledge WHERE sig IS NULL;", &st) != SQLITE_OK)
         rc = council__fail(c, COUNCIL_EIO, "open: cannot read the pledges");
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         uint8_t m[PMSG_MAX], sig[64], signer[COUNCIL_ID_BYTES];
@@ -207,15 +204,14 @@ int council__staff_upgrade(council *c)
                                              sqlite3_column_int64(st, 2), v,
                                              sqlite3_column_blob(st, 4)), signer, sig);
         if (rc == COUNCIL_OK &&
-            (sqlite3_prepare_v2(c->db, "UPDATE pledge SET sig = ?2 WHERE seq = ?1;", -1, &up,
-                                NULL) != SQLITE_OK ||
+            (council__prepare(c, "UPDATE pledge SET sig = ?2 WHERE seq = ?1;", &up) != SQLITE_OK ||
              sqlite3_bind_int64(up, 1, sqlite3_column_int64(st, 0)) != SQLITE_OK ||
              sqlite3_bind_blob(up, 2, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
              sqlite3_step(up) != SQLITE_DONE))
             rc = council__fail(c, COUNCIL_EIO, "open: cannot sign a pledge");
-        sqlite3_finalize(up);
+        council__finalize(c, up);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__fail(c, COUNCIL_EIO, "open: cannot read the pledges");
     if (sqlite3_exec(c->db, "CREATE TRIGGER IF NOT EXISTS pledge_unchanged BEFORE UPDATE ON pledge"
@@ -229,7 +225,7 @@ static int step(council *c, const char *op, sqlite3_stmt *st, int bind_failed)
 {
     int src = bind_failed ? SQLITE_ERROR : sqlite3_step(st);
 
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return src == SQLITE_DONE ? COUNCIL_OK
                               : council__fail(c, COUNCIL_EIO, "%s: cannot write the staff records", op);
 }
@@ -252,9 +248,8 @@ int council_staff_add(council *c, uint8_t *id, size_t id_len, const uint8_t *mem
         return rc;
     if ((rc = council__member_usable(c, "staff_add", member_id)) != COUNCIL_OK)
         return council__finish(c, rc);
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO staff (id, member_id, display_name, role, added, seq) "
-                                  "VALUES (?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM staff));",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (council__prepare(c, "INSERT INTO staff (id, member_id, display_name, role, added, seq) "
+                                  "VALUES (?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM staff));", &st) != SQLITE_OK)
         return council__finish(c, council__fail(c, COUNCIL_EIO, "staff_add: cannot write the staff records"));
     rc = step(c, "staff_add", st,
               sqlite3_bind_blob(st, 1, fresh, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
@@ -306,8 +301,8 @@ int council_staff_pledge(council *c, const uint8_t *staff_id, size_t staff_id_le
                                        signer, psig)) != COUNCIL_OK)
             return council__finish(c, rc);
     }
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO pledge (staff_id, pledged, text_version, text_sha256, "
-                                  "witness, sig) VALUES (?, ?, ?, ?, ?, ?);", -1, &st, NULL) != SQLITE_OK)
+    if (council__prepare(c, "INSERT INTO pledge (staff_id, pledged, text_version, text_sha256, "
+                                  "witness, sig) VALUES (?, ?, ?, ?, ?, ?);", &st) != SQLITE_OK)
         return council__finish(c, council__fail(c, COUNCIL_EIO, "staff_pledge: cannot write the pledge"));
     rc = step(c, "staff_pledge", st,
               sqlite3_bind_blob(st, 6, psig, sizeof psig, SQLITE_STATIC) != SQLITE_OK ||
@@ -344,8 +339,7 @@ int council_staff_retire(council *c, const uint8_t *staff_id, size_t staff_id_le
         rc = council__fail(c, COUNCIL_EDENIED, "staff_retire: retired already");
     if (rc < 0)
         return council__finish(c, rc);
-    if (sqlite3_prepare_v2(c->db, "UPDATE staff SET retired = ?2, retirement_reason = ?3 WHERE id = ?1;",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (council__prepare(c, "UPDATE staff SET retired = ?2, retirement_reason = ?3 WHERE id = ?1;", &st) != SQLITE_OK)
         return council__finish(c, council__fail(c, COUNCIL_EIO, "staff_retire: cannot write"));
     rc = step(c, "staff_retire", st,
               sqlite3_bind_blob(st, 1, staff_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
@@ -372,10 +366,10 @@ static int add_pledges(council *c, Council__V1__Staff *s)
     sqlite3_stmt *st = NULL;
     int src;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT pledged, text_version, text_sha256, witness FROM pledge "
-                                  "WHERE staff_id = ? ORDER BY seq;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT pledged, text_version, text_sha256, witness FROM pledge "
+                                  "WHERE staff_id = ? ORDER BY seq;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, s->id.data, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return COUNCIL_EIO;
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -385,7 +379,7 @@ static int add_pledges(council *c, Council__V1__Staff *s)
         if (grown == NULL || p == NULL) {
             council__free(grown);
             council__free(p);
-            sqlite3_finalize(st);
+            council__finalize(c, st);
             return COUNCIL_ENOMEM;
         }
         if (s->pledges != NULL)
@@ -400,16 +394,16 @@ static int add_pledges(council *c, Council__V1__Staff *s)
         p->text_sha256.data = council__malloc(32);
         if (p->text_version == NULL || p->text_sha256.data == NULL ||
             sqlite3_column_bytes(st, 2) != 32) {
-            sqlite3_finalize(st);
+            council__finalize(c, st);
             return COUNCIL_ENOMEM;
         }
         memcpy(p->text_sha256.data, sqlite3_column_blob(st, 2), 32);
         if (sqlite3_column_type(st, 3) != SQLITE_NULL && (p->witness = dup_text(st, 3)) == NULL) {
-            sqlite3_finalize(st);
+            council__finalize(c, st);
             return COUNCIL_ENOMEM;
         }
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return src == SQLITE_DONE ? COUNCIL_OK : COUNCIL_EIO;
 }
 
@@ -429,12 +423,12 @@ int council_staff_list(council *c, council_buf *out, const uint8_t *member_id, s
     out->len = 0;
     if (member_id != NULL && member_id_len != COUNCIL_ID_BYTES)
         return council__fail(c, COUNCIL_EINVAL, "staff_list: member id must be %d bytes", COUNCIL_ID_BYTES);
-    if (sqlite3_prepare_v2(c->db, "SELECT id, member_id, display_name, role, added, retired, "
+    if (council__prepare(c, "SELECT id, member_id, display_name, role, added, retired, "
                                   "retirement_reason FROM staff WHERE (?1 IS NULL OR member_id = ?1) "
-                                  "ORDER BY seq;", -1, &st, NULL) != SQLITE_OK ||
+                                  "ORDER BY seq;", &st) != SQLITE_OK ||
         (member_id != NULL ? sqlite3_bind_blob(st, 1, member_id, COUNCIL_ID_BYTES, SQLITE_STATIC)
                            : sqlite3_bind_null(st, 1)) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "staff_list: cannot read the staff records");
     }
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -488,7 +482,7 @@ int council_staff_list(council *c, council_buf *out, const uint8_t *member_id, s
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = COUNCIL_EIO;
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc == COUNCIL_OK) {
         list.n_staff = n;
         list.staff = v;
@@ -521,11 +515,11 @@ int council__staff_standing(council *c, const uint8_t member[COUNCIL_ID_BYTES],
     int rc = COUNCIL_OK, src, serving = 0, pledge = 0;
 
     *reason = NULL;
-    if (sqlite3_prepare_v2(c->db,
+    if (council__prepare(c,
             "SELECT member_id, retired IS NULL, EXISTS (SELECT 1 FROM pledge p WHERE p.staff_id = "
-            "s.id) FROM staff s WHERE s.id = ?;", -1, &st, NULL) != SQLITE_OK ||
+            "s.id) FROM staff s WHERE s.id = ?;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, staff, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "open: cannot read the staff records");
     }
     src = sqlite3_step(st);
@@ -538,7 +532,7 @@ int council__staff_standing(council *c, const uint8_t member[COUNCIL_ID_BYTES],
         pledge = sqlite3_column_int(st, 2);
         found = true;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)
         return council__fail(c, COUNCIL_EIO, "open: cannot read the staff records");
     /* The member it serves, from the register (a staff row naming no
@@ -583,9 +577,9 @@ int council__staff_exists(council *c, const char *op, const uint8_t id[COUNCIL_I
 {
     sqlite3_stmt *st = NULL;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM staff WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT 1 FROM staff WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     return council__row_exists(c, op, st, yes);
@@ -596,11 +590,10 @@ bool council__staff_in_service(council *c, const uint8_t id[COUNCIL_ID_BYTES])
     sqlite3_stmt *st = NULL;
     bool ok = false;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM staff WHERE id = ?1 AND retired IS NULL;", -1, &st,
-                           NULL) == SQLITE_OK &&
+    if (council__prepare(c, "SELECT 1 FROM staff WHERE id = ?1 AND retired IS NULL;", &st) == SQLITE_OK &&
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) == SQLITE_OK)
         ok = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return ok;
 }
 
@@ -619,10 +612,9 @@ int council__staff_member(council *c, const char *op, const uint8_t id[COUNCIL_I
         return council__fail(c, COUNCIL_ENOTFOUND, "%s: no such staff member", op);
     if ((rc = council__staff_check(c, op, id, pledged)) != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "SELECT member_id, retired FROM staff WHERE id = ?1;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT member_id, retired FROM staff WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the staff records", op);
     }
     src = sqlite3_step(st);
@@ -635,6 +627,6 @@ int council__staff_member(council *c, const char *op, const uint8_t id[COUNCIL_I
                                 : council__fail(c, COUNCIL_EIO, "%s: cannot read the staff records",
                                                 op);
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }

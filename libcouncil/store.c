@@ -595,6 +595,31 @@ static const council__migration migrations[] = {
       "  signer BLOB NOT NULL,"
       "  sig BLOB NOT NULL"
       ") WITHOUT ROWID;" },
+    { 22,
+      /* Sections in a rowid table (issue 17): a section's ciphertext (about
+       * 1.4 KB) spilled out of the WITHOUT ROWID table's b-tree cells (a
+       * local payload limit near 1 KB) onto an overflow page of its own;
+       * a rowid table keeps it in its leaf. The key stays unique. */
+      "CREATE TABLE section_rowid ("
+      "  id INTEGER PRIMARY KEY,"
+      "  case_id BLOB NOT NULL,"
+      "  person_id BLOB NOT NULL,"
+      "  scope TEXT NOT NULL,"
+      "  version INTEGER NOT NULL CHECK (version >= 1),"
+      "  key_version INTEGER NOT NULL,"
+      "  written INTEGER NOT NULL,"
+      "  writer_member BLOB,"
+      "  writer_staff BLOB,"
+      "  nonce BLOB NOT NULL CHECK (length(nonce) = 24),"
+      "  ct BLOB NOT NULL"
+      ");"
+      "INSERT INTO section_rowid (case_id, person_id, scope, version, key_version, written,"
+      "  writer_member, writer_staff, nonce, ct)"
+      "  SELECT case_id, person_id, scope, version, key_version, written, writer_member,"
+      "  writer_staff, nonce, ct FROM section ORDER BY case_id, person_id, scope, version;"
+      "DROP TABLE section;"
+      "ALTER TABLE section_rowid RENAME TO section;"
+      "CREATE UNIQUE INDEX section_key ON section (case_id, person_id, scope, version);" },
 };
 
 uint32_t council__schema_version(void)
@@ -839,8 +864,110 @@ int council__store_explain(council *c, int rc)
     return COUNCIL_EIO;
 }
 
+/* ------------------------------------------------- the statement cache */
+
+#define STMT_PROBES 8
+
+static uint32_t sql_hash(const char *sql)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+
+    for (const unsigned char *p = (const unsigned char *)sql; *p != '\0'; p++)
+        h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+static struct council__stmt_slot *slot_at(council *c, uint32_t h, unsigned i)
+{
+    return &c->stmts[(h + i) & (COUNCIL__STMT_SLOTS - 1)];
+}
+
+int council__prepare(council *c, const char *sql, sqlite3_stmt **st)
+{
+    struct council__stmt_slot *free_slot = NULL, *victim = NULL;
+    uint32_t h;
+    int src;
+
+    *st = NULL;
+    if (c->db == NULL || sql == NULL)
+        return SQLITE_MISUSE;
+    if (c->stmts == NULL)
+        c->stmts = council__calloc(COUNCIL__STMT_SLOTS, sizeof *c->stmts);
+    if (c->stmts == NULL) /* no cache: a statement of its own */
+        return sqlite3_prepare_v2(c->db, sql, -1, st, NULL);
+    h = sql_hash(sql);
+    for (unsigned i = 0; i < STMT_PROBES; i++) {
+        struct council__stmt_slot *s = slot_at(c, h, i);
+        if (s->st == NULL) {
+            if (free_slot == NULL)
+                free_slot = s;
+            continue;
+        }
+        if (s->hash == h && strcmp(sqlite3_sql(s->st), sql) == 0) {
+            if (s->busy) /* held by a caller further up: one of its own */
+                return sqlite3_prepare_v2(c->db, sql, -1, st, NULL);
+            s->busy = true;
+            *st = s->st;
+            return SQLITE_OK;
+        }
+        if (!s->busy && victim == NULL)
+            victim = s;
+    }
+    src = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+    if (src != SQLITE_OK || *st == NULL)
+        return src;
+    if (free_slot == NULL && victim != NULL) {
+        sqlite3_finalize(victim->st);
+        victim->st = NULL;
+        free_slot = victim;
+    }
+    if (free_slot != NULL) {
+        free_slot->st = *st;
+        free_slot->hash = h;
+        free_slot->busy = true;
+    }
+    return SQLITE_OK;
+}
+
+int council__finalize(council *c, sqlite3_stmt *st)
+{
+    const char *sql;
+    uint32_t h;
+
+    if (st == NULL)
+        return SQLITE_OK;
+    if (c->stmts != NULL && (sql = sqlite3_sql(st)) != NULL) {
+        h = sql_hash(sql);
+        for (unsigned i = 0; i < STMT_PROBES; i++) {
+            struct council__stmt_slot *s = slot_at(c, h, i);
+            if (s->st == st) {
+                int src = sqlite3_reset(st);
+                (void)sqlite3_clear_bindings(st); /* bound blobs may be on a stack */
+                s->busy = false;
+                return src;
+            }
+        }
+    }
+    return sqlite3_finalize(st);
+}
+
+/* The cached statements go; one still held by a caller (a session shut
+ * down inside a call) is left to that caller's council__finalize, which
+ * then finds no cache and finalizes it (sqlite3_close_v2 waits for it). */
+static void stmts_close(council *c)
+{
+    if (c->stmts == NULL)
+        return;
+    for (size_t i = 0; i < COUNCIL__STMT_SLOTS; i++)
+        if (c->stmts[i].st != NULL && !c->stmts[i].busy)
+            sqlite3_finalize(c->stmts[i].st);
+    council__free(c->stmts);
+    c->stmts = NULL;
+}
+
 void council__store_close(council *c)
 {
+    stmts_close(c);
     sqlite3_finalize(c->st_node_get);
     sqlite3_finalize(c->st_node_put);
     sqlite3_finalize(c->st_event_put);
@@ -860,17 +987,16 @@ int council__store_version(council *c, uint32_t *out)
     int src;
 
     *out = 0;
-    src = sqlite3_prepare_v2(c->db,
-                             "SELECT coalesce(max(version), 0) FROM schema_version;",
-                             -1, &st, NULL);
+    src = council__prepare(c,
+                             "SELECT coalesce(max(version), 0) FROM schema_version;", &st);
     if (src != SQLITE_OK)
         return council__fail(c, COUNCIL_EFORMAT, "store: no schema version table");
     if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__fail(c, COUNCIL_EIO, "store: cannot read the schema version");
     }
     *out = (uint32_t)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return COUNCIL_OK;
 }
 
@@ -904,8 +1030,7 @@ int council__store_migrate(council *c, const council__migration *list, size_t n,
                            current, latest);
         goto fail;
     }
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO schema_version (version, applied) VALUES (?, ?);",
-                           -1, &st, NULL) != SQLITE_OK) {
+    if (council__prepare(c, "INSERT INTO schema_version (version, applied) VALUES (?, ?);", &st) != SQLITE_OK) {
         rc = council__fail(c, COUNCIL_EIO, "store: cannot prepare migration");
         goto fail;
     }
@@ -928,13 +1053,13 @@ int council__store_migrate(council *c, const council__migration *list, size_t n,
             goto fail;
         }
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     st = NULL;
     rc = exec(c, "commit migration", "COMMIT;");
     if (rc == COUNCIL_OK)
         return COUNCIL_OK;
 fail:
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     (void)sqlite3_exec(c->db, "ROLLBACK;", NULL, NULL, NULL);
     return rc;
 }
@@ -982,10 +1107,10 @@ int council__setting_get(council *c, const char *key, uint8_t **out, size_t *len
 
     *out = NULL;
     *len = 0;
-    if (sqlite3_prepare_v2(c->db, "SELECT value FROM setting WHERE key = ?1;", -1, &st, NULL) !=
+    if (council__prepare(c, "SELECT value FROM setting WHERE key = ?1;", &st) !=
             SQLITE_OK ||
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return COUNCIL_EIO;
     }
     src = sqlite3_step(st);
@@ -1003,7 +1128,7 @@ int council__setting_get(council *c, const char *key, uint8_t **out, size_t *len
     } else if (src != SQLITE_DONE) {
         rc = COUNCIL_EIO;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -1026,14 +1151,14 @@ int council__setting_put(council *c, const char *key, const uint8_t *v, size_t n
     int rc = COUNCIL_OK;
 
     if (n > INT_MAX ||
-        sqlite3_prepare_v2(c->db, replace ? "INSERT OR REPLACE INTO setting (key, value) VALUES "
+        council__prepare(c, replace ? "INSERT OR REPLACE INTO setting (key, value) VALUES "
                                             "(?1, ?2);"
                                           : "INSERT OR IGNORE INTO setting (key, value) VALUES "
-                                            "(?1, ?2);", -1, &st, NULL) != SQLITE_OK ||
+                                            "(?1, ?2);", &st) != SQLITE_OK ||
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, v, (int)n, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = COUNCIL_EIO;
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }

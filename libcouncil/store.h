@@ -62,4 +62,17 @@ int council__setting_fixed(council *c, const char *key, uint8_t *out, size_t n, 
  * set. COUNCIL_OK or COUNCIL_EIO. */
 int council__setting_put(council *c, const char *key, const uint8_t *v, size_t n, bool replace);
 
+/* A statement for sql on the handle's connection, as sqlite3_prepare_v2
+ * (returns its SQLite code; *st NULL on failure), kept for the handle's
+ * life: the first call for a text prepares it, later calls get it back
+ * reset and unbound. A text asked for again while its statement is still
+ * held (nested use) gets a statement of its own. Every statement from
+ * council__prepare goes back with council__finalize (never sqlite3_finalize),
+ * which resets it (and clears its bindings) for the next caller; a
+ * statement that is not the handle's is finalized. Returns the code of the
+ * statement's last step, as sqlite3_finalize does. Store close finalizes them all. */
+int council__prepare(council *c, const char *sql, struct sqlite3_stmt **st);
+int council__finalize(council *c, struct sqlite3_stmt *st);
+
+
 #endif /* COUNCIL_STORE_H */

@@ -34,6 +34,7 @@
 #include "case_db.h"
 #include "log.h"
 #include "task_db.h"
+#include "store.h"
 
 #define T_OPEN COUNCIL__V1__TASK_STATE__TASK_STATE_OPEN
 #define T_DONE COUNCIL__V1__TASK_STATE__TASK_STATE_DONE
@@ -105,10 +106,10 @@ int council__asg_load(council *c, const char *op, const council__case *k, counci
 
     memset(a, 0, sizeof *a);
     memcpy(a->lead, k->owner, COUNCIL_ID_BYTES);
-    if (sqlite3_prepare_v2(c->db, "SELECT lead, workers, review, updated, signer, sig FROM "
-                                  "case_assign WHERE case_id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT lead, workers, review, updated, signer, sig FROM "
+                                  "case_assign WHERE case_id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     src = sqlite3_step(st);
@@ -133,7 +134,7 @@ int council__asg_load(council *c, const char *op, const council__case *k, counci
     } else {
         ok = true;
     }
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc != COUNCIL_OK)
         return rc;
     if (!ok) {
@@ -152,9 +153,9 @@ int council__asg_store(council *c, const char *op, const council__case *k, counc
     if ((rc = council__attest_sign(c, "case_assign", m, asg_msg(m, k->id, a), signer, sig)) !=
         COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO case_assign (case_id, lead, workers, "
+    if (council__prepare(c, "INSERT OR REPLACE INTO case_assign (case_id, lead, workers, "
                                   "review, updated, signer, sig) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-                                  "?7);", -1, &st, NULL) != SQLITE_OK ||
+                                  "?7);", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, k->id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, a->lead, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 3, a->workers, (int)(a->n * COUNCIL_ID_BYTES), SQLITE_STATIC) !=
@@ -165,7 +166,7 @@ int council__asg_store(council *c, const char *op, const council__case *k, counc
         sqlite3_bind_blob(st, 7, sig, sizeof sig, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     a->stored = rc == COUNCIL_OK;
     return rc;
 }
@@ -305,8 +306,8 @@ int council__task_write_state(council *c, const char *op, const council__task_ro
 
     if ((rc = council__attest_sign(c, "task_state", m, state_msg(m, t), signer, sig)) != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, "UPDATE task SET state = ?2, updated = ?3, state_signer = ?4, "
-                                  "state_sig = ?5 WHERE id = ?1;", -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, "UPDATE task SET state = ?2, updated = ?3, state_signer = ?4, "
+                                  "state_sig = ?5 WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, t->id, 16, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, t->state) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, t->updated) != SQLITE_OK ||
@@ -314,7 +315,7 @@ int council__task_write_state(council *c, const char *op, const council__task_ro
         sqlite3_bind_blob(st, 5, sig, 64, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -328,13 +329,12 @@ int council__task_write(council *c, const char *op, const council__task_row *t, 
 
     if ((rc = council__attest_sign(c, "task", m, task_msg(m, t), signer, sig)) != COUNCIL_OK)
         return rc;
-    if (sqlite3_prepare_v2(c->db, fresh ? "INSERT INTO task (" TASK_COLS ", seq) VALUES (?1, ?2, "
+    if (council__prepare(c, fresh ? "INSERT INTO task (" TASK_COLS ", seq) VALUES (?1, ?2, "
                                           "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, 0, x'', x'', "
                                           "(SELECT coalesce(max(seq), 0) + 1 FROM task));"
                                         : "UPDATE task SET case_id = ?2, member = ?3, staff = ?4, "
                                           "memo_id = ?5, due = ?6, decision_id = ?7, created = ?8, "
-                                          "signer = ?9, sig = ?10 WHERE id = ?1;",
-                           -1, &st, NULL) != SQLITE_OK ||
+                                          "signer = ?9, sig = ?10 WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, t->id, 16, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 2, t->case_id, 16, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_blob(st, 3, t->member, 16, SQLITE_STATIC) != SQLITE_OK ||
@@ -349,7 +349,7 @@ int council__task_write(council *c, const char *op, const council__task_row *t, 
         sqlite3_bind_blob(st, 10, sig, 64, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     if (rc == COUNCIL_OK && fresh)
         rc = council__task_write_state(c, op, t);
     return rc;
@@ -361,10 +361,9 @@ int council__task_load(council *c, const char *op, const uint8_t id[16], council
     sqlite3_stmt *st = NULL;
     int src, rc;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT " TASK_COLS " FROM task WHERE id = ?1;", -1, &st,
-                           NULL) != SQLITE_OK ||
+    if (council__prepare(c, "SELECT " TASK_COLS " FROM task WHERE id = ?1;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, op);
     }
     src = sqlite3_step(st);
@@ -373,7 +372,7 @@ int council__task_load(council *c, const char *op, const uint8_t id[16], council
     else
         rc = src == SQLITE_DONE ? council__fail(c, COUNCIL_ENOTFOUND, "%s: no such task", op)
                                 : council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -385,9 +384,8 @@ int council__task_each(council *c, const char *op, bool by_due,
     sqlite3_stmt *st = NULL;
     int src = SQLITE_DONE, rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, by_due ? "SELECT " TASK_COLS " FROM task ORDER BY due, seq;"
-                                         : "SELECT " TASK_COLS " FROM task ORDER BY seq;",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (council__prepare(c, by_due ? "SELECT " TASK_COLS " FROM task ORDER BY due, seq;"
+                                         : "SELECT " TASK_COLS " FROM task ORDER BY seq;", &st) != SQLITE_OK)
         return council__db_err(c, op);
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         council__task_row t;
@@ -397,7 +395,7 @@ int council__task_each(council *c, const char *op, bool by_due,
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -412,8 +410,8 @@ int council__asg_each(council *c, const char *op,
     sqlite3_stmt *st = NULL;
     int src = SQLITE_DONE, rc = COUNCIL_OK;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT case_id FROM case_assign ORDER BY review, case_id;", -1,
-                           &st, NULL) != SQLITE_OK)
+    if (council__prepare(c, "SELECT case_id FROM case_assign ORDER BY review, case_id;",
+                           &st) != SQLITE_OK)
         return council__db_err(c, op);
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         uint8_t id[16];
@@ -433,7 +431,7 @@ int council__asg_each(council *c, const char *op,
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, op);
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 
@@ -451,9 +449,9 @@ static int ids_signed_by(council *c, const char *sql, const uint8_t member[COUNC
 
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
+    if (council__prepare(c, sql, &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, member, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        council__finalize(c, st);
         return council__db_err(c, "keys");
     }
     while (rc == COUNCIL_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -475,7 +473,7 @@ static int ids_signed_by(council *c, const char *sql, const uint8_t member[COUNC
     }
     if (rc == COUNCIL_OK && src != SQLITE_DONE)
         rc = council__db_err(c, "keys");
-    sqlite3_finalize(st);
+    council__finalize(c, st);
     return rc;
 }
 

@@ -32,7 +32,10 @@ Rules and the judgment calls behind them:
   by its owner; schema files may also do DDL on anyone's table, and, in the
   migration list itself (outside any function), seed a table with literal rows
   (INSERT .. VALUES): the first rows of a catalogue are part of the schema's
-  version. Any other DML there is reported.
+  version; and rebuild a table (CREATE TABLE new, INSERT INTO new SELECT FROM
+  old, DROP TABLE old, ALTER TABLE new RENAME TO old, all in the same SQL):
+  schema work that moves no row between owners (the copy is the renamed
+  table's, owned by its owner). Any other DML there is reported.
 - Files above MAX_LINES lines are reported; so are .c/.h files missing from the
   README table, and README rows whose file does not exist.
 Output: a `layers: <kind>: <details>` line a finding, a summary; exit 1 if any.
@@ -212,6 +215,10 @@ def sql_tables(sql, known):
         kind = "DDL" if re.match(r"\s*(CREATE|ALTER|DROP)\b", st) else "DML"
         if kind == "DML" and re.match(r"\s*INSERT\s+INTO\s+\w+\s*(\([^)]*\)\s*)?VALUES\b", st):
             kind = "SEED"  # literal rows: a migration's first rows of a catalogue
+        m = re.match(r"\s*INSERT\s+INTO\s+(\w+)\s*(?:\([^)]*\)\s*)?SELECT\b[^;]*?\bFROM\s+(\w+)", st)
+        if kind == "DML" and m and re.search(r"\bDROP\s+TABLE\s+%s\b" % m.group(2), sql) and \
+                re.search(r"\bALTER\s+TABLE\s+%s\s+RENAME\s+TO\s+%s\b" % (m.group(1), m.group(2)), sql):
+            kind = "REBUILD"  # a table rebuilt: new copy, rows moved, old dropped, copy renamed
         names = []
         for m in re.finditer(r"\bFROM\s+(\w+(?:\s+(?:AS\s+)?\w+)?(?:\s*,\s*\w+(?:\s+(?:AS\s+)?\w+)?)*)", st):
             names += [(part.split()[0], m.start()) for part in m.group(1).split(",") if part.split()]
@@ -365,11 +372,14 @@ def check(root):
                 findings.append(("cycle-edge", "%s -> %s (%s)" % (a, b, why)))
 
     # Tables: the schema's CREATE TABLE names, their owners, and who touches them.
-    known = set()
+    # A table created under another name and renamed (a rebuild) is the
+    # renamed one's, owned by its owner.
+    known, renamed = set(), {}
     for n in names:
         if SCHEMA_FILE.match(n):
             for text, _ in srcs[n].sql_groups():
                 known.update(re.findall(r"\bCREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", text))
+                renamed.update(re.findall(r"\bALTER\s+TABLE\s+(\w+)\s+RENAME\s+TO\s+(\w+)", text))
     owner = {}
     for n, (_, tables, _) in sorted(rows.items()):
         for t in tables:
@@ -378,6 +388,9 @@ def check(root):
             elif t in owner and owner[t] != module(n):
                 findings.append(("readme", "table %s has two owners: %s and %s" % (t, owner[t], n)))
             owner[t] = module(n)
+    for a, b in renamed.items():
+        if a not in owner and b in owner:
+            owner[a] = owner[b]
     for t in sorted(known - set(owner)):
         findings.append(("owner", "table %s has no owning module in the README" % t))
     for n in names:
@@ -388,8 +401,9 @@ def check(root):
                 if own is None or own == module(n) or (kind == "DDL" and SCHEMA_FILE.match(n)):
                     continue
                 off = starts[0][1]
-                if kind == "SEED" and SCHEMA_FILE.match(n) and src.function_at(off) == "top level":
-                    continue  # a migration seeding a catalogue: part of the versioned schema
+                if kind in ("SEED", "REBUILD") and SCHEMA_FILE.match(n) and \
+                        src.function_at(off) == "top level":
+                    continue  # a migration seeding a catalogue or rebuilding a table: schema work
                 off = starts[0][1]
                 findings.append(("sql", "%s:%d (%s): %s on table %s, owned by %s"
                                  % (n, src.sql_line(starts, pos), src.function_at(off), kind, table, own)))
@@ -467,6 +481,12 @@ CASES = [  # (name, {file: new text or appended text (key prefix '+')}, expected
                                                  '    return q("INSERT INTO t_top VALUES (1)");\n}\n'}, {"sql"}),
     ("a migration's seed rows", {"+store.c": 'static const char *q5 = "INSERT INTO t_top VALUES (1)";\n'},
      set()),
+    ("a migration rebuilding a table", {"+store.c": 'static const char *q6 = "CREATE TABLE t_top_new (a);"\n'
+                                        '  "INSERT INTO t_top_new (a) SELECT a FROM t_top;"\n'
+                                        '  "DROP TABLE t_top;"\n  "ALTER TABLE t_top_new RENAME TO t_top;";\n'},
+     set()),
+    ("rows copied out of a table in a migration", {"+store.c": 'static const char *q7 = "INSERT INTO t_mid (a) "\n'
+                                                   '  "SELECT a FROM t_top;";\n'}, {"sql"}),
     ("a foreign join", {"+aud.c": 'static const char *q4 = "SELECT 1 FROM t_store s JOIN t_top t ON 1";\n'},
      {"sql"}),
     ("an unlisted file", {"extra.c": "int council__extra(void)\n{\n    return 0;\n}\n"}, {"unlisted"}),
