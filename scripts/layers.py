@@ -36,6 +36,10 @@ Rules and the judgment calls behind them:
   old, DROP TABLE old, ALTER TABLE new RENAME TO old, all in the same SQL):
   schema work that moves no row between owners (the copy is the renamed
   table's, owned by its owner). Any other DML there is reported.
+- A statement prepared or finalized with sqlite3_prepare*/sqlite3_finalize outside
+  the schema file is reported: every module goes through council__prepare/
+  council__finalize (store.c's statement cache), and a cached statement
+  finalized behind the cache's back would leave it a freed pointer.
 - Files above MAX_LINES lines are reported; so are .c/.h files missing from the
   README table, and README rows whose file does not exist.
 Output: a `layers: <kind>: <details>` line a finding, a summary; exit 1 if any.
@@ -325,6 +329,11 @@ def check(root):
         if n not in srcs:
             findings.append(("missing", "README lists %s, which is not in libcouncil/" % n))
     for n in names:
+        if not SCHEMA_FILE.match(n):
+            for m in re.finditer(r"\bsqlite3_(prepare(?:_v2)?|finalize)\s*\(", srcs[n].code):
+                findings.append(("stmt", "libcouncil/%s:%d: sqlite3_%s: use council__prepare/"
+                                 "council__finalize (store.c keeps statements for the handle's life)"
+                                 % (n, srcs[n].line(m.start()), m.group(1))))
         if srcs[n].lines > MAX_LINES:
             findings.append(("long", "libcouncil/%s has %d lines (limit %d)" % (n, srcs[n].lines, MAX_LINES)))
 
@@ -473,6 +482,8 @@ CASES = [  # (name, {file: new text or appended text (key prefix '+')}, expected
     ("the auditor calling the domain", {"+aud.c": "int council__aud2(void)\n{\n    return council__mid();\n}\n"},
      {"layer"}),
     ("an upward include", {"+low.c": '#include "mid.h"\n'}, {"layer", "cycle", "cycle-edge"}),
+    ("a statement prepared outside the cache", {"+mid.c": "int council__mid4(void)\n{\n"
+                                                "    return sqlite3_finalize(0);\n}\n"}, {"stmt"}),
     ("a long file", {"+low.c": "/* filler */\n" * MAX_LINES}, {"long"}),
     ("a foreign table", {"+top.c": 'static const char *q2 = "DELETE FROM "\n  "t_mid WHERE a = 2";\n'},
      {"sql"}),
