@@ -890,6 +890,32 @@ int main(int argc, char **argv)
     emit_variant("tamper-unknown-field-in-event.export", &o, &log_key, COUNCIL_ETAMPER,
                  COUNCIL_ETAMPER);
 
+    /* Issue 17: the verifier walks an event's bytes in place; each of
+     * these decodes (or nearly) but is not the event's one encoding. */
+    {
+        static const uint8_t seq_again[] = { 0x08, 0x02 };       /* field 1 after the last */
+        static const uint8_t time_late[] = { 0x10, 0x01 };       /* field 2 out of order */
+        /* subject_member (field 16): 16 bytes said, one there */
+        static const uint8_t cut_id[] = { 0x82, 0x01, 0x10, 0x5a };
+        /* subject_member, its length 16 written in two bytes */
+        static const uint8_t long_len[] = { 0x82, 0x01, 0x90, 0x00, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a,
+                                            0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a };
+        static const struct { const char *name; const uint8_t *b; size_t n; } v[] = {
+            { "tamper-field-repeated-in-event.export", seq_again, sizeof seq_again },
+            { "tamper-fields-out-of-order-in-event.export", time_late, sizeof time_late },
+            { "tamper-truncated-field-in-event.export", cut_id, sizeof cut_id },
+            { "tamper-long-varint-in-event.export", long_len, sizeof long_len },
+        };
+
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+            o = base;
+            o.append_at = 3;
+            o.append = v[k].b;
+            o.append_len = v[k].n;
+            emit_variant(v[k].name, &o, &log_key, COUNCIL_ETAMPER, COUNCIL_ETAMPER);
+        }
+    }
+
     free(x.p);
     log_free(&lf);
     council__secret_free(&log_key.sk);

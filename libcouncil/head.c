@@ -61,9 +61,20 @@ static uint32_t peaks_of(uint64_t size)
     return n;
 }
 
-/* kr's head into *f, its signature checked: ENOTFOUND when none is kept,
- * ETAMPER when the signature fails. */
-static int head_decode(council *c, const council__keyring *kr, council__frontier *f)
+/* The head bytes this handle last checked against its log key (a signed
+ * head read twice in one advance, the second time under the keyring's
+ * lock, is checked once when the bytes have not changed). */
+struct head_seen {
+    council__frontier f;
+    size_t len;
+    uint8_t bytes[COUNCIL__LOG_HEAD_MAX];
+};
+
+/* kr's head into *f, its signature checked (unless its bytes are `seen`'s,
+ * checked already): ENOTFOUND when none is kept, ETAMPER when the
+ * signature fails. */
+static int head_decode(council *c, const council__keyring *kr, council__frontier *f,
+                       const struct head_seen *seen)
 {
     uint8_t m[sizeof head_label + COUNCIL_ID_BYTES + COUNCIL__LOG_HEAD_MAX];
     size_t body, n;
@@ -79,8 +90,10 @@ static int head_decode(council *c, const council__keyring *kr, council__frontier
     n = peaks_of(size);
     body = kr->log_head_len - 64;
     if (body != 8 + n * COUNCIL_HASH_BYTES ||
-        crypto_sign_verify_detached(kr->log_head + body, m, head_msg(m, c, kr->log_head, body),
-                                    c->log_pk) != 0)
+        ((seen == NULL || seen->len != kr->log_head_len ||
+          memcmp(seen->bytes, kr->log_head, seen->len) != 0) &&
+         crypto_sign_verify_detached(kr->log_head + body, m, head_msg(m, c, kr->log_head, body),
+                                     c->log_pk) != 0))
         return council__fail(c, COUNCIL_ETAMPER, "audit: the keyring's log head is not signed by "
                              "the council's log key (council.keyring was edited)");
     for (size_t i = 0; i < n; i++)
@@ -146,9 +159,10 @@ static int head_mark(council *c, council__keyring *kr)
 
 static int head_store_fn(council *c, council__keyring *kr, void *ctx)
 {
-    const council__frontier *f = ctx;
+    const struct head_seen *seen = ctx;
+    const council__frontier *f = &seen->f;
     council__frontier old;
-    int rc = head_decode(c, kr, &old);
+    int rc = head_decode(c, kr, &old, seen);
 
     /* Never backwards: a concurrent session may have kept a later head. */
     if (rc == COUNCIL_OK && old.size >= f->size)
@@ -259,8 +273,9 @@ static int fold_events(council *c, council__frontier *f, uint64_t n, const char 
  * rewritten, or council.db rolled back), with a message saying which;
  * *why receives a reason code for the event that records it. `full` also
  * checks that every event below the head is still there. */
-static int head_extend(council *c, council__frontier *f, bool full, const char **why)
+static int head_extend(council *c, struct head_seen *hs, bool full, const char **why)
 {
+    council__frontier *f = &hs->f;
     council__keyring *kr = council__malloc(sizeof *kr);
     uint8_t have[COUNCIL_HASH_BYTES], want[COUNCIL_HASH_BYTES];
     council__nodes ns;
@@ -273,8 +288,12 @@ static int head_extend(council *c, council__frontier *f, bool full, const char *
         return council__fail(c, COUNCIL_ENOMEM, "audit: out of memory");
     rc = council__keyring_load(c, kr, c->dir);
     if (rc == COUNCIL_OK) {
-        rc = head_decode(c, kr, f);
-        if (rc == COUNCIL_ENOTFOUND) {
+        hs->len = 0;
+        rc = head_decode(c, kr, f, NULL);
+        if (rc == COUNCIL_OK) {
+            hs->len = kr->log_head_len;
+            memcpy(hs->bytes, kr->log_head, hs->len);
+        } else if (rc == COUNCIL_ENOTFOUND) {
             bool kept_flag = false;
             council__clear(c);
             rc = council__audit_head_kept(c, &kept_flag);
@@ -351,9 +370,9 @@ int council__audit_head_kept(council *c, bool *kept)
     return COUNCIL_OK;
 }
 
-static int head_keep(council *c, const council__frontier *f)
+static int head_keep(council *c, const struct head_seen *hs)
 {
-    int rc = council__keyring_update(c, head_store_fn, (void *)(uintptr_t)f);
+    int rc = council__keyring_update(c, head_store_fn, (void *)(uintptr_t)hs);
 
     return rc == COUNCIL_OK ? mark_head_kept(c) : rc;
 }
@@ -378,7 +397,7 @@ static int tamper_logged(council *c, int rc, const char *why)
 
 int council__audit_head_advance(council *c)
 {
-    council__frontier *f;
+    struct head_seen *f;
     const char *why = NULL;
     int rc;
 
@@ -440,7 +459,7 @@ int council__audit_checkpoint_in_batch(council *c, council_buf *out, uint64_t *s
         .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
         .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
     };
-    council__frontier *f = council__malloc(sizeof *f);
+    struct head_seen *f = council__malloc(sizeof *f);
     const char *why = NULL;
     int rc;
 
@@ -452,7 +471,7 @@ int council__audit_checkpoint_in_batch(council *c, council_buf *out, uint64_t *s
     }
     if ((rc = head_extend(c, f, true, &why)) != COUNCIL_OK ||
         (rc = council__audit_append(c, &ev)) != COUNCIL_OK ||
-        (rc = sign_checkpoint(c, out, size_out, f, &why)) != COUNCIL_OK) {
+        (rc = sign_checkpoint(c, out, size_out, &f->f, &why)) != COUNCIL_OK) {
         council__audit_batch_rollback(c);
         council__free(f);
         return rc == COUNCIL_ETAMPER ? tamper_logged(c, rc, why) : rc;

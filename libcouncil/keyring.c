@@ -842,7 +842,7 @@ static int lock_bounded(int fd)
 int council__keyring_update(council *c, int (*fn)(council *c, council__keyring *kr, void *ctx),
                             void *ctx)
 {
-    council__keyring *kr = council__malloc(sizeof *kr);
+    council__keyring *kr = council__malloc(sizeof *kr), *was = NULL;
     int rc;
 
     char lock_path[4096];
@@ -869,13 +869,20 @@ int council__keyring_update(council *c, int (*fn)(council *c, council__keyring *
     rc = council__keyring_load(c, kr, c->dir);
     if (rc == COUNCIL_OK && memcmp(kr->council_id, c->council_id, COUNCIL_ID_BYTES) != 0)
         rc = council__fail(c, COUNCIL_EAUTH, "keyring: the keyring on disk is another council's");
+    /* As read, to see whether fn changed anything: a keyring fn left as it
+     * was is not written again (a write costs two fsyncs, at every open). */
+    if (rc == COUNCIL_OK && (was = council__malloc(sizeof *was)) != NULL)
+        memcpy(was, kr, sizeof *was);
     if (rc == COUNCIL_OK)
         rc = fn(c, kr, ctx);
-    if (rc == COUNCIL_OK)
+    if (rc == COUNCIL_OK && (was == NULL || memcmp(was, kr, sizeof *kr) != 0))
         rc = council__keyring_store(c, kr, c->dir);
 out:
     (void)close(lock); /* releases the lock */
     sodium_memzero(kr, sizeof *kr);
     council__free(kr);
+    if (was != NULL)
+        sodium_memzero(was, sizeof *was);
+    council__free(was);
     return rc;
 }

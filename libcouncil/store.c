@@ -1005,6 +1005,22 @@ int council__store_version(council *c, uint32_t *out)
     return COUNCIL_OK;
 }
 
+/* The schema version read on its own, leaving no message: 0 when it
+ * cannot be read. */
+static uint32_t version_now(council *c)
+{
+    sqlite3_stmt *st = NULL;
+    uint32_t v = 0;
+
+    if (sqlite3_prepare_v2(c->db, "SELECT coalesce(max(version), 0) FROM schema_version;", -1,
+                           &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+        sqlite3_int64 x = sqlite3_column_int64(st, 0);
+        v = x > 0 && x <= UINT32_MAX ? (uint32_t)x : 0;
+    }
+    sqlite3_finalize(st);
+    return v;
+}
+
 int council__store_migrate(council *c, const council__migration *list, size_t n,
                            uint32_t target)
 {
@@ -1019,6 +1035,11 @@ int council__store_migrate(council *c, const council__migration *list, size_t n,
             return council__fail(c, COUNCIL_ERROR, "store: migration list out of order at %zu", i);
     if (target == 0 || target > latest)
         target = latest;
+    /* Every open asks: a store already at the latest version is read
+     * without the write lock or a transaction. Any other answer (older,
+     * newer, no table, an error) is asked again below, under the lock. */
+    if (target == latest && version_now(c) == latest)
+        return COUNCIL_OK;
     rc = exec(c, "begin migration", "BEGIN IMMEDIATE;");
     if (rc != COUNCIL_OK)
         return rc;

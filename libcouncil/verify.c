@@ -362,75 +362,270 @@ static int read_exact(FILE *f, uint8_t *p, size_t n)
     return fread(p, 1, n, f) == n ? 0 : -1;
 }
 
-/* One event frame: decoded, canonical, in sequence, linked to the last. */
-static int check_event(verifier *v, const uint8_t *bytes, size_t len, uint8_t prev[COUNCIL_HASH_BYTES],
-                       int64_t *last_time, uint8_t *scratch)
-{
-    Council__V1__AuditEvent *e;
-    uint64_t i = v->events;
-    int rc = COUNCIL_OK;
+/* ------------------------------------------------ an event read in place */
 
-    e = council__v1__audit_event__unpack(council__pb_allocator(), len, bytes);
-    if (e == NULL)
-        return vfail(v, COUNCIL_ETAMPER, (int64_t)i, "event %llu: cannot be decoded",
-                     (unsigned long long)i);
-    /* protobuf-c re-emits unknown fields, so they are refused by name. */
-    if (e->base.n_unknown_fields != 0 || council__v1__audit_event__get_packed_size(e) != len ||
-        council__v1__audit_event__pack(e, scratch) != len || memcmp(scratch, bytes, len) != 0)
-        rc = vfail(v, COUNCIL_ETAMPER, (int64_t)i, "event %llu: not in canonical form",
-                   (unsigned long long)i);
-    else if (e->seq != i)
-        rc = vfail(v, COUNCIL_ETAMPER, (int64_t)i, "event at position %llu has sequence number "
-                   "%llu: events removed, inserted or reordered", (unsigned long long)i,
-                   (unsigned long long)e->seq);
-    else if (i == 0 && e->has_prev_hash)
-        rc = vfail(v, COUNCIL_ETAMPER, 0, "event 0 links to a predecessor: events before it "
-                   "were removed");
-    else if (i > 0 && (!e->has_prev_hash || e->prev_hash.len != COUNCIL_HASH_BYTES ||
-                       sodium_memcmp(e->prev_hash.data, prev, COUNCIL_HASH_BYTES) != 0))
-        rc = vfail(v, COUNCIL_ETAMPER, (int64_t)(i - 1), "event %llu does not link to event "
-                   "%llu: event %llu was altered", (unsigned long long)i,
-                   (unsigned long long)(i - 1), (unsigned long long)(i - 1));
-    else if (e->time < *last_time)
-        rc = vfail(v, COUNCIL_ETAMPER, (int64_t)i, "event %llu: time goes backwards",
-                   (unsigned long long)i);
-    else {
-        bool codes = (e->purpose == NULL || council__audit_code_ok(e->purpose)) &&
-                     (e->basis == NULL || council__audit_code_ok(e->basis)) &&
-                     (e->reason == NULL || council__audit_code_ok(e->reason)) &&
-                     e->n_scopes <= COUNCIL__AUDIT_SCOPES_MAX;
-        for (size_t k = 0; codes && k < e->n_scopes; k++)
-            codes = council__audit_code_ok(e->scopes[k]) &&
-                    (k == 0 || strcmp(e->scopes[k - 1], e->scopes[k]) < 0);
-        if (!codes || e->action == 0 || e->actor_kind == 0 || e->outcome == 0 ||
-            protobuf_c_enum_descriptor_get_value(&council__v1__audit_action__descriptor,
-                                                 (int)e->action) == NULL ||
-            protobuf_c_enum_descriptor_get_value(&council__v1__audit_actor_kind__descriptor,
-                                                 (int)e->actor_kind) == NULL ||
-            protobuf_c_enum_descriptor_get_value(&council__v1__audit_outcome__descriptor,
-                                                 (int)e->outcome) == NULL ||
-            (e->has_actor_member && e->actor_member.len != COUNCIL_ID_BYTES) ||
-            (e->has_actor_staff && e->actor_staff.len != COUNCIL_ID_BYTES) ||
-            (e->has_subject_member && e->subject_member.len != COUNCIL_ID_BYTES) ||
-            (e->has_subject_staff && e->subject_staff.len != COUNCIL_ID_BYTES) ||
-            (e->has_object_id && e->object_id.len != COUNCIL_ID_BYTES) ||
-            (e->has_bundle_hash && e->bundle_hash.len != 32) ||
-            (e->has_case_ref && e->case_ref.len != 32) ||
-            (e->has_consent_id && e->consent_id.len != COUNCIL_ID_BYTES))
-            rc = vfail(v, COUNCIL_ETAMPER, (int64_t)i, "event %llu: malformed fields",
-                       (unsigned long long)i);
+/* A varint as protobuf-c packs it: the shortest encoding (no trailing zero
+ * byte), at most 10 bytes, the 10th holding only the top bit of 64. */
+static int walk_varint_long(const uint8_t *b, size_t len, size_t *at, uint64_t *out)
+{
+    uint64_t v = 0;
+
+    for (unsigned k = 0; k < 10; k++) {
+        uint8_t byte;
+
+        if (*at >= len)
+            return COUNCIL__WALK_UNDECODABLE;
+        byte = b[(*at)++];
+        v |= (uint64_t)(byte & 0x7f) << (7 * k);
+        if ((byte & 0x80) == 0) {
+            if ((k > 0 && byte == 0) || (k == 9 && byte > 1))
+                return COUNCIL__WALK_NONCANONICAL;
+            *out = v;
+            return COUNCIL__WALK_OK;
+        }
     }
-    if (rc == COUNCIL_OK)
-        *last_time = e->time;
-    council__v1__audit_event__free_unpacked(e, council__pb_allocator());
-    return rc;
+    return COUNCIL__WALK_UNDECODABLE;
+}
+
+/* The same, the one-byte case (most keys, lengths and values) inline. */
+static inline int walk_varint(const uint8_t *b, size_t len, size_t *at, uint64_t *out)
+{
+    if (*at < len && b[*at] < 0x80) {
+        *out = b[(*at)++];
+        return COUNCIL__WALK_OK;
+    }
+    return walk_varint_long(b, len, at, out);
+}
+
+/* AuditEvent's fields 1..19: the wire type each is packed with (0 varint,
+ * 2 length-delimited), and which are strings. */
+static const uint8_t walk_wire[20] = { 9, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 0, 0, 2, 2, 2, 2, 2, 2 };
+#define WALK_STRINGS (1u << 8 | 1u << 9 | 1u << 10 | 1u << 14)
+#define WALK_REQUIRED (1u << 1 | 1u << 2 | 1u << 3 | 1u << 4 | 1u << 12)
+
+int council__event_walk(council__event_view *e, const uint8_t *b, size_t len)
+{
+    size_t at = 0;
+    unsigned last = 0;
+
+    /* The fields are read only where `present` says they are. */
+    e->present = 0;
+    e->n_scopes = 0;
+    e->seq = e->action = e->actor_kind = e->outcome = 0;
+    e->time = 0;
+    e->error = 0;
+    while (at < len) {
+        uint64_t key, val;
+        unsigned field;
+        int rc = walk_varint(b, len, &at, &key);
+
+        if (rc != COUNCIL__WALK_OK)
+            return rc;
+        if (key >> 3 == 0 || key >> 3 > 19)
+            return COUNCIL__WALK_NONCANONICAL; /* an unknown field */
+        field = (unsigned)(key >> 3);
+        if ((key & 7) != walk_wire[field])
+            return COUNCIL__WALK_UNDECODABLE;
+        /* Ascending, each once; the scopes, one after another. */
+        if (field < last || (field == last && field != 8))
+            return COUNCIL__WALK_NONCANONICAL;
+        last = field;
+        if ((rc = walk_varint(b, len, &at, &val)) != COUNCIL__WALK_OK)
+            return rc;
+        e->present |= 1u << field;
+        if (walk_wire[field] == 2) {
+            const uint8_t *p = b + at;
+
+            if (val > len - at)
+                return COUNCIL__WALK_UNDECODABLE;
+            at += (size_t)val;
+            /* protobuf-c packs a string up to its first NUL */
+            if ((WALK_STRINGS >> field & 1) != 0 && val > 0 && memchr(p, 0, (size_t)val) != NULL)
+                return COUNCIL__WALK_NONCANONICAL;
+            if (field == 8) {
+                if (e->n_scopes < COUNCIL__AUDIT_SCOPES_MAX) {
+                    e->scope[e->n_scopes] = p;
+                    e->scope_len[e->n_scopes] = (size_t)val;
+                }
+                e->n_scopes++;
+            } else {
+                e->field[field] = p;
+                e->field_len[field] = (size_t)val;
+            }
+            continue;
+        }
+        switch (field) {
+        case 1:
+            e->seq = val;
+            break;
+        case 2:
+            e->time = (int64_t)val; /* two's complement, as int64 is packed */
+            break;
+        case 13: /* sint32, zigzag: a 32-bit value */
+            if (val > UINT32_MAX)
+                return COUNCIL__WALK_NONCANONICAL;
+            e->error = (int32_t)(val >> 1) ^ -(int32_t)(val & 1);
+            break;
+        default: /* enums: int32, packed in 10 bytes when negative (never known) */
+            if (val > INT32_MAX)
+                return COUNCIL__WALK_NONCANONICAL;
+            *(field == 3 ? &e->action : field == 4 ? &e->actor_kind : &e->outcome) = val;
+            break;
+        }
+    }
+    return (e->present & WALK_REQUIRED) == WALK_REQUIRED ? COUNCIL__WALK_OK
+                                                          : COUNCIL__WALK_UNDECODABLE;
+}
+
+/* An audit code given with its length: [a-z0-9_]{1,64}. */
+static bool code_ok(const uint8_t *s, size_t n)
+{
+    static const uint8_t ok[256] = {
+        ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+        ['8'] = 1, ['9'] = 1, ['_'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1,
+        ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1,
+        ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
+        ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+    };
+    unsigned all = 1;
+
+    if (n == 0 || n > COUNCIL__AUDIT_CODE_MAX)
+        return false;
+    for (size_t k = 0; k < n; k++)
+        all &= ok[s[k]];
+    return all != 0;
+}
+
+/* Is scope a before scope b, as strcmp orders them? */
+static bool scope_before(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+    int d = memcmp(a, b, an < bn ? an : bn);
+
+    return d < 0 || (d == 0 && an < bn);
+}
+
+bool council__event_fields_ok(const council__event_view *e)
+{
+    static const struct { uint8_t field, len; } ids[] = {
+        { 5, COUNCIL_ID_BYTES }, { 6, COUNCIL_ID_BYTES }, { 16, COUNCIL_ID_BYTES },
+        { 17, COUNCIL_ID_BYTES }, { 18, COUNCIL_ID_BYTES }, { 19, 32 }, { 7, 32 },
+        { 11, COUNCIL_ID_BYTES },
+    };
+    static const unsigned codes[] = { 9, 10, 14 };
+
+    for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++)
+        if ((e->present >> codes[k] & 1) != 0 && !code_ok(e->field[codes[k]], e->field_len[codes[k]]))
+            return false;
+    if (e->n_scopes > COUNCIL__AUDIT_SCOPES_MAX)
+        return false;
+    for (size_t k = 0; k < e->n_scopes; k++)
+        if (!code_ok(e->scope[k], e->scope_len[k]) ||
+            (k > 0 && !scope_before(e->scope[k - 1], e->scope_len[k - 1], e->scope[k],
+                                    e->scope_len[k])))
+            return false;
+    if (e->action == 0 || e->actor_kind == 0 || e->outcome == 0 ||
+        protobuf_c_enum_descriptor_get_value(&council__v1__audit_action__descriptor,
+                                             (int)e->action) == NULL ||
+        protobuf_c_enum_descriptor_get_value(&council__v1__audit_actor_kind__descriptor,
+                                             (int)e->actor_kind) == NULL ||
+        protobuf_c_enum_descriptor_get_value(&council__v1__audit_outcome__descriptor,
+                                             (int)e->outcome) == NULL)
+        return false;
+    for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++)
+        if ((e->present >> ids[k].field & 1) != 0 && e->field_len[ids[k].field] != ids[k].len)
+            return false;
+    return true;
+}
+
+/* An event walked: refused (ETAMPER, naming event `at`) unless canonical. */
+static int walk_event(verifier *v, council__event_view *e, const uint8_t *bytes, size_t len,
+                      uint64_t at)
+{
+    int w = council__event_walk(e, bytes, len);
+    int64_t bad = at <= (uint64_t)INT64_MAX ? (int64_t)at : -1;
+
+    if (w == COUNCIL__WALK_UNDECODABLE)
+        return vfail(v, COUNCIL_ETAMPER, bad, "event %llu: cannot be decoded", (unsigned long long)at);
+    if (w != COUNCIL__WALK_OK)
+        return vfail(v, COUNCIL_ETAMPER, bad, "event %llu: not in canonical form",
+                     (unsigned long long)at);
+    return COUNCIL_OK;
+}
+
+/* One event frame: canonical, in sequence, linked to the last, its fields
+ * well formed; read in place (the leaf hashes these same bytes). */
+static int check_event(verifier *v, const uint8_t *bytes, size_t len, uint8_t prev[COUNCIL_HASH_BYTES],
+                       int64_t *last_time)
+{
+    council__event_view e;
+    uint64_t i = v->events;
+    int rc = walk_event(v, &e, bytes, len, i);
+
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (e.seq != i)
+        return vfail(v, COUNCIL_ETAMPER, (int64_t)i, "event at position %llu has sequence number "
+                     "%llu: events removed, inserted or reordered", (unsigned long long)i,
+                     (unsigned long long)e.seq);
+    if (i == 0 && (e.present >> 15 & 1) != 0)
+        return vfail(v, COUNCIL_ETAMPER, 0, "event 0 links to a predecessor: events before it "
+                     "were removed");
+    if (i > 0 && ((e.present >> 15 & 1) == 0 || e.field_len[15] != COUNCIL_HASH_BYTES ||
+                  sodium_memcmp(e.field[15], prev, COUNCIL_HASH_BYTES) != 0))
+        return vfail(v, COUNCIL_ETAMPER, (int64_t)(i - 1), "event %llu does not link to event "
+                     "%llu: event %llu was altered", (unsigned long long)i,
+                     (unsigned long long)(i - 1), (unsigned long long)(i - 1));
+    if (e.time < *last_time)
+        return vfail(v, COUNCIL_ETAMPER, (int64_t)i, "event %llu: time goes backwards",
+                     (unsigned long long)i);
+    if (!council__event_fields_ok(&e))
+        return vfail(v, COUNCIL_ETAMPER, (int64_t)i, "event %llu: malformed fields",
+                     (unsigned long long)i);
+    *last_time = e.time;
+    return COUNCIL_OK;
+}
+
+/* An event's bytes as they stand in the export: checked, then hashed into
+ * the tree and kept as the next event's link. */
+static int take_event(verifier *v, council__frontier *fr, const uint8_t *bytes, size_t len,
+                      uint8_t prev[COUNCIL_HASH_BYTES], int64_t *last_time)
+{
+    uint8_t root[COUNCIL_HASH_BYTES];
+    int rc = check_event(v, bytes, len, prev, last_time);
+
+    if (rc != COUNCIL_OK)
+        return rc;
+    council__merkle_leaf(prev, bytes, len);
+    council__frontier_push(fr, prev);
+    v->events++;
+    /* The kept checkpoint must be a prefix of this history. */
+    if (v->have_known && v->events == v->known.size) {
+        council__frontier_root(fr, root);
+        v->known_seen = true;
+        if (sodium_memcmp(root, v->known.root, sizeof root) != 0)
+            return vfail(v, COUNCIL_ETAMPER, -1, "events 0..%llu differ from the checkpoint you "
+                         "kept: the history was rewritten", (unsigned long long)(v->events - 1));
+    }
+    return COUNCIL_OK;
+}
+
+/* The offset of the event's bytes in an event frame as protobuf-c packs it
+ * (tag 2, the shortest length, the bytes to the end), or 0 for any other
+ * frame, which goes through the decoder. */
+static size_t event_frame(const uint8_t *b, size_t len)
+{
+    size_t at = 1;
+    uint64_t n;
+
+    if (len < 2 || b[0] != 0x12 || walk_varint(b, len, &at, &n) != COUNCIL__WALK_OK)
+        return 0;
+    return n == len - at ? at : 0;
 }
 
 static int verify_stream(verifier *v, FILE *f)
 {
     council__frontier *fr = NULL;
-    uint8_t *buf = NULL, *scratch = NULL, hdr[8], prev[COUNCIL_HASH_BYTES], leaf[COUNCIL_HASH_BYTES];
-    uint8_t root[COUNCIL_HASH_BYTES];
+    uint8_t *buf = NULL, hdr[8], prev[COUNCIL_HASH_BYTES], root[COUNCIL_HASH_BYTES];
     char origin[COUNCIL__KEYNAME_MAX + 1] = "";
     uint64_t declared = 0, frame_no = 0;
     int64_t last_time = INT64_MIN;
@@ -439,8 +634,7 @@ static int verify_stream(verifier *v, FILE *f)
 
     fr = council__malloc(sizeof *fr);
     buf = council__malloc(COUNCIL__AUDIT_FRAME_MAX);
-    scratch = council__malloc(COUNCIL__AUDIT_FRAME_MAX);
-    if (fr == NULL || buf == NULL || scratch == NULL) {
+    if (fr == NULL || buf == NULL) {
         rc = vfail(v, COUNCIL_ENOMEM, -1, "out of memory");
         goto out;
     }
@@ -451,7 +645,7 @@ static int verify_stream(verifier *v, FILE *f)
     }
     for (;; frame_no++) {
         Council__V1__AuditFrame *frm;
-        size_t len;
+        size_t len, off;
         size_t got = fread(hdr, 1, 4, f);
 
         if (got == 0 && feof(f))
@@ -471,6 +665,15 @@ static int verify_stream(verifier *v, FILE *f)
             rc = vfail(v, COUNCIL_EFORMAT, (int64_t)v->events, "export truncated inside frame %llu",
                        (unsigned long long)frame_no);
             goto out;
+        }
+        /* An event frame as the log writes it is read in place: its
+         * bytes are walked and hashed where they stand. Any other frame
+         * (the header, a checkpoint, anything odd) is decoded. */
+        if (have_header && (off = event_frame(buf, len)) != 0) {
+            if ((rc = take_event(v, fr, buf + off, len - off, prev, &last_time)) != COUNCIL_OK)
+                goto out;
+            last_is_checkpoint = false;
+            continue;
         }
         (void)council__pb_alloc_failed(true);
         frm = council__v1__audit_frame__unpack(council__pb_allocator(), len, buf);
@@ -508,23 +711,8 @@ static int verify_stream(verifier *v, FILE *f)
                 memcpy(origin, frm->header->origin, strlen(frm->header->origin) + 1);
             }
         } else if (frm->frame_case == COUNCIL__V1__AUDIT_FRAME__FRAME_EVENT) {
-            rc = check_event(v, frm->event.data, frm->event.len, prev, &last_time, scratch);
-            if (rc == COUNCIL_OK) {
-                council__merkle_leaf(leaf, frm->event.data, frm->event.len);
-                council__frontier_push(fr, leaf);
-                memcpy(prev, leaf, sizeof prev);
-                v->events++;
-                last_is_checkpoint = false;
-                /* The kept checkpoint must be a prefix of this history. */
-                if (v->have_known && v->events == v->known.size) {
-                    council__frontier_root(fr, root);
-                    v->known_seen = true;
-                    if (sodium_memcmp(root, v->known.root, sizeof root) != 0)
-                        rc = vfail(v, COUNCIL_ETAMPER, -1, "events 0..%llu differ from the "
-                                   "checkpoint you kept: the history was rewritten",
-                                   (unsigned long long)(v->events - 1));
-                }
-            }
+            rc = take_event(v, fr, frm->event.data, frm->event.len, prev, &last_time);
+            last_is_checkpoint = false;
         } else if (frm->frame_case == COUNCIL__V1__AUDIT_FRAME__FRAME_CHECKPOINT) {
             council__checkpoint cp;
             rc = check_note(v, frm->checkpoint, strlen(frm->checkpoint), &cp);
@@ -596,7 +784,6 @@ out:
     (void)origin;
     council__free(fr);
     council__free(buf);
-    council__free(scratch);
     return rc;
 }
 
@@ -619,9 +806,12 @@ int council__audit_verify_fp(council_buf *report, FILE *f, const council_audit_v
     return rc;
 }
 
+#define VERIFY_READ_BLOCK (256u * 1024u)
+
 int council_audit_verify_export(council_buf *report, const char *path,
                                 const council_audit_verify_options *o)
 {
+    char *iobuf;
     FILE *f;
     int rc;
 
@@ -644,8 +834,14 @@ int council_audit_verify_export(council_buf *report, const char *path,
         council__free(v);
         return rc;
     }
+    /* Read in large blocks: one system call per frame or two would cost
+     * as much as the parse. Without the memory, stdio's own buffer. */
+    iobuf = council__malloc(VERIFY_READ_BLOCK);
+    if (iobuf != NULL)
+        (void)setvbuf(f, iobuf, _IOFBF, VERIFY_READ_BLOCK);
     rc = council__audit_verify_fp(report, f, o);
     fclose(f);
+    council__free(iobuf);
     return rc;
 }
 
@@ -795,36 +991,28 @@ static int ce_number(const char **p, const char *end, const char *key, uint64_t 
     return ce_line(p, end, &l, &n) == 0 ? keyed_number(l, n, key, out) : -1;
 }
 
-/* One event of the file: decoded, canonical, its own seq, of the case. */
+/* One event of the file: canonical, its own seq, of the case (read in place). */
 static int ce_event(verifier *v, const uint8_t *bytes, size_t len, uint64_t seq,
-                    const uint8_t ref[32], uint8_t *scratch)
+                    const uint8_t ref[32])
 {
-    Council__V1__AuditEvent *e;
-    int rc = COUNCIL_OK;
+    council__event_view e;
     int64_t bad = seq <= (uint64_t)INT64_MAX ? (int64_t)seq : -1;
+    int rc = walk_event(v, &e, bytes, len, seq);
 
-    e = council__v1__audit_event__unpack(council__pb_allocator(), len, bytes);
-    if (e == NULL)
-        return vfail(v, COUNCIL_ETAMPER, bad, "event %llu: cannot be decoded",
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (e.seq != seq)
+        return vfail(v, COUNCIL_ETAMPER, bad, "the event given as %llu has sequence number %llu",
+                     (unsigned long long)seq, (unsigned long long)e.seq);
+    if ((e.present >> 7 & 1) == 0 || e.field_len[7] != 32 || sodium_memcmp(e.field[7], ref, 32) != 0)
+        return vfail(v, COUNCIL_ETAMPER, bad, "event %llu does not name the case",
                      (unsigned long long)seq);
-    if (e->base.n_unknown_fields != 0 || council__v1__audit_event__get_packed_size(e) != len ||
-        council__v1__audit_event__pack(e, scratch) != len || memcmp(scratch, bytes, len) != 0)
-        rc = vfail(v, COUNCIL_ETAMPER, bad, "event %llu: not in canonical form",
-                   (unsigned long long)seq);
-    else if (e->seq != seq)
-        rc = vfail(v, COUNCIL_ETAMPER, bad, "the event given as %llu has sequence number %llu",
-                   (unsigned long long)seq, (unsigned long long)e->seq);
-    else if (!e->has_case_ref || e->case_ref.len != 32 ||
-             sodium_memcmp(e->case_ref.data, ref, 32) != 0)
-        rc = vfail(v, COUNCIL_ETAMPER, bad, "event %llu does not name the case",
-                   (unsigned long long)seq);
-    council__v1__audit_event__free_unpacked(e, council__pb_allocator());
-    return rc;
+    return COUNCIL_OK;
 }
 
 /* The file in memory, checked top to bottom (doc/audit-format.md 11). */
 static int ce_verify(verifier *v, const char *text, size_t len, uint8_t ref[32], int64_t *created,
-                     uint8_t *bytes, uint8_t *scratch)
+                     uint8_t *bytes)
 {
     const char *p = text, *end = text + len, *l;
     uint8_t hashes[COUNCIL_PROOF_HASHES_MAX * COUNCIL_HASH_BYTES], leaf[COUNCIL_HASH_BYTES];
@@ -907,7 +1095,7 @@ static int ce_verify(verifier *v, const char *text, size_t len, uint8_t ref[32],
                 b64_hash(hashes + j * COUNCIL_HASH_BYTES, l, ln) != 0)
                 return vfail(v, COUNCIL_EFORMAT, (int64_t)seq, "event %llu: malformed proof hash",
                              (unsigned long long)seq);
-        if ((rc = ce_event(v, bytes, got, seq, ref, scratch)) != COUNCIL_OK)
+        if ((rc = ce_event(v, bytes, got, seq, ref)) != COUNCIL_OK)
             return rc;
         council__merkle_leaf(leaf, bytes, got);
         if (council_merkle_verify_inclusion(seq, size, leaf, sizeof leaf, hashes,
@@ -956,7 +1144,7 @@ static int ce_report(const verifier *v, council_buf *report, int rc, const uint8
 int council_audit_verify_case_evidence(council_buf *report, const char *path,
                                        const council_audit_verify_options *opts)
 {
-    uint8_t ref[32] = { 0 }, *bytes = NULL, *scratch = NULL;
+    uint8_t ref[32] = { 0 }, *bytes = NULL;
     char *text = NULL;
     int64_t created = 0;
     size_t len = 0;
@@ -986,8 +1174,7 @@ int council_audit_verify_case_evidence(council_buf *report, const char *path,
             rc = vfail(v, COUNCIL_ELIMIT, -1, "the file is larger than %u bytes",
                        COUNCIL_CASE_EVIDENCE_MAX);
         else if ((text = council__malloc((size_t)sz + 1)) == NULL ||
-                 (bytes = council__malloc(COUNCIL__AUDIT_FRAME_MAX)) == NULL ||
-                 (scratch = council__malloc(COUNCIL__AUDIT_FRAME_MAX)) == NULL)
+                 (bytes = council__malloc(COUNCIL__AUDIT_FRAME_MAX)) == NULL)
             rc = vfail(v, COUNCIL_ENOMEM, -1, "out of memory");
         else if ((len = fread(text, 1, (size_t)sz, f)) != (size_t)sz)
             rc = vfail(v, COUNCIL_EIO, -1, "cannot read the file");
@@ -995,11 +1182,10 @@ int council_audit_verify_case_evidence(council_buf *report, const char *path,
     if (f != NULL)
         fclose(f);
     if (rc == COUNCIL_OK)
-        rc = ce_verify(v, text, len, ref, &created, bytes, scratch);
+        rc = ce_verify(v, text, len, ref, &created, bytes);
     rc = ce_report(v, report, rc, ref, !sodium_is_zero(ref, 32), created);
     council__free(text);
     council__free(bytes);
-    council__free(scratch);
     council__free(v);
     return rc;
 }
