@@ -48,6 +48,8 @@ sqlite3 *base_open(const char *path, bool keyed);
 uint64_t base_bytes(sqlite3 *db, const char *path);
 sqlite3_stmt *prep(sqlite3 *db, const char *s);
 void step_done(sqlite3_stmt *st, const char *what);
+void io_bytes(uint64_t *rd, uint64_t *wr);
+uint64_t io_written(void);
 double budget_left(void);
 double seconds_since_start(void);
 

@@ -29,8 +29,10 @@ typedef struct create_level_fig {
     bool run;
     double projected;                        /* not run: seconds it would take */
     double w_cases, t_council, t_keyed, t_anchor; /* the window before the size */
+    double rd_council, wr_council, wr_anchor;      /* bytes read, written in it */
     double r_sel, r_dur, r_each, r_case_base, r_case, r_many_base, r_many;
     int many_n;
+    double w_each, w_dur; /* bytes written per one-by-one read */
     uint64_t b_council, b_keyed, b_anchor;
     double build_secs; /* wall seconds of all stores to this size */
 } create_level_fig;
@@ -327,14 +329,19 @@ static void measure(create_state *st, create_level_fig *L)
     int many_n = st->many < 3 * n ? st->many : (int)(3 * n);
     double t_sel = 0, t_dur = 0, t_each = 0, t_cb = 0, t_cc = 0, t_mb = 0, t_mc = 0;
     size_t s_sel = 0, s_each = 0, s_case = 0, s_many = 0;
+    uint64_t w_dur = 0, w_each = 0, w;
 
     for (int r = 0; r < ROUNDS; r++) {
         unsigned long a = st->read_seq + (unsigned long)(st->reads * r / ROUNDS);
         unsigned long b = st->read_seq + (unsigned long)(st->reads * (r + 1) / ROUNDS);
         t_sel += base_read_each(st->dk, st->bids, n, a * 10, b * 10, false);
         s_sel += (b - a) * 10;
+        w = io_written();
         t_dur += base_read_each(st->dk, st->bids, n, a, b, true);
+        w_dur += io_written() - w;
+        w = io_written();
         t_each += council_read_each(st, n, a, b);
+        w_each += io_written() - w;
         s_each += b - a;
         for (unsigned long i = a; i < b; i++) {
             t_cb += base_read_many(st->dk, st->bids, n, i, 3, true);
@@ -359,6 +366,8 @@ static void measure(create_state *st, create_level_fig *L)
     L->r_many_base = (double)s_many / t_mb;
     L->r_many = t_mc > 0 ? (double)s_many / t_mc : 0;
     L->many_n = many_n;
+    L->w_each = (double)w_each / (double)s_each;
+    L->w_dur = (double)w_dur / (double)s_each;
     /* sizes: the council's store closed (its WAL checkpointed away) */
     fixture_reopen(&st->f);
     L->b_council = dir_bytes(st->f.store);
@@ -382,12 +391,19 @@ void create_level(create_state *st, long size)
     while (st->have < size) {
         long e = st->have + st->batch < size ? st->have + st->batch : size;
         double tk, ta, tc;
+        uint64_t r0, w0, r1, w1, r2, w2;
         for (long i = st->have; i < e; i++)
             randombytes_buf(st->bids[i], 16);
         tk = base_create(st->dk, st->have, e, st->bids, NULL);
+        io_bytes(&r0, &w0);
         ta = base_create(st->da, st->have, e, st->bids, st->box_key);
+        io_bytes(&r1, &w1);
         tc = council_create_cases(&st->f, st->have, e, st->cids, st->pids);
+        io_bytes(&r2, &w2);
         if (e > size - win) {
+            L->wr_anchor += (double)(w1 - w0);
+            L->rd_council += (double)(r2 - r1);
+            L->wr_council += (double)(w2 - w1);
             L->w_cases += (double)(e - st->have);
             L->t_keyed += tk;
             L->t_anchor += ta;
@@ -438,18 +454,23 @@ void create_report(create_state *st)
                L->r_many / L->r_many_base);
     }
     printf("  (each = council_section_read; its baseline SQLCipher SELECT + one durable 120-byte row;"
-           " SELECT alone for context)\n");
-    printf("  %-6s %12s %12s %12s %10s %10s %12s\n", "cases", "council B/c", "sqlcipher B/c",
-           "anchor B/c", "x anchor", "select/s", "build s");
+           " SELECT alone for context;\n   written = bytes written per one-by-one read, council and"
+           " baseline)\n");
+    printf("  (create written/case and read/case: bytes the council's batches wrote and read per case"
+           " in the window, and the anchor's writes)\n");
+    printf("  %-6s %12s %12s %12s %10s %10s %10s %18s %17s %12s\n", "cases", "council B/c",
+           "sqlcipher B/c", "anchor B/c", "x anchor", "select/s", "build s", "written/read",
+           "create wr/case", "rd/case");
     for (int i = 0; i < st->nlv; i++) {
         const create_level_fig *L = &st->lv[i];
         if (!L->run)
             continue;
         size_label(sz, sizeof sz, L->size);
-        printf("  %-6s %12.0f %12.0f %12.0f %10.2f %10.0f %12.1f\n", sz,
-               (double)L->b_council / (double)L->size, (double)L->b_keyed / (double)L->size,
+        printf("  %-6s %12.0f %12.0f %12.0f %10.2f %10.0f %10.1f %8.0f / %7.0f %8.0f / %6.0f %12.0f\n",
+               sz, (double)L->b_council / (double)L->size, (double)L->b_keyed / (double)L->size,
                (double)L->b_anchor / (double)L->size, (double)L->b_council / (double)L->b_anchor,
-               L->r_sel, L->build_secs);
+               L->r_sel, L->build_secs, L->w_each, L->w_dur, L->wr_council / L->w_cases,
+               L->wr_anchor / L->w_cases, L->rd_council / L->w_cases);
     }
 #ifndef COUNCIL_SECTIONS_READ_MAX
     printf("  council_sections_read: not in this build (many/s is 0)\n");
@@ -478,11 +499,16 @@ void create_report(create_state *st)
         M("create.ratio_sqlcipher", L->t_keyed / L->t_council, "x");
         M("create.ratio_anchor", x_anchor, "x");
         M("create.ms_per_case", 1e3 * L->t_council / L->w_cases, "ms");
+        M("create.written", L->wr_council / L->w_cases, "bytes/case");
+        M("create.read", L->rd_council / L->w_cases, "bytes/case");
+        M("create.anchor.written", L->wr_anchor / L->w_cases, "bytes/case");
         M("read.sqlcipher_select", L->r_sel, "sections/s");
         M("read.each.floor", L->r_dur, "sections/s");
         M("read.each.council", L->r_each, "sections/s");
         M("read.each.us", 1e6 / L->r_each, "us");
         M("read.each.ratio_floor", L->r_each / L->r_dur, "x");
+        M("read.each.written", L->w_each, "bytes");
+        M("read.each.floor.written", L->w_dur, "bytes");
         M("read.case.floor", L->r_case_base, "sections/s");
         M("read.case.council", L->r_case, "sections/s");
         M("read.case.ratio_floor", L->r_case / L->r_case_base, "x");

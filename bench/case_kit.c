@@ -125,6 +125,35 @@ uint64_t file_bytes(const char *path)
     return stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
 }
 
+/* Bytes this process has read and written so far through read/write
+ * calls (rchar, wchar of /proc/self/io; 0 where there is none): pages of
+ * the databases and their WAL, mostly. */
+void io_bytes(uint64_t *rd, uint64_t *wr)
+{
+    char line[128];
+    unsigned long long v;
+    FILE *f = fopen("/proc/self/io", "r");
+
+    *rd = *wr = 0;
+    if (f == NULL)
+        return;
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (sscanf(line, "rchar: %llu", &v) == 1)
+            *rd = (uint64_t)v;
+        else if (sscanf(line, "wchar: %llu", &v) == 1)
+            *wr = (uint64_t)v;
+    }
+    fclose(f);
+}
+
+uint64_t io_written(void)
+{
+    uint64_t r, w;
+
+    io_bytes(&r, &w);
+    return w;
+}
+
 /* The time budget: BENCH_DEADLINE (seconds since the epoch) if set, else
  * none. A stage whose projected time does not fit is not run. */
 double budget_left(void)
