@@ -12,7 +12,8 @@
  *                     and vs the Merkle floor: the leaf and node hashes
  *                     alone (crypto_hash_sha256 over the same events, held
  *                     in memory, RFC 6962 shape), timed in this process;
- *                     the verifier's peak RSS at each size (flat: < 64 MiB)
+ *                     the verifier's peak RSS at each size (flat: < 64 MiB);
+ *                     each the best of three tries, the three in turns
  *   proofs            inclusion and consistency proofs at the last size:
  *                     time and node reads per proof
  *
@@ -303,6 +304,7 @@ typedef struct level_fig {
 } level_fig;
 
 #define MAX_LEVELS 8
+#define TRIES 3
 
 int main(int argc, char **argv)
 {
@@ -366,14 +368,23 @@ int main(int argc, char **argv)
         must(council__audit_size(c, &size) == COUNCIL_OK, "size");
         snprintf(path, sizeof path, "%s/log-%ld.cax", dir, sizes[i]);
         must(council_audit_export(c, path) == COUNCIL_OK, "export");
-        lv[i].t_verify = verify_child(path, vkey, &lv[i].rss);
-        lv[i].t_sha = sha256_file(path, &bytes);
-        lv[i].mb = (double)bytes / 1e6;
         load_leaves(path, &l);
         must(l.n >= size, "export event count"); /* the export logs itself */
         lv[i].size = sizes[i];
         lv[i].events = (long)l.n;
-        lv[i].t_floor = merkle_floor(&l, r1);
+        lv[i].rss = 0;
+        /* the best of TRIES, each the three in turns: a shared machine
+         * only ever adds time */
+        for (int k = 0; k < TRIES; k++) {
+            long rss;
+            double tv = verify_child(path, vkey, &rss), ts = sha256_file(path, &bytes),
+                   tf = merkle_floor(&l, r1);
+            lv[i].t_verify = k == 0 || tv < lv[i].t_verify ? tv : lv[i].t_verify;
+            lv[i].t_sha = k == 0 || ts < lv[i].t_sha ? ts : lv[i].t_sha;
+            lv[i].t_floor = k == 0 || tf < lv[i].t_floor ? tf : lv[i].t_floor;
+            lv[i].rss = rss > lv[i].rss ? rss : lv[i].rss;
+        }
+        lv[i].mb = (double)bytes / 1e6;
         /* the floor computes the log's own root */
         fr = malloc(sizeof *fr);
         must(fr != NULL, "malloc");

@@ -25,7 +25,8 @@
  *   --many N      sections per council_sections_read() call (default 1000)
  *   --lookups N   lookups per mode per size (default 1000)
  * BENCH_DEADLINE (seconds since the epoch): a size whose projected time
- * would pass it is not run; the report says so with the projection.
+ * would pass it is not run (the stage grows as far as fits instead, and
+ * stops); the report says so with the projection.
  * Every figure is also printed as "METRIC bench_case.<size>.<name> <value>
  * <unit>", and each row of the final table as "SUMMARY | ... |".
  */
@@ -115,35 +116,44 @@ int main(int argc, char **argv)
             all[j] = all[j - 1];
             all[j - 1] = t;
         }
-    /* At each size: the creation runs if it fits with the index's share of
-     * that size held back; the index if it fits in what is left. */
+    /* At each size: both stages run if both fit in the budget. If not, the
+     * time left is shared in proportion to the projections, and each stage
+     * grows as far as its share allows (at least to twice its size, else
+     * not at all), is measured there, and stops: the report shows that
+     * size and the projection of the one it could not reach. */
     for (int i = 0; i < nall; i++) {
         long n = all[i];
         bool fn = has(&lf, n), cn = has(&lc, n);
-        double pf = fn ? find_project(fs, n) : 0;
-        if (cn) {
-            double p = create_project(cs, n);
-            if (c_on && p + (f_on ? pf : 0) <= budget_left()) {
-                create_level(cs, n);
-            } else {
-                if (c_on)
-                    fprintf(stderr, "bench_case: create to %ld cases not run: projected %.0f s,"
-                            " %.0f s left\n", n, p, budget_left());
-                c_on = false;
-                create_skip(cs, n, p);
+        double pc = cn && c_on ? create_project(cs, n) : 0, pf = fn && f_on ? find_project(fs, n) : 0;
+        double left = budget_left();
+        bool both = pc + pf <= left;
+
+        if (cn && c_on && both) {
+            create_level(cs, n);
+        } else if (cn) {
+            if (c_on) {
+                long s = create_fit(cs, left * pc / (pc + pf));
+                fprintf(stderr, "bench_case: create to %ld cases not run: projected %.0f s, %.0f s"
+                        " left%s\n", n, pc, left, s > 0 && s < n ? "; growing as far as fits" : "");
+                if (s > 0 && s < n)
+                    create_level(cs, s);
             }
+            c_on = false;
+            create_skip(cs, n, create_project(cs, n));
         }
-        if (fn) {
-            pf = find_project(fs, n);
-            if (f_on && pf <= budget_left()) {
-                find_level(fs, n);
-            } else {
-                if (f_on)
-                    fprintf(stderr, "bench_case: index to %ld cases not run: projected %.0f s,"
-                            " %.0f s left\n", n, pf, budget_left());
-                f_on = false;
-                find_skip(fs, n, pf);
+        if (fn && f_on && (both || find_project(fs, n) <= budget_left())) {
+            find_level(fs, n);
+        } else if (fn) {
+            if (f_on) {
+                long s = find_fit(fs, budget_left());
+                fprintf(stderr, "bench_case: index to %ld cases not run: projected %.0f s, %.0f s"
+                        " left%s\n", n, find_project(fs, n), budget_left(),
+                        s > 0 && s < n ? "; growing as far as fits" : "");
+                if (s > 0 && s < n)
+                    find_level(fs, s);
             }
+            f_on = false;
+            find_skip(fs, n, find_project(fs, n));
         }
     }
 

@@ -77,6 +77,9 @@ typedef struct levels {
 typedef struct create_state create_state;
 create_state *create_init(const char *dir, long max_cases, long batch, int reads, int many);
 double create_project(const create_state *st, long size);
+/* The largest size (a whole number of batches, at least twice the current
+ * one) the stage can reach and measure in secs; 0 if none. */
+long create_fit(const create_state *st, double secs);
 void create_level(create_state *st, long size);
 void create_skip(create_state *st, long size, double projected);
 void create_report(create_state *st);
@@ -87,6 +90,7 @@ void create_done(create_state *st);
 typedef struct find_state find_state;
 find_state *find_init(const char *dir, long max_cases, long batch, int lookups);
 double find_project(const find_state *st, long size);
+long find_fit(const find_state *st, double secs);
 void find_level(find_state *st, long size);
 void find_skip(find_state *st, long size, double projected);
 void find_report(find_state *st);

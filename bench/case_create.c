@@ -314,6 +314,14 @@ double create_project(const create_state *st, long size)
     return (double)(size - st->have) * st->per_case_wall * 1.25 + st->measure_secs * 1.5;
 }
 
+long create_fit(const create_state *st, double secs)
+{
+    double cases = (secs - st->measure_secs * 1.5) / (st->per_case_wall * 1.25);
+    long s = cases > 0 ? (st->have + (long)cases) / st->batch * st->batch : 0;
+
+    return s >= 2 * st->have && s > st->have ? s : 0;
+}
+
 void create_skip(create_state *st, long size, double projected)
 {
     create_level_fig *L = &st->lv[st->nlv++];

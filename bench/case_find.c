@@ -304,6 +304,14 @@ double find_project(const find_state *st, long size)
     return (double)(size - st->have) * st->per_case_wall * 1.25 + st->lookup_secs * 1.5;
 }
 
+long find_fit(const find_state *st, double secs)
+{
+    double cases = (secs - st->lookup_secs * 1.5) / (st->per_case_wall * 1.25);
+    long s = cases > 0 ? (st->have + (long)cases) / st->batch * st->batch : 0;
+
+    return s >= 2 * st->have && s > st->have ? s : 0;
+}
+
 void find_skip(find_state *st, long size, double projected)
 {
     find_level_fig *L = &st->lv[st->nlv++];
