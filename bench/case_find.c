@@ -56,6 +56,18 @@ struct find_state {
     int nlv;
 };
 
+/* The persons' own generator: the same names and dates every run, however
+ * many lookups draw from rnd() between the sizes. */
+static uint32_t prnd(uint32_t n)
+{
+    static uint64_t x = 0x9E3779B97F4A7C15u;
+
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return (uint32_t)((x >> 11) % n);
+}
+
 /* Random-ish names: two-kanji surname + two-kanji given name (an ASCII or
  * ideographic space between, or none), or latin "Surname Given" in varying
  * case. `key` gets the name as the library folds it here (lower case, no
@@ -93,14 +105,14 @@ static void make_person(person *p)
     time_t t;
     struct tm tm;
 
-    if (rnd(5) != 0) {
-        snprintf(p->name, sizeof p->name, "%s%s%s%s", sur[rnd(60)], sep[rnd(3)], g1[rnd(40)],
-                 g2[rnd(40)]);
+    if (prnd(5) != 0) {
+        snprintf(p->name, sizeof p->name, "%s%s%s%s", sur[prnd(60)], sep[prnd(3)], g1[prnd(40)],
+                 g2[prnd(40)]);
     } else {
         char given[16], s[16];
-        int up = (int)rnd(3); /* 0 as written, 1 upper surname, 2 all lower */
-        snprintf(s, sizeof s, "%s", lsur[rnd(30)]);
-        snprintf(given, sizeof given, "%s%s%s", syl[rnd(15)], syl[rnd(15)], syl[rnd(15)]);
+        int up = (int)prnd(3); /* 0 as written, 1 upper surname, 2 all lower */
+        snprintf(s, sizeof s, "%s", lsur[prnd(30)]);
+        snprintf(given, sizeof given, "%s%s%s", syl[prnd(15)], syl[prnd(15)], syl[prnd(15)]);
         given[0] = (char)(given[0] - 'a' + 'A');
         for (char *c = s; *c && up > 0; c++)
             *c = (char)(up == 1 ? (*c >= 'a' ? *c - 'a' + 'A' : *c) : (*c < 'a' ? *c - 'A' + 'a' : *c));
@@ -118,7 +130,7 @@ static void make_person(person *p)
         p->key[k++] = (*c >= 'A' && *c <= 'Z') ? (char)(*c - 'A' + 'a') : *c;
     }
     p->key[k] = '\0';
-    p->day = (int)rnd(29220); /* 80 years of days */
+    p->day = (int)prnd(29220); /* 80 years of days */
     t = (time_t)(-40L * 365 * 86400 - 10L * 86400) + (time_t)p->day * 86400; /* 1930-01-01 */
     gmtime_r(&t, &tm);
     strftime(p->birth, sizeof p->birth, "%Y-%m-%d", &tm);
@@ -160,9 +172,7 @@ find_state *find_init(const char *dir, long max_cases, long batch, int lookups)
     st->q = lookups;
     st->people = calloc((size_t)max_cases, sizeof *st->people);
     st->by_key = calloc((size_t)max_cases, sizeof *st->by_key);
-    must(st->people != NULL && st->by_key != NULL, "calloc");
-    for (long i = 0; i < max_cases; i++)
-        make_person(&st->people[i]);
+    must(st->people != NULL && st->by_key != NULL, "calloc"); /* filled as the index grows */
     snprintf(st->path, sizeof st->path, "%s/index-sqlcipher.db", dir);
     fixture_make(&st->f, dir, "index");
     st->db = base_open(st->path, true);
@@ -335,6 +345,8 @@ void find_level(find_state *st, long size)
         win = st->batch;
     if (win > size - st->have)
         win = size - st->have;
+    for (long i = st->have; i < size; i++)
+        make_person(&st->people[i]);
     while (st->have < size) {
         long e = st->have + st->batch < size ? st->have + st->batch : size;
         double tb = base_index(st, st->have, e), tc = council_index(st, st->have, e);
