@@ -391,9 +391,10 @@ $(B)/bench/bench_case: $(BENCH_CASE_SRC) bench/bench_case.h bench/util.h $(STATI
 # Not part of check: figures, not pass/fail (bench/README.md). Every row of
 # issue 17's table at 1k, 10k, 100k (and 1M for the log and the find) in
 # under 15 minutes; BENCH_QUICK=1: the same rows at smaller sizes in under
-# 2. BENCH_BUDGET (seconds) bounds the run: a size projected past it is
-# reported "not run" with its projection. BENCH_EVENTS (the log sizes),
-# BENCH_CREATE and BENCH_FIND (bench_case's sizes) override the defaults.
+# 2. BENCH_BUDGET (seconds) bounds the run: a size projected past it is not
+# run (the stage grows as far as fits, and stops) and the report gives its
+# projection. BENCH_EVENTS (the log sizes), BENCH_CREATE and BENCH_FIND
+# (bench_case's sizes) override the defaults.
 bench: $(B)/bench/bench $(B)/bench/bench_audit $(B)/bench/bench_case $(CLI)
 	sh bench/run.sh $(B) $(CLI)
 
