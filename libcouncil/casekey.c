@@ -293,7 +293,6 @@ int council__key_open(council *c, const char *op, council__secret *key,
     case SQLITE_ROW: {
         const uint8_t *w = sqlite3_column_blob(st, 0);
         size_t wn = (size_t)sqlite3_column_bytes(st, 0);
-        /* The row read, its exact bytes cached: only the unwrap is saved. */
         if (council__dkey_get(c, key, w, wn, case_id, scope, version, pk))
             break;
         rc = council__unwrap(c, key, w, wn, case_id, scope, version, pk, sk);
@@ -859,13 +858,13 @@ static int mig_one(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_I
 }
 
 /* Chunks of MIGRATE_ROWS format-1 rows after the cursor, in key order, a
- * transaction each, until one finds none (a chunk of rows whose coordinating
- * copies do not open, a forger's, ends it: they still open as format 1). */
+ * transaction each; done when a pass from the start writes none (writing
+ * while walking may move a row past the cursor: the next pass finds it). */
 int council__key_wraps_migrate(council *c)
 {
-    static const uint8_t one = 1;
     struct mig m;
     bool marked = false, first = true;
+    size_t pass = 0; /* rows written since the pass began at the start */
     uint8_t flag;
     int rc;
 
@@ -874,7 +873,8 @@ int council__key_wraps_migrate(council *c)
     if ((rc = council__setting_fixed(c, MIGRATE_DONE, &flag, 1, &marked)) != COUNCIL_OK)
         return council__fail(c, rc, "keys: database error");
     memset(&m, 0, sizeof m);
-    for (m.seen = 1; !marked && rc == COUNCIL_OK && m.seen > 0; first = false) {
+    flag = 1;
+    while (!marked && rc == COUNCIL_OK) {
         sqlite3_stmt *st = NULL;
         char reason[32];
         m.seen = m.moved = 0;
@@ -902,6 +902,10 @@ int council__key_wraps_migrate(council *c)
         } else {
             rc = each_wrapped_key(c, "keys", st, c->coord_pk, &c->coord_sk, true, mig_one, &m);
         }
+        pass += m.moved;
+        first = m.seen == 0;
+        marked = first && pass == 0;
+        pass = first ? 0 : pass;
         if (rc == COUNCIL_OK && m.moved > 0) {
             (void)snprintf(reason, sizeof reason, "v2_%zu", m.moved);
             const council__event ev = {
@@ -912,7 +916,7 @@ int council__key_wraps_migrate(council *c)
             };
             rc = council__audit_append(c, &ev);
         }
-        if (rc == COUNCIL_OK && m.seen == 0 && council__setting_put(c, MIGRATE_DONE, &one, 1, true) != COUNCIL_OK)
+        if (rc == COUNCIL_OK && marked && council__setting_put(c, MIGRATE_DONE, &flag, 1, true) != COUNCIL_OK)
             rc = council__fail(c, COUNCIL_EIO, "keys: database error");
         if (rc != COUNCIL_OK)
             council__audit_batch_rollback(c);
@@ -1069,8 +1073,7 @@ int council__case_member_left(council *c, const uint8_t member[COUNCIL_ID_BYTES]
     size_t n = 0;
     int rc = member_pairs(c, member, &ps, &n);
 
-    council__wcache_drop(c);
-    council__member_key_cache_drop(c);
+    council__wcache_drop(c); /* the directory's cache: council__member_key_drop */
     if (rc != COUNCIL_OK)
         return rc;
     rc = council__share_end_member(c, "withdraw", member, "member_withdrawn");
@@ -1099,8 +1102,7 @@ int council__case_member_rekeyed(council *c, const uint8_t member[COUNCIL_ID_BYT
         return council__fail(c, COUNCIL_EDENIED, "keys: only the secretariat re-wraps keys");
     if ((rc = council__actor_key(c, &holder, &pk, &sk)) != COUNCIL_OK)
         return rc;
-    council__wcache_drop(c);
-    council__member_key_cache_drop(c);
+    council__wcache_drop(c); /* the directory's: council__member_key_sign */
     /* Each of the member's wraps again, from the coordinating body's copy. */
     if (sqlite3_prepare_v2(c->db, "SELECT w.case_id, w.scope, w.version, k.sealed, w.box_pk, "
                                   "w.tag FROM key_wrap w "
@@ -1137,12 +1139,10 @@ int council__case_member_rekeyed(council *c, const uint8_t member[COUNCIL_ID_BYT
 
 int council__key_erase_case(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES])
 {
-    int rc;
-
-    council__wcache_drop(c);
-    rc = council__sql_exec1(c, op, "DELETE FROM key_wrap WHERE case_id = ?1;", case_id,
+    int rc = council__sql_exec1(c, op, "DELETE FROM key_wrap WHERE case_id = ?1;", case_id,
                                 COUNCIL_ID_BYTES, NULL, 0);
 
+    council__wcache_drop(c);
     if (rc == COUNCIL_OK)
         rc = council__sql_exec1(c, op, "DELETE FROM case_key WHERE case_id = ?1;", case_id,
                                 COUNCIL_ID_BYTES, NULL, 0);

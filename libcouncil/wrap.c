@@ -135,6 +135,16 @@ void council__wcache_tx_end(council *c, bool committed)
     council__secret_lock(&w->arena);
 }
 
+void council__wcache_stats(const council *c, size_t *keys, bool *ephemeral)
+{
+    const struct council__wcache *w = c->wcache;
+
+    *keys = 0;
+    *ephemeral = w != NULL && w->eph;
+    for (size_t i = 0; w != NULL && i < DK_N; i++)
+        *keys += w->dk[i].used;
+}
+
 int council__wcache_on_commit(void *arg)
 {
     council__wcache_tx_end(arg, true);

@@ -59,6 +59,8 @@ void council__wcache_drop(council *c);
 void council__wcache_tx_end(council *c, bool committed);
 /* Close: everything wiped and freed. */
 void council__wcache_free(council *c);
+/* Tests: the data keys cached now, and whether an ephemeral key is held. */
+void council__wcache_stats(const council *c, size_t *keys, bool *ephemeral);
 /* SQLite's commit and rollback hooks (arg: the handle; casekey.c installs
  * them): council__wcache_tx_end, and a rollback also forgets the key
  * versions verified (a version made in it is gone with it). */
