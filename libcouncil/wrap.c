@@ -209,6 +209,7 @@ void council__wcache_free(council *c)
 {
     struct council__wcache *w = c->wcache;
 
+    c->wc_hooked = false; /* closed with the database */
     if (w == NULL)
         return;
     council__secret_free(&w->arena); /* sodium_free wipes */
