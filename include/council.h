@@ -412,6 +412,11 @@ COUNCIL_API void *council_protobuf_allocator(void);
  *  the member, absent for all members. @since 0.3.0 */
 #define COUNCIL_AUDIT_ACTION_PROVISION_REGISTER_PRODUCED 69
 
+/** Wrapped data keys of the old format (sealed boxes) written again in the
+ *  current one by the secretariat's session at open: reason "v2_<rows>",
+ *  one event per transaction of rows. @since 0.3.0 */
+#define COUNCIL_AUDIT_ACTION_KEY_WRAPS_MIGRATED 77
+
 /** Longest council name accepted, in bytes of UTF-8. @since 0.1.0 */
 #define COUNCIL_NAME_MAX 256
 

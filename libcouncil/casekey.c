@@ -3,13 +3,20 @@
  * coordinating body's wrap key, the council's stored secrets, rotation.
  *
  * Data keys: random, one per (case, scope, version). Stored only wrapped,
- * one crypto_box_seal per holder: the coordinating body (holder id all
- * zeros, its X25519 key pair derived from the root key in context
- * "cncl-cwk") and each member entitled to the scope (its X25519 key). The
- * sealed plaintext binds the key to its place:
- *     council_id || case_id || u32be(version) || u8(len(scope))
- *     || scope padded with zeros to 64 bytes || key
- * so a wrap moved to another case, scope or version is refused (EAUTH).
+ * one wrap per holder: the coordinating body (holder id all zeros, its
+ * X25519 key pair derived from the root key in context "cncl-cwk") and each
+ * member entitled to the scope (its X25519 key). Each wrap binds the key to
+ * its place (council, case, version, scope), so a wrap moved to another
+ * case, scope or version is refused (EAUTH). The formats are wrap.c's:
+ * format 2 (one ephemeral X25519 key per transaction, one agreement per
+ * recipient, XChaCha20-Poly1305 per key) is written; format 1 (a sealed
+ * box per wrap, before issue 17) still opens, and a root session's start
+ * rewrites it as format 2 (council__key_wraps_migrate).
+ *
+ * The session's caches (wrap.c) save the unwrap only: key_open reads the
+ * wrap row and the callers decide access every time; the caches are wiped
+ * at every rotation, revocation, withdrawal, key replacement, transfer,
+ * erasure and rollback (SQLite's hooks, installed here).
  *
  * Holder tags vouch for each wrap, signatures for each key version; the
  * session's start brings the keys in (the coordinating body's key, the key
@@ -41,6 +48,7 @@
 #include "event.h"
 #include "buf.h"
 #include "store.h"
+#include "wrap.h"
 
 static const uint8_t coord_holder[COUNCIL_ID_BYTES]; /* all zeros */
 
@@ -49,70 +57,14 @@ const uint8_t *council__coord_holder(void)
     return coord_holder;
 }
 
-/* ------------------------------------------------------------ wrapping */
-
-#define BIND_BYTES (COUNCIL_ID_BYTES * 2 + 4 + 1 + COUNCIL__AUDIT_CODE_MAX)
-
-static void bind(uint8_t out[BIND_BYTES], const uint8_t council_id[COUNCIL_ID_BYTES],
-                 const uint8_t case_id[COUNCIL_ID_BYTES], const char *scope, uint32_t version)
+/* The session's caches (wrap.c) follow the transaction: SQLite's hooks. */
+static void hooks(council *c)
 {
-    size_t n = strlen(scope);
-    uint8_t *p = out;
-
-    memset(out, 0, BIND_BYTES);
-    p = council__put_bytes(p, council_id, COUNCIL_ID_BYTES);
-    p = council__put_bytes(p, case_id, COUNCIL_ID_BYTES);
-    p = council__put_u32(p, version);
-    *p++ = (uint8_t)n;
-    memcpy(p, scope, n); /* n <= 64: scope codes are checked */
-}
-
-int council__wrap(council *c, uint8_t out[COUNCIL__WRAP_BYTES], const uint8_t case_id[COUNCIL_ID_BYTES],
-                  const char *scope, uint32_t version, const council__secret *key,
-                  const uint8_t pk[32])
-{
-    uint8_t pt[BIND_BYTES + COUNCIL__KEY_BYTES];
-    int rc = COUNCIL_OK;
-
-    if (strlen(scope) > COUNCIL__AUDIT_CODE_MAX || key->len != COUNCIL__KEY_BYTES)
-        return council__fail(c, COUNCIL_ERROR, "wrap: bad scope or key");
-    bind(pt, c->council_id, case_id, scope, version);
-    council__secret_read(key);
-    memcpy(pt + BIND_BYTES, key->p, COUNCIL__KEY_BYTES);
-    council__secret_lock(key);
-    if (crypto_box_seal(out, pt, sizeof pt, pk) != 0)
-        rc = council__fail(c, COUNCIL_EINVAL, "wrap: not a valid public key");
-    sodium_memzero(pt, sizeof pt);
-    return rc;
-}
-
-int council__unwrap(council *c, council__secret *key, const uint8_t *sealed, size_t len,
-                    const uint8_t case_id[COUNCIL_ID_BYTES], const char *scope, uint32_t version,
-                    const uint8_t pk[32], const council__secret *sk)
-{
-    uint8_t pt[BIND_BYTES + COUNCIL__KEY_BYTES], want[BIND_BYTES];
-    int rc, ok;
-
-    if (len != COUNCIL__WRAP_BYTES || sk->p == NULL || sk->len != crypto_box_SECRETKEYBYTES)
-        return council__fail(c, COUNCIL_EAUTH, "unwrap: a wrapped key of the wrong size");
-    council__secret_read(sk);
-    ok = crypto_box_seal_open(pt, sealed, len, pk, sk->p);
-    council__secret_lock(sk);
-    if (ok != 0)
-        return council__fail(c, COUNCIL_EAUTH, "unwrap: the wrapped key does not open");
-    bind(want, c->council_id, case_id, scope, version);
-    if (sodium_memcmp(pt, want, BIND_BYTES) != 0) {
-        sodium_memzero(pt, sizeof pt);
-        return council__fail(c, COUNCIL_EAUTH, "unwrap: the wrapped key belongs elsewhere");
-    }
-    if ((rc = council__secret_alloc(key, COUNCIL__KEY_BYTES)) != COUNCIL_OK) {
-        sodium_memzero(pt, sizeof pt);
-        return council__fail(c, rc, "unwrap: out of secure memory");
-    }
-    memcpy(key->p, pt + BIND_BYTES, COUNCIL__KEY_BYTES);
-    council__secret_lock(key);
-    sodium_memzero(pt, sizeof pt);
-    return COUNCIL_OK;
+    if (c->wc_hooked || c->db == NULL)
+        return;
+    (void)sqlite3_commit_hook(c->db, council__wcache_on_commit, c);
+    (void)sqlite3_rollback_hook(c->db, council__wcache_on_rollback, c);
+    c->wc_hooked = true;
 }
 
 /* ------------------------------------------------------ coordinating body */
@@ -157,47 +109,6 @@ int council__actor_key(council *c, const uint8_t **holder, const uint8_t **pk,
     return COUNCIL_OK;
 }
 
-void council__holder_tag(const council *c, uint8_t out[32], const uint8_t case_id[COUNCIL_ID_BYTES],
-                         const char *scope, uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
-                         const uint8_t pk[32], const council__secret *key)
-{
-    static const char label[] = "council/key-holder/v1";
-    crypto_generichash_state h;
-    uint8_t v[4], n = (uint8_t)strlen(scope);
-
-    council__put_u32(v, version);
-    council__secret_read(key);
-    crypto_generichash_init(&h, key->p, COUNCIL__KEY_BYTES, 32);
-    council__secret_lock(key);
-    crypto_generichash_update(&h, (const uint8_t *)label, sizeof label);
-    crypto_generichash_update(&h, c->council_id, COUNCIL_ID_BYTES);
-    crypto_generichash_update(&h, case_id, COUNCIL_ID_BYTES);
-    crypto_generichash_update(&h, v, sizeof v);
-    crypto_generichash_update(&h, &n, 1);
-    crypto_generichash_update(&h, (const uint8_t *)scope, n);
-    crypto_generichash_update(&h, holder, COUNCIL_ID_BYTES);
-    crypto_generichash_update(&h, pk, 32);
-    crypto_generichash_final(&h, out, 32);
-    sodium_memzero(&h, sizeof h);
-}
-
-bool council__holder_tag_ok(const council *c, const uint8_t *tag, size_t tag_len,
-                            const uint8_t case_id[COUNCIL_ID_BYTES], const char *scope,
-                            uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
-                            const uint8_t pk[32], const council__secret *key)
-{
-    uint8_t want[32];
-    bool ok;
-
-    if (tag == NULL || tag_len != sizeof want || key->len != COUNCIL__KEY_BYTES ||
-        strlen(scope) > COUNCIL__AUDIT_CODE_MAX)
-        return false;
-    council__holder_tag(c, want, case_id, scope, version, holder, pk, key);
-    ok = sodium_memcmp(want, tag, sizeof want) == 0;
-    sodium_memzero(want, sizeof want);
-    return ok;
-}
-
 /* A forged holder found and passed over: on the record, in the caller's
  * transaction, naming the member the row claims. */
 static int forged_holder(council *c, const uint8_t case_id[COUNCIL_ID_BYTES], const char *scope,
@@ -219,49 +130,17 @@ static int forged_holder(council *c, const uint8_t case_id[COUNCIL_ID_BYTES], co
  * key of its choosing in place of the version that shut it out). A version
  * that someone holding the database key wrote itself has no such signature,
  * so no session encrypts under it, reads under it or follows its holders. */
-#define VMSG_MAX (COUNCIL_ID_BYTES + 1 + COUNCIL__AUDIT_CODE_MAX + 4 + 32)
-
-static size_t version_msg(uint8_t *m, const uint8_t case_id[COUNCIL_ID_BYTES], const char *scope,
-                          uint32_t version, const council__secret *key)
-{
-    static const char label[] = "council/key-commit/v1";
-    size_t n = strlen(scope);
-    uint8_t *p = council__put_bytes(m, case_id, COUNCIL_ID_BYTES);
-
-    *p++ = (uint8_t)n;
-    p = council__put_bytes(p, scope, n);
-    p = council__put_u32(p, version);
-    council__secret_read(key);
-    crypto_generichash(p, 32, (const uint8_t *)label, sizeof label, key->p, key->len);
-    council__secret_lock(key);
-    return (size_t)(p + 32 - m);
-}
-
-static bool vcache_has(const council *c, const uint8_t h[32])
-{
-    for (size_t i = 0; i < COUNCIL__VCACHE; i++)
-        if (sodium_memcmp(c->vcache[i], h, 32) == 0)
-            return true;
-    return false;
-}
-
-static void vcache_put(council *c, const uint8_t h[32])
-{
-    memcpy(c->vcache[c->vcache_next % COUNCIL__VCACHE], h, 32);
-    c->vcache_next++;
-}
-
 static int verify_version(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                           const char *scope, uint32_t v, const council__secret *key)
 {
-    uint8_t m[VMSG_MAX], h[32], signer[COUNCIL_ID_BYTES], sig[64], owner[COUNCIL_ID_BYTES];
+    uint8_t m[COUNCIL__VMSG_MAX], h[32], signer[COUNCIL_ID_BYTES], sig[64], owner[COUNCIL_ID_BYTES];
     bool has_sig = false;
     sqlite3_stmt *st = NULL;
-    size_t n = version_msg(m, case_id, scope, v, key);
+    size_t n = council__key_version_msg(m, case_id, scope, v, key);
     int rc = COUNCIL_ETAMPER, src;
 
     crypto_generichash(h, sizeof h, m, n, c->council_id, COUNCIL_ID_BYTES);
-    if (vcache_has(c, h))
+    if (council__vcache_has(c, h))
         return COUNCIL_OK;
     if (council__prepare(c, "SELECT signer, sig FROM case_key WHERE case_id = ?1 AND "
                                   "scope = ?2 AND version = ?3;", &st) != SQLITE_OK ||
@@ -295,7 +174,7 @@ static int verify_version(council *c, const char *op, const uint8_t case_id[COUN
     }
     council__clear(c);
     if (rc == COUNCIL_OK) {
-        vcache_put(c, h);
+        council__vcache_put(c, h);
         return COUNCIL_OK;
     }
     (void)council__tamper(c, case_id, scope, NULL, "forged_key_version");
@@ -312,15 +191,16 @@ int council__key_verify(council *c, const char *op, const uint8_t case_id[COUNCI
     return verify_version(c, op, case_id, scope, v, key);
 }
 
-static int put_wrap(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
-                    const char *scope, uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
-                    const uint8_t pk[32], const council__secret *key)
+int council__wrap_for(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
+                      const char *scope, uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
+                      const uint8_t pk[32], const council__secret *key)
 {
-    uint8_t sealed[COUNCIL__WRAP_BYTES], tag[32];
+    uint8_t sealed[COUNCIL__WRAP2_BYTES], tag[32];
     sqlite3_stmt *st = NULL;
-    int rc = council__wrap(c, sealed, case_id, scope, version, key, pk);
+    int rc;
 
-    if (rc != COUNCIL_OK)
+    hooks(c);
+    if ((rc = council__wrap2(c, sealed, case_id, scope, version, key, pk)) != COUNCIL_OK)
         return rc;
     council__holder_tag(c, tag, case_id, scope, version, holder, pk, key);
     if (council__prepare(c, "INSERT OR REPLACE INTO key_wrap (case_id, scope, version, "
@@ -338,19 +218,13 @@ static int put_wrap(council *c, const char *op, const uint8_t case_id[COUNCIL_ID
     return rc;
 }
 
-int council__wrap_for(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
-                      const char *scope, uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
-                      const uint8_t pk[32], const council__secret *key)
-{
-    return put_wrap(c, op, case_id, scope, version, holder, pk, key);
-}
-
 int council__key_wrap_drop(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                            const uint8_t holder[COUNCIL_ID_BYTES], const char *scope)
 {
     sqlite3_stmt *st = NULL;
     int rc = COUNCIL_OK;
 
+    council__wcache_drop(c);
     if (council__prepare(c, "DELETE FROM key_wrap WHERE case_id = ?1 AND holder = ?2 AND "
                                   "scope = ?3;", &st) != SQLITE_OK ||
         sqlite3_bind_blob(st, 1, case_id, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
@@ -413,10 +287,18 @@ int council__key_open(council *c, const char *op, council__secret *key,
         return council__fail(c, COUNCIL_EIO, "%s: database error", op);
     }
     switch (sqlite3_step(st)) {
-    case SQLITE_ROW:
-        rc = council__unwrap(c, key, sqlite3_column_blob(st, 0),
-                             (size_t)sqlite3_column_bytes(st, 0), case_id, scope, version, pk, sk);
+    case SQLITE_ROW: {
+        const uint8_t *w = sqlite3_column_blob(st, 0);
+        size_t wn = (size_t)sqlite3_column_bytes(st, 0);
+        if (council__dkey_get(c, key, w, wn, case_id, scope, version, pk))
+            break;
+        rc = council__unwrap(c, key, w, wn, case_id, scope, version, pk, sk);
+        if (rc == COUNCIL_OK) {
+            hooks(c);
+            council__dkey_put(c, w, wn, case_id, scope, version, pk, key);
+        }
         break;
+    }
     case SQLITE_DONE:
         rc = council__fail(c, COUNCIL_EDENIED, "%s: this session holds no key for scope %s "
                            "(version %u)", op, scope, version);
@@ -464,6 +346,8 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
                              "or not signed by the council (open the store as the secretariat)", op);
     if ((rc = council__key_latest(c, op, case_id, scope, &v)) != COUNCIL_OK)
         return rc;
+    if (v > 0)
+        council__wcache_drop(c); /* a rotation */
     v++;
     if ((rc = council__secret_alloc(&key, COUNCIL__KEY_BYTES)) != COUNCIL_OK)
         return council__fail(c, rc, "%s: out of secure memory", op);
@@ -474,8 +358,8 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
      * refused until the owner or the secretariat rotates). The version
      * before must itself be genuine: its holders are followed below. */
     {
-        uint8_t m[VMSG_MAX], signer[COUNCIL_ID_BYTES], sig[64], owner[COUNCIL_ID_BYTES];
-        size_t n = version_msg(m, case_id, scope, v, &key);
+        uint8_t m[COUNCIL__VMSG_MAX], signer[COUNCIL_ID_BYTES], sig[64], owner[COUNCIL_ID_BYTES];
+        size_t n = council__key_version_msg(m, case_id, scope, v, &key);
         bool may_sign = council__is_secretariat(c);
         if (!may_sign) {
             rc = council__case_owner(c, op, case_id, owner);
@@ -510,7 +394,7 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
         st = NULL;
     }
     if (rc == COUNCIL_OK)
-        rc = put_wrap(c, op, case_id, scope, v, coord_holder, c->coord_pk, &key);
+        rc = council__wrap_for(c, op, case_id, scope, v, coord_holder, c->coord_pk, &key);
     /* Who gets the new key. A rotation follows the previous version's
      * holders whose tags that version's key proves (revocation, expiry and
      * withdrawal destroyed the ended holders' wraps first), so a wrap or
@@ -562,7 +446,7 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
             }
             if ((rc = council__member_check(c, op, holder)) == COUNCIL_OK &&
                 (rc = council__member_key_check(c, op, holder, pk)) == COUNCIL_OK)
-                rc = put_wrap(c, op, case_id, scope, v, holder, pk, &key);
+                rc = council__wrap_for(c, op, case_id, scope, v, holder, pk, &key);
         }
         if (rc == COUNCIL_OK && src != SQLITE_DONE)
             rc = council__fail(c, COUNCIL_EIO, "%s: database error", op);
@@ -572,7 +456,7 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
         if ((rc = council__case_owner(c, op, case_id, owner)) == COUNCIL_OK &&
             (rc = council__member_box_pk(c, op, owner, pk, &member)) == COUNCIL_OK && member &&
             (rc = council__member_key_check(c, op, owner, pk)) == COUNCIL_OK)
-            rc = put_wrap(c, op, case_id, scope, v, owner, pk, &key);
+            rc = council__wrap_for(c, op, case_id, scope, v, owner, pk, &key);
     }
     council__finalize(c, st);
     council__secret_free(&prev);
@@ -681,7 +565,7 @@ static int rewrap_one(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCI
         !council__holder_tag_ok(c, sqlite3_column_blob(st, 5), (size_t)sqlite3_column_bytes(st, 5),
                                 case_id, scope, v, r->holder, sqlite3_column_blob(st, 4), key))
         return forged_holder(c, case_id, scope, r->holder, "forged_key_holder");
-    return put_wrap(c, r->op, case_id, scope, v, r->holder, r->to_pk, key);
+    return council__wrap_for(c, r->op, case_id, scope, v, r->holder, r->to_pk, key);
 }
 
 static int rewrap_rows(council *c, const char *op, sqlite3_stmt *st, const uint8_t pk[32],
@@ -703,6 +587,7 @@ int council__coord_rewrap(council *c, const council__secret *new_root, uint8_t n
 
     if ((rc = council__actor_key(c, &holder, &pk, &sk)) != COUNCIL_OK)
         return rc;
+    council__wcache_drop(c);
     c->root = *new_root;
     rc = coord_derive(c, new_pk, &nsk);
     c->root = saved;
@@ -776,9 +661,9 @@ static int tag_one(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_I
 static int sign_version_one(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_ID_BYTES],
                             const char *scope, uint32_t v, const council__secret *key, void *ctx)
 {
-    uint8_t m[VMSG_MAX], signer[COUNCIL_ID_BYTES], sig[64];
+    uint8_t m[COUNCIL__VMSG_MAX], signer[COUNCIL_ID_BYTES], sig[64];
     sqlite3_stmt *up = NULL;
-    int rc = council__attest_sign(c, "key_version", m, version_msg(m, case_id, scope, v, key),
+    int rc = council__attest_sign(c, "key_version", m, council__key_version_msg(m, case_id, scope, v, key),
                                   signer, sig);
 
     (void)st;
@@ -802,8 +687,8 @@ static int sign_version_one(council *c, sqlite3_stmt *st, const uint8_t case_id[
 static int resign_version_one(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_ID_BYTES],
                               const char *scope, uint32_t v, const council__secret *key, void *ctx)
 {
-    uint8_t m[VMSG_MAX];
-    size_t n = version_msg(m, case_id, scope, v, key);
+    uint8_t m[COUNCIL__VMSG_MAX];
+    size_t n = council__key_version_msg(m, case_id, scope, v, key);
     int rc;
 
     (void)ctx;
@@ -884,6 +769,7 @@ int council__case_session_init(council *c)
     council__secret sk = { NULL, 0 };
     int rc;
 
+    hooks(c);
     if (c->actor_kind == COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_STAFF)
         return (rc = council__coord_key_load(c)) != COUNCIL_OK ? rc
                                                                : council__secrets_staff_load(c);
@@ -918,7 +804,119 @@ int council__case_session_init(council *c)
         council__audit_batch_rollback(c);
         return rc;
     }
-    return council__audit_batch_commit(c);
+    if ((rc = council__audit_batch_commit(c)) != COUNCIL_OK)
+        return rc;
+    return council__key_wraps_migrate(c);
+}
+
+/* ------------------------------------------- format 1 wraps to format 2 */
+
+#define MIGRATE_ROWS 256
+#define MIGRATE_DONE "key_wraps_v2"
+
+struct mig {
+    uint8_t case_id[COUNCIL_ID_BYTES], holder[COUNCIL_ID_BYTES], pk[32]; /* the cursor */
+    char scope[COUNCIL__AUDIT_CODE_MAX + 1];
+    uint32_t v;
+    size_t seen, moved;
+};
+
+/* Columns 4, 5, 6: the row's holder, box key and tag. Only a row its tag
+ * vouches for is written again (else the key would go to whoever wrote
+ * it); any other stays as it is. The cursor moves past it either way. */
+static int mig_one(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_ID_BYTES],
+                   const char *scope, uint32_t v, const council__secret *key, void *ctx)
+{
+    struct mig *m = ctx;
+    int rc;
+
+    if (sqlite3_column_bytes(st, 4) != COUNCIL_ID_BYTES || sqlite3_column_bytes(st, 5) != 32)
+        return COUNCIL_OK;
+    memcpy(m->case_id, case_id, COUNCIL_ID_BYTES);
+    strcpy(m->scope, scope);
+    m->v = v;
+    memcpy(m->holder, sqlite3_column_blob(st, 4), COUNCIL_ID_BYTES);
+    memcpy(m->pk, sqlite3_column_blob(st, 5), 32);
+    m->seen++;
+    if (!council__holder_tag_ok(c, sqlite3_column_blob(st, 6), (size_t)sqlite3_column_bytes(st, 6),
+                                case_id, scope, v, m->holder, m->pk, key))
+        return COUNCIL_OK;
+    /* The same row (its tag unchanged: it covers key, holder and box key). */
+    if ((rc = council__wrap_for(c, "keys", case_id, scope, v, m->holder, m->pk, key)) == COUNCIL_EINVAL) {
+        council__clear(c); /* a box key that is no key: left as it is */
+        return COUNCIL_OK;
+    }
+    m->moved += rc == COUNCIL_OK;
+    return rc;
+}
+
+/* Chunks of MIGRATE_ROWS format-1 rows after the cursor, in key order, a
+ * transaction each; done when a pass from the start writes none (writing
+ * while walking may move a row past the cursor: the next pass finds it). */
+int council__key_wraps_migrate(council *c)
+{
+    struct mig m;
+    bool marked = false, first = true;
+    size_t pass = 0; /* rows written since the pass began at the start */
+    uint8_t flag;
+    int rc;
+
+    if (!council__is_root(c) || !c->coord_valid || c->coord_sk.p == NULL)
+        return COUNCIL_OK;
+    if ((rc = council__setting_fixed(c, MIGRATE_DONE, &flag, 1, &marked)) != COUNCIL_OK)
+        return council__fail(c, rc, "keys: database error");
+    memset(&m, 0, sizeof m);
+    flag = 1;
+    while (!marked && rc == COUNCIL_OK) {
+        sqlite3_stmt *st = NULL;
+        char reason[32];
+        m.seen = m.moved = 0;
+        if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
+            break;
+        if (council__prepare(c, "SELECT w.case_id, w.scope, w.version, k.sealed, w.holder, "
+                                      "w.box_pk, w.tag FROM key_wrap w JOIN key_wrap k ON k.case_id = "
+                                      "w.case_id AND k.scope = w.scope AND k.version = w.version AND "
+                                      "k.holder = ?1 AND k.box_pk = ?2 WHERE length(w.sealed) = ?8 "
+                                      "AND (?3 IS NULL OR (w.case_id, w.scope, w.version, w.holder, "
+                                      "w.box_pk) > (?3, ?4, ?5, ?6, ?7)) ORDER BY w.case_id, w.scope, "
+                                      "w.version, w.holder, w.box_pk LIMIT ?9;", &st) != SQLITE_OK ||
+            sqlite3_bind_blob(st, 1, coord_holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+            sqlite3_bind_blob(st, 2, c->coord_pk, 32, SQLITE_STATIC) != SQLITE_OK ||
+            (!first && (sqlite3_bind_blob(st, 3, m.case_id, COUNCIL_ID_BYTES, SQLITE_TRANSIENT) != SQLITE_OK ||
+                        sqlite3_bind_text(st, 4, m.scope, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+                        sqlite3_bind_int64(st, 5, m.v) != SQLITE_OK ||
+                        sqlite3_bind_blob(st, 6, m.holder, COUNCIL_ID_BYTES, SQLITE_TRANSIENT) != SQLITE_OK ||
+                        sqlite3_bind_blob(st, 7, m.pk, 32, SQLITE_TRANSIENT) != SQLITE_OK)) ||
+            sqlite3_bind_int(st, 8, COUNCIL__WRAP_BYTES) != SQLITE_OK ||
+            sqlite3_bind_int(st, 9, MIGRATE_ROWS) != SQLITE_OK) {
+            council__finalize(c, st);
+            rc = council__fail(c, COUNCIL_EIO, "keys: database error");
+        } else {
+            rc = each_wrapped_key(c, "keys", st, c->coord_pk, &c->coord_sk, true, mig_one, &m);
+        }
+        pass += m.moved;
+        first = m.seen == 0;
+        marked = first && pass == 0;
+        pass = first ? 0 : pass;
+        if (rc == COUNCIL_OK && m.moved > 0) {
+            (void)snprintf(reason, sizeof reason, "v2_%zu", m.moved);
+            const council__event ev = {
+                .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_KEY_WRAPS_MIGRATED,
+                .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
+                .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_ALLOWED,
+                .reason = reason,
+            };
+            rc = council__audit_append(c, &ev);
+        }
+        if (rc == COUNCIL_OK && marked && council__setting_put(c, MIGRATE_DONE, &flag, 1, true) != COUNCIL_OK)
+            rc = council__fail(c, COUNCIL_EIO, "keys: database error");
+        if (rc != COUNCIL_OK)
+            council__audit_batch_rollback(c);
+        else
+            rc = council__audit_batch_commit(c);
+    }
+    sodium_memzero(&m, sizeof m);
+    return rc;
 }
 
 /* ------------------------------------------------------------ members */
@@ -1066,6 +1064,7 @@ int council__case_member_left(council *c, const uint8_t member[COUNCIL_ID_BYTES]
     size_t n = 0;
     int rc = member_pairs(c, member, &ps, &n);
 
+    council__wcache_drop(c); /* the directory's cache: council__member_key_drop */
     if (rc != COUNCIL_OK)
         return rc;
     rc = council__share_end_member(c, "withdraw", member, "member_withdrawn");
@@ -1094,6 +1093,7 @@ int council__case_member_rekeyed(council *c, const uint8_t member[COUNCIL_ID_BYT
         return council__fail(c, COUNCIL_EDENIED, "keys: only the secretariat re-wraps keys");
     if ((rc = council__actor_key(c, &holder, &pk, &sk)) != COUNCIL_OK)
         return rc;
+    council__wcache_drop(c); /* the directory's: council__member_key_sign */
     /* Each of the member's wraps again, from the coordinating body's copy. */
     if (council__prepare(c, "SELECT w.case_id, w.scope, w.version, k.sealed, w.box_pk, "
                                   "w.tag FROM key_wrap w "
@@ -1133,6 +1133,7 @@ int council__key_erase_case(council *c, const char *op, const uint8_t case_id[CO
     int rc = council__sql_exec1(c, op, "DELETE FROM key_wrap WHERE case_id = ?1;", case_id,
                                 COUNCIL_ID_BYTES, NULL, 0);
 
+    council__wcache_drop(c);
     if (rc == COUNCIL_OK)
         rc = council__sql_exec1(c, op, "DELETE FROM case_key WHERE case_id = ?1;", case_id,
                                 COUNCIL_ID_BYTES, NULL, 0);
@@ -1171,6 +1172,7 @@ int council__key_drop_older(council *c, const char *op, const uint8_t case_id[CO
 {
     int rc = COUNCIL_OK;
 
+    council__wcache_drop(c);
     for (int j = 0; rc == COUNCIL_OK && j < 2; j++) {
         sqlite3_stmt *st = NULL;
         if (council__prepare(c, j == 0 ? "DELETE FROM key_wrap WHERE case_id = ?1 AND "

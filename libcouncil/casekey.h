@@ -7,6 +7,7 @@
 #define COUNCIL_CASEKEY_H
 
 #include "council_int.h"
+#include "wrap.h"
 
 /* Before a member's signing key is replaced or removed (key replacement,
  * withdrawal), or a case of its moves to another owner (case_id: that
@@ -31,17 +32,11 @@ int council__case_member_left(council *c, const uint8_t member[COUNCIL_ID_BYTES]
  * the new key. */
 int council__case_member_rekeyed(council *c, const uint8_t member[COUNCIL_ID_BYTES],
                                  const uint8_t box_pk[32]);
-/* Data keys (casekey.c). A wrapped key is crypto_box_seal of the binding
- * (council, case, version, scope) and the key. */
-#define COUNCIL__WRAP_BYTES (16 * 2 + 4 + 1 + 64 + 32 + 48)
+/* Data keys (casekey.c). A key is stored wrapped for each holder: format 2
+ * (wrap.h) for every wrap written now, format 1 (a sealed box) still
+ * opened; the wrap formats, holder tags and the session's wrap caches are
+ * wrap.c's. */
 const uint8_t *council__coord_holder(void);
-int council__wrap(council *c, uint8_t out[COUNCIL__WRAP_BYTES], const uint8_t case_id[COUNCIL_ID_BYTES],
-                  const char *scope, uint32_t version, const council__secret *key,
-                  const uint8_t pk[32]);
-/* key is allocated here; EAUTH if the wrap does not open or names another place. */
-int council__unwrap(council *c, council__secret *key, const uint8_t *sealed, size_t len,
-                    const uint8_t case_id[COUNCIL_ID_BYTES], const char *scope, uint32_t version,
-                    const uint8_t pk[32], const council__secret *sk);
 /* The session's holder id and key pair: the coordinating body's (root) or
  * its member's (staff). */
 int council__actor_key(council *c, const uint8_t **holder, const uint8_t **pk,
@@ -54,16 +49,6 @@ int council__key_verify(council *c, const char *op, const uint8_t case_id[COUNCI
  * session must hold the key itself. */
 int council__key_holds(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                        const char *scope, const uint8_t member[COUNCIL_ID_BYTES], bool *holds);
-/* Does tag vouch that `holder` (box key pk) was given the data key `key`
- * of (case, scope, version) by a session that held it? (casekey.c) */
-/* The tag itself (scope at most COUNCIL__AUDIT_CODE_MAX bytes, key 32). */
-void council__holder_tag(const council *c, uint8_t out[32], const uint8_t case_id[COUNCIL_ID_BYTES],
-                         const char *scope, uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
-                         const uint8_t pk[32], const council__secret *key);
-bool council__holder_tag_ok(const council *c, const uint8_t *tag, size_t tag_len,
-                            const uint8_t case_id[COUNCIL_ID_BYTES], const char *scope,
-                            uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
-                            const uint8_t pk[32], const council__secret *key);
 int council__wrap_for(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                       const char *scope, uint32_t version, const uint8_t holder[COUNCIL_ID_BYTES],
                       const uint8_t pk[32], const council__secret *key);
@@ -83,7 +68,7 @@ int council__key_new(council *c, const char *op, const uint8_t case_id[COUNCIL_I
  * old), new_pk receives its new key. EAUTH, EIO. */
 int council__coord_rewrap(council *c, const council__secret *new_root, uint8_t new_pk[32]);
 /* A holder's wrapped keys of (case, scope), every version, destroyed (a
- * share's end). EIO named for op. */
+ * share's end; the session's cached data keys go too). EIO named for op. */
 int council__key_wrap_drop(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                            const uint8_t holder[COUNCIL_ID_BYTES], const char *scope);
 /* Is there a key version `version` of (case, scope) (not destroyed by a
@@ -104,4 +89,12 @@ int council__key_scopes(council *c, const char *op, const uint8_t case_id[COUNCI
  * destroyed (a rekey). EIO named for op. */
 int council__key_drop_older(council *c, const char *op, const uint8_t case_id[COUNCIL_ID_BYTES],
                             const char *scope, uint32_t version);
+/* Issue 17, wraps: a root session's start (after council__case_session_init
+ * committed) writes the wraps still in format 1 again in format 2, from
+ * the coordinating body's copy, in transactions of at most 256 rows, each
+ * logged (key_wraps_migrated, reason "v2_<rows>"); resumable (a row is
+ * whole in one format or the other) and idempotent (only format-1 rows are
+ * read; a setting marks the store done). A row whose holder tag does not
+ * check is left as it is. EIO. */
+int council__key_wraps_migrate(council *c);
 #endif /* COUNCIL_CASEKEY_H */

@@ -96,6 +96,7 @@ static void release(council *c)
     council__secret_free(&c->coord_sk);
     council__secret_free(&c->psn);
     council__secret_free(&c->bix);
+    council__wcache_free(c); /* issue 17, wraps: the session's wrap caches */
     c->coord_valid = false;
     council__free(c->held);
     c->held = NULL;

@@ -31,8 +31,9 @@ typedef struct council__secret {
     size_t len;
 } council__secret;
 
-#define COUNCIL__VCACHE 32
-#define COUNCIL__SCACHE 64
+#define COUNCIL__VCACHE 256  /* direct-mapped by digest (issue 17, wraps) */
+#define COUNCIL__SCACHE 1024 /* direct-mapped by digest (issue 17, wraps) */
+#define COUNCIL__KCACHE 128  /* issue 17, wraps: member-key directory signatures */
 /* Prepared statements kept for the handle's life (store.c): slots, a power
  * of two. */
 #define COUNCIL__STMT_SLOTS 512
@@ -125,6 +126,16 @@ struct council {
     uint64_t tip_size;
     int64_t tip_time;
     uint8_t tip_leaf[COUNCIL_HASH_BYTES];
+    /* Issue 17, wraps (wrap.c, casekey.c, keydir.c): the session's caches,
+     * never the store's. wcache: the open transaction's ephemeral wrap key,
+     * the X25519 agreements and the unwrapped data keys (their secrets in
+     * one sodium_malloc arena), NULL until first use, wiped at commit,
+     * rollback, rotation, revocation and close (casekey.c installs the
+     * transaction hooks: wc_hooked). kcache: member-key directory rows whose
+     * signature this session verified (digest of log key, member, key, sig). */
+    struct council__wcache *wcache;
+    bool wc_hooked;
+    uint8_t kcache[COUNCIL__KCACHE][32];
 };
 
 /* True for a handle that may be used for operations. */

@@ -262,6 +262,25 @@ int council__aead_seal(council *c, uint8_t *ct, size_t ct_len,
     return COUNCIL_OK;
 }
 
+int council__wrap_agree(uint8_t k[32], const uint8_t sk[32], const uint8_t peer[32],
+                        const uint8_t epk[32], const uint8_t rpk[32])
+{
+    static const uint8_t personal[crypto_generichash_blake2b_PERSONALBYTES] = "council/wrap/v2";
+    uint8_t in[crypto_scalarmult_BYTES + 64];
+    int rc = -1;
+
+    if (crypto_scalarmult(in, sk, peer) == 0) {
+        memcpy(in + crypto_scalarmult_BYTES, epk, 32);
+        memcpy(in + crypto_scalarmult_BYTES + 32, rpk, 32);
+        rc = crypto_generichash_blake2b_salt_personal(k, 32, in, sizeof in, NULL, 0, NULL,
+                                                      personal);
+    }
+    if (rc != 0)
+        sodium_memzero(k, 32);
+    sodium_memzero(in, sizeof in);
+    return rc == 0 ? 0 : -1;
+}
+
 int council__aead_open(council *c, uint8_t *pt, size_t pt_len,
                        const uint8_t *ct, size_t ct_len,
                        const uint8_t *ad, size_t ad_len,

@@ -44,6 +44,15 @@ int council__aead_open(council *c, uint8_t *pt, size_t pt_len,
                        const uint8_t nonce[COUNCIL__NONCE_BYTES],
                        const uint8_t *key);
 
+/* Issue 17, wraps: the key of a wrap of format 2 (casekey.c, wrap.c):
+ *     BLAKE2b-256(X25519(sk, peer) || epk || rpk), personal "council/wrap/v2"
+ * where epk is the sender's ephemeral key and rpk the recipient's box key
+ * (the sender passes its ephemeral secret and rpk as peer, the recipient
+ * its own secret and epk). -1 (k wiped) when the agreement fails (a
+ * low-order point). */
+int council__wrap_agree(uint8_t k[32], const uint8_t sk[32], const uint8_t peer[32],
+                        const uint8_t epk[32], const uint8_t rpk[32]);
+
 int council__argon2id(council *c, uint8_t *out, size_t out_len,
                       const uint8_t *pass, size_t pass_len,
                       const uint8_t salt[COUNCIL__SALT_BYTES],

@@ -82,6 +82,7 @@ int council__member_key_sign(council *c, const uint8_t member[COUNCIL_ID_BYTES],
     sqlite3_stmt *st = NULL;
     int rc = council__log_sign(c, sig, m, member_msg(m, c, member, box_pk));
 
+    council__member_key_cache_drop(c); /* the member's row is replaced */
     if (rc == COUNCIL_OK && sign_pk != NULL)
         rc = council__log_sign(c, ssig, m, sign_key_msg(m, c, member, sign_pk));
     if (rc == COUNCIL_OK &&
@@ -108,20 +109,53 @@ int council__verify_cached(council *c, const uint8_t sig[64], const uint8_t *m, 
 {
     crypto_generichash_state h;
     uint8_t d[32];
+    size_t i;
 
     crypto_generichash_init(&h, NULL, 0, sizeof d);
     crypto_generichash_update(&h, pk, 32);
     crypto_generichash_update(&h, sig, 64);
     crypto_generichash_update(&h, m, n);
     crypto_generichash_final(&h, d, sizeof d);
-    for (size_t i = 0; i < COUNCIL__SCACHE; i++)
-        if (sodium_memcmp(c->scache[i], d, sizeof d) == 0)
-            return 0;
+    /* Direct-mapped by the digest (issue 17: 1,024 slots, so the rows of a
+     * batch of new cases do not push out the ones every case checks). */
+    i = ((size_t)d[0] | (size_t)d[1] << 8) % COUNCIL__SCACHE;
+    if (sodium_memcmp(c->scache[i], d, sizeof d) == 0)
+        return 0;
     if (crypto_sign_verify_detached(sig, m, n, pk) != 0)
         return -1;
-    memcpy(c->scache[c->scache_next % COUNCIL__SCACHE], d, sizeof d);
+    memcpy(c->scache[i], d, sizeof d);
     c->scache_next++;
     return 0;
+}
+
+/* Issue 17, wraps: the directory's own signatures (a member's box key, its
+ * signing key) in a cache of their own, so that creating or sharing a case
+ * checks each recipient's key once per session whatever else is verified.
+ * The digest covers the log key, the label, the member, the key and the
+ * signature: a row changed by anyone is a miss, and is verified. */
+static int dir_verify_cached(council *c, const uint8_t sig[64], const uint8_t *m, size_t n)
+{
+    uint8_t d[32];
+    size_t i;
+    crypto_generichash_state h;
+
+    crypto_generichash_init(&h, NULL, 0, sizeof d);
+    crypto_generichash_update(&h, c->log_pk, 32);
+    crypto_generichash_update(&h, sig, 64);
+    crypto_generichash_update(&h, m, n);
+    crypto_generichash_final(&h, d, sizeof d);
+    i = ((size_t)d[0] | (size_t)d[1] << 8) % COUNCIL__KCACHE;
+    if (sodium_memcmp(c->kcache[i], d, sizeof d) == 0)
+        return 0;
+    if (crypto_sign_verify_detached(sig, m, n, c->log_pk) != 0)
+        return -1;
+    memcpy(c->kcache[i], d, sizeof d);
+    return 0;
+}
+
+void council__member_key_cache_drop(council *c)
+{
+    sodium_memzero(c->kcache, sizeof c->kcache);
 }
 
 /* The member's signing key as the key directory vouches for it. */
@@ -141,8 +175,7 @@ int council__member_sign_pk(council *c, const uint8_t member[COUNCIL_ID_BYTES], 
     src = sqlite3_step(st);
     if (src == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32 && sqlite3_column_bytes(st, 1) == 64) {
         memcpy(pk, sqlite3_column_blob(st, 0), 32);
-        ok = council__verify_cached(c, sqlite3_column_blob(st, 1), m, sign_key_msg(m, c, member, pk),
-                           c->log_pk) == 0;
+        ok = dir_verify_cached(c, sqlite3_column_blob(st, 1), m, sign_key_msg(m, c, member, pk)) == 0;
     }
     council__finalize(c, st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)
@@ -166,8 +199,7 @@ int council__member_key_check(council *c, const char *op, const uint8_t member[C
     src = sqlite3_step(st);
     if (src == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32 && sqlite3_column_bytes(st, 1) == 64)
         ok = sodium_memcmp(sqlite3_column_blob(st, 0), box_pk, 32) == 0 &&
-             council__verify_cached(c, sqlite3_column_blob(st, 1), m, member_msg(m, c, member, box_pk),
-                           c->log_pk) == 0;
+             dir_verify_cached(c, sqlite3_column_blob(st, 1), m, member_msg(m, c, member, box_pk)) == 0;
     council__finalize(c, st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)
         return council__fail(c, COUNCIL_EIO, "%s: database error", op);
@@ -241,6 +273,7 @@ int council__member_key_upgrade(council *c, const uint8_t member[COUNCIL_ID_BYTE
 
 int council__member_key_drop(council *c, const char *op, const uint8_t member[COUNCIL_ID_BYTES])
 {
+    council__member_key_cache_drop(c);
     return council__sql_exec1(c, op, "DELETE FROM member_key_sig WHERE member_id = ?1;", member,
                               COUNCIL_ID_BYTES, NULL, 0);
 }

@@ -42,4 +42,8 @@ int council__member_key_upgrade(council *c, const uint8_t member[COUNCIL_ID_BYTE
 /* Remove member's directory row (a withdrawal). EIO named for op. */
 int council__member_key_drop(council *c, const char *op, const uint8_t member[COUNCIL_ID_BYTES]);
 
+/* Issue 17, wraps: the session's cache of verified directory signatures
+ * (box and signing keys) wiped: a member's key replaced or withdrawn. */
+void council__member_key_cache_drop(council *c);
+
 #endif /* COUNCIL_KEYDIR_H */

@@ -263,6 +263,7 @@ static const constant audit_action[] = {
     K(AUDIT_ACTION_PERSON_REPORT_PRODUCED), K(AUDIT_ACTION_CASE_RESOLVED), /* issue 16, person */
     K(AUDIT_ACTION_CASE_EVIDENCE_EXPORTED), K(AUDIT_ACTION_REPORT_ISSUED), /* issue 16: evidence */
     K(AUDIT_ACTION_PROVISION_REGISTER_PRODUCED), /* issue 16, register */
+    K(AUDIT_ACTION_KEY_WRAPS_MIGRATED), /* issue 17, wraps */
 };
 
 #define ENUM(d, t) { &(d), t, sizeof t / sizeof t[0] }
@@ -320,7 +321,8 @@ static void test_kit__constants_match_the_descriptors(void **state)
                               + 3 /* issue 16, retention: schedule_changed, applied, keys_purged */
                               + 2 /* issue 16, person: person_report_produced, case_resolved */
                               + 2 /* issue 16, evidence: case_evidence_exported, report_issued */
-                              + 1 /* issue 16, register: provision_register_produced */);
+                              + 1 /* issue 16, register: provision_register_produced */
+                              + 1 /* issue 17, wraps: key_wraps_migrated */);
 }
 
 int main(void)

@@ -132,6 +132,7 @@ void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_CASE_EVIDENCE_EXPORTED 62
 #define COUNCIL_AUDIT_ACTION_REPORT_ISSUED 63
 #define COUNCIL_AUDIT_ACTION_PROVISION_REGISTER_PRODUCED 69
+#define COUNCIL_AUDIT_ACTION_KEY_WRAPS_MIGRATED 77
 #define COUNCIL_NAME_MAX 256
 #define COUNCIL_BUNDLE_OPTIONS_VERSION 1
 typedef struct council_bundle_options { unsigned version; int64_t expires; const char *purpose; const char *basis; const uint8_t *consent_id; size_t consent_id_len; } council_bundle_options;
