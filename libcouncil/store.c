@@ -595,6 +595,26 @@ static const council__migration migrations[] = {
       "  signer BLOB NOT NULL,"
       "  sig BLOB NOT NULL"
       ") WITHOUT ROWID;" },
+    /* ---- issue 17, durable (log.c): fewer pages written per audit event */
+    { 23,
+      /* No query can use audit_event_time: the one that filters on time
+       * (audit_list) reads "?2 = 0 OR time >= ?2" by seq. The tree's nodes
+       * keyed by where they were made: k = ((idx + 1) << level) * 64 +
+       * level, so that every node an append makes (the same
+       * (idx + 1) << level, the log's new size) lands on the table's last
+       * page instead of one page per level. Rows kept as they were. */
+      "DROP INDEX IF EXISTS audit_event_time;"
+      "CREATE TABLE audit_node_v23 ("
+      "  k INTEGER PRIMARY KEY,"
+      "  level INTEGER NOT NULL,"
+      "  idx INTEGER NOT NULL,"
+      "  hash BLOB NOT NULL CHECK (length(hash) = 32)"
+      ");"
+      "INSERT INTO audit_node_v23 (k, level, idx, hash)"
+      "  SELECT (((idx + 1) << level) << 6) | level, level, idx, hash FROM audit_node"
+      "  ORDER BY (idx + 1) << level, level;"
+      "DROP TABLE audit_node;"
+      "ALTER TABLE audit_node_v23 RENAME TO audit_node;" },
 };
 
 uint32_t council__schema_version(void)

@@ -11,6 +11,7 @@
 
 #include "case_fixture.h"
 #include "log.h"
+#include "store.h"
 
 #define PURPOSE "support_coordination"
 #define DECRYPTED COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SECTION_DECRYPTED
@@ -269,6 +270,97 @@ static void test_arguments(void **state)
     council_close(s);
 }
 
+/* ------------------------------------------------ migration 23 (log.c) */
+
+static char *query_text(sqlite3 *db, const char *q)
+{
+    sqlite3_stmt *st = NULL;
+    char *t;
+
+    assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    t = strdup(sqlite3_column_text(st, 0) != NULL ? (const char *)sqlite3_column_text(st, 0) : "");
+    sqlite3_finalize(st);
+    assert_non_null(t);
+    return t;
+}
+
+#define NODES_BELOW(n) "SELECT group_concat(level || ':' || idx || ':' || hex(hash), ',') FROM " \
+    "(SELECT * FROM audit_node WHERE ((idx + 1) << level) <= " #n " ORDER BY level, idx);"
+
+/* A store of the layout before migration 23 (the tree's nodes keyed by
+ * (level, idx) in a WITHOUT ROWID table, the index on time) opens, moves
+ * to the new layout with every node kept, and proves what it proved. */
+static void test_migration_23(void **state)
+{
+    fx *f = *state;
+    council *s = staff_open(f, f->sa, &f->ka);
+    uint8_t cid[2][16], pid[2][16];
+    council_section_ref refs[2];
+    council_buf out[2], proofs[64], p = { NULL, 0 };
+    char *before, *after, q[256];
+    uint64_t size, i, np = 0;
+    int64_t cnt;
+
+    two_cases(s, cid, pid);
+    ref(&refs[0], cid[0], pid[0], "situation");
+    ref(&refs[1], cid[1], pid[1], "wishes");
+    assert_int_equal(council_sections_read(s, out, refs, 2, PURPOSE), COUNCIL_OK);
+    council_buf_free(&out[0]);
+    council_buf_free(&out[1]);
+    council_close(s);
+    size = log_size(f->c);
+    for (i = 0; i < size && np < 64; i += 3, np++)
+        assert_int_equal(council_audit_prove_inclusion(f->c, &proofs[np], i, size), COUNCIL_OK);
+    snprintf(q, sizeof q, NODES_BELOW(%llu), (unsigned long long)size);
+    before = query_text(f->c->db, q);
+    /* Back to the old layout. */
+    assert_int_equal(sqlite3_exec(f->c->db,
+        "BEGIN;"
+        "CREATE TABLE audit_node_old (level INTEGER NOT NULL, idx INTEGER NOT NULL,"
+        "  hash BLOB NOT NULL CHECK (length(hash) = 32), PRIMARY KEY (level, idx)) WITHOUT ROWID;"
+        "INSERT INTO audit_node_old SELECT level, idx, hash FROM audit_node;"
+        "DROP TABLE audit_node;"
+        "ALTER TABLE audit_node_old RENAME TO audit_node;"
+        "CREATE INDEX audit_event_time ON audit_event (time);"
+        "DELETE FROM schema_version WHERE version = 23;"
+        "COMMIT;", NULL, NULL, NULL), SQLITE_OK);
+    council_close(f->c);
+    f->c = NULL;
+    /* Opened: migrated (the open checks the tree against the signed head). */
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+    after = query_text(f->c->db, q);
+    assert_string_equal(before, after);
+    free(after);
+    after = query_text(f->c->db, "SELECT count(*) FROM audit_node WHERE "
+                                 "k != ((((idx + 1) << level) << 6) | level);");
+    cnt = (int64_t)atoll(after);
+    assert_int_equal(cnt, 0);
+    free(after);
+    after = query_text(f->c->db, "SELECT count(*) FROM sqlite_schema WHERE name = 'audit_event_time';");
+    assert_string_equal(after, "0");
+    free(after);
+    after = query_text(f->c->db, "SELECT max(version) FROM schema_version;");
+    assert_int_equal(atoi(after), (int)council__schema_version());
+    free(after);
+    for (i = 0; i < np; i++) {
+        assert_int_equal(council_audit_prove_inclusion(f->c, &p, i * 3, size), COUNCIL_OK);
+        assert_int_equal(p.len, proofs[i].len);
+        assert_memory_equal(p.ptr, proofs[i].ptr, p.len);
+        council_buf_free(&p);
+        council_buf_free(&proofs[i]);
+    }
+    /* And the log goes on. */
+    s = staff_open(f, f->sa, &f->ka);
+    assert_int_equal(council_sections_read(s, out, refs, 2, PURPOSE), COUNCIL_OK);
+    council_buf_free(&out[0]);
+    council_buf_free(&out[1]);
+    council_close(s);
+    assert_int_equal(council_audit_prove_consistency(f->c, &p, size, log_size(f->c)), COUNCIL_OK);
+    council_buf_free(&p);
+    free(before);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -276,6 +368,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_commit_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_item, setup, teardown),
         cmocka_unit_test_setup_teardown(test_arguments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_23, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
