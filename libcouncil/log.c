@@ -5,7 +5,8 @@
  * the log-first transaction is batch.c; verifying exports, checkpoints and
  * proofs with the public key alone, and the witness step, are verify.c.
  *
- * Tables: audit_event, audit_node, audit_checkpoint. Setting (through
+ * Tables: audit_event, audit_node (and audit_node_v22, the nodes of a
+ * store from before migration 23), audit_checkpoint. Setting (through
  * store.c): log_head_kept.
  *
  * Events are stored as their canonical bytes (proto/council/v1/audit.proto)
@@ -63,7 +64,12 @@ static bool node_key(uint32_t level, uint64_t index, sqlite3_int64 *k)
 static int node_get(void *ctx, uint32_t level, uint64_t index, uint8_t out[COUNCIL_HASH_BYTES])
 {
     council *c = ctx;
-    sqlite3_stmt *st = prepared(c, &c->st_node_get, "SELECT hash FROM audit_node WHERE k = ?;");
+    /* A store from before migration 23 keeps its older nodes in
+     * audit_node_v22 (empty in a store made since). */
+    sqlite3_stmt *st = prepared(c, &c->st_node_get,
+                                "SELECT hash FROM audit_node WHERE k = ?1 UNION ALL "
+                                "SELECT hash FROM audit_node_v22 WHERE level = ?2 AND idx = ?3 "
+                                "LIMIT 1;");
     sqlite3_int64 k;
     int src;
 
@@ -72,6 +78,8 @@ static int node_get(void *ctx, uint32_t level, uint64_t index, uint8_t out[COUNC
     if (st == NULL)
         return COUNCIL_EIO;
     sqlite3_bind_int64(st, 1, k);
+    sqlite3_bind_int64(st, 2, level);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)index);
     src = sqlite3_step(st);
     if (src == SQLITE_ROW && sqlite3_column_bytes(st, 0) == COUNCIL_HASH_BYTES) {
         memcpy(out, sqlite3_column_blob(st, 0), COUNCIL_HASH_BYTES);

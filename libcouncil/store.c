@@ -602,19 +602,25 @@ static const council__migration migrations[] = {
        * keyed by where they were made: k = ((idx + 1) << level) * 64 +
        * level, so that every node an append makes (the same
        * (idx + 1) << level, the log's new size) lands on the table's last
-       * page instead of one page per level. Rows kept as they were. */
+       * page instead of one page per level. The nodes stored before stay
+       * where they are, in audit_node_v22 (log.c reads both): no row is
+       * rewritten, so a large log migrates at once. */
       "DROP INDEX IF EXISTS audit_event_time;"
-      "CREATE TABLE audit_node_v23 ("
+      "ALTER TABLE audit_node RENAME TO audit_node_v22;"
+      /* (The renamed table, as migration 3 made it: a no-op that states
+       * its layout here, where the schema's tables are declared.) */
+      "CREATE TABLE IF NOT EXISTS audit_node_v22 ("
+      "  level INTEGER NOT NULL,"
+      "  idx INTEGER NOT NULL,"
+      "  hash BLOB NOT NULL CHECK (length(hash) = 32),"
+      "  PRIMARY KEY (level, idx)"
+      ") WITHOUT ROWID;"
+      "CREATE TABLE audit_node ("
       "  k INTEGER PRIMARY KEY,"
       "  level INTEGER NOT NULL,"
       "  idx INTEGER NOT NULL,"
       "  hash BLOB NOT NULL CHECK (length(hash) = 32)"
-      ");"
-      "INSERT INTO audit_node_v23 (k, level, idx, hash)"
-      "  SELECT (((idx + 1) << level) << 6) | level, level, idx, hash FROM audit_node"
-      "  ORDER BY (idx + 1) << level, level;"
-      "DROP TABLE audit_node;"
-      "ALTER TABLE audit_node_v23 RENAME TO audit_node;" },
+      ");" },
 };
 
 uint32_t council__schema_version(void)

@@ -285,12 +285,15 @@ static char *query_text(sqlite3 *db, const char *q)
     return t;
 }
 
+/* The nodes of the tree of size n, in order, wherever stored. */
 #define NODES_BELOW(n) "SELECT group_concat(level || ':' || idx || ':' || hex(hash), ',') FROM " \
-    "(SELECT * FROM audit_node WHERE ((idx + 1) << level) <= " #n " ORDER BY level, idx);"
+    "(SELECT * FROM (SELECT level, idx, hash FROM audit_node UNION ALL SELECT level, idx, hash " \
+    "FROM audit_node_v22) WHERE ((idx + 1) << level) <= " #n " ORDER BY level, idx);"
 
 /* A store of the layout before migration 23 (the tree's nodes keyed by
- * (level, idx) in a WITHOUT ROWID table, the index on time) opens, moves
- * to the new layout with every node kept, and proves what it proved. */
+ * (level, idx) in a WITHOUT ROWID table, the index on time) opens, keeps
+ * every node (in audit_node_v22, read as before), proves what it proved,
+ * and appends on in the new layout. */
 static void test_migration_23(void **state)
 {
     fx *f = *state;
@@ -298,7 +301,7 @@ static void test_migration_23(void **state)
     uint8_t cid[2][16], pid[2][16];
     council_section_ref refs[2];
     council_buf out[2], proofs[64], p = { NULL, 0 };
-    char *before, *after, q[256];
+    char *before, *after, q[512];
     uint64_t size, i, np = 0;
     int64_t cnt;
 
@@ -319,8 +322,9 @@ static void test_migration_23(void **state)
         "BEGIN;"
         "CREATE TABLE audit_node_old (level INTEGER NOT NULL, idx INTEGER NOT NULL,"
         "  hash BLOB NOT NULL CHECK (length(hash) = 32), PRIMARY KEY (level, idx)) WITHOUT ROWID;"
-        "INSERT INTO audit_node_old SELECT level, idx, hash FROM audit_node;"
-        "DROP TABLE audit_node;"
+        "INSERT INTO audit_node_old SELECT level, idx, hash FROM audit_node"
+        "  UNION ALL SELECT level, idx, hash FROM audit_node_v22;"
+        "DROP TABLE audit_node; DROP TABLE audit_node_v22;"
         "ALTER TABLE audit_node_old RENAME TO audit_node;"
         "CREATE INDEX audit_event_time ON audit_event (time);"
         "DELETE FROM schema_version WHERE version = 23;"
@@ -332,10 +336,21 @@ static void test_migration_23(void **state)
     after = query_text(f->c->db, q);
     assert_string_equal(before, after);
     free(after);
-    after = query_text(f->c->db, "SELECT count(*) FROM audit_node WHERE "
-                                 "k != ((((idx + 1) << level) << 6) | level);");
+    /* The old nodes stay where they were; the new ones (this open's event)
+     * are in the new table, keyed by where they were made. */
+    snprintf(q, sizeof q, "SELECT count(*) FROM audit_node_v22 WHERE ((idx + 1) << level) > %llu;",
+             (unsigned long long)size);
+    after = query_text(f->c->db, q);
+    assert_string_equal(after, "0");
+    free(after);
+    snprintf(q, sizeof q, "SELECT count(*) FROM audit_node WHERE ((idx + 1) << level) <= %llu OR "
+             "k != ((((idx + 1) << level) << 6) | level);", (unsigned long long)size);
+    after = query_text(f->c->db, q);
     cnt = (int64_t)atoll(after);
     assert_int_equal(cnt, 0);
+    free(after);
+    after = query_text(f->c->db, "SELECT count(*) FROM audit_node;");
+    assert_true(atoll(after) > 0);
     free(after);
     after = query_text(f->c->db, "SELECT count(*) FROM sqlite_schema WHERE name = 'audit_event_time';");
     assert_string_equal(after, "0");
