@@ -60,7 +60,7 @@ static int case_check_args(const case_opts *o, int cmd, const char *id_text, con
         return usage("%s", _("--person needs a person id (UUID)"));
     if (o->member != NULL && id_arg(o->member, a->member) != 0)
         return usage("%s", _("--member needs a member id (UUID)"));
-    if ((cmd & (C_CUPDATE | C_CSHOW | C_CHISTORY)) != 0 && o->n_scope > 1)
+    if ((cmd & (C_CUPDATE | C_CHISTORY)) != 0 && o->n_scope > 1)
         return usage("%s", _("give one --scope"));
     if ((cmd & (C_CUPDATE | C_CHISTORY)) != 0 && o->n_scope == 0)
         return usage(_("case %s needs --scope SCOPE"), cmd == C_CUPDATE ? "update" : "history");
@@ -178,6 +178,48 @@ static int case_update(council *c, const case_opts *o, case_args *a)
     return rc;
 }
 
+/* case show with several --scope: the person's sections of those scopes,
+ * read with one durable commit (council_sections_read; all or nothing),
+ * printed as case history prints its versions. */
+static int case_show_scopes(council *c, const case_opts *o, case_args *a)
+{
+    council_section_ref refs[MAX_SCOPES];
+    council_buf bufs[MAX_SCOPES];
+    Council__V1__SectionRecord *r[MAX_SCOPES] = { NULL };
+    int rc;
+
+    for (size_t i = 0; i < o->n_scope; i++) {
+        refs[i].case_id = a->id;
+        refs[i].case_id_len = sizeof a->id;
+        refs[i].person_id = a->person;
+        refs[i].person_id_len = sizeof a->person;
+        refs[i].scope = o->scope[i];
+    }
+    rc = council_sections_read(c, bufs, refs, o->n_scope, o->purpose);
+    for (size_t i = 0; i < o->n_scope; i++) {
+        if (rc == COUNCIL_OK &&
+            (r[i] = council__v1__section_record__unpack(wiping(), bufs[i].len, bufs[i].ptr)) == NULL)
+            rc = COUNCIL_EFORMAT;
+        council_buf_free(&bufs[i]);
+    }
+    if (rc == COUNCIL_OK && o->json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < o->n_scope; i++)
+            json_array_append_new(arr, record_json(r[i]));
+        rc = print_json_wiped(arr) == 0 ? COUNCIL_OK : EXIT_FAILURE;
+    } else if (rc == COUNCIL_OK) {
+        for (size_t i = 0; i < o->n_scope; i++) {
+            if (i > 0)
+                putchar('\n');
+            record_lines(r[i]);
+        }
+    }
+    for (size_t i = 0; i < o->n_scope; i++)
+        if (r[i] != NULL)
+            council__v1__section_record__free_unpacked(r[i], wiping());
+    return rc;
+}
+
 static int case_show(council *c, const case_opts *o, case_args *a, int cmd)
 {
     council_buf buf = { NULL, 0 };
@@ -185,6 +227,8 @@ static int case_show(council *c, const case_opts *o, case_args *a, int cmd)
 
     if (o->n_scope > 0 && o->person == NULL && (rc = supported_person(c, a->id, a->person)) != 0)
         return rc;
+    if (cmd == C_CSHOW && o->n_scope > 1)
+        return case_show_scopes(c, o, a);
     if (cmd == C_CHISTORY)
         rc = council_section_history(c, &buf, a->id, sizeof a->id, a->person, sizeof a->person,
                                      o->scope[0], o->purpose);

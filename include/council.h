@@ -4347,6 +4347,52 @@ typedef struct council_outside_options {
 COUNCIL_API COUNCIL_NODISCARD int council_outside_disclose(council *c, council_buf *out,
         const uint8_t *case_id, size_t case_id_len, const council_outside_options *o);
 
+/* ============================================ issue 17: batched reads */
+
+/**
+ * One section to read in council_sections_read(): the case, the person in
+ * it and the scope, as council_section_read() names them.
+ * @since 0.3.0
+ */
+typedef struct council_section_ref {
+    const uint8_t *case_id;   size_t case_id_len;
+    const uint8_t *person_id; size_t person_id_len;
+    const char *scope;
+} council_section_ref;
+
+/** The most sections one council_sections_read() reads. @since 0.3.0 */
+#define COUNCIL_SECTIONS_READ_MAX 4096
+
+/**
+ * Read n sections (1..COUNCIL_SECTIONS_READ_MAX) for one purpose with one
+ * durable commit. Each read passes the same checks as
+ * council_section_read() and appends its own section_decrypted event; all
+ * the events are committed in one transaction, and only after that commit
+ * are the n results (each a serialised council.v1.SectionRecord, as
+ * council_section_read() returns) placed in out[0..n-1]. The same section
+ * may be named more than once (each read is logged). All or nothing: on
+ * any refusal or failure no out[i] holds anything, and no event of the
+ * batch stays in the log but the refusal's (logged as
+ * council_section_read() logs it).
+ *
+ * @param[out] out  an array of n buffers (emptied first).
+ * @param refs      the n sections; every member set (ids of
+ *                  COUNCIL_ID_BYTES bytes, a scope).
+ * @param purpose   as council_section_read().
+ * @return COUNCIL_OK; COUNCIL_EINVAL for n of 0 or above
+ *         COUNCIL_SECTIONS_READ_MAX, a NULL refs, a NULL member or an id
+ *         of the wrong length (nothing logged), or a bad purpose; any
+ *         return of council_section_read() for the first section that
+ *         fails (COUNCIL_EDENIED, COUNCIL_EAUTH logged as refused);
+ *         COUNCIL_EMISUSE for a NULL out or inside a council_batch_begin()
+ *         batch; COUNCIL_EIO when the commit fails (nothing returned).
+ * Ownership: the caller releases each out[i] with council_buf_free()
+ * (which wipes it).
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_sections_read(council *c, council_buf *out,
+        const council_section_ref *refs, size_t n, const char *purpose);
+
 #ifdef __cplusplus
 }
 #endif

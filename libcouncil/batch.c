@@ -4,6 +4,7 @@
  * (an operation's savepoint inside the batch, the refusals held across a
  * rollback) is log.c's.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,12 +51,33 @@ int council__op_batch_begin(council *c, const char *op)
     return COUNCIL_OK;
 }
 
+static _Thread_local long commit_fault = -1;
+
+void council__commit_fault_after(long n)
+{
+    commit_fault = n;
+}
+
+/* The injected failure of council__commit_fault_after: true when this
+ * commit is to fail. */
+static bool commit_fails(void)
+{
+    if (commit_fault == 0)
+        return true;
+    if (commit_fault > 0)
+        commit_fault--;
+    return false;
+}
+
 int council__op_batch_end(council *c, const char *op, int rc)
 {
     char msg[512];
 
     c->user_batch = false;
     c->tip_valid = false;
+    c->n_tamper = 0; /* findings inside were held: replayed below on a rollback */
+    if (rc == COUNCIL_OK && commit_fails())
+        rc = council__fail(c, COUNCIL_EIO, "%s: cannot commit (injected)", op);
     if (rc == COUNCIL_OK) {
         if (sqlite3_exec(c->db, "COMMIT;", NULL, NULL, NULL) == SQLITE_OK) {
             c->n_held = 0;

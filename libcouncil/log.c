@@ -5,7 +5,8 @@
  * the log-first transaction is batch.c; verifying exports, checkpoints and
  * proofs with the public key alone, and the witness step, are verify.c.
  *
- * Tables: audit_event, audit_node, audit_checkpoint. Setting (through
+ * Tables: audit_event, audit_node (and audit_node_v22, the nodes of a
+ * store from before migration 23), audit_checkpoint. Setting (through
  * store.c): log_head_kept.
  *
  * Events are stored as their canonical bytes (proto/council/v1/audit.proto)
@@ -49,17 +50,37 @@ static sqlite3_stmt *prepared(council *c, sqlite3_stmt **slot, const char *sql)
     return *slot;
 }
 
+/* A node's key in audit_node (migration 23): ((index + 1) << level) * 64 +
+ * level. The nodes one append makes share (index + 1) << level (the log's
+ * new size), so they sit together at the table's end: one page written,
+ * not one per level. false past 2^57 events. */
+static bool node_key(uint32_t level, uint64_t index, sqlite3_int64 *k)
+{
+    if (level > 56 || index >= (UINT64_C(1) << (57 - level)) - 1)
+        return false;
+    *k = (sqlite3_int64)((((index + 1) << level) << 6) | level);
+    return true;
+}
+
 static int node_get(void *ctx, uint32_t level, uint64_t index, uint8_t out[COUNCIL_HASH_BYTES])
 {
     council *c = ctx;
+    /* A store from before migration 23 keeps its older nodes in
+     * audit_node_v22 (empty in a store made since). */
     sqlite3_stmt *st = prepared(c, &c->st_node_get,
-                                "SELECT hash FROM audit_node WHERE level = ? AND idx = ?;");
+                                "SELECT hash FROM audit_node WHERE k = ?1 UNION ALL "
+                                "SELECT hash FROM audit_node_v22 WHERE level = ?2 AND idx = ?3 "
+                                "LIMIT 1;");
+    sqlite3_int64 k;
     int src;
 
+    if (!node_key(level, index, &k))
+        return COUNCIL_ENOTFOUND;
     if (st == NULL)
         return COUNCIL_EIO;
-    sqlite3_bind_int64(st, 1, level);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
+    sqlite3_bind_int64(st, 1, k);
+    sqlite3_bind_int64(st, 2, level);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)index);
     src = sqlite3_step(st);
     if (src == SQLITE_ROW && sqlite3_column_bytes(st, 0) == COUNCIL_HASH_BYTES) {
         memcpy(out, sqlite3_column_blob(st, 0), COUNCIL_HASH_BYTES);
@@ -74,14 +95,16 @@ static int node_put(void *ctx, uint32_t level, uint64_t index, const uint8_t has
 {
     council *c = ctx;
     sqlite3_stmt *st = prepared(c, &c->st_node_put,
-                                "INSERT INTO audit_node (level, idx, hash) VALUES (?, ?, ?);");
+                                "INSERT INTO audit_node (k, level, idx, hash) VALUES (?, ?, ?, ?);");
+    sqlite3_int64 k;
     int src;
 
-    if (st == NULL)
+    if (st == NULL || !node_key(level, index, &k))
         return COUNCIL_EIO;
-    sqlite3_bind_int64(st, 1, level);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
-    sqlite3_bind_blob(st, 3, hash, COUNCIL_HASH_BYTES, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 1, k);
+    sqlite3_bind_int64(st, 2, level);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)index);
+    sqlite3_bind_blob(st, 4, hash, COUNCIL_HASH_BYTES, SQLITE_STATIC);
     src = sqlite3_step(st);
     sqlite3_reset(st);
     return src == SQLITE_DONE ? COUNCIL_OK : COUNCIL_EIO;

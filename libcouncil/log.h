@@ -72,6 +72,9 @@ void council__audit_replay_held(council *c);
  * or EIO when the commit fails (rolled back). */
 int council__op_batch_begin(council *c, const char *op);
 int council__op_batch_end(council *c, const char *op, int rc);
+/* For tests: make council__op_batch_end's commit fail (rolled back, EIO)
+ * after `n` more succeed (n < 0: never). Per thread. */
+void council__commit_fault_after(long n);
 
 /* --------------------------------------------------- rows, for the log's users */
 /* The stored events from seq `from` on, in order: fn(ctx, seq, body, len)

@@ -691,19 +691,42 @@ int council__case_may_write(council *c, const char *op, const council__case *k, 
     return council__share_active(c, op, k->id, c->actor_member, scope, yes);
 }
 
+/* A read's purpose: one of the council's purpose codes (see below). */
+static bool purpose_ok(const char *purpose)
+{
+    return purpose != NULL && ((council__purpose_parse(purpose) > 0 && strcmp(purpose, "other") != 0) ||
+                               strcmp(purpose, "disclosure_request") == 0);
+}
+
+/* council__case_read_start's checks after the session's; `batched`: inside
+ * council_sections_read's own transaction (not the caller's batch). */
+static int read_checks(council *c, const char *op, const uint8_t *case_id, size_t case_id_len,
+                       const uint8_t *person_id, size_t person_id_len, const char *scope,
+                       const char *purpose, council__case *k);
+
 int council__case_read_start(council *c, const char *op, const uint8_t *case_id, size_t case_id_len,
                        const uint8_t *person_id, size_t person_id_len, const char *scope,
                        const char *purpose, council_buf *out, council__case *k)
 {
     int rc;
-    bool ok;
 
     if (out == NULL)
         return council__fail(c, COUNCIL_EMISUSE, "%s: NULL output", op);
     out->ptr = NULL;
     out->len = 0;
-    if ((rc = council__actor_ok(c, op)) != COUNCIL_OK || (rc = council__no_batch(c, op)) != COUNCIL_OK ||
-        (rc = council__id_arg(c, op, case_id, case_id_len)) != COUNCIL_OK)
+    if ((rc = council__actor_ok(c, op)) != COUNCIL_OK || (rc = council__no_batch(c, op)) != COUNCIL_OK)
+        return rc;
+    return read_checks(c, op, case_id, case_id_len, person_id, person_id_len, scope, purpose, k);
+}
+
+static int read_checks(council *c, const char *op, const uint8_t *case_id, size_t case_id_len,
+                       const uint8_t *person_id, size_t person_id_len, const char *scope,
+                       const char *purpose, council__case *k)
+{
+    int rc;
+    bool ok;
+
+    if ((rc = council__id_arg(c, op, case_id, case_id_len)) != COUNCIL_OK)
         return rc;
     if (person_id != NULL || scope != NULL) {
         if ((rc = council__id_arg(c, op, person_id, person_id_len)) != COUNCIL_OK)
@@ -716,8 +739,7 @@ int council__case_read_start(council *c, const char *op, const uint8_t *case_id,
      * something; and `other`, which a share explains in its text, would say
      * nothing at all (a read carries no text). Issue 16: the person's file
      * (person.c) reads for a disclosure request, `disclosure_request`. */
-    if (purpose == NULL || ((council__purpose_parse(purpose) <= 0 || strcmp(purpose, "other") == 0) &&
-                            strcmp(purpose, "disclosure_request") != 0))
+    if (!purpose_ok(purpose))
         return council__fail(c, COUNCIL_EINVAL, "%s: a read names its purpose, one of "
                              "support_coordination, referral, joint_support, "
                              "meeting_discussion, statistics, disclosure_request", op);
@@ -759,4 +781,90 @@ int council__case_read_finish(council *c, const char *op, const council__case *k
         return rc;
     }
     return council__buf_out(c, op, b, out);
+}
+
+/* ------------------------------------------------------- batched reads */
+
+/* One read of council_sections_read(), inside its transaction: the
+ * checks, the records decrypted into b, and the event appended (not yet
+ * durable: the caller commits). A refusal is logged (held, so that it
+ * stays on the record when the transaction is rolled back). */
+static int read_in_batch(council *c, const char *op, const council_section_ref *ref,
+                         const char *purpose, council__buf *b)
+{
+    struct read_ctx r = { op, ref->case_id, { "", 0, { NULL, 0 } }, b, COUNCIL__BUF_INIT, false, 0 };
+    const char *scopes[1] = { ref->scope };
+    council__case k;
+    int rc;
+
+    if ((rc = read_checks(c, op, ref->case_id, ref->case_id_len, ref->person_id, ref->person_id_len,
+                          ref->scope, purpose, &k)) != COUNCIL_OK)
+        return rc;
+    rc = council__section_rows(c, op, ref->case_id, ref->person_id, ref->scope, false, read_one, &r);
+    kc_free(&r.kc);
+    council__buf_free(&r.rec);
+    if (rc == COUNCIL_OK && r.n == 0)
+        return council__fail(c, COUNCIL_ENOTFOUND, "%s: no such section", op);
+    if (rc == COUNCIL_EAUTH || rc == COUNCIL_EDENIED)
+        return council__case_refuse(c, false, ACT(SECTION_DECRYPTED), &k, ref->scope, purpose, NULL, rc,
+                                    rc == COUNCIL_EAUTH ? "authentication_failed" : "no_key_for_version",
+                                    op, rc == COUNCIL_EAUTH ? "a section or its key failed authentication"
+                                                            : "this session holds no key for the section");
+    if (rc != COUNCIL_OK)
+        return rc;
+    if (b->failed)
+        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    return council__case_log(c, ACT(SECTION_DECRYPTED), &k, scopes, 1, purpose, NULL, NULL);
+}
+
+int council_sections_read(council *c, council_buf *out, const council_section_ref *refs, size_t n,
+                          const char *purpose)
+{
+    static const char op[] = "sections_read";
+    council__buf *b;
+    size_t i;
+    int rc;
+
+    if (out != NULL && n >= 1 && n <= COUNCIL_SECTIONS_READ_MAX)
+        memset(out, 0, n * sizeof *out);
+    if ((rc = council__actor_ok(c, op)) != COUNCIL_OK)
+        return rc;
+    if (out == NULL)
+        return council__fail(c, COUNCIL_EMISUSE, "%s: NULL output", op);
+    if (n == 0 || n > COUNCIL_SECTIONS_READ_MAX)
+        return council__fail(c, COUNCIL_EINVAL, "%s: 1 to %d sections, not %zu", op,
+                             COUNCIL_SECTIONS_READ_MAX, n);
+    if (refs == NULL)
+        return council__fail(c, COUNCIL_EINVAL, "%s: NULL list of sections", op);
+    for (i = 0; i < n; i++)
+        if (refs[i].case_id == NULL || refs[i].case_id_len != COUNCIL_ID_BYTES ||
+            refs[i].person_id == NULL || refs[i].person_id_len != COUNCIL_ID_BYTES ||
+            refs[i].scope == NULL)
+            return council__fail(c, COUNCIL_EINVAL, "%s: section %zu needs a case id and a person "
+                                 "id of %d bytes and a scope", op, i, COUNCIL_ID_BYTES);
+    if ((rc = council__no_batch(c, op)) != COUNCIL_OK)
+        return rc;
+    if (!purpose_ok(purpose))
+        return council__fail(c, COUNCIL_EINVAL, "%s: a read names its purpose, one of "
+                             "support_coordination, referral, joint_support, "
+                             "meeting_discussion, statistics, disclosure_request", op);
+    if ((b = council__calloc(n, sizeof *b)) == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    /* One transaction holds every event (a refusal in it is held and
+     * appended again on its own after the rollback); the content leaves
+     * only after its commit. */
+    rc = council__op_batch_begin(c, op);
+    for (i = 0; rc == COUNCIL_OK && i < n; i++)
+        rc = read_in_batch(c, op, &refs[i], purpose, &b[i]);
+    if (i > 0 || rc == COUNCIL_OK)
+        rc = council__op_batch_end(c, op, rc);
+    for (i = 0; rc == COUNCIL_OK && i < n; i++)
+        rc = council__buf_out(c, op, &b[i], &out[i]);
+    if (rc != COUNCIL_OK)
+        for (size_t j = 0; j < n; j++)
+            council_buf_free(&out[j]);
+    for (i = 0; i < n; i++)
+        council__buf_free(&b[i]);
+    council__free(b);
+    return rc;
 }

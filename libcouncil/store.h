@@ -7,16 +7,10 @@
 
 #include "council_int.h"
 #include "crypto.h"
+#include "schema.h"
 
 #define COUNCIL__DB_FILE "council.db"
 
-typedef struct council__migration {
-    uint32_t version;
-    const char *sql;
-} council__migration;
-
-/* The schema this library writes. */
-uint32_t council__schema_version(void);
 
 /* Open (create=true: create) the SQLCipher database of the store at dir,
  * refuse a SQLite that is not SQLCipher 4, key it with the database subkey

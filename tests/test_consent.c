@@ -522,6 +522,8 @@ static const char *const moves_data[] = {
     "council_outside_disclose",
 };
 static const char *const moves_none[] = {
+    /* issue 17, durable: reads by the entitled session, as council_section_read */
+    "council_sections_read",
     "council_audit_add_cosignatures", "council_audit_checkpoint", "council_audit_head_reset",
     "council_audit_export",
     "council_audit_list", "council_audit_list_max", "council_audit_prove_consistency",

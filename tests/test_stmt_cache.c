@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "case_fixture.h"
+#include "schema.h"
 #include "store.h"
 
 /* ------------------------------------------------------ statement cache */
@@ -145,7 +146,7 @@ static char *table_sql(council *c, const char *name)
 }
 
 /* A store at schema 21 (sections WITHOUT ROWID) is moved to the rowid
- * table at open: every version of every section still reads, and the
+ * table by migration 22: every version of every section still reads, and the
  * (case, person, scope, version) key stays unique. */
 static void test_sections_migrate(void **state)
 {
@@ -177,11 +178,15 @@ static void test_sections_migrate(void **state)
         "INSERT INTO section_old SELECT case_id, person_id, scope, version, key_version, written,"
         "  writer_member, writer_staff, nonce, ct FROM section;"
         "DROP TABLE section;"
-        "ALTER TABLE section_old RENAME TO section;"
-        "DELETE FROM schema_version WHERE version >= 22;", NULL, NULL, NULL), SQLITE_OK);
+        "ALTER TABLE section_old RENAME TO section;", NULL, NULL, NULL), SQLITE_OK);
     ddl = table_sql(f->c, "section");
     assert_non_null(strstr(ddl, "WITHOUT ROWID"));
     free(ddl);
+    /* Migration 22 alone, as an open of that store runs it (the later
+     * migrations are already there). */
+    assert_non_null(council__schema_migration(22));
+    assert_int_equal(sqlite3_exec(f->c->db, council__schema_migration(22)->sql, NULL, NULL, NULL),
+                     SQLITE_OK);
     council_close(f->c);
 
     assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);

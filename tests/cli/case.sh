@@ -129,6 +129,16 @@ expect 0 "case show --scope --json" -- "$CLI" --store "$C" case show "$CASE" --s
 isjson "$T/out" "case show --json"
 has "$T/out" "\"person_id\": \"$PERSON\"" "show json person"
 has "$T/out" '"writer_member": null' "written by the secretariat"
+# issue 17: several scopes of the person, read with one durable commit (all or nothing)
+expect 0 "case show, two scopes" -- "$CLI" --store "$C" case show "$CASE" --scope identity --scope wishes --purpose support_coordination $CP
+has "$T/out" "スズキ ハナコ" "two scopes: the identity"
+has "$T/out" "話し相手がほしい" "two scopes: the wishes"
+expect 0 "case show, two scopes --json" -- "$CLI" --store "$C" case show "$CASE" --scope identity --scope wishes --purpose support_coordination --json $CP
+isjson "$T/out" "case show two scopes --json"
+n=$(jcount "$T/out" 'len(d)')
+[ "$n" = 2 ] && ok || bad "two scopes: $n sections, want 2"
+expect 6 "case show, two scopes, one unknown" -- "$CLI" --store "$C" case show "$CASE" --scope identity --scope nonsense --purpose support_coordination $CP
+hasnot "$T/out" "スズキ" "two scopes, one unknown: nothing printed"
 expect 0 "case show, whole case" -- "$CLI" --store "$C" case show "$CASE" --purpose support_coordination $CP
 has "$T/out" "話し相手がほしい" "whole case has the wishes"
 has "$T/out" "見守り訪問" "whole case has the plan"

@@ -38,7 +38,7 @@ has "$T/out" "sqlcipher version:  4\." "info cipher version"
 has "$T/out" "log public key:     libcouncil/$ID+[0-9a-f]\{8\}+" "info verifier key"
 expect 0 "info (env store, env pass)" -- env COUNCIL_STORE="$S" COUNCIL_PASSPHRASE="first passphrase" "$CLI" info --json
 has "$T/out" "\"council_id\": \"$ID\"" "json id"
-has "$T/out" "\"schema_version\": 22" "json schema"
+has "$T/out" "\"schema_version\": 23" "json schema"
 "$CLI" --store "$S" info --passphrase-file - <"$T/pass1" >"$T/out" 2>"$T/err"
 if [ $? -eq 0 ]; then ok; else bad "info (stdin)"; fi
 

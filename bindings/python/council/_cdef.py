@@ -416,4 +416,7 @@ int council_provision_register(council *c, council_buf *out, const council_provi
 #define COUNCIL_OUTSIDE_OPTIONS_VERSION 1
 typedef struct council_outside_options { unsigned version; const uint8_t *consent_id; size_t consent_id_len; const char *const *scopes; size_t n_scopes; const char *purpose; const char *purpose_text; const uint8_t *party_id; size_t party_id_len; const uint8_t *seal_pk; size_t seal_pk_len; } council_outside_options;
 int council_outside_disclose(council *c, council_buf *out, const uint8_t *case_id, size_t case_id_len, const council_outside_options *o);
+typedef struct council_section_ref { const uint8_t *case_id; size_t case_id_len; const uint8_t *person_id; size_t person_id_len; const char *scope; } council_section_ref;
+#define COUNCIL_SECTIONS_READ_MAX 4096
+int council_sections_read(council *c, council_buf *out, const council_section_ref *refs, size_t n, const char *purpose);
 '''

@@ -559,6 +559,39 @@ class Council(_BundleCalls):
             u.id_bytes(person_id), 16,
             u.cstr(scope, keep, "scope"), u.cstr(purpose, keep, "purpose"))
 
+    def sections_read(self, sections: Sequence[tuple], purpose: str) -> list:
+        """Several sections, each ``(case_id, person_id, scope)``, read with one durable
+        commit (``council_sections_read``): a list of ``SectionRecord`` in the same order.
+        Each read is logged; all or nothing (a refusal of one refuses them all)."""
+        keep: list = []
+        items = list(sections)
+        n = len(items)
+        refs = ffi.new("council_section_ref[]", max(n, 1))
+        for i, item in enumerate(items):
+            case_id, person_id, scope = item
+            cid = ffi.new("uint8_t[]", u.id_bytes(case_id, "case_id"))
+            pid = ffi.new("uint8_t[]", u.id_bytes(person_id, "person_id"))
+            keep += [cid, pid]
+            refs[i].case_id = cid
+            refs[i].case_id_len = 16
+            refs[i].person_id = pid
+            refs[i].person_id_len = 16
+            refs[i].scope = u.cstr(scope, keep, "scope")
+        out = ffi.new("council_buf[]", max(n, 1))
+        h = self._h()
+        try:
+            self._check(self._lib.council_sections_read(h, out, refs, n,
+                                                        u.cstr(purpose, keep, "purpose")))
+            result = []
+            for i in range(n):
+                msg = case_pb2.SectionRecord()
+                msg.ParseFromString(ffi.buffer(out[i].ptr, out[i].len))
+                result.append(msg)
+            return result
+        finally:
+            for i in range(max(n, 1)):
+                self._lib.council_buf_free(out + i)
+
     def case_read(self, case_id: IdLike, purpose: str) -> case_pb2.CaseContent:
         """A case with every section this session may read (``council.v1.CaseContent``)."""
         keep: list = []
