@@ -504,19 +504,10 @@ int council__event_walk(council__event_view *e, const uint8_t *b, size_t len)
 /* An audit code given with its length: [a-z0-9_]{1,64}. */
 static bool code_ok(const uint8_t *s, size_t n)
 {
-    static const uint8_t ok[256] = {
-        ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
-        ['8'] = 1, ['9'] = 1, ['_'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1,
-        ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1,
-        ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
-        ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
-    };
-    unsigned all = 1;
+    unsigned all = n > 0 && n <= COUNCIL__AUDIT_CODE_MAX;
 
-    if (n == 0 || n > COUNCIL__AUDIT_CODE_MAX)
-        return false;
-    for (size_t k = 0; k < n; k++)
-        all &= ok[s[k]];
+    for (size_t k = 0; k < n && all; k++) /* branch-free per byte */
+        all = ((unsigned)(s[k] - 'a') < 26u) | ((unsigned)(s[k] - '0') < 10u) | (s[k] == '_');
     return all != 0;
 }
 
@@ -530,11 +521,9 @@ static bool scope_before(const uint8_t *a, size_t an, const uint8_t *b, size_t b
 
 bool council__event_fields_ok(const council__event_view *e)
 {
-    static const struct { uint8_t field, len; } ids[] = {
-        { 5, COUNCIL_ID_BYTES }, { 6, COUNCIL_ID_BYTES }, { 16, COUNCIL_ID_BYTES },
-        { 17, COUNCIL_ID_BYTES }, { 18, COUNCIL_ID_BYTES }, { 19, 32 }, { 7, 32 },
-        { 11, COUNCIL_ID_BYTES },
-    };
+    static const struct { uint8_t field, len; } ids[] = { { 5, COUNCIL_ID_BYTES },
+        { 6, COUNCIL_ID_BYTES }, { 16, COUNCIL_ID_BYTES }, { 17, COUNCIL_ID_BYTES },
+        { 18, COUNCIL_ID_BYTES }, { 19, 32 }, { 7, 32 }, { 11, COUNCIL_ID_BYTES } };
     static const unsigned codes[] = { 9, 10, 14 };
 
     for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++)
@@ -650,7 +639,6 @@ static int verify_stream(verifier *v, FILE *f)
 {
     council__frontier *fr = NULL;
     uint8_t *buf, *hdr, prev[COUNCIL_HASH_BYTES], root[COUNCIL_HASH_BYTES];
-    char origin[COUNCIL__KEYNAME_MAX + 1] = "";
     uint64_t declared = 0, frame_no = 0;
     int64_t last_time = INT64_MIN;
     bool have_header = false, last_is_checkpoint = false;
@@ -737,7 +725,6 @@ static int verify_stream(verifier *v, FILE *f)
             } else {
                 have_header = true;
                 declared = frm->header->event_count;
-                memcpy(origin, frm->header->origin, strlen(frm->header->origin) + 1);
             }
         } else if (frm->frame_case == COUNCIL__V1__AUDIT_FRAME__FRAME_EVENT) {
             rc = take_event(v, fr, frm->event.data, frm->event.len, prev, &last_time);
@@ -810,7 +797,6 @@ static int verify_stream(verifier *v, FILE *f)
         rc = vfail(v, COUNCIL_ETAMPER, -1, "at most %zu valid cosignatures on a checkpoint, %zu "
                    "required", v->best_cosigs, v->required);
 out:
-    (void)origin;
     council__free(fr);
     council__free(r.b);
     return rc;
