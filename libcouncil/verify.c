@@ -367,9 +367,8 @@ typedef struct reader {
     size_t pos, end; /* the bytes read and not yet taken: b[pos..end) */
 } reader;
 
-/* Up to n (at most VERIFY_READ_BLOCK) bytes at r->b + r->pos, reading more
- * when fewer are there: how many there are (fewer at the end of the file
- * or on an error). */
+/* n bytes (n <= VERIFY_READ_BLOCK) at r->b + r->pos, read when not there:
+ * how many there are (fewer at the end of the file or on an error). */
 static size_t rd_want(reader *r, size_t n)
 {
     if (r->end - r->pos < n) {
@@ -504,11 +503,12 @@ int council__event_walk(council__event_view *e, const uint8_t *b, size_t len)
 /* An audit code given with its length: [a-z0-9_]{1,64}. */
 static bool code_ok(const uint8_t *s, size_t n)
 {
-    unsigned all = n > 0 && n <= COUNCIL__AUDIT_CODE_MAX;
+    static const uint32_t set[8] = { 0, 0x03ff0000u, 0x80000000u, 0x07fffffeu }; /* 0-9 _ a-z */
+    uint32_t all = n > 0 && n <= COUNCIL__AUDIT_CODE_MAX;
 
-    for (size_t k = 0; k < n && all; k++) /* branch-free per byte */
-        all = ((unsigned)(s[k] - 'a') < 26u) | ((unsigned)(s[k] - '0') < 10u) | (s[k] == '_');
-    return all != 0;
+    for (size_t k = 0; k < n; k++)
+        all &= set[s[k] >> 5] >> (s[k] & 31);
+    return (all & 1) != 0;
 }
 
 /* Is scope a before scope b, as strcmp orders them? */
