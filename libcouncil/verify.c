@@ -357,9 +357,32 @@ int council_audit_verify_proof(council_buf *report, const char *proof, size_t pr
     return rc;
 }
 
-static int read_exact(FILE *f, uint8_t *p, size_t n)
+/* The export read in blocks, its frames handed out where they stand in
+ * the block (one copy from the file, none per frame). */
+#define VERIFY_READ_BLOCK (256u * 1024u) /* > 4 + COUNCIL__AUDIT_FRAME_MAX */
+
+typedef struct reader {
+    FILE *f;
+    uint8_t *b;      /* VERIFY_READ_BLOCK bytes */
+    size_t pos, end; /* the bytes read and not yet taken: b[pos..end) */
+} reader;
+
+/* n bytes (n <= VERIFY_READ_BLOCK) at r->b + r->pos, read when not there:
+ * how many there are (fewer at the end of the file or on an error). */
+static size_t rd_want(reader *r, size_t n)
 {
-    return fread(p, 1, n, f) == n ? 0 : -1;
+    if (r->end - r->pos < n) {
+        memmove(r->b, r->b + r->pos, r->end - r->pos);
+        r->end -= r->pos;
+        r->pos = 0;
+        while (r->end < n) {
+            size_t got = fread(r->b + r->end, 1, VERIFY_READ_BLOCK - r->end, r->f);
+            if (got == 0)
+                break;
+            r->end += got;
+        }
+    }
+    return r->end - r->pos < n ? r->end - r->pos : n;
 }
 
 /* ------------------------------------------------ an event read in place */
@@ -480,20 +503,12 @@ int council__event_walk(council__event_view *e, const uint8_t *b, size_t len)
 /* An audit code given with its length: [a-z0-9_]{1,64}. */
 static bool code_ok(const uint8_t *s, size_t n)
 {
-    static const uint8_t ok[256] = {
-        ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
-        ['8'] = 1, ['9'] = 1, ['_'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1,
-        ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1,
-        ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
-        ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
-    };
-    unsigned all = 1;
+    static const uint32_t set[8] = { 0, 0x03ff0000u, 0x80000000u, 0x07fffffeu }; /* 0-9 _ a-z */
+    uint32_t all = n > 0 && n <= COUNCIL__AUDIT_CODE_MAX;
 
-    if (n == 0 || n > COUNCIL__AUDIT_CODE_MAX)
-        return false;
     for (size_t k = 0; k < n; k++)
-        all &= ok[s[k]];
-    return all != 0;
+        all &= set[s[k] >> 5] >> (s[k] & 31);
+    return (all & 1) != 0;
 }
 
 /* Is scope a before scope b, as strcmp orders them? */
@@ -506,11 +521,9 @@ static bool scope_before(const uint8_t *a, size_t an, const uint8_t *b, size_t b
 
 bool council__event_fields_ok(const council__event_view *e)
 {
-    static const struct { uint8_t field, len; } ids[] = {
-        { 5, COUNCIL_ID_BYTES }, { 6, COUNCIL_ID_BYTES }, { 16, COUNCIL_ID_BYTES },
-        { 17, COUNCIL_ID_BYTES }, { 18, COUNCIL_ID_BYTES }, { 19, 32 }, { 7, 32 },
-        { 11, COUNCIL_ID_BYTES },
-    };
+    static const struct { uint8_t field, len; } ids[] = { { 5, COUNCIL_ID_BYTES },
+        { 6, COUNCIL_ID_BYTES }, { 16, COUNCIL_ID_BYTES }, { 17, COUNCIL_ID_BYTES },
+        { 18, COUNCIL_ID_BYTES }, { 19, 32 }, { 7, 32 }, { 11, COUNCIL_ID_BYTES } };
     static const unsigned codes[] = { 9, 10, 14 };
 
     for (size_t k = 0; k < sizeof codes / sizeof codes[0]; k++)
@@ -625,29 +638,31 @@ static size_t event_frame(const uint8_t *b, size_t len)
 static int verify_stream(verifier *v, FILE *f)
 {
     council__frontier *fr = NULL;
-    uint8_t *buf = NULL, hdr[8], prev[COUNCIL_HASH_BYTES], root[COUNCIL_HASH_BYTES];
-    char origin[COUNCIL__KEYNAME_MAX + 1] = "";
+    uint8_t *buf, *hdr, prev[COUNCIL_HASH_BYTES], root[COUNCIL_HASH_BYTES];
     uint64_t declared = 0, frame_no = 0;
     int64_t last_time = INT64_MIN;
     bool have_header = false, last_is_checkpoint = false;
+    reader r = { f, NULL, 0, 0 };
     int rc = COUNCIL_OK;
 
     fr = council__malloc(sizeof *fr);
-    buf = council__malloc(COUNCIL__AUDIT_FRAME_MAX);
-    if (fr == NULL || buf == NULL) {
+    r.b = council__malloc(VERIFY_READ_BLOCK);
+    if (fr == NULL || r.b == NULL) {
         rc = vfail(v, COUNCIL_ENOMEM, -1, "out of memory");
         goto out;
     }
     council__frontier_init(fr);
-    if (read_exact(f, hdr, 8) != 0 || memcmp(hdr, council__export_magic, 8) != 0) {
+    if (rd_want(&r, 8) != 8 || memcmp(r.b + r.pos, council__export_magic, 8) != 0) {
         rc = vfail(v, COUNCIL_EFORMAT, -1, "not a libcouncil audit export");
         goto out;
     }
+    r.pos += 8;
     for (;; frame_no++) {
         Council__V1__AuditFrame *frm;
         size_t len, off;
-        size_t got = fread(hdr, 1, 4, f);
+        size_t got = rd_want(&r, 4);
 
+        hdr = r.b + r.pos;
         if (got == 0 && feof(f))
             break;
         if (got != 4) {
@@ -661,11 +676,13 @@ static int verify_stream(verifier *v, FILE *f)
                        (unsigned long long)frame_no, len);
             goto out;
         }
-        if (read_exact(f, buf, len) != 0) {
+        if (rd_want(&r, 4 + len) != 4 + len) {
             rc = vfail(v, COUNCIL_EFORMAT, (int64_t)v->events, "export truncated inside frame %llu",
                        (unsigned long long)frame_no);
             goto out;
         }
+        buf = r.b + r.pos + 4;
+        r.pos += 4 + len; /* the frame stays where it is until the next read */
         /* An event frame as the log writes it is read in place: its
          * bytes are walked and hashed where they stand. Any other frame
          * (the header, a checkpoint, anything odd) is decoded. */
@@ -708,7 +725,6 @@ static int verify_stream(verifier *v, FILE *f)
             } else {
                 have_header = true;
                 declared = frm->header->event_count;
-                memcpy(origin, frm->header->origin, strlen(frm->header->origin) + 1);
             }
         } else if (frm->frame_case == COUNCIL__V1__AUDIT_FRAME__FRAME_EVENT) {
             rc = take_event(v, fr, frm->event.data, frm->event.len, prev, &last_time);
@@ -781,9 +797,8 @@ static int verify_stream(verifier *v, FILE *f)
         rc = vfail(v, COUNCIL_ETAMPER, -1, "at most %zu valid cosignatures on a checkpoint, %zu "
                    "required", v->best_cosigs, v->required);
 out:
-    (void)origin;
     council__free(fr);
-    council__free(buf);
+    council__free(r.b);
     return rc;
 }
 
@@ -806,12 +821,9 @@ int council__audit_verify_fp(council_buf *report, FILE *f, const council_audit_v
     return rc;
 }
 
-#define VERIFY_READ_BLOCK (256u * 1024u)
-
 int council_audit_verify_export(council_buf *report, const char *path,
                                 const council_audit_verify_options *o)
 {
-    char *iobuf;
     FILE *f;
     int rc;
 
@@ -834,14 +846,10 @@ int council_audit_verify_export(council_buf *report, const char *path,
         council__free(v);
         return rc;
     }
-    /* Read in large blocks: one system call per frame or two would cost
-     * as much as the parse. Without the memory, stdio's own buffer. */
-    iobuf = council__malloc(VERIFY_READ_BLOCK);
-    if (iobuf != NULL)
-        (void)setvbuf(f, iobuf, _IOFBF, VERIFY_READ_BLOCK);
+    /* The verifier reads in blocks of its own: straight into them. */
+    (void)setvbuf(f, NULL, _IONBF, 0);
     rc = council__audit_verify_fp(report, f, o);
     fclose(f);
-    council__free(iobuf);
     return rc;
 }
 
