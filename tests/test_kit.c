@@ -263,6 +263,7 @@ static const constant audit_action[] = {
     K(AUDIT_ACTION_PERSON_REPORT_PRODUCED), K(AUDIT_ACTION_CASE_RESOLVED), /* issue 16, person */
     K(AUDIT_ACTION_CASE_EVIDENCE_EXPORTED), K(AUDIT_ACTION_REPORT_ISSUED), /* issue 16: evidence */
     K(AUDIT_ACTION_PROVISION_REGISTER_PRODUCED), /* issue 16, register */
+    K(AUDIT_ACTION_BLIND_INDEX_REBUILT), /* issue 17, blind */
 };
 
 #define ENUM(d, t) { &(d), t, sizeof t / sizeof t[0] }
