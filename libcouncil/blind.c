@@ -106,7 +106,7 @@ int council__name_fold(council *c, char **out, const char *name, size_t len)
     return COUNCIL_OK;
 }
 
-int council__blind_token(council *c, uint32_t *token, int kind, const uint8_t *data, size_t len)
+int council__blind_token32(council *c, uint32_t *token, int kind, const uint8_t *data, size_t len)
 {
     static const char label[] = "council/blind-index/v1";
     crypto_generichash_state h;
@@ -126,6 +126,14 @@ int council__blind_token(council *c, uint32_t *token, int kind, const uint8_t *d
     sodium_memzero(&h, sizeof h);
     sodium_memzero(d, sizeof d);
     return COUNCIL_OK;
+}
+
+int council__blind_token(council *c, uint32_t *token, int kind, const uint8_t *data, size_t len)
+{
+    int rc = council__blind_token32(c, token, kind, data, len);
+
+    *token = rc == COUNCIL_OK ? council__blind_trunc(*token, COUNCIL__BLIND_TOKEN_BITS) : 0;
+    return rc;
 }
 
 uint32_t council__blind_trunc(uint32_t token, unsigned width)

@@ -20,6 +20,9 @@ int council__name_fold(council *c, char **out, const char *name, size_t len);
 /* The first 32 bits (big-endian) of the keyed hash (c->bix) of already
  * normalised bytes; a token of width w is its first w bits
  * (council__blind_trunc). EUNSUPPORTED without the key. */
+int council__blind_token32(council *c, uint32_t *token, int kind, const uint8_t *data, size_t len);
+/* Its first COUNCIL__BLIND_TOKEN_BITS bits: the token stores from before
+ * issue 17 hold. */
 int council__blind_token(council *c, uint32_t *token, int kind, const uint8_t *data, size_t len);
 /* The first `width` bits (1..32) of a 32-bit token. */
 uint32_t council__blind_trunc(uint32_t token, unsigned width);

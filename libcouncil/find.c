@@ -220,7 +220,7 @@ static int name_token(council *c, const char *name, const char *date, uint32_t *
     if (rc != COUNCIL_OK)
         return rc;
     if (date == NULL) {
-        rc = council__blind_token(c, t, COUNCIL__BLIND_NAME, (const uint8_t *)folded, strlen(folded));
+        rc = council__blind_token32(c, t, COUNCIL__BLIND_NAME, (const uint8_t *)folded, strlen(folded));
     } else {
         size_t n = strlen(folded);
         char *both = council__malloc(n + 12);
@@ -230,7 +230,7 @@ static int name_token(council *c, const char *name, const char *date, uint32_t *
             memcpy(both, folded, n);
             both[n] = '\n';
             memcpy(both + n + 1, date, 10);
-            rc = council__blind_token(c, t, COUNCIL__BLIND_NAME_BIRTH, (const uint8_t *)both, n + 11);
+            rc = council__blind_token32(c, t, COUNCIL__BLIND_NAME_BIRTH, (const uint8_t *)both, n + 11);
             sodium_memzero(both, n + 11);
             council__free(both);
         }
@@ -419,10 +419,13 @@ int council__find_reindex_case(council *c, const char *op, const uint8_t case_id
             return council__fail(c, COUNCIL_ERROR, "%s: a section record does not parse", op);
         r = council__v1__section_record__unpack(council__pb_wiping_allocator(), (size_t)n, recs + i);
         i += (size_t)n;
-        if (r == NULL || r->person_id.len != COUNCIL_ID_BYTES || r->section == NULL ||
+        /* The records are this session's own, authenticated and packed a
+         * moment ago: one that does not unpack is out of memory. */
+        if (r == NULL)
+            return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+        if (r->person_id.len != COUNCIL_ID_BYTES || r->section == NULL ||
             r->section->identity == NULL) {
-            if (r != NULL)
-                council__v1__section_record__free_unpacked(r, council__pb_wiping_allocator());
+            council__v1__section_record__free_unpacked(r, council__pb_wiping_allocator());
             return council__fail(c, COUNCIL_EFORMAT, "%s: identity section does not parse", op);
         }
         rc = name_finds(c, op, case_id, r->person_id.data, to, &found);
