@@ -69,30 +69,29 @@ static unsigned width_of(int64_t v)
 }
 
 /* Does every stored token have width w or old? The least and greatest
- * token of each kind: four look-ups of the primary key. (A width between
- * them would go unseen: a rebuild only ever widens, so a replayed older
- * setting leaves a newer width above it.) */
+ * token of each kind, in one statement: four look-ups of the primary key.
+ * (A width between them would go unseen: a rebuild only ever widens, so a
+ * replayed older setting leaves a newer width above it.) */
 static int row_widths_ok(council *c, const char *op, const council__blind_width *w, bool *ok)
 {
-    static const char *const sql[2] = { "SELECT min(token) FROM blind_index WHERE kind = ?1;",
-                                        "SELECT max(token) FROM blind_index WHERE kind = ?1;" };
+    sqlite3_stmt *st = NULL;
+
     *ok = true;
-    for (int i = 0; i < 4 && *ok; i++) {
-        sqlite3_stmt *st = NULL;
-        unsigned have;
-        if (sqlite3_prepare_v2(c->db, sql[i & 1], -1, &st, NULL) != SQLITE_OK ||
-            sqlite3_bind_int(st, 1, i < 2 ? COUNCIL__BLIND_NAME : COUNCIL__BLIND_NAME_BIRTH) !=
-                SQLITE_OK ||
-            sqlite3_step(st) != SQLITE_ROW) {
-            sqlite3_finalize(st);
-            return council__db_err(c, op);
-        }
-        if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
-            have = width_of(sqlite3_column_int64(st, 0));
+    if (sqlite3_prepare_v2(c->db, "SELECT (SELECT min(token) FROM blind_index WHERE kind = 1), "
+                                  "(SELECT max(token) FROM blind_index WHERE kind = 1), "
+                                  "(SELECT min(token) FROM blind_index WHERE kind = 3), "
+                                  "(SELECT max(token) FROM blind_index WHERE kind = 3);",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return council__db_err(c, op);
+    }
+    for (int i = 0; i < 4 && *ok; i++)
+        if (sqlite3_column_type(st, i) != SQLITE_NULL) {
+            unsigned have = width_of(sqlite3_column_int64(st, i));
             *ok = have == w->width || (w->old != 0 && have == w->old);
         }
-        sqlite3_finalize(st);
-    }
+    sqlite3_finalize(st);
     return COUNCIL_OK;
 }
 
