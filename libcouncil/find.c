@@ -118,8 +118,9 @@ int council__find_width(council *c, const char *op, council__blind_width *w)
          * tokens written from now on name people. */
         bool ok = council__attest_check(c, WIDTH_KIND, v, n, council_signer, sizeof council_signer,
                                         sig, sig_len) == COUNCIL_OK &&
-                  n == 3 && v[0] == 1 && v[1] >= 1 && v[1] <= COUNCIL__BLIND_WIDTH_MAX &&
-                  v[2] < v[1];
+                  n == 3 && v[0] == 1 && v[1] >= COUNCIL__BLIND_TOKEN_BITS &&
+                  v[1] <= COUNCIL__BLIND_WIDTH_MAX &&
+                  (v[2] == 0 || (v[2] >= COUNCIL__BLIND_TOKEN_BITS && v[2] < v[1]));
         if (ok) {
             w->width = v[1];
             w->old = v[2];
@@ -143,7 +144,8 @@ int council__find_width_put(council *c, const char *op, const council__blind_wid
     uint8_t v[3] = { 1, (uint8_t)w->width, (uint8_t)w->old }, sig[64], signer[COUNCIL_ID_BYTES];
     int rc;
 
-    if (w->width < 1 || w->width > COUNCIL__BLIND_WIDTH_MAX || w->old >= w->width)
+    if (w->width < COUNCIL__BLIND_TOKEN_BITS || w->width > COUNCIL__BLIND_WIDTH_MAX ||
+        (w->old != 0 && (w->old < COUNCIL__BLIND_TOKEN_BITS || w->old >= w->width)))
         return council__fail(c, COUNCIL_ERROR, "%s: bad token width", op);
     if ((rc = council__attest_sign(c, WIDTH_KIND, v, sizeof v, signer, sig)) != COUNCIL_OK)
         return rc;

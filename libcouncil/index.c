@@ -99,7 +99,14 @@ static int reindex(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES
     council__case k;
     int rc;
 
-    if ((rc = council__case_load(c, op, id, &k)) != COUNCIL_OK)
+    rc = council__case_load(c, op, id, &k);
+    if (rc == COUNCIL_ENOTFOUND) {
+        /* Rows naming no case find nothing (a find joins the case rows):
+         * they go, so that they cannot hold the rebuild up. */
+        council__clear(c);
+        return council__find_reindex_case(c, op, id, NULL, 0, width);
+    }
+    if (rc != COUNCIL_OK)
         return rc;
     rc = council__section_latest(c, op, &k, identity, 1, &b, &read);
     if (rc == COUNCIL_OK && read.skipped > 0)
