@@ -139,6 +139,10 @@ int cmd_retention_set(cli_ctx *x, int argc, char **argv);
 int cmd_retention_due(cli_ctx *x, int argc, char **argv);
 int cmd_retention_apply(cli_ctx *x, int argc, char **argv);
 
+/* cmd_index.c (issue 17, blind: the blind index's width) */
+int cmd_index_status(cli_ctx *x, int argc, char **argv);
+int cmd_index_rebuild(cli_ctx *x, int argc, char **argv);
+
 /* cmd_bundle_import.c (issue 15: bundles into the council) */
 int cmd_bundle_import(cli_ctx *x, int argc, char **argv);
 /* A BundleImportResult the library returned, as lines or JSON: 0 or EXIT_FAILURE. */

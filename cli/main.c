@@ -88,6 +88,10 @@ static const cli_cmd table[] = {
     { "retention", "due", cmd_retention_due, N_("list the cases due for erasure under the schedule") },
     { "retention", "apply", cmd_retention_apply,
       N_("erase the cases due and purge ended shares of their keys (asks first)") },
+    /* issue 17, blind */
+    { "index", "status", cmd_index_status, N_("print the blind index's token width and size") },
+    { "index", "rebuild", cmd_index_rebuild,
+      N_("widen the blind index when the store has outgrown its token width") },
     { "disclose", NULL, cmd_disclose, N_("case share, or with --dry-run only the decision") },
     { "meeting", "create", cmd_meeting_create, N_("hold a meeting (会議); prints its id") },
     { "meeting", "add-case", cmd_meeting_add_case,

@@ -416,6 +416,10 @@ COUNCIL_API void *council_protobuf_allocator(void);
  *  current one by the secretariat's session at open: reason "v2_<rows>",
  *  one event per transaction of rows. @since 0.3.0 */
 #define COUNCIL_AUDIT_ACTION_KEY_WRAPS_MIGRATED 77
+/** The blind index widened (council_index_rebuild()): reason names the old
+ *  and new token widths ("w16_to_w18_started", one "w16_to_w18" a chunk of
+ *  persons, "w18_done"). @since 0.3.0 */
+#define COUNCIL_AUDIT_ACTION_BLIND_INDEX_REBUILT 78
 
 /** Longest council name accepted, in bytes of UTF-8. @since 0.1.0 */
 #define COUNCIL_NAME_MAX 256
@@ -4392,6 +4396,58 @@ typedef struct council_section_ref {
  */
 COUNCIL_API COUNCIL_NODISCARD int council_sections_read(council *c, council_buf *out,
         const council_section_ref *refs, size_t n, const char *purpose);
+/* ------------------------------------------------ issue 17, blind: the index's width */
+
+/**
+ * The blind index's state (council_index_rebuild(), council_index_status()).
+ * @since 0.3.0
+ */
+typedef struct council_index_state {
+    uint32_t width;        /**< bits of the tokens written now (16..32) */
+    uint32_t old_width;    /**< bits of tokens a rebuild has not yet replaced; 0: none */
+    uint32_t wanted_width; /**< the width sized for the index now */
+    uint64_t entries;      /**< name tokens in the index (estimated to a few per cent when large) */
+    uint64_t cases_done;   /**< cases whose tokens this call derived again */
+} council_index_state;
+
+/**
+ * The blind index's state: its widths and size, without changing anything.
+ * Who: the secretariat.
+ *
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged, secretariat_only);
+ *         COUNCIL_ETAMPER (a tamper finding forged_blind_width) when the
+ *         stored width is not the one the secretariat signed;
+ *         COUNCIL_EMISUSE; COUNCIL_EIO.
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_index_status(council *c, council_index_state *st);
+
+/**
+ * Widens the blind index when the store has outgrown its token width
+ * (SECURITY.md, "Blind index"): new tokens are `w` bits wide, w sized so
+ * that a query's expected false matches (entries / 2^w) stay between one
+ * and two, and the existing tokens are derived again from each person's
+ * identity section, case by case, one transaction per chunk of cases with
+ * its own blind_index_rebuilt event. Finds stay exact throughout (both
+ * widths are searched until the rebuild ends). Resumable: an interrupted
+ * rebuild goes on where it stopped at the next call; nothing is done when
+ * the width fits the store.
+ *
+ * Who: the secretariat holding the coordinating body's key (it reads the
+ * identity sections of every case) and the blind-index key. Not inside a
+ * council_batch.
+ *
+ * @param max_cases  at most this many cases this call (0: all).
+ * @param[out] st    the state after the call (may be NULL).
+ * @return COUNCIL_OK; COUNCIL_EDENIED (logged, secretariat_only, or a
+ *         secretariat session without the coordinating body's key);
+ *         COUNCIL_EUNSUPPORTED without the blind-index key; COUNCIL_ETAMPER
+ *         for a forged width; COUNCIL_EAUTH for an identity section that
+ *         fails authentication; COUNCIL_EMISUSE; COUNCIL_EIO; COUNCIL_ENOMEM.
+ * @since 0.3.0
+ */
+COUNCIL_API COUNCIL_NODISCARD int council_index_rebuild(council *c, council_index_state *st,
+        uint32_t max_cases);
 
 #ifdef __cplusplus
 }

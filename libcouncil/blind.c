@@ -4,11 +4,12 @@
  * A name is folded (Unicode NFKC by utf8proc, case folded, hiragana as
  * katakana, white space, dashes and middle dots removed, sound marks
  * composed) and hashed with the council's blind-index key, alone and with
- * the birth date (never the date alone); only the first
- * COUNCIL__BLIND_TOKEN_BITS bits are kept, so at a few tens of thousands
- * of persons unrelated names share tokens and a token alone never names
- * anyone. What the tokens leak: whether two persons' folded names (and
- * birth dates) are probably equal.
+ * the birth date (never the date alone); only the first w bits are kept,
+ * w sized for the store (council__blind_width_for: about one or two
+ * unrelated persons share each token, never fewer than 16 bits; find.c
+ * keeps w, signed, and widens the index as the store grows), so a token
+ * alone never names anyone. What the tokens leak: whether two persons'
+ * folded names (and birth dates) are probably equal; SECURITY.md.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +106,7 @@ int council__name_fold(council *c, char **out, const char *name, size_t len)
     return COUNCIL_OK;
 }
 
-int council__blind_token(council *c, uint32_t *token, int kind, const uint8_t *data, size_t len)
+int council__blind_token32(council *c, uint32_t *token, int kind, const uint8_t *data, size_t len)
 {
     static const char label[] = "council/blind-index/v1";
     crypto_generichash_state h;
@@ -121,8 +122,45 @@ int council__blind_token(council *c, uint32_t *token, int kind, const uint8_t *d
     crypto_generichash_update(&h, &k, 1);
     crypto_generichash_update(&h, data, len);
     crypto_generichash_final(&h, d, sizeof d);
-    *token = ((uint32_t)d[0] << 8 | d[1]) & ((1u << COUNCIL__BLIND_TOKEN_BITS) - 1);
+    *token = (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
     sodium_memzero(&h, sizeof h);
     sodium_memzero(d, sizeof d);
     return COUNCIL_OK;
+}
+
+int council__blind_token(council *c, uint32_t *token, int kind, const uint8_t *data, size_t len)
+{
+    int rc = council__blind_token32(c, token, kind, data, len);
+
+    *token = rc == COUNCIL_OK ? council__blind_trunc(*token, COUNCIL__BLIND_TOKEN_BITS) : 0;
+    return rc;
+}
+
+uint32_t council__blind_trunc(uint32_t token, unsigned width)
+{
+    if (width == 0 || width >= 32)
+        return width == 0 ? 0 : token;
+    return token >> (32 - width); /* 16 bits: d[0] << 8 | d[1], as before */
+}
+
+static unsigned test_shift;
+
+void council__blind_test_scale(unsigned shift)
+{
+    test_shift = shift < 32 ? shift : 0;
+}
+
+unsigned council__blind_width_for(uint64_t entries)
+{
+    unsigned bits = 0; /* ceil(log2(entries)) */
+
+    if (entries > UINT32_MAX)
+        entries = UINT32_MAX; /* 32 bits at most anyway */
+    entries <<= test_shift;
+    while (bits < 63 && ((uint64_t)1 << bits) < entries)
+        bits++;
+    bits = bits > 0 ? bits - 1 : 0;
+    if (bits < COUNCIL__BLIND_TOKEN_BITS)
+        bits = COUNCIL__BLIND_TOKEN_BITS;
+    return bits > COUNCIL__BLIND_WIDTH_MAX ? COUNCIL__BLIND_WIDTH_MAX : bits;
 }

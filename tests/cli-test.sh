@@ -12,7 +12,7 @@ CLI=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 D=$(cd "$(dirname "$0")" && pwd)/cli
 
 . "$D/lib.sh"
-for part in help council audit member case consent bundle exchange meeting report request task time referral policy transfer intake rekey guard output i18n unlock roles concurrency node retention person evidence register; do
+for part in help council audit member case consent bundle exchange meeting report request task time referral policy transfer intake rekey guard output i18n unlock roles concurrency node retention person evidence register index; do
     before=$((pass + fail))
     . "$D/$part.sh"
     echo "cli-test: $part.sh: $((pass + fail - before)) checks"

@@ -264,6 +264,7 @@ static const constant audit_action[] = {
     K(AUDIT_ACTION_CASE_EVIDENCE_EXPORTED), K(AUDIT_ACTION_REPORT_ISSUED), /* issue 16: evidence */
     K(AUDIT_ACTION_PROVISION_REGISTER_PRODUCED), /* issue 16, register */
     K(AUDIT_ACTION_KEY_WRAPS_MIGRATED), /* issue 17, wraps */
+    K(AUDIT_ACTION_BLIND_INDEX_REBUILT), /* issue 17, blind */
 };
 
 #define ENUM(d, t) { &(d), t, sizeof t / sizeof t[0] }
@@ -318,6 +319,7 @@ static void test_kit__constants_match_the_descriptors(void **state)
                               + 1 /* issue 15, intake: intake_received */
                               + 4 /* issue 15, node: node_created, _content_read, _content_deleted, _checkpoint_witnessed */
                               + 1 /* issue 16: outside_disclosure */
+                              + 1 /* issue 17, blind: blind_index_rebuilt */
                               + 3 /* issue 16, retention: schedule_changed, applied, keys_purged */
                               + 2 /* issue 16, person: person_report_produced, case_resolved */
                               + 2 /* issue 16, evidence: case_evidence_exported, report_issued */

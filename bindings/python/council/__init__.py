@@ -47,6 +47,7 @@ from ._retention import (RetentionRule, RETENTION_KEEP, RETENTION_DAYS,  # issue
 from ._person import case_by_pseudonym, case_pseudonym, person_report  # issue 16, person
 from ._evidence import case_evidence, audit_verify_case_evidence  # issue 16: evidence
 from ._register import provision_register, outside_disclose  # issue 16, register
+from ._index import index_status, index_rebuild  # issue 17, blind
 
 #: This package's version (it follows the library it was written for).
 __version__ = "%d.%d.%d" % (EXPECTED_VERSION // 10000, EXPECTED_VERSION // 100 % 100,
@@ -114,4 +115,5 @@ __all__ = [
     "AUDIT_LIST_MAX", "CONTACT_MAX", "PUBLIC_KEY_BYTES", "PLEDGE_TEXT_MAX", "SECTION_MAX",
     "CASE_PERSONS_MAX", "CONSENT_LIST_MAX", "SESSION_SECRET_MAX", "REPORT_K_DEFAULT",
     "person_report", "case_pseudonym", "case_by_pseudonym",  # issue 16, person
+    "index_status", "index_rebuild",  # issue 17, blind
 ]

@@ -133,6 +133,7 @@ void *council_protobuf_allocator(void);
 #define COUNCIL_AUDIT_ACTION_REPORT_ISSUED 63
 #define COUNCIL_AUDIT_ACTION_PROVISION_REGISTER_PRODUCED 69
 #define COUNCIL_AUDIT_ACTION_KEY_WRAPS_MIGRATED 77
+#define COUNCIL_AUDIT_ACTION_BLIND_INDEX_REBUILT 78
 #define COUNCIL_NAME_MAX 256
 #define COUNCIL_BUNDLE_OPTIONS_VERSION 1
 typedef struct council_bundle_options { unsigned version; int64_t expires; const char *purpose; const char *basis; const uint8_t *consent_id; size_t consent_id_len; } council_bundle_options;
@@ -419,4 +420,7 @@ int council_outside_disclose(council *c, council_buf *out, const uint8_t *case_i
 typedef struct council_section_ref { const uint8_t *case_id; size_t case_id_len; const uint8_t *person_id; size_t person_id_len; const char *scope; } council_section_ref;
 #define COUNCIL_SECTIONS_READ_MAX 4096
 int council_sections_read(council *c, council_buf *out, const council_section_ref *refs, size_t n, const char *purpose);
+typedef struct council_index_state { uint32_t width; uint32_t old_width; uint32_t wanted_width; uint64_t entries; uint64_t cases_done; } council_index_state;
+int council_index_status(council *c, council_index_state *st);
+int council_index_rebuild(council *c, council_index_state *st, uint32_t max_cases);
 '''
