@@ -58,12 +58,17 @@ typedef struct fixture {
     uint8_t ma[16], mb[16], mc[16], sa[16];
     council_buf ka, kb, kc;
     council *s; /* staff session of member A, which owns the cases */
+    uint8_t root[32]; /* the council's root key: the secretariat's session widens the index */
 } fixture;
 
 void fixture_make(fixture *f, const char *dir, const char *sub);
 /* Close the session (the WAL is checkpointed away) and open it again. */
 void fixture_reopen(fixture *f);
 void fixture_close(fixture *f);
+/* As the secretariat would when `council-cli index status` says so: widen
+ * the blind index if the store has outgrown its token width (the rebuild's
+ * seconds in *secs, 0 when nothing was due); the width after in *width. */
+void fixture_index_widen(fixture *f, double *secs, uint32_t *width);
 
 /* The sizes a stage grows through, and what it costs: measured, or the
  * projected seconds of a size the budget could not hold. */

@@ -310,6 +310,7 @@ void fixture_make(fixture *f, const char *dir, const char *sub)
     memset(f, 0, sizeof *f);
     snprintf(f->store, sizeof f->store, "%s/%s", dir, sub);
     randombytes_buf(root, sizeof root);
+    memcpy(f->root, root, sizeof root);
     co.name = "bench";
     co.root_key = root;
     co.root_key_len = sizeof root;
@@ -331,8 +332,31 @@ void fixture_reopen(fixture *f)
     fixture_open(f);
 }
 
+void fixture_index_widen(fixture *f, double *secs, uint32_t *width)
+{
+    council_open_options oo = COUNCIL_OPEN_OPTIONS_INIT;
+    council_index_state st;
+    council *c = NULL;
+    double t0;
+
+    oo.root_key = f->root;
+    oo.root_key_len = sizeof f->root;
+    *secs = 0;
+    if (council_open(&c, f->store, &oo) != COUNCIL_OK)
+        ok(c, COUNCIL_ERROR, "secretariat open");
+    ok(c, council_index_status(c, &st), "index_status");
+    if (st.wanted_width > st.width || st.old_width != 0) {
+        t0 = now();
+        ok(c, council_index_rebuild(c, &st, 0), "index_rebuild");
+        *secs = now() - t0;
+    }
+    *width = st.width;
+    council_close(c);
+}
+
 void fixture_close(fixture *f)
 {
+    sodium_memzero(f->root, sizeof f->root);
     council_close(f->s);
     f->s = NULL;
     council_buf_free(&f->ka);
