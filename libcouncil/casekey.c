@@ -852,7 +852,15 @@ static int mig_one(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_I
 
 /* Chunks of MIGRATE_ROWS format-1 rows after the cursor, in key order, a
  * transaction each; done when a pass from the start writes none (writing
- * while walking may move a row past the cursor: the next pass finds it). */
+ * while walking may move a row past the cursor: the next pass finds it).
+ * Only rows keyed exactly as the library writes them (a BLOB case id,
+ * holder and box key, a TEXT scope without NUL, an INTEGER version of 32
+ * bits) are taken: the rewrite then replaces the very row read, and the
+ * cursor, bound with those types, sorts as the row does. A row the
+ * insider re-typed (a TEXT case id, a BLOB scope, a version past 2^32)
+ * would otherwise be read as the genuine row's key, rewrite the genuine
+ * row and stay, found again at every pass: the root open never returned
+ * (red team 17, finding 1). Such rows are left as they are. */
 int council__key_wraps_migrate(council *c)
 {
     struct mig m;
@@ -877,7 +885,11 @@ int council__key_wraps_migrate(council *c)
                                       "w.box_pk, w.tag FROM key_wrap w JOIN key_wrap k ON k.case_id = "
                                       "w.case_id AND k.scope = w.scope AND k.version = w.version AND "
                                       "k.holder = ?1 AND k.box_pk = ?2 WHERE length(w.sealed) = ?8 "
-                                      "AND (?3 IS NULL OR (w.case_id, w.scope, w.version, w.holder, "
+                                      "AND typeof(w.case_id) = 'blob' AND typeof(w.scope) = 'text' "
+                                      "AND length(CAST(w.scope AS BLOB)) = length(w.scope) AND "
+                                      "typeof(w.version) = 'integer' AND w.version BETWEEN 1 AND "
+                                      "4294967295 AND typeof(w.holder) = 'blob' AND "
+                                      "typeof(w.box_pk) = 'blob' AND (?3 IS NULL OR (w.case_id, w.scope, w.version, w.holder, "
                                       "w.box_pk) > (?3, ?4, ?5, ?6, ?7)) ORDER BY w.case_id, w.scope, "
                                       "w.version, w.holder, w.box_pk LIMIT ?9;", &st) != SQLITE_OK ||
             sqlite3_bind_blob(st, 1, coord_holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
