@@ -853,14 +853,10 @@ static int mig_one(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_I
 /* Chunks of MIGRATE_ROWS format-1 rows after the cursor, in key order, a
  * transaction each; done when a pass from the start writes none (writing
  * while walking may move a row past the cursor: the next pass finds it).
- * Only rows keyed exactly as the library writes them (a BLOB case id,
- * holder and box key, a TEXT scope without NUL, an INTEGER version of 32
- * bits) are taken: the rewrite then replaces the very row read, and the
- * cursor, bound with those types, sorts as the row does. A row the
- * insider re-typed (a TEXT case id, a BLOB scope, a version past 2^32)
- * would otherwise be read as the genuine row's key, rewrite the genuine
- * row and stay, found again at every pass: the root open never returned
- * (red team 17, finding 1). Such rows are left as they are. */
+ * Only rows keyed as the library writes them (BLOB ids and key, TEXT scope
+ * without NUL, 32-bit INTEGER version): the rewrite replaces the row read.
+ * A re-typed copy of a genuine row (red team 17, finding 1) rewrote the
+ * genuine row, stayed, and was found at every pass: an endless open. */
 int council__key_wraps_migrate(council *c)
 {
     struct mig m;
