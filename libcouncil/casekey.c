@@ -852,7 +852,11 @@ static int mig_one(council *c, sqlite3_stmt *st, const uint8_t case_id[COUNCIL_I
 
 /* Chunks of MIGRATE_ROWS format-1 rows after the cursor, in key order, a
  * transaction each; done when a pass from the start writes none (writing
- * while walking may move a row past the cursor: the next pass finds it). */
+ * while walking may move a row past the cursor: the next pass finds it).
+ * Only rows keyed as the library writes them (BLOB ids and key, TEXT scope
+ * without NUL, 32-bit INTEGER version): the rewrite replaces the row read.
+ * A re-typed copy of a genuine row (red team 17, finding 1) rewrote the
+ * genuine row, stayed, and was found at every pass: an endless open. */
 int council__key_wraps_migrate(council *c)
 {
     struct mig m;
@@ -877,7 +881,11 @@ int council__key_wraps_migrate(council *c)
                                       "w.box_pk, w.tag FROM key_wrap w JOIN key_wrap k ON k.case_id = "
                                       "w.case_id AND k.scope = w.scope AND k.version = w.version AND "
                                       "k.holder = ?1 AND k.box_pk = ?2 WHERE length(w.sealed) = ?8 "
-                                      "AND (?3 IS NULL OR (w.case_id, w.scope, w.version, w.holder, "
+                                      "AND typeof(w.case_id) = 'blob' AND typeof(w.scope) = 'text' "
+                                      "AND length(CAST(w.scope AS BLOB)) = length(w.scope) AND "
+                                      "typeof(w.version) = 'integer' AND w.version BETWEEN 1 AND "
+                                      "4294967295 AND typeof(w.holder) = 'blob' AND "
+                                      "typeof(w.box_pk) = 'blob' AND (?3 IS NULL OR (w.case_id, w.scope, w.version, w.holder, "
                                       "w.box_pk) > (?3, ?4, ?5, ?6, ?7)) ORDER BY w.case_id, w.scope, "
                                       "w.version, w.holder, w.box_pk LIMIT ?9;", &st) != SQLITE_OK ||
             sqlite3_bind_blob(st, 1, coord_holder, COUNCIL_ID_BYTES, SQLITE_STATIC) != SQLITE_OK ||
