@@ -335,6 +335,26 @@ static int unwrap1(council *c, council__secret *key, const uint8_t *sealed, size
 #define W2_NONCE (1 + 32)
 #define W2_CT (1 + 32 + 24)
 
+/* The writer's agreement slot of a recipient key: its own, else a free
+ * one, else the first, among SK_PROBE slots from where the key hashes to
+ * (direct-mapped alone, two recipients of every key (the coordinating body
+ * and the owner) that hash to one slot would take each other's place at
+ * every wrap: one X25519 a wrap). */
+#define SK_PROBE 8
+static size_t sk_find(const struct council__wcache *w, const uint8_t pk[32])
+{
+    size_t h = slot_of(pk, SK_N), free_i = SK_N;
+
+    for (size_t j = 0; j < SK_PROBE; j++) {
+        size_t i = (h + j) % SK_N;
+        if (w->sk[i].used && memcmp(w->sk[i].pk, pk, 32) == 0)
+            return i;
+        if (!w->sk[i].used && free_i == SK_N)
+            free_i = i;
+    }
+    return free_i != SK_N ? free_i : h;
+}
+
 int council__wrap2(council *c, uint8_t out[COUNCIL__WRAP2_BYTES], const uint8_t case_id[COUNCIL_ID_BYTES],
                    const char *scope, uint32_t version, const council__secret *key,
                    const uint8_t pk[32])
@@ -353,7 +373,7 @@ int council__wrap2(council *c, uint8_t out[COUNCIL__WRAP2_BYTES], const uint8_t 
         crypto_box_keypair(w->epk, esk_slot(w));
         w->eph = true;
     }
-    i = slot_of(pk, SK_N);
+    i = sk_find(w, pk);
     if (!w->sk[i].used || memcmp(w->sk[i].pk, pk, 32) != 0) {
         w->sk[i].used = false;
         if (council__wrap_agree(sk_slot(w, i), esk_slot(w), pk, w->epk, pk) != 0)
@@ -392,10 +412,20 @@ static int unwrap2(council *c, council__secret *key, const uint8_t *sealed,
     memcpy(two + 32, pk, 32);
     crypto_generichash_blake2b_salt_personal(id, sizeof id, two, sizeof two, NULL, 0, NULL, personal);
     if (w != NULL) {
-        i = slot_of(id, RK_N);
+        size_t h = slot_of(id, RK_N), free_i = RK_N;
+        i = RK_N;
+        for (size_t j = 0; j < SK_PROBE && i == RK_N; j++) {
+            size_t t = (h + j) % RK_N;
+            if (w->rk[t].used && sodium_memcmp(w->rk[t].id, id, 32) == 0)
+                i = t;
+            else if (!w->rk[t].used && free_i == RK_N)
+                free_i = t;
+        }
         council__secret_write(&w->arena);
-        if (w->rk[i].used && sodium_memcmp(w->rk[i].id, id, 32) == 0)
+        if (i != RK_N)
             k = rk_slot(w, i);
+        else
+            i = free_i != RK_N ? free_i : h;
     }
     if (k == NULL) {
         council__secret_read(sk);
