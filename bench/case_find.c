@@ -54,6 +54,7 @@ struct find_state {
     long cap, have, batch;
     int q;
     double per_case_wall, lookup_secs, build_wall;
+    uint32_t width; /* the index's token width after the last size (16 at first) */
     find_level_fig lv[MAX_LEVELS];
     int nlv;
 };
@@ -311,9 +312,24 @@ static void lookups_init(lookups *l, int q)
     must(l->lat != NULL, "malloc");
 }
 
+/* The width the library sizes for an index of n persons (one name token
+ * each): ceil(log2(n)) - 1, within 16..32 (find.c council__blind_width_for). */
+static uint32_t width_for(long n)
+{
+    uint32_t w = 0;
+
+    while (w < 40 && (1L << w) < n)
+        w++;
+    return w < 17 ? 16 : w - 1 > 32 ? 32 : w - 1;
+}
+
+/* A size whose width is wider than today's has the whole index derived
+ * again before its lookups: about as much per case as building it. */
 double find_project(const find_state *st, long size)
 {
-    return (double)(size - st->have) * st->per_case_wall * 1.25 + st->lookup_secs * 1.5;
+    double widen = width_for(size) > (st->width ? st->width : 16) ? (double)size : 0;
+
+    return ((double)(size - st->have) * 1.25 + widen) * st->per_case_wall + st->lookup_secs * 1.5;
 }
 
 long find_fit(const find_state *st, double secs)
@@ -321,6 +337,8 @@ long find_fit(const find_state *st, double secs)
     double cases = (secs - st->lookup_secs * 1.5) / (st->per_case_wall * 1.25);
     long s = cases > 0 ? (st->have + (long)cases) / st->batch * st->batch : 0;
 
+    while (s > st->have && find_project(st, s) > secs)
+        s -= st->batch;
     return s >= 2 * st->have && s > st->have ? s : 0;
 }
 
@@ -367,6 +385,7 @@ void find_level(find_state *st, long size)
     st->per_case_wall = (L->t_base + L->t_council) / L->w_cases;
 
     fixture_index_widen(&st->f, &L->widen_secs, &L->width);
+    st->width = L->width;
     if (L->widen_secs > 0)
         fprintf(stderr, "bench_case: index widened to %u bits in %.0f s\n", L->width, L->widen_secs);
     tl = now();
