@@ -73,84 +73,6 @@ static int root_open_within(const char *store, unsigned secs)
  * cursor, and is found again at every pass from the start. Before the fix
  * the secretariat's root open never returned, appending a
  * key_wraps_migrated event (and two fsyncs) every other pass. */
-static void test_rt17__migration_loops_on_retyped_row(void **state)
-{
-    fx *f = *state;
-    council *sa = staff_open(f, f->sa, &f->ka);
-    uint8_t cid[16], pid[16];
-    int64_t before, after;
-
-    new_case(sa, cid, pid);
-    put(sa, cid, pid, "situation", sec_text("x"), COUNCIL_OK);
-    council_close(sa);
-    rt_sql(f->c, "BEGIN;"
-                 "INSERT INTO key_wrap (case_id, scope, version, holder, box_pk, sealed, tag) "
-                 "  SELECT CAST(case_id AS TEXT), scope, version, holder, box_pk, sealed, tag "
-                 "  FROM key_wrap WHERE holder = zeroblob(16) AND typeof(case_id) = 'blob';"
-                 "INSERT INTO key_wrap (case_id, scope, version, holder, box_pk, sealed, tag) "
-                 "  SELECT CAST(case_id AS TEXT), scope, version, holder, box_pk, randomblob(181), tag "
-                 "  FROM key_wrap WHERE holder != zeroblob(16) AND typeof(case_id) = 'blob';"
-                 "DELETE FROM setting WHERE key = 'key_wraps_v2';"
-                 "COMMIT;");
-    assert_true(rt_int(f->c, "SELECT count(*) FROM key_wrap WHERE typeof(case_id) = 'text' AND "
-                             "length(sealed) = 181;") >= 1);
-    before = rt_int(f->c, "SELECT count(*) FROM audit_event;");
-    council_close(f->c);
-    f->c = NULL;
-
-    assert_int_equal(root_open_within(f->store, 20), 0);
-
-    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
-    after = rt_int(f->c, "SELECT count(*) FROM audit_event;");
-    /* The open's own events, not one per pass. */
-    assert_true(after - before < 16);
-    /* The genuine rows still open. */
-    sa = staff_open(f, f->sa, &f->ka);
-    {
-        int rc;
-        char *t = get_text(sa, cid, pid, "situation", &rc);
-        assert_int_equal(rc, COUNCIL_OK);
-        assert_string_equal(t, "x");
-        free(t);
-    }
-    council_close(sa);
-}
-
-/* The same with the scope stored as a BLOB: it sorts after every TEXT
- * cursor, so the row is found again at once, page after page. */
-static void test_rt17__migration_loops_on_blob_scope(void **state)
-{
-    fx *f = *state;
-    council *sa = staff_open(f, f->sa, &f->ka);
-    uint8_t cid[16], pid[16];
-    int64_t before, after;
-
-    new_case(sa, cid, pid);
-    put(sa, cid, pid, "situation", sec_text("x"), COUNCIL_OK);
-    council_close(sa);
-    rt_sql(f->c, "BEGIN;"
-                 "INSERT INTO key_wrap (case_id, scope, version, holder, box_pk, sealed, tag) "
-                 "  SELECT case_id, CAST(scope AS BLOB), version, holder, box_pk, sealed, tag "
-                 "  FROM key_wrap WHERE holder = zeroblob(16) AND typeof(scope) = 'text';"
-                 "INSERT INTO key_wrap (case_id, scope, version, holder, box_pk, sealed, tag) "
-                 "  SELECT case_id, CAST(scope AS BLOB), version, holder, box_pk, randomblob(181), tag "
-                 "  FROM key_wrap WHERE holder != zeroblob(16) AND typeof(scope) = 'text';"
-                 "DELETE FROM setting WHERE key = 'key_wraps_v2';"
-                 "COMMIT;");
-    before = rt_int(f->c, "SELECT count(*) FROM audit_event;");
-    council_close(f->c);
-    f->c = NULL;
-
-    assert_int_equal(root_open_within(f->store, 20), 0);
-
-    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
-    after = rt_int(f->c, "SELECT count(*) FROM audit_event;");
-    assert_true(after - before < 16);
-}
-
-/* And with the version past 2^32 (read back as a 32-bit version: the
- * genuine one) or a NUL inside the scope (read up to the NUL: the genuine
- * scope): both sort after the cursor the genuine row leaves. */
 static void plant_and_open(fx *f, const char *k_cols, const char *w_cols)
 {
     council *sa = staff_open(f, f->sa, &f->ka);
@@ -168,16 +90,48 @@ static void plant_and_open(fx *f, const char *k_cols, const char *w_cols)
              "  SELECT %s FROM key_wrap WHERE holder != zeroblob(16) AND version = 1;"
              "DELETE FROM setting WHERE key = 'key_wraps_v2';"
              "COMMIT;", k_cols, w_cols);
+    before = rt_int(f->c, "SELECT count(*) FROM key_wrap;");
     rt_sql(f->c, q);
+    assert_true(rt_int(f->c, "SELECT count(*) FROM key_wrap;") > before); /* planted */
     before = rt_int(f->c, "SELECT count(*) FROM audit_event;");
     council_close(f->c);
     f->c = NULL;
     assert_int_equal(root_open_within(f->store, 20), 0);
     assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
     after = rt_int(f->c, "SELECT count(*) FROM audit_event;");
+    /* The open's own events, not one per pass. */
     assert_true(after - before < 16);
+    /* The genuine rows still open. */
+    sa = staff_open(f, f->sa, &f->ka);
+    {
+        int rc;
+        char *t = get_text(sa, cid, pid, "situation", &rc);
+        assert_int_equal(rc, COUNCIL_OK);
+        assert_string_equal(t, "x");
+        free(t);
+    }
+    council_close(sa);
 }
 
+static void test_rt17__migration_loops_on_retyped_row(void **state)
+{
+    plant_and_open(*state,
+                   "CAST(case_id AS TEXT), scope, version, holder, box_pk, sealed, tag",
+                   "CAST(case_id AS TEXT), scope, version, holder, box_pk, randomblob(181), tag");
+}
+
+/* The same with the scope stored as a BLOB: it sorts after every TEXT
+ * cursor, so the row is found again at once, page after page. */
+static void test_rt17__migration_loops_on_blob_scope(void **state)
+{
+    plant_and_open(*state,
+                   "case_id, CAST(scope AS BLOB), version, holder, box_pk, sealed, tag",
+                   "case_id, CAST(scope AS BLOB), version, holder, box_pk, randomblob(181), tag");
+}
+
+/* And with the version past 2^32 (read back as a 32-bit version: the
+ * genuine one) or a NUL inside the scope (read up to the NUL: the genuine
+ * scope): both sort after the cursor the genuine row leaves. */
 static void test_rt17__migration_loops_on_wide_version(void **state)
 {
     plant_and_open(*state,
