@@ -118,10 +118,14 @@ static uint64_t rng(void)
 
 static void make_scopes(void)
 {
-    for (int k = 0; k < 32; k++) {
+    for (unsigned k = 0; k < 32; k++) {
         if (scope32[k] == NULL)
-            scope32[k] = malloc(8);
-        snprintf(scope32[k], 8, "s%02d", k);
+            scope32[k] = malloc(4);
+        assert_non_null(scope32[k]);
+        scope32[k][0] = 's';
+        scope32[k][1] = (char)('0' + k / 10);
+        scope32[k][2] = (char)('0' + k % 10);
+        scope32[k][3] = '\0';
     }
 }
 
