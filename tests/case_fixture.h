@@ -327,6 +327,28 @@ static inline bool key_opens_latest(council *c, const uint8_t cid[16], const uin
     return opened;
 }
 
+/* The insider's tools (the red-team tests): any SQL on the store, as
+ * someone holding the database key; one integer read back. */
+static inline void rt_sql(council *h, const char *q)
+{
+    char *err = NULL;
+    int src = sqlite3_exec(h->db, q, NULL, NULL, &err);
+    if (src != SQLITE_OK)
+        fail_msg("sql: %s: %s", q, err != NULL ? err : "?");
+}
+
+static inline int64_t rt_int(council *h, const char *q)
+{
+    sqlite3_stmt *st;
+    int64_t v = -1;
+
+    assert_int_equal(sqlite3_prepare_v2(h->db, q, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
 static inline int64_t count(council *c, const char *sql, const uint8_t *blob)
 {
     sqlite3_stmt *st;

@@ -13,25 +13,7 @@
 
 /* ------------------------------------------------ the insider's tools */
 
-static void rt_sql(council *h, const char *q)
-{
-    char *err = NULL;
-    int src = sqlite3_exec(h->db, q, NULL, NULL, &err);
-    if (src != SQLITE_OK)
-        fail_msg("sql: %s: %s", q, err != NULL ? err : "?");
-}
-
-static int64_t rt_int(council *h, const char *q)
-{
-    sqlite3_stmt *st;
-    int64_t v = -1;
-
-    assert_int_equal(sqlite3_prepare_v2(h->db, q, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
+/* rt_sql, rt_int: case_fixture.h. */
 
 /* The secretariat's root open, in a child with a deadline: 0 when it
  * opened and closed, 1 when it failed, 2 when it was still running after
