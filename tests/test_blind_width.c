@@ -60,14 +60,19 @@ static size_t find(council *s, const char *name, const char *date, const uint8_t
     return n;
 }
 
-/* Every person i < n is found, alone, by its name and by name and birth. */
+/* Every person i < n is found by its name, and alone by name and birth.
+ * By name alone another person may come with it: while a rebuild runs,
+ * part of the index is still 16 bits wide, and among 150 persons two
+ * share a 16-bit token about one time in six (the token's collisions are
+ * by design: SECURITY.md); two tokens at once (name and birth) all but
+ * never do. */
 static void all_found(council *s, uint8_t (*cid)[16], uint8_t (*pid)[16], size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         char nm[64];
         bool hit = false;
         name_of(nm, sizeof nm, i);
-        assert_int_equal(find(s, nm, NULL, cid[i], pid[i], &hit), 1);
+        assert_true(find(s, nm, NULL, cid[i], pid[i], &hit) >= 1);
         assert_true(hit);
         assert_int_equal(find(s, nm, birth, cid[i], pid[i], &hit), 1);
         assert_true(hit);
