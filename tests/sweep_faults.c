@@ -55,14 +55,11 @@
 #include "council/v1/case.pb-c.h"
 #include "council/v1/consent.pb-c.h"
 #include "council/v1/meeting.pb-c.h"
+#include "sweep.h"
 
 /* The cap of each sweep: an operation still failing here is a bug. */
 #define SWEEP_CAP 2000L
 
-#define PASS "correct horse battery staple"
-#define MPASS "member passphrase"
-#define OPS 1u
-#define MEM 8192u
 
 /* ------------------------------------------------------------ the hooks */
 
@@ -271,41 +268,17 @@ static long cur_n;
         }                                                                                   \
     } while (0)
 
-/* Setup steps (never under a fault) must succeed. */
-#define MUST(call)                                                                          \
-    do {                                                                                    \
-        int must_rc_ = (call);                                                              \
-        if (must_rc_ != COUNCIL_OK) {                                                       \
-            fprintf(stderr, "sweep: setup failed: %s = %d (%s:%d)\n", #call, must_rc_,      \
-                    __FILE__, __LINE__);                                                    \
-            exit(1);                                                                        \
-        }                                                                                   \
-    } while (0)
 
 /* ---------------------------------------------------------------- world */
 
-typedef struct world {
-    char root[256], store[300];
-    council *c;            /* the secretariat (root) */
-    council *sa, *sb;      /* staff of member A (every scope) and B */
-    council *insp;         /* root, only to read the tables (logs nothing) */
-    uint8_t ma[16], mb[16], sta[16], stb[16];
-    council_buf ka, kb;    /* their keyfiles */
-    uint8_t cid[16], pid[16]; /* a case of A's, its situation shared to B */
-    uint8_t mid[16];       /* a meeting, B attending, that case on it */
-    int seq;               /* for fresh file names */
-    /* per-operation scratch, set by prep */
-    uint8_t x[16], y[16], z[16];
-    char path[320];
-} world;
 
-static const char *const all_scopes[] = { "identity", "situation", "wishes", "support_plan",
+const char *const all_scopes[] = { "identity", "situation", "wishes", "support_plan",
                                           "support_record", "health", "finances", "family",
                                           "child", "justice" };
-static const char *const b_scopes[] = { "situation", "wishes", "support_plan" };
-static const char pledge[] = "秘密を漏らしません。";
+const char *const b_scopes[] = { "situation", "wishes", "support_plan" };
+const char pledge[] = "秘密を漏らしません。";
 
-static council_buf section_text(const char *text)
+council_buf section_text(const char *text)
 {
     Council__V1__Section s = COUNCIL__V1__SECTION__INIT;
     council_buf b;
@@ -319,7 +292,7 @@ static council_buf section_text(const char *text)
     return b;
 }
 
-static int open_root(council **out, const char *store)
+int open_root(council **out, const char *store)
 {
     council_open_options o = COUNCIL_OPEN_OPTIONS_INIT;
 
@@ -328,7 +301,7 @@ static int open_root(council **out, const char *store)
     return council_open(out, store, &o);
 }
 
-static int open_staff(council **out, world *w, const uint8_t staff[16], const council_buf *kf)
+int open_staff(council **out, world *w, const uint8_t staff[16], const council_buf *kf)
 {
     council_open_options o = COUNCIL_OPEN_OPTIONS_INIT;
 
@@ -341,7 +314,7 @@ static int open_staff(council **out, world *w, const uint8_t staff[16], const co
     return council_open(out, w->store, &o);
 }
 
-static void add_member(world *w, uint8_t id[16], const char *name, const char *const *scopes,
+void add_member(world *w, uint8_t id[16], const char *name, const char *const *scopes,
                        size_t n, council_buf *kf)
 {
     council_member_options o = COUNCIL_MEMBER_OPTIONS_INIT;
@@ -356,14 +329,14 @@ static void add_member(world *w, uint8_t id[16], const char *name, const char *c
                                    MEM));
 }
 
-static void add_staff(world *w, uint8_t id[16], const uint8_t m[16])
+void add_staff(world *w, uint8_t id[16], const uint8_t m[16])
 {
     MUST(council_staff_add(w->c, id, 16, m, 16, "相談員", NULL));
     MUST(council_staff_pledge(w->c, id, 16, 0, "v1", (const uint8_t *)pledge, strlen(pledge),
                               NULL));
 }
 
-static void write_section(council *s, const uint8_t cid[16], const uint8_t pid[16],
+void write_section(council *s, const uint8_t cid[16], const uint8_t pid[16],
                           const char *scope, const char *text)
 {
     council_buf b = section_text(text);
@@ -373,7 +346,7 @@ static void write_section(council *s, const uint8_t cid[16], const uint8_t pid[1
     free(b.ptr);
 }
 
-static int share_to(council *s, const uint8_t cid[16], const uint8_t m[16], const char *scope)
+int share_to(council *s, const uint8_t cid[16], const uint8_t m[16], const char *scope)
 {
     council_share_options o = COUNCIL_SHARE_OPTIONS_INIT;
     const char *sc[1] = { scope };
@@ -410,7 +383,7 @@ static int try_reopen_all(world *w, const char **what)
     return rc;
 }
 
-static void reopen_all(world *w)
+void reopen_all(world *w)
 {
     const char *what = "";
     int rc = try_reopen_all(w, &what);
@@ -421,7 +394,6 @@ static void reopen_all(world *w)
     }
 }
 
-static void reopen_all(world *w);
 static void world_make(world *w)
 {
     const char *tmp = getenv("TMPDIR");
@@ -465,7 +437,7 @@ static void world_make(world *w)
     MUST(council_meeting_add_case(w->c, w->mid, 16, w->cid, 16, w->mb, 16, &so));
 }
 
-static void rmrf(const char *path)
+void rmrf(const char *path)
 {
     char cmd[600];
 
@@ -516,7 +488,7 @@ static void world_drop(world *w)
     rmrf(w->root);
 }
 
-static void fresh_path(world *w, const char *stem)
+void fresh_path(world *w, const char *stem)
 {
     snprintf(w->path, sizeof w->path, "%s/%s-%d", w->root, stem, ++w->seq);
 }
@@ -646,20 +618,8 @@ static void check_store(world *w, snap *now, snap *next)
 
 /* --------------------------------------------------------- the operations */
 
-typedef struct op {
-    const char *name;
-    bool content;   /* returns content or opens a session: its event may stand
-                     * without the content (or the session) */
-    bool no_store;  /* create: no world store to look at */
-    bool reopen;    /* the world's handles are reopened after a success */
-    void (*prep)(world *w);
-    /* Run under the fault; *h is the handle whose message is looked at
-     * (NULL: none), *out the output buffer (or NULL). */
-    int (*run)(world *w, council **h, council_buf *out);
-    void (*done)(world *w, council_buf *out); /* after a success (may be NULL) */
-} op;
 
-static void no_prep(world *w)
+void no_prep(world *w)
 {
     (void)w;
 }
@@ -669,7 +629,7 @@ static void create_prep(world *w)
 {
     fresh_path(w, "new");
 }
-static council *made;
+council *made;
 static int create_run(world *w, council **h, council_buf *out)
 {
     council_create_options co = COUNCIL_CREATE_OPTIONS_INIT;
@@ -1282,7 +1242,7 @@ static int report_period_run(world *w, council **h, council_buf *out)
     return council_report_platform_period(w->c, out, &o);
 }
 
-static void close_made(world *w, council_buf *out)
+void close_made(world *w, council_buf *out)
 {
     (void)w;
     (void)out;
@@ -1294,13 +1254,13 @@ static void create_done(world *w, council_buf *out)
     close_made(w, out);
     rmrf(w->path);
 }
-static void unlink_done(world *w, council_buf *out)
+void unlink_done(world *w, council_buf *out)
 {
     (void)out;
     unlink(w->path);
 }
 
-static const op ops[] = {
+const op sweep_ops_core[] = {
     { "create", false, true, false, create_prep, create_run, create_done },
     { "open", true, false, false, no_prep, open_root_run, close_made },
     { "open_staff", true, false, false, no_prep, open_staff_run, close_made },
@@ -1348,6 +1308,7 @@ static const op ops[] = {
     { "rekey_root", false, false, true, no_prep, rekey_root_run, NULL },
     { "passphrase_change", false, false, true, no_prep, passphrase_run, NULL },
 };
+const size_t sweep_ops_core_n = sizeof sweep_ops_core / sizeof sweep_ops_core[0];
 
 /* ---------------------------------------------------------------- sweeps */
 
@@ -1563,8 +1524,38 @@ static long sweep(const world *t, const op *o, int k, const int64_t *ref, size_t
 
 int main(int argc, char **argv)
 {
-    const char *only = argc > 1 ? argv[1] : NULL;
+    const char *only = NULL;
+    const op *all[256];
+    size_t n_all = 0;
+    long shard = 0, shards = 1;
     world t;
+
+    /* sweep_faults [--shard I/N] [OP]: one operation, or every Nth from
+     * the Ith (make sweep runs two shards at once, one a core) */
+    for (int a = 1; a < argc; a++) {
+        if (strcmp(argv[a], "--shard") == 0 && a + 1 < argc) {
+            if (sscanf(argv[++a], "%ld/%ld", &shard, &shards) != 2 || shards < 1 || shard < 0 ||
+                shard >= shards) {
+                fprintf(stderr, "sweep: --shard I/N with 0 <= I < N\n");
+                return 2;
+            }
+        } else {
+            only = argv[a];
+        }
+    }
+    {
+        static const struct { const op *t; const size_t *n; } tables[] = {
+            { sweep_ops_core, &sweep_ops_core_n },
+            { sweep_ops_node, &sweep_ops_node_n },
+            { sweep_ops_rights, &sweep_ops_rights_n },
+            { sweep_ops_misc, &sweep_ops_misc_n },
+        };
+        size_t k = 0;
+        for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+            for (size_t j = 0; j < *tables[i].n; j++, k++)
+                if (n_all < sizeof all / sizeof all[0] && (long)(k % (size_t)shards) == shard)
+                    all[n_all++] = &tables[i].t[j];
+    }
     time_t t0 = time(NULL);
 
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1575,8 +1566,8 @@ int main(int argc, char **argv)
         return 1;
     world_make(&t);
     world_close(&t); /* the template: copied, never used itself */
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-        const op *o = &ops[i];
+    for (size_t i = 0; i < n_all; i++) {
+        const op *o = all[i];
         int64_t ref[MAX_TABLES];
         size_t nref = 0;
         char line[512];

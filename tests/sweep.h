@@ -1,0 +1,97 @@
+/*
+ * sweep.h - what the sweep's operation files share (tests/sweep_faults.c is
+ * the harness and the first operations; tests/sweep_ops_*.c add theirs).
+ *
+ * An operation file defines a table of `op`s and its length, named in
+ * sweep_faults.c's list of tables. Its prep runs without faults (setup: MUST),
+ * its run under the fault (returns the operation's code, sets *h to the
+ * handle whose message is looked at and *out to any output buffer).
+ */
+#ifndef SWEEP_H
+#define SWEEP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "council.h"
+
+#define PASS "correct horse battery staple"
+#define MPASS "member passphrase"
+#define OPS 1u
+#define MEM 8192u
+
+/* Setup steps (never under a fault) must succeed. */
+#define MUST(call)                                                                          \
+    do {                                                                                    \
+        int must_rc_ = (call);                                                              \
+        if (must_rc_ != COUNCIL_OK) {                                                       \
+            fprintf(stderr, "sweep: setup failed: %s = %d (%s:%d)\n", #call, must_rc_,      \
+                    __FILE__, __LINE__);                                                    \
+            exit(1);                                                                        \
+        }                                                                                   \
+    } while (0)
+
+typedef struct world {
+    char root[256], store[300];
+    council *c;            /* the secretariat (root) */
+    council *sa, *sb;      /* staff of member A (every scope) and B */
+    council *insp;         /* root, only to read the tables (logs nothing) */
+    uint8_t ma[16], mb[16], sta[16], stb[16];
+    council_buf ka, kb;    /* their keyfiles */
+    uint8_t cid[16], pid[16]; /* a case of A's, its situation shared to B */
+    uint8_t mid[16];       /* a meeting, B attending, that case on it */
+    int seq;               /* for fresh file names */
+    /* per-operation scratch, set by prep */
+    uint8_t x[16], y[16], z[16];
+    char path[320];
+} world;
+
+typedef struct op {
+    const char *name;
+    bool content;   /* returns content or opens a session: its event may stand
+                     * without the content (or the session) */
+    bool no_store;  /* create: no world store to look at */
+    bool reopen;    /* the world's handles are reopened after a success */
+    void (*prep)(world *w);
+    /* Run under the fault; *h is the handle whose message is looked at
+     * (NULL: none), *out the output buffer (or NULL). */
+    int (*run)(world *w, council **h, council_buf *out);
+    void (*done)(world *w, council_buf *out); /* after a success (may be NULL) */
+} op;
+
+/* The world's fixtures (sweep_faults.c) */
+extern const char *const all_scopes[]; /* member A's ten scopes */
+extern const char *const b_scopes[];   /* member B's three */
+extern const char pledge[];
+extern council *made; /* a handle the run opened (close_made closes it) */
+
+council_buf section_text(const char *text);
+int open_root(council **out, const char *store);
+int open_staff(council **out, world *w, const uint8_t staff[16], const council_buf *kf);
+void add_member(world *w, uint8_t id[16], const char *name, const char *const *scopes,
+                       size_t n, council_buf *kf);
+void add_staff(world *w, uint8_t id[16], const uint8_t m[16]);
+void write_section(council *s, const uint8_t cid[16], const uint8_t pid[16],
+                          const char *scope, const char *text);
+int share_to(council *s, const uint8_t cid[16], const uint8_t m[16], const char *scope);
+void reopen_all(world *w);
+void rmrf(const char *path);
+void fresh_path(world *w, const char *stem);
+void no_prep(world *w);
+void close_made(world *w, council_buf *out);
+void unlink_done(world *w, council_buf *out);
+
+/* The operation tables (one per file) */
+extern const op sweep_ops_core[];
+extern const size_t sweep_ops_core_n;
+extern const op sweep_ops_node[];
+extern const size_t sweep_ops_node_n;
+extern const op sweep_ops_rights[];
+extern const size_t sweep_ops_rights_n;
+extern const op sweep_ops_misc[];
+extern const size_t sweep_ops_misc_n;
+
+#endif
