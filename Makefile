@@ -120,6 +120,22 @@ $(STATIC): $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
 
+# The test build of the library: the same objects, but the files that hold
+# the fault hooks (council__fault_alloc_after, council__audit_fault_after,
+# council__commit_fault_after) compiled with COUNCIL_TEST_HOOKS. Only the
+# tests link it; the installed libraries have no hooks (install-check).
+HOOK_SRC = libcouncil/crypto.c libcouncil/log.c libcouncil/batch.c
+HOOK_OBJ = $(HOOK_SRC:libcouncil/%.c=$(B)/hooks/%.o)
+TSTATIC  = $(B)/libcouncil-test.a
+
+$(B)/hooks/%.o: libcouncil/%.c $(GEN_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -DCOUNCIL_TEST_HOOKS $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+
+$(TSTATIC): $(filter-out $(HOOK_SRC:%.c=$(B)/%.o),$(LIB_OBJ)) $(HOOK_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
 PC_SUBST = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
                -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
                -e 's|@DATADIR@|$(DATADIR)|'
@@ -210,23 +226,23 @@ i18n-check: mo $(B)/council-cli.pot
 
 $(B)/tests/%.o: tests/%.c $(GEN_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) -DCOUNCIL_TEST_HOOKS $(CFLAGS) $(WARN) -Wno-missing-prototypes -MMD -MP -c -o $@ $<
 
 tests: $(TESTS)
 
-$(B)/tests/test_%: $(B)/tests/test_%.o $(B)/tests/helpers.o $(STATIC)
-	$(CC) $(LDFLAGS) -o $@ $< $(B)/tests/helpers.o $(STATIC) $(TEST_LIBS) -lpthread
+$(B)/tests/test_%: $(B)/tests/test_%.o $(B)/tests/helpers.o $(TSTATIC)
+	$(CC) $(LDFLAGS) -o $@ $< $(B)/tests/helpers.o $(TSTATIC) $(TEST_LIBS) -lpthread
 
 # The same library objects linked against plain SQLite instead of SQLCipher,
 # to prove that the library refuses it.
-$(B)/tests/test_store_plain: $(B)/tests/test_store_plain.o $(B)/tests/helpers.o $(STATIC)
-	$(CC) $(LDFLAGS) -o $@ $< $(B)/tests/helpers.o $(STATIC) \
+$(B)/tests/test_store_plain: $(B)/tests/test_store_plain.o $(B)/tests/helpers.o $(TSTATIC)
+	$(CC) $(LDFLAGS) -o $@ $< $(B)/tests/helpers.o $(TSTATIC) \
 	    $(shell pkg-config --libs cmocka sqlite3 libsodium libprotobuf-c uuid libutf8proc jansson) -lpthread
 
 # The sweep's findings held one by one: a chosen SQLite step or rename
 # failed through the linker's --wrap (tests/test_faults.c).
-$(B)/tests/test_faults: $(B)/tests/test_faults.o $(B)/tests/helpers.o $(STATIC)
-	$(CC) $(LDFLAGS) -o $@ $< $(B)/tests/helpers.o $(STATIC) \
+$(B)/tests/test_faults: $(B)/tests/test_faults.o $(B)/tests/helpers.o $(TSTATIC)
+	$(CC) $(LDFLAGS) -o $@ $< $(B)/tests/helpers.o $(TSTATIC) \
 	    -Wl,--wrap=sqlite3_step,--wrap=rename $(TEST_LIBS) -lpthread
 
 run-tests: $(TESTS)
@@ -244,8 +260,8 @@ SWEEP_WRAP = -Wl,--wrap=sqlite3_step,--wrap=sqlite3_exec,--wrap=write,--wrap=fwr
 
 SWEEP_OBJ  = $(patsubst tests/%.c,$(B)/tests/%.o,tests/sweep_faults.c $(wildcard tests/sweep_ops_*.c))
 
-$(SWEEP): $(SWEEP_OBJ) $(STATIC)
-	$(CC) $(LDFLAGS) -o $@ $(SWEEP_OBJ) $(STATIC) $(SWEEP_WRAP) $(TEST_LIBS) -lpthread
+$(SWEEP): $(SWEEP_OBJ) $(TSTATIC)
+	$(CC) $(LDFLAGS) -o $@ $(SWEEP_OBJ) $(TSTATIC) $(SWEEP_WRAP) $(TEST_LIBS) -lpthread
 
 # Two shards at once (one a core; most of the time is fsync); each prints
 # its own lines, and the run fails if either finds anything.
@@ -474,4 +490,4 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(wildcard $(B)/libcouncil/*.d $(B)/cli/*.d $(B)/tests/*.d)
+-include $(wildcard $(B)/libcouncil/*.d $(B)/hooks/*.d $(B)/cli/*.d $(B)/tests/*.d)

@@ -300,12 +300,20 @@ int council_audit_export(council *c, const char *path)
         rc = council__fail(c, rc, "audit_export: cannot write the export");
         goto out;
     }
-    if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0) {
+    {
+        /* closed whether or not the flush and sync got through */
+        bool bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
+        int err = errno;
+        if (fclose(f) != 0 && !bad) {
+            bad = true;
+            err = errno;
+        }
         f = NULL;
-        rc = council__fail(c, COUNCIL_EIO, "audit_export: cannot write (%s)", strerror(errno));
-        goto out;
+        if (bad) {
+            rc = council__fail(c, COUNCIL_EIO, "audit_export: cannot write (%s)", strerror(err));
+            goto out;
+        }
     }
-    f = NULL;
     /* link() refuses to replace an existing file. */
     if (link(tmp, path) != 0) {
         rc = council__fail(c, errno == EEXIST ? COUNCIL_EEXIST : COUNCIL_EIO,
@@ -315,8 +323,11 @@ int council_audit_export(council *c, const char *path)
     (void)unlink(tmp);
     tmp[0] = '\0';
     if (council__fsync_parent(path) != 0) {
+        /* Not known to be on disk: no export is left that the call says
+         * was not made. */
         rc = council__fail(c, COUNCIL_EIO, "audit_export: cannot sync the directory (%s)",
                            strerror(errno));
+        (void)unlink(path);
         goto out;
     }
     rc = COUNCIL_OK;

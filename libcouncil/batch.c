@@ -51,6 +51,7 @@ int council__op_batch_begin(council *c, const char *op)
     return COUNCIL_OK;
 }
 
+#ifdef COUNCIL_TEST_HOOKS /* the test build only (see crypto.c) */
 static _Thread_local long commit_fault = -1;
 
 void council__commit_fault_after(long n)
@@ -68,6 +69,9 @@ static bool commit_fails(void)
         commit_fault--;
     return false;
 }
+#else
+#define commit_fails() false
+#endif
 
 int council__op_batch_end(council *c, const char *op, int rc)
 {

@@ -683,24 +683,34 @@ static int open_staff(council *c, const char *path, const council_open_options *
         rc = council__fail(c, COUNCIL_EAUTH, "open: the keyring does not belong to this council.db");
         goto out;
     }
-    for (size_t i = 0; i < kr->n_members && e == NULL; i++)
-        if (memcmp(kr->members[i].member_id, info.member_id, COUNCIL_ID_BYTES) == 0)
-            e = &kr->members[i];
-    if (e == NULL) {
-        journal(path, kr, "member_without_access", info.member_id, o->staff_id, COUNCIL_EDENIED);
-        rc = council__fail(c, COUNCIL_EDENIED, "open: the member has no access to the store "
-                                                "(withdrawn, or no keys registered)");
-        goto out;
-    }
-    council__secret_read(&k.box_sk);
-    if (crypto_box_seal_open(key, e->sealed, sizeof e->sealed, k.box_pk, k.box_sk.p) != 0) {
+    /* Its entry: the one that opens with this keyfile (a member has a
+     * second while its keys are being replaced: keyring.h). */
+    {
+        bool any = false;
+        council__secret_read(&k.box_sk);
+        for (size_t i = 0; i < kr->n_members && e == NULL; i++) {
+            if (memcmp(kr->members[i].member_id, info.member_id, COUNCIL_ID_BYTES) != 0)
+                continue;
+            any = true;
+            if (crypto_box_seal_open(key, kr->members[i].sealed, sizeof kr->members[i].sealed,
+                                     k.box_pk, k.box_sk.p) == 0)
+                e = &kr->members[i];
+        }
         council__secret_lock(&k.box_sk);
+        if (!any) {
+            journal(path, kr, "member_without_access", info.member_id, o->staff_id,
+                    COUNCIL_EDENIED);
+            rc = council__fail(c, COUNCIL_EDENIED, "open: the member has no access to the store "
+                                                    "(withdrawn, or no keys registered)");
+            goto out;
+        }
+    }
+    if (e == NULL) {
         journal(path, kr, "keyfile_key_mismatch", info.member_id, o->staff_id, COUNCIL_EAUTH);
         rc = council__fail(c, COUNCIL_EAUTH, "open: the member's database key does not open "
                                               "with this keyfile");
         goto out;
     }
-    council__secret_lock(&k.box_sk);
     rc = council__store_open_key(c, path, NULL, e->db_key_version, key, false);
     /* Kept: the secretariat's staff seal it to members it registers. */
     if (rc == COUNCIL_OK && (rc = council__secret_alloc(&c->db_key, sizeof key)) != COUNCIL_OK)

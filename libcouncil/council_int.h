@@ -160,7 +160,9 @@ void council__free(void *p);
 char *council__strdup(const char *s);
 /* Fail the allocation after `n` more succeed (n < 0: never). Per thread;
  * for tests of the out-of-memory paths. */
+#ifdef COUNCIL_TEST_HOOKS /* the test build only */
 void council__fault_alloc_after(long n);
+#endif
 /* A protobuf-c allocator routed through council__malloc. */
 struct ProtobufCAllocator *council__pb_allocator(void);
 /* The same, wiping every block it frees (messages holding case content). */

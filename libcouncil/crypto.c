@@ -34,6 +34,10 @@ int council_global_init(void)
 
 /* ------------------------------------------------------------- allocation */
 
+/* The allocation fault hook exists only in the test build of the library
+ * (COUNCIL_TEST_HOOKS: build/libcouncil-test.a, which the tests link); the
+ * installed libraries have no way to fail an allocation on purpose. */
+#ifdef COUNCIL_TEST_HOOKS
 static _Thread_local long fault_countdown = -1;
 
 void council__fault_alloc_after(long n)
@@ -50,6 +54,9 @@ static bool fault_now(void)
     fault_countdown--;
     return false;
 }
+#else
+#define fault_now() false
+#endif
 
 void *council__malloc(size_t n)
 {

@@ -182,9 +182,15 @@ static int keyring_from_msg(council *c, council__keyring *kr, const Council__V1_
         if (e->base.n_unknown_fields != 0 || !bytes_ok(&e->member_id, COUNCIL_ID_BYTES) ||
             !bytes_ok(&e->sealed_db_key, sizeof kr->members[0].sealed) || e->db_key_version == 0)
             return council__fail(c, COUNCIL_EFORMAT, "keyring: malformed member key %zu", i);
-        for (size_t j = 0; j < i; j++)
-            if (memcmp(kr->members[j].member_id, e->member_id.data, COUNCIL_ID_BYTES) == 0)
+        /* At most two entries a member: the second while its keys are
+         * being replaced (keyring.h). */
+        {
+            size_t seen = 0;
+            for (size_t j = 0; j < i; j++)
+                seen += memcmp(kr->members[j].member_id, e->member_id.data, COUNCIL_ID_BYTES) == 0;
+            if (seen > 1)
                 return council__fail(c, COUNCIL_EFORMAT, "keyring: member key %zu repeated", i);
+        }
         memcpy(kr->members[i].member_id, e->member_id.data, COUNCIL_ID_BYTES);
         kr->members[i].db_key_version = e->db_key_version;
         memcpy(kr->members[i].sealed, e->sealed_db_key.data, sizeof kr->members[i].sealed);
@@ -633,23 +639,13 @@ out:
 
 /* ------------------------------------------------------------ member keys */
 
-int council__keyring_seal_member(council *c, council__keyring *kr,
-                                 const uint8_t member_id[COUNCIL_ID_BYTES], const uint8_t box_pk[32])
+/* e->sealed: the database key of kr->db_key_version sealed to box_pk. */
+static int seal_entry(council *c, const council__keyring *kr, struct council__member_db_key *e,
+                      const uint8_t box_pk[32])
 {
-    struct council__member_db_key *e = NULL;
     uint8_t key[COUNCIL__KEY_BYTES];
     int rc;
 
-    for (size_t i = 0; i < kr->n_members && e == NULL; i++)
-        if (memcmp(kr->members[i].member_id, member_id, COUNCIL_ID_BYTES) == 0)
-            e = &kr->members[i];
-    if (e == NULL) {
-        if (kr->n_members >= COUNCIL__KEYRING_MEMBERS_MAX)
-            return council__fail(c, COUNCIL_ELIMIT, "keyring: more than %d members with keys",
-                                 COUNCIL__KEYRING_MEMBERS_MAX);
-        e = &kr->members[kr->n_members++];
-        memcpy(e->member_id, member_id, COUNCIL_ID_BYTES);
-    }
     if (c->root.p != NULL) {
         rc = council__kdf(c, key, sizeof key, &c->root, kr->db_key_version, COUNCIL__CTX_DATABASE);
     } else if (c->db_key.p != NULL && c->db_key.len == sizeof key &&
@@ -669,15 +665,102 @@ int council__keyring_seal_member(council *c, council__keyring *kr,
     return rc;
 }
 
+static void drop_at(council__keyring *kr, size_t i)
+{
+    memmove(&kr->members[i], &kr->members[i + 1], (kr->n_members - i - 1) * sizeof kr->members[0]);
+    kr->n_members--;
+}
+
+static struct council__member_db_key *new_entry(council *c, council__keyring *kr,
+                                                const uint8_t member_id[COUNCIL_ID_BYTES])
+{
+    struct council__member_db_key *e;
+
+    if (kr->n_members >= COUNCIL__KEYRING_MEMBERS_MAX) {
+        (void)council__fail(c, COUNCIL_ELIMIT, "keyring: more than %d members with keys",
+                            COUNCIL__KEYRING_MEMBERS_MAX);
+        return NULL;
+    }
+    e = &kr->members[kr->n_members++];
+    memcpy(e->member_id, member_id, COUNCIL_ID_BYTES);
+    return e;
+}
+
+int council__keyring_seal_member(council *c, council__keyring *kr,
+                                 const uint8_t member_id[COUNCIL_ID_BYTES], const uint8_t box_pk[32])
+{
+    struct council__member_db_key *e = NULL;
+
+    for (size_t i = 0; i < kr->n_members && e == NULL; i++)
+        if (memcmp(kr->members[i].member_id, member_id, COUNCIL_ID_BYTES) == 0)
+            e = &kr->members[i];
+    if (e == NULL && (e = new_entry(c, kr, member_id)) == NULL)
+        return COUNCIL_ELIMIT;
+    return seal_entry(c, kr, e, box_pk);
+}
+
+int council__keyring_seal_member_also(council *c, council__keyring *kr,
+                                      const uint8_t member_id[COUNCIL_ID_BYTES],
+                                      const uint8_t box_pk[32], uint8_t *sealed,
+                                      size_t sealed_len)
+{
+    struct council__member_db_key *e;
+    int rc;
+
+    if (sealed_len != sizeof e->sealed)
+        return council__fail(c, COUNCIL_EMISUSE, "keyring: sealed entry size");
+    /* A third would not parse: a replacement cut short before this one
+     * left its entry; the older of the two goes (the key on record is the
+     * newer one's if that replacement got on record, and its entry is the
+     * newer; if not, nobody holds the key of either but the caller). */
+    if (council__keyring_member_entries(kr, member_id) > 1) {
+        for (size_t i = 0; i < kr->n_members; i++)
+            if (memcmp(kr->members[i].member_id, member_id, COUNCIL_ID_BYTES) == 0) {
+                drop_at(kr, i);
+                break;
+            }
+    }
+    if ((e = new_entry(c, kr, member_id)) == NULL)
+        return COUNCIL_ELIMIT;
+    if ((rc = seal_entry(c, kr, e, box_pk)) != COUNCIL_OK) {
+        kr->n_members--;
+        return rc;
+    }
+    memcpy(sealed, e->sealed, sealed_len);
+    return COUNCIL_OK;
+}
+
 void council__keyring_drop_member(council__keyring *kr, const uint8_t member_id[COUNCIL_ID_BYTES])
 {
     for (size_t i = 0; i < kr->n_members; i++)
         if (memcmp(kr->members[i].member_id, member_id, COUNCIL_ID_BYTES) == 0) {
-            memmove(&kr->members[i], &kr->members[i + 1],
-                    (kr->n_members - i - 1) * sizeof kr->members[0]);
-            kr->n_members--;
+            drop_at(kr, i);
             return;
         }
+}
+
+void council__keyring_drop_entries(council__keyring *kr, const uint8_t member_id[COUNCIL_ID_BYTES],
+                                   const uint8_t *sealed, size_t sealed_len, bool keep)
+{
+    for (size_t i = 0; i < kr->n_members; i++) {
+        bool same;
+        if (memcmp(kr->members[i].member_id, member_id, COUNCIL_ID_BYTES) != 0)
+            continue;
+        same = sealed_len == sizeof kr->members[i].sealed &&
+               memcmp(kr->members[i].sealed, sealed, sealed_len) == 0;
+        if (same != keep)
+            drop_at(kr, i--);
+    }
+}
+
+size_t council__keyring_member_entries(const council__keyring *kr,
+                                       const uint8_t member_id[COUNCIL_ID_BYTES])
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < kr->n_members; i++)
+        n += memcmp(kr->members[i].member_id, member_id, COUNCIL_ID_BYTES) == 0;
+    return n;
 }
 
 /* ------------------------------------------------------------- role keys */

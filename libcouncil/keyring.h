@@ -90,6 +90,21 @@ int council__keyring_seal_member(council *c, council__keyring *kr,
                                  const uint8_t member_id[COUNCIL_ID_BYTES],
                                  const uint8_t box_pk[32]);
 void council__keyring_drop_member(council__keyring *kr, const uint8_t member_id[COUNCIL_ID_BYTES]);
+/* A key replacement in two steps (member.c): a second entry for the member,
+ * sealed to its new box key (a copy of the sealed bytes in *sealed), kept
+ * beside the first until the new key is on record; then the entries of the
+ * member other than it dropped (keep true), or, if the new key did not get
+ * on record, that one dropped (keep false). A staff session tries every
+ * entry of its member. */
+int council__keyring_seal_member_also(council *c, council__keyring *kr,
+                                      const uint8_t member_id[COUNCIL_ID_BYTES],
+                                      const uint8_t box_pk[32], uint8_t *sealed,
+                                      size_t sealed_len);
+void council__keyring_drop_entries(council__keyring *kr, const uint8_t member_id[COUNCIL_ID_BYTES],
+                                   const uint8_t *sealed, size_t sealed_len, bool keep);
+/* How many entries the member has (more than one: a replacement cut short). */
+size_t council__keyring_member_entries(const council__keyring *kr,
+                                       const uint8_t member_id[COUNCIL_ID_BYTES]);
 /* Load, change with fn, store atomically: a root session's keyring edit. */
 int council__keyring_update(council *c, int (*fn)(council *c, council__keyring *kr, void *ctx),
                             void *ctx);

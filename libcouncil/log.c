@@ -153,12 +153,14 @@ int council__audit_size(council *c, uint64_t *out)
     return COUNCIL_OK;
 }
 
+#ifdef COUNCIL_TEST_HOOKS /* the test build only (see crypto.c) */
 static _Thread_local long audit_fault = -1;
 
 void council__audit_fault_after(long n)
 {
     audit_fault = n;
 }
+#endif
 
 int council__case_ref(council *c, uint8_t out[32], const uint8_t case_id[COUNCIL_ID_BYTES])
 {
@@ -361,10 +363,12 @@ int council__audit_append(council *c, const council__event *ev)
     }
     if (!event_ok(ev))
         return council__fail(c, COUNCIL_EINVAL, "audit: malformed event (action %d)", ev->action);
+#ifdef COUNCIL_TEST_HOOKS
     if (audit_fault == 0)
         return council__fail(c, COUNCIL_EIO, "audit: append failed (injected)");
     if (audit_fault > 0)
         audit_fault--;
+#endif
     if (own && (rc = council__audit_batch_begin(c)) != COUNCIL_OK)
         return rc;
     rc = append_in_txn(c, ev);

@@ -25,7 +25,9 @@ int council__audit_then(council *c, const council__event *ev,
 
 int council__audit_size(council *c, uint64_t *out);
 /* For tests: fail appends after `n` more succeed (n < 0: never). Per thread. */
+#ifdef COUNCIL_TEST_HOOKS /* the test build only */
 void council__audit_fault_after(long n);
+#endif
 /* Keyed pseudonym of a case id (subkey "cncl-psn" of the root key). */
 int council__case_ref(council *c, uint8_t out[32], const uint8_t case_id[COUNCIL_ID_BYTES]);
 /* The node store of c's audit tree. */
@@ -74,7 +76,9 @@ int council__op_batch_begin(council *c, const char *op);
 int council__op_batch_end(council *c, const char *op, int rc);
 /* For tests: make council__op_batch_end's commit fail (rolled back, EIO)
  * after `n` more succeed (n < 0: never). Per thread. */
+#ifdef COUNCIL_TEST_HOOKS /* the test build only */
 void council__commit_fault_after(long n);
+#endif
 
 /* --------------------------------------------------- rows, for the log's users */
 /* The stored events from seq `from` on, in order: fn(ctx, seq, body, len)

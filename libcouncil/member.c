@@ -26,6 +26,7 @@
 #include "council_db.h"
 #include "member_db.h"
 #include "member.h"
+#include "store.h"
 #include "keydir.h"
 #include "event.h"
 #include "file.h"
@@ -115,22 +116,12 @@ static int resign_members_rows(council *c, const uint8_t id[COUNCIL_ID_BYTES])
     return rc;
 }
 
-struct seal_ctx {
-    const uint8_t *id;
-    const uint8_t *box_pk;
-};
-
-static int seal_member(council *c, council__keyring *kr, void *ctx)
-{
-    const struct seal_ctx *sc = ctx;
-
-    return council__keyring_seal_member(c, kr, sc->id, sc->box_pk);
-}
-
+/* Every entry of the member (a withdrawn member may have two: keyring.h). */
 static int drop_member(council *c, council__keyring *kr, void *ctx)
 {
     (void)c;
-    council__keyring_drop_member(kr, ctx);
+    while (council__keyring_member_entries(kr, ctx) > 0)
+        council__keyring_drop_member(kr, ctx);
     return COUNCIL_OK;
 }
 
@@ -139,18 +130,39 @@ static int drop_member(council *c, council__keyring *kr, void *ctx)
 struct drop_ctx {
     uint8_t ids[COUNCIL__KEYRING_MEMBERS_MAX + COUNCIL__KEYRING_ROLES_MAX][COUNCIL_ID_BYTES];
     size_t n;
+    /* active members with two entries (a key replacement cut short): one
+     * entry again, sealed to the key on record */
+    uint8_t twice[COUNCIL__KEYRING_MEMBERS_MAX][COUNCIL_ID_BYTES];
+    uint8_t twice_pk[COUNCIL__KEYRING_MEMBERS_MAX][32];
+    bool twice_keep[COUNCIL__KEYRING_MEMBERS_MAX]; /* the recorded entry is there: */
+    uint8_t twice_sealed[COUNCIL__KEYRING_MEMBERS_MAX][COUNCIL__KEY_BYTES + 48];
+    size_t n_twice;
 };
 
 static int drop_withdrawn_fn(council *c, council__keyring *kr, void *ctx)
 {
     const struct drop_ctx *d = ctx;
 
-    (void)c;
+    int rc = COUNCIL_OK;
+
     for (size_t i = 0; i < d->n; i++) {
-        council__keyring_drop_member(kr, d->ids[i]);
+        while (council__keyring_member_entries(kr, d->ids[i]) > 0)
+            council__keyring_drop_member(kr, d->ids[i]);
         council__keyring_drop_roles(kr, d->ids[i]);
     }
-    return COUNCIL_OK;
+    for (size_t i = 0; rc == COUNCIL_OK && i < d->n_twice; i++) {
+        if (d->twice_keep[i]) {
+            /* the other goes */
+            council__keyring_drop_entries(kr, d->twice[i], d->twice_sealed[i],
+                                          sizeof d->twice_sealed[i], true);
+            continue;
+        }
+        /* neither is known: one again, sealed to the key on record */
+        while (council__keyring_member_entries(kr, d->twice[i]) > 0)
+            council__keyring_drop_member(kr, d->twice[i]);
+        rc = council__keyring_seal_member(c, kr, d->twice[i], d->twice_pk[i]);
+    }
+    return rc;
 }
 
 /* Is id, found in the keyring, a member the signed register says withdrew?
@@ -180,6 +192,72 @@ static int withdrawn_candidate(council *c, const char *op, const uint8_t id[COUN
     return rc;
 }
 
+/* The setting that names, with the keys on record, which of the member's
+ * keyring entries is theirs (a digest of its sealed bytes): the tidying
+ * of council__member_drop_withdrawn keeps that one. */
+static void entry_setting(char name[64], const uint8_t id[COUNCIL_ID_BYTES])
+{
+    char hex[2 * COUNCIL_ID_BYTES + 1];
+
+    sodium_bin2hex(hex, sizeof hex, id, COUNCIL_ID_BYTES);
+    (void)snprintf(name, 64, "keyring_entry/%s", hex);
+}
+
+/* Is id an active member with more than one entry in kr? Added to d with
+ * its key on record (checked: a key the council did not sign gets no
+ * entry, as in a re-key). A withdrawn one is withdrawn_candidate's. */
+static int twice_candidate(council *c, const char *op, const council__keyring *kr,
+                           const uint8_t id[COUNCIL_ID_BYTES], struct drop_ctx *d)
+{
+    bool found, active, has_pk;
+    uint8_t pk[32];
+    int rc;
+
+    if (council__keyring_member_entries(kr, id) < 2)
+        return COUNCIL_OK;
+    for (size_t i = 0; i < d->n_twice; i++)
+        if (memcmp(d->twice[i], id, COUNCIL_ID_BYTES) == 0)
+            return COUNCIL_OK;
+    if (council__member_keys_of(c, id, &found, &active, pk, &has_pk) != COUNCIL_OK)
+        return council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
+    if (!found || !active || !has_pk || d->n_twice >= COUNCIL__KEYRING_MEMBERS_MAX)
+        return COUNCIL_OK;
+    rc = council__member_key_check(c, op, id, pk);
+    if (rc == COUNCIL_EAUTH) {
+        /* not the council's: no entry at all (fails closed) */
+        council__clear(c);
+        if (d->n < sizeof d->ids / sizeof d->ids[0])
+            memcpy(d->ids[d->n++], id, COUNCIL_ID_BYTES);
+        return COUNCIL_OK;
+    }
+    if (rc == COUNCIL_OK) {
+        /* the entry recorded with the keys, if it is there */
+        uint8_t want[32];
+        char name[64];
+        bool ok = false;
+
+        entry_setting(name, id);
+        if (council__setting_fixed(c, name, want, sizeof want, &ok) != COUNCIL_OK)
+            return council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
+        d->twice_keep[d->n_twice] = false;
+        for (size_t i = 0; ok && i < kr->n_members; i++) {
+            uint8_t h[32];
+            if (memcmp(kr->members[i].member_id, id, COUNCIL_ID_BYTES) != 0)
+                continue;
+            crypto_generichash(h, sizeof h, kr->members[i].sealed, sizeof kr->members[i].sealed,
+                               NULL, 0);
+            if (sodium_memcmp(h, want, sizeof h) == 0) {
+                memcpy(d->twice_sealed[d->n_twice], kr->members[i].sealed,
+                       sizeof d->twice_sealed[0]);
+                d->twice_keep[d->n_twice] = true;
+            }
+        }
+        memcpy(d->twice[d->n_twice], id, COUNCIL_ID_BYTES);
+        memcpy(d->twice_pk[d->n_twice++], pk, 32);
+    }
+    return rc;
+}
+
 int council__member_drop_withdrawn(council *c)
 {
     static const char op[] = "withdrawn_keys";
@@ -191,14 +269,17 @@ int council__member_drop_withdrawn(council *c)
         rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
     if (rc == COUNCIL_OK) {
         d->n = 0;
+        d->n_twice = 0;
         rc = council__keyring_load(c, kr, c->dir);
     }
     for (size_t i = 0; rc == COUNCIL_OK && i < kr->n_members; i++)
         rc = withdrawn_candidate(c, op, kr->members[i].member_id, d);
     for (size_t i = 0; rc == COUNCIL_OK && i < kr->n_roles; i++)
         rc = withdrawn_candidate(c, op, kr->roles[i].member_id, d);
+    for (size_t i = 0; rc == COUNCIL_OK && i < kr->n_members; i++)
+        rc = twice_candidate(c, op, kr, kr->members[i].member_id, d);
     /* The keyring is rewritten only when there is something to drop. */
-    if (rc == COUNCIL_OK && d->n > 0)
+    if (rc == COUNCIL_OK && (d->n > 0 || d->n_twice > 0))
         rc = council__keyring_update(c, drop_withdrawn_fn, d);
     if (kr != NULL)
         sodium_memzero(kr, sizeof *kr);
@@ -519,29 +600,91 @@ static int store_keys(council *c, const char *op, const uint8_t id[COUNCIL_ID_BY
                                   id, NULL, how);
 }
 
-/* After the registration is committed: the database key sealed to the
- * member's box key, for its staff's sessions. If that fails, the member has
- * no access (fails closed) and the failure is on the record. */
-static int seal_after_commit(council *c, const uint8_t id[COUNCIL_ID_BYTES],
-                             const uint8_t box_pk[32])
-{
-    struct seal_ctx sc = { id, box_pk };
-    int rc = council__keyring_update(c, seal_member, &sc);
+/* A member's new keys on record, with the database key sealed to its new
+ * box key for its staff's sessions, all or nothing:
+ *   1. council.keyring gains a second entry for the member, sealed to the
+ *      new key (the old entry stays: the old keyfile still opens);
+ *   2. the keys go on record in one transaction (store_keys);
+ *   3. the member's other entries go (the old keyfile no longer opens).
+ * A failure in 1 or 2 returns an error and leaves the keys on record and
+ * the keyring as they were (the entry of 1 is taken out again; if even that
+ * fails, it is sealed to a key not on record, and the next root open or
+ * re-key keeps one entry a member). Once 2 is committed the new keys
+ * stand and the call succeeds: a failure in 3, or in sealing the role keys
+ * to the new key, is finished by the next open of the council passphrase
+ * or of the secretariat's staff (council__member_tidy_entries,
+ * council__member_role_keys). */
+struct entry_ctx {
+    const uint8_t *id;
+    const uint8_t *box_pk;
+    uint8_t sealed[COUNCIL__KEY_BYTES + 48];
+};
 
-    if (rc != COUNCIL_OK) {
-        const council__event ev = {
-            .action = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_KEY_REGISTERED,
-            .actor_kind = COUNCIL__V1__AUDIT_ACTOR_KIND__AUDIT_ACTOR_ROOT,
-            .subject_member = id,
-            .outcome = COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED,
-            .error = rc,
-            .reason = "keyring_write_failed",
-        };
-        (void)council__audit_append(c, &ev);
+static int entry_add(council *c, council__keyring *kr, void *ctx)
+{
+    struct entry_ctx *e = ctx;
+
+    return council__keyring_seal_member_also(c, kr, e->id, e->box_pk, e->sealed, sizeof e->sealed);
+}
+
+static int entry_only(council *c, council__keyring *kr, void *ctx)
+{
+    const struct entry_ctx *e = ctx;
+
+    (void)c;
+    council__keyring_drop_entries(kr, e->id, e->sealed, sizeof e->sealed, true);
+    return COUNCIL_OK;
+}
+
+static int entry_drop(council *c, council__keyring *kr, void *ctx)
+{
+    const struct entry_ctx *e = ctx;
+
+    (void)c;
+    council__keyring_drop_entries(kr, e->id, e->sealed, sizeof e->sealed, false);
+    return COUNCIL_OK;
+}
+
+static int entry_record(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                        const uint8_t *sealed, size_t len)
+{
+    uint8_t h[32];
+    char name[64];
+
+    crypto_generichash(h, sizeof h, sealed, len, NULL, 0);
+    entry_setting(name, id);
+    return council__setting_put(c, name, h, sizeof h, true) == COUNCIL_OK
+               ? COUNCIL_OK
+               : council__fail(c, COUNCIL_EIO, "%s: database error", op);
+}
+
+static int register_keys(council *c, const char *op, const uint8_t id[COUNCIL_ID_BYTES],
+                         const uint8_t box_pk[32], const uint8_t sign_pk[32], const char *how)
+{
+    struct entry_ctx e = { id, box_pk, { 0 } };
+    char msg[512];
+    int rc;
+
+    /* (a keyring replaced whose directory then failed to sync is taken
+     * back too) */
+    if ((rc = council__keyring_update(c, entry_add, &e)) == COUNCIL_OK &&
+        (rc = council__audit_batch_begin(c)) == COUNCIL_OK) {
+        rc = store_keys(c, op, id, box_pk, sign_pk, how);
+        if (rc == COUNCIL_OK)
+            rc = entry_record(c, op, id, e.sealed, sizeof e.sealed);
+        rc = council__finish(c, rc);
     }
-    /* The member's new key: its role keys (if it holds a role) are sealed
-     * to it, and the old key's taken away. */
-    return rc == COUNCIL_OK ? council__member_role_keys(c) : rc;
+    if (rc != COUNCIL_OK) {
+        /* The message is the failure's, not the tidying's. */
+        (void)snprintf(msg, sizeof msg, "%s", council_errmsg(c));
+        (void)council__keyring_update(c, entry_drop, &e);
+        return council__fail(c, rc, "%s", msg);
+    }
+    if (council__keyring_update(c, entry_only, &e) != COUNCIL_OK)
+        council__clear(c);
+    if (council__member_role_keys(c) != COUNCIL_OK)
+        council__clear(c);
+    return COUNCIL_OK;
 }
 
 int council_member_keygen(council *c, council_buf *keyfile, const uint8_t *id, size_t id_len,
@@ -573,10 +716,7 @@ int council_member_keygen(council *c, council_buf *keyfile, const uint8_t *id, s
         council__member_keys_free(&k);
         return rc;
     }
-    if ((rc = council__audit_batch_begin(c)) == COUNCIL_OK)
-        rc = council__finish(c, store_keys(c, "member_keygen", id, k.box_pk, k.sign_pk, "generated"));
-    if (rc == COUNCIL_OK)
-        rc = seal_after_commit(c, id, k.box_pk);
+    rc = register_keys(c, "member_keygen", id, k.box_pk, k.sign_pk, "generated");
     council__member_keys_free(&k);
     if (rc != COUNCIL_OK)
         council_buf_free(keyfile);
@@ -620,15 +760,10 @@ int council_member_keygen_file(council *c, const char *path, const uint8_t *id, 
         council__member_keys_free(&k);
         return rc;
     }
-    if ((rc = council__audit_batch_begin(c)) == COUNCIL_OK)
-        rc = council__finish(c, store_keys(c, op, id, k.box_pk, k.sign_pk, "generated"));
-    if (rc != COUNCIL_OK) {
+    if ((rc = register_keys(c, op, id, k.box_pk, k.sign_pk, "generated")) != COUNCIL_OK) {
         /* Not registered: the file's keys open nothing; it goes. */
         (void)unlink(path);
         (void)council__fsync_parent(path);
-    } else {
-        /* Registered: the file stays even if sealing fails (on the record). */
-        rc = seal_after_commit(c, id, k.box_pk);
     }
     council__member_keys_free(&k);
     return rc;
@@ -649,10 +784,7 @@ int council_member_register_key(council *c, const uint8_t *id, size_t id_len,
                              COUNCIL_PUBLIC_KEY_BYTES);
     if (sodium_memcmp(box_pk, zero, 32) == 0 || crypto_core_ed25519_is_valid_point(sign_pk) != 1)
         return council__fail(c, COUNCIL_EINVAL, "member_register_key: not a valid public key");
-    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK)
-        return rc;
-    rc = council__finish(c, store_keys(c, "member_register_key", id, box_pk, sign_pk, "registered"));
-    return rc == COUNCIL_OK ? seal_after_commit(c, id, box_pk) : rc;
+    return register_keys(c, "member_register_key", id, box_pk, sign_pk, "registered");
 }
 
 /* --------------------------------------------------------------- listing */

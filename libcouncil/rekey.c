@@ -105,16 +105,29 @@ static int reseal_members(council *c, council__keyring *kr)
         bool have = false;
         int rc;
 
-        if (council__member_box_pk(c, "rekey", kr->members[i].member_id, pk, &have) != COUNCIL_OK) {
-            council__clear(c);
-            have = false;
-        }
+        /* A read that fails stops the re-key (the keyring is not written):
+         * nobody loses its copy for an I/O error. */
+        if ((rc = council__member_box_pk(c, "rekey", kr->members[i].member_id, pk, &have)) !=
+            COUNCIL_OK)
+            return rc;
         /* Only to a key the council signed; otherwise the member loses its
          * copy (fails closed). */
-        if (have && council__member_key_check(c, "rekey", kr->members[i].member_id, pk) != COUNCIL_OK) {
+        if (have &&
+            (rc = council__member_key_check(c, "rekey", kr->members[i].member_id, pk)) != COUNCIL_OK) {
+            if (rc != COUNCIL_EAUTH)
+                return rc;
             council__clear(c);
             have = false;
         }
+        /* One entry a member: a second (left by a key replacement cut
+         * short, see member.c) goes, the first is sealed again. */
+        for (size_t j = i + 1; j < kr->n_members; j++)
+            if (memcmp(kr->members[j].member_id, kr->members[i].member_id, COUNCIL_ID_BYTES) == 0) {
+                memmove(&kr->members[j], &kr->members[j + 1],
+                        (kr->n_members - j - 1) * sizeof kr->members[0]);
+                kr->n_members--;
+                j--;
+            }
         if (!have) {
             council__keyring_drop_member(kr, kr->members[i].member_id);
             i--;

@@ -56,3 +56,11 @@ LD_LIBRARY_PATH="$stage/usr/lib" "$t/doc/referral" "$t/store-doc" >/dev/null ||
 soname=$(objdump -p "$stage/usr/lib/libcouncil.so" | sed -n 's/^ *SONAME *//p')
 [ "$soname" = libcouncil.so.0 ] || { echo "install-check: SONAME is '$soname'"; exit 1; }
 echo "install-check: staged install builds and runs a consumer (shared and static) and the referral example, doc/integrating.md's commands run as written, SONAME $soname"
+# The fault hooks (issue 18) are in the test build only: neither installed
+# library has them.
+for lib in "$stage/usr/lib/libcouncil.a" "$stage/usr/lib/libcouncil.so.0"; do
+    if nm -a "$lib" 2>/dev/null | grep -q -e 'council__fault_alloc_after' \
+        -e 'council__audit_fault_after' -e 'council__commit_fault_after'; then
+        echo "install-check: $lib holds a fault hook"; exit 1
+    fi
+done

@@ -18,6 +18,9 @@
 
 #include "council.h"
 
+/* The op tables give the leading fields; the trailing ones default. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 #define PASS "correct horse battery staple"
 #define MPASS "member passphrase"
 #define OPS 1u
@@ -60,6 +63,20 @@ typedef struct op {
      * (NULL: none), *out the output buffer (or NULL). */
     int (*run)(world *w, council **h, council_buf *out);
     void (*done)(world *w, council_buf *out); /* after a success (may be NULL) */
+    /* Key management that logs first (DESIGN: the attempt is on the record
+     * before the keys change, and a failure after it is logged too): its
+     * events may stand after a failure, and the store is compared after
+     * the next root open, which finishes or tidies what the failure left
+     * (a pending re-key, copies under a root key never switched to). */
+    bool logs_first;
+    /* Its work grows with the log (an export, a report): each run starts
+     * from a copy of the template, not from the last run's store. */
+    bool fresh;
+    /* The keyring's keys compared as the next root open leaves them: a key
+     * replacement whose tidying failed too (every allocation failing)
+     * leaves an entry sealed to a key not on record, which that open
+     * removes (member.c, register_keys). */
+    bool keys_at_open;
 } op;
 
 /* The world's fixtures (sweep_faults.c) */

@@ -49,6 +49,7 @@
 #include "council.h"
 #include "council_int.h"
 #include "log.h"
+#include "keyring.h"
 #include "council/v1/audit.pb-c.h"
 #include "council/v1/info.pb-c.h"
 #include "council/v1/member.pb-c.h"
@@ -57,8 +58,12 @@
 #include "council/v1/meeting.pb-c.h"
 #include "sweep.h"
 
-/* The cap of each sweep: an operation still failing here is a bug. */
-#define SWEEP_CAP 2000L
+/* The cap of each sweep: an operation still failing at this point is a
+ * bug. Every point is tried up to SWEEP_EVERY; past it, one point in about
+ * 1/64 of the way so far (a report walking the whole log has thousands of
+ * steps and allocations; SWEEP_ALL=1 tries every one). */
+#define SWEEP_CAP 200000L
+#define SWEEP_EVERY 256L
 
 
 /* ------------------------------------------------------------ the hooks */
@@ -501,23 +506,37 @@ typedef struct snap {
     char name[MAX_TABLES][64];
     int64_t rows[MAX_TABLES];
     uint8_t hash[MAX_TABLES][32];
-    uint8_t keyring[32];
+    uint8_t keys[32]; /* the keyring without the log head it keeps */
 } snap;
 
-static void hash_file(uint8_t out[32], const char *path)
+/* A hash of the keyring's keys: the file parsed, the log head it keeps
+ * (which follows the log: any export or report moves it) left out, the
+ * rest serialized again. */
+static void keys_hash(council *h, uint8_t out[32], const char *path)
 {
-    crypto_generichash_state h;
-    uint8_t buf[4096];
-    size_t k;
+    council__keyring *kr = calloc(1, sizeof *kr);
+    council_buf b = { NULL, 0 };
     FILE *f = fopen(path, "rb");
+    uint8_t *buf = malloc(1u << 20);
+    size_t len = 0;
 
-    crypto_generichash_init(&h, NULL, 0, 32);
+    if (kr == NULL || buf == NULL)
+        abort();
     if (f != NULL) {
-        while ((k = fread(buf, 1, sizeof buf, f)) > 0)
-            crypto_generichash_update(&h, buf, (unsigned long long)k);
+        len = fread(buf, 1, 1u << 20, f);
         fclose(f);
     }
-    crypto_generichash_final(&h, out, 32);
+    memset(out, 0, 32);
+    if (council__keyring_parse(h, kr, buf, len) == COUNCIL_OK) {
+        kr->log_head_len = 0;
+        memset(kr->log_head, 0, sizeof kr->log_head);
+        if (council__keyring_serialize(h, &b, kr) == COUNCIL_OK)
+            crypto_generichash(out, 32, b.ptr, b.len, NULL, 0);
+        council_buf_free(&b);
+    }
+    sodium_memzero(kr, sizeof *kr);
+    free(kr);
+    free(buf);
 }
 
 /* Every table's row count and a hash of its content, through a handle
@@ -564,7 +583,7 @@ static void snapshot(council *h, const char *store, snap *s)
     }
     sqlite3_finalize(tl);
     snprintf(kr, sizeof kr, "%s/council.keyring", store);
-    hash_file(s->keyring, kr);
+    keys_hash(h, s->keys, kr);
 }
 
 static bool audit_table(const char *name)
@@ -1266,7 +1285,8 @@ const op sweep_ops_core[] = {
     { "open_staff", true, false, false, no_prep, open_staff_run, close_made },
     { "member_add", false, false, false, no_prep, member_add_run, NULL },
     { "member_withdraw", false, false, false, withdraw_prep, withdraw_run, NULL },
-    { "member_keygen_replace", false, false, false, keygen_prep, keygen_run, NULL },
+    { "member_keygen_replace", false, false, false, keygen_prep, keygen_run, NULL, false, false,
+      true },
     { "staff_pledge", false, false, false, pledge_prep, pledge_run, NULL },
     { "case_create", false, false, false, no_prep, case_create_run, NULL },
     { "section_write", false, false, false, no_prep, section_write_run, NULL },
@@ -1278,9 +1298,9 @@ const op sweep_ops_core[] = {
     { "consent_record", false, false, false, no_prep, consent_record_run, NULL },
     { "consent_withdraw", false, false, false, consent_withdraw_prep, consent_withdraw_run, NULL },
     { "meeting_packet", true, false, false, no_prep, packet_run, NULL },
-    { "report", true, false, false, no_prep, report_run, NULL },
-    { "checkpoint", true, false, false, no_prep, checkpoint_run, NULL },
-    { "export", true, false, false, export_prep, export_run, unlink_done },
+    { "report", true, false, false, no_prep, report_run, NULL, false, true },
+    { "checkpoint", true, false, false, no_prep, checkpoint_run, NULL, false, true },
+    { "export", true, false, false, export_prep, export_run, unlink_done, false, true },
     { "verify", false, false, false, verify_prep, verify_run, unlink_done },
     { "case_rekey", false, false, false, no_prep, case_rekey_run, NULL },
     { "referral_propose", false, false, false, share_prep, referral_propose_run, NULL },
@@ -1303,10 +1323,10 @@ const op sweep_ops_core[] = {
     { "case_transfer", false, false, false, share_prep, transfer_run, NULL },
     { "member_withdraw_ex", false, false, false, withdraw_ex_prep, withdraw_ex_run, NULL },
     { "person_merge", false, false, false, merge_prep, merge_run, NULL },
-    { "report_period", true, false, false, no_prep, report_period_run, NULL },
-    { "rekey_database", false, false, true, no_prep, rekey_db_run, NULL },
-    { "rekey_root", false, false, true, no_prep, rekey_root_run, NULL },
-    { "passphrase_change", false, false, true, no_prep, passphrase_run, NULL },
+    { "report_period", true, false, false, no_prep, report_period_run, NULL, false, true },
+    { "rekey_database", false, false, true, no_prep, rekey_db_run, NULL, true },
+    { "rekey_root", false, false, true, no_prep, rekey_root_run, NULL, true },
+    { "passphrase_change", false, false, true, no_prep, passphrase_run, NULL, true },
 };
 const size_t sweep_ops_core_n = sizeof sweep_ops_core / sizeof sweep_ops_core[0];
 
@@ -1358,17 +1378,38 @@ static const char *events_since(world *w, int64_t from, int64_t to)
     return text;
 }
 
-static void check_same(world *w, const op *o, bool reopened, const snap *before,
-                       const snap *after, bool *event_kept)
+/* Key management that logs first, after a failure and the next root open:
+ * either no table but the audit tables changed (nothing was done), or the
+ * row counts are those of one clean success (the open finished it: the
+ * keys are new and random, so their rows' content cannot be compared). */
+static bool as_one_success(const snap *before, const snap *after, const int64_t *ref,
+                           size_t nref)
 {
+    int64_t d[MAX_TABLES];
+
+    if (ref == NULL || before->n != after->n)
+        return false;
+    delta(before, after, d);
+    for (size_t i = 0; i < after->n && i < nref; i++)
+        if (!audit_table(after->name[i]) && d[i] != ref[i])
+            return false;
+    return true;
+}
+
+static void check_same(world *w, const op *o, bool reopened, const snap *before,
+                       const snap *after, const snap *next, const int64_t *ref, size_t nref,
+                       bool *event_kept)
+{
+    bool finished = o->logs_first && as_one_success(before, after, ref, nref);
+
     *event_kept = false;
     CHECK(before->n == after->n, "tables %zu then %zu", before->n, after->n);
     for (size_t i = 0; i < before->n && i < after->n; i++) {
         bool same = before->rows[i] == after->rows[i] &&
                     memcmp(before->hash[i], after->hash[i], 32) == 0;
-        if (same)
+        if (same || finished)
             continue;
-        if (audit_table(before->name[i]) && (o->content || reopened)) {
+        if (audit_table(before->name[i]) && (o->content || reopened || o->logs_first)) {
             *event_kept = true;
             continue;
         }
@@ -1380,8 +1421,13 @@ static void check_same(world *w, const op *o, bool reopened, const snap *before,
             CHECK(same, "table %s changed (%lld rows, then %lld)", before->name[i],
                   (long long)before->rows[i], (long long)after->rows[i]);
     }
-    /* (reopened handles log their sessions and move the log's head) */
-    CHECK(reopened || memcmp(before->keyring, after->keyring, 32) == 0, "council.keyring changed");
+    /* The keys the keyring holds never change on a failure (key
+     * management that logs first: as the next root open leaves them, see
+     * sweep()); the log head it keeps follows the log (sessions reopened,
+     * an event that stands, an export or report that moved it before
+     * failing), and the store opening and its log verifying check it. */
+    CHECK(o->logs_first || memcmp(before->keys, (o->keys_at_open ? next : after)->keys, 32) == 0,
+          "council.keyring's keys changed");
 }
 
 /* One op, one kind: N = 0, 1, 2, ... calls let through before the fault. */
@@ -1435,8 +1481,15 @@ static bool after_success(world *w, const op *o, const snap *before, const int64
     return ok;
 }
 
+static bool sweep_all; /* SWEEP_ALL=1: every point, however many */
+
+static long next_point(long n)
+{
+    return sweep_all || n < SWEEP_EVERY ? n + 1 : n + n / 64;
+}
+
 static long sweep(const world *t, const op *o, int k, const int64_t *ref, size_t nref,
-                  long *kept, long *tolerated)
+                  long *kept, long *tolerated, long *tried)
 {
     world wc, *w = &wc;
     snap before, after;
@@ -1448,27 +1501,31 @@ static long sweep(const world *t, const op *o, int k, const int64_t *ref, size_t
     o->prep(w);
     if (!o->no_store)
         check_store(w, NULL, &before);
-    for (n = 0; n < SWEEP_CAP; n++) {
+    for (n = 0; n < SWEEP_CAP; n = next_point(n)) {
         council *h = NULL;
         council_buf out = { NULL, 0 };
         int rc;
 
         cur_n = n + 1;
+        (*tried)++;
         arm(k, n);
         rc = o->run(w, &h, &out);
         disarm();
         if (verbose)
-            fprintf(stderr, "sweep: %s %s %ld: rc %d, fired %ld\n", o->name, kinds[k], n + 1, rc,
-                    fired[k]);
+            fprintf(stderr, "sweep: %s %s %ld: rc %d, fired %ld: %s\n", o->name, kinds[k], n + 1,
+                    rc, fired[k], rc != COUNCIL_OK && h != NULL ? council_errmsg(h) : "");
         if (rc == COUNCIL_OK) {
             council_buf_free(&out);
             if (!after_success(w, o, &before, ref, nref))
                 break;
             if (!knows_fired(k) || fired[k] == 0)
                 break; /* every point of this kind was passed */
-            /* the failure was survived: a success all the same; again */
+            /* the failure was survived: a success all the same; again,
+             * from the template (the success changed the world) */
             (*tolerated)++;
             points = n + 1;
+            world_drop(w);
+            world_copy(w, t);
             o->prep(w);
             if (!o->no_store)
                 check_store(w, NULL, &before);
@@ -1495,7 +1552,8 @@ static long sweep(const world *t, const op *o, int k, const int64_t *ref, size_t
         reopened = false;
         if (h == made) {
             close_made(w, &out);
-        } else if (h != NULL && !council__ok(h)) {
+        } else if (o->logs_first || (h != NULL && !council__ok(h))) {
+            /* (key management: every session still opens after it) */
             /* the handle closed itself: a fresh one goes on */
             if (!reopen_checked(w, "after the failure"))
                 break;
@@ -1509,15 +1567,25 @@ static long sweep(const world *t, const op *o, int k, const int64_t *ref, size_t
             bool ev = false;
             snap next;
             check_store(w, &after, &next);
-            check_same(w, o, reopened, &before, &after, &ev);
+            /* (key management: as the next root open leaves it) */
+            check_same(w, o, reopened, &before, o->logs_first ? &next : &after, &next, ref, nref,
+                       &ev);
             if (ev)
                 (*kept)++; /* the event stands; content was not returned */
             before = next;
         }
+        if (o->fresh && failures == f0) {
+            /* its work grows with the log each run adds to: from the
+             * template again */
+            world_drop(w);
+            world_copy(w, t);
+            o->prep(w);
+            check_store(w, NULL, &before);
+        }
         if (failures > f0)
             break; /* one finding a sweep: the rest would repeat it */
     }
-    CHECK(n < SWEEP_CAP || failures > f0, "still failing after %ld faults (the cap)", n);
+    CHECK(n < SWEEP_CAP || failures > f0, "still failing at point %ld (the cap)", n);
     world_drop(w);
     return points;
 }
@@ -1527,7 +1595,8 @@ int main(int argc, char **argv)
     const char *only = NULL;
     const op *all[256];
     size_t n_all = 0;
-    long shard = 0, shards = 1;
+    long shard = 0, shards = 1, total_points = 0, total_runs = 0;
+    size_t n_ops = 0;
     world t;
 
     /* sweep_faults [--shard I/N] [OP]: one operation, or every Nth from
@@ -1560,6 +1629,7 @@ int main(int argc, char **argv)
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     verbose = getenv("SWEEP_VERBOSE") != NULL;
+    sweep_all = getenv("SWEEP_ALL") != NULL;
     with_sqlmem = getenv("SWEEP_SQLMEM") != NULL;
     install_sqlite_malloc(); /* before anything starts SQLite */
     if (council_global_init() != COUNCIL_OK)
@@ -1576,6 +1646,7 @@ int main(int argc, char **argv)
 
         if (only != NULL && strcmp(only, o->name) != 0)
             continue;
+        n_ops++;
         cur_op = o->name;
         /* One clean success first: the rows it adds. */
         if (!o->no_store) {
@@ -1608,8 +1679,15 @@ int main(int argc, char **argv)
             if (k == K_SQLMEM && !with_sqlmem)
                 continue;
             cur_kind = kinds[k];
-            n = sweep(&t, o, k, nref ? ref : NULL, nref, &kept, &tolerated);
-            if (len < sizeof line && n > 0)
+            long tried = 0;
+            n = sweep(&t, o, k, nref ? ref : NULL, nref, &kept, &tolerated, &tried);
+            total_points += n;
+            total_runs += tried;
+            if (len < sizeof line && n > 0 && tried < n)
+                len += (size_t)snprintf(line + len, sizeof line - len, "%s %s 1..%ld (%ld tried)",
+                                        len > strlen(o->name) + 8 ? "," : "", kinds[k], n,
+                                        tried);
+            else if (len < sizeof line && n > 0)
                 len += (size_t)snprintf(line + len, sizeof line - len, "%s %s 1..%ld",
                                         len > strlen(o->name) + 8 ? "," : "", kinds[k], n);
             else if (len < sizeof line)
@@ -1624,7 +1702,8 @@ int main(int argc, char **argv)
         puts(line);
     }
     world_free(&t);
-    printf("sweep: %s (%lld s)\n", failures ? "FAILED" : "every operation failed cleanly",
-           (long long)(time(NULL) - t0));
+    printf("sweep: %zu operations, %ld failure points, %ld runs: %s (%lld s)\n", n_ops,
+           total_points, total_runs,
+           failures ? "FAILED" : "every operation failed cleanly", (long long)(time(NULL) - t0));
     return failures ? 1 : 0;
 }
