@@ -243,7 +243,7 @@ $(B)/tests/test_store_plain: $(B)/tests/test_store_plain.o $(B)/tests/helpers.o 
 # failed through the linker's --wrap (tests/test_faults.c).
 $(B)/tests/test_faults: $(B)/tests/test_faults.o $(B)/tests/helpers.o $(TSTATIC)
 	$(CC) $(LDFLAGS) -o $@ $< $(B)/tests/helpers.o $(TSTATIC) \
-	    -Wl,--wrap=sqlite3_step,--wrap=rename $(TEST_LIBS) -lpthread
+	    -Wl,--wrap=sqlite3_step,--wrap=rename,--wrap=fsync $(TEST_LIBS) -lpthread
 
 run-tests: $(TESTS)
 	@sh tests/run.sh $(TESTS)

@@ -10,6 +10,9 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
+
+#include "keyring.h"
 
 #define ACT_TAMPER COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_TAMPER_DETECTED
 #define ACT_REFUSED_SESSION COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_SESSION_REFUSED
@@ -60,6 +63,29 @@ int __wrap_rename(const char *a, const char *b)
     return __real_rename(a, b);
 }
 
+/* Fail the (skip+1)th fsync(2) of the library (a directory's only, when
+ * fsync_dirs_only). */
+static long fsync_skip = -1;
+static bool fsync_dirs_only;
+
+int __real_fsync(int fd);
+int __wrap_fsync(int fd);
+int __wrap_fsync(int fd)
+{
+    struct stat sb;
+
+    if (fsync_skip >= 0 && (!fsync_dirs_only || (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)))) {
+        if (fsync_skip == 0) {
+            fsync_skip = -1;
+            fail_fired++;
+            errno = EIO;
+            return -1;
+        }
+        fsync_skip--;
+    }
+    return __real_fsync(fd);
+}
+
 static void arm_step(const char *sql, long skip)
 {
     fail_sql = sql;
@@ -71,6 +97,14 @@ static void disarm(void)
 {
     fail_sql = NULL;
     fail_rename = NULL;
+    fsync_skip = -1;
+}
+
+static void arm_rename(const char *target, long skip)
+{
+    fail_rename = target;
+    rename_skip = skip;
+    fail_fired = 0;
 }
 
 /* ------------------------------------------------------------- helpers */
@@ -210,6 +244,155 @@ static void test_staff_open_reads(void **state)
     }
 }
 
+/* rekey_database: a member's key that cannot be read stops the re-key
+ * (EIO) instead of costing the member its copy of the database key
+ * (sweep: rekey_database, step fault 6: member A's staff no longer opened
+ * after a re-key that reported success). */
+static void test_rekey_member_key_read(void **state)
+{
+    fx *f = *state;
+    council *s = NULL;
+
+    arm_step("SELECT box_pk FROM member WHERE withdrawn IS NULL", 0);
+    assert_int_equal(council_rekey_database(f->c), COUNCIL_EIO);
+    disarm();
+    assert_int_equal(fail_fired, 1);
+    council_close(f->c);
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+    assert_int_equal(staff_try(f, &s, f->sa, &f->ka), COUNCIL_OK);
+    council_close(s);
+    assert_int_equal(council_rekey_database(f->c), COUNCIL_OK);
+    council_close(f->c);
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+    assert_int_equal(staff_try(f, &s, f->sa, &f->ka), COUNCIL_OK);
+    council_close(s);
+}
+
+static size_t entries_of(fx *f, const uint8_t id[16])
+{
+    council__keyring *kr = calloc(1, sizeof *kr);
+    size_t n;
+
+    assert_non_null(kr);
+    assert_int_equal(council__keyring_load(f->c, kr, f->c->dir), COUNCIL_OK);
+    n = council__keyring_member_entries(kr, id);
+    free(kr);
+    return n;
+}
+
+static int keygen_a(fx *f, council_buf *kf)
+{
+    return council_member_keygen(f->c, kf, f->ma, 16, (const uint8_t *)MPASS, strlen(MPASS),
+                                 TH_OPS, TH_MEM);
+}
+
+/* A key replacement is all or nothing (sweep: member_keygen_replace, the
+ * keys went on record and the call failed on the keyring, the new keyfile
+ * freed: the member locked out). */
+static void test_keygen_all_or_nothing(void **state)
+{
+    fx *f = *state;
+    council_buf kf = { NULL, 0 };
+    council *s = NULL;
+
+    /* 1. the keyring cannot take the new entry: nothing changes */
+    arm_rename("council.keyring", 0);
+    assert_int_equal(keygen_a(f, &kf), COUNCIL_EIO);
+    disarm();
+    assert_int_equal(fail_fired, 1);
+    assert_null(kf.ptr);
+    assert_int_equal(entries_of(f, f->ma), 1);
+    assert_int_equal(staff_try(f, &s, f->sa, &f->ka), COUNCIL_OK);
+    council_close(s);
+
+    /* 2. the keys cannot go on record: the new entry is taken out again,
+     * the old keyfile still opens */
+    arm_step("INSERT OR REPLACE INTO member_key_sig", 0);
+    assert_int_equal(keygen_a(f, &kf), COUNCIL_EIO);
+    disarm();
+    assert_int_equal(fail_fired, 1);
+    assert_null(kf.ptr);
+    assert_int_equal(entries_of(f, f->ma), 1);
+    assert_int_equal(staff_try(f, &s, f->sa, &f->ka), COUNCIL_OK);
+    council_close(s);
+
+    /* 3. on record, then the old entry cannot be dropped: the call
+     * succeeds, the new keyfile opens, the old one no longer does, and the
+     * next root open keeps the one entry on record */
+    arm_rename("council.keyring", 1);
+    assert_int_equal(keygen_a(f, &kf), COUNCIL_OK);
+    disarm();
+    assert_int_equal(fail_fired, 1);
+    assert_non_null(kf.ptr);
+    assert_int_equal(entries_of(f, f->ma), 2);
+    assert_int_equal(staff_try(f, &s, f->sa, &kf), COUNCIL_OK);
+    council_close(s);
+    assert_int_not_equal(staff_try(f, &s, f->sa, &f->ka), COUNCIL_OK);
+    council_close(s);
+    council_close(f->c);
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+    assert_int_equal(entries_of(f, f->ma), 1);
+    assert_int_equal(staff_try(f, &s, f->sa, &kf), COUNCIL_OK);
+    council_close(s);
+    council_buf_free(&kf);
+}
+
+/* The keyring holds at most two entries a member (the second only while
+ * its keys are replaced): a third does not parse. */
+static void test_keyring_two_entries_at_most(void **state)
+{
+    fx *f = *state;
+    council__keyring *kr = calloc(1, sizeof *kr), *back = calloc(1, sizeof *back);
+    council_buf b = { NULL, 0 };
+
+    assert_non_null(kr);
+    assert_non_null(back);
+    assert_int_equal(council__keyring_load(f->c, kr, f->c->dir), COUNCIL_OK);
+    for (int copies = 2; copies <= 3; copies++) {
+        size_t a = kr->n_members;
+        for (size_t i = 0; i < kr->n_members; i++)
+            if (memcmp(kr->members[i].member_id, f->ma, 16) == 0)
+                a = i;
+        assert_true(a < kr->n_members);
+        kr->members[kr->n_members++] = kr->members[a]; /* one more copy */
+        assert_int_equal(council__keyring_member_entries(kr, f->ma), (size_t)copies);
+        assert_int_equal(council__keyring_serialize(f->c, &b, kr), COUNCIL_OK);
+        assert_int_equal(council__keyring_parse(f->c, back, b.ptr, b.len),
+                         copies == 2 ? COUNCIL_OK : COUNCIL_EFORMAT);
+        council_buf_free(&b);
+    }
+    free(kr);
+    free(back);
+}
+
+/* audit_export: an fsync that fails (the file's or the directory's) leaves
+ * no export behind (sweep: export, fsync fault 4: the export stayed after
+ * its directory failed to sync; a failed flush left the FILE open). */
+static void test_export_fsync(void **state)
+{
+    fx *f = *state;
+    char path[512];
+
+    for (long k = 0; k < 16; k++) {
+        int rc;
+        snprintf(path, sizeof path, "%s/export-%ld.cax", f->root, k);
+        fail_fired = 0;
+        fsync_skip = k;
+        fsync_dirs_only = false;
+        rc = council_audit_export(f->c, path);
+        disarm();
+        if (rc != COUNCIL_OK)
+            assert_int_not_equal(access(path, F_OK), 0);
+        else
+            assert_int_equal(access(path, F_OK), 0);
+        if (fail_fired == 0)
+            break; /* every fsync of an export was passed */
+        /* (the log head's keyring write may fail and be done at the next
+         * open: the export then stands) */
+    }
+    assert_int_equal(fail_fired, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +401,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_key_version_signer_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_share_recipient_key_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_staff_open_reads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rekey_member_key_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keygen_all_or_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keyring_two_entries_at_most, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_export_fsync, setup, teardown),
     };
 
     if (council_global_init() != COUNCIL_OK)
