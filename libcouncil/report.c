@@ -1047,6 +1047,9 @@ int council_report_platform_period(council *c, council_buf *out, const council_r
         for (size_t i = 0; i < 3 && rc == COUNCIL_OK; i++) {
             council__suppressed_free(&r->s[i]);
             rc = council__suppress_total(&r->s[i], &r->t[i], k, true);
+            if (rc != COUNCIL_OK)
+                rc = council__fail(c, rc, "%s: table %s could not be suppressed (%s)", op,
+                                   r->t[i].title, council_errstr(rc));
         }
     for (size_t i = 0; i < r->n && rc == COUNCIL_OK; i++) {
         rc = format == COUNCIL_REPORT_CSV ? council__report_csv(&r->parts[i], &r->t[i], &r->s[i])

@@ -1482,6 +1482,10 @@ static bool after_success(world *w, const op *o, const snap *before, const int64
 }
 
 static bool sweep_all; /* SWEEP_ALL=1: every point, however many */
+/* To look at one finding: SWEEP_KIND=alloc (that kind only) and
+ * SWEEP_FROM=227 (from that point on). */
+static const char *sweep_kind;
+static long sweep_from;
 
 static long next_point(long n)
 {
@@ -1501,7 +1505,7 @@ static long sweep(const world *t, const op *o, int k, const int64_t *ref, size_t
     o->prep(w);
     if (!o->no_store)
         check_store(w, NULL, &before);
-    for (n = 0; n < SWEEP_CAP; n = next_point(n)) {
+    for (n = sweep_from; n < SWEEP_CAP; n = next_point(n)) {
         council *h = NULL;
         council_buf out = { NULL, 0 };
         int rc;
@@ -1630,6 +1634,11 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     verbose = getenv("SWEEP_VERBOSE") != NULL;
     sweep_all = getenv("SWEEP_ALL") != NULL;
+    sweep_kind = getenv("SWEEP_KIND");
+    if (getenv("SWEEP_FROM") != NULL)
+        sweep_from = strtol(getenv("SWEEP_FROM"), NULL, 10) - 1;
+    if (sweep_from < 0)
+        sweep_from = 0;
     with_sqlmem = getenv("SWEEP_SQLMEM") != NULL;
     install_sqlite_malloc(); /* before anything starts SQLite */
     if (council_global_init() != COUNCIL_OK)
@@ -1676,7 +1685,8 @@ int main(int argc, char **argv)
         len = (size_t)snprintf(line, sizeof line, "sweep: %s:", o->name);
         for (int k = 0; k < K_N; k++) {
             long n;
-            if (k == K_SQLMEM && !with_sqlmem)
+            if ((k == K_SQLMEM && !with_sqlmem) ||
+                (sweep_kind != NULL && strcmp(sweep_kind, kinds[k]) != 0))
                 continue;
             cur_kind = kinds[k];
             long tried = 0;

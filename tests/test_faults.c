@@ -393,6 +393,40 @@ static void test_export_fsync(void **state)
     assert_int_equal(fail_fired, 0);
 }
 
+/* report: every allocation failing in turn is an error with its message
+ * (sweep: report, alloc fault 227: the grand total hidden again across
+ * the three case tables returned ENOMEM with no message). */
+static void test_report_alloc(void **state)
+{
+    fx *f = *state;
+    council *s = staff_open(f, f->sa, &f->ka);
+    uint8_t cid[16], pid[16];
+    long n;
+
+    /* one case, shared: small cells, the grand total hidden */
+    new_case(s, cid, pid);
+    put(s, cid, pid, "situation", sec_text("situation"), COUNCIL_OK);
+    put(s, cid, pid, "wishes", sec_text("wishes"), COUNCIL_OK);
+    share(s, cid, f->mb, "situation", COUNCIL_OK);
+    council_close(s);
+    for (n = 0; n < 100000; n++) {
+        council_buf out = { NULL, 0 };
+        int rc;
+        council__clear(f->c); /* no message left from the last run */
+        council__fault_alloc_after(n);
+        rc = council_report_platform(f->c, &out, 0, COUNCIL_REPORT_JSON);
+        council__fault_alloc_after(-1);
+        if (rc == COUNCIL_OK) {
+            council_buf_free(&out);
+            break;
+        }
+        assert_null(out.ptr);
+        assert_string_not_equal(council_errmsg(f->c), "not an error");
+        assert_true(council_errmsg(f->c)[0] != '\0');
+    }
+    assert_true(n > 64);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -405,6 +439,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_keygen_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keyring_two_entries_at_most, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_fsync, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_alloc, setup, teardown),
     };
 
     if (council_global_init() != COUNCIL_OK)
