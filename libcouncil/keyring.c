@@ -449,11 +449,15 @@ static int write_all(int fd, const uint8_t *p, size_t n)
     return 0;
 }
 
-int council__keyring_store(council *c, const council__keyring *kr, const char *dir)
+/* *replaced: council.keyring was replaced by the new file (then even a
+ * failure, of the directory's sync, has changed what the next open reads). */
+static int store_file(council *c, const council__keyring *kr, const char *dir, bool *replaced)
 {
     council_buf bytes = { NULL, 0 };
     char *path = NULL, *tmp = NULL;
     int fd = -1, rc;
+
+    *replaced = false;
 
     rc = council__keyring_serialize(c, &bytes, kr);
     if (rc != COUNCIL_OK)
@@ -484,6 +488,7 @@ int council__keyring_store(council *c, const council__keyring *kr, const char *d
         rc = council__fail(c, COUNCIL_EIO, "keyring: cannot replace (%s)", strerror(errno));
         goto out;
     }
+    *replaced = true;
     if (council__fsync_dir(dir) != 0) {
         rc = council__fail(c, COUNCIL_EIO, "keyring: cannot sync directory (%s)", strerror(errno));
         goto out;
@@ -498,6 +503,13 @@ out:
     council__free(tmp);
     council_buf_free(&bytes);
     return rc;
+}
+
+int council__keyring_store(council *c, const council__keyring *kr, const char *dir)
+{
+    bool replaced;
+
+    return store_file(c, kr, dir, &replaced);
 }
 
 /* ------------------------------------------------------------------ wraps */
@@ -958,8 +970,19 @@ int council__keyring_update(council *c, int (*fn)(council *c, council__keyring *
         memcpy(was, kr, sizeof *was);
     if (rc == COUNCIL_OK)
         rc = fn(c, kr, ctx);
-    if (rc == COUNCIL_OK && (was == NULL || memcmp(was, kr, sizeof *kr) != 0))
-        rc = council__keyring_store(c, kr, c->dir);
+    if (rc == COUNCIL_OK && (was == NULL || memcmp(was, kr, sizeof *kr) != 0)) {
+        bool replaced = false, back;
+        rc = store_file(c, kr, c->dir, &replaced);
+        /* Replaced, but its directory not synced: the keyring as it was is
+         * put back (the caller goes on as if nothing was written, and the
+         * message stays the failure's). */
+        if (rc != COUNCIL_OK && replaced && was != NULL) {
+            char msg[512];
+            (void)snprintf(msg, sizeof msg, "%s", council_errmsg(c));
+            (void)store_file(c, was, c->dir, &back);
+            (void)council__fail(c, rc, "%s", msg);
+        }
+    }
 out:
     (void)close(lock); /* releases the lock */
     sodium_memzero(kr, sizeof *kr);

@@ -28,10 +28,13 @@
  * committed and the content then not returned). After the success that ends
  * the sweep: the rows added are those of one clean success.
  *
- * Not a cmocka test (valgrind would take too long over it): `make sweep`,
- * run by `make test` and `make asan` with SWEEP_IN_CHECK=1 (off while it
- * still reports findings). Prints a line per operation; `sweep_faults OP`
- * sweeps one.
+ * Key management that logs first is compared as the next root open leaves
+ * it (op.logs_first); past SWEEP_EVERY points a sweep samples (next_point).
+ *
+ * Not a cmocka test (valgrind would take too long over it): `make sweep`
+ * (two shards at once), run by `make asan` (ASan, LSan, UBSan over every
+ * failure path; CI) and by `make test` with SWEEP_IN_CHECK=1. Prints a line
+ * per operation; `sweep_faults [--shard I/N] [OP]`.
  */
 #define _GNU_SOURCE /* RTLD_DEFAULT */
 #include <dlfcn.h>

@@ -427,6 +427,36 @@ static void test_report_alloc(void **state)
     assert_true(n > 64);
 }
 
+/* council.keyring replaced but its directory not synced: the keyring as it
+ * was is put back and the call fails, so the caller's "not changed" is
+ * true (sweep: passphrase_change and audit_head_reset, fsync fault 2: the
+ * new passphrase stood after an error). */
+static void test_keyring_dir_sync(void **state)
+{
+    fx *f = *state;
+    static const char np[] = "a new passphrase";
+    council *h = NULL;
+    council_open_options o = COUNCIL_OPEN_OPTIONS_INIT;
+
+    fail_fired = 0;
+    fsync_skip = 0;
+    fsync_dirs_only = true;
+    assert_int_equal(council_passphrase_change(f->c, (const uint8_t *)TH_PASS, strlen(TH_PASS),
+                                               (const uint8_t *)np, strlen(np), TH_OPS, TH_MEM),
+                     COUNCIL_EIO);
+    disarm();
+    fsync_dirs_only = false;
+    assert_int_equal(fail_fired, 1);
+    assert_non_null(strstr(council_errmsg(f->c), "sync"));
+    o.passphrase = (const uint8_t *)np;
+    o.passphrase_len = strlen(np);
+    assert_int_not_equal(council_open(&h, f->store, &o), COUNCIL_OK);
+    council_close(h);
+    h = NULL;
+    assert_int_equal(th_open(&h, f->store, TH_PASS), COUNCIL_OK);
+    council_close(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -440,6 +470,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_keyring_two_entries_at_most, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_fsync, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_alloc, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keyring_dir_sync, setup, teardown),
     };
 
     if (council_global_init() != COUNCIL_OK)
