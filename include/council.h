@@ -1382,7 +1382,10 @@ COUNCIL_API COUNCIL_NODISCARD int council_member_add(council *c, uint8_t *id, si
 
 /**
  * Replace a member's entry (every field of opts; "joined" 0 keeps the
- * date). "member updated" is logged.
+ * date). "member updated" is logged. A role given or taken away: the role
+ * keys in council.keyring follow once the update is committed; if that
+ * step fails the call still returns COUNCIL_OK (the update stands) and the
+ * next open of the council passphrase or of the secretariat's staff does it.
  *
  * @return COUNCIL_OK; COUNCIL_ENOTFOUND for an unknown id; COUNCIL_EDENIED
  *         for a withdrawn member; COUNCIL_EEXIST for a second active
