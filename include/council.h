@@ -1080,8 +1080,12 @@ COUNCIL_API COUNCIL_NODISCARD int council_audit_checkpoint(council *c, council_b
  * auditor or a witness kept). Events the store has lost stay lost: the
  * next checkpoint will not be consistent with checkpoints signed before,
  * and every witness and auditor holding one will see it. The log must
- * still be a well-formed tree of its events (else COUNCIL_ETAMPER).
- * "log head reset" is logged first, with the reason.
+ * still be a well-formed tree of its events (else COUNCIL_ETAMPER, logged
+ * as a tamper finding, and nothing is reset). "log head reset" is logged
+ * with the reason, in the transaction that reads the log again, before
+ * council.keyring takes the new head; if that write fails, the event
+ * stands, the old head stays, and the call returns the error (call it
+ * again).
  *
  * @param c      the secretariat's open handle.
  * @param reason a reason code, [a-z0-9_]{1,64} (for example

@@ -218,7 +218,12 @@ static int provision_run(world *w, council **h, council_buf *out)
     return council_provision_register(w->c, out, &o);
 }
 
-/* the log head reset */
+/* the log head reset: its event is on the record before council.keyring
+ * takes the new head (never a reset without it), so a failed write of the
+ * keyring after the commit leaves the event standing without the reset,
+ * and the call says so (the old head stays; calling again resets): as for
+ * the operations that return content, the event may stand (content
+ * true). */
 static int head_reset_run(world *w, council **h, council_buf *out)
 {
     (void)out;
@@ -242,6 +247,6 @@ const op sweep_ops_misc[] = {
     { "request_decline", false, false, false, request_prep, request_decline_run, NULL },
     { "request_withdraw", false, false, false, request_prep, request_withdraw_run, NULL },
     { "provision_register", true, false, false, no_prep, provision_run, NULL },
-    { "audit_head_reset", false, false, false, no_prep, head_reset_run, NULL },
+    { "audit_head_reset", true, false, false, no_prep, head_reset_run, NULL },
 };
 const size_t sweep_ops_misc_n = sizeof sweep_ops_misc / sizeof sweep_ops_misc[0];

@@ -285,6 +285,32 @@ static void test_meeting_item_one_transaction(void **state)
     council_close(s);
 }
 
+/* audit_head_reset: the log read again from its bytes before the reset is
+ * on the record, in the reset's transaction: a read that fails is EIO with
+ * no "log head reset" standing (and no finding); the reset is then made
+ * once (sweep: audit_head_reset, alloc fault 1, step faults 1..6: the
+ * reset's event was committed first, the head then not replaced). */
+static void test_head_reset_read_first(void **state)
+{
+    fx *f = *state;
+    const int reset = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_LOG_HEAD_RESET;
+    int64_t tamper = count_events(f->c, ACT_TAMPER);
+
+    arm_step("SELECT seq, body FROM audit_event WHERE seq >= ?1", 3);
+    assert_int_equal(council_audit_head_reset(f->c, "restored_from_backup"), COUNCIL_EIO);
+    disarm();
+    assert_int_equal(fail_fired, 1);
+    assert_int_equal(count_events(f->c, reset), 0);
+    assert_int_equal(count_events(f->c, ACT_TAMPER), tamper);
+    assert_int_equal(council_audit_head_reset(f->c, "restored_from_backup"), COUNCIL_OK);
+    assert_int_equal(count_events(f->c, reset), 1);
+    {
+        council_buf note = { NULL, 0 };
+        assert_int_equal(council_audit_checkpoint(f->c, &note), COUNCIL_OK);
+        council_buf_free(&note);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +321,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_staff_open_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_member_update_after_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meeting_item_one_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_head_reset_read_first, setup, teardown),
     };
 
     if (council_global_init() != COUNCIL_OK)
