@@ -1080,8 +1080,12 @@ COUNCIL_API COUNCIL_NODISCARD int council_audit_checkpoint(council *c, council_b
  * auditor or a witness kept). Events the store has lost stay lost: the
  * next checkpoint will not be consistent with checkpoints signed before,
  * and every witness and auditor holding one will see it. The log must
- * still be a well-formed tree of its events (else COUNCIL_ETAMPER).
- * "log head reset" is logged first, with the reason.
+ * still be a well-formed tree of its events (else COUNCIL_ETAMPER, logged
+ * as a tamper finding, and nothing is reset). "log head reset" is logged
+ * with the reason, in the transaction that reads the log again, before
+ * council.keyring takes the new head; if that write fails, the event
+ * stands, the old head stays, and the call returns the error (call it
+ * again).
  *
  * @param c      the secretariat's open handle.
  * @param reason a reason code, [a-z0-9_]{1,64} (for example
@@ -1382,7 +1386,10 @@ COUNCIL_API COUNCIL_NODISCARD int council_member_add(council *c, uint8_t *id, si
 
 /**
  * Replace a member's entry (every field of opts; "joined" 0 keeps the
- * date). "member updated" is logged.
+ * date). "member updated" is logged. A role given or taken away: the role
+ * keys in council.keyring follow once the update is committed; if that
+ * step fails the call still returns COUNCIL_OK (the update stands) and the
+ * next open of the council passphrase or of the secretariat's staff does it.
  *
  * @return COUNCIL_OK; COUNCIL_ENOTFOUND for an unknown id; COUNCIL_EDENIED
  *         for a withdrawn member; COUNCIL_EEXIST for a second active

@@ -60,9 +60,7 @@ int council_audit_head_reset(council *c, const char *reason)
         return rc;
     if (!council__audit_code_ok(reason))
         return council__fail(c, COUNCIL_EINVAL, "%s: the reason is a code [a-z0-9_]{1,64}", op);
-    if ((rc = council__audit_append(c, &ev)) != COUNCIL_OK)
-        return rc;
-    return council__audit_head_replace(c);
+    return council__audit_head_replace(c, &ev);
 }
 
 int council_audit_checkpoint(council *c, council_buf *out)

@@ -487,9 +487,15 @@ int council__audit_checkpoint_in_batch(council *c, council_buf *out, uint64_t *s
     return rc;
 }
 
-/* The signer's head replaced by the whole log again, from its bytes (after
- * the reset's own event): it must be a tree of its events. */
-int council__audit_head_replace(council *c)
+/* The signer's head replaced by the whole log again, from its bytes, the
+ * reset's own event `ev` included. One transaction: the log as it is must
+ * be a tree of its events (else ETAMPER, a finding on the record and no
+ * reset), then the event is appended and folded in too, and committed.
+ * Only then does council.keyring take the new head (a head ahead of the
+ * store would refuse every checkpoint). If that write fails, the reset's
+ * event stands without it and the call says so: the old head stays, and
+ * the reset may be called again. */
+int council__audit_head_replace(council *c, const council__event *ev)
 {
     council__frontier *f;
     const char *why = NULL;
@@ -499,13 +505,23 @@ int council__audit_head_replace(council *c)
     if ((f = council__malloc(sizeof *f)) == NULL)
         return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", "audit_head_reset");
     council__frontier_init(f);
-    /* The whole log again from its bytes: it must be a tree of its events. */
-    if ((rc = council__audit_size(c, &n)) == COUNCIL_OK)
-        rc = fold_events(c, f, n, &why);
+    if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK) {
+        council__free(f);
+        return rc;
+    }
+    if ((rc = council__audit_size(c, &n)) == COUNCIL_OK &&
+        (rc = fold_events(c, f, n, &why)) == COUNCIL_OK &&
+        (rc = council__audit_append(c, ev)) == COUNCIL_OK)
+        rc = fold_events(c, f, n + 1, &why);
+    rc = council__finish(c, rc);
+    if (rc == COUNCIL_ETAMPER)
+        rc = tamper_logged(c, rc, why);
     if (rc == COUNCIL_OK)
         rc = council__keyring_update(c, head_replace_fn, f);
-    if (rc == COUNCIL_OK)
-        rc = mark_head_kept(c);
+    /* The head is in place: the store's mark that one is kept follows (the
+     * next secretariat session sets it again if this fails). */
+    if (rc == COUNCIL_OK && mark_head_kept(c) != COUNCIL_OK)
+        council__clear(c);
     council__free(f);
     return rc;
 }

@@ -20,8 +20,11 @@ int council__audit_head_kept(council *c, bool *kept);
  * into out, the log's size into *size_out. EDENIED without the log key,
  * EIO, ENOMEM. */
 int council__audit_checkpoint_in_batch(council *c, council_buf *out, uint64_t *size_out);
-/* The head replaced by the whole log again, from its bytes (after the
- * reset's event): council_audit_head_reset() after its checks (audit.c). */
-int council__audit_head_replace(council *c);
+/* The head replaced by the whole log again, from its bytes, the reset's
+ * event ev appended in the same transaction: council_audit_head_reset()
+ * after its checks (audit.c). ETAMPER (logged as a finding, ev not
+ * appended) for a log that is not a tree of its events; EIO; ENOMEM. */
+struct council__event;
+int council__audit_head_replace(council *c, const struct council__event *ev);
 
 #endif /* COUNCIL_HEAD_H */

@@ -499,11 +499,32 @@ int council_meeting_add_item(council *c, const uint8_t *meeting, size_t meeting_
                     o->share, o->body);
 }
 
+static int add_item_in(council *c, const char *op, const uint8_t *meeting,
+                       const uint8_t *case_id, size_t case_id_len, const uint8_t *attendee,
+                       size_t attendee_len, const council_share_options *o, int body);
+
 /* An agenda item under body (0: the meeting's own, and the item's row names
- * no body, as before slots). */
+ * no body, as before slots). One transaction: the share the item makes and
+ * the item's rows stand together or not at all (each step is a savepoint
+ * in it; a refusal is appended on its own if it rolls back). */
 static int add_item(council *c, const char *op, const uint8_t *meeting, size_t meeting_len,
                     const uint8_t *case_id, size_t case_id_len, const uint8_t *attendee,
                     size_t attendee_len, const council_share_options *o, int body)
+{
+    int rc;
+
+    if ((rc = council__secretariat_id(c, op, meeting, meeting_len)) != COUNCIL_OK ||
+        (rc = council__no_batch(c, op)) != COUNCIL_OK)
+        return rc;
+    if ((rc = council__op_batch_begin(c, op)) != COUNCIL_OK)
+        return rc;
+    rc = add_item_in(c, op, meeting, case_id, case_id_len, attendee, attendee_len, o, body);
+    return council__op_batch_end(c, op, rc);
+}
+
+static int add_item_in(council *c, const char *op, const uint8_t *meeting,
+                       const uint8_t *case_id, size_t case_id_len, const uint8_t *attendee,
+                       size_t attendee_len, const council_share_options *o, int body)
 {
     const char *fresh[COUNCIL__AUDIT_SCOPES_MAX];
     council_share_options so;
@@ -516,9 +537,6 @@ static int add_item(council *c, const char *op, const uint8_t *meeting, size_t m
     mtg m;
     int rc;
 
-    if ((rc = council__secretariat_id(c, op, meeting, meeting_len)) != COUNCIL_OK ||
-        (rc = council__no_batch(c, op)) != COUNCIL_OK)
-        return rc;
     if (case_id == NULL || case_id_len != 16 || attendee == NULL || attendee_len != 16)
         return council__fail(c, COUNCIL_EINVAL, "%s: ids are %d bytes", op, COUNCIL_ID_BYTES);
     if (o == NULL || o->version != COUNCIL_SHARE_OPTIONS_VERSION || o->scopes == NULL ||

@@ -443,9 +443,16 @@ int council_member_update(council *c, const uint8_t *id, size_t id_len,
     if ((rc = council__member_update_row(c, "member_update", id, o, scopes)) == COUNCIL_OK &&
         (rc = council__member_sign(c, "member_update", id)) == COUNCIL_OK)
         rc = council__audit_subject(c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_UPDATED, id, NULL, NULL);
-    rc = council__finish(c, rc);
-    /* A role given or taken away: the role keys follow. */
-    return rc == COUNCIL_OK ? council__member_role_keys(c) : rc;
+    if ((rc = council__finish(c, rc)) != COUNCIL_OK)
+        return rc;
+    /* Committed: the update stands and the call says so. A role given or
+     * taken away: the role keys in council.keyring follow the register
+     * only now (a failed commit leaves no keyring changed). If that fails,
+     * the next open of the council passphrase or of the secretariat's
+     * staff does it (council__member_role_keys), as after a withdrawal. */
+    if (had != o->roles && council__member_role_keys(c) != COUNCIL_OK)
+        council__clear(c);
+    return COUNCIL_OK;
 }
 
 /* The coordinating body's member for a withdrawn member's cases: the

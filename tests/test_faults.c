@@ -457,6 +457,107 @@ static void test_keyring_dir_sync(void **state)
     council_close(h);
 }
 
+/* ---------------------------------- issue 18, sweep_ops_misc's findings */
+
+/* member_update: once the update is committed the call says so; the role
+ * keys that follow it in council.keyring are not a reason to report a
+ * failure that left the update standing (sweep: member_update, step fault
+ * 12). Without a role change nothing follows; with one, a failure there
+ * is left to the next open of the council passphrase. */
+static void test_member_update_after_commit(void **state)
+{
+    fx *f = *state;
+    council_member_options o = COUNCIL_MEMBER_OPTIONS_INIT;
+    static const char *const sc[] = { "situation", "wishes", "support_plan" };
+    int64_t n;
+
+    o.name = "NPO B (renamed)";
+    o.kind = COUNCIL__V1__MEMBER_KIND__MEMBER_KIND_NPO;
+    o.scopes = sc;
+    o.n_scopes = 3;
+    for (int with_role = 0; with_role < 2; with_role++) {
+        o.roles = with_role ? COUNCIL_ROLE_COORDINATING_BODY : 0;
+        n = count_events(f->c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_UPDATED);
+        /* the register read the role keys start with */
+        arm_step("SELECT id, box_pk, sign_pk, roles FROM member WHERE withdrawn", 0);
+        assert_int_equal(council_member_update(f->c, f->mb, 16, &o), COUNCIL_OK);
+        disarm();
+        assert_int_equal(fail_fired, with_role);
+        assert_int_equal(count_events(f->c, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_MEMBER_UPDATED),
+                         n + 1);
+    }
+    /* the role's keys follow at the next open */
+    council_close(f->c);
+    assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK);
+}
+
+/* meeting_add_item: the share the item makes and the item's rows stand
+ * together or not at all (sweep: meeting_add_item, exec fault 3: the share
+ * was committed before the items' transaction began). */
+static void test_meeting_item_one_transaction(void **state)
+{
+    fx *f = *state;
+    council *s = staff_open(f, f->sa, &f->ka);
+    council_meeting_options mo = COUNCIL_MEETING_OPTIONS_INIT;
+    council_share_options so = COUNCIL_SHARE_OPTIONS_INIT;
+    council_agenda_options ao = COUNCIL_AGENDA_OPTIONS_INIT;
+    static const char *const sc[] = { "wishes" };
+    uint8_t cid[16], pid[16], mid[16];
+    int64_t n, shares;
+
+    new_case(s, cid, pid);
+    put(s, cid, pid, "wishes", sec_text("wishes"), COUNCIL_OK);
+    mo.body = COUNCIL__V1__MEETING_BODY__MEETING_BODY_COUNCIL;
+    mo.starts = (int64_t)time(NULL) - 60;
+    mo.ends = (int64_t)time(NULL) + 3600;
+    mo.attendees = f->mb;
+    mo.n_attendees = 1;
+    assert_int_equal(council_meeting_create(f->c, mid, 16, &mo), COUNCIL_OK);
+    so.scopes = sc;
+    so.n_scopes = 1;
+    so.purpose = "meeting_discussion";
+    so.basis = "appi_27_1_4_public_duty";
+    so.reason = "要保護の判断のため";
+    ao.share = &so;
+    n = count_events(f->c, 0);
+    shares = count(f->c, "SELECT count(*) FROM case_share;", NULL);
+    arm_step("INTO meeting_item", 0);
+    assert_int_equal(council_meeting_add_item(f->c, mid, 16, cid, 16, f->mb, 16, &ao), COUNCIL_EIO);
+    disarm();
+    assert_int_equal(fail_fired, 1);
+    assert_int_equal(count_events(f->c, 0), n);
+    assert_int_equal(count(f->c, "SELECT count(*) FROM case_share;", NULL), shares);
+    assert_int_equal(council_meeting_add_item(f->c, mid, 16, cid, 16, f->mb, 16, &ao), COUNCIL_OK);
+    assert_int_equal(count(f->c, "SELECT count(*) FROM case_share;", NULL), shares + 1);
+    council_close(s);
+}
+
+/* audit_head_reset: the log read again from its bytes before the reset is
+ * on the record, in the reset's transaction: a read that fails is EIO with
+ * no "log head reset" standing (and no finding); the reset is then made
+ * once (sweep: audit_head_reset, alloc fault 1, step faults 1..6: the
+ * reset's event was committed first, the head then not replaced). */
+static void test_head_reset_read_first(void **state)
+{
+    fx *f = *state;
+    const int reset = COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_LOG_HEAD_RESET;
+    int64_t tamper = count_events(f->c, ACT_TAMPER);
+
+    arm_step("SELECT seq, body FROM audit_event WHERE seq >= ?1", 3);
+    assert_int_equal(council_audit_head_reset(f->c, "restored_from_backup"), COUNCIL_EIO);
+    disarm();
+    assert_int_equal(fail_fired, 1);
+    assert_int_equal(count_events(f->c, reset), 0);
+    assert_int_equal(count_events(f->c, ACT_TAMPER), tamper);
+    assert_int_equal(council_audit_head_reset(f->c, "restored_from_backup"), COUNCIL_OK);
+    assert_int_equal(count_events(f->c, reset), 1);
+    {
+        council_buf note = { NULL, 0 };
+        assert_int_equal(council_audit_checkpoint(f->c, &note), COUNCIL_OK);
+        council_buf_free(&note);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -471,6 +572,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_export_fsync, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_alloc, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keyring_dir_sync, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_member_update_after_commit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_meeting_item_one_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_head_reset_read_first, setup, teardown),
     };
 
     if (council_global_init() != COUNCIL_OK)
