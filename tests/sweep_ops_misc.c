@@ -233,8 +233,10 @@ static int head_reset_run(world *w, council **h, council_buf *out)
 
 const op sweep_ops_misc[] = {
     { "member_update", false, false, false, no_prep, member_update_run, NULL },
-    { "member_register_key", false, false, false, register_key_prep, register_key_run, NULL },
-    { "member_keygen_file", false, false, false, keygen_file_prep, keygen_file_run, unlink_done },
+    { "member_register_key", false, false, false, register_key_prep, register_key_run, NULL, false,
+      false, true },
+    { "member_keygen_file", false, false, false, keygen_file_prep, keygen_file_run, unlink_done,
+      false, false, true },
     { "staff_retire", false, false, false, retire_prep, retire_run, NULL },
     { "scope_add", false, false, false, no_prep, scope_add_run, NULL },
     { "scope_remove", false, false, false, scope_remove_prep, scope_remove_run, NULL },
