@@ -286,6 +286,21 @@ static int keygen_a(fx *f, council_buf *kf)
                                  TH_OPS, TH_MEM);
 }
 
+/* The replacement armed to fail fails, and member A's old keys stand. */
+static void keygen_refused(fx *f)
+{
+    council_buf kf = { NULL, 0 };
+    council *s = NULL;
+
+    assert_int_equal(keygen_a(f, &kf), COUNCIL_EIO);
+    disarm();
+    assert_int_equal(fail_fired, 1);
+    assert_null(kf.ptr);
+    assert_int_equal(entries_of(f, f->ma), 1);
+    assert_int_equal(staff_try(f, &s, f->sa, &f->ka), COUNCIL_OK);
+    council_close(s);
+}
+
 /* A key replacement is all or nothing (sweep: member_keygen_replace, the
  * keys went on record and the call failed on the keyring, the new keyfile
  * freed: the member locked out). */
@@ -297,24 +312,11 @@ static void test_keygen_all_or_nothing(void **state)
 
     /* 1. the keyring cannot take the new entry: nothing changes */
     arm_rename("council.keyring", 0);
-    assert_int_equal(keygen_a(f, &kf), COUNCIL_EIO);
-    disarm();
-    assert_int_equal(fail_fired, 1);
-    assert_null(kf.ptr);
-    assert_int_equal(entries_of(f, f->ma), 1);
-    assert_int_equal(staff_try(f, &s, f->sa, &f->ka), COUNCIL_OK);
-    council_close(s);
-
+    keygen_refused(f);
     /* 2. the keys cannot go on record: the new entry is taken out again,
      * the old keyfile still opens */
     arm_step("INSERT OR REPLACE INTO member_key_sig", 0);
-    assert_int_equal(keygen_a(f, &kf), COUNCIL_EIO);
-    disarm();
-    assert_int_equal(fail_fired, 1);
-    assert_null(kf.ptr);
-    assert_int_equal(entries_of(f, f->ma), 1);
-    assert_int_equal(staff_try(f, &s, f->sa, &f->ka), COUNCIL_OK);
-    council_close(s);
+    keygen_refused(f);
 
     /* 3. on record, then the old entry cannot be dropped: the call
      * succeeds, the new keyfile opens, the old one no longer does, and the
