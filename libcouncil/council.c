@@ -683,29 +683,13 @@ static int open_staff(council *c, const char *path, const council_open_options *
         rc = council__fail(c, COUNCIL_EAUTH, "open: the keyring does not belong to this council.db");
         goto out;
     }
-    /* Its entry: the one that opens with this keyfile (a member has a
-     * second while its keys are being replaced: keyring.h). */
-    {
-        bool any = false;
-        council__secret_read(&k.box_sk);
-        for (size_t i = 0; i < kr->n_members && e == NULL; i++) {
-            if (memcmp(kr->members[i].member_id, info.member_id, COUNCIL_ID_BYTES) != 0)
-                continue;
-            any = true;
-            if (crypto_box_seal_open(key, kr->members[i].sealed, sizeof kr->members[i].sealed,
-                                     k.box_pk, k.box_sk.p) == 0)
-                e = &kr->members[i];
-        }
-        council__secret_lock(&k.box_sk);
-        if (!any) {
-            journal(path, kr, "member_without_access", info.member_id, o->staff_id,
-                    COUNCIL_EDENIED);
-            rc = council__fail(c, COUNCIL_EDENIED, "open: the member has no access to the store "
-                                                    "(withdrawn, or no keys registered)");
-            goto out;
-        }
+    if (council__keyring_member_entries(kr, info.member_id) == 0) {
+        journal(path, kr, "member_without_access", info.member_id, o->staff_id, COUNCIL_EDENIED);
+        rc = council__fail(c, COUNCIL_EDENIED, "open: the member has no access to the store "
+                                                "(withdrawn, or no keys registered)");
+        goto out;
     }
-    if (e == NULL) {
+    if ((e = council__keyring_open_member(kr, info.member_id, k.box_pk, &k.box_sk, key)) == NULL) {
         journal(path, kr, "keyfile_key_mismatch", info.member_id, o->staff_id, COUNCIL_EAUTH);
         rc = council__fail(c, COUNCIL_EAUTH, "open: the member's database key does not open "
                                               "with this keyfile");

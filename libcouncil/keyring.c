@@ -765,6 +765,25 @@ void council__keyring_drop_entries(council__keyring *kr, const uint8_t member_id
     }
 }
 
+const struct council__member_db_key *
+council__keyring_open_member(const council__keyring *kr, const uint8_t member_id[COUNCIL_ID_BYTES],
+                             const uint8_t box_pk[32], const council__secret *box_sk,
+                             uint8_t key[COUNCIL__KEY_BYTES])
+{
+    const struct council__member_db_key *e = NULL;
+
+    if (box_sk->p == NULL || box_sk->len != crypto_box_SECRETKEYBYTES)
+        return NULL;
+    council__secret_read(box_sk);
+    for (size_t i = 0; i < kr->n_members && e == NULL; i++)
+        if (memcmp(kr->members[i].member_id, member_id, COUNCIL_ID_BYTES) == 0 &&
+            crypto_box_seal_open(key, kr->members[i].sealed, sizeof kr->members[i].sealed, box_pk,
+                                 box_sk->p) == 0)
+            e = &kr->members[i];
+    council__secret_lock(box_sk);
+    return e;
+}
+
 size_t council__keyring_member_entries(const council__keyring *kr,
                                        const uint8_t member_id[COUNCIL_ID_BYTES])
 {

@@ -102,6 +102,12 @@ int council__keyring_seal_member_also(council *c, council__keyring *kr,
                                       size_t sealed_len);
 void council__keyring_drop_entries(council__keyring *kr, const uint8_t member_id[COUNCIL_ID_BYTES],
                                    const uint8_t *sealed, size_t sealed_len, bool keep);
+/* The member's entry that opens with its box key (key: the database key
+ * it holds), or NULL: a staff session's way in. */
+const struct council__member_db_key *
+council__keyring_open_member(const council__keyring *kr, const uint8_t member_id[COUNCIL_ID_BYTES],
+                             const uint8_t box_pk[32], const council__secret *box_sk,
+                             uint8_t key[COUNCIL__KEY_BYTES]);
 /* How many entries the member has (more than one: a replacement cut short). */
 size_t council__keyring_member_entries(const council__keyring *kr,
                                        const uint8_t member_id[COUNCIL_ID_BYTES]);
