@@ -478,7 +478,11 @@ const op sweep_ops_rights[] = {
     { "case_erase", false, false, false, fresh_case, erase_run, NULL },
     { "retention_set", false, false, false, no_prep, retention_set_run, NULL },
     { "retention_apply", false, false, false, retention_apply_prep, retention_apply_run, NULL },
-    { "intake_import_json", false, false, false, no_prep, intake_json_run, NULL },
+    /* (an intake naming a person looks the person up first: a find and
+     * each match's identity section read, logged as reads are, durably
+     * before their result is used; those events stand when the intake
+     * then fails, as a read's event stands without its content) */
+    { "intake_import_json", true, false, false, no_prep, intake_json_run, NULL },
     { "intake_import", false, false, false, no_prep, intake_pb_run, NULL },
     { "sections_read", true, false, false, no_prep, sections_read_run, NULL },
     { "section_history", true, false, false, no_prep, section_history_run, NULL },

@@ -8,6 +8,7 @@
  */
 #include "case_fixture.h"
 #include "blind.h"
+#include "council/v1/bundle.pb-c.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -259,6 +260,53 @@ static void test_index_rebuild_final_read(void **state)
     council_close(s);
 }
 
+/* intake: the result is packed into a buffer taken before the intake
+ * commits; an allocation failing at any point leaves either no intake and
+ * no buffer, or the intake and its result (sweep: intake_import, alloc
+ * fault 19: the case, its sections and consent committed, then ENOMEM). */
+static void test_intake_result_after_commit(void **state)
+{
+    fx *f = *state;
+    Council__V1__IntakeBundle ib = COUNCIL__V1__INTAKE_BUNDLE__INIT;
+    council_intake_options o = COUNCIL_INTAKE_OPTIONS_INIT;
+    char *scopes[1] = { (char *)(uintptr_t)"situation" };
+    uint8_t buf[512];
+    size_t n;
+    long k;
+
+    ib.referrer_org = (char *)(uintptr_t)"チャット相談";
+    ib.contact_channel = (char *)(uintptr_t)"chat";
+    ib.situation = (char *)(uintptr_t)"匿名の相談";
+    ib.consented_scopes = scopes;
+    ib.n_consented_scopes = 1;
+    ib.consent_method = (char *)(uintptr_t)"written";
+    n = council__v1__intake_bundle__get_packed_size(&ib);
+    assert_true(n <= sizeof buf);
+    council__v1__intake_bundle__pack(&ib, buf);
+    o.owner = f->ma;
+    o.owner_len = 16;
+    for (k = 0; k < 10000; k++) {
+        council_buf out = { NULL, 0 };
+        int64_t cases = count(f->c, "SELECT count(*) FROM case_record", NULL);
+        int64_t consents = count(f->c, "SELECT count(*) FROM consent", NULL);
+        int rc;
+
+        council__fault_alloc_after(k);
+        rc = council_intake_import(f->c, &out, buf, n, &o);
+        council__fault_alloc_after(-1);
+        if (rc == COUNCIL_OK) {
+            assert_non_null(out.ptr);
+            assert_int_equal(count(f->c, "SELECT count(*) FROM case_record", NULL), cases + 1);
+            council_buf_free(&out);
+            break;
+        }
+        assert_null(out.ptr);
+        assert_int_equal(count(f->c, "SELECT count(*) FROM case_record", NULL), cases);
+        assert_int_equal(count(f->c, "SELECT count(*) FROM consent", NULL), consents);
+    }
+    assert_true(k > 0 && k < 10000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -268,6 +316,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_share_recipient_key_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_staff_open_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_rebuild_final_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_intake_result_after_commit, setup, teardown),
     };
 
     if (council_global_init() != COUNCIL_OK)
