@@ -176,6 +176,13 @@ static void retention_apply_prep(world *w)
     fresh_case(w);
     MUST(council_case_set_status(w->sa, w->x, 16, COUNCIL_CASE_STATUS_CLOSED));
 }
+/* A pass is several transactions by design (each case erased as
+ * council_case_erase erases it, the other cases' ended shares purged, then
+ * the summary event, written also after a failure part way): a failure
+ * after the erasure leaves the case erased and a summary saying so, which
+ * this harness reads as a change (the main
+ * branch's logs_first check, the non-audit rows those of one clean
+ * success or none, is the one that fits). */
 static int retention_apply_run(world *w, council **h, council_buf *out)
 {
     council_retention_apply_options o = COUNCIL_RETENTION_APPLY_OPTIONS_INIT;
