@@ -186,8 +186,15 @@ int council_index_rebuild(council *c, council_index_state *st, uint32_t max_case
             return rc;
         done += n;
     }
-    if ((rc = state_of(c, op, &w, &s)) != COUNCIL_OK)
-        return rc;
+    /* The state after the call is the one it committed, not read again: a
+     * read failing now would report an error for a rebuild that is done.
+     * The entries are those counted first (each case's tokens are
+     * replaced, never added). */
+    s.width = w.width;
+    s.old_width = w.old;
+    s.wanted_width = council__blind_width_for(s.entries);
+    if (s.wanted_width < w.width)
+        s.wanted_width = w.width;
     s.cases_done = done;
     if (st != NULL)
         *st = s;

@@ -449,34 +449,45 @@ out:
 
 /* ------------------------------------------------------------ the result */
 
-int council__import_result_pack(council *c, const char *op, council_buf *out,
-                                const council__import_result *res, const uint8_t hash[32],
-                                int type, int sender_kind, const uint8_t *sender_id,
-                                int64_t created, int64_t expires)
+/* res and the input's hash, type, sender into r (pointing into them). */
+static void result_fill(Council__V1__BundleImportResult *r, const council__import_result *res,
+                        const uint8_t hash[32], int type, int sender_kind,
+                        const uint8_t *sender_id, int64_t created, int64_t expires)
 {
-    Council__V1__BundleImportResult r = COUNCIL__V1__BUNDLE_IMPORT_RESULT__INIT;
-    size_t n;
+    Council__V1__BundleImportResult init = COUNCIL__V1__BUNDLE_IMPORT_RESULT__INIT;
 
-    r.hash.data = (uint8_t *)(uintptr_t)hash;
-    r.hash.len = 32;
-    r.type = (Council__V1__BundleType)type;
-    r.sender_kind = (Council__V1__BundlePartyKind)sender_kind;
-    r.sender_id.data = (uint8_t *)(uintptr_t)sender_id;
-    r.sender_id.len = sender_id != NULL ? COUNCIL_ID_BYTES : 0;
-    r.created = created;
-    r.expires = expires;
+    *r = init;
+    r->hash.data = (uint8_t *)(uintptr_t)hash;
+    r->hash.len = 32;
+    r->type = (Council__V1__BundleType)type;
+    r->sender_kind = (Council__V1__BundlePartyKind)sender_kind;
+    r->sender_id.data = (uint8_t *)(uintptr_t)sender_id;
+    r->sender_id.len = sender_id != NULL ? COUNCIL_ID_BYTES : 0;
+    r->created = created;
+    r->expires = expires;
 #define OPT_ID(f, has)                                                                     \
     if (res->has) {                                                                        \
-        r.has_##f = 1;                                                                     \
-        r.f.data = (uint8_t *)(uintptr_t)res->f;                                           \
-        r.f.len = COUNCIL_ID_BYTES;                                                        \
+        r->has_##f = 1;                                                                    \
+        r->f.data = (uint8_t *)(uintptr_t)res->f;                                          \
+        r->f.len = COUNCIL_ID_BYTES;                                                       \
     }
     OPT_ID(case_id, has_case)
     OPT_ID(person_id, has_person)
     OPT_ID(consent_id, has_consent)
     OPT_ID(object_id, has_object)
 #undef OPT_ID
-    r.outcome = (char *)(uintptr_t)res->outcome;
+    r->outcome = (char *)(uintptr_t)res->outcome;
+}
+
+int council__import_result_pack(council *c, const char *op, council_buf *out,
+                                const council__import_result *res, const uint8_t hash[32],
+                                int type, int sender_kind, const uint8_t *sender_id,
+                                int64_t created, int64_t expires)
+{
+    Council__V1__BundleImportResult r;
+    size_t n;
+
+    result_fill(&r, res, hash, type, sender_kind, sender_id, created, expires);
     n = council__v1__bundle_import_result__get_packed_size(&r);
     if ((out->ptr = council__malloc(n ? n : 1)) == NULL)
         return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
@@ -501,20 +512,45 @@ int council__import_begin(council *c, const char *op, council_buf *out, const vo
     return COUNCIL_OK;
 }
 
+/* The intake applied and its result packed into *out. The result's buffer
+ * is taken before the intake commits, at the size of the largest result
+ * (every id, the longest outcome): once committed, nothing can fail, and an
+ * error leaves neither the intake nor a buffer. */
 static int finish_import(council *c, const char *op, council_buf *out, const uint8_t *in, size_t len,
                          const Council__V1__IntakeBundle *ib, const council_intake_options *o)
 {
-    council__import_result res;
+    static const int type = COUNCIL__V1__BUNDLE_TYPE__BUNDLE_TYPE_INTAKE;
+    static const int kind = COUNCIL__V1__BUNDLE_PARTY_KIND__BUNDLE_PARTY_UNKNOWN;
+    council__import_result res, most;
+    Council__V1__BundleImportResult r;
     uint8_t hash[32];
-    int rc = council__intake_apply(c, op, ib, o, NULL, NULL, &res);
+    int64_t now = (int64_t)time(NULL);
+    size_t cap, n;
+    uint8_t *buf;
+    int rc;
 
-    if (rc != COUNCIL_OK)
-        return rc;
     crypto_hash_sha256(hash, in, len);
-    return council__import_result_pack(c, op, out, &res, hash,
-                                       COUNCIL__V1__BUNDLE_TYPE__BUNDLE_TYPE_INTAKE,
-                                       COUNCIL__V1__BUNDLE_PARTY_KIND__BUNDLE_PARTY_UNKNOWN, NULL,
-                                       (int64_t)time(NULL), 0);
+    memset(&most, 0, sizeof most);
+    most.has_case = most.has_person = most.has_consent = most.has_object = true;
+    most.outcome = "new_case_person_known"; /* the longest of intake_apply's */
+    result_fill(&r, &most, hash, type, kind, NULL, now, 0);
+    cap = council__v1__bundle_import_result__get_packed_size(&r);
+    if ((buf = council__malloc(cap)) == NULL)
+        return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
+    if ((rc = council__intake_apply(c, op, ib, o, NULL, NULL, &res)) != COUNCIL_OK) {
+        council__free(buf);
+        return rc;
+    }
+    result_fill(&r, &res, hash, type, kind, NULL, now, 0);
+    n = council__v1__bundle_import_result__get_packed_size(&r);
+    if (n > cap) { /* cannot happen: every field is in the largest */
+        council__free(buf);
+        return council__fail(c, COUNCIL_ERROR, "%s: the intake was applied, its result is larger "
+                             "than foreseen", op);
+    }
+    out->len = council__v1__bundle_import_result__pack(&r, buf);
+    out->ptr = buf;
+    return COUNCIL_OK;
 }
 
 int council_intake_import(council *c, council_buf *out, const uint8_t *intake, size_t len,

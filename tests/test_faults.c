@@ -7,6 +7,8 @@
  * everything through unless armed.
  */
 #include "case_fixture.h"
+#include "blind.h"
+#include "council/v1/bundle.pb-c.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -560,6 +562,102 @@ static void test_head_reset_read_first(void **state)
     }
 }
 
+/* index_rebuild: the state it hands back is the one it committed; no read
+ * after the last chunk's commit can fail a rebuild that is done (sweep:
+ * index_rebuild, step fault 75). The steps counting the index in one
+ * state read are counted (an index_status); a rebuild reads the state
+ * once first, and the step after those (where a read after the last
+ * commit would count the index again) is failed: the rebuild is done and
+ * must say so. */
+#define COUNT_INDEX "SELECT count(*) FROM blind_index WHERE kind = 1"
+static void named_cases(council *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        uint8_t cid[16], pid[16];
+        char nm[64];
+        snprintf(nm, sizeof nm, "試験 次郎%zu", i);
+        new_case(s, cid, pid);
+        put(s, cid, pid, "identity", sec_identity(nm, "1970-01-02"), COUNCIL_OK);
+    }
+}
+static void test_index_rebuild_final_read(void **state)
+{
+    fx *f = *state;
+    council *s = staff_open(f, f->sa, &f->ka);
+    council_index_state st;
+    long per_read;
+
+    council__blind_test_scale(14); /* an entry counts as 16,384 */
+    named_cases(s, 0, 12);
+    arm_step(COUNT_INDEX, 100000);
+    assert_int_equal(council_index_status(f->c, &st), COUNCIL_OK);
+    per_read = 100000 - fail_skip;
+    disarm();
+    assert_true(per_read > 0);
+    assert_int_equal(st.width, 16);
+    assert_int_equal(st.wanted_width, 17);
+    arm_step(COUNT_INDEX, per_read);
+    assert_int_equal(council_index_rebuild(f->c, &st, 0), COUNCIL_OK);
+    disarm();
+    assert_int_equal(st.width, 17);
+    assert_int_equal(st.old_width, 0);
+    assert_int_equal(st.cases_done, 12);
+    assert_int_equal(st.entries, 12);
+    assert_int_equal(council_index_status(f->c, &st), COUNCIL_OK);
+    assert_int_equal(st.width, 17);
+    assert_int_equal(st.old_width, 0);
+    council__blind_test_scale(0);
+    council_close(s);
+}
+
+/* intake: the result is packed into a buffer taken before the intake
+ * commits; an allocation failing at any point leaves either no intake and
+ * no buffer, or the intake and its result (sweep: intake_import, alloc
+ * fault 19: the case, its sections and consent committed, then ENOMEM). */
+static void test_intake_result_after_commit(void **state)
+{
+    fx *f = *state;
+    Council__V1__IntakeBundle ib = COUNCIL__V1__INTAKE_BUNDLE__INIT;
+    council_intake_options o = COUNCIL_INTAKE_OPTIONS_INIT;
+    char *scopes[1] = { (char *)(uintptr_t)"situation" };
+    uint8_t buf[512];
+    size_t n;
+    long k;
+
+    ib.referrer_org = (char *)(uintptr_t)"チャット相談";
+    ib.contact_channel = (char *)(uintptr_t)"chat";
+    ib.situation = (char *)(uintptr_t)"匿名の相談";
+    ib.consented_scopes = scopes;
+    ib.n_consented_scopes = 1;
+    ib.consent_method = (char *)(uintptr_t)"written";
+    n = council__v1__intake_bundle__get_packed_size(&ib);
+    assert_true(n <= sizeof buf);
+    council__v1__intake_bundle__pack(&ib, buf);
+    o.owner = f->ma;
+    o.owner_len = 16;
+    for (k = 0; k < 10000; k++) {
+        council_buf out = { NULL, 0 };
+        int64_t cases = count(f->c, "SELECT count(*) FROM case_record", NULL);
+        int64_t consents = count(f->c, "SELECT count(*) FROM consent", NULL);
+        int rc;
+
+        council__fault_alloc_after(k);
+        rc = council_intake_import(f->c, &out, buf, n, &o);
+        council__fault_alloc_after(-1);
+        if (rc == COUNCIL_OK) {
+            assert_non_null(out.ptr);
+            assert_int_equal(count(f->c, "SELECT count(*) FROM case_record", NULL), cases + 1);
+            council_buf_free(&out);
+            break;
+        }
+        assert_null(out.ptr);
+        assert_int_equal(count(f->c, "SELECT count(*) FROM case_record", NULL), cases);
+        assert_int_equal(count(f->c, "SELECT count(*) FROM consent", NULL), consents);
+    }
+    assert_true(k > 0 && k < 10000);
+}
+
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -577,6 +675,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_member_update_after_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meeting_item_one_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_head_reset_read_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_rebuild_final_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_intake_result_after_commit, setup, teardown),
     };
 
     if (council_global_init() != COUNCIL_OK)
