@@ -749,8 +749,8 @@ int council__audit_checkpoint_put(council *c, uint64_t size, const char *note, s
 int council__audit_checkpoint_note(council *c, uint64_t size, char **note)
 {
     sqlite3_stmt *st = NULL;
-    const char *t;
-    int rc = COUNCIL_EIO;
+    const char *t = NULL;
+    int rc = COUNCIL_EIO, src;
 
     *note = NULL;
     if (council__prepare(c, "SELECT note FROM audit_checkpoint WHERE size = ?;", &st) != SQLITE_OK ||
@@ -758,7 +758,10 @@ int council__audit_checkpoint_note(council *c, uint64_t size, char **note)
         council__finalize(c, st);
         return COUNCIL_EIO;
     }
-    if (sqlite3_step(st) != SQLITE_ROW || (t = (const char *)sqlite3_column_text(st, 0)) == NULL)
+    /* (a step that fails is EIO: only no row is ENOTFOUND) */
+    if ((src = sqlite3_step(st)) != SQLITE_ROW && src != SQLITE_DONE)
+        rc = COUNCIL_EIO;
+    else if (src == SQLITE_DONE || (t = (const char *)sqlite3_column_text(st, 0)) == NULL)
         rc = COUNCIL_ENOTFOUND;
     else if ((*note = council__strdup(t)) == NULL)
         rc = COUNCIL_ENOMEM;

@@ -18,6 +18,10 @@
 
 #include "council.h"
 
+/* The tables are positional initialisers: a trailing field added to `op`
+ * is 0/NULL in a table that does not name it. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 #define PASS "correct horse battery staple"
 #define MPASS "member passphrase"
 #define OPS 1u
@@ -60,7 +64,21 @@ typedef struct op {
      * (NULL: none), *out the output buffer (or NULL). */
     int (*run)(world *w, council **h, council_buf *out);
     void (*done)(world *w, council_buf *out); /* after a success (may be NULL) */
+    /* After each failure, the fault disarmed (may be NULL): the checks of
+     * a store that is not the world's (a member node's), reported with
+     * SWEEP_CHECK. */
+    void (*failed)(world *w, const struct op *o, int rc);
 } op;
+
+/* A finding of an operation file's own checks: printed as a FAIL of the
+ * current operation, kind and point, and counted. */
+void sweep_fail(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define SWEEP_CHECK(cond, ...)                                                              \
+    do {                                                                                    \
+        if (!(cond))                                                                        \
+            sweep_fail(__FILE__, __LINE__, __VA_ARGS__);                                    \
+    } while (0)
 
 /* The world's fixtures (sweep_faults.c) */
 extern const char *const all_scopes[]; /* member A's ten scopes */

@@ -37,6 +37,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <execinfo.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,6 +269,18 @@ static long cur_n;
         }                                                                                   \
     } while (0)
 
+
+void sweep_fail(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "sweep: FAIL %s, %s fault %ld: ", cur_op, cur_kind, cur_n);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (%s:%d)\n", file, line);
+    failures++;
+}
 
 /* ---------------------------------------------------------------- world */
 
@@ -1485,6 +1498,8 @@ static long sweep(const world *t, const op *o, int k, const int64_t *ref, size_t
         CHECK(out.ptr == NULL && out.len == 0, "rc %d and an output buffer of %zu bytes", rc,
               out.len);
         council_buf_free(&out);
+        if (o->failed != NULL)
+            o->failed(w, o, rc);
         if (o->no_store) {
             /* create: nothing left behind, or a store that opens */
             close_made(w, &out);

@@ -210,6 +210,87 @@ static void test_staff_open_reads(void **state)
     }
 }
 
+/* bundle_checkpoint: the stored checkpoints unread is EIO, not "none
+ * usable", which signed another checkpoint (an event more) and sent this
+ * node a tree other than the one the others cosign (sweep:
+ * bundle_checkpoint, step faults 4..7). */
+static int64_t count_checkpoints(council *c)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t n = -1;
+
+    assert_int_equal(sqlite3_prepare_v2(c->db, "SELECT count(*) FROM audit_checkpoint;", -1, &st,
+                                        NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static void test_bundle_checkpoint_reads(void **state)
+{
+    fx *f = *state;
+    static const char *const reads[] = { "SELECT size FROM audit_checkpoint WHERE time",
+                                         "SELECT note FROM audit_checkpoint WHERE size" };
+    council_bundle_options o = COUNCIL_BUNDLE_OPTIONS_INIT;
+    council_buf cp = { NULL, 0 }, b = { NULL, 0 };
+    int64_t n, k;
+
+    assert_int_equal(council_audit_checkpoint(f->c, &cp), COUNCIL_OK);
+    council_buf_free(&cp);
+    for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
+        n = count_events(f->c, 0);
+        k = count_checkpoints(f->c);
+        arm_step(reads[i], 0);
+        assert_int_equal(council_bundle_checkpoint(f->c, &b, f->mb, 16, 0, &o), COUNCIL_EIO);
+        disarm();
+        assert_int_equal(fail_fired, 1);
+        assert_null(b.ptr);
+        assert_int_equal(count_events(f->c, 0), n);
+        assert_int_equal(count_checkpoints(f->c), k);
+    }
+    /* unarmed: the stored one is sent, none signed */
+    k = count_checkpoints(f->c);
+    assert_int_equal(council_bundle_checkpoint(f->c, &b, f->mb, 16, 0, &o), COUNCIL_OK);
+    council_buf_free(&b);
+    assert_int_equal(count_checkpoints(f->c), k);
+}
+
+/* bundle_revocations: the rows of the bundles sent, cut short by a step
+ * that fails, are EIO, not a shorter list (an item the member must delete
+ * left out) nor "nothing to revoke" (sweep: bundle_revocations, step
+ * faults 5..). */
+static void test_bundle_revocations_sent_read(void **state)
+{
+    fx *f = *state;
+    council *s = staff_open(f, f->sa, &f->ka);
+    council_bundle_options o = COUNCIL_BUNDLE_OPTIONS_INIT;
+    council_buf b = { NULL, 0 };
+    const char *sc[1] = { "situation" };
+    uint8_t cid[16], pid[16];
+    int64_t n;
+
+    new_case(s, cid, pid);
+    put(s, cid, pid, "situation", sec_text("situation"), COUNCIL_OK);
+    share(s, cid, f->mb, "situation", COUNCIL_OK);
+    o.basis = "appi_27_1_4_public_duty";
+    assert_int_equal(council_bundle_case(f->c, &b, cid, 16, NULL, 0, f->mb, 16, &o), COUNCIL_OK);
+    council_buf_free(&b);
+    assert_int_equal(council_case_revoke(s, cid, 16, f->mb, 16, sc, 1, "support_ended"),
+                     COUNCIL_OK);
+    o.basis = NULL;
+    n = count_events(f->c, 0);
+    arm_step("FROM bundle_sent WHERE member_id", 0);
+    assert_int_equal(council_bundle_revocations(f->c, &b, f->mb, 16, &o), COUNCIL_EIO);
+    disarm();
+    assert_int_equal(fail_fired, 1);
+    assert_null(b.ptr);
+    assert_int_equal(count_events(f->c, 0), n);
+    assert_int_equal(council_bundle_revocations(f->c, &b, f->mb, 16, &o), COUNCIL_OK);
+    council_buf_free(&b);
+    council_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +299,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_key_version_signer_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_share_recipient_key_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_staff_open_reads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bundle_checkpoint_reads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bundle_revocations_sent_read, setup, teardown),
     };
 
     if (council_global_init() != COUNCIL_OK)
