@@ -9,6 +9,8 @@
 #include "case_fixture.h"
 
 #include <errno.h>
+
+#include "council/v1/bundle.pb-c.h"
 #include <stdio.h>
 
 #define ACT_TAMPER COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_TAMPER_DETECTED
@@ -291,6 +293,45 @@ static void test_bundle_revocations_sent_read(void **state)
     council_close(s);
 }
 
+/* bundle_import: memory failing while the bundle is parsed is ENOMEM with
+ * nothing on the record, not a "bundle_format" refusal of a good bundle
+ * (sweep: bundle_import_answer, alloc fault 1). */
+static void test_bundle_import_parse_memory(void **state)
+{
+    fx *f = *state;
+    council_bundle_options o = COUNCIL_BUNDLE_OPTIONS_INIT;
+    council_buf cp = { NULL, 0 }, b = { NULL, 0 }, out = { NULL, 0 };
+    Council__V1__IntakeBundle in = COUNCIL__V1__INTAKE_BUNDLE__INIT;
+    council_node *n = NULL;
+    char *dir = th_path(f->root, "node-b");
+    uint8_t pb[256];
+    size_t len;
+    int64_t k;
+
+    assert_int_equal(council_node_init(&n, dir, f->kb.ptr, f->kb.len, (const uint8_t *)MPASS,
+                                       strlen(MPASS)), COUNCIL_OK);
+    assert_int_equal(council_bundle_checkpoint(f->c, &cp, f->mb, 16, 0, &o), COUNCIL_OK);
+    assert_int_equal(council_node_import(n, NULL, cp.ptr, cp.len), COUNCIL_OK);
+    in.referrer_org = (char *)(uintptr_t)"hotline";
+    in.contact_channel = (char *)(uintptr_t)"phone";
+    in.situation = (char *)(uintptr_t)"lives alone";
+    len = council__v1__intake_bundle__pack(&in, pb);
+    assert_int_equal(council_node_send(n, &b, COUNCIL_BUNDLE_TYPE_INTAKE, pb, len, &o),
+                     COUNCIL_OK);
+    k = count_events(f->c, 0);
+    council__fault_alloc_after(0);
+    assert_int_equal(council_bundle_import(f->c, &out, b.ptr, b.len), COUNCIL_ENOMEM);
+    council__fault_alloc_after(-1);
+    assert_null(out.ptr);
+    assert_int_equal(count_events(f->c, 0), k);
+    assert_int_equal(council_bundle_import(f->c, &out, b.ptr, b.len), COUNCIL_OK);
+    council_buf_free(&out);
+    council_buf_free(&b);
+    council_buf_free(&cp);
+    council_node_close(n);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +342,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_staff_open_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bundle_checkpoint_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bundle_revocations_sent_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bundle_import_parse_memory, setup, teardown),
     };
 
     if (council_global_init() != COUNCIL_OK)
