@@ -1064,7 +1064,10 @@ int council__audit_export_frames(council *c, FILE *f, uint64_t n, uint8_t *buf, 
         return COUNCIL_EIO;
     rc = fwrite(council__export_magic, 1, sizeof council__export_magic, f) == sizeof council__export_magic
              ? export_events(c, f, n, buf) : COUNCIL_EIO;
-    (void)sqlite3_exec(c->db, "COMMIT;", NULL, NULL, NULL);
+    /* A read transaction whose COMMIT fails would stay open, and every
+     * later write of the handle fail: it ends, whichever way. */
+    if (sqlite3_exec(c->db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
+        (void)sqlite3_exec(c->db, "ROLLBACK;", NULL, NULL, NULL);
     return rc;
 }
 

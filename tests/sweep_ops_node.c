@@ -744,9 +744,25 @@ static int node_cosign_run(world *w, council **h, council_buf *out)
     return council_node_cosign(node, out, eopts());
 }
 
+/* The node's export logs itself first (audit_exported, checkpoint_signed)
+ * and writes a frame per event: the events a failed export leaves would
+ * add writes at every point and the sweep of writes would never end. So
+ * each failure's checks done, the node is put back as the prep left it
+ * (a copy of its directory). */
+static char node_tpl[340];
 static void node_export_prep(world *w)
 {
-    node_prep(w);
+    char cmd[1200];
+
+    node_make(w);
+    council_node_close(node);
+    node = NULL;
+    snprintf(node_tpl, sizeof node_tpl, "%s.tpl", node_dir);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && cp -a '%s' '%s'", node_tpl, node_dir, node_tpl);
+    if (system(cmd) != 0)
+        abort();
+    MUST(node_open_b(&node, w));
+    node_snapshot(&node_before);
     fresh_path(w, "node-export");
 }
 static int node_export_run(world *w, council **h, council_buf *out)
@@ -757,8 +773,17 @@ static int node_export_run(world *w, council **h, council_buf *out)
 }
 static void node_export_failed(world *w, const op *o, int rc)
 {
+    char cmd[1200];
+
     SWEEP_CHECK(access(w->path, F_OK) != 0, "rc %d left a partial export of the node's log", rc);
     node_failed(w, o, rc);
+    council_node_close(node);
+    node = NULL;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && cp -a '%s' '%s'", node_dir, node_tpl, node_dir);
+    if (system(cmd) != 0)
+        abort();
+    MUST(node_open_b(&node, w));
+    node_snapshot(&node_before);
 }
 static void node_export_done(world *w, council_buf *out)
 {
