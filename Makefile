@@ -223,11 +223,11 @@ $(B)/tests/test_store_plain: $(B)/tests/test_store_plain.o $(B)/tests/helpers.o 
 	$(CC) $(LDFLAGS) -o $@ $< $(B)/tests/helpers.o $(STATIC) \
 	    $(shell pkg-config --libs cmocka sqlite3 libsodium libprotobuf-c uuid libutf8proc jansson) -lpthread
 
-# The sweep's findings held one by one: a chosen SQLite step or rename
+# The sweep's findings held one by one: a chosen SQLite step, exec or rename
 # failed through the linker's --wrap (tests/test_faults.c).
 $(B)/tests/test_faults: $(B)/tests/test_faults.o $(B)/tests/helpers.o $(STATIC)
 	$(CC) $(LDFLAGS) -o $@ $< $(B)/tests/helpers.o $(STATIC) \
-	    -Wl,--wrap=sqlite3_step,--wrap=rename $(TEST_LIBS) -lpthread
+	    -Wl,--wrap=sqlite3_step,--wrap=sqlite3_exec,--wrap=rename $(TEST_LIBS) -lpthread
 
 run-tests: $(TESTS)
 	@sh tests/run.sh $(TESTS)

@@ -40,6 +40,27 @@ int __wrap_sqlite3_step(sqlite3_stmt *st)
     return __real_sqlite3_step(st);
 }
 
+/* Fail the COMMIT that ends a plain read transaction ("BEGIN;"), when
+ * armed. */
+static int fail_read_commit; /* 1: armed; 2: a "BEGIN;" seen */
+
+int __real_sqlite3_exec(sqlite3 *db, const char *sql, int (*cb)(void *, int, char **, char **),
+                        void *arg, char **err);
+int __wrap_sqlite3_exec(sqlite3 *db, const char *sql, int (*cb)(void *, int, char **, char **),
+                        void *arg, char **err);
+int __wrap_sqlite3_exec(sqlite3 *db, const char *sql, int (*cb)(void *, int, char **, char **),
+                        void *arg, char **err)
+{
+    if (fail_read_commit == 1 && strcmp(sql, "BEGIN;") == 0)
+        fail_read_commit = 2;
+    else if (fail_read_commit == 2 && strcmp(sql, "COMMIT;") == 0) {
+        fail_read_commit = 0;
+        fail_fired++;
+        return SQLITE_FULL;
+    }
+    return __real_sqlite3_exec(db, sql, cb, arg, err);
+}
+
 /* Fail the (skip+1)th rename whose target ends in `fail_rename`. */
 static const char *fail_rename;
 static long rename_skip;
@@ -73,6 +94,7 @@ static void disarm(void)
 {
     fail_sql = NULL;
     fail_rename = NULL;
+    fail_read_commit = 0;
 }
 
 /* ------------------------------------------------------------- helpers */
@@ -332,6 +354,28 @@ static void test_bundle_import_parse_memory(void **state)
     free(dir);
 }
 
+/* An export whose read transaction's COMMIT fails ends that transaction
+ * all the same: left open, every later write of the handle failed (sweep:
+ * node_audit_export, exec fault 6; the node's export shares the frames). */
+static void test_export_read_commit(void **state)
+{
+    fx *f = *state;
+    char *path = th_path(f->root, "commit.cax");
+    council_buf cp = { NULL, 0 };
+
+    int rc;
+
+    fail_fired = 0;
+    fail_read_commit = 1;
+    rc = council_audit_export(f->c, path);
+    disarm();
+    assert_true(rc == COUNCIL_OK || rc == COUNCIL_EIO);
+    assert_int_equal(fail_fired, 1);
+    assert_int_equal(council_audit_checkpoint(f->c, &cp), COUNCIL_OK);
+    council_buf_free(&cp);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -343,6 +387,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bundle_checkpoint_reads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bundle_revocations_sent_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bundle_import_parse_memory, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_export_read_commit, setup, teardown),
     };
 
     if (council_global_init() != COUNCIL_OK)
