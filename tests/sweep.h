@@ -107,6 +107,8 @@ extern const op sweep_ops_core[];
 extern const size_t sweep_ops_core_n;
 extern const op sweep_ops_node[];
 extern const size_t sweep_ops_node_n;
+extern const op sweep_ops_node_imports[]; /* not swept yet (sweep_ops_node.c) */
+extern const size_t sweep_ops_node_imports_n;
 extern const op sweep_ops_rights[];
 extern const size_t sweep_ops_rights_n;
 extern const op sweep_ops_misc[];
