@@ -239,11 +239,11 @@ $(B)/tests/test_store_plain: $(B)/tests/test_store_plain.o $(B)/tests/helpers.o 
 	$(CC) $(LDFLAGS) -o $@ $< $(B)/tests/helpers.o $(TSTATIC) \
 	    $(shell pkg-config --libs cmocka sqlite3 libsodium libprotobuf-c uuid libutf8proc jansson) -lpthread
 
-# The sweep's findings held one by one: a chosen SQLite step, rename or
-# fsync failed through the linker's --wrap (tests/test_faults.c).
+# The sweep's findings held one by one: a chosen SQLite step or exec, rename
+# or fsync failed through the linker's --wrap (tests/test_faults.c).
 $(B)/tests/test_faults: $(B)/tests/test_faults.o $(B)/tests/helpers.o $(TSTATIC)
 	$(CC) $(LDFLAGS) -o $@ $< $(B)/tests/helpers.o $(TSTATIC) \
-	    -Wl,--wrap=sqlite3_step,--wrap=rename,--wrap=fsync $(TEST_LIBS) -lpthread
+	    -Wl,--wrap=sqlite3_step,--wrap=sqlite3_exec,--wrap=rename,--wrap=fsync $(TEST_LIBS) -lpthread
 
 run-tests: $(TESTS)
 	@sh tests/run.sh $(TESTS)

@@ -329,6 +329,9 @@ static int sent_rows(council *c, const char *op, const uint8_t member[16], int64
         *rows = more;
         (*rows)[(*n)++] = r;
     }
+    /* a step that failed is no end of the rows: the list would be cut */
+    if (rc == COUNCIL_OK && src != SQLITE_DONE)
+        rc = council__fail(c, COUNCIL_EIO, "%s: cannot read the bundles sent", op);
     council__finalize(c, st);
     if (rc != COUNCIL_OK) {
         council__free(*rows);
@@ -450,7 +453,7 @@ int council_bundle_inspect(council_buf *out, const uint8_t *bundle, size_t len)
 #define CHECKPOINT_REUSE 3600
 #define CHECKPOINT_TRIES 8
 
-static int latest_signed(council *c, council_buf *note, uint64_t *size)
+static int latest_signed(council *c, const char *op, council_buf *note, uint64_t *size)
 {
     char origin[COUNCIL__ORIGIN_MAX];
     council__vkey vk;
@@ -458,10 +461,12 @@ static int latest_signed(council *c, council_buf *note, uint64_t *size)
     uint64_t sizes[CHECKPOINT_TRIES], tree = 0;
     size_t n = 0;
 
+    /* A read that fails is COUNCIL_EIO, not "none usable": a checkpoint
+     * signed now instead would give this node another tree to cosign. */
     if (council__audit_size(c, &tree) != COUNCIL_OK ||
         council__audit_checkpoints_recent(c, (int64_t)time(NULL) - CHECKPOINT_REUSE, sizes,
                                           CHECKPOINT_TRIES, &n) != COUNCIL_OK)
-        return COUNCIL_ENOTFOUND;
+        return council__fail(c, COUNCIL_EIO, "%s: cannot read the stored checkpoints", op);
     council__log_origin(origin, c->council_id);
     council__log_vkey(&vk, c->council_id, c->log_pk);
     council__audit_nodes(c, &ns);
@@ -470,19 +475,30 @@ static int latest_signed(council *c, council_buf *note, uint64_t *size)
         uint8_t root[COUNCIL_HASH_BYTES];
         size_t len, cosigs = 0;
         char *text = NULL;
+        int rc;
 
-        if (sizes[i] > tree || council__audit_checkpoint_note(c, sizes[i], &text) != COUNCIL_OK)
+        if (sizes[i] > tree)
             continue;
+        if ((rc = council__audit_checkpoint_note(c, sizes[i], &text)) == COUNCIL_ENOTFOUND)
+            continue;
+        if (rc != COUNCIL_OK)
+            return council__fail(c, rc == COUNCIL_ENOMEM ? COUNCIL_ENOMEM : COUNCIL_EIO,
+                                 "%s: cannot read a stored checkpoint", op);
         len = strlen(text);
         if (council__checkpoint_parse(&cp, text, len) == COUNCIL_OK && cp.size == sizes[i] &&
             strcmp(cp.origin, origin) == 0 &&
-            council__note_verify(text, len, &vk, NULL, 0, &cosigs) == COUNCIL_OK &&
-            council__merkle_root(&ns, sizes[i], root) == COUNCIL_OK &&
-            sodium_memcmp(root, cp.root, sizeof root) == 0) {
-            note->ptr = (uint8_t *)text;
-            note->len = len;
-            *size = sizes[i];
-            return COUNCIL_OK;
+            council__note_verify(text, len, &vk, NULL, 0, &cosigs) == COUNCIL_OK) {
+            if ((rc = council__merkle_root(&ns, sizes[i], root)) != COUNCIL_OK) {
+                council__free(text);
+                return council__fail(c, rc == COUNCIL_ENOMEM ? COUNCIL_ENOMEM : COUNCIL_EIO,
+                                     "%s: cannot read the tree", op);
+            }
+            if (sodium_memcmp(root, cp.root, sizeof root) == 0) {
+                note->ptr = (uint8_t *)text;
+                note->len = len;
+                *size = sizes[i];
+                return COUNCIL_OK;
+            }
         }
         council__free(text);
     }
@@ -516,8 +532,9 @@ int council_bundle_checkpoint(council *c, council_buf *out, const uint8_t *membe
     if ((rc = council__bundle_recipient(c, op, NULL, member_id, pk)) != COUNCIL_OK ||
         (rc = council__finish(c, COUNCIL_OK)) != COUNCIL_OK)
         return rc;
-    if (latest_signed(c, &note, &size) != COUNCIL_OK &&
-        (rc = council__audit_checkpoint_in_batch(c, &note, &size)) != COUNCIL_OK)
+    if ((rc = latest_signed(c, op, &note, &size)) == COUNCIL_ENOTFOUND)
+        rc = council__audit_checkpoint_in_batch(c, &note, &size);
+    if (rc != COUNCIL_OK)
         return rc;
     if ((rc = council__audit_batch_begin(c)) != COUNCIL_OK) {
         council_buf_free(&note);

@@ -439,7 +439,9 @@ static int checks(council *c, imp *im, council__envelope *e, const uint8_t *bund
     bool seen = false;
     int rc, active;
 
-    if ((rc = council__envelope_parse(c, op, e, bundle, len)) != COUNCIL_OK)
+    if ((rc = council__envelope_parse(c, op, e, bundle, len)) == COUNCIL_ENOMEM)
+        return rc; /* not the bundle's doing: no refusal on the record */
+    if (rc != COUNCIL_OK)
         return refuse(c, im, rc, rc == COUNCIL_ELIMIT ? "bundle_limit" : rc == COUNCIL_EUNSUPPORTED
                                                                          ? "bundle_version"
                                                                          : "bundle_format", NULL);

@@ -753,8 +753,8 @@ int council__audit_checkpoint_put(council *c, uint64_t size, const char *note, s
 int council__audit_checkpoint_note(council *c, uint64_t size, char **note)
 {
     sqlite3_stmt *st = NULL;
-    const char *t;
-    int rc = COUNCIL_EIO;
+    const char *t = NULL;
+    int rc = COUNCIL_EIO, src;
 
     *note = NULL;
     if (council__prepare(c, "SELECT note FROM audit_checkpoint WHERE size = ?;", &st) != SQLITE_OK ||
@@ -762,7 +762,10 @@ int council__audit_checkpoint_note(council *c, uint64_t size, char **note)
         council__finalize(c, st);
         return COUNCIL_EIO;
     }
-    if (sqlite3_step(st) != SQLITE_ROW || (t = (const char *)sqlite3_column_text(st, 0)) == NULL)
+    /* (a step that fails is EIO: only no row is ENOTFOUND) */
+    if ((src = sqlite3_step(st)) != SQLITE_ROW && src != SQLITE_DONE)
+        rc = COUNCIL_EIO;
+    else if (src == SQLITE_DONE || (t = (const char *)sqlite3_column_text(st, 0)) == NULL)
         rc = COUNCIL_ENOTFOUND;
     else if ((*note = council__strdup(t)) == NULL)
         rc = COUNCIL_ENOMEM;
@@ -1065,7 +1068,10 @@ int council__audit_export_frames(council *c, FILE *f, uint64_t n, uint8_t *buf, 
         return COUNCIL_EIO;
     rc = fwrite(council__export_magic, 1, sizeof council__export_magic, f) == sizeof council__export_magic
              ? export_events(c, f, n, buf) : COUNCIL_EIO;
-    (void)sqlite3_exec(c->db, "COMMIT;", NULL, NULL, NULL);
+    /* A read transaction whose COMMIT fails would stay open, and every
+     * later write of the handle fail: it ends, whichever way. */
+    if (sqlite3_exec(c->db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
+        (void)sqlite3_exec(c->db, "ROLLBACK;", NULL, NULL, NULL);
     return rc;
 }
 

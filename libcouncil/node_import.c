@@ -44,6 +44,10 @@ static int refuse(council_node *n, int rc, const char *reason, const uint8_t *ha
 {
     char msg[COUNCIL__ERRMSG_MAX];
 
+    /* Memory or the store failing says nothing of the bundle: no refusal
+     * on the record (an error leaves nothing). */
+    if (rc == COUNCIL_ENOMEM || rc == COUNCIL_EIO || rc == COUNCIL_ERROR)
+        return rc;
     memcpy(msg, n->c->errmsg, sizeof msg);
     (void)council__node_event(n, COUNCIL__V1__AUDIT_ACTION__AUDIT_ACTION_BUNDLE_IMPORTED,
                               COUNCIL__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_REFUSED, rc, reason, NULL,
@@ -587,7 +591,14 @@ int council_node_import(council_node *n, council_buf *out, const uint8_t *bundle
                                  council__envelope_type_name(e.h->type),
                                  r.has_object_id ? id16(&r.object_id) : NULL, e.hash,
                                  r.has_case_id ? id16(&r.case_id) : NULL, NULL, 0);
+    /* The result built before the commit: an import that committed is
+     * one that returns OK (a failure after it would be retried as a
+     * replay, the items stored all the same). */
+    if (rc == COUNCIL_OK && out != NULL)
+        rc = result_out(n, &x, out);
     rc = council__finish(n->c, rc);
+    if (rc != COUNCIL_OK && out != NULL)
+        council_buf_free(out);
     if (rc != COUNCIL_OK) {
         /* A witnessing refusal has its own event besides the import's. */
         if (why != NULL && rc == COUNCIL_ETAMPER) {
@@ -600,8 +611,6 @@ int council_node_import(council_node *n, council_buf *out, const uint8_t *bundle
             (void)council__fail(n->c, rc, "%s", msg);
         }
         rc = refuse(n, rc, why != NULL ? why : x.why != NULL ? x.why : "not_stored", e.hash);
-    } else if (out != NULL) {
-        rc = result_out(n, &x, out);
     }
     council__free(x.stored);
     council__free(x.deleted);

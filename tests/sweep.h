@@ -77,7 +77,21 @@ typedef struct op {
      * leaves an entry sealed to a key not on record, which that open
      * removes (member.c, register_keys). */
     bool keys_at_open;
+    /* After each failure, the fault disarmed (may be NULL): the checks of
+     * a store that is not the world's (a member node's), reported with
+     * SWEEP_CHECK. */
+    void (*failed)(world *w, const struct op *o, int rc);
 } op;
+
+/* A finding of an operation file's own checks: printed as a FAIL of the
+ * current operation, kind and point, and counted. */
+void sweep_fail(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define SWEEP_CHECK(cond, ...)                                                              \
+    do {                                                                                    \
+        if (!(cond))                                                                        \
+            sweep_fail(__FILE__, __LINE__, __VA_ARGS__);                                    \
+    } while (0)
 
 /* The world's fixtures (sweep_faults.c) */
 extern const char *const all_scopes[]; /* member A's ten scopes */
@@ -106,6 +120,8 @@ extern const op sweep_ops_core[];
 extern const size_t sweep_ops_core_n;
 extern const op sweep_ops_node[];
 extern const size_t sweep_ops_node_n;
+extern const op sweep_ops_node_imports[];
+extern const size_t sweep_ops_node_imports_n;
 extern const op sweep_ops_rights[];
 extern const size_t sweep_ops_rights_n;
 extern const op sweep_ops_misc[];

@@ -1000,6 +1000,41 @@ static void test_node__its_own_log_exports_and_verifies(void **state)
     free(path2);
 }
 
+/* An import that fails on memory leaves nothing: no refusal on the node's
+ * record (ENOMEM says nothing of the bundle), no item, and no import that
+ * committed and then reported a failure (its result is built before the
+ * commit; sweep: node_import, alloc faults 1 and 24). */
+static void test_node__an_import_failing_on_memory_leaves_nothing(void **state)
+{
+    fx *f = *state;
+    static const char *const scopes[] = { "basic" };
+    council_buf b = { NULL, 0 }, r = { NULL, 0 };
+    long k;
+    int rc = COUNCIL_ENOMEM;
+
+    randombytes_buf(case_id, 16);
+    randombytes_buf(person_id, 16);
+    sections_bundle(f, &b, NULL, scopes, 1);
+    for (k = 0; k < 5000 && rc != COUNCIL_OK; k++) {
+        uint64_t before = log_size(f);
+        size_t items = item_count(f);
+        council__fault_alloc_after(k);
+        rc = council_node_import(f->n, &r, b.ptr, b.len);
+        council__fault_alloc_after(-1);
+        if (rc == COUNCIL_OK)
+            break;
+        assert_int_equal(rc, COUNCIL_ENOMEM);
+        assert_null(r.ptr);
+        assert_int_equal(log_size(f), before);
+        assert_int_equal(item_count(f), items);
+    }
+    assert_int_equal(rc, COUNCIL_OK);
+    assert_true(k > 1);
+    assert_int_equal(item_count(f), 1);
+    council_buf_free(&r);
+    council_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1019,6 +1054,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(
             test_node__witnessing_checks_consistency_and_catches_a_rollback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_node__an_import_failing_on_memory_leaves_nothing,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_node__its_own_log_exports_and_verifies, setup,
                                         teardown),
     };
