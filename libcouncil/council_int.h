@@ -177,6 +177,8 @@ bool council__pb_alloc_failed(bool reset);
 /* --------------------------------------------------------------- secrets */
 
 int council__secret_alloc(council__secret *s, size_t len); /* writable after */
+/* sodium_malloc through the allocation fault hook (freed with sodium_free). */
+void *council__sodium_malloc(size_t len);
 void council__secret_lock(const council__secret *s);  /* no access */
 void council__secret_read(const council__secret *s);  /* read only */
 void council__secret_write(const council__secret *s); /* read and write */

@@ -194,6 +194,13 @@ int council__pack_out(council *c, const char *op, council_buf *out, const Protob
 
 /* --------------------------------------------------------------- secrets */
 
+void *council__sodium_malloc(size_t len)
+{
+    if (fault_now())
+        return NULL;
+    return sodium_malloc(len == 0 ? 1 : len);
+}
+
 int council__secret_alloc(council__secret *s, size_t len)
 {
     s->p = NULL;

@@ -118,7 +118,7 @@ int council__envelope_build(council *c, const char *op, council_buf *out,
                              COUNCIL__ENV_PAYLOAD_MAX);
     slen = plen + crypto_box_SEALBYTES;
     total = COUNCIL__ENV_FRAME + hlen + slen;
-    plain = sodium_malloc(plen ? plen : 1);
+    plain = council__sodium_malloc(plen);
     file = council__malloc(total);
     if (plain == NULL || file == NULL) {
         rc = council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
@@ -281,7 +281,7 @@ int council__envelope_open(council *c, const char *op, const council__envelope *
         e->sealed_len <= crypto_box_SEALBYTES)
         return council__fail(c, COUNCIL_EINVAL, "%s: no key to open the bundle", op);
     plen = e->sealed_len - crypto_box_SEALBYTES;
-    plain = sodium_malloc(plen);
+    plain = council__sodium_malloc(plen);
     if (plain == NULL)
         return council__fail(c, COUNCIL_ENOMEM, "%s: out of memory", op);
     council__secret_read(box_sk);

@@ -1734,6 +1734,11 @@ int main(int argc, char **argv)
         puts(line);
     }
     world_free(&t);
+    if (only != NULL && n_ops == 0) {
+        fprintf(stderr, "sweep: no operation named %s (SWEEP_IMPORTS=1 for bundle_import_*)\n",
+                only);
+        return 2;
+    }
     printf("sweep: %zu operations, %ld failure points, %ld runs: %s (%lld s)\n", n_ops,
            total_points, total_runs,
            failures ? "FAILED" : "every operation failed cleanly", (long long)(time(NULL) - t0));
