@@ -115,6 +115,15 @@ void no_prep(world *w);
 void close_made(world *w, council_buf *out);
 void unlink_done(world *w, council_buf *out);
 
+/* A table's row count, and a hash of its rows (in rowid order where it has
+ * one) as someone holding the database key reads them. */
+struct sqlite3;
+int64_t table_hash(struct sqlite3 *db, const char *table, uint8_t hash[32]);
+
+/* The council has asked member B about the world's case (request w->z),
+ * under a policy that accepts council_art16_exchange. */
+void request_prep(world *w);
+
 /* The operation tables (one per file) */
 extern const op sweep_ops_core[];
 extern const size_t sweep_ops_core_n;

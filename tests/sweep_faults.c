@@ -555,6 +555,37 @@ static void keys_hash(council *h, uint8_t out[32], const char *path)
     free(buf);
 }
 
+int64_t table_hash(sqlite3 *db, const char *table, uint8_t hash[32])
+{
+    char sql[128];
+    sqlite3_stmt *st = NULL;
+    crypto_generichash_state g;
+    int64_t rows = 0;
+
+    snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY rowid;", table);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\";", table);
+        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+            abort();
+    }
+    crypto_generichash_init(&g, NULL, 0, 32);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int nc = sqlite3_column_count(st);
+        rows++;
+        for (int i = 0; i < nc; i++) {
+            const void *p = sqlite3_column_blob(st, i);
+            int len = sqlite3_column_bytes(st, i);
+            uint8_t t = (uint8_t)sqlite3_column_type(st, i);
+            crypto_generichash_update(&g, &t, 1);
+            if (p != NULL && len > 0)
+                crypto_generichash_update(&g, p, (unsigned long long)len);
+        }
+    }
+    sqlite3_finalize(st);
+    crypto_generichash_final(&g, hash, 32);
+    return rows;
+}
+
 /* Every table's row count and a hash of its content, through a handle
  * open on the store (as someone holding the database key would read it). */
 static void snapshot(council *h, const char *store, snap *s)
@@ -569,32 +600,8 @@ static void snapshot(council *h, const char *store, snap *s)
                                   "ORDER BY name;", -1, &tl, NULL) != SQLITE_OK)
         abort();
     while (sqlite3_step(tl) == SQLITE_ROW && s->n < MAX_TABLES) {
-        char sql[128];
-        sqlite3_stmt *st = NULL;
-        crypto_generichash_state g;
-
         snprintf(s->name[s->n], sizeof s->name[s->n], "%s", sqlite3_column_text(tl, 0));
-        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY rowid;", s->name[s->n]);
-        if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK) {
-            snprintf(sql, sizeof sql, "SELECT * FROM \"%s\";", s->name[s->n]);
-            if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
-                abort();
-        }
-        crypto_generichash_init(&g, NULL, 0, 32);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            int nc = sqlite3_column_count(st);
-            s->rows[s->n]++;
-            for (int i = 0; i < nc; i++) {
-                const void *p = sqlite3_column_blob(st, i);
-                int len = sqlite3_column_bytes(st, i);
-                uint8_t t = (uint8_t)sqlite3_column_type(st, i);
-                crypto_generichash_update(&g, &t, 1);
-                if (p != NULL && len > 0)
-                    crypto_generichash_update(&g, p, (unsigned long long)len);
-            }
-        }
-        sqlite3_finalize(st);
-        crypto_generichash_final(&g, s->hash[s->n], 32);
+        s->rows[s->n] = table_hash(h->db, s->name[s->n], s->hash[s->n]);
         s->n++;
     }
     sqlite3_finalize(tl);
@@ -1061,7 +1068,7 @@ static void request_make_prep(world *w)
 {
     allow_art16(w);
 }
-static void request_prep(world *w)
+void request_prep(world *w)
 {
     council_buf none = { NULL, 0 };
     council *h;

@@ -167,33 +167,9 @@ static int meeting_close_run(world *w, council **h, council_buf *out)
     return council_meeting_close(w->c, w->mid, 16);
 }
 
-/* cooperation requests: the council asks B about the world's case (as the
- * core table's request_make); B declines, or the council withdraws */
-static const char req_text[] = "世帯の状況について CANARY-REQUEST";
-static void request_prep(world *w)
-{
-    static const char *const bases[] = { "consent", "appi_27_1_4_public_duty",
-                                         "council_art16_exchange" };
-    static const char *const sc[] = { "situation" };
-    council_policy_options po = COUNCIL_POLICY_OPTIONS_INIT;
-    council_request_options o = COUNCIL_REQUEST_OPTIONS_INIT;
-
-    po.accepted_bases = bases;
-    po.n_accepted_bases = 3;
-    MUST(council_policy_set(w->c, &po));
-    o.case_id = w->cid;
-    o.case_id_len = 16;
-    o.member_id = w->mb;
-    o.member_id_len = 16;
-    o.kinds = COUNCIL_REQUEST_KIND_INFORMATION | COUNCIL_REQUEST_KIND_OPINION;
-    o.scopes = sc;
-    o.n_scopes = 1;
-    o.text = req_text;
-    o.text_len = strlen(req_text);
-    o.due = (int64_t)time(NULL) + 7 * 86400;
-    o.basis = "council_art16_exchange";
-    MUST(council_request_make(w->c, w->z, 16, &o));
-}
+/* cooperation requests: the council asks B about the world's case
+ * (request_prep, as the core table's request_make); B declines, or the
+ * council withdraws */
 static int request_decline_run(world *w, council **h, council_buf *out)
 {
     static const char why[] = "人員不足のため CANARY-DECLINE";

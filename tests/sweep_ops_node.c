@@ -80,28 +80,8 @@ static void node_snapshot(nsnap *s)
                                         "ORDER BY name;", -1, &tl, NULL) != SQLITE_OK)
         abort();
     while (sqlite3_step(tl) == SQLITE_ROW && s->n < NT) {
-        char sql[128];
-        sqlite3_stmt *st = NULL;
-        crypto_generichash_state g;
-
         snprintf(s->name[s->n], sizeof s->name[s->n], "%s", sqlite3_column_text(tl, 0));
-        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\";", s->name[s->n]);
-        if (sqlite3_prepare_v2(node->c->db, sql, -1, &st, NULL) != SQLITE_OK)
-            abort();
-        crypto_generichash_init(&g, NULL, 0, 32);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            s->rows[s->n]++;
-            for (int i = 0; i < sqlite3_column_count(st); i++) {
-                const void *p = sqlite3_column_blob(st, i);
-                int len = sqlite3_column_bytes(st, i);
-                uint8_t t = (uint8_t)sqlite3_column_type(st, i);
-                crypto_generichash_update(&g, &t, 1);
-                if (p != NULL && len > 0)
-                    crypto_generichash_update(&g, p, (unsigned long long)len);
-            }
-        }
-        sqlite3_finalize(st);
-        crypto_generichash_final(&g, s->hash[s->n], 32);
+        s->rows[s->n] = table_hash(node->c->db, s->name[s->n], s->hash[s->n]);
         s->n++;
     }
     sqlite3_finalize(tl);
