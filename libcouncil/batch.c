@@ -41,12 +41,18 @@ int council_batch_begin(council *c)
 
 int council__op_batch_begin(council *c, const char *op)
 {
+    /* Inside another operation's batch: part of it (its end commits). */
+    if (c->op_depth > 0 && c->user_batch) {
+        c->op_depth++;
+        return COUNCIL_OK;
+    }
     if (c->user_batch || !sqlite3_get_autocommit(c->db))
         return council__fail(c, COUNCIL_EMISUSE, "%s: a batch is open already", op);
     c->tip_valid = false;
     if (sqlite3_exec(c->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL) != SQLITE_OK)
         return council__fail(c, COUNCIL_EIO, "%s: cannot begin (%s)", op, sqlite3_errmsg(c->db));
     c->user_batch = true;
+    c->op_depth = 1;
     c->n_held = 0;
     return COUNCIL_OK;
 }
@@ -77,6 +83,12 @@ int council__op_batch_end(council *c, const char *op, int rc)
 {
     char msg[512];
 
+    if (c->op_depth > 1) {
+        /* an inner operation's end: the outer one commits or rolls back */
+        c->op_depth--;
+        return rc;
+    }
+    c->op_depth = 0;
     c->user_batch = false;
     c->tip_valid = false;
     c->n_tamper = 0; /* findings inside were held: replayed below on a rollback */

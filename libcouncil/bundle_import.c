@@ -73,6 +73,12 @@ static int refuse(council *c, imp *im, int rc, const char *reason, const char *m
     char text[512];
     const char *m = msg;
 
+    /* A store or memory failure is an error, not a refusal on the record
+     * (its message stands). */
+    if (rc == COUNCIL_EIO || rc == COUNCIL_ENOMEM || rc == COUNCIL_ERROR) {
+        im->logged = true;
+        return rc;
+    }
     if (m == NULL) {
         const char *e = council_errmsg(c);
         size_t n = strlen(op);
@@ -552,17 +558,27 @@ int council_bundle_import(council *c, council_buf *out, const uint8_t *bundle, s
                     NULL);
         goto out;
     }
+    /* The step, the bundle marked seen and its event: one transaction (an
+     * error leaves no step standing that a retry would be refused as a
+     * replay of, nor a bundle seen whose step is not). */
+    if ((rc = council__op_batch_begin(c, op)) != COUNCIL_OK)
+        goto out;
     if ((rc = dispatch(c, &im, &e, p, &res)) != COUNCIL_OK) {
         /* The step's own refusal is logged by it; the bundle's too (its
-         * message kept). */
+         * message kept; held, so it stands when the batch rolls back). */
         if (!im.logged)
             (void)refuse(c, &im, rc, "step_refused", NULL);
+        (void)council__op_batch_end(c, op, rc);
         goto out;
     }
-    if ((rc = mark_seen(c, &e, &res)) != COUNCIL_OK)
-        goto out;
-    rc = council__import_result_pack(c, op, out, &res, e.hash, (int)e.h->type, (int)e.h->sender_kind,
-                                     e.h->sender_id.data, e.h->created, e.h->expires);
+    /* The result packed before the commit: nothing can fail after it. */
+    rc = mark_seen(c, &e, &res);
+    if (rc == COUNCIL_OK)
+        rc = council__import_result_pack(c, op, out, &res, e.hash, (int)e.h->type,
+                                         (int)e.h->sender_kind, e.h->sender_id.data, e.h->created,
+                                         e.h->expires);
+    if ((rc = council__op_batch_end(c, op, rc)) != COUNCIL_OK)
+        council_buf_free(out);
 out:
     if (p != NULL)
         council__envelope_payload_free(p);

@@ -104,7 +104,8 @@ struct council {
                                 /* secretariat's and coordinating body's staff */
     council__secret psn;        /* pseudonym key (case references) */
     council__secret bix;        /* blind-index key */
-    bool user_batch;            /* council_batch_begin() is open */
+    bool user_batch;            /* council_batch_begin() is open (or an operation's batch) */
+    int op_depth;               /* council__op_batch_begin() nested: the outermost commits */
     /* Refusals logged inside the caller's batch: appended again on their
      * own if the batch is rolled back (a refusal is never forgotten). */
     struct council__held_refusal *held;

@@ -484,7 +484,9 @@ int council__finish(council *c, int rc)
 
 int council__no_batch(council *c, const char *op)
 {
-    if (c->user_batch)
+    /* (an operation's own batch, council__op_batch_begin, may hold another
+     * operation: a bundle's step and its import in one transaction) */
+    if (c->user_batch && c->op_depth == 0)
         return council__fail(c, COUNCIL_EMISUSE, "%s: not allowed inside a batch "
                              "(council_batch_begin)", op);
     return COUNCIL_OK;
@@ -498,8 +500,8 @@ struct council__held_refusal {
     int actor_kind;             /* the event's actor, as the caller named it */
     bool has_actor_member, has_actor_staff;
     uint8_t actor_member[COUNCIL_ID_BYTES], actor_staff[COUNCIL_ID_BYTES];
-    bool has_ref, has_subject, has_scope, has_purpose;
-    uint8_t ref[32], subject[COUNCIL_ID_BYTES];
+    bool has_ref, has_subject, has_scope, has_purpose, has_object, has_bundle;
+    uint8_t ref[32], subject[COUNCIL_ID_BYTES], object[COUNCIL_ID_BYTES], bundle[32];
     char scope[COUNCIL__AUDIT_CODE_MAX + 1], purpose[COUNCIL__AUDIT_CODE_MAX + 1];
     char reason[COUNCIL__AUDIT_CODE_MAX + 1];
 };
@@ -526,6 +528,10 @@ static void hold(council *c, const council__event *ev)
         memcpy(h->ref, ev->case_ref, 32);
     if ((h->has_subject = ev->subject_member != NULL))
         memcpy(h->subject, ev->subject_member, COUNCIL_ID_BYTES);
+    if ((h->has_object = ev->object_id != NULL))
+        memcpy(h->object, ev->object_id, COUNCIL_ID_BYTES);
+    if ((h->has_bundle = ev->bundle_hash != NULL))
+        memcpy(h->bundle, ev->bundle_hash, 32);
     if ((h->has_scope = ev->n_scopes == 1))
         snprintf(h->scope, sizeof h->scope, "%s", ev->scopes[0]);
     if ((h->has_purpose = ev->purpose != NULL))
@@ -549,6 +555,8 @@ void council__audit_replay_held(council *c)
             .action = h->action,
             .case_ref = h->has_ref ? h->ref : NULL,
             .subject_member = h->has_subject ? h->subject : NULL,
+            .object_id = h->has_object ? h->object : NULL,
+            .bundle_hash = h->has_bundle ? h->bundle : NULL,
             .scopes = scopes,
             .n_scopes = h->has_scope ? 1 : 0,
             .purpose = h->has_purpose ? h->purpose : NULL,

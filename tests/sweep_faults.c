@@ -1642,13 +1642,10 @@ int main(int argc, char **argv)
         }
     }
     {
-        static const size_t zero = 0;
-        const struct { const op *t; const size_t *n; } tables[] = {
+        static const struct { const op *t; const size_t *n; } tables[] = {
             { sweep_ops_core, &sweep_ops_core_n },
             { sweep_ops_node, &sweep_ops_node_n },
-            /* (SWEEP_IMPORTS=1: a finding not fixed yet, see there) */
-            { sweep_ops_node_imports,
-              getenv("SWEEP_IMPORTS") != NULL ? &sweep_ops_node_imports_n : &zero },
+            { sweep_ops_node_imports, &sweep_ops_node_imports_n },
             { sweep_ops_rights, &sweep_ops_rights_n },
             { sweep_ops_misc, &sweep_ops_misc_n },
         };
@@ -1742,8 +1739,7 @@ int main(int argc, char **argv)
     }
     world_free(&t);
     if (only != NULL && n_ops == 0) {
-        fprintf(stderr, "sweep: no operation named %s (SWEEP_IMPORTS=1 for bundle_import_*)\n",
-                only);
+        fprintf(stderr, "sweep: no operation named %s\n", only);
         return 2;
     }
     printf("sweep: %zu operations, %ld failure points, %ld runs: %s (%lld s)\n", n_ops,

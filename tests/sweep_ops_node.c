@@ -812,15 +812,7 @@ const size_t sweep_ops_node_n = sizeof sweep_ops_node / sizeof sweep_ops_node[0]
  * before the bundle's creation (COUNCIL__ENV_SKEW), and every point's
  * checks (a root open, an export) add events within them, so an import's
  * allocations would grow with each point faster than the sweep moves on:
- * each point runs from a copy of the template (fresh).
- *
- * Not in make sweep yet (SWEEP_IMPORTS=1 adds them): every allocation,
- * step and exec point fails cleanly, but the audit append of the bundle's
- * own event (mark_seen, its own transaction after the step's) failing
- * leaves the step standing (a referral step, a request's answer, a
- * section, a cosignature's nodes) and the bundle not marked seen, with an
- * error returned. The step and the mark belong in one transaction; the
- * steps run their own operation batches, which do not nest yet. */
+ * each point runs from a copy of the template (fresh). */
 const op sweep_ops_node_imports[] = {
     { "bundle_import_answer", false, false, false, import_answer_prep, bundle_import_run,
       bundle_drop, .failed = import_failed, .fresh = true },

@@ -1123,6 +1123,75 @@ static void test_bundle_import__misuse(void **state)
     council_batch_rollback(f->c);
 }
 
+static int64_t n_events(council *c)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t n = -1;
+
+    assert_int_equal(sqlite3_prepare_v2(c->db, "SELECT count(*) FROM audit_event;", -1, &st, NULL),
+                     SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* Faults (issue 18's sweep, bundle_import_*): the step and the bundle
+ * marked seen with its event are one transaction, and the result is
+ * packed before it commits. Every allocation, then every audit append,
+ * failing in turn leaves the referral proposed, no event on the record
+ * (memory is no refusal: the payload out of memory was "payload_format")
+ * and the bundle still importable; before, the step stood when the
+ * bundle's own event failed, and the import answered ENOMEM after its
+ * commit. */
+static void test_bundle_import__faults_all_or_nothing(void **state)
+{
+    fx *f = *state;
+    council__member_keys kc;
+    council_buf b = { NULL, 0 };
+    uint8_t cid[16], pid[16], rid[16], hash[32];
+    Council__V1__AnswerBundle a;
+    int rc = COUNCIL_ERROR;
+
+    member_keys(&f->kc, &kc);
+    a_case_referred(f, cid, pid, rid);
+    a = referral_answer(rid, "accepted", NULL);
+    answer_bundle(f->c, &b, &kc, &a, NULL, hash);
+    for (int kind = 0; kind < 2; kind++) {
+        long n;
+        for (n = 0; n < 100000; n++) {
+            council_buf o = { NULL, 0 };
+            int64_t before = n_events(f->c);
+            if (kind == 0)
+                council__fault_alloc_after(n);
+            else
+                council__audit_fault_after(n);
+            rc = council_bundle_import(f->c, &o, b.ptr, b.len);
+            council__fault_alloc_after(-1);
+            council__audit_fault_after(-1);
+            if (rc == COUNCIL_OK) {
+                council_buf_free(&o);
+                break;
+            }
+            assert_null(o.ptr);
+            assert_int_equal(referral_state(f->c, rid), COUNCIL_REFERRAL_PROPOSED);
+            assert_int_equal(n_events(f->c), before);
+        }
+        assert_int_equal(rc, COUNCIL_OK);
+        assert_true(n > 0);
+        assert_int_equal(referral_state(f->c, rid), COUNCIL_REFERRAL_ACCEPTED);
+        if (kind == 0) {
+            /* again from a referral still proposed */
+            council_buf_free(&b);
+            a_case_referred(f, cid, pid, rid);
+            a = referral_answer(rid, "accepted", NULL);
+            answer_bundle(f->c, &b, &kc, &a, NULL, hash);
+        }
+    }
+    council_buf_free(&b);
+    council__member_keys_free(&kc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1141,6 +1210,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_bundle_import__misuse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bundle_import__seal_and_swap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bundle_import__faults_all_or_nothing, setup, teardown),
     };
 
     if (council_global_init() != COUNCIL_OK)
