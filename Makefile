@@ -358,21 +358,23 @@ FUZZ_CLI_keytext      = cli/text.c
 FUZZ_CLI_section_json = cli/section_json.c cli/text.c $(shell pkg-config --libs jansson)
 FUZZ_HDR = $(wildcard fuzz/*.h) cli/text.h cli/section_json.h
 
-$(B)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/standalone.c $(FUZZ_HDR) $(STATIC) \
+# (the test build of the library: fuzz_consent fails allocations on purpose)
+$(B)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/standalone.c $(FUZZ_HDR) $(TSTATIC) \
                     cli/text.c cli/section_json.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< fuzz/standalone.c \
-	    $(FUZZ_CLI_$*) $(STATIC) $(PKG_LIBS) -lpthread
+	$(CC) $(CPPFLAGS) -DCOUNCIL_TEST_HOOKS $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< \
+	    fuzz/standalone.c $(FUZZ_CLI_$*) $(TSTATIC) $(PKG_LIBS) -lpthread
 
 # libFuzzer needs clang (apt-get install clang); runs each target for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60
 fuzz:
 	@command -v clang >/dev/null || { echo "fuzz: needs clang (apt-get install clang)"; exit 1; }
 	$(MAKE) B=build/fuzz CC=clang WERROR= \
-	    SAN="-fsanitize=fuzzer-no-link,address,undefined" build/fuzz/libcouncil.a
+	    SAN="-fsanitize=fuzzer-no-link,address,undefined" build/fuzz/libcouncil-test.a
 	@set -e; $(foreach t,$(FUZZ_SRC:fuzz/fuzz_%.c=%), \
-	    clang $(CPPFLAGS) -Ibuild/fuzz/gen -g -O1 -fsanitize=fuzzer,address,undefined \
-	        -o build/fuzz/fuzz_$(t) fuzz/fuzz_$(t).c $(FUZZ_CLI_$(t)) build/fuzz/libcouncil.a \
+	    clang $(CPPFLAGS) -DCOUNCIL_TEST_HOOKS -Ibuild/fuzz/gen -g -O1 \
+	        -fsanitize=fuzzer,address,undefined -o build/fuzz/fuzz_$(t) fuzz/fuzz_$(t).c \
+	        $(FUZZ_CLI_$(t)) build/fuzz/libcouncil-test.a \
 	        $(PKG_LIBS) -lpthread; \
 	    mkdir -p build/fuzz/corpus-$(t); \
 	    build/fuzz/fuzz_$(t) -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus-$(t) \
