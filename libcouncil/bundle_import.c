@@ -563,7 +563,10 @@ int council_bundle_import(council *c, council_buf *out, const uint8_t *bundle, s
      * replay of, nor a bundle seen whose step is not). */
     if ((rc = council__op_batch_begin(c, op)) != COUNCIL_OK)
         goto out;
-    if ((rc = dispatch(c, &im, &e, p, &res)) != COUNCIL_OK) {
+    c->inner_ok = true; /* the step is an operation of its own, in this batch */
+    rc = dispatch(c, &im, &e, p, &res);
+    c->inner_ok = false;
+    if (rc != COUNCIL_OK) {
         /* The step's own refusal is logged by it; the bundle's too (its
          * message kept; held, so it stands when the batch rolls back). */
         if (!im.logged)

@@ -457,9 +457,6 @@ static int open_in(council *c, const char *path, const council_open_options *o,
      * the role's powers until the register is put right. */
     if (rc == COUNCIL_OK && council__member_role_keys(c) != COUNCIL_OK)
         council__clear(c);
-    /* A withdrawal whose keyring step failed after its commit finishes. */
-    if (rc == COUNCIL_OK && council__member_drop_withdrawn(c) != COUNCIL_OK)
-        council__clear(c);
     if (rc == COUNCIL_OK && c->upgrading) {
         if ((rc = council__audit_batch_begin(c)) == COUNCIL_OK) {
             if ((rc = council__member_upgrade(c)) == COUNCIL_OK &&
@@ -471,6 +468,10 @@ static int open_in(council *c, const char *path, const council_open_options *o,
             rc = council__finish(c, rc);
         }
     }
+    /* A withdrawal or key replacement whose keyring step failed after its
+     * commit finishes (after the upgrade: it trusts signed rows only). */
+    if (rc == COUNCIL_OK && council__member_drop_withdrawn(c) != COUNCIL_OK)
+        council__clear(c);
     /* The signer's head follows the log this session found: whatever is
      * dropped from here on is caught at the next checkpoint. A log that no
      * longer extends it is put on the record and refused at the next

@@ -106,6 +106,7 @@ struct council {
     council__secret bix;        /* blind-index key */
     bool user_batch;            /* council_batch_begin() is open (or an operation's batch) */
     int op_depth;               /* council__op_batch_begin() nested: the outermost commits */
+    bool inner_ok;              /* an operation that runs others in its batch (bundle import) */
     /* Refusals logged inside the caller's batch: appended again on their
      * own if the batch is rolled back (a refusal is never forgotten). */
     struct council__held_refusal *held;

@@ -754,6 +754,9 @@ void council__keyring_drop_member(council__keyring *kr, const uint8_t member_id[
 void council__keyring_drop_entries(council__keyring *kr, const uint8_t member_id[COUNCIL_ID_BYTES],
                                    const uint8_t *sealed, size_t sealed_len, bool keep)
 {
+    /* (keeping one that is not there would leave the member none) */
+    if (keep && !council__keyring_has_entry(kr, member_id, sealed, sealed_len))
+        return;
     for (size_t i = 0; i < kr->n_members; i++) {
         bool same;
         if (memcmp(kr->members[i].member_id, member_id, COUNCIL_ID_BYTES) != 0)
@@ -782,6 +785,17 @@ council__keyring_open_member(const council__keyring *kr, const uint8_t member_id
             e = &kr->members[i];
     council__secret_lock(box_sk);
     return e;
+}
+
+bool council__keyring_has_entry(const council__keyring *kr, const uint8_t member_id[COUNCIL_ID_BYTES],
+                                const uint8_t *sealed, size_t sealed_len)
+{
+    for (size_t i = 0; i < kr->n_members; i++)
+        if (memcmp(kr->members[i].member_id, member_id, COUNCIL_ID_BYTES) == 0 &&
+            sealed_len == sizeof kr->members[i].sealed &&
+            memcmp(kr->members[i].sealed, sealed, sealed_len) == 0)
+            return true;
+    return false;
 }
 
 size_t council__keyring_member_entries(const council__keyring *kr,
@@ -985,17 +999,20 @@ int council__keyring_update(council *c, int (*fn)(council *c, council__keyring *
         rc = council__fail(c, COUNCIL_EAUTH, "keyring: the keyring on disk is another council's");
     /* As read, to see whether fn changed anything: a keyring fn left as it
      * was is not written again (a write costs two fsyncs, at every open). */
-    if (rc == COUNCIL_OK && (was = council__malloc(sizeof *was)) != NULL)
+    /* (needed to put the keyring back if its replacement fails half-way) */
+    if (rc == COUNCIL_OK && (was = council__malloc(sizeof *was)) == NULL)
+        rc = council__fail(c, COUNCIL_ENOMEM, "keyring: out of memory");
+    if (rc == COUNCIL_OK)
         memcpy(was, kr, sizeof *was);
     if (rc == COUNCIL_OK)
         rc = fn(c, kr, ctx);
-    if (rc == COUNCIL_OK && (was == NULL || memcmp(was, kr, sizeof *kr) != 0)) {
+    if (rc == COUNCIL_OK && memcmp(was, kr, sizeof *kr) != 0) {
         bool replaced = false, back;
         rc = store_file(c, kr, c->dir, &replaced);
         /* Replaced, but its directory not synced: the keyring as it was is
          * put back (the caller goes on as if nothing was written, and the
          * message stays the failure's). */
-        if (rc != COUNCIL_OK && replaced && was != NULL) {
+        if (rc != COUNCIL_OK && replaced) {
             char msg[512];
             (void)snprintf(msg, sizeof msg, "%s", council_errmsg(c));
             (void)store_file(c, was, c->dir, &back);

@@ -108,6 +108,9 @@ const struct council__member_db_key *
 council__keyring_open_member(const council__keyring *kr, const uint8_t member_id[COUNCIL_ID_BYTES],
                              const uint8_t box_pk[32], const council__secret *box_sk,
                              uint8_t key[COUNCIL__KEY_BYTES]);
+/* Has the member an entry with exactly these sealed bytes? */
+bool council__keyring_has_entry(const council__keyring *kr, const uint8_t member_id[COUNCIL_ID_BYTES],
+                                const uint8_t *sealed, size_t sealed_len);
 /* How many entries the member has (more than one: a replacement cut short). */
 size_t council__keyring_member_entries(const council__keyring *kr,
                                        const uint8_t member_id[COUNCIL_ID_BYTES]);

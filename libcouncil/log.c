@@ -484,9 +484,9 @@ int council__finish(council *c, int rc)
 
 int council__no_batch(council *c, const char *op)
 {
-    /* (an operation's own batch, council__op_batch_begin, may hold another
-     * operation: a bundle's step and its import in one transaction) */
-    if (c->user_batch && c->op_depth == 0)
+    /* (only the operation that runs another in its own batch, a bundle's
+     * import and the step it carries, lets it: c->inner_ok) */
+    if (c->user_batch && !(c->op_depth > 0 && c->inner_ok))
         return council__fail(c, COUNCIL_EMISUSE, "%s: not allowed inside a batch "
                              "(council_batch_begin)", op);
     return COUNCIL_OK;

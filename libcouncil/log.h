@@ -72,8 +72,9 @@ void council__audit_replay_held(council *c);
  * refusals and findings on their own, keeping rc and its message. Not
  * inside a caller's batch (council__no_batch first). Inside another
  * operation's batch (a bundle's import holding the step it carries), begin
- * and end only count: the outermost end commits or rolls back the whole,
- * and council__no_batch lets the inner operation run. begin: EIO; end: rc,
+ * and end only count: the outermost end commits or rolls back the whole;
+ * council__no_batch lets an inner operation run only while the outer one
+ * says so (c->inner_ok, around the step it carries). begin: EIO; end: rc,
  * or EIO when the commit fails (rolled back). */
 int council__op_batch_begin(council *c, const char *op);
 int council__op_batch_end(council *c, const char *op, int rc);

@@ -136,8 +136,22 @@ struct drop_ctx {
     uint8_t twice_pk[COUNCIL__KEYRING_MEMBERS_MAX][32];
     bool twice_keep[COUNCIL__KEYRING_MEMBERS_MAX]; /* the recorded entry is there: */
     uint8_t twice_sealed[COUNCIL__KEYRING_MEMBERS_MAX][COUNCIL__KEY_BYTES + 48];
+    uint8_t twice_seen[COUNCIL__KEYRING_MEMBERS_MAX][32]; /* its entries when read */
     size_t n_twice;
 };
+
+/* A digest of the member's entries in kr, in order. */
+static void entries_digest(const council__keyring *kr, const uint8_t id[COUNCIL_ID_BYTES],
+                           uint8_t out[32])
+{
+    crypto_generichash_state h;
+
+    crypto_generichash_init(&h, NULL, 0, 32);
+    for (size_t i = 0; i < kr->n_members; i++)
+        if (memcmp(kr->members[i].member_id, id, COUNCIL_ID_BYTES) == 0)
+            crypto_generichash_update(&h, kr->members[i].sealed, sizeof kr->members[i].sealed);
+    crypto_generichash_final(&h, out, 32);
+}
 
 static int drop_withdrawn_fn(council *c, council__keyring *kr, void *ctx)
 {
@@ -151,6 +165,12 @@ static int drop_withdrawn_fn(council *c, council__keyring *kr, void *ctx)
         council__keyring_drop_roles(kr, d->ids[i]);
     }
     for (size_t i = 0; rc == COUNCIL_OK && i < d->n_twice; i++) {
+        uint8_t now[32];
+        /* changed since they were read (a replacement going on in another
+         * session): left to it */
+        entries_digest(kr, d->twice[i], now);
+        if (sodium_memcmp(now, d->twice_seen[i], sizeof now) != 0)
+            continue;
         if (d->twice_keep[i]) {
             /* the other goes */
             council__keyring_drop_entries(kr, d->twice[i], d->twice_sealed[i],
@@ -180,8 +200,20 @@ static int withdrawn_candidate(council *c, const char *op, const uint8_t id[COUN
             return COUNCIL_OK;
     if (council__member_keys_of(c, id, &found, &active, pk, &has_pk) != COUNCIL_OK)
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
-    if (!found || active)
+    if (!found)
         return COUNCIL_OK;
+    if (active) {
+        /* Active only if the signed register says so: a withdrawal undone
+         * in the row by an insider gets no entry (fails closed; the
+         * finding is on the record). */
+        rc = council__member_check(c, op, id);
+        if (rc == COUNCIL_ETAMPER || rc == COUNCIL_EAUTH) {
+            council__clear(c);
+            memcpy(d->ids[d->n++], id, COUNCIL_ID_BYTES);
+            return COUNCIL_OK;
+        }
+        return rc;
+    }
     rc = council__member_check(c, op, id);
     if (rc == COUNCIL_ETAMPER || rc == COUNCIL_EAUTH) {
         council__clear(c);
@@ -222,7 +254,12 @@ static int twice_candidate(council *c, const char *op, const council__keyring *k
         return council__fail(c, COUNCIL_EIO, "%s: cannot read the registry", op);
     if (!found || !active || !has_pk || d->n_twice >= COUNCIL__KEYRING_MEMBERS_MAX)
         return COUNCIL_OK;
-    rc = council__member_key_check(c, op, id, pk);
+    /* The row and the key as the council signed them (an insider undoing a
+     * withdrawal in the row, with an old key signature put back, gets no
+     * entry: withdrawn_candidate drops it). */
+    rc = council__member_check(c, op, id);
+    if (rc == COUNCIL_OK)
+        rc = council__member_key_check(c, op, id, pk);
     if (rc == COUNCIL_EAUTH) {
         /* not the council's: no entry at all (fails closed) */
         council__clear(c);
@@ -252,6 +289,7 @@ static int twice_candidate(council *c, const char *op, const council__keyring *k
                 d->twice_keep[d->n_twice] = true;
             }
         }
+        entries_digest(kr, id, d->twice_seen[d->n_twice]);
         memcpy(d->twice[d->n_twice], id, COUNCIL_ID_BYTES);
         memcpy(d->twice_pk[d->n_twice++], pk, 32);
     }
@@ -619,7 +657,7 @@ static int store_keys(council *c, const char *op, const uint8_t id[COUNCIL_ID_BY
  * re-key keeps one entry a member). Once 2 is committed the new keys
  * stand and the call succeeds: a failure in 3, or in sealing the role keys
  * to the new key, is finished by the next open of the council passphrase
- * or of the secretariat's staff (council__member_tidy_entries,
+ * or of the secretariat's staff (council__member_drop_withdrawn,
  * council__member_role_keys). */
 struct entry_ctx {
     const uint8_t *id;
@@ -638,9 +676,15 @@ static int entry_only(council *c, council__keyring *kr, void *ctx)
 {
     const struct entry_ctx *e = ctx;
 
-    (void)c;
-    council__keyring_drop_entries(kr, e->id, e->sealed, sizeof e->sealed, true);
-    return COUNCIL_OK;
+    if (council__keyring_has_entry(kr, e->id, e->sealed, sizeof e->sealed)) {
+        council__keyring_drop_entries(kr, e->id, e->sealed, sizeof e->sealed, true);
+        return COUNCIL_OK;
+    }
+    /* Another session's tidying took it meanwhile: one entry again, sealed
+     * to the key now on record. */
+    while (council__keyring_member_entries(kr, e->id) > 0)
+        council__keyring_drop_member(kr, e->id);
+    return council__keyring_seal_member(c, kr, e->id, e->box_pk);
 }
 
 static int entry_drop(council *c, council__keyring *kr, void *ctx)
@@ -689,8 +733,21 @@ static int register_keys(council *c, const char *op, const uint8_t id[COUNCIL_ID
     }
     if (council__keyring_update(c, entry_only, &e) != COUNCIL_OK)
         council__clear(c);
-    if (council__member_role_keys(c) != COUNCIL_OK)
-        council__clear(c);
+    /* A role holder's role keys (the coordinating body's key, the log key)
+     * must leave the replaced key: if they cannot, the call says so (the
+     * new keys stand; the next open of the council passphrase or of the
+     * secretariat's staff seals them again). */
+    if ((rc = council__member_role_keys(c)) != COUNCIL_OK) {
+        uint32_t roles = 1;
+        (void)snprintf(msg, sizeof msg, "%s", council_errmsg(c));
+        if (council__member_roles(c, op, id, &roles) == COUNCIL_OK && roles == 0) {
+            council__clear(c);
+            return COUNCIL_OK;
+        }
+        return council__fail(c, rc, "%s: the new keys are on record, but the role keys are "
+                             "still sealed to the old one (%s): open the council with its "
+                             "passphrase to seal them again", op, msg);
+    }
     return COUNCIL_OK;
 }
 

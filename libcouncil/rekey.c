@@ -110,8 +110,16 @@ static int reseal_members(council *c, council__keyring *kr)
         if ((rc = council__member_box_pk(c, "rekey", kr->members[i].member_id, pk, &have)) !=
             COUNCIL_OK)
             return rc;
-        /* Only to a key the council signed; otherwise the member loses its
-         * copy (fails closed). */
+        /* Only to an active member and a key as the council signed them
+         * (a withdrawal undone in the row by an insider, with an old key
+         * signature put back, gets nothing); otherwise the member loses its
+         * copy (fails closed, the finding on the record). */
+        if (have && (rc = council__member_check(c, "rekey", kr->members[i].member_id)) != COUNCIL_OK) {
+            if (rc != COUNCIL_EAUTH && rc != COUNCIL_ETAMPER)
+                return rc;
+            council__clear(c);
+            have = false;
+        }
         if (have &&
             (rc = council__member_key_check(c, "rekey", kr->members[i].member_id, pk)) != COUNCIL_OK) {
             if (rc != COUNCIL_EAUTH)

@@ -1495,6 +1495,69 @@ static void test_insider__forged_timezone(void **state)
     council_close(sb);
 }
 
+/* Issue 18's red team: a withdrawn member's insider undoes the withdrawal
+ * in its register row and puts back the key signature it saved, before
+ * the database is re-keyed; after, holding only write access to the store
+ * directory, it plants keyring entries for itself. Neither the re-key's
+ * re-sealing (variant 0: one entry planted before it) nor the root open's
+ * tidying of a member with two entries (variant 1: two planted after it)
+ * may seal the new database key to it: "active" is what the signed
+ * register says, not the row. */
+static void withdrawal_undone(fx *f, int variant)
+{
+    council *sb = staff_open(f, f->sb, &f->kb);
+    council__keyring *kr = calloc(1, sizeof *kr);
+    council__member_keys k;
+    uint8_t key[32];
+    char q[512], hex[33];
+
+    assert_non_null(kr);
+    sodium_bin2hex(hex, sizeof hex, f->mc, 16);
+    /* saved before the withdrawal (the insider reads any row) */
+    rt_sql(sb, "CREATE TEMP TABLE saved AS SELECT * FROM member_key_sig;");
+    assert_int_equal(council_member_withdraw(f->c, f->mc, 16, 0, "協議会から脱退"), COUNCIL_OK);
+    snprintf(q, sizeof q, "UPDATE member SET withdrawn = NULL WHERE id = x'%s';"
+                          "INSERT OR REPLACE INTO member_key_sig SELECT * FROM saved "
+                          "WHERE member_id = x'%s';", hex, hex);
+    rt_sql(sb, q);
+    council_close(sb);
+    if (variant == 0) {
+        assert_int_equal(council__keyring_load(NULL, kr, f->store), COUNCIL_OK);
+        kr->members[kr->n_members] = kr->members[0];
+        memcpy(kr->members[kr->n_members].member_id, f->mc, 16);
+        randombytes_buf(kr->members[kr->n_members++].sealed, sizeof kr->members[0].sealed);
+        assert_int_equal(council__keyring_store(NULL, kr, f->store), COUNCIL_OK);
+    }
+    assert_int_equal(council_rekey_database(f->c), COUNCIL_OK);
+    if (variant == 1) {
+        assert_int_equal(council__keyring_load(NULL, kr, f->store), COUNCIL_OK);
+        for (int i = 0; i < 2; i++) {
+            kr->members[kr->n_members] = kr->members[0];
+            memcpy(kr->members[kr->n_members].member_id, f->mc, 16);
+            kr->members[kr->n_members].db_key_version = kr->db_key_version;
+            randombytes_buf(kr->members[kr->n_members++].sealed, sizeof kr->members[0].sealed);
+        }
+        assert_int_equal(council__keyring_store(NULL, kr, f->store), COUNCIL_OK);
+        council_close(f->c);
+        assert_int_equal(th_open(&f->c, f->store, TH_PASS), COUNCIL_OK); /* tidies */
+    }
+    assert_int_equal(council__keyring_load(NULL, kr, f->store), COUNCIL_OK);
+    member_keys(&f->kc, &k);
+    assert_null(council__keyring_open_member(kr, f->mc, k.box_pk, &k.box_sk, key));
+    council__member_keys_free(&k);
+    free(kr);
+}
+
+static void test_insider__withdrawal_undone_gets_no_key(void **state)
+{
+    withdrawal_undone(*state, 0);
+}
+
+static void test_insider__withdrawal_undone_tidy_gets_no_key(void **state)
+{
+    withdrawal_undone(*state, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1522,6 +1585,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_insider__close_signs_forged_attendee, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__staff_row_names_no_member, setup, teardown),
         cmocka_unit_test_setup_teardown(test_insider__forged_timezone, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__withdrawal_undone_gets_no_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insider__withdrawal_undone_tidy_gets_no_key, setup,
+                                        teardown),
     };
 
     if (council_global_init() != COUNCIL_OK)
