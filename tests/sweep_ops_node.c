@@ -655,16 +655,24 @@ static int node_send_run(world *w, council **h, council_buf *out)
                              NULL);
 }
 
-static void node_answer_referral_prep(world *w)
+/* B's node holding the council's bundle of w->z (a referral or a request). */
+typedef int (*bundle_of)(council *c, council_buf *out, const uint8_t *id, size_t id_len,
+                         const council_bundle_options *o);
+static void node_holding(world *w, void (*z)(world *w), bundle_of make)
 {
     council_buf b = { NULL, 0 };
 
     node_make(w);
-    referral_z(w);
-    MUST(council_bundle_referral(w->c, &b, w->z, 16, eopts()));
+    z(w);
+    MUST(make(w->c, &b, w->z, 16, eopts()));
     MUST(council_node_import(node, NULL, b.ptr, b.len));
     council_buf_free(&b);
     node_snapshot(&node_before);
+}
+
+static void node_answer_referral_prep(world *w)
+{
+    node_holding(w, referral_z, council_bundle_referral);
 }
 static int node_answer_referral_run(world *w, council **h, council_buf *out)
 {
@@ -675,14 +683,7 @@ static int node_answer_referral_run(world *w, council **h, council_buf *out)
 
 static void node_answer_request_prep(world *w)
 {
-    council_buf b = { NULL, 0 };
-
-    node_make(w);
-    request_z(w);
-    MUST(council_bundle_request(w->c, &b, w->z, 16, eopts()));
-    MUST(council_node_import(node, NULL, b.ptr, b.len));
-    council_buf_free(&b);
-    node_snapshot(&node_before);
+    node_holding(w, request_z, council_bundle_request);
 }
 static int node_answer_request_run(world *w, council **h, council_buf *out)
 {
